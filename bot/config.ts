@@ -1,0 +1,119 @@
+// Configuration: read once from the environment, validated, failing with one line that names the variable.
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** Values never echoed back in an error. */
+const SECRETS = new Set(["BOT_TOKEN", "WEBHOOK_SECRET", "DATA_KEY", "DATABASE_URL"]);
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+const schema = z
+  .object({
+    BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, "must look like 123456789:AA… (the token BotFather gives)")
+      .optional(),
+    BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
+    WEBHOOK_URL: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+    PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").default(8080),
+    TELEGRAM_API_ROOT: httpUrl.optional(),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL").optional(),
+    DATA_DIR: z.string().min(1).default("./data"),
+    ADMIN_IDS: z
+      .string()
+      .regex(/^\s*(\d{1,15}\s*(,\s*\d{1,15}\s*)*)?$/, "must be Telegram user ids separated by commas")
+      .default("")
+      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean).map(Number)),
+    TIME_ZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Almaty").default("Asia/Almaty"),
+    DATA_KEY: z
+      .string()
+      .refine((s) => Buffer.from(s, "base64").length === 32, "must be 32 bytes in base64 (openssl rand -base64 32)")
+      .optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  })
+  .superRefine((c, ctx) => {
+    if (c.BOT_MODE === "webhook" && c.BOT_TOKEN) {
+      if (!c.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
+      if (!c.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
+    }
+  });
+
+export type Mode = "console" | "polling" | "webhook";
+
+export interface Config {
+  botToken: string | null;
+  mode: Mode;
+  webhook: { url: string | null; secret: string | null; port: number };
+  apiRoot: string | null;
+  databaseUrl: string | null;
+  dataDir: string;
+  adminIds: number[];
+  timeZone: string;
+  /** base64, or null: then resolveDataKey() takes it from the data directory. */
+  dataKey: string | null;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
+  // An empty value (as in a copied .env.example) means "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "configuration");
+    const got = SECRETS.has(name) || cleaned[name] === undefined ? "" : ` (got "${cleaned[name]}")`;
+    throw new ConfigError(`Configuration error: ${name} ${issue.message}${got}`);
+  }
+  const c = parsed.data;
+  return {
+    botToken: c.BOT_TOKEN ?? null,
+    mode: c.BOT_TOKEN ? c.BOT_MODE : "console",
+    webhook: { url: c.WEBHOOK_URL ?? null, secret: c.WEBHOOK_SECRET ?? null, port: c.PORT },
+    apiRoot: c.TELEGRAM_API_ROOT ?? null,
+    databaseUrl: c.DATABASE_URL ?? null,
+    dataDir: c.DATA_DIR,
+    adminIds: c.ADMIN_IDS,
+    timeZone: c.TIME_ZONE,
+    dataKey: c.DATA_KEY ?? null,
+    logLevel: c.LOG_LEVEL,
+  };
+};
+
+/**
+ * The key for sensitive fields. With the embedded database, a key is generated into the data
+ * directory on first start (so the data and its key travel together); with PostgreSQL it must be given.
+ */
+export const resolveDataKey = (config: Config): Buffer => {
+  if (config.dataKey) return Buffer.from(config.dataKey, "base64");
+  if (config.databaseUrl) throw new ConfigError("Configuration error: DATA_KEY is required when DATABASE_URL is set");
+  const file = join(config.dataDir, "data.key");
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+    chmodSync(file, 0o600);
+  }
+  const key = Buffer.from(readFileSync(file, "utf8").trim(), "base64");
+  if (key.length !== 32) throw new ConfigError(`Configuration error: ${file} does not hold a 32-byte base64 key`);
+  return key;
+};

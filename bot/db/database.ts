@@ -1,0 +1,83 @@
+// Opens the store: PGlite in DATA_DIR (default) or the PostgreSQL server named by DATABASE_URL;
+// applies migrations; returns a Prisma client on the matching driver adapter.
+import type { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "./generated/client.js";
+import { openPglite, openPgPool, pgAdapter } from "./adapters.js";
+import { applyMigrations, type RunInTransaction, type SqlSession } from "./migrate.js";
+
+export type Prisma = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  /** Names of the migrations this open applied. */
+  migrated: string[];
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A postgresql:// URL; null → PGlite. */
+  url: string | null;
+  /** PGlite's data directory; null → in memory (tests). */
+  dataDir: string | null;
+  /** PostgreSQL schema (tests use one each); default public. */
+  schema?: string;
+}
+
+const pgliteTransaction = (db: PGlite): RunInTransaction => (fn) =>
+  db.transaction((tx) => {
+    const s: SqlSession = {
+      exec: async (sql) => void (await tx.exec(sql)),
+      query: async <T>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows,
+    };
+    return fn(s);
+  });
+
+export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => {
+  if (opts.url) {
+    const schema = opts.schema ?? "public";
+    const pool = openPgPool(opts.url, schema);
+    const inTransaction: RunInTransaction = async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, "")}"`);
+        await client.query("BEGIN");
+        const out = await fn({
+          exec: async (sql) => void (await client.query(sql)),
+          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+        });
+        await client.query("COMMIT");
+        return out;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    };
+    const migrated = await applyMigrations(inTransaction);
+    const prisma = new PrismaClient({ adapter: pgAdapter(pool, schema) });
+    return {
+      prisma,
+      kind: "postgres",
+      migrated,
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  const db = await openPglite(opts.dataDir);
+  const migrated = await applyMigrations(pgliteTransaction(db));
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    prisma,
+    kind: "pglite",
+    migrated,
+    close: async () => {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+};
