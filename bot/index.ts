@@ -1,0 +1,87 @@
+// The composition root: one bot, whichever way it runs (polling, webhook, local console, tests).
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Api } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Flows } from "../machines/chat.js";
+import type { BotContext } from "./context.js";
+import type { Database } from "./db/database.js";
+import type { I18n } from "./i18n.js";
+import type { Logger } from "./logger.js";
+import { commandList } from "./runtime/render.js";
+import { toIncoming } from "./runtime/input.js";
+import { Runtime } from "./runtime/runtime.js";
+import { Store } from "./runtime/store.js";
+
+export interface BotDeps {
+  db: Database;
+  i18n: I18n;
+  logger: Logger;
+  adminIds: readonly number[];
+  flows?: Flows;
+  now?: () => Date;
+}
+
+export interface BotOptions {
+  /** Known bot identity: the bot then never calls getMe (tests, console). */
+  botInfo?: UserFromGetMe;
+  /** A self-hosted Bot API server or the emulator. */
+  apiRoot?: string | null;
+}
+
+export interface KelisimBot {
+  bot: Bot<BotContext>;
+  runtime: Runtime;
+}
+
+const chatKey = (ctx: BotContext): string | undefined => ctx.chat?.id.toString();
+
+export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): KelisimBot => {
+  const bot = new Bot<BotContext>(token, {
+    ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
+    ...(opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {}),
+  });
+  // 429 and 5xx from Telegram are retried after the time Telegram asks for.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  const runtime = new Runtime({
+    store: new Store(deps.db.prisma, deps.adminIds),
+    i18n: deps.i18n,
+    ...(deps.flows ? { flows: deps.flows } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+
+  bot.use(async (ctx, next) => {
+    ctx.log = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
+    ctx.t = deps.i18n.t(ctx.from?.language_code === "ru" ? "ru" : "kk");
+    await next();
+  });
+  // Updates of one chat run one after another, before any state of the chat is read.
+  bot.use(sequentialize(chatKey));
+  bot.errorBoundary(
+    (err) => {
+      err.ctx.log.error({ err: err.error }, "update failed");
+      const chatId = err.ctx.chat?.id;
+      if (chatId !== undefined && err.ctx.chat?.type === "private") {
+        // Nothing was stored (the transaction rolled back); tell the user, in their app's language.
+        void err.ctx.api.sendMessage(chatId, err.ctx.t("common.error")).catch(() => undefined);
+      }
+    },
+    async (ctx) => {
+      const inc = toIncoming(ctx.update);
+      if (!inc) return;
+      await runtime.handle(ctx.update.update_id, inc, ctx.api, ctx.log);
+    },
+  );
+  bot.catch((err) => deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, "unhandled"));
+  return { bot, runtime };
+};
+
+/** Command menus: Kazakh and Russian by the app's language, and both for any other language. */
+export const setCommandMenus = async (api: Api, i18n: I18n): Promise<void> => {
+  const kk = commandList(i18n, "kk");
+  const ru = commandList(i18n, "ru");
+  await api.setMyCommands(kk, { language_code: "kk" });
+  await api.setMyCommands(ru, { language_code: "ru" });
+  await api.setMyCommands(kk.map((c, i) => ({ command: c.command, description: `${c.description} / ${ru[i]!.description}` })));
+};

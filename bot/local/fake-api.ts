@@ -1,0 +1,72 @@
+// A stand-in for the Bot API, as a grammY API transformer: it records every call and answers as
+// Telegram would, without a network. The local console prints what it records; tests assert on it.
+import type { Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+
+export interface Call {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+export const CONSOLE_BOT: UserFromGetMe = {
+  id: 1,
+  is_bot: true,
+  first_name: "Kelisim",
+  username: "kelisim_local_bot",
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
+
+export class FakeTelegram {
+  readonly calls: Call[] = [];
+  private messageId = 1000;
+  /** Called for each call as it is made (the console prints from here). */
+  onCall: ((call: Call, result: unknown) => void) | null = null;
+  /** Makes the next calls of a method fail, to test failures. */
+  failNext = new Map<string, { code: number; description: string; count: number }>();
+
+  readonly transformer: Transformer = async (_prev, method, payload) => {
+    const call = { method, payload: JSON.parse(JSON.stringify(payload ?? {})) as Record<string, unknown> };
+    const fail = this.failNext.get(method);
+    if (fail && fail.count > 0) {
+      fail.count--;
+      return { ok: false, error_code: fail.code, description: fail.description } as never;
+    }
+    this.calls.push(call);
+    const result = this.answer(method, call.payload);
+    this.onCall?.(call, result);
+    return { ok: true, result } as never;
+  };
+
+  private answer(method: string, p: Record<string, unknown>): unknown {
+    const date = Math.floor(Date.now() / 1000);
+    switch (method) {
+      case "getMe":
+        return CONSOLE_BOT;
+      case "sendMessage":
+      case "sendDocument":
+      case "sendPhoto":
+        return { message_id: ++this.messageId, date, chat: { id: p.chat_id, type: "private" }, text: p.text, reply_markup: p.reply_markup };
+      case "editMessageText":
+        return { message_id: p.message_id, date, chat: { id: p.chat_id, type: "private" }, text: p.text };
+      default:
+        return true;
+    }
+  }
+
+  /** Calls of one method, optionally to one chat. */
+  sent(method = "sendMessage", chatId?: number): Call[] {
+    return this.calls.filter((c) => c.method === method && (chatId === undefined || c.payload.chat_id === chatId));
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+}

@@ -1,0 +1,107 @@
+// Entry point: configuration → database (migrated) → bot → polling | webhook | local console; clean stop.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import type { Server } from "node:http";
+import { ConfigError, loadConfig, resolveDataKey, type Config } from "./config.js";
+import { openDatabase, type Database } from "./db/database.js";
+import { createI18n } from "./i18n.js";
+import { createBot, setCommandMenus, type KelisimBot } from "./index.js";
+import { CONSOLE_BOT, FakeTelegram } from "./local/fake-api.js";
+import { runConsole } from "./local/console.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createWebhookServer } from "./webhook.js";
+
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const main = async (): Promise<void> => {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+    resolveDataKey(config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.message + "\n");
+      process.exit(1);
+    }
+    throw e;
+  }
+  // In the console the terminal is the chat: logs go to a file beside the data.
+  const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined);
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ store: db.kind, migrated: db.migrated, mode: config.mode }, "database ready");
+  const i18n = await createI18n();
+  const deps = { db, i18n, logger, adminIds: config.adminIds };
+
+  if (config.mode === "console") {
+    const fake = new FakeTelegram();
+    const kb = createBot("0:console", deps, { botInfo: CONSOLE_BOT });
+    kb.bot.api.config.use(fake.transformer);
+    await kb.runtime.flush(kb.bot.api, logger);
+    await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout });
+    await db.close();
+    return;
+  }
+
+  const kb = createBot(config.botToken!, deps, { apiRoot: config.apiRoot });
+  await kb.bot.init();
+  await setCommandMenus(kb.bot.api, i18n);
+  const flushed = await kb.runtime.flush(kb.bot.api, logger);
+  if (flushed) logger.info({ flushed }, "sent messages left from before a stop");
+  const prune = setInterval(() => {
+    void kb.runtime.prune(new Date(Date.now() - DAY_MS)).catch((err: unknown) => logger.warn({ err }, "prune failed"));
+  }, 60 * 60 * 1000);
+  prune.unref();
+
+  const stops: (() => Promise<void>)[] = [];
+  if (config.mode === "polling") {
+    await kb.bot.api.deleteWebhook();
+    const handle: RunnerHandle = run(kb.bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+    logger.info({ username: kb.bot.botInfo.username }, "polling");
+    stops.push(() => handle.stop());
+  } else {
+    const server = await listen(kb, db, config, logger);
+    await kb.bot.api.setWebhook(`${config.webhook.url!.replace(/\/$/, "")}/telegram`, {
+      secret_token: config.webhook.secret!,
+      allowed_updates: ALLOWED_UPDATES,
+    });
+    stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+  }
+  onStop(logger, async () => {
+    clearInterval(prune);
+    for (const stop of stops) await stop();
+    await db.close();
+  });
+};
+
+const listen = (kb: KelisimBot, db: Database, config: Config, logger: Logger): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const server = createWebhookServer(kb.bot, config.webhook.secret!, db.prisma);
+    server.once("error", reject);
+    server.listen(config.webhook.port, () => {
+      logger.info({ port: config.webhook.port }, "webhook server listening");
+      resolve(server);
+    });
+  });
+
+const onStop = (logger: Logger, stop: () => Promise<void>) => {
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "stopping");
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, "unclean stop");
+          process.exit(1);
+        },
+      );
+    });
+  }
+};
+
+await main();

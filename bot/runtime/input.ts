@@ -1,0 +1,53 @@
+// From a Telegram update to the router's Input. Only private chats are served.
+import type { Update } from "grammy/types";
+import type { Input } from "../../machines/chat.js";
+import type { MediaKind } from "../../machines/flow.js";
+
+export interface Incoming {
+  chatId: number;
+  userId: number;
+  telegramLanguage: string | null;
+  input: Input;
+  /** For a pressed button: the query to answer and the message whose keyboard is spent. */
+  callback?: { id: string; messageId: number | null };
+}
+
+const MEDIA: [keyof NonNullable<Update["message"]>, MediaKind][] = [
+  ["photo", "photo"],
+  ["document", "document"],
+  ["sticker", "sticker"],
+  ["voice", "voice"],
+  ["video_note", "video"],
+  ["video", "video"],
+  ["audio", "audio"],
+  ["contact", "contact"],
+  ["location", "location"],
+];
+
+export const toIncoming = (u: Update): Incoming | null => {
+  if (u.message) {
+    const m = u.message;
+    if (m.chat.type !== "private" || !m.from) return null;
+    const base = { chatId: m.chat.id, userId: m.from.id, telegramLanguage: m.from.language_code ?? null };
+    if (m.text !== undefined) {
+      const cmd = /^\/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(m.text.trim());
+      if (cmd) return { ...base, input: { kind: "command", command: cmd[1]!.toLowerCase(), payload: (cmd[2] ?? "").trim() } };
+      return { ...base, input: { kind: "text", text: m.text } };
+    }
+    const kind = MEDIA.find(([field]) => m[field] !== undefined)?.[1] ?? "other";
+    return { ...base, input: { kind: "media", media: kind } };
+  }
+  if (u.callback_query) {
+    const q = u.callback_query;
+    const msg = q.message;
+    if (!msg || msg.chat.type !== "private") return null;
+    return {
+      chatId: msg.chat.id,
+      userId: q.from.id,
+      telegramLanguage: q.from.language_code ?? null,
+      input: { kind: "button", data: q.data ?? "" },
+      callback: { id: q.id, messageId: msg.message_id },
+    };
+  }
+  return null;
+};

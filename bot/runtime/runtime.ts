@@ -1,0 +1,119 @@
+// The per-chat machine runtime: for each update (already serialised per chat by the bot) —
+// read the chat's stack of snapshots → decide (pure) → one transaction stores the new stack, the user's
+// changes and the messages to send → send them → mark them sent. A redelivered update id is skipped.
+import { GrammyError, type Api } from "grammy";
+import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
+import type { I18n } from "../i18n.js";
+import type { Logger } from "../logger.js";
+import type { Incoming } from "./input.js";
+import { render } from "./render.js";
+import { Store, type OutboxRow } from "./store.js";
+
+export interface RuntimeDeps {
+  store: Store;
+  i18n: I18n;
+  flows?: Flows;
+  now?: () => Date;
+}
+
+/** Errors after which sending again cannot help (the user blocked the bot, the chat is gone, bad request). */
+const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.error_code === 400 || e.error_code === 403);
+
+export class Runtime {
+  private readonly flows: Flows;
+  private readonly now: () => Date;
+  /** Chats whose last delivery failed: their older messages go first next time. */
+  private readonly backlog = new Set<number>();
+
+  constructor(private readonly deps: RuntimeDeps) {
+    this.flows = deps.flows ?? defaultFlows;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async handle(updateId: number, inc: Incoming, api: Api, log: Logger): Promise<void> {
+    const { store, i18n } = this.deps;
+    if (await store.isProcessed(updateId)) {
+      log.info("duplicate update skipped");
+      if (inc.callback) await api.answerCallbackQuery(inc.callback.id).catch(() => undefined);
+      return;
+    }
+    const loaded = await store.load(inc.chatId, inc.userId);
+    const profile = {
+      language: loaded.language,
+      telegramLanguage: inc.telegramLanguage,
+      hasConsent: loaded.hasConsent,
+      roles: loaded.roles,
+    };
+    const decision = decide(loaded.stack, profile, inc.input, this.flows);
+    const prompt = decision.stack[decision.stack.length - 1]?.prompt ?? 0;
+    const rendered = render(i18n, inc.chatId, loaded.language, prompt, decision.effects);
+    const outbox = [...rendered.calls];
+    if (inc.callback?.messageId) {
+      // A pressed keyboard is spent: take it off the message so it cannot be pressed again.
+      outbox.unshift({
+        method: "editMessageReplyMarkup",
+        payload: { chat_id: inc.chatId, message_id: inc.callback.messageId, reply_markup: { inline_keyboard: [] } },
+      });
+    }
+    const rows = await store.commit({
+      updateId,
+      chatId: inc.chatId,
+      userId: inc.userId,
+      stack: JSON.stringify(decision.stack) === JSON.stringify(loaded.stack) ? null : decision.stack,
+      ...(rendered.language ? { language: rendered.language } : {}),
+      ...(rendered.consent ? { consent: { version: i18n.consentVersion, at: this.now() } } : {}),
+      createUser: !loaded.userExists,
+      outbox,
+    });
+    if (inc.callback) {
+      const lang = rendered.language ?? loaded.language ?? "kk";
+      const text = decision.toast ? i18n.t(lang)(decision.toast) : undefined;
+      await api.answerCallbackQuery(inc.callback.id, text ? { text } : {}).catch((e: unknown) => log.warn({ err: e }, "answerCallbackQuery failed"));
+    }
+    if (rows === null) {
+      log.info("duplicate update skipped at commit");
+      return;
+    }
+    const flows = decision.stack.map((e) => e.flow).join(">");
+    log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
+    const queue = this.backlog.has(inc.chatId) ? await store.pending(inc.chatId) : rows;
+    await this.send(queue, api, log);
+  }
+
+  /** Sends outbox rows in order; stops at the first failure that a later try could fix. */
+  async send(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+    const sent: bigint[] = [];
+    try {
+      for (const row of rows) {
+        try {
+          await api.raw[row.method as "sendMessage"](row.payload as never);
+        } catch (e) {
+          if (!isPermanent(e)) {
+            this.backlog.add(row.chatId);
+            log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
+            return;
+          }
+          log.warn({ err: e, method: row.method }, "send refused by Telegram; dropped");
+        }
+        sent.push(row.id);
+      }
+      for (const r of rows) this.backlog.delete(r.chatId);
+    } finally {
+      await this.deps.store.markSent(sent);
+    }
+  }
+
+  /** Forgets processed update ids older than Telegram would redeliver. */
+  prune(olderThan: Date): Promise<number> {
+    return this.deps.store.pruneProcessed(olderThan);
+  }
+
+  /** At start: what was decided before a crash but never sent goes out now. */
+  async flush(api: Api, log: Logger): Promise<number> {
+    const rows = await this.deps.store.pending();
+    const byChat = new Map<number, OutboxRow[]>();
+    for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
+    for (const chatRows of byChat.values()) await this.send(chatRows, api, log);
+    return rows.length;
+  }
+}

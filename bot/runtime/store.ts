@@ -1,0 +1,111 @@
+// What the runtime reads and writes for one update, through Prisma. One transaction per update.
+import type { StackEntry } from "../../machines/chat.js";
+import { isLang, type Lang } from "../../machines/effects.js";
+import type { Role } from "../../machines/flow.js";
+import type { Prisma } from "../db/database.js";
+import type { ApiCall } from "./render.js";
+
+export interface Loaded {
+  stack: StackEntry[];
+  language: Lang | null;
+  hasConsent: boolean;
+  roles: Role[];
+  userExists: boolean;
+}
+
+export interface Commit {
+  updateId: number;
+  chatId: number;
+  userId: number;
+  /** null: unchanged. */
+  stack: StackEntry[] | null;
+  language?: Lang;
+  consent?: { version: string; at: Date };
+  createUser: boolean;
+  outbox: ApiCall[];
+}
+
+export interface OutboxRow extends ApiCall {
+  id: bigint;
+  chatId: number;
+}
+
+const isUniqueViolation = (e: unknown): boolean => (e as { code?: string } | null)?.code === "P2002";
+
+export class Store {
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly adminIds: readonly number[],
+  ) {}
+
+  async isProcessed(updateId: number): Promise<boolean> {
+    return (await this.prisma.processedUpdate.findUnique({ where: { updateId: BigInt(updateId) }, select: { updateId: true } })) !== null;
+  }
+
+  async load(chatId: number, userId: number): Promise<Loaded> {
+    const [state, user] = await Promise.all([
+      this.prisma.chatState.findUnique({ where: { chatId: BigInt(chatId) } }),
+      this.prisma.user.findUnique({
+        where: { id: BigInt(userId) },
+        select: { language: true, consentAt: true, consentWithdrawnAt: true, roles: { where: { revokedAt: null }, select: { role: true } } },
+      }),
+    ]);
+    const roles = new Set<Role>((user?.roles ?? []).map((r) => r.role));
+    if (this.adminIds.includes(userId)) roles.add("admin");
+    return {
+      stack: Array.isArray(state?.stack) ? (state.stack as unknown as StackEntry[]) : [],
+      language: isLang(user?.language) ? user.language : null,
+      hasConsent: !!user?.consentAt && !user.consentWithdrawnAt,
+      roles: [...roles],
+      userExists: user !== null,
+    };
+  }
+
+  /** Stores the outcome of one update; null when this update id was already handled. */
+  async commit(c: Commit): Promise<OutboxRow[] | null> {
+    const chatId = BigInt(c.chatId);
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.processedUpdate.create({ data: { updateId: BigInt(c.updateId) } });
+        const userData = {
+          ...(c.language ? { language: c.language } : {}),
+          ...(c.consent ? { consentVersion: c.consent.version, consentAt: c.consent.at, consentWithdrawnAt: null } : {}),
+        };
+        if (c.createUser || Object.keys(userData).length > 0) {
+          await tx.user.upsert({ where: { id: BigInt(c.userId) }, create: { id: BigInt(c.userId), ...userData }, update: userData });
+        }
+        if (c.stack) {
+          const stack = c.stack as unknown as object;
+          await tx.chatState.upsert({ where: { chatId }, create: { chatId, stack }, update: { stack } });
+        }
+        if (c.outbox.length === 0) return [];
+        const rows = await tx.outbox.createManyAndReturn({
+          data: c.outbox.map((o) => ({ chatId, method: o.method, payload: o.payload as object })),
+          select: { id: true, method: true, payload: true },
+        });
+        return rows.map((r) => ({ id: r.id, chatId: c.chatId, method: r.method, payload: r.payload as Record<string, unknown> }));
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) return null;
+      throw e;
+    }
+  }
+
+  async markSent(ids: bigint[]): Promise<void> {
+    if (ids.length) await this.prisma.outbox.updateMany({ where: { id: { in: ids } }, data: { sentAt: new Date() } });
+  }
+
+  /** Messages decided but not sent (a crash or a network failure after commit), oldest first. */
+  async pending(chatId?: number): Promise<OutboxRow[]> {
+    const rows = await this.prisma.outbox.findMany({
+      where: { sentAt: null, ...(chatId === undefined ? {} : { chatId: BigInt(chatId) }) },
+      orderBy: { id: "asc" },
+    });
+    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: r.payload as Record<string, unknown> }));
+  }
+
+  /** Forgets processed update ids older than Telegram redelivers (a day). */
+  async pruneProcessed(olderThan: Date): Promise<number> {
+    return (await this.prisma.processedUpdate.deleteMany({ where: { processedAt: { lt: olderThan } } })).count;
+  }
+}

@@ -1,0 +1,238 @@
+// The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
+// and what arrived, it returns what to store and what to say. The bot carries the decision out.
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from "xstate";
+import { EFFECT_TYPES, isLang, say, type Effect, type Lang } from "./effects.js";
+import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
+import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
+
+/** Commands in the order of the command menu; each has `commands.<name>` in locales. */
+export const COMMANDS = ["start", "help", "language", "privacy", "cancel"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export type Input =
+  | { kind: "command"; command: string; payload: string }
+  | { kind: "text"; text: string }
+  | { kind: "button"; data: string }
+  | { kind: "media"; media: MediaKind };
+
+export interface StoredSnapshot {
+  value: unknown;
+  context: unknown;
+}
+export interface StackEntry {
+  flow: string;
+  version: number;
+  /** Numbers this flow's questions; a button carries the number of the question it answers. */
+  prompt: number;
+  snapshot: StoredSnapshot;
+}
+
+export interface Decision {
+  stack: StackEntry[];
+  effects: Effect[];
+  /** A short notice on the pressed button (answerCallbackQuery), as an i18n key. */
+  toast?: string;
+}
+
+export type Flows = Record<string, FlowDef>;
+export const defaultFlows: Flows = { [onboardingFlow.name]: onboardingFlow };
+
+/** callback_data of a button: "g:<value>" for global ones, "f<prompt>:<value>" for a flow's question. */
+export const buttonData = (b: { value: string; global?: boolean }, prompt: number): string =>
+  b.global ? `g:${b.value}` : `f${prompt}:${b.value}`;
+
+export const primaryRole = (roles: readonly Role[]): Role =>
+  roles.includes("admin") ? "admin" : roles.includes("staff") ? "staff" : roles.includes("mediator") ? "mediator" : "applicant";
+
+export const menuEffect = (): Effect =>
+  say("menu.title", {
+    buttons: [
+      [{ key: "menu.help", value: "menu:help", global: true }],
+      [
+        { key: "menu.language", value: "menu:language", global: true },
+        { key: "menu.privacy", value: "menu:privacy", global: true },
+      ],
+    ],
+  });
+
+const toStored = (s: AnyMachineSnapshot): StoredSnapshot => ({ value: s.value, context: s.context });
+
+const collect = (actions: { type: string; params?: unknown }[]): Effect[] =>
+  actions
+    .filter((a) => EFFECT_TYPES.has(a.type))
+    .map((a) => ({ type: a.type, ...((a.params as object | undefined) ?? {}) }) as Effect);
+
+interface Step {
+  entry: StackEntry | null; // null: the flow finished
+  effects: Effect[];
+  changed: boolean;
+}
+
+const startFlow = (def: FlowDef, profile: Profile): Step => {
+  const [snap, actions] = initialTransition(def.machine as AnyStateMachine, def.input(profile));
+  const entry = { flow: def.name, version: def.version, prompt: 1, snapshot: toStored(snap) };
+  return { entry: snap.status === "done" ? null : entry, effects: collect(actions), changed: true };
+};
+
+const restore = (def: FlowDef, entry: StackEntry): AnyMachineSnapshot =>
+  (def.machine as AnyStateMachine).resolveState(entry.snapshot as { value: never; context: never });
+
+const sendToFlow = (def: FlowDef, entry: StackEntry, event: FlowEvent): Step => {
+  const [snap, actions] = transition(def.machine as AnyStateMachine, restore(def, entry), event);
+  const effects = collect(actions);
+  const stored = toStored(snap);
+  const changed = effects.length > 0 || JSON.stringify(stored) !== JSON.stringify(entry.snapshot);
+  if (snap.status === "done") return { entry: null, effects, changed: true };
+  return { entry: { ...entry, prompt: effects.length > 0 ? entry.prompt + 1 : entry.prompt, snapshot: stored }, effects, changed };
+};
+
+const hasUnsaved = (def: FlowDef, entry: StackEntry): boolean => restore(def, entry).hasTag(UNSAVED);
+
+/**
+ * Decides what one update does. `stack` is what was stored for the chat (top last); entries whose flow
+ * is unknown or of another version are dropped, and the user is told.
+ */
+export const decide = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows = defaultFlows): Decision => {
+  const effects: Effect[] = [];
+  let stack = stored.filter((e) => flows[e.flow]?.version === e.version && isRestorable(flows[e.flow]!, e));
+  if (stack.length !== stored.length) effects.push(say("common.flowUpdated"));
+  let toast: string | undefined;
+  // The language a reply is said in: effects render in order, so after setLanguage the rest follow it.
+  let language: Lang | null = profile.language;
+
+  const top = (): StackEntry | undefined => stack[stack.length - 1];
+  const apply = (step: Step) => {
+    effects.push(...step.effects);
+    stack = step.entry ? [...stack.slice(0, -1), step.entry] : stack.slice(0, -1);
+    if (!step.entry && stack.length === 0) effects.push(menuEffect());
+  };
+  const start = (def: FlowDef) => {
+    const step = startFlow(def, { ...profile, language });
+    effects.push(...step.effects);
+    if (step.entry) stack = [...stack, step.entry];
+    else if (stack.length === 0) effects.push(menuEffect());
+  };
+  /** Sends an event to the top flow; false when there is none. Falls back to a hint and the question again. */
+  const deliver = (event: FlowEvent): boolean => {
+    const entry = top();
+    if (!entry) return false;
+    const def = flows[entry.flow]!;
+    const step = sendToFlow(def, entry, event);
+    if (!step.changed && event.type !== "REPEAT") {
+      effects.push(say(event.type === "TEXT" || event.type === "MEDIA" ? "common.notUnderstood" : "common.useButtons"));
+      apply(sendToFlow(def, entry, { type: "REPEAT" }));
+      return true;
+    }
+    apply(step);
+    return true;
+  };
+  const repeatOrMenu = () => {
+    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect());
+  };
+  const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
+  const privacy = () => {
+    effects.push(say("privacy.consent"));
+    effects.push(profile.hasConsent ? say("privacy.statusGiven") : say("privacy.statusNotGiven", { buttons: consentButtons }));
+  };
+  const cancel = () => {
+    const entry = top();
+    if (!entry) return void effects.push(say("cancel.nothing"));
+    if (hasUnsaved(flows[entry.flow]!, entry)) {
+      effects.push(
+        say("cancel.confirm", {
+          buttons: [[{ key: "cancel.yes", value: "cancel:yes", global: true }, { key: "cancel.no", value: "cancel:no", global: true }]],
+        }),
+      );
+      return;
+    }
+    stack = stack.slice(0, -1);
+    effects.push(say("cancel.done"));
+    repeatOrMenu();
+  };
+  const command = (name: string) => {
+    switch (name) {
+      case "start":
+        stack = [];
+        return start(flows.onboarding ?? onboardingFlow);
+      case "help":
+        return void effects.push(say(`help.${primaryRole(profile.roles)}`));
+      case "language":
+        return languagePrompt();
+      case "privacy":
+        return privacy();
+      case "cancel":
+        return cancel();
+      default:
+        effects.push(say("common.unknownCommand"));
+        return repeatOrMenu();
+    }
+  };
+  const globalButton = (value: string) => {
+    const [kind, arg] = value.split(":");
+    if (kind === "lang" && isLang(arg)) {
+      effects.push({ type: "setLanguage", language: arg }, say("language.changed"));
+      language = arg;
+      if (!deliver({ type: "LANGUAGE", language: arg })) effects.push(menuEffect());
+      return;
+    }
+    if (kind === "consent" && (arg === "yes" || arg === "no")) {
+      const given = arg === "yes";
+      if (given && !profile.hasConsent) effects.push({ type: "recordConsent" });
+      if (deliver({ type: "CONSENT", given })) return;
+      effects.push(say(given ? (profile.hasConsent ? "privacy.already" : "privacy.thanks") : "privacy.declined"), menuEffect());
+      return;
+    }
+    if (kind === "cancel" && (arg === "yes" || arg === "no")) {
+      if (arg === "yes" && top()) {
+        stack = stack.slice(0, -1);
+        effects.push(say("cancel.done"));
+      }
+      return repeatOrMenu();
+    }
+    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy")) return command(arg);
+    toast = "common.staleButton";
+    repeatOrMenu();
+  };
+
+  // Nothing can be said to a user whose language is unknown but the language question.
+  const isLanguageButton = input.kind === "button" && /^g:lang:/.test(input.data);
+  if (language === null && !isLanguageButton && top()?.flow !== "onboarding") {
+    stack = [];
+    start(flows.onboarding ?? onboardingFlow);
+    return { stack, effects };
+  }
+
+  switch (input.kind) {
+    case "command":
+      command(input.command);
+      break;
+    case "text":
+      if (!deliver({ type: "TEXT", text: input.text })) effects.push(say("common.notUnderstood"), menuEffect());
+      break;
+    case "media":
+      if (!deliver({ type: "MEDIA", media: input.media })) effects.push(say("common.notUnderstood"), menuEffect());
+      break;
+    case "button": {
+      const g = /^g:(.+)$/.exec(input.data);
+      const f = /^f(\d+):(.+)$/.exec(input.data);
+      if (g) globalButton(g[1]!);
+      else if (f && top() && Number(f[1]) === top()!.prompt) deliver({ type: "CHOICE", value: f[2]! });
+      else {
+        // A button from an answered question, or data nobody sent: say so, and ask what is current.
+        toast = "common.staleButton";
+        repeatOrMenu();
+      }
+      break;
+    }
+  }
+  return toast ? { stack, effects, toast } : { stack, effects };
+};
+
+const isRestorable = (def: FlowDef, entry: StackEntry): boolean => {
+  try {
+    restore(def, entry);
+    return true;
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,50 @@
+// What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
+import type { AnyStateMachine } from "xstate";
+import type { Lang, SayEffect, SetLanguageEffect } from "./effects.js";
+
+/** Events the router delivers to the flow on top of the chat's stack. */
+export type FlowEvent =
+  | { type: "CHOICE"; value: string } // a button of this flow's current question
+  | { type: "TEXT"; text: string }
+  | { type: "MEDIA"; media: MediaKind }
+  | { type: "LANGUAGE"; language: Lang } // the user switched language: ask again in it
+  | { type: "CONSENT"; given: boolean }
+  | { type: "REPEAT" }; // ask the current question again (after a stale button, a restart…)
+
+export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/**
+ * Named effect actions for setup({ actions }). They do nothing here: the runtime reads them from the
+ * pure transition's action list and carries them out (machines import neither grammY nor Prisma).
+ */
+export const effectActions = {
+  say: (_: unknown, _params: Omit<SayEffect, "type">) => undefined,
+  setLanguage: (_: unknown, _params: Omit<SetLanguageEffect, "type">) => undefined,
+  recordConsent: () => undefined,
+};
+
+/** What the router knows of the user when it starts a flow. */
+export interface Profile {
+  language: Lang | null;
+  /** Telegram's language_code of the user's app, if any. */
+  telegramLanguage: string | null;
+  hasConsent: boolean;
+  roles: Role[];
+}
+export const ROLES = ["admin", "staff", "mediator", "applicant"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface FlowDef {
+  name: string;
+  /**
+   * Bump when a change to the machine makes old snapshots meaningless (states renamed or removed,
+   * context reshaped). A stored snapshot of another version is dropped and the user told so.
+   */
+  version: number;
+  machine: AnyStateMachine;
+  input(profile: Profile): unknown;
+}
+
+/** Tag on states where leaving would lose what the user typed: /cancel then asks first. */
+export const UNSAVED = "unsaved";

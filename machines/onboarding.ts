@@ -1,0 +1,97 @@
+// First contact: the language (Telegram's when it is kk or ru, else asked), a welcome, and consent to
+// processing personal data (law.md §6), recorded before any personal question is asked.
+import { assign, setup } from "xstate";
+import { isLang, type Lang } from "./effects.js";
+import { effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+
+interface Context {
+  language: Lang | null;
+  telegramLanguage: Lang | null;
+  hasConsent: boolean;
+}
+
+export const languageButtons = [
+  [
+    { key: "language.name", value: "lang:kk", global: true, lang: "kk" as const },
+    { key: "language.name", value: "lang:ru", global: true, lang: "ru" as const },
+  ],
+];
+export const consentButtons = [
+  [
+    { key: "privacy.agree", value: "consent:yes", global: true },
+    { key: "privacy.decline", value: "consent:no", global: true },
+  ],
+];
+
+export const onboardingMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: Context },
+  actions: effectActions,
+  guards: {
+    knowsLanguage: ({ context }) => context.language !== null,
+    hasConsent: ({ context }) => context.hasConsent,
+    telegramLanguageUsable: ({ context }) => context.telegramLanguage !== null,
+  },
+}).createMachine({
+  id: "onboarding",
+  context: ({ input }) => input,
+  initial: "start",
+  states: {
+    start: {
+      always: [
+        {
+          guard: ({ context }) => context.language !== null && context.hasConsent,
+          target: "done",
+          actions: [{ type: "say", params: { key: "onboarding.welcomeBack" } }],
+        },
+        { guard: "knowsLanguage", target: "consent", actions: [{ type: "say", params: { key: "onboarding.welcome" } }] },
+        {
+          guard: "telegramLanguageUsable",
+          target: "consent",
+          actions: [
+            assign({ language: ({ context }) => context.telegramLanguage }),
+            { type: "setLanguage", params: ({ context }) => ({ language: context.telegramLanguage as Lang }) },
+            { type: "say", params: { key: "onboarding.welcome" } },
+          ],
+        },
+        { target: "language" },
+      ],
+    },
+    language: {
+      entry: [{ type: "say", params: { key: "language.choose", bilingual: true, buttons: languageButtons } }],
+      on: {
+        LANGUAGE: {
+          target: "consent",
+          actions: [assign({ language: ({ event }) => event.language }), { type: "say", params: { key: "onboarding.welcome" } }],
+        },
+        REPEAT: { target: "language", reenter: true },
+        TEXT: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
+        MEDIA: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
+      },
+    },
+    consent: {
+      entry: [{ type: "say", params: { key: "privacy.consent", buttons: consentButtons } }],
+      on: {
+        CONSENT: [
+          { guard: ({ event }) => event.given, target: "done", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
+          { target: "done", actions: [{ type: "say", params: { key: "privacy.declined" } }] },
+        ],
+        LANGUAGE: { target: "consent", reenter: true, actions: assign({ language: ({ event }) => event.language }) },
+        REPEAT: { target: "consent", reenter: true },
+        TEXT: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
+        MEDIA: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const onboardingFlow: FlowDef = {
+  name: "onboarding",
+  version: 1,
+  machine: onboardingMachine,
+  input: (p: Profile): Context => ({
+    language: p.language,
+    telegramLanguage: isLang(p.telegramLanguage) ? p.telegramLanguage : null,
+    hasConsent: p.hasConsent,
+  }),
+};
