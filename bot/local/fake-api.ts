@@ -6,6 +6,8 @@ import type { UserFromGetMe } from "grammy/types";
 export interface Call {
   method: string;
   payload: Record<string, unknown>;
+  /** For sent messages: the id the fake gave the message. */
+  messageId?: number;
 }
 
 export const CONSOLE_BOT: UserFromGetMe = {
@@ -33,7 +35,7 @@ export class FakeTelegram {
   failNext = new Map<string, { code: number; description: string; count: number }>();
 
   readonly transformer: Transformer = async (_prev, method, payload) => {
-    const call = { method, payload: JSON.parse(JSON.stringify(payload ?? {})) as Record<string, unknown> };
+    const call: Call = { method, payload: JSON.parse(JSON.stringify(payload ?? {})) as Record<string, unknown> };
     const fail = this.failNext.get(method);
     if (fail && fail.count > 0) {
       fail.count--;
@@ -41,6 +43,8 @@ export class FakeTelegram {
     }
     this.calls.push(call);
     const result = this.answer(method, call.payload);
+    const id = (result as { message_id?: unknown } | null)?.message_id;
+    if (typeof id === "number") (call as Call).messageId = id;
     this.onCall?.(call, result);
     return { ok: true, result } as never;
   };

@@ -1,0 +1,220 @@
+// Onboarding through the real bot and database, as a user sees it.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+
+let t: TestDb;
+let h: Harness;
+const KK_CHOOSE = "Тілді таңдаңыз:";
+const RU_CHOOSE = "Выберите язык:";
+
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { now: () => new Date("2026-11-23T10:00:00Z") });
+});
+
+const user = (id: number) => t.db.prisma.user.findUnique({ where: { id: BigInt(id) } });
+
+describe("/start", () => {
+  it("greets in Kazakh when the app is in Kazakh, and asks consent with two buttons", async () => {
+    const calls = await h.user(1, "kk").send("/start");
+    const said = texts(calls);
+    expect(said[0]).toMatch(/^Сәлеметсіз бе! Мен — «Келісім» боты\./);
+    expect(said[1]).toMatch(/^Дербес деректер туралы/);
+    expect(buttons(calls)).toEqual(["Келісемін", "Келіспеймін"]);
+    expect((await user(1))?.language).toBe("kk");
+  });
+
+  it("greets in Russian when the app is in Russian", async () => {
+    const calls = await h.user(2, "ru").send("/start");
+    expect(texts(calls)[0]).toMatch(/^Здравствуйте! Я — бот «Келісім»\./);
+    expect(buttons(calls)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect((await user(2))?.language).toBe("ru");
+  });
+
+  it("asks the language in both languages when the app is in English, and keeps the choice", async () => {
+    const u = h.user(3, "en");
+    const calls = await u.send("/start");
+    expect(texts(calls)).toEqual([`${KK_CHOOSE}\n\n${RU_CHOOSE}`]);
+    expect(buttons(calls)).toEqual(["Қазақша", "Русский"]);
+    expect((await user(3))?.language).toBeNull();
+
+    const chosen = await u.press("Русский");
+    expect(texts(chosen)).toEqual([
+      "Хорошо, теперь говорим по-русски.",
+      expect.stringMatching(/^Здравствуйте!/),
+      expect.stringMatching(/^О персональных данных/),
+    ]);
+    expect((await user(3))?.language).toBe("ru");
+    // The pressed keyboard is taken off its message, and the chat's command menu follows the choice.
+    expect(chosen.find((c) => c.method === "editMessageReplyMarkup")?.payload.reply_markup).toEqual({ inline_keyboard: [] });
+    const menu = chosen.find((c) => c.method === "setMyCommands")!.payload;
+    expect(menu.scope).toEqual({ type: "chat", chat_id: 3 });
+    expect((menu.commands as { description: string }[])[0]!.description).toBe("Начать");
+  });
+
+  it("records consent with the text's version and the time, then shows the menu", async () => {
+    const u = h.user(4, "kk");
+    await u.send("/start");
+    const calls = await u.press("Келісемін");
+    expect(texts(calls)).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    expect(buttons(calls)).toEqual(["Анықтама", "Тіл", "Дербес деректер"]);
+    const row = await user(4);
+    expect(row?.consentVersion).toBe(h.i18n.consentVersion);
+    expect(row?.consentVersion).toMatch(/^[0-9a-f]{12}$/);
+    expect(row?.consentAt?.toISOString()).toBe("2026-11-23T10:00:00.000Z");
+  });
+
+  it("records nothing when consent is declined, and says how to give it later", async () => {
+    const u = h.user(5, "ru");
+    await u.send("/start");
+    const calls = await u.press("Не согласен(на)");
+    expect(texts(calls)[0]).toContain("Без согласия я не могу принять обращение");
+    expect((await user(5))?.consentAt).toBeNull();
+  });
+
+  it("welcomes back a user who finished onboarding, without asking again", async () => {
+    const u = h.user(6, "kk");
+    await u.send("/start");
+    await u.press("Келісемін");
+    const calls = await u.send("/start");
+    expect(texts(calls)).toEqual(["Қайта оралуыңызбен!", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+  });
+});
+
+describe("/language", () => {
+  it("switches at any time, keeps the choice, and re-asks the current question in the new language", async () => {
+    const u = h.user(7, "kk");
+    await u.send("/start"); // now at the consent question, in Kazakh
+    const asked = await u.send("/language");
+    expect(buttons(asked)).toEqual(["Қазақша", "Русский"]);
+    const switched = await u.press("Русский");
+    expect(texts(switched)).toEqual(["Хорошо, теперь говорим по-русски.", expect.stringMatching(/^О персональных данных/)]);
+    expect((await user(7))?.language).toBe("ru");
+    // Still in onboarding: the consent button works and is answered in Russian.
+    expect(texts(await u.press("Согласен(на)"))[0]).toBe("Спасибо. Ваше согласие записано.");
+  });
+});
+
+describe("/help, /privacy, /cancel", () => {
+  it("/help says what the bot does for the user's role", async () => {
+    const u = h.user(8, "ru");
+    await u.send("/start");
+    expect(texts(await u.send("/help"))[0]).toMatch(/^«Келісім» — бот о возмещении вреда/);
+    const admin = (await testBot(t.db, { adminIds: [9] })).user(9, "ru");
+    await admin.send("/start");
+    expect(texts(await admin.send("/help"))[0]).toMatch(/^Вы администратор этого бота\./);
+  });
+
+  it("/help from a user whose language is unknown asks the language first", async () => {
+    expect(buttons(await h.user(10, "de").send("/help"))).toEqual(["Қазақша", "Русский"]);
+  });
+
+  it("/privacy shows the consent text again with its status", async () => {
+    const u = h.user(11, "kk");
+    await u.send("/start");
+    const before = await u.send("/privacy");
+    expect(texts(before)).toEqual([expect.stringMatching(/^Дербес деректер туралы/), "Сіз әлі келісім берген жоқсыз."]);
+    expect(buttons(before)).toEqual(["Келісемін", "Келіспеймін"]);
+    await u.press("Келісемін");
+    expect(texts(await u.send("/privacy"))[1]).toBe("Сіз келісім бердіңіз.");
+  });
+
+  it("/cancel leaves the flow; with nothing to cancel it says so", async () => {
+    const u = h.user(12, "ru");
+    await u.send("/start");
+    const calls = await u.send("/cancel");
+    expect(texts(calls)).toEqual(["Отменено.", "Что сделаем? Команды есть и в меню (/)."]);
+    expect(texts(await u.send("/cancel"))).toEqual(["Отменять нечего."]);
+  });
+});
+
+describe("bad input", () => {
+  it("a sticker where a button is expected gets a hint and the same question", async () => {
+    const u = h.user(13, "kk");
+    await u.send("/start");
+    const calls = await u.sticker();
+    expect(texts(calls)).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", expect.stringMatching(/^Дербес деректер туралы/)]);
+    expect(buttons(calls)).toEqual(["Келісемін", "Келіспеймін"]);
+  });
+
+  it("text where the language is expected gets a bilingual hint and the language question", async () => {
+    const u = h.user(14);
+    await u.send("/start");
+    const calls = await u.send("hello");
+    expect(texts(calls)[0]).toBe("Төмендегі батырмалардың бірін таңдаңыз.\n\nВыберите, пожалуйста, одну из кнопок ниже.");
+    expect(buttons(calls)).toEqual(["Қазақша", "Русский"]);
+  });
+
+  it("a forged button is refused with a notice, and the current question comes again", async () => {
+    const u = h.user(15, "ru");
+    await u.send("/start");
+    const calls = await u.pressData("f999:agree");
+    expect(calls.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
+    expect(texts(calls)).toEqual([expect.stringMatching(/^О персональных данных/)]);
+    expect((await user(15))?.consentAt).toBeNull();
+    const garbage = await u.pressData("💥 not ours");
+    expect(garbage.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
+  });
+
+  it("an unknown command says so and repeats the question", async () => {
+    const u = h.user(16, "kk");
+    await u.send("/start");
+    const calls = await u.send("/foo");
+    expect(texts(calls)).toEqual(["Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.", expect.stringMatching(/^Дербес деректер туралы/)]);
+  });
+
+  it("messages in groups are ignored", async () => {
+    const u = h.user(17, "kk");
+    const update = u.messageUpdate("/start");
+    (update.message!.chat as { type: string }).type = "group";
+    expect(await u.deliver(update)).toEqual([]);
+  });
+});
+
+describe("the runtime's guarantees", () => {
+  it("a redelivered update (same update_id) is not processed twice", async () => {
+    const u = h.user(20, "kk");
+    const update = u.messageUpdate("/start");
+    const first = await u.deliver(update);
+    expect(texts(first)).toHaveLength(2);
+    expect(await u.deliver(structuredClone(update))).toEqual([]);
+    // setMyCommands for the chat and the two texts, decided once.
+    expect(await t.db.prisma.outbox.count()).toBe(3);
+  });
+
+  it("two updates racing for one chat run one after the other", async () => {
+    const u = h.user(21, "kk");
+    await u.send("/start");
+    const kb = u.keyboardWith("Келісемін");
+    const agree = kb.buttons.flat().find((b) => b.text === "Келісемін")!.callback_data;
+    const before = h.fake.calls.length;
+    await Promise.all([u.deliver(u.buttonUpdate(agree, kb.messageId)), u.deliver(u.messageUpdate("/help"))]);
+    const said = texts(h.fake.calls.slice(before));
+    // The consent is taken first, whole; /help then runs on the state it left.
+    expect(said).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар.", expect.stringMatching(/^«Келісім» — медициналық/)]);
+    expect((await t.db.prisma.chatState.findUnique({ where: { chatId: 21n } }))?.stack).toEqual([]);
+  });
+
+  it("messages that failed to send are kept and go out first next time", async () => {
+    const u = h.user(22, "ru");
+    h.fake.failNext.set("sendMessage", { code: 502, description: "Bad Gateway", count: 10 });
+    await u.send("/start").catch(() => undefined);
+    h.fake.failNext.clear();
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(2); // setMyCommands went; the two texts did not
+    const calls = await u.send("/help");
+    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/), expect.stringMatching(/^«Келісім» — бот/)]);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("a user who blocked the bot does not jam the chat's queue", async () => {
+    const u = h.user(23, "ru");
+    h.fake.failNext.set("sendMessage", { code: 403, description: "Forbidden: bot was blocked by the user", count: 1 });
+    await u.send("/start");
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+});

@@ -1,0 +1,59 @@
+// A process stopped in the middle of a flow, or between deciding and sending, loses nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../bot/logger.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { buttons, testBot, texts } from "../helpers/bot.js";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase({ persistent: true });
+});
+afterAll(async () => t.dispose());
+
+describe("restart", () => {
+  it("resumes exactly where the user was, and the old keyboard still answers its question", async () => {
+    const before = await testBot(t.db);
+    const u1 = before.user(31, "en");
+    await u1.send("/start");
+    await u1.press("Қазақша"); // now at the consent question
+    const consentKb = u1.keyboardWith("Келісемін");
+
+    // The process stops; a new one opens the same store.
+    await t.reopen();
+    const after = await testBot(t.db);
+    const u2 = after.user(31, "en");
+    const agree = consentKb.buttons.flat().find((b) => b.text === "Келісемін")!.callback_data;
+    const calls = await u2.deliver(u2.buttonUpdate(agree, consentKb.messageId));
+    expect(texts(calls)).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    const row = await t.db.prisma.user.findUnique({ where: { id: 31n } });
+    expect(row?.language).toBe("kk");
+    expect(row?.consentAt).not.toBeNull();
+  });
+
+  it("messages decided before a crash but never sent go out at the next start", async () => {
+    const h = await testBot(t.db);
+    // The send fails as a dying process's would: after the commit, before Telegram saw it.
+    h.fake.failNext.set("sendMessage", { code: 500, description: "connection reset", count: 5 });
+    await h.user(32, "ru").send("/start").catch(() => undefined);
+    await t.reopen();
+    const next = await testBot(t.db);
+    const flushed = await next.runtime.flush(next.bot.api, createLogger("silent"));
+    expect(flushed).toBe(2);
+    expect(texts(next.fake.calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
+    expect(buttons(next.fake.calls)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect(await next.runtime.flush(next.bot.api, createLogger("silent"))).toBe(0);
+  });
+
+  it("a snapshot stored by another version of a flow is dropped, and the user told", async () => {
+    await t.db.prisma.chatState.upsert({
+      where: { chatId: 33n },
+      create: { chatId: 33n, stack: [{ flow: "onboarding", version: 0, prompt: 3, snapshot: { value: "gone", context: {} } }] },
+      update: {},
+    });
+    await t.db.prisma.user.create({ data: { id: 33n, language: "ru" } });
+    const h = await testBot(t.db);
+    const calls = await h.user(33, "ru").send("hello");
+    expect(texts(calls)[0]).toBe("Бот обновился, поэтому последний шаг нужно начать заново. Извините.");
+    expect((await t.db.prisma.chatState.findUnique({ where: { chatId: 33n } }))?.stack).toEqual([]);
+  });
+});

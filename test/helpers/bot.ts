@@ -1,0 +1,127 @@
+// The real bot on a real database, with the Bot API replaced by a recorder (grammY's own tests do this).
+import type { Update } from "grammy/types";
+import type { Flows } from "../../machines/chat.js";
+import type { Database } from "../../bot/db/database.js";
+import { createI18n, type I18n } from "../../bot/i18n.js";
+import { createBot, type KelisimBot } from "../../bot/index.js";
+import { CONSOLE_BOT, FakeTelegram, type Call } from "../../bot/local/fake-api.js";
+import { createLogger } from "../../bot/logger.js";
+
+let nextUpdateId = 1;
+/** Update ids are unique across every harness of a test file, as Telegram's are. */
+export const newUpdateId = () => nextUpdateId++;
+
+export interface Harness extends KelisimBot {
+  fake: FakeTelegram;
+  i18n: I18n;
+  user(id: number, languageCode?: string): TestUser;
+}
+
+export const testBot = async (db: Database, opts: { adminIds?: number[]; flows?: Flows; now?: () => Date } = {}): Promise<Harness> => {
+  const i18n = await createI18n();
+  const fake = new FakeTelegram();
+  const kb = createBot("1:test", { db, i18n, logger: createLogger("silent"), adminIds: opts.adminIds ?? [], ...(opts.flows ? { flows: opts.flows } : {}), ...(opts.now ? { now: opts.now } : {}) }, { botInfo: CONSOLE_BOT });
+  kb.bot.api.config.use(fake.transformer);
+  const h: Harness = { ...kb, fake, i18n, user: (id, lang) => new TestUser(h, id, lang) };
+  return h;
+};
+
+export interface Keyboard {
+  messageId: number;
+  buttons: { text: string; callback_data: string }[][];
+}
+
+export class TestUser {
+  constructor(
+    readonly h: Harness,
+    readonly id: number,
+    readonly languageCode?: string,
+  ) {}
+
+  private get from() {
+    return { id: this.id, is_bot: false as const, first_name: "Test", ...(this.languageCode ? { language_code: this.languageCode } : {}) };
+  }
+
+  messageUpdate(text: string, updateId = newUpdateId()): Update {
+    const entities = text.startsWith("/") ? [{ type: "bot_command" as const, offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
+    return {
+      update_id: updateId,
+      message: { message_id: updateId, date: 1, chat: { id: this.id, type: "private", first_name: "Test" }, from: this.from, text, ...(entities ? { entities } : {}) },
+    };
+  }
+
+  /** Sends a text (or /command) and returns the calls the bot made for it. */
+  async send(text: string): Promise<Call[]> {
+    return this.deliver(this.messageUpdate(text));
+  }
+
+  async sticker(): Promise<Call[]> {
+    const id = newUpdateId();
+    return this.deliver({
+      update_id: id,
+      message: {
+        message_id: id,
+        date: 1,
+        chat: { id: this.id, type: "private", first_name: "Test" },
+        from: this.from,
+        sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false },
+      },
+    });
+  }
+
+  buttonUpdate(data: string, messageId: number, updateId = newUpdateId()): Update {
+    return {
+      update_id: updateId,
+      callback_query: {
+        id: `cq${updateId}`,
+        from: this.from,
+        chat_instance: "ci",
+        data,
+        message: { message_id: messageId, date: 1, chat: { id: this.id, type: "private", first_name: "Test" }, text: "" },
+      },
+    };
+  }
+
+  /** Presses the button whose label is `label` on the newest message that has it. */
+  async press(label: string): Promise<Call[]> {
+    const kb = this.keyboardWith(label);
+    const b = kb.buttons.flat().find((x) => x.text === label)!;
+    return this.deliver(this.buttonUpdate(b.callback_data, kb.messageId));
+  }
+
+  /** Sends raw callback data, as a forged or outdated button would. */
+  async pressData(data: string, messageId = 1): Promise<Call[]> {
+    return this.deliver(this.buttonUpdate(data, messageId));
+  }
+
+  keyboardWith(label: string): Keyboard {
+    const kbs = this.keyboards().reverse();
+    const kb = kbs.find((k) => k.buttons.flat().some((b) => b.text === label));
+    if (!kb) throw new Error(`no button "${label}" among ${JSON.stringify(kbs.map((k) => k.buttons.flat().map((b) => b.text)))}`);
+    return kb;
+  }
+
+  /** Every keyboard sent to this user, oldest first, with the message id the fake gave it. */
+  keyboards(): Keyboard[] {
+    return this.h.fake.calls
+      .filter((c) => c.method === "sendMessage" && c.payload.chat_id === this.id && c.payload.reply_markup)
+      .map((c) => ({
+        messageId: c.messageId ?? 0,
+        buttons: (c.payload.reply_markup as { inline_keyboard: Keyboard["buttons"] }).inline_keyboard,
+      }));
+  }
+
+  async deliver(update: Update): Promise<Call[]> {
+    const before = this.h.fake.calls.length;
+    await this.h.bot.handleUpdate(update);
+    return this.h.fake.calls.slice(before);
+  }
+}
+
+/** The texts of sendMessage calls. */
+export const texts = (calls: Call[]): string[] => calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
+/** The button labels of the last message with buttons. */
+export const buttons = (calls: Call[]): string[] => {
+  const last = calls.filter((c) => c.method === "sendMessage" && c.payload.reply_markup).at(-1);
+  return last ? (last.payload.reply_markup as Keyboard & { inline_keyboard: Keyboard["buttons"] }).inline_keyboard.flat().map((b) => b.text) : [];
+};

@@ -1,0 +1,53 @@
+// A database for one test file: PGlite (in memory, or in a directory to test restarts) by default;
+// the PostgreSQL named by TEST_DATABASE_URL when set — then in a schema of its own, dropped at the end.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { openDatabase, type Database } from "../../bot/db/database.js";
+
+export const TEST_PG_URL = process.env.TEST_DATABASE_URL || null;
+
+export interface TestDb {
+  db: Database;
+  kind: "pglite" | "postgres";
+  /** Closes and opens the same store again, as a restarted process would. */
+  reopen(): Promise<Database>;
+  /** Empties every table (migrations stay applied). */
+  reset(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export const testDatabase = async (opts: { persistent?: boolean } = {}): Promise<TestDb> => {
+  const schema = `test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const dir = !TEST_PG_URL && opts.persistent ? mkdtempSync(join(tmpdir(), "kelisim-test-")) : null;
+  const open = () => openDatabase({ url: TEST_PG_URL, dataDir: dir, schema });
+  const t: TestDb = {
+    db: await open(),
+    kind: TEST_PG_URL ? "postgres" : "pglite",
+    reopen: async () => {
+      if (!TEST_PG_URL && !dir) throw new Error("reopen needs { persistent: true }");
+      await t.db.close();
+      t.db = await open();
+      return t.db;
+    },
+    reset: async () => {
+      const tables = await t.db.prisma.$queryRawUnsafe<{ tablename: string }[]>(
+        `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`,
+      );
+      await t.db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((r) => `"${r.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
+    },
+    dispose: async () => {
+      await t.db.close();
+      if (TEST_PG_URL) {
+        const c = new pg.Client({ connectionString: TEST_PG_URL });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await c.end();
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return t;
+};

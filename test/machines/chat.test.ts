@@ -1,0 +1,61 @@
+// The chat router: global commands, buttons and the flow stack, through pure functions.
+import { describe, expect, it } from "vitest";
+import { decide, type StackEntry } from "../../machines/chat.js";
+import type { Profile } from "../../machines/flow.js";
+import { flowsWithNote } from "../helpers/fixtures.js";
+
+const kk: Profile = { language: "kk", telegramLanguage: "kk", hasConsent: true, roles: [] };
+const keys = (d: ReturnType<typeof decide>) => d.effects.map((e) => (e.type === "say" ? e.key : e.type));
+
+/** A chat inside the note flow, at the step after the user typed something. */
+const typedNote = (): StackEntry[] => [{ flow: "note", version: 1, prompt: 2, snapshot: { value: "typed", context: { note: "x" } } }];
+const askingNote = (): StackEntry[] => [{ flow: "note", version: 1, prompt: 1, snapshot: { value: "asking", context: { note: null } } }];
+
+describe("decide", () => {
+  it("/cancel confirms first when typed data would be lost", () => {
+    const d = decide(typedNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
+    expect(keys(d)).toEqual(["cancel.confirm"]);
+    expect(d.stack).toEqual(typedNote());
+    const yes = decide(d.stack, kk, { kind: "button", data: "g:cancel:yes" }, flowsWithNote);
+    expect(keys(yes)).toEqual(["cancel.done", "menu.title"]);
+    expect(yes.stack).toEqual([]);
+    const no = decide(d.stack, kk, { kind: "button", data: "g:cancel:no" }, flowsWithNote);
+    expect(no.stack[0]?.snapshot.value).toBe("typed");
+    expect(keys(no)).toEqual(["common.useButtons"]);
+  });
+
+  it("/cancel leaves at once when nothing typed would be lost", () => {
+    const d = decide(askingNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
+    expect(keys(d)).toEqual(["cancel.done", "menu.title"]);
+    expect(d.stack).toEqual([]);
+  });
+
+  it("a button of the current question is delivered; the same button later is stale", () => {
+    const ok = decide(askingNote(), kk, { kind: "button", data: "f1:skip" }, flowsWithNote);
+    expect(ok.stack).toEqual([]);
+    expect(ok.toast).toBeUndefined();
+    const stale = decide(typedNote(), kk, { kind: "button", data: "f1:skip" }, flowsWithNote);
+    expect(stale.toast).toBe("common.staleButton");
+    expect(stale.stack[0]?.snapshot.value).toBe("typed");
+  });
+
+  it("each question a flow asks gets a new number", () => {
+    const d = decide(askingNote(), kk, { kind: "command", command: "nope", payload: "" }, flowsWithNote);
+    expect(keys(d)).toEqual(["common.unknownCommand", "common.notUnderstood"]);
+    expect(d.stack[0]?.prompt).toBe(2);
+  });
+
+  it("an unknown flow in storage is dropped and the user told", () => {
+    const d = decide([{ flow: "removed", version: 1, prompt: 1, snapshot: { value: "x", context: {} } }], kk, { kind: "text", text: "hi" });
+    expect(keys(d)).toEqual(["common.flowUpdated", "common.notUnderstood", "menu.title"]);
+    expect(d.stack).toEqual([]);
+  });
+
+  it("/help is chosen by the user's role", () => {
+    const help = (roles: Profile["roles"]) => keys(decide([], { ...kk, roles }, { kind: "command", command: "help", payload: "" }));
+    expect(help([])).toEqual(["help.applicant"]);
+    expect(help(["staff"])).toEqual(["help.staff"]);
+    expect(help(["mediator"])).toEqual(["help.mediator"]);
+    expect(help(["staff", "admin"])).toEqual(["help.admin"]);
+  });
+});
