@@ -51,7 +51,7 @@ const TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
  */
 export const applyMigrations = async (inTransaction: RunInTransaction, migrations = readMigrations()): Promise<string[]> =>
   inTransaction(async (s) => {
-    await s.query(`SELECT pg_advisory_xact_lock(4242424242)`);
+    await s.exec(`SELECT pg_advisory_xact_lock(4242424242)`);
     await s.exec(TABLE);
     const rows = await s.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,

@@ -3,6 +3,7 @@ import type { StackEntry } from "../../machines/chat.js";
 import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { Prisma } from "../db/database.js";
+import { isUniqueViolation } from "../db/errors.js";
 import type { ApiCall } from "./render.js";
 
 export interface Loaded {
@@ -29,8 +30,6 @@ export interface OutboxRow extends ApiCall {
   id: bigint;
   chatId: number;
 }
-
-const isUniqueViolation = (e: unknown): boolean => (e as { code?: string } | null)?.code === "P2002";
 
 export class Store {
   constructor(

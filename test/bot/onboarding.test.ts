@@ -187,6 +187,14 @@ describe("the runtime's guarantees", () => {
     expect(await t.db.prisma.outbox.count()).toBe(3);
   });
 
+  it("two instances racing on one redelivered update answer it once", async () => {
+    const other = await testBot(t.db);
+    const update = h.user(24, "kk").messageUpdate("/start");
+    await Promise.all([h.bot.handleUpdate(update), other.bot.handleUpdate(structuredClone(update))]);
+    expect(texts(h.fake.calls).length + texts(other.fake.calls).length).toBe(2);
+    expect(await t.db.prisma.outbox.count()).toBe(3);
+  });
+
   it("two updates racing for one chat run one after the other", async () => {
     const u = h.user(21, "kk");
     await u.send("/start");

@@ -1,0 +1,89 @@
+// Configuration: defaults, one clear line naming a wrong variable, the data key.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, resolveDataKey } from "../../bot/config.js";
+
+const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX";
+const fails = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("loadConfig", () => {
+  it("with nothing set: the local console on PGlite in ./data, Kazakhstan's time", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ mode: "console", botToken: null, databaseUrl: null, dataDir: "./data", timeZone: "Asia/Almaty", adminIds: [], logLevel: "info" });
+  });
+
+  it("empty values, as in a copied .env.example, count as unset", () => {
+    expect(loadConfig({ BOT_TOKEN: "", DATABASE_URL: " ", ADMIN_IDS: "" }).mode).toBe("console");
+  });
+
+  it("a token means polling, unless webhook is asked for", () => {
+    expect(loadConfig({ BOT_TOKEN: TOKEN }).mode).toBe("polling");
+    const w = loadConfig({ BOT_TOKEN: TOKEN, BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.kz", WEBHOOK_SECRET: "s3cret-s3cret-s3cret", PORT: "9000" });
+    expect(w.mode).toBe("webhook");
+    expect(w.webhook).toEqual({ url: "https://bot.example.kz", secret: "s3cret-s3cret-s3cret", port: 9000 });
+  });
+
+  it("names the wrong variable in one line, and never echoes a secret", () => {
+    expect(fails({ BOT_MODE: "pollin" })).toBe('Configuration error: BOT_MODE must be polling or webhook (got "pollin")');
+    const token = fails({ BOT_TOKEN: "12345:short" });
+    expect(token).toMatch(/^Configuration error: BOT_TOKEN must look like/);
+    expect(token).not.toContain("12345:short");
+    expect(fails({ BOT_TOKEN: TOKEN, BOT_MODE: "webhook", WEBHOOK_SECRET: "s3cret-s3cret-s3cret" })).toBe("Configuration error: WEBHOOK_URL is required when BOT_MODE=webhook");
+    expect(fails({ ADMIN_IDS: "12, bob" })).toMatch(/^Configuration error: ADMIN_IDS must be Telegram user ids/);
+    expect(fails({ TIME_ZONE: "Mars/Olympus" })).toMatch(/^Configuration error: TIME_ZONE must be an IANA time zone/);
+    expect(fails({ DATA_KEY: "c2hvcnQ=" })).toMatch(/^Configuration error: DATA_KEY must be 32 bytes/);
+    expect(fails({ DATABASE_URL: "mysql://x" })).toBe("Configuration error: DATABASE_URL must be a postgresql:// URL");
+    expect(fails({ PORT: "70000" })).toMatch(/^Configuration error: PORT must be 1–65535/);
+    expect(fails({ LOG_LEVEL: "loud" })).toMatch(/^Configuration error: LOG_LEVEL must be one of/);
+    expect(fails({ TELEGRAM_API_ROOT: "ftp://x" })).toMatch(/^Configuration error: TELEGRAM_API_ROOT must be an http\(s\) URL/);
+  });
+
+  it("parses admin ids", () => {
+    expect(loadConfig({ ADMIN_IDS: " 12, 345 " }).adminIds).toEqual([12, 345]);
+  });
+});
+
+describe("the data key", () => {
+  it("is generated into the data directory on first start, private, and kept", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-key-"));
+    try {
+      const c = loadConfig({ DATA_DIR: dir });
+      const k1 = resolveDataKey(c);
+      expect(k1).toHaveLength(32);
+      expect(statSync(join(dir, "data.key")).mode & 0o777).toBe(0o600);
+      expect(resolveDataKey(c).equals(k1)).toBe(true);
+      expect(Buffer.from(readFileSync(join(dir, "data.key"), "utf8").trim(), "base64").equals(k1)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("must be given with PostgreSQL", () => {
+    expect(() => resolveDataKey(loadConfig({ DATABASE_URL: "postgresql://x@y/z" }))).toThrow("DATA_KEY is required when DATABASE_URL is set");
+    const key = Buffer.alloc(32, 7).toString("base64");
+    expect(resolveDataKey(loadConfig({ DATABASE_URL: "postgresql://x@y/z", DATA_KEY: key })).toString("base64")).toBe(key);
+  });
+});
+
+describe("npm start with a bad variable", () => {
+  it("stops at once with the one line and exit code 1", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+      env: { PATH: process.env.PATH, BOT_MODE: "webhok", BOT_TOKEN: TOKEN },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('Configuration error: BOT_MODE must be polling or webhook (got "webhok")');
+  });
+});

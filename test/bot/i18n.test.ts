@@ -1,0 +1,81 @@
+// Every text in both languages, every key used, no user-facing text in code, Kazakh written as Kazakh.
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createI18n, LOCALES_DIR, loadResources } from "../../bot/i18n.js";
+import { baseKeys, flatten, missingKeys, notKazakh, parityProblems, scanDirs, scanSource, unusedKeys, type Tree } from "../helpers/locales.js";
+
+const res = loadResources();
+const kk = res.kk as Tree;
+const ru = res.ru as Tree;
+const keys = baseKeys(flatten(kk));
+const files = new Set(readdirSync(`${LOCALES_DIR}/kk`).map((f) => f.replace(/\.json$/, "")));
+const code = scanDirs(["bot", "machines"]);
+
+describe("locales", () => {
+  it("kk and ru carry the same keys, with the plural forms each language needs", () => {
+    expect(parityProblems(kk, ru)).toEqual([]);
+  });
+
+  it("the parity check catches a key missing in one language and a missing plural form", () => {
+    const broken = structuredClone(ru) as Record<string, Record<string, string>>;
+    delete broken.common!.error;
+    broken.common!.days_one = "{{count}} день";
+    broken.common!.days_other = "{{count}} дней";
+    const kkPlural = structuredClone(kk) as Record<string, Record<string, string>>;
+    kkPlural.common!.days_other = "{{count}} күн";
+    expect(parityProblems(kkPlural, broken)).toEqual([
+      "only in kk: common.error",
+      "kk: common.days lacks the plural form _one",
+      "ru: common.days lacks the plural form _few",
+      "ru: common.days lacks the plural form _many",
+    ]);
+  });
+
+  it("every key is used by the code, and every key the code names exists", () => {
+    expect(unusedKeys(keys, code)).toEqual([]);
+    expect(missingKeys(keys, code, files)).toEqual([]);
+  });
+
+  it("the usage check catches an unused key and a key the locales lack", () => {
+    const scan = scanSource([{ name: "x.ts", text: `say("common.error"); say("common.nowhere"); say(\`help.\${role}\`);` }]);
+    expect(unusedKeys(new Set(["common.error", "common.orphan", "help.staff"]), scan)).toEqual(["common.orphan"]);
+    expect(missingKeys(new Set(["common.error"]), scan, new Set(["common"]))).toEqual(["common.nowhere"]);
+  });
+
+  it("bot/ and machines/ hold no user-facing text", () => {
+    expect(code.texts).toEqual([]);
+  });
+
+  it("the text check catches Cyrillic literals and English sent to a user", () => {
+    const scan = scanSource([
+      { name: "a.ts", text: `ctx.reply("Привет");\nlog.info("update handled");\napi.sendMessage(1, "Hello there");\nconst o = { text: "Press me" };` },
+    ]);
+    expect(scan.texts).toEqual(["a.ts:1 Привет", "a.ts:3 Hello there", "a.ts:4 Press me"]);
+  });
+
+  it("Kazakh is written with Kazakh letters, not as transliterated Russian", () => {
+    expect(notKazakh(kk)).toEqual([]);
+    expect(notKazakh({ x: { y: "Выберите, пожалуйста, язык" } })).toEqual(["x.y"]);
+  });
+
+  it("no text is left untranslated: kk and ru differ for every key", async () => {
+    const fk = flatten(kk);
+    const fr = flatten(ru);
+    expect([...fk].filter(([k, v]) => fr.get(k) === v).map(([k]) => k)).toEqual([]);
+    const i18n = await createI18n();
+    expect(i18n.t("kk")("common.error")).not.toBe("common.error");
+  });
+
+  it("the consent version changes when the consent text changes", async () => {
+    const a = await createI18n();
+    const changed = structuredClone(res);
+    (changed.ru as Record<string, Record<string, string>>).privacy!.consent += " ";
+    const b = await createI18n(changed);
+    expect(a.consentVersion).not.toBe(b.consentVersion);
+    expect((await createI18n()).consentVersion).toBe(a.consentVersion);
+  });
+
+  it("messages fit a phone screen: none longer than 1,500 characters", () => {
+    for (const flat of [flatten(kk), flatten(ru)]) for (const [k, v] of flat) expect(v.length, k).toBeLessThanOrEqual(1500);
+  });
+});

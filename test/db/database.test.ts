@@ -1,0 +1,125 @@
+// The store itself, on PGlite — and on PostgreSQL when TEST_DATABASE_URL is set (.ci/run does).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { applyMigrations, MigrationError, readMigrations, type RunInTransaction } from "../../bot/db/migrate.js";
+import { Store } from "../../bot/runtime/store.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => t.reset());
+
+/** Runs the migrator through Prisma's own interactive transaction on the test store. */
+const viaPrisma: RunInTransaction = (fn) =>
+  t.db.prisma.$transaction((tx) =>
+    fn({
+      exec: async (sql) => void (await tx.$executeRawUnsafe(sql)),
+      query: async <T>(sql: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(sql, ...params),
+    }),
+  );
+
+describe(`migrations (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () => {
+  it("are applied at open and recorded as Prisma records them", async () => {
+    expect(t.db.migrated).toEqual(readMigrations().map((m) => m.name));
+    const rows = await t.db.prisma.$queryRawUnsafe<{ migration_name: string; checksum: string; finished_at: Date | null }[]>(
+      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"`,
+    );
+    expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(readMigrations().map((m) => [m.name, m.checksum]));
+    expect(rows.every((r) => r.finished_at !== null)).toBe(true);
+  });
+
+  it("a second run applies nothing", async () => {
+    expect(await applyMigrations(viaPrisma)).toEqual([]);
+  });
+
+  it("refuses to run when an applied migration was edited", async () => {
+    const edited = readMigrations().map((m) => ({ ...m, checksum: "0".repeat(64) }));
+    await expect(applyMigrations(viaPrisma, edited)).rejects.toThrow(MigrationError);
+  });
+
+  it("applies a new migration once", async () => {
+    const extra = [...readMigrations(), { name: "29991231000000_probe", sql: `CREATE TABLE "Probe" (id int)`, checksum: "a".repeat(64) }];
+    expect(await applyMigrations(viaPrisma, extra)).toEqual(["29991231000000_probe"]);
+    expect(await applyMigrations(viaPrisma, extra)).toEqual([]);
+    await t.db.prisma.$executeRawUnsafe(`DROP TABLE "Probe"`);
+    await t.db.prisma.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE migration_name = '29991231000000_probe'`);
+  });
+});
+
+describe("the schema", () => {
+  it("keeps the case event log append-only", async () => {
+    const c = await t.db.prisma.case.create({
+      data: { number: "KZ-2026-000001", year: 2026, seq: 1, orgName: "Емхана", region: "astana", language: "kk", answers: {}, sensitive: "" },
+    });
+    const e = await t.db.prisma.caseEvent.create({ data: { caseId: c.id, kind: "notice_submitted" } });
+    await expect(t.db.prisma.caseEvent.update({ where: { id: e.id }, data: { kind: "forged" } })).rejects.toThrow(/append-only/);
+    await expect(t.db.prisma.caseEvent.delete({ where: { id: e.id } })).rejects.toThrow(/append-only/);
+    expect((await t.db.prisma.caseEvent.findUniqueOrThrow({ where: { id: e.id } })).kind).toBe("notice_submitted");
+  });
+
+  it("gives each case number once", async () => {
+    const data = { number: "KZ-2026-000002", year: 2026, seq: 2, orgName: "x", region: "astana", language: "ru" as const, answers: {}, sensitive: "" };
+    await t.db.prisma.case.create({ data });
+    await expect(t.db.prisma.case.create({ data: { ...data, seq: 3 } })).rejects.toThrow();
+  });
+});
+
+describe("the runtime's store", () => {
+  const store = () => new Store(t.db.prisma, [77]);
+  const commit = (updateId: number) => ({
+    updateId,
+    chatId: 5,
+    userId: 5,
+    stack: [{ flow: "onboarding", version: 1, prompt: 2, snapshot: { value: "consent", context: { language: "kk" } } }],
+    language: "kk" as const,
+    createUser: true,
+    outbox: [{ method: "sendMessage", payload: { chat_id: 5, text: "x" } }],
+  });
+
+  it("stores the stack, the user and the outbox in one go, and refuses the same update twice", async () => {
+    const rows = await store().commit(commit(100));
+    expect(rows).toHaveLength(1);
+    expect(await store().commit(commit(100))).toBeNull();
+    expect(await t.db.prisma.outbox.count()).toBe(1);
+    const loaded = await store().load(5, 5);
+    expect(loaded).toMatchObject({ language: "kk", hasConsent: false, userExists: true, roles: [] });
+    expect(loaded.stack[0]?.snapshot.value).toBe("consent");
+    expect(await store().isProcessed(100)).toBe(true);
+  });
+
+  it("rolls everything back when any part fails", async () => {
+    const bad = { ...commit(101), outbox: [{ method: "sendMessage", payload: { chat_id: 5, text: "\u0000" } }] };
+    await expect(store().commit(bad)).rejects.toThrow();
+    expect(await store().isProcessed(101)).toBe(false);
+    expect(await t.db.prisma.chatState.count()).toBe(0);
+    expect(await t.db.prisma.user.count()).toBe(0);
+  });
+
+  it("reads roles from the database and admins from configuration", async () => {
+    await t.db.prisma.user.create({ data: { id: 77n } });
+    await t.db.prisma.user.create({ data: { id: 78n, roles: { create: [{ role: "mediator" }, { role: "staff", revokedAt: new Date() }] } } });
+    expect((await store().load(77, 77)).roles).toEqual(["admin"]);
+    expect((await store().load(78, 78)).roles).toEqual(["mediator"]);
+  });
+
+  it("forgets processed update ids older than a day", async () => {
+    await t.db.prisma.processedUpdate.create({ data: { updateId: 1n, processedAt: new Date("2026-01-01") } });
+    await t.db.prisma.processedUpdate.create({ data: { updateId: 2n } });
+    expect(await store().pruneProcessed(new Date(Date.now() - 86_400_000))).toBe(1);
+    expect(await store().isProcessed(2)).toBe(true);
+  });
+});
+
+describe("errors", () => {
+  it("a unique violation is recognised on this store, in and out of a transaction", async () => {
+    const { isUniqueViolation } = await import("../../bot/db/errors.js");
+    await t.db.prisma.processedUpdate.create({ data: { updateId: 9n } });
+    const plain = await t.db.prisma.processedUpdate.create({ data: { updateId: 9n } }).catch((e: unknown) => e);
+    const inTx = await t.db.prisma.$transaction((tx) => tx.processedUpdate.create({ data: { updateId: 9n } })).catch((e: unknown) => e);
+    expect(isUniqueViolation(plain)).toBe(true);
+    expect(isUniqueViolation(inTx)).toBe(true);
+    expect(isUniqueViolation(new Error("other"))).toBe(false);
+  });
+});
