@@ -47,7 +47,8 @@ const main = async (): Promise<void> => {
 
   const kb = createBot(config.botToken!, deps, { apiRoot: config.apiRoot });
   await kb.bot.init();
-  await setCommandMenus(kb.bot.api, i18n);
+  // The command menus are a convenience: a failure to set them is told, not fatal.
+  await setCommandMenus(kb.bot.api, i18n).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
   const flushed = await kb.runtime.flush(kb.bot.api, logger);
   if (flushed) logger.info({ flushed }, "sent messages left from before a stop");
   const prune = setInterval(() => {

@@ -1,0 +1,46 @@
+// `npm start` with no token: the local console on a fresh data directory, as a newcomer meets it.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "kelisim-console-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the entry point with these lines typed, one after another; returns what the terminal showed. */
+const runConsole = (lines: string[]) =>
+  new Promise<{ out: string; code: number | null }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+      env: { PATH: process.env.PATH, DATA_DIR: dir },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ out, code }));
+    child.stdin.end(lines.map((l) => l + "\n").join(""));
+  });
+
+describe("the local console", () => {
+  it("opens on the embedded database and answers /start; a number presses a button", async () => {
+    const { out, code } = await runConsole(["/start", "2", "9", "1"]);
+    expect(code).toBe(0);
+    expect(out).toContain("«Келісім» — жергілікті консоль.");
+    expect(out).toContain("Тілді таңдаңыз:\n\nВыберите язык:\n[1] Қазақша   [2] Русский");
+    expect(out).toContain("Хорошо, теперь говорим по-русски.");
+    expect(out).toContain("[1] Согласен(на)   [2] Не согласен(на)");
+    expect(out).toContain("Кнопки с номером 9 нет.");
+    expect(out).toContain("Спасибо. Ваше согласие записано.");
+    expect(existsSync(join(dir, "pglite"))).toBe(true);
+    expect(existsSync(join(dir, "data.key"))).toBe(true);
+  });
+
+  it("keeps the user across restarts, and plays another user on :user", async () => {
+    const { out } = await runConsole(["/start", ":user 2002 kk", "/start"]);
+    expect(out).toContain("С возвращением!");
+    expect(out).toContain("Енді сіз — 2002 пайдаланушысыз (қосымша тілі: kk).");
+    expect(out).toContain("Сәлеметсіз бе! Мен — «Келісім» боты.");
+  });
+});
