@@ -1,6 +1,6 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from "xstate";
+import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
 import { EFFECT_TYPES, isLang, say, type Effect, type Lang } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
@@ -69,16 +69,16 @@ interface Step {
 }
 
 const startFlow = (def: FlowDef, profile: Profile): Step => {
-  const [snap, actions] = initialTransition(def.machine as AnyStateMachine, def.input(profile));
+  const [snap, actions] = initialTransition(def.machine, def.input(profile));
   const entry = { flow: def.name, version: def.version, prompt: 1, snapshot: toStored(snap) };
   return { entry: snap.status === "done" ? null : entry, effects: collect(actions), changed: true };
 };
 
 const restore = (def: FlowDef, entry: StackEntry): AnyMachineSnapshot =>
-  (def.machine as AnyStateMachine).resolveState(entry.snapshot as { value: never; context: never });
+  def.machine.resolveState(entry.snapshot as { value: never; context: never });
 
 const sendToFlow = (def: FlowDef, entry: StackEntry, event: FlowEvent): Step => {
-  const [snap, actions] = transition(def.machine as AnyStateMachine, restore(def, entry), event);
+  const [snap, actions] = transition(def.machine, restore(def, entry), event);
   const effects = collect(actions);
   const stored = toStored(snap);
   const changed = effects.length > 0 || JSON.stringify(stored) !== JSON.stringify(entry.snapshot);

@@ -54,7 +54,7 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
 
   const from = () => ({ id: user.id, is_bot: false as const, first_name: "Console", ...(user.language ? { language_code: user.language } : {}) });
   const chat = () => ({ id: user.id, type: "private" as const, first_name: "Console" });
-  const send = async (update: Omit<Update, "update_id">) => bot.handleUpdate({ update_id: ++updateId, ...update } as Update);
+  const send = async (update: Omit<Update, "update_id">) => bot.handleUpdate({ update_id: ++updateId, ...update });
 
   print(i18n.both("console.intro"));
   const rl = createInterface({ input, terminal: false });
@@ -85,7 +85,7 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
           data: b.callback_data,
           message: { message_id: keyboard.messageId, date, chat: chat(), text: "" },
         },
-      } as Omit<Update, "update_id">);
+      });
       continue;
     }
     const entities = line.startsWith("/") ? [{ type: "bot_command" as const, offset: 0, length: line.split(/\s/)[0]!.length }] : undefined;

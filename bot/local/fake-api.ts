@@ -34,19 +34,19 @@ export class FakeTelegram {
   /** Makes the next calls of a method fail, to test failures. */
   failNext = new Map<string, { code: number; description: string; count: number }>();
 
-  readonly transformer: Transformer = async (_prev, method, payload) => {
+  readonly transformer: Transformer = (_prev, method, payload) => {
     const call: Call = { method, payload: JSON.parse(JSON.stringify(payload ?? {})) as Record<string, unknown> };
     const fail = this.failNext.get(method);
     if (fail && fail.count > 0) {
       fail.count--;
-      return { ok: false, error_code: fail.code, description: fail.description } as never;
+      return Promise.resolve({ ok: false, error_code: fail.code, description: fail.description } as never);
     }
     this.calls.push(call);
     const result = this.answer(method, call.payload);
     const id = (result as { message_id?: unknown } | null)?.message_id;
-    if (typeof id === "number") (call as Call).messageId = id;
+    if (typeof id === "number") call.messageId = id;
     this.onCall?.(call, result);
-    return { ok: true, result } as never;
+    return Promise.resolve({ ok: true, result } as never);
   };
 
   private answer(method: string, p: Record<string, unknown>): unknown {

@@ -4,6 +4,7 @@ import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { Prisma } from "../db/database.js";
 import { isUniqueViolation } from "../db/errors.js";
+import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "./render.js";
 
 export interface Loaded {
@@ -79,7 +80,7 @@ export class Store {
         }
         if (c.outbox.length === 0) return [];
         const rows = await tx.outbox.createManyAndReturn({
-          data: c.outbox.map((o) => ({ chatId, method: o.method, payload: o.payload as object })),
+          data: c.outbox.map((o) => ({ chatId, method: o.method, payload: o.payload as PrismaNS.InputJsonObject })),
           select: { id: true, method: true, payload: true },
         });
         return rows.map((r) => ({ id: r.id, chatId: c.chatId, method: r.method, payload: r.payload as Record<string, unknown> }));

@@ -68,7 +68,7 @@ export const scanSource = (files: { name: string; text: string }[]): CodeScan =>
       if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) {
         if (/^[a-z][A-Za-z]*(\.[A-Za-z_]+)+$/.test(n.text)) scan.literals.add(n.text);
         const p = n.parent;
-        const isSinkArg = ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && SINK_CALLS.has(p.expression.name.text) && p.arguments.includes(n as ts.Expression);
+        const isSinkArg = ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && SINK_CALLS.has(p.expression.name.text) && p.arguments.includes(n);
         const isSinkProp = ts.isPropertyAssignment(p) && p.initializer === n && ts.isIdentifier(p.name) && SINK_PROPS.has(p.name.text);
         const isKey = /^[a-z][A-Za-z]*(\.[A-Za-z_]+)+$/.test(n.text);
         if (CYRILLIC.test(n.text) || ((isSinkArg || isSinkProp) && /\p{L}{2,}/u.test(n.text) && !isKey)) scan.texts.push(`${where(n)} ${n.text}`);
