@@ -1,0 +1,30 @@
+// The Prisma CLI agrees with the in-process migrator, and a new migration can be authored here.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../bot/db/database.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kelisim-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync(cmd, args, { env: { ...process.env, DATABASE_URL: "", ...env }, encoding: "utf8", timeout: 120_000 });
+
+describe("Prisma CLI", () => {
+  it("`prisma migrate status` finds the database the bot migrated up to date", async () => {
+    const db = await openDatabase({ url: null, dataDir: dir });
+    await db.close();
+    const r = run("npx", ["prisma", "migrate", "status"], { DATA_DIR: dir });
+    expect(r.stdout).toContain("Database schema is up to date!");
+    expect(r.status).toBe(0);
+  });
+
+  it("`npm run db:migration` finds no change between the schema and the migrations", () => {
+    const before = readdirSync("prisma/migrations");
+    const r = run("npx", ["tsx", "prisma/new-migration.ts", "probe"]);
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.stdout).toBe("no changes: prisma/schema.prisma matches the migrations\n");
+    expect(readdirSync("prisma/migrations")).toEqual(before);
+  });
+});
