@@ -1,6 +1,7 @@
 // The per-chat machine runtime: for each update (already serialised per chat by the bot) —
 // read the chat's stack of snapshots → decide (pure) → one transaction stores the new stack, the user's
-// changes and the messages to send → send them → mark them sent. A redelivered update id is skipped.
+// changes and the messages to send → send them → mark them sent. A redelivered update id fails that
+// transaction's first insert, so nothing of it is stored or sent.
 import { GrammyError, type Api } from "grammy";
 import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
 import type { I18n } from "../i18n.js";
@@ -32,11 +33,6 @@ export class Runtime {
 
   async handle(updateId: number, inc: Incoming, api: Api, log: Logger): Promise<void> {
     const { store, i18n } = this.deps;
-    if (await store.isProcessed(updateId)) {
-      log.info("duplicate update skipped");
-      if (inc.callback) await api.answerCallbackQuery(inc.callback.id).catch(() => undefined);
-      return;
-    }
     const loaded = await store.load(inc.chatId, inc.userId);
     const profile = {
       language: loaded.language,
@@ -67,11 +63,12 @@ export class Runtime {
     });
     if (inc.callback) {
       const lang = rendered.language ?? loaded.language ?? "kk";
-      const text = decision.toast ? i18n.t(lang)(decision.toast) : undefined;
+      const text = rows && decision.toast ? i18n.t(lang)(decision.toast) : undefined;
       await api.answerCallbackQuery(inc.callback.id, text ? { text } : {}).catch((e: unknown) => log.warn({ err: e }, "answerCallbackQuery failed"));
     }
     if (rows === null) {
-      log.info("duplicate update skipped at commit");
+      // The insert of this update id inside the transaction is the guard: it holds across processes too.
+      log.info("duplicate update skipped");
       return;
     }
     const flows = decision.stack.map((e) => e.flow).join(">");

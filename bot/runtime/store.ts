@@ -38,26 +38,24 @@ export class Store {
     private readonly adminIds: readonly number[],
   ) {}
 
-  async isProcessed(updateId: number): Promise<boolean> {
-    return (await this.prisma.processedUpdate.findUnique({ where: { updateId: BigInt(updateId) }, select: { updateId: true } })) !== null;
-  }
-
+  /** The chat's stack and the user's profile, in one round trip (this runs for every update). */
   async load(chatId: number, userId: number): Promise<Loaded> {
-    const [state, user] = await Promise.all([
-      this.prisma.chatState.findUnique({ where: { chatId: BigInt(chatId) } }),
-      this.prisma.user.findUnique({
-        where: { id: BigInt(userId) },
-        select: { language: true, consentAt: true, consentWithdrawnAt: true, roles: { where: { revokedAt: null }, select: { role: true } } },
-      }),
-    ]);
-    const roles = new Set<Role>((user?.roles ?? []).map((r) => r.role));
+    const [row] = await this.prisma.$queryRaw<{ stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string }[]>`
+      SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack",
+             u."language"::text AS "language",
+             (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL) AS "consent",
+             (u."id" IS NOT NULL) AS "found",
+             (SELECT coalesce(string_agg(r."role"::text, ','), '') FROM "UserRole" r
+               WHERE r."userId" = ${BigInt(userId)} AND r."revokedAt" IS NULL) AS "roles"
+      FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${BigInt(userId)}`;
+    const roles = new Set(row!.roles.split(",").filter(Boolean) as Role[]);
     if (this.adminIds.includes(userId)) roles.add("admin");
     return {
-      stack: Array.isArray(state?.stack) ? (state.stack as unknown as StackEntry[]) : [],
-      language: isLang(user?.language) ? user.language : null,
-      hasConsent: !!user?.consentAt && !user.consentWithdrawnAt,
+      stack: Array.isArray(row!.stack) ? (row!.stack as StackEntry[]) : [],
+      language: isLang(row!.language) ? row!.language : null,
+      hasConsent: row!.consent === true,
       roles: [...roles],
-      userExists: user !== null,
+      userExists: row!.found,
     };
   }
 
