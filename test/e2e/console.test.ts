@@ -12,7 +12,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runConsole = (lines: string[]) =>
   new Promise<{ out: string; code: number | null }>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
-      env: { PATH: process.env.PATH, DATA_DIR: dir },
+      // Empty values shadow a developer's .env: this must be the console on PGlite whatever is configured.
+      env: { PATH: process.env.PATH, DATA_DIR: dir, BOT_TOKEN: "", DATABASE_URL: "", DATA_KEY: "" },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let out = "";
