@@ -1,7 +1,7 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
-import { EFFECT_TYPES, isLang, say, type Effect, type Lang } from "./effects.js";
+import { EFFECT_TYPES, isLang, say, type Effect } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
 
@@ -97,8 +97,6 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   let stack = stored.filter((e) => flows[e.flow]?.version === e.version && isRestorable(flows[e.flow]!, e));
   if (stack.length !== stored.length) effects.push(say("common.flowUpdated"));
   let toast: string | undefined;
-  // The language a reply is said in: effects render in order, so after setLanguage the rest follow it.
-  let language: Lang | null = profile.language;
 
   const top = (): StackEntry | undefined => stack[stack.length - 1];
   const apply = (step: Step) => {
@@ -107,19 +105,23 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     if (!step.entry && stack.length === 0) effects.push(menuEffect());
   };
   const start = (def: FlowDef) => {
-    const step = startFlow(def, { ...profile, language });
+    const step = startFlow(def, profile);
     effects.push(...step.effects);
     if (step.entry) stack = [...stack, step.entry];
     else if (stack.length === 0) effects.push(menuEffect());
   };
-  /** Sends an event to the top flow; false when there is none. Falls back to a hint and the question again. */
-  const deliver = (event: FlowEvent): boolean => {
+  /**
+   * Sends an event to the top flow; false when there is none. When the flow ignores the event, `ignored`
+   * says what to (by default a hint), and the flow's question comes again.
+   */
+  const deliver = (event: FlowEvent, ignored?: () => void): boolean => {
     const entry = top();
     if (!entry) return false;
     const def = flows[entry.flow]!;
     const step = sendToFlow(def, entry, event);
     if (!step.changed && event.type !== "REPEAT") {
-      effects.push(say(event.type === "TEXT" || event.type === "MEDIA" ? "common.notUnderstood" : "common.useButtons"));
+      if (ignored) ignored();
+      else effects.push(say(event.type === "TEXT" || event.type === "MEDIA" ? "common.notUnderstood" : "common.useButtons"));
       apply(sendToFlow(def, entry, { type: "REPEAT" }));
       return true;
     }
@@ -138,9 +140,11 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     const entry = top();
     if (!entry) return void effects.push(say("cancel.nothing"));
     if (hasUnsaved(flows[entry.flow]!, entry)) {
+      // The answer is bound to this flow's current question: an old confirmation cannot discard later work.
+      const at = `${entry.flow}.${entry.prompt}`;
       effects.push(
         say("cancel.confirm", {
-          buttons: [[{ key: "cancel.yes", value: "cancel:yes", global: true }, { key: "cancel.no", value: "cancel:no", global: true }]],
+          buttons: [[{ key: "cancel.yes", value: `cancel:yes:${at}`, global: true }, { key: "cancel.no", value: `cancel:no:${at}`, global: true }]],
         }),
       );
       return;
@@ -168,22 +172,29 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     }
   };
   const globalButton = (value: string) => {
-    const [kind, arg] = value.split(":");
+    const [kind, arg, at] = value.split(":");
     if (kind === "lang" && isLang(arg)) {
       effects.push({ type: "setLanguage", language: arg }, say("language.changed"));
-      language = arg;
-      if (!deliver({ type: "LANGUAGE", language: arg })) effects.push(menuEffect());
+      if (!deliver({ type: "LANGUAGE", language: arg }, () => undefined)) effects.push(menuEffect());
       return;
     }
     if (kind === "consent" && (arg === "yes" || arg === "no")) {
       const given = arg === "yes";
       if (given && !profile.hasConsent) effects.push({ type: "recordConsent" });
-      if (deliver({ type: "CONSENT", given })) return;
-      effects.push(say(given ? (profile.hasConsent ? "privacy.already" : "privacy.thanks") : "privacy.declined"), menuEffect());
+      const reply = () => effects.push(say(given ? (profile.hasConsent ? "privacy.already" : "privacy.thanks") : "privacy.declined"));
+      if (!deliver({ type: "CONSENT", given }, reply)) {
+        reply();
+        effects.push(menuEffect());
+      }
       return;
     }
     if (kind === "cancel" && (arg === "yes" || arg === "no")) {
-      if (arg === "yes" && top()) {
+      const entry = top();
+      if (!entry || at !== `${entry.flow}.${entry.prompt}`) {
+        toast = "common.staleButton";
+        return repeatOrMenu();
+      }
+      if (arg === "yes") {
         stack = stack.slice(0, -1);
         effects.push(say("cancel.done"));
       }
@@ -194,9 +205,11 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     repeatOrMenu();
   };
 
-  // Nothing can be said to a user whose language is unknown but the language question.
+  // Nothing can be said to a user whose language is unknown but the language question: a language button
+  // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
   const isLanguageButton = input.kind === "button" && /^g:lang:/.test(input.data);
-  if (language === null && !isLanguageButton && top()?.flow !== "onboarding") {
+  const answersOnboarding = top()?.flow === "onboarding" && (input.kind === "text" || input.kind === "media");
+  if (profile.language === null && !isLanguageButton && !answersOnboarding) {
     stack = [];
     start(flows.onboarding ?? onboardingFlow);
     return { stack, effects };

@@ -16,10 +16,12 @@ describe("decide", () => {
     const d = decide(typedNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
     expect(keys(d)).toEqual(["cancel.confirm"]);
     expect(d.stack).toEqual(typedNote());
-    const yes = decide(d.stack, kk, { kind: "button", data: "g:cancel:yes" }, flowsWithNote);
+    const sent = d.effects.flatMap((e) => (e.type === "say" ? (e.buttons ?? []).flat() : []));
+    const press = (key: string) => `g:${sent.find((b) => b.key === key)!.value}`;
+    const yes = decide(d.stack, kk, { kind: "button", data: press("cancel.yes") }, flowsWithNote);
     expect(keys(yes)).toEqual(["cancel.done", "menu.title"]);
     expect(yes.stack).toEqual([]);
-    const no = decide(d.stack, kk, { kind: "button", data: "g:cancel:no" }, flowsWithNote);
+    const no = decide(d.stack, kk, { kind: "button", data: press("cancel.no") }, flowsWithNote);
     expect(no.stack[0]?.snapshot.value).toBe("typed");
     expect(keys(no)).toEqual(["common.useButtons"]);
   });
@@ -57,5 +59,36 @@ describe("decide", () => {
     expect(help(["staff"])).toEqual(["help.staff"]);
     expect(help(["mediator"])).toEqual(["help.mediator"]);
     expect(help(["staff", "admin"])).toEqual(["help.admin"]);
+  });
+});
+
+describe("decide: buttons that outlive their question", () => {
+  it("an old 'yes, leave' cannot discard a flow started after it", () => {
+    const asked = decide(typedNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
+    const yes = asked.effects.flatMap((e) => (e.type === "say" ? (e.buttons ?? []).flat() : [])).find((b) => b.key === "cancel.yes")!;
+    // The user goes on instead: the note flow asks its next question (prompt 3).
+    const later: StackEntry[] = [{ ...typedNote()[0]!, prompt: 3 }];
+    const d = decide(later, kk, { kind: "button", data: `g:${yes.value}` }, flowsWithNote);
+    expect(d.toast).toBe("common.staleButton");
+    expect(d.stack[0]?.snapshot.value).toBe("typed");
+    expect(keys(d)).toEqual(["common.useButtons"]);
+  });
+
+  it("a consent button pressed inside a flow that does not ask for it is thanked, and the flow goes on", () => {
+    const d = decide(askingNote(), { ...kk, hasConsent: false }, { kind: "button", data: "g:consent:yes" }, flowsWithNote);
+    expect(keys(d)).toEqual(["recordConsent", "privacy.thanks", "common.notUnderstood"]);
+    expect(d.stack[0]?.flow).toBe("note");
+  });
+
+  it("a language button inside such a flow switches and asks the flow's question again, with no hint", () => {
+    const d = decide(askingNote(), kk, { kind: "button", data: "g:lang:ru" }, flowsWithNote);
+    expect(keys(d)).toEqual(["setLanguage", "language.changed", "common.notUnderstood"]);
+  });
+
+  it("while the language is unknown, a command inside onboarding asks the language again", () => {
+    const none: Profile = { language: null, telegramLanguage: "en", hasConsent: false, roles: [] };
+    const first = decide([], none, { kind: "command", command: "start", payload: "" });
+    const d = decide(first.stack, none, { kind: "command", command: "help", payload: "" });
+    expect(keys(d)).toEqual(["language.choose"]);
   });
 });
