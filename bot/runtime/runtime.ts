@@ -19,6 +19,11 @@ export interface RuntimeDeps {
 
 /** Errors after which sending again cannot help (the user blocked the bot, the chat is gone, bad request). */
 const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.error_code === 400 || e.error_code === 403);
+/**
+ * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
+ * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
+ */
+const mustDeliver = (method: string): boolean => method.startsWith("send");
 
 export class Runtime {
   private readonly flows: Flows;
@@ -85,12 +90,12 @@ export class Runtime {
         try {
           await api.raw[row.method as "sendMessage"](row.payload as never);
         } catch (e) {
-          if (!isPermanent(e)) {
+          if (mustDeliver(row.method) && !isPermanent(e)) {
             this.backlog.add(row.chatId);
             log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
             return;
           }
-          log.warn({ err: e, method: row.method }, "send refused by Telegram; dropped");
+          log.warn({ err: e, method: row.method }, "call failed; dropped");
         }
         sent.push(row.id);
       }

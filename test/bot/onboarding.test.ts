@@ -219,10 +219,32 @@ describe("the runtime's guarantees", () => {
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 
+  it("a failed convenience call (the chat's command menu) does not hold messages back", async () => {
+    const u = h.user(25, "ru");
+    h.fake.failNext.set("setMyCommands", { code: 502, description: "Bad Gateway", count: 1 });
+    const calls = await u.send("/start");
+    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
   it("a user who blocked the bot does not jam the chat's queue", async () => {
     const u = h.user(23, "ru");
     h.fake.failNext.set("sendMessage", { code: 403, description: "Forbidden: bot was blocked by the user", count: 1 });
     await u.send("/start");
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+});
+
+describe("command menus", () => {
+  it("are set in Kazakh and in Russian, and in both for other languages", async () => {
+    const { setCommandMenus } = await import("../../bot/index.js");
+    await setCommandMenus(h.bot.api, h.i18n);
+    const menus = h.fake.calls.filter((c) => c.method === "setMyCommands").map((c) => c.payload);
+    expect(menus.map((m) => m.language_code)).toEqual(["kk", "ru", undefined]);
+    const first = (m: Record<string, unknown>) => (m.commands as { command: string; description: string }[])[0]!;
+    expect(first(menus[0]!)).toEqual({ command: "start", description: "Бастау" });
+    expect(first(menus[1]!)).toEqual({ command: "start", description: "Начать" });
+    expect(first(menus[2]!).description).toBe("Бастау / Начать");
+    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "help", "language", "privacy", "cancel"]);
   });
 });

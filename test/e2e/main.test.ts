@@ -1,0 +1,88 @@
+// `npm start` with a token, as a process: polling and webhook modes against the Bot API emulator,
+// the command menus, and a clean stop on SIGTERM.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EmulatorChat, startEmulator } from "../helpers/emulator.js";
+
+const TOKEN = "777000:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX";
+let server: Awaited<ReturnType<typeof startEmulator>>;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  server = await startEmulator();
+});
+afterAll(async () => {
+  await server.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+const start = (env: Record<string, string>) => {
+  const dir = mkdtempSync(join(tmpdir(), "kelisim-main-"));
+  dirs.push(dir);
+  const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+    env: { PATH: process.env.PATH, DATA_DIR: dir, DATABASE_URL: "", DATA_KEY: "", BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+  return { child, log: () => log };
+};
+
+const until = async (what: () => boolean | Promise<boolean>, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await what()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("timed out");
+};
+
+const stop = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+
+describe("npm start with BOT_TOKEN", () => {
+  it("polls, sets the command menus, answers /start, and stops cleanly on SIGTERM", async () => {
+    const { child, log } = start({});
+    await until(() => log().includes('"msg":"polling"'));
+    // telegram-test-api does not implement setMyCommands: the bot warns and goes on.
+    expect(log()).toContain("setMyCommands failed");
+    const chat = new EmulatorChat(server, TOKEN, 901, "ru");
+    const replies = await chat.send("/start", 2);
+    expect(replies.map((m) => m.text)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
+    expect(await stop(child)).toBe(0);
+    expect(log()).toContain('"signal":"SIGTERM"');
+  });
+
+  it("serves a webhook: /healthz, the secret checked, updates answered, and a clean stop", async () => {
+    const port = await freePort();
+    const secret = "e2e-secret-0123456789";
+    const { child, log } = start({ BOT_MODE: "webhook", WEBHOOK_URL: `https://kelisim.example.kz`, WEBHOOK_SECRET: secret, PORT: String(port) });
+    const base = `http://127.0.0.1:${port}`;
+    await until(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200);
+    const chat = new EmulatorChat(server, TOKEN, 902, "kk");
+    const update = { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 902, type: "private" }, from: { id: 902, is_bot: false, first_name: "W", language_code: "kk" }, text: "/start", entities: [{ type: "bot_command", offset: 0, length: 6 }] } };
+    const post = (s: string) => fetch(`${base}/telegram`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": s }, body: JSON.stringify(update) });
+    expect((await post("not-the-secret-000000")).status).toBe(401);
+    expect((await post(secret)).status).toBe(200);
+    const replies = await chat.replies(2);
+    expect(replies.map((m) => m.text)).toEqual([expect.stringMatching(/^Сәлеметсіз бе!/), expect.stringMatching(/^Дербес деректер туралы/)]);
+    expect(await stop(child)).toBe(0);
+    expect(log()).toContain("webhook server listening");
+  });
+});
