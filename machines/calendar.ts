@@ -1,0 +1,95 @@
+// Kazakhstan's working days: date-holidays (KZ) as the base layer, corrected by the override table in
+// data/kz-calendar.json. Deadlines follow the project's convention (law.md §5): day 1 is the first working
+// day after the day of receipt; the deadline is the end of working day N, in Kazakhstan's time.
+import Holidays from "date-holidays";
+import overrides from "./data/kz-calendar.json" with { type: "json" };
+
+/** A calendar date, "YYYY-MM-DD". */
+export type LocalDate = string;
+
+interface YearOverrides {
+  off?: { date: string }[];
+  notOff?: { date: string }[];
+  workingWeekends?: { date: string }[];
+}
+const table = overrides.years as Record<string, YearOverrides | undefined>;
+
+const holidays = new Holidays("KZ");
+const offByYear = new Map<number, Set<LocalDate>>();
+
+/** The public days off of a year (not weekends), library and overrides together. */
+export const daysOff = (year: number): Set<LocalDate> => {
+  let set = offByYear.get(year);
+  if (!set) {
+    set = new Set(
+      (holidays.getHolidays(year) || []).filter((h) => h.type === "public").map((h) => h.date.slice(0, 10)),
+    );
+    for (const d of table[String(year)]?.off ?? []) set.add(d.date);
+    for (const d of table[String(year)]?.notOff ?? []) set.delete(d.date);
+    offByYear.set(year, set);
+  }
+  return set;
+};
+
+const workingWeekend = (date: LocalDate): boolean => (table[date.slice(0, 4)]?.workingWeekends ?? []).some((d) => d.date === date);
+
+const weekday = (date: LocalDate): number => new Date(`${date}T00:00:00Z`).getUTCDay();
+
+export const isWorkingDay = (date: LocalDate): boolean => {
+  const wd = weekday(date);
+  if ((wd === 0 || wd === 6) && !workingWeekend(date)) return false;
+  return !daysOff(Number(date.slice(0, 4))).has(date);
+};
+
+export const nextDay = (date: LocalDate): LocalDate => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** The calendar date of an instant in a time zone. */
+export const localDate = (at: Date, timeZone: string): LocalDate =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+
+/** The offset of a time zone on a date, in minutes east of UTC. */
+const offsetMinutes = (date: LocalDate, timeZone: string): number => {
+  const name = new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "longOffset" })
+    .formatToParts(new Date(`${date}T12:00:00Z`))
+    .find((p) => p.type === "timeZoneName")!.value; // "GMT+05:00", or "GMT" at zero
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+};
+
+/** The last instant of a calendar date in a time zone. */
+export const endOfDay = (date: LocalDate, timeZone: string): Date =>
+  new Date(Date.parse(`${date}T23:59:59.999Z`) - offsetMinutes(date, timeZone) * 60_000);
+
+/** The Nth working day after the day of `from` (day 1 is the first working day after it). */
+export const nthWorkingDayAfter = (from: LocalDate, n: number): LocalDate => {
+  let d = from;
+  for (let left = n; left > 0; ) {
+    d = nextDay(d);
+    if (isWorkingDay(d)) left--;
+  }
+  return d;
+};
+
+export interface Deadline {
+  /** The last day, in Kazakhstan's calendar. */
+  date: LocalDate;
+  /** The end of that day, as an instant. */
+  at: Date;
+}
+
+/** The deadline N working days after something received at `receivedAt`. */
+export const workingDeadline = (receivedAt: Date, n: number, timeZone: string): Deadline => {
+  const date = nthWorkingDayAfter(localDate(receivedAt, timeZone), n);
+  return { date, at: endOfDay(date, timeZone) };
+};
+
+/**
+ * Working days left until a deadline, counting today when it is a working day: 1 on the last day,
+ * 0 once the deadline has passed.
+ */
+export const workingDaysLeft = (now: Date, deadline: Deadline, timeZone: string): number => {
+  if (now.getTime() > deadline.at.getTime()) return 0;
+  let count = 0;
+  for (let d = localDate(now, timeZone); d <= deadline.date; d = nextDay(d)) if (isWorkingDay(d)) count++;
+  return count;
+};

@@ -1,0 +1,78 @@
+// Kazakhstan's working days against the facts of law.md §5, and the deadline convention.
+import { describe, expect, it } from "vitest";
+import { endOfDay, isWorkingDay, nthWorkingDayAfter, workingDaysLeft, workingDeadline } from "../../machines/calendar.js";
+
+const TZ = "Asia/Almaty";
+const offIn = (from: string, to: string) => {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) if (!isWorkingDay(d)) out.push(d);
+  return out;
+};
+
+describe("days off", () => {
+  it("2026: Nauryz began on a Saturday, so 21-25 March were off; 15-16 March were working days", () => {
+    expect(offIn("2026-03-14", "2026-03-29")).toEqual(["2026-03-14", "2026-03-15", "2026-03-21", "2026-03-22", "2026-03-23", "2026-03-24", "2026-03-25", "2026-03-28", "2026-03-29"]);
+    expect(isWorkingDay("2026-03-16")).toBe(true);
+  });
+
+  it("January 2026 had no transfers: 1-4 off, 5-6 working, 7 off", () => {
+    expect(offIn("2026-01-01", "2026-01-08")).toEqual(["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-01-07"]);
+  });
+
+  it("a holiday on a weekend moves to the next working day", () => {
+    expect(isWorkingDay("2026-03-09")).toBe(false); // 8 March 2026 was a Sunday
+    expect(isWorkingDay("2024-07-08")).toBe(false); // 6 July 2024 was a Saturday
+    expect(isWorkingDay("2025-03-10")).toBe(false); // 8 March 2025 was a Saturday
+  });
+
+  it("7 January and Kurban Ait never move", () => {
+    expect(isWorkingDay("2024-01-08")).toBe(true); // 7 January 2024 was a Sunday
+    expect(isWorkingDay("2024-06-17")).toBe(true); // Kurban Ait 16 June 2024 was a Sunday
+    for (const d of ["2024-06-16", "2025-06-06", "2026-05-27"]) expect(isWorkingDay(d), d).toBe(false);
+  });
+
+  it("30 August is a day off until 2025 and not from 2026", () => {
+    expect(isWorkingDay("2024-08-30")).toBe(false);
+    expect(isWorkingDay("2025-09-01")).toBe(false); // 30 August 2025 was a Saturday
+    expect(isWorkingDay("2026-08-31")).toBe(true); // 30 August 2026 is a Sunday, no longer a holiday
+  });
+
+  it("the other holidays of 2026", () => {
+    for (const d of ["2026-05-01", "2026-05-07", "2026-05-11", "2026-07-06", "2026-10-26", "2026-12-16"]) expect(isWorkingDay(d), d).toBe(false);
+  });
+});
+
+describe("deadlines", () => {
+  it("an appeal on Friday 20 March 2026 is due by the end of Monday 30 March 2026 (3 working days)", () => {
+    const d = workingDeadline(new Date("2026-03-20T10:00:00+05:00"), 3, TZ);
+    expect(d.date).toBe("2026-03-30");
+    expect(d.at.toISOString()).toBe("2026-03-30T18:59:59.999Z");
+  });
+
+  it("day 1 is the first working day after the day of receipt, whatever the hour", () => {
+    expect(workingDeadline(new Date("2026-11-23T23:30:00+05:00"), 1, TZ).date).toBe("2026-11-24");
+    // 19:30 UTC on the 23rd is already 00:30 on the 24th in Almaty: received on the 24th.
+    expect(workingDeadline(new Date("2026-11-23T19:30:00Z"), 1, TZ).date).toBe("2026-11-25");
+  });
+
+  it("across a year end and the New Year holidays", () => {
+    expect(nthWorkingDayAfter("2025-12-30", 3)).toBe("2026-01-06"); // 31 Dec; 1-4 Jan off; 5, 6 Jan
+    expect(nthWorkingDayAfter("2024-12-27", 5)).toBe("2025-01-08"); // 30, 31 Dec; 1-2 Jan off; 3, 6 Jan; 7 Jan off; 8 Jan
+  });
+
+  it("5 working days from a commission formed before Kurban Ait 2026", () => {
+    expect(nthWorkingDayAfter("2026-05-22", 5)).toBe("2026-06-01"); // 25, 26 May; 27 off; 28, 29 May; 1 June
+  });
+
+  it("counts the working days left, 1 on the last day and 0 after it", () => {
+    const d = workingDeadline(new Date("2026-03-20T10:00:00+05:00"), 3, TZ);
+    expect(workingDaysLeft(new Date("2026-03-20T12:00:00+05:00"), d, TZ)).toBe(4); // 20 (Fri, today), 26, 27, 30
+    expect(workingDaysLeft(new Date("2026-03-23T12:00:00+05:00"), d, TZ)).toBe(3);
+    expect(workingDaysLeft(new Date("2026-03-30T18:00:00+05:00"), d, TZ)).toBe(1);
+    expect(workingDaysLeft(new Date("2026-03-31T00:00:01+05:00"), d, TZ)).toBe(0);
+  });
+
+  it("ends a day at local midnight", () => {
+    expect(endOfDay("2026-01-01", TZ).toISOString()).toBe("2026-01-01T18:59:59.999Z");
+  });
+});
