@@ -1,0 +1,110 @@
+// What a notice's answers must be. Pure: each check returns the value to keep, or the reason it is refused
+// (an i18n key suffix the bot turns into a clear answer).
+import type { LocalDate } from "./calendar.js";
+import regionsData from "./data/regions.json" with { type: "json" };
+
+export type Check<T> = { ok: true; value: T } | { ok: false; reason: string };
+const ok = <T>(value: T): Check<T> => ({ ok: true, value });
+const no = <T>(reason: string): Check<T> => ({ ok: false, reason });
+
+export interface Region {
+  code: string;
+  kk: string;
+  ru: string;
+}
+/** Kazakhstan's 20 regions: 17 oblasts and the cities of Astana, Almaty and Shymkent. */
+export const REGIONS: readonly Region[] = regionsData;
+export const regionByCode = (code: string): Region | undefined => REGIONS.find((r) => r.code === code);
+
+const isRealDate = (y: number, m: number, d: number): boolean => {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+};
+const iso = (y: number, m: number, d: number): LocalDate => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+
+const WEIGHTS_1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const WEIGHTS_2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
+const weighted = (digits: number[], weights: number[]) => weights.reduce((sum, w, i) => sum + w * digits[i]!, 0) % 11;
+
+/**
+ * An IIN: 12 digits, YYMMDD of birth, the century (and sex) in the 7th digit, and the official check
+ * digit (weights 1..11, then 3..11,1,2 when the first gives 10; a second 10 means no valid IIN).
+ */
+export const checkIin = (input: string): Check<{ iin: string; birthDate: LocalDate }> => {
+  const iin = input.replace(/[\s-]/g, "");
+  if (!/^\d{12}$/.test(iin)) return no("iinFormat");
+  const digits = [...iin].map(Number);
+  let check = weighted(digits, WEIGHTS_1);
+  if (check === 10) check = weighted(digits, WEIGHTS_2);
+  if (check === 10 || check !== digits[11]) return no("iinChecksum");
+  const centuryDigit = digits[6]!;
+  if (centuryDigit < 1 || centuryDigit > 6) return no("iinChecksum");
+  const year = 1800 + 100 * Math.floor((centuryDigit - 1) / 2) + Number(iin.slice(0, 2));
+  const month = Number(iin.slice(2, 4));
+  const day = Number(iin.slice(4, 6));
+  if (!isRealDate(year, month, day)) return no("iinDate");
+  return ok({ iin, birthDate: iso(year, month, day) });
+};
+
+/** A person's full name: letters of the Kazakh, Russian or Latin alphabets, spaces, hyphens, apostrophes. */
+export const checkName = (input: string): Check<string> => {
+  const name = input.trim().replace(/\s+/g, " ");
+  if (name.length < 2 || name.length > 100) return no("nameLength");
+  if (!/^[A-Za-zА-ЯЁа-яёӘәҒғҚқҢңӨөҰұҮүҺһІі' ʼ’-]+$/.test(name) || !/[A-Za-zА-ЯЁа-яёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2}/.test(name)) return no("nameLetters");
+  return ok(name);
+};
+
+/** A date typed as DD.MM.YYYY (also with / or -). */
+export const parseDate = (input: string): LocalDate | null => {
+  const m = /^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$/.exec(input);
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return isRealDate(y, mo, d) ? iso(y, mo, d) : null;
+};
+
+/** A date of birth: a real date, not in the future, not more than 130 years back. */
+export const checkBirthDate = (input: string, today: LocalDate): Check<LocalDate> => {
+  const date = parseDate(input);
+  if (!date) return no("dateFormat");
+  if (date > today) return no("dateFuture");
+  if (Number(date.slice(0, 4)) < Number(today.slice(0, 4)) - 130) return no("dateTooOld");
+  return ok(date);
+};
+
+/** The dates of care: one day, or a range "from – to"; not in the future, not before birth. */
+export const checkCareDates = (input: string, today: LocalDate, birthDate: LocalDate): Check<{ from: LocalDate; to: LocalDate }> => {
+  const DATE = /\d{1,2}[./]\d{1,2}[./]\d{4}/g;
+  const found = input.match(DATE) ?? [];
+  // Around the dates only words and dashes may stand ("с … по …", "…-ден … дейін", "… – …").
+  if (found.length < 1 || found.length > 2 || /\d/.test(input.replace(DATE, ""))) return no("careFormat");
+  const dates = found.map(parseDate);
+  if (dates.some((d) => d === null)) return no("careFormat");
+  const from = dates[0]!;
+  const to = dates[1] ?? from;
+  if (from > to) return no("careOrder");
+  if (to > today) return no("dateFuture");
+  if (from < birthDate) return no("careBeforeBirth");
+  return ok({ from, to });
+};
+
+export const DESCRIPTION_MAX = 3000;
+export const checkDescription = (input: string): Check<string> => {
+  const text = input.trim();
+  if (text.length < 10) return no("descriptionShort");
+  if (text.length > DESCRIPTION_MAX) return no("descriptionLong");
+  return ok(text);
+};
+
+/** A Kazakhstan mobile number: +7 and 10 digits (8 or 7 in front is taken as +7). */
+export const checkPhone = (input: string): Check<string> => {
+  const digits = input.replace(/[\s()-]/g, "");
+  const m = /^(?:\+7|8|7)(\d{10})$/.exec(digits);
+  return m ? ok(`+7${m[1]}`) : no("phoneFormat");
+};
+
+export const ORG_MAX = 200;
+export const checkOrganization = (input: string): Check<string> => {
+  const text = input.trim().replace(/\s+/g, " ");
+  if (text.length < 3 || text.length > ORG_MAX || !/\p{L}{2}/u.test(text)) return no("orgLength");
+  return ok(text);
+};
