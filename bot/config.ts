@@ -40,6 +40,11 @@ const schema = z
       .regex(/^\s*(\d{1,15}\s*(,\s*\d{1,15}\s*)*)?$/, "must be Telegram user ids separated by commas")
       .default("")
       .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean).map(Number)),
+    STAFF_CHAT_ID: z
+      .string()
+      .regex(/^-?\d{1,20}$/, "must be a Telegram chat id (a number; groups are negative)")
+      .transform(Number)
+      .optional(),
     TIME_ZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Almaty").default("Asia/Almaty"),
     DATA_KEY: z
       .string()
@@ -64,6 +69,8 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   adminIds: number[];
+  /** Where new notices are announced while no staff are registered for the organisation. */
+  staffChatId: number | null;
   timeZone: string;
   /** base64, or null: then resolveDataKey() takes it from the data directory. */
   dataKey: string | null;
@@ -94,6 +101,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     databaseUrl: c.DATABASE_URL ?? null,
     dataDir: c.DATA_DIR,
     adminIds: c.ADMIN_IDS,
+    staffChatId: c.STAFF_CHAT_ID ?? null,
     timeZone: c.TIME_ZONE,
     dataKey: c.DATA_KEY ?? null,
     logLevel: c.LOG_LEVEL,

@@ -18,6 +18,9 @@ export interface BotDeps {
   i18n: I18n;
   logger: Logger;
   adminIds: readonly number[];
+  timeZone: string;
+  dataKey: Buffer;
+  staffChatId: number | null;
   flows?: Flows;
   now?: () => Date;
 }
@@ -45,8 +48,11 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
   const runtime = new Runtime({
-    store: new Store(deps.db.prisma, deps.adminIds),
+    store: new Store(deps.db.prisma, deps.adminIds, deps.dataKey),
     i18n: deps.i18n,
+    timeZone: deps.timeZone,
+    dataKey: deps.dataKey,
+    staffChatId: deps.staffChatId,
     ...(deps.flows ? { flows: deps.flows } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });

@@ -18,9 +18,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const main = async (): Promise<void> => {
   if (existsSync(".env")) process.loadEnvFile(".env");
   let config: Config;
+  let dataKey: Buffer;
   try {
     config = loadConfig(process.env);
-    resolveDataKey(config);
+    dataKey = resolveDataKey(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(e.message + "\n");
@@ -33,7 +34,7 @@ const main = async (): Promise<void> => {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ store: db.kind, migrated: db.migrated, mode: config.mode }, "database ready");
   const i18n = await createI18n();
-  const deps = { db, i18n, logger, adminIds: config.adminIds };
+  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId };
 
   if (config.mode === "console") {
     const fake = new FakeTelegram();

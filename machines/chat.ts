@@ -1,19 +1,22 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
-import { EFFECT_TYPES, isLang, say, type Effect } from "./effects.js";
+import { EFFECT_TYPES, isLang, say, type Effect, type FileRef } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
+import { noticeFlow } from "./notice.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
-export const COMMANDS = ["start", "help", "language", "privacy", "cancel"] as const;
+export const COMMANDS = ["start", "notice", "help", "language", "privacy", "cancel"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type Input =
   | { kind: "command"; command: string; payload: string }
   | { kind: "text"; text: string }
   | { kind: "button"; data: string }
-  | { kind: "media"; media: MediaKind };
+  | { kind: "media"; media: MediaKind }
+  | { kind: "file"; file: FileRef }
+  | { kind: "contact"; phone: string; userId: number | null };
 
 export interface StoredSnapshot {
   value: unknown;
@@ -35,7 +38,7 @@ export interface Decision {
 }
 
 export type Flows = Record<string, FlowDef>;
-export const defaultFlows: Flows = { [onboardingFlow.name]: onboardingFlow };
+export const defaultFlows: Flows = { [onboardingFlow.name]: onboardingFlow, [noticeFlow.name]: noticeFlow };
 
 /** callback_data of a button: "g:<value>" for global ones, "f<prompt>:<value>" for a flow's question. */
 export const buttonData = (b: { value: string; global?: boolean }, prompt: number): string =>
@@ -47,6 +50,7 @@ export const primaryRole = (roles: readonly Role[]): Role =>
 export const menuEffect = (): Effect =>
   say("menu.title", {
     buttons: [
+      [{ key: "menu.notice", value: "menu:notice", global: true }],
       [{ key: "menu.help", value: "menu:help", global: true }],
       [
         { key: "menu.language", value: "menu:language", global: true },
@@ -118,11 +122,11 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     const entry = top();
     if (!entry) return false;
     const def = flows[entry.flow]!;
-    const step = sendToFlow(def, entry, event);
+    const step = sendToFlow(def, entry, { ...event, today: profile.today });
     if (!step.changed && event.type !== "REPEAT") {
       if (ignored) ignored();
       else effects.push(say(event.type === "TEXT" || event.type === "MEDIA" ? "common.notUnderstood" : "common.useButtons"));
-      apply(sendToFlow(def, entry, { type: "REPEAT" }));
+      apply(sendToFlow(def, entry, { type: "REPEAT", today: profile.today }));
       return true;
     }
     apply(step);
@@ -135,6 +139,15 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   const privacy = () => {
     effects.push(say("privacy.consent"));
     effects.push(profile.hasConsent ? say("privacy.statusGiven") : say("privacy.statusNotGiven", { buttons: consentButtons }));
+  };
+  /** Opens the notice: the draft in progress if there is one, else a new one. */
+  const notice = () => {
+    const at = stack.findIndex((e) => e.flow === "notice");
+    if (at >= 0) {
+      stack = [...stack.slice(0, at), ...stack.slice(at + 1), stack[at]!];
+      return void deliver({ type: "REPEAT" });
+    }
+    start(flows.notice ?? noticeFlow);
   };
   const cancel = () => {
     const entry = top();
@@ -155,9 +168,22 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   };
   const command = (name: string) => {
     switch (name) {
-      case "start":
+      case "start": {
+        const draft = stack.find((e) => e.flow === "notice");
+        if (draft && hasUnsaved(flows.notice!, draft)) {
+          // A half-filled notice is never dropped silently: continue it, or discard it on purpose.
+          effects.push(
+            say("notice.resume", {
+              buttons: [[{ key: "notice.continue", value: "notice:continue", global: true }, { key: "notice.discard", value: "notice:discard", global: true }]],
+            }),
+          );
+          return;
+        }
         stack = [];
         return start(flows.onboarding ?? onboardingFlow);
+      }
+      case "notice":
+        return notice();
       case "help":
         return void effects.push(say(`help.${primaryRole(profile.roles)}`));
       case "language":
@@ -200,7 +226,13 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       }
       return repeatOrMenu();
     }
-    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy")) return command(arg);
+    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy" || arg === "notice")) return command(arg);
+    if (kind === "notice" && arg === "continue") return notice();
+    if (kind === "notice" && arg === "discard") {
+      stack = stack.filter((e) => e.flow !== "notice");
+      effects.push(say("notice.discarded"));
+      return repeatOrMenu();
+    }
     toast = "common.staleButton";
     repeatOrMenu();
   };
@@ -224,6 +256,12 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       break;
     case "media":
       if (!deliver({ type: "MEDIA", media: input.media })) effects.push(say("common.notUnderstood"), menuEffect());
+      break;
+    case "file":
+      if (!deliver({ type: "FILE", file: input.file })) effects.push(say("common.notUnderstood"), menuEffect());
+      break;
+    case "contact":
+      if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect());
       break;
     case "button": {
       const g = /^g:(.+)$/.exec(input.data);

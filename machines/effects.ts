@@ -5,7 +5,11 @@ export const LANGUAGES = ["kk", "ru"] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const isLang = (x: unknown): x is Lang => x === "kk" || x === "ru";
 
-export type Params = Record<string, string | number>;
+/** Text in both languages, from data (a region's name), chosen when rendered. */
+export type Bilingual = Record<Lang, string>;
+/** A parameter: a plain value, another text by key, or data in both languages — localised when rendered. */
+export type Param = string | number | { key: string } | Bilingual;
+export type Params = Record<string, Param>;
 
 /**
  * A button. `global` buttons mean the same in any state (language, consent…) and never go stale;
@@ -13,7 +17,9 @@ export type Params = Record<string, string | number>;
  * `lang` renders the label in that language whatever the user's language is.
  */
 export interface Button {
-  key: string;
+  /** The label's i18n key; or `label` for data that carries both languages. */
+  key?: string;
+  label?: Bilingual;
   value: string;
   global?: boolean;
   lang?: Lang;
@@ -26,6 +32,8 @@ export interface SayEffect {
   buttons?: Button[][];
   /** Render the text once in each language, Kazakh first (for users whose language is unknown). */
   bilingual?: boolean;
+  /** A reply keyboard instead of buttons: Telegram's share-contact button; or take such a keyboard away. */
+  replyKeyboard?: "contact" | "remove";
 }
 export interface SetLanguageEffect {
   type: "setLanguage";
@@ -34,8 +42,44 @@ export interface SetLanguageEffect {
 export interface RecordConsentEffect {
   type: "recordConsent";
 }
+/** Files a notice: the bot stores the case in the same transaction and answers with its number. */
+export interface SubmitNoticeEffect {
+  type: "submitNotice";
+  notice: NoticeAnswers;
+}
 
-export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect;
-export const EFFECT_TYPES: ReadonlySet<string> = new Set<Effect["type"]>(["say", "setLanguage", "recordConsent"]);
+export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | SubmitNoticeEffect;
+export const EFFECT_TYPES: ReadonlySet<string> = new Set<Effect["type"]>(["say", "setLanguage", "recordConsent", "submitNotice"]);
+
+export const RELATIONS = ["self", "spouse", "relative", "representative"] as const;
+export type Relation = (typeof RELATIONS)[number];
+export const OUTCOMES = ["death", "disability1", "disability2", "disability3", "childDisability", "harm", "unknown"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const SUPPORT_ANSWERS = ["yes", "no", "unknown"] as const;
+export type SupportAnswer = (typeof SUPPORT_ANSWERS)[number];
+
+export interface FileRef {
+  kind: "photo" | "document";
+  fileId: string;
+  fileUniqueId: string;
+  mime: string | null;
+}
+
+/** A finished notice, as the machine hands it over. Dates are "YYYY-MM-DD" in Kazakhstan's calendar. */
+export interface NoticeAnswers {
+  relation: Relation;
+  name: string;
+  iin: string;
+  birthDate: string;
+  org: string;
+  region: string;
+  careFrom: string;
+  careTo: string;
+  description: string;
+  outcome: Outcome;
+  supportKnows: SupportAnswer;
+  files: FileRef[];
+  phone: string;
+}
 
 export const say = (key: string, extra: Omit<SayEffect, "type" | "key"> = {}): SayEffect => ({ type: "say", key, ...extra });

@@ -1,15 +1,18 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { Lang, SayEffect, SetLanguageEffect } from "./effects.js";
+import type { FileRef, Lang, SayEffect, SetLanguageEffect, SubmitNoticeEffect } from "./effects.js";
 
-/** Events the router delivers to the flow on top of the chat's stack. */
-export type FlowEvent =
+/** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date. */
+export type FlowEvent = (
   | { type: "CHOICE"; value: string } // a button of this flow's current question
   | { type: "TEXT"; text: string }
-  | { type: "MEDIA"; media: MediaKind }
+  | { type: "MEDIA"; media: MediaKind } // something the bot does not take here (a sticker, a voice message…)
+  | { type: "FILE"; file: FileRef } // a photo, or a document
+  | { type: "CONTACT"; phone: string; own: boolean } // a shared contact; own: the sender's own
   | { type: "LANGUAGE"; language: Lang } // the user switched language: ask again in it
   | { type: "CONSENT"; given: boolean }
-  | { type: "REPEAT" }; // ask the current question again (after a stale button, a restart…)
+  | { type: "REPEAT" } // ask the current question again (after a stale button, a restart…)
+) & { today?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -22,10 +25,14 @@ export const effectActions = {
   say: (_: unknown, _params: Omit<SayEffect, "type">) => undefined,
   setLanguage: (_: unknown, _params: Omit<SetLanguageEffect, "type">) => undefined,
   recordConsent: () => undefined,
+  submitNotice: (_: unknown, _params: Omit<SubmitNoticeEffect, "type">) => undefined,
 };
 
 /** What the router knows of the user when it starts a flow. */
 export interface Profile {
+  userId: number;
+  /** Kazakhstan's date now, "YYYY-MM-DD". */
+  today: string;
   language: Lang | null;
   /** Telegram's language_code of the user's app, if any. */
   telegramLanguage: string | null;

@@ -1,7 +1,10 @@
 // Effects → Bot API calls, in the user's language. Pure apart from i18n.
 import { buttonData, COMMANDS } from "../../machines/chat.js";
-import type { Effect, Lang } from "../../machines/effects.js";
+import type { Button, Effect, Lang, Params } from "../../machines/effects.js";
 import type { I18n } from "../i18n.js";
+
+/** The placeholder call for a notice to file: expanded in the transaction, never sent. */
+export const SUBMIT_NOTICE = "@submitNotice";
 
 export interface ApiCall {
   method: string;
@@ -14,6 +17,14 @@ export interface Rendered {
   language?: Lang;
   consent: boolean;
 }
+
+/** Parameters in the reader's language: `{ key }` is another text, `{ kk, ru }` data in both languages. */
+export const localParams = (i18n: I18n, lang: Lang, params: Params | undefined): Record<string, string | number> =>
+  Object.fromEntries(
+    Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === "object" ? ("key" in v ? i18n.t(lang)(v.key) : v[lang]) : v]),
+  );
+
+const label = (i18n: I18n, lang: Lang, b: Button): string => (b.label ? b.label[b.lang ?? lang] : i18n.t(b.lang ?? lang)(b.key ?? ""));
 
 export const commandList = (i18n: I18n, lang: Lang) =>
   COMMANDS.map((command) => ({ command, description: i18n.t(lang)(`commands.${command}`) }));
@@ -36,16 +47,23 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
       case "recordConsent":
         out.consent = true;
         break;
+      case "submitNotice":
+        // Carried out by the runtime inside the update's transaction, in its place among the messages.
+        out.calls.push({ method: SUBMIT_NOTICE, payload: { notice: e.notice, language: lang } });
+        break;
       case "say": {
-        const t = i18n.t(lang);
-        const text = e.bilingual ? i18n.both(e.key, e.params) : t(e.key, e.params);
+        const text = e.bilingual ? i18n.both(e.key, localParams(i18n, "kk", e.params)) : i18n.t(lang)(e.key, localParams(i18n, lang, e.params));
         const payload: Record<string, unknown> = { chat_id: chatId, text };
         if (e.buttons?.length) {
+          payload.reply_markup = { inline_keyboard: e.buttons.map((row) => row.map((b) => ({ text: label(i18n, lang, b), callback_data: buttonData(b, prompt) }))) };
+        } else if (e.replyKeyboard === "contact") {
           payload.reply_markup = {
-            inline_keyboard: e.buttons.map((row) =>
-              row.map((b) => ({ text: i18n.t(b.lang ?? lang)(b.key), callback_data: buttonData(b, prompt) })),
-            ),
+            keyboard: [[{ text: i18n.t(lang)("notice.shareContact"), request_contact: true }]],
+            resize_keyboard: true,
+            one_time_keyboard: true,
           };
+        } else if (e.replyKeyboard === "remove") {
+          payload.reply_markup = { remove_keyboard: true };
         }
         out.calls.push({ method: "sendMessage", payload });
         break;

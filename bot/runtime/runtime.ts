@@ -3,16 +3,22 @@
 // changes and the messages to send → send them → mark them sent. A redelivered update id fails that
 // transaction's first insert, so nothing of it is stored or sent.
 import { GrammyError, type Api } from "grammy";
+import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
+import type { Lang, NoticeAnswers } from "../../machines/effects.js";
+import { fileNotice } from "../services/notices.js";
 import type { I18n } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
-import { render } from "./render.js";
-import { Store, type OutboxRow } from "./store.js";
+import { render, SUBMIT_NOTICE } from "./render.js";
+import { Store, type Expand, type OutboxRow } from "./store.js";
 
 export interface RuntimeDeps {
   store: Store;
   i18n: I18n;
+  timeZone: string;
+  dataKey: Buffer;
+  staffChatId: number | null;
   flows?: Flows;
   now?: () => Date;
 }
@@ -38,8 +44,11 @@ export class Runtime {
 
   async handle(updateId: number, inc: Incoming, api: Api, log: Logger): Promise<void> {
     const { store, i18n } = this.deps;
+    const now = this.now();
     const loaded = await store.load(inc.chatId, inc.userId);
     const profile = {
+      userId: inc.userId,
+      today: localDate(now, this.deps.timeZone),
       language: loaded.language,
       telegramLanguage: inc.telegramLanguage,
       hasConsent: loaded.hasConsent,
@@ -62,10 +71,10 @@ export class Runtime {
       userId: inc.userId,
       stack: JSON.stringify(decision.stack) === JSON.stringify(loaded.stack) ? null : decision.stack,
       ...(rendered.language ? { language: rendered.language } : {}),
-      ...(rendered.consent ? { consent: { version: i18n.consentVersion, at: this.now() } } : {}),
+      ...(rendered.consent ? { consent: { version: i18n.consentVersion, at: now } } : {}),
       createUser: !loaded.userExists,
       outbox,
-    });
+    }, this.expand(inc.userId, inc.chatId, now));
     if (inc.callback) {
       const lang = rendered.language ?? loaded.language ?? "kk";
       const text = rows && decision.toast ? i18n.t(lang)(decision.toast) : undefined;
@@ -80,6 +89,16 @@ export class Runtime {
     log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
     const queue = this.backlog.has(inc.chatId) ? await store.pending(inc.chatId) : rows;
     await this.send(queue, api, log);
+  }
+
+  /** Domain effects, carried out inside the update's transaction. */
+  private expand(userId: number, chatId: number, now: Date): Expand {
+    return async (tx, call) => {
+      if (call.method !== SUBMIT_NOTICE) return null;
+      const { notice, language } = call.payload as { notice: NoticeAnswers; language: Lang };
+      const { i18n, timeZone, dataKey, staffChatId } = this.deps;
+      return fileNotice(tx, notice, { userId, chatId, language, now, timeZone, dataKey, i18n, staffChatId });
+    };
   }
 
   /** Sends outbox rows in order; stops at the first failure that a later try could fix. */

@@ -1,5 +1,6 @@
 // What the runtime reads and writes for one update, through Prisma. One transaction per update.
 import type { StackEntry } from "../../machines/chat.js";
+import { open, seal } from "../crypto.js";
 import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { Prisma } from "../db/database.js";
@@ -27,6 +28,9 @@ export interface Commit {
   outbox: ApiCall[];
 }
 
+/** Turns a call the runtime cannot send as it is (a domain effect) into calls, inside the transaction. */
+export type Expand = (tx: PrismaNS.TransactionClient, call: ApiCall) => Promise<ApiCall[] | null>;
+
 export interface OutboxRow extends ApiCall {
   id: bigint;
   chatId: number;
@@ -36,7 +40,19 @@ export class Store {
   constructor(
     private readonly prisma: Prisma,
     private readonly adminIds: readonly number[],
+    /** Seals the chats' snapshots: a draft notice holds an IIN, a phone and a description. */
+    private readonly dataKey: Buffer,
   ) {}
+
+  private sealStack(stack: StackEntry[]): object {
+    return { sealed: seal(this.dataKey, JSON.stringify(stack)) };
+  }
+
+  private openStack(stored: unknown): StackEntry[] {
+    if (Array.isArray(stored)) return stored as StackEntry[];
+    const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+    return typeof sealed === "string" ? (JSON.parse(open(this.dataKey, sealed)) as StackEntry[]) : [];
+  }
 
   /** The chat's stack and the user's profile, in one round trip (this runs for every update). */
   async load(chatId: number, userId: number): Promise<Loaded> {
@@ -51,7 +67,7 @@ export class Store {
     const roles = new Set(row!.roles.split(",").filter(Boolean) as Role[]);
     if (this.adminIds.includes(userId)) roles.add("admin");
     return {
-      stack: Array.isArray(row!.stack) ? (row!.stack as StackEntry[]) : [],
+      stack: this.openStack(row!.stack),
       language: isLang(row!.language) ? row!.language : null,
       hasConsent: row!.consent === true,
       roles: [...roles],
@@ -60,7 +76,7 @@ export class Store {
   }
 
   /** Stores the outcome of one update; null when this update id was already handled. */
-  async commit(c: Commit): Promise<OutboxRow[] | null> {
+  async commit(c: Commit, expand?: Expand): Promise<OutboxRow[] | null> {
     const chatId = BigInt(c.chatId);
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -73,15 +89,17 @@ export class Store {
           await tx.user.upsert({ where: { id: BigInt(c.userId) }, create: { id: BigInt(c.userId), ...userData }, update: userData });
         }
         if (c.stack) {
-          const stack = c.stack as unknown as object;
+          const stack = this.sealStack(c.stack);
           await tx.chatState.upsert({ where: { chatId }, create: { chatId, stack }, update: { stack } });
         }
-        if (c.outbox.length === 0) return [];
+        const calls: ApiCall[] = [];
+        for (const call of c.outbox) calls.push(...((expand && (await expand(tx, call))) ?? [call]));
+        if (calls.length === 0) return [];
         const rows = await tx.outbox.createManyAndReturn({
-          data: c.outbox.map((o) => ({ chatId, method: o.method, payload: o.payload as PrismaNS.InputJsonObject })),
-          select: { id: true, method: true, payload: true },
+          data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? c.chatId)), method: o.method, payload: o.payload as PrismaNS.InputJsonObject })),
+          select: { id: true, chatId: true, method: true, payload: true },
         });
-        return rows.map((r) => ({ id: r.id, chatId: c.chatId, method: r.method, payload: r.payload as Record<string, unknown> }));
+        return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: r.payload as Record<string, unknown> }));
       });
     } catch (e) {
       if (isUniqueViolation(e)) return null;

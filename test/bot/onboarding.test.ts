@@ -1,7 +1,8 @@
 // Onboarding through the real bot and database, as a user sees it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { Store } from "../../bot/runtime/store.js";
 
 let t: TestDb;
 let h: Harness;
@@ -18,6 +19,7 @@ beforeEach(async () => {
 });
 
 const user = (id: number) => t.db.prisma.user.findUnique({ where: { id: BigInt(id) } });
+const storedStack = async (chatId: number) => (await new Store(t.db.prisma, [], TEST_DATA_KEY).load(chatId, chatId)).stack;
 
 describe("/start", () => {
   it("greets in Kazakh when the app is in Kazakh, and asks consent with two buttons", async () => {
@@ -62,7 +64,7 @@ describe("/start", () => {
     await u.send("/start");
     const calls = await u.press("Келісемін");
     expect(texts(calls)).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
-    expect(buttons(calls)).toEqual(["Анықтама", "Тіл", "Дербес деректер"]);
+    expect(buttons(calls)).toEqual(["Өтініш беру", "Анықтама", "Тіл", "Дербес деректер"]);
     const row = await user(4);
     expect(row?.consentVersion).toBe(h.i18n.consentVersion);
     expect(row?.consentVersion).toMatch(/^[0-9a-f]{12}$/);
@@ -205,7 +207,7 @@ describe("the runtime's guarantees", () => {
     const said = texts(h.fake.calls.slice(before));
     // The consent is taken first, whole; /help then runs on the state it left.
     expect(said).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар.", expect.stringMatching(/^«Келісім» — медициналық/)]);
-    expect((await t.db.prisma.chatState.findUnique({ where: { chatId: 21n } }))?.stack).toEqual([]);
+    expect((await storedStack(21)).length).toBe(0);
   });
 
   it("messages that failed to send are kept and go out first next time", async () => {
@@ -245,6 +247,6 @@ describe("command menus", () => {
     expect(first(menus[0]!)).toEqual({ command: "start", description: "Бастау" });
     expect(first(menus[1]!)).toEqual({ command: "start", description: "Начать" });
     expect(first(menus[2]!).description).toBe("Бастау / Начать");
-    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "help", "language", "privacy", "cancel"]);
+    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "notice", "help", "language", "privacy", "cancel"]);
   });
 });

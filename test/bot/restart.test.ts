@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { buttons, testBot, texts } from "../helpers/bot.js";
+import { buttons, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
+import { Store } from "../../bot/runtime/store.js";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -54,6 +55,6 @@ describe("restart", () => {
     const h = await testBot(t.db);
     const calls = await h.user(33, "ru").send("hello");
     expect(texts(calls)[0]).toBe("Бот обновился, поэтому последний шаг нужно начать заново. Извините.");
-    expect((await t.db.prisma.chatState.findUnique({ where: { chatId: 33n } }))?.stack).toEqual([]);
+    expect((await new Store(t.db.prisma, [], TEST_DATA_KEY).load(33, 33)).stack).toEqual([]);
   });
 });

@@ -67,7 +67,7 @@ describe("the schema", () => {
 });
 
 describe("the runtime's store", () => {
-  const store = () => new Store(t.db.prisma, [77]);
+  const store = () => new Store(t.db.prisma, [77], Buffer.alloc(32, 1));
   const isProcessed = async (id: number) => (await t.db.prisma.processedUpdate.count({ where: { updateId: BigInt(id) } })) === 1;
   const commit = (updateId: number) => ({
     updateId,

@@ -7,6 +7,7 @@ import { createLogger } from "../../bot/logger.js";
 import type { Database } from "../../bot/db/database.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { EmulatorChat, startEmulator } from "../helpers/emulator.js";
+import { TEST_DATA_KEY } from "../helpers/bot.js";
 
 const TOKEN = "4242:e2e-token";
 let server: Awaited<ReturnType<typeof startEmulator>>;
@@ -19,7 +20,8 @@ const lacking: { method: string; payload: unknown }[] = [];
 
 const startBot = async (db: Database) => {
   const i18n = await createI18n();
-  const kb = createBot(TOKEN, { db, i18n, logger: createLogger("silent"), adminIds: [] }, { apiRoot: server.config.apiURL });
+  const deps = { db, i18n, logger: createLogger("silent"), adminIds: [], timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null };
+  const kb = createBot(TOKEN, deps, { apiRoot: server.config.apiURL });
   kb.bot.api.config.use((prev, method, payload, signal) => {
     if (!EMULATOR_LACKS.has(method)) return prev(method, payload, signal);
     lacking.push({ method, payload });

@@ -1,4 +1,5 @@
 // The real bot on a real database, with the Bot API replaced by a recorder (grammY's own tests do this).
+import { randomBytes } from "node:crypto";
 import type { Update } from "grammy/types";
 import type { Flows } from "../../machines/chat.js";
 import type { Database } from "../../bot/db/database.js";
@@ -17,10 +18,27 @@ export interface Harness extends KelisimBot {
   user(id: number, languageCode?: string): TestUser;
 }
 
-export const testBot = async (db: Database, opts: { adminIds?: number[]; flows?: Flows; now?: () => Date } = {}): Promise<Harness> => {
+/** One key for every harness of a test run, as one deployment has one DATA_KEY. */
+export const TEST_DATA_KEY = randomBytes(32);
+
+export const testBot = async (
+  db: Database,
+  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number } = {},
+): Promise<Harness> => {
   const i18n = await createI18n();
   const fake = new FakeTelegram();
-  const kb = createBot("1:test", { db, i18n, logger: createLogger("silent"), adminIds: opts.adminIds ?? [], ...(opts.flows ? { flows: opts.flows } : {}), ...(opts.now ? { now: opts.now } : {}) }, { botInfo: CONSOLE_BOT });
+  const deps = {
+    db,
+    i18n,
+    logger: createLogger("silent"),
+    adminIds: opts.adminIds ?? [],
+    timeZone: "Asia/Almaty",
+    dataKey: TEST_DATA_KEY,
+    staffChatId: opts.staffChatId ?? null,
+    ...(opts.flows ? { flows: opts.flows } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  };
+  const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT });
   kb.bot.api.config.use(fake.transformer);
   const h: Harness = { ...kb, fake, i18n, user: (id, lang) => new TestUser(h, id, lang) };
   return h;

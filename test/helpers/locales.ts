@@ -74,7 +74,7 @@ export const scanSource = (files: { name: string; text: string }[]): CodeScan =>
         if (CYRILLIC.test(n.text) || ((isSinkArg || isSinkProp) && /\p{L}{2,}/u.test(n.text) && !isKey)) scan.texts.push(`${where(n)} ${n.text}`);
       }
       if (ts.isTemplateExpression(n)) {
-        if (/^[a-z][A-Za-z]*\.$/.test(n.head.text)) scan.prefixes.add(n.head.text);
+        if (/^[a-z][A-Za-z]*(\.[A-Za-z]+)*\.$/.test(n.head.text)) scan.prefixes.add(n.head.text);
         if (CYRILLIC.test(n.getText())) scan.texts.push(`${where(n)} ${n.getText()}`);
       }
       ts.forEachChild(n, visit);
@@ -87,10 +87,15 @@ export const scanSource = (files: { name: string; text: string }[]): CodeScan =>
 export const scanDirs = (dirs: string[]): CodeScan =>
   scanSource(dirs.flatMap(walkFiles).map((name) => ({ name, text: readFileSync(name, "utf8") })));
 
-/** Locale keys nothing in the code can reach. */
+/**
+ * Locale keys nothing in the code can reach: not named, not under a template's prefix (`help.${role}`),
+ * not under a literal that names a family of keys ("notice.relation" → notice.relation.self, …).
+ */
 export const unusedKeys = (keys: Set<string>, scan: CodeScan): string[] =>
-  [...keys].filter((k) => !scan.literals.has(k) && ![...scan.prefixes].some((p) => k.startsWith(p)));
+  [...keys].filter(
+    (k) => !scan.literals.has(k) && ![...scan.prefixes].some((p) => k.startsWith(p)) && ![...scan.literals].some((l) => k.startsWith(`${l}.`)),
+  );
 
-/** Keys the code names that no locale has (only literals whose first part is a locale file). */
+/** Keys or key families the code names that no locale has (only literals whose first part is a locale file). */
 export const missingKeys = (keys: Set<string>, scan: CodeScan, files: Set<string>): string[] =>
-  [...scan.literals].filter((l) => files.has(l.split(".")[0]!) && !keys.has(l));
+  [...scan.literals].filter((l) => files.has(l.split(".")[0]!) && !keys.has(l) && ![...keys].some((k) => k.startsWith(`${l}.`)));

@@ -4,7 +4,7 @@ import { decide, type StackEntry } from "../../machines/chat.js";
 import type { Profile } from "../../machines/flow.js";
 import { flowsWithNote } from "../helpers/fixtures.js";
 
-const kk: Profile = { language: "kk", telegramLanguage: "kk", hasConsent: true, roles: [] };
+const kk: Profile = { userId: 1, today: "2026-11-23", language: "kk", telegramLanguage: "kk", hasConsent: true, roles: [] };
 const keys = (d: ReturnType<typeof decide>) => d.effects.map((e) => (e.type === "say" ? e.key : e.type));
 
 /** A chat inside the note flow, at the step after the user typed something. */
@@ -86,7 +86,7 @@ describe("decide: buttons that outlive their question", () => {
   });
 
   it("while the language is unknown, a command inside onboarding asks the language again", () => {
-    const none: Profile = { language: null, telegramLanguage: "en", hasConsent: false, roles: [] };
+    const none: Profile = { ...kk, language: null, telegramLanguage: "en", hasConsent: false };
     const first = decide([], none, { kind: "command", command: "start", payload: "" });
     const d = decide(first.stack, none, { kind: "command", command: "help", payload: "" });
     expect(keys(d)).toEqual(["language.choose"]);

@@ -1,0 +1,96 @@
+// Filing a notice: in the same transaction as the update that submitted it, the case is numbered and
+// stored (IIN, phone and description sealed with DATA_KEY), its first event logged, and the messages to
+// the applicant and to staff composed.
+import { workingDeadline, localDate } from "../../machines/calendar.js";
+import type { Lang, NoticeAnswers } from "../../machines/effects.js";
+import { regionByCode } from "../../machines/notice-rules.js";
+import { showDate } from "../../machines/notice.js";
+import { seal } from "../crypto.js";
+import type { Prisma as PrismaNS } from "../db/generated/client.js";
+import type { I18n } from "../i18n.js";
+import type { ApiCall } from "../runtime/render.js";
+
+export const FORMATION_WORKING_DAYS = 3;
+
+export interface NoticeContext {
+  userId: number;
+  chatId: number;
+  language: Lang;
+  now: Date;
+  timeZone: string;
+  dataKey: Buffer;
+  i18n: I18n;
+  /** Where staff hear of new notices while no staff are registered for the organisation. */
+  staffChatId: number | null;
+}
+
+export const caseNumber = (year: number, seq: number): string => `KZ-${year}-${String(seq).padStart(6, "0")}`;
+
+/** The sealed part of a case: what must not be readable from the database alone. */
+export interface SensitiveFields {
+  iin: string;
+  phone: string;
+  description: string;
+}
+
+export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeAnswers, c: NoticeContext): Promise<ApiCall[]> => {
+  const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
+  // Numbers are given one at a time, across processes too.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${year}::int)`;
+  const last = await tx.case.aggregate({ where: { year }, _max: { seq: true } });
+  const seq = (last._max.seq ?? 0) + 1;
+  const number = caseNumber(year, seq);
+  const deadline = workingDeadline(c.now, FORMATION_WORKING_DAYS, c.timeZone);
+  const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description };
+  await tx.case.create({
+    data: {
+      number,
+      year,
+      seq,
+      status: "submitted",
+      orgName: notice.org,
+      region: notice.region,
+      outcome: notice.outcome,
+      language: c.language,
+      answers: {
+        relation: notice.relation,
+        name: notice.name,
+        birthDate: notice.birthDate,
+        careFrom: notice.careFrom,
+        careTo: notice.careTo,
+        supportKnows: notice.supportKnows,
+        formationDue: deadline.date,
+      },
+      sensitive: seal(c.dataKey, JSON.stringify(sensitive)),
+      submittedAt: c.now,
+      participants: { create: { userId: BigInt(c.userId), role: "applicant", relation: notice.relation } },
+      events: { create: { kind: "notice_submitted", actorId: BigInt(c.userId), payload: { formationDue: deadline.date, files: notice.files.length } } },
+      attachments: {
+        create: notice.files.map((f) => ({ kind: f.kind, fileId: f.fileId, fileUniqueId: f.fileUniqueId, mimeType: f.mime })),
+      },
+    },
+  });
+  const t = c.i18n.t(c.language);
+  const calls: ApiCall[] = [
+    { method: "sendMessage", payload: { chat_id: c.chatId, text: t("notice.submitted", { number, deadline: showDate(deadline.date), days: FORMATION_WORKING_DAYS }) } },
+  ];
+  if (c.staffChatId !== null) {
+    // Staff read in Russian or Kazakh by their own choice later (issue 5); until then, both. No IIN, no phone.
+    const region = regionByCode(notice.region);
+    const care = notice.careFrom === notice.careTo ? showDate(notice.careFrom) : `${showDate(notice.careFrom)} – ${showDate(notice.careTo)}`;
+    const text = (["kk", "ru"] as const)
+      .map((l) =>
+        c.i18n.t(l)("notice.staffNew", {
+          number,
+          org: notice.org,
+          region: region ? region[l] : notice.region,
+          outcome: c.i18n.t(l)(`notice.outcome.${notice.outcome}`),
+          care,
+          deadline: showDate(deadline.date),
+        }),
+      )
+      .join("\n\n");
+    calls.push({ method: "sendMessage", payload: { chat_id: c.staffChatId, text } });
+  }
+  return calls;
+};

@@ -1,0 +1,399 @@
+// The notice of possible harm (journey J1): one question at a time with a step counter and a Back button,
+// consent before the first personal question, a review where any answer can be changed, then submit.
+import { assign, setup } from "xstate";
+import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Button, type FileRef, type NoticeAnswers, type Outcome, type Params, type Relation, type SupportAnswer } from "./effects.js";
+import { effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, REGIONS, regionByCode } from "./notice-rules.js";
+import { consentButtons } from "./onboarding.js";
+
+export const STEPS = 11;
+export const MAX_FILES = 20;
+const FILE_TYPES = /^(application\/pdf|image\/(jpeg|png|heic|heif|webp))$/;
+
+export interface Draft {
+  relation: Relation | null;
+  name: string | null;
+  iin: string | null;
+  birthDate: string | null;
+  org: string | null;
+  region: string | null;
+  careFrom: string | null;
+  careTo: string | null;
+  description: string | null;
+  outcome: Outcome | null;
+  supportKnows: SupportAnswer | null;
+  files: FileRef[];
+  phone: string | null;
+}
+interface Context {
+  draft: Draft;
+  /** Answering a question from the review: go back to the review after it. */
+  editing: boolean;
+  today: string;
+  hasConsent: boolean;
+}
+interface Input {
+  today: string;
+  hasConsent: boolean;
+}
+
+const emptyDraft = (): Draft => ({
+  relation: null, name: null, iin: null, birthDate: null, org: null, region: null, careFrom: null, careTo: null,
+  description: null, outcome: null, supportKnows: null, files: [], phone: null,
+});
+
+/** DD.MM.YYYY, as people in Kazakhstan write dates. */
+export const showDate = (d: string): string => `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`;
+
+const back: Button = { key: "notice.back", value: "back" };
+const choices = (values: readonly string[], prefix: string): Button[][] => values.map((v) => [{ key: `${prefix}.${v}`, value: v }]);
+const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}) =>
+  ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons } });
+const refuse = (reason: string, params: Params = {}) => ({ type: "say" as const, params: { key: `notice.error.${reason}`, params } });
+const today = (c: Context, e: FlowEvent) => e.today ?? c.today;
+const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
+const choice = (e: FlowEvent) => (e.type === "CHOICE" ? e.value : "");
+
+/** Where a valid answer leads: the next question, or back to the review when changing an answer. */
+const next = (target: string) => [
+  { guard: ({ context }: { context: Context }) => context.editing, target: "review" },
+  { target },
+];
+const backTo = (target: string) => ({
+  CHOICE: [
+    { guard: ({ context, event }: { context: Context; event: FlowEvent }) => choice(event) === "back" && context.editing, target: "review" },
+    { guard: ({ event }: { event: FlowEvent }) => choice(event) === "back", target },
+  ],
+});
+
+export const answersOf = (d: Draft): NoticeAnswers | null =>
+  d.relation && d.name && d.iin && d.birthDate && d.org && d.region && d.careFrom && d.careTo && d.description && d.outcome && d.supportKnows && d.phone
+    ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone }
+    : null;
+
+const REVIEW_FIELDS = ["relation", "name", "iin", "org", "care", "description", "outcome", "support", "files", "phone"] as const;
+
+const reviewParams = (d: Draft): Params => ({
+  relation: { key: `notice.relation.${d.relation}` },
+  name: d.name ?? "",
+  iin: d.iin ?? "",
+  birthDate: d.birthDate ? showDate(d.birthDate) : "",
+  org: d.org ?? "",
+  region: regionByCode(d.region ?? "") ?? "",
+  care: d.careFrom && d.careTo ? (d.careFrom === d.careTo ? showDate(d.careFrom) : `${showDate(d.careFrom)} – ${showDate(d.careTo)}`) : "",
+  description: (d.description ?? "").length > 300 ? `${(d.description ?? "").slice(0, 300)}…` : (d.description ?? ""),
+  outcome: { key: `notice.outcome.${d.outcome}` },
+  support: { key: `notice.support.${d.supportKnows}` },
+  files: d.files.length,
+  phone: d.phone ?? "",
+});
+
+export const noticeMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: Input },
+  actions: {
+    ...effectActions,
+    /** Keeps answers in the draft (the review's entry ends any editing). */
+    patch: assign(({ context }, params: Partial<Draft>) => ({ draft: { ...context.draft, ...params } })),
+    startEditing: assign({ editing: true }),
+  },
+}).createMachine({
+  id: "notice",
+  context: ({ input }) => ({ draft: emptyDraft(), editing: false, today: input.today, hasConsent: input.hasConsent }),
+  initial: "start",
+  states: {
+    start: { always: [{ guard: ({ context }) => context.hasConsent, target: "relation" }, { target: "consent" }] },
+    consent: {
+      entry: [{ type: "say", params: { key: "privacy.consent", buttons: consentButtons } }],
+      on: {
+        CONSENT: [
+          { guard: ({ event }) => event.given, target: "relation", actions: [assign({ hasConsent: true }), { type: "say", params: { key: "privacy.thanks" } }] },
+          { target: "declined", actions: [{ type: "say", params: { key: "privacy.declined" } }] },
+        ],
+        LANGUAGE: { target: "consent", reenter: true },
+        REPEAT: { target: "consent", reenter: true },
+      },
+    },
+    declined: { type: "final" },
+    relation: {
+      entry: [ask("relation", 1, choices(RELATIONS, "notice.relation"))],
+      on: {
+        CHOICE: {
+          guard: ({ event }) => (RELATIONS as readonly string[]).includes(choice(event)),
+          target: "relationDone",
+          actions: { type: "patch", params: ({ event: e }) => ({ relation: choice(e) as Relation }) },
+        },
+        LANGUAGE: { target: "relation", reenter: true },
+        REPEAT: { target: "relation", reenter: true },
+      },
+    },
+    relationDone: { always: next("name") },
+    name: {
+      tags: [UNSAVED],
+      entry: [ask("name", 2)],
+      on: {
+        TEXT: [
+          { guard: ({ event }) => checkName(text(event)).ok, target: "nameDone", actions: { type: "patch", params: ({ event: e }) => ({ name: (checkName(text(e)) as { value: string }).value }) } },
+          { target: "name", reenter: true, actions: [{ type: "say", params: ({ event }) => refuse((checkName(text(event)) as { reason: string }).reason).params }] },
+        ],
+        ...backTo("relation"),
+        LANGUAGE: { target: "name", reenter: true },
+        REPEAT: { target: "name", reenter: true },
+      },
+    },
+    nameDone: { always: next("iin") },
+    iin: {
+      tags: [UNSAVED],
+      entry: [ask("iin", 3)],
+      on: {
+        TEXT: [
+          {
+            guard: ({ event }) => checkIin(text(event)).ok,
+            target: "birthConfirm",
+            actions: { type: "patch", params: ({ event: e }) => {
+              const v = (checkIin(text(e)) as { value: { iin: string; birthDate: string } }).value;
+              return { iin: v.iin, birthDate: v.birthDate };
+            } },
+          },
+          { target: "iin", reenter: true, actions: [{ type: "say", params: ({ event }) => refuse((checkIin(text(event)) as { reason: string }).reason).params }] },
+        ],
+        ...backTo("name"),
+        LANGUAGE: { target: "iin", reenter: true },
+        REPEAT: { target: "iin", reenter: true },
+      },
+    },
+    birthConfirm: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) =>
+            ask("birthConfirm", 3, [[{ key: "notice.yes", value: "yes" }, { key: "notice.birthOther", value: "other" }], [back]], { date: showDate(context.draft.birthDate!) }).params,
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => choice(event) === "yes", target: "birthDone" },
+          { guard: ({ event }) => choice(event) === "other", target: "birthDate" },
+          { guard: ({ event }) => choice(event) === "back", target: "iin" },
+        ],
+        LANGUAGE: { target: "birthConfirm", reenter: true },
+        REPEAT: { target: "birthConfirm", reenter: true },
+      },
+    },
+    birthDate: {
+      tags: [UNSAVED],
+      entry: [ask("birthDate", 3)],
+      on: {
+        TEXT: [
+          {
+            guard: ({ context, event }) => {
+              const r = checkBirthDate(text(event), today(context, event));
+              return r.ok && r.value === context.draft.birthDate;
+            },
+            target: "birthDone",
+          },
+          {
+            // A real date that is not the IIN's: one of the two is wrong; ask the IIN again.
+            guard: ({ context, event }) => checkBirthDate(text(event), today(context, event)).ok,
+            target: "iin",
+            actions: [refuse("iinDateMismatch")],
+          },
+          {
+            target: "birthDate",
+            reenter: true,
+            actions: [{ type: "say", params: ({ context, event }) => refuse((checkBirthDate(text(event), today(context, event)) as { reason: string }).reason).params }],
+          },
+        ],
+        ...backTo("birthConfirm"),
+        LANGUAGE: { target: "birthDate", reenter: true },
+        REPEAT: { target: "birthDate", reenter: true },
+      },
+    },
+    birthDone: { always: next("org") },
+    org: {
+      tags: [UNSAVED],
+      entry: [ask("org", 4)],
+      on: {
+        TEXT: [
+          { guard: ({ event }) => checkOrganization(text(event)).ok, target: "region", actions: { type: "patch", params: ({ event: e }) => ({ org: (checkOrganization(text(e)) as { value: string }).value }) } },
+          { target: "org", reenter: true, actions: [{ type: "say", params: ({ event }) => refuse((checkOrganization(text(event)) as { reason: string }).reason).params }] },
+        ],
+        ...backTo("birthConfirm"),
+        LANGUAGE: { target: "org", reenter: true },
+        REPEAT: { target: "org", reenter: true },
+      },
+    },
+    region: {
+      tags: [UNSAVED],
+      entry: [ask("region", 4, [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [back]])],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => regionByCode(choice(event)) !== undefined, target: "regionDone", actions: { type: "patch", params: ({ event: e }) => ({ region: choice(e) }) } },
+          { guard: ({ event }) => choice(event) === "back", target: "org" },
+        ],
+        LANGUAGE: { target: "region", reenter: true },
+        REPEAT: { target: "region", reenter: true },
+      },
+    },
+    regionDone: { always: next("care") },
+    care: {
+      tags: [UNSAVED],
+      entry: [ask("care", 5)],
+      on: {
+        TEXT: [
+          {
+            guard: ({ context, event }) => checkCareDates(text(event), today(context, event), context.draft.birthDate!).ok,
+            target: "careDone",
+            actions: { type: "patch", params: ({ context: c, event: e }) => {
+              const v = (checkCareDates(text(e), today(c, e), c.draft.birthDate!) as { value: { from: string; to: string } }).value;
+              return { careFrom: v.from, careTo: v.to };
+            } },
+          },
+          {
+            target: "care",
+            reenter: true,
+            actions: [{ type: "say", params: ({ context, event }) => refuse((checkCareDates(text(event), today(context, event), context.draft.birthDate!) as { reason: string }).reason).params }],
+          },
+        ],
+        ...backTo("region"),
+        LANGUAGE: { target: "care", reenter: true },
+        REPEAT: { target: "care", reenter: true },
+      },
+    },
+    careDone: { always: next("description") },
+    description: {
+      tags: [UNSAVED],
+      entry: [ask("description", 6)],
+      on: {
+        TEXT: [
+          { guard: ({ event }) => checkDescription(text(event)).ok, target: "descriptionDone", actions: { type: "patch", params: ({ event: e }) => ({ description: (checkDescription(text(e)) as { value: string }).value }) } },
+          {
+            target: "description",
+            reenter: true,
+            actions: [{ type: "say", params: ({ event }) => refuse((checkDescription(text(event)) as { reason: string }).reason, { length: text(event).trim().length, max: 3000 }).params }],
+          },
+        ],
+        ...backTo("care"),
+        LANGUAGE: { target: "description", reenter: true },
+        REPEAT: { target: "description", reenter: true },
+      },
+    },
+    descriptionDone: { always: next("outcome") },
+    outcome: {
+      tags: [UNSAVED],
+      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [back]])],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => (OUTCOMES as readonly string[]).includes(choice(event)), target: "outcomeDone", actions: { type: "patch", params: ({ event: e }) => ({ outcome: choice(e) as Outcome }) } },
+          { guard: ({ event }) => choice(event) === "back", target: "description" },
+        ],
+        LANGUAGE: { target: "outcome", reenter: true },
+        REPEAT: { target: "outcome", reenter: true },
+      },
+    },
+    outcomeDone: { always: next("support") },
+    support: {
+      tags: [UNSAVED],
+      entry: [ask("support", 8, [...choices(SUPPORT_ANSWERS, "notice.support"), [back]])],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => (SUPPORT_ANSWERS as readonly string[]).includes(choice(event)), target: "supportDone", actions: { type: "patch", params: ({ event: e }) => ({ supportKnows: choice(e) as SupportAnswer }) } },
+          { guard: ({ event }) => choice(event) === "back", target: "outcome" },
+        ],
+        LANGUAGE: { target: "support", reenter: true },
+        REPEAT: { target: "support", reenter: true },
+      },
+    },
+    supportDone: { always: next("files") },
+    files: {
+      tags: [UNSAVED],
+      entry: [ask("files", 9, [[{ key: "notice.filesDone", value: "done" }], [back]], {})],
+      on: {
+        FILE: [
+          { guard: ({ context }) => context.draft.files.length >= MAX_FILES, actions: [refuse("tooManyFiles", { max: MAX_FILES })] },
+          { guard: ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? ""), actions: [refuse("fileType")] },
+          {
+            actions: [
+              assign({ draft: ({ context, event }) => ({ ...context.draft, files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) }),
+              { type: "say", params: ({ context }) => ({ key: "notice.fileReceived", params: { count: context.draft.files.length }, buttons: [[{ key: "notice.filesDone", value: "done" }]] }) },
+            ],
+          },
+        ],
+        CHOICE: [
+          { guard: ({ event }) => choice(event) === "done", target: "filesDone" },
+          { guard: ({ event }) => choice(event) === "back", target: "support" },
+        ],
+        LANGUAGE: { target: "files", reenter: true },
+        REPEAT: { target: "files", reenter: true },
+      },
+    },
+    filesDone: { always: next("phone") },
+    phone: {
+      tags: [UNSAVED],
+      entry: [ask("phone", 10), { type: "say", params: { key: "notice.contactHint", replyKeyboard: "contact" } }],
+      on: {
+        CONTACT: [
+          {
+            guard: ({ event }) => event.type === "CONTACT" && event.own && checkPhone(event.phone).ok,
+            target: "review",
+            actions: [{ type: "patch", params: ({ event: e }) => ({ phone: e.type === "CONTACT" ? (checkPhone(e.phone) as { value: string }).value : null }) }, { type: "say", params: { key: "notice.phoneReceived", replyKeyboard: "remove" } }],
+          },
+          { guard: ({ event }) => event.type === "CONTACT" && !event.own, target: "phone", reenter: true, actions: [refuse("notOwnContact")] },
+          { target: "phone", reenter: true, actions: [refuse("phoneFormat")] },
+        ],
+        TEXT: [
+          {
+            guard: ({ event }) => checkPhone(text(event)).ok,
+            target: "review",
+            actions: [{ type: "patch", params: ({ event: e }) => ({ phone: (checkPhone(text(e)) as { value: string }).value }) }, { type: "say", params: { key: "notice.phoneReceived", replyKeyboard: "remove" } }],
+          },
+          { target: "phone", reenter: true, actions: [refuse("phoneFormat")] },
+        ],
+        ...backTo("files"),
+        LANGUAGE: { target: "phone", reenter: true },
+        REPEAT: { target: "phone", reenter: true },
+      },
+    },
+    review: {
+      tags: [UNSAVED],
+      entry: [
+        assign({ editing: false }),
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "notice.review",
+            params: { step: STEPS, total: STEPS, ...reviewParams(context.draft) },
+            buttons: [
+              ...REVIEW_FIELDS.map((f) => [{ key: `notice.edit.${f}`, value: `edit:${f}` }]),
+              [{ key: "notice.submit", value: "submit" }],
+            ],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          ...REVIEW_FIELDS.map((f) => ({
+            guard: ({ event }: { event: FlowEvent }) => choice(event) === `edit:${f}`,
+            target: f,
+            actions: { type: "startEditing" as const },
+          })),
+          {
+            guard: ({ context, event }) => choice(event) === "submit" && answersOf(context.draft) !== null,
+            target: "submitted",
+            actions: [{ type: "submitNotice", params: ({ context }) => ({ notice: answersOf(context.draft)! }) }],
+          },
+        ],
+        LANGUAGE: { target: "review", reenter: true },
+        REPEAT: { target: "review", reenter: true },
+      },
+    },
+    submitted: { type: "final" },
+  },
+});
+
+export const noticeFlow: FlowDef = {
+  name: "notice",
+  version: 1,
+  machine: noticeMachine,
+  input: (p: Profile): Input => ({ today: p.today, hasConsent: p.hasConsent }),
+};
