@@ -25,7 +25,7 @@ export interface StoredSnapshot {
 export interface StackEntry {
   flow: string;
   version: number;
-  /** Numbers this flow's questions; a button carries the number of the question it answers. */
+  /** Numbers this flow's questions (states); a button carries the number of the question it answers. */
   prompt: number;
   snapshot: StoredSnapshot;
 }
@@ -87,7 +87,9 @@ const sendToFlow = (def: FlowDef, entry: StackEntry, event: FlowEvent): Step => 
   const stored = toStored(snap);
   const changed = effects.length > 0 || JSON.stringify(stored) !== JSON.stringify(entry.snapshot);
   if (snap.status === "done") return { entry: null, effects, changed: true };
-  return { entry: { ...entry, prompt: effects.length > 0 ? entry.prompt + 1 : entry.prompt, snapshot: stored }, effects, changed };
+  // Buttons go stale when the question changes: the same question asked again keeps its number.
+  const moved = JSON.stringify(stored.value) !== JSON.stringify(entry.snapshot.value);
+  return { entry: { ...entry, prompt: moved ? entry.prompt + 1 : entry.prompt, snapshot: stored }, effects, changed };
 };
 
 const hasUnsaved = (def: FlowDef, entry: StackEntry): boolean => restore(def, entry).hasTag(UNSAVED);

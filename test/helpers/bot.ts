@@ -87,6 +87,24 @@ export class TestUser {
     });
   }
 
+  private message(extra: Record<string, unknown>): Update {
+    const id = newUpdateId();
+    return { update_id: id, message: { message_id: id, date: 1, chat: { id: this.id, type: "private", first_name: "Test" }, from: this.from, ...extra } };
+  }
+
+  async photo(fileId = "photo-1"): Promise<Call[]> {
+    return this.deliver(this.message({ photo: [{ file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 }, { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960 }] }));
+  }
+
+  async document(mime: string, fileId = "doc-1"): Promise<Call[]> {
+    return this.deliver(this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" } }));
+  }
+
+  /** Shares a contact: the user's own unless `ownerId` says whose. */
+  async contact(phone: string, ownerId: number | null = this.id): Promise<Call[]> {
+    return this.deliver(this.message({ contact: { phone_number: phone, first_name: "C", ...(ownerId === null ? {} : { user_id: ownerId }) } }));
+  }
+
   buttonUpdate(data: string, messageId: number, updateId = newUpdateId()): Update {
     return {
       update_id: updateId,

@@ -41,10 +41,13 @@ describe("decide", () => {
     expect(stale.stack[0]?.snapshot.value).toBe("typed");
   });
 
-  it("each question a flow asks gets a new number", () => {
-    const d = decide(askingNote(), kk, { kind: "command", command: "nope", payload: "" }, flowsWithNote);
-    expect(keys(d)).toEqual(["common.unknownCommand", "common.notUnderstood"]);
-    expect(d.stack[0]?.prompt).toBe(2);
+  it("a new question gets a new number; the same question asked again keeps its own", () => {
+    const again = decide(askingNote(), kk, { kind: "command", command: "nope", payload: "" }, flowsWithNote);
+    expect(keys(again)).toEqual(["common.unknownCommand", "common.notUnderstood"]);
+    expect(again.stack[0]?.prompt).toBe(1);
+    const next = decide(askingNote(), kk, { kind: "text", text: "a note" }, flowsWithNote);
+    expect(next.stack[0]?.snapshot.value).toBe("typed");
+    expect(next.stack[0]?.prompt).toBe(2);
   });
 
   it("an unknown flow in storage is dropped and the user told", () => {

@@ -1,0 +1,236 @@
+// Filing a notice through the real bot and database: every step, every refusal, the review, the case.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { open } from "../../bot/crypto.js";
+import { Store } from "../../bot/runtime/store.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+let t: TestDb;
+let h: Harness;
+const NOW = new Date("2026-03-20T10:00:00+05:00"); // a Friday before Nauryz: due 30 March 2026
+const STAFF_CHAT = -100500;
+const IIN = "850301300121"; // born 01.03.1985, with its check digit
+
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { now: () => NOW, staffChatId: STAFF_CHAT });
+});
+
+const last = (calls: { method: string; payload: Record<string, unknown> }[]) => texts(calls).at(-1) ?? "";
+
+/** From a new user in `lang` to the given step, answering with valid data. */
+const upTo = async (u: TestUser, lang: "kk" | "ru", step: "name" | "iin" | "org" | "care" | "description" | "outcome" | "files" | "phone" | "review") => {
+  const L = lang === "kk"
+    ? { agree: "Келісемін", rel: "Жақын туысымын", yes: "Иә, дұрыс", region: "Астана қаласы", outcome: "II топтағы мүгедектік", support: "Жоқ, білмейді", done: "Дайын" }
+    : { agree: "Согласен(на)", rel: "Близкий родственник", yes: "Да, верно", region: "Город Астана", outcome: "Инвалидность II группы", support: "Нет, не знает", done: "Готово" };
+  await u.send("/start");
+  await u.press(L.agree);
+  await u.send("/notice");
+  await u.press(L.rel);
+  if (step === "name") return;
+  await u.send("Әсел Нұрланқызы Серікова");
+  if (step === "iin") return;
+  await u.send(IIN);
+  await u.press(L.yes);
+  if (step === "org") return;
+  await u.send("Қалалық №5 емхана");
+  await u.press(L.region);
+  if (step === "care") return;
+  await u.send("01.03.2026 – 05.03.2026");
+  if (step === "description") return;
+  await u.send("После операции началось осложнение, о котором нас не предупредили.");
+  if (step === "outcome") return;
+  await u.press(L.outcome);
+  await u.press(L.support);
+  if (step === "files") return;
+  await u.press(L.done);
+  if (step === "phone") return;
+  await u.contact("77011234567");
+};
+
+describe("the notice, step by step", () => {
+  it("asks one question at a time with a step counter and a Back button", async () => {
+    const u = h.user(1, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    const first = await u.send("/notice");
+    expect(last(first)).toBe("1/11 · Кем вы приходитесь пациенту?");
+    expect(buttons(first)).toEqual(["Я — пациент", "Супруг(а)", "Близкий родственник", "Законный представитель"]);
+    const second = await u.press("Близкий родственник");
+    expect(last(second)).toBe("2/11 · Напишите ФИО пациента полностью: фамилию, имя, отчество.");
+    expect(buttons(second)).toEqual(["◀ Назад"]);
+    expect(last(await u.press("◀ Назад"))).toBe("1/11 · Кем вы приходитесь пациенту?");
+  });
+
+  it("asks consent first when it was not given", async () => {
+    const u = h.user(2, "kk");
+    await u.send("/start");
+    await u.press("Келіспеймін");
+    const calls = await u.send("/notice");
+    expect(last(calls)).toMatch(/^Дербес деректер туралы/);
+    expect(last(await u.press("Келісемін"))).toBe("1/11 · Пациентке кім боласыз?");
+    expect((await t.db.prisma.user.findUnique({ where: { id: 2n } }))?.consentAt).not.toBeNull();
+  });
+
+  it("reads the date of birth from the IIN and proposes it", async () => {
+    const u = h.user(3, "kk");
+    await upTo(u, "kk", "iin");
+    const calls = await u.send(IIN);
+    expect(last(calls)).toBe("3/11 · ЖСН бойынша туған күні — 01.03.1985. Дұрыс па?");
+    expect(buttons(calls)).toEqual(["Иә, дұрыс", "Басқа күн", "◀ Артқа"]);
+  });
+
+  it("a different date of birth than the IIN's sends the user back to the IIN", async () => {
+    const u = h.user(4, "ru");
+    await upTo(u, "ru", "iin");
+    await u.send(IIN);
+    await u.press("Другая дата");
+    expect(texts(await u.send("02.03.1985"))).toEqual(["Эта дата не совпадает с ИИН. Проверьте ИИН и напишите его ещё раз.", "3/11 · Напишите ИИН пациента (12 цифр)."]);
+  });
+});
+
+describe("bad input gets a clear answer and the same question", () => {
+  const cases: [string, "name" | "iin" | "care" | "description", string, string][] = [
+    ["a name with digits", "name", "Agent 007", "В ФИО могут быть только буквы, пробелы, дефис и апостроф."],
+    ["a short IIN", "iin", "12345", "ИИН — это 12 цифр. Напишите ещё раз."],
+    ["an IIN with a wrong check digit", "iin", "850301300128", "Этот ИИН неверен: не сходится контрольная цифра. Проверьте и напишите ещё раз."],
+    ["dates of care in the future", "care", "01.04.2026", "Эта дата ещё не наступила. Напишите прошедшую дату."],
+    ["dates of care before birth", "care", "01.01.1980", "Лечение не может начаться до рождения пациента. Проверьте."],
+    ["dates of care in the wrong order", "care", "05.03.2026 – 01.03.2026", "Начало периода позже его конца. Проверьте."],
+    ["dates of care as words", "care", "на прошлой неделе", "Напишите один день (12.10.2026) или период (01.10.2026 – 05.10.2026)."],
+    ["a description over 3,000 characters", "description", "д".repeat(3001), "Текст слишком длинный: 3001 знаков, можно до 3000. Сократите и отправьте снова — я ничего не обрезал."],
+  ];
+  for (const [what, step, input, answer] of cases) {
+    it(what, async () => {
+      const u = h.user(10 + cases.findIndex((c) => c[0] === what), "ru");
+      await upTo(u, "ru", step);
+      const calls = await u.send(input);
+      expect(texts(calls)[0]).toBe(answer);
+      expect(texts(calls)).toHaveLength(2); // and the same question again
+    });
+  }
+
+  it("a sticker where text is expected gets a hint and the question again", async () => {
+    const u = h.user(30, "kk");
+    await upTo(u, "kk", "name");
+    expect(texts(await u.sticker())).toEqual(["Кешіріңіз, мұны түсінбедім.", "2/11 · Пациенттің толық аты-жөнін жазыңыз: тегі, аты, әкесінің аты."]);
+  });
+
+  it("someone else's contact is refused; a typed number is taken", async () => {
+    const u = h.user(31, "ru");
+    await upTo(u, "ru", "phone");
+    expect(texts(await u.contact("+77019998877", 999))[0]).toBe("Отправьте свой собственный номер — кнопка ниже отправит именно его.");
+    expect(texts(await u.send("+7 701 12")).at(0)).toBe("Напишите номер в виде +7XXXXXXXXXX или поделитесь им кнопкой.");
+    const ok = await u.send("8 (701) 123-45-67");
+    expect(texts(ok)[0]).toBe("Телефон получен.");
+    expect(last(ok)).toMatch(/^11\/11 · Проверьте:/);
+    expect(last(ok)).toContain("Телефон: +77011234567");
+  });
+});
+
+describe("documents and photos", () => {
+  it("takes photos and PDFs, refuses other files, and counts them", async () => {
+    const u = h.user(40, "ru");
+    await upTo(u, "ru", "files");
+    expect(texts(await u.photo("p1"))).toEqual(["Получен 1 файл. Пришлите ещё или нажмите «Готово»."]);
+    expect(texts(await u.document("application/pdf", "d1"))).toEqual(["Получено 2 файла. Пришлите ещё или нажмите «Готово»."]);
+    expect(texts(await u.document("application/zip", "z1"))[0]).toBe("Пришлите фото, PDF или изображение.");
+    const phone = await u.press("Готово");
+    expect(texts(phone)).toEqual([expect.stringMatching(/^10\/11 · Ваш телефон/), "Чтобы поделиться номером, нажмите кнопку ниже."]);
+    const contactKeyboard = phone.at(-1)!.payload.reply_markup as { keyboard: { text: string; request_contact: boolean }[][] };
+    expect(contactKeyboard.keyboard[0]![0]).toEqual({ text: "Отправить мой номер", request_contact: true });
+  });
+
+  it("stops at 20 files", async () => {
+    const u = h.user(41, "kk");
+    await upTo(u, "kk", "files");
+    for (let i = 0; i < 20; i++) await u.photo(`p${i}`);
+    expect(texts(await u.photo("p20"))).toEqual(["Ең көбі 20 файл. «Дайын» батырмасын басыңыз."]);
+  });
+});
+
+describe("review and submit", () => {
+  it("shows every answer, edits one and comes back to the review", async () => {
+    const u = h.user(50, "kk");
+    await upTo(u, "kk", "review");
+    const review = texts(h.fake.sent("sendMessage", 50)).at(-1)!;
+    expect(review).toBe(
+      "11/11 · Тексеріңіз:\n\nСіз: Жақын туысымын\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nЖағдайы: II топтағы мүгедектік\nҚолдау қызметі: Жоқ, білмейді\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
+    );
+    expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациент қай медициналық ұйымда емделді? Атауын жазыңыз.");
+    await u.send("Облыстық аурухана");
+    const back = await u.press("Шымкент қаласы");
+    expect(last(back)).toContain("Ұйым: Облыстық аурухана, Шымкент қаласы");
+  });
+
+  it("files the case: number, deadline, sealed fields, event, staff told without IIN or phone", async () => {
+    const u = h.user(51, "ru");
+    await upTo(u, "ru", "files");
+    await u.photo("p1");
+    await u.document("application/pdf", "d1");
+    await u.press("Готово");
+    await u.contact("77011234567");
+    const calls = await u.press("Отправить");
+    expect(texts(calls.filter((c) => c.payload.chat_id === 51))).toEqual([
+      "Обращение принято. Номер дела: KZ-2026-000001.\n\nМедицинская организация должна сформировать независимую экспертную комиссию в течение 3 рабочих дней после получения обращения — если считать от сегодняшнего дня, до конца дня 30.03.2026.",
+      "Что сделаем? Команды есть и в меню (/).",
+    ]);
+    const staff = texts(calls.filter((c) => c.payload.chat_id === STAFF_CHAT));
+    expect(staff).toHaveLength(1);
+    expect(staff[0]).toContain("Новое обращение KZ-2026-000001: Қалалық №5 емхана, Город Астана.");
+    expect(staff[0]).toContain("Жаңа өтініш KZ-2026-000001");
+    expect(staff[0]).not.toContain(IIN);
+    expect(staff[0]).not.toContain("7011234567");
+
+    const row = await t.db.prisma.case.findUniqueOrThrow({ where: { number: "KZ-2026-000001" }, include: { participants: true, events: true, attachments: true } });
+    expect(row).toMatchObject({ status: "submitted", region: "astana", outcome: "disability2", language: "ru", orgName: "Қалалық №5 емхана" });
+    expect(row.participants.map((p) => [Number(p.userId), p.role])).toEqual([[51, "applicant"]]);
+    expect(row.events.map((e) => [e.kind, e.payload])).toEqual([["notice_submitted", { formationDue: "2026-03-30", files: 2 }]]);
+    expect(row.attachments.map((a) => [a.kind, a.fileId])).toEqual([["photo", "p1"], ["document", "d1"]]);
+    // At rest: no IIN, phone or description in the clear, in the case or in any chat snapshot.
+    const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+    const snapshots = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT stack FROM "ChatState"`));
+    for (const secret of [IIN, "7011234567", "осложнение"]) {
+      expect(raw).not.toContain(secret);
+      expect(snapshots).not.toContain(secret);
+    }
+    expect(JSON.parse(open(TEST_DATA_KEY, row.sensitive))).toEqual({ iin: IIN, phone: "+77011234567", description: "После операции началось осложнение, о котором нас не предупредили." });
+  });
+});
+
+describe("nothing lost", () => {
+  it("a half-filled notice survives a restart; /start offers to continue or discard it", async () => {
+    const u = h.user(60, "kk");
+    await upTo(u, "kk", "care");
+    const again = (await testBot(t.db, { now: () => NOW })).user(60, "kk"); // a new process
+    const offer = await again.send("/start");
+    expect(texts(offer)).toEqual(["Сізде аяқталмаған өтініш бар. Жалғастырасыз ба, әлде жоясыз ба?"]);
+    expect(buttons(offer)).toEqual(["Жалғастыру", "Жою"]);
+    expect(last(await again.press("Жалғастыру"))).toBe("5/11 · Емдеу күндері: бір күн (12.10.2026) немесе аралық (01.10.2026 – 05.10.2026).");
+    await again.send("/start");
+    expect(texts(await again.press("Жою"))[0]).toBe("Аяқталмаған өтініш жойылды.");
+    expect((await new Store(t.db.prisma, [], TEST_DATA_KEY).load(60, 60)).stack.map((e) => e.flow)).not.toContain("notice");
+  });
+
+  it("/cancel in the middle of a notice asks before discarding it", async () => {
+    const u = h.user(61, "ru");
+    await upTo(u, "ru", "care");
+    const asked = await u.send("/cancel");
+    expect(texts(asked)).toEqual(["Введённые данные будут удалены. Выйти?"]);
+    expect(last(await u.press("Нет, продолжить"))).toMatch(/^5\/11/);
+  });
+
+  it("two users filing at once get two numbers and their own cases", async () => {
+    const a = h.user(70, "kk");
+    const b = h.user(71, "ru");
+    await Promise.all([upTo(a, "kk", "review"), upTo(b, "ru", "review")]);
+    await Promise.all([a.press("Жіберу"), b.press("Отправить")]);
+    const cases = await t.db.prisma.case.findMany({ orderBy: { seq: "asc" }, include: { participants: true } });
+    expect(cases.map((c) => c.number)).toEqual(["KZ-2026-000001", "KZ-2026-000002"]);
+    expect(new Set(cases.map((c) => Number(c.participants[0]!.userId)))).toEqual(new Set([70, 71]));
+  });
+});
