@@ -102,3 +102,44 @@ describe("end to end through the emulator", () => {
     expect(user?.consentAt).not.toBeNull();
   });
 });
+
+describe("a whole notice through the emulator", () => {
+  const file = async (lang: "kk" | "ru", id: number) => {
+    await startBot(t.db);
+    const L = lang === "kk"
+      ? { agree: "Келісемін", rel: "Мен — пациентпін", yes: "Иә, дұрыс", region: "Алматы қаласы", outcome: "Мүгедектіксіз зиян", support: "Білмеймін", done: "Дайын", submit: "Жіберу", accepted: /^Өтініш қабылданды\. Іс нөмірі: KZ-\d{4}-\d{6}\./ }
+      : { agree: "Согласен(на)", rel: "Я — пациент", yes: "Да, верно", region: "Город Алматы", outcome: "Вред без инвалидности", support: "Не знаю", done: "Готово", submit: "Отправить", accepted: /^Обращение принято\. Номер дела: KZ-\d{4}-\d{6}\./ };
+    const chat = new EmulatorChat(server, TOKEN, id, lang);
+    await chat.send("/start", 2);
+    await chat.press(L.agree, 2);
+    expect((await chat.send("/notice", 1))[0]!.text).toMatch(/^1\/11 · /);
+    await chat.press(L.rel, 1);
+    await chat.send("Серік Болатұлы Ахметов", 1);
+    expect((await chat.send("850301300121", 1))[0]!.text).toContain("01.03.1985");
+    await chat.press(L.yes, 1);
+    await chat.send("Қалалық клиникалық аурухана №1", 1);
+    await chat.press(L.region, 1);
+    await chat.send("10.11.2026", 1);
+    await chat.send("Операциядан кейін асқыну болды, бізге ескертпеді.", 1);
+    await chat.press(L.outcome, 1);
+    await chat.press(L.support, 1);
+    expect((await chat.press(L.done, 2))[0]!.text).toMatch(/^10\/11 · /);
+    const review = await chat.send("+77017654321", 2);
+    expect(review[1]!.text).toMatch(/^11\/11 · /);
+    const done = await chat.press(L.submit, 2);
+    expect(done[0]!.text).toMatch(L.accepted);
+    return done[0]!.text;
+  };
+
+  it("in Kazakh", async () => {
+    expect(await file("kk", 601)).toContain("жұмыс күні ішінде");
+    const c = await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 601n } } } });
+    expect(c).toMatchObject({ language: "kk", region: "almaty", outcome: "harm" });
+  });
+
+  it("in Russian", async () => {
+    expect(await file("ru", 602)).toContain("рабочих дней");
+    const c = await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 602n } } } });
+    expect(c).toMatchObject({ language: "ru", region: "almaty", outcome: "harm" });
+  });
+});
