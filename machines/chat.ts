@@ -7,7 +7,7 @@ import { noticeFlow } from "./notice.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
-export const COMMANDS = ["start", "notice", "help", "language", "privacy", "cancel"] as const;
+export const COMMANDS = ["start", "notice", "cases", "help", "language", "privacy", "cancel"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type Input =
@@ -50,7 +50,10 @@ export const primaryRole = (roles: readonly Role[]): Role =>
 export const menuEffect = (): Effect =>
   say("menu.title", {
     buttons: [
-      [{ key: "menu.notice", value: "menu:notice", global: true }],
+      [
+        { key: "menu.notice", value: "menu:notice", global: true },
+        { key: "menu.cases", value: "menu:cases", global: true },
+      ],
       [{ key: "menu.help", value: "menu:help", global: true }],
       [
         { key: "menu.language", value: "menu:language", global: true },
@@ -186,6 +189,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       }
       case "notice":
         return notice();
+      case "cases":
+        return void effects.push({ type: "showCases" });
       case "help":
         return void effects.push(say(`help.${primaryRole(profile.roles)}`));
       case "language":
@@ -228,8 +233,9 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       }
       return repeatOrMenu();
     }
-    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy" || arg === "notice")) return command(arg);
+    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy" || arg === "notice" || arg === "cases")) return command(arg);
     if (kind === "notice" && arg === "continue") return notice();
+    if (kind === "case" && /^\d{1,9}$/.test(arg ?? "")) return void effects.push({ type: "showCase", caseId: Number(arg) });
     if (kind === "notice" && arg === "discard") {
       stack = stack.filter((e) => e.flow !== "notice");
       effects.push(say("notice.discarded"));

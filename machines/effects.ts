@@ -48,8 +48,18 @@ export interface SubmitNoticeEffect {
   notice: NoticeAnswers;
 }
 
-export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | SubmitNoticeEffect;
-export const EFFECT_TYPES: ReadonlySet<string> = new Set<Effect["type"]>(["say", "setLanguage", "recordConsent", "submitNotice"]);
+/** Lists the user's cases (/cases); read from the database by the bot. */
+export interface ShowCasesEffect {
+  type: "showCases";
+}
+/** Opens one case's timeline — only for someone who takes part in it. */
+export interface ShowCaseEffect {
+  type: "showCase";
+  caseId: number;
+}
+
+export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | SubmitNoticeEffect | ShowCasesEffect | ShowCaseEffect;
+export const EFFECT_TYPES: ReadonlySet<string> = new Set<Effect["type"]>(["say", "setLanguage", "recordConsent", "submitNotice", "showCases", "showCase"]);
 
 export const RELATIONS = ["self", "spouse", "relative", "representative"] as const;
 export type Relation = (typeof RELATIONS)[number];

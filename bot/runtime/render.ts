@@ -5,6 +5,9 @@ import type { I18n } from "../i18n.js";
 
 /** The placeholder call for a notice to file: expanded in the transaction, never sent. */
 export const SUBMIT_NOTICE = "@submitNotice";
+/** Placeholders for what is read from the database to answer: the user's cases, one case. */
+export const SHOW_CASES = "@showCases";
+export const SHOW_CASE = "@showCase";
 
 export interface ApiCall {
   method: string;
@@ -50,6 +53,12 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
       case "submitNotice":
         // Carried out by the runtime inside the update's transaction, in its place among the messages.
         out.calls.push({ method: SUBMIT_NOTICE, payload: { notice: e.notice, language: lang } });
+        break;
+      case "showCases":
+        out.calls.push({ method: SHOW_CASES, payload: { language: lang } });
+        break;
+      case "showCase":
+        out.calls.push({ method: SHOW_CASE, payload: { language: lang, caseId: e.caseId } });
         break;
       case "say": {
         const text = e.bilingual ? i18n.both(e.key, localParams(i18n, "kk", e.params)) : i18n.t(lang)(e.key, localParams(i18n, lang, e.params));

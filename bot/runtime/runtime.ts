@@ -7,10 +7,11 @@ import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
 import type { Lang, NoticeAnswers } from "../../machines/effects.js";
 import { fileNotice } from "../services/notices.js";
+import { listCases, showCase } from "../services/cases.js";
 import type { I18n } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
-import { render, SUBMIT_NOTICE } from "./render.js";
+import { render, SHOW_CASE, SHOW_CASES, SUBMIT_NOTICE } from "./render.js";
 import { Store, type Expand, type OutboxRow } from "./store.js";
 
 export interface RuntimeDeps {
@@ -93,11 +94,19 @@ export class Runtime {
 
   /** Domain effects, carried out inside the update's transaction. */
   private expand(userId: number, chatId: number, now: Date): Expand {
+    const { i18n, timeZone, dataKey, staffChatId } = this.deps;
     return async (tx, call) => {
-      if (call.method !== SUBMIT_NOTICE) return null;
-      const { notice, language } = call.payload as { notice: NoticeAnswers; language: Lang };
-      const { i18n, timeZone, dataKey, staffChatId } = this.deps;
-      return fileNotice(tx, notice, { userId, chatId, language, now, timeZone, dataKey, i18n, staffChatId });
+      const language = call.payload.language as Lang;
+      switch (call.method) {
+        case SUBMIT_NOTICE:
+          return fileNotice(tx, call.payload.notice as NoticeAnswers, { userId, chatId, language, now, timeZone, dataKey, i18n, staffChatId });
+        case SHOW_CASES:
+          return listCases(tx, { userId, chatId, language, now, timeZone, i18n });
+        case SHOW_CASE:
+          return showCase(tx, call.payload.caseId as number, { userId, chatId, language, now, timeZone, i18n });
+        default:
+          return null;
+      }
     };
   }
 

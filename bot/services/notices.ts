@@ -64,7 +64,7 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
       sensitive: seal(c.dataKey, JSON.stringify(sensitive)),
       submittedAt: c.now,
       participants: { create: { userId: BigInt(c.userId), role: "applicant", relation: notice.relation } },
-      events: { create: { kind: "notice_submitted", actorId: BigInt(c.userId), payload: { formationDue: deadline.date, files: notice.files.length } } },
+      events: { create: { kind: "notice_submitted", actorId: BigInt(c.userId), createdAt: c.now, payload: { formationDue: deadline.date, files: notice.files.length } } },
       attachments: {
         create: notice.files.map((f) => ({ kind: f.kind, fileId: f.fileId, fileUniqueId: f.fileUniqueId, mimeType: f.mime })),
       },

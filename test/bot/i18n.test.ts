@@ -2,7 +2,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createI18n, LOCALES_DIR, loadResources } from "../../bot/i18n.js";
-import { baseKeys, flatten, missingKeys, notKazakh, parityProblems, scanDirs, scanSource, unusedKeys, type Tree } from "../helpers/locales.js";
+import { baseKeys, flatten, missingKeys, notKazakh, parityProblems, scanDirs, scanSource, unusedKeys, words, type Tree } from "../helpers/locales.js";
 
 const res = loadResources();
 const kk = res.kk as Tree;
@@ -61,7 +61,8 @@ describe("locales", () => {
   it("no text is left untranslated: kk and ru differ for every key", async () => {
     const fk = flatten(kk);
     const fr = flatten(ru);
-    expect([...fk].filter(([k, v]) => fr.get(k) === v).map(([k]) => k)).toEqual([]);
+    // Texts that are only placeholders and punctuation ("{{date}} — {{what}}") are the same in both.
+    expect([...fk].filter(([k, v]) => fr.get(k) === v && /\p{L}/u.test(words(v))).map(([k]) => k)).toEqual([]);
     const i18n = await createI18n();
     expect(i18n.t("kk")("common.error")).not.toBe("common.error");
   });

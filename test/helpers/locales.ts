@@ -37,9 +37,11 @@ export const parityProblems = (kk: Tree, ru: Tree): string[] => {
 };
 
 const KAZAKH_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
+/** The words of a text, without its {{placeholders}}. */
+export const words = (v: string): string => v.replace(/\{\{[^}]*\}\}/g, " ");
 /** Kazakh texts of three words or more that have none of the letters Kazakh has and Russian lacks. */
 export const notKazakh = (kk: Tree): string[] =>
-  [...flatten(kk)].filter(([, v]) => v.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w)).length >= 3 && !KAZAKH_LETTERS.test(v)).map(([k]) => k);
+  [...flatten(kk)].filter(([, v]) => words(v).split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w)).length >= 3 && !KAZAKH_LETTERS.test(v)).map(([k]) => k);
 
 export interface CodeScan {
   /** String literals that look like keys ("a.b"). */

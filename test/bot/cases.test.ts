@@ -1,0 +1,77 @@
+// /cases: status, next step, deadlines counted down in working days; a case's timeline; only one's own.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testBot, texts, buttons } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+let t: TestDb;
+let now = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: the commission is due by 30 March
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+
+const fileFor = async (id: number, lang: "kk" | "ru") => {
+  const h = await testBot(t.db, { now: () => now });
+  const u = h.user(id, lang);
+  const ru = lang === "ru";
+  await u.send("/start");
+  await u.press(ru ? "Согласен(на)" : "Келісемін");
+  await u.send("/notice");
+  await u.press(ru ? "Я — пациент" : "Мен — пациентпін");
+  await u.send("Иванов Иван Иванович");
+  await u.send("850301300121");
+  await u.press(ru ? "Да, верно" : "Иә, дұрыс");
+  await u.send("Городская больница №7");
+  await u.press(ru ? "Город Шымкент" : "Шымкент қаласы");
+  await u.send("02.03.2026");
+  await u.send("Во время лечения произошло осложнение.");
+  await u.press(ru ? "Пока неизвестно" : "Әзірге белгісіз");
+  await u.press(ru ? "Не знаю" : "Білмеймін");
+  await u.press(ru ? "Готово" : "Дайын");
+  await u.send("+77010000000");
+  await u.press(ru ? "Отправить" : "Жіберу");
+  return { h, u };
+};
+
+describe("/cases", () => {
+  it("lists the user's cases with status, next step and the working days left", async () => {
+    const { u } = await fileFor(1, "ru");
+    now = new Date("2026-03-23T12:00:00+05:00"); // Nauryz holiday: 26, 27, 30 March are left
+    const calls = await u.send("/cases");
+    expect(texts(calls)).toEqual([
+      "Ваши дела:\n\nKZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: обращение подано\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).",
+    ]);
+    expect(buttons(calls)).toEqual(["Открыть KZ-2026-000001"]);
+    const opened = await u.press("Открыть KZ-2026-000001");
+    expect(texts(opened)).toEqual([
+      "Дело KZ-2026-000001\nСтатус: обращение подано\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).\n\n20.03.2026 — обращение подано",
+    ]);
+  });
+
+  it("says when the deadline has passed, in Kazakh", async () => {
+    now = new Date("2026-03-20T10:00:00+05:00");
+    const { u } = await fileFor(2, "kk");
+    now = new Date("2026-03-31T09:00:00+05:00");
+    expect(texts(await u.send("/cases"))[0]).toContain("Мерзім 30.03.2026 күні өтті.");
+    now = new Date("2026-03-30T09:00:00+05:00");
+    expect(texts(await u.send("/cases"))[0]).toContain("(1 жұмыс күні қалды)");
+  });
+
+  it("a user with no cases is told how to file one", async () => {
+    const h = await testBot(t.db, { now: () => now });
+    const u = h.user(3, "ru");
+    await u.send("/start");
+    expect(texts(await u.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+  });
+
+  it("someone else's case cannot be opened, even with forged callback data", async () => {
+    const owner = await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 1n } } } });
+    const h = await testBot(t.db, { now: () => now });
+    const stranger = h.user(4, "ru");
+    await stranger.send("/start");
+    const calls = await stranger.pressData(`g:case:${owner.id}`);
+    expect(texts(calls)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect(JSON.stringify(calls)).not.toContain("KZ-2026");
+    expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+  });
+});
