@@ -49,6 +49,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
 
   const runtime = new Runtime({
     store: new Store(deps.db.prisma, deps.adminIds, deps.dataKey),
+    prisma: deps.db.prisma,
     i18n: deps.i18n,
     timeZone: deps.timeZone,
     dataKey: deps.dataKey,

@@ -1,6 +1,6 @@
 // A stand-in for the Bot API, as a grammY API transformer: it records every call and answers as
 // Telegram would, without a network. The local console prints what it records; tests assert on it.
-import type { Transformer } from "grammy";
+import { InputFile, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 
 export interface Call {
@@ -8,6 +8,8 @@ export interface Call {
   payload: Record<string, unknown>;
   /** For sent messages: the id the fake gave the message. */
   messageId?: number;
+  /** For an uploaded document: its name and bytes. */
+  file?: { filename: string; bytes: Buffer };
 }
 
 export const CONSOLE_BOT: UserFromGetMe = {
@@ -34,19 +36,26 @@ export class FakeTelegram {
   /** Makes the next calls of a method fail, to test failures. */
   failNext = new Map<string, { code: number; description: string; count: number }>();
 
-  readonly transformer: Transformer = (_prev, method, payload) => {
-    const call: Call = { method, payload: JSON.parse(JSON.stringify(payload ?? {})) as Record<string, unknown> };
+  readonly transformer: Transformer = async (_prev, method, payload) => {
+    const upload = Object.values((payload ?? {}) as Record<string, unknown>).find((v): v is InputFile => v instanceof InputFile);
+    // An upload is recorded by its bytes; the payload keeps a mark in its place.
+    const marked = Object.fromEntries(Object.entries((payload ?? {}) as Record<string, unknown>).map(([k, v]) => [k, v instanceof InputFile ? { upload: v.filename ?? "" } : v]));
+    const call: Call = { method, payload: JSON.parse(JSON.stringify(marked)) as Record<string, unknown> };
+    if (upload) {
+      const raw = await upload.toRaw();
+      call.file = { filename: upload.filename ?? "", bytes: raw instanceof Uint8Array ? Buffer.from(raw) : Buffer.alloc(0) };
+    }
     const fail = this.failNext.get(method);
     if (fail && fail.count > 0) {
       fail.count--;
-      return Promise.resolve({ ok: false, error_code: fail.code, description: fail.description } as never);
+      return { ok: false, error_code: fail.code, description: fail.description } as never;
     }
     this.calls.push(call);
     const result = this.answer(method, call.payload);
     const id = (result as { message_id?: unknown } | null)?.message_id;
     if (typeof id === "number") call.messageId = id;
     this.onCall?.(call, result);
-    return Promise.resolve({ ok: true, result } as never);
+    return { ok: true, result } as never;
   };
 
   private answer(method: string, p: Record<string, unknown>): unknown {

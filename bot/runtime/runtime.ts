@@ -8,6 +8,8 @@ import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
 import type { Lang, NoticeAnswers } from "../../machines/effects.js";
 import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
+import { NOTICE_PDF, noticePdfCall } from "../services/notice-pdf.js";
+import type { Prisma } from "../db/database.js";
 import type { I18n } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
@@ -16,6 +18,7 @@ import { Store, type Expand, type OutboxRow } from "./store.js";
 
 export interface RuntimeDeps {
   store: Store;
+  prisma: Prisma;
   i18n: I18n;
   timeZone: string;
   dataKey: Buffer;
@@ -30,7 +33,7 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
  * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
  * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
  */
-const mustDeliver = (method: string): boolean => method.startsWith("send");
+const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF;
 
 export class Runtime {
   private readonly flows: Flows;
@@ -116,7 +119,7 @@ export class Runtime {
     try {
       for (const row of rows) {
         try {
-          await api.raw[row.method as "sendMessage"](row.payload as never);
+          await this.call(row, api);
         } catch (e) {
           if (mustDeliver(row.method) && !isPermanent(e)) {
             this.backlog.add(row.chatId);
@@ -131,6 +134,19 @@ export class Runtime {
     } finally {
       await this.deps.store.markSent(sent);
     }
+  }
+
+  /** Makes one outbox row's Bot API call; a deferred call (a document to render) is resolved first. */
+  private async call(row: OutboxRow, api: Api): Promise<void> {
+    if (row.method !== NOTICE_PDF) {
+      await api.raw[row.method as "sendMessage"](row.payload as never);
+      return;
+    }
+    const p = row.payload as { chat_id: number; caseId: number; language: Lang };
+    // Rendering takes a moment: show that a document is on its way.
+    await api.sendChatAction(p.chat_id, "upload_document").catch(() => undefined);
+    const payload = await noticePdfCall(this.deps.prisma, p, this.deps.dataKey, this.deps.i18n);
+    if (payload) await api.raw.sendDocument(payload);
   }
 
   /** Forgets processed update ids older than Telegram would redeliver. */

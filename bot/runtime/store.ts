@@ -48,6 +48,15 @@ export class Store {
     return { sealed: seal(this.dataKey, JSON.stringify(stack)) };
   }
 
+  private sealPayload(payload: Record<string, unknown>): PrismaNS.InputJsonObject {
+    return { sealed: seal(this.dataKey, JSON.stringify(payload)) };
+  }
+
+  private openPayload(stored: unknown): Record<string, unknown> {
+    const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+    return typeof sealed === "string" ? (JSON.parse(open(this.dataKey, sealed)) as Record<string, unknown>) : (stored as Record<string, unknown>);
+  }
+
   private openStack(stored: unknown): StackEntry[] {
     if (Array.isArray(stored)) return stored as StackEntry[];
     const sealed = (stored as { sealed?: unknown } | null)?.sealed;
@@ -95,11 +104,12 @@ export class Store {
         const calls: ApiCall[] = [];
         for (const call of c.outbox) calls.push(...((expand && (await expand(tx, call))) ?? [call]));
         if (calls.length === 0) return [];
+        // Messages carry what the user typed (the review shows the IIN and phone): sealed at rest too.
         const rows = await tx.outbox.createManyAndReturn({
-          data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? c.chatId)), method: o.method, payload: o.payload as PrismaNS.InputJsonObject })),
-          select: { id: true, chatId: true, method: true, payload: true },
+          data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? c.chatId)), method: o.method, payload: this.sealPayload(o.payload) })),
+          select: { id: true, chatId: true, method: true },
         });
-        return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: r.payload as Record<string, unknown> }));
+        return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload }));
       });
     } catch (e) {
       if (isUniqueViolation(e)) return null;
@@ -117,7 +127,7 @@ export class Store {
       where: { sentAt: null, ...(chatId === undefined ? {} : { chatId: BigInt(chatId) }) },
       orderBy: { id: "asc" },
     });
-    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: r.payload as Record<string, unknown> }));
+    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload) }));
   }
 
   /** Forgets processed update ids older than Telegram redelivers (a day). */

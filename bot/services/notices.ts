@@ -9,6 +9,7 @@ import { seal } from "../crypto.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 import type { ApiCall } from "../runtime/render.js";
+import { NOTICE_PDF } from "./notice-pdf.js";
 
 export const FORMATION_WORKING_DAYS = 3;
 
@@ -42,7 +43,7 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
   const number = caseNumber(year, seq);
   const deadline = workingDeadline(c.now, FORMATION_WORKING_DAYS, c.timeZone);
   const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description };
-  await tx.case.create({
+  const created = await tx.case.create({
     data: {
       number,
       year,
@@ -60,6 +61,7 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
         careTo: notice.careTo,
         supportKnows: notice.supportKnows,
         formationDue: deadline.date,
+        submittedOn: localDate(c.now, c.timeZone),
       },
       sensitive: seal(c.dataKey, JSON.stringify(sensitive)),
       submittedAt: c.now,
@@ -73,6 +75,8 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
   const t = c.i18n.t(c.language);
   const calls: ApiCall[] = [
     { method: "sendMessage", payload: { chat_id: c.chatId, text: t("notice.submitted", { number, deadline: showDate(deadline.date), days: FORMATION_WORKING_DAYS }) } },
+    // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
+    { method: NOTICE_PDF, payload: { chat_id: c.chatId, caseId: created.id, language: c.language } },
   ];
   if (c.staffChatId !== null) {
     // Staff read in Russian or Kazakh by their own choice later (issue 5); until then, both. No IIN, no phone.

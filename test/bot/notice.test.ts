@@ -194,9 +194,13 @@ describe("review and submit", () => {
     // At rest: no IIN, phone or description in the clear, in the case or in any chat snapshot.
     const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
     const snapshots = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT stack FROM "ChatState"`));
+    // The review message showed the IIN and phone: the outbox keeps it sealed too.
+    const outbox = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT method, payload FROM "Outbox"`));
+    expect(await t.db.prisma.outbox.count()).toBeGreaterThan(20);
     for (const secret of [IIN, "7011234567", "осложнение"]) {
       expect(raw).not.toContain(secret);
       expect(snapshots).not.toContain(secret);
+      expect(outbox).not.toContain(secret);
     }
     expect(JSON.parse(open(TEST_DATA_KEY, row.sensitive))).toEqual({ iin: IIN, phone: "+77011234567", description: "После операции началось осложнение, о котором нас не предупредили." });
   });
@@ -232,5 +236,34 @@ describe("nothing lost", () => {
     const cases = await t.db.prisma.case.findMany({ orderBy: { seq: "asc" }, include: { participants: true } });
     expect(cases.map((c) => c.number)).toEqual(["KZ-2026-000001", "KZ-2026-000002"]);
     expect(new Set(cases.map((c) => Number(c.participants[0]!.userId)))).toEqual(new Set([70, 71]));
+  });
+});
+
+describe("the notice as a PDF", () => {
+  it("reaches the applicant after the confirmation, in their language, with a font that has every letter", async () => {
+    const fontkit = await import("fontkit");
+    const { FONT, FONT_BOLD, noticeLines, loadNoticeDocument } = await import("../../bot/services/notice-pdf.js");
+    const u = h.user(80, "kk");
+    await upTo(u, "kk", "review");
+    const calls = await u.press("Жіберу");
+    expect(calls.map((c) => c.method)).toContain("sendChatAction");
+    const doc = calls.find((c) => c.method === "sendDocument")!;
+    expect(doc.payload.chat_id).toBe(80);
+    expect(doc.payload.caption).toBe("Өтініш KZ-2026-000001 — медициналық ұйымға беру үшін.");
+    expect(doc.file!.filename).toBe("KZ-2026-000001.pdf");
+    expect(doc.file!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(doc.file!.bytes.includes(Buffer.from("DejaVuSans"))).toBe(true);
+    // Every character the document shows, in either language, has a glyph in the embedded fonts.
+    const c = await t.db.prisma.case.findUniqueOrThrow({ where: { number: "KZ-2026-000001" } });
+    const d = (await loadNoticeDocument(t.db.prisma, c.id, TEST_DATA_KEY))!;
+    expect(d.iin).toBe(IIN);
+    for (const lang of ["kk", "ru"] as const) {
+      const shown = noticeLines(d, lang, h.i18n).flat().join("") + h.i18n.t(lang)("pdf.title") + h.i18n.t(lang)("pdf.basis") + "әғқңөұүһіӘҒҚҢӨҰҮҺІ";
+      for (const path of [FONT, FONT_BOLD]) {
+        const font = fontkit.openSync(path) as { hasGlyphForCodePoint(cp: number): boolean };
+        const missing = [...new Set(shown)].filter((ch) => !/\s/.test(ch) && !font.hasGlyphForCodePoint(ch.codePointAt(0)!));
+        expect(missing, `${lang} ${path}`).toEqual([]);
+      }
+    }
   });
 });

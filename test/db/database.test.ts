@@ -91,8 +91,9 @@ describe("the runtime's store", () => {
   });
 
   it("rolls everything back when any part fails", async () => {
-    const bad = { ...commit(101), outbox: [{ method: "sendMessage", payload: { chat_id: 5, text: "\u0000" } }] };
-    await expect(store().commit(bad)).rejects.toThrow();
+    // A domain effect (say, filing a notice) that fails inside the transaction takes the whole update with it.
+    const failing = () => Promise.reject(new Error("case could not be stored"));
+    await expect(store().commit(commit(101), failing)).rejects.toThrow("case could not be stored");
     expect(await isProcessed(101)).toBe(false);
     expect(await t.db.prisma.chatState.count()).toBe(0);
     expect(await t.db.prisma.user.count()).toBe(0);
