@@ -1,6 +1,7 @@
 // The local console: a terminal chat with the same bot, on the same database, with no Telegram.
 // Typed text is a message (a /command too); a number presses that button of the last keyboard;
-// ":user ID [kk|ru|en]" plays another user (a relative, staff, a mediator); ":quit" leaves.
+// ":user ID [kk|ru|en]" plays another user (a relative, staff, a mediator); ":contact" shares the user's
+// own phone number, ":photo" and ":pdf" send a file, as the phone would; ":quit" leaves.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "grammy";
@@ -49,6 +50,8 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
       }
     } else if (call.method === "answerCallbackQuery" && typeof p.text === "string") {
       print(`(${p.text})`);
+    } else if (call.method === "sendDocument" && mine) {
+      print(`\n📄 ${call.file?.filename ?? ""} — ${String(p.caption ?? "")}`);
     }
   };
 
@@ -70,6 +73,20 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
       continue;
     }
     const date = Math.floor(Date.now() / 1000);
+    const base = () => ({ message_id: updateId, date, chat: chat(), from: from() });
+    if (line === ":contact") {
+      await send({ message: { ...base(), contact: { phone_number: `+7701${String(user.id).padStart(7, "0").slice(-7)}`, first_name: "Console", user_id: user.id } } });
+      continue;
+    }
+    if (line === ":photo" || line === ":pdf") {
+      const id = `console-${updateId}`;
+      const media =
+        line === ":photo"
+          ? { photo: [{ file_id: id, file_unique_id: id, width: 1280, height: 960 }] }
+          : { document: { file_id: id, file_unique_id: id, file_name: "document.pdf", mime_type: "application/pdf" } };
+      await send({ message: { ...base(), ...media } });
+      continue;
+    }
     if (/^\d{1,2}$/.test(line)) {
       const keyboard = state.keyboard;
       const b = keyboard?.buttons[Number(line) - 1];

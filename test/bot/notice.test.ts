@@ -94,8 +94,12 @@ describe("the notice, step by step", () => {
 });
 
 describe("bad input gets a clear answer and the same question", () => {
-  const cases: [string, "name" | "iin" | "care" | "description", string, string][] = [
+  const cases: [string, "name" | "iin" | "org" | "care" | "description", string, string][] = [
     ["a name with digits", "name", "Agent 007", "В ФИО могут быть только буквы, пробелы, дефис и апостроф."],
+    ["a one-letter name", "name", "Я", "ФИО должно быть от 2 до 100 знаков."],
+    ["an IIN whose first digits are no date", "iin", "851301300124", "Первые 6 цифр ИИН — не настоящая дата (ГГММДД). Проверьте."],
+    ["an organisation of two characters", "org", "№5", "Напишите название организации полностью: от 3 до 200 знаков."],
+    ["a description of a few letters", "description", "плохо", "Напишите чуть подробнее — не меньше 10 знаков."],
     ["a short IIN", "iin", "12345", "ИИН — это 12 цифр. Напишите ещё раз."],
     ["an IIN with a wrong check digit", "iin", "850301300128", "Этот ИИН неверен: не сходится контрольная цифра. Проверьте и напишите ещё раз."],
     ["dates of care in the future", "care", "01.04.2026", "Эта дата ещё не наступила. Напишите прошедшую дату."],
@@ -113,6 +117,16 @@ describe("bad input gets a clear answer and the same question", () => {
       expect(texts(calls)).toHaveLength(2); // and the same question again
     });
   }
+
+  it("a date of birth in the future, or not a date, when correcting the IIN's", async () => {
+    const u = h.user(32, "ru");
+    await upTo(u, "ru", "iin");
+    await u.send(IIN);
+    await u.press("Другая дата");
+    expect(texts(await u.send("01.01.2030"))[0]).toBe("Эта дата ещё не наступила. Напишите прошедшую дату.");
+    expect(texts(await u.send("первое марта"))[0]).toBe("Напишите дату в виде ДД.ММ.ГГГГ, например 01.03.1985.");
+    expect(last(await u.send("01.03.1985"))).toBe("4/11 · В какой медицинской организации лечился пациент? Напишите название.");
+  });
 
   it("a sticker where text is expected gets a hint and the question again", async () => {
     const u = h.user(30, "kk");
