@@ -38,6 +38,18 @@ describe("the local console", () => {
     expect(existsSync(join(dir, "data.key"))).toBe(true);
   });
 
+  it("files a whole notice, with :photo, :pdf and :contact", async () => {
+    const { out, code } = await runConsole([
+      ":user 3003 ru", "/start", "1", "/notice", "1", "Иванова Анна Сергеевна", "850301300121", "1", "Городская поликлиника №3", "19",
+      "01.11.2026", "После процедуры появилось осложнение.", "7", "3", ":photo", ":pdf", "1", ":contact", "11",
+    ]);
+    expect(code).toBe(0);
+    expect(out).toContain("Получено 2 файла. Пришлите ещё или нажмите «Готово».");
+    expect(out).toContain("Телефон получен.");
+    expect(out).toMatch(/Обращение принято\. Номер дела: KZ-\d{4}-\d{6}\./);
+    expect(out).toMatch(/📄 KZ-\d{4}-\d{6}\.pdf — Обращение KZ-\d{4}-\d{6} — для передачи в медицинскую организацию\./);
+  });
+
   it("keeps the user across restarts, and plays another user on :user", async () => {
     const { out } = await runConsole(["/start", ":user 2002 kk", "/start"]);
     expect(out).toContain("С возвращением!");
