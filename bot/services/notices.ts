@@ -73,23 +73,36 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
     },
   });
   const t = c.i18n.t(c.language);
+  const region = regionByCode(notice.region);
+  const care = notice.careFrom === notice.careTo ? showDate(notice.careFrom) : `${showDate(notice.careFrom)} – ${showDate(notice.careTo)}`;
+  const summary = { org: notice.org, care };
   const calls: ApiCall[] = [
-    { method: "sendMessage", payload: { chat_id: c.chatId, text: t("notice.submitted", { number, deadline: showDate(deadline.date), days: FORMATION_WORKING_DAYS }) } },
+    {
+      method: "sendMessage",
+      payload: {
+        chat_id: c.chatId,
+        text: t("notice.submitted", {
+          number,
+          ...summary,
+          region: region ? region[c.language] : notice.region,
+          outcome: t(`notice.outcome.${notice.outcome}`),
+          deadline: showDate(deadline.date),
+          days: FORMATION_WORKING_DAYS,
+        }),
+      },
+    },
     // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
     { method: NOTICE_PDF, payload: { chat_id: c.chatId, caseId: created.id, language: c.language } },
   ];
   if (c.staffChatId !== null) {
     // Staff read in Russian or Kazakh by their own choice later (issue 5); until then, both. No IIN, no phone.
-    const region = regionByCode(notice.region);
-    const care = notice.careFrom === notice.careTo ? showDate(notice.careFrom) : `${showDate(notice.careFrom)} – ${showDate(notice.careTo)}`;
     const text = (["kk", "ru"] as const)
       .map((l) =>
         c.i18n.t(l)("notice.staffNew", {
           number,
-          org: notice.org,
+          ...summary,
           region: region ? region[l] : notice.region,
           outcome: c.i18n.t(l)(`notice.outcome.${notice.outcome}`),
-          care,
           deadline: showDate(deadline.date),
         }),
       )
