@@ -51,7 +51,7 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
     } else if (call.method === "answerCallbackQuery" && typeof p.text === "string") {
       print(`(${p.text})`);
     } else if (call.method === "sendDocument" && mine) {
-      print(`\n📄 ${call.file?.filename ?? ""} — ${String(p.caption ?? "")}`);
+      print(`\n📄 ${call.file?.filename ?? ""} — ${typeof p.caption === "string" ? p.caption : ""}`);
     }
   };
 
