@@ -111,7 +111,10 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   const apply = (step: Step) => {
     effects.push(...step.effects);
     stack = step.entry ? [...stack.slice(0, -1), step.entry] : stack.slice(0, -1);
-    if (!step.entry && stack.length === 0) effects.push(menuEffect());
+    if (step.entry) return;
+    // A flow finished: back to the one under it, with its question again; or to the menu.
+    if (stack.length === 0) effects.push(menuEffect());
+    else deliver({ type: "REPEAT" });
   };
   const start = (def: FlowDef) => {
     const step = startFlow(def, profile);
@@ -145,8 +148,9 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     effects.push(say("privacy.consent"));
     effects.push(profile.hasConsent ? say("privacy.statusGiven") : say("privacy.statusNotGiven", { buttons: consentButtons }));
   };
-  /** Opens the notice: the draft in progress if there is one, else a new one. */
+  /** Opens the notice: the draft in progress if there is one, else a new one (it asks consent itself). */
   const notice = () => {
+    stack = stack.filter((e) => e.flow !== "onboarding");
     const at = stack.findIndex((e) => e.flow === "notice");
     if (at >= 0) {
       stack = [...stack.slice(0, at), ...stack.slice(at + 1), stack[at]!];

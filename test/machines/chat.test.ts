@@ -95,3 +95,19 @@ describe("decide: buttons that outlive their question", () => {
     expect(keys(d)).toEqual(["language.choose"]);
   });
 });
+
+describe("decide: flows on top of flows", () => {
+  it("when the top flow finishes, the flow under it asks its question again", () => {
+    const under: StackEntry = { flow: "onboarding", version: 1, prompt: 1, snapshot: { value: "consent", context: { language: "kk", telegramLanguage: null, hasConsent: false } } };
+    const d = decide([under, ...askingNote()], kk, { kind: "button", data: "f1:skip" }, flowsWithNote);
+    expect(d.stack.map((e) => e.flow)).toEqual(["onboarding"]);
+    expect(keys(d)).toEqual(["privacy.consent"]);
+  });
+
+  it("/notice during onboarding replaces it: the notice asks consent itself", () => {
+    const during: StackEntry = { flow: "onboarding", version: 1, prompt: 1, snapshot: { value: "consent", context: { language: "kk", telegramLanguage: null, hasConsent: false } } };
+    const d = decide([during], { ...kk, hasConsent: false }, { kind: "command", command: "notice", payload: "" });
+    expect(d.stack.map((e) => e.flow)).toEqual(["notice"]);
+    expect(keys(d)).toEqual(["privacy.consent"]);
+  });
+});
