@@ -4,7 +4,6 @@ import { open, seal } from "../crypto.js";
 import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { Prisma } from "../db/database.js";
-import { isUniqueViolation } from "../db/errors.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "./render.js";
 
@@ -84,12 +83,20 @@ export class Store {
     };
   }
 
-  /** Stores the outcome of one update; null when this update id was already handled. */
+  /**
+   * Stores the outcome of one update; null when this update id was already handled. The update id is
+   * inserted first with ON CONFLICT DO NOTHING: only that conflict means "already handled" — any other
+   * error (a case that could not be stored) fails the whole update and is not mistaken for a duplicate.
+   * (Catching unique violations would not do anyway: pglite-prisma-adapter 0.6 reports them as
+   * { kind: "postgres", code: "23505" }, not as Prisma's P2002.)
+   */
   async commit(c: Commit, expand?: Expand): Promise<OutboxRow[] | null> {
     const chatId = BigInt(c.chatId);
+    const duplicate = Symbol("duplicate");
     try {
       return await this.prisma.$transaction(async (tx) => {
-        await tx.processedUpdate.create({ data: { updateId: BigInt(c.updateId) } });
+        const fresh = await tx.processedUpdate.createMany({ data: [{ updateId: BigInt(c.updateId) }], skipDuplicates: true });
+        if (fresh.count === 0) throw duplicate;
         const userData = {
           ...(c.language ? { language: c.language } : {}),
           ...(c.consent ? { consentVersion: c.consent.version, consentAt: c.consent.at, consentWithdrawnAt: null } : {}),
@@ -109,10 +116,12 @@ export class Store {
           data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? c.chatId)), method: o.method, payload: this.sealPayload(o.payload) })),
           select: { id: true, chatId: true, method: true },
         });
+        // Ids follow the order of the VALUES list; sort so that row i is call i whatever order RETURNING uses.
+        rows.sort((a, b) => (a.id < b.id ? -1 : 1));
         return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload }));
       });
     } catch (e) {
-      if (isUniqueViolation(e)) return null;
+      if (e === duplicate) return null;
       throw e;
     }
   }

@@ -114,14 +114,18 @@ describe("the runtime's store", () => {
   });
 });
 
-describe("errors", () => {
-  it("a unique violation is recognised on this store, in and out of a transaction", async () => {
-    const { isUniqueViolation } = await import("../../bot/db/errors.js");
-    await t.db.prisma.processedUpdate.create({ data: { updateId: 9n } });
-    const plain = await t.db.prisma.processedUpdate.create({ data: { updateId: 9n } }).catch((e: unknown) => e);
-    const inTx = await t.db.prisma.$transaction((tx) => tx.processedUpdate.create({ data: { updateId: 9n } })).catch((e: unknown) => e);
-    expect(isUniqueViolation(plain)).toBe(true);
-    expect(isUniqueViolation(inTx)).toBe(true);
-    expect(isUniqueViolation(new Error("other"))).toBe(false);
+describe("the duplicate guard", () => {
+  it("only a repeated update id counts as a duplicate: other failures are errors, not silence", async () => {
+    const store = new Store(t.db.prisma, [], Buffer.alloc(32, 1));
+    const base = { chatId: 9, userId: 9, stack: null, createUser: true, outbox: [] };
+    expect(await store.commit({ ...base, updateId: 900 })).toEqual([]);
+    expect(await store.commit({ ...base, updateId: 900 })).toBeNull();
+    // A unique violation from something else in the update's transaction must surface.
+    const clash = async (tx: Parameters<NonNullable<Parameters<Store["commit"]>[1]>>[0]) => {
+      await tx.processedUpdate.create({ data: { updateId: 900n } });
+      return [];
+    };
+    await expect(store.commit({ ...base, updateId: 901, outbox: [{ method: "x", payload: {} }] }, clash)).rejects.toThrow();
+    expect(await t.db.prisma.processedUpdate.count({ where: { updateId: 901n } })).toBe(0);
   });
 });
