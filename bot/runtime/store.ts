@@ -35,6 +35,9 @@ export interface OutboxRow extends ApiCall {
   chatId: number;
 }
 
+/** Thrown inside the transaction to roll it back when the update id was already handled. */
+class DuplicateUpdate extends Error {}
+
 export class Store {
   constructor(
     private readonly prisma: Prisma,
@@ -92,11 +95,10 @@ export class Store {
    */
   async commit(c: Commit, expand?: Expand): Promise<OutboxRow[] | null> {
     const chatId = BigInt(c.chatId);
-    const duplicate = Symbol("duplicate");
     try {
       return await this.prisma.$transaction(async (tx) => {
         const fresh = await tx.processedUpdate.createMany({ data: [{ updateId: BigInt(c.updateId) }], skipDuplicates: true });
-        if (fresh.count === 0) throw duplicate;
+        if (fresh.count === 0) throw new DuplicateUpdate();
         const userData = {
           ...(c.language ? { language: c.language } : {}),
           ...(c.consent ? { consentVersion: c.consent.version, consentAt: c.consent.at, consentWithdrawnAt: null } : {}),
@@ -121,7 +123,7 @@ export class Store {
         return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload }));
       });
     } catch (e) {
-      if (e === duplicate) return null;
+      if (e instanceof DuplicateUpdate) return null;
       throw e;
     }
   }
