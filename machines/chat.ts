@@ -3,11 +3,12 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
 import { EFFECT_TYPES, isLang, say, type Effect, type FileRef } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
+import { explainerFlow, isOutcome } from "./explainer.js";
 import { noticeFlow } from "./notice.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
-export const COMMANDS = ["start", "notice", "cases", "help", "language", "privacy", "cancel"] as const;
+export const COMMANDS = ["start", "notice", "cases", "explain", "help", "language", "privacy", "cancel"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type Input =
@@ -38,7 +39,7 @@ export interface Decision {
 }
 
 export type Flows = Record<string, FlowDef>;
-export const defaultFlows: Flows = { [onboardingFlow.name]: onboardingFlow, [noticeFlow.name]: noticeFlow };
+export const defaultFlows: Flows = { [onboardingFlow.name]: onboardingFlow, [noticeFlow.name]: noticeFlow, [explainerFlow.name]: explainerFlow };
 
 /** callback_data of a button: "g:<value>" for global ones, "f<prompt>:<value>" for a flow's question. */
 export const buttonData = (b: { value: string; global?: boolean }, prompt: number): string =>
@@ -54,7 +55,10 @@ export const menuEffect = (): Effect =>
         { key: "menu.notice", value: "menu:notice", global: true },
         { key: "menu.cases", value: "menu:cases", global: true },
       ],
-      [{ key: "menu.help", value: "menu:help", global: true }],
+      [
+        { key: "menu.explain", value: "menu:explain", global: true },
+        { key: "menu.help", value: "menu:help", global: true },
+      ],
       [
         { key: "menu.language", value: "menu:language", global: true },
         { key: "menu.privacy", value: "menu:privacy", global: true },
@@ -75,8 +79,8 @@ interface Step {
   changed: boolean;
 }
 
-const startFlow = (def: FlowDef, profile: Profile): Step => {
-  const [snap, actions] = initialTransition(def.machine, def.input(profile));
+const startFlow = (def: FlowDef, profile: Profile, input: object = {}): Step => {
+  const [snap, actions] = initialTransition(def.machine, { ...(def.input(profile) as object), ...input });
   const entry = { flow: def.name, version: def.version, prompt: 1, snapshot: toStored(snap) };
   return { entry: snap.status === "done" ? null : entry, effects: collect(actions), changed: true };
 };
@@ -116,8 +120,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     if (stack.length === 0) effects.push(menuEffect());
     else deliver({ type: "REPEAT" });
   };
-  const start = (def: FlowDef) => {
-    const step = startFlow(def, profile);
+  const start = (def: FlowDef, input?: object) => {
+    const step = startFlow(def, profile, input);
     effects.push(...step.effects);
     if (step.entry) stack = [...stack, step.entry];
     else if (stack.length === 0) effects.push(menuEffect());
@@ -148,9 +152,17 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     effects.push(say("privacy.consent"));
     effects.push(profile.hasConsent ? say("privacy.statusGiven") : say("privacy.statusNotGiven", { buttons: consentButtons }));
   };
+  /**
+   * Opens the explainer on top of whatever the user is in; leaving it hands back to that flow's question
+   * (a notice loses nothing). `input` opens it at the payment table, with a case's row marked.
+   */
+  const explain = (input?: object) => {
+    stack = stack.filter((e) => e.flow !== "explainer" && e.flow !== "onboarding");
+    start(flows.explainer ?? explainerFlow, input);
+  };
   /** Opens the notice: the draft in progress if there is one, else a new one (it asks consent itself). */
   const notice = () => {
-    stack = stack.filter((e) => e.flow !== "onboarding");
+    stack = stack.filter((e) => e.flow !== "onboarding" && e.flow !== "explainer");
     const at = stack.findIndex((e) => e.flow === "notice");
     if (at >= 0) {
       stack = [...stack.slice(0, at), ...stack.slice(at + 1), stack[at]!];
@@ -195,6 +207,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
         return notice();
       case "cases":
         return void effects.push({ type: "showCases" });
+      case "explain":
+        return explain();
       case "help":
         return void effects.push(say(`help.${primaryRole(profile.roles)}`));
       case "language":
@@ -237,7 +251,9 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       }
       return repeatOrMenu();
     }
-    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy" || arg === "notice" || arg === "cases")) return command(arg);
+    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy" || arg === "notice" || arg === "cases" || arg === "explain")) return command(arg);
+    if (kind === "explain" && arg === undefined) return explain();
+    if (kind === "payments") return explain({ start: "payments", highlight: arg && isOutcome(arg) ? arg : null });
     if (kind === "notice" && arg === "continue") return notice();
     if (kind === "case" && /^\d{1,9}$/.test(arg ?? "")) return void effects.push({ type: "showCase", caseId: Number(arg) });
     if (kind === "notice" && arg === "discard") {

@@ -7,8 +7,11 @@ export const isLang = (x: unknown): x is Lang => x === "kk" || x === "ru";
 
 /** Text in both languages, from data (a region's name), chosen when rendered. */
 export type Bilingual = Record<Lang, string>;
-/** A parameter: a plain value, another text by key, or data in both languages — localised when rendered. */
-export type Param = string | number | { key: string } | Bilingual;
+/**
+ * A parameter: a plain value, another text by key, data in both languages, or several texts one per
+ * line — localised when rendered.
+ */
+export type Param = string | number | { key: string; params?: Params } | Bilingual | { lines: { key: string; params?: Params }[] };
 export type Params = Record<string, Param>;
 
 /**

@@ -46,6 +46,8 @@ const emptyDraft = (): Draft => ({
 export const showDate = (d: string): string => `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`;
 
 const back: Button = { key: "notice.back", value: "back" };
+/** Opens the explainer over the notice; leaving it comes back to the same question. */
+const explainLink: Button = { key: "notice.explainLink", value: "explain", global: true };
 const choices = (values: readonly string[], prefix: string): Button[][] => values.map((v) => [{ key: `${prefix}.${v}`, value: v }]);
 const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}) =>
   ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons } });
@@ -281,7 +283,7 @@ export const noticeMachine = setup({
     descriptionDone: { always: next("outcome") },
     outcome: {
       tags: [UNSAVED],
-      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [back]])],
+      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink], [back]])],
       on: {
         CHOICE: [
           { guard: ({ event }) => (OUTCOMES as readonly string[]).includes(choice(event)), target: "outcomeDone", actions: { type: "patch", params: ({ event: e }) => ({ outcome: choice(e) as Outcome }) } },
@@ -365,6 +367,7 @@ export const noticeMachine = setup({
             params: { step: STEPS, total: STEPS, ...reviewParams(context.draft) },
             buttons: [
               ...REVIEW_FIELDS.map((f) => [{ key: `notice.edit.${f}`, value: `edit:${f}` }]),
+              [explainLink],
               [{ key: "notice.submit", value: "submit" }],
             ],
           }),

@@ -1,6 +1,6 @@
 // Effects → Bot API calls, in the user's language. Pure apart from i18n.
 import { buttonData, COMMANDS } from "../../machines/chat.js";
-import type { Button, Effect, Lang, Params } from "../../machines/effects.js";
+import type { Button, Effect, Lang, Param, Params } from "../../machines/effects.js";
 import type { I18n } from "../i18n.js";
 
 /** The placeholder call for a notice to file: expanded in the transaction, never sent. */
@@ -23,9 +23,14 @@ export interface Rendered {
 
 /** Parameters in the reader's language: `{ key }` is another text, `{ kk, ru }` data in both languages. */
 export const localParams = (i18n: I18n, lang: Lang, params: Params | undefined): Record<string, string | number> =>
-  Object.fromEntries(
-    Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === "object" ? ("key" in v ? i18n.t(lang)(v.key) : v[lang]) : v]),
-  );
+  Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, localParam(i18n, lang, v)]));
+
+const localParam = (i18n: I18n, lang: Lang, v: Param): string | number => {
+  if (typeof v !== "object") return v;
+  if ("lines" in v) return v.lines.map((l) => i18n.t(lang)(l.key, localParams(i18n, lang, l.params))).join("\n");
+  if ("key" in v) return i18n.t(lang)(v.key, localParams(i18n, lang, v.params));
+  return v[lang];
+};
 
 const label = (i18n: I18n, lang: Lang, b: Button): string => (b.label ? b.label[b.lang ?? lang] : i18n.t(b.lang ?? lang)(b.key ?? ""));
 

@@ -69,5 +69,7 @@ export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r
   );
   const head = [t("cases.timeline", { number: c.number }), t("cases.status", { status: t(`cases.statuses.${c.status}`) }), deadlineLine(c, r)].filter(Boolean);
   const text = [...head, "", ...lines].join("\n");
-  return [{ method: "sendMessage", payload: { chat_id: r.chatId, text } }];
+  // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
+  const payments = { text: t("cases.payments"), callback_data: `g:payments:${c.outcome ?? "unknown"}` };
+  return [{ method: "sendMessage", payload: { chat_id: r.chatId, text, reply_markup: { inline_keyboard: [[payments]] } } }];
 };

@@ -64,7 +64,7 @@ describe("/start", () => {
     await u.send("/start");
     const calls = await u.press("Келісемін");
     expect(texts(calls)).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
-    expect(buttons(calls)).toEqual(["Өтініш беру", "Менің істерім", "Анықтама", "Тіл", "Дербес деректер"]);
+    expect(buttons(calls)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, қателік пе?", "Анықтама", "Тіл", "Дербес деректер"]);
     const row = await user(4);
     expect(row?.consentVersion).toBe(h.i18n.consentVersion);
     expect(row?.consentVersion).toMatch(/^[0-9a-f]{12}$/);
@@ -247,6 +247,6 @@ describe("command menus", () => {
     expect(first(menus[0]!)).toEqual({ command: "start", description: "Бастау" });
     expect(first(menus[1]!)).toEqual({ command: "start", description: "Начать" });
     expect(first(menus[2]!).description).toBe("Бастау / Начать");
-    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "notice", "cases", "help", "language", "privacy", "cancel"]);
+    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "notice", "cases", "explain", "help", "language", "privacy", "cancel"]);
   });
 });

@@ -41,7 +41,7 @@ describe("the local console", () => {
   it("files a whole notice, with :photo, :pdf and :contact", async () => {
     const { out, code } = await runConsole([
       ":user 3003 ru", "/start", "1", "/notice", "1", "Иванова Анна Сергеевна", "850301300121", "1", "Городская поликлиника №3", "19",
-      "01.11.2026", "После процедуры появилось осложнение.", "7", "3", ":photo", ":pdf", "1", ":contact", "11",
+      "01.11.2026", "После процедуры появилось осложнение.", "7", "3", ":photo", ":pdf", "1", ":contact", "12",
     ]);
     expect(code).toBe(0);
     expect(out).toContain("Получено 2 файла. Пришлите ещё или нажмите «Готово».");

@@ -1,0 +1,183 @@
+// Accident or error? (journey J2): what each term means, a short guided check that ends with what the
+// situation resembles and why — always "the commission decides; you can file anyway" — and the minimum
+// payments. The questions and how answers combine are data (data/explainer.json) a lawyer can change.
+import { assign, setup, type AnyStateMachine } from "xstate";
+import data from "./data/explainer.json" with { type: "json" };
+import { OUTCOMES, type Button, type Outcome, type Params } from "./effects.js";
+import { effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { mciTenge, paymentRows } from "./payments.js";
+
+export type Answer = "yes" | "no" | "unknown";
+export type Resemblance = "accident" | "error" | "unclear";
+interface Question {
+  id: string;
+  yes: Partial<Record<"accident" | "error", number>>;
+  no: Partial<Record<"accident" | "error", number>>;
+  unknown: Partial<Record<"accident" | "error", number>>;
+}
+export const QUESTIONS: readonly Question[] = data.questions;
+
+/** What the answers resemble: the side with more weight; a tie (or no weight at all) is unclear. */
+export const resemblance = (answers: Record<string, Answer>): Resemblance => {
+  let accident = 0;
+  let error = 0;
+  for (const q of QUESTIONS) {
+    const a = answers[q.id];
+    if (!a) continue;
+    accident += q[a].accident ?? 0;
+    error += q[a].error ?? 0;
+  }
+  return accident > error ? "accident" : error > accident ? "error" : "unclear";
+};
+
+interface Context {
+  startAt: "intro" | "payments";
+  answers: Record<string, Answer>;
+  year: number;
+  /** The outcome of the case the user came from, to show its row of the payment table. */
+  highlight: Outcome | null;
+}
+export interface ExplainerInput {
+  year: number;
+  highlight?: Outcome | null;
+  /** Open straight at the payment table (from a case). */
+  start?: "intro" | "payments";
+}
+
+const ANSWERS: Answer[] = ["yes", "no", "unknown"];
+const done: Button = { key: "explain.done", value: "done" };
+const answerButtons: Button[][] = [ANSWERS.map((a) => ({ key: `explain.answer.${a}`, value: a })), [done]];
+
+/** The payment table as text lines: no drawn table, so a screen reader reads it well. */
+export const paymentsParams = (year: number, highlight: Outcome | null): Params => {
+  const known = mciTenge(year) !== null;
+  return {
+    year,
+    rows: {
+      lines: paymentRows(year).map((r) => ({
+        key: `explain.payments.${known ? "row" : "rowMciOnly"}${r.outcome === highlight ? "Yours" : ""}`,
+        params: { outcome: { key: `notice.outcome.${r.outcome}` }, mci: r.mci, tenge: r.tenge ?? 0 },
+      })),
+    },
+    note: { key: known ? "explain.payments.noteKnown" : "explain.payments.noteUnknown", params: { year, mciValue: mciTenge(year) ?? 0 } },
+  };
+};
+
+const reasons = (answers: Record<string, Answer>): Params => ({
+  reasons: { lines: QUESTIONS.filter((q) => answers[q.id] && answers[q.id] !== "unknown").map((q) => ({ key: `explain.reason.${q.id}_${answers[q.id]}` })) },
+});
+
+const questionStates = Object.fromEntries(
+  QUESTIONS.map((q, i) => [
+    `q${i}`,
+    {
+      entry: [{ type: "say", params: { key: `explain.q.${q.id}`, params: { step: i + 1, total: QUESTIONS.length }, buttons: answerButtons } }],
+      on: {
+        CHOICE: [
+          { guard: ({ event }: { event: FlowEvent }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+          {
+            guard: ({ event }: { event: FlowEvent }) => event.type === "CHOICE" && (ANSWERS as string[]).includes(event.value),
+            target: i + 1 < QUESTIONS.length ? `q${i + 1}` : "result",
+            actions: assign({
+              answers: ({ context, event }: { context: Context; event: FlowEvent }) => ({ ...context.answers, [q.id]: (event as { value: Answer }).value }),
+            }),
+          },
+        ],
+        LANGUAGE: { target: `q${i}`, reenter: true },
+        REPEAT: { target: `q${i}`, reenter: true },
+      },
+    },
+  ]),
+);
+
+export const explainerMachine: AnyStateMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: ExplainerInput },
+  actions: effectActions,
+}).createMachine({
+  id: "explainer",
+  context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null }),
+  initial: "start",
+  states: {
+    start: { always: [{ guard: ({ context }) => context.startAt === "payments", target: "payments" }, { target: "intro" }] },
+    intro: {
+      entry: [
+        { type: "say", params: { key: "explain.accident" } },
+        { type: "say", params: { key: "explain.error" } },
+        { type: "say", params: { key: "explain.law" } },
+        {
+          type: "say",
+          params: {
+            key: "explain.menu",
+            buttons: [[{ key: "explain.check", value: "check" }], [{ key: "explain.paymentsButton", value: "payments" }], [done]],
+          },
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "check", target: "q0", actions: assign({ answers: {} }) },
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "payments", target: "payments" },
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+        ],
+        LANGUAGE: { target: "intro", reenter: true },
+        REPEAT: { target: "intro", reenter: true },
+      },
+    },
+    ...questionStates,
+    result: {
+      entry: [
+        { type: "say", params: ({ context }) => ({ key: `explain.result.${resemblance(context.answers)}`, params: reasons(context.answers) }) },
+        {
+          type: "say",
+          params: {
+            key: "explain.decides",
+            buttons: [
+              [{ key: "explain.fileNotice", value: "menu:notice", global: true }],
+              [{ key: "explain.paymentsButton", value: "payments" }],
+              [{ key: "explain.again", value: "check" }],
+              [done],
+            ],
+          },
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "check", target: "q0", actions: assign({ answers: {} }) },
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "payments", target: "payments" },
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+        ],
+        LANGUAGE: { target: "result", reenter: true },
+        REPEAT: { target: "result", reenter: true },
+      },
+    },
+    payments: {
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "explain.payments.table",
+            params: paymentsParams(context.year, context.highlight),
+            buttons: [[{ key: "explain.back", value: "back" }], [done]],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "back", target: "intro" },
+          { guard: ({ event }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+        ],
+        LANGUAGE: { target: "payments", reenter: true },
+        REPEAT: { target: "payments", reenter: true },
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const explainerFlow: FlowDef = {
+  name: "explainer",
+  version: 1,
+  machine: explainerMachine,
+  input: (p: Profile): ExplainerInput => ({ year: Number(p.today.slice(0, 4)) }),
+};
+
+export const isOutcome = (x: string): x is Outcome => (OUTCOMES as readonly string[]).includes(x);

@@ -1,0 +1,133 @@
+// Accident or error? through the real bot: the explainer, the payment table, and a notice it interrupts.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+let t: TestDb;
+let h: Harness;
+let now = new Date("2026-11-23T10:00:00+05:00");
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  now = new Date("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { now: () => now });
+});
+
+const TABLE_2026_RU =
+  "Если комиссия подтвердит вред — минимальные страховые выплаты (Кодекс, ст. 270-4), 2026 год:\n\n" +
+  "Пациент умер — 3\u00a0000 МРП, 12\u00a0975\u00a0000 ₸\n" +
+  "Инвалидность I группы — 800 МРП, 3\u00a0460\u00a0000 ₸\n" +
+  "Инвалидность II группы — 600 МРП, 2\u00a0595\u00a0000 ₸\n" +
+  "Инвалидность III группы — 500 МРП, 2\u00a0162\u00a0500 ₸\n" +
+  "Ребёнок с инвалидностью — 500 МРП, 2\u00a0162\u00a0500 ₸\n" +
+  "Вред без инвалидности — 300 МРП, 1\u00a0297\u00a0500 ₸\n\n" +
+  "В 2026 году 1 МРП = 4\u00a0325 ₸ (по закону о республиканском бюджете). Это минимальные суммы.";
+
+describe("/explain", () => {
+  it("explains both terms in short messages, quotes the law, and offers the check and the payments", async () => {
+    const u = h.user(1, "ru");
+    await u.send("/start");
+    const calls = await u.send("/explain");
+    const said = texts(calls);
+    expect(said).toHaveLength(4);
+    expect(said[0]).toMatch(/^Простыми словами: медицинский инцидент/);
+    expect(said[1]).toMatch(/^Простыми словами: медицинская ошибка/);
+    expect(said[2]).toContain("ст. 270-1, п. 5: «медицинский инцидент не является страховым случаем»");
+    for (const s of said) expect(s.length).toBeLessThan(600); // fits a phone screen
+    expect(buttons(calls)).toEqual(["Пройти проверку (5 вопросов)", "Минимальные выплаты", "Закончить"]);
+  });
+
+  it("the check asks five questions and ends with the verdict and a way to file", async () => {
+    const u = h.user(2, "kk");
+    await u.send("/start");
+    await u.send("/explain");
+    expect(texts(await u.press("Тексеруден өту (5 сұрақ)"))[0]).toMatch(/^1\/5 · /);
+    for (let i = 0; i < 4; i++) await u.press("Жоқ");
+    const end = await u.press("Иә");
+    expect(texts(end)[0]).toMatch(/^Жауаптарыңыз бойынша жағдай медициналық қателікке көбірек ұқсайды\./);
+    expect(texts(end)[1]).toBe("Бұл шешім емес. Тәуелсіз сараптама комиссиясы шешеді — ал өтінішті кез келген жағдайда беруге болады.");
+    expect(buttons(end)).toEqual(["Өтініш беру немесе жалғастыру", "Ең төменгі төлемдер", "Қайта өту", "Аяқтау"]);
+    // This user has not consented yet: filing asks that first, then the first question.
+    expect(texts(await u.press("Өтініш беру немесе жалғастыру")).at(-1)).toMatch(/^Дербес деректер туралы/);
+    expect(texts(await u.press("Келісемін")).at(-1)).toBe("1/11 · Пациентке кім боласыз?");
+  });
+
+  it("shows the minimum payments in MCI and tenge for the current year, one line each", async () => {
+    const u = h.user(3, "ru");
+    await u.send("/start");
+    await u.send("/explain");
+    expect(texts(await u.press("Минимальные выплаты"))).toEqual([TABLE_2026_RU]);
+  });
+
+  it("a year whose MCI is not known shows MCI only and says so", async () => {
+    now = new Date("2027-02-01T10:00:00+05:00");
+    const u = h.user(4, "kk");
+    await u.send("/start");
+    await u.send("/explain");
+    const [table] = texts(await u.press("Ең төменгі төлемдер"));
+    expect(table).toContain("Пациент қайтыс болды — 3\u00a0000 АЕК\n");
+    expect(table).not.toContain("₸\n");
+    expect(table).toContain("2027 жылғы АЕК мәні бізде әлі жазылмаған, сондықтан теңгедегі сомалар көрсетілмейді.");
+  });
+});
+
+describe("from inside a notice", () => {
+  it("leaving the explainer returns to the same question, and no answer is lost", async () => {
+    const u = h.user(5, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Супруг(а)");
+    await u.send("Петров Пётр Петрович");
+    await u.send("850301300121");
+    await u.press("Да, верно");
+    await u.send("Областная больница");
+    await u.press("Город Астана");
+    await u.send("01.11.2026");
+    const atOutcome = await u.send("У пациента после операции началось осложнение.");
+    expect(buttons(atOutcome)).toContain("Инцидент или ошибка?");
+    const opened = await u.press("Инцидент или ошибка?");
+    expect(texts(opened)[0]).toMatch(/^Простыми словами: медицинский инцидент/);
+    const back = await u.press("Закончить");
+    expect(texts(back)).toEqual(["7/11 · Каковы последствия для пациента на сегодня?"]);
+    await u.press("Инвалидность I группы");
+    await u.press("Нет, не знает");
+    await u.press("Готово");
+    const review = await u.send("+77015550000");
+    expect(texts(review).at(-1)).toContain("Вы: Супруг(а)\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
+    expect(texts(review).at(-1)).toContain("Последствия: Инвалидность I группы");
+    // And again from the review: the review comes back whole.
+    await u.press("Инцидент или ошибка?");
+    expect(texts(await u.press("Закончить")).at(-1)).toMatch(/^11\/11 · Проверьте:/);
+  });
+});
+
+describe("from inside a case", () => {
+  it("the payment table marks the row of the case's outcome", async () => {
+    const u = h.user(6, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    await u.send("Сидорова Мария Ивановна");
+    await u.send("850301300121");
+    await u.press("Да, верно");
+    await u.send("Клиника №2");
+    await u.press("Город Алматы");
+    await u.send("02.11.2026");
+    await u.send("Во время лечения произошло осложнение.");
+    await u.press("Инвалидность III группы");
+    await u.press("Не знаю");
+    await u.press("Готово");
+    await u.send("+77015550001");
+    await u.press("Отправить");
+    await u.send("/cases");
+    await u.press("Открыть KZ-2026-000001");
+    const [table] = texts(await u.press("Минимальные выплаты"));
+    expect(table).toContain("Инвалидность III группы — 500 МРП, 2\u00a0162\u00a0500 ₸ (ваш случай)");
+    expect(table!.match(/ваш случай/g)).toHaveLength(1);
+  });
+});
