@@ -1,7 +1,7 @@
 // The composition root: one bot, whichever way it runs (polling, webhook, local console, tests).
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Api } from "grammy";
+import { Bot, type Api, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Flows } from "../machines/chat.js";
 import type { BotContext } from "./context.js";
@@ -12,6 +12,8 @@ import { commandList } from "./runtime/render.js";
 import { toIncoming } from "./runtime/input.js";
 import { Runtime } from "./runtime/runtime.js";
 import { Store } from "./runtime/store.js";
+import { Jobs } from "./jobs/jobs.js";
+import { formationHandlers } from "./services/deadlines.js";
 
 export interface BotDeps {
   db: Database;
@@ -21,6 +23,7 @@ export interface BotDeps {
   timeZone: string;
   dataKey: Buffer;
   staffChatId: number | null;
+  maxPerSecond?: number;
   flows?: Flows;
   now?: () => Date;
 }
@@ -30,6 +33,11 @@ export interface BotOptions {
   botInfo?: UserFromGetMe;
   /** A self-hosted Bot API server or the emulator. */
   apiRoot?: string | null;
+  /**
+   * Stands in for the network (the console's and the tests' fake Bot API). Installed first, so that
+   * auto-retry wraps it exactly as it wraps Telegram.
+   */
+  transport?: Transformer;
 }
 
 export interface KelisimBot {
@@ -44,12 +52,17 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
     ...(opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {}),
   });
+  if (opts.transport) bot.api.config.use(opts.transport);
   // 429 and 5xx from Telegram are retried after the time Telegram asks for.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
+  const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey);
+  const jobs = new Jobs(deps.db.prisma, store, formationHandlers(deps.i18n, deps.staffChatId), deps.logger);
   const runtime = new Runtime({
-    store: new Store(deps.db.prisma, deps.adminIds, deps.dataKey),
+    store,
     prisma: deps.db.prisma,
+    jobs,
+    ...(deps.maxPerSecond ? { maxPerSecond: deps.maxPerSecond } : {}),
     i18n: deps.i18n,
     timeZone: deps.timeZone,
     dataKey: deps.dataKey,

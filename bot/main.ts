@@ -38,10 +38,11 @@ const main = async (): Promise<void> => {
 
   if (config.mode === "console") {
     const fake = new FakeTelegram();
-    const kb = createBot("0:console", deps, { botInfo: CONSOLE_BOT });
-    kb.bot.api.config.use(fake.transformer);
+    const kb = createBot("0:console", deps, { botInfo: CONSOLE_BOT, transport: fake.transformer });
     await kb.runtime.flush(kb.bot.api, logger);
+    const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
     await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout });
+    await jobs.stop();
     await db.close();
     return;
   }
@@ -56,6 +57,7 @@ const main = async (): Promise<void> => {
     void kb.runtime.prune(new Date(Date.now() - DAY_MS)).catch((err: unknown) => logger.warn({ err }, "prune failed"));
   }, 60 * 60 * 1000);
   prune.unref();
+  const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
 
   const stops: (() => Promise<void>)[] = [];
   if (config.mode === "polling") {
@@ -73,9 +75,25 @@ const main = async (): Promise<void> => {
   }
   onStop(logger, async () => {
     clearInterval(prune);
+    await jobs.stop();
     for (const stop of stops) await stop();
     await db.close();
   });
+};
+
+/** Runs durable jobs every few seconds, one run at a time; stop() waits for the run in progress. */
+const everyFewSeconds = (run: () => Promise<unknown>, logger: Logger, ms = 15_000) => {
+  let current: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    current = current.then(run).catch((err: unknown) => logger.error({ err }, "jobs run failed"));
+  }, ms);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await current;
+    },
+  };
 };
 
 const listen = (kb: KelisimBot, db: Database, config: Config, logger: Logger): Promise<Server> =>

@@ -56,6 +56,10 @@ const offsetMinutes = (date: LocalDate, timeZone: string): number => {
   return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 };
 
+/** An hour and minute of a calendar date in a time zone, as an instant. */
+export const atLocalTime = (date: LocalDate, hour: number, minute: number, timeZone: string): Date =>
+  new Date(Date.parse(`${date}T${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00Z`) - offsetMinutes(date, timeZone) * 60_000);
+
 /** The last instant of a calendar date in a time zone. */
 export const endOfDay = (date: LocalDate, timeZone: string): Date =>
   new Date(Date.parse(`${date}T23:59:59.999Z`) - offsetMinutes(date, timeZone) * 60_000);

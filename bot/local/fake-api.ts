@@ -33,8 +33,11 @@ export class FakeTelegram {
   private messageId = 1000;
   /** Called for each call as it is made (the console prints from here). */
   onCall: ((call: Call, result: unknown) => void) | null = null;
-  /** Makes the next calls of a method fail, to test failures. */
-  failNext = new Map<string, { code: number; description: string; count: number }>();
+  /**
+   * Makes the next calls of a method fail, to test failures: with Telegram's error `code`, or with
+   * `crash` as a call cut off mid-way (a dying process, a dropped connection) that no retry can mend.
+   */
+  failNext = new Map<string, { code?: number; description?: string; count: number; retryAfter?: number; crash?: boolean }>();
 
   readonly transformer: Transformer = async (_prev, method, payload) => {
     const upload = Object.values((payload ?? {}) as Record<string, unknown>).find((v): v is InputFile => v instanceof InputFile);
@@ -48,7 +51,8 @@ export class FakeTelegram {
     const fail = this.failNext.get(method);
     if (fail && fail.count > 0) {
       fail.count--;
-      return { ok: false, error_code: fail.code, description: fail.description } as never;
+      if (fail.crash) throw new Error(`${method}: connection lost`);
+      return { ok: false, error_code: fail.code, description: fail.description, ...(fail.retryAfter ? { parameters: { retry_after: fail.retryAfter } } : {}) } as never;
     }
     this.calls.push(call);
     const result = this.answer(method, call.payload);

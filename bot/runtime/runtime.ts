@@ -10,6 +10,7 @@ import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
 import { NOTICE_PDF, noticePdfCall } from "../services/notice-pdf.js";
 import type { Prisma } from "../db/database.js";
+import type { Jobs } from "../jobs/jobs.js";
 import type { I18n } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
@@ -19,6 +20,10 @@ import { Store, type Expand, type OutboxRow } from "./store.js";
 export interface RuntimeDeps {
   store: Store;
   prisma: Prisma;
+  /** Durable jobs; their messages go out through this runtime's sender. */
+  jobs?: Jobs;
+  /** Telegram allows about 30 messages a second per bot; no more than this leave here. */
+  maxPerSecond?: number;
   i18n: I18n;
   timeZone: string;
   dataKey: Buffer;
@@ -40,6 +45,8 @@ export class Runtime {
   private readonly now: () => Date;
   /** Chats whose last delivery failed: their older messages go first next time. */
   private readonly backlog = new Set<number>();
+  /** When the latest calls left, for the global rate limit. */
+  private readonly recent: number[] = [];
 
   constructor(private readonly deps: RuntimeDeps) {
     this.flows = deps.flows ?? defaultFlows;
@@ -136,8 +143,33 @@ export class Runtime {
     }
   }
 
+  /** Waits as long as needed to stay within the global rate (a sliding window of one second). */
+  private async throttle(): Promise<void> {
+    const max = this.deps.maxPerSecond ?? 30;
+    for (;;) {
+      const now = Date.now();
+      while (this.recent.length && now - this.recent[0]! >= 1000) this.recent.shift();
+      if (this.recent.length < max) {
+        this.recent.push(now);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000 - (now - this.recent[0]!)));
+    }
+  }
+
+  /** Handles the jobs due at `now` and sends what they decided. */
+  async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
+    if (!this.deps.jobs) return 0;
+    const rows = await this.deps.jobs.runDue(now);
+    const byChat = new Map<number, OutboxRow[]>();
+    for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
+    for (const chatRows of byChat.values()) await this.send(chatRows, api, log);
+    return rows.length;
+  }
+
   /** Makes one outbox row's Bot API call; a deferred call (a document to render) is resolved first. */
   private async call(row: OutboxRow, api: Api): Promise<void> {
+    await this.throttle();
     if (row.method !== NOTICE_PDF) {
       await api.raw[row.method as "sendMessage"](row.payload as never);
       return;

@@ -112,20 +112,27 @@ export class Store {
         }
         const calls: ApiCall[] = [];
         for (const call of c.outbox) calls.push(...((expand && (await expand(tx, call))) ?? [call]));
-        if (calls.length === 0) return [];
-        // Messages carry what the user typed (the review shows the IIN and phone): sealed at rest too.
-        const rows = await tx.outbox.createManyAndReturn({
-          data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? c.chatId)), method: o.method, payload: this.sealPayload(o.payload) })),
-          select: { id: true, chatId: true, method: true },
-        });
-        // Ids follow the order of the VALUES list; sort so that row i is call i whatever order RETURNING uses.
-        rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-        return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload }));
+        return this.enqueue(tx, calls, c.chatId);
       });
     } catch (e) {
       if (e instanceof DuplicateUpdate) return null;
       throw e;
     }
+  }
+
+  /**
+   * Writes calls to the outbox inside a transaction, each to the chat its payload names (else
+   * `defaultChatId`). Payloads carry what users typed (the review shows the IIN and phone): sealed.
+   */
+  async enqueue(tx: PrismaNS.TransactionClient, calls: ApiCall[], defaultChatId: number): Promise<OutboxRow[]> {
+    if (calls.length === 0) return [];
+    const rows = await tx.outbox.createManyAndReturn({
+      data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? defaultChatId)), method: o.method, payload: this.sealPayload(o.payload) })),
+      select: { id: true, chatId: true, method: true },
+    });
+    // Ids follow the order of the VALUES list; sort so that row i is call i whatever order RETURNING uses.
+    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+    return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload }));
   }
 
   async markSent(ids: bigint[]): Promise<void> {

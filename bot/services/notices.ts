@@ -10,6 +10,7 @@ import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 import type { ApiCall } from "../runtime/render.js";
 import { NOTICE_PDF } from "./notice-pdf.js";
+import { scheduleFormationWatch } from "./deadlines.js";
 
 export const FORMATION_WORKING_DAYS = 3;
 
@@ -72,6 +73,7 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
       },
     },
   });
+  await scheduleFormationWatch(tx, created.id, deadline, c.timeZone);
   const t = c.i18n.t(c.language);
   const region = regionByCode(notice.region);
   const care = notice.careFrom === notice.careTo ? showDate(notice.careFrom) : `${showDate(notice.careFrom)} – ${showDate(notice.careTo)}`;

@@ -212,7 +212,7 @@ describe("the runtime's guarantees", () => {
 
   it("messages that failed to send are kept and go out first next time", async () => {
     const u = h.user(22, "ru");
-    h.fake.failNext.set("sendMessage", { code: 502, description: "Bad Gateway", count: 10 });
+    h.fake.failNext.set("sendMessage", { crash: true, count: 1 });
     await u.send("/start").catch(() => undefined);
     h.fake.failNext.clear();
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(2); // setMyCommands went; the two texts did not
@@ -223,9 +223,10 @@ describe("the runtime's guarantees", () => {
 
   it("a failed convenience call (the chat's command menu) does not hold messages back", async () => {
     const u = h.user(25, "ru");
-    h.fake.failNext.set("setMyCommands", { code: 502, description: "Bad Gateway", count: 1 });
+    h.fake.failNext.set("setMyCommands", { crash: true, count: 1 });
     const calls = await u.send("/start");
     expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
+    expect(calls.filter((c) => c.method === "setMyCommands")).toEqual([]); // it failed, and was dropped
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 

@@ -34,7 +34,7 @@ describe("restart", () => {
   it("messages decided before a crash but never sent go out at the next start", async () => {
     const h = await testBot(t.db);
     // The send fails as a dying process's would: after the commit, before Telegram saw it.
-    h.fake.failNext.set("sendMessage", { code: 500, description: "connection reset", count: 5 });
+    h.fake.failNext.set("sendMessage", { crash: true, count: 1 });
     await h.user(32, "ru").send("/start").catch(() => undefined);
     await t.reopen();
     const next = await testBot(t.db);

@@ -23,7 +23,7 @@ export const TEST_DATA_KEY = randomBytes(32);
 
 export const testBot = async (
   db: Database,
-  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number } = {},
+  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number; maxPerSecond?: number } = {},
 ): Promise<Harness> => {
   const i18n = await createI18n();
   const fake = new FakeTelegram();
@@ -35,11 +35,11 @@ export const testBot = async (
     timeZone: "Asia/Almaty",
     dataKey: TEST_DATA_KEY,
     staffChatId: opts.staffChatId ?? null,
+    ...(opts.maxPerSecond ? { maxPerSecond: opts.maxPerSecond } : {}),
     ...(opts.flows ? { flows: opts.flows } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   };
-  const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT });
-  kb.bot.api.config.use(fake.transformer);
+  const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT, transport: fake.transformer });
   const h: Harness = { ...kb, fake, i18n, user: (id, lang) => new TestUser(h, id, lang) };
   return h;
 };

@@ -1,0 +1,160 @@
+// Durable jobs on a controlled clock: the formation deadline watched, restarts, failures, cancellation,
+// Telegram's 429 and the global rate.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../bot/logger.js";
+import { cancel, Jobs } from "../../bot/jobs/jobs.js";
+import { Store } from "../../bot/runtime/store.js";
+import { TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+const STAFF = -100777;
+const FILED = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: due by the end of Monday 30 March
+let t: TestDb;
+let h: Harness;
+const log = createLogger("silent");
+
+beforeAll(async () => {
+  t = await testDatabase({ persistent: true });
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { now: () => FILED, staffChatId: STAFF });
+});
+
+const file = async (u = h.user(1, "ru")) => {
+  await u.send("/start");
+  await u.press("Согласен(на)");
+  await u.send("/notice");
+  await u.press("Я — пациент");
+  await u.send("Иванов Иван Иванович");
+  await u.send("850301300121");
+  await u.press("Да, верно");
+  await u.send("Городская больница №7");
+  await u.press("Город Шымкент");
+  await u.send("02.03.2026");
+  await u.send("Во время лечения произошло осложнение.");
+  await u.press("Пока неизвестно");
+  await u.press("Не знаю");
+  await u.press("Готово");
+  await u.send("+77010000000");
+  await u.press("Отправить");
+};
+const staffTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", STAFF));
+const at = (iso: string) => new Date(iso);
+
+describe("the commission-formation deadline, watched", () => {
+  it("schedules a reminder for 09:00 on the last working day and a check when it ends", async () => {
+    await file();
+    const jobs = await t.db.prisma.scheduledJob.findMany({ orderBy: { dueAt: "asc" } });
+    expect(jobs.map((j) => [j.kind, j.dueAt.toISOString(), j.state])).toEqual([
+      ["formation_reminder", "2026-03-30T04:00:00.000Z", "pending"],
+      ["formation_overdue", "2026-03-30T19:00:00.000Z", "pending"],
+    ]);
+  });
+
+  it("reminds staff once on the last day, and tells them once when it passed; the case's log records it", async () => {
+    await file();
+    h.fake.clear();
+    expect(await h.runtime.runJobs(at("2026-03-30T08:59:00+05:00"), h.bot.api, log)).toBe(0);
+    await h.runtime.runJobs(at("2026-03-30T09:00:00+05:00"), h.bot.api, log);
+    expect(staffTexts(h)).toEqual([
+      "KZ-2026-000001 ісі (Городская больница №7, Шымкент қаласы): тәуелсіз сараптама комиссиясын бүгін, 30.03.2026 күнінің соңына дейін құру керек.\n\nДело KZ-2026-000001 (Городская больница №7, Город Шымкент): независимую экспертную комиссию нужно сформировать сегодня, до конца дня 30.03.2026.",
+    ]);
+    await h.runtime.runJobs(at("2026-03-30T23:59:59+05:00"), h.bot.api, log);
+    expect(staffTexts(h)).toHaveLength(1);
+    await h.runtime.runJobs(at("2026-03-31T00:00:01+05:00"), h.bot.api, log);
+    await h.runtime.runJobs(at("2026-04-02T12:00:00+05:00"), h.bot.api, log);
+    expect(staffTexts(h)).toHaveLength(2);
+    expect(staffTexts(h)[1]).toContain("срок формирования комиссии истёк 30.03.2026");
+    // Not the applicant: until staff can record the formation, a missed deadline cannot be told from an unrecorded one.
+    expect(h.fake.sent("sendMessage", 1)).toEqual([]);
+    const events = await t.db.prisma.caseEvent.findMany({ orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.kind, e.createdAt.toISOString()])).toEqual([
+      ["notice_submitted", "2026-03-20T05:00:00.000Z"],
+      ["formation_overdue", "2026-03-30T19:00:01.000Z"],
+    ]);
+  });
+
+  it("a restart between scheduling and the reminder loses nothing and sends nothing twice", async () => {
+    await file();
+    await t.reopen();
+    const after = await testBot(t.db, { staffChatId: STAFF });
+    await after.runtime.runJobs(at("2026-03-30T09:30:00+05:00"), after.bot.api, log);
+    await t.reopen();
+    const again = await testBot(t.db, { staffChatId: STAFF });
+    await again.runtime.runJobs(at("2026-03-30T10:00:00+05:00"), again.bot.api, log);
+    expect(staffTexts(after)).toHaveLength(1);
+    expect(staffTexts(again)).toHaveLength(0);
+  });
+
+  it("a case that moved on is not reminded about", async () => {
+    await file();
+    await t.db.prisma.case.updateMany({ data: { status: "commission_formed" } });
+    await h.runtime.runJobs(at("2026-04-01T12:00:00+05:00"), h.bot.api, log);
+    expect(staffTexts(h).filter((x) => x.includes("KZ-2026-000001 ісі"))).toEqual([]);
+    expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } })).toBe(2);
+  });
+
+  it("a cancelled job never runs", async () => {
+    await file();
+    await t.db.prisma.$transaction((tx) => cancel(tx, "formation:1:reminder"));
+    h.fake.clear();
+    await h.runtime.runJobs(at("2026-03-30T12:00:00+05:00"), h.bot.api, log);
+    expect(staffTexts(h)).toEqual([]);
+    expect((await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "formation:1:reminder" } })).state).toBe("cancelled");
+  });
+});
+
+describe("jobs that fail", () => {
+  it("roll back whole, are tried again later, and give up visibly after five attempts", async () => {
+    await t.db.prisma.scheduledJob.create({ data: { kind: "flaky", dueAt: at("2026-01-01T00:00:00Z"), payload: {} } });
+    let calls = 0;
+    const store = new Store(t.db.prisma, [], TEST_DATA_KEY);
+    const jobs = new Jobs(t.db.prisma, store, {
+      flaky: async (tx) => {
+        calls++;
+        await tx.caseEvent.findMany(); // some work inside the transaction…
+        if (calls < 3) throw new Error("database hiccup");
+        return [{ method: "sendMessage", payload: { chat_id: 5, text: "x" } }];
+      },
+    }, log);
+    expect(await jobs.runDue(at("2026-01-01T00:00:00Z"))).toEqual([]);
+    let job = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "flaky" } });
+    expect([job.state, job.attempts, job.lastError]).toEqual(["pending", 1, "Error: database hiccup"]);
+    expect(await t.db.prisma.outbox.count()).toBe(0);
+    await jobs.runDue(at("2026-01-01T00:01:00Z")); // retried after a minute: fails again
+    const rows = await jobs.runDue(at("2026-01-01T00:10:00Z"));
+    expect(rows).toHaveLength(1);
+    job = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "flaky" } });
+    expect([job.state, job.attempts]).toEqual(["done", 3]);
+
+    await t.db.prisma.scheduledJob.create({ data: { kind: "broken", dueAt: at("2026-01-01T00:00:00Z"), payload: {} } });
+    const broken = new Jobs(t.db.prisma, store, { broken: () => Promise.reject(new Error("always")) }, log);
+    for (let i = 0; i < 6; i++) await broken.runDue(at(`2026-01-0${i + 2}T00:00:00Z`));
+    const b = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "broken" } });
+    expect([b.state, b.attempts]).toEqual(["failed", 5]);
+  });
+});
+
+describe("talking to Telegram", () => {
+  it("a 429 is retried after the time Telegram asks for", async () => {
+    const u = h.user(40, "ru");
+    h.fake.failNext.set("sendMessage", { code: 429, description: "Too Many Requests: retry after 1", count: 1, retryAfter: 1 });
+    const started = Date.now();
+    const calls = await u.send("/start");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(texts(calls)).toHaveLength(2);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("never sends faster than the global rate", async () => {
+    const slow = await testBot(t.db, { maxPerSecond: 10 });
+    const started = Date.now();
+    // 6 users × (setMyCommands + 2 messages) = 18 calls at 10 a second: at least 0.8 s.
+    await Promise.all(Array.from({ length: 6 }, (_, i) => slow.user(50 + i, "kk").send("/start")));
+    const elapsed = Date.now() - started;
+    expect(slow.fake.calls.filter((c) => c.method !== "answerCallbackQuery")).toHaveLength(18);
+    expect(elapsed).toBeGreaterThanOrEqual(800);
+  });
+});
