@@ -6,7 +6,7 @@ import type { Database } from "../../bot/db/database.js";
 import { createI18n, type I18n } from "../../bot/i18n.js";
 import { createBot, type KelisimBot } from "../../bot/index.js";
 import { CONSOLE_BOT, FakeTelegram, type Call } from "../../bot/local/fake-api.js";
-import { createLogger } from "../../bot/logger.js";
+import { createLogger, type Logger } from "../../bot/logger.js";
 
 let nextUpdateId = 1;
 /** Update ids are unique across every harness of a test file, as Telegram's are. */
@@ -23,14 +23,14 @@ export const TEST_DATA_KEY = randomBytes(32);
 
 export const testBot = async (
   db: Database,
-  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number; maxPerSecond?: number } = {},
+  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number; maxPerSecond?: number; logger?: Logger } = {},
 ): Promise<Harness> => {
   const i18n = await createI18n();
   const fake = new FakeTelegram();
   const deps = {
     db,
     i18n,
-    logger: createLogger(process.env.TEST_LOG ?? "silent"),
+    logger: opts.logger ?? createLogger(process.env.TEST_LOG ?? "silent"),
     adminIds: opts.adminIds ?? [],
     timeZone: "Asia/Almaty",
     dataKey: TEST_DATA_KEY,

@@ -1,0 +1,50 @@
+// Logs: structured, one child logger per update carrying its update id and chat id — and no personal data.
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testBot } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+
+describe("logs", () => {
+  it("of a whole filing: JSON lines with update and chat ids, and nothing the user typed", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean)), done()) });
+    const h = await testBot(t.db, { logger: pino({ level: "info" }, sink), now: () => new Date("2026-11-23T10:00:00+05:00") });
+    const u = h.user(777, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    await u.send("Жумабекова Айгерим Серикқызы");
+    await u.send("850301300121");
+    await u.press("Да, верно");
+    await u.send("Поликлиника Секретная №9");
+    await u.press("Город Астана");
+    await u.send("02.11.2026");
+    await u.send("Уникальное описание: осложнение после капельницы.");
+    await u.press("Пока неизвестно");
+    await u.press("Не знаю");
+    await u.press("Готово");
+    await u.send("+77017771234");
+    await u.press("Отправить");
+
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const handled = records.filter((r) => r.msg === "update handled");
+    expect(handled.length).toBe(16);
+    for (const r of handled) {
+      expect(typeof r.updateId).toBe("number");
+      expect(r.chatId).toBe(777);
+    }
+    expect(new Set(handled.map((r) => r.updateId)).size).toBe(16);
+    const all = lines.join("\n");
+    for (const secret of ["Жумабекова", "Айгерим", "850301300121", "Секретная", "Уникальное описание", "7017771234", "02.11.2026"]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+});
