@@ -4,7 +4,7 @@
 import { assign, setup, type AnyStateMachine } from "xstate";
 import data from "./data/explainer.json" with { type: "json" };
 import { OUTCOMES, type Button, type Outcome, type Params } from "./effects.js";
-import { effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { askAgain, chose, effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { mciTenge, paymentRows } from "./payments.js";
 
 export type Answer = "yes" | "no" | "unknown";
@@ -74,7 +74,7 @@ const questionStates = Object.fromEntries(
       entry: [{ type: "say", params: { key: `explain.q.${q.id}`, params: { step: i + 1, total: QUESTIONS.length }, buttons: answerButtons } }],
       on: {
         CHOICE: [
-          { guard: ({ event }: { event: FlowEvent }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+          { guard: chose("done"), target: "done" },
           {
             guard: ({ event }: { event: FlowEvent }) => event.type === "CHOICE" && (ANSWERS as string[]).includes(event.value),
             target: i + 1 < QUESTIONS.length ? `q${i + 1}` : "result",
@@ -83,8 +83,7 @@ const questionStates = Object.fromEntries(
             }),
           },
         ],
-        LANGUAGE: { target: `q${i}`, reenter: true },
-        REPEAT: { target: `q${i}`, reenter: true },
+        ...askAgain(`q${i}`),
       },
     },
   ]),
@@ -114,12 +113,11 @@ export const explainerMachine: AnyStateMachine = setup({
       ],
       on: {
         CHOICE: [
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "check", target: "q0", actions: assign({ answers: {} }) },
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "payments", target: "payments" },
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+          { guard: chose("check"), target: "q0", actions: assign({ answers: {} }) },
+          { guard: chose("payments"), target: "payments" },
+          { guard: chose("done"), target: "done" },
         ],
-        LANGUAGE: { target: "intro", reenter: true },
-        REPEAT: { target: "intro", reenter: true },
+        ...askAgain("intro"),
       },
     },
     ...questionStates,
@@ -141,12 +139,11 @@ export const explainerMachine: AnyStateMachine = setup({
       ],
       on: {
         CHOICE: [
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "check", target: "q0", actions: assign({ answers: {} }) },
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "payments", target: "payments" },
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+          { guard: chose("check"), target: "q0", actions: assign({ answers: {} }) },
+          { guard: chose("payments"), target: "payments" },
+          { guard: chose("done"), target: "done" },
         ],
-        LANGUAGE: { target: "result", reenter: true },
-        REPEAT: { target: "result", reenter: true },
+        ...askAgain("result"),
       },
     },
     payments: {
@@ -162,11 +159,10 @@ export const explainerMachine: AnyStateMachine = setup({
       ],
       on: {
         CHOICE: [
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "back", target: "intro" },
-          { guard: ({ event }) => event.type === "CHOICE" && event.value === "done", target: "done" },
+          { guard: chose("back"), target: "intro" },
+          { guard: chose("done"), target: "done" },
         ],
-        LANGUAGE: { target: "payments", reenter: true },
-        REPEAT: { target: "payments", reenter: true },
+        ...askAgain("payments"),
       },
     },
     done: { type: "final" },

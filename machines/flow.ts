@@ -53,5 +53,17 @@ export interface FlowDef {
   input(profile: Profile): unknown;
 }
 
+/** A guard: the user pressed the button with this value. */
+export const chose =
+  (value: string) =>
+  ({ event }: { event: FlowEvent }): boolean =>
+    event.type === "CHOICE" && event.value === value;
+
+/** Every question re-asks itself after a language switch or a REPEAT (a stale button, a restart…). */
+export const askAgain = (state: string) => ({
+  LANGUAGE: { target: state, reenter: true },
+  REPEAT: { target: state, reenter: true },
+});
+
 /** Tag on states where leaving would lose what the user typed: /cancel then asks first. */
 export const UNSAVED = "unsaved";

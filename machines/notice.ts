@@ -2,8 +2,8 @@
 // consent before the first personal question, a review where any answer can be changed, then submit.
 import { assign, setup } from "xstate";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Button, type FileRef, type NoticeAnswers, type Outcome, type Params, type Relation, type SupportAnswer } from "./effects.js";
-import { effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
-import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, REGIONS, regionByCode } from "./notice-rules.js";
+import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, type Check } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
 export const STEPS = 11;
@@ -68,6 +68,23 @@ const backTo = (target: string) => ({
   ],
 });
 
+/**
+ * A question answered by typing: a valid answer is kept in `field` and leads to `after`; anything else
+ * gets the check's reason and the question again.
+ */
+const typed = <T>(state: string, check: (text: string) => Check<T>, field: keyof Draft, after: string, errorParams: (text: string) => Params = () => ({})) => [
+  {
+    guard: ({ event }: { event: FlowEvent }) => check(text(event)).ok,
+    target: after,
+    actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => ({ [field]: (check(text(event)) as { value: T }).value }) },
+  },
+  {
+    target: state,
+    reenter: true,
+    actions: [{ type: "say" as const, params: ({ event }: { event: FlowEvent }) => refuse((check(text(event)) as { reason: string }).reason, errorParams(text(event))).params }],
+  },
+];
+
 export const answersOf = (d: Draft): NoticeAnswers | null =>
   d.relation && d.name && d.iin && d.birthDate && d.org && d.region && d.careFrom && d.careTo && d.description && d.outcome && d.supportKnows && d.phone
     ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone }
@@ -111,8 +128,7 @@ export const noticeMachine = setup({
           { guard: ({ event }) => event.given, target: "relation", actions: [assign({ hasConsent: true }), { type: "say", params: { key: "privacy.thanks" } }] },
           { target: "declined", actions: [{ type: "say", params: { key: "privacy.declined" } }] },
         ],
-        LANGUAGE: { target: "consent", reenter: true },
-        REPEAT: { target: "consent", reenter: true },
+        ...askAgain("consent"),
       },
     },
     declined: { type: "final" },
@@ -124,8 +140,7 @@ export const noticeMachine = setup({
           target: "relationDone",
           actions: { type: "patch", params: ({ event: e }) => ({ relation: choice(e) as Relation }) },
         },
-        LANGUAGE: { target: "relation", reenter: true },
-        REPEAT: { target: "relation", reenter: true },
+        ...askAgain("relation"),
       },
     },
     relationDone: { always: next("name") },
@@ -133,13 +148,9 @@ export const noticeMachine = setup({
       tags: [UNSAVED],
       entry: [ask("name", 2)],
       on: {
-        TEXT: [
-          { guard: ({ event }) => checkName(text(event)).ok, target: "nameDone", actions: { type: "patch", params: ({ event: e }) => ({ name: (checkName(text(e)) as { value: string }).value }) } },
-          { target: "name", reenter: true, actions: [{ type: "say", params: ({ event }) => refuse((checkName(text(event)) as { reason: string }).reason).params }] },
-        ],
+        TEXT: typed("name", checkName, "name", "nameDone"),
         ...backTo("relation"),
-        LANGUAGE: { target: "name", reenter: true },
-        REPEAT: { target: "name", reenter: true },
+        ...askAgain("name"),
       },
     },
     nameDone: { always: next("iin") },
@@ -159,8 +170,7 @@ export const noticeMachine = setup({
           { target: "iin", reenter: true, actions: [{ type: "say", params: ({ event }) => refuse((checkIin(text(event)) as { reason: string }).reason).params }] },
         ],
         ...backTo("name"),
-        LANGUAGE: { target: "iin", reenter: true },
-        REPEAT: { target: "iin", reenter: true },
+        ...askAgain("iin"),
       },
     },
     birthConfirm: {
@@ -174,12 +184,11 @@ export const noticeMachine = setup({
       ],
       on: {
         CHOICE: [
-          { guard: ({ event }) => choice(event) === "yes", target: "birthDone" },
-          { guard: ({ event }) => choice(event) === "other", target: "birthDate" },
-          { guard: ({ event }) => choice(event) === "back", target: "iin" },
+          { guard: chose("yes"), target: "birthDone" },
+          { guard: chose("other"), target: "birthDate" },
+          { guard: chose("back"), target: "iin" },
         ],
-        LANGUAGE: { target: "birthConfirm", reenter: true },
-        REPEAT: { target: "birthConfirm", reenter: true },
+        ...askAgain("birthConfirm"),
       },
     },
     birthDate: {
@@ -207,8 +216,7 @@ export const noticeMachine = setup({
           },
         ],
         ...backTo("birthConfirm"),
-        LANGUAGE: { target: "birthDate", reenter: true },
-        REPEAT: { target: "birthDate", reenter: true },
+        ...askAgain("birthDate"),
       },
     },
     birthDone: { always: next("org") },
@@ -216,13 +224,9 @@ export const noticeMachine = setup({
       tags: [UNSAVED],
       entry: [ask("org", 4)],
       on: {
-        TEXT: [
-          { guard: ({ event }) => checkOrganization(text(event)).ok, target: "region", actions: { type: "patch", params: ({ event: e }) => ({ org: (checkOrganization(text(e)) as { value: string }).value }) } },
-          { target: "org", reenter: true, actions: [{ type: "say", params: ({ event }) => refuse((checkOrganization(text(event)) as { reason: string }).reason).params }] },
-        ],
+        TEXT: typed("org", checkOrganization, "org", "region"),
         ...backTo("birthConfirm"),
-        LANGUAGE: { target: "org", reenter: true },
-        REPEAT: { target: "org", reenter: true },
+        ...askAgain("org"),
       },
     },
     region: {
@@ -231,10 +235,9 @@ export const noticeMachine = setup({
       on: {
         CHOICE: [
           { guard: ({ event }) => regionByCode(choice(event)) !== undefined, target: "regionDone", actions: { type: "patch", params: ({ event: e }) => ({ region: choice(e) }) } },
-          { guard: ({ event }) => choice(event) === "back", target: "org" },
+          { guard: chose("back"), target: "org" },
         ],
-        LANGUAGE: { target: "region", reenter: true },
-        REPEAT: { target: "region", reenter: true },
+        ...askAgain("region"),
       },
     },
     regionDone: { always: next("care") },
@@ -258,8 +261,7 @@ export const noticeMachine = setup({
           },
         ],
         ...backTo("region"),
-        LANGUAGE: { target: "care", reenter: true },
-        REPEAT: { target: "care", reenter: true },
+        ...askAgain("care"),
       },
     },
     careDone: { always: next("description") },
@@ -267,17 +269,9 @@ export const noticeMachine = setup({
       tags: [UNSAVED],
       entry: [ask("description", 6)],
       on: {
-        TEXT: [
-          { guard: ({ event }) => checkDescription(text(event)).ok, target: "descriptionDone", actions: { type: "patch", params: ({ event: e }) => ({ description: (checkDescription(text(e)) as { value: string }).value }) } },
-          {
-            target: "description",
-            reenter: true,
-            actions: [{ type: "say", params: ({ event }) => refuse((checkDescription(text(event)) as { reason: string }).reason, { length: text(event).trim().length, max: 3000 }).params }],
-          },
-        ],
+        TEXT: typed("description", checkDescription, "description", "descriptionDone", (t) => ({ length: t.trim().length, max: DESCRIPTION_MAX })),
         ...backTo("care"),
-        LANGUAGE: { target: "description", reenter: true },
-        REPEAT: { target: "description", reenter: true },
+        ...askAgain("description"),
       },
     },
     descriptionDone: { always: next("outcome") },
@@ -287,10 +281,9 @@ export const noticeMachine = setup({
       on: {
         CHOICE: [
           { guard: ({ event }) => (OUTCOMES as readonly string[]).includes(choice(event)), target: "outcomeDone", actions: { type: "patch", params: ({ event: e }) => ({ outcome: choice(e) as Outcome }) } },
-          { guard: ({ event }) => choice(event) === "back", target: "description" },
+          { guard: chose("back"), target: "description" },
         ],
-        LANGUAGE: { target: "outcome", reenter: true },
-        REPEAT: { target: "outcome", reenter: true },
+        ...askAgain("outcome"),
       },
     },
     outcomeDone: { always: next("support") },
@@ -300,10 +293,9 @@ export const noticeMachine = setup({
       on: {
         CHOICE: [
           { guard: ({ event }) => (SUPPORT_ANSWERS as readonly string[]).includes(choice(event)), target: "supportDone", actions: { type: "patch", params: ({ event: e }) => ({ supportKnows: choice(e) as SupportAnswer }) } },
-          { guard: ({ event }) => choice(event) === "back", target: "outcome" },
+          { guard: chose("back"), target: "outcome" },
         ],
-        LANGUAGE: { target: "support", reenter: true },
-        REPEAT: { target: "support", reenter: true },
+        ...askAgain("support"),
       },
     },
     supportDone: { always: next("files") },
@@ -322,11 +314,10 @@ export const noticeMachine = setup({
           },
         ],
         CHOICE: [
-          { guard: ({ event }) => choice(event) === "done", target: "filesDone" },
-          { guard: ({ event }) => choice(event) === "back", target: "support" },
+          { guard: chose("done"), target: "filesDone" },
+          { guard: chose("back"), target: "support" },
         ],
-        LANGUAGE: { target: "files", reenter: true },
-        REPEAT: { target: "files", reenter: true },
+        ...askAgain("files"),
       },
     },
     filesDone: { always: next("phone") },
@@ -352,8 +343,7 @@ export const noticeMachine = setup({
           { target: "phone", reenter: true, actions: [refuse("phoneFormat")] },
         ],
         ...backTo("files"),
-        LANGUAGE: { target: "phone", reenter: true },
-        REPEAT: { target: "phone", reenter: true },
+        ...askAgain("phone"),
       },
     },
     review: {
@@ -386,8 +376,7 @@ export const noticeMachine = setup({
             actions: [{ type: "submitNotice", params: ({ context }) => ({ notice: answersOf(context.draft)! }) }],
           },
         ],
-        LANGUAGE: { target: "review", reenter: true },
-        REPEAT: { target: "review", reenter: true },
+        ...askAgain("review"),
       },
     },
     submitted: { type: "final" },
