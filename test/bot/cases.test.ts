@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, buttons } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
 
 let t: TestDb;
 let now = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: the commission is due by 30 March
@@ -13,23 +14,7 @@ afterAll(async () => t.dispose());
 const fileFor = async (id: number, lang: "kk" | "ru") => {
   const h = await testBot(t.db, { now: () => now });
   const u = h.user(id, lang);
-  const ru = lang === "ru";
-  await u.send("/start");
-  await u.press(ru ? "Согласен(на)" : "Келісемін");
-  await u.send("/notice");
-  await u.press(ru ? "Я — пациент" : "Мен — пациентпін");
-  await u.send("Иванов Иван Иванович");
-  await u.send("850301300121");
-  await u.press(ru ? "Да, верно" : "Иә, дұрыс");
-  await u.send("Городская больница №7");
-  await u.press(ru ? "Город Шымкент" : "Шымкент қаласы");
-  await u.send("02.03.2026");
-  await u.send("Во время лечения произошло осложнение.");
-  await u.press(ru ? "Пока неизвестно" : "Әзірге белгісіз");
-  await u.press(ru ? "Не знаю" : "Білмеймін");
-  await u.press(ru ? "Готово" : "Дайын");
-  await u.send("+77010000000");
-  await u.press(ru ? "Отправить" : "Жіберу");
+  await fileNotice(u, lang);
   return { h, u };
 };
 

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
 
 let t: TestDb;
 let h: Harness;
@@ -108,22 +109,7 @@ describe("from inside a notice", () => {
 describe("from inside a case", () => {
   it("the payment table marks the row of the case's outcome", async () => {
     const u = h.user(6, "ru");
-    await u.send("/start");
-    await u.press("Согласен(на)");
-    await u.send("/notice");
-    await u.press("Я — пациент");
-    await u.send("Сидорова Мария Ивановна");
-    await u.send("850301300121");
-    await u.press("Да, верно");
-    await u.send("Клиника №2");
-    await u.press("Город Алматы");
-    await u.send("02.11.2026");
-    await u.send("Во время лечения произошло осложнение.");
-    await u.press("Инвалидность III группы");
-    await u.press("Не знаю");
-    await u.press("Готово");
-    await u.send("+77015550001");
-    await u.press("Отправить");
+    await fileNotice(u, "ru", { name: "Сидорова Мария Ивановна", outcome: "Инвалидность III группы", care: "02.11.2026" });
     await u.send("/cases");
     await u.press("Открыть KZ-2026-000001");
     const [table] = texts(await u.press("Минимальные выплаты"));

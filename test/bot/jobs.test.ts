@@ -6,6 +6,7 @@ import { cancel, Jobs } from "../../bot/jobs/jobs.js";
 import { Store } from "../../bot/runtime/store.js";
 import { TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
 
 const STAFF = -100777;
 const FILED = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: due by the end of Monday 30 March
@@ -22,24 +23,7 @@ beforeEach(async () => {
   h = await testBot(t.db, { now: () => FILED, staffChatId: STAFF });
 });
 
-const file = async (u = h.user(1, "ru")) => {
-  await u.send("/start");
-  await u.press("Согласен(на)");
-  await u.send("/notice");
-  await u.press("Я — пациент");
-  await u.send("Иванов Иван Иванович");
-  await u.send("850301300121");
-  await u.press("Да, верно");
-  await u.send("Городская больница №7");
-  await u.press("Город Шымкент");
-  await u.send("02.03.2026");
-  await u.send("Во время лечения произошло осложнение.");
-  await u.press("Пока неизвестно");
-  await u.press("Не знаю");
-  await u.press("Готово");
-  await u.send("+77010000000");
-  await u.press("Отправить");
-};
+const file = () => fileNotice(h.user(1, "ru"), "ru");
 const staffTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", STAFF));
 const at = (iso: string) => new Date(iso);
 

@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -17,22 +18,14 @@ describe("logs", () => {
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean)), done()) });
     const h = await testBot(t.db, { logger: pino({ level: "info" }, sink), now: () => new Date("2026-11-23T10:00:00+05:00") });
     const u = h.user(777, "ru");
-    await u.send("/start");
-    await u.press("Согласен(на)");
-    await u.send("/notice");
-    await u.press("Я — пациент");
-    await u.send("Жумабекова Айгерим Серикқызы");
-    await u.send("850301300121");
-    await u.press("Да, верно");
-    await u.send("Поликлиника Секретная №9");
-    await u.press("Город Астана");
-    await u.send("02.11.2026");
-    await u.send("Уникальное описание: осложнение после капельницы.");
-    await u.press("Пока неизвестно");
-    await u.press("Не знаю");
-    await u.press("Готово");
-    await u.send("+77017771234");
-    await u.press("Отправить");
+    await fileNotice(u, "ru", {
+      name: "Жумабекова Айгерим Серикқызы",
+      org: "Поликлиника Секретная №9",
+      region: "Город Астана",
+      care: "02.11.2026",
+      description: "Уникальное описание: осложнение после капельницы.",
+      phone: "+77017771234",
+    });
 
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const handled = records.filter((r) => r.msg === "update handled");

@@ -1,0 +1,49 @@
+// Files a whole notice as a user would, with labels in the user's language; any answer can be changed.
+import type { TestUser } from "./bot.js";
+
+export interface NoticeInput {
+  relation: string;
+  name: string;
+  iin: string;
+  org: string;
+  region: string;
+  care: string;
+  description: string;
+  outcome: string;
+  support: string;
+  phone: string;
+}
+
+const DEFAULTS: Record<"kk" | "ru", NoticeInput & { agree: string; yes: string; done: string; submit: string }> = {
+  ru: {
+    agree: "Согласен(на)", yes: "Да, верно", done: "Готово", submit: "Отправить",
+    relation: "Я — пациент", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "Город Шымкент",
+    care: "02.03.2026", description: "Во время лечения произошло осложнение.", outcome: "Пока неизвестно", support: "Не знаю", phone: "+77010000000",
+  },
+  kk: {
+    agree: "Келісемін", yes: "Иә, дұрыс", done: "Дайын", submit: "Жіберу",
+    relation: "Мен — пациентпін", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "Шымкент қаласы",
+    care: "02.03.2026", description: "Во время лечения произошло осложнение.", outcome: "Әзірге белгісіз", support: "Білмеймін", phone: "+77010000000",
+  },
+};
+
+/** From /start to Submit; returns what the bot did in answer to Submit. */
+export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partial<NoticeInput> = {}) => {
+  const a = { ...DEFAULTS[lang], ...answers };
+  await u.send("/start");
+  await u.press(a.agree);
+  await u.send("/notice");
+  await u.press(a.relation);
+  await u.send(a.name);
+  await u.send(a.iin);
+  await u.press(a.yes);
+  await u.send(a.org);
+  await u.press(a.region);
+  await u.send(a.care);
+  await u.send(a.description);
+  await u.press(a.outcome);
+  await u.press(a.support);
+  await u.press(a.done);
+  await u.send(a.phone);
+  return u.press(a.submit);
+};
