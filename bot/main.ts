@@ -13,7 +13,6 @@ import { createLogger, type Logger } from "./logger.js";
 import { createWebhookServer } from "./webhook.js";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const main = async (): Promise<void> => {
   if (existsSync(".env")) process.loadEnvFile(".env");
@@ -54,7 +53,7 @@ const main = async (): Promise<void> => {
   const flushed = await kb.runtime.flush(kb.bot.api, logger);
   if (flushed) logger.info({ flushed }, "sent messages left from before a stop");
   const prune = setInterval(() => {
-    void kb.runtime.prune(new Date(Date.now() - DAY_MS)).catch((err: unknown) => logger.warn({ err }, "prune failed"));
+    void kb.runtime.prune(new Date()).catch((err: unknown) => logger.warn({ err }, "prune failed"));
   }, 60 * 60 * 1000);
   prune.unref();
   const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);

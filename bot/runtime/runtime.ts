@@ -181,9 +181,11 @@ export class Runtime {
     if (payload) await api.raw.sendDocument(payload);
   }
 
-  /** Forgets processed update ids older than Telegram would redeliver. */
-  prune(olderThan: Date): Promise<number> {
-    return this.deps.store.pruneProcessed(olderThan);
+  /** Forgets processed update ids older than Telegram would redeliver, and messages sent a week ago. */
+  async prune(now: Date): Promise<number> {
+    const day = 24 * 60 * 60 * 1000;
+    const updates = await this.deps.store.pruneProcessed(new Date(now.getTime() - day));
+    return updates + (await this.deps.store.pruneSent(new Date(now.getTime() - 7 * day)));
   }
 
   /** At start: what was decided before a crash but never sent goes out now. */

@@ -152,4 +152,9 @@ export class Store {
   async pruneProcessed(olderThan: Date): Promise<number> {
     return (await this.prisma.processedUpdate.deleteMany({ where: { processedAt: { lt: olderThan } } })).count;
   }
+
+  /** Deletes messages sent before `olderThan`: the outbox is a queue, not an archive. */
+  async pruneSent(olderThan: Date): Promise<number> {
+    return (await this.prisma.outbox.deleteMany({ where: { sentAt: { lt: olderThan } } })).count;
+  }
 }

@@ -20,6 +20,10 @@ export interface ReadContext {
 /** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
 const DEADLINES: Record<string, string> = { submitted: "formationDue" };
 
+export const LIST_MAX = 10;
+
+const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
+
 const mine = (userId: number) => ({ participants: { some: { userId: BigInt(userId), removedAt: null } } });
 
 const deadlineLine = (c: { status: string; answers: unknown }, r: ReadContext): string => {
@@ -35,11 +39,12 @@ const deadlineLine = (c: { status: string; answers: unknown }, r: ReadContext): 
 
 export const listCases = async (tx: PrismaNS.TransactionClient, r: ReadContext): Promise<ApiCall[]> => {
   const t = r.i18n.t(r.language);
-  const cases = await tx.case.findMany({ where: mine(r.userId), orderBy: { submittedAt: "desc" }, take: 20 });
+  // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
+  const cases = await tx.case.findMany({ where: mine(r.userId), orderBy: { submittedAt: "desc" }, take: LIST_MAX });
   if (cases.length === 0) return [{ method: "sendMessage", payload: { chat_id: r.chatId, text: t("cases.none") } }];
   const items = cases.map((c) =>
     [
-      t("cases.item", { number: c.number, org: c.orgName, region: regionByCode(c.region)?.[r.language] ?? c.region }),
+      t("cases.item", { number: c.number, org: clip(c.orgName, 80), region: regionByCode(c.region)?.[r.language] ?? c.region }),
       t("cases.status", { status: t(`cases.statuses.${c.status}`) }),
       t(`cases.next.${c.status}`, { defaultValue: "" }),
       deadlineLine(c, r),
@@ -67,7 +72,11 @@ export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r
   const lines = c.events.map((e) =>
     t("cases.event", { date: showDate(new Intl.DateTimeFormat("en-CA", { timeZone: r.timeZone }).format(e.createdAt)), what: t(`cases.events.${e.kind}`, { defaultValue: e.kind }) }),
   );
-  const head = [t("cases.timeline", { number: c.number }), t("cases.status", { status: t(`cases.statuses.${c.status}`) }), deadlineLine(c, r)].filter(Boolean);
+  const head = [
+    t("cases.timeline", { number: c.number, org: c.orgName, region: regionByCode(c.region)?.[r.language] ?? c.region }),
+    t("cases.status", { status: t(`cases.statuses.${c.status}`) }),
+    deadlineLine(c, r),
+  ].filter(Boolean);
   const text = [...head, "", ...lines].join("\n");
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { text: t("cases.payments"), callback_data: `g:payments:${c.outcome ?? "unknown"}` };

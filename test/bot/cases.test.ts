@@ -29,7 +29,7 @@ describe("/cases", () => {
     expect(buttons(calls)).toEqual(["Открыть KZ-2026-000001"]);
     const opened = await u.press("Открыть KZ-2026-000001");
     expect(texts(opened)).toEqual([
-      "Дело KZ-2026-000001\nСтатус: обращение подано\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).\n\n20.03.2026 — обращение подано",
+      "Дело KZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: обращение подано\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).\n\n20.03.2026 — обращение подано",
     ]);
   });
 
@@ -58,5 +58,27 @@ describe("/cases", () => {
     expect(texts(calls)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
     expect(JSON.stringify(calls)).not.toContain("KZ-2026");
     expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+  });
+});
+
+describe("/cases with many cases", () => {
+  it("lists the ten newest in one message that fits Telegram's limit", async () => {
+    const u = (await testBot(t.db, { now: () => now })).user(90, "ru");
+    await u.send("/start");
+    const long = "Государственное коммунальное предприятие на праве хозяйственного ведения «Многопрофильная городская больница» ".padEnd(200, "я"); // the longest name a notice takes
+    for (let i = 0; i < 12; i++) {
+      await t.db.prisma.case.create({
+        data: {
+          number: `KZ-2026-9${String(i).padStart(5, "0")}`, year: 2026, seq: 900 + i, orgName: long, region: "north_kz", language: "ru",
+          answers: { formationDue: "2026-12-01" }, sensitive: "", submittedAt: new Date(Date.UTC(2026, 10, 1, i)),
+          participants: { create: { userId: 90n, role: "applicant" } },
+        },
+      });
+    }
+    const calls = await u.send("/cases");
+    const [text] = texts(calls);
+    expect(text!.length).toBeLessThanOrEqual(4096);
+    expect(buttons(calls)).toHaveLength(10);
+    expect(buttons(calls)[0]).toBe("Открыть KZ-2026-900011"); // newest first
   });
 });

@@ -106,6 +106,20 @@ describe("the runtime's store", () => {
     expect((await store().load(78, 78)).roles).toEqual(["mediator"]);
   });
 
+  it("deletes sent messages after a week, never unsent ones", async () => {
+    const week = 7 * 86_400_000;
+    await t.db.prisma.outbox.createMany({
+      data: [
+        { chatId: 1n, method: "sendMessage", payload: {}, sentAt: new Date(Date.now() - week - 1000) },
+        { chatId: 1n, method: "sendMessage", payload: {}, sentAt: new Date() },
+        { chatId: 1n, method: "sendMessage", payload: {}, createdAt: new Date(Date.now() - 2 * week) },
+      ],
+    });
+    expect(await store().pruneSent(new Date(Date.now() - week))).toBe(1);
+    expect(await t.db.prisma.outbox.count()).toBe(2);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(1);
+  });
+
   it("forgets processed update ids older than a day", async () => {
     await t.db.prisma.processedUpdate.create({ data: { updateId: 1n, processedAt: new Date("2026-01-01") } });
     await t.db.prisma.processedUpdate.create({ data: { updateId: 2n } });
