@@ -112,6 +112,16 @@ describe("/help, /privacy, /cancel", () => {
     expect(texts(await admin.send("/help"))[0]).toMatch(/^Вы администратор этого бота\./);
   });
 
+  it("/help names every command of the command menu, in each language and for each role", async () => {
+    const { COMMANDS } = await import("../../machines/chat.js");
+    for (const lang of ["kk", "ru"] as const) {
+      for (const role of ["applicant", "staff", "mediator", "admin"]) {
+        const text = h.i18n.t(lang)(`help.${role}`);
+        for (const c of COMMANDS) expect(text, `${lang} ${role} /${c}`).toContain(`/${c} — `);
+      }
+    }
+  });
+
   it("/help from a user whose language is unknown asks the language first", async () => {
     expect(buttons(await h.user(10, "de").send("/help"))).toEqual(["Қазақша", "Русский"]);
   });
