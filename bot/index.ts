@@ -62,6 +62,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     store,
     prisma: deps.db.prisma,
     jobs,
+    botUsername: () => bot.botInfo.username,
     ...(deps.maxPerSecond ? { maxPerSecond: deps.maxPerSecond } : {}),
     i18n: deps.i18n,
     timeZone: deps.timeZone,

@@ -3,6 +3,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
 import { EFFECT_TYPES, isLang, say, type Effect, type FileRef } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
+import { orgCreateFlow } from "./admin.js";
 import { explainerFlow, isOutcome } from "./explainer.js";
 import { noticeFlow } from "./notice.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
@@ -39,7 +40,15 @@ export interface Decision {
 }
 
 export type Flows = Record<string, FlowDef>;
-export const defaultFlows: Flows = { [onboardingFlow.name]: onboardingFlow, [noticeFlow.name]: noticeFlow, [explainerFlow.name]: explainerFlow };
+export const defaultFlows: Flows = {
+  [onboardingFlow.name]: onboardingFlow,
+  [noticeFlow.name]: noticeFlow,
+  [explainerFlow.name]: explainerFlow,
+  [orgCreateFlow.name]: orgCreateFlow,
+};
+
+/** An invite token in /start's payload (t.me/<bot>?start=<token>). */
+export const INVITE_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 /** callback_data of a button: "g:<value>" for global ones, "f<prompt>:<value>" for a flow's question. */
 export const buttonData = (b: { value: string; global?: boolean }, prompt: number): string =>
@@ -209,6 +218,20 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
         return void effects.push({ type: "showCases" });
       case "explain":
         return explain();
+      case "admin":
+        if (!isAdmin) return unknown();
+        return void effects.push(
+          say("admin.menu", {
+            buttons: [
+              [{ key: "admin.addOrg", value: "adm:org", global: true }],
+              [{ key: "admin.inviteStaff", value: "adm:orgs", global: true }],
+              [{ key: "admin.inviteMediator", value: "adm:mediator", global: true }],
+            ],
+          }),
+        );
+      case "inbox":
+        if (!profile.roles.includes("staff")) return unknown();
+        return void effects.push({ type: "showInbox" });
       case "help":
         return void effects.push(say(`help.${primaryRole(profile.roles)}`));
       case "language":
@@ -218,9 +241,12 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       case "cancel":
         return cancel();
       default:
-        effects.push(say("common.unknownCommand"));
-        return repeatOrMenu();
+        return unknown();
     }
+  };
+  const unknown = () => {
+    effects.push(say("common.unknownCommand"));
+    repeatOrMenu();
   };
   const globalButton = (value: string) => {
     const [kind, arg, at] = value.split(":");
@@ -254,6 +280,22 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy" || arg === "notice" || arg === "cases" || arg === "explain")) return command(arg);
     if (kind === "explain" && arg === undefined) return explain();
     if (kind === "payments") return explain({ start: "payments", highlight: arg && isOutcome(arg) ? arg : null });
+    if (kind === "adm") {
+      // Admin buttons: for admins only, checked again by the services that act on them.
+      if (!isAdmin) return stale();
+      if (arg === "org") {
+        stack = stack.filter((e) => e.flow !== "orgCreate" && e.flow !== "onboarding");
+        return start(flows.orgCreate ?? orgCreateFlow);
+      }
+      if (arg === "orgs") return void effects.push({ type: "listOrganizations" });
+      if (arg === "mediator") return void effects.push({ type: "createInvite", role: "mediator" });
+      if (arg === "staff" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
+      return stale();
+    }
+    if (kind === "scase" && /^\d{1,9}$/.test(arg ?? "")) {
+      if (!profile.roles.includes("staff")) return stale();
+      return void effects.push({ type: "showStaffCase", caseId: Number(arg) });
+    }
     if (kind === "notice" && arg === "continue") return notice();
     if (kind === "case" && /^\d{1,9}$/.test(arg ?? "")) return void effects.push({ type: "showCase", caseId: Number(arg) });
     if (kind === "notice" && arg === "discard") {
@@ -261,9 +303,18 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       effects.push(say("notice.discarded"));
       return repeatOrMenu();
     }
+    stale();
+  };
+  const stale = () => {
     toast = "common.staleButton";
     repeatOrMenu();
   };
+  const isAdmin = profile.roles.includes("admin");
+
+  // An invite link opened by someone new: taken before anything else, even the language question.
+  if (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload)) {
+    effects.push({ type: "redeemInvite", token: input.payload });
+  }
 
   // Nothing can be said to a user whose language is unknown but the language question: a language button
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.

@@ -61,8 +61,52 @@ export interface ShowCaseEffect {
   caseId: number;
 }
 
-export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | SubmitNoticeEffect | ShowCasesEffect | ShowCaseEffect;
-export const EFFECT_TYPES: ReadonlySet<string> = new Set<Effect["type"]>(["say", "setLanguage", "recordConsent", "submitNotice", "showCases", "showCase"]);
+/** Admin: registers a healthcare organisation. */
+export interface CreateOrganizationEffect {
+  type: "createOrganization";
+  name: string;
+  region: string;
+}
+/** Admin: the organisations, each with a button to invite its staff. */
+export interface ListOrganizationsEffect {
+  type: "listOrganizations";
+}
+/** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
+export interface CreateInviteEffect {
+  type: "createInvite";
+  role: "staff" | "mediator";
+  organizationId?: number;
+}
+/** Someone opened an invite link (/start <token>). */
+export interface RedeemInviteEffect {
+  type: "redeemInvite";
+  token: string;
+}
+/** Staff: the cases of their organisations; and one case in full. */
+export interface ShowInboxEffect {
+  type: "showInbox";
+}
+export interface ShowStaffCaseEffect {
+  type: "showStaffCase";
+  caseId: number;
+}
+
+export type DomainEffect =
+  | SubmitNoticeEffect
+  | ShowCasesEffect
+  | ShowCaseEffect
+  | CreateOrganizationEffect
+  | ListOrganizationsEffect
+  | CreateInviteEffect
+  | RedeemInviteEffect
+  | ShowInboxEffect
+  | ShowStaffCaseEffect;
+export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
+/** Effects the bot carries out against the database, in the update's transaction. */
+export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
+  "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "redeemInvite", "showInbox", "showStaffCase",
+]);
+export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 
 export const RELATIONS = ["self", "spouse", "relative", "representative"] as const;
 export type Relation = (typeof RELATIONS)[number];

@@ -1,6 +1,6 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { FileRef, Lang, SayEffect, SetLanguageEffect, SubmitNoticeEffect } from "./effects.js";
+import type { CreateOrganizationEffect, FileRef, Lang, SayEffect, SetLanguageEffect, SubmitNoticeEffect } from "./effects.js";
 
 /** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date. */
 export type FlowEvent = (
@@ -26,6 +26,7 @@ export const effectActions = {
   setLanguage: (_: unknown, _params: Omit<SetLanguageEffect, "type">) => undefined,
   recordConsent: () => undefined,
   submitNotice: (_: unknown, _params: Omit<SubmitNoticeEffect, "type">) => undefined,
+  createOrganization: (_: unknown, _params: Omit<CreateOrganizationEffect, "type">) => undefined,
 };
 
 /** What the router knows of the user when it starts a flow. */

@@ -1,13 +1,10 @@
 // Effects → Bot API calls, in the user's language. Pure apart from i18n.
 import { buttonData, COMMANDS } from "../../machines/chat.js";
-import type { Button, Effect, Lang, Param, Params } from "../../machines/effects.js";
+import { DOMAIN_EFFECTS, type Button, type Effect, type Lang, type Param, type Params } from "../../machines/effects.js";
 import type { I18n } from "../i18n.js";
 
-/** The placeholder call for a notice to file: expanded in the transaction, never sent. */
-export const SUBMIT_NOTICE = "@submitNotice";
-/** Placeholders for what is read from the database to answer: the user's cases, one case. */
-export const SHOW_CASES = "@showCases";
-export const SHOW_CASE = "@showCase";
+/** Domain effects become calls named "@<effect>": expanded in the transaction, never sent as they are. */
+export const DOMAIN_PREFIX = "@";
 
 export interface ApiCall {
   method: string;
@@ -45,6 +42,11 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
   const out: Rendered = { calls: [], consent: false };
   let lang: Lang = language ?? "kk";
   for (const e of effects) {
+    if (DOMAIN_EFFECTS.has(e.type)) {
+      // Carried out by the runtime inside the update's transaction, in its place among the messages.
+      out.calls.push({ method: `${DOMAIN_PREFIX}${e.type}`, payload: { ...e, language: lang, languageKnown: language !== null || out.language !== undefined } });
+      continue;
+    }
     switch (e.type) {
       case "setLanguage":
         lang = e.language;
@@ -54,16 +56,6 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
         break;
       case "recordConsent":
         out.consent = true;
-        break;
-      case "submitNotice":
-        // Carried out by the runtime inside the update's transaction, in its place among the messages.
-        out.calls.push({ method: SUBMIT_NOTICE, payload: { notice: e.notice, language: lang } });
-        break;
-      case "showCases":
-        out.calls.push({ method: SHOW_CASES, payload: { language: lang } });
-        break;
-      case "showCase":
-        out.calls.push({ method: SHOW_CASE, payload: { language: lang, caseId: e.caseId } });
         break;
       case "say": {
         const text = e.bilingual ? i18n.both(e.key, localParams(i18n, "kk", e.params)) : i18n.t(lang)(e.key, localParams(i18n, lang, e.params));

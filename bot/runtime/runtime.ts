@@ -5,16 +5,20 @@
 import { GrammyError, type Api } from "grammy";
 import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
-import type { Lang, NoticeAnswers } from "../../machines/effects.js";
+import type { DomainEffect, Lang, NoticeAnswers } from "../../machines/effects.js";
+import type { Role } from "../../machines/flow.js";
+import { createInvite, createOrganization, listOrganizations, redeemInvite } from "../services/admin.js";
+import { showInbox, showStaffCase } from "../services/staff.js";
 import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
 import { NOTICE_PDF, noticePdfCall } from "../services/notice-pdf.js";
+import { SEND_FILE } from "../services/staff.js";
 import type { Prisma } from "../db/database.js";
 import type { Jobs } from "../jobs/jobs.js";
 import type { I18n } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
-import { render, SHOW_CASE, SHOW_CASES, SUBMIT_NOTICE } from "./render.js";
+import { DOMAIN_PREFIX, render } from "./render.js";
 import { Store, type Expand, type OutboxRow } from "./store.js";
 
 export interface RuntimeDeps {
@@ -24,6 +28,8 @@ export interface RuntimeDeps {
   jobs?: Jobs;
   /** Telegram allows about 30 messages a second per bot; no more than this leave here. */
   maxPerSecond?: number;
+  /** The bot's username, for invite links (t.me/<username>?start=…). */
+  botUsername: () => string;
   i18n: I18n;
   timeZone: string;
   dataKey: Buffer;
@@ -38,7 +44,7 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
  * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
  * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
  */
-const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF;
+const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE;
 
 export class Runtime {
   private readonly flows: Flows;
@@ -85,7 +91,7 @@ export class Runtime {
       ...(rendered.consent ? { consent: { version: i18n.consentVersion, at: now } } : {}),
       createUser: !loaded.userExists,
       outbox,
-    }, this.expand(inc.userId, inc.chatId, now));
+    }, this.expand(inc.userId, inc.chatId, now, loaded.roles));
     if (inc.callback) {
       const lang = rendered.language ?? loaded.language ?? "kk";
       const text = rows && decision.toast ? i18n.t(lang)(decision.toast) : undefined;
@@ -103,19 +109,32 @@ export class Runtime {
   }
 
   /** Domain effects, carried out inside the update's transaction. */
-  private expand(userId: number, chatId: number, now: Date): Expand {
+  private expand(userId: number, chatId: number, now: Date, roles: readonly Role[]): Expand {
     const { i18n, timeZone, dataKey, staffChatId } = this.deps;
     return async (tx, call) => {
-      const language = call.payload.language as Lang;
-      switch (call.method) {
-        case SUBMIT_NOTICE:
-          return fileNotice(tx, call.payload.notice as NoticeAnswers, { userId, chatId, language, now, timeZone, dataKey, i18n, staffChatId });
-        case SHOW_CASES:
-          return listCases(tx, { userId, chatId, language, now, timeZone, i18n });
-        case SHOW_CASE:
-          return showCase(tx, call.payload.caseId as number, { userId, chatId, language, now, timeZone, i18n });
-        default:
-          return null;
+      if (!call.method.startsWith(DOMAIN_PREFIX)) return null;
+      const p = call.payload;
+      const language = p.language as Lang;
+      const read = { userId, chatId, language, now, timeZone, i18n, roles };
+      switch (call.method.slice(DOMAIN_PREFIX.length) as DomainEffect["type"]) {
+        case "submitNotice":
+          return fileNotice(tx, p.notice as NoticeAnswers, { ...read, dataKey, staffChatId });
+        case "showCases":
+          return listCases(tx, read);
+        case "showCase":
+          return showCase(tx, p.caseId as number, read);
+        case "createOrganization":
+          return createOrganization(tx, p.name as string, p.region as string, read);
+        case "listOrganizations":
+          return listOrganizations(tx, read);
+        case "createInvite":
+          return createInvite(tx, p.role as "staff" | "mediator", (p.organizationId as number | undefined) ?? null, { ...read, botUsername: this.deps.botUsername() });
+        case "redeemInvite":
+          return redeemInvite(tx, p.token as string, { ...read, languageKnown: p.languageKnown === true });
+        case "showInbox":
+          return showInbox(tx, read);
+        case "showStaffCase":
+          return showStaffCase(tx, p.caseId as number, { ...read, dataKey });
       }
     };
   }
@@ -170,6 +189,13 @@ export class Runtime {
   /** Makes one outbox row's Bot API call; a deferred call (a document to render) is resolved first. */
   private async call(row: OutboxRow, api: Api): Promise<void> {
     await this.throttle();
+    if (row.method === SEND_FILE) {
+      // A file already on Telegram's servers (an attachment), re-sent by its id.
+      const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string };
+      if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId);
+      else await api.sendDocument(p.chat_id, p.fileId);
+      return;
+    }
     if (row.method !== NOTICE_PDF) {
       await api.raw[row.method as "sendMessage"](row.payload as never);
       return;

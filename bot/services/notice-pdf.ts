@@ -8,6 +8,7 @@ import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
 import { open } from "../crypto.js";
 import type { Prisma } from "../db/database.js";
+import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 import type { SensitiveFields } from "./notices.js";
 
@@ -81,7 +82,7 @@ export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Prom
   });
 
 /** Reads the case (decrypting what is sealed) for the document; null if it is gone. */
-export const loadNoticeDocument = async (prisma: Prisma, caseId: number, key: Buffer): Promise<NoticeDocument | null> => {
+export const loadNoticeDocument = async (prisma: Prisma | PrismaNS.TransactionClient, caseId: number, key: Buffer): Promise<NoticeDocument | null> => {
   const c = await prisma.case.findUnique({ where: { id: caseId }, include: { _count: { select: { attachments: true } } } });
   if (!c) return null;
   const a = c.answers as Record<string, string>;

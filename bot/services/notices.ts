@@ -28,6 +28,18 @@ export interface NoticeContext {
 
 export const caseNumber = (year: number, seq: number): string => `KZ-${year}-${String(seq).padStart(6, "0")}`;
 
+/** A name as people may type it: no case, quotes or extra spaces. */
+export const normalizeName = (s: string): string => s.toLowerCase().replace(/[«»"'“”„`]/g, "").replace(/\s+/g, " ").trim();
+
+/**
+ * The registered organisation a notice names: the one of its region with the same name (see
+ * normalizeName). None, or more than one, leaves the case unlinked — nobody's staff see it by guess.
+ */
+export const matchOrganization = async (tx: PrismaNS.TransactionClient, name: string, region: string) => {
+  const candidates = (await tx.organization.findMany({ where: { region } })).filter((o) => normalizeName(o.name) === normalizeName(name));
+  return candidates.length === 1 ? candidates[0]! : null;
+};
+
 /** The sealed part of a case: what must not be readable from the database alone. */
 export interface SensitiveFields {
   iin: string;
@@ -44,9 +56,11 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
   const number = caseNumber(year, seq);
   const deadline = workingDeadline(c.now, FORMATION_WORKING_DAYS, c.timeZone);
   const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description };
+  const organization = await matchOrganization(tx, notice.org, notice.region);
   const created = await tx.case.create({
     data: {
       number,
+      organizationId: organization?.id ?? null,
       year,
       seq,
       status: "submitted",
@@ -96,20 +110,23 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
     // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
     { method: NOTICE_PDF, payload: { chat_id: c.chatId, caseId: created.id, language: c.language } },
   ];
-  if (c.staffChatId !== null) {
-    // Staff read in Russian or Kazakh by their own choice later (issue 5); until then, both. No IIN, no phone.
-    const text = (["kk", "ru"] as const)
-      .map((l) =>
-        c.i18n.t(l)("notice.staffNew", {
-          number,
-          ...summary,
-          region: region ? region[l] : notice.region,
-          outcome: c.i18n.t(l)(`notice.outcome.${notice.outcome}`),
-          deadline: showDate(deadline.date),
-        }),
-      )
-      .join("\n\n");
-    calls.push({ method: "sendMessage", payload: { chat_id: c.staffChatId, text } });
+  // Staff hear of it: the organisation's own staff, each in their language; else the staff chat, in both.
+  // Never the IIN or the phone.
+  const staffText = (l: Lang) =>
+    c.i18n.t(l)("notice.staffNew", {
+      number,
+      ...summary,
+      region: region ? region[l] : notice.region,
+      outcome: c.i18n.t(l)(`notice.outcome.${notice.outcome}`),
+      deadline: showDate(deadline.date),
+    });
+  const staff = organization
+    ? await tx.userRole.findMany({ where: { organizationId: organization.id, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } } })
+    : [];
+  if (staff.length > 0) {
+    for (const s of staff) calls.push({ method: "sendMessage", payload: { chat_id: Number(s.userId), text: staffText(s.user.language ?? "ru") } });
+  } else if (c.staffChatId !== null) {
+    calls.push({ method: "sendMessage", payload: { chat_id: c.staffChatId, text: (["kk", "ru"] as const).map(staffText).join("\n\n") } });
   }
   return calls;
 };

@@ -1,0 +1,85 @@
+// Admins register organisations and invite staff and mediators with single-use links that expire in
+// 7 days; only a hash of each token is kept. Every action re-checks that the actor is an admin.
+import { createHash, randomBytes } from "node:crypto";
+import type { Lang } from "../../machines/effects.js";
+import type { Role } from "../../machines/flow.js";
+import { regionByCode } from "../../machines/notice-rules.js";
+import { showDate } from "../../machines/notice.js";
+import { localDate } from "../../machines/calendar.js";
+import type { Prisma as PrismaNS } from "../db/generated/client.js";
+import type { I18n } from "../i18n.js";
+import type { ApiCall } from "../runtime/render.js";
+
+export interface ActorContext {
+  userId: number;
+  chatId: number;
+  language: Lang;
+  roles: readonly Role[];
+  now: Date;
+  timeZone: string;
+  i18n: I18n;
+}
+
+export const INVITE_DAYS = 7;
+export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+/** What /start accepts as an invite token. */
+export const TOKEN = /^[A-Za-z0-9_-]{32}$/;
+
+const say = (c: ActorContext, key: string, params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): ApiCall => ({
+  method: "sendMessage",
+  payload: { chat_id: c.chatId, text: c.i18n.t(c.language)(key, params), ...extra },
+});
+const notAdmin = (c: ActorContext) => (c.roles.includes("admin") ? null : [say(c, "common.unknownCommand")]);
+const orgLabel = (c: ActorContext, o: { name: string; region: string }) => `${o.name}, ${regionByCode(o.region)?.[c.language] ?? o.region}`;
+
+export const createOrganization = async (tx: PrismaNS.TransactionClient, name: string, region: string, c: ActorContext): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const org = await tx.organization.create({ data: { name, region } });
+  return [say(c, "admin.orgCreated", { org: orgLabel(c, org) }, { reply_markup: { inline_keyboard: [[{ text: c.i18n.t(c.language)("admin.inviteStaffOf", { org: org.name }), callback_data: `g:adm:staff:${org.id}` }]] } })];
+};
+
+export const listOrganizations = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const orgs = await tx.organization.findMany({ orderBy: { id: "asc" }, take: 50 });
+  if (orgs.length === 0) return [say(c, "admin.noOrgs")];
+  const t = c.i18n.t(c.language);
+  return [
+    say(c, "admin.chooseOrg", {}, { reply_markup: { inline_keyboard: orgs.map((o) => [{ text: t("admin.inviteStaffOf", { org: orgLabel(c, o) }), callback_data: `g:adm:staff:${o.id}` }]) } }),
+  ];
+};
+
+export const createInvite = async (
+  tx: PrismaNS.TransactionClient,
+  role: "staff" | "mediator",
+  organizationId: number | null,
+  c: ActorContext & { botUsername: string },
+): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const org = organizationId === null ? null : await tx.organization.findUnique({ where: { id: organizationId } });
+  if (role === "staff" && !org) return [say(c, "admin.noSuchOrg")];
+  const token = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(c.now.getTime() + INVITE_DAYS * 86_400_000);
+  await tx.invite.create({ data: { tokenHash: hashToken(token), role, organizationId: org?.id ?? null, createdBy: BigInt(c.userId), expiresAt } });
+  const link = `https://t.me/${c.botUsername}?start=${token}`;
+  const until = showDate(localDate(expiresAt, c.timeZone));
+  return [role === "staff" ? say(c, "admin.staffInvite", { org: orgLabel(c, org!), link, until }) : say(c, "admin.mediatorInvite", { link, until })];
+};
+
+/** /start <token>: grants the invite's role once, if it is neither used, revoked nor expired. */
+export const redeemInvite = async (tx: PrismaNS.TransactionClient, token: string, c: ActorContext & { languageKnown: boolean }): Promise<ApiCall[]> => {
+  const reply = (key: string, params: Record<string, unknown> = {}): ApiCall[] => [
+    { method: "sendMessage", payload: { chat_id: c.chatId, text: c.languageKnown ? c.i18n.t(c.language)(key, params) : c.i18n.both(key, params as never) } },
+  ];
+  const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(token) } });
+  if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return reply("admin.inviteInvalid");
+  // Taken only if still unused at this instant: two people opening one link cannot both join.
+  const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
+  if (taken.count === 0) return reply("admin.inviteInvalid");
+  await tx.userRole.create({ data: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, grantedBy: invite.createdBy } });
+  if (invite.role === "mediator") return reply("admin.joinedMediator");
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
+  return reply("admin.joinedStaff", { org: org.name });
+};

@@ -1,0 +1,44 @@
+// Staff: the cases of their organisations, and a case in full (the notice decrypted, attachments re-sent).
+// A case of another organisation gets the same answer as a case that does not exist.
+import { regionByCode } from "../../machines/notice-rules.js";
+import type { Prisma as PrismaNS } from "../db/generated/client.js";
+import type { ApiCall } from "../runtime/render.js";
+import type { ActorContext } from "./admin.js";
+import { loadNoticeDocument, noticeLines } from "./notice-pdf.js";
+
+/** An outbox call that re-sends a file already on Telegram's servers, by its file id. */
+export const SEND_FILE = "sendStoredFile";
+const INBOX_MAX = 10;
+
+const staffOrgs = async (tx: PrismaNS.TransactionClient, userId: number): Promise<number[]> =>
+  (await tx.userRole.findMany({ where: { userId: BigInt(userId), role: "staff", revokedAt: null, organizationId: { not: null } } })).map((r) => r.organizationId!);
+
+export const showInbox = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
+  const t = c.i18n.t(c.language);
+  const orgs = await staffOrgs(tx, c.userId);
+  const cases = orgs.length ? await tx.case.findMany({ where: { organizationId: { in: orgs } }, orderBy: { submittedAt: "desc" }, take: INBOX_MAX }) : [];
+  if (cases.length === 0) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.inboxEmpty") } }];
+  const lines = cases.map((k) => t("staff.inboxItem", { number: k.number, org: k.orgName, region: regionByCode(k.region)?.[c.language] ?? k.region, status: t(`cases.statuses.${k.status}`) }));
+  return [
+    {
+      method: "sendMessage",
+      payload: {
+        chat_id: c.chatId,
+        text: [t("staff.inboxTitle"), ...lines].join("\n\n"),
+        reply_markup: { inline_keyboard: cases.map((k) => [{ text: t("cases.open", { number: k.number }), callback_data: `g:scase:${k.id}` }]) },
+      },
+    },
+  ];
+};
+
+export const showStaffCase = async (tx: PrismaNS.TransactionClient, caseId: number, c: ActorContext & { dataKey: Buffer }): Promise<ApiCall[]> => {
+  const orgs = await staffOrgs(tx, c.userId);
+  const k = await tx.case.findFirst({ where: { id: caseId, organizationId: { in: orgs } }, include: { attachments: { orderBy: { id: "asc" } } } });
+  if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: c.i18n.t(c.language)("cases.notFound") } }];
+  const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
+  const text = [c.i18n.t(c.language)("pdf.title"), "", ...noticeLines(doc, c.language, c.i18n).map(([label, value]) => `${label}: ${value}`)].join("\n");
+  return [
+    { method: "sendMessage", payload: { chat_id: c.chatId, text } },
+    ...k.attachments.map((a) => ({ method: SEND_FILE, payload: { chat_id: c.chatId, kind: a.kind, fileId: a.fileId } })),
+  ];
+};

@@ -1,0 +1,183 @@
+// Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+
+const ADMIN = 9001;
+const STAFF_CHAT = -100999;
+let t: TestDb;
+let h: Harness;
+let now = new Date("2026-11-23T10:00:00+05:00");
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  now = new Date("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT });
+});
+
+/** The admin registers an organisation and creates a staff invite; returns the invite's /start payload. */
+const inviteStaff = async (name = "Городская больница №7", region = "Город Шымкент") => {
+  const admin = h.user(ADMIN, "ru");
+  await admin.send("/start");
+  await admin.send("/admin");
+  await admin.press("Зарегистрировать организацию");
+  await admin.send(name);
+  const created = await admin.press(region);
+  const invite = await admin.press(`Пригласить: ${name}`);
+  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+  return { admin, created, invite, link };
+};
+
+describe("admins", () => {
+  it("only admins have /admin; others are told there is no such command", async () => {
+    const u = h.user(1, "ru");
+    await u.send("/start");
+    expect(texts(await u.send("/admin"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    expect(buttons(await admin.send("/admin"))).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора"]);
+  });
+
+  it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
+    const { created, invite } = await inviteStaff();
+    expect(texts(created)[0]).toBe("Организация зарегистрирована: Городская больница №7, Город Шымкент.");
+    expect(texts(invite)[0]).toMatch(/^Приглашение для сотрудника организации Городская больница №7, Город Шымкент\. Ссылка сработает один раз, до 30\.11\.2026:\nhttps:\/\/t\.me\/kelisim_local_bot\?start=[A-Za-z0-9_-]{32}$/);
+    const row = await t.db.prisma.invite.findFirstOrThrow();
+    expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/); // only a hash is kept
+    expect(JSON.stringify(row, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(/start=(\S+)/.exec(texts(invite)[0]!)![1]);
+  });
+
+  it("someone who is not an admin cannot use admin buttons, even with forged data", async () => {
+    await inviteStaff();
+    const u = h.user(2, "ru");
+    await u.send("/start");
+    const forged = await u.pressData("g:adm:staff:1");
+    expect(forged.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
+    expect(await t.db.prisma.invite.count()).toBe(1);
+    await u.pressData("g:adm:mediator");
+    expect(await t.db.prisma.invite.count()).toBe(1);
+  });
+});
+
+describe("joining by invite", () => {
+  it("staff join once: the link works for the first person only, and not after 7 days", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(3, "en"); // a new user whose language is not known yet
+    const joined = await staff.send(`/start ${link}`);
+    expect(texts(joined)[0]).toBe(
+      "Сіз «Городская больница №7» қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox\n\nВы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox",
+    );
+    expect(buttons(joined)).toEqual(["Қазақша", "Русский"]); // then onboarding as usual
+    expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 3n } })).role).toBe("staff");
+    const other = h.user(4, "ru");
+    await other.send("/start");
+    expect(texts(await other.send(`/start ${link}`))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
+
+    const { link: late } = await inviteStaff("Клиника №2", "Город Астана");
+    now = new Date("2026-12-01T10:00:00+05:00");
+    await other.send(`/start ${late}`);
+    expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
+  });
+
+  it("a mediator joins by a mediator invite", async () => {
+    const admin = h.user(ADMIN, "kk");
+    await admin.send("/start");
+    await admin.send("/admin");
+    const invite = await admin.press("Медиаторды шақыру");
+    const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+    const m = h.user(5, "kk");
+    await m.send("/start");
+    expect(texts(await m.send(`/start ${link}`))[0]).toBe("Сіз медиатор ретінде тіркелдіңіз.");
+    expect(texts(await m.send("/help"))[0]).toMatch(/^Сіз медиатор ретінде тіркелгенсіз\./);
+  });
+});
+
+describe("the staff inbox", () => {
+  it("a notice naming the organisation is linked to it; its staff are told and see the case in full", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(10, "kk");
+    await staff.send("/start");
+    await staff.send(`/start ${link}`);
+    const applicant = h.user(11, "ru");
+    await fileNotice(applicant, "ru", { org: "городская  больница «№7»" }); // typed differently, same name
+    const told = texts(h.fake.sent("sendMessage", 10)).at(-1)!;
+    expect(told).toMatch(/^Жаңа өтініш KZ-2026-000001: городская больница «№7», Шымкент қаласы\./);
+    expect(told).not.toContain("850301300121");
+    expect(h.fake.sent("sendMessage", STAFF_CHAT)).toEqual([]); // the organisation's own staff, not the staff chat
+
+    const inbox = await staff.send("/inbox");
+    expect(texts(inbox)[0]).toBe("Ұйымыңыздың істері:\n\nKZ-2026-000001 — городская больница «№7», Шымкент қаласы\nКүйі: өтініш берілді");
+    const opened = await staff.press("KZ-2026-000001 ашу");
+    expect(texts(opened)[0]).toContain("Пациенттің ЖСН-і: 850301300121");
+    expect(texts(opened)[0]).toContain("Өтініш берушінің телефоны: +77010000000");
+  });
+
+  it("attachments are re-sent to staff by their file ids", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(12, "ru");
+    await staff.send("/start");
+    await staff.send(`/start ${link}`);
+    const a = h.user(13, "ru");
+    await a.send("/start");
+    await a.press("Согласен(на)");
+    await a.send("/notice");
+    await a.press("Я — пациент");
+    await a.send("Иванов Иван Иванович");
+    await a.send("850301300121");
+    await a.press("Да, верно");
+    await a.send("Городская больница №7");
+    await a.press("Город Шымкент");
+    await a.send("02.11.2026");
+    await a.send("Во время лечения произошло осложнение.");
+    await a.press("Пока неизвестно");
+    await a.press("Не знаю");
+    await a.photo("scan-1");
+    await a.document("application/pdf", "epicrisis");
+    await a.press("Готово");
+    await a.send("+77010000000");
+    await a.press("Отправить");
+    await staff.send("/inbox");
+    const opened = await staff.press("Открыть KZ-2026-000001");
+    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => c.payload.photo)).toEqual(["scan-1"]);
+    expect(opened.filter((c) => c.method === "sendDocument").map((c) => c.payload.document)).toEqual(["epicrisis"]);
+  });
+
+  it("staff of another organisation, a relative-to-be and a stranger cannot see the case", async () => {
+    const { link } = await inviteStaff();
+    const { link: otherLink } = await inviteStaff("Клиника №2", "Город Астана");
+    const staff = h.user(20, "ru");
+    await staff.send("/start");
+    await staff.send(`/start ${link}`);
+    await fileNotice(h.user(21, "ru"), "ru");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(c.organizationId).not.toBeNull();
+
+    const otherStaff = h.user(22, "ru");
+    await otherStaff.send("/start");
+    await otherStaff.send(`/start ${otherLink}`);
+    expect(texts(await otherStaff.send("/inbox"))).toEqual(["В вашей организации пока нет дел."]);
+    const forged = await otherStaff.pressData(`g:scase:${c.id}`);
+    expect(texts(forged)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect(JSON.stringify(forged)).not.toContain("850301300121");
+
+    const stranger = h.user(23, "ru");
+    await stranger.send("/start");
+    expect(texts(await stranger.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    const strangerForged = await stranger.pressData(`g:scase:${c.id}`);
+    expect(strangerForged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
+    expect(JSON.stringify(strangerForged)).not.toContain("850301300121");
+    // The applicant sees their case; the stranger's /cases has none.
+    expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+  });
+
+  it("an organisation nobody registered leaves the case unlinked and the staff chat is told", async () => {
+    await fileNotice(h.user(30, "ru"), "ru", { org: "Частная клиника" });
+    expect((await t.db.prisma.case.findFirstOrThrow()).organizationId).toBeNull();
+    expect(texts(h.fake.sent("sendMessage", STAFF_CHAT))).toHaveLength(1);
+  });
+});
