@@ -226,6 +226,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
               [{ key: "admin.addOrg", value: "adm:org", global: true }],
               [{ key: "admin.inviteStaff", value: "adm:orgs", global: true }],
               [{ key: "admin.inviteMediator", value: "adm:mediator", global: true }],
+              [{ key: "admin.roles", value: "adm:roles", global: true }],
             ],
           }),
         );
@@ -289,6 +290,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       }
       if (arg === "orgs") return void effects.push({ type: "listOrganizations" });
       if (arg === "mediator") return void effects.push({ type: "createInvite", role: "mediator" });
+      if (arg === "roles") return void effects.push({ type: "listRoles" });
+      if (arg === "revoke" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "revokeRole", roleId: Number(at) });
       if (arg === "staff" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
       return stale();
     }

@@ -77,6 +77,14 @@ export interface CreateInviteEffect {
   role: "staff" | "mediator";
   organizationId?: number;
 }
+/** Admin: the active staff and mediator roles, each with a button to revoke it; and revoking one. */
+export interface ListRolesEffect {
+  type: "listRoles";
+}
+export interface RevokeRoleEffect {
+  type: "revokeRole";
+  roleId: number;
+}
 /** Someone opened an invite link (/start <token>). */
 export interface RedeemInviteEffect {
   type: "redeemInvite";
@@ -98,13 +106,16 @@ export type DomainEffect =
   | CreateOrganizationEffect
   | ListOrganizationsEffect
   | CreateInviteEffect
+  | ListRolesEffect
+  | RevokeRoleEffect
   | RedeemInviteEffect
   | ShowInboxEffect
   | ShowStaffCaseEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
-  "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "redeemInvite", "showInbox", "showStaffCase",
+  "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "listRoles", "revokeRole", "redeemInvite",
+  "showInbox", "showStaffCase",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

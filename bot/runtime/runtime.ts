@@ -7,7 +7,7 @@ import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
 import type { DomainEffect, Lang, NoticeAnswers } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
-import { createInvite, createOrganization, listOrganizations, redeemInvite } from "../services/admin.js";
+import { createInvite, createOrganization, listOrganizations, listRoles, redeemInvite, revokeRole } from "../services/admin.js";
 import { showInbox, showStaffCase } from "../services/staff.js";
 import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
@@ -129,6 +129,10 @@ export class Runtime {
           return listOrganizations(tx, read);
         case "createInvite":
           return createInvite(tx, p.role as "staff" | "mediator", (p.organizationId as number | undefined) ?? null, { ...read, botUsername: this.deps.botUsername() });
+        case "listRoles":
+          return listRoles(tx, read);
+        case "revokeRole":
+          return revokeRole(tx, p.roleId as number, read);
         case "redeemInvite":
           return redeemInvite(tx, p.token as string, { ...read, languageKnown: p.languageKnown === true });
         case "showInbox":

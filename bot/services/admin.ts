@@ -68,6 +68,28 @@ export const createInvite = async (
   return [role === "staff" ? say(c, "admin.staffInvite", { org: orgLabel(c, org!), link, until }) : say(c, "admin.mediatorInvite", { link, until })];
 };
 
+export const listRoles = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const roles = await tx.userRole.findMany({ where: { revokedAt: null }, include: { organization: true }, orderBy: { id: "asc" }, take: 50 });
+  if (roles.length === 0) return [say(c, "admin.noRoles")];
+  const t = c.i18n.t(c.language);
+  const line = (r: (typeof roles)[number]) =>
+    t(r.organization ? "admin.roleOfOrg" : "admin.roleLine", { user: String(r.userId), role: t(`admin.roleNames.${r.role}`), org: r.organization?.name ?? "" });
+  return [
+    say(c, "admin.rolesTitle", { roles: roles.map(line).join("\n") }, {
+      reply_markup: { inline_keyboard: roles.map((r) => [{ text: t("admin.revoke", { line: line(r) }), callback_data: `g:adm:revoke:${r.id}` }]) },
+    }),
+  ];
+};
+
+export const revokeRole = async (tx: PrismaNS.TransactionClient, roleId: number, c: ActorContext): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const done = await tx.userRole.updateMany({ where: { id: roleId, revokedAt: null }, data: { revokedAt: c.now } });
+  return [say(c, done.count === 1 ? "admin.revoked" : "admin.noSuchRole")];
+};
+
 /** /start <token>: grants the invite's role once, if it is neither used, revoked nor expired. */
 export const redeemInvite = async (tx: PrismaNS.TransactionClient, token: string, c: ActorContext & { languageKnown: boolean }): Promise<ApiCall[]> => {
   const reply = (key: string, params: Record<string, unknown> = {}): ApiCall[] => [

@@ -61,8 +61,10 @@ describe("locales", () => {
   it("no text is left untranslated: kk and ru differ for every key", async () => {
     const fk = flatten(kk);
     const fr = flatten(ru);
-    // Texts that are only placeholders and punctuation ("{{date}} — {{what}}") are the same in both.
-    expect([...fk].filter(([k, v]) => fr.get(k) === v && /\p{L}/u.test(words(v))).map(([k]) => k)).toEqual([]);
+    // Texts that are only placeholders and punctuation ("{{date}} — {{what}}") are the same in both,
+    // and so are words Kazakh uses as Russian does (the Law «Медиация туралы» says «медиатор»).
+    const SAME_WORD = new Set(["admin.roleNames.mediator"]);
+    expect([...fk].filter(([k, v]) => fr.get(k) === v && /\p{L}/u.test(words(v)) && !SAME_WORD.has(k)).map(([k]) => k)).toEqual([]);
     const i18n = await createI18n();
     expect(i18n.t("kk")("common.error")).not.toBe("common.error");
   });

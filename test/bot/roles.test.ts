@@ -39,7 +39,7 @@ describe("admins", () => {
     expect(texts(await u.send("/admin"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     const admin = h.user(ADMIN, "ru");
     await admin.send("/start");
-    expect(buttons(await admin.send("/admin"))).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора"]);
+    expect(buttons(await admin.send("/admin"))).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли"]);
   });
 
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
@@ -60,6 +60,27 @@ describe("admins", () => {
     expect(await t.db.prisma.invite.count()).toBe(1);
     await u.pressData("g:adm:mediator");
     expect(await t.db.prisma.invite.count()).toBe(1);
+  });
+});
+
+describe("roles", () => {
+  it("an admin lists active roles and revokes one: that staff member no longer sees the inbox", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await staff.send(`/start ${link}`);
+    // A forged revoke from someone who is not an admin changes nothing.
+    const stranger = h.user(41, "ru");
+    await stranger.send("/start");
+    await stranger.pressData("g:adm:revoke:1");
+    expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).toBeNull();
+    await admin.send("/admin");
+    const list = await admin.press("Роли");
+    expect(texts(list)[0]).toBe("Активные роли:\n40 — сотрудник, Городская больница №7");
+    expect(texts(await admin.press("Отозвать: 40 — сотрудник, Городская больница №7"))[0]).toBe("Роль отозвана.");
+    expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    expect(buttons(list)).toHaveLength(1);
+    expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
   });
 });
 
