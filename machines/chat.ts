@@ -295,9 +295,17 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       if (arg === "staff" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
       return stale();
     }
-    if (kind === "scase" && /^\d{1,9}$/.test(arg ?? "")) {
+    if ((kind === "scase" || kind === "sform" || kind === "sformok") && /^\d{1,9}$/.test(arg ?? "")) {
+      // Staff buttons: for staff only; the services check the case is their organisation's.
       if (!profile.roles.includes("staff")) return stale();
-      return void effects.push({ type: "showStaffCase", caseId: Number(arg) });
+      const caseId = Number(arg);
+      if (kind === "scase") return void effects.push({ type: "showStaffCase", caseId });
+      if (kind === "sformok") return void effects.push({ type: "recordFormation", caseId });
+      return void effects.push(
+        say("staff.confirmFormation", {
+          buttons: [[{ key: "staff.confirm", value: `sformok:${caseId}`, global: true }], [{ key: "notice.back", value: `scase:${caseId}`, global: true }]],
+        }),
+      );
     }
     if (kind === "notice" && arg === "continue") return notice();
     if (kind === "case" && /^\d{1,9}$/.test(arg ?? "")) return void effects.push({ type: "showCase", caseId: Number(arg) });

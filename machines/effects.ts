@@ -98,6 +98,11 @@ export interface ShowStaffCaseEffect {
   type: "showStaffCase";
   caseId: number;
 }
+/** Staff: the commission of a case was formed today, with no member representing their organisation. */
+export interface RecordFormationEffect {
+  type: "recordFormation";
+  caseId: number;
+}
 
 export type DomainEffect =
   | SubmitNoticeEffect
@@ -110,12 +115,13 @@ export type DomainEffect =
   | RevokeRoleEffect
   | RedeemInviteEffect
   | ShowInboxEffect
-  | ShowStaffCaseEffect;
+  | ShowStaffCaseEffect
+  | RecordFormationEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
   "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "listRoles", "revokeRole", "redeemInvite",
-  "showInbox", "showStaffCase",
+  "showInbox", "showStaffCase", "recordFormation",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

@@ -18,7 +18,7 @@ export interface ReadContext {
 }
 
 /** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
-const DEADLINES: Record<string, string> = { submitted: "formationDue" };
+const DEADLINES: Record<string, string> = { submitted: "formationDue", commission_formed: "conclusionDue" };
 
 export const LIST_MAX = 10;
 

@@ -1,45 +1,107 @@
-// The commission-formation deadline, watched (law.md §3 step 2: 3 working days). Staff are reminded on
-// the last working day and told when it passes with no formation recorded; the case's log records it.
-// The applicant's own overdue message and the path onward come with the staff's "commission formed"
-// (issue 5): until staff can record it, the bot cannot tell a missed deadline from an unrecorded one.
-import { atLocalTime, type Deadline } from "../../machines/calendar.js";
+// The commission's deadlines, watched (law.md §3): formed within 3 working days of the notice, a
+// conclusion within 5 working days of the formation. Staff are reminded at 09:00 on the last working
+// day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
+// applicant's side is shown the usual path onward; the case's log records it.
+import { atLocalTime, localDate, workingDeadline, type Deadline } from "../../machines/calendar.js";
+import type { Lang } from "../../machines/effects.js";
 import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
-import { schedule, type JobHandler } from "../jobs/jobs.js";
+import { cancel, schedule, type JobHandler } from "../jobs/jobs.js";
+import type { ApiCall } from "../runtime/render.js";
+import type { ActorContext } from "./admin.js";
 
-export const FORMATION_REMINDER = "formation_reminder";
-export const FORMATION_OVERDUE = "formation_overdue";
-/** Staff hear of the last day at this local time. */
+export const CONCLUSION_WORKING_DAYS = 5;
+/** Staff hear of a last day at this local time. */
 const REMINDER_HOUR = 9;
 
-export const scheduleFormationWatch = async (tx: PrismaNS.TransactionClient, caseId: number, deadline: Deadline, timeZone: string) => {
-  await schedule(tx, { kind: FORMATION_REMINDER, key: `formation:${caseId}:reminder`, dueAt: atLocalTime(deadline.date, REMINDER_HOUR, 0, timeZone), payload: { caseId } });
-  await schedule(tx, { kind: FORMATION_OVERDUE, key: `formation:${caseId}:overdue`, dueAt: new Date(deadline.at.getTime() + 1), payload: { caseId } });
+/** Each watched step: the status it waits in, where its due date is kept, and its texts. */
+const STEPS = {
+  formation: { status: "submitted", due: "formationDue", today: "jobs.formationToday", overdue: "jobs.formationOverdue", applicant: "jobs.formationOverdueApplicant", event: "formation_overdue" },
+  conclusion: { status: "commission_formed", due: "conclusionDue", today: "jobs.conclusionToday", overdue: "jobs.conclusionOverdue", applicant: "jobs.conclusionOverdueApplicant", event: "conclusion_overdue" },
+} as const;
+type Step = keyof typeof STEPS;
+
+const watch = async (tx: PrismaNS.TransactionClient, step: Step, caseId: number, deadline: Deadline, timeZone: string) => {
+  await schedule(tx, { kind: `${step}_reminder`, key: `${step}:${caseId}:reminder`, dueAt: atLocalTime(deadline.date, REMINDER_HOUR, 0, timeZone), payload: { caseId } });
+  await schedule(tx, { kind: `${step}_overdue`, key: `${step}:${caseId}:overdue`, dueAt: new Date(deadline.at.getTime() + 1), payload: { caseId } });
+};
+const unwatch = async (tx: PrismaNS.TransactionClient, step: Step, caseId: number) => {
+  await cancel(tx, `${step}:${caseId}:reminder`);
+  await cancel(tx, `${step}:${caseId}:overdue`);
 };
 
-export const formationHandlers = (i18n: I18n, staffChatId: number | null): Record<string, JobHandler> => {
-  const staffMessage = async (tx: PrismaNS.TransactionClient, caseId: number, key: string) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    // Formed (or gone) since the job was scheduled: nothing to say.
-    if (!c || c.status !== "submitted") return null;
-    const due = (c.answers as { formationDue?: string }).formationDue ?? "";
-    const region = regionByCode(c.region);
-    // Staff choose their language once they register (issue 5); until then, both.
-    const text = (["kk", "ru"] as const).map((l) => i18n.t(l)(key, { number: c.number, org: c.orgName, region: region?.[l] ?? c.region, date: showDate(due) })).join("\n\n");
-    return { c, text };
-  };
-  return {
-    [FORMATION_REMINDER]: async (tx, job) => {
-      const m = await staffMessage(tx, Number(job.payload.caseId), "jobs.formationToday");
-      return m && staffChatId !== null ? [{ method: "sendMessage", payload: { chat_id: staffChatId, text: m.text } }] : [];
-    },
-    [FORMATION_OVERDUE]: async (tx, job, now) => {
-      const m = await staffMessage(tx, Number(job.payload.caseId), "jobs.formationOverdue");
-      if (!m) return [];
-      await tx.caseEvent.create({ data: { caseId: m.c.id, kind: "formation_overdue", createdAt: now, payload: { due: (m.c.answers as { formationDue?: string }).formationDue ?? null } } });
-      return staffChatId !== null ? [{ method: "sendMessage", payload: { chat_id: staffChatId, text: m.text } }] : [];
-    },
-  };
+export const scheduleFormationWatch = (tx: PrismaNS.TransactionClient, caseId: number, deadline: Deadline, timeZone: string) => watch(tx, "formation", caseId, deadline, timeZone);
+
+/** Everyone on a case and their language (the applicant and invited relatives). */
+const participants = async (tx: PrismaNS.TransactionClient, caseId: number) =>
+  tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: ["applicant", "relative"] } }, include: { user: { select: { language: true } } } });
+
+/** Staff of the case's organisation, or the staff chat when it has none. */
+const staffRecipients = async (tx: PrismaNS.TransactionClient, organizationId: number | null, staffChatId: number | null): Promise<{ chatId: number; lang: Lang | null }[]> => {
+  const staff = organizationId === null ? [] : await tx.userRole.findMany({ where: { organizationId, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } } });
+  if (staff.length) return staff.map((s) => ({ chatId: Number(s.userId), lang: s.user.language }));
+  return staffChatId === null ? [] : [{ chatId: staffChatId, lang: null }];
+};
+
+const dueOf = (answers: unknown, field: string): string => {
+  const v = (answers as Record<string, unknown>)[field];
+  return typeof v === "string" ? v : "";
+};
+
+export const deadlineHandlers = (i18n: I18n, staffChatId: number | null): Record<string, JobHandler> => {
+  const text = (lang: Lang | null, key: string, params: Record<string, unknown>) =>
+    lang ? i18n.t(lang)(key, params) : (["kk", "ru"] as const).map((l) => i18n.t(l)(key, { ...params, region: (params.regions as Record<Lang, string>)[l] })).join("\n\n");
+  const handlers: Record<string, JobHandler> = {};
+  for (const [step, s] of Object.entries(STEPS) as [Step, (typeof STEPS)[Step]][]) {
+    const load = async (tx: PrismaNS.TransactionClient, caseId: number) => {
+      const c = await tx.case.findUnique({ where: { id: caseId } });
+      // Moved on (or gone) since the job was scheduled: nothing to say.
+      return c && c.status === s.status ? c : null;
+    };
+    const params = (c: { number: string; orgName: string; region: string; answers: unknown }, lang: Lang | null) => {
+      const r = regionByCode(c.region);
+      const regions = { kk: r?.kk ?? c.region, ru: r?.ru ?? c.region };
+      return { number: c.number, org: c.orgName, region: lang ? regions[lang] : regions.kk, regions, date: showDate(dueOf(c.answers, s.due)) };
+    };
+    handlers[`${step}_reminder`] = async (tx, job) => {
+      const c = await load(tx, Number(job.payload.caseId));
+      if (!c) return [];
+      return (await staffRecipients(tx, c.organizationId, staffChatId)).map((r) => ({ method: "sendMessage", payload: { chat_id: r.chatId, text: text(r.lang, s.today, params(c, r.lang)) } }));
+    };
+    handlers[`${step}_overdue`] = async (tx, job, now) => {
+      const c = await load(tx, Number(job.payload.caseId));
+      if (!c) return [];
+      await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: (c.answers as Record<string, unknown>)[s.due] ?? null } } });
+      const staff = (await staffRecipients(tx, c.organizationId, staffChatId)).map((r) => ({ method: "sendMessage", payload: { chat_id: r.chatId, text: text(r.lang, s.overdue, params(c, r.lang)) } }));
+      const people = (await participants(tx, c.id)).map((p) => {
+        const lang = p.user.language ?? c.language;
+        return { method: "sendMessage", payload: { chat_id: Number(p.userId), text: i18n.t(lang)(s.applicant, params(c, lang)) } };
+      });
+      return [...staff, ...people];
+    };
+  }
+  return handlers;
+};
+
+/** Staff record that the commission was formed today: the conclusion's 5 working days start. */
+export const recordFormation = async (tx: PrismaNS.TransactionClient, caseId: number, c: ActorContext & { staffChatId: number | null }): Promise<ApiCall[]> => {
+  const t = c.i18n.t(c.language);
+  const orgs = (await tx.userRole.findMany({ where: { userId: BigInt(c.userId), role: "staff", revokedAt: null } })).map((r) => r.organizationId);
+  const k = await tx.case.findFirst({ where: { id: caseId, organizationId: { in: orgs.filter((o): o is number => o !== null) } } });
+  if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("cases.notFound") } }];
+  if (k.status !== "submitted") return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.alreadyFormed", { number: k.number }) } }];
+  const due = workingDeadline(c.now, CONCLUSION_WORKING_DAYS, c.timeZone);
+  const answers = { ...(k.answers as Record<string, unknown>), formedOn: localDate(c.now, c.timeZone), conclusionDue: due.date };
+  await tx.case.update({ where: { id: k.id }, data: { status: "commission_formed", formedAt: c.now, answers } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { conclusionDue: due.date, noProviderMembers: true } } });
+  await unwatch(tx, "formation", k.id);
+  await watch(tx, "conclusion", k.id, due, c.timeZone);
+  const params = { number: k.number, date: showDate(localDate(c.now, c.timeZone)), due: showDate(due.date), days: CONCLUSION_WORKING_DAYS };
+  const people = (await participants(tx, k.id)).map((p) => {
+    const lang = p.user.language ?? k.language;
+    return { method: "sendMessage", payload: { chat_id: Number(p.userId), text: c.i18n.t(lang)("jobs.formedApplicant", params) } };
+  });
+  return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.formedRecorded", params) } }, ...people];
 };

@@ -37,8 +37,9 @@ export const showStaffCase = async (tx: PrismaNS.TransactionClient, caseId: numb
   if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: c.i18n.t(c.language)("cases.notFound") } }];
   const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
   const text = [c.i18n.t(c.language)("pdf.title"), "", ...noticeLines(doc, c.language, c.i18n).map(([label, value]) => `${label}: ${value}`)].join("\n");
+  const formed = k.status === "submitted" ? { reply_markup: { inline_keyboard: [[{ text: c.i18n.t(c.language)("staff.formed"), callback_data: `g:sform:${k.id}` }]] } } : {};
   return [
-    { method: "sendMessage", payload: { chat_id: c.chatId, text } },
+    { method: "sendMessage", payload: { chat_id: c.chatId, text, ...formed } },
     ...k.attachments.map((a) => ({ method: SEND_FILE, payload: { chat_id: c.chatId, kind: a.kind, fileId: a.fileId } })),
   ];
 };

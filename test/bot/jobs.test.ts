@@ -51,8 +51,10 @@ describe("the commission-formation deadline, watched", () => {
     await h.runtime.runJobs(at("2026-04-02T12:00:00+05:00"), h.bot.api, log);
     expect(staffTexts(h)).toHaveLength(2);
     expect(staffTexts(h)[1]).toContain("срок формирования комиссии истёк 30.03.2026");
-    // Not the applicant: until staff can record the formation, a missed deadline cannot be told from an unrecorded one.
-    expect(h.fake.sent("sendMessage", 1)).toEqual([]);
+    // The applicant too, once, with the usual path onward.
+    expect(texts(h.fake.sent("sendMessage", 1))).toEqual([
+      "Дело KZ-2026-000001: срок формирования независимой экспертной комиссии истёк 30.03.2026, а записи о том, что комиссия сформирована, в боте нет.\n\nЕсли организация с вами не связалась, как правило, дальше обращаются: к руководству медицинской организации, затем в управление здравоохранения региона, затем в Комитет медицинского и фармацевтического контроля; за ними — суд.",
+    ]);
     const events = await t.db.prisma.caseEvent.findMany({ orderBy: { id: "asc" } });
     expect(events.map((e) => [e.kind, e.createdAt.toISOString()])).toEqual([
       ["notice_submitted", "2026-03-20T05:00:00.000Z"],

@@ -202,3 +202,60 @@ describe("the staff inbox", () => {
     expect(texts(h.fake.sent("sendMessage", STAFF_CHAT))).toHaveLength(1);
   });
 });
+
+describe("the commission formed", () => {
+  const setUp = async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(50, "ru");
+    await staff.send("/start");
+    await staff.send(`/start ${link}`);
+    now = new Date("2026-03-20T10:00:00+05:00"); // filed on the Friday before Nauryz
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    return { staff, applicant, c };
+  };
+
+  it("staff record it after confirming no member represents their organisation; everyone on the case is told", async () => {
+    const { staff, applicant, c } = await setUp();
+    now = new Date("2026-03-26T11:00:00+05:00");
+    await staff.send("/inbox");
+    const opened = await staff.press("Открыть KZ-2026-000001");
+    expect(buttons(opened)).toEqual(["Комиссия сформирована"]);
+    const ask = await staff.press("Комиссия сформирована");
+    expect(texts(ask)[0]).toContain("ни один её член не представляет вашу организацию");
+    const done = await staff.press("Подтверждаю");
+    expect(texts(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Записано: комиссия по делу KZ-2026-000001 сформирована 26.03.2026. Заключение — до конца дня 02.04.2026."]);
+    expect(texts(done.filter((x) => x.payload.chat_id === 51))).toEqual([
+      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 26.03.2026 күні құрылды. Қорытынды — 5 жұмыс күні ішінде, яғни 02.04.2026 күнінің соңына дейін. Комиссия отырыстарына қатысуға құқығыңыз бар.",
+    ]);
+    const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row.status).toBe("commission_formed");
+    // The formation watch is cancelled; the conclusion's is scheduled.
+    const jobs = await t.db.prisma.scheduledJob.findMany({ orderBy: { id: "asc" } });
+    expect(jobs.map((j) => [j.kind, j.state])).toEqual([
+      ["formation_reminder", "cancelled"],
+      ["formation_overdue", "cancelled"],
+      ["conclusion_reminder", "pending"],
+      ["conclusion_overdue", "pending"],
+    ]);
+    // /cases shows the next step and the new deadline.
+    now = new Date("2026-03-30T10:00:00+05:00");
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Келесі қадам: комиссия қорытынды береді.\nМерзімі: 02.04.2026 күнінің соңына дейін (4 жұмыс күні қалды).");
+    // Once formed, it cannot be recorded again.
+    expect(texts(await staff.pressData(`g:sformok:${c.id}`))[0]).toBe("По делу KZ-2026-000001 комиссия уже отмечена как сформированная.");
+  });
+
+  it("nobody else can record it, forged callbacks included", async () => {
+    const { c } = await setUp();
+    const { link } = await inviteStaff("Клиника №2", "Город Астана");
+    const other = h.user(52, "ru");
+    await other.send("/start");
+    await other.send(`/start ${link}`);
+    expect(texts(await other.pressData(`g:sformok:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    const applicant = h.user(51, "kk");
+    const forged = await applicant.pressData(`g:sformok:${c.id}`);
+    expect(forged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Бұл батырма ескірген.");
+    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("submitted");
+  });
+});
