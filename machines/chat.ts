@@ -4,6 +4,7 @@ import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
 import { EFFECT_TYPES, isLang, say, type Effect, type FileRef } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
+import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow, isOutcome } from "./explainer.js";
 import { noticeFlow } from "./notice.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
@@ -45,6 +46,7 @@ export const defaultFlows: Flows = {
   [noticeFlow.name]: noticeFlow,
   [explainerFlow.name]: explainerFlow,
   [orgCreateFlow.name]: orgCreateFlow,
+  [conclusionFlow.name]: conclusionFlow,
 };
 
 /** An invite token in /start's payload (t.me/<bot>?start=<token>). */
@@ -295,12 +297,16 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       if (arg === "staff" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
       return stale();
     }
-    if ((kind === "scase" || kind === "sform" || kind === "sformok") && /^\d{1,9}$/.test(arg ?? "")) {
+    if ((kind === "scase" || kind === "sform" || kind === "sformok" || kind === "sconc") && /^\d{1,9}$/.test(arg ?? "")) {
       // Staff buttons: for staff only; the services check the case is their organisation's.
       if (!profile.roles.includes("staff")) return stale();
       const caseId = Number(arg);
       if (kind === "scase") return void effects.push({ type: "showStaffCase", caseId });
       if (kind === "sformok") return void effects.push({ type: "recordFormation", caseId });
+      if (kind === "sconc") {
+        stack = stack.filter((e) => e.flow !== "conclusion" && e.flow !== "onboarding");
+        return start(flows.conclusion ?? conclusionFlow, { caseId });
+      }
       return void effects.push(
         say("staff.confirmFormation", {
           buttons: [[{ key: "staff.confirm", value: `sformok:${caseId}`, global: true }], [{ key: "notice.back", value: `scase:${caseId}`, global: true }]],

@@ -98,6 +98,14 @@ export interface ShowStaffCaseEffect {
   type: "showStaffCase";
   caseId: number;
 }
+/** Staff: the commission's conclusion on a case. */
+export interface RecordConclusionEffect {
+  type: "recordConclusion";
+  caseId: number;
+  confirmed: boolean;
+  outcome: Outcome | null;
+  summary: string;
+}
 /** Staff: the commission of a case was formed today, with no member representing their organisation. */
 export interface RecordFormationEffect {
   type: "recordFormation";
@@ -116,12 +124,13 @@ export type DomainEffect =
   | RedeemInviteEffect
   | ShowInboxEffect
   | ShowStaffCaseEffect
-  | RecordFormationEffect;
+  | RecordFormationEffect
+  | RecordConclusionEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
   "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "listRoles", "revokeRole", "redeemInvite",
-  "showInbox", "showStaffCase", "recordFormation",
+  "showInbox", "showStaffCase", "recordFormation", "recordConclusion",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

@@ -9,7 +9,7 @@ import type { DomainEffect, Lang, NoticeAnswers } from "../../machines/effects.j
 import type { Role } from "../../machines/flow.js";
 import { createInvite, createOrganization, listOrganizations, listRoles, redeemInvite, revokeRole } from "../services/admin.js";
 import { showInbox, showStaffCase } from "../services/staff.js";
-import { recordFormation } from "../services/deadlines.js";
+import { recordConclusion, recordFormation } from "../services/deadlines.js";
 import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
 import { NOTICE_PDF, noticePdfCall } from "../services/notice-pdf.js";
@@ -142,6 +142,8 @@ export class Runtime {
           return showStaffCase(tx, p.caseId as number, { ...read, dataKey });
         case "recordFormation":
           return recordFormation(tx, p.caseId as number, { ...read, staffChatId });
+        case "recordConclusion":
+          return recordConclusion(tx, p as unknown as Parameters<typeof recordConclusion>[1], read);
       }
     };
   }

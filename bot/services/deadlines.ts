@@ -11,6 +11,7 @@ import type { I18n } from "../i18n.js";
 import { cancel, schedule, type JobHandler } from "../jobs/jobs.js";
 import type { ApiCall } from "../runtime/render.js";
 import type { ActorContext } from "./admin.js";
+import { mciTenge, minimumMci, type PaidOutcome } from "../../machines/payments.js";
 
 export const CONCLUSION_WORKING_DAYS = 5;
 /** Staff hear of a last day at this local time. */
@@ -104,4 +105,44 @@ export const recordFormation = async (tx: PrismaNS.TransactionClient, caseId: nu
     return { method: "sendMessage", payload: { chat_id: Number(p.userId), text: c.i18n.t(lang)("jobs.formedApplicant", params) } };
   });
   return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.formedRecorded", params) } }, ...people];
+};
+
+/**
+ * Staff record the conclusion: the case is concluded, its conclusion watch cancelled, and everyone on it
+ * told what it means — harm confirmed: an insured event, paid from the pool, with the minimum for the
+ * outcome; not confirmed: the usual path onward.
+ */
+export const recordConclusion = async (
+  tx: PrismaNS.TransactionClient,
+  r: { caseId: number; confirmed: boolean; outcome: PaidOutcome | null; summary: string },
+  c: ActorContext,
+): Promise<ApiCall[]> => {
+  const t = c.i18n.t(c.language);
+  const orgs = (await tx.userRole.findMany({ where: { userId: BigInt(c.userId), role: "staff", revokedAt: null } })).map((x) => x.organizationId);
+  const k = await tx.case.findFirst({ where: { id: r.caseId, organizationId: { in: orgs.filter((o): o is number => o !== null) } } });
+  if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("cases.notFound") } }];
+  if (k.status !== "commission_formed") return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("conclusion.notNow", { number: k.number }) } }];
+  const outcome = r.confirmed ? r.outcome : null;
+  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, summary: r.summary, on: localDate(c.now, c.timeZone) } };
+  await tx.case.update({ where: { id: k.id }, data: { status: "concluded", concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome } } });
+  await unwatch(tx, "conclusion", k.id);
+  const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
+  const people = (await participants(tx, k.id)).map((p) => {
+    const lang = p.user.language ?? k.language;
+    const tt = c.i18n.t(lang);
+    const mci = outcome ? minimumMci(outcome) : 0;
+    const tenge = mciTenge(year);
+    const text = r.confirmed
+      ? tt("conclusion.toApplicantConfirmed", {
+          number: k.number,
+          outcome: tt(`notice.outcome.${outcome}`),
+          summary: r.summary,
+          minimum: tenge === null ? tt("conclusion.minimumMci", { mci }) : tt("conclusion.minimumTenge", { mci, tenge: mci * tenge }),
+        })
+      : tt("conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary });
+    const buttons = r.confirmed ? { reply_markup: { inline_keyboard: [[{ text: tt("cases.payments"), callback_data: `g:payments:${outcome}` }]] } } : {};
+    return { method: "sendMessage", payload: { chat_id: Number(p.userId), text, ...buttons } };
+  });
+  return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("conclusion.recorded", { number: k.number }) } }, ...people];
 };

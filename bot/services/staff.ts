@@ -37,7 +37,10 @@ export const showStaffCase = async (tx: PrismaNS.TransactionClient, caseId: numb
   if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: c.i18n.t(c.language)("cases.notFound") } }];
   const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
   const text = [c.i18n.t(c.language)("pdf.title"), "", ...noticeLines(doc, c.language, c.i18n).map(([label, value]) => `${label}: ${value}`)].join("\n");
-  const formed = k.status === "submitted" ? { reply_markup: { inline_keyboard: [[{ text: c.i18n.t(c.language)("staff.formed"), callback_data: `g:sform:${k.id}` }]] } } : {};
+  // The next step staff can record, if any.
+  const next =
+    k.status === "submitted" ? { key: "staff.formed", data: `g:sform:${k.id}` } : k.status === "commission_formed" ? { key: "staff.conclusion", data: `g:sconc:${k.id}` } : null;
+  const formed = next ? { reply_markup: { inline_keyboard: [[{ text: c.i18n.t(c.language)(next.key), callback_data: next.data }]] } } : {};
   return [
     { method: "sendMessage", payload: { chat_id: c.chatId, text, ...formed } },
     ...k.attachments.map((a) => ({ method: SEND_FILE, payload: { chat_id: c.chatId, kind: a.kind, fileId: a.fileId } })),

@@ -259,3 +259,63 @@ describe("the commission formed", () => {
     expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("submitted");
   });
 });
+
+describe("the conclusion", () => {
+  const formed = async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(60, "ru");
+    await staff.send("/start");
+    await staff.send(`/start ${link}`);
+    now = new Date("2026-11-23T10:00:00+05:00");
+    await fileNotice(h.user(61, "ru"), "ru");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    await staff.pressData(`g:sformok:${c.id}`);
+    return { staff, c };
+  };
+
+  it("harm confirmed: everyone on the case hears it with the minimum payment for the outcome", async () => {
+    const { staff, c } = await formed();
+    await staff.send("/inbox");
+    const opened = await staff.press("Открыть KZ-2026-000001");
+    expect(buttons(opened)).toEqual(["Записать заключение"]);
+    await staff.press("Записать заключение");
+    await staff.press("Да, вред подтверждён");
+    await staff.press("Инвалидность II группы");
+    expect(texts(await staff.send("коротко")).at(0)).toBe("Краткое изложение должно быть от 10 до 1000 знаков (сейчас 7).");
+    const review = await staff.send("Осложнение вызвано нарушением протокола лечения.");
+    expect(texts(review)[0]).toBe("Проверьте: вред подтверждён; последствия — Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.");
+    const saved = await staff.press("Сохранить");
+    expect(texts(saved.filter((x) => x.payload.chat_id === 60))[0]).toBe("Записано: заключение по делу KZ-2026-000001. Все участники дела уведомлены.");
+    const told = saved.filter((x) => x.payload.chat_id === 61);
+    expect(texts(told)[0]).toBe(
+      "Дело KZ-2026-000001: комиссия подтвердила, что вред причинён, — это основание для признания страхового случая. Последствия для пациента: Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nВозмещение выплачивается из единого страхового пула, если вы готовы его принять. Минимальная выплата по закону — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.",
+    );
+    expect(buttons(told)).toEqual(["Минимальные выплаты"]);
+    const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
+    expect([row.status, row.outcome]).toEqual(["concluded", "disability2"]);
+    expect((await t.db.prisma.scheduledJob.findMany({ where: { kind: { startsWith: "conclusion" } } })).map((j) => j.state)).toEqual(["cancelled", "cancelled"]);
+  });
+
+  it("harm not confirmed: the applicant is shown the usual path onward", async () => {
+    const { staff, c } = await formed();
+    await staff.pressData(`g:sconc:${c.id}`);
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    const saved = await staff.press("Сохранить");
+    expect(texts(saved.filter((x) => x.payload.chat_id === 61))[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\.\n\nОсложнение — известный риск, о котором предупреждали\.\n\nЕсли вы не согласны, как правило, дальше обращаются:/);
+    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("concluded");
+  });
+
+  it("staff of another organisation cannot record it; the case stays as it was", async () => {
+    const { c } = await formed();
+    const { link } = await inviteStaff("Клиника №2", "Город Астана");
+    const other = h.user(62, "ru");
+    await other.send("/start");
+    await other.send(`/start ${link}`);
+    await other.pressData(`g:sconc:${c.id}`);
+    await other.press("Нет, вред не подтверждён");
+    await other.send("Пытаюсь записать чужое заключение.");
+    expect(texts(await other.press("Сохранить"))[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");
+    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("commission_formed");
+  });
+});

@@ -1,0 +1,91 @@
+// Staff record the commission's conclusion (law.md §3 step 6): harm confirmed or not, the outcome
+// category when confirmed, and a short summary; then a review and Save.
+import { assign, setup } from "xstate";
+import type { Button, Outcome } from "./effects.js";
+import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { PAID_OUTCOMES } from "./payments.js";
+
+export const SUMMARY_MAX = 1000;
+interface Context {
+  caseId: number;
+  confirmed: boolean | null;
+  outcome: Outcome | null;
+  summary: string | null;
+}
+const cancel: Button = { key: "admin.cancel", value: "cancel" };
+const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
+
+export const conclusionMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number } },
+  actions: {
+    ...effectActions,
+    recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string }) => undefined,
+  },
+}).createMachine({
+  id: "conclusion",
+  context: ({ input }) => ({ caseId: input.caseId, confirmed: null, outcome: null, summary: null }),
+  initial: "result",
+  states: {
+    result: {
+      entry: [{ type: "say", params: { key: "conclusion.askResult", buttons: [[{ key: "conclusion.confirmed", value: "yes" }], [{ key: "conclusion.notConfirmed", value: "no" }], [cancel]] } }],
+      on: {
+        CHOICE: [
+          { guard: chose("yes"), target: "outcome", actions: assign({ confirmed: true }) },
+          { guard: chose("no"), target: "summary", actions: assign({ confirmed: false, outcome: null }) },
+          { guard: chose("cancel"), target: "done" },
+        ],
+        ...askAgain("result"),
+      },
+    },
+    outcome: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "conclusion.askOutcome", buttons: [...PAID_OUTCOMES.map((o) => [{ key: `notice.outcome.${o}`, value: o }]), [cancel]] } }],
+      on: {
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: ({ event }) => event.type === "CHOICE" && (PAID_OUTCOMES as readonly string[]).includes(event.value), target: "summary", actions: assign({ outcome: ({ event }) => (event as { value: Outcome }).value }) },
+        ],
+        ...askAgain("outcome"),
+      },
+    },
+    summary: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "conclusion.askSummary", params: { max: SUMMARY_MAX }, buttons: [[cancel]] } }],
+      on: {
+        TEXT: [
+          { guard: ({ event }) => text(event).length >= 10 && text(event).length <= SUMMARY_MAX, target: "review", actions: assign({ summary: ({ event }) => text(event) }) },
+          { target: "summary", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "conclusion.summaryLength", params: { length: text(event).length, max: SUMMARY_MAX } }) }] },
+        ],
+        CHOICE: { guard: chose("cancel"), target: "done" },
+        ...askAgain("summary"),
+      },
+    },
+    review: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: context.confirmed ? "conclusion.reviewConfirmed" : "conclusion.reviewNotConfirmed",
+            params: { outcome: { key: `notice.outcome.${context.outcome ?? "unknown"}` }, summary: context.summary ?? "" },
+            buttons: [[{ key: "conclusion.save", value: "save" }], [cancel]],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          {
+            guard: chose("save"),
+            target: "done",
+            actions: [{ type: "recordConclusion", params: ({ context }) => ({ caseId: context.caseId, confirmed: context.confirmed === true, outcome: context.outcome, summary: context.summary ?? "" }) }],
+          },
+        ],
+        ...askAgain("review"),
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const conclusionFlow: FlowDef = { name: "conclusion", version: 1, machine: conclusionMachine, input: () => ({ caseId: 0 }) };
