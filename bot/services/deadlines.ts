@@ -11,6 +11,7 @@ import type { I18n } from "../i18n.js";
 import { cancel, schedule, type JobHandler } from "../jobs/jobs.js";
 import type { ApiCall } from "../runtime/render.js";
 import type { ActorContext } from "./admin.js";
+import { staffOrgs } from "./staff.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../machines/payments.js";
 
 export const CONCLUSION_WORKING_DAYS = 5;
@@ -89,8 +90,7 @@ export const deadlineHandlers = (i18n: I18n, staffChatId: number | null): Record
 /** Staff record that the commission was formed today: the conclusion's 5 working days start. */
 export const recordFormation = async (tx: PrismaNS.TransactionClient, caseId: number, c: ActorContext & { staffChatId: number | null }): Promise<ApiCall[]> => {
   const t = c.i18n.t(c.language);
-  const orgs = (await tx.userRole.findMany({ where: { userId: BigInt(c.userId), role: "staff", revokedAt: null } })).map((r) => r.organizationId);
-  const k = await tx.case.findFirst({ where: { id: caseId, organizationId: { in: orgs.filter((o): o is number => o !== null) } } });
+  const k = await tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
   if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("cases.notFound") } }];
   if (k.status !== "submitted") return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.alreadyFormed", { number: k.number }) } }];
   const due = workingDeadline(c.now, CONCLUSION_WORKING_DAYS, c.timeZone);
@@ -118,8 +118,7 @@ export const recordConclusion = async (
   c: ActorContext,
 ): Promise<ApiCall[]> => {
   const t = c.i18n.t(c.language);
-  const orgs = (await tx.userRole.findMany({ where: { userId: BigInt(c.userId), role: "staff", revokedAt: null } })).map((x) => x.organizationId);
-  const k = await tx.case.findFirst({ where: { id: r.caseId, organizationId: { in: orgs.filter((o): o is number => o !== null) } } });
+  const k = await tx.case.findFirst({ where: { id: r.caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
   if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("cases.notFound") } }];
   if (k.status !== "commission_formed") return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("conclusion.notNow", { number: k.number }) } }];
   const outcome = r.confirmed ? r.outcome : null;

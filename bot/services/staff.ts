@@ -10,7 +10,8 @@ import { loadNoticeDocument, noticeLines } from "./notice-pdf.js";
 export const SEND_FILE = "sendStoredFile";
 const INBOX_MAX = 10;
 
-const staffOrgs = async (tx: PrismaNS.TransactionClient, userId: number): Promise<number[]> =>
+/** The organisations a user is active staff of. */
+export const staffOrgs = async (tx: PrismaNS.TransactionClient, userId: number): Promise<number[]> =>
   (await tx.userRole.findMany({ where: { userId: BigInt(userId), role: "staff", revokedAt: null, organizationId: { not: null } } })).map((r) => r.organizationId!);
 
 export const showInbox = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
