@@ -37,7 +37,7 @@ export class FakeTelegram {
    * Makes the next calls of a method fail, to test failures: with Telegram's error `code`, or with
    * `crash` as a call cut off mid-way (a dying process, a dropped connection) that no retry can mend.
    */
-  failNext = new Map<string, { code?: number; description?: string; count: number; retryAfter?: number; crash?: boolean }>();
+  failNext = new Map<string, { code?: number; description?: string; count: number; retryAfter?: number; crash?: boolean; chatId?: number }>();
 
   readonly transformer: Transformer = async (_prev, method, payload) => {
     const upload = Object.values((payload ?? {}) as Record<string, unknown>).find((v): v is InputFile => v instanceof InputFile);
@@ -49,7 +49,7 @@ export class FakeTelegram {
       call.file = { filename: upload.filename ?? "", bytes: raw instanceof Uint8Array ? Buffer.from(raw) : Buffer.alloc(0) };
     }
     const fail = this.failNext.get(method);
-    if (fail && fail.count > 0) {
+    if (fail && fail.count > 0 && (fail.chatId === undefined || fail.chatId === (payload as { chat_id?: unknown } | undefined)?.chat_id)) {
       fail.count--;
       if (fail.crash) throw new Error(`${method}: connection lost`);
       return { ok: false, error_code: fail.code, description: fail.description, ...(fail.retryAfter ? { parameters: { retry_after: fail.retryAfter } } : {}) } as never;

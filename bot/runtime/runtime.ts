@@ -105,8 +105,19 @@ export class Runtime {
     }
     const flows = decision.stack.map((e) => e.flow).join(">");
     log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
-    const queue = this.backlog.has(inc.chatId) ? await store.pending(inc.chatId) : rows;
-    await this.send(queue, api, log);
+    await this.deliver(rows, api, log);
+  }
+
+  /**
+   * Sends rows as one ordered queue per chat, so that a chat that cannot be reached (a staff chat, say)
+   * holds back only its own messages. A chat whose earlier delivery failed gets its older rows first.
+   */
+  private async deliver(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+    const byChat = new Map<number, OutboxRow[]>();
+    for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
+    for (const [chatId, chatRows] of byChat) {
+      await this.send(this.backlog.has(chatId) ? await this.deps.store.pending(chatId) : chatRows, api, log);
+    }
   }
 
   /** Domain effects, carried out inside the update's transaction. */
@@ -148,7 +159,7 @@ export class Runtime {
     };
   }
 
-  /** Sends outbox rows in order; stops at the first failure that a later try could fix. */
+  /** Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. */
   async send(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
     const sent: bigint[] = [];
     try {
@@ -189,9 +200,7 @@ export class Runtime {
   async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
     if (!this.deps.jobs) return 0;
     const rows = await this.deps.jobs.runDue(now);
-    const byChat = new Map<number, OutboxRow[]>();
-    for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
-    for (const chatRows of byChat.values()) await this.send(chatRows, api, log);
+    await this.deliver(rows, api, log);
     return rows.length;
   }
 
@@ -226,9 +235,7 @@ export class Runtime {
   /** At start: what was decided before a crash but never sent goes out now. */
   async flush(api: Api, log: Logger): Promise<number> {
     const rows = await this.deps.store.pending();
-    const byChat = new Map<number, OutboxRow[]>();
-    for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
-    for (const chatRows of byChat.values()) await this.send(chatRows, api, log);
+    await this.deliver(rows, api, log);
     return rows.length;
   }
 }

@@ -221,6 +221,17 @@ describe("review and submit", () => {
 });
 
 describe("nothing lost", () => {
+  it("a staff chat that cannot be reached does not hold back the applicant's own messages", async () => {
+    const u = h.user(62, "ru");
+    await upTo(u, "ru", "review");
+    h.fake.failNext.set("sendMessage", { crash: true, count: 1, chatId: STAFF_CHAT });
+    const calls = await u.press("Отправить");
+    expect(texts(calls.filter((c) => c.payload.chat_id === 62))).toEqual([expect.stringMatching(/^Обращение принято/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(calls.filter((c) => c.method === "sendDocument")).toHaveLength(1);
+    // The staff message waits, and goes first the next time anything is sent to that chat.
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null, chatId: BigInt(STAFF_CHAT) } })).toBe(1);
+  });
+
   it("a half-filled notice survives a restart; /start offers to continue or discard it", async () => {
     const u = h.user(60, "kk");
     await upTo(u, "kk", "care");
