@@ -67,6 +67,13 @@ const reasons = (answers: Record<string, Answer>): Params => ({
   reasons: { lines: QUESTIONS.filter((q) => answers[q.id] && answers[q.id] !== "unknown").map((q) => ({ key: `explain.reason.${q.id}_${answers[q.id]}` })) },
 });
 
+/** The intro and the result offer the same three ways on: the check (again), the payments, done. */
+const menuChoices = [
+  { guard: chose("check"), target: "q0", actions: { type: "resetAnswers" as const } },
+  { guard: chose("payments"), target: "payments" },
+  { guard: chose("done"), target: "done" },
+];
+
 const questionStates = Object.fromEntries(
   QUESTIONS.map((q, i) => [
     `q${i}`,
@@ -91,7 +98,7 @@ const questionStates = Object.fromEntries(
 
 export const explainerMachine: AnyStateMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: ExplainerInput },
-  actions: effectActions,
+  actions: { ...effectActions, resetAnswers: assign({ answers: {} }) },
 }).createMachine({
   id: "explainer",
   context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null }),
@@ -112,11 +119,7 @@ export const explainerMachine: AnyStateMachine = setup({
         },
       ],
       on: {
-        CHOICE: [
-          { guard: chose("check"), target: "q0", actions: assign({ answers: {} }) },
-          { guard: chose("payments"), target: "payments" },
-          { guard: chose("done"), target: "done" },
-        ],
+        CHOICE: menuChoices,
         ...askAgain("intro"),
       },
     },
@@ -138,11 +141,7 @@ export const explainerMachine: AnyStateMachine = setup({
         },
       ],
       on: {
-        CHOICE: [
-          { guard: chose("check"), target: "q0", actions: assign({ answers: {} }) },
-          { guard: chose("payments"), target: "payments" },
-          { guard: chose("done"), target: "done" },
-        ],
+        CHOICE: menuChoices,
         ...askAgain("result"),
       },
     },

@@ -22,8 +22,6 @@ export interface ActorContext {
 
 export const INVITE_DAYS = 7;
 export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
-/** What /start accepts as an invite token. */
-export const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 const say = (c: ActorContext, key: string, params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): ApiCall => ({
   method: "sendMessage",
