@@ -70,7 +70,7 @@ export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r
   const c = await tx.case.findFirst({ where: { id: caseId, ...mine(r.userId) }, include: { events: { orderBy: { id: "asc" } } } });
   if (!c) return [{ method: "sendMessage", payload: { chat_id: r.chatId, text: t("cases.notFound") } }];
   const lines = c.events.map((e) =>
-    t("cases.event", { date: showDate(new Intl.DateTimeFormat("en-CA", { timeZone: r.timeZone }).format(e.createdAt)), what: t(`cases.events.${e.kind}`, { defaultValue: e.kind }) }),
+    t("cases.event", { date: showDate(new Intl.DateTimeFormat("en-CA", { timeZone: r.timeZone }).format(e.createdAt)), what: t(`cases.events.${e.kind}`) }),
   );
   const head = [
     t("cases.timeline", { number: c.number, org: c.orgName, region: regionByCode(c.region)?.[r.language] ?? c.region }),

@@ -1,5 +1,5 @@
 // Every text in both languages, every key used, no user-facing text in code, Kazakh written as Kazakh.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createI18n, LOCALES_DIR, loadResources } from "../../bot/i18n.js";
 import { baseKeys, flatten, missingKeys, notKazakh, parityProblems, scanDirs, scanSource, unusedKeys, words, type Tree } from "../helpers/locales.js";
@@ -76,6 +76,15 @@ describe("locales", () => {
     const b = await createI18n(changed);
     expect(a.consentVersion).not.toBe(b.consentVersion);
     expect((await createI18n()).consentVersion).toBe(a.consentVersion);
+  });
+
+  it("every kind of case event the bot records has its text in the timeline, in both languages", () => {
+    const kinds = new Set<string>();
+    for (const f of readdirSync("bot/services")) {
+      for (const m of readFileSync(`bot/services/${f}`, "utf8").matchAll(/\b(?:kind|event): "([a-z_]+)"/g)) kinds.add(m[1]!);
+    }
+    expect(kinds.size).toBeGreaterThanOrEqual(5);
+    for (const k of kinds) for (const tree of [kk, ru]) expect(flatten(tree).has(`cases.events.${k}`), k).toBe(true);
   });
 
   it("messages fit a phone screen: none longer than 1,500 characters", () => {
