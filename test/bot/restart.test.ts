@@ -35,7 +35,7 @@ describe("restart", () => {
     const h = await testBot(t.db);
     // The send fails as a dying process's would: after the commit, before Telegram saw it.
     h.fake.failNext.set("sendMessage", { crash: true, count: 1 });
-    await h.user(32, "ru").send("/start").catch(() => undefined);
+    await h.user(32, "ru").send("/start");
     await t.reopen();
     const next = await testBot(t.db);
     const flushed = await next.runtime.flush(next.bot.api, createLogger("silent"));
