@@ -1,12 +1,14 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
-import { EFFECT_TYPES, isLang, say, type Effect, type FileRef } from "./effects.js";
+import { EFFECT_TYPES, isLang, say, SITTING_ANSWERS, type Effect, type FileRef, type SittingAnswer } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow, isOutcome } from "./explainer.js";
+import { CASE_INVITE, joinFlow } from "./join.js";
 import { noticeFlow } from "./notice.js";
+import { sittingFlow } from "./sitting.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
@@ -47,8 +49,12 @@ export const defaultFlows: Flows = {
   [explainerFlow.name]: explainerFlow,
   [orgCreateFlow.name]: orgCreateFlow,
   [conclusionFlow.name]: conclusionFlow,
+  [joinFlow.name]: joinFlow,
+  [sittingFlow.name]: sittingFlow,
 };
 
+/** A record id in callback data. */
+const ID = /^\d{1,9}$/;
 /** An invite token in /start's payload (t.me/<bot>?start=<token>). */
 export const INVITE_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
@@ -297,6 +303,28 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       if (arg === "staff" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
       return stale();
     }
+    if (kind === "skeep") return void effects.push(say("sitting.kept"));
+    if (kind === "rinv" && ID.test(arg ?? "")) return void effects.push({ type: "createRelativeInvite", caseId: Number(arg) });
+    if (kind === "rrm" && ID.test(arg ?? "")) return void effects.push({ type: "removeRelative", participantId: Number(arg) });
+    if (kind === "sat" && ID.test(arg ?? "") && (SITTING_ANSWERS as readonly string[]).includes(at ?? "")) {
+      // Whether this user is on the sitting's case is checked by the service.
+      return void effects.push({ type: "answerSitting", sittingId: Number(arg), answer: at as SittingAnswer });
+    }
+    if ((kind === "ssit" || kind === "smv" || kind === "scn" || kind === "scnok") && ID.test(arg ?? "")) {
+      // Sittings: staff only; the services check that the case is their organisation's.
+      if (!profile.roles.includes("staff")) return stale();
+      const id = Number(arg);
+      if (kind === "scnok") return void effects.push({ type: "cancelSitting", sittingId: id });
+      if (kind === "scn") {
+        return void effects.push(
+          say("sitting.confirmCancel", {
+            buttons: [[{ key: "sitting.cancelIt", value: `scnok:${id}`, global: true }], [{ key: "sitting.keepIt", value: "skeep", global: true }]],
+          }),
+        );
+      }
+      stack = stack.filter((e) => e.flow !== "sitting" && e.flow !== "onboarding");
+      return start(flows.sitting ?? sittingFlow, kind === "ssit" ? { caseId: id, sittingId: 0 } : { caseId: 0, sittingId: id });
+    }
     if ((kind === "scase" || kind === "sform" || kind === "sformok" || kind === "sconc") && /^\d{1,9}$/.test(arg ?? "")) {
       // Staff buttons: for staff only; the services check the case is their organisation's.
       if (!profile.roles.includes("staff")) return stale();
@@ -328,6 +356,14 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   };
   const isAdmin = profile.roles.includes("admin");
 
+  // A relative's invite link (t.me/<bot>?start=c_<token>): the join flow asks what it needs, even the language.
+  const caseInvite = input.kind === "command" && input.command === "start" ? CASE_INVITE.exec(input.payload) : null;
+  if (caseInvite) {
+    stack = stack.filter((e) => e.flow !== "onboarding" && e.flow !== "join");
+    start(flows.join ?? joinFlow, { token: caseInvite[1] });
+    return { stack, effects };
+  }
+
   // An invite link opened by someone new: taken before anything else, even the language question.
   if (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload)) {
     effects.push({ type: "redeemInvite", token: input.payload });
@@ -336,7 +372,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   // Nothing can be said to a user whose language is unknown but the language question: a language button
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
   const isLanguageButton = input.kind === "button" && /^g:lang:/.test(input.data);
-  const answersOnboarding = top()?.flow === "onboarding" && (input.kind === "text" || input.kind === "media");
+  const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join") && (input.kind === "text" || input.kind === "media");
   if (profile.language === null && !isLanguageButton && !answersOnboarding) {
     stack = [];
     start(flows.onboarding ?? onboardingFlow);

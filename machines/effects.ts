@@ -112,6 +112,51 @@ export interface RecordFormationEffect {
   caseId: number;
 }
 
+/** Applicant: a single-use invite link for a relative to follow the case. */
+export interface CreateRelativeInviteEffect {
+  type: "createRelativeInvite";
+  caseId: number;
+}
+/** A relative who opened such a link and said who they are to the patient. */
+export interface JoinCaseEffect {
+  type: "joinCase";
+  token: string;
+  relation: string;
+}
+/** Applicant: removes a relative from a case. */
+export interface RemoveRelativeEffect {
+  type: "removeRelative";
+  participantId: number;
+}
+/** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
+export interface ScheduleSittingEffect {
+  type: "scheduleSitting";
+  caseId: number;
+  date: string;
+  time: string;
+  address: string | null;
+  link: string | null;
+  note: string | null;
+}
+export interface MoveSittingEffect {
+  type: "moveSitting";
+  sittingId: number;
+  date: string;
+  time: string;
+}
+export interface CancelSittingEffect {
+  type: "cancelSitting";
+  sittingId: number;
+}
+/** The applicant or a relative answers a sitting's invitation. */
+export interface AnswerSittingEffect {
+  type: "answerSitting";
+  sittingId: number;
+  answer: SittingAnswer;
+}
+export const SITTING_ANSWERS = ["in_person", "online", "cannot"] as const;
+export type SittingAnswer = (typeof SITTING_ANSWERS)[number];
+
 export type DomainEffect =
   | SubmitNoticeEffect
   | ShowCasesEffect
@@ -125,12 +170,20 @@ export type DomainEffect =
   | ShowInboxEffect
   | ShowStaffCaseEffect
   | RecordFormationEffect
-  | RecordConclusionEffect;
+  | RecordConclusionEffect
+  | CreateRelativeInviteEffect
+  | JoinCaseEffect
+  | RemoveRelativeEffect
+  | ScheduleSittingEffect
+  | MoveSittingEffect
+  | CancelSittingEffect
+  | AnswerSittingEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
   "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "listRoles", "revokeRole", "redeemInvite",
   "showInbox", "showStaffCase", "recordFormation", "recordConclusion",
+  "createRelativeInvite", "joinCase", "removeRelative", "scheduleSitting", "moveSitting", "cancelSitting", "answerSitting",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

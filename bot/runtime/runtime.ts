@@ -14,6 +14,11 @@ import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
 import { NOTICE_PDF, noticePdfCall } from "../services/notice-pdf.js";
 import { SEND_FILE } from "../services/staff.js";
+import { createRelativeInvite, joinCase, removeRelative } from "../services/relatives.js";
+import { answerSitting, cancelSitting, moveSitting, scheduleSitting } from "../services/sittings.js";
+import { SITTING_ICS, sittingIcsCall } from "../services/ics.js";
+import type { SittingPlan } from "../../machines/sitting.js";
+import type { SittingAnswer } from "../../machines/effects.js";
 import type { Prisma } from "../db/database.js";
 import type { Jobs } from "../jobs/jobs.js";
 import type { I18n } from "../i18n.js";
@@ -45,7 +50,7 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
  * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
  * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
  */
-const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE;
+const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE || method === SITTING_ICS;
 
 export class Runtime {
   private readonly flows: Flows;
@@ -155,6 +160,20 @@ export class Runtime {
           return recordFormation(tx, p.caseId as number, { ...read, staffChatId });
         case "recordConclusion":
           return recordConclusion(tx, p as unknown as Parameters<typeof recordConclusion>[1], read);
+        case "createRelativeInvite":
+          return createRelativeInvite(tx, p.caseId as number, { ...read, botUsername: this.deps.botUsername() });
+        case "joinCase":
+          return joinCase(tx, p.token as string, p.relation as string, read);
+        case "removeRelative":
+          return removeRelative(tx, p.participantId as number, read);
+        case "scheduleSitting":
+          return scheduleSitting(tx, p as unknown as SittingPlan, read);
+        case "moveSitting":
+          return moveSitting(tx, p as unknown as { sittingId: number; date: string; time: string }, read);
+        case "cancelSitting":
+          return cancelSitting(tx, p.sittingId as number, read);
+        case "answerSitting":
+          return answerSitting(tx, p.sittingId as number, p.answer as SittingAnswer, { ...read, staffChatId });
       }
     };
   }
@@ -212,6 +231,11 @@ export class Runtime {
       const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string };
       if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId);
       else await api.sendDocument(p.chat_id, p.fileId);
+      return;
+    }
+    if (row.method === SITTING_ICS) {
+      const payload = await sittingIcsCall(this.deps.prisma, row.payload as { chat_id: number; sittingId: number; language: Lang }, this.deps.i18n, this.now());
+      if (payload) await api.raw.sendDocument(payload);
       return;
     }
     if (row.method !== NOTICE_PDF) {

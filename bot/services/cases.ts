@@ -7,6 +7,8 @@ import { showDate } from "../../machines/notice.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 import type { ApiCall } from "../runtime/render.js";
+import { relativeButtons } from "./relatives.js";
+import { participantSittings } from "./sittings.js";
 
 export interface ReadContext {
   userId: number;
@@ -77,8 +79,16 @@ export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r
     t("cases.status", { status: t(`cases.statuses.${c.status}`) }),
     deadlineLine(c, r),
   ].filter(Boolean);
-  const text = [...head, "", ...lines].join("\n");
+  const sittings = await participantSittings(tx, c.id, r);
+  const relatives = await relativeButtons(tx, c.id, r);
+  const text = [
+    ...head,
+    ...(sittings.length ? ["", t("sitting.caseTitle"), ...sittings] : []),
+    ...(relatives.lines.length ? ["", t("relatives.title"), ...relatives.lines] : []),
+    "",
+    ...lines,
+  ].join("\n");
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { text: t("cases.payments"), callback_data: `g:payments:${c.outcome ?? "unknown"}` };
-  return [{ method: "sendMessage", payload: { chat_id: r.chatId, text, reply_markup: { inline_keyboard: [[payments]] } } }];
+  return [{ method: "sendMessage", payload: { chat_id: r.chatId, text, reply_markup: { inline_keyboard: [[payments], ...relatives.buttons] } } }];
 };

@@ -5,6 +5,7 @@ import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "../runtime/render.js";
 import type { ActorContext } from "./admin.js";
 import { loadNoticeDocument, noticeLines } from "./notice-pdf.js";
+import { staffSittings } from "./sittings.js";
 
 /** An outbox call that re-sends a file already on Telegram's servers, by its file id. */
 export const SEND_FILE = "sendStoredFile";
@@ -37,11 +38,22 @@ export const showStaffCase = async (tx: PrismaNS.TransactionClient, caseId: numb
   const k = await tx.case.findFirst({ where: { id: caseId, organizationId: { in: orgs } }, include: { attachments: { orderBy: { id: "asc" } } } });
   if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: c.i18n.t(c.language)("cases.notFound") } }];
   const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
-  const text = [c.i18n.t(c.language)("pdf.title"), "", ...noticeLines(doc, c.language, c.i18n).map(([label, value]) => `${label}: ${value}`)].join("\n");
-  // The next step staff can record, if any.
+  const t = c.i18n.t(c.language);
+  const sittings = await staffSittings(tx, k.id, c);
+  const text = [
+    t("pdf.title"),
+    "",
+    ...noticeLines(doc, c.language, c.i18n).map(([label, value]) => `${label}: ${value}`),
+    ...(sittings.lines.length ? ["", t("sitting.staffTitle"), ...sittings.lines] : []),
+  ].join("\n");
+  // The next steps staff can record, if any.
   const next =
-    k.status === "submitted" ? { key: "staff.formed", data: `g:sform:${k.id}` } : k.status === "commission_formed" ? { key: "staff.conclusion", data: `g:sconc:${k.id}` } : null;
-  const formed = next ? { reply_markup: { inline_keyboard: [[{ text: c.i18n.t(c.language)(next.key), callback_data: next.data }]] } } : {};
+    k.status === "submitted"
+      ? [[{ text: t("staff.formed"), callback_data: `g:sform:${k.id}` }]]
+      : k.status === "commission_formed"
+        ? [[{ text: t("sitting.scheduleButton"), callback_data: `g:ssit:${k.id}` }], ...sittings.buttons, [{ text: t("staff.conclusion"), callback_data: `g:sconc:${k.id}` }]]
+        : [];
+  const formed = next.length ? { reply_markup: { inline_keyboard: next } } : {};
   return [
     { method: "sendMessage", payload: { chat_id: c.chatId, text, ...formed } },
     ...k.attachments.map((a) => ({ method: SEND_FILE, payload: { chat_id: c.chatId, kind: a.kind, fileId: a.fileId } })),

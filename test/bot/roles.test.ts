@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
+import { inviteStaff as inviteStaffAs } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF_CHAT = -100999;
@@ -19,18 +20,7 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT });
 });
 
-/** The admin registers an organisation and creates a staff invite; returns the invite's /start payload. */
-const inviteStaff = async (name = "Городская больница №7", region = "Город Шымкент") => {
-  const admin = h.user(ADMIN, "ru");
-  await admin.send("/start");
-  await admin.send("/admin");
-  await admin.press("Зарегистрировать организацию");
-  await admin.send(name);
-  const created = await admin.press(region);
-  const invite = await admin.press(`Пригласить: ${name}`);
-  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
-  return { admin, created, invite, link };
-};
+const inviteStaff = (name?: string, region?: string) => inviteStaffAs(h, ADMIN, name, region);
 
 describe("admins", () => {
   it("only admins have /admin; others are told there is no such command", async () => {
@@ -277,7 +267,7 @@ describe("the conclusion", () => {
     const { staff, c } = await formed();
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
-    expect(buttons(opened)).toEqual(["Записать заключение"]);
+    expect(buttons(opened)).toEqual(["Назначить заседание", "Записать заключение"]);
     await staff.press("Записать заключение");
     await staff.press("Да, вред подтверждён");
     await staff.press("Инвалидность II группы");

@@ -1,0 +1,60 @@
+// A sitting as an iCalendar file (RFC 5545), made with ical-generator. The UID stays the same for the
+// sitting's whole life and SEQUENCE grows with each change, so a calendar app updates the event it
+// already has instead of adding a second one; a cancelled sitting comes with STATUS:CANCELLED.
+import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
+import { InputFile } from "grammy";
+import type { Lang } from "../../machines/effects.js";
+import type { Prisma } from "../db/database.js";
+import type { I18n } from "../i18n.js";
+
+/** An outbox call whose calendar file is made when it is sent, from the sitting as it is then. */
+export const SITTING_ICS = "@sittingIcs";
+/** The length a calendar shows; the law sets none, and a sitting's real length is not known ahead. */
+const SHOWN_MINUTES = 60;
+
+export interface SittingForIcs {
+  uid: string;
+  sequence: number;
+  startsAt: Date;
+  address: string | null;
+  link: string | null;
+  note: string | null;
+  cancelledAt: Date | null;
+  number: string;
+}
+
+export const sittingIcs = (s: SittingForIcs, lang: Lang, i18n: I18n, now: Date): string => {
+  const t = i18n.t(lang);
+  const cal = ical({ prodId: { company: "Kelisim", product: "kelisim", language: lang.toUpperCase() }, method: ICalCalendarMethod.PUBLISH, name: t("sitting.icsCalendar") });
+  cal.createEvent({
+    id: s.uid,
+    sequence: s.sequence,
+    stamp: now,
+    start: s.startsAt,
+    end: new Date(s.startsAt.getTime() + SHOWN_MINUTES * 60_000),
+    summary: t("sitting.icsSummary", { number: s.number }),
+    description: [
+      s.address ? t("sitting.inPersonAt", { address: s.address }) : null,
+      s.link ? t("sitting.onlineAt", { link: s.link }) : null,
+      s.note ? t("sitting.noteLine", { note: s.note }) : null,
+    ]
+      .filter(Boolean)
+      .join("\n"),
+    location: s.address ?? s.link ?? null,
+    url: s.link,
+    status: s.cancelledAt ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  return cal.toString();
+};
+
+/** The sendDocument payload for a SITTING_ICS row; null when the sitting is gone. */
+export const sittingIcsCall = async (prisma: Prisma, p: { chat_id: number; sittingId: number; language: Lang }, i18n: I18n, now: Date) => {
+  const s = await prisma.sitting.findUnique({ where: { id: p.sittingId }, include: { case: { select: { number: true } } } });
+  if (!s) return null;
+  const ics = sittingIcs({ ...s, number: s.case.number }, p.language, i18n, now);
+  return {
+    chat_id: p.chat_id,
+    document: new InputFile(Buffer.from(ics, "utf8"), `${s.case.number}-sitting.ics`),
+    caption: i18n.t(p.language)(s.cancelledAt ? "sitting.icsCaptionCancelled" : "sitting.icsCaption"),
+  };
+};

@@ -1,0 +1,107 @@
+// A relative opens the applicant's invite link (t.me/<bot>?start=c_<token>): the language if it is not
+// known yet, who they are to the patient (law.md §3: spouse, close relative, legal representative),
+// consent to processing personal data if not given yet — then the bot checks the link and adds them.
+import { assign, setup } from "xstate";
+import { isLang, type Lang } from "./effects.js";
+import { askAgain, chose, effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { consentButtons, languageButtons } from "./onboarding.js";
+
+/** What a relative may be to the patient (the applicant is the patient or one of these). */
+export const RELATIVE_RELATIONS = ["spouse", "relative", "representative"] as const;
+export type RelativeRelation = (typeof RELATIVE_RELATIONS)[number];
+/** A case invite in /start's payload: "c_" and a 32-character token. */
+export const CASE_INVITE = /^c_([A-Za-z0-9_-]{32})$/;
+
+interface Context {
+  token: string;
+  language: Lang | null;
+  telegramLanguage: Lang | null;
+  hasConsent: boolean;
+  relation: RelativeRelation | null;
+}
+
+export const joinMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: Context },
+  actions: { ...effectActions, joinCase: (_: unknown, _params: { token: string; relation: RelativeRelation }) => undefined },
+}).createMachine({
+  id: "join",
+  context: ({ input }) => input,
+  initial: "start",
+  states: {
+    start: {
+      always: [
+        { guard: ({ context }) => context.language !== null, target: "relation" },
+        {
+          guard: ({ context }) => context.telegramLanguage !== null,
+          target: "relation",
+          actions: [
+            assign({ language: ({ context }) => context.telegramLanguage }),
+            { type: "setLanguage", params: ({ context }) => ({ language: context.telegramLanguage! }) },
+          ],
+        },
+        { target: "language" },
+      ],
+    },
+    language: {
+      entry: [{ type: "say", params: { key: "language.choose", bilingual: true, buttons: languageButtons } }],
+      on: {
+        LANGUAGE: { target: "relation", actions: assign({ language: ({ event }) => event.language }) },
+        REPEAT: { target: "language", reenter: true },
+        TEXT: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
+        MEDIA: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
+      },
+    },
+    relation: {
+      entry: [
+        {
+          type: "say",
+          params: {
+            key: "relatives.askRelation",
+            buttons: [...RELATIVE_RELATIONS.map((r) => [{ key: `relatives.relation.${r}`, value: r }]), [{ key: "relatives.notNow", value: "no" }]],
+          },
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("no"), target: "done", actions: [{ type: "say", params: { key: "relatives.notJoined" } }] },
+          {
+            guard: ({ event }) => event.type === "CHOICE" && (RELATIVE_RELATIONS as readonly string[]).includes(event.value),
+            target: "checkConsent",
+            actions: assign({ relation: ({ event }) => (event as { value: RelativeRelation }).value }),
+          },
+        ],
+        ...askAgain("relation"),
+      },
+    },
+    checkConsent: {
+      always: [{ guard: ({ context }) => context.hasConsent, target: "join" }, { target: "consent" }],
+    },
+    consent: {
+      entry: [{ type: "say", params: { key: "relatives.consent", buttons: consentButtons } }],
+      on: {
+        CONSENT: [
+          { guard: ({ event }) => event.given, target: "join", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
+          { target: "done", actions: [{ type: "say", params: { key: "relatives.notJoined" } }] },
+        ],
+        ...askAgain("consent"),
+      },
+    },
+    join: {
+      always: { target: "done", actions: [{ type: "joinCase", params: ({ context }) => ({ token: context.token, relation: context.relation! }) }] },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const joinFlow: FlowDef = {
+  name: "join",
+  version: 1,
+  machine: joinMachine,
+  input: (p: Profile) => ({
+    token: "",
+    language: p.language,
+    telegramLanguage: isLang(p.telegramLanguage) ? p.telegramLanguage : null,
+    hasConsent: p.hasConsent,
+    relation: null,
+  }),
+};

@@ -1,0 +1,224 @@
+// Staff schedule a sitting of the commission (law.md §3: the patient, spouse, close relatives or legal
+// representative may attend): the date and time in Kazakhstan time, in person (an address) and/or
+// online (a link), an optional note; then a review and Save. Moving a sitting asks the date and time only.
+import { assign, setup } from "xstate";
+import type { Button, Params } from "./effects.js";
+import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { parseDate, type Check } from "./notice-rules.js";
+import { nextDay, type LocalDate } from "./calendar.js";
+import { showDate } from "./notice.js";
+
+export const SITTING_FORMATS = ["in_person", "online", "both"] as const;
+export type SittingFormat = (typeof SITTING_FORMATS)[number];
+export const ADDRESS_MAX = 300;
+export const LINK_MAX = 500;
+export const NOTE_MAX = 500;
+/** How far ahead a sitting may be set. */
+export const MAX_DAYS_AHEAD = 365;
+
+export interface SittingPlan {
+  caseId: number;
+  date: LocalDate;
+  time: string; // "HH:MM", Kazakhstan time
+  address: string | null;
+  link: string | null;
+  note: string | null;
+}
+
+interface Context {
+  caseId: number;
+  /** Set when moving an existing sitting: only the date and time are asked. */
+  sittingId: number;
+  date: LocalDate | null;
+  time: string | null;
+  format: SittingFormat | null;
+  address: string | null;
+  link: string | null;
+  note: string | null;
+}
+
+const ok = <T>(value: T): Check<T> => ({ ok: true, value });
+const no = (reason: string): Check<never> => ({ ok: false, reason });
+const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
+
+const addDays = (d: LocalDate, n: number): LocalDate => {
+  let x = d;
+  for (let i = 0; i < n; i++) x = nextDay(x);
+  return x;
+};
+
+/** A sitting's date: today or later, within a year. */
+export const checkSittingDate = (input: string, today: LocalDate): Check<LocalDate> => {
+  const date = parseDate(input);
+  if (!date) return no("dateFormat");
+  if (date < today) return no("datePast");
+  if (date > addDays(today, MAX_DAYS_AHEAD)) return no("dateFar");
+  return ok(date);
+};
+
+/** A time of day typed as HH:MM (also H.MM). */
+export const checkTime = (input: string): Check<string> => {
+  const m = /^\s*(\d{1,2})[:.](\d{2})\s*$/.exec(input);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return no("timeFormat");
+  return ok(`${m[1]!.padStart(2, "0")}:${m[2]}`);
+};
+
+export const checkAddress = (input: string): Check<string> => {
+  const s = input.trim().replace(/\s+/g, " ");
+  if (s.length < 5) return no("addressShort");
+  if (s.length > ADDRESS_MAX) return no("addressLong");
+  return ok(s);
+};
+
+/** An online meeting's link: http(s), no spaces. */
+export const checkLink = (input: string): Check<string> => {
+  const s = input.trim();
+  if (s.length > LINK_MAX || /\s/.test(s)) return no("link");
+  try {
+    const u = new URL(s);
+    return (u.protocol === "https:" || u.protocol === "http:") && u.hostname.includes(".") ? ok(s) : no("link");
+  } catch {
+    return no("link");
+  }
+};
+
+const cancel: Button = { key: "admin.cancel", value: "cancel" };
+const checked =
+  <T>(check: (input: string, today: string) => Check<T>) =>
+  ({ event }: { event: FlowEvent }) =>
+    check(text(event), event.today ?? "");
+/** A TEXT answer: on success store it and go on; else say why and ask again. */
+const answer = <T>(state: string, next: string, check: (input: string, today: string) => Check<T>, store: (v: T) => Partial<Context>) => ({
+  TEXT: [
+    {
+      guard: ({ event }: { event: FlowEvent }) => checked(check)({ event }).ok,
+      target: next,
+      actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => store((checked(check)({ event }) as { value: T }).value) },
+    },
+    {
+      target: state,
+      reenter: true,
+      actions: [{ type: "say" as const, params: ({ event }: { event: FlowEvent }) => ({ key: `sitting.error.${(checked(check)({ event }) as { reason: string }).reason}`, params: { max: state === "address" ? ADDRESS_MAX : NOTE_MAX } }) }],
+    },
+  ],
+  CHOICE: { guard: chose("cancel"), target: "done" },
+  ...askAgain(state),
+});
+
+const placeLines = (c: Context): { key: string; params: Params }[] => [
+  ...(c.address ? [{ key: "sitting.inPersonAt", params: { address: c.address } }] : []),
+  ...(c.link ? [{ key: "sitting.onlineAt", params: { link: c.link } }] : []),
+  ...(c.note ? [{ key: "sitting.noteLine", params: { note: c.note } }] : []),
+];
+
+export const sittingMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number } },
+  actions: {
+    ...effectActions,
+    patch: assign((_, params: Partial<Context>) => params),
+    scheduleSitting: (_: unknown, _params: SittingPlan) => undefined,
+    moveSitting: (_: unknown, _params: { sittingId: number; date: LocalDate; time: string }) => undefined,
+  },
+}).createMachine({
+  id: "sitting",
+  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null }),
+  initial: "date",
+  states: {
+    date: {
+      entry: [{ type: "say", params: ({ context }) => ({ key: context.sittingId ? "sitting.askNewDate" : "sitting.askDate", buttons: [[cancel]] }) }],
+      on: answer("date", "time", checkSittingDate, (date) => ({ date })),
+    },
+    time: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "sitting.askTime", buttons: [[cancel]] } }],
+      on: answer("time", "afterTime", (s) => checkTime(s), (time) => ({ time })),
+    },
+    afterTime: { always: [{ guard: ({ context }) => context.sittingId > 0, target: "review" }, { target: "format" }] },
+    format: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: { key: "sitting.askFormat", buttons: [...SITTING_FORMATS.map((f) => [{ key: `sitting.format.${f}`, value: f }]), [cancel]] },
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          {
+            guard: ({ event }) => event.type === "CHOICE" && (SITTING_FORMATS as readonly string[]).includes(event.value),
+            target: "afterFormat",
+            // Changing the format drops the place it no longer needs.
+            actions: { type: "patch", params: ({ event }) => ({ format: (event as { value: SittingFormat }).value, address: null, link: null }) },
+          },
+        ],
+        ...askAgain("format"),
+      },
+    },
+    afterFormat: { always: [{ guard: ({ context }) => context.format === "online", target: "link" }, { target: "address" }] },
+    address: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "sitting.askAddress", buttons: [[cancel]] } }],
+      on: answer("address", "afterAddress", (s) => checkAddress(s), (address) => ({ address })),
+    },
+    afterAddress: { always: [{ guard: ({ context }) => context.format === "both", target: "link" }, { target: "note" }] },
+    link: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "sitting.askLink", buttons: [[cancel]] } }],
+      on: answer("link", "note", (s) => checkLink(s), (link) => ({ link })),
+    },
+    note: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "sitting.askNote", params: { max: NOTE_MAX }, buttons: [[{ key: "sitting.noNote", value: "skip" }], [cancel]] } }],
+      on: {
+        ...answer("note", "review", (s) => (s.length > 0 && s.length <= NOTE_MAX ? ok(s) : no("noteLong")), (note) => ({ note })),
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("skip"), target: "review", actions: { type: "patch", params: { note: null } } },
+        ],
+      },
+    },
+    review: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: context.sittingId ? "sitting.reviewMove" : "sitting.review",
+            params: {
+              date: showDate(context.date ?? ""),
+              time: context.time ?? "",
+              place: { lines: placeLines(context) },
+            },
+            buttons: [[{ key: "conclusion.save", value: "save" }], [{ key: "sitting.change", value: "change" }], [cancel]],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("change"), target: "date" },
+          {
+            guard: ({ context, event }) => chose("save")({ event }) && context.sittingId > 0,
+            target: "done",
+            actions: [{ type: "moveSitting", params: ({ context }) => ({ sittingId: context.sittingId, date: context.date!, time: context.time! }) }],
+          },
+          {
+            guard: chose("save"),
+            target: "done",
+            actions: [
+              {
+                type: "scheduleSitting",
+                params: ({ context }) => ({ caseId: context.caseId, date: context.date!, time: context.time!, address: context.address, link: context.link, note: context.note }),
+              },
+            ],
+          },
+        ],
+        ...askAgain("review"),
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const sittingFlow: FlowDef = { name: "sitting", version: 1, machine: sittingMachine, input: () => ({ caseId: 0, sittingId: 0 }) };

@@ -1,0 +1,376 @@
+// Relatives invited by the applicant, and the commission's sittings: invitations in each person's language
+// with a calendar file, answers, reminders on a controlled clock, moves and cancellations — and everyone
+// who is not on a case refused, forged callbacks included.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinStaff } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { createLogger } from "../../bot/logger.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 60;
+const log = createLogger("silent");
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
+const NOT_FOUND_KK = "Мұндай іс табылмады немесе сіз оған қатыспайсыз.";
+const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
+const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
+/** A calendar file's text with its folded lines joined again (RFC 5545, 3.1). */
+const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+const MENU: unknown = expect.stringMatching(/^Что сделаем\?/);
+
+/** Staff (ru) of the organisation, an applicant (kk) whose notice names it, and the commission formed. */
+const formed = async () => {
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  const applicant = h.user(APPLICANT, "kk");
+  await fileNotice(applicant, "kk");
+  const c = await t.db.prisma.case.findFirstOrThrow();
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Комиссия сформирована");
+  await staff.press("Подтверждаю");
+  return { staff, applicant, c };
+};
+
+/** The applicant creates a relative's invite from the case's view; returns the /start payload. */
+const relativeLink = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ашу");
+  const invite = await applicant.press("Туысты шақыру");
+  return /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+};
+
+/** A relative (ru) joins by the applicant's link as the patient's spouse. */
+const joinRelative = async (applicant: TestUser, id = RELATIVE) => {
+  const link = await relativeLink(applicant);
+  const relative = h.user(id, "ru");
+  await relative.send(`/start ${link}`);
+  await relative.press("Супруг(а)");
+  await relative.press("Согласен(на)");
+  return relative;
+};
+
+/** Staff schedule a sitting through the whole flow; returns what Save did. */
+const schedule = async (staff: TestUser, date = "25.11.2026", time = "15:00") => {
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Назначить заседание");
+  await staff.send(date);
+  await staff.send(time);
+  await staff.press("Очно и онлайн");
+  await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
+  await staff.send("https://meet.example.kz/kz-1");
+  await staff.press("Без примечания");
+  return staff.press("Сохранить");
+};
+
+describe("relatives", () => {
+  it("the applicant invites a relative, who joins in their own language; the applicant is told and can remove them", async () => {
+    const { applicant } = await formed();
+    await applicant.send("/cases");
+    const view = await applicant.press("KZ-2026-000001 ашу");
+    expect(buttons(view)).toEqual(["Ең төменгі төлемдер", "Туысты шақыру"]);
+    const invite = await applicant.press("Туысты шақыру");
+    expect(texts(invite)[0]).toMatch(
+      /^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\. Оны шақыратын адамыңызға жіберіңіз: ол бір рет, 30\.11\.2026 дейін жұмыс істейді\.\nhttps:\/\/t\.me\/kelisim_local_bot\?start=c_[A-Za-z0-9_-]{32}\n/,
+    );
+    const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
+    expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } })).tokenHash).toMatch(/^[0-9a-f]{64}$/);
+
+    // Someone new, whose app is in English: the language first, then who they are, then consent.
+    const relative = h.user(RELATIVE, "en");
+    const opened = await relative.send(`/start ${link}`);
+    expect(buttons(opened)).toEqual(["Қазақша", "Русский"]);
+    const asked = await relative.press("Русский");
+    expect(texts(asked).at(-1)).toBe("Вас пригласили следить за делом о возможном вреде пациенту. Кем вы приходитесь пациенту?");
+    expect(buttons(asked)).toEqual(["Супруг(а)", "Близкий родственник", "Законный представитель", "Не сейчас"]);
+    expect(texts(await relative.sticker())).toEqual(["Извините, я этого не понял.", "Вас пригласили следить за делом о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
+    const consent = await relative.press("Супруг(а)");
+    expect(texts(consent)[0]).toMatch(/^О персональных данных\n\nЧтобы сообщать вам о ходе дела/);
+    const joined = await relative.press("Согласен(на)");
+    expect(to(joined, RELATIVE)).toEqual([
+      "Спасибо. Ваше согласие записано.",
+      "Вы присоединились к делу KZ-2026-000001. Вы будете получать приглашения на заседания комиссии, напоминания и новости о сроках. Сведения о деле: /cases",
+      MENU,
+    ]);
+    expect(to(joined, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісіне сіздің сілтемеңіз бойынша адам қосылды: Жұбайы. Ол мәртебені, мерзімдерді және отырыстарды көреді — ЖСН, телефон мен сипаттаманы көрмейді. Бұл сіз шақырған адам болмаса, оны алып тастаңыз.",
+    ]);
+    const row = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) } });
+    expect([row.role, row.relation]).toEqual(["relative", "spouse"]);
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE) } })).consentAt).not.toBeNull();
+
+    // The relative sees the case, but not the IIN, the phone or the description; and cannot invite anyone.
+    await relative.send("/cases");
+    const seen = await relative.press("Открыть KZ-2026-000001");
+    expect(texts(seen)[0]).toMatch(/^Дело KZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: комиссия сформирована\nСрок: до конца дня 30\.11\.2026/);
+    for (const secret of ["850301300121", "+77010000000", "осложнение", "Иванов"]) expect(texts(seen)[0]).not.toContain(secret);
+    expect(buttons(seen)).toEqual(["Минимальные выплаты"]);
+    // The applicant's view lists them.
+    await applicant.send("/cases");
+    expect(texts(await applicant.press("KZ-2026-000001 ашу"))[0]).toContain("Туыстар:\nЖұбайы — 23.11.2026 бастап");
+
+    // The link was used once: nobody else can join by it.
+    const other = h.user(61, "ru");
+    await other.send("/start");
+    await other.press("Согласен(на)");
+    await other.send(`/start ${link}`);
+    const refused = await other.press("Близкий родственник");
+    expect(texts(refused)[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: 61n } })).toBe(0);
+
+    // The applicant removes them: both are told, and the case is gone from the relative's /cases.
+    const removed = await applicant.press("Алып тастау: Жұбайы");
+    expect(to(removed, APPLICANT)).toEqual(["Жұбайы енді KZ-2026-000001 ісіне қатыспайды."]);
+    expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
+    expect(texts(await relative.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
+    expect(texts(await relative.pressData(`g:case:${row.caseId}`))[0]).toBe(NOT_FOUND_RU);
+  });
+
+  it("an expired link, a declined consent and 'not now' add nobody", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const r = h.user(RELATIVE, "ru");
+    await r.send(`/start ${link}`);
+    expect(texts(await r.press("Не сейчас"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует до своего срока.");
+    await r.send(`/start ${link}`);
+    await r.press("Близкий родственник");
+    expect(texts(await r.press("Не согласен(на)"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует до своего срока.");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
+    at("2026-11-30T23:59:59+05:00");
+    await r.send(`/start ${link}`);
+    await r.press("Близкий родственник");
+    at("2026-12-01T10:00:01+05:00"); // past 7 days while they were answering
+    expect(texts(await r.press("Согласен(на)"))).toContain("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
+  });
+
+  it("a relative cannot invite or remove; a stranger's forged callbacks are refused", async () => {
+    const { applicant, c } = await formed();
+    const relative = await joinRelative(applicant);
+    const p = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) } });
+    expect(texts(await relative.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_RU]);
+    const stranger = h.user(70, "kk");
+    await stranger.send("/start");
+    await stranger.press("Келісемін");
+    expect(texts(await stranger.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_KK]);
+    expect(texts(await stranger.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_KK]);
+    expect(texts(await stranger.pressData(`g:case:${c.id}`))).toEqual([NOT_FOUND_KK]);
+    expect(await t.db.prisma.invite.count({ where: { role: "relative" } })).toBe(1);
+    expect((await t.db.prisma.caseParticipant.findUniqueOrThrow({ where: { id: p.id } })).removedAt).toBeNull();
+  });
+});
+
+describe("sittings", () => {
+  it("staff schedule a sitting: each person is invited in their own language with a calendar file; answers reach staff", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    at("2026-11-23T11:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    expect(texts(await staff.press("Назначить заседание"))[0]).toBe("Дата заседания комиссии (ДД.ММ.ГГГГ):");
+    expect(texts(await staff.send("20.11.2026"))[0]).toBe("Эта дата уже прошла. Напишите сегодняшнюю или более позднюю.");
+    expect(texts(await staff.send("31.02.2027"))[0]).toBe("Напишите дату как ДД.ММ.ГГГГ, например 25.11.2026.");
+    expect(texts(await staff.send("25.11.2026"))[0]).toBe("Время начала по времени Казахстана (ЧЧ:ММ), например 15:00:");
+    expect(texts(await staff.send("25:00"))[0]).toBe("Напишите время как ЧЧ:ММ, например 15:00.");
+    await staff.send("15:00");
+    await staff.press("Очно и онлайн");
+    await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
+    expect(texts(await staff.send("ftp://files"))[0]).toBe("Нужна ссылка, которая начинается с https://, без пробелов.");
+    await staff.send("https://meet.example.kz/kz-1");
+    const review = await staff.send("Возьмите документы о лечении.");
+    expect(texts(review)[0]).toBe(
+      "Проверьте:\n\nЗаседание: 25.11.2026, 15:00 (время Казахстана)\nОчно: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nПримечание: Возьмите документы о лечении.\n\nПосле сохранения приглашение получат заявитель и приглашённые родственники.",
+    );
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 назначено на 25.11.2026, 15:00. Приглашений отправлено: 2.");
+    expect(to(saved, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісі: сараптамалық комиссияның отырысы\n25.11.2026, 15:00 (Қазақстан уақыты)\nБетпе-бет: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nЕскертпе: Возьмите документы о лечении.\n\nПациент, жұбайы, жақын туыстары және заңды өкілі комиссия отырыстарына қатысуға құқылы. Келесіз бе?",
+    ]);
+    expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: /);
+    expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Бетпе-бет келемін", "Онлайн қосыламын", "Келе алмаймын"]);
+    // A calendar file to each, in their language.
+    const files = saved.filter((c) => c.method === "sendDocument");
+    expect(files.map((f) => [f.payload.chat_id, f.file!.filename])).toEqual([
+      [APPLICANT, "KZ-2026-000001-sitting.ics"],
+      [RELATIVE, "KZ-2026-000001-sitting.ics"],
+    ]);
+    const file = ics(files[0]!);
+    const sitting = await t.db.prisma.sitting.findFirstOrThrow();
+    expect(file).toContain(`UID:${sitting.uid}`);
+    expect(file).toContain("SEQUENCE:0");
+    expect(file).toContain("DTSTART:20261125T100000Z"); // 15:00 in Kazakhstan (UTC+5)
+    expect(file).toContain("SUMMARY:KZ-2026-000001 ісі бойынша комиссия отырысы");
+    expect(file).toContain("STATUS:CONFIRMED");
+    expect(ics(files[1]!)).toContain("SUMMARY:Заседание комиссии по делу KZ-2026-000001");
+
+    // Answers: each is confirmed to its author with buttons to change it, and told to staff by role.
+    const a1 = await applicant.press("Бетпе-бет келемін");
+    expect(to(a1, APPLICANT)).toEqual(["Жазылды: «Бетпе-бет келемін» — 25.11.2026, 15:00 отырысы. Бір күн және екі сағат бұрын еске саламын. Жауапты төмендегі түймелермен өзгертуге болады."]);
+    expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Приду очно."]);
+    const relative = h.user(RELATIVE, "ru");
+    const a2 = await relative.press("Не смогу прийти");
+    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: родственник (Супруг(а)) — Не смогу прийти."]);
+    await staff.send("/inbox");
+    const view = await staff.press("Открыть KZ-2026-000001");
+    expect(texts(view)[0]).toContain("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• родственник (Супруг(а)): Не смогу прийти");
+    expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение"]);
+    // The applicant's own view of the case shows the sitting and their answer.
+    await applicant.send("/cases");
+    expect(texts(await applicant.press("KZ-2026-000001 ашу"))[0]).toContain("Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: Бетпе-бет келемін");
+    const rows = await t.db.prisma.sittingResponse.findMany({ orderBy: { userId: "asc" } });
+    expect(rows.map((r) => [Number(r.userId), r.answer])).toEqual([[APPLICANT, "in_person"], [RELATIVE, "cannot"]]);
+  });
+
+  it("reminders fire the day before and two hours before, only to those who have not declined", async () => {
+    const { staff, applicant } = await formed();
+    const relative = await joinRelative(applicant);
+    await schedule(staff);
+    await relative.press("Не смогу прийти");
+    const run = async (iso: string) => {
+      const before = h.fake.calls.length;
+      await h.runtime.runJobs(at(iso), h.bot.api, log);
+      return h.fake.calls.slice(before);
+    };
+    expect(await run("2026-11-24T14:59:00+05:00")).toEqual([]);
+    const day = await run("2026-11-24T15:00:00+05:00");
+    expect(to(day, APPLICANT)).toEqual([
+      "Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы — 25.11.2026, 15:00 (Қазақстан уақыты).\nБетпе-бет: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nСіздің жауабыңыз: жауап жоқ.",
+    ]);
+    expect(to(day, RELATIVE)).toEqual([]);
+    expect(await run("2026-11-25T12:59:00+05:00")).toEqual([]);
+    const soon = await run("2026-11-25T13:00:00+05:00");
+    expect(to(soon, APPLICANT)).toEqual([expect.stringMatching(/^Екі сағаттан кейін KZ-2026-000001 ісі бойынша комиссия отырысы — 25\.11\.2026, 15:00/)]);
+    expect(await run("2026-11-25T14:00:00+05:00")).toEqual([]);
+    // The sitting is over: answering now is refused.
+    at("2026-11-25T15:01:00+05:00");
+    expect(texts(await relative.press("Приду очно"))).toEqual(["Это заседание уже прошло."]);
+  });
+
+  it("a move reaches everyone with the same calendar UID and a higher SEQUENCE; answers and reminders start again", async () => {
+    const { staff, applicant } = await formed();
+    const relative = await joinRelative(applicant);
+    await schedule(staff);
+    await relative.press("Не смогу прийти");
+    const before = await t.db.prisma.sitting.findFirstOrThrow();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    expect(texts(await staff.press("Перенести: 25.11.2026, 15:00"))[0]).toBe("Новая дата заседания (ДД.ММ.ГГГГ):");
+    await staff.send("26.11.2026");
+    const review = await staff.send("10:30");
+    expect(texts(review)[0]).toMatch(/^Перенести заседание на 26\.11\.2026, 10:30 \(время Казахстана\)\?/);
+    const moved = await staff.press("Сохранить");
+    expect(to(moved, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 10:30. Сообщено: 2.", MENU]);
+    expect(to(moved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание комиссии перенесено\nбыло: 25\.11\.2026, 15:00\nстало: 26\.11\.2026, 10:30 \(время Казахстана\)/);
+    expect(to(moved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00\nенді: 26\.11\.2026, 10:30/);
+    const files = moved.filter((c) => c.method === "sendDocument").map(ics);
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      expect(f).toContain(`UID:${before.uid}`);
+      expect(f).toContain("SEQUENCE:1");
+      expect(f).toContain("DTSTART:20261126T053000Z");
+    }
+    expect(await t.db.prisma.sittingResponse.count()).toBe(0);
+    // The old reminders are cancelled; the new ones go to both (the relative's "cannot" was about the old time).
+    await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log);
+    expect(h.fake.calls.filter((c) => c.method === "sendMessage" && String(c.payload.text).includes("25.11.2026, 15:00 (")).filter((c) => /Еске салу|Напоминание/.test(String(c.payload.text)))).toEqual([]);
+    const start = h.fake.calls.length;
+    await h.runtime.runJobs(at("2026-11-25T10:30:00+05:00"), h.bot.api, log);
+    expect(texts(h.fake.calls.slice(start)).map((x) => x.split(" —")[0])).toEqual(["Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы", "Напоминание: завтра заседание комиссии по делу KZ-2026-000001"]);
+  });
+
+  it("a cancellation reaches everyone with a cancelling calendar file; no reminder follows", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await schedule(staff);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Отменить");
+    expect(texts(await staff.press("Не отменять"))).toEqual(["Заседание остаётся в силе."]);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    expect(texts(await staff.press("Отменить"))[0]).toBe("Отменить это заседание? Все участники получат сообщение.");
+    const cancelled = await staff.press("Отменить заседание");
+    expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 25.11.2026, 15:00 отменено; участникам сообщено."]);
+    expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 болатын комиссия отырысы тоқтатылды. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
+    expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии 25.11.2026, 15:00 отменено. Файл календаря ниже уберёт его из вашего календаря."]);
+    const files = cancelled.filter((c) => c.method === "sendDocument").map(ics);
+    expect(files).toHaveLength(2);
+    expect(files.every((f) => f.includes("STATUS:CANCELLED") && f.includes("SEQUENCE:1"))).toBe(true);
+    const start = h.fake.calls.length;
+    await h.runtime.runJobs(at("2026-11-25T14:00:00+05:00"), h.bot.api, log);
+    expect(h.fake.calls.slice(start)).toEqual([]);
+    // An answer to a cancelled sitting is refused.
+    expect(texts(await applicant.press("Бетпе-бет келемін"))).toEqual(["Бұл отырыс тоқтатылған."]);
+  });
+
+  it("a restart between scheduling and the reminder loses no reminder and sends none twice", async () => {
+    const { staff } = await formed();
+    await schedule(staff);
+    const after = await testBot(t.db, { adminIds: [ADMIN], now: () => now }); // a new process on the same database
+    await after.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), after.bot.api, log);
+    await after.runtime.runJobs(at("2026-11-24T15:00:30+05:00"), after.bot.api, log);
+    await h.runtime.runJobs(at("2026-11-24T15:01:00+05:00"), h.bot.api, log); // and the old one, had it survived
+    const reminders = [...after.fake.sent("sendMessage", APPLICANT), ...h.fake.sent("sendMessage", APPLICANT)].filter((c) => String(c.payload.text).startsWith("Еске салу"));
+    expect(reminders).toHaveLength(1);
+  });
+
+  it("a relative, staff of another organisation and a stranger cannot answer, schedule, move or cancel", async () => {
+    const { staff, applicant, c } = await formed();
+    const relative = await joinRelative(applicant);
+    await schedule(staff);
+    const s = await t.db.prisma.sitting.findFirstOrThrow();
+    const other = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "Город Астана");
+    const stranger = h.user(81, "ru");
+    await stranger.send("/start");
+    await stranger.press("Согласен(на)");
+
+    // Answers: only people on the case.
+    expect(texts(await stranger.pressData(`g:sat:${s.id}:in_person`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await other.pressData(`g:sat:${s.id}:online`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:sat:999:online`))).toEqual([NOT_FOUND_RU]);
+    expect(await t.db.prisma.sittingResponse.count()).toBe(0);
+    // Changes: only staff of the case's organisation.
+    for (const data of [`g:scnok:${s.id}`, `g:smv:${s.id}`, `g:ssit:${c.id}`]) {
+      expect(toast(await relative.pressData(data))).toBe("Эта кнопка устарела.");
+      expect(toast(await stranger.pressData(data))).toBe("Эта кнопка устарела.");
+    }
+    expect(texts(await other.pressData(`g:scnok:${s.id}`))).toEqual([NOT_FOUND_RU]);
+    await other.pressData(`g:smv:${s.id}`);
+    await other.send("27.11.2026");
+    await other.send("12:00");
+    expect(texts(await other.press("Сохранить"))).toEqual([NOT_FOUND_RU, MENU]);
+    await other.pressData(`g:ssit:${c.id}`);
+    await other.send("27.11.2026");
+    await other.send("12:00");
+    await other.press("Онлайн");
+    await other.send("https://meet.example.kz/x");
+    await other.press("Без примечания");
+    expect(texts(await other.press("Сохранить"))).toEqual([NOT_FOUND_RU, MENU]);
+    const rows = await t.db.prisma.sitting.findMany();
+    expect(rows.map((r) => [r.sequence, r.cancelledAt, r.startsAt.toISOString()])).toEqual([[0, null, "2026-11-25T10:00:00.000Z"]]);
+    // A removed relative can no longer answer.
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ашу");
+    await applicant.press("Алып тастау: Жұбайы");
+    expect(texts(await relative.press("Приду очно"))).toEqual([NOT_FOUND_RU]);
+  });
+});

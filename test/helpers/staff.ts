@@ -1,0 +1,24 @@
+// An admin registers an organisation and invites its staff, as in the admin's chat.
+import { texts, type Harness, type TestUser } from "./bot.js";
+
+/** The admin (ru) registers an organisation and creates a staff invite; returns the invite's /start payload. */
+export const inviteStaff = async (h: Harness, adminId: number, name = "Городская больница №7", region = "Город Шымкент") => {
+  const admin = h.user(adminId, "ru");
+  await admin.send("/start");
+  await admin.send("/admin");
+  await admin.press("Зарегистрировать организацию");
+  await admin.send(name);
+  const created = await admin.press(region);
+  const invite = await admin.press(`Пригласить: ${name}`);
+  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+  return { admin, created, invite, link };
+};
+
+/** A user who joins an organisation's staff by a fresh invite. */
+export const joinStaff = async (h: Harness, adminId: number, userId: number, lang: "kk" | "ru", name?: string, region?: string): Promise<TestUser> => {
+  const { link } = await inviteStaff(h, adminId, name, region);
+  const staff = h.user(userId, lang);
+  await staff.send("/start");
+  await staff.send(`/start ${link}`);
+  return staff;
+};
