@@ -83,6 +83,13 @@ export class EmulatorChat {
     return this.replies(expected);
   }
 
+  /** Sends raw callback data, as a forged button would, against the newest message. */
+  async pressData(data: string, expected: number): Promise<BotMessage[]> {
+    const last = this.all().at(-1);
+    await this.client.sendCallback(this.client.makeCallbackQuery(data, { message: { message_id: last?.id ?? 1 }, ...this.meta }));
+    return this.replies(expected);
+  }
+
   /** Waits for `expected` new messages (5 s at most), then a moment more to catch any extra. */
   async replies(expected: number): Promise<BotMessage[]> {
     const deadline = Date.now() + 5000;

@@ -1,0 +1,208 @@
+// The commission end to end over HTTP, through the Bot API emulator, with three people each in their own
+// language — the applicant (ru), a relative (kk, chosen with buttons) and staff (kk): invite → join →
+// formation → sitting → invitations → answers → reminders on a controlled clock, across a restart →
+// a move → the conclusion. Forged callbacks from the relative and a stranger are refused on the way.
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createI18n } from "../../bot/i18n.js";
+import { createBot, type KelisimBot } from "../../bot/index.js";
+import { createLogger } from "../../bot/logger.js";
+import { InputFile } from "grammy";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { EmulatorChat, startEmulator, type BotMessage } from "../helpers/emulator.js";
+import { TEST_DATA_KEY } from "../helpers/bot.js";
+
+const TOKEN = "4343:e2e-commission";
+const ADMIN = 700;
+const log = createLogger("silent");
+let server: Awaited<ReturnType<typeof startEmulator>>;
+let t: TestDb;
+let runner: RunnerHandle | null = null;
+let clock = new Date("2026-11-23T10:00:00+05:00");
+const at = (iso: string) => (clock = new Date(iso));
+
+/** Bot API methods telegram-test-api does not implement: answered here, and recorded (files by their bytes). */
+const EMULATOR_LACKS = new Set(["setMyCommands", "sendDocument", "sendChatAction"]);
+const files: { chatId: number; name: string; text: string }[] = [];
+
+const startBot = async (): Promise<KelisimBot> => {
+  const i18n = await createI18n();
+  const deps = { db: t.db, i18n, logger: log, adminIds: [ADMIN], timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, now: () => clock };
+  const kb = createBot(TOKEN, deps, { apiRoot: server.config.apiURL });
+  kb.bot.api.config.use(async (prev, method, payload, signal) => {
+    if (!EMULATOR_LACKS.has(method)) return prev(method, payload, signal);
+    const p = payload as { chat_id?: number; document?: unknown };
+    if (method === "sendDocument" && p.document instanceof InputFile) {
+      const raw = await p.document.toRaw();
+      files.push({ chatId: Number(p.chat_id), name: p.document.filename ?? "", text: raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "" });
+    }
+    return { ok: true, result: true } as never;
+  });
+  await kb.bot.init();
+  runner = run(kb.bot, { runner: { fetch: { timeout: 1 } } });
+  return kb;
+};
+const stopBot = async () => {
+  if (runner?.isRunning()) await runner.stop();
+  runner = null;
+};
+
+beforeAll(async () => {
+  server = await startEmulator();
+  t = await testDatabase({ persistent: true });
+});
+afterAll(async () => {
+  await stopBot();
+  await server.stop();
+  await t.dispose();
+});
+
+const textsOf = (ms: BotMessage[]) => ms.map((m) => m.text);
+const labels = (m: BotMessage | undefined) => (m?.buttons ?? []).map((b) => b.text);
+/** A calendar file's text with its folded lines joined again (RFC 5545, 3.1). */
+const unfold = (s: string) => s.replace(/\r\n[ \t]/g, "");
+
+describe("the commission, end to end with three people", () => {
+  it("invite → join → formation → sitting → answers → reminders across a restart → a move → the conclusion", async () => {
+    let kb = await startBot();
+    // An admin registers the organisation and invites its staff.
+    const admin = new EmulatorChat(server, TOKEN, ADMIN, "ru");
+    await admin.send("/start", 2);
+    await admin.press("Согласен(на)", 2);
+    await admin.send("/admin", 1);
+    await admin.press("Зарегистрировать организацию", 1);
+    await admin.send("Городская больница №7", 1);
+    await admin.press("Город Шымкент", 2);
+    const invite = await admin.press("Пригласить: Городская больница №7", 1);
+    const staffLink = /start=(\S+)/.exec(invite[0]!.text)![1]!;
+
+    const staff = new EmulatorChat(server, TOKEN, 701, "kk");
+    await staff.send("/start", 2);
+    await staff.press("Келісемін", 2);
+    expect(textsOf(await staff.send(`/start ${staffLink}`, 3))[0]).toBe("Сіз «Городская больница №7» қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox");
+
+    // The applicant files a notice naming it.
+    const applicant = new EmulatorChat(server, TOKEN, 702, "ru");
+    await applicant.send("/start", 2);
+    await applicant.press("Согласен(на)", 2);
+    await applicant.send("/notice", 1);
+    await applicant.press("Супруг(а)", 1);
+    await applicant.send("Ахметов Серік Болатұлы", 1);
+    await applicant.send("850301300121", 1);
+    await applicant.press("Да, верно", 1);
+    await applicant.send("Городская больница №7", 1);
+    await applicant.press("Город Шымкент", 1);
+    await applicant.send("10.11.2026", 1);
+    await applicant.send("После операции началось осложнение, нас не предупредили.", 1);
+    await applicant.press("Вред без инвалидности", 1);
+    await applicant.press("Не знаю", 1);
+    await applicant.press("Готово", 2);
+    await applicant.send("+77017654321", 2);
+    const filed = await applicant.press("Отправить", 2);
+    expect(filed[0]!.text).toMatch(/^Обращение принято\. Номер дела: KZ-2026-000001\./);
+    expect(textsOf(await staff.replies(1))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001/);
+
+    // The applicant invites a relative, whose app is in English: they choose Kazakh.
+    await applicant.send("/cases", 1);
+    await applicant.press("Открыть KZ-2026-000001", 1);
+    const link = /start=(c_\S+)/.exec((await applicant.press("Пригласить родственника", 1))[0]!.text)![1]!;
+    const relative = new EmulatorChat(server, TOKEN, 703, "en");
+    expect(labels((await relative.send(`/start ${link}`, 1))[0])).toEqual(["Қазақша", "Русский"]);
+    expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сізді пациентке ықтимал зиян туралы істі бақылауға шақырды. Пациентке кім боласыз?");
+    await relative.press("Жұбайы", 1);
+    const joined = await relative.press("Келісемін", 3);
+    expect(joined[1]!.text).toMatch(/^Сіз KZ-2026-000001 ісіне қосылдыңыз\./);
+    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^К делу KZ-2026-000001 по вашей ссылке присоединился человек: Супруг\(а\)\./);
+
+    // Staff record the formation and schedule a sitting.
+    await staff.send("/inbox", 1);
+    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("Комиссия құрылды", 1);
+    await staff.press("Растаймын", 1);
+    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^Дело KZ-2026-000001: независимая экспертная комиссия сформирована 23\.11\.2026\./);
+    expect(textsOf(await relative.replies(1))[0]).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 23\.11\.2026 күні құрылды\./);
+    at("2026-11-23T11:00:00+05:00");
+    await staff.send("/inbox", 1);
+    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("Отырыс тағайындау", 1);
+    await staff.send("25.11.2026", 1);
+    await staff.send("15:00", 1);
+    await staff.press("Бетпе-бет және онлайн", 1);
+    await staff.send("Шымкент, Тауке хан к-сі, 1, 204 каб.", 1);
+    await staff.send("https://meet.example.kz/kz-2026-1", 1);
+    await staff.press("Ескертпесіз", 1);
+    expect(textsOf(await staff.press("Сақтау", 2))[0]).toBe("KZ-2026-000001 ісі бойынша отырыс 25.11.2026, 15:00 уақытына тағайындалды. Жіберілген шақырулар: 2.");
+    const invited = (await applicant.replies(1))[0]!;
+    expect(invited.text).toMatch(/^Дело KZ-2026-000001: заседание экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: Шымкент/);
+    expect(labels(invited)).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу прийти"]);
+    const relInvited = (await relative.replies(1))[0]!;
+    expect(relInvited.text).toMatch(/^KZ-2026-000001 ісі: сараптамалық комиссияның отырысы\n25\.11\.2026, 15:00 \(Қазақстан уақыты\)/);
+    const ics = files.filter((f) => f.name.endsWith(".ics"));
+    expect(ics.map((f) => f.chatId)).toEqual([702, 703]);
+    const uid = /UID:(\S+)/.exec(unfold(ics[0]!.text))![1]!;
+    expect(unfold(ics[0]!.text)).toContain("SUMMARY:Заседание комиссии по делу KZ-2026-000001");
+    expect(unfold(ics[1]!.text)).toContain("SUMMARY:KZ-2026-000001 ісі бойынша комиссия отырысы");
+
+    // Answers reach staff, by role.
+    await applicant.press("Приду очно", 1);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: өтініш беруші — Бетпе-бет келемін."]);
+    await relative.press("Келе алмаймын", 1);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: туысы (Жұбайы) — Келе алмаймын."]);
+
+    // Forged callbacks: the relative cannot cancel the sitting, a stranger cannot answer it.
+    const sitting = await t.db.prisma.sitting.findFirstOrThrow();
+    expect(textsOf(await relative.pressData(`g:scnok:${sitting.id}`, 1))).toEqual(["Не істейміз? Командалар (/) мәзірінде де бар."]);
+    const stranger = new EmulatorChat(server, TOKEN, 704, "ru");
+    await stranger.send("/start", 2);
+    await stranger.press("Согласен(на)", 2);
+    expect(textsOf(await stranger.pressData(`g:sat:${sitting.id}:in_person`, 1))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
+    expect(await t.db.prisma.sittingResponse.count({ where: { userId: 704n } })).toBe(0);
+
+    // A restart between scheduling and the reminder: the new process sends it, once, to whoever did not decline.
+    await stopBot();
+    kb = await startBot();
+    await kb.runtime.runJobs(at("2026-11-24T14:59:00+05:00"), kb.bot.api, log);
+    await kb.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), kb.bot.api, log);
+    await kb.runtime.runJobs(at("2026-11-24T15:00:30+05:00"), kb.bot.api, log);
+    expect(textsOf(await applicant.replies(1))).toEqual([
+      "Напоминание: завтра заседание комиссии по делу KZ-2026-000001 — 25.11.2026, 15:00 (время Казахстана).\nОчно: Шымкент, Тауке хан к-сі, 1, 204 каб.\nОнлайн: https://meet.example.kz/kz-2026-1\nВаш ответ: Приду очно.",
+    ]);
+    expect(await relative.replies(0)).toEqual([]);
+
+    // Staff move it; everyone hears, with an updated calendar file; the two-hour reminder follows the new time.
+    at("2026-11-24T16:00:00+05:00");
+    await staff.send("/inbox", 1);
+    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("Ауыстыру: 25.11.2026, 15:00", 1);
+    await staff.send("26.11.2026", 1);
+    await staff.send("10:30", 1);
+    await staff.press("Сақтау", 2);
+    expect((await applicant.replies(1))[0]!.text).toMatch(/^Дело KZ-2026-000001: заседание комиссии перенесено\nбыло: 25\.11\.2026, 15:00\nстало: 26\.11\.2026, 10:30/);
+    expect((await relative.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00\nенді: 26\.11\.2026, 10:30/);
+    const updated = files.filter((f) => f.name.endsWith(".ics")).slice(2).map((f) => unfold(f.text));
+    expect(updated).toHaveLength(2);
+    for (const f of updated) expect([f.includes(`UID:${uid}`), f.includes("SEQUENCE:1"), f.includes("DTSTART:20261126T053000Z")]).toEqual([true, true, true]);
+    // At the old time's two-hour mark only the new time's day-before reminder goes out, now to both
+    // (the relative's "cannot" was about the old time).
+    await kb.runtime.runJobs(at("2026-11-25T13:00:00+05:00"), kb.bot.api, log);
+    expect(textsOf(await applicant.replies(1))).toEqual([expect.stringMatching(/^Напоминание: завтра заседание комиссии по делу KZ-2026-000001 — 26\.11\.2026, 10:30 .*\nВаш ответ: нет ответа\.$/s)]);
+    expect(textsOf(await relative.replies(1))).toEqual([expect.stringMatching(/^Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы — 26\.11\.2026, 10:30/)]);
+    await kb.runtime.runJobs(at("2026-11-26T08:30:00+05:00"), kb.bot.api, log);
+    expect((await applicant.replies(1))[0]!.text).toMatch(/^Через два часа заседание комиссии по делу KZ-2026-000001 — 26\.11\.2026, 10:30/);
+    expect((await relative.replies(1))[0]!.text).toMatch(/^Екі сағаттан кейін KZ-2026-000001 ісі бойынша комиссия отырысы — 26\.11\.2026, 10:30/);
+
+    // The conclusion reaches everyone on the case, each in their own language.
+    at("2026-11-26T14:00:00+05:00");
+    await staff.send("/inbox", 1);
+    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("Қорытындыны жазу", 1);
+    await staff.press("Иә, зиян расталды", 1);
+    await staff.press("Мүгедектіксіз зиян", 1);
+    await staff.send("Комиссия операциядан кейінгі асқынудың себебін анықтады.", 1);
+    expect(textsOf(await staff.press("Сақтау", 2))[0]).toBe("Жазылды: KZ-2026-000001 ісі бойынша қорытынды. Істегі барлық адамға хабарланды.");
+    expect((await applicant.replies(1))[0]!.text).toMatch(/^Дело KZ-2026-000001: комиссия подтвердила, что вред причинён/);
+    expect((await relative.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растады/);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("concluded");
+  });
+});
