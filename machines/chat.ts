@@ -6,6 +6,7 @@ import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, ty
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow, isOutcome } from "./explainer.js";
+import { formationFlow } from "./formation.js";
 import { CASE_INVITE, joinFlow } from "./join.js";
 import { noticeFlow } from "./notice.js";
 import { sittingFlow } from "./sitting.js";
@@ -51,6 +52,7 @@ export const defaultFlows: Flows = {
   [conclusionFlow.name]: conclusionFlow,
   [joinFlow.name]: joinFlow,
   [sittingFlow.name]: sittingFlow,
+  [formationFlow.name]: formationFlow,
 };
 
 /** A record id in callback data. */
@@ -325,19 +327,27 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       stack = stack.filter((e) => e.flow !== "sitting" && e.flow !== "onboarding");
       return start(flows.sitting ?? sittingFlow, kind === "ssit" ? { caseId: id, sittingId: 0 } : { caseId: 0, sittingId: id });
     }
-    if ((kind === "scase" || kind === "sform" || kind === "sformok" || kind === "sconc") && /^\d{1,9}$/.test(arg ?? "")) {
+    if ((kind === "scase" || kind === "sform" || kind === "sformok" || kind === "sformd" || kind === "sconc") && ID.test(arg ?? "")) {
       // Staff buttons: for staff only; the services check the case is their organisation's.
       if (!profile.roles.includes("staff")) return stale();
       const caseId = Number(arg);
       if (kind === "scase") return void effects.push({ type: "showStaffCase", caseId });
       if (kind === "sformok") return void effects.push({ type: "recordFormation", caseId });
+      if (kind === "sformd") {
+        stack = stack.filter((e) => e.flow !== "formation" && e.flow !== "onboarding");
+        return start(flows.formation ?? formationFlow, { caseId });
+      }
       if (kind === "sconc") {
         stack = stack.filter((e) => e.flow !== "conclusion" && e.flow !== "onboarding");
         return start(flows.conclusion ?? conclusionFlow, { caseId });
       }
       return void effects.push(
         say("staff.confirmFormation", {
-          buttons: [[{ key: "staff.confirm", value: `sformok:${caseId}`, global: true }], [{ key: "notice.back", value: `scase:${caseId}`, global: true }]],
+          buttons: [
+            [{ key: "staff.confirm", value: `sformok:${caseId}`, global: true }],
+            [{ key: "staff.confirmOtherDay", value: `sformd:${caseId}`, global: true }],
+            [{ key: "notice.back", value: `scase:${caseId}`, global: true }],
+          ],
         }),
       );
     }

@@ -106,10 +106,11 @@ export interface RecordConclusionEffect {
   outcome: Outcome | null;
   summary: string;
 }
-/** Staff: the commission of a case was formed today, with no member representing their organisation. */
+/** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
 export interface RecordFormationEffect {
   type: "recordFormation";
   caseId: number;
+  date?: string;
 }
 
 /** Applicant: a single-use invite link for a relative to follow the case. */

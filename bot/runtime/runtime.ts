@@ -157,7 +157,7 @@ export class Runtime {
         case "showStaffCase":
           return showStaffCase(tx, p.caseId as number, { ...read, dataKey });
         case "recordFormation":
-          return recordFormation(tx, p.caseId as number, { ...read, staffChatId });
+          return recordFormation(tx, p.caseId as number, (p.date as string | undefined) ?? null, { ...read, staffChatId });
         case "recordConclusion":
           return recordConclusion(tx, p as unknown as Parameters<typeof recordConclusion>[1], read);
         case "createRelativeInvite":

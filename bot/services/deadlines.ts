@@ -2,7 +2,7 @@
 // conclusion within 5 working days of the formation. Staff are reminded at 09:00 on the last working
 // day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
 // applicant's side is shown the usual path onward; the case's log records it.
-import { atLocalTime, localDate, workingDeadline, type Deadline } from "../../machines/calendar.js";
+import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../machines/calendar.js";
 import type { Lang } from "../../machines/effects.js";
 import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
@@ -25,8 +25,9 @@ const STEPS = {
 } as const;
 type Step = keyof typeof STEPS;
 
-const watch = async (tx: PrismaNS.TransactionClient, step: Step, caseId: number, deadline: Deadline, timeZone: string) => {
-  await schedule(tx, { kind: `${step}_reminder`, key: `${step}:${caseId}:reminder`, dueAt: atLocalTime(deadline.date, REMINDER_HOUR, 0, timeZone), payload: { caseId } });
+const watch = async (tx: PrismaNS.TransactionClient, step: Step, caseId: number, deadline: Deadline, timeZone: string, now?: Date) => {
+  // A deadline already past (a formation recorded late) gets no "last day" reminder: only the overdue notice.
+  if (!now || deadline.at > now) await schedule(tx, { kind: `${step}_reminder`, key: `${step}:${caseId}:reminder`, dueAt: atLocalTime(deadline.date, REMINDER_HOUR, 0, timeZone), payload: { caseId } });
   await schedule(tx, { kind: `${step}_overdue`, key: `${step}:${caseId}:overdue`, dueAt: new Date(deadline.at.getTime() + 1), payload: { caseId } });
 };
 const unwatch = async (tx: PrismaNS.TransactionClient, step: Step, caseId: number) => {
@@ -87,19 +88,29 @@ export const deadlineHandlers = (i18n: I18n, staffChatId: number | null): Record
   return handlers;
 };
 
-/** Staff record that the commission was formed today: the conclusion's 5 working days start. */
-export const recordFormation = async (tx: PrismaNS.TransactionClient, caseId: number, c: ActorContext & { staffChatId: number | null }): Promise<ApiCall[]> => {
+/**
+ * Staff record that the commission was formed — today, or on an earlier `date` not before the notice:
+ * the conclusion's 5 working days start from that day.
+ */
+export const recordFormation = async (tx: PrismaNS.TransactionClient, caseId: number, date: string | null, c: ActorContext & { staffChatId: number | null }): Promise<ApiCall[]> => {
   const t = c.i18n.t(c.language);
   const k = await tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
   if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("cases.notFound") } }];
   if (k.status !== "submitted") return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.alreadyFormed", { number: k.number }) } }];
-  const due = workingDeadline(c.now, CONCLUSION_WORKING_DAYS, c.timeZone);
-  const answers = { ...(k.answers as Record<string, unknown>), formedOn: localDate(c.now, c.timeZone), conclusionDue: due.date };
-  await tx.case.update({ where: { id: k.id }, data: { status: "commission_formed", formedAt: c.now, answers } });
-  await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { conclusionDue: due.date, noProviderMembers: true } } });
+  const today = localDate(c.now, c.timeZone);
+  const filed = localDate(k.submittedAt, c.timeZone);
+  const on = date ?? today;
+  if (on < filed || on > today) {
+    return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.formationDateRange", { number: k.number, from: showDate(filed), to: showDate(today) }) } }];
+  }
+  const dueDate = nthWorkingDayAfter(on, CONCLUSION_WORKING_DAYS);
+  const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
+  const answers = { ...(k.answers as Record<string, unknown>), formedOn: on, conclusionDue: due.date };
+  await tx.case.update({ where: { id: k.id }, data: { status: "commission_formed", formedAt: date ? atLocalTime(on, 0, 0, c.timeZone) : c.now, answers } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { formedOn: on, conclusionDue: due.date, noProviderMembers: true } } });
   await unwatch(tx, "formation", k.id);
-  await watch(tx, "conclusion", k.id, due, c.timeZone);
-  const params = { number: k.number, date: showDate(localDate(c.now, c.timeZone)), due: showDate(due.date), days: CONCLUSION_WORKING_DAYS };
+  await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
+  const params = { number: k.number, date: showDate(on), due: showDate(due.date), days: CONCLUSION_WORKING_DAYS };
   const people = (await participants(tx, k.id)).map((p) => {
     const lang = p.user.language ?? k.language;
     return { method: "sendMessage", payload: { chat_id: Number(p.userId), text: c.i18n.t(lang)("jobs.formedApplicant", params) } };

@@ -236,6 +236,29 @@ describe("the commission formed", () => {
     expect(texts(await staff.pressData(`g:sformok:${c.id}`))[0]).toBe("По делу KZ-2026-000001 комиссия уже отмечена как сформированная.");
   });
 
+  it("formed on an earlier day: the conclusion's 5 working days count from that day, never before the notice", async () => {
+    const { staff, applicant, c } = await setUp();
+    now = new Date("2026-03-27T11:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    expect(texts(await staff.press("Подтверждаю, но сформирована в другой день"))[0]).toMatch(/^В какой день сформирована комиссия\?/);
+    expect(texts(await staff.send("28.03.2026"))[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
+    expect(texts(await staff.send("вчера"))[0]).toBe("Напишите дату как ДД.ММ.ГГГГ, например 25.11.2026.");
+    expect(texts(await staff.send("19.03.2026"))[0]).toBe(
+      "По делу KZ-2026-000001 дата формирования может быть с 20.03.2026 (подача обращения) по 27.03.2026. Ничего не записано; откройте дело снова: /inbox",
+    );
+    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("submitted");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю, но сформирована в другой день");
+    const done = await staff.send("25.03.2026"); // a day off (Nauryz): 26, 27, 30, 31 March and 1 April are the five
+    expect(texts(done)[0]).toBe("Записано: комиссия по делу KZ-2026-000001 сформирована 25.03.2026. Заключение — до конца дня 01.04.2026.");
+    expect(texts(done.filter((x) => x.payload.chat_id === 51))[0]).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 25\.03\.2026 күні құрылды\./);
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Мерзімі: 01.04.2026 күнінің соңына дейін (4 жұмыс күні қалды).");
+  });
+
   it("nobody else can record it, forged callbacks included", async () => {
     const { c } = await setUp();
     const { link } = await inviteStaff("Клиника №2", "Город Астана");
