@@ -1,7 +1,7 @@
 // Staff record the commission's conclusion (law.md §3 step 6): harm confirmed or not, the outcome
 // category when confirmed, and a short summary; then a review and Save.
 import { assign, setup } from "xstate";
-import type { Button, Outcome } from "./effects.js";
+import type { Button, FileRef, Outcome } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import { PAID_OUTCOMES } from "./payments.js";
 
@@ -11,7 +11,11 @@ interface Context {
   confirmed: boolean | null;
   outcome: Outcome | null;
   summary: string | null;
+  /** The conclusion itself, as a photo or a PDF; optional. */
+  file: FileRef | null;
 }
+/** Documents taken as the conclusion: a PDF or a picture (photos come as "photo"). */
+const DOCUMENT_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
 
@@ -19,11 +23,11 @@ export const conclusionMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: { caseId: number } },
   actions: {
     ...effectActions,
-    recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string }) => undefined,
+    recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null }) => undefined,
   },
 }).createMachine({
   id: "conclusion",
-  context: ({ input }) => ({ caseId: input.caseId, confirmed: null, outcome: null, summary: null }),
+  context: ({ input }) => ({ caseId: input.caseId, confirmed: null, outcome: null, summary: null, file: null }),
   initial: "result",
   states: {
     result: {
@@ -53,11 +57,30 @@ export const conclusionMachine = setup({
       entry: [{ type: "say", params: { key: "conclusion.askSummary", params: { max: SUMMARY_MAX }, buttons: [[cancel]] } }],
       on: {
         TEXT: [
-          { guard: ({ event }) => text(event).length >= 10 && text(event).length <= SUMMARY_MAX, target: "review", actions: assign({ summary: ({ event }) => text(event) }) },
+          { guard: ({ event }) => text(event).length >= 10 && text(event).length <= SUMMARY_MAX, target: "document", actions: assign({ summary: ({ event }) => text(event) }) },
           { target: "summary", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "conclusion.summaryLength", params: { length: text(event).length, max: SUMMARY_MAX } }) }] },
         ],
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("summary"),
+      },
+    },
+    document: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "conclusion.askDocument", buttons: [[{ key: "conclusion.noDocument", value: "none" }], [cancel]] } }],
+      on: {
+        FILE: [
+          {
+            guard: ({ event }) => event.type === "FILE" && (event.file.kind === "photo" || DOCUMENT_TYPES.test(event.file.mime ?? "")),
+            target: "review",
+            actions: assign({ file: ({ event }) => (event.type === "FILE" ? event.file : null) }),
+          },
+          { target: "document", reenter: true, actions: [{ type: "say", params: { key: "conclusion.documentType" } }] },
+        ],
+        CHOICE: [
+          { guard: chose("none"), target: "review", actions: assign({ file: null }) },
+          { guard: chose("cancel"), target: "done" },
+        ],
+        ...askAgain("document"),
       },
     },
     review: {
@@ -67,7 +90,11 @@ export const conclusionMachine = setup({
           type: "say",
           params: ({ context }) => ({
             key: context.confirmed ? "conclusion.reviewConfirmed" : "conclusion.reviewNotConfirmed",
-            params: { outcome: { key: `notice.outcome.${context.outcome ?? "unknown"}` }, summary: context.summary ?? "" },
+            params: {
+              outcome: { key: `notice.outcome.${context.outcome ?? "unknown"}` },
+              summary: context.summary ?? "",
+              document: { key: context.file ? "conclusion.documentAttached" : "conclusion.documentNone" },
+            },
             buttons: [[{ key: "conclusion.save", value: "save" }], [cancel]],
           }),
         },
@@ -78,7 +105,7 @@ export const conclusionMachine = setup({
           {
             guard: chose("save"),
             target: "done",
-            actions: [{ type: "recordConclusion", params: ({ context }) => ({ caseId: context.caseId, confirmed: context.confirmed === true, outcome: context.outcome, summary: context.summary ?? "" }) }],
+            actions: [{ type: "recordConclusion", params: ({ context }) => ({ caseId: context.caseId, confirmed: context.confirmed === true, outcome: context.outcome, summary: context.summary ?? "", file: context.file }) }],
           },
         ],
         ...askAgain("review"),
@@ -88,4 +115,4 @@ export const conclusionMachine = setup({
   },
 });
 
-export const conclusionFlow: FlowDef = { name: "conclusion", version: 1, machine: conclusionMachine, input: () => ({ caseId: 0 }) };
+export const conclusionFlow: FlowDef = { name: "conclusion", version: 2, machine: conclusionMachine, input: () => ({ caseId: 0 }) };

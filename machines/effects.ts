@@ -105,6 +105,8 @@ export interface RecordConclusionEffect {
   confirmed: boolean;
   outcome: Outcome | null;
   summary: string;
+  /** The conclusion document, if staff attached one. */
+  file: FileRef | null;
 }
 /** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
 export interface RecordFormationEffect {

@@ -3,7 +3,7 @@
 // day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
 // applicant's side is shown the usual path onward; the case's log records it.
 import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../machines/calendar.js";
-import type { Lang } from "../../machines/effects.js";
+import type { FileRef, Lang } from "../../machines/effects.js";
 import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
@@ -11,7 +11,7 @@ import type { I18n } from "../i18n.js";
 import { cancel, schedule, type JobHandler } from "../jobs/jobs.js";
 import type { ApiCall } from "../runtime/render.js";
 import type { ActorContext } from "./admin.js";
-import { staffOrgs } from "./staff.js";
+import { SEND_FILE, staffOrgs } from "./staff.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../machines/payments.js";
 
 export const CONCLUSION_WORKING_DAYS = 5;
@@ -125,7 +125,7 @@ export const recordFormation = async (tx: PrismaNS.TransactionClient, caseId: nu
  */
 export const recordConclusion = async (
   tx: PrismaNS.TransactionClient,
-  r: { caseId: number; confirmed: boolean; outcome: PaidOutcome | null; summary: string },
+  r: { caseId: number; confirmed: boolean; outcome: PaidOutcome | null; summary: string; file?: FileRef | null },
   c: ActorContext,
 ): Promise<ApiCall[]> => {
   const t = c.i18n.t(c.language);
@@ -133,9 +133,9 @@ export const recordConclusion = async (
   if (!k) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("cases.notFound") } }];
   if (k.status !== "commission_formed") return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("conclusion.notNow", { number: k.number }) } }];
   const outcome = r.confirmed ? r.outcome : null;
-  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, summary: r.summary, on: localDate(c.now, c.timeZone) } };
+  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, summary: r.summary, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
   await tx.case.update({ where: { id: k.id }, data: { status: "concluded", concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
-  await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome } } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
   await unwatch(tx, "conclusion", k.id);
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
   const people = (await participants(tx, k.id)).map((p) => {
@@ -152,7 +152,9 @@ export const recordConclusion = async (
         })
       : tt("conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary });
     const buttons = r.confirmed ? { reply_markup: { inline_keyboard: [[{ text: tt("cases.payments"), callback_data: `g:payments:${outcome}` }]] } } : {};
-    return { method: "sendMessage", payload: { chat_id: Number(p.userId), text, ...buttons } };
-  });
+    const message: ApiCall = { method: "sendMessage", payload: { chat_id: Number(p.userId), text, ...buttons } };
+    // The document itself holds the patient's medical details: it goes to the applicant, not to relatives.
+    return r.file && p.role === "applicant" ? [message, { method: SEND_FILE, payload: { chat_id: Number(p.userId), kind: r.file.kind, fileId: r.file.fileId } }] : [message];
+  }).flat();
   return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("conclusion.recorded", { number: k.number }) } }, ...people];
 };

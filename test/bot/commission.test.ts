@@ -374,3 +374,20 @@ describe("sittings", () => {
     expect(texts(await relative.press("Приду очно"))).toEqual([NOT_FOUND_RU]);
   });
 });
+
+describe("the conclusion", () => {
+  it("the conclusion reaches the relative too, but its document only the applicant", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.photo("conclusion-photo");
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\./);
+    expect(to(saved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
+    expect(saved.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.chat_id, c.payload.photo])).toEqual([[APPLICANT, "conclusion-photo"]]);
+  });
+});

@@ -295,8 +295,10 @@ describe("the conclusion", () => {
     await staff.press("Да, вред подтверждён");
     await staff.press("Инвалидность II группы");
     expect(texts(await staff.send("коротко")).at(0)).toBe("Краткое изложение должно быть от 10 до 1000 знаков (сейчас 7).");
-    const review = await staff.send("Осложнение вызвано нарушением протокола лечения.");
-    expect(texts(review)[0]).toBe("Проверьте: вред подтверждён; последствия — Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.");
+    expect(texts(await staff.send("Осложнение вызвано нарушением протокола лечения."))[0]).toMatch(/^Приложите само заключение — PDF или фото/);
+    expect(texts(await staff.document("application/zip", "archive"))).toEqual(["Нужен PDF или фото (JPG, PNG).", expect.stringMatching(/^Приложите само заключение/)]);
+    const review = await staff.document("application/pdf", "conclusion-scan");
+    expect(texts(review)[0]).toBe("Проверьте: вред подтверждён; последствия — Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nДокумент: приложен");
     const saved = await staff.press("Сохранить");
     expect(texts(saved.filter((x) => x.payload.chat_id === 60))[0]).toBe("Записано: заключение по делу KZ-2026-000001. Все участники дела уведомлены.");
     const told = saved.filter((x) => x.payload.chat_id === 61);
@@ -304,6 +306,8 @@ describe("the conclusion", () => {
       "Дело KZ-2026-000001: комиссия подтвердила, что вред причинён, — это основание для признания страхового случая. Последствия для пациента: Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nВозмещение выплачивается из единого страхового пула, если вы готовы его принять. Минимальная выплата по закону — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.",
     );
     expect(buttons(told)).toEqual(["Минимальные выплаты"]);
+    // The document follows, re-sent by its file id.
+    expect(told.filter((x) => x.method === "sendDocument").map((x) => x.payload.document)).toEqual(["conclusion-scan"]);
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect([row.status, row.outcome]).toEqual(["concluded", "disability2"]);
     expect((await t.db.prisma.scheduledJob.findMany({ where: { kind: { startsWith: "conclusion" } } })).map((j) => j.state)).toEqual(["cancelled", "cancelled"]);
@@ -314,6 +318,7 @@ describe("the conclusion", () => {
     await staff.pressData(`g:sconc:${c.id}`);
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
     const saved = await staff.press("Сохранить");
     expect(texts(saved.filter((x) => x.payload.chat_id === 61))[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\.\n\nОсложнение — известный риск, о котором предупреждали\.\n\nЕсли вы не согласны, как правило, дальше обращаются:/);
     expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("concluded");
@@ -328,6 +333,7 @@ describe("the conclusion", () => {
     await other.pressData(`g:sconc:${c.id}`);
     await other.press("Нет, вред не подтверждён");
     await other.send("Пытаюсь записать чужое заключение.");
+    await other.press("Без документа");
     expect(texts(await other.press("Сохранить"))[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");
     expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("commission_formed");
   });
