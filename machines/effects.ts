@@ -115,6 +115,19 @@ export interface RecordFormationEffect {
   date?: string;
 }
 
+/** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
+export interface ListUnlinkedEffect {
+  type: "listUnlinked";
+}
+export interface ChooseCaseOrgEffect {
+  type: "chooseCaseOrg";
+  caseId: number;
+}
+export interface LinkCaseEffect {
+  type: "linkCase";
+  caseId: number;
+  organizationId: number;
+}
 /** Applicant: a single-use invite link for a relative to follow the case. */
 export interface CreateRelativeInviteEffect {
   type: "createRelativeInvite";
@@ -180,13 +193,17 @@ export type DomainEffect =
   | ScheduleSittingEffect
   | MoveSittingEffect
   | CancelSittingEffect
-  | AnswerSittingEffect;
+  | AnswerSittingEffect
+  | ListUnlinkedEffect
+  | ChooseCaseOrgEffect
+  | LinkCaseEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
   "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "listRoles", "revokeRole", "redeemInvite",
   "showInbox", "showStaffCase", "recordFormation", "recordConclusion",
   "createRelativeInvite", "joinCase", "removeRelative", "scheduleSitting", "moveSitting", "cancelSitting", "answerSitting",
+  "listUnlinked", "chooseCaseOrg", "linkCase",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

@@ -7,7 +7,7 @@ import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, type Flows } from "../../machines/chat.js";
 import type { DomainEffect, Lang, NoticeAnswers } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
-import { createInvite, createOrganization, listOrganizations, listRoles, redeemInvite, revokeRole } from "../services/admin.js";
+import { chooseCaseOrg, createInvite, createOrganization, linkCase, listOrganizations, listRoles, listUnlinked, redeemInvite, revokeRole } from "../services/admin.js";
 import { showInbox, showStaffCase } from "../services/staff.js";
 import { recordConclusion, recordFormation } from "../services/deadlines.js";
 import { fileNotice } from "../services/notices.js";
@@ -172,6 +172,12 @@ export class Runtime {
           return moveSitting(tx, p as unknown as { sittingId: number; date: string; time: string }, read);
         case "cancelSitting":
           return cancelSitting(tx, p.sittingId as number, read);
+        case "listUnlinked":
+          return listUnlinked(tx, read);
+        case "chooseCaseOrg":
+          return chooseCaseOrg(tx, p.caseId as number, read);
+        case "linkCase":
+          return linkCase(tx, p.caseId as number, p.organizationId as number, read);
         case "answerSitting":
           return answerSitting(tx, p.sittingId as number, p.answer as SittingAnswer, { ...read, staffChatId });
       }

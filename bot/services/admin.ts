@@ -9,6 +9,7 @@ import { localDate } from "../../machines/calendar.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 import type { ApiCall } from "../runtime/render.js";
+import { newCaseToStaff } from "./notices.js";
 
 export interface ActorContext {
   userId: number;
@@ -102,4 +103,52 @@ export const redeemInvite = async (tx: PrismaNS.TransactionClient, token: string
   if (invite.role === "mediator") return reply("admin.joinedMediator");
   const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
   return reply("admin.joinedStaff", { org: org.name });
+};
+
+const UNLINKED_MAX = 10;
+
+/** Cases whose organisation nobody registered, or whose name matched none: the newest ten. */
+export const listUnlinked = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const cases = await tx.case.findMany({ where: { organizationId: null }, orderBy: { submittedAt: "desc" }, take: UNLINKED_MAX });
+  if (cases.length === 0) return [say(c, "admin.noUnlinked")];
+  const t = c.i18n.t(c.language);
+  const lines = cases.map((k) => t("admin.unlinkedLine", { number: k.number, org: orgLabel(c, { name: k.orgName, region: k.region }) }));
+  return [
+    say(c, "admin.unlinkedTitle", { cases: lines.join("\n") }, {
+      reply_markup: { inline_keyboard: cases.map((k) => [{ text: t("admin.linkCase", { number: k.number }), callback_data: `g:adm:link:${k.id}` }]) },
+    }),
+  ];
+};
+
+/** The organisations of the case's region, to link it to one. */
+export const chooseCaseOrg = async (tx: PrismaNS.TransactionClient, caseId: number, c: ActorContext): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const k = await tx.case.findUnique({ where: { id: caseId } });
+  if (!k) return [say(c, "cases.notFound")];
+  if (k.organizationId !== null) return [say(c, "admin.alreadyLinked", { number: k.number })];
+  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: { name: "asc" }, take: 50 });
+  const region = regionByCode(k.region)?.[c.language] ?? k.region;
+  if (orgs.length === 0) return [say(c, "admin.noOrgsInRegion", { number: k.number, region })];
+  return [
+    say(c, "admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, {
+      reply_markup: { inline_keyboard: orgs.map((o) => [{ text: o.name, callback_data: `g:adm:linkto:${k.id}:${o.id}` }]) },
+    }),
+  ];
+};
+
+/** Links a case to an organisation once; its staff hear of the case as of a new notice. */
+export const linkCase = async (tx: PrismaNS.TransactionClient, caseId: number, organizationId: number, c: ActorContext): Promise<ApiCall[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const org = await tx.organization.findUnique({ where: { id: organizationId } });
+  const k = await tx.case.findUnique({ where: { id: caseId } });
+  if (!org || !k) return [say(c, "cases.notFound")];
+  // Only while unlinked: two admins linking at once cannot both succeed.
+  const done = await tx.case.updateMany({ where: { id: k.id, organizationId: null }, data: { organizationId: org.id } });
+  if (done.count === 0) return [say(c, "admin.alreadyLinked", { number: k.number })];
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_linked", actorId: BigInt(c.userId), createdAt: c.now, payload: { organizationId: org.id } } });
+  return [say(c, "admin.linked", { number: k.number, org: orgLabel(c, org) }), ...(await newCaseToStaff(tx, { ...k, organizationId: org.id }, c.i18n, null))];
 };

@@ -110,23 +110,36 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
     // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
     { method: NOTICE_PDF, payload: { chat_id: c.chatId, caseId: created.id, language: c.language } },
   ];
-  // Staff hear of it: the organisation's own staff, each in their language; else the staff chat, in both.
-  // Never the IIN or the phone.
-  const staffText = (l: Lang) =>
-    c.i18n.t(l)("notice.staffNew", {
-      number,
-      ...summary,
-      region: region ? region[l] : notice.region,
-      outcome: c.i18n.t(l)(`notice.outcome.${notice.outcome}`),
-      deadline: showDate(deadline.date),
-    });
-  const staff = organization
-    ? await tx.userRole.findMany({ where: { organizationId: organization.id, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } } })
-    : [];
-  if (staff.length > 0) {
-    for (const s of staff) calls.push({ method: "sendMessage", payload: { chat_id: Number(s.userId), text: staffText(s.user.language ?? "ru") } });
-  } else if (c.staffChatId !== null) {
-    calls.push({ method: "sendMessage", payload: { chat_id: c.staffChatId, text: (["kk", "ru"] as const).map(staffText).join("\n\n") } });
-  }
+  calls.push(...(await newCaseToStaff(tx, created, c.i18n, c.staffChatId)));
   return calls;
+};
+
+/**
+ * Staff hear of a new case: the organisation's own staff, each in their language; else the staff chat,
+ * in both. Never the IIN or the phone.
+ */
+export const newCaseToStaff = async (
+  tx: PrismaNS.TransactionClient,
+  k: { number: string; orgName: string; region: string; outcome: string | null; organizationId: number | null; answers: unknown },
+  i18n: I18n,
+  staffChatId: number | null,
+): Promise<ApiCall[]> => {
+  const a = k.answers as { careFrom?: string; careTo?: string; formationDue?: string };
+  const care = !a.careFrom || !a.careTo ? "" : a.careFrom === a.careTo ? showDate(a.careFrom) : `${showDate(a.careFrom)} – ${showDate(a.careTo)}`;
+  const region = regionByCode(k.region);
+  const text = (l: Lang) =>
+    i18n.t(l)("notice.staffNew", {
+      number: k.number,
+      org: k.orgName,
+      care,
+      region: region ? region[l] : k.region,
+      outcome: i18n.t(l)(`notice.outcome.${k.outcome ?? "unknown"}`),
+      deadline: a.formationDue ? showDate(a.formationDue) : "",
+    });
+  const staff =
+    k.organizationId === null
+      ? []
+      : await tx.userRole.findMany({ where: { organizationId: k.organizationId, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } } });
+  if (staff.length > 0) return staff.map((s) => ({ method: "sendMessage", payload: { chat_id: Number(s.userId), text: text(s.user.language ?? "ru") } }));
+  return staffChatId === null ? [] : [{ method: "sendMessage", payload: { chat_id: staffChatId, text: (["kk", "ru"] as const).map(text).join("\n\n") } }];
 };

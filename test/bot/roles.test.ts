@@ -20,6 +20,7 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT });
 });
 
+const toast = (calls: { method: string; payload: Record<string, unknown> }[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 const inviteStaff = (name?: string, region?: string) => inviteStaffAs(h, ADMIN, name, region);
 
 describe("admins", () => {
@@ -29,7 +30,7 @@ describe("admins", () => {
     expect(texts(await u.send("/admin"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     const admin = h.user(ADMIN, "ru");
     await admin.send("/start");
-    expect(buttons(await admin.send("/admin"))).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли"]);
+    expect(buttons(await admin.send("/admin"))).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли", "Дела без организации"]);
   });
 
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
@@ -190,6 +191,40 @@ describe("the staff inbox", () => {
     await fileNotice(h.user(30, "ru"), "ru", { org: "Частная клиника" });
     expect((await t.db.prisma.case.findFirstOrThrow()).organizationId).toBeNull();
     expect(texts(h.fake.sent("sendMessage", STAFF_CHAT))).toHaveLength(1);
+  });
+
+  it("an admin links an unlinked case to an organisation of its region; its staff are told; nobody else can", async () => {
+    const { admin, link } = await inviteStaff();
+    await inviteStaff("Клиника №2", "Город Астана"); // another region: not offered
+    const staff = h.user(31, "kk");
+    await staff.send("/start");
+    await staff.press("Келісемін");
+    await staff.send(`/start ${link}`);
+    await fileNotice(h.user(30, "ru"), "ru", { org: "Горбольница 7" });
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(c.organizationId).toBeNull();
+    // Someone who is not an admin, forged data included.
+    const stranger = h.user(32, "ru");
+    await stranger.send("/start");
+    expect(toast(await stranger.pressData(`g:adm:linkto:${c.id}:1`))).toBe("Эта кнопка устарела.");
+    expect(toast(await staff.pressData(`g:adm:link:${c.id}`))).toBe("Бұл батырма ескірген.");
+    expect((await t.db.prisma.case.findFirstOrThrow()).organizationId).toBeNull();
+
+    await admin.send("/admin");
+    const list = await admin.press("Дела без организации");
+    expect(texts(list)[0]).toBe(
+      "Дела, которые не удалось привязать к зарегистрированной организации (название в обращении не совпало ни с одной):\nKZ-2026-000001 — Горбольница 7, Город Шымкент",
+    );
+    const choose = await admin.press("Привязать KZ-2026-000001");
+    expect(buttons(choose)).toEqual(["Городская больница №7"]);
+    const linked = await admin.press("Городская больница №7");
+    expect(texts(linked.filter((x) => x.payload.chat_id === ADMIN))).toEqual(["Дело KZ-2026-000001 привязано к организации Городская больница №7, Город Шымкент; её сотрудникам сообщено."]);
+    expect(texts(linked.filter((x) => x.payload.chat_id === 31))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001: Горбольница 7, Шымкент қаласы\./);
+    expect(texts(await staff.send("/inbox"))[0]).toContain("KZ-2026-000001");
+    // Once linked, it cannot be linked again.
+    expect(texts(await admin.pressData(`g:adm:linkto:${c.id}:2`))).toEqual(["Дело KZ-2026-000001 уже привязано к организации."]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).organizationId).toBe(1);
+    expect(texts(await admin.pressData("g:adm:unlinked"))).toEqual(["Все дела привязаны к организациям."]);
   });
 });
 
