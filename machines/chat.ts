@@ -313,6 +313,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     if (kind === "skeep") return void effects.push(say("sitting.kept"));
     if (kind === "rinv" && ID.test(arg ?? "")) return void effects.push({ type: "createRelativeInvite", caseId: Number(arg) });
     if (kind === "rrm" && ID.test(arg ?? "")) return void effects.push({ type: "removeRelative", participantId: Number(arg) });
+    if (kind === "rshare" && ID.test(arg ?? "") && (at === "on" || at === "off")) return void effects.push({ type: "shareNotice", caseId: Number(arg), share: at === "on" });
+    if (kind === "rnotice" && ID.test(arg ?? "")) return void effects.push({ type: "sharedNotice", caseId: Number(arg) });
     if (kind === "sat" && ID.test(arg ?? "") && (SITTING_ANSWERS as readonly string[]).includes(at ?? "")) {
       // Whether this user is on the sitting's case is checked by the service.
       return void effects.push({ type: "answerSitting", sittingId: Number(arg), answer: at as SittingAnswer });

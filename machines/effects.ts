@@ -139,6 +139,17 @@ export interface JoinCaseEffect {
   token: string;
   relation: string;
 }
+/** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */
+export interface ShareNoticeEffect {
+  type: "shareNotice";
+  caseId: number;
+  share: boolean;
+}
+/** A relative asks for the notice the applicant shared. */
+export interface SharedNoticeEffect {
+  type: "sharedNotice";
+  caseId: number;
+}
 /** Applicant: removes a relative from a case. */
 export interface RemoveRelativeEffect {
   type: "removeRelative";
@@ -196,14 +207,16 @@ export type DomainEffect =
   | AnswerSittingEffect
   | ListUnlinkedEffect
   | ChooseCaseOrgEffect
-  | LinkCaseEffect;
+  | LinkCaseEffect
+  | ShareNoticeEffect
+  | SharedNoticeEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
   "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "listRoles", "revokeRole", "redeemInvite",
   "showInbox", "showStaffCase", "recordFormation", "recordConclusion",
   "createRelativeInvite", "joinCase", "removeRelative", "scheduleSitting", "moveSitting", "cancelSitting", "answerSitting",
-  "listUnlinked", "chooseCaseOrg", "linkCase",
+  "listUnlinked", "chooseCaseOrg", "linkCase", "shareNotice", "sharedNotice",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

@@ -14,7 +14,7 @@ import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
 import { NOTICE_PDF, noticePdfCall } from "../services/notice-pdf.js";
 import { SEND_FILE } from "../services/staff.js";
-import { createRelativeInvite, joinCase, removeRelative } from "../services/relatives.js";
+import { createRelativeInvite, joinCase, removeRelative, sharedNotice, shareNotice } from "../services/relatives.js";
 import { answerSitting, cancelSitting, moveSitting, scheduleSitting } from "../services/sittings.js";
 import { SITTING_ICS, sittingIcsCall } from "../services/ics.js";
 import type { SittingPlan } from "../../machines/sitting.js";
@@ -172,6 +172,10 @@ export class Runtime {
           return moveSitting(tx, p as unknown as { sittingId: number; date: string; time: string }, read);
         case "cancelSitting":
           return cancelSitting(tx, p.sittingId as number, read);
+        case "shareNotice":
+          return shareNotice(tx, p.caseId as number, p.share === true, read);
+        case "sharedNotice":
+          return sharedNotice(tx, p.caseId as number, read);
         case "listUnlinked":
           return listUnlinked(tx, read);
         case "chooseCaseOrg":

@@ -9,6 +9,7 @@ import { showDate } from "../../machines/notice.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "../runtime/render.js";
 import { hashToken, INVITE_DAYS, type ActorContext } from "./admin.js";
+import { NOTICE_PDF } from "./notice-pdf.js";
 
 /** More relatives than this on one case is not a family following a case. */
 export const RELATIVES_MAX = 10;
@@ -81,16 +82,58 @@ export const removeRelative = async (tx: PrismaNS.TransactionClient, participant
   ];
 };
 
-/** For a case's view: the applicant's buttons to invite a relative and to remove each one. */
+const isShared = (answers: unknown): boolean => (answers as { sharedWithRelatives?: unknown }).sharedWithRelatives === true;
+
+/** The applicant shows the notice to the case's relatives, or stops showing it. */
+export const shareNotice = async (tx: PrismaNS.TransactionClient, caseId: number, share: boolean, c: ActorContext): Promise<ApiCall[]> => {
+  const mine = await applicantOf(tx, caseId, c.userId);
+  if (!mine) return [reply(c, "cases.notFound")];
+  const k = mine.case;
+  if (isShared(k.answers) === share) return [reply(c, share ? "relatives.shared" : "relatives.unshared", { number: k.number })];
+  await tx.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as Record<string, unknown>), sharedWithRelatives: share } } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: share ? "notice_shared" : "notice_unshared", actorId: BigInt(c.userId), createdAt: c.now } });
+  if (!share) return [reply(c, "relatives.unshared", { number: k.number })];
+  const relatives = await tx.caseParticipant.findMany({ where: { caseId: k.id, role: "relative", removedAt: null }, include: { user: { select: { language: true } } } });
+  return [
+    reply(c, "relatives.shared", { number: k.number }),
+    ...relatives.map((r) => {
+      const t = c.i18n.t(r.user.language ?? k.language);
+      return {
+        method: "sendMessage",
+        payload: { chat_id: Number(r.userId), text: t("relatives.sharedToRelative", { number: k.number }), reply_markup: { inline_keyboard: [[{ text: t("relatives.noticeButton"), callback_data: `g:rnotice:${k.id}` }]] } },
+      };
+    }),
+  ];
+};
+
+/** A relative gets the notice as a PDF — only while the applicant shares it. */
+export const sharedNotice = async (tx: PrismaNS.TransactionClient, caseId: number, c: ActorContext): Promise<ApiCall[]> => {
+  const me = await tx.caseParticipant.findFirst({ where: { caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { case: true } });
+  if (!me) return [reply(c, "cases.notFound")];
+  if (me.role === "relative" && !isShared(me.case.answers)) return [reply(c, "relatives.notShared", { number: me.case.number })];
+  return [{ method: NOTICE_PDF, payload: { chat_id: c.chatId, caseId, language: c.language } }];
+};
+
+/**
+ * For a case's view: the applicant's buttons to invite a relative, remove each one and share the notice;
+ * a relative's button to the shared notice.
+ */
 export const relativeButtons = async (tx: PrismaNS.TransactionClient, caseId: number, c: Pick<ActorContext, "userId" | "language" | "i18n" | "timeZone">) => {
-  if (!(await applicantOf(tx, caseId, c.userId))) return { lines: [] as string[], buttons: [] as { text: string; callback_data: string }[][] };
   const t = c.i18n.t(c.language);
+  const none = { lines: [] as string[], buttons: [] as { text: string; callback_data: string }[][] };
+  const mine = await applicantOf(tx, caseId, c.userId);
+  if (!mine) {
+    const k = await tx.case.findUnique({ where: { id: caseId } });
+    return k && isShared(k.answers) ? { ...none, buttons: [[{ text: t("relatives.noticeButton"), callback_data: `g:rnotice:${caseId}` }]] } : none;
+  }
   const relatives = await tx.caseParticipant.findMany({ where: { caseId, role: "relative", removedAt: null }, orderBy: { id: "asc" } });
+  const shared = isShared(mine.case.answers);
   return {
     lines: relatives.map((r) => t("relatives.line", { relation: t(`relatives.relation.${r.relation}`), date: showDate(localDate(r.addedAt, c.timeZone)) })),
     buttons: [
       [{ text: t("relatives.inviteButton"), callback_data: `g:rinv:${caseId}` }],
       ...relatives.map((r) => [{ text: t("relatives.remove", { relation: t(`relatives.relation.${r.relation}`) }), callback_data: `g:rrm:${r.id}` }]),
+      ...(relatives.length ? [[{ text: t(shared ? "relatives.unshareButton" : "relatives.shareButton"), callback_data: `g:rshare:${caseId}:${shared ? "off" : "on"}` }]] : []),
     ],
   };
 };

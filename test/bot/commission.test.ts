@@ -162,6 +162,27 @@ describe("relatives", () => {
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
   });
 
+  it("the applicant may show the notice to relatives, and stop; nobody else can", async () => {
+    const { applicant, c } = await formed();
+    const relative = await joinRelative(applicant);
+    expect(texts(await relative.pressData(`g:rnotice:${c.id}`))).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
+    expect(texts(await relative.pressData(`g:rshare:${c.id}:on`))).toEqual([NOT_FOUND_RU]);
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ашу");
+    const shared = await applicant.press("Өтінішті туыстарға көрсету");
+    expect(to(shared, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі бойынша туыстар енді өтінішті толық/);
+    expect(to(shared, RELATIVE)).toEqual(["Заявитель открыл вам обращение по делу KZ-2026-000001."]);
+    const pdf = await relative.press("Обращение (PDF)");
+    const doc = pdf.find((x) => x.method === "sendDocument")!;
+    expect([doc.payload.chat_id, doc.file!.filename]).toEqual([RELATIVE, "KZ-2026-000001.pdf"]);
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ашу");
+    expect(texts(await applicant.press("Өтінішті туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
+    const refused = await relative.pressData(`g:rnotice:${c.id}`);
+    expect(refused.filter((x) => x.method === "sendDocument")).toEqual([]);
+    expect(texts(refused)).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
+  });
+
   it("a relative cannot invite or remove; a stranger's forged callbacks are refused", async () => {
     const { applicant, c } = await formed();
     const relative = await joinRelative(applicant);
