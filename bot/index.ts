@@ -15,6 +15,7 @@ import { Store } from "./runtime/store.js";
 import { Jobs } from "./jobs/jobs.js";
 import { deadlineHandlers } from "./services/deadlines.js";
 import { sittingHandlers } from "./services/sittings.js";
+import { mediationHandlers } from "./services/mediation.js";
 
 export interface BotDeps {
   db: Database;
@@ -58,7 +59,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
   const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey);
-  const jobs = new Jobs(deps.db.prisma, store, { ...deadlineHandlers(deps.i18n, deps.staffChatId), ...sittingHandlers(deps.i18n, deps.timeZone) }, deps.logger);
+  const jobs = new Jobs(deps.db.prisma, store, { ...deadlineHandlers(deps.i18n, deps.staffChatId), ...sittingHandlers(deps.i18n, deps.timeZone), ...mediationHandlers(deps.i18n, deps.timeZone) }, deps.logger);
   const runtime = new Runtime({
     store,
     prisma: deps.db.prisma,

@@ -43,6 +43,9 @@ export const isWorkingDay = (date: LocalDate): boolean => {
 
 export const nextDay = (date: LocalDate): LocalDate => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
+/** The calendar date `n` days after `date`. */
+export const addDays = (date: LocalDate, n: number): LocalDate => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
 /** The calendar date of an instant in a time zone. */
 export const localDate = (at: Date, timeZone: string): LocalDate =>
   new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);

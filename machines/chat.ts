@@ -10,6 +10,7 @@ import { formationFlow } from "./formation.js";
 import { CASE_INVITE, joinFlow } from "./join.js";
 import { noticeFlow } from "./notice.js";
 import { sittingFlow } from "./sitting.js";
+import { counterFlow, proposalFlow, relayFlow } from "./mediation.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
@@ -53,6 +54,9 @@ export const defaultFlows: Flows = {
   [joinFlow.name]: joinFlow,
   [sittingFlow.name]: sittingFlow,
   [formationFlow.name]: formationFlow,
+  [relayFlow.name]: relayFlow,
+  [proposalFlow.name]: proposalFlow,
+  [counterFlow.name]: counterFlow,
 };
 
 /** A record id in callback data. */
@@ -242,7 +246,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
           }),
         );
       case "inbox":
-        if (!profile.roles.includes("staff")) return unknown();
+        if (!profile.roles.includes("staff") && !profile.roles.includes("mediator")) return unknown();
         return void effects.push({ type: "showInbox" });
       case "help":
         return void effects.push(say(`help.${primaryRole(profile.roles)}`));
@@ -311,6 +315,10 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       return stale();
     }
     if (kind === "skeep") return void effects.push(say("sitting.kept"));
+    if (kind?.startsWith("md") || kind?.startsWith("p")) {
+      const handled = mediationButton(kind, arg, at);
+      if (handled !== false) return;
+    }
     if (kind === "rinv" && ID.test(arg ?? "")) return void effects.push({ type: "createRelativeInvite", caseId: Number(arg) });
     if (kind === "rrm" && ID.test(arg ?? "")) return void effects.push({ type: "removeRelative", participantId: Number(arg) });
     if (kind === "rshare" && ID.test(arg ?? "") && (at === "on" || at === "off")) return void effects.push({ type: "shareNotice", caseId: Number(arg), share: at === "on" });
@@ -370,6 +378,52 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   const stale = () => {
     toast = "common.staleButton";
     repeatOrMenu();
+  };
+  /** Mediation's buttons; false when the data is not one of them. Who may press each is checked by the bot. */
+  const mediationButton = (kind: string, arg: string | undefined, at: string | undefined): void | false => {
+    if (!ID.test(arg ?? "")) return false;
+    const id = Number(arg);
+    const openFlow = (def: FlowDef, input: object) => {
+      stack = stack.filter((e) => e.flow !== def.name && e.flow !== "onboarding");
+      start(def, input);
+    };
+    switch (kind) {
+      case "mdpick":
+        if (!isAdmin && !profile.roles.includes("staff")) return stale();
+        return void effects.push({ type: "pickMediator", caseId: id });
+      case "mdassign":
+        if ((!isAdmin && !profile.roles.includes("staff")) || !ID.test(at ?? "")) return stale();
+        return void effects.push({ type: "assignMediator", caseId: id, roleId: Number(at) });
+      case "mdacc":
+      case "mddec":
+        if (!profile.roles.includes("mediator")) return stale();
+        return void effects.push({ type: "mediatorAnswer", mediationId: id, accept: kind === "mdacc" });
+      case "mdyes":
+      case "mdno":
+        return void effects.push({ type: "partyAgree", mediationId: id, agree: kind === "mdyes" });
+      case "mdview":
+        return void effects.push({ type: "showMediation", mediationId: id });
+      case "mdmsg":
+        return openFlow(flows.relay ?? relayFlow, { mediationId: id, asMediator: profile.roles.includes("mediator") });
+      case "mdprop":
+        if (!profile.roles.includes("mediator")) return stale();
+        return openFlow(flows.proposal ?? proposalFlow, { mediationId: id });
+      case "mdend":
+        return void effects.push(
+          say("mediation.confirmEnd", { buttons: [[{ key: "mediation.endIt", value: `mdendok:${id}`, global: true }], [{ key: "sitting.keepIt", value: `mdview:${id}`, global: true }]] }),
+        );
+      case "mdendok":
+        return void effects.push({ type: "endMediation", mediationId: id });
+      case "pacc":
+      case "prej":
+        return void effects.push({ type: "answerProposal", proposalId: id, accept: kind === "pacc" });
+      case "pctr":
+        return openFlow(flows.counter ?? counterFlow, { proposalId: id });
+      case "pconf":
+        return void effects.push({ type: "confirmAgreement", proposalId: id });
+      default:
+        return false;
+    }
   };
   const isAdmin = profile.roles.includes("admin");
 

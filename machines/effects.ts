@@ -184,6 +184,63 @@ export interface AnswerSittingEffect {
 export const SITTING_ANSWERS = ["in_person", "online", "cannot"] as const;
 export type SittingAnswer = (typeof SITTING_ANSWERS)[number];
 
+/** Mediation (law.md §4). Who may do each is checked by the bot against the case and the mediation. */
+export interface PickMediatorEffect {
+  type: "pickMediator";
+  caseId: number;
+}
+export interface AssignMediatorEffect {
+  type: "assignMediator";
+  caseId: number;
+  roleId: number;
+}
+export interface MediatorAnswerEffect {
+  type: "mediatorAnswer";
+  mediationId: number;
+  accept: boolean;
+}
+export interface PartyAgreeEffect {
+  type: "partyAgree";
+  mediationId: number;
+  agree: boolean;
+}
+export interface ShowMediationEffect {
+  type: "showMediation";
+  mediationId: number;
+}
+export interface RelayMessageEffect {
+  type: "relayMessage";
+  mediationId: number;
+  to: "all" | "applicant" | "organization" | "mediator";
+  text: string;
+}
+export interface ProposeSettlementEffect {
+  type: "proposeSettlement";
+  mediationId: number;
+  amount: number;
+  terms: string;
+  days: number;
+}
+export interface AnswerProposalEffect {
+  type: "answerProposal";
+  proposalId: number;
+  accept: boolean;
+}
+export interface CounterOfferEffect {
+  type: "counterOffer";
+  proposalId: number;
+  amount: number;
+  note: string;
+}
+export interface ConfirmAgreementEffect {
+  type: "confirmAgreement";
+  proposalId: number;
+}
+export interface EndMediationEffect {
+  type: "endMediation";
+  mediationId: number;
+}
+
 export type DomainEffect =
   | SubmitNoticeEffect
   | ShowCasesEffect
@@ -209,7 +266,18 @@ export type DomainEffect =
   | ChooseCaseOrgEffect
   | LinkCaseEffect
   | ShareNoticeEffect
-  | SharedNoticeEffect;
+  | SharedNoticeEffect
+  | PickMediatorEffect
+  | AssignMediatorEffect
+  | MediatorAnswerEffect
+  | PartyAgreeEffect
+  | ShowMediationEffect
+  | RelayMessageEffect
+  | ProposeSettlementEffect
+  | AnswerProposalEffect
+  | CounterOfferEffect
+  | ConfirmAgreementEffect
+  | EndMediationEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
@@ -217,6 +285,8 @@ export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>
   "showInbox", "showStaffCase", "recordFormation", "recordConclusion",
   "createRelativeInvite", "joinCase", "removeRelative", "scheduleSitting", "moveSitting", "cancelSitting", "answerSitting",
   "listUnlinked", "chooseCaseOrg", "linkCase", "shareNotice", "sharedNotice",
+  "pickMediator", "assignMediator", "mediatorAnswer", "partyAgree", "showMediation", "relayMessage", "proposeSettlement", "answerProposal",
+  "counterOffer", "confirmAgreement", "endMediation",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

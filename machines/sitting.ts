@@ -5,7 +5,7 @@ import { assign, setup } from "xstate";
 import type { Button, Params } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import { parseDate, type Check } from "./notice-rules.js";
-import { nextDay, type LocalDate } from "./calendar.js";
+import { addDays, type LocalDate } from "./calendar.js";
 import { showDate } from "./notice.js";
 
 export const SITTING_FORMATS = ["in_person", "online", "both"] as const;
@@ -40,12 +40,6 @@ interface Context {
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
 const no = (reason: string): Check<never> => ({ ok: false, reason });
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
-
-const addDays = (d: LocalDate, n: number): LocalDate => {
-  let x = d;
-  for (let i = 0; i < n; i++) x = nextDay(x);
-  return x;
-};
 
 /** A sitting's date: today or later, within a year. */
 export const checkSittingDate = (input: string, today: LocalDate): Check<LocalDate> => {

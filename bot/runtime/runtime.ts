@@ -17,6 +17,8 @@ import { SEND_FILE } from "../services/staff.js";
 import { createRelativeInvite, joinCase, removeRelative, sharedNotice, shareNotice } from "../services/relatives.js";
 import { answerSitting, cancelSitting, moveSitting, scheduleSitting } from "../services/sittings.js";
 import { SITTING_ICS, sittingIcsCall } from "../services/ics.js";
+import * as mediation from "../services/mediation.js";
+import { AGREEMENT_PDF, agreementPdfCall } from "../services/agreement-pdf.js";
 import type { SittingPlan } from "../../machines/sitting.js";
 import type { SittingAnswer } from "../../machines/effects.js";
 import type { Prisma } from "../db/database.js";
@@ -50,7 +52,7 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
  * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
  * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
  */
-const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE || method === SITTING_ICS;
+const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE || method === SITTING_ICS || method === AGREEMENT_PDF;
 
 export class Runtime {
   private readonly flows: Flows;
@@ -176,6 +178,28 @@ export class Runtime {
           return shareNotice(tx, p.caseId as number, p.share === true, read);
         case "sharedNotice":
           return sharedNotice(tx, p.caseId as number, read);
+        case "pickMediator":
+          return mediation.pickMediator(tx, p.caseId as number, read);
+        case "assignMediator":
+          return mediation.assignMediator(tx, p.caseId as number, p.roleId as number, read);
+        case "mediatorAnswer":
+          return mediation.mediatorAnswer(tx, p.mediationId as number, p.accept === true, read);
+        case "partyAgree":
+          return mediation.partyAgree(tx, p.mediationId as number, p.agree === true, read);
+        case "showMediation":
+          return mediation.showMediation(tx, p.mediationId as number, read);
+        case "relayMessage":
+          return mediation.relayMessage(tx, p as unknown as Parameters<typeof mediation.relayMessage>[1], { ...read, dataKey });
+        case "proposeSettlement":
+          return mediation.proposeSettlement(tx, p as unknown as Parameters<typeof mediation.proposeSettlement>[1], read);
+        case "answerProposal":
+          return mediation.answerProposal(tx, p.proposalId as number, p.accept === true, read);
+        case "counterOffer":
+          return mediation.counterOffer(tx, p as unknown as Parameters<typeof mediation.counterOffer>[1], read);
+        case "confirmAgreement":
+          return mediation.confirmAgreement(tx, p.proposalId as number, read);
+        case "endMediation":
+          return mediation.endMediation(tx, p.mediationId as number, read);
         case "listUnlinked":
           return listUnlinked(tx, read);
         case "chooseCaseOrg":
@@ -241,6 +265,13 @@ export class Runtime {
       const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string };
       if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId);
       else await api.sendDocument(p.chat_id, p.fileId);
+      return;
+    }
+    if (row.method === AGREEMENT_PDF) {
+      const p = row.payload as { chat_id: number; proposalId: number; language: Lang };
+      await api.sendChatAction(p.chat_id, "upload_document").catch(() => undefined);
+      const payload = await agreementPdfCall(this.deps.prisma, p, this.deps.i18n, this.deps.timeZone);
+      if (payload) await api.raw.sendDocument(payload);
       return;
     }
     if (row.method === SITTING_ICS) {

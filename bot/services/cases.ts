@@ -9,6 +9,7 @@ import type { I18n } from "../i18n.js";
 import type { ApiCall } from "../runtime/render.js";
 import { relativeButtons } from "./relatives.js";
 import { participantSittings } from "./sittings.js";
+import { mediationButtons } from "./mediation.js";
 
 export interface ReadContext {
   userId: number;
@@ -69,7 +70,7 @@ export const listCases = async (tx: PrismaNS.TransactionClient, r: ReadContext):
 export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r: ReadContext): Promise<ApiCall[]> => {
   const t = r.i18n.t(r.language);
   // The same answer whether the case does not exist or is someone else's: nothing is revealed.
-  const c = await tx.case.findFirst({ where: { id: caseId, ...mine(r.userId) }, include: { events: { orderBy: { id: "asc" } } } });
+  const c = await tx.case.findFirst({ where: { id: caseId, ...mine(r.userId) }, include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } } } });
   if (!c) return [{ method: "sendMessage", payload: { chat_id: r.chatId, text: t("cases.notFound") } }];
   const lines = c.events.map((e) =>
     t("cases.event", { date: showDate(new Intl.DateTimeFormat("en-CA", { timeZone: r.timeZone }).format(e.createdAt)), what: t(`cases.events.${e.kind}`) }),
@@ -88,7 +89,10 @@ export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r
     "",
     ...lines,
   ].join("\n");
+  // Mediation is between the applicant and the organisation: relatives do not take part in it.
+  const applicant = await tx.caseParticipant.count({ where: { caseId: c.id, userId: BigInt(r.userId), role: "applicant", removedAt: null } });
+  const mediation = applicant ? await mediationButtons(tx, c.id, r, false) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { text: t("cases.payments"), callback_data: `g:payments:${c.outcome ?? "unknown"}` };
-  return [{ method: "sendMessage", payload: { chat_id: r.chatId, text, reply_markup: { inline_keyboard: [[payments], ...relatives.buttons] } } }];
+  return [{ method: "sendMessage", payload: { chat_id: r.chatId, text, reply_markup: { inline_keyboard: [[payments], ...relatives.buttons, ...mediation] } } }];
 };

@@ -6,6 +6,7 @@ import type { ApiCall } from "../runtime/render.js";
 import type { ActorContext } from "./admin.js";
 import { loadNoticeDocument, noticeLines } from "./notice-pdf.js";
 import { staffSittings } from "./sittings.js";
+import { mediationButtons, mediatorInbox } from "./mediation.js";
 
 /** An outbox call that re-sends a file already on Telegram's servers, by its file id. */
 export const SEND_FILE = "sendStoredFile";
@@ -18,6 +19,8 @@ export const staffOrgs = async (tx: PrismaNS.TransactionClient, userId: number):
 export const showInbox = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
   const t = c.i18n.t(c.language);
   const orgs = await staffOrgs(tx, c.userId);
+  // A mediator's inbox is their mediations.
+  if (orgs.length === 0 && c.roles.includes("mediator")) return mediatorInbox(tx, c);
   const cases = orgs.length ? await tx.case.findMany({ where: { organizationId: { in: orgs } }, orderBy: { submittedAt: "desc" }, take: INBOX_MAX }) : [];
   if (cases.length === 0) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.inboxEmpty") } }];
   const lines = cases.map((k) => t("staff.inboxItem", { number: k.number, org: k.orgName, region: regionByCode(k.region)?.[c.language] ?? k.region, status: t(`cases.statuses.${k.status}`) }));
@@ -53,6 +56,7 @@ export const showStaffCase = async (tx: PrismaNS.TransactionClient, caseId: numb
       : k.status === "commission_formed"
         ? [[{ text: t("sitting.scheduleButton"), callback_data: `g:ssit:${k.id}` }], ...sittings.buttons, [{ text: t("staff.conclusion"), callback_data: `g:sconc:${k.id}` }]]
         : [];
+  next.push(...(await mediationButtons(tx, k.id, c, true)));
   const formed = next.length ? { reply_markup: { inline_keyboard: next } } : {};
   return [
     { method: "sendMessage", payload: { chat_id: c.chatId, text, ...formed } },

@@ -1,0 +1,92 @@
+// The settlement agreement (law.md §4: the parties, the subject of the dispute, the mediator and the agreed
+// terms, in writing) as a PDF in the reader's language, rendered when sent from the stored proposal.
+import PDFDocument from "pdfkit";
+import { InputFile } from "grammy";
+import { localDate } from "../../machines/calendar.js";
+import type { Lang } from "../../machines/effects.js";
+import { regionByCode } from "../../machines/notice-rules.js";
+import { showDate } from "../../machines/notice.js";
+import type { Prisma } from "../db/database.js";
+import type { I18n } from "../i18n.js";
+import { FONT, FONT_BOLD } from "./notice-pdf.js";
+
+export { AGREEMENT_PDF } from "./mediation.js";
+
+export interface AgreementDocument {
+  number: string;
+  relation: string;
+  patient: string;
+  org: string;
+  region: string;
+  care: string;
+  mediatorId: string;
+  amount: number;
+  terms: string;
+  date: string; // YYYY-MM-DD, the day both sides accepted
+}
+
+export const agreementLines = (d: AgreementDocument, lang: Lang, i18n: I18n): [string, string][] => {
+  const t = i18n.t(lang);
+  return [
+    [t("agreement.case"), d.number],
+    [t("agreement.applicant"), t("agreement.applicantIs", { relation: t(`notice.relation.${d.relation}`), patient: d.patient })],
+    [t("agreement.organization"), `${d.org}, ${regionByCode(d.region)?.[lang] ?? d.region}`],
+    [t("agreement.subject"), t("agreement.subjectText", { patient: d.patient, care: d.care })],
+    [t("agreement.mediator"), t("agreement.mediatorText", { id: d.mediatorId })],
+    [t("agreement.amount"), t("agreement.amountText", { amount: d.amount })],
+    [t("agreement.terms"), d.terms],
+    [t("agreement.date"), showDate(d.date)],
+  ];
+};
+
+export const renderAgreementPdf = (d: AgreementDocument, lang: Lang, i18n: I18n): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const t = i18n.t(lang);
+    const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: t("agreement.title"), Author: "Kelisim" } });
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+    doc.registerFont("body", FONT);
+    doc.registerFont("bold", FONT_BOLD);
+    doc.font("bold").fontSize(15).text(t("agreement.title"), { align: "center" });
+    doc.moveDown(1.2);
+    for (const [label, value] of agreementLines(d, lang, i18n)) {
+      doc.font("bold").fontSize(10).text(label);
+      doc.font("body").fontSize(11).text(value);
+      doc.moveDown(0.5);
+    }
+    doc.moveDown(1);
+    doc.font("body").fontSize(9).fillColor("#333333").text(t("agreement.footer"));
+    doc.end();
+  });
+
+export const loadAgreement = async (prisma: Prisma, proposalId: number, timeZone: string): Promise<AgreementDocument | null> => {
+  const p = await prisma.proposal.findUnique({ where: { id: proposalId }, include: { case: true, mediation: true, responses: { orderBy: { answeredAt: "desc" } } } });
+  if (!p?.mediation) return null;
+  const a = p.case.answers as Record<string, string | undefined>;
+  const care = !a.careFrom || !a.careTo ? "" : a.careFrom === a.careTo ? showDate(a.careFrom) : `${showDate(a.careFrom)} – ${showDate(a.careTo)}`;
+  const accepted = p.responses.find((r) => r.answer === "accept");
+  return {
+    number: p.case.number,
+    relation: a.relation ?? "self",
+    patient: a.name ?? "",
+    org: p.case.orgName,
+    region: p.case.region,
+    care,
+    mediatorId: String(p.mediation.mediatorId),
+    amount: Number(p.amountTenge),
+    terms: p.terms,
+    date: localDate(accepted?.answeredAt ?? p.createdAt, timeZone),
+  };
+};
+
+export const agreementPdfCall = async (prisma: Prisma, payload: { chat_id: number; proposalId: number; language: Lang }, i18n: I18n, timeZone: string) => {
+  const d = await loadAgreement(prisma, payload.proposalId, timeZone);
+  if (!d) return null;
+  return {
+    chat_id: payload.chat_id,
+    document: new InputFile(await renderAgreementPdf(d, payload.language, i18n), `${d.number}-agreement.pdf`),
+    caption: i18n.t(payload.language)("agreement.caption", { number: d.number }),
+  };
+};

@@ -1,0 +1,216 @@
+// Mediation in chat (law.md §4): writing to the other participants through the bot, the mediator's
+// settlement proposal (an amount in tenge, the terms, a date until which it stands) and a party's
+// counter-offer. Each ends in one effect; the bot checks who may do it.
+import { assign, setup } from "xstate";
+import type { Button } from "./effects.js";
+import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import type { Check } from "./notice-rules.js";
+
+export const MESSAGE_MAX = 2000;
+export const TERMS_MAX = 2000;
+export const NOTE_MAX = 1000;
+/** Sanely bounded: a settlement of more than a billion tenge is a typo. */
+export const AMOUNT_MAX = 1_000_000_000;
+export const DEFAULT_VALID_DAYS = 10;
+export const VALID_DAYS_MAX = 60;
+/** Whom the mediator writes to: both sides, or one side alone (a private session). */
+export const RECIPIENTS = ["all", "applicant", "organization"] as const;
+export type Recipient = (typeof RECIPIENTS)[number] | "mediator";
+
+const ok = <T>(value: T): Check<T> => ({ ok: true, value });
+const no = (reason: string): Check<never> => ({ ok: false, reason });
+const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
+const cancel: Button = { key: "admin.cancel", value: "cancel" };
+
+/** A sum in tenge: digits, spaces allowed between thousands; a whole positive number up to AMOUNT_MAX. */
+export const checkAmount = (input: string): Check<number> => {
+  const s = input.replace(/[\s\u00a0]/g, "").replace(/(₸|тг|тенге|теңге)$/iu, "");
+  if (!/^\d{1,13}$/.test(s)) return no("amountFormat");
+  const n = Number(s);
+  if (n <= 0) return no("amountFormat");
+  if (n > AMOUNT_MAX) return no("amountLarge");
+  return ok(n);
+};
+export const checkText = (max: number, min = 1) => (input: string): Check<string> => {
+  const s = input.trim();
+  if (s.length < min) return no("textShort");
+  if (s.length > max) return no("textLong");
+  return ok(s);
+};
+export const checkDays = (input: string): Check<number> => {
+  const n = Number(input.trim());
+  return Number.isInteger(n) && n >= 1 && n <= VALID_DAYS_MAX ? ok(n) : no("days");
+};
+
+interface Context {
+  mediationId: number;
+  proposalId: number;
+  asMediator: boolean;
+  to: Recipient;
+  amount: number | null;
+  terms: string | null;
+  days: number;
+}
+
+/** A TEXT answer: on success store it and go on; else say why (with the limits) and ask again. */
+const typed = <T>(state: string, next: string, check: (s: string) => Check<T>, field: keyof Context, max: number) => ({
+  TEXT: [
+    {
+      guard: ({ event }: { event: FlowEvent }) => check(text(event)).ok,
+      target: next,
+      actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => ({ [field]: (check(text(event)) as { value: T }).value }) },
+    },
+    {
+      target: state,
+      reenter: true,
+      actions: [
+        {
+          type: "say" as const,
+          params: ({ event }: { event: FlowEvent }) => ({
+            key: `mediation.error.${(check(text(event)) as { reason: string }).reason}`,
+            params: { max, length: text(event).length, amountMax: AMOUNT_MAX, daysMax: VALID_DAYS_MAX },
+          }),
+        },
+      ],
+    },
+  ],
+  CHOICE: { guard: chose("cancel"), target: "done" },
+  ...askAgain(state),
+});
+
+const machine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: Partial<Context> },
+  actions: {
+    ...effectActions,
+    patch: assign((_, params: Partial<Context>) => params),
+    relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string }) => undefined,
+    proposeSettlement: (_: unknown, _params: { mediationId: number; amount: number; terms: string; days: number }) => undefined,
+    counterOffer: (_: unknown, _params: { proposalId: number; amount: number; note: string }) => undefined,
+  },
+});
+
+/** Writing through the bot: the mediator first chooses to whom; a party writes to everyone in the mediation. */
+export const relayMachine = machine.createMachine({
+  id: "relay",
+  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: input.asMediator ?? false, to: input.asMediator ? "all" : "mediator", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  initial: "start",
+  states: {
+    start: { always: [{ guard: ({ context }) => context.asMediator, target: "to" }, { target: "text" }] },
+    to: {
+      entry: [{ type: "say", params: { key: "mediation.askRecipient", buttons: [...RECIPIENTS.map((r) => [{ key: `mediation.to.${r}`, value: r }]), [cancel]] } }],
+      on: {
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: ({ event }) => event.type === "CHOICE" && (RECIPIENTS as readonly string[]).includes(event.value), target: "text", actions: { type: "patch", params: ({ event }) => ({ to: (event as { value: Recipient }).value }) } },
+        ],
+        ...askAgain("to"),
+      },
+    },
+    text: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "mediation.askMessage", params: { max: MESSAGE_MAX }, buttons: [[cancel]] } }],
+      on: {
+        TEXT: [
+          {
+            guard: ({ event }) => checkText(MESSAGE_MAX)(text(event)).ok,
+            target: "done",
+            actions: [{ type: "relayMessage", params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: text(event) }) }],
+          },
+          { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: MESSAGE_MAX, length: text(event).length } }) }] },
+        ],
+        CHOICE: { guard: chose("cancel"), target: "done" },
+        ...askAgain("text"),
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+/** The mediator's proposal: amount, terms, how long it stands, review, Send. */
+export const proposalMachine = machine.createMachine({
+  id: "proposal",
+  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: true, to: "all", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  initial: "amount",
+  states: {
+    amount: {
+      entry: [{ type: "say", params: { key: "mediation.askAmount", buttons: [[cancel]] } }],
+      on: typed("amount", "terms", checkAmount, "amount", AMOUNT_MAX),
+    },
+    terms: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "mediation.askTerms", params: { max: TERMS_MAX }, buttons: [[cancel]] } }],
+      on: typed("terms", "days", checkText(TERMS_MAX, 10), "terms", TERMS_MAX),
+    },
+    days: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "mediation.askDays", params: { days: DEFAULT_VALID_DAYS, max: VALID_DAYS_MAX }, buttons: [[{ key: "mediation.defaultDays", value: "default" }], [cancel]] } }],
+      on: {
+        ...typed("days", "review", checkDays, "days", VALID_DAYS_MAX),
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("default"), target: "review", actions: { type: "patch", params: { days: DEFAULT_VALID_DAYS } } },
+        ],
+      },
+    },
+    review: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "mediation.reviewProposal",
+            params: { amount: context.amount ?? 0, terms: context.terms ?? "", days: context.days },
+            buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("change"), target: "amount" },
+          {
+            guard: chose("send"),
+            target: "done",
+            actions: [{ type: "proposeSettlement", params: ({ context }) => ({ mediationId: context.mediationId, amount: context.amount!, terms: context.terms!, days: context.days }) }],
+          },
+        ],
+        ...askAgain("review"),
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+/** A party's counter-offer to a proposal: an amount and a note, to the mediator. */
+export const counterMachine = machine.createMachine({
+  id: "counter",
+  context: ({ input }) => ({ mediationId: 0, proposalId: input.proposalId ?? 0, asMediator: false, to: "mediator", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  initial: "amount",
+  states: {
+    amount: {
+      entry: [{ type: "say", params: { key: "mediation.askCounterAmount", buttons: [[cancel]] } }],
+      on: typed("amount", "note", checkAmount, "amount", AMOUNT_MAX),
+    },
+    note: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "mediation.askCounterNote", params: { max: NOTE_MAX }, buttons: [[cancel]] } }],
+      on: {
+        TEXT: [
+          {
+            guard: ({ event }) => checkText(NOTE_MAX)(text(event)).ok,
+            target: "done",
+            actions: [{ type: "counterOffer", params: ({ context, event }) => ({ proposalId: context.proposalId, amount: context.amount!, note: text(event) }) }],
+          },
+          { target: "note", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: NOTE_MAX, length: text(event).length } }) }] },
+        ],
+        CHOICE: { guard: chose("cancel"), target: "done" },
+        ...askAgain("note"),
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const relayFlow: FlowDef = { name: "relay", version: 1, machine: relayMachine, input: () => ({}) };
+export const proposalFlow: FlowDef = { name: "proposal", version: 1, machine: proposalMachine, input: () => ({}) };
+export const counterFlow: FlowDef = { name: "counter", version: 1, machine: counterMachine, input: () => ({}) };

@@ -1,0 +1,234 @@
+// Mediation through the real bot: assignment, the mediator's and both sides' agreement, messages relayed
+// by role, proposals and counter-offers, the settlement agreement confirmed by both — and the failure
+// paths: a refusal, an end, the term and a proposal's date running out; strangers refused throughout.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinStaff } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { createLogger } from "../../bot/logger.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const MEDIATOR = 70;
+const log = createLogger("silent");
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
+const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
+const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
+
+const mediatorJoins = async (id: number) => {
+  const admin = h.user(ADMIN, "ru");
+  await admin.send("/admin");
+  const invite = await admin.press("Пригласить медиатора");
+  const link = /start=(\S+)/.exec(texts(invite)[0]!)![1]!;
+  const m = h.user(id, "ru");
+  await m.send("/start");
+  await m.press("Согласен(на)");
+  await m.send(`/start ${link}`);
+  return m;
+};
+
+/** Staff (ru), an applicant (kk) with a case, a mediator (ru); mediation assigned, accepted and agreed to by both. */
+const running = async () => {
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  const applicant = h.user(APPLICANT, "kk");
+  await fileNotice(applicant, "kk");
+  const mediator = await mediatorJoins(MEDIATOR);
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Предложить медиацию");
+  await staff.press(`Медиатор ${MEDIATOR}`);
+  await mediator.press("Согласен(на) быть медиатором");
+  await applicant.press("Медиацияға келісемін");
+  await staff.press("Согласен(на) на медиацию");
+  const m = await t.db.prisma.mediation.findFirstOrThrow();
+  return { staff, applicant, mediator, m };
+};
+
+/** The mediator proposes a settlement through the whole flow; returns what Send did. */
+const propose = async (mediator: TestUser, amount: string, terms = "Выплата в течение 15 рабочих дней после подписания.") => {
+  await mediator.send("/inbox");
+  await mediator.press("Открыть KZ-2026-000001");
+  await mediator.press("Предложить урегулирование");
+  await mediator.send(amount);
+  await mediator.send(terms);
+  await mediator.press("10 дней");
+  return mediator.press("Отправить");
+};
+
+describe("mediation", () => {
+  it("assigned, accepted, agreed to by both; messages relayed by role; proposal, counter-offer, agreement, settled", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    const mediator = await mediatorJoins(MEDIATOR);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    expect(texts(await staff.press("Предложить медиацию"))[0]).toBe("Дело KZ-2026-000001: кого назначить медиатором?");
+    const assigned = await staff.press(`Медиатор ${MEDIATOR}`);
+    expect(to(assigned, STAFF)[0]).toMatch(/^Медиатору отправлено предложение/);
+    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001 — Городская больница №7, Город Шымкент\.[\s\S]*ст\. 7\)\.$/);
+    expect(buttons(assigned)).toEqual(["Согласен(на) быть медиатором", "Отказаться"]);
+    // Nobody else can accept it.
+    const m0 = await t.db.prisma.mediation.findFirstOrThrow();
+    expect(toast(await applicant.pressData(`g:mdacc:${m0.id}`))).toBe("Бұл батырма ескірген.");
+    const other = await mediatorJoins(71);
+    expect(texts(await other.pressData(`g:mdacc:${m0.id}`))).toEqual([NOT_FOUND_RU]);
+
+    const accepted = await mediator.press("Согласен(на) быть медиатором");
+    expect(to(accepted, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиация ұсынылады[\s\S]*«Өтініш беруші» ретінде қатысасыз\./);
+    expect(to(accepted, STAFF)[0]).toMatch(/^Дело KZ-2026-000001: предлагается медиация[\s\S]*«Представитель организации»\./);
+    expect(texts(await applicant.press("Медиацияға келісемін"))).toEqual(["Келісіміңіз жазылды. KZ-2026-000001 ісі бойынша медиация екінші тарап келіскенде басталады."]);
+    const started = await staff.press("Согласен(на) на медиацию");
+    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация началась\. Она продлится до 23\.12\.2026/)]);
+    expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: медиация басталды\./)]);
+    expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
+    expect(mediator.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Написать", "Предложить урегулирование", "Завершить медиацию"]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
+
+    // A side writes to everyone else, by role; the mediator may write to one side alone.
+    await applicant.press("Жазу");
+    const sent = await applicant.send("Біз толық өтемақы сұраймыз.");
+    expect(to(sent, APPLICANT)[0]).toBe("Жіберілді: медиацияның барлық қатысушысына.");
+    expect(to(sent, MEDIATOR)).toEqual(["Заявитель · дело KZ-2026-000001:\nБіз толық өтемақы сұраймыз."]);
+    expect(to(sent, STAFF)).toEqual(["Заявитель · дело KZ-2026-000001:\nБіз толық өтемақы сұраймыз."]);
+    expect(JSON.stringify(sent)).not.toContain(`"first_name"`);
+    await mediator.press("Ответить");
+    await mediator.press("Только заявителю");
+    const aside = await mediator.send("Какая сумма для вас приемлема?");
+    expect(to(aside, APPLICANT)).toEqual(["Медиатор · KZ-2026-000001 ісі · тек сізге:\nКакая сумма для вас приемлема?"]);
+    expect(to(aside, STAFF)).toEqual([]);
+    // Kept in the case log, sealed; not in the timeline relatives and others see.
+    const logged = await t.db.prisma.caseEvent.findMany({ where: { kind: "mediation_message" } });
+    expect(logged).toHaveLength(2);
+    expect(JSON.stringify(logged.map((e) => e.payload))).not.toContain("өтемақы");
+    expect(texts(await applicant.send("/cases"))[0]).toBeDefined();
+
+    // Proposal → counter-offer → a new proposal; the old one can no longer be answered.
+    const first = await propose(mediator, "1 500 000");
+    const p1 = await t.db.prisma.proposal.findFirstOrThrow();
+    expect(to(first, APPLICANT)).toEqual(["KZ-2026-000001 ісі: медиатордың № 1 ұсынысы\n\nСомасы: 1\u00a0500\u00a0000 ₸\nШарттары: Выплата в течение 15 рабочих дней после подписания.\n\n03.12.2026 күнінің соңына дейін күшінде."]);
+    expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Қабылдау", "Бас тарту", "Қарсы ұсыныс", "Сұрақ қою"]);
+    await applicant.press("Қарсы ұсыныс");
+    expect(texts(await applicant.send("екі миллион"))[0]).toBe("Соманы теңгемен бүтін санмен жазыңыз, мысалы 1 500 000.");
+    await applicant.send("2 000 000");
+    const countered = await applicant.send("Емдеу шығындары осыдан көп болды.");
+    expect(to(countered, MEDIATOR)).toEqual(["Дело KZ-2026-000001: встречное предложение (2) — Заявитель.\nСумма: 2\u00a0000\u00a0000 ₸\nЕмдеу шығындары осыдан көп болды."]);
+    await propose(mediator, "1 800 000");
+    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды."]);
+    const p3 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 3 } });
+    expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 1_800_000]);
+
+    // Both accept: the agreement, as a PDF in each one's language, to confirm.
+    expect(to(await applicant.press("Қабылдау"), STAFF)).toEqual(["Дело KZ-2026-000001, предложение 3: Заявитель — принято."]);
+    const agreed = await staff.press("Принять");
+    const pdfs = agreed.filter((c) => c.method === "sendDocument");
+    expect(pdfs.map((c) => [c.payload.chat_id, c.file!.filename]).sort()).toEqual([
+      [STAFF, "KZ-2026-000001-agreement.pdf"],
+      [APPLICANT, "KZ-2026-000001-agreement.pdf"],
+      [MEDIATOR, "KZ-2026-000001-agreement.pdf"],
+    ]);
+    expect(pdfs[0]!.file!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(buttons(agreed.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Оқыдым және келісемін"]);
+    expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз жазылды. KZ-2026-000001 ісі екінші тарап растағанда реттеледі."]);
+    const settled = await staff.press("Я прочитал(а) и согласен(на)");
+    expect(to(settled, APPLICANT)).toEqual(["KZ-2026-000001 ісі реттелді: екі тарап 1\u00a0800\u00a0000 ₸ сомасына келісімді растады."]);
+    expect(to(settled, MEDIATOR)).toEqual(["Дело KZ-2026-000001 урегулировано: обе стороны подтвердили соглашение на 1\u00a0800\u00a0000 ₸."]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
+    const confirmations = await t.db.prisma.proposalResponse.findMany({ where: { proposalId: p3.id } });
+    expect(confirmations.every((r) => r.confirmedAt !== null)).toBe(true);
+  });
+
+  it("only the assigned mediator proposes; a stranger and another organisation's staff are refused, forged data too", async () => {
+    const { applicant, mediator, m } = await running();
+    await propose(mediator, "900000");
+    const p = await t.db.prisma.proposal.findFirstOrThrow();
+    const other = await mediatorJoins(71);
+    await other.pressData(`g:mdprop:${m.id}`);
+    await other.send("100");
+    await other.send("Мои условия, которые никто не просил.");
+    await other.press("10 дней");
+    expect(texts(await other.press("Отправить"))[0]).toBe(NOT_FOUND_RU);
+    expect(toast(await applicant.pressData(`g:mdprop:${m.id}`))).toBe("Бұл батырма ескірген.");
+    const outsider = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "Город Астана");
+    expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await outsider.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
+    const stranger = h.user(81, "ru");
+    await stranger.send("/start");
+    await stranger.pressData(`g:mdmsg:${m.id}`);
+    expect(texts(await stranger.send("Я тоже хочу поучаствовать."))[0]).toBe(NOT_FOUND_RU);
+    expect(texts(await mediator.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]); // the mediator is not a side
+    expect(await t.db.prisma.proposal.count()).toBe(1);
+    expect(await t.db.prisma.proposalResponse.count()).toBe(0);
+  });
+
+  it("a rejection, then the mediator ends it: the case returns to its step and the applicant is shown the path onward", async () => {
+    const { staff, applicant, mediator } = await running();
+    await propose(mediator, "500000");
+    expect(to(await staff.press("Отклонить"), MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1: Представитель организации — отклонено."]);
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Завершить медиацию");
+    const ended = await mediator.press("Завершить");
+    expect(to(ended, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісі: медиация келісімсіз аяқталды — оны медиатор аяқтады.",
+      expect.stringMatching(/^KZ-2026-000001 ісі бойынша әрі қарай: әдетте медициналық ұйымның басшылығына/),
+    ]);
+    expect(to(ended, STAFF)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — её завершил медиатор."]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("submitted");
+    expect(texts(await applicant.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`))[0]).toMatch(/енді күшінде емес/);
+  });
+
+  it("a side may refuse to mediate; it never starts", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    const mediator = await mediatorJoins(MEDIATOR);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Предложить медиацию");
+    await staff.press(`Медиатор ${MEDIATOR}`);
+    await mediator.press("Согласен(на) быть медиатором");
+    const refused = await applicant.press("Келіспеймін");
+    expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: Заявитель не согласился на медиацию. Она не начнётся."]);
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+    expect(texts(await staff.press("Согласен(на) на медиацию"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+  });
+
+  it("a proposal nobody accepted expires on its date, and mediation ends after its term — both durable jobs", async () => {
+    const { applicant, mediator } = await running();
+    await propose(mediator, "700000");
+    const run = async (iso: string) => {
+      const before = h.fake.calls.length;
+      await h.runtime.runJobs(at(iso), h.bot.api, log);
+      return h.fake.calls.slice(before);
+    };
+    expect(await run("2026-12-03T23:59:00+05:00")).toEqual([]);
+    const expired = await run("2026-12-04T00:00:01+05:00");
+    expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026), екі тарап оны қабылдамады."]);
+    expect(texts(await applicant.press("Қабылдау"))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті."]);
+    const over = await run("2026-12-24T00:00:01+05:00");
+    expect(to(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок."]);
+    expect(to(over, APPLICANT)).toHaveLength(2);
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).endReason).toBe("expired");
+    expect(await run("2026-12-25T10:00:00+05:00")).toEqual([]);
+  });
+});
