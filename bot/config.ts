@@ -50,6 +50,12 @@ const schema = z
       .string()
       .refine((s) => Buffer.from(s, "base64").length === 32, "must be 32 bytes in base64 (openssl rand -base64 32)")
       .optional(),
+    MEDIATION_DAYS: z
+      .string()
+      .regex(/^\d{1,3}$/, "must be a number of days from 1 to 365")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 365, "must be a number of days from 1 to 365")
+      .default(30),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -74,6 +80,8 @@ export interface Config {
   timeZone: string;
   /** base64, or null: then resolveDataKey() takes it from the data directory. */
   dataKey: string | null;
+  /** How long mediation runs, in calendar days, before it ends by itself. */
+  mediationDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -104,6 +112,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     staffChatId: c.STAFF_CHAT_ID ?? null,
     timeZone: c.TIME_ZONE,
     dataKey: c.DATA_KEY ?? null,
+    mediationDays: c.MEDIATION_DAYS,
     logLevel: c.LOG_LEVEL,
   };
 };

@@ -23,6 +23,8 @@ export interface BotDeps {
   logger: Logger;
   adminIds: readonly number[];
   timeZone: string;
+  /** Mediation's term in calendar days (MEDIATION_DAYS); 30 when not given. */
+  mediationDays?: number;
   dataKey: Buffer;
   staffChatId: number | null;
   maxPerSecond?: number;
@@ -68,6 +70,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     ...(deps.maxPerSecond ? { maxPerSecond: deps.maxPerSecond } : {}),
     i18n: deps.i18n,
     timeZone: deps.timeZone,
+    ...(deps.mediationDays ? { mediationDays: deps.mediationDays } : {}),
     dataKey: deps.dataKey,
     staffChatId: deps.staffChatId,
     ...(deps.flows ? { flows: deps.flows } : {}),

@@ -33,7 +33,7 @@ const main = async (): Promise<void> => {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ store: db.kind, migrated: db.migrated, mode: config.mode }, "database ready");
   const i18n = await createI18n();
-  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId };
+  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays };
 
   if (config.mode === "console") {
     const fake = new FakeTelegram();

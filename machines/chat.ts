@@ -405,6 +405,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
         return void effects.push({ type: "showMediation", mediationId: id });
       case "mdmsg":
         return openFlow(flows.relay ?? relayFlow, { mediationId: id, asMediator: profile.roles.includes("mediator") });
+      case "mdask":
+        return openFlow(flows.relay ?? relayFlow, { mediationId: id, asMediator: false, to: "mediator" });
       case "mdprop":
         if (!profile.roles.includes("mediator")) return stale();
         return openFlow(flows.proposal ?? proposalFlow, { mediationId: id });

@@ -213,6 +213,7 @@ export interface RelayMessageEffect {
   mediationId: number;
   to: "all" | "applicant" | "organization" | "mediator";
   text: string;
+  file?: FileRef;
 }
 export interface ProposeSettlementEffect {
   type: "proposeSettlement";

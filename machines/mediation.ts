@@ -2,7 +2,7 @@
 // settlement proposal (an amount in tenge, the terms, a date until which it stands) and a party's
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
-import type { Button } from "./effects.js";
+import type { Button, FileRef } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 
@@ -83,16 +83,27 @@ const machine = setup({
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
-    relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string }) => undefined,
+    relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string; file?: FileRef }) => undefined,
     proposeSettlement: (_: unknown, _params: { mediationId: number; amount: number; terms: string; days: number }) => undefined,
     counterOffer: (_: unknown, _params: { proposalId: number; amount: number; note: string }) => undefined,
   },
 });
 
-/** Writing through the bot: the mediator first chooses to whom; a party writes to everyone in the mediation. */
+/**
+ * Writing through the bot, a text or a document: the mediator first chooses to whom; a side writes to
+ * everyone in the mediation, or (a question about a proposal) to the mediator alone.
+ */
 export const relayMachine = machine.createMachine({
   id: "relay",
-  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: input.asMediator ?? false, to: input.asMediator ? "all" : "mediator", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({
+    mediationId: input.mediationId ?? 0,
+    proposalId: 0,
+    asMediator: input.asMediator ?? false,
+    to: input.asMediator ? "all" : (input.to ?? "all"),
+    amount: null,
+    terms: null,
+    days: DEFAULT_VALID_DAYS,
+  }),
   initial: "start",
   states: {
     start: { always: [{ guard: ({ context }) => context.asMediator, target: "to" }, { target: "text" }] },
@@ -118,6 +129,10 @@ export const relayMachine = machine.createMachine({
           },
           { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: MESSAGE_MAX, length: text(event).length } }) }] },
         ],
+        FILE: {
+          target: "done",
+          actions: [{ type: "relayMessage", params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: "", ...(event.type === "FILE" ? { file: event.file } : {}) }) }],
+        },
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("text"),
       },

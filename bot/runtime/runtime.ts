@@ -42,6 +42,8 @@ export interface RuntimeDeps {
   timeZone: string;
   dataKey: Buffer;
   staffChatId: number | null;
+  /** Mediation's term in calendar days. */
+  mediationDays?: number;
   flows?: Flows;
   now?: () => Date;
 }
@@ -185,7 +187,7 @@ export class Runtime {
         case "mediatorAnswer":
           return mediation.mediatorAnswer(tx, p.mediationId as number, p.accept === true, read);
         case "partyAgree":
-          return mediation.partyAgree(tx, p.mediationId as number, p.agree === true, read);
+          return mediation.partyAgree(tx, p.mediationId as number, p.agree === true, { ...read, mediationDays: this.deps.mediationDays ?? mediation.MEDIATION_DAYS });
         case "showMediation":
           return mediation.showMediation(tx, p.mediationId as number, read);
         case "relayMessage":

@@ -4,7 +4,7 @@
 // every proposal and counter-offer, and when both sides accept one, sends the settlement agreement to
 // confirm. Only the mediation's participants see what is said in it.
 import { addDays, endOfDay, localDate } from "../../machines/calendar.js";
-import type { Lang } from "../../machines/effects.js";
+import type { FileRef, Lang } from "../../machines/effects.js";
 import type { Recipient } from "../../machines/mediation.js";
 import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
@@ -14,9 +14,9 @@ import type { I18n } from "../i18n.js";
 import { cancel, schedule, type JobHandler } from "../jobs/jobs.js";
 import type { ApiCall } from "../runtime/render.js";
 import type { ActorContext } from "./admin.js";
-import { staffOrgs } from "./staff.js";
+import { SEND_FILE, staffOrgs } from "./staff.js";
 
-/** How long mediation runs before it ends by itself (about a month is reported; law.md §4 — configurable). */
+/** How long mediation runs before it ends by itself, by default (about a month is reported; law.md §4): MEDIATION_DAYS. */
 export const MEDIATION_DAYS = 30;
 /** An outbox call whose settlement agreement PDF is rendered when sent. */
 export const AGREEMENT_PDF = "@agreementPdf";
@@ -128,7 +128,7 @@ export const mediatorAnswer = async (tx: PrismaNS.TransactionClient, mediationId
 };
 
 /** A side agrees to mediate, or refuses; with both agreed it starts, and its term begins. */
-export const partyAgree = async (tx: PrismaNS.TransactionClient, mediationId: number, agree: boolean, c: ActorContext): Promise<ApiCall[]> => {
+export const partyAgree = async (tx: PrismaNS.TransactionClient, mediationId: number, agree: boolean, c: ActorContext & { mediationDays: number }): Promise<ApiCall[]> => {
   const m = await loadMediation(tx, mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
@@ -142,7 +142,7 @@ export const partyAgree = async (tx: PrismaNS.TransactionClient, mediationId: nu
   const updated = await tx.mediation.update({ where: { id: m.id }, data });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_agreed", actorId: BigInt(c.userId), createdAt: c.now, payload: { side } } });
   if (!updated.applicantAgreedAt || !updated.orgAgreedAt) return [say(c, "mediation.agreedWaiting", { number: m.case.number })];
-  const endsAt = endOfDay(addDays(localDate(c.now, c.timeZone), MEDIATION_DAYS), c.timeZone);
+  const endsAt = endOfDay(addDays(localDate(c.now, c.timeZone), c.mediationDays), c.timeZone);
   await tx.mediation.update({ where: { id: m.id }, data: { state: "running", startedAt: c.now, endsAt } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "mediation" } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_started", createdAt: c.now, payload: { endsAt: endsAt.toISOString() } } });
@@ -168,18 +168,40 @@ export const showMediation = async (tx: PrismaNS.TransactionClient, mediationId:
 };
 
 /** A message within the mediation: by role, to the others (or, from the mediator, to one side alone). */
-export const relayMessage = async (tx: PrismaNS.TransactionClient, r: { mediationId: number; to: Recipient; text: string }, c: ActorContext & { dataKey: Buffer }): Promise<ApiCall[]> => {
+export const relayMessage = async (
+  tx: PrismaNS.TransactionClient,
+  r: { mediationId: number; to: Recipient; text: string; file?: FileRef },
+  c: ActorContext & { dataKey: Buffer },
+): Promise<ApiCall[]> => {
   const m = await loadMediation(tx, r.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
   if (!m || !side) return notFound(c);
   if (m.state !== "running") return [say(c, "mediation.notRunning", { number: m.case.number })];
-  // A side writes to everyone else; the mediator to both sides or to one alone (a private session).
-  const to = side === "mediator" && r.to !== "all" && r.to !== "mediator" ? r.to : "all";
+  // A side writes to everyone else, or asks the mediator alone; the mediator writes to both sides or to
+  // one alone (a private session).
+  const to: Recipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
   const readers = all.filter((x) => x.userId !== BigInt(c.userId) && (to === "all" || x.side === to));
   await tx.caseEvent.create({
-    data: { caseId: m.caseId, kind: "mediation_message", actorId: BigInt(c.userId), createdAt: c.now, payload: { side, to, text: seal(c.dataKey, r.text) } },
+    data: {
+      caseId: m.caseId,
+      kind: "mediation_message",
+      actorId: BigInt(c.userId),
+      createdAt: c.now,
+      payload: { side, to, text: seal(c.dataKey, r.text), ...(r.file ? { file: seal(c.dataKey, JSON.stringify(r.file)) } : {}) },
+    },
   });
+  if (r.file) {
+    // A document or photo: a line saying from whom, then the file itself, re-sent by its id.
+    const file = r.file;
+    return [
+      say(c, "mediation.sent", { to: c.i18n.t(c.language)(`mediation.sentTo.${to}`) }),
+      ...readers.flatMap((x) => [
+        ...tell(c.i18n, [x], "mediation.relayedFile", () => ({ from: role(c.i18n, x.lang, side), number: m.case.number })),
+        { method: SEND_FILE, payload: { chat_id: Number(x.userId), kind: file.kind, fileId: file.fileId } },
+      ]),
+    ];
+  }
   return [
     say(c, "mediation.sent", { to: c.i18n.t(c.language)(`mediation.sentTo.${to}`) }),
     ...tell(c.i18n, readers, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", (x) => ({ from: role(c.i18n, x.lang, side), number: m.case.number, text: r.text }), (x) => [
@@ -192,7 +214,7 @@ const proposalButtons = (i18n: I18n, x: Member, proposalId: number, mediationId:
   button(i18n, x.lang, "mediation.acceptProposal", `g:pacc:${proposalId}`),
   button(i18n, x.lang, "mediation.rejectProposal", `g:prej:${proposalId}`),
   button(i18n, x.lang, "mediation.counter", `g:pctr:${proposalId}`),
-  button(i18n, x.lang, "mediation.ask", `g:mdmsg:${mediationId}`),
+  button(i18n, x.lang, "mediation.ask", `g:mdask:${mediationId}`),
 ];
 
 export const proposeSettlement = async (tx: PrismaNS.TransactionClient, r: { mediationId: number; amount: number; terms: string; days: number }, c: ActorContext): Promise<ApiCall[]> => {

@@ -46,6 +46,10 @@ describe("loadConfig", () => {
     expect(fails({ DATABASE_URL: "mysql://x" })).toBe("Configuration error: DATABASE_URL must be a postgresql:// URL");
     expect(fails({ PORT: "70000" })).toMatch(/^Configuration error: PORT must be 1–65535/);
     expect(fails({ LOG_LEVEL: "loud" })).toMatch(/^Configuration error: LOG_LEVEL must be one of/);
+    expect(fails({ MEDIATION_DAYS: "0" })).toBe('Configuration error: MEDIATION_DAYS must be a number of days from 1 to 365 (got "0")');
+    expect(fails({ MEDIATION_DAYS: "a month" })).toMatch(/^Configuration error: MEDIATION_DAYS must be a number of days/);
+    expect(loadConfig({ MEDIATION_DAYS: "45" }).mediationDays).toBe(45);
+    expect(loadConfig({}).mediationDays).toBe(30);
     expect(fails({ TELEGRAM_API_ROOT: "ftp://x" })).toMatch(/^Configuration error: TELEGRAM_API_ROOT must be an http\(s\) URL/);
   });
 

@@ -125,6 +125,18 @@ describe("mediation", () => {
     const p1 = await t.db.prisma.proposal.findFirstOrThrow();
     expect(to(first, APPLICANT)).toEqual(["KZ-2026-000001 ісі: медиатордың № 1 ұсынысы\n\nСомасы: 1\u00a0500\u00a0000 ₸\nШарттары: Выплата в течение 15 рабочих дней после подписания.\n\n03.12.2026 күнінің соңына дейін күшінде."]);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Қабылдау", "Бас тарту", "Қарсы ұсыныс", "Сұрақ қою"]);
+    // A question about it goes to the mediator alone; a document is relayed as it is.
+    await applicant.press("Сұрақ қою");
+    const asked = await applicant.send("Төлем бөліп төленуі мүмкін бе?");
+    expect(to(asked, MEDIATOR)).toEqual(["Заявитель · дело KZ-2026-000001 · только вам:\nТөлем бөліп төленуі мүмкін бе?"]);
+    expect(to(asked, STAFF)).toEqual([]);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Медиация");
+    await staff.press("Написать");
+    const doc = await staff.document("application/pdf", "calculation");
+    expect(to(doc, APPLICANT)).toEqual(["Ұйымның өкілі · KZ-2026-000001 ісі: құжат төменде."]);
+    expect(doc.filter((c) => c.method === "sendDocument").map((c) => [c.payload.chat_id, c.payload.document]).sort()).toEqual([[APPLICANT, "calculation"], [MEDIATOR, "calculation"]]);
     await applicant.press("Қарсы ұсыныс");
     expect(texts(await applicant.send("екі миллион"))[0]).toBe("Соманы теңгемен бүтін санмен жазыңыз, мысалы 1 500 000.");
     await applicant.send("2 000 000");
@@ -230,5 +242,33 @@ describe("mediation", () => {
     expect(to(over, APPLICANT)).toHaveLength(2);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).endReason).toBe("expired");
     expect(await run("2026-12-25T10:00:00+05:00")).toEqual([]);
+  });
+
+  it("a restart mid-negotiation loses no round; a relative takes no part", async () => {
+    const { applicant, mediator, m } = await running();
+    await propose(mediator, "1 200 000");
+    // The applicant invites a relative, who may follow the case but not the mediation.
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ашу");
+    const invite = await applicant.press("Туысты шақыру");
+    const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
+    const relative = h.user(60, "ru");
+    await relative.send(`/start ${link}`);
+    await relative.press("Супруг(а)");
+    await relative.press("Согласен(на)");
+    const p = await t.db.prisma.proposal.findFirstOrThrow();
+    expect(texts(await relative.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
+    await relative.send("/cases");
+    expect(buttons(await relative.press("Открыть KZ-2026-000001"))).not.toContain("Медиация");
+
+    // A new process on the same database: the round is there, and answering it goes on.
+    const after = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+    const [a2, s2] = [after.user(APPLICANT, "kk"), after.user(STAFF, "ru")];
+    await a2.pressData(`g:pacc:${p.id}`);
+    const agreed = await s2.pressData(`g:pacc:${p.id}`);
+    expect(agreed.filter((c) => c.method === "sendDocument")).toHaveLength(3);
+    expect(await t.db.prisma.proposal.count()).toBe(1);
+    expect(h.fake.sent("sendMessage", 60).map((c) => String(c.payload.text)).some((x) => x.includes("1\u00a0200\u00a0000"))).toBe(false);
   });
 });
