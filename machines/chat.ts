@@ -319,6 +319,10 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       const handled = mediationButton(kind, arg, at);
       if (handled !== false) return;
     }
+    if (kind === "esc" && ID.test(arg ?? "")) return void effects.push({ type: "chooseEscalation", caseId: Number(arg) });
+    if (kind === "escto" && ID.test(arg ?? "") && (at === "department" || at === "committee" || at === "court")) {
+      return void effects.push({ type: "draftEscalation", caseId: Number(arg), target: at });
+    }
     if (kind === "rinv" && ID.test(arg ?? "")) return void effects.push({ type: "createRelativeInvite", caseId: Number(arg) });
     if (kind === "rrm" && ID.test(arg ?? "")) return void effects.push({ type: "removeRelative", participantId: Number(arg) });
     if (kind === "rshare" && ID.test(arg ?? "") && (at === "on" || at === "off")) return void effects.push({ type: "shareNotice", caseId: Number(arg), share: at === "on" });

@@ -242,6 +242,17 @@ export interface EndMediationEffect {
   mediationId: number;
 }
 
+/** The applicant takes the case further: where to, and the complaint's draft. */
+export interface ChooseEscalationEffect {
+  type: "chooseEscalation";
+  caseId: number;
+}
+export interface DraftEscalationEffect {
+  type: "draftEscalation";
+  caseId: number;
+  target: "department" | "committee" | "court";
+}
+
 export type DomainEffect =
   | SubmitNoticeEffect
   | ShowCasesEffect
@@ -278,7 +289,9 @@ export type DomainEffect =
   | AnswerProposalEffect
   | CounterOfferEffect
   | ConfirmAgreementEffect
-  | EndMediationEffect;
+  | EndMediationEffect
+  | ChooseEscalationEffect
+  | DraftEscalationEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
 /** Effects the bot carries out against the database, in the update's transaction. */
 export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
@@ -287,7 +300,7 @@ export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>
   "createRelativeInvite", "joinCase", "removeRelative", "scheduleSitting", "moveSitting", "cancelSitting", "answerSitting",
   "listUnlinked", "chooseCaseOrg", "linkCase", "shareNotice", "sharedNotice",
   "pickMediator", "assignMediator", "mediatorAnswer", "partyAgree", "showMediation", "relayMessage", "proposeSettlement", "answerProposal",
-  "counterOffer", "confirmAgreement", "endMediation",
+  "counterOffer", "confirmAgreement", "endMediation", "chooseEscalation", "draftEscalation",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
 

@@ -19,6 +19,7 @@ import { answerSitting, cancelSitting, moveSitting, scheduleSitting } from "../s
 import { SITTING_ICS, sittingIcsCall } from "../services/ics.js";
 import * as mediation from "../services/mediation.js";
 import { AGREEMENT_PDF, agreementPdfCall } from "../services/agreement-pdf.js";
+import { chooseEscalation, draftEscalation, ESCALATION_PDF, escalationPdfCall, type EscalationTarget } from "../services/escalation.js";
 import type { SittingPlan } from "../../machines/sitting.js";
 import type { SittingAnswer } from "../../machines/effects.js";
 import type { Prisma } from "../db/database.js";
@@ -54,7 +55,7 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
  * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
  * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
  */
-const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE || method === SITTING_ICS || method === AGREEMENT_PDF;
+const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE || method === SITTING_ICS || method === AGREEMENT_PDF || method === ESCALATION_PDF;
 
 export class Runtime {
   private readonly flows: Flows;
@@ -202,6 +203,10 @@ export class Runtime {
           return mediation.confirmAgreement(tx, p.proposalId as number, read);
         case "endMediation":
           return mediation.endMediation(tx, p.mediationId as number, read);
+        case "chooseEscalation":
+          return chooseEscalation(tx, p.caseId as number, read);
+        case "draftEscalation":
+          return draftEscalation(tx, p.caseId as number, p.target as EscalationTarget, { ...read, dataKey });
         case "listUnlinked":
           return listUnlinked(tx, read);
         case "chooseCaseOrg":
@@ -267,6 +272,13 @@ export class Runtime {
       const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string };
       if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId);
       else await api.sendDocument(p.chat_id, p.fileId);
+      return;
+    }
+    if (row.method === ESCALATION_PDF) {
+      const p = row.payload as { chat_id: number; caseId: number; target: EscalationTarget; language: Lang };
+      await api.sendChatAction(p.chat_id, "upload_document").catch(() => undefined);
+      const payload = await escalationPdfCall(this.deps.prisma, p, this.deps.i18n, this.deps.dataKey, this.deps.timeZone);
+      if (payload) await api.raw.sendDocument(payload);
       return;
     }
     if (row.method === AGREEMENT_PDF) {

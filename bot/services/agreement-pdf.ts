@@ -1,6 +1,5 @@
 // The settlement agreement (law.md §4: the parties, the subject of the dispute, the mediator and the agreed
 // terms, in writing) as a PDF in the reader's language, rendered when sent from the stored proposal.
-import PDFDocument from "pdfkit";
 import { InputFile } from "grammy";
 import { localDate } from "../../machines/calendar.js";
 import type { Lang } from "../../machines/effects.js";
@@ -8,7 +7,7 @@ import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
 import type { Prisma } from "../db/database.js";
 import type { I18n } from "../i18n.js";
-import { FONT, FONT_BOLD } from "./notice-pdf.js";
+import { renderPdf } from "./pdf.js";
 
 export { AGREEMENT_PDF } from "./mediation.js";
 
@@ -40,26 +39,7 @@ export const agreementLines = (d: AgreementDocument, lang: Lang, i18n: I18n): [s
 };
 
 export const renderAgreementPdf = (d: AgreementDocument, lang: Lang, i18n: I18n): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const t = i18n.t(lang);
-    const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: t("agreement.title"), Author: "Kelisim" } });
-    const chunks: Buffer[] = [];
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-    doc.registerFont("body", FONT);
-    doc.registerFont("bold", FONT_BOLD);
-    doc.font("bold").fontSize(15).text(t("agreement.title"), { align: "center" });
-    doc.moveDown(1.2);
-    for (const [label, value] of agreementLines(d, lang, i18n)) {
-      doc.font("bold").fontSize(10).text(label);
-      doc.font("body").fontSize(11).text(value);
-      doc.moveDown(0.5);
-    }
-    doc.moveDown(1);
-    doc.font("body").fontSize(9).fillColor("#333333").text(t("agreement.footer"));
-    doc.end();
-  });
+  renderPdf(i18n.t(lang)("agreement.title"), agreementLines(d, lang, i18n), i18n.t(lang)("agreement.footer"));
 
 export const loadAgreement = async (prisma: Prisma, proposalId: number, timeZone: string): Promise<AgreementDocument | null> => {
   const p = await prisma.proposal.findUnique({ where: { id: proposalId }, include: { case: true, mediation: true, responses: { orderBy: { answeredAt: "desc" } } } });

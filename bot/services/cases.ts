@@ -10,6 +10,7 @@ import type { ApiCall } from "../runtime/render.js";
 import { relativeButtons } from "./relatives.js";
 import { participantSittings } from "./sittings.js";
 import { mediationButtons } from "./mediation.js";
+import { escalationButton } from "./escalation.js";
 
 export interface ReadContext {
   userId: number;
@@ -91,7 +92,7 @@ export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r
   ].join("\n");
   // Mediation is between the applicant and the organisation: relatives do not take part in it.
   const applicant = await tx.caseParticipant.count({ where: { caseId: c.id, userId: BigInt(r.userId), role: "applicant", removedAt: null } });
-  const mediation = applicant ? await mediationButtons(tx, c.id, r, false) : [];
+  const mediation = applicant ? [...(await mediationButtons(tx, c.id, r, false)), ...(await escalationButton(tx, c.id, r))] : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { text: t("cases.payments"), callback_data: `g:payments:${c.outcome ?? "unknown"}` };
   return [{ method: "sendMessage", payload: { chat_id: r.chatId, text, reply_markup: { inline_keyboard: [[payments], ...relatives.buttons, ...mediation] } } }];

@@ -80,7 +80,9 @@ export const deadlineHandlers = (i18n: I18n, staffChatId: number | null): Record
       const staff = (await staffRecipients(tx, c.organizationId, staffChatId)).map((r) => ({ method: "sendMessage", payload: { chat_id: r.chatId, text: text(r.lang, s.overdue, params(c, r.lang)) } }));
       const people = (await participants(tx, c.id)).map((p) => {
         const lang = p.user.language ?? c.language;
-        return { method: "sendMessage", payload: { chat_id: Number(p.userId), text: i18n.t(lang)(s.applicant, params(c, lang)) } };
+        // The applicant may take it further from here.
+        const more = p.role === "applicant" ? { reply_markup: { inline_keyboard: [[{ text: i18n.t(lang)("escalation.button"), callback_data: `g:esc:${c.id}` }]] } } : {};
+        return { method: "sendMessage", payload: { chat_id: Number(p.userId), text: i18n.t(lang)(s.applicant, params(c, lang)), ...more } };
       });
       return [...staff, ...people];
     };
@@ -151,7 +153,11 @@ export const recordConclusion = async (
           minimum: tenge === null ? tt("conclusion.minimumMci", { mci }) : tt("conclusion.minimumTenge", { mci, tenge: mci * tenge }),
         })
       : tt("conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary });
-    const buttons = r.confirmed ? { reply_markup: { inline_keyboard: [[{ text: tt("cases.payments"), callback_data: `g:payments:${outcome}` }]] } } : {};
+    const buttons = r.confirmed
+      ? { reply_markup: { inline_keyboard: [[{ text: tt("cases.payments"), callback_data: `g:payments:${outcome}` }]] } }
+      : p.role === "applicant"
+        ? { reply_markup: { inline_keyboard: [[{ text: tt("escalation.button"), callback_data: `g:esc:${k.id}` }]] } }
+        : {};
     const message: ApiCall = { method: "sendMessage", payload: { chat_id: Number(p.userId), text, ...buttons } };
     // The document itself holds the patient's medical details: it goes to the applicant, not to relatives.
     return r.file && p.role === "applicant" ? [message, { method: SEND_FILE, payload: { chat_id: Number(p.userId), kind: r.file.kind, fileId: r.file.fileId } }] : [message];

@@ -359,7 +359,7 @@ export const endMediation = async (tx: PrismaNS.TransactionClient, mediationId: 
 
 const endedMessages = (i18n: I18n, all: Member[], m: MediationRow, reason: string, by: Side | null): ApiCall[] => [
   ...tell(i18n, all, "mediation.ended", (x) => ({ number: m.case.number, why: i18n.t(x.lang)(`mediation.endReasons.${reason}`, { side: by ? role(i18n, x.lang, by) : "" }) })),
-  ...tell(i18n, all.filter((x) => x.side === "applicant"), "mediation.nextSteps", () => ({ number: m.case.number })),
+  ...tell(i18n, all.filter((x) => x.side === "applicant"), "mediation.nextSteps", () => ({ number: m.case.number }), (x) => [button(i18n, x.lang, "escalation.button", `g:esc:${m.caseId}`)]),
 ];
 
 export const mediationHandlers = (i18n: I18n, timeZone: string): Record<string, JobHandler> => ({

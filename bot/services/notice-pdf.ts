@@ -1,8 +1,6 @@
 // The notice as a PDF in the applicant's language, to hand to the healthcare organisation. Rendered when
 // it is sent (not inside the filing's transaction), from the stored case; DejaVu Sans has every Kazakh letter.
-import { createRequire } from "node:module";
 import { InputFile } from "grammy";
-import PDFDocument from "pdfkit";
 import type { Lang } from "../../machines/effects.js";
 import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
@@ -11,10 +9,9 @@ import type { Prisma } from "../db/database.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 import type { SensitiveFields } from "./notices.js";
+import { renderPdf } from "./pdf.js";
 
-const require = createRequire(import.meta.url);
-export const FONT = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
-export const FONT_BOLD = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf");
+export { FONT, FONT_BOLD } from "./pdf.js";
 
 /** The deferred call that sends a case's notice as a PDF. */
 export const NOTICE_PDF = "@noticePdf";
@@ -59,27 +56,10 @@ export const noticeLines = (d: NoticeDocument, lang: Lang, i18n: I18n): [string,
   ];
 };
 
-export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const t = i18n.t(lang);
-    const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: t("pdf.title"), Author: "Kelisim" } });
-    const chunks: Buffer[] = [];
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-    doc.registerFont("body", FONT);
-    doc.registerFont("bold", FONT_BOLD);
-    doc.font("bold").fontSize(15).text(t("pdf.title"), { align: "center" });
-    doc.moveDown(1.2);
-    for (const [label, value] of noticeLines(d, lang, i18n)) {
-      doc.font("bold").fontSize(10).text(label);
-      doc.font("body").fontSize(11).text(value);
-      doc.moveDown(0.5);
-    }
-    doc.moveDown(1);
-    doc.font("body").fontSize(9).fillColor("#333333").text(t("pdf.basis", { days: 3, deadline: showDate(d.formationDue) }));
-    doc.end();
-  });
+export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Promise<Buffer> => {
+  const t = i18n.t(lang);
+  return renderPdf(t("pdf.title"), noticeLines(d, lang, i18n), t("pdf.basis", { days: 3, deadline: showDate(d.formationDue) }));
+};
 
 /** Reads the case (decrypting what is sealed) for the document; null if it is gone. */
 export const loadNoticeDocument = async (prisma: Prisma | PrismaNS.TransactionClient, caseId: number, key: Buffer): Promise<NoticeDocument | null> => {
