@@ -230,8 +230,9 @@ export const proposeSettlement = async (tx: PrismaNS.TransactionClient, r: { med
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_made", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round } } });
   await schedule(tx, { kind: EXPIRE_PROPOSAL, key: `proposal:${p.id}:expire`, dueAt: new Date(validUntil.getTime() + 1), payload: { proposalId: p.id } });
   const sides = (await members(tx, m)).filter((x) => x.side !== "mediator");
+  const me: Member = { userId: BigInt(c.userId), side: "mediator", lang: c.language };
   return [
-    say(c, "mediation.proposalSent", { number: m.case.number, round }),
+    say(c, "mediation.proposalSent", { number: m.case.number, round }, runningButtons(c.i18n, me, m.id)),
     ...tell(c.i18n, sides, "mediation.proposal", () => ({ number: m.case.number, round, amount: r.amount, terms: r.terms, until: showDate(until) }), (x) => proposalButtons(c.i18n, x, p.id, m.id)),
   ];
 };

@@ -253,7 +253,7 @@ describe("sittings", () => {
     await staff.send("/inbox");
     const view = await staff.press("Открыть KZ-2026-000001");
     expect(texts(view)[0]).toContain("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• родственник (Супруг(а)): Не смогу прийти");
-    expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение"]);
+    expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение", "Предложить медиацию"]);
     // The applicant's own view of the case shows the sitting and their answer.
     await applicant.send("/cases");
     expect(texts(await applicant.press("KZ-2026-000001 ашу"))[0]).toContain("Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: Бетпе-бет келемін");

@@ -246,7 +246,7 @@ describe("the commission formed", () => {
     now = new Date("2026-03-26T11:00:00+05:00");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
-    expect(buttons(opened)).toEqual(["Комиссия сформирована"]);
+    expect(buttons(opened)).toEqual(["Комиссия сформирована", "Предложить медиацию"]);
     const ask = await staff.press("Комиссия сформирована");
     expect(texts(ask)[0]).toContain("ни один её член не представляет вашу организацию");
     const done = await staff.press("Подтверждаю");
@@ -325,7 +325,7 @@ describe("the conclusion", () => {
     const { staff, c } = await formed();
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
-    expect(buttons(opened)).toEqual(["Назначить заседание", "Записать заключение"]);
+    expect(buttons(opened)).toEqual(["Назначить заседание", "Записать заключение", "Предложить медиацию"]);
     await staff.press("Записать заключение");
     await staff.press("Да, вред подтверждён");
     await staff.press("Инвалидность II группы");

@@ -2,49 +2,28 @@
 // language — the applicant (ru), a relative (kk, chosen with buttons) and staff (kk): invite → join →
 // formation → sitting → invitations → answers → reminders on a controlled clock, across a restart →
 // a move → the conclusion. Forged callbacks from the relative and a stranger are refused on the way.
-import { run, type RunnerHandle } from "@grammyjs/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createI18n } from "../../bot/i18n.js";
-import { createBot, type KelisimBot } from "../../bot/index.js";
 import { createLogger } from "../../bot/logger.js";
-import { InputFile } from "grammy";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { EmulatorChat, startEmulator, type BotMessage } from "../helpers/emulator.js";
-import { TEST_DATA_KEY } from "../helpers/bot.js";
+import { EmulatorChat, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
 
 const TOKEN = "4343:e2e-commission";
 const ADMIN = 700;
 const log = createLogger("silent");
 let server: Awaited<ReturnType<typeof startEmulator>>;
 let t: TestDb;
-let runner: RunnerHandle | null = null;
 let clock = new Date("2026-11-23T10:00:00+05:00");
 const at = (iso: string) => (clock = new Date(iso));
 
-/** Bot API methods telegram-test-api does not implement: answered here, and recorded (files by their bytes). */
-const EMULATOR_LACKS = new Set(["setMyCommands", "sendDocument", "sendChatAction"]);
-const files: { chatId: number; name: string; text: string }[] = [];
-
-const startBot = async (): Promise<KelisimBot> => {
-  const i18n = await createI18n();
-  const deps = { db: t.db, i18n, logger: log, adminIds: [ADMIN], timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, now: () => clock };
-  const kb = createBot(TOKEN, deps, { apiRoot: server.config.apiURL });
-  kb.bot.api.config.use(async (prev, method, payload, signal) => {
-    if (!EMULATOR_LACKS.has(method)) return prev(method, payload, signal);
-    const p = payload as { chat_id?: number; document?: unknown };
-    if (method === "sendDocument" && p.document instanceof InputFile) {
-      const raw = await p.document.toRaw();
-      files.push({ chatId: Number(p.chat_id), name: p.document.filename ?? "", text: raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "" });
-    }
-    return { ok: true, result: true } as never;
-  });
-  await kb.bot.init();
-  runner = run(kb.bot, { runner: { fetch: { timeout: 1 } } });
-  return kb;
+const files: SentFile[] = [];
+let bot: Awaited<ReturnType<typeof startEmulatorBot>> | null = null;
+const startBot = async () => {
+  bot = await startEmulatorBot(server, TOKEN, t.db, { adminIds: [ADMIN], now: () => clock, files });
+  return bot;
 };
 const stopBot = async () => {
-  if (runner?.isRunning()) await runner.stop();
-  runner = null;
+  await bot?.stop();
+  bot = null;
 };
 
 beforeAll(async () => {

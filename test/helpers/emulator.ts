@@ -1,6 +1,13 @@
 // The Bot API emulator (telegram-test-api) on loopback, and a chat that plays a user against it.
 import { createServer } from "node:net";
 import * as mod from "telegram-test-api";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { InputFile } from "grammy";
+import type { Database } from "../../bot/db/database.js";
+import { createI18n } from "../../bot/i18n.js";
+import { createBot, type KelisimBot } from "../../bot/index.js";
+import { createLogger } from "../../bot/logger.js";
+import { TEST_DATA_KEY } from "./bot.js";
 
 type Server = {
   config: { apiURL: string };
@@ -100,3 +107,47 @@ export class EmulatorChat {
     return fresh;
   }
 }
+
+/** Bot API methods telegram-test-api does not implement: answered here, and recorded (files by their bytes). */
+const EMULATOR_LACKS = new Set(["setMyCommands", "sendDocument", "sendChatAction", "sendPhoto"]);
+export interface SentFile {
+  chatId: number;
+  name: string;
+  text: string;
+}
+
+/**
+ * The real bot polling the emulator with the runner, on a controllable clock. `files` collects the
+ * documents it sent (the emulator takes no uploads); `stop` ends the runner, as a process would end.
+ */
+export const startEmulatorBot = async (
+  server: Server,
+  token: string,
+  db: Database,
+  opts: { adminIds?: number[]; now?: () => Date; files?: SentFile[] } = {},
+): Promise<KelisimBot & { stop(): Promise<void> }> => {
+  const i18n = await createI18n();
+  const deps = {
+    db,
+    i18n,
+    logger: createLogger("silent"),
+    adminIds: opts.adminIds ?? [],
+    timeZone: "Asia/Almaty",
+    dataKey: TEST_DATA_KEY,
+    staffChatId: null,
+    ...(opts.now ? { now: opts.now } : {}),
+  };
+  const kb = createBot(token, deps, { apiRoot: server.config.apiURL });
+  kb.bot.api.config.use(async (prev, method, payload, signal) => {
+    if (!EMULATOR_LACKS.has(method)) return prev(method, payload, signal);
+    const p = payload as { chat_id?: number; document?: unknown };
+    if (method === "sendDocument" && p.document instanceof InputFile) {
+      const raw = await p.document.toRaw();
+      opts.files?.push({ chatId: Number(p.chat_id), name: p.document.filename ?? "", text: raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "" });
+    }
+    return { ok: true, result: true } as never;
+  });
+  await kb.bot.init();
+  const runner: RunnerHandle = run(kb.bot, { runner: { fetch: { timeout: 1 } } });
+  return { ...kb, stop: async () => (runner.isRunning() ? runner.stop() : undefined) };
+};
