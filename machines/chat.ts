@@ -242,6 +242,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
               [{ key: "admin.inviteMediator", value: "adm:mediator", global: true }],
               [{ key: "admin.roles", value: "adm:roles", global: true }],
               [{ key: "admin.unlinked", value: "adm:unlinked", global: true }],
+              [{ key: "admin.mediation", value: "adm:mdcases", global: true }],
             ],
           }),
         );
@@ -309,6 +310,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       if (arg === "revoke" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "revokeRole", roleId: Number(at) });
       if (arg === "staff" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
       if (arg === "unlinked") return void effects.push({ type: "listUnlinked" });
+      if (arg === "mdcases") return void effects.push({ type: "listMediationCases" });
       if (arg === "link" && ID.test(at ?? "")) return void effects.push({ type: "chooseCaseOrg", caseId: Number(at) });
       const orgId = value.split(":")[3];
       if (arg === "linkto" && ID.test(at ?? "") && ID.test(orgId ?? "")) return void effects.push({ type: "linkCase", caseId: Number(at), organizationId: Number(orgId) });

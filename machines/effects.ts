@@ -185,6 +185,10 @@ export const SITTING_ANSWERS = ["in_person", "online", "cannot"] as const;
 export type SittingAnswer = (typeof SITTING_ANSWERS)[number];
 
 /** Mediation (law.md §4). Who may do each is checked by the bot against the case and the mediation. */
+/** Admin: recent cases with no mediation, to assign a mediator to one. */
+export interface ListMediationCasesEffect {
+  type: "listMediationCases";
+}
 export interface PickMediatorEffect {
   type: "pickMediator";
   caseId: number;
@@ -279,6 +283,7 @@ export type DomainEffect =
   | LinkCaseEffect
   | ShareNoticeEffect
   | SharedNoticeEffect
+  | ListMediationCasesEffect
   | PickMediatorEffect
   | AssignMediatorEffect
   | MediatorAnswerEffect
@@ -299,7 +304,7 @@ export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>
   "showInbox", "showStaffCase", "recordFormation", "recordConclusion",
   "createRelativeInvite", "joinCase", "removeRelative", "scheduleSitting", "moveSitting", "cancelSitting", "answerSitting",
   "listUnlinked", "chooseCaseOrg", "linkCase", "shareNotice", "sharedNotice",
-  "pickMediator", "assignMediator", "mediatorAnswer", "partyAgree", "showMediation", "relayMessage", "proposeSettlement", "answerProposal",
+  "listMediationCases", "pickMediator", "assignMediator", "mediatorAnswer", "partyAgree", "showMediation", "relayMessage", "proposeSettlement", "answerProposal",
   "counterOffer", "confirmAgreement", "endMediation", "chooseEscalation", "draftEscalation",
 ]);
 export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);

@@ -181,6 +181,8 @@ export class Runtime {
           return shareNotice(tx, p.caseId as number, p.share === true, read);
         case "sharedNotice":
           return sharedNotice(tx, p.caseId as number, read);
+        case "listMediationCases":
+          return mediation.listMediationCases(tx, read);
         case "pickMediator":
           return mediation.pickMediator(tx, p.caseId as number, read);
         case "assignMediator":

@@ -69,6 +69,19 @@ const runningButtons = (i18n: I18n, m: Member, id: number) => [
   button(i18n, m.lang, m.side === "mediator" ? "mediation.end" : "mediation.withdraw", `g:mdend:${id}`),
 ];
 
+/** Admin: the ten newest cases that are not settled or closed and have no mediation under way. */
+export const listMediationCases = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
+  if (!c.roles.includes("admin")) return [say(c, "common.unknownCommand")];
+  const cases = await tx.case.findMany({
+    where: { status: { notIn: ["settled", "closed", "mediation"] }, mediations: { none: { state: { in: [...ACTIVE] } } } },
+    orderBy: { submittedAt: "desc" },
+    take: 10,
+  });
+  if (cases.length === 0) return [say(c, "mediation.noCases")];
+  const t = c.i18n.t(c.language);
+  return [say(c, "mediation.chooseCase", {}, cases.map((k) => [{ text: t("mediation.caseButton", { number: k.number, org: k.orgName.slice(0, 40) }), callback_data: `g:mdpick:${k.id}` }]))];
+};
+
 /** Staff of the case's organisation or an admin: the registered mediators to choose from. */
 export const pickMediator = async (tx: PrismaNS.TransactionClient, caseId: number, c: ActorContext): Promise<ApiCall[]> => {
   const k = await tx.case.findUnique({ where: { id: caseId } });

@@ -209,6 +209,25 @@ describe("mediation", () => {
     expect(texts(await applicant.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`))[0]).toMatch(/енді күшінде емес/);
   });
 
+  it("an admin may assign the mediator too; a case with mediation under way is not offered again", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await mediatorJoins(MEDIATOR);
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/admin");
+    const list = await admin.press("Назначить медиатора");
+    expect(buttons(list)).toEqual(["KZ-2026-000001 — Городская больница №7"]);
+    await admin.press("KZ-2026-000001 — Городская больница №7");
+    const assigned = await admin.press(`Медиатор ${MEDIATOR}`);
+    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
+    await admin.send("/admin");
+    expect(texts(await admin.press("Назначить медиатора"))).toEqual(["Нет дел, которым можно назначить медиатора."]);
+    const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { role: "mediator" } });
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(texts(await admin.pressData(`g:mdassign:${c.id}:${role.id}`))[0]).toBe("По делу KZ-2026-000001 медиация уже назначена или идёт.");
+    expect(await t.db.prisma.mediation.count()).toBe(1);
+  });
+
   it("a side may refuse to mediate; it never starts", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
     const applicant = h.user(APPLICANT, "kk");

@@ -30,7 +30,7 @@ describe("admins", () => {
     expect(texts(await u.send("/admin"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     const admin = h.user(ADMIN, "ru");
     await admin.send("/start");
-    expect(buttons(await admin.send("/admin"))).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли", "Дела без организации"]);
+    expect(buttons(await admin.send("/admin"))).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли", "Дела без организации", "Назначить медиатора"]);
   });
 
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
