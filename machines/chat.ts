@@ -307,8 +307,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       if (arg === "orgs") return void effects.push({ type: "listOrganizations" });
       if (arg === "mediator") return void effects.push({ type: "createInvite", role: "mediator" });
       if (arg === "roles") return void effects.push({ type: "listRoles" });
-      if (arg === "revoke" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "revokeRole", roleId: Number(at) });
-      if (arg === "staff" && /^\d{1,9}$/.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
+      if (arg === "revoke" && ID.test(at ?? "")) return void effects.push({ type: "revokeRole", roleId: Number(at) });
+      if (arg === "staff" && ID.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
       if (arg === "unlinked") return void effects.push({ type: "listUnlinked" });
       if (arg === "mdcases") return void effects.push({ type: "listMediationCases" });
       if (arg === "link" && ID.test(at ?? "")) return void effects.push({ type: "chooseCaseOrg", caseId: Number(at) });
@@ -373,7 +373,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       );
     }
     if (kind === "notice" && arg === "continue") return notice();
-    if (kind === "case" && /^\d{1,9}$/.test(arg ?? "")) return void effects.push({ type: "showCase", caseId: Number(arg) });
+    if (kind === "case" && ID.test(arg ?? "")) return void effects.push({ type: "showCase", caseId: Number(arg) });
     if (kind === "notice" && arg === "discard") {
       stack = stack.filter((e) => e.flow !== "notice");
       effects.push(say("notice.discarded"));

@@ -55,7 +55,8 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
  * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
  * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
  */
-const mustDeliver = (method: string): boolean => method.startsWith("send") || method === NOTICE_PDF || method === SEND_FILE || method === SITTING_ICS || method === AGREEMENT_PDF || method === ESCALATION_PDF;
+const DOCUMENT_CALLS: ReadonlySet<string> = new Set([NOTICE_PDF, SEND_FILE, SITTING_ICS, AGREEMENT_PDF, ESCALATION_PDF]);
+const mustDeliver = (method: string): boolean => method.startsWith("send") || DOCUMENT_CALLS.has(method);
 
 export class Runtime {
   private readonly flows: Flows;
@@ -276,35 +277,26 @@ export class Runtime {
       else await api.sendDocument(p.chat_id, p.fileId);
       return;
     }
-    if (row.method === ESCALATION_PDF) {
-      const p = row.payload as { chat_id: number; caseId: number; target: EscalationTarget; language: Lang };
-      await api.sendChatAction(p.chat_id, "upload_document").catch(() => undefined);
-      const payload = await escalationPdfCall(this.deps.prisma, p, this.deps.i18n, this.deps.dataKey, this.deps.timeZone);
-      if (payload) await api.raw.sendDocument(payload);
-      return;
-    }
-    if (row.method === AGREEMENT_PDF) {
-      const p = row.payload as { chat_id: number; proposalId: number; language: Lang };
-      await api.sendChatAction(p.chat_id, "upload_document").catch(() => undefined);
-      const payload = await agreementPdfCall(this.deps.prisma, p, this.deps.i18n, this.deps.timeZone);
-      if (payload) await api.raw.sendDocument(payload);
-      return;
-    }
-    if (row.method === SITTING_ICS) {
-      const payload = await sittingIcsCall(this.deps.prisma, row.payload as { chat_id: number; sittingId: number; language: Lang }, this.deps.i18n, this.now());
-      if (payload) await api.raw.sendDocument(payload);
-      return;
-    }
-    if (row.method !== NOTICE_PDF) {
+    const build = this.documents[row.method];
+    if (!build) {
       await api.raw[row.method as "sendMessage"](row.payload as never);
       return;
     }
-    const p = row.payload as { chat_id: number; caseId: number; language: Lang };
-    // Rendering takes a moment: show that a document is on its way.
-    await api.sendChatAction(p.chat_id, "upload_document").catch(() => undefined);
-    const payload = await noticePdfCall(this.deps.prisma, p, this.deps.dataKey, this.deps.i18n);
+    // A document made when it is sent, from what is stored then; a PDF takes a moment: say one is coming.
+    const p = row.payload as { chat_id: number };
+    if (row.method !== SITTING_ICS) await api.sendChatAction(p.chat_id, "upload_document").catch(() => undefined);
+    const payload = await build(row.payload);
     if (payload) await api.raw.sendDocument(payload);
   }
+
+  /** Outbox calls whose document is built when sent: each gives sendDocument's payload, or null if its record is gone. */
+  private readonly documents: Record<string, (payload: Record<string, unknown>) => Promise<Parameters<Api["raw"]["sendDocument"]>[0] | null>> = {
+    [NOTICE_PDF]: (p) => noticePdfCall(this.deps.prisma, p as { chat_id: number; caseId: number; language: Lang }, this.deps.dataKey, this.deps.i18n),
+    [AGREEMENT_PDF]: (p) => agreementPdfCall(this.deps.prisma, p as { chat_id: number; proposalId: number; language: Lang }, this.deps.i18n, this.deps.timeZone),
+    [ESCALATION_PDF]: (p) =>
+      escalationPdfCall(this.deps.prisma, p as { chat_id: number; caseId: number; target: EscalationTarget; language: Lang }, this.deps.i18n, this.deps.dataKey, this.deps.timeZone),
+    [SITTING_ICS]: (p) => sittingIcsCall(this.deps.prisma, p as { chat_id: number; sittingId: number; language: Lang }, this.deps.i18n, this.now()),
+  };
 
   /** Forgets processed update ids older than Telegram would redeliver, and messages sent a week ago. */
   async prune(now: Date): Promise<number> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff } from "../helpers/staff.js";
+import { joinMediator, joinStaff } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 
 const ADMIN = 9001;
@@ -65,13 +65,7 @@ describe("escalation", () => {
     const staff = await joinStaff(h, ADMIN, 50, "ru");
     const applicant = h.user(51, "kk");
     await fileNotice(applicant, "kk");
-    const admin = h.user(ADMIN, "ru");
-    await admin.send("/admin");
-    const link = /start=(\S+)/.exec(texts(await admin.press("Пригласить медиатора"))[0]!)![1]!;
-    const mediator = h.user(70, "ru");
-    await mediator.send("/start");
-    await mediator.press("Согласен(на)");
-    await mediator.send(`/start ${link}`);
+    const mediator = await joinMediator(h, ADMIN, 70);
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Предложить медиацию");

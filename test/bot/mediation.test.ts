@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff } from "../helpers/staff.js";
+import { joinMediator, joinStaff } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -32,20 +32,10 @@ const NOT_FOUND_RU = "Такое дело не найдено, или вы в н
 const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
 const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 
-const mediatorJoins = async (id: number) => {
-  const admin = h.user(ADMIN, "ru");
-  await admin.send("/admin");
-  const invite = await admin.press("Пригласить медиатора");
-  const link = /start=(\S+)/.exec(texts(invite)[0]!)![1]!;
-  const m = h.user(id, "ru");
-  await m.send("/start");
-  await m.press("Согласен(на)");
-  await m.send(`/start ${link}`);
-  return m;
-};
+const mediatorJoins = (id: number) => joinMediator(h, ADMIN, id);
 
-/** Staff (ru), an applicant (kk) with a case, a mediator (ru); mediation assigned, accepted and agreed to by both. */
-const running = async () => {
+/** Staff (ru), an applicant (kk) with a case, a mediator (ru); mediation assigned and accepted by the mediator. */
+const assigned = async () => {
   const staff = await joinStaff(h, ADMIN, STAFF, "ru");
   const applicant = h.user(APPLICANT, "kk");
   await fileNotice(applicant, "kk");
@@ -55,6 +45,12 @@ const running = async () => {
   await staff.press("Предложить медиацию");
   await staff.press(`Медиатор ${MEDIATOR}`);
   await mediator.press("Согласен(на) быть медиатором");
+  return { staff, applicant, mediator };
+};
+
+/** Staff (ru), an applicant (kk) with a case, a mediator (ru); mediation assigned, accepted and agreed to by both. */
+const running = async () => {
+  const { staff, applicant, mediator } = await assigned();
   await applicant.press("Медиацияға келісемін");
   await staff.press("Согласен(на) на медиацию");
   const m = await t.db.prisma.mediation.findFirstOrThrow();
@@ -229,15 +225,7 @@ describe("mediation", () => {
   });
 
   it("a side may refuse to mediate; it never starts", async () => {
-    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-    const applicant = h.user(APPLICANT, "kk");
-    await fileNotice(applicant, "kk");
-    const mediator = await mediatorJoins(MEDIATOR);
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Предложить медиацию");
-    await staff.press(`Медиатор ${MEDIATOR}`);
-    await mediator.press("Согласен(на) быть медиатором");
+    const { staff, applicant } = await assigned();
     const refused = await applicant.press("Келіспеймін");
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: Заявитель не согласился на медиацию. Она не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");

@@ -22,3 +22,16 @@ export const joinStaff = async (h: Harness, adminId: number, userId: number, lan
   await staff.send(`/start ${link}`);
   return staff;
 };
+
+/** A user (ru) who joins as a mediator by the admin's invite. */
+export const joinMediator = async (h: Harness, adminId: number, userId: number): Promise<TestUser> => {
+  const admin = h.user(adminId, "ru");
+  await admin.send("/admin");
+  const invite = await admin.press("Пригласить медиатора");
+  const link = /start=(\S+)/.exec(texts(invite)[0]!)![1]!;
+  const m = h.user(userId, "ru");
+  await m.send("/start");
+  await m.press("Согласен(на)");
+  await m.send(`/start ${link}`);
+  return m;
+};
