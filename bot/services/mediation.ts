@@ -73,7 +73,7 @@ const runningButtons = (i18n: I18n, m: Member, id: number) => [
 export const listMediationCases = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
   if (!c.roles.includes("admin")) return [say(c, "common.unknownCommand")];
   const cases = await tx.case.findMany({
-    where: { status: { notIn: ["settled", "closed", "mediation"] }, mediations: { none: { state: { in: [...ACTIVE] } } } },
+    where: { status: { notIn: ["settled", "closed", "mediation"] }, organizationId: { not: null }, mediations: { none: { state: { in: [...ACTIVE] } } } },
     orderBy: { submittedAt: "desc" },
     take: 10,
   });
@@ -87,6 +87,8 @@ export const pickMediator = async (tx: PrismaNS.TransactionClient, caseId: numbe
   const k = await tx.case.findUnique({ where: { id: caseId } });
   if (!k || !(c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId)))) return notFound(c);
   if (await tx.mediation.count({ where: { caseId, state: { in: [...ACTIVE] } } })) return [say(c, "mediation.already", { number: k.number })];
+  // Mediation is between the applicant and the organisation: a case linked to none has no other side yet.
+  if (k.organizationId === null) return [say(c, "mediation.unlinked", { number: k.number })];
   const mediators = await tx.userRole.findMany({ where: { role: "mediator", revokedAt: null }, orderBy: { id: "asc" }, take: 30 });
   if (mediators.length === 0) return [say(c, "mediation.noMediators")];
   const t = c.i18n.t(c.language);
@@ -98,6 +100,11 @@ export const assignMediator = async (tx: PrismaNS.TransactionClient, caseId: num
   if (!k || !(c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId)))) return notFound(c);
   const r = await tx.userRole.findFirst({ where: { id: roleId, role: "mediator", revokedAt: null }, include: { user: { select: { language: true } } } });
   if (!r) return [say(c, "mediation.noMediators")];
+  if (k.organizationId === null) return [say(c, "mediation.unlinked", { number: k.number })];
+  // Impartiality (law.md §4, Art. 7): not someone on the case, nor staff of its organisation.
+  const onCase = await tx.caseParticipant.count({ where: { caseId, userId: r.userId, removedAt: null } });
+  const ofOrg = await tx.userRole.count({ where: { userId: r.userId, organizationId: k.organizationId, role: "staff", revokedAt: null } });
+  if (onCase + ofOrg > 0) return [say(c, "mediation.conflict", { number: k.number })];
   if (await tx.mediation.count({ where: { caseId, state: { in: [...ACTIVE] } } })) return [say(c, "mediation.already", { number: k.number })];
   const m = await tx.mediation.create({ data: { caseId, mediatorId: r.userId, assignedBy: BigInt(c.userId), createdAt: c.now } });
   await tx.caseEvent.create({ data: { caseId, kind: "mediation_assigned", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id } } });

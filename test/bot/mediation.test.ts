@@ -224,6 +224,22 @@ describe("mediation", () => {
     expect(await t.db.prisma.mediation.count()).toBe(1);
   });
 
+  it("no mediation on a case linked to no organisation, nor with a mediator who is on the case or of its organisation", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk", { org: "Частная клиника" });
+    await mediatorJoins(MEDIATOR);
+    const admin = h.user(ADMIN, "ru");
+    const unlinked = await t.db.prisma.case.findFirstOrThrow();
+    expect(texts(await admin.pressData(`g:mdpick:${unlinked.id}`))[0]).toMatch(/^Дело KZ-2026-000001 не привязано к организации/);
+    // A staff member of the organisation who is also a registered mediator cannot mediate its case.
+    await fileNotice(h.user(52, "ru"), "ru");
+    const linked = await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000002" } });
+    await joinMediator(h, ADMIN, STAFF);
+    const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(STAFF), role: "mediator" } });
+    expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого."]);
+    expect(await t.db.prisma.mediation.count()).toBe(0);
+  });
+
   it("a side may refuse to mediate; it never starts", async () => {
     const { staff, applicant } = await assigned();
     const refused = await applicant.press("Келіспеймін");
