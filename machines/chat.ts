@@ -438,8 +438,17 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   // A relative's invite link (t.me/<bot>?start=c_<token>): the join flow asks what it needs, even the language.
   const caseInvite = input.kind === "command" && input.command === "start" ? CASE_INVITE.exec(input.payload) : null;
   if (caseInvite) {
+    if (!profile.caseInvite) {
+      // Said at once, before any question: nobody answers three questions to learn the link is spent.
+      effects.push(say("admin.inviteInvalid", { bilingual: profile.language === null }));
+      if (profile.language === null) {
+        stack = [];
+        start(flows.onboarding ?? onboardingFlow);
+      } else repeatOrMenu();
+      return { stack, effects };
+    }
     stack = stack.filter((e) => e.flow !== "onboarding" && e.flow !== "join");
-    start(flows.join ?? joinFlow, { token: caseInvite[1] });
+    start(flows.join ?? joinFlow, { token: caseInvite[1], number: profile.caseInvite.number });
     return { stack, effects };
   }
 

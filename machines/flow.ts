@@ -39,6 +39,11 @@ export interface Profile {
   telegramLanguage: string | null;
   hasConsent: boolean;
   roles: Role[];
+  /**
+   * For /start with a relative's invite link: the case it opens, as the bot found it before deciding;
+   * null when the link cannot be used (unknown, used, revoked or expired). Absent otherwise.
+   */
+  caseInvite?: { number: string } | null;
 }
 export const ROLES = ["admin", "staff", "mediator", "applicant"] as const;
 export type Role = (typeof ROLES)[number];

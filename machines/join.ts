@@ -14,6 +14,8 @@ export const CASE_INVITE = /^c_([A-Za-z0-9_-]{32})$/;
 
 interface Context {
   token: string;
+  /** The case's number, to say which case the link opens. */
+  number: string;
   language: Lang | null;
   telegramLanguage: Lang | null;
   hasConsent: boolean;
@@ -55,10 +57,11 @@ export const joinMachine = setup({
       entry: [
         {
           type: "say",
-          params: {
+          params: ({ context }) => ({
             key: "relatives.askRelation",
+            params: { number: context.number },
             buttons: [...RELATIVE_RELATIONS.map((r) => [{ key: `relatives.relation.${r}`, value: r }]), [{ key: "relatives.notNow", value: "no" }]],
-          },
+          }),
         },
       ],
       on: {
@@ -99,6 +102,7 @@ export const joinFlow: FlowDef = {
   machine: joinMachine,
   input: (p: Profile) => ({
     token: "",
+    number: "",
     language: p.language,
     telegramLanguage: isLang(p.telegramLanguage) ? p.telegramLanguage : null,
     hasConsent: p.hasConsent,

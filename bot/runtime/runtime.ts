@@ -14,7 +14,9 @@ import { fileNotice } from "../services/notices.js";
 import { listCases, showCase } from "../services/cases.js";
 import { NOTICE_PDF, noticePdfCall } from "../services/notice-pdf.js";
 import { SEND_FILE } from "../services/staff.js";
-import { createRelativeInvite, joinCase, removeRelative, sharedNotice, shareNotice } from "../services/relatives.js";
+import { checkCaseInvite, createRelativeInvite, joinCase, removeRelative, sharedNotice, shareNotice } from "../services/relatives.js";
+import { CASE_INVITE } from "../../machines/join.js";
+import type { Input } from "../../machines/chat.js";
 import { answerSitting, cancelSitting, moveSitting, scheduleSitting } from "../services/sittings.js";
 import { SITTING_ICS, sittingIcsCall } from "../services/ics.js";
 import * as mediation from "../services/mediation.js";
@@ -58,6 +60,10 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
 const DOCUMENT_CALLS: ReadonlySet<string> = new Set([NOTICE_PDF, SEND_FILE, SITTING_ICS, AGREEMENT_PDF, ESCALATION_PDF]);
 const mustDeliver = (method: string): boolean => method.startsWith("send") || DOCUMENT_CALLS.has(method);
 
+/** The token of a relative's invite link in /start, if that is what arrived. */
+const caseInviteOf = (input: Input): string | null =>
+  input.kind === "command" && input.command === "start" ? (CASE_INVITE.exec(input.payload)?.[1] ?? null) : null;
+
 export class Runtime {
   private readonly flows: Flows;
   private readonly now: () => Date;
@@ -82,6 +88,8 @@ export class Runtime {
       telegramLanguage: inc.telegramLanguage,
       hasConsent: loaded.hasConsent,
       roles: loaded.roles,
+      // A relative's invite link is looked up before deciding, so that a spent one is said at once.
+      ...(caseInviteOf(inc.input) ? { caseInvite: await checkCaseInvite(this.deps.prisma, caseInviteOf(inc.input)!, now) } : {}),
     };
     const decision = decide(loaded.stack, profile, inc.input, this.flows);
     const prompt = decision.stack[decision.stack.length - 1]?.prompt ?? 0;

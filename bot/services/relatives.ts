@@ -36,6 +36,12 @@ export const createRelativeInvite = async (tx: PrismaNS.TransactionClient, caseI
   return [reply(c, "relatives.invite", { number: mine.case.number, link, until: showDate(localDate(expiresAt, c.timeZone)) })];
 };
 
+/** A relative's invite as it stands: the case it opens, or null when it cannot be used. Reads only. */
+export const checkCaseInvite = async (db: Pick<PrismaNS.TransactionClient, "invite">, token: string, now: Date): Promise<{ number: string } | null> => {
+  const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) }, include: { case: true } });
+  return invite?.case && invite.role === "relative" && !invite.revokedAt && !invite.usedAt && invite.expiresAt > now ? { number: invite.case.number } : null;
+};
+
 /** The end of the join flow: the link is checked and taken once, and the relative added to the case. */
 export const joinCase = async (tx: PrismaNS.TransactionClient, token: string, relation: string, c: ActorContext): Promise<ApiCall[]> => {
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(token) }, include: { case: true } });

@@ -99,9 +99,9 @@ describe("relatives", () => {
     const opened = await relative.send(`/start ${link}`);
     expect(buttons(opened)).toEqual(["Қазақша", "Русский"]);
     const asked = await relative.press("Русский");
-    expect(texts(asked).at(-1)).toBe("Вас пригласили следить за делом о возможном вреде пациенту. Кем вы приходитесь пациенту?");
+    expect(texts(asked).at(-1)).toBe("Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?");
     expect(buttons(asked)).toEqual(["Супруг(а)", "Близкий родственник", "Законный представитель", "Не сейчас"]);
-    expect(texts(await relative.sticker())).toEqual(["Извините, я этого не понял.", "Вас пригласили следить за делом о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
+    expect(texts(await relative.sticker())).toEqual(["Извините, я этого не понял.", "Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
     const consent = await relative.press("Супруг(а)");
     expect(texts(consent)[0]).toMatch(/^О персональных данных\n\nЧтобы сообщать вам о ходе дела/);
     const joined = await relative.press("Согласен(на)");
@@ -131,9 +131,9 @@ describe("relatives", () => {
     const other = h.user(61, "ru");
     await other.send("/start");
     await other.press("Согласен(на)");
-    await other.send(`/start ${link}`);
-    const refused = await other.press("Близкий родственник");
+    const refused = await other.send(`/start ${link}`); // said at once, before any question
     expect(texts(refused)[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(buttons(refused)).not.toContain("Близкий родственник");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: 61n } })).toBe(0);
 
     // The applicant removes them: both are told, and the case is gone from the relative's /cases.
@@ -154,12 +154,19 @@ describe("relatives", () => {
     await r.press("Близкий родственник");
     expect(texts(await r.press("Не согласен(на)"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует до своего срока.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
-    at("2026-11-30T23:59:59+05:00");
+    at("2026-11-30T09:59:00+05:00"); // the link, made at 10:00 on the 23rd, lasts 7 days
     await r.send(`/start ${link}`);
     await r.press("Близкий родственник");
-    at("2026-12-01T10:00:01+05:00"); // past 7 days while they were answering
+    at("2026-11-30T10:00:01+05:00"); // it expired while they were answering
     expect(texts(await r.press("Согласен(на)"))).toContain("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
+    // Opened again now, it is refused before any question — in both languages for someone new.
+    const fresh = h.user(62, "en");
+    const refused = await fresh.send(`/start ${link}`);
+    expect(texts(refused)[0]).toBe(
+      "Бұл шақыру жарамсыз: ол қолданылған, мерзімі өткен немесе қайтарып алынған. Жаңасын сұраңыз.\n\nЭто приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.",
+    );
+    expect(buttons(refused)).toEqual(["Қазақша", "Русский"]);
   });
 
   it("the applicant may show the notice to relatives, and stop; nobody else can", async () => {

@@ -12,6 +12,18 @@ const typedNote = (): StackEntry[] => [{ flow: "note", version: 1, prompt: 2, sn
 const askingNote = (): StackEntry[] => [{ flow: "note", version: 1, prompt: 1, snapshot: { value: "asking", context: { note: null } } }];
 
 describe("decide", () => {
+  it("a relative's invite link: a spent one is refused before any question; a valid one asks who they are, naming the case", () => {
+    const start = { kind: "command" as const, command: "start", payload: `c_${"a".repeat(32)}` };
+    const spent = decide([], { ...kk, caseInvite: null }, start);
+    expect(keys(spent)).toEqual(["admin.inviteInvalid", "menu.title"]);
+    const someoneNew = decide([], { ...kk, language: null, telegramLanguage: "en", hasConsent: false, caseInvite: null }, start);
+    expect(someoneNew.effects[0]).toMatchObject({ type: "say", key: "admin.inviteInvalid", bilingual: true });
+    expect(someoneNew.stack.map((e) => e.flow)).toEqual(["onboarding"]);
+    const valid = decide([], { ...kk, caseInvite: { number: "KZ-2026-000007" } }, start);
+    expect(valid.effects).toEqual([expect.objectContaining({ type: "say", key: "relatives.askRelation", params: { number: "KZ-2026-000007" } })]);
+    expect(valid.stack.map((e) => e.flow)).toEqual(["join"]);
+  });
+
   it("/cancel confirms first when typed data would be lost", () => {
     const d = decide(typedNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
     expect(keys(d)).toEqual(["cancel.confirm"]);
