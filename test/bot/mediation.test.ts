@@ -114,7 +114,10 @@ describe("mediation", () => {
     const logged = await t.db.prisma.caseEvent.findMany({ where: { kind: "mediation_message" } });
     expect(logged).toHaveLength(2);
     expect(JSON.stringify(logged.map((e) => e.payload))).not.toContain("өтемақы");
-    expect(texts(await applicant.send("/cases"))[0]).toBeDefined();
+    await applicant.send("/cases");
+    const timeline = texts(await applicant.press("KZ-2026-000001 ашу"))[0]!;
+    expect(timeline).toContain("медиация басталды");
+    expect(timeline).not.toContain("медиациядағы хабар");
 
     // Proposal → counter-offer → a new proposal; the old one can no longer be answered.
     const first = await propose(mediator, "1 500 000");
