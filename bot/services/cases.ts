@@ -25,6 +25,8 @@ export interface ReadContext {
 const DEADLINES: Record<string, string> = { submitted: "formationDue", commission_formed: "conclusionDue" };
 
 export const LIST_MAX = 10;
+/** Events shown in a case's timeline, newest last; at about 60 characters each they fit one message. */
+export const TIMELINE_MAX = 30;
 
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
 
@@ -73,9 +75,12 @@ export const showCase = async (tx: PrismaNS.TransactionClient, caseId: number, r
   // The same answer whether the case does not exist or is someone else's: nothing is revealed.
   const c = await tx.case.findFirst({ where: { id: caseId, ...mine(r.userId) }, include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } } } });
   if (!c) return [{ method: "sendMessage", payload: { chat_id: r.chatId, text: t("cases.notFound") } }];
-  const lines = c.events.map((e) =>
-    t("cases.event", { date: showDate(new Intl.DateTimeFormat("en-CA", { timeZone: r.timeZone }).format(e.createdAt)), what: t(`cases.events.${e.kind}`) }),
-  );
+  // A long case (sittings moved, mediation rounds) keeps its newest events within one message.
+  const shown = c.events.slice(-TIMELINE_MAX);
+  const lines = [
+    ...(c.events.length > shown.length ? [t("cases.earlier", { count: c.events.length - shown.length })] : []),
+    ...shown.map((e) => t("cases.event", { date: showDate(new Intl.DateTimeFormat("en-CA", { timeZone: r.timeZone }).format(e.createdAt)), what: t(`cases.events.${e.kind}`) })),
+  ];
   const head = [
     t("cases.timeline", { number: c.number, org: c.orgName, region: regionByCode(c.region)?.[r.language] ?? c.region }),
     t("cases.status", { status: t(`cases.statuses.${c.status}`) }),

@@ -43,12 +43,8 @@ export const showStaffCase = async (tx: PrismaNS.TransactionClient, caseId: numb
   const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
   const t = c.i18n.t(c.language);
   const sittings = await staffSittings(tx, k.id, c);
-  const text = [
-    t("pdf.title"),
-    "",
-    ...noticeLines(doc, c.language, c.i18n).map(([label, value]) => `${label}: ${value}`),
-    ...(sittings.lines.length ? ["", t("sitting.staffTitle"), ...sittings.lines] : []),
-  ].join("\n");
+  // The notice alone can take 3,600 characters: the sittings, with everyone's answers, come as a message of their own.
+  const text = [t("pdf.title"), "", ...noticeLines(doc, c.language, c.i18n).map(([label, value]) => `${label}: ${value}`)].join("\n");
   // The next steps staff can record, if any.
   const next =
     k.status === "submitted"
@@ -58,8 +54,9 @@ export const showStaffCase = async (tx: PrismaNS.TransactionClient, caseId: numb
         : [];
   next.push(...(await mediationButtons(tx, k.id, c, true)));
   const formed = next.length ? { reply_markup: { inline_keyboard: next } } : {};
+  const messages = sittings.lines.length ? [text, [t("sitting.staffTitle"), ...sittings.lines].join("\n")] : [text];
   return [
-    { method: "sendMessage", payload: { chat_id: c.chatId, text, ...formed } },
+    ...messages.map((m, i) => ({ method: "sendMessage", payload: { chat_id: c.chatId, text: m, ...(i === messages.length - 1 ? formed : {}) } })),
     ...k.attachments.map((a) => ({ method: SEND_FILE, payload: { chat_id: c.chatId, kind: a.kind, fileId: a.fileId } })),
   ];
 };

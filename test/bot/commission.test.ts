@@ -190,6 +190,16 @@ describe("relatives", () => {
     expect(texts(refused)).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
   });
 
+  it("a long case's timeline keeps its newest events within one message", async () => {
+    const { applicant, c } = await formed();
+    await t.db.prisma.caseEvent.createMany({ data: Array.from({ length: 40 }, () => ({ caseId: c.id, kind: "sitting_moved", createdAt: now })) });
+    await applicant.send("/cases");
+    const text = texts(await applicant.press("KZ-2026-000001 ашу"))[0]!;
+    expect(text).toContain("… және тағы 12 ертерек оқиға");
+    expect(text.match(/комиссия отырысының уақыты өзгертілді/g)).toHaveLength(30);
+    expect(text.length).toBeLessThan(4096);
+  });
+
   it("a relative cannot invite or remove; a stranger's forged callbacks are refused", async () => {
     const { applicant, c } = await formed();
     const relative = await joinRelative(applicant);
@@ -259,7 +269,7 @@ describe("sittings", () => {
     expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: родственник (Супруг(а)) — Не смогу прийти."]);
     await staff.send("/inbox");
     const view = await staff.press("Открыть KZ-2026-000001");
-    expect(texts(view)[0]).toContain("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• родственник (Супруг(а)): Не смогу прийти");
+    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• родственник (Супруг(а)): Не смогу прийти");
     expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение", "Предложить медиацию"]);
     // The applicant's own view of the case shows the sitting and their answer.
     await applicant.send("/cases");
