@@ -16,6 +16,9 @@ import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
 export const COMMANDS = ["start", "notice", "cases", "explain", "help", "language", "privacy", "cancel"] as const;
 export type Command = (typeof COMMANDS)[number];
+/** Commands a role adds to a chat's menu: staff and mediators their /inbox, admins /admin. */
+export const ROLE_COMMANDS: Record<Role, readonly string[]> = { admin: ["admin"], staff: ["inbox"], mediator: ["inbox"], applicant: [] };
+export const commandsFor = (roles: readonly Role[]): string[] => [...COMMANDS, ...new Set(roles.flatMap((r) => ROLE_COMMANDS[r]))];
 
 export type Input =
   | { kind: "command"; command: string; payload: string }

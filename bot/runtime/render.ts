@@ -1,5 +1,6 @@
 // Effects → Bot API calls, in the user's language. Pure apart from i18n.
-import { buttonData, COMMANDS } from "../../machines/chat.js";
+import { buttonData, commandsFor } from "../../machines/chat.js";
+import type { Role } from "../../machines/flow.js";
 import { DOMAIN_EFFECTS, type Button, type Effect, type Lang, type Param, type Params } from "../../machines/effects.js";
 import type { I18n } from "../i18n.js";
 
@@ -31,14 +32,15 @@ const localParam = (i18n: I18n, lang: Lang, v: Param): string | number => {
 
 const label = (i18n: I18n, lang: Lang, b: Button): string => (b.label ? b.label[b.lang ?? lang] : i18n.t(b.lang ?? lang)(b.key ?? ""));
 
-export const commandList = (i18n: I18n, lang: Lang) =>
-  COMMANDS.map((command) => ({ command, description: i18n.t(lang)(`commands.${command}`) }));
+/** A command menu in a language: everyone's commands, and those of the user's roles. */
+export const commandList = (i18n: I18n, lang: Lang, roles: readonly Role[] = []) =>
+  commandsFor(roles).map((command) => ({ command, description: i18n.t(lang)(`commands.${command}`) }));
 
 /**
  * Renders effects in order: a setLanguage switches the language of what follows it.
  * `prompt` numbers the current question of the chat's top flow (for its buttons).
  */
-export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt: number, effects: Effect[]): Rendered => {
+export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt: number, effects: Effect[], roles: readonly Role[] = []): Rendered => {
   const out: Rendered = { calls: [], consent: false };
   let lang: Lang = language ?? "kk";
   for (const e of effects) {
@@ -52,7 +54,7 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
         lang = e.language;
         out.language = e.language;
         // The command menu of this chat follows the chosen language, whatever the app's language is.
-        out.calls.push({ method: "setMyCommands", payload: { commands: commandList(i18n, lang), scope: { type: "chat", chat_id: chatId } } });
+        out.calls.push({ method: "setMyCommands", payload: { commands: commandList(i18n, lang, roles), scope: { type: "chat", chat_id: chatId } } });
         break;
       case "recordConsent":
         out.consent = true;

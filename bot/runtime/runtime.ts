@@ -93,7 +93,7 @@ export class Runtime {
     };
     const decision = decide(loaded.stack, profile, inc.input, this.flows);
     const prompt = decision.stack[decision.stack.length - 1]?.prompt ?? 0;
-    const rendered = render(i18n, inc.chatId, loaded.language, prompt, decision.effects);
+    const rendered = render(i18n, inc.chatId, loaded.language, prompt, decision.effects, loaded.roles);
     const outbox = [...rendered.calls];
     if (inc.callback?.messageId) {
       // A pressed keyboard is spent: take it off the message so it cannot be pressed again.

@@ -8,7 +8,7 @@ import { showDate } from "../../machines/notice.js";
 import { localDate } from "../../machines/calendar.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
-import type { ApiCall } from "../runtime/render.js";
+import { commandList, type ApiCall } from "../runtime/render.js";
 import { newCaseToStaff } from "./notices.js";
 
 export interface ActorContext {
@@ -100,9 +100,14 @@ export const redeemInvite = async (tx: PrismaNS.TransactionClient, token: string
   const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
   if (taken.count === 0) return reply("admin.inviteInvalid");
   await tx.userRole.create({ data: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, grantedBy: invite.createdBy } });
-  if (invite.role === "mediator") return reply("admin.joinedMediator");
+  // The chat's command menu gains the role's commands (/inbox), in the user's language once it is known.
+  const menu: ApiCall = {
+    method: "setMyCommands",
+    payload: { commands: commandList(c.i18n, c.language, [...c.roles, invite.role]), scope: { type: "chat", chat_id: c.chatId } },
+  };
+  if (invite.role === "mediator") return [...reply("admin.joinedMediator"), menu];
   const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
-  return reply("admin.joinedStaff", { org: org.name });
+  return [...reply("admin.joinedStaff", { org: org.name }), menu];
 };
 
 const UNLINKED_MAX = 10;

@@ -84,6 +84,13 @@ describe("joining by invite", () => {
       "Сіз «Городская больница №7» қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox\n\nВы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox",
     );
     expect(buttons(joined)).toEqual(["Қазақша", "Русский"]); // then onboarding as usual
+    // The chat's command menu gains /inbox; after the language is chosen it is set again, in that language, with it.
+    const menu = joined.find((c) => c.method === "setMyCommands")!.payload as { commands: { command: string }[]; scope: unknown };
+    expect(menu.commands.map((c) => c.command).at(-1)).toBe("inbox");
+    expect(menu.scope).toEqual({ type: "chat", chat_id: 3 });
+    const chosen = await staff.press("Русский");
+    const again = chosen.find((c) => c.method === "setMyCommands")!.payload as { commands: { command: string; description: string }[] };
+    expect(again.commands.at(-1)).toEqual({ command: "inbox", description: "Дела организации или медиации" });
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 3n } })).role).toBe("staff");
     const other = h.user(4, "ru");
     await other.send("/start");
