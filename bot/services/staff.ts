@@ -16,11 +16,16 @@ const INBOX_MAX = 10;
 export const staffOrgs = async (tx: PrismaNS.TransactionClient, userId: number): Promise<number[]> =>
   (await tx.userRole.findMany({ where: { userId: BigInt(userId), role: "staff", revokedAt: null, organizationId: { not: null } } })).map((r) => r.organizationId!);
 
+/** /inbox: staff see their organisations' cases; mediators their mediations; someone who is both, both. */
 export const showInbox = async (tx: PrismaNS.TransactionClient, c: ActorContext): Promise<ApiCall[]> => {
-  const t = c.i18n.t(c.language);
   const orgs = await staffOrgs(tx, c.userId);
-  // A mediator's inbox is their mediations.
-  if (orgs.length === 0 && c.roles.includes("mediator")) return mediatorInbox(tx, c);
+  const mediations = c.roles.includes("mediator") ? await mediatorInbox(tx, c) : [];
+  if (orgs.length === 0 && mediations.length) return mediations;
+  return [...(await organizationInbox(tx, orgs, c)), ...mediations];
+};
+
+const organizationInbox = async (tx: PrismaNS.TransactionClient, orgs: number[], c: ActorContext): Promise<ApiCall[]> => {
+  const t = c.i18n.t(c.language);
   const cases = orgs.length ? await tx.case.findMany({ where: { organizationId: { in: orgs } }, orderBy: { submittedAt: "desc" }, take: INBOX_MAX }) : [];
   if (cases.length === 0) return [{ method: "sendMessage", payload: { chat_id: c.chatId, text: t("staff.inboxEmpty") } }];
   const lines = cases.map((k) => t("staff.inboxItem", { number: k.number, org: k.orgName, region: regionByCode(k.region)?.[c.language] ?? k.region, status: t(`cases.statuses.${k.status}`) }));

@@ -241,6 +241,10 @@ describe("mediation", () => {
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(STAFF), role: "mediator" } });
     expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого."]);
     expect(await t.db.prisma.mediation.count()).toBe(0);
+    // Someone both staff and mediator sees both in /inbox.
+    const inbox = texts(await staff.send("/inbox"));
+    expect(inbox[0]).toMatch(/^Дела вашей организации:/);
+    expect(inbox[1]).toBe("У вас пока нет медиаций.");
   });
 
   it("a side may refuse to mediate; it never starts", async () => {
