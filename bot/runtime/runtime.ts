@@ -20,7 +20,7 @@ import type { Input } from "../../machines/chat.js";
 import { answerSitting, cancelSitting, moveSitting, scheduleSitting } from "../services/sittings.js";
 import { SITTING_ICS, sittingIcsCall } from "../services/ics.js";
 import * as mediation from "../services/mediation.js";
-import { AGREEMENT_PDF, agreementPdfCall } from "../services/agreement-pdf.js";
+import { agreementPdfCall } from "../services/agreement-pdf.js";
 import { chooseEscalation, draftEscalation, ESCALATION_PDF, escalationPdfCall, type EscalationTarget } from "../services/escalation.js";
 import type { SittingPlan } from "../../machines/sitting.js";
 import type { SittingAnswer } from "../../machines/effects.js";
@@ -57,7 +57,7 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
  * Messages are delivered in order and retried. Other calls are conveniences (the chat's command menu,
  * taking a spent keyboard off a message): when one fails it is dropped, so it never holds messages back.
  */
-const DOCUMENT_CALLS: ReadonlySet<string> = new Set([NOTICE_PDF, SEND_FILE, SITTING_ICS, AGREEMENT_PDF, ESCALATION_PDF]);
+const DOCUMENT_CALLS: ReadonlySet<string> = new Set([NOTICE_PDF, SEND_FILE, SITTING_ICS, mediation.AGREEMENT_PDF, ESCALATION_PDF]);
 const mustDeliver = (method: string): boolean => method.startsWith("send") || DOCUMENT_CALLS.has(method);
 
 /** The token of a relative's invite link in /start, if that is what arrived. */
@@ -81,6 +81,7 @@ export class Runtime {
     const { store, i18n } = this.deps;
     const now = this.now();
     const loaded = await store.load(inc.chatId, inc.userId);
+    const invite = caseInviteOf(inc.input);
     const profile = {
       userId: inc.userId,
       today: localDate(now, this.deps.timeZone),
@@ -89,7 +90,7 @@ export class Runtime {
       hasConsent: loaded.hasConsent,
       roles: loaded.roles,
       // A relative's invite link is looked up before deciding, so that a spent one is said at once.
-      ...(caseInviteOf(inc.input) ? { caseInvite: await checkCaseInvite(this.deps.prisma, caseInviteOf(inc.input)!, now) } : {}),
+      ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now) } : {}),
     };
     const decision = decide(loaded.stack, profile, inc.input, this.flows);
     const prompt = decision.stack[decision.stack.length - 1]?.prompt ?? 0;
@@ -300,7 +301,7 @@ export class Runtime {
   /** Outbox calls whose document is built when sent: each gives sendDocument's payload, or null if its record is gone. */
   private readonly documents: Record<string, (payload: Record<string, unknown>) => Promise<Parameters<Api["raw"]["sendDocument"]>[0] | null>> = {
     [NOTICE_PDF]: (p) => noticePdfCall(this.deps.prisma, p as { chat_id: number; caseId: number; language: Lang }, this.deps.dataKey, this.deps.i18n),
-    [AGREEMENT_PDF]: (p) => agreementPdfCall(this.deps.prisma, p as { chat_id: number; proposalId: number; language: Lang }, this.deps.i18n, this.deps.timeZone),
+    [mediation.AGREEMENT_PDF]: (p) => agreementPdfCall(this.deps.prisma, p as { chat_id: number; proposalId: number; language: Lang }, this.deps.i18n, this.deps.timeZone),
     [ESCALATION_PDF]: (p) =>
       escalationPdfCall(this.deps.prisma, p as { chat_id: number; caseId: number; target: EscalationTarget; language: Lang }, this.deps.i18n, this.deps.dataKey, this.deps.timeZone),
     [SITTING_ICS]: (p) => sittingIcsCall(this.deps.prisma, p as { chat_id: number; sittingId: number; language: Lang }, this.deps.i18n, this.now()),

@@ -9,8 +9,6 @@ import type { Prisma } from "../db/database.js";
 import type { I18n } from "../i18n.js";
 import { renderPdf } from "./pdf.js";
 
-export { AGREEMENT_PDF } from "./mediation.js";
-
 export interface AgreementDocument {
   number: string;
   relation: string;

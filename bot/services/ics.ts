@@ -5,6 +5,7 @@ import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { InputFile } from "grammy";
 import type { Lang } from "../../machines/effects.js";
 import type { Prisma } from "../db/database.js";
+import type { Sitting } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 
 /** An outbox call whose calendar file is made when it is sent, from the sitting as it is then. */
@@ -12,16 +13,8 @@ export const SITTING_ICS = "@sittingIcs";
 /** The length a calendar shows; the law sets none, and a sitting's real length is not known ahead. */
 const SHOWN_MINUTES = 60;
 
-export interface SittingForIcs {
-  uid: string;
-  sequence: number;
-  startsAt: Date;
-  address: string | null;
-  link: string | null;
-  note: string | null;
-  cancelledAt: Date | null;
-  number: string;
-}
+/** A stored sitting, with its case's number. */
+export type SittingForIcs = Pick<Sitting, "uid" | "sequence" | "startsAt" | "address" | "link" | "note" | "cancelledAt"> & { number: string };
 
 export const sittingIcs = (s: SittingForIcs, lang: Lang, i18n: I18n, now: Date): string => {
   const t = i18n.t(lang);

@@ -7,7 +7,7 @@ import { atLocalTime, localDate } from "../../machines/calendar.js";
 import type { Lang, SittingAnswer } from "../../machines/effects.js";
 import { showDate } from "../../machines/notice.js";
 import type { SittingPlan } from "../../machines/sitting.js";
-import type { Prisma as PrismaNS } from "../db/generated/client.js";
+import type { Case, Prisma as PrismaNS, Sitting } from "../db/generated/client.js";
 import type { I18n } from "../i18n.js";
 import { cancel, schedule, type JobHandler } from "../jobs/jobs.js";
 import type { ApiCall } from "../runtime/render.js";
@@ -20,23 +20,8 @@ export const REMINDERS = { day: 24 * 60, hours2: 2 * 60 } as const;
 type Reminder = keyof typeof REMINDERS;
 const REMINDER_JOB = "sitting_reminder";
 
-interface SittingRow {
-  id: number;
-  caseId: number;
-  sequence: number;
-  startsAt: Date;
-  address: string | null;
-  link: string | null;
-  note: string | null;
-  cancelledAt: Date | null;
-}
-interface CaseRow {
-  id: number;
-  number: string;
-  language: Lang;
-  status: string;
-  organizationId: number | null;
-}
+type SittingRow = Sitting;
+type CaseRow = Pick<Case, "id" | "number" | "language">;
 
 /** "25.11.2026, 15:00" in the deployment's time zone. */
 export const showWhen = (at: Date, timeZone: string): string =>
