@@ -8,14 +8,14 @@ import type { BotContext } from "./context.js";
 import type { Database } from "./db/database.js";
 import type { I18n } from "./i18n.js";
 import type { Logger } from "./logger.js";
-import { commandList } from "./runtime/render.js";
+import type { Deployment } from "./core/context.js";
+import { commandList, render } from "./core/render.js";
+import { jobHandlers } from "./features/index.js";
+import { MEDIATION_DAYS } from "./features/mediation/mediation.js";
 import { toIncoming } from "./runtime/input.js";
 import { Runtime } from "./runtime/runtime.js";
 import { Store } from "./runtime/store.js";
 import { Jobs } from "./jobs/jobs.js";
-import { deadlineHandlers } from "./services/deadlines.js";
-import { sittingHandlers } from "./services/sittings.js";
-import { mediationHandlers } from "./services/mediation.js";
 
 export interface BotDeps {
   db: Database;
@@ -60,19 +60,23 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   // 429 and 5xx from Telegram are retried after the time Telegram asks for.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
+  const deployment: Deployment = {
+    timeZone: deps.timeZone,
+    dataKey: deps.dataKey,
+    staffChatId: deps.staffChatId,
+    mediationDays: deps.mediationDays ?? MEDIATION_DAYS,
+    botUsername: () => bot.botInfo.username,
+  };
   const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey);
-  const jobs = new Jobs(deps.db.prisma, store, { ...deadlineHandlers(deps.i18n, deps.staffChatId), ...sittingHandlers(deps.i18n, deps.timeZone), ...mediationHandlers(deps.i18n, deps.timeZone) }, deps.logger);
+  // What a job says has its recipients named: rendered for no chat of its own.
+  const jobs = new Jobs(deps.db.prisma, store, jobHandlers, deps.logger, deployment, (effects) => render(deps.i18n, 0, null, 0, effects).calls);
   const runtime = new Runtime({
     store,
     prisma: deps.db.prisma,
     jobs,
-    botUsername: () => bot.botInfo.username,
     ...(deps.maxPerSecond ? { maxPerSecond: deps.maxPerSecond } : {}),
     i18n: deps.i18n,
-    timeZone: deps.timeZone,
-    ...(deps.mediationDays ? { mediationDays: deps.mediationDays } : {}),
-    dataKey: deps.dataKey,
-    staffChatId: deps.staffChatId,
+    deployment,
     ...(deps.flows ? { flows: deps.flows } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   });

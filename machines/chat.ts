@@ -1,17 +1,20 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
-import { EFFECT_TYPES, isLang, say, SITTING_ANSWERS, type Effect, type FileRef, type SittingAnswer } from "./effects.js";
-import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role } from "./flow.js";
+import { act, commandAllowed, confirmCancel, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, type Router } from "./actions.js";
+import { isEffectType, say, type Effect, type FileRef } from "./effects.js";
+import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
-import { explainerFlow, isOutcome } from "./explainer.js";
+import { explainerFlow } from "./explainer.js";
 import { formationFlow } from "./formation.js";
 import { CASE_INVITE, joinFlow } from "./join.js";
 import { noticeFlow } from "./notice.js";
 import { sittingFlow } from "./sitting.js";
 import { counterFlow, proposalFlow, relayFlow } from "./mediation.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
+
+export type { StackEntry, StoredSnapshot } from "./flow.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
 export const COMMANDS = ["start", "notice", "cases", "explain", "help", "language", "privacy", "cancel"] as const;
@@ -27,18 +30,6 @@ export type Input =
   | { kind: "media"; media: MediaKind }
   | { kind: "file"; file: FileRef }
   | { kind: "contact"; phone: string; userId: number | null };
-
-export interface StoredSnapshot {
-  value: unknown;
-  context: unknown;
-}
-export interface StackEntry {
-  flow: string;
-  version: number;
-  /** Numbers this flow's questions (states); a button carries the number of the question it answers. */
-  prompt: number;
-  snapshot: StoredSnapshot;
-}
 
 export interface Decision {
   stack: StackEntry[];
@@ -62,14 +53,11 @@ export const defaultFlows: Flows = {
   [counterFlow.name]: counterFlow,
 };
 
-/** A record id in callback data. */
-const ID = /^\d{1,9}$/;
 /** An invite token in /start's payload (t.me/<bot>?start=<token>). */
 export const INVITE_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
-/** callback_data of a button: "g:<value>" for global ones, "f<prompt>:<value>" for a flow's question. */
-export const buttonData = (b: { value: string; global?: boolean }, prompt: number): string =>
-  b.global ? `g:${b.value}` : `f${prompt}:${b.value}`;
+/** The actions every chat has; the bot adds its features' (see bot/features). */
+export const coreRegistry = new Registry(CORE_ACTIONS);
 
 export const primaryRole = (roles: readonly Role[]): Role =>
   roles.includes("admin") ? "admin" : roles.includes("staff") ? "staff" : roles.includes("mediator") ? "mediator" : "applicant";
@@ -78,16 +66,16 @@ export const menuEffect = (): Effect =>
   say("menu.title", {
     buttons: [
       [
-        { key: "menu.notice", value: "menu:notice", global: true },
-        { key: "menu.cases", value: "menu:cases", global: true },
+        { key: "menu.notice", ...act(openMenuItem, { item: "notice" }) },
+        { key: "menu.cases", ...act(openMenuItem, { item: "cases" }) },
       ],
       [
-        { key: "menu.explain", value: "menu:explain", global: true },
-        { key: "menu.help", value: "menu:help", global: true },
+        { key: "menu.explain", ...act(openMenuItem, { item: "explain" }) },
+        { key: "menu.help", ...act(openMenuItem, { item: "help" }) },
       ],
       [
-        { key: "menu.language", value: "menu:language", global: true },
-        { key: "menu.privacy", value: "menu:privacy", global: true },
+        { key: "menu.language", ...act(openMenuItem, { item: "language" }) },
+        { key: "menu.privacy", ...act(openMenuItem, { item: "privacy" }) },
       ],
     ],
   });
@@ -96,7 +84,7 @@ const toStored = (s: AnyMachineSnapshot): StoredSnapshot => ({ value: s.value, c
 
 const collect = (actions: { type: string; params?: unknown }[]): Effect[] =>
   actions
-    .filter((a) => EFFECT_TYPES.has(a.type))
+    .filter((a) => isEffectType(a.type))
     .map((a) => ({ type: a.type, ...((a.params as object | undefined) ?? {}) }) as Effect);
 
 interface Step {
@@ -131,7 +119,7 @@ const hasUnsaved = (def: FlowDef, entry: StackEntry): boolean => restore(def, en
  * Decides what one update does. `stack` is what was stored for the chat (top last); entries whose flow
  * is unknown or of another version are dropped, and the user is told.
  */
-export const decide = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows = defaultFlows): Decision => {
+export const decide = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows = defaultFlows, registry: Registry = coreRegistry): Decision => {
   const effects: Effect[] = [];
   let stack = stored.filter((e) => flows[e.flow]?.version === e.version && isRestorable(flows[e.flow]!, e));
   if (stack.length !== stored.length) effects.push(say("common.flowUpdated"));
@@ -204,7 +192,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       const at = `${entry.flow}.${entry.prompt}`;
       effects.push(
         say("cancel.confirm", {
-          buttons: [[{ key: "cancel.yes", value: `cancel:yes:${at}`, global: true }, { key: "cancel.no", value: `cancel:no:${at}`, global: true }]],
+          buttons: [[{ key: "cancel.yes", ...act(confirmCancel, { answer: "yes", at }) }, { key: "cancel.no", ...act(confirmCancel, { answer: "no", at }) }]],
         }),
       );
       return;
@@ -221,7 +209,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
           // A half-filled notice is never dropped silently: continue it, or discard it on purpose.
           effects.push(
             say("notice.resume", {
-              buttons: [[{ key: "notice.continue", value: "notice:continue", global: true }, { key: "notice.discard", value: "notice:discard", global: true }]],
+              buttons: [[{ key: "notice.continue", ...act(continueNotice, {}) }, { key: "notice.discard", ...act(discardNotice, {}) }]],
             }),
           );
           return;
@@ -235,23 +223,6 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
         return void effects.push({ type: "showCases" });
       case "explain":
         return explain();
-      case "admin":
-        if (!isAdmin) return unknown();
-        return void effects.push(
-          say("admin.menu", {
-            buttons: [
-              [{ key: "admin.addOrg", value: "adm:org", global: true }],
-              [{ key: "admin.inviteStaff", value: "adm:orgs", global: true }],
-              [{ key: "admin.inviteMediator", value: "adm:mediator", global: true }],
-              [{ key: "admin.roles", value: "adm:roles", global: true }],
-              [{ key: "admin.unlinked", value: "adm:unlinked", global: true }],
-              [{ key: "admin.mediation", value: "adm:mdcases", global: true }],
-            ],
-          }),
-        );
-      case "inbox":
-        if (!profile.roles.includes("staff") && !profile.roles.includes("mediator")) return unknown();
-        return void effects.push({ type: "showInbox" });
       case "help":
         return void effects.push(say(`help.${primaryRole(profile.roles)}`));
       case "language":
@@ -260,183 +231,43 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
         return privacy();
       case "cancel":
         return cancel();
-      default:
-        return unknown();
+      default: {
+        // A command a feature adds (/admin, /inbox), for whom it allows.
+        const c = registry.command(name);
+        return c && commandAllowed(c, profile) ? c.run(router) : unknown();
+      }
     }
   };
   const unknown = () => {
     effects.push(say("common.unknownCommand"));
     repeatOrMenu();
   };
-  const globalButton = (value: string) => {
-    const [kind, arg, at] = value.split(":");
-    if (kind === "lang" && isLang(arg)) {
-      effects.push({ type: "setLanguage", language: arg }, say("language.changed"));
-      if (!deliver({ type: "LANGUAGE", language: arg }, () => undefined)) effects.push(menuEffect());
-      return;
-    }
-    if (kind === "consent" && (arg === "yes" || arg === "no")) {
-      const given = arg === "yes";
-      if (given && !profile.hasConsent) effects.push({ type: "recordConsent" });
-      const reply = () => effects.push(say(given ? (profile.hasConsent ? "privacy.already" : "privacy.thanks") : "privacy.declined"));
-      if (!deliver({ type: "CONSENT", given }, reply)) {
-        reply();
-        effects.push(menuEffect());
-      }
-      return;
-    }
-    if (kind === "cancel" && (arg === "yes" || arg === "no")) {
-      const entry = top();
-      if (!entry || at !== `${entry.flow}.${entry.prompt}`) {
-        toast = "common.staleButton";
-        return repeatOrMenu();
-      }
-      if (arg === "yes") {
-        stack = stack.slice(0, -1);
-        effects.push(say("cancel.done"));
-      }
-      return repeatOrMenu();
-    }
-    if (kind === "menu" && (arg === "help" || arg === "language" || arg === "privacy" || arg === "notice" || arg === "cases" || arg === "explain")) return command(arg);
-    if (kind === "explain" && arg === undefined) return explain();
-    if (kind === "payments") return explain({ start: "payments", highlight: arg && isOutcome(arg) ? arg : null });
-    if (kind === "adm") {
-      // Admin buttons: for admins only, checked again by the services that act on them.
-      if (!isAdmin) return stale();
-      if (arg === "org") {
-        stack = stack.filter((e) => e.flow !== "orgCreate" && e.flow !== "onboarding");
-        return start(flows.orgCreate ?? orgCreateFlow);
-      }
-      if (arg === "orgs") return void effects.push({ type: "listOrganizations" });
-      if (arg === "mediator") return void effects.push({ type: "createInvite", role: "mediator" });
-      if (arg === "roles") return void effects.push({ type: "listRoles" });
-      if (arg === "revoke" && ID.test(at ?? "")) return void effects.push({ type: "revokeRole", roleId: Number(at) });
-      if (arg === "staff" && ID.test(at ?? "")) return void effects.push({ type: "createInvite", role: "staff", organizationId: Number(at) });
-      if (arg === "unlinked") return void effects.push({ type: "listUnlinked" });
-      if (arg === "mdcases") return void effects.push({ type: "listMediationCases" });
-      if (arg === "link" && ID.test(at ?? "")) return void effects.push({ type: "chooseCaseOrg", caseId: Number(at) });
-      const orgId = value.split(":")[3];
-      if (arg === "linkto" && ID.test(at ?? "") && ID.test(orgId ?? "")) return void effects.push({ type: "linkCase", caseId: Number(at), organizationId: Number(orgId) });
-      return stale();
-    }
-    if (kind === "skeep") return void effects.push(say("sitting.kept"));
-    if (kind?.startsWith("md") || kind?.startsWith("p")) {
-      const handled = mediationButton(kind, arg, at);
-      if (handled !== false) return;
-    }
-    if (kind === "esc" && ID.test(arg ?? "")) return void effects.push({ type: "chooseEscalation", caseId: Number(arg) });
-    if (kind === "escto" && ID.test(arg ?? "") && (at === "department" || at === "committee" || at === "court")) {
-      return void effects.push({ type: "draftEscalation", caseId: Number(arg), target: at });
-    }
-    if (kind === "rinv" && ID.test(arg ?? "")) return void effects.push({ type: "createRelativeInvite", caseId: Number(arg) });
-    if (kind === "rrm" && ID.test(arg ?? "")) return void effects.push({ type: "removeRelative", participantId: Number(arg) });
-    if (kind === "rshare" && ID.test(arg ?? "") && (at === "on" || at === "off")) return void effects.push({ type: "shareNotice", caseId: Number(arg), share: at === "on" });
-    if (kind === "rnotice" && ID.test(arg ?? "")) return void effects.push({ type: "sharedNotice", caseId: Number(arg) });
-    if (kind === "sat" && ID.test(arg ?? "") && (SITTING_ANSWERS as readonly string[]).includes(at ?? "")) {
-      // Whether this user is on the sitting's case is checked by the service.
-      return void effects.push({ type: "answerSitting", sittingId: Number(arg), answer: at as SittingAnswer });
-    }
-    if ((kind === "ssit" || kind === "smv" || kind === "scn" || kind === "scnok") && ID.test(arg ?? "")) {
-      // Sittings: staff only; the services check that the case is their organisation's.
-      if (!profile.roles.includes("staff")) return stale();
-      const id = Number(arg);
-      if (kind === "scnok") return void effects.push({ type: "cancelSitting", sittingId: id });
-      if (kind === "scn") {
-        return void effects.push(
-          say("sitting.confirmCancel", {
-            buttons: [[{ key: "sitting.cancelIt", value: `scnok:${id}`, global: true }], [{ key: "sitting.keepIt", value: "skeep", global: true }]],
-          }),
-        );
-      }
-      stack = stack.filter((e) => e.flow !== "sitting" && e.flow !== "onboarding");
-      return start(flows.sitting ?? sittingFlow, kind === "ssit" ? { caseId: id, sittingId: 0 } : { caseId: 0, sittingId: id });
-    }
-    if ((kind === "scase" || kind === "sform" || kind === "sformok" || kind === "sformd" || kind === "sconc") && ID.test(arg ?? "")) {
-      // Staff buttons: for staff only; the services check the case is their organisation's.
-      if (!profile.roles.includes("staff")) return stale();
-      const caseId = Number(arg);
-      if (kind === "scase") return void effects.push({ type: "showStaffCase", caseId });
-      if (kind === "sformok") return void effects.push({ type: "recordFormation", caseId });
-      if (kind === "sformd") {
-        stack = stack.filter((e) => e.flow !== "formation" && e.flow !== "onboarding");
-        return start(flows.formation ?? formationFlow, { caseId });
-      }
-      if (kind === "sconc") {
-        stack = stack.filter((e) => e.flow !== "conclusion" && e.flow !== "onboarding");
-        return start(flows.conclusion ?? conclusionFlow, { caseId });
-      }
-      return void effects.push(
-        say("staff.confirmFormation", {
-          buttons: [
-            [{ key: "staff.confirm", value: `sformok:${caseId}`, global: true }],
-            [{ key: "staff.confirmOtherDay", value: `sformd:${caseId}`, global: true }],
-            [{ key: "notice.back", value: `scase:${caseId}`, global: true }],
-          ],
-        }),
-      );
-    }
-    if (kind === "notice" && arg === "continue") return notice();
-    if (kind === "case" && ID.test(arg ?? "")) return void effects.push({ type: "showCase", caseId: Number(arg) });
-    if (kind === "notice" && arg === "discard") {
-      stack = stack.filter((e) => e.flow !== "notice");
-      effects.push(say("notice.discarded"));
-      return repeatOrMenu();
-    }
-    stale();
-  };
   const stale = () => {
     toast = "common.staleButton";
     repeatOrMenu();
   };
-  /** Mediation's buttons; false when the data is not one of them. Who may press each is checked by the bot. */
-  const mediationButton = (kind: string, arg: string | undefined, at: string | undefined): void | false => {
-    if (!ID.test(arg ?? "")) return false;
-    const id = Number(arg);
-    const openFlow = (def: FlowDef, input: object) => {
-      stack = stack.filter((e) => e.flow !== def.name && e.flow !== "onboarding");
-      start(def, input);
-    };
-    switch (kind) {
-      case "mdpick":
-        if (!isAdmin && !profile.roles.includes("staff")) return stale();
-        return void effects.push({ type: "pickMediator", caseId: id });
-      case "mdassign":
-        if ((!isAdmin && !profile.roles.includes("staff")) || !ID.test(at ?? "")) return stale();
-        return void effects.push({ type: "assignMediator", caseId: id, roleId: Number(at) });
-      case "mdacc":
-      case "mddec":
-        if (!profile.roles.includes("mediator")) return stale();
-        return void effects.push({ type: "mediatorAnswer", mediationId: id, accept: kind === "mdacc" });
-      case "mdyes":
-      case "mdno":
-        return void effects.push({ type: "partyAgree", mediationId: id, agree: kind === "mdyes" });
-      case "mdview":
-        return void effects.push({ type: "showMediation", mediationId: id });
-      case "mdmsg":
-        return openFlow(flows.relay ?? relayFlow, { mediationId: id, asMediator: profile.roles.includes("mediator") });
-      case "mdask":
-        return openFlow(flows.relay ?? relayFlow, { mediationId: id, asMediator: false, to: "mediator" });
-      case "mdprop":
-        if (!profile.roles.includes("mediator")) return stale();
-        return openFlow(flows.proposal ?? proposalFlow, { mediationId: id });
-      case "mdend":
-        return void effects.push(
-          say("mediation.confirmEnd", { buttons: [[{ key: "mediation.endIt", value: `mdendok:${id}`, global: true }], [{ key: "sitting.keepIt", value: `mdview:${id}`, global: true }]] }),
-        );
-      case "mdendok":
-        return void effects.push({ type: "endMediation", mediationId: id });
-      case "pacc":
-      case "prej":
-        return void effects.push({ type: "answerProposal", proposalId: id, accept: kind === "pacc" });
-      case "pctr":
-        return openFlow(flows.counter ?? counterFlow, { proposalId: id });
-      case "pconf":
-        return void effects.push({ type: "confirmAgreement", proposalId: id });
-      default:
-        return false;
-    }
+  const open = (name: string, input?: object) => {
+    const def = flows[name];
+    if (!def) return stale();
+    stack = stack.filter((e) => e.flow !== name && e.flow !== "onboarding");
+    start(def, input);
   };
-  const isAdmin = profile.roles.includes("admin");
+  const router: Router = {
+    profile,
+    emit: (...more) => void effects.push(...more),
+    open,
+    explain,
+    notice,
+    command,
+    deliver,
+    repeatOrMenu,
+    menu: () => void effects.push(menuEffect()),
+    stale,
+    top,
+    pop: () => void (stack = stack.slice(0, -1)),
+    drop: (name) => void (stack = stack.filter((e) => e.flow !== name)),
+  };
+
 
   // A relative's invite link (t.me/<bot>?start=c_<token>): the join flow asks what it needs, even the language.
   const caseInvite = input.kind === "command" && input.command === "start" ? CASE_INVITE.exec(input.payload) : null;
@@ -462,9 +293,9 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
 
   // Nothing can be said to a user whose language is unknown but the language question: a language button
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
-  const isLanguageButton = input.kind === "button" && /^g:lang:/.test(input.data);
+  const languageButton = input.kind === "button" && isLanguageButton(input.data, registry);
   const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join") && (input.kind === "text" || input.kind === "media");
-  if (profile.language === null && !isLanguageButton && !answersOnboarding) {
+  if (profile.language === null && !languageButton && !answersOnboarding) {
     stack = [];
     start(flows.onboarding ?? onboardingFlow);
     return { stack, effects };
@@ -487,15 +318,11 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect());
       break;
     case "button": {
-      const g = /^g:(.+)$/.exec(input.data);
-      const f = /^f(\d+):(.+)$/.exec(input.data);
-      if (g) globalButton(g[1]!);
-      else if (f && top() && Number(f[1]) === top()!.prompt) deliver({ type: "CHOICE", value: f[2]! });
-      else {
-        // A button from an answered question, or data nobody sent: say so, and ask what is current.
-        toast = "common.staleButton";
-        repeatOrMenu();
-      }
+      const pressed = decodeButton(input.data, registry, profile);
+      if (pressed.kind === "action" && pressed.allowed) pressed.def.run(pressed.params, router);
+      else if (pressed.kind === "answer" && pressed.prompt === top()?.prompt) deliver({ type: "CHOICE", value: pressed.value });
+      // A button from an answered question, someone else's, or data nobody sent: say so, and ask what is current.
+      else stale();
       break;
     }
   }

@@ -8,24 +8,34 @@ export const isLang = (x: unknown): x is Lang => x === "kk" || x === "ru";
 /** Text in both languages, from data (a region's name), chosen when rendered. */
 export type Bilingual = Record<Lang, string>;
 /**
- * A parameter: a plain value, another text by key, data in both languages, or several texts one per
- * line — localised when rendered.
+ * A parameter, localised when rendered: a plain value, another text by key, data in both languages, or
+ * several parameters one after another (one per line unless `sep` says otherwise; `compact` leaves out
+ * those that come out empty).
  */
-export type Param = string | number | { key: string; params?: Params } | Bilingual | { lines: { key: string; params?: Params }[] };
+export type Param = string | number | { key: string; params?: Params } | Bilingual | { lines: Param[]; sep?: string; compact?: boolean };
 export type Params = Record<string, Param>;
 
-/**
- * A button. `global` buttons mean the same in any state (language, consent…) and never go stale;
- * the others belong to the question just asked and stop working once it is answered.
- * `lang` renders the label in that language whatever the user's language is.
- */
-export interface Button {
-  /** The label's i18n key; or `label` for data that carries both languages. */
+/** Callback data of an action, made only by the codec in actions.ts (so a typo cannot make a button). */
+export type ActionData = string & { readonly __action: unique symbol };
+
+/** A button's label: an i18n key (with parameters), or data that carries its own text. */
+interface Label {
   key?: string;
-  label?: Bilingual;
-  value: string;
-  global?: boolean;
+  params?: Params;
+  label?: Bilingual | string;
+  /** Render the label in this language whatever the user's language is. */
   lang?: Lang;
+}
+/**
+ * A button: an answer to the question just asked (`value`, which stops working once it is answered), or
+ * an action that means the same in any state (`global`, from `act()` in actions.ts).
+ */
+export type Button = Label & ({ value: string; global?: undefined } | { value: ActionData; global: true });
+
+/** Whom a message goes to, when not to the chat that sent the update: a chat, in its language (null: both). */
+export interface Recipient {
+  chatId: number;
+  lang: Lang | null;
 }
 
 export interface SayEffect {
@@ -37,6 +47,8 @@ export interface SayEffect {
   bilingual?: boolean;
   /** A reply keyboard instead of buttons: Telegram's share-contact button; or take such a keyboard away. */
   replyKeyboard?: "contact" | "remove";
+  /** Someone else than the user of this update (staff, the other side, a relative). */
+  to?: Recipient;
 }
 export interface SetLanguageEffect {
   type: "setLanguage";
@@ -45,274 +57,104 @@ export interface SetLanguageEffect {
 export interface RecordConsentEffect {
   type: "recordConsent";
 }
-/** Files a notice: the bot stores the case in the same transaction and answers with its number. */
-export interface SubmitNoticeEffect {
-  type: "submitNotice";
-  notice: NoticeAnswers;
-}
 
-/** Lists the user's cases (/cases); read from the database by the bot. */
-export interface ShowCasesEffect {
-  type: "showCases";
-}
-/** Opens one case's timeline — only for someone who takes part in it. */
-export interface ShowCaseEffect {
-  type: "showCase";
-  caseId: number;
-}
-
-/** Admin: registers a healthcare organisation. */
-export interface CreateOrganizationEffect {
-  type: "createOrganization";
-  name: string;
-  region: string;
-}
-/** Admin: the organisations, each with a button to invite its staff. */
-export interface ListOrganizationsEffect {
-  type: "listOrganizations";
-}
-/** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
-export interface CreateInviteEffect {
-  type: "createInvite";
-  role: "staff" | "mediator";
-  organizationId?: number;
-}
-/** Admin: the active staff and mediator roles, each with a button to revoke it; and revoking one. */
-export interface ListRolesEffect {
-  type: "listRoles";
-}
-export interface RevokeRoleEffect {
-  type: "revokeRole";
-  roleId: number;
-}
-/** Someone opened an invite link (/start <token>). */
-export interface RedeemInviteEffect {
-  type: "redeemInvite";
-  token: string;
-}
-/** Staff: the cases of their organisations; and one case in full. */
-export interface ShowInboxEffect {
-  type: "showInbox";
-}
-export interface ShowStaffCaseEffect {
-  type: "showStaffCase";
-  caseId: number;
-}
-/** Staff: the commission's conclusion on a case. */
-export interface RecordConclusionEffect {
-  type: "recordConclusion";
-  caseId: number;
-  confirmed: boolean;
-  outcome: Outcome | null;
-  summary: string;
-  /** The conclusion document, if staff attached one. */
-  file: FileRef | null;
-}
-/** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
-export interface RecordFormationEffect {
-  type: "recordFormation";
-  caseId: number;
-  date?: string;
-}
-
-/** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
-export interface ListUnlinkedEffect {
-  type: "listUnlinked";
-}
-export interface ChooseCaseOrgEffect {
-  type: "chooseCaseOrg";
-  caseId: number;
-}
-export interface LinkCaseEffect {
-  type: "linkCase";
-  caseId: number;
-  organizationId: number;
-}
-/** Applicant: a single-use invite link for a relative to follow the case. */
-export interface CreateRelativeInviteEffect {
-  type: "createRelativeInvite";
-  caseId: number;
-}
-/** A relative who opened such a link and said who they are to the patient. */
-export interface JoinCaseEffect {
-  type: "joinCase";
-  token: string;
-  relation: string;
-}
-/** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */
-export interface ShareNoticeEffect {
-  type: "shareNotice";
-  caseId: number;
-  share: boolean;
-}
-/** A relative asks for the notice the applicant shared. */
-export interface SharedNoticeEffect {
-  type: "sharedNotice";
-  caseId: number;
-}
-/** Applicant: removes a relative from a case. */
-export interface RemoveRelativeEffect {
-  type: "removeRelative";
-  participantId: number;
-}
-/** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
-export interface ScheduleSittingEffect {
-  type: "scheduleSitting";
-  caseId: number;
-  date: string;
-  time: string;
-  address: string | null;
-  link: string | null;
-  note: string | null;
-}
-export interface MoveSittingEffect {
-  type: "moveSitting";
-  sittingId: number;
-  date: string;
-  time: string;
-}
-export interface CancelSittingEffect {
-  type: "cancelSitting";
-  sittingId: number;
-}
-/** The applicant or a relative answers a sitting's invitation. */
-export interface AnswerSittingEffect {
-  type: "answerSitting";
-  sittingId: number;
-  answer: SittingAnswer;
-}
 export const SITTING_ANSWERS = ["in_person", "online", "cannot"] as const;
 export type SittingAnswer = (typeof SITTING_ANSWERS)[number];
+export const ESCALATION_TARGETS = ["department", "committee", "court"] as const;
+export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
+/** Whom a mediation message goes to: everyone else, one side alone, or the mediator alone. */
+export type MediationRecipient = "all" | "applicant" | "organization" | "mediator";
 
-/** Mediation (law.md §4). Who may do each is checked by the bot against the case and the mediation. */
-/** Admin: recent cases with no mediation, to assign a mediator to one. */
-export interface ListMediationCasesEffect {
-  type: "listMediationCases";
+/**
+ * What the bot carries out against the database, in the update's transaction — each with what it needs.
+ * Who may do each is checked again by the bot against the case.
+ */
+export interface DomainEffectPayloads {
+  /** Files a notice: the bot stores the case in the same transaction and answers with its number. */
+  submitNotice: { notice: NoticeAnswers };
+  /** Lists the user's cases (/cases); opens one case's timeline — only for someone who takes part in it. */
+  showCases: object;
+  showCase: { caseId: number };
+  /** Admin: registers a healthcare organisation; the organisations, each with a button to invite its staff. */
+  createOrganization: { name: string; region: string };
+  listOrganizations: object;
+  /** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
+  createInvite: { role: "staff" | "mediator"; organizationId?: number };
+  /** Admin: the active staff and mediator roles, each with a button to revoke it; and revoking one. */
+  listRoles: object;
+  revokeRole: { roleId: number };
+  /** Someone opened an invite link (/start <token>). */
+  redeemInvite: { token: string };
+  /** Staff: the cases of their organisations; and one case in full. */
+  showInbox: object;
+  showStaffCase: { caseId: number };
+  /** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
+  recordFormation: { caseId: number; date?: string };
+  /** Staff: the commission's conclusion on a case, with its document if staff attached one. */
+  recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null };
+  /** Applicant: a single-use invite link for a relative to follow the case. */
+  createRelativeInvite: { caseId: number };
+  /** A relative who opened such a link and said who they are to the patient. */
+  joinCase: { token: string; relation: string };
+  /** Applicant: removes a relative from a case. */
+  removeRelative: { participantId: number };
+  /** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
+  scheduleSitting: { caseId: number; date: string; time: string; address: string | null; link: string | null; note: string | null };
+  moveSitting: { sittingId: number; date: string; time: string };
+  cancelSitting: { sittingId: number };
+  /** The applicant or a relative answers a sitting's invitation. */
+  answerSitting: { sittingId: number; answer: SittingAnswer };
+  /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
+  listUnlinked: object;
+  chooseCaseOrg: { caseId: number };
+  linkCase: { caseId: number; organizationId: number };
+  /** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */
+  shareNotice: { caseId: number; share: boolean };
+  /** A relative asks for the notice the applicant shared. */
+  sharedNotice: { caseId: number };
+  /** Mediation (law.md §4). Admin: recent cases with no mediation, to assign a mediator to one. */
+  listMediationCases: object;
+  pickMediator: { caseId: number };
+  assignMediator: { caseId: number; roleId: number };
+  mediatorAnswer: { mediationId: number; accept: boolean };
+  partyAgree: { mediationId: number; agree: boolean };
+  showMediation: { mediationId: number };
+  relayMessage: { mediationId: number; to: MediationRecipient; text: string; file?: FileRef };
+  proposeSettlement: { mediationId: number; amount: number; terms: string; days: number };
+  answerProposal: { proposalId: number; accept: boolean };
+  counterOffer: { proposalId: number; amount: number; note: string };
+  confirmAgreement: { proposalId: number };
+  endMediation: { mediationId: number };
+  /** The applicant takes the case further: where to, and the complaint's draft. */
+  chooseEscalation: { caseId: number };
+  draftEscalation: { caseId: number; target: EscalationTarget };
 }
-export interface PickMediatorEffect {
-  type: "pickMediator";
-  caseId: number;
-}
-export interface AssignMediatorEffect {
-  type: "assignMediator";
-  caseId: number;
-  roleId: number;
-}
-export interface MediatorAnswerEffect {
-  type: "mediatorAnswer";
-  mediationId: number;
-  accept: boolean;
-}
-export interface PartyAgreeEffect {
-  type: "partyAgree";
-  mediationId: number;
-  agree: boolean;
-}
-export interface ShowMediationEffect {
-  type: "showMediation";
-  mediationId: number;
-}
-export interface RelayMessageEffect {
-  type: "relayMessage";
-  mediationId: number;
-  to: "all" | "applicant" | "organization" | "mediator";
-  text: string;
-  file?: FileRef;
-}
-export interface ProposeSettlementEffect {
-  type: "proposeSettlement";
-  mediationId: number;
-  amount: number;
-  terms: string;
-  days: number;
-}
-export interface AnswerProposalEffect {
-  type: "answerProposal";
-  proposalId: number;
-  accept: boolean;
-}
-export interface CounterOfferEffect {
-  type: "counterOffer";
-  proposalId: number;
-  amount: number;
-  note: string;
-}
-export interface ConfirmAgreementEffect {
-  type: "confirmAgreement";
-  proposalId: number;
-}
-export interface EndMediationEffect {
-  type: "endMediation";
-  mediationId: number;
-}
+export type DomainEffectType = keyof DomainEffectPayloads;
+/** A domain effect of one type (or, without K, of any): `{ type, ...its payload }`. */
+export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P in K]: { type: P } & DomainEffectPayloads[P] }[K];
 
-/** The applicant takes the case further: where to, and the complaint's draft. */
-export interface ChooseEscalationEffect {
-  type: "chooseEscalation";
-  caseId: number;
-}
-export interface DraftEscalationEffect {
-  type: "draftEscalation";
-  caseId: number;
-  target: "department" | "committee" | "court";
-}
+/** Every domain effect type, once; the compiler refuses a missing or unknown one. */
+const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
+  submitNotice: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
+  revokeRole: true, redeemInvite: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
+  answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
+  listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
+  relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, endMediation: true,
+  chooseEscalation: true, draftEscalation: true,
+};
+export const isDomainEffectType = (type: string): type is DomainEffectType => Object.hasOwn(DOMAIN_EFFECT_TYPES, type);
+export const isDomainEffect = (e: { type: string }): e is DomainEffect => isDomainEffectType(e.type);
 
-export type DomainEffect =
-  | SubmitNoticeEffect
-  | ShowCasesEffect
-  | ShowCaseEffect
-  | CreateOrganizationEffect
-  | ListOrganizationsEffect
-  | CreateInviteEffect
-  | ListRolesEffect
-  | RevokeRoleEffect
-  | RedeemInviteEffect
-  | ShowInboxEffect
-  | ShowStaffCaseEffect
-  | RecordFormationEffect
-  | RecordConclusionEffect
-  | CreateRelativeInviteEffect
-  | JoinCaseEffect
-  | RemoveRelativeEffect
-  | ScheduleSittingEffect
-  | MoveSittingEffect
-  | CancelSittingEffect
-  | AnswerSittingEffect
-  | ListUnlinkedEffect
-  | ChooseCaseOrgEffect
-  | LinkCaseEffect
-  | ShareNoticeEffect
-  | SharedNoticeEffect
-  | ListMediationCasesEffect
-  | PickMediatorEffect
-  | AssignMediatorEffect
-  | MediatorAnswerEffect
-  | PartyAgreeEffect
-  | ShowMediationEffect
-  | RelayMessageEffect
-  | ProposeSettlementEffect
-  | AnswerProposalEffect
-  | CounterOfferEffect
-  | ConfirmAgreementEffect
-  | EndMediationEffect
-  | ChooseEscalationEffect
-  | DraftEscalationEffect;
 export type Effect = SayEffect | SetLanguageEffect | RecordConsentEffect | DomainEffect;
-/** Effects the bot carries out against the database, in the update's transaction. */
-export const DOMAIN_EFFECTS: ReadonlySet<string> = new Set<DomainEffect["type"]>([
-  "submitNotice", "showCases", "showCase", "createOrganization", "listOrganizations", "createInvite", "listRoles", "revokeRole", "redeemInvite",
-  "showInbox", "showStaffCase", "recordFormation", "recordConclusion",
-  "createRelativeInvite", "joinCase", "removeRelative", "scheduleSitting", "moveSitting", "cancelSitting", "answerSitting",
-  "listUnlinked", "chooseCaseOrg", "linkCase", "shareNotice", "sharedNotice",
-  "listMediationCases", "pickMediator", "assignMediator", "mediatorAnswer", "partyAgree", "showMediation", "relayMessage", "proposeSettlement", "answerProposal",
-  "counterOffer", "confirmAgreement", "endMediation", "chooseEscalation", "draftEscalation",
-]);
-export const EFFECT_TYPES: ReadonlySet<string> = new Set<string>(["say", "setLanguage", "recordConsent", ...DOMAIN_EFFECTS]);
+/** The XState actions of a machine that are effects (the others — assign, patch — are its own business). */
+export const isEffectType = (type: string): boolean => type === "say" || type === "setLanguage" || type === "recordConsent" || isDomainEffectType(type);
 
 export const RELATIONS = ["self", "spouse", "relative", "representative"] as const;
 export type Relation = (typeof RELATIONS)[number];
 export const OUTCOMES = ["death", "disability1", "disability2", "disability3", "childDisability", "harm", "unknown"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+export const isOutcome = (x: string): x is Outcome => (OUTCOMES as readonly string[]).includes(x);
 export const SUPPORT_ANSWERS = ["yes", "no", "unknown"] as const;
 export type SupportAnswer = (typeof SUPPORT_ANSWERS)[number];
 

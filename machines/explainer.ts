@@ -3,7 +3,8 @@
 // payments. The questions and how answers combine are data (data/explainer.json) a lawyer can change.
 import { assign, setup, type AnyStateMachine } from "xstate";
 import data from "./data/explainer.json" with { type: "json" };
-import { OUTCOMES, type Button, type Outcome, type Params } from "./effects.js";
+import { act, openMenuItem } from "./actions.js";
+import type { Button, Outcome, Params } from "./effects.js";
 import { askAgain, chose, effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { mciTenge, paymentRows } from "./payments.js";
 
@@ -132,7 +133,7 @@ export const explainerMachine: AnyStateMachine = setup({
           params: {
             key: "explain.decides",
             buttons: [
-              [{ key: "explain.fileNotice", value: "menu:notice", global: true }],
+              [{ key: "explain.fileNotice", ...act(openMenuItem, { item: "notice" }) }],
               [{ key: "explain.paymentsButton", value: "payments" }],
               [{ key: "explain.again", value: "check" }],
               [done],
@@ -175,4 +176,4 @@ export const explainerFlow: FlowDef = {
   input: (p: Profile): ExplainerInput => ({ year: Number(p.today.slice(0, 4)) }),
 };
 
-export const isOutcome = (x: string): x is Outcome => (OUTCOMES as readonly string[]).includes(x);
+export { isOutcome } from "./effects.js";

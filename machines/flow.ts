@@ -1,6 +1,6 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { CreateOrganizationEffect, FileRef, Lang, SayEffect, SetLanguageEffect, SubmitNoticeEffect } from "./effects.js";
+import type { DomainEffectPayloads, FileRef, Lang, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date. */
 export type FlowEvent = (
@@ -25,9 +25,23 @@ export const effectActions = {
   say: (_: unknown, _params: Omit<SayEffect, "type">) => undefined,
   setLanguage: (_: unknown, _params: Omit<SetLanguageEffect, "type">) => undefined,
   recordConsent: () => undefined,
-  submitNotice: (_: unknown, _params: Omit<SubmitNoticeEffect, "type">) => undefined,
-  createOrganization: (_: unknown, _params: Omit<CreateOrganizationEffect, "type">) => undefined,
+  submitNotice: (_: unknown, _params: DomainEffectPayloads["submitNotice"]) => undefined,
+  createOrganization: (_: unknown, _params: DomainEffectPayloads["createOrganization"]) => undefined,
 };
+
+/** What is stored of a flow's snapshot: XState's value and context. */
+export interface StoredSnapshot {
+  value: unknown;
+  context: unknown;
+}
+/** One flow of a chat's stack, as stored. */
+export interface StackEntry {
+  flow: string;
+  version: number;
+  /** Numbers this flow's questions (states); a button carries the number of the question it answers. */
+  prompt: number;
+  snapshot: StoredSnapshot;
+}
 
 /** What the router knows of the user when it starts a flow. */
 export interface Profile {

@@ -1,6 +1,7 @@
 // The notice of possible harm (journey J1): one question at a time with a step counter and a Back button,
 // consent before the first personal question, a review where any answer can be changed, then submit.
 import { assign, setup } from "xstate";
+import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Button, type FileRef, type NoticeAnswers, type Outcome, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, type Check } from "./notice-rules.js";
@@ -47,7 +48,7 @@ export const showDate = (d: string): string => `${d.slice(8, 10)}.${d.slice(5, 7
 
 const back: Button = { key: "notice.back", value: "back" };
 /** Opens the explainer over the notice; leaving it comes back to the same question. */
-const explainLink: Button = { key: "notice.explainLink", value: "explain", global: true };
+const explainLink: Button = { key: "notice.explainLink", ...act(openExplainer, {}) };
 const choices = (values: readonly string[], prefix: string): Button[][] => values.map((v) => [{ key: `${prefix}.${v}`, value: v }]);
 const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}) =>
   ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons } });

@@ -1,7 +1,8 @@
 // First contact: the language (Telegram's when it is kk or ru, else asked), a welcome, and consent to
 // processing personal data (law.md §6), recorded before any personal question is asked.
 import { assign, setup } from "xstate";
-import { isLang, type Lang } from "./effects.js";
+import { act, chooseLanguage, giveConsent } from "./actions.js";
+import { isLang, type Button, type Lang } from "./effects.js";
 import { effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 
 interface Context {
@@ -10,16 +11,16 @@ interface Context {
   hasConsent: boolean;
 }
 
-export const languageButtons = [
+export const languageButtons: Button[][] = [
   [
-    { key: "language.name", value: "lang:kk", global: true, lang: "kk" as const },
-    { key: "language.name", value: "lang:ru", global: true, lang: "ru" as const },
+    { key: "language.name", lang: "kk", ...act(chooseLanguage, { lang: "kk" }) },
+    { key: "language.name", lang: "ru", ...act(chooseLanguage, { lang: "ru" }) },
   ],
 ];
-export const consentButtons = [
+export const consentButtons: Button[][] = [
   [
-    { key: "privacy.agree", value: "consent:yes", global: true },
-    { key: "privacy.decline", value: "consent:no", global: true },
+    { key: "privacy.agree", ...act(giveConsent, { answer: "yes" }) },
+    { key: "privacy.decline", ...act(giveConsent, { answer: "no" }) },
   ],
 ];
 

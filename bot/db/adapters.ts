@@ -57,7 +57,8 @@ const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
   if (wrapped.has(client)) return client;
   wrapped.add(client);
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+  // pg's query() is heavily overloaded: replaced as a property, with the same arguments passed through.
+  Reflect.set(client, "query", (...args: unknown[]) => {
     const last = args[args.length - 1];
     if (typeof last === "function") {
       const cb = last as (err: unknown, res: unknown) => void;
@@ -65,7 +66,7 @@ const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
     }
     const out = original(...args);
     return out instanceof Promise ? out.then(relabel) : out;
-  };
+  });
   return client;
 };
 

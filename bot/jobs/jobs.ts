@@ -6,20 +6,13 @@
 // the clock.
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { Prisma } from "../db/database.js";
+import type { Deployment } from "../core/context.js";
+import type { Addressed, Job, JobHandler } from "../core/effects.js";
+import type { ApiCall } from "../core/render.js";
 import type { Logger } from "../logger.js";
-import type { ApiCall } from "../runtime/render.js";
 import type { OutboxRow, Store } from "../runtime/store.js";
 
-export interface Job {
-  id: bigint;
-  kind: string;
-  payload: Record<string, unknown>;
-  dueAt: Date;
-  attempts: number;
-}
-
-/** Does a job's work inside its transaction; returns the messages to send (none: nothing to say). */
-export type JobHandler = (tx: PrismaNS.TransactionClient, job: Job, now: Date) => Promise<ApiCall[]>;
+export type { Job, JobHandler } from "../core/effects.js";
 
 export const MAX_ATTEMPTS = 5;
 
@@ -46,6 +39,9 @@ export class Jobs {
     private readonly store: Store,
     private readonly handlers: Record<string, JobHandler>,
     private readonly log: Logger,
+    private readonly deployment: Deployment,
+    /** Turns what a job says into Bot API calls (features/ and core/render.ts). */
+    private readonly render: (effects: Addressed[]) => ApiCall[],
   ) {}
 
   /** Handles every job due at `now`, one transaction each; returns the outbox rows to send. */
@@ -73,7 +69,7 @@ export class Jobs {
         claimed = { id: job.id, kind: job.kind, payload: job.payload as Record<string, unknown>, dueAt: job.dueAt, attempts: job.attempts };
         const handler = this.handlers[job.kind];
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        const calls = await handler(tx, claimed, now);
+        const calls = this.render(await handler(tx, claimed, now, this.deployment));
         const rows = await this.store.enqueue(tx, calls, 0);
         await tx.scheduledJob.update({ where: { id: job.id }, data: { state: "done", attempts: { increment: 1 } } });
         this.log.info({ job: String(job.id), kind: job.kind, sends: rows.length }, "job done");

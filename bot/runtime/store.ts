@@ -5,7 +5,7 @@ import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { Prisma } from "../db/database.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
-import type { ApiCall } from "./render.js";
+import type { ApiCall } from "../core/render.js";
 
 export interface Loaded {
   stack: StackEntry[];
@@ -24,11 +24,12 @@ export interface Commit {
   language?: Lang;
   consent?: { version: string; at: Date };
   createUser: boolean;
+  /** Calls known before the transaction; `produce` adds what the update's domain effects give. */
   outbox: ApiCall[];
 }
 
-/** Turns a call the runtime cannot send as it is (a domain effect) into calls, inside the transaction. */
-export type Expand = (tx: PrismaNS.TransactionClient, call: ApiCall) => Promise<ApiCall[] | null>;
+/** What the update does inside its transaction (its domain effects), giving more calls to send. */
+export type Produce = (tx: PrismaNS.TransactionClient) => Promise<ApiCall[]>;
 
 export interface OutboxRow extends ApiCall {
   id: bigint;
@@ -93,7 +94,7 @@ export class Store {
    * (Catching unique violations would not do anyway: pglite-prisma-adapter 0.6 reports them as
    * { kind: "postgres", code: "23505" }, not as Prisma's P2002.)
    */
-  async commit(c: Commit, expand?: Expand): Promise<OutboxRow[] | null> {
+  async commit(c: Commit, produce?: Produce): Promise<OutboxRow[] | null> {
     const chatId = BigInt(c.chatId);
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -110,9 +111,7 @@ export class Store {
           const stack = this.sealStack(c.stack);
           await tx.chatState.upsert({ where: { chatId }, create: { chatId, stack }, update: { stack } });
         }
-        const calls: ApiCall[] = [];
-        for (const call of c.outbox) calls.push(...((expand && (await expand(tx, call))) ?? [call]));
-        return this.enqueue(tx, calls, c.chatId);
+        return this.enqueue(tx, [...c.outbox, ...(produce ? await produce(tx) : [])], c.chatId);
       });
     } catch (e) {
       if (e instanceof DuplicateUpdate) return null;

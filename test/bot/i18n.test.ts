@@ -81,8 +81,8 @@ describe("locales", () => {
 
   it("every kind of case event the bot records has its text in the timeline, in both languages", () => {
     const kinds = new Set<string>();
-    for (const f of readdirSync("bot/services")) {
-      for (const m of readFileSync(`bot/services/${f}`, "utf8").matchAll(/\b(?:kind|event): "([a-z_]+)"/g)) kinds.add(m[1]!);
+    for (const f of readdirSync("bot/features", { recursive: true, encoding: "utf8" }).filter((n) => n.endsWith(".ts"))) {
+      for (const m of readFileSync(`bot/features/${f}`, "utf8").matchAll(/\b(?:kind|event): "([a-z_]+)"/g)) kinds.add(m[1]!);
     }
     expect(kinds.size).toBeGreaterThanOrEqual(5);
     for (const k of kinds) for (const tree of [kk, ru]) expect(flatten(tree).has(`cases.events.${k}`), k).toBe(true);

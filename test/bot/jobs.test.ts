@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { cancel, Jobs } from "../../bot/jobs/jobs.js";
 import { Store } from "../../bot/runtime/store.js";
+import { sayTo } from "../../bot/core/effects.js";
+import { render } from "../../bot/core/render.js";
 import { TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
@@ -93,6 +95,8 @@ describe("the commission-formation deadline, watched", () => {
 });
 
 describe("jobs that fail", () => {
+  const deployment = { timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "kelisim_local_bot" };
+  const renderJob = (effects: Parameters<typeof render>[4]) => render(h.i18n, 0, null, 0, effects).calls;
   it("roll back whole, are tried again later, and give up visibly after five attempts", async () => {
     await t.db.prisma.scheduledJob.create({ data: { kind: "flaky", dueAt: at("2026-01-01T00:00:00Z"), payload: {} } });
     let calls = 0;
@@ -102,9 +106,9 @@ describe("jobs that fail", () => {
         calls++;
         await tx.caseEvent.findMany(); // some work inside the transaction…
         if (calls < 3) throw new Error("database hiccup");
-        return [{ method: "sendMessage", payload: { chat_id: 5, text: "x" } }];
+        return [sayTo({ chatId: 5, lang: "kk" }, "common.error")];
       },
-    }, log);
+    }, log, deployment, renderJob);
     expect(await jobs.runDue(at("2026-01-01T00:00:00Z"))).toEqual([]);
     let job = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "flaky" } });
     expect([job.state, job.attempts, job.lastError]).toEqual(["pending", 1, "Error: database hiccup"]);
@@ -116,7 +120,7 @@ describe("jobs that fail", () => {
     expect([job.state, job.attempts]).toEqual(["done", 3]);
 
     await t.db.prisma.scheduledJob.create({ data: { kind: "broken", dueAt: at("2026-01-01T00:00:00Z"), payload: {} } });
-    const broken = new Jobs(t.db.prisma, store, { broken: () => Promise.reject(new Error("always")) }, log);
+    const broken = new Jobs(t.db.prisma, store, { broken: () => Promise.reject(new Error("always")) }, log, deployment, renderJob);
     for (let i = 0; i < 6; i++) await broken.runDue(at(`2026-01-0${i + 2}T00:00:00Z`));
     const b = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "broken" } });
     expect([b.state, b.attempts]).toEqual(["failed", 5]);

@@ -267,7 +267,8 @@ describe("nothing lost", () => {
 describe("the notice as a PDF", () => {
   it("reaches the applicant after the confirmation, in their language, with a font that has every letter", async () => {
     const fontkit = await import("fontkit");
-    const { FONT, FONT_BOLD, noticeLines, loadNoticeDocument } = await import("../../bot/services/notice-pdf.js");
+    const { FONT, FONT_BOLD } = await import("../../bot/core/documents.js");
+    const { noticeLines, loadNoticeDocument } = await import("../../bot/features/notice/document.js");
     const u = h.user(80, "kk");
     await upTo(u, "kk", "review");
     const calls = await u.press("Жіберу");

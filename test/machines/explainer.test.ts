@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
 import { getSimplePaths } from "xstate/graph";
 import { createI18n } from "../../bot/i18n.js";
-import { render } from "../../bot/runtime/render.js";
+import { render } from "../../bot/core/render.js";
 import type { Effect } from "../../machines/effects.js";
 import { explainerMachine, QUESTIONS, resemblance } from "../../machines/explainer.js";
 import type { FlowEvent } from "../../machines/flow.js";

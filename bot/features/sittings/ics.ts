@@ -3,13 +3,12 @@
 // already has instead of adding a second one; a cancelled sitting comes with STATUS:CANCELLED.
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { InputFile } from "grammy";
-import type { Lang } from "../../machines/effects.js";
-import type { Prisma } from "../db/database.js";
-import type { Sitting } from "../db/generated/client.js";
-import type { I18n } from "../i18n.js";
+import { z } from "zod";
+import type { Lang } from "../../../machines/effects.js";
+import type { Sitting } from "../../db/generated/client.js";
+import type { DocumentBuilder } from "../../core/documents.js";
+import type { I18n } from "../../i18n.js";
 
-/** An outbox call whose calendar file is made when it is sent, from the sitting as it is then. */
-export const SITTING_ICS = "@sittingIcs";
 /** The length a calendar shows; the law sets none, and a sitting's real length is not known ahead. */
 const SHOWN_MINUTES = 60;
 
@@ -40,14 +39,18 @@ export const sittingIcs = (s: SittingForIcs, lang: Lang, i18n: I18n, now: Date):
   return cal.toString();
 };
 
-/** The sendDocument payload for a SITTING_ICS row; null when the sitting is gone. */
-export const sittingIcsCall = async (prisma: Prisma, p: { chat_id: number; sittingId: number; language: Lang }, i18n: I18n, now: Date) => {
-  const s = await prisma.sitting.findUnique({ where: { id: p.sittingId }, include: { case: { select: { number: true } } } });
-  if (!s) return null;
-  const ics = sittingIcs({ ...s, number: s.case.number }, p.language, i18n, now);
-  return {
-    chat_id: p.chat_id,
-    document: new InputFile(Buffer.from(ics, "utf8"), `${s.case.number}-sitting.ics`),
-    caption: i18n.t(p.language)(s.cancelledAt ? "sitting.icsCaptionCancelled" : "sitting.icsCaption"),
-  };
+/** The calendar file of a sitting, made when sent from the sitting as it is then; null when it is gone. */
+export const sittingIcsDocument: DocumentBuilder<"sittingIcs"> = {
+  params: z.object({ sittingId: z.number().int() }),
+  action: null,
+  build: async (p, env) => {
+    const s = await env.prisma.sitting.findUnique({ where: { id: p.sittingId }, include: { case: { select: { number: true } } } });
+    if (!s) return null;
+    const ics = sittingIcs({ ...s, number: s.case.number }, p.language, env.i18n, env.now());
+    return {
+      chat_id: p.chat_id,
+      document: new InputFile(Buffer.from(ics, "utf8"), `${s.case.number}-sitting.ics`),
+      caption: env.i18n.t(p.language)(s.cancelledAt ? "sitting.icsCaptionCancelled" : "sitting.icsCaption"),
+    };
+  },
 };

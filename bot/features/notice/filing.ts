@@ -1,30 +1,18 @@
 // Filing a notice: in the same transaction as the update that submitted it, the case is numbered and
 // stored (IIN, phone and description sealed with DATA_KEY), its first event logged, and the messages to
 // the applicant and to staff composed.
-import { workingDeadline, localDate } from "../../machines/calendar.js";
-import type { Lang, NoticeAnswers } from "../../machines/effects.js";
-import { regionByCode } from "../../machines/notice-rules.js";
-import { showDate } from "../../machines/notice.js";
-import { seal } from "../crypto.js";
-import type { Prisma as PrismaNS } from "../db/generated/client.js";
-import type { I18n } from "../i18n.js";
-import type { ApiCall } from "../runtime/render.js";
-import { NOTICE_PDF } from "./notice-pdf.js";
-import { scheduleFormationWatch } from "./deadlines.js";
+import { localDate, workingDeadline } from "../../../machines/calendar.js";
+import type { DomainEffect } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
+import { careText, regionName, type SensitiveFields } from "../../core/case.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { document } from "../../core/documents.js";
+import { say, sayTo, type Out } from "../../core/effects.js";
+import { staffRecipients } from "../../core/people.js";
+import { seal } from "../../crypto.js";
+import { scheduleFormationWatch } from "../commission/deadlines.js";
 
 export const FORMATION_WORKING_DAYS = 3;
-
-export interface NoticeContext {
-  userId: number;
-  chatId: number;
-  language: Lang;
-  now: Date;
-  timeZone: string;
-  dataKey: Buffer;
-  i18n: I18n;
-  /** Where staff hear of new notices while no staff are registered for the organisation. */
-  staffChatId: number | null;
-}
 
 export const caseNumber = (year: number, seq: number): string => `KZ-${year}-${String(seq).padStart(6, "0")}`;
 
@@ -35,19 +23,12 @@ export const normalizeName = (s: string): string => s.toLowerCase().replace(/[«
  * The registered organisation a notice names: the one of its region with the same name (see
  * normalizeName). None, or more than one, leaves the case unlinked — nobody's staff see it by guess.
  */
-export const matchOrganization = async (tx: PrismaNS.TransactionClient, name: string, region: string) => {
+export const matchOrganization = async (tx: Tx, name: string, region: string) => {
   const candidates = (await tx.organization.findMany({ where: { region } })).filter((o) => normalizeName(o.name) === normalizeName(name));
   return candidates.length === 1 ? candidates[0]! : null;
 };
 
-/** The sealed part of a case: what must not be readable from the database alone. */
-export interface SensitiveFields {
-  iin: string;
-  phone: string;
-  description: string;
-}
-
-export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeAnswers, c: NoticeContext): Promise<ApiCall[]> => {
+export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice">, c: Ctx): Promise<Out[]> => {
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
   // Numbers are given one at a time, across processes too.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${year}::int)`;
@@ -88,30 +69,20 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
     },
   });
   await scheduleFormationWatch(tx, created.id, deadline, c.timeZone);
-  const t = c.i18n.t(c.language);
-  const region = regionByCode(notice.region);
-  const care = notice.careFrom === notice.careTo ? showDate(notice.careFrom) : `${showDate(notice.careFrom)} – ${showDate(notice.careTo)}`;
-  const summary = { org: notice.org, care };
-  const calls: ApiCall[] = [
-    {
-      method: "sendMessage",
-      payload: {
-        chat_id: c.chatId,
-        text: t("notice.submitted", {
-          number,
-          ...summary,
-          region: region ? region[c.language] : notice.region,
-          outcome: t(`notice.outcome.${notice.outcome}`),
-          deadline: showDate(deadline.date),
-          days: FORMATION_WORKING_DAYS,
-        }),
-      },
-    },
+  return [
+    say("notice.submitted", {
+      number,
+      org: notice.org,
+      care: careText(notice.careFrom, notice.careTo),
+      region: regionName(notice.region),
+      outcome: { key: `notice.outcome.${notice.outcome}` },
+      deadline: showDate(deadline.date),
+      days: FORMATION_WORKING_DAYS,
+    }),
     // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
-    { method: NOTICE_PDF, payload: { chat_id: c.chatId, caseId: created.id, language: c.language } },
+    document({ name: "noticePdf", caseId: created.id }),
+    ...(await newCaseToStaff(tx, created, c.staffChatId)),
   ];
-  calls.push(...(await newCaseToStaff(tx, created, c.i18n, c.staffChatId)));
-  return calls;
 };
 
 /**
@@ -119,27 +90,18 @@ export const fileNotice = async (tx: PrismaNS.TransactionClient, notice: NoticeA
  * in both. Never the IIN or the phone.
  */
 export const newCaseToStaff = async (
-  tx: PrismaNS.TransactionClient,
+  tx: Tx,
   k: { number: string; orgName: string; region: string; outcome: string | null; organizationId: number | null; answers: unknown },
-  i18n: I18n,
   staffChatId: number | null,
-): Promise<ApiCall[]> => {
+): Promise<Out[]> => {
   const a = k.answers as { careFrom?: string; careTo?: string; formationDue?: string };
-  const care = !a.careFrom || !a.careTo ? "" : a.careFrom === a.careTo ? showDate(a.careFrom) : `${showDate(a.careFrom)} – ${showDate(a.careTo)}`;
-  const region = regionByCode(k.region);
-  const text = (l: Lang) =>
-    i18n.t(l)("notice.staffNew", {
-      number: k.number,
-      org: k.orgName,
-      care,
-      region: region ? region[l] : k.region,
-      outcome: i18n.t(l)(`notice.outcome.${k.outcome ?? "unknown"}`),
-      deadline: a.formationDue ? showDate(a.formationDue) : "",
-    });
-  const staff =
-    k.organizationId === null
-      ? []
-      : await tx.userRole.findMany({ where: { organizationId: k.organizationId, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } } });
-  if (staff.length > 0) return staff.map((s) => ({ method: "sendMessage", payload: { chat_id: Number(s.userId), text: text(s.user.language ?? "ru") } }));
-  return staffChatId === null ? [] : [{ method: "sendMessage", payload: { chat_id: staffChatId, text: (["kk", "ru"] as const).map(text).join("\n\n") } }];
+  const params = {
+    number: k.number,
+    org: k.orgName,
+    care: careText(a.careFrom, a.careTo),
+    region: regionName(k.region),
+    outcome: { key: `notice.outcome.${k.outcome ?? "unknown"}` },
+    deadline: a.formationDue ? showDate(a.formationDue) : "",
+  };
+  return (await staffRecipients(tx, k.organizationId, staffChatId)).map((to) => sayTo(to, "notice.staffNew", params));
 };

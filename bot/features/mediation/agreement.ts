@@ -1,13 +1,15 @@
 // The settlement agreement (law.md §4: the parties, the subject of the dispute, the mediator and the agreed
 // terms, in writing) as a PDF in the reader's language, rendered when sent from the stored proposal.
 import { InputFile } from "grammy";
-import { localDate } from "../../machines/calendar.js";
-import type { Lang } from "../../machines/effects.js";
-import { regionByCode } from "../../machines/notice-rules.js";
-import { showDate } from "../../machines/notice.js";
-import type { Prisma } from "../db/database.js";
-import type { I18n } from "../i18n.js";
-import { renderPdf } from "./pdf.js";
+import { z } from "zod";
+import { localDate } from "../../../machines/calendar.js";
+import type { Lang } from "../../../machines/effects.js";
+import { regionByCode } from "../../../machines/notice-rules.js";
+import { showDate } from "../../../machines/notice.js";
+import { careText } from "../../core/case.js";
+import type { Prisma } from "../../core/context.js";
+import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
+import type { I18n } from "../../i18n.js";
 
 export interface AgreementDocument {
   number: string;
@@ -36,14 +38,10 @@ export const agreementLines = (d: AgreementDocument, lang: Lang, i18n: I18n): [s
   ];
 };
 
-export const renderAgreementPdf = (d: AgreementDocument, lang: Lang, i18n: I18n): Promise<Buffer> =>
-  renderPdf(i18n.t(lang)("agreement.title"), agreementLines(d, lang, i18n), i18n.t(lang)("agreement.footer"));
-
 export const loadAgreement = async (prisma: Prisma, proposalId: number, timeZone: string): Promise<AgreementDocument | null> => {
   const p = await prisma.proposal.findUnique({ where: { id: proposalId }, include: { case: true, mediation: true, responses: { orderBy: { answeredAt: "desc" } } } });
   if (!p?.mediation) return null;
   const a = p.case.answers as Record<string, string | undefined>;
-  const care = !a.careFrom || !a.careTo ? "" : a.careFrom === a.careTo ? showDate(a.careFrom) : `${showDate(a.careFrom)} – ${showDate(a.careTo)}`;
   const accepted = p.responses.find((r) => r.answer === "accept");
   return {
     number: p.case.number,
@@ -51,7 +49,7 @@ export const loadAgreement = async (prisma: Prisma, proposalId: number, timeZone
     patient: a.name ?? "",
     org: p.case.orgName,
     region: p.case.region,
-    care,
+    care: careText(a.careFrom, a.careTo),
     mediatorId: String(p.mediation.mediatorId),
     amount: Number(p.amountTenge),
     terms: p.terms,
@@ -59,12 +57,14 @@ export const loadAgreement = async (prisma: Prisma, proposalId: number, timeZone
   };
 };
 
-export const agreementPdfCall = async (prisma: Prisma, payload: { chat_id: number; proposalId: number; language: Lang }, i18n: I18n, timeZone: string) => {
-  const d = await loadAgreement(prisma, payload.proposalId, timeZone);
-  if (!d) return null;
-  return {
-    chat_id: payload.chat_id,
-    document: new InputFile(await renderAgreementPdf(d, payload.language, i18n), `${d.number}-agreement.pdf`),
-    caption: i18n.t(payload.language)("agreement.caption", { number: d.number }),
-  };
+export const agreementPdf: DocumentBuilder<"agreementPdf"> = {
+  params: z.object({ proposalId: z.number().int() }),
+  action: "upload_document",
+  build: async (p, env) => {
+    const d = await loadAgreement(env.prisma, p.proposalId, env.timeZone);
+    if (!d) return null;
+    const t = env.i18n.t(p.language);
+    const pdf = await renderPdf(t("agreement.title"), agreementLines(d, p.language, env.i18n), t("agreement.footer"));
+    return { chat_id: p.chat_id, document: new InputFile(pdf, `${d.number}-agreement.pdf`), caption: t("agreement.caption", { number: d.number }) };
+  },
 };

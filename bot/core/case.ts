@@ -1,0 +1,31 @@
+// A case's stored data as features show it: the sealed fields, the dates of care, the region.
+import { regionByCode } from "../../machines/notice-rules.js";
+import { showDate } from "../../machines/notice.js";
+import type { Bilingual } from "../../machines/effects.js";
+import { open } from "../crypto.js";
+
+/** The sealed part of a case: what must not be readable from the database alone. */
+export interface SensitiveFields {
+  iin: string;
+  phone: string;
+  description: string;
+}
+export const openSensitive = (dataKey: Buffer, sealed: string): SensitiveFields => JSON.parse(open(dataKey, sealed)) as SensitiveFields;
+
+/** The case's answers (a JSON column), read as strings. */
+export const answersOf = (answers: unknown): Record<string, unknown> => (answers ?? {}) as Record<string, unknown>;
+export const str = (x: unknown): string => (typeof x === "string" ? x : "");
+
+/** "02.03.2026" or "02.03.2026 – 05.03.2026"; empty when the dates are not known. */
+export const careText = (from: unknown, to: unknown): string => {
+  const a = str(from);
+  const b = str(to);
+  if (!a || !b) return "";
+  return a === b ? showDate(a) : `${showDate(a)} – ${showDate(b)}`;
+};
+
+/** A region's name in the reader's language (its code if unknown). */
+export const regionName = (code: string): Bilingual | string => {
+  const r = regionByCode(code);
+  return r ? { kk: r.kk, ru: r.ru } : code;
+};

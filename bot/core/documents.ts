@@ -1,0 +1,95 @@
+// The document pipeline. A feature asks for a document with a `document` effect; the outbox keeps only
+// what names it (`@<name>` and its ids), so nothing sensitive waits there; when the row is sent, the
+// feature's builder makes the file from what is stored then, in the reader's language.
+import { createRequire } from "node:module";
+import type { Api } from "grammy";
+import PDFDocument from "pdfkit";
+import { z } from "zod";
+import { LANGUAGES, type EscalationTarget, type Lang, type Recipient } from "../../machines/effects.js";
+import type { I18n } from "../i18n.js";
+import type { Prisma } from "./context.js";
+
+/** Each document a feature can send, and what names one. */
+export interface DocumentParams {
+  /** The notice of a case (features/notice). */
+  noticePdf: { caseId: number };
+  /** The settlement agreement of an accepted proposal (features/mediation). */
+  agreementPdf: { proposalId: number };
+  /** A complaint's draft (features/escalation). */
+  escalationPdf: { caseId: number; target: EscalationTarget };
+  /** A sitting's calendar file (features/sittings). */
+  sittingIcs: { sittingId: number };
+}
+export type DocumentName = keyof DocumentParams;
+export type DocumentRef<K extends DocumentName = DocumentName> = { [P in K]: { name: P } & DocumentParams[P] }[K];
+
+export interface DocumentEffect {
+  type: "document";
+  doc: DocumentRef;
+  to?: Recipient;
+}
+export const document = (doc: DocumentRef, to?: Recipient): DocumentEffect => ({ type: "document", doc, ...(to ? { to } : {}) });
+
+/** The outbox method of a document, and back. */
+export const documentMethod = (name: DocumentName): string => `@${name}`;
+
+type SendDocument = Parameters<Api["raw"]["sendDocument"]>[0];
+export interface DocumentEnv {
+  prisma: Prisma;
+  i18n: I18n;
+  timeZone: string;
+  dataKey: Buffer;
+  now: () => Date;
+}
+export interface DocumentBuilder<K extends DocumentName> {
+  /** What names the document, as the outbox keeps it (read back with this schema). */
+  params: z.ZodType<DocumentParams[K]>;
+  /** What the chat shows while it is made ("sending a file…"); none for a file made at once. */
+  action: "upload_document" | null;
+  /** sendDocument's payload, or null when what it names is gone. */
+  build(p: DocumentParams[K] & Addressee, env: DocumentEnv): Promise<SendDocument | null>;
+}
+/** One builder for each document: a document without one does not compile. */
+export type DocumentBuilders = { [K in DocumentName]: DocumentBuilder<K> };
+
+/** Whom a document goes to, as render.ts writes it beside the document's own ids. */
+interface Addressee {
+  chat_id: number;
+  language: Lang;
+}
+const addressee = z.object({ chat_id: z.number().int(), language: z.enum(LANGUAGES) });
+
+/** An outbox row's payload read back for its builder; null when it does not name such a document. */
+export const storedDocument = <K extends DocumentName>(builder: DocumentBuilder<K>, payload: unknown): (DocumentParams[K] & Addressee) | null => {
+  const to = addressee.safeParse(payload);
+  const own = builder.params.safeParse(payload);
+  return to.success && own.success ? { ...own.data, ...to.data } : null;
+};
+
+// ——— PDF: a title, labelled paragraphs and a footnote, in DejaVu Sans (it has every Kazakh letter) ———
+
+const require = createRequire(import.meta.url);
+export const FONT = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
+export const FONT_BOLD = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf");
+
+/** A one-column document: a title, labelled paragraphs, a footnote. */
+export const renderPdf = (title: string, lines: [string, string][], footer: string): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: title, Author: "Kelisim" } });
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+    doc.registerFont("body", FONT);
+    doc.registerFont("bold", FONT_BOLD);
+    doc.font("bold").fontSize(15).text(title, { align: "center" });
+    doc.moveDown(1.2);
+    for (const [label, value] of lines) {
+      doc.font("bold").fontSize(10).text(label);
+      doc.font("body").fontSize(11).text(value);
+      doc.moveDown(0.5);
+    }
+    doc.moveDown(1);
+    doc.font("body").fontSize(9).fillColor("#333333").text(footer);
+    doc.end();
+  });

@@ -1,0 +1,73 @@
+// What features give back: the same `say` effects machines return, plus documents, stored files and a
+// chat's command menu — never Bot API payloads. One renderer (render.ts) turns them into calls; one
+// registry (features/index.ts) holds exactly one handler per domain effect type.
+import type { Button, DomainEffect, DomainEffectType, Param, Params, Recipient, SayEffect } from "../../machines/effects.js";
+import type { Role } from "../../machines/flow.js";
+import type { Ctx, Deployment, Tx } from "./context.js";
+import type { DocumentEffect } from "./documents.js";
+
+/** A file already on Telegram's servers (an attachment), sent again by its id. */
+export interface FileEffect {
+  type: "file";
+  file: { kind: "photo" | "document"; fileId: string };
+  to?: Recipient;
+}
+/** The command menu of a chat, for a user with these roles. */
+export interface CommandsEffect {
+  type: "commands";
+  roles: readonly Role[];
+  to?: Recipient;
+}
+export type Out = SayEffect | DocumentEffect | FileEffect | CommandsEffect;
+/** An effect with its recipient named: what jobs return (they act for nobody in particular). */
+export type Addressed = Out & { to: Recipient };
+
+/** Carries out one domain effect inside the update's transaction; returns what to say. */
+export type EffectHandler<K extends DomainEffectType> = (tx: Tx, effect: DomainEffect<K>, c: Ctx) => Promise<Out[]>;
+/** One handler for every domain effect type: a type without one does not compile. */
+export type EffectHandlers = { [K in DomainEffectType]: EffectHandler<K> };
+
+export const dispatch = <K extends DomainEffectType>(handlers: EffectHandlers, tx: Tx, effect: DomainEffect<K>, c: Ctx): Promise<Out[]> =>
+  handlers[effect.type](tx, effect, c);
+
+/** A durable job's work, inside its transaction: what to send, to whom. */
+export interface Job {
+  id: bigint;
+  kind: string;
+  payload: Record<string, unknown>;
+  dueAt: Date;
+  attempts: number;
+}
+export type JobHandler = (tx: Tx, job: Job, now: Date, d: Deployment) => Promise<Addressed[]>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** The features' parts merged into one table; a key that two features declare is a mistake, refused at start. */
+export const combine = <T extends object[]>(...parts: T): UnionToIntersection<T[number]> => {
+  const out: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [k, v] of Object.entries(part)) {
+      if (Object.hasOwn(out, k)) throw new Error(`declared twice: ${k}`);
+      out[k] = v;
+    }
+  }
+  return out as UnionToIntersection<T[number]>;
+};
+
+// ——— Helpers to say things ———
+
+/** A message to the user of this update. */
+export const say = (key: string, params: Params = {}, buttons?: Button[][]): SayEffect => ({
+  type: "say",
+  key,
+  ...(Object.keys(params).length ? { params } : {}),
+  ...(buttons?.length ? { buttons } : {}),
+});
+/** A message to someone else, in their language. */
+export const sayTo = (to: Recipient, key: string, params: Params = {}, buttons?: Button[][]): SayEffect & { to: Recipient } => ({ ...say(key, params, buttons), to });
+/** The same message to each of several people. */
+export const tell = (people: readonly Recipient[], key: string, params: (to: Recipient) => Params = () => ({}), buttons?: (to: Recipient) => Button[][]) =>
+  people.map((to) => sayTo(to, key, params(to), buttons?.(to)));
+/** Texts one after another, one per line unless `sep` says otherwise; `compact` leaves out empty ones. */
+export const lines = (parts: Param[], sep = "\n", compact = false): Param => ({ lines: parts, sep, ...(compact ? { compact } : {}) });
+/** A message made of other texts (see `lines`). */
+export const sayText = (text: Param, buttons?: Button[][]): SayEffect => say("common.text", { text }, buttons);

@@ -1,0 +1,27 @@
+// Who is who on a case: the queries several features share (never a feature's own business).
+import type { Lang, Recipient } from "../../machines/effects.js";
+import type { Tx } from "./context.js";
+
+/** The organisations a user is active staff of. */
+export const staffOrgs = async (tx: Tx, userId: number): Promise<number[]> =>
+  (await tx.userRole.findMany({ where: { userId: BigInt(userId), role: "staff", revokedAt: null, organizationId: { not: null } } })).map((r) => r.organizationId!);
+
+/** Everyone on a case who hears of it (the applicant and invited relatives, or the roles named), oldest first. */
+export const caseParticipants = (tx: Tx, caseId: number, roles: ("applicant" | "relative")[] = ["applicant", "relative"]) =>
+  tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: roles } }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" } });
+
+/** The active staff of an organisation, with their language. */
+export const orgStaff = (tx: Tx, organizationId: number | null) =>
+  organizationId === null
+    ? Promise.resolve([])
+    : tx.userRole.findMany({ where: { organizationId, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" } });
+
+/** A person as a message's recipient: in their language, else the fallback (null: both languages). */
+export const reader = (userId: bigint | number, lang: Lang | null, fallback: Lang | null = null): Recipient => ({ chatId: Number(userId), lang: lang ?? fallback });
+
+/** Staff of the case's organisation, each in their language; when it has none, the staff chat in both. */
+export const staffRecipients = async (tx: Tx, organizationId: number | null, staffChatId: number | null): Promise<Recipient[]> => {
+  const staff = await orgStaff(tx, organizationId);
+  if (staff.length) return staff.map((s) => reader(s.userId, s.user.language));
+  return staffChatId === null ? [] : [{ chatId: staffChatId, lang: null }];
+};

@@ -1,0 +1,98 @@
+// Effects → Bot API calls, in each reader's language: the one place where texts, keyboards and callback
+// data are made. Pure apart from i18n.
+import { callbackData } from "../../machines/actions.js";
+import { commandsFor } from "../../machines/chat.js";
+import { isDomainEffect, LANGUAGES, type Button, type Effect, type Lang, type Param, type Params, type SayEffect } from "../../machines/effects.js";
+import type { Role } from "../../machines/flow.js";
+import type { I18n } from "../i18n.js";
+import { documentMethod } from "./documents.js";
+import type { Out } from "./effects.js";
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+/** An outbox call that re-sends a file already on Telegram's servers, by its file id. */
+export const SEND_FILE = "sendStoredFile";
+
+/** A parameter in the reader's language: another text by key, data in both languages, or several joined. */
+export const localParam = (i18n: I18n, lang: Lang, v: Param): string | number => {
+  if (typeof v !== "object") return v;
+  if ("lines" in v) {
+    const parts = v.lines.map((l) => localParam(i18n, lang, l));
+    return (v.compact ? parts.filter((p) => p !== "") : parts).join(v.sep ?? "\n");
+  }
+  if ("key" in v) return i18n.t(lang)(v.key, localParams(i18n, lang, v.params));
+  return v[lang];
+};
+export const localParams = (i18n: I18n, lang: Lang, params: Params | undefined): Record<string, string | number> =>
+  Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, localParam(i18n, lang, v)]));
+export const localText = (i18n: I18n, lang: Lang, key: string, params?: Params): string => i18n.t(lang)(key, localParams(i18n, lang, params));
+
+const label = (i18n: I18n, lang: Lang, b: Button): string => {
+  const l = b.lang ?? lang;
+  if (typeof b.label === "string") return b.label;
+  return b.label ? b.label[l] : localText(i18n, l, b.key ?? "", b.params);
+};
+
+/** A command menu in a language: everyone's commands, and those of the user's roles. */
+export const commandList = (i18n: I18n, lang: Lang, roles: readonly Role[] = []) =>
+  commandsFor(roles).map((command) => ({ command, description: i18n.t(lang)(`commands.${command}`) }));
+
+/** What a decision and the features give; domain effects must have been carried out before (runtime.ts). */
+export type Renderable = Out | Effect;
+
+const sayCall = (i18n: I18n, e: SayEffect, chatId: number, lang: Lang, both: boolean, prompt: number): ApiCall => {
+  const text = both ? LANGUAGES.map((l) => localText(i18n, l, e.key, e.params)).join("\n\n") : localText(i18n, lang, e.key, e.params);
+  const payload: Record<string, unknown> = { chat_id: chatId, text };
+  if (e.buttons?.length) {
+    payload.reply_markup = { inline_keyboard: e.buttons.map((row) => row.map((b) => ({ text: label(i18n, lang, b), callback_data: callbackData(b, prompt) }))) };
+  } else if (e.replyKeyboard === "contact") {
+    payload.reply_markup = { keyboard: [[{ text: i18n.t(lang)("notice.shareContact"), request_contact: true }]], resize_keyboard: true, one_time_keyboard: true };
+  } else if (e.replyKeyboard === "remove") {
+    payload.reply_markup = { remove_keyboard: true };
+  }
+  return { method: "sendMessage", payload };
+};
+
+/**
+ * Renders effects in order: a setLanguage switches the language of what follows it. An effect with `to`
+ * goes to that chat in its reader's language (null: both, Kazakh first); the others to `chatId`, the
+ * chat of the update, in its language so far. `prompt` numbers the current question of the chat's top
+ * flow: its answer buttons carry it.
+ */
+export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt: number, effects: readonly Renderable[], roles: readonly Role[] = []): { calls: ApiCall[] } => {
+  const calls: ApiCall[] = [];
+  let lang: Lang = language ?? "kk";
+  for (const e of effects) {
+    if (isDomainEffect(e)) throw new Error(`${e.type} reached the renderer without being carried out`);
+    const to = "to" in e && e.to ? e.to : null;
+    const target = to?.chatId ?? chatId;
+    const readerLang = to ? (to.lang ?? "kk") : lang;
+    switch (e.type) {
+      case "setLanguage":
+        lang = e.language;
+        // The command menu of this chat follows the chosen language, whatever the app's language is.
+        calls.push({ method: "setMyCommands", payload: { commands: commandList(i18n, lang, roles), scope: { type: "chat", chat_id: chatId } } });
+        break;
+      case "recordConsent":
+        break;
+      case "say":
+        calls.push(sayCall(i18n, e, target, readerLang, to ? to.lang === null : e.bilingual === true, to ? 0 : prompt));
+        break;
+      case "document": {
+        const { name, ...ids } = e.doc;
+        calls.push({ method: documentMethod(name), payload: { ...ids, chat_id: target, language: readerLang } });
+        break;
+      }
+      case "file":
+        calls.push({ method: SEND_FILE, payload: { chat_id: target, kind: e.file.kind, fileId: e.file.fileId } });
+        break;
+      case "commands":
+        calls.push({ method: "setMyCommands", payload: { commands: commandList(i18n, readerLang, e.roles), scope: { type: "chat", chat_id: target } } });
+        break;
+    }
+  }
+  return { calls };
+};

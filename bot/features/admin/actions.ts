@@ -1,0 +1,48 @@
+// Admins' buttons and /admin (ADMIN_IDS only; the services check again).
+import { z } from "zod";
+import { act, defineAction, id, type CommandDef } from "../../../machines/actions.js";
+import { mediationCasesForAdmin } from "../mediation/actions.js";
+
+const admins = ["admin"] as const;
+
+export const registerOrganization = defineAction({ name: "admin/registerOrganization", code: "adm:org", params: z.object({}), allow: admins, run: (_, r) => r.open("orgCreate") });
+export const listOrganizations = defineAction({ name: "admin/organizations", code: "adm:orgs", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listOrganizations" }) });
+export const inviteStaff = defineAction({
+  name: "admin/inviteStaff",
+  code: "adm:staff",
+  params: z.object({ organizationId: id }),
+  allow: admins,
+  run: ({ organizationId }, r) => r.emit({ type: "createInvite", role: "staff", organizationId }),
+});
+export const inviteMediator = defineAction({ name: "admin/inviteMediator", code: "adm:mediator", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "createInvite", role: "mediator" }) });
+export const listRoles = defineAction({ name: "admin/roles", code: "adm:roles", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listRoles" }) });
+export const revokeRole = defineAction({ name: "admin/revokeRole", code: "adm:revoke", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "revokeRole", roleId }) });
+export const listUnlinked = defineAction({ name: "admin/unlinkedCases", code: "adm:unlinked", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listUnlinked" }) });
+export const chooseCaseOrg = defineAction({ name: "admin/linkCase", code: "adm:link", params: z.object({ caseId: id }), allow: admins, run: ({ caseId }, r) => r.emit({ type: "chooseCaseOrg", caseId }) });
+export const linkCase = defineAction({
+  name: "admin/linkCaseTo",
+  code: "adm:linkto",
+  params: z.object({ caseId: id, organizationId: id }),
+  allow: admins,
+  run: ({ caseId, organizationId }, r) => r.emit({ type: "linkCase", caseId, organizationId }),
+});
+
+export const adminCommand: CommandDef = {
+  name: "admin",
+  allow: admins,
+  run: (r) =>
+    r.emit({
+      type: "say",
+      key: "admin.menu",
+      buttons: [
+        [{ key: "admin.addOrg", ...act(registerOrganization, {}) }],
+        [{ key: "admin.inviteStaff", ...act(listOrganizations, {}) }],
+        [{ key: "admin.inviteMediator", ...act(inviteMediator, {}) }],
+        [{ key: "admin.roles", ...act(listRoles, {}) }],
+        [{ key: "admin.unlinked", ...act(listUnlinked, {}) }],
+        [{ key: "admin.mediation", ...act(mediationCasesForAdmin, {}) }],
+      ],
+    }),
+};
+
+export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, listUnlinked, chooseCaseOrg, linkCase];

@@ -1,0 +1,122 @@
+// Admins register organisations and invite staff and mediators with single-use links that expire in
+// 7 days; only a hash of each token is kept. Every action re-checks that the actor is an admin.
+import { createHash, randomBytes } from "node:crypto";
+import { act } from "../../../machines/actions.js";
+import { localDate } from "../../../machines/calendar.js";
+import type { DomainEffect, Param } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
+import { regionName } from "../../core/case.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { lines, say, type Out } from "../../core/effects.js";
+import { newCaseToStaff } from "../notice/filing.js";
+import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, revokeRole as revokeRoleAction } from "./actions.js";
+
+export const INVITE_DAYS = 7;
+export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+const notAdmin = (c: Ctx): Out[] | null => (c.roles.includes("admin") ? null : [say("common.unknownCommand")]);
+/** "Name, Region" in the reader's language. */
+const orgLabel = (o: { name: string; region: string }): Param => lines([o.name, regionName(o.region)], ", ");
+
+export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganization">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const org = await tx.organization.create({ data: { name: e.name, region: e.region } });
+  return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: org.name }, ...act(inviteStaff, { organizationId: org.id }) }]])];
+};
+
+export const listOrganizations = async (tx: Tx, _e: DomainEffect<"listOrganizations">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const orgs = await tx.organization.findMany({ orderBy: { id: "asc" }, take: 50 });
+  if (orgs.length === 0) return [say("admin.noOrgs")];
+  return [say("admin.chooseOrg", {}, orgs.map((o) => [{ key: "admin.inviteStaffOf", params: { org: orgLabel(o) }, ...act(inviteStaff, { organizationId: o.id }) }]))];
+};
+
+export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const org = e.organizationId === undefined ? null : await tx.organization.findUnique({ where: { id: e.organizationId } });
+  if (e.role === "staff" && !org) return [say("admin.noSuchOrg")];
+  const token = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(c.now.getTime() + INVITE_DAYS * 86_400_000);
+  await tx.invite.create({ data: { tokenHash: hashToken(token), role: e.role, organizationId: org?.id ?? null, createdBy: BigInt(c.userId), expiresAt } });
+  const link = `https://t.me/${c.botUsername()}?start=${token}`;
+  const until = showDate(localDate(expiresAt, c.timeZone));
+  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until })];
+};
+
+export const listRoles = async (tx: Tx, _e: DomainEffect<"listRoles">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const roles = await tx.userRole.findMany({ where: { revokedAt: null }, include: { organization: true }, orderBy: { id: "asc" }, take: 50 });
+  if (roles.length === 0) return [say("admin.noRoles")];
+  const line = (r: (typeof roles)[number]): Param => ({
+    key: r.organization ? "admin.roleOfOrg" : "admin.roleLine",
+    params: { user: String(r.userId), role: { key: `admin.roleNames.${r.role}` }, org: r.organization?.name ?? "" },
+  });
+  return [say("admin.rolesTitle", { roles: lines(roles.map(line)) }, roles.map((r) => [{ key: "admin.revoke", params: { line: line(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]))];
+};
+
+export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const done = await tx.userRole.updateMany({ where: { id: e.roleId, revokedAt: null }, data: { revokedAt: c.now } });
+  return [say(done.count === 1 ? "admin.revoked" : "admin.noSuchRole")];
+};
+
+/** /start <token>: grants the invite's role once, if it is neither used, revoked nor expired. */
+export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
+  // Someone new has chosen no language yet: the answer comes in both.
+  const reply = (key: string, params = {}): Out => ({ ...say(key, params), ...(c.languageKnown ? {} : { bilingual: true }) });
+  const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
+  if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [reply("admin.inviteInvalid")];
+  // Taken only if still unused at this instant: two people opening one link cannot both join.
+  const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
+  if (taken.count === 0) return [reply("admin.inviteInvalid")];
+  await tx.userRole.create({ data: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, grantedBy: invite.createdBy } });
+  // The chat's command menu gains the role's commands (/inbox), in the user's language once it is known.
+  const menu: Out = { type: "commands", roles: [...c.roles, invite.role] };
+  if (invite.role === "mediator") return [reply("admin.joinedMediator"), menu];
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
+  return [reply("admin.joinedStaff", { org: org.name }), menu];
+};
+
+const UNLINKED_MAX = 10;
+
+/** Cases whose organisation nobody registered, or whose name matched none: the newest ten. */
+export const listUnlinked = async (tx: Tx, _e: DomainEffect<"listUnlinked">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const cases = await tx.case.findMany({ where: { organizationId: null }, orderBy: { submittedAt: "desc" }, take: UNLINKED_MAX });
+  if (cases.length === 0) return [say("admin.noUnlinked")];
+  const items = cases.map((k): Param => ({ key: "admin.unlinkedLine", params: { number: k.number, org: orgLabel({ name: k.orgName, region: k.region }) } }));
+  return [say("admin.unlinkedTitle", { cases: lines(items) }, cases.map((k) => [{ key: "admin.linkCase", params: { number: k.number }, ...act(chooseCaseOrgAction, { caseId: k.id }) }]))];
+};
+
+/** The organisations of the case's region, to link it to one. */
+export const chooseCaseOrg = async (tx: Tx, e: DomainEffect<"chooseCaseOrg">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const k = await tx.case.findUnique({ where: { id: e.caseId } });
+  if (!k) return [say("cases.notFound")];
+  if (k.organizationId !== null) return [say("admin.alreadyLinked", { number: k.number })];
+  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: { name: "asc" }, take: 50 });
+  const region = regionName(k.region);
+  if (orgs.length === 0) return [say("admin.noOrgsInRegion", { number: k.number, region })];
+  return [say("admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, orgs.map((o) => [{ label: o.name, ...act(linkCaseAction, { caseId: k.id, organizationId: o.id }) }]))];
+};
+
+/** Links a case to an organisation once; its staff hear of the case as of a new notice. */
+export const linkCase = async (tx: Tx, e: DomainEffect<"linkCase">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const org = await tx.organization.findUnique({ where: { id: e.organizationId } });
+  const k = await tx.case.findUnique({ where: { id: e.caseId } });
+  if (!org || !k) return [say("cases.notFound")];
+  // Only while unlinked: two admins linking at once cannot both succeed.
+  const done = await tx.case.updateMany({ where: { id: k.id, organizationId: null }, data: { organizationId: org.id } });
+  if (done.count === 0) return [say("admin.alreadyLinked", { number: k.number })];
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_linked", actorId: BigInt(c.userId), createdAt: c.now, payload: { organizationId: org.id } } });
+  return [say("admin.linked", { number: k.number, org: orgLabel(org) }), ...(await newCaseToStaff(tx, { ...k, organizationId: org.id }, null))];
+};

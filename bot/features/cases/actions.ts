@@ -1,0 +1,5 @@
+// /cases' button: one case's timeline (the service shows it only to someone who takes part in it).
+import { z } from "zod";
+import { defineAction, id } from "../../../machines/actions.js";
+
+export const openCase = defineAction({ name: "cases/open", code: "case", params: z.object({ caseId: id }), run: ({ caseId }, r) => r.emit({ type: "showCase", caseId }) });

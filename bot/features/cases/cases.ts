@@ -1,0 +1,94 @@
+// /cases: the cases a user takes part in, each with its status, next step and deadline counted down in
+// working days; and one case's timeline. A user sees only cases they take part in.
+import { act, openPayments } from "../../../machines/actions.js";
+import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
+import type { DomainEffect, Param } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
+import { answersOf, regionName } from "../../core/case.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { lines, say, sayText, type Out } from "../../core/effects.js";
+import { escalationButton } from "../escalation/escalation.js";
+import { mediationButtons } from "../mediation/mediation.js";
+import { relativeButtons } from "../relatives/relatives.js";
+import { participantSittings } from "../sittings/sittings.js";
+import { openCase } from "./actions.js";
+
+/** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
+const DEADLINES: Record<string, string> = { submitted: "formationDue", commission_formed: "conclusionDue" };
+
+export const LIST_MAX = 10;
+/** Events shown in a case's timeline, newest last; at about 60 characters each they fit one message. */
+export const TIMELINE_MAX = 30;
+
+const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
+
+const mine = (userId: number) => ({ participants: { some: { userId: BigInt(userId), removedAt: null } } });
+
+const deadlineLine = (k: { status: string; answers: unknown }, c: { now: Date; timeZone: string }): Param | null => {
+  const field = DEADLINES[k.status];
+  const date = field ? answersOf(k.answers)[field] : undefined;
+  if (typeof date !== "string") return null;
+  const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
+  return left > 0
+    ? { key: "cases.deadline", params: { date: showDate(date), left: { key: "cases.left", params: { count: left } } } }
+    : { key: "cases.overdue", params: { date: showDate(date) } };
+};
+
+export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
+  // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
+  const cases = await tx.case.findMany({ where: mine(c.userId), orderBy: { submittedAt: "desc" }, take: LIST_MAX });
+  if (cases.length === 0) return [say("cases.none")];
+  const items = cases.map((k) =>
+    lines(
+      [
+        { key: "cases.item", params: { number: k.number, org: clip(k.orgName, 80), region: regionName(k.region) } },
+        { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
+        // Not every status has a next step to name.
+        { key: `cases.next.${k.status}`, params: { defaultValue: "" } },
+        ...[deadlineLine(k, c)].filter((x) => x !== null),
+      ],
+      "\n",
+      true,
+    ),
+  );
+  return [sayText(lines([{ key: "cases.title" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]))];
+};
+
+const dayOf = new Map<string, Intl.DateTimeFormat>();
+const localDay = (at: Date, timeZone: string): string => {
+  let f = dayOf.get(timeZone);
+  if (!f) dayOf.set(timeZone, (f = new Intl.DateTimeFormat("en-CA", { timeZone })));
+  return f.format(at);
+};
+
+export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Promise<Out[]> => {
+  // The same answer whether the case does not exist or is someone else's: nothing is revealed.
+  const k = await tx.case.findFirst({ where: { id: e.caseId, ...mine(c.userId) }, include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } } } });
+  if (!k) return [say("cases.notFound")];
+  // A long case (sittings moved, mediation rounds) keeps its newest events within one message.
+  const shown = k.events.slice(-TIMELINE_MAX);
+  const events: Param[] = [
+    ...(k.events.length > shown.length ? [{ key: "cases.earlier", params: { count: k.events.length - shown.length } }] : []),
+    ...shown.map((ev) => ({ key: "cases.event", params: { date: showDate(localDay(ev.createdAt, c.timeZone)), what: { key: `cases.events.${ev.kind}` } } })),
+  ];
+  const head: Param[] = [
+    { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },
+    { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
+    ...[deadlineLine(k, c)].filter((x) => x !== null),
+  ];
+  const sittings = await participantSittings(tx, k.id, c);
+  const relatives = await relativeButtons(tx, k.id, c);
+  const text = lines([
+    ...head,
+    ...(sittings.length ? ["", { key: "sitting.caseTitle" }, ...sittings] : []),
+    ...(relatives.lines.length ? ["", { key: "relatives.title" }, ...relatives.lines] : []),
+    "",
+    ...events,
+  ]);
+  // Mediation is between the applicant and the organisation: relatives do not take part in it.
+  const applicant = await tx.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(c.userId), role: "applicant", removedAt: null } });
+  const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id))] : [];
+  // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
+  const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown" }) };
+  return [sayText(text, [[payments], ...relatives.buttons, ...mediation])];
+};

@@ -1,0 +1,49 @@
+// The commission's buttons, for staff of the case's organisation (the services check the case is theirs):
+// record that it was formed (today, or on a day they type), and record its conclusion.
+import { z } from "zod";
+import { act, defineAction, id } from "../../../machines/actions.js";
+import { openStaffCase } from "../staff/actions.js";
+
+export const recordFormationToday = defineAction({
+  name: "commission/formedToday",
+  code: "sformok",
+  params: z.object({ caseId: id }),
+  allow: ["staff"],
+  run: ({ caseId }, r) => r.emit({ type: "recordFormation", caseId }),
+});
+
+export const recordFormationOnDay = defineAction({
+  name: "commission/formedOnDay",
+  code: "sformd",
+  params: z.object({ caseId: id }),
+  allow: ["staff"],
+  run: ({ caseId }, r) => r.open("formation", { caseId }),
+});
+
+/** "The commission was formed": first the confirmation that no member represents the organisation (law.md §3). */
+export const confirmFormation = defineAction({
+  name: "commission/formed",
+  code: "sform",
+  params: z.object({ caseId: id }),
+  allow: ["staff"],
+  run: ({ caseId }, r) =>
+    r.emit({
+      type: "say",
+      key: "staff.confirmFormation",
+      buttons: [
+        [{ key: "staff.confirm", ...act(recordFormationToday, { caseId }) }],
+        [{ key: "staff.confirmOtherDay", ...act(recordFormationOnDay, { caseId }) }],
+        [{ key: "notice.back", ...act(openStaffCase, { caseId }) }],
+      ],
+    }),
+});
+
+export const recordConclusion = defineAction({
+  name: "commission/conclusion",
+  code: "sconc",
+  params: z.object({ caseId: id }),
+  allow: ["staff"],
+  run: ({ caseId }, r) => r.open("conclusion", { caseId }),
+});
+
+export const commissionActions = [confirmFormation, recordFormationToday, recordFormationOnDay, recordConclusion];

@@ -1,0 +1,70 @@
+// The commission's deadlines, watched (law.md §3): formed within 3 working days of the notice, a
+// conclusion within 5 working days of the formation. Staff are reminded at 09:00 on the last working
+// day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
+// applicant's side is shown the usual path onward; the case's log records it.
+import { act } from "../../../machines/actions.js";
+import { atLocalTime, type Deadline } from "../../../machines/calendar.js";
+import { showDate } from "../../../machines/notice.js";
+import { answersOf, regionName, str } from "../../core/case.js";
+import type { Tx } from "../../core/context.js";
+import { sayTo, type JobHandler } from "../../core/effects.js";
+import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
+import { cancel, schedule } from "../../jobs/jobs.js";
+import { chooseEscalation } from "../escalation/actions.js";
+
+/** Staff hear of a last day at this local time. */
+const REMINDER_HOUR = 9;
+
+/** Each watched step: the status it waits in, where its due date is kept, and its texts. */
+const STEPS = {
+  formation: { status: "submitted", due: "formationDue", today: "jobs.formationToday", overdue: "jobs.formationOverdue", applicant: "jobs.formationOverdueApplicant", event: "formation_overdue" },
+  conclusion: { status: "commission_formed", due: "conclusionDue", today: "jobs.conclusionToday", overdue: "jobs.conclusionOverdue", applicant: "jobs.conclusionOverdueApplicant", event: "conclusion_overdue" },
+} as const;
+export type Step = keyof typeof STEPS;
+
+export const watch = async (tx: Tx, step: Step, caseId: number, deadline: Deadline, timeZone: string, now?: Date) => {
+  // A deadline already past (a formation recorded late) gets no "last day" reminder: only the overdue notice.
+  if (!now || deadline.at > now) await schedule(tx, { kind: `${step}_reminder`, key: `${step}:${caseId}:reminder`, dueAt: atLocalTime(deadline.date, REMINDER_HOUR, 0, timeZone), payload: { caseId } });
+  await schedule(tx, { kind: `${step}_overdue`, key: `${step}:${caseId}:overdue`, dueAt: new Date(deadline.at.getTime() + 1), payload: { caseId } });
+};
+export const unwatch = async (tx: Tx, step: Step, caseId: number) => {
+  await cancel(tx, `${step}:${caseId}:reminder`);
+  await cancel(tx, `${step}:${caseId}:overdue`);
+};
+
+export const scheduleFormationWatch = (tx: Tx, caseId: number, deadline: Deadline, timeZone: string) => watch(tx, "formation", caseId, deadline, timeZone);
+
+const jobsOf = (step: Step): Record<string, JobHandler> => {
+  const s = STEPS[step];
+  const load = async (tx: Tx, caseId: number) => {
+    const c = await tx.case.findUnique({ where: { id: caseId } });
+    // Moved on (or gone) since the job was scheduled: nothing to say.
+    return c && c.status === s.status ? c : null;
+  };
+  const params = (c: { number: string; orgName: string; region: string; answers: unknown }) => ({
+    number: c.number,
+    org: c.orgName,
+    region: regionName(c.region),
+    date: showDate(str(answersOf(c.answers)[s.due])),
+  });
+  return {
+    [`${step}_reminder`]: async (tx, job, _now, d) => {
+      const c = await load(tx, Number(job.payload.caseId));
+      if (!c) return [];
+      return (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.today, params(c)));
+    },
+    [`${step}_overdue`]: async (tx, job, now, d) => {
+      const c = await load(tx, Number(job.payload.caseId));
+      if (!c) return [];
+      await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: answersOf(c.answers)[s.due] ?? null } } });
+      const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.overdue, params(c)));
+      const people = (await caseParticipants(tx, c.id)).map((p) =>
+        // The applicant may take it further from here.
+        sayTo(reader(p.userId, p.user.language, c.language), s.applicant, params(c), p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: c.id }) }]] : undefined),
+      );
+      return [...staff, ...people];
+    },
+  };
+};
+
+export const deadlineJobs: Record<string, JobHandler> = { ...jobsOf("formation"), ...jobsOf("conclusion") };

@@ -1,0 +1,76 @@
+// Staff record the commission's steps (law.md §3): that it was formed — today, or on an earlier day not
+// before the notice, from which the conclusion's 5 working days count — and its conclusion, which reaches
+// everyone on the case with what it means.
+import { act, openPayments } from "../../../machines/actions.js";
+import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
+import type { DomainEffect } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
+import { mciTenge, minimumMci } from "../../../machines/payments.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { say, sayTo, type Out } from "../../core/effects.js";
+import { caseParticipants, reader, staffOrgs } from "../../core/people.js";
+import { chooseEscalation } from "../escalation/actions.js";
+import { unwatch, watch } from "./deadlines.js";
+
+export const CONCLUSION_WORKING_DAYS = 5;
+
+/** A case of one of the actor's organisations; null for anything else (forged ids too). */
+const staffCase = async (tx: Tx, caseId: number, userId: number) => tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } } });
+
+export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
+  const k = await staffCase(tx, e.caseId, c.userId);
+  if (!k) return [say("cases.notFound")];
+  if (k.status !== "submitted") return [say("staff.alreadyFormed", { number: k.number })];
+  const today = localDate(c.now, c.timeZone);
+  const filed = localDate(k.submittedAt, c.timeZone);
+  const on = e.date ?? today;
+  if (on < filed || on > today) return [say("staff.formationDateRange", { number: k.number, from: showDate(filed), to: showDate(today) })];
+  const dueDate = nthWorkingDayAfter(on, CONCLUSION_WORKING_DAYS);
+  const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
+  const answers = { ...(k.answers as Record<string, unknown>), formedOn: on, conclusionDue: due.date };
+  await tx.case.update({ where: { id: k.id }, data: { status: "commission_formed", formedAt: e.date ? atLocalTime(on, 0, 0, c.timeZone) : c.now, answers } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { formedOn: on, conclusionDue: due.date, noProviderMembers: true } } });
+  await unwatch(tx, "formation", k.id);
+  await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
+  const params = { number: k.number, date: showDate(on), due: showDate(due.date), days: CONCLUSION_WORKING_DAYS };
+  const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), "jobs.formedApplicant", params));
+  return [say("staff.formedRecorded", params), ...people];
+};
+
+/**
+ * Staff record the conclusion: the case is concluded, its conclusion watch cancelled, and everyone on it
+ * told what it means — harm confirmed: an insured event, paid from the pool, with the minimum for the
+ * outcome; not confirmed: the usual path onward.
+ */
+export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion">, c: Ctx): Promise<Out[]> => {
+  const k = await staffCase(tx, r.caseId, c.userId);
+  if (!k) return [say("cases.notFound")];
+  if (k.status !== "commission_formed") return [say("conclusion.notNow", { number: k.number })];
+  const outcome = r.confirmed ? r.outcome : null;
+  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, summary: r.summary, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
+  await tx.case.update({ where: { id: k.id }, data: { status: "concluded", concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
+  await unwatch(tx, "conclusion", k.id);
+  const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
+  const mci = outcome && outcome !== "unknown" ? minimumMci(outcome) : 0;
+  const tenge = mciTenge(year);
+  const people = (await caseParticipants(tx, k.id)).flatMap((p) => {
+    const to = reader(p.userId, p.user.language, k.language);
+    const message = r.confirmed
+      ? sayTo(
+          to,
+          "conclusion.toApplicantConfirmed",
+          {
+            number: k.number,
+            outcome: { key: `notice.outcome.${outcome}` },
+            summary: r.summary,
+            minimum: tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } },
+          },
+          [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined }) }]],
+        )
+      : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
+    // The document itself holds the patient's medical details: it goes to the applicant, not to relatives.
+    return r.file && p.role === "applicant" ? [message, { type: "file" as const, file: { kind: r.file.kind, fileId: r.file.fileId }, to }] : [message];
+  });
+  return [say("conclusion.recorded", { number: k.number }), ...people];
+};

@@ -1,0 +1,20 @@
+// The applicant takes a case further: where to, then the complaint's draft (the service checks the case).
+import { z } from "zod";
+import { defineAction, id, oneOf } from "../../../machines/actions.js";
+import { ESCALATION_TARGETS } from "../../../machines/effects.js";
+
+export const chooseEscalation = defineAction({
+  name: "escalation/choose",
+  code: "esc",
+  params: z.object({ caseId: id }),
+  run: ({ caseId }, r) => r.emit({ type: "chooseEscalation", caseId }),
+});
+
+export const draftEscalation = defineAction({
+  name: "escalation/draft",
+  code: "escto",
+  params: z.object({ caseId: id, target: oneOf(ESCALATION_TARGETS) }),
+  run: ({ caseId, target }, r) => r.emit({ type: "draftEscalation", caseId, target }),
+});
+
+export const escalationActions = [chooseEscalation, draftEscalation];

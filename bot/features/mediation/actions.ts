@@ -1,0 +1,131 @@
+// Mediation's buttons (law.md §4). Who may press each is checked here by role and by the services against
+// the case and the mediation: another side, another organisation's staff or a stranger are refused there.
+import { z } from "zod";
+import { act, defineAction, id } from "../../../machines/actions.js";
+
+/** Admin: recent cases with no mediation under way, to assign a mediator to one. */
+export const mediationCasesForAdmin = defineAction({
+  name: "mediation/casesForAdmin",
+  code: "adm:mdcases",
+  params: z.object({}),
+  allow: ["admin"],
+  run: (_, r) => r.emit({ type: "listMediationCases" }),
+});
+/** Staff of the case's organisation or an admin: the registered mediators to choose from. */
+export const pickMediator = defineAction({
+  name: "mediation/pickMediator",
+  code: "mdpick",
+  params: z.object({ caseId: id }),
+  allow: ["admin", "staff"],
+  run: ({ caseId }, r) => r.emit({ type: "pickMediator", caseId }),
+});
+export const assignMediator = defineAction({
+  name: "mediation/assign",
+  code: "mdassign",
+  params: z.object({ caseId: id, roleId: id }),
+  allow: ["admin", "staff"],
+  run: ({ caseId, roleId }, r) => r.emit({ type: "assignMediator", caseId, roleId }),
+});
+/** The mediator takes the case, or declines it (as they must when they cannot be impartial). */
+export const acceptMediation = defineAction({
+  name: "mediation/mediatorAccepts",
+  code: "mdacc",
+  params: z.object({ mediationId: id }),
+  allow: ["mediator"],
+  run: ({ mediationId }, r) => r.emit({ type: "mediatorAnswer", mediationId, accept: true }),
+});
+export const declineMediation = defineAction({
+  name: "mediation/mediatorDeclines",
+  code: "mddec",
+  params: z.object({ mediationId: id }),
+  allow: ["mediator"],
+  run: ({ mediationId }, r) => r.emit({ type: "mediatorAnswer", mediationId, accept: false }),
+});
+/** A side agrees to mediate, or refuses. */
+export const agreeToMediate = defineAction({
+  name: "mediation/sideAgrees",
+  code: "mdyes",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) => r.emit({ type: "partyAgree", mediationId, agree: true }),
+});
+export const refuseToMediate = defineAction({
+  name: "mediation/sideRefuses",
+  code: "mdno",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) => r.emit({ type: "partyAgree", mediationId, agree: false }),
+});
+export const viewMediation = defineAction({
+  name: "mediation/view",
+  code: "mdview",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) => r.emit({ type: "showMediation", mediationId }),
+});
+/** Write to the others in the mediation (the mediator first chooses to whom). */
+export const writeInMediation = defineAction({
+  name: "mediation/write",
+  code: "mdmsg",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) => r.open("relay", { mediationId, asMediator: r.profile.roles.includes("mediator") }),
+});
+/** A side asks the mediator alone (about a proposal). */
+export const askMediator = defineAction({
+  name: "mediation/askMediator",
+  code: "mdask",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) => r.open("relay", { mediationId, asMediator: false, to: "mediator" }),
+});
+export const proposeSettlement = defineAction({
+  name: "mediation/propose",
+  code: "mdprop",
+  params: z.object({ mediationId: id }),
+  allow: ["mediator"],
+  run: ({ mediationId }, r) => r.open("proposal", { mediationId }),
+});
+export const endMediationConfirmed = defineAction({
+  name: "mediation/endConfirmed",
+  code: "mdendok",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) => r.emit({ type: "endMediation", mediationId }),
+});
+/** The mediator ends it, or a side withdraws: asked once more first. */
+export const endMediation = defineAction({
+  name: "mediation/end",
+  code: "mdend",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) =>
+    r.emit({
+      type: "say",
+      key: "mediation.confirmEnd",
+      buttons: [[{ key: "mediation.endIt", ...act(endMediationConfirmed, { mediationId }) }], [{ key: "sitting.keepIt", ...act(viewMediation, { mediationId }) }]],
+    }),
+});
+export const acceptProposal = defineAction({
+  name: "mediation/acceptProposal",
+  code: "pacc",
+  params: z.object({ proposalId: id }),
+  run: ({ proposalId }, r) => r.emit({ type: "answerProposal", proposalId, accept: true }),
+});
+export const rejectProposal = defineAction({
+  name: "mediation/rejectProposal",
+  code: "prej",
+  params: z.object({ proposalId: id }),
+  run: ({ proposalId }, r) => r.emit({ type: "answerProposal", proposalId, accept: false }),
+});
+export const counterOffer = defineAction({
+  name: "mediation/counterOffer",
+  code: "pctr",
+  params: z.object({ proposalId: id }),
+  run: ({ proposalId }, r) => r.open("counter", { proposalId }),
+});
+/** «I have read it and agree» to the settlement agreement's text. */
+export const confirmAgreement = defineAction({
+  name: "mediation/confirmAgreement",
+  code: "pconf",
+  params: z.object({ proposalId: id }),
+  run: ({ proposalId }, r) => r.emit({ type: "confirmAgreement", proposalId }),
+});
+
+export const mediationActions = [
+  mediationCasesForAdmin, pickMediator, assignMediator, acceptMediation, declineMediation, agreeToMediate, refuseToMediate, viewMediation,
+  writeInMediation, askMediator, proposeSettlement, endMediation, endMediationConfirmed, acceptProposal, rejectProposal, counterOffer, confirmAgreement,
+];

@@ -1,0 +1,400 @@
+// Mediation on a case (law.md §4): voluntary, confidential, with an impartial mediator. Staff or an admin
+// assign a registered mediator, who accepts or declines; it starts when the applicant and the
+// organisation's side both agree. The bot relays messages by role (never a Telegram account), keeps
+// every proposal and counter-offer, and when both sides accept one, sends the settlement agreement to
+// confirm. Only the mediation's participants see what is said in it.
+import { act } from "../../../machines/actions.js";
+import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
+import type { Button, DomainEffect, MediationRecipient, Param, Recipient } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
+import { regionName } from "../../core/case.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { document } from "../../core/documents.js";
+import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
+import { seal } from "../../crypto.js";
+import { cancel, schedule } from "../../jobs/jobs.js";
+import { chooseEscalation } from "../escalation/actions.js";
+import {
+  acceptMediation, acceptProposal, agreeToMediate, askMediator, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
+  declineMediation, endMediation as endAction, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
+} from "./actions.js";
+
+/** How long mediation runs before it ends by itself, by default (about a month is reported; law.md §4): MEDIATION_DAYS. */
+export const MEDIATION_DAYS = 30;
+const ACTIVE = ["proposed", "agreeing", "running"] as const;
+const EXPIRE_MEDIATION = "mediation_expire";
+const EXPIRE_PROPOSAL = "proposal_expire";
+
+type Side = "mediator" | "applicant" | "organization";
+interface Member extends Recipient {
+  userId: bigint;
+  side: Side;
+}
+type MediationRow = NonNullable<Awaited<ReturnType<typeof loadMediation>>>;
+
+const loadMediation = (tx: Tx, id: number) => tx.mediation.findUnique({ where: { id }, include: { case: true } });
+const notFound = (): Out[] => [say("cases.notFound")];
+
+/** Everyone in the mediation: the mediator, the applicants, and the staff of the case's organisation. */
+const members = async (tx: Tx, m: MediationRow): Promise<Member[]> => {
+  const applicants = await caseParticipants(tx, m.caseId, ["applicant"]);
+  const staff = await orgStaff(tx, m.case.organizationId);
+  const mediator = await tx.user.findUnique({ where: { id: m.mediatorId } });
+  const member = (userId: bigint, side: Side, lang: Member["lang"]): Member => ({ ...reader(userId, lang, m.case.language), userId, side });
+  return [member(m.mediatorId, "mediator", mediator?.language ?? null), ...applicants.map((a) => member(a.userId, "applicant", a.user.language)), ...staff.map((s) => member(s.userId, "organization", s.user.language))];
+};
+const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x.userId === BigInt(userId))?.side ?? null;
+
+const role = (side: Side): Param => ({ key: `mediation.role.${side}` });
+/** The buttons a member has while mediation runs. */
+const runningButtons = (side: Side, mediationId: number): Button[][] => [
+  [{ key: "mediation.write", ...act(writeInMediation, { mediationId }) }],
+  ...(side === "mediator" ? [[{ key: "mediation.propose", ...act(proposeAction, { mediationId }) }]] : []),
+  [{ key: side === "mediator" ? "mediation.end" : "mediation.withdraw", ...act(endAction, { mediationId }) }],
+];
+
+/** Staff of the case's organisation, or an admin. */
+const mayAssign = async (tx: Tx, k: { organizationId: number | null }, c: Ctx) => c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId));
+
+/** Admin: the ten newest cases that are not settled or closed and have no mediation under way. */
+export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediationCases">, c: Ctx): Promise<Out[]> => {
+  if (!c.roles.includes("admin")) return [say("common.unknownCommand")];
+  const cases = await tx.case.findMany({
+    where: { status: { notIn: ["settled", "closed", "mediation"] }, organizationId: { not: null }, mediations: { none: { state: { in: [...ACTIVE] } } } },
+    orderBy: { submittedAt: "desc" },
+    take: 10,
+  });
+  if (cases.length === 0) return [say("mediation.noCases")];
+  return [say("mediation.chooseCase", {}, cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]))];
+};
+
+/** Staff of the case's organisation or an admin: the registered mediators to choose from. */
+export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: Ctx): Promise<Out[]> => {
+  const k = await tx.case.findUnique({ where: { id: e.caseId } });
+  if (!k || !(await mayAssign(tx, k, c))) return notFound();
+  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
+  // Mediation is between the applicant and the organisation: a case linked to none has no other side yet.
+  if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
+  const mediators = await tx.userRole.findMany({ where: { role: "mediator", revokedAt: null }, orderBy: { id: "asc" }, take: 30 });
+  if (mediators.length === 0) return [say("mediation.noMediators")];
+  return [say("mediation.chooseMediator", { number: k.number }, mediators.map((r) => [{ key: "mediation.mediatorButton", params: { id: String(r.userId) }, ...act(assignAction, { caseId: k.id, roleId: r.id }) }]))];
+};
+
+export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
+  const k = await tx.case.findUnique({ where: { id: e.caseId } });
+  if (!k || !(await mayAssign(tx, k, c))) return notFound();
+  const r = await tx.userRole.findFirst({ where: { id: e.roleId, role: "mediator", revokedAt: null }, include: { user: { select: { language: true } } } });
+  if (!r) return [say("mediation.noMediators")];
+  if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
+  // Impartiality (law.md §4, Art. 7): not someone on the case, nor staff of its organisation.
+  const onCase = await tx.caseParticipant.count({ where: { caseId: k.id, userId: r.userId, removedAt: null } });
+  const ofOrg = await tx.userRole.count({ where: { userId: r.userId, organizationId: k.organizationId, role: "staff", revokedAt: null } });
+  if (onCase + ofOrg > 0) return [say("mediation.conflict", { number: k.number })];
+  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
+  const m = await tx.mediation.create({ data: { caseId: k.id, mediatorId: r.userId, assignedBy: BigInt(c.userId), createdAt: c.now } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "mediation_assigned", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id } } });
+  return [
+    say("mediation.assigned", { number: k.number }),
+    sayTo(reader(r.userId, r.user.language, k.language), "mediation.request", { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } }, [
+      [{ key: "mediation.accept", ...act(acceptMediation, { mediationId: m.id }) }],
+      [{ key: "mediation.decline", ...act(declineMediation, { mediationId: m.id }) }],
+    ]),
+  ];
+};
+
+/** The mediator accepts (the sides are then asked to agree) or declines — as they must if they cannot be impartial. */
+export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, e.mediationId);
+  if (!m || m.mediatorId !== BigInt(c.userId)) return notFound();
+  if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number })];
+  const all = await members(tx, m);
+  const number = m.case.number;
+  if (!e.accept) {
+    await tx.mediation.update({ where: { id: m.id }, data: { state: "declined", endedAt: c.now, endReason: "declined" } });
+    await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_declined", actorId: BigInt(c.userId), createdAt: c.now } });
+    const assigner = all.filter((x) => x.userId === m.assignedBy && x.side === "organization");
+    return [say("mediation.youDeclined", { number }), ...assigner.map((x) => sayTo(x, "mediation.declinedToStaff", { number }))];
+  }
+  await tx.mediation.update({ where: { id: m.id }, data: { state: "agreeing" } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_accepted", actorId: BigInt(c.userId), createdAt: c.now } });
+  return [
+    say("mediation.youAccepted", { number }),
+    ...all
+      .filter((x) => x.side !== "mediator")
+      .map((x) =>
+        sayTo(x, "mediation.offer", { number, side: role(x.side) }, [
+          [{ key: "mediation.agree", ...act(agreeToMediate, { mediationId: m.id }) }],
+          [{ key: "mediation.refuse", ...act(refuseToMediate, { mediationId: m.id }) }],
+        ]),
+      ),
+  ];
+};
+
+/** A side agrees to mediate, or refuses; with both agreed it starts, and its term begins. */
+export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, e.mediationId);
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!m || (side !== "applicant" && side !== "organization")) return notFound();
+  const number = m.case.number;
+  if (m.state !== "agreeing") return [say("mediation.notNow", { number })];
+  if (!e.agree) {
+    await end(tx, m, "refused", c.now);
+    return all.map((x) => sayTo(x, "mediation.refused", { number, side: role(side) }));
+  }
+  const data = side === "applicant" ? { applicantAgreedAt: c.now } : { orgAgreedAt: c.now, orgAgreedBy: BigInt(c.userId) };
+  const updated = await tx.mediation.update({ where: { id: m.id }, data });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_agreed", actorId: BigInt(c.userId), createdAt: c.now, payload: { side } } });
+  if (!updated.applicantAgreedAt || !updated.orgAgreedAt) return [say("mediation.agreedWaiting", { number })];
+  const endsAt = endOfDay(addDays(localDate(c.now, c.timeZone), c.mediationDays), c.timeZone);
+  await tx.mediation.update({ where: { id: m.id }, data: { state: "running", startedAt: c.now, endsAt } });
+  await tx.case.update({ where: { id: m.caseId }, data: { status: "mediation" } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_started", createdAt: c.now, payload: { endsAt: endsAt.toISOString() } } });
+  await schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${m.id}:expire`, dueAt: new Date(endsAt.getTime() + 1), payload: { mediationId: m.id } });
+  const until = showDate(localDate(endsAt, c.timeZone));
+  return all.map((x) => sayTo(x, "mediation.started", { number, until }, runningButtons(x.side, m.id)));
+};
+
+/** The state of a mediation and its rounds, with the member's buttons. */
+export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, e.mediationId);
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!m || !side) return notFound();
+  const rounds = await tx.proposal.findMany({ where: { mediationId: m.id }, orderBy: { id: "asc" } });
+  const history = rounds.map((p): Param => ({
+    key: "mediation.roundLine",
+    params: { round: p.round, who: role(p.authorRole === "mediator" ? "mediator" : p.authorRole === "applicant" ? "applicant" : "organization"), amount: Number(p.amountTenge) },
+  }));
+  const text = lines([{ key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
+  return [sayText(text, m.state === "running" ? runningButtons(side, m.id) : undefined)];
+};
+
+/** A message within the mediation: by role, to the others (or, from the mediator, to one side alone). */
+export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, r.mediationId);
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!m || !side) return notFound();
+  const number = m.case.number;
+  if (m.state !== "running") return [say("mediation.notRunning", { number })];
+  // A side writes to everyone else, or asks the mediator alone; the mediator writes to both sides or to
+  // one alone (a private session).
+  const to: MediationRecipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
+  const readers = all.filter((x) => x.userId !== BigInt(c.userId) && (to === "all" || x.side === to));
+  await tx.caseEvent.create({
+    data: {
+      caseId: m.caseId,
+      kind: "mediation_message",
+      actorId: BigInt(c.userId),
+      createdAt: c.now,
+      payload: { side, to, text: seal(c.dataKey, r.text), ...(r.file ? { file: seal(c.dataKey, JSON.stringify(r.file)) } : {}) },
+    },
+  });
+  const sent = say("mediation.sent", { to: { key: `mediation.sentTo.${to}` } });
+  if (r.file) {
+    // A document or photo: a line saying from whom, then the file itself, re-sent by its id.
+    const file = { kind: r.file.kind, fileId: r.file.fileId };
+    return [sent, ...readers.flatMap((x): Out[] => [sayTo(x, "mediation.relayedFile", { from: role(side), number }), { type: "file", file, to: x }])];
+  }
+  return [
+    sent,
+    ...readers.map((x) =>
+      sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: r.text }, [[{ key: "mediation.reply", ...act(writeInMediation, { mediationId: m.id }) }]]),
+    ),
+  ];
+};
+
+const proposalButtons = (proposalId: number, mediationId: number): Button[][] => [
+  [{ key: "mediation.acceptProposal", ...act(acceptProposal, { proposalId }) }],
+  [{ key: "mediation.rejectProposal", ...act(rejectProposal, { proposalId }) }],
+  [{ key: "mediation.counter", ...act(counterAction, { proposalId }) }],
+  [{ key: "mediation.ask", ...act(askMediator, { mediationId }) }],
+];
+
+export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettlement">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, r.mediationId);
+  if (!m || m.mediatorId !== BigInt(c.userId)) return notFound();
+  const number = m.case.number;
+  if (m.state !== "running") return [say("mediation.notRunning", { number })];
+  const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
+  const until = addDays(localDate(c.now, c.timeZone), r.days);
+  const validUntil = endOfDay(until, c.timeZone);
+  const p = await tx.proposal.create({
+    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: "mediator", amountTenge: BigInt(r.amount), terms: r.terms, validUntil, createdAt: c.now },
+  });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_made", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round } } });
+  await schedule(tx, { kind: EXPIRE_PROPOSAL, key: `proposal:${p.id}:expire`, dueAt: new Date(validUntil.getTime() + 1), payload: { proposalId: p.id } });
+  const sides = (await members(tx, m)).filter((x) => x.side !== "mediator");
+  return [
+    say("mediation.proposalSent", { number, round }, runningButtons("mediator", m.id)),
+    ...sides.map((x) => sayTo(x, "mediation.proposal", { number, round, amount: r.amount, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id))),
+  ];
+};
+
+/** The proposal a side may answer: the mediator's newest in a running mediation, still standing. */
+const answerable = async (tx: Tx, proposalId: number, c: Ctx) => {
+  const p = await tx.proposal.findUnique({ where: { id: proposalId }, include: { responses: true } });
+  const m = p?.mediationId ? await loadMediation(tx, p.mediationId) : null;
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!p || !m || (side !== "applicant" && side !== "organization") || p.authorRole !== "mediator") return { refused: notFound() };
+  const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
+  if (m.state !== "running" || newer > 0) return { refused: [say("mediation.proposalClosed", { number: m.case.number, round: p.round })] };
+  if (p.validUntil && p.validUntil < c.now) return { refused: [say("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
+  return { p, m, all, side };
+};
+
+/** Accepted by both sides: someone of the applicant's side and someone of the organisation's. */
+const acceptedByBoth = (all: Member[], responses: { userId: bigint; answer: string }[]) =>
+  (["applicant", "organization"] as const).every((s) => responses.some((r) => r.answer === "accept" && all.some((x) => x.userId === r.userId && x.side === s)));
+
+export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, c: Ctx): Promise<Out[]> => {
+  const a = await answerable(tx, e.proposalId, c);
+  if (a.refused) return a.refused;
+  const { p, m, all, side } = a;
+  const number = m.case.number;
+  if (acceptedByBoth(all, p.responses)) return [say("mediation.alreadyAgreed", { number })];
+  const answer = e.accept ? "accept" : "reject";
+  await tx.proposalResponse.upsert({
+    where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
+    create: { proposalId: p.id, userId: BigInt(c.userId), answer, answeredAt: c.now },
+    update: { answer, answeredAt: c.now },
+  });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: e.accept ? "proposal_accepted" : "proposal_rejected", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, side } } });
+  const others = all.filter((x) => x.userId !== BigInt(c.userId));
+  const said: Out[] = [
+    say(e.accept ? "mediation.youAcceptedProposal" : "mediation.youRejectedProposal", { number, round: p.round }),
+    ...others.map((x) => sayTo(x, "mediation.answered", { number, round: p.round, side: role(side), answer: { key: `mediation.answers.${answer}` } })),
+  ];
+  const responses = [...p.responses.filter((r) => r.userId !== BigInt(c.userId)), { userId: BigInt(c.userId), answer }];
+  if (!e.accept || !acceptedByBoth(all, responses)) return said;
+  // Both accepted the same proposal: the settlement agreement goes to everyone, and each side confirms it.
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_reached", createdAt: c.now, payload: { proposalId: p.id } } });
+  await cancel(tx, `proposal:${p.id}:expire`);
+  return [
+    ...said,
+    ...all.flatMap((x): Out[] => [
+      x.side === "mediator"
+        ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
+        : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
+      document({ name: "agreementPdf", proposalId: p.id }, x),
+    ]),
+  ];
+};
+
+export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: Ctx): Promise<Out[]> => {
+  const a = await answerable(tx, r.proposalId, c);
+  if (a.refused) return a.refused;
+  const { p, m, all, side } = a;
+  const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
+  await tx.proposal.create({
+    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: side === "applicant" ? "applicant" : "staff", amountTenge: BigInt(r.amount), terms: r.note, createdAt: c.now },
+  });
+  await tx.proposalResponse.upsert({
+    where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
+    create: { proposalId: p.id, userId: BigInt(c.userId), answer: "counter", note: r.note, answeredAt: c.now },
+    update: { answer: "counter", note: r.note, answeredAt: c.now },
+  });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "counter_offer", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round, side } } });
+  return [
+    say("mediation.counterSent", { number: m.case.number }),
+    ...all
+      .filter((x) => x.side === "mediator")
+      .map((x) =>
+        sayTo(x, "mediation.counterToMediator", { number: m.case.number, round, side: role(side), amount: r.amount, note: r.note }, [[{ key: "mediation.propose", ...act(proposeAction, { mediationId: m.id }) }]]),
+      ),
+  ];
+};
+
+/** «I have read it and agree»: recorded with its time; with both sides confirmed, the case is settled. */
+export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement">, c: Ctx): Promise<Out[]> => {
+  const p = await tx.proposal.findUnique({ where: { id: e.proposalId }, include: { responses: true } });
+  const m = p?.mediationId ? await loadMediation(tx, p.mediationId) : null;
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!p || !m || (side !== "applicant" && side !== "organization")) return notFound();
+  const number = m.case.number;
+  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number })];
+  await tx.proposalResponse.upsert({
+    where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
+    create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
+    update: { confirmedAt: c.now },
+  });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_confirmed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, side } } });
+  const responses = await tx.proposalResponse.findMany({ where: { proposalId: p.id, confirmedAt: { not: null } } });
+  const confirmed = (["applicant", "organization"] as const).every((s) => responses.some((r) => all.some((x) => x.userId === r.userId && x.side === s)));
+  if (!confirmed) return [say("mediation.confirmedWaiting", { number })];
+  await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled" } });
+  await tx.case.update({ where: { id: m.caseId }, data: { status: "settled" } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p.id } } });
+  await cancel(tx, `mediation:${m.id}:expire`);
+  const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
+  return [...all, ...relatives].map((x) => sayTo(x, "mediation.settled", { number, amount: Number(p.amountTenge) }));
+};
+
+/** The status a case returns to when mediation ends without agreement. */
+const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null }) => (k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : "submitted");
+
+const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
+  await tx.mediation.update({ where: { id: m.id }, data: { state: "ended", endedAt: now, endReason: reason } });
+  if (m.case.status === "mediation") await tx.case.update({ where: { id: m.caseId }, data: { status: statusBefore(m.case) } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_ended", createdAt: now, payload: { reason } } });
+  await cancel(tx, `mediation:${m.id}:expire`);
+};
+
+/** The mediator ends mediation, or a side withdraws; the applicant is shown the usual path onward. */
+export const endMediation = async (tx: Tx, e: DomainEffect<"endMediation">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, e.mediationId);
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!m || !side) return notFound();
+  if (!(ACTIVE as readonly string[]).includes(m.state)) return [say("mediation.notNow", { number: m.case.number })];
+  const reason = side === "mediator" ? "ended_by_mediator" : "withdrawn";
+  await end(tx, m, reason, c.now);
+  return endedMessages(all, m, reason, side);
+};
+
+const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side | null): Addressed[] => [
+  ...all.map((x) => sayTo(x, "mediation.ended", { number: m.case.number, why: { key: `mediation.endReasons.${reason}`, params: { side: by ? role(by) : "" } } })),
+  ...all
+    .filter((x) => x.side === "applicant")
+    .map((x) => sayTo(x, "mediation.nextSteps", { number: m.case.number }, [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: m.caseId }) }]])),
+];
+
+export const mediationJobs: Record<string, JobHandler> = {
+  [EXPIRE_MEDIATION]: async (tx, job, now) => {
+    const m = await loadMediation(tx, Number(job.payload.mediationId));
+    if (!m || !(ACTIVE as readonly string[]).includes(m.state)) return [];
+    const all = await members(tx, m);
+    await end(tx, m, "expired", now);
+    return endedMessages(all, m, "expired", null);
+  },
+  [EXPIRE_PROPOSAL]: async (tx, job, _now, d) => {
+    const p = await tx.proposal.findUnique({ where: { id: Number(job.payload.proposalId) }, include: { responses: true } });
+    const m = p?.mediationId ? await loadMediation(tx, p.mediationId) : null;
+    if (!p || !m || m.state !== "running") return [];
+    const all = await members(tx, m);
+    if (acceptedByBoth(all, p.responses)) return [];
+    await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_expired", createdAt: job.dueAt, payload: { proposalId: p.id } } });
+    const until = p.validUntil ? showDate(localDate(new Date(p.validUntil.getTime() - 1), d.timeZone)) : "";
+    return all.map((x) => sayTo(x, "mediation.proposalExpired", { number: m.case.number, round: p.round, until }));
+  },
+};
+
+/** A mediator's inbox: the mediations they are in, newest first. */
+export const mediatorInbox = async (tx: Tx, c: Ctx): Promise<Out[]> => {
+  const list = await tx.mediation.findMany({ where: { mediatorId: BigInt(c.userId) }, include: { case: true }, orderBy: { id: "desc" }, take: 10 });
+  if (list.length === 0) return [say("mediation.inboxEmpty")];
+  const items = list.map((m): Param => ({ key: "mediation.inboxItem", params: { number: m.case.number, org: m.case.orgName, state: { key: `mediation.states.${m.state}` } } }));
+  return [say("mediation.inboxTitle", { items: lines(items) }, list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]))];
+};
+
+/** For a case's view (applicant or staff): a button to its mediation, or for staff one to propose it. */
+export const mediationButtons = async (tx: Tx, caseId: number, staff: boolean): Promise<Button[][]> => {
+  const active = await tx.mediation.findFirst({ where: { caseId, state: { in: [...ACTIVE] } }, orderBy: { id: "desc" } });
+  if (active) return [[{ key: "mediation.open", ...act(viewMediation, { mediationId: active.id }) }]];
+  const k = await tx.case.findUnique({ where: { id: caseId } });
+  return staff && k && !["settled", "escalated", "closed"].includes(k.status) ? [[{ key: "mediation.offerButton", ...act(pickAction, { caseId }) }]] : [];
+};

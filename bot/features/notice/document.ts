@@ -1,0 +1,93 @@
+// The notice as a PDF in the applicant's language, to hand to the healthcare organisation; and the same
+// lines for staff's view of a case. Made from the stored case when sent, never kept in the outbox.
+import { InputFile } from "grammy";
+import { z } from "zod";
+import type { Lang, Param } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
+import { careText, openSensitive, regionName } from "../../core/case.js";
+import type { Prisma, Tx } from "../../core/context.js";
+import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
+import { localParam } from "../../core/render.js";
+import type { I18n } from "../../i18n.js";
+
+export interface NoticeDocument {
+  number: string;
+  submittedAt: string; // YYYY-MM-DD
+  formationDue: string;
+  relation: string;
+  name: string;
+  birthDate: string;
+  iin: string;
+  org: string;
+  region: string;
+  careFrom: string;
+  careTo: string;
+  description: string;
+  outcome: string;
+  supportKnows: string;
+  files: number;
+  phone: string;
+}
+
+/** The lines of the document, in order: [label, value], localised when shown. */
+export const noticeFields = (d: NoticeDocument): [Param, Param][] => [
+  [{ key: "pdf.number" }, d.number],
+  [{ key: "pdf.date" }, showDate(d.submittedAt)],
+  [{ key: "pdf.applicant" }, { key: `notice.relation.${d.relation}` }],
+  [{ key: "pdf.patient" }, d.name],
+  [{ key: "pdf.iin" }, d.iin],
+  [{ key: "pdf.birthDate" }, showDate(d.birthDate)],
+  [{ key: "pdf.org" }, { lines: [d.org, regionName(d.region)], sep: ", " }],
+  [{ key: "pdf.care" }, careText(d.careFrom, d.careTo)],
+  [{ key: "pdf.outcome" }, { key: `notice.outcome.${d.outcome}` }],
+  [{ key: "pdf.support" }, { key: `notice.support.${d.supportKnows}` }],
+  [{ key: "pdf.files" }, String(d.files)],
+  [{ key: "pdf.phone" }, d.phone],
+  [{ key: "pdf.description" }, d.description],
+];
+
+/** The same lines as text, in one language: what the PDF shows. */
+export const noticeLines = (d: NoticeDocument, lang: Lang, i18n: I18n): [string, string][] =>
+  noticeFields(d).map(([label, value]) => [String(localParam(i18n, lang, label)), String(localParam(i18n, lang, value))]);
+
+export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Promise<Buffer> => {
+  const t = i18n.t(lang);
+  return renderPdf(t("pdf.title"), noticeLines(d, lang, i18n), t("pdf.basis", { days: 3, deadline: showDate(d.formationDue) }));
+};
+
+/** Reads the case (decrypting what is sealed) for the document; null if it is gone. */
+export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: Buffer): Promise<NoticeDocument | null> => {
+  const c = await db.case.findUnique({ where: { id: caseId }, include: { _count: { select: { attachments: true } } } });
+  if (!c) return null;
+  const a = c.answers as Record<string, string>;
+  const s = openSensitive(key, c.sensitive);
+  return {
+    number: c.number,
+    submittedAt: a.submittedOn ?? c.submittedAt.toISOString().slice(0, 10),
+    formationDue: a.formationDue ?? "",
+    relation: a.relation ?? "",
+    name: a.name ?? "",
+    birthDate: a.birthDate ?? "",
+    iin: s.iin,
+    org: c.orgName,
+    region: c.region,
+    careFrom: a.careFrom ?? "",
+    careTo: a.careTo ?? "",
+    description: s.description,
+    outcome: c.outcome ?? "unknown",
+    supportKnows: a.supportKnows ?? "unknown",
+    files: c._count.attachments,
+    phone: s.phone,
+  };
+};
+
+export const noticePdf: DocumentBuilder<"noticePdf"> = {
+  params: z.object({ caseId: z.number().int() }),
+  action: "upload_document",
+  build: async (p, env) => {
+    const d = await loadNoticeDocument(env.prisma, p.caseId, env.dataKey);
+    if (!d) return null;
+    const pdf = await renderNoticePdf(d, p.language, env.i18n);
+    return { chat_id: p.chat_id, document: new InputFile(pdf, `${d.number}.pdf`), caption: env.i18n.t(p.language)("pdf.caption", { number: d.number }) };
+  },
+};

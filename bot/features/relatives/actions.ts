@@ -1,0 +1,21 @@
+// Relatives' buttons: the applicant invites, removes and shows the notice to them; a relative opens the
+// notice shared with them. The services check who is the applicant of the case.
+import { z } from "zod";
+import { defineAction, id, oneOf } from "../../../machines/actions.js";
+
+export const inviteRelative = defineAction({ name: "relatives/invite", code: "rinv", params: z.object({ caseId: id }), run: ({ caseId }, r) => r.emit({ type: "createRelativeInvite", caseId }) });
+export const removeRelative = defineAction({
+  name: "relatives/remove",
+  code: "rrm",
+  params: z.object({ participantId: id }),
+  run: ({ participantId }, r) => r.emit({ type: "removeRelative", participantId }),
+});
+export const shareNotice = defineAction({
+  name: "relatives/shareNotice",
+  code: "rshare",
+  params: z.object({ caseId: id, share: oneOf(["on", "off"]) }),
+  run: ({ caseId, share }, r) => r.emit({ type: "shareNotice", caseId, share: share === "on" }),
+});
+export const openSharedNotice = defineAction({ name: "relatives/openNotice", code: "rnotice", params: z.object({ caseId: id }), run: ({ caseId }, r) => r.emit({ type: "sharedNotice", caseId }) });
+
+export const relativeActions = [inviteRelative, removeRelative, shareNotice, openSharedNotice];

@@ -1,0 +1,133 @@
+// The applicant invites relatives to follow a case (law.md §3: the spouse, close relatives and the legal
+// representative may attend the commission's sittings): a single-use link that expires in 7 days; only a
+// hash of its token is kept. Relatives see the case's status, deadlines and sittings — never the IIN,
+// phone or description. The applicant is told when one joins and can remove them.
+import { randomBytes } from "node:crypto";
+import { act } from "../../../machines/actions.js";
+import { localDate } from "../../../machines/calendar.js";
+import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
+import { RELATIVE_RELATIONS } from "../../../machines/join.js";
+import { showDate } from "../../../machines/notice.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { document } from "../../core/documents.js";
+import { say, sayTo, type Out } from "../../core/effects.js";
+import { caseParticipants, reader } from "../../core/people.js";
+import { hashToken, INVITE_DAYS } from "../admin/admin.js";
+import { inviteRelative, openSharedNotice, removeRelative as removeAction, shareNotice as shareAction } from "./actions.js";
+
+/** More relatives than this on one case is not a family following a case. */
+export const RELATIVES_MAX = 10;
+
+/** The applicant's own participation in a case, if they are its applicant. */
+const applicantOf = (tx: Tx, caseId: number, userId: number) =>
+  tx.caseParticipant.findFirst({ where: { caseId, userId: BigInt(userId), role: "applicant", removedAt: null }, include: { case: true } });
+
+const relation = (r: string | null): Param => ({ key: `relatives.relation.${r}` });
+
+export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelativeInvite">, c: Ctx): Promise<Out[]> => {
+  const mine = await applicantOf(tx, e.caseId, c.userId);
+  // A relative, a stranger and a forged id all get the answer a missing case gets.
+  if (!mine) return [say("cases.notFound")];
+  const count = await tx.caseParticipant.count({ where: { caseId: e.caseId, role: "relative", removedAt: null } });
+  if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
+  const token = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(c.now.getTime() + INVITE_DAYS * 86_400_000);
+  await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), expiresAt } });
+  const link = `https://t.me/${c.botUsername()}?start=c_${token}`;
+  return [say("relatives.invite", { number: mine.case.number, link, until: showDate(localDate(expiresAt, c.timeZone)) })];
+};
+
+/** A relative's invite as it stands: the case it opens, or null when it cannot be used. Reads only. */
+export const checkCaseInvite = async (db: Pick<Tx, "invite">, token: string, now: Date): Promise<{ number: string } | null> => {
+  const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) }, include: { case: true } });
+  return invite?.case && invite.role === "relative" && !invite.revokedAt && !invite.usedAt && invite.expiresAt > now ? { number: invite.case.number } : null;
+};
+
+/** The end of the join flow: the link is checked and taken once, and the relative added to the case. */
+export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Promise<Out[]> => {
+  const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) }, include: { case: true } });
+  if (!invite?.case || invite.role !== "relative" || invite.revokedAt || invite.usedAt || invite.expiresAt <= c.now || !(RELATIVE_RELATIONS as readonly string[]).includes(e.relation)) {
+    return [say("admin.inviteInvalid")];
+  }
+  const k = invite.case;
+  const already = await tx.caseParticipant.findFirst({ where: { caseId: k.id, userId: BigInt(c.userId), removedAt: null } });
+  // The applicant opening their own link does not use it up.
+  if (already) return [say("relatives.already", { number: k.number })];
+  // Taken only if still unused at this instant: two people opening one link cannot both join.
+  const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
+  if (taken.count === 0) return [say("admin.inviteInvalid")];
+  const p = await tx.caseParticipant.create({ data: { caseId: k.id, userId: BigInt(c.userId), role: "relative", relation: e.relation, addedAt: c.now } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "relative_joined", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: e.relation } } });
+  const applicants = await caseParticipants(tx, k.id, ["applicant"]);
+  return [
+    say("relatives.joined", { number: k.number }),
+    ...applicants.map((a) =>
+      sayTo(reader(a.userId, a.user.language, k.language), "relatives.joinedApplicant", { number: k.number, relation: relation(e.relation) }, [
+        [{ key: "relatives.remove", params: { relation: relation(e.relation) }, ...act(removeAction, { participantId: p.id }) }],
+      ]),
+    ),
+  ];
+};
+
+/** The applicant removes a relative: they stop hearing of the case at once. */
+export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, c: Ctx): Promise<Out[]> => {
+  const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true } } } });
+  if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound")];
+  if (p.removedAt) return [say("relatives.alreadyRemoved")];
+  await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
+  await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
+  return [
+    say("relatives.removed", { number: p.case.number, relation: relation(p.relation) }),
+    sayTo(reader(p.userId, p.user.language, p.case.language), "relatives.removedRelative", { number: p.case.number }),
+  ];
+};
+
+const isShared = (answers: unknown): boolean => (answers as { sharedWithRelatives?: unknown }).sharedWithRelatives === true;
+
+/** The applicant shows the notice to the case's relatives, or stops showing it. */
+export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx): Promise<Out[]> => {
+  const mine = await applicantOf(tx, e.caseId, c.userId);
+  if (!mine) return [say("cases.notFound")];
+  const k = mine.case;
+  if (isShared(k.answers) === e.share) return [say(e.share ? "relatives.shared" : "relatives.unshared", { number: k.number })];
+  await tx.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as Record<string, unknown>), sharedWithRelatives: e.share } } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: e.share ? "notice_shared" : "notice_unshared", actorId: BigInt(c.userId), createdAt: c.now } });
+  if (!e.share) return [say("relatives.unshared", { number: k.number })];
+  const relatives = await caseParticipants(tx, k.id, ["relative"]);
+  return [
+    say("relatives.shared", { number: k.number }),
+    ...relatives.map((r) =>
+      sayTo(reader(r.userId, r.user.language, k.language), "relatives.sharedToRelative", { number: k.number }, [[{ key: "relatives.noticeButton", ...act(openSharedNotice, { caseId: k.id }) }]]),
+    ),
+  ];
+};
+
+/** A relative gets the notice as a PDF — only while the applicant shares it. */
+export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: Ctx): Promise<Out[]> => {
+  const me = await tx.caseParticipant.findFirst({ where: { caseId: e.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { case: true } });
+  if (!me) return [say("cases.notFound")];
+  if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number })];
+  return [document({ name: "noticePdf", caseId: e.caseId })];
+};
+
+/**
+ * For a case's view: the applicant's buttons to invite a relative, remove each one and share the notice;
+ * a relative's button to the shared notice.
+ */
+export const relativeButtons = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
+  const mine = await applicantOf(tx, caseId, c.userId);
+  if (!mine) {
+    const k = await tx.case.findUnique({ where: { id: caseId } });
+    return { lines: [], buttons: k && isShared(k.answers) ? [[{ key: "relatives.noticeButton", ...act(openSharedNotice, { caseId }) }]] : [] };
+  }
+  const relatives = await tx.caseParticipant.findMany({ where: { caseId, role: "relative", removedAt: null }, orderBy: { id: "asc" } });
+  const shared = isShared(mine.case.answers);
+  return {
+    lines: relatives.map((r) => ({ key: "relatives.line", params: { relation: relation(r.relation), date: showDate(localDate(r.addedAt, c.timeZone)) } })),
+    buttons: [
+      [{ key: "relatives.inviteButton", ...act(inviteRelative, { caseId }) }],
+      ...relatives.map((r) => [{ key: "relatives.remove", params: { relation: relation(r.relation) }, ...act(removeAction, { participantId: r.id }) }]),
+      ...(relatives.length ? [[{ key: shared ? "relatives.unshareButton" : "relatives.shareButton", ...act(shareAction, { caseId, share: shared ? "off" : "on" }) }]] : []),
+    ],
+  };
+};

@@ -1,0 +1,49 @@
+// Sittings' buttons: the applicant's and relatives' answers to an invitation (the service checks they are
+// on the case), and staff's schedule, move and cancel (the services check the case is their organisation's).
+import { z } from "zod";
+import { act, defineAction, id, oneOf } from "../../../machines/actions.js";
+import { SITTING_ANSWERS } from "../../../machines/effects.js";
+
+export const answerSitting = defineAction({
+  name: "sittings/answer",
+  code: "sat",
+  params: z.object({ sittingId: id, answer: oneOf(SITTING_ANSWERS) }),
+  run: ({ sittingId, answer }, r) => r.emit({ type: "answerSitting", sittingId, answer }),
+});
+export const scheduleSitting = defineAction({
+  name: "sittings/schedule",
+  code: "ssit",
+  params: z.object({ caseId: id }),
+  allow: ["staff"],
+  run: ({ caseId }, r) => r.open("sitting", { caseId, sittingId: 0 }),
+});
+export const moveSitting = defineAction({
+  name: "sittings/move",
+  code: "smv",
+  params: z.object({ sittingId: id }),
+  allow: ["staff"],
+  run: ({ sittingId }, r) => r.open("sitting", { caseId: 0, sittingId }),
+});
+export const cancelSittingConfirmed = defineAction({
+  name: "sittings/cancelConfirmed",
+  code: "scnok",
+  params: z.object({ sittingId: id }),
+  allow: ["staff"],
+  run: ({ sittingId }, r) => r.emit({ type: "cancelSitting", sittingId }),
+});
+export const keepSitting = defineAction({ name: "sittings/keep", code: "skeep", params: z.object({}), run: (_, r) => r.emit({ type: "say", key: "sitting.kept" }) });
+/** Cancelling a sitting: asked once more first. */
+export const cancelSitting = defineAction({
+  name: "sittings/cancel",
+  code: "scn",
+  params: z.object({ sittingId: id }),
+  allow: ["staff"],
+  run: ({ sittingId }, r) =>
+    r.emit({
+      type: "say",
+      key: "sitting.confirmCancel",
+      buttons: [[{ key: "sitting.cancelIt", ...act(cancelSittingConfirmed, { sittingId }) }], [{ key: "sitting.keepIt", ...act(keepSitting, {}) }]],
+    }),
+});
+
+export const sittingActions = [answerSitting, scheduleSitting, moveSitting, cancelSitting, cancelSittingConfirmed, keepSitting];

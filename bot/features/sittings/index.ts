@@ -1,0 +1,12 @@
+// The commission's sittings (journey J4): scheduled, moved, cancelled, answered, reminded; a calendar file each.
+import type { Feature } from "../../core/feature.js";
+import { sittingActions } from "./actions.js";
+import { sittingIcsDocument } from "./ics.js";
+import { answerSitting, cancelSitting, moveSitting, scheduleSitting, sittingJobs } from "./sittings.js";
+
+export const sittingsFeature = {
+  actions: sittingActions,
+  effects: { scheduleSitting, moveSitting, cancelSitting, answerSitting },
+  jobs: sittingJobs,
+  documents: { sittingIcs: sittingIcsDocument },
+} satisfies Feature;

@@ -1,0 +1,198 @@
+// The commission's sittings (law.md §3 step 5: the patient, spouse, close relatives or legal
+// representative may attend). Staff schedule, move and cancel them; everyone on the case — the applicant
+// and the relatives — gets each change in their own language with a calendar file, answers whether they
+// will come, and is reminded the day before and two hours before unless they said they cannot come.
+import { randomUUID } from "node:crypto";
+import { act } from "../../../machines/actions.js";
+import { atLocalTime, localDate } from "../../../machines/calendar.js";
+import type { Button, DomainEffect, Param, Params, Recipient, SittingAnswer } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
+import type { Case, Sitting } from "../../db/generated/client.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { document } from "../../core/documents.js";
+import { lines, say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
+import { cancel, schedule } from "../../jobs/jobs.js";
+import { answerSitting as answerAction, cancelSitting as cancelAction, moveSitting as moveAction } from "./actions.js";
+
+/** Reminders before a sitting: the day before and two hours before. */
+export const REMINDERS = { day: 24 * 60, hours2: 2 * 60 } as const;
+type Reminder = keyof typeof REMINDERS;
+const REMINDER_JOB = "sitting_reminder";
+
+type CaseRow = Pick<Case, "id" | "number" | "language">;
+
+const clock = new Map<string, Intl.DateTimeFormat>();
+/** "25.11.2026, 15:00" in the deployment's time zone. */
+export const showWhen = (at: Date, timeZone: string): string => {
+  let f = clock.get(timeZone);
+  if (!f) clock.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })));
+  return `${showDate(localDate(at, timeZone))}, ${f.format(at)}`;
+};
+
+const startOf = (date: string, time: string, timeZone: string): Date => atLocalTime(date, Number(time.slice(0, 2)), Number(time.slice(3, 5)), timeZone);
+
+/** Where and how: the address, the link and the note, a line each. */
+export const placeText = (s: Pick<Sitting, "address" | "link" | "note">): Param =>
+  lines([
+    ...(s.address ? [{ key: "sitting.inPersonAt", params: { address: s.address } }] : []),
+    ...(s.link ? [{ key: "sitting.onlineAt", params: { link: s.link } }] : []),
+    ...(s.note ? [{ key: "sitting.noteLine", params: { note: s.note } }] : []),
+  ]);
+
+/** The answers a sitting offers: in person only with an address, online only with a link. */
+const offered = (s: Sitting): SittingAnswer[] => [...(s.address ? (["in_person"] as const) : []), ...(s.link ? (["online"] as const) : []), "cannot"];
+const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: `sitting.answer.${a}`, ...act(answerAction, { sittingId: s.id, answer: a }) }]);
+
+/** An invitation (or a move) to one person: the text with answer buttons, then the calendar file. */
+const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient, extra: Params = {}): Out[] => [
+  sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s)),
+  document({ name: "sittingIcs", sittingId: s.id }, to),
+];
+
+const reminderKey = (s: { id: number; sequence: number }, r: Reminder) => `sitting:${s.id}:${s.sequence}:${r}`;
+
+/** Reminders for this version of the sitting; the ones already past are not set. */
+const scheduleReminders = async (tx: Tx, s: Sitting, now: Date) => {
+  for (const [r, minutes] of Object.entries(REMINDERS) as [Reminder, number][]) {
+    const dueAt = new Date(s.startsAt.getTime() - minutes * 60_000);
+    if (dueAt > now) await schedule(tx, { kind: REMINDER_JOB, key: reminderKey(s, r), dueAt, payload: { sittingId: s.id, sequence: s.sequence, reminder: r } });
+  }
+};
+const cancelReminders = async (tx: Tx, s: Sitting) => {
+  for (const r of Object.keys(REMINDERS) as Reminder[]) await cancel(tx, reminderKey(s, r));
+};
+
+/** A sitting of one of the actor's organisations' cases; null for anything else (forged ids too). */
+const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
+  tx.sitting.findFirst({ where: { id: sittingId, case: { organizationId: { in: await staffOrgs(tx, userId) } } }, include: { case: true } });
+
+const people = async (tx: Tx, k: CaseRow) => (await caseParticipants(tx, k.id)).map((p) => reader(p.userId, p.user.language, k.language));
+
+export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
+  const k = await tx.case.findFirst({ where: { id: plan.caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
+  if (!k) return [say("cases.notFound")];
+  if (k.status !== "commission_formed") return [say("sitting.notNow", { number: k.number })];
+  const startsAt = startOf(plan.date, plan.time, c.timeZone);
+  if (startsAt <= c.now) return [say("sitting.pastTime")];
+  const s = await tx.sitting.create({
+    data: { caseId: k.id, uid: `${randomUUID()}@kelisim`, startsAt, address: plan.address, link: plan.link, note: plan.note, createdAt: c.now },
+  });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "sitting_scheduled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id, startsAt: startsAt.toISOString() } } });
+  await scheduleReminders(tx, s, c.now);
+  const to = await people(tx, k);
+  return [
+    say("sitting.scheduled", { number: k.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
+    ...to.flatMap((p) => invitation(c.timeZone, "sitting.invitation", k, s, p)),
+  ];
+};
+
+export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx): Promise<Out[]> => {
+  const s = await staffSitting(tx, r.sittingId, c.userId);
+  if (!s) return [say("cases.notFound")];
+  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  const startsAt = startOf(r.date, r.time, c.timeZone);
+  if (startsAt <= c.now) return [say("sitting.pastTime")];
+  await cancelReminders(tx, s);
+  // Earlier answers were about the old time: everyone answers again.
+  await tx.sittingResponse.deleteMany({ where: { sittingId: s.id } });
+  const moved = await tx.sitting.update({ where: { id: s.id }, data: { startsAt, sequence: { increment: 1 } } });
+  await tx.caseEvent.create({ data: { caseId: s.caseId, kind: "sitting_moved", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id, from: s.startsAt.toISOString(), to: startsAt.toISOString() } } });
+  await scheduleReminders(tx, moved, c.now);
+  const to = await people(tx, s.case);
+  const from = showWhen(s.startsAt, c.timeZone);
+  return [
+    say("sitting.movedRecorded", { number: s.case.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
+    ...to.flatMap((p) => invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from })),
+  ];
+};
+
+export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c: Ctx): Promise<Out[]> => {
+  const s = await staffSitting(tx, e.sittingId, c.userId);
+  if (!s) return [say("cases.notFound")];
+  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  await cancelReminders(tx, s);
+  await tx.sitting.update({ where: { id: s.id }, data: { cancelledAt: c.now, sequence: { increment: 1 } } });
+  await tx.caseEvent.create({ data: { caseId: s.caseId, kind: "sitting_cancelled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id } } });
+  const when = showWhen(s.startsAt, c.timeZone);
+  return [
+    say("sitting.cancelledRecorded", { number: s.case.number, when }),
+    ...(await people(tx, s.case)).flatMap((to) => [sayTo(to, "sitting.cancelled", { number: s.case.number, when }), document({ name: "sittingIcs", sittingId: s.id }, to)]),
+  ];
+};
+
+/** How a person on a case is named to staff: by role, never by Telegram account. */
+const who = (p: { role: string; relation: string | null }): Param =>
+  p.role === "relative" ? { key: "sitting.who.relative", params: { relation: { key: `relatives.relation.${p.relation}` } } } : { key: "sitting.who.applicant" };
+
+export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c: Ctx): Promise<Out[]> => {
+  const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: true } });
+  const me = s ? await tx.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } } }) : null;
+  // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
+  if (!s || !me) return [say("cases.notFound")];
+  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  if (s.startsAt <= c.now) return [say("sitting.over")];
+  if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
+  await tx.sittingResponse.upsert({
+    where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } },
+    create: { sittingId: s.id, userId: BigInt(c.userId), answer: e.answer, answeredAt: c.now },
+    update: { answer: e.answer, answeredAt: c.now },
+  });
+  const when = showWhen(s.startsAt, c.timeZone);
+  const answer = { key: `sitting.answer.${e.answer}` };
+  return [
+    // The answer can be changed until the sitting.
+    say(e.answer === "cannot" ? "sitting.answeredCannot" : "sitting.answered", { number: s.case.number, when, answer }, answerButtons(s)),
+    ...(await orgStaff(tx, s.case.organizationId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer })),
+  ];
+};
+
+/** For staff's view of a case: its sittings to come, each with who answered what, and buttons to change them. */
+export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: string; now: Date }) => {
+  const sittings = await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: c.now } }, include: { responses: true }, orderBy: { startsAt: "asc" } });
+  const everyone = await caseParticipants(tx, caseId);
+  const shown = sittings.map((s) =>
+    lines([
+      { key: "sitting.staffLine", params: { when: showWhen(s.startsAt, c.timeZone) } },
+      ...everyone.map((p) => {
+        const r = s.responses.find((x) => x.userId === p.userId);
+        return { key: "sitting.answerLine", params: { who: who(p), answer: { key: r ? `sitting.answer.${r.answer}` : "sitting.noAnswer" } } };
+      }),
+    ]),
+  );
+  const buttons: Button[][] = sittings.map((s) => [
+    { key: "sitting.moveButton", params: { when: showWhen(s.startsAt, c.timeZone) }, ...act(moveAction, { sittingId: s.id }) },
+    { key: "sitting.cancelButton", ...act(cancelAction, { sittingId: s.id }) },
+  ]);
+  return { lines: shown, buttons };
+};
+
+/** For a participant's view of a case: its sittings to come, with their own answer. */
+export const participantSittings = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<Param[]> => {
+  const sittings = await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: c.now } }, include: { responses: { where: { userId: BigInt(c.userId) } } }, orderBy: { startsAt: "asc" } });
+  return sittings.map((s) => {
+    const mine = s.responses[0];
+    return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answer.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
+  });
+};
+
+/** Reminders: to everyone on the case who has not said they cannot come; nothing for a changed or cancelled sitting. */
+export const sittingJobs: Record<string, JobHandler> = {
+  [REMINDER_JOB]: async (tx, job, now, d): Promise<Addressed[]> => {
+    const s = await tx.sitting.findUnique({ where: { id: Number(job.payload.sittingId) }, include: { case: true, responses: true } });
+    if (!s || s.cancelledAt || s.sequence !== Number(job.payload.sequence) || s.startsAt <= now) return [];
+    const declined = new Set(s.responses.filter((r) => r.answer === "cannot").map((r) => r.userId));
+    const key = job.payload.reminder === "day" ? "sitting.reminderDay" : "sitting.reminderSoon";
+    return (await caseParticipants(tx, s.caseId))
+      .filter((p) => !declined.has(p.userId))
+      .map((p) => {
+        const mine = s.responses.find((r) => r.userId === p.userId);
+        return sayTo(reader(p.userId, p.user.language, s.case.language), key, {
+          number: s.case.number,
+          when: showWhen(s.startsAt, d.timeZone),
+          place: placeText(s),
+          answer: { key: mine ? `sitting.answer.${mine.answer}` : "sitting.noAnswer" },
+        });
+      });
+  },
+};

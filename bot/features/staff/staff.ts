@@ -1,0 +1,54 @@
+// Staff: the cases of their organisations, and a case in full (the notice decrypted, attachments re-sent).
+// A case of another organisation gets the same answer as a case that does not exist.
+import { act } from "../../../machines/actions.js";
+import type { Button, DomainEffect } from "../../../machines/effects.js";
+import { regionName } from "../../core/case.js";
+import type { Ctx, Tx } from "../../core/context.js";
+import { lines, say, sayText, type Out } from "../../core/effects.js";
+import { staffOrgs } from "../../core/people.js";
+import { confirmFormation, recordConclusion } from "../commission/actions.js";
+import { mediationButtons, mediatorInbox } from "../mediation/mediation.js";
+import { loadNoticeDocument, noticeFields } from "../notice/document.js";
+import { scheduleSitting } from "../sittings/actions.js";
+import { staffSittings } from "../sittings/sittings.js";
+import { openStaffCase } from "./actions.js";
+
+const INBOX_MAX = 10;
+
+/** /inbox: staff see their organisations' cases; mediators their mediations; someone who is both, both. */
+export const showInbox = async (tx: Tx, _e: DomainEffect<"showInbox">, c: Ctx): Promise<Out[]> => {
+  const orgs = await staffOrgs(tx, c.userId);
+  const mediations = c.roles.includes("mediator") ? await mediatorInbox(tx, c) : [];
+  if (orgs.length === 0 && mediations.length) return mediations;
+  return [...(await organizationInbox(tx, orgs)), ...mediations];
+};
+
+const organizationInbox = async (tx: Tx, orgs: number[]): Promise<Out[]> => {
+  const cases = orgs.length ? await tx.case.findMany({ where: { organizationId: { in: orgs } }, orderBy: { submittedAt: "desc" }, take: INBOX_MAX }) : [];
+  if (cases.length === 0) return [say("staff.inboxEmpty")];
+  const items = cases.map((k) => ({ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }));
+  return [sayText(lines([{ key: "staff.inboxTitle" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]))];
+};
+
+export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c: Ctx): Promise<Out[]> => {
+  const orgs = await staffOrgs(tx, c.userId);
+  const k = await tx.case.findFirst({ where: { id: e.caseId, organizationId: { in: orgs } }, include: { attachments: { orderBy: { id: "asc" } } } });
+  if (!k) return [say("cases.notFound")];
+  const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
+  const sittings = await staffSittings(tx, k.id, c);
+  // The notice alone can take 3,600 characters: the sittings, with everyone's answers, come as a message of their own.
+  const notice = lines([{ key: "pdf.title" }, "", ...noticeFields(doc).map(([label, value]) => ({ key: "common.labeled", params: { label, value } }))]);
+  // The next steps staff can record, if any.
+  const next: Button[][] =
+    k.status === "submitted"
+      ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id }) }]]
+      : k.status === "commission_formed"
+        ? [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], ...sittings.buttons, [{ key: "staff.conclusion", ...act(recordConclusion, { caseId: k.id }) }]]
+        : [];
+  next.push(...(await mediationButtons(tx, k.id, true)));
+  const messages = sittings.lines.length ? [notice, lines([{ key: "sitting.staffTitle" }, ...sittings.lines])] : [notice];
+  return [
+    ...messages.map((m, i) => sayText(m, i === messages.length - 1 ? next : undefined)),
+    ...k.attachments.map((a): Out => ({ type: "file", file: { kind: a.kind === "photo" ? "photo" : "document", fileId: a.fileId } })),
+  ];
+};
