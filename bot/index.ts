@@ -8,7 +8,7 @@ import type { BotContext } from "./context.js";
 import type { Database } from "./db/database.js";
 import type { I18n } from "./i18n.js";
 import type { Logger } from "./logger.js";
-import type { Deployment } from "./core/context.js";
+import type { Deployment } from "./core/actor.js";
 import { commandList, render } from "./core/render.js";
 import { jobHandlers } from "./features/index.js";
 import { MEDIATION_DAYS } from "./features/mediation/mediation.js";

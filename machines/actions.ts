@@ -92,6 +92,9 @@ export const encodeAction = <S extends Shape>(def: ActionDef<S>, params: z.outpu
     if (ended || s.includes(":") || s === "") throw new Error(`action ${def.name}: parameter ${k} cannot be encoded`);
     parts.push(s);
   }
+  // What is encoded must read back: a bad id makes a loud error here, not a dead button in someone's chat.
+  const keys = Object.keys(def.params.shape);
+  if (!def.params.safeParse(Object.fromEntries(parts.slice(1).map((p, i) => [keys[i], p]))).success) throw new Error(`action ${def.name}: parameters do not read back`);
   const value = parts.join(":");
   if (new TextEncoder().encode(callbackData({ value, global: true }, 0)).length > CALLBACK_DATA_MAX) throw new Error(`action ${def.name}: callback data over ${CALLBACK_DATA_MAX} bytes`);
   return value as ActionData;

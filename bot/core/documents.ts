@@ -7,7 +7,7 @@ import PDFDocument from "pdfkit";
 import { z } from "zod";
 import { LANGUAGES, type EscalationTarget, type Lang, type Recipient } from "../../machines/effects.js";
 import type { I18n } from "../i18n.js";
-import type { Prisma } from "./context.js";
+import type { Prisma } from "./actor.js";
 
 /** Each document a feature can send, and what names one. */
 export interface DocumentParams {

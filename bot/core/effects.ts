@@ -3,7 +3,7 @@
 // registry (features/index.ts) holds exactly one handler per domain effect type.
 import type { Button, DomainEffect, DomainEffectType, Param, Params, Recipient, SayEffect } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
-import type { Ctx, Deployment, Tx } from "./context.js";
+import type { Ctx, Deployment, Tx } from "./actor.js";
 import type { DocumentEffect } from "./documents.js";
 
 /** A file already on Telegram's servers (an attachment), sent again by its id. */

@@ -1,6 +1,6 @@
 // Who is who on a case: the queries several features share (never a feature's own business).
 import type { Lang, Recipient } from "../../machines/effects.js";
-import type { Tx } from "./context.js";
+import type { Tx } from "./actor.js";
 
 /** The organisations a user is active staff of. */
 export const staffOrgs = async (tx: Tx, userId: number): Promise<number[]> =>

@@ -1,9 +1,8 @@
 // Every feature, gathered: the router's actions and commands, one handler per domain effect, the jobs and
 // the documents. Each table is complete (the compiler checks) and each entry declared once (checked here).
-import { CORE_ACTIONS, Registry } from "../../machines/actions.js";
+import { CORE_ACTIONS, Registry, type AnyActionDef, type CommandDef } from "../../machines/actions.js";
 import type { DocumentBuilders } from "../core/documents.js";
 import { combine, type EffectHandlers, type JobHandler } from "../core/effects.js";
-import type { Feature } from "../core/feature.js";
 import { adminFeature } from "./admin/index.js";
 import { casesFeature } from "./cases/index.js";
 import { commissionFeature } from "./commission/index.js";
@@ -14,25 +13,16 @@ import { relativesFeature } from "./relatives/index.js";
 import { sittingsFeature } from "./sittings/index.js";
 import { staffFeature } from "./staff/index.js";
 
-export const FEATURES: readonly Feature[] = [noticeFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature];
+/** The bot's features. A new one is added here, and only here. */
+export const FEATURES = [noticeFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature] as const;
 
 export const registry = new Registry(
-  [...CORE_ACTIONS, ...FEATURES.flatMap((f) => f.actions ?? [])],
-  FEATURES.flatMap((f) => f.commands ?? []),
+  [...CORE_ACTIONS, ...FEATURES.flatMap((f): readonly AnyActionDef[] => ("actions" in f ? f.actions : []))],
+  FEATURES.flatMap((f): readonly CommandDef[] => ("commands" in f ? f.commands : [])),
 );
 
-export const effectHandlers: EffectHandlers = combine(
-  noticeFeature.effects,
-  casesFeature.effects,
-  adminFeature.effects,
-  staffFeature.effects,
-  commissionFeature.effects,
-  relativesFeature.effects,
-  sittingsFeature.effects,
-  mediationFeature.effects,
-  escalationFeature.effects,
-);
+export const effectHandlers: EffectHandlers = combine(...FEATURES.map((f) => f.effects));
 
-export const jobHandlers: Record<string, JobHandler> = combine(...FEATURES.map((f) => f.jobs ?? {}));
+export const jobHandlers: Record<string, JobHandler> = combine(...FEATURES.map((f): Record<string, JobHandler> => ("jobs" in f ? f.jobs : {})));
 
-export const documentBuilders: DocumentBuilders = combine(noticeFeature.documents, sittingsFeature.documents, mediationFeature.documents, escalationFeature.documents);
+export const documentBuilders: DocumentBuilders = combine(...FEATURES.flatMap((f) => ("documents" in f ? [f.documents] : [])));

@@ -6,7 +6,7 @@
 // the clock.
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { Prisma } from "../db/database.js";
-import type { Deployment } from "../core/context.js";
+import type { Deployment } from "../core/actor.js";
 import type { Addressed, Job, JobHandler } from "../core/effects.js";
 import type { ApiCall } from "../core/render.js";
 import type { Logger } from "../logger.js";

@@ -9,7 +9,7 @@ import { decide, defaultFlows, type Flows, type Input } from "../../machines/cha
 import { isDomainEffect, type Effect, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
-import type { Deployment, Tx } from "../core/context.js";
+import type { Deployment, Tx } from "../core/actor.js";
 import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
 import { dispatch, type EffectHandlers } from "../core/effects.js";
 import { render, SEND_FILE, type Renderable } from "../core/render.js";

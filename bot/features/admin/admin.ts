@@ -6,7 +6,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { regionName } from "../../core/case.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, type Out } from "../../core/effects.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, revokeRole as revokeRoleAction } from "./actions.js";

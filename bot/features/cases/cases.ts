@@ -5,7 +5,7 @@ import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { answersOf, regionName } from "../../core/case.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";

@@ -6,7 +6,7 @@ import { act } from "../../../machines/actions.js";
 import { atLocalTime, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import { answersOf, regionName, str } from "../../core/case.js";
-import type { Tx } from "../../core/context.js";
+import type { Tx } from "../../core/actor.js";
 import { sayTo, type JobHandler } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";

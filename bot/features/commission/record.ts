@@ -6,7 +6,7 @@ import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } f
 import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffOrgs } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";

@@ -10,7 +10,7 @@ import { localDate } from "../../../machines/calendar.js";
 import { ESCALATION_TARGETS, type Button, type DomainEffect, type EscalationTarget, type Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { careText, openSensitive, regionName, str } from "../../core/case.js";
-import type { Ctx, Prisma, Tx } from "../../core/context.js";
+import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { document, renderPdf, type DocumentBuilder } from "../../core/documents.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";

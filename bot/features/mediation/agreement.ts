@@ -7,7 +7,7 @@ import type { Lang } from "../../../machines/effects.js";
 import { regionByCode } from "../../../machines/notice-rules.js";
 import { showDate } from "../../../machines/notice.js";
 import { careText } from "../../core/case.js";
-import type { Prisma } from "../../core/context.js";
+import type { Prisma } from "../../core/actor.js";
 import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
 import type { I18n } from "../../i18n.js";
 

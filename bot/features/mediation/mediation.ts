@@ -8,7 +8,7 @@ import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, MediationRecipient, Param, Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { regionName } from "../../core/case.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";

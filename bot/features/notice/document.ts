@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Lang, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { careText, openSensitive, regionName } from "../../core/case.js";
-import type { Prisma, Tx } from "../../core/context.js";
+import type { Prisma, Tx } from "../../core/actor.js";
 import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
 import { localParam } from "../../core/render.js";
 import type { I18n } from "../../i18n.js";

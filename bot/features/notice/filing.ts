@@ -5,7 +5,7 @@ import { localDate, workingDeadline } from "../../../machines/calendar.js";
 import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { careText, regionName, type SensitiveFields } from "../../core/case.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { staffRecipients } from "../../core/people.js";

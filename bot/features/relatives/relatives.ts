@@ -8,7 +8,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import { RELATIVE_RELATIONS } from "../../../machines/join.js";
 import { showDate } from "../../../machines/notice.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader } from "../../core/people.js";

@@ -8,7 +8,7 @@ import { atLocalTime, localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, Param, Params, Recipient, SittingAnswer } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Case, Sitting } from "../../db/generated/client.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";

@@ -3,7 +3,7 @@
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
 import { regionName } from "../../core/case.js";
-import type { Ctx, Tx } from "../../core/context.js";
+import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { staffOrgs } from "../../core/people.js";
 import { confirmFormation, recordConclusion } from "../commission/actions.js";

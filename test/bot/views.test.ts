@@ -1,0 +1,41 @@
+// A feature's view is tested without Telegram: its handler returns the same `say` effects a machine does —
+// keys, parameters, buttons as typed actions — and the one renderer makes the message from them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeButton } from "../../machines/actions.js";
+import { render } from "../../bot/core/render.js";
+import { openCase } from "../../bot/features/cases/actions.js";
+import { listCases } from "../../bot/features/cases/cases.js";
+import { registry } from "../../bot/features/index.js";
+import { TEST_DATA_KEY, testBot } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+
+let t: TestDb;
+const now = new Date("2026-03-23T12:00:00+05:00");
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+
+describe("a view without Telegram", () => {
+  it("/cases: one message whose button is the typed action that opens the case", async () => {
+    const h = await testBot(t.db, { now: () => new Date("2026-03-20T10:00:00+05:00") });
+    await fileNotice(h.user(5, "ru"), "ru");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const ctx = { userId: 5, chatId: 5, language: "ru" as const, languageKnown: true, roles: [], now, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "bot" };
+    const said = await listCases(t.db.prisma, { type: "showCases" }, ctx);
+    expect(said).toHaveLength(1);
+    const [view] = said;
+    if (view?.type !== "say") throw new Error("a message was expected");
+    const button = view.buttons?.[0]?.[0];
+    expect(button).toMatchObject({ key: "cases.open", params: { number: k.number }, global: true });
+    const pressed = decodeButton(`g:${button!.value}`, registry, { userId: 5, today: "2026-03-23", language: "ru", telegramLanguage: "ru", hasConsent: true, roles: [] });
+    expect(pressed).toMatchObject({ kind: "action", def: openCase, params: { caseId: k.id }, allowed: true });
+    // The same effect, rendered, is the message a user gets, in either language.
+    const [ru] = render(h.i18n, 5, "ru", 0, said).calls;
+    const [kk] = render(h.i18n, 5, "kk", 0, said).calls;
+    expect(String(ru!.payload.text)).toMatch(/^Ваши дела:\n\nKZ-2026-000001/);
+    expect(String(kk!.payload.text)).toMatch(/^Сіздің істеріңіз:\n\nKZ-2026-000001/);
+    expect(ru!.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "Открыть KZ-2026-000001", callback_data: `g:case:${k.id}` }]] });
+  });
+});
