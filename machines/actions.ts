@@ -73,6 +73,8 @@ export const id = z
   .regex(/^\d{1,9}$/)
   .transform(Number);
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);
+/** A calendar date, "YYYY-MM-DD". */
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const word = (max = 32) => z.string().regex(new RegExp(`^[A-Za-z0-9_.-]{1,${max}}$`));
 
 const isAllowed = (def: { allow?: readonly Role[] }, profile: Profile): boolean => !def.allow || def.allow.some((r) => profile.roles.includes(r));

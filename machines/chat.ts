@@ -10,6 +10,7 @@ import { explainerFlow } from "./explainer.js";
 import { formationFlow } from "./formation.js";
 import { CASE_INVITE, joinFlow } from "./join.js";
 import { noticeFlow } from "./notice.js";
+import { handInFlow, receiptFlow } from "./receipt.js";
 import { sittingFlow } from "./sitting.js";
 import { counterFlow, proposalFlow, relayFlow } from "./mediation.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
@@ -51,6 +52,8 @@ export const defaultFlows: Flows = {
   [relayFlow.name]: relayFlow,
   [proposalFlow.name]: proposalFlow,
   [counterFlow.name]: counterFlow,
+  [receiptFlow.name]: receiptFlow,
+  [handInFlow.name]: handInFlow,
 };
 
 /** An invite token in /start's payload (t.me/<bot>?start=<token>). */

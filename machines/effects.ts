@@ -88,6 +88,10 @@ export interface DomainEffectPayloads {
   /** Staff: the cases of their organisations; and one case in full. */
   showInbox: object;
   showStaffCase: { caseId: number };
+  /** Staff: the healthcare entity received the notice — its registration number and the date (law.md §3 step 2). */
+  recordReceipt: { caseId: number; number: string; on: string };
+  /** The applicant handed the notice in to the entity on `on` (with its registration number and the stamped copy, if any). */
+  recordHandIn: { caseId: number; on: string; number: string | null; file: FileRef | null };
   /** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
   recordFormation: { caseId: number; date?: string };
   /** Staff: the commission's conclusion on a case, with its document if staff attached one. */
@@ -137,7 +141,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
   revokeRole: true, redeemInvite: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
-  createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
+  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
   relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, endMediation: true,

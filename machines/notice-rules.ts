@@ -108,3 +108,20 @@ export const checkOrganization = (input: string): Check<string> => {
   if (text.length < 3 || text.length > ORG_MAX || !/\p{L}{2}/u.test(text)) return no("orgLength");
   return ok(text);
 };
+
+/** A day something happened (a receipt, a formation): a real date, not in the future, not before `notBefore`. */
+export const checkEventDate = (input: string, today: LocalDate, notBefore: LocalDate): Check<LocalDate> => {
+  const date = parseDate(input);
+  if (!date) return no("dateFormat");
+  if (date > today) return no("dateFuture");
+  if (date < notBefore) return no("dateBeforeNotice");
+  return ok(date);
+};
+
+/** An entity's registration number of an incoming appeal, as written on the stamp: a short line. */
+export const REGISTRATION_MAX = 40;
+export const checkRegistration = (input: string): Check<string> => {
+  const text = input.trim().replace(/\s+/g, " ");
+  if (text.length < 1 || text.length > REGISTRATION_MAX || /\n/.test(input.trim())) return no("registration");
+  return ok(text);
+};

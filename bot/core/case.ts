@@ -29,3 +29,14 @@ export const regionName = (code: string): Bilingual | string => {
   const r = regionByCode(code);
   return r ? { kk: r.kk, ru: r.ru } : code;
 };
+
+/** How the entity's receipt of the notice was recorded (law.md §3 step 2), if it was. */
+export interface ReceiptRecord {
+  on: string;
+  number: string | null;
+  by: "staff" | "applicant" | "formation";
+}
+export const receiptOf = (answers: unknown): ReceiptRecord | null => {
+  const r = answersOf(answers).receipt as Partial<ReceiptRecord> | undefined;
+  return r && typeof r.on === "string" ? { on: r.on, number: typeof r.number === "string" ? r.number : null, by: r.by ?? "staff" } : null;
+};

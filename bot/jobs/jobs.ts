@@ -17,14 +17,14 @@ export type { Job, JobHandler } from "../core/effects.js";
 export const MAX_ATTEMPTS = 5;
 
 /**
- * Schedules a job, once per key: scheduling the same key again moves it (while it has not run).
- * Call it inside the transaction that makes the job necessary.
+ * Schedules a job, once per key: scheduling the same key again replaces it (its kind, time and payload),
+ * pending again even if it had run or was cancelled. Call it inside the transaction that makes it necessary.
  */
 export const schedule = async (tx: PrismaNS.TransactionClient, job: { kind: string; key: string; dueAt: Date; payload: object }) => {
   await tx.scheduledJob.upsert({
     where: { dedupeKey: job.key },
     create: { kind: job.kind, dedupeKey: job.key, dueAt: job.dueAt, payload: job.payload },
-    update: { dueAt: job.dueAt, payload: job.payload },
+    update: { kind: job.kind, dueAt: job.dueAt, payload: job.payload, state: "pending" },
   });
 };
 

@@ -17,6 +17,7 @@ const longestParams = (def: AnyActionDef): string[] =>
     const options = (field as { options?: unknown }).options;
     const candidates = [
       ...(Array.isArray(options) ? options.map(String) : []),
+      "2026-11-24",
       ...Array.from({ length: 64 }, (_, i) => ["a".repeat(i + 1), "9".repeat(i + 1), `notice.${"9".repeat(i + 1)}`]).flat(),
     ];
     const accepted = candidates.filter((c) => field.safeParse(c).success).sort((a, b) => b.length - a.length);

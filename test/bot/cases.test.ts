@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, buttons } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
+import { fileNotice, handIn } from "../helpers/notice.js";
 
 let t: TestDb;
 let now = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: the commission is due by 30 March
@@ -11,10 +11,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t.dispose());
 
+/** A notice filed, and handed in by the applicant the same day. */
 const fileFor = async (id: number, lang: "kk" | "ru") => {
   const h = await testBot(t.db, { now: () => now });
   const u = h.user(id, lang);
   await fileNotice(u, lang);
+  await handIn(u, lang);
   return { h, u };
 };
 
@@ -24,12 +26,12 @@ describe("/cases", () => {
     now = new Date("2026-03-23T12:00:00+05:00"); // Nauryz holiday: 26, 27, 30 March are left
     const calls = await u.send("/cases");
     expect(texts(calls)).toEqual([
-      "Ваши дела:\n\nKZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: обращение подано\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).",
+      "Ваши дела:\n\nKZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: организация получила обращение\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).",
     ]);
     expect(buttons(calls)).toEqual(["Открыть KZ-2026-000001"]);
     const opened = await u.press("Открыть KZ-2026-000001");
     expect(texts(opened)).toEqual([
-      "Дело KZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: обращение подано\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).\n\n20.03.2026 — обращение подано",
+      "Дело KZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: организация получила обращение\nПолучено организацией: 20.03.2026.\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).\n\n20.03.2026 — обращение сохранено\n20.03.2026 — организация получила обращение",
     ]);
   });
 

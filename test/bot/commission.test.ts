@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff } from "../helpers/staff.js";
+import { joinStaff, recordReceipt } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -42,6 +42,7 @@ const formed = async () => {
   const applicant = h.user(APPLICANT, "kk");
   await fileNotice(applicant, "kk");
   const c = await t.db.prisma.case.findFirstOrThrow();
+  await recordReceipt(staff, "ru");
   await staff.send("/inbox");
   await staff.press("Открыть KZ-2026-000001");
   await staff.press("Комиссия сформирована");
@@ -120,7 +121,7 @@ describe("relatives", () => {
     // The relative sees the case, but not the IIN, the phone or the description; and cannot invite anyone.
     await relative.send("/cases");
     const seen = await relative.press("Открыть KZ-2026-000001");
-    expect(texts(seen)[0]).toMatch(/^Дело KZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: комиссия сформирована\nСрок: до конца дня 30\.11\.2026/);
+    expect(texts(seen)[0]).toMatch(/^Дело KZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: комиссия сформирована\nПолучено организацией: 23\.11\.2026 \(рег\. № 01-12\/345\)\.\nСрок: до конца дня 30\.11\.2026/);
     for (const secret of ["850301300121", "+77010000000", "осложнение", "Иванов"]) expect(texts(seen)[0]).not.toContain(secret);
     expect(buttons(seen)).toEqual(["Минимальные выплаты"]);
     // The applicant's view lists them.
@@ -195,7 +196,7 @@ describe("relatives", () => {
     await t.db.prisma.caseEvent.createMany({ data: Array.from({ length: 40 }, () => ({ caseId: c.id, kind: "sitting_moved", createdAt: now })) });
     await applicant.send("/cases");
     const text = texts(await applicant.press("KZ-2026-000001 ашу"))[0]!;
-    expect(text).toContain("… және тағы 12 ертерек оқиға");
+    expect(text).toContain("… және тағы 13 ертерек оқиға");
     expect(text.match(/комиссия отырысының уақыты өзгертілді/g)).toHaveLength(30);
     expect(text.length).toBeLessThan(4096);
   });

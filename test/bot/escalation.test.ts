@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff } from "../helpers/staff.js";
+import { joinMediator, joinStaff, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 
 const ADMIN = 9001;
@@ -25,10 +25,11 @@ beforeEach(async () => {
 
 describe("escalation", () => {
   it("a missed formation deadline: the applicant (ru) drafts a complaint to the Committee, as text and PDF; the case records it", async () => {
-    await joinStaff(h, ADMIN, 50, "ru");
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
     const applicant = h.user(51, "ru");
     await fileNotice(applicant, "ru", { description: "После операции началось воспаление, врачи не назначили анализы." });
     const c = await t.db.prisma.case.findFirstOrThrow();
+    await recordReceipt(staff, "ru");
     // Too early: nothing to escalate yet, and nobody else may.
     expect(texts(await applicant.pressData(`g:esc:${c.id}`))[0]).toMatch(/^По делу KZ-2026-000001 жалобу подготовить пока нельзя/);
     const stranger = h.user(52, "ru");
@@ -50,7 +51,7 @@ describe("escalation", () => {
         "Обращение: Уведомление о возможном вреде подано 23.11.2026, дело KZ-2026-000001 в «Келісім».",
         "Что произошло: При оказании медицинской помощи в организации «Городская больница №7», Город Шымкент (02.03.2026) пациенту причинён вред. Последствия: Пока неизвестно.",
         "Описание: После операции началось воспаление, врачи не назначили анализы.",
-        "Экспертная комиссия: Не сформирована в срок — до конца дня 26.11.2026 (3 рабочих дня с уведомления).",
+        "Экспертная комиссия: Не сформирована в срок — до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией).",
         "Прошу: Рассмотреть эту жалобу по существу и сообщить мне о принятом решении.",
       ].join("\n"),
     );

@@ -8,7 +8,7 @@ import { sayTo } from "../../bot/core/effects.js";
 import { render } from "../../bot/core/render.js";
 import { TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
+import { fileNotice, handIn } from "../helpers/notice.js";
 
 const STAFF = -100777;
 const FILED = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: due by the end of Monday 30 March
@@ -25,7 +25,12 @@ beforeEach(async () => {
   h = await testBot(t.db, { now: () => FILED, staffChatId: STAFF });
 });
 
-const file = () => fileNotice(h.user(1, "ru"), "ru");
+/** A notice to an organisation with no staff in the bot, which the applicant hands in on the day it is filed. */
+const file = async () => {
+  const u = h.user(1, "ru");
+  await fileNotice(u, "ru");
+  await handIn(u, "ru");
+};
 const staffTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", STAFF));
 const at = (iso: string) => new Date(iso);
 
@@ -34,6 +39,8 @@ describe("the commission-formation deadline, watched", () => {
     await file();
     const jobs = await t.db.prisma.scheduledJob.findMany({ orderBy: { dueAt: "asc" } });
     expect(jobs.map((j) => [j.kind, j.dueAt.toISOString(), j.state])).toEqual([
+      // Handed in the day it was filed: the reminder to hand it in is cancelled.
+      ["handin_reminder", "2026-03-27T05:00:00.000Z", "cancelled"],
       ["formation_reminder", "2026-03-30T04:00:00.000Z", "pending"],
       ["formation_overdue", "2026-03-30T19:00:00.000Z", "pending"],
     ]);
@@ -60,6 +67,7 @@ describe("the commission-formation deadline, watched", () => {
     const events = await t.db.prisma.caseEvent.findMany({ orderBy: { id: "asc" } });
     expect(events.map((e) => [e.kind, e.createdAt.toISOString()])).toEqual([
       ["notice_submitted", "2026-03-20T05:00:00.000Z"],
+      ["notice_received", "2026-03-20T05:00:00.000Z"],
       ["formation_overdue", "2026-03-30T19:00:01.000Z"],
     ]);
   });
@@ -82,6 +90,7 @@ describe("the commission-formation deadline, watched", () => {
     await h.runtime.runJobs(at("2026-04-01T12:00:00+05:00"), h.bot.api, log);
     expect(staffTexts(h).filter((x) => x.includes("KZ-2026-000001 ісі"))).toEqual([]);
     expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } })).toBe(2);
+    expect(await t.db.prisma.scheduledJob.count({ where: { state: "cancelled" } })).toBe(1); // the reminder to hand it in
   });
 
   it("a cancelled job never runs", async () => {

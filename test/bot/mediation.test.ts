@@ -204,7 +204,7 @@ describe("mediation", () => {
       expect.stringMatching(/^KZ-2026-000001 ісі бойынша әрі қарай: әдетте медициналық ұйымның басшылығына/),
     ]);
     expect(to(ended, STAFF)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — её завершил медиатор."]);
-    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("submitted");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("delivered");
     expect(texts(await applicant.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`))[0]).toMatch(/енді күшінде емес/);
   });
 

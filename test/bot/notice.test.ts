@@ -181,7 +181,7 @@ describe("review and submit", () => {
     expect(last(back)).toContain("Ұйым: Облыстық аурухана, Шымкент қаласы");
   });
 
-  it("files the case: number, deadline, sealed fields, event, staff told without IIN or phone", async () => {
+  it("files the case: number, no deadline before the organisation has it, sealed fields, event, staff told without IIN or phone", async () => {
     const u = h.user(51, "ru");
     await upTo(u, "ru", "files");
     await u.photo("p1");
@@ -189,10 +189,18 @@ describe("review and submit", () => {
     await u.press("Готово");
     await u.contact("77011234567");
     const calls = await u.press("Отправить");
-    expect(texts(calls.filter((c) => c.payload.chat_id === 51))).toEqual([
-      "Обращение принято. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, Город Астана · 01.03.2026 – 05.03.2026 · Инвалидность II группы\n\nМедицинская организация должна сформировать независимую экспертную комиссию в течение 3 рабочих дней после получения обращения — если считать от сегодняшнего дня, до конца дня 30.03.2026.",
+    const mine = texts(calls.filter((c) => c.payload.chat_id === 51));
+    expect(mine).toEqual([
+      "Обращение сохранено. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, Город Астана · 01.03.2026 – 05.03.2026 · Инвалидность II группы",
+      expect.stringMatching(/^Что дальше\. Организация «Қалалық №5 емхана» обращение ещё не получила: её сотрудников в боте нет\./),
       "Что сделаем? Команды есть и в меню (/).",
     ]);
+    // Saved, not received: no legal deadline is named, and the PDF comes before what refers to it.
+    expect(mine.join("")).not.toMatch(/\d\d\.\d\d\.2026 \(|до конца дня/);
+    expect(calls.filter((c) => c.payload.chat_id === 51).map((c) => c.method).indexOf("sendDocument")).toBeLessThan(
+      calls.filter((c) => c.payload.chat_id === 51).findIndex((c) => String(c.payload.text).startsWith("Что дальше")),
+    );
+    expect(buttons(calls.filter((c) => c.payload.chat_id === 51 && String(c.payload.text).startsWith("Что дальше")))).toEqual(["Я передал(а) обращение в организацию", "Обращение (PDF)"]);
     const staff = texts(calls.filter((c) => c.payload.chat_id === STAFF_CHAT));
     expect(staff).toHaveLength(1);
     expect(staff[0]).toContain("Новое обращение KZ-2026-000001: Қалалық №5 емхана, Город Астана.");
@@ -201,9 +209,10 @@ describe("review and submit", () => {
     expect(staff[0]).not.toContain("7011234567");
 
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { number: "KZ-2026-000001" }, include: { participants: true, events: true, attachments: true } });
-    expect(row).toMatchObject({ status: "submitted", region: "astana", outcome: "disability2", language: "ru", orgName: "Қалалық №5 емхана" });
+    expect(row).toMatchObject({ status: "saved", region: "astana", outcome: "disability2", language: "ru", orgName: "Қалалық №5 емхана", deliveredAt: null, receivedAt: null });
     expect(row.participants.map((p) => [Number(p.userId), p.role])).toEqual([[51, "applicant"]]);
-    expect(row.events.map((e) => [e.kind, e.payload])).toEqual([["notice_submitted", { formationDue: "2026-03-30", files: 2 }]]);
+    expect(row.events.map((e) => [e.kind, e.payload])).toEqual([["notice_submitted", { files: 2 }]]);
+    expect(await t.db.prisma.scheduledJob.findMany({ select: { kind: true } })).toEqual([{ kind: "handin_reminder" }]);
     expect(row.attachments.map((a) => [a.kind, a.fileId])).toEqual([["photo", "p1"], ["document", "d1"]]);
     // At rest: no IIN, phone or description in the clear, in the case or in any chat snapshot.
     const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
@@ -226,7 +235,7 @@ describe("nothing lost", () => {
     await upTo(u, "ru", "review");
     h.fake.failNext.set("sendMessage", { crash: true, count: 1, chatId: STAFF_CHAT });
     const calls = await u.press("Отправить");
-    expect(texts(calls.filter((c) => c.payload.chat_id === 62))).toEqual([expect.stringMatching(/^Обращение принято/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(texts(calls.filter((c) => c.payload.chat_id === 62))).toEqual([expect.stringMatching(/^Обращение сохранено/), expect.stringMatching(/^Что дальше/), "Что сделаем? Команды есть и в меню (/)."]);
     expect(calls.filter((c) => c.method === "sendDocument")).toHaveLength(1);
     // The staff message waits, and goes first the next time anything is sent to that chat.
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null, chatId: BigInt(STAFF_CHAT) } })).toBe(1);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { inviteStaff as inviteStaffAs } from "../helpers/staff.js";
+import { inviteStaff as inviteStaffAs, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF_CHAT = -100999;
@@ -130,7 +130,7 @@ describe("the staff inbox", () => {
     expect(h.fake.sent("sendMessage", STAFF_CHAT)).toEqual([]); // the organisation's own staff, not the staff chat
 
     const inbox = await staff.send("/inbox");
-    expect(texts(inbox)[0]).toBe("Ұйымыңыздың істері:\n\nKZ-2026-000001 — городская больница «№7», Шымкент қаласы\nКүйі: өтініш берілді");
+    expect(texts(inbox)[0]).toBe("Ұйымыңыздың істері:\n\nKZ-2026-000001 — городская больница «№7», Шымкент қаласы\nКүйі: ұйымға бот арқылы жіберілді; алынғаны белгіленбеген");
     const opened = await staff.press("KZ-2026-000001 ашу");
     expect(texts(opened)[0]).toContain("Пациенттің ЖСН-і: 850301300121");
     expect(texts(opened)[0]).toContain("Өтініш берушінің телефоны: +77010000000");
@@ -247,9 +247,15 @@ describe("the commission formed", () => {
     const c = await t.db.prisma.case.findFirstOrThrow();
     return { staff, applicant, c };
   };
+  /** …and the organisation received it that day. */
+  const received = async () => {
+    const s = await setUp();
+    await recordReceipt(s.staff, "ru");
+    return s;
+  };
 
   it("staff record it after confirming no member represents their organisation; everyone on the case is told", async () => {
-    const { staff, applicant, c } = await setUp();
+    const { staff, applicant, c } = await received();
     now = new Date("2026-03-26T11:00:00+05:00");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
@@ -266,6 +272,7 @@ describe("the commission formed", () => {
     // The formation watch is cancelled; the conclusion's is scheduled.
     const jobs = await t.db.prisma.scheduledJob.findMany({ orderBy: { id: "asc" } });
     expect(jobs.map((j) => [j.kind, j.state])).toEqual([
+      ["receipt_reminder", "cancelled"],
       ["formation_reminder", "cancelled"],
       ["formation_overdue", "cancelled"],
       ["conclusion_reminder", "pending"],
@@ -278,8 +285,8 @@ describe("the commission formed", () => {
     expect(texts(await staff.pressData(`g:sformok:${c.id}`))[0]).toBe("По делу KZ-2026-000001 комиссия уже отмечена как сформированная.");
   });
 
-  it("formed on an earlier day: the conclusion's 5 working days count from that day, never before the notice", async () => {
-    const { staff, applicant, c } = await setUp();
+  it("formed on an earlier day: the conclusion's 5 working days count from that day, never before the notice's receipt", async () => {
+    const { staff, applicant, c } = await received();
     now = new Date("2026-03-27T11:00:00+05:00");
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
@@ -288,9 +295,9 @@ describe("the commission formed", () => {
     expect(texts(await staff.send("28.03.2026"))[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
     expect(texts(await staff.send("вчера"))[0]).toBe("Напишите дату как ДД.ММ.ГГГГ, например 25.11.2026.");
     expect(texts(await staff.send("19.03.2026"))[0]).toBe(
-      "По делу KZ-2026-000001 дата формирования может быть с 20.03.2026 (подача обращения) по 27.03.2026. Ничего не записано; откройте дело снова: /inbox",
+      "По делу KZ-2026-000001 дата формирования может быть с 20.03.2026 (получение обращения) по 27.03.2026. Ничего не записано; откройте дело снова: /inbox",
     );
-    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("submitted");
+    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("received");
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Комиссия сформирована");
@@ -311,7 +318,9 @@ describe("the commission formed", () => {
     const applicant = h.user(51, "kk");
     const forged = await applicant.pressData(`g:sformok:${c.id}`);
     expect(forged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Бұл батырма ескірген.");
-    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("submitted");
+    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("delivered");
+    // Nor can its own staff, before the organisation has recorded the notice's receipt.
+    expect(texts(await h.user(50, "ru").pressData(`g:sformok:${c.id}`))).toEqual(["Комиссию по делу KZ-2026-000001 можно отметить после того, как будет записано получение обращения."]);
   });
 });
 
@@ -324,6 +333,7 @@ describe("the conclusion", () => {
     now = new Date("2026-11-23T10:00:00+05:00");
     await fileNotice(h.user(61, "ru"), "ru");
     const c = await t.db.prisma.case.findFirstOrThrow();
+    await recordReceipt(staff, "ru");
     await staff.pressData(`g:sformok:${c.id}`);
     return { staff, c };
   };

@@ -77,9 +77,16 @@ describe("the commission, end to end with three people", () => {
     await applicant.press("Не знаю", 1);
     await applicant.press("Готово", 2);
     await applicant.send("+77017654321", 2);
-    const filed = await applicant.press("Отправить", 2);
-    expect(filed[0]!.text).toMatch(/^Обращение принято\. Номер дела: KZ-2026-000001\./);
+    const filed = await applicant.press("Отправить", 3);
+    expect(filed[0]!.text).toMatch(/^Обращение сохранено\. Номер дела: KZ-2026-000001\./);
+    expect(filed[1]!.text).toMatch(/^Что дальше\. Сотрудники организации «Городская больница №7» получили обращение в боте\./);
     expect(textsOf(await staff.replies(1))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001/);
+
+    // Staff record its receipt: only now does the 3-working-day clock run.
+    await staff.press("Өтініштің алынғанын белгілеу", 1);
+    await staff.send("01-12/345", 1);
+    expect(textsOf(await staff.press("Бүгін", 2))[0]).toMatch(/^Жазылды: ұйым KZ-2026-000001 өтінішін 23\.11\.2026 күні алды \(тіркеу № 01-12\/345\)\. Тәуелсіз сараптама комиссиясын 26\.11\.2026 күнінің соңына дейін құру керек/);
+    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^Дело KZ-2026-000001: организация получила обращение 23\.11\.2026 \(рег\. № 01-12\/345\)\./);
 
     // The applicant invites a relative, whose app is in English: they choose Kazakh.
     await applicant.send("/cases", 1);

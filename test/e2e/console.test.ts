@@ -46,7 +46,8 @@ describe("the local console", () => {
     expect(code).toBe(0);
     expect(out).toContain("Получено 2 файла. Пришлите ещё или нажмите «Готово».");
     expect(out).toContain("Телефон получен.");
-    expect(out).toMatch(/Обращение принято\. Номер дела: KZ-\d{4}-\d{6}\./);
+    expect(out).toMatch(/Обращение сохранено\. Номер дела: KZ-\d{4}-\d{6}\./);
+    expect(out).toContain("[1] Я передал(а) обращение в организацию");
     expect(out).toMatch(/📄 KZ-\d{4}-\d{6}\.pdf — Обращение KZ-\d{4}-\d{6} — для передачи в медицинскую организацию\./);
   });
 

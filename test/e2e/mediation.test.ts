@@ -77,7 +77,7 @@ const file = async (id: number, lang: "kk" | "ru", org: string) => {
   await a.press(L.support, 1);
   await a.press(L.done, 2);
   await a.send("+77017654321", 2);
-  await a.press(L.submit, 2);
+  await a.press(L.submit, 3);
   return a;
 };
 

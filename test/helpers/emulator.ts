@@ -130,7 +130,7 @@ export const startEmulatorBot = async (
   const deps = {
     db,
     i18n,
-    logger: createLogger("silent"),
+    logger: createLogger(process.env.TEST_LOG ?? "silent"),
     adminIds: opts.adminIds ?? [],
     timeZone: "Asia/Almaty",
     dataKey: TEST_DATA_KEY,

@@ -47,3 +47,18 @@ export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partia
   await u.send(a.phone);
   return u.press(a.submit);
 };
+
+const HAND_IN = {
+  ru: { button: "Я передал(а) обращение в организацию", today: "Сегодня", skip: "Пропустить" },
+  kk: { button: "Өтінішті ұйымға тапсырдым", today: "Бүгін", skip: "Өткізіп жіберу" },
+};
+
+/** The applicant says they handed the notice in today (no number, no copy): the case is received. */
+export const handIn = async (u: TestUser, lang: "kk" | "ru", date?: string) => {
+  const l = HAND_IN[lang];
+  await u.press(l.button);
+  if (date) await u.send(date);
+  else await u.press(l.today);
+  await u.press(l.skip);
+  return u.press(l.skip);
+};

@@ -35,3 +35,18 @@ export const joinMediator = async (h: Harness, adminId: number, userId: number):
   await m.send(`/start ${link}`);
   return m;
 };
+
+const RECEIPT = {
+  ru: { open: (n: string) => `Открыть ${n}`, button: "Отметить получение обращения", today: "Сегодня" },
+  kk: { open: (n: string) => `${n} ашу`, button: "Өтініштің алынғанын белгілеу", today: "Бүгін" },
+};
+
+/** Staff open the case from /inbox and record its receipt: a registration number, today (or `date`). */
+export const recordReceipt = async (staff: TestUser, lang: "kk" | "ru", number = "KZ-2026-000001", registration = "01-12/345", date?: string) => {
+  const l = RECEIPT[lang];
+  await staff.send("/inbox");
+  await staff.press(l.open(number));
+  await staff.press(l.button);
+  await staff.send(registration);
+  return date ? staff.send(date) : staff.press(l.today);
+};

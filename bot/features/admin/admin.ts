@@ -7,7 +7,9 @@ import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { lines, say, type Out } from "../../core/effects.js";
+import { lines, say, sayTo, type Out } from "../../core/effects.js";
+import { caseParticipants, reader } from "../../core/people.js";
+import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, revokeRole as revokeRoleAction } from "./actions.js";
 
@@ -118,5 +120,9 @@ export const linkCase = async (tx: Tx, e: DomainEffect<"linkCase">, c: Ctx): Pro
   const done = await tx.case.updateMany({ where: { id: k.id, organizationId: null }, data: { organizationId: org.id } });
   if (done.count === 0) return [say("admin.alreadyLinked", { number: k.number })];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_linked", actorId: BigInt(c.userId), createdAt: c.now, payload: { organizationId: org.id } } });
-  return [say("admin.linked", { number: k.number, org: orgLabel(org) }), ...(await newCaseToStaff(tx, { ...k, organizationId: org.id }, null))];
+  const linked = { ...k, organizationId: org.id };
+  // A notice nobody had received reaches the organisation's staff now; the applicant hears it did.
+  const delivered = k.status === "saved" && (await awaitReceipt(tx, linked, c.now, c.timeZone));
+  const applicants = delivered ? (await caseParticipants(tx, k.id, ["applicant"])).map((p) => sayTo(reader(p.userId, p.user.language, k.language), "receipt.linkedToApplicant", { number: k.number, org: orgLabel(org) })) : [];
+  return [say("admin.linked", { number: k.number, org: orgLabel(org) }), ...(await newCaseToStaff(tx, linked, null, c.timeZone)), ...applicants];
 };

@@ -11,10 +11,11 @@ import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
 import { participantSittings } from "../sittings/sittings.js";
+import { handInButtons, receiptLine } from "../receipt/receipt.js";
 import { openCase } from "./actions.js";
 
 /** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
-const DEADLINES: Record<string, string> = { submitted: "formationDue", commission_formed: "conclusionDue" };
+const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
 
 export const LIST_MAX = 10;
 /** Events shown in a case's timeline, newest last; at about 60 characters each they fit one message. */
@@ -74,6 +75,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const head: Param[] = [
     { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },
     { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
+    ...receiptLine(k),
     ...[deadlineLine(k, c)].filter((x) => x !== null),
   ];
   const sittings = await participantSittings(tx, k.id, c);
@@ -88,7 +90,9 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   // Mediation is between the applicant and the organisation: relatives do not take part in it.
   const applicant = await tx.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(c.userId), role: "applicant", removedAt: null } });
   const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id))] : [];
+  // Until the entity has the notice, the applicant can hand it in and say when.
+  const receipt = applicant && (k.status === "saved" || k.status === "delivered") ? handInButtons(k, c.timeZone) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown" }) };
-  return [sayText(text, [[payments], ...relatives.buttons, ...mediation])];
+  return [sayText(text, [...receipt, [payments], ...relatives.buttons, ...mediation])];
 };

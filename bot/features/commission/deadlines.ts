@@ -1,4 +1,4 @@
-// The commission's deadlines, watched (law.md §3): formed within 3 working days of the notice, a
+// The commission's deadlines, watched (law.md §3): formed within 3 working days of the notice's receipt, a
 // conclusion within 5 working days of the formation. Staff are reminded at 09:00 on the last working
 // day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
 // applicant's side is shown the usual path onward; the case's log records it.
@@ -17,7 +17,7 @@ const REMINDER_HOUR = 9;
 
 /** Each watched step: the status it waits in, where its due date is kept, and its texts. */
 const STEPS = {
-  formation: { status: "submitted", due: "formationDue", today: "jobs.formationToday", overdue: "jobs.formationOverdue", applicant: "jobs.formationOverdueApplicant", event: "formation_overdue" },
+  formation: { status: "received", due: "formationDue", today: "jobs.formationToday", overdue: "jobs.formationOverdue", applicant: "jobs.formationOverdueApplicant", event: "formation_overdue" },
   conclusion: { status: "commission_formed", due: "conclusionDue", today: "jobs.conclusionToday", overdue: "jobs.conclusionOverdue", applicant: "jobs.conclusionOverdueApplicant", event: "conclusion_overdue" },
 } as const;
 export type Step = keyof typeof STEPS;

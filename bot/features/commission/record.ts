@@ -7,12 +7,15 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
+import { receiptOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffOrgs } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { unwatch, watch } from "./deadlines.js";
 
 export const CONCLUSION_WORKING_DAYS = 5;
+/** Statuses a case reaches once its commission was formed. */
+const FORMED = ["commission_formed", "concluded", "mediation", "settled", "escalated", "closed"];
 
 /** A case of one of the actor's organisations; null for anything else (forged ids too). */
 const staffCase = async (tx: Tx, caseId: number, userId: number) => tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } } });
@@ -20,11 +23,12 @@ const staffCase = async (tx: Tx, caseId: number, userId: number) => tx.case.find
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "submitted") return [say("staff.alreadyFormed", { number: k.number })];
+  if (k.status !== "received") return [say(FORMED.includes(k.status) ? "staff.alreadyFormed" : "staff.notReceived", { number: k.number })];
   const today = localDate(c.now, c.timeZone);
-  const filed = localDate(k.submittedAt, c.timeZone);
+  // Not before the entity received the notice: the commission is formed on it.
+  const received = receiptOf(k.answers)?.on ?? localDate(k.submittedAt, c.timeZone);
   const on = e.date ?? today;
-  if (on < filed || on > today) return [say("staff.formationDateRange", { number: k.number, from: showDate(filed), to: showDate(today) })];
+  if (on < received || on > today) return [say("staff.formationDateRange", { number: k.number, from: showDate(received), to: showDate(today) })];
   const dueDate = nthWorkingDayAfter(on, CONCLUSION_WORKING_DAYS);
   const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
   const answers = { ...(k.answers as Record<string, unknown>), formedOn: on, conclusionDue: due.date };

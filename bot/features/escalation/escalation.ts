@@ -26,7 +26,9 @@ export const canEscalate = async (db: Db, caseId: number): Promise<boolean> => {
   const k = await db.case.findUnique({ where: { id: caseId } });
   if (!k || ["settled", "mediation", "closed"].includes(k.status)) return false;
   if ((k.answers as { conclusion?: { confirmed?: boolean } }).conclusion?.confirmed === false) return true;
-  const reasons = await db.caseEvent.count({ where: { caseId, kind: { in: ["formation_overdue", "conclusion_overdue", "mediation_ended"] } } });
+  // No legal deadline runs for a notice the entity has not received: only a failed mediation counts then.
+  const kinds = k.status === "saved" || k.status === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"];
+  const reasons = await db.caseEvent.count({ where: { caseId, kind: { in: kinds } } });
   return reasons > 0;
 };
 

@@ -335,7 +335,8 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
 };
 
 /** The status a case returns to when mediation ends without agreement. */
-const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null }) => (k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : "submitted");
+const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null; receivedAt: Date | null; deliveredAt: Date | null }) =>
+  k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : k.receivedAt ? "received" : k.deliveredAt ? "delivered" : "saved";
 
 const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
   await tx.mediation.update({ where: { id: m.id }, data: { state: "ended", endedAt: now, endReason: reason } });

@@ -10,10 +10,12 @@ import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
 import { localParam } from "../../core/render.js";
 import type { I18n } from "../../i18n.js";
 
+/** The working days the healthcare entity has to form the commission once it received the notice (law.md §3). */
+const FORMATION_WORKING_DAYS = 3;
+
 export interface NoticeDocument {
   number: string;
   submittedAt: string; // YYYY-MM-DD
-  formationDue: string;
   relation: string;
   name: string;
   birthDate: string;
@@ -52,7 +54,7 @@ export const noticeLines = (d: NoticeDocument, lang: Lang, i18n: I18n): [string,
 
 export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Promise<Buffer> => {
   const t = i18n.t(lang);
-  return renderPdf(t("pdf.title"), noticeLines(d, lang, i18n), t("pdf.basis", { days: 3, deadline: showDate(d.formationDue) }));
+  return renderPdf(t("pdf.title"), noticeLines(d, lang, i18n), t("pdf.basis", { days: FORMATION_WORKING_DAYS }));
 };
 
 /** Reads the case (decrypting what is sealed) for the document; null if it is gone. */
@@ -64,7 +66,6 @@ export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: B
   return {
     number: c.number,
     submittedAt: a.submittedOn ?? c.submittedAt.toISOString().slice(0, 10),
-    formationDue: a.formationDue ?? "",
     relation: a.relation ?? "",
     name: a.name ?? "",
     birthDate: a.birthDate ?? "",

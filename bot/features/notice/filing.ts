@@ -1,18 +1,16 @@
 // Filing a notice: in the same transaction as the update that submitted it, the case is numbered and
 // stored (IIN, phone and description sealed with DATA_KEY), its first event logged, and the messages to
 // the applicant and to staff composed.
-import { localDate, workingDeadline } from "../../../machines/calendar.js";
+import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect } from "../../../machines/effects.js";
-import { showDate } from "../../../machines/notice.js";
 import { careText, regionName, type SensitiveFields } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
+import type { Case } from "../../db/generated/client.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
-import { staffRecipients } from "../../core/people.js";
+import { orgStaff, reader } from "../../core/people.js";
 import { seal } from "../../crypto.js";
-import { scheduleFormationWatch } from "../commission/deadlines.js";
-
-export const FORMATION_WORKING_DAYS = 3;
+import { awaitReceipt, FORMATION_WORKING_DAYS, nextStepForApplicant, recordReceiptButton } from "../receipt/receipt.js";
 
 export const caseNumber = (year: number, seq: number): string => `KZ-${year}-${String(seq).padStart(6, "0")}`;
 
@@ -35,7 +33,6 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
   const last = await tx.case.aggregate({ where: { year }, _max: { seq: true } });
   const seq = (last._max.seq ?? 0) + 1;
   const number = caseNumber(year, seq);
-  const deadline = workingDeadline(c.now, FORMATION_WORKING_DAYS, c.timeZone);
   const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description };
   const organization = await matchOrganization(tx, notice.org, notice.region);
   const created = await tx.case.create({
@@ -44,7 +41,7 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
       organizationId: organization?.id ?? null,
       year,
       seq,
-      status: "submitted",
+      status: "saved",
       orgName: notice.org,
       region: notice.region,
       outcome: notice.outcome,
@@ -56,52 +53,54 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
         careFrom: notice.careFrom,
         careTo: notice.careTo,
         supportKnows: notice.supportKnows,
-        formationDue: deadline.date,
         submittedOn: localDate(c.now, c.timeZone),
       },
       sensitive: seal(c.dataKey, JSON.stringify(sensitive)),
       submittedAt: c.now,
       participants: { create: { userId: BigInt(c.userId), role: "applicant", relation: notice.relation } },
-      events: { create: { kind: "notice_submitted", actorId: BigInt(c.userId), createdAt: c.now, payload: { formationDue: deadline.date, files: notice.files.length } } },
+      events: { create: { kind: "notice_submitted", actorId: BigInt(c.userId), createdAt: c.now, payload: { files: notice.files.length } } },
       attachments: {
         create: notice.files.map((f) => ({ kind: f.kind, fileId: f.fileId, fileUniqueId: f.fileUniqueId, mimeType: f.mime })),
       },
     },
   });
-  await scheduleFormationWatch(tx, created.id, deadline, c.timeZone);
+  // Saved, not yet received: no legal deadline runs until the entity has it (law.md §3 step 2).
+  const delivered = await awaitReceipt(tx, created, c.now, c.timeZone);
   return [
-    say("notice.submitted", {
+    say("notice.saved", {
       number,
       org: notice.org,
       care: careText(notice.careFrom, notice.careTo),
       region: regionName(notice.region),
       outcome: { key: `notice.outcome.${notice.outcome}` },
-      deadline: showDate(deadline.date),
-      days: FORMATION_WORKING_DAYS,
     }),
     // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
     document({ name: "noticePdf", caseId: created.id }),
-    ...(await newCaseToStaff(tx, created, c.staffChatId)),
+    nextStepForApplicant(delivered, created, c.timeZone),
+    ...(await newCaseToStaff(tx, created, c.staffChatId, c.timeZone)),
   ];
 };
 
 /**
- * Staff hear of a new case: the organisation's own staff, each in their language; else the staff chat,
- * in both. Never the IIN or the phone.
+ * Staff hear of a new case: the organisation's own staff, each in their language, with the button to record
+ * its receipt; else the staff chat, in both. Never the IIN or the phone.
  */
 export const newCaseToStaff = async (
   tx: Tx,
-  k: { number: string; orgName: string; region: string; outcome: string | null; organizationId: number | null; answers: unknown },
+  k: Pick<Case, "id" | "number" | "orgName" | "region" | "outcome" | "organizationId" | "answers" | "submittedAt">,
   staffChatId: number | null,
+  timeZone: string,
 ): Promise<Out[]> => {
-  const a = k.answers as { careFrom?: string; careTo?: string; formationDue?: string };
+  const a = k.answers as { careFrom?: string; careTo?: string };
   const params = {
     number: k.number,
     org: k.orgName,
     care: careText(a.careFrom, a.careTo),
     region: regionName(k.region),
     outcome: { key: `notice.outcome.${k.outcome ?? "unknown"}` },
-    deadline: a.formationDue ? showDate(a.formationDue) : "",
+    days: FORMATION_WORKING_DAYS,
   };
-  return (await staffRecipients(tx, k.organizationId, staffChatId)).map((to) => sayTo(to, "notice.staffNew", params));
+  const staff = await orgStaff(tx, k.organizationId);
+  if (staff.length) return staff.map((s) => sayTo(reader(s.userId, s.user.language), "notice.staffNew", params, recordReceiptButton(k, timeZone)));
+  return staffChatId === null ? [] : [sayTo({ chatId: staffChatId, lang: null }, "notice.staffChatNew", params)];
 };

@@ -11,6 +11,7 @@ import { mediationButtons, mediatorInbox } from "../mediation/mediation.js";
 import { loadNoticeDocument, noticeFields } from "../notice/document.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { staffSittings } from "../sittings/sittings.js";
+import { receiptLine, recordReceiptButton } from "../receipt/receipt.js";
 import { openStaffCase } from "./actions.js";
 
 const INBOX_MAX = 10;
@@ -37,10 +38,12 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
   const sittings = await staffSittings(tx, k.id, c);
   // The notice alone can take 3,600 characters: the sittings, with everyone's answers, come as a message of their own.
-  const notice = lines([{ key: "pdf.title" }, "", ...noticeFields(doc).map(([label, value]) => ({ key: "common.labeled", params: { label, value } }))]);
+  const notice = lines([{ key: "pdf.title" }, "", ...noticeFields(doc).map(([label, value]) => ({ key: "common.labeled", params: { label, value } })), ...receiptLine(k)]);
   // The next steps staff can record, if any.
   const next: Button[][] =
-    k.status === "submitted"
+    k.status === "saved" || k.status === "delivered"
+      ? recordReceiptButton(k, c.timeZone)
+      : k.status === "received"
       ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id }) }]]
       : k.status === "commission_formed"
         ? [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], ...sittings.buttons, [{ key: "staff.conclusion", ...act(recordConclusion, { caseId: k.id }) }]]

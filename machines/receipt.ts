@@ -1,0 +1,138 @@
+// The notice reaches the healthcare entity (law.md §3 step 2: the 3 working days run from its receipt).
+// Staff record the receipt: the entity's registration number and the date. Or the applicant says they
+// handed the notice in: the date, and — if they have them — the registration number and a photo of the
+// stamped copy. A date is today or earlier, and not before the notice was saved.
+import { assign, setup } from "xstate";
+import type { Button, FileRef } from "./effects.js";
+import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { checkEventDate, checkRegistration, REGISTRATION_MAX } from "./notice-rules.js";
+import { showDate } from "./notice.js";
+
+interface Context {
+  caseId: number;
+  /** The day the notice was saved: no receipt before it. */
+  notBefore: string;
+  number: string | null;
+  on: string | null;
+  file: FileRef | null;
+}
+interface Input {
+  caseId: number;
+  notBefore: string;
+}
+
+const cancel: Button = { key: "admin.cancel", value: "cancel" };
+const today: Button = { key: "receipt.today", value: "today" };
+const skip: Button = { key: "receipt.skip", value: "skip" };
+const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
+const dateOf = ({ context, event }: { context: Context; event: FlowEvent }) => checkEventDate(text(event), event.today ?? "", context.notBefore);
+/** A photo, a PDF or a picture of the stamped copy. */
+const STAMPED_COPY = /^(application\/pdf|image\/(jpeg|png|heic|heif|webp))$/;
+
+/** The date question's answers: "today", or a typed date (checked, and asked again with the reason). */
+const dateAnswers = (state: string, next: string) => ({
+  CHOICE: [
+    { guard: chose("cancel"), target: "done" },
+    { guard: chose("today"), target: next, actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => ({ on: event.today ?? null }) } },
+  ],
+  TEXT: [
+    { guard: (a: { context: Context; event: FlowEvent }) => dateOf(a).ok, target: next, actions: { type: "patch" as const, params: (a: { context: Context; event: FlowEvent }) => ({ on: (dateOf(a) as { value: string }).value }) } },
+    {
+      target: state,
+      reenter: true,
+      actions: [{ type: "say" as const, params: (a: { context: Context; event: FlowEvent }) => ({ key: `receipt.error.${(dateOf(a) as { reason: string }).reason}`, params: { date: showDate(a.context.notBefore) } }) }],
+    },
+  ],
+  ...askAgain(state),
+});
+
+const numberOf = (e: FlowEvent) => checkRegistration(text(e));
+const numberAnswers = (state: string, next: string) => ({
+  TEXT: [
+    { guard: ({ event }: { event: FlowEvent }) => numberOf(event).ok, target: next, actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => ({ number: (numberOf(event) as { value: string }).value }) } },
+    { target: state, reenter: true, actions: [{ type: "say" as const, params: { key: "receipt.error.registration", params: { max: REGISTRATION_MAX } } }] },
+  ],
+  ...askAgain(state),
+});
+
+const machine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: Input },
+  actions: {
+    ...effectActions,
+    patch: assign((_, params: Partial<Context>) => params),
+    recordReceipt: (_: unknown, _params: { caseId: number; number: string; on: string }) => undefined,
+    recordHandIn: (_: unknown, _params: { caseId: number; on: string; number: string | null; file: FileRef | null }) => undefined,
+  },
+});
+
+/** Staff: the registration number the entity gave the appeal, then the date it received it. */
+export const receiptMachine = machine.createMachine({
+  id: "receipt",
+  context: ({ input }) => ({ caseId: input.caseId, notBefore: input.notBefore, number: null, on: null, file: null }),
+  initial: "number",
+  states: {
+    number: {
+      entry: [{ type: "say", params: { key: "receipt.askNumber", buttons: [[cancel]] } }],
+      on: { ...numberAnswers("number", "date"), CHOICE: { guard: chose("cancel"), target: "done" } },
+    },
+    date: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: ({ context }) => ({ key: "receipt.askDate", params: { number: context.number ?? "", date: showDate(context.notBefore) }, buttons: [[today], [cancel]] }) }],
+      on: dateAnswers("date", "save"),
+    },
+    save: {
+      always: { target: "done", actions: [{ type: "recordReceipt", params: ({ context }) => ({ caseId: context.caseId, number: context.number!, on: context.on! }) }] },
+    },
+    done: { type: "final" },
+  },
+});
+
+/** The applicant: the day they handed the notice in; the registration number and the stamped copy if they have them. */
+export const handInMachine = machine.createMachine({
+  id: "handIn",
+  context: ({ input }) => ({ caseId: input.caseId, notBefore: input.notBefore, number: null, on: null, file: null }),
+  initial: "date",
+  states: {
+    date: {
+      entry: [{ type: "say", params: ({ context }) => ({ key: "receipt.askHandedIn", params: { date: showDate(context.notBefore) }, buttons: [[today], [cancel]] }) }],
+      on: dateAnswers("date", "number"),
+    },
+    number: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "receipt.askHandInNumber", buttons: [[skip], [cancel]] } }],
+      on: {
+        ...numberAnswers("number", "copy"),
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("skip"), target: "copy", actions: { type: "patch", params: { number: null } } },
+        ],
+      },
+    },
+    copy: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "receipt.askCopy", buttons: [[skip], [cancel]] } }],
+      on: {
+        FILE: [
+          {
+            guard: ({ event }) => event.type === "FILE" && (event.file.kind === "photo" || STAMPED_COPY.test(event.file.mime ?? "")),
+            target: "save",
+            actions: { type: "patch", params: ({ event }) => ({ file: event.type === "FILE" ? event.file : null }) },
+          },
+          { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
+        ],
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("skip"), target: "save" },
+        ],
+        ...askAgain("copy"),
+      },
+    },
+    save: {
+      always: { target: "done", actions: [{ type: "recordHandIn", params: ({ context }) => ({ caseId: context.caseId, on: context.on!, number: context.number, file: context.file }) }] },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const receiptFlow: FlowDef = { name: "receipt", version: 1, machine: receiptMachine, input: () => ({ caseId: 0, notBefore: "" }) };
+export const handInFlow: FlowDef = { name: "handIn", version: 1, machine: handInMachine, input: () => ({ caseId: 0, notBefore: "" }) };

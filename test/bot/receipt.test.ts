@@ -1,0 +1,143 @@
+// The legal clock starts when the healthcare entity receives the notice (law.md §3 step 2): a saved notice
+// names no deadline; staff record the receipt, or the applicant says they handed it in; reminders until
+// then; and never an overdue message for a notice the entity has not received.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinStaff, recordReceipt } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { createLogger } from "../../bot/logger.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const log = createLogger("silent");
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00"); // a Monday
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
+const runJobs = (iso: string) => h.runtime.runJobs(at(iso), h.bot.api, log);
+const jobs = async () => (await t.db.prisma.scheduledJob.findMany({ orderBy: { dueAt: "asc" } })).map((j) => [j.kind, j.dueAt.toISOString(), j.state]);
+/** Every message any test user got that says a deadline passed. */
+const overdueSaid = () => texts(h.fake.calls).filter((x) => /истёк|өтті/.test(x));
+
+describe("a notice to an organisation with no staff in the bot", () => {
+  it("names no deadline; reminds the applicant after 2 working days; the date they handed it in starts the clock", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    const filed = await fileNotice(applicant, "ru");
+    expect(to(filed, APPLICANT).join("\n")).not.toMatch(/до конца дня|срок формирования/i);
+    expect(await jobs()).toEqual([["handin_reminder", "2026-11-25T05:00:00.000Z", "pending"]]);
+
+    h.fake.clear();
+    await runJobs("2026-11-25T09:59:00+05:00");
+    expect(h.fake.calls).toEqual([]);
+    await runJobs("2026-11-25T10:00:00+05:00");
+    const reminded = h.fake.sent("sendMessage", APPLICANT);
+    expect(texts(reminded)).toEqual([
+      "Дело KZ-2026-000001: вы ещё не сообщили, что передали обращение в организацию «Городская больница №7». Срок формирования комиссии начнётся только после того, как организация его получит. Когда передадите — нажмите кнопку ниже.",
+    ]);
+    expect(buttons(reminded)).toEqual(["Я передал(а) обращение в организацию", "Обращение (PDF)", "Мои дела"]);
+    // Weeks later: still no legal deadline, and never "missed".
+    await runJobs("2027-01-31T12:00:00+05:00");
+    expect(h.fake.sent("sendMessage", APPLICANT)).toHaveLength(1);
+    expect(overdueSaid()).toEqual([]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+
+    at("2026-11-26T12:00:00+05:00");
+    expect(to(await applicant.press("Я передал(а) обращение в организацию"), APPLICANT)[0]).toMatch(/^Когда вы передали обращение в организацию/);
+    // An impossible date is refused with its reason, and the same question comes again.
+    expect(to(await applicant.send("22.11.2026"), APPLICANT)).toEqual(["Обращение сохранено 23.11.2026: организация не могла получить его раньше.", expect.stringMatching(/^Когда вы передали/)]);
+    expect(to(await applicant.send("27.11.2026"), APPLICANT)).toEqual(["Эта дата ещё не наступила.", expect.stringMatching(/^Когда вы передали/)]);
+    expect(to(await applicant.send("завтра"), APPLICANT)[0]).toBe("Напишите дату в виде ДД.ММ.ГГГГ, например 20.03.2026, или нажмите «Сегодня».");
+    await applicant.send("24.11.2026");
+    await applicant.send("01-12/345");
+    const done = await applicant.photo("stamped-copy");
+    expect(to(done, APPLICANT)[0]).toBe(
+      "Записано: вы передали обращение KZ-2026-000001 в организацию 24.11.2026 (рег. № 01-12/345). В течение 3 рабочих дней после получения организация должна сформировать независимую экспертную комиссию — до конца дня 27.11.2026. Если срок пройдёт, а записи о комиссии не будет, я сообщу.",
+    );
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(c.status).toBe("received");
+    expect(c.answers).toMatchObject({ receipt: { on: "2026-11-24", number: "01-12/345", by: "applicant", copy: { kind: "photo", fileId: "stamped-copy" } }, formationDue: "2026-11-27" });
+    expect(await jobs()).toEqual([
+      ["handin_reminder", "2026-11-25T05:00:00.000Z", "done"],
+      ["formation_reminder", "2026-11-27T04:00:00.000Z", "pending"],
+      ["formation_overdue", "2026-11-27T19:00:00.000Z", "pending"],
+    ]);
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Статус: организация получила обращение\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 27.11.2026 (осталось 2 рабочих дня).");
+    // Only now can a deadline pass.
+    await runJobs("2026-11-28T00:00:01+05:00");
+    expect(overdueSaid()).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: срок формирования независимой экспертной комиссии истёк 27\.11\.2026/)]);
+  });
+});
+
+describe("a notice to a registered organisation", () => {
+  it("reaches its staff, who record its receipt; unacknowledged, staff are reminded and the applicant told how to hand it in", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    const filed = await fileNotice(applicant, "kk");
+    expect(to(filed, APPLICANT)[1]).toMatch(/^Әрі қарай не болады\. «Городская больница №7» ұйымының қызметкерлері өтінішті ботта алды\./);
+    expect(to(filed, STAFF)[0]).toMatch(/^Новое обращение KZ-2026-000001: Городская больница №7, Город Шымкент\./);
+    expect(buttons(filed.filter((c) => c.payload.chat_id === STAFF))).toEqual(["Отметить получение обращения"]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("delivered");
+    expect(await jobs()).toEqual([["receipt_reminder", "2026-11-25T04:00:00.000Z", "pending"]]);
+
+    h.fake.clear();
+    await runJobs("2026-11-25T09:00:00+05:00");
+    expect(texts(h.fake.sent("sendMessage", STAFF))).toEqual(["Дело KZ-2026-000001 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии идёт с даты получения."]);
+    expect(texts(h.fake.sent("sendMessage", APPLICANT))[0]).toMatch(/^KZ-2026-000001 ісі: «Городская больница №7» ұйымы өтінішті алғанын ботта әлі белгілеген жоқ, сондықтан комиссияны құру мерзімі әзірге басталған жоқ\./);
+    expect(buttons(h.fake.sent("sendMessage", APPLICANT))).toEqual(["Өтінішті ұйымға тапсырдым", "Өтініш (PDF)"]);
+    await runJobs("2026-12-31T12:00:00+05:00");
+    expect(overdueSaid()).toEqual([]);
+
+    // Staff record it on the 25th, received the day before: the 3 working days run from the 24th.
+    const recorded = await recordReceipt(staff, "ru", "KZ-2026-000001", "77", "24.11.2026");
+    expect(to(recorded, STAFF)[0]).toBe(
+      "Записано: организация получила обращение KZ-2026-000001 24.11.2026 (рег. № 77). Независимую экспертную комиссию нужно сформировать до конца дня 27.11.2026 (3 рабочих дня). Участники дела уведомлены.",
+    );
+    expect(to(recorded, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісі: ұйым өтінішті 24.11.2026 күні алды (тіркеу № 77). Алғаннан кейін 3 жұмыс күні ішінде ол тәуелсіз сараптама комиссиясын құруы керек — 27.11.2026 күнінің соңына дейін.",
+    ]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { on: "2026-11-24", number: "77", by: "staff" }, formationDue: "2026-11-27" });
+    // Staff's view now offers the commission's next step.
+    await staff.send("/inbox");
+    expect(buttons(await staff.press("Открыть KZ-2026-000001"))).toEqual(["Комиссия сформирована", "Предложить медиацию"]);
+  });
+
+  it("the receipt is recorded once, only by the organisation's staff, on a date between the notice and today", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    // Typed dates are checked in the flow, which asks again.
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Отметить получение обращения");
+    expect(to(await staff.send("строка\nдругая"), STAFF)[0]).toBe("Напишите номер одной строкой, не длиннее 40 знаков.");
+    await staff.send("12");
+    expect(to(await staff.send("20.11.2026"), STAFF)[0]).toBe("Обращение сохранено 23.11.2026: организация не могла получить его раньше.");
+    await staff.press("Сегодня");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
+    // Once received, it cannot be recorded again; the applicant's own "handed it in" is refused the same way.
+    expect(to(await recordReceipt(staff, "ru", "KZ-2026-000001", "13"), STAFF)).toContain("Получение обращения KZ-2026-000001 уже записано: 23.11.2026.");
+    // Someone who is not staff cannot even open the flow; another organisation's staff are not told it exists.
+    const applicant = h.user(APPLICANT, "kk");
+    const forged = await applicant.pressData(`g:srcv:${c.id}:2026-11-23`);
+    expect(forged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Бұл батырма ескірген.");
+    const other = await joinStaff(h, ADMIN, 52, "ru", "Клиника №2", "Город Астана");
+    await other.pressData(`g:srcv:${c.id}:2026-11-23`);
+    await other.send("99");
+    expect(to(await other.press("Сегодня"), 52)[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");
+    expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "notice_received" } })).length).toBe(1);
+  });
+});
