@@ -34,7 +34,7 @@ const scratch = async (): Promise<{ run: RunInTransaction; query: SqlSession["qu
       throw e;
     }
   };
-  return { run, query: session.query, close: async () => void (await client.query(`DROP SCHEMA "${schema}" CASCADE`), await client.end()) };
+  return { run, query: (s, p) => session.query(s, p), close: async () => void (await client.query(`DROP SCHEMA "${schema}" CASCADE`), await client.end()) };
 };
 
 const db = await scratch();
