@@ -66,6 +66,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     staffChatId: deps.staffChatId,
     mediationDays: deps.mediationDays ?? MEDIATION_DAYS,
     botUsername: () => bot.botInfo.username,
+    adminIds: deps.adminIds,
   };
   const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey);
   // What a job says has its recipients named: rendered for no chat of its own.

@@ -38,6 +38,7 @@ const main = async (): Promise<void> => {
   if (config.mode === "console") {
     const fake = new FakeTelegram();
     const kb = createBot("0:console", deps, { botInfo: CONSOLE_BOT, transport: fake.transformer });
+    await kb.runtime.start(new Date());
     await kb.runtime.flush(kb.bot.api, logger);
     const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
     await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout });
@@ -50,6 +51,7 @@ const main = async (): Promise<void> => {
   await kb.bot.init();
   // The command menus are a convenience: a failure to set them is told, not fatal.
   await setCommandMenus(kb.bot.api, i18n).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
+  await kb.runtime.start(new Date());
   const flushed = await kb.runtime.flush(kb.bot.api, logger);
   if (flushed) logger.info({ flushed }, "sent messages left from before a stop");
   const prune = setInterval(() => {

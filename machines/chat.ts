@@ -30,7 +30,9 @@ export type Input =
   | { kind: "button"; data: string }
   | { kind: "media"; media: MediaKind }
   | { kind: "file"; file: FileRef }
-  | { kind: "contact"; phone: string; userId: number | null };
+  | { kind: "contact"; phone: string; userId: number | null }
+  /** The bot's answer to what the flow on top asked of it (a lookup), within the same update. */
+  | { kind: "reply"; event: FlowEvent };
 
 export interface Decision {
   stack: StackEntry[];
@@ -298,6 +300,11 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
   const languageButton = input.kind === "button" && isLanguageButton(input.data, registry);
   const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join") && (input.kind === "text" || input.kind === "media");
+  if (input.kind === "reply") {
+    // Nothing to say when the flow does not take it: it moved on in the meantime.
+    deliver(input.event, () => undefined);
+    return { stack, effects };
+  }
   if (profile.language === null && !languageButton && !answersOnboarding) {
     stack = [];
     start(flows.onboarding ?? onboardingFlow);

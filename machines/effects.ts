@@ -72,11 +72,13 @@ export type MediationRecipient = "all" | "applicant" | "organization" | "mediato
 export interface DomainEffectPayloads {
   /** Files a notice: the bot stores the case in the same transaction and answers with its number. */
   submitNotice: { notice: NoticeAnswers };
+  /** The registered organisations of a region (those whose name has every word of `query`, if given): answered to the flow. */
+  findOrganizations: { region: string; query: string | null };
   /** Lists the user's cases (/cases); opens one case's timeline — only for someone who takes part in it. */
   showCases: object;
   showCase: { caseId: number };
   /** Admin: registers a healthcare organisation; the organisations, each with a button to invite its staff. */
-  createOrganization: { name: string; region: string };
+  createOrganization: { nameKk: string; nameRu: string; region: string };
   listOrganizations: object;
   /** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
   createInvite: { role: "staff" | "mediator"; organizationId?: number };
@@ -139,7 +141,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
-  submitNotice: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
+  submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
   revokeRole: true, redeemInvite: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
@@ -169,13 +171,22 @@ export interface FileRef {
   mime: string | null;
 }
 
+/** A registered organisation offered to choose from. */
+export interface OrganizationOption {
+  id: number;
+  name: Bilingual;
+}
+
 /** A finished notice, as the machine hands it over. Dates are "YYYY-MM-DD" in Kazakhstan's calendar. */
 export interface NoticeAnswers {
   relation: Relation;
   name: string;
   iin: string;
   birthDate: string;
+  /** The organisation's name as shown (a registered one's in the applicant's language, or as typed). */
   org: string;
+  /** The registered organisation chosen from the list; null when the applicant typed a name. */
+  orgId: number | null;
   region: string;
   careFrom: string;
   careTo: string;

@@ -1,6 +1,6 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { DomainEffectPayloads, FileRef, Lang, SayEffect, SetLanguageEffect } from "./effects.js";
+import type { DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date. */
 export type FlowEvent = (
@@ -12,6 +12,8 @@ export type FlowEvent = (
   | { type: "LANGUAGE"; language: Lang } // the user switched language: ask again in it
   | { type: "CONSENT"; given: boolean }
   | { type: "REPEAT" } // ask the current question again (after a stale button, a restart…)
+  // The bot's answer to a flow's lookup (findOrganizations), in the same update: the first `found` of `total`.
+  | { type: "ORGANIZATIONS"; found: OrganizationOption[]; total: number; query: string | null }
 ) & { today?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
@@ -26,6 +28,7 @@ export const effectActions = {
   setLanguage: (_: unknown, _params: Omit<SetLanguageEffect, "type">) => undefined,
   recordConsent: () => undefined,
   submitNotice: (_: unknown, _params: DomainEffectPayloads["submitNotice"]) => undefined,
+  findOrganizations: (_: unknown, _params: DomainEffectPayloads["findOrganizations"]) => undefined,
   createOrganization: (_: unknown, _params: DomainEffectPayloads["createOrganization"]) => undefined,
 };
 

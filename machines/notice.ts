@@ -2,7 +2,7 @@
 // consent before the first personal question, a review where any answer can be changed, then submit.
 import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
-import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Button, type FileRef, type NoticeAnswers, type Outcome, type Params, type Relation, type SupportAnswer } from "./effects.js";
+import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, type Check } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
@@ -17,6 +17,9 @@ export interface Draft {
   iin: string | null;
   birthDate: string | null;
   org: string | null;
+  /** A registered organisation chosen from the list, and its names (absent in drafts begun before the list existed). */
+  orgId?: number | null;
+  orgNames?: Bilingual | null;
   region: string | null;
   careFrom: string | null;
   careTo: string | null;
@@ -30,6 +33,11 @@ interface Context {
   draft: Draft;
   /** Answering a question from the review: go back to the review after it. */
   editing: boolean;
+  /** The registered organisations offered at the organisation question, and how many the region has. */
+  orgOptions?: OrganizationOption[];
+  orgTotal?: number;
+  /** The words last searched for. */
+  orgQuery?: string | null;
   today: string;
   hasConsent: boolean;
 }
@@ -39,7 +47,7 @@ interface Input {
 }
 
 const emptyDraft = (): Draft => ({
-  relation: null, name: null, iin: null, birthDate: null, org: null, region: null, careFrom: null, careTo: null,
+  relation: null, name: null, iin: null, birthDate: null, org: null, orgId: null, orgNames: null, region: null, careFrom: null, careTo: null,
   description: null, outcome: null, supportKnows: null, files: [], phone: null,
 });
 
@@ -56,6 +64,12 @@ const refuse = (reason: string, params: Params = {}) => ({ type: "say" as const,
 const today = (c: Context, e: FlowEvent) => e.today ?? c.today;
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
 const choice = (e: FlowEvent) => (e.type === "CHOICE" ? e.value : "");
+
+/** Words typed to find an organisation: at least 2 letters; null when too short to search. */
+export const checkSearch = (input: string): string | null => {
+  const q = input.trim().replace(/\s+/g, " ");
+  return /\p{L}{2}|\d/u.test(q) && q.length <= 100 ? q : null;
+};
 
 /** Where a valid answer leads: the next question, or back to the review when changing an answer. */
 const next = (target: string) => [
@@ -88,7 +102,7 @@ const typed = <T>(state: string, check: (text: string) => Check<T>, field: keyof
 
 export const answersOf = (d: Draft): NoticeAnswers | null =>
   d.relation && d.name && d.iin && d.birthDate && d.org && d.region && d.careFrom && d.careTo && d.description && d.outcome && d.supportKnows && d.phone
-    ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone }
+    ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, orgId: d.orgId ?? null, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone }
     : null;
 
 const REVIEW_FIELDS = ["relation", "name", "iin", "org", "care", "description", "outcome", "support", "files", "phone"] as const;
@@ -98,7 +112,7 @@ const reviewParams = (d: Draft): Params => ({
   name: d.name ?? "",
   iin: d.iin ?? "",
   birthDate: d.birthDate ? showDate(d.birthDate) : "",
-  org: d.org ?? "",
+  org: d.orgNames ?? d.org ?? "",
   region: regionByCode(d.region ?? "") ?? "",
   care: d.careFrom && d.careTo ? (d.careFrom === d.careTo ? showDate(d.careFrom) : `${showDate(d.careFrom)} – ${showDate(d.careTo)}`) : "",
   description: (d.description ?? "").length > 300 ? `${(d.description ?? "").slice(0, 300)}…` : (d.description ?? ""),
@@ -220,28 +234,99 @@ export const noticeMachine = setup({
         ...askAgain("birthDate"),
       },
     },
-    birthDone: { always: next("org") },
-    org: {
-      tags: [UNSAVED],
-      entry: [ask("org", 4)],
-      on: {
-        TEXT: typed("org", checkOrganization, "org", "region"),
-        ...backTo("birthConfirm"),
-        ...askAgain("org"),
-      },
-    },
+    birthDone: { always: next("region") },
+    // Where the patient was treated: the region, then an organisation registered there (from the list, or
+    // found by a word of its name), or its name typed when it is not listed.
     region: {
       tags: [UNSAVED],
       entry: [ask("region", 4, [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [back]])],
       on: {
         CHOICE: [
-          { guard: ({ event }) => regionByCode(choice(event)) !== undefined, target: "regionDone", actions: { type: "patch", params: ({ event: e }) => ({ region: choice(e) }) } },
-          { guard: chose("back"), target: "org" },
+          {
+            guard: ({ event }) => regionByCode(choice(event)) !== undefined,
+            target: "orgLookup",
+            actions: [{ type: "patch", params: ({ event: e }) => ({ region: choice(e) }) }, assign({ orgQuery: null })],
+          },
+          { guard: chose("back"), target: "birthConfirm" },
         ],
         ...askAgain("region"),
       },
     },
-    regionDone: { always: next("care") },
+    orgLookup: {
+      tags: [UNSAVED],
+      entry: [{ type: "findOrganizations", params: ({ context }) => ({ region: context.draft.region ?? "", query: context.orgQuery ?? null }) }],
+      on: {
+        ORGANIZATIONS: [
+          // Nobody registered in the region: its name is typed.
+          { guard: ({ event }) => event.type === "ORGANIZATIONS" && event.total === 0 && event.query === null, target: "org" },
+          // A search that found nothing: the list stays, and the applicant is told.
+          {
+            guard: ({ event }) => event.type === "ORGANIZATIONS" && event.found.length === 0,
+            target: "orgChoice",
+            actions: [{ type: "say", params: ({ event }) => refuse("orgNotFound", { query: event.type === "ORGANIZATIONS" ? (event.query ?? "") : "" }).params }],
+          },
+          {
+            target: "orgChoice",
+            actions: assign({ orgOptions: ({ event }) => (event.type === "ORGANIZATIONS" ? event.found : []), orgTotal: ({ event }) => (event.type === "ORGANIZATIONS" ? event.total : 0) }),
+          },
+        ],
+        ...askAgain("orgLookup"),
+      },
+    },
+    orgChoice: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => {
+            const options = context.orgOptions ?? [];
+            const more = (context.orgTotal ?? 0) > options.length;
+            return ask(more ? "orgChoiceMore" : "orgChoice", 4, [
+              ...options.map((o) => [{ label: o.name, value: `o${o.id}` }]),
+              [{ key: "notice.orgNotListed", value: "other" }],
+              [back],
+            ], { shown: options.length, count: context.orgTotal ?? 0 }).params;
+          },
+        },
+      ],
+      on: {
+        CHOICE: [
+          {
+            guard: ({ context, event }) => (context.orgOptions ?? []).some((o) => `o${o.id}` === choice(event)),
+            target: "orgDone",
+            actions: {
+              type: "patch",
+              params: ({ context, event: e }) => {
+                const o = (context.orgOptions ?? []).find((x) => `o${x.id}` === choice(e))!;
+                // Shown in the reader's language; filed under the name in the applicant's.
+                return { orgId: o.id, orgNames: o.name, org: o.name.ru };
+              },
+            },
+          },
+          { guard: chose("other"), target: "org" },
+          { guard: chose("back"), target: "region" },
+        ],
+        // A word of its name: searched among the region's organisations.
+        TEXT: [
+          { guard: ({ event }) => checkSearch(text(event)) !== null, target: "orgLookup", actions: assign({ orgQuery: ({ event }) => checkSearch(text(event)) }) },
+          { target: "orgChoice", reenter: true, actions: [refuse("orgSearchShort")] },
+        ],
+        ...askAgain("orgChoice"),
+      },
+    },
+    org: {
+      tags: [UNSAVED],
+      entry: [ask("org", 4)],
+      on: {
+        TEXT: typed("org", checkOrganization, "org", "orgTyped"),
+        ...backTo("region"),
+        ...askAgain("org"),
+      },
+    },
+    // A typed name is no registered organisation's: the bot may still match it when the notice is filed.
+    orgTyped: { always: { target: "orgDone", actions: { type: "patch", params: { orgId: null, orgNames: null } } } },
+    // A draft begun when the name came before the region may have no region yet.
+    orgDone: { always: [{ guard: ({ context }) => !context.draft.region, target: "region" }, ...next("care")] },
     care: {
       tags: [UNSAVED],
       entry: [ask("care", 5)],
@@ -368,7 +453,8 @@ export const noticeMachine = setup({
         CHOICE: [
           ...REVIEW_FIELDS.map((f) => ({
             guard: ({ event }: { event: FlowEvent }) => choice(event) === `edit:${f}`,
-            target: f,
+            // The organisation is chosen within its region: changing it starts from the region.
+            target: f === "org" ? "region" : f,
             actions: { type: "startEditing" as const },
           })),
           {

@@ -20,6 +20,8 @@ export interface Deployment {
   mediationDays: number;
   /** The bot's username, for invite links (t.me/<username>?start=…). */
   botUsername: () => string;
+  /** The deployment's administrators (ADMIN_IDS). */
+  adminIds: readonly number[];
 }
 
 /** The user of the update, as the effect finds them (a language chosen earlier in the same update counts). */

@@ -40,3 +40,6 @@ export const receiptOf = (answers: unknown): ReceiptRecord | null => {
   const r = answersOf(answers).receipt as Partial<ReceiptRecord> | undefined;
   return r && typeof r.on === "string" ? { on: r.on, number: typeof r.number === "string" ? r.number : null, by: r.by ?? "staff" } : null;
 };
+
+/** A registered organisation's name in the reader's language. */
+export const orgNames = (o: { nameKk: string; nameRu: string }): Bilingual => ({ kk: o.nameKk, ru: o.nameRu });

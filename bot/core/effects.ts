@@ -2,7 +2,7 @@
 // chat's command menu — never Bot API payloads. One renderer (render.ts) turns them into calls; one
 // registry (features/index.ts) holds exactly one handler per domain effect type.
 import type { Button, DomainEffect, DomainEffectType, Param, Params, Recipient, SayEffect } from "../../machines/effects.js";
-import type { Role } from "../../machines/flow.js";
+import type { FlowEvent, Role } from "../../machines/flow.js";
 import type { Ctx, Deployment, Tx } from "./actor.js";
 import type { DocumentEffect } from "./documents.js";
 
@@ -18,9 +18,14 @@ export interface CommandsEffect {
   roles: readonly Role[];
   to?: Recipient;
 }
-export type Out = SayEffect | DocumentEffect | FileEffect | CommandsEffect;
+/** An answer to what the flow on top asked (a lookup): given to it as an event, in the same update. */
+export interface ReplyEffect {
+  type: "reply";
+  event: FlowEvent;
+}
+export type Out = SayEffect | DocumentEffect | FileEffect | CommandsEffect | ReplyEffect;
 /** An effect with its recipient named: what jobs return (they act for nobody in particular). */
-export type Addressed = Out & { to: Recipient };
+export type Addressed = Exclude<Out, ReplyEffect> & { to: Recipient };
 
 /** Carries out one domain effect inside the update's transaction; returns what to say. */
 export type EffectHandler<K extends DomainEffectType> = (tx: Tx, effect: DomainEffect<K>, c: Ctx) => Promise<Out[]>;

@@ -2,6 +2,7 @@
 // durable jobs and its documents. features/index.ts gathers them; each kind must be complete and declared once.
 import type { AnyActionDef, CommandDef } from "../../machines/actions.js";
 import type { DocumentBuilders } from "./documents.js";
+import type { Deployment, Prisma } from "./actor.js";
 import type { EffectHandlers, JobHandler } from "./effects.js";
 
 export interface Feature {
@@ -10,4 +11,6 @@ export interface Feature {
   effects?: Partial<EffectHandlers>;
   jobs?: Record<string, JobHandler>;
   documents?: Partial<DocumentBuilders>;
+  /** Run at every start: sets up recurring jobs (idempotent). */
+  onStart?: (db: Prisma, now: Date, d: Deployment) => Promise<void>;
 }

@@ -89,6 +89,9 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
       case "file":
         calls.push({ method: SEND_FILE, payload: { chat_id: target, kind: e.file.kind, fileId: e.file.fileId } });
         break;
+      case "reply":
+        // Given to the flow by the runtime; nothing to send.
+        break;
       case "commands":
         calls.push({ method: "setMyCommands", payload: { commands: commandList(i18n, readerLang, e.roles), scope: { type: "chat", chat_id: target } } });
         break;

@@ -3,6 +3,7 @@
 import { CORE_ACTIONS, Registry, type AnyActionDef, type CommandDef } from "../../machines/actions.js";
 import type { DocumentBuilders } from "../core/documents.js";
 import { combine, type EffectHandlers, type JobHandler } from "../core/effects.js";
+import type { Feature } from "../core/feature.js";
 import { adminFeature } from "./admin/index.js";
 import { casesFeature } from "./cases/index.js";
 import { commissionFeature } from "./commission/index.js";
@@ -27,3 +28,6 @@ export const effectHandlers: EffectHandlers = combine(...FEATURES.map((f) => f.e
 export const jobHandlers: Record<string, JobHandler> = combine(...FEATURES.map((f): Record<string, JobHandler> => ("jobs" in f ? f.jobs : {})));
 
 export const documentBuilders: DocumentBuilders = combine(...FEATURES.flatMap((f) => ("documents" in f ? [f.documents] : [])));
+
+/** What features set up at every start (recurring jobs). */
+export const startHooks: NonNullable<Feature["onStart"]>[] = FEATURES.flatMap((f) => ("onStart" in f ? [f.onStart] : []));

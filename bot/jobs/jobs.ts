@@ -71,7 +71,8 @@ export class Jobs {
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
         const calls = this.render(await handler(tx, claimed, now, this.deployment));
         const rows = await this.store.enqueue(tx, calls, 0);
-        await tx.scheduledJob.update({ where: { id: job.id }, data: { state: "done", attempts: { increment: 1 } } });
+        // Done — unless its handler scheduled it again (a daily job): then it waits for its next time.
+        await tx.scheduledJob.updateMany({ where: { id: job.id, dueAt: job.dueAt }, data: { state: "done", attempts: { increment: 1 } } });
         this.log.info({ job: String(job.id), kind: job.kind, sends: rows.length }, "job done");
         return rows;
       });

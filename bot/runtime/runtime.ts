@@ -7,14 +7,14 @@ import type { Registry } from "../../machines/actions.js";
 import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, type Flows, type Input } from "../../machines/chat.js";
 import { isDomainEffect, type Effect, type Lang } from "../../machines/effects.js";
-import type { Role } from "../../machines/flow.js";
+import type { FlowEvent, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
 import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
 import { dispatch, type EffectHandlers } from "../core/effects.js";
 import { render, SEND_FILE, type Renderable } from "../core/render.js";
 import type { Prisma } from "../db/database.js";
-import { documentBuilders, effectHandlers, registry } from "../features/index.js";
+import { documentBuilders, effectHandlers, registry, startHooks } from "../features/index.js";
 import { checkCaseInvite } from "../features/relatives/relatives.js";
 import type { I18n } from "../i18n.js";
 import type { Jobs } from "../jobs/jobs.js";
@@ -41,6 +41,9 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
 /** The token of a relative's invite link in /start, if that is what arrived. */
 const caseInviteOf = (input: Input): string | null =>
   input.kind === "command" && input.command === "start" ? (CASE_INVITE.exec(input.payload)?.[1] ?? null) : null;
+
+/** How many times in one update a flow may ask the bot for data and get its answer. */
+const MAX_REPLY_ROUNDS = 3;
 
 /** The language the decision leaves the user in (null: unchanged). */
 const languageSet = (effects: readonly Effect[]): Lang | null => effects.reduce<Lang | null>((l, e) => (e.type === "setLanguage" ? e.language : l), null);
@@ -77,25 +80,41 @@ export class Runtime {
       ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now) } : {}),
     };
     const decision = decide(loaded.stack, profile, inc.input, this.flows, this.registry);
-    const prompt = decision.stack[decision.stack.length - 1]?.prompt ?? 0;
     const language = languageSet(decision.effects);
     // A pressed keyboard is spent: take it off the message so it cannot be pressed again.
     const spent = inc.callback?.messageId
       ? [{ method: "editMessageReplyMarkup", payload: { chat_id: inc.chatId, message_id: inc.callback.messageId, reply_markup: { inline_keyboard: [] } } }]
       : [];
     const who = { userId: inc.userId, chatId: inc.chatId, roles: loaded.roles, now, language: loaded.language };
+    let stack = decision.stack;
     const rows = await store.commit(
       {
         updateId,
         chatId: inc.chatId,
         userId: inc.userId,
-        stack: JSON.stringify(decision.stack) === JSON.stringify(loaded.stack) ? null : decision.stack,
+        // Stored by `produce` below, once the flows have had the bot's answers to what they asked.
+        stack: null,
         ...(language ? { language } : {}),
         ...(decision.effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {}),
         createUser: !loaded.userExists,
         outbox: spent,
       },
-      async (tx) => render(i18n, inc.chatId, loaded.language, prompt, await this.perform(tx, decision.effects, who), loaded.roles).calls,
+      async (tx) => {
+        const said: Renderable[] = [];
+        let current = decision;
+        // A flow may ask the bot for data (a lookup): the answer goes back to it as an event, and what it
+        // then says follows, all in this transaction. A few rounds at most.
+        for (let round = 0; ; round++) {
+          const { out, replies } = await this.perform(tx, current.effects, who);
+          said.push(...out);
+          if (replies.length === 0 || round === MAX_REPLY_ROUNDS) break;
+          current = decide(current.stack, profile, { kind: "reply", event: replies[0]! }, this.flows, this.registry);
+        }
+        stack = current.stack;
+        if (JSON.stringify(stack) !== JSON.stringify(loaded.stack)) await store.saveStack(tx, inc.chatId, stack);
+        const prompt = stack[stack.length - 1]?.prompt ?? 0;
+        return render(i18n, inc.chatId, loaded.language, prompt, said, loaded.roles).calls;
+      },
     );
     if (inc.callback) {
       const lang = language ?? loaded.language ?? "kk";
@@ -107,7 +126,7 @@ export class Runtime {
       log.info("duplicate update skipped");
       return;
     }
-    const flows = decision.stack.map((e) => e.flow).join(">");
+    const flows = stack.map((e) => e.flow).join(">");
     log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
     await this.deliver(rows, api, log);
   }
@@ -128,15 +147,26 @@ export class Runtime {
    * Carries out the decision's domain effects, in order, inside the update's transaction: each gives what
    * to say in its place among the machine's messages, with the language chosen so far in this update.
    */
-  private async perform(tx: Tx, effects: readonly Effect[], who: { userId: number; chatId: number; roles: readonly Role[]; now: Date; language: Lang | null }): Promise<Renderable[]> {
+  private async perform(
+    tx: Tx,
+    effects: readonly Effect[],
+    who: { userId: number; chatId: number; roles: readonly Role[]; now: Date; language: Lang | null },
+  ): Promise<{ out: Renderable[]; replies: FlowEvent[] }> {
     const out: Renderable[] = [];
+    const replies: FlowEvent[] = [];
     let lang = who.language;
     for (const e of effects) {
       if (e.type === "setLanguage") lang = e.language;
-      if (!isDomainEffect(e)) out.push(e);
-      else out.push(...(await dispatch(this.handlers, tx, e, { ...this.deps.deployment, ...who, language: lang ?? "kk", languageKnown: lang !== null })));
+      if (!isDomainEffect(e)) {
+        out.push(e);
+        continue;
+      }
+      for (const o of await dispatch(this.handlers, tx, e, { ...this.deps.deployment, ...who, language: lang ?? "kk", languageKnown: lang !== null })) {
+        if (o.type === "reply") replies.push(o.event);
+        else out.push(o);
+      }
     }
-    return out;
+    return { out, replies };
   }
 
   /** Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. */
@@ -226,6 +256,11 @@ export class Runtime {
     if (builder.action) await api.sendChatAction(p.chat_id, builder.action).catch(() => undefined);
     const { prisma, i18n, deployment } = this.deps;
     return builder.build(p, { prisma, i18n, timeZone: deployment.timeZone, dataKey: deployment.dataKey, now: this.now });
+  }
+
+  /** At start: what features set up each time (recurring jobs). */
+  async start(now: Date): Promise<void> {
+    for (const hook of startHooks) await hook(this.deps.prisma, now, this.deps.deployment);
   }
 
   /** Forgets processed update ids older than Telegram would redeliver, and messages sent a week ago. */

@@ -95,7 +95,6 @@ export class Store {
    * { kind: "postgres", code: "23505" }, not as Prisma's P2002.)
    */
   async commit(c: Commit, produce?: Produce): Promise<OutboxRow[] | null> {
-    const chatId = BigInt(c.chatId);
     try {
       return await this.prisma.$transaction(async (tx) => {
         const fresh = await tx.processedUpdate.createMany({ data: [{ updateId: BigInt(c.updateId) }], skipDuplicates: true });
@@ -107,16 +106,19 @@ export class Store {
         if (c.createUser || Object.keys(userData).length > 0) {
           await tx.user.upsert({ where: { id: BigInt(c.userId) }, create: { id: BigInt(c.userId), ...userData }, update: userData });
         }
-        if (c.stack) {
-          const stack = this.sealStack(c.stack);
-          await tx.chatState.upsert({ where: { chatId }, create: { chatId, stack }, update: { stack } });
-        }
+        if (c.stack) await this.saveStack(tx, c.chatId, c.stack);
         return this.enqueue(tx, [...c.outbox, ...(produce ? await produce(tx) : [])], c.chatId);
       });
     } catch (e) {
       if (e instanceof DuplicateUpdate) return null;
       throw e;
     }
+  }
+
+  /** Stores a chat's stack of flows, sealed (a draft notice holds an IIN, a phone and a description). */
+  async saveStack(tx: PrismaNS.TransactionClient, chatId: number, stack: StackEntry[]): Promise<void> {
+    const sealed = this.sealStack(stack);
+    await tx.chatState.upsert({ where: { chatId: BigInt(chatId) }, create: { chatId: BigInt(chatId), stack: sealed }, update: { stack: sealed } });
   }
 
   /**

@@ -85,8 +85,8 @@ describe("from inside a notice", () => {
     await u.send("Петров Пётр Петрович");
     await u.send("850301300121");
     await u.press("Да, верно");
-    await u.send("Областная больница");
     await u.press("Город Астана");
+    await u.send("Областная больница");
     await u.send("01.11.2026");
     const atOutcome = await u.send("У пациента после операции началось осложнение.");
     expect(buttons(atOutcome)).toContain("Инцидент или ошибка?");

@@ -104,7 +104,7 @@ describe("the commission-formation deadline, watched", () => {
 });
 
 describe("jobs that fail", () => {
-  const deployment = { timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "kelisim_local_bot" };
+  const deployment = { timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "kelisim_local_bot", adminIds: [] };
   const renderJob = (effects: Parameters<typeof render>[4]) => render(h.i18n, 0, null, 0, effects).calls;
   it("roll back whole, are tried again later, and give up visibly after five attempts", async () => {
     await t.db.prisma.scheduledJob.create({ data: { kind: "flaky", dueAt: at("2026-01-01T00:00:00Z"), payload: {} } });

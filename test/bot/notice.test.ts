@@ -36,9 +36,10 @@ const upTo = async (u: TestUser, lang: "kk" | "ru", step: "name" | "iin" | "org"
   if (step === "iin") return;
   await u.send(IIN);
   await u.press(L.yes);
+  // No organisation is registered in the region: its name is typed.
+  await u.press(L.region);
   if (step === "org") return;
   await u.send("Қалалық №5 емхана");
-  await u.press(L.region);
   if (step === "care") return;
   await u.send("01.03.2026 – 05.03.2026");
   if (step === "description") return;
@@ -125,7 +126,7 @@ describe("bad input gets a clear answer and the same question", () => {
     await u.press("Другая дата");
     expect(texts(await u.send("01.01.2030"))[0]).toBe("Эта дата ещё не наступила. Напишите прошедшую дату.");
     expect(texts(await u.send("первое марта"))[0]).toBe("Напишите дату в виде ДД.ММ.ГГГГ, например 01.03.1985.");
-    expect(last(await u.send("01.03.1985"))).toBe("4/11 · В какой медицинской организации лечился пациент? Напишите название.");
+    expect(last(await u.send("01.03.1985"))).toBe("4/11 · В каком регионе пациенту оказывали медицинскую помощь?");
   });
 
   it("a sticker where text is expected gets a hint and the question again", async () => {
@@ -175,9 +176,10 @@ describe("review and submit", () => {
     expect(review).toBe(
       "11/11 · Тексеріңіз:\n\nСіз: Жақын туысымын\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nЖағдайы: II топтағы мүгедектік\nҚолдау қызметі: Жоқ, білмейді\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
     );
-    expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациент қай медициналық ұйымда емделді? Атауын жазыңыз.");
-    await u.send("Облыстық аурухана");
-    const back = await u.press("Шымкент қаласы");
+    // The organisation is chosen within its region: changing it asks the region first.
+    expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациентке медициналық көмек қай өңірде көрсетілді?");
+    expect(last(await u.press("Шымкент қаласы"))).toBe("4/11 · Пациент емделген медициналық ұйымның атауын жазыңыз.");
+    const back = await u.send("Облыстық аурухана");
     expect(last(back)).toContain("Ұйым: Облыстық аурухана, Шымкент қаласы");
   });
 

@@ -149,8 +149,8 @@ describe("the staff inbox", () => {
     await a.send("Иванов Иван Иванович");
     await a.send("850301300121");
     await a.press("Да, верно");
-    await a.send("Городская больница №7");
     await a.press("Город Шымкент");
+    await a.press("Городская больница №7"); // registered there: chosen from the list
     await a.send("02.11.2026");
     await a.send("Во время лечения произошло осложнение.");
     await a.press("Пока неизвестно");

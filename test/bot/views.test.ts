@@ -22,7 +22,7 @@ describe("a view without Telegram", () => {
     const h = await testBot(t.db, { now: () => new Date("2026-03-20T10:00:00+05:00") });
     await fileNotice(h.user(5, "ru"), "ru");
     const k = await t.db.prisma.case.findFirstOrThrow();
-    const ctx = { userId: 5, chatId: 5, language: "ru" as const, languageKnown: true, roles: [], now, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "bot" };
+    const ctx = { userId: 5, chatId: 5, language: "ru" as const, languageKnown: true, roles: [], now, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "bot", adminIds: [] };
     const said = await listCases(t.db.prisma, { type: "showCases" }, ctx);
     expect(said).toHaveLength(1);
     const [view] = said;

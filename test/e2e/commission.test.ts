@@ -51,6 +51,7 @@ describe("the commission, end to end with three people", () => {
     await admin.send("/admin", 1);
     await admin.press("Зарегистрировать организацию", 1);
     await admin.send("Городская больница №7", 1);
+    await admin.press("Название то же", 1);
     await admin.press("Город Шымкент", 2);
     const invite = await admin.press("Пригласить: Городская больница №7", 1);
     const staffLink = /start=(\S+)/.exec(invite[0]!.text)![1]!;
@@ -69,8 +70,9 @@ describe("the commission, end to end with three people", () => {
     await applicant.send("Ахметов Серік Болатұлы", 1);
     await applicant.send("850301300121", 1);
     await applicant.press("Да, верно", 1);
-    await applicant.send("Городская больница №7", 1);
-    await applicant.press("Город Шымкент", 1);
+    // The region, then the organisation from the region's registered ones.
+    expect(labels((await applicant.press("Город Шымкент", 1))[0])).toEqual(["Городская больница №7", "Моей организации нет в списке", "◀ Назад"]);
+    await applicant.press("Городская больница №7", 1);
     await applicant.send("10.11.2026", 1);
     await applicant.send("После операции началось осложнение, нас не предупредили.", 1);
     await applicant.press("Вред без инвалидности", 1);

@@ -40,7 +40,7 @@ describe("the local console", () => {
 
   it("files a whole notice, with :photo, :pdf and :contact", async () => {
     const { out, code } = await runConsole([
-      ":user 3003 ru", "/start", "1", "/notice", "1", "Иванова Анна Сергеевна", "850301300121", "1", "Городская поликлиника №3", "19",
+      ":user 3003 ru", "/start", "1", "/notice", "1", "Иванова Анна Сергеевна", "850301300121", "1", "19", "Городская поликлиника №3",
       "01.11.2026", "После процедуры появилось осложнение.", "7", "3", ":photo", ":pdf", "1", ":contact", "12",
     ]);
     expect(code).toBe(0);

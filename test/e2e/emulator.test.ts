@@ -117,8 +117,8 @@ describe("a whole notice through the emulator", () => {
     await chat.send("Серік Болатұлы Ахметов", 1);
     expect((await chat.send("850301300121", 1))[0]!.text).toContain("01.03.1985");
     await chat.press(L.yes, 1);
-    await chat.send("Қалалық клиникалық аурухана №1", 1);
     await chat.press(L.region, 1);
+    await chat.send("Қалалық клиникалық аурухана №1", 1);
     await chat.send("10.11.2026", 1);
     await chat.send("Операциядан кейін асқыну болды, бізге ескертпеді.", 1);
     await chat.press(L.outcome, 1);

@@ -40,6 +40,7 @@ const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru
   await admin.send("/admin", 1);
   await admin.press("Зарегистрировать организацию", 1);
   await admin.send(org, 1);
+  await admin.press("Название то же", 1);
   await admin.press("Город Шымкент", 2);
   const staffLink = /start=(\S+)/.exec((await admin.press(`Пригласить: ${org}`, 1))[0]!.text)![1]!;
   await admin.send("/admin", 1);
@@ -69,8 +70,8 @@ const file = async (id: number, lang: "kk" | "ru", org: string) => {
   await a.send("Ахметов Серік Болатұлы", 1);
   await a.send("850301300121", 1);
   await a.press(L.yes, 1);
-  await a.send(org, 1);
   await a.press(L.region, 1);
+  await a.press(org, 1);
   await a.send("10.11.2026", 1);
   await a.send("Операциядан кейін асқыну болды, бізге ескертпеді.", 1);
   await a.press(L.outcome, 1);

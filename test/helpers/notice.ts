@@ -1,5 +1,5 @@
 // Files a whole notice as a user would, with labels in the user's language; any answer can be changed.
-import type { TestUser } from "./bot.js";
+import { buttons, type TestUser } from "./bot.js";
 
 export interface NoticeInput {
   relation: string;
@@ -14,17 +14,29 @@ export interface NoticeInput {
   phone: string;
 }
 
-const DEFAULTS: Record<"kk" | "ru", NoticeInput & { agree: string; yes: string; done: string; submit: string }> = {
+const DEFAULTS: Record<"kk" | "ru", NoticeInput & { agree: string; yes: string; done: string; submit: string; notListed: string }> = {
   ru: {
-    agree: "Согласен(на)", yes: "Да, верно", done: "Готово", submit: "Отправить",
+    agree: "Согласен(на)", yes: "Да, верно", done: "Готово", submit: "Отправить", notListed: "Моей организации нет в списке",
     relation: "Я — пациент", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "Город Шымкент",
     care: "02.03.2026", description: "Во время лечения произошло осложнение.", outcome: "Пока неизвестно", support: "Не знаю", phone: "+77010000000",
   },
   kk: {
-    agree: "Келісемін", yes: "Иә, дұрыс", done: "Дайын", submit: "Жіберу",
+    agree: "Келісемін", yes: "Иә, дұрыс", done: "Дайын", submit: "Жіберу", notListed: "Менің ұйымым тізімде жоқ",
     relation: "Мен — пациентпін", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "Шымкент қаласы",
     care: "02.03.2026", description: "Во время лечения произошло осложнение.", outcome: "Әзірге белгісіз", support: "Білмеймін", phone: "+77010000000",
   },
+};
+
+/**
+ * The region, then the organisation: its button when the region's registered organisations list it by that
+ * name, else "not listed" (when a list is shown) and the name typed.
+ */
+export const chooseOrganization = async (u: TestUser, region: string, org: string, notListed: string) => {
+  const asked = await u.press(region);
+  const offered = buttons(asked);
+  if (offered.includes(org)) return u.press(org);
+  if (offered.includes(notListed)) await u.press(notListed);
+  return u.send(org);
 };
 
 /** From /start to Submit; returns what the bot did in answer to Submit. */
@@ -37,8 +49,7 @@ export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partia
   await u.send(a.name);
   await u.send(a.iin);
   await u.press(a.yes);
-  await u.send(a.org);
-  await u.press(a.region);
+  await chooseOrganization(u, a.region, a.org, a.notListed);
   await u.send(a.care);
   await u.send(a.description);
   await u.press(a.outcome);

@@ -8,6 +8,7 @@ export const inviteStaff = async (h: Harness, adminId: number, name = "Горо�
   await admin.send("/admin");
   await admin.press("Зарегистрировать организацию");
   await admin.send(name);
+  await admin.press("Название то же");
   const created = await admin.press(region);
   const invite = await admin.press(`Пригласить: ${name}`);
   const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;

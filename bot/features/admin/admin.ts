@@ -5,7 +5,7 @@ import { act } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { regionName } from "../../core/case.js";
+import { orgNames, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader } from "../../core/people.js";
@@ -18,13 +18,15 @@ export const hashToken = (token: string): string => createHash("sha256").update(
 
 const notAdmin = (c: Ctx): Out[] | null => (c.roles.includes("admin") ? null : [say("common.unknownCommand")]);
 /** "Name, Region" in the reader's language. */
-const orgLabel = (o: { name: string; region: string }): Param => lines([o.name, regionName(o.region)], ", ");
+const orgLabel = (o: { nameKk: string; nameRu: string; region: string }): Param => lines([orgNames(o), regionName(o.region)], ", ");
+/** A case's organisation as the applicant named it, with its region. */
+const caseOrgLabel = (k: { orgName: string; region: string }): Param => lines([k.orgName, regionName(k.region)], ", ");
 
 export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganization">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const org = await tx.organization.create({ data: { name: e.name, region: e.region } });
-  return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: org.name }, ...act(inviteStaff, { organizationId: org.id }) }]])];
+  const org = await tx.organization.create({ data: { nameKk: e.nameKk, nameRu: e.nameRu, region: e.region } });
+  return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(org) }, ...act(inviteStaff, { organizationId: org.id }) }]])];
 };
 
 export const listOrganizations = async (tx: Tx, _e: DomainEffect<"listOrganizations">, c: Ctx): Promise<Out[]> => {
@@ -55,7 +57,7 @@ export const listRoles = async (tx: Tx, _e: DomainEffect<"listRoles">, c: Ctx): 
   if (roles.length === 0) return [say("admin.noRoles")];
   const line = (r: (typeof roles)[number]): Param => ({
     key: r.organization ? "admin.roleOfOrg" : "admin.roleLine",
-    params: { user: String(r.userId), role: { key: `admin.roleNames.${r.role}` }, org: r.organization?.name ?? "" },
+    params: { user: String(r.userId), role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? orgNames(r.organization) : "" },
   });
   return [say("admin.rolesTitle", { roles: lines(roles.map(line)) }, roles.map((r) => [{ key: "admin.revoke", params: { line: line(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]))];
 };
@@ -81,7 +83,7 @@ export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: C
   const menu: Out = { type: "commands", roles: [...c.roles, invite.role] };
   if (invite.role === "mediator") return [reply("admin.joinedMediator"), menu];
   const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
-  return [reply("admin.joinedStaff", { org: org.name }), menu];
+  return [reply("admin.joinedStaff", { org: orgNames(org) }), menu];
 };
 
 const UNLINKED_MAX = 10;
@@ -92,7 +94,7 @@ export const listUnlinked = async (tx: Tx, _e: DomainEffect<"listUnlinked">, c: 
   if (refused) return refused;
   const cases = await tx.case.findMany({ where: { organizationId: null }, orderBy: { submittedAt: "desc" }, take: UNLINKED_MAX });
   if (cases.length === 0) return [say("admin.noUnlinked")];
-  const items = cases.map((k): Param => ({ key: "admin.unlinkedLine", params: { number: k.number, org: orgLabel({ name: k.orgName, region: k.region }) } }));
+  const items = cases.map((k): Param => ({ key: "admin.unlinkedLine", params: { number: k.number, org: caseOrgLabel(k) } }));
   return [say("admin.unlinkedTitle", { cases: lines(items) }, cases.map((k) => [{ key: "admin.linkCase", params: { number: k.number }, ...act(chooseCaseOrgAction, { caseId: k.id }) }]))];
 };
 
@@ -103,10 +105,10 @@ export const chooseCaseOrg = async (tx: Tx, e: DomainEffect<"chooseCaseOrg">, c:
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k) return [say("cases.notFound")];
   if (k.organizationId !== null) return [say("admin.alreadyLinked", { number: k.number })];
-  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: { name: "asc" }, take: 50 });
+  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: { nameRu: "asc" }, take: 50 });
   const region = regionName(k.region);
   if (orgs.length === 0) return [say("admin.noOrgsInRegion", { number: k.number, region })];
-  return [say("admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, orgs.map((o) => [{ label: o.name, ...act(linkCaseAction, { caseId: k.id, organizationId: o.id }) }]))];
+  return [say("admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, orgs.map((o) => [{ label: orgNames(o), ...act(linkCaseAction, { caseId: k.id, organizationId: o.id }) }]))];
 };
 
 /** Links a case to an organisation once; its staff hear of the case as of a new notice. */

@@ -10,21 +10,10 @@ import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { orgStaff, reader } from "../../core/people.js";
 import { seal } from "../../crypto.js";
+import { matchOrganization } from "./organizations.js";
 import { awaitReceipt, FORMATION_WORKING_DAYS, nextStepForApplicant, recordReceiptButton } from "../receipt/receipt.js";
 
 export const caseNumber = (year: number, seq: number): string => `KZ-${year}-${String(seq).padStart(6, "0")}`;
-
-/** A name as people may type it: no case, quotes or extra spaces. */
-export const normalizeName = (s: string): string => s.toLowerCase().replace(/[«»"'“”„`]/g, "").replace(/\s+/g, " ").trim();
-
-/**
- * The registered organisation a notice names: the one of its region with the same name (see
- * normalizeName). None, or more than one, leaves the case unlinked — nobody's staff see it by guess.
- */
-export const matchOrganization = async (tx: Tx, name: string, region: string) => {
-  const candidates = (await tx.organization.findMany({ where: { region } })).filter((o) => normalizeName(o.name) === normalizeName(name));
-  return candidates.length === 1 ? candidates[0]! : null;
-};
 
 export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice">, c: Ctx): Promise<Out[]> => {
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
@@ -34,7 +23,10 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
   const seq = (last._max.seq ?? 0) + 1;
   const number = caseNumber(year, seq);
   const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description };
-  const organization = await matchOrganization(tx, notice.org, notice.region);
+  // Chosen from the registered ones of the region, or a typed name that matches one.
+  const chosen = notice.orgId === null ? null : await tx.organization.findFirst({ where: { id: notice.orgId, region: notice.region } });
+  const organization = chosen ?? (notice.orgId === null ? await matchOrganization(tx, notice.org, notice.region) : null);
+  const orgName = chosen ? (c.language === "kk" ? chosen.nameKk : chosen.nameRu) : notice.org;
   const created = await tx.case.create({
     data: {
       number,
@@ -42,7 +34,7 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
       year,
       seq,
       status: "saved",
-      orgName: notice.org,
+      orgName,
       region: notice.region,
       outcome: notice.outcome,
       language: c.language,
@@ -69,7 +61,7 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
   return [
     say("notice.saved", {
       number,
-      org: notice.org,
+      org: orgName,
       care: careText(notice.careFrom, notice.careTo),
       region: regionName(notice.region),
       outcome: { key: `notice.outcome.${notice.outcome}` },

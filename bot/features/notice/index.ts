@@ -1,9 +1,10 @@
 // Filing a notice (journey J1; its questions are machines/notice.ts), and the notice as a document.
 import { noticePdf } from "./document.js";
 import { fileNotice } from "./filing.js";
+import { findOrganizations } from "./organizations.js";
 import type { Feature } from "../../core/feature.js";
 
 export const noticeFeature = {
-  effects: { submitNotice: fileNotice },
+  effects: { submitNotice: fileNotice, findOrganizations },
   documents: { noticePdf },
 } satisfies Feature;
