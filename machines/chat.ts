@@ -11,6 +11,7 @@ import { formationFlow } from "./formation.js";
 import { CASE_INVITE, joinFlow } from "./join.js";
 import { noticeFlow } from "./notice.js";
 import { handInFlow, receiptFlow } from "./receipt.js";
+import { complaintFlow } from "./complaint.js";
 import { sittingFlow } from "./sitting.js";
 import { counterFlow, proposalFlow, relayFlow } from "./mediation.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
@@ -56,6 +57,7 @@ export const defaultFlows: Flows = {
   [counterFlow.name]: counterFlow,
   [receiptFlow.name]: receiptFlow,
   [handInFlow.name]: handInFlow,
+  [complaintFlow.name]: complaintFlow,
 };
 
 /** An invite token in /start's payload (t.me/<bot>?start=<token>). */

@@ -60,8 +60,26 @@ export interface RecordConsentEffect {
 
 export const SITTING_ANSWERS = ["in_person", "online", "cannot"] as const;
 export type SittingAnswer = (typeof SITTING_ANSWERS)[number];
-export const ESCALATION_TARGETS = ["department", "committee", "court"] as const;
+/**
+ * Where the applicant may take a case (law.md §3 step 7, §6): the organisation's management, the region's
+ * health department, the Committee's territorial department of the region — with a complaint's draft —
+ * or a court, for which nothing is drafted (a statement of claim is a lawyer's work).
+ */
+export const ESCALATION_TARGETS = ["management", "department", "committee", "court"] as const;
 export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
+export const DRAFT_TARGETS = ["management", "department", "committee"] as const;
+export type DraftTarget = (typeof DRAFT_TARGETS)[number];
+export const isDraftTarget = (t: string): t is DraftTarget => (DRAFT_TARGETS as readonly string[]).includes(t);
+
+/** The applicant's own particulars, which a written appeal to a state body must carry (law.md §6). */
+export interface ApplicantDetails {
+  surname: string;
+  name: string;
+  /** Empty when they have none. */
+  patronymic: string;
+  iin: string;
+  address: string;
+}
 /** Whom a mediation message goes to: everyone else, one side alone, or the mediator alone. */
 export type MediationRecipient = "all" | "applicant" | "organization" | "mediator";
 
@@ -131,9 +149,13 @@ export interface DomainEffectPayloads {
   counterOffer: { proposalId: number; amount: number; note: string };
   confirmAgreement: { proposalId: number };
   endMediation: { mediationId: number };
-  /** The applicant takes the case further: where to, and the complaint's draft. */
+  /** The applicant takes the case further: where to; a complaint's draft with their particulars (kept for next time). */
   chooseEscalation: { caseId: number };
-  draftEscalation: { caseId: number; target: EscalationTarget };
+  draftEscalation: { caseId: number; target: DraftTarget; details: ApplicantDetails };
+  /** For a court: the case's history as a document, and the advice to see a lawyer. */
+  caseHistory: { caseId: number };
+  /** The particulars the user gave before, if any: answered to the flow. */
+  findApplicantDetails: object;
 }
 export type DomainEffectType = keyof DomainEffectPayloads;
 /** A domain effect of one type (or, without K, of any): `{ type, ...its payload }`. */
@@ -147,7 +169,7 @@ const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
   relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, endMediation: true,
-  chooseEscalation: true, draftEscalation: true,
+  chooseEscalation: true, draftEscalation: true, caseHistory: true, findApplicantDetails: true,
 };
 export const isDomainEffectType = (type: string): type is DomainEffectType => Object.hasOwn(DOMAIN_EFFECT_TYPES, type);
 export const isDomainEffect = (e: { type: string }): e is DomainEffect => isDomainEffectType(e.type);

@@ -1,6 +1,6 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
+import type { ApplicantDetails, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date. */
 export type FlowEvent = (
@@ -14,6 +14,8 @@ export type FlowEvent = (
   | { type: "REPEAT" } // ask the current question again (after a stale button, a restart…)
   // The bot's answer to a flow's lookup (findOrganizations), in the same update: the first `found` of `total`.
   | { type: "ORGANIZATIONS"; found: OrganizationOption[]; total: number; query: string | null }
+  // The particulars the user gave before (findApplicantDetails), or null.
+  | { type: "DETAILS"; details: ApplicantDetails | null }
 ) & { today?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;

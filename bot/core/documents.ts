@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import type { Api } from "grammy";
 import PDFDocument from "pdfkit";
 import { z } from "zod";
-import { LANGUAGES, type EscalationTarget, type Lang, type Recipient } from "../../machines/effects.js";
+import { LANGUAGES, type DraftTarget, type Lang, type Recipient } from "../../machines/effects.js";
 import type { I18n } from "../i18n.js";
 import type { Prisma } from "./actor.js";
 
@@ -15,8 +15,10 @@ export interface DocumentParams {
   noticePdf: { caseId: number };
   /** The settlement agreement of an accepted proposal (features/mediation). */
   agreementPdf: { proposalId: number };
-  /** A complaint's draft (features/escalation). */
-  escalationPdf: { caseId: number; target: EscalationTarget };
+  /** A complaint's draft, with the particulars its applicant gave (features/escalation). */
+  escalationPdf: { caseId: number; target: DraftTarget; userId: number };
+  /** A case's history, for a lawyer (features/escalation). */
+  historyPdf: { caseId: number };
   /** A sitting's calendar file (features/sittings). */
   sittingIcs: { sittingId: number };
 }

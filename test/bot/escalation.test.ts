@@ -1,7 +1,7 @@
 // Escalation: after a missed commission deadline, a "not confirmed" conclusion or a failed mediation, the
 // applicant gets a complaint drafted from the case's history, in their language, as text and PDF.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { joinMediator, joinStaff, recordReceipt } from "../helpers/staff.js";
@@ -23,11 +23,20 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
 
+/** The applicant's particulars, typed through the complaint flow (ru). */
+const giveDetails = async (u: TestUser) => {
+  await u.send("Ахметова");
+  await u.send("Айгүл");
+  await u.send("Серікқызы");
+  await u.send("850301300121");
+  return u.send("160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+};
+
 describe("escalation", () => {
-  it("a missed formation deadline: the applicant (ru) drafts a complaint to the Committee, as text and PDF; the case records it", async () => {
+  it("a missed formation deadline: the applicant (ru) drafts a complaint to the Committee's department with their own particulars, as text and PDF", async () => {
     const staff = await joinStaff(h, ADMIN, 50, "ru");
     const applicant = h.user(51, "ru");
-    await fileNotice(applicant, "ru", { description: "После операции началось воспаление, врачи не назначили анализы." });
+    await fileNotice(applicant, "ru", { relation: "Супруг(а)", description: "После операции началось воспаление, врачи не назначили анализы." });
     const c = await t.db.prisma.case.findFirstOrThrow();
     await recordReceipt(staff, "ru");
     // Too early: nothing to escalate yet, and nobody else may.
@@ -40,26 +49,63 @@ describe("escalation", () => {
     const told = h.fake.sent("sendMessage", 51).at(-1)!;
     expect(String(told.payload.text)).toMatch(/^Дело KZ-2026-000001: срок формирования независимой экспертной комиссии истёк 26\.11\.2026/);
     const choose = await applicant.press("Подготовить жалобу");
-    expect(buttons(choose)).toEqual(["Управление здравоохранения — Город Шымкент", "Комитет медицинского и фармацевтического контроля", "Суд"]);
-    const drafted = await applicant.press("Комитет медицинского и фармацевтического контроля");
+    expect(buttons(choose)).toEqual(["Руководство медицинской организации", "Управление здравоохранения — Город Шымкент", "Департамент Комитета — Город Шымкент", "Суд: история дела для юриста"]);
+    // The particulars an authority needs: anonymous appeals are not considered (law.md §6).
+    expect(texts(await applicant.press("Департамент Комитета — Город Шымкент"))[0]).toMatch(/^Для жалобы нужны ваши данные \(а не пациента, если это разные люди\)/);
+    await applicant.send("Ахметова");
+    expect(texts(await applicant.send("Айгүл Серікқызы"))[0]).toBe("Напишите одно слово: только буквы, дефис или апостроф.");
+    await applicant.send("Айгүл");
+    await applicant.send("Серікқызы");
+    expect(texts(await applicant.send("850301300128"))[0]).toMatch(/^Этот ИИН неверен/);
+    await applicant.send("850301300121");
+    expect(texts(await applicant.send("Шымкент"))[0]).toBe("Напишите адрес полностью: от 10 до 300 знаков.");
+    const drafted = await applicant.send("160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
     expect(texts(drafted)[0]).toBe(
       [
         "Жалоба (проект)",
         "",
-        "Кому: Комитет медицинского и фармацевтического контроля",
-        "От кого: пациент — Иванов Иван Иванович",
-        "Обращение: Уведомление о возможном вреде подано 23.11.2026, дело KZ-2026-000001 в «Келісім».",
+        "Кому: территориальный департамент Комитета медицинского и фармацевтического контроля Министерства здравоохранения — Город Шымкент",
+        "Заявитель: Ахметова Айгүл Серікқызы, ИИН 850301300121",
+        "Почтовый адрес заявителя: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12",
+        "Пациент: Иванов Иван Иванович; заявитель — супруг(а) пациента",
+        "Обращение: Обращение о возможном вреде сохранено 23.11.2026 в «Келісім» (дело KZ-2026-000001); медицинская организация получила его 23.11.2026 (рег. № 01-12/345).",
         "Что произошло: При оказании медицинской помощи в организации «Городская больница №7», Город Шымкент (02.03.2026) пациенту причинён вред. Последствия: Пока неизвестно.",
         "Описание: После операции началось воспаление, врачи не назначили анализы.",
-        "Экспертная комиссия: Не сформирована в срок — до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией).",
-        "Прошу: Рассмотреть эту жалобу по существу и сообщить мне о принятом решении.",
+        "Независимая экспертная комиссия: Не сформирована в срок — до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией).",
+        "Прошу: Рассмотреть эту жалобу по существу и сообщить мне о принятом решении по указанному адресу.",
+        "Дата: ________________",
+        "Подпись: ________________ (Ахметова А. С.)",
       ].join("\n"),
     );
     const pdf = drafted.find((x) => x.method === "sendDocument")!;
     expect([pdf.payload.chat_id, pdf.file!.filename, pdf.file!.bytes.subarray(0, 5).toString()]).toEqual([51, "KZ-2026-000001-complaint.pdf", "%PDF-"]);
-    expect(texts(drafted).at(-1)).toMatch(/^Проект жалобы по делу KZ-2026-000001 готов — текст выше и PDF\. Куда: Комитет медицинского и фармацевтического контроля\. Я её не отправляю/);
+    expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/Куда: территориальный департамент Комитета .*Я её не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
     expect((await t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "escalation_drafted" } })).payload).toEqual({ target: "committee" });
+    // The particulars are kept sealed, and offered the next time.
+    expect(JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT details FROM "User"`))).not.toContain("Байтурсынова");
+    await applicant.pressData(`g:esc:${c.id}`);
+    const offered = await applicant.press("Руководство медицинской организации");
+    expect(texts(offered)[0]).toContain("Ахметова Айгүл Серікқызы, ИИН 850301300121\n160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+    const again = await applicant.press("Да, использовать");
+    expect(texts(again)[0]).toContain("Кому: руководство медицинской организации «Городская больница №7»");
+    expect(texts(again).find((x) => x.startsWith("Проект жалобы"))).toMatch(/подайте сами — лично в канцелярию организации или почтой\./);
+  });
+
+  it("for a court nothing is drafted: the case's history as a PDF, and the advice to see a lawyer", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru");
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log);
+    await applicant.press("Подготовить жалобу");
+    const court = await applicant.press("Суд: история дела для юриста");
+    expect(texts(court)[0]).toMatch(/^Дело KZ-2026-000001: в суд обращаются не с жалобой, а с исковым заявлением по Гражданскому процессуальному кодексу\. Его я не составляю — проконсультируйтесь с юристом\./);
+    expect(texts(court).join("\n")).not.toContain("Жалоба (проект)");
+    const pdf = court.find((x) => x.method === "sendDocument")!;
+    expect([pdf.file!.filename, pdf.payload.caption]).toEqual(["KZ-2026-000001-history.pdf", "История дела KZ-2026-000001 — для консультации с юристом."]);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "escalation_drafted" } })).toBe(0);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "case_history_prepared" } })).toBe(1);
   });
 
   it("after a failed mediation, in Kazakh, the draft tells the mediation's rounds", async () => {
@@ -79,9 +125,13 @@ describe("escalation", () => {
     const ended = await applicant.press("Аяқтау");
     expect(texts(ended.filter((x) => x.payload.chat_id === 51))[0]).toBe("KZ-2026-000001 ісі: медиация келісімсіз аяқталды — одан шықты: Өтініш беруші.");
     await applicant.press("Шағым дайындау");
-    const drafted = await applicant.press("Денсаулық сақтау басқармасы — Шымкент қаласы");
+    await applicant.press("Денсаулық сақтау басқармасы — Шымкент қаласы");
+    const drafted = await giveDetails(applicant);
     expect(texts(drafted)[0]).toContain("Кімге: денсаулық сақтау басқармасы — Шымкент қаласы");
-    expect(texts(drafted)[0]).toContain("Медиация (келіссөз): 23.11.2026 бастап 25.11.2026 дейін, ұсыныстар саны: 0; келісімге қол жеткізілмеді.");
+    expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН 850301300121");
+    expect(texts(drafted)[0]).toContain("Пациент: Иванов Иван Иванович; өтініш беруші — пациенттің өзі");
+    expect(texts(drafted)[0]).toContain("Тәуелсіз сараптама комиссиясы: Ұйымның өтінішті алғаны туралы мәлімет жоқ; комиссия құрылған жоқ.");
+    expect(texts(drafted)[0]).toContain("Медиация: 23.11.2026 күнінен бастап 25.11.2026 күніне дейін, ұсыныстар саны: 0; келісімге қол жеткізілмеді.");
     expect(drafted.filter((x) => x.method === "sendDocument")).toHaveLength(1);
   });
 });

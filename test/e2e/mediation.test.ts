@@ -183,8 +183,15 @@ describe("mediation end to end through the emulator", () => {
     ]);
     expect(labels(ended[1])).toEqual(["Подготовить жалобу"]);
     await applicant.press("Подготовить жалобу", 1);
-    const drafted = await applicant.press("Суд", 2);
-    expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: суд\nОт кого: пациент — Ахметов Серік Болатұлы\n/);
+    // The applicant's own particulars first: anonymous appeals are not considered.
+    await applicant.press("Управление здравоохранения — Город Шымкент", 1);
+    await applicant.send("Ахметов", 1);
+    await applicant.send("Серік", 1);
+    await applicant.send("Болатұлы", 1);
+    await applicant.send("850301300121", 1);
+    const drafted = await applicant.send("160011, г. Шымкент, ул. Байтурсынова, д. 5", 3);
+    expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — Город Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);
+    expect(drafted[0]!.text).toContain("Пациент: Ахметов Серік Болатұлы; заявитель — сам пациент");
     expect(drafted[0]!.text).toContain("Медиация: С 23.11.2026 по 23.11.2026, предложений: 1; соглашение не достигнуто.");
     expect(drafted[1]!.text).toMatch(/^Проект жалобы по делу KZ-2026-000002 готов/);
     expect(files.map((f) => [f.chatId, f.name])).toContainEqual([831, "KZ-2026-000002-complaint.pdf"]);

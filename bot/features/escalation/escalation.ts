@@ -1,19 +1,23 @@
-// Escalation (law.md §3 step 7): when mediation ends without agreement, a commission deadline passes, or
-// harm is not confirmed, the applicant may take the case further — as a rule to the health department of
-// the case's region, the Committee for Medical and Pharmaceutical Control, or a court. The bot drafts the
-// complaint from the case's own history, in the applicant's language, as text and PDF, says where such a
-// complaint goes — no deadlines it does not know — and the case records it. The bot sends nothing itself.
+// Escalation (law.md §3 step 7, §6): when mediation ends without agreement, a commission deadline passes, or
+// harm is not confirmed, the applicant may take the case further — as a rule to the organisation's
+// management, the region's health department, then the Committee's territorial department of the region;
+// beyond them, a court. For the first three the bot drafts a complaint an authority can accept: the
+// applicant's own surname, name, patronymic, IIN and postal address (asked once, sealed, offered again),
+// who the patient is and the applicant's relation, the substance from the case's history, and lines for
+// the date and the signature. For a court it drafts nothing (a statement of claim is a lawyer's work): it
+// gives the case's history as a PDF. The bot sends nothing itself and names no deadline it does not know.
 import { InputFile } from "grammy";
 import { z } from "zod";
 import { act } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
-import { ESCALATION_TARGETS, type Button, type DomainEffect, type EscalationTarget, type Param } from "../../../machines/effects.js";
+import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { careText, openSensitive, regionName, str } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
+import { careText, openSensitive, receiptOf, regionName, str } from "../../core/case.js";
 import { document, renderPdf, type DocumentBuilder } from "../../core/documents.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
+import { open, seal } from "../../crypto.js";
 import { chooseEscalation as chooseAction, draftEscalation as draftAction } from "./actions.js";
 
 /** The text message shows this much of the description; the PDF has all of it. */
@@ -32,19 +36,35 @@ export const canEscalate = async (db: Db, caseId: number): Promise<boolean> => {
   return reasons > 0;
 };
 
-/** The complaint's paragraphs, [label, text], from the case's history; localised when shown. */
-export const complaintLines = async (db: Db, caseId: number, target: EscalationTarget, dataKey: Buffer, timeZone: string): Promise<[Param, Param][] | null> => {
+const fullName = (d: ApplicantDetails) => [d.surname, d.name, d.patronymic].filter(Boolean).join(" ");
+/** "Иванов И. И.", under the signature line. */
+const initials = (d: ApplicantDetails) => [d.surname, ...[d.name, d.patronymic].filter(Boolean).map((n) => `${n.slice(0, 1)}.`)].join(" ");
+
+const detailsSchema = z.object({ surname: z.string(), name: z.string(), patronymic: z.string(), iin: z.string(), address: z.string() });
+/** The particulars a user gave for complaints, opened; null when none (or unreadable). */
+export const detailsOf = (sealed: string | null, dataKey: Buffer): ApplicantDetails | null => {
+  if (!sealed) return null;
+  const parsed = detailsSchema.safeParse(JSON.parse(open(dataKey, sealed)));
+  return parsed.success ? parsed.data : null;
+};
+
+/** The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. */
+export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string): Promise<[Param, Param][] | null> => {
   const k = await db.case.findUnique({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
   if (!k) return null;
   const a = k.answers as Record<string, unknown> & { conclusion?: { confirmed: boolean; on: string } };
   const s = openSensitive(dataKey, k.sensitive);
   const region = regionName(k.region);
+  const receipt = receiptOf(k.answers);
   const happened = (kind: string) => k.events.some((e) => e.kind === kind);
+  const saved = showDate(str(a.submittedOn) || localDate(k.submittedAt, timeZone));
   const formation: Param = a.formedOn
     ? { key: "escalation.formed", params: { date: showDate(str(a.formedOn)) } }
-    : happened("formation_overdue")
-      ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)) } }
-      : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)) } };
+    : !receipt
+      ? { key: "escalation.notReceived" }
+      : happened("formation_overdue")
+        ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)) } }
+        : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)) } };
   const conclusion: Param | null = a.conclusion
     ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: showDate(a.conclusion.on) } }
     : happened("conclusion_overdue")
@@ -68,16 +88,23 @@ export const complaintLines = async (db: Db, caseId: number, target: EscalationT
       : m.state === "ended" || m.state === "declined"
         ? { key: "escalation.mediationNotHeld" }
         : null;
+  const caseText: Param = receipt
+    ? { key: "escalation.caseReceived", params: { number: k.number, date: saved, received: showDate(receipt.on), registration: receipt.number ? { key: "escalation.registration", params: { number: receipt.number } } : "" } }
+    : { key: "escalation.caseText", params: { number: k.number, date: saved } };
   return [
-    [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region } }],
-    [{ key: "escalation.from" }, { key: "escalation.fromText", params: { relation: { key: `escalation.relation.${str(a.relation) || "self"}` }, patient: str(a.name) } }],
-    [{ key: "escalation.case" }, { key: "escalation.caseText", params: { number: k.number, date: showDate(str(a.submittedOn) || localDate(k.submittedAt, timeZone)) } }],
+    [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: k.orgName } }],
+    [{ key: "escalation.applicant" }, { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } }],
+    [{ key: "escalation.address" }, details.address],
+    [{ key: "escalation.patient" }, { key: "escalation.patientText", params: { patient: str(a.name), relation: { key: `escalation.relation.${str(a.relation) || "self"}` } } }],
+    [{ key: "escalation.case" }, caseText],
     [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: k.orgName, region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcome.${k.outcome ?? "unknown"}` } } }],
     [{ key: "escalation.description" }, s.description],
     [{ key: "escalation.commission" }, formation],
     ...(conclusion ? [[{ key: "escalation.conclusion" }, conclusion] as [Param, Param]] : []),
     ...(mediation ? [[{ key: "escalation.mediationLabel" }, mediation] as [Param, Param]] : []),
     [{ key: "escalation.request" }, { key: "escalation.requestText" }],
+    [{ key: "escalation.date" }, { key: "escalation.blank" }],
+    [{ key: "escalation.signature" }, { key: "escalation.signatureLine", params: { name: initials(details) } }],
   ];
 };
 
@@ -95,32 +122,78 @@ export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation
 
 const clip = (v: Param): Param => (typeof v === "string" && v.length > DESCRIPTION_IN_MESSAGE ? `${v.slice(0, DESCRIPTION_IN_MESSAGE)}…` : v);
 
-/** Drafts the complaint (text now, PDF when sent), records the escalation, and says where it goes. */
+/** The complaint flow's lookup: what the user gave before, opened for them. */
+export const findApplicantDetails = async (tx: Tx, _e: DomainEffect<"findApplicantDetails">, c: Ctx): Promise<Out[]> => {
+  const user = await tx.user.findUnique({ where: { id: BigInt(c.userId) }, select: { details: true } });
+  return [{ type: "reply", event: { type: "DETAILS", details: detailsOf(user?.details ?? null, c.dataKey) } }];
+};
+
+/** Drafts the complaint (text now, PDF when sent), keeps the particulars for next time, records it, and says where it goes. */
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id))) return [say("escalation.notNow", { number: k.number })];
-  const paragraphs = (await complaintLines(tx, k.id, e.target, c.dataKey, c.timeZone))!;
+  await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
+  const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone))!;
   await tx.case.update({ where: { id: k.id }, data: { status: "escalated" } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "escalation_drafted", actorId: BigInt(c.userId), createdAt: c.now, payload: { target: e.target } } });
+  const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: k.orgName } };
   return [
     sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.map(([label, value]) => ({ key: "common.labeled", params: { label, value: clip(value) } }))])),
-    document({ name: "escalationPdf", caseId: k.id, target: e.target }),
-    say("escalation.where", { number: k.number, target: { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region) } } }),
+    document({ name: "escalationPdf", caseId: k.id, target: e.target, userId: c.userId }),
+    say("escalation.where", { number: k.number, target, how: { key: `escalation.how.${e.target === "management" ? "management" : "state"}` } }),
   ];
 };
 
+/** For a court: no draft — the case's history as a PDF, and the advice to see a lawyer. */
+export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx): Promise<Out[]> => {
+  const k = await applicantCase(tx, e.caseId, c.userId);
+  if (!k) return [say("cases.notFound")];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id))) return [say("escalation.notNow", { number: k.number })];
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
+  return [say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id })];
+};
+
 export const escalationPdf: DocumentBuilder<"escalationPdf"> = {
-  params: z.object({ caseId: z.number().int(), target: z.enum(ESCALATION_TARGETS) }),
+  params: z.object({ caseId: z.number().int(), target: z.enum(DRAFT_TARGETS), userId: z.number().int() }),
   action: "upload_document",
   build: async (p, env) => {
-    const paragraphs = await complaintLines(env.prisma, p.caseId, p.target, env.dataKey, env.timeZone);
+    const user = await env.prisma.user.findUnique({ where: { id: BigInt(p.userId) }, select: { details: true } });
+    const details = detailsOf(user?.details ?? null, env.dataKey);
     const k = await env.prisma.case.findUnique({ where: { id: p.caseId } });
+    const paragraphs = details && (await complaintLines(env.prisma, p.caseId, p.target, details, env.dataKey, env.timeZone));
     if (!paragraphs || !k) return null;
     const t = env.i18n.t(p.language);
     const local = (v: Param) => String(localParam(env.i18n, p.language, v));
     const pdf = await renderPdf(t("escalation.title"), paragraphs.map(([label, value]) => [local(label), local(value)]), t("escalation.footer"));
     return { chat_id: p.chat_id, document: new InputFile(pdf, `${k.number}-complaint.pdf`), caption: t("escalation.caption", { number: k.number }) };
+  },
+};
+
+/** The case's history for a lawyer: its organisation and dates, every event but the mediation's messages, the files. */
+export const historyPdf: DocumentBuilder<"historyPdf"> = {
+  params: z.object({ caseId: z.number().int() }),
+  action: "upload_document",
+  build: async (p, env) => {
+    const k = await env.prisma.case.findUnique({
+      where: { id: p.caseId },
+      include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, _count: { select: { attachments: true } } },
+    });
+    if (!k) return null;
+    const t = env.i18n.t(p.language);
+    const local = (v: Param) => String(localParam(env.i18n, p.language, v));
+    const a = k.answers as Record<string, unknown>;
+    const events = k.events.map((ev) => `${showDate(localDate(ev.createdAt, env.timeZone))} — ${t(`cases.events.${ev.kind}`)}`).join("\n");
+    const rows: [string, string][] = [
+      [t("escalation.historyCase"), k.number],
+      [t("escalation.historyOrg"), local(lines([k.orgName, regionName(k.region)], ", "))],
+      [t("escalation.historyCare"), careText(a.careFrom, a.careTo)],
+      [t("escalation.historyOutcome"), t(`notice.outcome.${k.outcome ?? "unknown"}`)],
+      [t("escalation.historyEvents"), events],
+      [t("escalation.historyFiles"), t("escalation.historyFilesText", { count: k._count.attachments })],
+    ];
+    const pdf = await renderPdf(t("escalation.historyTitle", { number: k.number }), rows, t("escalation.historyFooter"));
+    return { chat_id: p.chat_id, document: new InputFile(pdf, `${k.number}-history.pdf`), caption: t("escalation.historyCaption", { number: k.number }) };
   },
 };
 

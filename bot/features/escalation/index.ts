@@ -1,10 +1,10 @@
 // Escalation (journey J5's end): a complaint drafted from the case's history, as text and PDF.
 import type { Feature } from "../../core/feature.js";
 import { escalationActions } from "./actions.js";
-import { chooseEscalation, draftEscalation, escalationPdf } from "./escalation.js";
+import { caseHistory, chooseEscalation, draftEscalation, escalationPdf, findApplicantDetails, historyPdf } from "./escalation.js";
 
 export const escalationFeature = {
   actions: escalationActions,
-  effects: { chooseEscalation, draftEscalation },
-  documents: { escalationPdf },
+  effects: { chooseEscalation, draftEscalation, caseHistory, findApplicantDetails },
+  documents: { escalationPdf, historyPdf },
 } satisfies Feature;
