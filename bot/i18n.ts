@@ -28,6 +28,8 @@ export interface I18n {
   both(key: string, params?: Params): string;
   /** Version of the consent text: changes whenever either language's text changes. */
   consentVersion: string;
+  /** The version of any text (both languages): what someone accepted, recorded beside their acceptance. */
+  versionOf(key: string): string;
 }
 
 export const createI18n = async (resources: Resources = loadResources()): Promise<I18n> => {
@@ -42,10 +44,15 @@ export const createI18n = async (resources: Resources = loadResources()): Promis
     initAsync: false,
   });
   const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, TFunction>;
-  const consent = LANGUAGES.map((l) => fixed[l]("privacy.consent")).join("\u0000");
+  const versionOf = (key: string) =>
+    createHash("sha256")
+      .update(LANGUAGES.map((l) => fixed[l](key)).join("\u0000"))
+      .digest("hex")
+      .slice(0, 12);
   return {
     t: (lang) => fixed[lang],
     both: (key, params) => LANGUAGES.map((l) => fixed[l](key, params)).join("\n\n"),
-    consentVersion: createHash("sha256").update(consent).digest("hex").slice(0, 12),
+    consentVersion: versionOf("privacy.consent"),
+    versionOf,
   };
 };

@@ -11,9 +11,10 @@ import { formationFlow } from "./formation.js";
 import { CASE_INVITE, joinFlow } from "./join.js";
 import { noticeFlow } from "./notice.js";
 import { handInFlow, receiptFlow } from "./receipt.js";
-import { complaintFlow } from "./complaint.js";
+import { particularsFlow } from "./particulars.js";
+import { roleJoinFlow } from "./join-role.js";
 import { sittingFlow } from "./sitting.js";
-import { counterFlow, proposalFlow, relayFlow } from "./mediation.js";
+import { counterFlow, proposalFlow, relayFlow, signedAgreementFlow } from "./mediation.js";
 import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js";
 
 export type { StackEntry, StoredSnapshot } from "./flow.js";
@@ -57,7 +58,9 @@ export const defaultFlows: Flows = {
   [counterFlow.name]: counterFlow,
   [receiptFlow.name]: receiptFlow,
   [handInFlow.name]: handInFlow,
-  [complaintFlow.name]: complaintFlow,
+  [particularsFlow.name]: particularsFlow,
+  [roleJoinFlow.name]: roleJoinFlow,
+  [signedAgreementFlow.name]: signedAgreementFlow,
 };
 
 /** An invite token in /start's payload (t.me/<bot>?start=<token>). */
@@ -293,15 +296,26 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     return { stack, effects };
   }
 
-  // An invite link opened by someone new: taken before anything else, even the language question.
+  // A staff or mediator invite link: checked before deciding, like a relative's; the join flow asks what it
+  // needs (even the language), never the patient's onboarding.
   if (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload)) {
-    effects.push({ type: "redeemInvite", token: input.payload });
+    if (!profile.roleInvite) {
+      effects.push(say("admin.inviteInvalid", { bilingual: profile.language === null }));
+      if (profile.language === null) {
+        stack = [];
+        start(flows.onboarding ?? onboardingFlow);
+      } else repeatOrMenu();
+      return { stack, effects };
+    }
+    stack = stack.filter((e) => e.flow !== "onboarding" && e.flow !== "roleJoin");
+    start(flows.roleJoin ?? roleJoinFlow, { token: input.payload, role: profile.roleInvite.role, org: profile.roleInvite.org });
+    return { stack, effects };
   }
 
   // Nothing can be said to a user whose language is unknown but the language question: a language button
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
   const languageButton = input.kind === "button" && isLanguageButton(input.data, registry);
-  const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join") && (input.kind === "text" || input.kind === "media");
+  const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join" || top()?.flow === "roleJoin") && (input.kind === "text" || input.kind === "media");
   if (input.kind === "reply") {
     // Nothing to say when the flow does not take it: it moved on in the meantime.
     deliver(input.event, () => undefined);

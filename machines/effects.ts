@@ -103,8 +103,8 @@ export interface DomainEffectPayloads {
   /** Admin: the active staff and mediator roles, each with a button to revoke it; and revoking one. */
   listRoles: object;
   revokeRole: { roleId: number };
-  /** Someone opened an invite link (/start <token>). */
-  redeemInvite: { token: string };
+  /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
+  redeemInvite: { token: string; fullName: string; title: string };
   /** Staff: the cases of their organisations; and one case in full. */
   showInbox: object;
   showStaffCase: { caseId: number };
@@ -141,7 +141,10 @@ export interface DomainEffectPayloads {
   pickMediator: { caseId: number };
   assignMediator: { caseId: number; roleId: number };
   mediatorAnswer: { mediationId: number; accept: boolean };
-  partyAgree: { mediationId: number; agree: boolean };
+  /** A side agrees to the mediation contract (the applicant with their particulars), or refuses. */
+  partyAgree: { mediationId: number; agree: boolean; details?: ApplicantDetails };
+  /** The mediator or the organisation's staff record the signed settlement agreement (a scan or a signed file). */
+  recordSignedAgreement: { mediationId: number; file: FileRef };
   showMediation: { mediationId: number };
   relayMessage: { mediationId: number; to: MediationRecipient; text: string; file?: FileRef };
   proposeSettlement: { mediationId: number; amount: number; terms: string; days: number };
@@ -168,7 +171,7 @@ const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
-  relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, endMediation: true,
+  relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, endMediation: true,
   chooseEscalation: true, draftEscalation: true, caseHistory: true, findApplicantDetails: true,
 };
 export const isDomainEffectType = (type: string): type is DomainEffectType => Object.hasOwn(DOMAIN_EFFECT_TYPES, type);

@@ -1,6 +1,6 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { ApplicantDetails, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
+import type { ApplicantDetails, Bilingual, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date. */
 export type FlowEvent = (
@@ -63,6 +63,8 @@ export interface Profile {
    * null when the link cannot be used (unknown, used, revoked or expired). Absent otherwise.
    */
   caseInvite?: { number: string } | null;
+  /** For /start with a staff or mediator invite link: what it offers, or null when it cannot be used. */
+  roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null } | null;
 }
 export const ROLES = ["admin", "staff", "mediator", "applicant"] as const;
 export type Role = (typeof ROLES)[number];

@@ -226,6 +226,37 @@ export const counterMachine = machine.createMachine({
   },
 });
 
+/** The mediator or the organisation's staff attach the signed settlement agreement: a PDF or a photo of it. */
+const SIGNED_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
+export const signedAgreementMachine = setup({
+  types: {} as { context: { mediationId: number }; events: FlowEvent; input: { mediationId?: number } },
+  actions: { ...effectActions, recordSignedAgreement: (_: unknown, _params: { mediationId: number; file: FileRef }) => undefined },
+}).createMachine({
+  id: "signedAgreement",
+  context: ({ input }) => ({ mediationId: input.mediationId ?? 0 }),
+  initial: "file",
+  states: {
+    file: {
+      entry: [{ type: "say", params: { key: "mediation.askSigned", buttons: [[cancel]] } }],
+      on: {
+        FILE: [
+          {
+            guard: ({ event }) => event.type === "FILE" && (event.file.kind === "photo" || SIGNED_TYPES.test(event.file.mime ?? "")),
+            target: "done",
+            actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => ({ mediationId: context.mediationId, file: (event as { file: FileRef }).file }) }],
+          },
+          { target: "file", reenter: true, actions: [{ type: "say", params: { key: "mediation.error.signedType" } }] },
+        ],
+        TEXT: { target: "file", reenter: true, actions: [{ type: "say", params: { key: "mediation.error.signedType" } }] },
+        CHOICE: { guard: chose("cancel"), target: "done" },
+        ...askAgain("file"),
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
 export const relayFlow: FlowDef = { name: "relay", version: 1, machine: relayMachine, input: () => ({}) };
 export const proposalFlow: FlowDef = { name: "proposal", version: 1, machine: proposalMachine, input: () => ({}) };
 export const counterFlow: FlowDef = { name: "counter", version: 1, machine: counterMachine, input: () => ({}) };
+export const signedAgreementFlow: FlowDef = { name: "signedAgreement", version: 1, machine: signedAgreementMachine, input: () => ({}) };

@@ -22,6 +22,8 @@ export interface Deployment {
   botUsername: () => string;
   /** The deployment's administrators (ADMIN_IDS). */
   adminIds: readonly number[];
+  /** The version of each role's confidentiality terms as the bot shows them now (recorded on acceptance). */
+  termsVersions: Record<"staff" | "mediator", string>;
 }
 
 /** The user of the update, as the effect finds them (a language chosen earlier in the same update counts). */

@@ -15,6 +15,8 @@ export interface DocumentParams {
   noticePdf: { caseId: number };
   /** The settlement agreement of an accepted proposal (features/mediation). */
   agreementPdf: { proposalId: number };
+  /** The mediation contract's essentials, to agree to before mediation starts (features/mediation). */
+  contractPdf: { mediationId: number };
   /** A complaint's draft, with the particulars its applicant gave (features/escalation). */
   escalationPdf: { caseId: number; target: DraftTarget; userId: number };
   /** A case's history, for a lawyer (features/escalation). */
@@ -41,6 +43,7 @@ export interface DocumentEnv {
   i18n: I18n;
   timeZone: string;
   dataKey: Buffer;
+  mediationDays: number;
   now: () => Date;
 }
 export interface DocumentBuilder<K extends DocumentName> {

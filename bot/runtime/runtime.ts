@@ -5,7 +5,7 @@
 import { GrammyError, type Api } from "grammy";
 import type { Registry } from "../../machines/actions.js";
 import { localDate } from "../../machines/calendar.js";
-import { decide, defaultFlows, type Flows, type Input } from "../../machines/chat.js";
+import { decide, defaultFlows, INVITE_TOKEN, type Flows, type Input } from "../../machines/chat.js";
 import { isDomainEffect, type Effect, type Lang } from "../../machines/effects.js";
 import type { FlowEvent, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
@@ -16,6 +16,7 @@ import { render, SEND_FILE, type Renderable } from "../core/render.js";
 import type { Prisma } from "../db/database.js";
 import { documentBuilders, effectHandlers, registry, startHooks } from "../features/index.js";
 import { checkCaseInvite } from "../features/relatives/relatives.js";
+import { checkRoleInvite } from "../features/admin/admin.js";
 import type { I18n } from "../i18n.js";
 import type { Jobs } from "../jobs/jobs.js";
 import type { Logger } from "../logger.js";
@@ -41,6 +42,8 @@ const isPermanent = (e: unknown): boolean => e instanceof GrammyError && (e.erro
 /** The token of a relative's invite link in /start, if that is what arrived. */
 const caseInviteOf = (input: Input): string | null =>
   input.kind === "command" && input.command === "start" ? (CASE_INVITE.exec(input.payload)?.[1] ?? null) : null;
+/** The token of a staff or mediator invite link in /start, if that is what arrived. */
+const roleInviteOf = (input: Input): string | null => (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload) ? input.payload : null);
 
 /** How many times in one update a flow may ask the bot for data and get its answer. */
 const MAX_REPLY_ROUNDS = 3;
@@ -69,6 +72,7 @@ export class Runtime {
     const now = this.now();
     const loaded = await store.load(inc.chatId, inc.userId);
     const invite = caseInviteOf(inc.input);
+    const roleInvite = roleInviteOf(inc.input);
     const profile = {
       userId: inc.userId,
       today: localDate(now, this.deps.deployment.timeZone),
@@ -78,6 +82,7 @@ export class Runtime {
       roles: loaded.roles,
       // A relative's invite link is looked up before deciding, so that a spent one is said at once.
       ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now) } : {}),
+      ...(roleInvite ? { roleInvite: await checkRoleInvite(this.deps.prisma, roleInvite, now) } : {}),
     };
     const decision = decide(loaded.stack, profile, inc.input, this.flows, this.registry);
     const language = languageSet(decision.effects);
@@ -255,7 +260,7 @@ export class Runtime {
     if (!p) throw new Error(`outbox row is not a ${name}`);
     if (builder.action) await api.sendChatAction(p.chat_id, builder.action).catch(() => undefined);
     const { prisma, i18n, deployment } = this.deps;
-    return builder.build(p, { prisma, i18n, timeZone: deployment.timeZone, dataKey: deployment.dataKey, now: this.now });
+    return builder.build(p, { prisma, i18n, timeZone: deployment.timeZone, dataKey: deployment.dataKey, mediationDays: deployment.mediationDays, now: this.now });
   }
 
   /** At start: what features set up each time (recurring jobs). */

@@ -1,10 +1,10 @@
 // Escalation: after a missed commission deadline, a "not confirmed" conclusion or a failed mediation, the
 // applicant gets a complaint drafted from the case's history, in their language, as text and PDF.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff, recordReceipt } from "../helpers/staff.js";
+import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 
 const ADMIN = 9001;
@@ -22,15 +22,6 @@ beforeEach(async () => {
   at("2026-11-23T10:00:00+05:00");
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
-
-/** The applicant's particulars, typed through the complaint flow (ru). */
-const giveDetails = async (u: TestUser) => {
-  await u.send("Ахметова");
-  await u.send("Айгүл");
-  await u.send("Серікқызы");
-  await u.send("850301300121");
-  return u.send("160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
-};
 
 describe("escalation", () => {
   it("a missed formation deadline: the applicant (ru) drafts a complaint to the Committee's department with their own particulars, as text and PDF", async () => {
@@ -116,17 +107,20 @@ describe("escalation", () => {
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Предложить медиацию");
-    await staff.press("Медиатор 70");
+    await staff.press(MEDIATOR_NAME);
     await mediator.press("Согласен(на) быть медиатором");
-    await applicant.press("Медиацияға келісемін");
-    await staff.press("Согласен(на) на медиацию");
+    await applicant.press("Шартпен келісемін");
+    await giveParticulars(applicant);
+    await staff.press("Согласен(на) с договором");
     at("2026-11-25T10:00:00+05:00");
     await applicant.press("Медиациядан шығу");
     const ended = await applicant.press("Аяқтау");
     expect(texts(ended.filter((x) => x.payload.chat_id === 51))[0]).toBe("KZ-2026-000001 ісі: медиация келісімсіз аяқталды — одан шықты: Өтініш беруші.");
     await applicant.press("Шағым дайындау");
-    await applicant.press("Денсаулық сақтау басқармасы — Шымкент қаласы");
-    const drafted = await giveDetails(applicant);
+    // The particulars given for the mediation contract are offered again.
+    const offered = await applicant.press("Денсаулық сақтау басқармасы — Шымкент қаласы");
+    expect(texts(offered)[0]).toMatch(/^Шағым үшін сіздің деректеріңіз керек[\s\S]*Ахметова Айгүл Серікқызы, ЖСН 850301300121/);
+    const drafted = await applicant.press("Иә, пайдалану");
     expect(texts(drafted)[0]).toContain("Кімге: денсаулық сақтау басқармасы — Шымкент қаласы");
     expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН 850301300121");
     expect(texts(drafted)[0]).toContain("Пациент: Иванов Иван Иванович; өтініш беруші — пациенттің өзі");

@@ -6,7 +6,7 @@ import { cancel, Jobs } from "../../bot/jobs/jobs.js";
 import { Store } from "../../bot/runtime/store.js";
 import { sayTo } from "../../bot/core/effects.js";
 import { render } from "../../bot/core/render.js";
-import { TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { TEST_DATA_KEY, testBot, testDeployment, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
 
@@ -104,7 +104,7 @@ describe("the commission-formation deadline, watched", () => {
 });
 
 describe("jobs that fail", () => {
-  const deployment = { timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "kelisim_local_bot", adminIds: [] };
+  const deployment = testDeployment();
   const renderJob = (effects: Parameters<typeof render>[4]) => render(h.i18n, 0, null, 0, effects).calls;
   it("roll back whole, are tried again later, and give up visibly after five attempts", async () => {
     await t.db.prisma.scheduledJob.create({ data: { kind: "flaky", dueAt: at("2026-01-01T00:00:00Z"), payload: {} } });

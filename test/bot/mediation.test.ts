@@ -1,11 +1,12 @@
-// Mediation through the real bot: assignment, the mediator's and both sides' agreement, messages relayed
-// by role, proposals and counter-offers, the settlement agreement confirmed by both — and the failure
+// Mediation through the real bot: assignment, the mediator's acceptance and both sides' agreement to the
+// mediation contract, messages relayed by role, proposals (with the statutory minimum beside them) and
+// counter-offers, the settlement agreement agreed to by both and then recorded signed — and the failure
 // paths: a refusal, an end, the term and a proposal's date running out; strangers refused throughout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff } from "../helpers/staff.js";
+import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -35,24 +36,30 @@ const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQ
 const mediatorJoins = (id: number) => joinMediator(h, ADMIN, id);
 
 /** Staff (ru), an applicant (kk) with a case, a mediator (ru); mediation assigned and accepted by the mediator. */
-const assigned = async () => {
+const assigned = async (outcome?: string) => {
   const staff = await joinStaff(h, ADMIN, STAFF, "ru");
   const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk");
+  await fileNotice(applicant, "kk", outcome ? { outcome } : {});
   const mediator = await mediatorJoins(MEDIATOR);
   await staff.send("/inbox");
   await staff.press("Открыть KZ-2026-000001");
   await staff.press("Предложить медиацию");
-  await staff.press(`Медиатор ${MEDIATOR}`);
-  await mediator.press("Согласен(на) быть медиатором");
-  return { staff, applicant, mediator };
+  await staff.press(MEDIATOR_NAME);
+  const accepted = await mediator.press("Согласен(на) быть медиатором");
+  return { staff, applicant, mediator, accepted };
+};
+
+/** The applicant agrees to the mediation contract: their particulars first. */
+const applicantAgrees = async (applicant: TestUser) => {
+  await applicant.press("Шартпен келісемін");
+  return giveParticulars(applicant);
 };
 
 /** Staff (ru), an applicant (kk) with a case, a mediator (ru); mediation assigned, accepted and agreed to by both. */
-const running = async () => {
-  const { staff, applicant, mediator } = await assigned();
-  await applicant.press("Медиацияға келісемін");
-  await staff.press("Согласен(на) на медиацию");
+const running = async (outcome?: string) => {
+  const { staff, applicant, mediator } = await assigned(outcome);
+  await applicantAgrees(applicant);
+  await staff.press("Согласен(на) с договором");
   const m = await t.db.prisma.mediation.findFirstOrThrow();
   return { staff, applicant, mediator, m };
 };
@@ -69,15 +76,17 @@ const propose = async (mediator: TestUser, amount: string, terms = "Выплат
 };
 
 describe("mediation", () => {
-  it("assigned, accepted, agreed to by both; messages relayed by role; proposal, counter-offer, agreement, settled", async () => {
+  it("assigned, accepted, the contract agreed to by both; messages relayed by role; proposal, counter-offer, agreement, signed, settled", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
     const applicant = h.user(APPLICANT, "kk");
-    await fileNotice(applicant, "kk");
+    await fileNotice(applicant, "kk", { outcome: "II топтағы мүгедектік" });
     const mediator = await mediatorJoins(MEDIATOR);
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
-    expect(texts(await staff.press("Предложить медиацию"))[0]).toBe("Дело KZ-2026-000001: кого назначить медиатором?");
-    const assigned = await staff.press(`Медиатор ${MEDIATOR}`);
+    const choose = await staff.press("Предложить медиацию");
+    expect(texts(choose)[0]).toBe("Дело KZ-2026-000001: кого назначить медиатором?");
+    expect(buttons(choose)).toEqual([MEDIATOR_NAME]); // by name, never a Telegram id
+    const assigned = await staff.press(MEDIATOR_NAME);
     expect(to(assigned, STAFF)[0]).toMatch(/^Медиатору отправлено предложение/);
     expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001 — Городская больница №7, Город Шымкент\.[\s\S]*ст\. 7\)\.$/);
     expect(buttons(assigned)).toEqual(["Согласен(на) быть медиатором", "Отказаться"]);
@@ -87,11 +96,20 @@ describe("mediation", () => {
     const other = await mediatorJoins(71);
     expect(texts(await other.pressData(`g:mdacc:${m0.id}`))).toEqual([NOT_FOUND_RU]);
 
+    // Both sides see the mediation contract's essentials, the contract itself first.
     const accepted = await mediator.press("Согласен(на) быть медиатором");
-    expect(to(accepted, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиация ұсынылады[\s\S]*«Өтініш беруші» ретінде қатысасыз\./);
-    expect(to(accepted, STAFF)[0]).toMatch(/^Дело KZ-2026-000001: предлагается медиация[\s\S]*«Представитель организации»\./);
-    expect(texts(await applicant.press("Медиацияға келісемін"))).toEqual(["Келісіміңіз жазылды. KZ-2026-000001 ісі бойынша медиация екінші тарап келіскенде басталады."]);
-    const started = await staff.press("Согласен(на) на медиацию");
+    const toApplicant = accepted.filter((c) => c.payload.chat_id === APPLICANT);
+    expect(toApplicant.map((c) => c.method).filter((x) => x !== "sendChatAction")).toEqual(["sendDocument", "sendMessage"]);
+    expect(toApplicant.find((c) => c.method === "sendDocument")!.file!.filename).toBe("KZ-2026-000001-mediation-contract.pdf");
+    expect(to(accepted, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатор Сапарова Динара Ерлановна медиация өткізуге дайын[\s\S]*«Өтініш беруші» ретінде қатысасыз\.[\s\S]*• мерзімі: екі тарап келіскен күннен бастап 30 күнтізбелік күнге дейін;/);
+    expect(to(accepted, STAFF)[0]).toMatch(/^Дело KZ-2026-000001: медиатор Сапарова Динара Ерлановна готов\(а\) провести медиацию[\s\S]*«Представитель организации»\.[\s\S]*• медиация добровольна/);
+    expect(buttons(accepted.filter((c) => c.payload.chat_id === STAFF))).toEqual(["Согласен(на) с договором", "Не согласен(на)"]);
+    // The applicant agrees with their particulars: the contract names the parties.
+    const particulars = await applicant.press("Шартпен келісемін");
+    expect(texts(particulars)[0]).toMatch(/^Медиация туралы шартта және келісімде тараптар толық аталады/);
+    expect(texts(await giveParticulars(applicant))[0]).toBe("Келісіміңіз жазылды. KZ-2026-000001 ісі бойынша медиация екінші тарап келіскенде басталады.");
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
+    const started = await staff.press("Согласен(на) с договором");
     expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация началась\. Она продлится до 23\.12\.2026/)]);
     expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: медиация басталды\./)]);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
@@ -122,7 +140,11 @@ describe("mediation", () => {
     // Proposal → counter-offer → a new proposal; the old one can no longer be answered.
     const first = await propose(mediator, "1 500 000");
     const p1 = await t.db.prisma.proposal.findFirstOrThrow();
-    expect(to(first, APPLICANT)).toEqual(["KZ-2026-000001 ісі: медиатордың № 1 ұсынысы\n\nСомасы: 1\u00a0500\u00a0000 ₸\nШарттары: Выплата в течение 15 рабочих дней после подписания.\n\n03.12.2026 күнінің соңына дейін күшінде."]);
+    // Beside the amount, the statutory minimum for the patient's outcome — and a plain warning, as it is lower.
+    expect(to(first, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісі: медиатордың № 1 ұсынысы\n\nСомасы: 1\u00a0500\u00a0000 ₸\n«II топтағы мүгедектік» жағдайында заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.\n⚠ Ұсынылған сома осы ең төменгі сомадан аз. Бірыңғай сақтандыру пулынан сақтандыру төлемін алу құқығы өтініш берушіде сақталады.\n\nШарттары: Выплата в течение 15 рабочих дней после подписания.\n\n03.12.2026 күнінің соңына дейін күшінде.",
+    ]);
+    expect(to(first, MEDIATOR)[0]).toContain("⚠ Предложенная сумма меньше этого минимума.");
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Қабылдау", "Бас тарту", "Қарсы ұсыныс", "Сұрақ қою"]);
     // A question about it goes to the mediator alone; a document is relayed as it is.
     await applicant.press("Сұрақ қою");
@@ -140,11 +162,14 @@ describe("mediation", () => {
     expect(texts(await applicant.send("екі миллион"))[0]).toBe("Соманы теңгемен бүтін санмен жазыңыз, мысалы 1 500 000.");
     await applicant.send("2 000 000");
     const countered = await applicant.send("Емдеу шығындары осыдан көп болды.");
-    expect(to(countered, MEDIATOR)).toEqual(["Дело KZ-2026-000001: встречное предложение (2) — Заявитель.\nСумма: 2\u00a0000\u00a0000 ₸\nЕмдеу шығындары осыдан көп болды."]);
-    await propose(mediator, "1 800 000");
+    expect(to(countered, MEDIATOR)).toEqual([
+      "Дело KZ-2026-000001: встречное предложение (2) — Заявитель.\nСумма: 2\u00a0000\u00a0000 ₸\nМинимальная страховая выплата по закону при последствиях «Инвалидность II группы» — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.\n⚠ Предложенная сумма меньше этого минимума. Право на страховую выплату из единого страхового пула остаётся за заявителем.\nЕмдеу шығындары осыдан көп болды.",
+    ]);
+    const third = await propose(mediator, "2 700 000");
+    expect(to(third, APPLICANT)[0]).not.toContain("⚠");
     expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды."]);
     const p3 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 3 } });
-    expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 1_800_000]);
+    expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 2_700_000]);
 
     // Both accept: the agreement, as a PDF in each one's language, to confirm.
     expect(to(await applicant.press("Қабылдау"), STAFF)).toEqual(["Дело KZ-2026-000001, предложение 3: Заявитель — принято."]);
@@ -158,13 +183,26 @@ describe("mediation", () => {
     expect(pdfs[0]!.file!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
     expect(buttons(agreed.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Оқыдым және келісемін"]);
     expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз жазылды. KZ-2026-000001 ісі екінші тарап растағанда реттеледі."]);
-    const settled = await staff.press("Я прочитал(а) и согласен(на)");
-    expect(to(settled, APPLICANT)).toEqual(["KZ-2026-000001 ісі реттелді: екі тарап 1\u00a0800\u00a0000 ₸ сомасына келісімді растады."]);
-    expect(to(settled, MEDIATOR)).toEqual(["Дело KZ-2026-000001 урегулировано: обе стороны подтвердили соглашение на 1\u00a0800\u00a0000 ₸."]);
-    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
-    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
+    // Both agreed to the text: not settled — an agreement is settled when signed (law.md §4).
+    const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");
+    expect(to(textAgreed, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: екі тарап 2\u00a0700\u00a0000 ₸ сомасына келісімнің мәтінімен келісті\. Боттағы келісім — қол қою емес/);
+    expect(buttons(textAgreed.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual(["Приложить подписанное соглашение"]);
+    expect(buttons(textAgreed.filter((c) => c.payload.chat_id === APPLICANT))).toEqual([]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("signing");
     const confirmations = await t.db.prisma.proposalResponse.findMany({ where: { proposalId: p3.id } });
     expect(confirmations.every((r) => r.confirmedAt !== null)).toBe(true);
+    // The applicant cannot record it; the mediator (or staff) can, with the signed file.
+    const m1 = await t.db.prisma.mediation.findFirstOrThrow();
+    expect(toast(await applicant.pressData(`g:mdsign:${m1.id}`))).toBe("Бұл батырма ескірген.");
+    await mediator.press("Приложить подписанное соглашение");
+    expect(texts(await mediator.send("подписано"))[0]).toBe("Нужен PDF или фото (JPG, PNG).");
+    const settled = await mediator.document("application/pdf", "signed-agreement");
+    expect(to(settled, APPLICANT)).toEqual(["KZ-2026-000001 ісі реттелді: 2\u00a0700\u00a0000 ₸ сомасына қол қойылған келісім тіркелді."]);
+    expect(to(settled, MEDIATOR)[0]).toBe("Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0700\u00a0000 ₸ приложено.");
+    expect(settled.filter((c) => c.method === "sendDocument").map((c) => [c.payload.chat_id, c.payload.document]).sort()).toEqual([[STAFF, "signed-agreement"], [APPLICANT, "signed-agreement"]]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+    expect((await t.db.prisma.mediation.findFirstOrThrow())).toMatchObject({ state: "settled", signedFile: { kind: "document", fileId: "signed-agreement" }, signedBy: BigInt(MEDIATOR) });
   });
 
   it("only the assigned mediator proposes; a stranger and another organisation's staff are refused, forged data too", async () => {
@@ -181,6 +219,7 @@ describe("mediation", () => {
     const outsider = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "Город Астана");
     expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
     expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await outsider.pressData(`g:mdsign:${m.id}`).then(async () => outsider.document("application/pdf", "forged")))[0]).toBe(NOT_FOUND_RU);
     expect(texts(await outsider.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
     const stranger = h.user(81, "ru");
     await stranger.send("/start");
@@ -217,7 +256,7 @@ describe("mediation", () => {
     const list = await admin.press("Назначить медиатора");
     expect(buttons(list)).toEqual(["KZ-2026-000001 — Городская больница №7"]);
     await admin.press("KZ-2026-000001 — Городская больница №7");
-    const assigned = await admin.press(`Медиатор ${MEDIATOR}`);
+    const assigned = await admin.press(MEDIATOR_NAME);
     expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
     await admin.send("/admin");
     expect(texts(await admin.press("Назначить медиатора"))).toEqual(["Нет дел, которым можно назначить медиатора."]);
@@ -247,12 +286,24 @@ describe("mediation", () => {
     expect(inbox[1]).toBe("У вас пока нет медиаций.");
   });
 
+  it("mediation cannot start before both sides agreed to the contract; an applicant's forged 'agree' asks for their particulars", async () => {
+    const { staff, applicant } = await assigned();
+    const m = await t.db.prisma.mediation.findFirstOrThrow();
+    // The organisation's button pressed by the applicant (an old message, or forged): their particulars come first.
+    expect(texts(await applicant.pressData(`g:mdyes:${m.id}`))).toEqual(["KZ-2026-000001 ісі: медиация туралы шартта тараптар толық аталады: алдымен өз деректеріңізді көрсетіңіз — төмендегі батырманы басыңыз."]);
+    await staff.press("Согласен(на) с договором");
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "mediation_started" } })).toBe(0);
+    await applicantAgrees(applicant);
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("running");
+  });
+
   it("a side may refuse to mediate; it never starts", async () => {
     const { staff, applicant } = await assigned();
     const refused = await applicant.press("Келіспеймін");
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: Заявитель не согласился на медиацию. Она не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-    expect(texts(await staff.press("Согласен(на) на медиацию"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
   });
 
   it("a proposal nobody accepted expires on its date, and mediation ends after its term — both durable jobs", async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { inviteStaff as inviteStaffAs, recordReceipt } from "../helpers/staff.js";
+import { inviteStaff as inviteStaffAs, recordReceipt, redeem } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF_CHAT = -100999;
@@ -59,7 +59,7 @@ describe("roles", () => {
     const { admin, link } = await inviteStaff();
     const staff = h.user(40, "ru");
     await staff.send("/start");
-    await staff.send(`/start ${link}`);
+    await redeem(staff, link, "ru", "staff");
     // A forged revoke from someone who is not an admin changes nothing.
     const stranger = h.user(41, "ru");
     await stranger.send("/start");
@@ -76,34 +76,49 @@ describe("roles", () => {
 });
 
 describe("joining by invite", () => {
-  it("staff join once: the link works for the first person only, and not after 7 days", async () => {
+  it("staff join once by their own front door: language, full name, position, the role's terms — never the patient's consent", async () => {
     const { link } = await inviteStaff();
-    const staff = h.user(3, "en"); // a new user whose language is not known yet
-    const joined = await staff.send(`/start ${link}`);
-    expect(texts(joined)[0]).toBe(
-      "Сіз «Городская больница №7» қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox\n\nВы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox",
-    );
-    expect(buttons(joined)).toEqual(["Қазақша", "Русский"]); // then onboarding as usual
-    // The chat's command menu gains /inbox; after the language is chosen it is set again, in that language, with it.
-    const menu = joined.find((c) => c.method === "setMyCommands")!.payload as { commands: { command: string }[]; scope: unknown };
-    expect(menu.commands.map((c) => c.command).at(-1)).toBe("inbox");
-    expect(menu.scope).toEqual({ type: "chat", chat_id: 3 });
+    const staff = h.user(3, "en"); // a new user whose app is in neither language: asked, not answered in both
+    const opened = await staff.send(`/start ${link}`);
+    expect(texts(opened)).toEqual(["Тілді таңдаңыз:\n\nВыберите язык:"]);
+    expect(buttons(opened)).toEqual(["Қазақша", "Русский"]);
     const chosen = await staff.press("Русский");
-    const again = chosen.find((c) => c.method === "setMyCommands")!.payload as { commands: { command: string; description: string }[] };
-    expect(again.commands.at(-1)).toEqual({ command: "inbox", description: "Дела организации или медиации" });
-    expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 3n } })).role).toBe("staff");
+    expect(texts(chosen).at(-1)).toBe("Вас пригласили сотрудником организации «Городская больница №7» в «Келісім». Напишите ваши фамилию, имя и отчество — так вас будут видеть другие участники.");
+    expect(texts(await staff.send("Сауле"))[0]).toBe("Напишите фамилию и имя (и отчество, если есть) буквами, через пробел.");
+    await staff.send("Ахметова Сауле Маратовна");
+    const terms = await staff.send("Секретарь комиссии");
+    expect(texts(terms)[0]).toMatch(/^Условия для сотрудника организации в «Келісім»/);
+    expect(buttons(terms)).toEqual(["Принимаю", "Не принимаю"]);
+    const joined = await staff.press("Принимаю");
+    expect(texts(joined)[0]).toBe("Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
+    // Their chat's command menu gains /inbox, in their language.
+    const menu = joined.find((c) => c.method === "setMyCommands")!.payload as { commands: { command: string; description: string }[]; scope: unknown };
+    expect(menu.commands.at(-1)).toEqual({ command: "inbox", description: "Дела организации или медиации" });
+    expect(menu.scope).toEqual({ type: "chat", chat_id: 3 });
+    // The patient's consent was never asked; the role's terms were accepted, with their version.
+    expect(texts(h.fake.sent("sendMessage", 3)).join("\n")).not.toMatch(/Персональные данные|Согласен\(на\)/);
+    const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 3n }, include: { user: true } });
+    expect([role.role, role.title, role.user.fullName, role.termsVersion, role.termsAcceptedAt !== null]).toEqual(["staff", "Секретарь комиссии", "Ахметова Сауле Маратовна", h.i18n.versionOf("roles.terms.staff"), true]);
+    expect(role.user.consentAt).toBeNull();
+
+    // The link works once: the next person is told at once.
     const other = h.user(4, "ru");
     await other.send("/start");
     expect(texts(await other.send(`/start ${link}`))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
     expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
-
-    const { link: late } = await inviteStaff("Клиника №2", "Город Астана");
-    now = new Date("2026-12-01T10:00:00+05:00");
-    await other.send(`/start ${late}`);
+    // Declining the terms grants nothing.
+    const { link: second } = await inviteStaff("Клиника №2", "Город Астана");
+    await other.send(`/start ${second}`);
+    await other.send("Иванов Иван");
+    await other.send("Врач");
+    expect(texts(await other.press("Не принимаю"))[0]).toMatch(/^Роль не предоставлена\./);
     expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
+    // And not after 7 days.
+    now = new Date("2026-12-01T10:00:00+05:00");
+    expect(texts(await other.send(`/start ${second}`))[0]).toMatch(/^Это приглашение недействительно/);
   });
 
-  it("a mediator joins by a mediator invite", async () => {
+  it("a mediator joins by a mediator invite, with their registry details", async () => {
     const admin = h.user(ADMIN, "kk");
     await admin.send("/start");
     await admin.send("/admin");
@@ -111,7 +126,8 @@ describe("joining by invite", () => {
     const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
     const m = h.user(5, "kk");
     await m.send("/start");
-    expect(texts(await m.send(`/start ${link}`))[0]).toBe("Сіз медиатор ретінде тіркелдіңіз.");
+    expect(texts(await redeem(m, link, "kk", "mediator"))[0]).toBe("Сапарова Динара Ерлановна, сіз медиатор ретінде тіркелдіңіз. Медиацияларыңыз: /inbox");
+    expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 5n } })).title).toBe("Медиаторлар тізілімі № 123, Медиаторлар палатасы");
     expect(texts(await m.send("/help"))[0]).toMatch(/^Сіз медиатор ретінде тіркелгенсіз\./);
   });
 });
@@ -121,7 +137,7 @@ describe("the staff inbox", () => {
     const { link } = await inviteStaff();
     const staff = h.user(10, "kk");
     await staff.send("/start");
-    await staff.send(`/start ${link}`);
+    await redeem(staff, link, "kk", "staff");
     const applicant = h.user(11, "ru");
     await fileNotice(applicant, "ru", { org: "городская  больница «№7»" }); // typed differently, same name
     const told = texts(h.fake.sent("sendMessage", 10)).at(-1)!;
@@ -140,7 +156,7 @@ describe("the staff inbox", () => {
     const { link } = await inviteStaff();
     const staff = h.user(12, "ru");
     await staff.send("/start");
-    await staff.send(`/start ${link}`);
+    await redeem(staff, link, "ru", "staff");
     const a = h.user(13, "ru");
     await a.send("/start");
     await a.press("Согласен(на)");
@@ -171,14 +187,14 @@ describe("the staff inbox", () => {
     const { link: otherLink } = await inviteStaff("Клиника №2", "Город Астана");
     const staff = h.user(20, "ru");
     await staff.send("/start");
-    await staff.send(`/start ${link}`);
+    await redeem(staff, link, "ru", "staff");
     await fileNotice(h.user(21, "ru"), "ru");
     const c = await t.db.prisma.case.findFirstOrThrow();
     expect(c.organizationId).not.toBeNull();
 
     const otherStaff = h.user(22, "ru");
     await otherStaff.send("/start");
-    await otherStaff.send(`/start ${otherLink}`);
+    await redeem(otherStaff, otherLink, "ru", "staff");
     expect(texts(await otherStaff.send("/inbox"))).toEqual(["В вашей организации пока нет дел."]);
     const forged = await otherStaff.pressData(`g:scase:${c.id}`);
     expect(texts(forged)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
@@ -206,7 +222,7 @@ describe("the staff inbox", () => {
     const staff = h.user(31, "kk");
     await staff.send("/start");
     await staff.press("Келісемін");
-    await staff.send(`/start ${link}`);
+    await redeem(staff, link, "kk", "staff");
     await fileNotice(h.user(30, "ru"), "ru", { org: "Горбольница 7" });
     const c = await t.db.prisma.case.findFirstOrThrow();
     expect(c.organizationId).toBeNull();
@@ -240,7 +256,7 @@ describe("the commission formed", () => {
     const { link } = await inviteStaff();
     const staff = h.user(50, "ru");
     await staff.send("/start");
-    await staff.send(`/start ${link}`);
+    await redeem(staff, link, "ru", "staff");
     now = new Date("2026-03-20T10:00:00+05:00"); // filed on the Friday before Nauryz
     const applicant = h.user(51, "kk");
     await fileNotice(applicant, "kk");
@@ -313,7 +329,7 @@ describe("the commission formed", () => {
     const { link } = await inviteStaff("Клиника №2", "Город Астана");
     const other = h.user(52, "ru");
     await other.send("/start");
-    await other.send(`/start ${link}`);
+    await redeem(other, link, "ru", "staff");
     expect(texts(await other.pressData(`g:sformok:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
     const applicant = h.user(51, "kk");
     const forged = await applicant.pressData(`g:sformok:${c.id}`);
@@ -329,7 +345,7 @@ describe("the conclusion", () => {
     const { link } = await inviteStaff();
     const staff = h.user(60, "ru");
     await staff.send("/start");
-    await staff.send(`/start ${link}`);
+    await redeem(staff, link, "ru", "staff");
     now = new Date("2026-11-23T10:00:00+05:00");
     await fileNotice(h.user(61, "ru"), "ru");
     const c = await t.db.prisma.case.findFirstOrThrow();
@@ -381,7 +397,7 @@ describe("the conclusion", () => {
     const { link } = await inviteStaff("Клиника №2", "Город Астана");
     const other = h.user(62, "ru");
     await other.send("/start");
-    await other.send(`/start ${link}`);
+    await redeem(other, link, "ru", "staff");
     await other.pressData(`g:sconc:${c.id}`);
     await other.press("Нет, вред не подтверждён");
     await other.send("Пытаюсь записать чужое заключение.");

@@ -6,7 +6,7 @@ import { render } from "../../bot/core/render.js";
 import { openCase } from "../../bot/features/cases/actions.js";
 import { listCases } from "../../bot/features/cases/cases.js";
 import { registry } from "../../bot/features/index.js";
-import { TEST_DATA_KEY, testBot } from "../helpers/bot.js";
+import { testBot, testDeployment } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 
@@ -22,7 +22,7 @@ describe("a view without Telegram", () => {
     const h = await testBot(t.db, { now: () => new Date("2026-03-20T10:00:00+05:00") });
     await fileNotice(h.user(5, "ru"), "ru");
     const k = await t.db.prisma.case.findFirstOrThrow();
-    const ctx = { userId: 5, chatId: 5, language: "ru" as const, languageKnown: true, roles: [], now, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, mediationDays: 30, botUsername: () => "bot", adminIds: [] };
+    const ctx = { ...testDeployment(), userId: 5, chatId: 5, language: "ru" as const, languageKnown: true, roles: [], now };
     const said = await listCases(t.db.prisma, { type: "showCases" }, ctx);
     expect(said).toHaveLength(1);
     const [view] = said;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { EmulatorChat, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
+import { EmulatorChat, joinByLink, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
 
 const TOKEN = "4343:e2e-commission";
 const ADMIN = 700;
@@ -59,7 +59,7 @@ describe("the commission, end to end with three people", () => {
     const staff = new EmulatorChat(server, TOKEN, 701, "kk");
     await staff.send("/start", 2);
     await staff.press("Келісемін", 2);
-    expect(textsOf(await staff.send(`/start ${staffLink}`, 3))[0]).toBe("Сіз «Городская больница №7» қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox");
+    expect(textsOf(await joinByLink(staff, staffLink, "kk", "staff", "Ахметова Сауле Маратовна"))[0]).toBe("Ахметова Сауле Маратовна, сіз «Городская больница №7» ұйымының қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox");
 
     // The applicant files a notice naming it.
     const applicant = new EmulatorChat(server, TOKEN, 702, "ru");

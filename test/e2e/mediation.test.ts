@@ -3,7 +3,7 @@
 // in a complaint's draft (applicant in Russian, staff and mediator in Kazakh).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { EmulatorChat, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
+import { joinByLink, EmulatorChat, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
 
 const TOKEN = "4444:e2e-mediation";
 const ADMIN = 800;
@@ -30,6 +30,19 @@ afterAll(async () => {
 const textsOf = (ms: BotMessage[]) => ms.map((m) => m.text);
 const labels = (m: BotMessage | undefined) => (m?.buttons ?? []).map((b) => b.text);
 
+/** Each run's mediator, by the full name they give when they join. */
+const MEDIATORS = ["Сапарова Динара Ерлановна", "Оспанов Нұрлан Бекұлы"];
+
+/** The applicant agrees to the mediation contract with their own particulars (the contract names the parties). */
+const agreeToContract = async (a: EmulatorChat, lang: "kk" | "ru") => {
+  await a.press(lang === "kk" ? "Шартпен келісемін" : "Согласен(на) с договором", 1);
+  await a.send("Ахметов", 1);
+  await a.send("Серік", 1);
+  await a.send("Болатұлы", 1);
+  await a.send("850301300121", 1);
+  return a.send("160011, г. Шымкент, ул. Байтурсынова, д. 5", 2);
+};
+
 /** The admin (ru) registers an organisation and invites staff and a mediator; each joins in their language. */
 const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru" }, org: string) => {
   const admin = new EmulatorChat(server, TOKEN, ADMIN, "ru");
@@ -49,11 +62,11 @@ const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru
   const staff = new EmulatorChat(server, TOKEN, 810 + n, lang.staff);
   await staff.send("/start", 2);
   await staff.press(agree[lang.staff], 2);
-  await staff.send(`/start ${staffLink}`, 3);
+  await joinByLink(staff, staffLink, lang.staff, "staff", "Ахметова Сауле Маратовна");
   const mediator = new EmulatorChat(server, TOKEN, 820 + n, lang.mediator);
   await mediator.send("/start", 2);
   await mediator.press(agree[lang.mediator], 2);
-  await mediator.send(`/start ${mediatorLink}`, 3);
+  await joinByLink(mediator, mediatorLink, lang.mediator, "mediator", MEDIATORS[n]!);
   return { staff, mediator };
 };
 
@@ -90,13 +103,17 @@ describe("mediation end to end through the emulator", () => {
     await staff.send("/inbox", 1);
     await staff.press("Открыть KZ-2026-000001", 1);
     await staff.press("Предложить медиацию", 1);
-    await staff.press("Медиатор 820", 1);
+    await staff.press(MEDIATORS[0]!, 1);
     expect(textsOf(await mediator.replies(1))[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
     await mediator.press("Согласен(на) быть медиатором", 1);
-    expect(labels((await applicant.replies(1))[0])).toEqual(["Медиацияға келісемін", "Келіспеймін"]);
+    // The mediation contract's essentials (its PDF first) to each side; mediation starts when both agreed.
+    const offer = (await applicant.replies(1))[0]!;
+    expect(offer.text).toMatch(/^KZ-2026-000001 ісі: медиатор Сапарова Динара Ерлановна медиация өткізуге дайын/);
+    expect(labels(offer)).toEqual(["Шартпен келісемін", "Келіспеймін"]);
+    expect(files.filter((f) => f.name === "KZ-2026-000001-mediation-contract.pdf").map((f) => f.chatId).sort()).toEqual([810, 830]);
     await staff.replies(1);
-    await applicant.press("Медиацияға келісемін", 1);
-    await staff.press("Согласен(на) на медиацию", 1);
+    await agreeToContract(applicant, "kk");
+    await staff.press("Согласен(на) с договором", 1);
     expect((await applicant.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: медиация басталды\./);
     await mediator.replies(1);
 
@@ -141,8 +158,13 @@ describe("mediation end to end through the emulator", () => {
     expect(files.filter((f) => f.name === "KZ-2026-000001-agreement.pdf").map((f) => f.chatId).sort()).toEqual([810, 820, 830]);
     await applicant.press("Оқыдым және келісемін", 1);
     await staff.press("Я прочитал(а) и согласен(на)", 1);
-    expect(textsOf(await applicant.replies(1))).toEqual(["KZ-2026-000001 ісі реттелді: екі тарап 1\u00a0800\u00a0000 ₸ сомасына келісімді растады."]);
-    expect(textsOf(await mediator.replies(1))).toEqual(["Дело KZ-2026-000001 урегулировано: обе стороны подтвердили соглашение на 1\u00a0800\u00a0000 ₸."]);
+    // Agreed to the text is not signed: the case is settled when the signed agreement is recorded.
+    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^KZ-2026-000001 ісі: екі тарап 1\u00a0800\u00a0000 ₸ сомасына келісімнің мәтінімен келісті/);
+    expect((await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000001" } })).status).toBe("mediation");
+    await mediator.replies(1);
+    await mediator.press("Приложить подписанное соглашение", 1);
+    await mediator.document("signed-1", "application/pdf", 2);
+    expect(textsOf(await applicant.replies(1))).toEqual(["KZ-2026-000001 ісі реттелді: 1\u00a0800\u00a0000 ₸ сомасына қол қойылған келісім тіркелді."]);
     expect((await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000001" } })).status).toBe("settled");
   });
 
@@ -153,13 +175,13 @@ describe("mediation end to end through the emulator", () => {
     await staff.send("/inbox", 1);
     await staff.press("KZ-2026-000002 ашу", 1);
     await staff.press("Медиация ұсыну", 1);
-    await staff.press("Медиатор № 821", 1);
+    await staff.press(MEDIATORS[1]!, 1);
     await mediator.replies(1);
     await mediator.press("Медиатор болуға келісемін", 1);
     await applicant.replies(1);
     await staff.replies(1);
-    await applicant.press("Согласен(на) на медиацию", 1);
-    await staff.press("Медиацияға келісемін", 1);
+    await agreeToContract(applicant, "ru");
+    await staff.press("Шартпен келісемін", 1);
     await applicant.replies(1);
     await mediator.replies(1);
     await mediator.press("Реттеуді ұсыну", 1);
@@ -184,12 +206,9 @@ describe("mediation end to end through the emulator", () => {
     expect(labels(ended[1])).toEqual(["Подготовить жалобу"]);
     await applicant.press("Подготовить жалобу", 1);
     // The applicant's own particulars first: anonymous appeals are not considered.
-    await applicant.press("Управление здравоохранения — Город Шымкент", 1);
-    await applicant.send("Ахметов", 1);
-    await applicant.send("Серік", 1);
-    await applicant.send("Болатұлы", 1);
-    await applicant.send("850301300121", 1);
-    const drafted = await applicant.send("160011, г. Шымкент, ул. Байтурсынова, д. 5", 3);
+    // The particulars given for the mediation contract are offered again.
+    expect(textsOf(await applicant.press("Управление здравоохранения — Город Шымкент", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН 850301300121");
+    const drafted = await applicant.press("Да, использовать", 4);
     expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — Город Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);
     expect(drafted[0]!.text).toContain("Пациент: Ахметов Серік Болатұлы; заявитель — сам пациент");
     expect(drafted[0]!.text).toContain("Медиация: С 23.11.2026 по 23.11.2026, предложений: 1; соглашение не достигнуто.");

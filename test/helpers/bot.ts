@@ -21,6 +21,17 @@ export interface Harness extends KelisimBot {
 /** One key for every harness of a test run, as one deployment has one DATA_KEY. */
 export const TEST_DATA_KEY = randomBytes(32);
 
+/** The deployment settings a test harness runs with, for tests that call features or jobs directly. */
+export const testDeployment = () => ({
+  timeZone: "Asia/Almaty",
+  dataKey: TEST_DATA_KEY,
+  staffChatId: null,
+  mediationDays: 30,
+  botUsername: () => "kelisim_local_bot",
+  adminIds: [] as number[],
+  termsVersions: { staff: "test", mediator: "test" },
+});
+
 export const testBot = async (
   db: Database,
   opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number; maxPerSecond?: number; logger?: Logger } = {},

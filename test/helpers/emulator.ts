@@ -81,6 +81,12 @@ export class EmulatorChat {
     return this.replies(expected);
   }
 
+  /** Sends a document (a file already on Telegram's servers, by its id), as the phone would. */
+  async document(fileId: string, mime: string, expected: number): Promise<BotMessage[]> {
+    await this.client.sendMessage(this.client.makeMessage("", { ...this.meta, text: undefined, document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "file" } }));
+    return this.replies(expected);
+  }
+
   /** Presses the button labelled `label` on the newest message that shows it. */
   async press(label: string, expected: number): Promise<BotMessage[]> {
     const msg = [...this.all()].reverse().find((m) => m.buttons.some((b) => b.text === label));
@@ -150,4 +156,16 @@ export const startEmulatorBot = async (
   await kb.bot.init();
   const runner: RunnerHandle = run(kb.bot, { runner: { fetch: { timeout: 1 } } });
   return { ...kb, stop: async () => (runner.isRunning() ? runner.stop() : undefined) };
+};
+
+const JOIN = {
+  ru: { staffTitle: "Секретарь комиссии", mediatorTitle: "Реестр медиаторов № 123, Палата медиаторов", accept: "Принимаю" },
+  kk: { staffTitle: "Комиссия хатшысы", mediatorTitle: "Медиаторлар тізілімі № 123, Медиаторлар палатасы", accept: "Қабылдаймын" },
+};
+/** Opens a staff or mediator invite link and answers its front door: full name, position or registry details, the terms. */
+export const joinByLink = async (chat: EmulatorChat, link: string, lang: "kk" | "ru", role: "staff" | "mediator", fullName: string): Promise<BotMessage[]> => {
+  await chat.send(`/start ${link}`, 1);
+  await chat.send(fullName, 1);
+  await chat.send(role === "staff" ? JOIN[lang].staffTitle : JOIN[lang].mediatorTitle, 1);
+  return chat.press(JOIN[lang].accept, 2);
 };

@@ -73,3 +73,13 @@ export const handIn = async (u: TestUser, lang: "kk" | "ru", date?: string) => {
   await u.press(l.skip);
   return u.press(l.skip);
 };
+
+/** The applicant's own particulars, typed through the particulars flow (for a complaint or the mediation contract). */
+export const PARTICULARS = { surname: "Ахметова", name: "Айгүл", patronymic: "Серікқызы", iin: "850301300121", address: "160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12" };
+export const giveParticulars = async (u: TestUser) => {
+  await u.send(PARTICULARS.surname);
+  await u.send(PARTICULARS.name);
+  await u.send(PARTICULARS.patronymic);
+  await u.send(PARTICULARS.iin);
+  return u.send(PARTICULARS.address);
+};

@@ -15,17 +15,34 @@ export const inviteStaff = async (h: Harness, adminId: number, name = "Горо�
   return { admin, created, invite, link };
 };
 
+/** The full names people give when they join, unless a test names them. */
+export const STAFF_NAME = "Ахметова Сауле Маратовна";
+export const MEDIATOR_NAME = "Сапарова Динара Ерлановна";
+
+const JOIN = {
+  ru: { staffTitle: "Секретарь комиссии", mediatorTitle: "Реестр медиаторов № 123, Палата медиаторов", accept: "Принимаю" },
+  kk: { staffTitle: "Комиссия хатшысы", mediatorTitle: "Медиаторлар тізілімі № 123, Медиаторлар палатасы", accept: "Қабылдаймын" },
+};
+
+/** Opens an invite link and answers the join flow: the full name, the position (or registry details), the terms. */
+export const redeem = async (u: TestUser, link: string, lang: "kk" | "ru", role: "staff" | "mediator", fullName = role === "staff" ? STAFF_NAME : MEDIATOR_NAME) => {
+  await u.send(`/start ${link}`);
+  await u.send(fullName);
+  await u.send(role === "staff" ? JOIN[lang].staffTitle : JOIN[lang].mediatorTitle);
+  return u.press(JOIN[lang].accept);
+};
+
 /** A user who joins an organisation's staff by a fresh invite. */
-export const joinStaff = async (h: Harness, adminId: number, userId: number, lang: "kk" | "ru", name?: string, region?: string): Promise<TestUser> => {
+export const joinStaff = async (h: Harness, adminId: number, userId: number, lang: "kk" | "ru", name?: string, region?: string, fullName?: string): Promise<TestUser> => {
   const { link } = await inviteStaff(h, adminId, name, region);
   const staff = h.user(userId, lang);
   await staff.send("/start");
-  await staff.send(`/start ${link}`);
+  await redeem(staff, link, lang, "staff", fullName);
   return staff;
 };
 
 /** A user (ru) who joins as a mediator by the admin's invite. */
-export const joinMediator = async (h: Harness, adminId: number, userId: number): Promise<TestUser> => {
+export const joinMediator = async (h: Harness, adminId: number, userId: number, fullName = MEDIATOR_NAME): Promise<TestUser> => {
   const admin = h.user(adminId, "ru");
   await admin.send("/admin");
   const invite = await admin.press("Пригласить медиатора");
@@ -33,7 +50,7 @@ export const joinMediator = async (h: Harness, adminId: number, userId: number):
   const m = h.user(userId, "ru");
   await m.send("/start");
   await m.press("Согласен(на)");
-  await m.send(`/start ${link}`);
+  await redeem(m, link, "ru", "mediator", fullName);
   return m;
 };
 

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { act } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
-import type { DomainEffect, Param } from "../../../machines/effects.js";
+import type { Bilingual, DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { orgNames, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -69,21 +69,41 @@ export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx):
   return [say(done.count === 1 ? "admin.revoked" : "admin.noSuchRole")];
 };
 
-/** /start <token>: grants the invite's role once, if it is neither used, revoked nor expired. */
+/** A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used. Reads only. */
+export const checkRoleInvite = async (db: Pick<Tx, "invite" | "organization">, token: string, now: Date): Promise<{ role: "staff" | "mediator"; org: Bilingual | null } | null> => {
+  const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) } });
+  if (!invite || invite.revokedAt || invite.usedAt || invite.expiresAt <= now || (invite.role !== "staff" && invite.role !== "mediator")) return null;
+  const org = invite.organizationId === null ? null : await db.organization.findUnique({ where: { id: invite.organizationId } });
+  return { role: invite.role, org: org ? orgNames(org) : null };
+};
+
+/**
+ * The end of the join flow: the invite's role is granted once (if it is neither used, revoked nor expired),
+ * with the person's full name, position or registry details, and the version of the terms they accepted.
+ */
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
-  // Someone new has chosen no language yet: the answer comes in both.
-  const reply = (key: string, params = {}): Out => ({ ...say(key, params), ...(c.languageKnown ? {} : { bilingual: true }) });
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
-  if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [reply("admin.inviteInvalid")];
+  if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
   // Taken only if still unused at this instant: two people opening one link cannot both join.
   const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
-  if (taken.count === 0) return [reply("admin.inviteInvalid")];
-  await tx.userRole.create({ data: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, grantedBy: invite.createdBy } });
-  // The chat's command menu gains the role's commands (/inbox), in the user's language once it is known.
+  if (taken.count === 0) return [say("admin.inviteInvalid")];
+  await tx.user.update({ where: { id: BigInt(c.userId) }, data: { fullName: e.fullName } });
+  await tx.userRole.create({
+    data: {
+      userId: BigInt(c.userId),
+      role: invite.role,
+      organizationId: invite.organizationId,
+      grantedBy: invite.createdBy,
+      title: e.title,
+      termsVersion: c.termsVersions[invite.role],
+      termsAcceptedAt: c.now,
+    },
+  });
+  // The chat's command menu gains the role's commands (/inbox).
   const menu: Out = { type: "commands", roles: [...c.roles, invite.role] };
-  if (invite.role === "mediator") return [reply("admin.joinedMediator"), menu];
+  if (invite.role === "mediator") return [say("admin.joinedMediator", { name: e.fullName }), menu];
   const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
-  return [reply("admin.joinedStaff", { org: orgNames(org) }), menu];
+  return [say("admin.joinedStaff", { name: e.fullName, org: orgNames(org) }), menu];
 };
 
 const UNLINKED_MAX = 10;

@@ -41,12 +41,27 @@ export const declineMediation = defineAction({
   allow: ["mediator"],
   run: ({ mediationId }, r) => r.emit({ type: "mediatorAnswer", mediationId, accept: false }),
 });
-/** A side agrees to mediate, or refuses. */
+/** The organisation's side agrees to the mediation contract, or refuses (either side). */
 export const agreeToMediate = defineAction({
   name: "mediation/sideAgrees",
   code: "mdyes",
   params: z.object({ mediationId: id }),
   run: ({ mediationId }, r) => r.emit({ type: "partyAgree", mediationId, agree: true }),
+});
+/** The applicant agrees to the mediation contract: their particulars first (the contract names the parties). */
+export const applicantAgrees = defineAction({
+  name: "mediation/applicantAgrees",
+  code: "mdyesa",
+  params: z.object({ mediationId: id }),
+  run: ({ mediationId }, r) => r.open("particulars", { purpose: { for: "mediation", mediationId } }),
+});
+/** The mediator or the organisation's staff attach the signed settlement agreement. */
+export const recordSigned = defineAction({
+  name: "mediation/recordSigned",
+  code: "mdsign",
+  params: z.object({ mediationId: id }),
+  allow: ["mediator", "staff"],
+  run: ({ mediationId }, r) => r.open("signedAgreement", { mediationId }),
 });
 export const refuseToMediate = defineAction({
   name: "mediation/sideRefuses",
@@ -126,6 +141,6 @@ export const confirmAgreement = defineAction({
 });
 
 export const mediationActions = [
-  mediationCasesForAdmin, pickMediator, assignMediator, acceptMediation, declineMediation, agreeToMediate, refuseToMediate, viewMediation,
+  mediationCasesForAdmin, pickMediator, assignMediator, acceptMediation, declineMediation, agreeToMediate, applicantAgrees, recordSigned, refuseToMediate, viewMediation,
   writeInMediation, askMediator, proposeSettlement, endMediation, endMediationConfirmed, acceptProposal, rejectProposal, counterOffer, confirmAgreement,
 ];

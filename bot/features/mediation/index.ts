@@ -1,15 +1,18 @@
 // Mediation (journey J5): assigned, agreed, relayed, proposals and counter-offers, the agreement, its end.
 import type { Feature } from "../../core/feature.js";
 import { mediationActions } from "./actions.js";
-import { agreementPdf } from "./agreement.js";
+import { agreementPdf, contractPdf } from "./agreement.js";
 import {
   answerProposal, assignMediator, confirmAgreement, counterOffer, endMediation, listMediationCases, mediationJobs, mediatorAnswer, partyAgree, pickMediator,
-  proposeSettlement, relayMessage, showMediation,
+  proposeSettlement, recordSignedAgreement, relayMessage, showMediation,
 } from "./mediation.js";
 
 export const mediationFeature = {
   actions: mediationActions,
-  effects: { listMediationCases, pickMediator, assignMediator, mediatorAnswer, partyAgree, showMediation, relayMessage, proposeSettlement, answerProposal, counterOffer, confirmAgreement, endMediation },
+  effects: {
+    listMediationCases, pickMediator, assignMediator, mediatorAnswer, partyAgree, showMediation, relayMessage, proposeSettlement, answerProposal, counterOffer, confirmAgreement,
+    recordSignedAgreement, endMediation,
+  },
   jobs: mediationJobs,
-  documents: { agreementPdf },
+  documents: { agreementPdf, contractPdf },
 } satisfies Feature;

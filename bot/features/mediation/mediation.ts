@@ -1,28 +1,32 @@
 // Mediation on a case (law.md §4): voluntary, confidential, with an impartial mediator. Staff or an admin
-// assign a registered mediator, who accepts or declines; it starts when the applicant and the
-// organisation's side both agree. The bot relays messages by role (never a Telegram account), keeps
-// every proposal and counter-offer, and when both sides accept one, sends the settlement agreement to
-// confirm. Only the mediation's participants see what is said in it.
+// assign a registered mediator, who accepts or declines; both sides then see the mediation contract's
+// essentials (parties, mediator, subject, term, voluntariness, confidentiality) and agree — it starts when
+// both have. The bot relays messages by role (never a Telegram account), keeps every proposal and
+// counter-offer with the statutory minimum for the patient's outcome beside its amount, and when both
+// sides accept one, sends the settlement agreement naming the parties and the mediator; when both agreed
+// to its text, the mediator or the organisation's staff record the signed agreement — only then is the
+// case settled. Only the mediation's participants see what is said in it.
 import { act } from "../../../machines/actions.js";
 import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
-import type { Button, DomainEffect, MediationRecipient, Param, Recipient } from "../../../machines/effects.js";
+import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { regionName } from "../../core/case.js";
+import { mciTenge, minimumMci } from "../../../machines/payments.js";
+import { orgNames, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { document } from "../../core/documents.js";
 import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { document } from "../../core/documents.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import {
-  acceptMediation, acceptProposal, agreeToMediate, askMediator, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
+  acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
   declineMediation, endMediation as endAction, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
 } from "./actions.js";
 
 /** How long mediation runs before it ends by itself, by default (about a month is reported; law.md §4): MEDIATION_DAYS. */
 export const MEDIATION_DAYS = 30;
-const ACTIVE = ["proposed", "agreeing", "running"] as const;
+const ACTIVE = ["proposed", "agreeing", "running", "signing"] as const;
 const EXPIRE_MEDIATION = "mediation_expire";
 const EXPIRE_PROPOSAL = "proposal_expire";
 
@@ -43,6 +47,23 @@ const members = async (tx: Tx, m: MediationRow): Promise<Member[]> => {
   const mediator = await tx.user.findUnique({ where: { id: m.mediatorId } });
   const member = (userId: bigint, side: Side, lang: Member["lang"]): Member => ({ ...reader(userId, lang, m.case.language), userId, side });
   return [member(m.mediatorId, "mediator", mediator?.language ?? null), ...applicants.map((a) => member(a.userId, "applicant", a.user.language)), ...staff.map((s) => member(s.userId, "organization", s.user.language))];
+};
+
+/** A mediator as others see them: their full name (given when they joined). */
+export const mediatorName = (fullName: string | null | undefined): Param => fullName ?? { key: "mediation.unnamedMediator" };
+
+/**
+ * The minimum insurance payment the law sets for the patient's outcome (law.md §2), to stand beside an amount,
+ * with a plain warning when the amount is lower: the applicant keeps the right to the insurance payment (§4).
+ */
+export const minimumBeside = (outcome: string | null, amount: number, year: number): Param => {
+  if (!outcome || !isOutcome(outcome) || outcome === "unknown") return { key: "mediation.minimumUnknown" };
+  const mci = minimumMci(outcome);
+  const tenge = mciTenge(year);
+  const what = { key: `notice.outcome.${outcome}` };
+  if (tenge === null) return { key: "mediation.minimumMci", params: { outcome: what, mci } };
+  const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
+  return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
 };
 const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x.userId === BigInt(userId))?.side ?? null;
 
@@ -76,9 +97,9 @@ export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: C
   if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
   // Mediation is between the applicant and the organisation: a case linked to none has no other side yet.
   if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
-  const mediators = await tx.userRole.findMany({ where: { role: "mediator", revokedAt: null }, orderBy: { id: "asc" }, take: 30 });
+  const mediators = await tx.userRole.findMany({ where: { role: "mediator", revokedAt: null }, include: { user: { select: { fullName: true } } }, orderBy: { id: "asc" }, take: 30 });
   if (mediators.length === 0) return [say("mediation.noMediators")];
-  return [say("mediation.chooseMediator", { number: k.number }, mediators.map((r) => [{ key: "mediation.mediatorButton", params: { id: String(r.userId) }, ...act(assignAction, { caseId: k.id, roleId: r.id }) }]))];
+  return [say("mediation.chooseMediator", { number: k.number }, mediators.map((r) => [{ key: "mediation.mediatorButton", params: { name: mediatorName(r.user.fullName) }, ...act(assignAction, { caseId: k.id, roleId: r.id }) }]))];
 };
 
 export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
@@ -118,16 +139,29 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   }
   await tx.mediation.update({ where: { id: m.id }, data: { state: "agreeing" } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_accepted", actorId: BigInt(c.userId), createdAt: c.now } });
+  // Both sides see the mediation contract's essentials, with the contract itself first (law.md §4, Art. 20).
+  const mediator = await tx.user.findUnique({ where: { id: m.mediatorId }, select: { fullName: true } });
+  const org = m.case.organizationId === null ? null : await tx.organization.findUnique({ where: { id: m.case.organizationId } });
+  const a = m.case.answers as { name?: string; relation?: string };
+  const params = {
+    number,
+    mediator: mediatorName(mediator?.fullName),
+    org: org ? orgNames(org) : m.case.orgName,
+    patient: a.name ?? "",
+    relation: { key: `escalation.relation.${a.relation ?? "self"}` },
+    days: c.mediationDays,
+  };
   return [
     say("mediation.youAccepted", { number }),
     ...all
       .filter((x) => x.side !== "mediator")
-      .map((x) =>
-        sayTo(x, "mediation.offer", { number, side: role(x.side) }, [
-          [{ key: "mediation.agree", ...act(agreeToMediate, { mediationId: m.id }) }],
+      .flatMap((x): Out[] => [
+        document({ name: "contractPdf", mediationId: m.id }, x),
+        sayTo(x, "mediation.contractOffer", { ...params, side: role(x.side) }, [
+          [{ key: "mediation.agreeContract", ...act(x.side === "applicant" ? applicantAgrees : agreeToMediate, { mediationId: m.id }) }],
           [{ key: "mediation.refuse", ...act(refuseToMediate, { mediationId: m.id }) }],
         ]),
-      ),
+      ]),
   ];
 };
 
@@ -142,6 +176,11 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   if (!e.agree) {
     await end(tx, m, "refused", c.now);
     return all.map((x) => sayTo(x, "mediation.refused", { number, side: role(side) }));
+  }
+  if (side === "applicant") {
+    // The contract and the agreement name the applicant: their particulars come first.
+    if (!e.details) return [say("mediation.needDetails", { number }, [[{ key: "mediation.agreeContract", ...act(applicantAgrees, { mediationId: m.id }) }]])];
+    await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
   }
   const data = side === "applicant" ? { applicantAgreedAt: c.now } : { orgAgreedAt: c.now, orgAgreedBy: BigInt(c.userId) };
   const updated = await tx.mediation.update({ where: { id: m.id }, data });
@@ -168,7 +207,9 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
     params: { round: p.round, who: role(p.authorRole === "mediator" ? "mediator" : p.authorRole === "applicant" ? "applicant" : "organization"), amount: Number(p.amountTenge) },
   }));
   const text = lines([{ key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
-  return [sayText(text, m.state === "running" ? runningButtons(side, m.id) : undefined)];
+  const buttons =
+    m.state === "running" ? runningButtons(side, m.id) : m.state === "signing" && side !== "applicant" ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : undefined;
+  return [sayText(text, buttons)];
 };
 
 /** A message within the mediation: by role, to the others (or, from the mediator, to one side alone). */
@@ -227,9 +268,10 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_made", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round } } });
   await schedule(tx, { kind: EXPIRE_PROPOSAL, key: `proposal:${p.id}:expire`, dueAt: new Date(validUntil.getTime() + 1), payload: { proposalId: p.id } });
   const sides = (await members(tx, m)).filter((x) => x.side !== "mediator");
+  const minimum = minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4)));
   return [
-    say("mediation.proposalSent", { number, round }, runningButtons("mediator", m.id)),
-    ...sides.map((x) => sayTo(x, "mediation.proposal", { number, round, amount: r.amount, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id))),
+    say("mediation.proposalSent", { number, round, minimum }, runningButtons("mediator", m.id)),
+    ...sides.map((x) => sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id))),
   ];
 };
 
@@ -303,7 +345,12 @@ export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: C
     ...all
       .filter((x) => x.side === "mediator")
       .map((x) =>
-        sayTo(x, "mediation.counterToMediator", { number: m.case.number, round, side: role(side), amount: r.amount, note: r.note }, [[{ key: "mediation.propose", ...act(proposeAction, { mediationId: m.id }) }]]),
+        sayTo(
+          x,
+          "mediation.counterToMediator",
+          { number: m.case.number, round, side: role(side), amount: r.amount, minimum: minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4))), note: r.note },
+          [[{ key: "mediation.propose", ...act(proposeAction, { mediationId: m.id }) }]],
+        ),
       ),
   ];
 };
@@ -326,12 +373,42 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const responses = await tx.proposalResponse.findMany({ where: { proposalId: p.id, confirmedAt: { not: null } } });
   const confirmed = (["applicant", "organization"] as const).every((s) => responses.some((r) => all.some((x) => x.userId === r.userId && x.side === s)));
   if (!confirmed) return [say("mediation.confirmedWaiting", { number })];
-  await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled" } });
+  // Agreeing to a text is not signing it (law.md §4): the case is settled when the signed agreement is recorded.
+  await tx.mediation.update({ where: { id: m.id }, data: { state: "signing" } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
+  return all.map((x) =>
+    sayTo(x, x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", { number, amount: Number(p.amountTenge) }, x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]]),
+  );
+};
+
+/** The proposal both sides accepted and confirmed: the one the agreement is about. */
+const agreedProposal = async (tx: Tx, m: MediationRow, all: Member[]) => {
+  const proposals = await tx.proposal.findMany({ where: { mediationId: m.id, authorRole: "mediator" }, include: { responses: true }, orderBy: { id: "desc" } });
+  return proposals.find((p) => acceptedByBoth(all, p.responses)) ?? null;
+};
+
+/** The mediator or the organisation's staff record the signed settlement agreement: only now is the case settled. */
+export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSignedAgreement">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, e.mediationId);
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!m || (side !== "mediator" && side !== "organization")) return notFound();
+  const number = m.case.number;
+  if (m.state !== "signing") return [say("mediation.notNow", { number })];
+  const p = await agreedProposal(tx, m, all);
+  const file = { kind: e.file.kind, fileId: e.file.fileId };
+  await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled", signedFile: file, signedAt: c.now, signedBy: BigInt(c.userId) } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "settled" } });
-  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p.id } } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await cancel(tx, `mediation:${m.id}:expire`);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
-  return [...all, ...relatives].map((x) => sayTo(x, "mediation.settled", { number, amount: Number(p.amountTenge) }));
+  const amount = p ? Number(p.amountTenge) : 0;
+  // The signed agreement itself goes to the parties (it names them), not to relatives.
+  return [
+    ...[...all, ...relatives].map((x) => sayTo(x, "mediation.settled", { number, amount })),
+    ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
+  ];
 };
 
 /** The status a case returns to when mediation ends without agreement. */
@@ -367,7 +444,8 @@ const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side 
 export const mediationJobs: Record<string, JobHandler> = {
   [EXPIRE_MEDIATION]: async (tx, job, now) => {
     const m = await loadMediation(tx, Number(job.payload.mediationId));
-    if (!m || !(ACTIVE as readonly string[]).includes(m.state)) return [];
+    // The text agreed, the signatures take what they take: no end by the clock then.
+    if (!m || !(ACTIVE as readonly string[]).includes(m.state) || m.state === "signing") return [];
     const all = await members(tx, m);
     await end(tx, m, "expired", now);
     return endedMessages(all, m, "expired", null);

@@ -1,6 +1,7 @@
-// The applicant's particulars for a complaint's draft (law.md §6: a written appeal to a state body carries
-// the applicant's surname, name and patronymic, IIN and postal address; anonymous ones are not considered).
-// Asked once: the next time the bot offers what was given, to use or to change.
+// The applicant's own particulars — surname, name, patronymic, IIN, postal address — for what must name them:
+// a complaint's draft (law.md §6: anonymous appeals are not considered) and the mediation contract and the
+// settlement agreement (law.md §4: the parties by full name). Asked once: the next time the bot offers
+// what was given, to use or to change. Then the purpose's effect: the draft, or the agreement to mediate.
 import { assign, setup } from "xstate";
 import type { ApplicantDetails, Button, DraftTarget } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
@@ -9,14 +10,17 @@ import { checkIin, checkName } from "./notice-rules.js";
 export const ADDRESS_MIN = 10;
 export const ADDRESS_MAX = 300;
 
+/** What the particulars are for. */
+export type Purpose = { for: "complaint"; caseId: number; target: DraftTarget } | { for: "mediation"; mediationId: number };
+
 interface Context {
-  caseId: number;
-  target: DraftTarget;
+  purpose: Purpose;
   known: ApplicantDetails | null;
   surname: string;
   name: string;
   patronymic: string;
   iin: string;
+  details: ApplicantDetails | null;
 }
 
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
@@ -36,22 +40,28 @@ const fullName = (d: { surname: string; name: string; patronymic: string }) => [
 const nameWord = (state: string, field: "surname" | "name" | "patronymic", next: string) => ({
   TEXT: [
     { guard: ({ event }: { event: FlowEvent }) => word(event) !== null, target: next, actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => ({ [field]: word(event)! }) } },
-    { target: state, reenter: true, actions: [{ type: "say" as const, params: { key: "complaint.error.word" } }] },
+    { target: state, reenter: true, actions: [{ type: "say" as const, params: { key: "particulars.error.word" } }] },
   ],
   ...askAgain(state),
 });
 
-export const complaintMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; target: DraftTarget } },
+const detailsOf = (c: Context, address: string): ApplicantDetails => ({ surname: c.surname, name: c.name, patronymic: c.patronymic, iin: c.iin, address });
+
+export const particularsMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: { purpose: Purpose } },
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
     findApplicantDetails: (_: unknown, _params: object) => undefined,
     draftEscalation: (_: unknown, _params: { caseId: number; target: DraftTarget; details: ApplicantDetails }) => undefined,
+    partyAgree: (_: unknown, _params: { mediationId: number; agree: boolean; details: ApplicantDetails }) => undefined,
+  },
+  guards: {
+    forComplaint: ({ context }) => context.purpose.for === "complaint",
   },
 }).createMachine({
-  id: "complaint",
-  context: ({ input }) => ({ caseId: input.caseId, target: input.target, known: null, surname: "", name: "", patronymic: "", iin: "" }),
+  id: "particulars",
+  context: ({ input }) => ({ purpose: input.purpose, known: null, surname: "", name: "", patronymic: "", iin: "", details: null }),
   initial: "lookup",
   states: {
     // What was given before, if anything.
@@ -70,15 +80,15 @@ export const complaintMachine = setup({
         {
           type: "say",
           params: ({ context }) => ({
-            key: "complaint.useKnown",
-            params: { name: context.known ? fullName(context.known) : "", iin: context.known?.iin ?? "", address: context.known?.address ?? "" },
-            buttons: [[{ key: "complaint.useThem", value: "use" }], [{ key: "complaint.change", value: "change" }], [cancel]],
+            key: "particulars.useKnown",
+            params: { why: { key: `particulars.why.${context.purpose.for}` }, name: context.known ? fullName(context.known) : "", iin: context.known?.iin ?? "", address: context.known?.address ?? "" },
+            buttons: [[{ key: "particulars.useThem", value: "use" }], [{ key: "particulars.change", value: "change" }], [cancel]],
           }),
         },
       ],
       on: {
         CHOICE: [
-          { guard: chose("use"), target: "done", actions: [{ type: "draftEscalation", params: ({ context }) => ({ caseId: context.caseId, target: context.target, details: context.known! }) }] },
+          { guard: chose("use"), target: "deliver", actions: assign({ details: ({ context }) => context.known }) },
           { guard: chose("change"), target: "surname" },
           { guard: chose("cancel"), target: "done" },
         ],
@@ -86,17 +96,17 @@ export const complaintMachine = setup({
       },
     },
     surname: {
-      entry: [{ type: "say", params: { key: "complaint.askSurname", buttons: [[cancel]] } }],
+      entry: [{ type: "say", params: ({ context }) => ({ key: "particulars.askSurname", params: { why: { key: `particulars.why.${context.purpose.for}` } }, buttons: [[cancel]] }) }],
       on: { ...nameWord("surname", "surname", "name"), CHOICE: { guard: chose("cancel"), target: "done" } },
     },
     name: {
       tags: [UNSAVED],
-      entry: [{ type: "say", params: { key: "complaint.askName", buttons: [[cancel]] } }],
+      entry: [{ type: "say", params: { key: "particulars.askName", buttons: [[cancel]] } }],
       on: { ...nameWord("name", "name", "patronymic"), CHOICE: { guard: chose("cancel"), target: "done" } },
     },
     patronymic: {
       tags: [UNSAVED],
-      entry: [{ type: "say", params: { key: "complaint.askPatronymic", buttons: [[{ key: "complaint.noPatronymic", value: "none" }], [cancel]] } }],
+      entry: [{ type: "say", params: { key: "particulars.askPatronymic", buttons: [[{ key: "particulars.noPatronymic", value: "none" }], [cancel]] } }],
       on: {
         ...nameWord("patronymic", "patronymic", "iin"),
         CHOICE: [
@@ -107,7 +117,7 @@ export const complaintMachine = setup({
     },
     iin: {
       tags: [UNSAVED],
-      entry: [{ type: "say", params: { key: "complaint.askIin", buttons: [[cancel]] } }],
+      entry: [{ type: "say", params: { key: "particulars.askIin", buttons: [[cancel]] } }],
       on: {
         TEXT: [
           { guard: ({ event }) => checkIin(text(event)).ok, target: "address", actions: assign({ iin: ({ event }) => (checkIin(text(event)) as { value: { iin: string } }).value.iin }) },
@@ -119,31 +129,40 @@ export const complaintMachine = setup({
     },
     address: {
       tags: [UNSAVED],
-      entry: [{ type: "say", params: { key: "complaint.askAddress", params: { max: ADDRESS_MAX }, buttons: [[cancel]] } }],
+      entry: [{ type: "say", params: { key: "particulars.askAddress", params: { max: ADDRESS_MAX }, buttons: [[cancel]] } }],
       on: {
         TEXT: [
-          {
-            guard: ({ event }) => address(event) !== null,
-            target: "done",
-            actions: [
-              {
-                type: "draftEscalation",
-                params: ({ context, event }) => ({
-                  caseId: context.caseId,
-                  target: context.target,
-                  details: { surname: context.surname, name: context.name, patronymic: context.patronymic, iin: context.iin, address: address(event)! },
-                }),
-              },
-            ],
-          },
-          { target: "address", reenter: true, actions: [{ type: "say", params: { key: "complaint.error.address", params: { min: ADDRESS_MIN, max: ADDRESS_MAX } } }] },
+          { guard: ({ event }) => address(event) !== null, target: "deliver", actions: assign({ details: ({ context, event }) => detailsOf(context, address(event)!) }) },
+          { target: "address", reenter: true, actions: [{ type: "say", params: { key: "particulars.error.address", params: { min: ADDRESS_MIN, max: ADDRESS_MAX } } }] },
         ],
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("address"),
       },
     },
+    // The particulars go to what they were asked for.
+    deliver: {
+      always: [
+        {
+          guard: "forComplaint",
+          target: "done",
+          actions: [
+            {
+              type: "draftEscalation",
+              params: ({ context }) => {
+                const p = context.purpose as Extract<Purpose, { for: "complaint" }>;
+                return { caseId: p.caseId, target: p.target, details: context.details! };
+              },
+            },
+          ],
+        },
+        {
+          target: "done",
+          actions: [{ type: "partyAgree", params: ({ context }) => ({ mediationId: (context.purpose as Extract<Purpose, { for: "mediation" }>).mediationId, agree: true, details: context.details! }) }],
+        },
+      ],
+    },
     done: { type: "final" },
   },
 });
 
-export const complaintFlow: FlowDef = { name: "complaint", version: 1, machine: complaintMachine, input: () => ({ caseId: 0, target: "department" }) };
+export const particularsFlow: FlowDef = { name: "particulars", version: 1, machine: particularsMachine, input: () => ({ purpose: { for: "mediation", mediationId: 0 } }) };

@@ -1,0 +1,121 @@
+// Staff and mediators join by an admin's invite link: the language (the app's when it is Kazakh or Russian,
+// else asked — never both at once), their full name, their position (a mediator: their registry or
+// certificate details), and their acceptance of the role's confidentiality terms — then the role is theirs.
+// They are named by their full name to others; the patient's consent is asked only if they file a notice.
+import { assign, setup } from "xstate";
+import { isLang, type Bilingual, type Button, type Lang } from "./effects.js";
+import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { checkName } from "./notice-rules.js";
+import { languageButtons } from "./onboarding.js";
+
+export const TITLE_MIN = 3;
+export const TITLE_MAX = 200;
+
+interface Context {
+  token: string;
+  role: "staff" | "mediator";
+  org: Bilingual | null;
+  language: Lang | null;
+  telegramLanguage: Lang | null;
+  fullName: string;
+  title: string;
+}
+
+const cancel: Button = { key: "admin.cancel", value: "cancel" };
+const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
+/** A full name: checkName's letters, and at least a surname and a name. */
+const fullName = (e: FlowEvent) => {
+  const r = checkName(text(e));
+  return r.ok && r.value.split(" ").length >= 2 ? r.value : null;
+};
+const title = (e: FlowEvent) => {
+  const s = text(e).trim().replace(/\s+/g, " ");
+  return s.length >= TITLE_MIN && s.length <= TITLE_MAX && /\p{L}{2}/u.test(s) ? s : null;
+};
+
+export const roleJoinMachine = setup({
+  types: {} as { context: Context; events: FlowEvent; input: Context },
+  actions: { ...effectActions, redeemInvite: (_: unknown, _params: { token: string; fullName: string; title: string }) => undefined },
+}).createMachine({
+  id: "roleJoin",
+  context: ({ input }) => input,
+  initial: "start",
+  states: {
+    start: {
+      always: [
+        { guard: ({ context }) => context.language !== null, target: "name" },
+        {
+          guard: ({ context }) => context.telegramLanguage !== null,
+          target: "name",
+          actions: [assign({ language: ({ context }) => context.telegramLanguage }), { type: "setLanguage", params: ({ context }) => ({ language: context.telegramLanguage! }) }],
+        },
+        { target: "language" },
+      ],
+    },
+    language: {
+      entry: [{ type: "say", params: { key: "language.choose", bilingual: true, buttons: languageButtons } }],
+      on: {
+        LANGUAGE: { target: "name", actions: assign({ language: ({ event }) => event.language }) },
+        REPEAT: { target: "language", reenter: true },
+        TEXT: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
+        MEDIA: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
+      },
+    },
+    name: {
+      entry: [{ type: "say", params: ({ context }) => ({ key: `roles.askName.${context.role}`, params: { org: context.org ?? "" }, buttons: [[cancel]] }) }],
+      on: {
+        TEXT: [
+          { guard: ({ event }) => fullName(event) !== null, target: "title", actions: assign({ fullName: ({ event }) => fullName(event)! }) },
+          { target: "name", reenter: true, actions: [{ type: "say", params: { key: "roles.error.name" } }] },
+        ],
+        CHOICE: { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: { key: "roles.notJoined" } }] },
+        ...askAgain("name"),
+      },
+    },
+    title: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: ({ context }) => ({ key: `roles.askTitle.${context.role}`, params: { max: TITLE_MAX }, buttons: [[cancel]] }) }],
+      on: {
+        TEXT: [
+          { guard: ({ event }) => title(event) !== null, target: "terms", actions: assign({ title: ({ event }) => title(event)! }) },
+          { target: "title", reenter: true, actions: [{ type: "say", params: { key: "roles.error.title", params: { min: TITLE_MIN, max: TITLE_MAX } } }] },
+        ],
+        CHOICE: { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: { key: "roles.notJoined" } }] },
+        ...askAgain("title"),
+      },
+    },
+    // The confidentiality terms of the role, accepted as the patient's consent is: a press, its time and the text's version.
+    terms: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({ key: `roles.terms.${context.role}`, buttons: [[{ key: "roles.accept", value: "accept" }], [{ key: "roles.decline", value: "decline" }]] }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("accept"), target: "done", actions: [{ type: "redeemInvite", params: ({ context }) => ({ token: context.token, fullName: context.fullName, title: context.title }) }] },
+          { guard: chose("decline"), target: "done", actions: [{ type: "say", params: { key: "roles.notJoined" } }] },
+        ],
+        ...askAgain("terms"),
+      },
+    },
+    done: { type: "final" },
+  },
+});
+
+export const roleJoinFlow: FlowDef = {
+  name: "roleJoin",
+  version: 1,
+  machine: roleJoinMachine,
+  input: (p: Profile): Context => ({
+    token: "",
+    role: "staff",
+    org: null,
+    language: p.language,
+    telegramLanguage: isLang(p.telegramLanguage) ? p.telegramLanguage : null,
+    fullName: "",
+    title: "",
+  }),
+};
