@@ -105,7 +105,14 @@ export const explainerMachine: AnyStateMachine = setup({
   context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null }),
   initial: "start",
   states: {
-    start: { always: [{ guard: ({ context }) => context.startAt === "payments", target: "payments" }, { target: "intro" }] },
+    start: {
+      always: [
+        // Opened from a case whose patient died: condolence before any amount (language.md, Tone).
+        { guard: ({ context }) => context.startAt === "payments" && context.highlight === "death", target: "payments", actions: [{ type: "say", params: { key: "common.condolence" } }] },
+        { guard: ({ context }) => context.startAt === "payments", target: "payments" },
+        { target: "intro" },
+      ],
+    },
     intro: {
       entry: [
         { type: "say", params: { key: "explain.accident" } },

@@ -366,6 +366,12 @@ export const noticeMachine = setup({
       entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink], [back]])],
       on: {
         CHOICE: [
+          // After "the patient died", the next message begins with condolence (language.md, Tone).
+          {
+            guard: chose("death"),
+            target: "outcomeDone",
+            actions: [{ type: "patch", params: { outcome: "death" } }, { type: "say", params: { key: "common.condolence" } }],
+          },
           { guard: ({ event }) => (OUTCOMES as readonly string[]).includes(choice(event)), target: "outcomeDone", actions: { type: "patch", params: ({ event: e }) => ({ outcome: choice(e) as Outcome }) } },
           { guard: chose("back"), target: "description" },
         ],

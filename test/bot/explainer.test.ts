@@ -18,8 +18,8 @@ beforeEach(async () => {
 });
 
 const TABLE_2026_RU =
-  "Если комиссия подтвердит вред — минимальные страховые выплаты (Кодекс, ст. 270-4), 2026 год:\n\n" +
-  "Пациент умер — 3\u00a0000 МРП, 12\u00a0975\u00a0000 ₸\n" +
+  "Если комиссия подтвердит вред — минимальные страховые выплаты по закону (Кодекс, ст. 270-4), 2026 год:\n\n" +
+  "Пациент скончался — 3\u00a0000 МРП, 12\u00a0975\u00a0000 ₸\n" +
   "Инвалидность I группы — 800 МРП, 3\u00a0460\u00a0000 ₸\n" +
   "Инвалидность II группы — 600 МРП, 2\u00a0595\u00a0000 ₸\n" +
   "Инвалидность III группы — 500 МРП, 2\u00a0162\u00a0500 ₸\n" +
@@ -35,7 +35,7 @@ describe("/explain", () => {
     const said = texts(calls);
     expect(said).toHaveLength(4);
     expect(said[0]).toMatch(/^Простыми словами: медицинский инцидент/);
-    expect(said[1]).toMatch(/^Простыми словами: медицинская ошибка/);
+    expect(said[1]).toMatch(/^Простыми словами: вред от ненадлежащей медицинской помощи \(в обиходе — «врачебная ошибка»\)/);
     expect(said[2]).toContain("ст. 270-1, п. 5: «медицинский инцидент не является страховым случаем»");
     for (const s of said) expect(s.length).toBeLessThan(600); // fits a phone screen
     expect(buttons(calls)).toEqual(["Пройти проверку (5 вопросов)", "Минимальные выплаты", "Закончить"]);
@@ -48,8 +48,8 @@ describe("/explain", () => {
     expect(texts(await u.press("Тексеруден өту (5 сұрақ)"))[0]).toMatch(/^1\/5 · /);
     for (let i = 0; i < 4; i++) await u.press("Жоқ");
     const end = await u.press("Иә");
-    expect(texts(end)[0]).toMatch(/^Жауаптарыңыз бойынша жағдай медициналық қателікке көбірек ұқсайды\./);
-    expect(texts(end)[1]).toBe("Бұл шешім емес. Тәуелсіз сараптама комиссиясы шешеді — ал өтінішті кез келген жағдайда беруге болады.");
+    expect(texts(end)[0]).toMatch(/^Жауаптарыңыз бойынша жағдай тиісінше көрсетілмеген медициналық көмектен келген зиянға \(күнделікті сөзбен — «дәрігердің қателігі»\) көбірек ұқсайды\./);
+    expect(texts(end)[1]).toBe("Бұл шешім емес. Түпкілікті шешімді тәуелсіз сараптама комиссиясы қабылдайды, ал өтінішті кез келген жағдайда беруге болады.");
     expect(buttons(end)).toEqual(["Өтініш беру немесе жалғастыру", "Ең төменгі төлемдер", "Қайта өту", "Аяқтау"]);
     // This user has not consented yet: filing asks that first, then the first question.
     expect(texts(await u.press("Өтініш беру немесе жалғастыру")).at(-1)).toMatch(/^Дербес деректер туралы/);
@@ -89,8 +89,8 @@ describe("from inside a notice", () => {
     await u.send("Областная больница");
     await u.send("01.11.2026");
     const atOutcome = await u.send("У пациента после операции началось осложнение.");
-    expect(buttons(atOutcome)).toContain("Инцидент или ошибка?");
-    const opened = await u.press("Инцидент или ошибка?");
+    expect(buttons(atOutcome)).toContain("Инцидент или «врачебная ошибка»?");
+    const opened = await u.press("Инцидент или «врачебная ошибка»?");
     expect(texts(opened)[0]).toMatch(/^Простыми словами: медицинский инцидент/);
     const back = await u.press("Закончить");
     expect(texts(back)).toEqual(["7/11 · Каковы последствия для пациента на сегодня?"]);
@@ -101,7 +101,7 @@ describe("from inside a notice", () => {
     expect(texts(review).at(-1)).toContain("Вы: Супруг(а)\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
     expect(texts(review).at(-1)).toContain("Последствия: Инвалидность I группы");
     // And again from the review: the review comes back whole.
-    await u.press("Инцидент или ошибка?");
+    await u.press("Инцидент или «врачебная ошибка»?");
     expect(texts(await u.press("Закончить")).at(-1)).toMatch(/^11\/11 · Проверьте:/);
   });
 });
@@ -113,7 +113,17 @@ describe("from inside a case", () => {
     await u.send("/cases");
     await u.press("Открыть KZ-2026-000001");
     const [table] = texts(await u.press("Минимальные выплаты"));
-    expect(table).toContain("Инвалидность III группы — 500 МРП, 2\u00a0162\u00a0500 ₸ (ваш случай)");
-    expect(table!.match(/ваш случай/g)).toHaveLength(1);
+    expect(table).toContain("Инвалидность III группы — 500 МРП, 2\u00a0162\u00a0500 ₸ (последствия, указанные в деле)");
+    expect(table!.match(/последствия, указанные в деле/g)).toHaveLength(1);
+  });
+
+  it("from a case whose patient died, condolence comes before the table", async () => {
+    const u = h.user(7, "kk");
+    await fileNotice(u, "kk", { outcome: "Пациент қайтыс болды", care: "02.11.2026" });
+    await u.send("/cases");
+    await u.press("KZ-2026-000001 ашу");
+    const [first, table] = texts(await u.press("Ең төменгі төлемдер"));
+    expect(first).toBe("Көңіл айтамыз.");
+    expect(table).toMatch(/^Комиссия зиянды растаса/);
   });
 });

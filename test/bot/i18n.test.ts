@@ -88,6 +88,21 @@ describe("locales", () => {
     for (const k of kinds) for (const tree of [kk, ru]) expect(flatten(tree).has(`cases.events.${k}`), k).toBe(true);
   });
 
+  it("says none of the words law.md forbids: nothing 'accepted', 'sent higher' or 'paid to you', no 'medical error' as a term", () => {
+    const FORBIDDEN: Record<"kk" | "ru", RegExp[]> = {
+      ru: [/обращение принято/i, /передан[оаы]? (выше|в вышестоящ)/i, /вам (выплатят|заплатят)/i, /будет выплачен/i, /ваша выплата/i, /медицинск\S* ошибк/i, /пациент умер/i, /ваш случай/i],
+      kk: [/өтініш қабылданды/i, /жоғары органға жіберілді/i, /сізге төленеді/i, /сіздің төлеміңіз/i, /медициналық қателі/i, /сіздің жағдайыңыз/i],
+    };
+    for (const [lang, tree] of [["kk", kk], ["ru", ru]] as const) {
+      const hits = [...flatten(tree)].flatMap(([k, v]) => FORBIDDEN[lang].filter((re) => re.test(v)).map((re) => `${k}: ${re.source}`));
+      expect(hits).toEqual([]);
+    }
+    // "Error" only as everyday speech, in quotes: «врачебная ошибка» / «дәрігердің қателігі».
+    const bare = (tree: Tree, re: RegExp, marked: RegExp) => [...flatten(tree)].filter(([, v]) => re.test(v.replace(marked, ""))).map(([k]) => k);
+    expect(bare(ru, /врачебн\S* ошибк/i, /«врачебная ошибка»/g)).toEqual([]);
+    expect(bare(kk, /қател/i, /«дәрігердің қателігі»/g)).toEqual([]);
+  });
+
   it("messages fit a phone screen: none longer than 1,500 characters", () => {
     for (const flat of [flatten(kk), flatten(ru)]) for (const [k, v] of flat) expect(v.length, k).toBeLessThanOrEqual(1500);
   });

@@ -231,6 +231,23 @@ describe("review and submit", () => {
   });
 });
 
+describe("when the patient died", () => {
+  it("condolence comes first: right after the answer, and before the saved case and its amounts", async () => {
+    const u = h.user(55, "kk");
+    await upTo(u, "kk", "outcome");
+    const answered = texts(await u.press("Пациент қайтыс болды"));
+    expect(answered[0]).toBe("Көңіл айтамыз.");
+    expect(answered[1]).toMatch(/^8\/\d+ · /); // then the next question, unchanged
+    await u.press("Жоқ, білмейді");
+    await u.press("Дайын");
+    await u.contact("77011234567");
+    const saved = texts((await u.press("Жіберу")).filter((c) => c.payload.chat_id === 55));
+    expect(saved[0]).toBe("Көңіл айтамыз.");
+    expect(saved[1]).toMatch(/^Өтініш сақталды\./);
+    expect((await t.db.prisma.case.findFirstOrThrow()).outcome).toBe("death");
+  });
+});
+
 describe("nothing lost", () => {
   it("a staff chat that cannot be reached does not hold back the applicant's own messages", async () => {
     const u = h.user(62, "ru");

@@ -64,7 +64,7 @@ describe("/start", () => {
     await u.send("/start");
     const calls = await u.press("Келісемін");
     expect(texts(calls)).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
-    expect(buttons(calls)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, қателік пе?", "Анықтама", "Тіл", "Дербес деректер"]);
+    expect(buttons(calls)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, «дәрігердің қателігі» ме?", "Анықтама", "Тіл", "Дербес деректер"]);
     const row = await user(4);
     expect(row?.consentVersion).toBe(h.i18n.consentVersion);
     expect(row?.consentVersion).toMatch(/^[0-9a-f]{12}$/);

@@ -371,7 +371,7 @@ describe("the conclusion", () => {
     expect(texts(saved.filter((x) => x.payload.chat_id === 60))[0]).toBe("Записано: заключение по делу KZ-2026-000001. Все участники дела уведомлены.");
     const told = saved.filter((x) => x.payload.chat_id === 61);
     expect(texts(told)[0]).toBe(
-      "Дело KZ-2026-000001: комиссия подтвердила, что вред причинён, — это основание для признания страхового случая. Последствия для пациента: Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nВозмещение выплачивается из единого страхового пула, если вы готовы его принять. Минимальная выплата по закону — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.",
+      "Дело KZ-2026-000001: комиссия подтвердила, что вред причинён, — это основание для признания страхового случая. Последствия для пациента: Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nКак правило, если вы готовы принять возмещение, оно выплачивается из единого страхового пула страховщиком по его правилам. Минимальная страховая выплата по закону — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.",
     );
     expect(buttons(told)).toEqual(["Минимальные выплаты"]);
     // The document follows, re-sent by its file id.
@@ -379,6 +379,19 @@ describe("the conclusion", () => {
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect([row.status, row.outcome]).toEqual(["concluded", "disability2"]);
     expect((await t.db.prisma.scheduledJob.findMany({ where: { kind: { startsWith: "conclusion" } } })).map((j) => j.state)).toEqual(["cancelled", "cancelled"]);
+  });
+
+  it("harm confirmed and the patient died: the applicant hears condolence before the amount", async () => {
+    const { staff, c } = await formed();
+    await staff.pressData(`g:sconc:${c.id}`);
+    await staff.press("Да, вред подтверждён");
+    await staff.press("Пациент скончался");
+    await staff.send("Смерть наступила вследствие нарушения протокола лечения.");
+    await staff.press("Без документа");
+    const told = texts((await staff.press("Сохранить")).filter((x) => x.payload.chat_id === 61));
+    expect(told[0]).toBe("Примите наши соболезнования.");
+    expect(told[1]).toMatch(/^Дело KZ-2026-000001: комиссия подтвердила, что вред причинён.*Последствия для пациента: Пациент скончался\./s);
+    expect(told[1]).toContain("Минимальная страховая выплата по закону — 3\u00a0000 МРП");
   });
 
   it("harm not confirmed: the applicant is shown the usual path onward", async () => {

@@ -16,11 +16,14 @@ const effectsOf = (actions: { type: string; params?: unknown }[]) => actions.map
 describe("resemblance (data/explainer.json)", () => {
   it("weighs the answers as the data says", () => {
     const all = (a: "yes" | "no" | "unknown") => Object.fromEntries(QUESTIONS.map((q) => [q.id, a]));
-    expect(resemblance(all("yes"))).toBe("accident"); // 1 + 2 + 2 for accident against 2 + 1
-    expect(resemblance(all("no"))).toBe("error"); // 1 + 2 + 1 for error against 1
+    expect(resemblance(all("yes"))).toBe("accident"); // 2 + 2 for accident against 2 + 1
+    expect(resemblance(all("no"))).toBe("error"); // 2 + 1 + 1 for error against 1
     expect(resemblance(all("unknown"))).toBe("unclear");
-    expect(resemblance({ informed: "yes", standards: "no", knownComplication: "yes", wrongAction: "no", delay: "no" })).toBe("accident"); // 1+2+1 vs 2
+    expect(resemblance({ informed: "yes", standards: "no", knownComplication: "yes", wrongAction: "no", delay: "no" })).toBe("accident"); // 2 + 1 for accident against 2
     expect(resemblance({ informed: "no", wrongAction: "yes" })).toBe("error");
+    // Being told of the risks (or not) decides nothing on its own: no source makes it a criterion.
+    expect(resemblance({ informed: "yes" })).toBe("unclear");
+    expect(resemblance({ informed: "no" })).toBe("unclear");
   });
 });
 
@@ -71,7 +74,7 @@ describe("every path of the guided check", async () => {
     for (const a of ["no", "no", "no", "yes", "yes"]) [s, actions] = transition(explainerMachine, s, choice(a));
     const [text] = render(i18n, 1, "ru", 1, effectsOf(actions)).calls.map((c) => String(c.payload.text));
     expect(text).toBe(
-      "По вашим ответам ситуация больше похожа на медицинскую ошибку. Почему:\n• о рисках не предупредили;\n• помощь, по-вашему, не соответствовала стандартам;\n• вред не похож на известное осложнение;\n• было сделано лишнее или не сделано нужное;\n• помощь задержали или в ней отказали;",
+      "По вашим ответам ситуация больше похожа на вред от ненадлежащей медицинской помощи (в обиходе — «врачебная ошибка»). Почему:\n• о рисках не предупредили — само по себе это не доказывает, что помощь была ненадлежащей;\n• помощь, по-вашему, не соответствовала стандартам;\n• вред не похож на известное осложнение;\n• было сделано лишнее или не сделано нужное;\n• помощь задержали или в ней отказали;",
     );
   });
 });

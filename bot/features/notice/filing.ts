@@ -59,6 +59,8 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
   // Saved, not yet received: no legal deadline runs until the entity has it (law.md §3 step 2).
   const delivered = await awaitReceipt(tx, created, c.now, c.timeZone);
   return [
+    // After "the patient died", condolence before anything else (language.md, Tone).
+    ...(notice.outcome === "death" ? [say("common.condolence")] : []),
     say("notice.saved", {
       number,
       org: orgName,
