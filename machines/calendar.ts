@@ -8,6 +8,8 @@ import overrides from "./data/kz-calendar.json" with { type: "json" };
 export type LocalDate = string;
 
 interface YearOverrides {
+  /** Compared with the Government's decree for the year. */
+  checked?: boolean;
   off?: { date: string }[];
   notOff?: { date: string }[];
   workingWeekends?: { date: string }[];
@@ -29,6 +31,19 @@ export const daysOff = (year: number): Set<LocalDate> => {
     offByYear.set(year, set);
   }
   return set;
+};
+
+/** Whether a year's days off were checked against the Government's decree (law.md §5). */
+export const isYearChecked = (year: number): boolean => table[String(year)]?.checked === true;
+
+/**
+ * The years a count from `from` to `to` passes through whose calendar is not checked — its deadline is
+ * counted on the calendar as known today, and the bot says so.
+ */
+export const uncheckedYears = (from: LocalDate, to: LocalDate): number[] => {
+  const years: number[] = [];
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (!isYearChecked(y)) years.push(y);
+  return years;
 };
 
 const workingWeekend = (date: LocalDate): boolean => (table[date.slice(0, 4)]?.workingWeekends ?? []).some((d) => d.date === date);

@@ -1,7 +1,8 @@
 // A case's stored data as features show it: the sealed fields, the dates of care, the region.
 import { regionByCode } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
-import type { Bilingual } from "../../machines/effects.js";
+import { uncheckedYears } from "../../machines/calendar.js";
+import type { Bilingual, Param } from "../../machines/effects.js";
 import { open } from "../crypto.js";
 
 /** The sealed part of a case: what must not be readable from the database alone. */
@@ -22,6 +23,15 @@ export const careText = (from: unknown, to: unknown): string => {
   const b = str(to);
   if (!a || !b) return "";
   return a === b ? showDate(a) : `${showDate(a)} – ${showDate(b)}`;
+};
+
+/**
+ * After a deadline, the note that it was counted on a calendar not yet checked against the Government's
+ * decree (law.md §5) — empty when every year from `from` to `due` is checked.
+ */
+export const calendarNote = (due: string, from: string = due): Param => {
+  const [year] = uncheckedYears(from, due);
+  return year === undefined ? "" : { key: "common.calendarAsKnown", params: { year } };
 };
 
 /** A region's name in the reader's language (its code if unknown). */

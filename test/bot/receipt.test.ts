@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
+import { fileNotice, handIn } from "../helpers/notice.js";
 import { joinStaff, recordReceipt } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
@@ -139,5 +139,34 @@ describe("a notice to a registered organisation", () => {
     await other.send("99");
     expect(to(await other.press("Сегодня"), 52)[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");
     expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "notice_received" } })).length).toBe(1);
+  });
+});
+
+describe("a deadline in a year whose calendar the Government has not yet confirmed", () => {
+  it("is counted by the calendar known today, and every message that names it says so", async () => {
+    at("2026-12-28T10:00:00+05:00");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    at("2026-12-30T12:00:00+05:00");
+    const note = "Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет осы жылға демалыс күндерін ауыстыруды әлі бекітпеді.";
+    // 31.12 is a working day, 1–2 January and 7 January are days off: the third working day is 06.01.2027.
+    const handed = to(await handIn(applicant, "kk", "30.12.2026"), APPLICANT);
+    expect(handed[0]).toBe(
+      `Жазылды: KZ-2026-000001 өтінішін ұйымға 30.12.2026 күні тапсырдыңыз. Ұйым өтінішті алғаннан кейін 3 жұмыс күні ішінде тәуелсіз сараптама комиссиясын құруы керек — 06.01.2027 күнінің соңына дейін. ${note} Мерзім өтіп, комиссия туралы жазба болмаса, хабарлаймын.`,
+    );
+    expect(texts(await applicant.send("/cases"))[0]).toContain(`06.01.2027 күнінің соңына дейін`);
+    expect(texts(await applicant.send("/cases"))[0]).toContain(note);
+    h.fake.clear();
+    await runJobs("2027-01-07T00:00:01+05:00");
+    expect(overdueSaid()).toEqual([expect.stringContaining(`мерзімі 06.01.2027 күні өтті, ал комиссияның құрылғаны туралы ботта жазба жоқ. ${note}`)]);
+  });
+
+  it("says nothing of the kind for a deadline in a confirmed year", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    at("2026-11-24T12:00:00+05:00");
+    const handed = to(await handIn(applicant, "ru", "24.11.2026"), APPLICANT);
+    expect(handed[0]).toContain("до конца дня 27.11.2026.");
+    expect(texts(h.fake.calls).join("\n")).not.toMatch(/известному на сегодня/);
   });
 });

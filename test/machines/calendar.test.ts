@@ -1,6 +1,6 @@
 // Kazakhstan's working days against the facts of law.md §5, and the deadline convention.
 import { describe, expect, it } from "vitest";
-import { endOfDay, isWorkingDay, nthWorkingDayAfter, workingDaysLeft, workingDeadline } from "../../machines/calendar.js";
+import { endOfDay, isWorkingDay, isYearChecked, nthWorkingDayAfter, uncheckedYears, workingDaysLeft, workingDeadline } from "../../machines/calendar.js";
 
 const TZ = "Asia/Almaty";
 const offIn = (from: string, to: string) => {
@@ -39,6 +39,30 @@ describe("days off", () => {
 
   it("the other holidays of 2026", () => {
     for (const d of ["2026-05-01", "2026-05-07", "2026-05-11", "2026-07-06", "2026-10-26", "2026-12-16"]) expect(isWorkingDay(d), d).toBe(false);
+  });
+});
+
+describe("2027, from the rules, not yet checked against the Government's decree (law.md §5)", () => {
+  it("its days off as the rules give them", () => {
+    expect(offIn("2027-01-01", "2027-01-10")).toEqual(["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04", "2027-01-07", "2027-01-09", "2027-01-10"]);
+    // Nauryz (Sun-Tue): 22, 23 and the substitute 24 March, which the library misses; Constitution Day 15 March.
+    expect(offIn("2027-03-15", "2027-03-26")).toEqual(["2027-03-15", "2027-03-20", "2027-03-21", "2027-03-22", "2027-03-23", "2027-03-24"]);
+    // 1 May (Sat) → 3 May; 7 May; 9 May (Sun) → 10 May; Kurban Ait 16 May (Sun, never moves).
+    expect(offIn("2027-05-01", "2027-05-17")).toEqual(["2027-05-01", "2027-05-02", "2027-05-03", "2027-05-07", "2027-05-08", "2027-05-09", "2027-05-10", "2027-05-15", "2027-05-16"]);
+    for (const d of ["2027-03-08", "2027-07-06", "2027-10-25", "2027-12-16"]) expect(isWorkingDay(d), d).toBe(false);
+  });
+
+  it("is marked unchecked, and a count through it says so", () => {
+    expect(isYearChecked(2026)).toBe(true);
+    expect(isYearChecked(2027)).toBe(false);
+    expect(isYearChecked(2028)).toBe(false); // no table at all
+    expect(uncheckedYears("2026-11-24", "2026-11-27")).toEqual([]);
+    expect(uncheckedYears("2026-12-30", "2027-01-06")).toEqual([2027]);
+  });
+
+  it("a notice received on 30 December 2026 is due by the end of 6 January 2027", () => {
+    expect(nthWorkingDayAfter("2026-12-30", 3)).toBe("2027-01-06"); // 31 Dec; 1-4 Jan off; 5, 6 Jan
+    expect(nthWorkingDayAfter("2027-03-19", 3)).toBe("2027-03-29"); // 22-24 March off; 25, 26, 29 March
   });
 });
 

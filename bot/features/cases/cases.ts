@@ -4,7 +4,7 @@ import { act, openPayments } from "../../../machines/actions.js";
 import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, regionName } from "../../core/case.js";
+import { answersOf, calendarNote, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { escalationButton } from "../escalation/escalation.js";
@@ -31,8 +31,8 @@ const deadlineLine = (k: { status: string; answers: unknown }, c: { now: Date; t
   if (typeof date !== "string") return null;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
   return left > 0
-    ? { key: "cases.deadline", params: { date: showDate(date), left: { key: "cases.left", params: { count: left } } } }
-    : { key: "cases.overdue", params: { date: showDate(date) } };
+    ? { key: "cases.deadline", params: { date: showDate(date), left: { key: "cases.left", params: { count: left } }, calendar: calendarNote(date) } }
+    : { key: "cases.overdue", params: { date: showDate(date), calendar: calendarNote(date) } };
 };
 
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {

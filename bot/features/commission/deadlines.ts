@@ -5,7 +5,7 @@
 import { act } from "../../../machines/actions.js";
 import { atLocalTime, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, regionName, str } from "../../core/case.js";
+import { answersOf, calendarNote, regionName, str } from "../../core/case.js";
 import type { Tx } from "../../core/actor.js";
 import { sayTo, type JobHandler } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
@@ -46,6 +46,7 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
     org: c.orgName,
     region: regionName(c.region),
     date: showDate(str(answersOf(c.answers)[s.due])),
+    calendar: calendarNote(str(answersOf(c.answers)[s.due])),
   });
   return {
     [`${step}_reminder`]: async (tx, job, _now, d) => {

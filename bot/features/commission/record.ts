@@ -7,7 +7,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { receiptOf } from "../../core/case.js";
+import { calendarNote, receiptOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffOrgs } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -36,7 +36,7 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { formedOn: on, conclusionDue: due.date, noProviderMembers: true } } });
   await unwatch(tx, "formation", k.id);
   await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
-  const params = { number: k.number, date: showDate(on), due: showDate(due.date), days: CONCLUSION_WORKING_DAYS };
+  const params = { number: k.number, date: showDate(on), due: showDate(due.date), calendar: calendarNote(due.date, on), days: CONCLUSION_WORKING_DAYS };
   const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), "jobs.formedApplicant", params));
   return [say("staff.formedRecorded", params), ...people];
 };
@@ -73,8 +73,10 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
           [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined }) }]],
         )
       : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
-    // The document itself holds the patient's medical details: it goes to the applicant, not to relatives.
-    return r.file && p.role === "applicant" ? [message, { type: "file" as const, file: { kind: r.file.kind, fileId: r.file.fileId }, to }] : [message];
+    // After "the patient died", condolence before anything else; the document itself holds the patient's
+    // medical details: it goes to the applicant, not to relatives.
+    const condolence = r.confirmed && outcome === "death" ? [sayTo(to, "common.condolence")] : [];
+    return r.file && p.role === "applicant" ? [...condolence, message, { type: "file" as const, file: { kind: r.file.kind, fileId: r.file.fileId }, to }] : [...condolence, message];
   });
   return [say("conclusion.recorded", { number: k.number }), ...people];
 };

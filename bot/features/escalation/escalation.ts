@@ -13,7 +13,7 @@ import { localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { careText, openSensitive, receiptOf, regionName, str } from "../../core/case.js";
+import { calendarNote, careText, openSensitive, receiptOf, regionName, str } from "../../core/case.js";
 import { document, renderPdf, type DocumentBuilder } from "../../core/documents.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -63,14 +63,14 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
     : !receipt
       ? { key: "escalation.notReceived" }
       : happened("formation_overdue")
-        ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)) } }
-        : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)) } };
+        ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } }
+        : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } };
   const conclusion: Param | null = a.conclusion
     ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: showDate(a.conclusion.on) } }
     : happened("conclusion_overdue")
-      ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)) } }
+      ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
       : a.formedOn
-        ? { key: "escalation.conclusionPending", params: { due: showDate(str(a.conclusionDue)) } }
+        ? { key: "escalation.conclusionPending", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
         : null;
   const m = k.mediations[0];
   const mediation: Param | null = !m
