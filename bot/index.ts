@@ -67,7 +67,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     mediationDays: deps.mediationDays ?? MEDIATION_DAYS,
     botUsername: () => bot.botInfo.username,
     adminIds: deps.adminIds,
-    termsVersions: { staff: deps.i18n.versionOf("roles.terms.staff"), mediator: deps.i18n.versionOf("roles.terms.mediator") },
+    termsVersions: { staff: deps.i18n.versionOf("roles.terms.staff"), mediator: deps.i18n.versionOf("roles.terms.mediator"), admin: deps.i18n.versionOf("roles.terms.admin") },
   };
   const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey);
   // What a job says has its recipients named: rendered for no chat of its own.

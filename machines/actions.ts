@@ -215,7 +215,7 @@ export const confirmCancel = defineAction({
   },
 });
 
-export const MENU_ITEMS = ["notice", "cases", "explain", "help", "language", "privacy"] as const;
+export const MENU_ITEMS = ["notice", "cases", "explain", "help", "language", "privacy", "inbox", "admin", "menu"] as const;
 export const openMenuItem = defineAction({
   name: "core/menu",
   code: "menu",

@@ -2,7 +2,7 @@
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
 import { act, commandAllowed, confirmCancel, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, type Router } from "./actions.js";
-import { isEffectType, say, type Effect, type FileRef } from "./effects.js";
+import { isEffectType, isLang, say, type Effect, type FileRef } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
@@ -20,7 +20,7 @@ import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js
 export type { StackEntry, StoredSnapshot } from "./flow.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
-export const COMMANDS = ["start", "notice", "cases", "explain", "help", "language", "privacy", "cancel"] as const;
+export const COMMANDS = ["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "cancel"] as const;
 export type Command = (typeof COMMANDS)[number];
 /** Commands a role adds to a chat's menu: staff and mediators their /inbox, admins /admin. */
 export const ROLE_COMMANDS: Record<Role, readonly string[]> = { admin: ["admin"], staff: ["inbox"], mediator: ["inbox"], applicant: [] };
@@ -72,7 +72,14 @@ export const coreRegistry = new Registry(CORE_ACTIONS);
 export const primaryRole = (roles: readonly Role[]): Role =>
   roles.includes("admin") ? "admin" : roles.includes("staff") ? "staff" : roles.includes("mediator") ? "mediator" : "applicant";
 
-export const menuEffect = (): Effect =>
+/**
+ * The home screen: an applicant's menu (pure, here); staff, mediators and admins get their role's, which
+ * counts what awaits them (the bot builds it from the database, with the roles as stored by then).
+ */
+export const menuEffect = (profile?: Pick<Profile, "roles">): Effect =>
+  profile && primaryRole(profile.roles) !== "applicant" ? { type: "showHome" } : applicantMenu();
+
+export const applicantMenu = (): Effect =>
   say("menu.title", {
     buttons: [
       [
@@ -136,19 +143,20 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   let toast: string | undefined;
 
   const top = (): StackEntry | undefined => stack[stack.length - 1];
-  const apply = (step: Step) => {
+  const apply = (step: Step, def?: FlowDef) => {
     effects.push(...step.effects);
     stack = step.entry ? [...stack.slice(0, -1), step.entry] : stack.slice(0, -1);
     if (step.entry) return;
-    // A flow finished: back to the one under it, with its question again; or to the menu.
-    if (stack.length === 0) effects.push(menuEffect());
-    else deliver({ type: "REPEAT" });
+    // A flow finished: back to the one under it, with its question again; or home (unless it went there itself).
+    if (stack.length === 0) {
+      if (!def?.showsHome) effects.push(menuEffect(profile));
+    } else deliver({ type: "REPEAT" });
   };
   const start = (def: FlowDef, input?: object) => {
     const step = startFlow(def, profile, input);
     effects.push(...step.effects);
     if (step.entry) stack = [...stack, step.entry];
-    else if (stack.length === 0) effects.push(menuEffect());
+    else if (stack.length === 0 && !def.showsHome) effects.push(menuEffect(profile));
   };
   /**
    * Sends an event to the top flow; false when there is none. When the flow ignores the event, `ignored`
@@ -162,14 +170,14 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     if (!step.changed && event.type !== "REPEAT") {
       if (ignored) ignored();
       else effects.push(say(event.type === "TEXT" || event.type === "MEDIA" ? "common.notUnderstood" : "common.useButtons"));
-      apply(sendToFlow(def, entry, { type: "REPEAT", today: profile.today }));
+      apply(sendToFlow(def, entry, { type: "REPEAT", today: profile.today }), def);
       return true;
     }
-    apply(step);
+    apply(step, def);
     return true;
   };
   const repeatOrMenu = () => {
-    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect());
+    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile));
   };
   const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
   const privacy = () => {
@@ -227,6 +235,8 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
         stack = [];
         return start(flows.onboarding ?? onboardingFlow);
       }
+      case "menu":
+        return void effects.push(menuEffect(profile));
       case "notice":
         return notice();
       case "cases":
@@ -271,7 +281,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     command,
     deliver,
     repeatOrMenu,
-    menu: () => void effects.push(menuEffect()),
+    menu: () => void effects.push(menuEffect(profile)),
     stale,
     top,
     pop: () => void (stack = stack.slice(0, -1)),
@@ -321,6 +331,13 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     deliver(input.event, () => undefined);
     return { stack, effects };
   }
+  // Staff, mediators and admins whose app speaks Kazakh or Russian: that language, and on with what they asked
+  // (an admin's first /admin opens their door at once); they have no patient onboarding.
+  const appLanguage = isLang(profile.telegramLanguage) ? profile.telegramLanguage : null;
+  if (profile.language === null && appLanguage && primaryRole(profile.roles) !== "applicant" && !languageButton) {
+    effects.push({ type: "setLanguage", language: appLanguage });
+    profile = { ...profile, language: appLanguage };
+  }
   if (profile.language === null && !languageButton && !answersOnboarding) {
     stack = [];
     start(flows.onboarding ?? onboardingFlow);
@@ -332,16 +349,16 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       command(input.command);
       break;
     case "text":
-      if (!deliver({ type: "TEXT", text: input.text })) effects.push(say("common.notUnderstood"), menuEffect());
+      if (!deliver({ type: "TEXT", text: input.text })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "media":
-      if (!deliver({ type: "MEDIA", media: input.media })) effects.push(say("common.notUnderstood"), menuEffect());
+      if (!deliver({ type: "MEDIA", media: input.media })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "file":
-      if (!deliver({ type: "FILE", file: input.file })) effects.push(say("common.notUnderstood"), menuEffect());
+      if (!deliver({ type: "FILE", file: input.file })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "contact":
-      if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect());
+      if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "button": {
       const pressed = decodeButton(input.data, registry, profile);

@@ -105,6 +105,10 @@ export interface DomainEffectPayloads {
   revokeRole: { roleId: number };
   /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
   redeemInvite: { token: string; fullName: string; title: string };
+  /** An admin (ADMIN_IDS) at their first /admin gave their full name and position and accepted the admin's terms. */
+  acceptAdminTerms: { fullName: string; title: string };
+  /** The home screen of the user's role as stored now (staff, mediator, admin); an applicant's is the menu. */
+  showHome: { role?: "admin" | "staff" | "mediator" };
   /** Staff: the cases of their organisations; and one case in full. */
   showInbox: object;
   showStaffCase: { caseId: number };
@@ -119,7 +123,7 @@ export interface DomainEffectPayloads {
   /** Applicant: a single-use invite link for a relative to follow the case. */
   createRelativeInvite: { caseId: number };
   /** A relative who opened such a link and said who they are to the patient. */
-  joinCase: { token: string; relation: string };
+  joinCase: { token: string; relation: string; fullName?: string };
   /** Applicant: removes a relative from a case. */
   removeRelative: { participantId: number };
   /** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
@@ -167,7 +171,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  revokeRole: true, redeemInvite: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

@@ -58,6 +58,8 @@ export interface Profile {
   telegramLanguage: string | null;
   hasConsent: boolean;
   roles: Role[];
+  /** The roles (staff, mediator, admin) whose confidentiality terms the user accepted. */
+  termsAccepted?: Role[];
   /**
    * For /start with a relative's invite link: the case it opens, as the bot found it before deciding;
    * null when the link cannot be used (unknown, used, revoked or expired). Absent otherwise.
@@ -78,6 +80,8 @@ export interface FlowDef {
   version: number;
   machine: AnyStateMachine;
   input(profile: Profile): unknown;
+  /** The flow ends by showing the home screen itself (its last effect): the router adds no menu. */
+  showsHome?: boolean;
 }
 
 /** A guard: the user pressed the button with this value. */

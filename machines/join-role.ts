@@ -2,6 +2,7 @@
 // else asked — never both at once), their full name, their position (a mediator: their registry or
 // certificate details), and their acceptance of the role's confidentiality terms — then the role is theirs.
 // They are named by their full name to others; the patient's consent is asked only if they file a notice.
+// Admins (ADMIN_IDS) pass the same door at their first /admin, without a link. It ends on the role's home screen.
 import { assign, setup } from "xstate";
 import { isLang, type Bilingual, type Button, type Lang } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
@@ -13,7 +14,7 @@ export const TITLE_MAX = 200;
 
 interface Context {
   token: string;
-  role: "staff" | "mediator";
+  role: "staff" | "mediator" | "admin";
   org: Bilingual | null;
   language: Lang | null;
   telegramLanguage: Lang | null;
@@ -22,6 +23,8 @@ interface Context {
 }
 
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
+/** Declined: an invite can be opened again while it is valid; an admin's door is /admin again. */
+const notJoined = (c: Context) => (c.role === "admin" ? "roles.notAccepted" : "roles.notJoined");
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
 /** A full name: checkName's letters, and at least a surname and a name. */
 const fullName = (e: FlowEvent) => {
@@ -35,7 +38,12 @@ const title = (e: FlowEvent) => {
 
 export const roleJoinMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },
-  actions: { ...effectActions, redeemInvite: (_: unknown, _params: { token: string; fullName: string; title: string }) => undefined },
+  actions: {
+    ...effectActions,
+    redeemInvite: (_: unknown, _params: { token: string; fullName: string; title: string }) => undefined,
+    acceptAdminTerms: (_: unknown, _params: { fullName: string; title: string }) => undefined,
+    showHome: () => undefined,
+  },
 }).createMachine({
   id: "roleJoin",
   context: ({ input }) => input,
@@ -68,7 +76,7 @@ export const roleJoinMachine = setup({
           { guard: ({ event }) => fullName(event) !== null, target: "title", actions: assign({ fullName: ({ event }) => fullName(event)! }) },
           { target: "name", reenter: true, actions: [{ type: "say", params: { key: "roles.error.name" } }] },
         ],
-        CHOICE: { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: { key: "roles.notJoined" } }] },
+        CHOICE: { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: ({ context }) => ({ key: notJoined(context) }) }, "showHome"] },
         ...askAgain("name"),
       },
     },
@@ -80,7 +88,7 @@ export const roleJoinMachine = setup({
           { guard: ({ event }) => title(event) !== null, target: "terms", actions: assign({ title: ({ event }) => title(event)! }) },
           { target: "title", reenter: true, actions: [{ type: "say", params: { key: "roles.error.title", params: { min: TITLE_MIN, max: TITLE_MAX } } }] },
         ],
-        CHOICE: { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: { key: "roles.notJoined" } }] },
+        CHOICE: { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: ({ context }) => ({ key: notJoined(context) }) }, "showHome"] },
         ...askAgain("title"),
       },
     },
@@ -95,8 +103,17 @@ export const roleJoinMachine = setup({
       ],
       on: {
         CHOICE: [
-          { guard: chose("accept"), target: "done", actions: [{ type: "redeemInvite", params: ({ context }) => ({ token: context.token, fullName: context.fullName, title: context.title }) }] },
-          { guard: chose("decline"), target: "done", actions: [{ type: "say", params: { key: "roles.notJoined" } }] },
+          {
+            guard: ({ context, event }) => chose("accept")({ event }) && context.role === "admin",
+            target: "done",
+            actions: [{ type: "acceptAdminTerms", params: ({ context }) => ({ fullName: context.fullName, title: context.title }) }, "showHome"],
+          },
+          {
+            guard: chose("accept"),
+            target: "done",
+            actions: [{ type: "redeemInvite", params: ({ context }) => ({ token: context.token, fullName: context.fullName, title: context.title }) }, "showHome"],
+          },
+          { guard: chose("decline"), target: "done", actions: [{ type: "say", params: ({ context }) => ({ key: notJoined(context) }) }, "showHome"] },
         ],
         ...askAgain("terms"),
       },
@@ -109,6 +126,7 @@ export const roleJoinFlow: FlowDef = {
   name: "roleJoin",
   version: 1,
   machine: roleJoinMachine,
+  showsHome: true,
   input: (p: Profile): Context => ({
     token: "",
     role: "staff",

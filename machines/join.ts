@@ -1,9 +1,11 @@
 // A relative opens the applicant's invite link (t.me/<bot>?start=c_<token>): the language if it is not
 // known yet, who they are to the patient (law.md §3: spouse, close relative, legal representative),
-// consent to processing personal data if not given yet — then the bot checks the link and adds them.
+// consent to processing personal data if not given yet, then their name (the applicant sees it with the
+// relation, to know who joined) — then the bot checks the link and adds them.
 import { assign, setup } from "xstate";
 import { isLang, type Lang } from "./effects.js";
 import { askAgain, chose, effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { checkName } from "./notice-rules.js";
 import { consentButtons, languageButtons } from "./onboarding.js";
 
 /** What a relative may be to the patient (the applicant is the patient or one of these). */
@@ -20,11 +22,20 @@ interface Context {
   telegramLanguage: Lang | null;
   hasConsent: boolean;
   relation: RelativeRelation | null;
+  /** The name they gave (absent in snapshots stored before the flow asked it). */
+  fullName?: string;
 }
+
+/** A name to show the applicant: checkName's letters, and at least a surname and a name. */
+const givenName = (e: FlowEvent): string | null => {
+  if (e.type !== "TEXT") return null;
+  const r = checkName(e.text);
+  return r.ok && r.value.split(" ").length >= 2 ? r.value : null;
+};
 
 export const joinMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },
-  actions: { ...effectActions, joinCase: (_: unknown, _params: { token: string; relation: RelativeRelation }) => undefined },
+  actions: { ...effectActions, joinCase: (_: unknown, _params: { token: string; relation: RelativeRelation; fullName: string }) => undefined },
 }).createMachine({
   id: "join",
   context: ({ input }) => input,
@@ -77,20 +88,31 @@ export const joinMachine = setup({
       },
     },
     checkConsent: {
-      always: [{ guard: ({ context }) => context.hasConsent, target: "join" }, { target: "consent" }],
+      always: [{ guard: ({ context }) => context.hasConsent, target: "name" }, { target: "consent" }],
     },
     consent: {
       entry: [{ type: "say", params: { key: "relatives.consent", buttons: consentButtons } }],
       on: {
         CONSENT: [
-          { guard: ({ event }) => event.given, target: "join", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
+          { guard: ({ event }) => event.given, target: "name", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
           { target: "done", actions: [{ type: "say", params: { key: "relatives.notJoined" } }] },
         ],
         ...askAgain("consent"),
       },
     },
+    name: {
+      entry: [{ type: "say", params: { key: "relatives.askName", buttons: [[{ key: "relatives.notNow", value: "no" }]] } }],
+      on: {
+        TEXT: [
+          { guard: ({ event }) => givenName(event) !== null, target: "join", actions: assign({ fullName: ({ event }) => givenName(event)! }) },
+          { target: "name", reenter: true, actions: [{ type: "say", params: { key: "roles.error.name" } }] },
+        ],
+        CHOICE: { guard: chose("no"), target: "done", actions: [{ type: "say", params: { key: "relatives.notJoined" } }] },
+        ...askAgain("name"),
+      },
+    },
     join: {
-      always: { target: "done", actions: [{ type: "joinCase", params: ({ context }) => ({ token: context.token, relation: context.relation! }) }] },
+      always: { target: "done", actions: [{ type: "joinCase", params: ({ context }) => ({ token: context.token, relation: context.relation!, fullName: context.fullName ?? "" }) }] },
     },
     done: { type: "final" },
   },

@@ -1,5 +1,7 @@
 // First contact: the language (Telegram's when it is kk or ru, else asked), a welcome, and consent to
-// processing personal data (law.md §6), recorded before any personal question is asked.
+// processing personal data (law.md §6), recorded before any personal question is asked. Staff, mediators
+// and admins get only the language here: their role's home follows, and the patient's consent waits until
+// they file a notice themselves.
 import { assign, setup } from "xstate";
 import { act, chooseLanguage, giveConsent } from "./actions.js";
 import { isLang, type Button, type Lang } from "./effects.js";
@@ -9,6 +11,8 @@ interface Context {
   language: Lang | null;
   telegramLanguage: Lang | null;
   hasConsent: boolean;
+  /** Staff, a mediator or an admin (absent in snapshots stored before roles had their own door). */
+  hasRole?: boolean;
 }
 
 export const languageButtons: Button[][] = [
@@ -39,6 +43,12 @@ export const onboardingMachine = setup({
   states: {
     start: {
       always: [
+        { guard: ({ context }) => context.hasRole === true && context.language !== null, target: "done" },
+        {
+          guard: ({ context }) => context.hasRole === true && context.telegramLanguage !== null,
+          target: "done",
+          actions: [{ type: "setLanguage", params: ({ context }) => ({ language: context.telegramLanguage as Lang }) }],
+        },
         {
           guard: ({ context }) => context.language !== null && context.hasConsent,
           target: "done",
@@ -60,10 +70,10 @@ export const onboardingMachine = setup({
     language: {
       entry: [{ type: "say", params: { key: "language.choose", bilingual: true, buttons: languageButtons } }],
       on: {
-        LANGUAGE: {
-          target: "consent",
-          actions: [assign({ language: ({ event }) => event.language }), { type: "say", params: { key: "onboarding.welcome" } }],
-        },
+        LANGUAGE: [
+          { guard: ({ context }) => context.hasRole === true, target: "done" },
+          { target: "consent", actions: [assign({ language: ({ event }) => event.language }), { type: "say", params: { key: "onboarding.welcome" } }] },
+        ],
         REPEAT: { target: "language", reenter: true },
         TEXT: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
         MEDIA: { target: "language", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons", bilingual: true } }] },
@@ -94,5 +104,6 @@ export const onboardingFlow: FlowDef = {
     language: p.language,
     telegramLanguage: isLang(p.telegramLanguage) ? p.telegramLanguage : null,
     hasConsent: p.hasConsent,
+    hasRole: p.roles.some((r) => r !== "applicant"),
   }),
 };

@@ -77,6 +77,7 @@ export const checkLink = (input: string): Check<string> => {
 };
 
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
+const tomorrow: Button = { key: "sitting.tomorrow", value: "tomorrow" };
 const checked =
   <T>(check: (input: string, today: string) => Check<T>) =>
   ({ event }: { event: FlowEvent }) =>
@@ -119,8 +120,14 @@ export const sittingMachine = setup({
   initial: "date",
   states: {
     date: {
-      entry: [{ type: "say", params: ({ context }) => ({ key: context.sittingId ? "sitting.askNewDate" : "sitting.askDate", buttons: [[cancel]] }) }],
-      on: answer("date", "time", checkSittingDate, (date) => ({ date })),
+      entry: [{ type: "say", params: ({ context }) => ({ key: context.sittingId ? "sitting.askNewDate" : "sitting.askDate", buttons: [[tomorrow], [cancel]] }) }],
+      on: {
+        ...answer("date", "time", checkSittingDate, (date) => ({ date })),
+        CHOICE: [
+          { guard: chose("tomorrow"), target: "time", actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => ({ date: addDays(event.today ?? "", 1) }) } },
+          { guard: chose("cancel"), target: "done" },
+        ],
+      },
     },
     time: {
       tags: [UNSAVED],

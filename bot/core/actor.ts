@@ -23,7 +23,7 @@ export interface Deployment {
   /** The deployment's administrators (ADMIN_IDS). */
   adminIds: readonly number[];
   /** The version of each role's confidentiality terms as the bot shows them now (recorded on acceptance). */
-  termsVersions: Record<"staff" | "mediator", string>;
+  termsVersions: Record<"staff" | "mediator" | "admin", string>;
 }
 
 /** The user of the update, as the effect finds them (a language chosen earlier in the same update counts). */

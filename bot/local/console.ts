@@ -1,7 +1,9 @@
 // The local console: a terminal chat with the same bot, on the same database, with no Telegram.
-// Typed text is a message (a /command too); a number presses that button of the last keyboard;
-// ":user ID [kk|ru|en]" plays another user (a relative, staff, a mediator); ":contact" shares the user's
-// own phone number, ":photo" and ":pdf" send a file, as the phone would; ":quit" leaves.
+// Typed text is a message (a /command too); a number presses that button of the user's last keyboard;
+// ":user ID [kk|ru|en]" plays another user (a relative, staff, a mediator) — each keeps their own last
+// keyboard, and the messages they got meanwhile are shown when they are played again; ":open" opens the
+// last invite link the bot showed (as the user played now); ":contact" shares the user's own phone number,
+// ":photo" and ":pdf" send a file, as the phone would; ":quit" leaves.
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "grammy";
@@ -29,37 +31,56 @@ export interface ConsoleOptions {
   user?: ConsoleUser;
 }
 
+/** The console's own user id when no `:user` was typed: put it in ADMIN_IDS to play the admin. */
+export const CONSOLE_USER = 100001;
+
 export const runConsole = async ({ bot, fake, i18n, input, output, user: first }: ConsoleOptions): Promise<void> => {
-  let user: ConsoleUser = first ?? { id: 100001, language: undefined };
+  let user: ConsoleUser = first ?? { id: CONSOLE_USER, language: undefined };
   // Unique across restarts, so the database does not take them for redelivered updates.
   let updateId = Date.now() * 100;
-  const state: { keyboard: { messageId: number; buttons: KeyButton[] } | null } = { keyboard: null };
+  /** Each user's last keyboard (in a private chat the chat is the user), and what they got while not played. */
+  const keyboards = new Map<number, { messageId: number; rows: KeyButton[][] }>();
+  const pending = new Map<number, string[]>();
+  /** The payload of the last invite link the bot showed anyone (set from the send hook). */
+  const links: { last: string | null } = { last: null };
   const print = (s: string) => output.write(s + "\n");
+  const numbered = (rows: KeyButton[][]) => {
+    const buttons = rows.flat();
+    return rows.map((row) => row.map((b) => `[${buttons.indexOf(b) + 1}] ${b.text}`).join("   ")).join("\n");
+  };
 
   fake.onCall = (call: Call, result: unknown) => {
     const p = call.payload;
-    const mine = p.chat_id === user.id;
+    const chatId = Number(p.chat_id);
+    const mine = chatId === user.id;
+    const shown: string[] = [];
     if (call.method === "sendMessage") {
-      const prefix = mine ? "" : `→ ${String(p.chat_id)}: `;
-      print(`\n${prefix}${String(p.text)}`);
+      const text = String(p.text);
+      const link = /\?start=([A-Za-z0-9_-]{16,64})/.exec(text);
+      if (link) links.last = link[1]!;
+      shown.push(text);
       const rows = (p.reply_markup as { inline_keyboard?: KeyButton[][] } | undefined)?.inline_keyboard;
-      if (mine && rows?.length) {
-        const buttons = rows.flat();
-        state.keyboard = { messageId: (result as { message_id: number }).message_id, buttons };
-        print(rows.map((row) => row.map((b) => `[${buttons.indexOf(b) + 1}] ${b.text}`).join("   ")).join("\n"));
+      if (rows?.length) {
+        keyboards.set(chatId, { messageId: (result as { message_id: number }).message_id, rows });
+        shown.push(numbered(rows));
       }
     } else if (call.method === "answerCallbackQuery" && typeof p.text === "string") {
       print(`(${p.text})`);
-    } else if (call.method === "sendDocument" && mine) {
-      print(`\n📄 ${call.file?.filename ?? ""} — ${typeof p.caption === "string" ? p.caption : ""}`);
+    } else if (call.method === "sendDocument" || call.method === "sendPhoto") {
+      shown.push(`📄 ${call.file?.filename ?? ""} — ${typeof p.caption === "string" ? p.caption : ""}`);
     }
+    if (shown.length === 0) return;
+    if (mine) return print(`\n${shown.join("\n")}`);
+    // Someone else's message: a line here, and in full when that user is played next.
+    print(`\n→ ${chatId}: ${shown[0]!.split("\n")[0]!}`);
+    pending.set(chatId, [...(pending.get(chatId) ?? []), shown.join("\n")]);
   };
 
   const from = () => ({ id: user.id, is_bot: false as const, first_name: "Console", ...(user.language ? { language_code: user.language } : {}) });
   const chat = () => ({ id: user.id, type: "private" as const, first_name: "Console" });
   const send = async (update: Omit<Update, "update_id">) => bot.handleUpdate({ update_id: ++updateId, ...update });
 
-  print(i18n.both("console.intro"));
+  print(i18n.both("console.intro", { id: user.id }));
   const rl = createInterface({ input, terminal: false });
   for await (const raw of rl) {
     const line = raw.trim();
@@ -68,8 +89,18 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
     const who = /^:user\s+(\d{1,15})(?:\s+(\S+))?$/.exec(line);
     if (who) {
       user = { id: Number(who[1]), language: who[2] };
-      state.keyboard = null;
       print(i18n.both("console.user", { id: user.id, lang: user.language ?? "—" }));
+      const waiting = pending.get(user.id) ?? [];
+      pending.delete(user.id);
+      print(waiting.length ? i18n.both("console.pending", { id: user.id, count: waiting.length }) : i18n.both("console.noPending", { id: user.id }));
+      for (const m of waiting) print(`\n${m}`);
+      const kb = keyboards.get(user.id);
+      if (kb && waiting.length === 0) print(`\n${numbered(kb.rows)}`);
+      continue;
+    }
+    if (line === ":open") {
+      if (!links.last) print(i18n.both("console.noLink"));
+      else await send({ message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: chat(), from: from(), text: `/start ${links.last}`, entities: [{ type: "bot_command", offset: 0, length: 6 }] } });
       continue;
     }
     const date = Math.floor(Date.now() / 1000);
@@ -88,8 +119,8 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
       continue;
     }
     if (/^\d{1,2}$/.test(line)) {
-      const keyboard = state.keyboard;
-      const b = keyboard?.buttons[Number(line) - 1];
+      const keyboard = keyboards.get(user.id);
+      const b = keyboard?.rows.flat()[Number(line) - 1];
       if (!keyboard || !b) {
         print(i18n.both("console.noButton", { n: line }));
         continue;

@@ -80,6 +80,7 @@ export class Runtime {
       telegramLanguage: inc.telegramLanguage,
       hasConsent: loaded.hasConsent,
       roles: loaded.roles,
+      termsAccepted: loaded.termsAccepted,
       // A relative's invite link is looked up before deciding, so that a spent one is said at once.
       ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now) } : {}),
       ...(roleInvite ? { roleInvite: await checkRoleInvite(this.deps.prisma, roleInvite, now) } : {}),

@@ -34,7 +34,10 @@ const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQ
 const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
 /** A calendar file's text with its folded lines joined again (RFC 5545, 3.1). */
 const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+const RELATIVE_NAME = "Сейтова Асель Нурлановна";
 const MENU: unknown = expect.stringMatching(/^Что сделаем\?/);
+/** After an action, staff get their own home screen, never the applicant's menu. */
+const STAFF_HOME: unknown = expect.stringMatching(/^«.+»: обращения\n/);
 
 /** Staff (ru) of the organisation, an applicant (kk) whose notice names it, and the commission formed. */
 const formed = async () => {
@@ -65,6 +68,7 @@ const joinRelative = async (applicant: TestUser, id = RELATIVE) => {
   await relative.send(`/start ${link}`);
   await relative.press("Супруг(а)");
   await relative.press("Согласен(на)");
+  await relative.send(RELATIVE_NAME);
   return relative;
 };
 
@@ -105,14 +109,17 @@ describe("relatives", () => {
     expect(texts(await relative.sticker())).toEqual(["Извините, я этого не понял.", "Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
     const consent = await relative.press("Супруг(а)");
     expect(texts(consent)[0]).toMatch(/^О персональных данных\n\nЧтобы сообщать вам о ходе дела/);
-    const joined = await relative.press("Согласен(на)");
+    const named = await relative.press("Согласен(на)");
+    expect(to(named, RELATIVE)).toEqual(["Спасибо. Ваше согласие записано.", "Ваши фамилия и имя — так вас увидит заявитель, чтобы знать, кто присоединился:"]);
+    // A name is asked again with its reason, inside the flow; then the applicant sees who joined, by name and relation.
+    expect(to(await relative.send("Асель"), RELATIVE)).toEqual(["Напишите фамилию и имя (и отчество, если есть) буквами, через пробел.", "Ваши фамилия и имя — так вас увидит заявитель, чтобы знать, кто присоединился:"]);
+    const joined = await relative.send(RELATIVE_NAME);
     expect(to(joined, RELATIVE)).toEqual([
-      "Спасибо. Ваше согласие записано.",
       "Вы присоединились к делу KZ-2026-000001. Вы будете получать приглашения на заседания комиссии, напоминания и новости о сроках. Сведения о деле: /cases",
       MENU,
     ]);
     expect(to(joined, APPLICANT)).toEqual([
-      "KZ-2026-000001 ісіне сіздің сілтемеңіз бойынша адам қосылды: Жұбайы. Ол мәртебені, мерзімдерді және отырыстарды көреді — ЖСН, телефон мен сипаттаманы көрмейді. Бұл сіз шақырған адам болмаса, оны алып тастаңыз.",
+      "KZ-2026-000001 ісіне сіздің сілтемеңіз бойынша адам қосылды: Сейтова Асель Нурлановна (Жұбайы). Ол мәртебені, мерзімдерді және отырыстарды көреді — ЖСН, телефон мен сипаттаманы көрмейді. Бұл сіз шақырған адам болмаса, оны алып тастаңыз.",
     ]);
     const row = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) } });
     expect([row.role, row.relation]).toEqual(["relative", "spouse"]);
@@ -126,7 +133,7 @@ describe("relatives", () => {
     expect(buttons(seen)).toEqual(["Минимальные выплаты"]);
     // The applicant's view lists them.
     await applicant.send("/cases");
-    expect(texts(await applicant.press("KZ-2026-000001 ашу"))[0]).toContain("Туыстар:\nЖұбайы — 23.11.2026 бастап");
+    expect(texts(await applicant.press("KZ-2026-000001 ашу"))[0]).toContain("Туыстар:\nСейтова Асель Нурлановна (Жұбайы) — 23.11.2026 бастап");
 
     // The link was used once: nobody else can join by it.
     const other = h.user(61, "ru");
@@ -138,8 +145,8 @@ describe("relatives", () => {
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: 61n } })).toBe(0);
 
     // The applicant removes them: both are told, and the case is gone from the relative's /cases.
-    const removed = await applicant.press("Алып тастау: Жұбайы");
-    expect(to(removed, APPLICANT)).toEqual(["Жұбайы енді KZ-2026-000001 ісіне қатыспайды."]);
+    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (Жұбайы)");
+    expect(to(removed, APPLICANT)).toEqual(["Сейтова Асель Нурлановна (Жұбайы) енді KZ-2026-000001 ісіне қатыспайды."]);
     expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
     expect(texts(await relative.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
     expect(texts(await relative.pressData(`g:case:${row.caseId}`))[0]).toBe(NOT_FOUND_RU);
@@ -158,8 +165,9 @@ describe("relatives", () => {
     at("2026-11-30T09:59:00+05:00"); // the link, made at 10:00 on the 23rd, lasts 7 days
     await r.send(`/start ${link}`);
     await r.press("Близкий родственник");
+    await r.press("Согласен(на)");
     at("2026-11-30T10:00:01+05:00"); // it expired while they were answering
-    expect(texts(await r.press("Согласен(на)"))).toContain("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(texts(await r.send(RELATIVE_NAME))).toContain("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
     // Opened again now, it is refused before any question — in both languages for someone new.
     const fresh = h.user(62, "en");
@@ -279,6 +287,22 @@ describe("sittings", () => {
     expect(rows.map((r) => [Number(r.userId), r.answer])).toEqual([[APPLICANT, "in_person"], [RELATIVE, "cannot"]]);
   });
 
+  it("a sitting not yet answered can be answered from the case's view, long after the invitation scrolled away", async () => {
+    const { staff, applicant } = await formed();
+    at("2026-11-23T11:00:00+05:00");
+    await schedule(staff);
+    await applicant.send("/cases");
+    const view = await applicant.press("KZ-2026-000001 ашу");
+    expect(texts(view)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: жауап жоқ");
+    expect(buttons(view).slice(0, 3)).toEqual(["Бетпе-бет келемін — 25.11.2026, 15:00", "Онлайн қосыламын — 25.11.2026, 15:00", "Келе алмаймын — 25.11.2026, 15:00"]);
+    const answered = await applicant.press("Онлайн қосыламын — 25.11.2026, 15:00");
+    expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Подключусь онлайн."]);
+    await applicant.send("/cases");
+    const again = await applicant.press("KZ-2026-000001 ашу");
+    expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: Онлайн қосыламын");
+    expect(buttons(again).filter((b) => b.includes("25.11.2026"))).toEqual([]);
+  });
+
   it("reminders fire the day before and two hours before, only to those who have not declined", async () => {
     const { staff, applicant } = await formed();
     const relative = await joinRelative(applicant);
@@ -317,7 +341,7 @@ describe("sittings", () => {
     const review = await staff.send("10:30");
     expect(texts(review)[0]).toMatch(/^Перенести заседание на 26\.11\.2026, 10:30 \(время Казахстана\)\?/);
     const moved = await staff.press("Сохранить");
-    expect(to(moved, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 10:30. Сообщено: 2.", MENU]);
+    expect(to(moved, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 10:30. Сообщено: 2.", STAFF_HOME]);
     expect(to(moved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание комиссии перенесено\nбыло: 25\.11\.2026, 15:00\nстало: 26\.11\.2026, 10:30 \(время Казахстана\)/);
     expect(to(moved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00\nенді: 26\.11\.2026, 10:30/);
     const files = moved.filter((c) => c.method === "sendDocument").map(ics);
@@ -396,20 +420,20 @@ describe("sittings", () => {
     await other.pressData(`g:smv:${s.id}`);
     await other.send("27.11.2026");
     await other.send("12:00");
-    expect(texts(await other.press("Сохранить"))).toEqual([NOT_FOUND_RU, MENU]);
+    expect(texts(await other.press("Сохранить"))).toEqual([NOT_FOUND_RU, STAFF_HOME]);
     await other.pressData(`g:ssit:${c.id}`);
     await other.send("27.11.2026");
     await other.send("12:00");
     await other.press("Онлайн");
     await other.send("https://meet.example.kz/x");
     await other.press("Без примечания");
-    expect(texts(await other.press("Сохранить"))).toEqual([NOT_FOUND_RU, MENU]);
+    expect(texts(await other.press("Сохранить"))).toEqual([NOT_FOUND_RU, STAFF_HOME]);
     const rows = await t.db.prisma.sitting.findMany();
     expect(rows.map((r) => [r.sequence, r.cancelledAt, r.startsAt.toISOString()])).toEqual([[0, null, "2026-11-25T10:00:00.000Z"]]);
     // A removed relative can no longer answer.
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ашу");
-    await applicant.press("Алып тастау: Жұбайы");
+    await applicant.press(`Алып тастау: ${RELATIVE_NAME} (Жұбайы)`);
     expect(texts(await relative.press("Приду очно"))).toEqual([NOT_FOUND_RU]);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME } from "../helpers/staff.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -252,13 +252,13 @@ describe("mediation", () => {
     await fileNotice(h.user(APPLICANT, "kk"), "kk");
     await mediatorJoins(MEDIATOR);
     const admin = h.user(ADMIN, "ru");
-    await admin.send("/admin");
+    await openAdmin(admin);
     const list = await admin.press("Назначить медиатора");
     expect(buttons(list)).toEqual(["KZ-2026-000001 — Городская больница №7"]);
     await admin.press("KZ-2026-000001 — Городская больница №7");
     const assigned = await admin.press(MEDIATOR_NAME);
     expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
-    await admin.send("/admin");
+    await openAdmin(admin);
     expect(texts(await admin.press("Назначить медиатора"))).toEqual(["Нет дел, которым можно назначить медиатора."]);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { role: "mediator" } });
     const c = await t.db.prisma.case.findFirstOrThrow();
@@ -337,6 +337,7 @@ describe("mediation", () => {
     await relative.send(`/start ${link}`);
     await relative.press("Супруг(а)");
     await relative.press("Согласен(на)");
+    await relative.send("Сейтова Асель Нурлановна");
     const p = await t.db.prisma.proposal.findFirstOrThrow();
     expect(texts(await relative.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
     expect(texts(await relative.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);

@@ -3,6 +3,7 @@
 // the admins hear every morning of the cases that reached no organisation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { openAdmin } from "../helpers/staff.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { createLogger } from "../../bot/logger.js";
@@ -40,7 +41,7 @@ describe("registering an organisation", () => {
   it("takes its Kazakh and Russian names, then its region", async () => {
     const admin = h.user(ADMIN, "ru");
     await admin.send("/start");
-    await admin.send("/admin");
+    await openAdmin(admin);
     await admin.press("Зарегистрировать организацию");
     expect(last(await admin.send("Қалалық №1 аурухана"))).toMatch(/^Теперь название на русском языке/);
     await admin.send("Городская больница №1");

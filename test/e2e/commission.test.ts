@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { EmulatorChat, joinByLink, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
+import { EmulatorChat, joinByLink, openAdminDoor, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
 
 const TOKEN = "4343:e2e-commission";
 const ADMIN = 700;
@@ -46,9 +46,8 @@ describe("the commission, end to end with three people", () => {
     let kb = await startBot();
     // An admin registers the organisation and invites its staff.
     const admin = new EmulatorChat(server, TOKEN, ADMIN, "ru");
-    await admin.send("/start", 2);
-    await admin.press("Согласен(на)", 2);
-    await admin.send("/admin", 1);
+    expect(textsOf(await admin.send("/start", 1))).toEqual(["Чтобы работать администратором, откройте /admin: вы укажете ФИО и должность и примете условия администратора."]);
+    expect(textsOf(await openAdminDoor(admin, "ru"))[1]).toMatch(/^Администратор: Жумабаев Арман Серикович\n/);
     await admin.press("Зарегистрировать организацию", 1);
     await admin.send("Городская больница №7", 1);
     await admin.press("Название то же", 1);
@@ -57,9 +56,11 @@ describe("the commission, end to end with three people", () => {
     const staffLink = /start=(\S+)/.exec(invite[0]!.text)![1]!;
 
     const staff = new EmulatorChat(server, TOKEN, 701, "kk");
-    await staff.send("/start", 2);
-    await staff.press("Келісемін", 2);
-    expect(textsOf(await joinByLink(staff, staffLink, "kk", "staff", "Ахметова Сауле Маратовна"))[0]).toBe("Ахметова Сауле Маратовна, сіз «Городская больница №7» ұйымының қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox");
+    const staffJoined = await joinByLink(staff, staffLink, "kk", "staff", "Ахметова Сауле Маратовна");
+    expect(textsOf(staffJoined)).toEqual([
+      "Ахметова Сауле Маратовна, сіз «Городская больница №7» ұйымының қызметкері ретінде тіркелдіңіз. Ұйымыңыздың істері: /inbox",
+      "«Городская больница №7»: өтініштер\n• алынғаны белгіленбегендер: 0\n• соңғы 7 күнде түскендер: 0\n• мерзімі бүгін бітетіндер: 0\n\nАлдағы 7 күндегі комиссия отырыстары: 0",
+    ]);
 
     // The applicant files a notice naming it.
     const applicant = new EmulatorChat(server, TOKEN, 702, "ru");
@@ -98,9 +99,10 @@ describe("the commission, end to end with three people", () => {
     expect(labels((await relative.send(`/start ${link}`, 1))[0])).toEqual(["Қазақша", "Русский"]);
     expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сізді пациентке ықтимал зиян туралы KZ-2026-000001 ісін бақылауға шақырды. Пациентке кім боласыз?");
     await relative.press("Жұбайы", 1);
-    const joined = await relative.press("Келісемін", 3);
-    expect(joined[1]!.text).toMatch(/^Сіз KZ-2026-000001 ісіне қосылдыңыз\./);
-    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^К делу KZ-2026-000001 по вашей ссылке присоединился человек: Супруг\(а\)\./);
+    expect(textsOf(await relative.press("Келісемін", 2))[1]).toMatch(/^Тегіңіз бен атыңыз/);
+    const joined = await relative.send("Сейтова Асель Нурлановна", 2);
+    expect(joined[0]!.text).toMatch(/^Сіз KZ-2026-000001 ісіне қосылдыңыз\./);
+    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^К делу KZ-2026-000001 по вашей ссылке присоединился человек: Сейтова Асель Нурлановна \(Супруг\(а\)\)\./);
 
     // Staff record the formation and schedule a sitting.
     await staff.send("/inbox", 1);

@@ -41,7 +41,7 @@ const start = (env: Record<string, string>) => {
   return { child, log: () => log };
 };
 
-const until = async (what: () => boolean | Promise<boolean>, ms = 30_000) => {
+const until = async (what: () => boolean | Promise<boolean>, ms = 90_000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await what()) return;

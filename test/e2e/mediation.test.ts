@@ -3,7 +3,7 @@
 // in a complaint's draft (applicant in Russian, staff and mediator in Kazakh).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { joinByLink, EmulatorChat, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
+import { joinByLink, EmulatorChat, openAdminDoor, startEmulator, startEmulatorBot, type BotMessage, type SentFile } from "../helpers/emulator.js";
 
 const TOKEN = "4444:e2e-mediation";
 const ADMIN = 800;
@@ -46,11 +46,8 @@ const agreeToContract = async (a: EmulatorChat, lang: "kk" | "ru") => {
 /** The admin (ru) registers an organisation and invites staff and a mediator; each joins in their language. */
 const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru" }, org: string) => {
   const admin = new EmulatorChat(server, TOKEN, ADMIN, "ru");
-  if (n === 0) {
-    await admin.send("/start", 2);
-    await admin.press("Согласен(на)", 2);
-  }
-  await admin.send("/admin", 1);
+  if (n === 0) await openAdminDoor(admin, "ru");
+  else await admin.send("/admin", 1);
   await admin.press("Зарегистрировать организацию", 1);
   await admin.send(org, 1);
   await admin.press("Название то же", 1);
@@ -58,15 +55,18 @@ const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru
   const staffLink = /start=(\S+)/.exec((await admin.press(`Пригласить: ${org}`, 1))[0]!.text)![1]!;
   await admin.send("/admin", 1);
   const mediatorLink = /start=(\S+)/.exec((await admin.press("Пригласить медиатора", 1))[0]!.text)![1]!;
-  const agree = { kk: "Келісемін", ru: "Согласен(на)" };
+  // Staff and the mediator open their links straight away: their own door, then their home — never the patient's consent.
+  const HOME = { staff: { kk: /^«.+»: өтініштер\n/, ru: /^«.+»: обращения\n/ }, mediator: { kk: /^Медиациялар\n/, ru: /^Медиации\n/ } };
+  const CONSENT = /Согласен\(на\)|Келісемін|Персональные данные|Дербес деректер туралы/;
   const staff = new EmulatorChat(server, TOKEN, 810 + n, lang.staff);
-  await staff.send("/start", 2);
-  await staff.press(agree[lang.staff], 2);
-  await joinByLink(staff, staffLink, lang.staff, "staff", "Ахметова Сауле Маратовна");
+  const staffJoined = await joinByLink(staff, staffLink, lang.staff, "staff", "Ахметова Сауле Маратовна");
+  expect(staffJoined[1]!.text).toMatch(HOME.staff[lang.staff]);
   const mediator = new EmulatorChat(server, TOKEN, 820 + n, lang.mediator);
-  await mediator.send("/start", 2);
-  await mediator.press(agree[lang.mediator], 2);
-  await joinByLink(mediator, mediatorLink, lang.mediator, "mediator", MEDIATORS[n]!);
+  const mediatorJoined = await joinByLink(mediator, mediatorLink, lang.mediator, "mediator", MEDIATORS[n]!);
+  expect(mediatorJoined[1]!.text).toMatch(HOME.mediator[lang.mediator]);
+  for (const chat of [staff, mediator]) expect(chat.all().map((m) => [m.text, ...m.buttons.map((b) => b.text)].join(" ")).join("\n")).not.toMatch(CONSENT);
+  const roles = await t.db.prisma.userRole.findMany({ where: { userId: { in: [BigInt(810 + n), BigInt(820 + n)] } }, orderBy: { userId: "asc" } });
+  expect(roles.map((r) => [r.role, r.termsVersion !== null, r.termsAcceptedAt !== null])).toEqual([["staff", true, true], ["mediator", true, true]]);
   return { staff, mediator };
 };
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { EmulatorChat, joinByLink, startEmulator, startEmulatorBot, type BotMessage } from "../helpers/emulator.js";
+import { EmulatorChat, joinByLink, openAdminDoor, startEmulator, startEmulatorBot, type BotMessage } from "../helpers/emulator.js";
 
 const TOKEN = "4545:e2e-receipt";
 const ADMIN = 800;
@@ -83,17 +83,14 @@ describe("the legal clock starts at receipt, end to end", () => {
   it("ru: a registered organisation — the clock waits for its staff; unacknowledged, they are reminded and the applicant told", async () => {
     at("2026-11-30T10:00:00+05:00"); // a Monday
     const admin = new EmulatorChat(server, TOKEN, ADMIN, "ru");
-    await admin.send("/start", 2);
-    await admin.press("Согласен(на)", 2);
-    await admin.send("/admin", 1);
+    expect(textsOf(await admin.send("/start", 1))).toEqual(["Чтобы работать администратором, откройте /admin: вы укажете ФИО и должность и примете условия администратора."]);
+    expect(textsOf(await openAdminDoor(admin, "ru"))[1]).toMatch(/^Администратор: Жумабаев Арман Серикович\n/);
     await admin.press("Зарегистрировать организацию", 1);
     await admin.send("Городская больница №7", 1);
     await admin.press("Название то же", 1);
     await admin.press("Город Шымкент", 2);
     const invite = await admin.press("Пригласить: Городская больница №7", 1);
     const staff = new EmulatorChat(server, TOKEN, 802, "ru");
-    await staff.send("/start", 2);
-    await staff.press("Согласен(на)", 2);
     await joinByLink(staff, /start=(\S+)/.exec(invite[0]!.text)![1]!, "ru", "staff", "Ахметова Сауле Маратовна");
 
     const applicant = new EmulatorChat(server, TOKEN, 803, "ru");

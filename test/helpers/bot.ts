@@ -29,7 +29,7 @@ export const testDeployment = () => ({
   mediationDays: 30,
   botUsername: () => "kelisim_local_bot",
   adminIds: [] as number[],
-  termsVersions: { staff: "test", mediator: "test" },
+  termsVersions: { staff: "test", mediator: "test", admin: "test" },
 });
 
 export const testBot = async (
@@ -151,7 +151,7 @@ export class TestUser {
   /** Every keyboard sent to this user, oldest first, with the message id the fake gave it. */
   keyboards(): Keyboard[] {
     return this.h.fake.calls
-      .filter((c) => c.method === "sendMessage" && c.payload.chat_id === this.id && c.payload.reply_markup)
+      .filter((c) => c.method === "sendMessage" && c.payload.chat_id === this.id && (c.payload.reply_markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard)
       .map((c) => ({
         messageId: c.messageId ?? 0,
         buttons: (c.payload.reply_markup as { inline_keyboard: Keyboard["buttons"] }).inline_keyboard,

@@ -103,9 +103,9 @@ export class EmulatorChat {
     return this.replies(expected);
   }
 
-  /** Waits for `expected` new messages (5 s at most), then a moment more to catch any extra. */
+  /** Waits for `expected` new messages (20 s at most, for a loaded machine), then a moment more to catch any extra. */
   async replies(expected: number): Promise<BotMessage[]> {
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     while (this.all().length - this.seen < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 100));
     const fresh = this.all().slice(this.seen);
@@ -159,8 +159,15 @@ export const startEmulatorBot = async (
 };
 
 const JOIN = {
-  ru: { staffTitle: "Секретарь комиссии", mediatorTitle: "Реестр медиаторов № 123, Палата медиаторов", accept: "Принимаю" },
-  kk: { staffTitle: "Комиссия хатшысы", mediatorTitle: "Медиаторлар тізілімі № 123, Медиаторлар палатасы", accept: "Қабылдаймын" },
+  ru: { staffTitle: "Секретарь комиссии", mediatorTitle: "Реестр медиаторов № 123, Палата медиаторов", adminTitle: "Специалист управления здравоохранения", accept: "Принимаю" },
+  kk: { staffTitle: "Комиссия хатшысы", mediatorTitle: "Медиаторлар тізілімі № 123, Медиаторлар палатасы", adminTitle: "Денсаулық сақтау басқармасының маманы", accept: "Қабылдаймын" },
+};
+/** An admin's first /admin: their door (full name, position, the admin's terms); returns the acceptance and the admin's home. */
+export const openAdminDoor = async (chat: EmulatorChat, lang: "kk" | "ru", fullName = "Жумабаев Арман Серикович"): Promise<BotMessage[]> => {
+  await chat.send("/admin", 1);
+  await chat.send(fullName, 1);
+  await chat.send(JOIN[lang].adminTitle, 1);
+  return chat.press(JOIN[lang].accept, 2);
 };
 /** Opens a staff or mediator invite link and answers its front door: full name, position or registry details, the terms. */
 export const joinByLink = async (chat: EmulatorChat, link: string, lang: "kk" | "ru", role: "staff" | "mediator", fullName: string): Promise<BotMessage[]> => {

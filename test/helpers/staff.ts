@@ -1,11 +1,25 @@
 // An admin registers an organisation and invites its staff, as in the admin's chat.
 import { texts, type Harness, type TestUser } from "./bot.js";
 
+export const ADMIN_NAME = "Жумабаев Арман Серикович";
+const ADMIN_DOOR = {
+  ru: { asked: /^Вы администратор «Келісім»/, title: "Специалист управления здравоохранения", accept: "Принимаю" },
+  kk: { asked: /^Сіз «Келісім» әкімшісісіз/, title: "Денсаулық сақтау басқармасының маманы", accept: "Қабылдаймын" },
+};
+/** /admin: at an admin's first, their own door (full name, position, the admin's terms); returns the admin's home. */
+export const openAdmin = async (admin: TestUser, lang: "kk" | "ru" = "ru", fullName = ADMIN_NAME) => {
+  const first = await admin.send("/admin");
+  if (!texts(first).some((t) => ADMIN_DOOR[lang].asked.test(t))) return first;
+  await admin.send(fullName);
+  await admin.send(ADMIN_DOOR[lang].title);
+  return admin.press(ADMIN_DOOR[lang].accept);
+};
+
 /** The admin (ru) registers an organisation and creates a staff invite; returns the invite's /start payload. */
 export const inviteStaff = async (h: Harness, adminId: number, name = "Городская больница №7", region = "Город Шымкент") => {
   const admin = h.user(adminId, "ru");
   await admin.send("/start");
-  await admin.send("/admin");
+  await openAdmin(admin);
   await admin.press("Зарегистрировать организацию");
   await admin.send(name);
   await admin.press("Название то же");
@@ -44,7 +58,7 @@ export const joinStaff = async (h: Harness, adminId: number, userId: number, lan
 /** A user (ru) who joins as a mediator by the admin's invite. */
 export const joinMediator = async (h: Harness, adminId: number, userId: number, fullName = MEDIATOR_NAME): Promise<TestUser> => {
   const admin = h.user(adminId, "ru");
-  await admin.send("/admin");
+  await openAdmin(admin);
   const invite = await admin.press("Пригласить медиатора");
   const link = /start=(\S+)/.exec(texts(invite)[0]!)![1]!;
   const m = h.user(userId, "ru");

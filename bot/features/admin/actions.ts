@@ -27,22 +27,21 @@ export const linkCase = defineAction({
   run: ({ caseId, organizationId }, r) => r.emit({ type: "linkCase", caseId, organizationId }),
 });
 
+/** /admin: at the first, the admin's own door (full name, position, the admin's terms); then the admin's home. */
 export const adminCommand: CommandDef = {
   name: "admin",
   allow: admins,
-  run: (r) =>
-    r.emit({
-      type: "say",
-      key: "admin.menu",
-      buttons: [
-        [{ key: "admin.addOrg", ...act(registerOrganization, {}) }],
-        [{ key: "admin.inviteStaff", ...act(listOrganizations, {}) }],
-        [{ key: "admin.inviteMediator", ...act(inviteMediator, {}) }],
-        [{ key: "admin.roles", ...act(listRoles, {}) }],
-        [{ key: "admin.unlinked", ...act(listUnlinked, {}) }],
-        [{ key: "admin.mediation", ...act(mediationCasesForAdmin, {}) }],
-      ],
-    }),
+  run: (r) => ((r.profile.termsAccepted ?? []).includes("admin") ? r.emit({ type: "showHome", role: "admin" }) : r.open("roleJoin", { role: "admin", token: "", org: null })),
 };
+
+/** What an admin can do, under their home screen. */
+export const adminButtons = () => [
+  [{ key: "admin.addOrg", ...act(registerOrganization, {}) }],
+  [{ key: "admin.inviteStaff", ...act(listOrganizations, {}) }],
+  [{ key: "admin.inviteMediator", ...act(inviteMediator, {}) }],
+  [{ key: "admin.roles", ...act(listRoles, {}) }],
+  [{ key: "admin.unlinked", ...act(listUnlinked, {}) }],
+  [{ key: "admin.mediation", ...act(mediationCasesForAdmin, {}) }],
+];
 
 export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, listUnlinked, chooseCaseOrg, linkCase];

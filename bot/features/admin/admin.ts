@@ -53,13 +53,20 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
 export const listRoles = async (tx: Tx, _e: DomainEffect<"listRoles">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const roles = await tx.userRole.findMany({ where: { revokedAt: null }, include: { organization: true }, orderBy: { id: "asc" }, take: 50 });
+  // Staff and mediators, by the full name and position they gave (an admin's rights come from ADMIN_IDS, not from here).
+  const roles = await tx.userRole.findMany({
+    where: { revokedAt: null, role: { in: ["staff", "mediator"] } },
+    include: { organization: true, user: { select: { fullName: true } } },
+    orderBy: { id: "asc" },
+    take: 50,
+  });
   if (roles.length === 0) return [say("admin.noRoles")];
   const line = (r: (typeof roles)[number]): Param => ({
     key: r.organization ? "admin.roleOfOrg" : "admin.roleLine",
-    params: { user: String(r.userId), role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? orgNames(r.organization) : "" },
+    params: { name: r.user.fullName ?? { key: "admin.noName" }, title: r.title ?? "—", role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? orgNames(r.organization) : "" },
   });
-  return [say("admin.rolesTitle", { roles: lines(roles.map(line)) }, roles.map((r) => [{ key: "admin.revoke", params: { line: line(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]))];
+  const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: r.user.fullName ?? { key: "admin.noName" }, role: { key: `admin.roleNames.${r.role}` } } });
+  return [say("admin.rolesTitle", { roles: lines(roles.map(line)) }, roles.map((r) => [{ key: "admin.revoke", params: { line: short(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]))];
 };
 
 export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx): Promise<Out[]> => {
@@ -104,6 +111,19 @@ export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: C
   if (invite.role === "mediator") return [say("admin.joinedMediator", { name: e.fullName }), menu];
   const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
   return [say("admin.joinedStaff", { name: e.fullName, org: orgNames(org) }), menu];
+};
+
+/**
+ * An admin's own door, at their first /admin: their full name, position and the admin's terms, recorded as
+ * an admin row (admin rights themselves come from ADMIN_IDS alone; the row records what they accepted).
+ */
+export const acceptAdminTerms = async (tx: Tx, e: DomainEffect<"acceptAdminTerms">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  await tx.user.update({ where: { id: BigInt(c.userId) }, data: { fullName: e.fullName } });
+  await tx.userRole.updateMany({ where: { userId: BigInt(c.userId), role: "admin", revokedAt: null }, data: { revokedAt: c.now } });
+  await tx.userRole.create({ data: { userId: BigInt(c.userId), role: "admin", title: e.title, termsVersion: c.termsVersions.admin, termsAcceptedAt: c.now } });
+  return [say("admin.joinedAdmin", { name: e.fullName })];
 };
 
 const UNLINKED_MAX = 10;

@@ -82,7 +82,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const relatives = await relativeButtons(tx, k.id, c);
   const text = lines([
     ...head,
-    ...(sittings.length ? ["", { key: "sitting.caseTitle" }, ...sittings] : []),
+    ...(sittings.lines.length ? ["", { key: "sitting.caseTitle" }, ...sittings.lines] : []),
     ...(relatives.lines.length ? ["", { key: "relatives.title" }, ...relatives.lines] : []),
     "",
     ...events,
@@ -94,5 +94,5 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const receipt = applicant && (k.status === "saved" || k.status === "delivered") ? handInButtons(k, c.timeZone) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown" }) };
-  return [sayText(text, [...receipt, [payments], ...relatives.buttons, ...mediation])];
+  return [sayText(text, [...sittings.buttons, ...receipt, [payments], ...relatives.buttons, ...mediation])];
 };

@@ -1,7 +1,7 @@
 // The commission's buttons, for staff of the case's organisation (the services check the case is theirs):
 // record that it was formed (today, or on a day they type), and record its conclusion.
 import { z } from "zod";
-import { act, defineAction, id } from "../../../machines/actions.js";
+import { act, day, defineAction, id } from "../../../machines/actions.js";
 import { openStaffCase } from "../staff/actions.js";
 
 export const recordFormationToday = defineAction({
@@ -15,24 +15,24 @@ export const recordFormationToday = defineAction({
 export const recordFormationOnDay = defineAction({
   name: "commission/formedOnDay",
   code: "sformd",
-  params: z.object({ caseId: id }),
+  params: z.object({ caseId: id, notBefore: day }),
   allow: ["staff"],
-  run: ({ caseId }, r) => r.open("formation", { caseId }),
+  run: ({ caseId, notBefore }, r) => r.open("formation", { caseId, notBefore }),
 });
 
 /** "The commission was formed": first the confirmation that no member represents the organisation (law.md §3). */
 export const confirmFormation = defineAction({
   name: "commission/formed",
   code: "sform",
-  params: z.object({ caseId: id }),
+  params: z.object({ caseId: id, notBefore: day }),
   allow: ["staff"],
-  run: ({ caseId }, r) =>
+  run: ({ caseId, notBefore }, r) =>
     r.emit({
       type: "say",
       key: "staff.confirmFormation",
       buttons: [
         [{ key: "staff.confirm", ...act(recordFormationToday, { caseId }) }],
-        [{ key: "staff.confirmOtherDay", ...act(recordFormationOnDay, { caseId }) }],
+        [{ key: "staff.confirmOtherDay", ...act(recordFormationOnDay, { caseId, notBefore }) }],
         [{ key: "notice.back", ...act(openStaffCase, { caseId }) }],
       ],
     }),

@@ -18,6 +18,7 @@ import { document } from "../../core/documents.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
+import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
@@ -86,7 +87,11 @@ export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediation
     orderBy: { submittedAt: "desc" },
     take: 10,
   });
-  if (cases.length === 0) return [say("mediation.noCases")];
+  if (cases.length === 0) {
+    // Not a dead end: cases that reached no organisation cannot have mediation until an admin links them.
+    const unlinked = await tx.case.count({ where: { organizationId: null, status: { notIn: ["draft", "closed"] } } });
+    return unlinked ? [say("mediation.noCasesUnlinked", { count: unlinked }, [[{ key: "admin.unlinked", ...act(listUnlinkedAction, {}) }]])] : [say("mediation.noCases")];
+  }
   return [say("mediation.chooseCase", {}, cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]))];
 };
 
@@ -207,9 +212,22 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
     params: { round: p.round, who: role(p.authorRole === "mediator" ? "mediator" : p.authorRole === "applicant" ? "applicant" : "organization"), amount: Number(p.amountTenge) },
   }));
   const text = lines([{ key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
-  const buttons =
-    m.state === "running" ? runningButtons(side, m.id) : m.state === "signing" && side !== "applicant" ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : undefined;
-  return [sayText(text, buttons)];
+  return [sayText(text, viewButtons(m, side))];
+};
+
+/** What the member can do now, from wherever they open it: what awaits them is never without its button. */
+const viewButtons = (m: { id: number; state: string; applicantAgreedAt: Date | null; orgAgreedAt: Date | null }, side: Side): Button[][] | undefined => {
+  if (m.state === "proposed" && side === "mediator")
+    return [[{ key: "mediation.accept", ...act(acceptMediation, { mediationId: m.id }) }], [{ key: "mediation.decline", ...act(declineMediation, { mediationId: m.id }) }]];
+  const agreed = side === "applicant" ? m.applicantAgreedAt : side === "organization" ? m.orgAgreedAt : new Date(0);
+  if (m.state === "agreeing" && !agreed)
+    return [
+      [{ key: "mediation.agreeContract", ...act(side === "applicant" ? applicantAgrees : agreeToMediate, { mediationId: m.id }) }],
+      [{ key: "mediation.refuse", ...act(refuseToMediate, { mediationId: m.id }) }],
+    ];
+  if (m.state === "running") return runningButtons(side, m.id);
+  if (m.state === "signing" && side !== "applicant") return [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]];
+  return undefined;
 };
 
 /** A message within the mediation: by role, to the others (or, from the mediator, to one side alone). */

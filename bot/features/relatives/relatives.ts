@@ -23,6 +23,8 @@ const applicantOf = (tx: Tx, caseId: number, userId: number) =>
   tx.caseParticipant.findFirst({ where: { caseId, userId: BigInt(userId), role: "applicant", removedAt: null }, include: { case: true } });
 
 const relation = (r: string | null): Param => ({ key: `relatives.relation.${r}` });
+/** A relative as the applicant sees them: the name they gave and their relation (the relation alone for those who joined before names were asked). */
+export const person = (r: string | null, name: string | null | undefined): Param => (name ? { key: "relatives.person", params: { name, relation: relation(r) } } : relation(r));
 
 export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const mine = await applicantOf(tx, e.caseId, c.userId);
@@ -57,13 +59,15 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
   if (taken.count === 0) return [say("admin.inviteInvalid")];
   const p = await tx.caseParticipant.create({ data: { caseId: k.id, userId: BigInt(c.userId), role: "relative", relation: e.relation, addedAt: c.now } });
+  if (e.fullName) await tx.user.update({ where: { id: BigInt(c.userId) }, data: { fullName: e.fullName } });
+  const who = person(e.relation, e.fullName);
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "relative_joined", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: e.relation } } });
   const applicants = await caseParticipants(tx, k.id, ["applicant"]);
   return [
     say("relatives.joined", { number: k.number }),
     ...applicants.map((a) =>
-      sayTo(reader(a.userId, a.user.language, k.language), "relatives.joinedApplicant", { number: k.number, relation: relation(e.relation) }, [
-        [{ key: "relatives.remove", params: { relation: relation(e.relation) }, ...act(removeAction, { participantId: p.id }) }],
+      sayTo(reader(a.userId, a.user.language, k.language), "relatives.joinedApplicant", { number: k.number, relation: who }, [
+        [{ key: "relatives.remove", params: { relation: who }, ...act(removeAction, { participantId: p.id }) }],
       ]),
     ),
   ];
@@ -71,13 +75,13 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
 
 /** The applicant removes a relative: they stop hearing of the case at once. */
 export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, c: Ctx): Promise<Out[]> => {
-  const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true } } } });
+  const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true, fullName: true } } } });
   if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound")];
   if (p.removedAt) return [say("relatives.alreadyRemoved")];
   await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
   return [
-    say("relatives.removed", { number: p.case.number, relation: relation(p.relation) }),
+    say("relatives.removed", { number: p.case.number, relation: person(p.relation, p.user.fullName) }),
     sayTo(reader(p.userId, p.user.language, p.case.language), "relatives.removedRelative", { number: p.case.number }),
   ];
 };
@@ -120,13 +124,13 @@ export const relativeButtons = async (tx: Tx, caseId: number, c: { userId: numbe
     const k = await tx.case.findUnique({ where: { id: caseId } });
     return { lines: [], buttons: k && isShared(k.answers) ? [[{ key: "relatives.noticeButton", ...act(openSharedNotice, { caseId }) }]] : [] };
   }
-  const relatives = await tx.caseParticipant.findMany({ where: { caseId, role: "relative", removedAt: null }, orderBy: { id: "asc" } });
+  const relatives = await tx.caseParticipant.findMany({ where: { caseId, role: "relative", removedAt: null }, include: { user: { select: { fullName: true } } }, orderBy: { id: "asc" } });
   const shared = isShared(mine.case.answers);
   return {
-    lines: relatives.map((r) => ({ key: "relatives.line", params: { relation: relation(r.relation), date: showDate(localDate(r.addedAt, c.timeZone)) } })),
+    lines: relatives.map((r) => ({ key: "relatives.line", params: { relation: person(r.relation, r.user.fullName), date: showDate(localDate(r.addedAt, c.timeZone)) } })),
     buttons: [
       [{ key: "relatives.inviteButton", ...act(inviteRelative, { caseId }) }],
-      ...relatives.map((r) => [{ key: "relatives.remove", params: { relation: relation(r.relation) }, ...act(removeAction, { participantId: r.id }) }]),
+      ...relatives.map((r) => [{ key: "relatives.remove", params: { relation: person(r.relation, r.user.fullName) }, ...act(removeAction, { participantId: r.id }) }]),
       ...(relatives.length ? [[{ key: shared ? "relatives.unshareButton" : "relatives.shareButton", ...act(shareAction, { caseId, share: shared ? "off" : "on" }) }]] : []),
     ],
   };

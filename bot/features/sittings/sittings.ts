@@ -168,12 +168,21 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
 };
 
 /** For a participant's view of a case: its sittings to come, with their own answer. */
-export const participantSittings = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<Param[]> => {
+/**
+ * The case's coming sittings as the applicant or a relative sees them, with their answer; a sitting they have not
+ * answered brings its answer buttons (named with its time), so the case view is never a dead end.
+ */
+export const participantSittings = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
   const sittings = await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: c.now } }, include: { responses: { where: { userId: BigInt(c.userId) } } }, orderBy: { startsAt: "asc" } });
-  return sittings.map((s) => {
-    const mine = s.responses[0];
-    return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answer.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
-  });
+  return {
+    lines: sittings.map((s) => {
+      const mine = s.responses[0];
+      return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answer.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
+    }),
+    buttons: sittings
+      .filter((s) => s.responses.length === 0)
+      .flatMap((s) => offered(s).map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a }) }])),
+  };
 };
 
 /** Reminders: to everyone on the case who has not said they cannot come; nothing for a changed or cancelled sitting. */

@@ -2,7 +2,8 @@
 // A case of another organisation gets the same answer as a case that does not exist.
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
-import { regionName } from "../../core/case.js";
+import { receiptOf, regionName } from "../../core/case.js";
+import { localDate } from "../../../machines/calendar.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { staffOrgs } from "../../core/people.js";
@@ -15,6 +16,10 @@ import { receiptLine, recordReceiptButton } from "../receipt/receipt.js";
 import { openStaffCase } from "./actions.js";
 
 const INBOX_MAX = 10;
+
+/** The day the entity received the notice: the commission cannot be formed before it. */
+const receivedOn = (k: { answers: unknown; submittedAt: Date | null; createdAt: Date }, timeZone: string): string =>
+  receiptOf(k.answers)?.on ?? localDate(k.submittedAt ?? k.createdAt, timeZone);
 
 /** /inbox: staff see their organisations' cases; mediators their mediations; someone who is both, both. */
 export const showInbox = async (tx: Tx, _e: DomainEffect<"showInbox">, c: Ctx): Promise<Out[]> => {
@@ -44,7 +49,7 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
     k.status === "saved" || k.status === "delivered"
       ? recordReceiptButton(k, c.timeZone)
       : k.status === "received"
-      ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id }) }]]
+      ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id, notBefore: receivedOn(k, c.timeZone) }) }]]
       : k.status === "commission_formed"
         ? [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], ...sittings.buttons, [{ key: "staff.conclusion", ...act(recordConclusion, { caseId: k.id }) }]]
         : [];

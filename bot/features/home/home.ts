@@ -1,0 +1,112 @@
+// A home screen per role, one tap away (/start, /menu, and after every action): what awaits this person,
+// counted, with a button to each thing that waits for them. An applicant's home is the menu (machines/chat.ts).
+import { act, openMenuItem } from "../../../machines/actions.js";
+import { localDate } from "../../../machines/calendar.js";
+import { applicantMenu } from "../../../machines/chat.js";
+import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
+import type { Role } from "../../../machines/flow.js";
+import type { Ctx, Tx } from "../../core/actor.js";
+import { answersOf, orgNames, str } from "../../core/case.js";
+import { lines, sayText, type Out } from "../../core/effects.js";
+import { adminButtons } from "../admin/actions.js";
+import { viewMediation } from "../mediation/actions.js";
+import { showWhen } from "../sittings/sittings.js";
+import { openStaffCase } from "../staff/actions.js";
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+const BUTTONS_MAX = 5;
+const DUE: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
+
+const common: Button[][] = [
+  [
+    { key: "menu.cases", ...act(openMenuItem, { item: "cases" }) },
+    { key: "menu.notice", ...act(openMenuItem, { item: "notice" }) },
+  ],
+  [
+    { key: "menu.help", ...act(openMenuItem, { item: "help" }) },
+    { key: "menu.language", ...act(openMenuItem, { item: "language" }) },
+  ],
+];
+
+/** The roles as stored now (a role taken in this very update counts), admin from ADMIN_IDS alone. */
+const rolesNow = async (tx: Tx, c: Ctx): Promise<Set<Role>> => {
+  const rows = await tx.userRole.findMany({ where: { userId: BigInt(c.userId), revokedAt: null }, select: { role: true } });
+  const roles = new Set<Role>(rows.map((r) => r.role).filter((r) => r !== "admin"));
+  if (c.adminIds.includes(c.userId)) roles.add("admin");
+  return roles;
+};
+
+export const showHome = async (tx: Tx, e: DomainEffect<"showHome">, c: Ctx): Promise<Out[]> => {
+  const roles = await rolesNow(tx, c);
+  const role = e.role && roles.has(e.role) ? e.role : roles.has("admin") ? "admin" : roles.has("staff") ? "staff" : roles.has("mediator") ? "mediator" : null;
+  if (role === "admin") return adminHome(tx, c);
+  if (role === "staff") return staffHome(tx, c, roles.has("mediator"));
+  if (role === "mediator") return mediatorHome(tx, c);
+  return [applicantMenu() as Out];
+};
+
+const adminHome = async (tx: Tx, c: Ctx): Promise<Out[]> => {
+  const me = await tx.userRole.findFirst({ where: { userId: BigInt(c.userId), role: "admin", revokedAt: null, termsAcceptedAt: { not: null } }, include: { user: { select: { fullName: true } } } });
+  if (!me) return [sayText({ key: "home.adminDoor" }, [[{ key: "home.openAdmin", ...act(openMenuItem, { item: "admin" }) }], ...common])];
+  const [orgs, staff, mediators, unlinked] = await Promise.all([
+    tx.organization.count(),
+    tx.userRole.count({ where: { role: "staff", revokedAt: null } }),
+    tx.userRole.count({ where: { role: "mediator", revokedAt: null } }),
+    tx.case.count({ where: { organizationId: null, status: { notIn: ["draft", "closed"] } } }),
+  ]);
+  return [sayText({ key: "home.admin", params: { name: me.user.fullName ?? "", orgs, staff, mediators, unlinked } }, adminButtons())];
+};
+
+const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> => {
+  const today = localDate(c.now, c.timeZone);
+  const roles = await tx.userRole.findMany({ where: { userId: BigInt(c.userId), role: "staff", revokedAt: null }, include: { organization: true }, orderBy: { id: "asc" } });
+  const orgIds = roles.flatMap((r) => (r.organizationId === null ? [] : [r.organizationId]));
+  const cases = await tx.case.findMany({
+    where: { organizationId: { in: orgIds }, status: { notIn: ["draft", "closed", "settled", "escalated"] } },
+    select: { id: true, number: true, status: true, answers: true, submittedAt: true, organizationId: true },
+    orderBy: { submittedAt: "asc" },
+  });
+  const weekAgo = new Date(c.now.getTime() - WEEK_MS);
+  const blocks: Param[] = roles.flatMap((r) => {
+    if (!r.organization) return [];
+    const mine = cases.filter((k) => k.organizationId === r.organizationId);
+    const awaiting = mine.filter((k) => k.status === "saved" || k.status === "delivered").length;
+    const fresh = mine.filter((k) => k.submittedAt && k.submittedAt >= weekAgo).length;
+    const dueToday = mine.filter((k) => DUE[k.status] && str(answersOf(k.answers)[DUE[k.status]!]) === today).length;
+    return [{ key: "home.staff", params: { org: orgNames(r.organization), awaiting, fresh, dueToday } }];
+  });
+  const sittings = await tx.sitting.findMany({
+    where: { cancelledAt: null, startsAt: { gte: c.now, lt: new Date(c.now.getTime() + WEEK_MS) }, case: { organizationId: { in: orgIds } } },
+    include: { case: { select: { number: true } } },
+    orderBy: { startsAt: "asc" },
+    take: BUTTONS_MAX,
+  });
+  const sittingLines: Param[] = [
+    "",
+    { key: "home.sittings", params: { count: sittings.length } },
+    ...sittings.map((s): Param => ({ key: "home.sittingLine", params: { when: showWhen(s.startsAt, c.timeZone), number: s.case.number } })),
+  ];
+  // What waits for them: a button to each notice whose receipt they have not recorded.
+  const waiting = cases.filter((k) => k.status === "saved" || k.status === "delivered").slice(0, BUTTONS_MAX);
+  const buttons: Button[][] = [
+    ...waiting.map((k) => [{ key: "home.awaitingCase", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
+    [{ key: "home.inbox", ...act(openMenuItem, { item: "inbox" }) }],
+    ...common,
+  ];
+  const text = lines([...blocks.flatMap((b, i) => (i ? ["", b] : [b])), ...sittingLines]);
+  const out: Out[] = [sayText(text, alsoMediator ? undefined : buttons)];
+  return alsoMediator ? [...out, ...(await mediatorHome(tx, c, buttons.slice(0, -common.length)))] : out;
+};
+
+const mediatorHome = async (tx: Tx, c: Ctx, before: Button[][] = []): Promise<Out[]> => {
+  const list = await tx.mediation.findMany({ where: { mediatorId: BigInt(c.userId), state: { in: ["proposed", "agreeing", "running", "signing"] } }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
+  const count = (s: string) => list.filter((m) => m.state === s).length;
+  const waiting = list.filter((m) => m.state === "proposed").slice(0, BUTTONS_MAX);
+  const buttons: Button[][] = [
+    ...before,
+    ...waiting.map((m) => [{ key: "home.awaitingMediation", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]),
+    [{ key: "home.mediations", ...act(openMenuItem, { item: "inbox" }) }],
+    ...common,
+  ];
+  return [sayText({ key: "home.mediator", params: { proposed: count("proposed"), agreeing: count("agreeing"), running: count("running"), signing: count("signing") } }, buttons)];
+};
