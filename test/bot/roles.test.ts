@@ -294,9 +294,9 @@ describe("the commission formed", () => {
       ["conclusion_reminder", "pending"],
       ["conclusion_overdue", "pending"],
     ]);
-    // /cases shows the next step and the new deadline.
+    // /cases shows the next step and the new deadline: 31 March, 1 and 2 April are left after today.
     now = new Date("2026-03-30T10:00:00+05:00");
-    expect(texts(await applicant.send("/cases"))[0]).toContain("Келесі қадам: комиссия қорытынды береді.\nМерзімі: 02.04.2026 күнінің соңына дейін (4 жұмыс күні қалды).");
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Келесі қадам: комиссия қорытынды береді.\nМерзімі: 02.04.2026 күнінің соңына дейін (3 жұмыс күні қалды).");
     // Once formed, it cannot be recorded again.
     expect(texts(await staff.pressData(`g:sformok:${c.id}`))[0]).toBe("По делу KZ-2026-000001 комиссия уже отмечена как сформированная.");
   });
@@ -321,7 +321,8 @@ describe("the commission formed", () => {
     const done = await staff.send("25.03.2026"); // a day off (Nauryz): 26, 27, 30, 31 March and 1 April are the five
     expect(texts(done)[0]).toBe("Записано: комиссия по делу KZ-2026-000001 сформирована 25.03.2026. Заключение — до конца дня 01.04.2026.");
     expect(texts(done.filter((x) => x.payload.chat_id === 51))[0]).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 25\.03\.2026 күні құрылды\./);
-    expect(texts(await applicant.send("/cases"))[0]).toContain("Мерзімі: 01.04.2026 күнінің соңына дейін (4 жұмыс күні қалды).");
+    // On Friday 27 March: 30, 31 March and 1 April are left after today.
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Мерзімі: 01.04.2026 күнінің соңына дейін (3 жұмыс күні қалды).");
   });
 
   it("nobody else can record it, forged callbacks included", async () => {
