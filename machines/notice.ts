@@ -2,7 +2,7 @@
 // consent before the first personal question, a review where any answer can be changed, then submit.
 import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
-import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Params, type Relation, type SupportAnswer } from "./effects.js";
+import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, type Check } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
@@ -107,8 +107,14 @@ export const answersOf = (d: Draft): NoticeAnswers | null =>
 
 const REVIEW_FIELDS = ["relation", "name", "iin", "org", "care", "description", "outcome", "support", "files", "phone"] as const;
 
+/**
+ * Who the applicant is to the patient, as a document says it: the buttons speak in the first person
+ * («Мен — пациентпін», «Жұбайымын»), which cannot stand in a review or a PDF (language.md).
+ */
+export const relationForm = (relation: string | null): Param => ({ key: `notice.relationForm.${relation}` });
+
 const reviewParams = (d: Draft): Params => ({
-  relation: { key: `notice.relation.${d.relation}` },
+  relation: relationForm(d.relation),
   name: d.name ?? "",
   iin: d.iin ?? "",
   birthDate: d.birthDate ? showDate(d.birthDate) : "",
@@ -161,7 +167,8 @@ export const noticeMachine = setup({
     relationDone: { always: next("name") },
     name: {
       tags: [UNSAVED],
-      entry: [ask("name", 2)],
+      // The patient filing for themselves is asked for their own name.
+      entry: [{ type: "say", params: ({ context }) => ask(context.draft.relation === "self" ? "nameSelf" : "name", 2).params }],
       on: {
         TEXT: typed("name", checkName, "name", "nameDone"),
         ...backTo("relation"),

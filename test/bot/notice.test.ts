@@ -67,6 +67,45 @@ describe("the notice, step by step", () => {
     expect(last(await u.press("◀ Назад"))).toBe("1/11 · Кем вы приходитесь пациенту?");
   });
 
+  it("the patient filing for themselves is asked their own name; the review and the PDF say «the patient themselves», not the button's «I am the patient»", async () => {
+    const { noticeLines, loadNoticeDocument } = await import("../../bot/features/notice/document.js");
+    for (const [id, lang] of [[60, "ru"], [61, "kk"]] as const) {
+      const L = lang === "ru"
+        ? { agree: "Согласен(на)", self: "Я — пациент", asked: "2/11 · Напишите ваши фамилию, имя и отчество полностью.", back: "◀ Назад", review: "Вы: сам пациент\nПациент: Иванов Иван Иванович", submit: "Отправить" }
+        : { agree: "Келісемін", self: "Мен — пациентпін", asked: "2/11 · Толық аты-жөніңізді жазыңыз: тегіңіз, атыңыз, әкеңіздің аты.", back: "◀ Артқа", review: "Сіз: пациенттің өзі\nПациент: Иванов Иван Иванович", submit: "Жіберу" };
+      const u = h.user(id, lang);
+      await u.send("/start");
+      await u.press(L.agree);
+      await u.send("/notice");
+      expect(last(await u.press(L.self))).toBe(L.asked);
+      // Someone else's relative is asked for the patient's name, as before; and back again for oneself.
+      await u.press(L.back);
+      expect(last(await u.press(lang === "ru" ? "Супруг(а)" : "Жұбайымын"))).toMatch(lang === "ru" ? /Напишите ФИО пациента/ : /Пациенттің толық аты-жөнін/);
+      await u.press(L.back);
+      await u.press(L.self);
+      await u.send("Иванов Иван Иванович");
+      await u.send(IIN);
+      await u.press(lang === "ru" ? "Да, верно" : "Иә, дұрыс");
+      await u.press(lang === "ru" ? "Город Астана" : "Астана қаласы");
+      await u.send("Қалалық №5 емхана");
+      await u.send("01.03.2026");
+      await u.send("Во время лечения произошло осложнение.");
+      await u.press(lang === "ru" ? "Пока неизвестно" : "Әзірге белгісіз");
+      await u.press(lang === "ru" ? "Не знаю" : "Білмеймін");
+      await u.press(lang === "ru" ? "Готово" : "Дайын");
+      const review = last(await u.contact("77011234567"));
+      expect(review).toContain(L.review);
+      await u.press(L.submit);
+    }
+    // The PDF (and staff's view of the case) in either language names the relation as a document does.
+    for (const number of ["KZ-2026-000001", "KZ-2026-000002"]) {
+      const c = await t.db.prisma.case.findUniqueOrThrow({ where: { number } });
+      const d = (await loadNoticeDocument(t.db.prisma, c.id, TEST_DATA_KEY))!;
+      expect(noticeLines(d, "ru", h.i18n)[2]).toEqual(["Кем заявитель приходится пациенту", "сам пациент"]);
+      expect(noticeLines(d, "kk", h.i18n)[2]).toEqual(["Өтініш беруші пациентке кім болады", "пациенттің өзі"]);
+    }
+  });
+
   it("asks consent first when it was not given", async () => {
     const u = h.user(2, "kk");
     await u.send("/start");
@@ -174,7 +213,7 @@ describe("review and submit", () => {
     await upTo(u, "kk", "review");
     const review = texts(h.fake.sent("sendMessage", 50)).at(-1)!;
     expect(review).toBe(
-      "11/11 · Тексеріңіз:\n\nСіз: Жақын туысымын\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nЖағдайы: II топтағы мүгедектік\nҚолдау қызметі: Жоқ, білмейді\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
+      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nЖағдайы: II топтағы мүгедектік\nҚолдау қызметі: Жоқ, білмейді\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
     );
     // The organisation is chosen within its region: changing it asks the region first.
     expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациентке медициналық көмек қай өңірде көрсетілді?");
