@@ -87,7 +87,10 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
         break;
       }
       case "file":
-        calls.push({ method: SEND_FILE, payload: { chat_id: target, kind: e.file.kind, fileId: e.file.fileId } });
+        calls.push({
+          method: SEND_FILE,
+          payload: { chat_id: target, kind: e.file.kind, fileId: e.file.fileId, ...(e.caption === undefined ? {} : { caption: String(localParam(i18n, readerLang, e.caption)) }) },
+        });
         break;
       case "reply":
         // Given to the flow by the runtime; nothing to send.

@@ -239,9 +239,10 @@ export class Runtime {
     await this.throttle();
     if (row.method === SEND_FILE) {
       // A file already on Telegram's servers (an attachment), re-sent by its id.
-      const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string };
-      if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId);
-      else await api.sendDocument(p.chat_id, p.fileId);
+      const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string; caption?: string };
+      const other = p.caption ? { caption: p.caption } : {};
+      if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId, other);
+      else await api.sendDocument(p.chat_id, p.fileId, other);
       return;
     }
     const name = this.documentOf(row.method);

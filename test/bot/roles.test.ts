@@ -152,7 +152,7 @@ describe("the staff inbox", () => {
     expect(texts(opened)[0]).toContain("Өтініш берушінің телефоны: +77010000000");
   });
 
-  it("attachments are re-sent to staff by their file ids", async () => {
+  it("attachments are re-sent to staff by their file ids, each captioned with the case and which file it is, in the reader's language", async () => {
     const { link } = await inviteStaff();
     const staff = h.user(12, "ru");
     await staff.send("/start");
@@ -178,8 +178,17 @@ describe("the staff inbox", () => {
     await a.press("Отправить");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
-    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => c.payload.photo)).toEqual(["scan-1"]);
-    expect(opened.filter((c) => c.method === "sendDocument").map((c) => c.payload.document)).toEqual(["epicrisis"]);
+    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.photo, c.payload.caption])).toEqual([["scan-1", "KZ-2026-000001 · файл 1 из 2 из обращения"]]);
+    expect(opened.filter((c) => c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption])).toEqual([["epicrisis", "KZ-2026-000001 · файл 2 из 2 из обращения"]]);
+    // Staff reading in Kazakh get the captions in Kazakh.
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    const inKazakh = await staff.press("KZ-2026-000001 ашу");
+    expect(inKazakh.filter((c) => c.method === "sendPhoto" || c.method === "sendDocument").map((c) => c.payload.caption)).toEqual([
+      "KZ-2026-000001 · өтінішке қоса берілген файл, 1/2",
+      "KZ-2026-000001 · өтінішке қоса берілген файл, 2/2",
+    ]);
   });
 
   it("staff of another organisation, a relative-to-be and a stranger cannot see the case", async () => {
