@@ -1,6 +1,6 @@
 // Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, recordReceipt, redeem } from "../helpers/staff.js";
@@ -384,8 +384,9 @@ describe("the conclusion", () => {
       "Дело KZ-2026-000001: комиссия подтвердила, что вред причинён, — это основание для признания страхового случая. Последствия для пациента: Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nКак правило, если вы готовы принять возмещение, оно выплачивается из единого страхового пула страховщиком по его правилам. Минимальная страховая выплата по закону — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.",
     );
     expect(buttons(told)).toEqual(["Минимальные выплаты"]);
-    // The document follows, re-sent by its file id.
-    expect(told.filter((x) => x.method === "sendDocument").map((x) => x.payload.document)).toEqual(["conclusion-scan"]);
+    // The document itself comes first, captioned, re-sent by its file id; then the message with its button.
+    expect(seen(told, 61)).toEqual(["document", "message+buttons"]);
+    expect(told.filter((x) => x.method === "sendDocument").map((x) => [x.payload.document, x.payload.caption])).toEqual([["conclusion-scan", "KZ-2026-000001 · заключение независимой экспертной комиссии"]]);
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect([row.status, row.outcome]).toEqual(["concluded", "disability2"]);
     expect((await t.db.prisma.scheduledJob.findMany({ where: { kind: { startsWith: "conclusion" } } })).map((j) => j.state)).toEqual(["cancelled", "cancelled"]);

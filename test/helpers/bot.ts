@@ -172,3 +172,20 @@ export const buttons = (calls: Call[]): string[] => {
   const last = calls.filter((c) => c.method === "sendMessage" && c.payload.reply_markup).at(-1);
   return last ? (last.payload.reply_markup as Keyboard & { inline_keyboard: Keyboard["buttons"] }).inline_keyboard.flat().map((b) => b.text) : [];
 };
+
+/**
+ * What reached a chat, in order, as its reader scrolls it: "message", "message+buttons", "document" or
+ * "photo" (chat actions, menus and spent keyboards left out).
+ */
+export const seen = (calls: Call[], chatId: number): string[] =>
+  calls
+    .filter((c) => c.payload.chat_id === chatId && /^send(Message|Document|Photo)$/.test(c.method))
+    .map((c) =>
+      c.method === "sendMessage"
+        ? (c.payload.reply_markup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard?.length
+          ? "message+buttons"
+          : "message"
+        : c.method === "sendDocument"
+          ? "document"
+          : "photo",
+    );
