@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { open } from "../../bot/crypto.js";
 import { Store } from "../../bot/runtime/store.js";
-import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 let t: TestDb;
@@ -190,13 +191,49 @@ describe("documents and photos", () => {
   it("takes photos and PDFs, refuses other files, and counts them", async () => {
     const u = h.user(40, "ru");
     await upTo(u, "ru", "files");
-    expect(texts(await u.photo("p1"))).toEqual(["Получен 1 файл. Пришлите ещё или нажмите «Готово»."]);
-    expect(texts(await u.document("application/pdf", "d1"))).toEqual(["Получено 2 файла. Пришлите ещё или нажмите «Готово»."]);
+    expect(texts(await u.photo("p1"))).toEqual(["Добавлено файлов: 1. Всего: 1 из 20. Пришлите ещё или нажмите «Готово»."]);
+    expect(texts(await u.document("application/pdf", "d1"))).toEqual(["Добавлено файлов: 1. Всего: 2 из 20. Пришлите ещё или нажмите «Готово»."]);
     expect(texts(await u.document("application/zip", "z1"))[0]).toBe("Пришлите фото, PDF или изображение.");
     const phone = await u.press("Готово");
     expect(texts(phone)).toEqual([expect.stringMatching(/^10\/11 · Ваш телефон/), "Чтобы поделиться номером, нажмите кнопку ниже."]);
     const contactKeyboard = phone.at(-1)!.payload.reply_markup as { keyboard: { text: string; request_contact: boolean }[][] };
     expect(contactKeyboard.keyboard[0]![0]).toEqual({ text: "Отправить мой номер", request_contact: true });
+  });
+
+  it("an album of 10 photos gets one acknowledgement, its count edited as they arrive, and all 10 are kept", async () => {
+    const u = h.user(42, "ru");
+    await upTo(u, "ru", "files");
+    // Telegram sends an album as one update per file, with the same media_group_id.
+    const calls: Call[] = [];
+    for (let i = 1; i <= 10; i++) calls.push(...(await u.photo(`album-${i}`, "13579")));
+    // One message, not ten: the first file's, edited by the others to the album's count.
+    expect(texts(calls)).toEqual(["Добавлено файлов: 1. Всего: 1 из 20. Пришлите ещё или нажмите «Готово»."]);
+    expect(shown(calls, 42)).toEqual(["Добавлено файлов: 10. Всего: 10 из 20. Пришлите ещё или нажмите «Готово»."]);
+    const edited = calls.filter((c) => c.method === "editMessageText");
+    expect(edited).toHaveLength(9);
+    // The edited message keeps its button, and pressing it goes on.
+    expect((edited.at(-1)!.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text)).toEqual(["Готово"]);
+    // A file sent alone afterwards gets a message of its own, and a second album one more.
+    expect(texts(await u.document("application/pdf", "alone"))).toEqual(["Добавлено файлов: 1. Всего: 11 из 20. Пришлите ещё или нажмите «Готово»."]);
+    const second = [...(await u.photo("b-1", "24680")), ...(await u.photo("b-2", "24680"))];
+    expect(shown(second, 42)).toEqual(["Добавлено файлов: 2. Всего: 13 из 20. Пришлите ещё или нажмите «Готово»."]);
+    await u.press("Готово");
+    expect(last(await u.contact("77011234567"))).toContain("Файлы: 13");
+    await u.press("Отправить");
+    const stored = await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } });
+    expect(stored.map((a) => a.fileId)).toEqual([...Array.from({ length: 10 }, (_, i) => `album-${i + 1}`), "alone", "b-1", "b-2"]);
+  });
+
+  it("an album past the limit: what fits is added, and the limit is said once", async () => {
+    const u = h.user(43, "kk");
+    await upTo(u, "kk", "files");
+    for (let i = 0; i < 15; i++) await u.photo(`p${i}`);
+    const calls: Call[] = [];
+    for (let i = 0; i < 10; i++) calls.push(...(await u.photo(`a${i}`, "97531")));
+    expect(shown(calls, 43)).toEqual([
+      "Қосылған файлдар: 5. Барлығы: 20 (ең көбі 20). Тағы жіберіңіз немесе «Дайын» батырмасын басыңыз.",
+      "Ең көбі 20 файл. «Дайын» батырмасын басыңыз.",
+    ]);
   });
 
   it("stops at 20 files", async () => {
