@@ -106,12 +106,13 @@ export const workingDeadline = (receivedAt: Date, n: number, timeZone: string): 
 };
 
 /**
- * Working days left until a deadline, counting today when it is a working day: 1 on the last day,
- * 0 once the deadline has passed.
+ * Working days left after today until a deadline: 1 the working day before the last, 0 on the last day
+ * itself ("today is the last day"), null once the deadline has passed. Today never counts: a person reading
+ * "1 working day left" on the day before has all of tomorrow, not only what is left of today.
  */
-export const workingDaysLeft = (now: Date, deadline: Deadline, timeZone: string): number => {
-  if (now.getTime() > deadline.at.getTime()) return 0;
+export const workingDaysLeft = (now: Date, deadline: Deadline, timeZone: string): number | null => {
+  if (now.getTime() > deadline.at.getTime()) return null;
   let count = 0;
-  for (let d = localDate(now, timeZone); d <= deadline.date; d = nextDay(d)) if (isWorkingDay(d)) count++;
+  for (let d = nextDay(localDate(now, timeZone)); d <= deadline.date; d = nextDay(d)) if (isWorkingDay(d)) count++;
   return count;
 };

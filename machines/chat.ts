@@ -31,7 +31,8 @@ export type Input =
   | { kind: "text"; text: string }
   | { kind: "button"; data: string }
   | { kind: "media"; media: MediaKind }
-  | { kind: "file"; file: FileRef }
+  /** `group`: the album (Telegram's media_group_id) the file came in: an album arrives as one update per file. */
+  | { kind: "file"; file: FileRef; group?: string }
   | { kind: "contact"; phone: string; userId: number | null }
   /** The bot's answer to what the flow on top asked of it (a lookup), within the same update. */
   | { kind: "reply"; event: FlowEvent };
@@ -355,7 +356,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       if (!deliver({ type: "MEDIA", media: input.media })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "file":
-      if (!deliver({ type: "FILE", file: input.file })) effects.push(say("common.notUnderstood"), menuEffect(profile));
+      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "contact":
       if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile));

@@ -49,6 +49,11 @@ export interface SayEffect {
   replyKeyboard?: "contact" | "remove";
   /** Someone else than the user of this update (staff, the other side, a relative). */
   to?: Recipient;
+  /**
+   * One message for several updates: the chat's earlier message of the same slot, once sent, is edited to
+   * this one instead of a new message being sent (an album's files, which arrive one update each).
+   */
+  slot?: string;
 }
 export interface SetLanguageEffect {
   type: "setLanguage";

@@ -7,7 +7,7 @@ export type FlowEvent = (
   | { type: "CHOICE"; value: string } // a button of this flow's current question
   | { type: "TEXT"; text: string }
   | { type: "MEDIA"; media: MediaKind } // something the bot does not take here (a sticker, a voice message…)
-  | { type: "FILE"; file: FileRef } // a photo, or a document
+  | { type: "FILE"; file: FileRef; group?: string } // a photo, or a document; `group`: the album it came in (Telegram's media_group_id)
   | { type: "CONTACT"; phone: string; own: boolean } // a shared contact; own: the sender's own
   | { type: "LANGUAGE"; language: Lang } // the user switched language: ask again in it
   | { type: "CONSENT"; given: boolean }

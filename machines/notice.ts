@@ -2,7 +2,7 @@
 // consent before the first personal question, a review where any answer can be changed, then submit.
 import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
-import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Params, type Relation, type SupportAnswer } from "./effects.js";
+import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, type Check } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
@@ -38,12 +38,25 @@ interface Context {
   orgTotal?: number;
   /** The words last searched for. */
   orgQuery?: string | null;
+  /**
+   * The album (Telegram's media_group_id) the last file came in: its files arrive one update each and get
+   * one acknowledgement between them, edited as they come; what it added, and the refusals already said.
+   */
+  album?: Album | null;
   today: string;
   hasConsent: boolean;
 }
 interface Input {
   today: string;
   hasConsent: boolean;
+}
+interface Album {
+  group: string;
+  /** Its files that arrived, and those added to the notice. */
+  seen: number;
+  added: number;
+  /** The refusals already said for it (too many files, a file type). */
+  refused: string[];
 }
 
 const emptyDraft = (): Draft => ({
@@ -100,6 +113,26 @@ const typed = <T>(state: string, check: (text: string) => Check<T>, field: keyof
   },
 ];
 
+/** The album a file belongs to, as it stands before this file: null for a file sent alone. */
+const albumOf = (context: Context, event: FlowEvent): Album | null => {
+  const group = event.type === "FILE" ? event.group : undefined;
+  if (!group) return null;
+  return context.album?.group === group ? context.album : { group, seen: 0, added: 0, refused: [] };
+};
+
+/**
+ * A file refused for `reason` when `when` holds: said once for an album (its other files would repeat
+ * it), always for a file sent alone.
+ */
+const refusal = (reason: string, when: (a: { context: Context; event: FlowEvent }) => boolean, params: Params = {}) => {
+  const note = { type: "noteAlbum" as const, params: { refused: reason } };
+  return [
+    // Silent, yet a change of context (the album counts the file), so the router does not take it for unexpected input.
+    { guard: (x: { context: Context; event: FlowEvent }) => when(x) && (albumOf(x.context, x.event)?.refused.includes(reason) ?? false), actions: [note] },
+    { guard: when, actions: [note, refuse(reason, params)] },
+  ];
+};
+
 export const answersOf = (d: Draft): NoticeAnswers | null =>
   d.relation && d.name && d.iin && d.birthDate && d.org && d.region && d.careFrom && d.careTo && d.description && d.outcome && d.supportKnows && d.phone
     ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, orgId: d.orgId ?? null, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone }
@@ -107,8 +140,14 @@ export const answersOf = (d: Draft): NoticeAnswers | null =>
 
 const REVIEW_FIELDS = ["relation", "name", "iin", "org", "care", "description", "outcome", "support", "files", "phone"] as const;
 
+/**
+ * Who the applicant is to the patient, as a document says it: the buttons speak in the first person
+ * («Мен — пациентпін», «Жұбайымын»), which cannot stand in a review or a PDF (language.md).
+ */
+export const relationForm = (relation: string | null): Param => ({ key: `notice.relationForm.${relation}` });
+
 const reviewParams = (d: Draft): Params => ({
-  relation: { key: `notice.relation.${d.relation}` },
+  relation: relationForm(d.relation),
   name: d.name ?? "",
   iin: d.iin ?? "",
   birthDate: d.birthDate ? showDate(d.birthDate) : "",
@@ -129,6 +168,14 @@ export const noticeMachine = setup({
     /** Keeps answers in the draft (the review's entry ends any editing). */
     patch: assign(({ context }, params: Partial<Draft>) => ({ draft: { ...context.draft, ...params } })),
     startEditing: assign({ editing: true }),
+    /** Notes a file's album: one more file added from it, or a refusal said for it. */
+    noteAlbum: assign(({ context, event }, params: { added?: boolean; refused?: string }) => {
+      const a = albumOf(context, event);
+      if (!a) return { album: null };
+      return {
+        album: { ...a, seen: a.seen + 1, added: a.added + (params.added ? 1 : 0), refused: params.refused ? [...new Set([...a.refused, params.refused])] : a.refused },
+      };
+    }),
   },
 }).createMachine({
   id: "notice",
@@ -161,7 +208,8 @@ export const noticeMachine = setup({
     relationDone: { always: next("name") },
     name: {
       tags: [UNSAVED],
-      entry: [ask("name", 2)],
+      // The patient filing for themselves is asked for their own name.
+      entry: [{ type: "say", params: ({ context }) => ask(context.draft.relation === "self" ? "nameSelf" : "name", 2).params }],
       on: {
         TEXT: typed("name", checkName, "name", "nameDone"),
         ...backTo("relation"),
@@ -396,12 +444,22 @@ export const noticeMachine = setup({
       entry: [ask("files", 9, [[{ key: "notice.filesDone", value: "done" }], [back]], {})],
       on: {
         FILE: [
-          { guard: ({ context }) => context.draft.files.length >= MAX_FILES, actions: [refuse("tooManyFiles", { max: MAX_FILES })] },
-          { guard: ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? ""), actions: [refuse("fileType")] },
+          ...refusal("tooManyFiles", ({ context }) => context.draft.files.length >= MAX_FILES, { max: MAX_FILES }),
+          ...refusal("fileType", ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? "")),
           {
             actions: [
               assign({ draft: ({ context, event }) => ({ ...context.draft, files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) }),
-              { type: "say", params: ({ context }) => ({ key: "notice.fileReceived", params: { count: context.draft.files.length }, buttons: [[{ key: "notice.filesDone", value: "done" }]] }) },
+              { type: "noteAlbum", params: { added: true } },
+              // One message for an album: its later files edit the first one's count (the message's slot).
+              {
+                type: "say",
+                params: ({ context, event }) => ({
+                  key: "notice.filesAdded",
+                  params: { added: context.album?.added ?? 1, total: context.draft.files.length, max: MAX_FILES },
+                  buttons: [[{ key: "notice.filesDone", value: "done" }]],
+                  ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
+                }),
+              },
             ],
           },
         ],

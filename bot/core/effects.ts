@@ -10,6 +10,8 @@ import type { DocumentEffect } from "./documents.js";
 export interface FileEffect {
   type: "file";
   file: { kind: "photo" | "document"; fileId: string };
+  /** What the file is, under it, in the reader's language: a file re-sent alone says nothing by itself. */
+  caption?: Param;
   to?: Recipient;
 }
 /** The command menu of a chat, for a user with these roles. */

@@ -11,6 +11,8 @@ import type { Out } from "./effects.js";
 export interface ApiCall {
   method: string;
   payload: Record<string, unknown>;
+  /** A message that later ones of the same slot edit in place (see SayEffect.slot); not sent to Telegram. */
+  slot?: string;
 }
 
 /** An outbox call that re-sends a file already on Telegram's servers, by its file id. */
@@ -53,7 +55,7 @@ const sayCall = (i18n: I18n, e: SayEffect, chatId: number, lang: Lang, both: boo
   } else if (e.replyKeyboard === "remove") {
     payload.reply_markup = { remove_keyboard: true };
   }
-  return { method: "sendMessage", payload };
+  return e.slot ? { method: "sendMessage", payload, slot: e.slot } : { method: "sendMessage", payload };
 };
 
 /**
@@ -87,7 +89,10 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
         break;
       }
       case "file":
-        calls.push({ method: SEND_FILE, payload: { chat_id: target, kind: e.file.kind, fileId: e.file.fileId } });
+        calls.push({
+          method: SEND_FILE,
+          payload: { chat_id: target, kind: e.file.kind, fileId: e.file.fileId, ...(e.caption === undefined ? {} : { caption: String(localParam(i18n, readerLang, e.caption)) }) },
+        });
         break;
       case "reply":
         // Given to the flow by the runtime; nothing to send.

@@ -12,7 +12,7 @@ import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
 import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
 import { dispatch, type EffectHandlers } from "../core/effects.js";
-import { render, SEND_FILE, type Renderable } from "../core/render.js";
+import { render, SEND_FILE, type ApiCall, type Renderable } from "../core/render.js";
 import type { Prisma } from "../db/database.js";
 import { documentBuilders, effectHandlers, registry, startHooks } from "../features/index.js";
 import { checkCaseInvite } from "../features/relatives/relatives.js";
@@ -119,7 +119,7 @@ export class Runtime {
         stack = current.stack;
         if (JSON.stringify(stack) !== JSON.stringify(loaded.stack)) await store.saveStack(tx, inc.chatId, stack);
         const prompt = stack[stack.length - 1]?.prompt ?? 0;
-        return render(i18n, inc.chatId, loaded.language, prompt, said, loaded.roles).calls;
+        return this.editSlots(tx, render(i18n, inc.chatId, loaded.language, prompt, said, loaded.roles).calls);
       },
     );
     if (inc.callback) {
@@ -135,6 +135,29 @@ export class Runtime {
     const flows = stack.map((e) => e.flow).join(">");
     log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
     await this.deliver(rows, api, log);
+  }
+
+  /**
+   * A message whose slot already has a sent message in its chat edits that message instead (an album's
+   * one acknowledgement). The chat's updates are handled one at a time, and each one's messages are sent
+   * before the next is read, so the first of an album has its message id by the time the second arrives;
+   * if it was not sent (a failure), a new message goes out instead.
+   */
+  private async editSlots(tx: Tx, calls: ApiCall[]): Promise<ApiCall[]> {
+    const out: ApiCall[] = [];
+    for (const call of calls) {
+      const chatId = Number(call.payload.chat_id);
+      const messageId = call.slot && call.method === "sendMessage" ? await this.deps.store.slotMessage(tx, chatId, call.slot) : null;
+      if (messageId === null) {
+        out.push(call);
+        continue;
+      }
+      const { chat_id, text, reply_markup } = call.payload;
+      // Only an inline keyboard can be edited along with a message's text.
+      const markup = typeof reply_markup === "object" && reply_markup !== null && "inline_keyboard" in reply_markup ? { reply_markup } : {};
+      out.push({ method: "editMessageText", payload: { chat_id, message_id: messageId, text, ...markup } });
+    }
+    return out;
   }
 
   /**
@@ -181,7 +204,9 @@ export class Runtime {
     try {
       for (const row of rows) {
         try {
-          await this.call(row, api);
+          const result = await this.call(row, api);
+          const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
+          if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
         } catch (e) {
           if (this.mustDeliver(row.method) && !isPermanent(e)) {
             this.backlog.add(row.chatId);
@@ -226,7 +251,8 @@ export class Runtime {
    * messages back.
    */
   private mustDeliver(method: string): boolean {
-    return method.startsWith("send") || this.documentOf(method) !== null;
+    // An edited message's text (an album's count) is a message too.
+    return method.startsWith("send") || method === "editMessageText" || this.documentOf(method) !== null;
   }
 
   /** The document an outbox method names ("@noticePdf"), if it is one. */
@@ -235,21 +261,19 @@ export class Runtime {
     return method.startsWith("@") && Object.hasOwn(this.documents, name) ? (name as DocumentName) : null;
   }
 
-  /** Makes one outbox row's Bot API call; a document is made first, from what is stored now. */
-  private async call(row: OutboxRow, api: Api): Promise<void> {
+  /** Makes one outbox row's Bot API call, giving Telegram's answer; a document is made first, from what is stored now. */
+  private async call(row: OutboxRow, api: Api): Promise<unknown> {
     await this.throttle();
     if (row.method === SEND_FILE) {
       // A file already on Telegram's servers (an attachment), re-sent by its id.
-      const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string };
-      if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId);
-      else await api.sendDocument(p.chat_id, p.fileId);
+      const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string; caption?: string };
+      const other = p.caption ? { caption: p.caption } : {};
+      if (p.kind === "photo") await api.sendPhoto(p.chat_id, p.fileId, other);
+      else await api.sendDocument(p.chat_id, p.fileId, other);
       return;
     }
     const name = this.documentOf(row.method);
-    if (!name) {
-      await api.raw[row.method as "sendMessage"](row.payload as never);
-      return;
-    }
+    if (!name) return api.raw[row.method as "sendMessage"](row.payload as never);
     const payload = await this.buildDocument(name, row.payload, api);
     if (payload) await api.raw.sendDocument(payload);
   }

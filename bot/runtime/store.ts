@@ -136,12 +136,23 @@ export class Store {
   async enqueue(tx: PrismaNS.TransactionClient, calls: ApiCall[], defaultChatId: number): Promise<OutboxRow[]> {
     if (calls.length === 0) return [];
     const rows = await tx.outbox.createManyAndReturn({
-      data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? defaultChatId)), method: o.method, payload: this.sealPayload(o.payload) })),
+      data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? defaultChatId)), method: o.method, payload: this.sealPayload(o.payload), slot: o.slot ?? null })),
       select: { id: true, chatId: true, method: true },
     });
     // Ids follow the order of the VALUES list; sort so that row i is call i whatever order RETURNING uses.
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-    return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload }));
+    return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload, ...(calls[i]!.slot ? { slot: calls[i]!.slot } : {}) }));
+  }
+
+  /** The Telegram message id of a chat's message of this slot, once it was sent; null before. */
+  async slotMessage(tx: PrismaNS.TransactionClient, chatId: number, slot: string): Promise<number | null> {
+    const row = await tx.outbox.findFirst({ where: { chatId: BigInt(chatId), slot, messageId: { not: null } }, orderBy: { id: "desc" }, select: { messageId: true } });
+    return row?.messageId ?? null;
+  }
+
+  /** Keeps the message id a slot's message got, for the messages that will edit it. */
+  async rememberMessage(id: bigint, messageId: number): Promise<void> {
+    await this.prisma.outbox.update({ where: { id }, data: { messageId } });
   }
 
   async markSent(ids: bigint[]): Promise<void> {
@@ -154,7 +165,7 @@ export class Store {
       where: { sentAt: null, ...(chatId === undefined ? {} : { chatId: BigInt(chatId) }) },
       orderBy: { id: "asc" },
     });
-    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload) }));
+    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload), ...(r.slot ? { slot: r.slot } : {}) }));
   }
 
   /** Forgets processed update ids older than Telegram redelivers (a day). */

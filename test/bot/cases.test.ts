@@ -35,13 +35,15 @@ describe("/cases", () => {
     ]);
   });
 
-  it("says when the deadline has passed, in Kazakh", async () => {
+  it("counts the days left after today, says when today is the last day and when the deadline has passed, in Kazakh", async () => {
     now = new Date("2026-03-20T10:00:00+05:00");
     const { u } = await fileFor(2, "kk");
     now = new Date("2026-03-31T09:00:00+05:00");
     expect(texts(await u.send("/cases"))[0]).toContain("Мерзім 30.03.2026 күні өтті.");
+    now = new Date("2026-03-27T09:00:00+05:00"); // Friday: Monday 30 March is left
+    expect(texts(await u.send("/cases"))[0]).toContain("Мерзімі: 30.03.2026 күнінің соңына дейін (1 жұмыс күні қалды).");
     now = new Date("2026-03-30T09:00:00+05:00");
-    expect(texts(await u.send("/cases"))[0]).toContain("(1 жұмыс күні қалды)");
+    expect(texts(await u.send("/cases"))[0]).toContain("Мерзімі: 30.03.2026 күнінің соңына дейін (бүгін — соңғы күн).");
   });
 
   it("a user with no cases is told how to file one", async () => {

@@ -2,7 +2,7 @@
 // with a calendar file, answers, reminders on a controlled clock, moves and cancellations — and everyone
 // who is not on a case refused, forged callbacks included.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { joinStaff, recordReceipt } from "../helpers/staff.js";
@@ -254,6 +254,9 @@ describe("sittings", () => {
     ]);
     expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: /);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Бетпе-бет келемін", "Онлайн қосыламын", "Келе алмаймын"]);
+    // The calendar file comes first; the invitation with its answer buttons is the last thing in each chat.
+    expect(seen(saved, APPLICANT)).toEqual(["document", "message+buttons"]);
+    expect(seen(saved, RELATIVE)).toEqual(["document", "message+buttons"]);
     // A calendar file to each, in their language.
     const files = saved.filter((c) => c.method === "sendDocument");
     expect(files.map((f) => [f.payload.chat_id, f.file!.filename])).toEqual([
@@ -344,6 +347,10 @@ describe("sittings", () => {
     expect(to(moved, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 10:30. Сообщено: 2.", STAFF_HOME]);
     expect(to(moved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание комиссии перенесено\nбыло: 25\.11\.2026, 15:00\nстало: 26\.11\.2026, 10:30 \(время Казахстана\)/);
     expect(to(moved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00\nенді: 26\.11\.2026, 10:30/);
+    // The updated calendar file first, then the message with the answer buttons, which says the file is above.
+    expect(seen(moved, APPLICANT)).toEqual(["document", "message+buttons"]);
+    expect(seen(moved, RELATIVE)).toEqual(["document", "message+buttons"]);
+    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие\. Вы придёте\?$/);
     const files = moved.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     for (const f of files) {

@@ -98,7 +98,7 @@ describe("from inside a notice", () => {
     await u.press("Нет, не знает");
     await u.press("Готово");
     const review = await u.send("+77015550000");
-    expect(texts(review).at(-1)).toContain("Вы: Супруг(а)\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
+    expect(texts(review).at(-1)).toContain("Вы: супруг(а)\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
     expect(texts(review).at(-1)).toContain("Последствия: Инвалидность I группы");
     // And again from the review: the review comes back whole.
     await u.press("Инцидент или «врачебная ошибка»?");

@@ -3,7 +3,7 @@
 // counter-offers, the settlement agreement agreed to by both and then recorded signed — and the failure
 // paths: a refusal, an end, the term and a proposal's date running out; strangers refused throughout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
@@ -182,6 +182,12 @@ describe("mediation", () => {
     ]);
     expect(pdfs[0]!.file!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
     expect(buttons(agreed.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Оқыдым және келісемін"]);
+    // The agreement comes before the button that confirms it (and before the mediator's note about it):
+    // the applicant heard the other side's answer, then gets the PDF, then the confirm button.
+    expect(seen(agreed, APPLICANT)).toEqual(["message", "document", "message+buttons"]);
+    expect(seen(agreed, STAFF).slice(-2)).toEqual(["document", "message+buttons"]);
+    expect(seen(agreed, MEDIATOR).slice(-2)).toEqual(["document", "message"]);
+    expect(to(agreed, APPLICANT).at(-1)).toBe("KZ-2026-000001 ісі: екі тарап 3-ұсынысты қабылдады. Жоғарыда — дауды реттеу туралы келісім. Оқып шығып, растаңыз.");
     expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз жазылды. KZ-2026-000001 ісі екінші тарап растағанда реттеледі."]);
     // Both agreed to the text: not settled — an agreement is settled when signed (law.md §4).
     const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");

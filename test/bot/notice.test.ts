@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { open } from "../../bot/crypto.js";
 import { Store } from "../../bot/runtime/store.js";
-import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 let t: TestDb;
@@ -65,6 +66,45 @@ describe("the notice, step by step", () => {
     expect(last(second)).toBe("2/11 · Напишите ФИО пациента полностью: фамилию, имя, отчество.");
     expect(buttons(second)).toEqual(["◀ Назад"]);
     expect(last(await u.press("◀ Назад"))).toBe("1/11 · Кем вы приходитесь пациенту?");
+  });
+
+  it("the patient filing for themselves is asked their own name; the review and the PDF say «the patient themselves», not the button's «I am the patient»", async () => {
+    const { noticeLines, loadNoticeDocument } = await import("../../bot/features/notice/document.js");
+    for (const [id, lang] of [[60, "ru"], [61, "kk"]] as const) {
+      const L = lang === "ru"
+        ? { agree: "Согласен(на)", self: "Я — пациент", asked: "2/11 · Напишите ваши фамилию, имя и отчество полностью.", back: "◀ Назад", review: "Вы: сам пациент\nПациент: Иванов Иван Иванович", submit: "Отправить" }
+        : { agree: "Келісемін", self: "Мен — пациентпін", asked: "2/11 · Толық аты-жөніңізді жазыңыз: тегіңіз, атыңыз, әкеңіздің аты.", back: "◀ Артқа", review: "Сіз: пациенттің өзі\nПациент: Иванов Иван Иванович", submit: "Жіберу" };
+      const u = h.user(id, lang);
+      await u.send("/start");
+      await u.press(L.agree);
+      await u.send("/notice");
+      expect(last(await u.press(L.self))).toBe(L.asked);
+      // Someone else's relative is asked for the patient's name, as before; and back again for oneself.
+      await u.press(L.back);
+      expect(last(await u.press(lang === "ru" ? "Супруг(а)" : "Жұбайымын"))).toMatch(lang === "ru" ? /Напишите ФИО пациента/ : /Пациенттің толық аты-жөнін/);
+      await u.press(L.back);
+      await u.press(L.self);
+      await u.send("Иванов Иван Иванович");
+      await u.send(IIN);
+      await u.press(lang === "ru" ? "Да, верно" : "Иә, дұрыс");
+      await u.press(lang === "ru" ? "Город Астана" : "Астана қаласы");
+      await u.send("Қалалық №5 емхана");
+      await u.send("01.03.2026");
+      await u.send("Во время лечения произошло осложнение.");
+      await u.press(lang === "ru" ? "Пока неизвестно" : "Әзірге белгісіз");
+      await u.press(lang === "ru" ? "Не знаю" : "Білмеймін");
+      await u.press(lang === "ru" ? "Готово" : "Дайын");
+      const review = last(await u.contact("77011234567"));
+      expect(review).toContain(L.review);
+      await u.press(L.submit);
+    }
+    // The PDF (and staff's view of the case) in either language names the relation as a document does.
+    for (const number of ["KZ-2026-000001", "KZ-2026-000002"]) {
+      const c = await t.db.prisma.case.findUniqueOrThrow({ where: { number } });
+      const d = (await loadNoticeDocument(t.db.prisma, c.id, TEST_DATA_KEY))!;
+      expect(noticeLines(d, "ru", h.i18n)[2]).toEqual(["Кем заявитель приходится пациенту", "сам пациент"]);
+      expect(noticeLines(d, "kk", h.i18n)[2]).toEqual(["Өтініш беруші пациентке кім болады", "пациенттің өзі"]);
+    }
   });
 
   it("asks consent first when it was not given", async () => {
@@ -151,13 +191,49 @@ describe("documents and photos", () => {
   it("takes photos and PDFs, refuses other files, and counts them", async () => {
     const u = h.user(40, "ru");
     await upTo(u, "ru", "files");
-    expect(texts(await u.photo("p1"))).toEqual(["Получен 1 файл. Пришлите ещё или нажмите «Готово»."]);
-    expect(texts(await u.document("application/pdf", "d1"))).toEqual(["Получено 2 файла. Пришлите ещё или нажмите «Готово»."]);
+    expect(texts(await u.photo("p1"))).toEqual(["Добавлено файлов: 1. Всего: 1 из 20. Пришлите ещё или нажмите «Готово»."]);
+    expect(texts(await u.document("application/pdf", "d1"))).toEqual(["Добавлено файлов: 1. Всего: 2 из 20. Пришлите ещё или нажмите «Готово»."]);
     expect(texts(await u.document("application/zip", "z1"))[0]).toBe("Пришлите фото, PDF или изображение.");
     const phone = await u.press("Готово");
     expect(texts(phone)).toEqual([expect.stringMatching(/^10\/11 · Ваш телефон/), "Чтобы поделиться номером, нажмите кнопку ниже."]);
     const contactKeyboard = phone.at(-1)!.payload.reply_markup as { keyboard: { text: string; request_contact: boolean }[][] };
     expect(contactKeyboard.keyboard[0]![0]).toEqual({ text: "Отправить мой номер", request_contact: true });
+  });
+
+  it("an album of 10 photos gets one acknowledgement, its count edited as they arrive, and all 10 are kept", async () => {
+    const u = h.user(42, "ru");
+    await upTo(u, "ru", "files");
+    // Telegram sends an album as one update per file, with the same media_group_id.
+    const calls: Call[] = [];
+    for (let i = 1; i <= 10; i++) calls.push(...(await u.photo(`album-${i}`, "13579")));
+    // One message, not ten: the first file's, edited by the others to the album's count.
+    expect(texts(calls)).toEqual(["Добавлено файлов: 1. Всего: 1 из 20. Пришлите ещё или нажмите «Готово»."]);
+    expect(shown(calls, 42)).toEqual(["Добавлено файлов: 10. Всего: 10 из 20. Пришлите ещё или нажмите «Готово»."]);
+    const edited = calls.filter((c) => c.method === "editMessageText");
+    expect(edited).toHaveLength(9);
+    // The edited message keeps its button, and pressing it goes on.
+    expect((edited.at(-1)!.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text)).toEqual(["Готово"]);
+    // A file sent alone afterwards gets a message of its own, and a second album one more.
+    expect(texts(await u.document("application/pdf", "alone"))).toEqual(["Добавлено файлов: 1. Всего: 11 из 20. Пришлите ещё или нажмите «Готово»."]);
+    const second = [...(await u.photo("b-1", "24680")), ...(await u.photo("b-2", "24680"))];
+    expect(shown(second, 42)).toEqual(["Добавлено файлов: 2. Всего: 13 из 20. Пришлите ещё или нажмите «Готово»."]);
+    await u.press("Готово");
+    expect(last(await u.contact("77011234567"))).toContain("Файлы: 13");
+    await u.press("Отправить");
+    const stored = await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } });
+    expect(stored.map((a) => a.fileId)).toEqual([...Array.from({ length: 10 }, (_, i) => `album-${i + 1}`), "alone", "b-1", "b-2"]);
+  });
+
+  it("an album past the limit: what fits is added, and the limit is said once", async () => {
+    const u = h.user(43, "kk");
+    await upTo(u, "kk", "files");
+    for (let i = 0; i < 15; i++) await u.photo(`p${i}`);
+    const calls: Call[] = [];
+    for (let i = 0; i < 10; i++) calls.push(...(await u.photo(`a${i}`, "97531")));
+    expect(shown(calls, 43)).toEqual([
+      "Қосылған файлдар: 5. Барлығы: 20 (ең көбі 20). Тағы жіберіңіз немесе «Дайын» батырмасын басыңыз.",
+      "Ең көбі 20 файл. «Дайын» батырмасын басыңыз.",
+    ]);
   });
 
   it("stops at 20 files", async () => {
@@ -174,7 +250,7 @@ describe("review and submit", () => {
     await upTo(u, "kk", "review");
     const review = texts(h.fake.sent("sendMessage", 50)).at(-1)!;
     expect(review).toBe(
-      "11/11 · Тексеріңіз:\n\nСіз: Жақын туысымын\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nЖағдайы: II топтағы мүгедектік\nҚолдау қызметі: Жоқ, білмейді\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
+      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nЖағдайы: II топтағы мүгедектік\nҚолдау қызметі: Жоқ, білмейді\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
     );
     // The organisation is chosen within its region: changing it asks the region first.
     expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациентке медициналық көмек қай өңірде көрсетілді?");

@@ -75,7 +75,10 @@ describe("a notice to an organisation with no staff in the bot", () => {
       ["formation_reminder", "2026-11-27T04:00:00.000Z", "pending"],
       ["formation_overdue", "2026-11-27T19:00:00.000Z", "pending"],
     ]);
-    expect(texts(await applicant.send("/cases"))[0]).toContain("Статус: организация получила обращение\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 27.11.2026 (осталось 2 рабочих дня).");
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Статус: организация получила обращение\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 27.11.2026 (остался 1 рабочий день).");
+    // On the deadline day itself there is only today.
+    at("2026-11-27T09:00:00+05:00");
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Срок: до конца дня 27.11.2026 (сегодня последний день).");
     // Only now can a deadline pass.
     await runJobs("2026-11-28T00:00:01+05:00");
     expect(overdueSaid()).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: срок формирования независимой экспертной комиссии истёк 27\.11\.2026/)]);

@@ -1,6 +1,6 @@
 // Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
@@ -192,7 +192,7 @@ describe("the staff inbox", () => {
     expect(texts(opened)[0]).toContain("Өтініш берушінің телефоны: +77010000000");
   });
 
-  it("attachments are re-sent to staff by their file ids", async () => {
+  it("attachments are re-sent to staff by their file ids, each captioned with the case and which file it is, in the reader's language", async () => {
     const { link } = await inviteStaff();
     const staff = h.user(12, "ru");
     await staff.send("/start");
@@ -218,8 +218,17 @@ describe("the staff inbox", () => {
     await a.press("Отправить");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
-    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => c.payload.photo)).toEqual(["scan-1"]);
-    expect(opened.filter((c) => c.method === "sendDocument").map((c) => c.payload.document)).toEqual(["epicrisis"]);
+    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.photo, c.payload.caption])).toEqual([["scan-1", "KZ-2026-000001 · файл 1 из 2 из обращения"]]);
+    expect(opened.filter((c) => c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption])).toEqual([["epicrisis", "KZ-2026-000001 · файл 2 из 2 из обращения"]]);
+    // Staff reading in Kazakh get the captions in Kazakh.
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    const inKazakh = await staff.press("KZ-2026-000001 ашу");
+    expect(inKazakh.filter((c) => c.method === "sendPhoto" || c.method === "sendDocument").map((c) => c.payload.caption)).toEqual([
+      "KZ-2026-000001 · өтінішке қоса берілген файл, 1/2",
+      "KZ-2026-000001 · өтінішке қоса берілген файл, 2/2",
+    ]);
   });
 
   it("staff of another organisation, a relative-to-be and a stranger cannot see the case", async () => {
@@ -339,9 +348,9 @@ describe("the commission formed", () => {
       ["conclusion_reminder", "pending"],
       ["conclusion_overdue", "pending"],
     ]);
-    // /cases shows the next step and the new deadline.
+    // /cases shows the next step and the new deadline: 31 March, 1 and 2 April are left after today.
     now = new Date("2026-03-30T10:00:00+05:00");
-    expect(texts(await applicant.send("/cases"))[0]).toContain("Келесі қадам: комиссия қорытынды береді.\nМерзімі: 02.04.2026 күнінің соңына дейін (4 жұмыс күні қалды).");
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Келесі қадам: комиссия қорытынды береді.\nМерзімі: 02.04.2026 күнінің соңына дейін (3 жұмыс күні қалды).");
     // Once formed, it cannot be recorded again.
     expect(texts(await staff.pressData(`g:sformok:${c.id}`))[0]).toBe("По делу KZ-2026-000001 комиссия уже отмечена как сформированная.");
   });
@@ -364,7 +373,8 @@ describe("the commission formed", () => {
     const done = await staff.send("25.03.2026"); // a day off (Nauryz): 26, 27, 30, 31 March and 1 April are the five
     expect(texts(done)[0]).toBe("Записано: комиссия по делу KZ-2026-000001 сформирована 25.03.2026. Заключение — до конца дня 01.04.2026.");
     expect(texts(done.filter((x) => x.payload.chat_id === 51))[0]).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 25\.03\.2026 күні құрылды\./);
-    expect(texts(await applicant.send("/cases"))[0]).toContain("Мерзімі: 01.04.2026 күнінің соңына дейін (4 жұмыс күні қалды).");
+    // On Friday 27 March: 30, 31 March and 1 April are left after today.
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Мерзімі: 01.04.2026 күнінің соңына дейін (3 жұмыс күні қалды).");
   });
 
   it("nobody else can record it, forged callbacks included", async () => {
@@ -417,8 +427,9 @@ describe("the conclusion", () => {
       "Дело KZ-2026-000001: комиссия подтвердила, что вред причинён, — это основание для признания страхового случая. Последствия для пациента: Инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nКак правило, если вы готовы принять возмещение, оно выплачивается из единого страхового пула страховщиком по его правилам. Минимальная страховая выплата по закону — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.",
     );
     expect(buttons(told)).toEqual(["Минимальные выплаты"]);
-    // The document follows, re-sent by its file id.
-    expect(told.filter((x) => x.method === "sendDocument").map((x) => x.payload.document)).toEqual(["conclusion-scan"]);
+    // The document itself comes first, captioned, re-sent by its file id; then the message with its button.
+    expect(seen(told, 61)).toEqual(["document", "message+buttons"]);
+    expect(told.filter((x) => x.method === "sendDocument").map((x) => [x.payload.document, x.payload.caption])).toEqual([["conclusion-scan", "KZ-2026-000001 · заключение независимой экспертной комиссии"]]);
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect([row.status, row.outcome]).toEqual(["concluded", "disability2"]);
     expect((await t.db.prisma.scheduledJob.findMany({ where: { kind: { startsWith: "conclusion" } } })).map((j) => j.state)).toEqual(["cancelled", "cancelled"]);

@@ -103,12 +103,18 @@ export class TestUser {
     return { update_id: id, message: { message_id: id, date: 1, chat: { id: this.id, type: "private", first_name: "Test" }, from: this.from, ...extra } };
   }
 
-  async photo(fileId = "photo-1"): Promise<Call[]> {
-    return this.deliver(this.message({ photo: [{ file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 }, { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960 }] }));
+  /** A photo; `album`: the media_group_id it shares with the other files sent together with it. */
+  async photo(fileId = "photo-1", album?: string): Promise<Call[]> {
+    return this.deliver(
+      this.message({
+        photo: [{ file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 }, { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960 }],
+        ...(album ? { media_group_id: album } : {}),
+      }),
+    );
   }
 
-  async document(mime: string, fileId = "doc-1"): Promise<Call[]> {
-    return this.deliver(this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" } }));
+  async document(mime: string, fileId = "doc-1", album?: string): Promise<Call[]> {
+    return this.deliver(this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" }, ...(album ? { media_group_id: album } : {}) }));
   }
 
   /** Shares a contact: the user's own unless `ownerId` says whose. */
@@ -165,6 +171,17 @@ export class TestUser {
   }
 }
 
+/** The chat's messages as its reader sees them after these calls: each sent message with its edits applied. */
+export const shown = (calls: Call[], chatId: number): string[] => {
+  const byId = new Map<number, string>();
+  for (const c of calls) {
+    if (c.payload.chat_id !== chatId) continue;
+    if (c.method === "sendMessage" && c.messageId !== undefined) byId.set(c.messageId, String(c.payload.text));
+    if (c.method === "editMessageText" && byId.has(Number(c.payload.message_id))) byId.set(Number(c.payload.message_id), String(c.payload.text));
+  }
+  return [...byId.values()];
+};
+
 /** The texts of sendMessage calls. */
 export const texts = (calls: Call[]): string[] => calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
 /** The button labels of the last message with buttons. */
@@ -172,3 +189,20 @@ export const buttons = (calls: Call[]): string[] => {
   const last = calls.filter((c) => c.method === "sendMessage" && c.payload.reply_markup).at(-1);
   return last ? (last.payload.reply_markup as Keyboard & { inline_keyboard: Keyboard["buttons"] }).inline_keyboard.flat().map((b) => b.text) : [];
 };
+
+/**
+ * What reached a chat, in order, as its reader scrolls it: "message", "message+buttons", "document" or
+ * "photo" (chat actions, menus and spent keyboards left out).
+ */
+export const seen = (calls: Call[], chatId: number): string[] =>
+  calls
+    .filter((c) => c.payload.chat_id === chatId && /^send(Message|Document|Photo)$/.test(c.method))
+    .map((c) =>
+      c.method === "sendMessage"
+        ? (c.payload.reply_markup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard?.length
+          ? "message+buttons"
+          : "message"
+        : c.method === "sendDocument"
+          ? "document"
+          : "photo",
+    );

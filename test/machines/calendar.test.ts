@@ -88,12 +88,15 @@ describe("deadlines", () => {
     expect(nthWorkingDayAfter("2026-05-22", 5)).toBe("2026-06-01"); // 25, 26 May; 27 off; 28, 29 May; 1 June
   });
 
-  it("counts the working days left, 1 on the last day and 0 after it", () => {
+  it("counts the working days left after today: 0 on the last day, null after it", () => {
     const d = workingDeadline(new Date("2026-03-20T10:00:00+05:00"), 3, TZ);
-    expect(workingDaysLeft(new Date("2026-03-20T12:00:00+05:00"), d, TZ)).toBe(4); // 20 (Fri, today), 26, 27, 30
-    expect(workingDaysLeft(new Date("2026-03-23T12:00:00+05:00"), d, TZ)).toBe(3);
-    expect(workingDaysLeft(new Date("2026-03-30T18:00:00+05:00"), d, TZ)).toBe(1);
-    expect(workingDaysLeft(new Date("2026-03-31T00:00:01+05:00"), d, TZ)).toBe(0);
+    expect(workingDaysLeft(new Date("2026-03-20T12:00:00+05:00"), d, TZ)).toBe(3); // 26, 27, 30 — not today
+    expect(workingDaysLeft(new Date("2026-03-23T12:00:00+05:00"), d, TZ)).toBe(3); // a holiday: the same three
+    expect(workingDaysLeft(new Date("2026-03-27T12:00:00+05:00"), d, TZ)).toBe(1); // Friday: Monday is left
+    expect(workingDaysLeft(new Date("2026-03-28T12:00:00+05:00"), d, TZ)).toBe(1); // Saturday: still Monday
+    expect(workingDaysLeft(new Date("2026-03-30T00:00:00+05:00"), d, TZ)).toBe(0); // the last day itself
+    expect(workingDaysLeft(new Date("2026-03-30T23:59:59+05:00"), d, TZ)).toBe(0);
+    expect(workingDaysLeft(new Date("2026-03-31T00:00:01+05:00"), d, TZ)).toBeNull();
   });
 
   it("ends a day at local midnight", () => {

@@ -30,9 +30,10 @@ const deadlineLine = (k: { status: string; answers: unknown }, c: { now: Date; t
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  return left > 0
-    ? { key: "cases.deadline", params: { date: showDate(date), left: { key: "cases.left", params: { count: left } }, calendar: calendarNote(date) } }
-    : { key: "cases.overdue", params: { date: showDate(date), calendar: calendarNote(date) } };
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: calendarNote(date) } };
+  // Counted after today: on the last day itself there is only today.
+  const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
+  return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };
 };
 
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {

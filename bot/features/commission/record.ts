@@ -74,9 +74,12 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
         )
       : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
     // After "the patient died", condolence before anything else; the document itself holds the patient's
-    // medical details: it goes to the applicant, not to relatives.
+    // medical details: it goes to the applicant, not to relatives — before the message whose buttons refer
+    // to it, captioned with what it is.
     const condolence = r.confirmed && outcome === "death" ? [sayTo(to, "common.condolence")] : [];
-    return r.file && p.role === "applicant" ? [...condolence, message, { type: "file" as const, file: { kind: r.file.kind, fileId: r.file.fileId }, to }] : [...condolence, message];
+    const document: Out[] =
+      r.file && p.role === "applicant" ? [{ type: "file", file: { kind: r.file.kind, fileId: r.file.fileId }, caption: { key: "conclusion.documentCaption", params: { number: k.number } }, to }] : [];
+    return [...condolence, ...document, message];
   });
   return [say("conclusion.recorded", { number: k.number }), ...people];
 };

@@ -333,13 +333,14 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   // Both accepted the same proposal: the settlement agreement goes to everyone, and each side confirms it.
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_reached", createdAt: c.now, payload: { proposalId: p.id } } });
   await cancel(tx, `proposal:${p.id}:expire`);
+  // The agreement first, then the message with its confirm button: one confirms what one has just been given.
   return [
     ...said,
     ...all.flatMap((x): Out[] => [
+      document({ name: "agreementPdf", proposalId: p.id }, x),
       x.side === "mediator"
         ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
         : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
-      document({ name: "agreementPdf", proposalId: p.id }, x),
     ]),
   ];
 };

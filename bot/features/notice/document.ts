@@ -3,7 +3,7 @@
 import { InputFile } from "grammy";
 import { z } from "zod";
 import type { Lang, Param } from "../../../machines/effects.js";
-import { showDate } from "../../../machines/notice.js";
+import { relationForm, showDate } from "../../../machines/notice.js";
 import { careText, openSensitive, regionName } from "../../core/case.js";
 import type { Prisma, Tx } from "../../core/actor.js";
 import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
@@ -35,7 +35,7 @@ export interface NoticeDocument {
 export const noticeFields = (d: NoticeDocument): [Param, Param][] => [
   [{ key: "pdf.number" }, d.number],
   [{ key: "pdf.date" }, showDate(d.submittedAt)],
-  [{ key: "pdf.applicant" }, { key: `notice.relation.${d.relation}` }],
+  [{ key: "pdf.applicant" }, relationForm(d.relation)],
   [{ key: "pdf.patient" }, d.name],
   [{ key: "pdf.iin" }, d.iin],
   [{ key: "pdf.birthDate" }, showDate(d.birthDate)],

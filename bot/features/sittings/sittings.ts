@@ -44,10 +44,13 @@ export const placeText = (s: Pick<Sitting, "address" | "link" | "note">): Param 
 const offered = (s: Sitting): SittingAnswer[] => [...(s.address ? (["in_person"] as const) : []), ...(s.link ? (["online"] as const) : []), "cannot"];
 const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: `sitting.answer.${a}`, ...act(answerAction, { sittingId: s.id, answer: a }) }]);
 
-/** An invitation (or a move) to one person: the text with answer buttons, then the calendar file. */
+/**
+ * An invitation (or a move) to one person: the calendar file, then the text with the answer buttons —
+ * the buttons stay the last thing in the chat, under what they answer, never scrolled away by a file.
+ */
 const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient, extra: Params = {}): Out[] => [
-  sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s)),
   document({ name: "sittingIcs", sittingId: s.id }, to),
+  sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s)),
 ];
 
 const reminderKey = (s: { id: number; sequence: number }, r: Reminder) => `sitting:${s.id}:${s.sequence}:${r}`;

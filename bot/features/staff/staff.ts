@@ -57,6 +57,14 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   const messages = sittings.lines.length ? [notice, lines([{ key: "sitting.staffTitle" }, ...sittings.lines])] : [notice];
   return [
     ...messages.map((m, i) => sayText(m, i === messages.length - 1 ? next : undefined)),
-    ...k.attachments.map((a): Out => ({ type: "file", file: { kind: a.kind === "photo" ? "photo" : "document", fileId: a.fileId } })),
+    // Each file says which case it is from and which of the notice's files it is: in a chat of many cases,
+    // a photo alone says nothing.
+    ...k.attachments.map(
+      (a, i): Out => ({
+        type: "file",
+        file: { kind: a.kind === "photo" ? "photo" : "document", fileId: a.fileId },
+        caption: { key: "staff.attachmentCaption", params: { number: k.number, n: i + 1, count: k.attachments.length } },
+      }),
+    ),
   ];
 };
