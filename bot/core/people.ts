@@ -8,7 +8,7 @@ export const staffOrgs = async (tx: Tx, userId: number): Promise<number[]> =>
 
 /** Everyone on a case who hears of it (the applicant and invited relatives, or the roles named), oldest first. */
 export const caseParticipants = (tx: Tx, caseId: number, roles: ("applicant" | "relative")[] = ["applicant", "relative"]) =>
-  tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: roles } }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" } });
+  tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: roles } }, include: { user: { select: { language: true, fullName: true } } }, orderBy: { id: "asc" } });
 
 /** The active staff of an organisation, with their language. */
 export const orgStaff = (tx: Tx, organizationId: number | null) =>

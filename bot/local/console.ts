@@ -67,7 +67,9 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
     } else if (call.method === "answerCallbackQuery" && typeof p.text === "string") {
       print(`(${p.text})`);
     } else if (call.method === "sendDocument" || call.method === "sendPhoto") {
-      shown.push(`📄 ${call.file?.filename ?? ""} — ${typeof p.caption === "string" ? p.caption : ""}`);
+      // A file sent by its id (re-sent from Telegram's servers) has no name here: its id says which.
+      const sentId = typeof p.document === "string" ? p.document : typeof p.photo === "string" ? p.photo : "";
+      shown.push(`📄 ${call.file?.filename ?? sentId}${typeof p.caption === "string" && p.caption ? ` — ${p.caption}` : ""}`);
     }
     if (shown.length === 0) return;
     if (mine) return print(`\n${shown.join("\n")}`);
@@ -83,8 +85,9 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
   print(i18n.both("console.intro", { id: user.id }));
   const rl = createInterface({ input, terminal: false });
   for await (const raw of rl) {
-    const line = raw.trim();
-    if (!line) continue;
+    // "# …" lines and a trailing "  # …" are comments (the README's walkthrough can be pasted as it is).
+    const line = raw.replace(/\s{2,}#\s.*$/, "").trim();
+    if (!line || line.startsWith("#")) continue;
     if (line === ":quit") break;
     const who = /^:user\s+(\d{1,15})(?:\s+(\S+))?$/.exec(line);
     if (who) {

@@ -278,10 +278,10 @@ describe("sittings", () => {
     expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Приду очно."]);
     const relative = h.user(RELATIVE, "ru");
     const a2 = await relative.press("Не смогу прийти");
-    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: родственник (Супруг(а)) — Не смогу прийти."]);
+    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: Сейтова Асель Нурлановна, родственник (Супруг(а)) — Не смогу прийти."]);
     await staff.send("/inbox");
     const view = await staff.press("Открыть KZ-2026-000001");
-    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• родственник (Супруг(а)): Не смогу прийти");
+    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• Сейтова Асель Нурлановна, родственник (Супруг(а)): Не смогу прийти");
     expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение", "Предложить медиацию"]);
     // The applicant's own view of the case shows the sitting and their answer.
     await applicant.send("/cases");

@@ -334,6 +334,8 @@ describe("the commission formed", () => {
     expect(texts(ask)[0]).toContain("ни один её член не представляет вашу организацию");
     const done = await staff.press("Подтверждаю");
     expect(texts(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Записано: комиссия по делу KZ-2026-000001 сформирована 26.03.2026. Заключение — до конца дня 02.04.2026."]);
+    // The next steps come on the same message: a pressed button leaves no dead end.
+    expect(buttons(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Назначить заседание", "Записать заключение"]);
     expect(texts(done.filter((x) => x.payload.chat_id === 51))).toEqual([
       "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 26.03.2026 күні құрылды. Қорытынды — 5 жұмыс күні ішінде, яғни 02.04.2026 күнінің соңына дейін. Комиссия отырыстарына қатысуға құқығыңыз бар.",
     ]);

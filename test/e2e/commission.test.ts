@@ -137,7 +137,7 @@ describe("the commission, end to end with three people", () => {
     await applicant.press("Приду очно", 1);
     expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: өтініш беруші — Бетпе-бет келемін."]);
     await relative.press("Келе алмаймын", 1);
-    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: туысы (Жұбайы) — Келе алмаймын."]);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: Сейтова Асель Нурлановна, туысы (Жұбайы) — Келе алмаймын."]);
 
     // Forged callbacks: the relative cannot cancel the sitting, a stranger cannot answer it.
     const sitting = await t.db.prisma.sitting.findFirstOrThrow();

@@ -1,6 +1,6 @@
 // `npm start` with no token: the local console on a fresh data directory, as a newcomer meets it.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,11 +9,11 @@ const dir = mkdtempSync(join(tmpdir(), "kelisim-console-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the entry point with these lines typed, one after another; returns what the terminal showed. */
-const runConsole = (lines: string[]) =>
+const runConsole = (lines: string[], env: Record<string, string> = {}, dataDir = dir) =>
   new Promise<{ out: string; code: number | null }>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
       // Empty values shadow a developer's .env: this must be the console on PGlite whatever is configured.
-      env: { PATH: process.env.PATH, DATA_DIR: dir, BOT_TOKEN: "", DATABASE_URL: "", DATA_KEY: "" },
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, BOT_TOKEN: "", DATABASE_URL: "", DATA_KEY: "", ADMIN_IDS: "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let out = "";
@@ -56,5 +56,35 @@ describe("the local console", () => {
     expect(out).toContain("С возвращением!");
     expect(out).toContain("Енді сіз — 2002 пайдаланушысыз (қосымша тілі: kk).");
     expect(out).toContain("Сәлеметсіз бе! Мен — «Келісім» боты.");
+  });
+
+  it("plays the README's whole case with four people (and an admin), line for line", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const block = /<!-- walkthrough -->\n```text\n([\s\S]*?)```/.exec(readme)![1]!;
+    const fresh = mkdtempSync(join(tmpdir(), "kelisim-walkthrough-"));
+    try {
+      // The block goes in as it is: the console reads its comments as comments.
+      const { out, code } = await runConsole(block.split("\n"), { ADMIN_IDS: "100001" }, fresh);
+      expect(code).toBe(0);
+      // Every line landed: no button number missed, nothing misunderstood.
+      expect(out).not.toMatch(/Кнопки с номером|Извините, я этого не понял|Эта кнопка устарела|Такое дело не найдено/);
+      for (const step of [
+        "Администратор: Жумабаев Арман Серикович",
+        "Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник организации «Городская больница №7».",
+        "Сапарова Динара Ерлановна, вы зарегистрированы как медиатор.",
+        "Записано: организация получила обращение KZ-",
+        "присоединился человек: Сейтова Асель Нурлановна (Супруг(а))",
+        "Записано: комиссия по делу KZ-",
+        "заседание экспертной комиссии",
+        ": Сейтова Асель Нурлановна, родственник (Супруг(а)) — Подключусь онлайн.",
+        "медиация началась",
+        "⚠ Предложенная сумма меньше этого минимума.",
+      ]) expect(out).toContain(step);
+      expect(out).toMatch(/урегулировано: подписанное соглашение на 500\s000\s₸ приложено\./); // a no-break space in the amount
+      expect(out).toMatch(/Обращение сохранено\. Номер дела: KZ-\d{4}-000001\./);
+      expect(out.trimEnd()).toMatch(/Статус: урегулировано\n\[1\] Открыть KZ-\d{4}-000001$/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });

@@ -11,6 +11,8 @@ import { calendarNote, receiptOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffOrgs } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
+import { scheduleSitting } from "../sittings/actions.js";
+import { recordConclusion as recordConclusionAction } from "./actions.js";
 import { unwatch, watch } from "./deadlines.js";
 
 export const CONCLUSION_WORKING_DAYS = 5;
@@ -38,7 +40,9 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
   const params = { number: k.number, date: showDate(on), due: showDate(due.date), calendar: calendarNote(due.date, on), days: CONCLUSION_WORKING_DAYS };
   const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), "jobs.formedApplicant", params));
-  return [say("staff.formedRecorded", params), ...people];
+  // Staff's next steps, on the message itself: a button press ends in no flow, and no screen is a dead end.
+  const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id }) }]];
+  return [say("staff.formedRecorded", params, next), ...people];
 };
 
 /**

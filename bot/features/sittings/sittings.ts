@@ -124,13 +124,19 @@ export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c:
   ];
 };
 
-/** How a person on a case is named to staff: by role, never by Telegram account. */
-const who = (p: { role: string; relation: string | null }): Param =>
-  p.role === "relative" ? { key: "sitting.who.relative", params: { relation: { key: `relatives.relation.${p.relation}` } } } : { key: "sitting.who.applicant" };
+/** How a person on a case is named to staff: by role, a relative with the name they gave too; never by Telegram account. */
+const who = (p: { role: string; relation: string | null; user?: { fullName: string | null } }): Param =>
+  p.role !== "relative"
+    ? { key: "sitting.who.applicant" }
+    : p.user?.fullName
+      ? { key: "sitting.who.relativeNamed", params: { name: p.user.fullName, relation: { key: `relatives.relation.${p.relation}` } } }
+      : { key: "sitting.who.relative", params: { relation: { key: `relatives.relation.${p.relation}` } } };
 
 export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c: Ctx): Promise<Out[]> => {
   const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: true } });
-  const me = s ? await tx.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } } }) : null;
+  const me = s
+    ? await tx.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { user: { select: { fullName: true } } } })
+    : null;
   // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
   if (!s || !me) return [say("cases.notFound")];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
