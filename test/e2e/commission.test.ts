@@ -195,5 +195,9 @@ describe("the commission, end to end with three people", () => {
     expect((await applicant.replies(1))[0]!.text).toMatch(/^Дело KZ-2026-000001: комиссия подтвердила, что вред причинён/);
     expect((await relative.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растады/);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("concluded");
+    // Nobody was named by their Telegram id in anything the bot said to anyone.
+    const everything = [admin, staff, applicant, relative, stranger].flatMap((c) => c.all().flatMap((m) => [m.text, ...m.buttons.map((b) => b.text)]));
+    expect(everything.length).toBeGreaterThan(40);
+    expect(everything.filter((x) => [ADMIN, 701, 702, 703, 704].some((id) => new RegExp(`(?<![0-9])${id}(?![0-9])`).test(x)))).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { EmulatorChat, joinByLink, openAdminDoor, startEmulator, startEmulatorBo
 
 const TOKEN = "4545:e2e-receipt";
 const ADMIN = 800;
+const KK_ADMIN = 804;
 const log = createLogger("silent");
 let server: Awaited<ReturnType<typeof startEmulator>>;
 let t: TestDb;
@@ -20,7 +21,7 @@ let bot: Awaited<ReturnType<typeof startEmulatorBot>> | null = null;
 beforeAll(async () => {
   server = await startEmulator();
   t = await testDatabase({ persistent: true });
-  bot = await startEmulatorBot(server, TOKEN, t.db, { adminIds: [ADMIN], now: () => clock });
+  bot = await startEmulatorBot(server, TOKEN, t.db, { adminIds: [ADMIN, KK_ADMIN], now: () => clock });
 });
 afterAll(async () => {
   await bot?.stop();
@@ -144,4 +145,22 @@ describe("the legal clock starts at receipt, end to end", () => {
     await runJobs("2026-12-10T00:00:01+05:00");
     expect(textsOf(await applicant.replies(1))[0]).toMatch(/^Дело KZ-2026-000002: срок формирования независимой экспертной комиссии истёк 09\.12\.2026/);
   });
+
+  it("kk: an admin's first /admin is their own door, then their home — never the patient's consent", async () => {
+    const admin = new EmulatorChat(server, TOKEN, KK_ADMIN, "kk");
+    expect(textsOf(await admin.send("/admin", 1))[0]).toMatch(/^Сіз «Келісім» әкімшісісіз\./);
+    const home = await openAdminDoorAnswers(admin);
+    expect(textsOf(home)).toEqual(["Жумабаев Арман Серикович, әкімшінің шарттары қабылданды.", expect.stringMatching(/^Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\n/)]);
+    expect(labels(home[1])).toEqual(["Ұйымды тіркеу", "Қызметкерді шақыру", "Медиаторды шақыру", "Рөлдер", "Ұйымсыз істер", "Медиатор тағайындау"]);
+    expect(admin.all().map((m) => m.text).join("\n")).not.toMatch(/Келісемін|Дербес деректер туралы/);
+    const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(KK_ADMIN) } });
+    expect([row.role, row.termsVersion !== null, row.termsAcceptedAt !== null]).toEqual(["admin", true, true]);
+  });
 });
+
+/** The rest of the admin's door after /admin: the name, the position, the terms accepted. */
+const openAdminDoorAnswers = async (admin: EmulatorChat) => {
+  await admin.send("Жумабаев Арман Серикович", 1);
+  await admin.send("Денсаулық сақтау басқармасының маманы", 1);
+  return admin.press("Қабылдаймын", 2);
+};
