@@ -70,21 +70,21 @@ export class Store {
 
   /** The chat's stack and the user's profile, in one round trip (this runs for every update). */
   async load(chatId: number, userId: number): Promise<Loaded> {
-    const [row] = await this.prisma.$queryRaw<{ stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string; terms: string }[]>`
+    const [row] = await this.prisma.$queryRaw<{ stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string }[]>`
       SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack",
              u."language"::text AS "language",
              (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL) AS "consent",
              (u."id" IS NOT NULL) AS "found",
-             (SELECT coalesce(string_agg(r."role"::text, ','), '') FROM "UserRole" r
-               WHERE r."userId" = ${BigInt(userId)} AND r."revokedAt" IS NULL) AS "roles",
-             (SELECT coalesce(string_agg(r."role"::text, ','), '') FROM "UserRole" r
-               WHERE r."userId" = ${BigInt(userId)} AND r."revokedAt" IS NULL AND r."termsAcceptedAt" IS NOT NULL) AS "terms"
+             (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ','), '') FROM "UserRole" r
+               WHERE r."userId" = ${BigInt(userId)} AND r."revokedAt" IS NULL) AS "roles"
       FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${BigInt(userId)}`;
     // Admin comes from ADMIN_IDS alone: an admin's stored row only records the terms they accepted.
-    const roles = new Set<Role>((row!.roles.split(",").filter(Boolean) as Role[]).filter((r) => r !== "admin"));
+    // Each active role, with "+" when its terms were accepted.
+    const rows = row!.roles.split(",").filter(Boolean);
+    const roles = new Set<Role>(rows.map((r) => r.replace("+", "") as Role).filter((r) => r !== "admin"));
     const admin = this.adminIds.includes(userId);
     if (admin) roles.add("admin");
-    const terms = (row!.terms.split(",").filter(Boolean) as Role[]).filter((r) => r !== "admin" || admin);
+    const terms = rows.filter((r) => r.endsWith("+")).map((r) => r.slice(0, -1) as Role).filter((r) => r !== "admin" || admin);
     return {
       stack: this.openStack(row!.stack),
       language: isLang(row!.language) ? row!.language : null,
