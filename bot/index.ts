@@ -1,5 +1,6 @@
 // The composition root: one bot, whichever way it runs (polling, webhook, local console, tests).
 import { autoRetry } from "@grammyjs/auto-retry";
+import { limit } from "@grammyjs/ratelimiter";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Api, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -28,9 +29,14 @@ export interface BotDeps {
   dataKey: Buffer;
   staffChatId: number | null;
   maxPerSecond?: number;
+  /** Per user: at most `updates` updates in `windowMs` (an album of 20 files fits); the rest are answered once and dropped. */
+  userLimit?: { updates: number; windowMs: number };
   flows?: Flows;
   now?: () => Date;
 }
+
+/** 30 updates in 10 seconds per user: far above anyone typing or pressing, and an album of 20 files fits. */
+export const USER_LIMIT = { updates: 30, windowMs: 10_000 };
 
 export interface BotOptions {
   /** Known bot identity: the bot then never calls getMe (tests, console). */
@@ -88,16 +94,45 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     ctx.t = deps.i18n.t(ctx.from?.language_code === "ru" ? "ru" : "kk");
     await next();
   });
+  // One user flooding the bot cannot take the others' turn: past the limit, their updates are dropped before
+  // any database work — a message is answered once per window, a pressed button always (never silently).
+  const userLimit = deps.userLimit ?? USER_LIMIT;
+  const told = new Map<number, number>();
+  bot.use(
+    limit<BotContext, never>({
+      timeFrame: userLimit.windowMs,
+      limit: userLimit.updates,
+      alwaysReply: true,
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      onLimitExceeded: (ctx) => {
+        const text = appLanguageText(ctx.from?.language_code, "common.tooFast");
+        if (ctx.callbackQuery) return void ctx.answerCallbackQuery({ text }).catch(() => undefined);
+        const id = ctx.from?.id;
+        const now = Date.now();
+        if (id === undefined || ctx.chat?.type !== "private" || (told.get(id) ?? 0) > now - userLimit.windowMs) return;
+        if (told.size > 10_000) for (const [k, at] of told) if (at <= now - userLimit.windowMs) told.delete(k);
+        told.set(id, now);
+        void ctx.api.sendMessage(ctx.chat.id, text).catch(() => undefined);
+      },
+    }),
+  );
+  /** A text in the app's language when it is Kazakh or Russian, else in both (before the database is asked). */
+  const appLanguageText = (code: string | undefined, key: string) => (code === "kk" || code === "ru" ? deps.i18n.t(code)(key) : deps.i18n.both(key));
   // Updates of one chat run one after another, before any state of the chat is read.
   bot.use(sequentialize(chatKey));
   bot.errorBoundary(
-    (err) => {
+    async (err) => {
       err.ctx.log.error({ err: err.error }, "update failed");
       const chatId = err.ctx.chat?.id;
-      if (chatId !== undefined && err.ctx.chat?.type === "private") {
-        // Nothing was stored (the transaction rolled back); tell the user, in their app's language.
-        void err.ctx.api.sendMessage(chatId, err.ctx.t("common.error")).catch(() => undefined);
-      }
+      if (chatId === undefined || err.ctx.chat?.type !== "private") return;
+      // Nothing of this update was stored (its transaction rolled back), and that is what the user is told —
+      // in the language they chose, if the database says so within a second; else the app's, or both.
+      const stored = await Promise.race([
+        deps.db.prisma.user.findUnique({ where: { id: BigInt(err.ctx.from?.id ?? chatId) }, select: { language: true } }).then((u) => u?.language ?? null),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref()),
+      ]).catch(() => null);
+      const text = stored ? deps.i18n.t(stored)("common.error") : appLanguageText(err.ctx.from?.language_code, "common.error");
+      await err.ctx.api.sendMessage(chatId, text).catch(() => undefined);
     },
     async (ctx) => {
       const inc = toIncoming(ctx.update);

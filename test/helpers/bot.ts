@@ -34,7 +34,7 @@ export const testDeployment = () => ({
 
 export const testBot = async (
   db: Database,
-  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number; maxPerSecond?: number; logger?: Logger } = {},
+  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number; maxPerSecond?: number; logger?: Logger; userLimit?: { updates: number; windowMs: number } } = {},
 ): Promise<Harness> => {
   const i18n = await createI18n();
   const fake = new FakeTelegram();
@@ -47,6 +47,8 @@ export const testBot = async (
     dataKey: TEST_DATA_KEY,
     staffChatId: opts.staffChatId ?? null,
     ...(opts.maxPerSecond ? { maxPerSecond: opts.maxPerSecond } : {}),
+    // Tests drive one user far faster than a person can: the per-user limit is tested on its own (abuse.test.ts).
+    userLimit: opts.userLimit ?? { updates: 1_000_000, windowMs: 1000 },
     ...(opts.flows ? { flows: opts.flows } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   };

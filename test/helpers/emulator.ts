@@ -141,6 +141,8 @@ export const startEmulatorBot = async (
     timeZone: "Asia/Almaty",
     dataKey: TEST_DATA_KEY,
     staffChatId: null,
+    // The journeys here drive one user faster than a person can: the per-user limit is tested on its own.
+    userLimit: { updates: 1_000_000, windowMs: 1000 },
     ...(opts.now ? { now: opts.now } : {}),
   };
   const kb = createBot(token, deps, { apiRoot: server.config.apiURL });
