@@ -1,6 +1,7 @@
 // `npm start` with no token: the local console on a fresh data directory, as a newcomer meets it.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,11 +10,11 @@ const dir = mkdtempSync(join(tmpdir(), "kelisim-console-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the entry point with these lines typed, one after another; returns what the terminal showed. */
-const runConsole = (lines: string[]) =>
+const runConsole = (lines: string[], env: Record<string, string> = {}) =>
   new Promise<{ out: string; code: number | null }>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
       // Empty values shadow a developer's .env: this must be the console on PGlite whatever is configured.
-      env: { PATH: process.env.PATH, DATA_DIR: dir, BOT_TOKEN: "", DATABASE_URL: "", DATA_KEY: "" },
+      env: { PATH: process.env.PATH, DATA_DIR: dir, BOT_TOKEN: "", DATABASE_URL: "", DATA_KEY: "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let out = "";
@@ -56,5 +57,15 @@ describe("the local console", () => {
     expect(out).toContain("С возвращением!");
     expect(out).toContain("Енді сіз — 2002 пайдаланушысыз (қосымша тілі: kk).");
     expect(out).toContain("Сәлеметсіз бе! Мен — «Келісім» боты.");
+  });
+
+  it("refuses to start with another DATA_KEY than the data was sealed with: one line, exit 1", async () => {
+    const { out, code } = await runConsole(["/start"], { DATA_KEY: randomBytes(32).toString("base64") });
+    expect(code).toBe(1);
+    expect(out).toBe("Data key error: DATA_KEY is not the key this database's data was sealed with; start with the key the data was created with (keep it with the backups)\n");
+    // The right key still opens everything.
+    const again = await runConsole(["/start"], { DATA_KEY: readFileSync(join(dir, "data.key"), "utf8").trim() });
+    expect(again.code).toBe(0);
+    expect(again.out).toContain("С возвращением!");
   });
 });
