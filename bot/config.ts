@@ -19,6 +19,14 @@ const isTimeZone = (zone: string): boolean => {
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+/** A duration in milliseconds between `min` and `max`. */
+const millis = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `must be milliseconds from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be milliseconds from ${min} to ${max}`);
+
 const schema = z
   .object({
     BOT_TOKEN: z
@@ -56,6 +64,9 @@ const schema = z
       .transform(Number)
       .refine((n) => n >= 1 && n <= 365, "must be a number of days from 1 to 365")
       .default(30),
+    DATABASE_CONNECT_TIMEOUT_MS: millis(100, 600_000).default(5_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: millis(100, 3_600_000).default(30_000),
+    DATABASE_IDLE_TIMEOUT_MS: millis(1_000, 3_600_000).default(30_000),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -73,6 +84,8 @@ export interface Config {
   webhook: { url: string | null; secret: string | null; port: number };
   apiRoot: string | null;
   databaseUrl: string | null;
+  /** PostgreSQL only: how long to wait for a connection, for one statement, and how long an idle connection stays open (ms). */
+  databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   adminIds: number[];
   /** Where new notices are announced while no staff are registered for the organisation. */
@@ -83,6 +96,12 @@ export interface Config {
   /** How long mediation runs, in calendar days, before it ends by itself. */
   mediationDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  idleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +126,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     webhook: { url: c.WEBHOOK_URL ?? null, secret: c.WEBHOOK_SECRET ?? null, port: c.PORT },
     apiRoot: c.TELEGRAM_API_ROOT ?? null,
     databaseUrl: c.DATABASE_URL ?? null,
+    databaseTimeouts: { connectMs: c.DATABASE_CONNECT_TIMEOUT_MS, statementMs: c.DATABASE_STATEMENT_TIMEOUT_MS, idleMs: c.DATABASE_IDLE_TIMEOUT_MS },
     dataDir: c.DATA_DIR,
     adminIds: c.ADMIN_IDS,
     staffChatId: c.STAFF_CHAT_ID ?? null,

@@ -1,5 +1,4 @@
 // The composition root: one bot, whichever way it runs (polling, webhook, local console, tests).
-import { autoRetry } from "@grammyjs/auto-retry";
 import { limit } from "@grammyjs/ratelimiter";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Api, type Transformer } from "grammy";
@@ -14,6 +13,7 @@ import { commandList, render } from "./core/render.js";
 import { jobHandlers } from "./features/index.js";
 import { MEDIATION_DAYS } from "./features/mediation/mediation.js";
 import { toIncoming } from "./runtime/input.js";
+import { retrying, type RetryOptions } from "./runtime/retry.js";
 import { Runtime } from "./runtime/runtime.js";
 import { Store } from "./runtime/store.js";
 import { Jobs } from "./jobs/jobs.js";
@@ -31,6 +31,8 @@ export interface BotDeps {
   maxPerSecond?: number;
   /** Per user: at most `updates` updates in `windowMs` (an album of 20 files fits); the rest are answered once and dropped. */
   userLimit?: { updates: number; windowMs: number };
+  /** How Bot API calls are retried (tests shorten the back-off). */
+  retry?: Partial<RetryOptions>;
   flows?: Flows;
   now?: () => Date;
 }
@@ -45,7 +47,7 @@ export interface BotOptions {
   apiRoot?: string | null;
   /**
    * Stands in for the network (the console's and the tests' fake Bot API). Installed first, so that
-   * auto-retry wraps it exactly as it wraps Telegram.
+   * the retries wrap it exactly as they wrap Telegram.
    */
   transport?: Transformer;
 }
@@ -63,8 +65,8 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     ...(opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {}),
   });
   if (opts.transport) bot.api.config.use(opts.transport);
-  // 429 and 5xx from Telegram are retried after the time Telegram asks for.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // 429s are retried after the time Telegram asks for, 5xx and network failures with back-off; each retry is logged at warn.
+  bot.api.config.use(retrying(deps.logger, deps.retry));
 
   const deployment: Deployment = {
     timeZone: deps.timeZone,

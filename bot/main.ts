@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Server } from "node:http";
+import { DataKeyError, prepareDataAtRest } from "./at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { createI18n } from "./i18n.js";
@@ -30,7 +31,19 @@ const main = async (): Promise<void> => {
   }
   // In the console the terminal is the chat: logs go to a file beside the data.
   const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined);
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, logger });
+  try {
+    const { namesSealed } = await prepareDataAtRest(db.prisma, dataKey);
+    if (namesSealed) logger.info({ cases: namesSealed }, "patients' names sealed at rest");
+  } catch (e) {
+    if (e instanceof DataKeyError) {
+      // One line on stderr, as for a configuration error: nothing is read or written with the wrong key.
+      process.stderr.write(e.message + "\n");
+      await db.close();
+      process.exit(1);
+    }
+    throw e;
+  }
   logger.info({ store: db.kind, migrated: db.migrated, mode: config.mode }, "database ready");
   const i18n = await createI18n();
   const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays };

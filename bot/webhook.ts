@@ -1,30 +1,108 @@
 // Webhook mode: an HTTP server that takes Telegram's POSTs (checking the secret-token header) and
-// answers /healthz with the database's state.
-import { createServer, type Server } from "node:http";
+// answers /healthz with the database's state. It defends itself: a body over 1 MB is refused (413), a
+// client that sends its headers or body too slowly is cut off (408), and a body that is not JSON is a
+// 400 — never a 500, which would make Telegram send it again and again.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { webhookCallback, type Bot } from "grammy";
+import type { Update } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { Prisma } from "./db/database.js";
 
 export const WEBHOOK_PATH = "/telegram";
 
-export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma: Prisma): Server => {
-  // A wrong or missing X-Telegram-Bot-Api-Secret-Token is answered 401 by grammY.
-  const handle = webhookCallback(bot, "http", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 55_000 });
-  return createServer((req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method === "GET" && path === "/healthz") {
-      prisma.$queryRaw`SELECT 1`.then(
-        () => res.writeHead(200, { "content-type": "text/plain" }).end("ok"),
-        () => res.writeHead(503, { "content-type": "text/plain" }).end("database unavailable"),
-      );
-      return;
-    }
-    if (req.method === "POST" && path === WEBHOOK_PATH) {
-      handle(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-      return;
-    }
-    res.writeHead(404).end();
+export interface WebhookLimits {
+  /** Largest body accepted, in bytes (Telegram's updates are a few KB). */
+  bodyBytes: number;
+  /** How long a client may take to send its headers, and its whole request (ms). */
+  headersMs: number;
+  requestMs: number;
+  /** How long /healthz waits for the database before answering 503 (ms). */
+  healthMs: number;
+}
+
+export const WEBHOOK_LIMITS: WebhookLimits = { bodyBytes: 1024 * 1024, headersMs: 10_000, requestMs: 30_000, healthMs: 1_000 };
+
+class TooLarge extends Error {}
+
+/** The body, up to `limit` bytes; TooLarge beyond (the rest is not read). */
+const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"] ?? 0) > limit) return reject(new TooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.pause();
+        reject(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
   });
+
+/** Answers and closes the connection: what is left of a refused body is not read. */
+const refuse = (res: ServerResponse, status: number) => {
+  res.writeHead(status, { "content-type": "text/plain", connection: "close" }).end();
+};
+
+/** Resolves true when the database answers within `ms`, false when it fails or does not answer in time. */
+const databaseAnswers = (prisma: Prisma, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    prisma.$queryRaw`SELECT 1`.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(false)),
+    );
+  });
+
+export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma: Prisma, limits: Partial<WebhookLimits> = {}): Server => {
+  const l = { ...WEBHOOK_LIMITS, ...limits };
+  // A wrong or missing X-Telegram-Bot-Api-Secret-Token is answered 401 by grammY.
+  const handle = webhookCallback(bot, "callback", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 55_000 });
+  const server = createServer(
+    // Node checks the header and request timeouts this often; by default only every 30 s.
+    { headersTimeout: l.headersMs, requestTimeout: l.requestMs, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(l.headersMs / 2))) },
+    (req, res) => {
+      const path = (req.url ?? "").split("?")[0];
+      if (req.method === "GET" && path === "/healthz") {
+        void databaseAnswers(prisma, l.healthMs).then((ok) =>
+          ok ? res.writeHead(200, { "content-type": "text/plain" }).end("ok") : res.writeHead(503, { "content-type": "text/plain" }).end("database unavailable"),
+        );
+        return;
+      }
+      if (req.method === "POST" && path === WEBHOOK_PATH) {
+        void receive(req, res);
+        return;
+      }
+      res.writeHead(404).end();
+    },
+  );
+  const receive = async (req: IncomingMessage, res: ServerResponse) => {
+    let update: Update;
+    try {
+      update = JSON.parse((await readBody(req, l.bodyBytes)).toString("utf8")) as Update;
+    } catch (e) {
+      return refuse(res, e instanceof TooLarge ? 413 : 400);
+    }
+    if (typeof update !== "object" || update === null) return refuse(res, 400);
+    const header = req.headers["x-telegram-bot-api-secret-token"];
+    try {
+      await handle(
+        update,
+        (json: unknown) => void res.writeHead(200, { "content-type": "application/json" }).end(typeof json === "string" ? json : JSON.stringify(json)),
+        Array.isArray(header) ? header[0] : header,
+        () => void res.writeHead(401).end("secret token is wrong"),
+      );
+      if (!res.headersSent) res.writeHead(200).end();
+    } catch {
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  };
+  server.headersTimeout = l.headersMs;
+  server.requestTimeout = l.requestMs;
+  return server;
 };

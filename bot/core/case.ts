@@ -10,8 +10,14 @@ export interface SensitiveFields {
   iin: string;
   phone: string;
   description: string;
+  /** The patient's full name (sealed since issue 13; absent in a case not yet re-sealed). */
+  name?: string;
 }
 export const openSensitive = (dataKey: Buffer, sealed: string): SensitiveFields => JSON.parse(open(dataKey, sealed)) as SensitiveFields;
+
+/** The patient's full name: sealed with the IIN; in the plain answers only in a case from before that. */
+export const patientName = (dataKey: Buffer, k: { sensitive: string; answers: unknown }): string =>
+  (k.sensitive ? openSensitive(dataKey, k.sensitive).name : undefined) ?? str(answersOf(k.answers).name);
 
 /** The case's answers (a JSON column), read as strings. */
 export const answersOf = (answers: unknown): Record<string, unknown> => (answers ?? {}) as Record<string, unknown>;

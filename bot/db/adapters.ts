@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
+import type { DatabaseTimeouts } from "../config.js";
 
 /** Where the embedded database lives inside DATA_DIR. */
 export const pgliteDir = (dataDir: string): string => resolve(join(dataDir, "pglite"));
@@ -70,11 +71,39 @@ const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
   return client;
 };
 
-/** The pg pool for a schema: every connection's search_path is that schema. */
-export const openPgPool = (url: string, schema = "public"): NameAsTextPool =>
-  new NameAsTextPool({ connectionString: url, options: `-c search_path="${schema.replace(/"/g, "")}"`, max: 10 });
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 5_000, statementMs: 30_000, idleMs: 30_000 };
 
-export const pgAdapter = (pool: pg.Pool, schema = "public"): PrismaPg => new PrismaPg(pool, { schema });
+export interface PoolOptions {
+  timeouts?: DatabaseTimeouts;
+  /** Told when a connection dies (a server restart, a failover, pg_terminate_backend). */
+  onError?: (err: Error) => void;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/**
+ * The pg pool for a schema: every connection's search_path is that schema. It listens for 'error' from
+ * the moment it exists — an idle connection that dies emits it, and with no listener Node would exit — and
+ * waits for a connection, and for a statement, no longer than the timeouts.
+ */
+export const openPgPool = (url: string, schema = "public", opts: PoolOptions = {}): NameAsTextPool => {
+  const t = opts.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
+  const pool = new NameAsTextPool({
+    connectionString: url,
+    options: `-c search_path="${schema.replace(/"/g, "")}"`,
+    max: 10,
+    connectionTimeoutMillis: t.connectMs,
+    idleTimeoutMillis: t.idleMs,
+    statement_timeout: t.statementMs,
+    application_name: opts.applicationName ?? "kelisim",
+  });
+  const onError = opts.onError ?? (() => undefined);
+  pool.on("error", (err) => onError(err));
+  return pool;
+};
+
+export const pgAdapter = (pool: pg.Pool, schema = "public", onError?: (err: Error) => void): PrismaPg =>
+  new PrismaPg(pool, { schema, ...(onError ? { onPoolError: onError, onConnectionError: onError } : {}) });
 
 /** The adapter the Prisma CLI uses (prisma.config.ts). */
 export const cliAdapter = async (env: NodeJS.ProcessEnv) => {

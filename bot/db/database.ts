@@ -4,6 +4,8 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client.js";
 import { openPglite, openPgPool, pgAdapter } from "./adapters.js";
+import type { DatabaseTimeouts } from "../config.js";
+import type { Logger } from "../logger.js";
 import { applyMigrations, type RunInTransaction, type SqlSession } from "./migrate.js";
 
 export type Prisma = PrismaClient;
@@ -23,6 +25,12 @@ export interface DatabaseOptions {
   dataDir: string | null;
   /** PostgreSQL schema (tests use one each); default public. */
   schema?: string;
+  /** PostgreSQL: connect, statement and idle timeouts (DATABASE_*_TIMEOUT_MS). */
+  timeouts?: DatabaseTimeouts;
+  /** PostgreSQL: dead connections are told here (at warn); never fatal. */
+  logger?: Logger;
+  /** PostgreSQL: the connections' application_name (tests tell theirs apart). */
+  applicationName?: string;
 }
 
 const pgliteTransaction = (db: PGlite): RunInTransaction => (fn) =>
@@ -37,9 +45,13 @@ const pgliteTransaction = (db: PGlite): RunInTransaction => (fn) =>
 export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => {
   if (opts.url) {
     const schema = opts.schema ?? "public";
-    const pool = openPgPool(opts.url, schema);
+    const log = opts.logger;
+    const onError = (err: Error) => log?.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, "database connection lost; the pool opens another when needed");
+    const pool = openPgPool(opts.url, schema, { onError, ...(opts.timeouts ? { timeouts: opts.timeouts } : {}), ...(opts.applicationName ? { applicationName: opts.applicationName } : {}) });
     const inTransaction: RunInTransaction = async (fn) => {
       const client = await pool.connect();
+      // Checked out, a client is no longer covered by the pool's listener.
+      client.on("error", onError);
       try {
         await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, "")}"`);
         await client.query("BEGIN");
@@ -53,11 +65,18 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
         await client.query("ROLLBACK").catch(() => undefined);
         throw e;
       } finally {
+        client.removeListener("error", onError);
         client.release();
       }
     };
-    const migrated = await applyMigrations(inTransaction);
-    const prisma = new PrismaClient({ adapter: pgAdapter(pool, schema) });
+    let migrated: string[];
+    try {
+      migrated = await applyMigrations(inTransaction);
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
+    const prisma = new PrismaClient({ adapter: pgAdapter(pool, schema, onError) });
     return {
       prisma,
       kind: "postgres",

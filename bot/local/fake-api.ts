@@ -1,6 +1,6 @@
 // A stand-in for the Bot API, as a grammY API transformer: it records every call and answers as
 // Telegram would, without a network. The local console prints what it records; tests assert on it.
-import { InputFile, type Transformer } from "grammy";
+import { HttpError, InputFile, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 
 export interface Call {
@@ -35,9 +35,10 @@ export class FakeTelegram {
   onCall: ((call: Call, result: unknown) => void) | null = null;
   /**
    * Makes the next calls of a method fail, to test failures: with Telegram's error `code`, or with
-   * `crash` as a call cut off mid-way (a dying process, a dropped connection) that no retry can mend.
+   * `crash` as a call cut off mid-way (a dying process, a dropped connection) that no retry can mend, or
+   * with `network` as Telegram out of reach (grammY's HttpError, which is retried).
    */
-  failNext = new Map<string, { code?: number; description?: string; count: number; retryAfter?: number; crash?: boolean; chatId?: number }>();
+  failNext = new Map<string, { code?: number; description?: string; count: number; retryAfter?: number; crash?: boolean; network?: boolean; chatId?: number }>();
 
   readonly transformer: Transformer = async (_prev, method, payload) => {
     const upload = Object.values((payload ?? {}) as Record<string, unknown>).find((v): v is InputFile => v instanceof InputFile);
@@ -52,6 +53,7 @@ export class FakeTelegram {
     if (fail && fail.count > 0 && (fail.chatId === undefined || fail.chatId === (payload as { chat_id?: unknown } | undefined)?.chat_id)) {
       fail.count--;
       if (fail.crash) throw new Error(`${method}: connection lost`);
+      if (fail.network) throw new HttpError(`Network request for '${method}' failed!`, new Error("connect ECONNREFUSED"));
       return { ok: false, error_code: fail.code, description: fail.description, ...(fail.retryAfter ? { parameters: { retry_after: fail.retryAfter } } : {}) } as never;
     }
     this.calls.push(call);

@@ -198,29 +198,28 @@ export class Runtime {
     return { out, replies };
   }
 
-  /** Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. */
+  /**
+   * Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. Each row
+   * is marked sent as soon as Telegram has taken it, before the next is sent: a crash then resends at most
+   * the one message that was in flight (at-least-once, at most one duplicate per chat).
+   */
   async send(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
-    const sent: bigint[] = [];
-    try {
-      for (const row of rows) {
-        try {
-          const result = await this.call(row, api);
-          const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
-          if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
-        } catch (e) {
-          if (this.mustDeliver(row.method) && !isPermanent(e)) {
-            this.backlog.add(row.chatId);
-            log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
-            return;
-          }
-          log.warn({ err: e, method: row.method }, "call failed; dropped");
+    for (const row of rows) {
+      try {
+        const result = await this.call(row, api);
+        const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
+        if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
+      } catch (e) {
+        if (this.mustDeliver(row.method) && !isPermanent(e)) {
+          this.backlog.add(row.chatId);
+          log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
+          return;
         }
-        sent.push(row.id);
+        log.warn({ err: e, method: row.method }, "call failed; dropped");
       }
-      for (const r of rows) this.backlog.delete(r.chatId);
-    } finally {
-      await this.deps.store.markSent(sent);
+      await this.deps.store.markSent([row.id]);
     }
+    for (const r of rows) this.backlog.delete(r.chatId);
   }
 
   /** Waits as long as needed to stay within the global rate (a sliding window of one second). */

@@ -446,6 +446,33 @@ describe("sittings", () => {
 });
 
 describe("the conclusion", () => {
+  it("recording it cancels the reminders of the sittings still to come: none is sent, and the sitting cannot be moved back into them", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await schedule(staff); // 25.11.2026, 15:00: reminders due 24.11 15:00 and 25.11 13:00
+    expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(2);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сохранить");
+    expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
+    const start = h.fake.calls.length;
+    await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log);
+    await h.runtime.runJobs(at("2026-11-25T13:00:00+05:00"), h.bot.api, log);
+    expect(h.fake.calls.slice(start)).toEqual([]);
+    // A forged or stale «move» of that sitting is refused; no reminder comes back.
+    at("2026-11-24T10:00:00+05:00");
+    const s = await t.db.prisma.sitting.findFirstOrThrow();
+    await staff.pressData(`g:smv:${s.id}`);
+    await staff.send("26.11.2026");
+    await staff.send("12:00");
+    expect(texts(await staff.press("Сохранить"))[0]).toBe("Заседание можно назначить, когда комиссия по делу KZ-2026-000001 отмечена как сформированная.");
+    expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
+  });
+
   it("the conclusion reaches the relative too, but its document only the applicant", async () => {
     const { staff, applicant } = await formed();
     await joinRelative(applicant);

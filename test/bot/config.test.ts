@@ -53,6 +53,14 @@ describe("loadConfig", () => {
     expect(fails({ TELEGRAM_API_ROOT: "ftp://x" })).toMatch(/^Configuration error: TELEGRAM_API_ROOT must be an http\(s\) URL/);
   });
 
+  it("database timeouts: sane defaults, milliseconds within bounds", () => {
+    expect(loadConfig({}).databaseTimeouts).toEqual({ connectMs: 5_000, statementMs: 30_000, idleMs: 30_000 });
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "2000", DATABASE_STATEMENT_TIMEOUT_MS: "10000", DATABASE_IDLE_TIMEOUT_MS: "60000" }).databaseTimeouts).toEqual({ connectMs: 2_000, statementMs: 10_000, idleMs: 60_000 });
+    expect(fails({ DATABASE_CONNECT_TIMEOUT_MS: "5s" })).toBe('Configuration error: DATABASE_CONNECT_TIMEOUT_MS must be milliseconds from 100 to 600000 (got "5s")');
+    expect(fails({ DATABASE_STATEMENT_TIMEOUT_MS: "0" })).toMatch(/^Configuration error: DATABASE_STATEMENT_TIMEOUT_MS must be milliseconds from 100/);
+    expect(fails({ DATABASE_IDLE_TIMEOUT_MS: "10" })).toMatch(/^Configuration error: DATABASE_IDLE_TIMEOUT_MS must be milliseconds from 1000/);
+  });
+
   it("parses admin ids", () => {
     expect(loadConfig({ ADMIN_IDS: " 12, 345 " }).adminIds).toEqual([12, 345]);
   });

@@ -1,5 +1,6 @@
 // `npm start` with no token: the local console on a fresh data directory, as a newcomer meets it.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,5 +87,15 @@ describe("the local console", () => {
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
+  });
+
+  it("refuses to start with another DATA_KEY than the data was sealed with: one line, exit 1", async () => {
+    const { out, code } = await runConsole(["/start"], { DATA_KEY: randomBytes(32).toString("base64") });
+    expect(code).toBe(1);
+    expect(out).toBe("Data key error: DATA_KEY is not the key this database's data was sealed with; start with the key the data was created with (keep it with the backups)\n");
+    // The right key still opens everything.
+    const again = await runConsole(["/start"], { DATA_KEY: readFileSync(join(dir, "data.key"), "utf8").trim() });
+    expect(again.code).toBe(0);
+    expect(again.out).toContain("С возвращением!");
   });
 });

@@ -1,8 +1,12 @@
-// Webhook mode over HTTP: Telegram's secret-token header is checked, updates are handled, /healthz answers.
-import type { AddressInfo } from "node:net";
+// Webhook mode over HTTP: Telegram's secret-token header is checked, updates are handled, /healthz answers
+// — within a second, 503 when the database does not answer; oversized, malformed and slow requests refused.
+import { request } from "node:http";
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import type { Server } from "node:http";
+import { PrismaClient } from "../../bot/db/generated/client.js";
+import { openPgPool, pgAdapter } from "../../bot/db/adapters.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWebhookServer, WEBHOOK_PATH } from "../../bot/webhook.js";
+import { createWebhookServer, WEBHOOK_PATH, type WebhookLimits } from "../../bot/webhook.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { testBot, texts, type Harness } from "../helpers/bot.js";
 
@@ -52,5 +56,96 @@ describe("webhook server", () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("ok");
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+});
+
+/** A server of its own with other limits (or another database), closed after `fn`. */
+const withServer = async (opts: { prisma?: PrismaClient; limits?: Partial<WebhookLimits> }, fn: (port: number) => Promise<void>) => {
+  const s = createWebhookServer(h.bot, SECRET, opts.prisma ?? t.db.prisma, opts.limits);
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  try {
+    await fn((s.address() as AddressInfo).port);
+  } finally {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+};
+
+/** POSTs raw bytes with node:http (which, unlike fetch, reads an early answer to a body it is still sending). */
+const postRaw = (port: number, body: Buffer, headers: Record<string, string> = {}) =>
+  new Promise<number>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: WEBHOOK_PATH, method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET, ...headers } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+
+describe("webhook server under abuse and faults", () => {
+  it("answers /healthz 503 within about a second when the database accepts connections but never answers", async () => {
+    // A "database" that accepts TCP connections and never says a word.
+    const sockets: Socket[] = [];
+    const blackHole = createTcpServer((sock) => void sockets.push(sock));
+    await new Promise<void>((r) => blackHole.listen(0, "127.0.0.1", r));
+    const url = `postgresql://nobody@127.0.0.1:${(blackHole.address() as AddressInfo).port}/nothing`;
+    const pool = openPgPool(url, "public", { timeouts: { connectMs: 3_000, statementMs: 3_000, idleMs: 1_000 } });
+    const prisma = new PrismaClient({ adapter: pgAdapter(pool) });
+    try {
+      await withServer({ prisma }, async (port) => {
+        const started = Date.now();
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        const took = Date.now() - started;
+        expect(res.status).toBe(503);
+        expect(await res.text()).toBe("database unavailable");
+        // 1 s by design; the margin is for a busy 2-core machine.
+        expect(took).toBeGreaterThanOrEqual(900);
+        expect(took).toBeLessThan(2_500);
+      });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => blackHole.close(r));
+      await prisma.$disconnect().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+    }
+  });
+
+  it("refuses a 10 MB body with 413 and malformed JSON with 400, handles nothing, and keeps serving", async () => {
+    const before = h.fake.calls.length;
+    await withServer({}, async (port) => {
+      expect(await postRaw(port, Buffer.alloc(10 * 1024 * 1024, 0x20))).toBe(413);
+      // Without a Content-Length (chunked), the limit holds as the bytes arrive.
+      expect(await postRaw(port, Buffer.alloc(10 * 1024 * 1024, 0x20), { "transfer-encoding": "chunked" })).toBe(413);
+      expect(await postRaw(port, Buffer.from('{"update_id": 5, "message": {'))).toBe(400);
+      expect(await postRaw(port, Buffer.from("null"))).toBe(400);
+      expect(h.fake.calls.length).toBe(before);
+      const ok = await postRaw(port, Buffer.from(JSON.stringify(h.user(603, "ru").messageUpdate("/start"))));
+      expect(ok).toBe(200);
+      expect(h.fake.sent("sendMessage", 603)).toHaveLength(2);
+    });
+  });
+
+  it("cuts off a client that sends its headers too slowly with 408", async () => {
+    await withServer({ limits: { headersMs: 300, requestMs: 600 } }, async (port) => {
+      const sock = connect(port, "127.0.0.1");
+      let answer = "";
+      sock.on("data", (d: Buffer) => (answer += d.toString()));
+      const closed = new Promise<void>((r) => sock.once("close", () => r()));
+      sock.write(`POST ${WEBHOOK_PATH} HTTP/1.1\r\nHost: x\r\n`); // and never the rest
+      await closed;
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    });
+  });
+
+  it("cuts off a client that sends its body too slowly with 408", async () => {
+    await withServer({ limits: { headersMs: 300, requestMs: 600 } }, async (port) => {
+      const sock = connect(port, "127.0.0.1");
+      let answer = "";
+      sock.on("data", (d: Buffer) => (answer += d.toString()));
+      const closed = new Promise<void>((r) => sock.once("close", () => r()));
+      sock.write(`POST ${WEBHOOK_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Telegram-Bot-Api-Secret-Token: ${SECRET}\r\n\r\n{"upd`);
+      await closed;
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { createI18n, type I18n } from "../../bot/i18n.js";
 import { createBot, type KelisimBot } from "../../bot/index.js";
 import { CONSOLE_BOT, FakeTelegram, type Call } from "../../bot/local/fake-api.js";
 import { createLogger, type Logger } from "../../bot/logger.js";
+import type { RetryOptions } from "../../bot/runtime/retry.js";
 
 let nextUpdateId = 1;
 /** Update ids are unique across every harness of a test file, as Telegram's are. */
@@ -34,7 +35,16 @@ export const testDeployment = () => ({
 
 export const testBot = async (
   db: Database,
-  opts: { adminIds?: number[]; flows?: Flows; now?: () => Date; staffChatId?: number; maxPerSecond?: number; logger?: Logger; userLimit?: { updates: number; windowMs: number } } = {},
+  opts: {
+    adminIds?: number[];
+    flows?: Flows;
+    now?: () => Date;
+    staffChatId?: number;
+    maxPerSecond?: number;
+    logger?: Logger;
+    userLimit?: { updates: number; windowMs: number };
+    retry?: Partial<RetryOptions>;
+  } = {},
 ): Promise<Harness> => {
   const i18n = await createI18n();
   const fake = new FakeTelegram();
@@ -49,6 +59,7 @@ export const testBot = async (
     ...(opts.maxPerSecond ? { maxPerSecond: opts.maxPerSecond } : {}),
     // Tests drive one user far faster than a person can: the per-user limit is tested on its own (abuse.test.ts).
     userLimit: opts.userLimit ?? { updates: 1_000_000, windowMs: 1000 },
+    ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.flows ? { flows: opts.flows } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   };

@@ -8,6 +8,8 @@ import { openDatabase } from "../../bot/db/database.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kelisim-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Each test spawns the Prisma CLI (a WebAssembly engine) once or twice: on a busy 2-core machine that took over 30 s. */
+const SLOW = 120_000;
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
   spawnSync(cmd, args, { env: { ...process.env, DATABASE_URL: "", ...env }, encoding: "utf8", timeout: 120_000 });
 
@@ -18,7 +20,7 @@ describe("Prisma CLI", () => {
     const r = run("npx", ["prisma", "migrate", "status"], { DATA_DIR: dir });
     expect(r.stdout).toContain("Database schema is up to date!");
     expect(r.status).toBe(0);
-  });
+  }, SLOW);
 
   it("`npm run db:migration` finds no change between the schema and the migrations", () => {
     const before = readdirSync("prisma/migrations");
@@ -26,5 +28,5 @@ describe("Prisma CLI", () => {
     expect(r.stderr).not.toMatch(/failed/);
     expect(r.stdout).toBe("no changes: prisma/schema.prisma matches the migrations\n");
     expect(readdirSync("prisma/migrations")).toEqual(before);
-  });
+  }, SLOW);
 });

@@ -13,6 +13,7 @@ import { caseParticipants, reader, staffOrgs } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { recordConclusion as recordConclusionAction } from "./actions.js";
+import { cancelCaseReminders } from "../sittings/sittings.js";
 import { unwatch, watch } from "./deadlines.js";
 
 export const CONCLUSION_WORKING_DAYS = 5;
@@ -59,6 +60,8 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   await tx.case.update({ where: { id: k.id }, data: { status: "concluded", concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
   await unwatch(tx, "conclusion", k.id);
+  // The commission has finished: its sittings still to come are reminded of no more.
+  await cancelCaseReminders(tx, k.id, c.now);
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
   const mci = outcome && outcome !== "unknown" ? minimumMci(outcome) : 0;
   const tenge = mciTenge(year);

@@ -95,7 +95,7 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
     [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: k.orgName } }],
     [{ key: "escalation.applicant" }, { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } }],
     [{ key: "escalation.address" }, details.address],
-    [{ key: "escalation.patient" }, { key: "escalation.patientText", params: { patient: str(a.name), relation: { key: `escalation.relation.${str(a.relation) || "self"}` } } }],
+    [{ key: "escalation.patient" }, { key: "escalation.patientText", params: { patient: s.name ?? str(a.name), relation: { key: `escalation.relation.${str(a.relation) || "self"}` } } }],
     [{ key: "escalation.case" }, caseText],
     [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: k.orgName, region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcome.${k.outcome ?? "unknown"}` } } }],
     [{ key: "escalation.description" }, s.description],

@@ -10,7 +10,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { ApplicantDetails, Lang, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Prisma } from "../../core/actor.js";
-import { careText, orgNames, regionName } from "../../core/case.js";
+import { careText, orgNames, patientName, regionName } from "../../core/case.js";
 import { renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
 import { lines } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -38,7 +38,7 @@ const loadParties = async (prisma: Prisma, mediationId: number, dataKey: Buffer)
   return {
     number: m.case.number,
     relation: a.relation ?? "self",
-    patient: a.name ?? "",
+    patient: patientName(dataKey, m.case),
     care: careText(a.careFrom, a.careTo),
     applicant: detailsOf(m.case.participants[0]?.user.details ?? null, dataKey),
     org: org ? lines([orgNames(org), regionName(org.region)], ", ") : lines([m.case.orgName, regionName(m.case.region)], ", "),

@@ -11,7 +11,7 @@ import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
 import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
-import { orgNames, regionName } from "../../core/case.js";
+import { orgNames, patientName, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
@@ -147,12 +147,12 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   // Both sides see the mediation contract's essentials, with the contract itself first (law.md §4, Art. 20).
   const mediator = await tx.user.findUnique({ where: { id: m.mediatorId }, select: { fullName: true } });
   const org = m.case.organizationId === null ? null : await tx.organization.findUnique({ where: { id: m.case.organizationId } });
-  const a = m.case.answers as { name?: string; relation?: string };
+  const a = m.case.answers as { relation?: string };
   const params = {
     number,
     mediator: mediatorName(mediator?.fullName),
     org: org ? orgNames(org) : m.case.orgName,
-    patient: a.name ?? "",
+    patient: patientName(c.dataKey, m.case),
     relation: { key: `escalation.relation.${a.relation ?? "self"}` },
     days: c.mediationDays,
   };

@@ -67,7 +67,7 @@ export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: B
     number: c.number,
     submittedAt: a.submittedOn ?? c.submittedAt.toISOString().slice(0, 10),
     relation: a.relation ?? "",
-    name: a.name ?? "",
+    name: s.name ?? a.name ?? "",
     birthDate: a.birthDate ?? "",
     iin: s.iin,
     org: c.orgName,

@@ -1,5 +1,5 @@
 // Filing a notice: in the same transaction as the update that submitted it, the case is numbered and
-// stored (IIN, phone and description sealed with DATA_KEY), its first event logged, and the messages to
+// stored (the patient's name, IIN, phone and description sealed with DATA_KEY), its first event logged, and the messages to
 // the applicant and to staff composed.
 import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect } from "../../../machines/effects.js";
@@ -22,7 +22,7 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
   const last = await tx.case.aggregate({ where: { year }, _max: { seq: true } });
   const seq = (last._max.seq ?? 0) + 1;
   const number = caseNumber(year, seq);
-  const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description };
+  const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description, name: notice.name };
   // Chosen from the registered ones of the region, or a typed name that matches one.
   const chosen = notice.orgId === null ? null : await tx.organization.findFirst({ where: { id: notice.orgId, region: notice.region } });
   const organization = chosen ?? (notice.orgId === null ? await matchOrganization(tx, notice.org, notice.region) : null);
@@ -40,7 +40,6 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
       language: c.language,
       answers: {
         relation: notice.relation,
-        name: notice.name,
         birthDate: notice.birthDate,
         careFrom: notice.careFrom,
         careTo: notice.careTo,

@@ -66,6 +66,14 @@ const cancelReminders = async (tx: Tx, s: Sitting) => {
   for (const r of Object.keys(REMINDERS) as Reminder[]) await cancel(tx, reminderKey(s, r));
 };
 
+/**
+ * The case's sittings still to come lose their reminders (the conclusion was recorded: the commission has
+ * finished, and nobody should be told to come to a sitting of it).
+ */
+export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Promise<void> => {
+  for (const s of await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: now } } })) await cancelReminders(tx, s);
+};
+
 /** A sitting of one of the actor's organisations' cases; null for anything else (forged ids too). */
 const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
   tx.sitting.findFirst({ where: { id: sittingId, case: { organizationId: { in: await staffOrgs(tx, userId) } } }, include: { case: true } });
@@ -94,6 +102,8 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   const s = await staffSitting(tx, r.sittingId, c.userId);
   if (!s) return [say("cases.notFound")];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  // After the conclusion there is no commission to sit: a move would only bring its reminders back.
+  if (s.case.status !== "commission_formed") return [say("sitting.notNow", { number: s.case.number })];
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   await cancelReminders(tx, s);

@@ -1,0 +1,74 @@
+// The data at rest and its key, checked and brought up to date at start, after the migrations:
+// - DATA_KEY must be the key the data was sealed with. A known text sealed with the first key is kept in
+//   "Meta" (the canary); a start with another key stops with one line, before anything is read or written
+//   with the wrong key.
+// - One-time steps on existing rows that SQL cannot do (sealing needs the key), each recorded in "Meta" so
+//   that it runs once.
+import { open, seal } from "./crypto.js";
+import { answersOf, openSensitive, str } from "./core/case.js";
+import type { Prisma } from "./db/database.js";
+import type { Prisma as PrismaNS } from "./db/generated/client.js";
+
+const CANARY_KEY = "dataKeyCanary";
+const CANARY_TEXT = "kelisim data key canary";
+const NAMES_SEALED = "patientNameSealed";
+
+export class DataKeyError extends Error {
+  override name = "DataKeyError";
+}
+
+const WRONG_KEY =
+  "Data key error: DATA_KEY is not the key this database's data was sealed with; start with the key the data was created with (keep it with the backups)";
+
+const opens = (key: Buffer, sealed: string): string | null => {
+  try {
+    return open(key, sealed);
+  } catch {
+    return null;
+  }
+};
+
+/** Throws DataKeyError when `key` is not the key the data was sealed with; the first start records it. */
+export const checkDataKey = async (prisma: Prisma, key: Buffer): Promise<void> => {
+  let canary = await prisma.meta.findUnique({ where: { key: CANARY_KEY } });
+  if (!canary) {
+    // A database from before the canary: its sealed cases tell whether this is their key.
+    const sealedCase = await prisma.case.findFirst({ where: { sensitive: { not: "" } }, select: { sensitive: true }, orderBy: { id: "asc" } });
+    if (sealedCase && opens(key, sealedCase.sensitive) === null) throw new DataKeyError(WRONG_KEY);
+    await prisma.meta.createMany({ data: [{ key: CANARY_KEY, value: seal(key, CANARY_TEXT) }], skipDuplicates: true });
+    // Another instance may have written its own at the same moment: whichever is stored is checked.
+    canary = await prisma.meta.findUniqueOrThrow({ where: { key: CANARY_KEY } });
+  }
+  if (opens(key, canary.value) !== CANARY_TEXT) throw new DataKeyError(WRONG_KEY);
+};
+
+/**
+ * The patient's full name, kept in the case's plain answers before it was sealed with the IIN: moved into
+ * the sealed fields, once. Returns how many cases were re-sealed.
+ */
+export const sealPatientNames = async (prisma: Prisma, key: Buffer): Promise<number> => {
+  if (await prisma.meta.findUnique({ where: { key: NAMES_SEALED } })) return 0;
+  return prisma.$transaction(
+    async (tx) => {
+      // One instance at a time; a second one finds the marker and does nothing.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${1}::int)`;
+      if (await tx.meta.findUnique({ where: { key: NAMES_SEALED } })) return 0;
+      const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'name' IS NOT NULL ORDER BY "id" FOR UPDATE`;
+      for (const { id } of rows) {
+        const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+        const { name, ...answers } = answersOf(k.answers);
+        const sensitive = k.sensitive ? openSensitive(key, k.sensitive) : { iin: "", phone: "", description: "" };
+        await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: seal(key, JSON.stringify({ ...sensitive, name: str(name) })) } });
+      }
+      await tx.meta.create({ data: { key: NAMES_SEALED, value: String(rows.length) } });
+      return rows.length;
+    },
+    { timeout: 120_000 },
+  );
+};
+
+/** At start, after the migrations: the key first, then the one-time steps. */
+export const prepareDataAtRest = async (prisma: Prisma, key: Buffer): Promise<{ namesSealed: number }> => {
+  await checkDataKey(prisma, key);
+  return { namesSealed: await sealPatientNames(prisma, key) };
+};

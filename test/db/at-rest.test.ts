@@ -1,0 +1,68 @@
+// The data's key and what is sealed with it: a start with another DATA_KEY is refused before anything is
+// read or written with it; patients' names stored in the clear by earlier versions are sealed, once.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { checkDataKey, DataKeyError, prepareDataAtRest, sealPatientNames } from "../../bot/at-rest.js";
+import { openSensitive } from "../../bot/core/case.js";
+import { open, seal } from "../../bot/crypto.js";
+import { loadNoticeDocument } from "../../bot/features/notice/document.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+const KEY = randomBytes(32);
+const OTHER = randomBytes(32);
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => t.reset());
+
+/** A case as versions before issue 13 stored it: the patient's name in the plain answers. */
+const oldCase = (seq: number, name: string, key = KEY) =>
+  t.db.prisma.case.create({
+    data: {
+      number: `KZ-2026-${String(seq).padStart(6, "0")}`, year: 2026, seq, orgName: "Емхана", region: "astana", language: "ru",
+      answers: { relation: "self", name, birthDate: "1985-03-01", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" },
+      sensitive: seal(key, JSON.stringify({ iin: "850301300121", phone: "+77010000000", description: "Осложнение." })),
+    },
+  });
+
+describe("the data key's canary", () => {
+  it("the first start records it; the same key passes again, another is refused", async () => {
+    await checkDataKey(t.db.prisma, KEY);
+    const canary = await t.db.prisma.meta.findUniqueOrThrow({ where: { key: "dataKeyCanary" } });
+    expect(open(KEY, canary.value)).toBe("kelisim data key canary");
+    await checkDataKey(t.db.prisma, KEY);
+    await expect(checkDataKey(t.db.prisma, OTHER)).rejects.toThrow(DataKeyError);
+    await expect(checkDataKey(t.db.prisma, OTHER)).rejects.toThrow(/^Data key error: DATA_KEY is not the key this database's data was sealed with/);
+    expect(await t.db.prisma.meta.count()).toBe(1);
+  });
+
+  it("a database from before the canary, opened with another key, is refused and left as it was", async () => {
+    await oldCase(1, "Иванова Анна Сергеевна");
+    await expect(prepareDataAtRest(t.db.prisma, OTHER)).rejects.toThrow(DataKeyError);
+    expect(await t.db.prisma.meta.count()).toBe(0);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ name: "Иванова Анна Сергеевна" });
+  });
+});
+
+describe("patients' names at rest", () => {
+  it("names kept in the clear by earlier versions are sealed with the IIN, once; the notice still shows them", async () => {
+    await oldCase(1, "Иванова Анна Сергеевна");
+    await oldCase(2, "Серікова Әсел Нұрланқызы");
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 2 });
+    const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`));
+    for (const name of ["Иванова", "Анна", "Серікова", "Әсел"]) expect(raw).not.toContain(name);
+    const rows = await t.db.prisma.case.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => openSensitive(KEY, r.sensitive))).toEqual([
+      { iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Иванова Анна Сергеевна" },
+      { iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Серікова Әсел Нұрланқызы" },
+    ]);
+    expect(rows[0]!.answers).toEqual({ relation: "self", birthDate: "1985-03-01", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" });
+    expect((await loadNoticeDocument(t.db.prisma, rows[0]!.id, KEY))?.name).toBe("Иванова Анна Сергеевна");
+    // Done once: a later start does nothing, even for a row that looks old.
+    await oldCase(3, "Петров Пётр");
+    expect(await sealPatientNames(t.db.prisma, KEY)).toBe(0);
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 0 });
+  });
+});
