@@ -328,8 +328,10 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   const languageButton = input.kind === "button" && isLanguageButton(input.data, registry);
   const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join" || top()?.flow === "roleJoin") && (input.kind === "text" || input.kind === "media");
   if (input.kind === "reply") {
+    // A flow the bot let this user open (after checking the case is theirs to act on).
+    if (input.event.type === "OPEN") open(input.event.flow, input.event.input);
     // Nothing to say when the flow does not take it: it moved on in the meantime.
-    deliver(input.event, () => undefined);
+    else deliver(input.event, () => undefined);
     return { stack, effects };
   }
   // Staff, mediators and admins whose app speaks Kazakh or Russian: that language, and on with what they asked

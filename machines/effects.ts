@@ -112,6 +112,11 @@ export interface DomainEffectPayloads {
   redeemInvite: { token: string; fullName: string; title: string };
   /** An admin (ADMIN_IDS) at their first /admin gave their full name and position and accepted the admin's terms. */
   acceptAdminTerms: { fullName: string; title: string };
+  /**
+   * Opens a flow that acts on a case only after the bot checked that this user may act on it: a forged or stale
+   * button is refused at once, before any question (the handler answers with an OPEN event, or "not found").
+   */
+  openChecked: { flow: CheckedFlow; input: Record<string, unknown> };
   /** The home screen of the user's role as stored now (staff, mediator, admin); an applicant's is the menu. */
   showHome: { role?: "admin" | "staff" | "mediator" };
   /** Staff: the cases of their organisations; and one case in full. */
@@ -169,6 +174,10 @@ export interface DomainEffectPayloads {
   /** The particulars the user gave before, if any: answered to the flow. */
   findApplicantDetails: object;
 }
+/** The flows that act on a case, sitting, mediation or proposal named in their input. */
+export const CHECKED_FLOWS = ["receipt", "handIn", "formation", "conclusion", "sitting", "relay", "proposal", "counter", "signedAgreement", "particulars"] as const;
+export type CheckedFlow = (typeof CHECKED_FLOWS)[number];
+
 export type DomainEffectType = keyof DomainEffectPayloads;
 /** A domain effect of one type (or, without K, of any): `{ type, ...its payload }`. */
 export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P in K]: { type: P } & DomainEffectPayloads[P] }[K];
@@ -176,7 +185,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

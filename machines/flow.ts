@@ -16,6 +16,8 @@ export type FlowEvent = (
   | { type: "ORGANIZATIONS"; found: OrganizationOption[]; total: number; query: string | null }
   // The particulars the user gave before (findApplicantDetails), or null.
   | { type: "DETAILS"; details: ApplicantDetails | null }
+  // The bot checked that the user may act on what the flow names (openChecked): open it now.
+  | { type: "OPEN"; flow: string; input: Record<string, unknown> }
 ) & { today?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;

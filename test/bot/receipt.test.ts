@@ -138,9 +138,8 @@ describe("a notice to a registered organisation", () => {
     const forged = await applicant.pressData(`g:srcv:${c.id}:2026-11-23`);
     expect(forged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Бұл батырма ескірген.");
     const other = await joinStaff(h, ADMIN, 52, "ru", "Клиника №2", "Город Астана");
-    await other.pressData(`g:srcv:${c.id}:2026-11-23`);
-    await other.send("99");
-    expect(to(await other.press("Сегодня"), 52)[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");
+    // Refused at the first step: no question is asked of someone who may not act on the case.
+    expect(to(await other.pressData(`g:srcv:${c.id}:2026-11-23`), 52)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
     expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "notice_received" } })).length).toBe(1);
   });
 });

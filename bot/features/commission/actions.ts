@@ -17,7 +17,7 @@ export const recordFormationOnDay = defineAction({
   code: "sformd",
   params: z.object({ caseId: id, notBefore: day }),
   allow: ["staff"],
-  run: ({ caseId, notBefore }, r) => r.open("formation", { caseId, notBefore }),
+  run: ({ caseId, notBefore }, r) => r.emit({ type: "openChecked", flow: "formation", input: { caseId, notBefore } }),
 });
 
 /** "The commission was formed": first the confirmation that no member represents the organisation (law.md §3). */
@@ -43,7 +43,7 @@ export const recordConclusion = defineAction({
   code: "sconc",
   params: z.object({ caseId: id }),
   allow: ["staff"],
-  run: ({ caseId }, r) => r.open("conclusion", { caseId }),
+  run: ({ caseId }, r) => r.emit({ type: "openChecked", flow: "conclusion", input: { caseId } }),
 });
 
 export const commissionActions = [confirmFormation, recordFormationToday, recordFormationOnDay, recordConclusion];

@@ -15,7 +15,7 @@ export const draftEscalation = defineAction({
   name: "escalation/draft",
   code: "escto",
   params: z.object({ caseId: id, target: oneOf(ESCALATION_TARGETS) }),
-  run: ({ caseId, target }, r) => (isDraftTarget(target) ? r.open("particulars", { purpose: { for: "complaint", caseId, target } }) : r.emit({ type: "caseHistory", caseId })),
+  run: ({ caseId, target }, r) => (isDraftTarget(target) ? r.emit({ type: "openChecked", flow: "particulars", input: { purpose: { for: "complaint", caseId, target } } }) : r.emit({ type: "caseHistory", caseId })),
 });
 
 export const escalationActions = [chooseEscalation, draftEscalation];

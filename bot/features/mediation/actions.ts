@@ -53,7 +53,7 @@ export const applicantAgrees = defineAction({
   name: "mediation/applicantAgrees",
   code: "mdyesa",
   params: z.object({ mediationId: id }),
-  run: ({ mediationId }, r) => r.open("particulars", { purpose: { for: "mediation", mediationId } }),
+  run: ({ mediationId }, r) => r.emit({ type: "openChecked", flow: "particulars", input: { purpose: { for: "mediation", mediationId } } }),
 });
 /** The mediator or the organisation's staff attach the signed settlement agreement. */
 export const recordSigned = defineAction({
@@ -61,7 +61,7 @@ export const recordSigned = defineAction({
   code: "mdsign",
   params: z.object({ mediationId: id }),
   allow: ["mediator", "staff"],
-  run: ({ mediationId }, r) => r.open("signedAgreement", { mediationId }),
+  run: ({ mediationId }, r) => r.emit({ type: "openChecked", flow: "signedAgreement", input: { mediationId } }),
 });
 export const refuseToMediate = defineAction({
   name: "mediation/sideRefuses",
@@ -80,21 +80,21 @@ export const writeInMediation = defineAction({
   name: "mediation/write",
   code: "mdmsg",
   params: z.object({ mediationId: id }),
-  run: ({ mediationId }, r) => r.open("relay", { mediationId, asMediator: r.profile.roles.includes("mediator") }),
+  run: ({ mediationId }, r) => r.emit({ type: "openChecked", flow: "relay", input: { mediationId, asMediator: r.profile.roles.includes("mediator") } }),
 });
 /** A side asks the mediator alone (about a proposal). */
 export const askMediator = defineAction({
   name: "mediation/askMediator",
   code: "mdask",
   params: z.object({ mediationId: id }),
-  run: ({ mediationId }, r) => r.open("relay", { mediationId, asMediator: false, to: "mediator" }),
+  run: ({ mediationId }, r) => r.emit({ type: "openChecked", flow: "relay", input: { mediationId, asMediator: false, to: "mediator" } }),
 });
 export const proposeSettlement = defineAction({
   name: "mediation/propose",
   code: "mdprop",
   params: z.object({ mediationId: id }),
   allow: ["mediator"],
-  run: ({ mediationId }, r) => r.open("proposal", { mediationId }),
+  run: ({ mediationId }, r) => r.emit({ type: "openChecked", flow: "proposal", input: { mediationId } }),
 });
 export const endMediationConfirmed = defineAction({
   name: "mediation/endConfirmed",
@@ -130,7 +130,7 @@ export const counterOffer = defineAction({
   name: "mediation/counterOffer",
   code: "pctr",
   params: z.object({ proposalId: id }),
-  run: ({ proposalId }, r) => r.open("counter", { proposalId }),
+  run: ({ proposalId }, r) => r.emit({ type: "openChecked", flow: "counter", input: { proposalId } }),
 });
 /** «I have read it and agree» to the settlement agreement's text. */
 export const confirmAgreement = defineAction({

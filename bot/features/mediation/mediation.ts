@@ -68,6 +68,16 @@ export const minimumBeside = (outcome: string | null, amount: number, year: numb
 };
 const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x.userId === BigInt(userId))?.side ?? null;
 
+/** Which side of a mediation this user is on (mediator, applicant, organisation), or null; and of a proposal's mediation. */
+export const mediationSide = async (tx: Tx, mediationId: number, userId: number): Promise<Side | null> => {
+  const m = await loadMediation(tx, mediationId);
+  return m ? sideOf(await members(tx, m), userId) : null;
+};
+export const proposalSide = async (tx: Tx, proposalId: number, userId: number): Promise<Side | null> => {
+  const p = await tx.proposal.findUnique({ where: { id: proposalId }, select: { mediationId: true } });
+  return p?.mediationId ? mediationSide(tx, p.mediationId, userId) : null;
+};
+
 const role = (side: Side): Param => ({ key: `mediation.role.${side}` });
 /** The buttons a member has while mediation runs. */
 const runningButtons = (side: Side, mediationId: number): Button[][] => [

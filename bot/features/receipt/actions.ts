@@ -8,14 +8,14 @@ export const recordReceipt = defineAction({
   code: "srcv",
   params: z.object({ caseId: id, notBefore: day }),
   allow: ["staff"],
-  run: ({ caseId, notBefore }, r) => r.open("receipt", { caseId, notBefore }),
+  run: ({ caseId, notBefore }, r) => r.emit({ type: "openChecked", flow: "receipt", input: { caseId, notBefore } }),
 });
 
 export const handIn = defineAction({
   name: "receipt/handIn",
   code: "handin",
   params: z.object({ caseId: id, notBefore: day }),
-  run: ({ caseId, notBefore }, r) => r.open("handIn", { caseId, notBefore }),
+  run: ({ caseId, notBefore }, r) => r.emit({ type: "openChecked", flow: "handIn", input: { caseId, notBefore } }),
 });
 
 export const receiptActions = [recordReceipt, handIn];

@@ -15,14 +15,14 @@ export const scheduleSitting = defineAction({
   code: "ssit",
   params: z.object({ caseId: id }),
   allow: ["staff"],
-  run: ({ caseId }, r) => r.open("sitting", { caseId, sittingId: 0 }),
+  run: ({ caseId }, r) => r.emit({ type: "openChecked", flow: "sitting", input: { caseId, sittingId: 0 } }),
 });
 export const moveSitting = defineAction({
   name: "sittings/move",
   code: "smv",
   params: z.object({ sittingId: id }),
   allow: ["staff"],
-  run: ({ sittingId }, r) => r.open("sitting", { caseId: 0, sittingId }),
+  run: ({ sittingId }, r) => r.emit({ type: "openChecked", flow: "sitting", input: { caseId: 0, sittingId } }),
 });
 export const cancelSittingConfirmed = defineAction({
   name: "sittings/cancelConfirmed",

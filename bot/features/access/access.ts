@@ -1,0 +1,55 @@
+// Flows that act on a case open only for someone who may act on it (issue 13): the button's action asks
+// (openChecked), this checks against the database, and the flow opens — or the user gets the answer a missing
+// case gets, before any question. The handlers at the end of each flow check again, with the case's state.
+import type { DomainEffect } from "../../../machines/effects.js";
+import type { Ctx, Tx } from "../../core/actor.js";
+import { say, type Out } from "../../core/effects.js";
+import { staffOrgs } from "../../core/people.js";
+import { mediationSide, proposalSide } from "../mediation/mediation.js";
+
+const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
+
+/** A case of one of the user's organisations (staff). */
+const staffOfCase = async (tx: Tx, caseId: number, userId: number) =>
+  caseId > 0 && (await tx.case.count({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } } })) > 0;
+/** The user filed this case. */
+const applicantOfCase = async (tx: Tx, caseId: number, userId: number) =>
+  caseId > 0 && (await tx.caseParticipant.count({ where: { caseId, userId: BigInt(userId), role: "applicant", removedAt: null } })) > 0;
+
+const allowed = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<boolean> => {
+  const i = e.input;
+  switch (e.flow) {
+    case "receipt":
+    case "formation":
+    case "conclusion":
+      return staffOfCase(tx, num(i.caseId), userId);
+    case "sitting": {
+      if (num(i.sittingId) === 0) return staffOfCase(tx, num(i.caseId), userId);
+      const s = await tx.sitting.findUnique({ where: { id: num(i.sittingId) }, select: { caseId: true } });
+      return s !== null && staffOfCase(tx, s.caseId, userId);
+    }
+    case "handIn":
+      return applicantOfCase(tx, num(i.caseId), userId);
+    case "relay":
+      return (await mediationSide(tx, num(i.mediationId), userId)) !== null;
+    case "proposal":
+      return (await mediationSide(tx, num(i.mediationId), userId)) === "mediator";
+    case "signedAgreement": {
+      const side = await mediationSide(tx, num(i.mediationId), userId);
+      return side === "mediator" || side === "organization";
+    }
+    case "counter": {
+      const side = await proposalSide(tx, num(i.proposalId), userId);
+      return side === "applicant" || side === "organization";
+    }
+    case "particulars": {
+      const purpose = (i.purpose ?? {}) as { for?: unknown; caseId?: unknown; mediationId?: unknown };
+      if (purpose.for === "complaint") return applicantOfCase(tx, num(purpose.caseId), userId);
+      if (purpose.for === "mediation") return (await mediationSide(tx, num(purpose.mediationId), userId)) === "applicant";
+      return false;
+    }
+  }
+};
+
+export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> =>
+  (await allowed(tx, e, c.userId)) ? [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }] : [say("cases.notFound")];
