@@ -238,6 +238,11 @@ export interface NoticeAnswers {
   supportKnows: SupportAnswer;
   files: FileRef[];
   phone: string;
+  /**
+   * An applicant who is not the patient confirmed they act for the patient as their relation (law.md §7);
+   * null for a notice begun before the bot asked.
+   */
+  actsFor?: boolean | null;
 }
 
 export const say = (key: string, extra: Omit<SayEffect, "type" | "key"> = {}): SayEffect => ({ type: "say", key, ...extra });

@@ -28,6 +28,8 @@ export interface Draft {
   supportKnows: SupportAnswer | null;
   files: FileRef[];
   phone: string | null;
+  /** Not the patient: confirmed acting for the patient (absent in drafts begun before the bot asked). */
+  actsFor?: boolean | null;
 }
 interface Context {
   draft: Draft;
@@ -135,7 +137,7 @@ const refusal = (reason: string, when: (a: { context: Context; event: FlowEvent 
 
 export const answersOf = (d: Draft): NoticeAnswers | null =>
   d.relation && d.name && d.iin && d.birthDate && d.org && d.region && d.careFrom && d.careTo && d.description && d.outcome && d.supportKnows && d.phone
-    ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, orgId: d.orgId ?? null, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone }
+    ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, orgId: d.orgId ?? null, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone, actsFor: d.relation === "self" ? null : (d.actsFor ?? null) }
     : null;
 
 const REVIEW_FIELDS = ["relation", "name", "iin", "org", "care", "description", "outcome", "support", "files", "phone"] as const;
@@ -200,12 +202,34 @@ export const noticeMachine = setup({
         CHOICE: {
           guard: ({ event }) => (RELATIONS as readonly string[]).includes(choice(event)),
           target: "relationDone",
-          actions: { type: "patch", params: ({ event: e }) => ({ relation: choice(e) as Relation }) },
+          // A new relation needs its own confirmation.
+          actions: { type: "patch", params: ({ event: e }) => ({ relation: choice(e) as Relation, actsFor: null }) },
         },
         ...askAgain("relation"),
       },
     },
-    relationDone: { always: next("name") },
+    relationDone: { always: [{ guard: ({ context }) => context.draft.relation !== "self", target: "actsFor" }, ...next("name")] },
+    // Someone other than the patient confirms they act for the patient as what they said they are (law.md §7).
+    actsFor: {
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "notice.actsFor",
+            params: { relation: relationForm(context.draft.relation) },
+            buttons: [[{ key: "notice.actsForConfirm", value: "confirm" }], [{ key: "notice.back", value: "back" }]],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: ({ event }) => choice(event) === "confirm", target: "actsForDone", actions: { type: "patch", params: { actsFor: true } } },
+          { guard: ({ event }) => choice(event) === "back", target: "relation" },
+        ],
+        ...askAgain("actsFor"),
+      },
+    },
+    actsForDone: { always: next("name") },
     name: {
       tags: [UNSAVED],
       // The patient filing for themselves is asked for their own name.

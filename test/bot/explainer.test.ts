@@ -82,6 +82,7 @@ describe("from inside a notice", () => {
     await u.press("Согласен(на)");
     await u.send("/notice");
     await u.press("Супруг(а)");
+    await u.press("Подтверждаю");
     await u.send("Петров Пётр Петрович");
     await u.send("850301300121");
     await u.press("Да, верно");

@@ -5,6 +5,7 @@ import { Store } from "../../bot/runtime/store.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
 
 let t: TestDb;
 let h: Harness;
@@ -26,12 +27,13 @@ const last = (calls: { method: string; payload: Record<string, unknown> }[]) => 
 /** From a new user in `lang` to the given step, answering with valid data. */
 const upTo = async (u: TestUser, lang: "kk" | "ru", step: "name" | "iin" | "org" | "care" | "description" | "outcome" | "files" | "phone" | "review") => {
   const L = lang === "kk"
-    ? { agree: "Келісемін", rel: "Жақын туысымын", yes: "Иә, дұрыс", region: "Астана қаласы", outcome: "II топтағы мүгедектік", support: "Жоқ, білмейді", done: "Дайын" }
-    : { agree: "Согласен(на)", rel: "Близкий родственник", yes: "Да, верно", region: "Город Астана", outcome: "Инвалидность II группы", support: "Нет, не знает", done: "Готово" };
+    ? { agree: "Келісемін", rel: "Жақын туысымын", actsFor: "Растаймын", yes: "Иә, дұрыс", region: "Астана қаласы", outcome: "II топтағы мүгедектік", support: "Жоқ, білмейді", done: "Дайын" }
+    : { agree: "Согласен(на)", rel: "Близкий родственник", actsFor: "Подтверждаю", yes: "Да, верно", region: "Город Астана", outcome: "Инвалидность II группы", support: "Нет, не знает", done: "Готово" };
   await u.send("/start");
   await u.press(L.agree);
   await u.send("/notice");
   await u.press(L.rel);
+  await u.press(L.actsFor);
   if (step === "name") return;
   await u.send("Әсел Нұрланқызы Серікова");
   if (step === "iin") return;
@@ -62,10 +64,23 @@ describe("the notice, step by step", () => {
     const first = await u.send("/notice");
     expect(last(first)).toBe("1/11 · Кем вы приходитесь пациенту?");
     expect(buttons(first)).toEqual(["Я — пациент", "Супруг(а)", "Близкий родственник", "Законный представитель"]);
-    const second = await u.press("Близкий родственник");
+    // Someone other than the patient first confirms they act for the patient; it is stored with the notice.
+    const confirm = await u.press("Близкий родственник");
+    expect(last(confirm)).toBe(
+      "Подтвердите: вы подаёте обращение в интересах пациента как близкий родственник — один из тех, кому закон позволяет обратиться за пациента (супруг(а), близкий родственник, законный представитель). Это подтверждение сохранится вместе с обращением.",
+    );
+    expect(buttons(confirm)).toEqual(["Подтверждаю", "◀ Назад"]);
+    const second = await u.press("Подтверждаю");
     expect(last(second)).toBe("2/11 · Напишите ФИО пациента полностью: фамилию, имя, отчество.");
     expect(buttons(second)).toEqual(["◀ Назад"]);
     expect(last(await u.press("◀ Назад"))).toBe("1/11 · Кем вы приходитесь пациенту?");
+  });
+
+  it("the confirmation of acting for the patient is stored with the notice; the patient filing for themselves is not asked it", async () => {
+    await fileNotice(h.user(70, "kk"), "kk", { relation: "Жұбайымын" });
+    await fileNotice(h.user(71, "ru"), "ru");
+    const cases = await t.db.prisma.case.findMany({ orderBy: { id: "asc" } });
+    expect(cases.map((k) => [(k.answers as { relation?: string }).relation, (k.answers as { actsFor?: unknown }).actsFor])).toEqual([["spouse", true], ["self", null]]);
   });
 
   it("the patient filing for themselves is asked their own name; the review and the PDF say «the patient themselves», not the button's «I am the patient»", async () => {
@@ -81,7 +96,8 @@ describe("the notice, step by step", () => {
       expect(last(await u.press(L.self))).toBe(L.asked);
       // Someone else's relative is asked for the patient's name, as before; and back again for oneself.
       await u.press(L.back);
-      expect(last(await u.press(lang === "ru" ? "Супруг(а)" : "Жұбайымын"))).toMatch(lang === "ru" ? /Напишите ФИО пациента/ : /Пациенттің толық аты-жөнін/);
+      await u.press(lang === "ru" ? "Супруг(а)" : "Жұбайымын");
+      expect(last(await u.press(lang === "ru" ? "Подтверждаю" : "Растаймын"))).toMatch(lang === "ru" ? /Напишите ФИО пациента/ : /Пациенттің толық аты-жөнін/);
       await u.press(L.back);
       await u.press(L.self);
       await u.send("Иванов Иван Иванович");

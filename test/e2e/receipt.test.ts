@@ -99,6 +99,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     await applicant.press("Согласен(на)", 2);
     await applicant.send("/notice", 1);
     await applicant.press("Супруг(а)", 1);
+    await applicant.press("Подтверждаю", 1);
     await applicant.send("Ахметов Серік Болатұлы", 1);
     await applicant.send("850301300121", 1);
     await applicant.press("Да, верно", 1);

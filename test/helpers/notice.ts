@@ -27,6 +27,8 @@ const DEFAULTS: Record<"kk" | "ru", NoticeInput & { agree: string; yes: string; 
   },
 };
 
+const ACTS_FOR = { ru: "Подтверждаю", kk: "Растаймын" };
+
 /**
  * The region, then the organisation: its button when the region's registered organisations list it by that
  * name, else "not listed" (when a list is shown) and the name typed.
@@ -46,6 +48,8 @@ export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partia
   await u.press(a.agree);
   await u.send("/notice");
   await u.press(a.relation);
+  // Someone other than the patient confirms they act for the patient.
+  if (a.relation !== DEFAULTS[lang].relation) await u.press(ACTS_FOR[lang]);
   await u.send(a.name);
   await u.send(a.iin);
   await u.press(a.yes);

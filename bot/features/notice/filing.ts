@@ -44,6 +44,8 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
         careFrom: notice.careFrom,
         careTo: notice.careTo,
         supportKnows: notice.supportKnows,
+        // The applicant's confirmation that they act for the patient (null: the patient filed, or not asked then).
+        actsFor: notice.actsFor ?? null,
         submittedOn: localDate(c.now, c.timeZone),
       },
       sensitive: seal(c.dataKey, JSON.stringify(sensitive)),
