@@ -20,7 +20,7 @@ import { consentButtons, languageButtons, onboardingFlow } from "./onboarding.js
 export type { StackEntry, StoredSnapshot } from "./flow.js";
 
 /** Commands in the order of the command menu; each has `commands.<name>` in locales. */
-export const COMMANDS = ["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "cancel"] as const;
+export const COMMANDS = ["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"] as const;
 export type Command = (typeof COMMANDS)[number];
 /** Commands a role adds to a chat's menu: staff and mediators their /inbox, admins /admin. */
 export const ROLE_COMMANDS: Record<Role, readonly string[]> = { admin: ["admin"], staff: ["inbox"], mediator: ["inbox"], applicant: [] };

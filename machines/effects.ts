@@ -100,6 +100,10 @@ export interface DomainEffectPayloads {
   /** Lists the user's cases (/cases); opens one case's timeline — only for someone who takes part in it. */
   showCases: object;
   showCase: { caseId: number };
+  /** /mydata: everything the bot holds about the user, as a summary and a JSON file. */
+  showMyData: object;
+  /** The applicant: who (staff, a mediator, a relative) opened the case's personal data, and when. */
+  showAccesses: { caseId: number };
   /** Admin: registers a healthcare organisation; the organisations, each with a button to invite its staff. */
   createOrganization: { nameKk: string; nameRu: string; region: string };
   listOrganizations: object;
@@ -185,7 +189,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, showMyData: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

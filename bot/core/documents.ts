@@ -21,6 +21,8 @@ export interface DocumentParams {
   escalationPdf: { caseId: number; target: DraftTarget; userId: number };
   /** A case's history, for a lawyer (features/escalation). */
   historyPdf: { caseId: number };
+  /** Everything the bot holds about a user, as JSON, to that user only (features/mydata). */
+  myDataJson: { userId: number };
   /** A sitting's calendar file (features/sittings). */
   sittingIcs: { sittingId: number };
 }

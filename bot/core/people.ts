@@ -25,3 +25,9 @@ export const staffRecipients = async (tx: Tx, organizationId: number | null, sta
   if (staff.length) return staff.map((s) => reader(s.userId, s.user.language));
   return staffChatId === null ? [] : [{ chatId: staffChatId, lang: null }];
 };
+
+/** What of a case's personal data someone opened (issue 15): its sealed fields, its files, or a document. */
+export type AccessWhat = "notice" | "files" | "document";
+/** Records that someone other than the applicant opened a case's personal data; the applicant can list it. */
+export const recordAccess = (tx: Tx, caseId: number, userId: bigint | number, role: "staff" | "mediator" | "relative", what: AccessWhat, at: Date) =>
+  tx.dataAccess.create({ data: { caseId, userId: BigInt(userId), role, what, at } });

@@ -10,6 +10,7 @@ import { casesFeature } from "./cases/index.js";
 import { commissionFeature } from "./commission/index.js";
 import { escalationFeature } from "./escalation/index.js";
 import { homeFeature } from "./home/index.js";
+import { mydataFeature } from "./mydata/index.js";
 import { mediationFeature } from "./mediation/index.js";
 import { noticeFeature } from "./notice/index.js";
 import { receiptFeature } from "./receipt/index.js";
@@ -18,7 +19,7 @@ import { sittingsFeature } from "./sittings/index.js";
 import { staffFeature } from "./staff/index.js";
 
 /** The bot's features. A new one is added here, and only here. */
-export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature] as const;
+export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature, mydataFeature] as const;
 
 export const registry = new Registry(
   [...CORE_ACTIONS, ...FEATURES.flatMap((f): readonly AnyActionDef[] => ("actions" in f ? f.actions : []))],

@@ -258,6 +258,6 @@ describe("command menus", () => {
     expect(first(menus[0]!)).toEqual({ command: "start", description: "Бастау" });
     expect(first(menus[1]!)).toEqual({ command: "start", description: "Начать" });
     expect(first(menus[2]!).description).toBe("Бастау / Начать");
-    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "cancel"]);
+    expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
   });
 });

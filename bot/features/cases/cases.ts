@@ -10,9 +10,9 @@ import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
-import { participantSittings } from "../sittings/sittings.js";
+import { participantSittings, showWhen } from "../sittings/sittings.js";
 import { handInButtons, receiptLine } from "../receipt/receipt.js";
-import { openCase } from "./actions.js";
+import { openCase, showAccesses as showAccessesAction } from "./actions.js";
 
 /** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
 const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
@@ -95,5 +95,22 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const receipt = applicant && (k.status === "saved" || k.status === "delivered") ? handInButtons(k, c.timeZone) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown" }) };
-  return [sayText(text, [...sittings.buttons, ...receipt, [payments], ...relatives.buttons, ...mediation])];
+  const seen = applicant ? [[{ key: "cases.accesses", ...act(showAccessesAction, { caseId: k.id }) }]] : [];
+  return [sayText(text, [...sittings.buttons, ...receipt, [payments], ...relatives.buttons, ...mediation, ...seen])];
+};
+
+const ACCESSES_SHOWN = 30;
+
+/** The applicant's list of who opened the case's personal data: the newest 30, each with name, role and what. */
+export const listAccesses = async (tx: Tx, e: DomainEffect<"showAccesses">, c: Ctx): Promise<Out[]> => {
+  const k = await tx.case.findFirst({ where: { id: e.caseId, participants: { some: { userId: BigInt(c.userId), role: "applicant", removedAt: null } } } });
+  if (!k) return [say("cases.notFound")];
+  const rows = await tx.dataAccess.findMany({ where: { caseId: k.id }, orderBy: { at: "desc" }, take: ACCESSES_SHOWN });
+  if (rows.length === 0) return [say("cases.accessesNone", { number: k.number }, [[{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]])];
+  const names = new Map((await tx.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.userId))] } }, select: { id: true, fullName: true } })).map((u) => [u.id, u.fullName]));
+  const items = rows.map((r): Param => ({
+    key: "cases.accessLine",
+    params: { when: showWhen(r.at, c.timeZone), name: names.get(r.userId) ?? { key: "admin.noName" }, role: { key: `cases.accessRole.${r.role}` }, what: { key: `cases.accessWhat.${r.what}` } },
+  }));
+  return [sayText(lines([{ key: "cases.accessesTitle", params: { number: k.number } }, ...items]), [[{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]])];
 };

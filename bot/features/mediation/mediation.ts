@@ -15,7 +15,7 @@ import { orgNames, patientName, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
-import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, recordAccess, staffOrgs } from "../../core/people.js";
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
@@ -166,6 +166,8 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
     relation: { key: `escalation.relation.${a.relation ?? "self"}` },
     days: c.mediationDays,
   };
+  // The contract names the patient: its readers other than the applicant are recorded.
+  for (const x of all.filter((y) => y.side === "organization")) await recordAccess(tx, m.caseId, x.userId, "staff", "document", c.now);
   return [
     say("mediation.youAccepted", { number }),
     ...all
@@ -343,6 +345,7 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   // Both accepted the same proposal: the settlement agreement goes to everyone, and each side confirms it.
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_reached", createdAt: c.now, payload: { proposalId: p.id } } });
   await cancel(tx, `proposal:${p.id}:expire`);
+  for (const x of all.filter((y) => y.side !== "applicant")) await recordAccess(tx, m.caseId, x.userId, x.side === "mediator" ? "mediator" : "staff", "document", c.now);
   // The agreement first, then the message with its confirm button: one confirms what one has just been given.
   return [
     ...said,

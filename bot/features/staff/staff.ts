@@ -6,7 +6,7 @@ import { receiptOf, regionName } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
-import { staffOrgs } from "../../core/people.js";
+import { recordAccess, staffOrgs } from "../../core/people.js";
 import { confirmFormation, recordConclusion } from "../commission/actions.js";
 import { mediationButtons, mediatorInbox } from "../mediation/mediation.js";
 import { loadNoticeDocument, noticeFields } from "../notice/document.js";
@@ -40,6 +40,9 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   const orgs = await staffOrgs(tx, c.userId);
   const k = await tx.case.findFirst({ where: { id: e.caseId, organizationId: { in: orgs } }, include: { attachments: { orderBy: { id: "asc" } } } });
   if (!k) return [say("cases.notFound")];
+  // The applicant can see who opened their notice, and when.
+  await recordAccess(tx, k.id, c.userId, "staff", "notice", c.now);
+  if (k.attachments.length) await recordAccess(tx, k.id, c.userId, "staff", "files", c.now);
   const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
   const sittings = await staffSittings(tx, k.id, c);
   // The notice alone can take 3,600 characters: the sittings, with everyone's answers, come as a message of their own.

@@ -1,0 +1,103 @@
+// /mydata (issue 15, law.md §7): everything the bot holds about the user — a readable summary, and the whole
+// as a JSON file made when it is sent (nothing decrypted waits in the outbox). The applicant's own notices
+// come decrypted; staff and mediators get their own part (their roles and actions), not the cases' sealed fields.
+import { InputFile } from "grammy";
+import { z } from "zod";
+import type { DomainEffect } from "../../../machines/effects.js";
+import type { Ctx, Tx } from "../../core/actor.js";
+import { answersOf, openSensitive, patientName } from "../../core/case.js";
+import { document, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
+import { say, type Out } from "../../core/effects.js";
+import { open } from "../../crypto.js";
+import { detailsOf } from "../escalation/escalation.js";
+
+type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment">;
+
+/** What the bot holds about one user, as plain data (decrypted where it is theirs to see). */
+export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now: Date) => {
+  const id = BigInt(userId);
+  const user = await db.user.findUnique({ where: { id } });
+  const roles = await db.userRole.findMany({ where: { userId: id }, include: { organization: true }, orderBy: { id: "asc" } });
+  const participations = await db.caseParticipant.findMany({ where: { userId: id }, include: { case: { include: { attachments: { orderBy: { id: "asc" } } } } }, orderBy: { id: "asc" } });
+  const cases = participations.map((p) => {
+    const k = p.case;
+    const base = { number: k.number, role: p.role, relation: p.relation, joined: p.addedAt, left: p.removedAt, status: k.status, organization: k.orgName, region: k.region };
+    if (p.role !== "applicant") return base;
+    // The applicant's own notice, decrypted for them.
+    const sealed = k.sensitive ? openSensitive(dataKey, k.sensitive) : null;
+    const a = answersOf(k.answers);
+    return {
+      ...base,
+      notice: {
+        patient: patientName(dataKey, k),
+        iin: sealed?.iin ?? null,
+        birthDate: a.birthDate ?? null,
+        phone: sealed?.phone ?? null,
+        description: sealed?.description ?? null,
+        careFrom: a.careFrom ?? null,
+        careTo: a.careTo ?? null,
+        outcome: k.outcome,
+        supportKnows: a.supportKnows ?? null,
+        actsForThePatient: a.actsFor ?? null,
+        submitted: k.submittedAt,
+      },
+      files: k.attachments.map((f) => ({ kind: f.kind, telegramFileId: f.fileId, mime: f.mimeType })),
+    };
+  });
+  const events = await db.caseEvent.findMany({ where: { actorId: id }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
+  const messages = events
+    .filter((e) => e.kind === "mediation_message")
+    .map((e) => {
+      const p = e.payload as { to?: string; text?: string };
+      return { case: e.case.number, at: e.createdAt, to: p.to ?? null, text: typeof p.text === "string" ? open(dataKey, p.text) : null };
+    });
+  const actions = events.filter((e) => e.kind !== "mediation_message").map((e) => ({ case: e.case.number, what: e.kind, at: e.createdAt }));
+  const opened = await db.dataAccess.findMany({ where: { userId: id }, include: { case: { select: { number: true } } }, orderBy: { at: "asc" } });
+  const answers = await db.sittingResponse.findMany({ where: { userId: id }, include: { sitting: { include: { case: { select: { number: true } } } } }, orderBy: { answeredAt: "asc" } });
+  return {
+    exported: now,
+    user: user
+      ? {
+          telegramId: String(user.id),
+          language: user.language,
+          fullName: user.fullName,
+          consent: { version: user.consentVersion, given: user.consentAt, withdrawn: user.consentWithdrawnAt },
+          particulars: detailsOf(user.details, dataKey),
+          firstSeen: user.createdAt,
+        }
+      : null,
+    roles: roles.map((r) => ({ role: r.role, organization: r.organization?.nameRu ?? null, title: r.title, terms: { version: r.termsVersion, accepted: r.termsAcceptedAt }, granted: r.grantedAt, revoked: r.revokedAt })),
+    cases,
+    sittingAnswers: answers.map((s) => ({ case: s.sitting.case.number, sitting: s.sitting.startsAt, answer: s.answer, at: s.answeredAt })),
+    mediationMessages: messages,
+    actions,
+    openedOthersData: opened.map((o) => ({ case: o.case.number, what: o.what, at: o.at })),
+  };
+};
+
+export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
+  const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
+  const u = data.user;
+  const summary = {
+    language: u?.language ?? "—",
+    consent: u?.consent.given ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } } : { key: "mydata.consentNone" },
+    roles: data.roles.filter((r) => !r.revoked).length,
+    cases: data.cases.length,
+    files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),
+    messages: data.mediationMessages.length,
+    actions: data.actions.length,
+  };
+  return [say("mydata.summary", summary), document({ name: "myDataJson", userId: c.userId })];
+};
+
+export const myDataJson: DocumentBuilder<"myDataJson"> = {
+  params: z.object({ userId: z.number().int() }),
+  action: "upload_document",
+  build: async (p, env: DocumentEnv) => {
+    // Only ever to the user themselves.
+    if (p.userId !== p.chat_id) return null;
+    const data = await collectMyData(env.prisma, p.userId, env.dataKey, env.now());
+    const json = JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2);
+    return { chat_id: p.chat_id, document: new InputFile(Buffer.from(json, "utf8"), "kelisim-my-data.json"), caption: env.i18n.t(p.language)("mydata.jsonCaption") };
+  },
+};

@@ -1,0 +1,58 @@
+// Who saw it (issue 15): every time staff open a notice's personal data (its sealed fields, its files) the
+// applicant can see it on the case — who, in which role, what, when. Nobody else can list it.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinStaff, STAFF_NAME } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+let t: TestDb;
+let h: Harness;
+let now: Date;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  now = new Date("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+describe("who opened my data", () => {
+  it("every staff view of the notice is on the applicant's list, with name, role, what and when; only the applicant can list it", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    await applicant.send("/cases");
+    const none = await applicant.press("KZ-2026-000001 ашу");
+    expect(buttons(none)).toContain("Менің деректерімді кім ашты");
+    expect(texts(await applicant.press("Менің деректерімді кім ашты"))[0]).toBe(
+      "KZ-2026-000001 ісі бойынша Сізден басқа әзірге ешкім деректеріңіз бар өтінішті, файлдарды және құжаттарды ашқан жоқ.",
+    );
+
+    for (const at of ["2026-11-23T11:05:00+05:00", "2026-11-24T09:30:00+05:00"]) {
+      now = new Date(at);
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+    }
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ашу");
+    const list = await applicant.press("Менің деректерімді кім ашты");
+    expect(texts(list)).toEqual([
+      `KZ-2026-000001 ісі бойынша деректерді кім ашты (жаңалары жоғарыда):\n24.11.2026, 09:30 — ${STAFF_NAME}, ұйым қызметкері: өтініш\n23.11.2026, 11:05 — ${STAFF_NAME}, ұйым қызметкері: өтініш`,
+    ]);
+    expect(buttons(list)).toEqual(["KZ-2026-000001 ашу"]);
+    expect(await t.db.prisma.dataAccess.count({ where: { caseId: c.id, role: "staff", what: "notice" } })).toBe(2);
+
+    // Staff, and anyone else, asking for the list get the answer a missing case gets.
+    expect(texts(await staff.pressData(`g:seen:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    const stranger = h.user(77, "ru");
+    await stranger.send("/start");
+    expect(texts(await stranger.pressData(`g:seen:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+  });
+});

@@ -1,0 +1,73 @@
+// /mydata (issue 15): each person gets exactly their own data — the applicant their notice decrypted, a
+// relative their part in the case, staff and mediators their roles and actions — and nobody else's.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Call } from "../../bot/local/fake-api.js";
+import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 52;
+const OTHER = 53; // another applicant, whose data nobody else may get
+const MEDIATOR = 54;
+let t: TestDb;
+let h: Harness;
+const OWN = { name: "Иванов Иван Иванович", iin: "850301300121", phone: "+77010000000" };
+const PLANTED = { name: "Бекова Дана Серикқызы", iin: "900101400013", phone: "+77019998877", description: "Чужое описание, которого никто другой не должен получить." };
+
+/** /mydata: the summary, and the JSON file it sends. */
+const myData = async (u: TestUser, chatId: number): Promise<{ summary: string; json: string }> => {
+  const calls: Call[] = await u.send("/mydata");
+  const doc = calls.find((c) => c.method === "sendDocument" && c.payload.chat_id === chatId)!;
+  expect(doc.file!.filename).toBe("kelisim-my-data.json");
+  return { summary: texts(calls.filter((c) => c.payload.chat_id === chatId))[0]!, json: doc.file!.bytes.toString("utf8") };
+};
+
+beforeAll(async () => {
+  t = await testDatabase();
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  await joinMediator(h, ADMIN, MEDIATOR);
+  await fileNotice(h.user(APPLICANT, "kk"), "kk");
+  await fileNotice(h.user(OTHER, "ru"), "ru", { name: PLANTED.name, iin: PLANTED.iin, phone: PLANTED.phone, description: PLANTED.description });
+  await recordReceipt(staff, "ru", "KZ-2026-000001");
+  const applicant = h.user(APPLICANT, "kk");
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ашу");
+  const invite = await applicant.press("Туысты шақыру");
+  const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
+  const relative = h.user(RELATIVE, "ru");
+  await relative.send(`/start ${link}`);
+  await relative.press("Супруг(а)");
+  await relative.press("Согласен(на)");
+  await relative.send("Сейтова Асель Нурлановна");
+});
+afterAll(async () => t.dispose());
+
+describe("/mydata", () => {
+  it("the applicant: a summary in their language and a JSON file with their notice decrypted — and no one else's data", async () => {
+    const { summary, json } = await myData(h.user(APPLICANT, "kk"), APPLICANT);
+    expect(summary).toMatch(/^Бот Сіз туралы мыналарды сақтайды:\n• тіл: kk\n• дербес деректерді өңдеуге келісім: берілген/);
+    expect(summary).toContain("• істер: 1;");
+    const data = JSON.parse(json) as { cases: { number: string; role: string; notice?: { patient: string; iin: string; phone: string } }[] };
+    expect(data.cases).toHaveLength(1);
+    expect(data.cases[0]).toMatchObject({ number: "KZ-2026-000001", role: "applicant", notice: { patient: OWN.name, iin: OWN.iin, phone: OWN.phone } });
+    for (const planted of Object.values(PLANTED)) expect(json).not.toContain(planted);
+  });
+
+  it("a relative: their part in the case, not the notice's sealed fields; staff and a mediator: their roles and actions, no patient's data", async () => {
+    const relative = await myData(h.user(RELATIVE, "ru"), RELATIVE);
+    expect(relative.summary).toMatch(/^Что бот хранит о вас:/);
+    expect(JSON.parse(relative.json)).toMatchObject({ user: { fullName: "Сейтова Асель Нурлановна" }, cases: [{ number: "KZ-2026-000001", role: "relative", relation: "spouse" }] });
+    const staff = await myData(h.user(STAFF, "ru"), STAFF);
+    expect(JSON.parse(staff.json)).toMatchObject({ user: { fullName: STAFF_NAME }, roles: [{ role: "staff", organization: "Городская больница №7" }], actions: [{ case: "KZ-2026-000001", what: "notice_received" }] });
+    const mediator = await myData(h.user(MEDIATOR, "ru"), MEDIATOR);
+    expect(JSON.parse(mediator.json)).toMatchObject({ user: { fullName: MEDIATOR_NAME }, roles: [{ role: "mediator" }], cases: [] });
+    for (const json of [relative.json, staff.json, mediator.json]) {
+      for (const secret of [OWN.iin, OWN.phone, OWN.name, ...Object.values(PLANTED)]) expect(json).not.toContain(secret);
+    }
+  });
+});
