@@ -91,7 +91,7 @@ describe("relatives", () => {
     const { applicant } = await formed();
     await applicant.send("/cases");
     const view = await applicant.press("KZ-2026-000001 ашу");
-    expect(buttons(view)).toEqual(["Ең төменгі төлемдер", "Туысты шақыру"]);
+    expect(buttons(view)).toEqual(["Ең төменгі төлемдер", "Туысты шақыру", "Менің деректерімді кім ашты"]);
     const invite = await applicant.press("Туысты шақыру");
     expect(texts(invite)[0]).toMatch(
       /^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\. Оны шақыратын адамыңызға жіберіңіз: ол бір рет, 30\.11\.2026 дейін жұмыс істейді\.\nhttps:\/\/t\.me\/kelisim_local_bot\?start=c_[A-Za-z0-9_-]{32}\n/,
