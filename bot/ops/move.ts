@@ -1,7 +1,7 @@
 // Moves the embedded database (DATA_DIR) into an empty PostgreSQL: both are first brought to the latest
 // migration by the in-process migrator, then every table is copied in foreign-key order with its ids kept,
 // in one PostgreSQL transaction, and each id sequence is set past the largest id copied. The embedded
-// database is only read. The sealed fields are copied as they are: the bot on PostgreSQL needs the same key.
+// database is only read (once migrated, as npm start would). The sealed fields are copied as they are: the bot on PostgreSQL needs the same key.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pg from "pg";
