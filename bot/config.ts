@@ -40,6 +40,7 @@ const schema = z
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A-Z, a-z, 0-9, _ and -")
       .optional(),
     PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").default(8080),
+    HEALTH_PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").optional(),
     TELEGRAM_API_ROOT: httpUrl.optional(),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL").optional(),
     DATA_DIR: z.string().min(1).default("./data"),
@@ -68,8 +69,11 @@ const schema = z
     DATABASE_STATEMENT_TIMEOUT_MS: millis(100, 3_600_000).default(30_000),
     DATABASE_IDLE_TIMEOUT_MS: millis(1_000, 3_600_000).default(30_000),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    LOG_PRETTY: z.enum(["0", "1"], { error: "must be 0 or 1" }).optional(),
+    NODE_ENV: z.string().optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.LOG_PRETTY === "1" && c.NODE_ENV === "production") ctx.addIssue({ code: "custom", path: ["LOG_PRETTY"], message: "must not be 1 when NODE_ENV=production (production logs are JSON lines)" });
     if (c.BOT_MODE === "webhook" && c.BOT_TOKEN) {
       if (!c.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
       if (!c.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
@@ -82,6 +86,8 @@ export interface Config {
   botToken: string | null;
   mode: Mode;
   webhook: { url: string | null; secret: string | null; port: number };
+  /** A port serving only GET /healthz, in polling and webhook modes; null: none (webhook mode still has PORT's). */
+  healthPort: number | null;
   apiRoot: string | null;
   databaseUrl: string | null;
   /** PostgreSQL only: how long to wait for a connection, for one statement, and how long an idle connection stays open (ms). */
@@ -96,6 +102,8 @@ export interface Config {
   /** How long mediation runs, in calendar days, before it ends by itself. */
   mediationDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Human-readable console logs (pino-pretty, a development dependency): LOG_PRETTY=1 or NODE_ENV=development; never in production. */
+  logPretty: boolean;
 }
 
 export interface DatabaseTimeouts {
@@ -124,6 +132,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     botToken: c.BOT_TOKEN ?? null,
     mode: c.BOT_TOKEN ? c.BOT_MODE : "console",
     webhook: { url: c.WEBHOOK_URL ?? null, secret: c.WEBHOOK_SECRET ?? null, port: c.PORT },
+    healthPort: c.HEALTH_PORT ?? null,
     apiRoot: c.TELEGRAM_API_ROOT ?? null,
     databaseUrl: c.DATABASE_URL ?? null,
     databaseTimeouts: { connectMs: c.DATABASE_CONNECT_TIMEOUT_MS, statementMs: c.DATABASE_STATEMENT_TIMEOUT_MS, idleMs: c.DATABASE_IDLE_TIMEOUT_MS },
@@ -134,6 +143,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     dataKey: c.DATA_KEY ?? null,
     mediationDays: c.MEDIATION_DAYS,
     logLevel: c.LOG_LEVEL,
+    logPretty: c.NODE_ENV === "production" ? false : c.LOG_PRETTY ? c.LOG_PRETTY === "1" : c.NODE_ENV === "development",
   };
 };
 

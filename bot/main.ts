@@ -11,6 +11,9 @@ import { createBot, setCommandMenus, type KelisimBot } from "./index.js";
 import { CONSOLE_BOT, FakeTelegram } from "./local/fake-api.js";
 import { runConsole } from "./local/console.js";
 import { createLogger, type Logger } from "./logger.js";
+import { createHealthServer } from "./health.js";
+import { dumpPglite, serveBackupRequests } from "./ops/backup.js";
+import { holdPidFile } from "./ops/running.js";
 import { createWebhookServer } from "./webhook.js";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
@@ -30,8 +33,22 @@ const main = async (): Promise<void> => {
     throw e;
   }
   // In the console the terminal is the chat: logs go to a file beside the data.
-  const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined);
+  const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined, { pretty: config.logPretty });
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, logger });
+  // The embedded database is this process's alone: `npm run db:backup` asks it for a copy (SIGUSR2).
+  const releasePid = db.pglite ? holdPidFile(config.dataDir) : () => undefined;
+  const stopBackups = db.pglite
+    ? serveBackupRequests(
+        config.dataDir,
+        (file) => dumpPglite(db.pglite!, file),
+        (file, err) => (err ? logger.error({ err, file }, "backup failed") : logger.info({ file }, "backup written")),
+      )
+    : () => undefined;
+  const closeDb = async () => {
+    stopBackups();
+    await db.close();
+    releasePid();
+  };
   try {
     const { namesSealed } = await prepareDataAtRest(db.prisma, dataKey);
     if (namesSealed) logger.info({ cases: namesSealed }, "patients' names sealed at rest");
@@ -39,7 +56,7 @@ const main = async (): Promise<void> => {
     if (e instanceof DataKeyError) {
       // One line on stderr, as for a configuration error: nothing is read or written with the wrong key.
       process.stderr.write(e.message + "\n");
-      await db.close();
+      await closeDb();
       process.exit(1);
     }
     throw e;
@@ -57,7 +74,7 @@ const main = async (): Promise<void> => {
     const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
     await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout });
     await jobs.stop();
-    await db.close();
+    await closeDb();
     return;
   }
 
@@ -75,6 +92,12 @@ const main = async (): Promise<void> => {
   const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
 
   const stops: (() => Promise<void>)[] = [];
+  // HEALTH_PORT: /healthz in every mode (webhook mode also answers it on PORT).
+  if (config.healthPort !== null && !(config.mode === "webhook" && config.healthPort === config.webhook.port)) {
+    const health = await listenOn(createHealthServer(db.prisma), config.healthPort);
+    logger.info({ port: config.healthPort }, "health server listening");
+    stops.push(() => new Promise((resolve) => health.close(() => resolve())));
+  }
   if (config.mode === "polling") {
     await kb.bot.api.deleteWebhook();
     const handle: RunnerHandle = run(kb.bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
@@ -92,7 +115,7 @@ const main = async (): Promise<void> => {
     clearInterval(prune);
     await jobs.stop();
     for (const stop of stops) await stop();
-    await db.close();
+    await closeDb();
   });
 };
 
@@ -110,6 +133,12 @@ const everyFewSeconds = (run: () => Promise<unknown>, logger: Logger, ms = 15_00
     },
   };
 };
+
+const listenOn = (server: Server, port: number): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => resolve(server));
+  });
 
 const listen = (kb: KelisimBot, db: Database, config: Config, logger: Logger): Promise<Server> =>
   new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import { webhookCallback, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { Prisma } from "./db/database.js";
+import { answerHealth, HEALTH_MS } from "./health.js";
 
 export const WEBHOOK_PATH = "/telegram";
 
@@ -20,7 +21,7 @@ export interface WebhookLimits {
   healthMs: number;
 }
 
-export const WEBHOOK_LIMITS: WebhookLimits = { bodyBytes: 1024 * 1024, headersMs: 10_000, requestMs: 30_000, healthMs: 1_000 };
+export const WEBHOOK_LIMITS: WebhookLimits = { bodyBytes: 1024 * 1024, headersMs: 10_000, requestMs: 30_000, healthMs: HEALTH_MS };
 
 class TooLarge extends Error {}
 
@@ -49,16 +50,6 @@ const refuse = (res: ServerResponse, status: number) => {
   res.writeHead(status, { "content-type": "text/plain", connection: "close" }).end();
 };
 
-/** Resolves true when the database answers within `ms`, false when it fails or does not answer in time. */
-const databaseAnswers = (prisma: Prisma, ms: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    prisma.$queryRaw`SELECT 1`.then(
-      () => (clearTimeout(timer), resolve(true)),
-      () => (clearTimeout(timer), resolve(false)),
-    );
-  });
-
 export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma: Prisma, limits: Partial<WebhookLimits> = {}): Server => {
   const l = { ...WEBHOOK_LIMITS, ...limits };
   // A wrong or missing X-Telegram-Bot-Api-Secret-Token is answered 401 by grammY.
@@ -69,10 +60,7 @@ export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma
     (req, res) => {
       const path = (req.url ?? "").split("?")[0];
       if (req.method === "GET" && path === "/healthz") {
-        void databaseAnswers(prisma, l.healthMs).then((ok) =>
-          ok ? res.writeHead(200, { "content-type": "text/plain" }).end("ok") : res.writeHead(503, { "content-type": "text/plain" }).end("database unavailable"),
-        );
-        return;
+        return answerHealth(prisma, res, l.healthMs);
       }
       if (req.method === "POST" && path === WEBHOOK_PATH) {
         void receive(req, res);

@@ -13,6 +13,8 @@ export type Prisma = PrismaClient;
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /** The embedded database itself (backups dump it); null on PostgreSQL. */
+  pglite: PGlite | null;
   /** Names of the migrations this open applied. */
   migrated: string[];
   close(): Promise<void>;
@@ -80,6 +82,7 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
     return {
       prisma,
       kind: "postgres",
+      pglite: null,
       migrated,
       close: async () => {
         await prisma.$disconnect();
@@ -93,6 +96,7 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
   return {
     prisma,
     kind: "pglite",
+    pglite: db,
     migrated,
     close: async () => {
       await prisma.$disconnect();

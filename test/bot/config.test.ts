@@ -53,6 +53,22 @@ describe("loadConfig", () => {
     expect(fails({ TELEGRAM_API_ROOT: "ftp://x" })).toMatch(/^Configuration error: TELEGRAM_API_ROOT must be an http\(s\) URL/);
   });
 
+  it("HEALTH_PORT: none by default, a port when set", () => {
+    expect(loadConfig({}).healthPort).toBeNull();
+    expect(loadConfig({ BOT_TOKEN: TOKEN, HEALTH_PORT: "8081" }).healthPort).toBe(8081);
+    expect(fails({ HEALTH_PORT: "0" })).toMatch(/^Configuration error: HEALTH_PORT must be 1–65535/);
+  });
+
+  it("readable logs in development only: LOG_PRETTY=1 or NODE_ENV=development, never with NODE_ENV=production", () => {
+    expect(loadConfig({}).logPretty).toBe(false);
+    expect(loadConfig({ NODE_ENV: "development" }).logPretty).toBe(true);
+    expect(loadConfig({ NODE_ENV: "development", LOG_PRETTY: "0" }).logPretty).toBe(false);
+    expect(loadConfig({ LOG_PRETTY: "1" }).logPretty).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production" }).logPretty).toBe(false);
+    expect(fails({ NODE_ENV: "production", LOG_PRETTY: "1" })).toMatch(/^Configuration error: LOG_PRETTY must not be 1 when NODE_ENV=production/);
+    expect(fails({ LOG_PRETTY: "yes" })).toMatch(/^Configuration error: LOG_PRETTY must be 0 or 1/);
+  });
+
   it("database timeouts: sane defaults, milliseconds within bounds", () => {
     expect(loadConfig({}).databaseTimeouts).toEqual({ connectMs: 5_000, statementMs: 30_000, idleMs: 30_000 });
     expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "2000", DATABASE_STATEMENT_TIMEOUT_MS: "10000", DATABASE_IDLE_TIMEOUT_MS: "60000" }).databaseTimeouts).toEqual({ connectMs: 2_000, statementMs: 10_000, idleMs: 60_000 });

@@ -2,6 +2,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../bot/logger.js";
 import { testBot } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
@@ -39,5 +40,14 @@ describe("logs", () => {
     for (const secret of ["Жумабекова", "Айгерим", "850301300121", "Секретная", "Уникальное описание", "7017771234", "02.11.2026"]) {
       expect(all).not.toContain(secret);
     }
+  });
+
+  it("in development: readable lines (pino-pretty) instead of JSON, the same fields", () => {
+    let out = "";
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((out += chunk.toString()), done()) });
+    const logger = createLogger("info", undefined, { pretty: true, destination: sink });
+    logger.info({ updateId: 42, chatId: 7 }, "update handled");
+    expect(out).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] INFO: update handled\n\s+updateId: 42\n\s+chatId: 7\n/);
+    expect(() => JSON.parse(out.split("\n")[0]!) as unknown).toThrow();
   });
 });

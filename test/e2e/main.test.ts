@@ -57,9 +57,13 @@ const stop = (child: ChildProcess) =>
   });
 
 describe("npm start with BOT_TOKEN", () => {
-  it("polls, sets the command menus, answers /start, and stops cleanly on SIGTERM", async () => {
-    const { child, log } = start({});
+  it("polls, sets the command menus, answers /start, serves /healthz on HEALTH_PORT, and stops cleanly on SIGTERM", async () => {
+    const healthPort = await freePort();
+    const { child, log } = start({ HEALTH_PORT: String(healthPort) });
     await until(() => log().includes('"msg":"polling"'));
+    const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, "ok"]);
+    expect((await fetch(`http://127.0.0.1:${healthPort}/telegram`, { method: "POST" })).status).toBe(404);
     // telegram-test-api does not implement setMyCommands: the bot warns and goes on.
     expect(log()).toContain("setMyCommands failed");
     const chat = new EmulatorChat(server, TOKEN, 901, "ru");

@@ -1,0 +1,54 @@
+// HEALTH_PORT's server on its own: /healthz is 200 while the database answers and 503 within about a second
+// when it does not (the same answer as the webhook's /healthz); every other path is 404.
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Prisma } from "../../bot/db/database.js";
+import { createHealthServer } from "../../bot/health.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => {
+  await t.dispose();
+});
+
+const withServer = async (prisma: Prisma, fn: (base: string) => Promise<void>) => {
+  const server = createHealthServer(prisma);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+};
+
+describe("the health server", () => {
+  it("answers 200 while the database answers, 404 elsewhere", async () => {
+    await withServer(t.db.prisma, async (base) => {
+      const res = await fetch(`${base}/healthz`);
+      expect([res.status, await res.text()]).toEqual([200, "ok"]);
+      expect((await fetch(`${base}/`)).status).toBe(404);
+      expect((await fetch(`${base}/healthz`, { method: "POST" })).status).toBe(404);
+    });
+  });
+
+  it("answers 503 within about a second when the database never answers, and 503 at once when it fails", async () => {
+    const hung = { $queryRaw: () => new Promise(() => undefined) } as unknown as Prisma;
+    await withServer(hung, async (base) => {
+      const started = Date.now();
+      const res = await fetch(`${base}/healthz`);
+      const took = Date.now() - started;
+      expect([res.status, await res.text()]).toEqual([503, "database unavailable"]);
+      // 1 s by design; the margin is for a busy 2-core machine.
+      expect(took).toBeGreaterThanOrEqual(900);
+      expect(took).toBeLessThan(2_500);
+    });
+    const failing = { $queryRaw: () => Promise.reject(new Error("connection refused")) } as unknown as Prisma;
+    await withServer(failing, async (base) => {
+      expect((await fetch(`${base}/healthz`)).status).toBe(503);
+    });
+  });
+});
