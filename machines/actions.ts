@@ -215,6 +215,31 @@ export const confirmCancel = defineAction({
   },
 });
 
+/** /privacy → withdraw consent: what it means first, then a confirmation (law.md §7). */
+export const withdrawConsent = defineAction({
+  name: "core/withdrawConsent",
+  code: "withdraw",
+  params: z.object({ step: oneOf(["ask", "yes", "no"]) }),
+  run: ({ step }, r) => {
+    if (!r.profile.hasConsent) return r.repeatOrMenu();
+    if (step === "ask")
+      return r.emit({
+        type: "say",
+        key: "privacy.withdrawExplain",
+        buttons: [[{ key: "privacy.withdrawYes", ...act(withdrawConsent, { step: "yes" }) }], [{ key: "privacy.withdrawNo", ...act(withdrawConsent, { step: "no" }) }]],
+      });
+    if (step === "no") {
+      r.emit({ type: "say", key: "privacy.withdrawKept" });
+      return r.repeatOrMenu();
+    }
+    // Drafts go at once: the notice's and the particulars' answers are never stored anywhere else.
+    r.drop("notice");
+    r.drop("particulars");
+    r.emit({ type: "withdrawConsent" });
+    r.menu();
+  },
+});
+
 export const MENU_ITEMS = ["notice", "cases", "explain", "help", "language", "privacy", "inbox", "admin", "menu"] as const;
 export const openMenuItem = defineAction({
   name: "core/menu",
@@ -244,7 +269,7 @@ export const openPayments = defineAction({
   run: ({ highlight }, r) => r.explain({ start: "payments", highlight: highlight && isOutcome(highlight) ? highlight : null }),
 });
 
-export const CORE_ACTIONS: readonly AnyActionDef[] = [chooseLanguage, giveConsent, confirmCancel, openMenuItem, continueNotice, discardNotice, openExplainer, openPayments];
+export const CORE_ACTIONS: readonly AnyActionDef[] = [chooseLanguage, giveConsent, withdrawConsent, confirmCancel, openMenuItem, continueNotice, discardNotice, openExplainer, openPayments];
 
 /** Whether callback data is the language button (the one press a user whose language is unknown can make). */
 export const isLanguageButton = (data: string, registry: Registry): boolean => registry.decodeAction(data)?.def === chooseLanguage;

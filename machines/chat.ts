@@ -1,7 +1,7 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
-import { act, commandAllowed, confirmCancel, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, type Router } from "./actions.js";
+import { act, commandAllowed, confirmCancel, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, withdrawConsent, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Effect, type FileRef } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
@@ -183,7 +183,11 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
   const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
   const privacy = () => {
     effects.push(say("privacy.consent"));
-    effects.push(profile.hasConsent ? say("privacy.statusGiven") : say("privacy.statusNotGiven", { buttons: consentButtons }));
+    effects.push(
+      profile.hasConsent
+        ? say("privacy.statusGiven", { buttons: [[{ key: "privacy.withdrawButton", ...act(withdrawConsent, { step: "ask" }) }]] })
+        : say("privacy.statusNotGiven", { buttons: consentButtons }),
+    );
   };
   /**
    * Opens the explainer on top of whatever the user is in; leaving it hands back to that flow's question

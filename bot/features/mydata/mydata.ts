@@ -3,11 +3,12 @@
 // come decrypted; staff and mediators get their own part (their roles and actions), not the cases' sealed fields.
 import { InputFile } from "grammy";
 import { z } from "zod";
-import type { DomainEffect } from "../../../machines/effects.js";
+import type { DomainEffect, Param } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { answersOf, openSensitive, patientName } from "../../core/case.js";
 import { document, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
-import { say, type Out } from "../../core/effects.js";
+import { say, sayTo, type Out } from "../../core/effects.js";
+import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
 import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 
@@ -100,4 +101,32 @@ export const myDataJson: DocumentBuilder<"myDataJson"> = {
     const json = JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2);
     return { chat_id: p.chat_id, document: new InputFile(Buffer.from(json, "utf8"), "kelisim-my-data.json"), caption: env.i18n.t(p.language)("mydata.jsonCaption") };
   },
+};
+
+/**
+ * Consent withdrawn (law.md §7): no new processing from now (the router asks consent again before any notice);
+ * the particulars kept for complaints deleted; a relative leaves their cases (the applicant is told); notices
+ * the user filed stay with their case's procedure, and its organisation's staff are told only that.
+ */
+export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent">, c: Ctx): Promise<Out[]> => {
+  const id = BigInt(c.userId);
+  const roles = await tx.userRole.count({ where: { userId: id, revokedAt: null } });
+  // Staff and mediators are named by their full name in their role: it stays while the role does.
+  await tx.user.update({ where: { id }, data: { consentWithdrawnAt: c.now, details: null, ...(roles ? {} : { fullName: null }) } });
+  const relativeOf = await tx.caseParticipant.findMany({ where: { userId: id, role: "relative", removedAt: null }, include: { case: true } });
+  const out: Out[] = [];
+  for (const p of relativeOf) {
+    await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
+    await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: id, createdAt: c.now, payload: { relation: p.relation, withdrew: true } } });
+    for (const a of await caseParticipants(tx, p.caseId, ["applicant"]))
+      out.push(sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `relatives.relation.${p.relation}` } }));
+  }
+  const filed = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
+  for (const p of filed) {
+    await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
+    for (const s of await staffRecipients(tx, p.case.organizationId, c.staffChatId)) out.push(sayTo(s, "privacy.withdrawnToStaff", { number: p.case.number }));
+  }
+  const relatives: Param = relativeOf.length ? { key: "privacy.withdrawnRelatives", params: { count: relativeOf.length } } : "";
+  const kept: Param = filed.length ? { key: "privacy.withdrawnKept", params: { count: filed.length } } : "";
+  return [say("privacy.withdrawn", { relatives, kept }), ...out];
 };

@@ -1,0 +1,88 @@
+// Withdrawing consent (issue 15, law.md §7): explained first, confirmed; then the draft and the saved
+// particulars are gone, a relative leaves their case, filed notices stay with their procedure and the
+// organisation is told only that; nothing new is processed until consent is given again.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { seal } from "../../bot/crypto.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinStaff } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 52;
+let t: TestDb;
+let h: Harness;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+});
+
+describe("withdrawing consent", () => {
+  it("the applicant: explained, confirmed; draft and particulars deleted, the filed notice kept for its procedure, staff told only that", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const u = h.user(APPLICANT, "ru");
+    await fileNotice(u, "ru");
+    await t.db.prisma.user.update({ where: { id: BigInt(APPLICANT) }, data: { details: seal(TEST_DATA_KEY, JSON.stringify({ surname: "Ахметова", name: "Айгүл", patronymic: "", iin: "850301300121", address: "Шымкент, ул. Байтурсынова, 5" })) } });
+    // A draft begun, with a name typed.
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    await u.send("Черновикова Анна Петровна");
+
+    const status = await u.send("/privacy");
+    expect(buttons(status)).toContain("Отозвать согласие");
+    const explained = await u.press("Отозвать согласие");
+    expect(texts(explained)[0]).toMatch(/^Что будет, если отозвать согласие:\n/);
+    expect(texts(explained)[0]).toContain("обращения, которые вы уже подали, останутся в деле");
+    expect(buttons(explained)).toEqual(["Да, отозвать", "Нет, оставить"]);
+    const done = await u.press("Да, отозвать");
+    expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))[0]).toBe(
+      "Согласие отозвано. Черновик и сохранённые данные для жалоб удалены. Ваши поданные обращения (1) остаются в деле, пока этого требует процедура рассмотрения. Дать согласие снова можно через /privacy.",
+    );
+    expect(texts(done.filter((c) => c.payload.chat_id === STAFF))).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения; новых сообщений от заявителя через бот не будет.",
+    ]);
+    const user = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } });
+    expect([user.consentWithdrawnAt !== null, user.details]).toEqual([true, null]);
+    // The draft is gone from the stored chat, in any form.
+    const state = await t.db.prisma.chatState.findUnique({ where: { chatId: BigInt(APPLICANT) } });
+    expect(JSON.stringify(state?.stack ?? null)).not.toContain("Черновикова");
+    const stack = await h.runtime["deps"].store.load(APPLICANT, APPLICANT);
+    expect(stack.stack.map((e) => e.flow)).not.toContain("notice");
+    // The filed case is still there for its procedure; nothing new without consent again.
+    expect(await t.db.prisma.case.count()).toBe(1);
+    expect(texts(await u.send("/notice"))[0]).toMatch(/^О персональных данных/);
+  });
+
+  it("a relative leaves their case, and the applicant is told; 'keep it' changes nothing", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ашу");
+    const link = /start=(c_\S+)/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+    const r = h.user(RELATIVE, "ru");
+    await r.send(`/start ${link}`);
+    await r.press("Супруг(а)");
+    await r.press("Согласен(на)");
+    await r.send("Сейтова Асель Нурлановна");
+    await r.send("/privacy");
+    await r.press("Отозвать согласие");
+    expect(texts(await r.press("Нет, оставить"))[0]).toBe("Хорошо, согласие остаётся в силе.");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE) } })).consentWithdrawnAt).toBeNull();
+    await r.send("/privacy");
+    await r.press("Отозвать согласие");
+    const done = await r.press("Да, отозвать");
+    expect(texts(done.filter((c) => c.payload.chat_id === RELATIVE))[0]).toBe(
+      "Согласие отозвано. Черновик и сохранённые данные для жалоб удалены; из дел, где вы родственник, вы вышли (1). Дать согласие снова можно через /privacy.",
+    );
+    expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Жұбайы енді KZ-2026-000001 ісін бақыламайды."]);
+    const p = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) }, include: { user: true } });
+    expect([p.removedAt !== null, p.user.fullName]).toEqual([true, null]);
+    expect(texts(await r.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
+  });
+});
