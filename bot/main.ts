@@ -31,7 +31,7 @@ const main = async (): Promise<void> => {
   }
   // In the console the terminal is the chat: logs go to a file beside the data.
   const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined);
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, logger });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, pool: config.databasePool, logger });
   try {
     const { namesSealed } = await prepareDataAtRest(db.prisma, dataKey);
     if (namesSealed) logger.info({ cases: namesSealed }, "patients' names sealed at rest");
@@ -46,7 +46,7 @@ const main = async (): Promise<void> => {
   }
   logger.info({ store: db.kind, migrated: db.migrated, mode: config.mode }, "database ready");
   const i18n = await createI18n();
-  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays };
+  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays, instanceId: config.instanceId };
 
   if (config.mode === "console") {
     const fake = new FakeTelegram();
