@@ -1,6 +1,7 @@
 // The document pipeline. A feature asks for a document with a `document` effect; the outbox keeps only
 // what names it (`@<name>` and its ids), so nothing sensitive waits there; when the row is sent, the
 // feature's builder makes the file from what is stored then, in the reader's language.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Api } from "grammy";
 import PDFDocument from "pdfkit";
@@ -77,6 +78,10 @@ const require = createRequire(import.meta.url);
 export const FONT = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
 export const FONT_BOLD = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf");
 
+/** The fonts' bytes, read once: pdfkit would read each TTF from disk again for every document. */
+let fonts: { body: Buffer; bold: Buffer } | null = null;
+const fontBytes = () => (fonts ??= { body: readFileSync(FONT), bold: readFileSync(FONT_BOLD) });
+
 /** A one-column document: a title, labelled paragraphs, a footnote. */
 export const renderPdf = (title: string, lines: [string, string][], footer: string): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -85,8 +90,9 @@ export const renderPdf = (title: string, lines: [string, string][], footer: stri
     doc.on("data", (c: Buffer) => chunks.push(c));
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
-    doc.registerFont("body", FONT);
-    doc.registerFont("bold", FONT_BOLD);
+    const { body, bold } = fontBytes();
+    doc.registerFont("body", body);
+    doc.registerFont("bold", bold);
     doc.font("bold").fontSize(15).text(title, { align: "center" });
     doc.moveDown(1.2);
     for (const [label, value] of lines) {
