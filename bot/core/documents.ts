@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Api } from "grammy";
+import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
 import { z } from "zod";
 import { LANGUAGES, type DraftTarget, type Lang, type Recipient } from "../../machines/effects.js";
@@ -78,9 +79,15 @@ const require = createRequire(import.meta.url);
 export const FONT = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
 export const FONT_BOLD = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf");
 
-/** The fonts' bytes, read once: pdfkit would read each TTF from disk again for every document. */
-let fonts: { body: Buffer; bold: Buffer } | null = null;
-const fontBytes = () => (fonts ??= { body: readFileSync(FONT), bold: readFileSync(FONT_BOLD) });
+/**
+ * The fonts, read and parsed once: given a path, pdfkit reads and parses each TTF again for every
+ * document. pdfkit takes a parsed fontkit font as it is (anything with `layout`), and each document
+ * still makes its own subset of it.
+ */
+let fonts: { body: PdfFontSource; bold: PdfFontSource } | null = null;
+type PdfFontSource = Parameters<PDFKit.PDFDocument["registerFont"]>[1];
+const parsed = (path: string) => fontkit.create(readFileSync(path)) as unknown as PdfFontSource;
+const fontBytes = () => (fonts ??= { body: parsed(FONT), bold: parsed(FONT_BOLD) });
 
 /** A one-column document: a title, labelled paragraphs, a footnote. */
 export const renderPdf = (title: string, lines: [string, string][], footer: string): Promise<Buffer> =>
