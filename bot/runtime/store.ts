@@ -91,9 +91,12 @@ export class Store {
    * two-int space, and the migrator's key is no Telegram chat.)
    */
   private async begin(tx: PrismaNS.TransactionClient, updateId: number, chatId: number): Promise<void> {
-    const fresh = await tx.processedUpdate.createMany({ data: [{ updateId: BigInt(updateId) }], skipDuplicates: true });
-    if (fresh.count === 0) throw new DuplicateUpdate();
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BigInt(chatId)}::bigint)`;
+    // One round trip for both. The lock must come in a statement before the reads: a statement reads
+    // from the snapshot taken when it began, so a lock taken within the read itself would come too late.
+    const [row] = await tx.$queryRaw<{ fresh: boolean }[]>`
+      WITH "ins" AS (INSERT INTO "ProcessedUpdate" ("updateId") VALUES (${BigInt(updateId)}) ON CONFLICT DO NOTHING RETURNING 1)
+      SELECT EXISTS (SELECT 1 FROM "ins") AS "fresh", (SELECT 1 FROM (SELECT pg_advisory_xact_lock(${BigInt(chatId)}::bigint)) AS "l") AS "locked"`;
+    if (!row?.fresh) throw new DuplicateUpdate();
   }
 
   /** The update's other writes: the user's changes, the stack, the outbox. */
