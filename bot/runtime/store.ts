@@ -55,8 +55,14 @@ export const OUTBOX_LEASE_MS = 10 * 60_000;
 export const START_RETRIES = 4;
 const START_BACKOFF_MS = 250;
 
-/** Prisma's "Unable to start a transaction in the given time" (and a transaction that timed out before its commit). */
-const cannotStart = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === "P2028";
+/**
+ * Prisma's "Unable to start a transaction in the given time" (and a transaction that timed out before its
+ * commit), or pg's pool giving up waiting for a free connection (its wait is DATABASE_CONNECT_TIMEOUT_MS):
+ * either way nothing of the update was stored.
+ */
+const cannotStart = (e: unknown): boolean =>
+  (e as { code?: unknown } | null)?.code === "P2028" ||
+  /timeout exceeded when trying to connect/i.test(`${(e as { message?: unknown } | null)?.message as string} ${(e as { cause?: { message?: unknown } } | null)?.cause?.message as string}`);
 
 export class Store {
   constructor(
