@@ -1,6 +1,7 @@
 // Configuration: read once from the environment, validated, failing with one line that names the variable.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -68,6 +69,18 @@ const schema = z
     DATABASE_CONNECT_TIMEOUT_MS: millis(100, 600_000).default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: millis(100, 3_600_000).default(30_000),
     DATABASE_IDLE_TIMEOUT_MS: millis(1_000, 3_600_000).default(30_000),
+    DATABASE_POOL_SIZE: z
+      .string()
+      .regex(/^\d{1,4}$/, "must be a number of connections from 1 to 1000")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 1000, "must be a number of connections from 1 to 1000")
+      .default(10),
+    DATABASE_TX_WAIT_MS: millis(100, 600_000).default(30_000),
+    DATABASE_TX_TIMEOUT_MS: millis(1_000, 600_000).default(30_000),
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must be 1–100 of A-Z a-z 0-9 _ . : -")
+      .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     LOG_PRETTY: z.enum(["0", "1"], { error: "must be 0 or 1" }).optional(),
     NODE_ENV: z.string().optional(),
@@ -92,6 +105,10 @@ export interface Config {
   databaseUrl: string | null;
   /** PostgreSQL only: how long to wait for a connection, for one statement, and how long an idle connection stays open (ms). */
   databaseTimeouts: DatabaseTimeouts;
+  /** How many connections, and how long an update waits for one (back-pressure) and may hold it. */
+  databasePool: DatabasePool;
+  /** Names this process among the instances sharing one PostgreSQL (its outbox rows are leased to it). */
+  instanceId: string;
   dataDir: string;
   adminIds: number[];
   /** Where new notices are announced while no staff are registered for the organisation. */
@@ -110,6 +127,15 @@ export interface DatabaseTimeouts {
   connectMs: number;
   statementMs: number;
   idleMs: number;
+}
+
+export interface DatabasePool {
+  /** Connections in the pool (PostgreSQL). */
+  size: number;
+  /** How long a transaction waits to start (for a connection) before it fails with P2028 (Prisma's maxWait). */
+  txMaxWaitMs: number;
+  /** How long a transaction may run, waiting for the chat's lock included (Prisma's timeout). */
+  txTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +162,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     apiRoot: c.TELEGRAM_API_ROOT ?? null,
     databaseUrl: c.DATABASE_URL ?? null,
     databaseTimeouts: { connectMs: c.DATABASE_CONNECT_TIMEOUT_MS, statementMs: c.DATABASE_STATEMENT_TIMEOUT_MS, idleMs: c.DATABASE_IDLE_TIMEOUT_MS },
+    databasePool: { size: c.DATABASE_POOL_SIZE, txMaxWaitMs: c.DATABASE_TX_WAIT_MS, txTimeoutMs: c.DATABASE_TX_TIMEOUT_MS },
+    instanceId: c.INSTANCE_ID ?? hostname(),
     dataDir: c.DATA_DIR,
     adminIds: c.ADMIN_IDS,
     staffChatId: c.STAFF_CHAT_ID ?? null,

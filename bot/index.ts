@@ -35,6 +35,8 @@ export interface BotDeps {
   retry?: Partial<RetryOptions>;
   flows?: Flows;
   now?: () => Date;
+  /** Names this process among instances sharing one database: its outbox rows are leased to it. */
+  instanceId?: string;
 }
 
 /** 30 updates in 10 seconds per user: far above anyone typing or pressing, and an album of 20 files fits. */
@@ -77,7 +79,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     adminIds: deps.adminIds,
     termsVersions: { staff: deps.i18n.versionOf("roles.terms.staff"), mediator: deps.i18n.versionOf("roles.terms.mediator"), admin: deps.i18n.versionOf("roles.terms.admin") },
   };
-  const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey);
+  const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey, deps.instanceId);
   // What a job says has its recipients named: rendered for no chat of its own.
   const jobs = new Jobs(deps.db.prisma, store, jobHandlers, deps.logger, deployment, (effects) => render(deps.i18n, 0, null, 0, effects).calls);
   const runtime = new Runtime({

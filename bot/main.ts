@@ -34,7 +34,7 @@ const main = async (): Promise<void> => {
   }
   // In the console the terminal is the chat: logs go to a file beside the data.
   const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined, { pretty: config.logPretty });
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, logger });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, pool: config.databasePool, logger });
   // The embedded database is this process's alone: `npm run db:backup` asks it for a copy (SIGUSR2).
   const releasePid = db.pglite ? holdPidFile(config.dataDir) : () => undefined;
   const stopBackups = db.pglite
@@ -63,7 +63,7 @@ const main = async (): Promise<void> => {
   }
   logger.info({ store: db.kind, migrated: db.migrated, mode: config.mode }, "database ready");
   const i18n = await createI18n();
-  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays };
+  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays, instanceId: config.instanceId };
 
   if (config.mode === "console") {
     const fake = new FakeTelegram();

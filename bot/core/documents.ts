@@ -1,8 +1,10 @@
 // The document pipeline. A feature asks for a document with a `document` effect; the outbox keeps only
 // what names it (`@<name>` and its ids), so nothing sensitive waits there; when the row is sent, the
 // feature's builder makes the file from what is stored then, in the reader's language.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Api } from "grammy";
+import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
 import { z } from "zod";
 import { LANGUAGES, type DraftTarget, type Lang, type Recipient } from "../../machines/effects.js";
@@ -79,6 +81,16 @@ const require = createRequire(import.meta.url);
 export const FONT = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
 export const FONT_BOLD = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf");
 
+/**
+ * The fonts, read and parsed once: given a path, pdfkit reads and parses each TTF again for every
+ * document. pdfkit takes a parsed fontkit font as it is (anything with `layout`), and each document
+ * still makes its own subset of it.
+ */
+let fonts: { body: PdfFontSource; bold: PdfFontSource } | null = null;
+type PdfFontSource = Parameters<PDFKit.PDFDocument["registerFont"]>[1];
+const parsed = (path: string) => fontkit.create(readFileSync(path)) as unknown as PdfFontSource;
+const fontBytes = () => (fonts ??= { body: parsed(FONT), bold: parsed(FONT_BOLD) });
+
 /** A one-column document: a title, labelled paragraphs, a footnote. */
 export const renderPdf = (title: string, lines: [string, string][], footer: string): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -87,8 +99,9 @@ export const renderPdf = (title: string, lines: [string, string][], footer: stri
     doc.on("data", (c: Buffer) => chunks.push(c));
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
-    doc.registerFont("body", FONT);
-    doc.registerFont("bold", FONT_BOLD);
+    const { body, bold } = fontBytes();
+    doc.registerFont("body", body);
+    doc.registerFont("bold", bold);
     doc.font("bold").fontSize(15).text(title, { align: "center" });
     doc.moveDown(1.2);
     for (const [label, value] of lines) {

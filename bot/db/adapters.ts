@@ -79,6 +79,8 @@ export interface PoolOptions {
   onError?: (err: Error) => void;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
+  /** Connections at most (DATABASE_POOL_SIZE); 10 when not given. */
+  size?: number;
 }
 
 /**
@@ -91,7 +93,7 @@ export const openPgPool = (url: string, schema = "public", opts: PoolOptions = {
   const pool = new NameAsTextPool({
     connectionString: url,
     options: `-c search_path="${schema.replace(/"/g, "")}"`,
-    max: 10,
+    max: opts.size ?? 10,
     connectionTimeoutMillis: t.connectMs,
     idleTimeoutMillis: t.idleMs,
     statement_timeout: t.statementMs,

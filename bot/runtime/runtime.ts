@@ -1,11 +1,11 @@
-// The per-chat machine runtime: for each update (already serialised per chat by the bot) —
-// read the chat's stack of snapshots → decide (pure) → one transaction stores the new stack, the user's
-// changes and the messages to send → send them → mark them sent. A redelivered update id fails that
+// The per-chat machine runtime: for each update, one transaction — store its id, lock the chat (across
+// instances too), read the chat's stack of snapshots → decide (pure) → store the new stack, the user's
+// changes and the messages to send — then send them → mark them sent. A redelivered update id fails that
 // transaction's first insert, so nothing of it is stored or sent.
 import { GrammyError, type Api } from "grammy";
 import type { Registry } from "../../machines/actions.js";
 import { localDate } from "../../machines/calendar.js";
-import { decide, defaultFlows, INVITE_TOKEN, type Flows, type Input } from "../../machines/chat.js";
+import { decide, defaultFlows, INVITE_TOKEN, type Flows, type Input, type StackEntry } from "../../machines/chat.js";
 import { isDomainEffect, type Effect, type Lang } from "../../machines/effects.js";
 import type { FlowEvent, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
@@ -70,61 +70,66 @@ export class Runtime {
   async handle(updateId: number, inc: Incoming, api: Api, log: Logger): Promise<void> {
     const { store, i18n } = this.deps;
     const now = this.now();
-    const loaded = await store.load(inc.chatId, inc.userId);
     const invite = caseInviteOf(inc.input);
     const roleInvite = roleInviteOf(inc.input);
-    const profile = {
-      userId: inc.userId,
-      today: localDate(now, this.deps.deployment.timeZone),
-      language: loaded.language,
-      telegramLanguage: inc.telegramLanguage,
-      hasConsent: loaded.hasConsent,
-      roles: loaded.roles,
-      termsAccepted: loaded.termsAccepted,
-      // A relative's invite link is looked up before deciding, so that a spent one is said at once.
+    // A relative's or a staff invite link is looked up before deciding, so that a spent one is said at once.
+    const invites = {
       ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now) } : {}),
       ...(roleInvite ? { roleInvite: await checkRoleInvite(this.deps.prisma, roleInvite, now) } : {}),
     };
-    const decision = decide(loaded.stack, profile, inc.input, this.flows, this.registry);
-    const language = languageSet(decision.effects);
     // A pressed keyboard is spent: take it off the message so it cannot be pressed again.
     const spent = inc.callback?.messageId
       ? [{ method: "editMessageReplyMarkup", payload: { chat_id: inc.chatId, message_id: inc.callback.messageId, reply_markup: { inline_keyboard: [] } } }]
       : [];
-    const who = { userId: inc.userId, chatId: inc.chatId, roles: loaded.roles, now, language: loaded.language };
-    let stack = decision.stack;
-    const rows = await store.commit(
-      {
-        updateId,
-        chatId: inc.chatId,
+    // Set by the step, which runs inside the transaction once the chat is locked (again, if it is retried).
+    let language: Lang | null = null;
+    let toast: string | undefined;
+    let stack: StackEntry[] = [];
+    let loadedLanguage: Lang | null = null;
+    const rows = await store.update(updateId, inc.chatId, inc.userId, (tx, loaded) => {
+      loadedLanguage = loaded.language;
+      const profile = {
         userId: inc.userId,
+        today: localDate(now, this.deps.deployment.timeZone),
+        language: loaded.language,
+        telegramLanguage: inc.telegramLanguage,
+        hasConsent: loaded.hasConsent,
+        roles: loaded.roles,
+        termsAccepted: loaded.termsAccepted,
+        ...invites,
+      };
+      const decision = decide(loaded.stack, profile, inc.input, this.flows, this.registry);
+      language = languageSet(decision.effects);
+      toast = decision.toast;
+      const who = { userId: inc.userId, chatId: inc.chatId, roles: loaded.roles, now, language: loaded.language };
+      return {
         // Stored by `produce` below, once the flows have had the bot's answers to what they asked.
         stack: null,
         ...(language ? { language } : {}),
         ...(decision.effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {}),
         createUser: !loaded.userExists,
         outbox: spent,
-      },
-      async (tx) => {
-        const said: Renderable[] = [];
-        let current = decision;
-        // A flow may ask the bot for data (a lookup): the answer goes back to it as an event, and what it
-        // then says follows, all in this transaction. A few rounds at most.
-        for (let round = 0; ; round++) {
-          const { out, replies } = await this.perform(tx, current.effects, who);
-          said.push(...out);
-          if (replies.length === 0 || round === MAX_REPLY_ROUNDS) break;
-          current = decide(current.stack, profile, { kind: "reply", event: replies[0]! }, this.flows, this.registry);
-        }
-        stack = current.stack;
-        if (JSON.stringify(stack) !== JSON.stringify(loaded.stack)) await store.saveStack(tx, inc.chatId, stack);
-        const prompt = stack[stack.length - 1]?.prompt ?? 0;
-        return this.editSlots(tx, render(i18n, inc.chatId, loaded.language, prompt, said, loaded.roles).calls);
-      },
-    );
+        produce: async (tx2) => {
+          const said: Renderable[] = [];
+          let current = decision;
+          // A flow may ask the bot for data (a lookup): the answer goes back to it as an event, and what it
+          // then says follows, all in this transaction. A few rounds at most.
+          for (let round = 0; ; round++) {
+            const { out, replies } = await this.perform(tx2, current.effects, who);
+            said.push(...out);
+            if (replies.length === 0 || round === MAX_REPLY_ROUNDS) break;
+            current = decide(current.stack, profile, { kind: "reply", event: replies[0]! }, this.flows, this.registry);
+          }
+          stack = current.stack;
+          if (JSON.stringify(stack) !== JSON.stringify(loaded.stack)) await store.saveStack(tx, inc.chatId, stack);
+          const prompt = stack[stack.length - 1]?.prompt ?? 0;
+          return this.editSlots(tx2, render(i18n, inc.chatId, loaded.language, prompt, said, loaded.roles).calls);
+        },
+      };
+    });
     if (inc.callback) {
-      const lang = language ?? loaded.language ?? "kk";
-      const text = rows && decision.toast ? i18n.t(lang)(decision.toast) : undefined;
+      const lang: Lang = language ?? loadedLanguage ?? "kk";
+      const text = rows && toast ? i18n.t(lang)(toast) : undefined;
       await api.answerCallbackQuery(inc.callback.id, text ? { text } : {}).catch((e: unknown) => log.warn({ err: e }, "answerCallbackQuery failed"));
     }
     if (rows === null) {

@@ -4,7 +4,7 @@ import { open, seal } from "../crypto.js";
 import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { Prisma } from "../db/database.js";
-import type { Prisma as PrismaNS } from "../db/generated/client.js";
+import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "../core/render.js";
 
 export interface Loaded {
@@ -38,8 +38,31 @@ export interface OutboxRow extends ApiCall {
   chatId: number;
 }
 
+/** What an update decides once its chat is locked and read: what to store, and its domain effects. */
+export type Step = (tx: PrismaNS.TransactionClient, loaded: Loaded) => Decided | Promise<Decided>;
+export type Decided = Omit<Commit, "updateId" | "chatId" | "userId"> & { produce?: Produce };
+
 /** Thrown inside the transaction to roll it back when the update id was already handled. */
 class DuplicateUpdate extends Error {}
+
+/**
+ * How long an outbox row stays with the instance that wrote it: another instance's start-up flush leaves
+ * it alone meanwhile (longer than any send with its retries, 429s included).
+ */
+export const OUTBOX_LEASE_MS = 10 * 60_000;
+
+/** Tries after the first when a transaction could not start in time (P2028: every connection busy). */
+export const START_RETRIES = 4;
+const START_BACKOFF_MS = 250;
+
+/**
+ * Prisma's "Unable to start a transaction in the given time" (and a transaction that timed out before its
+ * commit), or pg's pool giving up waiting for a free connection (its wait is DATABASE_CONNECT_TIMEOUT_MS):
+ * either way nothing of the update was stored.
+ */
+const cannotStart = (e: unknown): boolean =>
+  (e as { code?: unknown } | null)?.code === "P2028" ||
+  /timeout exceeded when trying to connect/i.test(`${(e as { message?: unknown } | null)?.message as string} ${(e as { cause?: { message?: unknown } } | null)?.cause?.message as string}`);
 
 export class Store {
   constructor(
@@ -47,7 +70,71 @@ export class Store {
     private readonly adminIds: readonly number[],
     /** Seals the chats' snapshots: a draft notice holds an IIN, a phone and a description. */
     private readonly dataKey: Buffer,
+    /** This process among the instances sharing the database (INSTANCE_ID): its outbox rows are leased to it. */
+    private readonly instance = "default",
   ) {}
+
+  /**
+   * One transaction; when it cannot start in time (P2028: every connection busy for longer than the
+   * wait allows), it is tried again after a back-off with jitter — a queue of updates is slowed, never dropped.
+   */
+  private async transaction<T>(fn: (tx: PrismaNS.TransactionClient) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.prisma.$transaction(fn);
+      } catch (e) {
+        if (!cannotStart(e) || attempt >= START_RETRIES) throw e;
+        await new Promise((r) => setTimeout(r, START_BACKOFF_MS * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
+  }
+
+  /**
+   * The update's first writes: its id (ON CONFLICT DO NOTHING — only that conflict means "already
+   * handled"), then the chat's lock, held to the end of the transaction, so that the chat's updates run
+   * one at a time across instances too, each reading what the one before it wrote. (The key is the chat
+   * id in the one-bigint space of advisory locks; the case numbers and the data key's canary use the
+   * two-int space, and the migrator's key is no Telegram chat.)
+   */
+  private async begin(tx: PrismaNS.TransactionClient, updateId: number, chatId: number): Promise<void> {
+    // One round trip for both. The lock must come in a statement before the reads: a statement reads
+    // from the snapshot taken when it began, so a lock taken within the read itself would come too late.
+    const [row] = await tx.$queryRaw<{ fresh: boolean }[]>`
+      WITH "ins" AS (INSERT INTO "ProcessedUpdate" ("updateId") VALUES (${BigInt(updateId)}) ON CONFLICT DO NOTHING RETURNING 1)
+      SELECT EXISTS (SELECT 1 FROM "ins") AS "fresh", (SELECT 1 FROM (SELECT pg_advisory_xact_lock(${BigInt(chatId)}::bigint)) AS "l") AS "locked"`;
+    if (!row?.fresh) throw new DuplicateUpdate();
+  }
+
+  /** The update's other writes: the user's changes, the stack, the outbox. */
+  private async apply(tx: PrismaNS.TransactionClient, c: Commit, produce?: Produce): Promise<OutboxRow[]> {
+    const userData = {
+      ...(c.language ? { language: c.language } : {}),
+      ...(c.consent ? { consentVersion: c.consent.version, consentAt: c.consent.at, consentWithdrawnAt: null } : {}),
+    };
+    if (c.createUser || Object.keys(userData).length > 0) {
+      await tx.user.upsert({ where: { id: BigInt(c.userId) }, create: { id: BigInt(c.userId), ...userData }, update: userData });
+    }
+    if (c.stack) await this.saveStack(tx, c.chatId, c.stack);
+    return this.enqueue(tx, [...c.outbox, ...(produce ? await produce(tx) : [])], c.chatId);
+  }
+
+  /**
+   * One update, whole: in one transaction its id is stored and the chat locked, then the chat's stack and
+   * the user's profile are read, `step` decides, and what it decided is stored. null: the update id was
+   * already handled. Retried (from the start) when the transaction could not start in time.
+   */
+  async update(updateId: number, chatId: number, userId: number, step: Step): Promise<OutboxRow[] | null> {
+    try {
+      return await this.transaction(async (tx) => {
+        await this.begin(tx, updateId, chatId);
+        const { produce, ...c } = await step(tx, await this.load(chatId, userId, tx));
+        return this.apply(tx, { ...c, updateId, chatId, userId }, produce);
+      });
+    } catch (e) {
+      if (e instanceof DuplicateUpdate) return null;
+      throw e;
+    }
+  }
 
   private sealStack(stack: StackEntry[]): object {
     return { sealed: seal(this.dataKey, JSON.stringify(stack)) };
@@ -57,7 +144,9 @@ export class Store {
     return { sealed: seal(this.dataKey, JSON.stringify(payload)) };
   }
 
-  private openPayload(stored: unknown): Record<string, unknown> {
+  private openPayload(raw: unknown): Record<string, unknown> {
+    // A raw query may give jsonb as its text.
+    const stored: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
     const sealed = (stored as { sealed?: unknown } | null)?.sealed;
     return typeof sealed === "string" ? (JSON.parse(open(this.dataKey, sealed)) as Record<string, unknown>) : (stored as Record<string, unknown>);
   }
@@ -69,8 +158,8 @@ export class Store {
   }
 
   /** The chat's stack and the user's profile, in one round trip (this runs for every update). */
-  async load(chatId: number, userId: number): Promise<Loaded> {
-    const [row] = await this.prisma.$queryRaw<{ stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string }[]>`
+  async load(chatId: number, userId: number, db: Pick<PrismaNS.TransactionClient, "$queryRaw"> = this.prisma): Promise<Loaded> {
+    const [row] = await db.$queryRaw<{ stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string }[]>`
       SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack",
              u."language"::text AS "language",
              (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL) AS "consent",
@@ -104,18 +193,9 @@ export class Store {
    */
   async commit(c: Commit, produce?: Produce): Promise<OutboxRow[] | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const fresh = await tx.processedUpdate.createMany({ data: [{ updateId: BigInt(c.updateId) }], skipDuplicates: true });
-        if (fresh.count === 0) throw new DuplicateUpdate();
-        const userData = {
-          ...(c.language ? { language: c.language } : {}),
-          ...(c.consent ? { consentVersion: c.consent.version, consentAt: c.consent.at, consentWithdrawnAt: null } : {}),
-        };
-        if (c.createUser || Object.keys(userData).length > 0) {
-          await tx.user.upsert({ where: { id: BigInt(c.userId) }, create: { id: BigInt(c.userId), ...userData }, update: userData });
-        }
-        if (c.stack) await this.saveStack(tx, c.chatId, c.stack);
-        return this.enqueue(tx, [...c.outbox, ...(produce ? await produce(tx) : [])], c.chatId);
+      return await this.transaction(async (tx) => {
+        await this.begin(tx, c.updateId, c.chatId);
+        return this.apply(tx, c, produce);
       });
     } catch (e) {
       if (e instanceof DuplicateUpdate) return null;
@@ -136,7 +216,15 @@ export class Store {
   async enqueue(tx: PrismaNS.TransactionClient, calls: ApiCall[], defaultChatId: number): Promise<OutboxRow[]> {
     if (calls.length === 0) return [];
     const rows = await tx.outbox.createManyAndReturn({
-      data: calls.map((o) => ({ chatId: BigInt(Number(o.payload.chat_id ?? defaultChatId)), method: o.method, payload: this.sealPayload(o.payload), slot: o.slot ?? null })),
+      data: calls.map((o) => ({
+        chatId: BigInt(Number(o.payload.chat_id ?? defaultChatId)),
+        method: o.method,
+        payload: this.sealPayload(o.payload),
+        slot: o.slot ?? null,
+        // This instance sends them right after the commit: leased to it, so that another's start-up flush does not.
+        leasedBy: this.instance,
+        leaseUntil: new Date(Date.now() + OUTBOX_LEASE_MS),
+      })),
       select: { id: true, chatId: true, method: true },
     });
     // Ids follow the order of the VALUES list; sort so that row i is call i whatever order RETURNING uses.
@@ -159,12 +247,24 @@ export class Store {
     if (ids.length) await this.prisma.outbox.updateMany({ where: { id: { in: ids } }, data: { sentAt: new Date() } });
   }
 
-  /** Messages decided but not sent (a crash or a network failure after commit), oldest first. */
+  /**
+   * Messages decided but not sent (a crash or a network failure after commit), oldest first — those this
+   * instance may send: unleased, leased to it, or whose lease ran out. They are leased to it as they are
+   * taken (SKIP LOCKED), so two instances flushing at once, or a flush and a live sender, never take the
+   * same row.
+   */
   async pending(chatId?: number): Promise<OutboxRow[]> {
-    const rows = await this.prisma.outbox.findMany({
-      where: { sentAt: null, ...(chatId === undefined ? {} : { chatId: BigInt(chatId) }) },
-      orderBy: { id: "asc" },
-    });
+    const now = new Date();
+    const until = new Date(now.getTime() + OUTBOX_LEASE_MS);
+    const rows = await this.prisma.$queryRaw<{ id: bigint; chatId: bigint; method: string; payload: unknown; slot: string | null }[]>`
+      UPDATE "Outbox" SET "leasedBy" = ${this.instance}, "leaseUntil" = ${until}
+      WHERE "id" IN (
+        SELECT "id" FROM "Outbox"
+        WHERE "sentAt" IS NULL AND ("leasedBy" IS NULL OR "leasedBy" = ${this.instance} OR "leaseUntil" < ${now})
+          ${chatId === undefined ? PrismaNS.empty : PrismaNS.sql`AND "chatId" = ${BigInt(chatId)}`}
+        ORDER BY "id" FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "chatId", "method", "payload", "slot"`;
+    rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload), ...(r.slot ? { slot: r.slot } : {}) }));
   }
 

@@ -77,6 +77,16 @@ describe("loadConfig", () => {
     expect(fails({ DATABASE_IDLE_TIMEOUT_MS: "10" })).toMatch(/^Configuration error: DATABASE_IDLE_TIMEOUT_MS must be milliseconds from 1000/);
   });
 
+  it("database pool and transaction waits: the pool size, the wait to start and the time to run, within bounds", () => {
+    expect(loadConfig({}).databasePool).toEqual({ size: 10, txMaxWaitMs: 30_000, txTimeoutMs: 30_000 });
+    expect(loadConfig({ DATABASE_POOL_SIZE: "4", DATABASE_TX_WAIT_MS: "5000", DATABASE_TX_TIMEOUT_MS: "8000" }).databasePool).toEqual({ size: 4, txMaxWaitMs: 5_000, txTimeoutMs: 8_000 });
+    expect(fails({ DATABASE_POOL_SIZE: "0" })).toMatch(/^Configuration error: DATABASE_POOL_SIZE must be a number of connections from 1 to 1000/);
+    expect(fails({ DATABASE_TX_WAIT_MS: "10" })).toMatch(/^Configuration error: DATABASE_TX_WAIT_MS must be milliseconds from 100/);
+    expect(loadConfig({ INSTANCE_ID: "bot-2" }).instanceId).toBe("bot-2");
+    expect(loadConfig({}).instanceId.length).toBeGreaterThan(0);
+    expect(fails({ INSTANCE_ID: "a b" })).toMatch(/^Configuration error: INSTANCE_ID must be/);
+  });
+
   it("parses admin ids", () => {
     expect(loadConfig({ ADMIN_IDS: " 12, 345 " }).adminIds).toEqual([12, 345]);
   });

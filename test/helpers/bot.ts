@@ -44,6 +44,8 @@ export const testBot = async (
     logger?: Logger;
     userLimit?: { updates: number; windowMs: number };
     retry?: Partial<RetryOptions>;
+    /** Tells instances sharing one database apart (their outbox leases). */
+    instanceId?: string;
   } = {},
 ): Promise<Harness> => {
   const i18n = await createI18n();
@@ -62,6 +64,7 @@ export const testBot = async (
     ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.flows ? { flows: opts.flows } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
   };
   const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT, transport: fake.transformer });
   const h: Harness = { ...kb, fake, i18n, user: (id, lang) => new TestUser(h, id, lang) };

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { DatabasePool } from "../../bot/config.js";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL || null;
@@ -12,6 +13,11 @@ export const TEST_PG_URL = process.env.TEST_DATABASE_URL || null;
 export interface TestDb {
   db: Database;
   kind: "pglite" | "postgres";
+  /**
+   * Another Database on the same store, as a second process would open it: on PostgreSQL a pool of its
+   * own on the same schema; on PGlite (one process only) the same one. Closed by dispose().
+   */
+  another(): Promise<Database>;
   /** Closes and opens the same store again, as a restarted process would. */
   reopen(): Promise<Database>;
   /** Empties every table (migrations stay applied). */
@@ -19,13 +25,20 @@ export interface TestDb {
   dispose(): Promise<void>;
 }
 
-export const testDatabase = async (opts: { persistent?: boolean } = {}): Promise<TestDb> => {
+export const testDatabase = async (opts: { persistent?: boolean; pool?: Partial<DatabasePool> } = {}): Promise<TestDb> => {
   const schema = `test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const dir = !TEST_PG_URL && opts.persistent ? mkdtempSync(join(tmpdir(), "kelisim-test-")) : null;
-  const open = () => openDatabase({ url: TEST_PG_URL, dataDir: dir, schema });
+  const open = () => openDatabase({ url: TEST_PG_URL, dataDir: dir, schema, ...(opts.pool ? { pool: opts.pool } : {}) });
+  const others: Database[] = [];
   const t: TestDb = {
     db: await open(),
     kind: TEST_PG_URL ? "postgres" : "pglite",
+    another: async () => {
+      if (!TEST_PG_URL) return t.db;
+      const other = await open();
+      others.push(other);
+      return other;
+    },
     reopen: async () => {
       if (!TEST_PG_URL && !dir) throw new Error("reopen needs { persistent: true }");
       await t.db.close();
@@ -39,6 +52,7 @@ export const testDatabase = async (opts: { persistent?: boolean } = {}): Promise
       await t.db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((r) => `"${r.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
     },
     dispose: async () => {
+      for (const o of others) await o.close();
       await t.db.close();
       if (TEST_PG_URL) {
         const c = new pg.Client({ connectionString: TEST_PG_URL });

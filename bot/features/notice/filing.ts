@@ -17,10 +17,12 @@ export const caseNumber = (year: number, seq: number): string => `KZ-${year}-${S
 
 export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice">, c: Ctx): Promise<Out[]> => {
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
-  // Numbers are given one at a time, across processes too.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${year}::int)`;
-  const last = await tx.case.aggregate({ where: { year }, _max: { seq: true } });
-  const seq = (last._max.seq ?? 0) + 1;
+  // The year's counter row, locked until this transaction ends: numbers are given one at a time across
+  // instances too, and a filing that rolls back gives its number back, so a year's numbers have no gaps.
+  const [counter] = await tx.$queryRaw<{ last: number }[]>`
+    INSERT INTO "CaseCounter" ("year", "last") VALUES (${year}::int, 1)
+    ON CONFLICT ("year") DO UPDATE SET "last" = "CaseCounter"."last" + 1 RETURNING "last"`;
+  const seq = Number(counter!.last);
   const number = caseNumber(year, seq);
   const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description, name: notice.name };
   // Chosen from the registered ones of the region, or a typed name that matches one.

@@ -1,0 +1,205 @@
+// Under load, and with more than one instance on one database (issue 14). On PGlite the "instances"
+// share the one database (it is single-process); with TEST_DATABASE_URL each has a pool of its own on
+// the same PostgreSQL schema, as two processes would.
+import type { Update } from "grammy/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StackEntry } from "../../machines/chat.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { Store } from "../../bot/runtime/store.js";
+import { newUpdateId, TEST_DATA_KEY, testBot, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+/** A small pool: 100 chats in flight queue for 2 connections. */
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase({ pool: { size: 2 } });
+});
+afterAll(async () => {
+  await t.dispose();
+});
+
+/** A repeatable sequence of pseudo-random numbers in [0, 1) (mulberry32). */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+  return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+};
+
+/** What a chat was shown, in order: each message's text and buttons (message ids differ between runs). */
+const transcript = (calls: Call[], chatId: number): string[] =>
+  calls
+    .filter((c) => c.payload.chat_id === chatId && (c.method === "sendMessage" || c.method === "editMessageText"))
+    .map((c) => {
+      const kb = (c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard;
+      return `${c.method}: ${String(c.payload.text)}${kb ? ` [${kb.flat().map((b) => b.text).join(" | ")}]` : ""}`;
+    });
+
+describe("under load", () => {
+  it("100 chats sending /start at once through a pool of 2: every update answered, none lost", async () => {
+    await t.reset();
+    const h = await testBot(t.db);
+    const users = Array.from({ length: 100 }, (_, i) => h.user(20_000 + i, "ru"));
+    await Promise.all(users.map((u) => u.send("/start")));
+    for (const u of users) expect(h.fake.sent("sendMessage", u.id).length, `chat ${u.id}`).toBeGreaterThan(0);
+    expect(await t.db.prisma.processedUpdate.count()).toBe(100);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("a transaction that cannot start in time (P2028) is tried again, not dropped", async () => {
+    await t.reset();
+    let refused = 0;
+    const busy = new Proxy(t.db.prisma, {
+      get(target, prop, receiver) {
+        if (prop !== "$transaction") return Reflect.get(target, prop, receiver) as unknown;
+        return (fn: never) => {
+          if (refused++ < 2) return Promise.reject(Object.assign(new Error("Unable to start a transaction in the given time."), { code: "P2028" }));
+          return target.$transaction(fn);
+        };
+      },
+    });
+    const store = new Store(busy, [], TEST_DATA_KEY);
+    const rows = await store.commit({ updateId: 7, chatId: 7, userId: 7, stack: null, createUser: true, outbox: [{ method: "sendMessage", payload: { chat_id: 7, text: "x" } }] });
+    expect(refused).toBe(3);
+    expect(rows).toHaveLength(1);
+    expect(await t.db.prisma.processedUpdate.count()).toBe(1);
+  });
+});
+
+describe("several instances on one database", () => {
+  it("a chat's updates run one at a time across instances: each reads what the one before it wrote", async () => {
+    await t.reset();
+    const stores = [new Store(t.db.prisma, [], TEST_DATA_KEY, "a"), new Store((await t.another()).prisma, [], TEST_DATA_KEY, "b")];
+    const entry = (i: number) => ({ flow: "onboarding", version: 1, prompt: i, snapshot: { value: "x", context: {} } }) as unknown as StackEntry;
+    // 20 updates of one chat at once, split between the instances; each appends to the stack it read.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        stores[i % 2]!.update(newUpdateId(), 9, 9, (_tx, loaded) => ({ stack: [...loaded.stack, entry(i)], createUser: !loaded.userExists, outbox: [] })),
+      ),
+    );
+    const final = await stores[0]!.load(9, 9);
+    expect(final.stack).toHaveLength(20);
+    expect(new Set(final.stack.map((e) => e.prompt)).size).toBe(20);
+  });
+
+  /**
+   * Six updates of onboarding per chat, each waiting for the answer to the one before; the chats at once.
+   * `deliver` gives each update to one instance (or to both at once, as a redelivered update would).
+   */
+  const onboard = async (chatIds: number[], deliver: (update: Update, chatId: number) => Promise<Call[]>, user: (id: number) => TestUser) => {
+    const seenBy = new Map<number, Call[]>();
+    await Promise.all(
+      chatIds.map(async (id) => {
+        const u = user(id);
+        const mine: Call[] = [];
+        const press = (label: string): Update => {
+          const c = mine
+            .filter((x) => x.method === "sendMessage")
+            .reverse()
+            .find((x) => (x.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard?.flat().some((b) => b.text === label));
+          if (!c) throw new Error(`chat ${id}: no button ${label}`);
+          const b = (c.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat().find((x) => x.text === label)!;
+          return u.buttonUpdate(b.callback_data, c.messageId ?? 0);
+        };
+        const steps: (() => Update)[] = [
+          () => u.messageUpdate("/start"),
+          () => press("Русский"),
+          () => press("Согласен(на)"),
+          () => u.messageUpdate("/help"),
+          () => u.messageUpdate("/language"),
+          () => press("Қазақша"),
+        ];
+        for (const step of steps) mine.push(...(await deliver(step(), id)).filter((c) => c.payload.chat_id === id));
+        seenBy.set(id, mine);
+      }),
+    );
+    return seenBy;
+  };
+
+  it("50 chats split at random between two instances: the same states and messages, in order, as with one; no row sent twice", async () => {
+    const chats = Array.from({ length: 50 }, (_, i) => 30_000 + i);
+    // One instance first, as the reference.
+    const single = await testDatabase();
+    let reference: Map<number, Call[]>;
+    let referenceStates: Map<number, string>;
+    try {
+      const one = await testBot(single.db);
+      reference = await onboard(chats, (u, _id) => deliverTo(one, u), (id) => one.user(id, "en"));
+      referenceStates = await states(single, chats);
+    } finally {
+      await single.dispose();
+    }
+
+    await t.reset();
+    const a = await testBot(t.db, { instanceId: "a" });
+    const b = await testBot(await t.another(), { instanceId: "b" });
+    // A third instance starting meanwhile: its start-up flush must leave the others' rows to them.
+    const c = await testBot(await t.another(), { instanceId: "c" });
+    let flushed = 0;
+    /** c's start-up flush, at the same moment as an update's delivery. */
+    let deliveries = 0;
+    const starting = async () => {
+      // Every third delivery: enough to meet rows between commit and sent, and cheap enough for a busy machine.
+      if (deliveries++ % 3 === 0) flushed += await c.runtime.flush(c.bot.api, silentLog);
+    };
+    const pick = random(14);
+    let both = 0;
+    const two = await onboard(
+      chats,
+      async (update) => {
+        const r = pick();
+        // Now and then the same update reaches both instances at once (a redelivery): one handles it.
+        if (r < 0.2) {
+          both++;
+          return (await Promise.all([deliverTo(a, update), deliverTo(b, update), starting()])).flatMap((x) => x ?? []);
+        }
+        const [calls] = await Promise.all([deliverTo(r < 0.6 ? a : b, update), starting()]);
+        return calls;
+      },
+      (id) => a.user(id, "en"),
+    );
+    expect(both).toBeGreaterThan(0);
+    for (const id of chats) expect(transcript(two.get(id)!, id), `chat ${id}`).toEqual(transcript(reference.get(id)!, id));
+    expect(await states(t, chats)).toEqual(referenceStates);
+    // No row sent twice: as many messages went out as with one instance, none from the starting one.
+    const sent = (h: Harness) => h.fake.calls.filter((x) => x.method === "sendMessage").length;
+    const referenceSent = [...reference.values()].flat().filter((x) => x.method === "sendMessage").length;
+    expect(sent(a) + sent(b)).toBe(referenceSent);
+    expect(flushed).toBe(0);
+    expect(sent(c)).toBe(0);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("rows a stopped instance left unsent go out at its next start; another instance takes them once their lease runs out", async () => {
+    await t.reset();
+    const a = new Store(t.db.prisma, [], TEST_DATA_KEY, "a");
+    await a.commit({ updateId: newUpdateId(), chatId: 5, userId: 5, stack: null, createUser: true, outbox: [{ method: "sendMessage", payload: { chat_id: 5, text: "x" } }] });
+    const b = new Store((await t.another()).prisma, [], TEST_DATA_KEY, "b");
+    expect(await b.pending()).toEqual([]);
+    expect(await new Store(t.db.prisma, [], TEST_DATA_KEY, "a").pending()).toHaveLength(1);
+    await t.db.prisma.outbox.updateMany({ data: { leaseUntil: new Date(Date.now() - 1000) } });
+    expect(await b.pending()).toHaveLength(1);
+    // Now leased to b: a leaves it.
+    expect(await new Store(t.db.prisma, [], TEST_DATA_KEY, "a").pending()).toEqual([]);
+  });
+});
+
+const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silentLog } as never;
+
+/** The calls this update caused on one instance. */
+const deliverTo = async (h: Harness, update: Update): Promise<Call[]> => {
+  const before = h.fake.calls.length;
+  await h.bot.handleUpdate(update);
+  return h.fake.calls.slice(before);
+};
+
+/** Each chat as stored: the user's language and consent, and the chat's stack of flows and their states. */
+const states = async (db: TestDb, chats: number[]) => {
+  const store = new Store(db.db.prisma, [], TEST_DATA_KEY);
+  const out = new Map<number, string>();
+  for (const id of chats) {
+    const l = await store.load(id, id);
+    out.set(id, `${l.language}/${l.hasConsent}/${JSON.stringify(l.stack.map((e) => [e.flow, e.snapshot.value]))}`);
+  }
+  return out;
+};
