@@ -80,7 +80,7 @@ export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx)
   const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
   const u = data.user;
   const summary = {
-    language: u?.language ?? "—",
+    language: { key: `mydata.languages.${u?.language ?? "none"}` },
     consent: u?.consent.given ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } } : { key: "mydata.consentNone" },
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,
