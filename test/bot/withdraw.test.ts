@@ -3,6 +3,7 @@
 // organisation is told only that; nothing new is processed until consent is given again.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seal } from "../../bot/crypto.js";
+import { Store } from "../../bot/runtime/store.js";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
@@ -52,7 +53,7 @@ describe("withdrawing consent", () => {
     // The draft is gone from the stored chat, in any form.
     const state = await t.db.prisma.chatState.findUnique({ where: { chatId: BigInt(APPLICANT) } });
     expect(JSON.stringify(state?.stack ?? null)).not.toContain("Черновикова");
-    const stack = await h.runtime["deps"].store.load(APPLICANT, APPLICANT);
+    const stack = await new Store(t.db.prisma, [], TEST_DATA_KEY).load(APPLICANT, APPLICANT);
     expect(stack.stack.map((e) => e.flow)).not.toContain("notice");
     // The filed case is still there for its procedure; nothing new without consent again.
     expect(await t.db.prisma.case.count()).toBe(1);

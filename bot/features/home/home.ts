@@ -2,7 +2,7 @@
 // counted, with a button to each thing that waits for them. An applicant's home is the menu (machines/chat.ts).
 import { act, openMenuItem } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
-import { applicantMenu } from "../../../machines/chat.js";
+import { applicantMenu, primaryRole } from "../../../machines/chat.js";
 import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -38,7 +38,7 @@ const rolesNow = async (tx: Tx, c: Ctx): Promise<Set<Role>> => {
 
 export const showHome = async (tx: Tx, e: DomainEffect<"showHome">, c: Ctx): Promise<Out[]> => {
   const roles = await rolesNow(tx, c);
-  const role = e.role && roles.has(e.role) ? e.role : roles.has("admin") ? "admin" : roles.has("staff") ? "staff" : roles.has("mediator") ? "mediator" : null;
+  const role = e.role && roles.has(e.role) ? e.role : primaryRole([...roles]);
   if (role === "admin") return adminHome(tx, c);
   if (role === "staff") return staffHome(tx, c, roles.has("mediator"));
   if (role === "mediator") return mediatorHome(tx, c);
