@@ -8,6 +8,7 @@ import { createI18n } from "../../bot/i18n.js";
 import { createBot, type KelisimBot } from "../../bot/index.js";
 import { createLogger } from "../../bot/logger.js";
 import { TEST_DATA_KEY } from "./bot.js";
+import { bound } from "./time.js";
 
 type Server = {
   config: { apiURL: string };
@@ -103,9 +104,9 @@ export class EmulatorChat {
     return this.replies(expected);
   }
 
-  /** Waits for `expected` new messages (20 s at most, for a loaded machine), then a moment more to catch any extra. */
+  /** Waits for `expected` new messages (20 s at most on an idle machine, scaled for a loaded one), then a moment more to catch any extra. */
   async replies(expected: number): Promise<BotMessage[]> {
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + bound(20_000);
     while (this.all().length - this.seen < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 100));
     const fresh = this.all().slice(this.seen);

@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { bound } from "../helpers/time.js";
 
 const dockerfile = readFileSync("Dockerfile", "utf8");
 const compose = readFileSync("docker-compose.yml", "utf8");
@@ -49,5 +50,5 @@ describe("the Docker image", () => {
     expect(out).toContain("skipped (image only): apt-get");
     expect(code, out).toBe(0);
     expect(out).toContain("docker steps: ok");
-  }, 300_000);
+  }, bound(300_000));
 });

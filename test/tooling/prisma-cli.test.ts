@@ -5,13 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../bot/db/database.js";
+import { bound } from "../helpers/time.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kelisim-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Each test spawns the Prisma CLI (a WebAssembly engine) once or twice: on a busy 2-core machine that took over 30 s. */
-const SLOW = 120_000;
+const SLOW = bound(120_000);
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
-  spawnSync(cmd, args, { env: { ...process.env, DATABASE_URL: "", ...env }, encoding: "utf8", timeout: 120_000 });
+  spawnSync(cmd, args, { env: { ...process.env, DATABASE_URL: "", ...env }, encoding: "utf8", timeout: SLOW });
 
 describe("Prisma CLI", () => {
   it("`prisma migrate status` finds the database the bot migrated up to date", async () => {
