@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { USER_LIMIT } from "../../bot/index.js";
 import { testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { bound } from "../helpers/time.js";
 
 let t: TestDb;
 let h: Harness;
@@ -54,7 +55,8 @@ describe("a flood from one user", () => {
     const ms = performance.now() - started;
     await flood;
     expect(texts(served.filter((c) => c.payload.chat_id === 11))[0]).toMatch(/^Здравствуйте!/);
-    expect(ms).toBeLessThan(2000);
+    // 2 s on an idle machine (the bound), scaled when the run started on a crowded one.
+    expect(ms).toBeLessThan(bound(2000));
     const toFlooder = texts(h.fake.sent("sendMessage", 10));
     expect(toFlooder.filter((x) => x.startsWith("Слишком много сообщений подряд"))).toHaveLength(1);
     // At most the window's 30 reached the bot (some of them before the flood's start); each got at most 2 answers.
