@@ -6,6 +6,14 @@ import type { Tx } from "./actor.js";
 export const staffOrgs = async (tx: Tx, userId: number): Promise<number[]> =>
   (await tx.userRole.findMany({ where: { userId: BigInt(userId), role: "staff", revokedAt: null, organizationId: { not: null } } })).map((r) => r.organizationId!);
 
+/** A case of one of the user's organisations (staff); null for anything else, forged ids included. */
+export const staffCase = async (tx: Tx, caseId: number, userId: number) =>
+  caseId > 0 ? tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } } }) : null;
+
+/** The user's participation as the applicant of a case, with the case; null if they did not file it. */
+export const applicantOf = (tx: Tx, caseId: number, userId: number) =>
+  caseId > 0 ? tx.caseParticipant.findFirst({ where: { caseId, userId: BigInt(userId), role: "applicant", removedAt: null }, include: { case: true } }) : Promise.resolve(null);
+
 /** Everyone on a case who hears of it (the applicant and invited relatives, or the roles named), oldest first. */
 export const caseParticipants = (tx: Tx, caseId: number, roles: ("applicant" | "relative")[] = ["applicant", "relative"]) =>
   tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: roles } }, include: { user: { select: { language: true, fullName: true } } }, orderBy: { id: "asc" } });

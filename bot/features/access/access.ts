@@ -4,17 +4,13 @@
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, type Out } from "../../core/effects.js";
-import { staffOrgs } from "../../core/people.js";
+import { applicantOf, staffCase } from "../../core/people.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
 
-/** A case of one of the user's organisations (staff). */
-const staffOfCase = async (tx: Tx, caseId: number, userId: number) =>
-  caseId > 0 && (await tx.case.count({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } } })) > 0;
-/** The user filed this case. */
-const applicantOfCase = async (tx: Tx, caseId: number, userId: number) =>
-  caseId > 0 && (await tx.caseParticipant.count({ where: { caseId, userId: BigInt(userId), role: "applicant", removedAt: null } })) > 0;
+const staffOfCase = async (tx: Tx, caseId: number, userId: number) => (await staffCase(tx, caseId, userId)) !== null;
+const applicantOfCase = async (tx: Tx, caseId: number, userId: number) => (await applicantOf(tx, caseId, userId)) !== null;
 
 const allowed = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<boolean> => {
   const i = e.input;

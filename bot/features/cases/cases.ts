@@ -7,6 +7,7 @@ import { showDate } from "../../../machines/notice.js";
 import { answersOf, calendarNote, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
+import { applicantOf } from "../../core/people.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
@@ -89,7 +90,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...events,
   ]);
   // Mediation is between the applicant and the organisation: relatives do not take part in it.
-  const applicant = await tx.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(c.userId), role: "applicant", removedAt: null } });
+  const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
   const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id))] : [];
   // Until the entity has the notice, the applicant can hand it in and say when.
   const receipt = applicant && (k.status === "saved" || k.status === "delivered") ? handInButtons(k, c.timeZone) : [];

@@ -9,7 +9,7 @@ import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { calendarNote, receiptOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
-import { caseParticipants, reader, staffOrgs } from "../../core/people.js";
+import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { recordConclusion as recordConclusionAction } from "./actions.js";
@@ -20,8 +20,6 @@ export const CONCLUSION_WORKING_DAYS = 5;
 /** Statuses a case reaches once its commission was formed. */
 const FORMED = ["commission_formed", "concluded", "mediation", "settled", "escalated", "closed"];
 
-/** A case of one of the actor's organisations; null for anything else (forged ids too). */
-const staffCase = async (tx: Tx, caseId: number, userId: number) => tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } } });
 
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);

@@ -11,16 +11,12 @@ import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
-import { caseParticipants, reader, recordAccess } from "../../core/people.js";
+import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
 import { hashToken, INVITE_DAYS } from "../admin/admin.js";
 import { inviteRelative, openSharedNotice, removeRelative as removeAction, shareNotice as shareAction } from "./actions.js";
 
 /** More relatives than this on one case is not a family following a case. */
 export const RELATIVES_MAX = 10;
-
-/** The applicant's own participation in a case, if they are its applicant. */
-const applicantOf = (tx: Tx, caseId: number, userId: number) =>
-  tx.caseParticipant.findFirst({ where: { caseId, userId: BigInt(userId), role: "applicant", removedAt: null }, include: { case: true } });
 
 const relation = (r: string | null): Param => ({ key: `relatives.relation.${r}` });
 /** A relative as the applicant sees them: the name they gave and their relation (the relation alone for those who joined before names were asked). */
