@@ -59,6 +59,8 @@ export class Runtime {
   private readonly documents: DocumentBuilders = documentBuilders;
   /** Chats whose last delivery failed: their older messages go first next time. */
   private readonly backlog = new Set<number>();
+  /** Per chat, what is still being sent after its update returned (a document and what follows it). */
+  private readonly sending = new Map<number, Promise<void>>();
   /** When the latest calls left, for the global rate limit. */
   private readonly recent: number[] = [];
 
@@ -168,13 +170,58 @@ export class Runtime {
   /**
    * Sends rows as one ordered queue per chat, so that a chat that cannot be reached (a staff chat, say)
    * holds back only its own messages. A chat whose earlier delivery failed gets its older rows first.
+   *
+   * A document (a PDF, rendered in a worker thread) and what follows it in its chat are sent in the
+   * background: the update's answer goes out and the update returns without waiting for the file, which
+   * is already in the outbox (a crash before it is sent leaves it for the start-up flush). The chat's next
+   * update waits for that document before its own messages, so a chat's order and its slots hold.
+   * `wait`: return only once everything was sent (jobs, the start-up flush).
    */
-  private async deliver(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+  private async deliver(rows: OutboxRow[], api: Api, log: Logger, wait = false): Promise<void> {
     const byChat = new Map<number, OutboxRow[]>();
     for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
+    const waits: Promise<void>[] = [];
     for (const [chatId, chatRows] of byChat) {
-      await this.send(this.backlog.has(chatId) ? await this.deps.store.pending(chatId) : chatRows, api, log);
+      const before = this.sending.get(chatId);
+      if (before) {
+        waits.push(this.inBackground(chatId, before.then(() => this.sendChat(chatId, chatRows, api, log)), log));
+        continue;
+      }
+      const doc = this.backlog.has(chatId) ? -1 : chatRows.findIndex((r) => this.documentOf(r.method) !== null);
+      if (doc < 0) {
+        await this.sendChat(chatId, chatRows, api, log);
+        continue;
+      }
+      await this.send(chatRows.slice(0, doc), api, log);
+      // What failed before the document holds it back too: it stays in the outbox for the chat's next delivery.
+      if (this.backlog.has(chatId)) continue;
+      const rest = this.inBackground(chatId, this.send(chatRows.slice(doc), api, log), log);
+      if (wait) waits.push(rest);
     }
+    await Promise.all(waits);
+  }
+
+  private async sendChat(chatId: number, rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+    await this.send(this.backlog.has(chatId) ? await this.deps.store.pending(chatId) : rows, api, log);
+  }
+
+  /** Keeps a chat's background sends in order; a failure is told and leaves its rows in the outbox. */
+  private inBackground(chatId: number, work: Promise<void>, log: Logger): Promise<void> {
+    const tracked: Promise<void> = work
+      .catch((err: unknown) => {
+        this.backlog.add(chatId);
+        log.warn({ err, chatId }, "background send failed; kept for a later try");
+      })
+      .finally(() => {
+        if (this.sending.get(chatId) === tracked) this.sending.delete(chatId);
+      });
+    this.sending.set(chatId, tracked);
+    return tracked;
+  }
+
+  /** Resolves once no document (or what waits behind one) is still being sent: tests, a clean stop. */
+  async idle(): Promise<void> {
+    while (this.sending.size) await Promise.all([...this.sending.values()]);
   }
 
   /**
@@ -245,7 +292,7 @@ export class Runtime {
   async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
     if (!this.deps.jobs) return 0;
     const rows = await this.deps.jobs.runDue(now);
-    await this.deliver(rows, api, log);
+    await this.deliver(rows, api, log, true);
     return rows.length;
   }
 
@@ -307,7 +354,7 @@ export class Runtime {
   /** At start: what was decided before a crash but never sent goes out now. */
   async flush(api: Api, log: Logger): Promise<number> {
     const rows = await this.deps.store.pending();
-    await this.deliver(rows, api, log);
+    await this.deliver(rows, api, log, true);
     return rows.length;
   }
 }
