@@ -52,6 +52,11 @@ export interface DocumentBuilder<K extends DocumentName> {
   params: z.ZodType<DocumentParams[K]>;
   /** What the chat shows while it is made ("sending a file…"); none for a file made at once. */
   action: "upload_document" | null;
+  /**
+   * A PDF, rendered in the worker pool: it is sent after the update that asked for it returned, so that
+   * the update's answer does not wait for it (the runtime's deliver). Other files go out in line.
+   */
+  pdf?: true;
   /** sendDocument's payload, or null when what it names is gone. */
   build(p: DocumentParams[K] & Addressee, env: DocumentEnv): Promise<SendDocument | null>;
 }
