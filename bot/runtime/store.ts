@@ -217,11 +217,13 @@ export class Store {
    */
   async commitSeen(c: Commit & { stack: StackEntry[]; seen: string | null }): Promise<OutboxRow[] | null | "conflict"> {
     const chat = BigInt(c.chatId);
+    // Prisma keeps DateTime as UTC in "timestamp" columns; now() would be cast in the session's time zone.
+    const now = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
     const sealed = JSON.stringify(this.sealStack(c.stack));
     const state =
       c.seen === null
-        ? PrismaNS.sql`INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") SELECT ${chat}, ${sealed}::jsonb, now() FROM "lock" ON CONFLICT DO NOTHING RETURNING 1`
-        : PrismaNS.sql`UPDATE "ChatState" SET "stack" = ${sealed}::jsonb, "updatedAt" = now() WHERE "chatId" = ${chat} AND "stack" = ${c.seen}::jsonb AND EXISTS (SELECT 1 FROM "lock") RETURNING 1`;
+        ? PrismaNS.sql`INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") SELECT ${chat}, ${sealed}::jsonb, ${now} FROM "lock" ON CONFLICT DO NOTHING RETURNING 1`
+        : PrismaNS.sql`UPDATE "ChatState" SET "stack" = ${sealed}::jsonb, "updatedAt" = ${now} WHERE "chatId" = ${chat} AND "stack" = ${c.seen}::jsonb AND EXISTS (SELECT 1 FROM "lock") RETURNING 1`;
     const cols: [string, PrismaNS.Sql][] = [
       ...(c.language ? [["language", PrismaNS.sql`${c.language}::"Language"`] as [string, PrismaNS.Sql]] : []),
       ...(c.consent
@@ -236,8 +238,8 @@ export class Store {
       c.createUser || cols.length
         ? PrismaNS.sql`, "usr" AS (
             INSERT INTO "User" ("id", ${PrismaNS.raw(cols.map(([k]) => `"${k}", `).join(""))}"updatedAt")
-            SELECT ${BigInt(c.userId)}, ${PrismaNS.join([...cols.map(([, v]) => v), PrismaNS.sql`now()`])} FROM "state"
-            ON CONFLICT ("id") DO UPDATE SET ${PrismaNS.raw([...cols.map(([k]) => `"${k}" = EXCLUDED."${k}"`), `"updatedAt" = now()`].join(", "))}
+            SELECT ${BigInt(c.userId)}, ${PrismaNS.join([...cols.map(([, v]) => v), now])} FROM "state"
+            ON CONFLICT ("id") DO UPDATE SET ${PrismaNS.raw([...cols.map(([k]) => `"${k}" = EXCLUDED."${k}"`), `"updatedAt" = EXCLUDED."updatedAt"`].join(", "))}
             RETURNING 1)`
         : PrismaNS.empty;
     const until = new Date(Date.now() + OUTBOX_LEASE_MS);
