@@ -12,6 +12,7 @@
 //   BENCH_ENGINES  which to run (default kelisim,conversations,xstate)
 //   BENCH_QUICK=1  a short run: levels 1,20, 3 serial chats
 //   DATABASE_URL   PostgreSQL as well as PGlite; DATABASE_POOL_SIZE its pool (default 10)
+//   BENCH_STORES   which stores Kelisim runs on (default pglite,postgres; postgres only with DATABASE_URL)
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -27,6 +28,7 @@ const SERIAL = Number(process.env.BENCH_SERIAL ?? (quick ? 3 : 10));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
 const ENGINES = (process.env.BENCH_ENGINES ?? "kelisim,conversations,xstate").split(",");
 const url = process.env.DATABASE_URL || null;
+const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
 const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
 
 type Action = { send: string } | { press: string } | { pressIfOffered: string };
@@ -234,10 +236,12 @@ const schema = `bench_${randomBytes(4).toString("hex")}`;
 const stores: Database[] = [];
 const engines: Engine[] = [];
 if (ENGINES.includes("kelisim")) {
-  const lite = await openDatabase({ url: null, dataDir: dir });
-  stores.push(lite);
-  engines.push(await kelisim(lite, "PGlite"));
-  if (url) {
+  if (STORES.includes("pglite")) {
+    const lite = await openDatabase({ url: null, dataDir: dir });
+    stores.push(lite);
+    engines.push(await kelisim(lite, "PGlite"));
+  }
+  if (url && STORES.includes("postgres")) {
     const pgdb = await openDatabase({ url, dataDir: null, schema, ...(poolSize ? { pool: { size: poolSize } } : {}) });
     stores.push(pgdb);
     engines.push(await kelisim(pgdb, "PostgreSQL"));
