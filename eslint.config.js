@@ -26,5 +26,5 @@ export default tseslint.config(
     files: ["machines/**/*.ts", "test/helpers/fixtures.ts"],
     rules: { "@typescript-eslint/no-unnecessary-type-assertion": "off" },
   },
-  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
+  { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

@@ -15,6 +15,7 @@ import { createHealthServer } from "./health.js";
 import { dumpPglite, serveBackupRequests } from "./ops/backup.js";
 import { holdPidFile } from "./ops/running.js";
 import { createWebhookServer } from "./webhook.js";
+import { closePdfPool } from "./core/pdf-pool.js";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
@@ -72,8 +73,10 @@ const main = async (): Promise<void> => {
     await kb.runtime.start(new Date());
     await kb.runtime.flush(kb.bot.api, logger);
     const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
-    await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout });
+    await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout, idle: () => kb.runtime.idle() });
     await jobs.stop();
+    await kb.runtime.idle();
+    await closePdfPool();
     await closeDb();
     return;
   }
@@ -115,6 +118,9 @@ const main = async (): Promise<void> => {
     clearInterval(prune);
     await jobs.stop();
     for (const stop of stops) await stop();
+    // Documents still being made are sent before the database closes.
+    await kb.runtime.idle();
+    await closePdfPool();
     await closeDb();
   });
 };

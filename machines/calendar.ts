@@ -61,13 +61,27 @@ export const nextDay = (date: LocalDate): LocalDate => new Date(Date.parse(`${da
 /** The calendar date `n` days after `date`. */
 export const addDays = (date: LocalDate, n: number): LocalDate => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
+/**
+ * One formatter per zone and kind, made once: a new Intl.DateTimeFormat costs tens of microseconds, and
+ * every update asks for today's date.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (kind: "day" | "offset", timeZone: string): Intl.DateTimeFormat => {
+  const key = `${kind} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = kind === "day" ? new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }) : new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "longOffset" });
+    formatters.set(key, f);
+  }
+  return f;
+};
+
 /** The calendar date of an instant in a time zone. */
-export const localDate = (at: Date, timeZone: string): LocalDate =>
-  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+export const localDate = (at: Date, timeZone: string): LocalDate => formatter("day", timeZone).format(at);
 
 /** The offset of a time zone on a date, in minutes east of UTC. */
 const offsetMinutes = (date: LocalDate, timeZone: string): number => {
-  const name = new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "longOffset" })
+  const name = formatter("offset", timeZone)
     .formatToParts(new Date(`${date}T12:00:00Z`))
     .find((p) => p.type === "timeZoneName")!.value; // "GMT+05:00", or "GMT" at zero
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);

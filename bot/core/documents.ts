@@ -1,15 +1,12 @@
 // The document pipeline. A feature asks for a document with a `document` effect; the outbox keeps only
 // what names it (`@<name>` and its ids), so nothing sensitive waits there; when the row is sent, the
 // feature's builder makes the file from what is stored then, in the reader's language.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Api } from "grammy";
-import * as fontkit from "fontkit";
-import PDFDocument from "pdfkit";
 import { z } from "zod";
 import { LANGUAGES, type DraftTarget, type Lang, type Recipient } from "../../machines/effects.js";
 import type { I18n } from "../i18n.js";
 import type { Prisma } from "./actor.js";
+import { pdfPool } from "./pdf-pool.js";
 
 /** Each document a feature can send, and what names one. */
 export interface DocumentParams {
@@ -55,6 +52,11 @@ export interface DocumentBuilder<K extends DocumentName> {
   params: z.ZodType<DocumentParams[K]>;
   /** What the chat shows while it is made ("sending a file…"); none for a file made at once. */
   action: "upload_document" | null;
+  /**
+   * A PDF, rendered in the worker pool: it is sent after the update that asked for it returned, so that
+   * the update's answer does not wait for it (the runtime's deliver). Other files go out in line.
+   */
+  pdf?: true;
   /** sendDocument's payload, or null when what it names is gone. */
   build(p: DocumentParams[K] & Addressee, env: DocumentEnv): Promise<SendDocument | null>;
 }
@@ -75,41 +77,9 @@ export const storedDocument = <K extends DocumentName>(builder: DocumentBuilder<
   return to.success && own.success ? { ...own.data, ...to.data } : null;
 };
 
-// ——— PDF: a title, labelled paragraphs and a footnote, in DejaVu Sans (it has every Kazakh letter) ———
+// ——— PDF: rendered in a worker thread (pdf-pool.ts), off the event loop ———
 
-const require = createRequire(import.meta.url);
-export const FONT = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
-export const FONT_BOLD = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf");
+export { FONT, FONT_BOLD } from "./pdf.js";
 
-/**
- * The fonts, read and parsed once: given a path, pdfkit reads and parses each TTF again for every
- * document. pdfkit takes a parsed fontkit font as it is (anything with `layout`), and each document
- * still makes its own subset of it.
- */
-let fonts: { body: PdfFontSource; bold: PdfFontSource } | null = null;
-type PdfFontSource = Parameters<PDFKit.PDFDocument["registerFont"]>[1];
-const parsed = (path: string) => fontkit.create(readFileSync(path)) as unknown as PdfFontSource;
-const fontBytes = () => (fonts ??= { body: parsed(FONT), bold: parsed(FONT_BOLD) });
-
-/** A one-column document: a title, labelled paragraphs, a footnote. */
-export const renderPdf = (title: string, lines: [string, string][], footer: string): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: title, Author: "Kelisim" } });
-    const chunks: Buffer[] = [];
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-    const { body, bold } = fontBytes();
-    doc.registerFont("body", body);
-    doc.registerFont("bold", bold);
-    doc.font("bold").fontSize(15).text(title, { align: "center" });
-    doc.moveDown(1.2);
-    for (const [label, value] of lines) {
-      doc.font("bold").fontSize(10).text(label);
-      doc.font("body").fontSize(11).text(value);
-      doc.moveDown(0.5);
-    }
-    doc.moveDown(1);
-    doc.font("body").fontSize(9).fillColor("#333333").text(footer);
-    doc.end();
-  });
+/** A one-column document: a title, labelled paragraphs, a footnote; rendered by the PDF worker pool. */
+export const renderPdf = (title: string, lines: [string, string][], footer: string): Promise<Buffer> => pdfPool().render({ title, lines, footer });

@@ -29,12 +29,14 @@ export interface ConsoleOptions {
   input: Readable;
   output: Writable;
   user?: ConsoleUser;
+  /** Resolves once the documents the last update asked for were sent (they go out after it returns). */
+  idle?: () => Promise<void>;
 }
 
 /** The console's own user id when no `:user` was typed: put it in ADMIN_IDS to play the admin. */
 export const CONSOLE_USER = 100001;
 
-export const runConsole = async ({ bot, fake, i18n, input, output, user: first }: ConsoleOptions): Promise<void> => {
+export const runConsole = async ({ bot, fake, i18n, input, output, user: first, idle }: ConsoleOptions): Promise<void> => {
   let user: ConsoleUser = first ?? { id: CONSOLE_USER, language: undefined };
   // Unique across restarts, so the database does not take them for redelivered updates.
   let updateId = Date.now() * 100;
@@ -80,7 +82,11 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first }
 
   const from = () => ({ id: user.id, is_bot: false as const, first_name: "Console", ...(user.language ? { language_code: user.language } : {}) });
   const chat = () => ({ id: user.id, type: "private" as const, first_name: "Console" });
-  const send = async (update: Omit<Update, "update_id">) => bot.handleUpdate({ update_id: ++updateId, ...update });
+  // A person at a terminal reads each answer before typing on, documents included.
+  const send = async (update: Omit<Update, "update_id">) => {
+    await bot.handleUpdate({ update_id: ++updateId, ...update });
+    await idle?.();
+  };
 
   print(i18n.both("console.intro", { id: user.id }));
   const rl = createInterface({ input, terminal: false });

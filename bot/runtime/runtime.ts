@@ -6,8 +6,8 @@ import { GrammyError, type Api } from "grammy";
 import type { Registry } from "../../machines/actions.js";
 import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, INVITE_TOKEN, type Flows, type Input, type StackEntry } from "../../machines/chat.js";
-import { isDomainEffect, type Effect, type Lang } from "../../machines/effects.js";
-import type { FlowEvent, Role } from "../../machines/flow.js";
+import { isDomainEffect, type DomainEffect, type Effect, type Lang } from "../../machines/effects.js";
+import type { FlowEvent, Profile, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
 import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
@@ -21,7 +21,7 @@ import type { I18n } from "../i18n.js";
 import type { Jobs } from "../jobs/jobs.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
-import type { OutboxRow, Store } from "./store.js";
+import type { Loaded, OutboxRow, Store } from "./store.js";
 
 export interface RuntimeDeps {
   store: Store;
@@ -59,6 +59,8 @@ export class Runtime {
   private readonly documents: DocumentBuilders = documentBuilders;
   /** Chats whose last delivery failed: their older messages go first next time. */
   private readonly backlog = new Set<number>();
+  /** Per chat, what is still being sent after its update returned (a document and what follows it). */
+  private readonly sending = new Map<number, Promise<void>>();
   /** When the latest calls left, for the global rate limit. */
   private readonly recent: number[] = [];
 
@@ -81,6 +83,62 @@ export class Runtime {
     const spent = inc.callback?.messageId
       ? [{ method: "editMessageReplyMarkup", payload: { chat_id: inc.chatId, message_id: inc.callback.messageId, reply_markup: { inline_keyboard: [] } } }]
       : [];
+    const profileOf = (loaded: Loaded): Profile => ({
+      userId: inc.userId,
+      today: localDate(now, this.deps.deployment.timeZone),
+      language: loaded.language,
+      telegramLanguage: inc.telegramLanguage,
+      hasConsent: loaded.hasConsent,
+      roles: loaded.roles,
+      termsAccepted: loaded.termsAccepted,
+      ...invites,
+    });
+    const consentOf = (effects: readonly Effect[]) => (effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {});
+    /** What follows the commit: the button's answer, then the messages. */
+    const finish = async (rows: OutboxRow[] | null, language: Lang | null, toast: string | undefined, loadedLanguage: Lang | null, stack: StackEntry[]) => {
+      if (inc.callback) {
+        const lang: Lang = language ?? loadedLanguage ?? "kk";
+        const text = rows && toast ? i18n.t(lang)(toast) : undefined;
+        await api.answerCallbackQuery(inc.callback.id, text ? { text } : {}).catch((e: unknown) => log.warn({ err: e }, "answerCallbackQuery failed"));
+      }
+      if (rows === null) {
+        // The insert of this update id is the guard: it holds across processes too.
+        log.info("duplicate update skipped");
+        return;
+      }
+      const flows = stack.map((e) => e.flow).join(">");
+      log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
+      await this.deliver(rows, api, log);
+    };
+
+    // An ordinary step — no domain effect, no invite, no message edited in place — needs nothing read
+    // inside a transaction: read (one round trip), decide, and store it all in one statement that checks the
+    // chat is unchanged since the read (one more). When it changed, the update is handled the locked way below.
+    if (!invite && !roleInvite) {
+      const loaded = await store.load(inc.chatId, inc.userId);
+      const decision = decide(loaded.stack, profileOf(loaded), inc.input, this.flows, this.registry);
+      const said = decision.effects.filter((e): e is Exclude<Effect, DomainEffect> => !isDomainEffect(e));
+      if (said.length === decision.effects.length) {
+        const calls = render(i18n, inc.chatId, loaded.language, decision.stack[decision.stack.length - 1]?.prompt ?? 0, said, loaded.roles).calls;
+        if (!calls.some((c) => c.slot)) {
+          const language = languageSet(decision.effects);
+          const rows = await store.commitSeen({
+            updateId,
+            chatId: inc.chatId,
+            userId: inc.userId,
+            stack: decision.stack,
+            seen: loaded.seen ?? null,
+            ...(language ? { language } : {}),
+            ...consentOf(decision.effects),
+            createUser: !loaded.userExists,
+            outbox: [...spent, ...calls],
+          });
+          if (rows !== "conflict") return finish(rows, language, decision.toast, loaded.language, decision.stack);
+          log.info("chat changed since it was read; handled again under its lock");
+        }
+      }
+    }
+
     // Set by the step, which runs inside the transaction once the chat is locked (again, if it is retried).
     let language: Lang | null = null;
     let toast: string | undefined;
@@ -88,16 +146,7 @@ export class Runtime {
     let loadedLanguage: Lang | null = null;
     const rows = await store.update(updateId, inc.chatId, inc.userId, (tx, loaded) => {
       loadedLanguage = loaded.language;
-      const profile = {
-        userId: inc.userId,
-        today: localDate(now, this.deps.deployment.timeZone),
-        language: loaded.language,
-        telegramLanguage: inc.telegramLanguage,
-        hasConsent: loaded.hasConsent,
-        roles: loaded.roles,
-        termsAccepted: loaded.termsAccepted,
-        ...invites,
-      };
+      const profile = profileOf(loaded);
       const decision = decide(loaded.stack, profile, inc.input, this.flows, this.registry);
       language = languageSet(decision.effects);
       toast = decision.toast;
@@ -106,7 +155,7 @@ export class Runtime {
         // Stored by `produce` below, once the flows have had the bot's answers to what they asked.
         stack: null,
         ...(language ? { language } : {}),
-        ...(decision.effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {}),
+        ...consentOf(decision.effects),
         createUser: !loaded.userExists,
         outbox: spent,
         produce: async (tx2) => {
@@ -127,19 +176,7 @@ export class Runtime {
         },
       };
     });
-    if (inc.callback) {
-      const lang: Lang = language ?? loadedLanguage ?? "kk";
-      const text = rows && toast ? i18n.t(lang)(toast) : undefined;
-      await api.answerCallbackQuery(inc.callback.id, text ? { text } : {}).catch((e: unknown) => log.warn({ err: e }, "answerCallbackQuery failed"));
-    }
-    if (rows === null) {
-      // The insert of this update id inside the transaction is the guard: it holds across processes too.
-      log.info("duplicate update skipped");
-      return;
-    }
-    const flows = stack.map((e) => e.flow).join(">");
-    log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
-    await this.deliver(rows, api, log);
+    await finish(rows, language, toast, loadedLanguage, stack);
   }
 
   /**
@@ -168,13 +205,58 @@ export class Runtime {
   /**
    * Sends rows as one ordered queue per chat, so that a chat that cannot be reached (a staff chat, say)
    * holds back only its own messages. A chat whose earlier delivery failed gets its older rows first.
+   *
+   * A PDF (rendered in a worker thread) and what follows it in its chat are sent in the
+   * background: the update's answer goes out and the update returns without waiting for the file, which
+   * is already in the outbox (a crash before it is sent leaves it for the start-up flush). The chat's next
+   * update waits for that document before its own messages, so a chat's order and its slots hold.
+   * `wait`: return only once everything was sent (jobs, the start-up flush).
    */
-  private async deliver(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+  private async deliver(rows: OutboxRow[], api: Api, log: Logger, wait = false): Promise<void> {
     const byChat = new Map<number, OutboxRow[]>();
     for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
+    const waits: Promise<void>[] = [];
     for (const [chatId, chatRows] of byChat) {
-      await this.send(this.backlog.has(chatId) ? await this.deps.store.pending(chatId) : chatRows, api, log);
+      const before = this.sending.get(chatId);
+      if (before) {
+        waits.push(this.inBackground(chatId, before.then(() => this.sendChat(chatId, chatRows, api, log)), log));
+        continue;
+      }
+      const doc = this.backlog.has(chatId) ? -1 : chatRows.findIndex((r) => this.isPdf(r.method));
+      if (doc < 0) {
+        await this.sendChat(chatId, chatRows, api, log);
+        continue;
+      }
+      await this.send(chatRows.slice(0, doc), api, log);
+      // What failed before the document holds it back too: it stays in the outbox for the chat's next delivery.
+      if (this.backlog.has(chatId)) continue;
+      const rest = this.inBackground(chatId, this.send(chatRows.slice(doc), api, log), log);
+      if (wait) waits.push(rest);
     }
+    await Promise.all(waits);
+  }
+
+  private async sendChat(chatId: number, rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+    await this.send(this.backlog.has(chatId) ? await this.deps.store.pending(chatId) : rows, api, log);
+  }
+
+  /** Keeps a chat's background sends in order; a failure is told and leaves its rows in the outbox. */
+  private inBackground(chatId: number, work: Promise<void>, log: Logger): Promise<void> {
+    const tracked: Promise<void> = work
+      .catch((err: unknown) => {
+        this.backlog.add(chatId);
+        log.warn({ err, chatId }, "background send failed; kept for a later try");
+      })
+      .finally(() => {
+        if (this.sending.get(chatId) === tracked) this.sending.delete(chatId);
+      });
+    this.sending.set(chatId, tracked);
+    return tracked;
+  }
+
+  /** Resolves once no document (or what waits behind one) is still being sent: tests, a clean stop. */
+  async idle(): Promise<void> {
+    while (this.sending.size) await Promise.all([...this.sending.values()]);
   }
 
   /**
@@ -204,11 +286,14 @@ export class Runtime {
   }
 
   /**
-   * Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. Each row
-   * is marked sent as soon as Telegram has taken it, before the next is sent: a crash then resends at most
-   * the one message that was in flight (at-least-once, at most one duplicate per chat).
+   * Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. Each
+   * message or document is marked sent as soon as Telegram has taken it, before the next is sent: a crash
+   * then resends at most the one message that was in flight (at-least-once, at most one duplicate per
+   * chat). A convenience call (taking a spent keyboard off a message) is marked together with the message
+   * after it — one round trip for both; resent after a crash, it does no harm.
    */
   async send(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+    const done: bigint[] = [];
     for (const row of rows) {
       try {
         const result = await this.call(row, api);
@@ -218,12 +303,15 @@ export class Runtime {
         if (this.mustDeliver(row.method) && !isPermanent(e)) {
           this.backlog.add(row.chatId);
           log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
+          await this.deps.store.markSent(done);
           return;
         }
         log.warn({ err: e, method: row.method }, "call failed; dropped");
       }
-      await this.deps.store.markSent([row.id]);
+      done.push(row.id);
+      if (this.mustDeliver(row.method)) await this.deps.store.markSent(done.splice(0));
     }
+    await this.deps.store.markSent(done);
     for (const r of rows) this.backlog.delete(r.chatId);
   }
 
@@ -245,7 +333,7 @@ export class Runtime {
   async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
     if (!this.deps.jobs) return 0;
     const rows = await this.deps.jobs.runDue(now);
-    await this.deliver(rows, api, log);
+    await this.deliver(rows, api, log, true);
     return rows.length;
   }
 
@@ -257,6 +345,12 @@ export class Runtime {
   private mustDeliver(method: string): boolean {
     // An edited message's text (an album's count) is a message too.
     return method.startsWith("send") || method === "editMessageText" || this.documentOf(method) !== null;
+  }
+
+  /** Whether an outbox method names a PDF (rendered in the worker pool, sent in the background). */
+  private isPdf(method: string): boolean {
+    const name = this.documentOf(method);
+    return name !== null && this.documents[name].pdf === true;
   }
 
   /** The document an outbox method names ("@noticePdf"), if it is one. */
@@ -307,7 +401,7 @@ export class Runtime {
   /** At start: what was decided before a crash but never sent goes out now. */
   async flush(api: Api, log: Logger): Promise<number> {
     const rows = await this.deps.store.pending();
-    await this.deliver(rows, api, log);
+    await this.deliver(rows, api, log, true);
     return rows.length;
   }
 }

@@ -9,6 +9,8 @@ import type { ApiCall } from "../core/render.js";
 
 export interface Loaded {
   stack: StackEntry[];
+  /** The chat's stored stack as read (sealed JSON), or null when the chat has none: what a commit checks is unchanged. */
+  seen?: string | null;
   language: Lang | null;
   hasConsent: boolean;
   roles: Role[];
@@ -176,6 +178,7 @@ export class Store {
     const terms = rows.filter((r) => r.endsWith("+")).map((r) => r.slice(0, -1) as Role).filter((r) => r !== "admin" || admin);
     return {
       stack: this.openStack(row!.stack),
+      seen: row!.stack === null ? null : typeof row!.stack === "string" ? row!.stack : JSON.stringify(row!.stack),
       language: isLang(row!.language) ? row!.language : null,
       hasConsent: row!.consent === true,
       roles: [...roles],
@@ -199,6 +202,78 @@ export class Store {
       });
     } catch (e) {
       if (e instanceof DuplicateUpdate) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * An ordinary step's whole write, in one statement and one round trip, without an interactive
+   * transaction: the update id, the chat's new stack — only if the stack is still the one `loaded`
+   * read (`seen`), checked under the chat's lock, so a step never overwrites what another update of the chat
+   * (another instance's, or a locked transaction's) wrote meanwhile — the user's changes, and the outbox rows.
+   * null: the update id was already handled. "conflict": the chat changed since it was read; nothing was
+   * stored (the statement failed as a whole), and the caller handles the update again the locked way.
+   * For steps without domain effects: their decision needs nothing read inside a transaction.
+   */
+  async commitSeen(c: Commit & { stack: StackEntry[]; seen: string | null }): Promise<OutboxRow[] | null | "conflict"> {
+    const chat = BigInt(c.chatId);
+    // Prisma keeps DateTime as UTC in "timestamp" columns; now() would be cast in the session's time zone.
+    const now = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
+    const sealed = JSON.stringify(this.sealStack(c.stack));
+    const state =
+      c.seen === null
+        ? PrismaNS.sql`INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") SELECT ${chat}, ${sealed}::jsonb, ${now} FROM "lock" ON CONFLICT DO NOTHING RETURNING 1`
+        : PrismaNS.sql`UPDATE "ChatState" SET "stack" = ${sealed}::jsonb, "updatedAt" = ${now} WHERE "chatId" = ${chat} AND "stack" = ${c.seen}::jsonb AND EXISTS (SELECT 1 FROM "lock") RETURNING 1`;
+    const cols: [string, PrismaNS.Sql][] = [
+      ...(c.language ? [["language", PrismaNS.sql`${c.language}::"Language"`] as [string, PrismaNS.Sql]] : []),
+      ...(c.consent
+        ? ([
+            ["consentVersion", PrismaNS.sql`${c.consent.version}`],
+            ["consentAt", PrismaNS.sql`${c.consent.at}::timestamp`],
+            ["consentWithdrawnAt", PrismaNS.sql`NULL::timestamp`],
+          ] as [string, PrismaNS.Sql][])
+        : []),
+    ];
+    const user =
+      c.createUser || cols.length
+        ? PrismaNS.sql`, "usr" AS (
+            INSERT INTO "User" ("id", ${PrismaNS.raw(cols.map(([k]) => `"${k}", `).join(""))}"updatedAt")
+            SELECT ${BigInt(c.userId)}, ${PrismaNS.join([...cols.map(([, v]) => v), now])} FROM "state"
+            ON CONFLICT ("id") DO UPDATE SET ${PrismaNS.raw([...cols.map(([k]) => `"${k}" = EXCLUDED."${k}"`), `"updatedAt" = EXCLUDED."updatedAt"`].join(", "))}
+            RETURNING 1)`
+        : PrismaNS.empty;
+    const until = new Date(Date.now() + OUTBOX_LEASE_MS);
+    const out = c.outbox.length
+      ? PrismaNS.sql`, "out" AS (
+          INSERT INTO "Outbox" ("chatId", "method", "payload", "slot", "leasedBy", "leaseUntil")
+          SELECT v."chatId", v."method", v."payload", NULL, ${this.instance}, ${until}::timestamp
+          FROM (VALUES ${PrismaNS.join(
+            c.outbox.map((o, i) => PrismaNS.sql`(${i}::int, ${BigInt(Number(o.payload.chat_id ?? c.chatId))}::bigint, ${o.method}::text, ${JSON.stringify(this.sealPayload(o.payload))}::jsonb)`),
+          )}) AS v("n", "chatId", "method", "payload"), "state"
+          ORDER BY v."n"
+          RETURNING "id", "chatId")`
+      : PrismaNS.sql`, "out" AS (SELECT NULL::bigint AS "id", NULL::bigint AS "chatId" WHERE false)`;
+    try {
+      const [row] = await this.prisma.$queryRaw<{ fresh: boolean; ok: number; ids: string }[]>`
+        WITH "ins" AS (INSERT INTO "ProcessedUpdate" ("updateId") VALUES (${BigInt(c.updateId)}) ON CONFLICT DO NOTHING RETURNING 1),
+        "lock" AS (SELECT pg_advisory_xact_lock(${chat}::bigint) AS "l" FROM "ins"),
+        "state" AS (${state})${user}${out}
+        SELECT EXISTS (SELECT 1 FROM "ins") AS "fresh",
+               1 / (CASE WHEN EXISTS (SELECT 1 FROM "ins") AND NOT EXISTS (SELECT 1 FROM "state") THEN 0 ELSE 1 END) AS "ok",
+               coalesce((SELECT string_agg("id"::text || ':' || "chatId"::text, ',' ORDER BY "id") FROM "out"), '') AS "ids"`;
+      if (!row?.fresh) return null;
+      // Ids follow the order of the VALUES list (ORDER BY n): row i is call i.
+      return row.ids
+        .split(",")
+        .filter(Boolean)
+        .map((pair, i) => {
+          const [id, chatId] = pair.split(":");
+          const call = c.outbox[i]!;
+          return { id: BigInt(id!), chatId: Number(chatId), method: call.method, payload: call.payload };
+        });
+    } catch (e) {
+      // The division by zero above: the chat's stack changed since it was read (or a new chat was created meanwhile).
+      if (/division by zero|\b22012\b/i.test(`${String((e as Error)?.message)} ${JSON.stringify((e as { meta?: unknown })?.meta ?? null)}`)) return "conflict";
       throw e;
     }
   }

@@ -385,6 +385,27 @@ describe("nothing lost", () => {
 });
 
 describe("the notice as a PDF", () => {
+  it("does not hold Submit's answer: the update returns with the case number said, then the PDF comes", async () => {
+    const u = h.user(81, "ru");
+    await upTo(u, "ru", "review");
+    const seenInOrder: string[] = [];
+    h.fake.onCall = (c) => {
+      if (c.payload.chat_id !== 81) return;
+      if (c.method === "sendMessage") seenInOrder.push(String(c.payload.text).includes("KZ-2026-000001") ? "case number" : "message");
+      if (c.method === "sendDocument") seenInOrder.push("document");
+    };
+    const submit = u.keyboardWith("Отправить");
+    await h.bot.handleUpdate(u.buttonUpdate(submit.buttons.flat().find((b) => b.text === "Отправить")!.callback_data, submit.messageId));
+    seenInOrder.push("update returned");
+    await h.runtime.idle();
+    h.fake.onCall = null;
+    expect(seenInOrder).toContain("case number");
+    expect(seenInOrder.indexOf("case number")).toBeLessThan(seenInOrder.indexOf("update returned"));
+    // The document keeps its place in the chat: what Submit says after it follows it.
+    expect(seenInOrder.slice(seenInOrder.indexOf("update returned"), seenInOrder.indexOf("update returned") + 2)).toEqual(["update returned", "document"]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 81n, sentAt: null } })).toBe(0);
+  });
+
   it("reaches the applicant after the confirmation, in their language, with a font that has every letter", async () => {
     const fontkit = await import("fontkit");
     const { FONT, FONT_BOLD } = await import("../../bot/core/documents.js");

@@ -1,6 +1,7 @@
 // A process stopped in the middle of a flow, or between deciding and sending, loses nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
+import { fileNotice } from "../helpers/notice.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { buttons, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { Store } from "../../bot/runtime/store.js";
@@ -42,6 +43,21 @@ describe("restart", () => {
     expect(flushed).toBe(2);
     expect(texts(next.fake.calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
     expect(buttons(next.fake.calls)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect(await next.runtime.flush(next.bot.api, createLogger("silent"))).toBe(0);
+  });
+
+  it("a notice's PDF that was still being made when the process died goes out at the next start", async () => {
+    const h = await testBot(t.db);
+    // The document is made and sent after Submit's update returned; the process dies before Telegram has it.
+    h.fake.failNext.set("sendDocument", { crash: true, count: 1 });
+    await fileNotice(h.user(34, "ru"), "ru");
+    expect(h.fake.sent("sendDocument", 34)).toEqual([]);
+    await t.reopen();
+    const next = await testBot(t.db);
+    await next.runtime.flush(next.bot.api, createLogger("silent"));
+    const docs = next.fake.sent("sendDocument", 34);
+    expect(docs.map((d) => d.file?.filename)).toEqual([expect.stringMatching(/^KZ-2026-\d{6}\.pdf$/)]);
+    expect(docs[0]!.file!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
     expect(await next.runtime.flush(next.bot.api, createLogger("silent"))).toBe(0);
   });
 

@@ -82,6 +82,47 @@ describe("several instances on one database", () => {
     expect(new Set(final.stack.map((e) => e.prompt)).size).toBe(20);
   });
 
+  it("an ordinary step stored in one statement never overwrites what another update of the chat wrote after its read", async () => {
+    await t.reset();
+    const stores = [new Store(t.db.prisma, [], TEST_DATA_KEY, "a"), new Store((await t.another()).prisma, [], TEST_DATA_KEY, "b")];
+    const entry = (i: number) => ({ flow: "onboarding", version: 1, prompt: i, snapshot: { value: "x", context: {} } }) as unknown as StackEntry;
+    const say = (i: number) => [{ method: "sendMessage", payload: { chat_id: 8, text: `step ${i}` } }];
+    // Read, then another update of the chat is stored: the write of what was decided from the old read fails as a whole.
+    const read = await stores[0]!.load(8, 8);
+    expect(read.seen).toBeNull();
+    await stores[1]!.update(newUpdateId(), 8, 8, (_tx, loaded) => ({ stack: [...loaded.stack, entry(0)], createUser: !loaded.userExists, outbox: [] }));
+    const stale = newUpdateId();
+    const conflict = await stores[0]!.commitSeen({ updateId: stale, chatId: 8, userId: 8, stack: [entry(99)], seen: read.seen ?? null, createUser: false, outbox: say(99) });
+    expect(conflict).toBe("conflict");
+    expect(await t.db.prisma.processedUpdate.count({ where: { updateId: BigInt(stale) } })).toBe(0);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 8n } })).toBe(0);
+    // 20 steps at once, split between the instances, half through the one statement and half locked;
+    // a step that finds the chat changed is read and tried again, as the runtime does.
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const store = stores[i % 2]!;
+        const id = newUpdateId();
+        if (i % 4 < 2) return store.update(id, 8, 8, (_tx, loaded) => ({ stack: [...loaded.stack, entry(i + 1)], createUser: false, outbox: say(i + 1) }));
+        for (;;) {
+          const loaded = await store.load(8, 8);
+          const r = await store.commitSeen({ updateId: id, chatId: 8, userId: 8, stack: [...loaded.stack, entry(i + 1)], seen: loaded.seen ?? null, createUser: false, outbox: say(i + 1) });
+          if (r !== "conflict") return r;
+        }
+      }),
+    );
+    const final = await stores[0]!.load(8, 8);
+    expect(final.stack.map((e) => e.prompt).sort((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 8n } })).toBe(20);
+    // An update id already stored is a duplicate, through either instance: nothing more is stored.
+    const done = newUpdateId();
+    const before = await stores[1]!.load(8, 8);
+    expect(await stores[1]!.commitSeen({ updateId: done, chatId: 8, userId: 8, stack: before.stack, seen: before.seen ?? null, createUser: false, outbox: say(100) })).toHaveLength(1);
+    const after = await stores[0]!.load(8, 8);
+    expect(await stores[0]!.commitSeen({ updateId: done, chatId: 8, userId: 8, stack: [], seen: after.seen ?? null, createUser: false, outbox: say(101) })).toBeNull();
+    expect((await stores[0]!.load(8, 8)).stack).toHaveLength(21);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 8n } })).toBe(21);
+  });
+
   /**
    * Six updates of onboarding per chat, each waiting for the answer to the one before; the chats at once.
    * `deliver` gives each update to one instance (or to both at once, as a redelivered update would).

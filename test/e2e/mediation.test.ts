@@ -110,8 +110,9 @@ describe("mediation end to end through the emulator", () => {
     const offer = (await applicant.replies(1))[0]!;
     expect(offer.text).toMatch(/^KZ-2026-000001 ісі: медиатор Сапарова Динара Ерлановна медиация өткізуге дайын/);
     expect(labels(offer)).toEqual(["Шартпен келісемін", "Келіспеймін"]);
-    expect(files.filter((f) => f.name === "KZ-2026-000001-mediation-contract.pdf").map((f) => f.chatId).sort()).toEqual([810, 830]);
+    // Each side's PDF comes before its message (documents are made in the background, chat by chat).
     await staff.replies(1);
+    expect(files.filter((f) => f.name === "KZ-2026-000001-mediation-contract.pdf").map((f) => f.chatId).sort()).toEqual([810, 830]);
     await agreeToContract(applicant, "kk");
     await staff.press("Согласен(на) с договором", 1);
     expect((await applicant.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: медиация басталды\./);

@@ -183,6 +183,9 @@ export class TestUser {
   async deliver(update: Update): Promise<Call[]> {
     const before = this.h.fake.calls.length;
     await this.h.bot.handleUpdate(update);
+    // A document (and what follows it in its chat) is sent after the update returns: what the user sees
+    // in answer to this update includes it.
+    await this.h.runtime.idle();
     return this.h.fake.calls.slice(before);
   }
 }

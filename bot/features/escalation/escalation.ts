@@ -157,6 +157,7 @@ export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx
 export const escalationPdf: DocumentBuilder<"escalationPdf"> = {
   params: z.object({ caseId: z.number().int(), target: z.enum(DRAFT_TARGETS), userId: z.number().int() }),
   action: "upload_document",
+  pdf: true,
   build: async (p, env) => {
     const user = await env.prisma.user.findUnique({ where: { id: BigInt(p.userId) }, select: { details: true } });
     const details = detailsOf(user?.details ?? null, env.dataKey);
@@ -174,6 +175,7 @@ export const escalationPdf: DocumentBuilder<"escalationPdf"> = {
 export const historyPdf: DocumentBuilder<"historyPdf"> = {
   params: z.object({ caseId: z.number().int() }),
   action: "upload_document",
+  pdf: true,
   build: async (p, env) => {
     const k = await env.prisma.case.findUnique({
       where: { id: p.caseId },

@@ -84,6 +84,7 @@ const pdf = async (title: string, rows: [Param, Param][], footer: string, lang: 
 export const contractPdf: DocumentBuilder<"contractPdf"> = {
   params: z.object({ mediationId: z.number().int() }),
   action: "upload_document",
+  pdf: true,
   build: async (p, env) => {
     const parties = await loadParties(env.prisma, p.mediationId, env.dataKey);
     const m = await env.prisma.mediation.findUnique({ where: { id: p.mediationId }, select: { id: true } });
@@ -107,6 +108,7 @@ export const contractPdf: DocumentBuilder<"contractPdf"> = {
 export const agreementPdf: DocumentBuilder<"agreementPdf"> = {
   params: z.object({ proposalId: z.number().int() }),
   action: "upload_document",
+  pdf: true,
   build: async (p, env) => {
     const proposal = await env.prisma.proposal.findUnique({ where: { id: p.proposalId }, include: { responses: { orderBy: { answeredAt: "desc" } } } });
     const parties = proposal?.mediationId ? await loadParties(env.prisma, proposal.mediationId, env.dataKey) : null;

@@ -85,6 +85,7 @@ export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: B
 export const noticePdf: DocumentBuilder<"noticePdf"> = {
   params: z.object({ caseId: z.number().int() }),
   action: "upload_document",
+  pdf: true,
   build: async (p, env) => {
     const d = await loadNoticeDocument(env.prisma, p.caseId, env.dataKey);
     if (!d) return null;

@@ -1,0 +1,102 @@
+// PDFs off the event loop: a small pool of worker threads, each with the fonts parsed once. A document
+// takes tens of milliseconds of CPU (npm run bench:pdf); on the event loop that time stalled every chat.
+// Started at the first document; a worker that dies is replaced and its document fails (the outbox
+// keeps the row, and the sender tries again later).
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { PdfContent } from "./pdf.js";
+
+/** One worker leaves a core to the event loop on the 2-core machines; more cores, more workers (at most 4). */
+export const PDF_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
+
+interface Job {
+  id: number;
+  content: PdfContent;
+  resolve(pdf: Buffer): void;
+  reject(e: Error): void;
+}
+
+// The worker is TypeScript, as the rest of the bot: its entry registers tsx's loader first.
+const script = new URL("./pdf-worker.mjs", import.meta.url);
+
+export class PdfPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Job>();
+  private readonly queue: Job[] = [];
+  private started = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly size = PDF_WORKERS) {}
+
+  render(content: PdfContent): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error("the PDF pool is closed"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, content, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Documents being rendered or waiting for a worker. */
+  get pending(): number {
+    return this.queue.length + this.busy.size;
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(script);
+    this.started++;
+    w.on("message", (m: { id: number; bytes?: Uint8Array; error?: string }) => {
+      const job = this.busy.get(w);
+      if (!job || job.id !== m.id) return;
+      this.busy.delete(w);
+      if (m.bytes) job.resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+      else job.reject(new Error(`PDF not rendered: ${m.error}`));
+      // An idle worker does not keep the process alive; a busy one does (its document is awaited).
+      w.unref();
+      this.idle.push(w);
+      this.pump();
+    });
+    const gone = (e: Error) => {
+      const job = this.busy.get(w);
+      this.busy.delete(w);
+      const i = this.idle.indexOf(w);
+      if (i >= 0) this.idle.splice(i, 1);
+      this.started--;
+      job?.reject(e);
+      this.pump();
+    };
+    w.on("error", gone);
+    w.on("exit", (code) => gone(new Error(`PDF worker stopped (exit code ${code})`)));
+    return w;
+  }
+
+  private pump(): void {
+    while (this.queue.length && !this.closed) {
+      const w = this.idle.pop() ?? (this.started < this.size ? this.spawn() : null);
+      if (!w) return;
+      const job = this.queue.shift()!;
+      this.busy.set(w, job);
+      w.ref();
+      w.postMessage({ id: job.id, content: job.content });
+    }
+  }
+
+  /** Stops the workers; documents still waiting fail (their outbox rows stay for the next start). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error("the PDF pool is closed"));
+    const workers = [...this.idle, ...this.busy.keys()];
+    this.idle.length = 0;
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+let shared: PdfPool | null = null;
+/** The process's pool, started at its first document. */
+export const pdfPool = (): PdfPool => (shared ??= new PdfPool());
+/** Stops the process's pool (at shutdown); a later document starts a new one. */
+export const closePdfPool = async (): Promise<void> => {
+  const p = shared;
+  shared = null;
+  await p?.close();
+};

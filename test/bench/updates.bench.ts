@@ -1,0 +1,307 @@
+// npm run bench — simulated chats filing whole notices (16 updates each, /start to Submit, as
+// test/helpers/notice.ts files one) through the real pipeline: grammY, the XState runtime, the real
+// database (PGlite on disk; PostgreSQL too when DATABASE_URL is set), the outbox and the PDF. Only
+// Telegram is replaced, by the recorder. In the same run, interleaved, the same questionnaire goes
+// through two peers without a database (peers.ts): grammY's conversations plugin and a bare XState
+// snapshot loop. For each level of chats in flight it prints updates/s, p50/p95/p99 of a question step,
+// of Submit and of the whole notice, CPU per update, and failures; then the ratios between them.
+//
+//   BENCH_LEVELS   chats in flight, comma-separated (default 1,100,1000); at a level of 1,
+//                  BENCH_SERIAL chats (default 10) file one after another
+//   BENCH_REPEAT   rounds, each running every engine once per level, interleaved (default 1)
+//   BENCH_ENGINES  which to run (default kelisim,conversations,xstate)
+//   BENCH_QUICK=1  a short run: levels 1,20, 3 serial chats
+//   DATABASE_URL   PostgreSQL as well as PGlite; DATABASE_POOL_SIZE its pool (default 10)
+//   BENCH_STORES   which stores Kelisim runs on (default pglite,postgres; postgres only with DATABASE_URL)
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Update } from "grammy/types";
+import { openDatabase, type Database } from "../../bot/db/database.js";
+import { testBot, type Harness } from "../helpers/bot.js";
+import { conversationsPeer, PEER_SCRIPT, xstatePeer, type Peer, type Shown } from "./peers.js";
+
+const quick = process.env.BENCH_QUICK === "1";
+const LEVELS = (process.env.BENCH_LEVELS ?? (quick ? "1,20" : "1,100,1000")).split(",").map(Number);
+const SERIAL = Number(process.env.BENCH_SERIAL ?? (quick ? 3 : 10));
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
+const ENGINES = (process.env.BENCH_ENGINES ?? "kelisim,conversations,xstate").split(",");
+const url = process.env.DATABASE_URL || null;
+const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
+const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
+
+type Action = { send: string } | { press: string } | { pressIfOffered: string };
+type Tag = "start" | "step" | "submit";
+
+/** The user's side of a notice in Kelisim, in Russian (test/helpers/notice.ts). */
+const KELISIM_SCRIPT: Action[] = [
+  { send: "/start" },
+  { press: "Согласен(на)" },
+  { send: "/notice" },
+  { press: "Я — пациент" },
+  { send: "Иванов Иван Иванович" },
+  { send: "850301300121" },
+  { press: "Да, верно" },
+  { press: "Город Шымкент" },
+  { pressIfOffered: "Моей организации нет в списке" },
+  { send: "Городская больница №7" },
+  { send: "02.03.2026" },
+  { send: "Во время лечения произошло осложнение." },
+  { press: "Пока неизвестно" },
+  { press: "Не знаю" },
+  { press: "Готово" },
+  { send: "+77010000000" },
+  { press: "Отправить" },
+];
+
+interface Engine {
+  name: string;
+  script: Action[];
+  shown: Map<number, Shown>;
+  handle(update: Update): Promise<void>;
+  /** Notices stored so far. */
+  filed(): Promise<number>;
+  /** Waits until the documents of `n` notices were sent (Kelisim's PDFs); resolves to how many were. */
+  documents?(n: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Kelisim on one store: its updates through grammY's handleUpdate, Telegram replaced by the recorder. */
+const kelisim = async (db: Database, label: string): Promise<Engine> => {
+  // The sender keeps to Telegram's ~30 calls/s per bot; lifted here to measure the bot's own cost.
+  const h: Harness = await testBot(db, { maxPerSecond: 1_000_000 });
+  const shown = new Map<number, Shown>();
+  let documents = 0;
+  h.fake.onCall = (call) => {
+    const chatId = call.payload.chat_id as number;
+    if (call.method === "sendDocument") documents++;
+    if (call.method !== "sendMessage") return;
+    const s = shown.get(chatId) ?? { keyboards: [], said: 0 };
+    s.said++;
+    const markup = call.payload.reply_markup as { inline_keyboard?: Shown["keyboards"][number]["buttons"][] } | undefined;
+    if (markup?.inline_keyboard) s.keyboards = [...s.keyboards.slice(-3), { messageId: call.messageId ?? 0, buttons: markup.inline_keyboard.flat() }];
+    shown.set(chatId, s);
+  };
+  return {
+    name: `Kelisim · ${label}`,
+    script: KELISIM_SCRIPT,
+    shown,
+    handle: async (u) => {
+      await h.bot.handleUpdate(u);
+      // The recorder keeps every call for tests; the bench reads them as they come (onCall) instead.
+      if (h.fake.calls.length > 10_000) h.fake.clear();
+    },
+    filed: () => db.prisma.case.count(),
+    documents: async (n) => {
+      const until = Date.now() + 120_000;
+      while (documents < n && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const sent = documents;
+      documents = 0;
+      return sent;
+    },
+    close: () => Promise.resolve(),
+  };
+};
+
+const peer = (make: (shown: Map<number, Shown>) => Peer): Engine => {
+  const shown = new Map<number, Shown>();
+  const p = make(shown);
+  return { name: p.name, script: PEER_SCRIPT, shown, handle: (u) => p.handle(u), filed: () => Promise.resolve(p.filed()), close: () => Promise.resolve() };
+};
+
+// ——— one chat: its updates one after another, each waiting for the bot's answer ———
+
+let updateId = 1;
+const from = (id: number) => ({ id, is_bot: false as const, first_name: "Bench", language_code: "ru" });
+const textUpdate = (chatId: number, text: string): Update => {
+  const id = updateId++;
+  const entities = text.startsWith("/") ? [{ type: "bot_command" as const, offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
+  return { update_id: id, message: { message_id: id, date: 1, chat: { id: chatId, type: "private", first_name: "Bench" }, from: from(chatId), text, ...(entities ? { entities } : {}) } };
+};
+const pressUpdate = (chatId: number, data: string, messageId: number): Update => {
+  const id = updateId++;
+  return {
+    update_id: id,
+    callback_query: { id: `cq${id}`, from: from(chatId), chat_instance: "ci", data, message: { message_id: messageId, date: 1, chat: { id: chatId, type: "private", first_name: "Bench" }, text: "" } },
+  };
+};
+const button = (s: Shown | undefined, label: string) => {
+  for (const k of [...(s?.keyboards ?? [])].reverse()) {
+    const b = k.buttons.find((x) => x.text === label);
+    if (b) return { data: b.callback_data, messageId: k.messageId };
+  }
+  return null;
+};
+
+interface Sample {
+  step: number[];
+  submit: number[];
+  notice: number[];
+  updates: number;
+  failed: number;
+  errors: string[];
+}
+
+const fileOne = async (e: Engine, chatId: number, s: Sample) => {
+  const t0 = performance.now();
+  let tag: Tag = "start";
+  for (const a of e.script) {
+    let u: Update;
+    if ("send" in a) u = textUpdate(chatId, a.send);
+    else {
+      const label = "press" in a ? a.press : a.pressIfOffered;
+      const b = button(e.shown.get(chatId), label);
+      if (!b) {
+        if ("pressIfOffered" in a) continue;
+        throw new Error(`no button "${label}"`);
+      }
+      u = pressUpdate(chatId, b.data, b.messageId);
+    }
+    if ("send" in a && a.send === "/notice") tag = "step";
+    if ("press" in a && a.press === "Отправить") tag = "submit";
+    const t = performance.now();
+    await e.handle(u);
+    const ms = performance.now() - t;
+    s.updates++;
+    if (tag === "step" && !("send" in a && a.send === "/notice")) s.step.push(ms);
+    if (tag === "submit") s.submit.push(ms);
+  }
+  s.notice.push(performance.now() - t0);
+};
+
+let nextChat = 5_000_000;
+
+interface Result {
+  engine: string;
+  level: number;
+  chats: number;
+  updates: number;
+  seconds: number;
+  cpuMs: number;
+  sample: Sample;
+  lost: number;
+  documents: string;
+}
+
+const runLevel = async (e: Engine, level: number): Promise<Result> => {
+  const chats = level === 1 ? SERIAL : level;
+  const ids = Array.from({ length: chats }, () => nextChat++);
+  const s: Sample = { step: [], submit: [], notice: [], updates: 0, failed: 0, errors: [] };
+  const before = await e.filed();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(level, chats) }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        await fileOne(e, id, s).catch((err: unknown) => {
+          s.failed++;
+          if (s.errors.length < 3) s.errors.push(String((err as Error).message ?? err).slice(0, 200));
+        });
+      }
+    }),
+  );
+  const sent = e.documents ? await e.documents(chats - s.failed) : null;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const filed = (await e.filed()) - before;
+  for (const id of ids) e.shown.delete(id);
+  return {
+    engine: e.name,
+    level,
+    chats,
+    updates: s.updates,
+    seconds,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    sample: s,
+    lost: chats - s.failed - filed,
+    documents: sent === null ? "—" : `${sent}/${chats - s.failed}`,
+  };
+};
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const ms = (x: number) => (Number.isNaN(x) ? "—" : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
+const tri = (xs: number[]) => `${ms(pct(xs, 50))} / ${ms(pct(xs, 95))} / ${ms(pct(xs, 99))}`;
+
+// ——— the run ———
+
+const dir = mkdtempSync(join(tmpdir(), "kelisim-bench-"));
+const schema = `bench_${randomBytes(4).toString("hex")}`;
+const stores: Database[] = [];
+const engines: Engine[] = [];
+if (ENGINES.includes("kelisim")) {
+  if (STORES.includes("pglite")) {
+    const lite = await openDatabase({ url: null, dataDir: dir });
+    stores.push(lite);
+    engines.push(await kelisim(lite, "PGlite"));
+  }
+  if (url && STORES.includes("postgres")) {
+    const pgdb = await openDatabase({ url, dataDir: null, schema, ...(poolSize ? { pool: { size: poolSize } } : {}) });
+    stores.push(pgdb);
+    engines.push(await kelisim(pgdb, "PostgreSQL"));
+  }
+}
+if (ENGINES.includes("conversations")) engines.push(peer(conversationsPeer));
+if (ENGINES.includes("xstate")) engines.push(peer(xstatePeer));
+
+console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(`levels ${LEVELS.join(", ")} chats in flight (at 1: ${SERIAL} chats one after another) · ${REPEAT} round(s) · each notice ${KELISIM_SCRIPT.length - 1} updates`);
+console.log("CPU is this process's (user + system); PostgreSQL's own server CPU is not in it.\n");
+
+const results: Result[] = [];
+for (const level of LEVELS) {
+  for (let r = 0; r < REPEAT; r++) {
+    for (const e of engines) {
+      const res = await runLevel(e, level);
+      results.push(res);
+      const s = res.sample;
+      console.log(
+        [
+          res.engine.padEnd(22),
+          `in flight ${String(level).padStart(4)}`,
+          `${(res.updates / res.seconds).toFixed(0).padStart(6)} updates/s`,
+          `step p50/95/99 ${tri(s.step)}`,
+          `submit ${tri(s.submit)}`,
+          `notice ${tri(s.notice)}`,
+          `CPU ${(res.cpuMs / Math.max(1, res.updates)).toFixed(2)} ms/update`,
+          `failed ${s.failed}/${res.chats}`,
+          `lost ${res.lost}`,
+          `PDFs ${res.documents}`,
+        ].join(" · "),
+      );
+      for (const err of s.errors) console.log(`    error: ${err}`);
+    }
+  }
+}
+
+console.log("\nratios in this run (Kelisim ÷ peer; >1 = Kelisim faster / cheaper):");
+for (const level of LEVELS) {
+  const of = (name: string) => results.filter((x) => x.level === level && x.engine === name);
+  const rate = (xs: Result[]) => xs.reduce((a, x) => a + x.updates, 0) / xs.reduce((a, x) => a + x.seconds, 0);
+  const cpu = (xs: Result[]) => xs.reduce((a, x) => a + x.cpuMs, 0) / xs.reduce((a, x) => a + x.updates, 0);
+  for (const k of engines.filter((e) => e.name.startsWith("Kelisim"))) {
+    for (const p of engines.filter((e) => !e.name.startsWith("Kelisim"))) {
+      const [a, b] = [of(k.name), of(p.name)];
+      if (!a.length || !b.length) continue;
+      console.log(`  in flight ${String(level).padStart(4)} · ${k.name} vs ${p.name}: updates/s ×${(rate(a) / rate(b)).toFixed(3)} · CPU per update ×${(cpu(b) / cpu(a)).toFixed(3)}`);
+    }
+  }
+}
+
+for (const e of engines) await e.close();
+for (const d of stores) {
+  if (d.kind === "postgres") await d.prisma.$executeRawUnsafe(`DROP SCHEMA "${schema}" CASCADE`);
+  await d.close();
+}
+rmSync(dir, { recursive: true, force: true });
+const failures = results.reduce((a, r) => a + r.sample.failed + Math.max(0, r.lost), 0);
+if (failures) {
+  console.log(`\n${failures} notices failed or were lost`);
+  process.exitCode = 1;
+}
