@@ -28,8 +28,6 @@ export interface RuntimeDeps {
   prisma: Prisma;
   /** Durable jobs; their messages go out through this runtime's sender. */
   jobs?: Jobs;
-  /** Telegram allows about 30 messages a second per bot; no more than this leave here. */
-  maxPerSecond?: number;
   i18n: I18n;
   deployment: Deployment;
   flows?: Flows;
@@ -45,6 +43,14 @@ const caseInviteOf = (input: Input): string | null =>
 /** The token of a staff or mediator invite link in /start, if that is what arrived. */
 const roleInviteOf = (input: Input): string | null => (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload) ? input.payload : null);
 
+/**
+ * Jobs' messages wait in memory only so far ahead of Telegram's pace: another batch is claimed while fewer
+ * chats than this are sending (twice the chats that keep 30 messages a second going at one a second each)…
+ */
+const SENDING_CHATS = 64;
+/** …and fewer rows than this wait in the queues (minutes of sending, well within the outbox's lease). */
+const QUEUED_ROWS = 2_000;
+
 /** How many times in one update a flow may ask the bot for data and get its answer. */
 const MAX_REPLY_ROUNDS = 3;
 
@@ -59,8 +65,12 @@ export class Runtime {
   private readonly documents: DocumentBuilders = documentBuilders;
   /** Chats whose last delivery failed: their older messages go first next time. */
   private readonly backlog = new Set<number>();
-  /** When the latest calls left, for the global rate limit. */
-  private readonly recent: number[] = [];
+  /** Each chat with messages to send: its queue, sent in order by one worker, and that worker. */
+  private readonly chats = new Map<number, { rows: OutboxRow[]; done: Promise<void> }>();
+  /** Rows in all the queues. */
+  private queued = 0;
+  /** Job runs waiting for the queues to have room for another batch. */
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: RuntimeDeps) {
     this.flows = deps.flows ?? defaultFlows;
@@ -166,15 +176,71 @@ export class Runtime {
   }
 
   /**
-   * Sends rows as one ordered queue per chat, so that a chat that cannot be reached (a staff chat, say)
-   * holds back only its own messages. A chat whose earlier delivery failed gets its older rows first.
+   * Sends rows as one ordered queue per chat, the chats side by side: a chat that must wait (its own pace,
+   * a 429, a failure) holds back only its own messages. Rows for a chat that is already sending join the end
+   * of its queue, so a chat's messages leave in the order they were decided. A chat whose earlier delivery
+   * failed gets its older rows first. Resolves when the chats' queues are empty.
    */
   private async deliver(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
     const byChat = new Map<number, OutboxRow[]>();
     for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
-    for (const [chatId, chatRows] of byChat) {
-      await this.send(this.backlog.has(chatId) ? await this.deps.store.pending(chatId) : chatRows, api, log);
+    await Promise.all([...byChat].map(([chatId, chatRows]) => this.enqueue(chatId, chatRows, api, log)));
+  }
+
+  private enqueue(chatId: number, rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
+    this.queued += rows.length;
+    const running = this.chats.get(chatId);
+    if (running) {
+      running.rows.push(...rows);
+      return running.done;
     }
+    const queue = { rows: [...rows], done: Promise.resolve() };
+    this.chats.set(chatId, queue);
+    queue.done = this.drain(chatId, queue, api, log);
+    return queue.done;
+  }
+
+  /** One chat's worker: sends its queue in order until it is empty, or stops at a failure a later try could fix. */
+  private async drain(chatId: number, queue: { rows: OutboxRow[] }, api: Api, log: Logger): Promise<void> {
+    try {
+      if (this.backlog.has(chatId)) {
+        // Unsent rows of this chat leased to this instance: the ones that failed before, and the queued ones.
+        const older = await this.deps.store.pending(chatId);
+        const ids = new Set(older.map((r) => r.id));
+        const merged = [...older, ...queue.rows.filter((r) => !ids.has(r.id))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        this.queued += merged.length - queue.rows.length;
+        queue.rows = merged;
+      }
+      for (;;) {
+        const row = queue.rows.shift();
+        if (!row) break;
+        this.queued--;
+        if (!(await this.sendOne(row, api, log))) {
+          this.backlog.add(chatId);
+          this.queued -= queue.rows.length;
+          queue.rows = [];
+          return;
+        }
+        this.roomMade();
+      }
+      this.backlog.delete(chatId);
+    } finally {
+      this.chats.delete(chatId);
+      this.roomMade();
+    }
+  }
+
+  /** Room for another batch of jobs: few enough chats sending, and few enough rows waiting. */
+  private hasRoom(): boolean {
+    return this.chats.size < SENDING_CHATS && this.queued < QUEUED_ROWS;
+  }
+
+  private roomMade(): void {
+    while (this.roomWaiters.length && this.hasRoom()) this.roomWaiters.shift()!();
+  }
+
+  private room(): Promise<void> {
+    return this.hasRoom() ? Promise.resolve() : new Promise((r) => this.roomWaiters.push(r));
   }
 
   /**
@@ -204,50 +270,55 @@ export class Runtime {
   }
 
   /**
-   * Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. Each row
-   * is marked sent as soon as Telegram has taken it, before the next is sent: a crash then resends at most
-   * the one message that was in flight (at-least-once, at most one duplicate per chat).
+   * Sends one row; false when it failed in a way a later try could fix (it stays in the outbox). Each row is
+   * marked sent as soon as Telegram has taken it, before the chat's next is sent: a crash then resends at
+   * most the one message per chat that was in flight (at-least-once, at most one duplicate per chat).
    */
+  private async sendOne(row: OutboxRow, api: Api, log: Logger): Promise<boolean> {
+    try {
+      const result = await this.call(row, api);
+      const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
+      if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
+    } catch (e) {
+      if (this.mustDeliver(row.method) && !isPermanent(e)) {
+        log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
+        return false;
+      }
+      log.warn({ err: e, method: row.method }, "call failed; dropped");
+    }
+    await this.deps.store.markSent([row.id]);
+    return true;
+  }
+
+  /** Sends rows (one queue per chat, in order); resolves when they are sent or kept for a later try. */
   async send(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
-    for (const row of rows) {
-      try {
-        const result = await this.call(row, api);
-        const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
-        if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
-      } catch (e) {
-        if (this.mustDeliver(row.method) && !isPermanent(e)) {
-          this.backlog.add(row.chatId);
-          log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
-          return;
-        }
-        log.warn({ err: e, method: row.method }, "call failed; dropped");
-      }
-      await this.deps.store.markSent([row.id]);
-    }
-    for (const r of rows) this.backlog.delete(r.chatId);
-  }
-
-  /** Waits as long as needed to stay within the global rate (a sliding window of one second). */
-  private async throttle(): Promise<void> {
-    const max = this.deps.maxPerSecond ?? 30;
-    for (;;) {
-      const now = Date.now();
-      while (this.recent.length && now - this.recent[0]! >= 1000) this.recent.shift();
-      if (this.recent.length < max) {
-        this.recent.push(now);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 1000 - (now - this.recent[0]!)));
-    }
-  }
-
-  /** Handles the jobs due at `now` and sends what they decided. */
-  async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
-    if (!this.deps.jobs) return 0;
-    const rows = await this.deps.jobs.runDue(now);
     await this.deliver(rows, api, log);
-    return rows.length;
   }
+
+  /**
+   * Handles the jobs due at `now` and sends what they decided. A batch is claimed while the one before is
+   * still being sent, as long as the queues have room; another follows at once while a batch came back full.
+   */
+  async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
+    const jobs = this.deps.jobs;
+    if (!jobs) return 0;
+    const sending: Promise<void>[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        await this.room();
+        const batch = await jobs.runBatch(now);
+        total += batch.rows.length;
+        sending.push(this.deliver(batch.rows, api, log));
+        if (!batch.full) break;
+      }
+    } finally {
+      await Promise.allSettled(sending);
+    }
+    await Promise.all(sending);
+    return total;
+  }
+
 
   /**
    * Messages and documents are delivered in order and retried. Other calls are conveniences (the chat's
@@ -267,7 +338,6 @@ export class Runtime {
 
   /** Makes one outbox row's Bot API call, giving Telegram's answer; a document is made first, from what is stored now. */
   private async call(row: OutboxRow, api: Api): Promise<unknown> {
-    await this.throttle();
     if (row.method === SEND_FILE) {
       // A file already on Telegram's servers (an attachment), re-sent by its id.
       const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string; caption?: string };

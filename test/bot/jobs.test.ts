@@ -148,12 +148,12 @@ describe("talking to Telegram", () => {
   });
 
   it("never sends faster than the global rate", async () => {
-    const slow = await testBot(t.db, { maxPerSecond: 10 });
+    const slow = await testBot(t.db, { sendLimits: { perSecond: 10, perChat: { burst: 10, intervalMs: 1000 } } });
     const started = Date.now();
-    // 6 users × (setMyCommands + 2 messages) = 18 calls at 10 a second: at least 0.8 s.
+    // 6 users × (setMyCommands + 2 messages) = 18 calls, one every 100 ms: at least 1.7 s.
     await Promise.all(Array.from({ length: 6 }, (_, i) => slow.user(50 + i, "kk").send("/start")));
     const elapsed = Date.now() - started;
     expect(slow.fake.calls.filter((c) => c.method !== "answerCallbackQuery")).toHaveLength(18);
-    expect(elapsed).toBeGreaterThanOrEqual(800);
+    expect(elapsed).toBeGreaterThanOrEqual(1650);
   });
 });

@@ -8,6 +8,7 @@ import { createBot, type KelisimBot } from "../../bot/index.js";
 import { CONSOLE_BOT, FakeTelegram, type Call } from "../../bot/local/fake-api.js";
 import { createLogger, type Logger } from "../../bot/logger.js";
 import type { RetryOptions } from "../../bot/runtime/retry.js";
+import type { SendLimits } from "../../bot/runtime/pace.js";
 
 let nextUpdateId = 1;
 /** Update ids are unique across every harness of a test file, as Telegram's are. */
@@ -40,7 +41,8 @@ export const testBot = async (
     flows?: Flows;
     now?: () => Date;
     staffChatId?: number;
-    maxPerSecond?: number;
+    /** Telegram's limits kept before each call; none unless asked for (they are tested on their own). */
+    sendLimits?: SendLimits;
     logger?: Logger;
     userLimit?: { updates: number; windowMs: number };
     retry?: Partial<RetryOptions>;
@@ -58,7 +60,7 @@ export const testBot = async (
     timeZone: "Asia/Almaty",
     dataKey: TEST_DATA_KEY,
     staffChatId: opts.staffChatId ?? null,
-    ...(opts.maxPerSecond ? { maxPerSecond: opts.maxPerSecond } : {}),
+    sendLimits: opts.sendLimits ?? null,
     // Tests drive one user far faster than a person can: the per-user limit is tested on its own (abuse.test.ts).
     userLimit: opts.userLimit ?? { updates: 1_000_000, windowMs: 1000 },
     ...(opts.retry ? { retry: opts.retry } : {}),
