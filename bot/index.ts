@@ -17,7 +17,7 @@ import { LocalGate, pacing, SEND_LIMITS, SharedGate, type SendLimits } from "./r
 import { retrying, type RetryOptions } from "./runtime/retry.js";
 import { Runtime } from "./runtime/runtime.js";
 import { Store } from "./runtime/store.js";
-import { Jobs } from "./jobs/jobs.js";
+import { Jobs, type JobHandler } from "./jobs/jobs.js";
 
 export interface BotDeps {
   db: Database;
@@ -42,6 +42,8 @@ export interface BotDeps {
   now?: () => Date;
   /** Names this process among instances sharing one database: its outbox rows are leased to it. */
   instanceId?: string;
+  /** More job kinds beside the features' (the reminders bench's). */
+  jobHandlers?: Record<string, JobHandler>;
 }
 
 /** 30 updates in 10 seconds per user: far above anyone typing or pressing, and an album of 20 files fits. */
@@ -92,7 +94,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   };
   const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey, deps.instanceId);
   // What a job says has its recipients named: rendered for no chat of its own.
-  const jobs = new Jobs(deps.db.prisma, store, jobHandlers, deps.logger, deployment, (effects) => render(deps.i18n, 0, null, 0, effects).calls);
+  const jobs = new Jobs(deps.db.prisma, store, { ...jobHandlers, ...deps.jobHandlers }, deps.logger, deployment, (effects) => render(deps.i18n, 0, null, 0, effects).calls);
   const runtime = new Runtime({
     store,
     prisma: deps.db.prisma,

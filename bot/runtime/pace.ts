@@ -20,7 +20,7 @@ export interface SendLimits {
  * A little under Telegram's figures, so that the calls' arrival times, which wander by some milliseconds
  * on the way, stay within them too.
  */
-export const SEND_LIMITS: SendLimits = { perSecond: 29, perChat: { burst: 3, intervalMs: 1050 } };
+export const SEND_LIMITS: SendLimits = { perSecond: 28.5, perChat: { burst: 3, intervalMs: 1050 } };
 
 /** Calls that are no messages (reading updates, answering a button): outside both limits. */
 const EXEMPT = new Set(["getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "answerCallbackQuery", "getFile", "close", "logOut"]);
@@ -28,6 +28,12 @@ const EXEMPT = new Set(["getMe", "getUpdates", "setWebhook", "deleteWebhook", "g
 const intoChat = (method: string) => (method.startsWith("send") && method !== "sendChatAction") || method === "copyMessage" || method === "forwardMessage";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A call that leaves later than its slot by more than this (a busy event loop) takes a new slot instead:
+ * late calls would otherwise leave bunched together, more of them in one second than the slots allow.
+ */
+const LATE_MS = 20;
 
 /** The global limit: `take()` resolves at this call's slot. */
 export interface RateGate {
@@ -42,10 +48,13 @@ export class LocalGate implements RateGate {
     this.gap = 1000 / perSecond;
   }
   async take(): Promise<void> {
-    const now = performance.now();
-    const slot = Math.max(this.next, now);
-    this.next = slot + this.gap;
-    if (slot > now) await sleep(slot - now);
+    for (let tries = 0; ; tries++) {
+      const now = performance.now();
+      const slot = Math.max(this.next, now);
+      this.next = slot + this.gap;
+      if (slot > now) await sleep(slot - now);
+      if (performance.now() - slot <= LATE_MS || tries >= 5) return;
+    }
   }
 }
 
@@ -61,6 +70,8 @@ export class SharedGate implements RateGate {
   private holders = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly local: LocalGate;
+  /** The database's clock minus this process's (ms), as well as it is known. */
+  private offset = -Infinity;
   constructor(
     private readonly prisma: Prisma,
     perSecond: number,
@@ -76,19 +87,27 @@ export class SharedGate implements RateGate {
     if (this.holders >= this.ahead) await new Promise<void>((r) => this.waiting.push(r));
     else this.holders++;
     try {
-      let waitMs: number;
-      try {
-        const [row] = await this.prisma.$queryRaw<{ waitMs: number }[]>`
-          WITH "c" AS (SELECT clock_timestamp() AS "t")
-          INSERT INTO "SendRate" ("name", "nextAt") SELECT ${this.name}, "t" + ${this.gap} * interval '1 millisecond' FROM "c"
-          ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + ${this.gap} * interval '1 millisecond'
-          RETURNING (extract(epoch FROM ("nextAt" - (SELECT "t" FROM "c"))) * 1000 - ${this.gap})::float8 AS "waitMs"`;
-        waitMs = row?.waitMs ?? 0;
-      } catch (err) {
-        this.log.warn({ err }, "shared send rate unavailable; this instance keeps its own");
-        return await this.local.take();
+      for (let tries = 0; ; tries++) {
+        let slot: number;
+        try {
+          const [row] = await this.prisma.$queryRaw<{ t: number; slot: number }[]>`
+            WITH "c" AS (SELECT clock_timestamp() AS "t")
+            INSERT INTO "SendRate" ("name", "nextAt") SELECT ${this.name}, "t" + ${this.gap} * interval '1 millisecond' FROM "c"
+            ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + ${this.gap} * interval '1 millisecond'
+            RETURNING (extract(epoch FROM (SELECT "t" FROM "c")) * 1000)::float8 AS "t", (extract(epoch FROM "nextAt") * 1000 - ${this.gap})::float8 AS "slot"`;
+          const received = performance.timeOrigin + performance.now();
+          // The database's clock against this process's: the answer left no later than it was received, so
+          // this underestimates the offset by at most a round trip, the same for every slot.
+          this.offset = Math.max(this.offset, row!.t - received);
+          slot = row!.slot - this.offset - performance.timeOrigin;
+        } catch (err) {
+          this.log.warn({ err }, "shared send rate unavailable; this instance keeps its own");
+          return await this.local.take();
+        }
+        const wait = slot - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (performance.now() - slot <= LATE_MS || tries >= 5) return;
       }
-      if (waitMs > 0) await sleep(waitMs);
     } finally {
       // The permit passes straight to the next waiting call, or is given back.
       const next = this.waiting.shift();

@@ -1,6 +1,8 @@
 // The real bot on a real database, with the Bot API replaced by a recorder (grammY's own tests do this).
 import { randomBytes } from "node:crypto";
+import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
+import type { JobHandler } from "../../bot/jobs/jobs.js";
 import type { Flows } from "../../machines/chat.js";
 import type { Database } from "../../bot/db/database.js";
 import { createI18n, type I18n } from "../../bot/i18n.js";
@@ -48,6 +50,9 @@ export const testBot = async (
     retry?: Partial<RetryOptions>;
     /** Tells instances sharing one database apart (their outbox leases). */
     instanceId?: string;
+    /** Another Bot API stand-in in place of the recorder (then `fake` records nothing). */
+    transport?: Transformer;
+    jobHandlers?: Record<string, JobHandler>;
   } = {},
 ): Promise<Harness> => {
   const i18n = await createI18n();
@@ -67,8 +72,9 @@ export const testBot = async (
     ...(opts.flows ? { flows: opts.flows } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
+    ...(opts.jobHandlers ? { jobHandlers: opts.jobHandlers } : {}),
   };
-  const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT, transport: fake.transformer });
+  const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT, transport: opts.transport ?? fake.transformer });
   const h: Harness = { ...kb, fake, i18n, user: (id, lang) => new TestUser(h, id, lang) };
   return h;
 };
