@@ -217,14 +217,15 @@ export class Runtime {
         this.queued--;
         if (!(await this.sendOne(row, api, log))) {
           this.backlog.add(chatId);
-          this.queued -= queue.rows.length;
-          queue.rows = [];
           return;
         }
         this.roomMade();
       }
       this.backlog.delete(chatId);
     } finally {
+      // Rows left behind by a failure (the database, say) stay in the outbox for a later try.
+      this.queued -= queue.rows.length;
+      queue.rows = [];
       this.chats.delete(chatId);
       this.roomMade();
     }
