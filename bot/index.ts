@@ -13,10 +13,11 @@ import { commandList, render } from "./core/render.js";
 import { jobHandlers } from "./features/index.js";
 import { MEDIATION_DAYS } from "./features/mediation/mediation.js";
 import { toIncoming } from "./runtime/input.js";
+import { LocalGate, pacing, SEND_LIMITS, SharedGate, type SendLimits } from "./runtime/pace.js";
 import { retrying, type RetryOptions } from "./runtime/retry.js";
 import { Runtime } from "./runtime/runtime.js";
 import { Store } from "./runtime/store.js";
-import { Jobs } from "./jobs/jobs.js";
+import { Jobs, type JobHandler } from "./jobs/jobs.js";
 
 export interface BotDeps {
   db: Database;
@@ -28,7 +29,11 @@ export interface BotDeps {
   mediationDays?: number;
   dataKey: Buffer;
   staffChatId: number | null;
-  maxPerSecond?: number;
+  /**
+   * Telegram's rate limits kept before each call (SEND_LIMITS when not given; shared between instances through
+   * PostgreSQL). null: none — the console, and tests that do not test them.
+   */
+  sendLimits?: SendLimits | null;
   /** Per user: at most `updates` updates in `windowMs` (an album of 20 files fits); the rest are answered once and dropped. */
   userLimit?: { updates: number; windowMs: number };
   /** How Bot API calls are retried (tests shorten the back-off). */
@@ -37,6 +42,8 @@ export interface BotDeps {
   now?: () => Date;
   /** Names this process among instances sharing one database: its outbox rows are leased to it. */
   instanceId?: string;
+  /** More job kinds beside the features' (the reminders bench's). */
+  jobHandlers?: Record<string, JobHandler>;
 }
 
 /** 30 updates in 10 seconds per user: far above anyone typing or pressing, and an album of 20 files fits. */
@@ -67,6 +74,12 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     ...(opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {}),
   });
   if (opts.transport) bot.api.config.use(opts.transport);
+  // Inside the retries: a call that is tried again waits its chat's turn and a global slot again.
+  const limits = deps.sendLimits === undefined ? SEND_LIMITS : deps.sendLimits;
+  if (limits) {
+    const gate = deps.db.kind === "postgres" ? new SharedGate(deps.db.prisma, limits.perSecond, deps.logger) : new LocalGate(limits.perSecond);
+    bot.api.config.use(pacing(limits, gate));
+  }
   // 429s are retried after the time Telegram asks for, 5xx and network failures with back-off; each retry is logged at warn.
   bot.api.config.use(retrying(deps.logger, deps.retry));
 
@@ -81,12 +94,11 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   };
   const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey, deps.instanceId);
   // What a job says has its recipients named: rendered for no chat of its own.
-  const jobs = new Jobs(deps.db.prisma, store, jobHandlers, deps.logger, deployment, (effects) => render(deps.i18n, 0, null, 0, effects).calls);
+  const jobs = new Jobs(deps.db.prisma, store, { ...jobHandlers, ...deps.jobHandlers }, deps.logger, deployment, (effects) => render(deps.i18n, 0, null, 0, effects).calls);
   const runtime = new Runtime({
     store,
     prisma: deps.db.prisma,
     jobs,
-    ...(deps.maxPerSecond ? { maxPerSecond: deps.maxPerSecond } : {}),
     i18n: deps.i18n,
     deployment,
     ...(deps.flows ? { flows: deps.flows } : {}),

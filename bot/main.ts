@@ -68,8 +68,8 @@ const main = async (): Promise<void> => {
 
   if (config.mode === "console") {
     const fake = new FakeTelegram();
-    // One person at a terminal, who may paste a whole walkthrough at once: no per-user limit here.
-    const kb = createBot("0:console", { ...deps, userLimit: { updates: Number.MAX_SAFE_INTEGER, windowMs: 1000 } }, { botInfo: CONSOLE_BOT, transport: fake.transformer });
+    // One person at a terminal, who may paste a whole walkthrough at once, and no Telegram: no limits here.
+    const kb = createBot("0:console", { ...deps, userLimit: { updates: Number.MAX_SAFE_INTEGER, windowMs: 1000 }, sendLimits: null }, { botInfo: CONSOLE_BOT, transport: fake.transformer });
     await kb.runtime.start(new Date());
     await kb.runtime.flush(kb.bot.api, logger);
     const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);

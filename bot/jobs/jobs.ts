@@ -1,6 +1,6 @@
-// Durable scheduled work (reminders, deadline checks). A job is claimed, handled and finished in one
-// transaction that also writes its messages to the outbox: a crash anywhere rolls all of it back, so a
-// job never half-fires and is tried again. Messages then go out through the runtime's sender (in
+// Durable scheduled work (reminders, deadline checks). Due jobs are claimed in batches; each is handled and
+// finished, its messages written to the outbox, in the batch's transaction (in a savepoint of its own): a
+// crash anywhere rolls the batch back, so a job never half-fires and is tried again. Messages then go out through the runtime's sender (in
 // order, rate-limited, 429s retried); a crash between sending and marking sent resends at the next
 // start and logs it — at worst a duplicate, and a visible one. Times come from the caller: tests drive
 // the clock.
@@ -15,6 +15,8 @@ import type { OutboxRow, Store } from "../runtime/store.js";
 export type { Job, JobHandler } from "../core/effects.js";
 
 export const MAX_ATTEMPTS = 5;
+/** Jobs claimed in one transaction: a couple of seconds of messages at Telegram's rate. */
+export const BATCH = 50;
 
 /**
  * Schedules a job, once per key: scheduling the same key again replaces it (its kind, time and payload),
@@ -44,50 +46,57 @@ export class Jobs {
     private readonly render: (effects: Addressed[]) => ApiCall[],
   ) {}
 
-  /** Handles every job due at `now`, one transaction each; returns the outbox rows to send. */
-  async runDue(now: Date, limit = 100): Promise<OutboxRow[]> {
+  /** Handles every job due at `now`, a batch at a time; returns the outbox rows to send. */
+  async runDue(now: Date, size = BATCH): Promise<OutboxRow[]> {
     const out: OutboxRow[] = [];
-    for (let i = 0; i < limit; i++) {
-      const rows = await this.runOne(now);
-      if (rows === null) break;
-      out.push(...rows);
+    for (;;) {
+      const batch = await this.runBatch(now, size);
+      out.push(...batch.rows);
+      if (!batch.full) return out;
     }
-    return out;
   }
 
-  /** One due job; null when none is due. */
-  private async runOne(now: Date): Promise<OutboxRow[] | null> {
-    let claimed: Job | null = null;
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        // SKIP LOCKED: two instances never take the same job.
-        const [row] = await tx.$queryRaw<{ id: bigint }[]>`
-          SELECT "id" FROM "ScheduledJob" WHERE "state" = 'pending' AND "dueAt" <= ${now}
-          ORDER BY "dueAt", "id" LIMIT 1 FOR UPDATE SKIP LOCKED`;
-        if (!row) return null;
-        const job = await tx.scheduledJob.findUniqueOrThrow({ where: { id: row.id } });
-        claimed = { id: job.id, kind: job.kind, payload: job.payload as Record<string, unknown>, dueAt: job.dueAt, attempts: job.attempts };
-        const handler = this.handlers[job.kind];
-        if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        const calls = this.render(await handler(tx, claimed, now, this.deployment));
-        const rows = await this.store.enqueue(tx, calls, 0);
-        // Done — unless its handler scheduled it again (a daily job): then it waits for its next time.
-        await tx.scheduledJob.updateMany({ where: { id: job.id, dueAt: job.dueAt }, data: { state: "done", attempts: { increment: 1 } } });
-        this.log.info({ job: String(job.id), kind: job.kind, sends: rows.length }, "job done");
-        return rows;
-      });
-    } catch (err) {
-      const job = claimed as Job | null;
-      if (!job) throw err;
-      // The job's transaction rolled back: count the attempt and try again later, or give up visibly.
-      const attempts = job.attempts + 1;
-      const failed = attempts >= MAX_ATTEMPTS;
-      await this.prisma.scheduledJob.update({
-        where: { id: job.id },
-        data: { attempts, lastError: String(err).slice(0, 500), state: failed ? "failed" : "pending", dueAt: new Date(now.getTime() + attempts * 60_000) },
-      });
-      this.log.error({ err, job: String(job.id), kind: job.kind, attempts }, failed ? "job failed for good" : "job failed; will retry");
-      return [];
-    }
+  /**
+   * Up to `size` due jobs in one transaction: claimed together (SKIP LOCKED: two instances never take the
+   * same job), then each handled in a savepoint of its own — its messages written to the outbox and the job
+   * marked done, or, when it fails, everything it did undone and the failure counted — so one job's failure
+   * neither loses nor repeats the others'. A crash before the commit leaves the whole batch pending, with
+   * nothing of it in the outbox. `full`: the batch was as large as allowed, so more may be due.
+   */
+  async runBatch(now: Date, size = BATCH): Promise<{ rows: OutboxRow[]; full: boolean }> {
+    return this.prisma.$transaction(async (tx) => {
+      const claimed = await tx.$queryRaw<{ id: bigint }[]>`
+        SELECT "id" FROM "ScheduledJob" WHERE "state" = 'pending' AND "dueAt" <= ${now}
+        ORDER BY "dueAt", "id" LIMIT ${size} FOR UPDATE SKIP LOCKED`;
+      const jobs = await tx.scheduledJob.findMany({ where: { id: { in: claimed.map((c) => c.id) } }, orderBy: [{ dueAt: "asc" }, { id: "asc" }] });
+      const rows: OutboxRow[] = [];
+      for (const j of jobs) {
+        const job: Job = { id: j.id, kind: j.kind, payload: j.payload as Record<string, unknown>, dueAt: j.dueAt, attempts: j.attempts };
+        await tx.$executeRawUnsafe(`SAVEPOINT "job"`);
+        try {
+          const handler = this.handlers[job.kind];
+          if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+          const calls = this.render(await handler(tx, job, now, this.deployment));
+          const sent = await this.store.enqueue(tx, calls, 0);
+          // Done — unless its handler scheduled it again (a daily job): then it waits for its next time.
+          await tx.scheduledJob.updateMany({ where: { id: job.id, dueAt: job.dueAt }, data: { state: "done", attempts: { increment: 1 } } });
+          await tx.$executeRawUnsafe(`RELEASE SAVEPOINT "job"`);
+          rows.push(...sent);
+          this.log.info({ job: String(job.id), kind: job.kind, sends: sent.length }, "job done");
+        } catch (err) {
+          // Everything this job did is undone; count the attempt and try again later, or give up visibly.
+          await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT "job"`);
+          await tx.$executeRawUnsafe(`RELEASE SAVEPOINT "job"`);
+          const attempts = job.attempts + 1;
+          const failed = attempts >= MAX_ATTEMPTS;
+          await tx.scheduledJob.update({
+            where: { id: job.id },
+            data: { attempts, lastError: String(err).slice(0, 500), state: failed ? "failed" : "pending", dueAt: new Date(now.getTime() + attempts * 60_000) },
+          });
+          this.log.error({ err, job: String(job.id), kind: job.kind, attempts }, failed ? "job failed for good" : "job failed; will retry");
+        }
+      }
+      return { rows, full: claimed.length === size };
+    });
   }
 }

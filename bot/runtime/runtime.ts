@@ -28,8 +28,6 @@ export interface RuntimeDeps {
   prisma: Prisma;
   /** Durable jobs; their messages go out through this runtime's sender. */
   jobs?: Jobs;
-  /** Telegram allows about 30 messages a second per bot; no more than this leave here. */
-  maxPerSecond?: number;
   i18n: I18n;
   deployment: Deployment;
   flows?: Flows;
@@ -45,6 +43,20 @@ const caseInviteOf = (input: Input): string | null =>
 /** The token of a staff or mediator invite link in /start, if that is what arrived. */
 const roleInviteOf = (input: Input): string | null => (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload) ? input.payload : null);
 
+/**
+ * Jobs' messages wait in memory only so far ahead of Telegram's pace: another batch is claimed while fewer
+ * chats than this are sending (twice the chats that keep 30 messages a second going at one a second each)…
+ */
+const SENDING_CHATS = 64;
+/** …and fewer rows than this wait in the queues (minutes of sending, well within the outbox's lease). */
+const QUEUED_ROWS = 2_000;
+
+/** A row in a chat's queue, and who waits for it to leave (or to be kept for a later try). */
+interface Queued {
+  row: OutboxRow;
+  done?: () => void;
+}
+
 /** How many times in one update a flow may ask the bot for data and get its answer. */
 const MAX_REPLY_ROUNDS = 3;
 
@@ -59,10 +71,12 @@ export class Runtime {
   private readonly documents: DocumentBuilders = documentBuilders;
   /** Chats whose last delivery failed: their older messages go first next time. */
   private readonly backlog = new Set<number>();
-  /** Per chat, what is still being sent after its update returned (a document and what follows it). */
-  private readonly sending = new Map<number, Promise<void>>();
-  /** When the latest calls left, for the global rate limit. */
-  private readonly recent: number[] = [];
+  /** Each chat with messages to send: its queue (rows with who waits for each), sent in order by one worker. */
+  private readonly chats = new Map<number, { rows: Queued[]; done: Promise<void> }>();
+  /** Rows in all the queues. */
+  private queued = 0;
+  /** Job runs waiting for the queues to have room for another batch. */
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: RuntimeDeps) {
     this.flows = deps.flows ?? defaultFlows;
@@ -203,60 +217,112 @@ export class Runtime {
   }
 
   /**
-   * Sends rows as one ordered queue per chat, so that a chat that cannot be reached (a staff chat, say)
-   * holds back only its own messages. A chat whose earlier delivery failed gets its older rows first.
+   * Sends rows as one ordered queue per chat, the chats side by side: a chat that must wait (its own pace,
+   * a 429, a failure) holds back only its own messages. Rows for a chat that is already sending join the end
+   * of its queue, so a chat's messages leave in the order they were decided. A chat whose earlier delivery
+   * failed gets its older rows first.
    *
-   * A PDF (rendered in a worker thread) and what follows it in its chat are sent in the
-   * background: the update's answer goes out and the update returns without waiting for the file, which
-   * is already in the outbox (a crash before it is sent leaves it for the start-up flush). The chat's next
-   * update waits for that document before its own messages, so a chat's order and its slots hold.
-   * `wait`: return only once everything was sent (jobs, the start-up flush).
+   * A PDF (rendered in a worker thread) and what follows it in its chat are sent in the background: an
+   * update's answer goes out and the update returns without waiting for the file, which is already in the
+   * outbox (a crash before it is sent leaves it for the start-up flush). The chat's next update waits for that
+   * document before its own messages, since they queue behind it. `wait`: resolve only once every row was
+   * sent or kept for a later try (jobs, the start-up flush).
    */
   private async deliver(rows: OutboxRow[], api: Api, log: Logger, wait = false): Promise<void> {
     const byChat = new Map<number, OutboxRow[]>();
     for (const r of rows) byChat.set(r.chatId, [...(byChat.get(r.chatId) ?? []), r]);
-    const waits: Promise<void>[] = [];
-    for (const [chatId, chatRows] of byChat) {
-      const before = this.sending.get(chatId);
-      if (before) {
-        waits.push(this.inBackground(chatId, before.then(() => this.sendChat(chatId, chatRows, api, log)), log));
-        continue;
-      }
-      const doc = this.backlog.has(chatId) ? -1 : chatRows.findIndex((r) => this.isPdf(r.method));
-      if (doc < 0) {
-        await this.sendChat(chatId, chatRows, api, log);
-        continue;
-      }
-      await this.send(chatRows.slice(0, doc), api, log);
-      // What failed before the document holds it back too: it stays in the outbox for the chat's next delivery.
-      if (this.backlog.has(chatId)) continue;
-      const rest = this.inBackground(chatId, this.send(chatRows.slice(doc), api, log), log);
-      if (wait) waits.push(rest);
+    await Promise.all([...byChat].map(([chatId, chatRows]) => this.enqueue(chatId, chatRows, api, log, wait)));
+  }
+
+  /** Queues a chat's rows; resolves when the last of them before a PDF (every one, with `wait`) has left or stopped. */
+  private enqueue(chatId: number, rows: OutboxRow[], api: Api, log: Logger, wait: boolean): Promise<void> {
+    const doc = wait ? -1 : rows.findIndex((r) => this.isPdf(r.method));
+    const until = doc < 0 ? rows.length - 1 : doc - 1;
+    let waited: Promise<void> = Promise.resolve();
+    const queued: Queued[] = rows.map((row, i) => {
+      if (i !== until) return { row };
+      let done!: () => void;
+      waited = new Promise<void>((r) => (done = r));
+      return { row, done };
+    });
+    this.queued += queued.length;
+    const running = this.chats.get(chatId);
+    if (running) {
+      running.rows.push(...queued);
+      return waited;
     }
-    await Promise.all(waits);
+    const queue = { rows: queued, done: Promise.resolve() };
+    this.chats.set(chatId, queue);
+    queue.done = this.drain(chatId, queue, api, log);
+    return waited;
   }
 
-  private async sendChat(chatId: number, rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
-    await this.send(this.backlog.has(chatId) ? await this.deps.store.pending(chatId) : rows, api, log);
+  /**
+   * One chat's worker: sends its queue in order until it is empty, or stops at a failure a later try could
+   * fix. Each message or document is marked sent as soon as Telegram has taken it, before the next is sent: a
+   * crash then resends at most the one message per chat that was in flight (at-least-once, at most one
+   * duplicate per chat). A convenience call (taking a spent keyboard off a message) is marked together with
+   * the message after it — one round trip for both; resent after a crash, it does no harm.
+   */
+  private async drain(chatId: number, queue: { rows: Queued[] }, api: Api, log: Logger): Promise<void> {
+    const marked: bigint[] = [];
+    try {
+      if (this.backlog.has(chatId)) {
+        // Unsent rows of this chat leased to this instance: the ones that failed before, and the queued ones.
+        const older = await this.deps.store.pending(chatId);
+        const ids = new Set(queue.rows.map((q) => q.row.id));
+        const merged = [...older.filter((r) => !ids.has(r.id)).map((row): Queued => ({ row })), ...queue.rows].sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
+        this.queued += merged.length - queue.rows.length;
+        queue.rows = merged;
+      }
+      for (;;) {
+        const next = queue.rows.shift();
+        if (!next) break;
+        this.queued--;
+        const sent = await this.sendOne(next.row, api, log);
+        if (sent === "kept") {
+          queue.rows.unshift(next);
+          this.queued++;
+          this.backlog.add(chatId);
+          return;
+        }
+        marked.push(next.row.id);
+        if (sent === "delivered" || queue.rows.length === 0) await this.deps.store.markSent(marked.splice(0));
+        next.done?.();
+        this.roomMade();
+      }
+      this.backlog.delete(chatId);
+    } catch (err) {
+      // The database, say: what is left stays in the outbox for a later try.
+      this.backlog.add(chatId);
+      log.warn({ err, chatId }, "send failed; kept for a later try");
+    } finally {
+      await this.deps.store.markSent(marked).catch(() => undefined);
+      // Whoever waits for rows left behind is released: those rows wait in the outbox.
+      for (const q of queue.rows) q.done?.();
+      this.queued -= queue.rows.length;
+      queue.rows = [];
+      this.chats.delete(chatId);
+      this.roomMade();
+    }
   }
 
-  /** Keeps a chat's background sends in order; a failure is told and leaves its rows in the outbox. */
-  private inBackground(chatId: number, work: Promise<void>, log: Logger): Promise<void> {
-    const tracked: Promise<void> = work
-      .catch((err: unknown) => {
-        this.backlog.add(chatId);
-        log.warn({ err, chatId }, "background send failed; kept for a later try");
-      })
-      .finally(() => {
-        if (this.sending.get(chatId) === tracked) this.sending.delete(chatId);
-      });
-    this.sending.set(chatId, tracked);
-    return tracked;
+  /** Room for another batch of jobs: few enough chats sending, and few enough rows waiting. */
+  private hasRoom(): boolean {
+    return this.chats.size < SENDING_CHATS && this.queued < QUEUED_ROWS;
   }
 
-  /** Resolves once no document (or what waits behind one) is still being sent: tests, a clean stop. */
+  private roomMade(): void {
+    while (this.roomWaiters.length && this.hasRoom()) this.roomWaiters.shift()!();
+  }
+
+  private room(): Promise<void> {
+    return this.hasRoom() ? Promise.resolve() : new Promise((r) => this.roomWaiters.push(r));
+  }
+
+  /** Resolves once no chat has anything left to send (a document in the background included): tests, a clean stop. */
   async idle(): Promise<void> {
-    while (this.sending.size) await Promise.all([...this.sending.values()]);
+    while (this.chats.size) await Promise.all([...this.chats.values()].map((q) => q.done));
   }
 
   /**
@@ -286,56 +352,54 @@ export class Runtime {
   }
 
   /**
-   * Sends one chat's outbox rows in order; stops at the first failure that a later try could fix. Each
-   * message or document is marked sent as soon as Telegram has taken it, before the next is sent: a crash
-   * then resends at most the one message that was in flight (at-least-once, at most one duplicate per
-   * chat). A convenience call (taking a spent keyboard off a message) is marked together with the message
-   * after it — one round trip for both; resent after a crash, it does no harm.
+   * Makes one row's call. "delivered": a message or document Telegram took; "done": a convenience call made,
+   * or any call failed for good (dropped); "kept": failed in a way a later try could fix (it stays in the outbox).
    */
+  private async sendOne(row: OutboxRow, api: Api, log: Logger): Promise<"delivered" | "done" | "kept"> {
+    try {
+      const result = await this.call(row, api);
+      const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
+      if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
+      return this.mustDeliver(row.method) ? "delivered" : "done";
+    } catch (e) {
+      if (this.mustDeliver(row.method) && !isPermanent(e)) {
+        log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
+        return "kept";
+      }
+      log.warn({ err: e, method: row.method }, "call failed; dropped");
+      return "done";
+    }
+  }
+
+  /** Sends rows (one queue per chat, in order); resolves when they are sent or kept for a later try. */
   async send(rows: OutboxRow[], api: Api, log: Logger): Promise<void> {
-    const done: bigint[] = [];
-    for (const row of rows) {
-      try {
-        const result = await this.call(row, api);
-        const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
-        if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
-      } catch (e) {
-        if (this.mustDeliver(row.method) && !isPermanent(e)) {
-          this.backlog.add(row.chatId);
-          log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
-          await this.deps.store.markSent(done);
-          return;
-        }
-        log.warn({ err: e, method: row.method }, "call failed; dropped");
-      }
-      done.push(row.id);
-      if (this.mustDeliver(row.method)) await this.deps.store.markSent(done.splice(0));
-    }
-    await this.deps.store.markSent(done);
-    for (const r of rows) this.backlog.delete(r.chatId);
-  }
-
-  /** Waits as long as needed to stay within the global rate (a sliding window of one second). */
-  private async throttle(): Promise<void> {
-    const max = this.deps.maxPerSecond ?? 30;
-    for (;;) {
-      const now = Date.now();
-      while (this.recent.length && now - this.recent[0]! >= 1000) this.recent.shift();
-      if (this.recent.length < max) {
-        this.recent.push(now);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 1000 - (now - this.recent[0]!)));
-    }
-  }
-
-  /** Handles the jobs due at `now` and sends what they decided. */
-  async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
-    if (!this.deps.jobs) return 0;
-    const rows = await this.deps.jobs.runDue(now);
     await this.deliver(rows, api, log, true);
-    return rows.length;
   }
+
+  /**
+   * Handles the jobs due at `now` and sends what they decided. A batch is claimed while the one before is
+   * still being sent, as long as the queues have room; another follows at once while a batch came back full.
+   */
+  async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
+    const jobs = this.deps.jobs;
+    if (!jobs) return 0;
+    const sending: Promise<void>[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        await this.room();
+        const batch = await jobs.runBatch(now);
+        total += batch.rows.length;
+        sending.push(this.deliver(batch.rows, api, log, true));
+        if (!batch.full) break;
+      }
+    } finally {
+      await Promise.allSettled(sending);
+    }
+    await Promise.all(sending);
+    return total;
+  }
+
 
   /**
    * Messages and documents are delivered in order and retried. Other calls are conveniences (the chat's
@@ -361,7 +425,6 @@ export class Runtime {
 
   /** Makes one outbox row's Bot API call, giving Telegram's answer; a document is made first, from what is stored now. */
   private async call(row: OutboxRow, api: Api): Promise<unknown> {
-    await this.throttle();
     if (row.method === SEND_FILE) {
       // A file already on Telegram's servers (an attachment), re-sent by its id.
       const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string; caption?: string };

@@ -1,14 +1,16 @@
 // Durable jobs on a controlled clock: the formation deadline watched, restarts, failures, cancellation,
-// Telegram's 429 and the global rate.
+// Telegram's 429 and the global rate; jobs claimed in batches, and sent per chat at Telegram's pace.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
-import { cancel, Jobs } from "../../bot/jobs/jobs.js";
+import { cancel, Jobs, type JobHandler } from "../../bot/jobs/jobs.js";
+import { SEND_LIMITS } from "../../bot/runtime/pace.js";
 import { Store } from "../../bot/runtime/store.js";
 import { sayTo } from "../../bot/core/effects.js";
 import { render } from "../../bot/core/render.js";
 import { TEST_DATA_KEY, testBot, testDeployment, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
+import { StrictTelegram } from "../helpers/strict-telegram.js";
 
 const STAFF = -100777;
 const FILED = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: due by the end of Monday 30 March
@@ -148,12 +150,93 @@ describe("talking to Telegram", () => {
   });
 
   it("never sends faster than the global rate", async () => {
-    const slow = await testBot(t.db, { maxPerSecond: 10 });
+    const slow = await testBot(t.db, { sendLimits: { perSecond: 10, perChat: { burst: 10, intervalMs: 1000 } } });
     const started = Date.now();
-    // 6 users × (setMyCommands + 2 messages) = 18 calls at 10 a second: at least 0.8 s.
+    // 6 users × (setMyCommands + 2 messages) = 18 calls, one every 100 ms: at least 1.7 s.
     await Promise.all(Array.from({ length: 6 }, (_, i) => slow.user(50 + i, "kk").send("/start")));
     const elapsed = Date.now() - started;
     expect(slow.fake.calls.filter((c) => c.method !== "answerCallbackQuery")).toHaveLength(18);
-    expect(elapsed).toBeGreaterThanOrEqual(800);
+    expect(elapsed).toBeGreaterThanOrEqual(1650);
+  });
+});
+
+describe("many jobs at Telegram's rate", () => {
+  const KIND = "test_reminder";
+  /** A reminder with no case behind it: "reminder <n>" to its chat, in Russian. */
+  const reminders: Record<string, JobHandler> = {
+    [KIND]: (_tx, job) => Promise.resolve([sayTo({ chatId: Number(job.payload.chatId), lang: "ru" }, "common.text", { text: `reminder ${String(job.payload.n)}` })]),
+  };
+  const due = at("2026-05-01T09:00:00+05:00");
+  const scheduleReminders = (chats: number[]) =>
+    t.db.prisma.scheduledJob.createMany({ data: chats.map((chatId, n) => ({ kind: KIND, dueAt: due, payload: { chatId, n }, dedupeKey: `r:${n}` })) });
+  const textsTo = (telegram: StrictTelegram, chatId: number) => telegram.taken.filter((c) => c.method === "sendMessage" && c.chatId === chatId).map((c) => c.text);
+
+  it("are claimed in batches: a full batch is followed at once, each job runs once", async () => {
+    await scheduleReminders(Array.from({ length: 120 }, (_, i) => 7000 + i));
+    const jobs = new Jobs(t.db.prisma, new Store(t.db.prisma, [], TEST_DATA_KEY), reminders, log, testDeployment(), (effects) => render(h.i18n, 0, null, 0, effects).calls);
+    const first = await jobs.runBatch(due, 50);
+    expect([first.rows.length, first.full]).toEqual([50, true]);
+    expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } })).toBe(50);
+    // The rest, in one call: 50, then 20 (not full: nothing more is due).
+    const rest = await jobs.runDue(due, 50);
+    expect(rest.map((r) => r.payload.text)).toEqual(Array.from({ length: 70 }, (_, i) => `reminder ${50 + i}`));
+    expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } })).toBe(120);
+    expect(await t.db.prisma.outbox.count()).toBe(120);
+    expect((await jobs.runBatch(due, 50)).rows).toEqual([]);
+  });
+
+  it("one job failing in a batch undoes only its own writes; the others are done once", async () => {
+    await scheduleReminders([8001, 8002, 8003, 8004, 8005]);
+    const store = new Store(t.db.prisma, [], TEST_DATA_KEY);
+    const jobs = new Jobs(t.db.prisma, store, {
+      [KIND]: async (tx, job, now, d) => {
+        if (job.payload.n === 2) {
+          // It writes a message of its own to the outbox, then fails: the message must go with it.
+          await store.enqueue(tx, [{ method: "sendMessage", payload: { chat_id: 8003, text: "half-done" } }], 8003);
+          throw new Error("this job fails");
+        }
+        return reminders[KIND]!(tx, job, now, d);
+      },
+    }, log, testDeployment(), (effects) => render(h.i18n, 0, null, 0, effects).calls);
+    const { rows, full } = await jobs.runBatch(due, 50);
+    expect(full).toBe(false);
+    expect(rows.map((r) => r.payload.text)).toEqual(["reminder 0", "reminder 1", "reminder 3", "reminder 4"]);
+    const stored = await t.db.prisma.outbox.findMany({ orderBy: { id: "asc" } });
+    expect(stored.map((r) => Number(r.chatId))).toEqual([8001, 8002, 8004, 8005]);
+    const failed = await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "r:2" } });
+    expect([failed.state, failed.attempts, failed.lastError]).toEqual(["pending", 1, "Error: this job fails"]);
+    expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } })).toBe(4);
+  });
+
+  it("one chat's 429 holds back only that chat: the others' reminders go out meanwhile", async () => {
+    const telegram = new StrictTelegram(undefined, 0);
+    const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: SEND_LIMITS, jobHandlers: reminders, retry: { firstBackoffMs: 10 } });
+    await scheduleReminders([9001, 9002, 9001, 9003]);
+    telegram.refuseNext.set(9001, 3); // Telegram asks chat 9001's first message to wait 3 s
+    const started = performance.now();
+    expect(await paced.runtime.runJobs(due, paced.bot.api, log)).toBe(4);
+    const when = (text: string) => telegram.taken.find((c) => c.text === text)!.at - started;
+    expect(when("reminder 1")).toBeLessThan(1000);
+    expect(when("reminder 3")).toBeLessThan(1000);
+    expect(when("reminder 0")).toBeGreaterThanOrEqual(3000);
+    // The waiting chat's own messages keep their order.
+    expect(textsTo(telegram, 9001)).toEqual(["reminder 0", "reminder 2"]);
+    expect(telegram.tooMany).toEqual({ global: 0, perChat: 0, asked: 1 });
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("one chat gets a burst of 3, then one message a second; Telegram never says 429", async () => {
+    const telegram = new StrictTelegram(undefined, 0);
+    const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: SEND_LIMITS, jobHandlers: reminders });
+    await scheduleReminders([9100, 9100, 9100, 9100, 9100]);
+    await paced.runtime.runJobs(due, paced.bot.api, log);
+    expect(textsTo(telegram, 9100)).toEqual(["reminder 0", "reminder 1", "reminder 2", "reminder 3", "reminder 4"]);
+    const times = telegram.taken.map((c) => c.at);
+    expect(times[2]! - times[0]!).toBeLessThan(500);
+    // Then about a second apart (the arrival times wander by some milliseconds): the stand-in, which keeps
+    // Telegram's bucket, found no message too early.
+    expect(times[3]! - times[0]!).toBeGreaterThanOrEqual(900);
+    expect(times[4]! - times[3]!).toBeGreaterThanOrEqual(900);
+    expect(telegram.tooMany).toEqual({ global: 0, perChat: 0, asked: 0 });
   });
 });

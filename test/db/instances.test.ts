@@ -7,7 +7,12 @@ import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { Store } from "../../bot/runtime/store.js";
 import { newUpdateId, TEST_DATA_KEY, testBot, type Harness, type TestUser } from "../helpers/bot.js";
-import { testDatabase, type TestDb } from "../helpers/db.js";
+import { TEST_PG_URL, testDatabase, type TestDb } from "../helpers/db.js";
+import { StrictTelegram } from "../helpers/strict-telegram.js";
+import { sayTo } from "../../bot/core/effects.js";
+import type { JobHandler } from "../../bot/jobs/jobs.js";
+import { createLogger } from "../../bot/logger.js";
+import { SEND_LIMITS } from "../../bot/runtime/pace.js";
 
 /** A small pool: 100 chats in flight queue for 2 connections. */
 let t: TestDb;
@@ -244,3 +249,33 @@ const states = async (db: TestDb, chats: number[]) => {
   }
   return out;
 };
+
+describe("two instances sending reminders", () => {
+  const KIND = "test_reminder";
+  const reminders: Record<string, JobHandler> = {
+    [KIND]: (_tx, job) => Promise.resolve([sayTo({ chatId: Number(job.payload.chatId), lang: "ru" }, "common.text", { text: `reminder ${String(job.payload.n)}` })]),
+  };
+  it.skipIf(!TEST_PG_URL)(
+    "share Telegram's 30 a second through PostgreSQL: never more in any second, no 429, each reminder once (PostgreSQL only: PGlite is one process's, whose own limit is enough)",
+    async () => {
+      await t.reset();
+      const telegram = new StrictTelegram(undefined, 0);
+      const bots: Harness[] = [];
+      for (const [i, db] of [t.db, await t.another()].entries()) {
+        bots.push(await testBot(db, { instanceId: `i${i}`, transport: telegram.transport(`i${i}`), sendLimits: SEND_LIMITS, jobHandlers: reminders }));
+      }
+      // 200 reminders, due at once, to 100 chats (2 each): a few seconds of sending at Telegram's rate.
+      const due = new Date("2026-05-01T04:00:00Z");
+      await t.db.prisma.scheduledJob.createMany({ data: Array.from({ length: 200 }, (_, n) => ({ kind: KIND, dueAt: due, payload: { chatId: 30_000 + (n % 100), n }, dedupeKey: `r:${n}` })) });
+      const counts = await Promise.all(bots.map((b) => b.runtime.runJobs(due, b.bot.api, createLogger("silent"))));
+      expect(counts.every((c) => c > 0)).toBe(true);
+      const texts = telegram.taken.filter((c) => c.method === "sendMessage").map((c) => c.text);
+      expect(texts).toHaveLength(200);
+      expect(new Set(texts).size).toBe(200);
+      expect(new Set(telegram.taken.map((c) => c.instance))).toEqual(new Set(["i0", "i1"]));
+      expect(telegram.busiestSecond()).toBeLessThanOrEqual(30);
+      expect(telegram.tooMany).toEqual({ global: 0, perChat: 0, asked: 0 });
+      expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+    },
+  );
+});

@@ -20,7 +20,8 @@ const lacking: { method: string; payload: unknown }[] = [];
 
 const startBot = async (db: Database) => {
   const i18n = await createI18n();
-  const deps = { db, i18n, logger: createLogger(process.env.TEST_LOG ?? "silent", process.env.TEST_LOG_FILE), adminIds: [], timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null };
+  const deps = { db, i18n, logger: createLogger(process.env.TEST_LOG ?? "silent", process.env.TEST_LOG_FILE), adminIds: [], timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, staffChatId: null, sendLimits: null };
+  // The emulator is no Telegram: its users answer at once, and it keeps no rate limits.
   const kb = createBot(TOKEN, deps, { apiRoot: server.config.apiURL });
   kb.bot.api.config.use((prev, method, payload, signal) => {
     if (!EMULATOR_LACKS.has(method)) return prev(method, payload, signal);

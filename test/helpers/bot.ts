@@ -1,6 +1,8 @@
 // The real bot on a real database, with the Bot API replaced by a recorder (grammY's own tests do this).
 import { randomBytes } from "node:crypto";
+import type { Transformer } from "grammy";
 import type { Update } from "grammy/types";
+import type { JobHandler } from "../../bot/jobs/jobs.js";
 import type { Flows } from "../../machines/chat.js";
 import type { Database } from "../../bot/db/database.js";
 import { createI18n, type I18n } from "../../bot/i18n.js";
@@ -8,6 +10,7 @@ import { createBot, type KelisimBot } from "../../bot/index.js";
 import { CONSOLE_BOT, FakeTelegram, type Call } from "../../bot/local/fake-api.js";
 import { createLogger, type Logger } from "../../bot/logger.js";
 import type { RetryOptions } from "../../bot/runtime/retry.js";
+import type { SendLimits } from "../../bot/runtime/pace.js";
 
 let nextUpdateId = 1;
 /** Update ids are unique across every harness of a test file, as Telegram's are. */
@@ -40,12 +43,16 @@ export const testBot = async (
     flows?: Flows;
     now?: () => Date;
     staffChatId?: number;
-    maxPerSecond?: number;
+    /** Telegram's limits kept before each call; none unless asked for (they are tested on their own). */
+    sendLimits?: SendLimits;
     logger?: Logger;
     userLimit?: { updates: number; windowMs: number };
     retry?: Partial<RetryOptions>;
     /** Tells instances sharing one database apart (their outbox leases). */
     instanceId?: string;
+    /** Another Bot API stand-in in place of the recorder (then `fake` records nothing). */
+    transport?: Transformer;
+    jobHandlers?: Record<string, JobHandler>;
   } = {},
 ): Promise<Harness> => {
   const i18n = await createI18n();
@@ -58,15 +65,16 @@ export const testBot = async (
     timeZone: "Asia/Almaty",
     dataKey: TEST_DATA_KEY,
     staffChatId: opts.staffChatId ?? null,
-    ...(opts.maxPerSecond ? { maxPerSecond: opts.maxPerSecond } : {}),
+    sendLimits: opts.sendLimits ?? null,
     // Tests drive one user far faster than a person can: the per-user limit is tested on its own (abuse.test.ts).
     userLimit: opts.userLimit ?? { updates: 1_000_000, windowMs: 1000 },
     ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.flows ? { flows: opts.flows } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
+    ...(opts.jobHandlers ? { jobHandlers: opts.jobHandlers } : {}),
   };
-  const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT, transport: fake.transformer });
+  const kb = createBot("1:test", deps, { botInfo: CONSOLE_BOT, transport: opts.transport ?? fake.transformer });
   const h: Harness = { ...kb, fake, i18n, user: (id, lang) => new TestUser(h, id, lang) };
   return h;
 };

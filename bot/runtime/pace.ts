@@ -1,0 +1,174 @@
+// Telegram's rate limits, kept before every Bot API call that counts (a grammY API transformer, installed
+// inside the retries so that a retried call waits its turn again). Telegram: "avoid sending more than one
+// message per second" to one chat ("we may allow short bursts"), and "not more than 30 messages per second
+// or so" in all. Each chat has a token bucket (a burst of a few, then one per interval), and its calls
+// wait their turn one at a time, so a chat that must wait — or was told to by a 429 — holds back only
+// itself. The global rate is one slot per 1/perSecond s: in this process (PGlite: one process), or in a
+// row of PostgreSQL that every instance moves on atomically, so that N instances together stay within it.
+import type { Transformer } from "grammy";
+import type { Prisma } from "../db/database.js";
+import type { Logger } from "../logger.js";
+
+export interface SendLimits {
+  /** Calls a second, all chats and all instances together (evenly spaced: no burst). */
+  perSecond: number;
+  /** Per chat: `burst` messages at once, then one per `intervalMs`. */
+  perChat: { burst: number; intervalMs: number };
+}
+
+/**
+ * A little under Telegram's figures, so that the calls' arrival times, which wander by some milliseconds
+ * on the way, stay within them too.
+ */
+export const SEND_LIMITS: SendLimits = { perSecond: 28.5, perChat: { burst: 3, intervalMs: 1050 } };
+
+/** Calls that are no messages (reading updates, answering a button): outside both limits. */
+const EXEMPT = new Set(["getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "answerCallbackQuery", "getFile", "close", "logOut"]);
+/** Calls that put something into a chat: paced per chat too. */
+const intoChat = (method: string) => (method.startsWith("send") && method !== "sendChatAction") || method === "copyMessage" || method === "forwardMessage";
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A call that leaves later than its slot by more than this (a busy event loop) takes a new slot instead:
+ * late calls would otherwise leave bunched together, more of them in one second than the slots allow.
+ */
+const LATE_MS = 20;
+
+/** The global limit: `take()` resolves at this call's slot. */
+export interface RateGate {
+  take(): Promise<void>;
+}
+
+/** One process's slots. */
+export class LocalGate implements RateGate {
+  private next = 0;
+  private readonly gap: number;
+  constructor(perSecond: number) {
+    this.gap = 1000 / perSecond;
+  }
+  async take(): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      const now = performance.now();
+      const slot = Math.max(this.next, now);
+      this.next = slot + this.gap;
+      if (slot > now) await sleep(slot - now);
+      if (performance.now() - slot <= LATE_MS || tries >= 5) return;
+    }
+  }
+}
+
+/**
+ * Slots shared by every instance on one PostgreSQL: one statement moves the row's next free slot on by one
+ * gap and gives this call's slot, measured against the database's clock (instances' clocks may differ).
+ * At most `ahead` calls of this instance hold a slot they are waiting for, so that a queue of sends never
+ * books the next seconds away from another instance's replies. Should the database not answer, the call
+ * falls back to this process's slots, which is at worst what every instance did before.
+ */
+export class SharedGate implements RateGate {
+  private readonly gap: number;
+  private holders = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly local: LocalGate;
+  /** The database's clock minus this process's (ms), as well as it is known. */
+  private offset = -Infinity;
+  constructor(
+    private readonly prisma: Prisma,
+    perSecond: number,
+    private readonly log: Logger,
+    private readonly name = "telegram",
+    private readonly ahead = 8,
+  ) {
+    this.gap = 1000 / perSecond;
+    this.local = new LocalGate(perSecond);
+  }
+
+  async take(): Promise<void> {
+    if (this.holders >= this.ahead) await new Promise<void>((r) => this.waiting.push(r));
+    else this.holders++;
+    try {
+      for (let tries = 0; ; tries++) {
+        let slot: number;
+        try {
+          const [row] = await this.prisma.$queryRaw<{ t: number; slot: number }[]>`
+            WITH "c" AS (SELECT clock_timestamp() AS "t")
+            INSERT INTO "SendRate" ("name", "nextAt") SELECT ${this.name}, "t" + ${this.gap} * interval '1 millisecond' FROM "c"
+            ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + ${this.gap} * interval '1 millisecond'
+            RETURNING (extract(epoch FROM (SELECT "t" FROM "c")) * 1000)::float8 AS "t", (extract(epoch FROM "nextAt") * 1000 - ${this.gap})::float8 AS "slot"`;
+          const received = performance.timeOrigin + performance.now();
+          // The database's clock against this process's: the answer left no later than it was received, so
+          // this underestimates the offset by at most a round trip, the same for every slot.
+          this.offset = Math.max(this.offset, row!.t - received);
+          slot = row!.slot - this.offset - performance.timeOrigin;
+        } catch (err) {
+          this.log.warn({ err }, "shared send rate unavailable; this instance keeps its own");
+          return await this.local.take();
+        }
+        const wait = slot - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (performance.now() - slot <= LATE_MS || tries >= 5) return;
+      }
+    } finally {
+      // The permit passes straight to the next waiting call, or is given back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.holders--;
+    }
+  }
+}
+
+/** Per chat: a token bucket on the times calls actually left, and one call at a time. */
+class ChatPacer {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly turns = new Map<string, Promise<void>>();
+  constructor(private readonly limits: SendLimits["perChat"]) {}
+
+  private refill(chat: string, now: number) {
+    let b = this.buckets.get(chat);
+    if (!b) {
+      if (this.buckets.size >= 10_000) this.forgetFull(now);
+      b = { tokens: this.limits.burst, at: now };
+      this.buckets.set(chat, b);
+    }
+    b.tokens = Math.min(this.limits.burst, b.tokens + (now - b.at) / this.limits.intervalMs);
+    b.at = now;
+    return b;
+  }
+
+  /** Chats whose bucket has filled up again are as good as new: forgotten. */
+  private forgetFull(now: number) {
+    for (const [chat, b] of this.buckets) if (b.tokens + (now - b.at) / this.limits.intervalMs >= this.limits.burst) this.buckets.delete(chat);
+  }
+
+  /** Waits for the chat's token, then for `global`; the token is spent when the call leaves. */
+  async turn(chat: string, global: () => Promise<void>): Promise<void> {
+    const before = this.turns.get(chat) ?? Promise.resolve();
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const mine = before.then(() => finished);
+    this.turns.set(chat, mine);
+    await before;
+    try {
+      const b = this.refill(chat, performance.now());
+      if (b.tokens < 1) await sleep((1 - b.tokens) * this.limits.intervalMs);
+      await global();
+      this.refill(chat, performance.now()).tokens -= 1;
+    } finally {
+      done();
+      if (this.turns.get(chat) === mine) this.turns.delete(chat);
+    }
+  }
+}
+
+/** The transformer: every call but the exempt ones takes a global slot; messages take their chat's turn first. */
+export const pacing = (limits: SendLimits, gate: RateGate): Transformer => {
+  const chats = new ChatPacer(limits.perChat);
+  return async (prev, method, payload, signal) => {
+    if (!EXEMPT.has(method)) {
+      const chat = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+      if (intoChat(method) && (typeof chat === "number" || typeof chat === "string")) await chats.turn(String(chat), () => gate.take());
+      else await gate.take();
+    }
+    return prev(method, payload, signal);
+  };
+};
