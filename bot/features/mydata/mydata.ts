@@ -76,6 +76,10 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
   };
 };
 
+/** The JSON file's text (the operator's `npm run data:export` writes the same). */
+export const myDataText = (data: Awaited<ReturnType<typeof collectMyData>>): string =>
+  JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2) + "\n";
+
 export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
   const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
   const u = data.user;
@@ -97,8 +101,7 @@ export const myDataJson: DocumentBuilder<"myDataJson"> = {
   build: async (p, env: DocumentEnv) => {
     // Only ever to the user themselves.
     if (p.userId !== p.chat_id) return null;
-    const data = await collectMyData(env.prisma, p.userId, env.dataKey, env.now());
-    const json = JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2);
+    const json = myDataText(await collectMyData(env.prisma, p.userId, env.dataKey, env.now()));
     return { chat_id: p.chat_id, document: new InputFile(Buffer.from(json, "utf8"), "kelisim-my-data.json"), caption: env.i18n.t(p.language)("mydata.jsonCaption") };
   },
 };
