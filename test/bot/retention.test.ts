@@ -110,6 +110,13 @@ describe("retention of closed cases", () => {
     // What the people notice: the old case is gone from the applicant's /cases; the recent one is still there.
     expect(texts(await old.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
     expect(texts(await recent.send("/cases"))[0]).toContain("KZ-2026-000002");
+    // Staff's inbox no longer lists it; a button to it from before says what happened, and records no access.
+    const inbox = texts(await staff.send("/inbox"))[0]!;
+    expect([inbox.includes("KZ-2026-000001"), inbox.includes("KZ-2026-000002")]).toEqual([false, true]);
+    expect(texts(await staff.press("Открыть KZ-2026-000001"))).toEqual([
+      "Дело KZ-2026-000001 завершено, и по истечении срока хранения его персональные данные удалены (24.11.2026): обращение и файлы больше недоступны.",
+    ]);
+    expect(await t.db.prisma.dataAccess.count({ where: { caseId: a!.id } })).toBe(0);
     // The job waits for the next night; the log stays append-only for everyone else.
     const next = await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "retention:daily" } });
     expect([next.state, next.dueAt.toISOString()]).toEqual(["pending", "2026-11-24T22:00:00.000Z"]);
