@@ -66,6 +66,13 @@ const schema = z
       .transform(Number)
       .refine((n) => n >= 1 && n <= 365, "must be a number of days from 1 to 365")
       .default(30),
+    // An operator's choice, not a legal term (law.md names none): README § Configuration gives the reasoning.
+    RETENTION_DAYS: z
+      .string()
+      .regex(/^\d{1,4}$/, "must be a number of days from 30 to 3650")
+      .transform(Number)
+      .refine((n) => n >= 30 && n <= 3650, "must be a number of days from 30 to 3650")
+      .default(1095),
     DATABASE_CONNECT_TIMEOUT_MS: millis(100, 600_000).default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: millis(100, 3_600_000).default(30_000),
     DATABASE_IDLE_TIMEOUT_MS: millis(1_000, 3_600_000).default(30_000),
@@ -118,6 +125,8 @@ export interface Config {
   dataKey: string | null;
   /** How long mediation runs, in calendar days, before it ends by itself. */
   mediationDays: number;
+  /** How many days after its procedure ended a case keeps its personal data before the retention job anonymises it. */
+  retentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Human-readable console logs (pino-pretty, a development dependency): LOG_PRETTY=1 or NODE_ENV=development; never in production. */
   logPretty: boolean;
@@ -170,6 +179,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     timeZone: c.TIME_ZONE,
     dataKey: c.DATA_KEY ?? null,
     mediationDays: c.MEDIATION_DAYS,
+    retentionDays: c.RETENTION_DAYS,
     logLevel: c.LOG_LEVEL,
     logPretty: c.NODE_ENV === "production" ? false : c.LOG_PRETTY ? c.LOG_PRETTY === "1" : c.NODE_ENV === "development",
   };

@@ -12,6 +12,7 @@ import type { Deployment } from "./core/actor.js";
 import { commandList, render } from "./core/render.js";
 import { jobHandlers } from "./features/index.js";
 import { MEDIATION_DAYS } from "./features/mediation/mediation.js";
+import { RETENTION_DAYS } from "./features/retention/retention.js";
 import { toIncoming } from "./runtime/input.js";
 import { LocalGate, pacing, SEND_LIMITS, SharedGate, type SendLimits } from "./runtime/pace.js";
 import { retrying, type RetryOptions } from "./runtime/retry.js";
@@ -27,6 +28,8 @@ export interface BotDeps {
   timeZone: string;
   /** Mediation's term in calendar days (MEDIATION_DAYS); 30 when not given. */
   mediationDays?: number;
+  /** Days a closed case keeps its personal data (RETENTION_DAYS); 1095 when not given. */
+  retentionDays?: number;
   dataKey: Buffer;
   staffChatId: number | null;
   /**
@@ -88,6 +91,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     dataKey: deps.dataKey,
     staffChatId: deps.staffChatId,
     mediationDays: deps.mediationDays ?? MEDIATION_DAYS,
+    retentionDays: deps.retentionDays ?? RETENTION_DAYS,
     botUsername: () => bot.botInfo.username,
     adminIds: deps.adminIds,
     termsVersions: { staff: deps.i18n.versionOf("roles.terms.staff"), mediator: deps.i18n.versionOf("roles.terms.mediator"), admin: deps.i18n.versionOf("roles.terms.admin") },

@@ -64,7 +64,7 @@ const main = async (): Promise<void> => {
   }
   logger.info({ store: db.kind, migrated: db.migrated, mode: config.mode }, "database ready");
   const i18n = await createI18n();
-  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays, instanceId: config.instanceId };
+  const deps = { db, i18n, logger, adminIds: config.adminIds, timeZone: config.timeZone, dataKey, staffChatId: config.staffChatId, mediationDays: config.mediationDays, retentionDays: config.retentionDays, instanceId: config.instanceId };
 
   if (config.mode === "console") {
     const fake = new FakeTelegram();

@@ -109,6 +109,9 @@ export interface DomainEffectPayloads {
   showMyData: object;
   /** The applicant: who (staff, a mediator, a relative) opened the case's personal data, and when. */
   showAccesses: { caseId: number };
+  /** Admin: the organisations, each with a button to its access list; one organisation's list (who opened which case's data). */
+  listAccessOrgs: object;
+  showOrgAccesses: { organizationId: number };
   /** Admin: registers a healthcare organisation; the organisations, each with a button to invite its staff. */
   createOrganization: { nameKk: string; nameRu: string; region: string };
   listOrganizations: object;
@@ -194,7 +197,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, showMyData: true, withdrawConsent: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

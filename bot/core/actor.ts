@@ -18,6 +18,8 @@ export interface Deployment {
   staffChatId: number | null;
   /** Mediation's term in calendar days. */
   mediationDays: number;
+  /** Days after a case's procedure ended (closedAt) before the retention job anonymises it (RETENTION_DAYS). */
+  retentionDays: number;
   /** The bot's username, for invite links (t.me/<username>?start=…). */
   botUsername: () => string;
   /** The deployment's administrators (ADMIN_IDS). */

@@ -22,6 +22,8 @@ export interface DocumentParams {
   historyPdf: { caseId: number };
   /** Everything the bot holds about a user, as JSON, to that user only (features/mydata). */
   myDataJson: { userId: number };
+  /** The same user's summary as a PDF, in their language (features/mydata). */
+  myDataPdf: { userId: number };
   /** A sitting's calendar file (features/sittings). */
   sittingIcs: { sittingId: number };
 }

@@ -15,11 +15,12 @@ import { mediationFeature } from "./mediation/index.js";
 import { noticeFeature } from "./notice/index.js";
 import { receiptFeature } from "./receipt/index.js";
 import { relativesFeature } from "./relatives/index.js";
+import { retentionFeature } from "./retention/index.js";
 import { sittingsFeature } from "./sittings/index.js";
 import { staffFeature } from "./staff/index.js";
 
 /** The bot's features. A new one is added here, and only here. */
-export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature, mydataFeature] as const;
+export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature, mydataFeature, retentionFeature] as const;
 
 export const registry = new Registry(
   [...CORE_ACTIONS, ...FEATURES.flatMap((f): readonly AnyActionDef[] => ("actions" in f ? f.actions : []))],

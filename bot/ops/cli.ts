@@ -1,22 +1,59 @@
-// The operator's database commands (npm run db:backup | db:restore | db:move-to-postgres), configured like
+// The operator's database commands (npm run db:backup | db:restore | db:move-to-postgres | data:export |
+// data:erase), configured like
 // the bot (.env, then the environment): DATABASE_URL set → PostgreSQL, else the embedded database in DATA_DIR.
 // Output is for the operator, in English; a failure is one line on stderr and exit code 1.
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, loadConfig } from "../config.js";
+import { checkDataKey, DataKeyError } from "../at-rest.js";
+import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.js";
+import type { Deployment } from "../core/actor.js";
+import { openDatabase } from "../db/database.js";
+import { createI18n } from "../i18n.js";
 import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres } from "./backup.js";
+import { describeErase, eraseUser, exportUser } from "./data.js";
 import { moveToPostgres } from "./move.js";
+import { runningBot } from "./running.js";
 
 const USAGE = `usage:
   npm run db:backup -- <file>              back up the database (the bot may keep running)
   npm run db:restore -- <file> [--force]   restore a backup into an empty database (--force: replace what is there)
-  npm run db:move-to-postgres              copy the embedded database (DATA_DIR) into the empty PostgreSQL named by DATABASE_URL`;
+  npm run db:move-to-postgres              copy the embedded database (DATA_DIR) into the empty PostgreSQL named by DATABASE_URL
+  npm run data:export -- --user <id> [--out <file>]   what the bot holds about a user, as /mydata's JSON (stdout by default)
+  npm run data:erase -- --user <id> [--dry-run]       withdraw the user's consent as /privacy does (--dry-run: report only)`;
+
+/** The value after a flag (--user 123), or null. */
+const flag = (args: string[], name: string): string | null => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1]! : null;
+};
+
+/** Opens the database as the bot does, with its key checked; refuses an embedded database a running bot has open. */
+const openForData = async (config: Config, schema: string | undefined) => {
+  if (!config.databaseUrl && runningBot(config.dataDir) !== null)
+    throw new OpsError(`the bot is running on ${resolve(config.dataDir)}: the embedded database opens in one process only; stop the bot first`);
+  const dataKey = resolveDataKey(config);
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(schema ? { schema } : {}) });
+  try {
+    await checkDataKey(db.prisma, dataKey);
+  } catch (e) {
+    await db.close();
+    throw e instanceof DataKeyError ? new OpsError(e.message) : e;
+  }
+  return { db, dataKey };
+};
+
+const userArg = (args: string[]): number => {
+  const raw = flag(args, "--user");
+  if (!raw || !/^\d{1,15}$/.test(raw)) throw new OpsError("give the user's Telegram id: --user <id>");
+  return Number(raw);
+};
 
 const main = async (): Promise<void> => {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const [command, ...rest] = process.argv.slice(2);
   const force = rest.includes("--force");
   const file = rest.find((a) => !a.startsWith("--"));
+  const dryRun = rest.includes("--dry-run");
   const config = loadConfig(process.env);
   // Tests (and a deployment that keeps Kelisim in a schema of its own) name the PostgreSQL schema.
   const schema = process.env.DATABASE_SCHEMA || undefined;
@@ -59,6 +96,43 @@ const main = async (): Promise<void> => {
       out(`Next: set DATA_KEY to the embedded database's key and keep DATABASE_URL set, e.g.`);
       out(`  DATA_KEY=$(cat ${join(config.dataDir, "data.key")})`);
       out(`The bot refuses to start on PostgreSQL with any other key. Keep ${resolve(config.dataDir)} until the bot runs well on PostgreSQL.`);
+      return;
+    }
+    case "data-export": {
+      const userId = userArg(rest);
+      const outFile = flag(rest, "--out");
+      const { db, dataKey } = await openForData(config, schema);
+      try {
+        const json = await exportUser(db.prisma, userId, dataKey, new Date());
+        if (outFile) {
+          writeFileSync(outFile, json, { mode: 0o600 });
+          out(`User ${userId}'s data written to ${resolve(outFile)} (personal data, some of it medical: hand it only to the user).`);
+        } else process.stdout.write(json);
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case "data-erase": {
+      const userId = userArg(rest);
+      const { db, dataKey } = await openForData(config, schema);
+      try {
+        const i18n = await createI18n();
+        const deployment: Deployment = {
+          timeZone: config.timeZone,
+          dataKey,
+          staffChatId: config.staffChatId,
+          mediationDays: config.mediationDays,
+          retentionDays: config.retentionDays,
+          botUsername: () => "",
+          adminIds: config.adminIds,
+          termsVersions: { staff: i18n.versionOf("roles.terms.staff"), mediator: i18n.versionOf("roles.terms.mediator"), admin: i18n.versionOf("roles.terms.admin") },
+        };
+        const report = await eraseUser(db.prisma, { userId, dryRun, deployment, i18n, now: new Date(), instanceId: config.instanceId });
+        for (const line of describeErase(report)) out(line);
+      } finally {
+        await db.close();
+      }
       return;
     }
     default:

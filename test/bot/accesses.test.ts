@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, STAFF_NAME } from "../helpers/staff.js";
+import { joinStaff, openAdmin, STAFF_NAME } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -54,5 +54,45 @@ describe("who opened my data", () => {
     const stranger = h.user(77, "ru");
     await stranger.send("/start");
     expect(texts(await stranger.pressData(`g:seen:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+  });
+
+  it("an admin lists, per organisation, who opened which case's data — only that organisation's cases, newest first", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const other = await joinStaff(h, ADMIN, 60, "kk", "Областная больница", "Город Шымкент", "Нурланов Бауыржан Ерикович");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await fileNotice(h.user(61, "ru"), "ru", { org: "Областная больница", name: "Бекова Дана Серикқызы", iin: "900101400013" });
+    const admin = h.user(ADMIN, "ru");
+    await openAdmin(admin);
+    const none = await admin.press("Кто открывал данные");
+    expect(buttons(none)).toEqual(["Городская больница №7, Город Шымкент", "Областная больница, Город Шымкент"]);
+    expect(texts(await admin.press("Городская больница №7, Город Шымкент"))).toEqual([
+      "По делам организации Городская больница №7 пока никто не открывал обращения, файлы и документы с персональными данными.",
+    ]);
+
+    for (const at of ["2026-11-23T11:05:00+05:00", "2026-11-24T09:30:00+05:00"]) {
+      now = new Date(at);
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+    }
+    now = new Date("2026-11-24T10:00:00+05:00");
+    await other.send("/inbox");
+    await other.press("KZ-2026-000002 ашу");
+
+    await admin.press("Кто открывал данные");
+    const list = await admin.press("Городская больница №7, Город Шымкент");
+    expect(texts(list)).toEqual([
+      `Кто открывал персональные данные по делам организации Городская больница №7 — последние 2 из 2, новые сверху:\n24.11.2026, 09:30 — KZ-2026-000001: ${STAFF_NAME}, сотрудник организации: обращение\n23.11.2026, 11:05 — KZ-2026-000001: ${STAFF_NAME}, сотрудник организации: обращение`,
+    ]);
+    expect(buttons(list)).toEqual(["Кто открывал данные"]);
+    await admin.press("Кто открывал данные");
+    expect(texts(await admin.press("Областная больница, Город Шымкент"))[0]).toBe(
+      "Кто открывал персональные данные по делам организации Областная больница — последние 1 из 1, новые сверху:\n24.11.2026, 10:00 — KZ-2026-000002: Нурланов Бауыржан Ерикович, сотрудник организации: обращение",
+    );
+
+    // Staff cannot list it, not even for their own organisation.
+    const org = await t.db.prisma.organization.findFirstOrThrow({ where: { nameRu: "Городская больница №7" } });
+    const refused = await staff.pressData(`g:adm:seen:${org.id}`);
+    expect(refused.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
+    expect(texts(refused).some((x) => x.includes("Кто открывал"))).toBe(false);
   });
 });

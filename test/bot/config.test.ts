@@ -50,6 +50,10 @@ describe("loadConfig", () => {
     expect(fails({ MEDIATION_DAYS: "a month" })).toMatch(/^Configuration error: MEDIATION_DAYS must be a number of days/);
     expect(loadConfig({ MEDIATION_DAYS: "45" }).mediationDays).toBe(45);
     expect(loadConfig({}).mediationDays).toBe(30);
+    expect(loadConfig({}).retentionDays).toBe(1095);
+    expect(loadConfig({ RETENTION_DAYS: "365" }).retentionDays).toBe(365);
+    expect(fails({ RETENTION_DAYS: "7" })).toBe('Configuration error: RETENTION_DAYS must be a number of days from 30 to 3650 (got "7")');
+    expect(fails({ RETENTION_DAYS: "3 years" })).toMatch(/^Configuration error: RETENTION_DAYS must be a number of days from 30 to 3650/);
     expect(fails({ TELEGRAM_API_ROOT: "ftp://x" })).toMatch(/^Configuration error: TELEGRAM_API_ROOT must be an http\(s\) URL/);
   });
 

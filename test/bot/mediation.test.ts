@@ -207,7 +207,9 @@ describe("mediation", () => {
     expect(to(settled, APPLICANT)).toEqual(["KZ-2026-000001 ісі реттелді: 2\u00a0700\u00a0000 ₸ сомасына қол қойылған келісім тіркелді."]);
     expect(to(settled, MEDIATOR)[0]).toBe("Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0700\u00a0000 ₸ приложено.");
     expect(settled.filter((c) => c.method === "sendDocument").map((c) => [c.payload.chat_id, c.payload.document]).sort()).toEqual([[STAFF, "signed-agreement"], [APPLICANT, "signed-agreement"]]);
-    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+    // Settled is where the procedure ends: the retention term (RETENTION_DAYS) counts from now.
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect([k.status, k.closedAt?.toISOString()]).toEqual(["settled", now.toISOString()]);
     expect((await t.db.prisma.mediation.findFirstOrThrow())).toMatchObject({ state: "settled", signedFile: { kind: "document", fileId: "signed-agreement" }, signedBy: BigInt(MEDIATOR) });
   });
 

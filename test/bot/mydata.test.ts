@@ -2,7 +2,7 @@
 // relative their part in the case, staff and mediators their roles and actions — and nobody else's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Call } from "../../bot/local/fake-api.js";
-import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
@@ -68,6 +68,35 @@ describe("/mydata", () => {
     expect(JSON.parse(mediator.json)).toMatchObject({ user: { fullName: MEDIATOR_NAME }, roles: [{ role: "mediator" }], cases: [] });
     for (const json of [relative.json, staff.json, mediator.json]) {
       for (const secret of [OWN.iin, OWN.phone, OWN.name, ...Object.values(PLANTED)]) expect(json).not.toContain(secret);
+    }
+  });
+
+  it("the PDF: the summary's content in the user's language, after the JSON, with a font that has every letter", async () => {
+    const fontkit = await import("fontkit");
+    const { FONT, FONT_BOLD } = await import("../../bot/core/documents.js");
+    const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
+    for (const [id, lang, caption] of [[APPLICANT, "kk", "«Келісім»-дегі деректеріңіз туралы қысқаша мәлімет (PDF)."], [RELATIVE, "ru", "Сводка ваших данных в «Келісім» (PDF)."]] as const) {
+      const calls = await h.user(id, lang).send("/mydata");
+      const docs = calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === id);
+      expect(docs.map((d) => d.file!.filename)).toEqual(["kelisim-my-data.json", "kelisim-my-data.pdf"]);
+      const pdf = docs[1]!;
+      expect(pdf.payload.caption).toBe(caption);
+      expect(pdf.file!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+      expect(pdf.file!.bytes.includes(Buffer.from("DejaVuSans"))).toBe(true);
+      // What the PDF shows: the summary's lines, in the user's language, and none of the sealed data.
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      const summary = texts(calls.filter((c) => c.payload.chat_id === id))[0]!;
+      for (const [, value] of lines) expect(summary).toContain(String(value));
+      expect(lines.slice(0, 2)).toEqual(
+        lang === "kk"
+          ? [["Тіл", "қазақ тілі"], ["Дербес деректерді өңдеуге келісім", expect.stringMatching(/^берілген \(мәтін нұсқасы /) as unknown as string]]
+          : [["Язык", "русский"], ["Согласие на обработку персональных данных", expect.stringMatching(/^дано \(версия текста /) as unknown as string]],
+      );
+      const shown = lines.flat().join("") + h.i18n.t(lang)("mydata.pdf.title") + h.i18n.t(lang)("mydata.pdf.footer");
+      for (const path of [FONT, FONT_BOLD]) {
+        const font = fontkit.openSync(path) as { hasGlyphForCodePoint(cp: number): boolean };
+        expect([...new Set(shown)].filter((ch) => !/\s/.test(ch) && !font.hasGlyphForCodePoint(ch.codePointAt(0)!))).toEqual([]);
+      }
     }
   });
 });

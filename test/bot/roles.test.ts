@@ -48,7 +48,7 @@ describe("admins", () => {
       "Жумабаев Арман Серикович, условия администратора приняты.",
       "Администратор: Жумабаев Арман Серикович\nОрганизаций: 0 · сотрудников: 0 · медиаторов: 0\nДел без организации: 0\n\nЧто сделаем?",
     ]);
-    expect(buttons(accepted)).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли", "Дела без организации", "Назначить медиатора"]);
+    expect(buttons(accepted)).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли", "Дела без организации", "Назначить медиатора", "Кто открывал данные"]);
     const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(ADMIN) }, include: { user: true } });
     expect([row.role, row.title, row.user.fullName, row.termsVersion, row.termsAcceptedAt !== null, row.user.consentAt]).toEqual([
       "admin", "Специалист управления здравоохранения", "Жумабаев Арман Серикович", h.i18n.versionOf("roles.terms.admin"), true, null,

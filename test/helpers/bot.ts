@@ -31,6 +31,7 @@ export const testDeployment = () => ({
   dataKey: TEST_DATA_KEY,
   staffChatId: null,
   mediationDays: 30,
+  retentionDays: 1095,
   botUsername: () => "kelisim_local_bot",
   adminIds: [] as number[],
   termsVersions: { staff: "test", mediator: "test", admin: "test" },

@@ -41,8 +41,8 @@ export const chooseOrganization = async (u: TestUser, region: string, org: strin
   return u.send(org);
 };
 
-/** From /start to Submit; returns what the bot did in answer to Submit. */
-export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partial<NoticeInput> = {}) => {
+/** From /start to Submit (with photos of these file ids); returns what the bot did in answer to Submit. */
+export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partial<NoticeInput> = {}, photos: string[] = []) => {
   const a = { ...DEFAULTS[lang], ...answers };
   await u.send("/start");
   await u.press(a.agree);
@@ -58,6 +58,7 @@ export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partia
   await u.send(a.description);
   await u.press(a.outcome);
   await u.press(a.support);
+  for (const id of photos) await u.photo(id);
   await u.press(a.done);
   await u.send(a.phone);
   return u.press(a.submit);

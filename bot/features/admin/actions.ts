@@ -18,6 +18,15 @@ export const inviteMediator = defineAction({ name: "admin/inviteMediator", code:
 export const listRoles = defineAction({ name: "admin/roles", code: "adm:roles", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listRoles" }) });
 export const revokeRole = defineAction({ name: "admin/revokeRole", code: "adm:revoke", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "revokeRole", roleId }) });
 export const listUnlinked = defineAction({ name: "admin/unlinkedCases", code: "adm:unlinked", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listUnlinked" }) });
+/** Who opened the personal data of an organisation's cases (issue 15): the organisations, then one's list. */
+export const accessOrgs = defineAction({ name: "admin/accessOrgs", code: "adm:seenorgs", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listAccessOrgs" }) });
+export const orgAccesses = defineAction({
+  name: "admin/orgAccesses",
+  code: "adm:seen",
+  params: z.object({ organizationId: id }),
+  allow: admins,
+  run: ({ organizationId }, r) => r.emit({ type: "showOrgAccesses", organizationId }),
+});
 export const chooseCaseOrg = defineAction({ name: "admin/linkCase", code: "adm:link", params: z.object({ caseId: id }), allow: admins, run: ({ caseId }, r) => r.emit({ type: "chooseCaseOrg", caseId }) });
 export const linkCase = defineAction({
   name: "admin/linkCaseTo",
@@ -42,6 +51,7 @@ export const adminButtons = () => [
   [{ key: "admin.roles", ...act(listRoles, {}) }],
   [{ key: "admin.unlinked", ...act(listUnlinked, {}) }],
   [{ key: "admin.mediation", ...act(mediationCasesForAdmin, {}) }],
+  [{ key: "admin.accesses", ...act(accessOrgs, {}) }],
 ];
 
-export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, listUnlinked, chooseCaseOrg, linkCase];
+export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, listUnlinked, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];

@@ -430,7 +430,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   const p = await agreedProposal(tx, m, all);
   const file = { kind: e.file.kind, fileId: e.file.fileId };
   await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled", signedFile: file, signedAt: c.now, signedBy: BigInt(c.userId) } });
-  await tx.case.update({ where: { id: m.caseId }, data: { status: "settled" } });
+  await tx.case.update({ where: { id: m.caseId }, data: { status: "settled", closedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await cancel(tx, `mediation:${m.id}:expire`);

@@ -3,12 +3,16 @@
 // come decrypted; staff and mediators get their own part (their roles and actions), not the cases' sealed fields.
 import { InputFile } from "grammy";
 import { z } from "zod";
-import type { DomainEffect, Param } from "../../../machines/effects.js";
+import { localDate } from "../../../machines/calendar.js";
+import type { DomainEffect, Lang, Param } from "../../../machines/effects.js";
+import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { answersOf, openSensitive, patientName } from "../../core/case.js";
-import { document, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
+import { document, renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
+import { localParam } from "../../core/render.js";
+import type { I18n } from "../../i18n.js";
 import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 
@@ -76,10 +80,14 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
   };
 };
 
-export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
-  const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
+/** The JSON file's text (the operator's `npm run data:export` writes the same). */
+export const myDataText = (data: Awaited<ReturnType<typeof collectMyData>>): string =>
+  JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2) + "\n";
+
+/** What the summary says (the message and the PDF say the same). */
+export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) => {
   const u = data.user;
-  const summary = {
+  return {
     language: { key: `mydata.languages.${u?.language ?? "none"}` },
     consent: u?.consent.given ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } } : { key: "mydata.consentNone" },
     roles: data.roles.filter((r) => !r.revoked).length,
@@ -87,8 +95,16 @@ export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx)
     files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),
     messages: data.mediationMessages.length,
     actions: data.actions.length,
-  };
-  return [say("mydata.summary", summary), document({ name: "myDataJson", userId: c.userId })];
+  } satisfies Record<string, Param>;
+};
+
+/** The summary as the PDF's labelled lines, in one language. */
+export const myDataPdfLines = (data: Awaited<ReturnType<typeof collectMyData>>, lang: Lang, i18n: I18n): [string, string][] =>
+  Object.entries(myDataSummary(data)).map(([field, value]) => [i18n.t(lang)(`mydata.pdf.${field}`), String(localParam(i18n, lang, value))]);
+
+export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
+  const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
+  return [say("mydata.summary", myDataSummary(data)), document({ name: "myDataJson", userId: c.userId }), document({ name: "myDataPdf", userId: c.userId })];
 };
 
 export const myDataJson: DocumentBuilder<"myDataJson"> = {
@@ -97,9 +113,22 @@ export const myDataJson: DocumentBuilder<"myDataJson"> = {
   build: async (p, env: DocumentEnv) => {
     // Only ever to the user themselves.
     if (p.userId !== p.chat_id) return null;
-    const data = await collectMyData(env.prisma, p.userId, env.dataKey, env.now());
-    const json = JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2);
+    const json = myDataText(await collectMyData(env.prisma, p.userId, env.dataKey, env.now()));
     return { chat_id: p.chat_id, document: new InputFile(Buffer.from(json, "utf8"), "kelisim-my-data.json"), caption: env.i18n.t(p.language)("mydata.jsonCaption") };
+  },
+};
+
+export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
+  params: z.object({ userId: z.number().int() }),
+  action: "upload_document",
+  build: async (p, env: DocumentEnv) => {
+    // Only ever to the user themselves, in their language.
+    if (p.userId !== p.chat_id) return null;
+    const now = env.now();
+    const data = await collectMyData(env.prisma, p.userId, env.dataKey, now);
+    const t = env.i18n.t(p.language);
+    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: showDate(localDate(now, env.timeZone)) }));
+    return { chat_id: p.chat_id, document: new InputFile(pdf, "kelisim-my-data.pdf"), caption: t("mydata.pdfCaption") };
   },
 };
 

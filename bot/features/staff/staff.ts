@@ -4,6 +4,7 @@ import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
 import { receiptOf, regionName } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
+import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { recordAccess, staffOrgs } from "../../core/people.js";
@@ -30,7 +31,8 @@ export const showInbox = async (tx: Tx, _e: DomainEffect<"showInbox">, c: Ctx): 
 };
 
 const organizationInbox = async (tx: Tx, orgs: number[]): Promise<Out[]> => {
-  const cases = orgs.length ? await tx.case.findMany({ where: { organizationId: { in: orgs } }, orderBy: { submittedAt: "desc" }, take: INBOX_MAX }) : [];
+  // A case anonymised after its retention term (features/retention) has nothing left to open.
+  const cases = orgs.length ? await tx.case.findMany({ where: { organizationId: { in: orgs }, anonymisedAt: null }, orderBy: { submittedAt: "desc" }, take: INBOX_MAX }) : [];
   if (cases.length === 0) return [say("staff.inboxEmpty")];
   const items = cases.map((k) => ({ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }));
   return [sayText(lines([{ key: "staff.inboxTitle" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]))];
@@ -40,6 +42,7 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   const orgs = await staffOrgs(tx, c.userId);
   const k = await tx.case.findFirst({ where: { id: e.caseId, organizationId: { in: orgs } }, include: { attachments: { orderBy: { id: "asc" } } } });
   if (!k) return [say("cases.notFound")];
+  if (k.anonymisedAt) return [say("staff.caseAnonymised", { number: k.number, date: showDate(localDate(k.anonymisedAt, c.timeZone)) })];
   // The applicant can see who opened their notice, and when.
   await recordAccess(tx, k.id, c.userId, "staff", "notice", c.now);
   if (k.attachments.length) await recordAccess(tx, k.id, c.userId, "staff", "files", c.now);

@@ -1,0 +1,125 @@
+// Retention (issue 15): a case whose procedure ended more than RETENTION_DAYS ago is anonymised by the daily
+// durable job — searched in raw rows, every table, for its personal data — and a case inside its term is left
+// as it was. Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { patientName } from "../../bot/core/case.js";
+import { createLogger } from "../../bot/logger.js";
+import { TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinStaff } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 5_000_050;
+const OLD = 7_700_001; // applicant of the case past its term
+const RECENT = 7_700_002; // applicant of the case inside it
+const RELATIVE = 7_700_003; // a relative on the old case
+const OLD_NOTICE = { name: "Бекова Дана Серикқызы", iin: "900101400013", phone: "+77019998877", description: "Осложнение после операции на колене, о котором знает только эта заявительница." };
+const RECENT_NOTICE = { name: "Оспанов Ерлан Болатович", iin: "850301300121", phone: "+77015554433", description: "Недавнее дело: после лечения ухудшилось зрение." };
+const RELATIVE_NAME = "Сейтова Асель Нурлановна";
+const DAY = 86_400_000;
+
+let t: TestDb;
+let h: Harness;
+let now: Date;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  now = new Date("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** Every row of every table, as PostgreSQL prints it: what someone with the database alone could read. */
+const rawRows = async (): Promise<Map<string, string[]>> => {
+  const tables = await t.db.prisma.$queryRawUnsafe<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`);
+  const out = new Map<string, string[]>();
+  for (const { tablename } of tables) {
+    const rows = await t.db.prisma.$queryRawUnsafe<{ r: string }[]>(`SELECT t::text AS r FROM "${tablename}" t`);
+    out.set(tablename, rows.map((x) => x.r));
+  }
+  return out;
+};
+const tablesWith = (rows: Map<string, string[]>, needle: string, except: string[] = []) =>
+  [...rows].filter(([table, rs]) => !except.includes(table) && rs.some((r) => r.includes(needle))).map(([table]) => table);
+
+describe("retention of closed cases", () => {
+  it("the daily job anonymises a case closed longer than RETENTION_DAYS and leaves one inside its term", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const old = h.user(OLD, "ru");
+    await fileNotice(old, "ru", OLD_NOTICE, ["old-photo-file"]);
+    const recent = h.user(RECENT, "kk");
+    await fileNotice(recent, "kk", RECENT_NOTICE, ["recent-photo-file"]);
+    // A relative joins the old case; staff open both notices (the access log).
+    await old.send("/cases");
+    await old.press("Открыть KZ-2026-000001");
+    const link = /start=(c_\S+)/.exec(texts(await old.press("Пригласить родственника"))[0]!)![1]!;
+    const r = h.user(RELATIVE, "ru");
+    await r.send(`/start ${link}`);
+    await r.press("Супруг(а)");
+    await r.press("Согласен(на)");
+    await r.send(RELATIVE_NAME);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000002");
+
+    // Both settled (the signed agreement recorded): one 1,100 days ago, past the default 1,095; one 1,000 days ago.
+    const [a, b] = await t.db.prisma.case.findMany({ orderBy: { id: "asc" } });
+    const closedA = new Date(now.getTime() - 1100 * DAY);
+    await t.db.prisma.case.update({ where: { id: a!.id }, data: { status: "settled", closedAt: closedA } });
+    await t.db.prisma.case.update({ where: { id: b!.id }, data: { status: "settled", closedAt: new Date(now.getTime() - 1000 * DAY) } });
+    const before = await rawRows();
+    // Before the job, the old case's data is there to find (the search below can fail).
+    expect(tablesWith(before, a!.sensitive)).toEqual(["Case"]);
+    expect(tablesWith(before, "old-photo-file").sort()).toEqual(["Attachment"]);
+    expect(tablesWith(before, RELATIVE_NAME)).toEqual(["User"]);
+    expect(tablesWith(before, String(OLD), ["User", "ChatState", "Outbox"]).sort()).toEqual(["CaseEvent", "CaseParticipant", "Invite"]);
+    const recentEvents = await t.db.prisma.caseEvent.count({ where: { caseId: b!.id } });
+    const oldEvents = await t.db.prisma.caseEvent.count({ where: { caseId: a!.id } });
+
+    // The job is scheduled at start for 03:00 the coming night, Kazakhstan time.
+    await h.runtime.start(now);
+    const job = await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "retention:daily" } });
+    expect([job.state, job.dueAt.toISOString()]).toEqual(["pending", "2026-11-23T22:00:00.000Z"]);
+    now = new Date("2026-11-24T03:00:00+05:00");
+    await h.runtime.runJobs(now, h.bot.api, createLogger("silent"));
+
+    const after = await rawRows();
+    for (const needle of [OLD_NOTICE.name, OLD_NOTICE.iin, OLD_NOTICE.phone, OLD_NOTICE.description, "1990-01-01", a!.sensitive, "old-photo-file", RELATIVE_NAME])
+      expect([needle, tablesWith(after, needle)]).toEqual([needle, []]);
+    // Nobody is linked to the old case any more: its applicant's id remains only on their own account and chat.
+    expect(tablesWith(after, String(OLD), ["User", "ChatState", "Outbox"])).toEqual([]);
+    expect(tablesWith(after, String(RELATIVE), ["User", "ChatState", "Outbox"])).toEqual([]);
+    const anon = await t.db.prisma.case.findUniqueOrThrow({ where: { id: a!.id } });
+    expect([anon.number, anon.status, anon.sensitive, anon.answers, anon.anonymisedAt?.toISOString()]).toEqual(["KZ-2026-000001", "settled", "", {}, now.toISOString()]);
+    // The log keeps one tombstone, without personal data.
+    const log = await t.db.prisma.caseEvent.findMany({ where: { caseId: a!.id } });
+    expect(log.map((e) => [e.kind, e.actorId, e.payload])).toEqual([["anonymised", null, { status: "settled", closedAt: closedA.toISOString(), events: oldEvents }]]);
+
+    // The case inside its term is untouched: decrypts, keeps its file, its people and its log.
+    const kept = await t.db.prisma.case.findUniqueOrThrow({ where: { id: b!.id }, include: { attachments: true, participants: true } });
+    expect(patientName(TEST_DATA_KEY, kept)).toBe(RECENT_NOTICE.name);
+    expect(kept.attachments.map((f) => f.fileId)).toEqual(["recent-photo-file"]);
+    expect(kept.participants.map((p) => Number(p.userId))).toEqual([RECENT]);
+    expect(await t.db.prisma.caseEvent.count({ where: { caseId: b!.id } })).toBe(recentEvents);
+    expect(kept.anonymisedAt).toBeNull();
+
+    // What the people notice: the old case is gone from the applicant's /cases; the recent one is still there.
+    expect(texts(await old.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
+    expect(texts(await recent.send("/cases"))[0]).toContain("KZ-2026-000002");
+    // Staff's inbox no longer lists it; a button to it from before says what happened, and records no access.
+    const inbox = texts(await staff.send("/inbox"))[0]!;
+    expect([inbox.includes("KZ-2026-000001"), inbox.includes("KZ-2026-000002")]).toEqual([false, true]);
+    expect(texts(await staff.press("Открыть KZ-2026-000001"))).toEqual([
+      "Дело KZ-2026-000001 завершено, и по истечении срока хранения его персональные данные удалены (24.11.2026): обращение и файлы больше недоступны.",
+    ]);
+    expect(await t.db.prisma.dataAccess.count({ where: { caseId: a!.id } })).toBe(0);
+    // The job waits for the next night; the log stays append-only for everyone else.
+    const next = await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "retention:daily" } });
+    expect([next.state, next.dueAt.toISOString()]).toEqual(["pending", "2026-11-24T22:00:00.000Z"]);
+    await expect(t.db.prisma.caseEvent.deleteMany({ where: { caseId: b!.id } })).rejects.toThrow(/append-only/);
+  });
+});

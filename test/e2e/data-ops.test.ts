@@ -1,0 +1,54 @@
+// The operator's personal-data commands run as the operator runs them (the CLI as a process, on an embedded
+// database): data:export prints /mydata's JSON, data:erase --dry-run reports and changes nothing, data:erase
+// withdraws consent; a missing --user is refused with one line. (The rules themselves: test/bot/operator-data.test.ts.)
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../bot/db/database.js";
+import { TEST_DATA_KEY, testBot } from "../helpers/bot.js";
+import { fileNotice } from "../helpers/notice.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kelisim-data-ops-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cli = (args: string[]) =>
+  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bot/ops/cli.ts", ...args], {
+      env: { PATH: process.env.PATH, DATABASE_URL: "", DATA_DIR: dir, DATA_KEY: TEST_DATA_KEY.toString("base64") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.once("exit", (code) => resolve({ code, out, err }));
+  });
+
+describe("npm run data:export / data:erase", () => {
+  it("export prints the user's JSON; erase --dry-run changes nothing; erase withdraws consent", async () => {
+    const db = await openDatabase({ url: null, dataDir: dir });
+    const h = await testBot(db, { now: () => new Date("2026-11-23T10:00:00+05:00") });
+    await fileNotice(h.user(61, "ru"), "ru");
+    await db.close();
+
+    const exported = await cli(["data-export", "--user", "61"]);
+    expect([exported.code, exported.err]).toEqual([0, ""]);
+    expect(JSON.parse(exported.out)).toMatchObject({ user: { telegramId: "61", language: "ru" }, cases: [{ number: "KZ-2026-000001", notice: { patient: "Иванов Иван Иванович", iin: "850301300121" } }] });
+
+    const dry = await cli(["data-erase", "--user", "61", "--dry-run"]);
+    expect([dry.code, dry.out.split("\n")[0]]).toEqual([0, "Dry run for user 61: nothing was changed. data:erase would do this:"]);
+    expect(dry.out).toContain("cases they filed, kept while the procedure needs them (staff are told only that consent was withdrawn): KZ-2026-000001");
+
+    const done = await cli(["data-erase", "--user", "61"]);
+    expect([done.code, done.out.split("\n")[0]]).toEqual([0, "User 61:"]);
+    const again = await openDatabase({ url: null, dataDir: dir });
+    const u = await again.prisma.user.findUniqueOrThrow({ where: { id: 61n } });
+    await again.close();
+    expect(u.consentWithdrawnAt).not.toBeNull();
+
+    const bad = await cli(["data-erase"]);
+    expect([bad.code, bad.err]).toEqual([1, "give the user's Telegram id: --user <id>\n"]);
+  });
+});
