@@ -36,7 +36,7 @@ beforeAll(async () => {
   await recordReceipt(staff, "ru", "KZ-2026-000001");
   const applicant = h.user(APPLICANT, "kk");
   await applicant.send("/cases");
-  await applicant.press("KZ-2026-000001 ашу");
+  await applicant.press("KZ-2026-000001 ісін ашу");
   const invite = await applicant.press("Туысты шақыру");
   const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
   const relative = h.user(RELATIVE, "ru");

@@ -64,7 +64,7 @@ describe("withdrawing consent", () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
     await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ашу");
+    await applicant.press("KZ-2026-000001 ісін ашу");
     const link = /start=(c_\S+)/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
     const r = h.user(RELATIVE, "ru");
     await r.send(`/start ${link}`);

@@ -139,8 +139,8 @@ const who = (p: { role: string; relation: string | null; user?: { fullName: stri
   p.role !== "relative"
     ? { key: "sitting.who.applicant" }
     : p.user?.fullName
-      ? { key: "sitting.who.relativeNamed", params: { name: p.user.fullName, relation: { key: `relatives.relation.${p.relation}` } } }
-      : { key: "sitting.who.relative", params: { relation: { key: `relatives.relation.${p.relation}` } } };
+      ? { key: "sitting.who.relativeNamed", params: { name: p.user.fullName, relation: { key: `notice.relationForm.${p.relation}` } } }
+      : { key: "sitting.who.relative", params: { relation: { key: `notice.relationForm.${p.relation}` } } };
 
 export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c: Ctx): Promise<Out[]> => {
   const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: true } });
