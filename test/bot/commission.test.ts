@@ -94,7 +94,7 @@ describe("relatives", () => {
     expect(buttons(view)).toEqual(["Ең төменгі төлемдер", "Туысты шақыру", "Менің деректерімді кім ашты"]);
     const invite = await applicant.press("Туысты шақыру");
     expect(texts(invite)[0]).toMatch(
-      /^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\. Оны шақыратын адамыңызға жіберіңіз: ол бір рет, 30\.11\.2026 дейін жұмыс істейді\.\nhttps:\/\/t\.me\/kelisim_local_bot\?start=c_[A-Za-z0-9_-]{32}\n/,
+      /^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\. Оны шақыратын адамыңызға жіберіңіз: ол бір рет, 30\.11\.2026 күніне дейін жұмыс істейді\.\nhttps:\/\/t\.me\/kelisim_local_bot\?start=c_[A-Za-z0-9_-]{32}\n/,
     );
     const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
     expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } })).tokenHash).toMatch(/^[0-9a-f]{64}$/);
@@ -133,7 +133,7 @@ describe("relatives", () => {
     expect(buttons(seen)).toEqual(["Минимальные выплаты"]);
     // The applicant's view lists them.
     await applicant.send("/cases");
-    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("Туыстар:\nСейтова Асель Нурлановна (пациенттің жұбайы) — 23.11.2026 бастап");
+    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("Туыстар:\nСейтова Асель Нурлановна (пациенттің жұбайы) — 23.11.2026 күнінен бастап");
 
     // The link was used once: nobody else can join by it.
     const other = h.user(61, "ru");
@@ -146,7 +146,7 @@ describe("relatives", () => {
 
     // The applicant removes them: both are told, and the case is gone from the relative's /cases.
     const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
-    expect(to(removed, APPLICANT)).toEqual(["Сейтова Асель Нурлановна (пациенттің жұбайы) енді KZ-2026-000001 ісіне қатыспайды."]);
+    expect(to(removed, APPLICANT)).toEqual(["KZ-2026-000001 ісінен шығарылды: Сейтова Асель Нурлановна (пациенттің жұбайы)."]);
     expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
     expect(texts(await relative.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
     expect(texts(await relative.pressData(`g:case:${row.caseId}`))[0]).toBe(NOT_FOUND_RU);
@@ -250,7 +250,7 @@ describe("sittings", () => {
     const saved = await staff.press("Сохранить");
     expect(to(saved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 назначено на 25.11.2026, 15:00. Приглашений отправлено: 2.");
     expect(to(saved, APPLICANT)).toEqual([
-      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы\n25.11.2026, 15:00 (Қазақстан уақыты)\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nЕскертпе: Возьмите документы о лечении.\n\nПациент, жұбайы, жақын туыстары және заңды өкілі комиссия отырыстарына қатысуға құқылы. Қатысасыз ба?",
+      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы\n25.11.2026, 15:00 (Қазақстан уақыты)\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nЕскертпе: Возьмите документы о лечении.\n\nПациент, оның жұбайы, жақын туыстары және заңды өкілі комиссия отырыстарына қатысуға құқылы. Қатысасыз ба?",
     ]);
     expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание независимой экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: /);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Өзім барып қатысамын", "Онлайн қатысамын", "Қатыса алмаймын"]);
@@ -278,10 +278,10 @@ describe("sittings", () => {
     expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Приду очно."]);
     const relative = h.user(RELATIVE, "ru");
     const a2 = await relative.press("Не смогу участвовать");
-    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: Сейтова Асель Нурлановна, родственник (Супруг(а)) — Не смогу участвовать."]);
+    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: Сейтова Асель Нурлановна, супруг(а) пациента — Не смогу участвовать."]);
     await staff.send("/inbox");
     const view = await staff.press("Открыть KZ-2026-000001");
-    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• Сейтова Асель Нурлановна, родственник (Супруг(а)): Не смогу участвовать");
+    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• Сейтова Асель Нурлановна, супруг(а) пациента: Не смогу участвовать");
     expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение", "Предложить медиацию"]);
     // The applicant's own view of the case shows the sitting and their answer.
     await applicant.send("/cases");
@@ -350,7 +350,7 @@ describe("sittings", () => {
     // The updated calendar file first, then the message with the answer buttons, which says the file is above.
     expect(seen(moved, APPLICANT)).toEqual(["document", "message+buttons"]);
     expect(seen(moved, RELATIVE)).toEqual(["document", "message+buttons"]);
-    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие\. Вы придёте\?$/);
+    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие\. Примете ли вы участие\?$/);
     const files = moved.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     for (const f of files) {

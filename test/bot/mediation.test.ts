@@ -88,7 +88,7 @@ describe("mediation", () => {
     expect(buttons(choose)).toEqual([MEDIATOR_NAME]); // by name, never a Telegram id
     const assigned = await staff.press(MEDIATOR_NAME);
     expect(to(assigned, STAFF)[0]).toMatch(/^Медиатору отправлено предложение/);
-    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001 — Городская больница №7, г. Шымкент\.[\s\S]*ст\. 7\)\.$/);
+    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001 — Городская больница №7, г. Шымкент\.[\s\S]*ст\. 7\)\.$/);
     expect(buttons(assigned)).toEqual(["Согласен(на) быть медиатором", "Отказаться"]);
     // Nobody else can accept it.
     const m0 = await t.db.prisma.mediation.findFirstOrThrow();
@@ -258,7 +258,7 @@ describe("mediation", () => {
     expect(buttons(list)).toEqual(["KZ-2026-000001 — Городская больница №7"]);
     await admin.press("KZ-2026-000001 — Городская больница №7");
     const assigned = await admin.press(MEDIATOR_NAME);
-    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
+    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
     await openAdmin(admin);
     expect(texts(await admin.press("Назначить медиатора"))).toEqual(["Нет дел, которым можно назначить медиатора."]);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { role: "mediator" } });

@@ -138,7 +138,7 @@ describe("the commission, end to end with three people", () => {
     await applicant.press("Приду очно", 1);
     expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: өтініш беруші — Өзім барып қатысамын."]);
     await relative.press("Қатыса алмаймын", 1);
-    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: Сейтова Асель Нурлановна, туысы (пациенттің жұбайы) — Қатыса алмаймын."]);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: Сейтова Асель Нурлановна, пациенттің жұбайы — Қатыса алмаймын."]);
 
     // Forged callbacks: the relative cannot cancel the sitting, a stranger cannot answer it.
     const sitting = await t.db.prisma.sitting.findFirstOrThrow();

@@ -104,7 +104,7 @@ describe("mediation end to end through the emulator", () => {
     await staff.press("Открыть KZ-2026-000001", 1);
     await staff.press("Предложить медиацию", 1);
     await staff.press(MEDIATORS[0]!, 1);
-    expect(textsOf(await mediator.replies(1))[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
+    expect(textsOf(await mediator.replies(1))[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
     await mediator.press("Согласен(на) быть медиатором", 1);
     // The mediation contract's essentials (its PDF first) to each side; mediation starts when both agreed.
     const offer = (await applicant.replies(1))[0]!;
