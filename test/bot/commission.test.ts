@@ -275,13 +275,13 @@ describe("sittings", () => {
     // Answers: each is confirmed to its author with buttons to change it, and told to staff by role.
     const a1 = await applicant.press("Өзім барып қатысамын");
     expect(to(a1, APPLICANT)).toEqual(["Жазылды: «Өзім барып қатысамын» — 25.11.2026, 15:00 отырысы. Отырыстан бір күн және екі сағат бұрын еске саламын. Жауапты төмендегі батырмалармен өзгертуге болады."]);
-    expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Приду очно."]);
+    expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — придёт очно."]);
     const relative = h.user(RELATIVE, "ru");
     const a2 = await relative.press("Не смогу участвовать");
-    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: Сейтова Асель Нурлановна, супруг(а) пациента — Не смогу участвовать."]);
+    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: Сейтова Асель Нурлановна, супруг(а) пациента — не сможет участвовать."]);
     await staff.send("/inbox");
     const view = await staff.press("Открыть KZ-2026-000001");
-    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• Сейтова Асель Нурлановна, супруг(а) пациента: Не смогу участвовать");
+    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: придёт очно\n• Сейтова Асель Нурлановна, супруг(а) пациента: не сможет участвовать");
     expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение", "Предложить медиацию"]);
     // The applicant's own view of the case shows the sitting and their answer.
     await applicant.send("/cases");
@@ -299,7 +299,7 @@ describe("sittings", () => {
     expect(texts(view)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: жауап жоқ");
     expect(buttons(view).slice(0, 3)).toEqual(["Өзім барып қатысамын — 25.11.2026, 15:00", "Онлайн қатысамын — 25.11.2026, 15:00", "Қатыса алмаймын — 25.11.2026, 15:00"]);
     const answered = await applicant.press("Онлайн қатысамын — 25.11.2026, 15:00");
-    expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Подключусь онлайн."]);
+    expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — подключится онлайн."]);
     await applicant.send("/cases");
     const again = await applicant.press("KZ-2026-000001 ісін ашу");
     expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: Онлайн қатысамын");

@@ -136,9 +136,9 @@ describe("the commission, end to end with three people", () => {
 
     // Answers reach staff, by role.
     await applicant.press("Приду очно", 1);
-    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: өтініш беруші — Өзім барып қатысамын."]);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: өтініш беруші — өзі келіп қатысады."]);
     await relative.press("Қатыса алмаймын", 1);
-    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: Сейтова Асель Нурлановна, пациенттің жұбайы — Қатыса алмаймын."]);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: Сейтова Асель Нурлановна, пациенттің жұбайы — қатыса алмайды."]);
 
     // Forged callbacks: the relative cannot cancel the sitting, a stranger cannot answer it.
     const sitting = await t.db.prisma.sitting.findFirstOrThrow();
