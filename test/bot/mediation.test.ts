@@ -110,7 +110,7 @@ describe("mediation", () => {
     expect(texts(await giveParticulars(applicant))[0]).toBe("Келісіміңіз жазылды. KZ-2026-000001 ісі бойынша медиация екінші тарап келіскенде басталады.");
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
     const started = await staff.press("Согласен(на) с договором");
-    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация началась\. Она продлится до 23\.12\.2026/)]);
+    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация началась\. Если она не закончится раньше, то продлится до 23\.12\.2026/)]);
     expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: медиация басталды\./)]);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
     expect(mediator.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Написать", "Предложить урегулирование", "Завершить медиацию"]);
