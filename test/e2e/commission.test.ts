@@ -103,7 +103,7 @@ describe("the commission, end to end with three people", () => {
     expect(textsOf(await relative.press("Келісемін", 2))[1]).toMatch(/^Тегіңіз бен атыңыз/);
     const joined = await relative.send("Сейтова Асель Нурлановна", 2);
     expect(joined[0]!.text).toMatch(/^Сіз KZ-2026-000001 ісіне қосылдыңыз\./);
-    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^К делу KZ-2026-000001 по вашей ссылке присоединился человек: Сейтова Асель Нурлановна \(Супруг\(а\)\)\./);
+    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^К делу KZ-2026-000001 по вашей ссылке присоединился человек: Сейтова Асель Нурлановна \(супруг\(а\) пациента\)\./);
 
     // Staff record the formation and schedule a sitting.
     await staff.send("/inbox", 1);
