@@ -50,7 +50,7 @@ export const orgCreateMachine = setup({
     },
     region: {
       tags: [UNSAVED],
-      entry: [{ type: "say", params: { key: "admin.askOrgRegion", buttons: [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [cancel]] } }],
+      entry: [{ type: "say", params: { key: "admin.askOrgRegion", buttons: [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [cancel]], collate: true } }],
       on: {
         CHOICE: [
           { guard: chose("cancel"), target: "done" },

@@ -43,6 +43,11 @@ export interface SayEffect {
   key: string;
   params?: Params;
   buttons?: Button[][];
+  /**
+   * The rows whose labels are data in both languages (regions) are shown in the reader's alphabetical
+   * order — Kazakh for kk, Russian for ru (language.md) — in the places those rows hold; the others stay.
+   */
+  collate?: boolean;
   /** Render the text once in each language, Kazakh first (for users whose language is unknown). */
   bilingual?: boolean;
   /** A reply keyboard instead of buttons: Telegram's share-contact button; or take such a keyboard away. */

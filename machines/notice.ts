@@ -68,13 +68,27 @@ const emptyDraft = (): Draft => ({
 
 /** DD.MM.YYYY, as people in Kazakhstan write dates. */
 export const showDate = (d: string): string => `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`;
+/**
+ * A date (YYYY-MM-DD) as official papers write it: «2026 жылғы 23 қараша» / «23 ноября 2026 г.» for a
+ * document's date line; `on` inside a sentence: «2026 жылғы 23 қарашада сақталды» / «сохранено 23 ноября 2026 г.».
+ */
+export const officialDate = (d: string, form: "line" | "on" = "line"): Param => {
+  const [year, month, day] = d.split("-");
+  if (!year || !month || !day) return d;
+  const m = Number(month);
+  return {
+    key: "common.officialDate",
+    params: { year, day: String(Number(day)), month: form === "on" ? { key: `common.monthsOn.${m}` } : { key: `common.months.${m}` } },
+  };
+};
 
 const back: Button = { key: "notice.back", value: "back" };
 /** Opens the explainer over the notice; leaving it comes back to the same question. */
 const explainLink: Button = { key: "notice.explainLink", ...act(openExplainer, {}) };
 const choices = (values: readonly string[], prefix: string): Button[][] => values.map((v) => [{ key: `${prefix}.${v}`, value: v }]);
-const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}) =>
-  ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons } });
+/** A question with its step counter; `collate` shows data rows (regions) in the reader's alphabetical order. */
+const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}, collate?: true) =>
+  ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons, ...(collate ? { collate } : {}) } });
 const refuse = (reason: string, params: Params = {}) => ({ type: "say" as const, params: { key: `notice.error.${reason}`, params } });
 const today = (c: Context, e: FlowEvent) => e.today ?? c.today;
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
@@ -311,7 +325,7 @@ export const noticeMachine = setup({
     // found by a word of its name), or its name typed when it is not listed.
     region: {
       tags: [UNSAVED],
-      entry: [ask("region", 4, [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [back]])],
+      entry: [ask("region", 4, [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [back]], {}, true)],
       on: {
         CHOICE: [
           {

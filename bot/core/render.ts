@@ -38,6 +38,15 @@ const label = (i18n: I18n, lang: Lang, b: Button): string => {
   return b.label ? b.label[l] : localText(i18n, l, b.key ?? "", b.params);
 };
 
+const COLLATORS: Record<Lang, Intl.Collator> = { kk: new Intl.Collator("kk"), ru: new Intl.Collator("ru") };
+const isData = (row: Button[]): boolean => typeof row[0]?.label === "object";
+/** Rows of data labels in the reader's alphabetical order, in the places such rows hold (SayEffect.collate). */
+export const collateRows = (rows: Button[][], lang: Lang): Button[][] => {
+  const sorted = rows.filter(isData).sort((a, b) => COLLATORS[lang].compare((a[0]!.label as Record<Lang, string>)[lang], (b[0]!.label as Record<Lang, string>)[lang]));
+  let i = 0;
+  return rows.map((row) => (isData(row) ? sorted[i++]! : row));
+};
+
 /** A command menu in a language: everyone's commands, and those of the user's roles. */
 export const commandList = (i18n: I18n, lang: Lang, roles: readonly Role[] = []) =>
   commandsFor(roles).map((command) => ({ command, description: i18n.t(lang)(`commands.${command}`) }));
@@ -49,7 +58,8 @@ const sayCall = (i18n: I18n, e: SayEffect, chatId: number, lang: Lang, both: boo
   const text = both ? LANGUAGES.map((l) => localText(i18n, l, e.key, e.params)).join("\n\n") : localText(i18n, lang, e.key, e.params);
   const payload: Record<string, unknown> = { chat_id: chatId, text };
   if (e.buttons?.length) {
-    payload.reply_markup = { inline_keyboard: e.buttons.map((row) => row.map((b) => ({ text: label(i18n, lang, b), callback_data: callbackData(b, prompt) }))) };
+    const rows = e.collate ? collateRows(e.buttons, lang) : e.buttons;
+    payload.reply_markup = { inline_keyboard: rows.map((row) => row.map((b) => ({ text: label(i18n, lang, b), callback_data: callbackData(b, prompt) }))) };
   } else if (e.replyKeyboard === "contact") {
     payload.reply_markup = { keyboard: [[{ text: i18n.t(lang)("notice.shareContact"), request_contact: true }]], resize_keyboard: true, one_time_keyboard: true };
   } else if (e.replyKeyboard === "remove") {

@@ -29,10 +29,10 @@ describe("who opened my data", () => {
     await fileNotice(applicant, "kk");
     const c = await t.db.prisma.case.findFirstOrThrow();
     await applicant.send("/cases");
-    const none = await applicant.press("KZ-2026-000001 ашу");
+    const none = await applicant.press("KZ-2026-000001 ісін ашу");
     expect(buttons(none)).toContain("Менің деректерімді кім ашты");
     expect(texts(await applicant.press("Менің деректерімді кім ашты"))[0]).toBe(
-      "KZ-2026-000001 ісі бойынша Сізден басқа әзірге ешкім деректеріңіз бар өтінішті, файлдарды және құжаттарды ашқан жоқ.",
+      "KZ-2026-000001 ісі бойынша сізден басқа әзірге ешкім деректеріңіз бар өтінішті, файлдарды және құжаттарды ашқан жоқ.",
     );
 
     for (const at of ["2026-11-23T11:05:00+05:00", "2026-11-24T09:30:00+05:00"]) {
@@ -41,12 +41,12 @@ describe("who opened my data", () => {
       await staff.press("Открыть KZ-2026-000001");
     }
     await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ашу");
+    await applicant.press("KZ-2026-000001 ісін ашу");
     const list = await applicant.press("Менің деректерімді кім ашты");
     expect(texts(list)).toEqual([
       `KZ-2026-000001 ісі бойынша деректерді кім ашты (жаңалары жоғарыда):\n24.11.2026, 09:30 — ${STAFF_NAME}, ұйым қызметкері: өтініш\n23.11.2026, 11:05 — ${STAFF_NAME}, ұйым қызметкері: өтініш`,
     ]);
-    expect(buttons(list)).toEqual(["KZ-2026-000001 ашу"]);
+    expect(buttons(list)).toEqual(["KZ-2026-000001 ісін ашу"]);
     expect(await t.db.prisma.dataAccess.count({ where: { caseId: c.id, role: "staff", what: "notice" } })).toBe(2);
 
     // Staff, and anyone else, asking for the list get the answer a missing case gets.

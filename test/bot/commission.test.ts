@@ -56,7 +56,7 @@ const formed = async () => {
 /** The applicant creates a relative's invite from the case's view; returns the /start payload. */
 const relativeLink = async (applicant: TestUser) => {
   await applicant.send("/cases");
-  await applicant.press("KZ-2026-000001 ашу");
+  await applicant.press("KZ-2026-000001 ісін ашу");
   const invite = await applicant.press("Туысты шақыру");
   return /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
 };
@@ -90,11 +90,11 @@ describe("relatives", () => {
   it("the applicant invites a relative, who joins in their own language; the applicant is told and can remove them", async () => {
     const { applicant } = await formed();
     await applicant.send("/cases");
-    const view = await applicant.press("KZ-2026-000001 ашу");
+    const view = await applicant.press("KZ-2026-000001 ісін ашу");
     expect(buttons(view)).toEqual(["Ең төменгі төлемдер", "Туысты шақыру", "Менің деректерімді кім ашты"]);
     const invite = await applicant.press("Туысты шақыру");
     expect(texts(invite)[0]).toMatch(
-      /^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\. Оны шақыратын адамыңызға жіберіңіз: ол бір рет, 30\.11\.2026 дейін жұмыс істейді\.\nhttps:\/\/t\.me\/kelisim_local_bot\?start=c_[A-Za-z0-9_-]{32}\n/,
+      /^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\. Оны шақыратын адамыңызға жіберіңіз: ол бір рет, 30\.11\.2026 күніне дейін жұмыс істейді\.\nhttps:\/\/t\.me\/kelisim_local_bot\?start=c_[A-Za-z0-9_-]{32}\n/,
     );
     const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
     expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } })).tokenHash).toMatch(/^[0-9a-f]{64}$/);
@@ -119,7 +119,7 @@ describe("relatives", () => {
       MENU,
     ]);
     expect(to(joined, APPLICANT)).toEqual([
-      "KZ-2026-000001 ісіне сіздің сілтемеңіз бойынша адам қосылды: Сейтова Асель Нурлановна (Жұбайы). Ол мәртебені, мерзімдерді және отырыстарды көреді — ЖСН, телефон мен сипаттаманы көрмейді. Бұл сіз шақырған адам болмаса, оны алып тастаңыз.",
+      "KZ-2026-000001 ісіне сіздің сілтемеңіз бойынша адам қосылды: Сейтова Асель Нурлановна (пациенттің жұбайы). Ол істің күйін, мерзімдерді және отырыстарды көреді — ЖСН, телефон мен сипаттаманы көрмейді. Бұл сіз шақырған адам болмаса, оны алып тастаңыз.",
     ]);
     const row = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) } });
     expect([row.role, row.relation]).toEqual(["relative", "spouse"]);
@@ -128,12 +128,12 @@ describe("relatives", () => {
     // The relative sees the case, but not the IIN, the phone or the description; and cannot invite anyone.
     await relative.send("/cases");
     const seen = await relative.press("Открыть KZ-2026-000001");
-    expect(texts(seen)[0]).toMatch(/^Дело KZ-2026-000001 — Городская больница №7, Город Шымкент\nСтатус: комиссия сформирована\nПолучено организацией: 23\.11\.2026 \(рег\. № 01-12\/345\)\.\nСрок: до конца дня 30\.11\.2026/);
+    expect(texts(seen)[0]).toMatch(/^Дело KZ-2026-000001 — Городская больница №7, г. Шымкент\nСтатус: комиссия сформирована\nПолучено организацией: 23\.11\.2026 \(рег\. № 01-12\/345\)\.\nСрок: до конца дня 30\.11\.2026/);
     for (const secret of ["850301300121", "+77010000000", "осложнение", "Иванов"]) expect(texts(seen)[0]).not.toContain(secret);
     expect(buttons(seen)).toEqual(["Минимальные выплаты"]);
     // The applicant's view lists them.
     await applicant.send("/cases");
-    expect(texts(await applicant.press("KZ-2026-000001 ашу"))[0]).toContain("Туыстар:\nСейтова Асель Нурлановна (Жұбайы) — 23.11.2026 бастап");
+    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("Туыстар:\nСейтова Асель Нурлановна (пациенттің жұбайы) — 23.11.2026 күнінен бастап");
 
     // The link was used once: nobody else can join by it.
     const other = h.user(61, "ru");
@@ -145,8 +145,8 @@ describe("relatives", () => {
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: 61n } })).toBe(0);
 
     // The applicant removes them: both are told, and the case is gone from the relative's /cases.
-    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (Жұбайы)");
-    expect(to(removed, APPLICANT)).toEqual(["Сейтова Асель Нурлановна (Жұбайы) енді KZ-2026-000001 ісіне қатыспайды."]);
+    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(to(removed, APPLICANT)).toEqual(["KZ-2026-000001 ісінен шығарылды: Сейтова Асель Нурлановна (пациенттің жұбайы)."]);
     expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
     expect(texts(await relative.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
     expect(texts(await relative.pressData(`g:case:${row.caseId}`))[0]).toBe(NOT_FOUND_RU);
@@ -184,7 +184,7 @@ describe("relatives", () => {
     expect(texts(await relative.pressData(`g:rnotice:${c.id}`))).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
     expect(texts(await relative.pressData(`g:rshare:${c.id}:on`))).toEqual([NOT_FOUND_RU]);
     await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ашу");
+    await applicant.press("KZ-2026-000001 ісін ашу");
     const shared = await applicant.press("Өтінішті туыстарға көрсету");
     expect(to(shared, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі бойынша туыстар енді өтінішті толық/);
     expect(to(shared, RELATIVE)).toEqual(["Заявитель открыл вам обращение по делу KZ-2026-000001."]);
@@ -192,7 +192,7 @@ describe("relatives", () => {
     const doc = pdf.find((x) => x.method === "sendDocument")!;
     expect([doc.payload.chat_id, doc.file!.filename]).toEqual([RELATIVE, "KZ-2026-000001.pdf"]);
     await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ашу");
+    await applicant.press("KZ-2026-000001 ісін ашу");
     expect(texts(await applicant.press("Өтінішті туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
     const refused = await relative.pressData(`g:rnotice:${c.id}`);
     expect(refused.filter((x) => x.method === "sendDocument")).toEqual([]);
@@ -203,7 +203,7 @@ describe("relatives", () => {
     const { applicant, c } = await formed();
     await t.db.prisma.caseEvent.createMany({ data: Array.from({ length: 40 }, () => ({ caseId: c.id, kind: "sitting_moved", createdAt: now })) });
     await applicant.send("/cases");
-    const text = texts(await applicant.press("KZ-2026-000001 ашу"))[0]!;
+    const text = texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]!;
     expect(text).toContain("… және тағы 13 ертерек оқиға");
     expect(text.match(/комиссия отырысының уақыты өзгертілді/g)).toHaveLength(30);
     expect(text.length).toBeLessThan(4096);
@@ -250,10 +250,10 @@ describe("sittings", () => {
     const saved = await staff.press("Сохранить");
     expect(to(saved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 назначено на 25.11.2026, 15:00. Приглашений отправлено: 2.");
     expect(to(saved, APPLICANT)).toEqual([
-      "KZ-2026-000001 ісі: сараптамалық комиссияның отырысы\n25.11.2026, 15:00 (Қазақстан уақыты)\nБетпе-бет: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nЕскертпе: Возьмите документы о лечении.\n\nПациент, жұбайы, жақын туыстары және заңды өкілі комиссия отырыстарына қатысуға құқылы. Келесіз бе?",
+      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы\n25.11.2026, 15:00 (Қазақстан уақыты)\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nЕскертпе: Возьмите документы о лечении.\n\nПациент, оның жұбайы, жақын туыстары және заңды өкілі комиссия отырыстарына қатысуға құқылы. Қатысасыз ба?",
     ]);
-    expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: /);
-    expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Бетпе-бет келемін", "Онлайн қосыламын", "Келе алмаймын"]);
+    expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание независимой экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: /);
+    expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Өзім барып қатысамын", "Онлайн қатысамын", "Қатыса алмаймын"]);
     // The calendar file comes first; the invitation with its answer buttons is the last thing in each chat.
     expect(seen(saved, APPLICANT)).toEqual(["document", "message+buttons"]);
     expect(seen(saved, RELATIVE)).toEqual(["document", "message+buttons"]);
@@ -273,19 +273,19 @@ describe("sittings", () => {
     expect(ics(files[1]!)).toContain("SUMMARY:Заседание комиссии по делу KZ-2026-000001");
 
     // Answers: each is confirmed to its author with buttons to change it, and told to staff by role.
-    const a1 = await applicant.press("Бетпе-бет келемін");
-    expect(to(a1, APPLICANT)).toEqual(["Жазылды: «Бетпе-бет келемін» — 25.11.2026, 15:00 отырысы. Бір күн және екі сағат бұрын еске саламын. Жауапты төмендегі түймелермен өзгертуге болады."]);
-    expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Приду очно."]);
+    const a1 = await applicant.press("Өзім барып қатысамын");
+    expect(to(a1, APPLICANT)).toEqual(["Жазылды: «Өзім барып қатысамын» — 25.11.2026, 15:00 отырысы. Отырыстан бір күн және екі сағат бұрын еске саламын. Жауапты төмендегі батырмалармен өзгертуге болады."]);
+    expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — придёт очно."]);
     const relative = h.user(RELATIVE, "ru");
-    const a2 = await relative.press("Не смогу прийти");
-    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: Сейтова Асель Нурлановна, родственник (Супруг(а)) — Не смогу прийти."]);
+    const a2 = await relative.press("Не смогу участвовать");
+    expect(to(a2, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: Сейтова Асель Нурлановна, супруг(а) пациента — не сможет участвовать."]);
     await staff.send("/inbox");
     const view = await staff.press("Открыть KZ-2026-000001");
-    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: Приду очно\n• Сейтова Асель Нурлановна, родственник (Супруг(а)): Не смогу прийти");
+    expect(texts(view)[1]).toBe("Заседания:\n25.11.2026, 15:00\n• заявитель: придёт очно\n• Сейтова Асель Нурлановна, супруг(а) пациента: не сможет участвовать");
     expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение", "Предложить медиацию"]);
     // The applicant's own view of the case shows the sitting and their answer.
     await applicant.send("/cases");
-    expect(texts(await applicant.press("KZ-2026-000001 ашу"))[0]).toContain("Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: Бетпе-бет келемін");
+    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: Өзім барып қатысамын");
     const rows = await t.db.prisma.sittingResponse.findMany({ orderBy: { userId: "asc" } });
     expect(rows.map((r) => [Number(r.userId), r.answer])).toEqual([[APPLICANT, "in_person"], [RELATIVE, "cannot"]]);
   });
@@ -295,14 +295,14 @@ describe("sittings", () => {
     at("2026-11-23T11:00:00+05:00");
     await schedule(staff);
     await applicant.send("/cases");
-    const view = await applicant.press("KZ-2026-000001 ашу");
+    const view = await applicant.press("KZ-2026-000001 ісін ашу");
     expect(texts(view)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: жауап жоқ");
-    expect(buttons(view).slice(0, 3)).toEqual(["Бетпе-бет келемін — 25.11.2026, 15:00", "Онлайн қосыламын — 25.11.2026, 15:00", "Келе алмаймын — 25.11.2026, 15:00"]);
-    const answered = await applicant.press("Онлайн қосыламын — 25.11.2026, 15:00");
-    expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — Подключусь онлайн."]);
+    expect(buttons(view).slice(0, 3)).toEqual(["Өзім барып қатысамын — 25.11.2026, 15:00", "Онлайн қатысамын — 25.11.2026, 15:00", "Қатыса алмаймын — 25.11.2026, 15:00"]);
+    const answered = await applicant.press("Онлайн қатысамын — 25.11.2026, 15:00");
+    expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — подключится онлайн."]);
     await applicant.send("/cases");
-    const again = await applicant.press("KZ-2026-000001 ашу");
-    expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: Онлайн қосыламын");
+    const again = await applicant.press("KZ-2026-000001 ісін ашу");
+    expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: Онлайн қатысамын");
     expect(buttons(again).filter((b) => b.includes("25.11.2026"))).toEqual([]);
   });
 
@@ -310,7 +310,7 @@ describe("sittings", () => {
     const { staff, applicant } = await formed();
     const relative = await joinRelative(applicant);
     await schedule(staff);
-    await relative.press("Не смогу прийти");
+    await relative.press("Не смогу участвовать");
     const run = async (iso: string) => {
       const before = h.fake.calls.length;
       await h.runtime.runJobs(at(iso), h.bot.api, log);
@@ -319,7 +319,7 @@ describe("sittings", () => {
     expect(await run("2026-11-24T14:59:00+05:00")).toEqual([]);
     const day = await run("2026-11-24T15:00:00+05:00");
     expect(to(day, APPLICANT)).toEqual([
-      "Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы — 25.11.2026, 15:00 (Қазақстан уақыты).\nБетпе-бет: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nСіздің жауабыңыз: жауап жоқ.",
+      "Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы — 25.11.2026, 15:00 (Қазақстан уақыты).\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nСіздің жауабыңыз: жауап жоқ.",
     ]);
     expect(to(day, RELATIVE)).toEqual([]);
     expect(await run("2026-11-25T12:59:00+05:00")).toEqual([]);
@@ -335,7 +335,7 @@ describe("sittings", () => {
     const { staff, applicant } = await formed();
     const relative = await joinRelative(applicant);
     await schedule(staff);
-    await relative.press("Не смогу прийти");
+    await relative.press("Не смогу участвовать");
     const before = await t.db.prisma.sitting.findFirstOrThrow();
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
@@ -350,7 +350,7 @@ describe("sittings", () => {
     // The updated calendar file first, then the message with the answer buttons, which says the file is above.
     expect(seen(moved, APPLICANT)).toEqual(["document", "message+buttons"]);
     expect(seen(moved, RELATIVE)).toEqual(["document", "message+buttons"]);
-    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие\. Вы придёте\?$/);
+    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие\. Примете ли вы участие\?$/);
     const files = moved.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     for (const f of files) {
@@ -380,7 +380,7 @@ describe("sittings", () => {
     expect(texts(await staff.press("Отменить"))[0]).toBe("Отменить это заседание? Все участники получат сообщение.");
     const cancelled = await staff.press("Отменить заседание");
     expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 25.11.2026, 15:00 отменено; участникам сообщено."]);
-    expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 болатын комиссия отырысы тоқтатылды. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
+    expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 өтуі тиіс комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
     expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии 25.11.2026, 15:00 отменено. Файл календаря ниже уберёт его из вашего календаря."]);
     const files = cancelled.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
@@ -389,7 +389,7 @@ describe("sittings", () => {
     await h.runtime.runJobs(at("2026-11-25T14:00:00+05:00"), h.bot.api, log);
     expect(h.fake.calls.slice(start)).toEqual([]);
     // An answer to a cancelled sitting is refused.
-    expect(texts(await applicant.press("Бетпе-бет келемін"))).toEqual(["Бұл отырыс тоқтатылған."]);
+    expect(texts(await applicant.press("Өзім барып қатысамын"))).toEqual(["Бұл отырыс болдырылмаған."]);
   });
 
   it("a restart between scheduling and the reminder loses no reminder and sends none twice", async () => {
@@ -408,7 +408,7 @@ describe("sittings", () => {
     const relative = await joinRelative(applicant);
     await schedule(staff);
     const s = await t.db.prisma.sitting.findFirstOrThrow();
-    const other = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "Город Астана");
+    const other = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "г. Астана");
     const stranger = h.user(81, "ru");
     await stranger.send("/start");
     await stranger.press("Согласен(на)");
@@ -431,8 +431,8 @@ describe("sittings", () => {
     expect(rows.map((r) => [r.sequence, r.cancelledAt, r.startsAt.toISOString()])).toEqual([[0, null, "2026-11-25T10:00:00.000Z"]]);
     // A removed relative can no longer answer.
     await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ашу");
-    await applicant.press(`Алып тастау: ${RELATIVE_NAME} (Жұбайы)`);
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    await applicant.press(`Алып тастау: ${RELATIVE_NAME} (пациенттің жұбайы)`);
     expect(texts(await relative.press("Приду очно"))).toEqual([NOT_FOUND_RU]);
   });
 });

@@ -99,7 +99,7 @@ beforeAll(async () => {
   await staff.press("Комиссия сформирована");
   await staff.press("Подтверждаю");
   await applicant.send("/cases");
-  await applicant.press("KZ-2026-000002 ашу");
+  await applicant.press("KZ-2026-000002 ісін ашу");
   const invite = await applicant.press("Туысты шақыру");
   const link = /start=(c_\S+)/.exec(String(sent(invite, APPLICANT)[0]!.payload.text))![1]!;
   const relative = h.user(RELATIVE, "ru");

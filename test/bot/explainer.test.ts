@@ -18,7 +18,7 @@ beforeEach(async () => {
 });
 
 const TABLE_2026_RU =
-  "Если комиссия подтвердит вред — минимальные страховые выплаты по закону (Кодекс, ст. 270-4), 2026 год:\n\n" +
+  "Если комиссия подтвердит вред, минимальные страховые выплаты по закону (Кодекс, ст. 270-4) в 2026 году составляют:\n\n" +
   "Пациент скончался — 3\u00a0000 МРП, 12\u00a0975\u00a0000 ₸\n" +
   "Инвалидность I группы — 800 МРП, 3\u00a0460\u00a0000 ₸\n" +
   "Инвалидность II группы — 600 МРП, 2\u00a0595\u00a0000 ₸\n" +
@@ -38,19 +38,19 @@ describe("/explain", () => {
     expect(said[1]).toMatch(/^Простыми словами: вред от ненадлежащей медицинской помощи \(в обиходе — «врачебная ошибка»\)/);
     expect(said[2]).toContain("ст. 270-1, п. 5: «медицинский инцидент не является страховым случаем»");
     for (const s of said) expect(s.length).toBeLessThan(600); // fits a phone screen
-    expect(buttons(calls)).toEqual(["Пройти проверку (5 вопросов)", "Минимальные выплаты", "Закончить"]);
+    expect(buttons(calls)).toEqual(["Ответить на 5 вопросов", "Минимальные выплаты", "Закончить"]);
   });
 
   it("the check asks five questions and ends with the verdict and a way to file", async () => {
     const u = h.user(2, "kk");
     await u.send("/start");
     await u.send("/explain");
-    expect(texts(await u.press("Тексеруден өту (5 сұрақ)"))[0]).toMatch(/^1\/5 · /);
+    expect(texts(await u.press("5 сұраққа жауап беру"))[0]).toMatch(/^1\/5 · /);
     for (let i = 0; i < 4; i++) await u.press("Жоқ");
     const end = await u.press("Иә");
     expect(texts(end)[0]).toMatch(/^Жауаптарыңыз бойынша жағдай тиісінше көрсетілмеген медициналық көмектен келген зиянға \(күнделікті сөзбен — «дәрігердің қателігі»\) көбірек ұқсайды\./);
     expect(texts(end)[1]).toBe("Бұл шешім емес. Түпкілікті шешімді тәуелсіз сараптама комиссиясы қабылдайды, ал өтінішті кез келген жағдайда беруге болады.");
-    expect(buttons(end)).toEqual(["Өтініш беру немесе жалғастыру", "Ең төменгі төлемдер", "Қайта өту", "Аяқтау"]);
+    expect(buttons(end)).toEqual(["Өтініш беру немесе жалғастыру", "Ең төменгі төлемдер", "Қайта жауап беру", "Аяқтау"]);
     // This user has not consented yet: filing asks that first, then the first question.
     expect(texts(await u.press("Өтініш беру немесе жалғастыру")).at(-1)).toMatch(/^Дербес деректер туралы/);
     expect(texts(await u.press("Келісемін")).at(-1)).toBe("1/11 · Пациентке кім боласыз?");
@@ -86,7 +86,7 @@ describe("from inside a notice", () => {
     await u.send("Петров Пётр Петрович");
     await u.send("850301300121");
     await u.press("Да, верно");
-    await u.press("Город Астана");
+    await u.press("г. Астана");
     await u.send("Областная больница");
     await u.send("01.11.2026");
     const atOutcome = await u.send("У пациента после операции началось осложнение.");
@@ -96,10 +96,10 @@ describe("from inside a notice", () => {
     const back = await u.press("Закончить");
     expect(texts(back)).toEqual(["7/11 · Каковы последствия для пациента на сегодня?"]);
     await u.press("Инвалидность I группы");
-    await u.press("Нет, не знает");
+    await u.press("Нет, не сообщено");
     await u.press("Готово");
     const review = await u.send("+77015550000");
-    expect(texts(review).at(-1)).toContain("Вы: супруг(а)\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
+    expect(texts(review).at(-1)).toContain("Вы: супруг(а) пациента\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
     expect(texts(review).at(-1)).toContain("Последствия: Инвалидность I группы");
     // And again from the review: the review comes back whole.
     await u.press("Инцидент или «врачебная ошибка»?");
@@ -122,7 +122,7 @@ describe("from inside a case", () => {
     const u = h.user(7, "kk");
     await fileNotice(u, "kk", { outcome: "Пациент қайтыс болды", care: "02.11.2026" });
     await u.send("/cases");
-    await u.press("KZ-2026-000001 ашу");
+    await u.press("KZ-2026-000001 ісін ашу");
     const [first, table] = texts(await u.press("Ең төменгі төлемдер"));
     expect(first).toBe("Көңіл айтамыз.");
     expect(table).toMatch(/^Комиссия зиянды растаса/);

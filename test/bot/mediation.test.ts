@@ -88,7 +88,7 @@ describe("mediation", () => {
     expect(buttons(choose)).toEqual([MEDIATOR_NAME]); // by name, never a Telegram id
     const assigned = await staff.press(MEDIATOR_NAME);
     expect(to(assigned, STAFF)[0]).toMatch(/^Медиатору отправлено предложение/);
-    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001 — Городская больница №7, Город Шымкент\.[\s\S]*ст\. 7\)\.$/);
+    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001 — Городская больница №7, г. Шымкент\.[\s\S]*ст\. 7\)\.$/);
     expect(buttons(assigned)).toEqual(["Согласен(на) быть медиатором", "Отказаться"]);
     // Nobody else can accept it.
     const m0 = await t.db.prisma.mediation.findFirstOrThrow();
@@ -110,7 +110,7 @@ describe("mediation", () => {
     expect(texts(await giveParticulars(applicant))[0]).toBe("Келісіміңіз жазылды. KZ-2026-000001 ісі бойынша медиация екінші тарап келіскенде басталады.");
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
     const started = await staff.press("Согласен(на) с договором");
-    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация началась\. Она продлится до 23\.12\.2026/)]);
+    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация началась\. Если она не закончится раньше, то продлится до 23\.12\.2026/)]);
     expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: медиация басталды\./)]);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
     expect(mediator.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Написать", "Предложить урегулирование", "Завершить медиацию"]);
@@ -133,7 +133,7 @@ describe("mediation", () => {
     expect(logged).toHaveLength(2);
     expect(JSON.stringify(logged.map((e) => e.payload))).not.toContain("өтемақы");
     await applicant.send("/cases");
-    const timeline = texts(await applicant.press("KZ-2026-000001 ашу"))[0]!;
+    const timeline = texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]!;
     expect(timeline).toContain("медиация басталды");
     expect(timeline).not.toContain("медиациядағы хабар");
 
@@ -220,7 +220,7 @@ describe("mediation", () => {
     const other = await mediatorJoins(71);
     expect(texts(await other.pressData(`g:mdprop:${m.id}`))[0]).toBe(NOT_FOUND_RU); // refused before the first question
     expect(toast(await applicant.pressData(`g:mdprop:${m.id}`))).toBe("Бұл батырма ескірген.");
-    const outsider = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "Город Астана");
+    const outsider = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "г. Астана");
     expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
     expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU]);
     expect(texts(await outsider.pressData(`g:mdsign:${m.id}`))).toEqual([NOT_FOUND_RU]); // refused before it asks for the file
@@ -260,7 +260,7 @@ describe("mediation", () => {
     expect(buttons(list)).toEqual(["KZ-2026-000001 — Городская больница №7"]);
     await admin.press("KZ-2026-000001 — Городская больница №7");
     const assigned = await admin.press(MEDIATOR_NAME);
-    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
+    expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
     await openAdmin(admin);
     expect(texts(await admin.press("Назначить медиатора"))).toEqual(["Нет дел, которым можно назначить медиатора."]);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { role: "mediator" } });
@@ -333,7 +333,7 @@ describe("mediation", () => {
     await propose(mediator, "1 200 000");
     // The applicant invites a relative, who may follow the case but not the mediation.
     await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ашу");
+    await applicant.press("KZ-2026-000001 ісін ашу");
     const invite = await applicant.press("Туысты шақыру");
     const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
     const relative = h.user(60, "ru");

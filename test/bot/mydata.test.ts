@@ -36,7 +36,7 @@ beforeAll(async () => {
   await recordReceipt(staff, "ru", "KZ-2026-000001");
   const applicant = h.user(APPLICANT, "kk");
   await applicant.send("/cases");
-  await applicant.press("KZ-2026-000001 ашу");
+  await applicant.press("KZ-2026-000001 ісін ашу");
   const invite = await applicant.press("Туысты шақыру");
   const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
   const relative = h.user(RELATIVE, "ru");
@@ -50,7 +50,7 @@ afterAll(async () => t.dispose());
 describe("/mydata", () => {
   it("the applicant: a summary in their language and a JSON file with their notice decrypted — and no one else's data", async () => {
     const { summary, json } = await myData(h.user(APPLICANT, "kk"), APPLICANT);
-    expect(summary).toMatch(/^Бот Сіз туралы мыналарды сақтайды:\n• тіл: қазақ тілі\n• дербес деректерді өңдеуге келісім: берілген/);
+    expect(summary).toMatch(/^Бот сіз туралы мыналарды сақтайды:\n• тіл: қазақ тілі\n• дербес деректерді өңдеуге келісім: берілген/);
     expect(summary).toContain("• істер: 1;");
     const data = JSON.parse(json) as { cases: { number: string; role: string; notice?: { patient: string; iin: string; phone: string } }[] };
     expect(data.cases).toHaveLength(1);

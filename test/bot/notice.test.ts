@@ -27,8 +27,8 @@ const last = (calls: { method: string; payload: Record<string, unknown> }[]) => 
 /** From a new user in `lang` to the given step, answering with valid data. */
 const upTo = async (u: TestUser, lang: "kk" | "ru", step: "name" | "iin" | "org" | "care" | "description" | "outcome" | "files" | "phone" | "review") => {
   const L = lang === "kk"
-    ? { agree: "Келісемін", rel: "Жақын туысымын", actsFor: "Растаймын", yes: "Иә, дұрыс", region: "Астана қаласы", outcome: "II топтағы мүгедектік", support: "Жоқ, білмейді", done: "Дайын" }
-    : { agree: "Согласен(на)", rel: "Близкий родственник", actsFor: "Подтверждаю", yes: "Да, верно", region: "Город Астана", outcome: "Инвалидность II группы", support: "Нет, не знает", done: "Готово" };
+    ? { agree: "Келісемін", rel: "Пациенттің жақын туысы", actsFor: "Растаймын", yes: "Иә, дұрыс", region: "Астана қаласы", outcome: "II топтағы мүгедектік", support: "Жоқ, хабарланбады", done: "Дайын" }
+    : { agree: "Согласен(на)", rel: "Близкий родственник", actsFor: "Подтверждаю", yes: "Да, верно", region: "г. Астана", outcome: "Инвалидность II группы", support: "Нет, не сообщено", done: "Готово" };
   await u.send("/start");
   await u.press(L.agree);
   await u.send("/notice");
@@ -67,7 +67,7 @@ describe("the notice, step by step", () => {
     // Someone other than the patient first confirms they act for the patient; it is stored with the notice.
     const confirm = await u.press("Близкий родственник");
     expect(last(confirm)).toBe(
-      "Подтвердите: вы подаёте обращение в интересах пациента как близкий родственник — один из тех, кому закон позволяет обратиться за пациента (супруг(а), близкий родственник, законный представитель). Это подтверждение сохранится вместе с обращением.",
+      "Подтвердите: вы — близкий родственник пациента и подаёте обращение в интересах пациента. Закон позволяет обратиться за пациента его супругу (супруге), близким родственникам и законному представителю. Это подтверждение сохранится вместе с обращением.",
     );
     expect(buttons(confirm)).toEqual(["Подтверждаю", "◀ Назад"]);
     const second = await u.press("Подтверждаю");
@@ -77,7 +77,7 @@ describe("the notice, step by step", () => {
   });
 
   it("the confirmation of acting for the patient is stored with the notice; the patient filing for themselves is not asked it", async () => {
-    await fileNotice(h.user(70, "kk"), "kk", { relation: "Жұбайымын" });
+    await fileNotice(h.user(70, "kk"), "kk", { relation: "Пациенттің жұбайы" });
     await fileNotice(h.user(71, "ru"), "ru");
     const cases = await t.db.prisma.case.findMany({ orderBy: { id: "asc" } });
     expect(cases.map((k) => [(k.answers as { relation?: string }).relation, (k.answers as { actsFor?: unknown }).actsFor])).toEqual([["spouse", true], ["self", null]]);
@@ -96,14 +96,14 @@ describe("the notice, step by step", () => {
       expect(last(await u.press(L.self))).toBe(L.asked);
       // Someone else's relative is asked for the patient's name, as before; and back again for oneself.
       await u.press(L.back);
-      await u.press(lang === "ru" ? "Супруг(а)" : "Жұбайымын");
+      await u.press(lang === "ru" ? "Супруг(а)" : "Пациенттің жұбайы");
       expect(last(await u.press(lang === "ru" ? "Подтверждаю" : "Растаймын"))).toMatch(lang === "ru" ? /Напишите ФИО пациента/ : /Пациенттің толық аты-жөнін/);
       await u.press(L.back);
       await u.press(L.self);
       await u.send("Иванов Иван Иванович");
       await u.send(IIN);
       await u.press(lang === "ru" ? "Да, верно" : "Иә, дұрыс");
-      await u.press(lang === "ru" ? "Город Астана" : "Астана қаласы");
+      await u.press(lang === "ru" ? "г. Астана" : "Астана қаласы");
       await u.send("Қалалық №5 емхана");
       await u.send("01.03.2026");
       await u.send("Во время лечения произошло осложнение.");
@@ -118,8 +118,8 @@ describe("the notice, step by step", () => {
     for (const number of ["KZ-2026-000001", "KZ-2026-000002"]) {
       const c = await t.db.prisma.case.findUniqueOrThrow({ where: { number } });
       const d = (await loadNoticeDocument(t.db.prisma, c.id, TEST_DATA_KEY))!;
-      expect(noticeLines(d, "ru", h.i18n)[2]).toEqual(["Кем заявитель приходится пациенту", "сам пациент"]);
-      expect(noticeLines(d, "kk", h.i18n)[2]).toEqual(["Өтініш беруші пациентке кім болады", "пациенттің өзі"]);
+      expect(noticeLines(d, "ru", h.i18n)[2]).toEqual(["Заявитель", "сам пациент"]);
+      expect(noticeLines(d, "kk", h.i18n)[2]).toEqual(["Өтініш беруші", "пациенттің өзі"]);
     }
   });
 
@@ -266,7 +266,7 @@ describe("review and submit", () => {
     await upTo(u, "kk", "review");
     const review = texts(h.fake.sent("sendMessage", 50)).at(-1)!;
     expect(review).toBe(
-      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nЖағдайы: II топтағы мүгедектік\nҚолдау қызметі: Жоқ, білмейді\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
+      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nСалдары: II топтағы мүгедектік\nҚолдау қызметіне хабарланды ма: Жоқ, хабарланбады\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
     );
     // The organisation is chosen within its region: changing it asks the region first.
     expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациентке медициналық көмек қай өңірде көрсетілді?");
@@ -285,7 +285,7 @@ describe("review and submit", () => {
     const calls = await u.press("Отправить");
     const mine = texts(calls.filter((c) => c.payload.chat_id === 51));
     expect(mine).toEqual([
-      "Обращение сохранено. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, Город Астана · 01.03.2026 – 05.03.2026 · Инвалидность II группы",
+      "Обращение сохранено. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, г. Астана · 01.03.2026 – 05.03.2026 · Инвалидность II группы",
       expect.stringMatching(/^Что дальше\. Организация «Қалалық №5 емхана» обращение ещё не получила: её сотрудников в боте нет\./),
       "Что сделаем? Команды есть и в меню (/).",
     ]);
@@ -297,7 +297,7 @@ describe("review and submit", () => {
     expect(buttons(calls.filter((c) => c.payload.chat_id === 51 && String(c.payload.text).startsWith("Что дальше")))).toEqual(["Я передал(а) обращение в организацию", "Обращение (PDF)"]);
     const staff = texts(calls.filter((c) => c.payload.chat_id === STAFF_CHAT));
     expect(staff).toHaveLength(1);
-    expect(staff[0]).toContain("Новое обращение KZ-2026-000001: Қалалық №5 емхана, Город Астана.");
+    expect(staff[0]).toContain("Новое обращение KZ-2026-000001: Қалалық №5 емхана, г. Астана.");
     expect(staff[0]).toContain("Жаңа өтініш KZ-2026-000001");
     expect(staff[0]).not.toContain(IIN);
     expect(staff[0]).not.toContain("7011234567");
@@ -330,7 +330,7 @@ describe("when the patient died", () => {
     const answered = texts(await u.press("Пациент қайтыс болды"));
     expect(answered[0]).toBe("Көңіл айтамыз.");
     expect(answered[1]).toMatch(/^8\/\d+ · /); // then the next question, unchanged
-    await u.press("Жоқ, білмейді");
+    await u.press("Жоқ, хабарланбады");
     await u.press("Дайын");
     await u.contact("77011234567");
     const saved = texts((await u.press("Жіберу")).filter((c) => c.payload.chat_id === 55));

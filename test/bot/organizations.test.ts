@@ -45,8 +45,8 @@ describe("registering an organisation", () => {
     await admin.press("Зарегистрировать организацию");
     expect(last(await admin.send("Қалалық №1 аурухана"))).toMatch(/^Теперь название на русском языке/);
     await admin.send("Городская больница №1");
-    const created = await admin.press("Город Шымкент");
-    expect(texts(created)[0]).toContain("Городская больница №1, Город Шымкент");
+    const created = await admin.press("г. Шымкент");
+    expect(texts(created)[0]).toContain("Городская больница №1, г. Шымкент");
     expect(await t.db.prisma.organization.findFirstOrThrow()).toMatchObject({ nameKk: "Қалалық №1 аурухана", nameRu: "Городская больница №1", region: "shymkent" });
   });
 });
@@ -66,7 +66,7 @@ describe("choosing the organisation in a notice", () => {
     expect(last(await kk.press("Қалалық №1 аурухана"))).toMatch(/^5\/11 · Емдеу күндері/);
     const ru = h.user(2, "ru");
     await atRegion(ru, "ru");
-    expect(buttons(await ru.press("Город Шымкент"))).toEqual(["Городская больница №1", "Моей организации нет в списке", "◀ Назад"]);
+    expect(buttons(await ru.press("г. Шымкент"))).toEqual(["Городская больница №1", "Моей организации нет в списке", "◀ Назад"]);
 
     await fileNotice(h.user(3, "kk"), "kk", { org: "Қалалық №1 аурухана" });
     const c = await t.db.prisma.case.findFirstOrThrow({ include: { organization: true } });
@@ -77,7 +77,7 @@ describe("choosing the organisation in a notice", () => {
     await many(10);
     const u = h.user(4, "ru");
     await atRegion(u, "ru");
-    const asked = await u.press("Город Шымкент");
+    const asked = await u.press("г. Шымкент");
     expect(last(asked)).toBe("4/11 · В какой медицинской организации? Здесь 8 из 11 — напишите слово из названия, чтобы найти свою.");
     expect(buttons(asked)).toHaveLength(10);
     const found = await u.send("городская");
@@ -93,7 +93,7 @@ describe("choosing the organisation in a notice", () => {
   it("a region with no registered organisation asks its name; a typed name matches a registered one in either language", async () => {
     const u = h.user(5, "ru");
     await atRegion(u, "ru");
-    expect(last(await u.press("Город Астана"))).toBe("4/11 · Напишите название медицинской организации, в которой лечился пациент.");
+    expect(last(await u.press("г. Астана"))).toBe("4/11 · Напишите название медицинской организации, в которой лечился пациент.");
     // Typed, not chosen: case, quotes and the spacing around «№» do not matter, in Russian or in Kazakh.
     await fileNotice(h.user(6, "ru"), "ru", { org: "городская  больница «№ 1»" });
     await fileNotice(h.user(7, "kk"), "kk", { org: "ҚАЛАЛЫҚ № 1 АУРУХАНА" });
@@ -120,7 +120,7 @@ describe("cases that reached no organisation", () => {
     await h.runtime.runJobs(new Date("2026-11-24T09:00:00+05:00"), h.bot.api, log);
     const digest = h.fake.sent("sendMessage", ADMIN);
     expect(texts(digest)).toEqual([
-      "Дела, которые ещё не дошли ни до одной зарегистрированной организации (1):\nKZ-2026-000001 — Частная клиника, Город Шымкент\n\nПривяжите каждое к организации его региона — её сотрудники получат обращение.",
+      "Дела, которые ещё не дошли ни до одной зарегистрированной организации (1):\nKZ-2026-000001 — Частная клиника, г. Шымкент\n\nПривяжите каждое к организации его региона — её сотрудники получат обращение.",
     ]);
     expect(buttons(digest)).toEqual(["Привязать KZ-2026-000001"]);
     // The next morning again; a restart does not add a second one.

@@ -91,7 +91,7 @@ describe("a notice to a registered organisation", () => {
     const applicant = h.user(APPLICANT, "kk");
     const filed = await fileNotice(applicant, "kk");
     expect(to(filed, APPLICANT)[1]).toMatch(/^Әрі қарай не болады\. «Городская больница №7» ұйымының қызметкерлері өтінішті ботта алды\./);
-    expect(to(filed, STAFF)[0]).toMatch(/^Новое обращение KZ-2026-000001: Городская больница №7, Город Шымкент\./);
+    expect(to(filed, STAFF)[0]).toMatch(/^Новое обращение KZ-2026-000001: Городская больница №7, г. Шымкент\./);
     expect(buttons(filed.filter((c) => c.payload.chat_id === STAFF))).toEqual(["Отметить получение обращения"]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("delivered");
     expect(await jobs()).toEqual([["receipt_reminder", "2026-11-25T04:00:00.000Z", "pending"]]);
@@ -137,7 +137,7 @@ describe("a notice to a registered organisation", () => {
     const applicant = h.user(APPLICANT, "kk");
     const forged = await applicant.pressData(`g:srcv:${c.id}:2026-11-23`);
     expect(forged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Бұл батырма ескірген.");
-    const other = await joinStaff(h, ADMIN, 52, "ru", "Клиника №2", "Город Астана");
+    const other = await joinStaff(h, ADMIN, 52, "ru", "Клиника №2", "г. Астана");
     // Refused at the first step: no question is asked of someone who may not act on the case.
     expect(to(await other.pressData(`g:srcv:${c.id}:2026-11-23`), 52)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
     expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "notice_received" } })).length).toBe(1);

@@ -75,8 +75,8 @@ describe("admins", () => {
 
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
     const { created, invite } = await inviteStaff();
-    expect(texts(created)[0]).toBe("Организация зарегистрирована: Городская больница №7, Город Шымкент.");
-    expect(texts(invite)[0]).toMatch(/^Приглашение для сотрудника организации Городская больница №7, Город Шымкент\. Ссылка сработает один раз, до 30\.11\.2026:\nhttps:\/\/t\.me\/kelisim_local_bot\?start=[A-Za-z0-9_-]{32}$/);
+    expect(texts(created)[0]).toBe("Организация зарегистрирована: Городская больница №7, г. Шымкент.");
+    expect(texts(invite)[0]).toMatch(/^Приглашение для сотрудника организации Городская больница №7, г. Шымкент\. Ссылка сработает один раз, до 30\.11\.2026:\nhttps:\/\/t\.me\/kelisim_local_bot\?start=[A-Za-z0-9_-]{32}$/);
     const row = await t.db.prisma.invite.findFirstOrThrow();
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/); // only a hash is kept
     expect(JSON.stringify(row, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(/start=(\S+)/.exec(texts(invite)[0]!)![1]);
@@ -147,7 +147,7 @@ describe("joining by invite", () => {
     expect(texts(await other.send(`/start ${link}`))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
     expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
     // Declining the terms grants nothing.
-    const { link: second } = await inviteStaff("Клиника №2", "Город Астана");
+    const { link: second } = await inviteStaff("Клиника №2", "г. Астана");
     await other.send(`/start ${second}`);
     await other.send("Иванов Иван");
     await other.send("Врач");
@@ -187,7 +187,7 @@ describe("the staff inbox", () => {
 
     const inbox = await staff.send("/inbox");
     expect(texts(inbox)[0]).toBe("Ұйымыңыздың істері:\n\nKZ-2026-000001 — городская больница «№7», Шымкент қаласы\nКүйі: ұйымға бот арқылы жіберілді; алынғаны белгіленбеген");
-    const opened = await staff.press("KZ-2026-000001 ашу");
+    const opened = await staff.press("KZ-2026-000001 ісін ашу");
     expect(texts(opened)[0]).toContain("Пациенттің ЖСН-і: 850301300121");
     expect(texts(opened)[0]).toContain("Өтініш берушінің телефоны: +77010000000");
   });
@@ -205,7 +205,7 @@ describe("the staff inbox", () => {
     await a.send("Иванов Иван Иванович");
     await a.send("850301300121");
     await a.press("Да, верно");
-    await a.press("Город Шымкент");
+    await a.press("г. Шымкент");
     await a.press("Городская больница №7"); // registered there: chosen from the list
     await a.send("02.11.2026");
     await a.send("Во время лечения произошло осложнение.");
@@ -224,7 +224,7 @@ describe("the staff inbox", () => {
     await staff.send("/language");
     await staff.press("Қазақша");
     await staff.send("/inbox");
-    const inKazakh = await staff.press("KZ-2026-000001 ашу");
+    const inKazakh = await staff.press("KZ-2026-000001 ісін ашу");
     expect(inKazakh.filter((c) => c.method === "sendPhoto" || c.method === "sendDocument").map((c) => c.payload.caption)).toEqual([
       "KZ-2026-000001 · өтінішке қоса берілген файл, 1/2",
       "KZ-2026-000001 · өтінішке қоса берілген файл, 2/2",
@@ -233,7 +233,7 @@ describe("the staff inbox", () => {
 
   it("staff of another organisation, a relative-to-be and a stranger cannot see the case", async () => {
     const { link } = await inviteStaff();
-    const { link: otherLink } = await inviteStaff("Клиника №2", "Город Астана");
+    const { link: otherLink } = await inviteStaff("Клиника №2", "г. Астана");
     const staff = h.user(20, "ru");
     await staff.send("/start");
     await redeem(staff, link, "ru", "staff");
@@ -267,7 +267,7 @@ describe("the staff inbox", () => {
 
   it("an admin links an unlinked case to an organisation of its region; its staff are told; nobody else can", async () => {
     const { admin, link } = await inviteStaff();
-    await inviteStaff("Клиника №2", "Город Астана"); // another region: not offered
+    await inviteStaff("Клиника №2", "г. Астана"); // another region: not offered
     const staff = h.user(31, "kk");
     await staff.send("/start");
     await staff.press("Келісемін");
@@ -290,12 +290,12 @@ describe("the staff inbox", () => {
     await admin.send("/admin");
     const list = await admin.press("Дела без организации");
     expect(texts(list)[0]).toBe(
-      "Дела, которые не удалось привязать к зарегистрированной организации (название в обращении не совпало ни с одной):\nKZ-2026-000001 — Горбольница 7, Город Шымкент",
+      "Дела, которые не удалось привязать к зарегистрированной организации (название в обращении не совпало ни с одной):\nKZ-2026-000001 — Горбольница 7, г. Шымкент",
     );
     const choose = await admin.press("Привязать KZ-2026-000001");
     expect(buttons(choose)).toEqual(["Городская больница №7"]);
     const linked = await admin.press("Городская больница №7");
-    expect(texts(linked.filter((x) => x.payload.chat_id === ADMIN))).toEqual(["Дело KZ-2026-000001 привязано к организации Городская больница №7, Город Шымкент; её сотрудникам сообщено."]);
+    expect(texts(linked.filter((x) => x.payload.chat_id === ADMIN))).toEqual(["Дело KZ-2026-000001 привязано к организации Городская больница №7, г. Шымкент; её сотрудникам сообщено."]);
     expect(texts(linked.filter((x) => x.payload.chat_id === 31))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001: Горбольница 7, Шымкент қаласы\./);
     expect(texts(await staff.send("/inbox"))[0]).toContain("KZ-2026-000001");
     // Once linked, it cannot be linked again.
@@ -381,7 +381,7 @@ describe("the commission formed", () => {
 
   it("nobody else can record it, forged callbacks included", async () => {
     const { c } = await setUp();
-    const { link } = await inviteStaff("Клиника №2", "Город Астана");
+    const { link } = await inviteStaff("Клиника №2", "г. Астана");
     const other = h.user(52, "ru");
     await other.send("/start");
     await redeem(other, link, "ru", "staff");
@@ -463,7 +463,7 @@ describe("the conclusion", () => {
 
   it("staff of another organisation cannot record it; the case stays as it was", async () => {
     const { c } = await formed();
-    const { link } = await inviteStaff("Клиника №2", "Город Астана");
+    const { link } = await inviteStaff("Клиника №2", "г. Астана");
     const other = h.user(62, "ru");
     await other.send("/start");
     await redeem(other, link, "ru", "staff");

@@ -64,7 +64,7 @@ describe("withdrawing consent", () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
     await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ашу");
+    await applicant.press("KZ-2026-000001 ісін ашу");
     const link = /start=(c_\S+)/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
     const r = h.user(RELATIVE, "ru");
     await r.send(`/start ${link}`);
@@ -81,7 +81,7 @@ describe("withdrawing consent", () => {
     expect(texts(done.filter((c) => c.payload.chat_id === RELATIVE))[0]).toBe(
       "Согласие отозвано. Черновик и сохранённые данные для жалоб удалены; из дел, где вы родственник, вы вышли (1). Дать согласие снова можно через /privacy.",
     );
-    expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Жұбайы енді KZ-2026-000001 ісін бақыламайды."]);
+    expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
     const p = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) }, include: { user: true } });
     expect([p.removedAt !== null, p.user.fullName]).toEqual([true, null]);
     expect(texts(await r.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");

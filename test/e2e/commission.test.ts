@@ -51,7 +51,7 @@ describe("the commission, end to end with three people", () => {
     await admin.press("Зарегистрировать организацию", 1);
     await admin.send("Городская больница №7", 1);
     await admin.press("Название то же", 1);
-    await admin.press("Город Шымкент", 2);
+    await admin.press("г. Шымкент", 2);
     const invite = await admin.press("Пригласить: Городская больница №7", 1);
     const staffLink = /start=(\S+)/.exec(invite[0]!.text)![1]!;
 
@@ -73,7 +73,7 @@ describe("the commission, end to end with three people", () => {
     await applicant.send("850301300121", 1);
     await applicant.press("Да, верно", 1);
     // The region, then the organisation from the region's registered ones.
-    expect(labels((await applicant.press("Город Шымкент", 1))[0])).toEqual(["Городская больница №7", "Моей организации нет в списке", "◀ Назад"]);
+    expect(labels((await applicant.press("г. Шымкент", 1))[0])).toEqual(["Городская больница №7", "Моей организации нет в списке", "◀ Назад"]);
     await applicant.press("Городская больница №7", 1);
     await applicant.send("10.11.2026", 1);
     await applicant.send("После операции началось осложнение, нас не предупредили.", 1);
@@ -99,22 +99,22 @@ describe("the commission, end to end with three people", () => {
     const relative = new EmulatorChat(server, TOKEN, 703, "en");
     expect(labels((await relative.send(`/start ${link}`, 1))[0])).toEqual(["Қазақша", "Русский"]);
     expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сізді пациентке ықтимал зиян туралы KZ-2026-000001 ісін бақылауға шақырды. Пациентке кім боласыз?");
-    await relative.press("Жұбайы", 1);
+    await relative.press("Пациенттің жұбайы", 1);
     expect(textsOf(await relative.press("Келісемін", 2))[1]).toMatch(/^Тегіңіз бен атыңыз/);
     const joined = await relative.send("Сейтова Асель Нурлановна", 2);
     expect(joined[0]!.text).toMatch(/^Сіз KZ-2026-000001 ісіне қосылдыңыз\./);
-    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^К делу KZ-2026-000001 по вашей ссылке присоединился человек: Сейтова Асель Нурлановна \(Супруг\(а\)\)\./);
+    expect(textsOf(await applicant.replies(1))[0]).toMatch(/^К делу KZ-2026-000001 по вашей ссылке присоединился человек: Сейтова Асель Нурлановна \(супруг\(а\) пациента\)\./);
 
     // Staff record the formation and schedule a sitting.
     await staff.send("/inbox", 1);
-    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("KZ-2026-000001 ісін ашу", 1);
     await staff.press("Комиссия құрылды", 1);
     await staff.press("Растаймын", 1);
     expect(textsOf(await applicant.replies(1))[0]).toMatch(/^Дело KZ-2026-000001: независимая экспертная комиссия сформирована 23\.11\.2026\./);
     expect(textsOf(await relative.replies(1))[0]).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 23\.11\.2026 күні құрылды\./);
     at("2026-11-23T11:00:00+05:00");
     await staff.send("/inbox", 1);
-    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("KZ-2026-000001 ісін ашу", 1);
     await staff.press("Отырыс тағайындау", 1);
     await staff.send("25.11.2026", 1);
     await staff.send("15:00", 1);
@@ -124,10 +124,10 @@ describe("the commission, end to end with three people", () => {
     await staff.press("Ескертпесіз", 1);
     expect(textsOf(await staff.press("Сақтау", 2))[0]).toBe("KZ-2026-000001 ісі бойынша отырыс 25.11.2026, 15:00 уақытына тағайындалды. Жіберілген шақырулар: 2.");
     const invited = (await applicant.replies(1))[0]!;
-    expect(invited.text).toMatch(/^Дело KZ-2026-000001: заседание экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: Шымкент/);
-    expect(labels(invited)).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу прийти"]);
+    expect(invited.text).toMatch(/^Дело KZ-2026-000001: заседание независимой экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: Шымкент/);
+    expect(labels(invited)).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу участвовать"]);
     const relInvited = (await relative.replies(1))[0]!;
-    expect(relInvited.text).toMatch(/^KZ-2026-000001 ісі: сараптамалық комиссияның отырысы\n25\.11\.2026, 15:00 \(Қазақстан уақыты\)/);
+    expect(relInvited.text).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы\n25\.11\.2026, 15:00 \(Қазақстан уақыты\)/);
     const ics = files.filter((f) => f.name.endsWith(".ics"));
     expect(ics.map((f) => f.chatId)).toEqual([702, 703]);
     const uid = /UID:(\S+)/.exec(unfold(ics[0]!.text))![1]!;
@@ -136,9 +136,9 @@ describe("the commission, end to end with three people", () => {
 
     // Answers reach staff, by role.
     await applicant.press("Приду очно", 1);
-    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: өтініш беруші — Бетпе-бет келемін."]);
-    await relative.press("Келе алмаймын", 1);
-    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: Сейтова Асель Нурлановна, туысы (Жұбайы) — Келе алмаймын."]);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: өтініш беруші — өзі келіп қатысады."]);
+    await relative.press("Қатыса алмаймын", 1);
+    expect(textsOf(await staff.replies(1))).toEqual(["KZ-2026-000001 ісі, 25.11.2026, 15:00 отырысы: Сейтова Асель Нурлановна, пациенттің жұбайы — қатыса алмайды."]);
 
     // Forged callbacks: the relative cannot cancel the sitting, a stranger cannot answer it.
     const sitting = await t.db.prisma.sitting.findFirstOrThrow();
@@ -164,7 +164,7 @@ describe("the commission, end to end with three people", () => {
     // Staff move it; everyone hears, with an updated calendar file; the two-hour reminder follows the new time.
     at("2026-11-24T16:00:00+05:00");
     await staff.send("/inbox", 1);
-    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("KZ-2026-000001 ісін ашу", 1);
     await staff.press("Ауыстыру: 25.11.2026, 15:00", 1);
     await staff.send("26.11.2026", 1);
     await staff.send("10:30", 1);
@@ -186,7 +186,7 @@ describe("the commission, end to end with three people", () => {
     // The conclusion reaches everyone on the case, each in their own language.
     at("2026-11-26T14:00:00+05:00");
     await staff.send("/inbox", 1);
-    await staff.press("KZ-2026-000001 ашу", 1);
+    await staff.press("KZ-2026-000001 ісін ашу", 1);
     await staff.press("Қорытындыны жазу", 1);
     await staff.press("Иә, зиян расталды", 1);
     await staff.press("Мүгедектіксіз зиян", 1);

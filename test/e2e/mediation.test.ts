@@ -51,7 +51,7 @@ const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru
   await admin.press("Зарегистрировать организацию", 1);
   await admin.send(org, 1);
   await admin.press("Название то же", 1);
-  await admin.press("Город Шымкент", 2);
+  await admin.press("г. Шымкент", 2);
   const staffLink = /start=(\S+)/.exec((await admin.press(`Пригласить: ${org}`, 1))[0]!.text)![1]!;
   await admin.send("/admin", 1);
   const mediatorLink = /start=(\S+)/.exec((await admin.press("Пригласить медиатора", 1))[0]!.text)![1]!;
@@ -74,7 +74,7 @@ const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru
 const file = async (id: number, lang: "kk" | "ru", org: string) => {
   const L = lang === "kk"
     ? { agree: "Келісемін", rel: "Мен — пациентпін", yes: "Иә, дұрыс", region: "Шымкент қаласы", outcome: "Мүгедектіксіз зиян", support: "Білмеймін", done: "Дайын", submit: "Жіберу" }
-    : { agree: "Согласен(на)", rel: "Я — пациент", yes: "Да, верно", region: "Город Шымкент", outcome: "Вред без инвалидности", support: "Не знаю", done: "Готово", submit: "Отправить" };
+    : { agree: "Согласен(на)", rel: "Я — пациент", yes: "Да, верно", region: "г. Шымкент", outcome: "Вред без инвалидности", support: "Не знаю", done: "Готово", submit: "Отправить" };
   const a = new EmulatorChat(server, TOKEN, id, lang);
   await a.send("/start", 2);
   await a.press(L.agree, 2);
@@ -104,7 +104,7 @@ describe("mediation end to end through the emulator", () => {
     await staff.press("Открыть KZ-2026-000001", 1);
     await staff.press("Предложить медиацию", 1);
     await staff.press(MEDIATORS[0]!, 1);
-    expect(textsOf(await mediator.replies(1))[0]).toMatch(/^Вас предлагают медиатором по делу KZ-2026-000001/);
+    expect(textsOf(await mediator.replies(1))[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
     await mediator.press("Согласен(на) быть медиатором", 1);
     // The mediation contract's essentials (its PDF first) to each side; mediation starts when both agreed.
     const offer = (await applicant.replies(1))[0]!;
@@ -174,7 +174,7 @@ describe("mediation end to end through the emulator", () => {
     const applicant = await file(831, "ru", "Клиника Сау");
     await staff.replies(1);
     await staff.send("/inbox", 1);
-    await staff.press("KZ-2026-000002 ашу", 1);
+    await staff.press("KZ-2026-000002 ісін ашу", 1);
     await staff.press("Медиация ұсыну", 1);
     await staff.press(MEDIATORS[1]!, 1);
     await mediator.replies(1);
@@ -196,7 +196,7 @@ describe("mediation end to end through the emulator", () => {
     expect(textsOf(await mediator.replies(1))).toEqual(["KZ-2026-000002 ісі, 1-ұсыныс: Өтініш беруші — бас тартты."]);
     await staff.replies(1);
     await mediator.send("/inbox", 1);
-    expect(textsOf(await mediator.press("KZ-2026-000002 ашу", 1))[0]).toBe("KZ-2026-000002 ісі бойынша медиация: жүріп жатыр.\n\nҰсыныстар:\n1. Медиатор: 300\u00a0000 ₸");
+    expect(textsOf(await mediator.press("KZ-2026-000002 ісін ашу", 1))[0]).toBe("KZ-2026-000002 ісі бойынша медиация: жүріп жатыр.\n\nҰсыныстар:\n1. Медиатор: 300\u00a0000 ₸");
     await mediator.press("Медиацияны аяқтау", 1);
     await mediator.press("Аяқтау", 1);
     const ended = await applicant.replies(2);
@@ -208,9 +208,9 @@ describe("mediation end to end through the emulator", () => {
     await applicant.press("Подготовить жалобу", 1);
     // The applicant's own particulars first: anonymous appeals are not considered.
     // The particulars given for the mediation contract are offered again.
-    expect(textsOf(await applicant.press("Управление здравоохранения — Город Шымкент", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН 850301300121");
+    expect(textsOf(await applicant.press("Управление здравоохранения — г. Шымкент", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН 850301300121");
     const drafted = await applicant.press("Да, использовать", 4);
-    expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — Город Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);
+    expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — г. Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);
     expect(drafted[0]!.text).toContain("Пациент: Ахметов Серік Болатұлы; заявитель — сам пациент");
     expect(drafted[0]!.text).toContain("Медиация: С 23.11.2026 по 23.11.2026, предложений: 1; соглашение не достигнуто.");
     expect(drafted[1]!.text).toMatch(/^Проект жалобы по делу KZ-2026-000002 готов/);

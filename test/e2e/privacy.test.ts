@@ -27,7 +27,7 @@ const labels = (m: BotMessage | undefined) => (m?.buttons ?? []).map((b) => b.te
 
 describe("personal data, end to end", () => {
   it("kk and ru: /mydata gives a summary in the user's language, the JSON of what is held and the summary as a PDF", async () => {
-    for (const [id, lang, agree, starts] of [[901, "kk", "Келісемін", /^Бот Сіз туралы мыналарды сақтайды:/], [902, "ru", "Согласен(на)", /^Что бот хранит о вас:/]] as const) {
+    for (const [id, lang, agree, starts] of [[901, "kk", "Келісемін", /^Бот сіз туралы мыналарды сақтайды:/], [902, "ru", "Согласен(на)", /^Что бот хранит о вас:/]] as const) {
       const u = new EmulatorChat(server, TOKEN, id, lang);
       await u.send("/start", 2);
       await u.press(agree, 2);

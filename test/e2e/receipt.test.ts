@@ -89,7 +89,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     await admin.press("Зарегистрировать организацию", 1);
     await admin.send("Городская больница №7", 1);
     await admin.press("Название то же", 1);
-    await admin.press("Город Шымкент", 2);
+    await admin.press("г. Шымкент", 2);
     const invite = await admin.press("Пригласить: Городская больница №7", 1);
     const staff = new EmulatorChat(server, TOKEN, 802, "ru");
     await joinByLink(staff, /start=(\S+)/.exec(invite[0]!.text)![1]!, "ru", "staff", "Ахметова Сауле Маратовна");
@@ -103,7 +103,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     await applicant.send("Ахметов Серік Болатұлы", 1);
     await applicant.send("850301300121", 1);
     await applicant.press("Да, верно", 1);
-    await applicant.press("Город Шымкент", 1);
+    await applicant.press("г. Шымкент", 1);
     await applicant.press("Городская больница №7", 1);
     await applicant.send("10.11.2026", 1);
     await applicant.send("После операции началось осложнение.", 1);

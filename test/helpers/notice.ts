@@ -17,7 +17,7 @@ export interface NoticeInput {
 const DEFAULTS: Record<"kk" | "ru", NoticeInput & { agree: string; yes: string; done: string; submit: string; notListed: string }> = {
   ru: {
     agree: "Согласен(на)", yes: "Да, верно", done: "Готово", submit: "Отправить", notListed: "Моей организации нет в списке",
-    relation: "Я — пациент", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "Город Шымкент",
+    relation: "Я — пациент", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "г. Шымкент",
     care: "02.03.2026", description: "Во время лечения произошло осложнение.", outcome: "Пока неизвестно", support: "Не знаю", phone: "+77010000000",
   },
   kk: {

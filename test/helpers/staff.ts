@@ -16,7 +16,7 @@ export const openAdmin = async (admin: TestUser, lang: "kk" | "ru" = "ru", fullN
 };
 
 /** The admin (ru) registers an organisation and creates a staff invite; returns the invite's /start payload. */
-export const inviteStaff = async (h: Harness, adminId: number, name = "Городская больница №7", region = "Город Шымкент") => {
+export const inviteStaff = async (h: Harness, adminId: number, name = "Городская больница №7", region = "г. Шымкент") => {
   const admin = h.user(adminId, "ru");
   await admin.send("/start");
   await openAdmin(admin);
@@ -70,7 +70,7 @@ export const joinMediator = async (h: Harness, adminId: number, userId: number, 
 
 const RECEIPT = {
   ru: { open: (n: string) => `Открыть ${n}`, button: "Отметить получение обращения", today: "Сегодня" },
-  kk: { open: (n: string) => `${n} ашу`, button: "Өтініштің алынғанын белгілеу", today: "Бүгін" },
+  kk: { open: (n: string) => `${n} ісін ашу`, button: "Өтініштің алынғанын белгілеу", today: "Бүгін" },
 };
 
 /** Staff open the case from /inbox and record its receipt: a registration number, today (or `date`). */

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { act } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Param } from "../../../machines/effects.js";
-import { showDate } from "../../../machines/notice.js";
+import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { calendarNote, careText, openSensitive, receiptOf, regionName, str } from "../../core/case.js";
 import { document, renderPdf, type DocumentBuilder } from "../../core/documents.js";
@@ -57,16 +57,17 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
   const region = regionName(k.region);
   const receipt = receiptOf(k.answers);
   const happened = (kind: string) => k.events.some((e) => e.kind === kind);
-  const saved = showDate(str(a.submittedOn) || localDate(k.submittedAt, timeZone));
+  // Dates of what happened as official papers write them; deadlines stay DD.MM.YYYY («… күнінің соңына дейін»).
+  const saved = officialDate(str(a.submittedOn) || localDate(k.submittedAt, timeZone), "on");
   const formation: Param = a.formedOn
-    ? { key: "escalation.formed", params: { date: showDate(str(a.formedOn)) } }
+    ? { key: "escalation.formed", params: { date: officialDate(str(a.formedOn), "on") } }
     : !receipt
       ? { key: "escalation.notReceived" }
       : happened("formation_overdue")
         ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } }
         : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } };
   const conclusion: Param | null = a.conclusion
-    ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: showDate(a.conclusion.on) } }
+    ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
     : happened("conclusion_overdue")
       ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
       : a.formedOn
@@ -89,7 +90,7 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
         ? { key: "escalation.mediationNotHeld" }
         : null;
   const caseText: Param = receipt
-    ? { key: "escalation.caseReceived", params: { number: k.number, date: saved, received: showDate(receipt.on), registration: receipt.number ? { key: "escalation.registration", params: { number: receipt.number } } : "" } }
+    ? { key: "escalation.caseReceived", params: { number: k.number, date: saved, received: officialDate(receipt.on, "on"), registration: receipt.number ? { key: "escalation.registration", params: { number: receipt.number } } : "" } }
     : { key: "escalation.caseText", params: { number: k.number, date: saved } };
   return [
     [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: k.orgName } }],

@@ -8,7 +8,7 @@ import { InputFile } from "grammy";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
 import type { ApplicantDetails, Lang, Param } from "../../../machines/effects.js";
-import { showDate } from "../../../machines/notice.js";
+import { officialDate } from "../../../machines/notice.js";
 import type { Prisma } from "../../core/actor.js";
 import { careText, orgNames, patientName, regionName } from "../../core/case.js";
 import { renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
@@ -118,7 +118,7 @@ export const agreementPdf: DocumentBuilder<"agreementPdf"> = {
       ...partyLines(parties),
       [{ key: "agreement.amount" }, { key: "agreement.amountText", params: { amount: Number(proposal.amountTenge) } }],
       [{ key: "agreement.terms" }, proposal.terms],
-      [{ key: "agreement.date" }, showDate(localDate(accepted?.answeredAt ?? proposal.createdAt, env.timeZone))],
+      [{ key: "agreement.date" }, officialDate(localDate(accepted?.answeredAt ?? proposal.createdAt, env.timeZone))],
       [{ key: "agreement.signatures" }, { key: "agreement.signatureLines" }],
     ];
     return {

@@ -148,7 +148,7 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
     await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: id, createdAt: c.now, payload: { relation: p.relation, withdrew: true } } });
     for (const a of await caseParticipants(tx, p.caseId, ["applicant"]))
-      out.push(sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `relatives.relation.${p.relation}` } }));
+      out.push(sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `notice.relationForm.${p.relation}` } }));
   }
   const filed = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
   for (const p of filed) {

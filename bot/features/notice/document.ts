@@ -3,7 +3,7 @@
 import { InputFile } from "grammy";
 import { z } from "zod";
 import type { Lang, Param } from "../../../machines/effects.js";
-import { relationForm, showDate } from "../../../machines/notice.js";
+import { officialDate, relationForm, showDate } from "../../../machines/notice.js";
 import { careText, openSensitive, regionName } from "../../core/case.js";
 import type { Prisma, Tx } from "../../core/actor.js";
 import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
@@ -34,7 +34,7 @@ export interface NoticeDocument {
 /** The lines of the document, in order: [label, value], localised when shown. */
 export const noticeFields = (d: NoticeDocument): [Param, Param][] => [
   [{ key: "pdf.number" }, d.number],
-  [{ key: "pdf.date" }, showDate(d.submittedAt)],
+  [{ key: "pdf.date" }, officialDate(d.submittedAt)],
   [{ key: "pdf.applicant" }, relationForm(d.relation)],
   [{ key: "pdf.patient" }, d.name],
   [{ key: "pdf.iin" }, d.iin],

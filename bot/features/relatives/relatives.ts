@@ -18,7 +18,8 @@ import { inviteRelative, openSharedNotice, removeRelative as removeAction, share
 /** More relatives than this on one case is not a family following a case. */
 export const RELATIVES_MAX = 10;
 
-const relation = (r: string | null): Param => ({ key: `relatives.relation.${r}` });
+/** The relation as a noun phrase that reads inside a sentence («пациенттің жұбайы» / «супруг(а) пациента»); the buttons keep their own labels. */
+const relation = (r: string | null): Param => ({ key: `notice.relationForm.${r}` });
 /** A relative as the applicant sees them: the name they gave and their relation (the relation alone for those who joined before names were asked). */
 export const person = (r: string | null, name: string | null | undefined): Param => (name ? { key: "relatives.person", params: { name, relation: relation(r) } } : relation(r));
 

@@ -139,8 +139,8 @@ const who = (p: { role: string; relation: string | null; user?: { fullName: stri
   p.role !== "relative"
     ? { key: "sitting.who.applicant" }
     : p.user?.fullName
-      ? { key: "sitting.who.relativeNamed", params: { name: p.user.fullName, relation: { key: `relatives.relation.${p.relation}` } } }
-      : { key: "sitting.who.relative", params: { relation: { key: `relatives.relation.${p.relation}` } } };
+      ? { key: "sitting.who.relativeNamed", params: { name: p.user.fullName, relation: { key: `notice.relationForm.${p.relation}` } } }
+      : { key: "sitting.who.relative", params: { relation: { key: `notice.relationForm.${p.relation}` } } };
 
 export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c: Ctx): Promise<Out[]> => {
   const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: true } });
@@ -162,7 +162,7 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   return [
     // The answer can be changed until the sitting.
     say(e.answer === "cannot" ? "sitting.answeredCannot" : "sitting.answered", { number: s.case.number, when, answer }, answerButtons(s)),
-    ...(await orgStaff(tx, s.case.organizationId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer })),
+    ...(await orgStaff(tx, s.case.organizationId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer: { key: `sitting.answerOf.${e.answer}` } })),
   ];
 };
 
@@ -175,7 +175,8 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
       { key: "sitting.staffLine", params: { when: showWhen(s.startsAt, c.timeZone) } },
       ...everyone.map((p) => {
         const r = s.responses.find((x) => x.userId === p.userId);
-        return { key: "sitting.answerLine", params: { who: who(p), answer: { key: r ? `sitting.answer.${r.answer}` : "sitting.noAnswer" } } };
+        // Staff read the answer in the third person («өзі келіп қатысады»), not the button's «Өзім барып қатысамын».
+        return { key: "sitting.answerLine", params: { who: who(p), answer: { key: r ? `sitting.answerOf.${r.answer}` : "sitting.noAnswer" } } };
       }),
     ]),
   );
