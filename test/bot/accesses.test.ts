@@ -58,14 +58,14 @@ describe("who opened my data", () => {
 
   it("an admin lists, per organisation, who opened which case's data — only that organisation's cases, newest first", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-    const other = await joinStaff(h, ADMIN, 60, "kk", "Областная больница", "Город Шымкент", "Нурланов Бауыржан Ерикович");
+    const other = await joinStaff(h, ADMIN, 60, "kk", "Областная больница", "г. Шымкент", "Нурланов Бауыржан Ерикович");
     await fileNotice(h.user(APPLICANT, "kk"), "kk");
     await fileNotice(h.user(61, "ru"), "ru", { org: "Областная больница", name: "Бекова Дана Серикқызы", iin: "900101400013" });
     const admin = h.user(ADMIN, "ru");
     await openAdmin(admin);
     const none = await admin.press("Кто открывал данные");
-    expect(buttons(none)).toEqual(["Городская больница №7, Город Шымкент", "Областная больница, Город Шымкент"]);
-    expect(texts(await admin.press("Городская больница №7, Город Шымкент"))).toEqual([
+    expect(buttons(none)).toEqual(["Городская больница №7, г. Шымкент", "Областная больница, г. Шымкент"]);
+    expect(texts(await admin.press("Городская больница №7, г. Шымкент"))).toEqual([
       "По делам организации Городская больница №7 пока никто не открывал обращения, файлы и документы с персональными данными.",
     ]);
 
@@ -76,16 +76,16 @@ describe("who opened my data", () => {
     }
     now = new Date("2026-11-24T10:00:00+05:00");
     await other.send("/inbox");
-    await other.press("KZ-2026-000002 ашу");
+    await other.press("KZ-2026-000002 ісін ашу");
 
     await admin.press("Кто открывал данные");
-    const list = await admin.press("Городская больница №7, Город Шымкент");
+    const list = await admin.press("Городская больница №7, г. Шымкент");
     expect(texts(list)).toEqual([
       `Кто открывал персональные данные по делам организации Городская больница №7 — последние 2 из 2, новые сверху:\n24.11.2026, 09:30 — KZ-2026-000001: ${STAFF_NAME}, сотрудник организации: обращение\n23.11.2026, 11:05 — KZ-2026-000001: ${STAFF_NAME}, сотрудник организации: обращение`,
     ]);
     expect(buttons(list)).toEqual(["Кто открывал данные"]);
     await admin.press("Кто открывал данные");
-    expect(texts(await admin.press("Областная больница, Город Шымкент"))[0]).toBe(
+    expect(texts(await admin.press("Областная больница, г. Шымкент"))[0]).toBe(
       "Кто открывал персональные данные по делам организации Областная больница — последние 1 из 1, новые сверху:\n24.11.2026, 10:00 — KZ-2026-000002: Нурланов Бауыржан Ерикович, сотрудник организации: обращение",
     );
 

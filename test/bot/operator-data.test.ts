@@ -32,7 +32,7 @@ beforeEach(async () => {
   await fileNotice(h.user(OTHER, "ru"), "ru", PLANTED);
   await t.db.prisma.user.update({ where: { id: BigInt(APPLICANT) }, data: { details: seal(TEST_DATA_KEY, JSON.stringify({ surname: "Ахметова", name: "Айгүл", patronymic: "", iin: "850301300121", address: "Шымкент" })) } });
   await applicant.send("/cases");
-  await applicant.press("KZ-2026-000001 ашу");
+  await applicant.press("KZ-2026-000001 ісін ашу");
   const link = /start=(c_\S+)/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
   const r = h.user(RELATIVE, "ru");
   await r.send(`/start ${link}`);
@@ -93,7 +93,7 @@ describe("npm run data:erase", () => {
     expect([p.removedAt?.toISOString(), p.user.fullName]).toEqual([now.toISOString(), null]);
     const before = h.fake.calls.length;
     await h.runtime.flush(h.bot.api, createLogger("silent"));
-    expect(texts(h.fake.calls.slice(before).filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Жұбайы енді KZ-2026-000001 ісін бақыламайды."]);
+    expect(texts(h.fake.calls.slice(before).filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
     await expect(erase(999_999, false)).rejects.toThrow("no user 999999 in the database");
   });
 });
