@@ -1,5 +1,5 @@
 // `npm run texts`: every text a case goes through, in Kazakh and in Russian, into one readable file per
-// language (TEXTS_DIR, default ./texts). The real bot on an in-memory PGlite database, driven as people
+// language (TEXTS_DIR, default data/texts — not committed). The real bot on an in-memory PGlite database, driven as people
 // would drive it — an admin, staff, an applicant and a mediator, all in one language — with the Bot API
 // replaced by the recorder; what each of them was sent is written down with its buttons and documents.
 // Buttons are pressed by their locale keys, so one journey serves both languages.
@@ -236,7 +236,7 @@ const journey = async (lang: Lang): Promise<string> => {
   return out.join("\n");
 };
 
-const dir = process.env.TEXTS_DIR ?? "texts";
+const dir = process.env.TEXTS_DIR ?? "data/texts";
 mkdirSync(dir, { recursive: true });
 for (const lang of ["kk", "ru"] as const) {
   const file = join(dir, `${lang}.md`);
