@@ -114,7 +114,7 @@ describe("retention of closed cases", () => {
     const inbox = texts(await staff.send("/inbox"))[0]!;
     expect([inbox.includes("KZ-2026-000001"), inbox.includes("KZ-2026-000002")]).toEqual([false, true]);
     expect(texts(await staff.press("Открыть KZ-2026-000001"))).toEqual([
-      "Дело KZ-2026-000001 завершено, и по истечении срока хранения его персональные данные удалены (24.11.2026): обращение и файлы больше недоступны.",
+      "Рассмотрение дела KZ-2026-000001 завершено; по истечении срока хранения персональные данные по делу удалены 24.11.2026: обращение и файлы больше недоступны.",
     ]);
     expect(await t.db.prisma.dataAccess.count({ where: { caseId: a!.id } })).toBe(0);
     // The job waits for the next night; the log stays append-only for everyone else.

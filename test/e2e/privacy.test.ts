@@ -54,7 +54,7 @@ describe("personal data, end to end", () => {
     const asked = await u.press("Отозвать согласие", 1);
     expect(asked[0]!.text).toMatch(/^Что будет, если отозвать согласие:/);
     expect(labels(asked[0])).toEqual(["Да, отозвать", "Нет, оставить"]);
-    expect(textsOf(await u.press("Да, отозвать", 2))[0]).toBe("Согласие отозвано. Черновик и сохранённые данные для жалоб удалены. Дать согласие снова можно через /privacy.");
+    expect(textsOf(await u.press("Да, отозвать", 2))[0]).toBe("Согласие отозвано. Черновик обращения и сохранённые для жалоб данные удалены. Дать согласие снова можно через /privacy.");
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: 903n } })).consentWithdrawnAt).not.toBeNull();
     const again = await u.send("/privacy", 2);
     expect(labels(again[1])).toEqual(["Согласен(на)", "Не согласен(на)"]);

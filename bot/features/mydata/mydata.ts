@@ -5,7 +5,7 @@ import { InputFile } from "grammy";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect, Lang, Param } from "../../../machines/effects.js";
-import { showDate } from "../../../machines/notice.js";
+import { officialDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { answersOf, openSensitive, patientName } from "../../core/case.js";
 import { document, renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
@@ -127,7 +127,7 @@ export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
     const now = env.now();
     const data = await collectMyData(env.prisma, p.userId, env.dataKey, now);
     const t = env.i18n.t(p.language);
-    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: showDate(localDate(now, env.timeZone)) }));
+    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: localParam(env.i18n, p.language, officialDate(localDate(now, env.timeZone), "on")) }));
     return { chat_id: p.chat_id, document: new InputFile(pdf, "kelisim-my-data.pdf"), caption: t("mydata.pdfCaption") };
   },
 };
