@@ -73,6 +73,13 @@ export class Runtime {
   private readonly backlog = new Set<number>();
   /** Each chat with messages to send: its queue (rows with who waits for each), sent in order by one worker. */
   private readonly chats = new Map<number, { rows: Queued[]; done: Promise<void> }>();
+  /** Rows a failed delivery left in the outbox, for its chat's next re-read. */
+  private readonly leftBehind = new Set<bigint>();
+  /**
+   * Rows a chat's re-read took from the outbox that were neither left behind nor queued: written by an update
+   * or a job batch of this process that has not queued them yet. They are sent by the re-read, not again.
+   */
+  private readonly adopted = new Set<bigint>();
   /** Rows in all the queues. */
   private queued = 0;
   /** Job runs waiting for the queues to have room for another batch. */
@@ -235,7 +242,9 @@ export class Runtime {
   }
 
   /** Queues a chat's rows; resolves when the last of them before a PDF (every one, with `wait`) has left or stopped. */
-  private enqueue(chatId: number, rows: OutboxRow[], api: Api, log: Logger, wait: boolean): Promise<void> {
+  private enqueue(chatId: number, all: OutboxRow[], api: Api, log: Logger, wait: boolean): Promise<void> {
+    const rows = all.filter((r) => !this.adopted.delete(r.id));
+    if (rows.length === 0) return Promise.resolve();
     const doc = wait ? -1 : rows.findIndex((r) => this.isPdf(r.method));
     const until = doc < 0 ? rows.length - 1 : doc - 1;
     let waited: Promise<void> = Promise.resolve();
@@ -266,11 +275,14 @@ export class Runtime {
    */
   private async drain(chatId: number, queue: { rows: Queued[] }, api: Api, log: Logger): Promise<void> {
     const marked: bigint[] = [];
+    /** The row taken off the queue and not yet done with: whoever waits for it is released whatever happens. */
+    let current: Queued | undefined;
     try {
       if (this.backlog.has(chatId)) {
         // Unsent rows of this chat leased to this instance: the ones that failed before, and the queued ones.
         const older = await this.deps.store.pending(chatId);
         const ids = new Set(queue.rows.map((q) => q.row.id));
+        for (const r of older) if (!ids.has(r.id) && !this.leftBehind.delete(r.id)) this.adopted.add(r.id);
         const merged = [...older.filter((r) => !ids.has(r.id)).map((row): Queued => ({ row })), ...queue.rows].sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
         this.queued += merged.length - queue.rows.length;
         queue.rows = merged;
@@ -278,16 +290,23 @@ export class Runtime {
       for (;;) {
         const next = queue.rows.shift();
         if (!next) break;
+        current = next;
         this.queued--;
         const sent = await this.sendOne(next.row, api, log);
         if (sent === "kept") {
           queue.rows.unshift(next);
+          current = undefined;
           this.queued++;
           this.backlog.add(chatId);
           return;
         }
         marked.push(next.row.id);
-        if (sent === "delivered" || queue.rows.length === 0) await this.deps.store.markSent(marked.splice(0));
+        // Taken off `marked` only once stored: a mark that failed is tried again below.
+        if (sent === "delivered" || queue.rows.length === 0) {
+          await this.deps.store.markSent(marked);
+          marked.length = 0;
+        }
+        current = undefined;
         next.done?.();
         this.roomMade();
       }
@@ -297,9 +316,14 @@ export class Runtime {
       this.backlog.add(chatId);
       log.warn({ err, chatId }, "send failed; kept for a later try");
     } finally {
-      await this.deps.store.markSent(marked).catch(() => undefined);
+      current?.done?.();
+      // A mark that still fails leaves a sent row in the outbox: the chat's next re-read sends it again.
+      await this.deps.store.markSent(marked).catch(() => marked.forEach((id) => this.leftBehind.add(id)));
       // Whoever waits for rows left behind is released: those rows wait in the outbox.
-      for (const q of queue.rows) q.done?.();
+      for (const q of queue.rows) {
+        this.leftBehind.add(q.row.id);
+        q.done?.();
+      }
       this.queued -= queue.rows.length;
       queue.rows = [];
       this.chats.delete(chatId);

@@ -2,7 +2,7 @@
 // in the middle of a batch resends at most the one message that was in flight — at-least-once, with at
 // most one duplicate per chat.
 import type { Transformer } from "grammy";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
 import { newUpdateId, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
@@ -50,5 +50,69 @@ describe("a crash in the middle of a batch", () => {
     expect(all.length - new Set(all).size).toBe(1);
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
     expect(await after.runtime.flush(after.bot.api, log)).toBe(0);
+  });
+});
+
+describe("the sender when the database or a chat's earlier delivery fails", () => {
+  const sendRow = (chat: number, text: string) =>
+    new Store(t.db.prisma, [], TEST_DATA_KEY).commit({ updateId: newUpdateId(), chatId: chat, userId: chat, stack: null, createUser: true, outbox: [{ method: "sendMessage", payload: { chat_id: chat, text } }] });
+  const within = <T>(p: Promise<T>, ms = 3000) => Promise.race([p.then(() => "returned" as const), new Promise<"hung">((r) => setTimeout(() => r("hung"), ms))]);
+
+  it("a mark that fails once (the database hiccups) neither holds the sender forever nor is lost", async () => {
+    const h = await testBot(t.db);
+    const chat = 4300;
+    await sendRow(chat, "only message");
+    const spy = vi.spyOn(Store.prototype, "markSent").mockRejectedValueOnce(new Error("database down"));
+    try {
+      expect(await within(h.runtime.flush(h.bot.api, log))).toBe("returned");
+      expect(await within(h.runtime.idle())).toBe("returned");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(texts(h.fake.sent("sendMessage", chat))).toEqual(["only message"]);
+    // Telegram took it: it is marked sent (the mark tried again), so no later flush sends it twice.
+    expect(await t.db.prisma.outbox.count({ where: { chatId: chat, sentAt: null } })).toBe(0);
+  });
+
+  it("a chat's older rows re-read from the outbox are not sent again when the update that wrote them queues them", async () => {
+    const h = await testBot(t.db);
+    const u = h.user(4301, "ru");
+    // The chat's delivery fails: it has a backlog.
+    h.fake.failNext.set("sendMessage", { crash: true, count: 1 });
+    await u.send("/start");
+    h.fake.failNext.clear();
+    expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBeGreaterThan(0);
+    // A button is pressed: its rows are committed, and the update waits for Telegram's answer to the button…
+    let answering!: () => void;
+    const reached = new Promise<void>((r) => (answering = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    h.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method === "answerCallbackQuery") {
+        answering();
+        await released;
+      }
+      return prev(method, payload, signal);
+    });
+    const before = h.fake.calls.length;
+    const pressed = h.bot.handleUpdate(u.buttonUpdate("no-such-button", 1));
+    await reached;
+    // …while a job's message for the chat goes out, with the chat's backlog re-read first.
+    await sendRow(u.id, "a reminder");
+    const [row] = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "desc" }, take: 1 });
+    await h.runtime.send([{ id: row!.id, chatId: u.id, method: "sendMessage", payload: { chat_id: u.id, text: "a reminder" } }], h.bot.api, log);
+    release();
+    await pressed;
+    await h.runtime.idle();
+    // Each row once: the two the failure left, the press's two (the spent keyboard, the consent asked again), the reminder.
+    const calls = h.fake.calls.slice(before).filter((c) => c.method !== "answerCallbackQuery");
+    expect(calls.map((c) => `${c.method} ${(typeof c.payload.text === "string" ? c.payload.text : "").slice(0, 12)}`)).toEqual([
+      "sendMessage Здравствуйте",
+      "sendMessage О персональн",
+      "editMessageReplyMarkup ",
+      "sendMessage О персональн",
+      "sendMessage a reminder",
+    ]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBe(0);
   });
 });
