@@ -318,7 +318,9 @@ export class Runtime {
     } finally {
       current?.done?.();
       // A mark that still fails leaves a sent row in the outbox: the chat's next re-read sends it again.
-      await this.deps.store.markSent(marked).catch(() => marked.forEach((id) => this.leftBehind.add(id)));
+      // Only when there is something to mark: on the way out of an emptied queue nothing may wait between the
+      // last look at the queue and leaving the map, or rows queued meanwhile would be released unsent.
+      if (marked.length) await this.deps.store.markSent(marked).catch(() => marked.forEach((id) => this.leftBehind.add(id)));
       // Whoever waits for rows left behind is released: those rows wait in the outbox.
       for (const q of queue.rows) {
         this.leftBehind.add(q.row.id);
