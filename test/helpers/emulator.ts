@@ -116,6 +116,8 @@ export class EmulatorChat {
   async replies(expected: number): Promise<BotMessage[]> {
     const deadline = Date.now() + bound(20_000);
     while (this.all().length - this.seen < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Fewer than expected is a failure here, not a slow pass: a count too high would cost every run the whole bound.
+    if (this.all().length - this.seen < expected) throw new Error(`chat ${this.id}: expected ${expected} new messages, got ${this.all().length - this.seen}: ${JSON.stringify(this.all().slice(this.seen).map((m) => m.text.slice(0, 60)))}`);
     const idle = IDLE.get(this.token);
     await (idle ? idle() : new Promise((r) => setTimeout(r, 100)));
     const fresh = this.all().slice(this.seen);
@@ -153,6 +155,9 @@ export const startEmulatorBot = async (
     staffChatId: null,
     // The journeys here drive one user faster than a person can: the per-user limit is tested on its own.
     userLimit: { updates: 1_000_000, windowMs: 1000 },
+    // Telegram's send rates too (jobs.test.ts, instances.test.ts; main.test.ts runs npm start with them): paced,
+    // every step of a journey waited about a second per message past the third, and the suite minutes.
+    sendLimits: null,
     ...(opts.now ? { now: opts.now } : {}),
   };
   const kb = createBot(token, deps, { apiRoot: server.config.apiURL });
