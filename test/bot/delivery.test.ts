@@ -7,6 +7,7 @@ import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
 import { newUpdateId, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { bound } from "../helpers/time.js";
 
 const log = createLogger("silent");
 const CHAT = 4242;
@@ -56,7 +57,8 @@ describe("a crash in the middle of a batch", () => {
 describe("the sender when the database or a chat's earlier delivery fails", () => {
   const sendRow = (chat: number, text: string) =>
     new Store(t.db.prisma, [], TEST_DATA_KEY).commit({ updateId: newUpdateId(), chatId: chat, userId: chat, stack: null, createUser: true, outbox: [{ method: "sendMessage", payload: { chat_id: chat, text } }] });
-  const within = <T>(p: Promise<T>, ms = 3000) => Promise.race([p.then(() => "returned" as const), new Promise<"hung">((r) => setTimeout(() => r("hung"), ms))]);
+  /** "hung" when `p` has not settled within a bound far above its time (3 s idle, scaled with the machine's load). */
+  const within = <T>(p: Promise<T>, ms = bound(3000)) => Promise.race([p.then(() => "returned" as const), new Promise<"hung">((r) => setTimeout(() => r("hung"), ms))]);
 
   it("a mark that fails once (the database hiccups) neither holds the sender forever nor is lost", async () => {
     const h = await testBot(t.db);
