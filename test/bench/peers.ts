@@ -44,8 +44,13 @@ export const QUESTIONS: Question[] = [
   { key: "review", text: "Проверьте обращение", buttons: ["Отправить", "Изменить"] },
 ];
 
-/** The bench's script for the peers: what a user sends, as in test/helpers/notice.ts (region then a typed organisation). */
-export const PEER_SCRIPT: ({ send: string } | { press: string })[] = [
+export type Action = { send: string } | { press: string } | { pressIfOffered: string };
+
+/**
+ * The user's side of a notice, in Russian, as in test/helpers/notice.ts (region, then a typed organisation), for
+ * Kelisim and the peers alike: a button pressed only if offered is skipped where it is not (the peers have none).
+ */
+export const NOTICE_SCRIPT: Action[] = [
   { send: "/start" },
   { press: "Согласен(на)" },
   { send: "/notice" },
@@ -54,6 +59,7 @@ export const PEER_SCRIPT: ({ send: string } | { press: string })[] = [
   { send: "850301300121" },
   { press: "Да, верно" },
   { press: "г. Шымкент" },
+  { pressIfOffered: "Моей организации нет в списке" },
   { send: "Городская больница №7" },
   { send: "02.03.2026" },
   { send: "Во время лечения произошло осложнение." },

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import type { Update } from "grammy/types";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import { testBot, type Harness } from "../helpers/bot.js";
-import { conversationsPeer, PEER_SCRIPT, xstatePeer, type Peer, type Shown } from "./peers.js";
+import { conversationsPeer, NOTICE_SCRIPT, xstatePeer, type Action, type Peer, type Shown } from "./peers.js";
 
 const quick = process.env.BENCH_QUICK === "1";
 const LEVELS = (process.env.BENCH_LEVELS ?? (quick ? "1,20" : "1,100,1000")).split(",").map(Number);
@@ -31,29 +31,8 @@ const url = process.env.DATABASE_URL || null;
 const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
 const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
 
-type Action = { send: string } | { press: string } | { pressIfOffered: string };
 type Tag = "start" | "step" | "submit";
 
-/** The user's side of a notice in Kelisim, in Russian (test/helpers/notice.ts). */
-const KELISIM_SCRIPT: Action[] = [
-  { send: "/start" },
-  { press: "Согласен(на)" },
-  { send: "/notice" },
-  { press: "Я — пациент" },
-  { send: "Иванов Иван Иванович" },
-  { send: "850301300121" },
-  { press: "Да, верно" },
-  { press: "г. Шымкент" },
-  { pressIfOffered: "Моей организации нет в списке" },
-  { send: "Городская больница №7" },
-  { send: "02.03.2026" },
-  { send: "Во время лечения произошло осложнение." },
-  { press: "Пока неизвестно" },
-  { press: "Не знаю" },
-  { press: "Готово" },
-  { send: "+77010000000" },
-  { press: "Отправить" },
-];
 
 interface Engine {
   name: string;
@@ -85,7 +64,7 @@ const kelisim = async (db: Database, label: string): Promise<Engine> => {
   };
   return {
     name: `Kelisim · ${label}`,
-    script: KELISIM_SCRIPT,
+    script: NOTICE_SCRIPT,
     shown,
     handle: async (u) => {
       await h.bot.handleUpdate(u);
@@ -107,7 +86,7 @@ const kelisim = async (db: Database, label: string): Promise<Engine> => {
 const peer = (make: (shown: Map<number, Shown>) => Peer): Engine => {
   const shown = new Map<number, Shown>();
   const p = make(shown);
-  return { name: p.name, script: PEER_SCRIPT, shown, handle: (u) => p.handle(u), filed: () => Promise.resolve(p.filed()), close: () => Promise.resolve() };
+  return { name: p.name, script: NOTICE_SCRIPT, shown, handle: (u) => p.handle(u), filed: () => Promise.resolve(p.filed()), close: () => Promise.resolve() };
 };
 
 // ——— one chat: its updates one after another, each waiting for the bot's answer ———
@@ -251,7 +230,7 @@ if (ENGINES.includes("conversations")) engines.push(peer(conversationsPeer));
 if (ENGINES.includes("xstate")) engines.push(peer(xstatePeer));
 
 console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-console.log(`levels ${LEVELS.join(", ")} chats in flight (at 1: ${SERIAL} chats one after another) · ${REPEAT} round(s) · each notice ${KELISIM_SCRIPT.length - 1} updates`);
+console.log(`levels ${LEVELS.join(", ")} chats in flight (at 1: ${SERIAL} chats one after another) · ${REPEAT} round(s) · each notice ${NOTICE_SCRIPT.length - 1} updates`);
 console.log("CPU is this process's (user + system); PostgreSQL's own server CPU is not in it.\n");
 
 const results: Result[] = [];
