@@ -1,7 +1,7 @@
-// The operator's personal-data commands run as the operator runs them (the CLI as a process, on an embedded
-// database): data:export prints /mydata's JSON, data:erase --dry-run reports and changes nothing, data:erase
-// withdraws consent; a missing --user is refused with one line. (The rules themselves: test/bot/operator-data.test.ts.)
-import { spawn } from "node:child_process";
+// The operator's personal-data commands on an embedded database: data:export prints /mydata's JSON,
+// data:erase --dry-run reports and changes nothing, data:erase withdraws consent (in this process, through
+// runOps); a missing --user is refused with one line and exit code 1 by the command as a process.
+// (The rules themselves: test/bot/operator-data.test.ts.)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,22 +9,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../bot/db/database.js";
 import { TEST_DATA_KEY, testBot } from "../helpers/bot.js";
 import { fileNotice } from "../helpers/notice.js";
+import { ops, opsProcess } from "../helpers/ops.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kelisim-data-ops-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (args: string[]) =>
-  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bot/ops/cli.ts", ...args], {
-      env: { PATH: process.env.PATH, DATABASE_URL: "", DATA_DIR: dir, DATA_KEY: TEST_DATA_KEY.toString("base64") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.once("exit", (code) => resolve({ code, out, err }));
-  });
+const env = { DATA_DIR: dir, DATA_KEY: TEST_DATA_KEY.toString("base64") };
+const cli = (args: string[]) => ops(args, env);
 
 describe("npm run data:export / data:erase", () => {
   it("export prints the user's JSON; erase --dry-run changes nothing; erase withdraws consent", async () => {
@@ -48,7 +39,7 @@ describe("npm run data:export / data:erase", () => {
     await again.close();
     expect(u.consentWithdrawnAt).not.toBeNull();
 
-    const bad = await cli(["data-erase"]);
+    const bad = await opsProcess(["data-erase"], env);
     expect([bad.code, bad.err]).toEqual([1, "give the user's Telegram id: --user <id>\n"]);
   });
 });

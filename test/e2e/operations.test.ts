@@ -1,7 +1,9 @@
-// The operator's database commands, run as the operator runs them (the CLI as a process): a backup of the
-// embedded database taken from the running bot and restored into a fresh DATA_DIR; a PostgreSQL backup
-// and restore; moving the embedded database into an empty PostgreSQL and the bot answering there. The
-// PostgreSQL parts run when TEST_DATABASE_URL (or the local server) answers, each in a schema of its own.
+// The operator's database commands: a backup of the embedded database taken from the running bot (`npm
+// start` as a process, the backup command as a process) and restored into a fresh DATA_DIR; a PostgreSQL
+// backup and restore; moving the embedded database into an empty PostgreSQL and the bot answering there.
+// Besides the first backup, the commands run in this process (runOps, with an environment of their own),
+// which saves a Node start each. The PostgreSQL parts run when TEST_DATABASE_URL (or the local server)
+// answers, each in a schema of its own.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,6 +15,7 @@ import { openSensitive } from "../../bot/core/case.js";
 import { openDatabase } from "../../bot/db/database.js";
 import { TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { fileNotice } from "../helpers/notice.js";
+import { ops, opsProcess } from "../helpers/ops.js";
 import { until } from "../helpers/wait.js";
 
 const PG_URL = process.env.TEST_DATABASE_URL || "postgresql://root@127.0.0.1:5432/test";
@@ -55,19 +58,7 @@ afterAll(async () => {
   if (pgUp) for (const s of schemas) await dropSchema(s);
 });
 
-/** Runs the operator's CLI (what `npm run db:…` runs) and returns its exit code and output. */
-const cli = (args: string[], env: Record<string, string>) =>
-  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bot/ops/cli.ts", ...args], {
-      env: { PATH: process.env.PATH, DATABASE_URL: "", DATA_KEY: "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.once("exit", (code) => resolve({ code, out, err }));
-  });
+const cli = ops;
 
 /** Two applicants' notices (kk and ru) filed through the bot on `where`; returns their case numbers. */
 const fill = async (where: { dataDir: string } | { url: string; schema: string }) => {
@@ -118,7 +109,8 @@ describe("backup and restore of the embedded database", () => {
     try {
       await until(() => log().includes('"msg":"database ready"'), 90_000, "the bot to open its database");
       const file = join(tmp(), "backups", "kelisim.tar.gz");
-      const backup = await cli(["backup", file], { DATA_DIR: dataDir });
+      // As the operator runs it: a process of its own, asking the bot's process for the copy.
+      const backup = await opsProcess(["backup", file], { DATA_DIR: dataDir });
       expect(backup.err).toBe("");
       expect(backup.code).toBe(0);
       expect(backup.out).toContain("by the running bot");
