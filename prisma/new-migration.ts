@@ -4,6 +4,7 @@
 // replay multi-statement migrations into PGlite's shadow database.) How: apply the committed migrations to
 // a scratch PGlite, introspect it with `prisma db pull`, and diff that against the schema.
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,8 +17,10 @@ if (!/^[a-z0-9_]{1,60}$/.test(name)) {
   process.exit(2);
 }
 
+// The project's own Prisma CLI, started with this Node (what `npx prisma` finds, without npx's own start).
+const PRISMA_CLI = createRequire(import.meta.url).resolve("prisma/build/index.js");
 const prisma = (args: string[], env: NodeJS.ProcessEnv) => {
-  const r = spawnSync("npx", ["prisma", ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [PRISMA_CLI, ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`prisma ${args.join(" ")} failed:\n${r.stderr}`);
   return r.stdout;
 };

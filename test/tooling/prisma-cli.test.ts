@@ -18,14 +18,14 @@ describe("Prisma CLI", () => {
   it("`prisma migrate status` finds the database the bot migrated up to date", async () => {
     const db = await openDatabase({ url: null, dataDir: dir });
     await db.close();
-    const r = run("npx", ["prisma", "migrate", "status"], { DATA_DIR: dir });
+    const r = run(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "status"], { DATA_DIR: dir });
     expect(r.stdout).toContain("Database schema is up to date!");
     expect(r.status).toBe(0);
   }, SLOW);
 
   it("`npm run db:migration` finds no change between the schema and the migrations", () => {
     const before = readdirSync("prisma/migrations");
-    const r = run("npx", ["tsx", "prisma/new-migration.ts", "probe"]);
+    const r = run(process.execPath, ["--import", "tsx", "prisma/new-migration.ts", "probe"]);
     expect(r.stderr).not.toMatch(/failed/);
     expect(r.stdout).toBe("no changes: prisma/schema.prisma matches the migrations\n");
     expect(readdirSync("prisma/migrations")).toEqual(before);
