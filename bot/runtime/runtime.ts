@@ -51,6 +51,17 @@ const SENDING_CHATS = 64;
 /** …and fewer rows than this wait in the queues (minutes of sending, well within the outbox's lease). */
 const QUEUED_ROWS = 2_000;
 
+/**
+ * A document whose making failed this many times in a row (not Telegram's answer: the builder threw) is given
+ * up, so that one broken document does not hold back every later message of its chat.
+ */
+const DOCUMENT_TRIES = 5;
+
+/** A document's builder threw: counted against DOCUMENT_TRIES. */
+class DocumentBuildError extends Error {
+  override name = "DocumentBuildError";
+}
+
 /** A row in a chat's queue, and who waits for it to leave (or to be kept for a later try). */
 interface Queued {
   row: OutboxRow;
@@ -82,6 +93,8 @@ export class Runtime {
   private readonly adopted = new Set<bigint>();
   /** Rows in all the queues. */
   private queued = 0;
+  /** Documents whose builder failed, and how many times in a row. */
+  private readonly buildFailures = new Map<bigint, number>();
   /** Job runs waiting for the queues to have room for another batch. */
   private readonly roomWaiters: (() => void)[] = [];
 
@@ -384,10 +397,22 @@ export class Runtime {
   private async sendOne(row: OutboxRow, api: Api, log: Logger): Promise<"delivered" | "done" | "kept"> {
     try {
       const result = await this.call(row, api);
+      this.buildFailures.delete(row.id);
       const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
       if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
       return this.mustDeliver(row.method) ? "delivered" : "done";
     } catch (e) {
+      if (e instanceof DocumentBuildError) {
+        const tries = (this.buildFailures.get(row.id) ?? 0) + 1;
+        if (tries >= DOCUMENT_TRIES) {
+          this.buildFailures.delete(row.id);
+          log.error({ err: e.cause, method: row.method, tries }, "document could not be made; given up so that the chat's later messages go out");
+          return "done";
+        }
+        this.buildFailures.set(row.id, tries);
+        log.warn({ err: e.cause, method: row.method, tries }, "document could not be made; kept for a later try");
+        return "kept";
+      }
       if (this.mustDeliver(row.method) && !isPermanent(e)) {
         log.warn({ err: e, method: row.method }, "send failed; kept for a later try");
         return "kept";
@@ -395,6 +420,22 @@ export class Runtime {
       log.warn({ err: e, method: row.method }, "call failed; dropped");
       return "done";
     }
+  }
+
+  /**
+   * Tries again the chats whose delivery failed and that are not sending now: each re-reads its unsent rows
+   * (leased to this instance) and sends them in order. Resolves when they are sent or kept again.
+   */
+  private async retryKept(api: Api, log: Logger): Promise<void> {
+    const waiting: Promise<void>[] = [];
+    for (const chatId of this.backlog) {
+      if (this.chats.has(chatId)) continue;
+      const queue = { rows: [] as Queued[], done: Promise.resolve() };
+      this.chats.set(chatId, queue);
+      queue.done = this.drain(chatId, queue, api, log);
+      waiting.push(queue.done);
+    }
+    await Promise.all(waiting);
   }
 
   /** Sends rows (one queue per chat, in order); resolves when they are sent or kept for a later try. */
@@ -407,9 +448,15 @@ export class Runtime {
    * still being sent, as long as the queues have room; another follows at once while a batch came back full.
    */
   async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
+    // Messages kept after a failed send (Telegram unreachable, say) are tried again on each run, not only when
+    // their chat writes again.
+    const retrying = this.retryKept(api, log);
     const jobs = this.deps.jobs;
-    if (!jobs) return 0;
-    const sending: Promise<void>[] = [];
+    if (!jobs) {
+      await retrying;
+      return 0;
+    }
+    const sending: Promise<void>[] = [retrying];
     let total = 0;
     try {
       for (;;) {
@@ -461,7 +508,12 @@ export class Runtime {
     }
     const name = this.documentOf(row.method);
     if (!name) return api.raw[row.method as "sendMessage"](row.payload as never);
-    const payload = await this.buildDocument(name, row.payload, api);
+    let payload: Awaited<ReturnType<Runtime["buildDocument"]>>;
+    try {
+      payload = await this.buildDocument(name, row.payload, api);
+    } catch (e) {
+      throw new DocumentBuildError(`${name} could not be made`, { cause: e });
+    }
     if (payload) await api.raw.sendDocument(payload);
   }
 

@@ -118,3 +118,46 @@ describe("the sender when the database or a chat's earlier delivery fails", () =
     expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBe(0);
   });
 });
+
+describe("messages kept after a failure are tried again without waiting for the user", () => {
+  it("Telegram unreachable for the answer to /start: the next jobs run sends it, though the user writes nothing more", async () => {
+    const h = await testBot(t.db);
+    const u = h.user(4400, "ru");
+    // The connection is lost in the middle of the call (a failure the auto-retry does not retry itself).
+    h.fake.failNext.set("sendMessage", { crash: true, count: 1 });
+    await u.send("/start");
+    expect(h.fake.sent("sendMessage", u.id)).toEqual([]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBeGreaterThan(0);
+    await h.runtime.runJobs(new Date(), h.bot.api, log);
+    expect(texts(h.fake.sent("sendMessage", u.id)).join("\n")).toContain("Здравствуйте");
+    expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBe(0);
+  });
+
+  it("a document that cannot be made is given up after five tries, and the chat's later messages go out", async () => {
+    const h = await testBot(t.db);
+    const chat = 4401;
+    // A notice PDF whose row names no case the builder can read (a bug, or data gone), then a message.
+    await new Store(t.db.prisma, [], TEST_DATA_KEY).commit({
+      updateId: newUpdateId(),
+      chatId: chat,
+      userId: chat,
+      stack: null,
+      createUser: true,
+      outbox: [
+        { method: "@noticePdf", payload: { chat_id: chat, language: "ru", caseId: "not a case" } },
+        { method: "sendMessage", payload: { chat_id: chat, text: "after the document" } },
+      ],
+    });
+    await h.runtime.flush(h.bot.api, log);
+    for (let run = 2; run < 5; run++) {
+      // Tries 1 to 4: kept, and the message behind it waits its turn.
+      expect(h.fake.sent("sendMessage", chat)).toEqual([]);
+      await h.runtime.runJobs(new Date(), h.bot.api, log);
+    }
+    expect(h.fake.sent("sendMessage", chat)).toEqual([]);
+    await h.runtime.runJobs(new Date(), h.bot.api, log);
+    expect(texts(h.fake.sent("sendMessage", chat))).toEqual(["after the document"]);
+    expect(h.fake.sent("sendDocument", chat)).toEqual([]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: chat, sentAt: null } })).toBe(0);
+  });
+});
