@@ -14,6 +14,8 @@ import { CONSOLE_BOT } from "../../bot/local/fake-api.js";
 export interface Shown {
   keyboards: { messageId: number; buttons: { text: string; callback_data: string }[] }[];
   said: number;
+  /** The last text the chat was shown (a failure names it). */
+  last?: string;
 }
 
 export type Kb = { text: string; callback_data: string }[][];

@@ -58,6 +58,7 @@ const kelisim = async (db: Database, label: string): Promise<Engine> => {
     if (call.method !== "sendMessage") return;
     const s = shown.get(chatId) ?? { keyboards: [], said: 0 };
     s.said++;
+    s.last = String(call.payload.text ?? "");
     const markup = call.payload.reply_markup as { inline_keyboard?: Shown["keyboards"][number]["buttons"][] } | undefined;
     if (markup?.inline_keyboard) s.keyboards = [...s.keyboards.slice(-3), { messageId: call.messageId ?? 0, buttons: markup.inline_keyboard.flat() }];
     shown.set(chatId, s);
@@ -133,7 +134,7 @@ const fileOne = async (e: Engine, chatId: number, s: Sample) => {
       const b = button(e.shown.get(chatId), label);
       if (!b) {
         if ("pressIfOffered" in a) continue;
-        throw new Error(`no button "${label}"`);
+        throw new Error(`no button "${label}" after «${(e.shown.get(chatId)?.last ?? "").slice(0, 120)}»`);
       }
       u = pressUpdate(chatId, b.data, b.messageId);
     }
