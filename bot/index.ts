@@ -107,6 +107,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     deployment,
     ...(deps.flows ? { flows: deps.flows } : {}),
     ...(deps.now ? { now: deps.now } : {}),
+    concurrency: deps.db.pool.size,
   });
 
   bot.use(async (ctx, next) => {

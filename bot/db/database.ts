@@ -17,6 +17,8 @@ export interface Database {
   pglite: PGlite | null;
   /** Names of the migrations this open applied. */
   migrated: string[];
+  /** The pool's size and transaction waits it was opened with (the runtime lets as many updates at the database at once). */
+  pool: DatabasePool;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
       kind: "postgres",
       pglite: null,
       migrated,
+      pool: sizing,
       close: async () => {
         await prisma.$disconnect();
         await pool.end();
@@ -109,6 +112,7 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
     kind: "pglite",
     pglite: db,
     migrated,
+    pool: sizing,
     close: async () => {
       await prisma.$disconnect();
       await db.close();

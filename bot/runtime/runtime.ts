@@ -21,6 +21,7 @@ import type { I18n } from "../i18n.js";
 import type { Jobs } from "../jobs/jobs.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
+import { Gate } from "./gate.js";
 import type { Loaded, OutboxRow, Store } from "./store.js";
 
 export interface RuntimeDeps {
@@ -32,6 +33,11 @@ export interface RuntimeDeps {
   deployment: Deployment;
   flows?: Flows;
   now?: () => Date;
+  /**
+   * How many updates may do their database work at once (the pool's size): the others wait their turn in
+   * memory, not in the pool's queue with its time limit. Default 10, the default pool.
+   */
+  concurrency?: number;
 }
 
 /** Errors after which sending again cannot help (the user blocked the bot, the chat is gone, bad request). */
@@ -98,12 +104,26 @@ export class Runtime {
   /** Job runs waiting for the queues to have room for another batch. */
   private readonly roomWaiters: (() => void)[] = [];
 
+  /** Updates at the database at once (see RuntimeDeps.concurrency). */
+  private readonly gate: Gate;
+
   constructor(private readonly deps: RuntimeDeps) {
+    this.gate = new Gate(deps.concurrency ?? 10);
     this.flows = deps.flows ?? defaultFlows;
     this.now = deps.now ?? (() => new Date());
   }
 
   async handle(updateId: number, inc: Incoming, api: Api, log: Logger): Promise<void> {
+    // The database part of the update waits its turn; sending the answer does not hold one.
+    const leave = await this.gate.enter();
+    try {
+      await this.handleInTurn(updateId, inc, api, log, leave);
+    } finally {
+      leave();
+    }
+  }
+
+  private async handleInTurn(updateId: number, inc: Incoming, api: Api, log: Logger, leave: () => void): Promise<void> {
     const { store, i18n } = this.deps;
     const now = this.now();
     const invite = caseInviteOf(inc.input);
@@ -130,6 +150,7 @@ export class Runtime {
     const consentOf = (effects: readonly Effect[]) => (effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {});
     /** What follows the commit: the button's answer, then the messages. */
     const finish = async (rows: OutboxRow[] | null, language: Lang | null, toast: string | undefined, loadedLanguage: Lang | null, stack: StackEntry[]) => {
+      leave();
       if (inc.callback) {
         const lang: Lang = language ?? loadedLanguage ?? "kk";
         const text = rows && toast ? i18n.t(lang)(toast) : undefined;

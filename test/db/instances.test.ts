@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { Store } from "../../bot/runtime/store.js";
-import { newUpdateId, TEST_DATA_KEY, testBot, type Harness, type TestUser } from "../helpers/bot.js";
+import { newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL, testDatabase, type TestDb } from "../helpers/db.js";
 import { StrictTelegram } from "../helpers/strict-telegram.js";
 import { sayTo } from "../../bot/core/effects.js";
@@ -56,6 +56,24 @@ describe("under load", () => {
     for (const u of users) expect(h.fake.sent("sendMessage", u.id).length, `chat ${u.id}`).toBeGreaterThan(0);
     expect(await t.db.prisma.processedUpdate.count()).toBe(100);
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("300 chats at once through a pool of 2 whose waits are short (300 ms): each update waits its turn and none fails", async () => {
+    // Short waits stand for a thousand updates at once against the default 5 s and 30 s: without a turn for
+    // each update before the pool, on PostgreSQL every one of these waited too long for a connection and got
+    // the error reply. (PGlite, one connection, queues its transactions itself: it passed before too.)
+    const tight = await testDatabase({ pool: { size: 2, txMaxWaitMs: 300 }, timeouts: { connectMs: 300, statementMs: 30_000, idleMs: 30_000 } });
+    try {
+      const h = await testBot(tight.db);
+      const users = Array.from({ length: 300 }, (_, i) => h.user(21_000 + i, "ru"));
+      const answers = await Promise.all(users.map((u) => u.send("/start")));
+      const failed = answers.filter((calls) => texts(calls).some((x) => x.startsWith("Произошла ошибка")) || calls.length === 0).length;
+      expect(failed).toBe(0);
+      expect(await tight.db.prisma.processedUpdate.count()).toBe(300);
+      expect(await tight.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+    } finally {
+      await tight.dispose();
+    }
   });
 
   it("a transaction that cannot start in time (P2028) is tried again, not dropped", async () => {

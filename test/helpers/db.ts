@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import type { DatabasePool } from "../../bot/config.js";
+import type { DatabasePool, DatabaseTimeouts } from "../../bot/config.js";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL || null;
@@ -25,10 +25,10 @@ export interface TestDb {
   dispose(): Promise<void>;
 }
 
-export const testDatabase = async (opts: { persistent?: boolean; pool?: Partial<DatabasePool> } = {}): Promise<TestDb> => {
+export const testDatabase = async (opts: { persistent?: boolean; pool?: Partial<DatabasePool>; timeouts?: DatabaseTimeouts } = {}): Promise<TestDb> => {
   const schema = `test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const dir = !TEST_PG_URL && opts.persistent ? mkdtempSync(join(tmpdir(), "kelisim-test-")) : null;
-  const open = () => openDatabase({ url: TEST_PG_URL, dataDir: dir, schema, ...(opts.pool ? { pool: opts.pool } : {}) });
+  const open = () => openDatabase({ url: TEST_PG_URL, dataDir: dir, schema, ...(opts.pool ? { pool: opts.pool } : {}), ...(opts.timeouts ? { timeouts: opts.timeouts } : {}) });
   const others: Database[] = [];
   const t: TestDb = {
     db: await open(),
