@@ -278,7 +278,7 @@ describe("mediation", () => {
     expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 2_700_000]);
 
     // Both accept: the agreement, as a PDF in each one's language, to confirm.
-    expect(to(await applicant.press("Қабылдау"), STAFF)).toEqual(["Дело KZ-2026-000001, предложение 3: Заявитель — принято."]);
+    expect(to(await applicant.press("Қабылдау"), STAFF)).toEqual(["Дело KZ-2026-000001, предложение 3. Заявитель: принято."]);
     const agreed = await staff.press("Принять");
     const pdfs = agreed.filter((c) => c.method === "sendDocument");
     expect(pdfs.map((c) => [c.payload.chat_id, c.file!.filename]).sort()).toEqual([
@@ -342,7 +342,7 @@ describe("mediation", () => {
   it("a rejection, then the mediator ends it: the case returns to its step and the applicant is shown the path onward", async () => {
     const { staff, applicant, mediator } = await running();
     await propose(mediator, "500000");
-    expect(to(await staff.press("Отклонить"), MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1: Представитель организации — отклонено."]);
+    expect(to(await staff.press("Отклонить"), MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1. Представитель организации: отклонено."]);
     await mediator.send("/inbox");
     await mediator.press("Открыть KZ-2026-000001");
     await mediator.press("Завершить медиацию");
