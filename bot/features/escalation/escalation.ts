@@ -14,7 +14,7 @@ import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, 
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { calendarNote, careText, openSensitive, receiptOf, regionName, str } from "../../core/case.js";
-import { document, renderDocument, renderPdf, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
+import { document, renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
 import { open, seal } from "../../crypto.js";
@@ -203,7 +203,8 @@ export const historyPdf: DocumentBuilder<"historyPdf"> = {
       [t("escalation.historyEvents"), events],
       [t("escalation.historyFiles"), t("escalation.historyFilesText", { count: k._count.attachments })],
     ];
-    const pdf = await renderPdf(t("escalation.historyTitle", { number: k.number }), rows, t("escalation.historyFooter"));
+    // A filled-in form: each label and its value on one line («Последствия для пациента: пациент скончался»).
+    const pdf = await renderDocument({ title: t("escalation.historyTitle", { number: k.number }), lines: rows, layout: "form", footer: t("escalation.historyFooter") });
     return { chat_id: p.chat_id, document: new InputFile(pdf, `${k.number}-history.pdf`), caption: t("escalation.historyCaption", { number: k.number }) };
   },
 };
