@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadResources } from "../../bot/i18n.js";
 import { localParam } from "../../bot/core/render.js";
+import { regionPlace } from "../../bot/core/case.js";
 import { officialDate } from "../../machines/notice.js";
 import { REGIONS, regionText } from "../../machines/notice-rules.js";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
@@ -164,6 +165,13 @@ describe("dates in documents", () => {
     expect(localParam(i18n, "ru", officialDate("2026-11-23"))).toBe("23 ноября 2026 г.");
     expect(localParam(i18n, "ru", officialDate("2026-03-01", "on"))).toBe("1 марта 2026 г.");
     expect(localParam(i18n, "kk", officialDate("2026-08-05", "on"))).toBe("2026 жылғы 5 тамызда");
+  });
+
+  it("are headed with the city they are made in, or a blank for the place where the region is an oblast", () => {
+    expect(regionPlace("shymkent")).toEqual({ kk: "Шымкент қаласы", ru: "г. Шымкент" });
+    expect(regionPlace("astana")).toEqual({ kk: "Астана қаласы", ru: "г. Астана" });
+    expect(regionPlace("zhetisu")).toBeNull();
+    expect(REGIONS.filter((r) => regionPlace(r.code)).map((r) => r.code).sort()).toEqual(["almaty", "astana", "shymkent"]);
   });
 });
 
