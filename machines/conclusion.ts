@@ -91,7 +91,7 @@ export const conclusionMachine = setup({
           params: ({ context }) => ({
             key: context.confirmed ? "conclusion.reviewConfirmed" : "conclusion.reviewNotConfirmed",
             params: {
-              outcome: { key: `notice.outcome.${context.outcome ?? "unknown"}` },
+              outcome: { key: `notice.outcomeText.${context.outcome ?? "unknown"}` },
               summary: context.summary ?? "",
               document: { key: context.file ? "conclusion.documentAttached" : "conclusion.documentNone" },
             },

@@ -64,9 +64,11 @@ export const paymentsParams = (year: number, highlight: Outcome | null): Params 
   };
 };
 
-const reasons = (answers: Record<string, Answer>): Params => ({
-  reasons: { lines: QUESTIONS.filter((q) => answers[q.id] && answers[q.id] !== "unknown").map((q) => ({ key: `explain.reason.${q.id}_${answers[q.id]}` })) },
-});
+/** The reasons as a list: «;» after each but the last, which ends the sentence with «.». */
+const reasons = (answers: Record<string, Answer>): Params => {
+  const items = QUESTIONS.filter((q) => answers[q.id] && answers[q.id] !== "unknown").map((q) => ({ key: `explain.reason.${q.id}_${answers[q.id]}` }));
+  return { reasons: items.length ? { lines: [{ lines: items, sep: ";\n" }, "."], sep: "" } : "" };
+};
 
 /** The intro and the result offer the same three ways on: the check (again), the payments, done. */
 const menuChoices = [

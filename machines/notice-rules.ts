@@ -9,12 +9,22 @@ const no = <T>(reason: string): Check<T> => ({ ok: false, reason });
 
 export interface Region {
   code: string;
+  /** The name as a list or a button shows it, standing alone. */
   kk: string;
   ru: string;
+  /** The Russian name inside a sentence, where it differs: «область Жетісу», not «Область Жетісу». */
+  ruText?: string;
+  /** A city of republican significance: a document made there is headed with its name. */
+  city?: boolean;
 }
 /** Kazakhstan's 20 regions: 17 oblasts and the cities of Astana, Almaty and Shymkent. */
 export const REGIONS: readonly Region[] = regionsData;
 export const regionByCode = (code: string): Region | undefined => REGIONS.find((r) => r.code === code);
+/** A region's name inside a sentence or after a comma, in both languages (ru «область Жетісу»); null for an unknown code. */
+export const regionText = (code: string): { kk: string; ru: string } | null => {
+  const r = regionByCode(code);
+  return r ? { kk: r.kk, ru: r.ruText ?? r.ru } : null;
+};
 
 const isRealDate = (y: number, m: number, d: number): boolean => {
   const dt = new Date(Date.UTC(y, m - 1, d));

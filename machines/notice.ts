@@ -4,7 +4,7 @@ import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
-import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, type Check } from "./notice-rules.js";
+import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, regionText, type Check } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
 export const STEPS = 11;
@@ -168,11 +168,11 @@ const reviewParams = (d: Draft): Params => ({
   iin: d.iin ?? "",
   birthDate: d.birthDate ? showDate(d.birthDate) : "",
   org: d.orgNames ?? d.org ?? "",
-  region: regionByCode(d.region ?? "") ?? "",
+  region: regionText(d.region ?? "") ?? "",
   care: d.careFrom && d.careTo ? (d.careFrom === d.careTo ? showDate(d.careFrom) : `${showDate(d.careFrom)} – ${showDate(d.careTo)}`) : "",
   description: (d.description ?? "").length > 300 ? `${(d.description ?? "").slice(0, 300)}…` : (d.description ?? ""),
-  outcome: { key: `notice.outcome.${d.outcome}` },
-  support: { key: `notice.support.${d.supportKnows}` },
+  outcome: { key: `notice.outcomeText.${d.outcome}` },
+  support: { key: `notice.supportText.${d.supportKnows}` },
   files: d.files.length,
   phone: d.phone ?? "",
 });

@@ -1,5 +1,5 @@
 // A case's stored data as features show it: the sealed fields, the dates of care, the region.
-import { regionByCode } from "../../machines/notice-rules.js";
+import { regionByCode, regionText } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
 import { uncheckedYears } from "../../machines/calendar.js";
 import type { Bilingual, Param } from "../../machines/effects.js";
@@ -41,9 +41,14 @@ export const calendarNote = (due: string, from: string = due): Param => {
 };
 
 /** A region's name in the reader's language (its code if unknown). */
+/** A region's name as it reads inside a sentence or after a comma (ru «область Жетісу»); buttons use REGIONS as they are. */
 export const regionName = (code: string): Bilingual | string => {
+  return regionText(code) ?? code;
+};
+/** Where a document is made, for its heading: the city, when the region is one; null for an oblast (a blank to fill in). */
+export const regionPlace = (code: string): Bilingual | null => {
   const r = regionByCode(code);
-  return r ? { kk: r.kk, ru: r.ru } : code;
+  return r?.city ? { kk: r.kk, ru: r.ru } : null;
 };
 
 /** How the entity's receipt of the notice was recorded (law.md §3 step 2), if it was. */

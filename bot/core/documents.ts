@@ -7,6 +7,7 @@ import { LANGUAGES, type DraftTarget, type Lang, type Recipient } from "../../ma
 import type { I18n } from "../i18n.js";
 import type { Prisma } from "./actor.js";
 import { pdfPool } from "./pdf-pool.js";
+import type { PdfContent } from "./pdf.js";
 
 /** Each document a feature can send, and what names one. */
 export interface DocumentParams {
@@ -81,7 +82,9 @@ export const storedDocument = <K extends DocumentName>(builder: DocumentBuilder<
 
 // ——— PDF: rendered in a worker thread (pdf-pool.ts), off the event loop ———
 
-export { FONT, FONT_BOLD } from "./pdf.js";
+export { FONT, FONT_BOLD, pdfText, type PdfContent } from "./pdf.js";
 
 /** A one-column document: a title, labelled paragraphs, a footnote; rendered by the PDF worker pool. */
 export const renderPdf = (title: string, lines: [string, string][], footer: string): Promise<Buffer> => pdfPool().render({ title, lines, footer });
+/** A document of its kind — a heading, the place and date, the parties, the terms, signature blocks; rendered by the pool. */
+export const renderDocument = (content: PdfContent): Promise<Buffer> => pdfPool().render(content);

@@ -285,7 +285,7 @@ describe("sittings", () => {
     expect(buttons(view)).toEqual(["Назначить заседание", "Перенести: 25.11.2026, 15:00", "Отменить", "Записать заключение", "Предложить медиацию"]);
     // The applicant's own view of the case shows the sitting and their answer.
     await applicant.send("/cases");
-    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: Өзім барып қатысамын");
+    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: өзім барып қатысамын");
     const rows = await t.db.prisma.sittingResponse.findMany({ orderBy: { userId: "asc" } });
     expect(rows.map((r) => [Number(r.userId), r.answer])).toEqual([[APPLICANT, "in_person"], [RELATIVE, "cannot"]]);
   });
@@ -302,7 +302,7 @@ describe("sittings", () => {
     expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — подключится онлайн."]);
     await applicant.send("/cases");
     const again = await applicant.press("KZ-2026-000001 ісін ашу");
-    expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: Онлайн қатысамын");
+    expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: онлайн қатысамын");
     expect(buttons(again).filter((b) => b.includes("25.11.2026"))).toEqual([]);
   });
 
@@ -380,7 +380,7 @@ describe("sittings", () => {
     expect(texts(await staff.press("Отменить"))[0]).toBe("Отменить это заседание? Все участники получат сообщение.");
     const cancelled = await staff.press("Отменить заседание");
     expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 25.11.2026, 15:00 отменено; участникам сообщено."]);
-    expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 өтуі тиіс комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
+    expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 уақытына белгіленген комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
     expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии 25.11.2026, 15:00 отменено. Файл календаря ниже уберёт его из вашего календаря."]);
     const files = cancelled.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);

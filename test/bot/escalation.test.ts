@@ -1,11 +1,13 @@
 // Escalation: after a missed commission deadline, a "not confirmed" conclusion or a failed mediation, the
 // applicant gets a complaint drafted from the case's history, in their language, as text and PDF.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
+import { pdfText } from "../../bot/core/documents.js";
+import { complaintContent, complaintLines, detailsOf } from "../../bot/features/escalation/escalation.js";
 
 const ADMIN = 9001;
 const log = createLogger("silent");
@@ -59,17 +61,28 @@ describe("escalation", () => {
         "Заявитель: Ахметова Айгүл Серікқызы, ИИН 850301300121",
         "Почтовый адрес заявителя: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12",
         "Пациент: Иванов Иван Иванович; заявитель — супруг(а) пациента",
-        "Обращение: Обращение о возможном вреде сохранено 23 ноября 2026 г. в «Келісім» (дело KZ-2026-000001); 23 ноября 2026 г. медицинская организация получила его (рег. № 01-12/345).",
-        "Что произошло: При оказании медицинской помощи в организации «Городская больница №7», г. Шымкент (02.03.2026) пациенту причинён вред. Последствия: Пока неизвестно.",
+        "Обращение: сохранено в «Келісім» 23 ноября 2026 г. (дело KZ-2026-000001); 23 ноября 2026 г. медицинская организация получила его (рег. № 01-12/345).",
+        "Что произошло: при оказании медицинской помощи в организации «Городская больница №7», г. Шымкент (02.03.2026) пациенту причинён вред. Последствия: пока неизвестно.",
         "Описание: После операции началось воспаление, врачи не назначили анализы.",
-        "Независимая экспертная комиссия: Не сформирована в срок — до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией).",
-        "Прошу: Рассмотреть эту жалобу по существу и сообщить мне о принятом решении по указанному адресу.",
+        "Независимая экспертная комиссия: не сформирована в срок — до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией).",
+        "Прошу рассмотреть настоящую жалобу по существу и сообщить мне о принятом решении по указанному адресу.",
         "Дата: ________________",
         "Подпись: ________________ (Ахметова А. С.)",
       ].join("\n"),
     );
     const pdf = drafted.find((x) => x.method === "sendDocument")!;
     expect([pdf.payload.chat_id, pdf.file!.filename, pdf.file!.bytes.subarray(0, 5).toString()]).toEqual([51, "KZ-2026-000001-complaint.pdf", "%PDF-"]);
+    // The PDF is a paper of its kind: «ЖАЛОБА (проект)» / «ШАҒЫМ (жоба)» over the same paragraphs, the request a paragraph of its own.
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const details = detailsOf((await t.db.prisma.user.findUniqueOrThrow({ where: { id: 51n } })).details, TEST_DATA_KEY)!;
+    const paragraphs = (await complaintLines(t.db.prisma, k.id, "committee", details, TEST_DATA_KEY, "Asia/Almaty"))!;
+    const ru = pdfText(complaintContent(paragraphs, "ru", h.i18n)).split("\n");
+    expect(ru.slice(0, 3)).toEqual(["ЖАЛОБА", "(проект)", ""]);
+    expect(ru).toContain("Прошу рассмотреть настоящую жалобу по существу и сообщить мне о принятом решении по указанному адресу.");
+    const kk = pdfText(complaintContent(paragraphs, "kk", h.i18n)).split("\n");
+    expect(kk.slice(0, 3)).toEqual(["ШАҒЫМ", "(жоба)", ""]);
+    expect(kk).toContain("Осы шағымды мәні бойынша қарап, қабылданған шешім туралы маған көрсетілген мекенжай бойынша хабарлауыңызды сұраймын.");
+    expect(kk).toContain("Қолы: ________________ (Ахметова А. С.)");
     expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/Куда: территориальный департамент Комитета .*Я её не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
     expect((await t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "escalation_drafted" } })).payload).toEqual({ target: "committee" });

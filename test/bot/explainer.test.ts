@@ -100,7 +100,7 @@ describe("from inside a notice", () => {
     await u.press("Готово");
     const review = await u.send("+77015550000");
     expect(texts(review).at(-1)).toContain("Вы: супруг(а) пациента\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
-    expect(texts(review).at(-1)).toContain("Последствия: Инвалидность I группы");
+    expect(texts(review).at(-1)).toContain("Последствия: инвалидность I группы");
     // And again from the review: the review comes back whole.
     await u.press("Инцидент или «врачебная ошибка»?");
     expect(texts(await u.press("Закончить")).at(-1)).toMatch(/^11\/11 · Проверьте:/);

@@ -3,12 +3,14 @@
 // counter-offers, the settlement agreement agreed to by both and then recorded signed — and the failure
 // paths: a refusal, an end, the term and a proposal's date running out; strangers refused throughout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, seen, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
+import { pdfText } from "../../bot/core/documents.js";
+import { agreementContent, contractContent } from "../../bot/features/mediation/agreement.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -74,6 +76,110 @@ const propose = async (mediator: TestUser, amount: string, terms = "Выплат
   await mediator.press("10 дней");
   return mediator.press("Отправить");
 };
+
+describe("the contract and the agreement read as documents of their kind (law.md §4)", () => {
+  const env = () => ({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, mediationDays: 30, now: () => now });
+  const contractOf = async (lang: "kk" | "ru") => pdfText((await contractContent((await t.db.prisma.mediation.findFirstOrThrow()).id, lang, env()))!);
+
+  it("a heading, the place and a date to fill in, the parties and the mediator by full name, numbered terms, a signature block for each — and nothing says they were signed", async () => {
+    const { staff, applicant, mediator } = await assigned();
+    // As first sent, before either side agreed: whom the bot does not know yet is a blank to fill in, never a Telegram id.
+    const blank = await contractOf("ru");
+    expect(blank).toContain("Сторона 1 — заявитель\n________________, ИИН ________________, почтовый адрес: ________________; сам пациент\n");
+    expect(blank).toContain("Сторона 2 — медицинская организация\nГородская больница №7, г. Шымкент; представитель — ________________\n");
+    expect(blank).toContain("Представитель медицинской организации (Сторона 2)\n____________________   ________________\n");
+    await applicantAgrees(applicant);
+    await staff.press("Согласен(на) с договором");
+    expect(await contractOf("ru")).toBe(
+      [
+        "ДОГОВОР О МЕДИАЦИИ",
+        "по делу KZ-2026-000001",
+        "",
+        "г. Шымкент    «___» ______________ 20___ г.",
+        "",
+        "Стороны:",
+        "Сторона 1 — заявитель",
+        "Ахметова Айгүл Серікқызы, ИИН 850301300121, почтовый адрес: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12; сам пациент",
+        "Сторона 2 — медицинская организация",
+        "Городская больница №7, г. Шымкент; представитель — Ахметова Сауле Маратовна (Секретарь комиссии)",
+        "Медиатор",
+        "Сапарова Динара Ерлановна (Реестр медиаторов № 123, Палата медиаторов)",
+        "Стороны и медиатор заключают настоящий договор о проведении медиации на следующих условиях.",
+        "1. Предмет договора",
+        "Проведение медиации для урегулирования спора о возмещении вреда, причинённого жизни или здоровью пациента (Иванов Иван Иванович) при оказании медицинской помощи (даты лечения: 02.03.2026).",
+        "2. Срок медиации",
+        "Не более 30 календарных дней со дня подписания настоящего договора.",
+        "3. Добровольность",
+        "Медиация проводится по взаимному согласию сторон; каждая сторона вправе отказаться от неё на любой стадии.",
+        "4. Конфиденциальность",
+        "Сведения, ставшие известными в ходе медиации, конфиденциальны и не разглашаются участниками.",
+        "5. Независимость медиатора",
+        "Медиатор независим и беспристрастен (Закон «О медиации», ст. 7) и не вправе вмешиваться в решения сторон.",
+        "6. Вступление в силу",
+        "Договор вступает в силу со дня его подписания сторонами и медиатором; с этого дня начинается медиация (Закон Республики Казахстан «О медиации», ст. 20).",
+        "",
+        "Заявитель (Сторона 1)",
+        "____________________   Ахметова Айгүл Серікқызы",
+        "Представитель медицинской организации (Сторона 2)",
+        "____________________   Ахметова Сауле Маратовна",
+        "Медиатор",
+        "____________________   Сапарова Динара Ерлановна",
+        "",
+        "Текст подготовлен 23 ноября 2026 г. в боте «Келісім». Согласие стороны с текстом в боте записывается с датой и временем, но подписью не является: договор подписывают стороны и медиатор — на бумаге или электронной цифровой подписью (ЭЦП).",
+      ].join("\n"),
+    );
+    const kkContract = await contractOf("kk");
+    expect(kkContract.split("\n").slice(0, 4)).toEqual(["МЕДИАЦИЯ ТУРАЛЫ ШАРТ", "KZ-2026-000001 ісі бойынша", "", "Шымкент қаласы    20___ жылғы «___» ______________"]);
+    expect(kkContract).toContain("5. Медиатордың тәуелсіздігі\n");
+    expect(kkContract).toContain("Мәтін «Келісім» ботында 2026 жылғы 23 қарашада дайындалды.");
+
+    await propose(mediator, "2 700 000");
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    const p = await t.db.prisma.proposal.findFirstOrThrow();
+    const agreement = { ru: pdfText((await agreementContent(p.id, "ru", env()))!.content), kk: pdfText((await agreementContent(p.id, "kk", env()))!.content) };
+    expect(agreement.kk).toBe(
+      [
+        "ДАУДЫ РЕТТЕУ ТУРАЛЫ КЕЛІСІМ",
+        "KZ-2026-000001 ісі бойынша",
+        "",
+        "Шымкент қаласы    20___ жылғы «___» ______________",
+        "",
+        "Тараптар:",
+        "1-тарап — өтініш беруші",
+        "Ахметова Айгүл Серікқызы, ЖСН 850301300121, пошталық мекенжайы: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12; пациенттің өзі",
+        "2-тарап — медициналық ұйым",
+        "Городская больница №7, Шымкент қаласы; өкілі — Ахметова Сауле Маратовна (Секретарь комиссии)",
+        "Медиатор",
+        "Сапарова Динара Ерлановна (Реестр медиаторов № 123, Палата медиаторов)",
+        "Медиация нәтижесінде тараптар дауды мына талаптармен реттеуге келісті.",
+        "1. Даудың мәні",
+        "Медициналық көмек көрсету кезінде (емдеу күндері: 02.03.2026) пациенттің (Иванов Иван Иванович) өмірі мен денсаулығына келтірілген зиянды өтеу.",
+        "2. Реттеу сомасы",
+        "2\u00a0700\u00a0000 теңге.",
+        "3. Шарттары",
+        "Выплата в течение 15 рабочих дней после подписания.",
+        "4. Күшіне енуі",
+        "Келісім тараптар оған қағазда немесе электрондық цифрлық қолтаңбамен (ЭЦҚ) қол қойған күннен бастап күшіне енеді.",
+        "",
+        "Өтініш беруші (1-тарап)",
+        "____________________   Ахметова Айгүл Серікқызы",
+        "Медициналық ұйымның өкілі (2-тарап)",
+        "____________________   Ахметова Сауле Маратовна",
+        "Медиатор",
+        "____________________   Сапарова Динара Ерлановна",
+        "",
+        "Мәтінді тараптар «Келісім» ботында 2026 жылғы 23 қарашада келісті. Боттағы мәтінмен келісу қол қою болып табылмайды: келісімге қол қойылып, медиатор немесе ұйым қызметкері қол қойылған келісімді (сканерленген көшірмесін немесе ЭЦҚ қойылған файлды) ботқа тіркегенде ғана дау реттелді деп саналады.",
+      ].join("\n"),
+    );
+    expect(agreement.ru.split("\n").slice(0, 4)).toEqual(["СОГЛАШЕНИЕ ОБ УРЕГУЛИРОВАНИИ СПОРА", "по делу KZ-2026-000001", "", "г. Шымкент    «___» ______________ 20___ г."]);
+    expect(agreement.ru).toContain("2. Сумма урегулирования\n2\u00a0700\u00a0000 тенге.\n3. Условия\nВыплата в течение 15 рабочих дней после подписания.\n");
+    expect(agreement.ru).toContain("Текст согласован сторонами 23 ноября 2026 г. в боте «Келісім». Согласие с текстом в боте подписью не является");
+    // A press in the bot is not a signature: no document says it was signed, nor names a date of signing.
+    for (const text of [agreement.ru, await contractOf("ru")]) expect(text).not.toMatch(/подписали|подписан[оы]? (сторонами|\d)|дата подписания: \d/i);
+    for (const text of [agreement.kk, kkContract]) expect(text).not.toMatch(/қол қойды|қол қойылды|қол қойған күні: \d/i);
+  });
+});
 
 describe("mediation", () => {
   it("assigned, accepted, the contract agreed to by both; messages relayed by role; proposal, counter-offer, agreement, signed, settled", async () => {
@@ -142,7 +248,7 @@ describe("mediation", () => {
     const p1 = await t.db.prisma.proposal.findFirstOrThrow();
     // Beside the amount, the statutory minimum for the patient's outcome — and a plain warning, as it is lower.
     expect(to(first, APPLICANT)).toEqual([
-      "KZ-2026-000001 ісі: медиатордың № 1 ұсынысы\n\nСомасы: 1\u00a0500\u00a0000 ₸\n«II топтағы мүгедектік» жағдайында заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.\n⚠ Ұсынылған сома осы ең төменгі сомадан аз. Бірыңғай сақтандыру пулынан сақтандыру төлемін алу құқығы өтініш берушіде сақталады.\n\nШарттары: Выплата в течение 15 рабочих дней после подписания.\n\n03.12.2026 күнінің соңына дейін күшінде.",
+      "KZ-2026-000001 ісі: медиатордың № 1 ұсынысы\n\nСомасы: 1\u00a0500\u00a0000 ₸\nБұл салдар (II топтағы мүгедектік) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.\n⚠ Ұсынылған сома осы ең төменгі сомадан аз. Бірыңғай сақтандыру пулынан сақтандыру төлемін алу құқығы өтініш берушіде сақталады.\n\nШарттары: Выплата в течение 15 рабочих дней после подписания.\n\n03.12.2026 күнінің соңына дейін күшінде.",
     ]);
     expect(to(first, MEDIATOR)[0]).toContain("⚠ Предложенная сумма меньше этого минимума.");
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Қабылдау", "Бас тарту", "Қарсы ұсыныс", "Сұрақ қою"]);
@@ -163,7 +269,7 @@ describe("mediation", () => {
     await applicant.send("2 000 000");
     const countered = await applicant.send("Емдеу шығындары осыдан көп болды.");
     expect(to(countered, MEDIATOR)).toEqual([
-      "Дело KZ-2026-000001: встречное предложение (2) — Заявитель.\nСумма: 2\u00a0000\u00a0000 ₸\nМинимальная страховая выплата по закону при последствиях «Инвалидность II группы» — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.\n⚠ Предложенная сумма меньше этого минимума. Право на страховую выплату из единого страхового пула остаётся за заявителем.\nЕмдеу шығындары осыдан көп болды.",
+      "Дело KZ-2026-000001: встречное предложение (2) — Заявитель.\nСумма: 2\u00a0000\u00a0000 ₸\nМинимальная страховая выплата по закону при этих последствиях (инвалидность II группы) — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.\n⚠ Предложенная сумма меньше этого минимума. Право на страховую выплату из единого страхового пула остаётся за заявителем.\nЕмдеу шығындары осыдан көп болды.",
     ]);
     const third = await propose(mediator, "2 700 000");
     expect(to(third, APPLICANT)[0]).not.toContain("⚠");
@@ -172,7 +278,7 @@ describe("mediation", () => {
     expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 2_700_000]);
 
     // Both accept: the agreement, as a PDF in each one's language, to confirm.
-    expect(to(await applicant.press("Қабылдау"), STAFF)).toEqual(["Дело KZ-2026-000001, предложение 3: Заявитель — принято."]);
+    expect(to(await applicant.press("Қабылдау"), STAFF)).toEqual(["Дело KZ-2026-000001, предложение 3. Заявитель: принято."]);
     const agreed = await staff.press("Принять");
     const pdfs = agreed.filter((c) => c.method === "sendDocument");
     expect(pdfs.map((c) => [c.payload.chat_id, c.file!.filename]).sort()).toEqual([
@@ -236,7 +342,7 @@ describe("mediation", () => {
   it("a rejection, then the mediator ends it: the case returns to its step and the applicant is shown the path onward", async () => {
     const { staff, applicant, mediator } = await running();
     await propose(mediator, "500000");
-    expect(to(await staff.press("Отклонить"), MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1: Представитель организации — отклонено."]);
+    expect(to(await staff.press("Отклонить"), MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1. Представитель организации: отклонено."]);
     await mediator.send("/inbox");
     await mediator.press("Открыть KZ-2026-000001");
     await mediator.press("Завершить медиацию");

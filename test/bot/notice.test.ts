@@ -84,7 +84,8 @@ describe("the notice, step by step", () => {
   });
 
   it("the patient filing for themselves is asked their own name; the review and the PDF say «the patient themselves», not the button's «I am the patient»", async () => {
-    const { noticeLines, loadNoticeDocument } = await import("../../bot/features/notice/document.js");
+    const { noticeContent, noticeLines, loadNoticeDocument } = await import("../../bot/features/notice/document.js");
+    const { pdfText } = await import("../../bot/core/documents.js");
     for (const [id, lang] of [[60, "ru"], [61, "kk"]] as const) {
       const L = lang === "ru"
         ? { agree: "Согласен(на)", self: "Я — пациент", asked: "2/11 · Напишите ваши фамилию, имя и отчество полностью.", back: "◀ Назад", review: "Вы: сам пациент\nПациент: Иванов Иван Иванович", submit: "Отправить" }
@@ -120,6 +121,13 @@ describe("the notice, step by step", () => {
       const d = (await loadNoticeDocument(t.db.prisma, c.id, TEST_DATA_KEY))!;
       expect(noticeLines(d, "ru", h.i18n)[2]).toEqual(["Заявитель", "сам пациент"]);
       expect(noticeLines(d, "kk", h.i18n)[2]).toEqual(["Өтініш беруші", "пациенттің өзі"]);
+      // A paper of its kind: its heading, and values in a line's lower case — the first-person «Не знаю» button never reaches it.
+      const ru = pdfText(noticeContent(d, "ru", h.i18n)).split("\n");
+      expect(ru.slice(0, 2)).toEqual(["ОБРАЩЕНИЕ", "о возможном причинении вреда жизни или здоровью пациента при оказании медицинской помощи"]);
+      expect(ru).toEqual(expect.arrayContaining(["Последствия для пациента: пока неизвестно", "Сообщено ли в службу поддержки пациента и внутренней экспертизы: неизвестно", "Заявитель", "____________________   (подпись, ФИО)"]));
+      const kk = pdfText(noticeContent(d, "kk", h.i18n)).split("\n");
+      expect(kk.slice(0, 2)).toEqual(["ӨТІНІШ", "медициналық көмек көрсету кезінде пациенттің өміріне немесе денсаулығына зиян келтірілуі мүмкін екені туралы"]);
+      expect(kk).toEqual(expect.arrayContaining(["Пациент үшін салдары: әзірге белгісіз", "Пациентті қолдау және ішкі сараптама қызметіне хабарланды ма: белгісіз", "Өтініш беруші", "____________________   (қолы, аты-жөні)"]));
     }
   });
 
@@ -266,7 +274,7 @@ describe("review and submit", () => {
     await upTo(u, "kk", "review");
     const review = texts(h.fake.sent("sendMessage", 50)).at(-1)!;
     expect(review).toBe(
-      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nСалдары: II топтағы мүгедектік\nҚолдау қызметіне хабарланды ма: Жоқ, хабарланбады\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
+      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nСалдары: II топтағы мүгедектік\nҚолдау қызметіне хабарланды ма: жоқ\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
     );
     // The organisation is chosen within its region: changing it asks the region first.
     expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациентке медициналық көмек қай өңірде көрсетілді?");
@@ -285,7 +293,7 @@ describe("review and submit", () => {
     const calls = await u.press("Отправить");
     const mine = texts(calls.filter((c) => c.payload.chat_id === 51));
     expect(mine).toEqual([
-      "Обращение сохранено. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, г. Астана · 01.03.2026 – 05.03.2026 · Инвалидность II группы",
+      "Обращение сохранено. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, г. Астана · 01.03.2026 – 05.03.2026 · инвалидность II группы",
       expect.stringMatching(/^Что дальше\. Организация «Қалалық №5 емхана» обращение ещё не получила: её сотрудников в боте нет\./),
       "Что сделаем? Команды есть и в меню (/).",
     ]);
@@ -408,8 +416,8 @@ describe("the notice as a PDF", () => {
 
   it("reaches the applicant after the confirmation, in their language, with a font that has every letter", async () => {
     const fontkit = await import("fontkit");
-    const { FONT, FONT_BOLD } = await import("../../bot/core/documents.js");
-    const { noticeLines, loadNoticeDocument } = await import("../../bot/features/notice/document.js");
+    const { FONT, FONT_BOLD, pdfText } = await import("../../bot/core/documents.js");
+    const { loadNoticeDocument, noticeContent } = await import("../../bot/features/notice/document.js");
     const u = h.user(80, "kk");
     await upTo(u, "kk", "review");
     const calls = await u.press("Жіберу");
@@ -425,7 +433,7 @@ describe("the notice as a PDF", () => {
     const d = (await loadNoticeDocument(t.db.prisma, c.id, TEST_DATA_KEY))!;
     expect(d.iin).toBe(IIN);
     for (const lang of ["kk", "ru"] as const) {
-      const shown = noticeLines(d, lang, h.i18n).flat().join("") + h.i18n.t(lang)("pdf.title") + h.i18n.t(lang)("pdf.basis") + "әғқңөұүһіӘҒҚҢӨҰҮҺІ";
+      const shown = pdfText(noticeContent(d, lang, h.i18n)) + "әғқңөұүһіӘҒҚҢӨҰҮҺІ";
       for (const path of [FONT, FONT_BOLD]) {
         const font = fontkit.openSync(path) as { hasGlyphForCodePoint(cp: number): boolean };
         const missing = [...new Set(shown)].filter((ch) => !/\s/.test(ch) && !font.hasGlyphForCodePoint(ch.codePointAt(0)!));

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadResources } from "../../bot/i18n.js";
 import { localParam } from "../../bot/core/render.js";
+import { regionPlace } from "../../bot/core/case.js";
 import { officialDate } from "../../machines/notice.js";
-import { REGIONS } from "../../machines/notice-rules.js";
+import { REGIONS, regionText } from "../../machines/notice-rules.js";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { flatten } from "../helpers/locales.js";
@@ -55,12 +56,29 @@ describe("the glossary (language.md)", () => {
       /всё равно/i,
       /Решает .*комиссия/, // «Окончательное решение принимает комиссия»
       /\S\s+Город\b/, // «г. Алматы», never «…, Город Алматы»
+      /\S\s+Область\b/, // «…, область Жетісу»
       /пациента \{\{(name|patient)\}\}/, // «пациента ({{patient}})»
       /(?<!независим\S* )экспертн\S* комисси/i, // the term: независимая экспертная комиссия
     ];
     expect(hits("ru", FORBIDDEN)).toEqual([]);
     const regions = REGIONS.map((r) => r.ru).filter((n) => /^Город/.test(n));
     expect(regions).toEqual([]);
+  });
+
+  it("a value inside a line is in a line's lower case; its button keeps the capital (separate keys, same meaning)", () => {
+    // «Последствия: пациент скончался», «…, область Жетісу», «Ваш ответ: приду очно» — the buttons stay «Пациент скончался», «Область Жетісу», «Приду очно».
+    for (const lang of ["kk", "ru"] as const) {
+      for (const [button, inline] of [["notice.outcome", "notice.outcomeText"], ["notice.support", "notice.supportText"], ["sitting.answer", "sitting.answerText"]] as const) {
+        const keys = (prefix: string) => [...flat[lang].keys()].filter((k) => k.startsWith(`${prefix}.`)).map((k) => k.slice(prefix.length + 1));
+        expect(keys(inline), `${lang} ${inline}`).toEqual(keys(button));
+        const capitalised = keys(inline).filter((k) => !/^(\p{Ll}|[IVX]+ )/u.test(flat[lang].get(`${inline}.${k}`)!));
+        expect(capitalised, `${lang} ${inline}`).toEqual([]);
+      }
+    }
+    const inText = REGIONS.map((r) => regionText(r.code)!.ru);
+    expect(inText.filter((n) => /^(Область|Город)\b/.test(n))).toEqual([]);
+    expect(inText).toContain("область Жетісу");
+    expect(REGIONS.map((r) => r.ru)).toContain("Область Жетісу");
   });
 
   it("the outcome is the same thing in both languages: «салдары» / «последствия», not the patient's «жағдайы»", () => {
@@ -72,19 +90,69 @@ describe("the glossary (language.md)", () => {
   });
 });
 
-/** A placeholder followed directly by a postposition («{{until}} дейін»), with nothing to carry its case ending. */
-const POSTPOSITION_BARE = /\}\}\s+(дейін|бастап|кейін|бері)(?!\p{L})/u;
+/**
+ * A placeholder followed directly by a postposition or a case-governing word («{{until}} дейін», «{{date}} ішінде»,
+ * «{{date}} сайын», «{{date}} өткен соң»), with nothing to carry its case ending: the house form puts «күн» between
+ * («{{until}} күніне дейін», «{{date}} күні ішінде»).
+ */
+const POSTPOSITION_BARE = /\}\}\s+(дейін|шейін|бастап|кейін|соң|бері|бұрын|ішінде|сайын|өткен\s+соң|аралығында|қарай)(?!\p{L})/u;
+/** Placeholders that hold a date, a date and time, or a day. */
+const DATE_PLACEHOLDER = String.raw`\{\{(?:date|until|due|from|to|when|received|on|since|deadline)\}\}`;
+/**
+ * A date placeholder followed by a word other than the noun that takes its case («күні», «күніне», «жылғы»,
+ * «уақытына», «отырысы»…): «{{date}} өтеді» needs «{{date}} күні өтеді».
+ */
+const DATE_THEN_WORD = new RegExp(`${DATE_PLACEHOLDER}[ \\u00a0]+(?!(?:күн|жыл|уақыт|отырыс|сағат)\\p{L}*)\\p{Ll}`, "u");
+/**
+ * Keys whose date placeholders are filled with the official date in the locative («2026 жылғы 23 қарашада»,
+ * officialDate(…, "on")): the date carries its own case ending, and a verb may follow it. Each is so filled by
+ * the code named beside it.
+ */
+const OFFICIAL_ON = new Set([
+  "escalation.caseText", // escalation.ts complaintLines: officialDate(saved, "on")
+  "escalation.caseReceived", // the same, and the receipt's date
+  "escalation.formed", // officialDate(formedOn, "on")
+  "escalation.confirmed", // officialDate(conclusion.on, "on")
+  "escalation.notConfirmed",
+  "contract.footer", // agreement.ts contractContent: officialDate(today, "on")
+  "agreement.footer", // agreement.ts agreementContent: officialDate(agreed, "on")
+  "mydata.pdf.footer", // mydata.ts: officialDate(today, "on")
+]);
+/** The Kazakh keys that break the rules on a date placeholder, as "key: text". */
+const datePlaceholderProblems = (texts: Map<string, string>) =>
+  [...texts].filter(([k, v]) => POSTPOSITION_BARE.test(v) || (!OFFICIAL_ON.has(k) && DATE_THEN_WORD.test(v))).map(([k, v]) => `${k}: ${v}`);
 
 describe("Kazakh grammar after placeholders", () => {
-  it("a date placeholder takes its postposition through «күн»: «{{date}} күніне дейін», «{{year}} жылғы»", () => {
+  it("a date placeholder takes its postposition, and a verb after it its case, through «күн»: «{{date}} күніне дейін», «{{date}} күні өтеді», «{{year}} жылғы»", () => {
     // «{{until}} дейін» and «{{year}} жыл:» read as translated; «{{until}} күніне дейін» and «{{year}} жылы» do not.
-    expect(hits("kk", [POSTPOSITION_BARE, /\{\{year\}\}\s+жыл(?!ғы|ы(?!\p{L}))/u])).toEqual([]);
+    expect(datePlaceholderProblems(flat.kk)).toEqual([]);
+    expect(hits("kk", [/\{\{year\}\}\s+жыл(?!ғы|ы(?!\p{L}))/u])).toEqual([]);
   });
 
-  it("the check catches the forms it forbids", () => {
-    const re = POSTPOSITION_BARE;
-    expect(re.test("сілтеме {{until}} дейін жұмыс істейді")).toBe(true);
-    expect(re.test("сілтеме {{until}} күніне дейін жұмыс істейді")).toBe(false);
+  it("the check catches the forms it forbids, and passes the forms the guide gives", () => {
+    const bad = [
+      "сілтеме {{until}} дейін жұмыс істейді",
+      "комиссия {{date}} ішінде құрылады",
+      "{{date}} сайын еске саламын",
+      "{{date}} өткен соң жазыңыз",
+      "отырыс {{date}} өтеді",
+      "{{number}} ісі: {{when}} өтуі тиіс отырыс",
+      "{{from}} мен {{to}} аралығында",
+    ];
+    const good = [
+      "сілтеме {{until}} күніне дейін жұмыс істейді",
+      "комиссия {{date}} күні ішінде құрылады",
+      "отырыс {{date}} күні өтеді",
+      "отырыс {{when}} уақытына тағайындалды",
+      "{{from}} күнінен бастап {{to}} күніне дейін",
+      "{{date}} — {{what}}",
+      "Отырыс: {{date}}, {{time}} (Қазақстан уақыты)",
+      "{{due}} күнінің соңына дейін",
+    ];
+    const planted = new Map([...flat.kk, ...bad.map((v, i): [string, string] => [`planted.${i}`, v]), ...good.map((v, i): [string, string] => [`fine.${i}`, v])]);
+    expect(datePlaceholderProblems(planted)).toEqual(bad.map((v, i) => `planted.${i}: ${v}`));
+    // An official date in the locative carries its own case: a verb may follow it in the keys so filled, only there.
+    expect(datePlaceholderProblems(new Map([["escalation.formed", "{{date}} құрылды."], ["jobs.formed", "{{date}} құрылды."]]))).toEqual(["jobs.formed: {{date}} құрылды."]);
   });
 });
 
@@ -97,6 +165,13 @@ describe("dates in documents", () => {
     expect(localParam(i18n, "ru", officialDate("2026-11-23"))).toBe("23 ноября 2026 г.");
     expect(localParam(i18n, "ru", officialDate("2026-03-01", "on"))).toBe("1 марта 2026 г.");
     expect(localParam(i18n, "kk", officialDate("2026-08-05", "on"))).toBe("2026 жылғы 5 тамызда");
+  });
+
+  it("are headed with the city they are made in, or a blank for the place where the region is an oblast", () => {
+    expect(regionPlace("shymkent")).toEqual({ kk: "Шымкент қаласы", ru: "г. Шымкент" });
+    expect(regionPlace("astana")).toEqual({ kk: "Астана қаласы", ru: "г. Астана" });
+    expect(regionPlace("zhetisu")).toBeNull();
+    expect(REGIONS.filter((r) => regionPlace(r.code)).map((r) => r.code).sort()).toEqual(["almaty", "astana", "shymkent"]);
   });
 });
 

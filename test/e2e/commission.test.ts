@@ -98,7 +98,7 @@ describe("the commission, end to end with three people", () => {
     const link = /start=(c_\S+)/.exec((await applicant.press("Пригласить родственника", 1))[0]!.text)![1]!;
     const relative = new EmulatorChat(server, TOKEN, 703, "en");
     expect(labels((await relative.send(`/start ${link}`, 1))[0])).toEqual(["Қазақша", "Русский"]);
-    expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сізді пациентке ықтимал зиян туралы KZ-2026-000001 ісін бақылауға шақырды. Пациентке кім боласыз?");
+    expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сіз пациентке ықтимал зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?");
     await relative.press("Пациенттің жұбайы", 1);
     expect(textsOf(await relative.press("Келісемін", 2))[1]).toMatch(/^Тегіңіз бен атыңыз/);
     const joined = await relative.send("Сейтова Асель Нурлановна", 2);
@@ -157,7 +157,7 @@ describe("the commission, end to end with three people", () => {
     await kb.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), kb.bot.api, log);
     await kb.runtime.runJobs(at("2026-11-24T15:00:30+05:00"), kb.bot.api, log);
     expect(textsOf(await applicant.replies(1))).toEqual([
-      "Напоминание: завтра заседание комиссии по делу KZ-2026-000001 — 25.11.2026, 15:00 (время Казахстана).\nОчно: Шымкент, Тауке хан к-сі, 1, 204 каб.\nОнлайн: https://meet.example.kz/kz-2026-1\nВаш ответ: Приду очно.",
+      "Напоминание: завтра заседание комиссии по делу KZ-2026-000001 — 25.11.2026, 15:00 (время Казахстана).\nОчно: Шымкент, Тауке хан к-сі, 1, 204 каб.\nОнлайн: https://meet.example.kz/kz-2026-1\nВаш ответ: приду очно.",
     ]);
     expect(await relative.replies(0)).toEqual([]);
 

@@ -36,7 +36,8 @@ export const parityProblems = (kk: Tree, ru: Tree): string[] => {
   return problems;
 };
 
-const KAZAKH_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
+// A letter Russian lacks, or a word Russian lacks: a heading such as «МЕДИАЦИЯ ТУРАЛЫ ШАРТ» has no such letter.
+const KAZAKH_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]|(?<!\p{L})(туралы|бойынша|және)(?!\p{L})/iu;
 /** The words of a text, without its {{placeholders}}. */
 export const words = (v: string): string => v.replace(/\{\{[^}]*\}\}/g, " ");
 /** Kazakh texts of three words or more that have none of the letters Kazakh has and Russian lacks. */

@@ -54,11 +54,9 @@ describe("every path of the guided check", async () => {
       expect(last.map((e) => (e.type === "say" ? e.key : e.type))).toEqual([`explain.result.${verdict}`, "explain.decides"]);
       for (const lang of ["kk", "ru"] as const) {
         const texts = render(i18n, 1, lang, 1, last).calls.map((c) => String(c.payload.text));
-        expect(texts[0]).toBe(
-          i18n.t(lang)(`explain.result.${verdict}`, {
-            reasons: QUESTIONS.filter((q) => answers[q.id] !== "unknown").map((q) => i18n.t(lang)(`explain.reason.${q.id}_${answers[q.id]}`)).join("\n"),
-          }),
-        );
+        // Each reason a line, «;» between them, «.» after the last.
+        const reasons = QUESTIONS.filter((q) => answers[q.id] !== "unknown").map((q) => i18n.t(lang)(`explain.reason.${q.id}_${answers[q.id]}`));
+        expect(texts[0]).toBe(i18n.t(lang)(`explain.result.${verdict}`, { reasons: reasons.length ? `${reasons.join(";\n")}.` : "" }));
         expect(texts[1]).toBe(i18n.t(lang)("explain.decides"));
         expect(texts.join("")).not.toMatch(/explain\./); // no key left untranslated
       }
@@ -74,7 +72,12 @@ describe("every path of the guided check", async () => {
     for (const a of ["no", "no", "no", "yes", "yes"]) [s, actions] = transition(explainerMachine, s, choice(a));
     const [text] = render(i18n, 1, "ru", 1, effectsOf(actions)).calls.map((c) => String(c.payload.text));
     expect(text).toBe(
-      "По вашим ответам ситуация больше похожа на вред от ненадлежащей медицинской помощи (в обиходе — «врачебная ошибка»). Почему:\n• о рисках не предупредили — само по себе это не доказывает, что помощь была ненадлежащей;\n• помощь, по-вашему, не соответствовала стандартам;\n• вред не похож на известное осложнение;\n• было сделано лишнее или не сделано нужное;\n• помощь задержали или в ней отказали;",
+      "По вашим ответам ситуация больше похожа на вред от ненадлежащей медицинской помощи (в обиходе — «врачебная ошибка»). Почему:\n• о рисках не предупредили — само по себе это не доказывает, что помощь была ненадлежащей;\n• помощь, по-вашему, не соответствовала стандартам;\n• вред не похож на известное осложнение;\n• было сделано лишнее или не сделано нужное;\n• помощь задержали или в ней отказали.",
     );
+    // The list ends its sentence with its last answered reason, whichever question that was.
+    [s] = transition(explainerMachine, s, choice("check"));
+    for (const a of ["yes", "unknown", "yes", "unknown", "unknown"]) [s, actions] = transition(explainerMachine, s, choice(a));
+    const [again] = render(i18n, 1, "kk", 1, effectsOf(actions)).calls.map((c) => String(c.payload.text));
+    expect(again).toMatch(/\n• зиян белгілі асқынуға ұқсайды\.$/);
   });
 });

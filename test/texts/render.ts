@@ -6,7 +6,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Call } from "../../bot/local/fake-api.js";
-import { loadNoticeDocument, noticeLines } from "../../bot/features/notice/document.js";
+import { pdfText, type PdfContent } from "../../bot/core/documents.js";
+import { complaintContent, complaintLines, detailsOf } from "../../bot/features/escalation/escalation.js";
+import { agreementContent, contractContent } from "../../bot/features/mediation/agreement.js";
+import { loadNoticeDocument, noticeContent } from "../../bot/features/notice/document.js";
 import type { Lang } from "../../machines/effects.js";
 import { TEST_DATA_KEY, testBot, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase } from "../helpers/db.js";
@@ -115,6 +118,9 @@ const journey = async (lang: Lang): Promise<string> => {
   const section = (k: string) => out.push(`## ${H.sections[k]}`, "");
   const linkIn = (calls: Call[]) => /start=([A-Za-z0-9_-]+)/.exec(calls.map((c) => (typeof c.payload.text === "string" ? c.payload.text : "")).join("\n"))![1]!;
   const number = "KZ-2026-000001";
+  const env = { prisma: db.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, mediationDays: 30, now: () => NOW };
+  /** A document as its PDF reads, line by line. */
+  const showDocument = (what: string, content: PdfContent) => out.push(`### ${H.document}: ${what}`, "", "```text", pdfText(content), "```", "");
 
   section("admin");
   await send("admin", "/start");
@@ -162,7 +168,7 @@ const journey = async (lang: Lang): Promise<string> => {
   await key("applicant", "notice.submit");
   const c = await db.db.prisma.case.findFirstOrThrow();
   const doc = (await loadNoticeDocument(db.db.prisma, c.id, TEST_DATA_KEY))!;
-  out.push(`### ${H.document}: ${t("pdf.title")}`, "", ...noticeLines(doc, lang, h.i18n).map(([l, v]) => `- **${l}:** ${v}`), "", `_${t("pdf.basis", { days: 3 })}_`, "");
+  showDocument(`${number}.pdf`, noticeContent(doc, lang, h.i18n));
 
   section("explainer");
   await send("applicant", "/explain");
@@ -197,6 +203,8 @@ const journey = async (lang: Lang): Promise<string> => {
   await key("staff", "mediation.offerButton");
   await press("staff", T.mediator);
   await key("mediator", "mediation.accept");
+  const mediation = await db.db.prisma.mediation.findFirstOrThrow();
+  showDocument(`${number}-mediation-contract.pdf`, (await contractContent(mediation.id, lang, env))!);
   await key("applicant", "mediation.agreeContract");
   for (const x of [T.surname, T.name, T.patronymic, IIN_APPLICANT, T.postal]) await send("applicant", x);
   await key("staff", "mediation.agreeContract");
@@ -210,6 +218,9 @@ const journey = async (lang: Lang): Promise<string> => {
   await key("mediator", "mediation.defaultDays");
   await key("mediator", "mediation.send");
   await key("applicant", "mediation.rejectProposal");
+  // The agreement both sides would be sent had both accepted the proposal (here the applicant rejected it).
+  const proposal = await db.db.prisma.proposal.findFirstOrThrow();
+  showDocument(`${number}-agreement.pdf`, (await agreementContent(proposal.id, lang, env))!.content);
   await send("mediator", "/inbox");
   await key("mediator", "cases.open", { number });
   await key("mediator", "mediation.end");
@@ -231,6 +242,9 @@ const journey = async (lang: Lang): Promise<string> => {
   await key("applicant", "escalation.button");
   await key("applicant", "escalation.buttons.department", { region });
   await key("applicant", "particulars.useThem");
+  const applicant = await db.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(IDS.applicant) } });
+  const details = detailsOf(applicant.details, TEST_DATA_KEY)!;
+  showDocument(`${number}-complaint.pdf`, complaintContent((await complaintLines(db.db.prisma, c.id, "department", details, TEST_DATA_KEY, "Asia/Almaty"))!, lang, h.i18n));
 
   await db.dispose();
   return out.join("\n");

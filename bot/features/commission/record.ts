@@ -71,7 +71,7 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
           "conclusion.toApplicantConfirmed",
           {
             number: k.number,
-            outcome: { key: `notice.outcome.${outcome}` },
+            outcome: { key: `notice.outcomeText.${outcome}` },
             summary: r.summary,
             minimum: tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } },
           },

@@ -10,14 +10,15 @@ import { InputFile } from "grammy";
 import { z } from "zod";
 import { act } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
-import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Param } from "../../../machines/effects.js";
+import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { calendarNote, careText, openSensitive, receiptOf, regionName, str } from "../../core/case.js";
-import { document, renderPdf, type DocumentBuilder } from "../../core/documents.js";
+import { document, renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
 import { open, seal } from "../../crypto.js";
+import type { I18n } from "../../i18n.js";
 import { chooseEscalation as chooseAction, draftEscalation as draftAction } from "./actions.js";
 
 /** The text message shows this much of the description; the PDF has all of it. */
@@ -98,12 +99,13 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
     [{ key: "escalation.address" }, details.address],
     [{ key: "escalation.patient" }, { key: "escalation.patientText", params: { patient: s.name ?? str(a.name), relation: { key: `escalation.relation.${str(a.relation) || "self"}` } } }],
     [{ key: "escalation.case" }, caseText],
-    [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: k.orgName, region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcome.${k.outcome ?? "unknown"}` } } }],
+    [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: k.orgName, region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` } } }],
     [{ key: "escalation.description" }, s.description],
     [{ key: "escalation.commission" }, formation],
     ...(conclusion ? [[{ key: "escalation.conclusion" }, conclusion] as [Param, Param]] : []),
     ...(mediation ? [[{ key: "escalation.mediationLabel" }, mediation] as [Param, Param]] : []),
-    [{ key: "escalation.request" }, { key: "escalation.requestText" }],
+    // The request is a paragraph of its own («Прошу рассмотреть…»), not a label and a value.
+    ["", { key: "escalation.requestText" }],
     [{ key: "escalation.date" }, { key: "escalation.blank" }],
     [{ key: "escalation.signature" }, { key: "escalation.signatureLine", params: { name: initials(details) } }],
   ];
@@ -140,7 +142,7 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "escalation_drafted", actorId: BigInt(c.userId), createdAt: c.now, payload: { target: e.target } } });
   const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: k.orgName } };
   return [
-    sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.map(([label, value]) => ({ key: "common.labeled", params: { label, value: clip(value) } }))])),
+    sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.map(([label, value]) => (label === "" ? clip(value) : { key: "common.labeled", params: { label, value: clip(value) } }))])),
     document({ name: "escalationPdf", caseId: k.id, target: e.target, userId: c.userId }),
     say("escalation.where", { number: k.number, target, how: { key: `escalation.how.${e.target === "management" ? "management" : "state"}` } }),
   ];
@@ -155,6 +157,13 @@ export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx
   return [say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id })];
 };
 
+/** The complaint as a paper of its kind: «ЖАЛОБА» / «ШАҒЫМ» marked as a draft, its paragraphs, the applicant's date and signature to add. */
+export const complaintContent = (paragraphs: [Param, Param][], lang: Lang, i18n: I18n): PdfContent => {
+  const t = i18n.t(lang);
+  const local = (v: Param) => String(localParam(i18n, lang, v));
+  return { title: t("escalation.heading"), subtitle: t("escalation.draftMark"), lines: paragraphs.map(([label, value]) => [local(label), local(value)]), layout: "form", footer: t("escalation.footer") };
+};
+
 export const escalationPdf: DocumentBuilder<"escalationPdf"> = {
   params: z.object({ caseId: z.number().int(), target: z.enum(DRAFT_TARGETS), userId: z.number().int() }),
   action: "upload_document",
@@ -166,8 +175,7 @@ export const escalationPdf: DocumentBuilder<"escalationPdf"> = {
     const paragraphs = details && (await complaintLines(env.prisma, p.caseId, p.target, details, env.dataKey, env.timeZone));
     if (!paragraphs || !k) return null;
     const t = env.i18n.t(p.language);
-    const local = (v: Param) => String(localParam(env.i18n, p.language, v));
-    const pdf = await renderPdf(t("escalation.title"), paragraphs.map(([label, value]) => [local(label), local(value)]), t("escalation.footer"));
+    const pdf = await renderDocument(complaintContent(paragraphs, p.language, env.i18n));
     return { chat_id: p.chat_id, document: new InputFile(pdf, `${k.number}-complaint.pdf`), caption: t("escalation.caption", { number: k.number }) };
   },
 };
@@ -191,11 +199,12 @@ export const historyPdf: DocumentBuilder<"historyPdf"> = {
       [t("escalation.historyCase"), k.number],
       [t("escalation.historyOrg"), local(lines([k.orgName, regionName(k.region)], ", "))],
       [t("escalation.historyCare"), careText(a.careFrom, a.careTo)],
-      [t("escalation.historyOutcome"), t(`notice.outcome.${k.outcome ?? "unknown"}`)],
+      [t("escalation.historyOutcome"), t(`notice.outcomeText.${k.outcome ?? "unknown"}`)],
       [t("escalation.historyEvents"), events],
       [t("escalation.historyFiles"), t("escalation.historyFilesText", { count: k._count.attachments })],
     ];
-    const pdf = await renderPdf(t("escalation.historyTitle", { number: k.number }), rows, t("escalation.historyFooter"));
+    // A filled-in form: each label and its value on one line («Последствия для пациента: пациент скончался»).
+    const pdf = await renderDocument({ title: t("escalation.historyTitle", { number: k.number }), lines: rows, layout: "form", footer: t("escalation.historyFooter") });
     return { chat_id: p.chat_id, document: new InputFile(pdf, `${k.number}-history.pdf`), caption: t("escalation.historyCaption", { number: k.number }) };
   },
 };

@@ -1,17 +1,17 @@
 // The documents of a mediation (law.md §4), as PDFs in the reader's language, made from what is stored when
-// they are sent. The mediation contract's essentials — the parties, the mediator, the subject, the term,
-// voluntariness and confidentiality — which both sides agree to before it starts (Art. 20). The settlement
-// agreement — the parties by full name (the applicant; the healthcare entity by its registered name and its
-// representative), the subject, the mediator by full name, the agreed terms, lines for the signatures. A
-// press in the bot is not a signature: the signed agreement is recorded separately.
+// they are sent, and laid out as documents of their kind: a heading, the place and a date to fill in, the
+// parties and the mediator by full name, numbered terms, a signature block for each. The mediation contract
+// (Art. 20): the subject, the term, voluntariness, confidentiality, the mediator's impartiality, in force from
+// its signing. The settlement agreement: the subject, the amount, the agreed terms. A press in the bot is not
+// a signature: neither document says it was signed, and the signed agreement is recorded separately.
 import { InputFile } from "grammy";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
 import type { ApplicantDetails, Lang, Param } from "../../../machines/effects.js";
 import { officialDate } from "../../../machines/notice.js";
 import type { Prisma } from "../../core/actor.js";
-import { careText, orgNames, patientName, regionName } from "../../core/case.js";
-import { renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
+import { careText, orgNames, patientName, regionName, regionPlace } from "../../core/case.js";
+import { renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
 import { detailsOf } from "../escalation/escalation.js";
@@ -22,6 +22,7 @@ interface Parties {
   relation: string;
   patient: string;
   care: string;
+  region: string;
   applicant: ApplicantDetails | null;
   org: Param;
   representative: { name: string | null; title: string | null } | null;
@@ -40,6 +41,7 @@ const loadParties = async (prisma: Prisma, mediationId: number, dataKey: Buffer)
     relation: a.relation ?? "self",
     patient: patientName(dataKey, m.case),
     care: careText(a.careFrom, a.careTo),
+    region: org?.region ?? m.case.region,
     applicant: detailsOf(m.case.participants[0]?.user.details ?? null, dataKey),
     org: org ? lines([orgNames(org), regionName(org.region)], ", ") : lines([m.case.orgName, regionName(m.case.region)], ", "),
     representative: rep ? { name: rep.fullName, title: rep.roles[0]?.title ?? null } : null,
@@ -50,13 +52,12 @@ const loadParties = async (prisma: Prisma, mediationId: number, dataKey: Buffer)
 const fullName = (d: ApplicantDetails) => [d.surname, d.name, d.patronymic].filter(Boolean).join(" ");
 const blank = { key: "agreement.blank" };
 
-/** The lines both documents share: the parties and the mediator. */
+/** The parties and the mediator, as a contract introduces them (law.md §4: by full name, never a Telegram id). */
 const partyLines = (p: Parties): [Param, Param][] => [
-  [{ key: "agreement.case" }, p.number],
   [
     { key: "agreement.applicant" },
     {
-      key: "agreement.applicantIs",
+      key: p.relation === "self" ? "agreement.applicantSelf" : "agreement.applicantIs",
       params: {
         name: p.applicant ? fullName(p.applicant) : blank,
         iin: p.applicant?.iin ?? blank,
@@ -69,16 +70,92 @@ const partyLines = (p: Parties): [Param, Param][] => [
   [
     { key: "agreement.organization" },
     p.representative?.name
-      ? { key: "agreement.organizationBy", params: { org: p.org, name: p.representative.name, title: p.representative.title ?? "" } }
+      ? { key: p.representative.title ? "agreement.organizationBy" : "agreement.organizationByName", params: { org: p.org, name: p.representative.name, title: p.representative.title ?? "" } }
       : { key: "agreement.organizationOnly", params: { org: p.org } },
   ],
-  [{ key: "agreement.mediator" }, { key: "agreement.mediatorText", params: { name: p.mediator.name ?? blank, registry: p.mediator.registry ?? blank } }],
-  [{ key: "agreement.subject" }, { key: "agreement.subjectText", params: { patient: p.patient, care: p.care } }],
+  [{ key: "agreement.mediator" }, p.mediator.registry ? { key: "agreement.mediatorText", params: { name: p.mediator.name ?? blank, registry: p.mediator.registry } } : (p.mediator.name ?? blank)],
 ];
 
-const pdf = async (title: string, rows: [Param, Param][], footer: string, lang: Lang, env: DocumentEnv) => {
+/** Who signs: each party and the mediator, by name, with a line for the signature — the bot signs nothing. */
+const signatureBlocks = (p: Parties): { role: Param; name: Param }[] => [
+  { role: { key: "agreement.signApplicant" }, name: p.applicant ? fullName(p.applicant) : blank },
+  { role: { key: "agreement.signOrganization" }, name: p.representative?.name ?? blank },
+  { role: { key: "agreement.signMediator" }, name: p.mediator.name ?? blank },
+];
+
+/** A mediation document in one language: its heading, place and date line, parties, numbered terms, signatures. */
+interface MediationDocument {
+  title: string;
+  parties: Parties;
+  preamble: string;
+  terms: [Param, Param][];
+  footer: Param;
+}
+const documentContent = (d: MediationDocument, lang: Lang, env: DocumentEnv): PdfContent => {
   const local = (v: Param) => String(localParam(env.i18n, lang, v));
-  return renderPdf(local({ key: title }), rows.map(([l, v]) => [local(l), local(v)]), local({ key: footer }));
+  return {
+    title: local({ key: d.title }),
+    subtitle: local({ key: "agreement.ofCase", params: { number: d.parties.number } }),
+    placeDate: [local(regionPlace(d.parties.region) ?? { key: "agreement.placeBlank" }), local({ key: "agreement.dateBlank" })],
+    lines: [
+      ["", local({ key: "agreement.parties" })],
+      ...partyLines(d.parties).map(([l, v]): [string, string] => [local(l), local(v)]),
+      ["", local({ key: d.preamble })],
+      ...d.terms.map(([l, v], i): [string, string] => [`${i + 1}. ${local(l)}`, local(v)]),
+    ],
+    signatures: signatureBlocks(d.parties).map((s) => ({ role: local(s.role), name: local(s.name) })),
+    footer: local(d.footer),
+  };
+};
+
+/** The mediation contract (law.md §4, Art. 20) in a language; null when the mediation is gone. */
+export const contractContent = async (mediationId: number, lang: Lang, env: DocumentEnv): Promise<PdfContent | null> => {
+  const parties = await loadParties(env.prisma, mediationId, env.dataKey);
+  if (!parties) return null;
+  return documentContent(
+    {
+      title: "contract.title",
+      parties,
+      preamble: "contract.preamble",
+      terms: [
+        [{ key: "contract.subject" }, { key: "contract.subjectText", params: { patient: parties.patient, care: parties.care } }],
+        [{ key: "contract.term" }, { key: "contract.termText", params: { days: env.mediationDays } }],
+        [{ key: "contract.voluntary" }, { key: "contract.voluntaryText" }],
+        [{ key: "contract.confidential" }, { key: "contract.confidentialText" }],
+        [{ key: "contract.impartial" }, { key: "contract.impartialText" }],
+        [{ key: "contract.force" }, { key: "contract.forceText" }],
+      ],
+      footer: { key: "contract.footer", params: { date: officialDate(localDate(env.now(), env.timeZone), "on") } },
+    },
+    lang,
+    env,
+  );
+};
+
+/** The settlement agreement of an accepted proposal (law.md §4) in a language; null when it is gone. */
+export const agreementContent = async (proposalId: number, lang: Lang, env: DocumentEnv): Promise<{ number: string; content: PdfContent } | null> => {
+  const proposal = await env.prisma.proposal.findUnique({ where: { id: proposalId }, include: { responses: { orderBy: { answeredAt: "desc" } } } });
+  const parties = proposal?.mediationId ? await loadParties(env.prisma, proposal.mediationId, env.dataKey) : null;
+  if (!proposal || !parties) return null;
+  const accepted = proposal.responses.find((r) => r.answer === "accept");
+  const agreedOn = officialDate(localDate(accepted?.answeredAt ?? proposal.createdAt, env.timeZone), "on");
+  const content = documentContent(
+    {
+      title: "agreement.title",
+      parties,
+      preamble: "agreement.preamble",
+      terms: [
+        [{ key: "agreement.subject" }, { key: "agreement.subjectText", params: { patient: parties.patient, care: parties.care } }],
+        [{ key: "agreement.amount" }, { key: "agreement.amountText", params: { amount: Number(proposal.amountTenge) } }],
+        [{ key: "agreement.terms" }, proposal.terms],
+        [{ key: "agreement.force" }, { key: "agreement.forceText" }],
+      ],
+      footer: { key: "agreement.footer", params: { date: agreedOn } },
+    },
+    lang,
+    env,
+  );
+  return { number: parties.number, content };
 };
 
 export const contractPdf: DocumentBuilder<"contractPdf"> = {
@@ -86,21 +163,13 @@ export const contractPdf: DocumentBuilder<"contractPdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
-    const parties = await loadParties(env.prisma, p.mediationId, env.dataKey);
-    const m = await env.prisma.mediation.findUnique({ where: { id: p.mediationId }, select: { id: true } });
-    if (!parties || !m) return null;
-    const rows: [Param, Param][] = [
-      ...partyLines(parties),
-      [{ key: "contract.term" }, { key: "contract.termText", params: { days: env.mediationDays } }],
-      [{ key: "contract.voluntary" }, { key: "contract.voluntaryText" }],
-      [{ key: "contract.confidential" }, { key: "contract.confidentialText" }],
-      [{ key: "contract.impartial" }, { key: "contract.impartialText" }],
-      [{ key: "agreement.signatures" }, { key: "agreement.signatureLines" }],
-    ];
+    const content = await contractContent(p.mediationId, p.language, env);
+    const m = await env.prisma.mediation.findUnique({ where: { id: p.mediationId }, select: { case: { select: { number: true } } } });
+    if (!content || !m) return null;
     return {
       chat_id: p.chat_id,
-      document: new InputFile(await pdf("contract.title", rows, "contract.footer", p.language, env), `${parties.number}-mediation-contract.pdf`),
-      caption: env.i18n.t(p.language)("contract.caption", { number: parties.number }),
+      document: new InputFile(await renderDocument(content), `${m.case.number}-mediation-contract.pdf`),
+      caption: env.i18n.t(p.language)("contract.caption", { number: m.case.number }),
     };
   },
 };
@@ -110,21 +179,12 @@ export const agreementPdf: DocumentBuilder<"agreementPdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
-    const proposal = await env.prisma.proposal.findUnique({ where: { id: p.proposalId }, include: { responses: { orderBy: { answeredAt: "desc" } } } });
-    const parties = proposal?.mediationId ? await loadParties(env.prisma, proposal.mediationId, env.dataKey) : null;
-    if (!proposal || !parties) return null;
-    const accepted = proposal.responses.find((r) => r.answer === "accept");
-    const rows: [Param, Param][] = [
-      ...partyLines(parties),
-      [{ key: "agreement.amount" }, { key: "agreement.amountText", params: { amount: Number(proposal.amountTenge) } }],
-      [{ key: "agreement.terms" }, proposal.terms],
-      [{ key: "agreement.date" }, officialDate(localDate(accepted?.answeredAt ?? proposal.createdAt, env.timeZone))],
-      [{ key: "agreement.signatures" }, { key: "agreement.signatureLines" }],
-    ];
+    const made = await agreementContent(p.proposalId, p.language, env);
+    if (!made) return null;
     return {
       chat_id: p.chat_id,
-      document: new InputFile(await pdf("agreement.title", rows, "agreement.footer", p.language, env), `${parties.number}-agreement.pdf`),
-      caption: env.i18n.t(p.language)("agreement.caption", { number: parties.number }),
+      document: new InputFile(await renderDocument(made.content), `${made.number}-agreement.pdf`),
+      caption: env.i18n.t(p.language)("agreement.caption", { number: made.number }),
     };
   },
 };

@@ -61,7 +61,7 @@ export const minimumBeside = (outcome: string | null, amount: number, year: numb
   if (!outcome || !isOutcome(outcome) || outcome === "unknown") return { key: "mediation.minimumUnknown" };
   const mci = minimumMci(outcome);
   const tenge = mciTenge(year);
-  const what = { key: `notice.outcome.${outcome}` };
+  const what = { key: `notice.outcomeText.${outcome}` };
   if (tenge === null) return { key: "mediation.minimumMci", params: { outcome: what, mci } };
   const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
   return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;

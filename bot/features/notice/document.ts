@@ -6,7 +6,7 @@ import type { Lang, Param } from "../../../machines/effects.js";
 import { officialDate, relationForm, showDate } from "../../../machines/notice.js";
 import { careText, openSensitive, regionName } from "../../core/case.js";
 import type { Prisma, Tx } from "../../core/actor.js";
-import { renderPdf, type DocumentBuilder } from "../../core/documents.js";
+import { renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
 import { localParam } from "../../core/render.js";
 import type { I18n } from "../../i18n.js";
 
@@ -41,8 +41,8 @@ export const noticeFields = (d: NoticeDocument): [Param, Param][] => [
   [{ key: "pdf.birthDate" }, showDate(d.birthDate)],
   [{ key: "pdf.org" }, { lines: [d.org, regionName(d.region)], sep: ", " }],
   [{ key: "pdf.care" }, careText(d.careFrom, d.careTo)],
-  [{ key: "pdf.outcome" }, { key: `notice.outcome.${d.outcome}` }],
-  [{ key: "pdf.support" }, { key: `notice.support.${d.supportKnows}` }],
+  [{ key: "pdf.outcome" }, { key: `notice.outcomeText.${d.outcome}` }],
+  [{ key: "pdf.support" }, { key: `notice.supportText.${d.supportKnows}` }],
   [{ key: "pdf.files" }, String(d.files)],
   [{ key: "pdf.phone" }, d.phone],
   [{ key: "pdf.description" }, d.description],
@@ -52,10 +52,20 @@ export const noticeFields = (d: NoticeDocument): [Param, Param][] => [
 export const noticeLines = (d: NoticeDocument, lang: Lang, i18n: I18n): [string, string][] =>
   noticeFields(d).map(([label, value]) => [String(localParam(i18n, lang, label)), String(localParam(i18n, lang, value))]);
 
-export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Promise<Buffer> => {
+/** The notice as a paper of its kind: «ОБРАЩЕНИЕ» / «ӨТІНІШ» and what it is about, its lines, the applicant's signature, the receipt mark. */
+export const noticeContent = (d: NoticeDocument, lang: Lang, i18n: I18n): PdfContent => {
   const t = i18n.t(lang);
-  return renderPdf(t("pdf.title"), noticeLines(d, lang, i18n), t("pdf.basis", { days: FORMATION_WORKING_DAYS }));
+  return {
+    title: t("pdf.heading"),
+    subtitle: t("pdf.about"),
+    lines: noticeLines(d, lang, i18n),
+    layout: "form",
+    signatures: [{ role: t("pdf.signApplicant"), name: t("pdf.signName") }],
+    footer: t("pdf.basis", { days: FORMATION_WORKING_DAYS }),
+  };
 };
+
+export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Promise<Buffer> => renderDocument(noticeContent(d, lang, i18n));
 
 /** Reads the case (decrypting what is sealed) for the document; null if it is gone. */
 export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: Buffer): Promise<NoticeDocument | null> => {

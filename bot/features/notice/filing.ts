@@ -69,7 +69,7 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
       org: orgName,
       care: careText(notice.careFrom, notice.careTo),
       region: regionName(notice.region),
-      outcome: { key: `notice.outcome.${notice.outcome}` },
+      outcome: { key: `notice.outcomeText.${notice.outcome}` },
     }),
     // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
     document({ name: "noticePdf", caseId: created.id }),
@@ -94,7 +94,7 @@ export const newCaseToStaff = async (
     org: k.orgName,
     care: careText(a.careFrom, a.careTo),
     region: regionName(k.region),
-    outcome: { key: `notice.outcome.${k.outcome ?? "unknown"}` },
+    outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` },
     days: FORMATION_WORKING_DAYS,
   };
   const staff = await orgStaff(tx, k.organizationId);

@@ -197,7 +197,7 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
   return {
     lines: sittings.map((s) => {
       const mine = s.responses[0];
-      return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answer.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
+      return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
     }),
     buttons: sittings
       .filter((s) => s.responses.length === 0)
@@ -220,7 +220,7 @@ export const sittingJobs: Record<string, JobHandler> = {
           number: s.case.number,
           when: showWhen(s.startsAt, d.timeZone),
           place: placeText(s),
-          answer: { key: mine ? `sitting.answer.${mine.answer}` : "sitting.noAnswer" },
+          answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" },
         });
       });
   },
