@@ -88,10 +88,13 @@ describe("locales", () => {
     for (const k of kinds) for (const tree of [kk, ru]) expect(flatten(tree).has(`cases.events.${k}`), k).toBe(true);
   });
 
-  it("says none of the words law.md forbids: nothing 'accepted', 'sent higher' or 'paid to you', no 'medical error' as a term", () => {
+  it("says none of the words law.md forbids: nothing 'accepted', 'sent higher' or 'paid to you', no 'medical error' as a term, no mediation started by a button", () => {
     const FORBIDDEN: Record<"kk" | "ru", RegExp[]> = {
-      ru: [/обращение принято/i, /передан[оаы]? (выше|в вышестоящ)/i, /вам (выплатят|заплатят)/i, /будет выплачен/i, /ваша выплата/i, /медицинск\S* ошибк/i, /пациент умер/i, /ваш случай/i],
-      kk: [/өтініш қабылданды/i, /жоғары органға жіберілді/i, /сізге төленеді/i, /сіздің төлеміңіз/i, /медициналық қателі/i, /сіздің жағдайыңыз/i],
+      ru: [/обращение принято/i, /передан[оаы]? (выше|в вышестоящ)/i, /вам (выплатят|заплатят)/i, /будет выплачен/i, /ваша выплата/i, /медицинск\S* ошибк/i, /пациент умер/i, /ваш случай/i,
+        // Mediation starts the day its contract is signed (law.md §4); agreeing in the bot is no signature.
+        /медиация (началась|начнётся, когда)/i, /началась медиация/i],
+      kk: [/өтініш қабылданды/i, /жоғары органға жіберілді/i, /сізге төленеді/i, /сіздің төлеміңіз/i, /медициналық қателі/i, /сіздің жағдайыңыз/i,
+        /медиация басталды/i, /келіскенде басталады/i],
     };
     for (const [lang, tree] of [["kk", kk], ["ru", ru]] as const) {
       const hits = [...flatten(tree)].flatMap(([k, v]) => FORBIDDEN[lang].filter((re) => re.test(v)).map((re) => `${k}: ${re.source}`));

@@ -207,17 +207,18 @@ describe("mediation", () => {
     const toApplicant = accepted.filter((c) => c.payload.chat_id === APPLICANT);
     expect(toApplicant.map((c) => c.method).filter((x) => x !== "sendChatAction")).toEqual(["sendDocument", "sendMessage"]);
     expect(toApplicant.find((c) => c.method === "sendDocument")!.file!.filename).toBe("KZ-2026-000001-mediation-contract.pdf");
-    expect(to(accepted, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатор Сапарова Динара Ерлановна медиация өткізуге дайын[\s\S]*«Өтініш беруші» ретінде қатысасыз\.[\s\S]*• мерзімі: екі тарап келіскен күннен бастап 30 күнтізбелік күнге дейін;/);
+    expect(to(accepted, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатор Сапарова Динара Ерлановна медиация өткізуге дайын[\s\S]*«Өтініш беруші» ретінде қатысасыз\.[\s\S]*• мерзімі: шартқа қол қойылған күннен бастап 30 күнтізбелік күнге дейін;/);
     expect(to(accepted, STAFF)[0]).toMatch(/^Дело KZ-2026-000001: медиатор Сапарова Динара Ерлановна готов\(а\) провести медиацию[\s\S]*«Представитель организации»\.[\s\S]*• медиация добровольна/);
     expect(buttons(accepted.filter((c) => c.payload.chat_id === STAFF))).toEqual(["Согласен(на) с договором", "Не согласен(на)"]);
     // The applicant agrees with their particulars: the contract names the parties.
     const particulars = await applicant.press("Шартпен келісемін");
     expect(texts(particulars)[0]).toMatch(/^Медиация туралы шартта және келісімде тараптар толық аталады/);
-    expect(texts(await giveParticulars(applicant))[0]).toBe("Келісіміңіз жазылды. KZ-2026-000001 ісі бойынша медиация екінші тарап келіскенде басталады.");
+    expect(texts(await giveParticulars(applicant))[0]).toBe("Шартпен келісіміңіз жазылды. Екінші тарап та келіскен соң, KZ-2026-000001 ісі бойынша шартқа қол қою қалады: медиация оған қол қойылған күннен басталады.");
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
     const started = await staff.press("Согласен(на) с договором");
-    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация началась\. Если она не закончится раньше, то продлится до 23\.12\.2026/)]);
-    expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: медиация басталды\./)]);
+    // Agreeing in the bot is no signature (law.md §4): mediation starts when the contract is signed.
+    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с договором о медиации\. По закону медиация начинается со дня, когда договор подпишут стороны и медиатор \(на бумаге или ЭЦП\): согласие в боте — не подпись\. Переговоры в боте открыты до 23\.12\.2026/)]);
+    expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: екі тарап та медиация туралы шартпен келісті\. Заң бойынша медиация шартқа тараптар мен медиатор қол қойған күннен басталады/)]);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
     expect(mediator.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Написать", "Предложить урегулирование", "Завершить медиацию"]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
@@ -240,7 +241,7 @@ describe("mediation", () => {
     expect(JSON.stringify(logged.map((e) => e.payload))).not.toContain("өтемақы");
     await applicant.send("/cases");
     const timeline = texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]!;
-    expect(timeline).toContain("медиация басталды");
+    expect(timeline).toContain("екі тарап медиация туралы шартпен келісті");
     expect(timeline).not.toContain("медиациядағы хабар");
 
     // Proposal → counter-offer → a new proposal; the old one can no longer be answered.

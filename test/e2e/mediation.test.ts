@@ -115,7 +115,7 @@ describe("mediation end to end through the emulator", () => {
     expect(files.filter((f) => f.name === "KZ-2026-000001-mediation-contract.pdf").map((f) => f.chatId).sort()).toEqual([810, 830]);
     await agreeToContract(applicant, "kk");
     await staff.press("Согласен(на) с договором", 1);
-    expect((await applicant.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: медиация басталды\./);
+    expect((await applicant.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: екі тарап та медиация туралы шартпен келісті\./);
     await mediator.replies(1);
 
     // Messages both ways, by role.
