@@ -58,7 +58,7 @@ const kelisim = async (db: Database, label: string): Promise<Engine> => {
     if (call.method !== "sendMessage") return;
     const s = shown.get(chatId) ?? { keyboards: [], said: 0 };
     s.said++;
-    s.last = String(call.payload.text ?? "");
+    s.last = typeof call.payload.text === "string" ? call.payload.text : "";
     const markup = call.payload.reply_markup as { inline_keyboard?: Shown["keyboards"][number]["buttons"][] } | undefined;
     if (markup?.inline_keyboard) s.keyboards = [...s.keyboards.slice(-3), { messageId: call.messageId ?? 0, buttons: markup.inline_keyboard.flat() }];
     shown.set(chatId, s);
