@@ -35,7 +35,7 @@ export const QUESTIONS: Question[] = [
   { key: "name", text: "Шаг 2 из 11. ФИО пациента", check: (s) => checkName(s).ok },
   { key: "iin", text: "Шаг 3 из 11. ИИН пациента", check: (s) => checkIin(s).ok },
   { key: "iinOk", text: "Дата рождения по ИИН: верно?", buttons: ["Да, верно", "Нет, исправить"] },
-  { key: "region", text: "Шаг 4 из 11. Регион", buttons: ["г. Астана", "г. Алматы", "г. Шымкент", "Абайская область"] },
+  { key: "region", text: "Шаг 4 из 11. Регион", buttons: ["г. Астана", "г. Алматы", "г. Шымкент", "Область Абай"] },
   { key: "org", text: "Шаг 5 из 11. Медицинская организация", check: (s) => s.trim().length >= 2 },
   { key: "care", text: "Шаг 6 из 11. Даты лечения", check: (s) => checkCareDates(s, TODAY, "1985-03-01").ok },
   { key: "description", text: "Шаг 7 из 11. Что произошло", check: (s) => s.trim().length >= 5 && s.length <= 3000 },
