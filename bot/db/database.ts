@@ -10,6 +10,28 @@ import { applyMigrations, type RunInTransaction, type SqlSession } from "./migra
 
 export type Prisma = PrismaClient;
 
+/**
+ * Plain SQL straight to the driver under Prisma — the same pg pool (its size, timeouts and search_path) or
+ * the same PGlite — for the few statements every update runs (store.ts) and every send (pace.ts). Prisma's
+ * client runs even a `$queryRaw` through its WebAssembly query compiler and its plan interpreter: on
+ * PostgreSQL that was about a quarter of the CPU of an ordinary step. Parameters are positional ($1, $2…);
+ * give strings, numbers, booleans, null or arrays of them (dates as ISO strings, cast in the SQL). Rows come
+ * back as the driver parses them: booleans, numbers for int4/float8, text as strings, json(b) parsed.
+ */
+export interface Sql {
+  query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/** Each client openDatabase made, with its driver's direct SQL. */
+const direct = new WeakMap<object, Sql>();
+
+/**
+ * The direct SQL of a client openDatabase made; for any other (a test's stand-in) the same statements go
+ * through Prisma's `$queryRawUnsafe`, which takes the same positional parameters.
+ */
+export const sqlOf = (prisma: Prisma): Sql =>
+  direct.get(prisma) ?? { query: <T>(text: string, params: readonly unknown[] = []) => prisma.$queryRawUnsafe<T[]>(text, ...params) };
+
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
@@ -90,6 +112,7 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
       throw e;
     }
     const prisma = new PrismaClient({ adapter: pgAdapter(pool, schema, onError), transactionOptions: transactionOptions(sizing) });
+    direct.set(prisma, { query: async <T>(text: string, params: readonly unknown[] = []) => (await pool.query(text, params as unknown[])).rows as T[] });
     return {
       prisma,
       kind: "postgres",
@@ -104,6 +127,8 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
   const db = await openPglite(opts.dataDir);
   const migrated = await applyMigrations(pgliteTransaction(db));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), transactionOptions: transactionOptions(sizing) });
+  // Outside a transaction, as the adapter's own queries: PGlite runs them one at a time, between transactions.
+  direct.set(prisma, { query: async <T>(text: string, params: readonly unknown[] = []) => (await db.query<T>(text, params as unknown[])).rows });
   return {
     prisma,
     kind: "pglite",

@@ -3,7 +3,7 @@ import type { StackEntry } from "../../machines/chat.js";
 import { open, seal } from "../crypto.js";
 import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
-import type { Prisma } from "../db/database.js";
+import { sqlOf, type Prisma, type Sql } from "../db/database.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "../core/render.js";
 
@@ -66,7 +66,17 @@ const cannotStart = (e: unknown): boolean =>
   (e as { code?: unknown } | null)?.code === "P2028" ||
   /timeout exceeded when trying to connect/i.test(`${(e as { message?: unknown } | null)?.message as string} ${(e as { cause?: { message?: unknown } } | null)?.cause?.message as string}`);
 
+/** A statement built with Prisma.sql, run on the driver: bigints as text and dates as ISO strings (UTC; the SQL casts them). */
+const run = <T>(sql: Sql, q: PrismaNS.Sql): Promise<T[]> =>
+  sql.query<T>(
+    q.text,
+    q.values.map((v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v)),
+  );
+
 export class Store {
+  /** The driver itself, for the statements every update runs outside a transaction (see Sql). */
+  private readonly sql: Sql;
+
   constructor(
     private readonly prisma: Prisma,
     private readonly adminIds: readonly number[],
@@ -74,7 +84,9 @@ export class Store {
     private readonly dataKey: Buffer,
     /** This process among the instances sharing the database (INSTANCE_ID): its outbox rows are leased to it. */
     private readonly instance = "default",
-  ) {}
+  ) {
+    this.sql = sqlOf(prisma);
+  }
 
   /**
    * One transaction; when it cannot start in time (P2028: every connection busy for longer than the
@@ -159,9 +171,13 @@ export class Store {
     return typeof sealed === "string" ? (JSON.parse(open(this.dataKey, sealed)) as StackEntry[]) : [];
   }
 
-  /** The chat's stack and the user's profile, in one round trip (this runs for every update). */
-  async load(chatId: number, userId: number, db: Pick<PrismaNS.TransactionClient, "$queryRaw"> = this.prisma): Promise<Loaded> {
-    const [row] = await db.$queryRaw<{ stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string }[]>`
+  /**
+   * The chat's stack and the user's profile, in one round trip (this runs for every update): inside the
+   * update's transaction when `tx` is given, else straight on the driver.
+   */
+  async load(chatId: number, userId: number, tx?: Pick<PrismaNS.TransactionClient, "$queryRaw">): Promise<Loaded> {
+    type Row = { stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string };
+    const q = PrismaNS.sql`
       SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack",
              u."language"::text AS "language",
              (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL) AS "consent",
@@ -169,6 +185,7 @@ export class Store {
              (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ','), '') FROM "UserRole" r
                WHERE r."userId" = ${BigInt(userId)} AND r."revokedAt" IS NULL) AS "roles"
       FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${BigInt(userId)}`;
+    const [row] = tx ? await tx.$queryRaw<Row[]>(q) : await run<Row>(this.sql, q);
     // Admin comes from ADMIN_IDS alone: an admin's stored row only records the terms they accepted.
     // Each active role, with "+" when its terms were accepted.
     const rows = row!.roles.split(",").filter(Boolean);
@@ -254,13 +271,16 @@ export class Store {
           RETURNING "id", "chatId")`
       : PrismaNS.sql`, "out" AS (SELECT NULL::bigint AS "id", NULL::bigint AS "chatId" WHERE false)`;
     try {
-      const [row] = await this.prisma.$queryRaw<{ fresh: boolean; ok: number; ids: string }[]>`
+      const [row] = await run<{ fresh: boolean; ok: number; ids: string }>(
+        this.sql,
+        PrismaNS.sql`
         WITH "ins" AS (INSERT INTO "ProcessedUpdate" ("updateId") VALUES (${BigInt(c.updateId)}) ON CONFLICT DO NOTHING RETURNING 1),
         "lock" AS (SELECT pg_advisory_xact_lock(${chat}::bigint) AS "l" FROM "ins"),
         "state" AS (${state})${user}${out}
         SELECT EXISTS (SELECT 1 FROM "ins") AS "fresh",
                1 / (CASE WHEN EXISTS (SELECT 1 FROM "ins") AND NOT EXISTS (SELECT 1 FROM "state") THEN 0 ELSE 1 END) AS "ok",
-               coalesce((SELECT string_agg("id"::text || ':' || "chatId"::text, ',' ORDER BY "id") FROM "out"), '') AS "ids"`;
+               coalesce((SELECT string_agg("id"::text || ':' || "chatId"::text, ',' ORDER BY "id") FROM "out"), '') AS "ids"`,
+      );
       if (!row?.fresh) return null;
       // Ids follow the order of the VALUES list (ORDER BY n): row i is call i.
       return row.ids
@@ -318,8 +338,9 @@ export class Store {
     await this.prisma.outbox.update({ where: { id }, data: { messageId } });
   }
 
+  /** Marks rows sent, at this process's clock (one statement, straight on the driver: it follows every send). */
   async markSent(ids: bigint[]): Promise<void> {
-    if (ids.length) await this.prisma.outbox.updateMany({ where: { id: { in: ids } }, data: { sentAt: new Date() } });
+    if (ids.length) await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "sentAt" = ${new Date()}::timestamp WHERE "id" = ANY(${ids.map(String)}::bigint[])`);
   }
 
   /**
