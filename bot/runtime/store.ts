@@ -338,9 +338,39 @@ export class Store {
     await this.prisma.outbox.update({ where: { id }, data: { messageId } });
   }
 
-  /** Marks rows sent, at this process's clock (one statement, straight on the driver: it follows every send). */
-  async markSent(ids: bigint[]): Promise<void> {
-    if (ids.length) await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "sentAt" = ${new Date()}::timestamp WHERE "id" = ANY(${ids.map(String)}::bigint[])`);
+  /** Marks waiting for the statement in flight to finish, each with whoever waits for it. */
+  private marks: { ids: bigint[]; settle: (err?: Error) => void }[] = [];
+  private marking = false;
+
+  /**
+   * Marks rows sent, at this process's clock; resolves once they are stored (rejects when they could not be).
+   * Straight on the driver, and grouped: while one mark is being stored, the marks that arrive meanwhile (other
+   * chats' sends) wait and go together in the next statement — one round trip for all of them, none sooner
+   * reported stored than it is.
+   */
+  markSent(ids: bigint[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.marks.push({ ids: [...ids], settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.marking) void this.writeMarks();
+    });
+  }
+
+  private async writeMarks(): Promise<void> {
+    this.marking = true;
+    while (this.marks.length) {
+      const batch = this.marks;
+      this.marks = [];
+      const ids = batch.flatMap((m) => m.ids.map(String));
+      let err: Error | undefined;
+      try {
+        await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "sentAt" = ${new Date()}::timestamp WHERE "id" = ANY(${ids}::bigint[])`);
+      } catch (e) {
+        err = e instanceof Error ? e : new Error(String(e));
+      }
+      for (const m of batch) m.settle(err);
+    }
+    this.marking = false;
   }
 
   /**
