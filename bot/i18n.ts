@@ -32,6 +32,27 @@ export interface I18n {
   versionOf(key: string): string;
 }
 
+/**
+ * A text without parameters is the same every time (the resources never change after init): each is looked
+ * up in i18next once and then remembered — a message, its buttons and a command menu name dozens of them per
+ * update, and i18next's lookup (options, nesting, interpolation) was the largest cost of rendering.
+ */
+const remembered = (t: TFunction): TFunction => {
+  const call = t as unknown as (...a: unknown[]) => unknown;
+  const texts = new Map<string, unknown>();
+  const plain = (options: unknown) => options === undefined || (typeof options === "object" && options !== null && Object.keys(options).length === 0);
+  const wrapped = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    if (typeof key !== "string" || rest.length > 0 || !plain(options)) return call(key, options, ...rest);
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = call(key);
+      texts.set(key, text);
+    }
+    return text;
+  };
+  return wrapped as unknown as TFunction;
+};
+
 export const createI18n = async (resources: Resources = loadResources()): Promise<I18n> => {
   const instance = i18next.createInstance();
   await instance.init({
@@ -43,7 +64,7 @@ export const createI18n = async (resources: Resources = loadResources()): Promis
     returnNull: false,
     initAsync: false,
   });
-  const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, TFunction>;
+  const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, remembered(instance.getFixedT(l))])) as Record<Lang, TFunction>;
   const versionOf = (key: string) =>
     createHash("sha256")
       .update(LANGUAGES.map((l) => fixed[l](key)).join("\u0000"))
