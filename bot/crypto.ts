@@ -3,9 +3,28 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
 const VERSION = 1;
 
+/**
+ * IVs are taken in turn from a block of random bytes, drawn afresh when it is used up: every IV is still
+ * 12 bytes from the CSPRNG, used once, but the generator is asked once per 256 seals instead of for each
+ * (a seal per snapshot and per message: it was about 2% of an update's CPU).
+ */
+const IV_BYTES = 12;
+const IV_BLOCK = IV_BYTES * 256;
+let ivs = Buffer.alloc(0);
+let ivAt = 0;
+const nextIv = (): Buffer => {
+  if (ivAt + IV_BYTES > ivs.length) {
+    ivs = randomBytes(IV_BLOCK);
+    ivAt = 0;
+  }
+  const iv = ivs.subarray(ivAt, ivAt + IV_BYTES);
+  ivAt += IV_BYTES;
+  return iv;
+};
+
 /** base64( version ‖ iv(12) ‖ tag(16) ‖ ciphertext ) */
 export const seal = (key: Buffer, plaintext: string): string => {
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]).toString("base64");

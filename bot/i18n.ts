@@ -32,6 +32,45 @@ export interface I18n {
   versionOf(key: string): string;
 }
 
+/** Texts remembered per language at most; past it the memory starts afresh (numbers in texts are unbounded). */
+const REMEMBERED = 5_000;
+
+/**
+ * A text is the same every time for the same parameters (the resources never change after init): a text without
+ * parameters, or whose parameters are all numbers (a question's "3/11"), is looked up in i18next once and then
+ * remembered — a message, its buttons and a command menu name dozens of texts per update, and i18next's lookup
+ * (options, nesting, interpolation: 20–40 µs a text with parameters) was the largest cost of rendering. Texts
+ * with other parameters (names, dates: what users typed) still go through i18next each time and are never kept.
+ */
+const remembered = (t: TFunction): TFunction => {
+  const call = t as unknown as (...a: unknown[]) => unknown;
+  const texts = new Map<string, unknown>();
+  /** The memory's key for a lookup that can be remembered, else null. */
+  const keyOf = (key: unknown, options: unknown, rest: unknown[]): string | null => {
+    if (typeof key !== "string" || rest.length > 0) return null;
+    if (options === undefined) return key;
+    if (typeof options !== "object" || options === null) return null;
+    let out = key;
+    for (const [k, v] of Object.entries(options)) {
+      if (typeof v !== "number") return null;
+      out += `\u0000${k}=${v}`;
+    }
+    return out;
+  };
+  const wrapped = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    const memo = keyOf(key, options, rest);
+    if (memo === null) return call(key, options, ...rest);
+    let text = texts.get(memo);
+    if (text === undefined) {
+      text = options === undefined ? call(key) : call(key, options);
+      if (texts.size >= REMEMBERED) texts.clear();
+      texts.set(memo, text);
+    }
+    return text;
+  };
+  return wrapped as unknown as TFunction;
+};
+
 export const createI18n = async (resources: Resources = loadResources()): Promise<I18n> => {
   const instance = i18next.createInstance();
   await instance.init({
@@ -43,7 +82,7 @@ export const createI18n = async (resources: Resources = loadResources()): Promis
     returnNull: false,
     initAsync: false,
   });
-  const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, TFunction>;
+  const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, remembered(instance.getFixedT(l))])) as Record<Lang, TFunction>;
   const versionOf = (key: string) =>
     createHash("sha256")
       .update(LANGUAGES.map((l) => fixed[l](key)).join("\u0000"))

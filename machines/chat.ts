@@ -1,6 +1,6 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
-import { initialTransition, transition, type AnyMachineSnapshot } from "xstate";
+import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
 import { act, commandAllowed, confirmCancel, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, withdrawConsent, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Effect, type FileRef } from "./effects.js";
 import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
@@ -110,6 +110,51 @@ interface Step {
   effects: Effect[];
   changed: boolean;
 }
+
+/**
+ * xstate's pure `transition` and `initialTransition` make a new actor for each call, and an actor's
+ * constructor computes the machine's whole initial snapshot — its context (which, without the flow's input,
+ * throws, and the error is caught) and its entry actions — only for it to be thrown away: about a tenth of an
+ * update's CPU. The flows invoke, spawn and schedule nothing, so one inert scope per machine, made once, does
+ * for every step; a step collects its own actions (steps are synchronous: one at a time).
+ */
+interface Scope {
+  scope: ActorScope<AnyMachineSnapshot, EventObject>;
+  actions: { type: string; params?: unknown }[];
+}
+const scopes = new WeakMap<AnyStateMachine, Scope>();
+const scopeOf = (machine: AnyStateMachine): Scope => {
+  let s = scopes.get(machine);
+  if (!s) {
+    const self = createActor(machine);
+    const made: Scope = {
+      actions: [],
+      scope: {
+        self,
+        id: "",
+        sessionId: "",
+        system: self.system,
+        logger: () => undefined,
+        defer: () => undefined,
+        emit: () => undefined,
+        stopChild: () => undefined,
+        actionExecutor: (a) => void made.actions.push(a),
+      },
+    };
+    s = made;
+    scopes.set(machine, s);
+  }
+  s.actions = [];
+  return s;
+};
+const initialTransition = (machine: AnyStateMachine, input: object): [AnyMachineSnapshot, Scope["actions"]] => {
+  const s = scopeOf(machine);
+  return [machine.getInitialSnapshot(s.scope, input) as AnyMachineSnapshot, s.actions];
+};
+const transition = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: FlowEvent): [AnyMachineSnapshot, Scope["actions"]] => {
+  const s = scopeOf(machine);
+  return [machine.transition(snapshot, event, s.scope) as AnyMachineSnapshot, s.actions];
+};
 
 const startFlow = (def: FlowDef, profile: Profile, input: object = {}): Step => {
   const [snap, actions] = initialTransition(def.machine, { ...(def.input(profile) as object), ...input });

@@ -6,7 +6,7 @@
 // itself. The global rate is one slot per 1/perSecond s: in this process (PGlite: one process), or in a
 // row of PostgreSQL that every instance moves on atomically, so that N instances together stay within it.
 import type { Transformer } from "grammy";
-import type { Prisma } from "../db/database.js";
+import { sqlOf, type Prisma, type Sql } from "../db/database.js";
 import type { Logger } from "../logger.js";
 
 export interface SendLimits {
@@ -72,14 +72,16 @@ export class SharedGate implements RateGate {
   private readonly local: LocalGate;
   /** The database's clock minus this process's (ms), as well as it is known. */
   private offset = -Infinity;
+  private readonly sql: Sql;
   constructor(
-    private readonly prisma: Prisma,
+    prisma: Prisma,
     perSecond: number,
     private readonly log: Logger,
     private readonly name = "telegram",
     private readonly ahead = 8,
   ) {
     this.gap = 1000 / perSecond;
+    this.sql = sqlOf(prisma);
     this.local = new LocalGate(perSecond);
   }
 
@@ -90,11 +92,14 @@ export class SharedGate implements RateGate {
       for (let tries = 0; ; tries++) {
         let slot: number;
         try {
-          const [row] = await this.prisma.$queryRaw<{ t: number; slot: number }[]>`
-            WITH "c" AS (SELECT clock_timestamp() AS "t")
-            INSERT INTO "SendRate" ("name", "nextAt") SELECT ${this.name}, "t" + ${this.gap} * interval '1 millisecond' FROM "c"
-            ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + ${this.gap} * interval '1 millisecond'
-            RETURNING (extract(epoch FROM (SELECT "t" FROM "c")) * 1000)::float8 AS "t", (extract(epoch FROM "nextAt") * 1000 - ${this.gap})::float8 AS "slot"`;
+          // Straight on the driver: one statement before every send (see Sql).
+          const [row] = await this.sql.query<{ t: number; slot: number }>(
+            `WITH "c" AS (SELECT clock_timestamp() AS "t")
+            INSERT INTO "SendRate" ("name", "nextAt") SELECT $1::text, "t" + $2::float8 * interval '1 millisecond' FROM "c"
+            ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + $2::float8 * interval '1 millisecond'
+            RETURNING (extract(epoch FROM (SELECT "t" FROM "c")) * 1000)::float8 AS "t", (extract(epoch FROM "nextAt") * 1000 - $2::float8)::float8 AS "slot"`,
+            [this.name, this.gap],
+          );
           const received = performance.timeOrigin + performance.now();
           // The database's clock against this process's: the answer left no later than it was received, so
           // this underestimates the offset by at most a round trip, the same for every slot.

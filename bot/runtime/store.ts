@@ -3,7 +3,7 @@ import type { StackEntry } from "../../machines/chat.js";
 import { open, seal } from "../crypto.js";
 import { isLang, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
-import type { Prisma } from "../db/database.js";
+import { sqlOf, type Prisma, type Sql } from "../db/database.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "../core/render.js";
 
@@ -66,7 +66,34 @@ const cannotStart = (e: unknown): boolean =>
   (e as { code?: unknown } | null)?.code === "P2028" ||
   /timeout exceeded when trying to connect/i.test(`${(e as { message?: unknown } | null)?.message as string} ${(e as { cause?: { message?: unknown } } | null)?.cause?.message as string}`);
 
+/** Prisma keeps DateTime as UTC in "timestamp" columns; now() would be cast in the session's time zone. */
+const NOW_UTC = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
+
+/** The user's columns an update changes (its language, its consent), each with its value in SQL. */
+const userColumns = (c: Pick<Commit, "language" | "consent">): [string, PrismaNS.Sql][] => [
+  ...(c.language ? [["language", PrismaNS.sql`${c.language}::"Language"`] as [string, PrismaNS.Sql]] : []),
+  ...(c.consent
+    ? ([
+        ["consentVersion", PrismaNS.sql`${c.consent.version}`],
+        ["consentAt", PrismaNS.sql`${c.consent.at.toISOString()}::timestamp`],
+        ["consentWithdrawnAt", PrismaNS.sql`NULL::timestamp`],
+      ] as [string, PrismaNS.Sql][])
+    : []),
+];
+/** The SET list of the user's upsert: the changed columns and "updatedAt", from the row that was to be inserted. */
+const userUpdates = (cols: [string, PrismaNS.Sql][]): string => [...cols.map(([k]) => `"${k}" = EXCLUDED."${k}"`), `"updatedAt" = EXCLUDED."updatedAt"`].join(", ");
+
+/** A statement built with Prisma.sql, run on the driver: bigints as text and dates as ISO strings (UTC; the SQL casts them). */
+const run = <T>(sql: Sql, q: PrismaNS.Sql): Promise<T[]> =>
+  sql.query<T>(
+    q.text,
+    q.values.map((v) => (typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v)),
+  );
+
 export class Store {
+  /** The driver itself, for the statements every update runs outside a transaction (see Sql). */
+  private readonly sql: Sql;
+
   constructor(
     private readonly prisma: Prisma,
     private readonly adminIds: readonly number[],
@@ -74,7 +101,9 @@ export class Store {
     private readonly dataKey: Buffer,
     /** This process among the instances sharing the database (INSTANCE_ID): its outbox rows are leased to it. */
     private readonly instance = "default",
-  ) {}
+  ) {
+    this.sql = sqlOf(prisma);
+  }
 
   /**
    * One transaction; when it cannot start in time (P2028: every connection busy for longer than the
@@ -109,12 +138,12 @@ export class Store {
 
   /** The update's other writes: the user's changes, the stack, the outbox. */
   private async apply(tx: PrismaNS.TransactionClient, c: Commit, produce?: Produce): Promise<OutboxRow[]> {
-    const userData = {
-      ...(c.language ? { language: c.language } : {}),
-      ...(c.consent ? { consentVersion: c.consent.version, consentAt: c.consent.at, consentWithdrawnAt: null } : {}),
-    };
-    if (c.createUser || Object.keys(userData).length > 0) {
-      await tx.user.upsert({ where: { id: BigInt(c.userId) }, create: { id: BigInt(c.userId), ...userData }, update: userData });
+    const cols = userColumns(c);
+    if (c.createUser || cols.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO "User" ("id", ${PrismaNS.raw(cols.map(([k]) => `"${k}", `).join(""))}"updatedAt")
+        VALUES (${BigInt(c.userId)}, ${PrismaNS.join([...cols.map(([, v]) => v), NOW_UTC])})
+        ON CONFLICT ("id") DO UPDATE SET ${PrismaNS.raw(userUpdates(cols))}`;
     }
     if (c.stack) await this.saveStack(tx, c.chatId, c.stack);
     return this.enqueue(tx, [...c.outbox, ...(produce ? await produce(tx) : [])], c.chatId);
@@ -159,9 +188,13 @@ export class Store {
     return typeof sealed === "string" ? (JSON.parse(open(this.dataKey, sealed)) as StackEntry[]) : [];
   }
 
-  /** The chat's stack and the user's profile, in one round trip (this runs for every update). */
-  async load(chatId: number, userId: number, db: Pick<PrismaNS.TransactionClient, "$queryRaw"> = this.prisma): Promise<Loaded> {
-    const [row] = await db.$queryRaw<{ stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string }[]>`
+  /**
+   * The chat's stack and the user's profile, in one round trip (this runs for every update): inside the
+   * update's transaction when `tx` is given, else straight on the driver.
+   */
+  async load(chatId: number, userId: number, tx?: Pick<PrismaNS.TransactionClient, "$queryRaw">): Promise<Loaded> {
+    type Row = { stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string };
+    const q = PrismaNS.sql`
       SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack",
              u."language"::text AS "language",
              (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL) AS "consent",
@@ -169,6 +202,7 @@ export class Store {
              (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ','), '') FROM "UserRole" r
                WHERE r."userId" = ${BigInt(userId)} AND r."revokedAt" IS NULL) AS "roles"
       FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${BigInt(userId)}`;
+    const [row] = tx ? await tx.$queryRaw<Row[]>(q) : await run<Row>(this.sql, q);
     // Admin comes from ADMIN_IDS alone: an admin's stored row only records the terms they accepted.
     // Each active role, with "+" when its terms were accepted.
     const rows = row!.roles.split(",").filter(Boolean);
@@ -217,29 +251,19 @@ export class Store {
    */
   async commitSeen(c: Commit & { stack: StackEntry[]; seen: string | null }): Promise<OutboxRow[] | null | "conflict"> {
     const chat = BigInt(c.chatId);
-    // Prisma keeps DateTime as UTC in "timestamp" columns; now() would be cast in the session's time zone.
-    const now = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
+    const now = NOW_UTC;
     const sealed = JSON.stringify(this.sealStack(c.stack));
     const state =
       c.seen === null
         ? PrismaNS.sql`INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") SELECT ${chat}, ${sealed}::jsonb, ${now} FROM "lock" ON CONFLICT DO NOTHING RETURNING 1`
         : PrismaNS.sql`UPDATE "ChatState" SET "stack" = ${sealed}::jsonb, "updatedAt" = ${now} WHERE "chatId" = ${chat} AND "stack" = ${c.seen}::jsonb AND EXISTS (SELECT 1 FROM "lock") RETURNING 1`;
-    const cols: [string, PrismaNS.Sql][] = [
-      ...(c.language ? [["language", PrismaNS.sql`${c.language}::"Language"`] as [string, PrismaNS.Sql]] : []),
-      ...(c.consent
-        ? ([
-            ["consentVersion", PrismaNS.sql`${c.consent.version}`],
-            ["consentAt", PrismaNS.sql`${c.consent.at}::timestamp`],
-            ["consentWithdrawnAt", PrismaNS.sql`NULL::timestamp`],
-          ] as [string, PrismaNS.Sql][])
-        : []),
-    ];
+    const cols = userColumns(c);
     const user =
       c.createUser || cols.length
         ? PrismaNS.sql`, "usr" AS (
             INSERT INTO "User" ("id", ${PrismaNS.raw(cols.map(([k]) => `"${k}", `).join(""))}"updatedAt")
             SELECT ${BigInt(c.userId)}, ${PrismaNS.join([...cols.map(([, v]) => v), now])} FROM "state"
-            ON CONFLICT ("id") DO UPDATE SET ${PrismaNS.raw([...cols.map(([k]) => `"${k}" = EXCLUDED."${k}"`), `"updatedAt" = EXCLUDED."updatedAt"`].join(", "))}
+            ON CONFLICT ("id") DO UPDATE SET ${PrismaNS.raw(userUpdates(cols))}
             RETURNING 1)`
         : PrismaNS.empty;
     const until = new Date(Date.now() + OUTBOX_LEASE_MS);
@@ -254,13 +278,16 @@ export class Store {
           RETURNING "id", "chatId")`
       : PrismaNS.sql`, "out" AS (SELECT NULL::bigint AS "id", NULL::bigint AS "chatId" WHERE false)`;
     try {
-      const [row] = await this.prisma.$queryRaw<{ fresh: boolean; ok: number; ids: string }[]>`
+      const [row] = await run<{ fresh: boolean; ok: number; ids: string }>(
+        this.sql,
+        PrismaNS.sql`
         WITH "ins" AS (INSERT INTO "ProcessedUpdate" ("updateId") VALUES (${BigInt(c.updateId)}) ON CONFLICT DO NOTHING RETURNING 1),
         "lock" AS (SELECT pg_advisory_xact_lock(${chat}::bigint) AS "l" FROM "ins"),
         "state" AS (${state})${user}${out}
         SELECT EXISTS (SELECT 1 FROM "ins") AS "fresh",
                1 / (CASE WHEN EXISTS (SELECT 1 FROM "ins") AND NOT EXISTS (SELECT 1 FROM "state") THEN 0 ELSE 1 END) AS "ok",
-               coalesce((SELECT string_agg("id"::text || ':' || "chatId"::text, ',' ORDER BY "id") FROM "out"), '') AS "ids"`;
+               coalesce((SELECT string_agg("id"::text || ':' || "chatId"::text, ',' ORDER BY "id") FROM "out"), '') AS "ids"`,
+      );
       if (!row?.fresh) return null;
       // Ids follow the order of the VALUES list (ORDER BY n): row i is call i.
       return row.ids
@@ -280,8 +307,10 @@ export class Store {
 
   /** Stores a chat's stack of flows, sealed (a draft notice holds an IIN, a phone and a description). */
   async saveStack(tx: PrismaNS.TransactionClient, chatId: number, stack: StackEntry[]): Promise<void> {
-    const sealed = this.sealStack(stack);
-    await tx.chatState.upsert({ where: { chatId: BigInt(chatId) }, create: { chatId: BigInt(chatId), stack: sealed }, update: { stack: sealed } });
+    // Raw: Prisma's query API costs several times a raw statement's CPU (its query compiler), in every locked step.
+    await tx.$executeRaw`
+      INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") VALUES (${BigInt(chatId)}, ${JSON.stringify(this.sealStack(stack))}::jsonb, ${NOW_UTC})
+      ON CONFLICT ("chatId") DO UPDATE SET "stack" = EXCLUDED."stack", "updatedAt" = EXCLUDED."updatedAt"`;
   }
 
   /**
@@ -290,36 +319,69 @@ export class Store {
    */
   async enqueue(tx: PrismaNS.TransactionClient, calls: ApiCall[], defaultChatId: number): Promise<OutboxRow[]> {
     if (calls.length === 0) return [];
-    const rows = await tx.outbox.createManyAndReturn({
-      data: calls.map((o) => ({
-        chatId: BigInt(Number(o.payload.chat_id ?? defaultChatId)),
-        method: o.method,
-        payload: this.sealPayload(o.payload),
-        slot: o.slot ?? null,
-        // This instance sends them right after the commit: leased to it, so that another's start-up flush does not.
-        leasedBy: this.instance,
-        leaseUntil: new Date(Date.now() + OUTBOX_LEASE_MS),
-      })),
-      select: { id: true, chatId: true, method: true },
-    });
-    // Ids follow the order of the VALUES list; sort so that row i is call i whatever order RETURNING uses.
-    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-    return rows.map((r, i) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: calls[i]!.payload, ...(calls[i]!.slot ? { slot: calls[i]!.slot } : {}) }));
+    // This instance sends them right after the commit: leased to it, so that another's start-up flush does not.
+    const until = new Date(Date.now() + OUTBOX_LEASE_MS).toISOString();
+    const rows = await tx.$queryRaw<{ id: bigint; chatId: bigint }[]>`
+      INSERT INTO "Outbox" ("chatId", "method", "payload", "slot", "leasedBy", "leaseUntil")
+      SELECT v."chatId", v."method", v."payload", v."slot", ${this.instance}, ${until}::timestamp
+      FROM (VALUES ${PrismaNS.join(
+        calls.map(
+          (o, i) =>
+            PrismaNS.sql`(${i}::int, ${BigInt(Number(o.payload.chat_id ?? defaultChatId))}::bigint, ${o.method}::text, ${JSON.stringify(this.sealPayload(o.payload))}::jsonb, ${o.slot ?? null}::text)`,
+        ),
+      )}) AS v("n", "chatId", "method", "payload", "slot")
+      ORDER BY v."n"
+      RETURNING "id", "chatId"`;
+    // Ids follow the order of the VALUES list (ORDER BY n); sort so that row i is call i whatever order RETURNING uses.
+    rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    return rows.map((r, i) => ({ id: BigInt(r.id), chatId: Number(r.chatId), method: calls[i]!.method, payload: calls[i]!.payload, ...(calls[i]!.slot ? { slot: calls[i]!.slot } : {}) }));
   }
 
   /** The Telegram message id of a chat's message of this slot, once it was sent; null before. */
   async slotMessage(tx: PrismaNS.TransactionClient, chatId: number, slot: string): Promise<number | null> {
-    const row = await tx.outbox.findFirst({ where: { chatId: BigInt(chatId), slot, messageId: { not: null } }, orderBy: { id: "desc" }, select: { messageId: true } });
+    const [row] = await tx.$queryRaw<{ messageId: number }[]>`
+      SELECT "messageId" FROM "Outbox" WHERE "chatId" = ${BigInt(chatId)} AND "slot" = ${slot} AND "messageId" IS NOT NULL ORDER BY "id" DESC LIMIT 1`;
     return row?.messageId ?? null;
   }
 
-  /** Keeps the message id a slot's message got, for the messages that will edit it. */
+  /** Keeps the message id a slot's message got, for the messages that will edit it (straight on the driver: the sender's). */
   async rememberMessage(id: bigint, messageId: number): Promise<void> {
-    await this.prisma.outbox.update({ where: { id }, data: { messageId } });
+    await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "messageId" = ${messageId}::int WHERE "id" = ${id}::bigint`);
   }
 
-  async markSent(ids: bigint[]): Promise<void> {
-    if (ids.length) await this.prisma.outbox.updateMany({ where: { id: { in: ids } }, data: { sentAt: new Date() } });
+  /** Marks waiting for the statement in flight to finish, each with whoever waits for it. */
+  private marks: { ids: bigint[]; settle: (err?: Error) => void }[] = [];
+  private marking = false;
+
+  /**
+   * Marks rows sent, at this process's clock; resolves once they are stored (rejects when they could not be).
+   * Straight on the driver, and grouped: while one mark is being stored, the marks that arrive meanwhile (other
+   * chats' sends) wait and go together in the next statement — one round trip for all of them, none sooner
+   * reported stored than it is.
+   */
+  markSent(ids: bigint[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.marks.push({ ids: [...ids], settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.marking) void this.writeMarks();
+    });
+  }
+
+  private async writeMarks(): Promise<void> {
+    this.marking = true;
+    while (this.marks.length) {
+      const batch = this.marks;
+      this.marks = [];
+      const ids = batch.flatMap((m) => m.ids.map(String));
+      let err: Error | undefined;
+      try {
+        await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "sentAt" = ${new Date()}::timestamp WHERE "id" = ANY(${ids}::bigint[])`);
+      } catch (e) {
+        err = e instanceof Error ? e : new Error(String(e));
+      }
+      for (const m of batch) m.settle(err);
+    }
+    this.marking = false;
   }
 
   /**

@@ -4,7 +4,9 @@
 // Telegram is replaced, by the recorder. In the same run, interleaved, the same questionnaire goes
 // through two peers without a database (peers.ts): grammY's conversations plugin and a bare XState
 // snapshot loop. For each level of chats in flight it prints updates/s, p50/p95/p99 of a question step,
-// of Submit and of the whole notice, CPU per update, and failures; then the ratios between them.
+// of Submit and of the whole notice, CPU per update, and failures; then the ratios between them. With
+// one chat in flight it also prints the median CPU of one question step (nothing else runs meanwhile
+// but a document a Submit before it left to the worker threads).
 //
 //   BENCH_LEVELS   chats in flight, comma-separated (default 1,100,1000); at a level of 1,
 //                  BENCH_SERIAL chats (default 10) file one after another
@@ -116,6 +118,8 @@ const button = (s: Shown | undefined, label: string) => {
 
 interface Sample {
   step: number[];
+  /** CPU (ms, the whole process) of each question step, taken only when one chat is in flight: nothing else runs then. */
+  stepCpu: number[];
   submit: number[];
   notice: number[];
   updates: number;
@@ -123,7 +127,7 @@ interface Sample {
   errors: string[];
 }
 
-const fileOne = async (e: Engine, chatId: number, s: Sample) => {
+const fileOne = async (e: Engine, chatId: number, s: Sample, alone: boolean) => {
   const t0 = performance.now();
   let tag: Tag = "start";
   for (const a of e.script) {
@@ -141,10 +145,17 @@ const fileOne = async (e: Engine, chatId: number, s: Sample) => {
     if ("send" in a && a.send === "/notice") tag = "step";
     if ("press" in a && a.press === "Отправить") tag = "submit";
     const t = performance.now();
+    const cpu = alone ? process.cpuUsage() : null;
     await e.handle(u);
     const ms = performance.now() - t;
     s.updates++;
-    if (tag === "step" && !("send" in a && a.send === "/notice")) s.step.push(ms);
+    if (tag === "step" && !("send" in a && a.send === "/notice")) {
+      s.step.push(ms);
+      if (cpu) {
+        const d = process.cpuUsage(cpu);
+        s.stepCpu.push((d.user + d.system) / 1000);
+      }
+    }
     if (tag === "submit") s.submit.push(ms);
   }
   s.notice.push(performance.now() - t0);
@@ -167,7 +178,7 @@ interface Result {
 const runLevel = async (e: Engine, level: number): Promise<Result> => {
   const chats = level === 1 ? SERIAL : level;
   const ids = Array.from({ length: chats }, () => nextChat++);
-  const s: Sample = { step: [], submit: [], notice: [], updates: 0, failed: 0, errors: [] };
+  const s: Sample = { step: [], stepCpu: [], submit: [], notice: [], updates: 0, failed: 0, errors: [] };
   const before = await e.filed();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -176,7 +187,7 @@ const runLevel = async (e: Engine, level: number): Promise<Result> => {
     Array.from({ length: Math.min(level, chats) }, async () => {
       while (next < ids.length) {
         const id = ids[next++]!;
-        await fileOne(e, id, s).catch((err: unknown) => {
+        await fileOne(e, id, s, level === 1).catch((err: unknown) => {
           s.failed++;
           if (s.errors.length < 3) s.errors.push(String((err as Error).message ?? err).slice(0, 200));
         });
@@ -250,6 +261,7 @@ for (const level of LEVELS) {
           `submit ${tri(s.submit)}`,
           `notice ${tri(s.notice)}`,
           `CPU ${(res.cpuMs / Math.max(1, res.updates)).toFixed(2)} ms/update`,
+          ...(s.stepCpu.length ? [`question step CPU p50 ${pct(s.stepCpu, 50).toFixed(2)} ms`] : []),
           `failed ${s.failed}/${res.chats}`,
           `lost ${res.lost}`,
           `PDFs ${res.documents}`,
@@ -269,7 +281,9 @@ for (const level of LEVELS) {
     for (const p of engines.filter((e) => !e.name.startsWith("Kelisim"))) {
       const [a, b] = [of(k.name), of(p.name)];
       if (!a.length || !b.length) continue;
-      console.log(`  in flight ${String(level).padStart(4)} · ${k.name} vs ${p.name}: updates/s ×${(rate(a) / rate(b)).toFixed(3)} · CPU per update ×${(cpu(b) / cpu(a)).toFixed(3)}`);
+      const stepCpu = (xs: Result[]) => pct(xs.flatMap((x) => x.sample.stepCpu), 50);
+      const steps = level === 1 ? ` · question step CPU ×${(stepCpu(b) / stepCpu(a)).toFixed(3)}` : "";
+      console.log(`  in flight ${String(level).padStart(4)} · ${k.name} vs ${p.name}: updates/s ×${(rate(a) / rate(b)).toFixed(3)} · CPU per update ×${(cpu(b) / cpu(a)).toFixed(3)}${steps}`);
     }
   }
 }

@@ -10,6 +10,15 @@ describe("sealing sensitive fields", () => {
     expect(Buffer.from(s1, "base64").toString("utf8")).not.toContain("900101300123");
     expect(seal(key, "x")).not.toBe(seal(key, "x"));
   });
+  it("never uses an IV twice, across many blocks of them", () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const s = seal(key, "x");
+      ivs.add(Buffer.from(s, "base64").subarray(1, 13).toString("hex"));
+      expect(open(key, s)).toBe("x");
+    }
+    expect(ivs.size).toBe(2_000);
+  });
   it("refuses altered data and another key", () => {
     const raw = Buffer.from(seal(key, "secret"), "base64");
     raw[raw.length - 1]! ^= 1;

@@ -60,6 +60,32 @@ describe("the sender when the database or a chat's earlier delivery fails", () =
   /** "hung" when `p` has not settled within a bound far above its time (3 s idle, scaled with the machine's load). */
   const within = <T>(p: Promise<T>, ms = bound(3000)) => Promise.race([p.then(() => "returned" as const), new Promise<"hung">((r) => setTimeout(() => r("hung"), ms))]);
 
+  it("marks of many chats at once go in one statement after the one in flight; each is reported only once stored, and a failed statement fails only its own", async () => {
+    const store = new Store(t.db.prisma, [], TEST_DATA_KEY);
+    const chats = Array.from({ length: 20 }, (_, i) => 4400 + i);
+    const ids = (await Promise.all(chats.map((c) => sendRow(c, `to ${c}`)))).flatMap((rows) => rows!.map((r) => r.id));
+    const unsent = async (of: bigint[]) => t.db.prisma.outbox.count({ where: { id: { in: of }, sentAt: null } });
+    const query = vi.spyOn(store["sql"], "query");
+    // The first statement fails (the database hiccups): only the first mark, which it carried, fails.
+    query.mockRejectedValueOnce(new Error("database down"));
+    const outcomes = await Promise.all(
+      ids.map(async (id) => {
+        try {
+          await store.markSent([id]);
+        } catch {
+          return "failed";
+        }
+        // Reported stored: it is stored.
+        return (await unsent([id])) === 0 ? "stored" : "reported but not stored";
+      }),
+    );
+    expect(outcomes).toEqual(["failed", ...ids.slice(1).map(() => "stored")]);
+    // The first alone, then the 19 that came meanwhile together.
+    expect(query).toHaveBeenCalledTimes(2);
+    expect(await unsent(ids)).toBe(1);
+    query.mockRestore();
+  });
+
   it("a mark that fails once (the database hiccups) neither holds the sender forever nor is lost", async () => {
     const h = await testBot(t.db);
     const chat = 4300;

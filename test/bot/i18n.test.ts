@@ -1,5 +1,6 @@
 // Every text in both languages, every key used, no user-facing text in code, Kazakh written as Kazakh.
 import { readdirSync, readFileSync } from "node:fs";
+import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 import { createI18n, LOCALES_DIR, loadResources } from "../../bot/i18n.js";
 import { baseKeys, flatten, missingKeys, notKazakh, parityProblems, scanDirs, scanSource, unusedKeys, words, type Tree } from "../helpers/locales.js";
@@ -68,6 +69,27 @@ describe("locales", () => {
     expect([...fk].filter(([k, v]) => fr.get(k) === v && /\p{L}/u.test(words(v)) && !SAME_WORD.has(k)).map(([k]) => k)).toEqual([]);
     const i18n = await createI18n();
     expect(i18n.t("kk")("common.error")).not.toBe("common.error");
+  });
+
+  it("a text asked for again is the same as i18next gives it, for every key in both languages, with or without parameters (numbers and plural forms too)", async () => {
+    const i18n = await createI18n();
+    const plain = i18next.createInstance();
+    await plain.init({ resources: { kk: { translation: res.kk }, ru: { translation: res.ru } }, lng: "kk", fallbackLng: false, interpolation: { escapeValue: false }, returnNull: false, initAsync: false });
+    const params = { count: 3, name: "Айгүл", date: "02.03.2026", what: "X", n: 2, total: 5 };
+    // Numbers only (remembered), with plural forms: each count its own.
+    const numbers = [1, 2, 5, 21].map((n) => ({ count: n, step: n, total: 11, n, days: n }));
+    for (const lang of ["kk", "ru"] as const) {
+      const fresh = plain.getFixedT(lang);
+      for (const key of keys) {
+        // Twice: the second answer comes from what the first remembered.
+        for (let i = 0; i < 2; i++) {
+          expect(i18n.t(lang)(key), `${lang} ${key}`).toBe(fresh(key));
+          expect(i18n.t(lang)(key, {}), `${lang} ${key} {}`).toBe(fresh(key, {}));
+          expect(i18n.t(lang)(key, params), `${lang} ${key} with parameters`).toBe(fresh(key, params));
+          for (const p of numbers) expect(i18n.t(lang)(key, p), `${lang} ${key} ${JSON.stringify(p)}`).toBe(fresh(key, p));
+        }
+      }
+    }
   });
 
   it("the consent version changes when the consent text changes", async () => {

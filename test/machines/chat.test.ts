@@ -24,6 +24,16 @@ describe("decide", () => {
     expect(valid.stack.map((e) => e.flow)).toEqual(["join"]);
   });
 
+  it("a decision says only what its own step said, however many decisions of any flow came before it", () => {
+    const text = { kind: "text" as const, text: "hello" };
+    const first = decide(askingNote(), kk, text, flowsWithNote);
+    // Other flows' steps in between (the onboarding of a new chat, the note's cancel), then the same step again.
+    decide([], { ...kk, language: null, telegramLanguage: "en", hasConsent: false }, { kind: "command", command: "start", payload: "" });
+    decide(typedNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
+    expect(decide(askingNote(), kk, text, flowsWithNote)).toEqual(first);
+    expect(first.effects.length).toBeGreaterThan(0);
+  });
+
   it("/cancel confirms first when typed data would be lost", () => {
     const d = decide(typedNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
     expect(keys(d)).toEqual(["cancel.confirm"]);

@@ -1,0 +1,111 @@
+// npm run bench:steps — the CPU of ordinary question steps alone (issue 14's target is about them): chats
+// answer the first questions of a notice one after another (/start, consent, /notice, who they are, the
+// patient's name, the IIN, the birth date confirmed), each step through the whole pipeline — grammY, the
+// runtime, the real database, the outbox, the sender — with Telegram replaced by the recorder. None of these
+// steps has a domain effect, so each is one read and one write (and the mark of what was sent). The first
+// quarter of the chats warms the process up; then, per step: the process's CPU (every thread: V8's compiler
+// and collector too; the median for each question, and the mean), the main thread's (the mean: the kernel
+// brings a busy thread's count up to date only every few milliseconds) and, when PostgreSQL runs on this
+// machine and its processes can be read, PostgreSQL's own CPU (all its processes: others' work counts too).
+// Linux only (/proc). PGlite on disk always; PostgreSQL too when DATABASE_URL is set.
+//
+//   BENCH_CHATS   chats, one after another (default 200)
+//   BENCH_STORES  which stores (default pglite,postgres; postgres only with DATABASE_URL)
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase, type Database } from "../../bot/db/database.js";
+import { testBot } from "../helpers/bot.js";
+
+const CHATS = Number(process.env.BENCH_CHATS ?? 200);
+const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
+const url = process.env.DATABASE_URL || null;
+
+const STEPS: ({ send: string } | { press: string })[] = [
+  { send: "/start" },
+  { press: "Согласен(на)" },
+  { send: "/notice" },
+  { press: "Я — пациент" },
+  { send: "Иванов Иван Иванович" },
+  { send: "850301300121" },
+  { press: "Да, верно" },
+];
+
+/** CPU time (ms) a thread of this process has run. */
+const threadMs = (tid: string | number): number => Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+/** CPU time (ms) of every local process named postgres; null when there is none to read. */
+const postgresMs = (): number | null => {
+  let ticks = 0;
+  let seen = false;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      seen = true;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return seen ? ticks * 10 : null;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+const run = async (db: Database, label: string) => {
+  const h = await testBot(db);
+  const perStep = new Map<string, number[]>();
+  let steps = 0;
+  let main0 = 0;
+  let process0 = 0;
+  let pg0: number | null = null;
+  for (let i = 0; i < CHATS; i++) {
+    if (i === Math.floor(CHATS / 4)) {
+      main0 = threadMs(process.pid);
+      const c = process.cpuUsage();
+      process0 = (c.user + c.system) / 1000;
+      pg0 = db.kind === "postgres" ? postgresMs() : null;
+    }
+    const u = h.user(9_000_000 + i, "ru");
+    for (const s of STEPS) {
+      const before = process.cpuUsage();
+      if ("send" in s) await u.send(s.send);
+      else await u.press(s.press);
+      if (i < Math.floor(CHATS / 4)) continue;
+      const name = "send" in s ? s.send : s.press;
+      const spent = process.cpuUsage(before);
+      perStep.set(name, [...(perStep.get(name) ?? []), (spent.user + spent.system) / 1000]);
+      steps++;
+    }
+    h.fake.clear();
+  }
+  const c = process.cpuUsage();
+  const pg1 = pg0 === null ? null : postgresMs();
+  console.log(`${label}: ${steps} steps measured`);
+  for (const [name, ms] of perStep) console.log(`  ${name.padEnd(24)} process CPU p50 ${median(ms).toFixed(2)} ms`);
+  console.log(
+    [
+      `  mean per step: process ${(((c.user + c.system) / 1000 - process0) / steps).toFixed(2)} ms`,
+      `main thread ${((threadMs(process.pid) - main0) / steps).toFixed(2)} ms`,
+      ...(pg0 !== null && pg1 !== null ? [`PostgreSQL (local, all its processes) ${((pg1 - pg0) / steps).toFixed(2)} ms`] : []),
+    ].join(" · "),
+  );
+  await h.runtime.idle();
+};
+
+console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(`${CHATS} chats one after another, ${STEPS.length} question steps each; the first quarter warms up\n`);
+if (STORES.includes("pglite")) {
+  const dir = mkdtempSync(join(tmpdir(), "kelisim-steps-"));
+  const db = await openDatabase({ url: null, dataDir: dir });
+  await run(db, "PGlite");
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+if (url && STORES.includes("postgres")) {
+  const schema = `bench_${randomBytes(4).toString("hex")}`;
+  const db = await openDatabase({ url, dataDir: null, schema });
+  await run(db, "PostgreSQL");
+  await db.prisma.$executeRawUnsafe(`DROP SCHEMA "${schema}" CASCADE`);
+  await db.close();
+}
