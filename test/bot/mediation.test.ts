@@ -106,7 +106,7 @@ describe("the contract and the agreement read as documents of their kind (law.md
         "Сапарова Динара Ерлановна (Реестр медиаторов № 123, Палата медиаторов)",
         "Стороны и медиатор заключают настоящий договор о проведении медиации на следующих условиях.",
         "1. Предмет договора",
-        "Проведение медиации для урегулирования спора о возмещении вреда, причинённого жизни или здоровью пациента (Иванов Иван Иванович) при оказании медицинской помощи (даты лечения: 02.03.2026).",
+        "Проведение медиации для урегулирования спора о возмещении вреда, причинённого жизни и здоровью пациента (Иванов Иван Иванович) при оказании медицинской помощи (даты лечения: 02.03.2026).",
         "2. Срок медиации",
         "Не более 30 календарных дней со дня подписания настоящего договора.",
         "3. Добровольность",
@@ -190,7 +190,7 @@ describe("mediation", () => {
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     const choose = await staff.press("Предложить медиацию");
-    expect(texts(choose)[0]).toBe("Дело KZ-2026-000001: кого назначить медиатором?");
+    expect(texts(choose)[0]).toBe("Дело KZ-2026-000001: кого предложить в качестве медиатора?");
     expect(buttons(choose)).toEqual([MEDIATOR_NAME]); // by name, never a Telegram id
     const assigned = await staff.press(MEDIATOR_NAME);
     expect(to(assigned, STAFF)[0]).toMatch(/^Медиатору отправлено предложение/);
@@ -213,7 +213,7 @@ describe("mediation", () => {
     // The applicant agrees with their particulars: the contract names the parties.
     const particulars = await applicant.press("Шартпен келісемін");
     expect(texts(particulars)[0]).toMatch(/^Медиация туралы шартта және келісімде тараптар толық аталады/);
-    expect(texts(await giveParticulars(applicant))[0]).toBe("Шартпен келісіміңіз жазылды. Екінші тарап та келіскен соң, KZ-2026-000001 ісі бойынша шартқа қол қою қалады: медиация оған қол қойылған күннен басталады.");
+    expect(texts(await giveParticulars(applicant))[0]).toBe("Шартпен келіскеніңіз тіркелді. Екінші тарап та келіскен соң, KZ-2026-000001 ісі бойынша шартқа қол қою қалады: медиация оған қол қойылған күннен басталады.");
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
     const started = await staff.press("Согласен(на) с договором");
     // Agreeing in the bot is no signature (law.md §4): mediation starts when the contract is signed.
@@ -266,7 +266,7 @@ describe("mediation", () => {
     expect(to(doc, APPLICANT)).toEqual(["Ұйымның өкілі · KZ-2026-000001 ісі: құжат төменде."]);
     expect(doc.filter((c) => c.method === "sendDocument").map((c) => [c.payload.chat_id, c.payload.document]).sort()).toEqual([[APPLICANT, "calculation"], [MEDIATOR, "calculation"]]);
     await applicant.press("Қарсы ұсыныс");
-    expect(texts(await applicant.send("екі миллион"))[0]).toBe("Соманы теңгемен бүтін санмен жазыңыз, мысалы 1 500 000.");
+    expect(texts(await applicant.send("екі миллион"))[0]).toBe("Соманы теңгемен бүтін санмен жазыңыз, мысалы, 1 500 000.");
     await applicant.send("2 000 000");
     const countered = await applicant.send("Емдеу шығындары осыдан көп болды.");
     expect(to(countered, MEDIATOR)).toEqual([
@@ -295,10 +295,10 @@ describe("mediation", () => {
     expect(seen(agreed, STAFF).slice(-2)).toEqual(["document", "message+buttons"]);
     expect(seen(agreed, MEDIATOR).slice(-2)).toEqual(["document", "message"]);
     expect(to(agreed, APPLICANT).at(-1)).toBe("KZ-2026-000001 ісі: екі тарап 3-ұсынысты қабылдады. Жоғарыда — дауды реттеу туралы келісім. Оқып шығып, растаңыз.");
-    expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз жазылды. KZ-2026-000001 ісі екінші тарап растағанда реттеледі."]);
+    expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес."]);
     // Both agreed to the text: not settled — an agreement is settled when signed (law.md §4).
     const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");
-    expect(to(textAgreed, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: екі тарап 2\u00a0700\u00a0000 ₸ сомасына келісімнің мәтінімен келісті\. Боттағы келісім — қол қою емес/);
+    expect(to(textAgreed, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: екі тарап 2\u00a0700\u00a0000 ₸ сомасына келісімнің мәтінімен келісті\. Ботта келісу — қол қою емес/);
     expect(buttons(textAgreed.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual(["Приложить подписанное соглашение"]);
     expect(buttons(textAgreed.filter((c) => c.payload.chat_id === APPLICANT))).toEqual([]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
@@ -363,13 +363,13 @@ describe("mediation", () => {
     await mediatorJoins(MEDIATOR);
     const admin = h.user(ADMIN, "ru");
     await openAdmin(admin);
-    const list = await admin.press("Назначить медиатора");
+    const list = await admin.press("Предложить медиатора");
     expect(buttons(list)).toEqual(["KZ-2026-000001 — Городская больница №7"]);
     await admin.press("KZ-2026-000001 — Городская больница №7");
     const assigned = await admin.press(MEDIATOR_NAME);
     expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
     await openAdmin(admin);
-    expect(texts(await admin.press("Назначить медиатора"))).toEqual(["Нет дел, которым можно назначить медиатора."]);
+    expect(texts(await admin.press("Предложить медиатора"))).toEqual(["Нет дел, по которым можно предложить медиатора."]);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { role: "mediator" } });
     const c = await t.db.prisma.case.findFirstOrThrow();
     expect(texts(await admin.pressData(`g:mdassign:${c.id}:${role.id}`))[0]).toBe("По делу KZ-2026-000001 медиация уже назначена или идёт.");
@@ -411,7 +411,7 @@ describe("mediation", () => {
   it("a side may refuse to mediate; it never starts", async () => {
     const { staff, applicant } = await assigned();
     const refused = await applicant.press("Келіспеймін");
-    expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: Заявитель не согласился на медиацию. Она не начнётся."]);
+    expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
     expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
   });

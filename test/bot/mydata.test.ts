@@ -75,7 +75,7 @@ describe("/mydata", () => {
     const fontkit = await import("fontkit");
     const { FONT, FONT_BOLD } = await import("../../bot/core/documents.js");
     const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
-    for (const [id, lang, caption] of [[APPLICANT, "kk", "«Келісім»-дегі деректеріңіз туралы қысқаша мәлімет (PDF)."], [RELATIVE, "ru", "Сводка ваших данных в «Келісім» (PDF)."]] as const) {
+    for (const [id, lang, caption] of [[APPLICANT, "kk", "«Келісім» ботындағы деректеріңіз туралы қысқаша мәлімет (PDF)."], [RELATIVE, "ru", "Сводка ваших данных в «Келісім» (PDF)."]] as const) {
       const calls = await h.user(id, lang).send("/mydata");
       const docs = calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === id);
       expect(docs.map((d) => d.file!.filename)).toEqual(["kelisim-my-data.json", "kelisim-my-data.pdf"]);

@@ -48,7 +48,7 @@ describe("admins", () => {
       "Жумабаев Арман Серикович, условия администратора приняты.",
       "Администратор: Жумабаев Арман Серикович\nОрганизаций: 0 · сотрудников: 0 · медиаторов: 0\nДел без организации: 0\n\nЧто сделаем?",
     ]);
-    expect(buttons(accepted)).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли", "Дела без организации", "Назначить медиатора", "Кто открывал данные"]);
+    expect(buttons(accepted)).toEqual(["Зарегистрировать организацию", "Пригласить сотрудника", "Пригласить медиатора", "Роли", "Дела без организации", "Предложить медиатора", "Кто открывал данные"]);
     const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(ADMIN) }, include: { user: true } });
     expect([row.role, row.title, row.user.fullName, row.termsVersion, row.termsAcceptedAt !== null, row.user.consentAt]).toEqual([
       "admin", "Специалист управления здравоохранения", "Жумабаев Арман Серикович", h.i18n.versionOf("roles.terms.admin"), true, null,
@@ -277,8 +277,8 @@ describe("the staff inbox", () => {
     expect(c.organizationId).toBeNull();
     // "Assign a mediator" finds no case, and says why, with the way on.
     await admin.send("/admin");
-    const none = await admin.press("Назначить медиатора");
-    expect(texts(none)).toEqual(["Нет дел, которым можно назначить медиатора. Дел без организации: 1 — медиатора можно назначить, когда дело связано с организацией."]);
+    const none = await admin.press("Предложить медиатора");
+    expect(texts(none)).toEqual(["Нет дел, по которым можно предложить медиатора. Дел без организации: 1 — медиатора можно предложить, когда дело связано с организацией."]);
     expect(buttons(none)).toEqual(["Дела без организации"]);
     // Someone who is not an admin, forged data included.
     const stranger = h.user(32, "ru");

@@ -129,6 +129,16 @@ describe("Kazakh grammar after placeholders", () => {
     expect(hits("kk", [/\{\{year\}\}\s+жыл(?!ғы|ы(?!\p{L}))/u])).toEqual([]);
   });
 
+  it("a number placeholder carries no case ending of its own: «{{max}}-ден» reads «60-ден» where Kazakh says «60-тан»", () => {
+    // The ending depends on how the number is spoken (он → оннан, алпыс → алпыстан), which a template cannot know;
+    // write «ең көбі {{max}} күн», «{{max}} күнге дейін». An ordinal before a noun («{{round}}-ұсыныс») is fine.
+    const CASE_ON_PLACEHOLDER = /\}\}-(?:[гкғқ][еа]|[дтн][еа]н|[дтнл][еа]|[нд][іы]ң|[дтнл][іы]ң|[сн]?[іы]|[дт][іы]|[мб][еа]н|[нм]ен|ға|ге)(?!\p{L})/u;
+    expect(hits("kk", [CASE_ON_PLACEHOLDER])).toEqual([]);
+    const planted = ["1-ден {{daysMax}}-ге дейін", "{{max}}-ден көп емес", "{{count}} ұйымның {{shown}}-і", "{{amountMax, number}} ₸-ден"].filter((v) => CASE_ON_PLACEHOLDER.test(v));
+    expect(planted).toEqual(["1-ден {{daysMax}}-ге дейін", "{{max}}-ден көп емес", "{{count}} ұйымның {{shown}}-і"]);
+    expect(CASE_ON_PLACEHOLDER.test("{{number}} ісі бойынша {{round}}-ұсыныс")).toBe(false);
+  });
+
   it("the check catches the forms it forbids, and passes the forms the guide gives", () => {
     const bad = [
       "сілтеме {{until}} дейін жұмыс істейді",

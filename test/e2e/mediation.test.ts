@@ -213,7 +213,7 @@ describe("mediation end to end through the emulator", () => {
     expect(drafted).toHaveLength(3);
     expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — г. Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);
     expect(drafted[0]!.text).toContain("Пациент: Ахметов Серік Болатұлы; заявитель — сам пациент");
-    expect(drafted[0]!.text).toContain("Медиация: с 23.11.2026 по 23.11.2026, предложений: 1; соглашение не достигнуто.");
+    expect(drafted[0]!.text).toContain("Медиация: переговоры с участием медиатора в боте «Келісім» с 23.11.2026 по 23.11.2026, предложений: 1; соглашение не достигнуто.");
     expect(drafted[1]!.text).toMatch(/^Проект жалобы по делу KZ-2026-000002 готов/);
     expect(files.map((f) => [f.chatId, f.name])).toContainEqual([831, "KZ-2026-000002-complaint.pdf"]);
     expect((await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000002" } })).status).toBe("escalated");

@@ -152,7 +152,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     expect(textsOf(await admin.send("/admin", 1))[0]).toMatch(/^Сіз «Келісім» әкімшісісіз\./);
     const home = await openAdminDoorAnswers(admin);
     expect(textsOf(home)).toEqual(["Жумабаев Арман Серикович, әкімшінің шарттары қабылданды.", expect.stringMatching(/^Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\n/)]);
-    expect(labels(home[1])).toEqual(["Ұйымды тіркеу", "Қызметкерді шақыру", "Медиаторды шақыру", "Рөлдер", "Ұйымсыз істер", "Медиатор тағайындау", "Деректерді кім ашты"]);
+    expect(labels(home[1])).toEqual(["Ұйымды тіркеу", "Қызметкерді шақыру", "Медиаторды шақыру", "Рөлдер", "Ұйымсыз істер", "Медиатор ұсыну", "Деректерді кім ашты"]);
     expect(admin.all().map((m) => m.text).join("\n")).not.toMatch(/Келісемін|Дербес деректер туралы/);
     const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(KK_ADMIN) } });
     expect([row.role, row.termsVersion !== null, row.termsAcceptedAt !== null]).toEqual(["admin", true, true]);
