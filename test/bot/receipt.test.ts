@@ -98,7 +98,7 @@ describe("a notice to a registered organisation", () => {
 
     h.fake.clear();
     await runJobs("2026-11-25T09:00:00+05:00");
-    expect(texts(h.fake.sent("sendMessage", STAFF))).toEqual(["Дело KZ-2026-000001 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии идёт с даты получения."]);
+    expect(texts(h.fake.sent("sendMessage", STAFF))).toEqual(["Дело KZ-2026-000001 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии отсчитывается со следующего рабочего дня после получения."]);
     expect(texts(h.fake.sent("sendMessage", APPLICANT))[0]).toMatch(/^KZ-2026-000001 ісі: «Городская больница №7» ұйымы өтінішті алғанын ботта әлі белгілеген жоқ, сондықтан комиссияны құру мерзімі әзірге басталған жоқ\./);
     expect(buttons(h.fake.sent("sendMessage", APPLICANT))).toEqual(["Өтінішті ұйымға тапсырдым", "Өтініш (PDF)"]);
     await runJobs("2026-12-31T12:00:00+05:00");
