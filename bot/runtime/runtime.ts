@@ -58,8 +58,8 @@ const SENDING_CHATS = 64;
 const QUEUED_ROWS = 2_000;
 
 /**
- * A document whose making failed this many times in a row (not Telegram's answer: the builder threw) is given
- * up, so that one broken document does not hold back every later message of its chat.
+ * A document whose making failed this many times in a row (not Telegram's answer: the builder threw, while the
+ * database answered) is given up, so that one broken document does not hold back every later message of its chat.
  */
 const DOCUMENT_TRIES = 5;
 
@@ -424,6 +424,11 @@ export class Runtime {
       return this.mustDeliver(row.method) ? "delivered" : "done";
     } catch (e) {
       if (e instanceof DocumentBuildError) {
+        // While the database does not answer, every document fails to be made: that is no broken document.
+        if (!(await this.deps.store.reachable())) {
+          log.warn({ err: e.cause, method: row.method }, "document could not be made (the database does not answer); kept for a later try");
+          return "kept";
+        }
         const tries = (this.buildFailures.get(row.id) ?? 0) + 1;
         if (tries >= DOCUMENT_TRIES) {
           this.buildFailures.delete(row.id);

@@ -344,6 +344,14 @@ export class Store {
     return row?.messageId ?? null;
   }
 
+  /** Whether the database answers now (a failure elsewhere is then not the database's). */
+  async reachable(): Promise<boolean> {
+    return run(this.sql, PrismaNS.sql`SELECT 1`).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** Keeps the message id a slot's message got, for the messages that will edit it (straight on the driver: the sender's). */
   async rememberMessage(id: bigint, messageId: number): Promise<void> {
     await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "messageId" = ${messageId}::int WHERE "id" = ${id}::bigint`);
