@@ -17,20 +17,14 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import { testBot } from "../helpers/bot.js";
+import { NOTICE_SCRIPT, type Action } from "./peers.js";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 200);
 const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
 const url = process.env.DATABASE_URL || null;
 
-const STEPS: ({ send: string } | { press: string })[] = [
-  { send: "/start" },
-  { press: "Согласен(на)" },
-  { send: "/notice" },
-  { press: "Я — пациент" },
-  { send: "Иванов Иван Иванович" },
-  { send: "850301300121" },
-  { press: "Да, верно" },
-];
+/** The notice's first seven steps, /start to the birth date confirmed: none has a domain effect. */
+const STEPS = NOTICE_SCRIPT.slice(0, 7).filter((a): a is Exclude<Action, { pressIfOffered: string }> => !("pressIfOffered" in a));
 
 /** CPU time (ms) a thread of this process has run. */
 const threadMs = (tid: string | number): number => Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
