@@ -79,7 +79,7 @@ const propose = async (mediator: TestUser, amount: string, terms = "Выплат
 
 describe("the contract and the agreement read as documents of their kind (law.md §4)", () => {
   const env = () => ({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, mediationDays: 30, now: () => now });
-  const contractOf = async (lang: "kk" | "ru") => pdfText((await contractContent((await t.db.prisma.mediation.findFirstOrThrow()).id, lang, env()))!);
+  const contractOf = async (lang: "kk" | "ru") => pdfText((await contractContent((await t.db.prisma.mediation.findFirstOrThrow()).id, lang, env()))!.content);
 
   it("a heading, the place and a date to fill in, the parties and the mediator by full name, numbered terms, a signature block for each — and nothing says they were signed", async () => {
     const { staff, applicant, mediator } = await assigned();

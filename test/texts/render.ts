@@ -204,7 +204,7 @@ const journey = async (lang: Lang): Promise<string> => {
   await press("staff", T.mediator);
   await key("mediator", "mediation.accept");
   const mediation = await db.db.prisma.mediation.findFirstOrThrow();
-  showDocument(`${number}-mediation-contract.pdf`, (await contractContent(mediation.id, lang, env))!);
+  showDocument(`${number}-mediation-contract.pdf`, (await contractContent(mediation.id, lang, env))!.content);
   await key("applicant", "mediation.agreeContract");
   for (const x of [T.surname, T.name, T.patronymic, IIN_APPLICANT, T.postal]) await send("applicant", x);
   await key("staff", "mediation.agreeContract");

@@ -109,10 +109,10 @@ const documentContent = (d: MediationDocument, lang: Lang, env: DocumentEnv): Pd
 };
 
 /** The mediation contract (law.md §4, Art. 20) in a language; null when the mediation is gone. */
-export const contractContent = async (mediationId: number, lang: Lang, env: DocumentEnv): Promise<PdfContent | null> => {
+export const contractContent = async (mediationId: number, lang: Lang, env: DocumentEnv): Promise<{ number: string; content: PdfContent } | null> => {
   const parties = await loadParties(env.prisma, mediationId, env.dataKey);
   if (!parties) return null;
-  return documentContent(
+  const content = documentContent(
     {
       title: "contract.title",
       parties,
@@ -130,6 +130,7 @@ export const contractContent = async (mediationId: number, lang: Lang, env: Docu
     lang,
     env,
   );
+  return { number: parties.number, content };
 };
 
 /** The settlement agreement of an accepted proposal (law.md §4) in a language; null when it is gone. */
@@ -163,13 +164,12 @@ export const contractPdf: DocumentBuilder<"contractPdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
-    const content = await contractContent(p.mediationId, p.language, env);
-    const m = await env.prisma.mediation.findUnique({ where: { id: p.mediationId }, select: { case: { select: { number: true } } } });
-    if (!content || !m) return null;
+    const made = await contractContent(p.mediationId, p.language, env);
+    if (!made) return null;
     return {
       chat_id: p.chat_id,
-      document: new InputFile(await renderDocument(content), `${m.case.number}-mediation-contract.pdf`),
-      caption: env.i18n.t(p.language)("contract.caption", { number: m.case.number }),
+      document: new InputFile(await renderDocument(made.content), `${made.number}-mediation-contract.pdf`),
+      caption: env.i18n.t(p.language)("contract.caption", { number: made.number }),
     };
   },
 };
