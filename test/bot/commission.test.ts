@@ -274,7 +274,7 @@ describe("sittings", () => {
 
     // Answers: each is confirmed to its author with buttons to change it, and told to staff by role.
     const a1 = await applicant.press("Өзім барып қатысамын");
-    expect(to(a1, APPLICANT)).toEqual(["Жазылды: «Өзім барып қатысамын» — 25.11.2026, 15:00 отырысы. Отырыстан бір күн және екі сағат бұрын еске саламын. Жауапты төмендегі батырмалармен өзгертуге болады."]);
+    expect(to(a1, APPLICANT)).toEqual(["Жазылды: «Өзім барып қатысамын» — 25.11.2026, 15:00 отырысы. Отырыстан бір күн бұрын және екі сағат бұрын еске саламын. Жауапты төмендегі батырмалармен өзгертуге болады."]);
     expect(to(a1, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — придёт очно."]);
     const relative = h.user(RELATIVE, "ru");
     const a2 = await relative.press("Не смогу участвовать");
@@ -381,7 +381,7 @@ describe("sittings", () => {
     const cancelled = await staff.press("Отменить заседание");
     expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 25.11.2026, 15:00 отменено; участникам сообщено."]);
     expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 уақытына белгіленген комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
-    expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии 25.11.2026, 15:00 отменено. Файл календаря ниже уберёт его из вашего календаря."]);
+    expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии, назначенное на 25.11.2026, 15:00, отменено. Файл календаря ниже уберёт его из вашего календаря."]);
     const files = cancelled.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     expect(files.every((f) => f.includes("STATUS:CANCELLED") && f.includes("SEQUENCE:1"))).toBe(true);
