@@ -9,13 +9,18 @@ import { answersOf, openSensitive, str } from "./core/case.js";
 import type { Prisma } from "./db/database.js";
 import type { Prisma as PrismaNS } from "./db/generated/client.js";
 
-const CANARY_KEY = "dataKeyCanary";
-const CANARY_TEXT = "kelisim data key canary";
+export const CANARY_KEY = "dataKeyCanary";
+export const CANARY_TEXT = "kelisim data key canary";
+/** Present while `npm run data:rotate-key` has not finished: the new key's canary. */
+export const ROTATING_KEY = "dataKeyRotating";
 const NAMES_SEALED = "patientNameSealed";
 
 export class DataKeyError extends Error {
   override name = "DataKeyError";
 }
+
+const ROTATING =
+  "Data key error: a DATA_KEY rotation is unfinished (part of the data is sealed with the new key): run npm run data:rotate-key again with the same DATA_KEY and NEW_DATA_KEY";
 
 const WRONG_KEY =
   "Data key error: DATA_KEY is not the key this database's data was sealed with; start with the key the data was created with (keep it with the backups)";
@@ -30,6 +35,7 @@ const opens = (key: Buffer, sealed: string): string | null => {
 
 /** Throws DataKeyError when `key` is not the key the data was sealed with; the first start records it. */
 export const checkDataKey = async (prisma: Prisma, key: Buffer): Promise<void> => {
+  if (await prisma.meta.findUnique({ where: { key: ROTATING_KEY } })) throw new DataKeyError(ROTATING);
   let canary = await prisma.meta.findUnique({ where: { key: CANARY_KEY } });
   if (!canary) {
     // A database from before the canary: its sealed cases tell whether this is their key.

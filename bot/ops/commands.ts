@@ -2,7 +2,7 @@
 // data:erase), configured like the bot: DATABASE_URL set → PostgreSQL, else the embedded database in DATA_DIR.
 // Output is for the operator, in English; a failure is one line on stderr and exit code 1. cli.ts is the
 // process around runOps (it reads .env and exits); tests call runOps in their own process.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkDataKey, DataKeyError } from "../at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.js";
@@ -12,6 +12,7 @@ import { createI18n } from "../i18n.js";
 import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres } from "./backup.js";
 import { describeErase, eraseUser, exportUser } from "./data.js";
 import { moveToPostgres } from "./move.js";
+import { rotateDataKey } from "./rotate.js";
 import { runningBot } from "./running.js";
 
 const USAGE = `usage:
@@ -19,7 +20,8 @@ const USAGE = `usage:
   npm run db:restore -- <file> [--force]   restore a backup into an empty database (--force: replace what is there)
   npm run db:move-to-postgres              copy the embedded database (DATA_DIR) into the empty PostgreSQL named by DATABASE_URL
   npm run data:export -- --user <id> [--out <file>]   what the bot holds about a user, as /mydata's JSON (stdout by default)
-  npm run data:erase -- --user <id> [--dry-run]       withdraw the user's consent as /privacy does (--dry-run: report only)`;
+  npm run data:erase -- --user <id> [--dry-run]       withdraw the user's consent as /privacy does (--dry-run: report only)
+  NEW_DATA_KEY=<base64> npm run data:rotate-key       re-seal everything with a new key (stop every instance of the bot first)`;
 
 /** The value after a flag (--user 123), or null. */
 const flag = (args: string[], name: string): string | null => {
@@ -136,6 +138,33 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
         for (const line of describeErase(report)) out(line);
       } finally {
         await db.close();
+      }
+      return;
+    }
+    case "rotate-key": {
+      const raw = env.NEW_DATA_KEY ?? "";
+      const to = Buffer.from(raw, "base64");
+      if (to.length !== 32) throw new OpsError("set NEW_DATA_KEY to the new key: 32 random bytes in base64 (e.g. openssl rand -base64 32)");
+      if (!config.databaseUrl && runningBot(config.dataDir) !== null)
+        throw new OpsError(`the bot is running on ${resolve(config.dataDir)}: stop it first (nothing may write with the old key meanwhile)`);
+      // The key in use, never a new one made up: without DATA_KEY, the data directory's file must be there.
+      if (!config.dataKey && !config.databaseUrl && !existsSync(join(config.dataDir, "data.key")))
+        throw new OpsError(`no data key: set DATA_KEY, or keep the key in ${resolve(join(config.dataDir, "data.key"))}`);
+      const from = resolveDataKey(config);
+      const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(schema ? { schema } : {}) });
+      try {
+        const { resealed } = await rotateDataKey(db.prisma, from, to);
+        for (const [what, rows] of resealed) out(`  ${what}: ${rows} re-sealed`);
+      } finally {
+        await db.close();
+      }
+      if (config.dataKey) {
+        out("Done: the data is sealed with NEW_DATA_KEY. Set DATA_KEY to it (every instance), and keep the old key with the backups taken before today.");
+      } else {
+        const file = join(config.dataDir, "data.key");
+        writeFileSync(`${file}.new`, `${raw.trim()}\n`, { mode: 0o600 });
+        renameSync(`${file}.new`, file);
+        out(`Done: the data is sealed with NEW_DATA_KEY, now in ${resolve(file)}. Keep the old key with the backups taken before today.`);
       }
       return;
     }
