@@ -1,6 +1,7 @@
-// GET /healthz: 200 "ok" when the database answers a query within a second, 503 otherwise. The webhook
-// server answers it on PORT; HEALTH_PORT serves it in every mode (polling included) for a container's or a
-// load balancer's health check.
+// GET /healthz: 200 "ok" when the database answers a query within a second and Telegram is reachable; 503,
+// saying which, when the database does not answer, or when the bot's calls to Telegram have failed (network,
+// 5xx) for TELEGRAM_GRACE_MS or more. The webhook server answers it on PORT; HEALTH_PORT serves it in every
+// mode (polling included) for a container's or a load balancer's health check.
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Prisma } from "./db/database.js";
 
@@ -18,15 +19,47 @@ export const databaseAnswers = (prisma: Prisma, ms: number): Promise<boolean> =>
     );
   });
 
-export const answerHealth = (prisma: Prisma, res: ServerResponse, ms = HEALTH_MS): void =>
-  void databaseAnswers(prisma, ms).then((ok) =>
-    ok ? res.writeHead(200, { "content-type": "text/plain" }).end("ok") : res.writeHead(503, { "content-type": "text/plain" }).end("database unavailable"),
-  );
+/** How long Telegram may fail before /healthz says so: a blip (one retried call) is no outage. */
+export const TELEGRAM_GRACE_MS = 30_000;
+
+/** Telegram's reachability as the bot's own calls see it (the retry transformer tells it each outcome). */
+export class TelegramHealth {
+  private failingSince: number | null = null;
+  private retries = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** A call failed on the network or with a 5xx. */
+  failed(): void {
+    this.failingSince ??= this.now();
+    this.retries++;
+  }
+
+  /** A call got Telegram's answer. */
+  answered(): void {
+    this.failingSince = null;
+    this.retries = 0;
+  }
+
+  /** What /healthz says when Telegram has failed for `graceMs` or more; null otherwise. */
+  problem(graceMs = TELEGRAM_GRACE_MS): string | null {
+    if (this.failingSince === null) return null;
+    const forMs = this.now() - this.failingSince;
+    return forMs >= graceMs ? `telegram unreachable for ${Math.round(forMs / 1000)} s (${this.retries} failed calls)` : null;
+  }
+}
+
+export const answerHealth = (prisma: Prisma, res: ServerResponse, ms = HEALTH_MS, telegram?: TelegramHealth): void =>
+  void databaseAnswers(prisma, ms).then((ok) => {
+    const problem = ok ? (telegram?.problem() ?? null) : "database unavailable";
+    if (problem === null) res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    else res.writeHead(503, { "content-type": "text/plain" }).end(problem);
+  });
 
 /** A server that answers only GET /healthz (404 elsewhere). */
-export const createHealthServer = (prisma: Prisma, ms = HEALTH_MS): Server =>
+export const createHealthServer = (prisma: Prisma, telegram?: TelegramHealth, ms = HEALTH_MS): Server =>
   createServer({ headersTimeout: 10_000, requestTimeout: 10_000 }, (req, res) => {
     const path = (req.url ?? "").split("?")[0];
-    if (req.method === "GET" && path === HEALTH_PATH) return answerHealth(prisma, res, ms);
+    if (req.method === "GET" && path === HEALTH_PATH) return answerHealth(prisma, res, ms, telegram);
     res.writeHead(404).end();
   });

@@ -16,6 +16,7 @@ import { RETENTION_DAYS } from "./features/retention/retention.js";
 import { toIncoming } from "./runtime/input.js";
 import { LocalGate, pacing, SEND_LIMITS, SharedGate, type SendLimits } from "./runtime/pace.js";
 import { retrying, type RetryOptions } from "./runtime/retry.js";
+import { TelegramHealth } from "./health.js";
 import { Runtime } from "./runtime/runtime.js";
 import { Store } from "./runtime/store.js";
 import { Jobs, type JobHandler } from "./jobs/jobs.js";
@@ -67,6 +68,8 @@ export interface BotOptions {
 export interface KelisimBot {
   bot: Bot<BotContext>;
   runtime: Runtime;
+  /** Whether Telegram answers the bot's calls (/healthz reports an outage). */
+  telegram: TelegramHealth;
 }
 
 const chatKey = (ctx: BotContext): string | undefined => ctx.chat?.id.toString();
@@ -84,7 +87,8 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     bot.api.config.use(pacing(limits, gate));
   }
   // 429s are retried after the time Telegram asks for, 5xx and network failures with back-off; each retry is logged at warn.
-  bot.api.config.use(retrying(deps.logger, deps.retry));
+  const telegram = new TelegramHealth();
+  bot.api.config.use(retrying(deps.logger, deps.retry, telegram));
 
   const deployment: Deployment = {
     timeZone: deps.timeZone,
@@ -162,7 +166,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     },
   );
   bot.catch((err) => deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, "unhandled"));
-  return { bot, runtime };
+  return { bot, runtime, telegram };
 };
 
 /** Command menus: Kazakh and Russian by the app's language, and both for any other language. */

@@ -97,7 +97,7 @@ const main = async (): Promise<void> => {
   const stops: (() => Promise<void>)[] = [];
   // HEALTH_PORT: /healthz in every mode (webhook mode also answers it on PORT).
   if (config.healthPort !== null && !(config.mode === "webhook" && config.healthPort === config.webhook.port)) {
-    const health = await listenOn(createHealthServer(db.prisma), config.healthPort);
+    const health = await listenOn(createHealthServer(db.prisma, kb.telegram), config.healthPort);
     logger.info({ port: config.healthPort }, "health server listening");
     stops.push(() => new Promise((resolve) => health.close(() => resolve())));
   }
@@ -148,7 +148,7 @@ const listenOn = (server: Server, port: number): Promise<Server> =>
 
 const listen = (kb: KelisimBot, db: Database, config: Config, logger: Logger): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const server = createWebhookServer(kb.bot, config.webhook.secret!, db.prisma);
+    const server = createWebhookServer(kb.bot, config.webhook.secret!, db.prisma, {}, kb.telegram);
     server.once("error", reject);
     server.listen(config.webhook.port, () => {
       logger.info({ port: config.webhook.port }, "webhook server listening");

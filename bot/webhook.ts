@@ -7,7 +7,7 @@ import { webhookCallback, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "./context.js";
 import type { Prisma } from "./db/database.js";
-import { answerHealth, HEALTH_MS } from "./health.js";
+import { answerHealth, HEALTH_MS, type TelegramHealth } from "./health.js";
 
 export const WEBHOOK_PATH = "/telegram";
 
@@ -50,7 +50,7 @@ const refuse = (res: ServerResponse, status: number) => {
   res.writeHead(status, { "content-type": "text/plain", connection: "close" }).end();
 };
 
-export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma: Prisma, limits: Partial<WebhookLimits> = {}): Server => {
+export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma: Prisma, limits: Partial<WebhookLimits> = {}, telegram?: TelegramHealth): Server => {
   const l = { ...WEBHOOK_LIMITS, ...limits };
   // A wrong or missing X-Telegram-Bot-Api-Secret-Token is answered 401 by grammY.
   const handle = webhookCallback(bot, "callback", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 55_000 });
@@ -60,7 +60,7 @@ export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma
     (req, res) => {
       const path = (req.url ?? "").split("?")[0];
       if (req.method === "GET" && path === "/healthz") {
-        return answerHealth(prisma, res, l.healthMs);
+        return answerHealth(prisma, res, l.healthMs, telegram);
       }
       if (req.method === "POST" && path === WEBHOOK_PATH) {
         void receive(req, res);

@@ -3,6 +3,7 @@
 // 5xx or a network failure waits with exponential back-off; every retry is logged at warn with its count,
 // and after the last one the failure goes to the caller (the sender keeps the message for a later try).
 import { HttpError, type Transformer } from "grammy";
+import type { TelegramHealth } from "../health.js";
 import type { Logger } from "../logger.js";
 
 export interface RetryOptions {
@@ -31,7 +32,8 @@ const pause = (ms: number, signal: Signal) =>
     signal?.addEventListener("abort", abort, { once: true });
   });
 
-export const retrying = (log: Logger, options: Partial<RetryOptions> = {}): Transformer => {
+/** `health` is told each call's outcome: Telegram answered, or the network or a 5xx failed it (/healthz). */
+export const retrying = (log: Logger, options: Partial<RetryOptions> = {}, health?: TelegramHealth): Transformer => {
   const o = { ...RETRY, ...options };
   return async (prev, method, payload, signal) => {
     let backoff = o.firstBackoffMs;
@@ -41,6 +43,8 @@ export const retrying = (log: Logger, options: Partial<RetryOptions> = {}): Tran
       let reason: Record<string, unknown>;
       try {
         const res = await prev(method, payload, signal);
+        if (res.ok || res.error_code < 500) health?.answered();
+        else health?.failed();
         const retryAfter = res.ok ? undefined : res.parameters?.retry_after;
         if (res.ok || !retriesLeft) {
           if (!res.ok && (retryAfter !== undefined || res.error_code >= 500)) log.warn({ method, attempts: attempt, code: res.error_code }, "Telegram call failed; no retries left");
@@ -60,6 +64,7 @@ export const retrying = (log: Logger, options: Partial<RetryOptions> = {}): Tran
       } catch (e) {
         // Only a failure of the network itself; anything else (an aborted call) is the caller's.
         if (!(e instanceof HttpError) || signal?.aborted) throw e;
+        health?.failed();
         if (!retriesLeft) {
           log.warn({ method, attempts: attempt, error: e.message }, "Telegram unreachable; no retries left");
           throw e;

@@ -46,5 +46,11 @@ describe("Telegram unreachable", () => {
     expect(records.find((r) => r.msg === "Telegram unreachable; no retries left")).toMatchObject({ level: 40, method: "sendMessage", attempts: 4 });
     expect(records.find((r) => r.msg === "send failed; kept for a later try")).toMatchObject({ level: 40 });
     expect(await t.db.prisma.outbox.count({ where: { chatId: 802n, sentAt: null } })).toBe(2);
+    // /healthz is told: Telegram has been failing (past the grace it allows a blip; tested in health.test)…
+    expect(h.telegram.problem(0)).toMatch(/^telegram unreachable for \d+ s \(4 failed calls\)$/);
+    expect(h.telegram.problem()).toBeNull();
+    // …until a call gets Telegram's answer again.
+    await h.user(802, "ru").send("/help");
+    expect(h.telegram.problem(0)).toBeNull();
   });
 });

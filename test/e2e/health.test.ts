@@ -1,9 +1,10 @@
 // HEALTH_PORT's server on its own: /healthz is 200 while the database answers and 503 within about a second
-// when it does not (the same answer as the webhook's /healthz); every other path is 404.
+// when it does not (the same answer as the webhook's /healthz), 503 too when Telegram has been unreachable for
+// 30 s; every other path is 404.
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Prisma } from "../../bot/db/database.js";
-import { createHealthServer } from "../../bot/health.js";
+import { createHealthServer, TelegramHealth } from "../../bot/health.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 let t: TestDb;
@@ -14,8 +15,8 @@ afterAll(async () => {
   await t.dispose();
 });
 
-const withServer = async (prisma: Prisma, fn: (base: string) => Promise<void>) => {
-  const server = createHealthServer(prisma);
+const withServer = async (prisma: Prisma, fn: (base: string) => Promise<void>, telegram?: TelegramHealth) => {
+  const server = createHealthServer(prisma, telegram);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   try {
     await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -33,6 +34,29 @@ describe("the health server", () => {
       expect((await fetch(`${base}/`)).status).toBe(404);
       expect((await fetch(`${base}/healthz`, { method: "POST" })).status).toBe(404);
     });
+  });
+
+  it("answers 503 when Telegram has been unreachable for 30 s, not for a blip, and 200 again once it answers", async () => {
+    let now = 1_000_000;
+    const telegram = new TelegramHealth(() => now);
+    const status = async (base: string) => {
+      const res = await fetch(`${base}/healthz`);
+      return [res.status, await res.text()];
+    };
+    await withServer(
+      t.db.prisma,
+      async (base) => {
+        telegram.failed();
+        now += 29_000;
+        expect(await status(base)).toEqual([200, "ok"]);
+        telegram.failed();
+        now += 2_000;
+        expect(await status(base)).toEqual([503, "telegram unreachable for 31 s (2 failed calls)"]);
+        telegram.answered();
+        expect(await status(base)).toEqual([200, "ok"]);
+      },
+      telegram,
+    );
   });
 
   it("answers 503 within about a second when the database never answers, and 503 at once when it fails", async () => {
