@@ -94,10 +94,19 @@ const run = async (instances: number) => {
     last.set(m.chatId!, n);
   }
   const span = (messages.at(-1)!.at - messages[0]!.at) / 1000;
+  // The rate in each whole 10-second window from the first message: the steady rate, without the last,
+  // partial window, in which the queues run dry.
+  const windows: number[] = [];
+  for (const m of messages) {
+    const w = Math.floor((m.at - messages[0]!.at) / 10_000);
+    windows[w] = (windows[w] ?? 0) + 1;
+  }
+  const whole = windows.slice(0, Math.floor(span / 10)).map((n) => (n ?? 0) / 10);
   const byInstance = [...new Set(messages.map((m) => m.instance))].map((i) => `${i}: ${messages.filter((m) => m.instance === i).length}`).join(", ");
   const unsent = await dbs[0]!.prisma.outbox.count({ where: { sentAt: null } });
   console.log(`${instances} instance${instances > 1 ? "s" : ""}: ${COUNT} reminders to ${new Set(chats).size} chats`);
   console.log(`  sustained: ${(messages.length / span).toFixed(1)} msg/s (first to last message, ${span.toFixed(1)} s; ${wall.toFixed(1)} s in all) · busiest second: ${telegram.busiestSecond()} calls`);
+  if (whole.length) console.log(`  steady: ${Math.min(...whole).toFixed(1)}–${Math.max(...whole).toFixed(1)} msg/s in each of the ${whole.length} whole 10-second windows; the last, partial one: ${((windows.at(-1) ?? 0) / (span - whole.length * 10)).toFixed(1)} msg/s over ${(span - whole.length * 10).toFixed(1)} s`);
   console.log(`  lost: ${lost} · duplicated: ${duplicated} · out of order within a chat: ${outOfOrder} · unsent in the outbox: ${unsent}`);
   console.log(`  429s: global ${telegram.tooMany.global} · per chat ${telegram.tooMany.perChat} · sent by ${byInstance}`);
   console.log(`  cpu per message: ${((cpu.user + cpu.system) / 1000 / Math.max(1, messages.length)).toFixed(2)} ms (this process: the bot instances and the stand-in)`);
