@@ -35,25 +35,75 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 const LATE_MS = 20;
 
-/** The global limit: `take()` resolves at this call's slot. */
+/**
+ * The global limit: `take()` resolves at this call's slot. Calls waiting for a slot go by `priority` (higher
+ * first; equal ones in the order they came): a chat's calls pass how many of its messages wait behind this
+ * one, so that the chats Telegram holds to a message a second are served whenever they may send, and their
+ * queues do not grow while chats with one message go round — at the end of a run of reminders the busiest
+ * chats are then not left sending alone, one a second.
+ */
 export interface RateGate {
-  take(): Promise<void>;
+  take(priority?: number): Promise<void>;
 }
+
+/**
+ * Who may hold a slot: at most `ahead` calls at once (booked, waiting for their moment); the others wait here
+ * in order of priority, then of arrival.
+ */
+class Permits {
+  private holders = 0;
+  private seq = 0;
+  private readonly waiting: { priority: number; seq: number; go: () => void }[] = [];
+  constructor(private readonly ahead: number) {}
+
+  acquire(priority: number): Promise<void> {
+    if (this.holders < this.ahead) {
+      this.holders++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((go) => {
+      const w = { priority, seq: this.seq++, go };
+      // Few wait at once (the chats sending): an ordered insert is enough.
+      let i = this.waiting.length;
+      while (i > 0 && this.waiting[i - 1]!.priority < priority) i--;
+      this.waiting.splice(i, 0, w);
+    });
+  }
+
+  /** The permit passes straight to the first waiting call, or is given back. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next.go();
+    else this.holders--;
+  }
+}
+
+/**
+ * How many calls of one instance may hold a slot they are waiting for (at 28.5 a second, 140 ms of slots): enough
+ * to cover the shared row's round trip, few enough that a chat served first does not wait long behind them.
+ */
+const AHEAD = 4;
 
 /** One process's slots. */
 export class LocalGate implements RateGate {
   private next = 0;
   private readonly gap: number;
+  private readonly permits = new Permits(AHEAD);
   constructor(perSecond: number) {
     this.gap = 1000 / perSecond;
   }
-  async take(): Promise<void> {
-    for (let tries = 0; ; tries++) {
-      const now = performance.now();
-      const slot = Math.max(this.next, now);
-      this.next = slot + this.gap;
-      if (slot > now) await sleep(slot - now);
-      if (performance.now() - slot <= LATE_MS || tries >= 5) return;
+  async take(priority = 0): Promise<void> {
+    await this.permits.acquire(priority);
+    try {
+      for (let tries = 0; ; tries++) {
+        const now = performance.now();
+        const slot = Math.max(this.next, now);
+        this.next = slot + this.gap;
+        if (slot > now) await sleep(slot - now);
+        if (performance.now() - slot <= LATE_MS || tries >= 5) return;
+      }
+    } finally {
+      this.permits.release();
     }
   }
 }
@@ -67,8 +117,7 @@ export class LocalGate implements RateGate {
  */
 export class SharedGate implements RateGate {
   private readonly gap: number;
-  private holders = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly permits: Permits;
   private readonly local: LocalGate;
   /** The database's clock minus this process's (ms), as well as it is known. */
   private offset = -Infinity;
@@ -78,16 +127,16 @@ export class SharedGate implements RateGate {
     perSecond: number,
     private readonly log: Logger,
     private readonly name = "telegram",
-    private readonly ahead = 8,
+    ahead = AHEAD,
   ) {
     this.gap = 1000 / perSecond;
+    this.permits = new Permits(ahead);
     this.sql = sqlOf(prisma);
     this.local = new LocalGate(perSecond);
   }
 
-  async take(): Promise<void> {
-    if (this.holders >= this.ahead) await new Promise<void>((r) => this.waiting.push(r));
-    else this.holders++;
+  async take(priority = 0): Promise<void> {
+    await this.permits.acquire(priority);
     try {
       for (let tries = 0; ; tries++) {
         let slot: number;
@@ -114,10 +163,7 @@ export class SharedGate implements RateGate {
         if (performance.now() - slot <= LATE_MS || tries >= 5) return;
       }
     } finally {
-      // The permit passes straight to the next waiting call, or is given back.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.holders--;
+      this.permits.release();
     }
   }
 }
@@ -165,13 +211,17 @@ class ChatPacer {
   }
 }
 
-/** The transformer: every call but the exempt ones takes a global slot; messages take their chat's turn first. */
-export const pacing = (limits: SendLimits, gate: RateGate): Transformer => {
+/**
+ * The transformer: every call but the exempt ones takes a global slot; messages take their chat's turn first.
+ * `waitingIn(chat)` tells how many more messages of the chat wait to be sent (the runtime's queue): the
+ * call's priority for a global slot.
+ */
+export const pacing = (limits: SendLimits, gate: RateGate, waitingIn: (chat: string) => number = () => 0): Transformer => {
   const chats = new ChatPacer(limits.perChat);
   return async (prev, method, payload, signal) => {
     if (!EXEMPT.has(method)) {
       const chat = (payload as { chat_id?: unknown } | undefined)?.chat_id;
-      if (intoChat(method) && (typeof chat === "number" || typeof chat === "string")) await chats.turn(String(chat), () => gate.take());
+      if (intoChat(method) && (typeof chat === "number" || typeof chat === "string")) await chats.turn(String(chat), () => gate.take(waitingIn(String(chat))));
       else await gate.take();
     }
     return prev(method, payload, signal);

@@ -367,6 +367,11 @@ export class Runtime {
     }
   }
 
+  /** How many of a chat's messages wait in its queue (not counting the one being sent). */
+  waitingIn(chatId: number): number {
+    return this.chats.get(chatId)?.rows.length ?? 0;
+  }
+
   /** Room for another batch of jobs: few enough chats sending, and few enough rows waiting. */
   private hasRoom(): boolean {
     return this.chats.size < SENDING_CHATS && this.queued < QUEUED_ROWS;

@@ -3,7 +3,8 @@
 // stand-in that keeps Telegram's limits and answers 429 when they are broken (30 calls in any second from
 // all instances; per chat a burst of 3, then one a second). The reminders go to 3,010 chats: 10 busy ones
 // (a hospital's staff) get 100 each, the rest 3 each, in a shuffled order. Prints messages a second from
-// the first to the last, lost, duplicated, out of order within a chat, and the 429s by limit.
+// the first to the last (and in each 10-second window, and in each of the last 10 seconds), lost, duplicated,
+// out of order within a chat, and the 429s by limit. BENCH_INSTANCES ("1,2") chooses the runs.
 // DATABASE_URL, else the local test server postgresql://root@127.0.0.1:5432/test.
 import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
@@ -103,6 +104,9 @@ const run = async (instances: number) => {
   }
   const whole = windows.slice(0, Math.floor(span / 10)).map((n) => (n ?? 0) / 10);
   const byInstance = [...new Set(messages.map((m) => m.instance))].map((i) => `${i}: ${messages.filter((m) => m.instance === i).length}`).join(", ");
+  // The last seconds, one by one: a run that ends with a few chats sending alone, each one a second, shows here.
+  const end = messages.at(-1)!.at;
+  const tail = Array.from({ length: Math.min(10, Math.ceil(span)) }, (_, s) => messages.filter((m) => m.at > end - (s + 1) * 1000 && m.at <= end - s * 1000).length).reverse();
   const unsent = await dbs[0]!.prisma.outbox.count({ where: { sentAt: null } });
   console.log(`${instances} instance${instances > 1 ? "s" : ""}: ${COUNT} reminders to ${new Set(chats).size} chats`);
   console.log(`  sustained: ${(messages.length / span).toFixed(1)} msg/s (first to last message, ${span.toFixed(1)} s; ${wall.toFixed(1)} s in all) · busiest second: ${telegram.busiestSecond()} calls`);
@@ -113,6 +117,7 @@ const run = async (instances: number) => {
     const slow = whole.map((r, i) => [r, i] as const).filter(([r]) => r < 28).map(([r, i]) => `${i}:${r.toFixed(1)}`);
     console.log(`  10-second windows: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} msg/s, ${full} of ${whole.length} at 28 or more${slow.length ? ` (below: ${slow.join(" ")})` : ""}; the last, partial one ${((windows.at(-1) ?? 0) / Math.max(0.1, span - whole.length * 10)).toFixed(1)} msg/s over ${(span - whole.length * 10).toFixed(1)} s`);
   }
+  console.log(`  the last ${tail.length} seconds, messages in each: ${tail.join(" ")}`);
   console.log(`  lost: ${lost} · duplicated: ${duplicated} · out of order within a chat: ${outOfOrder} · unsent in the outbox: ${unsent}`);
   console.log(`  429s: global ${telegram.tooMany.global} · per chat ${telegram.tooMany.perChat} · sent by ${byInstance}`);
   console.log(`  cpu per message: ${((cpu.user + cpu.system) / 1000 / Math.max(1, messages.length)).toFixed(2)} ms (this process: the bot instances and the stand-in)`);
@@ -125,5 +130,4 @@ const run = async (instances: number) => {
 };
 
 console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · PostgreSQL`);
-await run(1);
-await run(2);
+for (const n of (process.env.BENCH_INSTANCES ?? "1,2").split(",")) await run(Number(n));

@@ -225,6 +225,23 @@ describe("many jobs at Telegram's rate", () => {
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 
+  it("a chat with many reminders goes first whenever it may send, so it is not left sending alone at the end", async () => {
+    const telegram = new StrictTelegram(undefined, 0);
+    // 20 a second in all, one every 500 ms per chat: chat 9300's five reminders take at least 2 s on their own,
+    // the 60 others' one each 3 s. Waiting in line behind every other chat each time, 9300 would send its
+    // last four alone at the end, one every 500 ms.
+    const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: { perSecond: 20, perChat: { burst: 1, intervalMs: 500 } }, jobHandlers: reminders });
+    await scheduleReminders([9300, 9300, 9300, 9300, 9300, ...Array.from({ length: 60 }, (_, i) => 9400 + i)]);
+    await paced.runtime.runJobs(due, paced.bot.api, log);
+    const sent = telegram.taken.filter((c) => c.method === "sendMessage");
+    expect(sent).toHaveLength(65);
+    expect(textsTo(telegram, 9300)).toEqual(["reminder 0", "reminder 1", "reminder 2", "reminder 3", "reminder 4"]);
+    // Its reminders went out among the others': of the run's last four messages, at most its last one is its
+    // own (that one waits its turn like any chat's only message), not four in a row.
+    expect(sent.slice(-4).filter((c) => c.chatId === 9300).length).toBeLessThanOrEqual(1);
+    expect(telegram.tooMany).toEqual({ global: 0, perChat: 0, asked: 0 });
+  });
+
   it("one chat gets a burst of 3, then one message a second; Telegram never says 429", async () => {
     const telegram = new StrictTelegram(undefined, 0);
     const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: SEND_LIMITS, jobHandlers: reminders });
