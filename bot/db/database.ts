@@ -1,6 +1,6 @@
 // Opens the store: PGlite in DATA_DIR (default) or the PostgreSQL server named by DATABASE_URL;
 // applies migrations; returns a Prisma client on the matching driver adapter.
-import type { PGlite } from "@electric-sql/pglite";
+import { parse as pgliteParse, protocol, type PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client.js";
@@ -47,6 +47,53 @@ const preparedSql = (pool: pg.Pool): Sql => {
     query: async <T>(text: string, params: readonly unknown[] = []) => {
       const name = nameOf(text);
       return (await pool.query({ text, values: params as unknown[], ...(name ? { name } : {}) })).rows as T[];
+    },
+  };
+};
+
+/** Wire-protocol messages as one buffer: PGlite takes them in one call. */
+const concat = (parts: readonly Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/**
+ * PGlite: the same, named prepared statements. Its `query()` parses and plans every statement and makes six
+ * calls into the WebAssembly backend for it (parse, describe, bind, describe, execute, sync); a statement
+ * prepared once is then bound, described, executed and synced in one call — measured here, a one-row upsert
+ * 0.5–0.7 → 0.25 ms of CPU. Parameters are turned into text by PGlite's own serializers for the types its
+ * backend described, rows parsed by its own parsers, under its own locks (never inside another's
+ * transaction): the results are those of `query()`.
+ */
+const preparedPglite = (db: PGlite): Sql => {
+  const { serialize } = protocol;
+  const statements = new Map<string, { name: string; types: number[] }>();
+  return {
+    query: async <T>(text: string, params: readonly unknown[] = []) => {
+      if (!statements.has(text) && statements.size >= PREPARED) return (await db.query<T>(text, params as unknown[])).rows;
+      await db._checkReady();
+      return db._runExclusiveTransaction(() =>
+        db._runExclusiveQuery(async () => {
+          let s = statements.get(text);
+          if (!s) {
+            const name = `kelisim_${statements.size}`;
+            const described = await db.execProtocol(concat([serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()]));
+            s = { name, types: pgliteParse.parseDescribeStatementResults(described.messages) };
+            statements.set(text, s);
+          }
+          const types = s.types;
+          const values = params.map((v, i) => (v === null || v === undefined ? null : (db.serializers[types[i]!]?.(v) ?? String(v))));
+          const { messages } = await db.execProtocol(
+            concat([serialize.bind({ statement: s.name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]),
+          );
+          return (pgliteParse.parseResults(messages, db.parsers)[0]?.rows ?? []) as T[];
+        }),
+      );
     },
   };
 };
@@ -160,7 +207,7 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
   const migrated = await applyMigrations(pgliteTransaction(db));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), transactionOptions: transactionOptions(sizing) });
   // Outside a transaction, as the adapter's own queries: PGlite runs them one at a time, between transactions.
-  direct.set(prisma, { query: async <T>(text: string, params: readonly unknown[] = []) => (await db.query<T>(text, params as unknown[])).rows });
+  direct.set(prisma, preparedPglite(db));
   return {
     prisma,
     kind: "pglite",
