@@ -84,8 +84,8 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   const limits = deps.sendLimits === undefined ? SEND_LIMITS : deps.sendLimits;
   if (limits) {
     const gate = deps.db.kind === "postgres" ? new SharedGate(deps.db.prisma, limits.perSecond, deps.logger) : new LocalGate(limits.perSecond);
-    // A chat with more messages waiting goes first for a global slot (it may send only one a second).
-    bot.api.config.use(pacing(limits, gate, (chat) => runtime.waitingIn(Number(chat))));
+    // Answers to updates first, then the chats with more messages waiting (see Runtime.sendPriority).
+    bot.api.config.use(pacing(limits, gate, (chat) => runtime.sendPriority(Number(chat))));
   }
   // 429s are retried after the time Telegram asks for, 5xx and network failures with back-off; each retry is logged at warn.
   const telegram = new TelegramHealth();

@@ -37,10 +37,8 @@ const LATE_MS = 20;
 
 /**
  * The global limit: `take()` resolves at this call's slot. Calls waiting for a slot go by `priority` (higher
- * first; equal ones in the order they came): a chat's calls pass how many of its messages wait behind this
- * one, so that the chats Telegram holds to a message a second are served whenever they may send, and their
- * queues do not grow while chats with one message go round — at the end of a run of reminders the busiest
- * chats are then not left sending alone, one a second.
+ * first; equal ones in the order they came) — the runtime's: answers to updates first, then chats with more
+ * messages queued (Runtime.sendPriority).
  */
 export interface RateGate {
   take(priority?: number): Promise<void>;
@@ -213,16 +211,20 @@ class ChatPacer {
 
 /**
  * The transformer: every call but the exempt ones takes a global slot; messages take their chat's turn first.
- * `waitingIn(chat)` tells how many more messages of the chat wait to be sent (the runtime's queue): the
- * call's priority for a global slot.
+ * `priorityOf(chat)` gives a message's priority for its global slot.
  */
-export const pacing = (limits: SendLimits, gate: RateGate, waitingIn: (chat: string) => number = () => 0): Transformer => {
+export const pacing = (limits: SendLimits, gate: RateGate, priorityOf: (chat: string) => number = () => 0): Transformer => {
   const chats = new ChatPacer(limits.perChat);
   return async (prev, method, payload, signal) => {
     if (!EXEMPT.has(method)) {
-      const chat = (payload as { chat_id?: unknown } | undefined)?.chat_id;
-      if (intoChat(method) && (typeof chat === "number" || typeof chat === "string")) await chats.turn(String(chat), () => gate.take(waitingIn(String(chat))));
-      else await gate.take();
+      const p = payload as { chat_id?: unknown; scope?: { chat_id?: unknown } } | undefined;
+      // A chat's command menu names it in its scope: it goes with the chat's messages, at their priority.
+      const chat = p?.chat_id ?? p?.scope?.chat_id;
+      const known = typeof chat === "number" || typeof chat === "string";
+      // Asked when the call joins the line for a slot (after its chat's turn): the queue behind it as it is then.
+      const take = () => gate.take(known ? priorityOf(String(chat)) : 0);
+      if (known && intoChat(method)) await chats.turn(String(chat), take);
+      else await take();
     }
     return prev(method, payload, signal);
   };

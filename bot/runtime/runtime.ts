@@ -72,7 +72,19 @@ class DocumentBuildError extends Error {
 interface Queued {
   row: OutboxRow;
   done?: () => void;
+  /** Part of the answer to an update someone is waiting for (not a job's, nor a start-up flush's). */
+  answer?: boolean;
 }
+
+/** A chat's queue, and the row being sent. */
+interface ChatQueue {
+  rows: Queued[];
+  done: Promise<void>;
+  sending?: Queued | undefined;
+}
+
+/** The priority for a global send slot of an answer to an update: before any job's message. */
+const ANSWER_PRIORITY = 1_000_000;
 
 /** How many times in one update a flow may ask the bot for data and get its answer. */
 const MAX_REPLY_ROUNDS = 3;
@@ -89,7 +101,7 @@ export class Runtime {
   /** Chats whose last delivery failed: their older messages go first next time. */
   private readonly backlog = new Set<number>();
   /** Each chat with messages to send: its queue (rows with who waits for each), sent in order by one worker. */
-  private readonly chats = new Map<number, { rows: Queued[]; done: Promise<void> }>();
+  private readonly chats = new Map<number, ChatQueue>();
   /** Rows a failed delivery left in the outbox, for its chat's next re-read. */
   private readonly leftBehind = new Set<bigint>();
   /**
@@ -283,10 +295,10 @@ export class Runtime {
     const until = doc < 0 ? rows.length - 1 : doc - 1;
     let waited: Promise<void> = Promise.resolve();
     const queued: Queued[] = rows.map((row, i) => {
-      if (i !== until) return { row };
+      if (i !== until) return { row, answer: !wait };
       let done!: () => void;
       waited = new Promise<void>((r) => (done = r));
-      return { row, done };
+      return { row, done, answer: !wait };
     });
     this.queued += queued.length;
     const running = this.chats.get(chatId);
@@ -294,7 +306,7 @@ export class Runtime {
       running.rows.push(...queued);
       return waited;
     }
-    const queue = { rows: queued, done: Promise.resolve() };
+    const queue: ChatQueue = { rows: queued, done: Promise.resolve() };
     this.chats.set(chatId, queue);
     queue.done = this.drain(chatId, queue, api, log);
     return waited;
@@ -307,7 +319,7 @@ export class Runtime {
    * duplicate per chat). A convenience call (taking a spent keyboard off a message) is marked together with
    * the message after it — one round trip for both; resent after a crash, it does no harm.
    */
-  private async drain(chatId: number, queue: { rows: Queued[] }, api: Api, log: Logger): Promise<void> {
+  private async drain(chatId: number, queue: ChatQueue, api: Api, log: Logger): Promise<void> {
     const marked: bigint[] = [];
     /** The row taken off the queue and not yet done with: whoever waits for it is released whatever happens. */
     let current: Queued | undefined;
@@ -325,6 +337,7 @@ export class Runtime {
         const next = queue.rows.shift();
         if (!next) break;
         current = next;
+        queue.sending = next;
         this.queued--;
         const sent = await this.sendOne(next.row, api, log);
         if (sent === "kept") {
@@ -367,9 +380,16 @@ export class Runtime {
     }
   }
 
-  /** How many of a chat's messages wait in its queue (not counting the one being sent). */
-  waitingIn(chatId: number): number {
-    return this.chats.get(chatId)?.rows.length ?? 0;
+  /**
+   * The priority of the message a chat is sending, for a global send slot (pace.ts): an answer to an update
+   * goes first, someone is waiting for it; among the others (jobs' messages, the start-up flush), the chat
+   * with more messages queued behind it goes first — held to one a second, it sends whenever it may, instead
+   * of waiting behind every other chat each time and being left sending alone at the end of a run.
+   */
+  sendPriority(chatId: number): number {
+    const queue = this.chats.get(chatId);
+    if (!queue) return 0;
+    return queue.sending?.answer ? ANSWER_PRIORITY : queue.rows.length;
   }
 
   /** Room for another batch of jobs: few enough chats sending, and few enough rows waiting. */
@@ -461,7 +481,7 @@ export class Runtime {
     const waiting: Promise<void>[] = [];
     for (const chatId of this.backlog) {
       if (this.chats.has(chatId)) continue;
-      const queue = { rows: [] as Queued[], done: Promise.resolve() };
+      const queue: ChatQueue = { rows: [], done: Promise.resolve() };
       this.chats.set(chatId, queue);
       queue.done = this.drain(chatId, queue, api, log);
       waiting.push(queue.done);

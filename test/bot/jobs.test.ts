@@ -11,6 +11,7 @@ import { TEST_DATA_KEY, testBot, testDeployment, texts, type Harness } from "../
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
 import { StrictTelegram } from "../helpers/strict-telegram.js";
+import { until } from "../helpers/wait.js";
 
 const STAFF = -100777;
 const FILED = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: due by the end of Monday 30 March
@@ -240,6 +241,26 @@ describe("many jobs at Telegram's rate", () => {
     // own (that one waits its turn like any chat's only message), not four in a row.
     expect(sent.slice(-4).filter((c) => c.chatId === 9300).length).toBeLessThanOrEqual(1);
     expect(telegram.tooMany).toEqual({ global: 0, perChat: 0, asked: 0 });
+  });
+
+  it("an answer to a user goes before the reminders waiting for a slot", async () => {
+    const telegram = new StrictTelegram(undefined, 0);
+    // 10 a second in all: 40 reminders to 40 chats take 4 s.
+    const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: { perSecond: 10, perChat: { burst: 3, intervalMs: 1000 } }, jobHandlers: reminders });
+    await scheduleReminders(Array.from({ length: 40 }, (_, i) => 9500 + i));
+    const run = paced.runtime.runJobs(due, paced.bot.api, log);
+    await until(() => telegram.taken.some((c) => c.method === "sendMessage"));
+    // Someone writes while the reminders are going out: in line first of all, the answer waits only for the
+    // few slots already booked (4, 0.4 s), not for the 39 reminders behind them.
+    await paced.user(9600, "ru").send("/start");
+    await run;
+    const messages = telegram.taken.filter((c) => c.method === "sendMessage");
+    // The answer's last message: all of it went out while more than half of the reminders still waited.
+    const answered = messages.findLastIndex((c) => c.chatId === 9600);
+    const remindersAfter = messages.slice(answered).filter((c) => c.chatId !== 9600).length;
+    expect(messages.filter((c) => c.chatId === 9600)).toHaveLength(2);
+    expect(remindersAfter).toBeGreaterThanOrEqual(20);
+    expect(messages.filter((c) => c.chatId !== 9600)).toHaveLength(40);
   });
 
   it("one chat gets a burst of 3, then one message a second; Telegram never says 429", async () => {
