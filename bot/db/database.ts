@@ -1,6 +1,6 @@
 // Opens the store: PGlite in DATA_DIR (default) or the PostgreSQL server named by DATABASE_URL;
 // applies migrations; returns a Prisma client on the matching driver adapter.
-import { parse as pgliteParse, protocol, type PGlite } from "@electric-sql/pglite";
+import { parse as pgliteParse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
 import type pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client.js";
@@ -23,8 +23,11 @@ export interface Sql {
   query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
-/** Statements a pool keeps prepared at most; past it, others run unnamed (parsed and planned each time). */
-const PREPARED = 200;
+/**
+ * Statements a pool (or a PGlite) keeps prepared at most; past it, others run unnamed (parsed and planned each
+ * time). PGlite's serve Prisma's statements too.
+ */
+const PREPARED = 500;
 
 /**
  * PostgreSQL: each statement is a named prepared statement, one per distinct text (the hot path has a few dozen):
@@ -67,36 +70,78 @@ const concat = (parts: readonly Uint8Array[]): Uint8Array => {
  * calls into the WebAssembly backend for it (parse, describe, bind, describe, execute, sync); a statement
  * prepared once is then bound, described, executed and synced in one call — measured here, a one-row upsert
  * 0.5–0.7 → 0.25 ms of CPU. Parameters are turned into text by PGlite's own serializers for the types its
- * backend described, rows parsed by its own parsers, under its own locks (never inside another's
- * transaction): the results are those of `query()`.
+ * backend described, rows parsed by its own parsers (and the caller's, as `query()` takes them): the results
+ * are those of `query()`. Used by the hot path's `Sql` and by Prisma's adapter, in and out of transactions.
  */
-const preparedPglite = (db: PGlite): Sql => {
-  const { serialize } = protocol;
-  const statements = new Map<string, { name: string; types: number[] }>();
-  return {
-    query: async <T>(text: string, params: readonly unknown[] = []) => {
-      if (!statements.has(text) && statements.size >= PREPARED) return (await db.query<T>(text, params as unknown[])).rows;
-      await db._checkReady();
-      return db._runExclusiveTransaction(() =>
-        db._runExclusiveQuery(async () => {
-          let s = statements.get(text);
-          if (!s) {
-            const name = `kelisim_${statements.size}`;
-            const described = await db.execProtocol(concat([serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()]));
-            s = { name, types: pgliteParse.parseDescribeStatementResults(described.messages) };
-            statements.set(text, s);
-          }
-          const types = s.types;
-          const values = params.map((v, i) => (v === null || v === undefined ? null : (db.serializers[types[i]!]?.(v) ?? String(v))));
-          const { messages } = await db.execProtocol(
-            concat([serialize.bind({ statement: s.name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]),
-          );
-          return (pgliteParse.parseResults(messages, db.parsers)[0]?.rows ?? []) as T[];
+class PglitePrepared {
+  private readonly statements = new Map<string, { name: string; types: number[] }>();
+  constructor(private readonly db: PGlite) {}
+
+  /** Whether `text` is, or may become, a prepared statement (past PREPARED, others go through `query()`). */
+  has(text: string): boolean {
+    return this.statements.has(text) || this.statements.size < PREPARED;
+  }
+
+  /**
+   * Runs a statement under PGlite's query lock. Outside a transaction the caller holds its transaction lock
+   * (`outside`), as `query()` does; inside one, the transaction does.
+   */
+  run<T>(text: string, params: readonly unknown[], options?: QueryOptions, sync = true): Promise<Results<T>> {
+    const { db } = this;
+    const { serialize } = protocol;
+    return db._runExclusiveQuery(async () => {
+      let s = this.statements.get(text);
+      if (!s) {
+        const name = `kelisim_${this.statements.size}`;
+        const described = await db.execProtocol(concat([serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()]), { syncToFs: false });
+        s = { name, types: pgliteParse.parseDescribeStatementResults(described.messages) };
+        this.statements.set(text, s);
+      }
+      const types = s.types;
+      const values = params.map((v, i) => (v === null || v === undefined ? null : (db.serializers[types[i]!]?.(v) ?? (v as { toString(): string }).toString())));
+      const { messages } = await db.execProtocol(concat([serialize.bind({ statement: s.name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]), {
+        syncToFs: sync,
+      });
+      return (pgliteParse.parseResults(messages, db.parsers, options)[0] ?? { rows: [], fields: [], affectedRows: 0 }) as Results<T>;
+    });
+  }
+
+  /** Outside a transaction: waits for any transaction to end, as `query()` does. */
+  async outside<T>(text: string, params: readonly unknown[], options?: QueryOptions): Promise<Results<T>> {
+    if (!this.has(text)) return this.db.query<T>(text, params as unknown[], options);
+    await this.db._checkReady();
+    return this.db._runExclusiveTransaction(() => this.run<T>(text, params, options));
+  }
+
+  /**
+   * What Prisma's PGlite adapter is given instead of the PGlite itself: the same, but its statements (the
+   * domain code's: the organisation lookup, Submit, the jobs) prepared too, in transactions as well.
+   */
+  forPrisma(): PGlite {
+    const db = this.db;
+    const transaction = <T>(fn: (tx: Transaction) => Promise<T>) =>
+      db.transaction((tx) =>
+        fn({
+          query: <R>(text: string, params: unknown[] = [], options?: QueryOptions) =>
+            // Inside the transaction nothing is made durable until its COMMIT: no sync to the file system.
+            this.has(text) && !tx.closed ? this.run<R>(text, params, options, false) : tx.query<R>(text, params, options),
+          sql: (strings: TemplateStringsArray, ...params: unknown[]) => tx.sql(strings, ...params),
+          exec: (text, options) => tx.exec(text, options),
+          rollback: () => tx.rollback(),
+          listen: (channel, callback) => tx.listen(channel, callback),
+          get closed() {
+            return tx.closed;
+          },
         }),
       );
-    },
-  };
-};
+    const wrapper = {
+      query: <T>(text: string, params: unknown[] = [], options?: QueryOptions) => this.outside<T>(text, params, options),
+      exec: (text: string, options?: QueryOptions) => db.exec(text, options),
+      transaction,
+    };
+    return wrapper as unknown as PGlite;
+  }
+}
 
 /** Each client openDatabase made, with its driver's direct SQL. */
 const direct = new WeakMap<object, Sql>();
@@ -205,9 +250,10 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
   }
   const db = await openPglite(opts.dataDir);
   const migrated = await applyMigrations(pgliteTransaction(db));
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), transactionOptions: transactionOptions(sizing) });
+  const prepared = new PglitePrepared(db);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(prepared.forPrisma()), transactionOptions: transactionOptions(sizing) });
   // Outside a transaction, as the adapter's own queries: PGlite runs them one at a time, between transactions.
-  direct.set(prisma, preparedPglite(db));
+  direct.set(prisma, { query: async <T>(text: string, params: readonly unknown[] = []) => (await prepared.outside<T>(text, params)).rows });
   return {
     prisma,
     kind: "pglite",
