@@ -15,6 +15,11 @@
 //   BENCH_QUICK=1  a short run: levels 1,20, 3 serial chats
 //   DATABASE_URL   PostgreSQL as well as PGlite; DATABASE_POOL_SIZE its pool (default 10)
 //   BENCH_STORES   which stores Kelisim runs on (default pglite,postgres; postgres only with DATABASE_URL)
+//   BENCH_THINK_MS a person's time between an answer and their next message, on average (default 0: at once;
+//                  each pause is drawn between half and one and a half times it, and each chat starts within
+//                  the first such pause, so that the chats do not write in step). With it, the chats in flight
+//                  offer about level ÷ think time updates a second, and the percentiles are what a person
+//                  waits at that load (the whole notice's time includes the thinking)
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -32,6 +37,8 @@ const ENGINES = (process.env.BENCH_ENGINES ?? "kelisim,conversations,xstate").sp
 const url = process.env.DATABASE_URL || null;
 const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
 const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
+const think = (scale = 0.5 + Math.random()) => new Promise<void>((r) => setTimeout(r, THINK_MS * scale));
 
 type Tag = "start" | "step" | "submit";
 
@@ -128,6 +135,8 @@ interface Sample {
 }
 
 const fileOne = async (e: Engine, chatId: number, s: Sample, alone: boolean) => {
+  // With thinking, each chat starts at its own moment within the first pause.
+  if (THINK_MS > 0) await think(Math.random());
   const t0 = performance.now();
   let tag: Tag = "start";
   for (const a of e.script) {
@@ -157,6 +166,7 @@ const fileOne = async (e: Engine, chatId: number, s: Sample, alone: boolean) => 
       }
     }
     if (tag === "submit") s.submit.push(ms);
+    if (THINK_MS > 0) await think();
   }
   s.notice.push(performance.now() - t0);
 };
@@ -242,7 +252,7 @@ if (ENGINES.includes("conversations")) engines.push(peer(conversationsPeer));
 if (ENGINES.includes("xstate")) engines.push(peer(xstatePeer));
 
 console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-console.log(`levels ${LEVELS.join(", ")} chats in flight (at 1: ${SERIAL} chats one after another) · ${REPEAT} round(s) · each notice ${NOTICE_SCRIPT.length - 1} updates`);
+console.log(`levels ${LEVELS.join(", ")} chats in flight (at 1: ${SERIAL} chats one after another) · ${REPEAT} round(s) · each notice ${NOTICE_SCRIPT.length - 1} updates${THINK_MS > 0 ? ` · ${THINK_MS} ms between an answer and the next message` : ""}`);
 console.log("CPU is this process's (user + system); PostgreSQL's own server CPU is not in it.\n");
 
 const results: Result[] = [];
