@@ -390,6 +390,26 @@ describe("nothing lost", () => {
     expect(cases.map((c) => c.number)).toEqual(["KZ-2026-000001", "KZ-2026-000002"]);
     expect(new Set(cases.map((c) => Number(c.participants[0]!.userId)))).toEqual(new Set([70, 71]));
   });
+
+  it("after a start, numbers come from the year's sequence, after every number the counter row gave before", async () => {
+    // A deployment that numbered 41 cases of 2026 with the counter row, as versions before this one did.
+    await t.db.prisma.caseCounter.create({ data: { year: 2026, last: 41 } });
+    await h.runtime.start(NOW);
+    const a = h.user(72, "kk");
+    const b = h.user(73, "ru");
+    await Promise.all([upTo(a, "kk", "review"), upTo(b, "ru", "review")]);
+    await Promise.all([a.press("Жіберу"), b.press("Отправить")]);
+    const cases = await t.db.prisma.case.findMany({ orderBy: { seq: "asc" } });
+    expect(cases.map((c) => c.number)).toEqual(["KZ-2026-000042", "KZ-2026-000043"]);
+    // The sequence gave them; the counter row was not touched.
+    expect((await t.db.prisma.caseCounter.findUniqueOrThrow({ where: { year: 2026 } })).last).toBe(41);
+    // A second start (another instance) makes nothing again and moves nothing back.
+    await h.runtime.start(NOW);
+    const c = h.user(74, "ru");
+    await upTo(c, "ru", "review");
+    await c.press("Отправить");
+    expect((await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 74n } } } })).number).toBe("KZ-2026-000044");
+  });
 });
 
 describe("the notice as a PDF", () => {

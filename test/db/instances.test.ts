@@ -2,6 +2,7 @@
 // share the one database (it is single-process); with TEST_DATABASE_URL each has a pool of its own on
 // the same PostgreSQL schema, as two processes would.
 import type { Update } from "grammy/types";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
@@ -14,6 +15,7 @@ import type { JobHandler } from "../../bot/jobs/jobs.js";
 import { createLogger } from "../../bot/logger.js";
 import { SEND_LIMITS } from "../../bot/runtime/pace.js";
 import { bound } from "../helpers/time.js";
+import { fileNotice } from "../helpers/notice.js";
 
 /**
  * Chats in the two-instance test: 50 in every `npm test`; issue 14's 1,000 with KELISIM_INSTANCES_CHATS=1000
@@ -274,6 +276,34 @@ const states = async (db: TestDb, chats: number[]) => {
   }
   return out;
 };
+
+describe("case numbers", () => {
+  it.skipIf(!TEST_PG_URL)(
+    "a filing waits for no other filing: with the year's counter row locked by another transaction, a notice is filed at once",
+    async () => {
+      await t.reset();
+      const now = new Date("2026-03-20T10:00:00+05:00");
+      const h = await testBot(t.db, { now: () => now });
+      // As versions before this one left it: the counter row, here locked by a transaction that does not end
+      // (before, every filing of the year took this lock and held it until its own transaction ended).
+      await t.db.prisma.caseCounter.create({ data: { year: 2026, last: 7 } });
+      await h.runtime.start(now);
+      const other = new pg.Client({ connectionString: TEST_PG_URL! });
+      await other.connect();
+      try {
+        await other.query(`SET search_path TO "${t.schema}"`);
+        await other.query("BEGIN");
+        await other.query(`SELECT * FROM "CaseCounter" WHERE "year" = 2026 FOR UPDATE`);
+        // Before, this waited for the lock until the transaction's time ran out, and the user got the error reply.
+        const answer = await fileNotice(h.user(7100, "ru"), "ru");
+        expect(texts(answer).join("\n")).toContain("KZ-2026-000008");
+      } finally {
+        await other.query("ROLLBACK").catch(() => undefined);
+        await other.end();
+      }
+    },
+  );
+});
 
 describe("two instances sending reminders", () => {
   const KIND = "test_reminder";

@@ -13,6 +13,8 @@ export const TEST_PG_URL = process.env.TEST_DATABASE_URL || null;
 export interface TestDb {
   db: Database;
   kind: "pglite" | "postgres";
+  /** PostgreSQL: the schema of this test's tables. */
+  schema: string;
   /**
    * Another Database on the same store, as a second process would open it: on PostgreSQL a pool of its
    * own on the same schema; on PGlite (one process only) the same one. Closed by dispose().
@@ -33,6 +35,7 @@ export const testDatabase = async (opts: { persistent?: boolean; pool?: Partial<
   const t: TestDb = {
     db: await open(),
     kind: TEST_PG_URL ? "postgres" : "pglite",
+    schema,
     another: async () => {
       if (!TEST_PG_URL) return t.db;
       const other = await open();

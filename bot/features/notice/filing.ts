@@ -10,6 +10,7 @@ import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { orgStaff, reader } from "../../core/people.js";
 import { seal } from "../../crypto.js";
+import { nextCaseSeq } from "./numbers.js";
 import { matchOrganization } from "./organizations.js";
 import { awaitReceipt, FORMATION_WORKING_DAYS, nextStepForApplicant, recordReceiptButton } from "../receipt/receipt.js";
 
@@ -17,12 +18,8 @@ export const caseNumber = (year: number, seq: number): string => `KZ-${year}-${S
 
 export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice">, c: Ctx): Promise<Out[]> => {
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
-  // The year's counter row, locked until this transaction ends: numbers are given one at a time across
-  // instances too, and a filing that rolls back gives its number back, so a year's numbers have no gaps.
-  const [counter] = await tx.$queryRaw<{ last: number }[]>`
-    INSERT INTO "CaseCounter" ("year", "last") VALUES (${year}::int, 1)
-    ON CONFLICT ("year") DO UPDATE SET "last" = "CaseCounter"."last" + 1 RETURNING "last"`;
-  const seq = Number(counter!.last);
+  // From the year's sequence: no filing waits for another (numbers.ts).
+  const seq = await nextCaseSeq(tx, year);
   const number = caseNumber(year, seq);
   const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description, name: notice.name };
   // Chosen from the registered ones of the region, or a typed name that matches one.
