@@ -54,17 +54,6 @@ const preparedSql = (pool: pg.Pool): Sql => {
   };
 };
 
-/** Wire-protocol messages as one buffer: PGlite takes them in one call. */
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
 /**
  * PGlite: the same, named prepared statements. Its `query()` parses and plans every statement and makes six
  * calls into the WebAssembly backend for it (parse, describe, bind, describe, execute, sync); a statement
@@ -93,13 +82,13 @@ class PglitePrepared {
       let s = this.statements.get(text);
       if (!s) {
         const name = `kelisim_${this.statements.size}`;
-        const described = await db.execProtocol(concat([serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()]), { syncToFs: false });
+        const described = await db.execProtocol(Buffer.concat([serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()]), { syncToFs: false });
         s = { name, types: pgliteParse.parseDescribeStatementResults(described.messages) };
         this.statements.set(text, s);
       }
       const types = s.types;
       const values = params.map((v, i) => (v === null || v === undefined ? null : (db.serializers[types[i]!]?.(v) ?? (v as { toString(): string }).toString())));
-      const { messages } = await db.execProtocol(concat([serialize.bind({ statement: s.name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]), {
+      const { messages } = await db.execProtocol(Buffer.concat([serialize.bind({ statement: s.name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]), {
         syncToFs: sync,
       });
       return (pgliteParse.parseResults(messages, db.parsers, options)[0] ?? { rows: [], fields: [], affectedRows: 0 }) as Results<T>;
