@@ -116,26 +116,39 @@ export class Runtime {
   /** Job runs waiting for the queues to have room for another batch. */
   private readonly roomWaiters: (() => void)[] = [];
 
-  /** Updates at the database at once (see RuntimeDeps.concurrency). */
-  private readonly gate: Gate;
+  /**
+   * Updates at the database at once (see RuntimeDeps.concurrency), in two lanes whose sizes add up to it: an
+   * ordinary step (a read and one statement) in one, an update that needs a transaction (a domain effect:
+   * Submit, say, a dozen round trips) in the other — so that a question step never waits for its turn behind
+   * transactions. With room for one only, both lanes are the same.
+   */
+  private readonly steps: Gate;
+  private readonly transactions: Gate;
 
   constructor(private readonly deps: RuntimeDeps) {
-    this.gate = new Gate(deps.concurrency ?? 10);
+    const size = deps.concurrency ?? 10;
+    this.transactions = new Gate(Math.ceil(size / 2));
+    this.steps = size >= 2 ? new Gate(size - this.transactions.size) : this.transactions;
     this.flows = deps.flows ?? defaultFlows;
     this.now = deps.now ?? (() => new Date());
   }
 
   async handle(updateId: number, inc: Incoming, api: Api, log: Logger): Promise<void> {
-    // The database part of the update waits its turn; sending the answer does not hold one.
-    const leave = await this.gate.enter();
+    // The database part of the update waits its turn; sending the answer does not hold one. A turn in the steps'
+    // lane is given back before one in the transactions' lane is waited for: never both at once.
+    let leave = await this.steps.enter();
+    const toTransactions = async () => {
+      leave();
+      leave = await this.transactions.enter();
+    };
     try {
-      await this.handleInTurn(updateId, inc, api, log, leave);
+      await this.handleInTurn(updateId, inc, api, log, () => leave(), toTransactions);
     } finally {
       leave();
     }
   }
 
-  private async handleInTurn(updateId: number, inc: Incoming, api: Api, log: Logger, leave: () => void): Promise<void> {
+  private async handleInTurn(updateId: number, inc: Incoming, api: Api, log: Logger, leave: () => void, toTransactions: () => Promise<void>): Promise<void> {
     const { store, i18n } = this.deps;
     const now = this.now();
     const invite = caseInviteOf(inc.input);
@@ -206,6 +219,7 @@ export class Runtime {
       }
     }
 
+    await toTransactions();
     // Set by the step, which runs inside the transaction once the chat is locked (again, if it is retried).
     let language: Lang | null = null;
     let toast: string | undefined;

@@ -15,6 +15,7 @@ import type { JobHandler } from "../../bot/jobs/jobs.js";
 import { createLogger } from "../../bot/logger.js";
 import { SEND_LIMITS } from "../../bot/runtime/pace.js";
 import { bound } from "../helpers/time.js";
+import { until } from "../helpers/wait.js";
 import { fileNotice } from "../helpers/notice.js";
 
 /**
@@ -301,6 +302,40 @@ describe("case numbers", () => {
         await other.query("ROLLBACK").catch(() => undefined);
         await other.end();
       }
+    },
+  );
+});
+
+describe("turns at the database", () => {
+  it.skipIf(!TEST_PG_URL)(
+    "a question step does not wait for its turn behind updates that need a transaction",
+    async () => {
+      await t.reset();
+      // The pool has 2 connections: one turn for transactions, one for ordinary steps.
+      const h = await testBot(t.db);
+      const other = new pg.Client({ connectionString: TEST_PG_URL! });
+      await other.connect();
+      const waitingForLock = async () =>
+        Number((await other.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'`)).rows[0]!.n);
+      let blocked: Promise<unknown>[] = [];
+      try {
+        // Two chats whose next update takes the locked path (a relative's invite link), their locks held
+        // elsewhere: the first holds the transactions' turn, waiting; the second waits for that turn.
+        await other.query(`SELECT pg_advisory_lock(7201), pg_advisory_lock(7202)`);
+        const invite = `/start c_${"x".repeat(32)}`;
+        blocked = [h.user(7201, "ru").send(invite), h.user(7202, "ru").send(invite)];
+        await until(async () => (await waitingForLock()) >= 1, bound(20_000), "a transaction waiting for its chat's lock");
+        // Before, both took the two turns there were, and this /start waited until they ended.
+        let answered = false;
+        const step = h.user(7203, "ru").send("/start").then((calls) => ((answered = true), calls));
+        await until(() => answered, bound(20_000), "the /start answered while the two wait");
+        expect(texts(await step).length).toBeGreaterThan(0);
+      } finally {
+        await other.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
+        await other.end();
+      }
+      // Released, the two go on and are answered.
+      for (const calls of (await Promise.all(blocked)) as Call[][]) expect(texts(calls).length).toBeGreaterThan(0);
     },
   );
 });
