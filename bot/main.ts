@@ -16,6 +16,7 @@ import { dumpPglite, serveBackupRequests } from "./ops/backup.js";
 import { holdPidFile } from "./ops/running.js";
 import { createWebhookServer } from "./webhook.js";
 import { closePdfPool } from "./core/pdf-pool.js";
+import { RENEW_LEASES_MS } from "./runtime/store.js";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
@@ -92,6 +93,12 @@ const main = async (): Promise<void> => {
     void kb.runtime.prune(new Date()).catch((err: unknown) => logger.warn({ err }, "prune failed"));
   }, 60 * 60 * 1000);
   prune.unref();
+  // Rows waiting in this instance's queues stay its own however long they wait: another instance's start-up
+  // flush would otherwise send them a second time.
+  const leases = setInterval(() => {
+    void kb.runtime.renewLeases().catch((err: unknown) => logger.warn({ err }, "renewing the outbox leases failed"));
+  }, RENEW_LEASES_MS);
+  leases.unref();
   const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
 
   const stops: (() => Promise<void>)[] = [];
@@ -116,6 +123,7 @@ const main = async (): Promise<void> => {
   }
   onStop(logger, async () => {
     clearInterval(prune);
+    clearInterval(leases);
     await jobs.stop();
     for (const stop of stops) await stop();
     // Documents still being made are sent before the database closes.

@@ -597,6 +597,11 @@ export class Runtime {
     for (const hook of startHooks) await hook(this.deps.prisma, now, this.deps.deployment);
   }
 
+  /** Keeps this instance's outbox rows leased to it while they wait (see Store.renewLeases); call every RENEW_LEASES_MS. */
+  renewLeases(): Promise<number> {
+    return this.deps.store.renewLeases();
+  }
+
   /** Forgets processed update ids older than Telegram would redeliver, and messages sent a week ago. */
   async prune(now: Date): Promise<number> {
     const day = 24 * 60 * 60 * 1000;

@@ -52,6 +52,8 @@ class DuplicateUpdate extends Error {}
  * it alone meanwhile (longer than any send with its retries, 429s included).
  */
 export const OUTBOX_LEASE_MS = 10 * 60_000;
+/** How often a running instance renews its rows' leases (Store.renewLeases): four times within one lease. */
+export const RENEW_LEASES_MS = OUTBOX_LEASE_MS / 4;
 
 /** Tries after the first when a transaction could not start in time (P2028: every connection busy). */
 export const START_RETRIES = 4;
@@ -411,6 +413,28 @@ export class Store {
       RETURNING "id", "chatId", "method", "payload", "slot"`;
     rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload), ...(r.slot ? { slot: r.slot } : {}) }));
+  }
+
+  /**
+   * Renews the lease of every unsent row leased to this instance whose lease has less than half its time left:
+   * rows waiting in its queues (a chat holds to one message a second, so a long queue waits for minutes) or kept
+   * for its next try. While the instance lives, called every quarter of the lease, no row of its lease runs
+   * out, and another instance's start-up flush never takes a row this one is about to send. When it stops,
+   * the renewals stop with it and its rows go to whoever flushes once their lease has run out. Gives how many
+   * rows were renewed.
+   */
+  async renewLeases(): Promise<number> {
+    const now = Date.now();
+    const rows = await run<{ n: number }>(
+      this.sql,
+      PrismaNS.sql`
+      WITH "renewed" AS (
+        UPDATE "Outbox" SET "leaseUntil" = ${new Date(now + OUTBOX_LEASE_MS)}::timestamp
+        WHERE "sentAt" IS NULL AND "leasedBy" = ${this.instance} AND "leaseUntil" < ${new Date(now + OUTBOX_LEASE_MS / 2)}::timestamp
+        RETURNING 1)
+      SELECT count(*)::int AS "n" FROM "renewed"`,
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** Forgets processed update ids older than Telegram redelivers (a day). */

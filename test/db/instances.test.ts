@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
-import { Store } from "../../bot/runtime/store.js";
+import { OUTBOX_LEASE_MS, Store } from "../../bot/runtime/store.js";
 import { newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL, testDatabase, type TestDb } from "../helpers/db.js";
 import { StrictTelegram } from "../helpers/strict-telegram.js";
@@ -255,6 +255,57 @@ describe("several instances on one database", () => {
     expect(await b.pending()).toHaveLength(1);
     // Now leased to b: a leaves it.
     expect(await new Store(t.db.prisma, [], TEST_DATA_KEY, "a").pending()).toEqual([]);
+  });
+
+  it("rows waiting in a running instance's queue keep their lease however long they wait: another instance's start-up flush leaves them, and each message goes out once", async () => {
+    await t.reset();
+    const a = await testBot(t.db, { instanceId: "a" });
+    const b = await testBot(await t.another(), { instanceId: "b" });
+    // a's Telegram holds the chat's first message: the message after it waits in a's queue, in memory.
+    let reached!: () => void;
+    const held = new Promise<void>((r) => (reached = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    a.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method === "sendMessage") {
+        reached();
+        await released;
+      }
+      return prev(method, payload, signal);
+    });
+    const u = a.user(7300, "ru");
+    const answered = u.send("/start");
+    await held;
+    const waiting = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "asc" } });
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    expect(waiting.every((r) => r.leasedBy === "a")).toBe(true);
+    // A row of another instance's and a sent row of a's: not a's to renew.
+    const [others] = await Promise.all([
+      t.db.prisma.outbox.create({ data: { chatId: 99, method: "sendMessage", payload: {}, leasedBy: "c", leaseUntil: new Date(Date.now() + 60_000) } }),
+      t.db.prisma.outbox.create({ data: { chatId: 98, method: "sendMessage", payload: {}, sentAt: new Date(), leasedBy: "a", leaseUntil: new Date(Date.now() + 60_000) } }),
+    ]);
+    // Time passes as in a long queue (a chat sends one message a second): the first row's lease has a minute
+    // left, the second's ran out a moment ago — no renewal came in time.
+    await t.db.prisma.outbox.update({ where: { id: waiting[0]!.id }, data: { leaseUntil: new Date(Date.now() + 60_000) } });
+    await t.db.prisma.outbox.updateMany({ where: { id: { in: waiting.slice(1).map((r) => r.id) } }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    // The renewal a running instance makes every quarter of the lease: both are a's again for a whole lease.
+    expect(await a.runtime.renewLeases()).toBe(waiting.length);
+    const renewed = await t.db.prisma.outbox.findMany({ where: { id: { in: waiting.map((r) => r.id) } } });
+    for (const r of renewed) expect(r.leaseUntil!.getTime()).toBeGreaterThan(Date.now() + OUTBOX_LEASE_MS - 60_000);
+    expect((await t.db.prisma.outbox.findUniqueOrThrow({ where: { id: others.id } })).leaseUntil!.getTime()).toBeLessThan(Date.now() + 61_000);
+    // b starts meanwhile: its flush leaves a's rows to a.
+    expect(await b.runtime.flush(b.bot.api, silentLog)).toBe(0);
+    release();
+    await answered;
+    await a.runtime.idle();
+    // Each of the chat's messages once, from a alone.
+    const sent = [...a.fake.sent("sendMessage", u.id), ...b.fake.sent("sendMessage", u.id)];
+    const messages = waiting.filter((r) => r.method === "sendMessage").length;
+    expect(messages).toBeGreaterThanOrEqual(2);
+    expect(sent).toHaveLength(messages);
+    expect(new Set(texts(sent)).size).toBe(messages);
+    expect(b.fake.calls).toHaveLength(0);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBe(0);
   });
 });
 
