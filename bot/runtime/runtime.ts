@@ -83,6 +83,14 @@ interface ChatQueue {
   sending?: Queued | undefined;
 }
 
+/**
+ * Chats whose last stored state this process keeps (Runtime.known), and for how long: a person answering
+ * question after question is read once, not at every step. A chat not seen for this long is read again
+ * (and a draft's personal data does not stay in memory for longer).
+ */
+const KNOWN_CHATS = 10_000;
+const KNOWN_MS = 10 * 60_000;
+
 /** The priority for a global send slot of an answer to an update: before any job's message. */
 const ANSWER_PRIORITY = 1_000_000;
 
@@ -113,6 +121,14 @@ export class Runtime {
   private queued = 0;
   /** Documents whose builder failed, and how many times in a row. */
   private readonly buildFailures = new Map<bigint, number>();
+  /**
+   * Each chat's state as this process last stored it by an ordinary step, keyed by chat and user: the next
+   * ordinary step of the chat decides from it without reading first. Only a hint — the step's one statement
+   * stores nothing unless the chat's stack and the user's row are still exactly what it decided from (another
+   * instance's update, a job, a role granted meanwhile), and the update is then handled the locked way, from
+   * what is stored. Oldest first (a Map keeps insertion order).
+   */
+  private readonly known = new Map<string, { loaded: Loaded; at: number }>();
   /** Job runs waiting for the queues to have room for another batch. */
   private readonly roomWaiters: (() => void)[] = [];
 
@@ -192,28 +208,40 @@ export class Runtime {
     };
 
     // An ordinary step — no domain effect, no invite, no message edited in place — needs nothing read
-    // inside a transaction: read (one round trip), decide, and store it all in one statement that checks the
-    // chat is unchanged since the read (one more). When it changed, the update is handled the locked way below.
+    // inside a transaction: read (one round trip; none when this process stored the chat's last step itself and
+    // kept what it stored), decide, and store it all in one statement that checks the chat's stack and the
+    // user's row are unchanged since the read (one more). When they changed, the update is handled the locked way below.
+    const key = `${inc.chatId}:${inc.userId}`;
+    // Taken out: put back only once this step is stored, with what it stored.
+    const known = this.known.get(key);
+    this.known.delete(key);
     if (!invite && !roleInvite) {
-      const loaded = await store.load(inc.chatId, inc.userId);
+      const kept = known && known.at > Date.now() - KNOWN_MS ? known.loaded : null;
+      const loaded = kept ?? (await store.load(inc.chatId, inc.userId));
       const decision = decide(loaded.stack, profileOf(loaded), inc.input, this.flows, this.registry);
       const said = decision.effects.filter((e): e is Exclude<Effect, DomainEffect> => !isDomainEffect(e));
       if (said.length === decision.effects.length) {
         const calls = render(i18n, inc.chatId, loaded.language, decision.stack[decision.stack.length - 1]?.prompt ?? 0, said, loaded.roles).calls;
         if (!calls.some((c) => c.slot)) {
           const language = languageSet(decision.effects);
-          const rows = await store.commitSeen({
+          const consent = consentOf(decision.effects);
+          const stored = await store.commitSeen({
             updateId,
             chatId: inc.chatId,
             userId: inc.userId,
             stack: decision.stack,
             seen: loaded.seen ?? null,
+            ...(kept ? { user: kept.user } : {}),
             ...(language ? { language } : {}),
-            ...consentOf(decision.effects),
+            ...consent,
             createUser: !loaded.userExists,
             outbox: [...spent, ...calls],
           });
-          if (rows !== "conflict") return finish(rows, language, decision.toast, loaded.language, decision.stack);
+          if (stored !== "conflict") {
+            // What the next step of the chat will find stored — unless this one changed the user's row (read again then).
+            if (stored && !language && !consent.consent && loaded.userExists) this.remember(key, { ...loaded, stack: decision.stack, seen: stored.seen });
+            return finish(stored?.rows ?? null, language, decision.toast, loaded.language, decision.stack);
+          }
           log.info("chat changed since it was read; handled again under its lock");
         }
       }
@@ -258,6 +286,11 @@ export class Runtime {
       };
     });
     await finish(rows, language, toast, loadedLanguage, stack);
+  }
+
+  private remember(key: string, loaded: Loaded): void {
+    this.known.set(key, { loaded, at: Date.now() });
+    if (this.known.size > KNOWN_CHATS) this.known.delete(this.known.keys().next().value!);
   }
 
   /**

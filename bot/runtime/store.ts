@@ -17,6 +17,11 @@ export interface Loaded {
   /** The roles whose confidentiality terms the user accepted (admin only while in ADMIN_IDS). */
   termsAccepted: Role[];
   userExists: boolean;
+  /**
+   * The user's row as read, in one string (language, consent, found, roles with their terms): what a one-statement
+   * commit checks is unchanged, with the stack, before it stores a decision made from them.
+   */
+  user?: string;
 }
 
 export interface Commit {
@@ -30,6 +35,12 @@ export interface Commit {
   createUser: boolean;
   /** Calls known before the transaction; `produce` adds what the update's domain effects give. */
   outbox: ApiCall[];
+}
+
+/** An ordinary step stored (Store.commitSeen): its rows, and the chat's stack as now stored, for the next step's check. */
+export interface Stored {
+  rows: OutboxRow[];
+  seen: string;
 }
 
 /** What the update does inside its transaction (its domain effects), giving more calls to send. */
@@ -70,6 +81,16 @@ const cannotStart = (e: unknown): boolean =>
 
 /** Prisma keeps DateTime as UTC in "timestamp" columns; now() would be cast in the session's time zone. */
 const NOW_UTC = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
+
+/**
+ * The user's row in one string, as load reads it and a one-statement commit checks it (the roles each with "+"
+ * when their terms were accepted; admin comes from ADMIN_IDS alone).
+ */
+const userRow = (userId: bigint): PrismaNS.Sql => PrismaNS.sql`(
+  SELECT concat_ws('|', coalesce(u."language"::text, '-'), (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL)::text, (u."id" IS NOT NULL)::text,
+    (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ',' ORDER BY r."role"::text), '') FROM "UserRole" r
+      WHERE r."userId" = ${userId} AND r."revokedAt" IS NULL))
+  FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${userId})`;
 
 /** The user's columns an update changes (its language, its consent), each with its value in SQL. */
 const userColumns = (c: Pick<Commit, "language" | "consent">): [string, PrismaNS.Sql][] => [
@@ -195,19 +216,13 @@ export class Store {
    * update's transaction when `tx` is given, else straight on the driver.
    */
   async load(chatId: number, userId: number, tx?: Pick<PrismaNS.TransactionClient, "$queryRaw">): Promise<Loaded> {
-    type Row = { stack: unknown; language: string | null; consent: boolean | null; found: boolean; roles: string };
-    const q = PrismaNS.sql`
-      SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack",
-             u."language"::text AS "language",
-             (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL) AS "consent",
-             (u."id" IS NOT NULL) AS "found",
-             (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ','), '') FROM "UserRole" r
-               WHERE r."userId" = ${BigInt(userId)} AND r."revokedAt" IS NULL) AS "roles"
-      FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${BigInt(userId)}`;
+    type Row = { stack: unknown; user: string };
+    const q = PrismaNS.sql`SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack", ${userRow(BigInt(userId))} AS "user"`;
     const [row] = tx ? await tx.$queryRaw<Row[]>(q) : await run<Row>(this.sql, q);
-    // Admin comes from ADMIN_IDS alone: an admin's stored row only records the terms they accepted.
-    // Each active role, with "+" when its terms were accepted.
-    const rows = row!.roles.split(",").filter(Boolean);
+    // Language | consent | found | roles (userRow). Admin comes from ADMIN_IDS alone: an admin's stored row only
+    // records the terms they accepted. Each active role, with "+" when its terms were accepted.
+    const [language, consent, found, roleList = ""] = row!.user.split("|");
+    const rows = roleList.split(",").filter(Boolean);
     const roles = new Set<Role>(rows.map((r) => r.replace("+", "") as Role).filter((r) => r !== "admin"));
     const admin = this.adminIds.includes(userId);
     if (admin) roles.add("admin");
@@ -215,11 +230,12 @@ export class Store {
     return {
       stack: this.openStack(row!.stack),
       seen: row!.stack === null ? null : typeof row!.stack === "string" ? row!.stack : JSON.stringify(row!.stack),
-      language: isLang(row!.language) ? row!.language : null,
-      hasConsent: row!.consent === true,
+      language: isLang(language) ? language : null,
+      hasConsent: consent === "true",
       roles: [...roles],
       termsAccepted: [...new Set(terms)],
-      userExists: row!.found,
+      userExists: found === "true",
+      user: row!.user,
     };
   }
 
@@ -249,16 +265,19 @@ export class Store {
    * (another instance's, or a locked transaction's) wrote meanwhile — the user's changes, and the outbox rows.
    * null: the update id was already handled. "conflict": the chat changed since it was read; nothing was
    * stored (the statement failed as a whole), and the caller handles the update again the locked way.
+   * With `user` (Loaded.user), the user's row is checked unchanged too: a decision made from a language, a
+   * consent or roles read earlier — a cached read, even — is never stored once they changed.
    * For steps without domain effects: their decision needs nothing read inside a transaction.
    */
-  async commitSeen(c: Commit & { stack: StackEntry[]; seen: string | null }): Promise<OutboxRow[] | null | "conflict"> {
+  async commitSeen(c: Commit & { stack: StackEntry[]; seen: string | null; user?: string | undefined }): Promise<Stored | null | "conflict"> {
     const chat = BigInt(c.chatId);
     const now = NOW_UTC;
     const sealed = JSON.stringify(this.sealStack(c.stack));
+    const userSame = c.user === undefined ? PrismaNS.empty : PrismaNS.sql` AND ${userRow(BigInt(c.userId))} = ${c.user}::text`;
     const state =
       c.seen === null
-        ? PrismaNS.sql`INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") SELECT ${chat}, ${sealed}::jsonb, ${now} FROM "lock" ON CONFLICT DO NOTHING RETURNING 1`
-        : PrismaNS.sql`UPDATE "ChatState" SET "stack" = ${sealed}::jsonb, "updatedAt" = ${now} WHERE "chatId" = ${chat} AND "stack" = ${c.seen}::jsonb AND EXISTS (SELECT 1 FROM "lock") RETURNING 1`;
+        ? PrismaNS.sql`INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") SELECT ${chat}, ${sealed}::jsonb, ${now} FROM "lock" WHERE true${userSame} ON CONFLICT DO NOTHING RETURNING 1`
+        : PrismaNS.sql`UPDATE "ChatState" SET "stack" = ${sealed}::jsonb, "updatedAt" = ${now} WHERE "chatId" = ${chat} AND "stack" = ${c.seen}::jsonb AND EXISTS (SELECT 1 FROM "lock")${userSame} RETURNING 1`;
     const cols = userColumns(c);
     const user =
       c.createUser || cols.length
@@ -292,7 +311,7 @@ export class Store {
       );
       if (!row?.fresh) return null;
       // Ids follow the order of the VALUES list (ORDER BY n): row i is call i.
-      return row.ids
+      const rows = row.ids
         .split(",")
         .filter(Boolean)
         .map((pair, i) => {
@@ -300,6 +319,7 @@ export class Store {
           const call = c.outbox[i]!;
           return { id: BigInt(id!), chatId: Number(chatId), method: call.method, payload: call.payload };
         });
+      return { rows, seen: sealed };
     } catch (e) {
       // The division by zero above: the chat's stack changed since it was read (or a new chat was created meanwhile).
       if (/division by zero|\b22012\b/i.test(`${String((e as Error)?.message)} ${JSON.stringify((e as { meta?: unknown })?.meta ?? null)}`)) return "conflict";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { OUTBOX_LEASE_MS, Store } from "../../bot/runtime/store.js";
-import { newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL, testDatabase, type TestDb } from "../helpers/db.js";
 import { StrictTelegram } from "../helpers/strict-telegram.js";
 import { sayTo } from "../../bot/core/effects.js";
@@ -149,7 +149,8 @@ describe("several instances on one database", () => {
     // An update id already stored is a duplicate, through either instance: nothing more is stored.
     const done = newUpdateId();
     const before = await stores[1]!.load(8, 8);
-    expect(await stores[1]!.commitSeen({ updateId: done, chatId: 8, userId: 8, stack: before.stack, seen: before.seen ?? null, createUser: false, outbox: say(100) })).toHaveLength(1);
+    const stored = await stores[1]!.commitSeen({ updateId: done, chatId: 8, userId: 8, stack: before.stack, seen: before.seen ?? null, createUser: false, outbox: say(100) });
+    expect(stored !== null && stored !== "conflict" && stored.rows).toHaveLength(1);
     const after = await stores[0]!.load(8, 8);
     expect(await stores[0]!.commitSeen({ updateId: done, chatId: 8, userId: 8, stack: [], seen: after.seen ?? null, createUser: false, outbox: say(101) })).toBeNull();
     expect((await stores[0]!.load(8, 8)).stack).toHaveLength(21);
@@ -255,6 +256,29 @@ describe("several instances on one database", () => {
     expect(await b.pending()).toHaveLength(1);
     // Now leased to b: a leaves it.
     expect(await new Store(t.db.prisma, [], TEST_DATA_KEY, "a").pending()).toEqual([]);
+  });
+
+  it("a chat's state kept in memory between steps is only a hint: what changed in the user's row meanwhile (elsewhere) is what the next step uses", async () => {
+    await t.reset();
+    const h = await testBot(t.db);
+    const upToIin = async (u: TestUser, labels: string[]) => {
+      await u.send("/start");
+      await u.press(labels[0]!);
+      await u.send("/notice");
+      await u.press(labels[1]!);
+      await u.send("Иванов Иван Иванович");
+    };
+    const kk = h.user(7401, "kk");
+    await upToIin(kk, ["Келісемін", "Мен — пациентпін"]);
+    const inKazakh = texts(await kk.send("850301300121"));
+    const ru = h.user(7400, "ru");
+    await upToIin(ru, ["Согласен(на)", "Я — пациент"]);
+    // This process stored the last step itself: the next would decide from what it kept. Meanwhile the user's
+    // language is changed elsewhere (another instance, say).
+    await t.db.prisma.user.update({ where: { id: BigInt(ru.id) }, data: { language: "kk" } });
+    const answer = await ru.send("850301300121");
+    expect(texts(answer)).toEqual(inKazakh);
+    expect(buttons(answer)).toContain("Иә, дұрыс");
   });
 
   it("rows waiting in a running instance's queue keep their lease however long they wait: another instance's start-up flush leaves them, and each message goes out once", async () => {
