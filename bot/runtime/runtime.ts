@@ -291,6 +291,21 @@ export class Runtime {
   private remember(key: string, loaded: Loaded): void {
     this.known.set(key, { loaded, at: Date.now() });
     if (this.known.size > KNOWN_CHATS) this.known.delete(this.known.keys().next().value!);
+    this.forgetOld();
+  }
+
+  /** How many chats' states are kept in memory now (see `known`). */
+  get keptChats(): number {
+    return this.known.size;
+  }
+
+  /** Drops the kept states older than KNOWN_MS (the oldest come first): a draft's data do not stay in memory. */
+  private forgetOld(): void {
+    const old = Date.now() - KNOWN_MS;
+    for (const [key, { at }] of this.known) {
+      if (at > old) break;
+      this.known.delete(key);
+    }
   }
 
   /**
@@ -549,6 +564,8 @@ export class Runtime {
     // Messages kept after a failed send (Telegram unreachable, say) are tried again on each run, not only when
     // their chat writes again.
     const retrying = this.retryKept(api, log);
+    // Run every few seconds: the kept states of chats that went quiet are dropped here.
+    this.forgetOld();
     const jobs = this.deps.jobs;
     if (!jobs) {
       await retrying;

@@ -3,7 +3,7 @@
 // the same PostgreSQL schema, as two processes would.
 import type { Update } from "grammy/types";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { OUTBOX_LEASE_MS, Store } from "../../bot/runtime/store.js";
@@ -279,6 +279,16 @@ describe("several instances on one database", () => {
     const answer = await ru.send("850301300121");
     expect(texts(answer)).toEqual(inKazakh);
     expect(buttons(answer)).toContain("Иә, дұрыс");
+    // What is kept holds a draft's personal data: chats quiet for 10 minutes are dropped at the next jobs run.
+    expect(h.runtime.keptChats).toBeGreaterThan(0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 10 * 60_000 + 1000);
+      await h.runtime.runJobs(new Date(), h.bot.api, silentLog);
+      expect(h.runtime.keptChats).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rows waiting in a running instance's queue keep their lease however long they wait: another instance's start-up flush leaves them, and each message goes out once", async () => {
