@@ -13,7 +13,7 @@ import { runConsole } from "./local/console.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createHealthServer } from "./health.js";
 import { dumpPglite, serveBackupRequests } from "./ops/backup.js";
-import { holdPidFile } from "./ops/running.js";
+import { DataDirInUse, holdPidFile } from "./ops/running.js";
 import { createWebhookServer } from "./webhook.js";
 import { closePdfPool } from "./core/pdf-pool.js";
 import { RENEW_LEASES_MS } from "./runtime/store.js";
@@ -36,9 +36,22 @@ const main = async (): Promise<void> => {
   }
   // In the console the terminal is the chat: logs go to a file beside the data.
   const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined, { pretty: config.logPretty });
+  // The embedded database is this process's alone — claimed before it is opened, so that a second `npm start`
+  // on the same DATA_DIR stops here instead of writing the same files; `npm run db:backup` asks the holder
+  // for a copy (SIGUSR2).
+  let releasePid: () => void = () => undefined;
+  if (!config.databaseUrl) {
+    try {
+      releasePid = holdPidFile(config.dataDir);
+    } catch (e) {
+      if (!(e instanceof DataDirInUse)) throw e;
+      process.stderr.write(
+        `Another Kelisim (process ${e.pid}) is running on ${config.dataDir}: the embedded database is one process's. Stop it first, or run several instances on PostgreSQL (README, "Several instances").\n`,
+      );
+      process.exit(1);
+    }
+  }
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, pool: config.databasePool, logger });
-  // The embedded database is this process's alone: `npm run db:backup` asks it for a copy (SIGUSR2).
-  const releasePid = db.pglite ? holdPidFile(config.dataDir) : () => undefined;
   const stopBackups = db.pglite
     ? serveBackupRequests(
         config.dataDir,

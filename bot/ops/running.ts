@@ -25,10 +25,23 @@ export const runningBot = (dataDir: string): number | null => {
   return alive(pid) ? pid : null;
 };
 
-/** Records this process as the one with DATA_DIR's database open; the returned function removes the record. */
+/** Another bot has DATA_DIR's embedded database open: a second process would write the same files. */
+export class DataDirInUse extends Error {
+  override name = "DataDirInUse";
+  constructor(readonly pid: number) {
+    super(`another Kelisim (process ${pid}) has this DATA_DIR's database open`);
+  }
+}
+
+/**
+ * Records this process as the one with DATA_DIR's database open; the returned function removes the record.
+ * Throws DataDirInUse while another live bot holds it (a stale file, left by a crash, is taken over).
+ */
 export const holdPidFile = (dataDir: string): (() => void) => {
   mkdirSync(dataDir, { recursive: true });
   const file = pidFile(dataDir);
+  const other = runningBot(dataDir);
+  if (other !== null) throw new DataDirInUse(other);
   writeFileSync(file, `${process.pid}\n`);
   return () => {
     try {

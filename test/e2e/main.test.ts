@@ -1,7 +1,7 @@
 // `npm start` with a token, as a process: polling and webhook modes against the Bot API emulator,
 // the command menus, and a clean stop on SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,24 @@ describe("npm start with BOT_TOKEN", () => {
     expect(replies.map((m) => m.text)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
     expect(await stop(child)).toBe(0);
     expect(log()).toContain('"signal":"SIGTERM"');
+  });
+
+  it("refuses to open the embedded database a running bot has open, saying what to do, and starts once that bot is gone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-main-"));
+    dirs.push(dir);
+    // A live bot's record: this test's own process stands for it.
+    writeFileSync(join(dir, "kelisim.pid"), `${process.pid}\n`);
+    const second = start({ DATA_DIR: dir });
+    expect(await new Promise((resolve) => second.child.once("exit", resolve))).toBe(1);
+    expect(second.log()).toContain(`Another Kelisim (process ${process.pid}) is running on ${dir}`);
+    expect(second.log()).toContain("Several instances");
+    // The database was not opened (nothing of it written; the data key is made before, from configuration).
+    expect(readdirSync(dir).filter((f) => f !== "data.key")).toEqual(["kelisim.pid"]);
+    // A record left by a bot that is gone (a crash) is taken over.
+    writeFileSync(join(dir, "kelisim.pid"), "999999999\n");
+    const third = start({ DATA_DIR: dir });
+    await until(() => third.log().includes('"msg":"polling"'));
+    expect(await stop(third.child)).toBe(0);
   });
 
   it("serves a webhook: /healthz, the secret checked, updates answered, and a clean stop", async () => {
