@@ -2,9 +2,12 @@
 // /start to Submit, with the same checks: name, IIN check digit, dates) through grammY's conversations
 // plugin (which replays the conversation function on every update) and through a bare XState snapshot
 // loop (restore the actor from JSON, send one event, persist it again). Neither has a database: state
-// stays in memory, so they show what the flow engine itself costs.
+// stays in memory, so they show what the flow engine itself costs. With DATABASE_URL the conversations
+// plugin also runs with its state in a PostgreSQL table (pgConversationStorage): what the plugin costs once
+// its state must survive a restart, as a deployed bot's must.
 import { conversations, createConversation, type Conversation, type ConversationFlavor } from "@grammyjs/conversations";
 import { Bot, type Context, type Transformer } from "grammy";
+import type pg from "pg";
 import type { Update } from "grammy/types";
 import { and, assign, createActor, setup, type Snapshot } from "xstate";
 import { checkCareDates, checkIin, checkName } from "../../machines/notice-rules.js";
@@ -72,6 +75,31 @@ export const NOTICE_SCRIPT: Action[] = [
   { press: "Отправить" },
 ];
 
+// ——— a bench user's updates ———
+
+let updateId = 1;
+const from = (id: number) => ({ id, is_bot: false as const, first_name: "Bench", language_code: "ru" });
+export const textUpdate = (chatId: number, text: string): Update => {
+  const id = updateId++;
+  const entities = text.startsWith("/") ? [{ type: "bot_command" as const, offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
+  return { update_id: id, message: { message_id: id, date: 1, chat: { id: chatId, type: "private", first_name: "Bench" }, from: from(chatId), text, ...(entities ? { entities } : {}) } };
+};
+export const pressUpdate = (chatId: number, data: string, messageId: number): Update => {
+  const id = updateId++;
+  return {
+    update_id: id,
+    callback_query: { id: `cq${id}`, from: from(chatId), chat_instance: "ci", data, message: { message_id: messageId, date: 1, chat: { id: chatId, type: "private", first_name: "Bench" }, text: "" } },
+  };
+};
+/** The newest button with this label a chat was shown, if any. */
+export const button = (s: Shown | undefined, label: string) => {
+  for (const k of [...(s?.keyboards ?? [])].reverse()) {
+    const b = k.buttons.find((x) => x.text === label);
+    if (b) return { data: b.callback_data, messageId: k.messageId };
+  }
+  return null;
+};
+
 /** A Bot API stand-in for the peers: it answers at once and tells the bench what each chat was shown. */
 const recorder = (shown: Map<number, Shown>): Transformer => {
   let messageId = 1;
@@ -99,13 +127,31 @@ export interface Peer {
 
 type Ctx = ConversationFlavor<Context>;
 
-export const conversationsPeer = (shown: Map<number, Shown>): Peer => {
+/**
+ * The conversations plugin's state in a PostgreSQL table, by chat: one read and one write per update (named
+ * prepared statements, on the pool given), as a storage adapter for it would do. `table` exists (see below).
+ */
+export const pgConversationStorage = (pool: pg.Pool, table: string) => ({
+  type: "key" as const,
+  adapter: {
+    read: async (key: string) => (await pool.query<{ value: never }>({ name: `${table}_read`, text: `SELECT "value" FROM "${table}" WHERE "key" = $1`, values: [key] })).rows[0]?.value,
+    write: async (key: string, value: unknown) => {
+      await pool.query({ name: `${table}_write`, text: `INSERT INTO "${table}" ("key", "value") VALUES ($1, $2) ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value"`, values: [key, JSON.stringify(value)] });
+    },
+    delete: async (key: string) => {
+      await pool.query({ name: `${table}_delete`, text: `DELETE FROM "${table}" WHERE "key" = $1`, values: [key] });
+    },
+  },
+});
+export const CONVERSATIONS_TABLE_SQL = (table: string) => `CREATE TABLE IF NOT EXISTS "${table}" ("key" text PRIMARY KEY, "value" jsonb NOT NULL)`;
+
+export const conversationsPeer = (shown: Map<number, Shown>, storage?: ReturnType<typeof pgConversationStorage>): Peer => {
   let filed = 0;
   const bot = new Bot<Ctx>("1:bench", { botInfo: CONSOLE_BOT });
   const send = recorder(shown);
   bot.api.config.use(send);
   // Each replay builds its contexts with an Api of their own: the recorder goes on them as a plugin.
-  bot.use(conversations({ plugins: [(ctx, next) => (ctx.api.config.use(send), next())] }));
+  bot.use(conversations({ plugins: [(ctx, next) => (ctx.api.config.use(send), next())], ...(storage ? { storage } : {}) }));
   /** A question, asked until its answer is valid; the button's label or the text typed. */
   const ask = async (conversation: Conversation<Ctx, Context>, ctx: Context, q: Question): Promise<string> => {
     const markup = q.buttons ? { reply_markup: { inline_keyboard: kb(...q.buttons) } } : {};
@@ -135,7 +181,7 @@ export const conversationsPeer = (shown: Map<number, Shown>): Peer => {
     }, "notice"),
   );
   bot.command("start", (ctx) => ctx.conversation.enter("notice"));
-  return { name: "conversations", handle: (u) => bot.handleUpdate(u), filed: () => filed };
+  return { name: storage ? "conversations · PostgreSQL" : "conversations", handle: (u) => bot.handleUpdate(u), filed: () => filed };
 };
 
 // ——— a bare XState snapshot loop: restore, send, persist (as JSON) ———

@@ -7,7 +7,9 @@
 // and collector too; the median for each question, and the mean), the main thread's (the mean: the kernel
 // brings a busy thread's count up to date only every few milliseconds) and, when PostgreSQL runs on this
 // machine and its processes can be read, PostgreSQL's own CPU (all its processes: others' work counts too).
-// Linux only (/proc). PGlite on disk always; PostgreSQL too when DATABASE_URL is set.
+// Linux only (/proc). PGlite on disk always; PostgreSQL too when DATABASE_URL is set. Then, the same seven
+// steps one chat after another through grammY's conversations plugin (peers.ts): its state in memory, and, with
+// DATABASE_URL, in a PostgreSQL table (one read and one write per update) — the peer issue 14 compares with.
 //
 //   BENCH_CHATS   chats, one after another (default 200)
 //   BENCH_STORES  which stores (default pglite,postgres; postgres only with DATABASE_URL)
@@ -17,7 +19,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import { testBot } from "../helpers/bot.js";
-import { NOTICE_SCRIPT, type Action } from "./peers.js";
+import { openPgPool } from "../../bot/db/adapters.js";
+import { button, CONVERSATIONS_TABLE_SQL, conversationsPeer, NOTICE_SCRIPT, pgConversationStorage, pressUpdate, textUpdate, type Action, type Peer, type Shown } from "./peers.js";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 200);
 const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
@@ -46,8 +49,14 @@ const postgresMs = (): number | null => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-const run = async (db: Database, label: string) => {
-  const h = await testBot(db);
+/** Each engine's mean process CPU per step, for the ratios at the end. */
+const means = new Map<string, number>();
+
+/**
+ * CHATS chats one after another, each taking the seven steps through `step` (one update, answered); the first
+ * quarter warms up. Prints the CPU per step as the header says.
+ */
+const measure = async (label: string, postgres: boolean, step: (chat: number, action: (typeof STEPS)[number]) => Promise<void>) => {
   const perStep = new Map<string, number[]>();
   let steps = 0;
   let main0 = 0;
@@ -58,33 +67,54 @@ const run = async (db: Database, label: string) => {
       main0 = threadMs(process.pid);
       const c = process.cpuUsage();
       process0 = (c.user + c.system) / 1000;
-      pg0 = db.kind === "postgres" ? postgresMs() : null;
+      pg0 = postgres ? postgresMs() : null;
     }
-    const u = h.user(9_000_000 + i, "ru");
     for (const s of STEPS) {
       const before = process.cpuUsage();
-      if ("send" in s) await u.send(s.send);
-      else await u.press(s.press);
+      await step(9_000_000 + i, s);
       if (i < Math.floor(CHATS / 4)) continue;
       const name = "send" in s ? s.send : s.press;
       const spent = process.cpuUsage(before);
       perStep.set(name, [...(perStep.get(name) ?? []), (spent.user + spent.system) / 1000]);
       steps++;
     }
-    h.fake.clear();
   }
   const c = process.cpuUsage();
   const pg1 = pg0 === null ? null : postgresMs();
+  const mean = ((c.user + c.system) / 1000 - process0) / steps;
+  means.set(label, mean);
   console.log(`${label}: ${steps} steps measured`);
   for (const [name, ms] of perStep) console.log(`  ${name.padEnd(24)} process CPU p50 ${median(ms).toFixed(2)} ms`);
   console.log(
     [
-      `  mean per step: process ${(((c.user + c.system) / 1000 - process0) / steps).toFixed(2)} ms`,
+      `  mean per step: process ${mean.toFixed(2)} ms`,
       `main thread ${((threadMs(process.pid) - main0) / steps).toFixed(2)} ms`,
       ...(pg0 !== null && pg1 !== null ? [`PostgreSQL (local, all its processes) ${((pg1 - pg0) / steps).toFixed(2)} ms`] : []),
     ].join(" · "),
   );
+};
+
+const run = async (db: Database, label: string) => {
+  const h = await testBot(db);
+  await measure(label, db.kind === "postgres", async (chat, s) => {
+    const u = h.user(chat, "ru");
+    if ("send" in s) await u.send(s.send);
+    else await u.press(s.press);
+    if (s === STEPS[STEPS.length - 1]) h.fake.clear();
+  });
   await h.runtime.idle();
+};
+
+/** The peer: the same steps as updates, its buttons pressed as the bench's chats press them. */
+const runPeer = async (label: string, postgres: boolean, make: (shown: Map<number, Shown>) => Peer) => {
+  const shown = new Map<number, Shown>();
+  const peer = make(shown);
+  await measure(label, postgres, async (chat, s) => {
+    if ("send" in s) return peer.handle(textUpdate(chat, s.send));
+    const b = button(shown.get(chat), s.press);
+    if (!b) throw new Error(`${label}: no button "${s.press}"`);
+    await peer.handle(pressUpdate(chat, b.data, b.messageId));
+  });
 };
 
 console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
@@ -103,3 +133,16 @@ if (url && STORES.includes("postgres")) {
   await db.prisma.$executeRawUnsafe(`DROP SCHEMA "${schema}" CASCADE`);
   await db.close();
 }
+await runPeer("conversations, in memory", false, (shown) => conversationsPeer(shown));
+if (url) {
+  const schema = `bench_${randomBytes(4).toString("hex")}`;
+  const pool = openPgPool(url, schema);
+  await pool.query(`CREATE SCHEMA "${schema}"`);
+  await pool.query(CONVERSATIONS_TABLE_SQL("BenchConversation"));
+  await runPeer("conversations, PostgreSQL", true, (shown) => conversationsPeer(shown, pgConversationStorage(pool, "BenchConversation")));
+  await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+  await pool.end();
+}
+console.log("\nratios of the mean process CPU per step (peer ÷ Kelisim; > 1: Kelisim cheaper):");
+for (const k of ["PGlite", "PostgreSQL"].filter((x) => means.has(x)))
+  for (const p of ["conversations, in memory", "conversations, PostgreSQL"].filter((x) => means.has(x))) console.log(`  Kelisim · ${k} vs ${p}: ×${(means.get(p)! / means.get(k)!).toFixed(3)}`);

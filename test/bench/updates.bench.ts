@@ -3,8 +3,10 @@
 // database (PGlite on disk; PostgreSQL too when DATABASE_URL is set), the outbox and the PDF. Only
 // Telegram is replaced, by the recorder. In the same run, interleaved, the same questionnaire goes
 // through two peers without a database (peers.ts): grammY's conversations plugin and a bare XState
-// snapshot loop. For each level of chats in flight it prints updates/s, p50/p95/p99 of a question step,
-// of Submit and of the whole notice, CPU per update, and failures; then the ratios between them. With
+// snapshot loop — and, with DATABASE_URL, the conversations plugin again with its state in a PostgreSQL
+// table (one read and one write per update, the same pool size as Kelisim's). For each level of chats in
+// flight it prints updates/s, p50/p95/p99 of a question step, of Submit and of the whole notice, CPU per
+// update, and failures; then the ratios between them. With
 // one chat in flight it also prints the median CPU of one question step (nothing else runs meanwhile
 // but a document a Submit before it left to the worker threads).
 //
@@ -27,7 +29,9 @@ import { join } from "node:path";
 import type { Update } from "grammy/types";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import { testBot, type Harness } from "../helpers/bot.js";
-import { conversationsPeer, NOTICE_SCRIPT, xstatePeer, type Action, type Peer, type Shown } from "./peers.js";
+import type pg from "pg";
+import { openPgPool } from "../../bot/db/adapters.js";
+import { button, CONVERSATIONS_TABLE_SQL, conversationsPeer, NOTICE_SCRIPT, pgConversationStorage, pressUpdate, textUpdate, xstatePeer, type Action, type Peer, type Shown } from "./peers.js";
 
 const quick = process.env.BENCH_QUICK === "1";
 const LEVELS = (process.env.BENCH_LEVELS ?? (quick ? "1,20" : "1,100,1000")).split(",").map(Number);
@@ -102,28 +106,6 @@ const peer = (make: (shown: Map<number, Shown>) => Peer): Engine => {
 };
 
 // ——— one chat: its updates one after another, each waiting for the bot's answer ———
-
-let updateId = 1;
-const from = (id: number) => ({ id, is_bot: false as const, first_name: "Bench", language_code: "ru" });
-const textUpdate = (chatId: number, text: string): Update => {
-  const id = updateId++;
-  const entities = text.startsWith("/") ? [{ type: "bot_command" as const, offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
-  return { update_id: id, message: { message_id: id, date: 1, chat: { id: chatId, type: "private", first_name: "Bench" }, from: from(chatId), text, ...(entities ? { entities } : {}) } };
-};
-const pressUpdate = (chatId: number, data: string, messageId: number): Update => {
-  const id = updateId++;
-  return {
-    update_id: id,
-    callback_query: { id: `cq${id}`, from: from(chatId), chat_instance: "ci", data, message: { message_id: messageId, date: 1, chat: { id: chatId, type: "private", first_name: "Bench" }, text: "" } },
-  };
-};
-const button = (s: Shown | undefined, label: string) => {
-  for (const k of [...(s?.keyboards ?? [])].reverse()) {
-    const b = k.buttons.find((x) => x.text === label);
-    if (b) return { data: b.callback_data, messageId: k.messageId };
-  }
-  return null;
-};
 
 interface Sample {
   step: number[];
@@ -251,6 +233,15 @@ if (ENGINES.includes("kelisim")) {
   }
 }
 if (ENGINES.includes("conversations")) engines.push(peer(conversationsPeer));
+/** The conversations plugin with its state in PostgreSQL: the same store and pool size as Kelisim's there. */
+let conversationsPool: pg.Pool | null = null;
+if (ENGINES.includes("conversations") && url && STORES.includes("postgres")) {
+  conversationsPool = openPgPool(url, schema, { size: poolSize ?? 10 });
+  await conversationsPool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  await conversationsPool.query(CONVERSATIONS_TABLE_SQL("BenchConversation"));
+  const storage = pgConversationStorage(conversationsPool, "BenchConversation");
+  engines.push(peer((shown) => conversationsPeer(shown, storage)));
+}
 if (ENGINES.includes("xstate")) engines.push(peer(xstatePeer));
 
 console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
@@ -301,8 +292,12 @@ for (const level of LEVELS) {
 }
 
 for (const e of engines) await e.close();
+if (conversationsPool) {
+  await conversationsPool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await conversationsPool.end();
+}
 for (const d of stores) {
-  if (d.kind === "postgres") await d.prisma.$executeRawUnsafe(`DROP SCHEMA "${schema}" CASCADE`);
+  if (d.kind === "postgres") await d.prisma.$executeRawUnsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await d.close();
 }
 rmSync(dir, { recursive: true, force: true });
