@@ -5,7 +5,7 @@ import type { Transformer } from "grammy";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
-import { newUpdateId, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
+import { holdCalls, newUpdateId, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { bound } from "../helpers/time.js";
 
@@ -111,17 +111,7 @@ describe("the sender when the database or a chat's earlier delivery fails", () =
     h.fake.failNext.clear();
     expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBeGreaterThan(0);
     // A button is pressed: its rows are committed, and the update waits for Telegram's answer to the button…
-    let answering!: () => void;
-    const reached = new Promise<void>((r) => (answering = r));
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    h.bot.api.config.use(async (prev, method, payload, signal) => {
-      if (method === "answerCallbackQuery") {
-        answering();
-        await released;
-      }
-      return prev(method, payload, signal);
-    });
+    const { reached, release } = holdCalls(h, "answerCallbackQuery");
     const before = h.fake.calls.length;
     const pressed = h.bot.handleUpdate(u.buttonUpdate("no-such-button", 1));
     await reached;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { OUTBOX_LEASE_MS, Store } from "../../bot/runtime/store.js";
-import { buttons, newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, holdCalls, newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL, testDatabase, type TestDb } from "../helpers/db.js";
 import { StrictTelegram } from "../helpers/strict-telegram.js";
 import { sayTo } from "../../bot/core/effects.js";
@@ -296,20 +296,10 @@ describe("several instances on one database", () => {
     const a = await testBot(t.db, { instanceId: "a" });
     const b = await testBot(await t.another(), { instanceId: "b" });
     // a's Telegram holds the chat's first message: the message after it waits in a's queue, in memory.
-    let reached!: () => void;
-    const held = new Promise<void>((r) => (reached = r));
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    a.bot.api.config.use(async (prev, method, payload, signal) => {
-      if (method === "sendMessage") {
-        reached();
-        await released;
-      }
-      return prev(method, payload, signal);
-    });
+    const { reached, release } = holdCalls(a, "sendMessage");
     const u = a.user(7300, "ru");
     const answered = u.send("/start");
-    await held;
+    await reached;
     const waiting = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "asc" } });
     expect(waiting.length).toBeGreaterThanOrEqual(2);
     expect(waiting.every((r) => r.leasedBy === "a")).toBe(true);

@@ -234,3 +234,22 @@ export const seen = (calls: Call[], chatId: number): string[] =>
           ? "document"
           : "photo",
     );
+
+/**
+ * Holds the bot's calls of `method` (every one, until released) before they reach the Bot API: `reached`
+ * resolves when the first is held; `release()` lets them all go on.
+ */
+export const holdCalls = (h: Harness, method: string): { reached: Promise<void>; release: () => void } => {
+  let reach!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  h.bot.api.config.use(async (prev, m, payload, signal) => {
+    if (m === method) {
+      reach();
+      await released;
+    }
+    return prev(m, payload, signal);
+  });
+  return { reached, release };
+};
