@@ -8,6 +8,7 @@
 import { conversations, createConversation, type Conversation, type ConversationFlavor } from "@grammyjs/conversations";
 import { Bot, type Context, type Transformer } from "grammy";
 import type pg from "pg";
+import { openPgPool } from "../../bot/db/adapters.js";
 import type { Update } from "grammy/types";
 import { and, assign, createActor, setup, type Snapshot } from "xstate";
 import { checkCareDates, checkIin, checkName } from "../../machines/notice-rules.js";
@@ -131,7 +132,7 @@ type Ctx = ConversationFlavor<Context>;
  * The conversations plugin's state in a PostgreSQL table, by chat: one read and one write per update (named
  * prepared statements, on the pool given), as a storage adapter for it would do. `table` exists (see below).
  */
-export const pgConversationStorage = (pool: pg.Pool, table: string) => ({
+const pgConversationStorage = (pool: pg.Pool, table: string) => ({
   type: "key" as const,
   adapter: {
     read: async (key: string) => (await pool.query<{ value: never }>({ name: `${table}_read`, text: `SELECT "value" FROM "${table}" WHERE "key" = $1`, values: [key] })).rows[0]?.value,
@@ -143,9 +144,26 @@ export const pgConversationStorage = (pool: pg.Pool, table: string) => ({
     },
   },
 });
-export const CONVERSATIONS_TABLE_SQL = (table: string) => `CREATE TABLE IF NOT EXISTS "${table}" ("key" text PRIMARY KEY, "value" jsonb NOT NULL)`;
+export type ConversationStore = ReturnType<typeof pgConversationStorage>;
 
-export const conversationsPeer = (shown: Map<number, Shown>, storage?: ReturnType<typeof pgConversationStorage>): Peer => {
+/**
+ * The plugin's state in PostgreSQL: a table in `schema` (made if missing), on a pool of `size`; close() drops
+ * the schema and ends the pool.
+ */
+export const conversationStore = async (url: string, schema: string, size = 10) => {
+  const pool = openPgPool(url, schema, { size });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  await pool.query(`CREATE TABLE IF NOT EXISTS "BenchConversation" ("key" text PRIMARY KEY, "value" jsonb NOT NULL)`);
+  return {
+    storage: pgConversationStorage(pool, "BenchConversation"),
+    close: async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
+};
+
+export const conversationsPeer = (shown: Map<number, Shown>, storage?: ConversationStore): Peer => {
   let filed = 0;
   const bot = new Bot<Ctx>("1:bench", { botInfo: CONSOLE_BOT });
   const send = recorder(shown);

@@ -19,8 +19,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import { testBot } from "../helpers/bot.js";
-import { openPgPool } from "../../bot/db/adapters.js";
-import { button, CONVERSATIONS_TABLE_SQL, conversationsPeer, NOTICE_SCRIPT, pgConversationStorage, pressUpdate, textUpdate, type Action, type Peer, type Shown } from "./peers.js";
+import { button, conversationsPeer, conversationStore, NOTICE_SCRIPT, pressUpdate, textUpdate, type Action, type Peer, type Shown } from "./peers.js";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 200);
 const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
@@ -135,13 +134,9 @@ if (url && STORES.includes("postgres")) {
 }
 await runPeer("conversations, in memory", false, (shown) => conversationsPeer(shown));
 if (url) {
-  const schema = `bench_${randomBytes(4).toString("hex")}`;
-  const pool = openPgPool(url, schema);
-  await pool.query(`CREATE SCHEMA "${schema}"`);
-  await pool.query(CONVERSATIONS_TABLE_SQL("BenchConversation"));
-  await runPeer("conversations, PostgreSQL", true, (shown) => conversationsPeer(shown, pgConversationStorage(pool, "BenchConversation")));
-  await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await pool.end();
+  const store = await conversationStore(url, `bench_${randomBytes(4).toString("hex")}`);
+  await runPeer("conversations, PostgreSQL", true, (shown) => conversationsPeer(shown, store.storage));
+  await store.close();
 }
 console.log("\nratios of the mean process CPU per step (peer ÷ Kelisim; > 1: Kelisim cheaper):");
 for (const k of ["PGlite", "PostgreSQL"].filter((x) => means.has(x)))

@@ -29,9 +29,7 @@ import { join } from "node:path";
 import type { Update } from "grammy/types";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import { testBot, type Harness } from "../helpers/bot.js";
-import type pg from "pg";
-import { openPgPool } from "../../bot/db/adapters.js";
-import { button, CONVERSATIONS_TABLE_SQL, conversationsPeer, NOTICE_SCRIPT, pgConversationStorage, pressUpdate, textUpdate, xstatePeer, type Action, type Peer, type Shown } from "./peers.js";
+import { button, conversationsPeer, conversationStore, NOTICE_SCRIPT, pressUpdate, textUpdate, xstatePeer, type Action, type Peer, type Shown } from "./peers.js";
 
 const quick = process.env.BENCH_QUICK === "1";
 const LEVELS = (process.env.BENCH_LEVELS ?? (quick ? "1,20" : "1,100,1000")).split(",").map(Number);
@@ -234,14 +232,8 @@ if (ENGINES.includes("kelisim")) {
 }
 if (ENGINES.includes("conversations")) engines.push(peer(conversationsPeer));
 /** The conversations plugin with its state in PostgreSQL: the same store and pool size as Kelisim's there. */
-let conversationsPool: pg.Pool | null = null;
-if (ENGINES.includes("conversations") && url && STORES.includes("postgres")) {
-  conversationsPool = openPgPool(url, schema, { size: poolSize ?? 10 });
-  await conversationsPool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  await conversationsPool.query(CONVERSATIONS_TABLE_SQL("BenchConversation"));
-  const storage = pgConversationStorage(conversationsPool, "BenchConversation");
-  engines.push(peer((shown) => conversationsPeer(shown, storage)));
-}
+const conversationsDb = ENGINES.includes("conversations") && url && STORES.includes("postgres") ? await conversationStore(url, schema, poolSize ?? 10) : null;
+if (conversationsDb) engines.push(peer((shown) => conversationsPeer(shown, conversationsDb.storage)));
 if (ENGINES.includes("xstate")) engines.push(peer(xstatePeer));
 
 console.log(`${cpus().length} × ${cpus()[0]?.model.trim()} · node ${process.version} · load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
@@ -292,10 +284,7 @@ for (const level of LEVELS) {
 }
 
 for (const e of engines) await e.close();
-if (conversationsPool) {
-  await conversationsPool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await conversationsPool.end();
-}
+await conversationsDb?.close();
 for (const d of stores) {
   if (d.kind === "postgres") await d.prisma.$executeRawUnsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await d.close();
