@@ -35,13 +35,17 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 const LATE_MS = 20;
 
+/** The priority of an answer to an update someone is waiting for: before any job's message (Runtime.sendPriority). */
+export const ANSWER_PRIORITY = 1_000_000;
+
 /**
  * The global limit: `take()` resolves at this call's slot. Calls waiting for a slot go by `priority` (higher
  * first; equal ones in the order they came) — the runtime's: answers to updates first, then chats with more
- * messages queued (Runtime.sendPriority).
+ * messages queued (Runtime.sendPriority). `chat`: the chat a message goes into, if it is one.
  */
 export interface RateGate {
-  take(priority?: number): Promise<void>;
+  /** Resolves at the call's slot; true when another instance sent into `chat` lately (its burst is spent there). */
+  take(priority?: number, chat?: string): Promise<boolean | void>;
 }
 
 /**
@@ -120,49 +124,119 @@ export class SharedGate implements RateGate {
   /** The database's clock minus this process's (ms), as well as it is known. */
   private offset = -Infinity;
   private readonly sql: Sql;
+  /**
+   * How long a chat another instance sent a job's message into stays that instance's (a little over the chat's
+   * interval: it keeps the chat while it goes on sending at the chat's pace), and how long after that instance's
+   * last message this one must not burst there (the chat's bucket refills in `burst` intervals).
+   */
+  private readonly holdMs: number;
+  private readonly refillMs: number;
   constructor(
     prisma: Prisma,
     perSecond: number,
     private readonly log: Logger,
     private readonly name = "telegram",
     ahead = AHEAD,
+    /** This instance (INSTANCE_ID), and the per-chat limit every instance keeps. */
+    private readonly instance = "default",
+    perChat: SendLimits["perChat"] = SEND_LIMITS.perChat,
   ) {
     this.gap = 1000 / perSecond;
     this.permits = new Permits(ahead);
     this.sql = sqlOf(prisma);
     this.local = new LocalGate(perSecond);
+    this.holdMs = 1.25 * perChat.intervalMs;
+    this.refillMs = perChat.burst * perChat.intervalMs;
   }
 
-  async take(priority = 0): Promise<void> {
-    await this.permits.acquire(priority);
-    try {
-      for (let tries = 0; ; tries++) {
-        let slot: number;
-        try {
-          // Straight on the driver: one statement before every send (see Sql).
-          const [row] = await this.sql.query<{ t: number; slot: number }>(
-            `WITH "c" AS (SELECT clock_timestamp() AS "t")
-            INSERT INTO "SendRate" ("name", "nextAt") SELECT $1::text, "t" + $2::float8 * interval '1 millisecond' FROM "c"
-            ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + $2::float8 * interval '1 millisecond'
-            RETURNING (extract(epoch FROM (SELECT "t" FROM "c")) * 1000)::float8 AS "t", (extract(epoch FROM "nextAt") * 1000 - $2::float8)::float8 AS "slot"`,
-            [this.name, this.gap],
-          );
-          const received = performance.timeOrigin + performance.now();
-          // The database's clock against this process's: the answer left no later than it was received, so
-          // this underestimates the offset by at most a round trip, the same for every slot.
-          this.offset = Math.max(this.offset, row!.t - received);
-          slot = row!.slot - this.offset - performance.timeOrigin;
-        } catch (err) {
-          this.log.warn({ err }, "shared send rate unavailable; this instance keeps its own");
-          return await this.local.take();
+  /** A time of the database's clock (ms since the epoch) on this process's `performance` clock. */
+  private local_(dbMs: number): number {
+    return dbMs - this.offset - performance.timeOrigin;
+  }
+
+  /**
+   * A job's message (not an answer: `chat` and a priority below ANSWER_PRIORITY) takes its slot only while no
+   * other instance sent a job's message into its chat within the last `holdMs` — else it gets no slot and waits
+   * until then, holding no permit meanwhile — and says when another instance sent there within `refillMs`, so
+   * that the chat's pacer does not burst on top of that instance's messages. Each instance paces a chat on its
+   * own (ChatPacer); this keeps two of them from sending into one chat at once, which together broke the chat's
+   * limit (a 429), and lets one instance's messages to a chat go out together while it keeps sending. Answers
+   * are left out: someone is waiting for them.
+   */
+  async take(priority = 0, chat?: string): Promise<boolean> {
+    const guarded = chat !== undefined && priority < ANSWER_PRIORITY && /^-?\d+$/.test(chat);
+    let tookOver = false;
+    for (;;) {
+      await this.permits.acquire(priority);
+      let freeAt: number | null = null;
+      try {
+        for (let tries = 0; ; tries++) {
+          let slot: number;
+          try {
+            const row = await this.book(guarded ? chat : undefined);
+            const received = performance.timeOrigin + performance.now();
+            // The database's clock against this process's: the answer left no later than it was received, so
+            // this underestimates the offset by at most a round trip, the same for every slot.
+            this.offset = Math.max(this.offset, row.t - received);
+            if (row.slot === null) {
+              freeAt = this.local_(row.freeAt ?? row.t);
+              break;
+            }
+            slot = this.local_(row.slot);
+            tookOver ||= row.tookOver === true;
+          } catch (err) {
+            this.log.warn({ err }, "shared send rate unavailable; this instance keeps its own");
+            await this.local.take();
+            return false;
+          }
+          const wait = slot - performance.now();
+          if (wait > 0) await sleep(wait);
+          if (performance.now() - slot <= LATE_MS || tries >= 5) return tookOver;
         }
-        const wait = slot - performance.now();
-        if (wait > 0) await sleep(wait);
-        if (performance.now() - slot <= LATE_MS || tries >= 5) return;
+      } finally {
+        this.permits.release();
       }
-    } finally {
-      this.permits.release();
+      // Another instance's chat for now: back in line once it is free.
+      await sleep(Math.max(0, freeAt - performance.now()) + 1);
     }
+  }
+
+  /**
+   * One statement, straight on the driver (see Sql): the next global slot; with `chat`, only while no other
+   * instance has the chat (then `slot` is null and `freeAt` says when it will be free), recording this
+   * instance's slot as the chat's last. The chat's row is locked first, so two instances booking for one chat
+   * at once take turns.
+   */
+  private async book(chat?: string): Promise<{ t: number; slot: number | null; freeAt: number | null; tookOver?: boolean | null }> {
+    if (chat === undefined) {
+      const [row] = await this.sql.query<{ t: number; slot: number }>(
+        `WITH "c" AS (SELECT clock_timestamp() AS "t")
+        INSERT INTO "SendRate" ("name", "nextAt") SELECT $1::text, "t" + $2::float8 * interval '1 millisecond' FROM "c"
+        ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + $2::float8 * interval '1 millisecond'
+        RETURNING (extract(epoch FROM (SELECT "t" FROM "c")) * 1000)::float8 AS "t", (extract(epoch FROM "nextAt") * 1000 - $2::float8)::float8 AS "slot"`,
+        [this.name, this.gap],
+      );
+      return { t: row!.t, slot: row!.slot, freeAt: null };
+    }
+    const [row] = await this.sql.query<{ t: number; slot: number | null; freeAt: number | null; tookOver: boolean | null }>(
+      `WITH "c" AS (SELECT clock_timestamp() AS "t"),
+      "held" AS (SELECT "instance", "lastAt" FROM "ChatSender" WHERE "chatId" = $3::bigint FOR UPDATE),
+      "other" AS (SELECT "lastAt" FROM "held" WHERE "instance" <> $4::text AND "lastAt" > (SELECT "t" FROM "c") - $5::float8 * interval '1 millisecond'),
+      "g" AS (
+        INSERT INTO "SendRate" ("name", "nextAt") SELECT $1::text, "t" + $2::float8 * interval '1 millisecond' FROM "c" WHERE NOT EXISTS (SELECT 1 FROM "other")
+        ON CONFLICT ("name") DO UPDATE SET "nextAt" = GREATEST("SendRate"."nextAt", (SELECT "t" FROM "c")) + $2::float8 * interval '1 millisecond'
+        RETURNING "nextAt" - $2::float8 * interval '1 millisecond' AS "slot"),
+      "mine" AS (
+        INSERT INTO "ChatSender" ("chatId", "instance", "lastAt") SELECT $3::bigint, $4::text, "slot" FROM "g"
+        ON CONFLICT ("chatId") DO UPDATE SET "instance" = EXCLUDED."instance", "lastAt" = EXCLUDED."lastAt"
+        RETURNING 1)
+      SELECT (extract(epoch FROM (SELECT "t" FROM "c")) * 1000)::float8 AS "t",
+             (SELECT (extract(epoch FROM "slot") * 1000)::float8 FROM "g") AS "slot",
+             (SELECT (extract(epoch FROM "lastAt") * 1000 + $5::float8)::float8 FROM "other") AS "freeAt",
+             EXISTS (SELECT 1 FROM "held" WHERE "instance" <> $4::text AND "lastAt" > (SELECT "t" FROM "c") - $6::float8 * interval '1 millisecond') AS "tookOver"`,
+      [this.name, this.gap, chat, this.instance, this.holdMs, this.refillMs],
+    );
+    return row!;
   }
 }
 
@@ -189,8 +263,11 @@ class ChatPacer {
     for (const [chat, b] of this.buckets) if (b.tokens + (now - b.at) / this.limits.intervalMs >= this.limits.burst) this.buckets.delete(chat);
   }
 
-  /** Waits for the chat's token, then for `global`; the token is spent when the call leaves. */
-  async turn(chat: string, global: () => Promise<void>): Promise<void> {
+  /**
+   * Waits for the chat's token, then for `global`; the token is spent when the call leaves. When `global` says
+   * another instance sent into the chat lately, the chat's burst is spent there: no more than this one token now.
+   */
+  async turn(chat: string, global: () => Promise<boolean | void>): Promise<void> {
     const before = this.turns.get(chat) ?? Promise.resolve();
     let done!: () => void;
     const finished = new Promise<void>((r) => (done = r));
@@ -200,8 +277,10 @@ class ChatPacer {
     try {
       const b = this.refill(chat, performance.now());
       if (b.tokens < 1) await sleep((1 - b.tokens) * this.limits.intervalMs);
-      await global();
-      this.refill(chat, performance.now()).tokens -= 1;
+      const tookOver = await global();
+      const now = this.refill(chat, performance.now());
+      if (tookOver === true) now.tokens = Math.min(now.tokens, 1);
+      now.tokens -= 1;
     } finally {
       done();
       if (this.turns.get(chat) === mine) this.turns.delete(chat);
@@ -222,7 +301,7 @@ export const pacing = (limits: SendLimits, gate: RateGate, priorityOf: (chat: st
       const chat = p?.chat_id ?? p?.scope?.chat_id;
       const known = typeof chat === "number" || typeof chat === "string";
       // Asked when the call joins the line for a slot (after its chat's turn): the queue behind it as it is then.
-      const take = () => gate.take(known ? priorityOf(String(chat)) : 0);
+      const take = () => gate.take(known ? priorityOf(String(chat)) : 0, known && intoChat(method) ? String(chat) : undefined);
       if (known && intoChat(method)) await chats.turn(String(chat), take);
       else await take();
     }

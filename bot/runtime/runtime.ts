@@ -22,6 +22,7 @@ import type { Jobs } from "../jobs/jobs.js";
 import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
 import { Gate } from "./gate.js";
+import { ANSWER_PRIORITY } from "./pace.js";
 import type { Loaded, OutboxRow, Store } from "./store.js";
 
 export interface RuntimeDeps {
@@ -91,8 +92,6 @@ interface ChatQueue {
 const KNOWN_CHATS = 10_000;
 const KNOWN_MS = 10 * 60_000;
 
-/** The priority for a global send slot of an answer to an update: before any job's message. */
-const ANSWER_PRIORITY = 1_000_000;
 
 /** How many times in one update a flow may ask the bot for data and get its answer. */
 const MAX_REPLY_ROUNDS = 3;

@@ -462,8 +462,12 @@ export class Store {
     return (await this.prisma.processedUpdate.deleteMany({ where: { processedAt: { lt: olderThan } } })).count;
   }
 
-  /** Deletes messages sent before `olderThan`: the outbox is a queue, not an archive. */
+  /**
+   * Deletes messages sent before `olderThan` (the outbox is a queue, not an archive), and which instance last sent
+   * into a chat, once as old (pace.ts needs it for seconds).
+   */
   async pruneSent(olderThan: Date): Promise<number> {
+    await this.prisma.chatSender.deleteMany({ where: { lastAt: { lt: olderThan } } });
     return (await this.prisma.outbox.deleteMany({ where: { sentAt: { lt: olderThan } } })).count;
   }
 }

@@ -421,6 +421,34 @@ describe("two instances sending reminders", () => {
     [KIND]: (_tx, job) => Promise.resolve([sayTo({ chatId: Number(job.payload.chatId), lang: "ru" }, "common.text", { text: `reminder ${String(job.payload.n)}` })]),
   };
   it.skipIf(!TEST_PG_URL)(
+    "ten reminders to each of six chats, claimed by two instances: one instance at a time sends into a chat, no chat's limit broken, each reminder once (PostgreSQL only)",
+    async () => {
+      await t.reset();
+      const telegram = new StrictTelegram(undefined, 0);
+      const bots: Harness[] = [];
+      for (const [i, db] of [t.db, await t.another()].entries()) {
+        bots.push(await testBot(db, { instanceId: `i${i}`, transport: telegram.transport(`i${i}`), sendLimits: SEND_LIMITS, jobHandlers: reminders }));
+      }
+      const due = new Date("2026-05-01T04:00:00Z");
+      const chats = Array.from({ length: 6 }, (_, i) => 31_000 + i);
+      await t.db.prisma.scheduledJob.createMany({ data: Array.from({ length: 60 }, (_, n) => ({ kind: KIND, dueAt: due, payload: { chatId: chats[n % 6]!, n }, dedupeKey: `c:${n}` })) });
+      // Both claim batches at once: each gets some of every chat's reminders (batches go by due time and id).
+      await Promise.all(bots.map((b) => b.runtime.runJobs(due, b.bot.api, createLogger("silent"))));
+      const sent = telegram.taken.filter((c) => c.method === "sendMessage");
+      expect(sent.map((c) => c.text).sort()).toEqual(Array.from({ length: 60 }, (_, n) => `reminder ${n}`).sort());
+      expect(new Set(sent.map((c) => c.instance))).toEqual(new Set(["i0", "i1"]));
+      // Before, each instance paced the chats on its own: together they broke a chat's limit (10 per-chat 429s in
+      // this test).
+      expect(telegram.tooMany).toEqual({ global: 0, perChat: 0, asked: 0 });
+      // Both sent into the same chats: the case this is about.
+      const both = chats.filter((chat) => new Set(sent.filter((c) => c.chatId === chat).map((c) => c.instance)).size === 2);
+      expect(both.length).toBeGreaterThan(0);
+      expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+    },
+    bound(120_000),
+  );
+
+  it.skipIf(!TEST_PG_URL)(
     "share Telegram's 30 a second through PostgreSQL: never more in any second, no 429, each reminder once (PostgreSQL only: PGlite is one process's, whose own limit is enough)",
     async () => {
       await t.reset();
