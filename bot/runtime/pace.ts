@@ -150,7 +150,7 @@ export class SharedGate implements RateGate {
   }
 
   /** A time of the database's clock (ms since the epoch) on this process's `performance` clock. */
-  private local_(dbMs: number): number {
+  private onThisClock(dbMs: number): number {
     return dbMs - this.offset - performance.timeOrigin;
   }
 
@@ -179,10 +179,10 @@ export class SharedGate implements RateGate {
             // this underestimates the offset by at most a round trip, the same for every slot.
             this.offset = Math.max(this.offset, row.t - received);
             if (row.slot === null) {
-              freeAt = this.local_(row.freeAt ?? row.t);
+              freeAt = this.onThisClock(row.freeAt ?? row.t);
               break;
             }
-            slot = this.local_(row.slot);
+            slot = this.onThisClock(row.slot);
             tookOver ||= row.tookOver === true;
           } catch (err) {
             this.log.warn({ err }, "shared send rate unavailable; this instance keeps its own");
@@ -196,8 +196,9 @@ export class SharedGate implements RateGate {
       } finally {
         this.permits.release();
       }
-      // Another instance's chat for now: back in line once it is free.
-      await sleep(Math.max(0, freeAt - performance.now()) + 1);
+      // Another instance's chat for now: back in line once it is free (not sooner than 50 ms: the two clocks are
+      // known to within a round trip).
+      await sleep(Math.max(50, freeAt - performance.now() + 1));
     }
   }
 
@@ -278,9 +279,9 @@ class ChatPacer {
       const b = this.refill(chat, performance.now());
       if (b.tokens < 1) await sleep((1 - b.tokens) * this.limits.intervalMs);
       const tookOver = await global();
-      const now = this.refill(chat, performance.now());
-      if (tookOver === true) now.tokens = Math.min(now.tokens, 1);
-      now.tokens -= 1;
+      const bucket = this.refill(chat, performance.now());
+      if (tookOver === true) bucket.tokens = Math.min(bucket.tokens, 1);
+      bucket.tokens -= 1;
     } finally {
       done();
       if (this.turns.get(chat) === mine) this.turns.delete(chat);
