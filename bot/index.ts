@@ -83,7 +83,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   // Inside the retries: a call that is tried again waits its chat's turn and a global slot again.
   const limits = deps.sendLimits === undefined ? SEND_LIMITS : deps.sendLimits;
   if (limits) {
-    const gate = deps.db.kind === "postgres" ? new SharedGate(deps.db.prisma, limits.perSecond, deps.logger, undefined, undefined, deps.instanceId, limits.perChat) : new LocalGate(limits.perSecond);
+    const gate = deps.db.kind === "postgres" ? new SharedGate(deps.db.prisma, limits.perSecond, deps.logger, { instance: deps.instanceId, perChat: limits.perChat }) : new LocalGate(limits.perSecond);
     // Answers to updates first, then the chats with more messages waiting (see Runtime.sendPriority).
     bot.api.config.use(pacing(limits, gate, (chat) => runtime.sendPriority(Number(chat))));
   }

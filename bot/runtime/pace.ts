@@ -131,18 +131,20 @@ export class SharedGate implements RateGate {
    */
   private readonly holdMs: number;
   private readonly refillMs: number;
+  private readonly name: string;
+  private readonly instance: string;
   constructor(
     prisma: Prisma,
     perSecond: number,
     private readonly log: Logger,
-    private readonly name = "telegram",
-    ahead = AHEAD,
-    /** This instance (INSTANCE_ID), and the per-chat limit every instance keeps. */
-    private readonly instance = "default",
-    perChat: SendLimits["perChat"] = SEND_LIMITS.perChat,
+    /** This instance (INSTANCE_ID), the per-chat limit every instance keeps, the row's name, the slots held ahead. */
+    opts: { instance?: string | undefined; perChat?: SendLimits["perChat"]; name?: string; ahead?: number } = {},
   ) {
+    const perChat = opts.perChat ?? SEND_LIMITS.perChat;
+    this.name = opts.name ?? "telegram";
+    this.instance = opts.instance ?? "default";
     this.gap = 1000 / perSecond;
-    this.permits = new Permits(ahead);
+    this.permits = new Permits(opts.ahead ?? AHEAD);
     this.sql = sqlOf(prisma);
     this.local = new LocalGate(perSecond);
     this.holdMs = 1.25 * perChat.intervalMs;
