@@ -420,15 +420,20 @@ describe("two instances sending reminders", () => {
   const reminders: Record<string, JobHandler> = {
     [KIND]: (_tx, job) => Promise.resolve([sayTo({ chatId: Number(job.payload.chatId), lang: "ru" }, "common.text", { text: `reminder ${String(job.payload.n)}` })]),
   };
+  /** Two instances on the emptied store, with Telegram's limits, both sending to one strict Bot API stand-in. */
+  const twoInstances = async () => {
+    await t.reset();
+    const telegram = new StrictTelegram(undefined, 0);
+    const bots: Harness[] = [];
+    for (const [i, db] of [t.db, await t.another()].entries()) {
+      bots.push(await testBot(db, { instanceId: `i${i}`, transport: telegram.transport(`i${i}`), sendLimits: SEND_LIMITS, jobHandlers: reminders }));
+    }
+    return { telegram, bots };
+  };
   it.skipIf(!TEST_PG_URL)(
     "ten reminders to each of six chats, claimed by two instances: one instance at a time sends into a chat, no chat's limit broken, each reminder once (PostgreSQL only)",
     async () => {
-      await t.reset();
-      const telegram = new StrictTelegram(undefined, 0);
-      const bots: Harness[] = [];
-      for (const [i, db] of [t.db, await t.another()].entries()) {
-        bots.push(await testBot(db, { instanceId: `i${i}`, transport: telegram.transport(`i${i}`), sendLimits: SEND_LIMITS, jobHandlers: reminders }));
-      }
+      const { telegram, bots } = await twoInstances();
       const due = new Date("2026-05-01T04:00:00Z");
       const chats = Array.from({ length: 6 }, (_, i) => 31_000 + i);
       await t.db.prisma.scheduledJob.createMany({ data: Array.from({ length: 60 }, (_, n) => ({ kind: KIND, dueAt: due, payload: { chatId: chats[n % 6]!, n }, dedupeKey: `c:${n}` })) });
@@ -451,12 +456,7 @@ describe("two instances sending reminders", () => {
   it.skipIf(!TEST_PG_URL)(
     "share Telegram's 30 a second through PostgreSQL: never more in any second, no 429, each reminder once (PostgreSQL only: PGlite is one process's, whose own limit is enough)",
     async () => {
-      await t.reset();
-      const telegram = new StrictTelegram(undefined, 0);
-      const bots: Harness[] = [];
-      for (const [i, db] of [t.db, await t.another()].entries()) {
-        bots.push(await testBot(db, { instanceId: `i${i}`, transport: telegram.transport(`i${i}`), sendLimits: SEND_LIMITS, jobHandlers: reminders }));
-      }
+      const { telegram, bots } = await twoInstances();
       // 200 reminders, due at once, to 100 chats (2 each): a few seconds of sending at Telegram's rate.
       const due = new Date("2026-05-01T04:00:00Z");
       await t.db.prisma.scheduledJob.createMany({ data: Array.from({ length: 200 }, (_, n) => ({ kind: KIND, dueAt: due, payload: { chatId: 30_000 + (n % 100), n }, dedupeKey: `r:${n}` })) });
