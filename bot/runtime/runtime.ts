@@ -23,7 +23,7 @@ import type { Logger } from "../logger.js";
 import type { Incoming } from "./input.js";
 import { Gate } from "./gate.js";
 import { ANSWER_PRIORITY } from "./pace.js";
-import type { Loaded, OutboxRow, Store } from "./store.js";
+import { LEASE_MARGIN_MS, OUTBOX_LEASE_MS, type Loaded, type OutboxRow, type Store } from "./store.js";
 
 export interface RuntimeDeps {
   store: Store;
@@ -400,7 +400,7 @@ export class Runtime {
         current = next;
         queue.sending = next;
         this.queued--;
-        const sent = await this.sendOne(next.row, api, log);
+        const sent = this.stillLeased(next.row, log) ? await this.sendOne(next.row, api, log) : "kept";
         if (sent === "kept") {
           queue.rows.unshift(next);
           current = undefined;
@@ -439,6 +439,18 @@ export class Runtime {
       this.chats.delete(chatId);
       this.roomMade();
     }
+  }
+
+  /**
+   * Whether a row waiting in memory is still surely this instance's to send. One that waited almost to the end
+   * of its lease (this process was paused, or cut off from the database so that no renewal came) may have been
+   * taken by another instance's flush meanwhile: it is not sent from memory but kept, and the chat's next try
+   * re-reads from the outbox what is still this instance's (the row itself, leased anew, if nobody took it).
+   */
+  private stillLeased(row: OutboxRow, log: Logger): boolean {
+    if (row.leaseUntil - LEASE_MARGIN_MS > Date.now()) return true;
+    log.warn({ chatId: row.chatId, method: row.method }, "outbox row waited until its lease nearly ran out; read again before it is sent");
+    return false;
   }
 
   /**
@@ -646,9 +658,21 @@ export class Runtime {
     for (const hook of startHooks) await hook(this.deps.prisma, now, this.deps.deployment);
   }
 
-  /** Keeps this instance's outbox rows leased to it while they wait (see Store.renewLeases); call every RENEW_LEASES_MS. */
-  renewLeases(): Promise<number> {
-    return this.deps.store.renewLeases();
+  /**
+   * Keeps this instance's outbox rows leased to it while they wait (see Store.renewLeases); call every
+   * RENEW_LEASES_MS. Rows waiting in memory whose lease had not run out when the renewal ran were still this
+   * instance's: those it renewed (less than half a lease left) now hold a whole lease from then on. Gives how
+   * many rows were renewed.
+   */
+  async renewLeases(): Promise<number> {
+    const started = Date.now();
+    const renewed = await this.deps.store.renewLeases();
+    for (const queue of this.chats.values()) {
+      for (const { row } of queue.sending ? [queue.sending, ...queue.rows] : queue.rows) {
+        if (row.leaseUntil - LEASE_MARGIN_MS > started && row.leaseUntil < started + OUTBOX_LEASE_MS / 2) row.leaseUntil = started + OUTBOX_LEASE_MS;
+      }
+    }
+    return renewed;
   }
 
   /** Forgets processed update ids older than Telegram would redeliver, and messages sent a week ago. */

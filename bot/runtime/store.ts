@@ -49,6 +49,11 @@ export type Produce = (tx: PrismaNS.TransactionClient) => Promise<ApiCall[]>;
 export interface OutboxRow extends ApiCall {
   id: bigint;
   chatId: number;
+  /**
+   * Until when (this process's clock, ms) the row is surely leased to this instance: the lease it was written
+   * or taken with, raised by each renewal (Runtime.renewLeases). Past it another instance may have taken it.
+   */
+  leaseUntil: number;
 }
 
 /** What an update decides once its chat is locked and read: what to store, and its domain effects. */
@@ -65,6 +70,13 @@ class DuplicateUpdate extends Error {}
 export const OUTBOX_LEASE_MS = 10 * 60_000;
 /** How often a running instance renews its rows' leases (Store.renewLeases): four times within one lease. */
 export const RENEW_LEASES_MS = OUTBOX_LEASE_MS / 4;
+/**
+ * How long before its lease runs out a row is no longer sent from memory (a minute): more than a statement may
+ * take (30 s at most) plus what two instances' clocks may differ by. Renewed every 2.5 minutes, a row always has
+ * at least 2.5 minutes left while its instance runs; only an instance held up for minutes (paused, or cut off
+ * from the database) comes this close.
+ */
+export const LEASE_MARGIN_MS = OUTBOX_LEASE_MS / 10;
 
 /** Tries after the first when a transaction could not start in time (P2028: every connection busy). */
 export const START_RETRIES = 4;
@@ -288,6 +300,7 @@ export class Store {
             RETURNING 1)`
         : PrismaNS.empty;
     const until = new Date(Date.now() + OUTBOX_LEASE_MS);
+    const leaseUntil = until.getTime();
     const out = c.outbox.length
       ? PrismaNS.sql`, "out" AS (
           INSERT INTO "Outbox" ("chatId", "method", "payload", "slot", "leasedBy", "leaseUntil")
@@ -317,7 +330,7 @@ export class Store {
         .map((pair, i) => {
           const [id, chatId] = pair.split(":");
           const call = c.outbox[i]!;
-          return { id: BigInt(id!), chatId: Number(chatId), method: call.method, payload: call.payload };
+          return { id: BigInt(id!), chatId: Number(chatId), method: call.method, payload: call.payload, leaseUntil };
         });
       return { rows, seen: sealed };
     } catch (e) {
@@ -342,7 +355,8 @@ export class Store {
   async enqueue(tx: PrismaNS.TransactionClient, calls: ApiCall[], defaultChatId: number): Promise<OutboxRow[]> {
     if (calls.length === 0) return [];
     // This instance sends them right after the commit: leased to it, so that another's start-up flush does not.
-    const until = new Date(Date.now() + OUTBOX_LEASE_MS).toISOString();
+    const leaseUntil = Date.now() + OUTBOX_LEASE_MS;
+    const until = new Date(leaseUntil).toISOString();
     const rows = await tx.$queryRaw<{ id: bigint; chatId: bigint }[]>`
       INSERT INTO "Outbox" ("chatId", "method", "payload", "slot", "leasedBy", "leaseUntil")
       SELECT v."chatId", v."method", v."payload", v."slot", ${this.instance}, ${until}::timestamp
@@ -356,7 +370,14 @@ export class Store {
       RETURNING "id", "chatId"`;
     // Ids follow the order of the VALUES list (ORDER BY n); sort so that row i is call i whatever order RETURNING uses.
     rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    return rows.map((r, i) => ({ id: BigInt(r.id), chatId: Number(r.chatId), method: calls[i]!.method, payload: calls[i]!.payload, ...(calls[i]!.slot ? { slot: calls[i]!.slot } : {}) }));
+    return rows.map((r, i) => ({
+      id: BigInt(r.id),
+      chatId: Number(r.chatId),
+      method: calls[i]!.method,
+      payload: calls[i]!.payload,
+      leaseUntil,
+      ...(calls[i]!.slot ? { slot: calls[i]!.slot } : {}),
+    }));
   }
 
   /** The Telegram message id of a chat's message of this slot, once it was sent; null before. */
@@ -432,7 +453,7 @@ export class Store {
         ORDER BY "id" FOR UPDATE SKIP LOCKED)
       RETURNING "id", "chatId", "method", "payload", "slot"`;
     rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload), ...(r.slot ? { slot: r.slot } : {}) }));
+    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload), leaseUntil: until.getTime(), ...(r.slot ? { slot: r.slot } : {}) }));
   }
 
   /**

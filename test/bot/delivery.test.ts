@@ -118,7 +118,7 @@ describe("the sender when the database or a chat's earlier delivery fails", () =
     // …while a job's message for the chat goes out, with the chat's backlog re-read first.
     await sendRow(u.id, "a reminder");
     const [row] = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "desc" }, take: 1 });
-    await h.runtime.send([{ id: row!.id, chatId: u.id, method: "sendMessage", payload: { chat_id: u.id, text: "a reminder" } }], h.bot.api, log);
+    await h.runtime.send([{ id: row!.id, chatId: u.id, method: "sendMessage", payload: { chat_id: u.id, text: "a reminder" }, leaseUntil: row!.leaseUntil!.getTime() }], h.bot.api, log);
     release();
     await pressed;
     await h.runtime.idle();

@@ -331,6 +331,68 @@ describe("several instances on one database", () => {
     expect(b.fake.calls).toHaveLength(0);
     expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBe(0);
   });
+
+  /**
+   * a answers /start and is held up (its Telegram holds the chat's first message; the others wait in its queue,
+   * in memory) while the clock moves on by `minutes`, with a renewal of a's leases after `renewAt` minutes if
+   * given; then b starts (its flush) and a goes on. Gives the chat's rows, what a sent from its queue, what each
+   * sent in all (a's next run of jobs included) and how many of the chat's rows are left unsent.
+   */
+  const heldUp = async (minutes: number, renewAt?: number) => {
+    await t.reset();
+    const a = await testBot(t.db, { instanceId: "a" });
+    const b = await testBot(await t.another(), { instanceId: "b" });
+    const { reached, release } = holdCalls(a, "sendMessage");
+    const u = a.user(7310, "ru");
+    const answered = u.send("/start");
+    await reached;
+    const rows = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "asc" } });
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      if (renewAt !== undefined) {
+        vi.setSystemTime(start + renewAt * 60_000);
+        expect(await a.runtime.renewLeases()).toBe(rows.length);
+      }
+      vi.setSystemTime(start + minutes * 60_000);
+      const flushed = await b.runtime.flush(b.bot.api, silentLog);
+      release();
+      await answered;
+      await a.runtime.idle();
+      const fromMemory = texts(a.fake.sent("sendMessage", u.id));
+      // a's next run of jobs tries its kept chats again: what is still its own goes out.
+      await a.runtime.runJobs(new Date(), a.bot.api, silentLog);
+      return { flushed, rows, fromMemory, byA: texts(a.fake.sent("sendMessage", u.id)), byB: texts(b.fake.sent("sendMessage", u.id)), unsent: await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } }) };
+    } finally {
+      vi.useRealTimers();
+    }
+  };
+
+  it("an instance held up past its rows' lease (paused, or cut off from the database) does not send from memory the rows another instance took meanwhile", async () => {
+    const { flushed, rows, byA, byB, unsent } = await heldUp(11);
+    const messages = rows.filter((r) => r.method === "sendMessage").length;
+    expect(messages).toBeGreaterThanOrEqual(2);
+    // b's start took every row whose lease had run out, the one a was sending among them, and sent them.
+    expect(flushed).toBe(rows.length);
+    expect(byB).toHaveLength(messages);
+    // a sent the one it was already sending when it was held up (that call was made: the one duplicate left),
+    // then saw its lease had nearly run out and sent no more from memory; read again, the rows are b's.
+    // Before, a sent each of them a second time.
+    expect(byA).toEqual(byB.slice(0, 1));
+    expect(unsent).toBe(0);
+  });
+
+  it("rows whose lease was renewed while they waited are sent from memory past their first lease, once, by their instance", async () => {
+    // Renewed after 7 minutes (3 left): theirs until 17; at 12 b's start leaves them.
+    const { flushed, rows, fromMemory, byA, byB, unsent } = await heldUp(12, 7);
+    expect(flushed).toBe(0);
+    expect(byB).toEqual([]);
+    // Straight from the queue, not read again first.
+    expect(fromMemory).toHaveLength(rows.filter((r) => r.method === "sendMessage").length);
+    expect(byA).toEqual(fromMemory);
+    expect(new Set(byA).size).toBe(byA.length);
+    expect(unsent).toBe(0);
+  });
 });
 
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silentLog } as never;
