@@ -44,6 +44,10 @@ const schema = z
     HEALTH_PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").optional(),
     TELEGRAM_API_ROOT: httpUrl.optional(),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL").optional(),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a schema name: lower-case letters, digits and _, at most 63, not starting with a digit")
+      .optional(),
     DATA_DIR: z.string().min(1).default("./data"),
     ADMIN_IDS: z
       .string()
@@ -110,6 +114,8 @@ export interface Config {
   healthPort: number | null;
   apiRoot: string | null;
   databaseUrl: string | null;
+  /** PostgreSQL only: the schema Kelisim's tables are in (null: public). */
+  databaseSchema: string | null;
   /** PostgreSQL only: how long to wait for a connection, for one statement, and how long an idle connection stays open (ms). */
   databaseTimeouts: DatabaseTimeouts;
   /** How many connections, and how long an update waits for one (back-pressure) and may hold it. */
@@ -170,6 +176,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
     healthPort: c.HEALTH_PORT ?? null,
     apiRoot: c.TELEGRAM_API_ROOT ?? null,
     databaseUrl: c.DATABASE_URL ?? null,
+    databaseSchema: c.DATABASE_SCHEMA ?? null,
     databaseTimeouts: { connectMs: c.DATABASE_CONNECT_TIMEOUT_MS, statementMs: c.DATABASE_STATEMENT_TIMEOUT_MS, idleMs: c.DATABASE_IDLE_TIMEOUT_MS },
     databasePool: { size: c.DATABASE_POOL_SIZE, txMaxWaitMs: c.DATABASE_TX_WAIT_MS, txTimeoutMs: c.DATABASE_TX_TIMEOUT_MS },
     instanceId: c.INSTANCE_ID ?? hostname(),

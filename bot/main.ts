@@ -51,7 +51,14 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }
   }
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts, pool: config.databasePool, logger });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+    timeouts: config.databaseTimeouts,
+    pool: config.databasePool,
+    logger,
+  });
   const stopBackups = db.pglite
     ? serveBackupRequests(
         config.dataDir,

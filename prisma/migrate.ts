@@ -7,7 +7,7 @@ import { openDatabase } from "../bot/db/database.js";
 if (existsSync(".env")) process.loadEnvFile(".env");
 try {
   const config = loadConfig(process.env);
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) });
   process.stdout.write(db.migrated.length ? `applied: ${db.migrated.join(", ")}\n` : "up to date\n");
   await db.close();
 } catch (e) {

@@ -61,8 +61,9 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
   const file = rest.find((a) => !a.startsWith("--"));
   const dryRun = rest.includes("--dry-run");
   const config = loadConfig(env);
-  // Tests (and a deployment that keeps Kelisim in a schema of its own) name the PostgreSQL schema.
-  const schema = env.DATABASE_SCHEMA || undefined;
+  // A deployment that keeps Kelisim in a schema of its own (DATABASE_SCHEMA, as the bot does); else public, and
+  // a backup takes the whole database.
+  const schema = config.databaseSchema ?? undefined;
   const out = (line: string) => io.out(line + "\n");
   switch (command) {
     case "backup": {

@@ -159,8 +159,9 @@ export class Store {
    * The update's first writes: its id (ON CONFLICT DO NOTHING — only that conflict means "already
    * handled"), then the chat's lock, held to the end of the transaction, so that the chat's updates run
    * one at a time across instances too, each reading what the one before it wrote. (The key is the chat
-   * id in the one-bigint space of advisory locks; the case numbers and the data key's canary use the
-   * two-int space, and the migrator's key is no Telegram chat.)
+   * id in the one-bigint space of advisory locks; the data key's canary uses the two-int space; the case
+   * numbers' sequences are made at start under `hashtext('kelisim.caseSequence')` and the migrator's lock
+   * under its own key, both in this space — a chat id equal to either would only delay a start.)
    */
   private async begin(tx: PrismaNS.TransactionClient, updateId: number, chatId: number): Promise<void> {
     // One round trip for both. The lock must come in a statement before the reads: a statement reads

@@ -91,6 +91,13 @@ describe("loadConfig", () => {
     expect(fails({ INSTANCE_ID: "a b" })).toMatch(/^Configuration error: INSTANCE_ID must be/);
   });
 
+  it("DATABASE_SCHEMA: public unless named, and only a plain schema name", () => {
+    expect(loadConfig({}).databaseSchema).toBeNull();
+    expect(loadConfig({ DATABASE_SCHEMA: "kelisim" }).databaseSchema).toBe("kelisim");
+    expect(fails({ DATABASE_SCHEMA: 'x"; DROP TABLE "User' })).toMatch(/^Configuration error: DATABASE_SCHEMA must be a schema name/);
+    expect(fails({ DATABASE_SCHEMA: "Kelisim" })).toMatch(/^Configuration error: DATABASE_SCHEMA must be a schema name/);
+  });
+
   it("parses admin ids", () => {
     expect(loadConfig({ ADMIN_IDS: " 12, 345 " }).adminIds).toEqual([12, 345]);
   });

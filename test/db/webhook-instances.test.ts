@@ -98,6 +98,8 @@ const startInstance = (instance: string, port: number, dataKey: string) => {
       WEBHOOK_SECRET: SECRET,
       PORT: String(port),
       DATABASE_URL: dbUrl,
+      // In a schema of their own, as a deployment sharing its database with other applications would.
+      DATABASE_SCHEMA: "kelisim",
       DATA_KEY: dataKey,
       INSTANCE_ID: instance,
       LOG_LEVEL: "info",
@@ -183,8 +185,11 @@ describe.skipIf(!TEST_PG_URL)("several instances behind a webhook (README, \"Sev
     const db = new pg.Client({ connectionString: dbUrl });
     await db.connect();
     try {
-      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "Outbox" WHERE "sentAt" IS NULL AND "method" = 'sendMessage'`);
+      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "kelisim"."Outbox" WHERE "sentAt" IS NULL AND "method" = 'sendMessage'`);
       expect(Number(rows[0]!.n)).toBe(0);
+      // Every table in that schema, none in public.
+      const { rows: tables } = await db.query<{ schemaname: string }>(`SELECT DISTINCT schemaname FROM pg_tables WHERE tablename IN ('Outbox', 'ChatState', '_prisma_migrations')`);
+      expect(tables.map((t) => t.schemaname)).toEqual(["kelisim"]);
     } finally {
       await db.end();
     }
