@@ -439,8 +439,13 @@ export class Store {
   /**
    * Messages decided but not sent (a crash or a network failure after commit), oldest first — those this
    * instance may send: unleased, leased to it, or whose lease ran out. They are leased to it as they are
-   * taken (SKIP LOCKED), so two instances flushing at once, or a flush and a live sender, never take the
-   * same row.
+   * taken, so two instances flushing at once, or a flush and a live sender, never take the same row.
+   *
+   * At start (every chat) a row another statement has locked is skipped (SKIP LOCKED): another instance is
+   * taking or marking it, and two instances flushing do not wait for each other. One chat's re-read (its kept
+   * rows, before its newer ones) waits for such a lock instead, and then sees the row as it is now: skipped,
+   * a row this instance's own lease renewal was renewing at that moment stayed behind in the outbox, leased
+   * to it and renewed ever after, while the chat's newer messages went out — unsent until a restart.
    */
   async pending(chatId?: number): Promise<OutboxRow[]> {
     const now = new Date();
@@ -451,7 +456,7 @@ export class Store {
         SELECT "id" FROM "Outbox"
         WHERE "sentAt" IS NULL AND ("leasedBy" IS NULL OR "leasedBy" = ${this.instance} OR "leaseUntil" < ${now})
           ${chatId === undefined ? PrismaNS.empty : PrismaNS.sql`AND "chatId" = ${BigInt(chatId)}`}
-        ORDER BY "id" FOR UPDATE SKIP LOCKED)
+        ORDER BY "id" FOR UPDATE${chatId === undefined ? PrismaNS.sql` SKIP LOCKED` : PrismaNS.empty})
       RETURNING "id", "chatId", "method", "payload", "slot"`;
     rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload), leaseUntil: until.getTime(), ...(r.slot ? { slot: r.slot } : {}) }));
@@ -462,8 +467,9 @@ export class Store {
    * rows waiting in its queues (a chat holds to one message a second, so a long queue waits for minutes) or kept
    * for its next try. While the instance lives, called every quarter of the lease, no row of its lease runs
    * out, and another instance's start-up flush never takes a row this one is about to send. When it stops,
-   * the renewals stop with it and its rows go to whoever flushes once their lease has run out. Gives how many
-   * rows were renewed.
+   * the renewals stop with it and its rows go to whoever flushes once their lease has run out. The rows are
+   * locked in order of id, as a chat's re-read locks its own: the two never wait for each other in a circle.
+   * Gives how many rows were renewed.
    */
   async renewLeases(): Promise<number> {
     const now = Date.now();
@@ -472,7 +478,10 @@ export class Store {
       PrismaNS.sql`
       WITH "renewed" AS (
         UPDATE "Outbox" SET "leaseUntil" = ${new Date(now + OUTBOX_LEASE_MS)}::timestamp
-        WHERE "sentAt" IS NULL AND "leasedBy" = ${this.instance} AND "leaseUntil" < ${new Date(now + OUTBOX_LEASE_MS / 2)}::timestamp
+        WHERE "id" IN (
+          SELECT "id" FROM "Outbox"
+          WHERE "sentAt" IS NULL AND "leasedBy" = ${this.instance} AND "leaseUntil" < ${new Date(now + OUTBOX_LEASE_MS / 2)}::timestamp
+          ORDER BY "id" FOR UPDATE)
         RETURNING 1)
       SELECT count(*)::int AS "n" FROM "renewed"`,
     );

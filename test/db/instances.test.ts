@@ -415,6 +415,53 @@ const states = async (db: TestDb, chats: number[]) => {
   return out;
 };
 
+describe("kept rows and the lease renewal", () => {
+  it.skipIf(!TEST_PG_URL)(
+    "a chat's kept messages re-read while the instance's own lease renewal holds their rows: they go out first, then the newer answer (PostgreSQL only)",
+    async () => {
+      await t.reset();
+      const h = await testBot(t.db, { instanceId: "a" });
+      const u = h.user(9100, "ru");
+      // The answer to /start does not go out (the connection is lost): its rows are kept, the chat has a backlog.
+      h.fake.failNext.set("sendMessage", { crash: true, count: 1 });
+      await u.send("/start");
+      h.fake.failNext.clear();
+      const kept = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "asc" } });
+      expect(kept.length).toBeGreaterThan(0);
+      const keptTexts = kept.filter((r) => r.method === "sendMessage").length;
+      const other = new pg.Client({ connectionString: TEST_PG_URL! });
+      await other.connect();
+      const before = h.fake.calls.length;
+      let answered: Promise<unknown> = Promise.resolve();
+      try {
+        await other.query(`SET search_path TO "${t.schema}"`);
+        // The renewal's statement caught mid-way (a's own, every 2.5 minutes): it holds the kept rows' locks.
+        await other.query("BEGIN");
+        await other.query(`UPDATE "Outbox" SET "leaseUntil" = "leaseUntil" + interval '1 minute' WHERE "sentAt" IS NULL AND "leasedBy" = 'a'`);
+        // Meanwhile the user writes again: the chat's queue re-reads its kept rows first, and waits for the lock.
+        let done = false;
+        answered = u.send("/start").finally(() => (done = true));
+        const waiting = async () => (await other.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount! > 0;
+        await until(async () => done || (await waiting()), bound(30_000), "the re-read waiting for the rows' lock, or the answer");
+        await other.query("COMMIT");
+        await answered;
+      } finally {
+        await other.query("ROLLBACK").catch(() => undefined);
+        await other.end();
+        await answered.catch(() => undefined);
+      }
+      await h.runtime.idle();
+      // Before, the re-read skipped the locked rows (SKIP LOCKED): the newer answer went out, the kept one never.
+      expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBe(0);
+      const sent = texts(h.fake.calls.slice(before).filter((c) => c.method === "sendMessage"));
+      expect(sent).toHaveLength(2 * keptTexts);
+      // The same greeting twice, the kept one first: the chat reads its messages in the order they were decided.
+      expect(sent.slice(keptTexts)).toEqual(sent.slice(0, keptTexts));
+      expect(sent[0]).toMatch(/^Здравствуйте!/);
+    },
+  );
+});
+
 describe("case numbers", () => {
   it.skipIf(!TEST_PG_URL)(
     "a filing waits for no other filing: with the year's counter row locked by another transaction, a notice is filed at once",
