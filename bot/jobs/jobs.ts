@@ -96,6 +96,7 @@ export class Jobs {
           this.log.error({ err, job: String(job.id), kind: job.kind, attempts }, failed ? "job failed for good" : "job failed; will retry");
         }
       }
+      await this.store.prepareSenders(tx, rows.map((r) => r.chatId));
       return { rows, full: claimed.length === size };
     });
   }

@@ -381,6 +381,23 @@ export class Store {
     }));
   }
 
+  /**
+   * Gives each chat that jobs' messages go to a ChatSender row, if it has none, in the jobs' transaction: by the
+   * time any instance books a slot for one of them (pace.ts, SharedGate), the row is there for the booking to
+   * lock. Without it, two instances booking a chat's first message at once both found nothing to lock, both
+   * took a slot, and the second was not told the first had just sent there (its burst on top: a 429). The row
+   * names no instance, and its last message a day ago: it holds the chat for nobody (pruned with the others).
+   */
+  async prepareSenders(tx: PrismaNS.TransactionClient, chatIds: number[]): Promise<void> {
+    // In one order, so that two instances' job transactions never wait for each other's rows in a circle.
+    const chats = [...new Set(chatIds)].sort((a, b) => a - b).map(String);
+    if (chats.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO "ChatSender" ("chatId", "instance", "lastAt")
+      SELECT "c", '', now() - interval '1 day' FROM unnest(${chats}::bigint[]) AS "c"
+      ON CONFLICT ("chatId") DO NOTHING`;
+  }
+
   /** The Telegram message id of a chat's message of this slot, once it was sent; null before. */
   async slotMessage(tx: PrismaNS.TransactionClient, chatId: number, slot: string): Promise<number | null> {
     const [row] = await tx.$queryRaw<{ messageId: number }[]>`

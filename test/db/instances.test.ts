@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { OUTBOX_LEASE_MS, Store } from "../../bot/runtime/store.js";
-import { buttons, holdCalls, newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, holdCalls, newUpdateId, TEST_DATA_KEY, testBot, testDeployment, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL, testDatabase, type TestDb } from "../helpers/db.js";
 import { StrictTelegram } from "../helpers/strict-telegram.js";
 import { sayTo } from "../../bot/core/effects.js";
 import type { JobHandler } from "../../bot/jobs/jobs.js";
 import { createLogger } from "../../bot/logger.js";
-import { SEND_LIMITS } from "../../bot/runtime/pace.js";
+import { SEND_LIMITS, SharedGate } from "../../bot/runtime/pace.js";
+import { Jobs } from "../../bot/jobs/jobs.js";
+import { render } from "../../bot/core/render.js";
 import { bound } from "../helpers/time.js";
 import { until } from "../helpers/wait.js";
 import { fileNotice } from "../helpers/notice.js";
@@ -539,6 +541,43 @@ describe("two instances sending reminders", () => {
     }
     return { telegram, bots };
   };
+  it.skipIf(!TEST_PG_URL)(
+    "a chat's first reminder booked by two instances at once: the chat's row is there before either books, so the second waits for the first and is told it just sent there (PostgreSQL only)",
+    async () => {
+      await t.reset();
+      const h = await testBot(t.db);
+      const due = new Date("2026-05-01T04:00:00Z");
+      const chat = 32_000;
+      await t.db.prisma.scheduledJob.create({ data: { kind: KIND, dueAt: due, payload: { chatId: chat, n: 1 } } });
+      const jobs = new Jobs(t.db.prisma, new Store(t.db.prisma, [], TEST_DATA_KEY, "a"), reminders, silentLog, testDeployment(), (effects) => render(h.i18n, 0, null, 0, effects).calls);
+      expect((await jobs.runBatch(due)).rows).toHaveLength(1);
+      // Committed with the reminder, before anyone sends it. Before, the chat had no row until its first booking:
+      // two bookings at once found nothing to lock, and both took a slot.
+      expect(await t.db.prisma.chatSender.findUnique({ where: { chatId: BigInt(chat) } })).toMatchObject({ instance: "" });
+      const other = new pg.Client({ connectionString: TEST_PG_URL! });
+      await other.connect();
+      try {
+        await other.query(`SET search_path TO "${t.schema}"`);
+        // Instance a's booking caught mid-way: the chat's row taken, a's slot recorded, not yet committed.
+        await other.query("BEGIN");
+        await other.query(`UPDATE "ChatSender" SET "instance" = 'a', "lastAt" = clock_timestamp() WHERE "chatId" = $1`, [chat]);
+        // Instance b books the chat's next reminder meanwhile: it waits for the row…
+        const b = new SharedGate(t.db.prisma, SEND_LIMITS.perSecond, silentLog, { instance: "b" });
+        let done = false;
+        const took = b.take(0, String(chat)).finally(() => (done = true));
+        const waiting = async () => (await other.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount! > 0;
+        await until(async () => done || (await waiting()), bound(30_000), "b's booking waiting for the chat's row");
+        expect(done).toBe(false);
+        await other.query("COMMIT");
+        // …then sees a's message, waits for the chat to be free, and is told a sent there lately (no burst).
+        expect(await took).toBe(true);
+        expect(await t.db.prisma.chatSender.findUnique({ where: { chatId: BigInt(chat) } })).toMatchObject({ instance: "b" });
+      } finally {
+        await other.query("ROLLBACK").catch(() => undefined);
+        await other.end();
+      }
+    },
+  );
   it.skipIf(!TEST_PG_URL)(
     "ten reminders to each of six chats, claimed by two instances: one instance at a time sends into a chat, no chat's limit broken, each reminder once (PostgreSQL only)",
     async () => {
