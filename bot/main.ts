@@ -107,18 +107,25 @@ const main = async (): Promise<void> => {
   // The command menus are a convenience: a failure to set them is told, not fatal.
   await setCommandMenus(kb.bot.api, i18n).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
   await kb.runtime.start(new Date());
-  const flushed = await kb.runtime.flush(kb.bot.api, logger);
-  if (flushed) logger.info({ flushed }, "sent messages left from before a stop");
-  const prune = setInterval(() => {
-    void kb.runtime.prune(new Date()).catch((err: unknown) => logger.warn({ err }, "prune failed"));
-  }, 60 * 60 * 1000);
-  prune.unref();
   // Rows waiting in this instance's queues stay its own however long they wait: another instance's start-up
-  // flush would otherwise send them a second time.
+  // flush would otherwise send them a second time. From the start: the flush's rows wait in them too.
   const leases = setInterval(() => {
     void kb.runtime.renewLeases().catch((err: unknown) => logger.warn({ err }, "renewing the outbox leases failed"));
   }, RENEW_LEASES_MS);
   leases.unref();
+  // Queued before the first update is read, sent while updates are answered.
+  const flushing = await kb.runtime.startFlush(kb.bot.api, logger);
+  if (flushing.count) {
+    logger.info({ flushed: flushing.count }, "sending messages left from before a stop");
+    void flushing.sent.then(
+      () => logger.info({ flushed: flushing.count }, "sent messages left from before a stop"),
+      (err: unknown) => logger.warn({ err }, "sending messages left from before a stop failed; kept for a later try"),
+    );
+  }
+  const prune = setInterval(() => {
+    void kb.runtime.prune(new Date()).catch((err: unknown) => logger.warn({ err }, "prune failed"));
+  }, 60 * 60 * 1000);
+  prune.unref();
   const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
 
   const stops: (() => Promise<void>)[] = [];

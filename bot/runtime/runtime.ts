@@ -682,10 +682,22 @@ export class Runtime {
     return updates + (await this.deps.store.pruneSent(new Date(now.getTime() - 7 * day)));
   }
 
-  /** At start: what was decided before a crash but never sent goes out now. */
-  async flush(api: Api, log: Logger): Promise<number> {
+  /**
+   * At start: what was decided before a crash but never sent is queued — each chat's before anything newer
+   * for it — and goes out at Telegram's pace. Resolves once it is queued: `sent` resolves once it has gone out
+   * or was kept for a later try. Updates are answered meanwhile (a chat with many messages waiting would
+   * otherwise keep every other chat waiting for minutes after a restart).
+   */
+  async startFlush(api: Api, log: Logger): Promise<{ count: number; sent: Promise<void> }> {
     const rows = await this.deps.store.pending();
-    await this.deliver(rows, api, log, true);
-    return rows.length;
+    // deliver() puts every row in its chat's queue before it returns.
+    return { count: rows.length, sent: this.deliver(rows, api, log, true) };
+  }
+
+  /** startFlush, resolving once what it queued has gone out (or was kept): tests, the local console. */
+  async flush(api: Api, log: Logger): Promise<number> {
+    const { count, sent } = await this.startFlush(api, log);
+    await sent;
+    return count;
   }
 }

@@ -5,7 +5,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../bot/db/database.js";
 import { EmulatorChat, startEmulator } from "../helpers/emulator.js";
 import { until as wait } from "../helpers/wait.js";
 
@@ -84,6 +86,29 @@ describe("npm start with BOT_TOKEN", () => {
     const third = start({ DATA_DIR: dir });
     await until(() => third.log().includes('"msg":"polling"'));
     expect(await stop(third.child)).toBe(0);
+  });
+
+  it("after a restart, answers updates while the messages left from before it go out at their chat's pace, those in order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-main-"));
+    dirs.push(dir);
+    // A stop left 20 messages for one chat unsent (a long run of reminders, say): about 18 s at one a second.
+    const db = await openDatabase({ url: null, dataDir: dir });
+    const left = Array.from({ length: 20 }, (_, i) => `left ${i}`);
+    await db.prisma.outbox.createMany({ data: left.map((text) => ({ chatId: 904n, method: "sendMessage", payload: { chat_id: 904, text } })) });
+    await db.close();
+    const { child, log } = start({ DATA_DIR: dir, DATA_KEY: randomBytes(32).toString("base64") });
+    await until(() => log().includes('"msg":"polling"'));
+    expect(log()).toContain('"flushed":20');
+    // Someone else writes meanwhile: answered before the chat's messages are all out. Before, the bot read no
+    // update until every one of them had gone out.
+    const other = new EmulatorChat(server, TOKEN, 905, "ru");
+    expect((await other.send("/start", 2))[0]!.text).toMatch(/^Здравствуйте!/);
+    const waiting = new EmulatorChat(server, TOKEN, 904);
+    expect(waiting.all().length).toBeLessThan(left.length);
+    // And they all go out, in order.
+    await until(() => waiting.all().length === left.length);
+    expect(waiting.all().map((m) => m.text)).toEqual(left);
+    expect(await stop(child)).toBe(0);
   });
 
   it("serves a webhook: /healthz, the secret checked, updates answered, and a clean stop", async () => {
