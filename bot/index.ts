@@ -70,6 +70,13 @@ export interface KelisimBot {
   runtime: Runtime;
   /** Whether Telegram answers the bot's calls (/healthz reports an outage). */
   telegram: TelegramHealth;
+  /**
+   * A clean stop: `stopIntake` ends the taking of updates (the runner, the webhook server); then every update
+   * already taken is handled to its end and its messages are sent, before the caller closes the database. The
+   * runner's stop does not wait for the updates it passed on, and an update it fetched is confirmed to
+   * Telegram by the next fetch: one dropped at a stop would be gone.
+   */
+  finish(stopIntake: () => Promise<void>): Promise<void>;
 }
 
 const chatKey = (ctx: BotContext): string | undefined => ctx.chat?.id.toString();
@@ -115,10 +122,19 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     concurrency: deps.db.pool.size,
   });
 
+  // Updates being handled (a chat's waiting its turn included), for a clean stop.
+  let handling = 0;
+  const handled: (() => void)[] = [];
+  const allHandled = () => (handling === 0 ? Promise.resolve() : new Promise<void>((r) => handled.push(r)));
   bot.use(async (ctx, next) => {
-    ctx.log = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
-    ctx.t = deps.i18n.t(ctx.from?.language_code === "ru" ? "ru" : "kk");
-    await next();
+    handling++;
+    try {
+      ctx.log = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
+      ctx.t = deps.i18n.t(ctx.from?.language_code === "ru" ? "ru" : "kk");
+      await next();
+    } finally {
+      if (--handling === 0) for (const r of handled.splice(0)) r();
+    }
   });
   // One user flooding the bot cannot take the others' turn: past the limit, their updates are dropped before
   // any database work — a message is answered once per window, a pressed button always (never silently).
@@ -167,7 +183,13 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     },
   );
   bot.catch((err) => deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, "unhandled"));
-  return { bot, runtime, telegram };
+  const finish = async (stopIntake: () => Promise<void>) => {
+    await stopIntake();
+    await allHandled();
+    // Messages still queued, documents still being made: sent before the database closes.
+    await runtime.idle();
+  };
+  return { bot, runtime, telegram, finish };
 };
 
 /** Command menus: Kazakh and Russian by the app's language, and both for any other language. */

@@ -152,9 +152,9 @@ const main = async (): Promise<void> => {
     clearInterval(prune);
     clearInterval(leases);
     await jobs.stop();
-    for (const stop of stops) await stop();
-    // Documents still being made are sent before the database closes.
-    await kb.runtime.idle();
+    await kb.finish(async () => {
+      for (const stop of stops) await stop();
+    });
     await closePdfPool();
     await closeDb();
   });

@@ -1,9 +1,15 @@
 // A process stopped in the middle of a flow, or between deciding and sending, loses nothing.
+import { run } from "@grammyjs/runner";
+import type { Transformer } from "grammy";
+import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeTelegram } from "../../bot/local/fake-api.js";
+import { bound } from "../helpers/time.js";
+import { until } from "../helpers/wait.js";
 import { createLogger } from "../../bot/logger.js";
 import { fileNotice } from "../helpers/notice.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { buttons, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
+import { buttons, holdCalls, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { Store } from "../../bot/runtime/store.js";
 
 let t: TestDb;
@@ -73,4 +79,46 @@ describe("restart", () => {
     expect(texts(calls)[0]).toBe("Бот обновился, поэтому последний шаг нужно начать заново. Извините.");
     expect((await new Store(t.db.prisma, [], TEST_DATA_KEY).load(33, 33)).stack).toEqual([]);
   });
+
+  it("a clean stop in polling mode finishes every update already fetched (Telegram counts them delivered) before the database closes", async () => {
+    await t.reopen();
+    const fake = new FakeTelegram();
+    const offsets: number[] = [];
+    let batch: Update[] | null = null;
+    // Telegram's getUpdates: the batch once, then a long poll that answers only when the runner stops.
+    const transport: Transformer = async (prev, method, payload, signal) => {
+      if (method === "getUpdates") {
+        offsets.push(Number((payload as { offset?: number }).offset ?? 0));
+        const b = batch;
+        batch = null;
+        if (b) return { ok: true, result: b } as never;
+        await new Promise((_, reject) => signal?.addEventListener("abort", () => reject(new Error("aborted"))));
+      }
+      return fake.transformer(prev, method, payload, signal);
+    };
+    const h = await testBot(t.db, { transport });
+    const u = h.user(4242, "ru");
+    const first = u.messageUpdate("/start");
+    const second = u.messageUpdate("/help");
+    batch = [first, second];
+    const held = holdCalls(h, "sendMessage");
+    const handle = run(h.bot);
+    // /start's answer is being sent; /help waits for the chat's turn. Both are confirmed to Telegram: the runner
+    // has asked for the updates after them.
+    await held.reached;
+    await until(() => offsets.some((o) => o > second.update_id), bound(10_000), "the next getUpdates");
+    // main.ts's stop: the runner, then what was taken, then the database.
+    const stopping = h.finish(() => handle.stop()).then(() => t.reopen());
+    held.release();
+    await stopping;
+    // Before, the runner's stop returned at once and /help met a closed database: the user got the error reply,
+    // and the message was gone.
+    const stored = (await t.db.prisma.processedUpdate.findMany({ where: { updateId: { in: [BigInt(first.update_id), BigInt(second.update_id)] } } })).length;
+    expect(stored).toBe(2);
+    const answers = texts(fake.calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === u.id));
+    expect(answers[0]).toMatch(/^Здравствуйте!/);
+    expect(answers.some((a) => a.includes("/notice"))).toBe(true);
+    expect(answers.join("\n")).not.toContain("не обработано");
+  });
 });
+
