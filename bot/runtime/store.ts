@@ -141,18 +141,25 @@ export class Store {
   }
 
   /**
-   * One transaction; when it cannot start in time (P2028: every connection busy for longer than the
-   * wait allows), it is tried again after a back-off with jitter — a queue of updates is slowed, never dropped.
+   * Database work that first needs a connection; when none came in time (P2028, or the pool's own wait: every
+   * connection busy for longer than the wait allows — the runtime's turns bound the updates, not the jobs, the
+   * send gate or the documents that share the pool), nothing ran, and it is tried again after a back-off with
+   * jitter: a queue of updates is slowed, never dropped.
    */
-  private async transaction<T>(fn: (tx: PrismaNS.TransactionClient) => Promise<T>): Promise<T> {
+  private async started<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.prisma.$transaction(fn);
+        return await fn();
       } catch (e) {
         if (!cannotStart(e) || attempt >= START_RETRIES) throw e;
         await new Promise((r) => setTimeout(r, START_BACKOFF_MS * 2 ** attempt * (0.5 + Math.random())));
       }
     }
+  }
+
+  /** One transaction, tried again when it cannot start in time (see `started`). */
+  private transaction<T>(fn: (tx: PrismaNS.TransactionClient) => Promise<T>): Promise<T> {
+    return this.started(() => this.prisma.$transaction(fn));
   }
 
   /**
@@ -231,7 +238,8 @@ export class Store {
   async load(chatId: number, userId: number, tx?: Pick<PrismaNS.TransactionClient, "$queryRaw">): Promise<Loaded> {
     type Row = { stack: unknown; user: string };
     const q = PrismaNS.sql`SELECT (SELECT "stack" FROM "ChatState" WHERE "chatId" = ${BigInt(chatId)}) AS "stack", ${userRow(BigInt(userId))} AS "user"`;
-    const [row] = tx ? await tx.$queryRaw<Row[]>(q) : await run<Row>(this.sql, q);
+    // Outside a transaction, on the pool: an ordinary step's read, which waits for a connection like a transaction.
+    const [row] = tx ? await tx.$queryRaw<Row[]>(q) : await this.started(() => run<Row>(this.sql, q));
     // Language | consent | found | roles (userRow). Admin comes from ADMIN_IDS alone: an admin's stored row only
     // records the terms they accepted. Each active role, with "+" when its terms were accepted.
     const [language, consent, found, roleList = ""] = row!.user.split("|");
@@ -313,7 +321,8 @@ export class Store {
           RETURNING "id", "chatId")`
       : PrismaNS.sql`, "out" AS (SELECT NULL::bigint AS "id", NULL::bigint AS "chatId" WHERE false)`;
     try {
-      const [row] = await run<{ fresh: boolean; ok: number; ids: string }>(
+      // A statement that got no connection did not run: tried again, as a transaction is.
+      const [row] = await this.started(() => run<{ fresh: boolean; ok: number; ids: string }>(
         this.sql,
         PrismaNS.sql`
         WITH "ins" AS (INSERT INTO "ProcessedUpdate" ("updateId") VALUES (${BigInt(c.updateId)}) ON CONFLICT DO NOTHING RETURNING 1),
@@ -322,6 +331,7 @@ export class Store {
         SELECT EXISTS (SELECT 1 FROM "ins") AS "fresh",
                1 / (CASE WHEN EXISTS (SELECT 1 FROM "ins") AND NOT EXISTS (SELECT 1 FROM "state") THEN 0 ELSE 1 END) AS "ok",
                coalesce((SELECT string_agg("id"::text || ':' || "chatId"::text, ',' ORDER BY "id") FROM "out"), '') AS "ids"`,
+        ),
       );
       if (!row?.fresh) return null;
       // Ids follow the order of the VALUES list (ORDER BY n): row i is call i.

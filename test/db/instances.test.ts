@@ -81,6 +81,30 @@ describe("under load", () => {
     }
   });
 
+  it.skipIf(!TEST_PG_URL)(
+    "an ordinary step waits for a connection that the pool's other users (a job batch, the send gate, a document) hold a moment: answered, not failed (PostgreSQL only)",
+    async () => {
+      const tight = await testDatabase({ pool: { size: 2, txMaxWaitMs: 300 }, timeouts: { connectMs: 300, statementMs: 30_000, idleMs: 30_000 } });
+      const watch = new pg.Client({ connectionString: TEST_PG_URL! });
+      await watch.connect();
+      try {
+        const h = await testBot(tight.db);
+        // Both connections busy for 1.5 s with work outside the runtime's turns, as a job batch's is.
+        const busy = [0, 1].map(() => tight.db.prisma.$transaction(async (tx) => void (await tx.$queryRaw`SELECT pg_sleep(1.5)::text`), { timeout: 10_000, maxWait: 10_000 }));
+        await until(async () => Number((await watch.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE "query" LIKE '%pg_sleep(1.5)%' AND "state" = 'active' AND "pid" <> pg_backend_pid()`)).rows[0]!.n) >= 2, bound(10_000), "both connections busy");
+        const said = texts(await h.user(777, "ru").send("/start"));
+        await Promise.all(busy);
+        // Before, the step's read gave up after the pool's 300 ms wait: the error reply, and the update was gone.
+        expect(said[0]).toMatch(/^Здравствуйте!/);
+        expect(said.some((x) => x.startsWith("Произошла ошибка"))).toBe(false);
+        expect(await tight.db.prisma.processedUpdate.count()).toBe(1);
+      } finally {
+        await watch.end();
+        await tight.dispose();
+      }
+    },
+  );
+
   it("a transaction that cannot start in time (P2028) is tried again, not dropped", async () => {
     await t.reset();
     let refused = 0;
