@@ -188,22 +188,27 @@ export class Runtime {
       ...invites,
     });
     const consentOf = (effects: readonly Effect[]) => (effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {});
-    /** What follows the commit: the button's answer, then the messages. */
+    /**
+     * What follows the commit: the messages queued at once — a chat's messages leave in the order they were
+     * stored, and a job's message for the chat stored just after them must not get ahead while the button is
+     * being answered (its retries can take seconds) — and the button's answer meanwhile, which is no message.
+     */
     const finish = async (rows: OutboxRow[] | null, language: Lang | null, toast: string | undefined, loadedLanguage: Lang | null, stack: StackEntry[]) => {
       leave();
+      let sending: Promise<void> | null = null;
+      if (rows === null) {
+        // The insert of this update id is the guard: it holds across processes too.
+        log.info("duplicate update skipped");
+      } else {
+        log.info({ input: inc.input.kind, flows: stack.map((e) => e.flow).join(">"), sends: rows.length }, "update handled");
+        sending = this.deliver(rows, api, log);
+      }
       if (inc.callback) {
         const lang: Lang = language ?? loadedLanguage ?? "kk";
         const text = rows && toast ? i18n.t(lang)(toast) : undefined;
         await api.answerCallbackQuery(inc.callback.id, text ? { text } : {}).catch((e: unknown) => log.warn({ err: e }, "answerCallbackQuery failed"));
       }
-      if (rows === null) {
-        // The insert of this update id is the guard: it holds across processes too.
-        log.info("duplicate update skipped");
-        return;
-      }
-      const flows = stack.map((e) => e.flow).join(">");
-      log.info({ input: inc.input.kind, flows, sends: rows.length }, "update handled");
-      await this.deliver(rows, api, log);
+      await sending;
     };
 
     // An ordinary step — no domain effect, no invite, no message edited in place — needs nothing read

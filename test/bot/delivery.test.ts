@@ -5,7 +5,9 @@ import type { Transformer } from "grammy";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
-import { holdCalls, newUpdateId, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
+import { sayTo } from "../../bot/core/effects.js";
+import type { JobHandler } from "../../bot/jobs/jobs.js";
+import { buttons, holdCalls, newUpdateId, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { bound } from "../helpers/time.js";
 
@@ -184,5 +186,35 @@ describe("messages kept after a failure are tried again without waiting for the 
     expect(texts(h.fake.sent("sendMessage", chat))).toEqual(["after the document"]);
     expect(h.fake.sent("sendDocument", chat)).toEqual([]);
     expect(await t.db.prisma.outbox.count({ where: { chatId: chat, sentAt: null } })).toBe(0);
+  });
+});
+
+describe("a chat's messages in the order they were stored", () => {
+  const KIND = "order_reminder";
+  const reminders: Record<string, JobHandler> = {
+    [KIND]: (_tx, job) => Promise.resolve([sayTo({ chatId: Number(job.payload.chatId), lang: "ru" }, "common.text", { text: "reminder" })]),
+  };
+  it("a reminder stored while a pressed button is being answered goes out after that button's messages, not before", async () => {
+    const h = await testBot(t.db, { jobHandlers: reminders });
+    const u = h.user(5151, "ru");
+    const label = buttons(await u.send("/start"))[0]!;
+    const due = new Date();
+    await t.db.prisma.scheduledJob.create({ data: { kind: KIND, dueAt: due, payload: { chatId: u.id }, dedupeKey: "order:1" } });
+    const stored = () => t.db.prisma.outbox.count({ where: { chatId: BigInt(u.id), method: "sendMessage" } });
+    const before = await stored();
+    // The press is stored; answering the button takes a while (Telegram slow: its retries take seconds).
+    const held = holdCalls(h, "answerCallbackQuery");
+    const pressing = u.press(label);
+    await held.reached;
+    expect(await stored()).toBeGreaterThan(before);
+    // Meanwhile the chat's reminder is due: stored after the press's messages.
+    await h.runtime.runJobs(due, h.bot.api, log);
+    held.release();
+    await pressing;
+    await h.runtime.idle();
+    const sent = texts(h.fake.sent("sendMessage", u.id));
+    // Before, the press's messages were queued only once the button was answered: the reminder went first.
+    expect(sent.at(-1)).toBe("reminder");
+    expect(sent.filter((s) => s === "reminder")).toHaveLength(1);
   });
 });
