@@ -165,6 +165,8 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   bot.errorBoundary(
     async (err) => {
       err.ctx.log.error({ err: err.error }, "update failed");
+      // A pressed button stops spinning (if it was answered already, Telegram refuses this one: no harm).
+      if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery().catch(() => undefined);
       const chatId = err.ctx.chat?.id;
       if (chatId === undefined || err.ctx.chat?.type !== "private") return;
       // Nothing of this update was stored (its transaction rolled back), and that is what the user is told —

@@ -2,7 +2,7 @@
 // language the user chose, and truthfully; one user's 300 messages do not hold up anyone else.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { USER_LIMIT } from "../../bot/index.js";
-import { testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { bound } from "../helpers/time.js";
 
@@ -39,6 +39,15 @@ describe("an update that fails", () => {
     h.runtime.handle = () => Promise.reject(new Error("boom"));
     expect(texts(await h.user(2, "ru").send("/start"))).toEqual(["Произошла ошибка: это сообщение не обработано, а ваши прежние ответы сохранены. Повторите его через минуту."]);
     expect(texts(await h.user(3, "en").send("/start"))[0]).toMatch(/^Қате шықты: .*\n\nПроизошла ошибка: /s);
+  });
+
+  it("a pressed button whose update failed is answered too: its spinner stops, and the user is told", async () => {
+    const u = h.user(4, "ru");
+    const label = buttons(await u.send("/start"))[0]!;
+    h.runtime.handle = () => Promise.reject(new Error("boom"));
+    const calls = await u.press(label);
+    expect(calls.filter((c) => c.method === "answerCallbackQuery")).toHaveLength(1);
+    expect(texts(calls)).toEqual(["Произошла ошибка: это сообщение не обработано, а ваши прежние ответы сохранены. Повторите его через минуту."]);
   });
 });
 
