@@ -201,8 +201,16 @@ export class Store {
     try {
       return await this.transaction(async (tx) => {
         await this.begin(tx, updateId, chatId);
-        const { produce, ...c } = await step(tx, await this.load(chatId, userId, tx));
-        return this.apply(tx, { ...c, updateId, chatId, userId }, produce);
+        const loaded = await this.load(chatId, userId, tx);
+        const { produce, ...c } = await step(tx, loaded);
+        const rows = await this.apply(tx, { ...c, updateId, chatId, userId }, produce);
+        // The chat's state is always written, re-sealed (its stored text changes even when the stack did not). An
+        // ordinary step decided elsewhere from a read made before this transaction waits in its one statement for
+        // this chat's lock, and that statement's snapshot is from before this commit: its user-row check would pass
+        // on the row as it was, though this update may have changed it (language, consent, roles). Its check of
+        // the stack sees the newest row, finds it changed, and the step goes the locked way.
+        if (!this.stackSaved.has(tx)) await this.saveStack(tx, chatId, loaded.stack);
+        return rows;
       });
     } catch (e) {
       if (e instanceof DuplicateUpdate) return null;
@@ -357,7 +365,11 @@ export class Store {
     await tx.$executeRaw`
       INSERT INTO "ChatState" ("chatId", "stack", "updatedAt") VALUES (${BigInt(chatId)}, ${JSON.stringify(this.sealStack(stack))}::jsonb, ${NOW_UTC})
       ON CONFLICT ("chatId") DO UPDATE SET "stack" = EXCLUDED."stack", "updatedAt" = EXCLUDED."updatedAt"`;
+    this.stackSaved.add(tx);
   }
+
+  /** Transactions in which the chat's stack was written (see `update`). */
+  private readonly stackSaved = new WeakSet<object>();
 
   /**
    * Writes calls to the outbox inside a transaction, each to the chat its payload names (else

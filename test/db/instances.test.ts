@@ -271,6 +271,50 @@ describe("several instances on one database", () => {
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   }, bound(120_000 * Math.max(1, SPLIT_CHATS / 50)));
 
+  it.skipIf(!TEST_PG_URL)(
+    "a step decided from a kept state whose one statement waits for a locked update of the chat that changed the user's row, not the stack: not stored, handled the locked way (PostgreSQL only)",
+    async () => {
+      await t.reset();
+      const a = new Store(t.db.prisma, [], TEST_DATA_KEY, "a");
+      const b = new Store((await t.another()).prisma, [], TEST_DATA_KEY, "b");
+      const chat = 31;
+      const entry = (i: number) => ({ flow: "onboarding", version: 1, prompt: i, snapshot: { value: "x", context: {} } }) as unknown as StackEntry;
+      await a.update(newUpdateId(), chat, chat, () => ({ stack: [entry(0)], language: "ru", createUser: true, outbox: [] }));
+      // Instance a keeps the chat's state: the user's language is Russian.
+      const kept = await a.load(chat, chat);
+      expect(kept.language).toBe("ru");
+      const watch = new pg.Client({ connectionString: TEST_PG_URL! });
+      await watch.connect();
+      try {
+        // Instance b handles an update of the chat the locked way: the language becomes Kazakh, the stack stays.
+        let holding!: () => void;
+        const held = new Promise<void>((r) => (holding = r));
+        let go!: () => void;
+        const released = new Promise<void>((r) => (go = r));
+        const locked = b.update(newUpdateId(), chat, chat, async () => {
+          holding();
+          await released;
+          return { stack: null, language: "kk", createUser: false, outbox: [] };
+        });
+        await held;
+        // Meanwhile a stores a step decided in Russian: its statement waits for the chat's lock…
+        const step = a.commitSeen({ updateId: newUpdateId(), chatId: chat, userId: chat, stack: [entry(1)], seen: kept.seen ?? null, user: kept.user, createUser: false, outbox: [{ method: "sendMessage", payload: { chat_id: chat, text: "decided in ru" } }] });
+        let stepDone = false;
+        void step.finally(() => (stepDone = true));
+        await until(async () => stepDone || (await watch.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount! > 0, bound(30_000), "a's statement waiting for the chat's lock");
+        go();
+        await locked;
+        // …and, after b's commit, stores nothing: what it was decided from had changed. Before, it was stored,
+        // its Russian answer sent after the user's language had become Kazakh.
+        expect(await step).toBe("conflict");
+        expect((await a.load(chat, chat)).language).toBe("kk");
+        expect(await t.db.prisma.outbox.count({ where: { chatId: BigInt(chat) } })).toBe(0);
+      } finally {
+        await watch.end();
+      }
+    },
+  );
+
   it("rows a stopped instance left unsent go out at its next start; another instance takes them once their lease runs out", async () => {
     await t.reset();
     const a = new Store(t.db.prisma, [], TEST_DATA_KEY, "a");
