@@ -466,7 +466,8 @@ export class Runtime {
    */
   sendPriority(chatId: number): number {
     const queue = this.chats.get(chatId);
-    if (!queue) return 0;
+    // Not from a queue: a reply made straight to the user (the error reply, the per-user limit's notice).
+    if (!queue) return ANSWER_PRIORITY;
     return queue.sending?.answer ? ANSWER_PRIORITY : queue.rows.length;
   }
 

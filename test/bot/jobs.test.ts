@@ -1,6 +1,6 @@
 // Durable jobs on a controlled clock: the formation deadline watched, restarts, failures, cancellation,
 // Telegram's 429 and the global rate; jobs claimed in batches, and sent per chat at Telegram's pace.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { cancel, Jobs, type JobHandler } from "../../bot/jobs/jobs.js";
 import { SEND_LIMITS } from "../../bot/runtime/pace.js";
@@ -261,6 +261,34 @@ describe("many jobs at Telegram's rate", () => {
     expect(messages.filter((c) => c.chatId === 9600)).toHaveLength(2);
     expect(remindersAfter).toBeGreaterThanOrEqual(20);
     expect(messages.filter((c) => c.chatId !== 9600)).toHaveLength(40);
+  });
+
+  it("the replies made straight to a user (an update that failed, the per-user limit's notice) go before the reminders too", async () => {
+    const telegram = new StrictTelegram(undefined, 0);
+    const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: { perSecond: 10, perChat: { burst: 3, intervalMs: 1000 } }, jobHandlers: reminders, userLimit: { updates: 1, windowMs: 60_000 } });
+    const limited = paced.user(9601, "ru");
+    await limited.send("/start");
+    await scheduleReminders(Array.from({ length: 40 }, (_, i) => 9500 + i));
+    const run = paced.runtime.runJobs(due, paced.bot.api, log);
+    await until(() => telegram.taken.some((c) => c.method === "sendMessage" && c.chatId !== 9601));
+    // One user's update fails (the database hiccups on its read): "something went wrong"; another writes again
+    // within the per-user limit's window: "too fast", sent without waiting for it.
+    const before = telegram.taken.filter((c) => c.chatId === 9601).length;
+    const load = vi.spyOn(Store.prototype, "load").mockRejectedValueOnce(new Error("database hiccup"));
+    try {
+      await Promise.all([paced.bot.handleUpdate(paced.user(9600, "ru").messageUpdate("/start")), paced.bot.handleUpdate(limited.messageUpdate("again"))]);
+    } finally {
+      load.mockRestore();
+    }
+    await until(() => telegram.taken.filter((c) => c.chatId === 9601).length > before);
+    await run;
+    const messages = telegram.taken.filter((c) => c.method === "sendMessage");
+    // Before, both went out at the lowest priority: after all 40 reminders.
+    for (const chat of [9600, 9601]) {
+      const at = messages.findLastIndex((c) => c.chatId === chat);
+      expect(messages.slice(at).filter((c) => c.chatId !== 9600 && c.chatId !== 9601).length, `chat ${chat}`).toBeGreaterThanOrEqual(20);
+    }
+    expect(messages.filter((c) => c.chatId === 9600).map((c) => c.text)).toEqual([expect.stringMatching(/^Произошла ошибка/)]);
   });
 
   it("one chat gets a burst of 3, then one message a second; Telegram never says 429", async () => {
