@@ -194,7 +194,9 @@ const listen = (kb: KelisimBot, db: Database, config: Config, logger: Logger): P
 const onStop = (logger: Logger, stop: () => Promise<void>) => {
   let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: a second signal during the stop (Ctrl-C twice, an orchestrator repeating its SIGTERM)
+    // must meet this handler, which ignores it, rather than Node's default, which kills the process mid-stop.
+    process.on(signal, () => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, "stopping");

@@ -200,7 +200,12 @@ export const openDatabase = async (opts: DatabaseOptions): Promise<Database> => 
       // Checked out, a client is no longer covered by the pool's listener.
       client.on("error", onError);
       try {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, "")}"`);
+        // Instances starting together may both find no schema and both create it: the second's "already there"
+        // (a unique violation in the catalogue) is what IF NOT EXISTS meant.
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, "")}"`).catch((e: unknown) => {
+          const code = (e as { code?: unknown } | null)?.code;
+          if (code !== "23505" && code !== "42P06") throw e;
+        });
         await client.query("BEGIN");
         const out = await fn({
           exec: async (sql) => void (await client.query(sql)),

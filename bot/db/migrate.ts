@@ -51,6 +51,9 @@ const TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
  */
 export const applyMigrations = async (inTransaction: RunInTransaction, migrations = readMigrations()): Promise<string[]> =>
   inTransaction(async (s) => {
+    // Neither the wait for another instance's migrations nor a long migration is cut off by the connection's
+    // statement timeout (DATABASE_STATEMENT_TIMEOUT_MS, meant for an update's statements): for this transaction only.
+    await s.exec(`SET LOCAL statement_timeout = 0`);
     await s.exec(`SELECT pg_advisory_xact_lock(4242424242)`);
     await s.exec(TABLE);
     const rows = await s.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
