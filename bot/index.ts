@@ -187,6 +187,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   bot.catch((err) => deps.logger.error({ err: err.error, updateId: err.ctx.update.update_id }, "unhandled"));
   const finish = async (stopIntake: () => Promise<void>) => {
     await stopIntake();
+    runtime.stopSending();
     await allHandled();
     // Messages still queued, documents still being made: sent before the database closes.
     await runtime.idle();

@@ -118,6 +118,8 @@ export class Runtime {
   private readonly adopted = new Set<bigint>();
   /** Rows in all the queues. */
   private queued = 0;
+  /** Stopping (`stopSending`): only answers to updates still go; the rest stays in the outbox. */
+  private stopping = false;
   /** Documents whose builder failed, and how many times in a row. */
   private readonly buildFailures = new Map<bigint, number>();
   /**
@@ -402,6 +404,12 @@ export class Runtime {
       for (;;) {
         const next = queue.rows.shift();
         if (!next) break;
+        if (this.stopping && !next.answer) {
+          // Left in the outbox, leased to this instance: its next start sends it at once (another's, once the
+          // lease has run out). Whoever waits for it is released below.
+          queue.rows.unshift(next);
+          break;
+        }
         current = next;
         queue.sending = next;
         this.queued--;
@@ -482,6 +490,16 @@ export class Runtime {
 
   private room(): Promise<void> {
     return this.hasRoom() ? Promise.resolve() : new Promise((r) => this.roomWaiters.push(r));
+  }
+
+  /**
+   * A clean stop is under way: each chat finishes the call it is making and then sends only answers to updates
+   * (someone is waiting for them, and there are few); jobs' messages and the start-up flush's stay in the
+   * outbox for the next start. A long queue — one chat's hundred reminders at one a second — would otherwise
+   * outlast the grace an orchestrator gives a stop (Docker's 10 s) and be killed mid-send.
+   */
+  stopSending(): void {
+    this.stopping = true;
   }
 
   /** Resolves once no chat has anything left to send (a document in the background included): tests, a clean stop. */
