@@ -63,6 +63,10 @@ export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma
         return answerHealth(prisma, res, l.healthMs, telegram);
       }
       if (req.method === "POST" && path === WEBHOOK_PATH) {
+        // Stopping (server.close() was called): Telegram keeps its connections open and goes on posting on a
+        // busy one, which close() does not end. Refused, the update is delivered again later — to another
+        // instance, or to this one after its restart — and the connection closes.
+        if (!server.listening) return refuse(res, 503);
         void receive(req, res);
         return;
       }
@@ -70,6 +74,10 @@ export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma
     },
   );
   const receive = async (req: IncomingMessage, res: ServerResponse) => {
+    // An update taken before the stop is answered, and then its connection closes.
+    const closing = () => {
+      if (!server.listening) res.shouldKeepAlive = false;
+    };
     let update: Update;
     try {
       update = JSON.parse((await readBody(req, l.bodyBytes)).toString("utf8")) as Update;
@@ -81,12 +89,17 @@ export const createWebhookServer = (bot: Bot<BotContext>, secret: string, prisma
     try {
       await handle(
         update,
-        (json: unknown) => void res.writeHead(200, { "content-type": "application/json" }).end(typeof json === "string" ? json : JSON.stringify(json)),
+        (json: unknown) => {
+          closing();
+          res.writeHead(200, { "content-type": "application/json" }).end(typeof json === "string" ? json : JSON.stringify(json));
+        },
         Array.isArray(header) ? header[0] : header,
         () => void res.writeHead(401).end("secret token is wrong"),
       );
+      closing();
       if (!res.headersSent) res.writeHead(200).end();
     } catch {
+      closing();
       if (!res.headersSent) res.writeHead(500).end();
     }
   };

@@ -1,11 +1,14 @@
 // Webhook mode over HTTP: Telegram's secret-token header is checked, updates are handled, /healthz answers
 // — within a second, 503 when the database does not answer; oversized, malformed and slow requests refused.
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import type { Server } from "node:http";
 import { PrismaClient } from "../../bot/db/generated/client.js";
 import { openPgPool, pgAdapter } from "../../bot/db/adapters.js";
+import type { Transformer } from "grammy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeTelegram } from "../../bot/local/fake-api.js";
+import { until } from "../helpers/wait.js";
 import { createWebhookServer, WEBHOOK_PATH, type WebhookLimits } from "../../bot/webhook.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { testBot, texts, type Harness } from "../helpers/bot.js";
@@ -147,5 +150,50 @@ describe("webhook server under abuse and faults", () => {
       await closed;
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     });
+  });
+});
+
+describe("a stop while Telegram keeps its connection busy", () => {
+  it("the update in flight is answered; those posted after the stop began are refused (Telegram delivers them again), and the stop ends", async () => {
+    const fake = new FakeTelegram();
+    let inFlight = false;
+    // Telegram takes a moment to answer each call: an update is being handled when the stop begins.
+    const slow: Transformer = async (prev, method, payload, signal) => {
+      inFlight = true;
+      await new Promise((r) => setTimeout(r, 150));
+      return fake.transformer(prev, method, payload, signal);
+    };
+    const bot = await testBot(t.db, { transport: slow });
+    const own: Server = createWebhookServer(bot.bot, SECRET, t.db.prisma);
+    await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
+    const port = (own.address() as AddressInfo).port;
+    // Telegram delivers over persistent connections: one here.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (chat: number) =>
+      new Promise<number | string>((resolve) => {
+        const body = JSON.stringify(bot.user(chat, "ru").messageUpdate("/start"));
+        const req = request({ host: "127.0.0.1", port, path: WEBHOOK_PATH, method: "POST", agent, headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", (e) => resolve(e.message));
+        req.end(body);
+      });
+    try {
+      const first = post(9000);
+      await until(() => inFlight);
+      // What main.ts does on SIGTERM.
+      const stopped = bot.finish(() => new Promise((r) => own.close(() => r())));
+      expect(await first).toBe(200);
+      // Telegram goes on posting on the same connection: 20 more updates, one after another.
+      const afterStop: (number | string)[] = [];
+      for (let i = 1; i <= 20; i++) afterStop.push(await post(9000 + i));
+      await stopped;
+      // Before, all 20 were taken (200) after the stop began, and the stop lasted as long as they kept coming.
+      expect(afterStop.filter((s) => s === 200)).toEqual([]);
+      expect(texts(fake.sent("sendMessage", 9000))[0]).toMatch(/^Здравствуйте!/);
+    } finally {
+      agent.destroy();
+    }
   });
 });
