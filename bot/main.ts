@@ -126,7 +126,8 @@ const main = async (): Promise<void> => {
     void kb.runtime.prune(new Date()).catch((err: unknown) => logger.warn({ err }, "prune failed"));
   }, 60 * 60 * 1000);
   prune.unref();
-  const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
+  // Each run claims and queues; the sending goes on while the next runs claim what falls due.
+  const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger, { wait: false }), logger);
 
   const stops: (() => Promise<void>)[] = [];
   // HEALTH_PORT: /healthz in every mode (webhook mode also answers it on PORT).

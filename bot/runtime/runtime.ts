@@ -594,22 +594,23 @@ export class Runtime {
   /**
    * Handles the jobs due at `now` and sends what they decided. A batch is claimed while the one before is
    * still being sent, as long as the queues have room; another follows at once while a batch came back full.
+   * Resolves once what was claimed has been sent or kept — or, with `wait: false` (the running bot's loop),
+   * once it is claimed and queued: one chat that must wait (a 429, a hundred reminders at one a second) then
+   * holds back only itself, not the next run's jobs for every other chat.
    */
-  async runJobs(now: Date, api: Api, log: Logger): Promise<number> {
+  async runJobs(now: Date, api: Api, log: Logger, opts: { wait?: boolean } = {}): Promise<number> {
+    const wait = opts.wait ?? true;
     // Messages kept after a failed send (Telegram unreachable, say) are tried again on each run, not only when
     // their chat writes again.
     const retrying = this.retryKept(api, log);
     // Run every few seconds: the kept states of chats that went quiet are dropped here.
     this.forgetOld();
     const jobs = this.deps.jobs;
-    if (!jobs) {
-      await retrying;
-      return 0;
-    }
     const sending: Promise<void>[] = [retrying];
     let total = 0;
     try {
       for (;;) {
+        if (!jobs) break;
         await this.room();
         const batch = await jobs.runBatch(now);
         total += batch.rows.length;
@@ -617,9 +618,11 @@ export class Runtime {
         if (!batch.full) break;
       }
     } finally {
-      await Promise.allSettled(sending);
+      const settled = Promise.allSettled(sending);
+      if (wait) await settled;
+      else void settled.then((all) => all.forEach((s) => s.status === "rejected" && log.warn({ err: s.reason as unknown }, "sending jobs' messages failed; kept for a later try")));
     }
-    await Promise.all(sending);
+    if (wait) await Promise.all(sending);
     return total;
   }
 

@@ -291,6 +291,32 @@ describe("many jobs at Telegram's rate", () => {
     expect(messages.filter((c) => c.chatId === 9600).map((c) => c.text)).toEqual([expect.stringMatching(/^Произошла ошибка/)]);
   });
 
+  it("one chat that must wait (Telegram's 429) holds back only itself: another chat's reminder due meanwhile goes out first", async () => {
+    const telegram = new StrictTelegram(undefined, 0);
+    const paced = await testBot(t.db, { transport: telegram.transport("a"), jobHandlers: reminders, retry: { firstBackoffMs: 10 } });
+    const start = Date.now();
+    await t.db.prisma.scheduledJob.create({ data: { kind: KIND, dueAt: new Date(start - 1000), payload: { chatId: 9801, n: 0 }, dedupeKey: "wait:a" } });
+    await t.db.prisma.scheduledJob.create({ data: { kind: KIND, dueAt: new Date(start + 500), payload: { chatId: 9802, n: 1 }, dedupeKey: "wait:b" } });
+    // Telegram tells chat 9801 to wait 4 s.
+    telegram.refuseNext.set(9801, 4);
+    // The jobs loop as the running bot has it (main.ts: one run at a time), here every 250 ms.
+    let current: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      current = current.then(() => paced.runtime.runJobs(new Date(), paced.bot.api, log, { wait: false }));
+    }, 250);
+    try {
+      await until(() => textsTo(telegram, 9801).length > 0 && textsTo(telegram, 9802).length > 0);
+    } finally {
+      clearInterval(timer);
+      await current;
+      await paced.runtime.idle();
+    }
+    const at = (chat: number) => telegram.taken.find((c) => c.chatId === chat && c.method === "sendMessage")!.at;
+    // Before, each run waited for everything it claimed: 9802's reminder, due half a second in, was claimed
+    // only once 9801's 4 s were over, and went out after it.
+    expect(at(9802)).toBeLessThan(at(9801));
+  });
+
   it("one chat gets a burst of 3, then one message a second; Telegram never says 429", async () => {
     const telegram = new StrictTelegram(undefined, 0);
     const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: SEND_LIMITS, jobHandlers: reminders });
