@@ -111,6 +111,8 @@ export class Runtime {
   private readonly chats = new Map<number, ChatQueue>();
   /** Rows a failed delivery left in the outbox, for its chat's next re-read. */
   private readonly leftBehind = new Set<bigint>();
+  /** Rows Telegram took whose mark could not be stored: marked at the chat's next re-read, not sent again. */
+  private readonly unmarked = new Set<bigint>();
   /**
    * Rows a chat's re-read took from the outbox that were neither left behind nor queued: written by an update
    * or a job batch of this process that has not queued them yet. They are sent by the re-read, not again.
@@ -394,7 +396,13 @@ export class Runtime {
     try {
       if (this.backlog.has(chatId)) {
         // Unsent rows of this chat leased to this instance: the ones that failed before, and the queued ones.
-        const older = await this.deps.store.pending(chatId);
+        const reread = await this.deps.store.pending(chatId);
+        const delivered = reread.filter((r) => this.unmarked.has(r.id)).map((r) => r.id);
+        if (delivered.length) {
+          await this.deps.store.markSent(delivered);
+          for (const id of delivered) this.unmarked.delete(id);
+        }
+        const older = reread.filter((r) => !delivered.includes(r.id));
         const ids = new Set(queue.rows.map((q) => q.row.id));
         for (const r of older) if (!ids.has(r.id) && !this.leftBehind.delete(r.id)) this.adopted.add(r.id);
         const merged = [...older.filter((r) => !ids.has(r.id)).map((row): Queued => ({ row })), ...queue.rows].sort((a, b) => (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
@@ -438,10 +446,11 @@ export class Runtime {
       log.warn({ err, chatId }, "send failed; kept for a later try");
     } finally {
       current?.done?.();
-      // A mark that still fails leaves a sent row in the outbox: the chat's next re-read sends it again.
+      // A mark that still fails leaves a sent row in the outbox: the chat's next re-read marks it instead of
+      // sending it again (a restart meanwhile sends it again: the one duplicate a crash may cause).
       // Only when there is something to mark: on the way out of an emptied queue nothing may wait between the
       // last look at the queue and leaving the map, or rows queued meanwhile would be released unsent.
-      if (marked.length) await this.deps.store.markSent(marked).catch(() => marked.forEach((id) => this.leftBehind.add(id)));
+      if (marked.length) await this.deps.store.markSent(marked).catch(() => marked.forEach((id) => this.unmarked.add(id)));
       // Whoever waits for rows left behind is released: those rows wait in the outbox.
       for (const q of queue.rows) {
         this.leftBehind.add(q.row.id);
@@ -542,7 +551,11 @@ export class Runtime {
       const result = await this.call(row, api);
       this.buildFailures.delete(row.id);
       const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
-      if (row.slot && typeof messageId === "number") await this.deps.store.rememberMessage(row.id, messageId);
+      if (row.slot && typeof messageId === "number") {
+        // Telegram has the message: a failure to store its id must not make it "kept" and sent again. The
+        // slot's next message then goes out as a new one instead of editing this one.
+        await this.deps.store.rememberMessage(row.id, messageId).catch((err: unknown) => log.warn({ err, chatId: row.chatId }, "message id not stored; the slot's next message will be a new one"));
+      }
       return this.mustDeliver(row.method) ? "delivered" : "done";
     } catch (e) {
       if (e instanceof DocumentBuildError) {

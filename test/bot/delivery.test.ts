@@ -218,3 +218,38 @@ describe("a chat's messages in the order they were stored", () => {
     expect(sent.filter((s) => s === "reminder")).toHaveLength(1);
   });
 });
+
+describe("a message Telegram took is not sent again when only the database failed after it", () => {
+  const commitOne = (chat: number, text: string, slot?: string) =>
+    new Store(t.db.prisma, [], TEST_DATA_KEY).commit({ updateId: newUpdateId(), chatId: chat, userId: chat, stack: null, createUser: true, outbox: [{ method: "sendMessage", payload: { chat_id: chat, text }, ...(slot ? { slot } : {}) }] });
+
+  it("a slot's message (an album's acknowledgement) whose message id could not be stored", async () => {
+    const h = await testBot(t.db);
+    await commitOne(5301, "3 files received", "album:1");
+    // Telegram takes the message; the statement that stores its message id fails (the database hiccups).
+    const remember = vi.spyOn(Store.prototype, "rememberMessage").mockRejectedValueOnce(new Error("database hiccup"));
+    try {
+      await h.runtime.flush(h.bot.api, log);
+    } finally {
+      remember.mockRestore();
+    }
+    await h.runtime.runJobs(new Date(), h.bot.api, log);
+    // Before, it was kept and the next run sent it again.
+    expect(texts(h.fake.sent("sendMessage", 5301))).toEqual(["3 files received"]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 5301n, sentAt: null } })).toBe(0);
+  });
+
+  it("a message whose mark failed twice (the database out for a few seconds): marked at the next run, not sent again", async () => {
+    const h = await testBot(t.db);
+    await commitOne(5302, "only message");
+    const mark = vi.spyOn(Store.prototype, "markSent").mockRejectedValueOnce(new Error("database down")).mockRejectedValueOnce(new Error("database down"));
+    try {
+      await h.runtime.flush(h.bot.api, log);
+    } finally {
+      mark.mockRestore();
+    }
+    await h.runtime.runJobs(new Date(), h.bot.api, log);
+    expect(texts(h.fake.sent("sendMessage", 5302))).toEqual(["only message"]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 5302n, sentAt: null } })).toBe(0);
+  });
+});
