@@ -14,13 +14,26 @@ export interface SendLimits {
   perSecond: number;
   /** Per chat: `burst` messages at once, then one per `intervalMs`. */
   perChat: { burst: number; intervalMs: number };
+  /** Per group (a chat with a negative id), in place of `perChat`; SEND_LIMITS' when not given. */
+  perGroup?: { burst: number; intervalMs: number };
 }
 
 /**
  * A little under Telegram's figures, so that the calls' arrival times, which wander by some milliseconds
- * on the way, stay within them too.
+ * on the way, stay within them too. A group: Telegram's FAQ, "your bot will not be able to send more than
+ * 20 messages per minute to the same group" — one at a time, one per 3.05 s (STAFF_CHAT_ID is one).
  */
-export const SEND_LIMITS: SendLimits = { perSecond: 28.5, perChat: { burst: 3, intervalMs: 1050 } };
+export const SEND_LIMITS: SendLimits = { perSecond: 28.5, perChat: { burst: 3, intervalMs: 1050 }, perGroup: { burst: 1, intervalMs: 3050 } };
+
+/**
+ * A chat Telegram told to wait (a 429's retry_after) for longer than this is not waited for in line: the call
+ * is answered at once with the wait that is left, as Telegram would answer it, and the sender keeps the
+ * message for a later try — which again meets the wait that is left, not Telegram. The retries wait at most
+ * as long (retry.ts, RETRY.maxDelaySeconds).
+ */
+const HOLD_IN_LINE_MS = 60_000;
+/** The Bot API error such a call is answered with: Telegram's 429, with the wait that is left. */
+const HELD = { ok: false, error_code: 429 } as const;
 
 /** Calls that are no messages (reading updates, answering a button): outside both limits. */
 const EXEMPT = new Set(["getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "answerCallbackQuery", "getFile", "close", "logOut"]);
@@ -247,23 +260,51 @@ export class SharedGate implements RateGate {
 class ChatPacer {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly turns = new Map<string, Promise<void>>();
-  constructor(private readonly limits: SendLimits["perChat"]) {}
+  /** Chats Telegram told to wait (a 429), until when (performance clock). */
+  private readonly holds = new Map<string, number>();
+  constructor(
+    private readonly chatLimits: SendLimits["perChat"],
+    private readonly groupLimits: SendLimits["perChat"],
+  ) {}
+
+  private limitsOf(chat: string): SendLimits["perChat"] {
+    return chat.startsWith("-") ? this.groupLimits : this.chatLimits;
+  }
 
   private refill(chat: string, now: number) {
+    const limits = this.limitsOf(chat);
     let b = this.buckets.get(chat);
     if (!b) {
       if (this.buckets.size >= 10_000) this.forgetFull(now);
-      b = { tokens: this.limits.burst, at: now };
+      b = { tokens: limits.burst, at: now };
       this.buckets.set(chat, b);
     }
-    b.tokens = Math.min(this.limits.burst, b.tokens + (now - b.at) / this.limits.intervalMs);
+    b.tokens = Math.min(limits.burst, b.tokens + (now - b.at) / limits.intervalMs);
     b.at = now;
     return b;
   }
 
-  /** Chats whose bucket has filled up again are as good as new: forgotten. */
+  /** Chats whose bucket has filled up again are as good as new: forgotten (and holds that are over). */
   private forgetFull(now: number) {
-    for (const [chat, b] of this.buckets) if (b.tokens + (now - b.at) / this.limits.intervalMs >= this.limits.burst) this.buckets.delete(chat);
+    for (const [chat, b] of this.buckets) {
+      const limits = this.limitsOf(chat);
+      if (b.tokens + (now - b.at) / limits.intervalMs >= limits.burst) this.buckets.delete(chat);
+    }
+    for (const [chat, until] of this.holds) if (until <= now) this.holds.delete(chat);
+  }
+
+  /** Telegram told the chat to wait `ms` (a 429): no call goes into it before then. */
+  hold(chat: string, ms: number): void {
+    this.holds.set(chat, Math.max(this.holds.get(chat) ?? 0, performance.now() + ms));
+  }
+
+  /** How long the chat must still wait because of a 429 (ms; 0: not held). */
+  heldFor(chat: string): number {
+    const until = this.holds.get(chat);
+    if (until === undefined) return 0;
+    const left = until - performance.now();
+    if (left <= 0) this.holds.delete(chat);
+    return Math.max(0, left);
   }
 
   /**
@@ -278,8 +319,10 @@ class ChatPacer {
     this.turns.set(chat, mine);
     await before;
     try {
+      const held = this.heldFor(chat);
+      if (held > 0) await sleep(held);
       const b = this.refill(chat, performance.now());
-      if (b.tokens < 1) await sleep((1 - b.tokens) * this.limits.intervalMs);
+      if (b.tokens < 1) await sleep((1 - b.tokens) * this.limitsOf(chat).intervalMs);
       const tookOver = await global();
       const bucket = this.refill(chat, performance.now());
       if (tookOver === true) bucket.tokens = Math.min(bucket.tokens, 1);
@@ -296,18 +339,27 @@ class ChatPacer {
  * `priorityOf(chat)` gives a message's priority for its global slot.
  */
 export const pacing = (limits: SendLimits, gate: RateGate, priorityOf: (chat: string) => number = () => 0): Transformer => {
-  const chats = new ChatPacer(limits.perChat);
+  const chats = new ChatPacer(limits.perChat, limits.perGroup ?? SEND_LIMITS.perGroup!);
   return async (prev, method, payload, signal) => {
-    if (!EXEMPT.has(method)) {
-      const p = payload as { chat_id?: unknown; scope?: { chat_id?: unknown } } | undefined;
-      // A chat's command menu names it in its scope: it goes with the chat's messages, at their priority.
-      const chat = p?.chat_id ?? p?.scope?.chat_id;
-      const known = typeof chat === "number" || typeof chat === "string";
-      // Asked when the call joins the line for a slot (after its chat's turn): the queue behind it as it is then.
-      const take = () => gate.take(known ? priorityOf(String(chat)) : 0, known && intoChat(method) ? String(chat) : undefined);
-      if (known && intoChat(method)) await chats.turn(String(chat), take);
-      else await take();
+    if (EXEMPT.has(method)) return prev(method, payload, signal);
+    const p = payload as { chat_id?: unknown; scope?: { chat_id?: unknown } } | undefined;
+    // A chat's command menu names it in its scope: it goes with the chat's messages, at their priority.
+    const chat = p?.chat_id ?? p?.scope?.chat_id;
+    const key = typeof chat === "number" || typeof chat === "string" ? String(chat) : null;
+    if (key !== null && intoChat(method)) {
+      const held = chats.heldFor(key);
+      if (held > HOLD_IN_LINE_MS) {
+        return { ...HELD, parameters: { retry_after: Math.ceil(held / 1000) } } as never;
+      }
     }
-    return prev(method, payload, signal);
+    // Asked when the call joins the line for a slot (after its chat's turn): the queue behind it as it is then.
+    const take = () => gate.take(key !== null ? priorityOf(key) : 0, key !== null && intoChat(method) ? key : undefined);
+    if (key !== null && intoChat(method)) await chats.turn(key, take);
+    else await take();
+    const res = await prev(method, payload, signal);
+    // Telegram's wait holds for every later call into the chat, a message kept for a later try's included.
+    const retryAfter = res.ok ? undefined : res.parameters?.retry_after;
+    if (key !== null && !res.ok && res.error_code === 429 && typeof retryAfter === "number") chats.hold(key, retryAfter * 1000);
+    return res;
   };
 };
