@@ -130,6 +130,8 @@ const main = async (): Promise<void> => {
   const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger, { wait: false }), logger);
 
   const stops: (() => Promise<void>)[] = [];
+  // The clean stop, for a reason other than a signal (set below, once there is everything to stop).
+  let stopFor: (reason: Record<string, unknown>) => void = () => undefined;
   // HEALTH_PORT: /healthz in every mode (webhook mode also answers it on PORT).
   if (config.healthPort !== null && !(config.mode === "webhook" && config.healthPort === config.webhook.port)) {
     const health = await listenOn(createHealthServer(db.prisma, kb.telegram), config.healthPort);
@@ -141,6 +143,18 @@ const main = async (): Promise<void> => {
     const handle: RunnerHandle = run(kb.bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
     logger.info({ username: kb.bot.botInfo.username }, "polling");
     stops.push(() => handle.stop());
+    // The runner gives up on a 401 (the token revoked) or a 409 (another process reads this bot's updates: a
+    // second poller, or a webhook set elsewhere): said in one line, and the same clean stop as on SIGTERM, exit 1.
+    void handle.task()?.catch((err: unknown) => {
+      const code = (err as { error_code?: unknown } | null)?.error_code;
+      logger.fatal(
+        { err, code },
+        code === 409
+          ? "polling stopped: another process reads this bot's updates (a second instance polling, or a webhook set); run one poller, or use webhook mode for several instances"
+          : "polling stopped: Telegram refused getUpdates",
+      );
+      stopFor({ reason: "polling stopped" });
+    });
   } else {
     const server = await listen(kb, db, config, logger);
     await kb.bot.api.setWebhook(`${config.webhook.url!.replace(/\/$/, "")}/telegram`, {
@@ -149,7 +163,7 @@ const main = async (): Promise<void> => {
     });
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
   }
-  onStop(logger, async () => {
+  stopFor = onStop(logger, async () => {
     clearInterval(prune);
     clearInterval(leases);
     await jobs.stop();
@@ -192,24 +206,27 @@ const listen = (kb: KelisimBot, db: Database, config: Config, logger: Logger): P
     });
   });
 
-const onStop = (logger: Logger, stop: () => Promise<void>) => {
+/** Stops cleanly on SIGINT or SIGTERM (exit 0); the returned function stops the same way for another reason (exit 1). */
+const onStop = (logger: Logger, stop: () => Promise<void>): ((reason: Record<string, unknown>) => void) => {
   let stopping = false;
+  const stopNow = (why: Record<string, unknown>, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(why, "stopping");
+    stop().then(
+      () => process.exit(code),
+      (err: unknown) => {
+        logger.error({ err }, "unclean stop");
+        process.exit(1);
+      },
+    );
+  };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // `on`, not `once`: a second signal during the stop (Ctrl-C twice, an orchestrator repeating its SIGTERM)
     // must meet this handler, which ignores it, rather than Node's default, which kills the process mid-stop.
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, "stopping");
-      stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, "unclean stop");
-          process.exit(1);
-        },
-      );
-    });
+    process.on(signal, () => stopNow({ signal }, 0));
   }
+  return (reason) => stopNow(reason, 1);
 };
 
 await main();

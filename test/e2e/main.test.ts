@@ -2,6 +2,7 @@
 // the command menus, and a clean stop on SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,6 +137,31 @@ describe("npm start with BOT_TOKEN", () => {
       expect(sent).toBeLessThan(20);
     } finally {
       await after.close();
+    }
+  });
+
+  it("polling refused by Telegram (409: another process reads this bot's updates): says so in one line and stops cleanly, exit 1", async () => {
+    // A Bot API that knows the bot but refuses its getUpdates, as Telegram does while a webhook is set elsewhere.
+    const api = createHttpServer((req, res) => {
+      const method = (req.url ?? "").split("/").pop();
+      const body =
+        method === "getMe"
+          ? { ok: true, result: { id: 777000, is_bot: true, first_name: "Kelisim", username: "kelisim_test_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false } }
+          : method === "getUpdates"
+            ? { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active" }
+            : { ok: true, result: true };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+    try {
+      const { child, log } = start({ TELEGRAM_API_ROOT: `http://127.0.0.1:${(api.address() as { port: number }).port}` });
+      const code = await new Promise<number | null>((resolve) => child.once("exit", (c, signal) => resolve(signal ? -1 : c)));
+      // Before, the runner's rejection went unhandled: the process died without its clean stop.
+      expect(code).toBe(1);
+      expect(log()).toContain("another process reads this bot's updates");
+      expect(log()).toContain('"reason":"polling stopped"');
+    } finally {
+      await new Promise<void>((r) => api.close(() => r()));
     }
   });
 
