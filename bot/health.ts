@@ -22,12 +22,29 @@ export const databaseAnswers = (prisma: Prisma, ms: number): Promise<boolean> =>
 /** How long Telegram may fail before /healthz says so: a blip (one retried call) is no outage. */
 export const TELEGRAM_GRACE_MS = 30_000;
 
+/** While Telegram is failing, /healthz asks it again (getMe) at most this often. */
+export const PROBE_EVERY_MS = 10_000;
+
 /** Telegram's reachability as the bot's own calls see it (the retry transformer tells it each outcome). */
 export class TelegramHealth {
   private failingSince: number | null = null;
   private retries = 0;
+  private probedAt = -Infinity;
+  /**
+   * One call to Telegram (the bot's getMe), whose outcome is told here as any call's is: set by the bot. Without
+   * it, a failure with no call after it (a button's answer is never retried) would keep /healthz at 503 — and a
+   * load balancer that then sends no more updates would keep it there.
+   */
+  probe?: (signal: AbortSignal) => Promise<unknown>;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** While failing, asks Telegram once more (at most every PROBE_EVERY_MS, waiting `ms` at most). */
+  async check(ms: number): Promise<void> {
+    if (this.failingSince === null || !this.probe || this.now() - this.probedAt < PROBE_EVERY_MS) return;
+    this.probedAt = this.now();
+    await this.probe(AbortSignal.timeout(ms)).catch(() => undefined);
+  }
 
   /** A call failed on the network or with a 5xx. */
   failed(): void {
@@ -50,7 +67,7 @@ export class TelegramHealth {
 }
 
 export const answerHealth = (prisma: Prisma, res: ServerResponse, ms = HEALTH_MS, telegram?: TelegramHealth): void =>
-  void databaseAnswers(prisma, ms).then((ok) => {
+  void Promise.all([databaseAnswers(prisma, ms), telegram?.check(ms)]).then(([ok]) => {
     const problem = ok ? (telegram?.problem() ?? null) : "database unavailable";
     if (problem === null) res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     else res.writeHead(503, { "content-type": "text/plain" }).end(problem);

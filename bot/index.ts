@@ -96,6 +96,8 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
   }
   // 429s are retried after the time Telegram asks for, 5xx and network failures with back-off; each retry is logged at warn.
   const telegram = new TelegramHealth();
+  // grammY types its signal as the abort-controller package's; a standard AbortSignal is what it uses at run time.
+  telegram.probe = (signal) => bot.api.getMe(signal as unknown as Parameters<typeof bot.api.getMe>[0]);
   bot.api.config.use(retrying(deps.logger, deps.retry, telegram));
 
   const deployment: Deployment = {

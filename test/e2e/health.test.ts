@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Prisma } from "../../bot/db/database.js";
 import { createHealthServer, TelegramHealth } from "../../bot/health.js";
+import { testBot } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 let t: TestDb;
@@ -57,6 +58,51 @@ describe("the health server", () => {
       },
       telegram,
     );
+  });
+
+  it("while Telegram is failing, asks it again (at most every 10 s): 200 once it answers, though the bot made no call of its own", async () => {
+    let now = 2_000_000;
+    const telegram = new TelegramHealth(() => now);
+    let back = false;
+    let probes = 0;
+    // The bot's getMe, through its retries, which tell the outcome as for any call.
+    telegram.probe = () => {
+      probes++;
+      if (back) telegram.answered();
+      else telegram.failed();
+      return Promise.resolve();
+    };
+    const status = async (base: string) => {
+      const res = await fetch(`${base}/healthz`);
+      return res.status;
+    };
+    await withServer(
+      t.db.prisma,
+      async (base) => {
+        // The last failed call was a button's answer, never retried; no message is waiting.
+        telegram.failed();
+        now += 31_000;
+        expect(await status(base)).toBe(503);
+        expect(probes).toBe(1);
+        back = true;
+        now += 5_000;
+        expect(await status(base)).toBe(503);
+        expect(probes).toBe(1);
+        // Before, nothing asked Telegram again: 503 until the bot happened to make a call.
+        now += 6_000;
+        expect(await status(base)).toBe(200);
+        expect(probes).toBe(2);
+        expect(await status(base)).toBe(200);
+        expect(probes).toBe(2);
+      },
+      telegram,
+    );
+  });
+
+  it("the bot's probe is its getMe", async () => {
+    const h = await testBot(t.db);
+    await h.telegram.probe!(AbortSignal.timeout(5_000));
+    expect(h.fake.calls.map((c) => c.method)).toContain("getMe");
   });
 
   it("answers 503 within about a second when the database never answers, and 503 at once when it fails", async () => {
