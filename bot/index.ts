@@ -72,9 +72,10 @@ export interface KelisimBot {
   telegram: TelegramHealth;
   /**
    * A clean stop: `stopIntake` ends the taking of updates (the runner, the webhook server); then every update
-   * already taken is handled to its end and its messages are sent, before the caller closes the database. The
-   * runner's stop does not wait for the updates it passed on, and an update it fetched is confirmed to
-   * Telegram by the next fetch: one dropped at a stop would be gone.
+   * already taken is handled to its end and its answer sent (jobs' messages still queued stay in the outbox:
+   * Runtime.stopSending), before the caller closes the database. The runner's stop does not wait for the
+   * updates it passed on, and an update it fetched is confirmed to Telegram by the next fetch: one dropped at a
+   * stop would be gone.
    */
   finish(stopIntake: () => Promise<void>): Promise<void>;
 }
@@ -191,7 +192,7 @@ export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): 
     await stopIntake();
     runtime.stopSending();
     await allHandled();
-    // Messages still queued, documents still being made: sent before the database closes.
+    // Each chat's call in progress (a document being made included) and the answers: done before the database closes.
     await runtime.idle();
   };
   return { bot, runtime, telegram, finish };
