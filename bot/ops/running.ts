@@ -16,13 +16,33 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/**
+ * When a process started (Linux: clock ticks since boot, from /proc), or null where that cannot be read. A
+ * process id is given again to another process after its own ends — after a reboot or a container's restart,
+ * often soon — so the record keeps both, and a live process with that id but another start is not the bot.
+ */
+export const startOf = (pid: number): string | null => {
+  try {
+    // The command name (field 2) is in parentheses and may hold spaces: fields are counted after it.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+};
+
 /** The process id of the bot that has DATA_DIR's database open, or null (none, or a stale file). */
 export const runningBot = (dataDir: string): number | null => {
   const file = pidFile(dataDir);
   if (!existsSync(file)) return null;
-  const pid = Number(readFileSync(file, "utf8").trim());
+  const [pidText, started] = readFileSync(file, "utf8").trim().split(/\s+/);
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
-  return alive(pid) ? pid : null;
+  if (!alive(pid)) return null;
+  // Recorded with its start, the process is the bot only if it started then (a record of the id alone, or a
+  // system without /proc: the id is all there is to go by).
+  const now = started === undefined ? null : startOf(pid);
+  return now !== null && now !== started ? null : pid;
 };
 
 /** Another bot has DATA_DIR's embedded database open: a second process would write the same files. */
@@ -42,10 +62,11 @@ export const holdPidFile = (dataDir: string): (() => void) => {
   const file = pidFile(dataDir);
   const other = runningBot(dataDir);
   if (other !== null) throw new DataDirInUse(other);
-  writeFileSync(file, `${process.pid}\n`);
+  const started = startOf(process.pid);
+  writeFileSync(file, started === null ? `${process.pid}\n` : `${process.pid} ${started}\n`);
   return () => {
     try {
-      if (readFileSync(file, "utf8").trim() === String(process.pid)) rmSync(file, { force: true });
+      if (readFileSync(file, "utf8").trim().split(/\s+/)[0] === String(process.pid)) rmSync(file, { force: true });
     } catch {
       // already gone
     }
