@@ -8,7 +8,7 @@ import type { StackEntry } from "../../machines/chat.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { OUTBOX_LEASE_MS, Store } from "../../bot/runtime/store.js";
 import { buttons, holdCalls, newUpdateId, TEST_DATA_KEY, testBot, testDeployment, texts, type Harness, type TestUser } from "../helpers/bot.js";
-import { TEST_PG_URL, testDatabase, type TestDb } from "../helpers/db.js";
+import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
 import { StrictTelegram } from "../helpers/strict-telegram.js";
 import { sayTo } from "../../bot/core/effects.js";
 import type { JobHandler } from "../../bot/jobs/jobs.js";
@@ -129,7 +129,6 @@ describe("several instances on one database", () => {
   it("a chat's updates run one at a time across instances: each reads what the one before it wrote", async () => {
     await t.reset();
     const stores = [new Store(t.db.prisma, [], TEST_DATA_KEY, "a"), new Store((await t.another()).prisma, [], TEST_DATA_KEY, "b")];
-    const entry = (i: number) => ({ flow: "onboarding", version: 1, prompt: i, snapshot: { value: "x", context: {} } }) as unknown as StackEntry;
     // 20 updates of one chat at once, split between the instances; each appends to the stack it read.
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -144,7 +143,6 @@ describe("several instances on one database", () => {
   it("an ordinary step stored in one statement never overwrites what another update of the chat wrote after its read", async () => {
     await t.reset();
     const stores = [new Store(t.db.prisma, [], TEST_DATA_KEY, "a"), new Store((await t.another()).prisma, [], TEST_DATA_KEY, "b")];
-    const entry = (i: number) => ({ flow: "onboarding", version: 1, prompt: i, snapshot: { value: "x", context: {} } }) as unknown as StackEntry;
     const say = (i: number) => [{ method: "sendMessage", payload: { chat_id: 8, text: `step ${i}` } }];
     // Read, then another update of the chat is stored: the write of what was decided from the old read fails as a whole.
     const read = await stores[0]!.load(8, 8);
@@ -278,7 +276,6 @@ describe("several instances on one database", () => {
       const a = new Store(t.db.prisma, [], TEST_DATA_KEY, "a");
       const b = new Store((await t.another()).prisma, [], TEST_DATA_KEY, "b");
       const chat = 31;
-      const entry = (i: number) => ({ flow: "onboarding", version: 1, prompt: i, snapshot: { value: "x", context: {} } }) as unknown as StackEntry;
       await a.update(newUpdateId(), chat, chat, () => ({ stack: [entry(0)], language: "ru", createUser: true, outbox: [] }));
       // Instance a keeps the chat's state: the user's language is Russian.
       const kept = await a.load(chat, chat);
@@ -301,7 +298,7 @@ describe("several instances on one database", () => {
         const step = a.commitSeen({ updateId: newUpdateId(), chatId: chat, userId: chat, stack: [entry(1)], seen: kept.seen ?? null, user: kept.user, createUser: false, outbox: [{ method: "sendMessage", payload: { chat_id: chat, text: "decided in ru" } }] });
         let stepDone = false;
         void step.finally(() => (stepDone = true));
-        await until(async () => stepDone || (await watch.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount! > 0, bound(30_000), "a's statement waiting for the chat's lock");
+        await until(async () => stepDone || (await waitsForLock(watch)), bound(30_000), "a's statement waiting for the chat's lock");
         go();
         await locked;
         // …and, after b's commit, stores nothing: what it was decided from had changed. Before, it was stored,
@@ -361,16 +358,25 @@ describe("several instances on one database", () => {
     }
   });
 
-  it("rows waiting in a running instance's queue keep their lease however long they wait: another instance's start-up flush leaves them, and each message goes out once", async () => {
+  /**
+   * Instances a and b on the emptied store; a answers /start, and its Telegram holds the chat's first message:
+   * the messages after it wait in a's queue, in memory. Gives both, the user, the chat's unsent rows, the answer
+   * in progress and what lets Telegram go on.
+   */
+  const aHoldsStart = async (chat: number) => {
     await t.reset();
     const a = await testBot(t.db, { instanceId: "a" });
     const b = await testBot(await t.another(), { instanceId: "b" });
-    // a's Telegram holds the chat's first message: the message after it waits in a's queue, in memory.
     const { reached, release } = holdCalls(a, "sendMessage");
-    const u = a.user(7300, "ru");
+    const u = a.user(chat, "ru");
     const answered = u.send("/start");
     await reached;
-    const waiting = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "asc" } });
+    const rows = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "asc" } });
+    return { a, b, u, rows, answered, release };
+  };
+
+  it("rows waiting in a running instance's queue keep their lease however long they wait: another instance's start-up flush leaves them, and each message goes out once", async () => {
+    const { a, b, u, rows: waiting, answered, release } = await aHoldsStart(7300);
     expect(waiting.length).toBeGreaterThanOrEqual(2);
     expect(waiting.every((r) => r.leasedBy === "a")).toBe(true);
     // A row of another instance's and a sent row of a's: not a's to renew.
@@ -403,20 +409,12 @@ describe("several instances on one database", () => {
   });
 
   /**
-   * a answers /start and is held up (its Telegram holds the chat's first message; the others wait in its queue,
-   * in memory) while the clock moves on by `minutes`, with a renewal of a's leases after `renewAt` minutes if
-   * given; then b starts (its flush) and a goes on. Gives the chat's rows, what a sent from its queue, what each
+   * a answers /start and is held up (aHoldsStart) while the clock moves on by `minutes`, with a renewal of a's
+   * leases after `renewAt` minutes if given; then b starts (its flush) and a goes on. Gives the chat's rows, what a sent from its queue, what each
    * sent in all (a's next run of jobs included) and how many of the chat's rows are left unsent.
    */
   const heldUp = async (minutes: number, renewAt?: number) => {
-    await t.reset();
-    const a = await testBot(t.db, { instanceId: "a" });
-    const b = await testBot(await t.another(), { instanceId: "b" });
-    const { reached, release } = holdCalls(a, "sendMessage");
-    const u = a.user(7310, "ru");
-    const answered = u.send("/start");
-    await reached;
-    const rows = await t.db.prisma.outbox.findMany({ where: { chatId: u.id, sentAt: null }, orderBy: { id: "asc" } });
+    const { a, b, u, rows, answered, release } = await aHoldsStart(7310);
     const start = Date.now();
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
@@ -467,6 +465,9 @@ describe("several instances on one database", () => {
 
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silentLog } as never;
 
+/** A stack entry of a flow, numbered by its prompt: what the store tests append and compare. */
+const entry = (i: number) => ({ flow: "onboarding", version: 1, prompt: i, snapshot: { value: "x", context: {} } }) as unknown as StackEntry;
+
 /** The calls this update caused on one instance. */
 const deliverTo = async (h: Harness, update: Update): Promise<Call[]> => {
   const before = h.fake.calls.length;
@@ -511,8 +512,7 @@ describe("kept rows and the lease renewal", () => {
         // Meanwhile the user writes again: the chat's queue re-reads its kept rows first, and waits for the lock.
         let done = false;
         answered = u.send("/start").finally(() => (done = true));
-        const waiting = async () => (await other.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount! > 0;
-        await until(async () => done || (await waiting()), bound(30_000), "the re-read waiting for the rows' lock, or the answer");
+        await until(async () => done || (await waitsForLock(other)), bound(30_000), "the re-read waiting for the rows' lock, or the answer");
         await other.query("COMMIT");
         await answered;
       } finally {
@@ -633,8 +633,7 @@ describe("two instances sending reminders", () => {
         const b = new SharedGate(t.db.prisma, SEND_LIMITS.perSecond, silentLog, { instance: "b" });
         let done = false;
         const took = b.take(0, String(chat)).finally(() => (done = true));
-        const waiting = async () => (await other.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount! > 0;
-        await until(async () => done || (await waiting()), bound(30_000), "b's booking waiting for the chat's row");
+        await until(async () => done || (await waitsForLock(other)), bound(30_000), "b's booking waiting for the chat's row");
         expect(done).toBe(false);
         await other.query("COMMIT");
         // …then sees a's message, waits for the chat to be free, and is told a sent there lately (no burst).

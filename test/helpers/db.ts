@@ -68,3 +68,7 @@ export const testDatabase = async (opts: { persistent?: boolean; pool?: Partial<
   };
   return t;
 };
+
+/** Whether a statement of this database waits for a lock now, seen through `client` (a connection of its own). */
+export const waitsForLock = async (client: pg.Client): Promise<boolean> =>
+  ((await client.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount ?? 0) > 0;
