@@ -23,7 +23,8 @@ export interface SendLimits {
  * on the way, stay within them too. A group: Telegram's FAQ, "your bot will not be able to send more than
  * 20 messages per minute to the same group" — one at a time, one per 3.05 s (STAFF_CHAT_ID is one).
  */
-export const SEND_LIMITS: SendLimits = { perSecond: 28.5, perChat: { burst: 3, intervalMs: 1050 }, perGroup: { burst: 1, intervalMs: 3050 } };
+const PER_GROUP: SendLimits["perChat"] = { burst: 1, intervalMs: 3050 };
+export const SEND_LIMITS: SendLimits = { perSecond: 28.5, perChat: { burst: 3, intervalMs: 1050 }, perGroup: PER_GROUP };
 
 /**
  * A chat Telegram told to wait (a 429's retry_after) for longer than this is not waited for in line: the call
@@ -339,7 +340,7 @@ class ChatPacer {
  * `priorityOf(chat)` gives a message's priority for its global slot.
  */
 export const pacing = (limits: SendLimits, gate: RateGate, priorityOf: (chat: string) => number = () => 0): Transformer => {
-  const chats = new ChatPacer(limits.perChat, limits.perGroup ?? SEND_LIMITS.perGroup!);
+  const chats = new ChatPacer(limits.perChat, limits.perGroup ?? PER_GROUP);
   return async (prev, method, payload, signal) => {
     if (EXEMPT.has(method)) return prev(method, payload, signal);
     const p = payload as { chat_id?: unknown; scope?: { chat_id?: unknown } } | undefined;
