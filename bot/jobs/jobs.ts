@@ -20,13 +20,15 @@ export const BATCH = 50;
 
 /**
  * Schedules a job, once per key: scheduling the same key again replaces it (its kind, time and payload),
- * pending again even if it had run or was cancelled. Call it inside the transaction that makes it necessary.
+ * pending again even if it had run or was cancelled, its failures forgotten — a new occasion, not another try
+ * of the last one (a daily job rescheduling itself would otherwise be given up after MAX_ATTEMPTS failures
+ * spread over its whole life). Call it inside the transaction that makes it necessary.
  */
 export const schedule = async (tx: PrismaNS.TransactionClient, job: { kind: string; key: string; dueAt: Date; payload: object }) => {
   await tx.scheduledJob.upsert({
     where: { dedupeKey: job.key },
     create: { kind: job.kind, dedupeKey: job.key, dueAt: job.dueAt, payload: job.payload },
-    update: { kind: job.kind, dueAt: job.dueAt, payload: job.payload, state: "pending" },
+    update: { kind: job.kind, dueAt: job.dueAt, payload: job.payload, state: "pending", attempts: 0, lastError: null },
   });
 };
 
