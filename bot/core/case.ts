@@ -64,3 +64,7 @@ export const receiptOf = (answers: unknown): ReceiptRecord | null => {
 
 /** A registered organisation's name in the reader's language. */
 export const orgNames = (o: { nameKk: string; nameRu: string }): Bilingual => ({ kk: o.nameKk, ru: o.nameRu });
+
+/** The status a case in mediation stands at underneath (where it returns when mediation ends without agreement). */
+export const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null; receivedAt: Date | null; deliveredAt: Date | null }) =>
+  k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : k.receivedAt ? "received" : k.deliveredAt ? "delivered" : "saved";

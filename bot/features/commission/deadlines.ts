@@ -5,7 +5,7 @@
 import { act } from "../../../machines/actions.js";
 import { atLocalTime, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, regionName, str } from "../../core/case.js";
+import { answersOf, calendarNote, regionName, statusBefore, str } from "../../core/case.js";
 import type { Tx } from "../../core/actor.js";
 import { sayTo, type JobHandler } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
@@ -34,12 +34,16 @@ export const unwatch = async (tx: Tx, step: Step, caseId: number) => {
 
 export const scheduleFormationWatch = (tx: Tx, caseId: number, deadline: Deadline, timeZone: string) => watch(tx, "formation", caseId, deadline, timeZone);
 
+/** While a case is in mediation, whether its deadline has passed is asked again this often: told once it ends without agreement. */
+const MEDIATION_RECHECK_MS = 60 * 60_000;
+
 const jobsOf = (step: Step): Record<string, JobHandler> => {
   const s = STEPS[step];
   const load = async (tx: Tx, caseId: number) => {
     const c = await tx.case.findUnique({ where: { id: caseId } });
-    // Moved on (or gone) since the job was scheduled: nothing to say.
-    return c && c.status === s.status ? c : null;
+    // Moved on (or gone) since the job was scheduled: nothing to say. A mediation does not stop the commission's
+    // deadlines (law.md has no such rule): a case in mediation is where it stood before it.
+    return c && (c.status === "mediation" ? statusBefore(c) : c.status) === s.status ? c : null;
   };
   const params = (c: { number: string; orgName: string; region: string; answers: unknown }) => ({
     number: c.number,
@@ -57,6 +61,12 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
     [`${step}_overdue`]: async (tx, job, now, d) => {
       const c = await load(tx, Number(job.payload.caseId));
       if (!c) return [];
+      if (c.status === "mediation") {
+        // Not told while the parties negotiate (the notice offers the applicant to take the case further): asked
+        // again until the mediation ends — told then if it ended without agreement, never if it settled the case.
+        await schedule(tx, { kind: job.kind, key: `${step}:${c.id}:overdue`, dueAt: new Date(now.getTime() + MEDIATION_RECHECK_MS), payload: job.payload });
+        return [];
+      }
       await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: answersOf(c.answers)[s.due] ?? null } } });
       const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.overdue, params(c)));
       const people = (await caseParticipants(tx, c.id)).map((p) =>

@@ -11,7 +11,7 @@ import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
 import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
-import { orgNames, patientName, regionName } from "../../core/case.js";
+import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
@@ -20,6 +20,7 @@ import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { chooseEscalation } from "../escalation/actions.js";
+import { cancelCaseReminders } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
   declineMediation, endMediation as endAction, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
@@ -434,6 +435,8 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await cancel(tx, `mediation:${m.id}:expire`);
+  // Settled: no one is to be told to come to a sitting of its commission any more.
+  await cancelCaseReminders(tx, m.caseId, c.now);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
   const amount = p ? Number(p.amountTenge) : 0;
   // The signed agreement itself goes to the parties (it names them), not to relatives.
@@ -442,10 +445,6 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
     ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
   ];
 };
-
-/** The status a case returns to when mediation ends without agreement. */
-const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null; receivedAt: Date | null; deliveredAt: Date | null }) =>
-  k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : k.receivedAt ? "received" : k.deliveredAt ? "delivered" : "saved";
 
 const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
   await tx.mediation.update({ where: { id: m.id }, data: { state: "ended", endedAt: now, endReason: reason } });
