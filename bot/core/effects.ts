@@ -3,7 +3,7 @@
 // registry (features/index.ts) holds exactly one handler per domain effect type.
 import type { Button, DomainEffect, DomainEffectType, Param, Params, Recipient, SayEffect } from "../../machines/effects.js";
 import type { FlowEvent, Role } from "../../machines/flow.js";
-import type { Ctx, Deployment, Tx } from "./actor.js";
+import type { Ctx, Deployment, Prisma, Tx } from "./actor.js";
 import type { DocumentEffect } from "./documents.js";
 
 /** A file already on Telegram's servers (an attachment), sent again by its id. */
@@ -26,8 +26,19 @@ export interface ReplyEffect {
   event: FlowEvent;
 }
 export type Out = SayEffect | DocumentEffect | FileEffect | CommandsEffect | ReplyEffect;
+/**
+ * What a job's message says that may stop being true while it waits in the outbox (a restart, a stop, a long
+ * queue): checked again just before it is sent, by the feature's check of that name (Feature.checks), and the
+ * message is left unsent when it no longer holds — a reminder of a sitting cancelled, moved or over meanwhile.
+ */
+export interface StillTrue {
+  check: string;
+  params: Record<string, string | number>;
+}
+/** A feature's check of a message's StillTrue, outside any transaction, at `now`. */
+export type TruthCheck = (db: Prisma, params: Record<string, unknown>, now: Date, d: Deployment) => Promise<boolean>;
 /** An effect with its recipient named: what jobs return (they act for nobody in particular). */
-export type Addressed = Exclude<Out, ReplyEffect> & { to: Recipient };
+export type Addressed = Exclude<Out, ReplyEffect> & { to: Recipient; stillTrue?: StillTrue };
 
 /** Carries out one domain effect inside the update's transaction; returns what to say. */
 export type EffectHandler<K extends DomainEffectType> = (tx: Tx, effect: DomainEffect<K>, c: Ctx) => Promise<Out[]>;

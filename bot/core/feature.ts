@@ -3,7 +3,7 @@
 import type { AnyActionDef, CommandDef } from "../../machines/actions.js";
 import type { DocumentBuilders } from "./documents.js";
 import type { Deployment, Prisma } from "./actor.js";
-import type { EffectHandlers, JobHandler } from "./effects.js";
+import type { EffectHandlers, JobHandler, TruthCheck } from "./effects.js";
 
 export interface Feature {
   actions?: readonly AnyActionDef[];
@@ -11,6 +11,8 @@ export interface Feature {
   effects?: Partial<EffectHandlers>;
   jobs?: Record<string, JobHandler>;
   documents?: Partial<DocumentBuilders>;
+  /** What its jobs' messages say, checked again when they are sent (StillTrue). */
+  checks?: Record<string, TruthCheck>;
   /** Run at every start: sets up recurring jobs (idempotent). */
   onStart?: (db: Prisma, now: Date, d: Deployment) => Promise<void>;
 }

@@ -6,7 +6,7 @@ import { isDomainEffect, LANGUAGES, type Button, type Effect, type Lang, type Pa
 import type { Role } from "../../machines/flow.js";
 import type { I18n } from "../i18n.js";
 import { documentMethod } from "./documents.js";
-import type { Out } from "./effects.js";
+import type { Out, StillTrue } from "./effects.js";
 
 export interface ApiCall {
   method: string;
@@ -17,6 +17,12 @@ export interface ApiCall {
 
 /** An outbox call that re-sends a file already on Telegram's servers, by its file id. */
 export const SEND_FILE = "sendStoredFile";
+
+/**
+ * Where a call's StillTrue (a job's message) waits with it in the outbox, inside its payload; the runtime checks
+ * it and takes it out before the call is made.
+ */
+export const STILL_TRUE = "@stillTrue";
 
 /** A parameter in the reader's language: another text by key, data in both languages, or several joined. */
 export const localParam = (i18n: I18n, lang: Lang, v: Param): string | number => {
@@ -79,6 +85,7 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
   let lang: Lang = language ?? "kk";
   for (const e of effects) {
     if (isDomainEffect(e)) throw new Error(`${e.type} reached the renderer without being carried out`);
+    const before = calls.length;
     const to = "to" in e && e.to ? e.to : null;
     const target = to?.chatId ?? chatId;
     const readerLang = to ? (to.lang ?? "kk") : lang;
@@ -111,6 +118,8 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
         calls.push({ method: "setMyCommands", payload: { commands: commandList(i18n, readerLang, e.roles), scope: { type: "chat", chat_id: target } } });
         break;
     }
+    const still = (e as { stillTrue?: StillTrue }).stillTrue;
+    if (still) for (const c of calls.slice(before)) c.payload[STILL_TRUE] = still;
   }
   return { calls };
 };

@@ -2,7 +2,7 @@
 // the documents. Each table is complete (the compiler checks) and each entry declared once (checked here).
 import { CORE_ACTIONS, Registry, type AnyActionDef, type CommandDef } from "../../machines/actions.js";
 import type { DocumentBuilders } from "../core/documents.js";
-import { combine, type EffectHandlers, type JobHandler } from "../core/effects.js";
+import { combine, type EffectHandlers, type JobHandler, type TruthCheck } from "../core/effects.js";
 import type { Feature } from "../core/feature.js";
 import { accessFeature } from "./access/index.js";
 import { adminFeature } from "./admin/index.js";
@@ -30,6 +30,8 @@ export const registry = new Registry(
 export const effectHandlers: EffectHandlers = combine(...FEATURES.map((f) => f.effects));
 
 export const jobHandlers: Record<string, JobHandler> = combine(...FEATURES.map((f): Record<string, JobHandler> => ("jobs" in f ? f.jobs : {})));
+
+export const truthChecks: Record<string, TruthCheck> = combine(...FEATURES.map((f): Record<string, TruthCheck> => ("checks" in f ? f.checks : {})));
 
 export const documentBuilders: DocumentBuilders = combine(...FEATURES.flatMap((f) => ("documents" in f ? [f.documents] : [])));
 

@@ -11,10 +11,10 @@ import type { FlowEvent, Profile, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
 import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
-import { dispatch, type EffectHandlers } from "../core/effects.js";
-import { render, SEND_FILE, type ApiCall, type Renderable } from "../core/render.js";
+import { dispatch, type EffectHandlers, type StillTrue, type TruthCheck } from "../core/effects.js";
+import { render, SEND_FILE, STILL_TRUE, type ApiCall, type Renderable } from "../core/render.js";
 import type { Prisma } from "../db/database.js";
-import { documentBuilders, effectHandlers, registry, startHooks } from "../features/index.js";
+import { documentBuilders, effectHandlers, registry, startHooks, truthChecks } from "../features/index.js";
 import { checkCaseInvite } from "../features/relatives/relatives.js";
 import { checkRoleInvite } from "../features/admin/admin.js";
 import type { I18n } from "../i18n.js";
@@ -59,14 +59,15 @@ const SENDING_CHATS = 64;
 const QUEUED_ROWS = 2_000;
 
 /**
- * A document whose making failed this many times in a row (not Telegram's answer: the builder threw, while the
- * database answered) is given up, so that one broken document does not hold back every later message of its chat.
+ * A row whose preparing failed this many times in a row (not Telegram's answer: a document's builder or a
+ * message's StillTrue check threw, while the database answered) is given up, so that one broken row does not
+ * hold back every later message of its chat.
  */
-const DOCUMENT_TRIES = 5;
+const PREPARE_TRIES = 5;
 
-/** A document's builder threw: counted against DOCUMENT_TRIES. */
-class DocumentBuildError extends Error {
-  override name = "DocumentBuildError";
+/** A document's builder or a message's StillTrue check threw: counted against PREPARE_TRIES. */
+class PrepareError extends Error {
+  override name = "PrepareError";
 }
 
 /** A row in a chat's queue, and who waits for it to leave (or to be kept for a later try). */
@@ -105,6 +106,7 @@ export class Runtime {
   private readonly registry: Registry = registry;
   private readonly handlers: EffectHandlers = effectHandlers;
   private readonly documents: DocumentBuilders = documentBuilders;
+  private readonly checks: Record<string, TruthCheck> = truthChecks;
   /** Chats whose last delivery failed: their older messages go first next time. */
   private readonly backlog = new Set<number>();
   /** Each chat with messages to send: its queue (rows with who waits for each), sent in order by one worker. */
@@ -548,6 +550,11 @@ export class Runtime {
    */
   private async sendOne(row: OutboxRow, api: Api, log: Logger): Promise<"delivered" | "done" | "kept"> {
     try {
+      if (!(await this.stillTrue(row))) {
+        this.buildFailures.delete(row.id);
+        log.info({ chatId: row.chatId, method: row.method }, "a job's message no longer holds (what it announced changed or passed); not sent");
+        return "done";
+      }
       const result = await this.call(row, api);
       this.buildFailures.delete(row.id);
       const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
@@ -558,20 +565,20 @@ export class Runtime {
       }
       return this.mustDeliver(row.method) ? "delivered" : "done";
     } catch (e) {
-      if (e instanceof DocumentBuildError) {
+      if (e instanceof PrepareError) {
         // While the database does not answer, every document fails to be made: that is no broken document.
         if (!(await this.deps.store.reachable())) {
-          log.warn({ err: e.cause, method: row.method }, "document could not be made (the database does not answer); kept for a later try");
+          log.warn({ err: e.cause, method: row.method }, `${e.message} (the database does not answer); kept for a later try`);
           return "kept";
         }
         const tries = (this.buildFailures.get(row.id) ?? 0) + 1;
-        if (tries >= DOCUMENT_TRIES) {
+        if (tries >= PREPARE_TRIES) {
           this.buildFailures.delete(row.id);
-          log.error({ err: e.cause, method: row.method, tries }, "document could not be made; given up so that the chat's later messages go out");
+          log.error({ err: e.cause, method: row.method, tries }, `${e.message}; given up so that the chat's later messages go out`);
           return "done";
         }
         this.buildFailures.set(row.id, tries);
-        log.warn({ err: e.cause, method: row.method, tries }, "document could not be made; kept for a later try");
+        log.warn({ err: e.cause, method: row.method, tries }, `${e.message}; kept for a later try`);
         return "kept";
       }
       if (this.mustDeliver(row.method) && !isPermanent(e)) {
@@ -673,14 +680,30 @@ export class Runtime {
       return;
     }
     const name = this.documentOf(row.method);
-    if (!name) return api.raw[row.method as "sendMessage"](row.payload as never);
+    if (!name) {
+      const { [STILL_TRUE]: _checked, ...payload } = row.payload;
+      return api.raw[row.method as "sendMessage"](payload as never);
+    }
     let payload: Awaited<ReturnType<Runtime["buildDocument"]>>;
     try {
       payload = await this.buildDocument(name, row.payload, api);
     } catch (e) {
-      throw new DocumentBuildError(`${name} could not be made`, { cause: e });
+      throw new PrepareError(`document ${name} could not be made`, { cause: e });
     }
     if (payload) await api.raw.sendDocument(payload);
+  }
+
+  /** Whether what a job's message says still holds (its StillTrue, checked now); a row without one always does. */
+  private async stillTrue(row: OutboxRow): Promise<boolean> {
+    const still = row.payload[STILL_TRUE] as StillTrue | undefined;
+    if (still === undefined) return true;
+    const check = this.checks[still.check];
+    try {
+      if (!check) throw new Error(`no check named ${still.check}`);
+      return await check(this.deps.prisma, still.params, this.now(), this.deps.deployment);
+    } catch (e) {
+      throw new PrepareError(`message's check ${still.check} could not be made`, { cause: e });
+    }
   }
 
   /** A document made when it is sent; one that takes a moment (a PDF) says one is coming. */

@@ -4,13 +4,13 @@
 // will come, and is reminded the day before and two hours before unless they said they cannot come.
 import { randomUUID } from "node:crypto";
 import { act } from "../../../machines/actions.js";
-import { atLocalTime, localDate } from "../../../machines/calendar.js";
+import { addDays, atLocalTime, localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, Param, Params, Recipient, SittingAnswer } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Case, Sitting } from "../../db/generated/client.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { document } from "../../core/documents.js";
-import { lines, say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, moveSitting as moveAction } from "./actions.js";
@@ -205,23 +205,59 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
   };
 };
 
+/** A case whose commission may still sit: formed, or in a mediation begun after it was formed. */
+const SITTING_STATUSES: readonly string[] = ["commission_formed", "mediation"];
+/** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
+const SOON_AT_LEAST_MS = 90 * 60_000;
+
+/**
+ * Whether a reminder of this version of the sitting still says the truth at `now`: the sitting neither cancelled,
+ * nor moved, nor over, its case not settled or concluded meanwhile; the day-before one («tomorrow») only on the day
+ * before the sitting, the two-hours one («in two hours») only while at least an hour and a half is left. Checked
+ * when the job runs and again when its message is sent (a stop, a restart, a long queue in between).
+ */
+const reminderHolds = (
+  s: Pick<Sitting, "cancelledAt" | "sequence" | "startsAt"> & { case: Pick<Case, "status"> },
+  r: { sequence: number; reminder: Reminder },
+  now: Date,
+  timeZone: string,
+): boolean => {
+  if (s.cancelledAt || s.sequence !== r.sequence || s.startsAt <= now || !SITTING_STATUSES.includes(s.case.status)) return false;
+  return r.reminder === "day"
+    ? addDays(localDate(now, timeZone), 1) === localDate(s.startsAt, timeZone)
+    : s.startsAt.getTime() - now.getTime() >= SOON_AT_LEAST_MS;
+};
+const asReminder = (p: Record<string, unknown>) => ({ sittingId: Number(p.sittingId), sequence: Number(p.sequence), reminder: (p.reminder === "day" ? "day" : "hours2") as Reminder });
+
+/** A reminder's message, checked again when it is sent (StillTrue). */
+export const sittingChecks: Record<string, TruthCheck> = {
+  [REMINDER_JOB]: async (db, params, now, d) => {
+    const r = asReminder(params);
+    const s = await db.sitting.findUnique({ where: { id: r.sittingId }, include: { case: { select: { status: true } } } });
+    return s !== null && reminderHolds(s, r, now, d.timeZone);
+  },
+};
+
 /** Reminders: to everyone on the case who has not said they cannot come; nothing for a changed or cancelled sitting. */
 export const sittingJobs: Record<string, JobHandler> = {
   [REMINDER_JOB]: async (tx, job, now, d): Promise<Addressed[]> => {
-    const s = await tx.sitting.findUnique({ where: { id: Number(job.payload.sittingId) }, include: { case: true, responses: true } });
-    if (!s || s.cancelledAt || s.sequence !== Number(job.payload.sequence) || s.startsAt <= now) return [];
-    const declined = new Set(s.responses.filter((r) => r.answer === "cannot").map((r) => r.userId));
-    const key = job.payload.reminder === "day" ? "sitting.reminderDay" : "sitting.reminderSoon";
+    const r = asReminder(job.payload);
+    const s = await tx.sitting.findUnique({ where: { id: r.sittingId }, include: { case: true, responses: true } });
+    if (!s || !reminderHolds(s, r, now, d.timeZone)) return [];
+    const declined = new Set(s.responses.filter((x) => x.answer === "cannot").map((x) => x.userId));
+    const key = r.reminder === "day" ? "sitting.reminderDay" : "sitting.reminderSoon";
+    const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder } };
     return (await caseParticipants(tx, s.caseId))
       .filter((p) => !declined.has(p.userId))
       .map((p) => {
-        const mine = s.responses.find((r) => r.userId === p.userId);
-        return sayTo(reader(p.userId, p.user.language, s.case.language), key, {
+        const mine = s.responses.find((x) => x.userId === p.userId);
+        const message = sayTo(reader(p.userId, p.user.language, s.case.language), key, {
           number: s.case.number,
           when: showWhen(s.startsAt, d.timeZone),
           place: placeText(s),
           answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" },
         });
+        return { ...message, stillTrue };
       });
   },
 };

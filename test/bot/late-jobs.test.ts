@@ -1,0 +1,214 @@
+// Scheduled work that runs, or is sent, late: a reminder after a stop or a restart, one whose sitting changed
+// meanwhile, a daily job that failed on several nights, a deadline that passed during a mediation.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { texts, testBot, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
+import { createLogger } from "../../bot/logger.js";
+import { jobHandlers } from "../../bot/features/index.js";
+import type { JobHandler } from "../../bot/jobs/jobs.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const MEDIATOR = 70;
+const log = createLogger("silent");
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** Staff (ru) of the organisation, an applicant (kk) whose notice names it, the commission formed. */
+const formed = async () => {
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  const applicant = h.user(APPLICANT, "kk");
+  await fileNotice(applicant, "kk");
+  await recordReceipt(staff, "ru");
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Комиссия сформирована");
+  await staff.press("Подтверждаю");
+  return { staff, applicant };
+};
+
+/** Staff schedule a sitting on 25.11.2026 at 15:00 (reminders due 24.11 15:00 and 25.11 13:00). */
+const scheduleSitting = async (staff: TestUser) => {
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Назначить заседание");
+  await staff.send("25.11.2026");
+  await staff.send("15:00");
+  await staff.press("Очно и онлайн");
+  await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
+  await staff.send("https://meet.example.kz/kz-1");
+  await staff.press("Без примечания");
+  return staff.press("Сохранить");
+};
+
+const applicantTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", APPLICANT));
+const REMINDER = /^(Еске салу: ертең|Екі сағаттан кейін)/;
+
+describe("sitting reminders that run late", () => {
+  it("the day-before reminder, run on the sitting's own day (the bot was down at its time), does not say «tomorrow»", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    h.fake.clear();
+    // The bot was down from before 24.11 15:00 and is back on the sitting's day, three hours before it: its first run.
+    await h.runtime.runJobs(at("2026-11-25T12:00:00+05:00"), h.bot.api, log);
+    // The sitting is today: «ертең» (tomorrow) would be false.
+    expect(applicantTexts(h).filter((x) => REMINDER.test(x))).toEqual([]);
+    // The two-hours reminder still comes at its time.
+    await h.runtime.runJobs(at("2026-11-25T13:00:00+05:00"), h.bot.api, log);
+    expect(applicantTexts(h).filter((x) => REMINDER.test(x))).toEqual([expect.stringMatching(/^Екі сағаттан кейін KZ-2026-000001 .* 25\.11\.2026, 15:00/)]);
+  });
+
+  it("the two-hours reminder, run with less than an hour and a half left, is not sent («in two hours» would be false)", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log);
+    expect(applicantTexts(h).filter((x) => REMINDER.test(x))).toEqual([expect.stringMatching(/^Еске салу: ертең KZ-2026-000001/)]);
+    h.fake.clear();
+    await h.runtime.runJobs(at("2026-11-25T13:40:00+05:00"), h.bot.api, log);
+    expect(applicantTexts(h)).toEqual([]);
+  });
+});
+
+describe("a reminder decided but not sent before a stop", () => {
+  it("is sent at the next start while its sitting stands", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    a.runtime.stopSending();
+    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    expect(applicantTexts(a)).toEqual([]);
+    at("2026-11-24T15:10:00+05:00");
+    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    await a2.runtime.flush(a2.bot.api, log);
+    expect(applicantTexts(a2)).toEqual([expect.stringMatching(/^Еске салу: ертең KZ-2026-000001 .* 25\.11\.2026, 15:00/)]);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("is not sent after the sitting was cancelled through another instance", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    // Instance «a» claims the day-before reminder and stops cleanly before sending it: it stays in the outbox,
+    // leased to «a», «for its next start» (README, Reliability).
+    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    a.runtime.stopSending();
+    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null, leasedBy: "a" } })).toBeGreaterThan(0);
+    expect(applicantTexts(a)).toEqual([]);
+    // Meanwhile staff cancel the sitting through the other instance; the applicant is told.
+    at("2026-11-24T16:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Отменить");
+    await staff.press("Отменить заседание");
+    expect(applicantTexts(h).at(-1)).toMatch(/болдырылмады/);
+    // «a» starts again and sends what it left behind.
+    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    await a2.runtime.flush(a2.bot.api, log);
+    // The applicant would read «tomorrow there is a sitting…» after being told it was cancelled.
+    expect(applicantTexts(a2).filter((x) => REMINDER.test(x))).toEqual([]);
+    // Left unsent for good, not kept to be tried again.
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
+  it("is not sent once its sitting is over (the bot came back after it)", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    // The day-before reminder goes out as it should.
+    await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log);
+    // The two-hours reminder is claimed and written; the bot stops before sending it.
+    h.runtime.stopSending();
+    await h.runtime.runJobs(at("2026-11-25T13:00:00+05:00"), h.bot.api, log);
+    // Back the next day: the start-up flush.
+    at("2026-11-26T09:00:00+05:00");
+    const after = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+    await after.runtime.flush(after.bot.api, log);
+    // «In two hours there is a sitting… 25.11.2026, 15:00», read on 26.11.
+    expect(applicantTexts(after).filter((x) => REMINDER.test(x))).toEqual([]);
+  });
+});
+
+describe("daily jobs", () => {
+  it("a daily job that fails once on five different nights, each time retried successfully, still runs the sixth night", async () => {
+    let failNext = false;
+    const real = jobHandlers.retention!;
+    const flaky: JobHandler = async (tx, job, n, d) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error("connection reset (a transient failure)");
+      }
+      return real(tx, job, n, d);
+    };
+    const hh = await testBot(t.db, { now: () => now, jobHandlers: { retention: flaky } });
+    await hh.runtime.start(at("2026-11-23T10:00:00+05:00"));
+    const job = () => t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "retention:daily" } });
+    for (let night = 24; night <= 28; night++) {
+      // 03:00 local: one transient failure, then the retry a minute later succeeds and schedules the next night.
+      failNext = true;
+      await hh.runtime.runJobs(at(`2026-11-${night}T03:00:00+05:00`), hh.bot.api, log);
+      await hh.runtime.runJobs(at(`2026-11-${night}T03:05:00+05:00`), hh.bot.api, log);
+    }
+    const j = await job();
+    // Each failure was followed by a success: the job should be waiting for the next night, not given up.
+    expect([j.state, j.dueAt.toISOString()]).toEqual(["pending", "2026-11-28T22:00:00.000Z"]);
+  });
+});
+
+describe("reminders and watches of a case that moved on", () => {
+  it("a sitting's reminder is not sent once the case was settled and closed by a signed agreement", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    // Mediation ran and the signed agreement was recorded: what recordSignedAgreement writes to the case.
+    at("2026-11-24T11:00:00+05:00");
+    await t.db.prisma.case.updateMany({ data: { status: "settled", closedAt: now } });
+    h.fake.clear();
+    await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log);
+    // «Tomorrow, the commission's sitting on case …» to an applicant whose case is closed.
+    expect(applicantTexts(h).filter((x) => REMINDER.test(x))).toEqual([]);
+  });
+
+  it("the formation deadline that passed during a mediation is still reported when the mediation ends without agreement", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "ru"); // received 23.11 (Mon): the commission is due by the end of 26.11
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ formationDue: "2026-11-26" });
+    // Staff offer mediation; the mediator accepts; both sides agree to the contract: it runs (case status «mediation»).
+    const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Предложить медиацию");
+    await staff.press(MEDIATOR_NAME);
+    await mediator.press("Согласен(на) быть медиатором");
+    await applicant.press("Шартпен келісемін");
+    await giveParticulars(applicant);
+    await staff.press("Согласен(на) с договором");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
+    h.fake.clear();
+    // The formation deadline passes during the mediation: its check finds the case «moved on» and says nothing.
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log);
+    // The mediator ends it without agreement: the case is back at «received», the commission still not formed.
+    at("2026-12-01T10:00:00+05:00");
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Завершить медиацию");
+    await mediator.press("Завершить");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
+    for (const iso of ["2026-12-01T10:01:00+05:00", "2026-12-02T10:00:00+05:00"]) await h.runtime.runJobs(at(iso), h.bot.api, log);
+    // Nobody is ever told that the 3 working days to form the commission ran out on 26.11.
+    expect(applicantTexts(h).filter((x) => /26\.11\.2026/.test(x))).not.toEqual([]);
+  });
+});
