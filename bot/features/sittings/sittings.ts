@@ -227,7 +227,11 @@ const reminderHolds = (
     ? addDays(localDate(now, timeZone), 1) === localDate(s.startsAt, timeZone)
     : s.startsAt.getTime() - now.getTime() >= SOON_AT_LEAST_MS;
 };
-const asReminder = (p: Record<string, unknown>) => ({ sittingId: Number(p.sittingId), sequence: Number(p.sequence), reminder: (p.reminder === "day" ? "day" : "hours2") as Reminder });
+const asReminder = (p: Record<string, unknown>): { sittingId: number; sequence: number; reminder: Reminder } => ({
+  sittingId: Number(p.sittingId),
+  sequence: Number(p.sequence),
+  reminder: p.reminder === "day" ? "day" : "hours2",
+});
 
 /** A reminder's message, checked again when it is sent (StillTrue). */
 export const sittingChecks: Record<string, TruthCheck> = {
