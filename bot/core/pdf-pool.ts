@@ -1,7 +1,7 @@
 // PDFs off the event loop: a small pool of worker threads, each with the fonts parsed once. A document
 // takes tens of milliseconds of CPU (npm run bench:pdf); on the event loop that time stalled every chat.
-// Started at the first document; a worker that dies is replaced and its document fails (the outbox
-// keeps the row, and the sender tries again later).
+// Started at the first document; a worker that dies, or takes longer than RENDER_TIMEOUT_MS over one
+// document, is replaced and its document fails (the outbox keeps the row, and the sender tries again later).
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { PdfContent } from "./pdf.js";
@@ -9,11 +9,19 @@ import type { PdfContent } from "./pdf.js";
 /** One worker leaves a core to the event loop on the 2-core machines; more cores, more workers (at most 4). */
 export const PDF_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
+/**
+ * A worker that has not answered one document within this time is stopped, and the document fails: one stuck
+ * render would otherwise hold back every later PDF (one worker on two cores), and a clean stop would wait for it
+ * for ever. A document takes tens of milliseconds, a long one about a second.
+ */
+export const RENDER_TIMEOUT_MS = 60_000;
+
 interface Job {
   id: number;
   content: PdfContent;
   resolve(pdf: Buffer): void;
   reject(e: Error): void;
+  timer?: NodeJS.Timeout;
 }
 
 // The worker is TypeScript, as the rest of the bot: its entry registers tsx's loader first.
@@ -23,11 +31,16 @@ export class PdfPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Job>();
   private readonly queue: Job[] = [];
-  private started = 0;
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly size = PDF_WORKERS) {}
+  /** Workers started and not yet gone. */
+  private readonly alive = new Set<Worker>();
+
+  constructor(
+    private readonly size = PDF_WORKERS,
+    private readonly timeoutMs = RENDER_TIMEOUT_MS,
+  ) {}
 
   render(content: PdfContent): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error("the PDF pool is closed"));
@@ -44,11 +57,12 @@ export class PdfPool {
 
   private spawn(): Worker {
     const w = new Worker(script);
-    this.started++;
+    this.alive.add(w);
     w.on("message", (m: { id: number; bytes?: Uint8Array; error?: string }) => {
       const job = this.busy.get(w);
       if (!job || job.id !== m.id) return;
       this.busy.delete(w);
+      clearTimeout(job.timer);
       if (m.bytes) job.resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
       else job.reject(new Error(`PDF not rendered: ${m.error}`));
       // An idle worker does not keep the process alive; a busy one does (its document is awaited).
@@ -56,12 +70,14 @@ export class PdfPool {
       this.idle.push(w);
       this.pump();
     });
+    // A worker that dies of an error fires "error" and then "exit": it is gone once.
     const gone = (e: Error) => {
+      if (!this.alive.delete(w)) return;
       const job = this.busy.get(w);
       this.busy.delete(w);
       const i = this.idle.indexOf(w);
       if (i >= 0) this.idle.splice(i, 1);
-      this.started--;
+      clearTimeout(job?.timer);
       job?.reject(e);
       this.pump();
     };
@@ -72,11 +88,20 @@ export class PdfPool {
 
   private pump(): void {
     while (this.queue.length && !this.closed) {
-      const w = this.idle.pop() ?? (this.started < this.size ? this.spawn() : null);
+      const w = this.idle.pop() ?? (this.alive.size < this.size ? this.spawn() : null);
       if (!w) return;
       const job = this.queue.shift()!;
       this.busy.set(w, job);
       w.ref();
+      job.timer = setTimeout(() => {
+        // Its document fails now; the worker is stopped, and another takes the next document.
+        if (this.busy.get(w) !== job) return;
+        this.busy.delete(w);
+        this.alive.delete(w);
+        job.reject(new Error(`PDF not rendered within ${this.timeoutMs} ms; its worker was stopped`));
+        void w.terminate();
+        this.pump();
+      }, this.timeoutMs);
       w.postMessage({ id: job.id, content: job.content });
     }
   }
@@ -85,6 +110,7 @@ export class PdfPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error("the PDF pool is closed"));
+    for (const job of this.busy.values()) clearTimeout(job.timer);
     const workers = [...this.idle, ...this.busy.keys()];
     this.idle.length = 0;
     await Promise.all(workers.map((w) => w.terminate()));
