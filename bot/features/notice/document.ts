@@ -9,6 +9,7 @@ import type { Prisma, Tx } from "../../core/actor.js";
 import { renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
 import { localParam } from "../../core/render.js";
 import type { I18n } from "../../i18n.js";
+import { mayHaveNotice } from "../relatives/relatives.js";
 
 /** The working days the healthcare entity has to form the commission once it received the notice (law.md §3). */
 const FORMATION_WORKING_DAYS = 3;
@@ -97,6 +98,8 @@ export const noticePdf: DocumentBuilder<"noticePdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
+    // Who may have it is asked again now: the row may have waited (a failed send) while the right went away.
+    if (!(await mayHaveNotice(env.prisma, p.caseId, p.chat_id))) return null;
     const d = await loadNoticeDocument(env.prisma, p.caseId, env.dataKey);
     if (!d) return null;
     const pdf = await renderNoticePdf(d, p.language, env.i18n);

@@ -8,7 +8,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import { RELATIVE_RELATIONS } from "../../../machines/join.js";
 import { showDate } from "../../../machines/notice.js";
-import type { Ctx, Tx } from "../../core/actor.js";
+import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
@@ -84,6 +84,16 @@ export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, 
 };
 
 const isShared = (answers: unknown): boolean => (answers as { sharedWithRelatives?: unknown }).sharedWithRelatives === true;
+
+/**
+ * Whether this user may have the case's notice now: its applicant, or a relative still on the case while the
+ * applicant shows the notice to relatives. Asked again when the PDF is made (notice/document.ts): a copy asked
+ * for before the applicant stopped showing it, or removed the relative, and sent later (a retry), is not sent.
+ */
+export const mayHaveNotice = async (db: Prisma | Tx, caseId: number, userId: number): Promise<boolean> => {
+  const me = await db.caseParticipant.findFirst({ where: { caseId, userId: BigInt(userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { case: { select: { answers: true } } } });
+  return me !== null && (me.role === "applicant" || isShared(me.case.answers));
+};
 
 /** The applicant shows the notice to the case's relatives, or stops showing it. */
 export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx): Promise<Out[]> => {
