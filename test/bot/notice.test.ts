@@ -434,6 +434,21 @@ describe("the notice as a PDF", () => {
     expect(await t.db.prisma.outbox.count({ where: { chatId: 81n, sentAt: null } })).toBe(0);
   });
 
+  it("names a registered organisation in the reader's language, though the notice was filed in the other", async () => {
+    const { pdfText } = await import("../../bot/core/documents.js");
+    const { loadNoticeDocument, noticeContent } = await import("../../bot/features/notice/document.js");
+    await t.db.prisma.organization.create({ data: { nameKk: "Қалалық №7 аурухана", nameRu: "Городская больница №7", region: "shymkent" } });
+    // Filed in Russian, the organisation chosen from the list.
+    await fileNotice(h.user(9400, "ru"), "ru");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect(k.organizationId).not.toBeNull();
+    // The PDF for a Kazakh reader (a relative it is shown to, or the applicant after /language), and for a Russian one.
+    const d = (await loadNoticeDocument(t.db.prisma, k.id, TEST_DATA_KEY))!;
+    const orgLine = (lang: "kk" | "ru") => pdfText(noticeContent(d, lang, h.i18n)).split("\n").find((l) => /^(Медициналық ұйым|Медицинская организация):/.test(l));
+    expect(orgLine("kk")).toBe("Медициналық ұйым: Қалалық №7 аурухана, Шымкент қаласы");
+    expect(orgLine("ru")).toBe("Медицинская организация: Городская больница №7, г. Шымкент");
+  });
+
   it("reaches the applicant after the confirmation, in their language, with a font that has every letter", async () => {
     const fontkit = await import("fontkit");
     const { FONT, FONT_BOLD, pdfText } = await import("../../bot/core/documents.js");

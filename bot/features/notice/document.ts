@@ -2,9 +2,9 @@
 // lines for staff's view of a case. Made from the stored case when sent, never kept in the outbox.
 import { InputFile } from "grammy";
 import { z } from "zod";
-import type { Lang, Param } from "../../../machines/effects.js";
+import type { Bilingual, Lang, Param } from "../../../machines/effects.js";
 import { officialDate, relationForm, showDate } from "../../../machines/notice.js";
-import { careText, openSensitive, regionName } from "../../core/case.js";
+import { careText, openSensitive, orgNames, regionName } from "../../core/case.js";
 import type { Prisma, Tx } from "../../core/actor.js";
 import { renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
 import { localParam } from "../../core/render.js";
@@ -21,7 +21,8 @@ export interface NoticeDocument {
   name: string;
   birthDate: string;
   iin: string;
-  org: string;
+  /** A registered organisation by its name in each language; else as the applicant typed it. */
+  org: Bilingual | string;
   region: string;
   careFrom: string;
   careTo: string;
@@ -70,7 +71,7 @@ export const renderNoticePdf = (d: NoticeDocument, lang: Lang, i18n: I18n): Prom
 
 /** Reads the case (decrypting what is sealed) for the document; null if it is gone. */
 export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: Buffer): Promise<NoticeDocument | null> => {
-  const c = await db.case.findUnique({ where: { id: caseId }, include: { _count: { select: { attachments: true } } } });
+  const c = await db.case.findUnique({ where: { id: caseId }, include: { organization: true, _count: { select: { attachments: true } } } });
   if (!c) return null;
   const a = c.answers as Record<string, string>;
   const s = openSensitive(key, c.sensitive);
@@ -81,7 +82,7 @@ export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: B
     name: s.name ?? a.name ?? "",
     birthDate: a.birthDate ?? "",
     iin: s.iin,
-    org: c.orgName,
+    org: c.organization ? orgNames(c.organization) : c.orgName,
     region: c.region,
     careFrom: a.careFrom ?? "",
     careTo: a.careTo ?? "",
