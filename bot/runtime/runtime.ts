@@ -591,6 +591,18 @@ export class Runtime {
   }
 
   /**
+   * Sends what an instance gone for good left in the outbox once its lease ran out (Store.orphans): on every jobs
+   * run, not only at some instance's next start. Not while stopping: they stay for the next instance.
+   */
+  private async adoptOrphans(api: Api, log: Logger): Promise<void> {
+    if (this.stopping) return;
+    const rows = await this.deps.store.orphans();
+    if (rows.length === 0) return;
+    log.warn({ rows: rows.length }, "messages another instance left unsent (its lease ran out): sending them");
+    await this.deliver(rows, api, log, true);
+  }
+
+  /**
    * Tries again the chats whose delivery failed and that are not sending now: each re-reads its unsent rows
    * (leased to this instance) and sends them in order. Resolves when they are sent or kept again.
    */
@@ -626,7 +638,7 @@ export class Runtime {
     // Run every few seconds: the kept states of chats that went quiet are dropped here.
     this.forgetOld();
     const jobs = this.deps.jobs;
-    const sending: Promise<void>[] = [retrying];
+    const sending: Promise<void>[] = [retrying, this.adoptOrphans(api, log)];
     let total = 0;
     try {
       for (;;) {

@@ -487,13 +487,28 @@ export class Store {
    * to it and renewed ever after, while the chat's newer messages went out — unsent until a restart.
    */
   async pending(chatId?: number): Promise<OutboxRow[]> {
+    return this.take(chatId, (now) => PrismaNS.sql`("leasedBy" IS NULL OR "leasedBy" = ${this.instance} OR "leaseUntil" < ${now})`);
+  }
+
+  /**
+   * Rows of other instances whose lease ran out — an instance gone for good (a replaced container has another
+   * INSTANCE_ID), its renewals stopped — and rows leased to none, taken by a running instance (SKIP LOCKED), so
+   * that they do not wait for some instance's next start. A live instance renews its rows long before their
+   * lease ends; one held up past it re-reads its rows before sending them (LEASE_MARGIN_MS) and finds them taken.
+   */
+  async orphans(): Promise<OutboxRow[]> {
+    return this.take(undefined, (now) => PrismaNS.sql`("leasedBy" IS NULL OR ("leasedBy" <> ${this.instance} AND "leaseUntil" < ${now}))`);
+  }
+
+  /** Unsent rows that `which` allows, of one chat or of all (then SKIP LOCKED), leased to this instance as they are taken. */
+  private async take(chatId: number | undefined, which: (now: Date) => PrismaNS.Sql): Promise<OutboxRow[]> {
     const now = new Date();
     const until = new Date(now.getTime() + OUTBOX_LEASE_MS);
     const rows = await this.prisma.$queryRaw<{ id: bigint; chatId: bigint; method: string; payload: unknown; slot: string | null }[]>`
       UPDATE "Outbox" SET "leasedBy" = ${this.instance}, "leaseUntil" = ${until}
       WHERE "id" IN (
         SELECT "id" FROM "Outbox"
-        WHERE "sentAt" IS NULL AND ("leasedBy" IS NULL OR "leasedBy" = ${this.instance} OR "leaseUntil" < ${now})
+        WHERE "sentAt" IS NULL AND ${which(now)}
           ${chatId === undefined ? PrismaNS.empty : PrismaNS.sql`AND "chatId" = ${BigInt(chatId)}`}
         ORDER BY "id" FOR UPDATE${chatId === undefined ? PrismaNS.sql` SKIP LOCKED` : PrismaNS.empty})
       RETURNING "id", "chatId", "method", "payload", "slot"`;

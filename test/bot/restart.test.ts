@@ -67,6 +67,27 @@ describe("restart", () => {
     expect(await next.runtime.flush(next.bot.api, createLogger("silent"))).toBe(0);
   });
 
+  it("what an instance gone for good left unsent is sent by a running one once its lease ran out — not before, and without a restart", async () => {
+    const log = createLogger("silent");
+    const a = await testBot(t.db, { instanceId: "a" });
+    // The PDF is being sent when instance a dies: its row stays in the outbox, leased to a.
+    a.fake.failNext.set("sendDocument", { crash: true, count: 1 });
+    await fileNotice(a.user(35, "ru"), "ru");
+    expect(a.fake.sent("sendDocument", 35)).toEqual([]);
+    // Its replacement has another INSTANCE_ID (a new container's hostname): while a's lease runs, a's rows are a's.
+    const b = await testBot(await t.another(), { instanceId: "b" });
+    await b.runtime.flush(b.bot.api, log);
+    await b.runtime.runJobs(new Date(), b.bot.api, log);
+    expect(b.fake.sent("sendDocument", 35)).toEqual([]);
+    // The lease runs out (a renewed it no more); b, still running, sends it on its next jobs run.
+    await t.db.prisma.outbox.updateMany({ where: { leasedBy: "a", sentAt: null }, data: { leaseUntil: new Date(Date.now() - 60_000) } });
+    await b.runtime.runJobs(new Date(), b.bot.api, log);
+    expect(b.fake.sent("sendDocument", 35).map((d) => d.file?.filename)).toEqual([expect.stringMatching(/^KZ-2026-\d{6}\.pdf$/)]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 35n, sentAt: null } })).toBe(0);
+    await b.runtime.runJobs(new Date(), b.bot.api, log);
+    expect(b.fake.sent("sendDocument", 35)).toHaveLength(1);
+  });
+
   it("a snapshot stored by another version of a flow is dropped, and the user told", async () => {
     await t.db.prisma.chatState.upsert({
       where: { chatId: 33n },
