@@ -120,9 +120,10 @@ const recorder = (shown: Map<number, Shown>): Transformer => {
 export interface Peer {
   name: string;
   handle(update: Update): Promise<void>;
-  /** Notices the peer completed (Submit pressed with every answer valid). */
-  filed(): number;
+  /** Notices the peer completed (Submit pressed with every answer valid), by chat. */
+  filed: Map<number, number>;
 }
+const count = (m: Map<number, number>, chatId: number) => m.set(chatId, (m.get(chatId) ?? 0) + 1);
 
 // ——— grammY's conversations plugin, its state in memory ———
 
@@ -164,7 +165,8 @@ export const conversationStore = async (url: string, schema: string, size = 10) 
 };
 
 export const conversationsPeer = (shown: Map<number, Shown>, storage?: ConversationStore): Peer => {
-  let filed = 0;
+  let numbers = 0;
+  const filed = new Map<number, number>();
   const bot = new Bot<Ctx>("1:bench", { botInfo: CONSOLE_BOT });
   const send = recorder(shown);
   bot.api.config.use(send);
@@ -195,11 +197,12 @@ export const conversationsPeer = (shown: Map<number, Shown>, storage?: Conversat
       await ctx.reply("Главное меню");
       await conversation.waitForCommand("notice");
       for (const q of QUESTIONS.slice(1)) answers[q.key] = await ask(conversation, ctx, q);
-      await ctx.reply(`Обращение сохранено: KZ-2026-${String(++filed).padStart(6, "0")}`);
+      await ctx.reply(`Обращение сохранено: KZ-2026-${String(++numbers).padStart(6, "0")}`);
+      count(filed, ctx.chat!.id);
     }, "notice"),
   );
   bot.command("start", (ctx) => ctx.conversation.enter("notice"));
-  return { name: storage ? "conversations · PostgreSQL" : "conversations", handle: (u) => bot.handleUpdate(u), filed: () => filed };
+  return { name: storage ? "conversations · PostgreSQL" : "conversations", handle: (u) => bot.handleUpdate(u), filed };
 };
 
 // ——— a bare XState snapshot loop: restore, send, persist (as JSON) ———
@@ -244,12 +247,13 @@ const questionnaire = setup({
 export const xstatePeer = (shown: Map<number, Shown>): Peer => {
   const stored = new Map<number, string>();
   const send = recorder(shown);
-  let filed = 0;
+  let numbers = 0;
+  const filed = new Map<number, number>();
   const reply = (chatId: number, text: string, buttons?: string[]) =>
     send(undefined as never, "sendMessage", { chat_id: chatId, text, ...(buttons ? { reply_markup: { inline_keyboard: kb(...buttons) } } : {}) });
   return {
     name: "bare XState",
-    filed: () => filed,
+    filed,
     handle: async (u) => {
       const chatId = u.message?.chat.id ?? u.callback_query!.from.id;
       const text = u.message?.text;
@@ -271,8 +275,8 @@ export const xstatePeer = (shown: Map<number, Shown>): Peer => {
       actor.stop();
       stored.set(chatId, JSON.stringify(actor.getPersistedSnapshot()));
       if (snap.status === "done") {
-        filed++;
-        await reply(chatId, `Обращение сохранено: KZ-2026-${String(filed).padStart(6, "0")}`);
+        count(filed, chatId);
+        await reply(chatId, `Обращение сохранено: KZ-2026-${String(++numbers).padStart(6, "0")}`);
       } else if (snap.value === "menu") await reply(chatId, "Главное меню");
       else {
         const q = QUESTIONS[snap.context.step]!;

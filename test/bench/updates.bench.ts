@@ -12,7 +12,9 @@
 //
 //   BENCH_LEVELS   chats in flight, comma-separated (default 1,100,1000); at a level of 1,
 //                  BENCH_SERIAL chats (default 10) file one after another
-//   BENCH_REPEAT   rounds, each running every engine once per level, interleaved (default 1)
+//   BENCH_REPEAT   rounds, each running every engine once per level, interleaved (default 1); the engines take
+//                  turns in one order, then in the other
+//   BENCH_WARMUP   notices each engine files first, unmeasured, 10 at a time (default 20; quick 5; 0: none)
 //   BENCH_ENGINES  which to run (default kelisim,conversations,xstate)
 //   BENCH_QUICK=1  a short run: levels 1,20, 3 serial chats
 //   DATABASE_URL   PostgreSQL as well as PGlite; DATABASE_POOL_SIZE its pool (default 10)
@@ -40,6 +42,7 @@ const url = process.env.DATABASE_URL || null;
 const STORES = (process.env.BENCH_STORES ?? "pglite,postgres").split(",");
 const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? (quick ? 5 : 20));
 const think = (scale = 0.5 + Math.random()) => new Promise<void>((r) => setTimeout(r, THINK_MS * scale));
 
 type Tag = "start" | "step" | "submit";
@@ -50,10 +53,13 @@ interface Engine {
   script: Action[];
   shown: Map<number, Shown>;
   handle(update: Update): Promise<void>;
-  /** Notices stored so far. */
-  filed(): Promise<number>;
-  /** Waits until the documents of `n` notices were sent (Kelisim's PDFs); resolves to how many were. */
-  documents?(n: number): Promise<number>;
+  /** Notices stored for each of these chats (its applicant's), by chat: one each is right. */
+  filed(chats: number[]): Promise<Map<number, number>>;
+  /**
+   * Kelisim's PDFs: waits (up to two minutes) until each of these chats got one, then gives the documents each got.
+   * Chats of one level only: a document sent late cannot be counted for another level's chat.
+   */
+  documents?(chats: number[]): Promise<Map<number, number>>;
   close(): Promise<void>;
 }
 
@@ -64,10 +70,10 @@ const kelisim = async (db: Database, label: string): Promise<Engine> => {
   // What npm start does before the first update (the case numbers' sequences among it).
   await h.runtime.start(new Date());
   const shown = new Map<number, Shown>();
-  let documents = 0;
+  const documents = new Map<number, number>();
   h.fake.onCall = (call) => {
     const chatId = call.payload.chat_id as number;
-    if (call.method === "sendDocument") documents++;
+    if (call.method === "sendDocument") documents.set(chatId, (documents.get(chatId) ?? 0) + 1);
     if (call.method !== "sendMessage") return;
     const s = shown.get(chatId) ?? { keyboards: [], said: 0 };
     s.said++;
@@ -85,13 +91,14 @@ const kelisim = async (db: Database, label: string): Promise<Engine> => {
       // The recorder keeps every call for tests; the bench reads them as they come (onCall) instead.
       if (h.fake.calls.length > 10_000) h.fake.clear();
     },
-    filed: () => db.prisma.case.count(),
-    documents: async (n) => {
+    filed: async (chats) => {
+      const rows = await db.prisma.caseParticipant.groupBy({ by: ["userId"], where: { role: "applicant", userId: { in: chats.map(BigInt) } }, _count: { _all: true } });
+      return new Map(rows.map((r) => [Number(r.userId), r._count._all]));
+    },
+    documents: async (chats) => {
       const until = Date.now() + 120_000;
-      while (documents < n && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      const sent = documents;
-      documents = 0;
-      return sent;
+      while (chats.some((c) => !documents.has(c)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return new Map(chats.map((c) => [c, documents.get(c) ?? 0]));
     },
     close: () => Promise.resolve(),
   };
@@ -100,7 +107,7 @@ const kelisim = async (db: Database, label: string): Promise<Engine> => {
 const peer = (make: (shown: Map<number, Shown>) => Peer): Engine => {
   const shown = new Map<number, Shown>();
   const p = make(shown);
-  return { name: p.name, script: NOTICE_SCRIPT, shown, handle: (u) => p.handle(u), filed: () => Promise.resolve(p.filed()), close: () => Promise.resolve() };
+  return { name: p.name, script: NOTICE_SCRIPT, shown, handle: (u) => p.handle(u), filed: (chats) => Promise.resolve(new Map(chats.map((c) => [c, p.filed.get(c) ?? 0]))), close: () => Promise.resolve() };
 };
 
 // ——— one chat: its updates one after another, each waiting for the bot's answer ———
@@ -113,6 +120,8 @@ interface Sample {
   notice: number[];
   updates: number;
   failed: number;
+  /** Chats whose notice failed (an error, a button missing): their cases and documents are not expected. */
+  failedChats: Set<number>;
   errors: string[];
 }
 
@@ -148,7 +157,8 @@ const fileOne = async (e: Engine, chatId: number, s: Sample, alone: boolean) => 
       }
     }
     if (tag === "submit") s.submit.push(ms);
-    if (THINK_MS > 0) await think();
+    // A person thinks before their next message, not after the last.
+    if (THINK_MS > 0 && a !== e.script.at(-1)) await think();
   }
   s.notice.push(performance.now() - t0);
 };
@@ -163,15 +173,18 @@ interface Result {
   seconds: number;
   cpuMs: number;
   sample: Sample;
+  /** Chats that finished their notice with no case stored for them. */
   lost: number;
-  documents: string;
+  /** Chats with more than one case stored (the extra ones). */
+  duplicated: number;
+  /** Chats that finished their notice and got no PDF, and PDFs beyond one a chat (Kelisim only). */
+  documents: { missing: number; extra: number } | null;
 }
 
-const runLevel = async (e: Engine, level: number): Promise<Result> => {
-  const chats = level === 1 ? SERIAL : level;
+const runLevel = async (e: Engine, level: number, count?: number): Promise<Result> => {
+  const chats = count ?? (level === 1 ? SERIAL : level);
   const ids = Array.from({ length: chats }, () => nextChat++);
-  const s: Sample = { step: [], stepCpu: [], submit: [], notice: [], updates: 0, failed: 0, errors: [] };
-  const before = await e.filed();
+  const s: Sample = { step: [], stepCpu: [], submit: [], notice: [], updates: 0, failed: 0, failedChats: new Set(), errors: [] };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
@@ -181,15 +194,17 @@ const runLevel = async (e: Engine, level: number): Promise<Result> => {
         const id = ids[next++]!;
         await fileOne(e, id, s, level === 1).catch((err: unknown) => {
           s.failed++;
+          s.failedChats.add(id);
           if (s.errors.length < 3) s.errors.push(String((err as Error).message ?? err).slice(0, 200));
         });
       }
     }),
   );
-  const sent = e.documents ? await e.documents(chats - s.failed) : null;
+  const finished = ids.filter((id) => !s.failedChats.has(id));
+  const sent = e.documents ? await e.documents(finished) : null;
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const filed = (await e.filed()) - before;
+  const filed = await e.filed(ids);
   for (const id of ids) e.shown.delete(id);
   return {
     engine: e.name,
@@ -199,15 +214,17 @@ const runLevel = async (e: Engine, level: number): Promise<Result> => {
     seconds,
     cpuMs: (cpu.user + cpu.system) / 1000,
     sample: s,
-    lost: chats - s.failed - filed,
-    documents: sent === null ? "—" : `${sent}/${chats - s.failed}`,
+    lost: finished.filter((id) => (filed.get(id) ?? 0) === 0).length,
+    duplicated: ids.reduce((n, id) => n + Math.max(0, (filed.get(id) ?? 0) - 1), 0),
+    documents: sent === null ? null : { missing: finished.filter((id) => (sent.get(id) ?? 0) === 0).length, extra: ids.reduce((n, id) => n + Math.max(0, (sent.get(id) ?? 0) - 1), 0) },
   };
 };
 
+/** The p-th percentile, nearest rank: the smallest value with at least p% of the values at or below it. */
 const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return NaN;
   const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 const ms = (x: number) => (Number.isNaN(x) ? "—" : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
 const tri = (xs: number[]) => `${ms(pct(xs, 50))} / ${ms(pct(xs, 95))} / ${ms(pct(xs, 99))}`;
@@ -241,9 +258,24 @@ console.log(`levels ${LEVELS.join(", ")} chats in flight (at 1: ${SERIAL} chats 
 console.log("CPU is this process's (user + system); PostgreSQL's own server CPU is not in it.\n");
 
 const results: Result[] = [];
+/** What a warm-up found wrong (it is not measured, but a failure there is a failure). */
+let warmupFailures = 0;
+if (WARMUP > 0) {
+  // Each engine files a few notices first, unmeasured: the first level otherwise measures a cold process (the
+  // JIT, the pools, the PDF worker's start), and the engine that runs first pays for it alone.
+  for (const e of engines) {
+    const res = await runLevel(e, Math.min(10, WARMUP), WARMUP);
+    warmupFailures += res.sample.failed + res.lost + res.duplicated + (res.documents ? res.documents.missing + res.documents.extra : 0);
+  }
+  console.log(`warm-up: ${WARMUP} notices per engine, not counted${warmupFailures ? ` — ${warmupFailures} failed, lost or duplicated` : ""}\n`);
+}
+let round = 0;
 for (const level of LEVELS) {
   for (let r = 0; r < REPEAT; r++) {
-    for (const e of engines) {
+    // The engines take turns in one order, then in the other: none always runs first, on the warmest or the
+    // coldest machine.
+    const order = round++ % 2 === 0 ? engines : [...engines].reverse();
+    for (const e of order) {
       const res = await runLevel(e, level);
       results.push(res);
       const s = res.sample;
@@ -259,7 +291,8 @@ for (const level of LEVELS) {
           ...(s.stepCpu.length ? [`question step CPU p50 ${pct(s.stepCpu, 50).toFixed(2)} ms`] : []),
           `failed ${s.failed}/${res.chats}`,
           `lost ${res.lost}`,
-          `PDFs ${res.documents}`,
+          `duplicated ${res.duplicated}`,
+          `PDFs ${res.documents === null ? "—" : `missing ${res.documents.missing}, extra ${res.documents.extra}`}`,
         ].join(" · "),
       );
       for (const err of s.errors) console.log(`    error: ${err}`);
@@ -267,8 +300,8 @@ for (const level of LEVELS) {
   }
 }
 
-console.log("\nratios in this run (Kelisim ÷ peer; >1 = Kelisim faster / cheaper):");
-for (const level of LEVELS) {
+console.log("\nratios in this run, each level's rounds together (Kelisim ÷ peer; >1 = Kelisim faster / cheaper):");
+for (const level of new Set(LEVELS)) {
   const of = (name: string) => results.filter((x) => x.level === level && x.engine === name);
   const rate = (xs: Result[]) => xs.reduce((a, x) => a + x.updates, 0) / xs.reduce((a, x) => a + x.seconds, 0);
   const cpu = (xs: Result[]) => xs.reduce((a, x) => a + x.cpuMs, 0) / xs.reduce((a, x) => a + x.updates, 0);
@@ -290,8 +323,8 @@ for (const d of stores) {
   await d.close();
 }
 rmSync(dir, { recursive: true, force: true });
-const failures = results.reduce((a, r) => a + r.sample.failed + Math.max(0, r.lost), 0);
+const failures = warmupFailures + results.reduce((a, r) => a + r.sample.failed + r.lost + r.duplicated + (r.documents ? r.documents.missing + r.documents.extra : 0), 0);
 if (failures) {
-  console.log(`\n${failures} notices failed or were lost`);
+  console.log(`\n${failures} notices failed, lost or duplicated, or PDFs missing or sent twice`);
   process.exitCode = 1;
 }
