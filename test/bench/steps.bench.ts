@@ -133,7 +133,7 @@ if (url && STORES.includes("postgres")) {
   await db.close();
 }
 await runPeer("conversations, in memory", false, (shown) => conversationsPeer(shown));
-if (url) {
+if (url && STORES.includes("postgres")) {
   const store = await conversationStore(url, `bench_${randomBytes(4).toString("hex")}`);
   await runPeer("conversations, PostgreSQL", true, (shown) => conversationsPeer(shown, store.storage));
   await store.close();
