@@ -257,9 +257,13 @@ export class SharedGate implements RateGate {
   }
 }
 
-/** Per chat: a token bucket on the times calls actually left, and one call at a time. */
+/**
+ * Per chat: a token bucket on the times calls actually left, and one call at a time. A message no one is waiting
+ * for (a job's, one left from before a restart: `spaced`) takes no burst — it leaves at least one interval after
+ * the chat's last call, Telegram's "one message per second" kept to the letter; the burst is for answers.
+ */
 class ChatPacer {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, { tokens: number; at: number; last?: number }>();
   private readonly turns = new Map<string, Promise<void>>();
   /** Chats Telegram told to wait (a 429), until when (performance clock). */
   private readonly holds = new Map<string, number>();
@@ -312,7 +316,7 @@ class ChatPacer {
    * Waits for the chat's token, then for `global`; the token is spent when the call leaves. When `global` says
    * another instance sent into the chat lately, the chat's burst is spent there: no more than this one token now.
    */
-  async turn(chat: string, global: () => Promise<boolean | void>): Promise<void> {
+  async turn(chat: string, global: () => Promise<boolean | void>, spaced = false): Promise<void> {
     const before = this.turns.get(chat) ?? Promise.resolve();
     let done!: () => void;
     const finished = new Promise<void>((r) => (done = r));
@@ -322,12 +326,17 @@ class ChatPacer {
     try {
       const held = this.heldFor(chat);
       if (held > 0) await sleep(held);
+      const interval = this.limitsOf(chat).intervalMs;
       const b = this.refill(chat, performance.now());
-      if (b.tokens < 1) await sleep((1 - b.tokens) * this.limitsOf(chat).intervalMs);
+      let wait = b.tokens < 1 ? (1 - b.tokens) * interval : 0;
+      if (spaced && b.last !== undefined) wait = Math.max(wait, b.last + interval - performance.now());
+      if (wait > 0) await sleep(wait);
       const tookOver = await global();
-      const bucket = this.refill(chat, performance.now());
+      const now = performance.now();
+      const bucket = this.refill(chat, now);
       if (tookOver === true) bucket.tokens = Math.min(bucket.tokens, 1);
       bucket.tokens -= 1;
+      bucket.last = now;
     } finally {
       done();
       if (this.turns.get(chat) === mine) this.turns.delete(chat);
@@ -355,7 +364,8 @@ export const pacing = (limits: SendLimits, gate: RateGate, priorityOf: (chat: st
     }
     // Asked when the call joins the line for a slot (after its chat's turn): the queue behind it as it is then.
     const take = () => gate.take(key !== null ? priorityOf(key) : 0, key !== null && intoChat(method) ? key : undefined);
-    if (key !== null && intoChat(method)) await chats.turn(key, take);
+    // Below an answer's priority: no one is waiting for it (a job's message, a start-up flush's).
+    if (key !== null && intoChat(method)) await chats.turn(key, take, priorityOf(key) < ANSWER_PRIORITY);
     else await take();
     const res = await prev(method, payload, signal);
     // Telegram's wait holds for every later call into the chat, a message kept for a later try's included.

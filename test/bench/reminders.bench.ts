@@ -1,10 +1,11 @@
 // npm run bench:reminders [-- <count>] — <count> (10,000) reminders all due at once, sent by one and then by
 // two instances of the bot (each its own pool, its own INSTANCE_ID, on one PostgreSQL schema) to a Bot API
 // stand-in that keeps Telegram's limits and answers 429 when they are broken (30 calls in any second from
-// all instances; per chat a burst of 3, then one a second). The reminders go to 3,010 chats: 10 busy ones
+// all instances; per chat one a second, no burst — BENCH_CHAT_BURST (1) to allow Telegram's "short bursts"). The reminders go to 3,010 chats: 10 busy ones
 // (a hospital's staff) get 100 each, the rest 3 each, in a shuffled order. Prints messages a second from
 // the first to the last (and in each 10-second window, and in each of the last 10 seconds), lost, duplicated,
-// out of order within a chat, and the 429s by limit. BENCH_INSTANCES ("1,2") chooses the runs.
+// out of order within a chat, and the 429s by limit; exits non-zero when a reminder was lost or duplicated or
+// met a 429. BENCH_INSTANCES ("1,2") chooses the runs.
 // DATABASE_URL, else the local test server postgresql://root@127.0.0.1:5432/test.
 import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
@@ -41,7 +42,7 @@ const run = async (instances: number) => {
   const i18n = await createI18n();
   const dbs: Database[] = [];
   for (let i = 0; i < instances; i++) dbs.push(await openDatabase({ url, dataDir: null, schema }));
-  const telegram = new StrictTelegram(undefined, Number(process.env.BENCH_LATENCY_MS ?? 10));
+  const telegram = new StrictTelegram({ perSecond: 30, chatBurst: Number(process.env.BENCH_CHAT_BURST ?? 1), chatIntervalMs: 1000 }, Number(process.env.BENCH_LATENCY_MS ?? 10));
   const bots = dbs.map((db, i) =>
     createBot(
       "1:bench",
@@ -126,6 +127,7 @@ const run = async (instances: number) => {
   console.log(`  429s: global ${telegram.tooMany.global} · per chat ${telegram.tooMany.perChat} · sent by ${byInstance}`);
   console.log(`  cpu per message: ${((cpu.user + cpu.system) / 1000 / Math.max(1, messages.length)).toFixed(2)} ms (this process: the bot instances and the stand-in)`);
 
+  if (lost || duplicated || unsent || telegram.tooMany.global || telegram.tooMany.perChat) process.exitCode = 1;
   for (const db of dbs) await db.close();
   const c = new pg.Client({ connectionString: url });
   await c.connect();

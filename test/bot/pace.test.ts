@@ -1,14 +1,14 @@
 // Telegram's per-chat limits as the pacing transformer keeps them (bot/runtime/pace.ts), on a controlled clock:
-// a group's own limit, and a 429's wait kept for every later call into the chat.
+// a group's own limit, a burst only for answers, and a 429's wait kept for every later call into the chat.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LocalGate, pacing, SEND_LIMITS } from "../../bot/runtime/pace.js";
+import { ANSWER_PRIORITY, LocalGate, pacing, SEND_LIMITS } from "../../bot/runtime/pace.js";
 
 type Answer = { ok: true; result: true } | { ok: false; error_code: number; parameters?: { retry_after?: number } };
 
 /** The transformer with Telegram replaced by `answer`; each call Telegram got, with its chat and time. */
-const paced = (answer: (chat: number) => Answer = () => ({ ok: true, result: true })) => {
+const paced = (answer: (chat: number) => Answer = () => ({ ok: true, result: true }), priorityOf?: (chat: string) => number) => {
   const got: { chat: number; at: number }[] = [];
-  const transformer = pacing({ perSecond: SEND_LIMITS.perSecond, perChat: SEND_LIMITS.perChat }, new LocalGate(SEND_LIMITS.perSecond));
+  const transformer = pacing({ perSecond: SEND_LIMITS.perSecond, perChat: SEND_LIMITS.perChat }, new LocalGate(SEND_LIMITS.perSecond), priorityOf);
   const prev = ((_method: string, payload: { chat_id: number }) => {
     got.push({ chat: payload.chat_id, at: performance.now() });
     return Promise.resolve(answer(payload.chat_id));
@@ -44,6 +44,22 @@ describe("a group's own limit", () => {
     expect(within(-1001234)).toBeLessThanOrEqual(20);
     expect(within(-1001234)).toBeGreaterThanOrEqual(19);
     expect(within(42)).toBe(30);
+  });
+});
+
+describe("a chat's burst", () => {
+  it("is for answers: messages no one waits for (jobs') go one a second into a chat, from the first", async () => {
+    // Chat 1 is being answered; chat 2 gets a job's messages.
+    const { got, send } = paced(undefined, (chat) => (chat === "1" ? ANSWER_PRIORITY : 0));
+    const all = Promise.all([1, 1, 1, 2, 2, 2].map((chat) => send(chat)));
+    await vi.advanceTimersByTimeAsync(5_000);
+    await all;
+    const times = (chat: number) => got.filter((c) => c.chat === chat).map((c) => c.at);
+    const gaps = (xs: number[]) => xs.slice(1).map((x, i) => x - xs[i]!);
+    // The answer's three messages at once (Telegram allows short bursts); before, a job's three went at once too.
+    expect(Math.max(...gaps(times(1)))).toBeLessThan(200);
+    expect(gaps(times(2))).toHaveLength(2);
+    for (const gap of gaps(times(2))) expect(gap).toBeGreaterThanOrEqual(SEND_LIMITS.perChat.intervalMs);
   });
 });
 

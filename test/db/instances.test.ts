@@ -599,10 +599,13 @@ describe("two instances sending reminders", () => {
   const reminders: Record<string, JobHandler> = {
     [KIND]: (_tx, job) => Promise.resolve([sayTo({ chatId: Number(job.payload.chatId), lang: "ru" }, "common.text", { text: `reminder ${String(job.payload.n)}` })]),
   };
-  /** Two instances on the emptied store, with Telegram's limits, both sending to one strict Bot API stand-in. */
+  /**
+   * Two instances on the emptied store, with Telegram's limits, both sending to one strict Bot API stand-in: one
+   * message a second per chat, no burst (a job's messages take none).
+   */
   const twoInstances = async () => {
     await t.reset();
-    const telegram = new StrictTelegram(undefined, 0);
+    const telegram = new StrictTelegram({ perSecond: 30, chatBurst: 1, chatIntervalMs: 1000 }, 0);
     const bots: Harness[] = [];
     for (const [i, db] of [t.db, await t.another()].entries()) {
       bots.push(await testBot(db, { instanceId: `i${i}`, transport: telegram.transport(`i${i}`), sendLimits: SEND_LIMITS, jobHandlers: reminders }));
