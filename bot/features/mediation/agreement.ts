@@ -15,6 +15,7 @@ import { renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent
 import { lines } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
 import { detailsOf } from "../escalation/escalation.js";
+import { mediationSide, proposalSide } from "./mediation.js";
 
 /** The parties and the mediator of a mediation, by name where the bot knows them. */
 interface Parties {
@@ -164,6 +165,8 @@ export const contractPdf: DocumentBuilder<"contractPdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
+    // Asked again when it is made: a row that waited (a failed send) goes to no one who has left the mediation since.
+    if ((await mediationSide(env.prisma, p.mediationId, p.chat_id)) === null) return null;
     const made = await contractContent(p.mediationId, p.language, env);
     if (!made) return null;
     return {
@@ -179,6 +182,7 @@ export const agreementPdf: DocumentBuilder<"agreementPdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
+    if ((await proposalSide(env.prisma, p.proposalId, p.chat_id)) === null) return null;
     const made = await agreementContent(p.proposalId, p.language, env);
     if (!made) return null;
     return {
