@@ -13,6 +13,7 @@ const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
 const MEDIATOR = 70;
+const RELATIVE = 60;
 const log = createLogger("silent");
 let t: TestDb;
 let h: Harness;
@@ -56,6 +57,21 @@ const scheduleSitting = async (staff: TestUser) => {
 };
 
 const applicantTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", APPLICANT));
+
+/** The applicant (kk) invites a relative (ru), who joins. */
+const joinRelative = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ісін ашу");
+  const invite = await applicant.press("Туысты шақыру");
+  const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+  const relative = h.user(RELATIVE, "ru");
+  await relative.send(`/start ${link}`);
+  await relative.press("Супруг(а)");
+  await relative.press("Согласен(на)");
+  await relative.send("Сейтова Асель Нурлановна");
+  return relative;
+};
+const REMINDER_RU = /^(Напоминание: завтра|Через два часа)/;
 const REMINDER = /^(Еске салу: ертең|Екі сағаттан кейін)/;
 
 describe("sitting reminders that run late", () => {
@@ -124,6 +140,27 @@ describe("a reminder decided but not sent before a stop", () => {
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 
+  it("is not sent to a relative the applicant removed from the case meanwhile; the applicant still gets theirs", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await scheduleSitting(staff);
+    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    a.runtime.stopSending();
+    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null, chatId: BigInt(RELATIVE) } })).toBeGreaterThan(0);
+    // The applicant removes the relative, who is told no more will come about the case.
+    at("2026-11-24T15:05:00+05:00");
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(texts(removed.filter((c) => c.payload.chat_id === RELATIVE))[0]).toMatch(/больше не будет/);
+    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    await a2.runtime.flush(a2.bot.api, log);
+    expect(applicantTexts(a2).filter((x) => REMINDER.test(x))).toHaveLength(1);
+    // Before, the removed relative got the case number, the sitting's address and its link.
+    expect(texts(a2.fake.sent("sendMessage", RELATIVE)).filter((x) => REMINDER_RU.test(x))).toEqual([]);
+  });
+
   it("is not sent once its sitting is over (the bot came back after it)", async () => {
     const { staff } = await formed();
     await scheduleSitting(staff);
@@ -178,6 +215,16 @@ describe("reminders and watches of a case that moved on", () => {
     await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log);
     // «Tomorrow, the commission's sitting on case …» to an applicant whose case is closed.
     expect(applicantTexts(h).filter((x) => REMINDER.test(x))).toEqual([]);
+  });
+
+  it("a sitting's reminder is still sent once the applicant drafted a complaint (the case «escalated»): the commission still sits", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    // What draftEscalation writes to the case; the bot sends nothing anywhere.
+    await t.db.prisma.case.updateMany({ data: { status: "escalated" } });
+    h.fake.clear();
+    await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log);
+    expect(applicantTexts(h).filter((x) => REMINDER.test(x))).toEqual([expect.stringMatching(/^Еске салу: ертең KZ-2026-000001/)]);
   });
 
   it("the formation deadline that passed during a mediation is still reported when the mediation ends without agreement", async () => {

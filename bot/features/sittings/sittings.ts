@@ -205,8 +205,8 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
   };
 };
 
-/** A case whose commission may still sit: formed, or in a mediation begun after it was formed. */
-const SITTING_STATUSES: readonly string[] = ["commission_formed", "mediation"];
+/** A case whose commission sits no more: concluded, settled, closed (a complaint drafted meanwhile does not end it). */
+const ENDED: readonly string[] = ["concluded", "settled", "closed"];
 /** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
 const SOON_AT_LEAST_MS = 90 * 60_000;
 
@@ -222,7 +222,7 @@ const reminderHolds = (
   now: Date,
   timeZone: string,
 ): boolean => {
-  if (s.cancelledAt || s.sequence !== r.sequence || s.startsAt <= now || !SITTING_STATUSES.includes(s.case.status)) return false;
+  if (s.cancelledAt || s.sequence !== r.sequence || s.startsAt <= now || ENDED.includes(s.case.status)) return false;
   return r.reminder === "day"
     ? addDays(localDate(now, timeZone), 1) === localDate(s.startsAt, timeZone)
     : s.startsAt.getTime() - now.getTime() >= SOON_AT_LEAST_MS;
@@ -233,12 +233,19 @@ const asReminder = (p: Record<string, unknown>): { sittingId: number; sequence: 
   reminder: p.reminder === "day" ? "day" : "hours2",
 });
 
-/** A reminder's message, checked again when it is sent (StillTrue). */
+/** Whom a reminder goes to: everyone on the case (not removed) who has not said they cannot come. */
+const remindable = (p: { userId: bigint }, responses: readonly { userId: bigint; answer: string }[]) =>
+  !responses.some((x) => x.userId === p.userId && x.answer === "cannot");
+
+/** A reminder's message, checked again when it is sent (StillTrue): the sitting's, and still its reader's. */
 export const sittingChecks: Record<string, TruthCheck> = {
   [REMINDER_JOB]: async (db, params, now, d) => {
     const r = asReminder(params);
-    const s = await db.sitting.findUnique({ where: { id: r.sittingId }, include: { case: { select: { status: true } } } });
-    return s !== null && reminderHolds(s, r, now, d.timeZone);
+    const userId = BigInt(Number(params.userId));
+    const s = await db.sitting.findUnique({ where: { id: r.sittingId }, include: { case: { select: { status: true } }, responses: { where: { userId } } } });
+    if (!s || !reminderHolds(s, r, now, d.timeZone) || !remindable({ userId }, s.responses)) return false;
+    // Removed from the case meanwhile (a relative), or left it: no more of its messages.
+    return (await db.caseParticipant.count({ where: { caseId: s.caseId, userId, removedAt: null, role: { in: ["applicant", "relative"] } } })) > 0;
   },
 };
 
@@ -248,11 +255,9 @@ export const sittingJobs: Record<string, JobHandler> = {
     const r = asReminder(job.payload);
     const s = await tx.sitting.findUnique({ where: { id: r.sittingId }, include: { case: true, responses: true } });
     if (!s || !reminderHolds(s, r, now, d.timeZone)) return [];
-    const declined = new Set(s.responses.filter((x) => x.answer === "cannot").map((x) => x.userId));
     const key = r.reminder === "day" ? "sitting.reminderDay" : "sitting.reminderSoon";
-    const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder } };
     return (await caseParticipants(tx, s.caseId))
-      .filter((p) => !declined.has(p.userId))
+      .filter((p) => remindable(p, s.responses))
       .map((p) => {
         const mine = s.responses.find((x) => x.userId === p.userId);
         const message = sayTo(reader(p.userId, p.user.language, s.case.language), key, {
@@ -261,6 +266,7 @@ export const sittingJobs: Record<string, JobHandler> = {
           place: placeText(s),
           answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" },
         });
+        const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder, userId: String(p.userId) } };
         return { ...message, stillTrue };
       });
   },
