@@ -36,6 +36,8 @@ export class PdfPool {
 
   /** Workers started and not yet gone. */
   private readonly alive = new Set<Worker>();
+  /** Workers loaded and listening (a new one takes about a second here): a document's time runs from then. */
+  private readonly ready = new Set<Worker>();
 
   constructor(
     private readonly size = PDF_WORKERS,
@@ -58,7 +60,13 @@ export class PdfPool {
   private spawn(): Worker {
     const w = new Worker(script);
     this.alive.add(w);
-    w.on("message", (m: { id: number; bytes?: Uint8Array; error?: string }) => {
+    w.on("message", (m: { id: number; bytes?: Uint8Array; error?: string; ready?: true }) => {
+      if (m.ready) {
+        this.ready.add(w);
+        const waiting = this.busy.get(w);
+        if (waiting) this.time(w, waiting);
+        return;
+      }
       const job = this.busy.get(w);
       if (!job || job.id !== m.id) return;
       this.busy.delete(w);
@@ -73,6 +81,7 @@ export class PdfPool {
     // A worker that dies of an error fires "error" and then "exit": it is gone once.
     const gone = (e: Error) => {
       if (!this.alive.delete(w)) return;
+      this.ready.delete(w);
       const job = this.busy.get(w);
       this.busy.delete(w);
       const i = this.idle.indexOf(w);
@@ -93,17 +102,23 @@ export class PdfPool {
       const job = this.queue.shift()!;
       this.busy.set(w, job);
       w.ref();
-      job.timer = setTimeout(() => {
-        // Its document fails now; the worker is stopped, and another takes the next document.
-        if (this.busy.get(w) !== job) return;
-        this.busy.delete(w);
-        this.alive.delete(w);
-        job.reject(new Error(`PDF not rendered within ${this.timeoutMs} ms; its worker was stopped`));
-        void w.terminate();
-        this.pump();
-      }, this.timeoutMs);
+      // A new worker's document is timed once the worker is ready (its "ready" message), not while it starts.
+      if (this.ready.has(w)) this.time(w, job);
       w.postMessage({ id: job.id, content: job.content });
     }
+  }
+
+  /** A document's time: past it, the document fails, its worker is stopped, and another takes the next one. */
+  private time(w: Worker, job: Job): void {
+    job.timer = setTimeout(() => {
+      if (this.busy.get(w) !== job) return;
+      this.busy.delete(w);
+      this.alive.delete(w);
+      this.ready.delete(w);
+      job.reject(new Error(`PDF not rendered within ${this.timeoutMs} ms; its worker was stopped`));
+      void w.terminate();
+      this.pump();
+    }, this.timeoutMs);
   }
 
   /** Stops the workers; documents still waiting fail (their outbox rows stay for the next start). */

@@ -12,3 +12,5 @@ parentPort!.on("message", (job: { id: number; content: PdfContent }) => {
     (e: unknown) => parentPort!.postMessage({ id: job.id, error: String((e as Error)?.message ?? e) }),
   );
 });
+// Loaded and listening: the pool's timeout for a document starts now, not while this thread was starting.
+parentPort!.postMessage({ ready: true });

@@ -35,14 +35,14 @@ describe("the PDF pool after a worker dies", () => {
   });
 
   it("a document whose worker never answers (a render stuck) fails within a bound, and the next document is still rendered", async () => {
-    pool = new PdfPool(1, 2_000);
+    pool = new PdfPool(1, 5_000);
     // The worker is given the document but never answers: a render stuck in a loop, or a message lost.
     vi.spyOn(Worker.prototype, "postMessage").mockImplementationOnce(() => undefined);
     let stuck: "pending" | "rejected" | "resolved" = "pending";
     pool.render(content).then(() => (stuck = "resolved"), () => (stuck = "rejected"));
     let next: "pending" | "rejected" | "resolved" = "pending";
     pool.render(content).then(() => (next = "resolved"), () => (next = "rejected"));
-    await until(() => stuck !== "pending" && next !== "pending", 20_000, "the stuck document to fail and the next to be rendered").catch((e: unknown) => {
+    await until(() => stuck !== "pending" && next !== "pending", 60_000, "the stuck document to fail and the next to be rendered").catch((e: unknown) => {
       throw new Error(`${String(e)}: stuck document ${stuck}, next document ${next}, pool.pending ${pool!.pending}`);
     });
     expect([stuck, next]).toEqual(["rejected", "resolved"]);
