@@ -65,6 +65,9 @@ const QUEUED_ROWS = 2_000;
  */
 const PREPARE_TRIES = 5;
 
+/** What `call` gives when the row's lease neared its end while its document was made: not sent, read again. */
+const LEASE_LOST = Symbol("lease lost");
+
 /** A document's builder or a message's StillTrue check threw: counted against PREPARE_TRIES. */
 class PrepareError extends Error {
   override name = "PrepareError";
@@ -555,7 +558,11 @@ export class Runtime {
         log.info({ chatId: row.chatId, method: row.method }, "a job's message no longer holds (what it announced changed or passed); not sent");
         return "done";
       }
-      const result = await this.call(row, api);
+      // The check, and a document's making, take time: the row goes only while it is still surely this
+      // instance's (another may take it once its lease has run out), checked again just before the call.
+      if (!this.stillLeased(row, log)) return "kept";
+      const result = await this.call(row, api, () => this.stillLeased(row, log));
+      if (result === LEASE_LOST) return "kept";
       this.buildFailures.delete(row.id);
       const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
       if (row.slot && typeof messageId === "number") {
@@ -682,7 +689,7 @@ export class Runtime {
   }
 
   /** Makes one outbox row's Bot API call, giving Telegram's answer; a document is made first, from what is stored now. */
-  private async call(row: OutboxRow, api: Api): Promise<unknown> {
+  private async call(row: OutboxRow, api: Api, leased: () => boolean): Promise<unknown> {
     if (row.method === SEND_FILE) {
       // A file already on Telegram's servers (an attachment), re-sent by its id.
       const p = row.payload as { chat_id: number; kind: "photo" | "document"; fileId: string; caption?: string };
@@ -702,6 +709,7 @@ export class Runtime {
     } catch (e) {
       throw new PrepareError(`document ${name} could not be made`, { cause: e });
     }
+    if (!leased()) return LEASE_LOST;
     if (payload) await api.raw.sendDocument(payload);
   }
 
