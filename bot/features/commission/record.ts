@@ -17,14 +17,17 @@ import { cancelCaseReminders } from "../sittings/sittings.js";
 import { unwatch, watch } from "./deadlines.js";
 
 export const CONCLUSION_WORKING_DAYS = 5;
-/** Statuses a case reaches once its commission was formed. */
-const FORMED = ["commission_formed", "concluded", "mediation", "settled", "escalated", "closed"];
-
+/**
+ * Why the formation cannot be recorded now: it was (formedAt), the notice's receipt was not, or the case is
+ * elsewhere — in a mediation begun before the formation, or closed by one: not "already formed", which it was not.
+ */
+const notNowFormation = (k: { status: string; formedAt: Date | null }): string =>
+  k.formedAt ? "staff.alreadyFormed" : k.status === "saved" || k.status === "delivered" ? "staff.notReceived" : "mediation.notNow";
 
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "received") return [say(FORMED.includes(k.status) ? "staff.alreadyFormed" : "staff.notReceived", { number: k.number })];
+  if (k.status !== "received") return [say(notNowFormation(k), { number: k.number })];
   const today = localDate(c.now, c.timeZone);
   // Not before the entity received the notice: the commission is formed on it.
   const received = receiptOf(k.answers)?.on ?? localDate(k.submittedAt, c.timeZone);
