@@ -241,9 +241,12 @@ const remindable = (p: { userId: bigint }, responses: readonly { userId: bigint;
 export const sittingChecks: Record<string, TruthCheck> = {
   [REMINDER_JOB]: async (db, params, now, d) => {
     const r = asReminder(params);
-    const userId = BigInt(Number(params.userId));
-    const s = await db.sitting.findUnique({ where: { id: r.sittingId }, include: { case: { select: { status: true } }, responses: { where: { userId } } } });
-    if (!s || !reminderHolds(s, r, now, d.timeZone) || !remindable({ userId }, s.responses)) return false;
+    const s = await db.sitting.findUnique({ where: { id: r.sittingId }, include: { case: { select: { status: true } } } });
+    if (!s || !reminderHolds(s, r, now, d.timeZone)) return false;
+    // Its reader (a check written without one names none: the sitting's part alone).
+    if (typeof params.userId !== "string" || !/^\d+$/.test(params.userId)) return true;
+    const userId = BigInt(params.userId);
+    if (!remindable({ userId }, await db.sittingResponse.findMany({ where: { sittingId: s.id, userId } }))) return false;
     // Removed from the case meanwhile (a relative), or left it: no more of its messages.
     return (await db.caseParticipant.count({ where: { caseId: s.caseId, userId, removedAt: null, role: { in: ["applicant", "relative"] } } })) > 0;
   },
