@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { texts, testBot, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { jobHandlers } from "../../bot/features/index.js";
@@ -58,19 +58,6 @@ const scheduleSitting = async (staff: TestUser) => {
 
 const applicantTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", APPLICANT));
 
-/** The applicant (kk) invites a relative (ru), who joins. */
-const joinRelative = async (applicant: TestUser) => {
-  await applicant.send("/cases");
-  await applicant.press("KZ-2026-000001 ісін ашу");
-  const invite = await applicant.press("Туысты шақыру");
-  const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
-  const relative = h.user(RELATIVE, "ru");
-  await relative.send(`/start ${link}`);
-  await relative.press("Супруг(а)");
-  await relative.press("Согласен(на)");
-  await relative.send("Сейтова Асель Нурлановна");
-  return relative;
-};
 const REMINDER_RU = /^(Напоминание: завтра|Через два часа)/;
 const REMINDER = /^(Еске салу: ертең|Екі сағаттан кейін)/;
 
@@ -142,7 +129,7 @@ describe("a reminder decided but not sent before a stop", () => {
 
   it("is not sent to a relative the applicant removed from the case meanwhile; the applicant still gets theirs", async () => {
     const { staff, applicant } = await formed();
-    await joinRelative(applicant);
+    await joinRelative(h, applicant, RELATIVE);
     await scheduleSitting(staff);
     const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
     a.runtime.stopSending();

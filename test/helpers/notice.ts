@@ -1,5 +1,5 @@
 // Files a whole notice as a user would, with labels in the user's language; any answer can be changed.
-import { buttons, type TestUser } from "./bot.js";
+import { buttons, texts, type Harness, type TestUser } from "./bot.js";
 
 export interface NoticeInput {
   relation: string;
@@ -87,4 +87,18 @@ export const giveParticulars = async (u: TestUser) => {
   await u.send(PARTICULARS.patronymic);
   await u.send(PARTICULARS.iin);
   return u.send(PARTICULARS.address);
+};
+
+/** The applicant (kk) invites a relative from the case's view; the relative (ru) joins as the patient's spouse. */
+export const joinRelative = async (h: Harness, applicant: TestUser, relativeId: number, number = "KZ-2026-000001", fullName = "Сейтова Асель Нурлановна") => {
+  await applicant.send("/cases");
+  await applicant.press(`${number} ісін ашу`);
+  const invite = await applicant.press("Туысты шақыру");
+  const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+  const relative = h.user(relativeId, "ru");
+  await relative.send(`/start ${link}`);
+  await relative.press("Супруг(а)");
+  await relative.press("Согласен(на)");
+  await relative.send(fullName);
+  return relative;
 };
