@@ -42,6 +42,8 @@ export class PdfPool {
   constructor(
     private readonly size = PDF_WORKERS,
     private readonly timeoutMs = RENDER_TIMEOUT_MS,
+    /** The workers' entry (tests give one whose start fails or never ends). */
+    private readonly entry: URL = script,
   ) {}
 
   render(content: PdfContent): Promise<Buffer> {
@@ -58,10 +60,16 @@ export class PdfPool {
   }
 
   private spawn(): Worker {
-    const w = new Worker(script);
+    const w = new Worker(this.entry);
     this.alive.add(w);
+    // A worker not ready within the same time (its start stuck) is stopped too: its document does not wait for ever.
+    const starting = setTimeout(() => {
+      if (!this.ready.has(w)) this.stop(w, new Error(`PDF worker not ready within ${this.timeoutMs} ms; stopped`));
+    }, this.timeoutMs);
+    starting.unref();
     w.on("message", (m: { id: number; bytes?: Uint8Array; error?: string; ready?: true }) => {
       if (m.ready) {
+        clearTimeout(starting);
         this.ready.add(w);
         const waiting = this.busy.get(w);
         if (waiting) this.time(w, waiting);
@@ -78,17 +86,10 @@ export class PdfPool {
       this.idle.push(w);
       this.pump();
     });
-    // A worker that dies of an error fires "error" and then "exit": it is gone once.
+    // A worker that dies of an error fires "error" and then "exit": it is gone once (stop() does nothing the second time).
     const gone = (e: Error) => {
-      if (!this.alive.delete(w)) return;
-      this.ready.delete(w);
-      const job = this.busy.get(w);
-      this.busy.delete(w);
-      const i = this.idle.indexOf(w);
-      if (i >= 0) this.idle.splice(i, 1);
-      clearTimeout(job?.timer);
-      job?.reject(e);
-      this.pump();
+      clearTimeout(starting);
+      this.stop(w, e);
     };
     w.on("error", gone);
     w.on("exit", (code) => gone(new Error(`PDF worker stopped (exit code ${code})`)));
@@ -111,14 +112,22 @@ export class PdfPool {
   /** A document's time: past it, the document fails, its worker is stopped, and another takes the next one. */
   private time(w: Worker, job: Job): void {
     job.timer = setTimeout(() => {
-      if (this.busy.get(w) !== job) return;
-      this.busy.delete(w);
-      this.alive.delete(w);
-      this.ready.delete(w);
-      job.reject(new Error(`PDF not rendered within ${this.timeoutMs} ms; its worker was stopped`));
-      void w.terminate();
-      this.pump();
+      if (this.busy.get(w) === job) this.stop(w, new Error(`PDF not rendered within ${this.timeoutMs} ms; its worker was stopped`));
     }, this.timeoutMs);
+  }
+
+  /** A worker gone, or stopped for taking too long: its document (if any) fails with `e`, and another takes the next. */
+  private stop(w: Worker, e: Error): void {
+    if (!this.alive.delete(w)) return;
+    this.ready.delete(w);
+    const job = this.busy.get(w);
+    this.busy.delete(w);
+    const i = this.idle.indexOf(w);
+    if (i >= 0) this.idle.splice(i, 1);
+    clearTimeout(job?.timer);
+    job?.reject(e);
+    void w.terminate();
+    this.pump();
   }
 
   /** Stops the workers; documents still waiting fail (their outbox rows stay for the next start). */
