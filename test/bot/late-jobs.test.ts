@@ -1,11 +1,12 @@
 // Scheduled work that runs, or is sent, late: a reminder after a stop or a restart, one whose sitting changed
 // meanwhile, a daily job that failed on several nights, a deadline that passed during a mediation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { texts, testBot, type Harness, type TestUser } from "../helpers/bot.js";
+import { texts, testBot, TEST_DATA_KEY, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
+import { open, seal } from "../../bot/crypto.js";
 import { jobHandlers } from "../../bot/features/index.js";
 import type { JobHandler } from "../../bot/jobs/jobs.js";
 
@@ -146,6 +147,52 @@ describe("a reminder decided but not sent before a stop", () => {
     expect(applicantTexts(a2).filter((x) => REMINDER.test(x))).toHaveLength(1);
     // Before, the removed relative got the case number, the sitting's address and its link.
     expect(texts(a2.fake.sent("sendMessage", RELATIVE)).filter((x) => REMINDER_RU.test(x))).toEqual([]);
+  });
+
+  it("written by the version before, whose check names no reader: still sent, and its chat's answers not held back", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    a.runtime.stopSending();
+    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    // Make the stored row what the version before wrote: its StillTrue params without userId.
+    const rows = await t.db.prisma.outbox.findMany({ where: { sentAt: null, chatId: BigInt(APPLICANT) } });
+    expect(rows.length).toBe(1);
+    for (const r of rows) {
+      const p = JSON.parse(open(TEST_DATA_KEY, (r.payload as { sealed: string }).sealed)) as Record<string, { params: Record<string, unknown> }>;
+      expect(p["@stillTrue"]!.params.userId).toBe(String(APPLICANT));
+      delete p["@stillTrue"]!.params.userId;
+      await t.db.prisma.outbox.update({ where: { id: r.id }, data: { payload: { sealed: seal(TEST_DATA_KEY, JSON.stringify(p)) } } });
+    }
+    // The upgraded instance «a» starts and flushes what it left.
+    at("2026-11-24T15:10:00+05:00");
+    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    await a2.runtime.flush(a2.bot.api, log);
+    // The applicant writes to the upgraded instance: the answer comes at once.
+    const answer = await a2.user(APPLICANT, "kk").send("/cases");
+    expect(texts(answer.filter((c) => c.payload.chat_id === APPLICANT)).length).toBeGreaterThan(0);
+    expect(texts(a2.fake.sent("sendMessage", APPLICANT)).filter((x) => REMINDER.test(x))).toHaveLength(1);
+  });
+
+  it("is not sent once the commission concluded and the applicant then drafted a complaint (status «escalated»)", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    a.runtime.stopSending();
+    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null, chatId: BigInt(APPLICANT) } })).toBe(1);
+    // Meanwhile: the conclusion (harm not confirmed) is recorded — recordConclusion's writes — and the applicant
+    // drafts a complaint at once (canEscalate: conclusion.confirmed === false) — draftEscalation's write.
+    at("2026-11-24T15:05:00+05:00");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: false, outcome: null, summary: "x", on: "2026-11-24", file: null } };
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "concluded", concludedAt: now, answers } });
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "escalated" } });
+    at("2026-11-24T15:10:00+05:00");
+    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+    await a2.runtime.flush(a2.bot.api, log);
+    // «Tomorrow the commission sits…» after the commission concluded.
+    expect(texts(a2.fake.sent("sendMessage", APPLICANT)).filter((x) => REMINDER.test(x))).toEqual([]);
   });
 
   it("is not sent once its sitting is over (the bot came back after it)", async () => {

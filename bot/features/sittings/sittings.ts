@@ -205,8 +205,11 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
   };
 };
 
-/** A case whose commission sits no more: concluded, settled, closed (a complaint drafted meanwhile does not end it). */
-const ENDED: readonly string[] = ["concluded", "settled", "closed"];
+/**
+ * A case whose commission sits no more: its conclusion recorded, or the case closed (a settlement) — whatever its
+ * status says since (a complaint drafted after the conclusion makes it «escalated»; one drafted before ends nothing).
+ */
+const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
 /** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
 const SOON_AT_LEAST_MS = 90 * 60_000;
 
@@ -217,12 +220,12 @@ const SOON_AT_LEAST_MS = 90 * 60_000;
  * when the job runs and again when its message is sent (a stop, a restart, a long queue in between).
  */
 const reminderHolds = (
-  s: Pick<Sitting, "cancelledAt" | "sequence" | "startsAt"> & { case: Pick<Case, "status"> },
+  s: Pick<Sitting, "cancelledAt" | "sequence" | "startsAt"> & { case: Pick<Case, "status" | "concludedAt" | "closedAt"> },
   r: { sequence: number; reminder: Reminder },
   now: Date,
   timeZone: string,
 ): boolean => {
-  if (s.cancelledAt || s.sequence !== r.sequence || s.startsAt <= now || ENDED.includes(s.case.status)) return false;
+  if (s.cancelledAt || s.sequence !== r.sequence || s.startsAt <= now || ended(s.case)) return false;
   return r.reminder === "day"
     ? addDays(localDate(now, timeZone), 1) === localDate(s.startsAt, timeZone)
     : s.startsAt.getTime() - now.getTime() >= SOON_AT_LEAST_MS;
@@ -241,7 +244,7 @@ const remindable = (p: { userId: bigint }, responses: readonly { userId: bigint;
 export const sittingChecks: Record<string, TruthCheck> = {
   [REMINDER_JOB]: async (db, params, now, d) => {
     const r = asReminder(params);
-    const s = await db.sitting.findUnique({ where: { id: r.sittingId }, include: { case: { select: { status: true } } } });
+    const s = await db.sitting.findUnique({ where: { id: r.sittingId }, include: { case: { select: { status: true, concludedAt: true, closedAt: true } } } });
     if (!s || !reminderHolds(s, r, now, d.timeZone)) return false;
     // Its reader (a check written without one names none: the sitting's part alone).
     if (typeof params.userId !== "string" || !/^\d+$/.test(params.userId)) return true;
