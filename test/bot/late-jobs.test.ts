@@ -88,16 +88,30 @@ describe("sitting reminders that run late", () => {
 });
 
 describe("a reminder decided but not sent before a stop", () => {
-  it("is sent at the next start while its sitting stands", async () => {
-    const { staff } = await formed();
-    await scheduleSitting(staff);
+  /**
+   * Instance «a» claims the day-before reminders (due 24.11 15:00) and stops cleanly before sending them: they stay
+   * in the outbox, leased to «a», «for its next start» (README, Reliability).
+   */
+  const leftByA = async () => {
     const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
     a.runtime.stopSending();
     await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
-    expect(applicantTexts(a)).toEqual([]);
-    at("2026-11-24T15:10:00+05:00");
+    return a;
+  };
+  /** «a» starts again and sends what it left behind. */
+  const aAgain = async () => {
     const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
     await a2.runtime.flush(a2.bot.api, log);
+    return a2;
+  };
+
+  it("is sent at the next start while its sitting stands", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    const a = await leftByA();
+    expect(applicantTexts(a)).toEqual([]);
+    at("2026-11-24T15:10:00+05:00");
+    const a2 = await aAgain();
     expect(applicantTexts(a2)).toEqual([expect.stringMatching(/^Еске салу: ертең KZ-2026-000001 .* 25\.11\.2026, 15:00/)]);
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
@@ -105,11 +119,7 @@ describe("a reminder decided but not sent before a stop", () => {
   it("is not sent after the sitting was cancelled through another instance", async () => {
     const { staff } = await formed();
     await scheduleSitting(staff);
-    // Instance «a» claims the day-before reminder and stops cleanly before sending it: it stays in the outbox,
-    // leased to «a», «for its next start» (README, Reliability).
-    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    a.runtime.stopSending();
-    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    const a = await leftByA();
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null, leasedBy: "a" } })).toBeGreaterThan(0);
     expect(applicantTexts(a)).toEqual([]);
     // Meanwhile staff cancel the sitting through the other instance; the applicant is told.
@@ -119,9 +129,7 @@ describe("a reminder decided but not sent before a stop", () => {
     await staff.press("Отменить");
     await staff.press("Отменить заседание");
     expect(applicantTexts(h).at(-1)).toMatch(/болдырылмады/);
-    // «a» starts again and sends what it left behind.
-    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    await a2.runtime.flush(a2.bot.api, log);
+    const a2 = await aAgain();
     // The applicant would read «tomorrow there is a sitting…» after being told it was cancelled.
     expect(applicantTexts(a2).filter((x) => REMINDER.test(x))).toEqual([]);
     // Left unsent for good, not kept to be tried again.
@@ -132,9 +140,7 @@ describe("a reminder decided but not sent before a stop", () => {
     const { staff, applicant } = await formed();
     await joinRelative(h, applicant, RELATIVE);
     await scheduleSitting(staff);
-    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    a.runtime.stopSending();
-    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    await leftByA();
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null, chatId: BigInt(RELATIVE) } })).toBeGreaterThan(0);
     // The applicant removes the relative, who is told no more will come about the case.
     at("2026-11-24T15:05:00+05:00");
@@ -142,8 +148,7 @@ describe("a reminder decided but not sent before a stop", () => {
     await applicant.press("KZ-2026-000001 ісін ашу");
     const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
     expect(texts(removed.filter((c) => c.payload.chat_id === RELATIVE))[0]).toMatch(/больше не будет/);
-    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    await a2.runtime.flush(a2.bot.api, log);
+    const a2 = await aAgain();
     expect(applicantTexts(a2).filter((x) => REMINDER.test(x))).toHaveLength(1);
     // Before, the removed relative got the case number, the sitting's address and its link.
     expect(texts(a2.fake.sent("sendMessage", RELATIVE)).filter((x) => REMINDER_RU.test(x))).toEqual([]);
@@ -152,9 +157,7 @@ describe("a reminder decided but not sent before a stop", () => {
   it("written by the version before, whose check names no reader: still sent, and its chat's answers not held back", async () => {
     const { staff } = await formed();
     await scheduleSitting(staff);
-    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    a.runtime.stopSending();
-    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    await leftByA();
     // Make the stored row what the version before wrote: its StillTrue params without userId.
     const rows = await t.db.prisma.outbox.findMany({ where: { sentAt: null, chatId: BigInt(APPLICANT) } });
     expect(rows.length).toBe(1);
@@ -166,8 +169,7 @@ describe("a reminder decided but not sent before a stop", () => {
     }
     // The upgraded instance «a» starts and flushes what it left.
     at("2026-11-24T15:10:00+05:00");
-    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    await a2.runtime.flush(a2.bot.api, log);
+    const a2 = await aAgain();
     // The applicant writes to the upgraded instance: the answer comes at once.
     const answer = await a2.user(APPLICANT, "kk").send("/cases");
     expect(texts(answer.filter((c) => c.payload.chat_id === APPLICANT)).length).toBeGreaterThan(0);
@@ -177,9 +179,7 @@ describe("a reminder decided but not sent before a stop", () => {
   it("is not sent once the commission concluded and the applicant then drafted a complaint (status «escalated»)", async () => {
     const { staff } = await formed();
     await scheduleSitting(staff);
-    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    a.runtime.stopSending();
-    await a.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), a.bot.api, log);
+    await leftByA();
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null, chatId: BigInt(APPLICANT) } })).toBe(1);
     // Meanwhile: the conclusion (harm not confirmed) is recorded — recordConclusion's writes — and the applicant
     // drafts a complaint at once (canEscalate: conclusion.confirmed === false) — draftEscalation's write.
@@ -189,8 +189,7 @@ describe("a reminder decided but not sent before a stop", () => {
     await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "concluded", concludedAt: now, answers } });
     await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "escalated" } });
     at("2026-11-24T15:10:00+05:00");
-    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
-    await a2.runtime.flush(a2.bot.api, log);
+    const a2 = await aAgain();
     // «Tomorrow the commission sits…» after the commission concluded.
     expect(texts(a2.fake.sent("sendMessage", APPLICANT)).filter((x) => REMINDER.test(x))).toEqual([]);
   });
