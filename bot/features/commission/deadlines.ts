@@ -22,14 +22,17 @@ const STEPS = {
 } as const;
 export type Step = keyof typeof STEPS;
 
+/** A watch's jobs, one key each per case: its last-day reminder and its overdue check. */
+const keyOf = (step: Step, caseId: number, job: "reminder" | "overdue") => `${step}:${caseId}:${job}`;
+
 export const watch = async (tx: Tx, step: Step, caseId: number, deadline: Deadline, timeZone: string, now?: Date) => {
   // A deadline already past (a formation recorded late) gets no "last day" reminder: only the overdue notice.
-  if (!now || deadline.at > now) await schedule(tx, { kind: `${step}_reminder`, key: `${step}:${caseId}:reminder`, dueAt: atLocalTime(deadline.date, REMINDER_HOUR, 0, timeZone), payload: { caseId } });
-  await schedule(tx, { kind: `${step}_overdue`, key: `${step}:${caseId}:overdue`, dueAt: new Date(deadline.at.getTime() + 1), payload: { caseId } });
+  if (!now || deadline.at > now) await schedule(tx, { kind: `${step}_reminder`, key: keyOf(step, caseId, "reminder"), dueAt: atLocalTime(deadline.date, REMINDER_HOUR, 0, timeZone), payload: { caseId } });
+  await schedule(tx, { kind: `${step}_overdue`, key: keyOf(step, caseId, "overdue"), dueAt: new Date(deadline.at.getTime() + 1), payload: { caseId } });
 };
 export const unwatch = async (tx: Tx, step: Step, caseId: number) => {
-  await cancel(tx, `${step}:${caseId}:reminder`);
-  await cancel(tx, `${step}:${caseId}:overdue`);
+  await cancel(tx, keyOf(step, caseId, "reminder"));
+  await cancel(tx, keyOf(step, caseId, "overdue"));
 };
 
 export const scheduleFormationWatch = (tx: Tx, caseId: number, deadline: Deadline, timeZone: string) => watch(tx, "formation", caseId, deadline, timeZone);
@@ -64,7 +67,7 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
       if (c.status === "mediation") {
         // Not told while the parties negotiate (the notice offers the applicant to take the case further): asked
         // again until the mediation ends — told then if it ended without agreement, never if it settled the case.
-        await schedule(tx, { kind: job.kind, key: `${step}:${c.id}:overdue`, dueAt: new Date(now.getTime() + MEDIATION_RECHECK_MS), payload: job.payload });
+        await schedule(tx, { kind: job.kind, key: keyOf(step, c.id, "overdue"), dueAt: new Date(now.getTime() + MEDIATION_RECHECK_MS), payload: job.payload });
         return [];
       }
       await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: answersOf(c.answers)[s.due] ?? null } } });
