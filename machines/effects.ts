@@ -190,6 +190,8 @@ export interface DomainEffectPayloads {
   caseHistory: { caseId: number };
   /** The particulars the user gave before, if any: answered to the flow. */
   findApplicantDetails: object;
+  /** A document the bot gave up making (its outbox row, by id) asked for again from the chat it was for. */
+  documentAgain: { row: string };
 }
 /** The flows that act on a case, sitting, mediation or proposal named in their input. */
 export const CHECKED_FLOWS = ["receipt", "handIn", "formation", "conclusion", "sitting", "relay", "proposal", "counter", "signedAgreement", "particulars"] as const;
@@ -207,7 +209,7 @@ const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
   relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, endMediation: true,
-  chooseEscalation: true, draftEscalation: true, caseHistory: true, findApplicantDetails: true,
+  chooseEscalation: true, draftEscalation: true, caseHistory: true, findApplicantDetails: true, documentAgain: true,
 };
 export const isDomainEffectType = (type: string): type is DomainEffectType => Object.hasOwn(DOMAIN_EFFECT_TYPES, type);
 export const isDomainEffect = (e: { type: string }): e is DomainEffect => isDomainEffectType(e.type);

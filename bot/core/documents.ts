@@ -29,6 +29,9 @@ export interface DocumentParams {
   sittingIcs: { sittingId: number };
 }
 export type DocumentName = keyof DocumentParams;
+/** Every document's name, once (the compiler refuses a missing or unknown one). */
+const DOCUMENT_NAMES: Record<DocumentName, true> = { noticePdf: true, agreementPdf: true, contractPdf: true, escalationPdf: true, historyPdf: true, myDataJson: true, myDataPdf: true, sittingIcs: true };
+export const isDocumentName = (x: string): x is DocumentName => Object.hasOwn(DOCUMENT_NAMES, x);
 export type DocumentRef<K extends DocumentName = DocumentName> = { [P in K]: { name: P } & DocumentParams[P] }[K];
 
 export interface DocumentEffect {
@@ -37,6 +40,9 @@ export interface DocumentEffect {
   to?: Recipient;
 }
 export const document = (doc: DocumentRef, to?: Recipient): DocumentEffect => ({ type: "document", doc, ...(to ? { to } : {}) });
+
+/** In a document's outbox row the bot gave up making (Store.giveUp): it may be asked for once again (features/documents). */
+export const GIVEN_UP = "@givenUp";
 
 /** The outbox method of a document, and back. */
 export const documentMethod = (name: DocumentName): string => `@${name}`;

@@ -8,6 +8,7 @@ import { accessFeature } from "./access/index.js";
 import { adminFeature } from "./admin/index.js";
 import { casesFeature } from "./cases/index.js";
 import { commissionFeature } from "./commission/index.js";
+import { documentsFeature } from "./documents/index.js";
 import { escalationFeature } from "./escalation/index.js";
 import { homeFeature } from "./home/index.js";
 import { mydataFeature } from "./mydata/index.js";
@@ -20,7 +21,7 @@ import { sittingsFeature } from "./sittings/index.js";
 import { staffFeature } from "./staff/index.js";
 
 /** The bot's features. A new one is added here, and only here. */
-export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature, mydataFeature, retentionFeature] as const;
+export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature, mydataFeature, retentionFeature, documentsFeature] as const;
 
 export const registry = new Registry(
   [...CORE_ACTIONS, ...FEATURES.flatMap((f): readonly AnyActionDef[] => ("actions" in f ? f.actions : []))],

@@ -3,19 +3,20 @@
 // changes and the messages to send — then send them → mark them sent. A redelivered update id fails that
 // transaction's first insert, so nothing of it is stored or sent.
 import { GrammyError, type Api } from "grammy";
-import type { Registry } from "../../machines/actions.js";
+import { act, type Registry } from "../../machines/actions.js";
 import { localDate } from "../../machines/calendar.js";
 import { decide, defaultFlows, INVITE_TOKEN, type Flows, type Input, type StackEntry } from "../../machines/chat.js";
-import { isDomainEffect, type DomainEffect, type Effect, type Lang } from "../../machines/effects.js";
+import { isDomainEffect, isLang, type DomainEffect, type Effect, type Lang } from "../../machines/effects.js";
 import type { FlowEvent, Profile, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
 import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
-import { dispatch, type EffectHandlers, type StillTrue, type TruthCheck } from "../core/effects.js";
+import { dispatch, say, type EffectHandlers, type StillTrue, type TruthCheck } from "../core/effects.js";
 import { render, SEND_FILE, STILL_TRUE, type ApiCall, type Renderable } from "../core/render.js";
 import type { Prisma } from "../db/database.js";
 import { documentBuilders, effectHandlers, registry, startHooks, truthChecks } from "../features/index.js";
 import { checkCaseInvite } from "../features/relatives/relatives.js";
+import { documentAgain } from "../features/documents/actions.js";
 import { checkRoleInvite } from "../features/admin/admin.js";
 import type { I18n } from "../i18n.js";
 import type { Jobs } from "../jobs/jobs.js";
@@ -71,6 +72,14 @@ const LEASE_LOST = Symbol("lease lost");
 /** A document's builder or a message's StillTrue check threw: counted against PREPARE_TRIES. */
 class PrepareError extends Error {
   override name = "PrepareError";
+  constructor(
+    message: string,
+    options: { cause: unknown },
+    /** The document that could not be made; absent for a message's check. */
+    readonly document?: DocumentName,
+  ) {
+    super(message, options);
+  }
 }
 
 /** A row in a chat's queue, and who waits for it to leave (or to be kept for a later try). */
@@ -582,6 +591,7 @@ export class Runtime {
         if (tries >= PREPARE_TRIES) {
           this.buildFailures.delete(row.id);
           log.error({ err: e.cause, method: row.method, tries }, `${e.message}; given up so that the chat's later messages go out`);
+          if (e.document) await this.tellGivenUp(row, e.document, api, log);
           return "done";
         }
         this.buildFailures.set(row.id, tries);
@@ -594,6 +604,24 @@ export class Runtime {
       }
       log.warn({ err: e, method: row.method }, "call failed; dropped");
       return "done";
+    }
+  }
+
+  /**
+   * Tells the chat that a document could not be prepared, with a button that asks for it once again: marks its
+   * row given up first, so that the button works as soon as it is seen (features/documents). In line, before the
+   * chat's later messages. Best effort: a failure here is logged, the document stays given up.
+   */
+  private async tellGivenUp(row: OutboxRow, name: DocumentName, api: Api, log: Logger): Promise<void> {
+    try {
+      await this.deps.store.giveUp(row.id);
+      const lang = isLang(row.payload.language) ? row.payload.language : "kk";
+      const again = [[{ key: "documents.again", ...act(documentAgain, { row: String(row.id) }) }]];
+      for (const call of render(this.deps.i18n, row.chatId, lang, 0, [say("documents.givenUp", { file: { key: `documents.names.${name}` } }, again)]).calls) {
+        await api.raw[call.method as "sendMessage"](call.payload as never);
+      }
+    } catch (err) {
+      log.warn({ err, chatId: row.chatId, method: row.method }, "the chat could not be told that its document was given up");
     }
   }
 
@@ -707,7 +735,7 @@ export class Runtime {
     try {
       payload = await this.buildDocument(name, row.payload, api);
     } catch (e) {
-      throw new PrepareError(`document ${name} could not be made`, { cause: e });
+      throw new PrepareError(`document ${name} could not be made`, { cause: e }, name);
     }
     if (!leased()) return LEASE_LOST;
     if (payload) await api.raw.sendDocument(payload);

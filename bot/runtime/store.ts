@@ -6,6 +6,7 @@ import type { Role } from "../../machines/flow.js";
 import { sqlOf, type Prisma, type Sql } from "../db/database.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "../core/render.js";
+import { GIVEN_UP } from "../core/documents.js";
 
 export interface Loaded {
   stack: StackEntry[];
@@ -436,6 +437,14 @@ export class Store {
   }
 
   /** Keeps the message id a slot's message got, for the messages that will edit it (straight on the driver: the sender's). */
+  /**
+   * Marks a document's row as given up (its making failed PREPARE_TRIES times), so that the button offered with
+   * the message saying so may ask for it once again (features/documents).
+   */
+  async giveUp(id: bigint): Promise<void> {
+    await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "payload" = "payload" || ${JSON.stringify({ [GIVEN_UP]: true })}::jsonb WHERE "id" = ${id}::bigint`);
+  }
+
   async rememberMessage(id: bigint, messageId: number): Promise<void> {
     await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "messageId" = ${messageId}::int WHERE "id" = ${id}::bigint`);
   }

@@ -9,6 +9,7 @@ import { sayTo } from "../../bot/core/effects.js";
 import type { JobHandler } from "../../bot/jobs/jobs.js";
 import { buttons, holdCalls, newUpdateId, TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
 import { bound } from "../helpers/time.js";
 
 const log = createLogger("silent");
@@ -183,9 +184,55 @@ describe("messages kept after a failure are tried again without waiting for the 
     }
     expect(h.fake.sent("sendMessage", chat)).toEqual([]);
     await h.runtime.runJobs(new Date(), h.bot.api, log);
-    expect(texts(h.fake.sent("sendMessage", chat))).toEqual(["after the document"]);
+    // The reader is told, before the chat's later messages, in the row's language, with a way to ask again.
+    expect(texts(h.fake.sent("sendMessage", chat))).toEqual([
+      "Не получилось подготовить файл: обращение (PDF). Ваши данные в боте сохранены — не получился только сам файл. Нажмите кнопку ниже, и я попробую ещё раз.",
+      "after the document",
+    ]);
+    expect(buttons(h.fake.sent("sendMessage", chat))).toEqual(["Подготовить файл ещё раз"]);
     expect(h.fake.sent("sendDocument", chat)).toEqual([]);
     expect(await t.db.prisma.outbox.count({ where: { chatId: chat, sentAt: null } })).toBe(0);
+  });
+
+  it("a document given up can be asked for once more with the button under the message saying so — from its own chat only, and once", async () => {
+    const h = await testBot(t.db);
+    const u = h.user(4402, "kk");
+    await fileNotice(u, "kk");
+    const k = await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: BigInt(u.id) } } } });
+    expect(h.fake.sent("sendDocument", u.id)).toHaveLength(1);
+    // The case's sealed part cannot be read for a while (restored from a backup half-way, say): its notice cannot be made.
+    const sealed = k.sensitive;
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: "garbled" } });
+    await new Store(t.db.prisma, [], TEST_DATA_KEY).commit({
+      updateId: newUpdateId(),
+      chatId: u.id,
+      userId: u.id,
+      stack: null,
+      createUser: false,
+      outbox: [{ method: "@noticePdf", payload: { chat_id: u.id, language: "kk", caseId: k.id } }],
+    });
+    await h.runtime.flush(h.bot.api, log);
+    for (let run = 1; run < 5; run++) await h.runtime.runJobs(new Date(), h.bot.api, log);
+    const told = texts(h.fake.sent("sendMessage", u.id)).at(-1);
+    expect(told).toBe("Файлды дайындау мүмкін болмады: өтініш (PDF). Боттағы деректеріңіз сақталды — тек файлдың өзі жасалмады. Төмендегі батырманы бассаңыз, қайтадан жасап көремін.");
+    const again = u.keyboardWith("Файлды қайта дайындау").buttons.flat().find((b) => b.text === "Файлды қайта дайындау")!.callback_data;
+    expect(h.fake.sent("sendDocument", u.id)).toHaveLength(1);
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: sealed } });
+
+    // Another user pressing the same button (forged) gets nothing of it.
+    const other = h.user(4403, "ru");
+    await other.send("/start");
+    expect(texts(await other.pressData(again))).toContain("Эта кнопка устарела.");
+    expect(h.fake.sent("sendDocument", other.id)).toEqual([]);
+    expect(h.fake.sent("sendDocument", u.id)).toHaveLength(1);
+
+    const got = await u.press("Файлды қайта дайындау");
+    const docs = got.filter((c) => c.method === "sendDocument" && c.payload.chat_id === u.id);
+    expect(docs.map((c) => c.payload.caption)).toEqual([`Өтініш ${k.number} — медициналық ұйымға беру үшін.`]);
+    // Once: pressed again, the button is spent.
+    const twice = await u.press("Файлды қайта дайындау");
+    expect(texts(twice)).toContain("Бұл батырма ескірген.");
+    expect(twice.filter((c) => c.method === "sendDocument")).toEqual([]);
   });
 });
 
