@@ -8,6 +8,7 @@ import { until } from "../helpers/wait.js";
 const content: PdfContent = { title: "ӨТІНІШ", lines: [["Пациент", "Әсел Нұрланқызы"]], footer: "қ ң ө ұ ү һ і" };
 const stuck = new URL("../helpers/workers/stuck.mjs", import.meta.url);
 const broken = new URL("../helpers/workers/broken.mjs", import.meta.url);
+const slow = new URL("../helpers/workers/slow.mjs", import.meta.url);
 let pool: PdfPool | null = null;
 afterEach(async () => {
   await pool?.close();
@@ -33,6 +34,13 @@ describe("a PDF worker that never becomes ready", () => {
     });
     expect(state).toBe("rejected");
     expect(pool.pending).toBe(0);
+  });
+
+  it("a document's time runs from its worker's start's end: a slow start and a slow render, each within the bound, together beyond it", async () => {
+    // slow.mjs: ready after 1.2 s, 1.2 s over a document; the bound 2 s. Timed from the document's arrival, the
+    // worker's start would count (2.4 s > 2 s) and a document rendered in time would fail.
+    pool = new PdfPool(1, 2_000, slow);
+    expect((await pool.render(content)).toString()).toBe("%PDF-stand-in");
   });
 
   it("close() before the worker is ready: its document fails, and close ends", async () => {
