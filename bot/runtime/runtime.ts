@@ -10,6 +10,7 @@ import { isDomainEffect, isLang, type DomainEffect, type Effect, type Lang } fro
 import type { FlowEvent, Profile, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
+import { lockCaseOf } from "../core/case-lock.js";
 import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
 import { dispatch, say, type EffectHandlers, type StillTrue, type TruthCheck } from "../core/effects.js";
 import { render, SEND_FILE, STILL_TRUE, type ApiCall, type Renderable } from "../core/render.js";
@@ -548,6 +549,7 @@ export class Runtime {
         out.push(e);
         continue;
       }
+      await lockCaseOf(tx, e);
       for (const o of await dispatch(this.handlers, tx, e, { ...this.deps.deployment, ...who, language: lang ?? "kk", languageKnown: lang !== null })) {
         if (o.type === "reply") replies.push(o.event);
         else out.push(o);

@@ -1,0 +1,45 @@
+// Two chats acting on one case at the same moment — two staff of the entity, the applicant and staff, both
+// sides of a mediation, the mediator and a side — possibly on two instances. The update's own lock is its chat's
+// (store.ts); under READ COMMITTED, a handler that read the case, saw a state and wrote from it would otherwise
+// decide from what the other had not yet committed: a receipt recorded twice with two deadlines, two
+// mediations, an agreement lost when both sides accept at once (test/db/case-races.test.ts). Each domain effect
+// that names a case — by its id, or by its mediation, proposal, sitting or participant — first takes that case's
+// lock, held to the update's end: the second waits, then reads what the first stored.
+//
+// An advisory lock in the two-int space (the chat's is in the one-bigint space, which does not overlap), so it
+// meets no row lock: jobs, which take none, never wait for it, and a job batch holding its claimed rows cannot
+// deadlock with an update holding it.
+import type { DomainEffect } from "../../machines/effects.js";
+import { Prisma as PrismaNS } from "../db/generated/client.js";
+import type { Tx } from "./actor.js";
+
+/** The first key of every case's lock (the second is the case's id). */
+const CASE_LOCKS = 4243;
+
+/** What names the case of an effect, if anything does: the case itself first, else the row it belongs to. */
+const caseOf = (e: DomainEffect): PrismaNS.Sql | null => {
+  const p = e as unknown as Record<string, unknown>;
+  const id = (key: string): number | null => {
+    const v = p[key];
+    return typeof v === "number" ? v : null;
+  };
+  const caseId = id("caseId");
+  if (caseId !== null) return PrismaNS.sql`SELECT ${caseId}::int AS "id"`;
+  const owners: [string, string][] = [
+    ["mediationId", "Mediation"],
+    ["proposalId", "Proposal"],
+    ["sittingId", "Sitting"],
+    ["participantId", "CaseParticipant"],
+  ];
+  for (const [key, table] of owners) {
+    const owner = id(key);
+    if (owner !== null) return PrismaNS.sql`SELECT "caseId" AS "id" FROM ${PrismaNS.raw(`"${table}"`)} WHERE "id" = ${owner}::int`;
+  }
+  return null;
+};
+
+/** Takes the lock of the case the effect acts on (none when it names none, or the row is gone). */
+export const lockCaseOf = async (tx: Tx, e: DomainEffect): Promise<void> => {
+  const q = caseOf(e);
+  if (q) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}::int, "k"."id")::text FROM (${q}) AS "k"`;
+};
