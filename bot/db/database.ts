@@ -66,7 +66,7 @@ type Message = { name: string; fields?: unknown[]; text?: string };
  * over 300 type parsers into a new object first, about 0.15 ms of CPU here, even for a result of no row (a
  * fifth of PGlite's part of an ordinary step).
  */
-const firstResult = <T>(messages: readonly Message[], parsers: ParserMap, options?: QueryOptions): Results<T> => {
+export const firstResult = <T>(messages: readonly Message[], parsers: ParserMap, options?: QueryOptions): Results<T> => {
   const own = options?.parsers as ParserMap | undefined;
   const value = (v: unknown, typeId: number): unknown => {
     if (v === null) return null;
