@@ -34,8 +34,6 @@ const main = async (): Promise<void> => {
     }
     throw e;
   }
-  // In the console the terminal is the chat: logs go to a file beside the data.
-  const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined, { pretty: config.logPretty });
   // The embedded database is this process's alone — claimed before it is opened, so that a second `npm start`
   // on the same DATA_DIR stops here instead of writing the same files; `npm run db:backup` asks the holder
   // for a copy (SIGUSR2).
@@ -51,6 +49,9 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }
   }
+  // In the console the terminal is the chat: logs go to a file beside the data. Made once the data directory is
+  // this process's (a log file still opening when a refused start exits would end it with a stack trace).
+  const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined, { pretty: config.logPretty });
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,

@@ -82,6 +82,12 @@ describe("npm start with BOT_TOKEN", () => {
     expect(second.log()).toContain("Several instances");
     // The database was not opened (nothing of it written; the data key is made before, from configuration).
     expect(readdirSync(dir).filter((f) => f !== "data.key")).toEqual(["kelisim.pid"]);
+    // The same in the local console (no token), whose log goes to a file beside the data: one line, no stack.
+    const inConsole = start({ DATA_DIR: dir, BOT_TOKEN: "" });
+    expect(await new Promise((resolve) => inConsole.child.once("exit", resolve))).toBe(1);
+    expect(inConsole.log()).toContain(`Another Kelisim (process ${process.pid}) is running on ${dir}`);
+    expect(inConsole.log()).not.toMatch(/Error|\n\s+at /);
+    expect(readdirSync(dir).filter((f) => f !== "data.key")).toEqual(["kelisim.pid"]);
     // A record left by a bot that is gone (a crash) is taken over.
     writeFileSync(join(dir, "kelisim.pid"), "999999999\n");
     const third = start({ DATA_DIR: dir });
