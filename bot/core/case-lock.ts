@@ -7,8 +7,8 @@
 // lock, held to the update's end: the second waits, then reads what the first stored.
 //
 // An advisory lock in the two-int space (the chat's is in the one-bigint space, which does not overlap), so it
-// meets no row lock: jobs, which take none, never wait for it, and a job batch holding its claimed rows cannot
-// deadlock with an update holding it.
+// meets no row lock. A job acting on a case takes the same lock, but only if it is free (tryLockCaseOf): a job
+// batch holding its claimed rows never waits for an update, so the two cannot deadlock.
 import type { DomainEffect } from "../../machines/effects.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { Tx } from "./actor.js";
@@ -16,9 +16,9 @@ import type { Tx } from "./actor.js";
 /** The first key of every case's lock (the second is the case's id). */
 const CASE_LOCKS = 4243;
 
-/** What names the case of an effect, if anything does: the case itself first, else the row it belongs to. */
-const caseOf = (e: DomainEffect): PrismaNS.Sql | null => {
-  const p = e as unknown as Record<string, unknown>;
+/** What names the case of an effect or a job's payload, if anything does: the case itself first, else the row it belongs to. */
+const caseOf = (e: DomainEffect | Record<string, unknown>): PrismaNS.Sql | null => {
+  const p = e as Record<string, unknown>;
   const id = (key: string): number | null => {
     const v = p[key];
     return typeof v === "number" ? v : null;
@@ -42,4 +42,16 @@ const caseOf = (e: DomainEffect): PrismaNS.Sql | null => {
 export const lockCaseOf = async (tx: Tx, e: DomainEffect): Promise<void> => {
   const q = caseOf(e);
   if (q) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}::int, "k"."id")::text FROM (${q}) AS "k"`;
+};
+
+/**
+ * For a job (Jobs.runBatch): takes the lock of the case its payload names, without waiting — false while an
+ * update holds it. A job waiting for it could deadlock (the update may be waiting to cancel that very job, a row
+ * the job's batch holds); put off for a moment instead, it then reads what the update stored.
+ */
+export const tryLockCaseOf = async (tx: Tx, payload: Record<string, unknown>): Promise<boolean> => {
+  const q = caseOf(payload);
+  if (!q) return true;
+  const rows = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${CASE_LOCKS}::int, "k"."id") AS "locked" FROM (${q}) AS "k"`;
+  return rows.every((r) => r.locked);
 };

@@ -7,6 +7,7 @@
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { Prisma } from "../db/database.js";
 import type { Deployment } from "../core/actor.js";
+import { tryLockCaseOf } from "../core/case-lock.js";
 import type { Addressed, Job, JobHandler } from "../core/effects.js";
 import type { ApiCall } from "../core/render.js";
 import type { Logger } from "../logger.js";
@@ -15,6 +16,8 @@ import type { OutboxRow, Store } from "../runtime/store.js";
 export type { Job, JobHandler } from "../core/effects.js";
 
 export const MAX_ATTEMPTS = 5;
+/** How long a job is put off while an update holds its case (bot/core/case-lock.ts). */
+export const CASE_BUSY_MS = 2_000;
 /** Jobs claimed in one transaction: a couple of seconds of messages at Telegram's rate. */
 export const BATCH = 50;
 
@@ -76,6 +79,13 @@ export class Jobs {
         const job: Job = { id: j.id, kind: j.kind, payload: j.payload as Record<string, unknown>, dueAt: j.dueAt, attempts: j.attempts };
         await tx.$executeRawUnsafe(`SAVEPOINT "job"`);
         try {
+          // An update acting on the job's case right now: the job reads what it stores, a moment later (not an attempt).
+          if (!(await tryLockCaseOf(tx, job.payload))) {
+            await tx.$executeRawUnsafe(`RELEASE SAVEPOINT "job"`);
+            await tx.scheduledJob.update({ where: { id: job.id }, data: { dueAt: new Date(now.getTime() + CASE_BUSY_MS) } });
+            this.log.info({ job: String(job.id), kind: job.kind }, "its case is being changed; put off for a moment");
+            continue;
+          }
           const handler = this.handlers[job.kind];
           if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
           const calls = this.render(await handler(tx, job, now, this.deployment));

@@ -16,6 +16,9 @@ import { TEST_PG_URL } from "../helpers/db.js";
 import { fileNotice, giveParticulars, PARTICULARS } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, redeem } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
+import { createLogger } from "../../bot/logger.js";
+
+const log = createLogger("silent");
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -280,6 +283,42 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
     expect(m.state).toBe("ended");
     expect(await events("agreement_reached"), "agreements reached in a mediation that ended").toBe(0);
     expect(toApplicant.filter((x) => x.includes("дауды реттеу туралы келісім")), "the applicant is sent an agreement to confirm after the mediation ended").toEqual([]);
+  });
+
+  it("the mediation's term runs out while the second side confirms the agreement's text: it goes on to signing, not ended by the clock a moment later", async () => {
+    const { staff, applicant, mediator } = await running();
+    await propose(mediator);
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    await applicant.press("Оқыдым және келісемін");
+    const expiry = await db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "mediation_expire", state: "pending" } });
+    at(expiry.dueAt.toISOString());
+    const start = all().length;
+    // The confirmation holds its case (it waits at the outbox, nothing committed) when the expiry's job runs.
+    const blocker = new pg.Client({ connectionString: TEST_PG_URL! });
+    await blocker.connect();
+    let jobs: Promise<number> | undefined;
+    let confirming: Promise<Call[]> | undefined;
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query(`LOCK TABLE "${schema}"."Outbox" IN SHARE MODE`);
+      confirming = staff.press("Я прочитал(а) и согласен(на)");
+      await until(async () => (await waiting()) >= 1, 20_000, "the confirmation waiting");
+      let ran = false;
+      jobs = h.runtime.runJobs(now, h.bot.api, log).finally(() => (ran = true));
+      // Before, the job read the mediation still running and waited to end it; now it is put off, its case busy.
+      await until(async () => ran || (await waiting()) >= 2, 20_000, "the expiry's job done or waiting");
+      await blocker.query("COMMIT");
+    } finally {
+      await blocker.end();
+    }
+    await Promise.all([confirming, jobs]);
+    // Later, the job runs again: the text was agreed, so the clock no longer ends the mediation.
+    at(new Date(expiry.dueAt.getTime() + 60_000).toISOString());
+    await h.runtime.runJobs(now, h.bot.api, log);
+    await h.runtime.idle();
+    expect((await db.prisma.mediation.findFirstOrThrow()).state, "the mediation's state after both confirmed, at its term's end").toBe("signing");
+    expect(textsTo(all().slice(start), APPLICANT).filter((x) => x.includes("келісімсіз аяқталды")), "the applicant told the mediation ended without agreement").toEqual([]);
   });
 
   /** Staff schedule a sitting for 25.11.2026 15:00 (the commission formed). */
