@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, recordReceipt } from "../helpers/staff.js";
+import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -72,19 +72,6 @@ const joinRelative = async (applicant: TestUser, id = RELATIVE) => {
   return relative;
 };
 
-/** Staff schedule a sitting through the whole flow; returns what Save did. */
-const schedule = async (staff: TestUser, date = "25.11.2026", time = "15:00") => {
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Назначить заседание");
-  await staff.send(date);
-  await staff.send(time);
-  await staff.press("Очно и онлайн");
-  await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
-  await staff.send("https://meet.example.kz/kz-1");
-  await staff.press("Без примечания");
-  return staff.press("Сохранить");
-};
 
 describe("relatives", () => {
   it("the applicant invites a relative, who joins in their own language; the applicant is told and can remove them", async () => {
@@ -293,7 +280,7 @@ describe("sittings", () => {
   it("a sitting not yet answered can be answered from the case's view, long after the invitation scrolled away", async () => {
     const { staff, applicant } = await formed();
     at("2026-11-23T11:00:00+05:00");
-    await schedule(staff);
+    await scheduleSitting(staff);
     await applicant.send("/cases");
     const view = await applicant.press("KZ-2026-000001 ісін ашу");
     expect(texts(view)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: жауап жоқ");
@@ -309,7 +296,7 @@ describe("sittings", () => {
   it("reminders fire the day before and two hours before, only to those who have not declined", async () => {
     const { staff, applicant } = await formed();
     const relative = await joinRelative(applicant);
-    await schedule(staff);
+    await scheduleSitting(staff);
     await relative.press("Не смогу участвовать");
     const run = async (iso: string) => {
       const before = h.fake.calls.length;
@@ -334,7 +321,7 @@ describe("sittings", () => {
   it("a move reaches everyone with the same calendar UID and a higher SEQUENCE; answers and reminders start again", async () => {
     const { staff, applicant } = await formed();
     const relative = await joinRelative(applicant);
-    await schedule(staff);
+    await scheduleSitting(staff);
     await relative.press("Не смогу участвовать");
     const before = await t.db.prisma.sitting.findFirstOrThrow();
     await staff.send("/inbox");
@@ -370,7 +357,7 @@ describe("sittings", () => {
   it("a cancellation reaches everyone with a cancelling calendar file; no reminder follows", async () => {
     const { staff, applicant } = await formed();
     await joinRelative(applicant);
-    await schedule(staff);
+    await scheduleSitting(staff);
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Отменить");
@@ -394,7 +381,7 @@ describe("sittings", () => {
 
   it("a restart between scheduling and the reminder loses no reminder and sends none twice", async () => {
     const { staff } = await formed();
-    await schedule(staff);
+    await scheduleSitting(staff);
     const after = await testBot(t.db, { adminIds: [ADMIN], now: () => now }); // a new process on the same database
     await after.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), after.bot.api, log);
     await after.runtime.runJobs(at("2026-11-24T15:00:30+05:00"), after.bot.api, log);
@@ -406,7 +393,7 @@ describe("sittings", () => {
   it("a relative, staff of another organisation and a stranger cannot answer, schedule, move or cancel", async () => {
     const { staff, applicant, c } = await formed();
     const relative = await joinRelative(applicant);
-    await schedule(staff);
+    await scheduleSitting(staff);
     const s = await t.db.prisma.sitting.findFirstOrThrow();
     const other = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "г. Астана");
     const stranger = h.user(81, "ru");
@@ -441,7 +428,7 @@ describe("the conclusion", () => {
   it("recording it cancels the reminders of the sittings still to come: none is sent, and the sitting cannot be moved back into them", async () => {
     const { staff, applicant } = await formed();
     await joinRelative(applicant);
-    await schedule(staff); // 25.11.2026, 15:00: reminders due 24.11 15:00 and 25.11 13:00
+    await scheduleSitting(staff); // 25.11.2026, 15:00: reminders due 24.11 15:00 and 25.11 13:00
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(2);
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");

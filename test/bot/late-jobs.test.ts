@@ -1,10 +1,10 @@
 // Scheduled work that runs, or is sent, late: a reminder after a stop or a restart, one whose sitting changed
 // meanwhile, a daily job that failed on several nights, a deadline that passed during a mediation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { texts, testBot, TEST_DATA_KEY, type Harness, type TestUser } from "../helpers/bot.js";
+import { texts, testBot, TEST_DATA_KEY, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { open, seal } from "../../bot/crypto.js";
 import { jobHandlers } from "../../bot/features/index.js";
@@ -43,19 +43,6 @@ const formed = async () => {
   return { staff, applicant };
 };
 
-/** Staff schedule a sitting on 25.11.2026 at 15:00 (reminders due 24.11 15:00 and 25.11 13:00). */
-const scheduleSitting = async (staff: TestUser) => {
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Назначить заседание");
-  await staff.send("25.11.2026");
-  await staff.send("15:00");
-  await staff.press("Очно и онлайн");
-  await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
-  await staff.send("https://meet.example.kz/kz-1");
-  await staff.press("Без примечания");
-  return staff.press("Сохранить");
-};
 
 const applicantTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", APPLICANT));
 

@@ -14,7 +14,7 @@ import type { Call } from "../../bot/local/fake-api.js";
 import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL } from "../helpers/db.js";
 import { fileNotice, giveParticulars, PARTICULARS } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, redeem } from "../helpers/staff.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, redeem, scheduleSitting } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -330,16 +330,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Комиссия сформирована");
     await staff.press("Подтверждаю");
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Назначить заседание");
-    await staff.send("25.11.2026");
-    await staff.send("15:00");
-    await staff.press("Очно и онлайн");
-    await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
-    await staff.send("https://meet.example.kz/kz-1");
-    await staff.press("Без примечания");
-    await staff.press("Сохранить");
+    await scheduleSitting(staff);
     return { staff, staffB, applicant };
   };
 
