@@ -41,8 +41,13 @@ export interface DocumentEffect {
 }
 export const document = (doc: DocumentRef, to?: Recipient): DocumentEffect => ({ type: "document", doc, ...(to ? { to } : {}) });
 
-/** In a document's outbox row the bot gave up making (Store.giveUp): it may be asked for once again (features/documents). */
+/**
+ * A document the bot gave up making (Runtime.giveUp): its outbox row becomes the message saying so, marked
+ * GIVEN_UP beside its sealed payload while its button may ask for the document once again (features/documents),
+ * with the document's name and ids inside the payload under GIVEN_UP_DOCUMENT (not sent to Telegram).
+ */
 export const GIVEN_UP = "@givenUp";
+export const GIVEN_UP_DOCUMENT = "@document";
 
 /** The outbox method of a document, and back. */
 export const documentMethod = (name: DocumentName): string => `@${name}`;

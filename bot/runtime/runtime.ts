@@ -11,7 +11,7 @@ import type { FlowEvent, Profile, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
 import { lockCaseOf } from "../core/case-lock.js";
-import { storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
+import { GIVEN_UP_DOCUMENT, storedDocument, type DocumentBuilders, type DocumentName } from "../core/documents.js";
 import { dispatch, say, type EffectHandlers, type StillTrue, type TruthCheck } from "../core/effects.js";
 import { render, SEND_FILE, STILL_TRUE, type ApiCall, type Renderable } from "../core/render.js";
 import type { Prisma } from "../db/database.js";
@@ -591,9 +591,9 @@ export class Runtime {
         }
         const tries = (this.buildFailures.get(row.id) ?? 0) + 1;
         if (tries >= PREPARE_TRIES) {
-          this.buildFailures.delete(row.id);
           log.error({ err: e.cause, method: row.method, tries }, `${e.message}; given up so that the chat's later messages go out`);
-          if (e.document) await this.tellGivenUp(row, e.document, api, log);
+          if (e.document) return this.giveUp(row, e.document, api, log);
+          this.buildFailures.delete(row.id);
           return "done";
         }
         this.buildFailures.set(row.id, tries);
@@ -610,21 +610,25 @@ export class Runtime {
   }
 
   /**
-   * Tells the chat that a document could not be prepared, with a button that asks for it once again: marks its
-   * row given up first, so that the button works as soon as it is seen (features/documents). In line, before the
-   * chat's later messages. Best effort: a failure here is logged, the document stays given up.
+   * A document given up: its row becomes, in place, the message that tells its reader so, with a button that asks
+   * for it once more (features/documents) — the same id, so the same place before the chat's later messages,
+   * and sent, kept and retried like any message (a failed send loses neither the message nor its button). The
+   * document's ids go with it, sealed, for the button. While the row cannot be rewritten (the database), it is
+   * kept and given up again at the next try.
    */
-  private async tellGivenUp(row: OutboxRow, name: DocumentName, api: Api, log: Logger): Promise<void> {
-    try {
-      await this.deps.store.giveUp(row.id);
-      const lang = isLang(row.payload.language) ? row.payload.language : "kk";
-      const again = [[{ key: "documents.again", ...act(documentAgain, { row: String(row.id) }) }]];
-      for (const call of render(this.deps.i18n, row.chatId, lang, 0, [say("documents.givenUp", { file: { key: `documents.names.${name}` } }, again)]).calls) {
-        await api.raw[call.method as "sendMessage"](call.payload as never);
-      }
-    } catch (err) {
-      log.warn({ err, chatId: row.chatId, method: row.method }, "the chat could not be told that its document was given up");
-    }
+  private async giveUp(row: OutboxRow, name: DocumentName, api: Api, log: Logger): Promise<"delivered" | "done" | "kept"> {
+    if (!this.stillLeased(row, log)) return "kept";
+    const lang = isLang(row.payload.language) ? row.payload.language : "kk";
+    const again = [[{ key: "documents.again", ...act(documentAgain, { row: String(row.id) }) }]];
+    const [call] = render(this.deps.i18n, row.chatId, lang, 0, [say("documents.givenUp", { file: { key: `documents.names.${name}` } }, again)]).calls;
+    const { chat_id: _to, language: _in, ...ids } = row.payload;
+    const payload = { ...call!.payload, [GIVEN_UP_DOCUMENT]: { name, ...ids } };
+    await this.deps.store.giveUp(row.id, call!.method, payload);
+    this.buildFailures.delete(row.id);
+    // The queued row is the stored one now: a kept row is tried again as this message, not as the document.
+    row.method = call!.method;
+    row.payload = payload;
+    return this.sendOne(row, api, log);
   }
 
   /**
@@ -730,7 +734,7 @@ export class Runtime {
     }
     const name = this.documentOf(row.method);
     if (!name) {
-      const { [STILL_TRUE]: _checked, ...payload } = row.payload;
+      const { [STILL_TRUE]: _checked, [GIVEN_UP_DOCUMENT]: _document, ...payload } = row.payload;
       return api.raw[row.method as "sendMessage"](payload as never);
     }
     let payload: Awaited<ReturnType<Runtime["buildDocument"]>>;

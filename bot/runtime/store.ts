@@ -438,11 +438,12 @@ export class Store {
 
   /** Keeps the message id a slot's message got, for the messages that will edit it (straight on the driver: the sender's). */
   /**
-   * Marks a document's row as given up (its making failed PREPARE_TRIES times), so that the button offered with
-   * the message saying so may ask for it once again (features/documents).
+   * A document's row given up (its making failed PREPARE_TRIES times) becomes, in place, the message saying so
+   * (sealed as any payload), marked so that its button may ask for the document once again (features/documents).
    */
-  async giveUp(id: bigint): Promise<void> {
-    await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "payload" = "payload" || ${JSON.stringify({ [GIVEN_UP]: true })}::jsonb WHERE "id" = ${id}::bigint`);
+  async giveUp(id: bigint, method: string, payload: Record<string, unknown>): Promise<void> {
+    const stored = { ...this.sealPayload(payload), [GIVEN_UP]: true };
+    await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "method" = ${method}, "payload" = ${JSON.stringify(stored)}::jsonb WHERE "id" = ${id}::bigint`);
   }
 
   async rememberMessage(id: bigint, messageId: number): Promise<void> {

@@ -1,25 +1,25 @@
-// A document the bot gave up making (Runtime.sendOne, after PREPARE_TRIES failed makings) is asked for again
+// A document the bot gave up making (Runtime.giveUp, after PREPARE_TRIES failed makings) is asked for again
 // with the button of the message that said so: once, and only from the chat the document was for. Whom the
 // row was for was decided, with its checks, when the document was first asked for; the builder asks again who
 // may have it when it is made.
 import { open } from "../../crypto.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { document, GIVEN_UP, isDocumentName, type DocumentRef } from "../../core/documents.js";
+import { document, GIVEN_UP, GIVEN_UP_DOCUMENT, isDocumentName, type DocumentRef } from "../../core/documents.js";
 import { say, type Out } from "../../core/effects.js";
 import type { DomainEffect } from "../../../machines/effects.js";
 
 export const documentAgainEffect = async (tx: Tx, e: DomainEffect<"documentAgain">, c: Ctx): Promise<Out[]> => {
   // Once: the mark is taken off in the same statement that finds it, so of two presses at once (two instances)
   // one gets the document and the other finds the button spent. A new failure gives a new button.
-  const [row] = await tx.$queryRaw<{ method: string; payload: Record<string, unknown> }[]>`
+  const [row] = await tx.$queryRaw<{ payload: Record<string, unknown> }[]>`
     UPDATE "Outbox" SET "payload" = "payload" - ${GIVEN_UP}::text
     WHERE "id" = ${BigInt(e.row)}::bigint AND "chatId" = ${BigInt(c.chatId)}::bigint AND ("payload" -> ${GIVEN_UP}::text) = 'true'::jsonb
-    RETURNING "method", "payload"`;
-  const name = row?.method.slice(1) ?? "";
-  if (!row?.method.startsWith("@") || !isDocumentName(name)) return [say("common.staleButton")];
-  // The outbox keeps payloads sealed (Store); the mark sits beside the seal.
+    RETURNING "payload"`;
+  if (!row) return [say("common.staleButton")];
+  // The outbox keeps payloads sealed (Store); the mark sits beside the seal, the document's ids inside it.
   const { [GIVEN_UP]: _mark, sealed, ...plain } = row.payload;
   const stored = typeof sealed === "string" ? (JSON.parse(open(c.dataKey, sealed)) as Record<string, unknown>) : plain;
-  const { chat_id: _to, language: _in, ...ids } = stored;
+  const { name, ...ids } = (stored[GIVEN_UP_DOCUMENT] ?? {}) as Record<string, unknown>;
+  if (typeof name !== "string" || !isDocumentName(name)) return [say("common.staleButton")];
   return [document({ name, ...ids } as DocumentRef)];
 };

@@ -111,7 +111,7 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
   ];
 };
 
-const applicantCase = (tx: Tx, caseId: number, userId: number) =>
+const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
   tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } } });
 
 /** The applicant chooses where to take the case. */
@@ -169,6 +169,9 @@ export const escalationPdf: DocumentBuilder<"escalationPdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
+    // Who may have it is asked again now (a failed send, or the button of a document given up, made it wait):
+    // the applicant who drafted it, still the case's applicant, in their own chat.
+    if (p.chat_id !== p.userId || !(await applicantCase(env.prisma, p.caseId, p.userId))) return null;
     const user = await env.prisma.user.findUnique({ where: { id: BigInt(p.userId) }, select: { details: true } });
     const details = detailsOf(user?.details ?? null, env.dataKey);
     const k = await env.prisma.case.findUnique({ where: { id: p.caseId } });
@@ -186,6 +189,8 @@ export const historyPdf: DocumentBuilder<"historyPdf"> = {
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
+    // Only the case's applicant asks for it (caseHistory); asked again now, as for the complaint.
+    if (!(await applicantCase(env.prisma, p.caseId, p.chat_id))) return null;
     const k = await env.prisma.case.findUnique({
       where: { id: p.caseId },
       include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, _count: { select: { attachments: true } } },

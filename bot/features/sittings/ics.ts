@@ -45,7 +45,9 @@ export const sittingIcsDocument: DocumentBuilder<"sittingIcs"> = {
   action: null,
   build: async (p, env) => {
     const s = await env.prisma.sitting.findUnique({ where: { id: p.sittingId }, include: { case: { select: { number: true } } } });
-    if (!s) return null;
+    // Who may have it is asked again now (a failed send, or the button of a file given up, made it wait): the
+    // case's applicant and relatives, as invited — not one removed from the case meanwhile.
+    if (!s || !(await env.prisma.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(p.chat_id), removedAt: null }, select: { id: true } }))) return null;
     const ics = sittingIcs({ ...s, number: s.case.number }, p.language, env.i18n, env.now());
     return {
       chat_id: p.chat_id,

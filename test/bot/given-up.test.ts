@@ -1,0 +1,115 @@
+// A document given up after five failed makings: the message saying so, and the button that asks for it again
+// (bot/features/documents) — found in review of the change that added them.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../bot/logger.js";
+import { Store } from "../../bot/runtime/store.js";
+import { newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+
+const log = createLogger("silent");
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 60;
+const GIVEN_UP_RU = "Не получилось подготовить файл: файл календаря с заседанием комиссии. Ваши данные в боте сохранены — не получился только сам файл. Нажмите кнопку ниже, и я попробую ещё раз.";
+const AGAIN_RU = "Подготовить файл ещё раз";
+
+let t: TestDb;
+let h: Harness;
+let now: Date;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  now = new Date("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** A document row for `chat`, stored as an update's effect would store it (Store.commit), then sent — and its making failing five times. */
+const givenUp = async (chat: number, method: string, payload: Record<string, unknown>, breakIt: () => Promise<void>, mendIt: () => Promise<void>) => {
+  await new Store(t.db.prisma, [], TEST_DATA_KEY).commit({ updateId: newUpdateId(), chatId: chat, userId: chat, stack: null, createUser: false, outbox: [{ method, payload: { chat_id: chat, ...payload } }] });
+  await breakIt();
+  try {
+    await h.runtime.flush(h.bot.api, log);
+    for (let run = 1; run < 5; run++) await h.runtime.runJobs(now, h.bot.api, log);
+  } finally {
+    await mendIt();
+  }
+};
+
+describe("a document given up, asked for again with its button", () => {
+  it("a relative removed from the case after the sitting's calendar file was given up does not get it with the button", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    const relative = await joinRelative(h, applicant, RELATIVE);
+    await recordReceipt(staff, "ru");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю");
+    await scheduleSitting(staff);
+    const sitting = await t.db.prisma.sitting.findFirstOrThrow();
+    const before = h.fake.sent("sendDocument", RELATIVE).length;
+    expect(before).toBe(1);
+
+    // The relative's copy of the calendar file (a move's, say) cannot be made for a while: given up, with the button.
+    await givenUp(
+      RELATIVE,
+      "@sittingIcs",
+      { language: "ru", sittingId: sitting.id },
+      async () => void (await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Sitting" RENAME TO "SittingAway"`)),
+      async () => void (await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "SittingAway" RENAME TO "Sitting"`)),
+    );
+    expect(texts(h.fake.sent("sendMessage", RELATIVE)).at(-1)).toBe(GIVEN_UP_RU);
+
+    // The applicant removes the relative: "they stop hearing of the case at once".
+    await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(texts(h.fake.sent("sendMessage", RELATIVE)).at(-1)).toBe("Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.");
+
+    const pressed = await relative.press(AGAIN_RU);
+    const files = pressed.filter((c) => c.method === "sendDocument" && c.payload.chat_id === RELATIVE);
+    expect(
+      files.map((c) => c.file?.bytes.toString("utf8").replace(/\r\n[ \t]/g, "").match(/LOCATION:.*|URL.*/g)),
+      "the sitting's place and link sent to a relative removed from the case",
+    ).toEqual([]);
+  });
+
+  it("the message saying a document was given up, lost in a failed send, is tried again like any message (not lost with its button)", async () => {
+    const u = h.user(4502, "ru");
+    await fileNotice(u, "ru");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const sealed = k.sensitive;
+    // Every sendMessage made to the chat, whether Telegram took it or not.
+    const tried: string[] = [];
+    h.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method === "sendMessage" && (payload as { chat_id?: unknown }).chat_id === u.id) tried.push(String((payload as { text?: unknown }).text));
+      return prev(method, payload, signal);
+    });
+    // The call that tells it is cut off mid-way (a dropped connection): an ordinary message is kept and sent again.
+    await givenUp(
+      u.id,
+      "@noticePdf",
+      { language: "ru", caseId: k.id },
+      async () => {
+        await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: "garbled" } });
+        // Only the fifth try's failure reaches the chat: the one call made to it then is the notice of it.
+        h.fake.failNext.set("sendMessage", { crash: true, count: 1, chatId: u.id });
+      },
+      async () => void (await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: sealed } })),
+    );
+    expect(h.fake.failNext.get("sendMessage")?.count, "the notice's call failed").toBe(0);
+    expect(tried.filter((x) => x.startsWith("Не получилось подготовить файл")), "the notice was tried once, and failed").toHaveLength(1);
+    expect(h.fake.sent("sendMessage", u.id).filter((c) => String(c.payload.text).startsWith("Не получилось")), "Telegram did not take it").toEqual([]);
+    h.fake.failNext.clear();
+    // Telegram answers again: the next runs send what is kept.
+    await h.runtime.runJobs(now, h.bot.api, log);
+    await h.runtime.runJobs(now, h.bot.api, log);
+    await h.runtime.idle();
+    expect(texts(h.fake.sent("sendMessage", u.id)).filter((x) => x.startsWith("Не получилось подготовить файл")), "the reader told that the document was given up").toHaveLength(1);
+  });
+});
