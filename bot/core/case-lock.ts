@@ -4,7 +4,8 @@
 // decide from what the other had not yet committed: a receipt recorded twice with two deadlines, two
 // mediations, an agreement lost when both sides accept at once (test/db/case-races.test.ts). Each domain effect
 // that names a case — by its id, or by its mediation, proposal, sitting or participant — first takes that case's
-// lock, held to the update's end: the second waits, then reads what the first stored.
+// lock, held to the update's end: the second waits, then reads what the first stored. An effect acting on cases
+// it does not name (a withdrawal of consent leaves every case its user follows) takes each of theirs.
 //
 // An advisory lock in the two-int space (the chat's is in the one-bigint space, which does not overlap), so it
 // meets no row lock. A job acting on a case takes the same lock, but only if it is free (tryLockCaseOf): a job
@@ -38,9 +39,19 @@ const caseOf = (e: DomainEffect | Record<string, unknown>): PrismaNS.Sql | null 
   return null;
 };
 
-/** Takes the lock of the case the effect acts on (none when it names none, or the row is gone). */
-export const lockCaseOf = async (tx: Tx, e: DomainEffect): Promise<void> => {
-  const q = caseOf(e);
+/**
+ * The cases an effect acts on without naming one: a withdrawal of consent takes its user out of every case they
+ * follow as a relative (features/mydata) — all of them, in the order of their ids (two such updates sharing cases
+ * take them in the same order, so neither waits for the other's second).
+ */
+const casesOfUser = (e: DomainEffect, userId: number): PrismaNS.Sql | null =>
+  e.type === "withdrawConsent"
+    ? PrismaNS.sql`SELECT DISTINCT "caseId" AS "id" FROM "CaseParticipant" WHERE "userId" = ${BigInt(userId)}::bigint AND "removedAt" IS NULL ORDER BY 1`
+    : null;
+
+/** Takes the lock of the case (or cases) the effect of this user acts on (none when it names none, or the row is gone). */
+export const lockCaseOf = async (tx: Tx, e: DomainEffect, userId: number): Promise<void> => {
+  const q = caseOf(e) ?? casesOfUser(e, userId);
   if (q) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}::int, "k"."id")::text FROM (${q}) AS "k"`;
 };
 

@@ -549,7 +549,7 @@ export class Runtime {
         out.push(e);
         continue;
       }
-      await lockCaseOf(tx, e);
+      await lockCaseOf(tx, e, who.userId);
       for (const o of await dispatch(this.handlers, tx, e, { ...this.deps.deployment, ...who, language: lang ?? "kk", languageKnown: lang !== null })) {
         if (o.type === "reply") replies.push(o.event);
         else out.push(o);

@@ -13,7 +13,7 @@ import { openDatabase, type Database } from "../../bot/db/database.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL } from "../helpers/db.js";
-import { fileNotice, giveParticulars, PARTICULARS } from "../helpers/notice.js";
+import { fileNotice, giveParticulars, joinRelative, PARTICULARS } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, redeem, scheduleSitting } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 import { createLogger } from "../../bot/logger.js";
@@ -24,6 +24,7 @@ const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
 const STAFF_B = 52;
+const RELATIVE = 60;
 const MEDIATOR = 70;
 const MEDIATOR_B = 71;
 const MEDIATOR_B_NAME = "Нурланова Гульнар Ержановна";
@@ -319,6 +320,22 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
     await h.runtime.idle();
     expect((await db.prisma.mediation.findFirstOrThrow()).state, "the mediation's state after both confirmed, at its term's end").toBe("signing");
     expect(textsTo(all().slice(start), APPLICANT).filter((x) => x.includes("келісімсіз аяқталды")), "the applicant told the mediation ended without agreement").toEqual([]);
+  });
+
+  it("a relative withdraws consent while the applicant removes them: they leave the case once — one event, the applicant told once", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    const relative = await joinRelative(h, applicant, RELATIVE);
+    await relative.send("/privacy");
+    await relative.press("Отозвать согласие");
+    const start = all().length;
+    // The withdrawal names no case (it leaves every case the user follows) — first; the applicant's removal at the same moment.
+    await race(
+      () => relative.press("Да, отозвать"),
+      () => applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)"),
+    );
+    expect(await events("relative_removed"), "relative_removed events in the case's log").toBe(1);
+    expect(textsTo(all().slice(start), APPLICANT).filter((x) => x.includes("ісінен шығарылды") || x.includes("енді бақыламайды")), "the applicant told the relative left").toHaveLength(1);
   });
 
   /** Staff schedule a sitting for 25.11.2026 15:00 (the commission formed). */
