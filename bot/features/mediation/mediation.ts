@@ -42,13 +42,28 @@ type MediationRow = NonNullable<Awaited<ReturnType<typeof loadMediation>>>;
 const loadMediation = (tx: Tx, id: number) => tx.mediation.findUnique({ where: { id }, include: { case: true } });
 const notFound = (): Out[] => [say("cases.notFound")];
 
-/** Everyone in the mediation: the mediator, the applicants, and the staff of the case's organisation. */
+/** Whether the mediation's mediator still holds the mediator's role (an admin may revoke it meanwhile). */
+const mediatorActive = async (tx: Tx, m: { mediatorId: bigint }): Promise<boolean> =>
+  (await tx.userRole.findFirst({ where: { userId: m.mediatorId, role: "mediator", revokedAt: null }, select: { id: true } })) !== null;
+
+/** Whether this user is the mediation's mediator, with the role still theirs. */
+const isMediatorOf = async (tx: Tx, m: { mediatorId: bigint }, userId: number): Promise<boolean> => m.mediatorId === BigInt(userId) && (await mediatorActive(tx, m));
+
+/**
+ * Everyone in the mediation: the mediator (while the role is theirs: one whose role was revoked neither reads,
+ * writes nor receives anything of it, as staff whose role was revoked), the applicants, and the staff of the
+ * case's organisation.
+ */
 const members = async (tx: Tx, m: MediationRow): Promise<Member[]> => {
   const applicants = await caseParticipants(tx, m.caseId, ["applicant"]);
   const staff = await orgStaff(tx, m.case.organizationId);
-  const mediator = await tx.user.findUnique({ where: { id: m.mediatorId } });
+  const mediator = (await mediatorActive(tx, m)) ? await tx.user.findUnique({ where: { id: m.mediatorId } }) : null;
   const member = (userId: bigint, side: Side, lang: Member["lang"]): Member => ({ ...reader(userId, lang, m.case.language), userId, side });
-  return [member(m.mediatorId, "mediator", mediator?.language ?? null), ...applicants.map((a) => member(a.userId, "applicant", a.user.language)), ...staff.map((s) => member(s.userId, "organization", s.user.language))];
+  return [
+    ...(mediator ? [member(m.mediatorId, "mediator", mediator.language)] : []),
+    ...applicants.map((a) => member(a.userId, "applicant", a.user.language)),
+    ...staff.map((s) => member(s.userId, "organization", s.user.language)),
+  ];
 };
 
 /** A mediator as others see them: their full name (given when they joined). */
@@ -143,7 +158,7 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
 /** The mediator accepts (the sides are then asked to agree) or declines — as they must if they cannot be impartial. */
 export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, c: Ctx): Promise<Out[]> => {
   const m = await loadMediation(tx, e.mediationId);
-  if (!m || m.mediatorId !== BigInt(c.userId)) return notFound();
+  if (!m || !(await isMediatorOf(tx, m, c.userId))) return notFound();
   if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number })];
   const all = await members(tx, m);
   const number = m.case.number;
@@ -287,7 +302,7 @@ const proposalButtons = (proposalId: number, mediationId: number): Button[][] =>
 
 export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettlement">, c: Ctx): Promise<Out[]> => {
   const m = await loadMediation(tx, r.mediationId);
-  if (!m || m.mediatorId !== BigInt(c.userId)) return notFound();
+  if (!m || !(await isMediatorOf(tx, m, c.userId))) return notFound();
   const number = m.case.number;
   if (m.state !== "running") return [say("mediation.notRunning", { number })];
   const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
