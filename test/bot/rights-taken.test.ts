@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -139,6 +139,35 @@ describe("a mediator whose role the admin revoked", () => {
   });
 });
 
+describe("a relative while the applicant is in mediation", () => {
+  it("is told the case was settled and sees the mediation begin and end — not its rounds, nor the amount agreed", async () => {
+    const { applicant, staff, mediator } = await running();
+    const relative = await joinRelative(h, applicant, RELATIVE);
+    await proposalUpToSend(mediator);
+    await mediator.press("Отправить");
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    await applicant.press("Оқыдым және келісемін");
+    await staff.press("Я прочитал(а) и согласен(на)");
+    await mediator.press("Приложить подписанное соглашение");
+    const settled = await mediator.document("application/pdf", "signed-agreement");
+    expect(to(settled, RELATIVE)).toEqual(["Дело KZ-2026-000001 урегулировано: стороны подписали соглашение по итогам медиации. Ход и условия медиации конфиденциальны: их знают только её участники."]);
+    expect(to(settled, APPLICANT)).toEqual(["KZ-2026-000001 ісі реттелді: 900\u00a0000 ₸ сомасына қол қойылған келісім тіркелді."]);
+    expect(docsTo(settled, RELATIVE)).toEqual([]);
+
+    await relative.send("/cases");
+    const seenByRelative = texts(await relative.press("Открыть KZ-2026-000001"))[0]!;
+    expect(seenByRelative).toContain("обе стороны согласились с договором о медиации");
+    expect(seenByRelative).toContain("дело урегулировано");
+    for (const inside of ["предложен медиатор", "медиатор предложил урегулирование", "приняла предложение", "обе стороны приняли предложение", "согласились с текстом соглашения", "приложено подписанное соглашение"]) {
+      expect(seenByRelative, `a relative's timeline shows «${inside}»`).not.toContain(inside);
+    }
+    // The applicant, a party, still sees every round.
+    await applicant.send("/cases");
+    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("медиатор реттеуді ұсынды");
+  });
+});
+
 // ——— Sittings' calendar files ———
 
 /** Staff (ru) of the organisation, an applicant (kk) whose notice names it, the commission formed. */
@@ -154,19 +183,6 @@ const formed = async () => {
   return { staff, applicant };
 };
 
-/** Staff schedule a sitting on 25.11.2026 at 15:00, in person and online. */
-const scheduleSitting = async (staff: TestUser) => {
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Назначить заседание");
-  await staff.send("25.11.2026");
-  await staff.send("15:00");
-  await staff.press("Очно и онлайн");
-  await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
-  await staff.send("https://meet.example.kz/kz-1");
-  await staff.press("Без примечания");
-  return staff.press("Сохранить");
-};
 
 describe("a sitting's calendar file sent late", () => {
   it("is not made for a relative the applicant removed meanwhile — least of all with the sitting as moved after the removal", async () => {

@@ -64,14 +64,36 @@ const localDay = (at: Date, timeZone: string): string => {
   return f.format(at);
 };
 
+/** What happens inside a mediation, which a case's relatives do not see in its timeline (they see it begin and end). */
+const MEDIATION_COURSE = new Set([
+  "mediation_assigned",
+  "mediation_declined",
+  "mediation_accepted",
+  "mediation_agreed",
+  "proposal_made",
+  "proposal_accepted",
+  "proposal_rejected",
+  "counter_offer",
+  "proposal_expired",
+  "agreement_reached",
+  "agreement_confirmed",
+  "agreement_text_agreed",
+  "agreement_signed",
+]);
+
 export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Promise<Out[]> => {
   // The same answer whether the case does not exist or is someone else's: nothing is revealed.
   const k = await tx.case.findFirst({ where: { id: e.caseId, ...mine(c.userId) }, include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } } } });
   if (!k) return [say("cases.notFound")];
+  // Mediation is between the applicant and the organisation: relatives do not take part in it, and what happens
+  // in it is confidential to its participants (the contract says so) — a relative sees that it began and how it
+  // ended, not its rounds.
+  const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
+  const visible = applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind));
   // A long case (sittings moved, mediation rounds) keeps its newest events within one message.
-  const shown = k.events.slice(-TIMELINE_MAX);
+  const shown = visible.slice(-TIMELINE_MAX);
   const events: Param[] = [
-    ...(k.events.length > shown.length ? [{ key: "cases.earlier", params: { count: k.events.length - shown.length } }] : []),
+    ...(visible.length > shown.length ? [{ key: "cases.earlier", params: { count: visible.length - shown.length } }] : []),
     ...shown.map((ev) => ({ key: "cases.event", params: { date: showDate(localDay(ev.createdAt, c.timeZone)), what: { key: `cases.events.${ev.kind}` } } })),
   ];
   const head: Param[] = [
@@ -89,8 +111,6 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     "",
     ...events,
   ]);
-  // Mediation is between the applicant and the organisation: relatives do not take part in it.
-  const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
   const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id))] : [];
   // Until the entity has the notice, the applicant can hand it in and say when.
   const receipt = applicant && (k.status === "saved" || k.status === "delivered") ? handInButtons(k, c.timeZone) : [];

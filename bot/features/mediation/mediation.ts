@@ -454,9 +454,11 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   await cancelCaseReminders(tx, m.caseId, c.now);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
   const amount = p ? Number(p.amountTenge) : 0;
-  // The signed agreement itself goes to the parties (it names them), not to relatives.
+  // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
+  // happens in the mediation is its participants' (law.md §4, confidentiality).
   return [
-    ...[...all, ...relatives].map((x) => sayTo(x, "mediation.settled", { number, amount })),
+    ...all.map((x) => sayTo(x, "mediation.settled", { number, amount })),
+    ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
     ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
   ];
 };
