@@ -168,6 +168,29 @@ describe("a relative while the applicant is in mediation", () => {
   });
 });
 
+describe("a case whose procedure ended", () => {
+  it("starts no mediation from an old message's or a forged button: settled, it stays settled", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await joinMediator(h, ADMIN, MEDIATOR);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Предложить медиацию");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(MEDIATOR), role: "mediator" } });
+    // Meanwhile the case was settled (an earlier mediation, say).
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "settled", closedAt: now } });
+    expect(texts(await staff.pressData(`g:mdpick:${k.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    const chosen = await staff.press(MEDIATOR_NAME);
+    expect(to(chosen, STAFF)).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(texts(await staff.pressData(`g:mdassign:${k.id}:${role.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(to(chosen, MEDIATOR)).toEqual([]);
+    expect(await t.db.prisma.mediation.count()).toBe(0);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+  });
+});
+
 // ——— Sittings' calendar files ———
 
 /** Staff (ru) of the organisation, an applicant (kk) whose notice names it, the commission formed. */

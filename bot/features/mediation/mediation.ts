@@ -122,9 +122,14 @@ export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediation
 };
 
 /** Staff of the case's organisation or an admin: the registered mediators to choose from. */
+/** A case whose procedure ended (settled, taken further, closed) is offered no mediation, and none starts on it. */
+const NO_MEDIATION = ["settled", "escalated", "closed"];
+
 export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k || !(await mayAssign(tx, k, c))) return notFound();
+  // The button is not shown then; an old message's, or forged, is refused here.
+  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number })];
   if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
   // Mediation is between the applicant and the organisation: a case linked to none has no other side yet.
   if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
@@ -136,6 +141,7 @@ export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: C
 export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k || !(await mayAssign(tx, k, c))) return notFound();
+  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number })];
   const r = await tx.userRole.findFirst({ where: { id: e.roleId, role: "mediator", revokedAt: null }, include: { user: { select: { language: true } } } });
   if (!r) return [say("mediation.noMediators")];
   if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
@@ -523,5 +529,5 @@ export const mediationButtons = async (tx: Tx, caseId: number, staff: boolean): 
   const active = await tx.mediation.findFirst({ where: { caseId, state: { in: [...ACTIVE] } }, orderBy: { id: "desc" } });
   if (active) return [[{ key: "mediation.open", ...act(viewMediation, { mediationId: active.id }) }]];
   const k = await tx.case.findUnique({ where: { id: caseId } });
-  return staff && k && !["settled", "escalated", "closed"].includes(k.status) ? [[{ key: "mediation.offerButton", ...act(pickAction, { caseId }) }]] : [];
+  return staff && k && !NO_MEDIATION.includes(k.status) ? [[{ key: "mediation.offerButton", ...act(pickAction, { caseId }) }]] : [];
 };
