@@ -186,7 +186,7 @@ describe("messages kept after a failure are tried again without waiting for the 
     await h.runtime.runJobs(new Date(), h.bot.api, log);
     // The reader is told, before the chat's later messages, in the row's language, with a way to ask again.
     expect(texts(h.fake.sent("sendMessage", chat))).toEqual([
-      "Не получилось подготовить файл: обращение (PDF). Ваши данные в боте сохранены — не получился только сам файл. Нажмите кнопку ниже, и я попробую ещё раз.",
+      "Не удалось подготовить файл: обращение (PDF). Ваши данные в боте сохранены — не подготовлен только сам файл. Нажмите кнопку ниже, и я попробую ещё раз.",
       "after the document",
     ]);
     expect(buttons(h.fake.sent("sendMessage", chat))).toEqual(["Подготовить файл ещё раз"]);
@@ -214,7 +214,7 @@ describe("messages kept after a failure are tried again without waiting for the 
     await h.runtime.flush(h.bot.api, log);
     for (let run = 1; run < 5; run++) await h.runtime.runJobs(new Date(), h.bot.api, log);
     const told = texts(h.fake.sent("sendMessage", u.id)).at(-1);
-    expect(told).toBe("Файлды дайындау мүмкін болмады: өтініш (PDF). Боттағы деректеріңіз сақталды — тек файлдың өзі жасалмады. Төмендегі батырманы бассаңыз, қайтадан жасап көремін.");
+    expect(told).toBe("Файлды дайындау мүмкін болмады: өтініш (PDF). Боттағы деректеріңіз сақталды — тек файлдың өзі дайындалмады. Төмендегі батырманы бассаңыз, қайтадан дайындап көремін.");
     const again = u.keyboardWith("Файлды қайта дайындау").buttons.flat().find((b) => b.text === "Файлды қайта дайындау")!.callback_data;
     expect(h.fake.sent("sendDocument", u.id)).toHaveLength(1);
     await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: sealed } });

@@ -13,7 +13,7 @@ const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
 const RELATIVE = 60;
-const GIVEN_UP_RU = "Не получилось подготовить файл: файл календаря с заседанием комиссии. Ваши данные в боте сохранены — не получился только сам файл. Нажмите кнопку ниже, и я попробую ещё раз.";
+const GIVEN_UP_RU = "Не удалось подготовить файл: файл календаря для заседания комиссии. Ваши данные в боте сохранены — не подготовлен только сам файл. Нажмите кнопку ниже, и я попробую ещё раз.";
 const AGAIN_RU = "Подготовить файл ещё раз";
 
 let t: TestDb;
@@ -103,13 +103,13 @@ describe("a document given up, asked for again with its button", () => {
       async () => void (await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: sealed } })),
     );
     expect(h.fake.failNext.get("sendMessage")?.count, "the notice's call failed").toBe(0);
-    expect(tried.filter((x) => x.startsWith("Не получилось подготовить файл")), "the notice was tried once, and failed").toHaveLength(1);
-    expect(h.fake.sent("sendMessage", u.id).filter((c) => String(c.payload.text).startsWith("Не получилось")), "Telegram did not take it").toEqual([]);
+    expect(tried.filter((x) => x.startsWith("Не удалось подготовить файл")), "the notice was tried once, and failed").toHaveLength(1);
+    expect(h.fake.sent("sendMessage", u.id).filter((c) => String(c.payload.text).startsWith("Не удалось")), "Telegram did not take it").toEqual([]);
     h.fake.failNext.clear();
     // Telegram answers again: the next runs send what is kept.
     await h.runtime.runJobs(now, h.bot.api, log);
     await h.runtime.runJobs(now, h.bot.api, log);
     await h.runtime.idle();
-    expect(texts(h.fake.sent("sendMessage", u.id)).filter((x) => x.startsWith("Не получилось подготовить файл")), "the reader told that the document was given up").toHaveLength(1);
+    expect(texts(h.fake.sent("sendMessage", u.id)).filter((x) => x.startsWith("Не удалось подготовить файл")), "the reader told that the document was given up").toHaveLength(1);
   });
 });

@@ -151,7 +151,7 @@ describe("a relative while the applicant is in mediation", () => {
     await staff.press("Я прочитал(а) и согласен(на)");
     await mediator.press("Приложить подписанное соглашение");
     const settled = await mediator.document("application/pdf", "signed-agreement");
-    expect(to(settled, RELATIVE)).toEqual(["Дело KZ-2026-000001 урегулировано: стороны подписали соглашение по итогам медиации. Ход и условия медиации конфиденциальны: их знают только её участники."]);
+    expect(to(settled, RELATIVE)).toEqual(["Дело KZ-2026-000001 урегулировано: заявитель и медицинская организация подписали соглашение об урегулировании спора по итогам медиации. Ход медиации и условия соглашения конфиденциальны, поэтому бот их не сообщает."]);
     expect(to(settled, APPLICANT)).toEqual(["KZ-2026-000001 ісі реттелді: 900\u00a0000 ₸ сомасына қол қойылған келісім тіркелді."]);
     expect(docsTo(settled, RELATIVE)).toEqual([]);
 
