@@ -150,7 +150,7 @@ describe("a deadline in a year whose calendar the Government has not yet confirm
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
     at("2026-12-30T12:00:00+05:00");
-    const note = "Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет осы жылға демалыс күндерін ауыстыруды әлі бекітпеді.";
+    const note = "Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе, ол өзгеруі мүмкін.";
     // 31.12 is a working day, 1–2 January and 7 January are days off: the third working day is 06.01.2027.
     const handed = to(await handIn(applicant, "kk", "30.12.2026"), APPLICANT);
     expect(handed[0]).toBe(

@@ -6,7 +6,7 @@ import { applicantMenu, primaryRole } from "../../../machines/chat.js";
 import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, orgNames, str } from "../../core/case.js";
+import { answersOf, orgNames, statusBefore, str } from "../../core/case.js";
 import { lines, sayText, type Out } from "../../core/effects.js";
 import { adminButtons } from "../admin/actions.js";
 import { viewMediation } from "../mediation/actions.js";
@@ -63,7 +63,7 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
   const orgIds = roles.flatMap((r) => (r.organizationId === null ? [] : [r.organizationId]));
   const cases = await tx.case.findMany({
     where: { organizationId: { in: orgIds }, status: { notIn: ["draft", "closed", "settled", "escalated"] } },
-    select: { id: true, number: true, status: true, answers: true, submittedAt: true, organizationId: true },
+    select: { id: true, number: true, status: true, answers: true, submittedAt: true, organizationId: true, concludedAt: true, formedAt: true, receivedAt: true, deliveredAt: true },
     orderBy: { submittedAt: "asc" },
   });
   const weekAgo = new Date(c.now.getTime() - WEEK_MS);
@@ -72,7 +72,11 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     const mine = cases.filter((k) => k.organizationId === r.organizationId);
     const awaiting = mine.filter((k) => k.status === "saved" || k.status === "delivered").length;
     const fresh = mine.filter((k) => k.submittedAt && k.submittedAt >= weekAgo).length;
-    const dueToday = mine.filter((k) => DUE[k.status] && str(answersOf(k.answers)[DUE[k.status]!]) === today).length;
+    // A mediation stops no deadline: a case in one counts by the step it stands at underneath.
+    const dueToday = mine.filter((k) => {
+      const field = DUE[k.status === "mediation" ? statusBefore(k) : k.status];
+      return field !== undefined && str(answersOf(k.answers)[field]) === today;
+    }).length;
     return [{ key: "home.staff", params: { org: orgNames(r.organization), awaiting, fresh, dueToday } }];
   });
   const sittings = await tx.sitting.findMany({

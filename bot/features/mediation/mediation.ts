@@ -78,7 +78,9 @@ export const minimumBeside = (outcome: string | null, amount: number, year: numb
   const mci = minimumMci(outcome);
   const tenge = mciTenge(year);
   const what = { key: `notice.outcomeText.${outcome}` };
-  if (tenge === null) return { key: "mediation.minimumMci", params: { outcome: what, mci } };
+  // A year whose MCI is not recorded yet (the budget law gives it): the minimum in MCI, and the plain warning
+  // that no comparison in tenge could be made — the right to the insurance payment stays whatever the amount.
+  if (tenge === null) return lines([{ key: "mediation.minimumMci", params: { outcome: what, mci } }, { key: "mediation.minimumYearUnknown", params: { year } }]);
   const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
   return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
 };
@@ -323,7 +325,11 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const minimum = minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4)));
   return [
     say("mediation.proposalSent", { number, round, minimum }, runningButtons("mediator", m.id)),
-    ...sides.map((x) => sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id))),
+    ...sides.flatMap((x) => [
+      // The proposal names the patient's death beside an amount: condolence first (law.md §3, language.md).
+      ...(m.case.outcome === "death" ? [sayTo(x, "common.condolence")] : []),
+      sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id)),
+    ]),
   ];
 };
 
