@@ -75,7 +75,7 @@ describe("/start", () => {
     const u = h.user(5, "ru");
     await u.send("/start");
     const calls = await u.press("Не согласен(на)");
-    expect(texts(calls)[0]).toContain("Без согласия я не могу принять обращение");
+    expect(texts(calls)[0]).toContain("Без согласия я не могу сохранить обращение");
     expect((await user(5))?.consentAt).toBeNull();
   });
 
