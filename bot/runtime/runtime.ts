@@ -621,7 +621,7 @@ export class Runtime {
     const lang = isLang(row.payload.language) ? row.payload.language : "kk";
     const again = [[{ key: "documents.again", ...act(documentAgain, { row: String(row.id) }) }]];
     const [call] = render(this.deps.i18n, row.chatId, lang, 0, [say("documents.givenUp", { file: { key: `documents.names.${name}` } }, again)]).calls;
-    const { chat_id: _to, language: _in, ...ids } = row.payload;
+    const { chat_id: _to, language: _in, [STILL_TRUE]: _checked, ...ids } = row.payload;
     const payload = { ...call!.payload, [GIVEN_UP_DOCUMENT]: { name, ...ids } };
     await this.deps.store.giveUp(row.id, call!.method, payload);
     this.buildFailures.delete(row.id);

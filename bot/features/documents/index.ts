@@ -1,4 +1,4 @@
-// Documents the bot could not prepare: the button that asks for one again (see Runtime.sendOne).
+// Documents the bot could not prepare: the button that asks for one again (see Runtime.giveUp).
 import type { Feature } from "../../core/feature.js";
 import { documentActions } from "./actions.js";
 import { documentAgainEffect } from "./again.js";

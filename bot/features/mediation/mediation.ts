@@ -123,10 +123,10 @@ export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediation
   return [say("mediation.chooseCase", {}, cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]))];
 };
 
-/** Staff of the case's organisation or an admin: the registered mediators to choose from. */
 /** A case whose procedure ended (settled, taken further, closed) is offered no mediation, and none starts on it. */
 const NO_MEDIATION = ["settled", "escalated", "closed"];
 
+/** Staff of the case's organisation or an admin: the registered mediators to choose from. */
 export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k || !(await mayAssign(tx, k, c))) return notFound();
