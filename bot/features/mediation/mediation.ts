@@ -11,6 +11,7 @@ import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
 import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
+import type { CaseStatus } from "../../db/generated/enums.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
@@ -84,6 +85,13 @@ export const minimumBeside = (outcome: string | null, amount: number, year: numb
   const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
   return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
 };
+/**
+ * The messages that name the patient's outcome beside an amount (a proposal, its copy to the mediator, a
+ * counter-offer): after «the patient died», condolence first (law.md §3, language.md) — to whoever reads it.
+ */
+const withCondolence = (outcome: string | null, to: Recipient | null, message: Out): Out[] =>
+  outcome === "death" ? [to ? sayTo(to, "common.condolence") : say("common.condolence"), message] : [message];
+
 const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x.userId === BigInt(userId))?.side ?? null;
 
 /** Which side of a mediation this user is on (mediator, applicant, organisation), or null; and of a proposal's mediation. */
@@ -104,14 +112,17 @@ const runningButtons = (side: Side, mediationId: number): Button[][] => [
   [{ key: side === "mediator" ? "mediation.end" : "mediation.withdraw", ...act(endAction, { mediationId }) }],
 ];
 
+/** A case whose procedure ended (settled, taken further, closed) is offered no mediation, and none starts on it. */
+const NO_MEDIATION: CaseStatus[] = ["settled", "escalated", "closed"];
+
 /** Staff of the case's organisation, or an admin. */
 const mayAssign = async (tx: Tx, k: { organizationId: number | null }, c: Ctx) => c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId));
 
-/** Admin: the ten newest cases that are not settled or closed and have no mediation under way. */
+/** Admin: the ten newest cases that may have a mediation (NO_MEDIATION) and have none under way. */
 export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediationCases">, c: Ctx): Promise<Out[]> => {
   if (!c.roles.includes("admin")) return [say("common.unknownCommand")];
   const cases = await tx.case.findMany({
-    where: { status: { notIn: ["settled", "closed", "mediation"] }, organizationId: { not: null }, mediations: { none: { state: { in: [...ACTIVE] } } } },
+    where: { status: { notIn: [...NO_MEDIATION, "mediation"] }, organizationId: { not: null }, mediations: { none: { state: { in: [...ACTIVE] } } } },
     orderBy: { submittedAt: "desc" },
     take: 10,
   });
@@ -122,9 +133,6 @@ export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediation
   }
   return [say("mediation.chooseCase", {}, cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]))];
 };
-
-/** A case whose procedure ended (settled, taken further, closed) is offered no mediation, and none starts on it. */
-const NO_MEDIATION = ["settled", "escalated", "closed"];
 
 /** Staff of the case's organisation or an admin: the registered mediators to choose from. */
 export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: Ctx): Promise<Out[]> => {
@@ -324,12 +332,8 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const sides = (await members(tx, m)).filter((x) => x.side !== "mediator");
   const minimum = minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4)));
   return [
-    say("mediation.proposalSent", { number, round, minimum }, runningButtons("mediator", m.id)),
-    ...sides.flatMap((x) => [
-      // The proposal names the patient's death beside an amount: condolence first (law.md §3, language.md).
-      ...(m.case.outcome === "death" ? [sayTo(x, "common.condolence")] : []),
-      sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id)),
-    ]),
+    ...withCondolence(m.case.outcome, null, say("mediation.proposalSent", { number, round, minimum }, runningButtons("mediator", m.id))),
+    ...sides.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id)))),
   ];
 };
 
@@ -404,12 +408,16 @@ export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: C
     say("mediation.counterSent", { number: m.case.number }),
     ...all
       .filter((x) => x.side === "mediator")
-      .map((x) =>
-        sayTo(
+      .flatMap((x) =>
+        withCondolence(
+          m.case.outcome,
           x,
-          "mediation.counterToMediator",
-          { number: m.case.number, round, side: role(side), amount: r.amount, minimum: minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4))), note: r.note },
-          [[{ key: "mediation.propose", ...act(proposeAction, { mediationId: m.id }) }]],
+          sayTo(
+            x,
+            "mediation.counterToMediator",
+            { number: m.case.number, round, side: role(side), amount: r.amount, minimum: minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4))), note: r.note },
+            [[{ key: "mediation.propose", ...act(proposeAction, { mediationId: m.id }) }]],
+          ),
         ),
       ),
   ];
