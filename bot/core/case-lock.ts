@@ -55,6 +55,12 @@ export const lockCaseOf = async (tx: Tx, e: DomainEffect, userId: number): Promi
   if (q) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}::int, "k"."id")::text FROM (${q}) AS "k"`;
 };
 
+/** Takes the locks of these cases, in the order of their ids: for an effect that acts on cases it does not name. */
+export const lockCases = async (tx: Tx, caseIds: readonly number[]): Promise<void> => {
+  const ids = [...new Set(caseIds)].sort((a, b) => a - b);
+  for (const id of ids) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}::int, ${id}::int)::text`;
+};
+
 /**
  * For a job (Jobs.runBatch): takes the lock of the case its payload names, without waiting — false while an
  * update holds it. A job waiting for it could deadlock (the update may be waiting to cancel that very job, a row

@@ -11,6 +11,7 @@ import { lines, say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
+import { endRevokedMediators } from "../mediation/mediation.js";
 import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, revokeRole as revokeRoleAction } from "./actions.js";
 
 export const INVITE_DAYS = 7;
@@ -72,8 +73,12 @@ export const listRoles = async (tx: Tx, _e: DomainEffect<"listRoles">, c: Ctx): 
 export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
+  const role = await tx.userRole.findFirst({ where: { id: e.roleId, revokedAt: null }, select: { userId: true, role: true } });
   const done = await tx.userRole.updateMany({ where: { id: e.roleId, revokedAt: null }, data: { revokedAt: c.now } });
-  return [say(done.count === 1 ? "admin.revoked" : "admin.noSuchRole")];
+  if (done.count !== 1 || !role) return [say("admin.noSuchRole")];
+  // A mediator no longer: their mediations under way end (the sides told), unless another mediator role is theirs.
+  const still = role.role === "mediator" && (await tx.userRole.count({ where: { userId: role.userId, role: "mediator", revokedAt: null } })) > 0;
+  return [say("admin.revoked"), ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
 };
 
 /** A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used. Reads only. */

@@ -12,6 +12,7 @@ import { isOutcome, type Button, type DomainEffect, type MediationRecipient, typ
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
+import { lockCases } from "../../core/case-lock.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
@@ -500,6 +501,26 @@ export const endMediation = async (tx: Tx, e: DomainEffect<"endMediation">, c: C
   const reason = side === "mediator" ? "ended_by_mediator" : "withdrawn";
   await end(tx, m, reason, c.now);
   return endedMessages(all, m, reason, side);
+};
+
+/**
+ * A mediator's role revoked (features/admin): their mediations not yet at signing end — none is left waiting for
+ * an answer only they could give, nor runs with no mediator; the sides are told, the applicant shown the way
+ * onward, and staff may propose another mediator. A mediation at signing stays: staff record the signed agreement.
+ */
+export const endRevokedMediators = async (tx: Tx, mediatorId: bigint, now: Date): Promise<Addressed[]> => {
+  const open = await tx.mediation.findMany({ where: { mediatorId, state: { in: ["proposed", "agreeing", "running"] } }, select: { id: true, caseId: true }, orderBy: { caseId: "asc" } });
+  // Each case's lock first, in the order of their ids (the effect names a role, not a case: bot/core/case-lock.ts).
+  await lockCases(tx, open.map((o) => o.caseId));
+  const out: Addressed[] = [];
+  for (const { id } of open) {
+    const m = await loadMediation(tx, id);
+    if (!m || !["proposed", "agreeing", "running"].includes(m.state)) continue;
+    const all = await members(tx, m);
+    await end(tx, m, "mediator_revoked", now);
+    out.push(...endedMessages(all, m, "mediator_revoked", null));
+  }
+  return out;
 };
 
 const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side | null): Addressed[] => [
