@@ -68,3 +68,9 @@ export const orgNames = (o: { nameKk: string; nameRu: string }): Bilingual => ({
 /** The status a case in mediation stands at underneath (where it returns when mediation ends without agreement). */
 export const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null; receivedAt: Date | null; deliveredAt: Date | null }) =>
   k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : k.receivedAt ? "received" : k.deliveredAt ? "delivered" : "saved";
+
+/**
+ * The commission's step a case stands at: its status, or under a mediation the status underneath — a mediation
+ * stops neither the commission nor its deadlines (law.md has no such rule), so staff record its steps meanwhile.
+ */
+export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (k.status === "mediation" ? statusBefore(k) : k.status);

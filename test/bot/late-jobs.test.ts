@@ -265,9 +265,7 @@ describe("reminders and watches of a case that moved on", () => {
     await staff.press("Согласен(на) с договором");
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect(k.status).toBe("mediation");
-    // A formation button from before the mediation: not recorded now, and not called «already formed» (it was not).
-    expect(texts(await staff.pressData(`g:sformok:${k.id}`))[0]).toBe("По делу KZ-2026-000001 это сейчас сделать нельзя.");
-    expect((await t.db.prisma.case.findFirstOrThrow()).formedAt).toBeNull();
+    // Staff could record the formation meanwhile (test/bot/fixes-review.test.ts); here they do not.
     h.fake.clear();
     // The formation deadline passes during the mediation: its check finds the case «moved on» and says nothing.
     await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log);

@@ -69,7 +69,7 @@ const revokeMediator = async () => {
   await openAdmin(admin);
   await admin.press("Роли");
   const done = await admin.press(`Отозвать: ${MEDIATOR_NAME} — медиатор`);
-  expect(texts(done)[0]).toBe("Роль отозвана.");
+  expect(to(done, ADMIN)[0]).toBe("Роль отозвана.");
   expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(MEDIATOR), role: "mediator", revokedAt: null } })).toBe(0);
 };
 

@@ -4,7 +4,7 @@ import { act, openPayments } from "../../../machines/actions.js";
 import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, regionName, statusBefore } from "../../core/case.js";
+import { answersOf, calendarNote, regionName, stepOf, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf } from "../../core/people.js";
@@ -30,7 +30,7 @@ type Dated = Parameters<typeof statusBefore>[0] & { status: string; answers: unk
 
 /** The deadline a case's organisation must meet now: a mediation stops none (law.md has no such rule). */
 const deadlineLine = (k: Dated, c: { now: Date; timeZone: string }): Param | null => {
-  const field = DEADLINES[k.status === "mediation" ? statusBefore(k) : k.status];
+  const field = DEADLINES[stepOf(k)];
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);

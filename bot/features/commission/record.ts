@@ -7,7 +7,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, receiptOf } from "../../core/case.js";
+import { calendarNote, receiptOf, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -27,7 +27,7 @@ const notNowFormation = (k: { status: string; formedAt: Date | null }): string =
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "received") return [say(notNowFormation(k), { number: k.number })];
+  if (stepOf(k) !== "received") return [say(notNowFormation(k), { number: k.number })];
   const today = localDate(c.now, c.timeZone);
   // Not before the entity received the notice: the commission is formed on it.
   const received = receiptOf(k.answers)?.on ?? localDate(k.submittedAt, c.timeZone);
@@ -36,7 +36,8 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   const dueDate = nthWorkingDayAfter(on, CONCLUSION_WORKING_DAYS);
   const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
   const answers = { ...(k.answers as Record<string, unknown>), formedOn: on, conclusionDue: due.date };
-  await tx.case.update({ where: { id: k.id }, data: { status: "commission_formed", formedAt: e.date ? atLocalTime(on, 0, 0, c.timeZone) : c.now, answers } });
+  // Under a mediation the case stays in it; the step is kept in formedAt (stepOf, statusBefore).
+  await tx.case.update({ where: { id: k.id }, data: { status: k.status === "mediation" ? "mediation" : "commission_formed", formedAt: e.date ? atLocalTime(on, 0, 0, c.timeZone) : c.now, answers } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { formedOn: on, conclusionDue: due.date, noProviderMembers: true } } });
   await unwatch(tx, "formation", k.id);
   await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
@@ -55,10 +56,11 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
 export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, r.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "commission_formed") return [say("conclusion.notNow", { number: k.number })];
+  if (stepOf(k) !== "commission_formed") return [say("conclusion.notNow", { number: k.number })];
   const outcome = r.confirmed ? r.outcome : null;
   const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, summary: r.summary, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
-  await tx.case.update({ where: { id: k.id }, data: { status: "concluded", concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
+  const inMediation = k.status === "mediation";
+  await tx.case.update({ where: { id: k.id }, data: { status: inMediation ? "mediation" : "concluded", concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
   await unwatch(tx, "conclusion", k.id);
   // The commission has finished: its sittings still to come are reminded of no more.
@@ -80,7 +82,7 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
           },
           [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined }) }]],
         )
-      : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
+      : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" && !inMediation ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
     // After "the patient died", condolence before anything else; the document itself holds the patient's
     // medical details: it goes to the applicant, not to relatives — before the message whose buttons refer
     // to it, captioned with what it is.

@@ -6,7 +6,7 @@ import { applicantMenu, primaryRole } from "../../../machines/chat.js";
 import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, orgNames, statusBefore, str } from "../../core/case.js";
+import { answersOf, orgNames, stepOf, str } from "../../core/case.js";
 import { lines, sayText, type Out } from "../../core/effects.js";
 import { adminButtons } from "../admin/actions.js";
 import { viewMediation } from "../mediation/actions.js";
@@ -74,7 +74,7 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     const fresh = mine.filter((k) => k.submittedAt && k.submittedAt >= weekAgo).length;
     // A mediation stops no deadline: a case in one counts by the step it stands at underneath.
     const dueToday = mine.filter((k) => {
-      const field = DUE[k.status === "mediation" ? statusBefore(k) : k.status];
+      const field = DUE[stepOf(k)];
       return field !== undefined && str(answersOf(k.answers)[field]) === today;
     }).length;
     return [{ key: "home.staff", params: { org: orgNames(r.organization), awaiting, fresh, dueToday } }];

@@ -9,6 +9,7 @@ import type { Button, DomainEffect, Param, Params, Recipient, SittingAnswer } fr
 import { showDate } from "../../../machines/notice.js";
 import type { Case, Sitting } from "../../db/generated/client.js";
 import type { Ctx, Tx } from "../../core/actor.js";
+import { stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
@@ -83,7 +84,7 @@ const people = async (tx: Tx, k: CaseRow) => (await caseParticipants(tx, k.id)).
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findFirst({ where: { id: plan.caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "commission_formed") return [say("sitting.notNow", { number: k.number })];
+  if (stepOf(k) !== "commission_formed") return [say("sitting.notNow", { number: k.number })];
   const startsAt = startOf(plan.date, plan.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   const s = await tx.sitting.create({
@@ -103,7 +104,7 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   if (!s) return [say("cases.notFound")];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
   // After the conclusion there is no commission to sit: a move would only bring its reminders back.
-  if (s.case.status !== "commission_formed") return [say("sitting.notNow", { number: s.case.number })];
+  if (stepOf(s.case) !== "commission_formed") return [say("sitting.notNow", { number: s.case.number })];
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   await cancelReminders(tx, s);

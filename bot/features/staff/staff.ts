@@ -2,7 +2,7 @@
 // A case of another organisation gets the same answer as a case that does not exist.
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
-import { receiptOf, regionName } from "../../core/case.js";
+import { receiptOf, regionName, stepOf } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -51,12 +51,14 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   // The notice alone can take 3,600 characters: the sittings, with everyone's answers, come as a message of their own.
   const notice = lines([{ key: "pdf.title" }, "", ...noticeFields(doc).map(([label, value]) => ({ key: "common.labeled", params: { label, value } })), ...receiptLine(k)]);
   // The next steps staff can record, if any.
+  // A mediation under way stops none of the commission's steps: they are offered by the step underneath it.
+  const step = stepOf(k);
   const next: Button[][] =
     k.status === "saved" || k.status === "delivered"
       ? recordReceiptButton(k, c.timeZone)
-      : k.status === "received"
+      : step === "received"
       ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id, notBefore: receivedOn(k, c.timeZone) }) }]]
-      : k.status === "commission_formed"
+      : step === "commission_formed"
         ? [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], ...sittings.buttons, [{ key: "staff.conclusion", ...act(recordConclusion, { caseId: k.id }) }]]
         : [];
   next.push(...(await mediationButtons(tx, k.id, true)));

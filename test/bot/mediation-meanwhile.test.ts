@@ -1,0 +1,221 @@
+// What goes on around a mediation: the commission's steps recorded while it runs, a mediator's role revoked
+// under it, cases that may have none, condolence in every copy of a proposal in a death case. Found in a review
+// of earlier fixes; every test here failed on the code reviewed. Each builds its own database and bot, drives the
+// real bot through Telegram updates, and reads what its users were told.
+import { describe, expect, it } from "vitest";
+import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const MEDIATOR = 70;
+const MEDIATOR2 = 71;
+const MEDIATOR2_NAME = "Касымов Ерлан Болатович";
+const NUMBER = "KZ-2026-000001";
+
+interface World {
+  t: TestDb;
+  h: Harness;
+  at: (iso: string) => void;
+}
+
+/** A fresh database and bot for one test, its clock at `start`; disposed when the test ends. */
+const withBot = async (start: string, run: (w: World) => Promise<void>) => {
+  const t = await testDatabase();
+  try {
+    let now = new Date(start);
+    const h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+    await run({ t, h, at: (iso) => (now = new Date(iso)) });
+  } finally {
+    await t.dispose();
+  }
+};
+
+const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
+
+/** Staff (ru) assign the mediator (ru) to the applicant's (kk) case: the mediation is «proposed». */
+const assigned = async (h: Harness, outcome?: string) => {
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  const applicant = h.user(APPLICANT, "kk");
+  await fileNotice(applicant, "kk", outcome ? { outcome } : {});
+  const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+  await staff.send("/inbox");
+  await staff.press(`Открыть ${NUMBER}`);
+  await staff.press("Предложить медиацию");
+  await staff.press(MEDIATOR_NAME);
+  return { staff, applicant, mediator };
+};
+
+/** …accepted by the mediator and agreed to by both sides: «running». */
+const running = async (h: Harness, outcome?: string) => {
+  const p = await assigned(h, outcome);
+  await p.mediator.press("Согласен(на) быть медиатором");
+  await p.applicant.press("Шартпен келісемін");
+  await giveParticulars(p.applicant);
+  await p.staff.press("Согласен(на) с договором");
+  return p;
+};
+
+/** The admin revokes the mediator's role through /admin → Roles. */
+const revokeMediator = async (h: Harness) => {
+  const admin = h.user(ADMIN, "ru");
+  await openAdmin(admin);
+  await admin.press("Роли");
+  const done = await admin.press(`Отозвать: ${MEDIATOR_NAME} — медиатор`);
+  expect(to(done, ADMIN)[0]).toBe("Роль отозвана.");
+  return done;
+};
+
+/** What the staff member sees of the case, and of its mediation if the case offers one: every button on the way. */
+const staffButtons = async (staff: TestUser): Promise<string[]> => {
+  await staff.send("/inbox");
+  const opened = await staff.press(`Открыть ${NUMBER}`);
+  const seen = buttons(opened);
+  if (seen.includes("Медиация")) seen.push(...buttons(await staff.press("Медиация")));
+  return seen;
+};
+
+describe("the commission while a mediation runs", () => {
+  // 9cf999b shows the formation deadline in /cases and counts it in staff's «due today» while a mediation runs
+  // (deadlines.ts reminds staff of it too): «a mediation stops no deadline». Yet recordFormation (commission/
+  // record.ts l.30) and the staff view (staff/staff.ts l.55–59) accept a formation only in status «received»: in
+  // «mediation» the button is gone and an old one answers «not now». Staff are told the deadline runs out today
+  // and cannot record that they met it; once it passes, the case is reported overdue when the mediation ends.
+  it("while a mediation runs, staff told the formation is due today can record the commission's formation", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
+      const { staff, applicant, mediator } = await assigned(h);
+      await recordReceipt(staff, "ru");
+      await mediator.press("Согласен(на) быть медиатором");
+      await applicant.press("Шартпен келісемін");
+      await giveParticulars(applicant);
+      await staff.press("Согласен(на) с договором");
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
+      at("2026-11-26T10:00:00+05:00");
+      expect(texts(await staff.send("/start")).join("\n")).toContain("• срок истекает сегодня: 1");
+      const k = await t.db.prisma.case.findFirstOrThrow();
+      const formed = to(await staff.pressData(`g:sformok:${k.id}`), STAFF);
+      expect(formed[0], "the formation the bot just said is due today cannot be recorded").toMatch(/^Записано: комиссия по делу KZ-2026-000001 сформирована/);
+      expect((await t.db.prisma.case.findFirstOrThrow()).formedAt).not.toBeNull();
+      // Still in mediation; the staff view offers the commission's next steps, and the conclusion's deadline now shows.
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
+      await staff.send("/inbox");
+      expect(buttons(await staff.press("Открыть KZ-2026-000001"))).toEqual(expect.arrayContaining(["Назначить заседание", "Записать заключение"]));
+      await applicant.send("/cases");
+      expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("Мерзімі: 03.12.2026 күнінің соңына дейін");
+
+      // The conclusion too, in the mediation: everyone told; no complaint offered while the mediation runs.
+      await staff.press("Записать заключение");
+      await staff.press("Нет, вред не подтверждён");
+      await staff.send("Осложнение — известный риск, о котором предупреждали.");
+      await staff.press("Без документа");
+      const concluded = await staff.press("Сохранить");
+      expect(to(concluded, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
+      expect(buttons(concluded.filter((c) => c.payload.chat_id === APPLICANT))).toEqual([]);
+      const after = await t.db.prisma.case.findFirstOrThrow();
+      expect([after.status, after.concludedAt !== null]).toEqual(["mediation", true]);
+      // The mediation ends without agreement: the case is back where the commission left it.
+      await applicant.press("Медиациядан шығу");
+      await applicant.press("Аяқтау");
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("concluded");
+    });
+  });
+});
+
+describe("a mediator whose role is revoked, and the mediations they leave", () => {
+  // 468157e took the revoked mediator out of members() and out of mediatorAnswer: they can no longer decline.
+  // Nothing else can end a «proposed» mediation (viewButtons offers the sides nothing in that state, no job
+  // expires it), and pickMediator/assignMediator refuse any new mediator while it is «active» — the case can
+  // never have a mediation again. Before the fix the mediator could at least still decline it.
+  it("a mediation proposed to a mediator whose role is then revoked does not block the case's mediation for good", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff } = await assigned(h);
+      expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("proposed");
+      // The mediation ends with the role, and the staff who proposed it are told why.
+      expect(to(await revokeMediator(h), STAFF)).toContain("Дело KZ-2026-000001: медиация завершена без соглашения — медиатор больше не ведёт медиации в «Келісім».");
+      await joinMediator(h, ADMIN, MEDIATOR2, MEDIATOR2_NAME);
+      // Whatever the staff member can press on the case and its mediation to end it, they press.
+      const seen = await staffButtons(staff);
+      for (const b of seen.filter((x) => /Завершить|Выйти|Отменить|Не согласен/.test(x))) await staff.press(b);
+      const k = await t.db.prisma.case.findFirstOrThrow();
+      const picked = texts(await staff.pressData(`g:mdpick:${k.id}`));
+      expect(picked, "no other mediator can ever be proposed: the revoked one's «proposed» mediation cannot be ended").toEqual([`Дело ${NUMBER}: кого предложить в качестве медиатора?`]);
+    });
+  });
+
+  // In «agreeing», the sides still agree to a contract naming the revoked mediator, and the mediation «starts»:
+  // members() has no mediator, so nobody can make a proposal (only the mediator may), and it runs its whole term.
+  it("a mediation whose mediator's role was revoked before the sides agreed does not start without a mediator", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await assigned(h);
+      await mediator.press("Согласен(на) быть медиатором");
+      await revokeMediator(h);
+      await applicant.press("Шартпен келісемін");
+      await giveParticulars(applicant);
+      const agreed = await staff.press("Согласен(на) с договором");
+      expect(to(agreed, STAFF).join("\n"), "the sides are told a mediation began that has no mediator").not.toMatch(/Переговоры в боте открыты/);
+      expect((await t.db.prisma.mediation.findFirstOrThrow()).state).not.toBe("running");
+    });
+  });
+});
+
+describe("cases that may have no mediation", () => {
+  // listMediationCases (mediation.ts l.115) leaves out settled, closed and mediation — not «escalated», which
+  // pickMediator now refuses: the admin's list offers the case, and its button answers «not now».
+  it("the admin's «propose a mediator» list does not offer a case whose applicant took it further", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      await joinStaff(h, ADMIN, STAFF, "ru");
+      await fileNotice(h.user(APPLICANT, "kk"), "kk");
+      await joinMediator(h, ADMIN, MEDIATOR);
+      // The applicant drafted a complaint (escalation.ts draftEscalation sets this status).
+      await t.db.prisma.case.updateMany({ data: { status: "escalated" } });
+      const admin = h.user(ADMIN, "ru");
+      await openAdmin(admin);
+      const list = await admin.press("Предложить медиатора");
+      const offered = buttons(list).filter((b) => b.startsWith(NUMBER));
+      if (offered.length) expect(texts(await admin.press(offered[0]!)), "the list's own button is refused").not.toEqual([`По делу ${NUMBER} это сейчас сделать нельзя.`]);
+      expect(offered, "an escalated case offered, which pickMediator refuses").toEqual([]);
+    });
+  });
+});
+
+describe("condolence in a death case, in every copy of a proposal", () => {
+  // law.md l.111: «Nothing about the patient's death without a word of condolence first»; language.md l.57–58.
+  // 9cf999b put condolence before the sides' copy only. The mediator's own copy (proposalSent) and a side's
+  // counter-offer to the mediator (counterToMediator) carry «пациент скончался» beside an amount with none.
+  /** A running mediation in a death case and the mediator's proposal of 1 000 000 ₸: what the mediator was told. */
+  const proposedInDeathCase = async (h: Harness) => {
+    const p = await running(h, "Пациент қайтыс болды");
+    await p.mediator.send("/inbox");
+    await p.mediator.press(`Открыть ${NUMBER}`);
+    await p.mediator.press("Предложить урегулирование");
+    await p.mediator.send("1 000 000");
+    await p.mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+    await p.mediator.press("10 дней");
+    return { ...p, own: to(await p.mediator.press("Отправить"), MEDIATOR) };
+  };
+
+  it("the mediator's own copy of their proposal in a death case comes after condolence", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { own } = await proposedInDeathCase(h);
+      const sent = own.findIndex((x) => x.includes("пациент скончался"));
+      expect(sent).toBeGreaterThanOrEqual(0);
+      expect(own.slice(0, sent), "the mediator's copy names the death beside the amount without condolence").toContain("Примите наши соболезнования.");
+    });
+  });
+
+  it("a side's counter-offer in a death case reaches the mediator after condolence", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant } = await proposedInDeathCase(h);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("2 000 000");
+      const countered = to(await applicant.send("Емдеу шығындары осыдан көп болды."), MEDIATOR);
+      const counter = countered.findIndex((x) => x.includes("пациент скончался"));
+      expect(counter).toBeGreaterThanOrEqual(0);
+      expect(countered.slice(0, counter), "the counter-offer names the death beside the amount without condolence").toContain("Примите наши соболезнования.");
+    });
+  });
+});
