@@ -7,15 +7,19 @@
 // lock, held to the update's end: the second waits, then reads what the first stored. An effect acting on cases
 // it does not name (a withdrawal of consent leaves every case its user follows) takes each of theirs.
 //
-// An advisory lock in the two-int space (the chat's is in the one-bigint space, which does not overlap), so it
-// meets no row lock. A job acting on a case takes the same lock, but only if it is free (tryLockCaseOf): a job
+// An advisory lock in the two-int space (the chat's is in the one-bigint space, which does not overlap), keyed by
+// the schema and the case, so it meets no row lock. A job acting on a case takes the same lock, but only if it is free (tryLockCaseOf): a job
 // batch holding its claimed rows never waits for an update, so the two cannot deadlock.
 import type { DomainEffect } from "../../machines/effects.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { Tx } from "./actor.js";
 
-/** The first key of every case's lock (the second is the case's id). */
-const CASE_LOCKS = 4243;
+/**
+ * The first key of every case's lock (the second is the case's id): one per schema — advisory locks are the
+ * database's, and deployments (or a test run's files) sharing one database each have their own schema and their
+ * own case ids. Without it a job of one found another's case 1 held and was put off.
+ */
+const CASE_LOCKS = PrismaNS.sql`hashtext(current_schema() || ':kelisim.case')`;
 
 /** What names the case of an effect or a job's payload, if anything does: the case itself first, else the row it belongs to. */
 const caseOf = (e: DomainEffect | Record<string, unknown>): PrismaNS.Sql | null => {
@@ -52,13 +56,13 @@ const casesOfUser = (e: DomainEffect, userId: number): PrismaNS.Sql | null =>
 /** Takes the lock of the case (or cases) the effect of this user acts on (none when it names none, or the row is gone). */
 export const lockCaseOf = async (tx: Tx, e: DomainEffect, userId: number): Promise<void> => {
   const q = caseOf(e) ?? casesOfUser(e, userId);
-  if (q) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}::int, "k"."id")::text FROM (${q}) AS "k"`;
+  if (q) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}, "k"."id")::text FROM (${q}) AS "k"`;
 };
 
 /** Takes the locks of these cases, in the order of their ids: for an effect that acts on cases it does not name. */
 export const lockCases = async (tx: Tx, caseIds: readonly number[]): Promise<void> => {
   const ids = [...new Set(caseIds)].sort((a, b) => a - b);
-  for (const id of ids) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}::int, ${id}::int)::text`;
+  for (const id of ids) await tx.$queryRaw`SELECT pg_advisory_xact_lock(${CASE_LOCKS}, ${id}::int)::text`;
 };
 
 /**
@@ -69,6 +73,6 @@ export const lockCases = async (tx: Tx, caseIds: readonly number[]): Promise<voi
 export const tryLockCaseOf = async (tx: Tx, payload: Record<string, unknown>): Promise<boolean> => {
   const q = caseOf(payload);
   if (!q) return true;
-  const rows = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${CASE_LOCKS}::int, "k"."id") AS "locked" FROM (${q}) AS "k"`;
+  const rows = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${CASE_LOCKS}, "k"."id") AS "locked" FROM (${q}) AS "k"`;
   return rows.every((r) => r.locked);
 };
