@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { texts, testBot, TEST_DATA_KEY, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { open, seal } from "../../bot/crypto.js";
 import { jobHandlers } from "../../bot/features/index.js";
@@ -255,17 +255,12 @@ describe("reminders and watches of a case that moved on", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ formationDue: "2026-11-26" });
     // Staff offer mediation; the mediator accepts; both sides agree to the contract: it runs (case status «mediation»).
     const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Предложить медиацию");
-    await staff.press(MEDIATOR_NAME);
+    await proposeMediator(staff);
     await mediator.press("Согласен(на) быть медиатором");
-    await applicant.press("Шартпен келісемін");
-    await giveParticulars(applicant);
-    await staff.press("Согласен(на) с договором");
+    await agreeToContract(applicant, staff);
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect(k.status).toBe("mediation");
-    // Staff could record the formation meanwhile (test/bot/fixes-review.test.ts); here they do not.
+    // Staff could record the formation meanwhile (test/bot/mediation-meanwhile.test.ts); here they do not.
     h.fake.clear();
     // The formation deadline passes during the mediation: its check finds the case «moved on» and says nothing.
     await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log);

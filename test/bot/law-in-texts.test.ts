@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, giveParticulars, handIn } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
+import { fileNotice, handIn } from "../helpers/notice.js";
+import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 
 const ADMIN = 9001;
@@ -40,14 +40,9 @@ const runningMediation = async (h: Harness, outcome: string, number = "KZ-2026-0
   const applicant = h.user(APPLICANT, "kk");
   await fileNotice(applicant, "kk", { outcome });
   const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-  await staff.send("/inbox");
-  await staff.press(`Открыть ${number}`);
-  await staff.press("Предложить медиацию");
-  await staff.press(MEDIATOR_NAME);
+  await proposeMediator(staff, number);
   await mediator.press("Согласен(на) быть медиатором");
-  await applicant.press("Шартпен келісемін");
-  await giveParticulars(applicant);
-  await staff.press("Согласен(на) с договором");
+  await agreeToContract(applicant, staff);
   return { staff, applicant, mediator };
 };
 
@@ -124,14 +119,9 @@ describe("what the applicant is told, against law.md (§2, §3, §4, §5; found 
       // Received Monday 23.11.2026: 24, 25, 26 November are working days 1–3.
       expect(texts(await applicant.send("/cases"))[0]).toContain("Мерзімі: 26.11.2026 күнінің соңына дейін");
       const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-      await staff.send("/inbox");
-      await staff.press("Открыть KZ-2026-000001");
-      await staff.press("Предложить медиацию");
-      await staff.press(MEDIATOR_NAME);
+      await proposeMediator(staff);
       await mediator.press("Согласен(на) быть медиатором");
-      await applicant.press("Шартпен келісемін");
-      await giveParticulars(applicant);
-      await staff.press("Согласен(на) с договором");
+      await agreeToContract(applicant, staff);
       const list = texts(await applicant.send("/cases"))[0]!;
       expect(list).toContain("медиация жүріп жатыр");
       expect(list).toContain("Мерзімі: 26.11.2026 күнінің соңына дейін");

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
+import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 
 const ADMIN = 9001;
@@ -43,10 +43,7 @@ const assigned = async (h: Harness, outcome?: string) => {
   const applicant = h.user(APPLICANT, "kk");
   await fileNotice(applicant, "kk", outcome ? { outcome } : {});
   const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-  await staff.send("/inbox");
-  await staff.press(`Открыть ${NUMBER}`);
-  await staff.press("Предложить медиацию");
-  await staff.press(MEDIATOR_NAME);
+  await proposeMediator(staff, NUMBER);
   return { staff, applicant, mediator };
 };
 
@@ -54,9 +51,7 @@ const assigned = async (h: Harness, outcome?: string) => {
 const running = async (h: Harness, outcome?: string) => {
   const p = await assigned(h, outcome);
   await p.mediator.press("Согласен(на) быть медиатором");
-  await p.applicant.press("Шартпен келісемін");
-  await giveParticulars(p.applicant);
-  await p.staff.press("Согласен(на) с договором");
+  await agreeToContract(p.applicant, p.staff);
   return p;
 };
 

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -40,14 +40,9 @@ const running = async () => {
   const applicant = h.user(APPLICANT, "kk");
   await fileNotice(applicant, "kk");
   const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Предложить медиацию");
-  await staff.press(MEDIATOR_NAME);
+  await proposeMediator(staff);
   await mediator.press("Согласен(на) быть медиатором");
-  await applicant.press("Шартпен келісемін");
-  await giveParticulars(applicant);
-  await staff.press("Согласен(на) с договором");
+  await agreeToContract(applicant, staff);
   const m = await t.db.prisma.mediation.findFirstOrThrow();
   expect(m.state).toBe("running");
   return { staff, applicant, mediator, m };

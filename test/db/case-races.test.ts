@@ -13,8 +13,8 @@ import { openDatabase, type Database } from "../../bot/db/database.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { TEST_PG_URL } from "../helpers/db.js";
-import { fileNotice, giveParticulars, joinRelative, PARTICULARS } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, redeem, scheduleSitting } from "../helpers/staff.js";
+import { fileNotice, joinRelative, PARTICULARS } from "../helpers/notice.js";
+import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, redeem, scheduleSitting } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -181,10 +181,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
   const agreeing = async () => {
     const { staff, staffB, applicant } = await delivered();
     const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Предложить медиацию");
-    await staff.press(MEDIATOR_NAME);
+    await proposeMediator(staff);
     await mediator.press("Согласен(на) быть медиатором");
     return { staff, staffB, applicant, mediator };
   };
@@ -192,9 +189,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
   /** The mediation running: both sides agreed to the contract. */
   const running = async () => {
     const r = await agreeing();
-    await r.applicant.press("Шартпен келісемін");
-    await giveParticulars(r.applicant);
-    await r.staff.press("Согласен(на) с договором");
+    await agreeToContract(r.applicant, r.staff);
     expect((await db.prisma.mediation.findFirstOrThrow()).state).toBe("running");
     return r;
   };

@@ -1,5 +1,6 @@
 // An admin registers an organisation and invites its staff, as in the admin's chat.
 import { texts, type Harness, type TestUser } from "./bot.js";
+import { giveParticulars } from "./notice.js";
 
 export const ADMIN_NAME = "Жумабаев Арман Серикович";
 const ADMIN_DOOR = {
@@ -95,4 +96,19 @@ export const scheduleSitting = async (staff: TestUser, date = "25.11.2026", time
   await staff.send("https://meet.example.kz/kz-1");
   await staff.press("Без примечания");
   return staff.press("Сохранить");
+};
+
+/** Staff (ru) open a case from /inbox and propose the mediator MEDIATOR_NAME (who is then asked). */
+export const proposeMediator = async (staff: TestUser, number = "KZ-2026-000001") => {
+  await staff.send("/inbox");
+  await staff.press(`Открыть ${number}`);
+  await staff.press("Предложить медиацию");
+  return staff.press(MEDIATOR_NAME);
+};
+
+/** Both sides agree to the mediation contract — the applicant (kk) with their particulars, then staff (ru): it runs. */
+export const agreeToContract = async (applicant: TestUser, staff: TestUser) => {
+  await applicant.press("Шартпен келісемін");
+  await giveParticulars(applicant);
+  return staff.press("Согласен(на) с договором");
 };
