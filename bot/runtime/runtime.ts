@@ -623,8 +623,10 @@ export class Runtime {
     const [call] = render(this.deps.i18n, row.chatId, lang, 0, [say("documents.givenUp", { file: { key: `documents.names.${name}` } }, again)]).calls;
     const { chat_id: _to, language: _in, [STILL_TRUE]: _checked, ...ids } = row.payload;
     const payload = { ...call!.payload, [GIVEN_UP_DOCUMENT]: { name, ...ids } };
-    await this.deps.store.giveUp(row.id, call!.method, payload);
+    const rewritten = await this.deps.store.giveUp(row.id, call!.method, payload);
     this.buildFailures.delete(row.id);
+    // Another instance took the row meanwhile (this one was held up past its lease): it is that one's now.
+    if (!rewritten) return "kept";
     // The queued row is the stored one now: a kept row is tried again as this message, not as the document.
     row.method = call!.method;
     row.payload = payload;

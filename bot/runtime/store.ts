@@ -441,9 +441,16 @@ export class Store {
    * A document's row given up (its making failed PREPARE_TRIES times) becomes, in place, the message saying so
    * (sealed as any payload), marked so that its button may ask for the document once again (features/documents).
    */
-  async giveUp(id: bigint, method: string, payload: Record<string, unknown>): Promise<void> {
+  async giveUp(id: bigint, method: string, payload: Record<string, unknown>): Promise<boolean> {
     const stored = { ...this.sealPayload(payload), [GIVEN_UP]: true };
-    await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "method" = ${method}, "payload" = ${JSON.stringify(stored)}::jsonb WHERE "id" = ${id}::bigint`);
+    // Only a row still unsent and this instance's: one another instance took (after a pause past the lease) may
+    // have been sent by it meanwhile; false then, and this instance leaves it alone.
+    const rows = await run<{ id: string }>(
+      this.sql,
+      PrismaNS.sql`UPDATE "Outbox" SET "method" = ${method}, "payload" = ${JSON.stringify(stored)}::jsonb
+        WHERE "id" = ${id}::bigint AND "sentAt" IS NULL AND ("leasedBy" IS NULL OR "leasedBy" = ${this.instance}) RETURNING "id"`,
+    );
+    return rows.length === 1;
   }
 
   async rememberMessage(id: bigint, messageId: number): Promise<void> {

@@ -112,4 +112,22 @@ describe("a document given up, asked for again with its button", () => {
     await h.runtime.idle();
     expect(texts(h.fake.sent("sendMessage", u.id)).filter((x) => x.startsWith("Не удалось подготовить файл")), "the reader told that the document was given up").toHaveLength(1);
   });
+  it("a row another instance took meanwhile (this one held up past its lease) is not rewritten: that one sends it", async () => {
+    const chat = 4503;
+    // Written and leased by instance «b» (an update of b's); instance «a» still holds it in memory after a pause.
+    const [row] = (await new Store(t.db.prisma, [], TEST_DATA_KEY, "b").commit({
+      updateId: newUpdateId(),
+      chatId: chat,
+      userId: chat,
+      stack: null,
+      createUser: true,
+      outbox: [{ method: "@noticePdf", payload: { chat_id: chat, language: "ru", caseId: 1 } }],
+    }))!;
+    const notice = { chat_id: chat, text: "the document could not be made" };
+    expect(await new Store(t.db.prisma, [], TEST_DATA_KEY, "a").giveUp(row!.id, "sendMessage", notice)).toBe(false);
+    expect((await t.db.prisma.outbox.findUniqueOrThrow({ where: { id: row!.id } })).method).toBe("@noticePdf");
+    // Its own instance gives it up in place.
+    expect(await new Store(t.db.prisma, [], TEST_DATA_KEY, "b").giveUp(row!.id, "sendMessage", notice)).toBe(true);
+    expect((await t.db.prisma.outbox.findUniqueOrThrow({ where: { id: row!.id } })).method).toBe("sendMessage");
+  });
 });
