@@ -2,7 +2,7 @@
 // with a calendar file, answers, reminders on a controlled clock, moves and cancellations — and everyone
 // who is not on a case refused, forged callbacks included.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
@@ -31,7 +31,6 @@ beforeEach(async () => {
 const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
 const NOT_FOUND_KK = "Мұндай іс табылмады немесе сіз оған қатыспайсыз.";
 const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
-const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
 /** A calendar file's text with its folded lines joined again (RFC 5545, 3.1). */
 const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
 const RELATIVE_NAME = "Сейтова Асель Нурлановна";

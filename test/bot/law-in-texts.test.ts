@@ -2,37 +2,18 @@
 // legal statements; each test failed on the code reviewed. Every test builds its own database and bot, drives the
 // real bot through Telegram updates, and reads what the user was told.
 import { describe, expect, it } from "vitest";
-import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
-import { testDatabase, type TestDb } from "../helpers/db.js";
+import { texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
 import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt } from "../helpers/staff.js";
-import type { Call } from "../../bot/local/fake-api.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
 const MEDIATOR = 70;
 
-interface World {
-  t: TestDb;
-  h: Harness;
-  /** Sets the bot's clock. */
-  at: (iso: string) => void;
-}
-
-/** A fresh database and bot for one test, its clock at `start`; disposed when the test ends. */
-const withBot = async (start: string, run: (w: World) => Promise<void>) => {
-  const t = await testDatabase();
-  try {
-    let now = new Date(start);
-    const h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
-    await run({ t, h, at: (iso) => (now = new Date(iso)) });
-  } finally {
-    await t.dispose();
-  }
-};
-
-const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
+/** A world of its own for each test, the admin in it. */
+const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
 
 /** Staff (ru), an applicant (kk) with a notice of this outcome, a mediator (ru); mediation agreed to by both sides. */
 const runningMediation = async (h: Harness, outcome: string, number = "KZ-2026-000001") => {

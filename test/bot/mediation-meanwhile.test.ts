@@ -3,11 +3,10 @@
 // of earlier fixes; every test here failed on the code reviewed. Each builds its own database and bot, drives the
 // real bot through Telegram updates, and reads what its users were told.
 import { describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
-import { testDatabase, type TestDb } from "../helpers/db.js";
+import { buttons, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
 import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, recordReceipt } from "../helpers/staff.js";
-import type { Call } from "../../bot/local/fake-api.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -17,25 +16,8 @@ const MEDIATOR2 = 71;
 const MEDIATOR2_NAME = "Касымов Ерлан Болатович";
 const NUMBER = "KZ-2026-000001";
 
-interface World {
-  t: TestDb;
-  h: Harness;
-  at: (iso: string) => void;
-}
-
-/** A fresh database and bot for one test, its clock at `start`; disposed when the test ends. */
-const withBot = async (start: string, run: (w: World) => Promise<void>) => {
-  const t = await testDatabase();
-  try {
-    let now = new Date(start);
-    const h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
-    await run({ t, h, at: (iso) => (now = new Date(iso)) });
-  } finally {
-    await t.dispose();
-  }
-};
-
-const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
+/** A world of its own for each test, the admin in it. */
+const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
 
 /** Staff (ru) assign the mediator (ru) to the applicant's (kk) case: the mediation is «proposed». */
 const assigned = async (h: Harness, outcome?: string) => {

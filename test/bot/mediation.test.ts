@@ -3,7 +3,7 @@
 // counter-offers, the settlement agreement agreed to by both and then recorded signed — and the failure
 // paths: a refusal, an end, the term and a proposal's date running out; strangers refused throughout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, seen, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
@@ -32,7 +32,6 @@ beforeEach(async () => {
 });
 
 const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
-const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
 const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 
 const mediatorJoins = (id: number) => joinMediator(h, ADMIN, id);

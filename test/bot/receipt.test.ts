@@ -2,11 +2,10 @@
 // names no deadline; staff record the receipt, or the applicant says they handed it in; reminders until
 // then; and never an overdue message for a notice the entity has not received.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, testBot, texts, type Harness, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
 import { joinStaff, recordReceipt } from "../helpers/staff.js";
-import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
 const ADMIN = 9001;
@@ -27,7 +26,6 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
 
-const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
 const runJobs = (iso: string) => h.runtime.runJobs(at(iso), h.bot.api, log);
 const jobs = async () => (await t.db.prisma.scheduledJob.findMany({ orderBy: { dueAt: "asc" } })).map((j) => [j.kind, j.dueAt.toISOString(), j.state]);
 /** Every message any test user got that says a deadline passed. */

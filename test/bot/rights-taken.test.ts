@@ -1,7 +1,7 @@
 // A right taken away after the button was sent or the flow was opened: every callback and command checks that
 // this user may touch this case at the moment it acts (found in review; each test here failed when written).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative } from "../helpers/notice.js";
 import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
@@ -29,7 +29,6 @@ beforeEach(async () => {
 });
 
 const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
-const to = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
 const docsTo = (calls: Call[], chatId: number) => calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === chatId).map((c) => c.file?.filename ?? c.payload.document);
 
 // ——— Mediation: a running one, as in mediation.test.ts ———

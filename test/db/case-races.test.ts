@@ -11,7 +11,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import type { Call } from "../../bot/local/fake-api.js";
-import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testBot, texts, type Harness, type TestUser, textsTo } from "../helpers/bot.js";
 import { TEST_PG_URL } from "../helpers/db.js";
 import { fileNotice, joinRelative, PARTICULARS } from "../helpers/notice.js";
 import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, redeem, scheduleSitting } from "../helpers/staff.js";
@@ -86,7 +86,6 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
   };
 
   const all = () => h.fake.calls;
-  const textsTo = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId));
   const events = async (kind: string) => db.prisma.caseEvent.count({ where: { kind } });
 
   /** A second member of staff of the same organisation (ru), by another invite of the admin. */

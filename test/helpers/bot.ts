@@ -212,6 +212,8 @@ export const shown = (calls: Call[], chatId: number): string[] => {
 
 /** The texts of sendMessage calls. */
 export const texts = (calls: Call[]): string[] => calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
+/** The texts of sendMessage calls to one chat. */
+export const textsTo = (calls: Call[], chatId: number): string[] => texts(calls.filter((c) => c.payload.chat_id === chatId));
 /** The button labels of the last message with buttons. */
 export const buttons = (calls: Call[]): string[] => {
   const last = calls.filter((c) => c.method === "sendMessage" && c.payload.reply_markup).at(-1);
