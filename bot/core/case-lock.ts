@@ -8,8 +8,8 @@
 // it does not name (a withdrawal of consent leaves every case its user follows) takes each of theirs.
 //
 // An advisory lock in the two-int space (the chat's is in the one-bigint space, which does not overlap), keyed by
-// the schema and the case, so it meets no row lock. A job acting on a case takes the same lock, but only if it is free (tryLockCaseOf): a job
-// batch holding its claimed rows never waits for an update, so the two cannot deadlock.
+// the schema and the case, so it meets no row lock. A job acting on a case takes the same lock, but only if it is
+// free (tryLockCaseOf): a job batch holding its claimed rows never waits for an update, so the two cannot deadlock.
 import type { DomainEffect } from "../../machines/effects.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { Tx } from "./actor.js";
