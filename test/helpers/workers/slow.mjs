@@ -1,11 +1,11 @@
 // A PDF worker slow to start and slow over each document (the real one's start is its fonts and modules, about
-// a second here): ready after 1.2 s, each document answered 1.2 s after it arrives with a few bytes standing for
+// a second here): ready after 2.5 s, each document answered 2.5 s after it arrives with a few bytes standing for
 // a PDF. test/bot/pdf-start.test.ts times its pool against these two figures.
 import { Buffer } from "node:buffer";
 import { parentPort } from "node:worker_threads";
 
-const START_MS = 1_200;
-const RENDER_MS = 1_200;
+const START_MS = 2_500;
+const RENDER_MS = 2_500;
 
 globalThis.setTimeout(() => {
   parentPort.on("message", (job) => {
