@@ -5,7 +5,8 @@
 // mediations, an agreement lost when both sides accept at once (test/db/case-races.test.ts). Each domain effect
 // that names a case — by its id, or by its mediation, proposal, sitting or participant — first takes that case's
 // lock, held to the update's end: the second waits, then reads what the first stored. An effect acting on cases
-// it does not name (a withdrawal of consent leaves every case its user follows) takes each of theirs.
+// it does not name (a withdrawal of consent leaves every case its user follows) takes each of theirs; one that
+// names a link, not a case (a relative joining), takes the link's case itself (features/relatives).
 //
 // An advisory lock in the two-int space (the chat's is in the one-bigint space, which does not overlap), keyed by
 // the schema and the case, so it meets no row lock. A job acting on a case takes the same lock, but only if it is

@@ -332,6 +332,48 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
     expect(textsTo(all().slice(start), APPLICANT).filter((x) => x.includes("ісінен шығарылды") || x.includes("енді бақыламайды")), "the applicant told the relative left").toHaveLength(1);
   });
 
+  it("a relative joins through an old link while the night's retention anonymises the closed case: no one is left on the anonymised case", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+    const relative = h.user(RELATIVE, "ru");
+    await relative.send(`/start ${link}`);
+    await relative.press("Супруг(а)");
+    await relative.press("Согласен(на)");
+    // The case was settled long ago (past the default three years); the retention job is due tonight.
+    await db.prisma.case.updateMany({ data: { status: "settled", closedAt: new Date(now.getTime() - 1100 * 86_400_000) } });
+    await h.runtime.start(now);
+    at("2026-11-24T03:00:00+05:00");
+    const blocker = new pg.Client({ connectionString: TEST_PG_URL! });
+    await blocker.connect();
+    let joining: Promise<Call[]> | undefined;
+    let jobs: Promise<number> | undefined;
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query(`LOCK TABLE "${schema}"."Outbox" IN SHARE MODE`);
+      // The relative's last step has taken the link and added them, and waits at the outbox, nothing committed.
+      joining = relative.send("Сейтова Асель Нурлановна");
+      await until(async () => (await waiting()) >= 1, 20_000, "the join waiting");
+      let ran = false;
+      jobs = h.runtime.runJobs(now, h.bot.api, log).finally(() => (ran = true));
+      // Before, the job deleted the case's participants (not seeing the new one) and waited on the link's row.
+      await until(async () => ran || (await waiting()) >= 2, 20_000, "the retention job done or waiting");
+      await blocker.query("COMMIT");
+    } finally {
+      await blocker.end();
+    }
+    await Promise.all([joining, jobs]);
+    // The job's next run, a moment later, finds the case free.
+    at("2026-11-24T03:00:05+05:00");
+    await h.runtime.runJobs(now, h.bot.api, log);
+    const k = await db.prisma.case.findFirstOrThrow();
+    expect(k.anonymisedAt, "the case anonymised").not.toBeNull();
+    expect(await db.prisma.caseParticipant.count({ where: { caseId: k.id } }), "people left on the anonymised case").toBe(0);
+    expect(texts(await relative.send("/cases")).join("\n"), "the relative's /cases").not.toContain("KZ-2026-000001");
+  });
+
   /** Staff schedule a sitting for 25.11.2026 15:00 (the commission formed). */
   const withSitting = async () => {
     const { staff, staffB, applicant } = await delivered();

@@ -9,6 +9,7 @@ import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import { RELATIVE_RELATIONS } from "../../../machines/join.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
+import { lockCases } from "../../core/case-lock.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
@@ -44,6 +45,10 @@ export const checkCaseInvite = async (db: Pick<Tx, "invite">, token: string, now
 
 /** The end of the join flow: the link is checked and taken once, and the relative added to the case. */
 export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Promise<Out[]> => {
+  // The effect names a link, not a case: the case's lock is taken here, then the link read again. Without it, the
+  // night's retention anonymising this case at that moment left the new relative on it (test/db/case-races.test.ts).
+  const link = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) }, select: { caseId: true } });
+  if (link?.caseId) await lockCases(tx, [link.caseId]);
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) }, include: { case: true } });
   if (!invite?.case || invite.role !== "relative" || invite.revokedAt || invite.usedAt || invite.expiresAt <= c.now || !(RELATIVE_RELATIONS as readonly string[]).includes(e.relation)) {
     return [say("admin.inviteInvalid")];

@@ -8,7 +8,8 @@ import { atLocalTime, addDays, localDate } from "../../../machines/calendar.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { Prisma as P } from "../../db/generated/client.js";
 import type { JobHandler } from "../../core/effects.js";
-import { schedule } from "../../jobs/jobs.js";
+import { CASE_BUSY_MS, schedule } from "../../jobs/jobs.js";
+import { tryLockCaseOf } from "../../core/case-lock.js";
 
 /** The default of RETENTION_DAYS: three years (an operator's choice, README § Configuration says why). */
 export const RETENTION_DAYS = 1095;
@@ -82,9 +83,16 @@ export const casesPastTerm = (tx: Tx, now: Date, days: number, take = BATCH) =>
 export const retentionJobs: Record<string, JobHandler> = {
   [JOB]: async (tx, _job, now, d) => {
     const due = await casesPastTerm(tx, now, d.retentionDays);
-    for (const k of due) await anonymiseCase(tx, k.id, now);
-    // A full batch: more may wait, so again in a second; else the next night.
-    await schedule(tx, { kind: JOB, key: KEY, dueAt: due.length === BATCH ? new Date(now.getTime() + 1000) : nextNight(new Date(now.getTime() + 60_000), d.timeZone), payload: {} });
+    // A case an update holds at this moment (a relative joining through an old link, say) is left for a run a
+    // moment later, as any job on a busy case is (jobs.ts): waiting for it here could deadlock.
+    let busy = 0;
+    for (const k of due) {
+      if (await tryLockCaseOf(tx, { caseId: k.id })) await anonymiseCase(tx, k.id, now);
+      else busy++;
+    }
+    // A full batch: more may wait, so again in a second; a busy case, in two; else the next night.
+    const next = due.length === BATCH ? new Date(now.getTime() + 1000) : busy > 0 ? new Date(now.getTime() + CASE_BUSY_MS) : nextNight(new Date(now.getTime() + 60_000), d.timeZone);
+    await schedule(tx, { kind: JOB, key: KEY, dueAt: next, payload: {} });
     return [];
   },
 };
