@@ -427,9 +427,10 @@ export class Runtime {
       for (;;) {
         const next = queue.rows.shift();
         if (!next) break;
-        if (this.stopping && !next.answer) {
+        if (this.stopping && !next.answer && !queue.rows.some((q) => q.answer)) {
           // Left in the outbox, leased to this instance: its next start sends it at once (another's, once the
-          // lease has run out). Whoever waits for it is released below.
+          // lease has run out). Whoever waits for it is released below. Not while an update's answer waits
+          // behind it: that update was taken (Telegram will not send it again), and its answer goes out now.
           queue.rows.unshift(next);
           break;
         }
