@@ -4,6 +4,7 @@ import { showDate } from "../../machines/notice.js";
 import { uncheckedYears } from "../../machines/calendar.js";
 import type { Bilingual, Param } from "../../machines/effects.js";
 import { open } from "../crypto.js";
+import type { CaseStatus } from "../db/generated/enums.js";
 
 /** The sealed part of a case: what must not be readable from the database alone. */
 export interface SensitiveFields {
@@ -70,7 +71,18 @@ export const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | nul
   k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : k.receivedAt ? "received" : k.deliveredAt ? "delivered" : "saved";
 
 /**
- * The commission's step a case stands at: its status, or under a mediation the status underneath — a mediation
- * stops neither the commission nor its deadlines (law.md has no such rule), so staff record its steps meanwhile.
+ * Statuses that lie over the commission's step without ending it: a mediation under way, and a complaint the
+ * applicant drafted (the bot sends it nowhere: law.md §3, §6). Neither stops the commission nor its deadlines
+ * (law.md has no such rule), so staff record its steps meanwhile.
  */
-export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (k.status === "mediation" ? statusBefore(k) : k.status);
+const OVER_THE_STEP: readonly string[] = ["mediation", "escalated"];
+
+/** The commission's step a case stands at: its status, or under a mediation or a drafted complaint the status underneath. */
+export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (OVER_THE_STEP.includes(k.status) ? statusBefore(k) : k.status);
+
+/**
+ * The status a case takes when staff record its commission's next step: a mediation stays over it (it ends by its
+ * own course); a drafted complaint does not — the procedure it complained of has moved on (the draft stays in
+ * the case's log), and the case is where its commission stands.
+ */
+export const statusOnStep = (k: { status: CaseStatus }, step: "received" | "commission_formed" | "concluded"): CaseStatus => (k.status === "mediation" ? "mediation" : step);

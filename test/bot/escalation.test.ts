@@ -75,7 +75,7 @@ describe("escalation", () => {
     // The PDF is a paper of its kind: «ЖАЛОБА (проект)» / «ШАҒЫМ (жоба)» over the same paragraphs, the request a paragraph of its own.
     const k = await t.db.prisma.case.findFirstOrThrow();
     const details = detailsOf((await t.db.prisma.user.findUniqueOrThrow({ where: { id: 51n } })).details, TEST_DATA_KEY)!;
-    const paragraphs = (await complaintLines(t.db.prisma, k.id, "committee", details, TEST_DATA_KEY, "Asia/Almaty"))!;
+    const paragraphs = (await complaintLines(t.db.prisma, k.id, "committee", details, TEST_DATA_KEY, "Asia/Almaty", now))!;
     const ru = pdfText(complaintContent(paragraphs, "ru", h.i18n)).split("\n");
     expect(ru.slice(0, 3)).toEqual(["ЖАЛОБА", "(проект)", ""]);
     expect(ru).toContain("Прошу рассмотреть настоящую жалобу по существу и сообщить мне о принятом решении по указанному адресу.");

@@ -244,7 +244,7 @@ const journey = async (lang: Lang): Promise<string> => {
   await key("applicant", "particulars.useThem");
   const applicant = await db.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(IDS.applicant) } });
   const details = detailsOf(applicant.details, TEST_DATA_KEY)!;
-  showDocument(`${number}-complaint.pdf`, complaintContent((await complaintLines(db.db.prisma, c.id, "department", details, TEST_DATA_KEY, "Asia/Almaty"))!, lang, h.i18n));
+  showDocument(`${number}-complaint.pdf`, complaintContent((await complaintLines(db.db.prisma, c.id, "department", details, TEST_DATA_KEY, "Asia/Almaty", NOW))!, lang, h.i18n));
 
   await db.dispose();
   return out.join("\n");

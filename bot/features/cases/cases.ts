@@ -114,9 +114,9 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     "",
     ...events,
   ]);
-  const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id))] : [];
+  const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id, c.now, c.timeZone))] : [];
   // Until the entity has the notice, the applicant can hand it in and say when.
-  const receipt = applicant && (k.status === "saved" || k.status === "delivered") ? handInButtons(k, c.timeZone) : [];
+  const receipt = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered") ? handInButtons(k, c.timeZone) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown" }) };
   const seen = applicant ? [[{ key: "cases.accesses", ...act(showAccessesAction, { caseId: k.id }) }]] : [];

@@ -3,11 +3,11 @@
 // day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
 // applicant's side is shown the usual path onward; the case's log records it.
 import { act } from "../../../machines/actions.js";
-import { atLocalTime, type Deadline } from "../../../machines/calendar.js";
+import { atLocalTime, localDate, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, regionName, statusBefore, str } from "../../core/case.js";
-import type { Tx } from "../../core/actor.js";
-import { sayTo, type JobHandler } from "../../core/effects.js";
+import { answersOf, calendarNote, regionName, stepOf, str } from "../../core/case.js";
+import type { Deployment, Prisma, Tx } from "../../core/actor.js";
+import { sayTo, type JobHandler, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -40,14 +40,19 @@ export const scheduleFormationWatch = (tx: Tx, caseId: number, deadline: Deadlin
 /** While a case is in mediation, whether its deadline has passed is asked again this often: told once it ends without agreement. */
 const MEDIATION_RECHECK_MS = 60 * 60_000;
 
+/** A case whose commission still stands at this step (else it moved on, or is gone, since the job was scheduled). */
+const atStep = async (db: Prisma | Tx, step: Step, caseId: number) => {
+  const c = await db.case.findUnique({ where: { id: caseId } });
+  // Neither a mediation nor a drafted complaint stops the commission's deadlines (law.md has no such rule): the
+  // case is where its commission stands.
+  return c && stepOf(c) === STEPS[step].status ? c : null;
+};
+/** «Today is the last day» holds on that day only: not the morning after, when the bot was down on the day. */
+const lastDay = (step: Step, c: { answers: unknown }, now: Date, timeZone: string) => str(answersOf(c.answers)[STEPS[step].due]) === localDate(now, timeZone);
+
 const jobsOf = (step: Step): Record<string, JobHandler> => {
   const s = STEPS[step];
-  const load = async (tx: Tx, caseId: number) => {
-    const c = await tx.case.findUnique({ where: { id: caseId } });
-    // Moved on (or gone) since the job was scheduled: nothing to say. A mediation does not stop the commission's
-    // deadlines (law.md has no such rule): a case in mediation is where it stood before it.
-    return c && (c.status === "mediation" ? statusBefore(c) : c.status) === s.status ? c : null;
-  };
+  const load = (tx: Tx, caseId: number) => atStep(tx, step, caseId);
   const params = (c: { number: string; orgName: string; region: string; answers: unknown }) => ({
     number: c.number,
     org: c.orgName,
@@ -56,10 +61,11 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
     calendar: calendarNote(str(answersOf(c.answers)[s.due])),
   });
   return {
-    [`${step}_reminder`]: async (tx, job, _now, d) => {
+    [`${step}_reminder`]: async (tx, job, now, d) => {
       const c = await load(tx, Number(job.payload.caseId));
-      if (!c) return [];
-      return (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.today, params(c)));
+      if (!c || !lastDay(step, c, now, d.timeZone)) return [];
+      const stillTrue = { check: `${step}_reminder`, params: { caseId: c.id } };
+      return (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => ({ ...sayTo(to, s.today, params(c)), stillTrue }));
     },
     [`${step}_overdue`]: async (tx, job, now, d) => {
       const c = await load(tx, Number(job.payload.caseId));
@@ -82,3 +88,14 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
 };
 
 export const deadlineJobs: Record<string, JobHandler> = { ...jobsOf("formation"), ...jobsOf("conclusion") };
+
+/** A last day's reminder, checked again when it is sent (a stop, a restart, a long queue in between): still that day, the step not recorded. */
+export const deadlineChecks: Record<string, TruthCheck> = Object.fromEntries(
+  (Object.keys(STEPS) as Step[]).map((step) => [
+    `${step}_reminder`,
+    async (db: Prisma, p: Record<string, unknown>, now: Date, d: Deployment) => {
+      const c = await atStep(db, step, Number(p.caseId));
+      return c !== null && lastDay(step, c, now, d.timeZone);
+    },
+  ]),
+);

@@ -7,7 +7,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, receiptOf, stepOf } from "../../core/case.js";
+import { calendarNote, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -21,8 +21,8 @@ export const CONCLUSION_WORKING_DAYS = 5;
  * Why the formation cannot be recorded now: it was (formedAt), the notice's receipt was not, or the case is
  * elsewhere — in a mediation begun before the formation, or closed by one: not "already formed", which it was not.
  */
-const notNowFormation = (k: { status: string; formedAt: Date | null }): string =>
-  k.formedAt ? "staff.alreadyFormed" : k.status === "saved" || k.status === "delivered" ? "staff.notReceived" : "mediation.notNow";
+const notNowFormation = (k: Parameters<typeof stepOf>[0]): string =>
+  k.formedAt ? "staff.alreadyFormed" : stepOf(k) === "saved" || stepOf(k) === "delivered" ? "staff.notReceived" : "mediation.notNow";
 
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);
@@ -37,7 +37,7 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
   const answers = { ...(k.answers as Record<string, unknown>), formedOn: on, conclusionDue: due.date };
   // Under a mediation the case stays in it; the step is kept in formedAt (stepOf, statusBefore).
-  await tx.case.update({ where: { id: k.id }, data: { status: k.status === "mediation" ? "mediation" : "commission_formed", formedAt: e.date ? atLocalTime(on, 0, 0, c.timeZone) : c.now, answers } });
+  await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "commission_formed"), formedAt: e.date ? atLocalTime(on, 0, 0, c.timeZone) : c.now, answers } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { formedOn: on, conclusionDue: due.date, noProviderMembers: true } } });
   await unwatch(tx, "formation", k.id);
   await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
@@ -60,7 +60,7 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   const outcome = r.confirmed ? r.outcome : null;
   const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, summary: r.summary, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
   const inMediation = k.status === "mediation";
-  await tx.case.update({ where: { id: k.id }, data: { status: inMediation ? "mediation" : "concluded", concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
+  await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "concluded"), concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
   await unwatch(tx, "conclusion", k.id);
   // The commission has finished: its sittings still to come are reminded of no more.

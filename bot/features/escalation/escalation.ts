@@ -9,11 +9,11 @@
 import { InputFile } from "grammy";
 import { z } from "zod";
 import { act } from "../../../machines/actions.js";
-import { localDate } from "../../../machines/calendar.js";
+import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { calendarNote, careText, openSensitive, receiptOf, regionName, str } from "../../core/case.js";
+import { answersOf, calendarNote, careText, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -26,13 +26,24 @@ const DESCRIPTION_IN_MESSAGE = 1200;
 
 type Db = Prisma | Tx;
 
+/**
+ * Whether the commission's deadline at a case's step has passed with the step not recorded — read from the date
+ * itself: the job that tells people so may not have run yet (a mediation puts it off; the bot may have been down).
+ */
+export const deadlinePassed = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, now: Date, timeZone: string): boolean => {
+  const a = answersOf(k.answers);
+  const due = stepOf(k) === "received" ? a.formationDue : stepOf(k) === "commission_formed" ? a.conclusionDue : undefined;
+  return typeof due === "string" && endOfDay(due, timeZone) < now;
+};
+
 /** Whether the applicant has reason to go further now: a deadline passed, harm not confirmed, or mediation failed. */
-export const canEscalate = async (db: Db, caseId: number): Promise<boolean> => {
+export const canEscalate = async (db: Db, caseId: number, now: Date, timeZone: string): Promise<boolean> => {
   const k = await db.case.findUnique({ where: { id: caseId } });
   if (!k || ["settled", "mediation", "closed"].includes(k.status)) return false;
   if ((k.answers as { conclusion?: { confirmed?: boolean } }).conclusion?.confirmed === false) return true;
+  if (deadlinePassed(k, now, timeZone)) return true;
   // No legal deadline runs for a notice the entity has not received: only a failed mediation counts then.
-  const kinds = k.status === "saved" || k.status === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"];
+  const kinds = stepOf(k) === "saved" || stepOf(k) === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"];
   const reasons = await db.caseEvent.count({ where: { caseId, kind: { in: kinds } } });
   return reasons > 0;
 };
@@ -50,7 +61,7 @@ export const detailsOf = (sealed: string | null, dataKey: Buffer): ApplicantDeta
 };
 
 /** The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. */
-export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string): Promise<[Param, Param][] | null> => {
+export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string, now: Date): Promise<[Param, Param][] | null> => {
   const k = await db.case.findUnique({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
   if (!k) return null;
   const a = k.answers as Record<string, unknown> & { conclusion?: { confirmed: boolean; on: string } };
@@ -58,18 +69,21 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
   const region = regionName(k.region);
   const receipt = receiptOf(k.answers);
   const happened = (kind: string) => k.events.some((e) => e.kind === kind);
+  // A deadline is stated as missed once its day is over, whether or not the bot has told anyone yet (a mediation
+  // puts the telling off): the draft goes to an authority and states facts.
+  const missed = (kind: string, due: unknown) => happened(kind) || (typeof due === "string" && endOfDay(due, timeZone) < now);
   // Dates of what happened as official papers write them; deadlines stay DD.MM.YYYY («… күнінің соңына дейін»).
   const saved = officialDate(str(a.submittedOn) || localDate(k.submittedAt, timeZone), "on");
   const formation: Param = a.formedOn
     ? { key: "escalation.formed", params: { date: officialDate(str(a.formedOn), "on") } }
     : !receipt
       ? { key: "escalation.notReceived" }
-      : happened("formation_overdue")
+      : missed("formation_overdue", a.formationDue)
         ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } }
         : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } };
   const conclusion: Param | null = a.conclusion
     ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
-    : happened("conclusion_overdue")
+    : a.formedOn && missed("conclusion_overdue", a.conclusionDue)
       ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
       : a.formedOn
         ? { key: "escalation.conclusionPending", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
@@ -118,7 +132,7 @@ const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
 export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (!(await canEscalate(tx, k.id))) return [say("escalation.notNow", { number: k.number })];
+  if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
   const region = regionName(k.region);
   return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, params: { region }, ...act(draftAction, { caseId: k.id, target: x }) }]))];
 };
@@ -135,9 +149,9 @@ export const findApplicantDetails = async (tx: Tx, _e: DomainEffect<"findApplica
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "escalated" && !(await canEscalate(tx, k.id))) return [say("escalation.notNow", { number: k.number })];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
-  const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone))!;
+  const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
   await tx.case.update({ where: { id: k.id }, data: { status: "escalated" } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "escalation_drafted", actorId: BigInt(c.userId), createdAt: c.now, payload: { target: e.target } } });
   const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: k.orgName } };
@@ -152,7 +166,7 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
 export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "escalated" && !(await canEscalate(tx, k.id))) return [say("escalation.notNow", { number: k.number })];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
   return [say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id })];
 };
@@ -175,7 +189,7 @@ export const escalationPdf: DocumentBuilder<"escalationPdf"> = {
     const user = await env.prisma.user.findUnique({ where: { id: BigInt(p.userId) }, select: { details: true } });
     const details = detailsOf(user?.details ?? null, env.dataKey);
     const k = await env.prisma.case.findUnique({ where: { id: p.caseId } });
-    const paragraphs = details && (await complaintLines(env.prisma, p.caseId, p.target, details, env.dataKey, env.timeZone));
+    const paragraphs = details && (await complaintLines(env.prisma, p.caseId, p.target, details, env.dataKey, env.timeZone, env.now()));
     if (!paragraphs || !k) return null;
     const t = env.i18n.t(p.language);
     const pdf = await renderDocument(complaintContent(paragraphs, p.language, env.i18n));
@@ -215,5 +229,5 @@ export const historyPdf: DocumentBuilder<"historyPdf"> = {
 };
 
 /** For the applicant: the button that starts it, where it makes sense. */
-export const escalationButton = async (db: Db, caseId: number): Promise<Button[][]> =>
-  (await canEscalate(db, caseId)) ? [[{ key: "escalation.button", ...act(chooseAction, { caseId }) }]] : [];
+export const escalationButton = async (db: Db, caseId: number, now: Date, timeZone: string): Promise<Button[][]> =>
+  (await canEscalate(db, caseId, now, timeZone)) ? [[{ key: "escalation.button", ...act(chooseAction, { caseId }) }]] : [];

@@ -62,7 +62,7 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
   const roles = await tx.userRole.findMany({ where: { userId: BigInt(c.userId), role: "staff", revokedAt: null }, include: { organization: true }, orderBy: { id: "asc" } });
   const orgIds = roles.flatMap((r) => (r.organizationId === null ? [] : [r.organizationId]));
   const cases = await tx.case.findMany({
-    where: { organizationId: { in: orgIds }, status: { notIn: ["draft", "closed", "settled", "escalated"] } },
+    where: { organizationId: { in: orgIds }, status: { notIn: ["draft", "closed", "settled"] } },
     select: { id: true, number: true, status: true, answers: true, submittedAt: true, organizationId: true, concludedAt: true, formedAt: true, receivedAt: true, deliveredAt: true },
     orderBy: { submittedAt: "asc" },
   });
@@ -70,9 +70,9 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
   const blocks: Param[] = roles.flatMap((r) => {
     if (!r.organization) return [];
     const mine = cases.filter((k) => k.organizationId === r.organizationId);
-    const awaiting = mine.filter((k) => k.status === "saved" || k.status === "delivered").length;
+    const awaiting = mine.filter((k) => stepOf(k) === "saved" || stepOf(k) === "delivered").length;
     const fresh = mine.filter((k) => k.submittedAt && k.submittedAt >= weekAgo).length;
-    // A mediation stops no deadline: a case in one counts by the step it stands at underneath.
+    // A mediation or a drafted complaint stops no deadline: such a case counts by the step it stands at underneath.
     const dueToday = mine.filter((k) => {
       const field = DUE[stepOf(k)];
       return field !== undefined && str(answersOf(k.answers)[field]) === today;
@@ -91,7 +91,7 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     ...sittings.map((s): Param => ({ key: "home.sittingLine", params: { when: showWhen(s.startsAt, c.timeZone), number: s.case.number } })),
   ];
   // What waits for them: a button to each notice whose receipt they have not recorded.
-  const waiting = cases.filter((k) => k.status === "saved" || k.status === "delivered").slice(0, BUTTONS_MAX);
+  const waiting = cases.filter((k) => stepOf(k) === "saved" || stepOf(k) === "delivered").slice(0, BUTTONS_MAX);
   const buttons: Button[][] = [
     ...waiting.map((k) => [{ key: "home.awaitingCase", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
     [{ key: "home.inbox", ...act(openMenuItem, { item: "inbox" }) }],

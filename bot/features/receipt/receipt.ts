@@ -10,7 +10,7 @@ import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } f
 import type { Button, DomainEffect, FileRef, Param, Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Case } from "../../db/generated/client.js";
-import { answersOf, calendarNote, receiptOf } from "../../core/case.js";
+import { answersOf, calendarNote, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
@@ -93,7 +93,7 @@ const receive = async (tx: Tx, k: CaseRow, r: Receipt, c: Ctx): Promise<{ due: D
   const dueDate = nthWorkingDayAfter(r.on, FORMATION_WORKING_DAYS);
   const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
   const receipt = { on: r.on, number: r.number, by: r.by, ...(r.copy ? { copy: { kind: r.copy.kind, fileId: r.copy.fileId } } : {}) };
-  await tx.case.update({ where: { id: k.id }, data: { status: "received", receivedAt: c.now, answers: { ...answersOf(k.answers), receipt, formationDue: due.date } } });
+  await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "received"), receivedAt: c.now, answers: { ...answersOf(k.answers), receipt, formationDue: due.date } } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "notice_received", actorId: BigInt(c.userId), createdAt: c.now, payload: { on: r.on, by: r.by, formationDue: due.date } } });
   await cancel(tx, reminderKey(k.id));
   await watch(tx, "formation", k.id, due, c.timeZone, c.now);
@@ -107,7 +107,7 @@ const already = (k: Pick<Case, "number" | "answers">): Out[] => [say("receipt.al
 export const recordReceipt = async (tx: Tx, e: DomainEffect<"recordReceipt">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findFirst({ where: { id: e.caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
   if (!k) return [say("cases.notFound")];
-  if (!NOT_YET.includes(k.status)) return already(k);
+  if (!NOT_YET.includes(stepOf(k))) return already(k);
   const today = localDate(c.now, c.timeZone);
   if (e.on > today || e.on < savedOn(k, c.timeZone)) return [say("receipt.error.dateRange", { from: showDate(savedOn(k, c.timeZone)), to: showDate(today) })];
   const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "staff", copy: null }, c);
@@ -118,7 +118,7 @@ export const recordReceipt = async (tx: Tx, e: DomainEffect<"recordReceipt">, c:
 export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findFirst({ where: { id: e.caseId, participants: { some: { userId: BigInt(c.userId), role: "applicant", removedAt: null } } } });
   if (!k) return [say("cases.notFound")];
-  if (!NOT_YET.includes(k.status)) return already(k);
+  if (!NOT_YET.includes(stepOf(k))) return already(k);
   const today = localDate(c.now, c.timeZone);
   if (e.on > today || e.on < savedOn(k, c.timeZone)) return [say("receipt.error.dateRange", { from: showDate(savedOn(k, c.timeZone)), to: showDate(today) })];
   const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "applicant", copy: e.file }, c);
@@ -137,7 +137,7 @@ export const receiptJobs: Record<string, JobHandler> = {
   // applicant is told the notice is not yet received — and how to hand it in.
   [RECEIPT_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
     const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
-    if (!k || k.status !== "delivered") return [];
+    if (!k || stepOf(k) !== "delivered") return [];
     const staff = (await orgStaff(tx, k.organizationId)).map((s) => sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: k.orgName }, recordReceiptButton(k, d.timeZone)));
     const applicants = (await caseParticipants(tx, k.id, ["applicant"])).map((p) =>
       sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderApplicant", { number: k.number, org: k.orgName }, handInButtons(k, d.timeZone)),
@@ -147,7 +147,7 @@ export const receiptJobs: Record<string, JobHandler> = {
   // A notice that reached nobody: the applicant has not said they handed it in.
   [HANDIN_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
     const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
-    if (!k || k.status !== "saved") return [];
+    if (!k || stepOf(k) !== "saved") return [];
     return (await caseParticipants(tx, k.id, ["applicant"])).map((p) =>
       sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderHandIn", { number: k.number, org: k.orgName }, [...handInButtons(k, d.timeZone), [{ key: "menu.cases", ...act(openMenuItem, { item: "cases" }) }]]),
     );

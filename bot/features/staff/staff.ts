@@ -51,10 +51,10 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   // The notice alone can take 3,600 characters: the sittings, with everyone's answers, come as a message of their own.
   const notice = lines([{ key: "pdf.title" }, "", ...noticeFields(doc).map(([label, value]) => ({ key: "common.labeled", params: { label, value } })), ...receiptLine(k)]);
   // The next steps staff can record, if any.
-  // A mediation under way stops none of the commission's steps: they are offered by the step underneath it.
+  // A mediation under way, or a complaint drafted, stops none of the commission's steps: they are offered by the step underneath.
   const step = stepOf(k);
   const next: Button[][] =
-    k.status === "saved" || k.status === "delivered"
+    step === "saved" || step === "delivered"
       ? recordReceiptButton(k, c.timeZone)
       : step === "received"
       ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id, notBefore: receivedOn(k, c.timeZone) }) }]]

@@ -1,0 +1,146 @@
+// The commission's deadlines as told when something came late: a reminder run the morning after its day, a
+// complaint drafted while the overdue notice was still put off by a mediation, a complaint drafted before the
+// commission caught up (review against law.md §3, §5). Each failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testBot, texts, textsTo, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice, giveParticulars, handIn } from "../helpers/notice.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
+import { createLogger } from "../../bot/logger.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const STAFF_CHAT = -100777;
+const log = createLogger("silent");
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00"); // a Monday
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT });
+});
+const runJobs = (iso: string) => h.runtime.runJobs(at(iso), h.bot.api, log);
+
+describe("a last day's reminder that runs late", () => {
+  it("does not tell staff «today, until the end of <yesterday>» after the deadline day is over", async () => {
+    // Received Monday 23.11.2026: formation due by the end of Thursday 26.11.2026.
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await handIn(applicant, "ru");
+    h.fake.clear();
+    // The bot was down for all of 26.11 (its 09:00 reminder never ran) and is back on Friday morning.
+    await runJobs("2026-11-27T08:00:00+05:00");
+    const staffSaw = texts(h.fake.sent("sendMessage", STAFF_CHAT));
+    // It is 27.11: "today" is not 26.11, and the deadline is over.
+    expect(staffSaw.filter((x) => /сегодня, до конца дня 26\.11\.2026|бүгін, 26\.11\.2026/.test(x))).toEqual([]);
+  });
+});
+
+describe("a last day's reminder decided but left unsent (a clean stop) until the next morning", () => {
+  it("is not sent at the next start on a later day: its «today» would be false", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await handIn(applicant, "ru"); // received 23.11: formation due by the end of Thursday 26.11
+    // Instance «a» decides the 09:00 reminder of 26.11 and stops before sending it (left in the outbox, leased to «a»).
+    const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT, instanceId: "a" });
+    a.runtime.stopSending();
+    await a.runtime.runJobs(at("2026-11-26T09:00:00+05:00"), a.bot.api, log);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null, leasedBy: "a" } }), "the reminder left in the outbox").toBeGreaterThan(0);
+    // «a» starts again on Friday 27.11.
+    at("2026-11-27T08:00:00+05:00");
+    const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT, instanceId: "a" });
+    await a2.runtime.flush(a2.bot.api, log);
+    expect(texts(a2.fake.sent("sendMessage", STAFF_CHAT)).filter((x) => /сегодня, до конца дня 26\.11\.2026|бүгін, 26\.11\.2026/.test(x))).toEqual([]);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } }), "left unsent for good").toBe(0);
+  });
+});
+
+describe("a complaint drafted right after a mediation that outlived the formation deadline", () => {
+  it("does not say the commission's deadline is still pending when it passed days ago", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026: formation due by the end of 26.11.2026
+    const mediator = await joinMediator(h, ADMIN, 70);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Предложить медиацию");
+    await staff.press(MEDIATOR_NAME);
+    await mediator.press("Согласен(на) быть медиатором");
+    await applicant.press("Согласен(на) с договором");
+    await giveParticulars(applicant);
+    await staff.press("Согласен(на) с договором");
+    // The deadline passes during the mediation (the overdue check is deferred while it runs).
+    await runJobs("2026-11-27T00:00:01+05:00");
+    await runJobs("2026-11-30T09:00:00+05:00");
+    // Monday 30.11, 09:10: the applicant leaves the mediation and drafts a complaint at once.
+    at("2026-11-30T09:10:00+05:00");
+    await applicant.press("Выйти из медиации");
+    await applicant.press("Завершить");
+    // /cases at this moment says the deadline expired:
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Срок истёк 26.11.2026.");
+    await applicant.press("Подготовить жалобу");
+    await applicant.press("Управление здравоохранения — г. Шымкент");
+    const drafted = texts(await applicant.press("Да, использовать"))[0]!;
+    // …but the complaint to the health department says the commission is merely "not yet formed", deadline 26.11.
+    expect(drafted).not.toContain("пока не сформирована; срок — до конца дня 26.11.2026");
+    expect(drafted).toContain("не сформирована в срок — до конца дня 26.11.2026");
+  });
+});
+
+describe("a complaint drafted after a missed deadline (the bot sends it nowhere)", () => {
+  it("does not stop the commission's procedure: staff can still record a late formation, and the conclusion is then watched", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026: formation due by the end of 26.11.2026
+    await runJobs("2026-11-27T00:00:01+05:00"); // passed: the applicant is offered to take it further
+    // The applicant drafts a complaint to the organisation's management (the bot sends nothing anywhere).
+    at("2026-11-27T10:00:00+05:00");
+    await applicant.press("Подготовить жалобу");
+    await applicant.press("Руководство медицинской организации");
+    await giveParticulars(applicant);
+    // The management reacts: the commission is formed on Monday 30.11 and staff record it.
+    at("2026-11-30T11:00:00+05:00");
+    await staff.send("/inbox");
+    const opened = await staff.press("Открыть KZ-2026-000001");
+    const buttonsShown = opened.flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text));
+    expect(buttonsShown).toContain("Комиссия сформирована");
+    await staff.press("Комиссия сформирована");
+    const recorded = textsTo(await staff.press("Подтверждаю"), STAFF);
+    expect(recorded[0]).toMatch(/^Записано: комиссия по делу KZ-2026-000001 сформирована 30\.11\.2026\. Заключение — до конца дня 07\.12\.2026\./);
+    expect((await t.db.prisma.case.findFirstOrThrow()).formedAt).not.toBeNull();
+  });
+
+  it("does not stop the conclusion either: staff record it after the applicant drafted a complaint about its deadline", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "ru");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю"); // formed 23.11: the conclusion is due by the end of 30.11
+    await runJobs("2026-12-01T00:00:01+05:00");
+    at("2026-12-01T10:00:00+05:00");
+    await applicant.press("Шағым дайындау");
+    await applicant.press("Медициналық ұйымның басшылығы");
+    await giveParticulars(applicant);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
+    // The commission concludes the next day; staff record it from the message that recorded the formation.
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    const saved = await staff.press("Сохранить");
+    expect(textsTo(saved, STAFF)[0], "staff's answer to the conclusion saved").toBe("Записано: заключение по делу KZ-2026-000001. Все участники дела уведомлены.");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status, "the case's status").toBe("concluded");
+  });
+});
