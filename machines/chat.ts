@@ -158,7 +158,7 @@ const transition = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot, even
 
 const startFlow = (def: FlowDef, profile: Profile, input: object = {}): Step => {
   const [snap, actions] = initialTransition(def.machine, { ...(def.input(profile) as object), ...input });
-  const entry = { flow: def.name, version: def.version, prompt: 1, snapshot: toStored(snap) };
+  const entry = { flow: def.name, version: def.version, prompt: profile.promptBase ?? 1, snapshot: toStored(snap) };
   return { entry: snap.status === "done" ? null : entry, effects: collect(actions), changed: true };
 };
 

@@ -69,6 +69,12 @@ export interface Profile {
   caseInvite?: { number: string } | null;
   /** For /start with a staff or mediator invite link: what it offers, or null when it cannot be used. */
   roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null } | null;
+  /**
+   * The number of the first question of a flow started by this update (1 when absent). The bot gives each update
+   * its own, spread far apart, so that a button of an earlier copy of a flow — another case's receipt, say — never
+   * carries the number of the current copy's question.
+   */
+  promptBase?: number;
 }
 export const ROLES = ["admin", "staff", "mediator", "applicant"] as const;
 export type Role = (typeof ROLES)[number];

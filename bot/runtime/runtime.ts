@@ -84,6 +84,13 @@ class PrepareError extends Error {
 }
 
 /** A row in a chat's queue, and who waits for it to leave (or to be kept for a later try). */
+/**
+ * The number of the first question of a flow this update starts: the update's id spread over a million
+ * (a multiplicative hash), so that two copies of a flow, started by updates however close, number their
+ * questions far apart and a button of the one is stale in the other (machines/flow.ts Profile.promptBase).
+ */
+const promptBaseOf = (updateId: number): number => ((Math.imul(updateId, 2654435761) >>> 0) % 999_000) + 1;
+
 interface Queued {
   row: OutboxRow;
   done?: () => void;
@@ -204,6 +211,7 @@ export class Runtime {
       hasConsent: loaded.hasConsent,
       roles: loaded.roles,
       termsAccepted: loaded.termsAccepted,
+      promptBase: promptBaseOf(updateId),
       ...invites,
     });
     const consentOf = (effects: readonly Effect[]) => (effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {});

@@ -72,3 +72,30 @@ describe("a private session in the mediation", () => {
     expect(to(replied, MEDIATOR), "the reply reaches the mediator").toEqual([expect.stringContaining("Маған кемінде 700 000 теңге керек")]);
   });
 });
+
+describe("a flow's button from an earlier copy of the flow (another case)", () => {
+  it("«Сегодня» under case 1's receipt question does not record case 2's receipt", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await fileNotice(h.user(APPLICANT + 1, "kk"), "kk");
+    // Case 1: number typed, the date asked («Номер 01-12/345. Когда организация получила обращение?» [Сегодня]).
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Отметить получение обращения");
+    await staff.send("01-12/345");
+    const case1Today = staff.keyboardWith("Сегодня");
+    // Meanwhile staff open case 2 and type its number: the same question, for case 2.
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000002");
+    await staff.press("Отметить получение обращения");
+    await staff.send("01-12/999");
+    // Back to case 1's question, staff press its «Сегодня».
+    const data = case1Today.buttons.flat().find((b) => b.text === "Сегодня")!.callback_data;
+    const pressed = await staff.deliver(staff.buttonUpdate(data, case1Today.messageId));
+    const statuses = (await t.db.prisma.case.findMany({ orderBy: { id: "asc" } })).map((k) => k.status);
+    expect(statuses, "neither case recorded as received by the button of case 1's question").toEqual(["delivered", "delivered"]);
+    // The button is stale; case 2's question is asked again (the flow open now).
+    expect(h.fake.calls.filter((c) => c.method === "answerCallbackQuery").at(-1)?.payload.text).toBe("Эта кнопка устарела.");
+    expect(to(pressed, STAFF).at(-1)).toMatch(/^Номер 01-12\/999\. Когда организация получила обращение\?/);
+  });
+});
