@@ -38,6 +38,8 @@ export interface Router {
   /** The button is spent, forged or not this user's to press: say so, and ask what is current. */
   stale(): void;
   top(): StackEntry | undefined;
+  /** The chat's copy of a named flow, wherever it is in the stack. */
+  find(flow: string): StackEntry | undefined;
   /** Leaves the flow on top, or every copy of a named flow. */
   pop(): void;
   drop(flow: string): void;
@@ -249,11 +251,16 @@ export const openMenuItem = defineAction({
 });
 
 export const continueNotice = defineAction({ name: "notice/continue", code: "notice:continue", params: z.object({}), run: (_, r) => r.notice() });
+/**
+ * Deletes the unfinished notice, as it stood when the button was offered (`at`, its question's number then): a
+ * draft continued since — with «Продолжить» on the same message — is not thrown away by a later touch of «Удалить».
+ */
 export const discardNotice = defineAction({
   name: "notice/discard",
   code: "notice:discard",
-  params: z.object({}),
-  run: (_, r) => {
+  params: z.object({ at: id.optional() }),
+  run: ({ at }, r) => {
+    if (r.find("notice")?.prompt !== at) return r.stale();
     r.drop("notice");
     r.emit({ type: "say", key: "notice.discarded" });
     r.repeatOrMenu();

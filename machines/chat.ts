@@ -277,7 +277,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
           // A half-filled notice is never dropped silently: continue it, or discard it on purpose.
           effects.push(
             say("notice.resume", {
-              buttons: [[{ key: "notice.continue", ...act(continueNotice, {}) }, { key: "notice.discard", ...act(discardNotice, {}) }]],
+              buttons: [[{ key: "notice.continue", ...act(continueNotice, {}) }, { key: "notice.discard", ...act(discardNotice, { at: draft.prompt }) }]],
             }),
           );
           return;
@@ -334,6 +334,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     menu: () => void effects.push(menuEffect(profile)),
     stale,
     top,
+    find: (name) => stack.find((e) => e.flow === name),
     pop: () => void (stack = stack.slice(0, -1)),
     drop: (name) => void (stack = stack.filter((e) => e.flow !== name)),
   };

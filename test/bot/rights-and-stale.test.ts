@@ -99,3 +99,25 @@ describe("a flow's button from an earlier copy of the flow (another case)", () =
     expect(to(pressed, STAFF).at(-1)).toMatch(/^Номер 01-12\/999\. Когда организация получила обращение\?/);
   });
 });
+
+describe("a stale «Удалить» under «you have an unfinished notice»", () => {
+  it("does not throw away the answers given after «Продолжить» was pressed on the same message", async () => {
+    const u = h.user(APPLICANT, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    await u.send("Иванов Иван Иванович");
+    // The next day: /start offers to continue or delete; the applicant continues and answers three more questions.
+    await u.send("/start");
+    await u.press("Продолжить");
+    await u.send("850301300121");
+    await u.press("Да, верно");
+    await u.press("г. Шымкент");
+    await u.send("Городская больница №7");
+    // Scrolling up, they touch «Удалить» on the message they already answered with «Продолжить».
+    const touched = await u.press("Удалить");
+    expect(texts(touched), "the whole draft discarded by a button of a question already answered").not.toContain("Незаконченное обращение удалено.");
+    expect(texts(await u.send("/notice")).at(-1)).toMatch(/^5\/11/);
+  });
+});
