@@ -215,7 +215,9 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     const step = sendToFlow(def, entry, { ...event, today: profile.today });
     if (!step.changed && event.type !== "REPEAT") {
       if (ignored) ignored();
-      else effects.push(say(event.type === "TEXT" || event.type === "MEDIA" ? "common.notUnderstood" : "common.useButtons"));
+      // «Choose a button» only for a button the question does not take; a photo, a file or a contact where
+      // something is to be typed is not understood (the question that follows says what it wants).
+      else effects.push(say(event.type === "CHOICE" ? "common.useButtons" : "common.notUnderstood"));
       apply(sendToFlow(def, entry, { type: "REPEAT", today: profile.today }), def);
       return true;
     }

@@ -121,3 +121,17 @@ describe("a stale «Удалить» under «you have an unfinished notice»", (
     expect(texts(await u.send("/notice")).at(-1)).toMatch(/^5\/11/);
   });
 });
+
+describe("input of the wrong kind where a typed answer is expected", () => {
+  it("a photo of the ID card at «write the patient's IIN» is not answered «choose one of the buttons below» (the only button is Back)", async () => {
+    const u = h.user(APPLICANT, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    await u.send("Иванов Иван Иванович");
+    const answered = texts(await u.photo("id-card"));
+    expect(answered.at(-1)).toBe("3/11 · Напишите ИИН пациента (12 цифр).");
+    expect(answered[0], "told to choose a button where the IIN must be typed").toBe("Извините, я этого не понял.");
+  });
+});
