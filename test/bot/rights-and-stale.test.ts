@@ -2,6 +2,7 @@
 // mediation, a button of a question already answered or of another case's copy of a flow, a sitting already
 // over. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Call } from "../../bot/local/fake-api.js";
 import { Store } from "../../bot/runtime/store.js";
 import { TEST_DATA_KEY, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
@@ -26,6 +27,10 @@ beforeEach(async () => {
   at("2026-11-23T10:00:00+05:00");
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
+
+/** Every button's label in these calls. */
+const buttonsOf = (calls: Call[]): string[] =>
+  calls.flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text));
 
 /** Staff (ru), an applicant (kk) whose notice names their organisation, receipt recorded, the commission formed. */
 const formed = async () => {
@@ -133,5 +138,53 @@ describe("input of the wrong kind where a typed answer is expected", () => {
     const answered = texts(await u.photo("id-card"));
     expect(answered.at(-1)).toBe("3/11 · Напишите ИИН пациента (12 цифр).");
     expect(answered[0], "told to choose a button where the IIN must be typed").toBe("Извините, я этого не понял.");
+  });
+});
+
+describe("a sitting that already took place", () => {
+  it("is not «cancelled» afterwards through the staff's old button: the applicant and relatives are not told it was cancelled", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(h, applicant, RELATIVE);
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    // The day after the sitting, staff press «Отменить» on the case's view they opened before it.
+    at("2026-11-26T10:00:00+05:00");
+    await staff.press("Отменить");
+    const done = await staff.press("Отменить заседание");
+    expect(to(done, APPLICANT), "the applicant told a sitting that took place yesterday is cancelled").toEqual([]);
+    expect(to(done, RELATIVE), "the relative told a sitting that took place yesterday is cancelled").toEqual([]);
+    expect(to(done, STAFF)).toEqual(["Это заседание уже прошло."]);
+    // Nor moved: a view opened before it still offers «Перенести».
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("27.11.2026");
+    await staff.send("10:30");
+    const moved = await staff.press("Сохранить");
+    expect(to(moved, APPLICANT), "the applicant invited to a sitting moved after it took place").toEqual([]);
+    expect(to(moved, STAFF)[0]).toBe("Это заседание уже прошло.");
+  });
+});
+
+describe("after the conclusion", () => {
+  it("an answer to a sitting's invitation is not told «I will remind you» — its reminders were cancelled with the conclusion", async () => {
+    const { staff, applicant } = await formed();
+    const relative = await joinRelative(h, applicant, RELATIVE);
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сохранить");
+    expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
+    // The relative answers the invitation they got before.
+    const answered = await relative.press("Приду очно");
+    expect(to(answered, RELATIVE), "a reminder promised that will never come").toEqual(["По делу KZ-2026-000001 заседаний комиссии больше не будет — отвечать на приглашение не нужно."]);
+    expect(to(answered, STAFF), "staff told of an answer to a sitting nobody is expected at").toEqual([]);
+    // Nor does the case's view offer answer buttons for it any more.
+    await relative.send("/cases");
+    const view = await relative.press("Открыть KZ-2026-000001");
+    expect(buttonsOf(view).filter((b) => b.includes("25.11.2026")), "answer buttons for the sitting").toEqual([]);
   });
 });

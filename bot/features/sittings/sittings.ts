@@ -103,6 +103,8 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   const s = await staffSitting(tx, r.sittingId, c.userId);
   if (!s) return [say("cases.notFound")];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  // A sitting over is not moved (a button on a view opened before it): staff schedule a new one.
+  if (s.startsAt <= c.now) return [say("sitting.over")];
   // After the conclusion there is no commission to sit: a move would only bring its reminders back.
   if (stepOf(s.case) !== "commission_formed") return [say("sitting.notNow", { number: s.case.number })];
   const startsAt = startOf(r.date, r.time, c.timeZone);
@@ -125,6 +127,8 @@ export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c:
   const s = await staffSitting(tx, e.sittingId, c.userId);
   if (!s) return [say("cases.notFound")];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  // Nor cancelled once over: everyone would be told a sitting that took place did not.
+  if (s.startsAt <= c.now) return [say("sitting.over")];
   await cancelReminders(tx, s);
   await tx.sitting.update({ where: { id: s.id }, data: { cancelledAt: c.now, sequence: { increment: 1 } } });
   await tx.caseEvent.create({ data: { caseId: s.caseId, kind: "sitting_cancelled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id } } });
@@ -152,6 +156,8 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   if (!s || !me) return [say("cases.notFound")];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
   if (s.startsAt <= c.now) return [say("sitting.over")];
+  // The commission concluded (or the case closed) meanwhile: its reminders are cancelled, nobody is expected.
+  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
   await tx.sittingResponse.upsert({
     where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } },
@@ -194,7 +200,12 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
  * answered brings its answer buttons (named with its time), so the case view is never a dead end.
  */
 export const participantSittings = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
-  const sittings = await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: c.now } }, include: { responses: { where: { userId: BigInt(c.userId) } } }, orderBy: { startsAt: "asc" } });
+  // None once the commission concluded or the case closed (ended): nobody is expected at them any more.
+  const sittings = await tx.sitting.findMany({
+    where: { caseId, cancelledAt: null, startsAt: { gt: c.now }, case: { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } } },
+    include: { responses: { where: { userId: BigInt(c.userId) } } },
+    orderBy: { startsAt: "asc" },
+  });
   return {
     lines: sittings.map((s) => {
       const mine = s.responses[0];
