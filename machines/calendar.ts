@@ -66,11 +66,16 @@ export const addDays = (date: LocalDate, n: number): LocalDate => new Date(Date.
  * every update asks for today's date.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatter = (kind: "day" | "offset", timeZone: string): Intl.DateTimeFormat => {
+const formatter = (kind: "day" | "time" | "offset", timeZone: string): Intl.DateTimeFormat => {
   const key = `${kind} ${timeZone}`;
   let f = formatters.get(key);
   if (!f) {
-    f = kind === "day" ? new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }) : new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "longOffset" });
+    f =
+      kind === "day"
+        ? new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+        : kind === "time"
+          ? new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+          : new Intl.DateTimeFormat("en", { timeZone, timeZoneName: "longOffset" });
     formatters.set(key, f);
   }
   return f;
@@ -78,6 +83,9 @@ const formatter = (kind: "day" | "offset", timeZone: string): Intl.DateTimeForma
 
 /** The calendar date of an instant in a time zone. */
 export const localDate = (at: Date, timeZone: string): LocalDate => formatter("day", timeZone).format(at);
+
+/** The time of day of an instant in a time zone, "HH:MM". */
+export const localTime = (at: Date, timeZone: string): string => formatter("time", timeZone).format(at);
 
 /** The offset of a time zone on a date, in minutes east of UTC. */
 const offsetMinutes = (date: LocalDate, timeZone: string): number => {

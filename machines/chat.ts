@@ -212,7 +212,7 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
     const entry = top();
     if (!entry) return false;
     const def = flows[entry.flow]!;
-    const step = sendToFlow(def, entry, { ...event, today: profile.today });
+    const step = sendToFlow(def, entry, { ...event, today: profile.today, ...(profile.time ? { time: profile.time } : {}) });
     if (!step.changed && event.type !== "REPEAT") {
       if (ignored) ignored();
       // «Choose a button» only for a button the question does not take; a photo, a file or a contact where

@@ -2,7 +2,7 @@
 import type { AnyStateMachine } from "xstate";
 import type { ApplicantDetails, Bilingual, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
-/** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date. */
+/** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date, `time` its time of day ("HH:MM"). */
 export type FlowEvent = (
   | { type: "CHOICE"; value: string } // a button of this flow's current question
   | { type: "TEXT"; text: string }
@@ -18,7 +18,7 @@ export type FlowEvent = (
   | { type: "DETAILS"; details: ApplicantDetails | null }
   // The bot checked that the user may act on what the flow names (openChecked): open it now.
   | { type: "OPEN"; flow: string; input: Record<string, unknown> }
-) & { today?: string };
+) & { today?: string; time?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -55,6 +55,8 @@ export interface Profile {
   userId: number;
   /** Kazakhstan's date now, "YYYY-MM-DD". */
   today: string;
+  /** Kazakhstan's time of day now, "HH:MM" (a sitting's time today must be later). */
+  time?: string;
   language: Lang | null;
   /** Telegram's language_code of the user's app, if any. */
   telegramLanguage: string | null;

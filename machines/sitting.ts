@@ -50,11 +50,12 @@ export const checkSittingDate = (input: string, today: LocalDate): Check<LocalDa
   return ok(date);
 };
 
-/** A time of day typed as HH:MM (also H.MM). */
-export const checkTime = (input: string): Check<string> => {
+/** A time of day typed as HH:MM (also H.MM); later than `after` ("HH:MM", the time now when the sitting is today). */
+export const checkTime = (input: string, after?: string): Check<string> => {
   const m = /^\s*(\d{1,2})[:.](\d{2})\s*$/.exec(input);
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return no("timeFormat");
-  return ok(`${m[1]!.padStart(2, "0")}:${m[2]}`);
+  const time = `${m[1]!.padStart(2, "0")}:${m[2]}`;
+  return after !== undefined && time <= after ? no("timePast") : ok(time);
 };
 
 export const checkAddress = (input: string): Check<string> => {
@@ -78,22 +79,29 @@ export const checkLink = (input: string): Check<string> => {
 
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const tomorrow: Button = { key: "sitting.tomorrow", value: "tomorrow" };
+/** What a check may compare with: today, the time now, and the date already chosen. */
+interface Now {
+  today: string;
+  time: string | undefined;
+  date: LocalDate | null;
+}
 const checked =
-  <T>(check: (input: string, today: string) => Check<T>) =>
-  ({ event }: { event: FlowEvent }) =>
-    check(text(event), event.today ?? "");
+  <T>(check: (input: string, today: string, now: Now) => Check<T>) =>
+  ({ context, event }: { context: Context; event: FlowEvent }) =>
+    check(text(event), event.today ?? "", { today: event.today ?? "", time: event.time, date: context.date });
 /** A TEXT answer: on success store it and go on; else say why and ask again. */
-const answer = <T>(state: string, next: string, check: (input: string, today: string) => Check<T>, store: (v: T) => Partial<Context>) => ({
+type Args = { context: Context; event: FlowEvent };
+const answer = <T>(state: string, next: string, check: (input: string, today: string, now: Now) => Check<T>, store: (v: T) => Partial<Context>) => ({
   TEXT: [
     {
-      guard: ({ event }: { event: FlowEvent }) => checked(check)({ event }).ok,
+      guard: (a: Args) => checked(check)(a).ok,
       target: next,
-      actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => store((checked(check)({ event }) as { value: T }).value) },
+      actions: { type: "patch" as const, params: (a: Args) => store((checked(check)(a) as { value: T }).value) },
     },
     {
       target: state,
       reenter: true,
-      actions: [{ type: "say" as const, params: ({ event }: { event: FlowEvent }) => ({ key: `sitting.error.${(checked(check)({ event }) as { reason: string }).reason}`, params: { max: state === "address" ? ADDRESS_MAX : NOTE_MAX } }) }],
+      actions: [{ type: "say" as const, params: (a: Args) => ({ key: `sitting.error.${(checked(check)(a) as { reason: string }).reason}`, params: { max: state === "address" ? ADDRESS_MAX : NOTE_MAX } }) }],
     },
   ],
   CHOICE: { guard: chose("cancel"), target: "done" },
@@ -132,7 +140,8 @@ export const sittingMachine = setup({
     time: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "sitting.askTime", buttons: [[cancel]] } }],
-      on: answer("time", "afterTime", (s) => checkTime(s), (time) => ({ time })),
+      // Today's sitting: later than now (not found out only at Save, with the place and note typed since thrown away).
+      on: answer("time", "afterTime", (s, _today, now) => checkTime(s, now.date === now.today ? now.time : undefined), (time) => ({ time })),
     },
     afterTime: { always: [{ guard: ({ context }) => context.sittingId > 0, target: "review" }, { target: "format" }] },
     format: {

@@ -4,7 +4,7 @@
 // transaction's first insert, so nothing of it is stored or sent.
 import { GrammyError, type Api } from "grammy";
 import { act, type Registry } from "../../machines/actions.js";
-import { localDate } from "../../machines/calendar.js";
+import { localDate, localTime } from "../../machines/calendar.js";
 import { decide, defaultFlows, INVITE_TOKEN, type Flows, type Input, type StackEntry } from "../../machines/chat.js";
 import { isDomainEffect, isLang, type DomainEffect, type Effect, type Lang } from "../../machines/effects.js";
 import type { FlowEvent, Profile, Role } from "../../machines/flow.js";
@@ -206,6 +206,7 @@ export class Runtime {
     const profileOf = (loaded: Loaded): Profile => ({
       userId: inc.userId,
       today: localDate(now, this.deps.deployment.timeZone),
+      time: localTime(now, this.deps.deployment.timeZone),
       language: loaded.language,
       telegramLanguage: inc.telegramLanguage,
       hasConsent: loaded.hasConsent,

@@ -188,3 +188,20 @@ describe("after the conclusion", () => {
     expect(buttonsOf(view).filter((b) => b.includes("25.11.2026")), "answer buttons for the sitting").toEqual([]);
   });
 });
+
+describe("a sitting's time that has already passed today", () => {
+  it("is refused when typed and asked again — not accepted, then everything typed after it thrown away at Save", async () => {
+    const { staff } = await formed();
+    at("2026-11-25T16:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    // Before: accepted, and at Save «Это время уже прошло. Назначьте заседание снова», the flow ended.
+    expect(to(await staff.send("15:00"), STAFF), "an hour ago").toEqual(["Это время сегодня уже прошло. Напишите более позднее.", "Время начала по времени Казахстана (ЧЧ:ММ), например 15:00:"]);
+    expect(to(await staff.send("16:00"), STAFF)[0], "this very minute").toBe("Это время сегодня уже прошло. Напишите более позднее.");
+    expect(to(await staff.send("17:30"), STAFF), "later today").toEqual(["Как проходит заседание?"]);
+    const flows = (await new Store(t.db.prisma, [], TEST_DATA_KEY).load(STAFF, STAFF)).stack.map((e) => e.flow);
+    expect(flows).toContain("sitting");
+  });
+});
