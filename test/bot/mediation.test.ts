@@ -453,7 +453,7 @@ describe("mediation", () => {
     };
     expect(await run("2026-12-03T23:59:00+05:00")).toEqual([]);
     const expired = await run("2026-12-04T00:00:01+05:00");
-    expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026), екі тарап оны қабылдамады."]);
+    expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
     expect(texts(await applicant.press("Қабылдау"))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті."]);
     const over = await run("2026-12-24T00:00:01+05:00");
     expect(to(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок."]);

@@ -88,7 +88,7 @@ describe("a notice to a registered organisation", () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
     const applicant = h.user(APPLICANT, "kk");
     const filed = await fileNotice(applicant, "kk");
-    expect(to(filed, APPLICANT)[1]).toMatch(/^Әрі қарай не болады\. «Городская больница №7» ұйымының қызметкерлері өтінішті ботта алды\./);
+    expect(to(filed, APPLICANT)[1]).toMatch(/^Әрі қарай не болады\. Өтініш «Городская больница №7» ұйымының қызметкерлеріне ботта жіберілді\./);
     expect(to(filed, STAFF)[0]).toMatch(/^Новое обращение KZ-2026-000001: Городская больница №7, г. Шымкент\./);
     expect(buttons(filed.filter((c) => c.payload.chat_id === STAFF))).toEqual(["Отметить получение обращения"]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("delivered");
@@ -96,7 +96,7 @@ describe("a notice to a registered organisation", () => {
 
     h.fake.clear();
     await runJobs("2026-11-25T09:00:00+05:00");
-    expect(texts(h.fake.sent("sendMessage", STAFF))).toEqual(["Дело KZ-2026-000001 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии отсчитывается со следующего рабочего дня после получения."]);
+    expect(texts(h.fake.sent("sendMessage", STAFF))).toEqual(["Дело KZ-2026-000001 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии бот отсчитывает со следующего рабочего дня после получения."]);
     expect(texts(h.fake.sent("sendMessage", APPLICANT))[0]).toMatch(/^KZ-2026-000001 ісі: «Городская больница №7» ұйымы өтінішті алғанын ботта әлі белгілеген жоқ, сондықтан комиссияны құру мерзімі әзірге басталған жоқ\./);
     expect(buttons(h.fake.sent("sendMessage", APPLICANT))).toEqual(["Өтінішті ұйымға тапсырдым", "Өтініш (PDF)"]);
     await runJobs("2026-12-31T12:00:00+05:00");

@@ -337,7 +337,7 @@ describe("the commission formed", () => {
     // The next steps come on the same message: a pressed button leaves no dead end.
     expect(buttons(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Назначить заседание", "Записать заключение"]);
     expect(texts(done.filter((x) => x.payload.chat_id === 51))).toEqual([
-      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 26.03.2026 күні құрылды. Қорытынды — 5 жұмыс күні ішінде, яғни 02.04.2026 күнінің соңына дейін. Комиссия отырыстарына қатысуға құқығыңыз бар.",
+      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 26.03.2026 күні құрылды. Қорытынды — 5 жұмыс күні ішінде; боттың есебі бойынша — 02.04.2026 күнінің соңына дейін. Комиссия отырыстарына қатысуға құқығыңыз бар.",
     ]);
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect(row.status).toBe("commission_formed");

@@ -112,7 +112,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     await applicant.press("Готово", 2);
     await applicant.send("+77017654321", 2);
     const filed = await applicant.press("Отправить", 3);
-    expect(filed[1]!.text).toMatch(/^Что дальше\. Сотрудники организации «Городская больница №7» получили обращение в боте\./);
+    expect(filed[1]!.text).toMatch(/^Что дальше\. Обращение передано сотрудникам организации «Городская больница №7» в боте\./);
     expect(textsOf(filed).join("\n")).not.toMatch(DEADLINE);
     expect(textsOf(await staff.replies(1))[0]).toMatch(/^Новое обращение KZ-2026-000002/);
 
@@ -121,7 +121,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     expect(await staff.replies(0)).toEqual([]);
     await runJobs("2026-12-02T09:00:00+05:00");
     expect(textsOf(await staff.replies(1))).toEqual([
-      "Дело KZ-2026-000002 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии отсчитывается со следующего рабочего дня после получения.",
+      "Дело KZ-2026-000002 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии бот отсчитывает со следующего рабочего дня после получения.",
     ]);
     const told = await applicant.replies(1);
     expect(told[0]!.text).toMatch(/^Дело KZ-2026-000002: организация «Городская больница №7» ещё не отметила в боте, что получила обращение, поэтому срок формирования комиссии пока не идёт\.\n\nВы можете передать обращение сами/);
