@@ -215,7 +215,7 @@ describe("the staff inbox", () => {
     await a.document("application/pdf", "epicrisis");
     await a.press("Готово");
     await a.send("+77010000000");
-    await a.press("Отправить");
+    await a.press("Сохранить обращение");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
     expect(opened.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.photo, c.payload.caption])).toEqual([["scan-1", "KZ-2026-000001 · файл 1 из 2 из обращения"]]);

@@ -81,7 +81,7 @@ describe("the commission, end to end with three people", () => {
     await applicant.press("Не знаю", 1);
     await applicant.press("Готово", 2);
     await applicant.send("+77017654321", 2);
-    const filed = await applicant.press("Отправить", 3);
+    const filed = await applicant.press("Сохранить обращение", 3);
     expect(filed[0]!.text).toMatch(/^Обращение сохранено\. Номер дела: KZ-2026-000001\./);
     expect(filed[1]!.text).toMatch(/^Что дальше\. Обращение передано сотрудникам организации «Городская больница №7» в боте\./);
     expect(textsOf(await staff.replies(1))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001/);

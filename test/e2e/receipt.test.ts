@@ -52,7 +52,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     await applicant.press("Білмеймін", 1);
     await applicant.press("Дайын", 2);
     await applicant.send("+77010000001", 2);
-    const filed = await applicant.press("Жіберу", 3);
+    const filed = await applicant.press("Өтінішті сақтау", 3);
     expect(filed[0]!.text).toMatch(/^Өтініш сақталды\. Іс нөмірі: KZ-2026-000001\./);
     expect(textsOf(filed).join("\n")).not.toMatch(DEADLINE);
     expect(labels(filed[1])).toEqual(["Өтінішті ұйымға тапсырдым", "Өтініш (PDF)"]);
@@ -111,7 +111,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     await applicant.press("Не знаю", 1);
     await applicant.press("Готово", 2);
     await applicant.send("+77017654321", 2);
-    const filed = await applicant.press("Отправить", 3);
+    const filed = await applicant.press("Сохранить обращение", 3);
     expect(filed[1]!.text).toMatch(/^Что дальше\. Обращение передано сотрудникам организации «Городская больница №7» в боте\./);
     expect(textsOf(filed).join("\n")).not.toMatch(DEADLINE);
     expect(textsOf(await staff.replies(1))[0]).toMatch(/^Новое обращение KZ-2026-000002/);
