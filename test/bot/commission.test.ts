@@ -366,7 +366,7 @@ describe("sittings", () => {
     await staff.press("Открыть KZ-2026-000001");
     expect(texts(await staff.press("Отменить"))[0]).toBe("Отменить это заседание? Все участники получат сообщение.");
     const cancelled = await staff.press("Отменить заседание");
-    expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 25.11.2026, 15:00 отменено; участникам сообщено."]);
+    expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001, назначенное на 25.11.2026, 15:00, отменено; участникам сообщено."]);
     expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 уақытына белгіленген комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
     expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии, назначенное на 25.11.2026, 15:00, отменено. Файл календаря ниже уберёт его из вашего календаря."]);
     const files = cancelled.filter((c) => c.method === "sendDocument").map(ics);

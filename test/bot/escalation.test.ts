@@ -128,7 +128,7 @@ describe("escalation", () => {
     at("2026-11-25T10:00:00+05:00");
     await applicant.press("Медиациядан шығу");
     const ended = await applicant.press("Аяқтау");
-    expect(texts(ended.filter((x) => x.payload.chat_id === 51))[0]).toBe("KZ-2026-000001 ісі: медиация келісімсіз аяқталды — одан шықты: Өтініш беруші.");
+    expect(texts(ended.filter((x) => x.payload.chat_id === 51))[0]).toBe("KZ-2026-000001 ісі: медиация келісімсіз аяқталды — «Өтініш беруші» тарапы одан шықты.");
     await applicant.press("Шағым дайындау");
     // The particulars given for the mediation contract are offered again.
     const offered = await applicant.press("Денсаулық сақтау басқармасы — Шымкент қаласы");

@@ -131,6 +131,15 @@ describe("the contract and the agreement read as documents of their kind (law.md
     expect(kkContract.split("\n").slice(0, 4)).toEqual(["МЕДИАЦИЯ ТУРАЛЫ ШАРТ", "KZ-2026-000001 ісі бойынша", "", "Шымкент қаласы    20___ жылғы «___» ______________"]);
     expect(kkContract).toContain("5. Медиатордың тәуелсіздігі\n");
     expect(kkContract).toContain("Мәтін «Келісім» ботында 2026 жылғы 23 қарашада дайындалды.");
+    // The term agrees with its number of days (MEDIATION_DAYS is the operator's), in the contract and in the offer's essentials.
+    const id = (await t.db.prisma.mediation.findFirstOrThrow()).id;
+    const term = async (days: number) => pdfText((await contractContent(id, "ru", { ...env(), mediationDays: days }))!.content).split("\n").find((l) => l.startsWith("Не более"));
+    expect([await term(21), await term(22), await term(25)]).toEqual([
+      "Не более 21 календарного дня со дня подписания настоящего договора.",
+      "Не более 22 календарных дней со дня подписания настоящего договора.",
+      "Не более 25 календарных дней со дня подписания настоящего договора.",
+    ]);
+    expect([21, 30].map((count) => h.i18n.t("ru")("mediation.contractTerm", { count }))).toEqual(["до 21 календарного дня со дня подписания договора", "до 30 календарных дней со дня подписания договора"]);
 
     await propose(mediator, "2 700 000");
     await applicant.press("Қабылдау");

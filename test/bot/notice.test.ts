@@ -171,7 +171,7 @@ describe("bad input gets a clear answer and the same question", () => {
     ["dates of care before birth", "care", "01.01.1980", "Лечение не может начаться до рождения пациента. Проверьте."],
     ["dates of care in the wrong order", "care", "05.03.2026 – 01.03.2026", "Начало периода позже его конца. Проверьте."],
     ["dates of care as words", "care", "на прошлой неделе", "Напишите один день (12.10.2026) или период (01.10.2026 – 05.10.2026)."],
-    ["a description over 3,000 characters", "description", "д".repeat(3001), "Текст слишком длинный: 3001 знаков, можно до 3000. Сократите и отправьте снова — я ничего не обрезал."],
+    ["a description over 3,000 characters", "description", "д".repeat(3001), "Текст слишком длинный (знаков: 3001, можно до 3000). Сократите и отправьте снова — я ничего не обрезал."],
   ];
   for (const [what, step, input, answer] of cases) {
     it(what, async () => {
