@@ -98,7 +98,7 @@ describe("the commission, end to end with three people", () => {
     const link = /start=(c_\S+)/.exec((await applicant.press("Пригласить родственника", 1))[0]!.text)![1]!;
     const relative = new EmulatorChat(server, TOKEN, 703, "en");
     expect(labels((await relative.send(`/start ${link}`, 1))[0])).toEqual(["Қазақша", "Русский"]);
-    expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сіз пациентке ықтимал зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?");
+    expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сіз пациентке келтірілуі мүмкін зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?");
     await relative.press("Пациенттің жұбайы", 1);
     expect(textsOf(await relative.press("Келісемін", 2))[1]).toMatch(/^Тегіңіз бен атыңыз/);
     const joined = await relative.send("Сейтова Асель Нурлановна", 2);
