@@ -143,10 +143,10 @@ describe("relatives", () => {
     const link = await relativeLink(applicant);
     const r = h.user(RELATIVE, "ru");
     await r.send(`/start ${link}`);
-    expect(texts(await r.press("Не сейчас"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует до своего срока.");
+    expect(texts(await r.press("Не сейчас"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
     await r.send(`/start ${link}`);
     await r.press("Близкий родственник");
-    expect(texts(await r.press("Не согласен(на)"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует до своего срока.");
+    expect(texts(await r.press("Не согласен(на)"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
     at("2026-11-30T09:59:00+05:00"); // the link, made at 10:00 on the 23rd, lasts 7 days
     await r.send(`/start ${link}`);

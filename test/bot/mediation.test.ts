@@ -253,7 +253,7 @@ describe("mediation", () => {
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
     const started = await staff.press("Согласен(на) с договором");
     // Agreeing in the bot is no signature (law.md §4): mediation starts when the contract is signed.
-    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с договором о медиации\. По закону медиация начинается со дня, когда договор подпишут стороны и медиатор \(на бумаге или ЭЦП\): согласие в боте — не подпись\. Переговоры в боте открыты до 23\.12\.2026/)]);
+    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с договором о медиации\. По закону медиация начинается со дня, когда договор подпишут стороны и медиатор \(на бумаге или с помощью ЭЦП\): согласие в боте — не подпись\. Переговоры в боте открыты до 23\.12\.2026/)]);
     expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: екі тарап та медиация туралы шартпен келісті\. Заң бойынша медиация шартқа тараптар мен медиатор қол қойған күннен басталады/)]);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
     expect(mediator.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Написать", "Предложить урегулирование", "Завершить медиацию"]);

@@ -218,8 +218,8 @@ describe("the staff inbox", () => {
     await a.press("Сохранить обращение");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
-    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.photo, c.payload.caption])).toEqual([["scan-1", "KZ-2026-000001 · файл 1 из 2 из обращения"]]);
-    expect(opened.filter((c) => c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption])).toEqual([["epicrisis", "KZ-2026-000001 · файл 2 из 2 из обращения"]]);
+    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.photo, c.payload.caption])).toEqual([["scan-1", "KZ-2026-000001 · файл обращения 1 из 2"]]);
+    expect(opened.filter((c) => c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption])).toEqual([["epicrisis", "KZ-2026-000001 · файл обращения 2 из 2"]]);
     // Staff reading in Kazakh get the captions in Kazakh.
     await staff.send("/language");
     await staff.press("Қазақша");
