@@ -179,7 +179,7 @@ describe("relatives", () => {
     expect([doc.payload.chat_id, doc.file!.filename]).toEqual([RELATIVE, "KZ-2026-000001.pdf"]);
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
-    expect(texts(await applicant.press("Өтінішті туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
+    expect(texts(await applicant.press("Туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
     const refused = await relative.pressData(`g:rnotice:${c.id}`);
     expect(refused.filter((x) => x.method === "sendDocument")).toEqual([]);
     expect(texts(refused)).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);

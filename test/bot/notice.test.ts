@@ -302,7 +302,7 @@ describe("review and submit", () => {
     expect(calls.filter((c) => c.payload.chat_id === 51).map((c) => c.method).indexOf("sendDocument")).toBeLessThan(
       calls.filter((c) => c.payload.chat_id === 51).findIndex((c) => String(c.payload.text).startsWith("Что дальше")),
     );
-    expect(buttons(calls.filter((c) => c.payload.chat_id === 51 && String(c.payload.text).startsWith("Что дальше")))).toEqual(["Я передал(а) обращение в организацию", "Обращение (PDF)"]);
+    expect(buttons(calls.filter((c) => c.payload.chat_id === 51 && String(c.payload.text).startsWith("Что дальше")))).toEqual(["Я передал(а) обращение", "Обращение (PDF)"]);
     const staff = texts(calls.filter((c) => c.payload.chat_id === STAFF_CHAT));
     expect(staff).toHaveLength(1);
     expect(staff[0]).toContain("Новое обращение KZ-2026-000001: Қалалық №5 емхана, г. Астана.");

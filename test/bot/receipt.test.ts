@@ -46,7 +46,7 @@ describe("a notice to an organisation with no staff in the bot", () => {
     expect(texts(reminded)).toEqual([
       "Дело KZ-2026-000001: вы ещё не сообщили, что передали обращение в организацию «Городская больница №7». Срок формирования комиссии начнётся только после того, как организация его получит. Когда передадите — нажмите кнопку ниже.",
     ]);
-    expect(buttons(reminded)).toEqual(["Я передал(а) обращение в организацию", "Обращение (PDF)", "Мои дела"]);
+    expect(buttons(reminded)).toEqual(["Я передал(а) обращение", "Обращение (PDF)", "Мои дела"]);
     // Weeks later: still no legal deadline, and never "missed".
     await runJobs("2027-01-31T12:00:00+05:00");
     expect(h.fake.sent("sendMessage", APPLICANT)).toHaveLength(1);
@@ -54,7 +54,7 @@ describe("a notice to an organisation with no staff in the bot", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
 
     at("2026-11-26T12:00:00+05:00");
-    expect(to(await applicant.press("Я передал(а) обращение в организацию"), APPLICANT)[0]).toMatch(/^Когда вы передали обращение в организацию/);
+    expect(to(await applicant.press("Я передал(а) обращение"), APPLICANT)[0]).toMatch(/^Когда вы передали обращение в организацию/);
     // An impossible date is refused with its reason, and the same question comes again.
     expect(to(await applicant.send("22.11.2026"), APPLICANT)).toEqual(["Обращение сохранено 23.11.2026: организация не могла получить его раньше.", expect.stringMatching(/^Когда вы передали/)]);
     expect(to(await applicant.send("27.11.2026"), APPLICANT)).toEqual(["Эта дата ещё не наступила.", expect.stringMatching(/^Когда вы передали/)]);

@@ -363,7 +363,7 @@ describe("the commission formed", () => {
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Комиссия сформирована");
-    expect(texts(await staff.press("Подтверждаю, но сформирована в другой день"))[0]).toMatch(/^В какой день сформирована комиссия\?/);
+    expect(texts(await staff.press("Подтверждаю: в другой день"))[0]).toMatch(/^В какой день сформирована комиссия\?/);
     expect(texts(await staff.send("28.03.2026"))[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
     expect(texts(await staff.send("вчера"))[0]).toBe("Напишите дату как ДД.ММ.ГГГГ, например 25.11.2026.");
     // A day before the receipt is refused with its reason, and the same question comes again: nothing is lost.

@@ -125,7 +125,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     ]);
     const told = await applicant.replies(1);
     expect(told[0]!.text).toMatch(/^Дело KZ-2026-000002: организация «Городская больница №7» ещё не отметила в боте, что получила обращение, поэтому срок формирования комиссии пока не идёт\.\n\nВы можете передать обращение сами/);
-    expect(labels(told[0])).toContain("Я передал(а) обращение в организацию");
+    expect(labels(told[0])).toContain("Я передал(а) обращение");
     // Counted from the day it was filed, three working days would have ended on 03.12: nothing is said.
     await runJobs("2026-12-04T00:00:01+05:00");
     expect(textsOf([...(await applicant.replies(0)), ...(await staff.replies(0))])).toEqual([]);

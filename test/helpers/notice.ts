@@ -65,7 +65,7 @@ export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partia
 };
 
 const HAND_IN = {
-  ru: { button: "Я передал(а) обращение в организацию", today: "Сегодня", skip: "Пропустить" },
+  ru: { button: "Я передал(а) обращение", today: "Сегодня", skip: "Пропустить" },
   kk: { button: "Өтінішті ұйымға тапсырдым", today: "Бүгін", skip: "Өткізіп жіберу" },
 };
 
