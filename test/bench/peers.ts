@@ -47,7 +47,7 @@ export const QUESTIONS: Question[] = [
   { key: "support", text: "Шаг 9 из 11. Знает ли служба поддержки пациента?", buttons: ["Да", "Нет", "Не знаю"] },
   { key: "files", text: "Шаг 10 из 11. Фото и PDF", buttons: ["Готово"] },
   { key: "phone", text: "Шаг 11 из 11. Телефон", check: (s) => /^\+?\d{10,12}$/.test(s.replace(/[\s()-]/g, "")) },
-  { key: "review", text: "Проверьте обращение", buttons: ["Отправить", "Изменить"] },
+  { key: "review", text: "Проверьте обращение", buttons: ["Сохранить обращение", "Изменить"] },
 ];
 
 export type Action = { send: string } | { press: string } | { pressIfOffered: string };
@@ -73,7 +73,7 @@ export const NOTICE_SCRIPT: Action[] = [
   { press: "Не знаю" },
   { press: "Готово" },
   { send: "+77010000000" },
-  { press: "Отправить" },
+  { press: "Сохранить обращение" },
 ];
 
 // ——— a bench user's updates ———

@@ -143,7 +143,7 @@ const fileOne = async (e: Engine, chatId: number, s: Sample, alone: boolean) => 
       u = pressUpdate(chatId, b.data, b.messageId);
     }
     if ("send" in a && a.send === "/notice") tag = "step";
-    if ("press" in a && a.press === "Отправить") tag = "submit";
+    if ("press" in a && a.press === "Сохранить обращение") tag = "submit";
     const t = performance.now();
     const cpu = alone ? process.cpuUsage() : null;
     await e.handle(u);

@@ -143,10 +143,10 @@ describe("relatives", () => {
     const link = await relativeLink(applicant);
     const r = h.user(RELATIVE, "ru");
     await r.send(`/start ${link}`);
-    expect(texts(await r.press("Не сейчас"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует до своего срока.");
+    expect(texts(await r.press("Не сейчас"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
     await r.send(`/start ${link}`);
     await r.press("Близкий родственник");
-    expect(texts(await r.press("Не согласен(на)"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует до своего срока.");
+    expect(texts(await r.press("Не согласен(на)"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
     at("2026-11-30T09:59:00+05:00"); // the link, made at 10:00 on the 23rd, lasts 7 days
     await r.send(`/start ${link}`);
@@ -179,7 +179,7 @@ describe("relatives", () => {
     expect([doc.payload.chat_id, doc.file!.filename]).toEqual([RELATIVE, "KZ-2026-000001.pdf"]);
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
-    expect(texts(await applicant.press("Өтінішті туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
+    expect(texts(await applicant.press("Туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
     const refused = await relative.pressData(`g:rnotice:${c.id}`);
     expect(refused.filter((x) => x.method === "sendDocument")).toEqual([]);
     expect(texts(refused)).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
@@ -366,7 +366,7 @@ describe("sittings", () => {
     await staff.press("Открыть KZ-2026-000001");
     expect(texts(await staff.press("Отменить"))[0]).toBe("Отменить это заседание? Все участники получат сообщение.");
     const cancelled = await staff.press("Отменить заседание");
-    expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 25.11.2026, 15:00 отменено; участникам сообщено."]);
+    expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001, назначенное на 25.11.2026, 15:00, отменено; участникам сообщено."]);
     expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 уақытына белгіленген комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
     expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии, назначенное на 25.11.2026, 15:00, отменено. Файл календаря ниже уберёт его из вашего календаря."]);
     const files = cancelled.filter((c) => c.method === "sendDocument").map(ics);

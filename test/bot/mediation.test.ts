@@ -131,6 +131,15 @@ describe("the contract and the agreement read as documents of their kind (law.md
     expect(kkContract.split("\n").slice(0, 4)).toEqual(["МЕДИАЦИЯ ТУРАЛЫ ШАРТ", "KZ-2026-000001 ісі бойынша", "", "Шымкент қаласы    20___ жылғы «___» ______________"]);
     expect(kkContract).toContain("5. Медиатордың тәуелсіздігі\n");
     expect(kkContract).toContain("Мәтін «Келісім» ботында 2026 жылғы 23 қарашада дайындалды.");
+    // The term agrees with its number of days (MEDIATION_DAYS is the operator's), in the contract and in the offer's essentials.
+    const id = (await t.db.prisma.mediation.findFirstOrThrow()).id;
+    const term = async (days: number) => pdfText((await contractContent(id, "ru", { ...env(), mediationDays: days }))!.content).split("\n").find((l) => l.startsWith("Не более"));
+    expect([await term(21), await term(22), await term(25)]).toEqual([
+      "Не более 21 календарного дня со дня подписания настоящего договора.",
+      "Не более 22 календарных дней со дня подписания настоящего договора.",
+      "Не более 25 календарных дней со дня подписания настоящего договора.",
+    ]);
+    expect([21, 30].map((count) => h.i18n.t("ru")("mediation.contractTerm", { count }))).toEqual(["до 21 календарного дня со дня подписания договора", "до 30 календарных дней со дня подписания договора"]);
 
     await propose(mediator, "2 700 000");
     await applicant.press("Қабылдау");
@@ -244,7 +253,7 @@ describe("mediation", () => {
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("agreeing");
     const started = await staff.press("Согласен(на) с договором");
     // Agreeing in the bot is no signature (law.md §4): mediation starts when the contract is signed.
-    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с договором о медиации\. По закону медиация начинается со дня, когда договор подпишут стороны и медиатор \(на бумаге или ЭЦП\): согласие в боте — не подпись\. Переговоры в боте открыты до 23\.12\.2026/)]);
+    expect(to(started, MEDIATOR)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с договором о медиации\. По закону медиация начинается со дня, когда договор подпишут стороны и медиатор \(на бумаге или с помощью ЭЦП\): согласие в боте — не подпись\. Переговоры в боте открыты до 23\.12\.2026/)]);
     expect(to(started, APPLICANT)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: екі тарап та медиация туралы шартпен келісті\. Заң бойынша медиация шартқа тараптар мен медиатор қол қойған күннен басталады/)]);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
     expect(mediator.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Написать", "Предложить урегулирование", "Завершить медиацию"]);
@@ -453,7 +462,7 @@ describe("mediation", () => {
     };
     expect(await run("2026-12-03T23:59:00+05:00")).toEqual([]);
     const expired = await run("2026-12-04T00:00:01+05:00");
-    expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026), екі тарап оны қабылдамады."]);
+    expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
     expect(texts(await applicant.press("Қабылдау"))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті."]);
     const over = await run("2026-12-24T00:00:01+05:00");
     expect(to(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок."]);

@@ -88,8 +88,8 @@ describe("the notice, step by step", () => {
     const { pdfText } = await import("../../bot/core/documents.js");
     for (const [id, lang] of [[60, "ru"], [61, "kk"]] as const) {
       const L = lang === "ru"
-        ? { agree: "Согласен(на)", self: "Я — пациент", asked: "2/11 · Напишите ваши фамилию, имя и отчество полностью.", back: "◀ Назад", review: "Вы: сам пациент\nПациент: Иванов Иван Иванович", submit: "Отправить" }
-        : { agree: "Келісемін", self: "Мен — пациентпін", asked: "2/11 · Толық аты-жөніңізді жазыңыз: тегіңіз, атыңыз, әкеңіздің аты.", back: "◀ Артқа", review: "Сіз: пациенттің өзі\nПациент: Иванов Иван Иванович", submit: "Жіберу" };
+        ? { agree: "Согласен(на)", self: "Я — пациент", asked: "2/11 · Напишите ваши фамилию, имя и отчество полностью.", back: "◀ Назад", review: "Вы: сам пациент\nПациент: Иванов Иван Иванович", submit: "Сохранить обращение" }
+        : { agree: "Келісемін", self: "Мен — пациентпін", asked: "2/11 · Толық аты-жөніңізді жазыңыз: тегіңіз, атыңыз, әкеңіздің аты.", back: "◀ Артқа", review: "Сіз: пациенттің өзі\nПациент: Иванов Иван Иванович", submit: "Өтінішті сақтау" };
       const u = h.user(id, lang);
       await u.send("/start");
       await u.press(L.agree);
@@ -123,10 +123,10 @@ describe("the notice, step by step", () => {
       expect(noticeLines(d, "kk", h.i18n)[2]).toEqual(["Өтініш беруші", "пациенттің өзі"]);
       // A paper of its kind: its heading, and values in a line's lower case — the first-person «Не знаю» button never reaches it.
       const ru = pdfText(noticeContent(d, "ru", h.i18n)).split("\n");
-      expect(ru.slice(0, 2)).toEqual(["ОБРАЩЕНИЕ", "о возможном причинении вреда жизни или здоровью пациента при оказании медицинской помощи"]);
+      expect(ru.slice(0, 2)).toEqual(["ОБРАЩЕНИЕ", "о возможном причинении вреда жизни и здоровью пациента при оказании медицинской помощи"]);
       expect(ru).toEqual(expect.arrayContaining(["Последствия для пациента: пока неизвестно", "Сообщено ли в службу поддержки пациента и внутренней экспертизы: неизвестно", "Заявитель", "____________________   (подпись, ФИО)"]));
       const kk = pdfText(noticeContent(d, "kk", h.i18n)).split("\n");
-      expect(kk.slice(0, 2)).toEqual(["ӨТІНІШ", "медициналық көмек көрсету кезінде пациенттің өміріне немесе денсаулығына зиян келтірілуі мүмкін екені туралы"]);
+      expect(kk.slice(0, 2)).toEqual(["ӨТІНІШ", "медициналық көмек көрсету кезінде пациенттің өмірі мен денсаулығына зиян келтірілуі мүмкін екені туралы"]);
       expect(kk).toEqual(expect.arrayContaining(["Пациент үшін салдары: әзірге белгісіз", "Пациентті қолдау және ішкі сараптама қызметіне хабарланды ма: белгісіз", "Өтініш беруші", "____________________   (қолы, аты-жөні)"]));
     }
   });
@@ -171,7 +171,7 @@ describe("bad input gets a clear answer and the same question", () => {
     ["dates of care before birth", "care", "01.01.1980", "Лечение не может начаться до рождения пациента. Проверьте."],
     ["dates of care in the wrong order", "care", "05.03.2026 – 01.03.2026", "Начало периода позже его конца. Проверьте."],
     ["dates of care as words", "care", "на прошлой неделе", "Напишите один день (12.10.2026) или период (01.10.2026 – 05.10.2026)."],
-    ["a description over 3,000 characters", "description", "д".repeat(3001), "Текст слишком длинный: 3001 знаков, можно до 3000. Сократите и отправьте снова — я ничего не обрезал."],
+    ["a description over 3,000 characters", "description", "д".repeat(3001), "Текст слишком длинный (знаков: 3001, можно до 3000). Сократите и отправьте снова — я ничего не обрезал."],
   ];
   for (const [what, step, input, answer] of cases) {
     it(what, async () => {
@@ -243,7 +243,7 @@ describe("documents and photos", () => {
     expect(shown(second, 42)).toEqual(["Добавлено файлов: 2. Всего: 13 из 20. Пришлите ещё или нажмите «Готово»."]);
     await u.press("Готово");
     expect(last(await u.contact("77011234567"))).toContain("Файлы: 13");
-    await u.press("Отправить");
+    await u.press("Сохранить обращение");
     const stored = await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } });
     expect(stored.map((a) => a.fileId)).toEqual([...Array.from({ length: 10 }, (_, i) => `album-${i + 1}`), "alone", "b-1", "b-2"]);
   });
@@ -274,7 +274,7 @@ describe("review and submit", () => {
     await upTo(u, "kk", "review");
     const review = texts(h.fake.sent("sendMessage", 50)).at(-1)!;
     expect(review).toBe(
-      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nСалдары: II топтағы мүгедектік\nҚолдау қызметіне хабарланды ма: жоқ\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Жіберу» батырмасын басыңыз.",
+      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nСалдары: II топтағы мүгедектік\nҚолдау қызметіне хабарланды ма: жоқ\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Өтінішті сақтау» батырмасын басыңыз.",
     );
     // The organisation is chosen within its region: changing it asks the region first.
     expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациентке медициналық көмек қай өңірде көрсетілді?");
@@ -290,7 +290,7 @@ describe("review and submit", () => {
     await u.document("application/pdf", "d1");
     await u.press("Готово");
     await u.contact("77011234567");
-    const calls = await u.press("Отправить");
+    const calls = await u.press("Сохранить обращение");
     const mine = texts(calls.filter((c) => c.payload.chat_id === 51));
     expect(mine).toEqual([
       "Обращение сохранено. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, г. Астана · 01.03.2026 – 05.03.2026 · инвалидность II группы",
@@ -302,7 +302,7 @@ describe("review and submit", () => {
     expect(calls.filter((c) => c.payload.chat_id === 51).map((c) => c.method).indexOf("sendDocument")).toBeLessThan(
       calls.filter((c) => c.payload.chat_id === 51).findIndex((c) => String(c.payload.text).startsWith("Что дальше")),
     );
-    expect(buttons(calls.filter((c) => c.payload.chat_id === 51 && String(c.payload.text).startsWith("Что дальше")))).toEqual(["Я передал(а) обращение в организацию", "Обращение (PDF)"]);
+    expect(buttons(calls.filter((c) => c.payload.chat_id === 51 && String(c.payload.text).startsWith("Что дальше")))).toEqual(["Я передал(а) обращение", "Обращение (PDF)"]);
     const staff = texts(calls.filter((c) => c.payload.chat_id === STAFF_CHAT));
     expect(staff).toHaveLength(1);
     expect(staff[0]).toContain("Новое обращение KZ-2026-000001: Қалалық №5 емхана, г. Астана.");
@@ -341,7 +341,7 @@ describe("when the patient died", () => {
     await u.press("Жоқ, хабарланбады");
     await u.press("Дайын");
     await u.contact("77011234567");
-    const saved = texts((await u.press("Жіберу")).filter((c) => c.payload.chat_id === 55));
+    const saved = texts((await u.press("Өтінішті сақтау")).filter((c) => c.payload.chat_id === 55));
     expect(saved[0]).toBe("Көңіл айтамыз.");
     expect(saved[1]).toMatch(/^Өтініш сақталды\./);
     expect((await t.db.prisma.case.findFirstOrThrow()).outcome).toBe("death");
@@ -353,7 +353,7 @@ describe("nothing lost", () => {
     const u = h.user(62, "ru");
     await upTo(u, "ru", "review");
     h.fake.failNext.set("sendMessage", { crash: true, count: 1, chatId: STAFF_CHAT });
-    const calls = await u.press("Отправить");
+    const calls = await u.press("Сохранить обращение");
     expect(texts(calls.filter((c) => c.payload.chat_id === 62))).toEqual([expect.stringMatching(/^Обращение сохранено/), expect.stringMatching(/^Что дальше/), "Что сделаем? Команды есть и в меню (/)."]);
     expect(calls.filter((c) => c.method === "sendDocument")).toHaveLength(1);
     // The staff message waits, and goes first the next time anything is sent to that chat.
@@ -385,7 +385,7 @@ describe("nothing lost", () => {
     const a = h.user(70, "kk");
     const b = h.user(71, "ru");
     await Promise.all([upTo(a, "kk", "review"), upTo(b, "ru", "review")]);
-    await Promise.all([a.press("Жіберу"), b.press("Отправить")]);
+    await Promise.all([a.press("Өтінішті сақтау"), b.press("Сохранить обращение")]);
     const cases = await t.db.prisma.case.findMany({ orderBy: { seq: "asc" }, include: { participants: true } });
     expect(cases.map((c) => c.number)).toEqual(["KZ-2026-000001", "KZ-2026-000002"]);
     expect(new Set(cases.map((c) => Number(c.participants[0]!.userId)))).toEqual(new Set([70, 71]));
@@ -398,7 +398,7 @@ describe("nothing lost", () => {
     const a = h.user(72, "kk");
     const b = h.user(73, "ru");
     await Promise.all([upTo(a, "kk", "review"), upTo(b, "ru", "review")]);
-    await Promise.all([a.press("Жіберу"), b.press("Отправить")]);
+    await Promise.all([a.press("Өтінішті сақтау"), b.press("Сохранить обращение")]);
     const cases = await t.db.prisma.case.findMany({ orderBy: { seq: "asc" } });
     expect(cases.map((c) => c.number)).toEqual(["KZ-2026-000042", "KZ-2026-000043"]);
     // The sequence gave them; the counter row was not touched.
@@ -407,7 +407,7 @@ describe("nothing lost", () => {
     await h.runtime.start(NOW);
     const c = h.user(74, "ru");
     await upTo(c, "ru", "review");
-    await c.press("Отправить");
+    await c.press("Сохранить обращение");
     expect((await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 74n } } } })).number).toBe("KZ-2026-000044");
   });
 });
@@ -422,8 +422,8 @@ describe("the notice as a PDF", () => {
       if (c.method === "sendMessage") seenInOrder.push(String(c.payload.text).includes("KZ-2026-000001") ? "case number" : "message");
       if (c.method === "sendDocument") seenInOrder.push("document");
     };
-    const submit = u.keyboardWith("Отправить");
-    await h.bot.handleUpdate(u.buttonUpdate(submit.buttons.flat().find((b) => b.text === "Отправить")!.callback_data, submit.messageId));
+    const submit = u.keyboardWith("Сохранить обращение");
+    await h.bot.handleUpdate(u.buttonUpdate(submit.buttons.flat().find((b) => b.text === "Сохранить обращение")!.callback_data, submit.messageId));
     seenInOrder.push("update returned");
     await h.runtime.idle();
     h.fake.onCall = null;
@@ -455,7 +455,7 @@ describe("the notice as a PDF", () => {
     const { loadNoticeDocument, noticeContent } = await import("../../bot/features/notice/document.js");
     const u = h.user(80, "kk");
     await upTo(u, "kk", "review");
-    const calls = await u.press("Жіберу");
+    const calls = await u.press("Өтінішті сақтау");
     expect(calls.map((c) => c.method)).toContain("sendChatAction");
     const doc = calls.find((c) => c.method === "sendDocument")!;
     expect(doc.payload.chat_id).toBe(80);

@@ -46,7 +46,7 @@ describe("a notice to an organisation with no staff in the bot", () => {
     expect(texts(reminded)).toEqual([
       "Дело KZ-2026-000001: вы ещё не сообщили, что передали обращение в организацию «Городская больница №7». Срок формирования комиссии начнётся только после того, как организация его получит. Когда передадите — нажмите кнопку ниже.",
     ]);
-    expect(buttons(reminded)).toEqual(["Я передал(а) обращение в организацию", "Обращение (PDF)", "Мои дела"]);
+    expect(buttons(reminded)).toEqual(["Я передал(а) обращение", "Обращение (PDF)", "Мои дела"]);
     // Weeks later: still no legal deadline, and never "missed".
     await runJobs("2027-01-31T12:00:00+05:00");
     expect(h.fake.sent("sendMessage", APPLICANT)).toHaveLength(1);
@@ -54,7 +54,7 @@ describe("a notice to an organisation with no staff in the bot", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
 
     at("2026-11-26T12:00:00+05:00");
-    expect(to(await applicant.press("Я передал(а) обращение в организацию"), APPLICANT)[0]).toMatch(/^Когда вы передали обращение в организацию/);
+    expect(to(await applicant.press("Я передал(а) обращение"), APPLICANT)[0]).toMatch(/^Когда вы передали обращение в организацию/);
     // An impossible date is refused with its reason, and the same question comes again.
     expect(to(await applicant.send("22.11.2026"), APPLICANT)).toEqual(["Обращение сохранено 23.11.2026: организация не могла получить его раньше.", expect.stringMatching(/^Когда вы передали/)]);
     expect(to(await applicant.send("27.11.2026"), APPLICANT)).toEqual(["Эта дата ещё не наступила.", expect.stringMatching(/^Когда вы передали/)]);
@@ -88,7 +88,7 @@ describe("a notice to a registered organisation", () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
     const applicant = h.user(APPLICANT, "kk");
     const filed = await fileNotice(applicant, "kk");
-    expect(to(filed, APPLICANT)[1]).toMatch(/^Әрі қарай не болады\. «Городская больница №7» ұйымының қызметкерлері өтінішті ботта алды\./);
+    expect(to(filed, APPLICANT)[1]).toMatch(/^Әрі қарай не болады\. Өтініш «Городская больница №7» ұйымының қызметкерлеріне ботта жіберілді\./);
     expect(to(filed, STAFF)[0]).toMatch(/^Новое обращение KZ-2026-000001: Городская больница №7, г. Шымкент\./);
     expect(buttons(filed.filter((c) => c.payload.chat_id === STAFF))).toEqual(["Отметить получение обращения"]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("delivered");
@@ -96,7 +96,7 @@ describe("a notice to a registered organisation", () => {
 
     h.fake.clear();
     await runJobs("2026-11-25T09:00:00+05:00");
-    expect(texts(h.fake.sent("sendMessage", STAFF))).toEqual(["Дело KZ-2026-000001 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии отсчитывается со следующего рабочего дня после получения."]);
+    expect(texts(h.fake.sent("sendMessage", STAFF))).toEqual(["Дело KZ-2026-000001 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии бот отсчитывает со следующего рабочего дня после получения."]);
     expect(texts(h.fake.sent("sendMessage", APPLICANT))[0]).toMatch(/^KZ-2026-000001 ісі: «Городская больница №7» ұйымы өтінішті алғанын ботта әлі белгілеген жоқ, сондықтан комиссияны құру мерзімі әзірге басталған жоқ\./);
     expect(buttons(h.fake.sent("sendMessage", APPLICANT))).toEqual(["Өтінішті ұйымға тапсырдым", "Өтініш (PDF)"]);
     await runJobs("2026-12-31T12:00:00+05:00");

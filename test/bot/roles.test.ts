@@ -215,11 +215,11 @@ describe("the staff inbox", () => {
     await a.document("application/pdf", "epicrisis");
     await a.press("Готово");
     await a.send("+77010000000");
-    await a.press("Отправить");
+    await a.press("Сохранить обращение");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
-    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.photo, c.payload.caption])).toEqual([["scan-1", "KZ-2026-000001 · файл 1 из 2 из обращения"]]);
-    expect(opened.filter((c) => c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption])).toEqual([["epicrisis", "KZ-2026-000001 · файл 2 из 2 из обращения"]]);
+    expect(opened.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.photo, c.payload.caption])).toEqual([["scan-1", "KZ-2026-000001 · файл обращения 1 из 2"]]);
+    expect(opened.filter((c) => c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption])).toEqual([["epicrisis", "KZ-2026-000001 · файл обращения 2 из 2"]]);
     // Staff reading in Kazakh get the captions in Kazakh.
     await staff.send("/language");
     await staff.press("Қазақша");
@@ -337,7 +337,7 @@ describe("the commission formed", () => {
     // The next steps come on the same message: a pressed button leaves no dead end.
     expect(buttons(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Назначить заседание", "Записать заключение"]);
     expect(texts(done.filter((x) => x.payload.chat_id === 51))).toEqual([
-      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 26.03.2026 күні құрылды. Қорытынды — 5 жұмыс күні ішінде, яғни 02.04.2026 күнінің соңына дейін. Комиссия отырыстарына қатысуға құқығыңыз бар.",
+      "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 26.03.2026 күні құрылды. Қорытынды — 5 жұмыс күні ішінде; боттың есебі бойынша — 02.04.2026 күнінің соңына дейін. Комиссия отырыстарына қатысуға құқығыңыз бар.",
     ]);
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect(row.status).toBe("commission_formed");
@@ -363,7 +363,7 @@ describe("the commission formed", () => {
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Комиссия сформирована");
-    expect(texts(await staff.press("Подтверждаю, но сформирована в другой день"))[0]).toMatch(/^В какой день сформирована комиссия\?/);
+    expect(texts(await staff.press("Подтверждаю: в другой день"))[0]).toMatch(/^В какой день сформирована комиссия\?/);
     expect(texts(await staff.send("28.03.2026"))[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
     expect(texts(await staff.send("вчера"))[0]).toBe("Напишите дату как ДД.ММ.ГГГГ, например 25.11.2026.");
     // A day before the receipt is refused with its reason, and the same question comes again: nothing is lost.

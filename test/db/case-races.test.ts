@@ -146,7 +146,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
     await staffB.send("/inbox");
     await staffB.press("Открыть KZ-2026-000001");
     await staffB.press("Комиссия сформирована");
-    await staffB.press("Подтверждаю, но сформирована в другой день");
+    await staffB.press("Подтверждаю: в другой день");
     const start = all().length;
     await race(
       () => staff.press("Подтверждаю"),

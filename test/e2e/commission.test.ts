@@ -81,9 +81,9 @@ describe("the commission, end to end with three people", () => {
     await applicant.press("Не знаю", 1);
     await applicant.press("Готово", 2);
     await applicant.send("+77017654321", 2);
-    const filed = await applicant.press("Отправить", 3);
+    const filed = await applicant.press("Сохранить обращение", 3);
     expect(filed[0]!.text).toMatch(/^Обращение сохранено\. Номер дела: KZ-2026-000001\./);
-    expect(filed[1]!.text).toMatch(/^Что дальше\. Сотрудники организации «Городская больница №7» получили обращение в боте\./);
+    expect(filed[1]!.text).toMatch(/^Что дальше\. Обращение передано сотрудникам организации «Городская больница №7» в боте\./);
     expect(textsOf(await staff.replies(1))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001/);
 
     // Staff record its receipt: only now does the 3-working-day clock run.
@@ -98,7 +98,7 @@ describe("the commission, end to end with three people", () => {
     const link = /start=(c_\S+)/.exec((await applicant.press("Пригласить родственника", 1))[0]!.text)![1]!;
     const relative = new EmulatorChat(server, TOKEN, 703, "en");
     expect(labels((await relative.send(`/start ${link}`, 1))[0])).toEqual(["Қазақша", "Русский"]);
-    expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сіз пациентке ықтимал зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?");
+    expect(textsOf(await relative.press("Қазақша", 2))[1]).toBe("Сіз пациентке келтірілуі мүмкін зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?");
     await relative.press("Пациенттің жұбайы", 1);
     expect(textsOf(await relative.press("Келісемін", 2))[1]).toMatch(/^Тегіңіз бен атыңыз/);
     const joined = await relative.send("Сейтова Асель Нурлановна", 2);

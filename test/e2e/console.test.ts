@@ -48,7 +48,7 @@ describe("the local console", () => {
     expect(out).toContain("Добавлено файлов: 1. Всего: 2 из 20. Пришлите ещё или нажмите «Готово».");
     expect(out).toContain("Телефон получен.");
     expect(out).toMatch(/Обращение сохранено\. Номер дела: KZ-\d{4}-\d{6}\./);
-    expect(out).toContain("[1] Я передал(а) обращение в организацию");
+    expect(out).toContain("[1] Я передал(а) обращение");
     expect(out).toMatch(/📄 KZ-\d{4}-\d{6}\.pdf — Обращение KZ-\d{4}-\d{6} — для передачи в медицинскую организацию\./);
   });
 

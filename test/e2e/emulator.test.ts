@@ -108,8 +108,8 @@ describe("a whole notice through the emulator", () => {
   const file = async (lang: "kk" | "ru", id: number) => {
     await startBot(t.db);
     const L = lang === "kk"
-      ? { agree: "Келісемін", rel: "Мен — пациентпін", yes: "Иә, дұрыс", region: "Алматы қаласы", outcome: "Мүгедектіксіз зиян", support: "Білмеймін", done: "Дайын", submit: "Жіберу", accepted: /^Өтініш сақталды\. Іс нөмірі: KZ-\d{4}-\d{6}\./ }
-      : { agree: "Согласен(на)", rel: "Я — пациент", yes: "Да, верно", region: "г. Алматы", outcome: "Вред без инвалидности", support: "Не знаю", done: "Готово", submit: "Отправить", accepted: /^Обращение сохранено\. Номер дела: KZ-\d{4}-\d{6}\./ };
+      ? { agree: "Келісемін", rel: "Мен — пациентпін", yes: "Иә, дұрыс", region: "Алматы қаласы", outcome: "Мүгедектіксіз зиян", support: "Білмеймін", done: "Дайын", submit: "Өтінішті сақтау", accepted: /^Өтініш сақталды\. Іс нөмірі: KZ-\d{4}-\d{6}\./ }
+      : { agree: "Согласен(на)", rel: "Я — пациент", yes: "Да, верно", region: "г. Алматы", outcome: "Вред без инвалидности", support: "Не знаю", done: "Готово", submit: "Сохранить обращение", accepted: /^Обращение сохранено\. Номер дела: KZ-\d{4}-\d{6}\./ };
     const chat = new EmulatorChat(server, TOKEN, id, lang);
     await chat.send("/start", 2);
     await chat.press(L.agree, 2);

@@ -73,8 +73,8 @@ const setUp = async (n: number, lang: { staff: "kk" | "ru"; mediator: "kk" | "ru
 /** An applicant files a notice naming the organisation (the labels of their language). */
 const file = async (id: number, lang: "kk" | "ru", org: string) => {
   const L = lang === "kk"
-    ? { agree: "Келісемін", rel: "Мен — пациентпін", yes: "Иә, дұрыс", region: "Шымкент қаласы", outcome: "Мүгедектіксіз зиян", support: "Білмеймін", done: "Дайын", submit: "Жіберу" }
-    : { agree: "Согласен(на)", rel: "Я — пациент", yes: "Да, верно", region: "г. Шымкент", outcome: "Вред без инвалидности", support: "Не знаю", done: "Готово", submit: "Отправить" };
+    ? { agree: "Келісемін", rel: "Мен — пациентпін", yes: "Иә, дұрыс", region: "Шымкент қаласы", outcome: "Мүгедектіксіз зиян", support: "Білмеймін", done: "Дайын", submit: "Өтінішті сақтау" }
+    : { agree: "Согласен(на)", rel: "Я — пациент", yes: "Да, верно", region: "г. Шымкент", outcome: "Вред без инвалидности", support: "Не знаю", done: "Готово", submit: "Сохранить обращение" };
   const a = new EmulatorChat(server, TOKEN, id, lang);
   await a.send("/start", 2);
   await a.press(L.agree, 2);
@@ -208,7 +208,7 @@ describe("mediation end to end through the emulator", () => {
     await applicant.press("Подготовить жалобу", 1);
     // The applicant's own particulars first: anonymous appeals are not considered.
     // The particulars given for the mediation contract are offered again.
-    expect(textsOf(await applicant.press("Управление здравоохранения — г. Шымкент", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН 850301300121");
+    expect(textsOf(await applicant.press("Управление здравоохранения", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН 850301300121");
     const drafted = await applicant.press("Да, использовать", 3);
     expect(drafted).toHaveLength(3);
     expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — г. Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);

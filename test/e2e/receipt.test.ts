@@ -52,7 +52,7 @@ describe("the legal clock starts at receipt, end to end", () => {
     await applicant.press("Білмеймін", 1);
     await applicant.press("Дайын", 2);
     await applicant.send("+77010000001", 2);
-    const filed = await applicant.press("Жіберу", 3);
+    const filed = await applicant.press("Өтінішті сақтау", 3);
     expect(filed[0]!.text).toMatch(/^Өтініш сақталды\. Іс нөмірі: KZ-2026-000001\./);
     expect(textsOf(filed).join("\n")).not.toMatch(DEADLINE);
     expect(labels(filed[1])).toEqual(["Өтінішті ұйымға тапсырдым", "Өтініш (PDF)"]);
@@ -111,8 +111,8 @@ describe("the legal clock starts at receipt, end to end", () => {
     await applicant.press("Не знаю", 1);
     await applicant.press("Готово", 2);
     await applicant.send("+77017654321", 2);
-    const filed = await applicant.press("Отправить", 3);
-    expect(filed[1]!.text).toMatch(/^Что дальше\. Сотрудники организации «Городская больница №7» получили обращение в боте\./);
+    const filed = await applicant.press("Сохранить обращение", 3);
+    expect(filed[1]!.text).toMatch(/^Что дальше\. Обращение передано сотрудникам организации «Городская больница №7» в боте\./);
     expect(textsOf(filed).join("\n")).not.toMatch(DEADLINE);
     expect(textsOf(await staff.replies(1))[0]).toMatch(/^Новое обращение KZ-2026-000002/);
 
@@ -121,11 +121,11 @@ describe("the legal clock starts at receipt, end to end", () => {
     expect(await staff.replies(0)).toEqual([]);
     await runJobs("2026-12-02T09:00:00+05:00");
     expect(textsOf(await staff.replies(1))).toEqual([
-      "Дело KZ-2026-000002 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии отсчитывается со следующего рабочего дня после получения.",
+      "Дело KZ-2026-000002 (Городская больница №7): получение обращения ещё не отмечено. Отметьте его — срок формирования комиссии бот отсчитывает со следующего рабочего дня после получения.",
     ]);
     const told = await applicant.replies(1);
     expect(told[0]!.text).toMatch(/^Дело KZ-2026-000002: организация «Городская больница №7» ещё не отметила в боте, что получила обращение, поэтому срок формирования комиссии пока не идёт\.\n\nВы можете передать обращение сами/);
-    expect(labels(told[0])).toContain("Я передал(а) обращение в организацию");
+    expect(labels(told[0])).toContain("Я передал(а) обращение");
     // Counted from the day it was filed, three working days would have ended on 03.12: nothing is said.
     await runJobs("2026-12-04T00:00:01+05:00");
     expect(textsOf([...(await applicant.replies(0)), ...(await staff.replies(0))])).toEqual([]);

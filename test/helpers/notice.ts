@@ -16,12 +16,12 @@ export interface NoticeInput {
 
 const DEFAULTS: Record<"kk" | "ru", NoticeInput & { agree: string; yes: string; done: string; submit: string; notListed: string }> = {
   ru: {
-    agree: "Согласен(на)", yes: "Да, верно", done: "Готово", submit: "Отправить", notListed: "Моей организации нет в списке",
+    agree: "Согласен(на)", yes: "Да, верно", done: "Готово", submit: "Сохранить обращение", notListed: "Моей организации нет в списке",
     relation: "Я — пациент", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "г. Шымкент",
     care: "02.03.2026", description: "Во время лечения произошло осложнение.", outcome: "Пока неизвестно", support: "Не знаю", phone: "+77010000000",
   },
   kk: {
-    agree: "Келісемін", yes: "Иә, дұрыс", done: "Дайын", submit: "Жіберу", notListed: "Менің ұйымым тізімде жоқ",
+    agree: "Келісемін", yes: "Иә, дұрыс", done: "Дайын", submit: "Өтінішті сақтау", notListed: "Менің ұйымым тізімде жоқ",
     relation: "Мен — пациентпін", name: "Иванов Иван Иванович", iin: "850301300121", org: "Городская больница №7", region: "Шымкент қаласы",
     care: "02.03.2026", description: "Во время лечения произошло осложнение.", outcome: "Әзірге белгісіз", support: "Білмеймін", phone: "+77010000000",
   },
@@ -65,7 +65,7 @@ export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partia
 };
 
 const HAND_IN = {
-  ru: { button: "Я передал(а) обращение в организацию", today: "Сегодня", skip: "Пропустить" },
+  ru: { button: "Я передал(а) обращение", today: "Сегодня", skip: "Пропустить" },
   kk: { button: "Өтінішті ұйымға тапсырдым", today: "Бүгін", skip: "Өткізіп жіберу" },
 };
 

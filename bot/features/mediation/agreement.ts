@@ -120,7 +120,7 @@ export const contractContent = async (mediationId: number, lang: Lang, env: Docu
       preamble: "contract.preamble",
       terms: [
         [{ key: "contract.subject" }, { key: "contract.subjectText", params: { patient: parties.patient, care: parties.care } }],
-        [{ key: "contract.term" }, { key: "contract.termText", params: { days: env.mediationDays } }],
+        [{ key: "contract.term" }, { key: "contract.termText", params: { count: env.mediationDays } }],
         [{ key: "contract.voluntary" }, { key: "contract.voluntaryText" }],
         [{ key: "contract.confidential" }, { key: "contract.confidentialText" }],
         [{ key: "contract.impartial" }, { key: "contract.impartialText" }],

@@ -197,7 +197,8 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
     org: org ? orgNames(org) : m.case.orgName,
     patient: patientName(c.dataKey, m.case),
     relation: { key: `escalation.relation.${a.relation ?? "self"}` },
-    days: c.mediationDays,
+    // Its own text, in the plural form the number of days asks for (21 «календарного дня», 30 «календарных дней»).
+    term: { key: "mediation.contractTerm", params: { count: c.mediationDays } },
   };
   // The contract names the patient: its readers other than the applicant are recorded.
   for (const x of all.filter((y) => y.side === "organization")) await recordAccess(tx, m.caseId, x.userId, "staff", "document", c.now);
