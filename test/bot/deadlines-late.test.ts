@@ -87,7 +87,7 @@ describe("a complaint drafted right after a mediation that outlived the formatio
     // /cases at this moment says the deadline expired:
     expect(texts(await applicant.send("/cases"))[0]).toContain("Срок истёк 26.11.2026.");
     await applicant.press("Подготовить жалобу");
-    await applicant.press("Управление здравоохранения — г. Шымкент");
+    await applicant.press("Управление здравоохранения");
     const drafted = texts(await applicant.press("Да, использовать"))[0]!;
     // …but the complaint to the health department says the commission is merely "not yet formed", deadline 26.11.
     expect(drafted).not.toContain("пока не сформирована; срок — до конца дня 26.11.2026");
@@ -105,7 +105,7 @@ describe("a complaint drafted after a missed deadline (the bot sends it nowhere)
     // The applicant drafts a complaint to the organisation's management (the bot sends nothing anywhere).
     at("2026-11-27T10:00:00+05:00");
     await applicant.press("Подготовить жалобу");
-    await applicant.press("Руководство медицинской организации");
+    await applicant.press("Руководство организации");
     await giveParticulars(applicant);
     // The management reacts: the commission is formed on Monday 30.11 and staff record it.
     at("2026-11-30T11:00:00+05:00");

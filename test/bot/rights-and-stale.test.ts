@@ -200,7 +200,7 @@ describe("a sitting's time that has already passed today", () => {
     // Before: accepted, and at Save «Это время уже прошло. Назначьте заседание снова», the flow ended.
     expect(to(await staff.send("15:00"), STAFF), "an hour ago").toEqual(["Это время сегодня уже прошло. Напишите более позднее.", "Время начала по времени Казахстана (ЧЧ:ММ), например 15:00:"]);
     expect(to(await staff.send("16:00"), STAFF)[0], "this very minute").toBe("Это время сегодня уже прошло. Напишите более позднее.");
-    expect(to(await staff.send("17:30"), STAFF), "later today").toEqual(["Как проходит заседание?"]);
+    expect(to(await staff.send("17:30"), STAFF), "later today").toEqual(["Как пройдёт заседание?"]);
     const flows = (await new Store(t.db.prisma, [], TEST_DATA_KEY).load(STAFF, STAFF)).stack.map((e) => e.flow);
     expect(flows).toContain("sitting");
   });
