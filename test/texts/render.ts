@@ -240,7 +240,7 @@ const journey = async (lang: Lang): Promise<string> => {
   await send("applicant", "/cases");
   await key("applicant", "cases.open", { number });
   await key("applicant", "escalation.button");
-  await key("applicant", "escalation.buttons.department", { region });
+  await key("applicant", "escalation.buttons.department");
   await key("applicant", "particulars.useThem");
   const applicant = await db.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(IDS.applicant) } });
   const details = detailsOf(applicant.details, TEST_DATA_KEY)!;

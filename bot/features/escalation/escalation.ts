@@ -133,8 +133,8 @@ export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
   if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
-  const region = regionName(k.region);
-  return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, params: { region }, ...act(draftAction, { caseId: k.id, target: x }) }]))];
+  // The region is named in the draft's «Кому» and in the message saying where it goes, not on the buttons.
+  return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, ...act(draftAction, { caseId: k.id, target: x }) }]))];
 };
 
 const clip = (v: Param): Param => (typeof v === "string" && v.length > DESCRIPTION_IN_MESSAGE ? `${v.slice(0, DESCRIPTION_IN_MESSAGE)}…` : v);
