@@ -17,6 +17,7 @@ import { render, SEND_FILE, STILL_TRUE, type ApiCall, type Renderable } from "..
 import type { Prisma } from "../db/database.js";
 import { documentBuilders, effectHandlers, registry, startHooks, truthChecks } from "../features/index.js";
 import { checkCaseInvite } from "../features/relatives/relatives.js";
+import { consentWithdrawn, needsConsent } from "../features/mydata/mydata.js";
 import { documentAgain } from "../features/documents/actions.js";
 import { checkRoleInvite } from "../features/admin/admin.js";
 import type { I18n } from "../i18n.js";
@@ -553,10 +554,16 @@ export class Runtime {
     const out: Renderable[] = [];
     const replies: FlowEvent[] = [];
     let lang = who.language;
+    let withdrawn: boolean | undefined;
     for (const e of effects) {
       if (e.type === "setLanguage") lang = e.language;
       if (!isDomainEffect(e)) {
         out.push(e);
+        continue;
+      }
+      // A withdrawal of consent stops processing: nothing new taken from them, nothing done in their name.
+      if (needsConsent(e) && (withdrawn ??= await consentWithdrawn(tx, who.userId))) {
+        out.push(say("privacy.consentNeeded"));
         continue;
       }
       await lockCaseOf(tx, e, who.userId);

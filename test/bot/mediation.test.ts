@@ -460,6 +460,9 @@ describe("mediation", () => {
       await h.runtime.runJobs(at(iso), h.bot.api, log);
       return h.fake.calls.slice(before);
     };
+    // The notice's receipt is not recorded: its reminders come as they would without a mediation (a mediation
+    // stops none of the commission's steps).
+    expect(to(await run("2026-11-25T09:00:00+05:00"), STAFF)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001 \(.*\): получение обращения ещё не отмечено/)]);
     expect(await run("2026-12-03T23:59:00+05:00")).toEqual([]);
     const expired = await run("2026-12-04T00:00:01+05:00");
     expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);

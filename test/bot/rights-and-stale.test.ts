@@ -14,6 +14,8 @@ const STAFF = 50;
 const APPLICANT = 51;
 const RELATIVE = 60;
 const MEDIATOR = 70;
+const CONSENT_NEEDED =
+  "Сіз дербес деректерді өңдеуге келісіміңізді кері қайтарып алдыңыз, сондықтан жаңа деректерді қабылдамаймын және сіздің атыңыздан ештеңе жасамаймын. Жалғастыру үшін келісімді қайта беріңіз: /privacy";
 let t: TestDb;
 let h: Harness;
 let now: Date;
@@ -203,5 +205,52 @@ describe("a sitting's time that has already passed today", () => {
     expect(to(await staff.send("17:30"), STAFF), "later today").toEqual(["Как пройдёт заседание?"]);
     const flows = (await new Store(t.db.prisma, [], TEST_DATA_KEY).load(STAFF, STAFF)).stack.map((e) => e.flow);
     expect(flows).toContain("sitting");
+  });
+});
+
+describe("consent withdrawn: nothing new is processed until it is given again", () => {
+  it("the applicant's IIN and address are not taken and stored for a complaint after they withdrew consent", async () => {
+    const { staff, applicant } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сохранить");
+    await withdraw(applicant);
+    // The conclusion's message still has «Шағым дайындау»; the applicant presses it and goes on.
+    await applicant.press("Шағым дайындау");
+    // Before: the particulars flow asked for surname, IIN and address, stored them sealed and drafted the complaint.
+    const asked = await applicant.press("Медициналық ұйымның басшылығы");
+    expect(to(asked, APPLICANT), "what the applicant is told").toEqual([CONSENT_NEEDED]);
+    const user = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } });
+    expect(user.details, "the IIN and postal address were stored after consent was withdrawn").toBeNull();
+    // Given again, the same button works.
+    await applicant.send("/privacy");
+    await applicant.press("Келісемін");
+    await applicant.press("Шағым дайындау");
+    await applicant.press("Медициналық ұйымның басшылығы");
+    await giveParticulars(applicant);
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).details, "the particulars once consent is given again").not.toBeNull();
+  });
+
+  it("staff, told «no new messages from the applicant through the bot», get one the applicant writes in the mediation afterwards", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await joinMediator(h, ADMIN, MEDIATOR);
+    await proposeMediator(staff);
+    await h.user(MEDIATOR, "ru").press("Согласен(на) быть медиатором");
+    await agreeToContract(applicant, staff);
+    await withdraw(applicant);
+    expect(to(h.fake.calls, STAFF)).toContain(
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения; новых сообщений от заявителя через бот не будет.",
+    );
+    // Before: «Жазу» on the «mediation started» message opened the flow, and the message reached staff.
+    expect(to(await applicant.press("Жазу"), APPLICANT)).toEqual([CONSENT_NEEDED]);
+    const sent = await applicant.send("Менің телефоным +77011112233, маған хабарласыңыз.");
+    expect(to(sent, STAFF), "a message from the applicant relayed to staff after consent was withdrawn").toEqual([]);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "mediation_message" } })).toBe(0);
   });
 });

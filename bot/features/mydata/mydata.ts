@@ -133,6 +133,23 @@ export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
 };
 
 /**
+ * What someone who withdrew consent may no longer do until they give it again (law.md §7: the withdrawal stops
+ * processing): give new data or act in a case through the bot — hand a notice in, share it, invite, answer a
+ * sitting, agree to a contract, write or answer in a mediation, draft a complaint — and the flows that would ask
+ * them for it. Reading what is kept (/cases, /mydata, a case's history), leaving (a mediation, a relative) stays
+ * open. Staff and mediators who never consented as data subjects are not concerned: only a withdrawal counts.
+ */
+const NEEDS_CONSENT: ReadonlySet<string> = new Set<DomainEffect["type"]>([
+  "submitNotice", "recordHandIn", "createRelativeInvite", "shareNotice", "answerSitting", "partyAgree",
+  "relayMessage", "answerProposal", "counterOffer", "confirmAgreement", "draftEscalation",
+]);
+const FLOWS_NEEDING_CONSENT: ReadonlySet<string> = new Set<DomainEffect<"openChecked">["flow"]>(["handIn", "relay", "counter", "particulars"]);
+export const needsConsent = (e: DomainEffect): boolean => NEEDS_CONSENT.has(e.type) || (e.type === "openChecked" && FLOWS_NEEDING_CONSENT.has(e.flow));
+/** Whether this user withdrew consent and has not given it again. */
+export const consentWithdrawn = async (tx: Tx, userId: number): Promise<boolean> =>
+  (await tx.user.findUnique({ where: { id: BigInt(userId) }, select: { consentWithdrawnAt: true } }))?.consentWithdrawnAt != null;
+
+/**
  * Consent withdrawn (law.md §7): no new processing from now (the router asks consent again before any notice);
  * the particulars kept for complaints deleted; a relative leaves their cases (the applicant is told); notices
  * the user filed stay with their case's procedure, and its organisation's staff are told only that.
