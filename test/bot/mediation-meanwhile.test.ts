@@ -102,6 +102,24 @@ describe("the commission while a mediation runs", () => {
   });
 });
 
+describe("the notice's receipt while a mediation runs", () => {
+  it("staff record the receipt of a notice whose mediation began before it: recorded, with its deadline — not «already recorded: »", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
+      const { staff } = await running(h);
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
+      at("2026-11-24T10:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      await staff.press("Отметить получение обращения");
+      await staff.send("01-12/345");
+      const recorded = to(await staff.press("Сегодня"), STAFF);
+      expect(recorded[0], "staff's answer").toMatch(/^Записано: обращение KZ-2026-000001 получено организацией 24\.11\.2026 \(рег\. № 01-12\/345\)\./);
+      const k = await t.db.prisma.case.findFirstOrThrow();
+      expect([k.status, k.receivedAt !== null], "the case stays in its mediation, received underneath").toEqual(["mediation", true]);
+    });
+  });
+});
+
 describe("a mediator whose role is revoked, and the mediations they leave", () => {
   // 468157e took the revoked mediator out of members() and out of mediatorAnswer: they can no longer decline.
   // Nothing else can end a «proposed» mediation (viewButtons offers the sides nothing in that state, no job
