@@ -1,7 +1,7 @@
 // A case's stored data as features show it: the sealed fields, the dates of care, the region.
 import { regionByCode, regionText } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
-import { uncheckedYears } from "../../machines/calendar.js";
+import { uncheckedYears, type Deadline } from "../../machines/calendar.js";
 import type { Bilingual, Param } from "../../machines/effects.js";
 import { open } from "../crypto.js";
 import type { CaseStatus } from "../db/generated/enums.js";
@@ -86,3 +86,9 @@ export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string 
  * the case's log), and the case is where its commission stands.
  */
 export const statusOnStep = (k: { status: CaseStatus }, step: "received" | "commission_formed" | "concluded"): CaseStatus => (k.status === "mediation" ? "mediation" : step);
+
+/**
+ * Whether a deadline is already over when its start is recorded when its start is recorded (a receipt told days after it): the text says
+ * it expired then — not "must … by" a date gone by (the overdue notice follows at once: deadlines.ts watch).
+ */
+export const isLate = (due: Deadline, now: Date): boolean => due.at <= now;

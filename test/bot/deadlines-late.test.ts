@@ -62,6 +62,42 @@ describe("a last day's reminder decided but left unsent (a clean stop) until the
   });
 });
 
+describe("a receipt reported after its deadline already passed", () => {
+  it("is not answered with a deadline in the past worded as still to come («Если срок пройдёт…»)", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    // The applicant handed the notice in on Monday 23.11 and tells the bot only on Tuesday 01.12.
+    at("2026-12-01T12:00:00+05:00");
+    const said = textsTo(await handIn(applicant, "ru", "23.11.2026"), APPLICANT)[0]!;
+    // The deadline was 26.11.2026 — five days before this message.
+    expect(said).toBe(
+      "Записано: вы передали обращение KZ-2026-000001 в организацию 23.11.2026. Срок формирования независимой экспертной комиссии — 3 рабочих дня после получения — истёк в конце дня 26.11.2026.",
+    );
+    // The overdue notice follows at once, with the way onward.
+    await h.runtime.runJobs(now, h.bot.api, log);
+    expect(textsTo(h.fake.calls, APPLICANT).at(-1)).toMatch(/^Дело KZ-2026-000001: срок формирования независимой экспертной комиссии истёк 26\.11\.2026/);
+  });
+});
+
+
+describe("a formation recorded after the conclusion's deadline already passed", () => {
+  it("tells staff and the applicant the conclusion's deadline expired, not that it is due by a day gone by", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026
+    // Formed on 24.11 (conclusion due by the end of 01.12), recorded only on 03.12.
+    at("2026-12-03T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю: в другой день");
+    const said = await staff.send("24.11.2026");
+    expect(textsTo(said, STAFF)[0]).toBe("Записано: комиссия по делу KZ-2026-000001 сформирована 24.11.2026. Срок заключения по счёту бота истёк в конце дня 01.12.2026.");
+    expect(textsTo(said, APPLICANT)[0]).toMatch(/^Дело KZ-2026-000001: независимая экспертная комиссия сформирована 24\.11\.2026\. Срок заключения — 5 рабочих дней; по счёту бота он истёк в конце дня 01\.12\.2026\./);
+  });
+});
+
 describe("a complaint drafted right after a mediation that outlived the formation deadline", () => {
   it("does not say the commission's deadline is still pending when it passed days ago", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");

@@ -7,7 +7,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
+import { calendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -42,10 +42,11 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   await unwatch(tx, "formation", k.id);
   await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
   const params = { number: k.number, date: showDate(on), due: showDate(due.date), calendar: calendarNote(due.date, on), days: CONCLUSION_WORKING_DAYS };
-  const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), "jobs.formedApplicant", params));
+  const late = isLate(due, c.now);
+  const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), late ? "jobs.formedApplicantLate" : "jobs.formedApplicant", params));
   // Staff's next steps, on the message itself: a button press ends in no flow, and no screen is a dead end.
   const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id }) }]];
-  return [say("staff.formedRecorded", params, next), ...people];
+  return [say(late ? "staff.formedRecordedLate" : "staff.formedRecorded", params, next), ...people];
 };
 
 /**

@@ -10,7 +10,7 @@ import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } f
 import type { Button, DomainEffect, FileRef, Param, Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Case } from "../../db/generated/client.js";
-import { answersOf, calendarNote, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
+import { answersOf, calendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
@@ -112,7 +112,11 @@ export const recordReceipt = async (tx: Tx, e: DomainEffect<"recordReceipt">, c:
   if (e.on > today || e.on < savedOn(k, c.timeZone)) return [say("receipt.error.dateRange", { from: showDate(savedOn(k, c.timeZone)), to: showDate(today) })];
   const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "staff", copy: null }, c);
   const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: calendarNote(due.date, e.on), days: FORMATION_WORKING_DAYS };
-  return [say("receipt.recorded", params), ...people.map((to) => sayTo(to, "receipt.receivedToApplicant", params))];
+  const late = isLate(due, c.now);
+  return [
+    say(late ? "receipt.recordedLate" : "receipt.recorded", params),
+    ...people.map((to) => sayTo(to, late ? "receipt.receivedToApplicantLate" : "receipt.receivedToApplicant", params)),
+  ];
 };
 
 export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: Ctx): Promise<Out[]> => {
@@ -123,11 +127,12 @@ export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: C
   if (e.on > today || e.on < savedOn(k, c.timeZone)) return [say("receipt.error.dateRange", { from: showDate(savedOn(k, c.timeZone)), to: showDate(today) })];
   const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "applicant", copy: e.file }, c);
   const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: calendarNote(due.date, e.on), days: FORMATION_WORKING_DAYS };
+  const late = isLate(due, c.now);
   // Staff of the organisation learn the date their clock runs from.
-  const staff = (await orgStaff(tx, k.organizationId)).map((s) => sayTo(reader(s.userId, s.user.language), "receipt.handedInToStaff", params));
+  const staff = (await orgStaff(tx, k.organizationId)).map((s) => sayTo(reader(s.userId, s.user.language), late ? "receipt.handedInToStaffLate" : "receipt.handedInToStaff", params));
   return [
-    say("receipt.handedIn", params),
-    ...people.filter((p) => p.chatId !== c.userId).map((to) => sayTo(to, "receipt.receivedToApplicant", params)),
+    say(late ? "receipt.handedInLate" : "receipt.handedIn", params),
+    ...people.filter((p) => p.chatId !== c.userId).map((to) => sayTo(to, late ? "receipt.receivedToApplicantLate" : "receipt.receivedToApplicant", params)),
     ...staff,
   ];
 };
