@@ -23,9 +23,12 @@ beforeAll(async () => {
   t = await testDatabase({ persistent: true });
 });
 afterAll(async () => t.dispose());
+/** The bots' clock: where `at` last set it (a message checked when sent reads it), FILED at each test's start. */
+let clock = FILED;
 beforeEach(async () => {
   await t.reset();
-  h = await testBot(t.db, { now: () => FILED, staffChatId: STAFF });
+  clock = FILED;
+  h = await testBot(t.db, { now: () => clock, staffChatId: STAFF });
 });
 
 /** A notice to an organisation with no staff in the bot, which the applicant hands in on the day it is filed. */
@@ -35,7 +38,7 @@ const file = async () => {
   await handIn(u, "ru");
 };
 const staffTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", STAFF));
-const at = (iso: string) => new Date(iso);
+const at = (iso: string) => (clock = new Date(iso));
 
 describe("the commission-formation deadline, watched", () => {
   it("schedules a reminder for 09:00 on the last working day and a check when it ends", async () => {
@@ -78,10 +81,10 @@ describe("the commission-formation deadline, watched", () => {
   it("a restart between scheduling and the reminder loses nothing and sends nothing twice", async () => {
     await file();
     await t.reopen();
-    const after = await testBot(t.db, { staffChatId: STAFF });
+    const after = await testBot(t.db, { now: () => clock, staffChatId: STAFF });
     await after.runtime.runJobs(at("2026-03-30T09:30:00+05:00"), after.bot.api, log);
     await t.reopen();
-    const again = await testBot(t.db, { staffChatId: STAFF });
+    const again = await testBot(t.db, { now: () => clock, staffChatId: STAFF });
     await again.runtime.runJobs(at("2026-03-30T10:00:00+05:00"), again.bot.api, log);
     expect(staffTexts(after)).toHaveLength(1);
     expect(staffTexts(again)).toHaveLength(0);
