@@ -82,6 +82,14 @@ export const say = (key: string, params: Params = {}, buttons?: Button[][]): Say
 });
 /** A message to someone else, in their language. */
 export const sayTo = (to: Recipient, key: string, params: Params = {}, buttons?: Button[][]): SayEffect & { to: Recipient } => ({ ...say(key, params, buttons), to });
+
+/**
+ * A message that names the patient's outcome, when the patient died: condolence first (law.md §3, language.md) —
+ * to whoever reads it (`to`, or the chat of the update). A proposal and its copies, a complaint's draft, the
+ * case's history, the notice sent to a relative.
+ */
+export const withCondolence = (outcome: string | null, to: Recipient | null, ...messages: Out[]): Out[] =>
+  outcome === "death" ? [to ? sayTo(to, "common.condolence") : say("common.condolence"), ...messages] : messages;
 /** The same message to each of several people. */
 export const tell = (people: readonly Recipient[], key: string, params: (to: Recipient) => Params = () => ({}), buttons?: (to: Recipient) => Button[][]) =>
   people.map((to) => sayTo(to, key, params(to), buttons?.(to)));

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
-import { fileNotice, handIn } from "../helpers/notice.js";
+import { fileNotice, giveParticulars, handIn, joinRelative } from "../helpers/notice.js";
+import { createLogger } from "../../bot/logger.js";
 import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 9001;
@@ -50,6 +51,36 @@ describe("what the applicant is told, against law.md (§2, §3, §4, §5; found 
       expect(told[proposal]).toContain("пациент қайтыс болды");
       expect(told[proposal]).toContain("12\u00a0975\u00a0000 ₸");
       expect(told.slice(0, proposal)).toContain("Көңіл айтамыз.");
+    });
+  });
+
+  // law.md §3: «Nothing about the patient's death without a word of condolence first.» The complaint's draft and the
+  // case's history name the outcome («пациент қайтыс болды»), as the notice a relative opens does.
+  it("a complaint's draft, the case's history for a court and the notice a relative opens come after condolence when the patient died", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h, at }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk", { outcome: "Пациент қайтыс болды" });
+      await recordReceipt(staff, "ru"); // received 23.11: formation due by the end of 26.11
+      await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, createLogger("silent"));
+      at("2026-11-27T10:00:00+05:00");
+      await applicant.press("Шағым дайындау");
+      await applicant.press("Медициналық ұйымның басшылығы");
+      const drafted = to(await giveParticulars(applicant), APPLICANT);
+      const draft = drafted.findIndex((x) => x.includes("пациент қайтыс болды"));
+      expect(draft, "the draft naming the outcome").toBeGreaterThan(0);
+      expect(drafted.slice(0, draft), "before the draft").toContain("Көңіл айтамыз.");
+      await applicant.press("Шағым дайындау");
+      const history = to(await applicant.press("Сот: заңгерге арналған іс тарихы"), APPLICANT);
+      expect(history[0], "before the case's history").toBe("Көңіл айтамыз.");
+      // A relative opens the notice the applicant shows them.
+      const relative = await joinRelative(h, applicant, 60);
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      await applicant.press("Өтінішті туыстарға көрсету");
+      const opened = await relative.press("Обращение (PDF)");
+      expect(to(opened, 60)[0], "before the notice's PDF").toBe("Примите наши соболезнования.");
+      expect(opened.some((c) => c.method === "sendDocument")).toBe(true);
     });
   });
 

@@ -15,7 +15,7 @@ import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { answersOf, calendarNote, careText, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
-import { lines, say, sayText, type Out } from "../../core/effects.js";
+import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
 import { open, seal } from "../../crypto.js";
 import type { I18n } from "../../i18n.js";
@@ -156,7 +156,8 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "escalation_drafted", actorId: BigInt(c.userId), createdAt: c.now, payload: { target: e.target } } });
   const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: k.orgName } };
   return [
-    sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.map(([label, value]) => (label === "" ? clip(value) : { key: "common.labeled", params: { label, value: clip(value) } }))])),
+    // The draft names the outcome («the patient died»): condolence first.
+    ...withCondolence(k.outcome, null, sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.map(([label, value]) => (label === "" ? clip(value) : { key: "common.labeled", params: { label, value: clip(value) } }))]))),
     document({ name: "escalationPdf", caseId: k.id, target: e.target, userId: c.userId }),
     say("escalation.where", { number: k.number, target, how: { key: `escalation.how.${e.target === "management" ? "management" : "state"}` } }),
   ];
@@ -168,7 +169,7 @@ export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx
   if (!k) return [say("cases.notFound")];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
-  return [say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id })];
+  return withCondolence(k.outcome, null, say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id }));
 };
 
 /** The complaint as a paper of its kind: «ЖАЛОБА» / «ШАҒЫМ» marked as a draft, its paragraphs, the applicant's date and signature to add. */

@@ -15,7 +15,7 @@ import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases } from "../../core/case-lock.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { lines, say, sayText, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
 import { caseParticipants, orgStaff, reader, recordAccess, staffOrgs } from "../../core/people.js";
 import { seal } from "../../crypto.js";
@@ -86,12 +86,6 @@ export const minimumBeside = (outcome: string | null, amount: number, year: numb
   const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
   return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
 };
-/**
- * The messages that name the patient's outcome beside an amount (a proposal, its copy to the mediator, a
- * counter-offer): after «the patient died», condolence first (law.md §3, language.md) — to whoever reads it.
- */
-const withCondolence = (outcome: string | null, to: Recipient | null, message: Out): Out[] =>
-  outcome === "death" ? [to ? sayTo(to, "common.condolence") : say("common.condolence"), message] : [message];
 
 const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x.userId === BigInt(userId))?.side ?? null;
 

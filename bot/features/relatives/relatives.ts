@@ -11,7 +11,7 @@ import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lockCases } from "../../core/case-lock.js";
 import { document } from "../../core/documents.js";
-import { say, sayTo, type Out } from "../../core/effects.js";
+import { say, sayTo, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
 import { hashToken, INVITE_DAYS } from "../admin/admin.js";
 import { inviteRelative, openSharedNotice, removeRelative as removeAction, shareNotice as shareAction } from "./actions.js";
@@ -123,8 +123,10 @@ export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: C
   const me = await tx.caseParticipant.findFirst({ where: { caseId: e.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { case: true } });
   if (!me) return [say("cases.notFound")];
   if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number })];
-  if (me.role === "relative") await recordAccess(tx, e.caseId, c.userId, "relative", "document", c.now);
-  return [document({ name: "noticePdf", caseId: e.caseId })];
+  if (me.role !== "relative") return [document({ name: "noticePdf", caseId: e.caseId })];
+  await recordAccess(tx, e.caseId, c.userId, "relative", "document", c.now);
+  // A relative reads the outcome in it for the first time, maybe: condolence first when the patient died.
+  return withCondolence(me.case.outcome, null, document({ name: "noticePdf", caseId: e.caseId }));
 };
 
 /**
