@@ -62,7 +62,8 @@ describe("what the applicant is told, against law.md (§2, §3, §4, §5; found 
       const applicant = h.user(APPLICANT, "kk");
       await fileNotice(applicant, "kk", { outcome: "Пациент қайтыс болды" });
       await recordReceipt(staff, "ru"); // received 23.11: formation due by the end of 26.11
-      await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, createLogger("silent"));
+      at("2026-11-27T00:00:01+05:00");
+      await h.runtime.runJobs(new Date("2026-11-27T00:00:01+05:00"), h.bot.api, createLogger("silent"));
       at("2026-11-27T10:00:00+05:00");
       await applicant.press("Шағым дайындау");
       await applicant.press("Медициналық ұйымның басшылығы");
