@@ -92,6 +92,15 @@ class PrepareError extends Error {
  */
 const promptBaseOf = (updateId: number): number => ((Math.imul(updateId, 2654435761) >>> 0) % 999_000) + 1;
 
+/**
+ * How old this instance's unsent messages must be before a jobs run takes them up as left behind (takeUpLeftBehind):
+ * well past the moment between an update's commit and its messages' queueing.
+ */
+const LEFT_BEHIND_MS = 60_000;
+
+/** What a commit whose answer was lost, but which did commit, gives instead of its rows (see storedAnyway). */
+const STORED_ANYWAY = Symbol("stored anyway");
+
 interface Queued {
   row: OutboxRow;
   done?: () => void;
@@ -258,18 +267,21 @@ export class Runtime {
         if (!calls.some((c) => c.slot)) {
           const language = languageSet(decision.effects);
           const consent = consentOf(decision.effects);
-          const stored = await store.commitSeen({
-            updateId,
-            chatId: inc.chatId,
-            userId: inc.userId,
-            stack: decision.stack,
-            seen: loaded.seen ?? null,
-            ...(kept ? { user: kept.user } : {}),
-            ...(language ? { language } : {}),
-            ...consent,
-            createUser: !loaded.userExists,
-            outbox: [...spent, ...calls],
-          });
+          const stored = await store
+            .commitSeen({
+              updateId,
+              chatId: inc.chatId,
+              userId: inc.userId,
+              stack: decision.stack,
+              seen: loaded.seen ?? null,
+              ...(kept ? { user: kept.user } : {}),
+              ...(language ? { language } : {}),
+              ...consent,
+              createUser: !loaded.userExists,
+              outbox: [...spent, ...calls],
+            })
+            .catch((err: unknown) => this.storedAnyway(err, updateId, inc.chatId, api, log));
+          if (stored === STORED_ANYWAY) return finish([], language, decision.toast, loaded.language, decision.stack);
           if (stored !== "conflict") {
             // What the next step of the chat will find stored — unless this one changed the user's row (read again then).
             if (stored && !language && !consent.consent && loaded.userExists) this.remember(key, { ...loaded, stack: decision.stack, seen: stored.seen });
@@ -317,8 +329,22 @@ export class Runtime {
           return this.editSlots(tx2, render(i18n, inc.chatId, loaded.language, prompt, said, loaded.roles).calls);
         },
       };
-    });
-    await finish(rows, language, toast, loadedLanguage, stack);
+    }).catch((err: unknown) => this.storedAnyway(err, updateId, inc.chatId, api, log));
+    await finish(rows === STORED_ANYWAY ? [] : rows, language, toast, loadedLanguage, stack);
+  }
+
+  /**
+   * A commit that failed without an answer (the connection dropped while COMMIT was on its way) may have
+   * committed: if the update is stored, its messages wait in the outbox, leased to this instance — they are sent
+   * from there (the chat's backlog), and the user is not told «not processed», which would have them repeat an
+   * answer already taken. If it is not stored (or the database cannot say), the failure stands.
+   */
+  private async storedAnyway(err: unknown, updateId: number, chatId: number, api: Api, log: Logger): Promise<typeof STORED_ANYWAY> {
+    if (!(await this.deps.store.wasStored(updateId).catch(() => false))) throw err;
+    log.warn({ err, chatId }, "the commit's answer was lost, but the update is stored: its messages go from the outbox");
+    this.backlog.add(chatId);
+    void this.retryKept(api, log);
+    return STORED_ANYWAY;
   }
 
   private remember(key: string, loaded: Loaded): void {
@@ -654,6 +680,20 @@ export class Runtime {
    * Sends what an instance gone for good left in the outbox once its lease ran out (Store.orphans): on every jobs
    * run, not only at some instance's next start. Not while stopping: they stay for the next instance.
    */
+  /**
+   * This instance's own unsent messages that no queue of it holds, stored a while ago: a commit that did commit
+   * but whose answer was lost (a job batch's: its jobs are done, its messages stored — nobody queued them). Their
+   * chats join the backlog, and are sent like kept ones. A chat sending now is left alone (its rows are queued).
+   */
+  private async takeUpLeftBehind(log: Logger): Promise<void> {
+    if (this.stopping) return;
+    const chats = await this.deps.store.ownLeftBehind(LEFT_BEHIND_MS).catch(() => []);
+    const found = chats.filter((chatId) => !this.chats.has(chatId) && !this.backlog.has(chatId));
+    if (found.length === 0) return;
+    log.warn({ chats: found.length }, "messages of this instance left unsent with no queue holding them: sending them");
+    for (const chatId of found) this.backlog.add(chatId);
+  }
+
   private async adoptOrphans(api: Api, log: Logger): Promise<void> {
     if (this.stopping) return;
     const rows = await this.deps.store.orphans();
@@ -693,8 +733,8 @@ export class Runtime {
   async runJobs(now: Date, api: Api, log: Logger, opts: { wait?: boolean } = {}): Promise<number> {
     const wait = opts.wait ?? true;
     // Messages kept after a failed send (Telegram unreachable, say) are tried again on each run, not only when
-    // their chat writes again.
-    const retrying = this.retryKept(api, log);
+    // their chat writes again; so are this instance's own left behind (a commit whose answer was lost).
+    const retrying = this.takeUpLeftBehind(log).then(() => this.retryKept(api, log));
     // Run every few seconds: the kept states of chats that went quiet are dropped here.
     this.forgetOld();
     const jobs = this.deps.jobs;

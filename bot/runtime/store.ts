@@ -428,6 +428,27 @@ export class Store {
     return row?.messageId ?? null;
   }
 
+  /**
+   * Whether this update is stored: asked when its commit failed with no answer (the connection dropped while
+   * COMMIT was on its way — it may have committed). Its messages are then in the outbox, leased to this instance.
+   */
+  async wasStored(updateId: number): Promise<boolean> {
+    return (await run<{ x: number }>(this.sql, PrismaNS.sql`SELECT 1 AS "x" FROM "ProcessedUpdate" WHERE "updateId" = ${BigInt(updateId)}`)).length > 0;
+  }
+
+  /**
+   * The chats with messages leased to this instance, unsent, stored more than `olderThanMs` ago: after a commit
+   * whose answer was lost (its rows were stored, nobody queued them), left behind — the running instance's loop
+   * takes them up (Runtime.runJobs), for chats it is not sending to already.
+   */
+  async ownLeftBehind(olderThanMs: number): Promise<number[]> {
+    const rows = await run<{ chatId: string }>(
+      this.sql,
+      PrismaNS.sql`SELECT DISTINCT "chatId"::text AS "chatId" FROM "Outbox" WHERE "sentAt" IS NULL AND "leasedBy" = ${this.instance} AND "createdAt" < now() - make_interval(secs => ${olderThanMs / 1000}::float8)`,
+    );
+    return rows.map((r) => Number(r.chatId));
+  }
+
   /** Whether the database answers now (a failure elsewhere is then not the database's). */
   async reachable(): Promise<boolean> {
     return run(this.sql, PrismaNS.sql`SELECT 1`).then(

@@ -1,9 +1,10 @@
 // Delivery at the edges (review of issue 14): a clean stop with a job's messages ahead of an update's answer, a
 // commit whose reply the database never sent, and an album split between two instances.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../bot/db/database.js";
 import { sayTo } from "../../bot/core/effects.js";
 import { createLogger } from "../../bot/logger.js";
-import { holdCalls, testBot, textsTo } from "../helpers/bot.js";
+import { holdCalls, testBot, texts, textsTo } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { until } from "../helpers/wait.js";
 
@@ -43,5 +44,95 @@ describe("a clean stop (SIGTERM)", () => {
     // reminder first and left it there — and the answer behind it.
     expect(textsTo(h.fake.calls, u.id).slice(-3).map((x) => x.slice(0, 30))).toEqual(["reminder 1", "reminder 2", "«Келісім» — бот о возмещении в"]);
     expect(await t.db.prisma.outbox.count({ where: { chatId: BigInt(u.id), sentAt: null } }), "rows of the chat left unsent").toBe(0);
+  });
+});
+
+/**
+ * The test's database, whose answer is lost once after it committed — as when the connection drops while COMMIT's
+ * reply is on its way ("Connection terminated unexpectedly"): an ordinary step's one statement (it inserts the
+ * update id), or, once `armed`, a transaction (a job batch).
+ */
+const losingAnswer = (db: Database) => {
+  const lose = { statement: 0, transaction: 0 };
+  const lost = () => new Error("Connection terminated unexpectedly");
+  const prisma = new Proxy(db.prisma, {
+    get(target, p, receiver) {
+      if (p === "$queryRawUnsafe")
+        return async (text: string, ...params: unknown[]) => {
+          const rows: unknown = await target.$queryRawUnsafe(text, ...params);
+          if (lose.statement > 0 && text.includes('INSERT INTO "ProcessedUpdate"')) {
+            lose.statement--;
+            throw lost();
+          }
+          return rows;
+        };
+      if (p === "$transaction")
+        return async (...args: Parameters<typeof target.$transaction>) => {
+          const result: unknown = await (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args);
+          if (lose.transaction > 0) {
+            lose.transaction--;
+            throw lost();
+          }
+          return result;
+        };
+      const v: unknown = Reflect.get(target, p, receiver);
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { db: { ...db, prisma }, lose };
+};
+
+describe("a commit whose answer the database never sent (the connection dropped after COMMIT)", () => {
+  it("an ordinary step: the user is not told «not processed», and the next question is sent", async () => {
+    await t.reset();
+    const { db, lose } = losingAnswer(t.db);
+    const h = await testBot(db);
+    const u = h.user(4201, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    lose.statement = 1;
+    const said = texts(await u.send("Иванов Иван Иванович"));
+    await h.runtime.idle();
+    // Before: «Произошла ошибка: это сообщение не обработано… Повторите», though the name was stored; the IIN
+    // question sat in the outbox, leased to this live instance, and nobody sent it.
+    expect(said.filter((x) => x.startsWith("Произошла ошибка")), "told the message was not processed").toEqual([]);
+    expect(textsTo(h.fake.calls, u.id).at(-1), "the next question").toBe("3/11 · Напишите ИИН пациента (12 цифр).");
+    expect(await t.db.prisma.outbox.count({ where: { chatId: BigInt(u.id), sentAt: null } }), "messages left unsent").toBe(0);
+  });
+
+  it("a step with a transaction (/cases): the same — its answer is sent, not «not processed»", async () => {
+    await t.reset();
+    const { db, lose } = losingAnswer(t.db);
+    const h = await testBot(db);
+    const u = h.user(4202, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    lose.transaction = 1;
+    const said = texts(await u.send("/cases"));
+    await h.runtime.idle();
+    expect(said.filter((x) => x.startsWith("Произошла ошибка")), "told the message was not processed").toEqual([]);
+    expect(textsTo(h.fake.calls, u.id).at(-1), "the answer to /cases").toMatch(/^У вас пока нет дел/);
+  });
+
+  it("a job batch: its messages, stored with the jobs done, are sent by the instance's next runs", async () => {
+    await t.reset();
+    const KIND = "one_reminder";
+    const { db, lose } = losingAnswer(t.db);
+    const h = await testBot(db, {
+      jobHandlers: { [KIND]: (_tx, job) => Promise.resolve([sayTo({ chatId: Number(job.payload.chatId), lang: "ru" }, "common.text", { text: "reminder" })]) },
+    });
+    const due = new Date();
+    await t.db.prisma.scheduledJob.create({ data: { kind: KIND, dueAt: due, payload: { chatId: 4401 } } });
+    lose.transaction = 1;
+    await h.runtime.runJobs(due, h.bot.api, log).catch(() => undefined);
+    expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } }), "the job done").toBe(1);
+    expect(textsTo(h.fake.calls, 4401), "sent at once").toEqual([]);
+    // A minute on (the rows' age is what makes them left behind, not a queue's moment between commit and send).
+    await t.db.prisma.outbox.updateMany({ data: { createdAt: new Date(Date.now() - 120_000) } });
+    await h.runtime.runJobs(new Date(), h.bot.api, log);
+    await h.runtime.runJobs(new Date(), h.bot.api, log);
+    expect(textsTo(h.fake.calls, 4401), "the reminder, once").toEqual(["reminder"]);
   });
 });
