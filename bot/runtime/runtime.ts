@@ -98,6 +98,13 @@ const promptBaseOf = (updateId: number): number => ((Math.imul(updateId, 2654435
  */
 const LEFT_BEHIND_MS = 60_000;
 
+/** A slot's message as an edit of the one before it (an album's one acknowledgement); only an inline keyboard can be edited with it. */
+const asEdit = (call: ApiCall, messageId: number): ApiCall => {
+  const { chat_id, text, reply_markup } = call.payload;
+  const markup = typeof reply_markup === "object" && reply_markup !== null && "inline_keyboard" in reply_markup ? { reply_markup } : {};
+  return { method: "editMessageText", payload: { chat_id, message_id: messageId, text, ...markup } };
+};
+
 /** What a commit whose answer was lost, but which did commit, gives instead of its rows (see storedAnyway). */
 const STORED_ANYWAY = Symbol("stored anyway");
 
@@ -382,10 +389,7 @@ export class Runtime {
         out.push(call);
         continue;
       }
-      const { chat_id, text, reply_markup } = call.payload;
-      // Only an inline keyboard can be edited along with a message's text.
-      const markup = typeof reply_markup === "object" && reply_markup !== null && "inline_keyboard" in reply_markup ? { reply_markup } : {};
-      out.push({ method: "editMessageText", payload: { chat_id, message_id: messageId, text, ...markup } });
+      out.push(asEdit(call, messageId));
     }
     return out;
   }
@@ -605,8 +609,19 @@ export class Runtime {
    * Makes one row's call. "delivered": a message or document Telegram took; "done": a convenience call made,
    * or any call failed for good (dropped); "kept": failed in a way a later try could fix (it stays in the outbox).
    */
-  private async sendOne(row: OutboxRow, api: Api, log: Logger): Promise<"delivered" | "done" | "kept"> {
+  private async sendOne(stored: OutboxRow, api: Api, log: Logger): Promise<"delivered" | "done" | "kept"> {
+    let row = stored;
     try {
+      if (row.slot && row.method === "sendMessage") {
+        // Decided while the slot's message before it had no id yet — on another instance, an album's photos
+        // handled side by side: it edits that message once it is sent (editSlots does it when it already was).
+        const before = await this.deps.store.slotBefore({ id: row.id, chatId: row.chatId, slot: row.slot });
+        if (before === "unsent") {
+          log.info({ chatId: row.chatId }, "the slot's message before this one is still on its way; kept for a moment");
+          return "kept";
+        }
+        if (before !== null) row = { ...row, ...asEdit(row, before) };
+      }
       if (!(await this.stillTrue(row))) {
         this.buildFailures.delete(row.id);
         log.info({ chatId: row.chatId, method: row.method }, "a job's message no longer holds (what it announced changed or passed); not sent");

@@ -474,6 +474,20 @@ export class Store {
     return rows.length === 1;
   }
 
+  /**
+   * The slot's message stored before this one in its chat, as it stands now: its message id to edit; "unsent"
+   * while it is still on its way (another instance's — an album's photos handled side by side); null when there
+   * is none, or it was sent without an id kept (this one goes as a new message then).
+   */
+  async slotBefore(row: { id: bigint; chatId: number; slot: string }): Promise<number | "unsent" | null> {
+    const [before] = await run<{ messageId: number | null; sent: boolean }>(
+      this.sql,
+      PrismaNS.sql`SELECT "messageId", ("sentAt" IS NOT NULL) AS "sent" FROM "Outbox" WHERE "chatId" = ${BigInt(row.chatId)} AND "slot" = ${row.slot} AND "id" < ${row.id}::bigint ORDER BY "id" DESC LIMIT 1`,
+    );
+    if (!before) return null;
+    return before.sent ? before.messageId : "unsent";
+  }
+
   async rememberMessage(id: bigint, messageId: number): Promise<void> {
     await run(this.sql, PrismaNS.sql`UPDATE "Outbox" SET "messageId" = ${messageId}::int WHERE "id" = ${id}::bigint`);
   }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../bot/db/database.js";
 import { sayTo } from "../../bot/core/effects.js";
 import { createLogger } from "../../bot/logger.js";
-import { holdCalls, testBot, texts, textsTo } from "../helpers/bot.js";
+import { holdCalls, testBot, texts, textsTo, type Harness } from "../helpers/bot.js";
+import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { until } from "../helpers/wait.js";
 
@@ -134,5 +135,52 @@ describe("a commit whose answer the database never sent (the connection dropped 
     await h.runtime.runJobs(new Date(), h.bot.api, log);
     await h.runtime.runJobs(new Date(), h.bot.api, log);
     expect(textsTo(h.fake.calls, 4401), "the reminder, once").toEqual(["reminder"]);
+  });
+});
+
+describe("an album split between two instances", () => {
+  /** Every call the fakes took, in the order Telegram got them. */
+  const recordAll = (...hs: Harness[]): Call[] => {
+    const all: Call[] = [];
+    for (const x of hs) x.fake.onCall = (call) => all.push(call);
+    return all;
+  };
+
+  it("one acknowledgement, edited to 2 files, as with one instance — not two, the last saying 1 file", async () => {
+    await t.reset();
+    const a = await testBot(t.db, { instanceId: "a" });
+    const b = await testBot(await t.another(), { instanceId: "b" });
+    const ua = a.user(4101, "ru");
+    await ua.send("/start");
+    await ua.press("Согласен(на)");
+    await ua.send("/notice");
+    await ua.press("Я — пациент");
+    await ua.send("Иванов Иван Иванович");
+    await ua.send("850301300121");
+    await ua.press("Да, верно");
+    await ua.press("г. Астана");
+    await ua.send("Қалалық №5 емхана");
+    await ua.send("01.03.2026 – 05.03.2026");
+    await ua.send("После операции началось осложнение, о котором нас не предупредили.");
+    await ua.press("Инвалидность II группы");
+    await ua.press("Нет, не сообщено");
+    const telegram = recordAll(a, b);
+    // Telegram sends an album as one update per file, at the same moment; the balancer gives one to each instance.
+    // a has stored the first, and its acknowledgement is on its way to Telegram when b reads the chat for the second.
+    const held = holdCalls(a, "sendMessage");
+    const first = ua.photo("album-1", "777");
+    await held.reached;
+    await b.user(4101, "ru").photo("album-2", "777");
+    held.release();
+    await first;
+    await a.runtime.idle();
+    // b's acknowledgement waited for a's to be sent (its id known); b's next run sends it as an edit of it.
+    await b.runtime.runJobs(new Date(), b.bot.api, log);
+    const acks = telegram.filter((c) => c.payload.chat_id === 4101).map((c) => [c.method, String(c.payload.text)]);
+    expect(acks).toEqual([
+      ["sendMessage", "Добавлено файлов: 1. Всего: 1 из 20. Пришлите ещё или нажмите «Готово»."],
+      ["editMessageText", "Добавлено файлов: 2. Всего: 2 из 20. Пришлите ещё или нажмите «Готово»."],
+    ]);
+    expect(await t.db.prisma.outbox.count({ where: { chatId: 4101n, sentAt: null } }), "left unsent").toBe(0);
   });
 });
