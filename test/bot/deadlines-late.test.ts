@@ -180,3 +180,32 @@ describe("a complaint drafted after a missed deadline (the bot sends it nowhere)
     expect((await t.db.prisma.case.findFirstOrThrow()).status, "the case's status").toBe("concluded");
   });
 });
+
+describe("the calendar's table changed under a deadline already told (a Government decree set in kz-calendar.json)", () => {
+  it("the deadline still running is counted again at the next start, stored, watched anew and told once", async () => {
+    at("2026-12-29T10:00:00+05:00");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await handIn(applicant, "ru"); // received 29.12.2026: by today's table, formation due by the end of 05.01.2027
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const answers = k.answers as Record<string, unknown>;
+    expect(answers.formationDue).toBe("2027-01-05");
+    // As if told when the table did not yet know 4 January 2027 was a day off.
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...answers, formationDue: "2027-01-04" } } });
+    at("2026-12-30T08:00:00+05:00");
+    await h.runtime.start(now);
+    await runJobs("2026-12-30T08:00:00+05:00");
+    const told = textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("пересчитал"));
+    expect(told).toEqual([
+      "Дело KZ-2026-000001: календарь рабочих дней обновлён, и бот пересчитал срок формирования независимой экспертной комиссии: теперь — до конца дня 05.01.2027 (было — до конца дня 04.01.2027)." + h.i18n.t("ru")("common.calendarAsKnown", { year: 2027 }),
+    ]);
+    const after = await t.db.prisma.case.findFirstOrThrow();
+    expect((after.answers as Record<string, unknown>).formationDue, "the deadline stored").toBe("2027-01-05");
+    const overdue = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "formation_overdue", state: "pending" } });
+    expect(overdue.dueAt.toISOString(), "the overdue check, at the new deadline's end").toBe("2027-01-05T19:00:00.000Z");
+    // The next start finds it equal: nothing more is told.
+    await h.runtime.start(now);
+    await runJobs("2026-12-30T08:05:00+05:00");
+    expect(textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("пересчитал"))).toHaveLength(1);
+  });
+});

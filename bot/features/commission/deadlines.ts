@@ -3,17 +3,23 @@
 // day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
 // applicant's side is shown the usual path onward; the case's log records it.
 import { act } from "../../../machines/actions.js";
-import { atLocalTime, localDate, type Deadline } from "../../../machines/calendar.js";
+import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
-import { sayTo, type JobHandler, type TruthCheck } from "../../core/effects.js";
+import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
-import { cancel, schedule } from "../../jobs/jobs.js";
+import { CASE_BUSY_MS, cancel, schedule } from "../../jobs/jobs.js";
 import { chooseEscalation } from "../escalation/actions.js";
 
 /** Staff hear of a last day at this local time. */
 const REMINDER_HOUR = 9;
+
+/** The commission is formed within 3 working days of the notice's receipt (law.md §3 step 2). */
+export const FORMATION_WORKING_DAYS = 3;
+/** Its conclusion within 5 working days; the bot counts them from the formation (law.md §3 step 6 names no start). */
+export const CONCLUSION_WORKING_DAYS = 5;
 
 /** Each watched step: the status it waits in, where its due date is kept, and its texts. */
 const STEPS = {
@@ -87,7 +93,55 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
   };
 };
 
-export const deadlineJobs: Record<string, JobHandler> = { ...jobsOf("formation"), ...jobsOf("conclusion") };
+const RECOUNT = "deadlines_recount";
+
+/** At every start: the deadlines still running are counted again, once the instance runs its jobs (idempotent). */
+export const scheduleRecount = async (db: Prisma, now: Date): Promise<void> => {
+  await schedule(db, { kind: RECOUNT, key: "deadlines:recount", dueAt: now, payload: {} });
+};
+
+/** Where a step's count starts, and how many working days it takes. */
+const startOf = (step: Step, answers: unknown): string | null => (step === "formation" ? (receiptOf(answers)?.on ?? null) : str(answersOf(answers).formedOn) || null);
+const DAYS: Record<Step, number> = { formation: FORMATION_WORKING_DAYS, conclusion: CONCLUSION_WORKING_DAYS };
+
+/**
+ * The calendar's table changed under deadlines already told (the Government's decree for a year came, and the
+ * operator set it in machines/data/kz-calendar.json, README "Working days"): each deadline still running is
+ * counted again from its start, and where the date moved, stored, watched anew and told to staff and everyone on
+ * the case — once (the next start finds it equal). A deadline already past stays as it was told (its overdue
+ * notice went out). A case an update holds at this moment is taken a moment later.
+ */
+const recount: JobHandler = async (tx, _job, now, d) => {
+  const open = await tx.case.findMany({ where: { status: { in: ["received", "commission_formed", "mediation", "escalated"] }, closedAt: null }, select: { id: true }, orderBy: { id: "asc" } });
+  const out: Addressed[] = [];
+  let busy = false;
+  for (const { id } of open) {
+    if (!(await tryLockCaseOf(tx, { caseId: id }))) {
+      busy = true;
+      continue;
+    }
+    const c = await tx.case.findUniqueOrThrow({ where: { id } });
+    const step: Step | null = stepOf(c) === "received" ? "formation" : stepOf(c) === "commission_formed" ? "conclusion" : null;
+    if (!step) continue;
+    const from = startOf(step, c.answers);
+    const told = str(answersOf(c.answers)[STEPS[step].due]);
+    if (!from || !told || endOfDay(told, d.timeZone) <= now) continue;
+    const date = nthWorkingDayAfter(from, DAYS[step]);
+    if (date === told) continue;
+    const due: Deadline = { date, at: endOfDay(date, d.timeZone) };
+    await tx.case.update({ where: { id }, data: { answers: { ...(c.answers as Record<string, unknown>), ...(step === "formation" ? { formationDue: date } : { conclusionDue: date }) } } });
+    await tx.caseEvent.create({ data: { caseId: id, kind: "deadline_recounted", createdAt: now, payload: { step, from: told, to: date } } });
+    await unwatch(tx, step, id);
+    await watch(tx, step, id, due, d.timeZone, now);
+    const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: calendarNote(date, from) };
+    out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, "jobs.deadlineRecounted", params)));
+    out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), "jobs.deadlineRecounted", params)));
+  }
+  if (busy) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });
+  return out;
+};
+
+export const deadlineJobs: Record<string, JobHandler> = { ...jobsOf("formation"), ...jobsOf("conclusion"), [RECOUNT]: recount };
 
 /** A last day's reminder, checked again when it is sent (a stop, a restart, a long queue in between): still that day, the step not recorded. */
 export const deadlineChecks: Record<string, TruthCheck> = Object.fromEntries(

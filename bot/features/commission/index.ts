@@ -1,7 +1,7 @@
 // The commission (journey J4, staff's side): formed, its conclusion recorded, its deadlines watched.
 import type { Feature } from "../../core/feature.js";
 import { commissionActions } from "./actions.js";
-import { deadlineChecks, deadlineJobs } from "./deadlines.js";
+import { deadlineChecks, deadlineJobs, scheduleRecount } from "./deadlines.js";
 import { recordConclusion, recordFormation } from "./record.js";
 
 export const commissionFeature = {
@@ -9,4 +9,5 @@ export const commissionFeature = {
   effects: { recordFormation, recordConclusion },
   jobs: deadlineJobs,
   checks: deadlineChecks,
+  onStart: scheduleRecount,
 } satisfies Feature;

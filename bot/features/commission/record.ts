@@ -14,9 +14,8 @@ import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { recordConclusion as recordConclusionAction } from "./actions.js";
 import { cancelCaseReminders } from "../sittings/sittings.js";
-import { unwatch, watch } from "./deadlines.js";
+import { CONCLUSION_WORKING_DAYS, unwatch, watch } from "./deadlines.js";
 
-export const CONCLUSION_WORKING_DAYS = 5;
 /**
  * Why the formation cannot be recorded now: it was (formedAt), the notice's receipt was not, or the case is
  * elsewhere — in a mediation begun before the formation, or closed by one: not "already formed", which it was not.

@@ -15,11 +15,11 @@ import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
-import { watch } from "../commission/deadlines.js";
+import { FORMATION_WORKING_DAYS, watch } from "../commission/deadlines.js";
 import { openSharedNotice } from "../relatives/actions.js";
 import { handIn, recordReceipt as recordAction } from "./actions.js";
 
-export const FORMATION_WORKING_DAYS = 3;
+export { FORMATION_WORKING_DAYS };
 /** Staff are reminded at this hour of the working day after next; the applicant whose notice reached nobody, at this one. */
 const STAFF_REMINDER_HOUR = 9;
 const HANDIN_REMINDER_HOUR = 10;
