@@ -103,6 +103,7 @@ describe("a notice to a registered organisation", () => {
     expect(overdueSaid()).toEqual([]);
 
     // Staff record it on the 25th, received the day before: the 3 working days run from the 24th.
+    at("2026-11-25T12:00:00+05:00");
     const recorded = await recordReceipt(staff, "ru", "KZ-2026-000001", "77", "24.11.2026");
     expect(to(recorded, STAFF)[0]).toBe(
       "Записано: обращение KZ-2026-000001 получено организацией 24.11.2026 (рег. № 77). Независимую экспертную комиссию нужно сформировать до конца дня 27.11.2026 (3 рабочих дня). Участники дела уведомлены.",
@@ -148,7 +149,7 @@ describe("a deadline in a year whose calendar the Government has not yet confirm
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
     at("2026-12-30T12:00:00+05:00");
-    const note = "Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе, ол өзгеруі мүмкін.";
+    const note = "Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, ол өзгеруі мүмкін — онда бот жаңа мерзімді хабарлайды.";
     // 31.12 is a working day, 1–2 January and 7 January are days off: the third working day is 06.01.2027.
     const handed = to(await handIn(applicant, "kk", "30.12.2026"), APPLICANT);
     expect(handed[0]).toBe(
