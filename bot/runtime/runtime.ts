@@ -592,7 +592,7 @@ export class Runtime {
         continue;
       }
       // A withdrawal of consent stops processing: nothing new taken from them, nothing done in their name.
-      if (needsConsent(e) && (withdrawn ??= await consentWithdrawn(tx, who.userId))) {
+      if (await needsConsent(tx, e, who.userId, async () => (withdrawn ??= await consentWithdrawn(tx, who.userId)))) {
         out.push(say("privacy.consentNeeded"));
         continue;
       }

@@ -254,3 +254,27 @@ describe("consent withdrawn: nothing new is processed until it is given again", 
     expect(await t.db.prisma.caseEvent.count({ where: { kind: "mediation_message" } })).toBe(0);
   });
 });
+
+describe("consent withdrawn by a mediator, as a person", () => {
+  it("a mediator who withdrew their own data-subject consent can still write in a mediation they conduct", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    const mediator = await joinMediator(h, ADMIN, MEDIATOR); // consented at /start, as every user does
+    await proposeMediator(staff);
+    await mediator.press("Согласен(на) быть медиатором");
+    await agreeToContract(applicant, staff);
+    // The mediator withdraws their own consent (as a patient-side data subject).
+    await mediator.send("/privacy");
+    await mediator.press("Отозвать согласие");
+    await mediator.press("Да, отозвать");
+    // Then does their job: writes to both sides.
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    const opened = await mediator.press("Написать");
+    expect(to(opened, MEDIATOR).join("\n"), "the mediator refused by the applicant-side consent gate").not.toMatch(/отозвали согласие/);
+    await mediator.press("Только заявителю");
+    const sent = await mediator.send("Предлагаю обсудить сроки выплаты.");
+    expect(to(sent, APPLICANT), "the mediator's message reaches the applicant").toEqual([expect.stringContaining("Предлагаю обсудить сроки выплаты.")]);
+  });
+});

@@ -15,6 +15,7 @@ import { localParam } from "../../core/render.js";
 import type { I18n } from "../../i18n.js";
 import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
+import { mediationSide, proposalSide } from "../mediation/mediation.js";
 
 type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment">;
 
@@ -133,18 +134,41 @@ export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
 };
 
 /**
- * What someone who withdrew consent may no longer do until they give it again (law.md §7: the withdrawal stops
- * processing): give new data or act in a case through the bot — hand a notice in, share it, invite, answer a
- * sitting, agree to a contract, write or answer in a mediation, draft a complaint — and the flows that would ask
- * them for it. Reading what is kept (/cases, /mydata, a case's history), leaving (a mediation, a relative) stays
- * open. Staff and mediators who never consented as data subjects are not concerned: only a withdrawal counts.
+ * What someone who withdrew consent may no longer do as a data subject until they give it again (law.md §7: the
+ * withdrawal stops processing): give new data or act in their case through the bot — hand a notice in, share it,
+ * invite, answer a sitting, agree to a contract, write or answer in a mediation as its applicant, draft a
+ * complaint — nor open the flows that would ask them for it. Reading what is kept (/cases, /mydata, a case's
+ * history) and leaving (a mediation, a relative) stay open. Staff and mediators acting in their role are not
+ * concerned: a mediation's organisation side or its mediator is never stopped by their own consent.
  */
-const NEEDS_CONSENT: ReadonlySet<string> = new Set<DomainEffect["type"]>([
-  "submitNotice", "recordHandIn", "createRelativeInvite", "shareNotice", "answerSitting", "partyAgree",
-  "relayMessage", "answerProposal", "counterOffer", "confirmAgreement", "draftEscalation",
-]);
-const FLOWS_NEEDING_CONSENT: ReadonlySet<string> = new Set<DomainEffect<"openChecked">["flow"]>(["handIn", "relay", "counter", "particulars"]);
-export const needsConsent = (e: DomainEffect): boolean => NEEDS_CONSENT.has(e.type) || (e.type === "openChecked" && FLOWS_NEEDING_CONSENT.has(e.flow));
+const AS_SUBJECT: ReadonlySet<DomainEffect["type"]> = new Set<DomainEffect["type"]>(["submitNotice", "recordHandIn", "createRelativeInvite", "shareNotice", "answerSitting", "draftEscalation"]);
+const SUBJECT_FLOWS: ReadonlySet<string> = new Set<DomainEffect<"openChecked">["flow"]>(["handIn", "particulars"]);
+const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
+/** Whether this effect has its user act as a data subject — in a mediation, only as its applicant side. */
+const asSubject = async (tx: Tx, e: DomainEffect, userId: number): Promise<boolean> => {
+  if (AS_SUBJECT.has(e.type)) return true;
+  switch (e.type) {
+    case "partyAgree":
+    case "relayMessage":
+      return (await mediationSide(tx, e.mediationId, userId)) === "applicant";
+    case "answerProposal":
+    case "counterOffer":
+    case "confirmAgreement":
+      return (await proposalSide(tx, e.proposalId, userId)) === "applicant";
+    case "openChecked":
+      if (SUBJECT_FLOWS.has(e.flow)) return true;
+      if (e.flow === "relay") return (await mediationSide(tx, num(e.input.mediationId), userId)) === "applicant";
+      if (e.flow === "counter") return (await proposalSide(tx, num(e.input.proposalId), userId)) === "applicant";
+      return false;
+    default:
+      return false;
+  }
+};
+/** The effects asSubject may say yes to: for any other, neither the withdrawal nor the side is read. */
+const MAYBE_SUBJECT: ReadonlySet<string> = new Set<DomainEffect["type"]>([...AS_SUBJECT, "partyAgree", "relayMessage", "answerProposal", "counterOffer", "confirmAgreement", "openChecked"]);
+/** Whether this effect must wait for consent given again: its user withdrew it (`withdrawn`, read once an update), and it has them act as a data subject. */
+export const needsConsent = async (tx: Tx, e: DomainEffect, userId: number, withdrawn: () => Promise<boolean>): Promise<boolean> =>
+  MAYBE_SUBJECT.has(e.type) && (await withdrawn()) && (await asSubject(tx, e, userId));
 /** Whether this user withdrew consent and has not given it again. */
 export const consentWithdrawn = async (tx: Tx, userId: number): Promise<boolean> =>
   (await tx.user.findUnique({ where: { id: BigInt(userId) }, select: { consentWithdrawnAt: true } }))?.consentWithdrawnAt != null;
