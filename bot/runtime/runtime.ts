@@ -467,11 +467,15 @@ export class Runtime {
       for (;;) {
         const next = queue.rows.shift();
         if (!next) break;
-        if (this.stopping && !next.answer && !queue.rows.some((q) => q.answer)) {
+        if (this.stopping && !next.answer) {
           // Left in the outbox, leased to this instance: its next start sends it at once (another's, once the
-          // lease has run out). Whoever waits for it is released below. Not while an update's answer waits
-          // behind it: that update was taken (Telegram will not send it again), and its answer goes out now.
-          queue.rows.unshift(next);
+          // lease has run out). Whoever waits for it is released below. An update's answer queued behind it goes
+          // out first, now: that update was taken (Telegram will not send it again); the job's messages, however
+          // many, wait — sending them all first could outlast the stop's grace.
+          const rest = [next, ...queue.rows];
+          const answers = rest.filter((q) => q.answer);
+          queue.rows = [...answers, ...rest.filter((q) => !q.answer)];
+          if (answers.length > 0) continue;
           break;
         }
         current = next;
