@@ -209,3 +209,25 @@ describe("the calendar's table changed under a deadline already told (a Governme
     expect(textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("пересчитал"))).toHaveLength(1);
   });
 });
+
+/** Every button label in these calls. */
+const labelsOf = (calls: { payload: Record<string, unknown> }[]): string[] =>
+  calls.flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text));
+
+describe("a drafted complaint stops no mediation", () => {
+  it("staff can offer mediation on a case whose commission goes on after the applicant drafted a complaint", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "ru"); // received Monday 23.11.2026: formation due by the end of 26.11.2026
+    await runJobs("2026-11-27T10:00:00+05:00"); // formation overdue
+    await applicant.press("Шағым дайындау");
+    await applicant.press("Медициналық ұйымның басшылығы");
+    await giveParticulars(applicant);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
+    await staff.send("/inbox");
+    const view = labelsOf(await staff.press("Открыть KZ-2026-000001"));
+    expect(view, "the commission's next step is offered (the reviewed change)").toContain("Комиссия сформирована");
+    expect(view, "mediation offered, as it is once staff record any step").toContain("Предложить медиацию");
+  });
+});

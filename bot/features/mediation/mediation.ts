@@ -107,8 +107,12 @@ const runningButtons = (side: Side, mediationId: number): Button[][] => [
   [{ key: side === "mediator" ? "mediation.end" : "mediation.withdraw", ...act(endAction, { mediationId }) }],
 ];
 
-/** A case whose procedure ended (settled, taken further, closed) is offered no mediation, and none starts on it. */
-const NO_MEDIATION: CaseStatus[] = ["settled", "escalated", "closed"];
+/**
+ * A case whose procedure ended (settled, closed) is offered no mediation, and none starts on it. A drafted
+ * complaint («escalated») ends nothing — the bot sent it nowhere, and mediation may come even after a court case
+ * starts (law.md §4) — so it may have one.
+ */
+const NO_MEDIATION: CaseStatus[] = ["settled", "closed"];
 
 /** Staff of the case's organisation, or an admin. */
 const mayAssign = async (tx: Tx, k: { organizationId: number | null }, c: Ctx) => c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId));
