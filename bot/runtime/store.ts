@@ -421,11 +421,15 @@ export class Store {
       ON CONFLICT ("chatId") DO NOTHING`;
   }
 
-  /** The Telegram message id of a chat's message of this slot, once it was sent; null before. */
+  /**
+   * The Telegram message id to edit for a chat's next message of this slot: its last one's, once sent. null when
+   * there is none, or the last is still on its way (another instance's: the next is then stored as a message of
+   * the slot, and resolved when sent — Runtime.sendOne, slotBefore — behind it, never ahead of it).
+   */
   async slotMessage(tx: PrismaNS.TransactionClient, chatId: number, slot: string): Promise<number | null> {
-    const [row] = await tx.$queryRaw<{ messageId: number }[]>`
-      SELECT "messageId" FROM "Outbox" WHERE "chatId" = ${BigInt(chatId)} AND "slot" = ${slot} AND "messageId" IS NOT NULL ORDER BY "id" DESC LIMIT 1`;
-    return row?.messageId ?? null;
+    const [row] = await tx.$queryRaw<{ messageId: number | null; sent: boolean }[]>`
+      SELECT "messageId", ("sentAt" IS NOT NULL) AS "sent" FROM "Outbox" WHERE "chatId" = ${BigInt(chatId)} AND "slot" = ${slot} ORDER BY "id" DESC LIMIT 1`;
+    return row?.sent ? row.messageId : null;
   }
 
   /**

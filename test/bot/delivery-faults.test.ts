@@ -148,10 +148,8 @@ describe("an album split between two instances", () => {
     return all;
   };
 
-  it("one acknowledgement, edited to 2 files, as with one instance — not two, the last saying 1 file", async () => {
-    await t.reset();
-    const a = await testBot(t.db, { instanceId: "a" });
-    const b = await testBot(await t.another(), { instanceId: "b" });
+  /** A user (ru) of instance `a`, at the notice's files question. */
+  const toFiles = async (a: Harness) => {
     const ua = a.user(4101, "ru");
     await ua.send("/start");
     await ua.press("Согласен(на)");
@@ -166,6 +164,16 @@ describe("an album split between two instances", () => {
     await ua.send("После операции началось осложнение, о котором нас не предупредили.");
     await ua.press("Инвалидность II группы");
     await ua.press("Нет, не сообщено");
+    return ua;
+  };
+  const acks = (calls: Call[]) => calls.filter((c) => c.payload.chat_id === 4101).map((c) => [c.method, String(c.payload.text)]);
+  const ack = (n: number) => `Добавлено файлов: ${n}. Всего: ${n} из 20. Пришлите ещё или нажмите «Готово».`;
+
+  it("one acknowledgement, edited to 2 files, as with one instance — not two, the last saying 1 file", async () => {
+    await t.reset();
+    const a = await testBot(t.db, { instanceId: "a" });
+    const b = await testBot(await t.another(), { instanceId: "b" });
+    const ua = await toFiles(a);
     const telegram = recordAll(a, b);
     // Telegram sends an album as one update per file, at the same moment; the balancer gives one to each instance.
     // a has stored the first, and its acknowledgement is on its way to Telegram when b reads the chat for the second.
@@ -178,11 +186,33 @@ describe("an album split between two instances", () => {
     await a.runtime.idle();
     // b's acknowledgement waited for a's to be sent (its id known); b's next run sends it as an edit of it.
     await b.runtime.runJobs(new Date(), b.bot.api, log);
-    const acks = telegram.filter((c) => c.payload.chat_id === 4101).map((c) => [c.method, String(c.payload.text)]);
-    expect(acks).toEqual([
-      ["sendMessage", "Добавлено файлов: 1. Всего: 1 из 20. Пришлите ещё или нажмите «Готово»."],
-      ["editMessageText", "Добавлено файлов: 2. Всего: 2 из 20. Пришлите ещё или нажмите «Готово»."],
+    expect(acks(telegram)).toEqual([
+      ["sendMessage", ack(1)],
+      ["editMessageText", ack(2)],
     ]);
     expect(await t.db.prisma.outbox.count({ where: { chatId: 4101n, sentAt: null } }), "left unsent").toBe(0);
+  });
+
+  it("three files, the second on the other instance: the one acknowledgement ends saying 3 files, not 2", async () => {
+    await t.reset();
+    const a = await testBot(t.db, { instanceId: "a" });
+    const b = await testBot(await t.another(), { instanceId: "b" });
+    const ua = await toFiles(a);
+    const telegram = recordAll(a, b);
+    const held = holdCalls(a, "sendMessage");
+    const first = ua.photo("album-1", "777");
+    await held.reached;
+    await b.user(4101, "ru").photo("album-2", "777"); // b's acknowledgement waits for a's
+    held.release();
+    await first;
+    await a.runtime.idle();
+    await ua.photo("album-3", "777"); // a's: decided while b's still waits — it goes behind it, not ahead
+    await b.runtime.runJobs(new Date(), b.bot.api, log);
+    await a.runtime.runJobs(new Date(), a.bot.api, log);
+    expect(acks(telegram), "what the chat shows, in order").toEqual([
+      ["sendMessage", ack(1)],
+      ["editMessageText", ack(2)],
+      ["editMessageText", ack(3)],
+    ]);
   });
 });
