@@ -143,6 +143,8 @@ describe("a complaint drafted after a missed deadline (the bot sends it nowhere)
     await applicant.press("Подготовить жалобу");
     await applicant.press("Руководство организации");
     await giveParticulars(applicant);
+    // The applicant's /cases still names the commission's next step.
+    expect(texts(await applicant.send("/cases"))[0]).toContain("Следующий шаг: медицинская организация формирует независимую экспертную комиссию.");
     // The management reacts: the commission is formed on Monday 30.11 and staff record it.
     at("2026-11-30T11:00:00+05:00");
     await staff.send("/inbox");

@@ -49,8 +49,8 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
       [
         { key: "cases.item", params: { number: k.number, org: clip(k.orgName, 80), region: regionName(k.region) } },
         { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
-        // Not every status has a next step to name.
-        { key: `cases.next.${k.status}`, params: { defaultValue: "" } },
+        // Not every step has a next one to name; a mediation or a drafted complaint stops none (stepOf).
+        { key: `cases.next.${stepOf(k)}`, params: { defaultValue: "" } },
         ...[deadlineLine(k, c)].filter((x) => x !== null),
       ],
       "\n",
