@@ -330,7 +330,9 @@ describe("mediation", () => {
     expect(seen(agreed, APPLICANT)).toEqual(["message", "document", "message+buttons"]);
     expect(seen(agreed, STAFF).slice(-2)).toEqual(["document", "message+buttons"]);
     expect(seen(agreed, MEDIATOR).slice(-2)).toEqual(["document", "message"]);
-    expect(to(agreed, APPLICANT).at(-1)).toBe("KZ-2026-000001 ісі: екі тарап 3-ұсынысты қабылдады. Жоғарыда — дауды реттеу туралы келісім. Оқып шығып, растаңыз.");
+    expect(to(agreed, APPLICANT).at(-1)).toBe(
+      "KZ-2026-000001 ісі: екі тарап 3-ұсынысты қабылдады.\n\nСомасы: 2\u00a0700\u00a0000 ₸\nБұл салдар (II топтағы мүгедектік) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.\n\nЖоғарыда — дауды реттеу туралы келісім. Оқып шығып, растаңыз.",
+    );
     expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес."]);
     // Both agreed to the text: not settled — an agreement is settled when signed (law.md §4).
     const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");

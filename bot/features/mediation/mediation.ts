@@ -324,6 +324,10 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   if (!m || !(await isMediatorOf(tx, m, c.userId))) return notFound();
   const number = m.case.number;
   if (m.state !== "running") return [say("mediation.notRunning", { number })];
+  // Both sides accepted one: the agreement's text waits for their confirmations — a new proposal would leave two
+  // agreements, and the case settled for the amount of the one nobody confirmed.
+  const agreed = await agreedProposal(tx, m, await members(tx, m));
+  if (agreed) return [say("mediation.agreementPending", { number, round: agreed.round })];
   const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
   const until = addDays(localDate(c.now, c.timeZone), r.days);
   const validUntil = endOfDay(until, c.timeZone);
@@ -350,6 +354,8 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx) => {
   const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
   if (m.state !== "running" || newer > 0) return { refused: [say("mediation.proposalClosed", { number: m.case.number, round: p.round })] };
   if (p.validUntil && p.validUntil < c.now) return { refused: [say("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
+  // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
+  if (acceptedByBoth(all, p.responses)) return { refused: [say("mediation.alreadyAgreed", { number: m.case.number })] };
   return { p, m, all, side };
 };
 
@@ -362,7 +368,6 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   if (a.refused) return a.refused;
   const { p, m, all, side } = a;
   const number = m.case.number;
-  if (acceptedByBoth(all, p.responses)) return [say("mediation.alreadyAgreed", { number })];
   const answer = e.accept ? "accept" : "reject";
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
@@ -384,12 +389,28 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   // The agreement first, then the message with its confirm button: one confirms what one has just been given.
   return [
     ...said,
-    ...all.flatMap((x): Out[] => [
-      document({ name: "agreementPdf", proposalId: p.id }, x),
-      x.side === "mediator"
-        ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
-        : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
-    ]),
+    ...all.flatMap((x): Out[] =>
+      x.side === "applicant"
+        ? // The text the applicant confirms, next to the statutory minimum and its warning (law.md §4), as the
+          // proposal was; in a death case, after condolence.
+          withCondolence(
+            m.case.outcome,
+            x,
+            document({ name: "agreementPdf", proposalId: p.id }, x),
+            sayTo(
+              x,
+              "mediation.agreementToApplicant",
+              { number, round: p.round, amount: Number(p.amountTenge), minimum: minimumBeside(m.case.outcome, Number(p.amountTenge), Number(localDate(c.now, c.timeZone).slice(0, 4))) },
+              [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]],
+            ),
+          )
+        : [
+            document({ name: "agreementPdf", proposalId: p.id }, x),
+            x.side === "mediator"
+              ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
+              : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
+          ],
+    ),
   ];
 };
 
@@ -452,10 +473,15 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   );
 };
 
-/** The proposal both sides accepted and confirmed: the one the agreement is about. */
+/**
+ * The proposal the agreement is about: the one whose text both sides confirmed, else the one both accepted (one at
+ * most: no proposal is made once one is — proposeSettlement).
+ */
 const agreedProposal = async (tx: Tx, m: MediationRow, all: Member[]) => {
   const proposals = await tx.proposal.findMany({ where: { mediationId: m.id, authorRole: "mediator" }, include: { responses: true }, orderBy: { id: "desc" } });
-  return proposals.find((p) => acceptedByBoth(all, p.responses)) ?? null;
+  const confirmedByBoth = (p: (typeof proposals)[number]) =>
+    (["applicant", "organization"] as const).every((s) => p.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === s)));
+  return proposals.find(confirmedByBoth) ?? proposals.find((p) => acceptedByBoth(all, p.responses)) ?? null;
 };
 
 /** The mediator or the organisation's staff record the signed settlement agreement: only now is the case settled. */

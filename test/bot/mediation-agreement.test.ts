@@ -1,0 +1,128 @@
+// The settlement agreement both sides accepted (review of journey J5): it is not undone by an old button, the case
+// is settled for the amount whose text both confirmed, and the applicant confirms it next to the statutory minimum.
+// Each test failed on the code before its fix.
+import { describe, expect, it } from "vitest";
+import { TEST_DATA_KEY, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { withBot as withWorld, type World } from "../helpers/world.js";
+import { fileNotice } from "../helpers/notice.js";
+import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
+import { createLogger } from "../../bot/logger.js";
+import { pdfText } from "../../bot/core/documents.js";
+import { agreementContent } from "../../bot/features/mediation/agreement.js";
+import type { Call } from "../../bot/local/fake-api.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const MEDIATOR = 70;
+const NUMBER = "KZ-2026-000001";
+const log = createLogger("silent");
+
+const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
+
+/** Staff (ru) assign the mediator (ru) to the applicant's (kk) case: «proposed». */
+const assigned = async (h: Harness, outcome?: string) => {
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  const applicant = h.user(APPLICANT, "kk");
+  await fileNotice(applicant, "kk", outcome ? { outcome } : {});
+  const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+  await proposeMediator(staff, NUMBER);
+  return { staff, applicant, mediator };
+};
+
+/** …accepted by the mediator and agreed to by both sides: «running». */
+const running = async (h: Harness, outcome?: string) => {
+  const p = await assigned(h, outcome);
+  await p.mediator.press("Согласен(на) быть медиатором");
+  await agreeToContract(p.applicant, p.staff);
+  return p;
+};
+
+/** The mediator proposes a settlement through the whole flow; returns what Send did. */
+const propose = async (mediator: TestUser, amount: string, days?: string) => {
+  await mediator.send("/inbox");
+  await mediator.press(`Открыть ${NUMBER}`);
+  await mediator.press("Предложить урегулирование");
+  await mediator.send(amount);
+  await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+  if (days) await mediator.send(days);
+  else await mediator.press("10 дней");
+  return mediator.press("Отправить");
+};
+
+const runJobs = async (w: World, iso: string): Promise<Call[]> => {
+  const before = w.h.fake.calls.length;
+  w.at(iso);
+  await w.h.runtime.runJobs(new Date(iso), w.h.bot.api, log);
+  await w.h.runtime.idle();
+  return w.h.fake.calls.slice(before);
+};
+
+describe("the agreement both sides accepted (review of journey J5)", () => {
+  it("a side's counter-offer on a proposal both sides already accepted is refused, not a silent undoing of the agreement", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await running(h);
+      await propose(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      const agreed = await staff.press("Принять");
+      expect(agreed.filter((c) => c.method === "sendDocument")).toHaveLength(3); // the agreement went out
+      // The applicant presses «Қарсы ұсыныс» still on the proposal's message.
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("3 000 000");
+      const countered = await applicant.send("Ойланып көрдім.");
+      // Reject is refused here («both sides already accepted») — counter is not: it goes through and overwrites the
+      // applicant's «accept» with «counter». Nobody is told that the agreement is off; staff confirming it are told «not now».
+      const confirmed = await staff.press("Я прочитал(а) и согласен(на)");
+      expect({
+        applicant: to(countered, APPLICANT)[0],
+        staffConfirm: to(confirmed, STAFF),
+        proposals: await t.db.prisma.proposal.count(),
+      }).toEqual({
+        applicant: `${NUMBER} ісі бойынша екі тарап бұл ұсынысты қабылдап қойған.`,
+        staffConfirm: ["Ваше подтверждение записано. Когда подтвердит и другая сторона, соглашение по делу KZ-2026-000001 останется подписать: подтверждение в боте — не подпись."],
+        proposals: 1,
+      });
+    });
+  });
+
+  it("the amount recorded as settled is the amount whose text both sides confirmed", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await running(h);
+      await propose(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      const p1 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 1 } });
+      // A second proposal while the first's text waits for its confirmations: refused. Before, it was made, both
+      // accepted it, and the case was settled for it — though the text both confirmed was the first's.
+      const second = await propose(mediator, "1 000 000");
+      expect(to(second, MEDIATOR)[0]).toBe(`Дело ${NUMBER}: стороны приняли предложение 1 и подтверждают текст соглашения. Новое предложение сейчас сделать нельзя.`);
+      expect(await t.db.prisma.proposal.count(), "proposals stored").toBe(1);
+      // Both confirm the 2 700 000 text.
+      await applicant.pressData(`g:pconf:${p1.id}`);
+      const textAgreed = await staff.pressData(`g:pconf:${p1.id}`);
+      expect(to(textAgreed, APPLICANT)[0]).toMatch(/2\u00a0700\u00a0000 ₸ сомасына келісімнің мәтінімен келісті/);
+      await mediator.press("Приложить подписанное соглашение");
+      const settled = await mediator.document("application/pdf", "signed");
+      expect(to(settled, APPLICANT), "the settled amount told to the applicant").toEqual([`${NUMBER} ісі реттелді: 2\u00a0700\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`]);
+    });
+  });
+
+  it("a settlement agreement below the statutory minimum shows the minimum and the warning to the applicant", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      // Disability group II: 600 MCI = 2 595 000 ₸ in 2026.
+      const { staff, applicant, mediator } = await running(h, "II топтағы мүгедектік");
+      const proposed = await propose(mediator, "1 500 000");
+      expect(to(proposed, APPLICANT)[0]).toContain("⚠ Ұсынылған сома осы ең төменгі сомадан аз."); // the proposal has it
+      await applicant.press("Қабылдау");
+      const agreed = await staff.press("Принять");
+      const p = await t.db.prisma.proposal.findFirstOrThrow();
+      const env = { prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, mediationDays: 30, now: () => new Date("2026-11-23T10:00:00+05:00") };
+      const pdf = pdfText((await agreementContent(p.id, "kk", env))!.content);
+      // What the applicant is asked to confirm («Оқыдым және келісемін»): the message and the PDF. Neither names the minimum nor
+      // says that the applicant keeps the right to the insurance payment.
+      const given = [...to(agreed, APPLICANT), pdf].join("\n");
+      expect(given, "the agreement the applicant confirms").toContain("600 АЕК");
+      expect(given).toContain("сақтандыру төлемін алу құқығы өтініш берушіде сақталады");
+    });
+  });
+});
