@@ -176,7 +176,10 @@ const sendToFlow = (def: FlowDef, entry: StackEntry, event: FlowEvent): Step => 
   return { entry: { ...entry, prompt: moved ? entry.prompt + 1 : entry.prompt, snapshot: stored }, effects, changed };
 };
 
-const hasUnsaved = (def: FlowDef, entry: StackEntry): boolean => restore(def, entry).hasTag(UNSAVED);
+const hasUnsaved = (def: FlowDef, entry: StackEntry): boolean => {
+  const snap = restore(def, entry);
+  return snap.hasTag(UNSAVED) || def.unsaved?.(snap.context) === true;
+};
 
 /**
  * Decides what one update does. `stack` is what was stored for the chat (top last); entries whose flow

@@ -92,6 +92,11 @@ export interface FlowDef {
   input(profile: Profile): unknown;
   /** The flow ends by showing the home screen itself (its last effect): the router adds no menu. */
   showsHome?: boolean;
+  /**
+   * Whether leaving it now would lose what the user typed, beyond its states tagged UNSAVED — a question asked
+   * again from a review holds every answer given before it (/cancel and /start then ask first).
+   */
+  unsaved?(context: unknown): boolean;
 }
 
 /** A guard: the user pressed the button with this value. */

@@ -41,6 +41,11 @@ interface Context {
   /** The words last searched for. */
   orgQuery?: string | null;
   /**
+   * The region chosen at the organisation's question, kept apart until an organisation of it is chosen or typed:
+   * backing out of the change (to the review) leaves the draft's region and organisation as they were, together.
+   */
+  pendingRegion?: string | null;
+  /**
    * The album (Telegram's media_group_id) the last file came in: its files arrive one update each and get
    * one acknowledgement between them, edited as they come; what it added, and the refusals already said.
    */
@@ -320,7 +325,18 @@ export const noticeMachine = setup({
         ...askAgain("birthDate"),
       },
     },
-    birthDone: { always: next("region") },
+    // A birth date changed from the review (a new IIN) after dates of care already given that now come before it:
+    // those are asked again (still editing: then back to the review) — never filed so.
+    birthDone: {
+      always: [
+        {
+          guard: ({ context }) => context.draft.careFrom !== null && context.draft.birthDate !== null && context.draft.careFrom < context.draft.birthDate,
+          target: "care",
+          actions: [refuse("careBeforeBirth")],
+        },
+        ...next("region"),
+      ],
+    },
     // Where the patient was treated: the region, then an organisation registered there (from the list, or
     // found by a word of its name), or its name typed when it is not listed.
     region: {
@@ -331,8 +347,10 @@ export const noticeMachine = setup({
           {
             guard: ({ event }) => regionByCode(choice(event)) !== undefined,
             target: "orgLookup",
-            actions: [{ type: "patch", params: ({ event: e }) => ({ region: choice(e) }) }, assign({ orgQuery: null })],
+            actions: assign({ pendingRegion: ({ event: e }) => choice(e), orgQuery: null }),
           },
+          // Changing the organisation from the review: back to the review, as the other answers' Back does.
+          { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "birthConfirm" },
         ],
         ...askAgain("region"),
@@ -340,7 +358,7 @@ export const noticeMachine = setup({
     },
     orgLookup: {
       tags: [UNSAVED],
-      entry: [{ type: "findOrganizations", params: ({ context }) => ({ region: context.draft.region ?? "", query: context.orgQuery ?? null }) }],
+      entry: [{ type: "findOrganizations", params: ({ context }) => ({ region: context.pendingRegion ?? context.draft.region ?? "", query: context.orgQuery ?? null }) }],
       on: {
         ORGANIZATIONS: [
           // Nobody registered in the region: its name is typed.
@@ -380,14 +398,17 @@ export const noticeMachine = setup({
           {
             guard: ({ context, event }) => (context.orgOptions ?? []).some((o) => `o${o.id}` === choice(event)),
             target: "orgDone",
-            actions: {
-              type: "patch",
-              params: ({ context, event: e }) => {
-                const o = (context.orgOptions ?? []).find((x) => `o${x.id}` === choice(e))!;
-                // Shown in the reader's language; filed under the name in the applicant's.
-                return { orgId: o.id, orgNames: o.name, org: o.name.ru };
+            actions: [
+              {
+                type: "patch",
+                params: ({ context, event: e }) => {
+                  const o = (context.orgOptions ?? []).find((x) => `o${x.id}` === choice(e))!;
+                  // Shown in the reader's language; filed under the name in the applicant's — with its region.
+                  return { orgId: o.id, orgNames: o.name, org: o.name.ru, region: context.pendingRegion ?? context.draft.region };
+                },
               },
-            },
+              assign({ pendingRegion: null }),
+            ],
           },
           { guard: chose("other"), target: "org" },
           { guard: chose("back"), target: "region" },
@@ -410,7 +431,12 @@ export const noticeMachine = setup({
       },
     },
     // A typed name is no registered organisation's: the bot may still match it when the notice is filed.
-    orgTyped: { always: { target: "orgDone", actions: { type: "patch", params: { orgId: null, orgNames: null } } } },
+    orgTyped: {
+      always: {
+        target: "orgDone",
+        actions: [{ type: "patch", params: ({ context }) => ({ orgId: null, orgNames: null, region: context.pendingRegion ?? context.draft.region }) }, assign({ pendingRegion: null })],
+      },
+    },
     // A draft begun when the name came before the region may have no region yet.
     orgDone: { always: [{ guard: ({ context }) => !context.draft.region, target: "region" }, ...next("care")] },
     care: {
@@ -459,6 +485,7 @@ export const noticeMachine = setup({
             actions: [{ type: "patch", params: { outcome: "death" } }, { type: "say", params: { key: "common.condolence" } }],
           },
           { guard: ({ event }) => (OUTCOMES as readonly string[]).includes(choice(event)), target: "outcomeDone", actions: { type: "patch", params: ({ event: e }) => ({ outcome: choice(e) as Outcome }) } },
+          { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "description" },
         ],
         ...askAgain("outcome"),
@@ -471,6 +498,7 @@ export const noticeMachine = setup({
       on: {
         CHOICE: [
           { guard: ({ event }) => (SUPPORT_ANSWERS as readonly string[]).includes(choice(event)), target: "supportDone", actions: { type: "patch", params: ({ event: e }) => ({ supportKnows: choice(e) as SupportAnswer }) } },
+          { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "outcome" },
         ],
         ...askAgain("support"),
@@ -503,6 +531,7 @@ export const noticeMachine = setup({
         ],
         CHOICE: [
           { guard: chose("done"), target: "filesDone" },
+          { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "support" },
         ],
         ...askAgain("files"),
@@ -537,7 +566,7 @@ export const noticeMachine = setup({
     review: {
       tags: [UNSAVED],
       entry: [
-        assign({ editing: false }),
+        assign({ editing: false, pendingRegion: null }),
         {
           type: "say",
           params: ({ context }) => ({
@@ -577,4 +606,6 @@ export const noticeFlow: FlowDef = {
   version: 1,
   machine: noticeMachine,
   input: (p: Profile): Input => ({ today: p.today, hasConsent: p.hasConsent }),
+  // An answer changed from the review (who one is, the acts-for confirmation): every other answer is held.
+  unsaved: (context) => (context as { editing?: boolean }).editing === true,
 };

@@ -1,0 +1,166 @@
+// Changing an answer from the notice's review (review of journey J1): /cancel and /start ask before throwing a
+// filled-in notice away, Back returns to the review, a region backed out of is not kept, and a new birth date
+// does not leave the dates of care before it. Each test failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Store } from "../../bot/runtime/store.js";
+import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+
+let t: TestDb;
+let h: Harness;
+const NOW = new Date("2026-03-20T10:00:00+05:00");
+const IIN = "850301300121"; // born 01.03.1985
+
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { now: () => NOW });
+});
+
+const last = (calls: { method: string; payload: Record<string, unknown> }[]) => texts(calls).at(-1) ?? "";
+const stackOf = async (id: number) => (await new Store(t.db.prisma, [], TEST_DATA_KEY).load(id, id)).stack.map((e) => e.flow);
+
+type Step = "name" | "iin" | "org" | "care" | "description" | "outcome" | "files" | "phone" | "review";
+/** From a new user in Russian to the given step, answering with valid data (as test/bot/notice.test.ts). */
+const upTo = async (u: TestUser, step: Step, care = "01.03.2026 – 05.03.2026") => {
+  await u.send("/start");
+  await u.press("Согласен(на)");
+  await u.send("/notice");
+  await u.press("Близкий родственник");
+  await u.press("Подтверждаю");
+  if (step === "name") return;
+  await u.send("Әсел Нұрланқызы Серікова");
+  if (step === "iin") return;
+  await u.send(IIN);
+  await u.press("Да, верно");
+  await u.press("г. Астана"); // no organisation registered: its name is typed
+  if (step === "org") return;
+  await u.send("Қалалық №5 емхана");
+  if (step === "care") return;
+  await u.send(care);
+  if (step === "description") return;
+  await u.send("После операции началось осложнение, о котором нас не предупредили.");
+  if (step === "outcome") return;
+  await u.press("Инвалидность II группы");
+  await u.press("Нет, не сообщено");
+  if (step === "files") return;
+  await u.press("Готово");
+  if (step === "phone") return;
+  await u.contact("77011234567");
+};
+const REVIEW = /^11\/11 · Проверьте:/;
+
+describe("changing «who you are» from the review", () => {
+  it("/cancel there asks before throwing the whole filled-in notice away", async () => {
+    const u = h.user(101, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: кто вы");
+    const cancel = await u.send("/cancel");
+    expect(texts(cancel)).toEqual(["Введённые данные будут удалены. Выйти?"]);
+    expect(await stackOf(101)).toContain("notice");
+  });
+
+  it("/cancel at the acts-for confirmation (reached from the review) asks too", async () => {
+    const u = h.user(102, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: кто вы");
+    await u.press("Супруг(а)");
+    const cancel = await u.send("/cancel");
+    expect(texts(cancel)).toEqual(["Введённые данные будут удалены. Выйти?"]);
+    expect(await stackOf(102)).toContain("notice");
+  });
+
+  it("/start there offers to continue the draft, never drops it silently", async () => {
+    const u = h.user(103, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: кто вы");
+    const again = (await testBot(t.db, { now: () => NOW })).user(103, "ru"); // a new process, as after a restart
+    const start = await again.send("/start");
+    expect(texts(start)).toEqual(["У вас есть незаконченное обращение. Продолжить его или удалить?"]);
+    expect(await stackOf(103)).toContain("notice");
+  });
+});
+
+describe("Back while changing an answer from the review", () => {
+  const cases: [string, string][] = [
+    ["organisation (the region question)", "Изменить: организацию"],
+    ["outcome", "Изменить: последствия"],
+    ["support service", "Изменить: службу поддержки"],
+    ["files", "Изменить: файлы"],
+  ];
+  for (const [what, edit] of cases) {
+    it(`${what}: Back returns to the review, as it does for the name, dates, description and phone`, async () => {
+      const u = h.user(110 + cases.findIndex((c) => c[0] === what), "ru");
+      await upTo(u, "review");
+      await u.press(edit);
+      expect(last(await u.press("◀ Назад"))).toMatch(REVIEW);
+    });
+  }
+});
+
+describe("changing the organisation: a new region, then Back", () => {
+  it("leaves the old organisation paired with the new region, in the review and in the filed case", async () => {
+    const u = h.user(120, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: организацию");
+    // Chose Shymkent by mistake, or changed their mind: Back.
+    expect(last(await u.press("г. Шымкент"))).toBe("4/11 · Напишите название медицинской организации, в которой лечился пациент.");
+    const review = last(await u.press("◀ Назад"));
+    // The answer the user backed out of must not be kept: the clinic is in Astana.
+    expect(review).toContain("Организация: Қалалық №5 емхана, г. Астана");
+    await u.press("Сохранить обращение");
+    expect((await t.db.prisma.case.findFirstOrThrow()).region).toBe("astana");
+  });
+});
+
+describe("changing the organisation: a registered one, a new region, then Back", () => {
+  it("the notice is filed under the new region and unlinked from the organisation (its staff are never told)", async () => {
+    const org = await t.db.prisma.organization.create({ data: { nameKk: "Қалалық №7 аурухана", nameRu: "Городская больница №7", region: "shymkent" } });
+    const u = h.user(121, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    await u.send("Иванов Иван Иванович");
+    await u.send(IIN);
+    await u.press("Да, верно");
+    await u.press("г. Шымкент");
+    await u.press("Городская больница №7");
+    await u.send("02.03.2026");
+    await u.send("Во время лечения произошло осложнение.");
+    await u.press("Пока неизвестно");
+    await u.press("Не знаю");
+    await u.press("Готово");
+    await u.contact("77011234567");
+    await u.press("Изменить: организацию");
+    await u.press("г. Астана"); // a slip of the finger
+    // The review now reads «Организация: Городская больница №7, г. Астана».
+    await u.press("◀ Назад");
+    await u.press("Сохранить обращение");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect([k.region, k.organizationId, k.orgName]).toEqual(["shymkent", org.id, "Городская больница №7"]);
+  });
+});
+
+describe("dates of care against a changed date of birth", () => {
+  it("an IIN changed from the review to a later birth date leaves the care dates before birth, and the notice is filed so", async () => {
+    const u = h.user(130, "ru");
+    await upTo(u, "review", "01.01.1988");
+    await u.press("Изменить: ИИН");
+    await u.send("900515300008"); // born 15.05.1990, after the care of 01.01.1988
+    const after = texts(await u.press("Да, верно"));
+    // Typed at the dates question this is refused: «Лечение не может начаться до рождения пациента. Проверьте.»
+    expect(after.join("\n")).not.toContain("Даты лечения: 01.01.1988\n");
+    expect(after[0]).toBe("Лечение не может начаться до рождения пациента. Проверьте.");
+    expect(after.at(-1)).toMatch(/^5\/11 · /);
+    // New dates, and back to the review.
+    expect(last(await u.send("01.03.2026"))).toMatch(REVIEW);
+    await u.press("Сохранить обращение");
+    const k = await t.db.prisma.case.findFirst();
+    const a = (k?.answers ?? {}) as { careFrom?: string; birthDate?: string };
+    expect(k === null || a.careFrom! >= a.birthDate!).toBe(true);
+  });
+});
