@@ -14,6 +14,7 @@ import { document } from "../../core/documents.js";
 import { say, sayTo, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
 import { hashToken, INVITE_DAYS } from "../admin/admin.js";
+import { upcomingInvitations } from "../sittings/sittings.js";
 import { inviteRelative, openSharedNotice, removeRelative as removeAction, shareNotice as shareAction } from "./actions.js";
 
 /** More relatives than this on one case is not a family following a case. */
@@ -57,6 +58,8 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const already = await tx.caseParticipant.findFirst({ where: { caseId: k.id, userId: BigInt(c.userId), removedAt: null } });
   // The applicant opening their own link does not use it up.
   if (already) return [say("relatives.already", { number: k.number })];
+  // However many links were made while nobody had joined, no more than RELATIVES_MAX join (the case is locked).
+  if ((await tx.caseParticipant.count({ where: { caseId: k.id, role: "relative", removedAt: null } })) >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
   // Taken only if still unused at this instant: two people opening one link cannot both join.
   const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
   if (taken.count === 0) return [say("admin.inviteInvalid")];
@@ -65,8 +68,11 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const who = person(e.relation, e.fullName);
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "relative_joined", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: e.relation } } });
   const applicants = await caseParticipants(tx, k.id, ["applicant"]);
+  // The sittings already set: invited as everyone on the case was, with the calendar file and the answer buttons.
+  const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c);
   return [
     say("relatives.joined", { number: k.number }),
+    ...sittings,
     ...applicants.map((a) =>
       sayTo(reader(a.userId, a.user.language, k.language), "relatives.joinedApplicant", { number: k.number, relation: who }, [
         [{ key: "relatives.remove", params: { relation: who }, ...act(removeAction, { participantId: p.id }) }],

@@ -54,6 +54,16 @@ const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: R
   sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s)),
 ];
 
+/**
+ * For someone who joins the case (a relative): the invitation to each sitting still to come, as everyone on the
+ * case got it — none once the commission concluded or the case closed.
+ */
+export const upcomingInvitations = async (tx: Tx, k: CaseRow & Pick<Case, "concludedAt" | "closedAt" | "status">, to: Recipient, c: { timeZone: string; now: Date }): Promise<Out[]> => {
+  if (ended(k)) return [];
+  const sittings = await tx.sitting.findMany({ where: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } }, orderBy: { startsAt: "asc" } });
+  return sittings.flatMap((s) => invitation(c.timeZone, "sitting.invitation", k, s, to));
+};
+
 const reminderKey = (s: { id: number; sequence: number }, r: Reminder) => `sitting:${s.id}:${s.sequence}:${r}`;
 
 /** Reminders for this version of the sitting; the ones already past are not set. */
@@ -139,6 +149,14 @@ export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c:
   ];
 };
 
+/** «I will remind you …» names only the reminders still to come (a sitting set for today has no day-before one). */
+const answeredKey = (startsAt: Date, now: Date): string =>
+  startsAt.getTime() - REMINDERS.day * 60_000 > now.getTime()
+    ? "sitting.answered"
+    : startsAt.getTime() - REMINDERS.hours2 * 60_000 > now.getTime()
+      ? "sitting.answeredSoonOnly"
+      : "sitting.answeredNoReminders";
+
 /** How a person on a case is named to staff: by role, a relative with the name they gave too; never by Telegram account. */
 const who = (p: { role: string; relation: string | null; user?: { fullName: string | null } }): Param =>
   p.role !== "relative"
@@ -168,7 +186,7 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   const answer = { key: `sitting.answer.${e.answer}` };
   return [
     // The answer can be changed until the sitting.
-    say(e.answer === "cannot" ? "sitting.answeredCannot" : "sitting.answered", { number: s.case.number, when, answer }, answerButtons(s)),
+    say(e.answer === "cannot" ? "sitting.answeredCannot" : answeredKey(s.startsAt, c.now), { number: s.case.number, when, answer }, answerButtons(s)),
     ...(await orgStaff(tx, s.case.organizationId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer: { key: `sitting.answerOf.${e.answer}` } })),
   ];
 };
@@ -278,12 +296,13 @@ export const sittingJobs: Record<string, JobHandler> = {
       .filter((p) => remindable(p, s.responses))
       .map((p) => {
         const mine = s.responses.find((x) => x.userId === p.userId);
-        const message = sayTo(reader(p.userId, p.user.language, s.case.language), key, {
-          number: s.case.number,
-          when: showWhen(s.startsAt, d.timeZone),
-          place: placeText(s),
-          answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" },
-        });
+        // With the answer buttons: someone who has not answered, or can no longer come, says so from here.
+        const message = sayTo(
+          reader(p.userId, p.user.language, s.case.language),
+          key,
+          { number: s.case.number, when: showWhen(s.startsAt, d.timeZone), place: placeText(s), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } },
+          answerButtons(s),
+        );
         const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder, userId: String(p.userId) } };
         return { ...message, stillTrue };
       });

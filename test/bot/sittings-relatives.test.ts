@@ -1,0 +1,102 @@
+// Sittings and the relatives who attend them (review of journey J4): a relative who joins after a sitting was set is
+// invited to it, no more relatives join than the limit, a reminder can be answered, and an answer promises only the
+// reminders still to come. Each test failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, seen, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { createLogger } from "../../bot/logger.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 60;
+const log = createLogger("silent");
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+
+/** Staff (ru), an applicant (kk) whose notice names the organisation, the commission formed. */
+const formed = async () => {
+  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+  const applicant = h.user(APPLICANT, "kk");
+  await fileNotice(applicant, "kk");
+  await recordReceipt(staff, "ru");
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Комиссия сформирована");
+  await staff.press("Подтверждаю");
+  return { staff, applicant };
+};
+
+/** The applicant's fresh relative link (the /start payload). */
+const relativeLink = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ісін ашу");
+  const invite = await applicant.press("Туысты шақыру");
+  return /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+};
+
+describe("sittings and the relatives who attend them", () => {
+  it("a relative who joins after a sitting was scheduled is told of it and gets its calendar file", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    const link = await relativeLink(applicant);
+    const relative = h.user(RELATIVE, "ru");
+    await relative.send(`/start ${link}`);
+    await relative.press("Супруг(а)");
+    await relative.press("Согласен(на)");
+    const joined = await relative.send("Сейтова Асель Нурлановна");
+    // What the relative got on joining: only «Вы присоединились… Вы будете получать приглашения…» and the menu.
+    const files = joined.filter((c) => c.method === "sendDocument" && c.payload.chat_id === RELATIVE);
+    expect(to(joined, RELATIVE).some((x) => x.includes("25.11.2026, 15:00"))).toBe(true);
+    expect(files.map((f) => f.file!.filename)).toEqual(["KZ-2026-000001-sitting.ics"]);
+  });
+
+  it("no more than RELATIVES_MAX (10) relatives can join, however many links were made beforehand", async () => {
+    const { applicant } = await formed();
+    const links: string[] = [];
+    for (let i = 0; i < 11; i++) links.push(await relativeLink(applicant)); // all made while nobody has joined yet
+    let last: Call[] = [];
+    for (let i = 0; i < 11; i++) {
+      const r = h.user(100 + i, "ru");
+      await r.send(`/start ${links[i]}`);
+      await r.press("Близкий родственник");
+      await r.press("Согласен(на)");
+      last = await r.send("Сейтова Асель Нурлановна");
+    }
+    expect(await t.db.prisma.caseParticipant.count({ where: { role: "relative", removedAt: null } })).toBeLessThanOrEqual(10);
+    expect(to(last, 110)[0]).toBe("К делу уже приглашено 10 человек — это предел.");
+  });
+
+  it("a reminder to someone who has not answered carries the answer buttons", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    const day = await h.runtime.runJobs(at("2026-11-24T15:00:00+05:00"), h.bot.api, log).then(() => h.fake.sent("sendMessage", APPLICANT).at(-1)!);
+    expect(String(day.payload.text)).toMatch(/^Еске салу: ертең .*\nСіздің жауабыңыз: жауап жоқ\.$/s);
+    // «Your answer: none» — and no way to give one from here (the invitation is far up the chat).
+    expect(buttons([day])).toEqual(["Өзім барып қатысамын", "Онлайн қатысамын", "Қатыса алмаймын"]);
+  });
+
+  it("an answer to a sitting less than a day ahead does not promise a day-before reminder that will never come", async () => {
+    const { staff, applicant } = await formed(); // 23.11, 10:00
+    await scheduleSitting(staff, "23.11.2026", "15:00"); // today, five hours ahead: no day-before reminder is set
+    expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(1);
+    const answered = await applicant.press("Өзім барып қатысамын");
+    expect(to(answered, APPLICANT)[0]).toBe("Жазылды: «Өзім барып қатысамын» — 23.11.2026, 15:00 отырысы. Отырыстан екі сағат бұрын еске саламын. Жауапты төмендегі батырмалармен өзгертуге болады.");
+  });
+});
