@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { TEST_DATA_KEY, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
+import { agreeToContract, joinMediator, joinStaff, proposeMediator } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { agreementContent } from "../../bot/features/mediation/agreement.js";
@@ -123,6 +123,26 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
       const given = [...to(agreed, APPLICANT), pdf].join("\n");
       expect(given, "the agreement the applicant confirms").toContain("600 АЕК");
       expect(given).toContain("сақтандыру төлемін алу құқығы өтініш берушіде сақталады");
+    });
+  });
+});
+
+describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, then it counts as refused)", () => {
+  it("a mediation contract left unanswered for more than ten calendar days counts as refused: it no longer blocks the case", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { t, h } = w;
+      const { staff, mediator } = await assigned(h);
+      await mediator.press("Согласен(на) быть медиатором");
+      // The applicant never answers the contract (law.md §4, Art. 20 p.6: ten calendar days → refused).
+      const lapsed = await runJobs(w, "2026-12-04T10:00:00+05:00");
+      expect(to(lapsed, APPLICANT).filter((x) => !x.includes("алғанын ботта әлі белгілеген жоқ")), "the applicant, eleven days after the mediator accepted").toEqual([
+        `${NUMBER} ісі: медиация келісімсіз аяқталды — медиация туралы ұсынысқа он күнтізбелік күн ішінде жауап берілмеді, ал мұндай ұсыныс, әдетте, қабылданбаған болып саналады.`,
+        expect.stringMatching(new RegExp(`^${NUMBER} ісі бойынша әрі қарай:`)),
+      ]);
+      await runJobs(w, "2027-01-23T10:00:00+05:00");
+      expect((await t.db.prisma.mediation.findFirstOrThrow()).state, "two months later").not.toBe("agreeing");
+      const k = await t.db.prisma.case.findFirstOrThrow();
+      expect(texts(await staff.pressData(`g:mdpick:${k.id}`)), "staff proposing mediation again").toEqual([`Дело ${NUMBER}: кого предложить в качестве медиатора?`]);
     });
   });
 });

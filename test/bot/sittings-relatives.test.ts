@@ -2,9 +2,9 @@
 // invited to it, no more relatives join than the limit, a reminder can be answered, and an answer promises only the
 // reminders still to come. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { fileNotice } from "../helpers/notice.js";
 import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
@@ -28,7 +28,6 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
 
-const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
 
 /** Staff (ru), an applicant (kk) whose notice names the organisation, the commission formed. */
 const formed = async () => {

@@ -33,6 +33,14 @@ export const MEDIATION_DAYS = 30;
 const ACTIVE = ["proposed", "agreeing", "running", "signing"] as const;
 const EXPIRE_MEDIATION = "mediation_expire";
 const EXPIRE_PROPOSAL = "proposal_expire";
+/**
+ * A proposal to mediate — to the mediator, then to the sides — left unanswered this many calendar days lapses
+ * (law.md §4: it counts as refused, Law «О медиации» Art. 20 p.6, *likely*): the case is not held by it for good.
+ */
+const OFFER_LAPSE = "mediation_offer_lapse";
+const OFFER_DAYS = 10;
+const scheduleLapse = (tx: Tx, mediationId: number, now: Date) =>
+  schedule(tx, { kind: OFFER_LAPSE, key: `mediation:${mediationId}:offer`, dueAt: new Date(now.getTime() + OFFER_DAYS * 86_400_000), payload: { mediationId } });
 
 type Side = "mediator" | "applicant" | "organization";
 interface Member extends Recipient {
@@ -160,6 +168,7 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
   if (onCase + ofOrg > 0) return [say("mediation.conflict", { number: k.number })];
   if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
   const m = await tx.mediation.create({ data: { caseId: k.id, mediatorId: r.userId, assignedBy: BigInt(c.userId), createdAt: c.now } });
+  await scheduleLapse(tx, m.id, c.now);
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "mediation_assigned", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id } } });
   return [
     say("mediation.assigned", { number: k.number }),
@@ -184,6 +193,8 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
     return [say("mediation.youDeclined", { number }), ...assigner.map((x) => sayTo(x, "mediation.declinedToStaff", { number }))];
   }
   await tx.mediation.update({ where: { id: m.id }, data: { state: "agreeing" } });
+  // The sides now have ten days of their own to agree to the contract.
+  await scheduleLapse(tx, m.id, c.now);
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_accepted", actorId: BigInt(c.userId), createdAt: c.now } });
   // Both sides see the mediation contract's essentials, with the contract itself first (law.md §4, Art. 20).
   const mediator = await tx.user.findUnique({ where: { id: m.mediatorId }, select: { fullName: true } });
@@ -517,6 +528,7 @@ const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
   if (m.case.status === "mediation") await tx.case.update({ where: { id: m.caseId }, data: { status: statusBefore(m.case) } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_ended", createdAt: now, payload: { reason } } });
   await cancel(tx, `mediation:${m.id}:expire`);
+  await cancel(tx, `mediation:${m.id}:offer`);
 };
 
 /** The mediator ends mediation, or a side withdraws; the applicant is shown the usual path onward. */
@@ -568,6 +580,15 @@ export const mediationJobs: Record<string, JobHandler> = {
     const all = await members(tx, m);
     await end(tx, m, "expired", now);
     return endedMessages(all, m, "expired", null);
+  },
+  [OFFER_LAPSE]: async (tx, job, now) => {
+    const m = await loadMediation(tx, Number(job.payload.mediationId));
+    if (!m || (m.state !== "proposed" && m.state !== "agreeing")) return [];
+    const all = await members(tx, m);
+    await end(tx, m, "unanswered", now);
+    // A mediator who never answered: the sides had not been offered the contract yet — staff hear of it, and may
+    // propose another mediator; a contract the sides left unanswered: everyone, the applicant with the way onward.
+    return m.state === "proposed" ? endedMessages(all, m, "unanswered", null).filter((x) => all.some((y) => y.userId === BigInt(x.to.chatId) && y.side !== "applicant")) : endedMessages(all, m, "unanswered", null);
   },
   [EXPIRE_PROPOSAL]: async (tx, job, _now, d) => {
     const p = await tx.proposal.findUnique({ where: { id: Number(job.payload.proposalId) }, include: { responses: true } });
