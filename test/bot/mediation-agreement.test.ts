@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { TEST_DATA_KEY, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, proposeMediator } from "../helpers/staff.js";
+import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { agreementContent } from "../../bot/features/mediation/agreement.js";
@@ -143,6 +143,55 @@ describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, 
       expect((await t.db.prisma.mediation.findFirstOrThrow()).state, "two months later").not.toBe("agreeing");
       const k = await t.db.prisma.case.findFirstOrThrow();
       expect(texts(await staff.pressData(`g:mdpick:${k.id}`)), "staff proposing mediation again").toEqual([`Дело ${NUMBER}: кого предложить в качестве медиатора?`]);
+    });
+  });
+});
+
+describe("a mediation refused, declined, or its term shorter than a proposal's (review of journey J5)", () => {
+  it("when the organisation refuses the mediation contract, the applicant is offered the next step", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, mediator } = await assigned(h);
+      await mediator.press("Согласен(на) быть медиатором");
+      const refused = await staff.press("Не согласен(на)");
+      // The applicant is told only «the organisation did not agree; mediation will not start» — no way onward, no button.
+      expect(to(refused, APPLICANT).some((x) => x.startsWith(`${NUMBER} ісі бойынша әрі қарай:`)), `the applicant was told: ${JSON.stringify(to(refused, APPLICANT))}`).toBe(true);
+    });
+  });
+
+  it("a mediator's decline of a mediation the admin assigned reaches the admin (or the organisation's staff)", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      await joinStaff(h, ADMIN, STAFF, "ru");
+      await fileNotice(h.user(APPLICANT, "kk"), "kk");
+      const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+      const admin = h.user(ADMIN, "ru");
+      await openAdmin(admin);
+      await admin.press("Предложить медиатора");
+      await admin.press(`${NUMBER} — Городская больница №7`);
+      await admin.press(MEDIATOR_NAME);
+      const declined = await mediator.press("Отказаться");
+      expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("declined");
+      // Only a staff member who assigned it would be told; the admin is no member, so nobody is.
+      expect([...to(declined, ADMIN), ...to(declined, STAFF)], "who learns the mediator declined").toContain(`Медиатор отказался от дела ${NUMBER}. Можно предложить другого.`);
+    });
+  });
+
+  it("a proposal does not say it stands past the day the mediation itself ends", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { h } = w;
+      const { applicant, mediator } = await running(h);
+      // Mediation runs until 23.12.2026 (30 days). On 20.12 the mediator proposes, standing the usual 10 days.
+      w.at("2026-12-20T10:00:00+05:00");
+      const proposed = await propose(mediator, "2 000 000");
+      const said = to(proposed, APPLICANT)[0]!;
+      // Asked for ten days (to 30.12), but the mediation ends on 23.12: it stands to the mediation's end.
+      expect(said).toMatch(/23\.12\.2026 күнінің соңына дейін күшінде\.$/);
+      // On 24.12 the mediation expires; on 28.12 the applicant accepts the proposal «in force until 30.12» — refused.
+      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      w.at("2026-12-28T10:00:00+05:00");
+      const late = texts(await applicant.press("Қабылдау"));
+      expect(late).toEqual([`${NUMBER} ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.`]);
+      // The proposal promised it stood until 30.12 — a week past the mediation's own end (23.12).
+      expect(said, "the proposal's stated validity").not.toMatch(/30\.12\.2026/);
     });
   });
 });

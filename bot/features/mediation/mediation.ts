@@ -189,8 +189,14 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   if (!e.accept) {
     await tx.mediation.update({ where: { id: m.id }, data: { state: "declined", endedAt: c.now, endReason: "declined" } });
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_declined", actorId: BigInt(c.userId), createdAt: c.now } });
-    const assigner = all.filter((x) => x.userId === m.assignedBy && x.side === "organization");
-    return [say("mediation.youDeclined", { number }), ...assigner.map((x) => sayTo(x, "mediation.declinedToStaff", { number }))];
+    // The organisation's staff hear of it, and whoever proposed the mediator (an admin is no member of it).
+    const staff = all.filter((x) => x.side === "organization");
+    const assigner = staff.some((x) => x.userId === m.assignedBy) ? null : await tx.user.findUnique({ where: { id: m.assignedBy }, select: { id: true, language: true } });
+    return [
+      say("mediation.youDeclined", { number }),
+      ...staff.map((x) => sayTo(x, "mediation.declinedToStaff", { number })),
+      ...(assigner ? [sayTo(reader(assigner.id, assigner.language), "mediation.declinedToStaff", { number })] : []),
+    ];
   }
   await tx.mediation.update({ where: { id: m.id }, data: { state: "agreeing" } });
   // The sides now have ten days of their own to agree to the contract.
@@ -235,7 +241,11 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   if (m.state !== "agreeing") return [say("mediation.notNow", { number })];
   if (!e.agree) {
     await end(tx, m, "refused", c.now);
-    return all.map((x) => sayTo(x, "mediation.refused", { number, side: role(side) }));
+    // The applicant is shown the way onward, as when a mediation ends without agreement.
+    return [
+      ...all.map((x) => sayTo(x, "mediation.refused", { number, side: role(side) })),
+      ...all.filter((x) => x.side === "applicant").map((x) => sayTo(x, "mediation.nextSteps", { number }, [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: m.caseId }) }]])),
+    ];
   }
   if (side === "applicant") {
     // The contract and the agreement name the applicant: their particulars come first.
@@ -340,7 +350,9 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const agreed = await agreedProposal(tx, m, await members(tx, m));
   if (agreed) return [say("mediation.agreementPending", { number, round: agreed.round })];
   const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
-  const until = addDays(localDate(c.now, c.timeZone), r.days);
+  // Never past the mediation's own end: a proposal cannot stand once the mediation it is made in is over.
+  const asked = addDays(localDate(c.now, c.timeZone), r.days);
+  const until = m.endsAt && endOfDay(asked, c.timeZone) > m.endsAt ? localDate(m.endsAt, c.timeZone) : asked;
   const validUntil = endOfDay(until, c.timeZone);
   const p = await tx.proposal.create({
     data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: "mediator", amountTenge: BigInt(r.amount), terms: r.terms, validUntil, createdAt: c.now },
