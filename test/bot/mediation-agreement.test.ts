@@ -194,4 +194,15 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
       expect(said, "the proposal's stated validity").not.toMatch(/30\.12\.2026/);
     });
   });
+
+  it("pressing «accept» twice tells the others once and logs one acceptance", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { applicant, mediator } = await running(h);
+      await propose(mediator, "2 000 000");
+      const first = await applicant.press("Қабылдау");
+      const again = await applicant.press("Қабылдау");
+      expect(to(first, STAFF)).toEqual([`Дело ${NUMBER}, предложение 1. Заявитель: принято.`]);
+      expect({ staff: to(again, STAFF), mediator: to(again, MEDIATOR), logged: await t.db.prisma.caseEvent.count({ where: { kind: "proposal_accepted" } }) }).toEqual({ staff: [], mediator: [], logged: 1 });
+    });
+  });
 });

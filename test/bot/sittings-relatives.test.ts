@@ -98,4 +98,26 @@ describe("sittings and the relatives who attend them", () => {
     const answered = await applicant.press("Өзім барып қатысамын");
     expect(to(answered, APPLICANT)[0]).toBe("Жазылды: «Өзім барып қатысамын» — 23.11.2026, 15:00 отырысы. Отырыстан екі сағат бұрын еске саламын. Жауапты төмендегі батырмалармен өзгертуге болады.");
   });
+
+  it("a link that says «до 30.11.2026» / «30.11.2026 күніне дейін» still works on 30.11 in the afternoon", async () => {
+    const { applicant } = await formed(); // 23.11, 10:00
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    const invite = await applicant.press("Туысты шақыру");
+    expect(texts(invite)[0]).toContain("30.11.2026 күніне дейін");
+    const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+    at("2026-11-30T15:00:00+05:00"); // the day the link names, afternoon
+    const r = h.user(RELATIVE, "ru");
+    const opened = await r.send(`/start ${link}`);
+    expect(texts(opened).join("\n")).not.toMatch(/приглашение недействительно/);
+  });
+
+  it("pressing the same answer again does not message staff again", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff);
+    const first = await applicant.press("Өзім барып қатысамын");
+    expect(to(first, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — придёт очно."]);
+    const again = await applicant.press("Өзім барып қатысамын");
+    expect(to(again, STAFF)).toEqual([]);
+  });
 });

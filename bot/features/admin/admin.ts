@@ -2,7 +2,7 @@
 // 7 days; only a hash of each token is kept. Every action re-checks that the actor is an admin.
 import { createHash, randomBytes } from "node:crypto";
 import { act } from "../../../machines/actions.js";
-import { localDate } from "../../../machines/calendar.js";
+import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
 import type { Bilingual, DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { orgNames, regionName } from "../../core/case.js";
@@ -15,6 +15,8 @@ import { endRevokedMediators } from "../mediation/mediation.js";
 import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, revokeRole as revokeRoleAction } from "./actions.js";
 
 export const INVITE_DAYS = 7;
+/** An invite's end: the end of the day it names («until 30.11.2026»), INVITE_DAYS after today in Kazakhstan — not a moment that day. */
+export const inviteExpiry = (now: Date, timeZone: string): Date => endOfDay(addDays(localDate(now, timeZone), INVITE_DAYS), timeZone);
 export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
 const notAdmin = (c: Ctx): Out[] | null => (c.roles.includes("admin") ? null : [say("common.unknownCommand")]);
@@ -44,7 +46,7 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   const org = e.organizationId === undefined ? null : await tx.organization.findUnique({ where: { id: e.organizationId } });
   if (e.role === "staff" && !org) return [say("admin.noSuchOrg")];
   const token = randomBytes(24).toString("base64url");
-  const expiresAt = new Date(c.now.getTime() + INVITE_DAYS * 86_400_000);
+  const expiresAt = inviteExpiry(c.now, c.timeZone);
   await tx.invite.create({ data: { tokenHash: hashToken(token), role: e.role, organizationId: org?.id ?? null, createdBy: BigInt(c.userId), expiresAt } });
   const link = `https://t.me/${c.botUsername()}?start=${token}`;
   const until = showDate(localDate(expiresAt, c.timeZone));

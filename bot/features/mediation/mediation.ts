@@ -392,6 +392,8 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   const { p, m, all, side } = a;
   const number = m.case.number;
   const answer = e.accept ? "accept" : "reject";
+  // The same answer pressed again: confirmed to them; nobody told twice, nothing logged twice.
+  if (p.responses.some((r) => r.userId === BigInt(c.userId) && r.answer === answer)) return [say(e.accept ? "mediation.youAcceptedProposal" : "mediation.youRejectedProposal", { number, round: p.round })];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer, answeredAt: c.now },

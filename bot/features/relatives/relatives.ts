@@ -13,7 +13,7 @@ import { lockCases } from "../../core/case-lock.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
-import { hashToken, INVITE_DAYS } from "../admin/admin.js";
+import { hashToken, inviteExpiry } from "../admin/admin.js";
 import { upcomingInvitations } from "../sittings/sittings.js";
 import { inviteRelative, openSharedNotice, removeRelative as removeAction, shareNotice as shareAction } from "./actions.js";
 
@@ -32,7 +32,7 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   const count = await tx.caseParticipant.count({ where: { caseId: e.caseId, role: "relative", removedAt: null } });
   if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
   const token = randomBytes(24).toString("base64url");
-  const expiresAt = new Date(c.now.getTime() + INVITE_DAYS * 86_400_000);
+  const expiresAt = inviteExpiry(c.now, c.timeZone);
   await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), expiresAt } });
   const link = `https://t.me/${c.botUsername()}?start=c_${token}`;
   return [say("relatives.invite", { number: mine.case.number, link, until: showDate(localDate(expiresAt, c.timeZone)) })];

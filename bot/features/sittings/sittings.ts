@@ -177,6 +177,9 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   // The commission concluded (or the case closed) meanwhile: its reminders are cancelled, nobody is expected.
   if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
+  // The same answer pressed again: confirmed to them, staff not told twice.
+  const before = await tx.sittingResponse.findUnique({ where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } } });
+  const again = before?.answer === e.answer;
   await tx.sittingResponse.upsert({
     where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } },
     create: { sittingId: s.id, userId: BigInt(c.userId), answer: e.answer, answeredAt: c.now },
@@ -187,7 +190,7 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   return [
     // The answer can be changed until the sitting.
     say(e.answer === "cannot" ? "sitting.answeredCannot" : answeredKey(s.startsAt, c.now), { number: s.case.number, when, answer }, answerButtons(s)),
-    ...(await orgStaff(tx, s.case.organizationId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer: { key: `sitting.answerOf.${e.answer}` } })),
+    ...(again ? [] : await orgStaff(tx, s.case.organizationId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer: { key: `sitting.answerOf.${e.answer}` } })),
   ];
 };
 
