@@ -60,7 +60,8 @@ export const checkIin = (input: string): Check<{ iin: string; birthDate: LocalDa
 export const checkName = (input: string): Check<string> => {
   const name = input.trim().replace(/\s+/g, " ");
   if (name.length < 2 || name.length > 100) return no("nameLength");
-  if (!/^[A-Za-zА-ЯЁа-яёӘәҒғҚқҢңӨөҰұҮүҺһІі' ʼ’-]+$/.test(name) || !/[A-Za-zА-ЯЁа-яёӘәҒғҚқҢңӨөҰұҮүҺһІі]{2}/.test(name)) return no("nameLetters");
+  // Latin and Cyrillic letters with their marks: the Kazakh Latin alphabet too (Ä, Ū, Ş…), as names are written in documents.
+  if (!/^[\p{Script=Latin}\p{Script=Cyrillic}\p{M}' ʼ’-]+$/u.test(name) || !/[\p{Script=Latin}\p{Script=Cyrillic}]{2}/u.test(name)) return no("nameLetters");
   return ok(name);
 };
 

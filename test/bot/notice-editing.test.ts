@@ -164,3 +164,11 @@ describe("dates of care against a changed date of birth", () => {
     expect(k === null || a.careFrom! >= a.birthDate!).toBe(true);
   });
 });
+
+describe("the patient's name", () => {
+  it("a name in Kazakh Latin letters (ä, ū, ş) is taken, not refused as «not letters»", async () => {
+    const u = h.user(150, "ru");
+    await upTo(u, "name");
+    expect(texts(await u.send("Äsel Nūrlanqyzy Şerikova"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
+  });
+});

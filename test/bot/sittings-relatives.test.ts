@@ -29,6 +29,8 @@ beforeEach(async () => {
 });
 
 
+const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+
 /** Staff (ru), an applicant (kk) whose notice names the organisation, the commission formed. */
 const formed = async () => {
   const staff = await joinStaff(h, ADMIN, STAFF, "ru");
@@ -119,5 +121,22 @@ describe("sittings and the relatives who attend them", () => {
     expect(to(first, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — придёт очно."]);
     const again = await applicant.press("Өзім барып қатысамын");
     expect(to(again, STAFF)).toEqual([]);
+  });
+
+  it("an online link with a comma stays a working URL in the calendar file (URI values are not TEXT-escaped)", async () => {
+    const { staff, applicant } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/j/123?pwd=a,b;c");
+    await staff.press("Без примечания");
+    const saved = await staff.press("Сохранить");
+    const file = ics(saved.find((c) => c.method === "sendDocument" && c.payload.chat_id === APPLICANT)!);
+    // Not «a\,b\;c» (text escaping, which a calendar keeps in the link): percent-encoded, the same link.
+    expect(file).toMatch(/^URL(;VALUE=URI)?:https:\/\/meet\.example\.kz\/j\/123\?pwd=a%2Cb%3Bc\r?$/m);
+    void applicant;
   });
 });

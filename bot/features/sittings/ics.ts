@@ -33,7 +33,9 @@ export const sittingIcs = (s: SittingForIcs, lang: Lang, i18n: I18n, now: Date):
       .filter(Boolean)
       .join("\n"),
     location: s.address ?? s.link ?? null,
-    url: s.link,
+    // A URI value is not TEXT-escaped (RFC 5545 §3.3.13), but the library escapes «,» and «;»: percent-encoded,
+    // the link stays the same link.
+    url: s.link ? s.link.replace(/,/g, "%2C").replace(/;/g, "%3B") : s.link,
     status: s.cancelledAt ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   return cal.toString();
