@@ -205,4 +205,24 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
       expect({ staff: to(again, STAFF), mediator: to(again, MEDIATOR), logged: await t.db.prisma.caseEvent.count({ where: { kind: "proposal_accepted" } }) }).toEqual({ staff: [], mediator: [], logged: 1 });
     });
   });
+
+  it("once both agreed to the agreement's text, the mediator can still write to the sides (to arrange the signing)", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await running(h);
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      const m = await t.db.prisma.mediation.findFirstOrThrow();
+      expect(m.state).toBe("signing");
+      await mediator.pressData(`g:mdmsg:${m.id}`);
+      await mediator.press("Обеим сторонам");
+      const sent = await mediator.send("Подписание — 25.12 в 11:00, каб. 204.");
+      expect({ mediator: to(sent, MEDIATOR)[0], applicant: to(sent, APPLICANT) }).toEqual({
+        mediator: "Отправлено: всем участникам медиации.",
+        applicant: [`Медиатор · ${NUMBER} ісі:\nПодписание — 25.12 в 11:00, каб. 204.`],
+      });
+    });
+  });
 });

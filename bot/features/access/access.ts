@@ -47,5 +47,12 @@ const allowed = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): 
   }
 };
 
-export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> =>
-  (await allowed(tx, e, c.userId)) ? [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }] : [say("cases.notFound")];
+export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
+  if (!(await allowed(tx, e, c.userId))) return [say("cases.notFound")];
+  // A message in a mediation no longer talking (ended, declined): said before anything is typed, not after.
+  if (e.flow === "relay") {
+    const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
+    if (m && m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number: m.case.number })];
+  }
+  return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
+};

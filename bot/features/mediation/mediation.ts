@@ -291,7 +291,12 @@ const viewButtons = (m: { id: number; state: string; applicantAgreedAt: Date | n
       [{ key: "mediation.refuse", ...act(refuseToMediate, { mediationId: m.id }) }],
     ];
   if (m.state === "running") return runningButtons(side, m.id);
-  if (m.state === "signing" && side !== "applicant") return [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]];
+  // Waiting for the signatures: they may still write to each other (to arrange the signing, say).
+  if (m.state === "signing")
+    return [
+      ...(side !== "applicant" ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : []),
+      [{ key: "mediation.write", ...act(writeInMediation, { mediationId: m.id }) }],
+    ];
   return undefined;
 };
 
@@ -302,7 +307,8 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   const side = sideOf(all, c.userId);
   if (!m || !side) return notFound();
   const number = m.case.number;
-  if (m.state !== "running") return [say("mediation.notRunning", { number })];
+  // Running, or its text agreed and waiting for the signatures: the members still talk.
+  if (m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number })];
   // A side writes to everyone else, or asks the mediator alone; the mediator writes to both sides or to
   // one alone (a private session).
   const to: MediationRecipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
