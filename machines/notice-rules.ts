@@ -40,8 +40,9 @@ const weighted = (digits: number[], weights: number[]) => weights.reduce((sum, w
  * An IIN: 12 digits, YYMMDD of birth, the century (and sex) in the 7th digit, and the official check
  * digit (weights 1..11, then 3..11,1,2 when the first gives 10; a second 10 means no valid IIN).
  */
-export const checkIin = (input: string): Check<{ iin: string; birthDate: LocalDate }> => {
-  const iin = input.replace(/[\s-]/g, "");
+export const checkIin = (input: string, today?: LocalDate): Check<{ iin: string; birthDate: LocalDate }> => {
+  // Spaces, hyphens, the dashes phones put for them, dots.
+  const iin = input.replace(/[\s\-‐‑‒–—−.]/g, "");
   if (!/^\d{12}$/.test(iin)) return no("iinFormat");
   const digits = [...iin].map(Number);
   let check = weighted(digits, WEIGHTS_1);
@@ -53,7 +54,11 @@ export const checkIin = (input: string): Check<{ iin: string; birthDate: LocalDa
   const month = Number(iin.slice(2, 4));
   const day = Number(iin.slice(4, 6));
   if (!isRealDate(year, month, day)) return no("iinDate");
-  return ok({ iin, birthDate: iso(year, month, day) });
+  const birthDate = iso(year, month, day);
+  // The patient's: born by today, and not longer ago than a typed date of birth may be (checkBirthDate).
+  if (today !== undefined && birthDate > today) return no("iinFuture");
+  if (today !== undefined && year < Number(today.slice(0, 4)) - 130) return no("iinTooOld");
+  return ok({ iin, birthDate });
 };
 
 /** A person's full name: letters of the Kazakh, Russian or Latin alphabets, spaces, hyphens, apostrophes. */

@@ -266,14 +266,14 @@ export const noticeMachine = setup({
       on: {
         TEXT: [
           {
-            guard: ({ event }) => checkIin(text(event)).ok,
+            guard: ({ context, event }) => checkIin(text(event), today(context, event)).ok,
             target: "birthConfirm",
-            actions: { type: "patch", params: ({ event: e }) => {
-              const v = (checkIin(text(e)) as { value: { iin: string; birthDate: string } }).value;
+            actions: { type: "patch", params: ({ context: c, event: e }) => {
+              const v = (checkIin(text(e), today(c, e)) as { value: { iin: string; birthDate: string } }).value;
               return { iin: v.iin, birthDate: v.birthDate };
             } },
           },
-          { target: "iin", reenter: true, actions: [{ type: "say", params: ({ event }) => refuse((checkIin(text(event)) as { reason: string }).reason).params }] },
+          { target: "iin", reenter: true, actions: [{ type: "say", params: ({ context, event }) => refuse((checkIin(text(event), today(context, event)) as { reason: string }).reason).params }] },
         ],
         ...backTo("name"),
         ...askAgain("iin"),
