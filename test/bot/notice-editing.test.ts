@@ -174,14 +174,14 @@ describe("the patient's name", () => {
 });
 
 describe("an IIN whose birth date is impossible", () => {
-  it("a birth date in the future (01.01.2030) is proposed as the patient's", async () => {
+  it("a birth date in the future (01.01.2030) is refused, not proposed as the patient's", async () => {
     const u = h.user(131, "ru");
     await upTo(u, "iin");
     const calls = await u.send("300101500004"); // valid check digit, YYMMDD 300101, 7th digit 5: born 01.01.2030
     expect(texts(calls)).toEqual(["По этому ИИН выходит дата рождения, которая ещё не наступила. Проверьте ИИН и напишите его ещё раз.", "3/11 · Напишите ИИН пациента (12 цифр)."]);
   });
 
-  it("a birth in 1885 (7th digit 1) is proposed, though a typed date that old is refused", async () => {
+  it("a birth in 1885 (7th digit 1) is refused, as a typed date that old is", async () => {
     const u = h.user(133, "ru");
     await upTo(u, "iin");
     expect(texts(await u.send("850301100002"))[0]).toBe("По этому ИИН выходит слишком давняя дата рождения. Проверьте ИИН и напишите его ещё раз.");
@@ -189,7 +189,7 @@ describe("an IIN whose birth date is impossible", () => {
 });
 
 describe("the IIN typed with other separators", () => {
-  it("an en dash between the digit groups (phones autocorrect «-» to «–») gets «ИИН — это 12 цифр»", async () => {
+  it("an en dash between the digit groups (phones autocorrect «-» to «–») is taken, not answered «ИИН — это 12 цифр»", async () => {
     const u = h.user(172, "ru");
     await upTo(u, "iin");
     expect(texts(await u.send("850301–300121"))[0]).toBe("3/11 · По ИИН дата рождения — 01.03.1985. Верно?");
