@@ -1,6 +1,7 @@
-// Changing an answer from the notice's review (review of journey J1): /cancel and /start ask before throwing a
-// filled-in notice away, Back returns to the review, a region backed out of is not kept, and a new birth date
-// does not leave the dates of care before it. Each test failed on the code before its fix.
+// The notice's answers (review of journey J1): changing one from the review — /cancel and /start ask before
+// throwing a filled-in notice away, Back returns to the review, a region backed out of is not kept, a new birth date
+// does not leave the dates of care before it — and answers the checks took wrongly: a name in Kazakh Latin letters,
+// an IIN whose birth date cannot be the patient's, an IIN typed with dashes. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../bot/runtime/store.js";
 import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
