@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { texts, testBot, TEST_DATA_KEY, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { open, seal } from "../../bot/crypto.js";
 import { jobHandlers } from "../../bot/features/index.js";
@@ -30,18 +30,8 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
 
-/** Staff (ru) of the organisation, an applicant (kk) whose notice names it, the commission formed. */
-const formed = async () => {
-  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-  const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk");
-  await recordReceipt(staff, "ru");
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Комиссия сформирована");
-  await staff.press("Подтверждаю");
-  return { staff, applicant };
-};
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
 
 
 const applicantTexts = (hh: Harness) => texts(hh.fake.sent("sendMessage", APPLICANT));

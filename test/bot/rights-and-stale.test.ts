@@ -7,7 +7,7 @@ import { Store } from "../../bot/runtime/store.js";
 import { TEST_DATA_KEY, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, proposeMediator, scheduleSitting } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -34,18 +34,8 @@ beforeEach(async () => {
 const buttonsOf = (calls: Call[]): string[] =>
   calls.flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text));
 
-/** Staff (ru), an applicant (kk) whose notice names their organisation, receipt recorded, the commission formed. */
-const formed = async () => {
-  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-  const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk");
-  await recordReceipt(staff, "ru");
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Комиссия сформирована");
-  await staff.press("Подтверждаю");
-  return { staff, applicant };
-};
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
 
 /** The applicant (kk) withdraws consent through /privacy. */
 const withdraw = async (u: TestUser) => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -187,18 +187,8 @@ describe("a case whose procedure ended", () => {
 
 // ——— Sittings' calendar files ———
 
-/** Staff (ru) of the organisation, an applicant (kk) whose notice names it, the commission formed. */
-const formed = async () => {
-  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-  const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk");
-  await recordReceipt(staff, "ru");
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Комиссия сформирована");
-  await staff.press("Подтверждаю");
-  return { staff, applicant };
-};
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
 
 
 describe("a sitting's calendar file sent late", () => {

@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -31,18 +30,8 @@ beforeEach(async () => {
 
 const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
 
-/** Staff (ru), an applicant (kk) whose notice names the organisation, the commission formed. */
-const formed = async () => {
-  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-  const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk");
-  await recordReceipt(staff, "ru");
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Комиссия сформирована");
-  await staff.press("Подтверждаю");
-  return { staff, applicant };
-};
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
 
 /** The applicant's fresh relative link (the /start payload). */
 const relativeLink = async (applicant: TestUser) => {

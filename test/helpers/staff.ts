@@ -1,6 +1,6 @@
 // An admin registers an organisation and invites its staff, as in the admin's chat.
 import { texts, type Harness, type TestUser } from "./bot.js";
-import { giveParticulars } from "./notice.js";
+import { fileNotice, giveParticulars } from "./notice.js";
 
 export const ADMIN_NAME = "Жумабаев Арман Серикович";
 const ADMIN_DOOR = {
@@ -111,4 +111,20 @@ export const agreeToContract = async (applicant: TestUser, staff: TestUser) => {
   await applicant.press("Шартпен келісемін");
   await giveParticulars(applicant);
   return staff.press("Согласен(на) с договором");
+};
+
+/**
+ * Staff (ru) of «Городская больница №7» by the admin's invite, an applicant (kk) whose notice names it, its receipt
+ * recorded and the commission formed (KZ-2026-000001): the start of every test about sittings and the conclusion.
+ */
+export const commissionFormed = async (h: Harness, adminId: number, staffId: number, applicantId: number) => {
+  const staff = await joinStaff(h, adminId, staffId, "ru");
+  const applicant = h.user(applicantId, "kk");
+  await fileNotice(applicant, "kk");
+  await recordReceipt(staff, "ru");
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Комиссия сформирована");
+  await staff.press("Подтверждаю");
+  return { staff, applicant };
 };
