@@ -148,11 +148,11 @@ describe("relatives", () => {
     await r.press("Близкий родственник");
     expect(texts(await r.press("Не согласен(на)"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
-    at("2026-11-30T09:59:00+05:00"); // the link, made at 10:00 on the 23rd, lasts 7 days
+    at("2026-11-30T23:59:00+05:00"); // the link, made on the 23rd, lasts to the end of the 30th (the date it names)
     await r.send(`/start ${link}`);
     await r.press("Близкий родственник");
     await r.press("Согласен(на)");
-    at("2026-11-30T10:00:01+05:00"); // it expired while they were answering
+    at("2026-12-01T00:00:01+05:00"); // it expired while they were answering
     expect(texts(await r.send(RELATIVE_NAME))).toContain("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
     // Opened again now, it is refused before any question — in both languages for someone new.
