@@ -311,7 +311,7 @@ export class Runtime {
       const decision = decide(loaded.stack, profile, inc.input, this.flows, this.registry);
       language = languageSet(decision.effects);
       toast = decision.toast;
-      const who = { userId: inc.userId, chatId: inc.chatId, roles: loaded.roles, now, language: loaded.language };
+      const who = { userId: inc.userId, chatId: inc.chatId, roles: loaded.roles, now, language: loaded.language, hasConsent: loaded.hasConsent };
       return {
         // Stored by `produce` below, once the flows have had the bot's answers to what they asked.
         stack: null,
@@ -583,7 +583,7 @@ export class Runtime {
   private async perform(
     tx: Tx,
     effects: readonly Effect[],
-    who: { userId: number; chatId: number; roles: readonly Role[]; now: Date; language: Lang | null },
+    who: { userId: number; chatId: number; roles: readonly Role[]; now: Date; language: Lang | null; hasConsent: boolean },
   ): Promise<{ out: Renderable[]; replies: FlowEvent[] }> {
     const out: Renderable[] = [];
     const replies: FlowEvent[] = [];
@@ -596,7 +596,8 @@ export class Runtime {
         continue;
       }
       // A withdrawal of consent stops processing: nothing new taken from them, nothing done in their name.
-      if (await needsConsent(tx, e, who.userId, async () => (withdrawn ??= await consentWithdrawn(tx, who.userId)))) {
+      // Read only for someone without consent now (most have it: no query then).
+      if (await needsConsent(tx, e, who.userId, async () => (withdrawn ??= !who.hasConsent && (await consentWithdrawn(tx, who.userId))))) {
         out.push(say("privacy.consentNeeded"));
         continue;
       }
