@@ -357,6 +357,12 @@ export const decide = (stored: StackEntry[], profile: Profile, input: Input, flo
       } else repeatOrMenu();
       return { stack, effects };
     }
+    // Someone on the case already (the applicant opening their own link) is told so at once, not asked who they are.
+    if (profile.caseInvite.already) {
+      effects.push(say("relatives.already", { params: { number: profile.caseInvite.number } }));
+      repeatOrMenu();
+      return { stack, effects };
+    }
     stack = stack.filter((e) => e.flow !== "onboarding" && e.flow !== "join");
     start(flows.join ?? joinFlow, { token: caseInvite[1], number: profile.caseInvite.number });
     return { stack, effects };

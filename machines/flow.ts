@@ -68,7 +68,7 @@ export interface Profile {
    * For /start with a relative's invite link: the case it opens, as the bot found it before deciding;
    * null when the link cannot be used (unknown, used, revoked or expired). Absent otherwise.
    */
-  caseInvite?: { number: string } | null;
+  caseInvite?: { number: string; already?: true } | null;
   /** For /start with a staff or mediator invite link: what it offers, or null when it cannot be used. */
   roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null } | null;
   /**

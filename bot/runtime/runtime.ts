@@ -213,7 +213,7 @@ export class Runtime {
     const roleInvite = roleInviteOf(inc.input);
     // A relative's or a staff invite link is looked up before deciding, so that a spent one is said at once.
     const invites = {
-      ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now) } : {}),
+      ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now, inc.userId) } : {}),
       ...(roleInvite ? { roleInvite: await checkRoleInvite(this.deps.prisma, roleInvite, now) } : {}),
     };
     // A pressed keyboard is spent: take it off the message so it cannot be pressed again.

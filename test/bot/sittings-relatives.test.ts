@@ -128,4 +128,13 @@ describe("sittings and the relatives who attend them", () => {
     expect(file).toMatch(/^URL(;VALUE=URI)?:https:\/\/meet\.example\.kz\/j\/123\?pwd=a%2Cb%3Bc\r?$/m);
     void applicant;
   });
+
+  it("the applicant opening their own relative link is not asked who they are to the patient, nor their name", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const opened = await applicant.send(`/start ${link}`);
+    expect(buttons(opened)).not.toContain("Жұбайы");
+    expect(texts(opened).join("\n")).not.toMatch(/Пациентке кім боласыз|Кем вы приходитесь/);
+    expect(texts(opened)[0]).toMatch(/KZ-2026-000001/);
+  });
 });

@@ -38,10 +38,15 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   return [say("relatives.invite", { number: mine.case.number, link, until: showDate(localDate(expiresAt, c.timeZone)) })];
 };
 
-/** A relative's invite as it stands: the case it opens, or null when it cannot be used. Reads only. */
-export const checkCaseInvite = async (db: Pick<Tx, "invite">, token: string, now: Date): Promise<{ number: string } | null> => {
+/**
+ * A relative's invite as it stands: the case it opens — and whether this user is on it already (the applicant
+ * opening their own link) — or null when it cannot be used. Reads only.
+ */
+export const checkCaseInvite = async (db: Pick<Tx, "invite" | "caseParticipant">, token: string, now: Date, userId: number): Promise<{ number: string; already?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) }, include: { case: true } });
-  return invite?.case && invite.role === "relative" && !invite.revokedAt && !invite.usedAt && invite.expiresAt > now ? { number: invite.case.number } : null;
+  if (!(invite?.case && invite.role === "relative" && !invite.revokedAt && !invite.usedAt && invite.expiresAt > now)) return null;
+  const on = await db.caseParticipant.count({ where: { caseId: invite.case.id, userId: BigInt(userId), removedAt: null } });
+  return on > 0 ? { number: invite.case.number, already: true } : { number: invite.case.number };
 };
 
 /** The end of the join flow: the link is checked and taken once, and the relative added to the case. */
