@@ -70,6 +70,12 @@ export const checkName = (input: string): Check<string> => {
   return ok(name);
 };
 
+/** A patient's full name, as the notice asks it: a name (checkName) of at least two words — surname and name. */
+export const checkFullName = (input: string): Check<string> => {
+  const r = checkName(input);
+  return r.ok && r.value.split(" ").length < 2 ? no("nameWords") : r;
+};
+
 /** A date typed as DD.MM.YYYY (also with / or -). */
 export const parseDate = (input: string): LocalDate | null => {
   const m = /^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$/.exec(input);
@@ -81,7 +87,8 @@ export const parseDate = (input: string): LocalDate | null => {
 /** A date of birth: a real date, not in the future, not more than 130 years back. */
 export const checkBirthDate = (input: string, today: LocalDate): Check<LocalDate> => {
   const date = parseDate(input);
-  if (!date) return no("dateFormat");
+  // Written as asked, but no such day (29.02.2025, 31.04): said so, not «write it as ДД.ММ.ГГГГ».
+  if (!date) return no(/^\s*\d{1,2}[./-]\d{1,2}[./-]\d{4}\s*$/.test(input) ? "dateNotReal" : "dateFormat");
   if (date > today) return no("dateFuture");
   if (Number(date.slice(0, 4)) < Number(today.slice(0, 4)) - 130) return no("dateTooOld");
   return ok(date);

@@ -4,7 +4,7 @@ import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
-import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, DESCRIPTION_MAX, REGIONS, regionByCode, regionText, type Check } from "./notice-rules.js";
+import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
 export const STEPS = 11;
@@ -254,7 +254,7 @@ export const noticeMachine = setup({
       // The patient filing for themselves is asked for their own name.
       entry: [{ type: "say", params: ({ context }) => ask(context.draft.relation === "self" ? "nameSelf" : "name", 2).params }],
       on: {
-        TEXT: typed("name", checkName, "name", "nameDone"),
+        TEXT: typed("name", checkFullName, "name", "nameDone"),
         ...backTo("relation"),
         ...askAgain("name"),
       },

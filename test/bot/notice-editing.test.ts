@@ -172,6 +172,12 @@ describe("the patient's name", () => {
     await upTo(u, "name");
     expect(texts(await u.send("Äsel Nūrlanqyzy Şerikova"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
   });
+
+  it("one word is not taken as the full name the question asks for", async () => {
+    const u = h.user(151, "ru");
+    await upTo(u, "name");
+    expect(texts(await u.send("Иванов"))[0]).toBe("Напишите фамилию и имя пациента (и отчество, если есть) — хотя бы два слова.");
+  });
 });
 
 describe("an IIN whose birth date is impossible", () => {
@@ -194,5 +200,15 @@ describe("the IIN typed with other separators", () => {
     const u = h.user(172, "ru");
     await upTo(u, "iin");
     expect(texts(await u.send("850301–300121"))[0]).toBe("3/11 · По ИИН дата рождения — 01.03.1985. Верно?");
+  });
+});
+
+describe("a date of birth", () => {
+  it("a date that does not exist (29.02.2025) is answered «no such date», not «write it as ДД.ММ.ГГГГ»", async () => {
+    const u = h.user(170, "ru");
+    await upTo(u, "iin");
+    await u.send(IIN);
+    await u.press("Другая дата");
+    expect(texts(await u.send("29.02.2025"))[0]).toBe("Такой даты нет. Проверьте день и месяц.");
   });
 });

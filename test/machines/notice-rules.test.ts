@@ -57,7 +57,7 @@ describe("names, dates, texts, phones", () => {
   it("a date of birth is not in the future", () => {
     expect(checkBirthDate("01.03.1985", "2026-11-23")).toEqual({ ok: true, value: "1985-03-01" });
     expect(checkBirthDate("24.11.2026", "2026-11-23")).toEqual({ ok: false, reason: "dateFuture" });
-    expect(checkBirthDate("31.02.1985", "2026-11-23")).toEqual({ ok: false, reason: "dateFormat" });
+    expect(checkBirthDate("31.02.1985", "2026-11-23")).toEqual({ ok: false, reason: "dateNotReal" });
     expect(checkBirthDate("yesterday", "2026-11-23")).toEqual({ ok: false, reason: "dateFormat" });
   });
 
