@@ -112,7 +112,8 @@ const next = (target: string) => [
 ];
 const backTo = (target: string) => ({
   CHOICE: [
-    { guard: ({ context, event }: { context: Context; event: FlowEvent }) => choice(event) === "back" && context.editing, target: "review" },
+    // Back to the review through its check: a birth date typed and backed out of may stand after the dates of care.
+    { guard: ({ context, event }: { context: Context; event: FlowEvent }) => choice(event) === "back" && context.editing, target: "toReview" },
     { guard: ({ event }: { event: FlowEvent }) => choice(event) === "back", target },
   ],
 });
@@ -327,6 +328,16 @@ export const noticeMachine = setup({
     },
     // A birth date changed from the review (a new IIN) after dates of care already given that now come before it:
     // those are asked again (still editing: then back to the review) — never filed so.
+    toReview: {
+      always: [
+        {
+          guard: ({ context }) => context.draft.careFrom !== null && context.draft.birthDate !== null && context.draft.careFrom < context.draft.birthDate,
+          target: "care",
+          actions: [refuse("careBeforeBirth")],
+        },
+        { target: "review" },
+      ],
+    },
     birthDone: {
       always: [
         {

@@ -134,8 +134,10 @@ const recount: JobHandler = async (tx, _job, now, d) => {
     await unwatch(tx, step, id);
     await watch(tx, step, id, due, d.timeZone, now);
     const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: calendarNote(date, from) };
-    out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, "jobs.deadlineRecounted", params)));
-    out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), "jobs.deadlineRecounted", params)));
+    // Moved earlier, to a day already over: it expired then (its overdue notice follows at once).
+    const key = due.at <= now ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
+    out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, key, params)));
+    out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)));
   }
   if (busy) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });
   return out;

@@ -350,7 +350,8 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const m = await loadMediation(tx, r.mediationId);
   if (!m || !(await isMediatorOf(tx, m, c.userId))) return notFound();
   const number = m.case.number;
-  if (m.state !== "running") return [say("mediation.notRunning", { number })];
+  // Its term over (its expiry job not yet run: a restart, a busy case): no proposal standing «until» a day gone by.
+  if (m.state !== "running" || (m.endsAt !== null && m.endsAt <= c.now)) return [say("mediation.notRunning", { number })];
   // Both sides accepted one: the agreement's text waits for their confirmations — a new proposal would leave two
   // agreements, and the case settled for the amount of the one nobody confirmed.
   const agreed = await agreedProposal(tx, m, await members(tx, m));
@@ -608,7 +609,12 @@ export const mediationJobs: Record<string, JobHandler> = {
     await end(tx, m, "unanswered", now);
     // A mediator who never answered: the sides had not been offered the contract yet — staff hear of it, and may
     // propose another mediator; a contract the sides left unanswered: everyone, the applicant with the way onward.
-    return m.state === "proposed" ? endedMessages(all, m, "unanswered", null).filter((x) => all.some((y) => y.userId === BigInt(x.to.chatId) && y.side !== "applicant")) : endedMessages(all, m, "unanswered", null);
+    if (m.state !== "proposed") return endedMessages(all, m, "unanswered", null);
+    const told = endedMessages(all, m, "unanswered", null).filter((x) => all.some((y) => y.userId === BigInt(x.to.chatId) && y.side !== "applicant"));
+    // …and whoever proposed the mediator, when no member of it (an admin), as a decline reaches them.
+    const assigner = all.some((x) => x.userId === m.assignedBy) ? null : await tx.user.findUnique({ where: { id: m.assignedBy }, select: { id: true, language: true } });
+    const why = { key: "mediation.endReasons.unanswered", params: { side: "" } };
+    return [...told, ...(assigner ? [sayTo(reader(assigner.id, assigner.language), "mediation.ended", { number: m.case.number, why })] : [])];
   },
   [EXPIRE_PROPOSAL]: async (tx, job, _now, d) => {
     const p = await tx.proposal.findUnique({ where: { id: Number(job.payload.proposalId) }, include: { responses: true } });
