@@ -84,7 +84,6 @@ class PrepareError extends Error {
   }
 }
 
-/** A row in a chat's queue, and who waits for it to leave (or to be kept for a later try). */
 /**
  * The number of the first question of a flow this update starts: the update's id spread over a million
  * (a multiplicative hash), so that two copies of a flow, started by updates however close, number their
@@ -108,6 +107,7 @@ const asEdit = (call: ApiCall, messageId: number): ApiCall => {
 /** What a commit whose answer was lost, but which did commit, gives instead of its rows (see storedAnyway). */
 const STORED_ANYWAY = Symbol("stored anyway");
 
+/** A row in a chat's queue, and who waits for it to leave (or to be kept for a later try). */
 interface Queued {
   row: OutboxRow;
   done?: () => void;
@@ -697,10 +697,6 @@ export class Runtime {
   }
 
   /**
-   * Sends what an instance gone for good left in the outbox once its lease ran out (Store.orphans): on every jobs
-   * run, not only at some instance's next start. Not while stopping: they stay for the next instance.
-   */
-  /**
    * This instance's own unsent messages that no queue of it holds, stored a while ago: a commit that did commit
    * but whose answer was lost (a job batch's: its jobs are done, its messages stored — nobody queued them). Their
    * chats join the backlog, and are sent like kept ones. A chat sending now is left alone (its rows are queued).
@@ -714,6 +710,10 @@ export class Runtime {
     for (const chatId of found) this.backlog.add(chatId);
   }
 
+  /**
+   * Sends what an instance gone for good left in the outbox once its lease ran out (Store.orphans): on every jobs
+   * run, not only at some instance's next start. Not while stopping: they stay for the next instance.
+   */
   private async adoptOrphans(api: Api, log: Logger): Promise<void> {
     if (this.stopping) return;
     const rows = await this.deps.store.orphans();
