@@ -88,7 +88,7 @@ export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string 
 export const statusOnStep = (k: { status: CaseStatus }, step: "received" | "commission_formed" | "concluded"): CaseStatus => (k.status === "mediation" ? "mediation" : step);
 
 /**
- * Whether a deadline is already over when its start is recorded when its start is recorded (a receipt told days after it): the text says
- * it expired then — not "must … by" a date gone by (the overdue notice follows at once: deadlines.ts watch).
+ * Whether a deadline is already over when its start is recorded (a receipt told days after it): the text then says
+ * it expired — not "must … by" a date gone by (the overdue notice follows at once: deadlines.ts watch).
  */
 export const isLate = (due: Deadline, now: Date): boolean => due.at <= now;
