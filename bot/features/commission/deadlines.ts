@@ -111,8 +111,16 @@ const DAYS: Record<Step, number> = { formation: FORMATION_WORKING_DAYS, conclusi
  * the case — once (the next start finds it equal). A deadline already past stays as it was told (its overdue
  * notice went out). A case an update holds at this moment is taken a moment later.
  */
-const recount: JobHandler = async (tx, _job, now, d) => {
-  const open = await tx.case.findMany({ where: { status: { in: ["received", "commission_formed", "mediation", "escalated"] }, closedAt: null }, select: { id: true }, orderBy: { id: "asc" } });
+const RECOUNT_BATCH = 200;
+const recount: JobHandler = async (tx, job, now, d) => {
+  // In batches of cases, by id, each its own run: one transaction holds a lock per case it looked at.
+  const after = typeof job.payload.after === "number" ? job.payload.after : 0;
+  const open = await tx.case.findMany({
+    where: { id: { gt: after }, status: { in: ["received", "commission_formed", "mediation", "escalated"] }, closedAt: null },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: RECOUNT_BATCH,
+  });
   const out: Addressed[] = [];
   let busy = false;
   for (const { id } of open) {
@@ -139,7 +147,9 @@ const recount: JobHandler = async (tx, _job, now, d) => {
     out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, key, params)));
     out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)));
   }
-  if (busy) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });
+  // A full batch: the next at once, from where this one ended; a busy case: all again, a moment later.
+  if (open.length === RECOUNT_BATCH) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: now, payload: { after: open[open.length - 1]!.id } });
+  else if (busy) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });
   return out;
 };
 
