@@ -233,3 +233,24 @@ describe("a drafted complaint stops no mediation", () => {
     expect(view, "mediation offered, as it is once staff record any step").toContain("Предложить медиацию");
   });
 });
+
+describe("the recount over many cases", () => {
+  it("goes through them in batches, each run from where the last ended: every moved deadline is stored", async () => {
+    at("2026-12-29T10:00:00+05:00");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await handIn(applicant, "ru"); // due by the end of 05.01.2027 on today's table
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const { id: _id, number: _n, ...row } = k;
+    // 250 more cases like it, each told 04.01.2027 (more than one batch of 200).
+    await t.db.prisma.case.createMany({
+      data: Array.from({ length: 250 }, (_, i) => ({ ...row, number: `KZ-2026-9${String(i).padStart(5, "0")}`, seq: 900_000 + i, answers: { ...(row.answers as object), formationDue: "2027-01-04" } })) as never,
+    });
+    at("2026-12-30T08:00:00+05:00");
+    await h.runtime.start(now);
+    for (const minute of ["00", "01", "02"]) await runJobs(`2026-12-30T08:${minute}:00+05:00`);
+    const dues = (await t.db.prisma.case.findMany({ select: { answers: true } })).map((c) => (c.answers as { formationDue?: string }).formationDue);
+    expect(dues.filter((x) => x !== "2027-01-05"), "deadlines not recounted").toEqual([]);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "deadline_recounted" } })).toBe(250);
+  });
+});

@@ -148,7 +148,8 @@ const recount: JobHandler = async (tx, job, now, d) => {
     out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)));
   }
   // A full batch: the next at once, from where this one ended; a busy case: all again, a moment later.
-  if (open.length === RECOUNT_BATCH) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: now, payload: { after: open[open.length - 1]!.id } });
+  // (A moment after now: rescheduled at its own due time, the job would be marked done — jobs.ts.)
+  if (open.length === RECOUNT_BATCH) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: new Date(now.getTime() + 1), payload: { after: open[open.length - 1]!.id } });
   else if (busy) await schedule(tx, { kind: RECOUNT, key: "deadlines:recount", dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });
   return out;
 };
