@@ -113,7 +113,8 @@ export const checkCareDates = (input: string, today: LocalDate, birthDate: Local
 export const DESCRIPTION_MAX = 3000;
 export const checkDescription = (input: string): Check<string> => {
   const text = input.trim();
-  if (text.length < 10) return no("descriptionShort");
+  // Ten letters or digits at least: five emoji are no description of what happened.
+  if (text.length < 10 || (text.match(/[\p{L}\p{N}]/gu) ?? []).length < 10) return no("descriptionShort");
   if (text.length > DESCRIPTION_MAX) return no("descriptionLong");
   return ok(text);
 };

@@ -217,14 +217,18 @@ export const noticeMachine = setup({
     },
     declined: { type: "final" },
     relation: {
-      entry: [ask("relation", 1, choices(RELATIONS, "notice.relation"))],
+      // The first question has no Back — but asked again from the review, Back returns to it unchanged.
+      entry: [{ type: "say", params: ({ context }) => ask("relation", 1, [...choices(RELATIONS, "notice.relation"), ...(context.editing ? [[back]] : [])]).params }],
       on: {
-        CHOICE: {
-          guard: ({ event }) => (RELATIONS as readonly string[]).includes(choice(event)),
-          target: "relationDone",
-          // A new relation needs its own confirmation.
-          actions: { type: "patch", params: ({ event: e }) => ({ relation: choice(e) as Relation, actsFor: null }) },
-        },
+        CHOICE: [
+          {
+            guard: ({ event }) => (RELATIONS as readonly string[]).includes(choice(event)),
+            target: "relationDone",
+            // A new relation needs its own confirmation.
+            actions: { type: "patch", params: ({ event: e }) => ({ relation: choice(e) as Relation, actsFor: null }) },
+          },
+          { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "toReview" },
+        ],
         ...askAgain("relation"),
       },
     },
@@ -560,7 +564,8 @@ export const noticeMachine = setup({
             actions: [{ type: "patch", params: ({ event: e }) => ({ phone: e.type === "CONTACT" ? (checkPhone(e.phone) as { value: string }).value : null }) }, { type: "say", params: { key: "notice.phoneReceived", replyKeyboard: "remove" } }],
           },
           { guard: ({ event }) => event.type === "CONTACT" && !event.own, target: "phone", reenter: true, actions: [refuse("notOwnContact")] },
-          { target: "phone", reenter: true, actions: [refuse("phoneFormat")] },
+          // One's own number, but not a Kazakhstan one: «share it with the button» would be a loop — type it.
+          { target: "phone", reenter: true, actions: [refuse("phoneNotKz")] },
         ],
         TEXT: [
           {

@@ -4,7 +4,7 @@
 // an IIN whose birth date cannot be the patient's, an IIN typed with dashes. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../bot/runtime/store.js";
-import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 let t: TestDb;
@@ -210,5 +210,27 @@ describe("a date of birth", () => {
     await u.send(IIN);
     await u.press("Другая дата");
     expect(texts(await u.send("29.02.2025"))[0]).toBe("Такой даты нет. Проверьте день и месяц.");
+  });
+});
+
+describe("more answers the checks took wrongly", () => {
+  it("five emoji do not pass «at least 10 characters»", async () => {
+    const u = h.user(160, "ru");
+    await upTo(u, "description");
+    expect(texts(await u.send("😡😡😡😡😡"))[0]).toBe("Напишите чуть подробнее — не меньше 10 знаков.");
+  });
+
+  it("one's own non-Kazakh number shared with the button is asked to type a Kazakhstan number, not «…or share it with the button»", async () => {
+    const u = h.user(180, "ru");
+    await upTo(u, "phone");
+    expect(texts(await u.contact("998901234567"))[0]).toBe("Нужен казахстанский номер: +7XXXXXXXXXX. Если у вас другой номер, напишите казахстанский, по которому с вами можно связаться.");
+  });
+
+  it("has a Back to the review, which keeps the answer given before", async () => {
+    const u = h.user(104, "ru");
+    await upTo(u, "review");
+    expect(buttons(await u.press("Изменить: кто вы"))).toContain("◀ Назад");
+    const review = last(await u.press("◀ Назад"));
+    expect(review).toMatch(REVIEW);
   });
 });
