@@ -110,6 +110,8 @@ const next = (target: string) => [
   { guard: ({ context }: { context: Context }) => context.editing, target: "review" },
   { target },
 ];
+/** Dates of care given before a birth date changed since (a new IIN from the review): they are asked again. */
+const careBeforeBirth = ({ context }: { context: Context }) => context.draft.careFrom !== null && context.draft.birthDate !== null && context.draft.careFrom < context.draft.birthDate;
 const backTo = (target: string) => ({
   CHOICE: [
     // Back to the review through its check: a birth date typed and backed out of may stand after the dates of care.
@@ -335,7 +337,7 @@ export const noticeMachine = setup({
     toReview: {
       always: [
         {
-          guard: ({ context }) => context.draft.careFrom !== null && context.draft.birthDate !== null && context.draft.careFrom < context.draft.birthDate,
+          guard: careBeforeBirth,
           target: "care",
           actions: [refuse("careBeforeBirth")],
         },
@@ -345,7 +347,7 @@ export const noticeMachine = setup({
     birthDone: {
       always: [
         {
-          guard: ({ context }) => context.draft.careFrom !== null && context.draft.birthDate !== null && context.draft.careFrom < context.draft.birthDate,
+          guard: careBeforeBirth,
           target: "care",
           actions: [refuse("careBeforeBirth")],
         },
