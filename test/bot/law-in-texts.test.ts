@@ -6,7 +6,7 @@ import { texts, type Harness, type TestUser, textsTo as to } from "../helpers/bo
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice, giveParticulars, handIn, joinRelative } from "../helpers/notice.js";
 import { createLogger } from "../../bot/logger.js";
-import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt } from "../helpers/staff.js";
+import { agreeToContract, joinMediator, joinStaff, mediationRunning, proposeMediator, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -17,16 +17,7 @@ const MEDIATOR = 70;
 const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
 
 /** Staff (ru), an applicant (kk) with a notice of this outcome, a mediator (ru); mediation agreed to by both sides. */
-const runningMediation = async (h: Harness, outcome: string, number = "KZ-2026-000001") => {
-  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-  const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk", { outcome });
-  const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-  await proposeMediator(staff, number);
-  await mediator.press("Согласен(на) быть медиатором");
-  await agreeToContract(applicant, staff);
-  return { staff, applicant, mediator };
-};
+const runningMediation = (h: Harness, outcome: string, number = "KZ-2026-000001") => mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR }, outcome, number);
 
 /** The mediator proposes a settlement of `amount` ₸, standing 10 days; returns what Send did. */
 const propose = async (mediator: TestUser, amount: string, number = "KZ-2026-000001") => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buttons, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -19,23 +19,10 @@ const NUMBER = "KZ-2026-000001";
 /** A world of its own for each test, the admin in it. */
 const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
 
-/** Staff (ru) assign the mediator (ru) to the applicant's (kk) case: the mediation is «proposed». */
-const assigned = async (h: Harness, outcome?: string) => {
-  const staff = await joinStaff(h, ADMIN, STAFF, "ru");
-  const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk", outcome ? { outcome } : {});
-  const mediator = await joinMediator(h, ADMIN, MEDIATOR);
-  await proposeMediator(staff, NUMBER);
-  return { staff, applicant, mediator };
-};
-
-/** …accepted by the mediator and agreed to by both sides: «running». */
-const running = async (h: Harness, outcome?: string) => {
-  const p = await assigned(h, outcome);
-  await p.mediator.press("Согласен(на) быть медиатором");
-  await agreeToContract(p.applicant, p.staff);
-  return p;
-};
+const IDS = { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR };
+/** The mediation «proposed» (helpers/staff.ts mediationAssigned), and «running». */
+const assigned = (h: Harness, outcome?: string) => mediationAssigned(h, IDS, outcome);
+const running = (h: Harness, outcome?: string) => mediationRunning(h, IDS, outcome);
 
 /** The admin revokes the mediator's role through /admin → Roles. */
 const revokeMediator = async (h: Harness) => {

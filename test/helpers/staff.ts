@@ -128,3 +128,24 @@ export const commissionFormed = async (h: Harness, adminId: number, staffId: num
   await staff.press("Подтверждаю");
   return { staff, applicant };
 };
+
+/**
+ * Staff (ru) of «Городская больница №7» and an applicant (kk, with a notice of this outcome) whose case they propose
+ * to the mediator MEDIATOR_NAME (ru): the mediation is «proposed».
+ */
+export const mediationAssigned = async (h: Harness, ids: { admin: number; staff: number; applicant: number; mediator: number }, outcome?: string, number = "KZ-2026-000001") => {
+  const staff = await joinStaff(h, ids.admin, ids.staff, "ru");
+  const applicant = h.user(ids.applicant, "kk");
+  await fileNotice(applicant, "kk", outcome ? { outcome } : {});
+  const mediator = await joinMediator(h, ids.admin, ids.mediator);
+  await proposeMediator(staff, number);
+  return { staff, applicant, mediator };
+};
+
+/** …accepted by the mediator and agreed to by both sides: «running». */
+export const mediationRunning = async (h: Harness, ids: { admin: number; staff: number; applicant: number; mediator: number }, outcome?: string, number = "KZ-2026-000001") => {
+  const p = await mediationAssigned(h, ids, outcome, number);
+  await p.mediator.press("Согласен(на) быть медиатором");
+  await agreeToContract(p.applicant, p.staff);
+  return p;
+};
