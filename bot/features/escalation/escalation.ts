@@ -30,7 +30,7 @@ type Db = Prisma | Tx;
  * Whether the commission's deadline at a case's step has passed with the step not recorded — read from the date
  * itself: the job that tells people so may not have run yet (a mediation puts it off; the bot may have been down).
  */
-export const deadlinePassed = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, now: Date, timeZone: string): boolean => {
+const deadlinePassed = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, now: Date, timeZone: string): boolean => {
   const a = answersOf(k.answers);
   const due = stepOf(k) === "received" ? a.formationDue : stepOf(k) === "commission_formed" ? a.conclusionDue : undefined;
   return typeof due === "string" && endOfDay(due, timeZone) < now;
