@@ -2,8 +2,8 @@
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
 import { act, commandAllowed, confirmCancel, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, withdrawConsent, type Router } from "./actions.js";
-import { isEffectType, isLang, say, type Effect, type FileRef } from "./effects.js";
-import { UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
+import { isEffectType, isLang, say, type Effect, type FileRef, type SayEffect } from "./effects.js";
+import { CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow } from "./explainer.js";
@@ -185,7 +185,49 @@ const hasUnsaved = (def: FlowDef, entry: StackEntry): boolean => {
  * Decides what one update does. `stack` is what was stored for the chat (top last); entries whose flow
  * is unknown or of another version are dropped, and the user is told.
  */
-export const decide = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows = defaultFlows, registry: Registry = coreRegistry): Decision => {
+export const decide = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows = defaultFlows, registry: Registry = coreRegistry): Decision =>
+  closeContactKeyboard(stored, decideStep(stored, profile, input, flows, registry), flows);
+
+/** Whether the chat's top flow is at a question that shows the share-contact keyboard. */
+const showsContactKeyboard = (stack: readonly StackEntry[], flows: Flows): boolean => {
+  const entry = stack[stack.length - 1];
+  const def = entry && flows[entry.flow];
+  if (!entry || !def || def.version !== entry.version || !def.contactKeyboard) return false;
+  return hasTagAt(def.machine.root, entry.snapshot.value, CONTACT_KEYBOARD);
+};
+/** Whether a stored state value is in a state node tagged so — read from the machine's nodes, without restoring. */
+interface Node {
+  tags: readonly string[];
+  states: Record<string, Node>;
+}
+const hasTagAt = (node: Node, value: unknown, tag: string): boolean => {
+  if (typeof value === "string") return node.states[value]?.tags.includes(tag) === true;
+  if (typeof value !== "object" || value === null) return false;
+  return Object.entries(value).some(([key, inner]) => {
+    const child = node.states[key];
+    return child !== undefined && (child.tags.includes(tag) || hasTagAt(child, inner, tag));
+  });
+};
+
+/**
+ * Telegram keeps a reply keyboard under the input field until a message takes it away: when the chat leaves
+ * the phone question by Back, /cancel, /explain…, the first message of this chat that has no buttons of its own
+ * takes it; if every one has buttons (a reply keyboard and inline buttons cannot share a message), a short
+ * message before them does.
+ */
+const closeContactKeyboard = (stored: StackEntry[], d: Decision, flows: Flows): Decision => {
+  if (!showsContactKeyboard(stored, flows) || showsContactKeyboard(d.stack, flows)) return d;
+  const own = (e: Effect): e is SayEffect => e.type === "say" && !e.to && !e.slot;
+  if (d.effects.some((e) => own(e) && e.replyKeyboard)) return d;
+  const at = d.effects.findIndex((e) => own(e) && !e.buttons?.length);
+  const effects =
+    at >= 0
+      ? d.effects.map((e, i) => (i === at ? { ...(e as SayEffect), replyKeyboard: "remove" as const } : e))
+      : [say("notice.phoneLater", { replyKeyboard: "remove" }), ...d.effects];
+  return { ...d, effects };
+};
+
+const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows, registry: Registry): Decision => {
   const effects: Effect[] = [];
   let stack = stored.filter((e) => flows[e.flow]?.version === e.version && isRestorable(flows[e.flow]!, e));
   if (stack.length !== stored.length) effects.push(say("common.flowUpdated"));

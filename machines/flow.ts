@@ -97,6 +97,8 @@ export interface FlowDef {
    * again from a review holds every answer given before it (/cancel and /start then ask first).
    */
   unsaved?(context: unknown): boolean;
+  /** Some of its states are tagged CONTACT_KEYBOARD (only such flows are looked into for it). */
+  contactKeyboard?: boolean;
 }
 
 /** A guard: the user pressed the button with this value. */
@@ -110,6 +112,12 @@ export const askAgain = (state: string) => ({
   LANGUAGE: { target: state, reenter: true },
   REPEAT: { target: state, reenter: true },
 });
+
+/**
+ * Tag on states that show Telegram's share-contact keyboard (a reply keyboard, under the input field): when the
+ * chat leaves such a state other than by answering it, the router takes the keyboard away.
+ */
+export const CONTACT_KEYBOARD = "contactKeyboard";
 
 /** Tag on states where leaving would lose what the user typed: /cancel then asks first. */
 export const UNSAVED = "unsaved";

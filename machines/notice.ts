@@ -3,7 +3,7 @@
 import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
-import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { askAgain, chose, effectActions, CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
@@ -556,7 +556,7 @@ export const noticeMachine = setup({
     },
     filesDone: { always: next("phone") },
     phone: {
-      tags: [UNSAVED],
+      tags: [UNSAVED, CONTACT_KEYBOARD],
       entry: [ask("phone", 10), { type: "say", params: { key: "notice.contactHint", replyKeyboard: "contact" } }],
       on: {
         CONTACT: [
@@ -626,4 +626,5 @@ export const noticeFlow: FlowDef = {
   input: (p: Profile): Input => ({ today: p.today, hasConsent: p.hasConsent }),
   // An answer changed from the review (who one is, the acts-for confirmation): every other answer is held.
   unsaved: (context) => (context as { editing?: boolean }).editing === true,
+  contactKeyboard: true,
 };

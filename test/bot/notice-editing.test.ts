@@ -234,3 +234,36 @@ describe("more answers the checks took wrongly", () => {
     expect(review).toMatch(REVIEW);
   });
 });
+
+describe("the share-contact keyboard goes when the phone question does", () => {
+  type Markup = { remove_keyboard?: boolean; keyboard?: unknown };
+  const removes = (calls: { method: string; payload: Record<string, unknown> }[]) =>
+    calls.filter((c) => c.method === "sendMessage" && (c.payload.reply_markup as Markup | undefined)?.remove_keyboard === true).map((c) => String(c.payload.text));
+
+  it("Back from the phone question to the files takes the keyboard away", async () => {
+    const u = h.user(190, "ru");
+    await upTo(u, "phone");
+    const back = await u.press("◀ Назад");
+    expect(removes(back)).toEqual(["Хорошо, номер телефона — позже."]);
+    expect(last(back)).toMatch(/^9\/11 · /);
+    // Back at the phone question, the keyboard is offered again.
+    const phone = await u.press("Готово");
+    expect((phone.at(-1)!.payload.reply_markup as Markup).keyboard).toBeDefined();
+  });
+
+  it("/cancel confirmed at the phone question takes it away with «Отменено.»", async () => {
+    const u = h.user(191, "ru");
+    await upTo(u, "phone");
+    expect(removes(await u.send("/cancel"))).toEqual([]);
+    expect(removes(await u.press("Да, выйти"))).toEqual(["Отменено."]);
+  });
+
+  it("/explain from the phone question takes it away; /help, which leaves the question where it is, does not", async () => {
+    const u = h.user(192, "ru");
+    await upTo(u, "phone");
+    expect(removes(await u.send("/help"))).toEqual([]);
+    // The explainer's first message has no buttons of its own: it takes the keyboard.
+    const explain = await u.send("/explain");
+    expect(removes(explain)).toEqual([texts(explain)[0]]);
+  });
+});
