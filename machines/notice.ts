@@ -94,6 +94,11 @@ const choices = (values: readonly string[], prefix: string): Button[][] => value
 /** A question with its step counter; `collate` shows data rows (regions) in the reader's alphabetical order. */
 const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}, collate?: true) =>
   ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons, ...(collate ? { collate } : {}) } });
+/** Under the files question and its acknowledgements: «Done», and «Take the last file back» while there is one. */
+const filesButtons = (count: number): Button[][] => [
+  [{ key: "notice.filesDone", value: "done" }],
+  ...(count > 0 ? [[{ key: "notice.filesRemoveLast", value: "removeLast" }]] : []),
+];
 const refuse = (reason: string, params: Params = {}) => ({ type: "say" as const, params: { key: `notice.error.${reason}`, params } });
 const today = (c: Context, e: FlowEvent) => e.today ?? c.today;
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
@@ -524,7 +529,7 @@ export const noticeMachine = setup({
     supportDone: { always: next("files") },
     files: {
       tags: [UNSAVED],
-      entry: [ask("files", 9, [[{ key: "notice.filesDone", value: "done" }], [back]], {})],
+      entry: [{ type: "say", params: ({ context }) => ask("files", 9, [...filesButtons(context.draft.files.length), [back]], {}).params }],
       on: {
         FILE: [
           ...refusal("tooManyFiles", ({ context }) => context.draft.files.length >= MAX_FILES, { max: MAX_FILES }),
@@ -539,7 +544,7 @@ export const noticeMachine = setup({
                 params: ({ context, event }) => ({
                   key: "notice.filesAdded",
                   params: { added: context.album?.added ?? 1, total: context.draft.files.length, max: MAX_FILES },
-                  buttons: [[{ key: "notice.filesDone", value: "done" }]],
+                  buttons: filesButtons(context.draft.files.length),
                   ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
                 }),
               },
@@ -548,6 +553,21 @@ export const noticeMachine = setup({
         ],
         CHOICE: [
           { guard: chose("done"), target: "filesDone" },
+          // A file sent by mistake: the last one is taken back (again for the one before it).
+          {
+            guard: ({ context, event }) => choice(event) === "removeLast" && context.draft.files.length > 0,
+            actions: [
+              assign({ draft: ({ context }) => ({ ...context.draft, files: context.draft.files.slice(0, -1) }) }),
+              {
+                type: "say",
+                params: ({ context }) => ({
+                  key: "notice.fileRemoved",
+                  params: { total: context.draft.files.length, max: MAX_FILES },
+                  buttons: filesButtons(context.draft.files.length),
+                }),
+              },
+            ],
+          },
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "support" },
         ],

@@ -267,3 +267,34 @@ describe("the share-contact keyboard goes when the phone question does", () => {
     expect(removes(explain)).toEqual([texts(explain)[0]]);
   });
 });
+
+describe("a file sent by mistake", () => {
+  it("can be taken back: «Убрать последний файл» removes it, and the notice keeps only the others", async () => {
+    const u = h.user(193, "ru");
+    await upTo(u, "files");
+    expect(buttons(await u.photo("right-1"))).toEqual(["Готово", "Убрать последний файл"]);
+    await u.photo("wrong-2");
+    const removed = await u.press("Убрать последний файл");
+    expect(texts(removed)).toEqual(["Последний файл убран. Всего: 1 из 20. Пришлите ещё или нажмите «Готово»."]);
+    expect(buttons(removed)).toEqual(["Готово", "Убрать последний файл"]);
+    const none = await u.press("Убрать последний файл");
+    expect(texts(none)).toEqual(["Последний файл убран. Всего: 0 из 20. Пришлите ещё или нажмите «Готово»."]);
+    // Nothing left to take back: no such button.
+    expect(buttons(none)).toEqual(["Готово"]);
+    await u.photo("right-3");
+    await u.press("Готово");
+    await u.contact("77011234567");
+    await u.press("Сохранить обращение");
+    const files = await t.db.prisma.attachment.findMany({ select: { fileId: true } });
+    expect(files.map((f) => f.fileId).sort()).toEqual(["right-3"]);
+  });
+
+  it("opened again from the review, the files question offers to take the last one back", async () => {
+    const u = h.user(194, "ru");
+    await upTo(u, "files");
+    await u.photo("p1");
+    await u.press("Готово");
+    await u.contact("77011234567");
+    expect(buttons(await u.press("Изменить: файлы"))).toContain("Убрать последний файл");
+  });
+});

@@ -235,8 +235,8 @@ describe("documents and photos", () => {
     expect(shown(calls, 42)).toEqual(["Добавлено файлов: 10. Всего: 10 из 20. Пришлите ещё или нажмите «Готово»."]);
     const edited = calls.filter((c) => c.method === "editMessageText");
     expect(edited).toHaveLength(9);
-    // The edited message keeps its button, and pressing it goes on.
-    expect((edited.at(-1)!.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text)).toEqual(["Готово"]);
+    // The edited message keeps its buttons, and pressing it goes on.
+    expect((edited.at(-1)!.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text)).toEqual(["Готово", "Убрать последний файл"]);
     // A file sent alone afterwards gets a message of its own, and a second album one more.
     expect(texts(await u.document("application/pdf", "alone"))).toEqual(["Добавлено файлов: 1. Всего: 11 из 20. Пришлите ещё или нажмите «Готово»."]);
     const second = [...(await u.photo("b-1", "24680")), ...(await u.photo("b-2", "24680"))];
