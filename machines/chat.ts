@@ -329,6 +329,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
           );
           return;
         }
+        // Any other flow holding what was typed (a sitting being scheduled, a proposal, a message): asked, as /cancel asks.
+        const held = stack.findLastIndex((e) => e.flow !== "notice" && hasUnsaved(flows[e.flow]!, e));
+        if (held >= 0) {
+          stack = stack.slice(0, held + 1);
+          return cancel();
+        }
         stack = [];
         return start(flows.onboarding ?? onboardingFlow);
       }

@@ -1,12 +1,14 @@
 // Edges of this session's fixes (a review of them): a new IIN backed out of to the review, a deadline recounted to a
 // day already over, an unanswered proposal to mediate that the admin made, a proposal after the mediation's term.
+// Also /start in the middle of a staff flow (a review of a newcomer's first steps).
 // Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { testBot, texts, textsTo, type TestUser } from "../helpers/bot.js";
+import { TEST_DATA_KEY, testBot, texts, textsTo, type TestUser } from "../helpers/bot.js";
+import { Store } from "../../bot/runtime/store.js";
 import { testDatabase } from "../helpers/db.js";
 import { withBot } from "../helpers/world.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
-import { agreeToContract, inviteStaff, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, inviteStaff, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 
 const ADMIN = 9001;
@@ -138,3 +140,27 @@ describe("review9: a proposal made after the mediation's end, before its expiry 
   });
 });
 const STAFF_ID = 50;
+
+describe("/start in the middle of a flow that holds typed answers", () => {
+  it("/start while staff schedule a sitting asks before throwing the date, time and format away, as /cancel does", async () => {
+    await withBot([10], "2026-11-23T05:00:00Z", async ({ h, t }) => {
+      const { staff } = await commissionFormed(h, 10, 20, 30);
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Назначить заседание");
+      await staff.send("25.11.2026");
+      await staff.send("15:00");
+      await staff.press("Очно");
+      const stack = async () => (await new Store(t.db.prisma, [], TEST_DATA_KEY).load(20, 20)).stack.map((e) => e.flow);
+      expect(texts(await staff.send("/start"))).toEqual(["Введённые данные будут удалены. Выйти?"]);
+      expect(await stack()).toContain("sitting");
+      // «No»: the sitting's question again, nothing lost.
+      await staff.press("Нет, продолжить");
+      expect(await stack()).toContain("sitting");
+      // «Yes»: gone, as /start meant.
+      await staff.send("/start");
+      expect(texts(await staff.press("Да, выйти"))[0]).toBe("Отменено.");
+      expect(await stack()).not.toContain("sitting");
+    });
+  });
+});
