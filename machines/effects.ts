@@ -136,8 +136,11 @@ export interface DomainEffectPayloads {
   openChecked: { flow: CheckedFlow; input: Record<string, unknown> };
   /** The home screen of the user's role as stored now (staff, mediator, admin); an applicant's is the menu. */
   showHome: { role?: "admin" | "staff" | "mediator" };
-  /** Staff: the cases of their organisations; and one case in full. */
-  showInbox: object;
+  /**
+   * Staff: the cases of their organisations (and a mediator's mediations), a page at a time; and one case in full.
+   * With `part`, only that list, from `offset`.
+   */
+  showInbox: { part?: "org" | "mediations"; offset?: number };
   showStaffCase: { caseId: number };
   /** Staff: the healthcare entity received the notice — its registration number and the date (law.md §3 step 2). */
   recordReceipt: { caseId: number; number: string; on: string };

@@ -22,6 +22,7 @@ import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { chooseEscalation } from "../escalation/actions.js";
+import { pageButtons } from "../staff/actions.js";
 import { cancelCaseReminders } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
@@ -629,12 +630,18 @@ export const mediationJobs: Record<string, JobHandler> = {
 };
 
 /** A mediator's inbox: the mediations they are in, newest first. */
-export const mediatorInbox = async (tx: Tx, c: Ctx): Promise<Out[]> => {
-  const list = await tx.mediation.findMany({ where: { mediatorId: BigInt(c.userId) }, include: { case: true }, orderBy: { id: "desc" }, take: 10 });
-  if (list.length === 0) return [say("mediation.inboxEmpty")];
+/** A mediator's mediations, ten a page, newest first. */
+export const mediatorInbox = async (tx: Tx, c: Ctx, offset = 0): Promise<Out[]> => {
+  const where = { mediatorId: BigInt(c.userId) };
+  const [list, total] = await Promise.all([tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip: offset, take: MEDIATOR_INBOX_MAX }), tx.mediation.count({ where })]);
+  if (list.length === 0) return [say(offset > 0 ? "cases.notFound" : "mediation.inboxEmpty")];
   const items = list.map((m): Param => ({ key: "mediation.inboxItem", params: { number: m.case.number, org: m.case.orgName, state: { key: `mediation.states.${m.state}` } } }));
-  return [say("mediation.inboxTitle", { items: lines(items) }, list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]))];
+  const buttons = [...list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]), ...pageButtons("mediations", offset, MEDIATOR_INBOX_MAX, total)];
+  return total > MEDIATOR_INBOX_MAX
+    ? [say("mediation.inboxPage", { items: lines(items), from: offset + 1, to: offset + list.length, total }, buttons)]
+    : [say("mediation.inboxTitle", { items: lines(items) }, buttons)];
 };
+const MEDIATOR_INBOX_MAX = 10;
 
 /** For a case's view (applicant or staff): a button to its mediation, or for staff one to propose it. */
 export const mediationButtons = async (tx: Tx, caseId: number, staff: boolean): Promise<Button[][]> => {

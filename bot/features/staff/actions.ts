@@ -1,6 +1,7 @@
 // Staff's buttons and command: their inbox, and one of their organisation's cases in full.
 import { z } from "zod";
-import { defineAction, id, type CommandDef } from "../../../machines/actions.js";
+import { act, defineAction, id, oneOf, type CommandDef } from "../../../machines/actions.js";
+import type { Button } from "../../../machines/effects.js";
 
 /** /inbox: staff see their organisation's cases; mediators their mediations. */
 export const inboxCommand: CommandDef = { name: "inbox", allow: ["staff", "mediator"], run: (r) => r.emit({ type: "showInbox" }) };
@@ -13,3 +14,21 @@ export const openStaffCase = defineAction({
   allow: ["staff"],
   run: ({ caseId }, r) => r.emit({ type: "showStaffCase", caseId }),
 });
+
+/** The next or an earlier page of the inbox: the organisation's cases, or the mediator's mediations. */
+export const inboxPage = defineAction({
+  name: "staff/inboxPage",
+  code: "inbox",
+  params: z.object({ part: oneOf(["org", "mediations"]), offset: id }),
+  allow: ["staff", "mediator"],
+  run: ({ part, offset }, r) => r.emit({ type: "showInbox", part, offset }),
+});
+
+/** The buttons to the pages before and after one of `size` items from `offset`, of `total`. */
+export const pageButtons = (part: "org" | "mediations", offset: number, size: number, total: number): Button[][] => {
+  const row: Button[] = [];
+  if (offset > 0) row.push({ key: "staff.inboxPrevious", ...act(inboxPage, { part, offset: Math.max(0, offset - size) }) });
+  if (offset + size < total) row.push({ key: "staff.inboxNext", ...act(inboxPage, { part, offset: offset + size }) });
+  return row.length ? [row] : [];
+};
+

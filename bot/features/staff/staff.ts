@@ -14,7 +14,7 @@ import { loadNoticeDocument, noticeFields } from "../notice/document.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { staffSittings } from "../sittings/sittings.js";
 import { receiptLine, recordReceiptButton } from "../receipt/receipt.js";
-import { openStaffCase } from "./actions.js";
+import { openStaffCase, pageButtons } from "./actions.js";
 
 const INBOX_MAX = 10;
 
@@ -23,19 +23,32 @@ const receivedOn = (k: { answers: unknown; submittedAt: Date | null; createdAt: 
   receiptOf(k.answers)?.on ?? localDate(k.submittedAt ?? k.createdAt, timeZone);
 
 /** /inbox: staff see their organisations' cases; mediators their mediations; someone who is both, both. */
-export const showInbox = async (tx: Tx, _e: DomainEffect<"showInbox">, c: Ctx): Promise<Out[]> => {
+export const showInbox = async (tx: Tx, e: DomainEffect<"showInbox">, c: Ctx): Promise<Out[]> => {
+  const offset = e.offset ?? 0;
+  if (e.part === "mediations") return c.roles.includes("mediator") ? mediatorInbox(tx, c, offset) : [say("cases.notFound")];
   const orgs = await staffOrgs(tx, c.userId);
+  if (e.part === "org") return organizationInbox(tx, orgs, offset);
   const mediations = c.roles.includes("mediator") ? await mediatorInbox(tx, c) : [];
   if (orgs.length === 0 && mediations.length) return mediations;
-  return [...(await organizationInbox(tx, orgs)), ...mediations];
+  return [...(await organizationInbox(tx, orgs, 0)), ...mediations];
 };
 
-const organizationInbox = async (tx: Tx, orgs: number[]): Promise<Out[]> => {
+const organizationInbox = async (tx: Tx, orgs: number[], offset: number): Promise<Out[]> => {
   // A case anonymised after its retention term (features/retention) has nothing left to open.
-  const cases = orgs.length ? await tx.case.findMany({ where: { organizationId: { in: orgs }, anonymisedAt: null }, orderBy: { submittedAt: "desc" }, take: INBOX_MAX }) : [];
-  if (cases.length === 0) return [say("staff.inboxEmpty")];
+  const where = { organizationId: { in: orgs }, anonymisedAt: null };
+  const [cases, total] = orgs.length
+    ? await Promise.all([tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: INBOX_MAX }), tx.case.count({ where })])
+    : [[], 0];
+  if (cases.length === 0) return [say(offset > 0 ? "cases.notFound" : "staff.inboxEmpty")];
   const items = cases.map((k) => ({ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }));
-  return [sayText(lines([{ key: "staff.inboxTitle" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]))];
+  // Every case stays within reach, however many the organisation has: ten a page, newest first.
+  const title = total > INBOX_MAX ? { key: "staff.inboxPage", params: { from: offset + 1, to: offset + cases.length, total } } : { key: "staff.inboxTitle" };
+  return [
+    sayText(lines([title, ...items], "\n\n"), [
+      ...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
+      ...pageButtons("org", offset, INBOX_MAX, total),
+    ]),
+  ];
 };
 
 export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c: Ctx): Promise<Out[]> => {
