@@ -6,9 +6,22 @@ import type { Tx } from "./actor.js";
 export const staffOrgs = async (tx: Tx, userId: number): Promise<number[]> =>
   (await tx.userRole.findMany({ where: { userId: BigInt(userId), role: "staff", revokedAt: null, organizationId: { not: null } } })).map((r) => r.organizationId!);
 
-/** A case of one of the user's organisations (staff); null for anything else, forged ids included. */
+/**
+ * The cases staff may act on for their organisations: not one they are on themselves, as its applicant or a relative
+ * — their own notice's receipt, commission and conclusion are recorded by someone else (a conflict of interest).
+ */
+export const staffCasesWhere = async (tx: Tx, userId: number) => ({
+  organizationId: { in: await staffOrgs(tx, userId) },
+  participants: { none: { userId: BigInt(userId), removedAt: null } },
+});
+
+/** A case staff may act on (staffCasesWhere); null for anything else, forged ids included. */
 export const staffCase = async (tx: Tx, caseId: number, userId: number) =>
-  caseId > 0 ? tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } } }) : null;
+  caseId > 0 ? tx.case.findFirst({ where: { id: caseId, ...(await staffCasesWhere(tx, userId)) } }) : null;
+
+/** Whether the user is on the case as its applicant or a relative. */
+export const onCase = async (tx: Tx, caseId: number, userId: number): Promise<boolean> =>
+  (await tx.caseParticipant.count({ where: { caseId, userId: BigInt(userId), removedAt: null } })) > 0;
 
 /** The user's participation as the applicant of a case, with the case; null if they did not file it. */
 export const applicantOf = (tx: Tx, caseId: number, userId: number) =>

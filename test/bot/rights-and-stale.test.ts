@@ -7,7 +7,7 @@ import { Store } from "../../bot/runtime/store.js";
 import { TEST_DATA_KEY, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { agreeToContract, commissionFormed, joinMediator, joinStaff, proposeMediator, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, inviteStaff, joinMediator, joinStaff, proposeMediator, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -266,5 +266,32 @@ describe("consent withdrawn by a mediator, as a person", () => {
     await mediator.press("Только заявителю");
     const sent = await mediator.send("Предлагаю обсудить сроки выплаты.");
     expect(to(sent, APPLICANT), "the mediator's message reaches the applicant").toEqual([expect.stringContaining("Предлагаю обсудить сроки выплаты.")]);
+  });
+});
+
+describe("staff on their own organisation's case", () => {
+  it("staff who filed a notice about their own organisation do not record its steps; another staff member does", async () => {
+    const { admin, link } = await inviteStaff(h, ADMIN);
+    const staff = h.user(STAFF, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    // The staff member files as the patient's spouse, about their own organisation.
+    await fileNotice(staff, "ru", { relation: "Супруг(а)" });
+    expect((await t.db.prisma.case.findFirstOrThrow()).organizationId).not.toBeNull();
+    await staff.send("/inbox");
+    const view = await staff.press("Открыть KZ-2026-000001");
+    expect(buttonsOf(view)).not.toContain("Отметить получение обращения");
+    expect(texts(view).at(-1)).toBe("KZ-2026-000001: вы участвуете в этом деле как заявитель или родственник. Отмечать его шаги за организацию должен другой её сотрудник.");
+    // The button of the new-notice message staff got: refused, and said why.
+    const pressed = await staff.press("Отметить получение обращения");
+    expect(texts(pressed)).toEqual(["KZ-2026-000001: вы участвуете в этом деле как заявитель или родственник. Отмечать его шаги за организацию должен другой её сотрудник."]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    // A colleague records it.
+    const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+    const colleague = h.user(STAFF + 1, "ru");
+    await colleague.send("/start");
+    await redeem(colleague, second, "ru", "staff", "Бекова Алия Сериковна");
+    await recordReceipt(colleague, "ru");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
   });
 });

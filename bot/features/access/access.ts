@@ -4,7 +4,7 @@
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, type Out } from "../../core/effects.js";
-import { applicantOf, staffCase } from "../../core/people.js";
+import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
@@ -47,8 +47,20 @@ const allowed = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): 
   }
 };
 
+const STAFF_FLOWS: readonly string[] = ["receipt", "formation", "conclusion", "sitting"];
+/** Why a flow did not open: staff on their own organisation's case as its applicant or a relative are told so. */
+const refusal = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<Out> => {
+  if (STAFF_FLOWS.includes(e.flow)) {
+    const sittingId = num(e.input.sittingId);
+    const caseId = sittingId ? ((await tx.sitting.findUnique({ where: { id: sittingId }, select: { caseId: true } }))?.caseId ?? 0) : num(e.input.caseId);
+    const k = caseId > 0 ? await tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } }, select: { number: true } }) : null;
+    if (k && (await onCase(tx, caseId, userId))) return say("staff.ownCase", { number: k.number });
+  }
+  return say("cases.notFound");
+};
+
 export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
-  if (!(await allowed(tx, e, c.userId))) return [say("cases.notFound")];
+  if (!(await allowed(tx, e, c.userId))) return [await refusal(tx, e, c.userId)];
   // A message in a mediation no longer talking (ended, declined): said before anything is typed, not after.
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });

@@ -17,7 +17,7 @@ import { orgNames, patientName, regionName, statusBefore } from "../../core/case
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
-import { caseParticipants, orgStaff, reader, recordAccess, staffOrgs } from "../../core/people.js";
+import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs } from "../../core/people.js";
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
@@ -124,7 +124,8 @@ const runningButtons = (side: Side, mediationId: number): Button[][] => [
 const NO_MEDIATION: CaseStatus[] = ["settled", "closed"];
 
 /** Staff of the case's organisation, or an admin. */
-const mayAssign = async (tx: Tx, k: { organizationId: number | null }, c: Ctx) => c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId));
+const mayAssign = async (tx: Tx, k: { id: number; organizationId: number | null }, c: Ctx) =>
+  c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId) && !(await onCase(tx, k.id, c.userId)));
 
 /** Admin: the ten newest cases that may have a mediation (NO_MEDIATION) and have none under way. */
 export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediationCases">, c: Ctx): Promise<Out[]> => {

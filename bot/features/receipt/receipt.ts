@@ -13,7 +13,7 @@ import type { Case } from "../../db/generated/client.js";
 import { answersOf, calendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
-import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, staffCase } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { FORMATION_WORKING_DAYS, watch } from "../commission/deadlines.js";
 import { openSharedNotice } from "../relatives/actions.js";
@@ -51,7 +51,9 @@ export const recordReceiptButton = (k: Pick<Case, "id" | "submittedAt" | "answer
  * receipt, or the applicant's handing it in. Returns whether it was delivered.
  */
 export const awaitReceipt = async (tx: Tx, k: Pick<Case, "id" | "organizationId">, now: Date, timeZone: string): Promise<boolean> => {
-  const delivered = (await orgStaff(tx, k.organizationId)).length > 0;
+  // Staff who filed it themselves do not make it delivered: they may not record its receipt (core/people.ts).
+  const onIt = new Set((await tx.caseParticipant.findMany({ where: { caseId: k.id, removedAt: null }, select: { userId: true } })).map((p) => p.userId));
+  const delivered = (await orgStaff(tx, k.organizationId)).some((s) => !onIt.has(s.userId));
   if (delivered) await tx.case.update({ where: { id: k.id }, data: { status: "delivered", deliveredAt: now } });
   const from = localDate(now, timeZone);
   await schedule(tx, {
@@ -105,7 +107,7 @@ const NOT_YET = ["saved", "delivered"];
 const already = (k: Pick<Case, "number" | "answers">): Out[] => [say("receipt.already", { number: k.number, date: showDate(receiptOf(k.answers)?.on ?? "") })];
 
 export const recordReceipt = async (tx: Tx, e: DomainEffect<"recordReceipt">, c: Ctx): Promise<Out[]> => {
-  const k = await tx.case.findFirst({ where: { id: e.caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
+  const k = await staffCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
   if (!NOT_YET.includes(stepOf(k))) return already(k);
   const today = localDate(c.now, c.timeZone);

@@ -12,7 +12,7 @@ import type { Ctx, Tx } from "../../core/actor.js";
 import { stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, orgStaff, reader, staffOrgs } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, moveSitting as moveAction } from "./actions.js";
 
@@ -87,12 +87,12 @@ export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Pr
 
 /** A sitting of one of the actor's organisations' cases; null for anything else (forged ids too). */
 const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
-  tx.sitting.findFirst({ where: { id: sittingId, case: { organizationId: { in: await staffOrgs(tx, userId) } } }, include: { case: true } });
+  tx.sitting.findFirst({ where: { id: sittingId, case: await staffCasesWhere(tx, userId) }, include: { case: true } });
 
 const people = async (tx: Tx, k: CaseRow) => (await caseParticipants(tx, k.id)).map((p) => reader(p.userId, p.user.language, k.language));
 
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
-  const k = await tx.case.findFirst({ where: { id: plan.caseId, organizationId: { in: await staffOrgs(tx, c.userId) } } });
+  const k = await staffCase(tx, plan.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
   if (stepOf(k) !== "commission_formed") return [say("sitting.notNow", { number: k.number })];
   const startsAt = startOf(plan.date, plan.time, c.timeZone);

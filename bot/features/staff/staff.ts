@@ -7,7 +7,7 @@ import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
-import { recordAccess, staffOrgs } from "../../core/people.js";
+import { onCase, recordAccess, staffOrgs } from "../../core/people.js";
 import { confirmFormation, recordConclusion } from "../commission/actions.js";
 import { mediationButtons, mediatorInbox } from "../mediation/mediation.js";
 import { loadNoticeDocument, noticeFields } from "../notice/document.js";
@@ -66,16 +66,20 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   // The next steps staff can record, if any.
   // A mediation under way, or a complaint drafted, stops none of the commission's steps: they are offered by the step underneath.
   const step = stepOf(k);
-  const next: Button[][] =
-    step === "saved" || step === "delivered"
+  // Their own notice (as its applicant or a relative): they read it, and someone else records its steps.
+  const own = await onCase(tx, k.id, c.userId);
+  const next: Button[][] = own
+    ? []
+    : step === "saved" || step === "delivered"
       ? recordReceiptButton(k, c.timeZone)
       : step === "received"
       ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id, notBefore: receivedOn(k, c.timeZone) }) }]]
       : step === "commission_formed"
         ? [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], ...sittings.buttons, [{ key: "staff.conclusion", ...act(recordConclusion, { caseId: k.id }) }]]
         : [];
-  next.push(...(await mediationButtons(tx, k.id, true)));
+  if (!own) next.push(...(await mediationButtons(tx, k.id, true)));
   const messages = sittings.lines.length ? [notice, lines([{ key: "sitting.staffTitle" }, ...sittings.lines])] : [notice];
+  if (own) messages.push(lines([{ key: "staff.ownCase", params: { number: k.number } }]));
   return [
     ...messages.map((m, i) => sayText(m, i === messages.length - 1 ? next : undefined)),
     // Each file says which case it is from and which of the notice's files it is: in a chat of many cases,
