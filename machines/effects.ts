@@ -192,7 +192,8 @@ export interface DomainEffectPayloads {
   /** For a court: the case's history as a document, and the advice to see a lawyer. */
   caseHistory: { caseId: number };
   /** The particulars the user gave before, if any: answered to the flow. */
-  findApplicantDetails: object;
+  /** The particulars given before, and the patient of the case they are for (a complaint's, or a mediation's). */
+  findApplicantDetails: { caseId?: number; mediationId?: number };
   /** A document the bot gave up making (its outbox row, by id) asked for again from the chat it was for. */
   documentAgain: { row: string };
 }

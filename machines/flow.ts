@@ -3,6 +3,12 @@ import type { AnyStateMachine } from "xstate";
 import type { ApplicantDetails, Bilingual, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date, `time` its time of day ("HH:MM"). */
+/** The patient of the case the particulars are for: their IIN, and whether the applicant is the patient. */
+export interface PatientOfCase {
+  iin: string;
+  self: boolean;
+}
+
 export type FlowEvent = (
   | { type: "CHOICE"; value: string } // a button of this flow's current question
   | { type: "TEXT"; text: string }
@@ -15,7 +21,7 @@ export type FlowEvent = (
   // The bot's answer to a flow's lookup (findOrganizations), in the same update: the first `found` of `total`.
   | { type: "ORGANIZATIONS"; found: OrganizationOption[]; total: number; query: string | null }
   // The particulars the user gave before (findApplicantDetails), or null.
-  | { type: "DETAILS"; details: ApplicantDetails | null }
+  | { type: "DETAILS"; details: ApplicantDetails | null; patient?: PatientOfCase | null }
   // The bot checked that the user may act on what the flow names (openChecked): open it now.
   | { type: "OPEN"; flow: string; input: Record<string, unknown> }
 ) & { today?: string; time?: string };

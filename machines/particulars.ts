@@ -4,7 +4,7 @@
 // what was given, to use or to change. Then the purpose's effect: the draft, or the agreement to mediate.
 import { assign, setup } from "xstate";
 import type { ApplicantDetails, Button, DraftTarget } from "./effects.js";
-import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type PatientOfCase } from "./flow.js";
 import { checkIin, checkName } from "./notice-rules.js";
 
 export const ADDRESS_MIN = 10;
@@ -16,6 +16,8 @@ export type Purpose = { for: "complaint"; caseId: number; target: DraftTarget } 
 interface Context {
   purpose: Purpose;
   known: ApplicantDetails | null;
+  /** The case's patient (from the notice): an applicant who is the patient gives the patient's IIN, anyone else their own. */
+  patient: PatientOfCase | null;
   surname: string;
   name: string;
   patronymic: string;
@@ -45,6 +47,14 @@ const nameWord = (state: string, field: "surname" | "name" | "patronymic", next:
   ...askAgain(state),
 });
 
+/** Why an IIN cannot be the applicant's on this case, if it cannot: another's than the patient's, or the patient's. */
+const iinProblem = (patient: PatientOfCase | null, iin: string): string | null =>
+  patient === null ? null : patient.self && iin !== patient.iin ? "notPatientIin" : !patient.self && iin === patient.iin ? "patientIin" : null;
+const typedIin = (e: FlowEvent): string | null => {
+  const r = checkIin(text(e));
+  return r.ok ? r.value.iin : null;
+};
+
 const detailsOf = (c: Context, address: string): ApplicantDetails => ({ surname: c.surname, name: c.name, patronymic: c.patronymic, iin: c.iin, address });
 
 export const particularsMachine = setup({
@@ -52,7 +62,7 @@ export const particularsMachine = setup({
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
-    findApplicantDetails: (_: unknown, _params: object) => undefined,
+    findApplicantDetails: (_: unknown, _params: { caseId?: number; mediationId?: number }) => undefined,
     draftEscalation: (_: unknown, _params: { caseId: number; target: DraftTarget; details: ApplicantDetails }) => undefined,
     partyAgree: (_: unknown, _params: { mediationId: number; agree: boolean; details: ApplicantDetails }) => undefined,
   },
@@ -61,16 +71,21 @@ export const particularsMachine = setup({
   },
 }).createMachine({
   id: "particulars",
-  context: ({ input }) => ({ purpose: input.purpose, known: null, surname: "", name: "", patronymic: "", iin: "", details: null }),
+  context: ({ input }) => ({ purpose: input.purpose, known: null, patient: null, surname: "", name: "", patronymic: "", iin: "", details: null }),
   initial: "lookup",
   states: {
     // What was given before, if anything.
     lookup: {
-      entry: [{ type: "findApplicantDetails", params: {} }],
+      entry: [{ type: "findApplicantDetails", params: ({ context }) => (context.purpose.for === "complaint" ? { caseId: context.purpose.caseId } : { mediationId: context.purpose.mediationId }) }],
       on: {
         DETAILS: [
-          { guard: ({ event }) => event.type === "DETAILS" && event.details !== null, target: "confirm", actions: assign({ known: ({ event }) => (event.type === "DETAILS" ? event.details : null) }) },
-          { target: "surname" },
+          {
+            // What was given for another case, with an IIN that cannot be the applicant's on this one, is not offered.
+            guard: ({ event }) => event.type === "DETAILS" && event.details !== null && iinProblem(event.patient ?? null, event.details.iin) === null,
+            target: "confirm",
+            actions: assign({ known: ({ event }) => (event.type === "DETAILS" ? event.details : null), patient: ({ event }) => (event.type === "DETAILS" ? (event.patient ?? null) : null) }),
+          },
+          { target: "surname", actions: assign({ patient: ({ event }) => (event.type === "DETAILS" ? (event.patient ?? null) : null) }) },
         ],
         ...askAgain("lookup"),
       },
@@ -120,7 +135,13 @@ export const particularsMachine = setup({
       entry: [{ type: "say", params: { key: "particulars.askIin", buttons: [[cancel]] } }],
       on: {
         TEXT: [
-          { guard: ({ event }) => checkIin(text(event)).ok, target: "address", actions: assign({ iin: ({ event }) => (checkIin(text(event)) as { value: { iin: string } }).value.iin }) },
+          {
+            guard: ({ context, event }) => typedIin(event) !== null && iinProblem(context.patient, typedIin(event)!) !== null,
+            target: "iin",
+            reenter: true,
+            actions: [{ type: "say", params: ({ context, event }) => ({ key: `particulars.error.${iinProblem(context.patient, typedIin(event)!)}` }) }],
+          },
+          { guard: ({ event }) => typedIin(event) !== null, target: "address", actions: assign({ iin: ({ event }) => typedIin(event)! }) },
           { target: "iin", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: `notice.error.${(checkIin(text(event)) as { reason: string }).reason}` }) }] },
         ],
         CHOICE: { guard: chose("cancel"), target: "done" },

@@ -50,7 +50,9 @@ describe("escalation", () => {
     await applicant.send("Айгүл");
     await applicant.send("Серікқызы");
     expect(texts(await applicant.send("850301300128"))[0]).toMatch(/^Этот ИИН неверен/);
-    await applicant.send("850301300121");
+    // The patient's IIN (the notice's), typed as the spouse's own, is refused; then the spouse's.
+    expect(texts(await applicant.send("850301300121"))[0]).toBe("Это ИИН пациента из обращения, а здесь нужен ваш собственный ИИН.");
+    await applicant.send("900415400000");
     expect(texts(await applicant.send("Шымкент"))[0]).toBe("Напишите адрес полностью: от 10 до 300 знаков.");
     const drafted = await applicant.send("160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
     expect(texts(drafted)[0]).toBe(
@@ -58,7 +60,7 @@ describe("escalation", () => {
         "Жалоба (проект)",
         "",
         "Кому: территориальный департамент Комитета медицинского и фармацевтического контроля Министерства здравоохранения — г. Шымкент",
-        "Заявитель: Ахметова Айгүл Серікқызы, ИИН 850301300121",
+        "Заявитель: Ахметова Айгүл Серікқызы, ИИН 900415400000",
         "Почтовый адрес заявителя: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12",
         "Пациент: Иванов Иван Иванович; заявитель — супруг(а) пациента",
         "Обращение: сохранено в боте «Келісім» 23 ноября 2026 г. (дело KZ-2026-000001); 23 ноября 2026 г. медицинская организация получила его (рег. № 01-12/345).",
@@ -90,7 +92,7 @@ describe("escalation", () => {
     expect(JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT details FROM "User"`))).not.toContain("Байтурсынова");
     await applicant.pressData(`g:esc:${c.id}`);
     const offered = await applicant.press("Руководство организации");
-    expect(texts(offered)[0]).toContain("Ахметова Айгүл Серікқызы, ИИН 850301300121\n160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+    expect(texts(offered)[0]).toContain("Ахметова Айгүл Серікқызы, ИИН 900415400000\n160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
     const again = await applicant.press("Да, использовать");
     expect(texts(again)[0]).toContain("Кому: руководство медицинской организации «Городская больница №7»");
     expect(texts(again).find((x) => x.startsWith("Проект жалобы"))).toMatch(/подайте сами — лично в канцелярию организации или почтой\./);
@@ -136,9 +138,52 @@ describe("escalation", () => {
     const drafted = await applicant.press("Иә, пайдалану");
     expect(texts(drafted)[0]).toContain("Кімге: денсаулық сақтау басқармасы — Шымкент қаласы");
     expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН 850301300121");
-    expect(texts(drafted)[0]).toContain("Пациент: Иванов Иван Иванович; өтініш беруші — пациенттің өзі");
+    // The applicant is the patient: one person, named once, with how the notice wrote the name.
+    expect(texts(drafted)[0]).toContain("Пациент: өтініш берушінің өзі (өтініште Иванов Иван Иванович деп көрсетілген)");
     expect(texts(drafted)[0]).toContain("Тәуелсіз сараптама комиссиясы: Ұйымның өтінішті алғаны туралы мәлімет жоқ; комиссия құрылған жоқ.");
     expect(texts(drafted)[0]).toContain("Медиация: «Келісім» ботында медиатордың қатысуымен келіссөз 23.11.2026 күнінен бастап 25.11.2026 күніне дейін жүрді, ұсыныстар саны: 0; келісімге қол жеткізілмеді.");
     expect(drafted.filter((x) => x.method === "sendDocument")).toHaveLength(1);
+  });
+});
+
+describe("the applicant's particulars against the notice's patient (law.md §6: who is the applicant, who the patient)", () => {
+  const missedFormation = async (lang: "kk" | "ru", relation?: string) => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, lang);
+    await fileNotice(applicant, lang, relation ? { relation } : {});
+    await recordReceipt(staff, "ru");
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log);
+    return applicant;
+  };
+
+  it("ru: an applicant who is the patient gives the patient's IIN from the notice, not another", async () => {
+    const applicant = await missedFormation("ru");
+    await applicant.press("Подготовить жалобу");
+    await applicant.press("Департамент Комитета");
+    await applicant.send("Иванов");
+    await applicant.send("Иван");
+    await applicant.send("Иванович");
+    expect(texts(await applicant.send("900415400000"))[0]).toBe(
+      "В обращении вы указали, что вы и есть пациент, а этот ИИН отличается от ИИН пациента в обращении. Напишите тот ИИН, что в обращении.",
+    );
+    expect(texts(await applicant.send("850301300121"))[0]).toMatch(/^Ваш почтовый адрес/);
+  });
+
+  it("kk: a spouse's own IIN for the mediation contract is not the patient's from the notice", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk", { relation: "Пациенттің жұбайы" });
+    const mediator = await joinMediator(h, ADMIN, 70);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Предложить медиацию");
+    await staff.press(MEDIATOR_NAME);
+    await mediator.press("Согласен(на) быть медиатором");
+    await applicant.press("Шартпен келісемін");
+    await applicant.send("Ахметова");
+    await applicant.send("Айгүл");
+    await applicant.send("Серікқызы");
+    expect(texts(await applicant.send("850301300121"))[0]).toBe("Бұл — өтініштегі пациенттің ЖСН-і, ал мұнда өзіңіздің ЖСН-іңіз керек.");
+    expect(texts(await applicant.send("900415400000"))[0]).toMatch(/пошталық мекенжай/i);
   });
 });

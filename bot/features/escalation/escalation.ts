@@ -111,7 +111,13 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
     [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: k.orgName } }],
     [{ key: "escalation.applicant" }, { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } }],
     [{ key: "escalation.address" }, details.address],
-    [{ key: "escalation.patient" }, { key: "escalation.patientText", params: { patient: s.name ?? str(a.name), relation: { key: `escalation.relation.${str(a.relation) || "self"}` } } }],
+    // The applicant who is the patient is one person, named once (the particulars above; their IIN is the notice's patient's).
+    [
+      { key: "escalation.patient" },
+      (str(a.relation) || "self") === "self"
+        ? { key: "escalation.patientSelf", params: { patient: s.name ?? str(a.name) } }
+        : { key: "escalation.patientText", params: { patient: s.name ?? str(a.name), relation: { key: `escalation.relation.${str(a.relation)}` } } },
+    ],
     [{ key: "escalation.case" }, caseText],
     [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: k.orgName, region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` } } }],
     [{ key: "escalation.description" }, s.description],
@@ -140,9 +146,13 @@ export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation
 const clip = (v: Param): Param => (typeof v === "string" && v.length > DESCRIPTION_IN_MESSAGE ? `${v.slice(0, DESCRIPTION_IN_MESSAGE)}…` : v);
 
 /** The complaint flow's lookup: what the user gave before, opened for them. */
-export const findApplicantDetails = async (tx: Tx, _e: DomainEffect<"findApplicantDetails">, c: Ctx): Promise<Out[]> => {
+export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplicantDetails">, c: Ctx): Promise<Out[]> => {
   const user = await tx.user.findUnique({ where: { id: BigInt(c.userId) }, select: { details: true } });
-  return [{ type: "reply", event: { type: "DETAILS", details: detailsOf(user?.details ?? null, c.dataKey) } }];
+  // The case's patient, for the applicant's own IIN to be told from theirs (law.md §6: who is the applicant, who the patient).
+  const caseId = e.caseId ?? (e.mediationId ? (await tx.mediation.findUnique({ where: { id: e.mediationId }, select: { caseId: true } }))?.caseId : undefined);
+  const k = caseId ? await applicantCase(tx, caseId, c.userId) : null;
+  const patient = k?.sensitive ? { iin: openSensitive(c.dataKey, k.sensitive).iin, self: str(answersOf(k.answers).relation) === "self" } : null;
+  return [{ type: "reply", event: { type: "DETAILS", details: detailsOf(user?.details ?? null, c.dataKey), patient } }];
 };
 
 /** Drafts the complaint (text now, PDF when sent), keeps the particulars for next time, records it, and says where it goes. */
