@@ -7,7 +7,7 @@ import { fileNotice, giveParticulars } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
-import { complaintContent, complaintLines, detailsOf } from "../../bot/features/escalation/escalation.js";
+import { complaintContent, complaintLines, detailsOf, historyContent } from "../../bot/features/escalation/escalation.js";
 
 const ADMIN = 9001;
 const log = createLogger("silent");
@@ -185,5 +185,22 @@ describe("the applicant's particulars against the notice's patient (law.md §6: 
     await applicant.send("Серікқызы");
     expect(texts(await applicant.send("850301300121"))[0]).toBe("Бұл — өтініштегі пациенттің ЖСН-і, ал мұнда өзіңіздің ЖСН-іңіз керек.");
     expect(texts(await applicant.send("900415400000"))[0]).toMatch(/пошталық мекенжай/i);
+  });
+});
+
+describe("the case's history for a lawyer", () => {
+  it("dates the receipt on the day the organisation received it, not the day staff recorded it, with its registration number", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    // Received on the 23rd, recorded in the bot on the 24th.
+    at("2026-11-24T09:00:00+05:00");
+    await recordReceipt(staff, "ru", "KZ-2026-000001", "01-12/345", "23.11.2026");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const history = (await historyContent({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", now: () => now }, k.id, "ru"))!;
+    const text = pdfText(history.pdf);
+    expect(text).toContain("23.11.2026 — организация получила обращение");
+    expect(text).not.toContain("24.11.2026 — организация получила обращение");
+    expect(text).toMatch(/медицинская организация получила его \(рег\. № 01-12\/345\)/);
   });
 });

@@ -14,7 +14,7 @@ import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, 
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { answersOf, calendarNote, careText, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
-import { document, renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
+import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
 import { open, seal } from "../../crypto.js";
@@ -60,13 +60,17 @@ export const detailsOf = (sealed: string | null, dataKey: Buffer): ApplicantDeta
   return parsed.success ? parsed.data : null;
 };
 
-/** The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. */
-export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string, now: Date): Promise<[Param, Param][] | null> => {
-  const k = await db.case.findUnique({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
-  if (!k) return null;
+/**
+ * What became of the notice, as a complaint states it and the history for a lawyer too: saved, received (the date
+ * the entity received it, with its registration number), the commission formed, its conclusion — each on the day it
+ * happened, not the day it was recorded in the bot — or the deadline that passed or runs.
+ */
+const commissionFacts = (
+  k: { number: string; answers: unknown; submittedAt: Date; events: { kind: string }[] },
+  timeZone: string,
+  now: Date,
+): { caseText: Param; formation: Param; conclusion: Param | null } => {
   const a = k.answers as Record<string, unknown> & { conclusion?: { confirmed: boolean; on: string } };
-  const s = openSensitive(dataKey, k.sensitive);
-  const region = regionName(k.region);
   const receipt = receiptOf(k.answers);
   const happened = (kind: string) => k.events.some((e) => e.kind === kind);
   // A deadline is stated as missed once its day is over, whether or not the bot has told anyone yet (a mediation
@@ -88,6 +92,20 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
       : a.formedOn
         ? { key: "escalation.conclusionPending", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
         : null;
+  const caseText: Param = receipt
+    ? { key: "escalation.caseReceived", params: { number: k.number, date: saved, received: officialDate(receipt.on, "on"), registration: receipt.number ? { key: "escalation.registration", params: { number: receipt.number } } : "" } }
+    : { key: "escalation.caseText", params: { number: k.number, date: saved } };
+  return { caseText, formation, conclusion };
+};
+
+/** The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. */
+export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string, now: Date): Promise<[Param, Param][] | null> => {
+  const k = await db.case.findUnique({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
+  if (!k) return null;
+  const a = k.answers as Record<string, unknown> & { conclusion?: { confirmed: boolean; on: string } };
+  const s = openSensitive(dataKey, k.sensitive);
+  const region = regionName(k.region);
+  const { caseText, formation, conclusion } = commissionFacts(k, timeZone, now);
   const m = k.mediations[0];
   const mediation: Param | null = !m
     ? null
@@ -104,9 +122,6 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
       : m.state === "ended" || m.state === "declined"
         ? { key: "escalation.mediationNotHeld" }
         : null;
-  const caseText: Param = receipt
-    ? { key: "escalation.caseReceived", params: { number: k.number, date: saved, received: officialDate(receipt.on, "on"), registration: receipt.number ? { key: "escalation.registration", params: { number: receipt.number } } : "" } }
-    : { key: "escalation.caseText", params: { number: k.number, date: saved } };
   return [
     [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: k.orgName } }],
     [{ key: "escalation.applicant" }, { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } }],
@@ -216,28 +231,46 @@ export const historyPdf: DocumentBuilder<"historyPdf"> = {
   build: async (p, env) => {
     // Only the case's applicant asks for it (caseHistory); asked again now, as for the complaint.
     if (!(await applicantCase(env.prisma, p.caseId, p.chat_id))) return null;
-    const k = await env.prisma.case.findUnique({
-      where: { id: p.caseId },
-      include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, _count: { select: { attachments: true } } },
-    });
-    if (!k) return null;
-    const t = env.i18n.t(p.language);
-    const local = (v: Param) => String(localParam(env.i18n, p.language, v));
-    const a = k.answers as Record<string, unknown>;
-    const events = k.events.map((ev) => `${showDate(localDate(ev.createdAt, env.timeZone))} — ${t(`cases.events.${ev.kind}`)}`).join("\n");
-    const rows: [string, string][] = [
-      [t("escalation.historyCase"), k.number],
-      [t("escalation.historyOrg"), local(lines([k.orgName, regionName(k.region)], ", "))],
-      [t("escalation.historyCare"), careText(a.careFrom, a.careTo)],
-      [t("escalation.historyOutcome"), t(`notice.outcomeText.${k.outcome ?? "unknown"}`)],
-      [t("escalation.historyEvents"), events],
-      [t("escalation.historyFiles"), t("escalation.historyFilesText", { count: k._count.attachments })],
-    ];
-    // A filled-in form: each label and its value on one line («Последствия для пациента: пациент скончался»).
-    const pdf = await renderDocument({ title: t("escalation.historyTitle", { number: k.number }), lines: rows, layout: "form", footer: t("escalation.historyFooter") });
-    return { chat_id: p.chat_id, document: new InputFile(pdf, `${k.number}-history.pdf`), caption: t("escalation.historyCaption", { number: k.number }) };
+    const content = await historyContent(env, p.caseId, p.language);
+    if (!content) return null;
+    const pdf = await renderDocument(content.pdf);
+    return { chat_id: p.chat_id, document: new InputFile(pdf, `${content.number}-history.pdf`), caption: env.i18n.t(p.language)("escalation.historyCaption", { number: content.number }) };
   },
 };
+
+/** The case's history as a document's content, in a language (historyPdf). */
+export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | "timeZone" | "now">, caseId: number, language: Lang): Promise<{ number: string; pdf: PdfContent } | null> => {
+  const k = await env.prisma.case.findUnique({
+    where: { id: caseId },
+    include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, _count: { select: { attachments: true } } },
+  });
+  if (!k) return null;
+  const t = env.i18n.t(language);
+  const local = (v: Param) => String(localParam(env.i18n, language, v));
+  const a = k.answers as Record<string, unknown>;
+  // Each step on the day it happened (the receipt's date, the formation's), not the day it was recorded in the bot.
+  const happenedOn = (ev: { kind: string; payload: unknown; createdAt: Date }): string => {
+    const d = (ev.payload ?? {}) as Record<string, unknown>;
+    const on = ev.kind === "notice_received" ? d.on : ev.kind === "commission_formed" ? d.formedOn : undefined;
+    return typeof on === "string" ? on : localDate(ev.createdAt, env.timeZone);
+  };
+  const events = k.events.map((ev) => `${showDate(happenedOn(ev))} — ${t(`cases.events.${ev.kind}`)}`).join("\n");
+  const facts = commissionFacts(k, env.timeZone, env.now());
+  const rows: [string, string][] = [
+    [t("escalation.historyCase"), k.number],
+    [t("escalation.historyOrg"), local(lines([k.orgName, regionName(k.region)], ", "))],
+    [t("escalation.historyCare"), careText(a.careFrom, a.careTo)],
+    [t("escalation.historyOutcome"), t(`notice.outcomeText.${k.outcome ?? "unknown"}`)],
+    [t("escalation.case"), local(facts.caseText)],
+    [t("escalation.commission"), local(facts.formation)],
+    ...(facts.conclusion ? [[t("escalation.conclusion"), local(facts.conclusion)] as [string, string]] : []),
+    [t("escalation.historyEvents"), events],
+    [t("escalation.historyFiles"), t("escalation.historyFilesText", { count: k._count.attachments })],
+  ];
+  // A filled-in form: each label and its value on one line («Последствия для пациента: пациент скончался»).
+  return { number: k.number, pdf: { title: t("escalation.historyTitle", { number: k.number }), lines: rows, layout: "form", footer: t("escalation.historyFooter") } };
+};
+
 
 /** For the applicant: the button that starts it, where it makes sense. */
 export const escalationButton = async (db: Db, caseId: number, now: Date, timeZone: string): Promise<Button[][]> =>
