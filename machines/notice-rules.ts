@@ -96,7 +96,7 @@ export const checkBirthDate = (input: string, today: LocalDate): Check<LocalDate
 
 /** The dates of care: one day, or a range "from – to"; not in the future, not before birth. */
 export const checkCareDates = (input: string, today: LocalDate, birthDate: LocalDate): Check<{ from: LocalDate; to: LocalDate }> => {
-  const DATE = /\d{1,2}[./]\d{1,2}[./]\d{4}/g;
+  const DATE = /\d{1,2}[./-]\d{1,2}[./-]\d{4}/g;
   const found = input.match(DATE) ?? [];
   // Around the dates only words and dashes may stand ("с … по …", "…-ден … дейін", "… – …").
   if (found.length < 1 || found.length > 2 || /\d/.test(input.replace(DATE, ""))) return no("careFormat");

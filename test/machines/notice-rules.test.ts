@@ -72,6 +72,10 @@ describe("names, dates, texts, phones", () => {
     expect(checkCareDates("01.01.1980", today, "1985-03-01")).toEqual({ ok: false, reason: "careBeforeBirth" });
     expect(checkCareDates("last week", today, "1985-03-01")).toEqual({ ok: false, reason: "careFormat" });
     expect(checkCareDates("01.10.2026 02.10.2026 03.10.2026", today, "1985-03-01")).toEqual({ ok: false, reason: "careFormat" });
+    // Dates written with dashes, as the birth date may be (01-10-2026), alone or as a range.
+    expect(checkCareDates("12-10-2026", today, "1985-03-01")).toEqual({ ok: true, value: { from: "2026-10-12", to: "2026-10-12" } });
+    expect(checkCareDates("01-10-2026 - 05-10-2026", today, "1985-03-01")).toEqual({ ok: true, value: { from: "2026-10-01", to: "2026-10-05" } });
+    expect(checkCareDates("01-10-2026-05-10-2026", today, "1985-03-01")).toEqual({ ok: true, value: { from: "2026-10-01", to: "2026-10-05" } });
   });
 
   it("a description of up to 3,000 characters, never cut", () => {
