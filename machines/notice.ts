@@ -35,6 +35,8 @@ interface Context {
   draft: Draft;
   /** Answering a question from the review: go back to the review after it. */
   editing: boolean;
+  /** The answers as they stood when a change from the review began: Back to the review keeps them (all of them). */
+  beforeEdit?: Draft | null;
   /** The registered organisations offered at the organisation question, and how many the region has. */
   orgOptions?: OrganizationOption[];
   orgTotal?: number;
@@ -119,8 +121,13 @@ const next = (target: string) => [
 const careBeforeBirth = ({ context }: { context: Context }) => context.draft.careFrom !== null && context.draft.birthDate !== null && context.draft.careFrom < context.draft.birthDate;
 const backTo = (target: string) => ({
   CHOICE: [
-    // Back to the review through its check: a birth date typed and backed out of may stand after the dates of care.
-    { guard: ({ context, event }: { context: Context; event: FlowEvent }) => choice(event) === "back" && context.editing, target: "toReview" },
+    // Back to the review keeps the answers given before the change: a new IIN typed but never confirmed, a relation
+    // chosen without the acts-for confirmation, are not kept. Then through the review's check, as every way there.
+    {
+      guard: ({ context, event }: { context: Context; event: FlowEvent }) => choice(event) === "back" && context.editing,
+      target: "toReview",
+      actions: { type: "restoreBeforeEdit" as const },
+    },
     { guard: ({ event }: { event: FlowEvent }) => choice(event) === "back", target },
   ],
 });
@@ -196,7 +203,8 @@ export const noticeMachine = setup({
     ...effectActions,
     /** Keeps answers in the draft (the review's entry ends any editing). */
     patch: assign(({ context }, params: Partial<Draft>) => ({ draft: { ...context.draft, ...params } })),
-    startEditing: assign({ editing: true }),
+    startEditing: assign({ editing: true, beforeEdit: ({ context }) => context.draft }),
+    restoreBeforeEdit: assign(({ context }) => ({ draft: context.beforeEdit ?? context.draft })),
     /** Notes a file's album: one more file added from it, or a refusal said for it. */
     noteAlbum: assign(({ context, event }, params: { added?: boolean; refused?: string }) => {
       const a = albumOf(context, event);
@@ -234,7 +242,7 @@ export const noticeMachine = setup({
             // A new relation needs its own confirmation.
             actions: { type: "patch", params: ({ event: e }) => ({ relation: choice(e) as Relation, actsFor: null }) },
           },
-          { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "toReview" },
+          { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "toReview", actions: { type: "restoreBeforeEdit" } },
         ],
         ...askAgain("relation"),
       },
@@ -604,7 +612,7 @@ export const noticeMachine = setup({
     review: {
       tags: [UNSAVED],
       entry: [
-        assign({ editing: false, pendingRegion: null }),
+        assign({ editing: false, pendingRegion: null, beforeEdit: null }),
         {
           type: "say",
           params: ({ context }) => ({

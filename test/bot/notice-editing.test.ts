@@ -298,3 +298,27 @@ describe("a file sent by mistake", () => {
     expect(buttons(await u.press("Изменить: файлы"))).toContain("Убрать последний файл");
   });
 });
+
+describe("an answer changed from the review and backed out of", () => {
+  it("a new IIN typed, then Back before its birth date was confirmed: the review shows the IIN given before", async () => {
+    const u = h.user(195, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: ИИН");
+    await u.send("900515300008"); // born 15.05.1990
+    await u.press("◀ Назад"); // from «born 15.05.1990?» back to the IIN question
+    const review = last(await u.press("◀ Назад")); // and back to the review
+    expect(review).toMatch(REVIEW);
+    expect(review).toContain(`ИИН: ${IIN}, дата рождения 01.03.1985`);
+  });
+
+  it("«who you are» changed, then Back before confirming one acts for the patient: the review shows the relation given before", async () => {
+    const u = h.user(196, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: кто вы");
+    await u.press("Законный представитель");
+    await u.press("◀ Назад"); // from «you act for the patient?» back to «who are you»
+    const review = last(await u.press("◀ Назад")); // and back to the review
+    expect(review).toMatch(REVIEW);
+    expect(review).toContain("Вы: близкий родственник");
+  });
+});
