@@ -137,4 +137,24 @@ describe("sittings and the relatives who attend them", () => {
     expect(texts(opened).join("\n")).not.toMatch(/Пациентке кім боласыз|Кем вы приходитесь/);
     expect(texts(opened)[0]).toMatch(/KZ-2026-000001/);
   });
+
+  it("a relative removed and invited again is asked again: their old «не смогу» is not kept for them", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    const join = async () => {
+      const relative = h.user(RELATIVE, "ru");
+      await relative.send(`/start ${await relativeLink(applicant)}`);
+      await relative.press("Супруг(а)");
+      if (buttons(h.fake.sent("sendMessage", RELATIVE).slice(-1)).includes("Согласен(на)")) await relative.press("Согласен(на)");
+      return { relative, joined: await relative.send("Сейтова Асель Нурлановна") };
+    };
+    const { relative } = await join();
+    await relative.press("Не смогу участвовать");
+    expect(await t.db.prisma.sittingResponse.count({ where: { userId: BigInt(RELATIVE) } })).toBe(1);
+    await applicant.press(buttons(h.fake.sent("sendMessage", APPLICANT)).find((b) => b.startsWith("Алып тастау:"))!);
+    const { joined } = await join();
+    expect(await t.db.prisma.sittingResponse.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
+    // Invited again, with the answer buttons.
+    expect(joined.filter((c) => c.payload.chat_id === RELATIVE).flatMap((c) => buttons([c]))).toContain("Не смогу участвовать");
+  });
 });

@@ -73,6 +73,8 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const who = person(e.relation, e.fullName);
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "relative_joined", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: e.relation } } });
   const applicants = await caseParticipants(tx, k.id, ["applicant"]);
+  // Someone removed and invited again answers afresh: an old «can't attend» is not theirs to keep.
+  await tx.sittingResponse.deleteMany({ where: { userId: BigInt(c.userId), sitting: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } } } });
   // The sittings already set: invited as everyone on the case was, with the calendar file and the answer buttons.
   const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c);
   return [
