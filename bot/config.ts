@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -12,6 +13,16 @@ const SECRETS = new Set(["BOT_TOKEN", "WEBHOOK_SECRET", "DATA_KEY", "DATABASE_UR
 const isTimeZone = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether the PostgreSQL driver reads `url` (it parses a connection string when its client is made, not when it connects). */
+const driverReads = (url: string): boolean => {
+  try {
+    new pg.Client({ connectionString: url });
     return true;
   } catch {
     return false;
@@ -43,7 +54,11 @@ const schema = z
     PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").default(8080),
     HEALTH_PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").optional(),
     TELEGRAM_API_ROOT: httpUrl.optional(),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL").optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL")
+      .refine(driverReads, "is not a URL the PostgreSQL driver can read: the port must be a number, and @ : / ? # % in the user name or password percent-encoded (%40 %3A %2F %3F %23 %25)")
+      .optional(),
     DATABASE_SCHEMA: z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a schema name: lower-case letters, digits and _, at most 63, not starting with a digit")

@@ -91,6 +91,17 @@ describe("loadConfig", () => {
     expect(fails({ INSTANCE_ID: "a b" })).toMatch(/^Configuration error: INSTANCE_ID must be/);
   });
 
+  it("DATABASE_URL: a URL the driver cannot read (a port that is not a number, a # or / in the password) is refused in the one line, the password never shown", () => {
+    for (const url of ["postgresql://kelisim:s3cret-pw@127.0.0.1:notaport/kelisim", "postgresql://kelisim:s3cret#pw@127.0.0.1:5432/kelisim", "postgresql://kelisim:s3cret/pw@db.example.kz/kelisim", "postgresql://kelisim:s3cret-pw@db.example.kz:99999/kelisim"]) {
+      const line = fails({ DATABASE_URL: url });
+      expect(line).toMatch(/^Configuration error: DATABASE_URL is not a URL the PostgreSQL driver can read/);
+      expect(line).not.toContain("s3cret");
+    }
+    // What the driver reads stays accepted: no password, a socket directory, an encoded password, parameters.
+    for (const url of ["postgresql://kelisim@127.0.0.1:5432/kelisim", "postgresql:///kelisim?host=/var/run/postgresql", "postgresql://kelisim:p%40ss%3Aw%2Frd@db.example.kz/kelisim?sslmode=require"])
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
   it("DATABASE_SCHEMA: public unless named, and only a plain schema name", () => {
     expect(loadConfig({}).databaseSchema).toBeNull();
     expect(loadConfig({ DATABASE_SCHEMA: "kelisim" }).databaseSchema).toBe("kelisim");
@@ -134,5 +145,21 @@ describe("npm start with a bad variable", () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe('Configuration error: BOT_MODE must be polling or webhook (got "webhok")');
+  });
+
+  it("a DATABASE_URL with a port that is not a number: the one line, no stack trace, no password", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-url-"));
+    try {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+        env: { PATH: process.env.PATH, DATA_DIR: dir, DATABASE_URL: "postgresql://kelisim:s3cret-pw@127.0.0.1:notaport/kelisim", DATA_KEY: Buffer.alloc(32, 1).toString("base64") },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toMatch(/^Configuration error: DATABASE_URL is not a URL the PostgreSQL driver can read[^\n]*$/);
+      expect(r.stderr).not.toContain("s3cret");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
