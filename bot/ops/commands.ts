@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { checkDataKey, DataKeyError } from "../at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.js";
 import type { Deployment } from "../core/actor.js";
+import { databaseErrorLine } from "../db/adapters.js";
 import { openDatabase } from "../db/database.js";
 import { createI18n } from "../i18n.js";
 import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres } from "./backup.js";
@@ -180,7 +181,10 @@ export const runOps = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO):
     await run(args, env, io);
     return 0;
   } catch (e) {
-    io.err((e instanceof OpsError || e instanceof ConfigError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e)) + "\n");
+    // PostgreSQL down, or a database that is not there: said as the bot's start says it.
+    const url = env.DATABASE_URL?.trim();
+    const db = url ? databaseErrorLine(e, url) : null;
+    io.err((db ?? (e instanceof OpsError || e instanceof ConfigError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e))) + "\n");
     return 1;
   }
 };

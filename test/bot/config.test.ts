@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, resolveDataKey } from "../../bot/config.js";
 
@@ -161,5 +162,45 @@ describe("npm start with a bad variable", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("npm start with a PostgreSQL it cannot use", () => {
+  const PG_URL = process.env.TEST_DATABASE_URL || "postgresql://root@127.0.0.1:5432/test";
+  const startOn = (url: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-nodb-"));
+    try {
+      return spawnSync(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+        env: { PATH: process.env.PATH, DATA_DIR: dir, DATABASE_URL: url, DATA_KEY: Buffer.alloc(32, 1).toString("base64") },
+        input: ":quit\n",
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("a server that is not there: one line naming it, no stack trace, no password, exit code 1", () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    const r = startOn("postgresql://kelisim:s3cret-pw@127.0.0.1:1/kelisim");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("Database error: cannot connect to 127.0.0.1:1 (ECONNREFUSED)\n");
+  });
+
+  it("a database that does not exist on the server: the server's one line, exit code 1", async () => {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2_000 });
+    c.on("error", () => undefined);
+    const up = await c.connect().then(
+      () => c.end().then(() => true),
+      () => false,
+    );
+    if (!up) return;
+    const url = new URL(PG_URL);
+    url.password = "s3cret-pw";
+    url.pathname = "/kelisim_no_such_database";
+    const r = startOn(url.toString());
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`Database error: database "kelisim_no_such_database" does not exist (PostgreSQL at ${url.hostname}:${url.port || 5432})\n`);
   });
 });
