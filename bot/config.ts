@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import pg from "pg";
 import { z } from "zod";
 
@@ -209,13 +209,20 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
 
 /**
  * The key for sensitive fields. With the embedded database, a key is generated into the data
- * directory on first start (so the data and its key travel together); with PostgreSQL it must be given.
+ * directory on its first start (so the data and its key travel together) — never beside an existing
+ * database; with PostgreSQL it must be given.
  */
 export const resolveDataKey = (config: Config): Buffer => {
   if (config.dataKey) return Buffer.from(config.dataKey, "base64");
   if (config.databaseUrl) throw new ConfigError("Configuration error: DATA_KEY is required when DATABASE_URL is set");
   const file = join(config.dataDir, "data.key");
   if (!existsSync(file)) {
+    // Only for a new data directory. A database without its key (a DATA_DIR restored from a backup, the key
+    // not yet put back) does not open with a new one, which would then stand where the real one must go.
+    if (existsSync(join(config.dataDir, "pglite", "PG_VERSION")))
+      throw new ConfigError(
+        `Configuration error: ${resolve(file)} is missing, and ${resolve(config.dataDir)} holds a database: put the key its data was sealed with there (the one kept with the backups), or set DATA_KEY to it`,
+      );
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
     chmodSync(file, 0o600);

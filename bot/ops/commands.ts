@@ -91,7 +91,7 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
         out(
           existsSync(key)
             ? `${resolve(key)} is there: it must be the key the backup's data was sealed with.`
-            : `Now put the data key the backup's data was sealed with in ${resolve(key)} (or set DATA_KEY) before npm start: with a new key the bot refuses to start.`,
+            : `Now put the data key the backup's data was sealed with in ${resolve(key)} (or set DATA_KEY) before npm start: without it, or with another key, the bot refuses to start.`,
         );
       }
       return;

@@ -1,6 +1,6 @@
 // Configuration: defaults, one clear line naming a wrong variable, the data key.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -125,6 +125,26 @@ describe("the data key", () => {
       expect(statSync(join(dir, "data.key")).mode & 0o777).toBe(0o600);
       expect(resolveDataKey(c).equals(k1)).toBe(true);
       expect(Buffer.from(readFileSync(join(dir, "data.key"), "utf8").trim(), "base64").equals(k1)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a DATA_DIR holding a database but not its data.key (restored from a backup): the start says to put the key back, and writes none", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-nokey-"));
+    const start = () =>
+      spawnSync(process.execPath, ["--import", "tsx", "bot/main.ts"], { env: { PATH: process.env.PATH, DATA_DIR: dir }, input: ":quit\n", encoding: "utf8", timeout: 90_000 });
+    try {
+      // A first start makes the database and its key, as a backup restored into a fresh DATA_DIR has a database.
+      expect(start().status).toBe(0);
+      rmSync(join(dir, "data.key"));
+      const r = start();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `Configuration error: ${join(dir, "data.key")} is missing, and ${dir} holds a database: put the key its data was sealed with there (the one kept with the backups), or set DATA_KEY to it\n`,
+      );
+      // No stray key beside data it does not open.
+      expect(existsSync(join(dir, "data.key"))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
