@@ -7,10 +7,10 @@ import { join, resolve } from "node:path";
 import { checkDataKey, DataKeyError } from "../at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.js";
 import type { Deployment } from "../core/actor.js";
-import { databaseErrorLine } from "../db/adapters.js";
+import { databaseErrorLine, pgliteDir } from "../db/adapters.js";
 import { openDatabase } from "../db/database.js";
 import { createI18n } from "../i18n.js";
-import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres } from "./backup.js";
+import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres, tablesIn } from "./backup.js";
 import { describeErase, eraseUser, exportUser } from "./data.js";
 import { moveToPostgres } from "./move.js";
 import { rotateDataKey } from "./rotate.js";
@@ -30,8 +30,25 @@ const flag = (args: string[], name: string): string | null => {
   return i >= 0 && i + 1 < args.length ? args[i + 1]! : null;
 };
 
+/**
+ * Refuses a database that is not Kelisim's — an empty DATA_DIR, a PostgreSQL database or schema without its
+ * tables (a wrong DATA_DIR, DATABASE_URL or DATABASE_SCHEMA) — before anything is created in it: only the
+ * bot's start and db:move-to-postgres's target make the schema.
+ */
+const requireKelisimDatabase = async (config: Config, schema: string | undefined): Promise<void> => {
+  if (!config.databaseUrl) {
+    if (!existsSync(join(pgliteDir(config.dataDir), "PG_VERSION")))
+      throw new OpsError(`no Kelisim database in ${resolve(config.dataDir)}: check DATA_DIR (or DATABASE_URL, for PostgreSQL)`);
+    return;
+  }
+  const tables = await tablesIn(config.databaseUrl, schema ?? "public", false);
+  if (!["_prisma_migrations", "User", "Case"].every((t) => tables.includes(t)))
+    throw new OpsError(`schema ${schema ?? "public"} of the PostgreSQL database has no Kelisim tables: check DATABASE_URL (and DATABASE_SCHEMA); the bot's first start creates them`);
+};
+
 /** Opens the database as the bot does, with its key checked; refuses an embedded database a running bot has open. */
 const openForData = async (config: Config, schema: string | undefined) => {
+  await requireKelisimDatabase(config, schema);
   if (!config.databaseUrl && runningBot(config.dataDir) !== null)
     throw new OpsError(`the bot is running on ${resolve(config.dataDir)}: the embedded database opens in one process only; stop the bot first`);
   const dataKey = resolveDataKey(config);
@@ -152,6 +169,7 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
       // The key in use, never a new one made up: without DATA_KEY, the data directory's file must be there.
       if (!config.dataKey && !config.databaseUrl && !existsSync(join(config.dataDir, "data.key")))
         throw new OpsError(`no data key: set DATA_KEY, or keep the key in ${resolve(join(config.dataDir, "data.key"))}`);
+      await requireKelisimDatabase(config, schema);
       const from = resolveDataKey(config);
       const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(schema ? { schema } : {}) });
       try {

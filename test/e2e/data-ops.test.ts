@@ -2,7 +2,7 @@
 // data:erase --dry-run reports and changes nothing, data:erase withdraws consent (in this process, through
 // runOps); a missing --user is refused with one line and exit code 1 by the command as a process.
 // (The rules themselves: test/bot/operator-data.test.ts.)
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,5 +41,22 @@ describe("npm run data:export / data:erase", () => {
 
     const bad = await opsProcess(["data-erase"], env);
     expect([bad.code, bad.err]).toEqual([1, "give the user's Telegram id: --user <id>\n"]);
+  });
+});
+
+describe("data:export / data:erase on a DATA_DIR without a database (a wrong DATA_DIR)", () => {
+  it("are refused, saying so; no database and no key is made there", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "kelisim-data-ops-empty-"));
+    try {
+      for (const args of [["data-export", "--user", "61"], ["data-erase", "--user", "61"], ["data-erase", "--user", "61", "--dry-run"]]) {
+        for (const key of [{}, { DATA_KEY: TEST_DATA_KEY.toString("base64") }] as Record<string, string>[]) {
+          const r = await ops(args, { DATA_DIR: empty, ...key });
+          expect([args.join(" "), r.code, r.err]).toEqual([args.join(" "), 1, `no Kelisim database in ${empty}: check DATA_DIR (or DATABASE_URL, for PostgreSQL)\n`]);
+        }
+      }
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -171,6 +171,24 @@ describe("a PostgreSQL the commands cannot use", () => {
 });
 
 describe.skipIf(!pgUp)("PostgreSQL", () => {
+  it("data:export, data:erase and data:rotate-key refuse a database without Kelisim's tables (a wrong DATABASE_URL), and create nothing in it", async () => {
+    const schema = newSchema();
+    const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, DATA_KEY: KEY, NEW_DATA_KEY: Buffer.alloc(32, 9).toString("base64"), DATA_DIR: tmp() };
+    for (const args of [["data-export", "--user", "61"], ["data-erase", "--user", "61"], ["data-erase", "--user", "61", "--dry-run"], ["rotate-key"]]) {
+      const r = await cli(args, env);
+      expect([args.join(" "), r.code, r.err]).toEqual([
+        args.join(" "),
+        1,
+        `schema ${schema} of the PostgreSQL database has no Kelisim tables: check DATABASE_URL (and DATABASE_SCHEMA); the bot's first start creates them\n`,
+      ]);
+    }
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    const made = await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema]);
+    await c.end();
+    expect(made.rowCount).toBe(0);
+  });
+
   it("backs up with pg_dump and restores into an empty schema; a schema with tables is refused", async () => {
     const schema = newSchema();
     const numbers = await fill({ url: PG_URL, schema });
