@@ -2,8 +2,8 @@
 // data:erase), configured like the bot: DATABASE_URL set → PostgreSQL, else the embedded database in DATA_DIR.
 // Output is for the operator, in English; a failure is one line on stderr and exit code 1. cli.ts is the
 // process around runOps (it reads .env and exits); tests call runOps in their own process.
-import { existsSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { checkDataKey, DataKeyError } from "../at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.js";
 import type { Deployment } from "../core/actor.js";
@@ -130,6 +130,8 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
       try {
         const json = await exportUser(db.prisma, userId, dataKey, new Date());
         if (outFile) {
+          // Into a directory not there yet too (as db:backup does): made private, like the file.
+          mkdirSync(dirname(resolve(outFile)), { recursive: true, mode: 0o700 });
           writeFileSync(outFile, json, { mode: 0o600 });
           out(`User ${userId}'s data written to ${resolve(outFile)} (personal data, some of it medical: hand it only to the user).`);
         } else io.out(json);

@@ -2,7 +2,7 @@
 // data:erase --dry-run reports and changes nothing, data:erase withdraws consent (in this process, through
 // runOps); a missing --user is refused with one line and exit code 1 by the command as a process.
 // (The rules themselves: test/bot/operator-data.test.ts.)
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -27,6 +27,15 @@ describe("npm run data:export / data:erase", () => {
     const exported = await cli(["data-export", "--user", "61"]);
     expect([exported.code, exported.err]).toEqual([0, ""]);
     expect(JSON.parse(exported.out)).toMatchObject({ user: { telegramId: "61", language: "ru" }, cases: [{ number: "KZ-2026-000001", notice: { patient: "Иванов Иван Иванович", iin: "850301300121" } }] });
+
+    // --out into a directory not there yet (a new folder for the request): made, as db:backup makes its own.
+    const file = join(dir, "requests", "2026-11", "request-17.json");
+    const written = await cli(["data-export", "--user", "61", "--out", file]);
+    expect([written.code, written.err, written.out]).toEqual([0, "", `User 61's data written to ${file} (personal data, some of it medical: hand it only to the user).\n`]);
+    const { exported: _at, ...inFile } = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const { exported: _at2, ...printed } = JSON.parse(exported.out) as Record<string, unknown>;
+    expect(inFile).toEqual(printed);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
 
     const dry = await cli(["data-erase", "--user", "61", "--dry-run"]);
     expect([dry.code, dry.out.split("\n")[0]]).toEqual([0, "Dry run for user 61: nothing was changed. data:erase would do this:"]);
