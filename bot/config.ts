@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import pg from "pg";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -12,6 +13,16 @@ const SECRETS = new Set(["BOT_TOKEN", "WEBHOOK_SECRET", "DATA_KEY", "DATABASE_UR
 const isTimeZone = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether the PostgreSQL driver reads `url` (it parses a connection string when its client is made, not when it connects). */
+const driverReads = (url: string): boolean => {
+  try {
+    new pg.Client({ connectionString: url });
     return true;
   } catch {
     return false;
@@ -43,7 +54,11 @@ const schema = z
     PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").default(8080),
     HEALTH_PORT: z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be 1–65535").max(65535, "must be 1–65535").optional(),
     TELEGRAM_API_ROOT: httpUrl.optional(),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL").optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL")
+      .refine(driverReads, "is not a URL the PostgreSQL driver can read: the port must be a number, and @ : / ? # % in the user name or password percent-encoded (%40 %3A %2F %3F %23 %25)")
+      .optional(),
     DATABASE_SCHEMA: z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a schema name: lower-case letters, digits and _, at most 63, not starting with a digit")
@@ -194,13 +209,20 @@ export const loadConfig = (env: NodeJS.ProcessEnv): Config => {
 
 /**
  * The key for sensitive fields. With the embedded database, a key is generated into the data
- * directory on first start (so the data and its key travel together); with PostgreSQL it must be given.
+ * directory on its first start (so the data and its key travel together) — never beside an existing
+ * database; with PostgreSQL it must be given.
  */
 export const resolveDataKey = (config: Config): Buffer => {
   if (config.dataKey) return Buffer.from(config.dataKey, "base64");
   if (config.databaseUrl) throw new ConfigError("Configuration error: DATA_KEY is required when DATABASE_URL is set");
   const file = join(config.dataDir, "data.key");
   if (!existsSync(file)) {
+    // Only for a new data directory. A database without its key (a DATA_DIR restored from a backup, the key
+    // not yet put back) does not open with a new one, which would then stand where the real one must go.
+    if (existsSync(join(config.dataDir, "pglite", "PG_VERSION")))
+      throw new ConfigError(
+        `Configuration error: ${resolve(file)} is missing, and ${resolve(config.dataDir)} holds a database: put the key its data was sealed with there (the one kept with the backups), or set DATA_KEY to it`,
+      );
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
     chmodSync(file, 0o600);

@@ -5,6 +5,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Server } from "node:http";
 import { DataKeyError, prepareDataAtRest } from "./at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "./config.js";
+import { databaseErrorLine } from "./db/adapters.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { createI18n } from "./i18n.js";
 import { createBot, setCommandMenus, type KelisimBot } from "./index.js";
@@ -52,14 +53,27 @@ const main = async (): Promise<void> => {
   // In the console the terminal is the chat: logs go to a file beside the data. Made once the data directory is
   // this process's (a log file still opening when a refused start exits would end it with a stack trace).
   const logger = createLogger(config.logLevel, config.mode === "console" ? join(config.dataDir, "kelisim.log") : undefined, { pretty: config.logPretty });
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    timeouts: config.databaseTimeouts,
-    pool: config.databasePool,
-    logger,
-  });
+  let db: Database;
+  try {
+    db = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      timeouts: config.databaseTimeouts,
+      pool: config.databasePool,
+      logger,
+    });
+  } catch (e) {
+    // PostgreSQL down, or a database that is not there: one line on stderr, as for a configuration error.
+    const line = config.databaseUrl ? databaseErrorLine(e, config.databaseUrl) : null;
+    if (line === null) throw e;
+    process.stderr.write(line + "\n");
+    releasePid();
+    // Not process.exit(): the console's log file may still be opening (exiting then ends in a stack trace);
+    // nothing else is left open (openDatabase closed its pool), so the process ends by itself.
+    process.exitCode = 1;
+    return;
+  }
   const stopBackups = db.pglite
     ? serveBackupRequests(
         config.dataDir,

@@ -113,3 +113,28 @@ export const cliAdapter = async (env: NodeJS.ProcessEnv) => {
   if (url) return pgAdapter(openPgPool(url, env.DATABASE_SCHEMA ?? "public"), env.DATABASE_SCHEMA ?? "public");
   return new PrismaPGlite(await openPglite(env.DATA_DIR ?? "./data"));
 };
+
+/** Errors of the network on the way to the server. */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * One line for the operator when PostgreSQL cannot be reached or refuses the connection — the server down,
+ * an unknown host, no answer in time, a database or role that does not exist, a wrong password — naming the
+ * server but never the password; null for any other error. pg's own errors carry no password either.
+ */
+export const databaseErrorLine = (e: unknown, url: string): string | null => {
+  let where = "the PostgreSQL server";
+  try {
+    // The host and port as the driver takes them (from the URL, else PGHOST/PGPORT, else its defaults).
+    const c = new pg.Client({ connectionString: url });
+    where = `${c.host}:${c.port}`;
+  } catch {
+    // An unreadable URL is refused by the configuration before a connection is tried.
+  }
+  if (e instanceof pg.DatabaseError) return `Database error: ${e.message} (PostgreSQL at ${where})`;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && UNREACHABLE.has(code)) return `Database error: cannot connect to ${where} (${code})`;
+  if (e instanceof Error && /timeout/i.test(e.message) && /connect/i.test(e.message))
+    return `Database error: cannot connect to ${where} (no answer within DATABASE_CONNECT_TIMEOUT_MS)`;
+  return null;
+};

@@ -139,7 +139,7 @@ const run = (cmd: string, args: string[]): Promise<void> =>
     child.once("error", (e: NodeJS.ErrnoException) =>
       reject(new OpsError(e.code === "ENOENT" ? `${cmd} is not installed: install PostgreSQL's client tools (postgresql-client), the server's major version or newer` : e.message)),
     );
-    child.once("exit", (code) => (code === 0 ? resolvePromise() : reject(new OpsError(`${cmd} failed (exit code ${code}): ${err.trim()}`))));
+    child.once("exit", (code) => (code === 0 ? resolvePromise() : reject(new OpsError(`${cmd} failed (exit code ${code}): ${err.trim().replace(/\s*\n\s*/g, " ")}`))));
   });
 
 /** pg_dump of the database (or of one schema), custom format, written through a temporary file. */

@@ -2,14 +2,15 @@
 // data:erase), configured like the bot: DATABASE_URL set → PostgreSQL, else the embedded database in DATA_DIR.
 // Output is for the operator, in English; a failure is one line on stderr and exit code 1. cli.ts is the
 // process around runOps (it reads .env and exits); tests call runOps in their own process.
-import { existsSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { checkDataKey, DataKeyError } from "../at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.js";
 import type { Deployment } from "../core/actor.js";
+import { databaseErrorLine, pgliteDir } from "../db/adapters.js";
 import { openDatabase } from "../db/database.js";
 import { createI18n } from "../i18n.js";
-import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres } from "./backup.js";
+import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres, tablesIn } from "./backup.js";
 import { describeErase, eraseUser, exportUser } from "./data.js";
 import { moveToPostgres } from "./move.js";
 import { rotateDataKey } from "./rotate.js";
@@ -29,8 +30,25 @@ const flag = (args: string[], name: string): string | null => {
   return i >= 0 && i + 1 < args.length ? args[i + 1]! : null;
 };
 
+/**
+ * Refuses a database that is not Kelisim's — an empty DATA_DIR, a PostgreSQL database or schema without its
+ * tables (a wrong DATA_DIR, DATABASE_URL or DATABASE_SCHEMA) — before anything is created in it: only the
+ * bot's start and db:move-to-postgres's target make the schema.
+ */
+const requireKelisimDatabase = async (config: Config, schema: string | undefined): Promise<void> => {
+  if (!config.databaseUrl) {
+    if (!existsSync(join(pgliteDir(config.dataDir), "PG_VERSION")))
+      throw new OpsError(`no Kelisim database in ${resolve(config.dataDir)}: check DATA_DIR (or DATABASE_URL, for PostgreSQL)`);
+    return;
+  }
+  const tables = await tablesIn(config.databaseUrl, schema ?? "public", false);
+  if (!["_prisma_migrations", "User", "Case"].every((t) => tables.includes(t)))
+    throw new OpsError(`schema ${schema ?? "public"} of the PostgreSQL database has no Kelisim tables: check DATABASE_URL (and DATABASE_SCHEMA); the bot's first start creates them`);
+};
+
 /** Opens the database as the bot does, with its key checked; refuses an embedded database a running bot has open. */
 const openForData = async (config: Config, schema: string | undefined) => {
+  await requireKelisimDatabase(config, schema);
   if (!config.databaseUrl && runningBot(config.dataDir) !== null)
     throw new OpsError(`the bot is running on ${resolve(config.dataDir)}: the embedded database opens in one process only; stop the bot first`);
   const dataKey = resolveDataKey(config);
@@ -90,7 +108,7 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
         out(
           existsSync(key)
             ? `${resolve(key)} is there: it must be the key the backup's data was sealed with.`
-            : `Now put the data key the backup's data was sealed with in ${resolve(key)} (or set DATA_KEY) before npm start: with a new key the bot refuses to start.`,
+            : `Now put the data key the backup's data was sealed with in ${resolve(key)} (or set DATA_KEY) before npm start: without it, or with another key, the bot refuses to start.`,
         );
       }
       return;
@@ -112,6 +130,8 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
       try {
         const json = await exportUser(db.prisma, userId, dataKey, new Date());
         if (outFile) {
+          // Into a directory not there yet too (as db:backup does): made private, like the file.
+          mkdirSync(dirname(resolve(outFile)), { recursive: true, mode: 0o700 });
           writeFileSync(outFile, json, { mode: 0o600 });
           out(`User ${userId}'s data written to ${resolve(outFile)} (personal data, some of it medical: hand it only to the user).`);
         } else io.out(json);
@@ -151,6 +171,7 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
       // The key in use, never a new one made up: without DATA_KEY, the data directory's file must be there.
       if (!config.dataKey && !config.databaseUrl && !existsSync(join(config.dataDir, "data.key")))
         throw new OpsError(`no data key: set DATA_KEY, or keep the key in ${resolve(join(config.dataDir, "data.key"))}`);
+      await requireKelisimDatabase(config, schema);
       const from = resolveDataKey(config);
       const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(schema ? { schema } : {}) });
       try {
@@ -180,7 +201,10 @@ export const runOps = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO):
     await run(args, env, io);
     return 0;
   } catch (e) {
-    io.err((e instanceof OpsError || e instanceof ConfigError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e)) + "\n");
+    // PostgreSQL down, or a database that is not there: said as the bot's start says it.
+    const url = env.DATABASE_URL?.trim();
+    const db = url ? databaseErrorLine(e, url) : null;
+    io.err((db ?? (e instanceof OpsError || e instanceof ConfigError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e))) + "\n");
     return 1;
   }
 };

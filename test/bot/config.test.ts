@@ -1,8 +1,9 @@
 // Configuration: defaults, one clear line naming a wrong variable, the data key.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, resolveDataKey } from "../../bot/config.js";
 
@@ -91,6 +92,17 @@ describe("loadConfig", () => {
     expect(fails({ INSTANCE_ID: "a b" })).toMatch(/^Configuration error: INSTANCE_ID must be/);
   });
 
+  it("DATABASE_URL: a URL the driver cannot read (a port that is not a number, a # or / in the password) is refused in the one line, the password never shown", () => {
+    for (const url of ["postgresql://kelisim:s3cret-pw@127.0.0.1:notaport/kelisim", "postgresql://kelisim:s3cret#pw@127.0.0.1:5432/kelisim", "postgresql://kelisim:s3cret/pw@db.example.kz/kelisim", "postgresql://kelisim:s3cret-pw@db.example.kz:99999/kelisim"]) {
+      const line = fails({ DATABASE_URL: url });
+      expect(line).toMatch(/^Configuration error: DATABASE_URL is not a URL the PostgreSQL driver can read/);
+      expect(line).not.toContain("s3cret");
+    }
+    // What the driver reads stays accepted: no password, a socket directory, an encoded password, parameters.
+    for (const url of ["postgresql://kelisim@127.0.0.1:5432/kelisim", "postgresql:///kelisim?host=/var/run/postgresql", "postgresql://kelisim:p%40ss%3Aw%2Frd@db.example.kz/kelisim?sslmode=require"])
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
   it("DATABASE_SCHEMA: public unless named, and only a plain schema name", () => {
     expect(loadConfig({}).databaseSchema).toBeNull();
     expect(loadConfig({ DATABASE_SCHEMA: "kelisim" }).databaseSchema).toBe("kelisim");
@@ -118,6 +130,26 @@ describe("the data key", () => {
     }
   });
 
+  it("a DATA_DIR holding a database but not its data.key (restored from a backup): the start says to put the key back, and writes none", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-nokey-"));
+    const start = () =>
+      spawnSync(process.execPath, ["--import", "tsx", "bot/main.ts"], { env: { PATH: process.env.PATH, DATA_DIR: dir }, input: ":quit\n", encoding: "utf8", timeout: 90_000 });
+    try {
+      // A first start makes the database and its key, as a backup restored into a fresh DATA_DIR has a database.
+      expect(start().status).toBe(0);
+      rmSync(join(dir, "data.key"));
+      const r = start();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `Configuration error: ${join(dir, "data.key")} is missing, and ${dir} holds a database: put the key its data was sealed with there (the one kept with the backups), or set DATA_KEY to it\n`,
+      );
+      // No stray key beside data it does not open.
+      expect(existsSync(join(dir, "data.key"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("must be given with PostgreSQL", () => {
     expect(() => resolveDataKey(loadConfig({ DATABASE_URL: "postgresql://x@y/z" }))).toThrow("DATA_KEY is required when DATABASE_URL is set");
     const key = Buffer.alloc(32, 7).toString("base64");
@@ -134,5 +166,61 @@ describe("npm start with a bad variable", () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe('Configuration error: BOT_MODE must be polling or webhook (got "webhok")');
+  });
+
+  it("a DATABASE_URL with a port that is not a number: the one line, no stack trace, no password", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-url-"));
+    try {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+        env: { PATH: process.env.PATH, DATA_DIR: dir, DATABASE_URL: "postgresql://kelisim:s3cret-pw@127.0.0.1:notaport/kelisim", DATA_KEY: Buffer.alloc(32, 1).toString("base64") },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toMatch(/^Configuration error: DATABASE_URL is not a URL the PostgreSQL driver can read[^\n]*$/);
+      expect(r.stderr).not.toContain("s3cret");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("npm start with a PostgreSQL it cannot use", () => {
+  const PG_URL = process.env.TEST_DATABASE_URL || "postgresql://root@127.0.0.1:5432/test";
+  const startOn = (url: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "kelisim-nodb-"));
+    try {
+      return spawnSync(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+        env: { PATH: process.env.PATH, DATA_DIR: dir, DATABASE_URL: url, DATA_KEY: Buffer.alloc(32, 1).toString("base64") },
+        input: ":quit\n",
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("a server that is not there: one line naming it, no stack trace, no password, exit code 1", () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    const r = startOn("postgresql://kelisim:s3cret-pw@127.0.0.1:1/kelisim");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("Database error: cannot connect to 127.0.0.1:1 (ECONNREFUSED)\n");
+  });
+
+  it("a database that does not exist on the server: the server's one line, exit code 1", async () => {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2_000 });
+    c.on("error", () => undefined);
+    const up = await c.connect().then(
+      () => c.end().then(() => true),
+      () => false,
+    );
+    if (!up) return;
+    const url = new URL(PG_URL);
+    url.password = "s3cret-pw";
+    url.pathname = "/kelisim_no_such_database";
+    const r = startOn(url.toString());
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`Database error: database "kelisim_no_such_database" does not exist (PostgreSQL at ${url.hostname}:${url.port || 5432})\n`);
   });
 });

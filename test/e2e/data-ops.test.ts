@@ -2,7 +2,7 @@
 // data:erase --dry-run reports and changes nothing, data:erase withdraws consent (in this process, through
 // runOps); a missing --user is refused with one line and exit code 1 by the command as a process.
 // (The rules themselves: test/bot/operator-data.test.ts.)
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,6 +28,15 @@ describe("npm run data:export / data:erase", () => {
     expect([exported.code, exported.err]).toEqual([0, ""]);
     expect(JSON.parse(exported.out)).toMatchObject({ user: { telegramId: "61", language: "ru" }, cases: [{ number: "KZ-2026-000001", notice: { patient: "Иванов Иван Иванович", iin: "850301300121" } }] });
 
+    // --out into a directory not there yet (a new folder for the request): made, as db:backup makes its own.
+    const file = join(dir, "requests", "2026-11", "request-17.json");
+    const written = await cli(["data-export", "--user", "61", "--out", file]);
+    expect([written.code, written.err, written.out]).toEqual([0, "", `User 61's data written to ${file} (personal data, some of it medical: hand it only to the user).\n`]);
+    const { exported: _at, ...inFile } = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const { exported: _at2, ...printed } = JSON.parse(exported.out) as Record<string, unknown>;
+    expect(inFile).toEqual(printed);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
     const dry = await cli(["data-erase", "--user", "61", "--dry-run"]);
     expect([dry.code, dry.out.split("\n")[0]]).toEqual([0, "Dry run for user 61: nothing was changed. data:erase would do this:"]);
     expect(dry.out).toContain("cases they filed, kept while the procedure needs them (staff are told only that consent was withdrawn): KZ-2026-000001");
@@ -41,5 +50,22 @@ describe("npm run data:export / data:erase", () => {
 
     const bad = await opsProcess(["data-erase"], env);
     expect([bad.code, bad.err]).toEqual([1, "give the user's Telegram id: --user <id>\n"]);
+  });
+});
+
+describe("data:export / data:erase on a DATA_DIR without a database (a wrong DATA_DIR)", () => {
+  it("are refused, saying so; no database and no key is made there", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "kelisim-data-ops-empty-"));
+    try {
+      for (const args of [["data-export", "--user", "61"], ["data-erase", "--user", "61"], ["data-erase", "--user", "61", "--dry-run"]]) {
+        for (const key of [{}, { DATA_KEY: TEST_DATA_KEY.toString("base64") }] as Record<string, string>[]) {
+          const r = await ops(args, { DATA_DIR: empty, ...key });
+          expect([args.join(" "), r.code, r.err]).toEqual([args.join(" "), 1, `no Kelisim database in ${empty}: check DATA_DIR (or DATABASE_URL, for PostgreSQL)\n`]);
+        }
+      }
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@
 // answers, each in a schema of its own.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -145,7 +145,50 @@ describe("backup and restore of the embedded database", () => {
   });
 });
 
+describe("a PostgreSQL the commands cannot use", () => {
+  it("a server that is not there: every command says so in one line naming it, never the password", async () => {
+    const dir = tmp();
+    const dump = join(dir, "kelisim.dump");
+    writeFileSync(dump, "PGDMP");
+    const env = { DATABASE_URL: "postgresql://kelisim:s3cret-pw@127.0.0.1:1/kelisim", DATA_KEY: KEY, NEW_DATA_KEY: Buffer.alloc(32, 9).toString("base64"), DATA_DIR: dir };
+    for (const args of [["data-export", "--user", "61"], ["data-erase", "--user", "61"], ["restore", dump], ["rotate-key"]]) {
+      const r = await cli(args, env);
+      expect([args[0], r.code, r.err]).toEqual([args[0], 1, "Database error: cannot connect to 127.0.0.1:1 (ECONNREFUSED)\n"]);
+    }
+    // pg_dump's own words (it connects itself), on one line too.
+    const backup = await cli(["backup", join(dir, "b.dump")], env);
+    expect(backup.code).toBe(1);
+    expect(backup.err).toMatch(/^pg_dump [^\n]+\n$/);
+    expect(backup.err).not.toContain("s3cret");
+  });
+
+  it.skipIf(!pgUp)("a database that does not exist on the server: the server's one line", async () => {
+    const url = new URL(PG_URL);
+    url.pathname = "/kelisim_no_such_database";
+    const r = await cli(["data-export", "--user", "61"], { DATABASE_URL: url.toString(), DATA_KEY: KEY, DATA_DIR: tmp() });
+    expect([r.code, r.err]).toEqual([1, `Database error: database "kelisim_no_such_database" does not exist (PostgreSQL at ${url.hostname}:${url.port || 5432})\n`]);
+  });
+});
+
 describe.skipIf(!pgUp)("PostgreSQL", () => {
+  it("data:export, data:erase and data:rotate-key refuse a database without Kelisim's tables (a wrong DATABASE_URL), and create nothing in it", async () => {
+    const schema = newSchema();
+    const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, DATA_KEY: KEY, NEW_DATA_KEY: Buffer.alloc(32, 9).toString("base64"), DATA_DIR: tmp() };
+    for (const args of [["data-export", "--user", "61"], ["data-erase", "--user", "61"], ["data-erase", "--user", "61", "--dry-run"], ["rotate-key"]]) {
+      const r = await cli(args, env);
+      expect([args.join(" "), r.code, r.err]).toEqual([
+        args.join(" "),
+        1,
+        `schema ${schema} of the PostgreSQL database has no Kelisim tables: check DATABASE_URL (and DATABASE_SCHEMA); the bot's first start creates them\n`,
+      ]);
+    }
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    const made = await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema]);
+    await c.end();
+    expect(made.rowCount).toBe(0);
+  });
+
   it("backs up with pg_dump and restores into an empty schema; a schema with tables is refused", async () => {
     const schema = newSchema();
     const numbers = await fill({ url: PG_URL, schema });
