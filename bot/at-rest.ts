@@ -15,6 +15,7 @@ export const CANARY_TEXT = "kelisim data key canary";
 export const ROTATING_KEY = "dataKeyRotating";
 const NAMES_SEALED = "patientNameSealed";
 const SUMMARIES_SEALED = "conclusionSummarySealed";
+const PROPOSALS_SEALED = "proposalTextsSealed";
 
 export class DataKeyError extends Error {
   override name = "DataKeyError";
@@ -98,8 +99,30 @@ export const sealConclusionSummaries = async (prisma: Prisma, key: Buffer): Prom
   );
 };
 
+/**
+ * A mediation's proposals — the mediator's terms, a side's counter-offer and its note — kept in the clear before
+ * they were sealed like the messages relayed in it: sealed, once (every row then was in the clear). Returns how
+ * many proposals were.
+ */
+export const sealProposalTexts = async (prisma: Prisma, key: Buffer): Promise<number> => {
+  if (await prisma.meta.findUnique({ where: { key: PROPOSALS_SEALED } })) return 0;
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${3}::int)`;
+      if (await tx.meta.findUnique({ where: { key: PROPOSALS_SEALED } })) return 0;
+      const proposals = await tx.proposal.findMany({ select: { id: true, terms: true }, orderBy: { id: "asc" } });
+      for (const p of proposals) await tx.proposal.update({ where: { id: p.id }, data: { terms: seal(key, p.terms) } });
+      const notes = await tx.proposalResponse.findMany({ where: { note: { not: null } }, select: { proposalId: true, userId: true, note: true } });
+      for (const n of notes) await tx.proposalResponse.update({ where: { proposalId_userId: { proposalId: n.proposalId, userId: n.userId } }, data: { note: seal(key, n.note!) } });
+      await tx.meta.create({ data: { key: PROPOSALS_SEALED, value: String(proposals.length) } });
+      return proposals.length;
+    },
+    { timeout: 120_000 },
+  );
+};
+
 /** At start, after the migrations: the key first, then the one-time steps. */
-export const prepareDataAtRest = async (prisma: Prisma, key: Buffer): Promise<{ namesSealed: number; summariesSealed: number }> => {
+export const prepareDataAtRest = async (prisma: Prisma, key: Buffer): Promise<{ namesSealed: number; summariesSealed: number; proposalsSealed: number }> => {
   await checkDataKey(prisma, key);
-  return { namesSealed: await sealPatientNames(prisma, key), summariesSealed: await sealConclusionSummaries(prisma, key) };
+  return { namesSealed: await sealPatientNames(prisma, key), summariesSealed: await sealConclusionSummaries(prisma, key), proposalsSealed: await sealProposalTexts(prisma, key) };
 };

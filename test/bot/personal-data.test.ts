@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, textsTo as to, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed } from "../helpers/staff.js";
+import { commissionFormed, mediationRunning } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
+const MEDIATOR = 70;
 let t: TestDb;
 let h: Harness;
 let now: Date;
@@ -45,5 +46,23 @@ describe("sealed at rest", () => {
     await staff.press("Сохранить");
     expect(to(h.fake.calls, APPLICANT).join("\n")).toContain("Повреждение лицевого нерва");
     expect(await tablesWith("лицевого нерва"), "tables holding the summary in the clear").toEqual([]);
+  });
+
+  it("a mediation's proposal terms and a side's counter-offer note (confidential, about the patient's health): not in the clear, and the mediator reads them", async () => {
+    const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Предложить урегулирование");
+    await mediator.send("1 000 000");
+    await mediator.send("Выплата на лечение последствий инсульта в течение 15 рабочих дней.");
+    await mediator.press("10 дней");
+    await mediator.press("Отправить");
+    expect(to(h.fake.calls, APPLICANT).join("\n")).toContain("последствий инсульта");
+    await applicant.press("Қарсы ұсыныс");
+    await applicant.send("2 000 000");
+    await applicant.send("Реабилитация после инсульта стоила дороже, есть чеки.");
+    expect(to(h.fake.calls, MEDIATOR).join("\n")).toContain("Реабилитация после инсульта стоила дороже");
+    expect(await tablesWith("после инсульта стоила"), "tables holding the applicant's note in the clear").toEqual([]);
+    expect(await tablesWith("последствий инсульта"), "tables holding the proposal's terms in the clear").toEqual([]);
   });
 });

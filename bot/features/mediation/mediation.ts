@@ -362,7 +362,7 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const until = m.endsAt && endOfDay(asked, c.timeZone) > m.endsAt ? localDate(m.endsAt, c.timeZone) : asked;
   const validUntil = endOfDay(until, c.timeZone);
   const p = await tx.proposal.create({
-    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: "mediator", amountTenge: BigInt(r.amount), terms: r.terms, validUntil, createdAt: c.now },
+    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: "mediator", amountTenge: BigInt(r.amount), terms: seal(c.dataKey, r.terms), validUntil, createdAt: c.now },
   });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_made", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round } } });
   await schedule(tx, { kind: EXPIRE_PROPOSAL, key: `proposal:${p.id}:expire`, dueAt: new Date(validUntil.getTime() + 1), payload: { proposalId: p.id } });
@@ -451,13 +451,15 @@ export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: C
   if (a.refused) return a.refused;
   const { p, m, all, side } = a;
   const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
+  // Sealed like the messages relayed in the mediation: its free text is confidential (law.md §4) and may hold the patient's health.
+  const note = seal(c.dataKey, r.note);
   await tx.proposal.create({
-    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: side === "applicant" ? "applicant" : "staff", amountTenge: BigInt(r.amount), terms: r.note, createdAt: c.now },
+    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: side === "applicant" ? "applicant" : "staff", amountTenge: BigInt(r.amount), terms: note, createdAt: c.now },
   });
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
-    create: { proposalId: p.id, userId: BigInt(c.userId), answer: "counter", note: r.note, answeredAt: c.now },
-    update: { answer: "counter", note: r.note, answeredAt: c.now },
+    create: { proposalId: p.id, userId: BigInt(c.userId), answer: "counter", note, answeredAt: c.now },
+    update: { answer: "counter", note, answeredAt: c.now },
   });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "counter_offer", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round, side } } });
   return [
