@@ -86,4 +86,29 @@ describe("withdrawing consent", () => {
     expect([p.removedAt !== null, p.user.fullName]).toEqual([true, null]);
     expect(texts(await r.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
   });
+
+  it("consent given again keeps the history: the consent the notice was filed under (its time and text version) and the withdrawal stay, in /mydata too", async () => {
+    let now = new Date("2026-11-23T10:00:00+05:00");
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk"); // consent at 10:00
+    const version = (await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentVersion;
+    now = new Date("2026-11-23T11:00:00+05:00");
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+    now = new Date("2026-11-23T12:00:00+05:00");
+    await u.send("/privacy");
+    await u.press("Келісемін");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentWithdrawnAt).toBeNull();
+    const doc = (await u.send("/mydata")).find((c) => c.method === "sendDocument" && c.file?.filename === "kelisim-my-data.json")!;
+    const consent = (JSON.parse(doc.file!.bytes.toString("utf8")) as { user: { consent: { history: unknown } } }).user.consent;
+    expect(consent.history).toEqual([
+      { what: "given", version, at: "2026-11-23T05:00:00.000Z" },
+      { what: "withdrawn", version: null, at: "2026-11-23T06:00:00.000Z" },
+      { what: "given", version, at: "2026-11-23T07:00:00.000Z" },
+    ]);
+    // Append-only: the record of a consent is not rewritten.
+    await expect(t.db.prisma.consentEvent.deleteMany({ where: { userId: BigInt(APPLICANT) } })).rejects.toThrow(/append-only/);
+  });
 });

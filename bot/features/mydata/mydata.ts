@@ -17,12 +17,13 @@ import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
 
-type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse">;
+type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent">;
 
 /** What the bot holds about one user, as plain data (decrypted where it is theirs to see). */
 export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now: Date) => {
   const id = BigInt(userId);
   const user = await db.user.findUnique({ where: { id } });
+  const consents = await db.consentEvent.findMany({ where: { userId: id }, orderBy: { id: "asc" } });
   const roles = await db.userRole.findMany({ where: { userId: id }, include: { organization: true }, orderBy: { id: "asc" } });
   const participations = await db.caseParticipant.findMany({ where: { userId: id }, include: { case: { include: { attachments: { orderBy: { id: "asc" } } } } }, orderBy: { id: "asc" } });
   const cases = participations.map((p) => {
@@ -83,7 +84,13 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
           telegramId: String(user.id),
           language: user.language,
           fullName: user.fullName,
-          consent: { version: user.consentVersion, given: user.consentAt, withdrawn: user.consentWithdrawnAt },
+          consent: {
+            version: user.consentVersion,
+            given: user.consentAt,
+            withdrawn: user.consentWithdrawnAt,
+            // Every consent given and every withdrawal, oldest first: the one a notice was filed under included.
+            history: consents.map((e) => ({ what: e.kind, version: e.version, at: e.at })),
+          },
           particulars: detailsOf(user.details, dataKey),
           firstSeen: user.createdAt,
         }
