@@ -7,12 +7,13 @@ import { Store } from "../../bot/runtime/store.js";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff } from "../helpers/staff.js";
+import { joinStaff, mediationRunning } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
 const RELATIVE = 52;
+const MEDIATOR = 70;
 let t: TestDb;
 let h: Harness;
 beforeAll(async () => {
@@ -110,5 +111,18 @@ describe("withdrawing consent", () => {
     ]);
     // Append-only: the record of a consent is not rewritten.
     await expect(t.db.prisma.consentEvent.deleteMany({ where: { userId: BigInt(APPLICANT) } })).rejects.toThrow(/append-only/);
+  });
+
+  it("the mediator of a mediation under way is told too: its applicant side can no longer act in it through the bot", async () => {
+    const { applicant } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    const done = await applicant.press("Иә, кері қайтарып аламын");
+    expect(texts(done.filter((c) => c.payload.chat_id === STAFF))).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения; новых сообщений от заявителя через бот не будет.",
+    ]);
+    expect(texts(done.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Пока он не даст согласие снова, он не может действовать в медиации через бот — писать, отвечать на предложения или соглашаться с ними.",
+    ]);
   });
 });

@@ -222,6 +222,10 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
   for (const p of filed) {
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
     for (const s of await staffRecipients(tx, p.case.organizationId, c.staffChatId)) out.push(sayTo(s, "privacy.withdrawnToStaff", { number: p.case.number }));
+    // The mediator of a mediation under way: its applicant side can no longer act in it through the bot.
+    const mediations = await tx.mediation.findMany({ where: { caseId: p.caseId, state: { in: ["proposed", "agreeing", "running", "signing"] } }, select: { mediatorId: true } });
+    const mediators = await tx.user.findMany({ where: { id: { in: mediations.map((m) => m.mediatorId) } }, select: { id: true, language: true } });
+    for (const m of mediators) out.push(sayTo(reader(m.id, m.language), "privacy.withdrawnToMediator", { number: p.case.number }));
   }
   const relatives: Param = relativeOf.length ? { key: "privacy.withdrawnRelatives", params: { count: relativeOf.length } } : "";
   const kept: Param = filed.length ? { key: "privacy.withdrawnKept", params: { count: filed.length } } : "";
