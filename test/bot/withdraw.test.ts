@@ -8,6 +8,7 @@ import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { joinStaff, mediationRunning } from "../helpers/staff.js";
+import { openSensitive } from "../../bot/core/case.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -40,7 +41,7 @@ describe("withdrawing consent", () => {
     expect(buttons(status)).toContain("Отозвать согласие");
     const explained = await u.press("Отозвать согласие");
     expect(texts(explained)[0]).toMatch(/^Что будет, если отозвать согласие:\n/);
-    expect(texts(explained)[0]).toContain("обращения, которые вы уже подали, останутся в деле");
+    expect(texts(explained)[0]).toContain("обращения, которые организация уже получила, останутся в деле");
     expect(buttons(explained)).toEqual(["Да, отозвать", "Нет, оставить"]);
     const done = await u.press("Да, отозвать");
     expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))[0]).toBe(
@@ -124,5 +125,21 @@ describe("withdrawing consent", () => {
     expect(texts(done.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual([
       "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Пока он не даст согласие снова, он не может действовать в медиации через бот — писать, отвечать на предложения или соглашаться с ними.",
     ]);
+  });
+
+  it("a notice no organisation ever received (no procedure began) loses its personal data at once, and the applicant is told so", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk"); // no organisation registered: saved, nobody has it
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    const explained = await (async () => (await u.send("/privacy"), u.press("Келісімді кері қайтарып алу")))();
+    expect(texts(explained)[0]).toContain("ботта сақталған, бірақ әлі ешбір ұйым алмаған өтініштерді жоямын: олар бойынша рәсім басталған жоқ");
+    const done = await u.press("Иә, кері қайтарып аламын");
+    expect(texts(done)[0]).toBe(
+      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Ешбір ұйым алмаған өтініштер (1) жойылды: олар бойынша рәсім басталған жоқ. Келісімді /privacy арқылы қайта беруге болады.",
+    );
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect([k.sensitive, k.answers, k.anonymisedAt !== null]).toEqual(["", {}, true]);
+    expect(k.sensitive ? openSensitive(TEST_DATA_KEY, k.sensitive) : null).toBeNull();
+    expect(await t.db.prisma.caseParticipant.count()).toBe(0);
   });
 });

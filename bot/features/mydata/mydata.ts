@@ -16,6 +16,7 @@ import type { I18n } from "../../i18n.js";
 import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
+import { anonymiseCase } from "../retention/retention.js";
 
 type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent">;
 
@@ -218,7 +219,12 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
     for (const a of await caseParticipants(tx, p.caseId, ["applicant"]))
       out.push(sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `notice.relationForm.${p.relation}` } }));
   }
-  const filed = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
+  const all = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
+  // A notice no organisation received (saved in the bot, not handed in): no procedure began, none needs it —
+  // its personal data goes now, as retention takes it from a closed case.
+  const unreceived = all.filter((p) => p.case.status === "saved");
+  for (const p of unreceived) await anonymiseCase(tx, p.caseId, c.now);
+  const filed = all.filter((p) => p.case.status !== "saved");
   for (const p of filed) {
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
     for (const s of await staffRecipients(tx, p.case.organizationId, c.staffChatId)) out.push(sayTo(s, "privacy.withdrawnToStaff", { number: p.case.number }));
@@ -229,5 +235,6 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
   }
   const relatives: Param = relativeOf.length ? { key: "privacy.withdrawnRelatives", params: { count: relativeOf.length } } : "";
   const kept: Param = filed.length ? { key: "privacy.withdrawnKept", params: { count: filed.length } } : "";
-  return [say("privacy.withdrawn", { relatives, kept }), ...out];
+  const deleted: Param = unreceived.length ? { key: "privacy.withdrawnDeleted", params: { count: unreceived.length } } : "";
+  return [say("privacy.withdrawn", { relatives, kept, deleted }), ...out];
 };
