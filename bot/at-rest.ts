@@ -5,7 +5,7 @@
 // - One-time steps on existing rows that SQL cannot do (sealing needs the key), each recorded in "Meta" so
 //   that it runs once.
 import { open, seal } from "./crypto.js";
-import { answersOf, openSensitive, str } from "./core/case.js";
+import { answersOf, openSensitive, sealWith, str } from "./core/case.js";
 import type { Prisma } from "./db/database.js";
 import type { Prisma as PrismaNS } from "./db/generated/client.js";
 
@@ -14,6 +14,8 @@ export const CANARY_TEXT = "kelisim data key canary";
 /** Present while `npm run data:rotate-key` has not finished: the new key's canary. */
 export const ROTATING_KEY = "dataKeyRotating";
 const NAMES_SEALED = "patientNameSealed";
+const SUMMARIES_SEALED = "conclusionSummarySealed";
+const PROPOSALS_SEALED = "proposalTextsSealed";
 
 export class DataKeyError extends Error {
   override name = "DataKeyError";
@@ -73,8 +75,54 @@ export const sealPatientNames = async (prisma: Prisma, key: Buffer): Promise<num
   );
 };
 
+/**
+ * The commission's conclusion summary (the patient's medical details), kept in the case's plain answers before
+ * it was sealed: moved into the sealed fields, once. Returns how many cases were re-sealed.
+ */
+export const sealConclusionSummaries = async (prisma: Prisma, key: Buffer): Promise<number> => {
+  if (await prisma.meta.findUnique({ where: { key: SUMMARIES_SEALED } })) return 0;
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${2}::int)`;
+      if (await tx.meta.findUnique({ where: { key: SUMMARIES_SEALED } })) return 0;
+      const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" -> 'conclusion' ->> 'summary' IS NOT NULL ORDER BY "id" FOR UPDATE`;
+      for (const { id } of rows) {
+        const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+        const a = answersOf(k.answers);
+        const { summary, ...conclusion } = a.conclusion as Record<string, unknown>;
+        await tx.case.update({ where: { id }, data: { answers: { ...a, conclusion } as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { conclusion: str(summary) }) } });
+      }
+      await tx.meta.create({ data: { key: SUMMARIES_SEALED, value: String(rows.length) } });
+      return rows.length;
+    },
+    { timeout: 120_000 },
+  );
+};
+
+/**
+ * A mediation's proposals — the mediator's terms, a side's counter-offer and its note — kept in the clear before
+ * they were sealed like the messages relayed in it: sealed, once (every row then was in the clear). Returns how
+ * many proposals were.
+ */
+export const sealProposalTexts = async (prisma: Prisma, key: Buffer): Promise<number> => {
+  if (await prisma.meta.findUnique({ where: { key: PROPOSALS_SEALED } })) return 0;
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${3}::int)`;
+      if (await tx.meta.findUnique({ where: { key: PROPOSALS_SEALED } })) return 0;
+      const proposals = await tx.proposal.findMany({ select: { id: true, terms: true }, orderBy: { id: "asc" } });
+      for (const p of proposals) await tx.proposal.update({ where: { id: p.id }, data: { terms: seal(key, p.terms) } });
+      const notes = await tx.proposalResponse.findMany({ where: { note: { not: null } }, select: { proposalId: true, userId: true, note: true } });
+      for (const n of notes) await tx.proposalResponse.update({ where: { proposalId_userId: { proposalId: n.proposalId, userId: n.userId } }, data: { note: seal(key, n.note!) } });
+      await tx.meta.create({ data: { key: PROPOSALS_SEALED, value: String(proposals.length) } });
+      return proposals.length;
+    },
+    { timeout: 120_000 },
+  );
+};
+
 /** At start, after the migrations: the key first, then the one-time steps. */
-export const prepareDataAtRest = async (prisma: Prisma, key: Buffer): Promise<{ namesSealed: number }> => {
+export const prepareDataAtRest = async (prisma: Prisma, key: Buffer): Promise<{ namesSealed: number; summariesSealed: number; proposalsSealed: number }> => {
   await checkDataKey(prisma, key);
-  return { namesSealed: await sealPatientNames(prisma, key) };
+  return { namesSealed: await sealPatientNames(prisma, key), summariesSealed: await sealConclusionSummaries(prisma, key), proposalsSealed: await sealProposalTexts(prisma, key) };
 };

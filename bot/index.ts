@@ -7,7 +7,7 @@ import type { Flows } from "../machines/chat.js";
 import type { BotContext } from "./context.js";
 import type { Database } from "./db/database.js";
 import type { I18n } from "./i18n.js";
-import type { Logger } from "./logger.js";
+import { safeLogger, type Logger } from "./logger.js";
 import type { Deployment } from "./core/actor.js";
 import { commandList, render } from "./core/render.js";
 import { jobHandlers } from "./features/index.js";
@@ -82,7 +82,9 @@ export interface KelisimBot {
 
 const chatKey = (ctx: BotContext): string | undefined => ctx.chat?.id.toString();
 
-export const createBot = (token: string, deps: BotDeps, opts: BotOptions = {}): KelisimBot => {
+export const createBot = (token: string, given: BotDeps, opts: BotOptions = {}): KelisimBot => {
+  // Whatever logger is given, a logged error never carries what it was about (a refused message's text).
+  const deps = { ...given, logger: safeLogger(given.logger) };
   const bot = new Bot<BotContext>(token, {
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
     ...(opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {}),

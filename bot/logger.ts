@@ -28,14 +28,41 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/**
+ * A logged error as what tells what went wrong — its class, name, message, Telegram's code and description, the
+ * method, the stack, its cause — and nothing else. pino's own serializer copies every property of the error:
+ * a call Telegram refused (grammY's GrammyError) would carry its whole payload, the message's text with the
+ * patient's name and IIN.
+ */
+export const serializeError = (e: unknown, depth = 0): unknown => {
+  if (!(e instanceof Error)) return e;
+  const o = e as Error & { code?: unknown; error_code?: unknown; description?: unknown; method?: unknown; cause?: unknown };
+  const code = o.error_code ?? o.code;
+  return {
+    type: o.constructor.name,
+    name: o.name,
+    message: o.message,
+    ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+    ...(typeof o.description === "string" ? { description: o.description } : {}),
+    ...(typeof o.method === "string" ? { method: o.method } : {}),
+    stack: o.stack,
+    ...(o.cause !== undefined && depth < 3 ? { cause: serializeError(o.cause, depth + 1) } : {}),
+  };
+};
+
+const serializers = { err: (e: unknown) => serializeError(e) };
+
+/** `logger` with every logged `err` serialized by serializeError (a logger given from outside: tests, benches). */
+export const safeLogger = (logger: Logger): Logger => logger.child({}, { serializers });
+
 export const createLogger = (level: string, file?: string, opts: LoggerOptions = {}): Logger => {
-  if (file) return pino({ level }, pino.destination({ dest: file, mkdir: true, sync: false }));
+  if (file) return pino({ level, serializers }, pino.destination({ dest: file, mkdir: true, sync: false }));
   if (opts.pretty) {
     const stream = prettyStream(opts.destination);
-    if (stream) return pino({ level }, stream);
-    const logger = pino({ level });
+    if (stream) return pino({ level, serializers }, stream);
+    const logger = pino({ level, serializers });
     logger.warn("LOG_PRETTY: pino-pretty is not installed (a development dependency); logging JSON lines");
     return logger;
   }
-  return pino({ level });
+  return pino({ level, serializers });
 };

@@ -3,7 +3,7 @@ import { regionByCode, regionText } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
 import { uncheckedYears, type Deadline } from "../../machines/calendar.js";
 import type { Bilingual, Param } from "../../machines/effects.js";
-import { open } from "../crypto.js";
+import { open, seal } from "../crypto.js";
 import type { CaseStatus } from "../db/generated/enums.js";
 
 /** The sealed part of a case: what must not be readable from the database alone. */
@@ -13,12 +13,24 @@ export interface SensitiveFields {
   description: string;
   /** The patient's full name (sealed since issue 13; absent in a case not yet re-sealed). */
   name?: string;
+  /** The commission's conclusion as staff summed it up (the patient's medical details); absent until it is recorded. */
+  conclusion?: string;
 }
 export const openSensitive = (dataKey: Buffer, sealed: string): SensitiveFields => JSON.parse(open(dataKey, sealed)) as SensitiveFields;
+/** The sealed fields with `more` set (a case anonymised meanwhile has none: it gets only `more`). */
+export const sealWith = (dataKey: Buffer, sealed: string, more: Partial<SensitiveFields>): string =>
+  seal(dataKey, JSON.stringify({ ...(sealed ? openSensitive(dataKey, sealed) : { iin: "", phone: "", description: "" }), ...more }));
 
 /** The patient's full name: sealed with the IIN; in the plain answers only in a case from before that. */
 export const patientName = (dataKey: Buffer, k: { sensitive: string; answers: unknown }): string =>
   (k.sensitive ? openSensitive(dataKey, k.sensitive).name : undefined) ?? str(answersOf(k.answers).name);
+
+/** The commission's conclusion summary: sealed; in the plain answers only in a case from before that. */
+export const conclusionSummary = (dataKey: Buffer, k: { sensitive: string; answers: unknown }): string | null => {
+  const sealed = k.sensitive ? openSensitive(dataKey, k.sensitive).conclusion : undefined;
+  const plain = (answersOf(k.answers).conclusion as { summary?: unknown } | undefined)?.summary;
+  return sealed ?? (typeof plain === "string" ? plain : null);
+};
 
 /** The case's answers (a JSON column), read as strings. */
 export const answersOf = (answers: unknown): Record<string, unknown> => (answers ?? {}) as Record<string, unknown>;

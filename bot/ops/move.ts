@@ -61,6 +61,8 @@ export const moveToPostgres = async (opts: { dataDir: string; url: string; schem
     const order = await tablesInDependencyOrder(src);
     await client.connect();
     await client.query("BEGIN");
+    // The rows come as they are: a trigger that records something when a row is written (a user's consent) does not.
+    await client.query("SELECT set_config('kelisim.copying', 'on', true)");
     // Whoever else looks sees nothing until everything is there.
     await client.query(`LOCK TABLE ${order.map(q).join(", ")} IN ACCESS EXCLUSIVE MODE`);
     const copied: MoveResult["copied"] = [];

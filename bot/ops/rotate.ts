@@ -1,6 +1,6 @@
 // npm run data:rotate-key: every sealed value re-sealed with a new DATA_KEY (issue 13).
-// What is sealed: a case's sensitive fields (name, IIN, phone, description), an applicant's particulars, a
-// mediation message's text and file, a chat's stack of flows, an outbox row's payload, and the key's canary.
+// What is sealed: a case's sensitive fields (name, IIN, phone, description, the conclusion's summary), an
+// applicant's particulars, a mediation message's text and file, a proposal's terms and a counter-offer's note, a chat's stack of flows, an outbox row's payload, and the key's canary.
 // - One transaction per batch of rows; a value that already opens with the new key is left as it is, so a
 //   run that stopped half-way (a crash, Ctrl-C) is finished by running it again with the same two keys.
 // - While it runs, "Meta" holds the new key's canary as well: the bot refuses to start on a half-rotated
@@ -88,6 +88,32 @@ const COLUMNS: Column[] = [
     // The case log is append-only; its trigger lets a payload be re-sealed in a transaction that says so.
     prepare: (tx) => tx.$queryRaw`SELECT set_config('kelisim.rekey', 'on', true)`,
     write: (tx, key, value) => tx.caseEvent.update({ where: { id: BigInt(key) }, data: { payload: value as object } }),
+  },
+  {
+    label: "mediation proposals' terms",
+    read: async (p, after) =>
+      (await p.proposal.findMany({ where: after ? { id: { gt: Number(after) } } : {}, orderBy: { id: "asc" }, take: BATCH, select: { id: true, terms: true } })).map((r) => ({ key: String(r.id), value: r.terms })),
+    next: (v, from, to) => reseal(v as string, from, to),
+    write: (tx, key, value) => tx.proposal.update({ where: { id: Number(key) }, data: { terms: value as string } }),
+  },
+  {
+    label: "counter-offers' notes",
+    // Keyed "proposalId:userId", in that order.
+    read: async (p, after) => {
+      const [proposalId, userId] = after ? after.split(":").map(BigInt) : [];
+      const rows = await p.proposalResponse.findMany({
+        where: { note: { not: null }, ...(after ? { OR: [{ proposalId: { gt: Number(proposalId) } }, { proposalId: Number(proposalId), userId: { gt: userId! } }] } : {}) },
+        orderBy: [{ proposalId: "asc" }, { userId: "asc" }],
+        take: BATCH,
+        select: { proposalId: true, userId: true, note: true },
+      });
+      return rows.map((r) => ({ key: `${r.proposalId}:${r.userId}`, value: r.note }));
+    },
+    next: (v, from, to) => reseal(v as string, from, to),
+    write: (tx, key, value) => {
+      const [proposalId, userId] = key.split(":");
+      return tx.proposalResponse.update({ where: { proposalId_userId: { proposalId: Number(proposalId), userId: BigInt(userId!) } }, data: { note: value as string } });
+    },
   },
   {
     label: "chats' flows",

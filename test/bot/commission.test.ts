@@ -424,6 +424,24 @@ describe("sittings", () => {
   });
 });
 
+describe("sittings: an applicant who withdrew consent", () => {
+  it("is still invited (they may attend), without answer buttons the bot would refuse, and told why and how", async () => {
+    const { staff, applicant } = await formed();
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    h.fake.clear();
+    await scheduleSitting(staff);
+    const sent = h.fake.sent("sendMessage", APPLICANT);
+    expect(texts(sent)[0]).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы\n/);
+    expect(texts(sent)[1]).toBe(
+      "Сіз боттағы дербес деректерді өңдеуге келісіміңізді кері қайтарып алғансыз, сондықтан шақыруға бот арқылы жауап беру мүмкін емес. Отырысқа қатысу құқығыңыз сақталады: қатысатыныңызды ұйымға тікелей хабарлаңыз. Келісімді қайта беру үшін: /privacy.",
+    );
+    expect(buttons(sent)).toEqual([]);
+    expect(h.fake.calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === APPLICANT)).toHaveLength(1);
+  });
+});
+
 describe("the conclusion", () => {
   it("recording it cancels the reminders of the sittings still to come: none is sent, and the sitting cannot be moved back into them", async () => {
     const { staff, applicant } = await formed();

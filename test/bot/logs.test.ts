@@ -6,6 +6,7 @@ import { createLogger } from "../../bot/logger.js";
 import { testBot } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
+import { joinStaff } from "../helpers/staff.js";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -40,6 +41,23 @@ describe("logs", () => {
     for (const secret of ["Жумабекова", "Айгерим", "850301300121", "Секретная", "Уникальное описание", "7017771234", "02.11.2026"]) {
       expect(all).not.toContain(secret);
     }
+  });
+
+  it("of a message Telegram refuses (the staff member blocked the bot): what went wrong, without the message's text — not the patient's name and IIN", async () => {
+    await t.reset();
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean)), done()) });
+    const h = await testBot(t.db, { adminIds: [9001], logger: pino({ level: "info" }, sink), now: () => new Date("2026-11-23T10:00:00+05:00") });
+    const staff = await joinStaff(h, 9001, 50, "ru");
+    await fileNotice(h.user(51, "ru"), "ru", { name: "Жумабекова Айгерим Серикқызы", iin: "850301300121", description: "Уникальное описание: осложнение после капельницы." });
+    await staff.send("/inbox");
+    // The notice opened for staff carries its name, IIN and description — and Telegram refuses the message.
+    h.fake.failNext.set("sendMessage", { code: 403, description: "Forbidden: bot was blocked by the user", count: 1, chatId: 50 });
+    await staff.press("Открыть KZ-2026-000001");
+    const dropped = lines.map((l) => JSON.parse(l) as { msg: string; err?: Record<string, unknown> }).find((r) => r.msg === "call failed; dropped");
+    expect(dropped?.err).toMatchObject({ code: 403, description: "Forbidden: bot was blocked by the user", method: "sendMessage" });
+    const all = lines.join("\n");
+    for (const secret of ["Жумабекова", "Айгерим", "850301300121", "Уникальное описание"]) expect(all, secret).not.toContain(secret);
   });
 
   it("in development: readable lines (pino-pretty) instead of JSON, the same fields", () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
@@ -503,5 +503,44 @@ describe("mediation", () => {
     expect(agreed.filter((c) => c.method === "sendDocument")).toHaveLength(3);
     expect(await t.db.prisma.proposal.count()).toBe(1);
     expect(h.fake.sent("sendMessage", 60).map((c) => String(c.payload.text)).some((x) => x.includes("1\u00a0200\u00a0000"))).toBe(false);
+  });
+});
+
+describe("an applicant who withdrew consent", () => {
+  /** The applicant (kk) withdraws consent through /privacy. */
+  const withdraw = async (u: TestUser) => {
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+  };
+
+  it("no mediation is begun on their case: staff are told why, and the mediator gets neither the patient's name nor the contract", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk", { name: "Серікова Әсел Нұрланқызы" });
+    await mediatorJoins(MEDIATOR);
+    await withdraw(applicant);
+    h.fake.clear();
+    const proposed = await proposeMediator(staff);
+    expect(to(proposed, STAFF)).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных, поэтому медиацию через бот сейчас начать нельзя. Если заявитель снова даст согласие, медиатора можно будет предложить ещё раз.",
+    ]);
+    expect(to(proposed, MEDIATOR)).toEqual([]);
+    expect(await t.db.prisma.mediation.count()).toBe(0);
+  });
+
+  it("a mediator proposed before the withdrawal cannot accept: no contract goes out, and staff are told why", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk", { name: "Серікова Әсел Нұрланқызы" });
+    const mediator = await mediatorJoins(MEDIATOR);
+    await proposeMediator(staff);
+    await withdraw(applicant);
+    const accepted = await mediator.press("Согласен(на) быть медиатором");
+    expect(texts(accepted).join("\n")).not.toContain("Серікова");
+    expect(accepted.filter((c) => c.method === "sendDocument")).toEqual([]);
+    expect(to(accepted, MEDIATOR)[0]).toMatch(/^Дело KZ-2026-000001: заявитель отозвал в боте согласие/);
+    expect(to(accepted, STAFF)[0]).toMatch(/^Дело KZ-2026-000001: заявитель отозвал в боте согласие .* медиацию через бот сейчас начать нельзя/);
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("proposed");
   });
 });

@@ -1,11 +1,11 @@
 // /mydata (issue 15): each person gets exactly their own data — the applicant their notice decrypted, a
 // relative their part in the case, staff and mediators their roles and actions — and nobody else's.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Call } from "../../bot/local/fake-api.js";
 import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, MEDIATOR_NAME, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -98,5 +98,60 @@ describe("/mydata", () => {
         expect([...new Set(shown)].filter((ch) => !/\s/.test(ch) && !font.hasGlyphForCodePoint(ch.codePointAt(0)!))).toEqual([]);
       }
     }
+  });
+});
+
+describe("the applicant's export holds all they gave and what was recorded about the patient", () => {
+  beforeEach(async () => {
+    await t.reset();
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  });
+
+  it("the notice handed in: the stamped copy's photo and the registration number they gave", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru"); // no registered organisation: the applicant hands it in
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.send("77-01/998");
+    await applicant.photo("stamped-copy-photo");
+    const { json } = await myData(applicant, APPLICANT);
+    expect(json, "the photo the applicant gave").toContain("stamped-copy-photo");
+    expect(json, "the registration number they typed").toContain("77-01/998");
+  });
+
+  it("the commission's conclusion about the patient, its summary opened", async () => {
+    const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Повреждение лицевого нерва — известный риск операции.");
+    await staff.press("Без документа");
+    await staff.press("Сохранить");
+    const { json } = await myData(applicant, APPLICANT);
+    const [kase] = (JSON.parse(json) as { cases: { conclusion: unknown }[] }).cases;
+    expect(kase!.conclusion).toMatchObject({ confirmed: false, summary: "Повреждение лицевого нерва — известный риск операции." });
+    // Staff get their actions, not the patient's medical details.
+    expect((await myData(staff, STAFF)).json).not.toContain("лицевого нерва");
+  });
+
+  it("in a mediation: their counter-offer (amount and note), not only that one was made, and a file they sent", async () => {
+    const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Предложить урегулирование");
+    await mediator.send("1 000 000");
+    await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+    await mediator.press("10 дней");
+    await mediator.press("Отправить");
+    await applicant.press("Қарсы ұсыныс");
+    await applicant.send("2 000 000");
+    await applicant.send("Емдеу шығындары осыдан көп болды.");
+    await applicant.press("Жазу");
+    await applicant.document("application/pdf", "applicant-receipts-pdf");
+    const data = JSON.parse((await myData(applicant, APPLICANT)).json) as { counterOffers: unknown[]; proposalAnswers: unknown[]; mediationMessages: unknown[] };
+    expect(data.counterOffers).toEqual([expect.objectContaining({ case: "KZ-2026-000001", amountTenge: "2000000", note: "Емдеу шығындары осыдан көп болды." })]);
+    expect(data.proposalAnswers).toEqual([expect.objectContaining({ case: "KZ-2026-000001", round: 1, answer: "counter" })]);
+    expect(data.mediationMessages).toEqual([expect.objectContaining({ file: { kind: "document", telegramFileId: "applicant-receipts-pdf" } })]);
   });
 });

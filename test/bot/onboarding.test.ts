@@ -103,6 +103,18 @@ describe("/language", () => {
 });
 
 describe("/help, /privacy, /cancel", () => {
+  it("/privacy's consent text says who sees the data, how long it is kept, and where to see it (/mydata), in both languages", async () => {
+    for (const [id, lang, who, kept, mydata] of [
+      [10, "ru", "сотрудники медицинской организации, которой адресовано обращение, независимая экспертная комиссия, родственники, которых вы сами пригласите, и медиатор, если его назначат", "Данные хранятся, пока их требует процедура рассмотрения", "/mydata"],
+      [11, "kk", "өтініш жіберілген медициналық ұйымның қызметкерлері, тәуелсіз сараптама комиссиясы, өзіңіз шақырған туыстарыңыз және медиатор тағайындалса, медиатор", "Деректер қарау рәсімі талап еткенше сақталады", "/mydata"],
+    ] as const) {
+      const u = h.user(id, lang);
+      await u.send("/start");
+      const text = texts(await u.send("/privacy")).join("\n");
+      for (const part of [who, kept, mydata]) expect(text).toContain(part);
+    }
+  });
+
   it("/help says what the bot does for the user's role", async () => {
     const u = h.user(8, "ru");
     await u.send("/start");

@@ -83,6 +83,34 @@ describe("a notice to an organisation with no staff in the bot", () => {
   });
 });
 
+describe("an applicant who withdrew consent", () => {
+  it("is not reminded to hand the notice in (with a button the bot would then refuse); staff are still reminded of a receipt", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru"); // no registered organisation: a hand-in reminder in 2 working days
+    await applicant.send("/privacy");
+    await applicant.press("Отозвать согласие");
+    await applicant.press("Да, отозвать");
+    h.fake.clear();
+    await runJobs("2026-11-25T10:00:00+05:00");
+    expect(texts(h.fake.sent("sendMessage", APPLICANT)), "a reminder after consent was withdrawn").toEqual([]);
+
+    // A notice delivered to staff: they are reminded to record its receipt; the applicant is not.
+    await t.reset();
+    at("2026-11-23T10:00:00+05:00");
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const again = h.user(APPLICANT, "ru");
+    await fileNotice(again, "ru");
+    await again.send("/privacy");
+    await again.press("Отозвать согласие");
+    await again.press("Да, отозвать");
+    h.fake.clear();
+    await runJobs("2026-11-25T09:00:00+05:00");
+    expect(texts(h.fake.sent("sendMessage", STAFF))[0]).toMatch(/^Дело KZ-2026-000001 \(Городская больница №7\): получение обращения ещё не отмечено/);
+    expect(texts(h.fake.sent("sendMessage", APPLICANT))).toEqual([]);
+  });
+});
+
 describe("a notice to a registered organisation", () => {
   it("reaches its staff, who record its receipt; unacknowledged, staff are reminded and the applicant told how to hand it in", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");

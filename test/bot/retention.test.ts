@@ -76,7 +76,7 @@ describe("retention of closed cases", () => {
     expect(tablesWith(before, a!.sensitive)).toEqual(["Case"]);
     expect(tablesWith(before, "old-photo-file").sort()).toEqual(["Attachment"]);
     expect(tablesWith(before, RELATIVE_NAME)).toEqual(["User"]);
-    expect(tablesWith(before, String(OLD), ["User", "ChatState", "Outbox"]).sort()).toEqual(["CaseEvent", "CaseParticipant", "Invite"]);
+    expect(tablesWith(before, String(OLD), ["User", "ConsentEvent", "ChatState", "Outbox"]).sort()).toEqual(["CaseEvent", "CaseParticipant", "Invite"]);
     const recentEvents = await t.db.prisma.caseEvent.count({ where: { caseId: b!.id } });
     const oldEvents = await t.db.prisma.caseEvent.count({ where: { caseId: a!.id } });
 
@@ -91,8 +91,8 @@ describe("retention of closed cases", () => {
     for (const needle of [OLD_NOTICE.name, OLD_NOTICE.iin, OLD_NOTICE.phone, OLD_NOTICE.description, "1990-01-01", a!.sensitive, "old-photo-file", RELATIVE_NAME])
       expect([needle, tablesWith(after, needle)]).toEqual([needle, []]);
     // Nobody is linked to the old case any more: its applicant's id remains only on their own account and chat.
-    expect(tablesWith(after, String(OLD), ["User", "ChatState", "Outbox"])).toEqual([]);
-    expect(tablesWith(after, String(RELATIVE), ["User", "ChatState", "Outbox"])).toEqual([]);
+    expect(tablesWith(after, String(OLD), ["User", "ConsentEvent", "ChatState", "Outbox"])).toEqual([]);
+    expect(tablesWith(after, String(RELATIVE), ["User", "ConsentEvent", "ChatState", "Outbox"])).toEqual([]);
     const anon = await t.db.prisma.case.findUniqueOrThrow({ where: { id: a!.id } });
     expect([anon.number, anon.status, anon.sensitive, anon.answers, anon.anonymisedAt?.toISOString()]).toEqual(["KZ-2026-000001", "settled", "", {}, now.toISOString()]);
     // The log keeps one tombstone, without personal data.

@@ -7,12 +7,14 @@ import { Store } from "../../bot/runtime/store.js";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff } from "../helpers/staff.js";
+import { joinStaff, mediationRunning } from "../helpers/staff.js";
+import { openSensitive } from "../../bot/core/case.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
 const RELATIVE = 52;
+const MEDIATOR = 70;
 let t: TestDb;
 let h: Harness;
 beforeAll(async () => {
@@ -39,7 +41,7 @@ describe("withdrawing consent", () => {
     expect(buttons(status)).toContain("Отозвать согласие");
     const explained = await u.press("Отозвать согласие");
     expect(texts(explained)[0]).toMatch(/^Что будет, если отозвать согласие:\n/);
-    expect(texts(explained)[0]).toContain("обращения, которые вы уже подали, останутся в деле");
+    expect(texts(explained)[0]).toContain("обращения, которые организация уже получила, останутся в деле");
     expect(buttons(explained)).toEqual(["Да, отозвать", "Нет, оставить"]);
     const done = await u.press("Да, отозвать");
     expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))[0]).toBe(
@@ -85,5 +87,59 @@ describe("withdrawing consent", () => {
     const p = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) }, include: { user: true } });
     expect([p.removedAt !== null, p.user.fullName]).toEqual([true, null]);
     expect(texts(await r.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
+  });
+
+  it("consent given again keeps the history: the consent the notice was filed under (its time and text version) and the withdrawal stay, in /mydata too", async () => {
+    let now = new Date("2026-11-23T10:00:00+05:00");
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk"); // consent at 10:00
+    const version = (await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentVersion;
+    now = new Date("2026-11-23T11:00:00+05:00");
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+    now = new Date("2026-11-23T12:00:00+05:00");
+    await u.send("/privacy");
+    await u.press("Келісемін");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentWithdrawnAt).toBeNull();
+    const doc = (await u.send("/mydata")).find((c) => c.method === "sendDocument" && c.file?.filename === "kelisim-my-data.json")!;
+    const consent = (JSON.parse(doc.file!.bytes.toString("utf8")) as { user: { consent: { history: unknown } } }).user.consent;
+    expect(consent.history).toEqual([
+      { what: "given", version, at: "2026-11-23T05:00:00.000Z" },
+      { what: "withdrawn", version: null, at: "2026-11-23T06:00:00.000Z" },
+      { what: "given", version, at: "2026-11-23T07:00:00.000Z" },
+    ]);
+    // Append-only: the record of a consent is not rewritten.
+    await expect(t.db.prisma.consentEvent.deleteMany({ where: { userId: BigInt(APPLICANT) } })).rejects.toThrow(/append-only/);
+  });
+
+  it("the mediator of a mediation under way is told too: its applicant side can no longer act in it through the bot", async () => {
+    const { applicant } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    const done = await applicant.press("Иә, кері қайтарып аламын");
+    expect(texts(done.filter((c) => c.payload.chat_id === STAFF))).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения; новых сообщений от заявителя через бот не будет.",
+    ]);
+    expect(texts(done.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Пока он не даст согласие снова, он не может действовать в медиации через бот — писать, отвечать на предложения или соглашаться с ними.",
+    ]);
+  });
+
+  it("a notice no organisation ever received (no procedure began) loses its personal data at once, and the applicant is told so", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk"); // no organisation registered: saved, nobody has it
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    const explained = await (async () => (await u.send("/privacy"), u.press("Келісімді кері қайтарып алу")))();
+    expect(texts(explained)[0]).toContain("ботта сақталған, бірақ әлі ешбір ұйым алмаған өтініштерді жоямын: олар бойынша рәсім басталған жоқ");
+    const done = await u.press("Иә, кері қайтарып аламын");
+    expect(texts(done)[0]).toBe(
+      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Ешбір ұйым алмаған өтініштер (1) жойылды: олар бойынша рәсім басталған жоқ. Келісімді /privacy арқылы қайта беруге болады.",
+    );
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect([k.sensitive, k.answers, k.anonymisedAt !== null]).toEqual(["", {}, true]);
+    expect(k.sensitive ? openSensitive(TEST_DATA_KEY, k.sensitive) : null).toBeNull();
+    expect(await t.db.prisma.caseParticipant.count()).toBe(0);
   });
 });

@@ -2,8 +2,8 @@
 // read or written with it; patients' names stored in the clear by earlier versions are sealed, once.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { checkDataKey, DataKeyError, prepareDataAtRest, sealPatientNames } from "../../bot/at-rest.js";
-import { openSensitive } from "../../bot/core/case.js";
+import { checkDataKey, DataKeyError, prepareDataAtRest, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../../bot/at-rest.js";
+import { conclusionSummary, openSensitive } from "../../bot/core/case.js";
 import { open, seal } from "../../bot/crypto.js";
 import { loadNoticeDocument } from "../../bot/features/notice/document.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
@@ -50,7 +50,7 @@ describe("patients' names at rest", () => {
   it("names kept in the clear by earlier versions are sealed with the IIN, once; the notice still shows them", async () => {
     await oldCase(1, "Иванова Анна Сергеевна");
     await oldCase(2, "Серікова Әсел Нұрланқызы");
-    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 2 });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 2, summariesSealed: 0, proposalsSealed: 0 });
     const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`));
     for (const name of ["Иванова", "Анна", "Серікова", "Әсел"]) expect(raw).not.toContain(name);
     const rows = await t.db.prisma.case.findMany({ orderBy: { id: "asc" } });
@@ -63,6 +63,39 @@ describe("patients' names at rest", () => {
     // Done once: a later start does nothing, even for a row that looks old.
     await oldCase(3, "Петров Пётр");
     expect(await sealPatientNames(t.db.prisma, KEY)).toBe(0);
-    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 0 });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 0, summariesSealed: 0, proposalsSealed: 0 });
+  });
+});
+
+describe("the commission's conclusion summaries at rest", () => {
+  it("summaries kept in the clear by earlier versions are sealed with the notice's fields, once; they still read the same", async () => {
+    const k = await oldCase(1, "Иванова Анна Сергеевна");
+    const conclusion = { confirmed: false, outcome: null, summary: "Повреждение лицевого нерва — известный риск.", on: "2026-11-30", file: null };
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as object), conclusion } } });
+    expect(conclusionSummary(KEY, await t.db.prisma.case.findUniqueOrThrow({ where: { id: k.id } }))).toBe("Повреждение лицевого нерва — известный риск.");
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 1, summariesSealed: 1, proposalsSealed: 0 });
+    expect(JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`))).not.toContain("лицевого нерва");
+    const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: k.id } });
+    expect((row.answers as { conclusion: unknown }).conclusion).toEqual({ confirmed: false, outcome: null, on: "2026-11-30", file: null });
+    expect(conclusionSummary(KEY, row)).toBe("Повреждение лицевого нерва — известный риск.");
+    expect(openSensitive(KEY, row.sensitive)).toMatchObject({ iin: "850301300121", name: "Иванова Анна Сергеевна" });
+    expect(await sealConclusionSummaries(t.db.prisma, KEY)).toBe(0);
+  });
+});
+
+describe("mediation proposals at rest", () => {
+  it("terms and counter-offer notes kept in the clear by earlier versions are sealed, once", async () => {
+    const k = await oldCase(1, "Иванова Анна Сергеевна");
+    await t.db.prisma.proposal.create({ data: { caseId: k.id, round: 1, authorId: 70n, authorRole: "mediator", amountTenge: 1_000_000n, terms: "Лечение последствий инсульта." } });
+    await t.db.prisma.proposal.create({
+      data: { caseId: k.id, round: 2, authorId: 51n, authorRole: "applicant", amountTenge: 2_000_000n, terms: "Реабилитация дороже.", responses: { create: { userId: 51n, answer: "counter", note: "Реабилитация дороже." } } },
+    });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 1, summariesSealed: 0, proposalsSealed: 2 });
+    const raw = JSON.stringify([await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Proposal"`), await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "ProposalResponse"`)], (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+    for (const text of ["инсульта", "Реабилитация"]) expect(raw).not.toContain(text);
+    const proposals = await t.db.prisma.proposal.findMany({ orderBy: { id: "asc" }, include: { responses: true } });
+    expect(proposals.map((p) => open(KEY, p.terms))).toEqual(["Лечение последствий инсульта.", "Реабилитация дороже."]);
+    expect(open(KEY, proposals[1]!.responses[0]!.note!)).toBe("Реабилитация дороже.");
+    expect(await sealProposalTexts(t.db.prisma, KEY)).toBe(0);
   });
 });

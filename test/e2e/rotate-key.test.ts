@@ -35,6 +35,8 @@ const sealedValues = async (db: Database): Promise<string[]> => {
   const events = await db.prisma.caseEvent.findMany({ where: { kind: "mediation_message" }, select: { payload: true } });
   const chats = await db.prisma.chatState.findMany({ select: { stack: true } });
   const outbox = await db.prisma.outbox.findMany({ select: { payload: true } });
+  const proposals = await db.prisma.proposal.findMany({ select: { terms: true } });
+  const notes = await db.prisma.proposalResponse.findMany({ where: { note: { not: null } }, select: { note: true } });
   const canary = await db.prisma.meta.findUniqueOrThrow({ where: { key: "dataKeyCanary" } });
   return [
     ...cases.map((c) => c.sensitive),
@@ -42,6 +44,8 @@ const sealedValues = async (db: Database): Promise<string[]> => {
     ...events.flatMap((e) => [(e.payload as { text: string }).text, (e.payload as { file: string }).file]),
     ...chats.map((c) => (c.stack as { sealed: string }).sealed),
     ...outbox.map((o) => (o.payload as { sealed: string }).sealed),
+    ...proposals.map((p) => p.terms),
+    ...notes.map((n) => n.note!),
     canary.value,
   ];
 };
@@ -49,7 +53,7 @@ const sealedValues = async (db: Database): Promise<string[]> => {
 describe("npm run data:rotate-key", () => {
   it("re-seals everything with the new key; a run stopped half-way is refused at start and finished by running it again", async () => {
     // A database in use: a notice filed (its case, the chat's flows, the outbox), an applicant's particulars and
-    // a mediation message sealed as the bot seals them, and the key's canary from the bot's first start.
+    // a mediation message and a counter-offer (its terms and note) sealed as the bot seals them, and the key's canary from the bot's first start.
     expect((await ops(["rotate-key"], { DATA_DIR: dir, NEW_DATA_KEY: b64(NEW) })).err).toMatch(/^no data key: set DATA_KEY, or keep the key in /);
     writeFileSync(join(dir, "data.key"), `${b64(OLD)}\n`);
     const db = await openDatabase({ url: null, dataDir: dir });
@@ -59,11 +63,14 @@ describe("npm run data:rotate-key", () => {
     const kase = await db.prisma.case.findFirstOrThrow();
     await db.prisma.user.update({ where: { id: 71n }, data: { details: seal(OLD, JSON.stringify({ surname: "Иванова" })) } });
     await db.prisma.caseEvent.create({ data: { caseId: kase.id, kind: "mediation_message", payload: { side: "applicant", to: "all", text: seal(OLD, "сумма"), file: seal(OLD, "{}") } } });
+    await db.prisma.proposal.create({
+      data: { caseId: kase.id, round: 1, authorId: 71n, authorRole: "applicant", amountTenge: 2_000_000n, terms: seal(OLD, "чеки"), responses: { create: { userId: 71n, answer: "counter", note: seal(OLD, "чеки") } } },
+    });
     const before = await sealedValues(db);
     expect(before.length).toBeGreaterThan(6);
     expect(before.every((v) => opensWith(OLD, v))).toBe(true);
 
-    // Stopped half-way: the cases and particulars are re-sealed, then writing the chats' flows fails.
+    // Stopped half-way: the cases, particulars and mediation messages are re-sealed, then writing the proposals fails.
     let writes = 0;
     const failing = new Proxy(db.prisma, {
       get(target, prop, receiver) {

@@ -7,7 +7,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
+import { calendarNote, isLate, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -58,9 +58,11 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   if (!k) return [say("cases.notFound")];
   if (stepOf(k) !== "commission_formed") return [say("conclusion.notNow", { number: k.number })];
   const outcome = r.confirmed ? r.outcome : null;
-  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, summary: r.summary, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
+  // The summary is about the patient's health: sealed with the notice's sensitive fields, not in the plain answers.
+  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
+  const sensitive = sealWith(c.dataKey, k.sensitive, { conclusion: r.summary });
   const inMediation = k.status === "mediation";
-  await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "concluded"), concludedAt: c.now, answers, ...(outcome ? { outcome } : {}) } });
+  await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "concluded"), concludedAt: c.now, answers, sensitive, ...(outcome ? { outcome } : {}) } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
   await unwatch(tx, "conclusion", k.id);
   // The commission has finished: its sittings still to come are reminded of no more.

@@ -13,6 +13,7 @@ import type { Prisma } from "../../core/actor.js";
 import { careText, orgNames, patientName, regionName, regionPlace } from "../../core/case.js";
 import { renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines } from "../../core/effects.js";
+import { open } from "../../crypto.js";
 import { localParam } from "../../core/render.js";
 import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "./mediation.js";
@@ -149,7 +150,7 @@ export const agreementContent = async (proposalId: number, lang: Lang, env: Docu
       terms: [
         [{ key: "agreement.subject" }, { key: "agreement.subjectText", params: { patient: parties.patient, care: parties.care } }],
         [{ key: "agreement.amount" }, { key: "agreement.amountText", params: { amount: Number(proposal.amountTenge) } }],
-        [{ key: "agreement.terms" }, proposal.terms],
+        [{ key: "agreement.terms" }, open(env.dataKey, proposal.terms)],
         [{ key: "agreement.force" }, { key: "agreement.forceText" }],
       ],
       footer: { key: "agreement.footer", params: { date: agreedOn } },

@@ -157,6 +157,13 @@ export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: C
   return [say("mediation.chooseMediator", { number: k.number }, mediators.map((r) => [{ key: "mediation.mediatorButton", params: { name: mediatorName(r.user.fullName) }, ...act(assignAction, { caseId: k.id, roleId: r.id }) }]))];
 };
 
+/**
+ * Whether the case's applicant withdrew consent (law.md §7: processing stops): no mediation is begun on their
+ * data — the mediator would get the patient's name and the contract, and the applicant cannot agree anyway.
+ */
+const applicantWithdrew = async (tx: Tx, caseId: number): Promise<boolean> =>
+  (await tx.caseParticipant.count({ where: { caseId, role: "applicant", removedAt: null, user: { consentWithdrawnAt: { not: null } } } })) > 0;
+
 export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k || !(await mayAssign(tx, k, c))) return notFound();
@@ -168,6 +175,7 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
   const onCase = await tx.caseParticipant.count({ where: { caseId: k.id, userId: r.userId, removedAt: null } });
   const ofOrg = await tx.userRole.count({ where: { userId: r.userId, organizationId: k.organizationId, role: "staff", revokedAt: null } });
   if (onCase + ofOrg > 0) return [say("mediation.conflict", { number: k.number })];
+  if (await applicantWithdrew(tx, k.id)) return [say("mediation.applicantWithdrew", { number: k.number })];
   if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
   const m = await tx.mediation.create({ data: { caseId: k.id, mediatorId: r.userId, assignedBy: BigInt(c.userId), createdAt: c.now } });
   await scheduleLapse(tx, m.id, c.now);
@@ -188,6 +196,10 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number })];
   const all = await members(tx, m);
   const number = m.case.number;
+  // The applicant withdrew consent since the mediator was proposed: no contract with the patient's name goes out;
+  // the proposal stays unanswered (it lapses), and the organisation's staff are told why.
+  if (e.accept && (await applicantWithdrew(tx, m.caseId)))
+    return [say("mediation.applicantWithdrewToMediator", { number }), ...all.filter((x) => x.side === "organization").map((x) => sayTo(x, "mediation.applicantWithdrew", { number }))];
   if (!e.accept) {
     await tx.mediation.update({ where: { id: m.id }, data: { state: "declined", endedAt: c.now, endReason: "declined" } });
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_declined", actorId: BigInt(c.userId), createdAt: c.now } });
@@ -364,7 +376,7 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const until = m.endsAt && endOfDay(asked, c.timeZone) > m.endsAt ? localDate(m.endsAt, c.timeZone) : asked;
   const validUntil = endOfDay(until, c.timeZone);
   const p = await tx.proposal.create({
-    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: "mediator", amountTenge: BigInt(r.amount), terms: r.terms, validUntil, createdAt: c.now },
+    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: "mediator", amountTenge: BigInt(r.amount), terms: seal(c.dataKey, r.terms), validUntil, createdAt: c.now },
   });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_made", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round } } });
   await schedule(tx, { kind: EXPIRE_PROPOSAL, key: `proposal:${p.id}:expire`, dueAt: new Date(validUntil.getTime() + 1), payload: { proposalId: p.id } });
@@ -453,13 +465,15 @@ export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: C
   if (a.refused) return a.refused;
   const { p, m, all, side } = a;
   const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
+  // Sealed like the messages relayed in the mediation: its free text is confidential (law.md §4) and may hold the patient's health.
+  const note = seal(c.dataKey, r.note);
   await tx.proposal.create({
-    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: side === "applicant" ? "applicant" : "staff", amountTenge: BigInt(r.amount), terms: r.note, createdAt: c.now },
+    data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: side === "applicant" ? "applicant" : "staff", amountTenge: BigInt(r.amount), terms: note, createdAt: c.now },
   });
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
-    create: { proposalId: p.id, userId: BigInt(c.userId), answer: "counter", note: r.note, answeredAt: c.now },
-    update: { answer: "counter", note: r.note, answeredAt: c.now },
+    create: { proposalId: p.id, userId: BigInt(c.userId), answer: "counter", note, answeredAt: c.now },
+    update: { answer: "counter", note, answeredAt: c.now },
   });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "counter_offer", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round, side } } });
   return [

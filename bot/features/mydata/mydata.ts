@@ -7,7 +7,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect, Lang, Param } from "../../../machines/effects.js";
 import { officialDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, openSensitive, patientName } from "../../core/case.js";
+import { answersOf, conclusionSummary, openSensitive, patientName } from "../../core/case.js";
 import { document, renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
@@ -16,13 +16,15 @@ import type { I18n } from "../../i18n.js";
 import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
+import { anonymiseCase } from "../retention/retention.js";
 
-type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment">;
+type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent">;
 
 /** What the bot holds about one user, as plain data (decrypted where it is theirs to see). */
 export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now: Date) => {
   const id = BigInt(userId);
   const user = await db.user.findUnique({ where: { id } });
+  const consents = await db.consentEvent.findMany({ where: { userId: id }, orderBy: { id: "asc" } });
   const roles = await db.userRole.findMany({ where: { userId: id }, include: { organization: true }, orderBy: { id: "asc" } });
   const participations = await db.caseParticipant.findMany({ where: { userId: id }, include: { case: { include: { attachments: { orderBy: { id: "asc" } } } } }, orderBy: { id: "asc" } });
   const cases = participations.map((p) => {
@@ -32,6 +34,7 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
     // The applicant's own notice, decrypted for them.
     const sealed = k.sensitive ? openSensitive(dataKey, k.sensitive) : null;
     const a = answersOf(k.answers);
+    const conclusion = a.conclusion as { confirmed?: unknown; outcome?: unknown; on?: unknown; file?: { fileId?: unknown } | null } | undefined;
     return {
       ...base,
       notice: {
@@ -48,15 +51,30 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
         submitted: k.submittedAt,
       },
       files: k.attachments.map((f) => ({ kind: f.kind, telegramFileId: f.fileId, mime: f.mimeType })),
+      // Its receipt as recorded: by staff, or by the applicant who handed it in (with the stamped copy's photo).
+      receipt: a.receipt ?? null,
+      conclusion: conclusion
+        ? { confirmed: conclusion.confirmed ?? null, outcome: conclusion.outcome ?? null, on: conclusion.on ?? null, summary: conclusionSummary(dataKey, k), telegramFileId: conclusion.file?.fileId ?? null }
+        : null,
     };
   });
   const events = await db.caseEvent.findMany({ where: { actorId: id }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
   const messages = events
     .filter((e) => e.kind === "mediation_message")
     .map((e) => {
-      const p = e.payload as { to?: string; text?: string };
-      return { case: e.case.number, at: e.createdAt, to: p.to ?? null, text: typeof p.text === "string" ? open(dataKey, p.text) : null };
+      const p = e.payload as { to?: string; text?: string; file?: string };
+      const file = typeof p.file === "string" ? (JSON.parse(open(dataKey, p.file)) as { kind?: string; fileId?: string }) : null;
+      return {
+        case: e.case.number,
+        at: e.createdAt,
+        to: p.to ?? null,
+        text: typeof p.text === "string" ? open(dataKey, p.text) : null,
+        ...(file ? { file: { kind: file.kind ?? null, telegramFileId: file.fileId ?? null } } : {}),
+      };
     });
+  // The counter-offers they made as the applicant (their note is theirs), and how they answered the mediator's proposals.
+  const counters = await db.proposal.findMany({ where: { authorId: id, authorRole: "applicant" }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
+  const proposalAnswers = await db.proposalResponse.findMany({ where: { userId: id }, include: { proposal: { include: { case: { select: { number: true } } } } }, orderBy: { answeredAt: "asc" } });
   const actions = events.filter((e) => e.kind !== "mediation_message").map((e) => ({ case: e.case.number, what: e.kind, at: e.createdAt }));
   const opened = await db.dataAccess.findMany({ where: { userId: id }, include: { case: { select: { number: true } } }, orderBy: { at: "asc" } });
   const answers = await db.sittingResponse.findMany({ where: { userId: id }, include: { sitting: { include: { case: { select: { number: true } } } } }, orderBy: { answeredAt: "asc" } });
@@ -67,7 +85,13 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
           telegramId: String(user.id),
           language: user.language,
           fullName: user.fullName,
-          consent: { version: user.consentVersion, given: user.consentAt, withdrawn: user.consentWithdrawnAt },
+          consent: {
+            version: user.consentVersion,
+            given: user.consentAt,
+            withdrawn: user.consentWithdrawnAt,
+            // Every consent given and every withdrawal, oldest first: the one a notice was filed under included.
+            history: consents.map((e) => ({ what: e.kind, version: e.version, at: e.at })),
+          },
           particulars: detailsOf(user.details, dataKey),
           firstSeen: user.createdAt,
         }
@@ -76,6 +100,10 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
     cases,
     sittingAnswers: answers.map((s) => ({ case: s.sitting.case.number, sitting: s.sitting.startsAt, answer: s.answer, at: s.answeredAt })),
     mediationMessages: messages,
+    counterOffers: counters.map((p) => ({ case: p.case.number, round: p.round, amountTenge: p.amountTenge, note: open(dataKey, p.terms), at: p.createdAt })),
+    proposalAnswers: proposalAnswers
+      .filter((r) => r.proposal.authorRole === "mediator")
+      .map((r) => ({ case: r.proposal.case.number, round: r.proposal.round, answer: r.answer, at: r.answeredAt, confirmed: r.confirmedAt })),
     actions,
     openedOthersData: opened.map((o) => ({ case: o.case.number, what: o.what, at: o.at })),
   };
@@ -191,12 +219,22 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
     for (const a of await caseParticipants(tx, p.caseId, ["applicant"]))
       out.push(sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `notice.relationForm.${p.relation}` } }));
   }
-  const filed = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
+  const all = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
+  // A notice no organisation received (saved in the bot, not handed in): no procedure began, none needs it —
+  // its personal data goes now, as retention takes it from a closed case.
+  const unreceived = all.filter((p) => p.case.status === "saved");
+  for (const p of unreceived) await anonymiseCase(tx, p.caseId, c.now);
+  const filed = all.filter((p) => p.case.status !== "saved");
   for (const p of filed) {
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
     for (const s of await staffRecipients(tx, p.case.organizationId, c.staffChatId)) out.push(sayTo(s, "privacy.withdrawnToStaff", { number: p.case.number }));
+    // The mediator of a mediation under way: its applicant side can no longer act in it through the bot.
+    const mediations = await tx.mediation.findMany({ where: { caseId: p.caseId, state: { in: ["proposed", "agreeing", "running", "signing"] } }, select: { mediatorId: true } });
+    const mediators = await tx.user.findMany({ where: { id: { in: mediations.map((m) => m.mediatorId) } }, select: { id: true, language: true } });
+    for (const m of mediators) out.push(sayTo(reader(m.id, m.language), "privacy.withdrawnToMediator", { number: p.case.number }));
   }
   const relatives: Param = relativeOf.length ? { key: "privacy.withdrawnRelatives", params: { count: relativeOf.length } } : "";
   const kept: Param = filed.length ? { key: "privacy.withdrawnKept", params: { count: filed.length } } : "";
-  return [say("privacy.withdrawn", { relatives, kept }), ...out];
+  const deleted: Param = unreceived.length ? { key: "privacy.withdrawnDeleted", params: { count: unreceived.length } } : "";
+  return [say("privacy.withdrawn", { relatives, kept, deleted }), ...out];
 };

@@ -139,6 +139,13 @@ export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: C
   ];
 };
 
+/**
+ * The applicant to remind to hand the notice in: not one who withdrew consent (law.md §7: processing stops) —
+ * the bot would refuse the very button it sends (mydata.ts needsConsent).
+ */
+const consentingApplicants = (tx: Tx, caseId: number) =>
+  tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: "applicant", user: { consentWithdrawnAt: null } }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" } });
+
 export const receiptJobs: Record<string, JobHandler> = {
   // Staff have not recorded the receipt by the end of the next working day: they are reminded, and the
   // applicant is told the notice is not yet received — and how to hand it in.
@@ -146,7 +153,7 @@ export const receiptJobs: Record<string, JobHandler> = {
     const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
     if (!k || stepOf(k) !== "delivered") return [];
     const staff = (await orgStaff(tx, k.organizationId)).map((s) => sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: k.orgName }, recordReceiptButton(k, d.timeZone)));
-    const applicants = (await caseParticipants(tx, k.id, ["applicant"])).map((p) =>
+    const applicants = (await consentingApplicants(tx, k.id)).map((p) =>
       sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderApplicant", { number: k.number, org: k.orgName }, handInButtons(k, d.timeZone)),
     );
     return [...staff, ...applicants];
@@ -155,7 +162,7 @@ export const receiptJobs: Record<string, JobHandler> = {
   [HANDIN_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
     const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
     if (!k || stepOf(k) !== "saved") return [];
-    return (await caseParticipants(tx, k.id, ["applicant"])).map((p) =>
+    return (await consentingApplicants(tx, k.id)).map((p) =>
       sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderHandIn", { number: k.number, org: k.orgName }, [...handInButtons(k, d.timeZone), [{ key: "menu.cases", ...act(openMenuItem, { item: "cases" }) }]]),
     );
   },

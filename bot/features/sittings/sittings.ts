@@ -49,9 +49,13 @@ const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: 
  * An invitation (or a move) to one person: the calendar file, then the text with the answer buttons —
  * the buttons stay the last thing in the chat, under what they answer, never scrolled away by a file.
  */
-const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient, extra: Params = {}): Out[] => [
+const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient & { withdrew?: boolean }, extra: Params = {}): Out[] => [
   document({ name: "sittingIcs", sittingId: s.id }, to),
-  sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s)),
+  // An applicant who withdrew consent may still attend (law.md §3 step 5), but cannot answer through the bot
+  // (mydata.ts needsConsent): no buttons it would refuse, and a line that says why and what they can do.
+  ...(to.withdrew
+    ? [sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }), sayTo(to, "sitting.withdrawnNote")]
+    : [sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s))]),
 ];
 
 /**
@@ -89,7 +93,11 @@ export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Pr
 const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
   tx.sitting.findFirst({ where: { id: sittingId, case: await staffCasesWhere(tx, userId) }, include: { case: true } });
 
-const people = async (tx: Tx, k: CaseRow) => (await caseParticipants(tx, k.id)).map((p) => reader(p.userId, p.user.language, k.language));
+const people = async (tx: Tx, k: CaseRow) => {
+  const on = await caseParticipants(tx, k.id);
+  const withdrew = new Set((await tx.user.findMany({ where: { id: { in: on.map((p) => p.userId) }, consentWithdrawnAt: { not: null } }, select: { id: true } })).map((u) => u.id));
+  return on.map((p) => ({ ...reader(p.userId, p.user.language, k.language), withdrew: withdrew.has(p.userId) }));
+};
 
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, plan.caseId, c.userId);
