@@ -1,8 +1,10 @@
 // /cases: status, next step, deadlines counted down in working days; a case's timeline; only one's own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testBot, texts, buttons } from "../helpers/bot.js";
+import { testBot, texts, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
+import { commissionFormed } from "../helpers/staff.js";
+import { withBot as withWorld, type World } from "../helpers/world.js";
 
 let t: TestDb;
 let now = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: the commission is due by 30 March
@@ -84,5 +86,56 @@ describe("/cases with many cases", () => {
     expect(text!.length).toBeLessThanOrEqual(4096);
     expect(buttons(calls)).toHaveLength(10);
     expect(buttons(calls)[0]).toBe("Открыть KZ-2026-900011"); // newest first
+  });
+});
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const NUMBER = "KZ-2026-000001";
+const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
+
+/** Staff (ru) record the conclusion of the formed commission: harm confirmed with this outcome, or not confirmed. */
+const conclude = async (staff: TestUser, outcome: string | null) => {
+  await staff.send("/inbox");
+  await staff.press(`Открыть ${NUMBER}`);
+  await staff.press("Записать заключение");
+  if (outcome) {
+    await staff.press("Да, вред подтверждён");
+    await staff.press(outcome);
+  } else await staff.press("Нет, вред не подтверждён");
+  await staff.send("Осложнение — известный риск, о котором предупреждали.");
+  await staff.press("Без документа");
+  return staff.press("Сохранить");
+};
+
+describe("/cases: a concluded case", () => {
+  it("a concluded case in /cases says which way the commission concluded and names the next step", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      await conclude(staff, null);
+      const list = texts(await applicant.send("/cases"))[0]!;
+      expect(list).toContain("Күйі: қорытынды шықты\nКомиссия зиянның келтірілгенін растамады.\nКелесі қадам: қорытындымен келіспесеңіз, әдетте мына тәртіппен жүгінеді: медициналық ұйымның басшылығына");
+      const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
+      expect(view).toContain("Комиссия зиянның келтірілгенін растамады.\nКелесі қадам: қорытындымен келіспесеңіз");
+    });
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      await conclude(staff, "Инвалидность II группы");
+      const list = texts(await applicant.send("/cases"))[0]!;
+      expect(list).toContain(
+        "Комиссия зиянның келтірілгенін растады — бұл сақтандыру жағдайын тануға негіз. Пациент үшін салдары: II топтағы мүгедектік.\nКелесі қадам: өтемақыны алуға келіссеңіз, әдетте оны сақтандырушы өз қағидалары бойынша бірыңғай сақтандыру пулынан төлейді.\nЗаңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.",
+      );
+    });
+  });
+
+  it("a concluded case where the patient died begins with condolence before the amount", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      await conclude(staff, "Пациент скончался");
+      const view = texts(await applicant.send("/cases"))[0]!;
+      expect(view).toContain("Көңіл айтамыз.\nКомиссия зиянның келтірілгенін растады");
+      expect(view.indexOf("Көңіл айтамыз.")).toBeLessThan(view.indexOf("3\u00a0000 АЕК"));
+    });
   });
 });

@@ -4,7 +4,8 @@ import { act, openPayments } from "../../../machines/actions.js";
 import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, regionName, stepOf, type statusBefore } from "../../core/case.js";
+import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
+import { answersOf, calendarNote, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf } from "../../core/people.js";
@@ -40,6 +41,27 @@ const deadlineLine = (k: Dated, c: { now: Date; timeZone: string }): Param | nul
   return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };
 };
 
+/**
+ * A concluded case: which way the commission concluded, and what comes next — harm confirmed: as a rule the pool's
+ * insurer pays under its own procedure, with the minimum set by law for the outcome (law.md §2, §3 step 7); not
+ * confirmed: the usual path onward (law.md §6). After «the patient died», condolence first.
+ */
+const conclusionLines = (k: Dated): Param[] => {
+  const r = answersOf(k.answers).conclusion as { confirmed?: unknown; outcome?: unknown; on?: unknown } | undefined;
+  if (stepOf(k) !== "concluded" || typeof r?.confirmed !== "boolean") return [];
+  if (!r.confirmed) return [{ key: "cases.result.notConfirmed" }, { key: "cases.next.concludedNotConfirmed" }];
+  const outcome = typeof r.outcome === "string" ? r.outcome : "unknown";
+  const paid = outcome === "unknown" ? null : (outcome as PaidOutcome);
+  const mci = paid ? minimumMci(paid) : 0;
+  const tenge = mciTenge(Number(str(r.on).slice(0, 4)));
+  return [
+    ...(outcome === "death" ? [{ key: "common.condolence" }] : []),
+    { key: "cases.result.confirmed", params: { outcome: { key: `notice.outcomeText.${outcome}` } } },
+    { key: "cases.next.concludedConfirmed" },
+    ...(paid ? [tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } }] : []),
+  ];
+};
+
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
   // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
   const cases = await tx.case.findMany({ where: mine(c.userId), orderBy: { submittedAt: "desc" }, take: LIST_MAX });
@@ -50,7 +72,7 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
         { key: "cases.item", params: { number: k.number, org: clip(k.orgName, 80), region: regionName(k.region) } },
         { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
         // Not every step has a next one to name; a mediation or a drafted complaint stops none (stepOf).
-        { key: `cases.next.${stepOf(k)}`, params: { defaultValue: "" } },
+        ...(stepOf(k) === "concluded" ? conclusionLines(k) : [{ key: `cases.next.${stepOf(k)}`, params: { defaultValue: "" } }]),
         ...[deadlineLine(k, c)].filter((x) => x !== null),
       ],
       "\n",
@@ -103,6 +125,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },
     { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
     ...receiptLine(k),
+    ...conclusionLines(k),
     ...[deadlineLine(k, c)].filter((x) => x !== null),
   ];
   const sittings = await participantSittings(tx, k.id, c);
