@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, handIn } from "../helpers/notice.js";
+import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
 import { commissionFormed } from "../helpers/staff.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 
@@ -136,6 +136,21 @@ describe("/cases: a concluded case", () => {
       const view = texts(await applicant.send("/cases"))[0]!;
       expect(view).toContain("Көңіл айтамыз.\nКомиссия зиянның келтірілгенін растады");
       expect(view.indexOf("Көңіл айтамыз.")).toBeLessThan(view.indexOf("3\u00a0000 АЕК"));
+    });
+  });
+});
+
+describe("/cases for a relative", () => {
+  it("a relative is not told to hand in the notice and report the date, which only the applicant can do", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      expect(texts(await applicant.send("/cases"))[0]).toContain("Келесі қадам: өтінішті ұйымға тапсырып, күнін хабарлаңыз.");
+      const relative = await joinRelative(h, applicant, 60);
+      const list = texts(await relative.send("/cases"))[0]!;
+      expect(list).toContain("Следующий шаг: заявитель передаёт обращение в организацию и сообщает дату в боте.");
+      expect(list).not.toContain("передайте обращение");
+      expect(buttons(await relative.press(`Открыть ${NUMBER}`))).not.toContain("Я передал(а) обращение");
     });
   });
 });

@@ -62,9 +62,18 @@ const conclusionLines = (k: Dated): Param[] => {
   ];
 };
 
+/** Only the applicant hands the notice in and says when (handInButtons): others read the step in the third person. */
+const nextOf = (k: Dated & { participants: { role: string }[] }): string =>
+  k.participants.some((p) => p.role === "applicant") ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`;
+
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
   // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
-  const cases = await tx.case.findMany({ where: mine(c.userId), orderBy: { submittedAt: "desc" }, take: LIST_MAX });
+  const cases = await tx.case.findMany({
+    where: mine(c.userId),
+    include: { participants: { where: { userId: BigInt(c.userId), removedAt: null }, select: { role: true } } },
+    orderBy: { submittedAt: "desc" },
+    take: LIST_MAX,
+  });
   if (cases.length === 0) return [say("cases.none")];
   const items = cases.map((k) =>
     lines(
@@ -72,7 +81,7 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
         { key: "cases.item", params: { number: k.number, org: clip(k.orgName, 80), region: regionName(k.region) } },
         { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
         // Not every step has a next one to name; a mediation or a drafted complaint stops none (stepOf).
-        ...(stepOf(k) === "concluded" ? conclusionLines(k) : [{ key: `cases.next.${stepOf(k)}`, params: { defaultValue: "" } }]),
+        ...(stepOf(k) === "concluded" ? conclusionLines(k) : [{ key: nextOf(k), params: { defaultValue: "" } }]),
         ...[deadlineLine(k, c)].filter((x) => x !== null),
       ],
       "\n",
