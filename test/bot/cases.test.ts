@@ -154,3 +154,19 @@ describe("/cases for a relative", () => {
     });
   });
 });
+
+describe("/cases: the calendar caveat on a deadline already passed", () => {
+  it("an expired deadline counted on 2027's unchecked calendar does not promise that the bot will tell a new one", async () => {
+    await withBot("2026-12-30T11:00:00+05:00", async ({ h, at }) => {
+      const u = h.user(APPLICANT, "ru");
+      await fileNotice(u, "ru", { care: "01.12.2026" });
+      await handIn(u, "ru"); // 30.12.2026: 31.12, 05.01, 06.01.2027 are working days 1–3
+      at("2027-01-06T23:59:00+05:00");
+      expect(texts(await u.send("/cases"))[0]).toContain("Срок: до конца дня 06.01.2027 (сегодня последний день). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.");
+      at("2027-01-07T00:01:00+05:00"); // a minute past the deadline, Kazakhstan time
+      const [list] = texts(await u.send("/cases"));
+      expect(list).toContain("Срок истёк 06.01.2027. Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.");
+      expect(list).not.toContain("тогда бот сообщит новый срок");
+    });
+  });
+});

@@ -5,7 +5,7 @@ import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, calendarNote, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
+import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf } from "../../core/people.js";
@@ -35,7 +35,7 @@ const deadlineLine = (k: Dated, c: { now: Date; timeZone: string }): Param | nul
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: calendarNote(date) } };
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: expiredCalendarNote(date) } };
   // Counted after today: on the last day itself there is only today.
   const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
   return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };

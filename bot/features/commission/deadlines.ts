@@ -5,7 +5,7 @@
 import { act } from "../../../machines/actions.js";
 import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
@@ -59,12 +59,13 @@ const lastDay = (step: Step, c: { answers: unknown }, now: Date, timeZone: strin
 const jobsOf = (step: Step): Record<string, JobHandler> => {
   const s = STEPS[step];
   const load = (tx: Tx, caseId: number) => atStep(tx, step, caseId);
-  const params = (c: { number: string; orgName: string; region: string; answers: unknown }) => ({
+  // Once the deadline has passed, the calendar's caveat promises no new date: the recount leaves it as told.
+  const params = (c: { number: string; orgName: string; region: string; answers: unknown }, expired = false) => ({
     number: c.number,
     org: c.orgName,
     region: regionName(c.region),
     date: showDate(str(answersOf(c.answers)[s.due])),
-    calendar: calendarNote(str(answersOf(c.answers)[s.due])),
+    calendar: (expired ? expiredCalendarNote : calendarNote)(str(answersOf(c.answers)[s.due])),
   });
   return {
     [`${step}_reminder`]: async (tx, job, now, d) => {
@@ -83,10 +84,10 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
         return [];
       }
       await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: answersOf(c.answers)[s.due] ?? null } } });
-      const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.overdue, params(c)));
+      const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.overdue, params(c, true)));
       const people = (await caseParticipants(tx, c.id)).map((p) =>
         // The applicant may take it further from here.
-        sayTo(reader(p.userId, p.user.language, c.language), s.applicant, params(c), p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: c.id }) }]] : undefined),
+        sayTo(reader(p.userId, p.user.language, c.language), s.applicant, params(c, true), p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: c.id }) }]] : undefined),
       );
       return [...staff, ...people];
     },
@@ -141,9 +142,10 @@ const recount: JobHandler = async (tx, job, now, d) => {
     await tx.caseEvent.create({ data: { caseId: id, kind: "deadline_recounted", createdAt: now, payload: { step, from: told, to: date } } });
     await unwatch(tx, step, id);
     await watch(tx, step, id, due, d.timeZone, now);
-    const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: calendarNote(date, from) };
     // Moved earlier, to a day already over: it expired then (its overdue notice follows at once).
-    const key = due.at <= now ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
+    const late = due.at <= now;
+    const key = late ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
+    const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: (late ? expiredCalendarNote : calendarNote)(date, from) };
     out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, key, params)));
     out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)));
   }
