@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
-import { commissionFormed } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, proposeMediator } from "../helpers/staff.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 
 let t: TestDb;
@@ -167,6 +167,49 @@ describe("/cases: the calendar caveat on a deadline already passed", () => {
       const [list] = texts(await u.send("/cases"));
       expect(list).toContain("Срок истёк 06.01.2027. Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.");
       expect(list).not.toContain("тогда бот сообщит новый срок");
+    });
+  });
+});
+
+describe("«Мои дела» for staff and a mediator", () => {
+  const NONE = "У вас пока нет дел. Подать обращение: /notice";
+  const MEDIATOR = 70;
+
+  it("staff pressing «Мои дела» on their home see their organisation's cases, not an invitation to file a notice", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      const home = await staff.send("/start");
+      expect(buttons(home)).toContain("Мои дела");
+      const said = await staff.press("Мои дела");
+      expect(texts(said)).not.toContain(NONE);
+      expect(texts(said)[0]).toBe(`Дела вашей организации:\n\n${NUMBER} — Городская больница №7, г. Шымкент\nСтатус: комиссия сформирована`);
+      expect(buttons(said)).toEqual([`Открыть ${NUMBER}`]);
+      expect(texts(await staff.press(`Открыть ${NUMBER}`))[0]).toMatch(/^Обращение о возможном причинении вреда/);
+    });
+  });
+
+  it("a mediator pressing «Мои дела» on their home sees their mediations", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+      await proposeMediator(staff);
+      await mediator.press("Согласен(на) быть медиатором");
+      const home = await mediator.send("/start");
+      expect(buttons(home)).toContain("Мои дела");
+      const said = await mediator.press("Мои дела");
+      expect(texts(said)).not.toContain(NONE);
+      expect(texts(said)[0]).toMatch(new RegExp(`^Ваши медиации:\\n${NUMBER} — Городская больница №7: `));
+    });
+  });
+
+  it("someone who is both an applicant and staff sees their own cases and their organisation's", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      await fileNotice(staff, "ru", { care: "01.11.2026" }); // their own notice, about the same clinic
+      const said = texts(await staff.send("/cases"));
+      expect(said).toHaveLength(2);
+      expect(said[0]).toMatch(/^Ваши дела:\n\nKZ-2026-000001/);
+      expect(said[1]).toMatch(/^Дела вашей организации:\n\nKZ-2026-000001/);
     });
   });
 });

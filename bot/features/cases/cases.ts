@@ -1,5 +1,6 @@
 // /cases: the cases a user takes part in, each with its status, next step and deadline counted down in
-// working days; and one case's timeline. A user sees only cases they take part in.
+// working days; and one case's timeline. A user sees only cases they take part in — and staff and a mediator,
+// who take part in none, the cases of their organisations and their mediations, as /inbox shows them.
 import { act, openPayments } from "../../../machines/actions.js";
 import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
@@ -12,6 +13,7 @@ import { applicantOf } from "../../core/people.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
+import { showInbox } from "../staff/staff.js";
 import { participantSittings, showWhen } from "../sittings/sittings.js";
 import { handInButtons, receiptLine } from "../receipt/receipt.js";
 import { openCase, showAccesses as showAccessesAction } from "./actions.js";
@@ -74,7 +76,9 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
     orderBy: { submittedAt: "desc" },
     take: LIST_MAX,
   });
-  if (cases.length === 0) return [say("cases.none")];
+  // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
+  const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
+  if (cases.length === 0) return work.length ? work : [say("cases.none")];
   const items = cases.map((k) =>
     lines(
       [
@@ -88,7 +92,7 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
       true,
     ),
   );
-  return [sayText(lines([{ key: "cases.title" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]))];
+  return [sayText(lines([{ key: "cases.title" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }])), ...work];
 };
 
 const dayOf = new Map<string, Intl.DateTimeFormat>();
