@@ -1,9 +1,9 @@
 // /cases: status, next step, deadlines counted down in working days; a case's timeline; only one's own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testBot, texts, buttons, type TestUser } from "../helpers/bot.js";
+import { testBot, texts, textsTo, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
-import { commissionFormed, joinMediator, joinStaff, proposeMediator } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator } from "../helpers/staff.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 
 let t: TestDb;
@@ -210,6 +210,35 @@ describe("«Мои дела» for staff and a mediator", () => {
       expect(said).toHaveLength(2);
       expect(said[0]).toMatch(/^Ваши дела:\n\nKZ-2026-000001/);
       expect(said[1]).toMatch(/^Дела вашей организации:\n\nKZ-2026-000001/);
+    });
+  });
+});
+
+describe("/cases: the applicant's own deadlines in a mediation", () => {
+  it("a pending settlement proposal's last day appears in the applicant's /cases with a countdown", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h, at }) => {
+      const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: 70 });
+      await mediator.send("/inbox");
+      await mediator.press(`Открыть ${NUMBER}`);
+      await mediator.press("Предложить урегулирование");
+      await mediator.send("2500000");
+      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+      await mediator.press("10 дней");
+      const sent = textsTo(await mediator.press("Отправить"), APPLICANT).join("\n");
+      expect(sent).toContain("03.12.2026 күнінің соңына дейін күшінде.");
+      // Calendar days, as the proposal and the mediation's term are counted: 24.11 … 03.12 are ten.
+      const proposalLine = "Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (10 күнтізбелік күн қалды).";
+      const list = texts(await applicant.send("/cases"))[0]!;
+      expect(list).toContain(proposalLine);
+      expect(list).toContain("Медиациядағы келіссөздер 23.12.2026 күнінің соңына дейін ашық (30 күнтізбелік күн қалды).");
+      at("2026-12-03T18:00:00+05:00");
+      const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
+      expect(view).toContain("Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (бүгін — соңғы күн).");
+      // Answered, it no longer waits for the applicant; the negotiations' last day stays.
+      await applicant.press("Бас тарту");
+      const after = texts(await applicant.send("/cases"))[0]!;
+      expect(after).not.toContain("ұсынысы сіздің жауабыңызды күтіп тұр");
+      expect(after).toContain("Медиациядағы келіссөздер 23.12.2026 күнінің соңына дейін ашық (20 күнтізбелік күн қалды).");
     });
   });
 });

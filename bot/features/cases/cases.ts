@@ -2,7 +2,7 @@
 // working days; and one case's timeline. A user sees only cases they take part in — and staff and a mediator,
 // who take part in none, the cases of their organisations and their mediations, as /inbox shows them.
 import { act, openPayments } from "../../../machines/actions.js";
-import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
+import { endOfDay, localDate, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
@@ -43,6 +43,27 @@ const deadlineLine = (k: Dated, c: { now: Date; timeZone: string }): Param | nul
   return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };
 };
 
+const DAY_MS = 86_400_000;
+
+/** A mediation's date, with the calendar days left after today (its terms are counted in calendar days: addDays). */
+const calendarLine = (key: string, params: Record<string, Param | number>, until: Date, c: { now: Date; timeZone: string }): Param => {
+  const date = localDate(until, c.timeZone);
+  const left = Math.round((Date.parse(date) - Date.parse(localDate(c.now, c.timeZone))) / DAY_MS);
+  return { key, params: { ...params, date: showDate(date), left: left === 0 ? { key: "cases.lastDay" } : { key: "cases.calendarLeft", params: { count: left } } } };
+};
+
+/**
+ * The applicant's own deadlines in a running mediation: the mediator's newest proposal while it stands and awaits
+ * their answer, and the last day of the negotiations (mediation.ts proposeSettlement, partyAgree).
+ */
+const mediationDeadlines = async (tx: Tx, caseId: number, c: Ctx): Promise<Param[]> => {
+  const m = await tx.mediation.findFirst({ where: { caseId, state: "running", endsAt: { gt: c.now } }, orderBy: { id: "desc" } });
+  if (!m?.endsAt) return [];
+  const p = await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, orderBy: { id: "desc" }, include: { responses: { where: { userId: BigInt(c.userId) } } } });
+  const awaiting = p?.validUntil && p.validUntil > c.now && p.responses.length === 0 ? [calendarLine("cases.proposalDue", { round: p.round }, p.validUntil, c)] : [];
+  return [...awaiting, calendarLine("cases.mediationDue", {}, m.endsAt, c)];
+};
+
 /**
  * A concluded case: which way the commission concluded, and what comes next — harm confirmed: as a rule the pool's
  * insurer pays under its own procedure, with the minimum set by law for the outcome (law.md §2, §3 step 7); not
@@ -65,8 +86,8 @@ const conclusionLines = (k: Dated): Param[] => {
 };
 
 /** Only the applicant hands the notice in and says when (handInButtons): others read the step in the third person. */
-const nextOf = (k: Dated & { participants: { role: string }[] }): string =>
-  k.participants.some((p) => p.role === "applicant") ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`;
+const isApplicant = (k: { participants: { role: string }[] }): boolean => k.participants.some((p) => p.role === "applicant");
+const nextOf = (k: Dated & { participants: { role: string }[] }): string => (isApplicant(k) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`);
 
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
   // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
@@ -79,7 +100,8 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
   // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
   const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
   if (cases.length === 0) return work.length ? work : [say("cases.none")];
-  const items = cases.map((k) =>
+  const inMediation = await Promise.all(cases.map((k) => (k.status === "mediation" && isApplicant(k) ? mediationDeadlines(tx, k.id, c) : Promise.resolve([]))));
+  const items = cases.map((k, i) =>
     lines(
       [
         { key: "cases.item", params: { number: k.number, org: clip(k.orgName, 80), region: regionName(k.region) } },
@@ -87,6 +109,7 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
         // Not every step has a next one to name; a mediation or a drafted complaint stops none (stepOf).
         ...(stepOf(k) === "concluded" ? conclusionLines(k) : [{ key: nextOf(k), params: { defaultValue: "" } }]),
         ...[deadlineLine(k, c)].filter((x) => x !== null),
+        ...inMediation[i]!,
       ],
       "\n",
       true,
@@ -140,6 +163,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...receiptLine(k),
     ...conclusionLines(k),
     ...[deadlineLine(k, c)].filter((x) => x !== null),
+    ...(applicant && k.status === "mediation" ? await mediationDeadlines(tx, k.id, c) : []),
   ];
   const sittings = await participantSittings(tx, k.id, c);
   const relatives = await relativeButtons(tx, k.id, c);
