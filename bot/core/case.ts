@@ -52,6 +52,14 @@ export const calendarNote = (due: string, from: string = due): Param => {
   const [year] = uncheckedYears(from, due);
   return year === undefined ? "" : { key: "common.calendarAsKnown", params: { year } };
 };
+/**
+ * The same note for a deadline already passed, without the promise of a new date: the recount leaves a deadline
+ * already past as it was told (features/commission/deadlines.ts).
+ */
+export const expiredCalendarNote = (due: string, from: string = due): Param => {
+  const [year] = uncheckedYears(from, due);
+  return year === undefined ? "" : { key: "common.calendarAsKnownExpired", params: { year } };
+};
 
 /** A region's name in the reader's language (its code if unknown). */
 /** A region's name as it reads inside a sentence or after a comma (ru «область Жетісу»); buttons use REGIONS as they are. */

@@ -1,8 +1,10 @@
 // /cases: status, next step, deadlines counted down in working days; a case's timeline; only one's own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testBot, texts, buttons } from "../helpers/bot.js";
+import { testBot, texts, textsTo, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, handIn } from "../helpers/notice.js";
+import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator } from "../helpers/staff.js";
+import { withBot as withWorld, type World } from "../helpers/world.js";
 
 let t: TestDb;
 let now = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: the commission is due by 30 March
@@ -84,5 +86,159 @@ describe("/cases with many cases", () => {
     expect(text!.length).toBeLessThanOrEqual(4096);
     expect(buttons(calls)).toHaveLength(10);
     expect(buttons(calls)[0]).toBe("Открыть KZ-2026-900011"); // newest first
+  });
+});
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const NUMBER = "KZ-2026-000001";
+const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
+
+/** Staff (ru) record the conclusion of the formed commission: harm confirmed with this outcome, or not confirmed. */
+const conclude = async (staff: TestUser, outcome: string | null) => {
+  await staff.send("/inbox");
+  await staff.press(`Открыть ${NUMBER}`);
+  await staff.press("Записать заключение");
+  if (outcome) {
+    await staff.press("Да, вред подтверждён");
+    await staff.press(outcome);
+  } else await staff.press("Нет, вред не подтверждён");
+  await staff.send("Осложнение — известный риск, о котором предупреждали.");
+  await staff.press("Без документа");
+  return staff.press("Сохранить");
+};
+
+describe("/cases: a concluded case", () => {
+  it("a concluded case in /cases says which way the commission concluded and names the next step", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      await conclude(staff, null);
+      const list = texts(await applicant.send("/cases"))[0]!;
+      expect(list).toContain("Күйі: қорытынды шықты\nКомиссия зиянның келтірілгенін растамады.\nКелесі қадам: қорытындымен келіспесеңіз, әдетте мына тәртіппен жүгінеді: медициналық ұйымның басшылығына");
+      const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
+      expect(view).toContain("Комиссия зиянның келтірілгенін растамады.\nКелесі қадам: қорытындымен келіспесеңіз");
+    });
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      await conclude(staff, "Инвалидность II группы");
+      const list = texts(await applicant.send("/cases"))[0]!;
+      expect(list).toContain(
+        "Комиссия зиянның келтірілгенін растады — бұл сақтандыру жағдайын тануға негіз. Пациент үшін салдары: II топтағы мүгедектік.\nКелесі қадам: өтемақыны алуға келіссеңіз, әдетте оны сақтандырушы өз қағидалары бойынша бірыңғай сақтандыру пулынан төлейді.\nЗаңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.",
+      );
+    });
+  });
+
+  it("a concluded case where the patient died begins with condolence before the amount", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      await conclude(staff, "Пациент скончался");
+      const view = texts(await applicant.send("/cases"))[0]!;
+      expect(view).toContain("Көңіл айтамыз.\nКомиссия зиянның келтірілгенін растады");
+      expect(view.indexOf("Көңіл айтамыз.")).toBeLessThan(view.indexOf("3\u00a0000 АЕК"));
+    });
+  });
+});
+
+describe("/cases for a relative", () => {
+  it("a relative is not told to hand in the notice and report the date, which only the applicant can do", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      expect(texts(await applicant.send("/cases"))[0]).toContain("Келесі қадам: өтінішті ұйымға тапсырып, күнін хабарлаңыз.");
+      const relative = await joinRelative(h, applicant, 60);
+      const list = texts(await relative.send("/cases"))[0]!;
+      expect(list).toContain("Следующий шаг: заявитель передаёт обращение в организацию и сообщает дату в боте.");
+      expect(list).not.toContain("передайте обращение");
+      expect(buttons(await relative.press(`Открыть ${NUMBER}`))).not.toContain("Я передал(а) обращение");
+    });
+  });
+});
+
+describe("/cases: the calendar caveat on a deadline already passed", () => {
+  it("an expired deadline counted on 2027's unchecked calendar does not promise that the bot will tell a new one", async () => {
+    await withBot("2026-12-30T11:00:00+05:00", async ({ h, at }) => {
+      const u = h.user(APPLICANT, "ru");
+      await fileNotice(u, "ru", { care: "01.12.2026" });
+      await handIn(u, "ru"); // 30.12.2026: 31.12, 05.01, 06.01.2027 are working days 1–3
+      at("2027-01-06T23:59:00+05:00");
+      expect(texts(await u.send("/cases"))[0]).toContain("Срок: до конца дня 06.01.2027 (сегодня последний день). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.");
+      at("2027-01-07T00:01:00+05:00"); // a minute past the deadline, Kazakhstan time
+      const [list] = texts(await u.send("/cases"));
+      expect(list).toContain("Срок истёк 06.01.2027. Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.");
+      expect(list).not.toContain("тогда бот сообщит новый срок");
+    });
+  });
+});
+
+describe("«Мои дела» for staff and a mediator", () => {
+  const NONE = "У вас пока нет дел. Подать обращение: /notice";
+  const MEDIATOR = 70;
+
+  it("staff pressing «Мои дела» on their home see their organisation's cases, not an invitation to file a notice", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      const home = await staff.send("/start");
+      expect(buttons(home)).toContain("Мои дела");
+      const said = await staff.press("Мои дела");
+      expect(texts(said)).not.toContain(NONE);
+      expect(texts(said)[0]).toBe(`Дела вашей организации:\n\n${NUMBER} — Городская больница №7, г. Шымкент\nСтатус: комиссия сформирована`);
+      expect(buttons(said)).toEqual([`Открыть ${NUMBER}`]);
+      expect(texts(await staff.press(`Открыть ${NUMBER}`))[0]).toMatch(/^Обращение о возможном причинении вреда/);
+    });
+  });
+
+  it("a mediator pressing «Мои дела» on their home sees their mediations", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+      await proposeMediator(staff);
+      await mediator.press("Согласен(на) быть медиатором");
+      const home = await mediator.send("/start");
+      expect(buttons(home)).toContain("Мои дела");
+      const said = await mediator.press("Мои дела");
+      expect(texts(said)).not.toContain(NONE);
+      expect(texts(said)[0]).toMatch(new RegExp(`^Ваши медиации:\\n${NUMBER} — Городская больница №7: `));
+    });
+  });
+
+  it("someone who is both an applicant and staff sees their own cases and their organisation's", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      await fileNotice(staff, "ru", { care: "01.11.2026" }); // their own notice, about the same clinic
+      const said = texts(await staff.send("/cases"));
+      expect(said).toHaveLength(2);
+      expect(said[0]).toMatch(/^Ваши дела:\n\nKZ-2026-000001/);
+      expect(said[1]).toMatch(/^Дела вашей организации:\n\nKZ-2026-000001/);
+    });
+  });
+});
+
+describe("/cases: the applicant's own deadlines in a mediation", () => {
+  it("a pending settlement proposal's last day appears in the applicant's /cases with a countdown", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h, at }) => {
+      const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: 70 });
+      await mediator.send("/inbox");
+      await mediator.press(`Открыть ${NUMBER}`);
+      await mediator.press("Предложить урегулирование");
+      await mediator.send("2500000");
+      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+      await mediator.press("10 дней");
+      const sent = textsTo(await mediator.press("Отправить"), APPLICANT).join("\n");
+      expect(sent).toContain("03.12.2026 күнінің соңына дейін күшінде.");
+      // Calendar days, as the proposal and the mediation's term are counted: 24.11 … 03.12 are ten.
+      const proposalLine = "Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (10 күнтізбелік күн қалды).";
+      const list = texts(await applicant.send("/cases"))[0]!;
+      expect(list).toContain(proposalLine);
+      expect(list).toContain("Медиациядағы келіссөздер 23.12.2026 күнінің соңына дейін ашық (30 күнтізбелік күн қалды).");
+      at("2026-12-03T18:00:00+05:00");
+      const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
+      expect(view).toContain("Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (бүгін — соңғы күн).");
+      // Answered, it no longer waits for the applicant; the negotiations' last day stays.
+      await applicant.press("Бас тарту");
+      const after = texts(await applicant.send("/cases"))[0]!;
+      expect(after).not.toContain("ұсынысы сіздің жауабыңызды күтіп тұр");
+      expect(after).toContain("Медиациядағы келіссөздер 23.12.2026 күнінің соңына дейін ашық (20 күнтізбелік күн қалды).");
+    });
   });
 });

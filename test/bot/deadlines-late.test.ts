@@ -113,7 +113,7 @@ describe("a complaint drafted right after a mediation that outlived the formatio
     await applicant.press("Согласен(на) с договором");
     await giveParticulars(applicant);
     await staff.press("Согласен(на) с договором");
-    // The deadline passes during the mediation (the overdue check is deferred while it runs).
+    // The deadline passes during the mediation (told at once; the path onward comes when it ends).
     await runJobs("2026-11-27T00:00:01+05:00");
     await runJobs("2026-11-30T09:00:00+05:00");
     // Monday 30.11, 09:10: the applicant leaves the mediation and drafts a complaint at once.

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { buttons, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
+import { createLogger } from "../../bot/logger.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
 import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
 
@@ -85,6 +86,35 @@ describe("the commission while a mediation runs", () => {
       await applicant.press("Медиациядан шығу");
       await applicant.press("Аяқтау");
       expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("concluded");
+    });
+  });
+});
+
+describe("a commission's deadline that passes while a mediation runs", () => {
+  it("staff are told the commission's formation deadline passed even while a mediation runs", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
+      const { staff, applicant } = await running(h);
+      await recordReceipt(staff, "ru"); // received 23.11.2026 (Monday): formation due by the end of 26.11.2026
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("mediation");
+      at("2026-11-27T00:00:05+05:00");
+      const start = h.fake.calls.length;
+      await h.runtime.runJobs(new Date("2026-11-27T00:00:05+05:00"), h.bot.api, createLogger("silent"));
+      const told = h.fake.calls.slice(start);
+      expect(to(told, STAFF)).toEqual([
+        "Дело KZ-2026-000001 (Городская больница №7, г. Шымкент): срок формирования комиссии истёк 26.11.2026, а записи о том, что комиссия сформирована, в боте нет.",
+      ]);
+      // The applicant hears it too — that the mediation goes on, not (yet) the way to take the case further.
+      expect(to(told, APPLICANT)).toEqual([
+        "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясын құру мерзімі 26.11.2026 күні өтті, ал комиссияның құрылғаны туралы ботта жазба жоқ.\n\nІс бойынша медиация жалғасып жатыр; ол комиссияның мерзімдерін тоқтатпайды.",
+      ]);
+      expect(buttons(told.filter((c) => c.payload.chat_id === APPLICANT))).toEqual([]);
+      expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "formation_overdue" } })).length, "the case's log records it").toBe(1);
+      // /cases agrees with what everyone was told; its timeline shows the missed deadline.
+      expect(texts(await applicant.send("/cases"))[0]).toContain("Мерзім 26.11.2026 күні өтті.");
+      // Told once: later job runs say nothing more of it.
+      const later = h.fake.calls.length;
+      await h.runtime.runJobs(new Date("2026-11-27T02:00:00+05:00"), h.bot.api, createLogger("silent"));
+      expect(to(h.fake.calls.slice(later), STAFF)).toEqual([]);
     });
   });
 });

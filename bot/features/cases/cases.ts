@@ -1,16 +1,19 @@
 // /cases: the cases a user takes part in, each with its status, next step and deadline counted down in
-// working days; and one case's timeline. A user sees only cases they take part in.
+// working days; and one case's timeline. A user sees only cases they take part in — and staff and a mediator,
+// who take part in none, the cases of their organisations and their mediations, as /inbox shows them.
 import { act, openPayments } from "../../../machines/actions.js";
-import { endOfDay, workingDaysLeft } from "../../../machines/calendar.js";
+import { endOfDay, localDate, workingDaysLeft } from "../../../machines/calendar.js";
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, regionName, stepOf, type statusBefore } from "../../core/case.js";
+import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
+import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf } from "../../core/people.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
+import { showInbox } from "../staff/staff.js";
 import { participantSittings, showWhen } from "../sittings/sittings.js";
 import { handInButtons, receiptLine } from "../receipt/receipt.js";
 import { openCase, showAccesses as showAccessesAction } from "./actions.js";
@@ -34,30 +37,85 @@ const deadlineLine = (k: Dated, c: { now: Date; timeZone: string }): Param | nul
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: calendarNote(date) } };
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: expiredCalendarNote(date) } };
   // Counted after today: on the last day itself there is only today.
   const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
   return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };
 };
 
+const DAY_MS = 86_400_000;
+
+/** A mediation's date, with the calendar days left after today (its terms are counted in calendar days: addDays). */
+const calendarLine = (key: string, params: Record<string, Param | number>, until: Date, c: { now: Date; timeZone: string }): Param => {
+  const date = localDate(until, c.timeZone);
+  const left = Math.round((Date.parse(date) - Date.parse(localDate(c.now, c.timeZone))) / DAY_MS);
+  return { key, params: { ...params, date: showDate(date), left: left === 0 ? { key: "cases.lastDay" } : { key: "cases.calendarLeft", params: { count: left } } } };
+};
+
+/**
+ * The applicant's own deadlines in a running mediation: the mediator's newest proposal while it stands and awaits
+ * their answer, and the last day of the negotiations (mediation.ts proposeSettlement, partyAgree).
+ */
+const mediationDeadlines = async (tx: Tx, caseId: number, c: Ctx): Promise<Param[]> => {
+  const m = await tx.mediation.findFirst({ where: { caseId, state: "running", endsAt: { gt: c.now } }, orderBy: { id: "desc" } });
+  if (!m?.endsAt) return [];
+  const p = await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, orderBy: { id: "desc" }, include: { responses: { where: { userId: BigInt(c.userId) } } } });
+  const awaiting = p?.validUntil && p.validUntil > c.now && p.responses.length === 0 ? [calendarLine("cases.proposalDue", { round: p.round }, p.validUntil, c)] : [];
+  return [...awaiting, calendarLine("cases.mediationDue", {}, m.endsAt, c)];
+};
+
+/**
+ * A concluded case: which way the commission concluded, and what comes next — harm confirmed: as a rule the pool's
+ * insurer pays under its own procedure, with the minimum set by law for the outcome (law.md §2, §3 step 7); not
+ * confirmed: the usual path onward (law.md §6). After «the patient died», condolence first.
+ */
+const conclusionLines = (k: Dated): Param[] => {
+  const r = answersOf(k.answers).conclusion as { confirmed?: unknown; outcome?: unknown; on?: unknown } | undefined;
+  if (stepOf(k) !== "concluded" || typeof r?.confirmed !== "boolean") return [];
+  if (!r.confirmed) return [{ key: "cases.result.notConfirmed" }, { key: "cases.next.concludedNotConfirmed" }];
+  const outcome = typeof r.outcome === "string" ? r.outcome : "unknown";
+  const paid = outcome === "unknown" ? null : (outcome as PaidOutcome);
+  const mci = paid ? minimumMci(paid) : 0;
+  const tenge = mciTenge(Number(str(r.on).slice(0, 4)));
+  return [
+    ...(outcome === "death" ? [{ key: "common.condolence" }] : []),
+    { key: "cases.result.confirmed", params: { outcome: { key: `notice.outcomeText.${outcome}` } } },
+    { key: "cases.next.concludedConfirmed" },
+    ...(paid ? [tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } }] : []),
+  ];
+};
+
+/** Only the applicant hands the notice in and says when (handInButtons): others read the step in the third person. */
+const isApplicant = (k: { participants: { role: string }[] }): boolean => k.participants.some((p) => p.role === "applicant");
+const nextOf = (k: Dated & { participants: { role: string }[] }): string => (isApplicant(k) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`);
+
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
   // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
-  const cases = await tx.case.findMany({ where: mine(c.userId), orderBy: { submittedAt: "desc" }, take: LIST_MAX });
-  if (cases.length === 0) return [say("cases.none")];
-  const items = cases.map((k) =>
+  const cases = await tx.case.findMany({
+    where: mine(c.userId),
+    include: { participants: { where: { userId: BigInt(c.userId), removedAt: null }, select: { role: true } } },
+    orderBy: { submittedAt: "desc" },
+    take: LIST_MAX,
+  });
+  // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
+  const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
+  if (cases.length === 0) return work.length ? work : [say("cases.none")];
+  const inMediation = await Promise.all(cases.map((k) => (k.status === "mediation" && isApplicant(k) ? mediationDeadlines(tx, k.id, c) : Promise.resolve([]))));
+  const items = cases.map((k, i) =>
     lines(
       [
         { key: "cases.item", params: { number: k.number, org: clip(k.orgName, 80), region: regionName(k.region) } },
         { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
         // Not every step has a next one to name; a mediation or a drafted complaint stops none (stepOf).
-        { key: `cases.next.${stepOf(k)}`, params: { defaultValue: "" } },
+        ...(stepOf(k) === "concluded" ? conclusionLines(k) : [{ key: nextOf(k), params: { defaultValue: "" } }]),
         ...[deadlineLine(k, c)].filter((x) => x !== null),
+        ...inMediation[i]!,
       ],
       "\n",
       true,
     ),
   );
-  return [sayText(lines([{ key: "cases.title" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]))];
+  return [sayText(lines([{ key: "cases.title" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }])), ...work];
 };
 
 const dayOf = new Map<string, Intl.DateTimeFormat>();
@@ -103,7 +161,9 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },
     { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
     ...receiptLine(k),
+    ...conclusionLines(k),
     ...[deadlineLine(k, c)].filter((x) => x !== null),
+    ...(applicant && k.status === "mediation" ? await mediationDeadlines(tx, k.id, c) : []),
   ];
   const sittings = await participantSittings(tx, k.id, c);
   const relatives = await relativeButtons(tx, k.id, c);

@@ -1,11 +1,12 @@
 // The commission's deadlines, watched (law.md §3): formed within 3 working days of the notice's receipt, a
 // conclusion within 5 working days of the formation. Staff are reminded at 09:00 on the last working
 // day. When a deadline passes with nothing recorded, staff and everyone on the case are told, and the
-// applicant's side is shown the usual path onward; the case's log records it.
+// applicant's side is shown the usual path onward (while a mediation runs, that it goes on instead: the path
+// onward comes when it ends without agreement); the case's log records it.
 import { act } from "../../../machines/actions.js";
 import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
@@ -23,8 +24,24 @@ export const CONCLUSION_WORKING_DAYS = 5;
 
 /** Each watched step: the status it waits in, where its due date is kept, and its texts. */
 const STEPS = {
-  formation: { status: "received", due: "formationDue", today: "jobs.formationToday", overdue: "jobs.formationOverdue", applicant: "jobs.formationOverdueApplicant", event: "formation_overdue" },
-  conclusion: { status: "commission_formed", due: "conclusionDue", today: "jobs.conclusionToday", overdue: "jobs.conclusionOverdue", applicant: "jobs.conclusionOverdueApplicant", event: "conclusion_overdue" },
+  formation: {
+    status: "received",
+    due: "formationDue",
+    today: "jobs.formationToday",
+    overdue: "jobs.formationOverdue",
+    applicant: "jobs.formationOverdueApplicant",
+    inMediation: "jobs.formationOverdueMediation",
+    event: "formation_overdue",
+  },
+  conclusion: {
+    status: "commission_formed",
+    due: "conclusionDue",
+    today: "jobs.conclusionToday",
+    overdue: "jobs.conclusionOverdue",
+    applicant: "jobs.conclusionOverdueApplicant",
+    inMediation: "jobs.conclusionOverdueMediation",
+    event: "conclusion_overdue",
+  },
 } as const;
 export type Step = keyof typeof STEPS;
 
@@ -43,9 +60,6 @@ export const unwatch = async (tx: Tx, step: Step, caseId: number) => {
 
 export const scheduleFormationWatch = (tx: Tx, caseId: number, deadline: Deadline, timeZone: string) => watch(tx, "formation", caseId, deadline, timeZone);
 
-/** While a case is in mediation, whether its deadline has passed is asked again this often: told once it ends without agreement. */
-const MEDIATION_RECHECK_MS = 60 * 60_000;
-
 /** A case whose commission still stands at this step (else it moved on, or is gone, since the job was scheduled). */
 const atStep = async (db: Prisma | Tx, step: Step, caseId: number) => {
   const c = await db.case.findUnique({ where: { id: caseId } });
@@ -59,12 +73,13 @@ const lastDay = (step: Step, c: { answers: unknown }, now: Date, timeZone: strin
 const jobsOf = (step: Step): Record<string, JobHandler> => {
   const s = STEPS[step];
   const load = (tx: Tx, caseId: number) => atStep(tx, step, caseId);
-  const params = (c: { number: string; orgName: string; region: string; answers: unknown }) => ({
+  // Once the deadline has passed, the calendar's caveat promises no new date: the recount leaves it as told.
+  const params = (c: { number: string; orgName: string; region: string; answers: unknown }, expired = false) => ({
     number: c.number,
     org: c.orgName,
     region: regionName(c.region),
     date: showDate(str(answersOf(c.answers)[s.due])),
-    calendar: calendarNote(str(answersOf(c.answers)[s.due])),
+    calendar: (expired ? expiredCalendarNote : calendarNote)(str(answersOf(c.answers)[s.due])),
   });
   return {
     [`${step}_reminder`]: async (tx, job, now, d) => {
@@ -76,17 +91,16 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
     [`${step}_overdue`]: async (tx, job, now, d) => {
       const c = await load(tx, Number(job.payload.caseId));
       if (!c) return [];
-      if (c.status === "mediation") {
-        // Not told while the parties negotiate (the notice offers the applicant to take the case further): asked
-        // again until the mediation ends — told then if it ended without agreement, never if it settled the case.
-        await schedule(tx, { kind: job.kind, key: keyOf(step, c.id, "overdue"), dueAt: new Date(now.getTime() + MEDIATION_RECHECK_MS), payload: job.payload });
-        return [];
-      }
+      // A mediation stops no deadline: staff, whose step it is, and everyone on the case are told now. While it
+      // runs the applicant is not offered to take the case further (they are when it ends without agreement).
+      const inMediation = c.status === "mediation";
       await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: answersOf(c.answers)[s.due] ?? null } } });
-      const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.overdue, params(c)));
+      const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.overdue, params(c, true)));
       const people = (await caseParticipants(tx, c.id)).map((p) =>
         // The applicant may take it further from here.
-        sayTo(reader(p.userId, p.user.language, c.language), s.applicant, params(c), p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: c.id }) }]] : undefined),
+        inMediation
+          ? sayTo(reader(p.userId, p.user.language, c.language), s.inMediation, params(c, true))
+          : sayTo(reader(p.userId, p.user.language, c.language), s.applicant, params(c, true), p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: c.id }) }]] : undefined),
       );
       return [...staff, ...people];
     },
@@ -141,9 +155,10 @@ const recount: JobHandler = async (tx, job, now, d) => {
     await tx.caseEvent.create({ data: { caseId: id, kind: "deadline_recounted", createdAt: now, payload: { step, from: told, to: date } } });
     await unwatch(tx, step, id);
     await watch(tx, step, id, due, d.timeZone, now);
-    const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: calendarNote(date, from) };
     // Moved earlier, to a day already over: it expired then (its overdue notice follows at once).
-    const key = due.at <= now ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
+    const late = due.at <= now;
+    const key = late ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
+    const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: (late ? expiredCalendarNote : calendarNote)(date, from) };
     out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, key, params)));
     out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)));
   }
