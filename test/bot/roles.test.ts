@@ -113,6 +113,32 @@ describe("roles", () => {
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
   });
+
+  it("staff who open a second invite to their organisation are told they are staff already: the invite stays for a colleague, each new notice reaches them once", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const org = await t.db.prisma.organization.findFirstOrThrow();
+    const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    expect(texts(await redeem(staff, second, "ru", "staff"))[0]).toBe("Вы уже сотрудник организации «Городская больница №7» — это приглашение вам не понадобилось, им может воспользоваться ваш коллега. Дела вашей организации: /inbox");
+    const colleague = h.user(42, "ru");
+    await colleague.send("/start");
+    expect(texts(await redeem(colleague, second, "ru", "staff", "Иванова Алия Каримовна"))[0]).toMatch(/^Иванова Алия Каримовна, вы зарегистрированы как сотрудник/);
+    await fileNotice(h.user(100, "ru"), "ru");
+    expect(h.fake.sent("sendMessage", 40).filter((c) => String(c.payload.text).includes("KZ-2026-000001"))).toHaveLength(1);
+  });
+
+  it("staff holding two active rows of their organisation (from two invites, before they were refused) hear of each new notice once", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } });
+    await t.db.prisma.userRole.create({ data: { userId: 40n, role: "staff", organizationId: row.organizationId, title: row.title, termsVersion: row.termsVersion, termsAcceptedAt: row.termsAcceptedAt } });
+    await fileNotice(h.user(100, "ru"), "ru");
+    expect(h.fake.sent("sendMessage", 40).filter((c) => String(c.payload.text).includes("KZ-2026-000001"))).toHaveLength(1);
+  });
 });
 
 describe("joining by invite", () => {

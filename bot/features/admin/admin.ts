@@ -98,6 +98,14 @@ export const checkRoleInvite = async (db: Pick<Tx, "invite" | "organization">, t
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
   if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
+  // Someone who holds this role already (of this organisation) is not made it twice — each notice would reach them
+  // twice; the invite stays unused, for a colleague.
+  const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
+  if (had > 0 && !invite.usedAt) {
+    if (invite.role === "mediator") return [say("admin.alreadyMediator")];
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
+    return [say("admin.alreadyStaff", { org: orgNames(org) })];
+  }
   // Taken only if still unused at this instant: two people opening one link cannot both join.
   const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
   if (taken.count === 0) return [say("admin.inviteInvalid")];
