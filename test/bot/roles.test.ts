@@ -139,6 +139,21 @@ describe("roles", () => {
     await fileNotice(h.user(100, "ru"), "ru");
     expect(h.fake.sent("sendMessage", 40).filter((c) => String(c.payload.text).includes("KZ-2026-000001"))).toHaveLength(1);
   });
+
+  it("revoking staff who hold two active rows of their organisation ends both: they can no longer open its cases", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } });
+    await t.db.prisma.userRole.create({ data: { userId: 40n, role: "staff", organizationId: row.organizationId, title: row.title, termsVersion: row.termsVersion, termsAcceptedAt: row.termsAcceptedAt } });
+    await fileNotice(h.user(100, "ru"), "ru");
+    await admin.send("/admin");
+    const list = await admin.press("Роли");
+    expect(texts(await admin.press(buttons(list)[0]!))[0]).toBe("Роль отозвана.");
+    expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(0);
+  });
 });
 
 describe("joining by invite", () => {

@@ -75,9 +75,11 @@ export const listRoles = async (tx: Tx, _e: DomainEffect<"listRoles">, c: Ctx): 
 export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const role = await tx.userRole.findFirst({ where: { id: e.roleId, revokedAt: null }, select: { userId: true, role: true } });
-  const done = await tx.userRole.updateMany({ where: { id: e.roleId, revokedAt: null }, data: { revokedAt: c.now } });
-  if (done.count !== 1 || !role) return [say("admin.noSuchRole")];
+  const role = await tx.userRole.findFirst({ where: { id: e.roleId, revokedAt: null }, select: { userId: true, role: true, organizationId: true } });
+  if (!role) return [say("admin.noSuchRole")];
+  // Every active row of this person, role and organisation (two invites may have made two before they were refused).
+  const done = await tx.userRole.updateMany({ where: { userId: role.userId, role: role.role, organizationId: role.organizationId, revokedAt: null }, data: { revokedAt: c.now } });
+  if (done.count === 0) return [say("admin.noSuchRole")];
   // A mediator no longer: their mediations under way end (the sides told), unless another mediator role is theirs.
   const still = role.role === "mediator" && (await tx.userRole.count({ where: { userId: role.userId, role: "mediator", revokedAt: null } })) > 0;
   return [say("admin.revoked"), ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
