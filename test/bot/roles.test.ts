@@ -1,6 +1,6 @@
 // Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, textsTo, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
@@ -108,7 +108,7 @@ describe("roles", () => {
     await admin.send("/admin");
     const list = await admin.press("Роли");
     expect(texts(list)[0]).toBe("Активные роли:\nАхметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7");
-    expect(texts(await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник"))[0]).toBe("Роль отозвана.");
+    expect(textsTo(await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник"), ADMIN)).toEqual(["Роль отозвана."]);
     expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
@@ -140,6 +140,27 @@ describe("roles", () => {
     expect(h.fake.sent("sendMessage", 40).filter((c) => String(c.payload.text).includes("KZ-2026-000001"))).toHaveLength(1);
   });
 
+  it("revoked staff are told kindly, in their language, and their chat's menu loses /inbox", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "kk");
+    await staff.send("/start");
+    const joined = await redeem(staff, link, "kk", "staff");
+    const menuOf = (calls: { method: string; payload: Record<string, unknown> }[]) =>
+      (calls.filter((c) => c.method === "setMyCommands" && (c.payload.scope as { chat_id?: number }).chat_id === 40).at(-1)?.payload.commands as { command: string; description: string }[] | undefined)?.map((c) => `/${c.command} ${c.description}`);
+    expect(menuOf(joined)).toContain("/inbox Ұйымның істері немесе медиациялар");
+    await admin.send("/admin");
+    await admin.press("Роли");
+    const revoked = await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    expect(textsTo(revoked, ADMIN)).toEqual(["Роль отозвана."]);
+    expect(textsTo(revoked, 40)).toEqual([
+      "«Келісім» жүйесінде сіз енді «Городская больница №7» ұйымының қызметкері емессіз: рөліңізді әкімші аяқтады. Ұйымның істері сізге енді қолжетімді емес. Жұмысыңызға рақмет. Бұл қате болса, әкімшіге хабарласыңыз.",
+    ]);
+    const menu = menuOf(revoked);
+    expect(menu).toBeDefined();
+    expect(menu!.some((c) => c.startsWith("/inbox"))).toBe(false);
+    expect(menu!.some((c) => c.startsWith("/start"))).toBe(true);
+  });
+
   it("revoking staff who hold two active rows of their organisation ends both: they can no longer open its cases", async () => {
     const { admin, link } = await inviteStaff();
     const staff = h.user(40, "ru");
@@ -150,7 +171,7 @@ describe("roles", () => {
     await fileNotice(h.user(100, "ru"), "ru");
     await admin.send("/admin");
     const list = await admin.press("Роли");
-    expect(texts(await admin.press(buttons(list)[0]!))[0]).toBe("Роль отозвана.");
+    expect(textsTo(await admin.press(buttons(list)[0]!), ADMIN)).toEqual(["Роль отозвана."]);
     expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(0);
   });

@@ -5,6 +5,7 @@ import { act } from "../../../machines/actions.js";
 import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
 import type { Bilingual, DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
+import type { Role } from "../../../machines/flow.js";
 import { orgNames, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayTo, type Out } from "../../core/effects.js";
@@ -80,9 +81,16 @@ export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx):
   // Every active row of this person, role and organisation (two invites may have made two before they were refused).
   const done = await tx.userRole.updateMany({ where: { userId: role.userId, role: role.role, organizationId: role.organizationId, revokedAt: null }, data: { revokedAt: c.now } });
   if (done.count === 0) return [say("admin.noSuchRole")];
+  // The person hears it, in their language, and their chat's menu keeps only the commands of the roles left to them.
+  const person = await tx.user.findUniqueOrThrow({ where: { id: role.userId }, select: { language: true } });
+  const to = reader(role.userId, person.language);
+  const org = role.organizationId === null ? null : await tx.organization.findUnique({ where: { id: role.organizationId } });
+  const left = await tx.userRole.findMany({ where: { userId: role.userId, revokedAt: null, role: { in: ["staff", "mediator"] } }, select: { role: true }, distinct: ["role"] });
+  const roles: Role[] = [...(c.adminIds.includes(Number(role.userId)) ? (["admin"] as const) : []), ...left.map((r) => r.role)];
+  const told: Out[] = [org ? sayTo(to, "admin.roleEndedStaff", { org: orgNames(org) }) : sayTo(to, "admin.roleEndedMediator"), { type: "commands", roles, to }];
   // A mediator no longer: their mediations under way end (the sides told), unless another mediator role is theirs.
   const still = role.role === "mediator" && (await tx.userRole.count({ where: { userId: role.userId, role: "mediator", revokedAt: null } })) > 0;
-  return [say("admin.revoked"), ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
+  return [say("admin.revoked"), ...told, ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
 };
 
 /** A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used. Reads only. */
