@@ -122,8 +122,8 @@ export interface DomainEffectPayloads {
   listOrganizations: object;
   /** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
   createInvite: { role: "staff" | "mediator"; organizationId?: number };
-  /** Admin: the active staff and mediator roles, each with a button to revoke it; and revoking one. */
-  listRoles: object;
+  /** Admin: the active staff and mediator roles, a page from `offset`, each with a button to revoke it; and revoking one. */
+  listRoles: { offset?: number | undefined };
   revokeRole: { roleId: number };
   /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
   redeemInvite: { token: string; fullName: string; title: string };

@@ -177,6 +177,56 @@ describe("roles", () => {
   });
 });
 
+describe("long lists of roles", () => {
+  /** Active staff roles made directly in the database: long real-life names, positions and organisations. */
+  const manyStaff = async (count: number) => {
+    for (let i = 1; i <= count; i++) {
+      const org = await t.db.prisma.organization.create({
+        data: {
+          nameKk: `Шымкент қаласы денсаулық сақтау басқармасының ШЖҚ «№${i} қалалық клиникалық аурухана» МКК`,
+          nameRu: `ГКП на ПХВ «Городская клиническая больница №${i}» управления здравоохранения города Шымкент`,
+          region: "shymkent",
+        },
+      });
+      await t.db.prisma.user.create({ data: { id: BigInt(5000 + i), language: "ru", fullName: `Абдрахманова Гульнара Серикбаевна ${i}` } });
+      await t.db.prisma.userRole.create({
+        data: { userId: BigInt(5000 + i), role: "staff", organizationId: org.id, title: "Заместитель главного врача по контролю качества медицинской помощи и поддержке пациентов", termsVersion: "test", termsAcceptedAt: now },
+      });
+    }
+  };
+
+  it("forty staff with long names, positions and organisations: each page of «Роли» fits one Telegram message", async () => {
+    await manyStaff(40);
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    let page = await admin.press("Роли");
+    for (let n = 1; ; n++) {
+      const text = textsTo(page, ADMIN).at(-1)!;
+      expect(text.length).toBeLessThanOrEqual(4096);
+      expect(text).toMatch(new RegExp(`^Активные роли \\(${n * 10 - 9}–${n * 10} из 40\\):`));
+      if (!buttons(page).includes("Ещё ▶")) break;
+      page = await admin.press("Ещё ▶");
+    }
+    expect(textsTo(page, ADMIN).at(-1)).toContain("Абдрахманова Гульнара Серикбаевна 40");
+  });
+
+  it("past fifty active roles, the admin pages on to the 51st and revokes it; «◀ Предыдущие» goes back", async () => {
+    await manyStaff(51);
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    let page = await admin.press("Роли");
+    expect(buttons(page)).toEqual([...Array.from({ length: 10 }, (_, i) => `Отозвать: Абдрахманова Гульнара Серикбаевна ${i + 1} — сотрудник`), "Ещё ▶"]);
+    for (let i = 0; i < 5; i++) page = await admin.press("Ещё ▶");
+    expect(textsTo(page, ADMIN).at(-1)).toMatch(/^Активные роли \(51–51 из 51\):\nАбдрахманова Гульнара Серикбаевна 51 \(/);
+    expect(buttons(page)).toEqual(["Отозвать: Абдрахманова Гульнара Серикбаевна 51 — сотрудник", "◀ Предыдущие"]);
+    expect(buttons(await admin.press("◀ Предыдущие"))[0]).toBe("Отозвать: Абдрахманова Гульнара Серикбаевна 41 — сотрудник");
+    expect(textsTo(await admin.press("Отозвать: Абдрахманова Гульнара Серикбаевна 51 — сотрудник"), ADMIN)).toEqual(["Роль отозвана."]);
+    expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 5051n } })).revokedAt).not.toBeNull();
+  });
+});
+
 describe("joining by invite", () => {
   it("staff join once by their own front door: language, full name, position, the role's terms — never the patient's consent", async () => {
     const { link } = await inviteStaff();

@@ -13,7 +13,8 @@ import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { endRevokedMediators } from "../mediation/mediation.js";
-import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, revokeRole as revokeRoleAction } from "./actions.js";
+import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listRoles as listRolesAction, revokeRole as revokeRoleAction } from "./actions.js";
+import { clip, clipBoth, PAGE, pageRow, pageStart } from "./pages.js";
 
 export const INVITE_DAYS = 7;
 /** An invite's end: the end of the day it names («until 30.11.2026»), INVITE_DAYS after today in Kazakhstan — not a moment that day. */
@@ -54,23 +55,25 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until })];
 };
 
-export const listRoles = async (tx: Tx, _e: DomainEffect<"listRoles">, c: Ctx): Promise<Out[]> => {
+export const listRoles = async (tx: Tx, e: DomainEffect<"listRoles">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
   // Staff and mediators, by the full name and position they gave (an admin's rights come from ADMIN_IDS, not from here).
-  const roles = await tx.userRole.findMany({
-    where: { revokedAt: null, role: { in: ["staff", "mediator"] } },
-    include: { organization: true, user: { select: { fullName: true } } },
-    orderBy: { id: "asc" },
-    take: 50,
-  });
-  if (roles.length === 0) return [say("admin.noRoles")];
+  const where = { revokedAt: null, role: { in: ["staff" as const, "mediator" as const] } };
+  const count = await tx.userRole.count({ where });
+  if (count === 0) return [say("admin.noRoles")];
+  const offset = pageStart(e.offset, count);
+  const roles = await tx.userRole.findMany({ where, include: { organization: true, user: { select: { fullName: true } } }, orderBy: { id: "asc" }, skip: offset, take: PAGE });
+  // Clipped: ten lines of long names, positions and organisations stay well under Telegram's 4,096 characters.
+  const name = (r: (typeof roles)[number], max: number): Param => (r.user.fullName ? clip(r.user.fullName, max) : { key: "admin.noName" });
   const line = (r: (typeof roles)[number]): Param => ({
     key: r.organization ? "admin.roleOfOrg" : "admin.roleLine",
-    params: { name: r.user.fullName ?? { key: "admin.noName" }, title: r.title ?? "—", role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? orgNames(r.organization) : "" },
+    params: { name: name(r, 80), title: r.title ? clip(r.title, 80) : "—", role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? clipBoth(orgNames(r.organization), 100) : "" },
   });
-  const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: r.user.fullName ?? { key: "admin.noName" }, role: { key: `admin.roleNames.${r.role}` } } });
-  return [say("admin.rolesTitle", { roles: lines(roles.map(line)) }, roles.map((r) => [{ key: "admin.revoke", params: { line: short(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]))];
+  const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: name(r, 40), role: { key: `admin.roleNames.${r.role}` } } });
+  const list = lines(roles.map(line));
+  const buttons = [...roles.map((r) => [{ key: "admin.revoke", params: { line: short(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]), ...pageRow(offset, count, (at) => act(listRolesAction, { offset: at }))];
+  return [count > PAGE ? say("admin.rolesPage", { roles: list, from: offset + 1, to: offset + roles.length, count }, buttons) : say("admin.rolesTitle", { roles: list }, buttons)];
 };
 
 export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx): Promise<Out[]> => {
