@@ -115,11 +115,11 @@ export interface DomainEffectPayloads {
   /** The applicant: who (staff, a mediator, a relative) opened the case's personal data, and when. */
   showAccesses: { caseId: number };
   /** Admin: the organisations, each with a button to its access list; one organisation's list (who opened which case's data). */
-  listAccessOrgs: object;
+  listAccessOrgs: { region?: string | undefined; offset?: number | undefined };
   showOrgAccesses: { organizationId: number };
   /** Admin: registers a healthcare organisation; the organisations, each with a button to invite its staff. */
   createOrganization: { nameKk: string; nameRu: string; region: string };
-  listOrganizations: object;
+  listOrganizations: { region?: string | undefined; offset?: number | undefined };
   /** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
   createInvite: { role: "staff" | "mediator"; organizationId?: number };
   /** Admin: the active staff and mediator roles, a page from `offset`, each with a button to revoke it; and revoking one. */
@@ -161,7 +161,7 @@ export interface DomainEffectPayloads {
   answerSitting: { sittingId: number; answer: SittingAnswer };
   /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
   listUnlinked: object;
-  chooseCaseOrg: { caseId: number };
+  chooseCaseOrg: { caseId: number; offset?: number | undefined };
   linkCase: { caseId: number; organizationId: number };
   /** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */
   shareNotice: { caseId: number; share: boolean };

@@ -177,6 +177,46 @@ describe("roles", () => {
   });
 });
 
+describe("many organisations", () => {
+  const register = async (count: number, region: string, name: (i: number) => string) => {
+    for (let i = 1; i <= count; i++) await t.db.prisma.organization.create({ data: { nameKk: name(i), nameRu: name(i), region } });
+  };
+
+  it("an admin invites staff of any registered organisation, the 51st too: the region first, then its organisations ten at a time", async () => {
+    await register(51, "shymkent", (i) => `Поликлиника №${String(i).padStart(2, "0")}`);
+    await register(1, "astana", () => "Клиника №2");
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    const regions = await admin.press("Пригласить сотрудника");
+    expect(textsTo(regions, ADMIN)).toEqual(["В каком регионе организация?"]);
+    expect(buttons(regions)).toEqual(["г. Астана (1)", "г. Шымкент (51)"]);
+    let page = await admin.press("г. Шымкент (51)");
+    expect(textsTo(page, ADMIN)).toEqual(["Сотрудника какой организации приглашаем?"]);
+    expect(buttons(page)).toEqual([...Array.from({ length: 10 }, (_, i) => `Пригласить: Поликлиника №${String(i + 1).padStart(2, "0")}, г. Шымкент`), "Ещё ▶", "◀ Другой регион"]);
+    for (let i = 0; i < 5; i++) page = await admin.press("Ещё ▶");
+    expect(buttons(page)).toEqual(["Пригласить: Поликлиника №51, г. Шымкент", "◀ Предыдущие", "◀ Другой регион"]);
+    expect(textsTo(await admin.press("Пригласить: Поликлиника №51, г. Шымкент"), ADMIN)[0]).toMatch(/^Приглашение для сотрудника организации Поликлиника №51, г\. Шымкент\./);
+    expect(buttons(await admin.press("◀ Другой регион"))).toEqual(["г. Астана (1)", "г. Шымкент (51)"]);
+  });
+
+  it("organisations registered in one region only: «Пригласить сотрудника» lists them at once; a case is linked to the 11th of its region", async () => {
+    await register(11, "shymkent", (i) => `Больница №${String(i).padStart(2, "0")}`);
+    await fileNotice(h.user(30, "ru"), "ru", { org: "Горбольница 7" });
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    expect(buttons(await admin.press("Пригласить сотрудника")).slice(-2)).toEqual(["Пригласить: Больница №10, г. Шымкент", "Ещё ▶"]);
+    await admin.press("Дела без организации");
+    const first = await admin.press("Привязать KZ-2026-000001");
+    expect(buttons(first).slice(-2)).toEqual(["Больница №10", "Ещё ▶"]);
+    const second = await admin.press("Ещё ▶");
+    expect(textsTo(second, ADMIN)[0]).toMatch(/^Дело KZ-2026-000001: в обращении указано «Горбольница 7»/);
+    expect(buttons(second)).toEqual(["Больница №11", "◀ Предыдущие"]);
+    expect(textsTo(await admin.press("Больница №11"), ADMIN)[0]).toBe("Дело KZ-2026-000001 привязано к организации Больница №11, г. Шымкент; её сотрудникам сообщено.");
+  });
+});
+
 describe("long lists of roles", () => {
   /** Active staff roles made directly in the database: long real-life names, positions and organisations. */
   const manyStaff = async (count: number) => {

@@ -13,8 +13,8 @@ import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { endRevokedMediators } from "../mediation/mediation.js";
-import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listRoles as listRolesAction, revokeRole as revokeRoleAction } from "./actions.js";
-import { clip, clipBoth, PAGE, pageRow, pageStart } from "./pages.js";
+import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, revokeRole as revokeRoleAction } from "./actions.js";
+import { clip, clipBoth, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
 export const INVITE_DAYS = 7;
 /** An invite's end: the end of the day it names («until 30.11.2026»), INVITE_DAYS after today in Kazakhstan — not a moment that day. */
@@ -34,12 +34,16 @@ export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganiza
   return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(org) }, ...act(inviteStaff, { organizationId: org.id }) }]])];
 };
 
-export const listOrganizations = async (tx: Tx, _e: DomainEffect<"listOrganizations">, c: Ctx): Promise<Out[]> => {
+export const listOrganizations = async (tx: Tx, e: DomainEffect<"listOrganizations">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const orgs = await tx.organization.findMany({ orderBy: { id: "asc" }, take: 50 });
-  if (orgs.length === 0) return [say("admin.noOrgs")];
-  return [say("admin.chooseOrg", {}, orgs.map((o) => [{ key: "admin.inviteStaffOf", params: { org: orgLabel(o) }, ...act(inviteStaff, { organizationId: o.id }) }]))];
+  return pickOrganization(
+    tx,
+    e,
+    "admin.chooseOrg",
+    (region, offset) => act(listOrganizationsAction, { region, offset }),
+    (o) => ({ key: "admin.inviteStaffOf", params: { org: orgLabel(o) }, ...act(inviteStaff, { organizationId: o.id }) }),
+  );
 };
 
 export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: Ctx): Promise<Out[]> => {
@@ -173,10 +177,17 @@ export const chooseCaseOrg = async (tx: Tx, e: DomainEffect<"chooseCaseOrg">, c:
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k) return [say("cases.notFound")];
   if (k.organizationId !== null) return [say("admin.alreadyLinked", { number: k.number })];
-  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: { nameRu: "asc" }, take: 50 });
+  const count = await tx.organization.count({ where: { region: k.region } });
   const region = regionName(k.region);
-  if (orgs.length === 0) return [say("admin.noOrgsInRegion", { number: k.number, region })];
-  return [say("admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, orgs.map((o) => [{ label: orgNames(o), ...act(linkCaseAction, { caseId: k.id, organizationId: o.id }) }]))];
+  if (count === 0) return [say("admin.noOrgsInRegion", { number: k.number, region })];
+  const offset = pageStart(e.offset, count);
+  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: [{ nameRu: "asc" }, { id: "asc" }], skip: offset, take: PAGE });
+  return [
+    say("admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, [
+      ...orgs.map((o) => [{ label: orgNames(o), ...act(linkCaseAction, { caseId: k.id, organizationId: o.id }) }]),
+      ...pageRow(offset, count, (at) => act(chooseCaseOrgAction, { caseId: k.id, offset: at })),
+    ]),
+  ];
 };
 
 /** Links a case to an organisation once; its staff hear of the case as of a new notice. */
