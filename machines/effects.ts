@@ -168,8 +168,8 @@ export interface DomainEffectPayloads {
   /** A relative asks for the notice the applicant shared. */
   sharedNotice: { caseId: number };
   /** Mediation (law.md §4). Admin: recent cases with no mediation, to assign a mediator to one. */
-  listMediationCases: object;
-  pickMediator: { caseId: number };
+  listMediationCases: { offset?: number | undefined };
+  pickMediator: { caseId: number; offset?: number | undefined };
   assignMediator: { caseId: number; roleId: number };
   mediatorAnswer: { mediationId: number; accept: boolean };
   /** A side agrees to the mediation contract (the applicant with their particulars), or refuses. */
