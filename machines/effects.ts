@@ -115,15 +115,15 @@ export interface DomainEffectPayloads {
   /** The applicant: who (staff, a mediator, a relative) opened the case's personal data, and when. */
   showAccesses: { caseId: number };
   /** Admin: the organisations, each with a button to its access list; one organisation's list (who opened which case's data). */
-  listAccessOrgs: object;
+  listAccessOrgs: { region?: string | undefined; offset?: number | undefined };
   showOrgAccesses: { organizationId: number };
   /** Admin: registers a healthcare organisation; the organisations, each with a button to invite its staff. */
   createOrganization: { nameKk: string; nameRu: string; region: string };
-  listOrganizations: object;
+  listOrganizations: { region?: string | undefined; offset?: number | undefined };
   /** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
   createInvite: { role: "staff" | "mediator"; organizationId?: number };
-  /** Admin: the active staff and mediator roles, each with a button to revoke it; and revoking one. */
-  listRoles: object;
+  /** Admin: the active staff and mediator roles, a page from `offset`, each with a button to revoke it; and revoking one. */
+  listRoles: { offset?: number | undefined };
   revokeRole: { roleId: number };
   /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
   redeemInvite: { token: string; fullName: string; title: string };
@@ -164,15 +164,15 @@ export interface DomainEffectPayloads {
   answerSitting: { sittingId: number; answer: SittingAnswer };
   /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
   listUnlinked: object;
-  chooseCaseOrg: { caseId: number };
+  chooseCaseOrg: { caseId: number; offset?: number | undefined };
   linkCase: { caseId: number; organizationId: number };
   /** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */
   shareNotice: { caseId: number; share: boolean };
   /** A relative asks for the notice the applicant shared. */
   sharedNotice: { caseId: number };
   /** Mediation (law.md §4). Admin: recent cases with no mediation, to assign a mediator to one. */
-  listMediationCases: object;
-  pickMediator: { caseId: number };
+  listMediationCases: { offset?: number | undefined };
+  pickMediator: { caseId: number; offset?: number | undefined };
   assignMediator: { caseId: number; roleId: number };
   mediatorAnswer: { mediationId: number; accept: boolean };
   /** A side agrees to the mediation contract (the applicant with their particulars), or refuses. */

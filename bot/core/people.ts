@@ -31,11 +31,11 @@ export const applicantOf = (tx: Tx, caseId: number, userId: number) =>
 export const caseParticipants = (tx: Tx, caseId: number, roles: ("applicant" | "relative")[] = ["applicant", "relative"]) =>
   tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: roles } }, include: { user: { select: { language: true, fullName: true } } }, orderBy: { id: "asc" } });
 
-/** The active staff of an organisation, with their language. */
+/** The active staff of an organisation, with their language: each person once, whatever rows they hold. */
 export const orgStaff = (tx: Tx, organizationId: number | null) =>
   organizationId === null
     ? Promise.resolve([])
-    : tx.userRole.findMany({ where: { organizationId, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" } });
+    : tx.userRole.findMany({ where: { organizationId, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" }, distinct: ["userId"] });
 
 /** A person as a message's recipient: in their language, else the fallback (null: both languages). */
 export const reader = (userId: bigint | number, lang: Lang | null, fallback: Lang | null = null): Recipient => ({ chatId: Number(userId), lang: lang ?? fallback });

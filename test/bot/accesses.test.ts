@@ -95,4 +95,17 @@ describe("who opened my data", () => {
     expect(refused.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
     expect(texts(refused).some((x) => x.includes("Кто открывал"))).toBe(false);
   });
+
+  it("past fifty organisations in two regions, the admin reaches any one's list: its region, then its page", async () => {
+    for (let i = 1; i <= 51; i++) await t.db.prisma.organization.create({ data: { nameKk: `Емхана №${String(i).padStart(2, "0")}`, nameRu: `Поликлиника №${String(i).padStart(2, "0")}`, region: "shymkent" } });
+    await t.db.prisma.organization.create({ data: { nameKk: "Клиника", nameRu: "Клиника", region: "astana" } });
+    const admin = h.user(ADMIN, "ru");
+    await openAdmin(admin);
+    expect(buttons(await admin.press("Кто открывал данные"))).toEqual(["г. Астана (1)", "г. Шымкент (51)"]);
+    await admin.press("г. Шымкент (51)");
+    for (let i = 0; i < 5; i++) await admin.press("Ещё ▶");
+    expect(texts(await admin.press("Поликлиника №51, г. Шымкент"))).toEqual([
+      "По делам организации Поликлиника №51 пока никто не открывал обращения, файлы и документы с персональными данными.",
+    ]);
+  });
 });

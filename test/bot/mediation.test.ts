@@ -395,6 +395,30 @@ describe("mediation", () => {
     expect(texts(await applicant.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`))[0]).toMatch(/енді күшінде емес/);
   });
 
+  it("an admin pages through the cases and the mediators: the 11th case and the 31st mediator can be chosen", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    for (let i = 1; i <= 11; i++) {
+      at(`2026-11-23T${String(10 + i).padStart(2, "0")}:00:00+05:00`);
+      await fileNotice(h.user(APPLICANT + 100 + i, "ru"), "ru");
+    }
+    for (let i = 1; i <= 31; i++) {
+      await t.db.prisma.user.create({ data: { id: BigInt(7000 + i), language: "ru", fullName: `Медиатор${String(i).padStart(2, "0")} Айгерим Болатовна` } });
+      await t.db.prisma.userRole.create({ data: { userId: BigInt(7000 + i), role: "mediator", title: `Реестр медиаторов № ${i}`, termsVersion: "test", termsAcceptedAt: now } });
+    }
+    const admin = h.user(ADMIN, "ru");
+    await openAdmin(admin);
+    const cases = await admin.press("Предложить медиатора");
+    expect(buttons(cases)).toHaveLength(11);
+    expect(buttons(cases).slice(0, 1).concat(buttons(cases).slice(-2))).toEqual(["KZ-2026-000011 — Городская больница №7", "KZ-2026-000002 — Городская больница №7", "Ещё ▶"]);
+    expect(buttons(await admin.press("Ещё ▶"))).toEqual(["KZ-2026-000001 — Городская больница №7", "◀ Предыдущие"]);
+    let page = await admin.press("KZ-2026-000001 — Городская больница №7");
+    expect(buttons(page)).toHaveLength(11);
+    for (let i = 0; i < 3; i++) page = await admin.press("Ещё ▶");
+    expect(buttons(page)).toEqual(["Медиатор31 Айгерим Болатовна", "◀ Предыдущие"]);
+    const assigned = await admin.press("Медиатор31 Айгерим Болатовна");
+    expect(to(assigned, 7031)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
+  });
+
   it("an admin may assign the mediator too; a case with mediation under way is not offered again", async () => {
     await joinStaff(h, ADMIN, STAFF, "ru");
     await fileNotice(h.user(APPLICANT, "kk"), "kk");

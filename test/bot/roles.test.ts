@@ -1,6 +1,6 @@
 // Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, textsTo, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
@@ -108,10 +108,162 @@ describe("roles", () => {
     await admin.send("/admin");
     const list = await admin.press("Роли");
     expect(texts(list)[0]).toBe("Активные роли:\nАхметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7");
-    expect(texts(await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник"))[0]).toBe("Роль отозвана.");
+    expect(textsTo(await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник"), ADMIN)).toEqual(["Роль отозвана."]);
     expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
+  });
+
+  it("staff who open a second invite to their organisation are told they are staff already: the invite stays for a colleague, each new notice reaches them once", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const org = await t.db.prisma.organization.findFirstOrThrow();
+    const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    expect(texts(await redeem(staff, second, "ru", "staff"))[0]).toBe("Вы уже сотрудник организации «Городская больница №7» — это приглашение вам не понадобилось, им может воспользоваться ваш коллега. Дела вашей организации: /inbox");
+    const colleague = h.user(42, "ru");
+    await colleague.send("/start");
+    expect(texts(await redeem(colleague, second, "ru", "staff", "Иванова Алия Каримовна"))[0]).toMatch(/^Иванова Алия Каримовна, вы зарегистрированы как сотрудник/);
+    await fileNotice(h.user(100, "ru"), "ru");
+    expect(h.fake.sent("sendMessage", 40).filter((c) => String(c.payload.text).includes("KZ-2026-000001"))).toHaveLength(1);
+  });
+
+  it("staff holding two active rows of their organisation (from two invites, before they were refused) hear of each new notice once", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } });
+    await t.db.prisma.userRole.create({ data: { userId: 40n, role: "staff", organizationId: row.organizationId, title: row.title, termsVersion: row.termsVersion, termsAcceptedAt: row.termsAcceptedAt } });
+    await fileNotice(h.user(100, "ru"), "ru");
+    expect(h.fake.sent("sendMessage", 40).filter((c) => String(c.payload.text).includes("KZ-2026-000001"))).toHaveLength(1);
+  });
+
+  it("revoked staff are told kindly, in their language, and their chat's menu loses /inbox", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "kk");
+    await staff.send("/start");
+    const joined = await redeem(staff, link, "kk", "staff");
+    const menuOf = (calls: { method: string; payload: Record<string, unknown> }[]) =>
+      (calls.filter((c) => c.method === "setMyCommands" && (c.payload.scope as { chat_id?: number }).chat_id === 40).at(-1)?.payload.commands as { command: string; description: string }[] | undefined)?.map((c) => `/${c.command} ${c.description}`);
+    expect(menuOf(joined)).toContain("/inbox Ұйымның істері немесе медиациялар");
+    await admin.send("/admin");
+    await admin.press("Роли");
+    const revoked = await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    expect(textsTo(revoked, ADMIN)).toEqual(["Роль отозвана."]);
+    expect(textsTo(revoked, 40)).toEqual([
+      "«Келісім» жүйесінде сіз енді «Городская больница №7» ұйымының қызметкері емессіз: рөліңізді әкімші аяқтады. Ұйымның істері сізге енді қолжетімді емес. Жұмысыңызға рақмет. Бұл қате болса, әкімшіге хабарласыңыз.",
+    ]);
+    const menu = menuOf(revoked);
+    expect(menu).toBeDefined();
+    expect(menu!.some((c) => c.startsWith("/inbox"))).toBe(false);
+    expect(menu!.some((c) => c.startsWith("/start"))).toBe(true);
+  });
+
+  it("revoking staff who hold two active rows of their organisation ends both: they can no longer open its cases", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } });
+    await t.db.prisma.userRole.create({ data: { userId: 40n, role: "staff", organizationId: row.organizationId, title: row.title, termsVersion: row.termsVersion, termsAcceptedAt: row.termsAcceptedAt } });
+    await fileNotice(h.user(100, "ru"), "ru");
+    await admin.send("/admin");
+    const list = await admin.press("Роли");
+    expect(textsTo(await admin.press(buttons(list)[0]!), ADMIN)).toEqual(["Роль отозвана."]);
+    expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(0);
+  });
+});
+
+describe("many organisations", () => {
+  const register = async (count: number, region: string, name: (i: number) => string) => {
+    for (let i = 1; i <= count; i++) await t.db.prisma.organization.create({ data: { nameKk: name(i), nameRu: name(i), region } });
+  };
+
+  it("an admin invites staff of any registered organisation, the 51st too: the region first, then its organisations ten at a time", async () => {
+    await register(51, "shymkent", (i) => `Поликлиника №${String(i).padStart(2, "0")}`);
+    await register(1, "astana", () => "Клиника №2");
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    const regions = await admin.press("Пригласить сотрудника");
+    expect(textsTo(regions, ADMIN)).toEqual(["В каком регионе организация?"]);
+    expect(buttons(regions)).toEqual(["г. Астана (1)", "г. Шымкент (51)"]);
+    let page = await admin.press("г. Шымкент (51)");
+    expect(textsTo(page, ADMIN)).toEqual(["Сотрудника какой организации приглашаем?"]);
+    expect(buttons(page)).toEqual([...Array.from({ length: 10 }, (_, i) => `Пригласить: Поликлиника №${String(i + 1).padStart(2, "0")}, г. Шымкент`), "Ещё ▶", "◀ Другой регион"]);
+    for (let i = 0; i < 5; i++) page = await admin.press("Ещё ▶");
+    expect(buttons(page)).toEqual(["Пригласить: Поликлиника №51, г. Шымкент", "◀ Предыдущие", "◀ Другой регион"]);
+    expect(textsTo(await admin.press("Пригласить: Поликлиника №51, г. Шымкент"), ADMIN)[0]).toMatch(/^Приглашение для сотрудника организации Поликлиника №51, г\. Шымкент\./);
+    expect(buttons(await admin.press("◀ Другой регион"))).toEqual(["г. Астана (1)", "г. Шымкент (51)"]);
+  });
+
+  it("organisations registered in one region only: «Пригласить сотрудника» lists them at once; a case is linked to the 11th of its region", async () => {
+    await register(11, "shymkent", (i) => `Больница №${String(i).padStart(2, "0")}`);
+    await fileNotice(h.user(30, "ru"), "ru", { org: "Горбольница 7" });
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    expect(buttons(await admin.press("Пригласить сотрудника")).slice(-2)).toEqual(["Пригласить: Больница №10, г. Шымкент", "Ещё ▶"]);
+    await admin.press("Дела без организации");
+    const first = await admin.press("Привязать KZ-2026-000001");
+    expect(buttons(first).slice(-2)).toEqual(["Больница №10", "Ещё ▶"]);
+    const second = await admin.press("Ещё ▶");
+    expect(textsTo(second, ADMIN)[0]).toMatch(/^Дело KZ-2026-000001: в обращении указано «Горбольница 7»/);
+    expect(buttons(second)).toEqual(["Больница №11", "◀ Предыдущие"]);
+    expect(textsTo(await admin.press("Больница №11"), ADMIN)[0]).toBe("Дело KZ-2026-000001 привязано к организации Больница №11, г. Шымкент; её сотрудникам сообщено.");
+  });
+});
+
+describe("long lists of roles", () => {
+  /** Active staff roles made directly in the database: long real-life names, positions and organisations. */
+  const manyStaff = async (count: number) => {
+    for (let i = 1; i <= count; i++) {
+      const org = await t.db.prisma.organization.create({
+        data: {
+          nameKk: `Шымкент қаласы денсаулық сақтау басқармасының ШЖҚ «№${i} қалалық клиникалық аурухана» МКК`,
+          nameRu: `ГКП на ПХВ «Городская клиническая больница №${i}» управления здравоохранения города Шымкент`,
+          region: "shymkent",
+        },
+      });
+      await t.db.prisma.user.create({ data: { id: BigInt(5000 + i), language: "ru", fullName: `Абдрахманова Гульнара Серикбаевна ${i}` } });
+      await t.db.prisma.userRole.create({
+        data: { userId: BigInt(5000 + i), role: "staff", organizationId: org.id, title: "Заместитель главного врача по контролю качества медицинской помощи и поддержке пациентов", termsVersion: "test", termsAcceptedAt: now },
+      });
+    }
+  };
+
+  it("forty staff with long names, positions and organisations: each page of «Роли» fits one Telegram message", async () => {
+    await manyStaff(40);
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    let page = await admin.press("Роли");
+    for (let n = 1; ; n++) {
+      const text = textsTo(page, ADMIN).at(-1)!;
+      expect(text.length).toBeLessThanOrEqual(4096);
+      expect(text).toMatch(new RegExp(`^Активные роли \\(${n * 10 - 9}–${n * 10} из 40\\):`));
+      if (!buttons(page).includes("Ещё ▶")) break;
+      page = await admin.press("Ещё ▶");
+    }
+    expect(textsTo(page, ADMIN).at(-1)).toContain("Абдрахманова Гульнара Серикбаевна 40");
+  });
+
+  it("past fifty active roles, the admin pages on to the 51st and revokes it; «◀ Предыдущие» goes back", async () => {
+    await manyStaff(51);
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    let page = await admin.press("Роли");
+    expect(buttons(page)).toEqual([...Array.from({ length: 10 }, (_, i) => `Отозвать: Абдрахманова Гульнара Серикбаевна ${i + 1} — сотрудник`), "Ещё ▶"]);
+    for (let i = 0; i < 5; i++) page = await admin.press("Ещё ▶");
+    expect(textsTo(page, ADMIN).at(-1)).toMatch(/^Активные роли \(51–51 из 51\):\nАбдрахманова Гульнара Серикбаевна 51 \(/);
+    expect(buttons(page)).toEqual(["Отозвать: Абдрахманова Гульнара Серикбаевна 51 — сотрудник", "◀ Предыдущие"]);
+    expect(buttons(await admin.press("◀ Предыдущие"))[0]).toBe("Отозвать: Абдрахманова Гульнара Серикбаевна 41 — сотрудник");
+    expect(textsTo(await admin.press("Отозвать: Абдрахманова Гульнара Серикбаевна 51 — сотрудник"), ADMIN)).toEqual(["Роль отозвана."]);
+    expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 5051n } })).revokedAt).not.toBeNull();
   });
 });
 

@@ -8,24 +8,23 @@ import { orgNames, regionName } from "../../core/case.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { showWhen } from "../sittings/sittings.js";
 import { accessOrgs, orgAccesses } from "./actions.js";
+import { pickOrganization } from "./pages.js";
 
 /** Newest first; about 80 characters a line keeps the message well under Telegram's 4,096. */
 export const ORG_ACCESSES_SHOWN = 30;
 
 const notAdmin = (c: Ctx): Out[] | null => (c.roles.includes("admin") ? null : [say("common.unknownCommand")]);
 
-export const listAccessOrgs = async (tx: Tx, _e: DomainEffect<"listAccessOrgs">, c: Ctx): Promise<Out[]> => {
+export const listAccessOrgs = async (tx: Tx, e: DomainEffect<"listAccessOrgs">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const orgs = await tx.organization.findMany({ orderBy: { id: "asc" }, take: 50 });
-  if (orgs.length === 0) return [say("admin.noOrgs")];
-  return [
-    say(
-      "admin.accessesChooseOrg",
-      {},
-      orgs.map((o) => [{ key: "admin.accessesOf", params: { org: lines([orgNames(o), regionName(o.region)], ", ") }, ...act(orgAccesses, { organizationId: o.id }) }]),
-    ),
-  ];
+  return pickOrganization(
+    tx,
+    e,
+    "admin.accessesChooseOrg",
+    (region, offset) => act(accessOrgs, { region, offset }),
+    (o) => ({ key: "admin.accessesOf", params: { org: lines([orgNames(o), regionName(o.region)], ", ") }, ...act(orgAccesses, { organizationId: o.id }) }),
+  );
 };
 
 export const showOrgAccesses = async (tx: Tx, e: DomainEffect<"showOrgAccesses">, c: Ctx): Promise<Out[]> => {

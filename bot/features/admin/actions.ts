@@ -1,12 +1,20 @@
 // Admins' buttons and /admin (ADMIN_IDS only; the services check again).
 import { z } from "zod";
-import { act, defineAction, id, type CommandDef } from "../../../machines/actions.js";
+import { act, defineAction, id, word, type CommandDef } from "../../../machines/actions.js";
 import { mediationCasesForAdmin } from "../mediation/actions.js";
 
 const admins = ["admin"] as const;
 
 export const registerOrganization = defineAction({ name: "admin/registerOrganization", code: "adm:org", params: z.object({}), allow: admins, run: (_, r) => r.open("orgCreate") });
-export const listOrganizations = defineAction({ name: "admin/organizations", code: "adm:orgs", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listOrganizations" }) });
+/** The organisations to invite staff of: the regions, then a region's organisations a page at a time. */
+const orgPage = z.object({ region: word(20).optional(), offset: id.optional() });
+export const listOrganizations = defineAction({
+  name: "admin/organizations",
+  code: "adm:orgs",
+  params: orgPage,
+  allow: admins,
+  run: ({ region, offset }, r) => r.emit({ type: "listOrganizations", region, offset }),
+});
 export const inviteStaff = defineAction({
   name: "admin/inviteStaff",
   code: "adm:staff",
@@ -15,11 +23,18 @@ export const inviteStaff = defineAction({
   run: ({ organizationId }, r) => r.emit({ type: "createInvite", role: "staff", organizationId }),
 });
 export const inviteMediator = defineAction({ name: "admin/inviteMediator", code: "adm:mediator", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "createInvite", role: "mediator" }) });
-export const listRoles = defineAction({ name: "admin/roles", code: "adm:roles", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listRoles" }) });
+/** The active roles, a page at a time (`offset`: the page's first; absent on the admin's home button). */
+export const listRoles = defineAction({ name: "admin/roles", code: "adm:roles", params: z.object({ offset: id.optional() }), allow: admins, run: ({ offset }, r) => r.emit({ type: "listRoles", offset }) });
 export const revokeRole = defineAction({ name: "admin/revokeRole", code: "adm:revoke", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "revokeRole", roleId }) });
 export const listUnlinked = defineAction({ name: "admin/unlinkedCases", code: "adm:unlinked", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listUnlinked" }) });
 /** Who opened the personal data of an organisation's cases (issue 15): the organisations, then one's list. */
-export const accessOrgs = defineAction({ name: "admin/accessOrgs", code: "adm:seenorgs", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listAccessOrgs" }) });
+export const accessOrgs = defineAction({
+  name: "admin/accessOrgs",
+  code: "adm:seenorgs",
+  params: orgPage,
+  allow: admins,
+  run: ({ region, offset }, r) => r.emit({ type: "listAccessOrgs", region, offset }),
+});
 export const orgAccesses = defineAction({
   name: "admin/orgAccesses",
   code: "adm:seen",
@@ -27,7 +42,13 @@ export const orgAccesses = defineAction({
   allow: admins,
   run: ({ organizationId }, r) => r.emit({ type: "showOrgAccesses", organizationId }),
 });
-export const chooseCaseOrg = defineAction({ name: "admin/linkCase", code: "adm:link", params: z.object({ caseId: id }), allow: admins, run: ({ caseId }, r) => r.emit({ type: "chooseCaseOrg", caseId }) });
+export const chooseCaseOrg = defineAction({
+  name: "admin/linkCase",
+  code: "adm:link",
+  params: z.object({ caseId: id, offset: id.optional() }),
+  allow: admins,
+  run: ({ caseId, offset }, r) => r.emit({ type: "chooseCaseOrg", caseId, offset }),
+});
 export const linkCase = defineAction({
   name: "admin/linkCaseTo",
   code: "adm:linkto",

@@ -5,6 +5,7 @@ import { act } from "../../../machines/actions.js";
 import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
 import type { Bilingual, DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
+import type { Role } from "../../../machines/flow.js";
 import { orgNames, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayTo, type Out } from "../../core/effects.js";
@@ -12,7 +13,8 @@ import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { endRevokedMediators } from "../mediation/mediation.js";
-import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, revokeRole as revokeRoleAction } from "./actions.js";
+import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, revokeRole as revokeRoleAction } from "./actions.js";
+import { clip, clipBoth, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
 export const INVITE_DAYS = 7;
 /** An invite's end: the end of the day it names («until 30.11.2026»), INVITE_DAYS after today in Kazakhstan — not a moment that day. */
@@ -32,12 +34,16 @@ export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganiza
   return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(org) }, ...act(inviteStaff, { organizationId: org.id }) }]])];
 };
 
-export const listOrganizations = async (tx: Tx, _e: DomainEffect<"listOrganizations">, c: Ctx): Promise<Out[]> => {
+export const listOrganizations = async (tx: Tx, e: DomainEffect<"listOrganizations">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const orgs = await tx.organization.findMany({ orderBy: { id: "asc" }, take: 50 });
-  if (orgs.length === 0) return [say("admin.noOrgs")];
-  return [say("admin.chooseOrg", {}, orgs.map((o) => [{ key: "admin.inviteStaffOf", params: { org: orgLabel(o) }, ...act(inviteStaff, { organizationId: o.id }) }]))];
+  return pickOrganization(
+    tx,
+    e,
+    "admin.chooseOrg",
+    (region, offset) => act(listOrganizationsAction, { region, offset }),
+    (o) => ({ key: "admin.inviteStaffOf", params: { org: orgLabel(o) }, ...act(inviteStaff, { organizationId: o.id }) }),
+  );
 };
 
 export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: Ctx): Promise<Out[]> => {
@@ -53,34 +59,45 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until })];
 };
 
-export const listRoles = async (tx: Tx, _e: DomainEffect<"listRoles">, c: Ctx): Promise<Out[]> => {
+export const listRoles = async (tx: Tx, e: DomainEffect<"listRoles">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
   // Staff and mediators, by the full name and position they gave (an admin's rights come from ADMIN_IDS, not from here).
-  const roles = await tx.userRole.findMany({
-    where: { revokedAt: null, role: { in: ["staff", "mediator"] } },
-    include: { organization: true, user: { select: { fullName: true } } },
-    orderBy: { id: "asc" },
-    take: 50,
-  });
-  if (roles.length === 0) return [say("admin.noRoles")];
+  const where = { revokedAt: null, role: { in: ["staff" as const, "mediator" as const] } };
+  const count = await tx.userRole.count({ where });
+  if (count === 0) return [say("admin.noRoles")];
+  const offset = pageStart(e.offset, count);
+  const roles = await tx.userRole.findMany({ where, include: { organization: true, user: { select: { fullName: true } } }, orderBy: { id: "asc" }, skip: offset, take: PAGE });
+  // Clipped: ten lines of long names, positions and organisations stay well under Telegram's 4,096 characters.
+  const name = (r: (typeof roles)[number], max: number): Param => (r.user.fullName ? clip(r.user.fullName, max) : { key: "admin.noName" });
   const line = (r: (typeof roles)[number]): Param => ({
     key: r.organization ? "admin.roleOfOrg" : "admin.roleLine",
-    params: { name: r.user.fullName ?? { key: "admin.noName" }, title: r.title ?? "—", role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? orgNames(r.organization) : "" },
+    params: { name: name(r, 80), title: r.title ? clip(r.title, 80) : "—", role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? clipBoth(orgNames(r.organization), 100) : "" },
   });
-  const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: r.user.fullName ?? { key: "admin.noName" }, role: { key: `admin.roleNames.${r.role}` } } });
-  return [say("admin.rolesTitle", { roles: lines(roles.map(line)) }, roles.map((r) => [{ key: "admin.revoke", params: { line: short(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]))];
+  const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: name(r, 40), role: { key: `admin.roleNames.${r.role}` } } });
+  const list = lines(roles.map(line));
+  const buttons = [...roles.map((r) => [{ key: "admin.revoke", params: { line: short(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]), ...pageRow(offset, count, (at) => act(listRolesAction, { offset: at }))];
+  return [count > PAGE ? say("admin.rolesPage", { roles: list, from: offset + 1, to: offset + roles.length, count }, buttons) : say("admin.rolesTitle", { roles: list }, buttons)];
 };
 
 export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const role = await tx.userRole.findFirst({ where: { id: e.roleId, revokedAt: null }, select: { userId: true, role: true } });
-  const done = await tx.userRole.updateMany({ where: { id: e.roleId, revokedAt: null }, data: { revokedAt: c.now } });
-  if (done.count !== 1 || !role) return [say("admin.noSuchRole")];
+  const role = await tx.userRole.findFirst({ where: { id: e.roleId, revokedAt: null }, select: { userId: true, role: true, organizationId: true } });
+  if (!role) return [say("admin.noSuchRole")];
+  // Every active row of this person, role and organisation (two invites may have made two before they were refused).
+  const done = await tx.userRole.updateMany({ where: { userId: role.userId, role: role.role, organizationId: role.organizationId, revokedAt: null }, data: { revokedAt: c.now } });
+  if (done.count === 0) return [say("admin.noSuchRole")];
+  // The person hears it, in their language, and their chat's menu keeps only the commands of the roles left to them.
+  const person = await tx.user.findUniqueOrThrow({ where: { id: role.userId }, select: { language: true } });
+  const to = reader(role.userId, person.language);
+  const org = role.organizationId === null ? null : await tx.organization.findUnique({ where: { id: role.organizationId } });
+  const left = await tx.userRole.findMany({ where: { userId: role.userId, revokedAt: null, role: { in: ["staff", "mediator"] } }, select: { role: true }, distinct: ["role"] });
+  const roles: Role[] = [...(c.adminIds.includes(Number(role.userId)) ? (["admin"] as const) : []), ...left.map((r) => r.role)];
+  const told: Out[] = [org ? sayTo(to, "admin.roleEndedStaff", { org: orgNames(org) }) : sayTo(to, "admin.roleEndedMediator"), { type: "commands", roles, to }];
   // A mediator no longer: their mediations under way end (the sides told), unless another mediator role is theirs.
   const still = role.role === "mediator" && (await tx.userRole.count({ where: { userId: role.userId, role: "mediator", revokedAt: null } })) > 0;
-  return [say("admin.revoked"), ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
+  return [say("admin.revoked"), ...told, ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
 };
 
 /** A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used. Reads only. */
@@ -98,6 +115,14 @@ export const checkRoleInvite = async (db: Pick<Tx, "invite" | "organization">, t
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
   if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
+  // Someone who holds this role already (of this organisation) is not made it twice — each notice would reach them
+  // twice; the invite stays unused, for a colleague.
+  const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
+  if (had > 0 && !invite.usedAt) {
+    if (invite.role === "mediator") return [say("admin.alreadyMediator")];
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
+    return [say("admin.alreadyStaff", { org: orgNames(org) })];
+  }
   // Taken only if still unused at this instant: two people opening one link cannot both join.
   const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
   if (taken.count === 0) return [say("admin.inviteInvalid")];
@@ -152,10 +177,17 @@ export const chooseCaseOrg = async (tx: Tx, e: DomainEffect<"chooseCaseOrg">, c:
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k) return [say("cases.notFound")];
   if (k.organizationId !== null) return [say("admin.alreadyLinked", { number: k.number })];
-  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: { nameRu: "asc" }, take: 50 });
+  const count = await tx.organization.count({ where: { region: k.region } });
   const region = regionName(k.region);
-  if (orgs.length === 0) return [say("admin.noOrgsInRegion", { number: k.number, region })];
-  return [say("admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, orgs.map((o) => [{ label: orgNames(o), ...act(linkCaseAction, { caseId: k.id, organizationId: o.id }) }]))];
+  if (count === 0) return [say("admin.noOrgsInRegion", { number: k.number, region })];
+  const offset = pageStart(e.offset, count);
+  const orgs = await tx.organization.findMany({ where: { region: k.region }, orderBy: [{ nameRu: "asc" }, { id: "asc" }], skip: offset, take: PAGE });
+  return [
+    say("admin.chooseCaseOrg", { number: k.number, org: k.orgName, region }, [
+      ...orgs.map((o) => [{ label: orgNames(o), ...act(linkCaseAction, { caseId: k.id, organizationId: o.id }) }]),
+      ...pageRow(offset, count, (at) => act(chooseCaseOrgAction, { caseId: k.id, offset: at })),
+    ]),
+  ];
 };
 
 /** Links a case to an organisation once; its staff hear of the case as of a new notice. */

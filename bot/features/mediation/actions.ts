@@ -7,17 +7,17 @@ import { act, defineAction, id } from "../../../machines/actions.js";
 export const mediationCasesForAdmin = defineAction({
   name: "mediation/casesForAdmin",
   code: "adm:mdcases",
-  params: z.object({}),
+  params: z.object({ offset: id.optional() }),
   allow: ["admin"],
-  run: (_, r) => r.emit({ type: "listMediationCases" }),
+  run: ({ offset }, r) => r.emit({ type: "listMediationCases", offset }),
 });
 /** Staff of the case's organisation or an admin: the registered mediators to choose from. */
 export const pickMediator = defineAction({
   name: "mediation/pickMediator",
   code: "mdpick",
-  params: z.object({ caseId: id }),
+  params: z.object({ caseId: id, offset: id.optional() }),
   allow: ["admin", "staff"],
-  run: ({ caseId }, r) => r.emit({ type: "pickMediator", caseId }),
+  run: ({ caseId, offset }, r) => r.emit({ type: "pickMediator", caseId, offset }),
 });
 export const assignMediator = defineAction({
   name: "mediation/assign",

@@ -21,12 +21,13 @@ import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs } f
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
+import { PAGE, pageRow, pageStart } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { pageButtons } from "../staff/actions.js";
 import { cancelCaseReminders } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
-  declineMediation, endMediation as endAction, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
+  declineMediation, endMediation as endAction, mediationCasesForAdmin, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
 } from "./actions.js";
 
 /** How long mediation runs before it ends by itself, by default (about a month is reported; law.md §4): MEDIATION_DAYS. */
@@ -127,20 +128,24 @@ const NO_MEDIATION: CaseStatus[] = ["settled", "closed"];
 const mayAssign = async (tx: Tx, k: { id: number; organizationId: number | null }, c: Ctx) =>
   c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId) && !(await onCase(tx, k.id, c.userId)));
 
-/** Admin: the ten newest cases that may have a mediation (NO_MEDIATION) and have none under way. */
-export const listMediationCases = async (tx: Tx, _e: DomainEffect<"listMediationCases">, c: Ctx): Promise<Out[]> => {
+/** Admin: the cases that may have a mediation (NO_MEDIATION) and have none under way, newest first, a page at a time. */
+export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationCases">, c: Ctx): Promise<Out[]> => {
   if (!c.roles.includes("admin")) return [say("common.unknownCommand")];
-  const cases = await tx.case.findMany({
-    where: { status: { notIn: [...NO_MEDIATION, "mediation"] }, organizationId: { not: null }, mediations: { none: { state: { in: [...ACTIVE] } } } },
-    orderBy: { submittedAt: "desc" },
-    take: 10,
-  });
+  const where = { status: { notIn: [...NO_MEDIATION, "mediation" as const] }, organizationId: { not: null }, mediations: { none: { state: { in: [...ACTIVE] } } } };
+  const count = await tx.case.count({ where });
+  const offset = pageStart(e.offset, count);
+  const cases = await tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: PAGE });
   if (cases.length === 0) {
     // Not a dead end: cases that reached no organisation cannot have mediation until an admin links them.
     const unlinked = await tx.case.count({ where: { organizationId: null, status: { notIn: ["draft", "closed"] } } });
     return unlinked ? [say("mediation.noCasesUnlinked", { count: unlinked }, [[{ key: "admin.unlinked", ...act(listUnlinkedAction, {}) }]])] : [say("mediation.noCases")];
   }
-  return [say("mediation.chooseCase", {}, cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]))];
+  return [
+    say("mediation.chooseCase", {}, [
+      ...cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]),
+      ...pageRow(offset, count, (at) => act(mediationCasesForAdmin, { offset: at })),
+    ]),
+  ];
 };
 
 /** Staff of the case's organisation or an admin: the registered mediators to choose from. */
@@ -152,9 +157,17 @@ export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: C
   if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
   // Mediation is between the applicant and the organisation: a case linked to none has no other side yet.
   if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
-  const mediators = await tx.userRole.findMany({ where: { role: "mediator", revokedAt: null }, include: { user: { select: { fullName: true } } }, orderBy: { id: "asc" }, take: 30 });
-  if (mediators.length === 0) return [say("mediation.noMediators")];
-  return [say("mediation.chooseMediator", { number: k.number }, mediators.map((r) => [{ key: "mediation.mediatorButton", params: { name: mediatorName(r.user.fullName) }, ...act(assignAction, { caseId: k.id, roleId: r.id }) }]))];
+  const where = { role: "mediator" as const, revokedAt: null };
+  const count = await tx.userRole.count({ where });
+  if (count === 0) return [say("mediation.noMediators")];
+  const offset = pageStart(e.offset, count);
+  const mediators = await tx.userRole.findMany({ where, include: { user: { select: { fullName: true } } }, orderBy: { id: "asc" }, skip: offset, take: PAGE });
+  return [
+    say("mediation.chooseMediator", { number: k.number }, [
+      ...mediators.map((r) => [{ key: "mediation.mediatorButton", params: { name: mediatorName(r.user.fullName) }, ...act(assignAction, { caseId: k.id, roleId: r.id }) }]),
+      ...pageRow(offset, count, (at) => act(pickAction, { caseId: k.id, offset: at })),
+    ]),
+  ];
 };
 
 /**
