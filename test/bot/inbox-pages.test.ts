@@ -36,8 +36,8 @@ describe("staff's /inbox with more than ten cases", () => {
     const first = await staff.send("/inbox");
     expect(texts(first)[0]).toMatch(/^Дела вашей организации, 1–10 из 11:/);
     expect(buttons(first)).not.toContain("Открыть KZ-2026-000001");
-    expect(buttons(first).at(-1)).toBe("Следующие ▶");
-    const second = await staff.press("Следующие ▶");
+    expect(buttons(first).at(-1)).toBe("Ещё ▶");
+    const second = await staff.press("Ещё ▶");
     expect(texts(second)[0]).toMatch(/^Дела вашей организации, 11–11 из 11:/);
     expect(buttons(second)).toEqual(["Открыть KZ-2026-000001", "◀ Предыдущие"]);
     expect(buttons(await staff.press("Открыть KZ-2026-000001"))).toContain("Комиссия сформирована");
@@ -62,7 +62,7 @@ describe("a mediator's /inbox with more than ten mediations", () => {
       await t.db.prisma.mediation.create({ data: { caseId: first.caseId, mediatorId: first.mediatorId, assignedBy: first.assignedBy, state: "ended", endReason: "declined" } });
     const page1 = await mediator.send("/inbox");
     expect(texts(page1)[0]).toMatch(/^Ваши медиации, 1–10 из 11:/);
-    const page2 = await mediator.press("Следующие ▶");
+    const page2 = await mediator.press("Ещё ▶");
     expect(texts(page2)[0]).toMatch(/^Ваши медиации, 11–11 из 11:/);
     expect(buttons(page2)).toEqual(["Открыть KZ-2026-000001", "◀ Предыдущие"]);
     expect(texts(await mediator.press("Открыть KZ-2026-000001")).join("\n")).toContain("KZ-2026-000001");

@@ -27,8 +27,8 @@ export const inboxPage = defineAction({
 /** The buttons to the pages before and after one of `size` items from `offset`, of `total`. */
 export const pageButtons = (part: "org" | "mediations", offset: number, size: number, total: number): Button[][] => {
   const row: Button[] = [];
-  if (offset > 0) row.push({ key: "staff.inboxPrevious", ...act(inboxPage, { part, offset: Math.max(0, offset - size) }) });
-  if (offset + size < total) row.push({ key: "staff.inboxNext", ...act(inboxPage, { part, offset: offset + size }) });
+  if (offset > 0) row.push({ key: "admin.previous", ...act(inboxPage, { part, offset: Math.max(0, offset - size) }) });
+  if (offset + size < total) row.push({ key: "admin.more", ...act(inboxPage, { part, offset: offset + size }) });
   return row.length ? [row] : [];
 };
 
