@@ -212,7 +212,8 @@ describe("mediation end to end through the emulator", () => {
     const drafted = await applicant.press("Да, использовать", 3);
     expect(drafted).toHaveLength(3);
     expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — г. Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);
-    expect(drafted[0]!.text).toContain("Пациент: Ахметов Серік Болатұлы; заявитель — сам пациент");
+    // The applicant is the patient, and named as the notice names them: once.
+    expect(drafted[0]!.text).toContain("Пациент: сам заявитель\n");
     expect(drafted[0]!.text).toContain("Медиация: переговоры с участием медиатора в боте «Келісім» с 23.11.2026 по 23.11.2026, предложений: 1; соглашение не достигнуто.");
     expect(drafted[1]!.text).toMatch(/^Проект жалобы по делу KZ-2026-000002 готов/);
     expect(files.map((f) => [f.chatId, f.name])).toContainEqual([831, "KZ-2026-000002-complaint.pdf"]);

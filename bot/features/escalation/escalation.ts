@@ -98,6 +98,12 @@ const commissionFacts = (
   return { caseText, formation, conclusion };
 };
 
+/** Two spellings of one name: case, «ё» and spaces aside. */
+const sameName = (a: string, b: string): boolean => {
+  const norm = (x: string) => x.toLocaleLowerCase("ru").replace(/ё/g, "е").replace(/\s+/g, " ").trim();
+  return norm(a) === norm(b);
+};
+
 /** The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. */
 export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string, now: Date): Promise<[Param, Param][] | null> => {
   const k = await db.case.findUnique({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
@@ -130,7 +136,9 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
     [
       { key: "escalation.patient" },
       (str(a.relation) || "self") === "self"
-        ? { key: "escalation.patientSelf", params: { patient: s.name ?? str(a.name) } }
+        ? sameName(fullName(details), s.name ?? str(a.name))
+          ? { key: "escalation.patientIsApplicant" }
+          : { key: "escalation.patientSelf", params: { patient: s.name ?? str(a.name) } }
         : { key: "escalation.patientText", params: { patient: s.name ?? str(a.name), relation: { key: `escalation.relation.${str(a.relation)}` } } },
     ],
     [{ key: "escalation.case" }, caseText],
