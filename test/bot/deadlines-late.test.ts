@@ -254,3 +254,18 @@ describe("the recount over many cases", () => {
     expect(await t.db.prisma.caseEvent.count({ where: { kind: "deadline_recounted" } })).toBe(250);
   });
 });
+
+describe("a step recorded after its deadline ended, on an unchecked year's calendar", () => {
+  it("states the expired deadline without promising «тогда бот сообщит новый срок»", async () => {
+    at("2026-12-29T10:00:00+05:00");
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "ru"), "ru");
+    // Received 29.12.2026 (formation due by the end of 05.01.2027, on the 2027 table as known), recorded on 12.01.2027.
+    at("2027-01-12T10:00:00+05:00");
+    const recorded = await recordReceipt(staff, "ru", "KZ-2026-000001", "01-12/345", "29.12.2026");
+    const said = [...texts(recorded), ...texts(h.fake.sent("sendMessage", APPLICANT))].join("\n");
+    expect(said).toContain("05.01.2027");
+    expect(said).toContain(h.i18n.t("ru")("common.calendarAsKnownExpired", { year: 2027 }));
+    expect(said).not.toContain(h.i18n.t("ru")("common.calendarAsKnown", { year: 2027 }));
+  });
+});

@@ -7,7 +7,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, isLate, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
+import { calendarNote, expiredCalendarNote, isLate, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -40,8 +40,9 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "commission_formed", actorId: BigInt(c.userId), createdAt: c.now, payload: { formedOn: on, conclusionDue: due.date, noProviderMembers: true } } });
   await unwatch(tx, "formation", k.id);
   await watch(tx, "conclusion", k.id, due, c.timeZone, c.now);
-  const params = { number: k.number, date: showDate(on), due: showDate(due.date), calendar: calendarNote(due.date, on), days: CONCLUSION_WORKING_DAYS };
   const late = isLate(due, c.now);
+  // A deadline already over when recorded: its calendar note makes no promise of a new date.
+  const params = { number: k.number, date: showDate(on), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, on), days: CONCLUSION_WORKING_DAYS };
   const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), late ? "jobs.formedApplicantLate" : "jobs.formedApplicant", params));
   // Staff's next steps, on the message itself: a button press ends in no flow, and no screen is a dead end.
   const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id }) }]];

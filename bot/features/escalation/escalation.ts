@@ -13,7 +13,7 @@ import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, careText, expiredCalendarNote, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -83,12 +83,12 @@ const commissionFacts = (
     : !receipt
       ? { key: "escalation.notReceived" }
       : missed("formation_overdue", a.formationDue)
-        ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } }
+        ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: expiredCalendarNote(str(a.formationDue)) } }
         : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } };
   const conclusion: Param | null = a.conclusion
     ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
     : a.formedOn && missed("conclusion_overdue", a.conclusionDue)
-      ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
+      ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: expiredCalendarNote(str(a.conclusionDue)) } }
       : a.formedOn
         ? { key: "escalation.conclusionPending", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
         : null;

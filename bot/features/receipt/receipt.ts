@@ -10,7 +10,7 @@ import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } f
 import type { Button, DomainEffect, FileRef, Param, Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Case } from "../../db/generated/client.js";
-import { answersOf, calendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
+import { answersOf, calendarNote, expiredCalendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase } from "../../core/people.js";
@@ -113,8 +113,9 @@ export const recordReceipt = async (tx: Tx, e: DomainEffect<"recordReceipt">, c:
   const today = localDate(c.now, c.timeZone);
   if (e.on > today || e.on < savedOn(k, c.timeZone)) return [say("receipt.error.dateRange", { from: showDate(savedOn(k, c.timeZone)), to: showDate(today) })];
   const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "staff", copy: null }, c);
-  const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: calendarNote(due.date, e.on), days: FORMATION_WORKING_DAYS };
   const late = isLate(due, c.now);
+  // A deadline already over when recorded: its calendar note makes no promise of a new date.
+  const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, e.on), days: FORMATION_WORKING_DAYS };
   return [
     say(late ? "receipt.recordedLate" : "receipt.recorded", params),
     ...people.map((to) => sayTo(to, late ? "receipt.receivedToApplicantLate" : "receipt.receivedToApplicant", params)),
@@ -128,8 +129,9 @@ export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: C
   const today = localDate(c.now, c.timeZone);
   if (e.on > today || e.on < savedOn(k, c.timeZone)) return [say("receipt.error.dateRange", { from: showDate(savedOn(k, c.timeZone)), to: showDate(today) })];
   const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "applicant", copy: e.file }, c);
-  const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: calendarNote(due.date, e.on), days: FORMATION_WORKING_DAYS };
   const late = isLate(due, c.now);
+  // A deadline already over when recorded: its calendar note makes no promise of a new date.
+  const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, e.on), days: FORMATION_WORKING_DAYS };
   // Staff of the organisation learn the date their clock runs from.
   const staff = (await orgStaff(tx, k.organizationId)).map((s) => sayTo(reader(s.userId, s.user.language), late ? "receipt.handedInToStaffLate" : "receipt.handedInToStaff", params));
   return [
