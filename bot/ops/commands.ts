@@ -4,7 +4,7 @@
 // process around runOps (it reads .env and exits); tests call runOps in their own process.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { checkDataKey, DataKeyError } from "../at-rest.js";
+import { DataKeyError, prepareDataAtRest } from "../at-rest.js";
 import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.js";
 import type { Deployment } from "../core/actor.js";
 import { databaseErrorLine, pgliteDir } from "../db/adapters.js";
@@ -54,7 +54,9 @@ const openForData = async (config: Config, schema: string | undefined) => {
   const dataKey = resolveDataKey(config);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(schema ? { schema } : {}) });
   try {
-    await checkDataKey(db.prisma, dataKey);
+    // The key, then the one-time steps a start takes (texts an earlier version kept in the clear, sealed): a
+    // command run after an upgrade and before the bot's first start reads what it expects.
+    await prepareDataAtRest(db.prisma, dataKey);
   } catch (e) {
     await db.close();
     throw e instanceof DataKeyError ? new OpsError(e.message) : e;

@@ -30,6 +30,8 @@ export interface EraseReport {
   leftAsRelative: string[];
   /** Cases they filed: kept while the procedure needs them (their organisations' staff are told). */
   keptForProcedure: string[];
+  /** Cases they filed that no organisation had received: their personal data taken out (as retention does). */
+  anonymised: string[];
   /** Messages written to the outbox, by chat id: sent by the bot at its next start or its next message to that chat. */
   messages: Record<string, number>;
 }
@@ -69,7 +71,9 @@ export const eraseUser = async (
       chatState: state.count > 0,
       fullName: user.fullName !== null && after.fullName === null,
       leftAsRelative: relativeOf.map((p) => p.case.number),
-      keptForProcedure: filed.map((p) => p.case.number),
+      // Read after the withdrawal: a notice no organisation received is anonymised by it, not kept.
+      keptForProcedure: (await tx.case.findMany({ where: { id: { in: filed.map((p) => p.caseId) }, anonymisedAt: null }, select: { number: true }, orderBy: { id: "asc" } })).map((k) => k.number),
+      anonymised: (await tx.case.findMany({ where: { id: { in: filed.map((p) => p.caseId) }, anonymisedAt: { not: null } }, select: { number: true }, orderBy: { id: "asc" } })).map((k) => k.number),
       messages,
     };
   };
@@ -98,6 +102,7 @@ export const describeErase = (r: EraseReport): string[] => {
     `  full name: ${r.fullName ? `${w}deleted` : "none held, or kept while a staff or mediator role names them"}`,
     `  cases left as a relative (their applicant is told): ${list(r.leftAsRelative)}`,
     `  cases they filed, kept while the procedure needs them (staff are told only that consent was withdrawn): ${list(r.keptForProcedure)}`,
+    `  cases they filed that no organisation had received, their personal data taken out: ${list(r.anonymised)}`,
     `  messages ${w}written to the outbox, by chat id: ${messages || "none"}`,
     ...(r.dryRun || !messages ? [] : ["  They go out at the bot's next start, or with its next message to that chat."]),
   ];

@@ -8,7 +8,7 @@
 // - Nothing may write with the old key meanwhile: every instance of the bot must be stopped.
 import { open, seal } from "../crypto.js";
 import type { Prisma } from "../db/database.js";
-import { CANARY_KEY, CANARY_TEXT, ROTATING_KEY } from "../at-rest.js";
+import { CANARY_KEY, CANARY_TEXT, ROTATING_KEY, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../at-rest.js";
 import { OpsError } from "./backup.js";
 
 const BATCH = 200;
@@ -154,6 +154,11 @@ export const rotateDataKey = async (prisma: Prisma, from: Buffer, to: Buffer): P
   if (!opensWith(from, canary.value)) {
     throw new OpsError(opensWith(to, canary.value) ? "the data is already sealed with NEW_DATA_KEY: set DATA_KEY to it" : "DATA_KEY is not the key this database's data was sealed with");
   }
+  // Texts an earlier version kept in the clear are sealed with the old key first, as the bot's first start would
+  // (each step once, by its marker): a rotation run after an upgrade, before that start, re-seals them all.
+  await sealPatientNames(prisma, from);
+  await sealConclusionSummaries(prisma, from);
+  await sealProposalTexts(prisma, from);
   // The marker of a rotation under way: the new key's canary. A run that finds another new key's marker stops.
   const marker = await prisma.meta.findUnique({ where: { key: ROTATING_KEY } });
   if (marker && !opensWith(to, marker.value)) throw new OpsError("another rotation, to another key, is unfinished: run it again with the NEW_DATA_KEY it started with");

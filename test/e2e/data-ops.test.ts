@@ -39,7 +39,7 @@ describe("npm run data:export / data:erase", () => {
 
     const dry = await cli(["data-erase", "--user", "61", "--dry-run"]);
     expect([dry.code, dry.out.split("\n")[0]]).toEqual([0, "Dry run for user 61: nothing was changed. data:erase would do this:"]);
-    expect(dry.out).toContain("cases they filed, kept while the procedure needs them (staff are told only that consent was withdrawn): KZ-2026-000001");
+    expect(dry.out).toContain("cases they filed that no organisation had received, their personal data taken out: KZ-2026-000001");
 
     const done = await cli(["data-erase", "--user", "61"]);
     expect([done.code, done.out.split("\n")[0]]).toEqual([0, "User 61:"]);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkDataKey, DataKeyError } from "../../bot/at-rest.js";
+import { checkDataKey, DataKeyError, prepareDataAtRest } from "../../bot/at-rest.js";
 import { open, seal } from "../../bot/crypto.js";
 import { openDatabase, type Database } from "../../bot/db/database.js";
 import { rotateDataKey } from "../../bot/ops/rotate.js";
@@ -57,7 +57,8 @@ describe("npm run data:rotate-key", () => {
     expect((await ops(["rotate-key"], { DATA_DIR: dir, NEW_DATA_KEY: b64(NEW) })).err).toMatch(/^no data key: set DATA_KEY, or keep the key in /);
     writeFileSync(join(dir, "data.key"), `${b64(OLD)}\n`);
     const db = await openDatabase({ url: null, dataDir: dir });
-    await checkDataKey(db.prisma, OLD);
+    // The bot's first start: the key's canary, and the one-time steps (nothing of an earlier version to seal).
+    await prepareDataAtRest(db.prisma, OLD);
     const h = await testBot(db, { now: () => new Date("2026-11-23T10:00:00+05:00") });
     await fileNotice(h.user(71, "ru"), "ru");
     const kase = await db.prisma.case.findFirstOrThrow();

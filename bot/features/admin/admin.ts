@@ -164,7 +164,8 @@ const UNLINKED_MAX = 10;
 export const listUnlinked = async (tx: Tx, _e: DomainEffect<"listUnlinked">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const cases = await tx.case.findMany({ where: { organizationId: null }, orderBy: { submittedAt: "desc" }, take: UNLINKED_MAX });
+  // An anonymised notice (retention, or a withdrawal before any organisation received it) has nothing to link.
+  const cases = await tx.case.findMany({ where: { organizationId: null, anonymisedAt: null }, orderBy: { submittedAt: "desc" }, take: UNLINKED_MAX });
   if (cases.length === 0) return [say("admin.noUnlinked")];
   const items = cases.map((k): Param => ({ key: "admin.unlinkedLine", params: { number: k.number, org: caseOrgLabel(k) } }));
   return [say("admin.unlinkedTitle", { cases: lines(items) }, cases.map((k) => [{ key: "admin.linkCase", params: { number: k.number }, ...act(chooseCaseOrgAction, { caseId: k.id }) }]))];
@@ -176,6 +177,7 @@ export const chooseCaseOrg = async (tx: Tx, e: DomainEffect<"chooseCaseOrg">, c:
   if (refused) return refused;
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k) return [say("cases.notFound")];
+  if (k.anonymisedAt) return [say("admin.caseAnonymised", { number: k.number, date: showDate(localDate(k.anonymisedAt, c.timeZone)) })];
   if (k.organizationId !== null) return [say("admin.alreadyLinked", { number: k.number })];
   const count = await tx.organization.count({ where: { region: k.region } });
   const region = regionName(k.region);
@@ -197,8 +199,9 @@ export const linkCase = async (tx: Tx, e: DomainEffect<"linkCase">, c: Ctx): Pro
   const org = await tx.organization.findUnique({ where: { id: e.organizationId } });
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!org || !k) return [say("cases.notFound")];
+  if (k.anonymisedAt) return [say("admin.caseAnonymised", { number: k.number, date: showDate(localDate(k.anonymisedAt, c.timeZone)) })];
   // Only while unlinked: two admins linking at once cannot both succeed.
-  const done = await tx.case.updateMany({ where: { id: k.id, organizationId: null }, data: { organizationId: org.id } });
+  const done = await tx.case.updateMany({ where: { id: k.id, organizationId: null, anonymisedAt: null }, data: { organizationId: org.id } });
   if (done.count === 0) return [say("admin.alreadyLinked", { number: k.number })];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_linked", actorId: BigInt(c.userId), createdAt: c.now, payload: { organizationId: org.id } } });
   const linked = { ...k, organizationId: org.id };

@@ -31,7 +31,7 @@ export const digestJobs: Record<string, JobHandler> = {
   [DIGEST]: async (tx, _job, now, d) => {
     // Tomorrow again, whatever today brings.
     if (d.adminIds.length) await schedule(tx, { kind: DIGEST, key: KEY, dueAt: nextMorning(new Date(now.getTime() + 60_000), d.timeZone), payload: {} });
-    const where = { organizationId: null, status: { in: ["saved" as const, "delivered" as const] } };
+    const where = { organizationId: null, anonymisedAt: null, status: { in: ["saved" as const, "delivered" as const] } };
     const [cases, count] = await Promise.all([tx.case.findMany({ where, orderBy: { submittedAt: "desc" }, take: SHOWN }), tx.case.count({ where })]);
     if (cases.length === 0) return [];
     const admins = await tx.user.findMany({ where: { id: { in: d.adminIds.map(BigInt) } }, select: { id: true, language: true } });

@@ -100,7 +100,7 @@ const commissionFacts = (
 
 /** Two spellings of one name: case, «ё» and spaces aside. */
 const sameName = (a: string, b: string): boolean => {
-  const norm = (x: string) => x.toLocaleLowerCase("ru").replace(/ё/g, "е").replace(/\s+/g, " ").trim();
+  const norm = (x: string) => x.toLocaleLowerCase("ru").normalize("NFD").replace(/\u0308/g, "").replace(/\s+/g, " ").trim();
   return norm(a) === norm(b);
 };
 

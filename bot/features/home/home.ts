@@ -52,7 +52,7 @@ const adminHome = async (tx: Tx, c: Ctx): Promise<Out[]> => {
     tx.organization.count(),
     tx.userRole.count({ where: { role: "staff", revokedAt: null } }),
     tx.userRole.count({ where: { role: "mediator", revokedAt: null } }),
-    tx.case.count({ where: { organizationId: null, status: { notIn: ["draft", "closed"] } } }),
+    tx.case.count({ where: { organizationId: null, anonymisedAt: null, status: { notIn: ["draft", "closed"] } } }),
   ]);
   return [sayText({ key: "home.admin", params: { name: me.user.fullName ?? "", orgs, staff, mediators, unlinked } }, adminButtons())];
 };

@@ -137,7 +137,7 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
   const cases = await tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: PAGE });
   if (cases.length === 0) {
     // Not a dead end: cases that reached no organisation cannot have mediation until an admin links them.
-    const unlinked = await tx.case.count({ where: { organizationId: null, status: { notIn: ["draft", "closed"] } } });
+    const unlinked = await tx.case.count({ where: { organizationId: null, anonymisedAt: null, status: { notIn: ["draft", "closed"] } } });
     return unlinked ? [say("mediation.noCasesUnlinked", { count: unlinked }, [[{ key: "admin.unlinked", ...act(listUnlinkedAction, {}) }]])] : [say("mediation.noCases")];
   }
   return [

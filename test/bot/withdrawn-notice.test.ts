@@ -1,0 +1,53 @@
+// A notice anonymised when its applicant withdrew before any organisation received it (a review of that change):
+// it is not offered to the admin to link, and data:erase does not report it as kept. Each test failed before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeErase, eraseUser } from "../../bot/ops/data.js";
+import { testBot, testDeployment, texts, buttons, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { openAdmin } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const APPLICANT = 51;
+let t: TestDb;
+let h: Harness;
+const now = new Date("2026-11-23T10:00:00+05:00");
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+const withdraw = async (lang: "ru" | "kk" = "ru") => {
+  const u = h.user(APPLICANT, lang);
+  await u.send("/privacy");
+  await u.press(lang === "ru" ? "Отозвать согласие" : "Келісімді кері қайтарып алу");
+  return u.press(lang === "ru" ? "Да, отозвать" : "Иә, кері қайтарып аламын");
+};
+
+describe("a notice anonymised at withdrawal", () => {
+  it("is no longer offered to the admin to link to an organisation (its staff would get an empty notice and a receipt to record)", async () => {
+    await fileNotice(h.user(APPLICANT, "ru"), "ru"); // no organisation registered: saved, unlinked
+    await withdraw();
+    expect((await t.db.prisma.case.findFirstOrThrow()).anonymisedAt).not.toBeNull();
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    const home = await openAdmin(admin);
+    expect(texts(home).join("\n")).toContain("Дел без организации: 0");
+    const list = await admin.press("Дела без организации");
+    expect(buttons(list)).not.toContain("Привязать KZ-2026-000001");
+  });
+});
+
+describe("npm run data:erase", () => {
+  it("does not report a notice it anonymised as «kept while the procedure needs it»", async () => {
+    await fileNotice(h.user(APPLICANT, "ru"), "ru"); // saved, never received
+    const report = await eraseUser(t.db.prisma, { userId: APPLICANT, dryRun: false, deployment: testDeployment(), i18n: h.i18n, now });
+    expect((await t.db.prisma.case.findFirstOrThrow()).anonymisedAt).not.toBeNull();
+    expect(report.keptForProcedure).toEqual([]);
+    expect(describeErase(report).join("\n")).not.toMatch(/kept while the procedure needs them[^\n]*KZ-2026-000001/);
+  });
+});
