@@ -230,7 +230,7 @@ describe("/cases: the applicant's own deadlines in a mediation", () => {
       const proposalLine = "Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (10 күнтізбелік күн қалды).";
       const list = texts(await applicant.send("/cases"))[0]!;
       expect(list).toContain(proposalLine);
-      expect(list).toContain("Медиациядағы келіссөздер 23.12.2026 күнінің соңына дейін ашық (30 күнтізбелік күн қалды).");
+      expect(list).toContain("Боттағы медиация келіссөзі 23.12.2026 күнінің соңына дейін ашық (30 күнтізбелік күн қалды).");
       at("2026-12-03T18:00:00+05:00");
       const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
       expect(view).toContain("Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (бүгін — соңғы күн).");
@@ -238,7 +238,7 @@ describe("/cases: the applicant's own deadlines in a mediation", () => {
       await applicant.press("Бас тарту");
       const after = texts(await applicant.send("/cases"))[0]!;
       expect(after).not.toContain("ұсынысы сіздің жауабыңызды күтіп тұр");
-      expect(after).toContain("Медиациядағы келіссөздер 23.12.2026 күнінің соңына дейін ашық (20 күнтізбелік күн қалды).");
+      expect(after).toContain("Боттағы медиация келіссөзі 23.12.2026 күнінің соңына дейін ашық (20 күнтізбелік күн қалды).");
     });
   });
 });

@@ -164,7 +164,7 @@ describe("the applicant's particulars against the notice's patient (law.md §6: 
     await applicant.send("Иван");
     await applicant.send("Иванович");
     expect(texts(await applicant.send("900415400000"))[0]).toBe(
-      "В обращении вы указали, что вы и есть пациент, а этот ИИН отличается от ИИН пациента в обращении. Напишите тот ИИН, что в обращении.",
+      "В обращении вы указали, что пациент — вы сами, а этот ИИН отличается от ИИН пациента в обращении. Напишите ИИН, указанный в обращении.",
     );
     expect(texts(await applicant.send("850301300121"))[0]).toMatch(/^Ваш почтовый адрес/);
   });

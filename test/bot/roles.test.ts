@@ -121,7 +121,7 @@ describe("roles", () => {
     await redeem(staff, link, "ru", "staff");
     const org = await t.db.prisma.organization.findFirstOrThrow();
     const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
-    expect(texts(await redeem(staff, second, "ru", "staff"))[0]).toBe("Вы уже сотрудник организации «Городская больница №7» — это приглашение вам не понадобилось, им может воспользоваться ваш коллега. Дела вашей организации: /inbox");
+    expect(texts(await redeem(staff, second, "ru", "staff"))[0]).toBe("Вы уже зарегистрированы как сотрудник организации «Городская больница №7» — это приглашение вам не понадобилось, им может воспользоваться ваш коллега. Дела вашей организации: /inbox");
     const colleague = h.user(42, "ru");
     await colleague.send("/start");
     expect(texts(await redeem(colleague, second, "ru", "staff", "Иванова Алия Каримовна"))[0]).toMatch(/^Иванова Алия Каримовна, вы зарегистрированы как сотрудник/);
@@ -153,7 +153,7 @@ describe("roles", () => {
     const revoked = await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
     expect(textsTo(revoked, ADMIN)).toEqual(["Роль отозвана."]);
     expect(textsTo(revoked, 40)).toEqual([
-      "«Келісім» жүйесінде сіз енді «Городская больница №7» ұйымының қызметкері емессіз: рөліңізді әкімші аяқтады. Ұйымның істері сізге енді қолжетімді емес. Жұмысыңызға рақмет. Бұл қате болса, әкімшіге хабарласыңыз.",
+      "«Келісім» ботында сіз енді «Городская больница №7» ұйымының қызметкері болып саналмайсыз: рөліңізді әкімші аяқтады. Ұйымның істері сізге енді қолжетімді емес. Жұмысыңызға рақмет. Бұл қате болса, әкімшіге хабарласыңыз.",
     ]);
     const menu = menuOf(revoked);
     expect(menu).toBeDefined();
