@@ -188,7 +188,7 @@ describe("a deadline in a year whose calendar the Government has not yet confirm
     h.fake.clear();
     await runJobs("2027-01-07T00:00:01+05:00");
     // Once passed, the deadline is not counted again (deadlines.ts recount): the note promises no new one.
-    const expired = "Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болуы мүмкін.";
+    const expired = "Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болған болуы мүмкін.";
     expect(overdueSaid()).toEqual([expect.stringContaining(`мерзімі 06.01.2027 күні өтті, ал комиссияның құрылғаны туралы ботта жазба жоқ. ${expired}`)]);
     expect(overdueSaid().join("\n")).not.toContain("жаңа мерзімді хабарлайды");
   });
