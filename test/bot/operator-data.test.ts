@@ -60,7 +60,7 @@ describe("npm run data:erase", () => {
     const before = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } });
     const outbox = await t.db.prisma.outbox.count();
     const report = await erase(APPLICANT, true);
-    expect(report).toEqual({ userId: APPLICANT, dryRun: true, particulars: true, chatState: true, fullName: false, leftAsRelative: [], keptForProcedure: ["KZ-2026-000001"], messages: { [APPLICANT]: 1, [STAFF]: 1 } });
+    expect(report).toEqual({ userId: APPLICANT, dryRun: true, particulars: true, chatState: true, fullName: false, leftAsRelative: [], keptForProcedure: ["KZ-2026-000001"], anonymised: [], messages: { [APPLICANT]: 1, [STAFF]: 1 } });
     expect(describeErase(report)[0]).toBe(`Dry run for user ${APPLICANT}: nothing was changed. data:erase would do this:`);
     expect(await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).toEqual(before);
     expect(await t.db.prisma.outbox.count()).toBe(outbox);
