@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { act, defineAction, id, oneOf, type CommandDef } from "../../../machines/actions.js";
 import type { Button } from "../../../machines/effects.js";
+import { pageRow } from "../admin/pages.js";
 
 /** /inbox: staff see their organisation's cases; mediators their mediations. */
 export const inboxCommand: CommandDef = { name: "inbox", allow: ["staff", "mediator"], run: (r) => r.emit({ type: "showInbox" }) };
@@ -24,11 +25,6 @@ export const inboxPage = defineAction({
   run: ({ part, offset }, r) => r.emit({ type: "showInbox", part, offset }),
 });
 
-/** The buttons to the pages before and after one of `size` items from `offset`, of `total`. */
-export const pageButtons = (part: "org" | "mediations", offset: number, size: number, total: number): Button[][] => {
-  const row: Button[] = [];
-  if (offset > 0) row.push({ key: "admin.previous", ...act(inboxPage, { part, offset: Math.max(0, offset - size) }) });
-  if (offset + size < total) row.push({ key: "admin.more", ...act(inboxPage, { part, offset: offset + size }) });
-  return row.length ? [row] : [];
-};
-
+/** The buttons to the inbox's pages before and after one from `offset` (ten a page, as the admin's lists). */
+export const pageButtons = (part: "org" | "mediations", offset: number, total: number): Button[][] =>
+  pageRow(offset, total, (at) => act(inboxPage, { part, offset: at }));

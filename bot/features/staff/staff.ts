@@ -14,9 +14,10 @@ import { loadNoticeDocument, noticeFields } from "../notice/document.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { staffSittings } from "../sittings/sittings.js";
 import { receiptLine, recordReceiptButton } from "../receipt/receipt.js";
+import { PAGE } from "../admin/pages.js";
 import { openStaffCase, pageButtons } from "./actions.js";
 
-const INBOX_MAX = 10;
+const INBOX_MAX = PAGE;
 
 /** The day the entity received the notice: the commission cannot be formed before it. */
 const receivedOn = (k: { answers: unknown; submittedAt: Date | null; createdAt: Date }, timeZone: string): string =>
@@ -46,7 +47,7 @@ const organizationInbox = async (tx: Tx, orgs: number[], offset: number): Promis
   return [
     sayText(lines([title, ...items], "\n\n"), [
       ...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
-      ...pageButtons("org", offset, INBOX_MAX, total),
+      ...pageButtons("org", offset, total),
     ]),
   ];
 };
