@@ -32,17 +32,23 @@ export const caseParticipants = (tx: Tx, caseId: number, roles: ("applicant" | "
   tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: roles } }, include: { user: { select: { language: true, fullName: true } } }, orderBy: { id: "asc" } });
 
 /** The active staff of an organisation, with their language: each person once, whatever rows they hold. */
-export const orgStaff = (tx: Tx, organizationId: number | null) =>
+export const orgStaff = (tx: Tx, organizationId: number | null, caseId?: number) =>
   organizationId === null
     ? Promise.resolve([])
-    : tx.userRole.findMany({ where: { organizationId, role: "staff", revokedAt: null }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" }, distinct: ["userId"] });
+    : tx.userRole.findMany({
+        // Of a case: not staff on it as its applicant or a relative, who act on it as such (staffCasesWhere).
+        where: { organizationId, role: "staff", revokedAt: null, ...(caseId === undefined ? {} : { user: { participants: { none: { caseId, removedAt: null } } } }) },
+        include: { user: { select: { language: true } } },
+        orderBy: { id: "asc" },
+        distinct: ["userId"],
+      });
 
 /** A person as a message's recipient: in their language, else the fallback (null: both languages). */
 export const reader = (userId: bigint | number, lang: Lang | null, fallback: Lang | null = null): Recipient => ({ chatId: Number(userId), lang: lang ?? fallback });
 
 /** Staff of the case's organisation, each in their language; when it has none, the staff chat in both. */
-export const staffRecipients = async (tx: Tx, organizationId: number | null, staffChatId: number | null): Promise<Recipient[]> => {
-  const staff = await orgStaff(tx, organizationId);
+export const staffRecipients = async (tx: Tx, organizationId: number | null, staffChatId: number | null, caseId?: number): Promise<Recipient[]> => {
+  const staff = await orgStaff(tx, organizationId, caseId);
   if (staff.length) return staff.map((s) => reader(s.userId, s.user.language));
   return staffChatId === null ? [] : [{ chatId: staffChatId, lang: null }];
 };

@@ -270,28 +270,32 @@ describe("consent withdrawn by a mediator, as a person", () => {
 });
 
 describe("staff on their own organisation's case", () => {
-  it("staff who filed a notice about their own organisation do not record its steps; another staff member does", async () => {
+  it("staff who filed a notice about their own organisation do not record its steps, nor are asked to; another staff member does", async () => {
     const { admin, link } = await inviteStaff(h, ADMIN);
     const staff = h.user(STAFF, "ru");
     await staff.send("/start");
     await redeem(staff, link, "ru", "staff");
-    // The staff member files as the patient's spouse, about their own organisation.
-    await fileNotice(staff, "ru", { relation: "Супруг(а)" });
-    expect((await t.db.prisma.case.findFirstOrThrow()).organizationId).not.toBeNull();
-    await staff.send("/inbox");
-    const view = await staff.press("Открыть KZ-2026-000001");
-    expect(buttonsOf(view)).not.toContain("Отметить получение обращения");
-    expect(texts(view).at(-1)).toBe("KZ-2026-000001: вы участвуете в этом деле как заявитель или родственник. Отмечать его шаги за организацию должен другой её сотрудник.");
-    // The button of the new-notice message staff got: refused, and said why.
-    const pressed = await staff.press("Отметить получение обращения");
-    expect(texts(pressed)).toEqual(["KZ-2026-000001: вы участвуете в этом деле как заявитель или родственник. Отмечать его шаги за организацию должен другой её сотрудник."]);
-    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
-    // A colleague records it.
     const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
     const colleague = h.user(STAFF + 1, "ru");
     await colleague.send("/start");
     await redeem(colleague, second, "ru", "staff", "Бекова Алия Сериковна");
+    // The staff member files as the patient's spouse, about their own organisation: the colleague is told of the
+    // new notice with its «record the receipt» button, they are not.
+    const filed = await fileNotice(staff, "ru", { relation: "Супруг(а)" });
+    expect((await t.db.prisma.case.findFirstOrThrow()).organizationId).not.toBeNull();
+    expect(buttonsOf(filed.filter((c) => c.payload.chat_id === STAFF + 1))).toContain("Отметить получение обращения");
+    expect(buttonsOf(filed.filter((c) => c.payload.chat_id === STAFF))).not.toContain("Отметить получение обращения");
+    await staff.send("/inbox");
+    const view = await staff.press("Открыть KZ-2026-000001");
+    expect(buttonsOf(view)).not.toContain("Отметить получение обращения");
+    expect(texts(view).at(-1)).toBe("KZ-2026-000001: вы участвуете в этом деле как заявитель или родственник. Отмечать его шаги за организацию должен другой её сотрудник.");
+    // The colleague's button, sent by them: refused, and said why.
+    const data = colleague.keyboardWith("Отметить получение обращения").buttons.flat().find((b) => b.text === "Отметить получение обращения")!.callback_data;
+    expect(texts(await staff.pressData(data))).toEqual(["KZ-2026-000001: вы участвуете в этом деле как заявитель или родственник. Отмечать его шаги за организацию должен другой её сотрудник."]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("delivered");
+    // The colleague records it.
     await recordReceipt(colleague, "ru");
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
   });
+
 });

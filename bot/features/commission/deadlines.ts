@@ -86,7 +86,7 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
       const c = await load(tx, Number(job.payload.caseId));
       if (!c || !lastDay(step, c, now, d.timeZone)) return [];
       const stillTrue = { check: `${step}_reminder`, params: { caseId: c.id } };
-      return (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => ({ ...sayTo(to, s.today, params(c)), stillTrue }));
+      return (await staffRecipients(tx, c.organizationId, d.staffChatId, c.id)).map((to) => ({ ...sayTo(to, s.today, params(c)), stillTrue }));
     },
     [`${step}_overdue`]: async (tx, job, now, d) => {
       const c = await load(tx, Number(job.payload.caseId));
@@ -95,7 +95,7 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
       // runs the applicant is not offered to take the case further (they are when it ends without agreement).
       const inMediation = c.status === "mediation";
       await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: answersOf(c.answers)[s.due] ?? null } } });
-      const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, s.overdue, params(c, true)));
+      const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId, c.id)).map((to) => sayTo(to, s.overdue, params(c, true)));
       const people = (await caseParticipants(tx, c.id)).map((p) =>
         // The applicant may take it further from here.
         inMediation
@@ -159,7 +159,7 @@ const recount: JobHandler = async (tx, job, now, d) => {
     const late = due.at <= now;
     const key = late ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
     const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: (late ? expiredCalendarNote : calendarNote)(date, from) };
-    out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId)).map((to) => sayTo(to, key, params)));
+    out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId, id)).map((to) => sayTo(to, key, params)));
     out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)));
   }
   // A full batch: the next at once, from where this one ended; a busy case: all again, a moment later.

@@ -68,7 +68,7 @@ const isMediatorOf = async (tx: Tx, m: { mediatorId: bigint }, userId: number): 
  */
 const members = async (tx: Tx, m: MediationRow): Promise<Member[]> => {
   const applicants = await caseParticipants(tx, m.caseId, ["applicant"]);
-  const staff = await orgStaff(tx, m.case.organizationId);
+  const staff = await orgStaff(tx, m.case.organizationId, m.caseId);
   const mediator = (await mediatorActive(tx, m)) ? await tx.user.findUnique({ where: { id: m.mediatorId } }) : null;
   const member = (userId: bigint, side: Side, lang: Member["lang"]): Member => ({ ...reader(userId, lang, m.case.language), userId, side });
   return [

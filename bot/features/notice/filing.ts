@@ -94,7 +94,7 @@ export const newCaseToStaff = async (
     outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` },
     days: FORMATION_WORKING_DAYS,
   };
-  const staff = await orgStaff(tx, k.organizationId);
+  const staff = await orgStaff(tx, k.organizationId, k.id);
   if (staff.length) return staff.map((s) => sayTo(reader(s.userId, s.user.language), "notice.staffNew", params, recordReceiptButton(k, timeZone)));
   return staffChatId === null ? [] : [sayTo({ chatId: staffChatId, lang: null }, "notice.staffChatNew", params)];
 };

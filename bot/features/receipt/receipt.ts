@@ -52,8 +52,7 @@ export const recordReceiptButton = (k: Pick<Case, "id" | "submittedAt" | "answer
  */
 export const awaitReceipt = async (tx: Tx, k: Pick<Case, "id" | "organizationId">, now: Date, timeZone: string): Promise<boolean> => {
   // Staff who filed it themselves do not make it delivered: they may not record its receipt (core/people.ts).
-  const onIt = new Set((await tx.caseParticipant.findMany({ where: { caseId: k.id, removedAt: null }, select: { userId: true } })).map((p) => p.userId));
-  const delivered = (await orgStaff(tx, k.organizationId)).some((s) => !onIt.has(s.userId));
+  const delivered = (await orgStaff(tx, k.organizationId, k.id)).length > 0;
   if (delivered) await tx.case.update({ where: { id: k.id }, data: { status: "delivered", deliveredAt: now } });
   const from = localDate(now, timeZone);
   await schedule(tx, {
@@ -133,7 +132,7 @@ export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: C
   // A deadline already over when recorded: its calendar note makes no promise of a new date.
   const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, e.on), days: FORMATION_WORKING_DAYS };
   // Staff of the organisation learn the date their clock runs from.
-  const staff = (await orgStaff(tx, k.organizationId)).map((s) => sayTo(reader(s.userId, s.user.language), late ? "receipt.handedInToStaffLate" : "receipt.handedInToStaff", params));
+  const staff = (await orgStaff(tx, k.organizationId, k.id)).map((s) => sayTo(reader(s.userId, s.user.language), late ? "receipt.handedInToStaffLate" : "receipt.handedInToStaff", params));
   return [
     say(late ? "receipt.handedInLate" : "receipt.handedIn", params),
     ...people.filter((p) => p.chatId !== c.userId).map((to) => sayTo(to, late ? "receipt.receivedToApplicantLate" : "receipt.receivedToApplicant", params)),
@@ -154,7 +153,7 @@ export const receiptJobs: Record<string, JobHandler> = {
   [RECEIPT_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
     const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
     if (!k || stepOf(k) !== "delivered") return [];
-    const staff = (await orgStaff(tx, k.organizationId)).map((s) => sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: k.orgName }, recordReceiptButton(k, d.timeZone)));
+    const staff = (await orgStaff(tx, k.organizationId, k.id)).map((s) => sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: k.orgName }, recordReceiptButton(k, d.timeZone)));
     const applicants = (await consentingApplicants(tx, k.id)).map((p) =>
       sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderApplicant", { number: k.number, org: k.orgName }, handInButtons(k, d.timeZone)),
     );

@@ -198,7 +198,7 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   return [
     // The answer can be changed until the sitting.
     say(e.answer === "cannot" ? "sitting.answeredCannot" : answeredKey(s.startsAt, c.now), { number: s.case.number, when, answer }, answerButtons(s)),
-    ...(again ? [] : await orgStaff(tx, s.case.organizationId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer: { key: `sitting.answerOf.${e.answer}` } })),
+    ...(again ? [] : await orgStaff(tx, s.case.organizationId, s.caseId)).map((m) => sayTo(reader(m.userId, m.user.language), "sitting.answerToStaff", { number: s.case.number, when, who: who(me), answer: { key: `sitting.answerOf.${e.answer}` } })),
   ];
 };
 
