@@ -38,16 +38,28 @@ export const serializeError = (e: unknown, depth = 0): unknown => {
   if (!(e instanceof Error)) return e;
   const o = e as Error & { code?: unknown; error_code?: unknown; description?: unknown; method?: unknown; cause?: unknown };
   const code = o.error_code ?? o.code;
+  const message = prismaMessage(o) ?? o.message;
   return {
     type: o.constructor.name,
     name: o.name,
-    message: o.message,
+    message,
     ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
     ...(typeof o.description === "string" ? { description: o.description } : {}),
     ...(typeof o.method === "string" ? { method: o.method } : {}),
-    stack: o.stack,
+    stack: message === o.message ? o.stack : o.stack?.replace(o.message, message),
     ...(o.cause !== undefined && depth < 3 ? { cause: serializeError(o.cause, depth + 1) } : {}),
   };
+};
+
+/**
+ * A Prisma client error's message without the call it quotes: «Invalid `prisma.case.create()` invocation» shows the
+ * arguments as given — a notice's answers, an organisation's name. Its first line and its reason (the last) stay.
+ */
+const prismaMessage = (e: Error): string | null => {
+  if (!/^PrismaClient/.test(e.name)) return null;
+  const lines = e.message.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (lines.length <= 2) return null;
+  return `${lines[0]} … ${lines[lines.length - 1]}`;
 };
 
 const serializers = { err: (e: unknown) => serializeError(e) };

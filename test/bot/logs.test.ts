@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../bot/logger.js";
+import { createLogger, serializeError } from "../../bot/logger.js";
 import { testBot } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
@@ -58,6 +58,19 @@ describe("logs", () => {
     expect(dropped?.err).toMatchObject({ code: 403, description: "Forbidden: bot was blocked by the user", method: "sendMessage" });
     const all = lines.join("\n");
     for (const secret of ["Жумабекова", "Айгерим", "850301300121", "Уникальное описание"]) expect(all, secret).not.toContain(secret);
+  });
+
+  it("of a Prisma error: what went wrong, without the arguments of the call it quotes (a notice's answers)", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean)), done()) });
+    const log = pino({ level: "info", serializers: { err: serializeError } }, sink);
+    const err = await t.db.prisma.case.create({ data: { number: "KZ-2026-000777", orgName: "Жумабекова Айгерим", answers: { iin: "850301300121" } } as never }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain("Жумабекова");
+    log.error({ err }, "a statement failed");
+    const logged = JSON.parse(lines[0]!) as { err: { type: string; message: string; stack: string } };
+    expect(logged.err.type).toBe("PrismaClientValidationError");
+    expect(logged.err.message).toMatch(/^Invalid `.*create\(\)` invocation.*… Argument `\w+` is missing\.$/);
+    for (const secret of ["Жумабекова", "850301300121"]) expect(lines.join("\n"), secret).not.toContain(secret);
   });
 
   it("in development: readable lines (pino-pretty) instead of JSON, the same fields", () => {
