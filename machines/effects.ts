@@ -163,7 +163,7 @@ export interface DomainEffectPayloads {
   /** The applicant or a relative answers a sitting's invitation. */
   answerSitting: { sittingId: number; answer: SittingAnswer };
   /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
-  listUnlinked: object;
+  listUnlinked: { offset?: number | undefined };
   chooseCaseOrg: { caseId: number; offset?: number | undefined };
   linkCase: { caseId: number; organizationId: number };
   /** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */

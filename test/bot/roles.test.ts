@@ -625,3 +625,23 @@ describe("the conclusion", () => {
     expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("commission_formed");
   });
 });
+
+describe("cases without an organisation, more than ten", () => {
+  it("page on to the oldest, which can be linked", async () => {
+    await fileNotice(h.user(30, "ru"), "ru", { org: "Горбольница 7" }); // KZ-2026-000001, unlinked (no organisation registered)
+    const row = await t.db.prisma.case.findFirstOrThrow();
+    const { id: _id, ...rest } = row;
+    // Ten later notices that matched no organisation either.
+    await t.db.prisma.case.createMany({
+      data: Array.from({ length: 10 }, (_, i) => ({ ...rest, number: `KZ-2026-0001${String(i).padStart(2, "0")}`, seq: 100 + i, submittedAt: new Date(row.submittedAt.getTime() + (i + 1) * 60_000) })) as never,
+    });
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    const first = await admin.press("Дела без организации");
+    expect(textsTo(first, ADMIN)[0]).toMatch(/^Дела, которые не удалось привязать .*, 1–10 из 11:/);
+    expect(buttons(first)).not.toContain("Привязать KZ-2026-000001");
+    const second = await admin.press("Ещё ▶");
+    expect(buttons(second)).toEqual(["Привязать KZ-2026-000001", "◀ Предыдущие"]);
+  });
+});

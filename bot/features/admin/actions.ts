@@ -26,7 +26,13 @@ export const inviteMediator = defineAction({ name: "admin/inviteMediator", code:
 /** The active roles, a page at a time (`offset`: the page's first; absent on the admin's home button). */
 export const listRoles = defineAction({ name: "admin/roles", code: "adm:roles", params: z.object({ offset: id.optional() }), allow: admins, run: ({ offset }, r) => r.emit({ type: "listRoles", offset }) });
 export const revokeRole = defineAction({ name: "admin/revokeRole", code: "adm:revoke", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "revokeRole", roleId }) });
-export const listUnlinked = defineAction({ name: "admin/unlinkedCases", code: "adm:unlinked", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "listUnlinked" }) });
+export const listUnlinked = defineAction({
+  name: "admin/unlinkedCases",
+  code: "adm:unlinked",
+  params: z.object({ offset: id.optional() }),
+  allow: admins,
+  run: ({ offset }, r) => r.emit({ type: "listUnlinked", offset }),
+});
 /** Who opened the personal data of an organisation's cases (issue 15): the organisations, then one's list. */
 export const accessOrgs = defineAction({
   name: "admin/accessOrgs",

@@ -13,7 +13,7 @@ import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { endRevokedMediators } from "../mediation/mediation.js";
-import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, revokeRole as revokeRoleAction } from "./actions.js";
+import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, listUnlinked as listUnlinkedAction, revokeRole as revokeRoleAction } from "./actions.js";
 import { clip, clipBoth, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
 export const INVITE_DAYS = 7;
@@ -158,17 +158,22 @@ export const acceptAdminTerms = async (tx: Tx, e: DomainEffect<"acceptAdminTerms
   return [say("admin.joinedAdmin", { name: e.fullName })];
 };
 
-const UNLINKED_MAX = 10;
-
-/** Cases whose organisation nobody registered, or whose name matched none: the newest ten. */
-export const listUnlinked = async (tx: Tx, _e: DomainEffect<"listUnlinked">, c: Ctx): Promise<Out[]> => {
+/** Cases whose organisation nobody registered, or whose name matched none: ten a page, newest first. */
+export const listUnlinked = async (tx: Tx, e: DomainEffect<"listUnlinked">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
   // An anonymised notice (retention, or a withdrawal before any organisation received it) has nothing to link.
-  const cases = await tx.case.findMany({ where: { organizationId: null, anonymisedAt: null }, orderBy: { submittedAt: "desc" }, take: UNLINKED_MAX });
-  if (cases.length === 0) return [say("admin.noUnlinked")];
+  const where = { organizationId: null, anonymisedAt: null };
+  const count = await tx.case.count({ where });
+  if (count === 0) return [say("admin.noUnlinked")];
+  const offset = pageStart(e.offset, count);
+  const cases = await tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: PAGE });
   const items = cases.map((k): Param => ({ key: "admin.unlinkedLine", params: { number: k.number, org: caseOrgLabel(k) } }));
-  return [say("admin.unlinkedTitle", { cases: lines(items) }, cases.map((k) => [{ key: "admin.linkCase", params: { number: k.number }, ...act(chooseCaseOrgAction, { caseId: k.id }) }]))];
+  const buttons = [
+    ...cases.map((k) => [{ key: "admin.linkCase", params: { number: k.number }, ...act(chooseCaseOrgAction, { caseId: k.id }) }]),
+    ...pageRow(offset, count, (at) => act(listUnlinkedAction, { offset: at })),
+  ];
+  return [count > PAGE ? say("admin.unlinkedPage", { cases: lines(items), from: offset + 1, to: offset + cases.length, count }, buttons) : say("admin.unlinkedTitle", { cases: lines(items) }, buttons)];
 };
 
 /** The organisations of the case's region, to link it to one. */
