@@ -191,8 +191,7 @@ export interface DomainEffectPayloads {
   draftEscalation: { caseId: number; target: DraftTarget; details: ApplicantDetails };
   /** For a court: the case's history as a document, and the advice to see a lawyer. */
   caseHistory: { caseId: number };
-  /** The particulars the user gave before, if any: answered to the flow. */
-  /** The particulars given before, and the patient of the case they are for (a complaint's, or a mediation's). */
+  /** The particulars the user gave before, if any, and the patient of the case they are for: answered to the flow. */
   findApplicantDetails: { caseId?: number; mediationId?: number };
   /** A document the bot gave up making (its outbox row, by id) asked for again from the chat it was for. */
   documentAgain: { row: string };

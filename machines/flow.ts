@@ -2,13 +2,13 @@
 import type { AnyStateMachine } from "xstate";
 import type { ApplicantDetails, Bilingual, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
-/** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date, `time` its time of day ("HH:MM"). */
 /** The patient of the case the particulars are for: their IIN, and whether the applicant is the patient. */
 export interface PatientOfCase {
   iin: string;
   self: boolean;
 }
 
+/** Events the router delivers to the flow on top of the chat's stack; `today` is Kazakhstan's date, `time` its time of day ("HH:MM"). */
 export type FlowEvent = (
   | { type: "CHOICE"; value: string } // a button of this flow's current question
   | { type: "TEXT"; text: string }

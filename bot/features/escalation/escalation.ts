@@ -110,6 +110,7 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
   if (!k) return null;
   const a = k.answers as Record<string, unknown> & { conclusion?: { confirmed: boolean; on: string } };
   const s = openSensitive(dataKey, k.sensitive);
+  const patient = s.name ?? str(a.name);
   const region = regionName(k.region);
   const { caseText, formation, conclusion } = commissionFacts(k, timeZone, now);
   const m = k.mediations[0];
@@ -136,10 +137,10 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
     [
       { key: "escalation.patient" },
       (str(a.relation) || "self") === "self"
-        ? sameName(fullName(details), s.name ?? str(a.name))
+        ? sameName(fullName(details), patient)
           ? { key: "escalation.patientIsApplicant" }
-          : { key: "escalation.patientSelf", params: { patient: s.name ?? str(a.name) } }
-        : { key: "escalation.patientText", params: { patient: s.name ?? str(a.name), relation: { key: `escalation.relation.${str(a.relation)}` } } },
+          : { key: "escalation.patientSelf", params: { patient } }
+        : { key: "escalation.patientText", params: { patient, relation: { key: `escalation.relation.${str(a.relation)}` } } },
     ],
     [{ key: "escalation.case" }, caseText],
     [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: k.orgName, region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` } } }],
@@ -278,7 +279,6 @@ export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | 
   // A filled-in form: each label and its value on one line («Последствия для пациента: пациент скончался»).
   return { number: k.number, pdf: { title: t("escalation.historyTitle", { number: k.number }), lines: rows, layout: "form", footer: t("escalation.historyFooter") } };
 };
-
 
 /** For the applicant: the button that starts it, where it makes sense. */
 export const escalationButton = async (db: Db, caseId: number, now: Date, timeZone: string): Promise<Button[][]> =>

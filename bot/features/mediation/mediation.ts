@@ -659,17 +659,18 @@ export const mediationJobs: Record<string, JobHandler> = {
 
 /** A mediator's inbox: the mediations they are in, newest first. */
 /** A mediator's mediations, ten a page, newest first. */
-export const mediatorInbox = async (tx: Tx, c: Ctx, offset = 0): Promise<Out[]> => {
+export const mediatorInbox = async (tx: Tx, c: Ctx, at = 0): Promise<Out[]> => {
   const where = { mediatorId: BigInt(c.userId) };
-  const [list, total] = await Promise.all([tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip: offset, take: MEDIATOR_INBOX_MAX }), tx.mediation.count({ where })]);
-  if (list.length === 0) return [say(offset > 0 ? "cases.notFound" : "mediation.inboxEmpty")];
+  const total = await tx.mediation.count({ where });
+  if (total === 0) return [say("mediation.inboxEmpty")];
+  const offset = pageStart(at, total);
+  const list = await tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip: offset, take: PAGE });
   const items = list.map((m): Param => ({ key: "mediation.inboxItem", params: { number: m.case.number, org: m.case.orgName, state: { key: `mediation.states.${m.state}` } } }));
   const buttons = [...list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]), ...pageButtons("mediations", offset, total)];
-  return total > MEDIATOR_INBOX_MAX
+  return total > PAGE
     ? [say("mediation.inboxPage", { items: lines(items), from: offset + 1, to: offset + list.length, total }, buttons)]
     : [say("mediation.inboxTitle", { items: lines(items) }, buttons)];
 };
-const MEDIATOR_INBOX_MAX = PAGE;
 
 /** For a case's view (applicant or staff): a button to its mediation, or for staff one to propose it. */
 export const mediationButtons = async (tx: Tx, caseId: number, staff: boolean): Promise<Button[][]> => {

@@ -14,10 +14,8 @@ import { loadNoticeDocument, noticeFields } from "../notice/document.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { staffSittings } from "../sittings/sittings.js";
 import { receiptLine, recordReceiptButton } from "../receipt/receipt.js";
-import { PAGE } from "../admin/pages.js";
+import { PAGE, pageStart } from "../admin/pages.js";
 import { openStaffCase, pageButtons } from "./actions.js";
-
-const INBOX_MAX = PAGE;
 
 /** The day the entity received the notice: the commission cannot be formed before it. */
 const receivedOn = (k: { answers: unknown; submittedAt: Date | null; createdAt: Date }, timeZone: string): string =>
@@ -34,16 +32,17 @@ export const showInbox = async (tx: Tx, e: DomainEffect<"showInbox">, c: Ctx): P
   return [...(await organizationInbox(tx, orgs, 0)), ...mediations];
 };
 
-const organizationInbox = async (tx: Tx, orgs: number[], offset: number): Promise<Out[]> => {
+const organizationInbox = async (tx: Tx, orgs: number[], at: number): Promise<Out[]> => {
   // A case anonymised after its retention term (features/retention) has nothing left to open.
   const where = { organizationId: { in: orgs }, anonymisedAt: null };
-  const [cases, total] = orgs.length
-    ? await Promise.all([tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: INBOX_MAX }), tx.case.count({ where })])
-    : [[], 0];
-  if (cases.length === 0) return [say(offset > 0 ? "cases.notFound" : "staff.inboxEmpty")];
+  const total = orgs.length ? await tx.case.count({ where }) : 0;
+  if (total === 0) return [say("staff.inboxEmpty")];
+  // A page asked for past the end (the list shrank since its button was sent): the last one.
+  const offset = pageStart(at, total);
+  const cases = await tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: PAGE });
   const items = cases.map((k) => ({ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }));
   // Every case stays within reach, however many the organisation has: ten a page, newest first.
-  const title = total > INBOX_MAX ? { key: "staff.inboxPage", params: { from: offset + 1, to: offset + cases.length, total } } : { key: "staff.inboxTitle" };
+  const title = total > PAGE ? { key: "staff.inboxPage", params: { from: offset + 1, to: offset + cases.length, total } } : { key: "staff.inboxTitle" };
   return [
     sayText(lines([title, ...items], "\n\n"), [
       ...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
