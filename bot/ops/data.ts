@@ -57,7 +57,9 @@ export const eraseUser = async (
     const filed = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: { select: { number: true } } } });
     const ctx = { ...deployment, userId, chatId: userId, language: user.language ?? "kk", languageKnown: user.language !== null, roles: [], now };
     const effects = await withdrawConsent(tx, { type: "withdrawConsent" }, ctx);
-    const after = await tx.user.findUniqueOrThrow({ where: { id } });
+    const afterUser = await tx.user.findUniqueOrThrow({ where: { id } });
+    // Read after the withdrawal: a notice no organisation received is anonymised by it, not kept.
+    const after = await tx.case.findMany({ where: { id: { in: filed.map((p) => p.caseId) } }, select: { number: true, anonymisedAt: true }, orderBy: { id: "asc" } });
     const { calls } = render(i18n, userId, user.language, 0, effects);
     const rows = await new Store(prisma, deployment.adminIds, deployment.dataKey, opts.instanceId ?? "ops").enqueue(tx, calls, userId);
     // Not leased: the bot's next start (or its next message to the chat) sends them.
@@ -67,13 +69,12 @@ export const eraseUser = async (
     return {
       userId,
       dryRun,
-      particulars: user.details !== null && after.details === null,
+      particulars: user.details !== null && afterUser.details === null,
       chatState: state.count > 0,
-      fullName: user.fullName !== null && after.fullName === null,
+      fullName: user.fullName !== null && afterUser.fullName === null,
       leftAsRelative: relativeOf.map((p) => p.case.number),
-      // Read after the withdrawal: a notice no organisation received is anonymised by it, not kept.
-      keptForProcedure: (await tx.case.findMany({ where: { id: { in: filed.map((p) => p.caseId) }, anonymisedAt: null }, select: { number: true }, orderBy: { id: "asc" } })).map((k) => k.number),
-      anonymised: (await tx.case.findMany({ where: { id: { in: filed.map((p) => p.caseId) }, anonymisedAt: { not: null } }, select: { number: true }, orderBy: { id: "asc" } })).map((k) => k.number),
+      keptForProcedure: after.filter((k) => k.anonymisedAt === null).map((k) => k.number),
+      anonymised: after.filter((k) => k.anonymisedAt !== null).map((k) => k.number),
       messages,
     };
   };

@@ -100,7 +100,8 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
   // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
   const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
   if (cases.length === 0) return work.length ? work : [say("cases.none")];
-  const inMediation = await Promise.all(cases.map((k) => (k.status === "mediation" && isApplicant(k) ? mediationDeadlines(tx, k.id, c) : Promise.resolve([]))));
+  const inMediation: Param[][] = [];
+  for (const k of cases) inMediation.push(k.status === "mediation" && isApplicant(k) ? await mediationDeadlines(tx, k.id, c) : []);
   const items = cases.map((k, i) =>
     lines(
       [
