@@ -105,7 +105,7 @@ describe("a commission's deadline that passes while a mediation runs", () => {
       ]);
       // The applicant hears it too — that the mediation goes on, not (yet) the way to take the case further.
       expect(to(told, APPLICANT)).toEqual([
-        "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясын құру мерзімі 26.11.2026 күні өтті, ал комиссияның құрылғаны туралы ботта жазба жоқ.\n\nІс бойынша медиация жалғасып жатыр; ол комиссияның мерзімдерін тоқтатпайды.",
+        "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясын құру мерзімі 26.11.2026 күні өтті, ал комиссияның құрылғаны туралы ботта жазба жоқ.\n\nІс бойынша медиация жалғасып жатыр.",
       ]);
       expect(buttons(told.filter((c) => c.payload.chat_id === APPLICANT))).toEqual([]);
       expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "formation_overdue" } })).length, "the case's log records it").toBe(1);
