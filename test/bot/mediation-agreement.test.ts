@@ -110,6 +110,9 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
       const given = [...to(agreed, APPLICANT), pdf].join("\n");
       expect(given, "the agreement the applicant confirms").toContain("600 АЕК");
       expect(given).toContain("сақтандыру төлемін алу құқығы өтініш берушіде сақталады");
+      // The sum, as agreements write it: in figures and in words.
+      expect(pdf).toContain("1\u00a0500\u00a0000 (бір миллион бес жүз мың) теңге.");
+      expect(pdfText((await agreementContent(p.id, "ru", env))!.content)).toContain("1\u00a0500\u00a0000 (один миллион пятьсот тысяч) тенге.");
     });
   });
 });

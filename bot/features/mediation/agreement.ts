@@ -7,6 +7,7 @@
 import { InputFile } from "grammy";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
+import { amountInWords } from "../../../machines/amount-words.js";
 import type { ApplicantDetails, Lang, Param } from "../../../machines/effects.js";
 import { officialDate } from "../../../machines/notice.js";
 import type { Prisma } from "../../core/actor.js";
@@ -149,7 +150,7 @@ export const agreementContent = async (proposalId: number, lang: Lang, env: Docu
       preamble: "agreement.preamble",
       terms: [
         [{ key: "agreement.subject" }, { key: "agreement.subjectText", params: { patient: parties.patient, care: parties.care } }],
-        [{ key: "agreement.amount" }, { key: "agreement.amountText", params: { amount: Number(proposal.amountTenge) } }],
+        [{ key: "agreement.amount" }, { key: "agreement.amountText", params: { amount: Number(proposal.amountTenge), words: amountInWords(Number(proposal.amountTenge)) } }],
         [{ key: "agreement.terms" }, open(env.dataKey, proposal.terms)],
         [{ key: "agreement.force" }, { key: "agreement.forceText" }],
       ],
