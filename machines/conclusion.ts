@@ -1,8 +1,12 @@
 // Staff record the commission's conclusion (law.md §3 step 6): harm confirmed or not, the outcome
-// category when confirmed, and a short summary; then a review and Save.
+// category when confirmed, a short summary, the document, and the day the commission issued it (today, or a
+// typed day neither in the future nor before the commission was formed: a complaint and the case's history
+// state it); then a review and Save.
 import { assign, setup } from "xstate";
 import type { Button, FileRef, Outcome } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { parseDate } from "./notice-rules.js";
+import { showDate } from "./notice.js";
 import { PAID_OUTCOMES } from "./payments.js";
 
 export const SUMMARY_MAX = 1000;
@@ -13,21 +17,26 @@ interface Context {
   summary: string | null;
   /** The conclusion itself, as a photo or a PDF; optional. */
   file: FileRef | null;
+  /** The day the commission was formed: the conclusion cannot be older ("" or absent: not known to the flow). */
+  notBefore?: string;
+  /** The day the conclusion was issued, YYYY-MM-DD (absent in snapshots stored before the flow asked it). */
+  on?: string | null;
 }
 /** Documents taken as the conclusion: a PDF or a picture (photos come as "photo"). */
 const DOCUMENT_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
+const typedDate = (e: FlowEvent) => (e.type === "TEXT" ? parseDate(e.text) : null);
 
 export const conclusionMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; notBefore?: string } },
   actions: {
     ...effectActions,
-    recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null }) => undefined,
+    recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; on: string | null }) => undefined,
   },
 }).createMachine({
   id: "conclusion",
-  context: ({ input }) => ({ caseId: input.caseId, confirmed: null, outcome: null, summary: null, file: null }),
+  context: ({ input }) => ({ caseId: input.caseId, confirmed: null, outcome: null, summary: null, file: null, notBefore: input.notBefore ?? "", on: null }),
   initial: "result",
   states: {
     result: {
@@ -71,16 +80,50 @@ export const conclusionMachine = setup({
         FILE: [
           {
             guard: ({ event }) => event.type === "FILE" && (event.file.kind === "photo" || DOCUMENT_TYPES.test(event.file.mime ?? "")),
-            target: "review",
+            target: "date",
             actions: assign({ file: ({ event }) => (event.type === "FILE" ? event.file : null) }),
           },
           { target: "document", reenter: true, actions: [{ type: "say", params: { key: "conclusion.documentType" } }] },
         ],
         CHOICE: [
-          { guard: chose("none"), target: "review", actions: assign({ file: null }) },
+          { guard: chose("none"), target: "date", actions: assign({ file: null }) },
           { guard: chose("cancel"), target: "done" },
         ],
         ...askAgain("document"),
+      },
+    },
+    date: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: { key: "conclusion.askDate", buttons: [[{ key: "conclusion.issuedToday", value: "today" }], [cancel]] } }],
+      on: {
+        TEXT: [
+          {
+            guard: ({ context, event }) => {
+              const d = typedDate(event);
+              return d !== null && d <= (event.today ?? "") && d >= (context.notBefore ?? "");
+            },
+            target: "review",
+            actions: assign({ on: ({ event }) => typedDate(event) }),
+          },
+          {
+            guard: ({ event }) => typedDate(event) !== null && typedDate(event)! > (event.today ?? ""),
+            target: "date",
+            reenter: true,
+            actions: [{ type: "say", params: { key: "conclusion.dateFuture" } }],
+          },
+          {
+            guard: ({ event }) => typedDate(event) !== null,
+            target: "date",
+            reenter: true,
+            actions: [{ type: "say", params: ({ context }) => ({ key: "conclusion.dateBeforeFormation", params: { date: showDate(context.notBefore ?? "") } }) }],
+          },
+          { target: "date", reenter: true, actions: [{ type: "say", params: { key: "sitting.error.dateFormat" } }] },
+        ],
+        CHOICE: [
+          { guard: chose("today"), target: "review", actions: assign({ on: ({ event }) => event.today ?? null }) },
+          { guard: chose("cancel"), target: "done" },
+        ],
+        ...askAgain("date"),
       },
     },
     review: {
@@ -94,6 +137,7 @@ export const conclusionMachine = setup({
               outcome: { key: `notice.outcomeText.${context.outcome ?? "unknown"}` },
               summary: context.summary ?? "",
               document: { key: context.file ? "conclusion.documentAttached" : "conclusion.documentNone" },
+              date: context.on ? showDate(context.on) : { key: "conclusion.issuedTodayText" },
             },
             buttons: [[{ key: "conclusion.save", value: "save" }], [cancel]],
           }),
@@ -105,7 +149,7 @@ export const conclusionMachine = setup({
           {
             guard: chose("save"),
             target: "done",
-            actions: [{ type: "recordConclusion", params: ({ context }) => ({ caseId: context.caseId, confirmed: context.confirmed === true, outcome: context.outcome, summary: context.summary ?? "", file: context.file }) }],
+            actions: [{ type: "recordConclusion", params: ({ context }) => ({ caseId: context.caseId, confirmed: context.confirmed === true, outcome: context.outcome, summary: context.summary ?? "", file: context.file, on: context.on ?? null }) }],
           },
         ],
         ...askAgain("review"),

@@ -149,7 +149,7 @@ export interface DomainEffectPayloads {
   /** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
   recordFormation: { caseId: number; date?: string };
   /** Staff: the commission's conclusion on a case, with its document if staff attached one. */
-  recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null };
+  recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; on?: string | null };
   /** Applicant: a single-use invite link for a relative to follow the case. */
   createRelativeInvite: { caseId: number };
   /** A relative who opened such a link and said who they are to the patient. */

@@ -1,7 +1,7 @@
 // A case's stored data as features show it: the sealed fields, the dates of care, the region.
 import { regionByCode, regionText } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
-import { uncheckedYears, type Deadline } from "../../machines/calendar.js";
+import { localDate, uncheckedYears, type Deadline } from "../../machines/calendar.js";
 import type { Bilingual, Param } from "../../machines/effects.js";
 import { open, seal } from "../crypto.js";
 import type { CaseStatus } from "../db/generated/enums.js";
@@ -82,6 +82,10 @@ export const receiptOf = (answers: unknown): ReceiptRecord | null => {
   const r = answersOf(answers).receipt as Partial<ReceiptRecord> | undefined;
   return r && typeof r.on === "string" ? { on: r.on, number: typeof r.number === "string" ? r.number : null, by: r.by ?? "staff" } : null;
 };
+
+/** The day the commission was formed (as staff gave it), YYYY-MM-DD; "" when it was not. */
+export const formedOn = (k: { answers: unknown; formedAt: Date | null }, timeZone: string): string =>
+  str(answersOf(k.answers).formedOn) || (k.formedAt ? localDate(k.formedAt, timeZone) : "");
 
 /** A registered organisation's name in the reader's language. */
 export const orgNames = (o: { nameKk: string; nameRu: string }): Bilingual => ({ kk: o.nameKk, ru: o.nameRu });

@@ -106,6 +106,7 @@ const conclude = async (staff: TestUser, outcome: string | null) => {
   } else await staff.press("Нет, вред не подтверждён");
   await staff.send("Осложнение — известный риск, о котором предупреждали.");
   await staff.press("Без документа");
+  await staff.press("Сегодня");
   return staff.press("Сохранить");
 };
 

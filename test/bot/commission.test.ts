@@ -454,6 +454,7 @@ describe("the conclusion", () => {
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     await staff.press("Сохранить");
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
     const start = h.fake.calls.length;
@@ -479,6 +480,7 @@ describe("the conclusion", () => {
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
     await staff.photo("conclusion-photo");
+    await staff.press("Сегодня");
     const saved = await staff.press("Сохранить");
     expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\./);
     expect(to(saved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);

@@ -177,6 +177,7 @@ describe("a complaint drafted after a missed deadline (the bot sends it nowhere)
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     const saved = await staff.press("Сохранить");
     expect(textsTo(saved, STAFF)[0], "staff's answer to the conclusion saved").toBe("Записано: заключение по делу KZ-2026-000001. Все участники дела уведомлены.");
     expect((await t.db.prisma.case.findFirstOrThrow()).status, "the case's status").toBe("concluded");

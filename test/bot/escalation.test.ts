@@ -200,4 +200,48 @@ describe("the case's history for a lawyer", () => {
     expect(text).not.toContain("24.11.2026 — организация получила обращение");
     expect(text).toMatch(/медицинская организация получила его \(рег\. № 01-12\/345\)/);
   });
+
+  it("dates the conclusion on the day the commission issued it, which staff give, not the day they record it — in the history and in /cases", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    // Received on the 23rd, recorded in the bot on the 24th; formed on the 24th.
+    at("2026-11-24T09:00:00+05:00");
+    await recordReceipt(staff, "ru", "KZ-2026-000001", "01-12/345", "23.11.2026");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    await staff.pressData(`g:sformok:${k.id}`);
+    // Issued on the 25th, recorded in the bot on the 27th.
+    at("2026-11-27T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.send("25.11.2026");
+    await staff.press("Сохранить");
+    const text = pdfText((await historyContent({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", now: () => now }, k.id, "ru"))!.pdf);
+    expect(text).toContain("выдано 25 ноября 2026 г.; вред не подтверждён");
+    expect(text).not.toContain("27 ноября 2026 г.; вред не подтверждён");
+    // The case's timeline in /cases dates each step on the day it happened too.
+    await applicant.send("/cases");
+    const timeline = texts(await applicant.press("Открыть KZ-2026-000001"))[0]!;
+    expect(timeline).toContain("23.11.2026 — организация получила обращение\n24.11.2026 — комиссия сформирована\n25.11.2026 — комиссия вынесла заключение");
+  });
+
+  it("a conclusion's day outside the commission's time is refused when recorded, even from a flow that did not know the formation's day", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    await fileNotice(h.user(51, "ru"), "ru");
+    await recordReceipt(staff, "ru");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    await staff.pressData(`g:sformok:${k.id}`); // formed on 23.11.2026
+    at("2026-11-27T10:00:00+05:00");
+    await staff.pressData(`g:sconc:${k.id}`); // a button made before the conclusion's day was asked: it carries no formation day
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.send("20.11.2026");
+    expect(texts(await staff.press("Сохранить"))[0]).toBe("По делу KZ-2026-000001 дата заключения может быть с 23.11.2026 (формирование комиссии) по 27.11.2026. Ничего не записано; откройте дело снова: /inbox");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("commission_formed");
+  });
 });

@@ -77,6 +77,7 @@ describe("the commission while a mediation runs", () => {
       await staff.press("Нет, вред не подтверждён");
       await staff.send("Осложнение — известный риск, о котором предупреждали.");
       await staff.press("Без документа");
+      await staff.press("Сегодня");
       const concluded = await staff.press("Сохранить");
       expect(to(concluded, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
       expect(buttons(concluded.filter((c) => c.payload.chat_id === APPLICANT))).toEqual([]);

@@ -127,6 +127,7 @@ describe("the applicant's export holds all they gave and what was recorded about
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Повреждение лицевого нерва — известный риск операции.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     await staff.press("Сохранить");
     const { json } = await myData(applicant, APPLICANT);
     const [kase] = (JSON.parse(json) as { cases: { conclusion: unknown }[] }).cases;

@@ -43,6 +43,7 @@ describe("sealed at rest", () => {
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Повреждение лицевого нерва у пациентки — известный риск операции.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     await staff.press("Сохранить");
     expect(to(h.fake.calls, APPLICANT).join("\n")).toContain("Повреждение лицевого нерва");
     expect(await tablesWith("лицевого нерва"), "tables holding the summary in the clear").toEqual([]);

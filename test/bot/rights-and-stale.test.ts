@@ -168,6 +168,7 @@ describe("after the conclusion", () => {
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     await staff.press("Сохранить");
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
     // The relative answers the invitation they got before.
@@ -207,6 +208,7 @@ describe("consent withdrawn: nothing new is processed until it is given again", 
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     await staff.press("Сохранить");
     await withdraw(applicant);
     // The conclusion's message still has «Шағым дайындау»; the applicant presses it and goes on.

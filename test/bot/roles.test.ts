@@ -562,7 +562,8 @@ describe("the conclusion", () => {
   };
 
   it("harm confirmed: everyone on the case hears it with the minimum payment for the outcome", async () => {
-    const { staff, c } = await formed();
+    const { staff, c } = await formed(); // formed on 23.11.2026
+    now = new Date("2026-11-27T10:00:00+05:00");
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
     expect(buttons(opened)).toEqual(["Назначить заседание", "Записать заключение", "Предложить медиацию"]);
@@ -572,8 +573,14 @@ describe("the conclusion", () => {
     expect(texts(await staff.send("коротко")).at(0)).toBe("Краткое изложение должно быть от 10 до 1000 знаков (сейчас 7).");
     expect(texts(await staff.send("Осложнение вызвано нарушением протокола лечения."))[0]).toMatch(/^Приложите само заключение — PDF или фото/);
     expect(texts(await staff.document("application/zip", "archive"))).toEqual(["Нужен PDF или фото (JPG, PNG).", expect.stringMatching(/^Приложите само заключение/)]);
-    const review = await staff.document("application/pdf", "conclusion-scan");
-    expect(texts(review)[0]).toBe("Проверьте: вред подтверждён; последствия — инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nДокумент: приложен");
+    // The day the commission issued it: a complaint and the case's history state it, so it is asked, not taken from the day it is recorded.
+    const asked = await staff.document("application/pdf", "conclusion-scan");
+    expect(texts(asked)).toEqual(["В какой день комиссия вынесла заключение? Если не сегодня, напишите дату как ДД.ММ.ГГГГ."]);
+    expect(buttons(asked)).toEqual(["Сегодня", "Отмена"]);
+    expect(texts(await staff.send("28.11.2026"))[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
+    expect(texts(await staff.send("22.11.2026"))[0]).toBe("Комиссия сформирована 23.11.2026: заключение не могло быть вынесено раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.");
+    const review = await staff.send("26.11.2026");
+    expect(texts(review)[0]).toBe("Проверьте: вред подтверждён; последствия — инвалидность II группы.\n\nОсложнение вызвано нарушением протокола лечения.\n\nДата заключения: 26.11.2026\nДокумент: приложен");
     const saved = await staff.press("Сохранить");
     expect(texts(saved.filter((x) => x.payload.chat_id === 60))[0]).toBe("Записано: заключение по делу KZ-2026-000001. Все участники дела уведомлены.");
     const told = saved.filter((x) => x.payload.chat_id === 61);
@@ -586,6 +593,7 @@ describe("the conclusion", () => {
     expect(told.filter((x) => x.method === "sendDocument").map((x) => [x.payload.document, x.payload.caption])).toEqual([["conclusion-scan", "KZ-2026-000001 · заключение независимой экспертной комиссии"]]);
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } });
     expect([row.status, row.outcome]).toEqual(["concluded", "disability2"]);
+    expect((row.answers as { conclusion: { on: string } }).conclusion.on, "the day the commission issued it, not the day it was recorded").toBe("2026-11-26");
     expect((await t.db.prisma.scheduledJob.findMany({ where: { kind: { startsWith: "conclusion" } } })).map((j) => j.state)).toEqual(["cancelled", "cancelled"]);
   });
 
@@ -596,6 +604,7 @@ describe("the conclusion", () => {
     await staff.press("Пациент скончался");
     await staff.send("Смерть наступила вследствие нарушения протокола лечения.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     const told = texts((await staff.press("Сохранить")).filter((x) => x.payload.chat_id === 61));
     expect(told[0]).toBe("Примите наши соболезнования.");
     expect(told[1]).toMatch(/^Дело KZ-2026-000001: комиссия подтвердила, что вред причинён.*Последствия для пациента: пациент скончался\./s);
@@ -608,6 +617,7 @@ describe("the conclusion", () => {
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
     await staff.press("Без документа");
+    await staff.press("Сегодня");
     const saved = await staff.press("Сохранить");
     expect(texts(saved.filter((x) => x.payload.chat_id === 61))[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\.\n\nОсложнение — известный риск, о котором предупреждали\.\n\nЕсли вы не согласны, как правило, дальше обращаются:/);
     expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("concluded");

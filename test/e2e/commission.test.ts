@@ -192,6 +192,7 @@ describe("the commission, end to end with three people", () => {
     await staff.press("Мүгедектіксіз зиян", 1);
     await staff.send("Комиссия операциядан кейінгі асқынудың себебін анықтады.", 1);
     await staff.press("Құжатсыз", 1);
+    await staff.press("Бүгін", 1);
     expect(textsOf(await staff.press("Сақтау", 2))[0]).toBe("Жазылды: KZ-2026-000001 ісі бойынша қорытынды. Істің барлық қатысушысына хабарланды.");
     expect((await applicant.replies(1))[0]!.text).toMatch(/^Дело KZ-2026-000001: комиссия подтвердила, что вред причинён/);
     expect((await relative.replies(1))[0]!.text).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растады/);

@@ -234,6 +234,7 @@ const journey = async (lang: Lang): Promise<string> => {
   await key("staff", "notice.outcome.death");
   await send("staff", T.summary);
   await key("staff", "conclusion.noDocument");
+  await key("staff", "conclusion.issuedToday");
   await key("staff", "conclusion.save");
 
   section("complaint");

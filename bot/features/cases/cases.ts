@@ -143,6 +143,16 @@ const MEDIATION_COURSE = new Set([
   "agreement_signed",
 ]);
 
+/**
+ * The day an event happened: the receipt, the formation and the conclusion on the day staff (or the applicant) gave,
+ * which may be before the day it was recorded in the bot; anything else on the day it was recorded.
+ */
+const eventDay = (ev: { kind: string; createdAt: Date; payload: unknown }, timeZone: string): string => {
+  const p = (ev.payload ?? {}) as Record<string, unknown>;
+  const given = ev.kind === "commission_formed" ? p.formedOn : ev.kind === "notice_received" || ev.kind === "conclusion_recorded" ? p.on : undefined;
+  return typeof given === "string" && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : localDay(ev.createdAt, timeZone);
+};
+
 export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Promise<Out[]> => {
   // The same answer whether the case does not exist or is someone else's: nothing is revealed.
   const k = await tx.case.findFirst({ where: { id: e.caseId, ...mine(c.userId) }, include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } } } });
@@ -156,7 +166,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const shown = visible.slice(-TIMELINE_MAX);
   const events: Param[] = [
     ...(visible.length > shown.length ? [{ key: "cases.earlier", params: { count: visible.length - shown.length } }] : []),
-    ...shown.map((ev) => ({ key: "cases.event", params: { date: showDate(localDay(ev.createdAt, c.timeZone)), what: { key: `cases.events.${ev.kind}` } } })),
+    ...shown.map((ev) => ({ key: "cases.event", params: { date: showDate(eventDay(ev, c.timeZone)), what: { key: `cases.events.${ev.kind}` } } })),
   ];
   const head: Param[] = [
     { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },

@@ -41,9 +41,10 @@ export const confirmFormation = defineAction({
 export const recordConclusion = defineAction({
   name: "commission/conclusion",
   code: "sconc",
-  params: z.object({ caseId: id }),
+  // notBefore: the day the commission was formed (absent on buttons made before the flow asked the conclusion's day).
+  params: z.object({ caseId: id, notBefore: day.optional() }),
   allow: ["staff"],
-  run: ({ caseId }, r) => r.emit({ type: "openChecked", flow: "conclusion", input: { caseId } }),
+  run: ({ caseId, notBefore }, r) => r.emit({ type: "openChecked", flow: "conclusion", input: notBefore ? { caseId, notBefore } : { caseId } }),
 });
 
 export const commissionActions = [confirmFormation, recordFormationToday, recordFormationOnDay, recordConclusion];

@@ -7,7 +7,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, expiredCalendarNote, isLate, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
+import { calendarNote, expiredCalendarNote, formedOn, isLate, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -45,7 +45,7 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   const params = { number: k.number, date: showDate(on), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, on), days: CONCLUSION_WORKING_DAYS };
   const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), late ? "jobs.formedApplicantLate" : "jobs.formedApplicant", params));
   // Staff's next steps, on the message itself: a button press ends in no flow, and no screen is a dead end.
-  const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id }) }]];
+  const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id, notBefore: on }) }]];
   return [say(late ? "staff.formedRecordedLate" : "staff.formedRecorded", params, next), ...people];
 };
 
@@ -58,17 +58,24 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   const k = await staffCase(tx, r.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
   if (stepOf(k) !== "commission_formed") return [say("conclusion.notNow", { number: k.number })];
+  // The day the commission issued it: not before it was formed, not in the future (the flow checked; a stale
+  // flow may not have). Flows stored before the day was asked give none: today, as then.
+  const today = localDate(c.now, c.timeZone);
+  const formed = formedOn(k, c.timeZone) || today;
+  const on = r.on ?? today;
+  if (on < formed || on > today) return [say("conclusion.dateRange", { number: k.number, from: showDate(formed), to: showDate(today) })];
   const outcome = r.confirmed ? r.outcome : null;
   // The summary is about the patient's health: sealed with the notice's sensitive fields, not in the plain answers.
-  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
+  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, on, file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
   const sensitive = sealWith(c.dataKey, k.sensitive, { conclusion: r.summary });
   const inMediation = k.status === "mediation";
   await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "concluded"), concludedAt: c.now, answers, sensitive, ...(outcome ? { outcome } : {}) } });
-  await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file), on } } });
   await unwatch(tx, "conclusion", k.id);
   // The commission has finished: its sittings still to come are reminded of no more.
   await cancelCaseReminders(tx, k.id, c.now);
-  const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
+  // The MCI of the conclusion's year, as /cases shows it.
+  const year = Number(on.slice(0, 4));
   const mci = outcome && outcome !== "unknown" ? minimumMci(outcome) : 0;
   const tenge = mciTenge(year);
   const people = (await caseParticipants(tx, k.id)).flatMap((p) => {

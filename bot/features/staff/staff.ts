@@ -2,7 +2,7 @@
 // A case of another organisation gets the same answer as a case that does not exist.
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
-import { receiptOf, regionName, stepOf } from "../../core/case.js";
+import { formedOn, receiptOf, regionName, stepOf } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -75,7 +75,7 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
       : step === "received"
       ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id, notBefore: receivedOn(k, c.timeZone) }) }]]
       : step === "commission_formed"
-        ? [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], ...sittings.buttons, [{ key: "staff.conclusion", ...act(recordConclusion, { caseId: k.id }) }]]
+        ? [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], ...sittings.buttons, [{ key: "staff.conclusion", ...act(recordConclusion, { caseId: k.id, notBefore: formedOn(k, c.timeZone) }) }]]
         : [];
   if (!own) next.push(...(await mediationButtons(tx, k.id, true)));
   const messages = sittings.lines.length ? [notice, lines([{ key: "sitting.staffTitle" }, ...sittings.lines])] : [notice];
