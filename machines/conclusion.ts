@@ -5,9 +5,9 @@
 import { assign, setup } from "xstate";
 import type { Button, FileRef, Outcome } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
-import { parseDate } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { PAID_OUTCOMES } from "./payments.js";
+import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
 
 export const SUMMARY_MAX = 1000;
 interface Context {
@@ -26,7 +26,6 @@ interface Context {
 const DOCUMENT_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
-const typedDate = (e: FlowEvent) => (e.type === "TEXT" ? parseDate(e.text) : null);
 
 export const conclusionMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: { caseId: number; notBefore?: string } },
@@ -97,27 +96,8 @@ export const conclusionMachine = setup({
       entry: [{ type: "say", params: { key: "conclusion.askDate", buttons: [[{ key: "conclusion.issuedToday", value: "today" }], [cancel]] } }],
       on: {
         TEXT: [
-          {
-            guard: ({ context, event }) => {
-              const d = typedDate(event);
-              return d !== null && d <= (event.today ?? "") && d >= (context.notBefore ?? "");
-            },
-            target: "review",
-            actions: assign({ on: ({ event }) => typedDate(event) }),
-          },
-          {
-            guard: ({ event }) => typedDate(event) !== null && typedDate(event)! > (event.today ?? ""),
-            target: "date",
-            reenter: true,
-            actions: [{ type: "say", params: { key: "conclusion.dateFuture" } }],
-          },
-          {
-            guard: ({ event }) => typedDate(event) !== null,
-            target: "date",
-            reenter: true,
-            actions: [{ type: "say", params: ({ context }) => ({ key: "conclusion.dateBeforeFormation", params: { date: showDate(context.notBefore ?? "") } }) }],
-          },
-          { target: "date", reenter: true, actions: [{ type: "say", params: { key: "sitting.error.dateFormat" } }] },
+          { guard: dayInRange, target: "review", actions: assign({ on: ({ event }) => typedDay(event) }) },
+          ...dayRefusals("date", { future: "conclusion.dateFuture", before: "conclusion.dateBeforeFormation" }),
         ],
         CHOICE: [
           { guard: chose("today"), target: "review", actions: assign({ on: ({ event }) => event.today ?? null }) },

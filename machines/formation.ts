@@ -4,8 +4,7 @@
 import { setup } from "xstate";
 import type { Button } from "./effects.js";
 import { askAgain, chose, effectActions, type FlowDef, type FlowEvent } from "./flow.js";
-import { parseDate } from "./notice-rules.js";
-import { showDate } from "./notice.js";
+import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
 
 interface Context {
   caseId: number;
@@ -14,7 +13,6 @@ interface Context {
 }
 
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
-const typedDate = (e: FlowEvent) => (e.type === "TEXT" ? parseDate(e.text) : null);
 
 export const formationMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: { caseId: number; notBefore?: string } },
@@ -29,26 +27,11 @@ export const formationMachine = setup({
       on: {
         TEXT: [
           {
-            guard: ({ context, event }) => {
-              const d = typedDate(event);
-              return d !== null && d <= (event.today ?? "") && d >= context.notBefore;
-            },
+            guard: dayInRange,
             target: "done",
-            actions: [{ type: "recordFormation", params: ({ context, event }) => ({ caseId: context.caseId, date: typedDate(event)! }) }],
+            actions: [{ type: "recordFormation", params: ({ context, event }) => ({ caseId: context.caseId, date: typedDay(event)! }) }],
           },
-          {
-            guard: ({ event }) => typedDate(event) !== null && typedDate(event)! > (event.today ?? ""),
-            target: "date",
-            reenter: true,
-            actions: [{ type: "say", params: { key: "staff.formationDateFuture" } }],
-          },
-          {
-            guard: ({ event }) => typedDate(event) !== null,
-            target: "date",
-            reenter: true,
-            actions: [{ type: "say", params: ({ context }) => ({ key: "staff.formationBeforeReceipt", params: { date: showDate(context.notBefore) } }) }],
-          },
-          { target: "date", reenter: true, actions: [{ type: "say", params: { key: "sitting.error.dateFormat" } }] },
+          ...dayRefusals("date", { future: "staff.formationDateFuture", before: "staff.formationBeforeReceipt" }),
         ],
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("date"),
