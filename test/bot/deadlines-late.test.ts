@@ -98,6 +98,28 @@ describe("a formation recorded after the conclusion's deadline already passed", 
   });
 });
 
+describe("a formation recorded late, on a day within its deadline", () => {
+  it("the case's timeline no longer says the formation deadline passed, though the bot told everyone then that nothing was recorded", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026: formation due by the end of 26.11.2026
+    await runJobs("2026-11-27T00:00:05+05:00");
+    expect(textsTo(h.fake.calls, APPLICANT).join("\n")).toContain("срок формирования независимой экспертной комиссии истёк 26.11.2026");
+    // The commission was formed on the 26th, in time; staff record it on the 27th.
+    at("2026-11-27T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю: в другой день");
+    await staff.send("26.11.2026");
+    await applicant.send("/cases");
+    const timeline = texts(await applicant.press("Открыть KZ-2026-000001"))[0]!;
+    expect(timeline).toContain("23.11.2026 — организация получила обращение\n26.11.2026 — комиссия сформирована");
+    expect(timeline).not.toContain("истёк срок формирования комиссии");
+  });
+});
+
 describe("a complaint drafted right after a mediation that outlived the formation deadline", () => {
   it("does not say the commission's deadline is still pending when it passed days ago", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");

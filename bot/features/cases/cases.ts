@@ -143,6 +143,14 @@ const MEDIATION_COURSE = new Set([
   "agreement_signed",
 ]);
 
+/** The overdue events of deadlines whose step was then recorded as done on or before the deadline's day. */
+const metDeadlines = (answers: unknown): Set<string> => {
+  const a = answersOf(answers);
+  const conclusion = a.conclusion as { on?: unknown } | undefined;
+  const within = (on: unknown, due: unknown) => typeof on === "string" && typeof due === "string" && on <= due;
+  return new Set([...(within(a.formedOn, a.formationDue) ? ["formation_overdue"] : []), ...(within(conclusion?.on, a.conclusionDue) ? ["conclusion_overdue"] : [])]);
+};
+
 /**
  * The day an event happened: the receipt, the formation and the conclusion on the day staff (or the applicant) gave,
  * which may be before the day it was recorded in the bot; anything else on the day it was recorded.
@@ -161,7 +169,10 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   // in it is confidential to its participants (the contract says so) — a relative sees that it began and how it
   // ended, not its rounds.
   const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
-  const visible = applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind));
+  // A deadline the bot saw pass with nothing recorded, then recorded as met (the step was done in time, and staff
+  // recorded it late), did not pass: the timeline does not say it did.
+  const met = metDeadlines(k.answers);
+  const visible = (applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind))).filter((ev) => !met.has(ev.kind));
   // A long case (sittings moved, mediation rounds) keeps its newest events within one message.
   const shown = visible.slice(-TIMELINE_MAX);
   const events: Param[] = [
