@@ -164,7 +164,7 @@ describe("the contract and the agreement read as documents of their kind (law.md
         "1. Даудың мәні",
         "Медициналық көмек көрсету кезінде (емдеу күндері: 02.03.2026) пациенттің (Иванов Иван Иванович) өмірі мен денсаулығына келтірілген зиянды өтеу.",
         "2. Реттеу сомасы",
-        "2\u00a0700\u00a0000 теңге.",
+        "2\u00a0700\u00a0000 (екі миллион жеті жүз мың) теңге.",
         "3. Шарттары",
         "Выплата в течение 15 рабочих дней после подписания.",
         "4. Күшіне енуі",
@@ -181,7 +181,7 @@ describe("the contract and the agreement read as documents of their kind (law.md
       ].join("\n"),
     );
     expect(agreement.ru.split("\n").slice(0, 4)).toEqual(["СОГЛАШЕНИЕ ОБ УРЕГУЛИРОВАНИИ СПОРА", "по делу KZ-2026-000001", "", "г. Шымкент    «___» ______________ 20___ г."]);
-    expect(agreement.ru).toContain("2. Сумма урегулирования\n2\u00a0700\u00a0000 тенге.\n3. Условия\nВыплата в течение 15 рабочих дней после подписания.\n");
+    expect(agreement.ru).toContain("2. Сумма урегулирования\n2\u00a0700\u00a0000 (два миллиона семьсот тысяч) тенге.\n3. Условия\nВыплата в течение 15 рабочих дней после подписания.\n");
     expect(agreement.ru).toContain("Текст согласован сторонами 23 ноября 2026 г. в боте «Келісім». Согласие с текстом в боте подписью не является");
     // A press in the bot is not a signature: no document says it was signed, nor names a date of signing.
     for (const text of [agreement.ru, await contractOf("ru")]) expect(text).not.toMatch(/подписали|подписан[оы]? (сторонами|\d)|дата подписания: \d/i);
