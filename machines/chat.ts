@@ -433,6 +433,17 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       } else repeatOrMenu();
       return { stack, effects };
     }
+    // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.
+    if (profile.roleInvite.already) {
+      const { role, org } = profile.roleInvite;
+      const bilingual = profile.language === null;
+      effects.push(role === "mediator" ? say("admin.alreadyMediator", { bilingual }) : say("admin.alreadyStaff", { params: { org: org ?? "" }, bilingual }));
+      if (bilingual) {
+        stack = [];
+        start(flows.onboarding ?? onboardingFlow);
+      } else repeatOrMenu();
+      return { stack, effects };
+    }
     stack = stack.filter((e) => e.flow !== "onboarding" && e.flow !== "roleJoin");
     start(flows.roleJoin ?? roleJoinFlow, { token: input.payload, role: profile.roleInvite.role, org: profile.roleInvite.org });
     return { stack, effects };

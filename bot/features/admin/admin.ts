@@ -100,12 +100,21 @@ export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx):
   return [say("admin.revoked"), ...told, ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
 };
 
-/** A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used. Reads only. */
-export const checkRoleInvite = async (db: Pick<Tx, "invite" | "organization">, token: string, now: Date): Promise<{ role: "staff" | "mediator"; org: Bilingual | null } | null> => {
+/**
+ * A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used; `already`
+ * when the user opening it holds that role (of that organisation) — told at once, and the invite stays unused. Reads only.
+ */
+export const checkRoleInvite = async (
+  db: Pick<Tx, "invite" | "organization" | "userRole">,
+  token: string,
+  now: Date,
+  userId: number,
+): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!invite || invite.revokedAt || invite.usedAt || invite.expiresAt <= now || (invite.role !== "staff" && invite.role !== "mediator")) return null;
   const org = invite.organizationId === null ? null : await db.organization.findUnique({ where: { id: invite.organizationId } });
-  return { role: invite.role, org: org ? orgNames(org) : null };
+  const had = await db.userRole.count({ where: { userId: BigInt(userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
+  return { role: invite.role, org: org ? orgNames(org) : null, ...(had > 0 ? { already: true as const } : {}) };
 };
 
 /**
