@@ -21,7 +21,7 @@ import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs } f
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
-import { PAGE, pageRow, pageStart } from "../admin/pages.js";
+import { keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { pageButtons } from "../staff/actions.js";
 import { cancelCaseReminders } from "../sittings/sittings.js";
@@ -659,14 +659,26 @@ export const mediationJobs: Record<string, JobHandler> = {
 
 /** A mediator's inbox: the mediations they are in, newest first. */
 /** A mediator's mediations, ten a page, newest first. */
-export const mediatorInbox = async (tx: Tx, c: Ctx, at = 0): Promise<Out[]> => {
+export const mediatorInbox = async (tx: Tx, c: Ctx, at: PageAt = {}): Promise<Out[]> => {
   const where = { mediatorId: BigInt(c.userId) };
   const total = await tx.mediation.count({ where });
   if (total === 0) return [say("mediation.inboxEmpty")];
-  const offset = pageStart(at, total);
-  const list = await tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip: offset, take: PAGE });
+  // Newest first: a page goes on after the mediation shown last, or ends before the one shown first.
+  const page = await keysetPage(
+    {
+      from: (skip) => tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip, take: PAGE }),
+      beside: (p) =>
+        tx.mediation.findMany({ where: { ...where, id: p.dir === "next" ? { lt: p.id } : { gt: p.id } }, include: { case: true }, orderBy: { id: p.dir === "next" ? "desc" : "asc" }, take: PAGE }),
+      above: (m) => tx.mediation.count({ where: { ...where, id: { gt: m.id } } }),
+      cursor: (m, dir) => ({ dir, id: m.id }),
+    },
+    at,
+    total,
+  );
+  const list = page.items;
+  const offset = page.offset;
   const items = list.map((m): Param => ({ key: "mediation.inboxItem", params: { number: m.case.number, org: m.case.orgName, state: { key: `mediation.states.${m.state}` } } }));
-  const buttons = [...list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]), ...pageButtons("mediations", offset, total)];
+  const buttons = [...list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]), ...pageButtons("mediations", page)];
   return total > PAGE
     ? [say("mediation.inboxPage", { items: lines(items), from: offset + 1, to: offset + list.length, total }, buttons)]
     : [say("mediation.inboxTitle", { items: lines(items) }, buttons)];
