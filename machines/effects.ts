@@ -173,7 +173,7 @@ export interface DomainEffectPayloads {
   /** The applicant or a relative answers a sitting's invitation. */
   answerSitting: { sittingId: number; answer: SittingAnswer };
   /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
-  listUnlinked: { offset?: number | undefined };
+  listUnlinked: { offset?: number | undefined; cursor?: PageCursor };
   chooseCaseOrg: { caseId: number; offset?: number | undefined };
   linkCase: { caseId: number; organizationId: number };
   /** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */
@@ -181,7 +181,7 @@ export interface DomainEffectPayloads {
   /** A relative asks for the notice the applicant shared. */
   sharedNotice: { caseId: number };
   /** Mediation (law.md §4). Admin: recent cases with no mediation, to assign a mediator to one. */
-  listMediationCases: { offset?: number | undefined };
+  listMediationCases: { offset?: number | undefined; cursor?: PageCursor };
   pickMediator: { caseId: number; offset?: number | undefined };
   assignMediator: { caseId: number; roleId: number };
   mediatorAnswer: { mediationId: number; accept: boolean };

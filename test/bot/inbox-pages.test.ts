@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, mediationAssigned, recordReceipt } from "../helpers/staff.js";
+import { joinStaff, mediationAssigned, openAdmin, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 let t: TestDb;
@@ -150,5 +150,34 @@ describe("a page past the end, by its cursor", () => {
     const old = await staff.pressData("g:inbox:org:10");
     expect(texts(old)[0]).toMatch(/^Дела вашей организации, 11–11 из 11:/);
     expect(buttons(old)).toEqual(["Открыть KZ-2026-000001", "◀ Предыдущие"]);
+  });
+});
+
+describe("an admin's lists of cases while notices arrive", () => {
+  it("«Дела без организации»: «Ещё ▶» goes on after the last case shown — a notice filed meanwhile that matched no organisation shows no case twice", async () => {
+    await fileNotice(h.user(100, "ru"), "ru", { org: "Горбольница 7" }); // no organisation registered: unlinked
+    await copiesOfFirst();
+    at("2026-11-23T12:00:00+05:00");
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    expect(texts(await admin.press("Дела без организации"))[0]).toMatch(/, 1–10 из 11:/);
+    await fileNotice(h.user(112, "ru"), "ru", { org: "Горбольница 7" });
+    const second = await admin.press("Ещё ▶");
+    expect(texts(second)[0]).toMatch(/, 12–12 из 12:/);
+    expect(buttons(second)).toEqual(["Привязать KZ-2026-000001", "◀ Предыдущие"]);
+  });
+
+  it("«Предложить медиатора»: «Ещё ▶» goes on after the last case shown, a notice filed meanwhile or not", async () => {
+    await joinStaff(h, ADMIN, 50, "ru");
+    await fileNotice(h.user(100, "ru"), "ru");
+    await copiesOfFirst();
+    at("2026-11-23T12:00:00+05:00");
+    const admin = h.user(ADMIN, "ru");
+    await openAdmin(admin);
+    const first = await admin.press("Предложить медиатора");
+    expect(buttons(first).at(-2)).toBe("KZ-2026-000002 — Городская больница №7");
+    await fileNotice(h.user(112, "ru"), "ru");
+    expect(buttons(await admin.press("Ещё ▶"))).toEqual(["KZ-2026-000001 — Городская больница №7", "◀ Предыдущие"]);
   });
 });

@@ -1,6 +1,8 @@
 // Long lists (organisations, roles, cases, mediators) come a page at a time: PAGE items, and «◀ Предыдущие»
 // / «Ещё ▶» buttons that carry the other page's offset. Data people typed are clipped so a page stays well
 // under Telegram's 4,096 characters, whatever its names and positions.
+import { z } from "zod";
+import { id, oneOf } from "../../../machines/actions.js";
 import type { ActionData, Bilingual, Button, PageCursor } from "../../../machines/effects.js";
 import { regionByCode } from "../../../machines/notice-rules.js";
 import type { Tx } from "../../core/actor.js";
@@ -68,6 +70,18 @@ export const keysetPage = async <T>(k: Keyset<T>, at: PageAt, total: number): Pr
     ...(offset + items.length < total && items.length ? { next: k.cursor(items[items.length - 1]!, "next") } : {}),
   };
 };
+
+/** A cursor on the wire, as an action's last parameters: "next" or "prev", the item's id, and its time in ms if the list is by time. */
+export const cursorParams = {
+  dir: oneOf(["next", "prev"]),
+  id,
+  at: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number)
+    .optional(),
+};
+export const cursorOf = (p: { dir: PageCursor["dir"]; id: number; at?: number | undefined }): PageCursor => (p.at === undefined ? { dir: p.dir, id: p.id } : { dir: p.dir, id: p.id, at: p.at });
 
 /** The row of buttons to the previous and the next page of a keyset page, when there are any. */
 export const cursorRow = (p: { prev?: PageCursor; next?: PageCursor }, to: (c: PageCursor) => { value: ActionData; global: true }): Button[][] => {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { act, defineAction, id, oneOf, type CommandDef } from "../../../machines/actions.js";
 import type { Button, PageCursor } from "../../../machines/effects.js";
-import { cursorRow } from "../admin/pages.js";
+import { cursorOf, cursorParams, cursorRow } from "../admin/pages.js";
 
 /** /inbox: staff see their organisation's cases; mediators their mediations. */
 export const inboxCommand: CommandDef = { name: "inbox", allow: ["staff", "mediator"], run: (r) => r.emit({ type: "showInbox" }) };
@@ -28,12 +28,6 @@ export const inboxPage = defineAction({
   run: ({ part, offset }, r) => r.emit({ type: "showInbox", part, offset }),
 });
 
-/** A time in ms, on the wire. */
-const ms = z
-  .string()
-  .regex(/^\d{1,15}$/)
-  .transform(Number);
-
 /**
  * The next or the previous page of the inbox, next to the case shown last or first on the page the button was on
  * (its id and, for the organisation's cases, the time it was submitted): a notice arriving between two presses shifts nothing.
@@ -41,9 +35,9 @@ const ms = z
 export const inboxPageAt = defineAction({
   name: "staff/inboxPageAt",
   code: "inboxat",
-  params: z.object({ part: oneOf(["org", "mediations"]), dir: oneOf(["next", "prev"]), id, at: ms.optional() }),
+  params: z.object({ part: oneOf(["org", "mediations"]), ...cursorParams }),
   allow: ["staff", "mediator"],
-  run: ({ part, dir, id, at }, r) => r.emit({ type: "showInbox", part, cursor: at === undefined ? { dir, id } : { dir, id, at } }),
+  run: ({ part, ...cursor }, r) => r.emit({ type: "showInbox", part, cursor: cursorOf(cursor) }),
 });
 
 /** The buttons to the inbox's pages before and after this one (ten a page, as the admin's lists). */
