@@ -1,6 +1,8 @@
 // Long lists (organisations, roles, cases, mediators) come a page at a time: PAGE items, and «◀ Предыдущие»
-// / «Ещё ▶» buttons that carry the other page's offset. Data people typed are clipped so a page stays well
-// under Telegram's 4,096 characters, whatever its names and positions.
+// / «Ещё ▶» buttons. Lists that grow at the top while someone pages (cases newest first, a mediator's mediations)
+// carry a cursor — the item shown first or last — so nothing is shown twice or skipped; the others carry the other
+// page's offset. Data people typed are clipped so a page stays well under Telegram's 4,096 characters, whatever
+// its names and positions.
 import { z } from "zod";
 import { id, oneOf } from "../../../machines/actions.js";
 import type { ActionData, Bilingual, Button, PageCursor } from "../../../machines/effects.js";
