@@ -217,6 +217,26 @@ export const confirmCancel = defineAction({
   },
 });
 
+/**
+ * /start over a flow that holds typed answers (a sitting being scheduled, a proposal, a message): asked first,
+ * with nothing touched until then. `at` binds the answer to that flow's question when asked ("<flow>.<prompt>"),
+ * wherever it is in the stack: «Yes» throws it away and goes where /start goes; «No» asks the current question again.
+ */
+export const confirmStart = defineAction({
+  name: "core/start",
+  code: "restart",
+  params: z.object({ answer: oneOf(["yes", "no"]), at: word(48) }),
+  run: ({ answer, at }, r) => {
+    const flow = at.slice(0, at.lastIndexOf("."));
+    const entry = r.find(flow);
+    if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
+    if (answer === "no") return r.repeatOrMenu();
+    r.drop(flow);
+    r.emit({ type: "say", key: "cancel.done" });
+    r.command("start");
+  },
+});
+
 /** /privacy → withdraw consent: what it means first, then a confirmation (law.md §7). */
 export const withdrawConsent = defineAction({
   name: "core/withdrawConsent",
@@ -276,7 +296,7 @@ export const openPayments = defineAction({
   run: ({ highlight }, r) => r.explain({ start: "payments", highlight: highlight && isOutcome(highlight) ? highlight : null }),
 });
 
-export const CORE_ACTIONS: readonly AnyActionDef[] = [chooseLanguage, giveConsent, withdrawConsent, confirmCancel, openMenuItem, continueNotice, discardNotice, openExplainer, openPayments];
+export const CORE_ACTIONS: readonly AnyActionDef[] = [chooseLanguage, giveConsent, withdrawConsent, confirmCancel, confirmStart, openMenuItem, continueNotice, discardNotice, openExplainer, openPayments];
 
 /** Whether callback data is the language button (the one press a user whose language is unknown can make). */
 export const isLanguageButton = (data: string, registry: Registry): boolean => registry.decodeAction(data)?.def === chooseLanguage;

@@ -1,7 +1,7 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
-import { act, commandAllowed, confirmCancel, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, withdrawConsent, type Router } from "./actions.js";
+import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, withdrawConsent, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Effect, type FileRef, type SayEffect } from "./effects.js";
 import { CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
@@ -329,11 +329,17 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
           );
           return;
         }
-        // Any other flow holding what was typed (a sitting being scheduled, a proposal, a message): asked, as /cancel asks.
-        const held = stack.findLastIndex((e) => e.flow !== "notice" && hasUnsaved(flows[e.flow]!, e));
-        if (held >= 0) {
-          stack = stack.slice(0, held + 1);
-          return cancel();
+        // Any other flow holding what was typed (a sitting being scheduled, a proposal, a message): asked, as /cancel
+        // asks, and nothing is touched until the answer — «No» is back exactly where the user was.
+        const held = stack.findLast((e) => e.flow !== "notice" && hasUnsaved(flows[e.flow]!, e));
+        if (held) {
+          const at = `${held.flow}.${held.prompt}`;
+          effects.push(
+            say("cancel.confirm", {
+              buttons: [[{ key: "cancel.yes", ...act(confirmStart, { answer: "yes", at }) }, { key: "cancel.no", ...act(confirmStart, { answer: "no", at }) }]],
+            }),
+          );
+          return;
         }
         stack = [];
         return start(flows.onboarding ?? onboardingFlow);
@@ -422,6 +428,17 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     if (!profile.roleInvite) {
       effects.push(say("admin.inviteInvalid", { bilingual: profile.language === null }));
       if (profile.language === null) {
+        stack = [];
+        start(flows.onboarding ?? onboardingFlow);
+      } else repeatOrMenu();
+      return { stack, effects };
+    }
+    // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.
+    if (profile.roleInvite.already) {
+      const { role, org } = profile.roleInvite;
+      const bilingual = profile.language === null;
+      effects.push(role === "mediator" ? say("admin.alreadyMediator", { bilingual }) : say("admin.alreadyStaff", { params: { org: org ?? "" }, bilingual }));
+      if (bilingual) {
         stack = [];
         start(flows.onboarding ?? onboardingFlow);
       } else repeatOrMenu();

@@ -17,6 +17,16 @@ export type Params = Record<string, Param>;
 
 /** Callback data of an action, made only by the codec in actions.ts (so a typo cannot make a button). */
 export type ActionData = string & { readonly __action: unique symbol };
+/**
+ * A page of a list, by where the page the button was on began or ended: «next» continues after the item shown last
+ * (its id and, for a list by time, its time in ms), «prev» ends before the item shown first — so an item added or
+ * removed meanwhile shifts nothing: none is shown twice, none skipped.
+ */
+export interface PageCursor {
+  dir: "next" | "prev";
+  id: number;
+  at?: number;
+}
 
 /** A button's label: an i18n key (with parameters), or data that carries its own text. */
 interface Label {
@@ -138,9 +148,9 @@ export interface DomainEffectPayloads {
   showHome: { role?: "admin" | "staff" | "mediator" };
   /**
    * Staff: the cases of their organisations (and a mediator's mediations), a page at a time; and one case in full.
-   * With `part`, only that list, from `offset`.
+   * With `part`, only that list: from `offset` (buttons sent before pages had cursors), or next to the case shown at `cursor`.
    */
-  showInbox: { part?: "org" | "mediations"; offset?: number };
+  showInbox: { part?: "org" | "mediations"; offset?: number; cursor?: PageCursor };
   showStaffCase: { caseId: number };
   /** Staff: the healthcare entity received the notice — its registration number and the date (law.md §3 step 2). */
   recordReceipt: { caseId: number; number: string; on: string };
@@ -163,7 +173,7 @@ export interface DomainEffectPayloads {
   /** The applicant or a relative answers a sitting's invitation. */
   answerSitting: { sittingId: number; answer: SittingAnswer };
   /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
-  listUnlinked: { offset?: number | undefined };
+  listUnlinked: { offset?: number | undefined; cursor?: PageCursor };
   chooseCaseOrg: { caseId: number; offset?: number | undefined };
   linkCase: { caseId: number; organizationId: number };
   /** Applicant: shows the notice (with the IIN, phone and description) to the case's relatives, or stops. */
@@ -171,7 +181,7 @@ export interface DomainEffectPayloads {
   /** A relative asks for the notice the applicant shared. */
   sharedNotice: { caseId: number };
   /** Mediation (law.md §4). Admin: recent cases with no mediation, to assign a mediator to one. */
-  listMediationCases: { offset?: number | undefined };
+  listMediationCases: { offset?: number | undefined; cursor?: PageCursor };
   pickMediator: { caseId: number; offset?: number | undefined };
   assignMediator: { caseId: number; roleId: number };
   mediatorAnswer: { mediationId: number; accept: boolean };

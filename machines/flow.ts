@@ -75,8 +75,11 @@ export interface Profile {
    * null when the link cannot be used (unknown, used, revoked or expired). Absent otherwise.
    */
   caseInvite?: { number: string; already?: true } | null;
-  /** For /start with a staff or mediator invite link: what it offers, or null when it cannot be used. */
-  roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null } | null;
+  /**
+   * For /start with a staff or mediator invite link: what it offers, or null when it cannot be used; `already`
+   * when the user holds that role (of that organisation) already.
+   */
+  roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null; already?: true } | null;
   /**
    * The number of the first question of a flow started by this update (1 when absent). The bot gives each update
    * its own, spread far apart, so that a button of an earlier copy of a flow — another case's receipt, say — never

@@ -214,7 +214,7 @@ export class Runtime {
     // A relative's or a staff invite link is looked up before deciding, so that a spent one is said at once.
     const invites = {
       ...(invite ? { caseInvite: await checkCaseInvite(this.deps.prisma, invite, now, inc.userId) } : {}),
-      ...(roleInvite ? { roleInvite: await checkRoleInvite(this.deps.prisma, roleInvite, now) } : {}),
+      ...(roleInvite ? { roleInvite: await checkRoleInvite(this.deps.prisma, roleInvite, now, inc.userId) } : {}),
     };
     // A pressed keyboard is spent: take it off the message so it cannot be pressed again.
     const spent = inc.callback?.messageId

@@ -165,3 +165,32 @@ describe("/start in the middle of a flow that holds typed answers", () => {
     });
   });
 });
+
+describe("/start over a sitting being scheduled, with the explainer opened on top of it", () => {
+  it("loses nothing until «Yes»: «No» is back in the explainer, the sitting under it; «Yes» throws the sitting away and shows the home screen /start shows", async () => {
+    await withBot([10], "2026-11-23T05:00:00Z", async ({ h, t }) => {
+      const { staff } = await commissionFormed(h, 10, 20, 30);
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Назначить заседание");
+      await staff.send("25.11.2026");
+      await staff.send("15:00");
+      const explainer = texts(await staff.send("/explain"));
+      const stack = async () => (await new Store(t.db.prisma, [], TEST_DATA_KEY).load(20, 20)).stack;
+      const before = await stack();
+      expect(before.map((e) => e.flow)).toEqual(["sitting", "explainer"]);
+      expect(texts(await staff.send("/start"))).toEqual(["Введённые данные будут удалены. Выйти?"]);
+      // Asked only: the explainer on top is still there.
+      expect(await stack()).toEqual(before);
+      // «No»: the explainer's question again, and the sitting under it with its date and time.
+      expect(texts(await staff.press("Нет, продолжить")).at(-1)).toBe(explainer.at(-1));
+      expect((await stack()).map((e) => e.snapshot)).toEqual(before.map((e) => e.snapshot));
+      // «Yes»: the sitting is gone, and what /start shows a staff member comes: their home screen.
+      const home = texts(await staff.send("/menu"));
+      await staff.send("/start");
+      const yes = texts(await staff.press("Да, выйти"));
+      expect(yes).toEqual(["Отменено.", ...home]);
+      expect(await stack()).toEqual([]);
+    });
+  });
+});

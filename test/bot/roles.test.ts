@@ -121,12 +121,46 @@ describe("roles", () => {
     await redeem(staff, link, "ru", "staff");
     const org = await t.db.prisma.organization.findFirstOrThrow();
     const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
-    expect(texts(await redeem(staff, second, "ru", "staff"))[0]).toBe("Вы уже зарегистрированы как сотрудник организации «Городская больница №7» — это приглашение вам не понадобилось, им может воспользоваться ваш коллега. Дела вашей организации: /inbox");
+    // Told at once, before any question (not after their name, position and the terms).
+    const opened = texts(await staff.send(`/start ${second}`));
+    expect(opened[0]).toBe("Вы уже зарегистрированы как сотрудник организации «Городская больница №7» — это приглашение вам не понадобилось, им может воспользоваться ваш коллега. Дела вашей организации: /inbox");
+    expect(opened.join("\n")).not.toMatch(/фамилию|ФИО/);
     const colleague = h.user(42, "ru");
     await colleague.send("/start");
     expect(texts(await redeem(colleague, second, "ru", "staff", "Иванова Алия Каримовна"))[0]).toMatch(/^Иванова Алия Каримовна, вы зарегистрированы как сотрудник/);
     await fileNotice(h.user(100, "ru"), "ru");
     expect(h.fake.sent("sendMessage", 40).filter((c) => String(c.payload.text).includes("KZ-2026-000001"))).toHaveLength(1);
+  });
+
+  it("staff (kk) who open a second invite to their organisation are told so at once, in Kazakh, before any question; the invite stays unused", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "kk");
+    await staff.send("/start");
+    await redeem(staff, link, "kk", "staff");
+    const org = await t.db.prisma.organization.findFirstOrThrow();
+    const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    const opened = texts(await staff.send(`/start ${second}`));
+    // Before the fix: «Тегіңізді, атыңызды…» — the join questions first, and this only after the terms.
+    expect(opened[0]).toBe("Сіз «Городская больница №7» ұйымының қызметкері ретінде бұрыннан тіркелгенсіз — бұл шақыру сізге қажет болмады, оны әріптесіңіз пайдалана алады. Ұйымыңыздың істері: /inbox");
+    expect(opened).toHaveLength(2); // and their home screen
+    expect(await t.db.prisma.invite.count({ where: { usedAt: null, organizationId: org.id } })).toBe(1);
+    expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(1);
+  });
+
+  it("a mediator who opens a mediator invite is told at once that they are a mediator already; the invite stays for someone else", async () => {
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    const link = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    const m = h.user(70, "ru");
+    await m.send("/start");
+    await redeem(m, link, "ru", "mediator");
+    await admin.send("/admin");
+    const second = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    const opened = texts(await m.send(`/start ${second}`));
+    expect(opened[0]).toBe("Вы уже зарегистрированы как медиатор — это приглашение вам не понадобилось. Ваши медиации: /inbox");
+    expect(opened.join("\n")).not.toMatch(/фамилию|ФИО/);
+    expect(await t.db.prisma.invite.count({ where: { role: "mediator", usedAt: null } })).toBe(1);
   });
 
   it("staff holding two active rows of their organisation (from two invites, before they were refused) hear of each new notice once", async () => {

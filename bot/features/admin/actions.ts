@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { act, defineAction, id, word, type CommandDef } from "../../../machines/actions.js";
 import { mediationCasesForAdmin } from "../mediation/actions.js";
+import { cursorOf, cursorParams } from "./pages.js";
 
 const admins = ["admin"] as const;
 
@@ -32,6 +33,14 @@ export const listUnlinked = defineAction({
   params: z.object({ offset: id.optional() }),
   allow: admins,
   run: ({ offset }, r) => r.emit({ type: "listUnlinked", offset }),
+});
+/** A page of the cases without an organisation next to the case shown last or first: a notice filed meanwhile shifts nothing. */
+export const listUnlinkedAt = defineAction({
+  name: "admin/unlinkedCasesAt",
+  code: "adm:unlinkedat",
+  params: z.object(cursorParams),
+  allow: admins,
+  run: (cursor, r) => r.emit({ type: "listUnlinked", cursor: cursorOf(cursor) }),
 });
 /** Who opened the personal data of an organisation's cases (issue 15): the organisations, then one's list. */
 export const accessOrgs = defineAction({
@@ -81,4 +90,4 @@ export const adminButtons = () => [
   [{ key: "admin.accesses", ...act(accessOrgs, {}) }],
 ];
 
-export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, listUnlinked, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];
+export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];

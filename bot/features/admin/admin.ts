@@ -13,8 +13,8 @@ import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { endRevokedMediators } from "../mediation/mediation.js";
-import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, listUnlinked as listUnlinkedAction, revokeRole as revokeRoleAction } from "./actions.js";
-import { clip, clipBoth, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
+import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, listUnlinkedAt, revokeRole as revokeRoleAction } from "./actions.js";
+import { caseKeyset, clip, clipBoth, cursorRow, keysetPage, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
 export const INVITE_DAYS = 7;
 /** An invite's end: the end of the day it names («until 30.11.2026»), INVITE_DAYS after today in Kazakhstan — not a moment that day. */
@@ -100,12 +100,21 @@ export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx):
   return [say("admin.revoked"), ...told, ...(role.role === "mediator" && !still ? await endRevokedMediators(tx, role.userId, c.now) : [])];
 };
 
-/** A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used. Reads only. */
-export const checkRoleInvite = async (db: Pick<Tx, "invite" | "organization">, token: string, now: Date): Promise<{ role: "staff" | "mediator"; org: Bilingual | null } | null> => {
+/**
+ * A staff or mediator invite as it stands: its role and organisation, or null when it cannot be used; `already`
+ * when the user opening it holds that role (of that organisation) — told at once, and the invite stays unused. Reads only.
+ */
+export const checkRoleInvite = async (
+  db: Pick<Tx, "invite" | "organization" | "userRole">,
+  token: string,
+  now: Date,
+  userId: number,
+): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!invite || invite.revokedAt || invite.usedAt || invite.expiresAt <= now || (invite.role !== "staff" && invite.role !== "mediator")) return null;
   const org = invite.organizationId === null ? null : await db.organization.findUnique({ where: { id: invite.organizationId } });
-  return { role: invite.role, org: org ? orgNames(org) : null };
+  const had = await db.userRole.count({ where: { userId: BigInt(userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
+  return { role: invite.role, org: org ? orgNames(org) : null, ...(had > 0 ? { already: true as const } : {}) };
 };
 
 /**
@@ -166,12 +175,13 @@ export const listUnlinked = async (tx: Tx, e: DomainEffect<"listUnlinked">, c: C
   const where = { organizationId: null, anonymisedAt: null };
   const count = await tx.case.count({ where });
   if (count === 0) return [say("admin.noUnlinked")];
-  const offset = pageStart(e.offset, count);
-  const cases = await tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: PAGE });
+  // Next to the case the pressed page began or ended with: a notice filed, or a case linked, meanwhile shifts nothing.
+  const page = await keysetPage(caseKeyset(tx, where), e, count);
+  const { items: cases, offset } = page;
   const items = cases.map((k): Param => ({ key: "admin.unlinkedLine", params: { number: k.number, org: caseOrgLabel(k) } }));
   const buttons = [
     ...cases.map((k) => [{ key: "admin.linkCase", params: { number: k.number }, ...act(chooseCaseOrgAction, { caseId: k.id }) }]),
-    ...pageRow(offset, count, (at) => act(listUnlinkedAction, { offset: at })),
+    ...cursorRow(page, (c) => act(listUnlinkedAt, c)),
   ];
   return [count > PAGE ? say("admin.unlinkedPage", { cases: lines(items), from: offset + 1, to: offset + cases.length, count }, buttons) : say("admin.unlinkedTitle", { cases: lines(items) }, buttons)];
 };

@@ -2,6 +2,7 @@
 // the case and the mediation: another side, another organisation's staff or a stranger are refused there.
 import { z } from "zod";
 import { act, defineAction, id } from "../../../machines/actions.js";
+import { cursorOf, cursorParams } from "../admin/pages.js";
 
 /** Admin: recent cases with no mediation under way, to assign a mediator to one. */
 export const mediationCasesForAdmin = defineAction({
@@ -10,6 +11,14 @@ export const mediationCasesForAdmin = defineAction({
   params: z.object({ offset: id.optional() }),
   allow: ["admin"],
   run: ({ offset }, r) => r.emit({ type: "listMediationCases", offset }),
+});
+/** A page of those cases next to the case shown last or first: a notice filed meanwhile shifts nothing. */
+export const mediationCasesForAdminAt = defineAction({
+  name: "mediation/casesForAdminAt",
+  code: "adm:mdcasesat",
+  params: z.object(cursorParams),
+  allow: ["admin"],
+  run: (cursor, r) => r.emit({ type: "listMediationCases", cursor: cursorOf(cursor) }),
 });
 /** Staff of the case's organisation or an admin: the registered mediators to choose from. */
 export const pickMediator = defineAction({
@@ -141,6 +150,6 @@ export const confirmAgreement = defineAction({
 });
 
 export const mediationActions = [
-  mediationCasesForAdmin, pickMediator, assignMediator, acceptMediation, declineMediation, agreeToMediate, applicantAgrees, recordSigned, refuseToMediate, viewMediation,
+  mediationCasesForAdmin, mediationCasesForAdminAt, pickMediator, assignMediator, acceptMediation, declineMediation, agreeToMediate, applicantAgrees, recordSigned, refuseToMediate, viewMediation,
   writeInMediation, askMediator, proposeSettlement, endMediation, endMediationConfirmed, acceptProposal, rejectProposal, counterOffer, confirmAgreement,
 ];

@@ -21,13 +21,13 @@ import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs } f
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
-import { PAGE, pageRow, pageStart } from "../admin/pages.js";
+import { caseKeyset, cursorRow, keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { pageButtons } from "../staff/actions.js";
 import { cancelCaseReminders } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
-  declineMediation, endMediation as endAction, mediationCasesForAdmin, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
+  declineMediation, endMediation as endAction, mediationCasesForAdminAt, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
 } from "./actions.js";
 
 /** How long mediation runs before it ends by itself, by default (about a month is reported; law.md §4): MEDIATION_DAYS. */
@@ -133,8 +133,9 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
   if (!c.roles.includes("admin")) return [say("common.unknownCommand")];
   const where = { status: { notIn: [...NO_MEDIATION, "mediation" as const] }, organizationId: { not: null }, mediations: { none: { state: { in: [...ACTIVE] } } } };
   const count = await tx.case.count({ where });
-  const offset = pageStart(e.offset, count);
-  const cases = await tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: PAGE });
+  // Next to the case the pressed page began or ended with: a notice filed, or a mediation begun, meanwhile shifts nothing.
+  const page = await keysetPage(caseKeyset(tx, where), e, count);
+  const cases = page.items;
   if (cases.length === 0) {
     // Not a dead end: cases that reached no organisation cannot have mediation until an admin links them.
     const unlinked = await tx.case.count({ where: { organizationId: null, anonymisedAt: null, status: { notIn: ["draft", "closed"] } } });
@@ -143,7 +144,7 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
   return [
     say("mediation.chooseCase", {}, [
       ...cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]),
-      ...pageRow(offset, count, (at) => act(mediationCasesForAdmin, { offset: at })),
+      ...cursorRow(page, (c) => act(mediationCasesForAdminAt, c)),
     ]),
   ];
 };
@@ -659,14 +660,26 @@ export const mediationJobs: Record<string, JobHandler> = {
 
 /** A mediator's inbox: the mediations they are in, newest first. */
 /** A mediator's mediations, ten a page, newest first. */
-export const mediatorInbox = async (tx: Tx, c: Ctx, at = 0): Promise<Out[]> => {
+export const mediatorInbox = async (tx: Tx, c: Ctx, at: PageAt = {}): Promise<Out[]> => {
   const where = { mediatorId: BigInt(c.userId) };
   const total = await tx.mediation.count({ where });
   if (total === 0) return [say("mediation.inboxEmpty")];
-  const offset = pageStart(at, total);
-  const list = await tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip: offset, take: PAGE });
+  // Newest first: a page goes on after the mediation shown last, or ends before the one shown first.
+  const page = await keysetPage(
+    {
+      from: (skip) => tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip, take: PAGE }),
+      beside: (p) =>
+        tx.mediation.findMany({ where: { ...where, id: p.dir === "next" ? { lt: p.id } : { gt: p.id } }, include: { case: true }, orderBy: { id: p.dir === "next" ? "desc" : "asc" }, take: PAGE }),
+      above: (m) => tx.mediation.count({ where: { ...where, id: { gt: m.id } } }),
+      cursor: (m, dir) => ({ dir, id: m.id }),
+    },
+    at,
+    total,
+  );
+  const list = page.items;
+  const offset = page.offset;
   const items = list.map((m): Param => ({ key: "mediation.inboxItem", params: { number: m.case.number, org: m.case.orgName, state: { key: `mediation.states.${m.state}` } } }));
-  const buttons = [...list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]), ...pageButtons("mediations", offset, total)];
+  const buttons = [...list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]), ...pageButtons("mediations", page)];
   return total > PAGE
     ? [say("mediation.inboxPage", { items: lines(items), from: offset + 1, to: offset + list.length, total }, buttons)]
     : [say("mediation.inboxTitle", { items: lines(items) }, buttons)];

@@ -1,8 +1,8 @@
 // Staff's buttons and command: their inbox, and one of their organisation's cases in full.
 import { z } from "zod";
 import { act, defineAction, id, oneOf, type CommandDef } from "../../../machines/actions.js";
-import type { Button } from "../../../machines/effects.js";
-import { pageRow } from "../admin/pages.js";
+import type { Button, PageCursor } from "../../../machines/effects.js";
+import { cursorOf, cursorParams, cursorRow } from "../admin/pages.js";
 
 /** /inbox: staff see their organisation's cases; mediators their mediations. */
 export const inboxCommand: CommandDef = { name: "inbox", allow: ["staff", "mediator"], run: (r) => r.emit({ type: "showInbox" }) };
@@ -16,7 +16,10 @@ export const openStaffCase = defineAction({
   run: ({ caseId }, r) => r.emit({ type: "showStaffCase", caseId }),
 });
 
-/** The next or an earlier page of the inbox: the organisation's cases, or the mediator's mediations. */
+/**
+ * A page of the inbox by an offset: the buttons sent before pages had cursors (they stay in people's chats).
+ * The organisation's cases, or the mediator's mediations.
+ */
 export const inboxPage = defineAction({
   name: "staff/inboxPage",
   code: "inbox",
@@ -25,6 +28,18 @@ export const inboxPage = defineAction({
   run: ({ part, offset }, r) => r.emit({ type: "showInbox", part, offset }),
 });
 
-/** The buttons to the inbox's pages before and after one from `offset` (ten a page, as the admin's lists). */
-export const pageButtons = (part: "org" | "mediations", offset: number, total: number): Button[][] =>
-  pageRow(offset, total, (at) => act(inboxPage, { part, offset: at }));
+/**
+ * The next or the previous page of the inbox, next to the case shown last or first on the page the button was on
+ * (its id and, for the organisation's cases, the time it was submitted): a notice arriving between two presses shifts nothing.
+ */
+export const inboxPageAt = defineAction({
+  name: "staff/inboxPageAt",
+  code: "inboxat",
+  params: z.object({ part: oneOf(["org", "mediations"]), ...cursorParams }),
+  allow: ["staff", "mediator"],
+  run: ({ part, ...cursor }, r) => r.emit({ type: "showInbox", part, cursor: cursorOf(cursor) }),
+});
+
+/** The buttons to the inbox's pages before and after this one (ten a page, as the admin's lists). */
+export const pageButtons = (part: "org" | "mediations", page: { prev?: PageCursor; next?: PageCursor }): Button[][] =>
+  cursorRow(page, (c) => act(inboxPageAt, { part, dir: c.dir, id: c.id, at: c.at }));

@@ -14,7 +14,7 @@ import { loadNoticeDocument, noticeFields } from "../notice/document.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { staffSittings } from "../sittings/sittings.js";
 import { receiptLine, recordReceiptButton } from "../receipt/receipt.js";
-import { PAGE, pageStart } from "../admin/pages.js";
+import { caseKeyset, keysetPage, PAGE, type PageAt } from "../admin/pages.js";
 import { openStaffCase, pageButtons } from "./actions.js";
 
 /** The day the entity received the notice: the commission cannot be formed before it. */
@@ -23,30 +23,30 @@ const receivedOn = (k: { answers: unknown; submittedAt: Date | null; createdAt: 
 
 /** /inbox: staff see their organisations' cases; mediators their mediations; someone who is both, both. */
 export const showInbox = async (tx: Tx, e: DomainEffect<"showInbox">, c: Ctx): Promise<Out[]> => {
-  const offset = e.offset ?? 0;
-  if (e.part === "mediations") return c.roles.includes("mediator") ? mediatorInbox(tx, c, offset) : [say("cases.notFound")];
+  const at = { offset: e.offset, cursor: e.cursor };
+  if (e.part === "mediations") return c.roles.includes("mediator") ? mediatorInbox(tx, c, at) : [say("cases.notFound")];
   const orgs = await staffOrgs(tx, c.userId);
-  if (e.part === "org") return organizationInbox(tx, orgs, offset);
+  if (e.part === "org") return organizationInbox(tx, orgs, at);
   const mediations = c.roles.includes("mediator") ? await mediatorInbox(tx, c) : [];
   if (orgs.length === 0 && mediations.length) return mediations;
-  return [...(await organizationInbox(tx, orgs, 0)), ...mediations];
+  return [...(await organizationInbox(tx, orgs, {})), ...mediations];
 };
 
-const organizationInbox = async (tx: Tx, orgs: number[], at: number): Promise<Out[]> => {
+const organizationInbox = async (tx: Tx, orgs: number[], at: PageAt): Promise<Out[]> => {
   // A case anonymised after its retention term (features/retention) has nothing left to open.
   const where = { organizationId: { in: orgs }, anonymisedAt: null };
   const total = orgs.length ? await tx.case.count({ where }) : 0;
   if (total === 0) return [say("staff.inboxEmpty")];
-  // A page asked for past the end (the list shrank since its button was sent): the last one.
-  const offset = pageStart(at, total);
-  const cases = await tx.case.findMany({ where, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], skip: offset, take: PAGE });
+  // Next to the case the pressed page began or ended with; past the end (the list shrank since its button was sent): the last page.
+  const page = await keysetPage(caseKeyset(tx, where), at, total);
+  const cases = page.items;
   const items = cases.map((k) => ({ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }));
   // Every case stays within reach, however many the organisation has: ten a page, newest first.
-  const title = total > PAGE ? { key: "staff.inboxPage", params: { from: offset + 1, to: offset + cases.length, total } } : { key: "staff.inboxTitle" };
+  const title = total > PAGE ? { key: "staff.inboxPage", params: { from: page.offset + 1, to: page.offset + cases.length, total } } : { key: "staff.inboxTitle" };
   return [
     sayText(lines([title, ...items], "\n\n"), [
       ...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
-      ...pageButtons("org", offset, total),
+      ...pageButtons("org", page),
     ]),
   ];
 };
