@@ -1,7 +1,7 @@
 // Accident or error? (journey J2): what each term means, a short guided check that ends with what the
 // situation resembles and why — always "the commission decides; you can file anyway" — and the minimum
 // payments. The questions and how answers combine are data (data/explainer.json) a lawyer can change.
-import { assign, setup, type AnyStateMachine } from "xstate";
+import { assign, enqueueActions, setup, type AnyStateMachine } from "xstate";
 import data from "./data/explainer.json" with { type: "json" };
 import { act, openMenuItem } from "./actions.js";
 import type { Button, Outcome, Params } from "./effects.js";
@@ -109,8 +109,6 @@ export const explainerMachine: AnyStateMachine = setup({
   states: {
     start: {
       always: [
-        // Opened from a case whose patient died: condolence before any amount (language.md, Tone).
-        { guard: ({ context }) => context.startAt === "payments" && context.highlight === "death", target: "payments", actions: [{ type: "say", params: { key: "common.condolence" } }] },
         { guard: ({ context }) => context.startAt === "payments", target: "payments" },
         { target: "intro" },
       ],
@@ -156,16 +154,14 @@ export const explainerMachine: AnyStateMachine = setup({
       },
     },
     payments: {
-      entry: [
-        {
+      entry: enqueueActions(({ context, enqueue }) => {
+        // The table marks a case whose patient died: condolence before any amount, each time it is shown (language.md, Tone).
+        if (context.highlight === "death") enqueue({ type: "say", params: { key: "common.condolence" } });
+        enqueue({
           type: "say",
-          params: ({ context }) => ({
-            key: "explain.payments.table",
-            params: paymentsParams(context.year, context.highlight),
-            buttons: [[{ key: "explain.back", value: "back" }], [done]],
-          }),
-        },
-      ],
+          params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: [[{ key: "explain.back", value: "back" }], [done]] },
+        });
+      }),
       on: {
         CHOICE: [
           { guard: chose("back"), target: "intro" },
