@@ -37,12 +37,16 @@ interface Context {
   year: number;
   /** The outcome of the case the user came from, to show its row of the payment table. */
   highlight: Outcome | null;
+  /** The case whose view opened the payment table: «◀ Back» there returns to it (absent in older snapshots). */
+  caseId?: number | null;
 }
 export interface ExplainerInput {
   year: number;
   highlight?: Outcome | null;
   /** Open straight at the payment table (from a case). */
   start?: "intro" | "payments";
+  /** The case it was opened from, to go back to. */
+  caseId?: number | null;
 }
 
 const ANSWERS: Answer[] = ["yes", "no", "unknown"];
@@ -73,7 +77,8 @@ const reasons = (answers: Record<string, Answer>): Params => {
 /** The intro and the result offer the same three ways on: the check (again), the payments, done. */
 const menuChoices = [
   { guard: chose("check"), target: "q0", actions: { type: "resetAnswers" as const } },
-  { guard: chose("payments"), target: "payments" },
+  // Reached from the explainer's own menu, the table's «◀ Back» returns to that menu, not to a case.
+  { guard: chose("payments"), target: "payments", actions: { type: "forgetCase" as const } },
   { guard: chose("done"), target: "done" },
 ];
 
@@ -101,10 +106,10 @@ const questionStates = Object.fromEntries(
 
 export const explainerMachine: AnyStateMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: ExplainerInput },
-  actions: { ...effectActions, resetAnswers: assign({ answers: {} }) },
+  actions: { ...effectActions, resetAnswers: assign({ answers: {} }), forgetCase: assign({ caseId: null }), showCase: (_: unknown, _params: { caseId: number }) => undefined },
 }).createMachine({
   id: "explainer",
-  context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null }),
+  context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null, caseId: input.caseId ?? null }),
   initial: "start",
   states: {
     start: {
@@ -164,6 +169,8 @@ export const explainerMachine: AnyStateMachine = setup({
       }),
       on: {
         CHOICE: [
+          // Opened from a case: back to that case's view (the explainer is left); else to the explainer's menu.
+          { guard: ({ context, event }) => chose("back")({ event }) && Boolean(context.caseId), target: "toCase", actions: [{ type: "showCase", params: ({ context }) => ({ caseId: context.caseId! }) }] },
           { guard: chose("back"), target: "intro" },
           { guard: chose("done"), target: "done" },
         ],
@@ -171,6 +178,8 @@ export const explainerMachine: AnyStateMachine = setup({
       },
     },
     done: { type: "final" },
+    /** Left for the case's view, which the bot shows: no home screen after it. */
+    toCase: { type: "final" },
   },
 });
 
@@ -179,6 +188,7 @@ export const explainerFlow: FlowDef = {
   version: 1,
   machine: explainerMachine,
   input: (p: Profile): ExplainerInput => ({ year: Number(p.today.slice(0, 4)) }),
+  viewStates: ["toCase"],
 };
 
 export { isOutcome } from "./effects.js";

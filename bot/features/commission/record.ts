@@ -83,7 +83,7 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
             summary: r.summary,
             minimum: tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } },
           },
-          [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined }) }]],
+          [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined, caseId: k.id }) }]],
         )
       : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" && !inMediation ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
     // After "the patient died", condolence before anything else; the document itself holds the patient's
