@@ -1,0 +1,76 @@
+// Sittings, relatives and the conclusion as staff, an applicant and a relative meet them (second review of journey
+// J4): what a user would see is wrong. Each test failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testBot, texts, type Harness } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { commissionFormed } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00"); // a Monday
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
+
+const DAY_OFF = (date: string) => `Обратите внимание: ${date} — выходной день по календарю Казахстана. Если дата верна, сохраните; если нет, нажмите «Изменить».`;
+
+describe("a sitting set on a day off", () => {
+  it("staff are told at the review that the day is a day off (a Saturday, a public holiday); a working day brings no such word", async () => {
+    const { staff } = await formed();
+    const review = async (date: string) => {
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Назначить заседание");
+      await staff.send(date);
+      await staff.send("15:00");
+      await staff.press("Онлайн");
+      await staff.send("https://meet.example.kz/kz-1");
+      const shown = texts(await staff.press("Без примечания"));
+      await staff.press("Отмена");
+      return shown;
+    };
+    // Saturday 28 November 2026.
+    const saturday = await review("28.11.2026");
+    expect(saturday[0]).toBe(DAY_OFF("28.11.2026"));
+    expect(saturday[1]).toMatch(/^Проверьте:\n\nЗаседание: 28\.11\.2026, 15:00/);
+    // Wednesday 16 December 2026, Independence Day.
+    expect((await review("16.12.2026"))[0]).toBe(DAY_OFF("16.12.2026"));
+    // Friday 27 November 2026: a working day.
+    const friday = await review("27.11.2026");
+    expect(friday).toHaveLength(1);
+    expect(friday[0]).toMatch(/^Проверьте:/);
+  });
+
+  it("a move to a day off is told so too, in staff's language", async () => {
+    const { staff } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/kz-1");
+    await staff.press("Без примечания");
+    await staff.press("Сохранить");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("29.11.2026"); // a Sunday
+    const shown = texts(await staff.send("11:00"));
+    expect(shown[0]).toBe(DAY_OFF("29.11.2026"));
+    expect(shown[1]).toMatch(/^Перенести заседание на 29\.11\.2026, 11:00/);
+  });
+});
