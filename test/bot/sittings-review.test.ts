@@ -1,9 +1,9 @@
 // Sittings, relatives and the conclusion as staff, an applicant and a relative meet them (second review of journey
 // J4): what a user would see is wrong. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { testBot, texts, type Harness } from "../helpers/bot.js";
+import { testBot, texts, textsTo as to, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed } from "../helpers/staff.js";
+import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -72,5 +72,23 @@ describe("a sitting set on a day off", () => {
     const shown = texts(await staff.send("11:00"));
     expect(shown[0]).toBe(DAY_OFF("29.11.2026"));
     expect(shown[1]).toMatch(/^Перенести заседание на 29\.11\.2026, 11:00/);
+  });
+});
+
+describe("a move to the time the sitting already has", () => {
+  it("changes nothing: nobody is told «moved from 15:00 to 15:00», and the answers given stand", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await applicant.press("Өзім барып қатысамын");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, APPLICANT)).toEqual([]);
+    expect(to(saved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 уже назначено на 25.11.2026, 15:00 — ничего не изменено, участникам ничего не отправлено.");
+    expect(await t.db.prisma.sittingResponse.count()).toBe(1);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).sequence).toBe(0);
   });
 });

@@ -127,6 +127,8 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   if (stepOf(s.case) !== "commission_formed") return [say("sitting.notNow", { number: s.case.number })];
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
+  // The time it already has: nobody is told of a move that is none, and nobody's answer is thrown away.
+  if (startsAt.getTime() === s.startsAt.getTime()) return [say("sitting.sameTime", { number: s.case.number, when: showWhen(startsAt, c.timeZone) })];
   await cancelReminders(tx, s);
   // Earlier answers were about the old time: everyone answers again.
   await tx.sittingResponse.deleteMany({ where: { sittingId: s.id } });
