@@ -466,7 +466,8 @@ describe("the conclusion", () => {
     await staff.pressData(`g:smv:${s.id}`);
     await staff.send("26.11.2026");
     await staff.send("12:00");
-    expect(texts(await staff.press("Сохранить"))[0]).toBe("Заседание можно назначить, когда комиссия по делу KZ-2026-000001 отмечена как сформированная.");
+    // The conclusion cancelled it (its participants were told, sittings-review.test.ts).
+    expect(texts(await staff.press("Сохранить"))[0]).toBe("Это заседание отменено.");
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
   });
 

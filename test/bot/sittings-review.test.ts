@@ -1,7 +1,8 @@
 // Sittings, relatives and the conclusion as staff, an applicant and a relative meet them (second review of journey
 // J4): what a user would see is wrong. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { testBot, texts, textsTo as to, type Harness } from "../helpers/bot.js";
+import { testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
 
@@ -24,6 +25,22 @@ beforeEach(async () => {
 
 /** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
 const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
+
+const RELATIVE = 60;
+const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+
+/** A relative (kk) joins by the applicant's link. */
+const joinRelative = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ісін ашу");
+  const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+  const relative = h.user(RELATIVE, "kk");
+  await relative.send(`/start ${link}`);
+  await relative.press("Пациенттің жұбайы");
+  await relative.press("Келісемін");
+  await relative.send("Сейтова Асель Нурлановна");
+  return relative;
+};
 
 const DAY_OFF = (date: string) => `Обратите внимание: ${date} — выходной день по календарю Казахстана. Если дата верна, сохраните; если нет, нажмите «Изменить».`;
 
@@ -90,5 +107,33 @@ describe("a move to the time the sitting already has", () => {
     expect(to(saved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 уже назначено на 25.11.2026, 15:00 — ничего не изменено, участникам ничего не отправлено.");
     expect(await t.db.prisma.sittingResponse.count()).toBe(1);
     expect((await t.db.prisma.sitting.findFirstOrThrow()).sequence).toBe(0);
+  });
+});
+
+describe("the conclusion recorded while a sitting is still to come", () => {
+  it("tells the applicant and the relative that sitting will not take place, with the file that takes it off their calendar", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await scheduleSitting(staff); // 25.11.2026, 15:00 — in everyone's calendar
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    const saved = await staff.press("Сохранить");
+    for (const id of [APPLICANT, RELATIVE]) {
+      const said = to(saved, id);
+      expect(said[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
+      expect(said[1]).toBe("KZ-2026-000001 ісі: комиссия қорытындысын берді, сондықтан 25.11.2026, 15:00 уақытына белгіленген отырыс өтпейді. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды.");
+      const files = saved.filter((c) => c.method === "sendDocument" && c.payload.chat_id === id);
+      expect(files).toHaveLength(1);
+      expect(ics(files[0]!)).toMatch(/STATUS:CANCELLED/);
+      expect(ics(files[0]!)).toMatch(/SEQUENCE:1/);
+    }
+    // Staff's view no longer lists it as still to come.
+    await staff.send("/inbox");
+    const view = texts(await staff.press("Открыть KZ-2026-000001"));
+    expect(view.join("\n")).not.toContain("25.11.2026, 15:00");
   });
 });

@@ -13,7 +13,7 @@ import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { recordConclusion as recordConclusionAction } from "./actions.js";
-import { cancelCaseReminders } from "../sittings/sittings.js";
+import { endCaseSittings } from "../sittings/sittings.js";
 import { CONCLUSION_WORKING_DAYS, unwatch, watch } from "./deadlines.js";
 
 /**
@@ -66,8 +66,8 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "concluded"), concludedAt: c.now, answers, sensitive, ...(outcome ? { outcome } : {}) } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file) } } });
   await unwatch(tx, "conclusion", k.id);
-  // The commission has finished: its sittings still to come are reminded of no more.
-  await cancelCaseReminders(tx, k.id, c.now);
+  // The commission has finished: its sittings still to come will not take place (told after the conclusion).
+  const sittingsEnded = await endCaseSittings(tx, k, c);
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
   const mci = outcome && outcome !== "unknown" ? minimumMci(outcome) : 0;
   const tenge = mciTenge(year);
@@ -94,5 +94,5 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
       r.file && p.role === "applicant" ? [{ type: "file", file: { kind: r.file.kind, fileId: r.file.fileId }, caption: { key: "conclusion.documentCaption", params: { number: k.number } }, to }] : [];
     return [...condolence, ...document, message];
   });
-  return [say("conclusion.recorded", { number: k.number }), ...people];
+  return [say("conclusion.recorded", { number: k.number }), ...people, ...sittingsEnded];
 };

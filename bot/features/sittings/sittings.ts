@@ -89,6 +89,25 @@ export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Pr
   for (const s of await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: now } } })) await cancelReminders(tx, s);
 };
 
+/**
+ * The conclusion was recorded: the commission has finished, and its sittings still to come will not take place.
+ * Each is cancelled — its reminders too — and everyone on the case told, with the file that takes it off the
+ * calendar the invitation put it in (else a relative comes to a sitting nobody holds). Said after the conclusion.
+ */
+export const endCaseSittings = async (tx: Tx, k: CaseRow, c: { userId: number; timeZone: string; now: Date }): Promise<Out[]> => {
+  const coming = await tx.sitting.findMany({ where: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } }, orderBy: { startsAt: "asc" } });
+  if (coming.length === 0) return [];
+  for (const s of coming) {
+    await cancelReminders(tx, s);
+    await tx.sitting.update({ where: { id: s.id }, data: { cancelledAt: c.now, sequence: { increment: 1 } } });
+    await tx.caseEvent.create({ data: { caseId: k.id, kind: "sitting_cancelled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id, concluded: true } } });
+  }
+  const to = await people(tx, k);
+  return to.flatMap((p) =>
+    coming.flatMap((s) => [sayTo(p, "sitting.cancelledConcluded", { number: k.number, when: showWhen(s.startsAt, c.timeZone) }), document({ name: "sittingIcs", sittingId: s.id }, p)]),
+  );
+};
+
 /** A sitting of one of the actor's organisations' cases; null for anything else (forged ids too). */
 const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
   tx.sitting.findFirst({ where: { id: sittingId, case: await staffCasesWhere(tx, userId) }, include: { case: true } });
@@ -182,10 +201,10 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
     : null;
   // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
   if (!s || !me) return [say("cases.notFound")];
+  // The commission concluded (or the case closed) meanwhile — its sittings to come cancelled with it: nobody is expected.
+  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
   if (s.startsAt <= c.now) return [say("sitting.over")];
-  // The commission concluded (or the case closed) meanwhile: its reminders are cancelled, nobody is expected.
-  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
   // The same answer pressed again: confirmed to them, staff not told twice.
   const before = await tx.sittingResponse.findUnique({ where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } } });
