@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { fileNotice } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -135,5 +136,27 @@ describe("the conclusion recorded while a sitting is still to come", () => {
     await staff.send("/inbox");
     const view = texts(await staff.press("Открыть KZ-2026-000001"));
     expect(view.join("\n")).not.toContain("25.11.2026, 15:00");
+  });
+});
+
+describe("the invitation to a sitting of a case whose patient died", () => {
+  it("does not tell the family that «the patient» may attend: the right is named for the spouse, close relatives and representative", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk", { relation: "Пациенттің жұбайы", outcome: "Пациент қайтыс болды" });
+    await recordReceipt(staff, "ru");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю");
+    const relative = await joinRelative(applicant);
+    void relative;
+    const saved = await scheduleSitting(staff);
+    for (const id of [APPLICANT, RELATIVE]) {
+      const invitation = to(saved, id)[0]!;
+      expect(invitation).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы/);
+      expect(invitation).not.toMatch(/Пациент, оның жұбайы/);
+      expect(invitation).toContain("Пациенттің жұбайы, жақын туыстары және заңды өкілі комиссия отырыстарына қатысуға құқылы. Қатысасыз ба?");
+    }
   });
 });

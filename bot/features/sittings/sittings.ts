@@ -21,7 +21,10 @@ export const REMINDERS = { day: 24 * 60, hours2: 2 * 60 } as const;
 type Reminder = keyof typeof REMINDERS;
 const REMINDER_JOB = "sitting_reminder";
 
-type CaseRow = Pick<Case, "id" | "number" | "language">;
+type CaseRow = Pick<Case, "id" | "number" | "language" | "outcome">;
+
+/** The invitation: to a family whose patient died, the right to attend is not named as «the patient's» too. */
+const invitationKey = (k: Pick<Case, "outcome">): string => (k.outcome === "death" ? "sitting.invitationBereaved" : "sitting.invitation");
 
 const clock = new Map<string, Intl.DateTimeFormat>();
 /** "25.11.2026, 15:00" in the deployment's time zone. */
@@ -65,7 +68,7 @@ const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: R
 export const upcomingInvitations = async (tx: Tx, k: CaseRow & Pick<Case, "concludedAt" | "closedAt" | "status">, to: Recipient, c: { timeZone: string; now: Date }): Promise<Out[]> => {
   if (ended(k)) return [];
   const sittings = await tx.sitting.findMany({ where: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } }, orderBy: { startsAt: "asc" } });
-  return sittings.flatMap((s) => invitation(c.timeZone, "sitting.invitation", k, s, to));
+  return sittings.flatMap((s) => invitation(c.timeZone, invitationKey(k), k, s, to));
 };
 
 const reminderKey = (s: { id: number; sequence: number }, r: Reminder) => `sitting:${s.id}:${s.sequence}:${r}`;
@@ -132,7 +135,7 @@ export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSittin
   const to = await people(tx, k);
   return [
     say("sitting.scheduled", { number: k.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
-    ...to.flatMap((p) => invitation(c.timeZone, "sitting.invitation", k, s, p)),
+    ...to.flatMap((p) => invitation(c.timeZone, invitationKey(k), k, s, p)),
   ];
 };
 
