@@ -160,3 +160,20 @@ describe("the invitation to a sitting of a case whose patient died", () => {
     }
   });
 });
+
+describe("staff's buttons to schedule a sitting or record the conclusion, pressed after the conclusion was recorded", () => {
+  it("say so at once — not after every question was answered, with «when the commission is marked as formed»", async () => {
+    const { staff } = await formed();
+    // The message that told staff the commission was formed keeps its two buttons.
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сохранить");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии: заседаний больше не будет, назначить новое нельзя."]);
+    expect(texts(await staff.pressData(`g:sconc:${k.id}`))).toEqual(["Заключение по делу KZ-2026-000001 уже записано."]);
+  });
+});

@@ -49,6 +49,10 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   return [say(late ? "staff.formedRecordedLate" : "staff.formedRecorded", params, next), ...people];
 };
 
+/** Why the conclusion cannot be recorded now, or null when it can: said when staff press the button (access.ts), and at Save. */
+export const conclusionRefusal = (k: Parameters<typeof stepOf>[0] & { number: string; concludedAt: Date | null }): Out | null =>
+  stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "conclusion.already" : "conclusion.notNow", { number: k.number });
+
 /**
  * Staff record the conclusion: the case is concluded, its conclusion watch cancelled, and everyone on it
  * told what it means — harm confirmed: an insured event, paid from the pool, with the minimum for the
@@ -57,7 +61,8 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
 export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, r.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (stepOf(k) !== "commission_formed") return [say("conclusion.notNow", { number: k.number })];
+  const refused = conclusionRefusal(k);
+  if (refused) return [refused];
   const outcome = r.confirmed ? r.outcome : null;
   // The summary is about the patient's health: sealed with the notice's sensitive fields, not in the plain answers.
   const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, on: localDate(c.now, c.timeZone), file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };

@@ -121,10 +121,19 @@ const people = async (tx: Tx, k: CaseRow) => {
   return on.map((p) => ({ ...reader(p.userId, p.user.language, k.language), withdrew: withdrew.has(p.userId) }));
 };
 
+/**
+ * Why no sitting of this case can be set or moved now, or null when one can: the commission is not formed yet, or
+ * its conclusion is recorded (it sits no more). Said when staff press the button, before any question (access.ts),
+ * and again at Save.
+ */
+export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Parameters<typeof stepOf>[0]): Out | null =>
+  stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "sitting.concluded" : "sitting.notNow", { number: k.number });
+
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, plan.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (stepOf(k) !== "commission_formed") return [say("sitting.notNow", { number: k.number })];
+  const refused = sittingRefusal(k);
+  if (refused) return [refused];
   const startsAt = startOf(plan.date, plan.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   const s = await tx.sitting.create({
@@ -146,7 +155,8 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   // A sitting over is not moved (a button on a view opened before it): staff schedule a new one.
   if (s.startsAt <= c.now) return [say("sitting.over")];
   // After the conclusion there is no commission to sit: a move would only bring its reminders back.
-  if (stepOf(s.case) !== "commission_formed") return [say("sitting.notNow", { number: s.case.number })];
+  const refused = sittingRefusal(s.case);
+  if (refused) return [refused];
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   // The time it already has: nobody is told of a move that is none, and nobody's answer is thrown away.
