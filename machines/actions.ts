@@ -288,12 +288,12 @@ export const discardNotice = defineAction({
 });
 
 export const openExplainer = defineAction({ name: "explainer/open", code: "explain", params: z.object({}), run: (_, r) => r.explain() });
-/** The payment table, with one outcome's row marked (a case's). */
+/** The payment table, with one outcome's row marked (a case's); «◀ Back» on it returns to that case (`caseId`). */
 export const openPayments = defineAction({
   name: "explainer/payments",
   code: "payments",
-  params: z.object({ highlight: word(20).optional() }),
-  run: ({ highlight }, r) => r.explain({ start: "payments", highlight: highlight && isOutcome(highlight) ? highlight : null }),
+  params: z.object({ highlight: word(20).optional(), caseId: id.optional() }),
+  run: ({ highlight, caseId }, r) => r.explain({ start: "payments", highlight: highlight && isOutcome(highlight) ? highlight : null, caseId: caseId ?? null }),
 });
 
 export const CORE_ACTIONS: readonly AnyActionDef[] = [chooseLanguage, giveConsent, withdrawConsent, confirmCancel, confirmStart, openMenuItem, continueNotice, discardNotice, openExplainer, openPayments];

@@ -109,6 +109,8 @@ interface Step {
   entry: StackEntry | null; // null: the flow finished
   effects: Effect[];
   changed: boolean;
+  /** The flow finished by showing a view of its own (FlowDef.viewStates): no home screen after it. */
+  shown?: boolean;
 }
 
 /**
@@ -170,7 +172,7 @@ const sendToFlow = (def: FlowDef, entry: StackEntry, event: FlowEvent): Step => 
   const effects = collect(actions);
   const stored = toStored(snap);
   const changed = effects.length > 0 || JSON.stringify(stored) !== JSON.stringify(entry.snapshot);
-  if (snap.status === "done") return { entry: null, effects, changed: true };
+  if (snap.status === "done") return { entry: null, effects, changed: true, shown: typeof snap.value === "string" && def.viewStates?.includes(snap.value) === true };
   // Buttons go stale when the question changes: the same question asked again keeps its number.
   const moved = JSON.stringify(stored.value) !== JSON.stringify(entry.snapshot.value);
   return { entry: { ...entry, prompt: moved ? entry.prompt + 1 : entry.prompt, snapshot: stored }, effects, changed };
@@ -240,7 +242,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     if (step.entry) return;
     // A flow finished: back to the one under it, with its question again; or home (unless it went there itself).
     if (stack.length === 0) {
-      if (!def?.showsHome) effects.push(menuEffect(profile));
+      if (!def?.showsHome && !step.shown) effects.push(menuEffect(profile));
     } else deliver({ type: "REPEAT" });
   };
   const start = (def: FlowDef, input?: object) => {

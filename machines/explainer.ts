@@ -1,7 +1,7 @@
 // Accident or error? (journey J2): what each term means, a short guided check that ends with what the
 // situation resembles and why — always "the commission decides; you can file anyway" — and the minimum
 // payments. The questions and how answers combine are data (data/explainer.json) a lawyer can change.
-import { assign, setup, type AnyStateMachine } from "xstate";
+import { assign, enqueueActions, setup, type AnyStateMachine } from "xstate";
 import data from "./data/explainer.json" with { type: "json" };
 import { act, openMenuItem } from "./actions.js";
 import type { Button, Outcome, Params } from "./effects.js";
@@ -37,12 +37,16 @@ interface Context {
   year: number;
   /** The outcome of the case the user came from, to show its row of the payment table. */
   highlight: Outcome | null;
+  /** The case whose view opened the payment table: «◀ Back» there returns to it (absent in older snapshots). */
+  caseId?: number | null;
 }
 export interface ExplainerInput {
   year: number;
   highlight?: Outcome | null;
   /** Open straight at the payment table (from a case). */
   start?: "intro" | "payments";
+  /** The case it was opened from, to go back to. */
+  caseId?: number | null;
 }
 
 const ANSWERS: Answer[] = ["yes", "no", "unknown"];
@@ -73,7 +77,8 @@ const reasons = (answers: Record<string, Answer>): Params => {
 /** The intro and the result offer the same three ways on: the check (again), the payments, done. */
 const menuChoices = [
   { guard: chose("check"), target: "q0", actions: { type: "resetAnswers" as const } },
-  { guard: chose("payments"), target: "payments" },
+  // Reached from the explainer's own menu, the table's «◀ Back» returns to that menu, not to a case.
+  { guard: chose("payments"), target: "payments", actions: { type: "forgetCase" as const } },
   { guard: chose("done"), target: "done" },
 ];
 
@@ -101,16 +106,14 @@ const questionStates = Object.fromEntries(
 
 export const explainerMachine: AnyStateMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: ExplainerInput },
-  actions: { ...effectActions, resetAnswers: assign({ answers: {} }) },
+  actions: { ...effectActions, resetAnswers: assign({ answers: {} }), forgetCase: assign({ caseId: null }), showCase: (_: unknown, _params: { caseId: number }) => undefined },
 }).createMachine({
   id: "explainer",
-  context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null }),
+  context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null, caseId: input.caseId ?? null }),
   initial: "start",
   states: {
     start: {
       always: [
-        // Opened from a case whose patient died: condolence before any amount (language.md, Tone).
-        { guard: ({ context }) => context.startAt === "payments" && context.highlight === "death", target: "payments", actions: [{ type: "say", params: { key: "common.condolence" } }] },
         { guard: ({ context }) => context.startAt === "payments", target: "payments" },
         { target: "intro" },
       ],
@@ -156,18 +159,18 @@ export const explainerMachine: AnyStateMachine = setup({
       },
     },
     payments: {
-      entry: [
-        {
+      entry: enqueueActions(({ context, enqueue }) => {
+        // The table marks a case whose patient died: condolence before any amount, each time it is shown (language.md, Tone).
+        if (context.highlight === "death") enqueue({ type: "say", params: { key: "common.condolence" } });
+        enqueue({
           type: "say",
-          params: ({ context }) => ({
-            key: "explain.payments.table",
-            params: paymentsParams(context.year, context.highlight),
-            buttons: [[{ key: "explain.back", value: "back" }], [done]],
-          }),
-        },
-      ],
+          params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: [[{ key: "explain.back", value: "back" }], [done]] },
+        });
+      }),
       on: {
         CHOICE: [
+          // Opened from a case: back to that case's view (the explainer is left); else to the explainer's menu.
+          { guard: ({ context, event }) => chose("back")({ event }) && Boolean(context.caseId), target: "toCase", actions: [{ type: "showCase", params: ({ context }) => ({ caseId: context.caseId! }) }] },
           { guard: chose("back"), target: "intro" },
           { guard: chose("done"), target: "done" },
         ],
@@ -175,6 +178,8 @@ export const explainerMachine: AnyStateMachine = setup({
       },
     },
     done: { type: "final" },
+    /** Left for the case's view, which the bot shows: no home screen after it. */
+    toCase: { type: "final" },
   },
 });
 
@@ -183,6 +188,7 @@ export const explainerFlow: FlowDef = {
   version: 1,
   machine: explainerMachine,
   input: (p: Profile): ExplainerInput => ({ year: Number(p.today.slice(0, 4)) }),
+  viewStates: ["toCase"],
 };
 
 export { isOutcome } from "./effects.js";

@@ -101,6 +101,8 @@ export interface FlowDef {
   input(profile: Profile): unknown;
   /** The flow ends by showing the home screen itself (its last effect): the router adds no menu. */
   showsHome?: boolean;
+  /** Final states in which the flow ends by showing a view of its own (a case's): no home screen follows it. */
+  viewStates?: readonly string[];
   /**
    * Whether leaving it now would lose what the user typed, beyond its states tagged UNSAVED — a question asked
    * again from a review holds every answer given before it (/cancel and /start then ask first).

@@ -1,11 +1,11 @@
 // Staff schedule a sitting of the commission (law.md §3: the patient, spouse, close relatives or legal
 // representative may attend): the date and time in Kazakhstan time, in person (an address) and/or
 // online (a link), an optional note; then a review and Save. Moving a sitting asks the date and time only.
-import { assign, setup } from "xstate";
+import { assign, enqueueActions, setup } from "xstate";
 import type { Button, Params } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import { parseDate, type Check } from "./notice-rules.js";
-import { addDays, type LocalDate } from "./calendar.js";
+import { addDays, isWorkingDay, type LocalDate } from "./calendar.js";
 import { showDate } from "./notice.js";
 
 export const SITTING_FORMATS = ["in_person", "online", "both"] as const;
@@ -190,10 +190,13 @@ export const sittingMachine = setup({
     },
     review: {
       tags: [UNSAVED],
-      entry: [
-        {
+      entry: enqueueActions(({ context, enqueue }) => {
+        // A weekend or a public holiday (a typo, or «Tomorrow» on a Friday): said before Save, not refused — a
+        // commission may sit then, but everyone invited would otherwise learn of it first.
+        if (context.date && !isWorkingDay(context.date)) enqueue({ type: "say", params: { key: "sitting.dayOff", params: { date: showDate(context.date) } } });
+        enqueue({
           type: "say",
-          params: ({ context }) => ({
+          params: {
             key: context.sittingId ? "sitting.reviewMove" : "sitting.review",
             params: {
               date: showDate(context.date ?? ""),
@@ -201,9 +204,9 @@ export const sittingMachine = setup({
               place: { lines: placeLines(context) },
             },
             buttons: [[{ key: "conclusion.save", value: "save" }], [{ key: "sitting.change", value: "change" }], [cancel]],
-          }),
-        },
-      ],
+          },
+        });
+      }),
       on: {
         CHOICE: [
           { guard: chose("cancel"), target: "done" },

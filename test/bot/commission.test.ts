@@ -464,10 +464,8 @@ describe("the conclusion", () => {
     // A forged or stale «move» of that sitting is refused; no reminder comes back.
     at("2026-11-24T10:00:00+05:00");
     const s = await t.db.prisma.sitting.findFirstOrThrow();
-    await staff.pressData(`g:smv:${s.id}`);
-    await staff.send("26.11.2026");
-    await staff.send("12:00");
-    expect(texts(await staff.press("Сохранить"))[0]).toBe("Заседание можно назначить, когда комиссия по делу KZ-2026-000001 отмечена как сформированная.");
+    // Refused at once: the conclusion is recorded (sittings-review.test.ts).
+    expect(texts(await staff.pressData(`g:smv:${s.id}`))[0]).toBe("По делу KZ-2026-000001 записано заключение комиссии: заседаний больше не будет, назначить новое нельзя.");
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
   });
 

@@ -127,4 +127,42 @@ describe("from inside a case", () => {
     expect(first).toBe("Көңіл айтамыз.");
     expect(table).toMatch(/^Комиссия зиянды растаса/);
   });
+  it("from a case whose patient died, every showing of the table begins with condolence — typed text asks again, the language changes", async () => {
+    const u = h.user(8, "ru");
+    await fileNotice(u, "ru", { outcome: "Пациент скончался", care: "02.11.2026" });
+    await u.send("/cases");
+    await u.press("Открыть KZ-2026-000001");
+    await u.press("Минимальные выплаты");
+    // Something typed at the table: it is shown again — with the death row, so condolence first again.
+    const again = texts(await u.send("спасибо"));
+    expect(again[1]).toBe("Примите наши соболезнования.");
+    expect(again[2]).toContain("Пациент скончался — 3\u00a0000 МРП, 12\u00a0975\u00a0000 ₸ (последствия, указанные в деле)");
+    // The language switched at the table: shown again in Kazakh, condolence first.
+    await u.send("/language");
+    const kk = texts(await u.press("Қазақша"));
+    const at = kk.indexOf("Көңіл айтамыз.");
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(kk[at + 1]).toContain("Пациент қайтыс болды — 3\u00a0000 АЕК, 12\u00a0975\u00a0000 ₸ (істе көрсетілген салдар)");
+  });
+
+  it("«◀ Назад» on the table opened from a case goes back to that case, not to the explainer's start", async () => {
+    const u = h.user(9, "ru");
+    await fileNotice(u, "ru", { outcome: "Инвалидность III группы", care: "02.11.2026" });
+    await u.send("/cases");
+    const card = texts(await u.press("Открыть KZ-2026-000001"));
+    await u.press("Минимальные выплаты");
+    const back = await u.press("◀ Назад");
+    expect(texts(back)).toEqual(card);
+    expect(buttons(back)).toContain("Минимальные выплаты");
+    // The explainer is left: what is typed next is not answered with its table.
+    expect(texts(await u.send("/cancel"))[0]).toBe("Отменять нечего.");
+  });
+
+  it("«◀ Назад» on the table reached from the explainer's own menu goes back to that menu", async () => {
+    const u = h.user(10, "ru");
+    await fileNotice(u, "ru", { outcome: "Пациент скончался", care: "02.11.2026" });
+    await u.send("/explain");
+    await u.press("Минимальные выплаты");
+    expect(texts(await u.press("◀ Назад")).at(-1)).toMatch(/^Хотите понять, на что похожа ваша ситуация\?/);
+  });
 });

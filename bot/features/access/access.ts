@@ -5,7 +5,9 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
+import { conclusionRefusal } from "../commission/record.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
+import { sittingRefusal } from "../sittings/sittings.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
 
@@ -65,6 +67,15 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
     if (m && m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number: m.case.number })];
+  }
+  // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
+  // message): said before anything is typed, not at Save after every question.
+  if (e.flow === "sitting" || e.flow === "conclusion") {
+    const sittingId = num(e.input.sittingId);
+    const caseId = sittingId ? ((await tx.sitting.findUnique({ where: { id: sittingId }, select: { caseId: true } }))?.caseId ?? 0) : num(e.input.caseId);
+    const k = await tx.case.findUnique({ where: { id: caseId } });
+    const refused = k && (e.flow === "sitting" ? sittingRefusal(k) : conclusionRefusal(k));
+    if (refused) return [refused];
   }
   return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
 };

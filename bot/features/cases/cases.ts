@@ -200,7 +200,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   // Until the entity has the notice, the applicant can hand it in and say when.
   const receipt = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered") ? handInButtons(k, c.timeZone) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
-  const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown" }) };
+  const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown", caseId: k.id }) };
   const seen = applicant ? [[{ key: "cases.accesses", ...act(showAccessesAction, { caseId: k.id }) }]] : [];
   return [sayText(text, [...sittings.buttons, ...receipt, [payments], ...relatives.buttons, ...mediation, ...seen])];
 };

@@ -13,7 +13,7 @@ import { caseParticipants, reader, staffCase } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { recordConclusion as recordConclusionAction } from "./actions.js";
-import { cancelCaseReminders } from "../sittings/sittings.js";
+import { endCaseSittings } from "../sittings/sittings.js";
 import { CONCLUSION_WORKING_DAYS, unwatch, watch } from "./deadlines.js";
 
 /**
@@ -49,6 +49,10 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   return [say(late ? "staff.formedRecordedLate" : "staff.formedRecorded", params, next), ...people];
 };
 
+/** Why the conclusion cannot be recorded now, or null when it can: said when staff press the button (access.ts), and at Save. */
+export const conclusionRefusal = (k: Parameters<typeof stepOf>[0] & { number: string; concludedAt: Date | null }): Out | null =>
+  stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "conclusion.already" : "conclusion.notNow", { number: k.number });
+
 /**
  * Staff record the conclusion: the case is concluded, its conclusion watch cancelled, and everyone on it
  * told what it means — harm confirmed: an insured event, paid from the pool, with the minimum for the
@@ -57,7 +61,8 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
 export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, r.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (stepOf(k) !== "commission_formed") return [say("conclusion.notNow", { number: k.number })];
+  const refused = conclusionRefusal(k);
+  if (refused) return [refused];
   // The day the commission issued it: not before it was formed, not in the future (the flow checked; a stale
   // flow may not have). Flows stored before the day was asked give none: today, as then.
   const today = localDate(c.now, c.timeZone);
@@ -72,8 +77,8 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "concluded"), concludedAt: c.now, answers, sensitive, ...(outcome ? { outcome } : {}) } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "conclusion_recorded", actorId: BigInt(c.userId), createdAt: c.now, payload: { confirmed: r.confirmed, outcome, document: Boolean(r.file), on } } });
   await unwatch(tx, "conclusion", k.id);
-  // The commission has finished: its sittings still to come are reminded of no more.
-  await cancelCaseReminders(tx, k.id, c.now);
+  // The commission has finished: its sittings still to come will not take place (told after the conclusion).
+  const sittingsEnded = await endCaseSittings(tx, k, c);
   // The MCI of the conclusion's year, as /cases shows it.
   const year = Number(on.slice(0, 4));
   const mci = outcome && outcome !== "unknown" ? minimumMci(outcome) : 0;
@@ -90,7 +95,7 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
             summary: r.summary,
             minimum: tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } },
           },
-          [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined }) }]],
+          [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined, caseId: k.id }) }]],
         )
       : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" && !inMediation ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
     // After "the patient died", condolence before anything else; the document itself holds the patient's
@@ -101,5 +106,5 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
       r.file && p.role === "applicant" ? [{ type: "file", file: { kind: r.file.kind, fileId: r.file.fileId }, caption: { key: "conclusion.documentCaption", params: { number: k.number } }, to }] : [];
     return [...condolence, ...document, message];
   });
-  return [say("conclusion.recorded", { number: k.number }), ...people];
+  return [say("conclusion.recorded", { number: k.number }), ...people, ...sittingsEnded];
 };

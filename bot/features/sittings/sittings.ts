@@ -21,7 +21,10 @@ export const REMINDERS = { day: 24 * 60, hours2: 2 * 60 } as const;
 type Reminder = keyof typeof REMINDERS;
 const REMINDER_JOB = "sitting_reminder";
 
-type CaseRow = Pick<Case, "id" | "number" | "language">;
+type CaseRow = Pick<Case, "id" | "number" | "language" | "outcome">;
+
+/** The invitation: to a family whose patient died, the right to attend is not named as «the patient's» too. */
+const invitationKey = (k: Pick<Case, "outcome">): string => (k.outcome === "death" ? "sitting.invitationBereaved" : "sitting.invitation");
 
 const clock = new Map<string, Intl.DateTimeFormat>();
 /** "25.11.2026, 15:00" in the deployment's time zone. */
@@ -65,7 +68,7 @@ const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: R
 export const upcomingInvitations = async (tx: Tx, k: CaseRow & Pick<Case, "concludedAt" | "closedAt" | "status">, to: Recipient, c: { timeZone: string; now: Date }): Promise<Out[]> => {
   if (ended(k)) return [];
   const sittings = await tx.sitting.findMany({ where: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } }, orderBy: { startsAt: "asc" } });
-  return sittings.flatMap((s) => invitation(c.timeZone, "sitting.invitation", k, s, to));
+  return sittings.flatMap((s) => invitation(c.timeZone, invitationKey(k), k, s, to));
 };
 
 const reminderKey = (s: { id: number; sequence: number }, r: Reminder) => `sitting:${s.id}:${s.sequence}:${r}`;
@@ -89,6 +92,25 @@ export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Pr
   for (const s of await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: now } } })) await cancelReminders(tx, s);
 };
 
+/**
+ * The conclusion was recorded: the commission has finished, and its sittings still to come will not take place.
+ * Each is cancelled — its reminders too — and everyone on the case told, with the file that takes it off the
+ * calendar the invitation put it in (else a relative comes to a sitting nobody holds). Said after the conclusion.
+ */
+export const endCaseSittings = async (tx: Tx, k: CaseRow, c: { userId: number; timeZone: string; now: Date }): Promise<Out[]> => {
+  const coming = await tx.sitting.findMany({ where: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } }, orderBy: { startsAt: "asc" } });
+  if (coming.length === 0) return [];
+  for (const s of coming) {
+    await cancelReminders(tx, s);
+    await tx.sitting.update({ where: { id: s.id }, data: { cancelledAt: c.now, sequence: { increment: 1 } } });
+    await tx.caseEvent.create({ data: { caseId: k.id, kind: "sitting_cancelled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id, concluded: true } } });
+  }
+  const to = await people(tx, k);
+  return to.flatMap((p) =>
+    coming.flatMap((s) => [sayTo(p, "sitting.cancelledConcluded", { number: k.number, when: showWhen(s.startsAt, c.timeZone) }), document({ name: "sittingIcs", sittingId: s.id }, p)]),
+  );
+};
+
 /** A sitting of one of the actor's organisations' cases; null for anything else (forged ids too). */
 const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
   tx.sitting.findFirst({ where: { id: sittingId, case: await staffCasesWhere(tx, userId) }, include: { case: true } });
@@ -99,10 +121,19 @@ const people = async (tx: Tx, k: CaseRow) => {
   return on.map((p) => ({ ...reader(p.userId, p.user.language, k.language), withdrew: withdrew.has(p.userId) }));
 };
 
+/**
+ * Why no sitting of this case can be set or moved now, or null when one can: the commission is not formed yet, or
+ * its conclusion is recorded (it sits no more). Said when staff press the button, before any question (access.ts),
+ * and again at Save.
+ */
+export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Parameters<typeof stepOf>[0]): Out | null =>
+  stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "sitting.concluded" : "sitting.notNow", { number: k.number });
+
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, plan.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (stepOf(k) !== "commission_formed") return [say("sitting.notNow", { number: k.number })];
+  const refused = sittingRefusal(k);
+  if (refused) return [refused];
   const startsAt = startOf(plan.date, plan.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   const s = await tx.sitting.create({
@@ -113,7 +144,7 @@ export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSittin
   const to = await people(tx, k);
   return [
     say("sitting.scheduled", { number: k.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
-    ...to.flatMap((p) => invitation(c.timeZone, "sitting.invitation", k, s, p)),
+    ...to.flatMap((p) => invitation(c.timeZone, invitationKey(k), k, s, p)),
   ];
 };
 
@@ -124,9 +155,12 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   // A sitting over is not moved (a button on a view opened before it): staff schedule a new one.
   if (s.startsAt <= c.now) return [say("sitting.over")];
   // After the conclusion there is no commission to sit: a move would only bring its reminders back.
-  if (stepOf(s.case) !== "commission_formed") return [say("sitting.notNow", { number: s.case.number })];
+  const refused = sittingRefusal(s.case);
+  if (refused) return [refused];
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
+  // The time it already has: nobody is told of a move that is none, and nobody's answer is thrown away.
+  if (startsAt.getTime() === s.startsAt.getTime()) return [say("sitting.sameTime", { number: s.case.number, when: showWhen(startsAt, c.timeZone) })];
   await cancelReminders(tx, s);
   // Earlier answers were about the old time: everyone answers again.
   await tx.sittingResponse.deleteMany({ where: { sittingId: s.id } });
@@ -180,10 +214,10 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
     : null;
   // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
   if (!s || !me) return [say("cases.notFound")];
+  // The commission concluded (or the case closed) meanwhile — its sittings to come cancelled with it: nobody is expected.
+  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
   if (s.startsAt <= c.now) return [say("sitting.over")];
-  // The commission concluded (or the case closed) meanwhile: its reminders are cancelled, nobody is expected.
-  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
   // The same answer pressed again: confirmed to them, staff not told twice.
   const before = await tx.sittingResponse.findUnique({ where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } } });

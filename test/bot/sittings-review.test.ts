@@ -1,0 +1,181 @@
+// Sittings, relatives and the conclusion as staff, an applicant and a relative meet them (second review of journey
+// J4): what a user would see is wrong. Each test failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { commissionFormed, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { fileNotice } from "../helpers/notice.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00"); // a Monday
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
+
+const RELATIVE = 60;
+const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+
+/** A relative (kk) joins by the applicant's link. */
+const joinRelative = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ісін ашу");
+  const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+  const relative = h.user(RELATIVE, "kk");
+  await relative.send(`/start ${link}`);
+  await relative.press("Пациенттің жұбайы");
+  await relative.press("Келісемін");
+  await relative.send("Сейтова Асель Нурлановна");
+  return relative;
+};
+
+const DAY_OFF = (date: string) => `Обратите внимание: ${date} — выходной день по календарю Казахстана. Если дата верна, сохраните; если нет, нажмите «Изменить».`;
+
+describe("a sitting set on a day off", () => {
+  it("staff are told at the review that the day is a day off (a Saturday, a public holiday); a working day brings no such word", async () => {
+    const { staff } = await formed();
+    const review = async (date: string) => {
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Назначить заседание");
+      await staff.send(date);
+      await staff.send("15:00");
+      await staff.press("Онлайн");
+      await staff.send("https://meet.example.kz/kz-1");
+      const shown = texts(await staff.press("Без примечания"));
+      await staff.press("Отмена");
+      return shown;
+    };
+    // Saturday 28 November 2026.
+    const saturday = await review("28.11.2026");
+    expect(saturday[0]).toBe(DAY_OFF("28.11.2026"));
+    expect(saturday[1]).toMatch(/^Проверьте:\n\nЗаседание: 28\.11\.2026, 15:00/);
+    // Wednesday 16 December 2026, Independence Day.
+    expect((await review("16.12.2026"))[0]).toBe(DAY_OFF("16.12.2026"));
+    // Friday 27 November 2026: a working day.
+    const friday = await review("27.11.2026");
+    expect(friday).toHaveLength(1);
+    expect(friday[0]).toMatch(/^Проверьте:/);
+  });
+
+  it("a move to a day off is told so too, in staff's language", async () => {
+    const { staff } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/kz-1");
+    await staff.press("Без примечания");
+    await staff.press("Сохранить");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("29.11.2026"); // a Sunday
+    const shown = texts(await staff.send("11:00"));
+    expect(shown[0]).toBe(DAY_OFF("29.11.2026"));
+    expect(shown[1]).toMatch(/^Перенести заседание на 29\.11\.2026, 11:00/);
+  });
+});
+
+describe("a move to the time the sitting already has", () => {
+  it("changes nothing: nobody is told «moved from 15:00 to 15:00», and the answers given stand", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await applicant.press("Өзім барып қатысамын");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, APPLICANT)).toEqual([]);
+    expect(to(saved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 уже назначено на 25.11.2026, 15:00 — ничего не изменено, участникам ничего не отправлено.");
+    expect(await t.db.prisma.sittingResponse.count()).toBe(1);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).sequence).toBe(0);
+  });
+});
+
+describe("the conclusion recorded while a sitting is still to come", () => {
+  it("tells the applicant and the relative that sitting will not take place, with the file that takes it off their calendar", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await scheduleSitting(staff); // 25.11.2026, 15:00 — in everyone's calendar
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сегодня");
+    const saved = await staff.press("Сохранить");
+    for (const id of [APPLICANT, RELATIVE]) {
+      const said = to(saved, id);
+      expect(said[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
+      expect(said[1]).toBe("KZ-2026-000001 ісі: комиссия қорытындысын берді, сондықтан 25.11.2026, 15:00 уақытына белгіленген отырыс өтпейді. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды.");
+      const files = saved.filter((c) => c.method === "sendDocument" && c.payload.chat_id === id);
+      expect(files).toHaveLength(1);
+      expect(ics(files[0]!)).toMatch(/STATUS:CANCELLED/);
+      expect(ics(files[0]!)).toMatch(/SEQUENCE:1/);
+    }
+    // Staff's view no longer lists it as still to come.
+    await staff.send("/inbox");
+    const view = texts(await staff.press("Открыть KZ-2026-000001"));
+    expect(view.join("\n")).not.toContain("25.11.2026, 15:00");
+  });
+});
+
+describe("the invitation to a sitting of a case whose patient died", () => {
+  it("does not tell the family that «the patient» may attend: the right is named for the spouse, close relatives and representative", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk", { relation: "Пациенттің жұбайы", outcome: "Пациент қайтыс болды" });
+    await recordReceipt(staff, "ru");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю");
+    const relative = await joinRelative(applicant);
+    void relative;
+    const saved = await scheduleSitting(staff);
+    for (const id of [APPLICANT, RELATIVE]) {
+      const invitation = to(saved, id)[0]!;
+      expect(invitation).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы/);
+      expect(invitation).not.toMatch(/Пациент, оның жұбайы/);
+      expect(invitation).toContain("Пациенттің жұбайы, жақын туыстары және заңды өкілі комиссия отырыстарына қатысуға құқылы. Қатысасыз ба?");
+    }
+  });
+});
+
+describe("staff's buttons to schedule a sitting or record the conclusion, pressed after the conclusion was recorded", () => {
+  it("say so at once — not after every question was answered, with «when the commission is marked as formed»", async () => {
+    const { staff } = await formed();
+    // The message that told staff the commission was formed keeps its two buttons.
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сегодня");
+    await staff.press("Сохранить");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии: заседаний больше не будет, назначить новое нельзя."]);
+    expect(texts(await staff.pressData(`g:sconc:${k.id}`))).toEqual(["Заключение по делу KZ-2026-000001 уже записано."]);
+  });
+});
