@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { TEST_DATA_KEY, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { agreementContent } from "../../bot/features/mediation/agreement.js";
@@ -210,6 +210,77 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
         mediator: "Отправлено: всем участникам медиации.",
         applicant: [`Медиатор · ${NUMBER} ісі:\nПодписание — 25.12 в 11:00, каб. 204.`],
       });
+    });
+  });
+});
+
+describe("condolence before every amount of a death case's agreement (law.md §3, language.md «Tone»)", () => {
+  // law.md: «Nothing about the patient's death without a word of condolence first»; language.md: condolence «before
+  // any amount». The proposal and the applicant's copy of the agreement had it; the organisation's and the mediator's
+  // copy of the agreement, the agreed text, the settled message and the mediation's history of amounts did not.
+  const KK = "Көңіл айтамыз.";
+  const RU = "Примите наши соболезнования.";
+  /** What one chat was shown, in order: each message's text, or «document». */
+  const shownTo = (calls: Call[], chatId: number) =>
+    calls.filter((c) => c.payload.chat_id === chatId && /^send(Message|Document)$/.test(c.method)).map((c) => (c.method === "sendDocument" ? "document" : String(c.payload.text)));
+
+  it("the agreement, its agreed text, the settled message and the mediation's view begin with condolence for everyone", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await running(h, "Пациент қайтыс болды");
+      await propose(mediator, "14 000 000");
+      await applicant.press("Қабылдау");
+      const agreed = await staff.press("Принять");
+      for (const [id, word] of [[STAFF, RU], [MEDIATOR, RU], [APPLICANT, KK]] as const) {
+        const seen = shownTo(agreed, id);
+        expect(seen[seen.indexOf("document") - 1], `before the agreement's PDF (${id})`).toBe(word);
+      }
+      await applicant.press("Оқыдым және келісемін");
+      const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");
+      expect([STAFF, MEDIATOR, APPLICANT].map((id) => to(textAgreed, id)), "the agreed text with its amount").toEqual([
+        [RU, expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 14\u00a0000\u00a0000 ₸/)],
+        [RU, expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 14\u00a0000\u00a0000 ₸/)],
+        [KK, expect.stringMatching(/^KZ-2026-000001 ісі: екі тарап 14\u00a0000\u00a0000 ₸ сомасына/)],
+      ]);
+      const m = await t.db.prisma.mediation.findFirstOrThrow();
+      await mediator.pressData(`g:mdsign:${m.id}`);
+      const settled = await mediator.document("application/pdf", "signed");
+      // (The mediator, whose flow ended, is then shown their summary.)
+      expect([STAFF, MEDIATOR, APPLICANT].map((id) => to(settled, id).slice(0, 2)), "the settled message with its amount").toEqual([
+        [RU, `Дело ${NUMBER} урегулировано: подписанное соглашение на 14\u00a0000\u00a0000 ₸ приложено.`],
+        [RU, `Дело ${NUMBER} урегулировано: подписанное соглашение на 14\u00a0000\u00a0000 ₸ приложено.`],
+        [KK, `${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`],
+      ]);
+      // The mediation's view lists every round's amount.
+      const view = to(await mediator.pressData(`g:mdview:${m.id}`), MEDIATOR)[0]!;
+      expect(view.startsWith(`${RU}\n`), "the mediation's history of amounts").toBe(true);
+      expect(view).toContain("14\u00a0000\u00a0000 ₸");
+    });
+  });
+
+  it("a case whose notice's outcome was not yet known, concluded with the patient's death while mediation ran: the settled message begins with condolence", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+      await proposeMediator(staff);
+      await mediator.press("Согласен(на) быть медиатором");
+      await agreeToContract(applicant, staff);
+      // The commission concludes meanwhile: harm confirmed, the patient died.
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      await staff.press("Записать заключение");
+      await staff.press("Да, вред подтверждён");
+      await staff.press("Пациент скончался");
+      await staff.send("Осложнение вызвано нарушением протокола лечения.");
+      await staff.press("Без документа");
+      await staff.press("Сохранить");
+      await propose(mediator, "14 000 000");
+      await applicant.press("Қабылдау");
+      await staff.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`);
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      await mediator.press("Приложить подписанное соглашение");
+      const settled = await mediator.document("application/pdf", "signed");
+      expect(to(settled, APPLICANT)).toEqual([KK, `${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`]);
     });
   });
 });

@@ -303,7 +303,9 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
     key: "mediation.roundLine",
     params: { round: p.round, who: role(p.authorRole === "mediator" ? "mediator" : p.authorRole === "applicant" ? "applicant" : "organization"), amount: Number(p.amountTenge) },
   }));
-  const text = lines([{ key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
+  // Its rounds' amounts: in a death case, after condolence (language.md: «before any amount»).
+  const condolence: Param[] = history.length && m.case.outcome === "death" ? [{ key: "common.condolence" }] : [];
+  const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
   return [sayText(text, viewButtons(m, side))];
 };
 
@@ -463,12 +465,15 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
               [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]],
             ),
           )
-        : [
+        : // The agreement names its amount: in a death case, after condolence, as every copy of the proposal was.
+          withCondolence(
+            m.case.outcome,
+            x,
             document({ name: "agreementPdf", proposalId: p.id }, x),
             x.side === "mediator"
               ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
               : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
-          ],
+          ),
     ),
   ];
 };
@@ -529,8 +534,12 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   // Agreeing to a text is not signing it (law.md §4): the case is settled when the signed agreement is recorded.
   await tx.mediation.update({ where: { id: m.id }, data: { state: "signing" } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
-  return all.map((x) =>
-    sayTo(x, x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", { number, amount: Number(p.amountTenge) }, x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]]),
+  return all.flatMap((x) =>
+    withCondolence(
+      m.case.outcome,
+      x,
+      sayTo(x, x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", { number, amount: Number(p.amountTenge) }, x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]]),
+    ),
   );
 };
 
@@ -567,7 +576,8 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
   // happens in the mediation is its participants' (law.md §4, confidentiality).
   return [
-    ...all.map((x) => sayTo(x, "mediation.settled", { number, amount })),
+    // Its amount, in a death case after condolence (law.md §3; language.md: «before any amount»).
+    ...all.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.settled", { number, amount }))),
     ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
     ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
   ];
