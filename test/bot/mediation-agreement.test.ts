@@ -284,3 +284,75 @@ describe("condolence before every amount of a death case's agreement (law.md §3
     });
   });
 });
+
+describe("the signed agreement waited for (law.md §4: settled only when it is recorded; the term about a month, configurable)", () => {
+  // Before: once both sides agreed to the text («signing»), the mediation's end by its term did nothing — the case
+  // waited for the signed agreement for ever; no one was reminded to record it, and the applicant was never shown the
+  // way onward.
+  /** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026 (the mediation runs to 23.12.2026). */
+  const textAgreed = async (w: World) => {
+    const { staff, applicant, mediator } = await running(w.h);
+    await propose(mediator, "2 000 000");
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    await applicant.press("Оқыдым және келісемін");
+    const agreed = await staff.press("Я прочитал(а) и согласен(на)");
+    expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("signing");
+    return { staff, applicant, mediator, agreed };
+  };
+  const about = (calls: Call[], id: number) => to(calls, id).filter((x) => x.includes("соглашени") || x.includes("келісім") || x.includes("медиация"));
+
+  it("everyone is told by when; the mediator and staff are reminded weekly and on the last day; unrecorded at the term's end, it ends and the applicant is shown the way onward", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, agreed } = await textAgreed(w);
+      expect(to(agreed, APPLICANT)[0]).toMatch(/ Қол қойылған келісім 23\.12\.2026 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады\.$/);
+      expect(to(agreed, STAFF)[0]).toMatch(/ Если подписанное соглашение не будет приложено до конца дня 23\.12\.2026, медиация в боте завершится без соглашения\.$/);
+      // …and the applicant's /cases shows the date with the days left, as it showed the negotiations' last day.
+      expect(texts(await applicant.send("/cases")).join("\n")).toContain(
+        "Дауды реттеу туралы қол қойылған келісім 23.12.2026 күнінің соңына дейін күтіледі (30 күнтізбелік күн қалды); ол тіркелмесе, боттағы медиация келісімсіз аяқталады.",
+      );
+
+      const REMINDER =
+        "Дело KZ-2026-000001: подписанное соглашение об урегулировании спора ещё не приложено. Когда его подпишут — на бумаге или электронной цифровой подписью (ЭЦП), — приложите его сюда: только тогда дело будет урегулировано. Если подписанное соглашение не будет приложено до конца дня 23.12.2026, медиация в боте завершится без соглашения.";
+      expect(about(await runJobs(w, "2026-11-30T08:59:00+05:00"), MEDIATOR), "not before its time").toEqual([]);
+      const week = await runJobs(w, "2026-11-30T09:00:00+05:00");
+      expect({ mediator: about(week, MEDIATOR), staff: about(week, STAFF), applicant: to(week, APPLICANT) }).toEqual({ mediator: [REMINDER], staff: [REMINDER], applicant: [] });
+      expect(staff.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Приложить подписанное соглашение"]);
+      expect(about(await runJobs(w, "2026-12-07T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-14T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-21T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-23T09:00:00+05:00"), MEDIATOR), "the last day").toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-23T23:59:00+05:00"), MEDIATOR)).toEqual([]);
+
+      const over = await runJobs(w, "2026-12-24T00:00:01+05:00");
+      expect(about(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено."]);
+      expect(about(over, STAFF)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено."]);
+      expect(to(over, APPLICANT)).toEqual([
+        "KZ-2026-000001 ісі: медиация келісімсіз аяқталды — оның мерзімі өтті, ал қол қойылған келісім тіркелмеді.",
+        expect.stringMatching(/^KZ-2026-000001 ісі бойынша әрі қарай: әдетте медициналық ұйымның басшылығына/),
+      ]);
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Шағым дайындау"]);
+      const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+      expect([m.state, m.endReason, (await w.t.db.prisma.case.findFirstOrThrow()).status]).toEqual(["ended", "expired", "delivered"]);
+      // A signed agreement recorded afterwards is refused; no reminder comes any more.
+      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      expect(about(await runJobs(w, "2026-12-30T09:00:00+05:00"), MEDIATOR)).toEqual([]);
+    });
+  });
+
+  it("recorded in time, the agreement settles the case and no reminder or end follows", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await textAgreed(w);
+      await runJobs(w, "2026-11-30T09:00:00+05:00");
+      w.at("2026-12-01T12:00:00+05:00");
+      await mediator.press("Приложить подписанное соглашение");
+      await mediator.document("application/pdf", "signed");
+      expect((await w.t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+      for (const iso of ["2026-12-07T09:00:00+05:00", "2026-12-23T09:00:00+05:00", "2026-12-24T00:00:01+05:00"]) {
+        const later = await runJobs(w, iso);
+        expect([...about(later, MEDIATOR), ...about(later, STAFF), ...to(later, APPLICANT)], iso).toEqual([]);
+      }
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
+    });
+  });
+});
