@@ -2,7 +2,7 @@
 // is settled for the amount whose text both confirmed, and the applicant confirms it next to the statutory minimum.
 // Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { TEST_DATA_KEY, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
 import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
@@ -353,6 +353,38 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
         expect([...about(later, MEDIATOR), ...about(later, STAFF), ...to(later, APPLICANT)], iso).toEqual([]);
       }
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
+    });
+  });
+});
+
+describe("a reminder to record the signed agreement decided but not sent before a stop", () => {
+  // As a sitting's reminder (late-jobs.test.ts): «a» decides it and stops before sending; meanwhile the signed
+  // agreement is recorded through the other instance. At a's next start the reminder would ask the mediator and
+  // staff to attach what they have just attached, on a case already settled.
+  it("is not sent once the signed agreement was recorded meanwhile", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { t, h } = w;
+      const { staff, applicant, mediator } = await running(h);
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      let now = new Date("2026-11-30T09:00:00+05:00");
+      const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+      a.runtime.stopSending();
+      await a.runtime.runJobs(now, a.bot.api, log);
+      // The mediator has no other message due then: theirs is the reminder (the rows are sealed).
+      expect(await t.db.prisma.outbox.count({ where: { sentAt: null, leasedBy: "a", chatId: BigInt(MEDIATOR) } }), "the reminder left in the outbox").toBe(1);
+      w.at("2026-11-30T10:00:00+05:00");
+      await mediator.press("Приложить подписанное соглашение");
+      await mediator.document("application/pdf", "signed");
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+      now = new Date("2026-11-30T10:05:00+05:00");
+      const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+      await a2.runtime.flush(a2.bot.api, log);
+      expect([...texts(a2.fake.sent("sendMessage", MEDIATOR)), ...texts(a2.fake.sent("sendMessage", STAFF))].filter((x) => x.includes("ещё не приложено"))).toEqual([]);
+      expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
     });
   });
 });

@@ -15,7 +15,7 @@ import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases } from "../../core/case-lock.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
 import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs } from "../../core/people.js";
 import { seal } from "../../crypto.js";
@@ -681,11 +681,12 @@ export const mediationJobs: Record<string, JobHandler> = {
     // Those who record it: the mediator and the organisation's staff, with the button that does.
     return (await members(tx, m))
       .filter((x) => x.side !== "applicant")
-      .map((x) =>
-        sayTo(x, "common.text", { text: lines([{ key: "mediation.signReminder", params: { number: m.case.number } }, until ? { key: "mediation.signBy", params: { until } } : ""], " ", true) }, [
+      .map((x) => ({
+        ...sayTo(x, "common.text", { text: lines([{ key: "mediation.signReminder", params: { number: m.case.number } }, until ? { key: "mediation.signBy", params: { until } } : ""], " ", true) }, [
           [{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }],
         ]),
-      );
+        stillTrue: { check: SIGN_REMIND, params: { mediationId: m.id, userId: String(x.userId) } },
+      }));
   },
   [OFFER_LAPSE]: async (tx, job, now) => {
     const m = await loadMediation(tx, Number(job.payload.mediationId));
@@ -710,6 +711,20 @@ export const mediationJobs: Record<string, JobHandler> = {
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_expired", createdAt: job.dueAt, payload: { proposalId: p.id } } });
     const until = p.validUntil ? showDate(localDate(new Date(p.validUntil.getTime() - 1), d.timeZone)) : "";
     return all.map((x) => sayTo(x, "mediation.proposalExpired", { number: m.case.number, round: p.round, until }));
+  },
+};
+
+/**
+ * A reminder to record the signed agreement, checked again when it is sent (a send put off, a restart): still waited
+ * for — not recorded meanwhile, nor ended — and its reader still the mediator or the organisation's staff in it.
+ */
+export const mediationChecks: Record<string, TruthCheck> = {
+  [SIGN_REMIND]: async (db, params, now) => {
+    const m = await db.mediation.findUnique({ where: { id: Number(params.mediationId) }, select: { id: true, state: true, endsAt: true } });
+    if (!m || m.state !== "signing" || (m.endsAt !== null && m.endsAt <= now)) return false;
+    if (typeof params.userId !== "string" || !/^\d+$/.test(params.userId)) return true;
+    const side = await mediationSide(db, m.id, Number(params.userId));
+    return side === "mediator" || side === "organization";
   },
 };
 
