@@ -2,10 +2,10 @@
 // is settled for the amount whose text both confirmed, and the applicant confirms it next to the statutory minimum.
 // Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { TEST_DATA_KEY, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { agreementContent } from "../../bot/features/mediation/agreement.js";
@@ -213,6 +213,182 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
         mediator: "Отправлено: всем участникам медиации.",
         applicant: [`Медиатор · ${NUMBER} ісі:\nПодписание — 25.12 в 11:00, каб. 204.`],
       });
+    });
+  });
+});
+
+describe("condolence before every amount of a death case's agreement (law.md §3, language.md «Tone»)", () => {
+  // law.md: «Nothing about the patient's death without a word of condolence first»; language.md: condolence «before
+  // any amount». The proposal and the applicant's copy of the agreement had it; the organisation's and the mediator's
+  // copy of the agreement, the agreed text, the settled message and the mediation's history of amounts did not.
+  const KK = "Көңіл айтамыз.";
+  const RU = "Примите наши соболезнования.";
+  /** What one chat was shown, in order: each message's text, or «document». */
+  const shownTo = (calls: Call[], chatId: number) =>
+    calls.filter((c) => c.payload.chat_id === chatId && /^send(Message|Document)$/.test(c.method)).map((c) => (c.method === "sendDocument" ? "document" : String(c.payload.text)));
+
+  it("the agreement, its agreed text, the settled message and the mediation's view begin with condolence for everyone", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await running(h, "Пациент қайтыс болды");
+      await propose(mediator, "14 000 000");
+      await applicant.press("Қабылдау");
+      const agreed = await staff.press("Принять");
+      for (const [id, word] of [[STAFF, RU], [MEDIATOR, RU], [APPLICANT, KK]] as const) {
+        const seen = shownTo(agreed, id);
+        expect(seen[seen.indexOf("document") - 1], `before the agreement's PDF (${id})`).toBe(word);
+      }
+      await applicant.press("Оқыдым және келісемін");
+      const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");
+      expect([STAFF, MEDIATOR, APPLICANT].map((id) => to(textAgreed, id)), "the agreed text with its amount").toEqual([
+        [RU, expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 14\u00a0000\u00a0000 ₸/)],
+        [RU, expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 14\u00a0000\u00a0000 ₸/)],
+        [KK, expect.stringMatching(/^KZ-2026-000001 ісі: екі тарап 14\u00a0000\u00a0000 ₸ сомасына/)],
+      ]);
+      const m = await t.db.prisma.mediation.findFirstOrThrow();
+      await mediator.pressData(`g:mdsign:${m.id}`);
+      const settled = await mediator.document("application/pdf", "signed");
+      // (The mediator, whose flow ended, is then shown their summary.)
+      expect([STAFF, MEDIATOR, APPLICANT].map((id) => to(settled, id).slice(0, 2)), "the settled message with its amount").toEqual([
+        [RU, `Дело ${NUMBER} урегулировано: подписанное соглашение на 14\u00a0000\u00a0000 ₸ приложено.`],
+        [RU, `Дело ${NUMBER} урегулировано: подписанное соглашение на 14\u00a0000\u00a0000 ₸ приложено.`],
+        [KK, `${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`],
+      ]);
+      // The mediation's view lists every round's amount.
+      const view = to(await mediator.pressData(`g:mdview:${m.id}`), MEDIATOR)[0]!;
+      expect(view.startsWith(`${RU}\n`), "the mediation's history of amounts").toBe(true);
+      expect(view).toContain("14\u00a0000\u00a0000 ₸");
+    });
+  });
+
+  it("a case whose notice's outcome was not yet known, concluded with the patient's death while mediation ran: the settled message begins with condolence", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+      await proposeMediator(staff);
+      await mediator.press("Согласен(на) быть медиатором");
+      await agreeToContract(applicant, staff);
+      // The commission concludes meanwhile: harm confirmed, the patient died.
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      await staff.press("Записать заключение");
+      await staff.press("Да, вред подтверждён");
+      await staff.press("Пациент скончался");
+      await staff.send("Осложнение вызвано нарушением протокола лечения.");
+      await staff.press("Без документа");
+      await staff.press("Сегодня");
+      await staff.press("Сохранить");
+      await propose(mediator, "14 000 000");
+      await applicant.press("Қабылдау");
+      await staff.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`);
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      await mediator.press("Приложить подписанное соглашение");
+      const settled = await mediator.document("application/pdf", "signed");
+      expect(to(settled, APPLICANT)).toEqual([KK, `${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`]);
+    });
+  });
+});
+
+describe("the signed agreement waited for (law.md §4: settled only when it is recorded; the term about a month, configurable)", () => {
+  // Before: once both sides agreed to the text («signing»), the mediation's end by its term did nothing — the case
+  // waited for the signed agreement for ever; no one was reminded to record it, and the applicant was never shown the
+  // way onward.
+  /** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026 (the mediation runs to 23.12.2026). */
+  const textAgreed = async (w: World) => {
+    const { staff, applicant, mediator } = await running(w.h);
+    await propose(mediator, "2 000 000");
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    await applicant.press("Оқыдым және келісемін");
+    const agreed = await staff.press("Я прочитал(а) и согласен(на)");
+    expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("signing");
+    return { staff, applicant, mediator, agreed };
+  };
+  const about = (calls: Call[], id: number) => to(calls, id).filter((x) => x.includes("соглашени") || x.includes("келісім") || x.includes("медиация"));
+
+  it("everyone is told by when; the mediator and staff are reminded weekly and on the last day; unrecorded at the term's end, it ends and the applicant is shown the way onward", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, agreed } = await textAgreed(w);
+      expect(to(agreed, APPLICANT)[0]).toMatch(/ Қол қойылған келісім 23\.12\.2026 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады\.$/);
+      expect(to(agreed, STAFF)[0]).toMatch(/ Если подписанное соглашение не будет приложено до конца дня 23\.12\.2026, медиация в боте завершится без соглашения\.$/);
+      // …and the applicant's /cases shows the date with the days left, as it showed the negotiations' last day.
+      expect(texts(await applicant.send("/cases")).join("\n")).toContain(
+        "Дауды реттеу туралы қол қойылған келісім 23.12.2026 күнінің соңына дейін күтіледі (30 күнтізбелік күн қалды); ол тіркелмесе, боттағы медиация келісімсіз аяқталады.",
+      );
+
+      const REMINDER =
+        "Дело KZ-2026-000001: подписанное соглашение об урегулировании спора ещё не приложено. Когда его подпишут — на бумаге или электронной цифровой подписью (ЭЦП), — приложите его сюда: только тогда дело будет урегулировано. Если подписанное соглашение не будет приложено до конца дня 23.12.2026, медиация в боте завершится без соглашения.";
+      expect(about(await runJobs(w, "2026-11-30T08:59:00+05:00"), MEDIATOR), "not before its time").toEqual([]);
+      const week = await runJobs(w, "2026-11-30T09:00:00+05:00");
+      expect({ mediator: about(week, MEDIATOR), staff: about(week, STAFF), applicant: to(week, APPLICANT) }).toEqual({ mediator: [REMINDER], staff: [REMINDER], applicant: [] });
+      expect(staff.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Приложить подписанное соглашение"]);
+      expect(about(await runJobs(w, "2026-12-07T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-14T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-21T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-23T09:00:00+05:00"), MEDIATOR), "the last day").toEqual([REMINDER]);
+      expect(about(await runJobs(w, "2026-12-23T23:59:00+05:00"), MEDIATOR)).toEqual([]);
+
+      const over = await runJobs(w, "2026-12-24T00:00:01+05:00");
+      expect(about(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено."]);
+      expect(about(over, STAFF)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено."]);
+      expect(to(over, APPLICANT)).toEqual([
+        "KZ-2026-000001 ісі: медиация келісімсіз аяқталды — оның мерзімі өтті, ал қол қойылған келісім тіркелмеді.",
+        expect.stringMatching(/^KZ-2026-000001 ісі бойынша әрі қарай: әдетте медициналық ұйымның басшылығына/),
+      ]);
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Шағым дайындау"]);
+      const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+      expect([m.state, m.endReason, (await w.t.db.prisma.case.findFirstOrThrow()).status]).toEqual(["ended", "expired", "delivered"]);
+      // A signed agreement recorded afterwards is refused; no reminder comes any more.
+      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      expect(about(await runJobs(w, "2026-12-30T09:00:00+05:00"), MEDIATOR)).toEqual([]);
+    });
+  });
+
+  it("recorded in time, the agreement settles the case and no reminder or end follows", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await textAgreed(w);
+      await runJobs(w, "2026-11-30T09:00:00+05:00");
+      w.at("2026-12-01T12:00:00+05:00");
+      await mediator.press("Приложить подписанное соглашение");
+      await mediator.document("application/pdf", "signed");
+      expect((await w.t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+      for (const iso of ["2026-12-07T09:00:00+05:00", "2026-12-23T09:00:00+05:00", "2026-12-24T00:00:01+05:00"]) {
+        const later = await runJobs(w, iso);
+        expect([...about(later, MEDIATOR), ...about(later, STAFF), ...to(later, APPLICANT)], iso).toEqual([]);
+      }
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
+    });
+  });
+});
+
+describe("a reminder to record the signed agreement decided but not sent before a stop", () => {
+  // As a sitting's reminder (late-jobs.test.ts): «a» decides it and stops before sending; meanwhile the signed
+  // agreement is recorded through the other instance. At a's next start the reminder would ask the mediator and
+  // staff to attach what they have just attached, on a case already settled.
+  it("is not sent once the signed agreement was recorded meanwhile", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { t, h } = w;
+      const { staff, applicant, mediator } = await running(h);
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      let now = new Date("2026-11-30T09:00:00+05:00");
+      const a = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+      a.runtime.stopSending();
+      await a.runtime.runJobs(now, a.bot.api, log);
+      // The mediator has no other message due then: theirs is the reminder (the rows are sealed).
+      expect(await t.db.prisma.outbox.count({ where: { sentAt: null, leasedBy: "a", chatId: BigInt(MEDIATOR) } }), "the reminder left in the outbox").toBe(1);
+      w.at("2026-11-30T10:00:00+05:00");
+      await mediator.press("Приложить подписанное соглашение");
+      await mediator.document("application/pdf", "signed");
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+      now = new Date("2026-11-30T10:05:00+05:00");
+      const a2 = await testBot(await t.another(), { adminIds: [ADMIN], now: () => now, instanceId: "a" });
+      await a2.runtime.flush(a2.bot.api, log);
+      expect([...texts(a2.fake.sent("sendMessage", MEDIATOR)), ...texts(a2.fake.sent("sendMessage", STAFF))].filter((x) => x.includes("ещё не приложено"))).toEqual([]);
+      expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
     });
   });
 });

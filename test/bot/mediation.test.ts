@@ -568,3 +568,45 @@ describe("an applicant who withdrew consent", () => {
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("proposed");
   });
 });
+
+describe("an applicant who withdrew consent may still decline", () => {
+  // Declining processes nothing new of theirs and ends what was begun: the withdrawal (law.md §7) does not keep them
+  // in a mediation or a proposal they do not want. Before, «Келіспеймін» and «Бас тарту» answered «give consent again».
+  const withdraw = async (u: TestUser) => {
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    return u.press("Иә, кері қайтарып аламын");
+  };
+  const CONSENT_NEEDED = /^Сіз дербес деректерді өңдеуге келісіміңізді кері қайтарып алдыңыз/;
+
+  it("the mediation contract: «Келіспеймін» ends it; the other side and the mediator are told; the mediator was told they could", async () => {
+    const { staff, applicant } = await assigned();
+    const withdrawn = await withdraw(applicant);
+    expect(to(withdrawn, MEDIATOR)).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Пока он не даст согласие снова, он не может действовать в медиации через бот — писать, принимать предложения, делать встречные предложения, соглашаться с договором о медиации и с соглашением об урегулировании спора. Отказаться от медиации или от предложения он может и теперь.",
+    ]);
+    expect(to(withdrawn, STAFF)).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения. Пока заявитель не даст согласие снова, новых сообщений и предложений от него через бот не будет; отказаться от медиации или от предложения он может и теперь.",
+    ]);
+    const refused = await applicant.press("Келіспеймін");
+    expect(to(refused, APPLICANT)[0]).toBe("KZ-2026-000001 ісі: «Өтініш беруші» тарапы медиацияға келіспеді. Медиация басталмайды.");
+    expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
+    expect(to(refused, MEDIATOR)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
+    expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+  });
+
+  it("a settlement proposal: «Бас тарту» is recorded and the others are told; accepting and countering stay refused", async () => {
+    const { applicant, mediator } = await running();
+    await propose(mediator, "900 000");
+    await withdraw(applicant);
+    const p = await t.db.prisma.proposal.findFirstOrThrow();
+    expect(to(await applicant.pressData(`g:pacc:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
+    expect(to(await applicant.pressData(`g:pctr:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
+    const rejected = await applicant.press("Бас тарту");
+    expect(to(rejected, APPLICANT)).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады."]);
+    expect(to(rejected, MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1. Заявитель: отклонено."]);
+    expect(to(rejected, STAFF)).toEqual(["Дело KZ-2026-000001, предложение 1. Заявитель: отклонено."]);
+    expect((await t.db.prisma.proposalResponse.findMany()).map((r) => [Number(r.userId), r.answer])).toEqual([[APPLICANT, "reject"]]);
+  });
+});

@@ -237,7 +237,7 @@ describe("consent withdrawn: nothing new is processed until it is given again", 
     await agreeToContract(applicant, staff);
     await withdraw(applicant);
     expect(to(h.fake.calls, STAFF)).toContain(
-      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения; новых сообщений от заявителя через бот не будет.",
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения. Пока заявитель не даст согласие снова, новых сообщений и предложений от него через бот не будет; отказаться от медиации или от предложения он может и теперь.",
     );
     // Before: «Жазу» on the «mediation started» message opened the flow, and the message reached staff.
     expect(to(await applicant.press("Жазу"), APPLICANT)).toEqual([CONSENT_NEEDED]);

@@ -114,16 +114,16 @@ describe("withdrawing consent", () => {
     await expect(t.db.prisma.consentEvent.deleteMany({ where: { userId: BigInt(APPLICANT) } })).rejects.toThrow(/append-only/);
   });
 
-  it("the mediator of a mediation under way is told too: its applicant side can no longer act in it through the bot", async () => {
+  it("the mediator of a mediation under way is told too: its applicant side can no longer act in it through the bot, but may still decline", async () => {
     const { applicant } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
     await applicant.send("/privacy");
     await applicant.press("Келісімді кері қайтарып алу");
     const done = await applicant.press("Иә, кері қайтарып аламын");
     expect(texts(done.filter((c) => c.payload.chat_id === STAFF))).toEqual([
-      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения; новых сообщений от заявителя через бот не будет.",
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения. Пока заявитель не даст согласие снова, новых сообщений и предложений от него через бот не будет; отказаться от медиации или от предложения он может и теперь.",
     ]);
     expect(texts(done.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual([
-      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Пока он не даст согласие снова, он не может действовать в медиации через бот — писать, отвечать на предложения или соглашаться с ними.",
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Пока он не даст согласие снова, он не может действовать в медиации через бот — писать, принимать предложения, делать встречные предложения, соглашаться с договором о медиации и с соглашением об урегулировании спора. Отказаться от медиации или от предложения он может и теперь.",
     ]);
   });
 

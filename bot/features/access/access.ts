@@ -77,5 +77,10 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     const refused = k && (e.flow === "sitting" ? sittingRefusal(k) : conclusionRefusal(k));
     if (refused) return [refused];
   }
+  // A signed agreement for a mediation no longer waiting for one (settled, or ended at its term): said before the file is asked for.
+  if (e.flow === "signedAgreement") {
+    const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
+    if (m && m.state !== "signing") return [say("mediation.notNow", { number: m.case.number })];
+  }
   return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
 };

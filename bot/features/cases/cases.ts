@@ -54,11 +54,13 @@ const calendarLine = (key: string, params: Record<string, Param | number>, until
 
 /**
  * The applicant's own deadlines in a running mediation: the mediator's newest proposal while it stands and awaits
- * their answer, and the last day of the negotiations (mediation.ts proposeSettlement, partyAgree).
+ * their answer, and the last day of the negotiations (mediation.ts proposeSettlement, partyAgree); with the text
+ * agreed, the last day for the signed agreement to be recorded (mediation.ts EXPIRE_MEDIATION).
  */
 const mediationDeadlines = async (tx: Tx, caseId: number, c: Ctx): Promise<Param[]> => {
-  const m = await tx.mediation.findFirst({ where: { caseId, state: "running", endsAt: { gt: c.now } }, orderBy: { id: "desc" } });
+  const m = await tx.mediation.findFirst({ where: { caseId, state: { in: ["running", "signing"] }, endsAt: { gt: c.now } }, orderBy: { id: "desc" } });
   if (!m?.endsAt) return [];
+  if (m.state === "signing") return [calendarLine("cases.signingDue", {}, m.endsAt, c)];
   const p = await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, orderBy: { id: "desc" }, include: { responses: { where: { userId: BigInt(c.userId) } } } });
   const awaiting = p?.validUntil && p.validUntil > c.now && p.responses.length === 0 ? [calendarLine("cases.proposalDue", { round: p.round }, p.validUntil, c)] : [];
   return [...awaiting, calendarLine("cases.mediationDue", {}, m.endsAt, c)];

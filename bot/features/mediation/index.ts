@@ -4,7 +4,7 @@ import { mediationActions } from "./actions.js";
 import { agreementPdf, contractPdf } from "./agreement.js";
 import {
   answerProposal, assignMediator, confirmAgreement, counterOffer, endMediation, listMediationCases, mediationJobs, mediatorAnswer, partyAgree, pickMediator,
-  proposeSettlement, recordSignedAgreement, relayMessage, showMediation,
+  mediationChecks, proposeSettlement, recordSignedAgreement, relayMessage, showMediation,
 } from "./mediation.js";
 
 export const mediationFeature = {
@@ -14,5 +14,6 @@ export const mediationFeature = {
     recordSignedAgreement, endMediation,
   },
   jobs: mediationJobs,
+  checks: mediationChecks,
   documents: { agreementPdf, contractPdf },
 } satisfies Feature;

@@ -7,7 +7,7 @@
 // to its text, the mediator or the organisation's staff record the signed agreement — only then is the
 // case settled. Only the mediation's participants see what is said in it.
 import { act } from "../../../machines/actions.js";
-import { addDays, endOfDay, localDate } from "../../../machines/calendar.js";
+import { addDays, atLocalTime, endOfDay, localDate } from "../../../machines/calendar.js";
 import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
@@ -15,7 +15,7 @@ import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases } from "../../core/case-lock.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
 import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs } from "../../core/people.js";
 import { seal } from "../../crypto.js";
@@ -43,6 +43,26 @@ const OFFER_LAPSE = "mediation_offer_lapse";
 const OFFER_DAYS = 10;
 const scheduleLapse = (tx: Tx, mediationId: number, now: Date) =>
   schedule(tx, { kind: OFFER_LAPSE, key: `mediation:${mediationId}:offer`, dueAt: new Date(now.getTime() + OFFER_DAYS * 86_400_000), payload: { mediationId } });
+/**
+ * Both sides agreed to the agreement's text; its signed copy is not recorded yet. The mediator and the organisation's
+ * staff (who record it) are reminded a week after, every week after that, and in the morning of the mediation's last
+ * day; at its end, unrecorded, the mediation ends as one whose term ran out (EXPIRE_MEDIATION).
+ */
+const SIGN_REMIND = "mediation_sign_remind";
+const SIGN_REMIND_DAYS = 7;
+const SIGN_REMIND_HOUR = 9;
+const signKey = (mediationId: number) => `mediation:${mediationId}:sign`;
+/** The next reminder to record the signed agreement after `now`, before the mediation's end; null: none is left. */
+const nextSignReminder = (now: Date, endsAt: Date | null, timeZone: string): Date | null => {
+  const weekly = atLocalTime(addDays(localDate(now, timeZone), SIGN_REMIND_DAYS), SIGN_REMIND_HOUR, 0, timeZone);
+  const lastDay = endsAt ? atLocalTime(localDate(endsAt, timeZone), SIGN_REMIND_HOUR, 0, timeZone) : null;
+  const due = [weekly, lastDay].filter((d): d is Date => d !== null && d > now && (endsAt === null || d < endsAt)).sort((a, b) => a.getTime() - b.getTime());
+  return due[0] ?? null;
+};
+const scheduleSignReminder = async (tx: Tx, mediationId: number, now: Date, endsAt: Date | null, timeZone: string) => {
+  const dueAt = nextSignReminder(now, endsAt, timeZone);
+  if (dueAt) await schedule(tx, { kind: SIGN_REMIND, key: signKey(mediationId), dueAt, payload: { mediationId } });
+};
 
 type Side = "mediator" | "applicant" | "organization";
 interface Member extends Recipient {
@@ -304,7 +324,9 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
     key: "mediation.roundLine",
     params: { round: p.round, who: role(p.authorRole === "mediator" ? "mediator" : p.authorRole === "applicant" ? "applicant" : "organization"), amount: Number(p.amountTenge) },
   }));
-  const text = lines([{ key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
+  // Its rounds' amounts: in a death case, after condolence (language.md: «before any amount»).
+  const condolence: Param[] = history.length && m.case.outcome === "death" ? [{ key: "common.condolence" }] : [];
+  const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
   return [sayText(text, viewButtons(m, side))];
 };
 
@@ -464,12 +486,15 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
               [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]],
             ),
           )
-        : [
+        : // The agreement names its amount: in a death case, after condolence, as every copy of the proposal was.
+          withCondolence(
+            m.case.outcome,
+            x,
             document({ name: "agreementPdf", proposalId: p.id }, x),
             x.side === "mediator"
               ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
               : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
-          ],
+          ),
     ),
   ];
 };
@@ -530,8 +555,20 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   // Agreeing to a text is not signing it (law.md §4): the case is settled when the signed agreement is recorded.
   await tx.mediation.update({ where: { id: m.id }, data: { state: "signing" } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
-  return all.map((x) =>
-    sayTo(x, x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", { number, amount: Number(p.amountTenge) }, x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]]),
+  // The mediation's term still runs (EXPIRE_MEDIATION): each is told by when the signed agreement is to be recorded.
+  await scheduleSignReminder(tx, m.id, c.now, m.endsAt, c.timeZone);
+  const by: Param = m.endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(m.endsAt, c.timeZone)) } } : "";
+  return all.flatMap((x) =>
+    withCondolence(
+      m.case.outcome,
+      x,
+      sayTo(
+        x,
+        "common.text",
+        { text: lines([{ key: x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", params: { number, amount: Number(p.amountTenge) } }, by], " ", true) },
+        x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]],
+      ),
+    ),
   );
 };
 
@@ -561,6 +598,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await cancel(tx, `mediation:${m.id}:expire`);
+  await cancel(tx, signKey(m.id));
   // Settled: no one is to be told to come to a sitting of its commission any more.
   await cancelCaseReminders(tx, m.caseId, c.now);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
@@ -568,7 +606,8 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
   // happens in the mediation is its participants' (law.md §4, confidentiality).
   return [
-    ...all.map((x) => sayTo(x, "mediation.settled", { number, amount })),
+    // Its amount, in a death case after condolence (law.md §3; language.md: «before any amount»).
+    ...all.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.settled", { number, amount }))),
     ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
     ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
   ];
@@ -580,6 +619,7 @@ const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_ended", createdAt: now, payload: { reason } } });
   await cancel(tx, `mediation:${m.id}:expire`);
   await cancel(tx, `mediation:${m.id}:offer`);
+  await cancel(tx, signKey(m.id));
 };
 
 /** The mediator ends mediation, or a side withdraws; the applicant is shown the usual path onward. */
@@ -626,11 +666,28 @@ const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side 
 export const mediationJobs: Record<string, JobHandler> = {
   [EXPIRE_MEDIATION]: async (tx, job, now) => {
     const m = await loadMediation(tx, Number(job.payload.mediationId));
-    // The text agreed, the signatures take what they take: no end by the clock then.
-    if (!m || !(ACTIVE as readonly string[]).includes(m.state) || m.state === "signing") return [];
+    if (!m || !(ACTIVE as readonly string[]).includes(m.state)) return [];
     const all = await members(tx, m);
+    // The text agreed but its signed copy not recorded within the term: it ends as any mediation whose term ran out
+    // (the applicant shown the way onward), the reason saying what was missing — the case is not held by it for good.
+    const signing = m.state === "signing";
     await end(tx, m, "expired", now);
-    return endedMessages(all, m, "expired", null);
+    return endedMessages(all, m, signing ? "unsigned" : "expired", null);
+  },
+  [SIGN_REMIND]: async (tx, job, now, d) => {
+    const m = await loadMediation(tx, Number(job.payload.mediationId));
+    if (!m || m.state !== "signing" || (m.endsAt !== null && m.endsAt <= now)) return [];
+    await scheduleSignReminder(tx, m.id, now, m.endsAt, d.timeZone);
+    const until = m.endsAt ? showDate(localDate(m.endsAt, d.timeZone)) : null;
+    // Those who record it: the mediator and the organisation's staff, with the button that does.
+    return (await members(tx, m))
+      .filter((x) => x.side !== "applicant")
+      .map((x) => ({
+        ...sayTo(x, "common.text", { text: lines([{ key: "mediation.signReminder", params: { number: m.case.number } }, until ? { key: "mediation.signBy", params: { until } } : ""], " ", true) }, [
+          [{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }],
+        ]),
+        stillTrue: { check: SIGN_REMIND, params: { mediationId: m.id, userId: String(x.userId) } },
+      }));
   },
   [OFFER_LAPSE]: async (tx, job, now) => {
     const m = await loadMediation(tx, Number(job.payload.mediationId));
@@ -655,6 +712,20 @@ export const mediationJobs: Record<string, JobHandler> = {
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_expired", createdAt: job.dueAt, payload: { proposalId: p.id } } });
     const until = p.validUntil ? showDate(localDate(new Date(p.validUntil.getTime() - 1), d.timeZone)) : "";
     return all.map((x) => sayTo(x, "mediation.proposalExpired", { number: m.case.number, round: p.round, until }));
+  },
+};
+
+/**
+ * A reminder to record the signed agreement, checked again when it is sent (a send put off, a restart): still waited
+ * for — not recorded meanwhile, nor ended — and its reader still the mediator or the organisation's staff in it.
+ */
+export const mediationChecks: Record<string, TruthCheck> = {
+  [SIGN_REMIND]: async (db, params, now) => {
+    const m = await db.mediation.findUnique({ where: { id: Number(params.mediationId) }, select: { id: true, state: true, endsAt: true } });
+    if (!m || m.state !== "signing" || (m.endsAt !== null && m.endsAt <= now)) return false;
+    if (typeof params.userId !== "string" || !/^\d+$/.test(params.userId)) return true;
+    const side = await mediationSide(db, m.id, Number(params.userId));
+    return side === "mediator" || side === "organization";
   },
 };
 

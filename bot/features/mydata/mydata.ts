@@ -164,9 +164,10 @@ export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
 /**
  * What someone who withdrew consent may no longer do as a data subject until they give it again (law.md §7: the
  * withdrawal stops processing): give new data or act in their case through the bot — hand a notice in, share it,
- * invite, answer a sitting, agree to a contract, write or answer in a mediation as its applicant, draft a
- * complaint — nor open the flows that would ask them for it. Reading what is kept (/cases, /mydata, a case's
- * history) and leaving (a mediation, a relative) stay open. Staff and mediators acting in their role are not
+ * invite, answer a sitting, agree to a contract, write in a mediation as its applicant, accept or counter its
+ * proposal, draft a complaint — nor open the flows that would ask them for it. Reading what is kept (/cases, /mydata,
+ * a case's history), leaving (a mediation, a relative) and declining (the mediation contract, a settlement
+ * proposal) stay open: declining takes nothing new from them and ends what was begun. Staff and mediators acting in their role are not
  * concerned: a mediation's organisation side or its mediator is never stopped by their own consent.
  */
 const AS_SUBJECT: ReadonlySet<DomainEffect["type"]> = new Set<DomainEffect["type"]>(["submitNotice", "recordHandIn", "createRelativeInvite", "shareNotice", "answerSitting", "draftEscalation"]);
@@ -177,9 +178,11 @@ const asSubject = async (tx: Tx, e: DomainEffect, userId: number): Promise<boole
   if (AS_SUBJECT.has(e.type)) return true;
   switch (e.type) {
     case "partyAgree":
+      return e.agree && (await mediationSide(tx, e.mediationId, userId)) === "applicant";
     case "relayMessage":
       return (await mediationSide(tx, e.mediationId, userId)) === "applicant";
     case "answerProposal":
+      return e.accept && (await proposalSide(tx, e.proposalId, userId)) === "applicant";
     case "counterOffer":
     case "confirmAgreement":
       return (await proposalSide(tx, e.proposalId, userId)) === "applicant";
@@ -227,9 +230,13 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
   const filed = all.filter((p) => p.case.status !== "saved");
   for (const p of filed) {
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
-    for (const s of await staffRecipients(tx, p.case.organizationId, c.staffChatId)) out.push(sayTo(s, "privacy.withdrawnToStaff", { number: p.case.number }));
-    // The mediator of a mediation under way: its applicant side can no longer act in it through the bot.
     const mediations = await tx.mediation.findMany({ where: { caseId: p.caseId, state: { in: ["proposed", "agreeing", "running", "signing"] } }, select: { mediatorId: true } });
+    // Staff of the organisation (its side in a mediation under way: the applicant may still decline there); the
+    // staff chat, standing in for an organisation with none, is told of no mediation.
+    const staff = await staffRecipients(tx, p.case.organizationId, c.staffChatId);
+    const inMediation = mediations.length > 0 && !staff.some((s) => s.chatId === c.staffChatId);
+    for (const s of staff) out.push(sayTo(s, inMediation ? "privacy.withdrawnToStaffMediation" : "privacy.withdrawnToStaff", { number: p.case.number }));
+    // The mediator of a mediation under way: its applicant side can no longer act in it through the bot, but declining.
     const mediators = await tx.user.findMany({ where: { id: { in: mediations.map((m) => m.mediatorId) } }, select: { id: true, language: true } });
     for (const m of mediators) out.push(sayTo(reader(m.id, m.language), "privacy.withdrawnToMediator", { number: p.case.number }));
   }
