@@ -245,3 +245,32 @@ describe("the case's history for a lawyer", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("commission_formed");
   });
 });
+
+describe("the case's history for a lawyer, after a conclusion recorded late", () => {
+  it("its list of events dates the conclusion on the day the commission issued it, and does not say its deadline passed when it was met", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    await fileNotice(h.user(51, "ru"), "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    at("2026-11-24T09:00:00+05:00");
+    await staff.pressData(`g:sformok:${k.id}`); // formed 24.11.2026: the conclusion is due by the end of 01.12.2026
+    // The bot saw the conclusion's deadline pass with nothing recorded…
+    await h.runtime.runJobs(at("2026-12-02T00:00:05+05:00"), h.bot.api, log);
+    expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "conclusion_overdue" } })).length).toBe(1);
+    // …but the commission issued it on 30.11.2026, in time; staff record it on 02.12.2026.
+    at("2026-12-02T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.send("30.11.2026");
+    await staff.press("Сохранить");
+    const text = pdfText((await historyContent({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", now: () => now }, k.id, "ru"))!.pdf);
+    expect(text).toContain("выдано 30 ноября 2026 г.; вред не подтверждён");
+    expect(text).toContain("30.11.2026 — комиссия вынесла заключение");
+    expect(text).not.toContain("02.12.2026 — комиссия вынесла заключение");
+    expect(text).not.toContain("истёк срок заключения комиссии");
+  });
+});
