@@ -274,3 +274,32 @@ describe("the case's history for a lawyer, after a conclusion recorded late", ()
     expect(text).not.toContain("истёк срок заключения комиссии");
   });
 });
+
+describe("a deadline met, though staff recorded its step late", () => {
+  it("offers no complaint: harm confirmed and the conclusion issued in time leave nothing to complain of", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    at("2026-11-24T09:00:00+05:00");
+    await staff.pressData(`g:sformok:${k.id}`); // formed 24.11.2026: the conclusion is due by the end of 01.12.2026
+    await h.runtime.runJobs(at("2026-12-02T00:00:05+05:00"), h.bot.api, log);
+    // Issued on 30.11.2026, in time, harm confirmed; recorded on 02.12.2026.
+    at("2026-12-02T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Да, вред подтверждён");
+    await staff.press("Вред без инвалидности");
+    await staff.send("Вред здоровью подтверждён комиссией по материалам дела.");
+    await staff.press("Без документа");
+    await staff.send("30.11.2026");
+    await staff.press("Сохранить");
+    await applicant.send("/cases");
+    const opened = await applicant.press("Открыть KZ-2026-000001");
+    expect(texts(opened).join("\n")).not.toContain("истёк срок заключения комиссии");
+    expect(buttons(opened)).not.toContain("Подготовить жалобу");
+    expect(texts(await applicant.pressData(`g:esc:${k.id}`))[0]).toMatch(/^По делу KZ-2026-000001 жалобу подготовить пока нельзя/);
+  });
+});

@@ -43,7 +43,9 @@ export const canEscalate = async (db: Db, caseId: number, now: Date, timeZone: s
   if ((k.answers as { conclusion?: { confirmed?: boolean } }).conclusion?.confirmed === false) return true;
   if (deadlinePassed(k, now, timeZone)) return true;
   // No legal deadline runs for a notice the entity has not received: only a failed mediation counts then.
-  const kinds = stepOf(k) === "saved" || stepOf(k) === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"];
+  // A deadline the bot saw pass with nothing recorded, then recorded as met on its day (staff recorded it late), did not pass.
+  const met = metDeadlines(k.answers);
+  const kinds = (stepOf(k) === "saved" || stepOf(k) === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"]).filter((kind) => !met.has(kind));
   const reasons = await db.caseEvent.count({ where: { caseId, kind: { in: kinds } } });
   return reasons > 0;
 };
