@@ -3,6 +3,7 @@
 // case gets, before any question. The handlers at the end of each flow check again, with the case's state.
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
+import { formedOn } from "../../core/case.js";
 import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
@@ -65,6 +66,14 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
     if (m && m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number: m.case.number })];
+  }
+  // The conclusion's day cannot be before the commission was formed: the flow is told the case's own formation day,
+  // whatever the button carried (none on buttons sent before the day was asked), so a wrong day is asked again at
+  // once — not refused after Save, with everything typed lost.
+  if (e.flow === "conclusion") {
+    const k = await staffCase(tx, num(e.input.caseId), c.userId);
+    const notBefore = k ? formedOn(k, c.timeZone) : "";
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { caseId: num(e.input.caseId), ...(notBefore ? { notBefore } : {}) } } }];
   }
   return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
 };
