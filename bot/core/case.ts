@@ -87,6 +87,24 @@ export const receiptOf = (answers: unknown): ReceiptRecord | null => {
 export const formedOn = (k: { answers: unknown; formedAt: Date | null }, timeZone: string): string =>
   str(answersOf(k.answers).formedOn) || (k.formedAt ? localDate(k.formedAt, timeZone) : "");
 
+/** The overdue events of deadlines whose step was then recorded as done on or before the deadline's day (staff recorded it late). */
+export const metDeadlines = (answers: unknown): Set<string> => {
+  const a = answersOf(answers);
+  const conclusion = a.conclusion as { on?: unknown } | undefined;
+  const within = (on: unknown, due: unknown) => typeof on === "string" && typeof due === "string" && on <= due;
+  return new Set([...(within(a.formedOn, a.formationDue) ? ["formation_overdue"] : []), ...(within(conclusion?.on, a.conclusionDue) ? ["conclusion_overdue"] : [])]);
+};
+
+/**
+ * The day a case's event happened, YYYY-MM-DD: the receipt, the formation and the conclusion on the day staff (or the
+ * applicant) gave, which may be before the day it was recorded in the bot; anything else on the day it was recorded.
+ */
+export const eventDay = (ev: { kind: string; createdAt: Date; payload: unknown }, timeZone: string): string => {
+  const p = (ev.payload ?? {}) as Record<string, unknown>;
+  const given = ev.kind === "commission_formed" ? p.formedOn : ev.kind === "notice_received" || ev.kind === "conclusion_recorded" ? p.on : undefined;
+  return typeof given === "string" && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : localDate(ev.createdAt, timeZone);
+};
+
 /** A registered organisation's name in the reader's language. */
 export const orgNames = (o: { nameKk: string; nameRu: string }): Bilingual => ({ kk: o.nameKk, ru: o.nameRu });
 

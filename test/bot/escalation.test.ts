@@ -8,6 +8,8 @@ import { joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, recordReceipt 
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { complaintContent, complaintLines, detailsOf, historyContent } from "../../bot/features/escalation/escalation.js";
+import { Store } from "../../bot/runtime/store.js";
+import { seal } from "../../bot/crypto.js";
 
 const ADMIN = 9001;
 const log = createLogger("silent");
@@ -229,19 +231,113 @@ describe("the case's history for a lawyer", () => {
     expect(timeline).toContain("23.11.2026 — организация получила обращение\n24.11.2026 — комиссия сформирована\n25.11.2026 — комиссия вынесла заключение");
   });
 
-  it("a conclusion's day outside the commission's time is refused when recorded, even from a flow that did not know the formation's day", async () => {
+  it("a conclusion's day before the formation is asked again at once, even from a button made before the flow asked the day (it carries no formation day)", async () => {
     const staff = await joinStaff(h, ADMIN, 50, "ru");
     await fileNotice(h.user(51, "ru"), "ru");
     await recordReceipt(staff, "ru");
     const k = await t.db.prisma.case.findFirstOrThrow();
     await staff.pressData(`g:sformok:${k.id}`); // formed on 23.11.2026
     at("2026-11-27T10:00:00+05:00");
-    await staff.pressData(`g:sconc:${k.id}`); // a button made before the conclusion's day was asked: it carries no formation day
+    await staff.pressData(`g:sconc:${k.id}`); // the button on «комиссия сформирована» sent before the change
     await staff.press("Нет, вред не подтверждён");
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    // Refused there, with its reason — not after Save, with everything typed lost.
+    expect(texts(await staff.send("20.11.2026"))).toEqual([
+      "Комиссия сформирована 23.11.2026: заключение не могло быть вынесено раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
+      "В какой день комиссия вынесла заключение? Если не сегодня, напишите дату как ДД.ММ.ГГГГ.",
+    ]);
+    // A forged formation day on the button changes nothing: the case's own is used.
+    await staff.pressData(`g:sconc:${k.id}:2020-01-01`);
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    expect(texts(await staff.send("20.11.2026"))[0]).toMatch(/^Комиссия сформирована 23\.11\.2026/);
+    await staff.send("24.11.2026");
+    expect(texts(await staff.press("Сохранить"))).toContain("Записано: заключение по делу KZ-2026-000001. Все участники дела уведомлены.");
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ conclusion: { on: "2026-11-24" } });
+  });
+
+  it("a conclusion flow stored before the day was asked (its context has no formation day) is refused a day before the formation when recorded", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    await fileNotice(h.user(51, "ru"), "ru");
+    await recordReceipt(staff, "ru");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    await staff.pressData(`g:sformok:${k.id}`); // formed on 23.11.2026
+    at("2026-11-27T10:00:00+05:00");
+    await staff.pressData(`g:sconc:${k.id}`);
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    // The flow as the version before stored it, at its document question: no formation day, no conclusion day.
+    const store = new Store(t.db.prisma, [], TEST_DATA_KEY);
+    const stack = (await store.load(50, 50)).stack.map((e) => {
+      if (e.flow !== "conclusion") return e;
+      const { notBefore: _n, on: _o, ...context } = e.snapshot.context as Record<string, unknown>;
+      return { ...e, snapshot: { ...e.snapshot, context } };
+    });
+    expect(stack.map((e) => e.flow)).toContain("conclusion");
+    await t.db.prisma.chatState.update({ where: { chatId: 50n }, data: { stack: { sealed: seal(TEST_DATA_KEY, JSON.stringify(stack)) } } });
     await staff.press("Без документа");
     await staff.send("20.11.2026");
     expect(texts(await staff.press("Сохранить"))[0]).toBe("По делу KZ-2026-000001 дата заключения может быть с 23.11.2026 (формирование комиссии) по 27.11.2026. Ничего не записано; откройте дело снова: /inbox");
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("commission_formed");
+  });
+});
+
+describe("the case's history for a lawyer, after a conclusion recorded late", () => {
+  it("its list of events dates the conclusion on the day the commission issued it, and does not say its deadline passed when it was met", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    await fileNotice(h.user(51, "ru"), "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    at("2026-11-24T09:00:00+05:00");
+    await staff.pressData(`g:sformok:${k.id}`); // formed 24.11.2026: the conclusion is due by the end of 01.12.2026
+    // The bot saw the conclusion's deadline pass with nothing recorded…
+    await h.runtime.runJobs(at("2026-12-02T00:00:05+05:00"), h.bot.api, log);
+    expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "conclusion_overdue" } })).length).toBe(1);
+    // …but the commission issued it on 30.11.2026, in time; staff record it on 02.12.2026.
+    at("2026-12-02T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.send("30.11.2026");
+    await staff.press("Сохранить");
+    const text = pdfText((await historyContent({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", now: () => now }, k.id, "ru"))!.pdf);
+    expect(text).toContain("выдано 30 ноября 2026 г.; вред не подтверждён");
+    expect(text).toContain("30.11.2026 — комиссия вынесла заключение");
+    expect(text).not.toContain("02.12.2026 — комиссия вынесла заключение");
+    expect(text).not.toContain("истёк срок заключения комиссии");
+  });
+});
+
+describe("a deadline met, though staff recorded its step late", () => {
+  it("offers no complaint: harm confirmed and the conclusion issued in time leave nothing to complain of", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    at("2026-11-24T09:00:00+05:00");
+    await staff.pressData(`g:sformok:${k.id}`); // formed 24.11.2026: the conclusion is due by the end of 01.12.2026
+    await h.runtime.runJobs(at("2026-12-02T00:00:05+05:00"), h.bot.api, log);
+    // Issued on 30.11.2026, in time, harm confirmed; recorded on 02.12.2026.
+    at("2026-12-02T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Да, вред подтверждён");
+    await staff.press("Вред без инвалидности");
+    await staff.send("Вред здоровью подтверждён комиссией по материалам дела.");
+    await staff.press("Без документа");
+    await staff.send("30.11.2026");
+    await staff.press("Сохранить");
+    await applicant.send("/cases");
+    const opened = await applicant.press("Открыть KZ-2026-000001");
+    expect(texts(opened).join("\n")).not.toContain("истёк срок заключения комиссии");
+    expect(buttons(opened)).not.toContain("Подготовить жалобу");
+    expect(texts(await applicant.pressData(`g:esc:${k.id}`))[0]).toMatch(/^По делу KZ-2026-000001 жалобу подготовить пока нельзя/);
   });
 });

@@ -181,3 +181,17 @@ describe("an admin's lists of cases while notices arrive", () => {
     expect(buttons(await admin.press("Ещё ▶"))).toEqual(["KZ-2026-000001 — Городская больница №7", "◀ Предыдущие"]);
   });
 });
+
+describe("a forged page button", () => {
+  it("a cursor whose time is out of any date's range is answered as a garbled button (the staff's home screen), not with «Произошла ошибка»", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    await fileNotice(h.user(100, "ru"), "ru");
+    const garbled = texts(await staff.pressData("g:inboxat:org:next:1:abc"));
+    expect(garbled[0]).toMatch(/^«Городская больница №7»: обращения/);
+    for (const data of ["g:inboxat:org:next:1:999999999999999", "g:inboxat:org:prev:1:99999999999999", "g:adm:unlinkedat:next:1:999999999999999"]) {
+      const said = texts(await staff.pressData(data));
+      expect(said.join("\n"), data).not.toContain("Произошла ошибка");
+      expect(said, data).toEqual(garbled);
+    }
+  });
+});

@@ -3,6 +3,7 @@
 // case gets, before any question. The handlers at the end of each flow check again, with the case's state.
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
+import { formedOn } from "../../core/case.js";
 import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
@@ -76,6 +77,13 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     const k = await tx.case.findUnique({ where: { id: caseId } });
     const refused = k && (e.flow === "sitting" ? sittingRefusal(k) : conclusionRefusal(k));
     if (refused) return [refused];
+    // The conclusion's day cannot be before the commission was formed: the flow is told the case's own formation day,
+    // whatever the button carried (none on buttons sent before the day was asked), so a wrong day is asked again at
+    // once — not refused after Save, with everything typed lost.
+    if (e.flow === "conclusion") {
+      const notBefore = k ? formedOn(k, c.timeZone) : "";
+      return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { caseId, ...(notBefore ? { notBefore } : {}) } } }];
+    }
   }
   // A signed agreement for a mediation no longer waiting for one (settled, or ended at its term): said before the file is asked for.
   if (e.flow === "signedAgreement") {

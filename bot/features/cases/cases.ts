@@ -6,7 +6,7 @@ import { endOfDay, localDate, workingDaysLeft } from "../../../machines/calendar
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
+import { answersOf, calendarNote, eventDay, expiredCalendarNote, metDeadlines, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf } from "../../core/people.js";
@@ -121,13 +121,6 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
   return [sayText(lines([{ key: "cases.title" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }])), ...work];
 };
 
-const dayOf = new Map<string, Intl.DateTimeFormat>();
-const localDay = (at: Date, timeZone: string): string => {
-  let f = dayOf.get(timeZone);
-  if (!f) dayOf.set(timeZone, (f = new Intl.DateTimeFormat("en-CA", { timeZone })));
-  return f.format(at);
-};
-
 /** What happens inside a mediation, which a case's relatives do not see in its timeline (they see it begin and end). */
 const MEDIATION_COURSE = new Set([
   "mediation_assigned",
@@ -144,24 +137,6 @@ const MEDIATION_COURSE = new Set([
   "agreement_text_agreed",
   "agreement_signed",
 ]);
-
-/** The overdue events of deadlines whose step was then recorded as done on or before the deadline's day. */
-const metDeadlines = (answers: unknown): Set<string> => {
-  const a = answersOf(answers);
-  const conclusion = a.conclusion as { on?: unknown } | undefined;
-  const within = (on: unknown, due: unknown) => typeof on === "string" && typeof due === "string" && on <= due;
-  return new Set([...(within(a.formedOn, a.formationDue) ? ["formation_overdue"] : []), ...(within(conclusion?.on, a.conclusionDue) ? ["conclusion_overdue"] : [])]);
-};
-
-/**
- * The day an event happened: the receipt, the formation and the conclusion on the day staff (or the applicant) gave,
- * which may be before the day it was recorded in the bot; anything else on the day it was recorded.
- */
-const eventDay = (ev: { kind: string; createdAt: Date; payload: unknown }, timeZone: string): string => {
-  const p = (ev.payload ?? {}) as Record<string, unknown>;
-  const given = ev.kind === "commission_formed" ? p.formedOn : ev.kind === "notice_received" || ev.kind === "conclusion_recorded" ? p.on : undefined;
-  return typeof given === "string" && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : localDay(ev.createdAt, timeZone);
-};
 
 export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Promise<Out[]> => {
   // The same answer whether the case does not exist or is someone else's: nothing is revealed.

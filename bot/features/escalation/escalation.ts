@@ -13,7 +13,7 @@ import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, expiredCalendarNote, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, careText, eventDay, expiredCalendarNote, metDeadlines, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -43,7 +43,9 @@ export const canEscalate = async (db: Db, caseId: number, now: Date, timeZone: s
   if ((k.answers as { conclusion?: { confirmed?: boolean } }).conclusion?.confirmed === false) return true;
   if (deadlinePassed(k, now, timeZone)) return true;
   // No legal deadline runs for a notice the entity has not received: only a failed mediation counts then.
-  const kinds = stepOf(k) === "saved" || stepOf(k) === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"];
+  // A deadline the bot saw pass with nothing recorded, then recorded as met on its day (staff recorded it late), did not pass.
+  const met = metDeadlines(k.answers);
+  const kinds = (stepOf(k) === "saved" || stepOf(k) === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"]).filter((kind) => !met.has(kind));
   const reasons = await db.caseEvent.count({ where: { caseId, kind: { in: kinds } } });
   return reasons > 0;
 };
@@ -257,13 +259,13 @@ export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | 
   const t = env.i18n.t(language);
   const local = (v: Param) => String(localParam(env.i18n, language, v));
   const a = k.answers as Record<string, unknown>;
-  // Each step on the day it happened (the receipt's date, the formation's), not the day it was recorded in the bot.
-  const happenedOn = (ev: { kind: string; payload: unknown; createdAt: Date }): string => {
-    const d = (ev.payload ?? {}) as Record<string, unknown>;
-    const on = ev.kind === "notice_received" ? d.on : ev.kind === "commission_formed" ? d.formedOn : undefined;
-    return typeof on === "string" ? on : localDate(ev.createdAt, env.timeZone);
-  };
-  const events = k.events.map((ev) => `${showDate(happenedOn(ev))} — ${t(`cases.events.${ev.kind}`)}`).join("\n");
+  // Each step on the day it happened (the receipt's, the formation's, the conclusion's), not the day it was recorded
+  // in the bot; a deadline met, though recorded late, did not pass — as the case's timeline in /cases reads.
+  const met = metDeadlines(k.answers);
+  const events = k.events
+    .filter((ev) => !met.has(ev.kind))
+    .map((ev) => `${showDate(eventDay(ev, env.timeZone))} — ${t(`cases.events.${ev.kind}`)}`)
+    .join("\n");
   const facts = commissionFacts(k, env.timeZone, env.now());
   const rows: [string, string][] = [
     [t("escalation.historyCase"), k.number],
