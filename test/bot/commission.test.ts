@@ -336,7 +336,7 @@ describe("sittings", () => {
     // The updated calendar file first, then the message with the answer buttons, which says the file is above.
     expect(seen(moved, APPLICANT)).toEqual(["document", "message+buttons"]);
     expect(seen(moved, RELATIVE)).toEqual(["document", "message+buttons"]);
-    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие\. Примете ли вы участие\?$/);
+    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие; если в календаре осталось прежнее время, удалите его\. Примете ли вы участие\?$/);
     const files = moved.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     for (const f of files) {
@@ -367,8 +367,8 @@ describe("sittings", () => {
     expect(texts(await staff.press("Отменить"))[0]).toBe("Отменить это заседание? Все участники получат сообщение.");
     const cancelled = await staff.press("Отменить заседание");
     expect(to(cancelled, STAFF)).toEqual(["Заседание по делу KZ-2026-000001, назначенное на 25.11.2026, 15:00, отменено; участникам сообщено."]);
-    expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 уақытына белгіленген комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды."]);
-    expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии, назначенное на 25.11.2026, 15:00, отменено. Файл календаря ниже уберёт его из вашего календаря."]);
+    expect(to(cancelled, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 25.11.2026, 15:00 уақытына белгіленген комиссия отырысы болдырылмады. Төмендегі күнтізбе файлы оны күнтізбеде болдырылмаған деп белгілейді; жазба қалып қойса, оны өшіріңіз."]);
+    expect(to(cancelled, RELATIVE)).toEqual(["Дело KZ-2026-000001: заседание комиссии, назначенное на 25.11.2026, 15:00, отменено. Файл календаря ниже отметит его в календаре как отменённое; если событие осталось, удалите его."]);
     const files = cancelled.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     expect(files.every((f) => f.includes("STATUS:CANCELLED") && f.includes("SEQUENCE:1"))).toBe(true);

@@ -127,7 +127,7 @@ describe("the conclusion recorded while a sitting is still to come", () => {
     for (const id of [APPLICANT, RELATIVE]) {
       const said = to(saved, id);
       expect(said[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
-      expect(said[1]).toBe("KZ-2026-000001 ісі: комиссия қорытындысын берді, сондықтан 25.11.2026, 15:00 уақытына белгіленген отырыс өтпейді. Төмендегі күнтізбе файлы оны күнтізбеңізден алып тастайды.");
+      expect(said[1]).toBe("KZ-2026-000001 ісі: комиссия қорытындысын берді, сондықтан 25.11.2026, 15:00 уақытына белгіленген отырыс өтпейді. Төмендегі күнтізбе файлы оны күнтізбеде болдырылмаған деп белгілейді; жазба қалып қойса, оны өшіріңіз.");
       const files = saved.filter((c) => c.method === "sendDocument" && c.payload.chat_id === id);
       expect(files).toHaveLength(1);
       expect(ics(files[0]!)).toMatch(/STATUS:CANCELLED/);
