@@ -440,6 +440,28 @@ describe("sittings: an applicant who withdrew consent", () => {
     expect(buttons(sent)).toEqual([]);
     expect(h.fake.calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === APPLICANT)).toHaveLength(1);
   });
+
+  it("is reminded the day before and two hours before without answer buttons, with the same line as the invitation; a relative keeps theirs", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await scheduleSitting(staff);
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    const run = async (iso: string) => {
+      const before = h.fake.calls.length;
+      await h.runtime.runJobs(at(iso), h.bot.api, log);
+      return h.fake.calls.slice(before);
+    };
+    const note = "Сіз боттағы дербес деректерді өңдеуге келісіміңізді кері қайтарып алғансыз, сондықтан шақыруға бот арқылы жауап беру мүмкін емес. Отырысқа қатысу құқығыңыз сақталады: қатысатыныңызды ұйымға тікелей хабарлаңыз. Келісімді қайта беру үшін: /privacy.";
+    for (const [iso, start] of [["2026-11-24T15:00:00+05:00", /^Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы/], ["2026-11-25T13:00:00+05:00", /^Екі сағаттан кейін KZ-2026-000001 ісі бойынша комиссия отырысы/]] as const) {
+      const sent = await run(iso);
+      const mine = sent.filter((c) => c.payload.chat_id === APPLICANT);
+      expect(texts(mine)).toEqual([expect.stringMatching(start), note]);
+      expect(buttons(mine)).toEqual([]);
+      expect(buttons(sent.filter((c) => c.payload.chat_id === RELATIVE))).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу участвовать"]);
+    }
+  });
 });
 
 describe("the conclusion", () => {

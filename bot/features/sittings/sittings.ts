@@ -93,9 +93,13 @@ export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Pr
 const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
   tx.sitting.findFirst({ where: { id: sittingId, case: await staffCasesWhere(tx, userId) }, include: { case: true } });
 
+/** Which of these people withdrew consent (and have not given it again): they cannot answer a sitting through the bot. */
+const withdrawnOf = async (tx: Tx, ids: readonly bigint[]): Promise<Set<bigint>> =>
+  new Set((await tx.user.findMany({ where: { id: { in: [...ids] }, consentWithdrawnAt: { not: null } }, select: { id: true } })).map((u) => u.id));
+
 const people = async (tx: Tx, k: CaseRow) => {
   const on = await caseParticipants(tx, k.id);
-  const withdrew = new Set((await tx.user.findMany({ where: { id: { in: on.map((p) => p.userId) }, consentWithdrawnAt: { not: null } }, select: { id: true } })).map((u) => u.id));
+  const withdrew = await withdrawnOf(tx, on.map((p) => p.userId));
   return on.map((p) => ({ ...reader(p.userId, p.user.language, k.language), withdrew: withdrew.has(p.userId) }));
 };
 
@@ -303,19 +307,18 @@ export const sittingJobs: Record<string, JobHandler> = {
     const s = await tx.sitting.findUnique({ where: { id: r.sittingId }, include: { case: true, responses: true } });
     if (!s || !reminderHolds(s, r, now, d.timeZone)) return [];
     const key = r.reminder === "day" ? "sitting.reminderDay" : "sitting.reminderSoon";
-    return (await caseParticipants(tx, s.caseId))
-      .filter((p) => remindable(p, s.responses))
-      .map((p) => {
-        const mine = s.responses.find((x) => x.userId === p.userId);
-        // With the answer buttons: someone who has not answered, or can no longer come, says so from here.
-        const message = sayTo(
-          reader(p.userId, p.user.language, s.case.language),
-          key,
-          { number: s.case.number, when: showWhen(s.startsAt, d.timeZone), place: placeText(s), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } },
-          answerButtons(s),
-        );
-        const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder, userId: String(p.userId) } };
-        return { ...message, stillTrue };
-      });
+    const on = (await caseParticipants(tx, s.caseId)).filter((p) => remindable(p, s.responses));
+    const withdrew = await withdrawnOf(tx, on.map((p) => p.userId));
+    return on.flatMap((p) => {
+      const mine = s.responses.find((x) => x.userId === p.userId);
+      const to = reader(p.userId, p.user.language, s.case.language);
+      const params = { number: s.case.number, when: showWhen(s.startsAt, d.timeZone), place: placeText(s), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } };
+      const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder, userId: String(p.userId) } };
+      // As the invitation (above): an applicant who withdrew consent is still reminded — they may attend — but
+      // without buttons the bot would refuse, and with the line that says why and what they can do.
+      if (withdrew.has(p.userId)) return [{ ...sayTo(to, key, params), stillTrue }, { ...sayTo(to, "sitting.withdrawnNote"), stillTrue }];
+      // With the answer buttons: someone who has not answered, or can no longer come, says so from here.
+      return [{ ...sayTo(to, key, params, answerButtons(s)), stillTrue }];
+    });
   },
 };
