@@ -4,11 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { describeErase, eraseUser } from "../../bot/ops/data.js";
 import { testBot, testDeployment, texts, buttons, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
 import { openAdmin } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const APPLICANT = 51;
+const RELATIVE = 60;
 let t: TestDb;
 let h: Harness;
 const now = new Date("2026-11-23T10:00:00+05:00");
@@ -39,6 +40,22 @@ describe("a notice anonymised at withdrawal", () => {
     expect(texts(home).join("\n")).toContain("Дел без организации: 0");
     const list = await admin.press("Дела без организации");
     expect(buttons(list)).not.toContain("Привязать KZ-2026-000001");
+  });
+});
+
+describe("relatives of a notice anonymised at withdrawal", () => {
+  it("are told in their own language that the applicant withdrew and the notice was removed; the case leaves their lists", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk"); // no organisation registered: saved, nobody has it
+    const relative = await joinRelative(h, applicant, RELATIVE); // joins in Russian
+    expect(buttons(await relative.send("/cases"))).toContain("Открыть KZ-2026-000001");
+    const done = await withdraw("kk");
+    expect(texts(done.filter((c) => c.payload.chat_id === RELATIVE))).toEqual([
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных, поэтому обращение удалено из бота. Вы больше не участвуете в этом деле, и сообщений о нём не будет.",
+    ]);
+    expect(texts(await relative.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
+    // An old button of the case answers as for any case they are not on.
+    expect(texts(await relative.press("Открыть KZ-2026-000001"))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
   });
 });
 

@@ -223,7 +223,11 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
   // A notice no organisation received (saved in the bot, not handed in): no procedure began, none needs it —
   // its personal data goes now, as retention takes it from a closed case.
   const unreceived = all.filter((p) => p.case.status === "saved");
-  for (const p of unreceived) await anonymiseCase(tx, p.caseId, c.now);
+  for (const p of unreceived) {
+    // Relatives following it lose it from their lists with the anonymisation: they are told why, in their language.
+    for (const r of await caseParticipants(tx, p.caseId, ["relative"])) out.push(sayTo(reader(r.userId, r.user.language, p.case.language), "privacy.removedToRelative", { number: p.case.number }));
+    await anonymiseCase(tx, p.caseId, c.now);
+  }
   const filed = all.filter((p) => p.case.status !== "saved");
   for (const p of filed) {
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
