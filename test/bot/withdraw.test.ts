@@ -132,14 +132,36 @@ describe("withdrawing consent", () => {
     await fileNotice(u, "kk"); // no organisation registered: saved, nobody has it
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
     const explained = await (async () => (await u.send("/privacy"), u.press("Келісімді кері қайтарып алу")))();
-    expect(texts(explained)[0]).toContain("ботта сақталған, бірақ әлі ешбір ұйым алмаған өтініштерді жоямын: олар бойынша рәсім басталған жоқ");
+    expect(texts(explained)[0]).toContain("ботта сақталған, бірақ ұйымның алғаны ботта белгіленбеген өтініштерді жоямын");
     const done = await u.press("Иә, кері қайтарып аламын");
     expect(texts(done)[0]).toBe(
-      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Ешбір ұйым алмаған өтініштер (1) жойылды: олар бойынша рәсім басталған жоқ. Келісімді /privacy арқылы қайта беруге болады.",
+      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Ұйымның алғаны ботта белгіленбеген өтініштер (1) боттан жойылды. Келісімді /privacy арқылы қайта беруге болады.",
     );
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect([k.sensitive, k.answers, k.anonymisedAt !== null]).toEqual(["", {}, true]);
     expect(k.sensitive ? openSensitive(TEST_DATA_KEY, k.sensitive) : null).toBeNull();
     expect(await t.db.prisma.caseParticipant.count()).toBe(0);
+  });
+  it("before withdrawing, a notice whose receipt is not recorded is named, with a button to record its hand-in first (it may have gone on paper); recorded, it is kept", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk"); // no organisation registered: saved, nothing recorded about its receipt
+    await u.send("/privacy");
+    const explained = await u.press("Келісімді кері қайтарып алу");
+    expect(texts(explained)[0]).toContain(
+      "\n\nKZ-2026-000001 өтініші ботта сақталған, бірақ ұйымның оны алғаны ботта белгіленбеген. Өтінішті ұйымға тапсырған болсаңыз, алдымен төмендегі батырмамен тапсырған күнді көрсетіңіз — сонда ол істе қалады. Әйтпесе өтініштің боттағы көшірмесі жойылады.\n\nКелісімді кері қайтарып аласыз ба?",
+    );
+    expect(buttons(explained)).toEqual(["KZ-2026-000001 өтінішін тапсырдым", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
+    // Handed in today, on paper: recorded first, then the withdrawal from the same message.
+    await u.press("KZ-2026-000001 өтінішін тапсырдым");
+    await u.press("Бүгін");
+    await u.press("Өткізіп жіберу");
+    await u.press("Өткізіп жіберу");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
+    const done = await u.press("Иә, кері қайтарып аламын");
+    expect(texts(done)[0]).toBe(
+      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Берген өтініштеріңіз (1) қарау рәсімі талап еткенше істе қалады. Келісімді /privacy арқылы қайта беруге болады.",
+    );
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect([k.anonymisedAt, k.sensitive === ""]).toEqual([null, false]);
   });
 });
