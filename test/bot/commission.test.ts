@@ -462,6 +462,20 @@ describe("sittings: an applicant who withdrew consent", () => {
       expect(buttons(sent.filter((c) => c.payload.chat_id === RELATIVE))).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу участвовать"]);
     }
   });
+
+  it("sees the sitting in the case's view without answer buttons, with the same line as the invitation", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff);
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    await applicant.send("/cases");
+    const view = await applicant.press("KZ-2026-000001 ісін ашу");
+    expect(texts(view)[0]).toContain(
+      "Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: жауап жоқ\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nСіз боттағы дербес деректерді өңдеуге келісіміңізді кері қайтарып алғансыз, сондықтан шақыруға бот арқылы жауап беру мүмкін емес.",
+    );
+    expect(buttons(view).filter((b) => b.includes("25.11.2026"))).toEqual([]);
+  });
 });
 
 describe("the conclusion", () => {

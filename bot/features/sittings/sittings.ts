@@ -239,11 +239,14 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
     include: { responses: { where: { userId: BigInt(c.userId) } } },
     orderBy: { startsAt: "asc" },
   });
+  const shown = sittings.map((s) => {
+    const mine = s.responses[0];
+    return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
+  });
+  // As the invitation: someone who withdrew consent cannot answer through the bot — no buttons it would refuse, and why.
+  if (sittings.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
   return {
-    lines: sittings.map((s) => {
-      const mine = s.responses[0];
-      return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
-    }),
+    lines: shown,
     buttons: sittings
       .filter((s) => s.responses.length === 0)
       .flatMap((s) => offered(s).map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a }) }])),
