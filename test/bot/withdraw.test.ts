@@ -164,4 +164,21 @@ describe("withdrawing consent", () => {
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect([k.anonymisedAt, k.sensitive === ""]).toEqual([null, false]);
   });
+
+  it("ru, two such notices: both named, a button to record the hand-in of each", async () => {
+    const u = h.user(APPLICANT, "ru");
+    await fileNotice(u, "ru");
+    await fileNotice(u, "ru");
+    await u.send("/privacy");
+    const explained = await u.press("Отозвать согласие");
+    expect(texts(explained)[0]).toContain("• обращения, о получении которых организацией в боте ничего не записано, удалю;");
+    expect(texts(explained)[0]).toContain(
+      "\n\nОбращения KZ-2026-000001, KZ-2026-000002 сохранены, но в боте не записано, что организация их получила. Если вы уже передали какое-то из них в организацию, сначала укажите дату передачи кнопкой ниже — тогда оно останется в деле. Иначе копии этих обращений в боте будут удалены.\n\nОтозвать согласие?",
+    );
+    expect(buttons(explained)).toEqual(["Я передал(а) обращение KZ-2026-000001", "Я передал(а) обращение KZ-2026-000002", "Да, отозвать", "Нет, оставить"]);
+    const done = await u.press("Да, отозвать");
+    expect(texts(done)[0]).toBe(
+      "Согласие отозвано. Черновик обращения и сохранённые для жалоб данные удалены. Обращения, о получении которых организацией в боте ничего не записано (2), удалены из бота. Дать согласие снова можно через /privacy.",
+    );
+  });
 });
