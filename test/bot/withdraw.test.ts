@@ -7,7 +7,8 @@ import { Store } from "../../bot/runtime/store.js";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, mediationRunning } from "../helpers/staff.js";
+import { joinStaff, mediationRunning, recordReceipt } from "../helpers/staff.js";
+import { createLogger } from "../../bot/logger.js";
 import { openSensitive } from "../../bot/core/case.js";
 
 const ADMIN = 9001;
@@ -163,6 +164,21 @@ describe("withdrawing consent", () => {
     );
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect([k.anonymisedAt, k.sensitive === ""]).toEqual([null, false]);
+  });
+
+  it("the applicant is still told when the commission's deadline passed, with the way onward in words but no button to draft a complaint (the bot would refuse the draft)", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk");
+    await recordReceipt(staff, "ru"); // received 23.11: the commission is due by the end of 26.11
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+    h.fake.clear();
+    await h.runtime.runJobs(new Date("2026-11-27T09:00:00+05:00"), h.bot.api, createLogger("silent"));
+    const mine = h.fake.sent("sendMessage", APPLICANT);
+    expect(texts(mine)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясын құру мерзімі 26\.11\.2026 күні өтті/)]);
+    expect(buttons(mine)).toEqual([]);
   });
 
   it("ru, two such notices: both named, a button to record the hand-in of each", async () => {
