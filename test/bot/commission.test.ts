@@ -522,4 +522,22 @@ describe("the conclusion", () => {
     expect(to(saved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
     expect(saved.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.chat_id, c.payload.photo])).toEqual([[APPLICANT, "conclusion-photo"]]);
   });
+
+  it("not confirmed, to an applicant who withdrew consent: the way onward in words, without the button to draft a complaint the bot would refuse", async () => {
+    const { staff, applicant } = await formed();
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сегодня");
+    const saved = await staff.press("Сохранить");
+    const mine = saved.filter((c) => c.payload.chat_id === APPLICANT);
+    expect(texts(mine)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
+    expect(buttons(mine)).toEqual([]);
+  });
 });

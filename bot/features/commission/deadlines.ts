@@ -10,7 +10,7 @@ import { answersOf, calendarNote, expiredCalendarNote, receiptOf, regionName, st
 import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
+import { caseParticipants, reader, staffRecipients, withdrawnOf } from "../../core/people.js";
 import { CASE_BUSY_MS, cancel, schedule } from "../../jobs/jobs.js";
 import { chooseEscalation } from "../escalation/actions.js";
 
@@ -99,7 +99,7 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
       const on = await caseParticipants(tx, c.id);
       // An applicant who withdrew consent cannot draft a complaint through the bot (mydata.ts needsConsent): the text
       // names the way onward in words, without the button the bot would refuse.
-      const withdrew = new Set((await tx.user.findMany({ where: { id: { in: on.map((p) => p.userId) }, consentWithdrawnAt: { not: null } }, select: { id: true } })).map((u) => u.id));
+      const withdrew = await withdrawnOf(tx, on.map((p) => p.userId));
       const people = on.map((p) =>
         // The applicant may take it further from here.
         inMediation

@@ -12,7 +12,7 @@ import type { Ctx, Tx } from "../../core/actor.js";
 import { stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, moveSitting as moveAction } from "./actions.js";
 
@@ -92,10 +92,6 @@ export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Pr
 /** A sitting of one of the actor's organisations' cases; null for anything else (forged ids too). */
 const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
   tx.sitting.findFirst({ where: { id: sittingId, case: await staffCasesWhere(tx, userId) }, include: { case: true } });
-
-/** Which of these people withdrew consent (and have not given it again): they cannot answer a sitting through the bot. */
-const withdrawnOf = async (tx: Tx, ids: readonly bigint[]): Promise<Set<bigint>> =>
-  new Set((await tx.user.findMany({ where: { id: { in: [...ids] }, consentWithdrawnAt: { not: null } }, select: { id: true } })).map((u) => u.id));
 
 const people = async (tx: Tx, k: CaseRow) => {
   const on = await caseParticipants(tx, k.id);
