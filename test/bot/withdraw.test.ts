@@ -128,6 +128,19 @@ describe("withdrawing consent", () => {
     ]);
   });
 
+  it("a mediation ended after the withdrawal: the applicant is shown the way onward in words, without the button to draft a complaint the bot would refuse", async () => {
+    const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Завершить медиацию");
+    const ended = (await mediator.press("Завершить")).filter((c) => c.payload.chat_id === APPLICANT);
+    expect(texts(ended)).toEqual(["KZ-2026-000001 ісі: медиация келісімсіз аяқталды — оны медиатор аяқтады.", expect.stringMatching(/^KZ-2026-000001 ісі бойынша әрі қарай: әдетте медициналық ұйымның басшылығына/)]);
+    expect(buttons(ended)).toEqual([]);
+  });
+
   it("a notice no organisation ever received (no procedure began) loses its personal data at once, and the applicant is told so", async () => {
     const u = h.user(APPLICANT, "kk");
     await fileNotice(u, "kk"); // no organisation registered: saved, nobody has it
