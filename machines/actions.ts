@@ -11,7 +11,7 @@
 // Codes stay short and never change meaning, so buttons on messages already in people's chats keep working
 // after a release; the readable name is what code and logs use.
 import { z } from "zod";
-import { isOutcome, type ActionData, type Effect } from "./effects.js";
+import { isOutcome, type ActionData, type Button, type Effect } from "./effects.js";
 import type { FlowEvent, Profile, Role, StackEntry } from "./flow.js";
 
 /** Telegram's limit on callback data, in bytes. */
@@ -244,12 +244,9 @@ export const withdrawConsent = defineAction({
   params: z.object({ step: oneOf(["ask", "yes", "no"]) }),
   run: ({ step }, r) => {
     if (!r.profile.hasConsent) return r.repeatOrMenu();
-    if (step === "ask")
-      return r.emit({
-        type: "say",
-        key: "privacy.withdrawExplain",
-        buttons: [[{ key: "privacy.withdrawYes", ...act(withdrawConsent, { step: "yes" }) }], [{ key: "privacy.withdrawNo", ...act(withdrawConsent, { step: "no" }) }]],
-      });
+    // The explanation names the user's notices whose receipt is not recorded (the bot reads them), each with a
+    // button to record its hand-in first; its own buttons then say yes or no (withdrawButtons).
+    if (step === "ask") return r.emit({ type: "explainWithdrawal" });
     if (step === "no") {
       r.emit({ type: "say", key: "privacy.withdrawKept" });
       return r.repeatOrMenu();
@@ -261,6 +258,9 @@ export const withdrawConsent = defineAction({
     r.menu();
   },
 });
+
+/** The withdrawal's explanation's answers: withdraw, or keep consent. */
+export const withdrawButtons = (): Button[][] => [[{ key: "privacy.withdrawYes", ...act(withdrawConsent, { step: "yes" }) }], [{ key: "privacy.withdrawNo", ...act(withdrawConsent, { step: "no" }) }]];
 
 export const MENU_ITEMS = ["notice", "cases", "explain", "help", "language", "privacy", "inbox", "admin", "menu"] as const;
 export const openMenuItem = defineAction({

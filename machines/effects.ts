@@ -120,6 +120,11 @@ export interface DomainEffectPayloads {
    * relative leaves their cases; notices they filed stay with the case's procedure, its other side told.
    */
   withdrawConsent: object;
+  /**
+   * Before a withdrawal: what it means, and the user's notices no organisation is recorded to have received — they
+   * would be anonymised, though one may have been handed in on paper — each with a button to record its hand-in first.
+   */
+  explainWithdrawal: object;
   /** /mydata: everything the bot holds about the user, as a summary and a JSON file. */
   showMyData: object;
   /** The applicant: who (staff, a mediator, a relative) opened the case's personal data, and when. */
@@ -217,7 +222,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

@@ -31,6 +31,13 @@ export const applicantOf = (tx: Tx, caseId: number, userId: number) =>
 export const caseParticipants = (tx: Tx, caseId: number, roles: ("applicant" | "relative")[] = ["applicant", "relative"]) =>
   tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: { in: roles } }, include: { user: { select: { language: true, fullName: true } } }, orderBy: { id: "asc" } });
 
+/**
+ * Which of these people withdrew consent and have not given it again (law.md §7): on a case, they cannot answer a
+ * sitting or draft a complaint through the bot (features/mydata needsConsent) — messages to them carry no such buttons.
+ */
+export const withdrawnOf = async (tx: Tx, ids: readonly bigint[]): Promise<Set<bigint>> =>
+  ids.length ? new Set((await tx.user.findMany({ where: { id: { in: [...ids] }, consentWithdrawnAt: { not: null } }, select: { id: true } })).map((u) => u.id)) : new Set();
+
 /** The active staff of an organisation, with their language: each person once, whatever rows they hold. */
 export const orgStaff = (tx: Tx, organizationId: number | null, caseId?: number) =>
   organizationId === null

@@ -440,6 +440,42 @@ describe("sittings: an applicant who withdrew consent", () => {
     expect(buttons(sent)).toEqual([]);
     expect(h.fake.calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === APPLICANT)).toHaveLength(1);
   });
+
+  it("is reminded the day before and two hours before without answer buttons, with the same line as the invitation; a relative keeps theirs", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await scheduleSitting(staff);
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    const run = async (iso: string) => {
+      const before = h.fake.calls.length;
+      await h.runtime.runJobs(at(iso), h.bot.api, log);
+      return h.fake.calls.slice(before);
+    };
+    const note = "Сіз боттағы дербес деректерді өңдеуге келісіміңізді кері қайтарып алғансыз, сондықтан шақыруға бот арқылы жауап беру мүмкін емес. Отырысқа қатысу құқығыңыз сақталады: қатысатыныңызды ұйымға тікелей хабарлаңыз. Келісімді қайта беру үшін: /privacy.";
+    for (const [iso, start] of [["2026-11-24T15:00:00+05:00", /^Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы/], ["2026-11-25T13:00:00+05:00", /^Екі сағаттан кейін KZ-2026-000001 ісі бойынша комиссия отырысы/]] as const) {
+      const sent = await run(iso);
+      const mine = sent.filter((c) => c.payload.chat_id === APPLICANT);
+      expect(texts(mine)).toEqual([expect.stringMatching(start), note]);
+      expect(buttons(mine)).toEqual([]);
+      expect(buttons(sent.filter((c) => c.payload.chat_id === RELATIVE))).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу участвовать"]);
+    }
+  });
+
+  it("sees the sitting in the case's view without answer buttons, with the same line as the invitation", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff);
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    await applicant.send("/cases");
+    const view = await applicant.press("KZ-2026-000001 ісін ашу");
+    expect(texts(view)[0]).toContain(
+      "Комиссия отырыстары:\n25.11.2026, 15:00 — сіздің жауабыңыз: жауап жоқ\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1\nСіз боттағы дербес деректерді өңдеуге келісіміңізді кері қайтарып алғансыз, сондықтан шақыруға бот арқылы жауап беру мүмкін емес.",
+    );
+    expect(buttons(view).filter((b) => b.includes("25.11.2026"))).toEqual([]);
+  });
 });
 
 describe("the conclusion", () => {
@@ -483,5 +519,23 @@ describe("the conclusion", () => {
     expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\./);
     expect(to(saved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
     expect(saved.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.chat_id, c.payload.photo])).toEqual([[APPLICANT, "conclusion-photo"]]);
+  });
+
+  it("not confirmed, to an applicant who withdrew consent: the way onward in words, without the button to draft a complaint the bot would refuse", async () => {
+    const { staff, applicant } = await formed();
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await staff.press("Без документа");
+    await staff.press("Сегодня");
+    const saved = await staff.press("Сохранить");
+    const mine = saved.filter((c) => c.payload.chat_id === APPLICANT);
+    expect(texts(mine)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
+    expect(buttons(mine)).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { Store } from "../../bot/runtime/store.js";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, mediationRunning } from "../helpers/staff.js";
+import { joinStaff, mediationRunning, recordReceipt } from "../helpers/staff.js";
+import { createLogger } from "../../bot/logger.js";
 import { openSensitive } from "../../bot/core/case.js";
 
 const ADMIN = 9001;
@@ -127,19 +128,86 @@ describe("withdrawing consent", () => {
     ]);
   });
 
+  it("a mediation ended after the withdrawal: the applicant is shown the way onward in words, without the button to draft a complaint the bot would refuse", async () => {
+    const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Завершить медиацию");
+    const ended = (await mediator.press("Завершить")).filter((c) => c.payload.chat_id === APPLICANT);
+    expect(texts(ended)).toEqual(["KZ-2026-000001 ісі: медиация келісімсіз аяқталды — оны медиатор аяқтады.", expect.stringMatching(/^KZ-2026-000001 ісі бойынша әрі қарай: әдетте медициналық ұйымның басшылығына/)]);
+    expect(buttons(ended)).toEqual([]);
+  });
+
   it("a notice no organisation ever received (no procedure began) loses its personal data at once, and the applicant is told so", async () => {
     const u = h.user(APPLICANT, "kk");
     await fileNotice(u, "kk"); // no organisation registered: saved, nobody has it
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
     const explained = await (async () => (await u.send("/privacy"), u.press("Келісімді кері қайтарып алу")))();
-    expect(texts(explained)[0]).toContain("ботта сақталған, бірақ әлі ешбір ұйым алмаған өтініштерді жоямын: олар бойынша рәсім басталған жоқ");
+    expect(texts(explained)[0]).toContain("ботта сақталған, бірақ ұйымның алғаны ботта белгіленбеген өтініштерді жоямын");
     const done = await u.press("Иә, кері қайтарып аламын");
     expect(texts(done)[0]).toBe(
-      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Ешбір ұйым алмаған өтініштер (1) жойылды: олар бойынша рәсім басталған жоқ. Келісімді /privacy арқылы қайта беруге болады.",
+      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Ұйымның алғаны ботта белгіленбеген өтініштер (1) боттан жойылды. Келісімді /privacy арқылы қайта беруге болады.",
     );
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect([k.sensitive, k.answers, k.anonymisedAt !== null]).toEqual(["", {}, true]);
     expect(k.sensitive ? openSensitive(TEST_DATA_KEY, k.sensitive) : null).toBeNull();
     expect(await t.db.prisma.caseParticipant.count()).toBe(0);
+  });
+  it("before withdrawing, a notice whose receipt is not recorded is named, with a button to record its hand-in first (it may have gone on paper); recorded, it is kept", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk"); // no organisation registered: saved, nothing recorded about its receipt
+    await u.send("/privacy");
+    const explained = await u.press("Келісімді кері қайтарып алу");
+    expect(texts(explained)[0]).toContain(
+      "\n\nKZ-2026-000001 өтініші ботта сақталған, бірақ ұйымның оны алғаны ботта белгіленбеген. Өтінішті ұйымға тапсырған болсаңыз, алдымен төмендегі батырмамен тапсырған күнді көрсетіңіз — сонда ол істе қалады. Әйтпесе өтініштің боттағы көшірмесі жойылады.\n\nКелісімді кері қайтарып аласыз ба?",
+    );
+    expect(buttons(explained)).toEqual(["KZ-2026-000001 өтінішін тапсырдым", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
+    // Handed in today, on paper: recorded first, then the withdrawal from the same message.
+    await u.press("KZ-2026-000001 өтінішін тапсырдым");
+    await u.press("Бүгін");
+    await u.press("Өткізіп жіберу");
+    await u.press("Өткізіп жіберу");
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
+    const done = await u.press("Иә, кері қайтарып аламын");
+    expect(texts(done)[0]).toBe(
+      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Берген өтініштеріңіз (1) қарау рәсімі талап еткенше істе қалады. Келісімді /privacy арқылы қайта беруге болады.",
+    );
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect([k.anonymisedAt, k.sensitive === ""]).toEqual([null, false]);
+  });
+
+  it("the applicant is still told when the commission's deadline passed, with the way onward in words but no button to draft a complaint (the bot would refuse the draft)", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk");
+    await recordReceipt(staff, "ru"); // received 23.11: the commission is due by the end of 26.11
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+    h.fake.clear();
+    await h.runtime.runJobs(new Date("2026-11-27T09:00:00+05:00"), h.bot.api, createLogger("silent"));
+    const mine = h.fake.sent("sendMessage", APPLICANT);
+    expect(texts(mine)).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясын құру мерзімі 26\.11\.2026 күні өтті/)]);
+    expect(buttons(mine)).toEqual([]);
+  });
+
+  it("ru, two such notices: both named, a button to record the hand-in of each", async () => {
+    const u = h.user(APPLICANT, "ru");
+    await fileNotice(u, "ru");
+    await fileNotice(u, "ru");
+    await u.send("/privacy");
+    const explained = await u.press("Отозвать согласие");
+    expect(texts(explained)[0]).toContain("• обращения, о получении которых организацией в боте ничего не записано, удалю;");
+    expect(texts(explained)[0]).toContain(
+      "\n\nОбращения KZ-2026-000001, KZ-2026-000002 сохранены, но в боте не записано, что организация их получила. Если вы уже передали какое-то из них в организацию, сначала укажите дату передачи кнопкой ниже — тогда оно останется в деле. Иначе копии этих обращений в боте будут удалены.\n\nОтозвать согласие?",
+    );
+    expect(buttons(explained)).toEqual(["Я передал(а) обращение KZ-2026-000001", "Я передал(а) обращение KZ-2026-000002", "Да, отозвать", "Нет, оставить"]);
+    const done = await u.press("Да, отозвать");
+    expect(texts(done)[0]).toBe(
+      "Согласие отозвано. Черновик обращения и сохранённые для жалоб данные удалены. Обращения, о получении которых организацией в боте ничего не записано (2), удалены из бота. Дать согласие снова можно через /privacy.",
+    );
   });
 });

@@ -10,7 +10,7 @@ import { answersOf, calendarNote, expiredCalendarNote, receiptOf, regionName, st
 import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
+import { caseParticipants, reader, staffRecipients, withdrawnOf } from "../../core/people.js";
 import { CASE_BUSY_MS, cancel, schedule } from "../../jobs/jobs.js";
 import { chooseEscalation } from "../escalation/actions.js";
 
@@ -96,11 +96,15 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
       const inMediation = c.status === "mediation";
       await tx.caseEvent.create({ data: { caseId: c.id, kind: s.event, createdAt: now, payload: { due: answersOf(c.answers)[s.due] ?? null } } });
       const staff = (await staffRecipients(tx, c.organizationId, d.staffChatId, c.id)).map((to) => sayTo(to, s.overdue, params(c, true)));
-      const people = (await caseParticipants(tx, c.id)).map((p) =>
+      const on = await caseParticipants(tx, c.id);
+      // An applicant who withdrew consent cannot draft a complaint through the bot (mydata.ts needsConsent): the text
+      // names the way onward in words, without the button the bot would refuse.
+      const withdrew = await withdrawnOf(tx, on.map((p) => p.userId));
+      const people = on.map((p) =>
         // The applicant may take it further from here.
         inMediation
           ? sayTo(reader(p.userId, p.user.language, c.language), s.inMediation, params(c, true))
-          : sayTo(reader(p.userId, p.user.language, c.language), s.applicant, params(c, true), p.role === "applicant" ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: c.id }) }]] : undefined),
+          : sayTo(reader(p.userId, p.user.language, c.language), s.applicant, params(c, true), p.role === "applicant" && !withdrew.has(p.userId) ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: c.id }) }]] : undefined),
       );
       return [...staff, ...people];
     },

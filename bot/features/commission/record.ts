@@ -9,7 +9,7 @@ import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { calendarNote, expiredCalendarNote, formedOn, isLate, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
-import { caseParticipants, reader, staffCase } from "../../core/people.js";
+import { caseParticipants, reader, staffCase, withdrawnOf } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { recordConclusion as recordConclusionAction } from "./actions.js";
@@ -83,7 +83,10 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   const year = Number(on.slice(0, 4));
   const mci = outcome && outcome !== "unknown" ? minimumMci(outcome) : 0;
   const tenge = mciTenge(year);
-  const people = (await caseParticipants(tx, k.id)).flatMap((p) => {
+  const everyone = await caseParticipants(tx, k.id);
+  // An applicant who withdrew consent cannot draft a complaint through the bot: the way onward in words only.
+  const withdrew = await withdrawnOf(tx, everyone.map((p) => p.userId));
+  const people = everyone.flatMap((p) => {
     const to = reader(p.userId, p.user.language, k.language);
     const message = r.confirmed
       ? sayTo(
@@ -97,7 +100,7 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
           },
           [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined, caseId: k.id }) }]],
         )
-      : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" && !inMediation ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
+      : sayTo(to, "conclusion.toApplicantNotConfirmed", { number: k.number, summary: r.summary }, p.role === "applicant" && !inMediation && !withdrew.has(p.userId) ? [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: k.id }) }]] : undefined);
     // After "the patient died", condolence before anything else; the document itself holds the patient's
     // medical details: it goes to the applicant, not to relatives — before the message whose buttons refer
     // to it, captioned with what it is.

@@ -17,7 +17,7 @@ import { orgNames, patientName, regionName, statusBefore } from "../../core/case
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
-import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs } from "../../core/people.js";
+import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs, withdrawnOf } from "../../core/people.js";
 import { seal } from "../../crypto.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
@@ -68,6 +68,8 @@ type Side = "mediator" | "applicant" | "organization";
 interface Member extends Recipient {
   userId: bigint;
   side: Side;
+  /** The applicant withdrew consent: they cannot draft a complaint through the bot (mydata.ts needsConsent). */
+  withdrew?: boolean;
 }
 type MediationRow = NonNullable<Awaited<ReturnType<typeof loadMediation>>>;
 
@@ -90,10 +92,11 @@ const members = async (tx: Tx, m: MediationRow): Promise<Member[]> => {
   const applicants = await caseParticipants(tx, m.caseId, ["applicant"]);
   const staff = await orgStaff(tx, m.case.organizationId, m.caseId);
   const mediator = (await mediatorActive(tx, m)) ? await tx.user.findUnique({ where: { id: m.mediatorId } }) : null;
+  const withdrew = await withdrawnOf(tx, applicants.map((a) => a.userId));
   const member = (userId: bigint, side: Side, lang: Member["lang"]): Member => ({ ...reader(userId, lang, m.case.language), userId, side });
   return [
     ...(mediator ? [member(m.mediatorId, "mediator", mediator.language)] : []),
-    ...applicants.map((a) => member(a.userId, "applicant", a.user.language)),
+    ...applicants.map((a) => ({ ...member(a.userId, "applicant", a.user.language), ...(withdrew.has(a.userId) ? { withdrew: true } : {}) })),
     ...staff.map((s) => member(s.userId, "organization", s.user.language)),
   ];
 };
@@ -292,7 +295,7 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
     // The applicant is shown the way onward, as when a mediation ends without agreement.
     return [
       ...all.map((x) => sayTo(x, "mediation.refused", { number, side: role(side) })),
-      ...all.filter((x) => x.side === "applicant").map((x) => sayTo(x, "mediation.nextSteps", { number }, [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: m.caseId }) }]])),
+      ...all.filter((x) => x.side === "applicant").map((x) => sayTo(x, "mediation.nextSteps", { number }, onward(x, m.caseId))),
     ];
   }
   if (side === "applicant") {
@@ -656,11 +659,14 @@ export const endRevokedMediators = async (tx: Tx, mediatorId: bigint, now: Date)
   return out;
 };
 
+/** The button to take the case further, under «what next»: none for an applicant who withdrew consent (the text names the way in words). */
+const onward = (x: Member, caseId: number): Button[][] => (x.withdrew ? [] : [[{ key: "escalation.button", ...act(chooseEscalation, { caseId }) }]]);
+
 const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side | null): Addressed[] => [
   ...all.map((x) => sayTo(x, "mediation.ended", { number: m.case.number, why: { key: `mediation.endReasons.${reason}`, params: { side: by ? role(by) : "" } } })),
   ...all
     .filter((x) => x.side === "applicant")
-    .map((x) => sayTo(x, "mediation.nextSteps", { number: m.case.number }, [[{ key: "escalation.button", ...act(chooseEscalation, { caseId: m.caseId }) }]])),
+    .map((x) => sayTo(x, "mediation.nextSteps", { number: m.case.number }, onward(x, m.caseId))),
 ];
 
 export const mediationJobs: Record<string, JobHandler> = {

@@ -2,9 +2,10 @@
 // as a JSON file made when it is sent (nothing decrypted waits in the outbox). The applicant's own notices
 // come decrypted; staff and mediators get their own part (their roles and actions), not the cases' sealed fields.
 import { InputFile } from "grammy";
+import { act, withdrawButtons } from "../../../machines/actions.js";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
-import type { DomainEffect, Lang, Param } from "../../../machines/effects.js";
+import type { Button, DomainEffect, Lang, Param } from "../../../machines/effects.js";
 import { officialDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { answersOf, conclusionSummary, openSensitive, patientName } from "../../core/case.js";
@@ -17,6 +18,8 @@ import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
 import { anonymiseCase } from "../retention/retention.js";
+import { handIn } from "../receipt/actions.js";
+import { savedOn } from "../receipt/receipt.js";
 
 type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent">;
 
@@ -205,6 +208,25 @@ export const consentWithdrawn = async (tx: Tx, userId: number): Promise<boolean>
   (await tx.user.findUnique({ where: { id: BigInt(userId) }, select: { consentWithdrawnAt: true } }))?.consentWithdrawnAt != null;
 
 /**
+ * A notice no organisation is recorded to have received: saved in the bot, neither its receipt recorded by staff nor
+ * its hand-in by the applicant. A withdrawal anonymises it at once (withdrawConsent).
+ */
+const unreceivedOnly = (p: { case: { status: string } }): boolean => p.case.status === "saved";
+
+/**
+ * Before a withdrawal (law.md §7): what it means — and, when the user has notices no organisation is recorded to
+ * have received, that the bot's copy of each goes with it, though the applicant may have handed one in on paper
+ * without saying so: a button for each records its hand-in first (law.md §3 step 2: then it is received, and kept).
+ */
+export const explainWithdrawal = async (tx: Tx, _e: DomainEffect<"explainWithdrawal">, c: Ctx): Promise<Out[]> => {
+  const mine = await tx.caseParticipant.findMany({ where: { userId: BigInt(c.userId), role: "applicant", removedAt: null }, include: { case: true }, orderBy: { id: "asc" } });
+  const unreceived = mine.filter(unreceivedOnly);
+  const handedIn: Param = unreceived.length ? { key: "privacy.withdrawHandedIn", params: { count: unreceived.length, numbers: unreceived.map((p) => p.case.number).join(", ") } } : "";
+  const buttons: Button[][] = unreceived.map((p) => [{ key: "privacy.withdrawHandInButton", params: { number: p.case.number }, ...act(handIn, { caseId: p.caseId, notBefore: savedOn(p.case, c.timeZone) }) }]);
+  return [say("privacy.withdrawExplain", { handedIn }, [...buttons, ...withdrawButtons()])];
+};
+
+/**
  * Consent withdrawn (law.md §7): no new processing from now (the router asks consent again before any notice);
  * the particulars kept for complaints deleted; a relative leaves their cases (the applicant is told); notices
  * the user filed stay with their case's procedure, and its organisation's staff are told only that.
@@ -225,9 +247,13 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
   const all = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
   // A notice no organisation received (saved in the bot, not handed in): no procedure began, none needs it —
   // its personal data goes now, as retention takes it from a closed case.
-  const unreceived = all.filter((p) => p.case.status === "saved");
-  for (const p of unreceived) await anonymiseCase(tx, p.caseId, c.now);
-  const filed = all.filter((p) => p.case.status !== "saved");
+  const unreceived = all.filter(unreceivedOnly);
+  for (const p of unreceived) {
+    // Relatives following it lose it from their lists with the anonymisation: they are told why, in their language.
+    for (const r of await caseParticipants(tx, p.caseId, ["relative"])) out.push(sayTo(reader(r.userId, r.user.language, p.case.language), "privacy.removedToRelative", { number: p.case.number }));
+    await anonymiseCase(tx, p.caseId, c.now);
+  }
+  const filed = all.filter((p) => !unreceivedOnly(p));
   for (const p of filed) {
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
     const mediations = await tx.mediation.findMany({ where: { caseId: p.caseId, state: { in: ["proposed", "agreeing", "running", "signing"] } }, select: { mediatorId: true } });

@@ -12,7 +12,7 @@ import { showDate } from "../../../machines/notice.js";
 import type { Case } from "../../db/generated/client.js";
 import { answersOf, calendarNote, expiredCalendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { say, sayTo, type Addressed, type JobHandler, type Out } from "../../core/effects.js";
+import { say, sayTo, type Addressed, type JobHandler, type Out, type StillTrue, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { FORMATION_WORKING_DAYS, watch } from "../commission/deadlines.js";
@@ -147,24 +147,51 @@ export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: C
 const consentingApplicants = (tx: Tx, caseId: number) =>
   tx.caseParticipant.findMany({ where: { caseId, removedAt: null, role: "applicant", user: { consentWithdrawnAt: null } }, include: { user: { select: { language: true } } }, orderBy: { id: "asc" } });
 
+/** The check of a reminder's message (StillTrue): the notice still waits for the step the reminder is about. */
+const AWAITS = "receipt_awaits";
+const awaits = (k: Pick<Case, "id">, step: "saved" | "delivered", applicant?: bigint): StillTrue => ({
+  check: AWAITS,
+  params: { caseId: k.id, step, ...(applicant === undefined ? {} : { applicant: String(applicant) }) },
+});
+
+/**
+ * A reminder's message, checked again when it is sent (a stop, a restart, a long queue in between): its notice still
+ * kept (not anonymised — at the applicant's withdrawal, say) and still at the step it reminds of; one to the applicant
+ * only while they are its applicant and their consent stands (the bot would refuse its buttons otherwise).
+ */
+export const receiptChecks: Record<string, TruthCheck> = {
+  [AWAITS]: async (db, params) => {
+    const k = await db.case.findUnique({ where: { id: Number(params.caseId) } });
+    if (!k || k.anonymisedAt || stepOf(k) !== params.step) return false;
+    if (typeof params.applicant !== "string" || !/^\d+$/.test(params.applicant)) return true;
+    const on = await db.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(params.applicant), role: "applicant", removedAt: null, user: { consentWithdrawnAt: null } } });
+    return on > 0;
+  },
+};
+
 export const receiptJobs: Record<string, JobHandler> = {
   // Staff have not recorded the receipt by the end of the next working day: they are reminded, and the
   // applicant is told the notice is not yet received — and how to hand it in.
   [RECEIPT_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
     const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
     if (!k || stepOf(k) !== "delivered") return [];
-    const staff = (await orgStaff(tx, k.organizationId, k.id)).map((s) => sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: k.orgName }, recordReceiptButton(k, d.timeZone)));
-    const applicants = (await consentingApplicants(tx, k.id)).map((p) =>
-      sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderApplicant", { number: k.number, org: k.orgName }, handInButtons(k, d.timeZone)),
-    );
+    const staff = (await orgStaff(tx, k.organizationId, k.id)).map((s) => ({
+      ...sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: k.orgName }, recordReceiptButton(k, d.timeZone)),
+      stillTrue: awaits(k, "delivered"),
+    }));
+    const applicants = (await consentingApplicants(tx, k.id)).map((p) => ({
+      ...sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderApplicant", { number: k.number, org: k.orgName }, handInButtons(k, d.timeZone)),
+      stillTrue: awaits(k, "delivered", p.userId),
+    }));
     return [...staff, ...applicants];
   },
   // A notice that reached nobody: the applicant has not said they handed it in.
   [HANDIN_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
     const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
     if (!k || stepOf(k) !== "saved") return [];
-    return (await consentingApplicants(tx, k.id)).map((p) =>
-      sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderHandIn", { number: k.number, org: k.orgName }, [...handInButtons(k, d.timeZone), [{ key: "menu.cases", ...act(openMenuItem, { item: "cases" }) }]]),
-    );
+    return (await consentingApplicants(tx, k.id)).map((p) => ({
+      ...sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderHandIn", { number: k.number, org: k.orgName }, [...handInButtons(k, d.timeZone), [{ key: "menu.cases", ...act(openMenuItem, { item: "cases" }) }]]),
+      stillTrue: awaits(k, "saved", p.userId),
+    }));
   },
 };

@@ -34,6 +34,13 @@ export const scheduleRetention = async (db: Prisma, now: Date, d: Deployment): P
 /** The moment before which a closed case is past its term. */
 export const retentionCutoff = (now: Date, days: number): Date => new Date(now.getTime() - days * 86_400_000);
 
+/** Cancels the pending jobs whose payload names the case, one of its sittings or one of its mediations (case-lock.ts reads the same keys). */
+const cancelCaseJobs = async (tx: Tx, caseId: number, sittingIds: number[], mediationIds: number[], now: Date): Promise<void> => {
+  const ids = (xs: number[]) => xs.map(String);
+  await tx.$executeRaw`UPDATE "ScheduledJob" SET "state" = 'cancelled', "updatedAt" = ${now}
+    WHERE "state" = 'pending' AND ("payload"->>'caseId' = ${String(caseId)} OR "payload"->>'sittingId' = ANY(${ids(sittingIds)}::text[]) OR "payload"->>'mediationId' = ANY(${ids(mediationIds)}::text[]))`;
+};
+
 /** What one case's anonymisation took out (counts, for the tombstone and the operator's log). */
 export interface Anonymised {
   caseId: number;
@@ -60,6 +67,10 @@ export const anonymiseCase = async (tx: Tx, caseId: number, now: Date): Promise<
   await tx.proposalResponse.deleteMany({ where: { proposalId: { in: proposals.map((p) => p.id) } } });
   await tx.proposal.deleteMany({ where: { caseId } });
   await tx.mediation.updateMany({ where: { caseId }, data: { signedFile: P.DbNull, orgAgreedBy: null, signedBy: null } });
+  // Its work still to come goes too — a reminder to hand it in, a deadline's, a sitting's, a mediation's: with nobody
+  // left on the case and nothing left to name, each would only find nothing, or tell of a notice no longer kept.
+  const mediations = await tx.mediation.findMany({ where: { caseId }, select: { id: true } });
+  await cancelCaseJobs(tx, caseId, sittings.map((s) => s.id), mediations.map((m) => m.id), now);
   await tx.case.update({ where: { id: caseId }, data: { sensitive: "", answers: {}, anonymisedAt: now } });
   // The log is append-only; this transaction alone may delete a case's events (the trigger reads the setting).
   await tx.$executeRaw`SELECT set_config('kelisim.retention', 'on', true)`;

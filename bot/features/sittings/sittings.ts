@@ -12,7 +12,7 @@ import type { Ctx, Tx } from "../../core/actor.js";
 import { stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, moveSitting as moveAction } from "./actions.js";
 
@@ -117,7 +117,7 @@ const staffSitting = async (tx: Tx, sittingId: number, userId: number) =>
 
 const people = async (tx: Tx, k: CaseRow) => {
   const on = await caseParticipants(tx, k.id);
-  const withdrew = new Set((await tx.user.findMany({ where: { id: { in: on.map((p) => p.userId) }, consentWithdrawnAt: { not: null } }, select: { id: true } })).map((u) => u.id));
+  const withdrew = await withdrawnOf(tx, on.map((p) => p.userId));
   return on.map((p) => ({ ...reader(p.userId, p.user.language, k.language), withdrew: withdrew.has(p.userId) }));
 };
 
@@ -269,11 +269,14 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
     include: { responses: { where: { userId: BigInt(c.userId) } } },
     orderBy: { startsAt: "asc" },
   });
+  const shown = sittings.map((s) => {
+    const mine = s.responses[0];
+    return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
+  });
+  // As the invitation: someone who withdrew consent cannot answer through the bot — no buttons it would refuse, and why.
+  if (sittings.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
   return {
-    lines: sittings.map((s) => {
-      const mine = s.responses[0];
-      return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
-    }),
+    lines: shown,
     buttons: sittings
       .filter((s) => s.responses.length === 0)
       .flatMap((s) => offered(s).map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a }) }])),
@@ -337,19 +340,18 @@ export const sittingJobs: Record<string, JobHandler> = {
     const s = await tx.sitting.findUnique({ where: { id: r.sittingId }, include: { case: true, responses: true } });
     if (!s || !reminderHolds(s, r, now, d.timeZone)) return [];
     const key = r.reminder === "day" ? "sitting.reminderDay" : "sitting.reminderSoon";
-    return (await caseParticipants(tx, s.caseId))
-      .filter((p) => remindable(p, s.responses))
-      .map((p) => {
-        const mine = s.responses.find((x) => x.userId === p.userId);
-        // With the answer buttons: someone who has not answered, or can no longer come, says so from here.
-        const message = sayTo(
-          reader(p.userId, p.user.language, s.case.language),
-          key,
-          { number: s.case.number, when: showWhen(s.startsAt, d.timeZone), place: placeText(s), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } },
-          answerButtons(s),
-        );
-        const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder, userId: String(p.userId) } };
-        return { ...message, stillTrue };
-      });
+    const on = (await caseParticipants(tx, s.caseId)).filter((p) => remindable(p, s.responses));
+    const withdrew = await withdrawnOf(tx, on.map((p) => p.userId));
+    return on.flatMap((p) => {
+      const mine = s.responses.find((x) => x.userId === p.userId);
+      const to = reader(p.userId, p.user.language, s.case.language);
+      const params = { number: s.case.number, when: showWhen(s.startsAt, d.timeZone), place: placeText(s), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } };
+      const stillTrue = { check: REMINDER_JOB, params: { sittingId: r.sittingId, sequence: r.sequence, reminder: r.reminder, userId: String(p.userId) } };
+      // As the invitation (above): an applicant who withdrew consent is still reminded — they may attend — but
+      // without buttons the bot would refuse, and with the line that says why and what they can do.
+      if (withdrew.has(p.userId)) return [{ ...sayTo(to, key, params), stillTrue }, { ...sayTo(to, "sitting.withdrawnNote"), stillTrue }];
+      // With the answer buttons: someone who has not answered, or can no longer come, says so from here.
+      return [{ ...sayTo(to, key, params, answerButtons(s)), stillTrue }];
+    });
   },
 };
