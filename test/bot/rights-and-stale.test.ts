@@ -300,4 +300,24 @@ describe("staff on their own organisation's case", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
   });
 
+  it("staff who filed a notice about their own organisation and withdraw consent are not told, as its staff, that «the applicant withdrew»; their colleague is", async () => {
+    const { admin, link } = await inviteStaff(h, ADMIN);
+    const staff = h.user(STAFF, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const second = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+    const colleague = h.user(STAFF + 1, "ru");
+    await colleague.send("/start");
+    await redeem(colleague, second, "ru", "staff", "Бекова Алия Сериковна");
+    await fileNotice(staff, "ru", { relation: "Супруг(а)" });
+    await recordReceipt(colleague, "ru");
+    await staff.send("/privacy");
+    await staff.press("Отозвать согласие");
+    const withdrawn = await staff.press("Да, отозвать");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(STAFF) } })).consentWithdrawnAt).not.toBeNull();
+    const told = (id: number) => texts(withdrawn.filter((c) => c.payload.chat_id === id));
+    expect(told(STAFF + 1)).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: заявитель отозвал в боте согласие/)]);
+    expect(told(STAFF).filter((x) => x.startsWith("Дело KZ-2026-000001: заявитель отозвал")), "the applicant, who is staff too").toEqual([]);
+  });
+
 });

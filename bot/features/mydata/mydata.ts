@@ -259,7 +259,7 @@ export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent"
     const mediations = await tx.mediation.findMany({ where: { caseId: p.caseId, state: { in: ["proposed", "agreeing", "running", "signing"] } }, select: { mediatorId: true } });
     // Staff of the organisation (its side in a mediation under way: the applicant may still decline there); the
     // staff chat, standing in for an organisation with none, is told of no mediation.
-    const staff = await staffRecipients(tx, p.case.organizationId, c.staffChatId);
+    const staff = await staffRecipients(tx, p.case.organizationId, c.staffChatId, p.caseId);
     const inMediation = mediations.length > 0 && !staff.some((s) => s.chatId === c.staffChatId);
     for (const s of staff) out.push(sayTo(s, inMediation ? "privacy.withdrawnToStaffMediation" : "privacy.withdrawnToStaff", { number: p.case.number }));
     // The mediator of a mediation under way: its applicant side can no longer act in it through the bot, but declining.
