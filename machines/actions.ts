@@ -241,8 +241,9 @@ export const confirmStart = defineAction({
 export const withdrawConsent = defineAction({
   name: "core/withdrawConsent",
   code: "withdraw",
-  params: z.object({ step: oneOf(["ask", "yes", "no"]) }),
-  run: ({ step }, r) => {
+  // seen: the newest of the user's cases when the explanation was shown ("yes" only; absent on buttons made before).
+  params: z.object({ step: oneOf(["ask", "yes", "no"]), seen: id.optional() }),
+  run: ({ step, seen }, r) => {
     if (!r.profile.hasConsent) return r.repeatOrMenu();
     // The explanation names the user's notices whose receipt is not recorded (the bot reads them), each with a
     // button to record its hand-in first; its own buttons then say yes or no (withdrawButtons).
@@ -254,13 +255,13 @@ export const withdrawConsent = defineAction({
     // Drafts go at once: the notice's and the particulars' answers are never stored anywhere else.
     r.drop("notice");
     r.drop("particulars");
-    r.emit({ type: "withdrawConsent" });
+    r.emit(seen === undefined ? { type: "withdrawConsent" } : { type: "withdrawConsent", seen });
     r.menu();
   },
 });
 
-/** The withdrawal's explanation's answers: withdraw, or keep consent. */
-export const withdrawButtons = (): Button[][] => [[{ key: "privacy.withdrawYes", ...act(withdrawConsent, { step: "yes" }) }], [{ key: "privacy.withdrawNo", ...act(withdrawConsent, { step: "no" }) }]];
+/** The withdrawal's explanation's answers: withdraw (bound to the cases the explanation named: `seen`), or keep consent. */
+export const withdrawButtons = (seen: number): Button[][] => [[{ key: "privacy.withdrawYes", ...act(withdrawConsent, { step: "yes", seen }) }], [{ key: "privacy.withdrawNo", ...act(withdrawConsent, { step: "no" }) }]];
 
 export const MENU_ITEMS = ["notice", "cases", "explain", "help", "language", "privacy", "inbox", "admin", "menu"] as const;
 export const openMenuItem = defineAction({

@@ -119,7 +119,8 @@ export interface DomainEffectPayloads {
    * The user withdrew consent (law.md §7): no new processing; their saved particulars deleted at once; a
    * relative leaves their cases; notices they filed stay with the case's procedure, its other side told.
    */
-  withdrawConsent: object;
+  /** `seen`: the newest case the explanation knew of; a notice saved since, not received, is explained first. */
+  withdrawConsent: { seen?: number };
   /**
    * Before a withdrawal: what it means, and the user's notices no organisation is recorded to have received — they
    * would be anonymised, though one may have been handed in on paper — each with a button to record its hand-in first.

@@ -179,6 +179,24 @@ describe("withdrawing consent", () => {
     expect([k.anonymisedAt, k.sensitive === ""]).toEqual([null, false]);
   });
 
+  it("«Иә» pressed on an explanation shown before another notice was saved does not erase that notice unwarned: the explanation comes again, naming it", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk"); // KZ-2026-000001: saved, nothing recorded about its receipt
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    // Not answered: a second notice is saved meanwhile.
+    await fileNotice(u, "kk");
+    const again = await u.press("Иә, кері қайтарып аламын");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentWithdrawnAt, "not withdrawn yet").toBeNull();
+    expect((await t.db.prisma.case.findMany({ where: { anonymisedAt: null } })).length, "both notices kept").toBe(2);
+    const explained = again.filter((c) => texts([c])[0]?.includes("KZ-2026-000001, KZ-2026-000002"));
+    expect(explained).toHaveLength(1);
+    expect(buttons(explained)).toEqual(["KZ-2026-000001 өтінішін тапсырдым", "KZ-2026-000002 өтінішін тапсырдым", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
+    // The explanation that named both: withdrawn.
+    await u.press("Иә, кері қайтарып аламын");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentWithdrawnAt).not.toBeNull();
+  });
+
   it("the applicant is still told when the commission's deadline passed, with the way onward in words but no button to draft a complaint (the bot would refuse the draft)", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
     const u = h.user(APPLICANT, "kk");

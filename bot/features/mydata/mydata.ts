@@ -223,7 +223,8 @@ export const explainWithdrawal = async (tx: Tx, _e: DomainEffect<"explainWithdra
   const unreceived = mine.filter(unreceivedOnly);
   const handedIn: Param = unreceived.length ? { key: "privacy.withdrawHandedIn", params: { count: unreceived.length, numbers: unreceived.map((p) => p.case.number).join(", ") } } : "";
   const buttons: Button[][] = unreceived.map((p) => [{ key: "privacy.withdrawHandInButton", params: { number: p.case.number }, ...act(handIn, { caseId: p.caseId, notBefore: savedOn(p.case, c.timeZone) }) }]);
-  return [say("privacy.withdrawExplain", { handedIn }, [...buttons, ...withdrawButtons()])];
+  const seen = Math.max(0, ...mine.map((p) => p.caseId));
+  return [say("privacy.withdrawExplain", { handedIn }, [...buttons, ...withdrawButtons(seen)])];
 };
 
 /**
@@ -231,8 +232,12 @@ export const explainWithdrawal = async (tx: Tx, _e: DomainEffect<"explainWithdra
  * the particulars kept for complaints deleted; a relative leaves their cases (the applicant is told); notices
  * the user filed stay with their case's procedure, and its organisation's staff are told only that.
  */
-export const withdrawConsent = async (tx: Tx, _e: DomainEffect<"withdrawConsent">, c: Ctx): Promise<Out[]> => {
+export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">, c: Ctx): Promise<Out[]> => {
   const id = BigInt(c.userId);
+  // A notice saved after the explanation was shown (or before a button that knew of none): its bot copy would go
+  // unwarned. The explanation comes again, naming it, and nothing is withdrawn yet.
+  const unwarned = await tx.caseParticipant.count({ where: { userId: id, role: "applicant", removedAt: null, caseId: { gt: e.seen ?? 0 }, case: { status: "saved" } } });
+  if (unwarned > 0) return explainWithdrawal(tx, { type: "explainWithdrawal" }, c);
   const roles = await tx.userRole.count({ where: { userId: id, revokedAt: null } });
   // Staff and mediators are named by their full name in their role: it stays while the role does.
   await tx.user.update({ where: { id }, data: { consentWithdrawnAt: c.now, details: null, ...(roles ? {} : { fullName: null }) } });
