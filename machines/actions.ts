@@ -255,7 +255,8 @@ export const withdrawConsent = defineAction({
     // Drafts go at once: the notice's and the particulars' answers are never stored anywhere else.
     r.drop("notice");
     r.drop("particulars");
-    r.emit(seen === undefined ? { type: "withdrawConsent" } : { type: "withdrawConsent", seen });
+    // A button made before it carried `seen` knew of no notice: any saved one is explained first.
+    r.emit({ type: "withdrawConsent", seen: seen ?? 0 });
     r.menu();
   },
 });

@@ -119,7 +119,10 @@ export interface DomainEffectPayloads {
    * The user withdrew consent (law.md §7): no new processing; their saved particulars deleted at once; a
    * relative leaves their cases; notices they filed stay with the case's procedure, its other side told.
    */
-  /** `seen`: the newest case the explanation knew of; a notice saved since, not received, is explained first. */
+  /**
+   * `seen`: the newest case the explanation the user answered knew of; a notice saved since, not received, is explained
+   * first. Absent: withdrawn as asked (the operator's data:erase).
+   */
   withdrawConsent: { seen?: number };
   /**
    * Before a withdrawal: what it means, and the user's notices no organisation is recorded to have received — they

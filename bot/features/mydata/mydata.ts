@@ -236,8 +236,8 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
   const id = BigInt(c.userId);
   // A notice saved after the explanation was shown (or before a button that knew of none): its bot copy would go
   // unwarned. The explanation comes again, naming it, and nothing is withdrawn yet.
-  const unwarned = await tx.caseParticipant.count({ where: { userId: id, role: "applicant", removedAt: null, caseId: { gt: e.seen ?? 0 }, case: { status: "saved" } } });
-  if (unwarned > 0) return explainWithdrawal(tx, { type: "explainWithdrawal" }, c);
+  if (e.seen !== undefined && (await tx.caseParticipant.count({ where: { userId: id, role: "applicant", removedAt: null, caseId: { gt: e.seen }, case: { status: "saved" } } })) > 0)
+    return explainWithdrawal(tx, { type: "explainWithdrawal" }, c);
   const roles = await tx.userRole.count({ where: { userId: id, revokedAt: null } });
   // Staff and mediators are named by their full name in their role: it stays while the role does.
   await tx.user.update({ where: { id }, data: { consentWithdrawnAt: c.now, details: null, ...(roles ? {} : { fullName: null }) } });
