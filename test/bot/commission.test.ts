@@ -336,7 +336,7 @@ describe("sittings", () => {
     // The updated calendar file first, then the message with the answer buttons, which says the file is above.
     expect(seen(moved, APPLICANT)).toEqual(["document", "message+buttons"]);
     expect(seen(moved, RELATIVE)).toEqual(["document", "message+buttons"]);
-    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие; если в календаре осталось прежнее время, удалите его\. Примете ли вы участие\?$/);
+    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие; если в календаре осталось событие с прежним временем, удалите его\. Примете ли вы участие\?$/);
     const files = moved.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     for (const f of files) {
@@ -501,7 +501,7 @@ describe("the conclusion", () => {
     at("2026-11-24T10:00:00+05:00");
     const s = await t.db.prisma.sitting.findFirstOrThrow();
     // Refused at once: the conclusion is recorded (sittings-review.test.ts).
-    expect(texts(await staff.pressData(`g:smv:${s.id}`))[0]).toBe("По делу KZ-2026-000001 записано заключение комиссии: заседаний больше не будет, назначить новое нельзя.");
+    expect(texts(await staff.pressData(`g:smv:${s.id}`))[0]).toBe("По делу KZ-2026-000001 записано заключение комиссии, поэтому назначить новое заседание в боте нельзя.");
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
   });
 

@@ -245,7 +245,7 @@ describe("the case's history for a lawyer", () => {
     // Refused there, with its reason — not after Save, with everything typed lost.
     expect(texts(await staff.send("20.11.2026"))).toEqual([
       "Комиссия сформирована 23.11.2026: заключение не могло быть вынесено раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
-      "В какой день комиссия вынесла заключение? Если не сегодня, напишите дату как ДД.ММ.ГГГГ.",
+      "В какой день комиссия вынесла заключение? Нажмите «Сегодня» или напишите дату в виде ДД.ММ.ГГГГ, например 30.11.2026.",
     ]);
     // A forged formation day on the button changes nothing: the case's own is used.
     await staff.pressData(`g:sconc:${k.id}:2020-01-01`);

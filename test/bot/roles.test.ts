@@ -609,7 +609,7 @@ describe("the conclusion", () => {
     expect(texts(await staff.document("application/zip", "archive"))).toEqual(["Нужен PDF или фото (JPG, PNG).", expect.stringMatching(/^Приложите само заключение/)]);
     // The day the commission issued it: a complaint and the case's history state it, so it is asked, not taken from the day it is recorded.
     const asked = await staff.document("application/pdf", "conclusion-scan");
-    expect(texts(asked)).toEqual(["В какой день комиссия вынесла заключение? Если не сегодня, напишите дату как ДД.ММ.ГГГГ."]);
+    expect(texts(asked)).toEqual(["В какой день комиссия вынесла заключение? Нажмите «Сегодня» или напишите дату в виде ДД.ММ.ГГГГ, например 30.11.2026."]);
     expect(buttons(asked)).toEqual(["Сегодня", "Отмена"]);
     expect(texts(await staff.send("28.11.2026"))[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
     expect(texts(await staff.send("22.11.2026"))[0]).toBe("Комиссия сформирована 23.11.2026: заключение не могло быть вынесено раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.");
