@@ -146,7 +146,7 @@ describe("withdrawing consent", () => {
     await fileNotice(u, "kk"); // no organisation registered: saved, nobody has it
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
     const explained = await (async () => (await u.send("/privacy"), u.press("Келісімді кері қайтарып алу")))();
-    expect(texts(explained)[0]).toContain("ботта сақталған, бірақ ұйымның алғаны ботта белгіленбеген өтініштерді жоямын");
+    expect(texts(explained)[0]).toContain("ұйымның алғаны ботта белгіленбеген өтініштерді боттан жоямын");
     const done = await u.press("Иә, кері қайтарып аламын");
     expect(texts(done)[0]).toBe(
       "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Ұйымның алғаны ботта белгіленбеген өтініштер (1) боттан жойылды. Келісімді /privacy арқылы қайта беруге болады.",
@@ -164,9 +164,9 @@ describe("withdrawing consent", () => {
     expect(texts(explained)[0]).toContain(
       "\n\nKZ-2026-000001 өтініші ботта сақталған, бірақ ұйымның оны алғаны ботта белгіленбеген. Өтінішті ұйымға тапсырған болсаңыз, алдымен төмендегі батырмамен тапсырған күнді көрсетіңіз — сонда ол істе қалады. Әйтпесе өтініштің боттағы көшірмесі жойылады.\n\nКелісімді кері қайтарып аласыз ба?",
     );
-    expect(buttons(explained)).toEqual(["KZ-2026-000001 өтінішін тапсырдым", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
+    expect(buttons(explained)).toEqual(["KZ-2026-000001: тапсырған күнді көрсету", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
     // Handed in today, on paper: recorded first, then the withdrawal from the same message.
-    await u.press("KZ-2026-000001 өтінішін тапсырдым");
+    await u.press("KZ-2026-000001: тапсырған күнді көрсету");
     await u.press("Бүгін");
     await u.press("Өткізіп жіберу");
     await u.press("Өткізіп жіберу");
@@ -191,7 +191,7 @@ describe("withdrawing consent", () => {
     expect((await t.db.prisma.case.findMany({ where: { anonymisedAt: null } })).length, "both notices kept").toBe(2);
     const explained = again.filter((c) => texts([c])[0]?.includes("KZ-2026-000001, KZ-2026-000002"));
     expect(explained).toHaveLength(1);
-    expect(buttons(explained)).toEqual(["KZ-2026-000001 өтінішін тапсырдым", "KZ-2026-000002 өтінішін тапсырдым", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
+    expect(buttons(explained)).toEqual(["KZ-2026-000001: тапсырған күнді көрсету", "KZ-2026-000002: тапсырған күнді көрсету", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
     // The explanation that named both: withdrawn.
     await u.press("Иә, кері қайтарып аламын");
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentWithdrawnAt).not.toBeNull();
@@ -218,11 +218,11 @@ describe("withdrawing consent", () => {
     await fileNotice(u, "ru");
     await u.send("/privacy");
     const explained = await u.press("Отозвать согласие");
-    expect(texts(explained)[0]).toContain("• обращения, о получении которых организацией в боте ничего не записано, удалю;");
+    expect(texts(explained)[0]).toContain("• обращения, о получении которых организацией в боте ничего не записано, удалю из бота;");
     expect(texts(explained)[0]).toContain(
-      "\n\nОбращения KZ-2026-000001, KZ-2026-000002 сохранены, но в боте не записано, что организация их получила. Если вы уже передали какое-то из них в организацию, сначала укажите дату передачи кнопкой ниже — тогда оно останется в деле. Иначе копии этих обращений в боте будут удалены.\n\nОтозвать согласие?",
+      "\n\nОбращения KZ-2026-000001, KZ-2026-000002 сохранены, но в боте не записано, что организация их получила. Если вы уже передали какие-либо из них в организацию, сначала укажите дату передачи каждого кнопкой с его номером ниже — тогда оно останется в деле. Иначе копии этих обращений в боте будут удалены.\n\nОтозвать согласие?",
     );
-    expect(buttons(explained)).toEqual(["Я передал(а) обращение KZ-2026-000001", "Я передал(а) обращение KZ-2026-000002", "Да, отозвать", "Нет, оставить"]);
+    expect(buttons(explained)).toEqual(["KZ-2026-000001: указать дату передачи", "KZ-2026-000002: указать дату передачи", "Да, отозвать", "Нет, оставить"]);
     const done = await u.press("Да, отозвать");
     expect(texts(done)[0]).toBe(
       "Согласие отозвано. Черновик обращения и сохранённые для жалоб данные удалены. Обращения, о получении которых организацией в боте ничего не записано (2), удалены из бота. Дать согласие снова можно через /privacy.",

@@ -55,7 +55,7 @@ describe("relatives of a notice anonymised at withdrawal", () => {
     expect(buttons(await relative.send("/cases"))).toContain("Открыть KZ-2026-000001");
     const done = await withdraw("kk");
     expect(texts(done.filter((c) => c.payload.chat_id === RELATIVE))).toEqual([
-      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных, поэтому обращение удалено из бота. Вы больше не участвуете в этом деле, и сообщений о нём не будет.",
+      "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных, поэтому обращение удалено из бота. Сообщений по этому делу через бот больше не будет.",
     ]);
     expect(texts(await relative.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
     // An old button of the case answers as for any case they are not on.
