@@ -17,6 +17,8 @@ interface Context {
   summary: string | null;
   /** The conclusion itself, as a photo or a PDF; optional. */
   file: FileRef | null;
+  /** The case's number, shown with the first question (absent in snapshots stored before). */
+  number?: string;
   /** The day the commission was formed: the conclusion cannot be older ("" or absent: not known to the flow). */
   notBefore?: string;
   /** The day the conclusion was issued, YYYY-MM-DD (absent in snapshots stored before the flow asked it). */
@@ -28,18 +30,27 @@ const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
 
 export const conclusionMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; notBefore?: string } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; notBefore?: string; number?: string } },
   actions: {
     ...effectActions,
     recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; on: string | null }) => undefined,
   },
 }).createMachine({
   id: "conclusion",
-  context: ({ input }) => ({ caseId: input.caseId, confirmed: null, outcome: null, summary: null, file: null, notBefore: input.notBefore ?? "", on: null }),
+  context: ({ input }) => ({ caseId: input.caseId, confirmed: null, outcome: null, summary: null, file: null, notBefore: input.notBefore ?? "", on: null, ...(input.number ? { number: input.number } : {}) }),
   initial: "result",
   states: {
     result: {
-      entry: [{ type: "say", params: { key: "conclusion.askResult", buttons: [[{ key: "conclusion.confirmed", value: "yes" }], [{ key: "conclusion.notConfirmed", value: "no" }], [cancel]] } }],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "conclusion.askResult",
+            params: { case: context.number ? { key: "common.caseHead", params: { number: context.number } } : "" },
+            buttons: [[{ key: "conclusion.confirmed", value: "yes" }], [{ key: "conclusion.notConfirmed", value: "no" }], [cancel]],
+          }),
+        },
+      ],
       on: {
         CHOICE: [
           { guard: chose("yes"), target: "outcome", actions: assign({ confirmed: true }) },

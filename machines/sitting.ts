@@ -35,6 +35,8 @@ interface Context {
   address: string | null;
   link: string | null;
   note: string | null;
+  /** The case's number, shown with the first question (absent in snapshots stored before). */
+  number?: string;
 }
 
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
@@ -115,7 +117,7 @@ const placeLines = (c: Context): { key: string; params: Params }[] => [
 ];
 
 export const sittingMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string } },
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
@@ -124,11 +126,20 @@ export const sittingMachine = setup({
   },
 }).createMachine({
   id: "sitting",
-  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null }),
+  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}) }),
   initial: "date",
   states: {
     date: {
-      entry: [{ type: "say", params: ({ context }) => ({ key: context.sittingId ? "sitting.askNewDate" : "sitting.askDate", buttons: [[tomorrow], [cancel]] }) }],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: context.sittingId ? "sitting.askNewDate" : "sitting.askDate",
+            params: { case: context.number ? { key: "common.caseHead", params: { number: context.number } } : "" },
+            buttons: [[tomorrow], [cancel]],
+          }),
+        },
+      ],
       on: {
         ...answer("date", "time", checkSittingDate, (date) => ({ date })),
         CHOICE: [

@@ -601,7 +601,7 @@ describe("the conclusion", () => {
     await staff.send("/inbox");
     const opened = await staff.press("Открыть KZ-2026-000001");
     expect(buttons(opened)).toEqual(["Назначить заседание", "Записать заключение", "Предложить медиацию"]);
-    await staff.press("Записать заключение");
+    expect(texts(await staff.press("Записать заключение"))[0]).toBe("Дело KZ-2026-000001\nПодтвердила ли комиссия, что вред причинён?");
     await staff.press("Да, вред подтверждён");
     await staff.press("Инвалидность II группы");
     expect(texts(await staff.send("коротко")).at(0)).toBe("Краткое изложение должно быть от 10 до 1000 знаков (сейчас 7).");
