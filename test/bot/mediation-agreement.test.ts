@@ -361,6 +361,26 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
   });
 });
 
+describe("the text agreed near the mediation's end", () => {
+  it("leaves ten calendar days to record the signed agreement: the term's end does not end it a moment later", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, mediator } = await running(w.h); // the mediation runs to the end of 23.12.2026
+      w.at("2026-12-21T10:00:00+05:00");
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      const agreed = await staff.press("Я прочитал(а) и согласен(на)");
+      expect(to(agreed, STAFF)[0]).toMatch(/ Если подписанное соглашение не будет приложено до конца дня 31\.12\.2026, медиация в боте завершится без соглашения\.$/);
+      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "after the term it had when the text was agreed").toBe("signing");
+      const over = await runJobs(w, "2027-01-01T00:00:01+05:00");
+      expect(to(over, STAFF)).toContain("Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено.");
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+    });
+  });
+});
+
 describe("a reminder to record the signed agreement decided but not sent before a stop", () => {
   // As a sitting's reminder (late-jobs.test.ts): «a» decides it and stops before sending; meanwhile the signed
   // agreement is recorded through the other instance. At a's next start the reminder would ask the mediator and

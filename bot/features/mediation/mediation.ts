@@ -50,6 +50,8 @@ const scheduleLapse = (tx: Tx, mediationId: number, now: Date) =>
  */
 const SIGN_REMIND = "mediation_sign_remind";
 const SIGN_REMIND_DAYS = 7;
+/** Calendar days left at least to record the signed agreement after both sides agreed to its text. */
+const SIGN_MIN_DAYS = 10;
 const SIGN_REMIND_HOUR = 9;
 const signKey = (mediationId: number) => `mediation:${mediationId}:sign`;
 /** The next reminder to record the signed agreement after `now`, before the mediation's end; null: none is left. */
@@ -556,11 +558,16 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const confirmed = (["applicant", "organization"] as const).every((s) => responses.some((r) => all.some((x) => x.userId === r.userId && x.side === s)));
   if (!confirmed) return [say("mediation.confirmedWaiting", { number })];
   // Agreeing to a text is not signing it (law.md §4): the case is settled when the signed agreement is recorded.
-  await tx.mediation.update({ where: { id: m.id }, data: { state: "signing" } });
-  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
   // The mediation's term still runs (EXPIRE_MEDIATION): each is told by when the signed agreement is to be recorded.
-  await scheduleSignReminder(tx, m.id, c.now, m.endsAt, c.timeZone);
-  const by: Param = m.endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(m.endsAt, c.timeZone)) } } : "";
+  // Signing takes time (a paper to sign, a meeting): a text agreed near the term's end leaves SIGN_MIN_DAYS for it,
+  // not an end by the clock a moment later.
+  const endsAt = m.endsAt ? new Date(Math.max(m.endsAt.getTime(), endOfDay(addDays(localDate(c.now, c.timeZone), SIGN_MIN_DAYS), c.timeZone).getTime())) : null;
+  const extended = endsAt !== null && endsAt.getTime() !== m.endsAt?.getTime();
+  await tx.mediation.update({ where: { id: m.id }, data: { state: "signing", ...(extended ? { endsAt } : {}) } });
+  if (extended) await schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${m.id}:expire`, dueAt: new Date(endsAt.getTime() + 1), payload: { mediationId: m.id } });
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
+  await scheduleSignReminder(tx, m.id, c.now, endsAt, c.timeZone);
+  const by: Param = endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(endsAt, c.timeZone)) } } : "";
   return all.flatMap((x) =>
     withCondolence(
       m.case.outcome,
@@ -677,6 +684,11 @@ export const mediationJobs: Record<string, JobHandler> = {
     // The text agreed but its signed copy not recorded within the term: it ends as any mediation whose term ran out
     // (the applicant shown the way onward), the reason saying what was missing — the case is not held by it for good.
     const signing = m.state === "signing";
+    // Its term moved on at signing (SIGN_MIN_DAYS) after this run was due: it ends then.
+    if (signing && m.endsAt && m.endsAt > now) {
+      await schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${m.id}:expire`, dueAt: new Date(m.endsAt.getTime() + 1), payload: { mediationId: m.id } });
+      return [];
+    }
     await end(tx, m, "expired", now);
     return endedMessages(all, m, signing ? "unsigned" : "expired", null);
   },
