@@ -178,6 +178,8 @@ export interface DomainEffectPayloads {
   /** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
   scheduleSitting: { caseId: number; date: string; time: string; address: string | null; link: string | null; note: string | null };
   moveSitting: { sittingId: number; date: string; time: string };
+  /** Staff: asked once more before cancelling, naming the sitting. */
+  askCancelSitting: { sittingId: number };
   cancelSitting: { sittingId: number };
   /** The applicant or a relative answers a sitting's invitation. */
   answerSitting: { sittingId: number; answer: SittingAnswer };
@@ -227,7 +229,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
   revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
-  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, cancelSitting: true,
+  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
   relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, endMediation: true,

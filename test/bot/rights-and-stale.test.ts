@@ -140,13 +140,15 @@ describe("a sitting that already took place", () => {
     await scheduleSitting(staff); // 25.11.2026, 15:00
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
-    // The day after the sitting, staff press «Отменить» on the case's view they opened before it.
-    at("2026-11-26T10:00:00+05:00");
+    // Asked before the sitting, «Отменить заседание» pressed the day after it.
     await staff.press("Отменить");
+    at("2026-11-26T10:00:00+05:00");
     const done = await staff.press("Отменить заседание");
     expect(to(done, APPLICANT), "the applicant told a sitting that took place yesterday is cancelled").toEqual([]);
     expect(to(done, RELATIVE), "the relative told a sitting that took place yesterday is cancelled").toEqual([]);
     expect(to(done, STAFF)).toEqual(["Это заседание уже прошло."]);
+    // «Отменить» on the case's view opened before it: said at once, not asked.
+    expect(texts(await staff.press("Отменить"))).toEqual(["Это заседание уже прошло."]);
     // Nor moved: a view opened before it still offers «Перенести».
     await staff.press("Перенести: 25.11.2026, 15:00");
     await staff.send("27.11.2026");

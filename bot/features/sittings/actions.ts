@@ -1,7 +1,7 @@
 // Sittings' buttons: the applicant's and relatives' answers to an invitation (the service checks they are
 // on the case), and staff's schedule, move and cancel (the services check the case is their organisation's).
 import { z } from "zod";
-import { act, defineAction, id, oneOf } from "../../../machines/actions.js";
+import { defineAction, id, oneOf } from "../../../machines/actions.js";
 import { SITTING_ANSWERS } from "../../../machines/effects.js";
 
 export const answerSitting = defineAction({
@@ -32,18 +32,13 @@ export const cancelSittingConfirmed = defineAction({
   run: ({ sittingId }, r) => r.emit({ type: "cancelSitting", sittingId }),
 });
 export const keepSitting = defineAction({ name: "sittings/keep", code: "skeep", params: z.object({}), run: (_, r) => r.emit({ type: "say", key: "sitting.kept" }) });
-/** Cancelling a sitting: asked once more first. */
+/** Cancelling a sitting: asked once more first, naming it (askCancelSitting). */
 export const cancelSitting = defineAction({
   name: "sittings/cancel",
   code: "scn",
   params: z.object({ sittingId: id }),
   allow: ["staff"],
-  run: ({ sittingId }, r) =>
-    r.emit({
-      type: "say",
-      key: "sitting.confirmCancel",
-      buttons: [[{ key: "sitting.cancelIt", ...act(cancelSittingConfirmed, { sittingId }) }], [{ key: "sitting.keepIt", ...act(keepSitting, {}) }]],
-    }),
+  run: ({ sittingId }, r) => r.emit({ type: "askCancelSitting", sittingId }),
 });
 
 export const sittingActions = [answerSitting, scheduleSitting, moveSitting, cancelSitting, cancelSittingConfirmed, keepSitting];

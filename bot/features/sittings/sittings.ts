@@ -14,7 +14,7 @@ import { document } from "../../core/documents.js";
 import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
-import { answerSitting as answerAction, cancelSitting as cancelAction, moveSitting as moveAction } from "./actions.js";
+import { answerSitting as answerAction, cancelSitting as cancelAction, cancelSittingConfirmed as cancelConfirmedAction, keepSitting as keepAction, moveSitting as moveAction } from "./actions.js";
 
 /** Reminders before a sitting: the day before and two hours before. */
 export const REMINDERS = { day: 24 * 60, hours2: 2 * 60 } as const;
@@ -172,6 +172,20 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   return [
     say("sitting.movedRecorded", { number: s.case.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
     ...to.flatMap((p) => invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from })),
+  ];
+};
+
+/** «Cancel the sitting set for …?»: which one, when a case has several; a cancelled or past one is said so now. */
+export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting">, c: Ctx): Promise<Out[]> => {
+  const s = await staffSitting(tx, e.sittingId, c.userId);
+  if (!s) return [say("cases.notFound")];
+  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  if (s.startsAt <= c.now) return [say("sitting.over")];
+  return [
+    say("sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
+      [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id }) }],
+      [{ key: "sitting.keepIt", ...act(keepAction, {}) }],
+    ]),
   ];
 };
 
