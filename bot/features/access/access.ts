@@ -83,10 +83,8 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     // The conclusion's day cannot be before the commission was formed: the flow is told the case's own formation day,
     // whatever the button carried (none on buttons sent before the day was asked), so a wrong day is asked again at
     // once — not refused after Save, with everything typed lost.
-    if (e.flow === "conclusion") {
-      const notBefore = k ? formedOn(k, c.timeZone) : "";
-      return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { caseId, ...number, ...(notBefore ? { notBefore } : {}) } } }];
-    }
+    const notBefore = k ? formedOn(k, c.timeZone) : "";
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { caseId, ...number, ...(notBefore ? { notBefore } : {}) } } }];
   }
   // A signed agreement for a mediation no longer waiting for one (settled, or ended at its term): said before the file is asked for.
   if (e.flow === "signedAgreement") {

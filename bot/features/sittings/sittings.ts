@@ -175,12 +175,18 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   ];
 };
 
+/**
+ * Why a sitting cannot be cancelled, or null when it can: not one of the actor's, cancelled already, or over (everyone
+ * would be told a sitting that took place did not). Asked when «Отменить» is pressed and again at the confirmation.
+ */
+const cancelRefusal = (s: { cancelledAt: Date | null; startsAt: Date } | null, now: Date): Out | null =>
+  !s ? say("cases.notFound") : s.cancelledAt ? say("sitting.alreadyCancelled") : s.startsAt <= now ? say("sitting.over") : null;
+
 /** «Cancel the sitting set for …?»: which one, when a case has several; a cancelled or past one is said so now. */
 export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
-  if (!s) return [say("cases.notFound")];
-  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
-  if (s.startsAt <= c.now) return [say("sitting.over")];
+  const refused = cancelRefusal(s, c.now);
+  if (!s || refused) return [refused ?? say("cases.notFound")];
   return [
     say("sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
       [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id }) }],
@@ -191,10 +197,8 @@ export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting
 
 export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
-  if (!s) return [say("cases.notFound")];
-  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
-  // Nor cancelled once over: everyone would be told a sitting that took place did not.
-  if (s.startsAt <= c.now) return [say("sitting.over")];
+  const refused = cancelRefusal(s, c.now);
+  if (!s || refused) return [refused ?? say("cases.notFound")];
   await cancelReminders(tx, s);
   await tx.sitting.update({ where: { id: s.id }, data: { cancelledAt: c.now, sequence: { increment: 1 } } });
   await tx.caseEvent.create({ data: { caseId: s.caseId, kind: "sitting_cancelled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id } } });
