@@ -61,6 +61,9 @@ const nextSignReminder = (now: Date, endsAt: Date | null, timeZone: string): Dat
   const due = [weekly, lastDay].filter((d): d is Date => d !== null && d > now && (endsAt === null || d < endsAt)).sort((a, b) => a.getTime() - b.getTime());
   return due[0] ?? null;
 };
+/** The mediation's end by its term (EXPIRE_MEDIATION), just after `endsAt`; scheduled again when the term moves. */
+const scheduleExpiry = (tx: Tx, mediationId: number, endsAt: Date) =>
+  schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${mediationId}:expire`, dueAt: new Date(endsAt.getTime() + 1), payload: { mediationId } });
 const scheduleSignReminder = async (tx: Tx, mediationId: number, now: Date, endsAt: Date | null, timeZone: string) => {
   const dueAt = nextSignReminder(now, endsAt, timeZone);
   if (dueAt) await schedule(tx, { kind: SIGN_REMIND, key: signKey(mediationId), dueAt, payload: { mediationId } });
@@ -313,7 +316,7 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   await tx.mediation.update({ where: { id: m.id }, data: { state: "running", startedAt: c.now, endsAt } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "mediation" } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_started", createdAt: c.now, payload: { endsAt: endsAt.toISOString() } } });
-  await schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${m.id}:expire`, dueAt: new Date(endsAt.getTime() + 1), payload: { mediationId: m.id } });
+  await scheduleExpiry(tx, m.id, endsAt);
   const until = showDate(localDate(endsAt, c.timeZone));
   return all.map((x) => sayTo(x, "mediation.started", { number, until }, runningButtons(x.side, m.id)));
 };
@@ -564,7 +567,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const endsAt = m.endsAt ? new Date(Math.max(m.endsAt.getTime(), endOfDay(addDays(localDate(c.now, c.timeZone), SIGN_MIN_DAYS), c.timeZone).getTime())) : null;
   const extended = endsAt !== null && endsAt.getTime() !== m.endsAt?.getTime();
   await tx.mediation.update({ where: { id: m.id }, data: { state: "signing", ...(extended ? { endsAt } : {}) } });
-  if (extended) await schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${m.id}:expire`, dueAt: new Date(endsAt.getTime() + 1), payload: { mediationId: m.id } });
+  if (extended) await scheduleExpiry(tx, m.id, endsAt);
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
   await scheduleSignReminder(tx, m.id, c.now, endsAt, c.timeZone);
   const by: Param = endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(endsAt, c.timeZone)) } } : "";
@@ -686,7 +689,7 @@ export const mediationJobs: Record<string, JobHandler> = {
     const signing = m.state === "signing";
     // Its term moved on at signing (SIGN_MIN_DAYS) after this run was due: it ends then.
     if (signing && m.endsAt && m.endsAt > now) {
-      await schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${m.id}:expire`, dueAt: new Date(m.endsAt.getTime() + 1), payload: { mediationId: m.id } });
+      await scheduleExpiry(tx, m.id, m.endsAt);
       return [];
     }
     await end(tx, m, "expired", now);
