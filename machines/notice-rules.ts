@@ -142,10 +142,13 @@ export const checkEventDate = (input: string, today: LocalDate, notBefore: Local
   return ok(date);
 };
 
-/** An entity's registration number of an incoming appeal, as written on the stamp: a short line. */
+/**
+ * An entity's registration number of an incoming appeal, as written on the stamp: a short line. The number sign
+ * copied from the stamp («№ 01-12/345», «#77») is left off: every text that shows the number puts its own («рег. № …»).
+ */
 export const REGISTRATION_MAX = 40;
 export const checkRegistration = (input: string): Check<string> => {
-  const text = input.trim().replace(/\s+/g, " ");
+  const text = input.trim().replace(/\s+/g, " ").replace(/^(?:№|#|N[º°]|No\.?(?=[\s\d]))\s*/, "");
   if (text.length < 1 || text.length > REGISTRATION_MAX || /\n/.test(input.trim())) return no("registration");
   return ok(text);
 };

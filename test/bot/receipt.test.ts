@@ -171,6 +171,32 @@ describe("a notice to a registered organisation", () => {
   });
 });
 
+describe("the registration number copied from the stamp", () => {
+  it("with its «№» is said once: «рег. № 01-12/345», not «рег. № № 01-12/345» — to staff and to the applicant", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "kk");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Өтініштің алынғанын белгілеу");
+    expect(to(await staff.send("№ 01-12/345"), STAFF)[0]).toMatch(/^Нөмірі 01-12\/345\. Ұйым өтінішті қашан алды\?/);
+    const recorded = await staff.press("Бүгін");
+    expect(to(recorded, STAFF)[0]).toMatch(/^Жазылды: ұйым KZ-2026-000001 өтінішін 23\.11\.2026 күні алды \(тіркеу № 01-12\/345\)\./);
+    expect(to(recorded, APPLICANT)[0]).toMatch(/^Дело KZ-2026-000001: организация получила обращение 23\.11\.2026 \(рег\. № 01-12\/345\)\./);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { number: "01-12/345" } });
+  });
+
+  it("typed by the applicant who handed the notice in («№77») is kept as «77»", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.press("Өтінішті ұйымға тапсырдым");
+    await applicant.press("Бүгін");
+    await applicant.send("№77");
+    const handed = to(await applicant.press("Өткізіп жіберу"), APPLICANT);
+    expect(handed[0]).toMatch(/^Жазылды: KZ-2026-000001 өтінішін ұйымға 23\.11\.2026 күні тапсырдыңыз \(тіркеу № 77\)\./);
+  });
+});
+
 describe("a deadline in a year whose calendar the Government has not yet confirmed", () => {
   it("is counted by the calendar known today, and every message that names it says so", async () => {
     at("2026-12-28T10:00:00+05:00");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, REGIONS } from "../../machines/notice-rules.js";
+import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, checkRegistration, REGIONS } from "../../machines/notice-rules.js";
 
 /** Appends the official check digit to 11 digits (test data only). */
 const withCheck = (eleven: string) => {
@@ -100,5 +100,17 @@ describe("names, dates, texts, phones", () => {
     expect(REGIONS).toHaveLength(20);
     expect(new Set(REGIONS.map((r) => r.code)).size).toBe(20);
     for (const r of REGIONS) expect(r.kk && r.ru && r.kk !== r.ru).toBeTruthy();
+  });
+});
+
+describe("a registration number", () => {
+  it("leaves off the number sign copied from the stamp, and nothing else", () => {
+    expect(checkRegistration("№ 01-12/345")).toEqual({ ok: true, value: "01-12/345" });
+    expect(checkRegistration("№77")).toEqual({ ok: true, value: "77" });
+    expect(checkRegistration("#77")).toEqual({ ok: true, value: "77" });
+    expect(checkRegistration("No. 12")).toEqual({ ok: true, value: "12" });
+    expect(checkRegistration("Nov-12")).toEqual({ ok: true, value: "Nov-12" });
+    expect(checkRegistration("ЖТ-77")).toEqual({ ok: true, value: "ЖТ-77" });
+    expect(checkRegistration("№")).toEqual({ ok: false, reason: "registration" });
   });
 });
