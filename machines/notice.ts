@@ -605,7 +605,15 @@ export const noticeMachine = setup({
           },
           { target: "phone", reenter: true, actions: [refuse("phoneFormat")] },
         ],
-        ...backTo("files"),
+        CHOICE: [
+          // Back to the review keeps the number given before: said so as the share-contact keyboard goes (not «later»).
+          {
+            guard: ({ context, event }) => choice(event) === "back" && context.editing,
+            target: "toReview",
+            actions: [{ type: "restoreBeforeEdit" }, { type: "say", params: { key: "notice.phoneKept", replyKeyboard: "remove" } }],
+          },
+          { guard: chose("back"), target: "files" },
+        ],
         ...askAgain("phone"),
       },
     },

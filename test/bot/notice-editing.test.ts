@@ -251,6 +251,24 @@ describe("the share-contact keyboard goes when the phone question does", () => {
     expect((phone.at(-1)!.payload.reply_markup as Markup).keyboard).toBeDefined();
   });
 
+  it("Back from the phone question asked again from the review says the number is unchanged, not «later», and keeps it", async () => {
+    const u = h.user(194, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: телефон");
+    const back = await u.press("◀ Назад");
+    expect(removes(back)).toEqual(["Телефон не изменён."]);
+    expect(texts(back)).not.toContain("Хорошо, номер телефона — позже.");
+    expect(last(back)).toMatch(REVIEW);
+    expect(last(back)).toContain("Телефон: +77011234567");
+    // In Kazakh too (the language switched at the review).
+    const k = h.user(195, "ru");
+    await upTo(k, "review");
+    await k.send("/language");
+    await k.press("Қазақша");
+    await k.press("Өзгерту: телефон");
+    expect(removes(await k.press("◀ Артқа"))).toEqual(["Телефон өзгертілген жоқ."]);
+  });
+
   it("/cancel confirmed at the phone question takes it away with «Отменено.»", async () => {
     const u = h.user(191, "ru");
     await upTo(u, "phone");
