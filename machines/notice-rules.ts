@@ -84,11 +84,14 @@ export const parseDate = (input: string): LocalDate | null => {
   return isRealDate(y, mo, d) ? iso(y, mo, d) : null;
 };
 
+/** Written as a date is asked (DD.MM.YYYY), real or not: a day that does not exist is answered «no such date». */
+const WRITTEN_AS_DATE = /^\s*\d{1,2}[./-]\d{1,2}[./-]\d{4}\s*$/;
+
 /** A date of birth: a real date, not in the future, not more than 130 years back. */
 export const checkBirthDate = (input: string, today: LocalDate): Check<LocalDate> => {
   const date = parseDate(input);
   // Written as asked, but no such day (29.02.2025, 31.04): said so, not «write it as ДД.ММ.ГГГГ».
-  if (!date) return no(/^\s*\d{1,2}[./-]\d{1,2}[./-]\d{4}\s*$/.test(input) ? "dateNotReal" : "dateFormat");
+  if (!date) return no(WRITTEN_AS_DATE.test(input) ? "dateNotReal" : "dateFormat");
   if (date > today) return no("dateFuture");
   if (Number(date.slice(0, 4)) < Number(today.slice(0, 4)) - 130) return no("dateTooOld");
   return ok(date);
@@ -101,7 +104,8 @@ export const checkCareDates = (input: string, today: LocalDate, birthDate: Local
   // Around the dates only words and dashes may stand ("с … по …", "…-ден … дейін", "… – …").
   if (found.length < 1 || found.length > 2 || /\d/.test(input.replace(DATE, ""))) return no("careFormat");
   const dates = found.map(parseDate);
-  if (dates.some((d) => d === null)) return no("careFormat");
+  // Written as asked, but no such day (31.04.2026): said so, as for a date of birth.
+  if (dates.some((d) => d === null)) return no("dateNotReal");
   const from = dates[0]!;
   const to = dates[1] ?? from;
   if (from > to) return no("careOrder");
@@ -136,7 +140,7 @@ export const checkOrganization = (input: string): Check<string> => {
 /** A day something happened (a receipt, a formation): a real date, not in the future, not before `notBefore`. */
 export const checkEventDate = (input: string, today: LocalDate, notBefore: LocalDate): Check<LocalDate> => {
   const date = parseDate(input);
-  if (!date) return no("dateFormat");
+  if (!date) return no(WRITTEN_AS_DATE.test(input) ? "dateNotReal" : "dateFormat");
   if (date > today) return no("dateFuture");
   if (date < notBefore) return no("dateBeforeNotice");
   return ok(date);

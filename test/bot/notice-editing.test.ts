@@ -211,6 +211,14 @@ describe("a date of birth", () => {
     await u.press("Другая дата");
     expect(texts(await u.send("29.02.2025"))[0]).toBe("Такой даты нет. Проверьте день и месяц.");
   });
+
+  it("so is a day of care that does not exist (31.04.2026, or in a range), with the question again", async () => {
+    const u = h.user(171, "ru");
+    await upTo(u, "care");
+    expect(texts(await u.send("31.04.2026"))).toEqual(["Такой даты нет. Проверьте день и месяц.", "5/11 · Даты лечения: один день (12.10.2026) или период (01.10.2026 – 05.10.2026)."]);
+    expect(texts(await u.send("01.02.2026 – 30.02.2026"))[0]).toBe("Такой даты нет. Проверьте день и месяц.");
+    expect(texts(await u.send("01.02.2026 – 28.02.2026"))[0]).toMatch(/^6\/11 · /);
+  });
 });
 
 describe("more answers the checks took wrongly", () => {

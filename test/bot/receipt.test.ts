@@ -186,6 +186,14 @@ describe("the registration number copied from the stamp", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { number: "01-12/345" } });
   });
 
+  it("a day that does not exist (31.11.2026) is answered «no such date», not «write it as КК.АА.ЖЖЖЖ»", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.press("Өтінішті ұйымға тапсырдым");
+    expect(to(await applicant.send("31.11.2026"), APPLICANT)).toEqual(["Мұндай күн жоқ. Күн мен айды тексеріңіз.", expect.stringMatching(/^Өтінішті ұйымға қашан тапсырдыңыз/)]);
+    expect(to(await applicant.send("вчера"), APPLICANT)[0]).toBe("Күнді КК.АА.ЖЖЖЖ түрінде жазыңыз, мысалы, 20.03.2026, немесе «Бүгін» батырмасын басыңыз.");
+  });
+
   it("typed by the applicant who handed the notice in («№77») is kept as «77»", async () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");

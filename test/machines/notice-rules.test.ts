@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkPhone, checkRegistration, REGIONS } from "../../machines/notice-rules.js";
+import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkEventDate, checkPhone, checkRegistration, REGIONS } from "../../machines/notice-rules.js";
 
 /** Appends the official check digit to 11 digits (test data only). */
 const withCheck = (eleven: string) => {
@@ -71,6 +71,8 @@ describe("names, dates, texts, phones", () => {
     expect(checkCareDates("01.12.2026", today, "1985-03-01")).toEqual({ ok: false, reason: "dateFuture" });
     expect(checkCareDates("01.01.1980", today, "1985-03-01")).toEqual({ ok: false, reason: "careBeforeBirth" });
     expect(checkCareDates("last week", today, "1985-03-01")).toEqual({ ok: false, reason: "careFormat" });
+    expect(checkCareDates("31.04.2026", today, "1985-03-01")).toEqual({ ok: false, reason: "dateNotReal" });
+    expect(checkCareDates("01.02.2026 – 30.02.2026", today, "1985-03-01")).toEqual({ ok: false, reason: "dateNotReal" });
     expect(checkCareDates("01.10.2026 02.10.2026 03.10.2026", today, "1985-03-01")).toEqual({ ok: false, reason: "careFormat" });
     // Dates written with dashes, as the birth date may be (01-10-2026), alone or as a range.
     expect(checkCareDates("12-10-2026", today, "1985-03-01")).toEqual({ ok: true, value: { from: "2026-10-12", to: "2026-10-12" } });
@@ -100,6 +102,16 @@ describe("names, dates, texts, phones", () => {
     expect(REGIONS).toHaveLength(20);
     expect(new Set(REGIONS.map((r) => r.code)).size).toBe(20);
     for (const r of REGIONS) expect(r.kk && r.ru && r.kk !== r.ru).toBeTruthy();
+  });
+});
+
+describe("a day something happened (a receipt)", () => {
+  it("is real, not in the future, not before the notice; a day that does not exist is said so", () => {
+    expect(checkEventDate("24.11.2026", "2026-11-25", "2026-11-23")).toEqual({ ok: true, value: "2026-11-24" });
+    expect(checkEventDate("31.11.2026", "2026-12-25", "2026-11-23")).toEqual({ ok: false, reason: "dateNotReal" });
+    expect(checkEventDate("вчера", "2026-11-25", "2026-11-23")).toEqual({ ok: false, reason: "dateFormat" });
+    expect(checkEventDate("26.11.2026", "2026-11-25", "2026-11-23")).toEqual({ ok: false, reason: "dateFuture" });
+    expect(checkEventDate("22.11.2026", "2026-11-25", "2026-11-23")).toEqual({ ok: false, reason: "dateBeforeNotice" });
   });
 });
 
