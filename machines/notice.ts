@@ -518,6 +518,9 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "description" },
         ],
+        // Text right after the description is most likely its continuation, typed as a second message: said that it was
+        // not added, and how to add it — not «not understood».
+        TEXT: { guard: ({ context }) => !context.editing, target: "outcome", reenter: true, actions: [refuse("descriptionSplit")] },
         ...askAgain("outcome"),
       },
     },

@@ -222,6 +222,31 @@ describe("a date of birth", () => {
 });
 
 describe("more answers the checks took wrongly", () => {
+  it("the story typed on in a second message is said not to be in the description, with how to add it — not «не понял»", async () => {
+    const u = h.user(161, "ru");
+    await upTo(u, "outcome");
+    const second = texts(await u.send("А потом в реанимации никто не подходил двое суток."));
+    expect(second).toEqual([
+      "Это сообщение не вошло в описание: описанием стало предыдущее сообщение. Чтобы дополнить его, нажмите «◀ Назад» и отправьте всё описание одним сообщением.",
+      "7/11 · Каковы последствия для пациента на сегодня?",
+    ]);
+    expect(texts(await u.press("◀ Назад"))).toEqual(["6/11 · Опишите своими словами, что произошло (до 3 000 знаков)."]);
+    // In Kazakh too; and asked again from the review, a text there is no continuation of anything.
+    const k = h.user(162, "ru");
+    await upTo(k, "review");
+    await k.send("/language");
+    await k.press("Қазақша");
+    await k.press("Өзгерту: салдары");
+    expect(texts(await k.send("қосымша"))[0]).toBe("Кешіріңіз, мұны түсінбедім.");
+    const k2 = h.user(163, "ru");
+    await upTo(k2, "outcome");
+    await k2.send("/language");
+    await k2.press("Қазақша");
+    expect(texts(await k2.send("Содан кейін реанимацияда екі тәулік ешкім келмеді."))[0]).toBe(
+      "Бұл хабарлама сипаттамаға кірмеді: сипаттама ретінде алдыңғы хабарлама сақталды. Оны толықтыру үшін «◀ Артқа» батырмасын басып, сипаттаманың бәрін бір хабарламамен жіберіңіз.",
+    );
+  });
+
   it("five emoji do not pass «at least 10 characters»", async () => {
     const u = h.user(160, "ru");
     await upTo(u, "description");
