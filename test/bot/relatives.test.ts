@@ -1,0 +1,141 @@
+// Relatives' links and removal (journey J4: «the applicant invites or removes relatives (single-use links that
+// expire)»). Each test failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { commissionFormed } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 60;
+const STRANGER = 61;
+const NOT_FOUND_KK = "Мұндай іс табылмады немесе сіз оған қатыспайсыз.";
+const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
+const INVALID_RU = "Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.";
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
+
+/** The case as its applicant (kk) sees it in /cases. */
+const view = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  return applicant.press("KZ-2026-000001 ісін ашу");
+};
+
+/** The applicant's fresh relative link (the /start payload). */
+const relativeLink = async (applicant: TestUser) => {
+  await view(applicant);
+  const invite = await applicant.press("Туысты шақыру");
+  return /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+};
+
+/** Someone (ru) opens a relative's link and goes through to the end; returns what the last step got. */
+const join = async (id: number, link: string) => {
+  const u = h.user(id, "ru");
+  await u.send(`/start ${link}`);
+  await u.press("Супруг(а)");
+  await u.press("Согласен(на)");
+  return u.send("Сейтова Асель Нурлановна");
+};
+
+describe("a relative's link not yet used can be revoked", () => {
+  it("the case's view lists it, the applicant revokes it after a confirmation, and whoever opens it then learns nothing of the case", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const shown = await view(applicant);
+    expect(texts(shown)[0]).toContain("Туыстар:\nСілтеме (жасалды: 23.11.2026, 10:00) — ол бойынша әлі ешкім қосылмаған, 30.11.2026 күніне дейін жарамды");
+    expect(buttons(shown)).toContain("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+
+    const asked = await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    expect(to(asked, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісі бойынша сілтемені (жасалды: 23.11.2026, 10:00, 30.11.2026 күніне дейін жарамды) қайтарып аласыз ба? Қайтарып алынған сілтеме бойынша ешкім қосыла алмайды. Туысыңызға жаңа сілтеме жіберуге болады.",
+    ]);
+    expect(buttons(asked)).toEqual(["Сілтемені қайтарып алу", "Қайтарып алмау"]);
+    // «Keep it» keeps it.
+    expect(to(await applicant.press("Қайтарып алмау"), APPLICANT)).toEqual(["Жарайды, сілтеме жарамды болып қалады."]);
+    expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } })).revokedAt).toBeNull();
+
+    await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    const revoked = await applicant.press("Сілтемені қайтарып алу");
+    expect(to(revoked, APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша сілтеме (жасалды: 23.11.2026, 10:00) қайтарып алынды: ол бойынша ешкім қосыла алмайды."]);
+    expect(buttons(revoked)).toEqual(["KZ-2026-000001 ісін ашу"]);
+
+    // Whoever has the link gets the answer a used or expired link gets: no case number, no question.
+    const stranger = h.user(STRANGER, "ru");
+    const opened = await stranger.send(`/start ${link}`);
+    // Someone new: said in both languages, before any question.
+    expect(texts(opened)[0]).toContain(INVALID_RU);
+    expect(texts(opened).join("\n")).not.toContain("KZ-2026-000001");
+    expect(buttons(opened)).not.toContain("Супруг(а)");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(STRANGER) } })).toBe(0);
+
+    // The view no longer lists it; the old confirmation pressed again is harmless.
+    const after = await view(applicant);
+    expect(texts(after)[0]).not.toContain("Сілтеме (жасалды");
+    expect(buttons(after)).not.toContain("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    const again = await applicant.press("Сілтемені қайтарып алу");
+    expect(to(again, APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеме (жасалды: 23.11.2026, 10:00) бұрын қайтарып алынған: ол бойынша ешкім қосыла алмайды."]);
+  });
+
+  it("a flow begun with the link before it was revoked does not join at its end", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const stranger = h.user(STRANGER, "ru");
+    await stranger.send(`/start ${link}`);
+    await stranger.press("Супруг(а)");
+    await stranger.press("Согласен(на)");
+    await view(applicant);
+    await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    await applicant.press("Сілтемені қайтарып алу");
+    const end = await stranger.send("Сейтова Асель Нурлановна");
+    expect(to(end, STRANGER)[0]).toBe(INVALID_RU);
+    expect(to(end, APPLICANT)).toEqual([]);
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(STRANGER) } })).toBe(0);
+  });
+
+  it("only the case's applicant may revoke; a used or expired link is said so, a used one with the button to remove who joined", async () => {
+    const { applicant } = await formed();
+    const first = await relativeLink(applicant);
+    await relativeLink(applicant);
+    const [used, spare] = await t.db.prisma.invite.findMany({ where: { role: "relative" }, orderBy: { id: "asc" } });
+    await join(RELATIVE, first);
+
+    // The relative on the case, a stranger, and a forged id: the answer a missing case gets; nothing revoked.
+    const relative = h.user(RELATIVE, "ru");
+    expect(to(await relative.pressData(`g:rrv:${spare!.id}`), RELATIVE)[0]).toBe(NOT_FOUND_RU);
+    expect(to(await relative.pressData(`g:rrvok:${spare!.id}`), RELATIVE)[0]).toBe(NOT_FOUND_RU);
+    const stranger = h.user(STRANGER, "ru");
+    await stranger.send("/start");
+    await stranger.press("Согласен(на)");
+    expect(to(await stranger.pressData(`g:rrvok:${spare!.id}`), STRANGER)[0]).toBe(NOT_FOUND_RU);
+    expect(to(await applicant.pressData(`g:rrvok:${spare!.id + 100}`), APPLICANT)[0]).toBe(NOT_FOUND_KK);
+    expect((await t.db.prisma.invite.findUniqueOrThrow({ where: { id: spare!.id } })).revokedAt).toBeNull();
+
+    // The used link is not listed; its old button says who joined by it can be removed instead.
+    expect(buttons(await view(applicant)).filter((b) => b.startsWith("Сілтемені қайтарып алу"))).toHaveLength(1);
+    const usedAnswer = await applicant.pressData(`g:rrv:${used!.id}`);
+    expect(to(usedAnswer, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісіне бұл сілтеме (жасалды: 23.11.2026, 10:00) бойынша адам қосылып қойған — сілтемені қайтарып алу мүмкін емес. Қосылған адам сіз шақырған адам болмаса, оны төмендегі батырмамен алып тастаңыз.",
+    ]);
+    expect(buttons(usedAnswer)).toEqual(["Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)"]);
+
+    // A week later the spare link has expired: not listed, and its old button says so.
+    at("2026-12-01T10:00:00+05:00");
+    expect(buttons(await view(applicant)).filter((b) => b.startsWith("Сілтемені қайтарып алу"))).toEqual([]);
+    expect(to(await applicant.pressData(`g:rrvok:${spare!.id}`), APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеменің (жасалды: 23.11.2026, 10:00) мерзімі өтті: ол бойынша ешкім қосыла алмайды."]);
+  });
+});
