@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed } from "../helpers/staff.js";
+import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -26,6 +27,9 @@ beforeEach(async () => {
   at("2026-11-23T10:00:00+05:00");
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
+
+const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+const filesTo = (calls: Call[], chatId: number) => calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === chatId);
 
 /** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
 const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
@@ -137,5 +141,55 @@ describe("a relative's link not yet used can be revoked", () => {
     at("2026-12-01T10:00:00+05:00");
     expect(buttons(await view(applicant)).filter((b) => b.startsWith("Сілтемені қайтарып алу"))).toEqual([]);
     expect(to(await applicant.pressData(`g:rrvok:${spare!.id}`), APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеменің (жасалды: 23.11.2026, 10:00) мерзімі өтті: ол бойынша ешкім қосыла алмайды."]);
+  });
+});
+
+describe("a relative removed from the case", () => {
+  it("gets, for each sitting still to come, the file that takes it off their calendar — told it is not cancelled; invited again, a file their calendar takes", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await join(RELATIVE, await relativeLink(applicant));
+    const sitting = await t.db.prisma.sitting.findFirstOrThrow();
+
+    await view(applicant);
+    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(to(removed, RELATIVE)).toEqual([
+      "Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.",
+      "Дело KZ-2026-000001, заседание комиссии 25.11.2026, 15:00: бот больше не будет сообщать вам о нём. Файл календаря ниже — чтобы убрать это заседание из вашего календаря; если календарь покажет его как отменённое, это не значит, что заседание отменено. Если событие осталось в календаре, удалите его.",
+    ]);
+    const [file, ...more] = filesTo(removed, RELATIVE);
+    expect(more).toEqual([]);
+    expect(file!.payload.caption).toBe("Файл для календаря: откройте его, чтобы убрать заседание из календаря.");
+    // The sitting's own UID, one SEQUENCE above what the relative was sent, as a cancellation's file.
+    expect(ics(file!)).toContain(`UID:${sitting.uid}`);
+    expect(ics(file!)).toContain("SEQUENCE:1");
+    expect(ics(file!)).toContain("STATUS:CANCELLED");
+    // It takes the event off and tells nothing more: no place, no link.
+    expect(ics(file!)).not.toMatch(/LOCATION|URL|Тауке хана|meet\.example/);
+    expect(ics(file!)).toContain("DESCRIPTION:Бот больше не сообщает вам об этом заседании. Если календарь покажет его как отменённое\\, это не значит\\, что заседание отменено.");
+    // The sitting itself is untouched: nobody else is told anything, its version and reminders stay.
+    expect(filesTo(removed, APPLICANT)).toEqual([]);
+    expect(to(removed, STAFF)).toEqual([]);
+    const after = await t.db.prisma.sitting.findFirstOrThrow();
+    expect([after.cancelledAt, after.sequence]).toEqual([null, 0]);
+    expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(2);
+
+    // Invited again: the invitation's file is not below the one that took the sitting off (equal SEQUENCE, newer DTSTAMP).
+    const joined = await join(RELATIVE, await relativeLink(applicant));
+    const again = filesTo(joined, RELATIVE);
+    expect(again).toHaveLength(1);
+    expect(ics(again[0]!)).toContain("SEQUENCE:1");
+    expect(ics(again[0]!)).toContain("STATUS:CONFIRMED");
+  });
+
+  it("gets no calendar file once the commission's sittings are over", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await join(RELATIVE, await relativeLink(applicant));
+    at("2026-11-26T10:00:00+05:00");
+    await view(applicant);
+    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
+    expect(filesTo(removed, RELATIVE)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { document } from "../../core/documents.js";
 import { say, sayTo, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
-import { showWhen, upcomingInvitations } from "../sittings/sittings.js";
+import { removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
 import { openCase } from "../cases/actions.js";
 import {
   inviteRelative,
@@ -134,8 +134,10 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const applicants = await caseParticipants(tx, k.id, ["applicant"]);
   // Someone removed and invited again answers afresh: an old «can't attend» is not theirs to keep.
   await tx.sittingResponse.deleteMany({ where: { userId: BigInt(c.userId), sitting: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } } } });
-  // The sittings already set: invited as everyone on the case was, with the calendar file and the answer buttons.
-  const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c);
+  // The sittings already set: invited as everyone on the case was, with the calendar file and the answer buttons —
+  // to one removed before, a file their calendar takes after the one that took the sittings off it.
+  const before = await tx.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(c.userId), role: "relative", removedAt: { not: null } } });
+  const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c, before > 0);
   return [
     say("relatives.joined", { number: k.number }),
     ...sittings,
@@ -147,16 +149,21 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   ];
 };
 
-/** The applicant removes a relative: they stop hearing of the case at once. */
+/**
+ * The applicant removes a relative: they stop hearing of the case at once; the sittings still to come leave their
+ * calendar, each with the file a cancellation sends — said not to be cancelled, for it is not.
+ */
 export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, c: Ctx): Promise<Out[]> => {
   const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true, fullName: true } } } });
   if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound")];
   if (p.removedAt) return [say("relatives.alreadyRemoved")];
   await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
+  const to = reader(p.userId, p.user.language, p.case.language);
   return [
     say("relatives.removed", { number: p.case.number, relation: person(p.relation, p.user.fullName) }),
-    sayTo(reader(p.userId, p.user.language, p.case.language), "relatives.removedRelative", { number: p.case.number }),
+    sayTo(to, "relatives.removedRelative", { number: p.case.number }),
+    ...(await removedFromSittings(tx, p.case, to, c)),
   ];
 };
 
