@@ -193,3 +193,28 @@ describe("a relative removed from the case", () => {
     expect(filesTo(removed, RELATIVE)).toEqual([]);
   });
 });
+
+describe("a relative's language", () => {
+  it("taken from their Telegram when they join by a link, is said so, with the buttons to change it before any question is answered", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const relative = h.user(RELATIVE, "ru");
+    const opened = await relative.send(`/start ${link}`);
+    expect(to(opened, RELATIVE)).toEqual([
+      "Язык выбран по настройкам вашего Telegram. Сменить его можно кнопкой ниже или командой /language.",
+      "Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?",
+    ]);
+    expect(relative.keyboardWith("Қазақша").buttons.flat().map((b) => b.text)).toEqual(["Қазақша", "Русский"]);
+    // Kazakh instead: the question asked again in it, and the rest of the way in it.
+    const changed = await relative.press("Қазақша");
+    expect(to(changed, RELATIVE)).toEqual([
+      "Жарайды, енді қазақша сөйлесеміз.",
+      "Сіз пациентке келтірілуі мүмкін зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?",
+    ]);
+    await relative.press("Пациенттің жұбайы");
+    await relative.press("Келісемін");
+    const joined = await relative.send("Сейтова Асель Нурлановна");
+    expect(to(joined, RELATIVE)[0]).toBe("Сіз KZ-2026-000001 ісіне қосылдыңыз. Комиссия отырыстарына шақырулар, еске салулар және мерзімдер туралы хабарлар аласыз. Іс туралы: /cases");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE) } })).language).toBe("kk");
+  });
+});
