@@ -171,6 +171,9 @@ export interface DomainEffectPayloads {
   recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; on?: string | null };
   /** Applicant: a single-use invite link for a relative to follow the case. */
   createRelativeInvite: { caseId: number };
+  /** Applicant: a relative's link not yet used, asked once more before revoking it; and revoked. */
+  askRevokeRelativeInvite: { inviteId: number };
+  revokeRelativeInvite: { inviteId: number };
   /** A relative who opened such a link and said who they are to the patient. */
   joinCase: { token: string; relation: string; fullName?: string };
   /** Applicant: removes a relative from a case. */
@@ -229,7 +232,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
   revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
-  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true,
+  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
   relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, endMediation: true,

@@ -1,6 +1,6 @@
 // A relative opens the applicant's invite link (t.me/<bot>?start=c_<token>): the language if it is not
-// known yet, who they are to the patient (law.md §3: spouse, close relative, legal representative),
-// consent to processing personal data if not given yet, then their name (the applicant sees it with the
+// known yet (taken from the app when it is Kazakh or Russian, said so with the buttons to change it), who
+// they are to the patient (law.md §3: spouse, close relative, legal representative), consent to processing personal data if not given yet, then their name (the applicant sees it with the
 // relation, to know who joined) — then the bot checks the link and adds them.
 import { assign, setup } from "xstate";
 import { isLang, type Lang } from "./effects.js";
@@ -50,6 +50,8 @@ export const joinMachine = setup({
           actions: [
             assign({ language: ({ context }) => context.telegramLanguage }),
             { type: "setLanguage", params: ({ context }) => ({ language: context.telegramLanguage! }) },
+            // Taken from the app, not chosen: said, with the way to the other (the applicant may write in it).
+            { type: "say", params: { key: "relatives.languageHint", buttons: languageButtons } },
           ],
         },
         { target: "language" },

@@ -25,8 +25,12 @@ export interface DocumentParams {
   myDataJson: { userId: number };
   /** The same user's summary as a PDF, in their language (features/mydata). */
   myDataPdf: { userId: number };
-  /** A sitting's calendar file (features/sittings). */
-  sittingIcs: { sittingId: number };
+  /**
+   * A sitting's calendar file (features/sittings). For a relative removed from the case, the file that takes the
+   * sitting off their calendar (it is not cancelled: they only stop hearing of it); for one invited again after
+   * that, the invitation's file one SEQUENCE above it (features/relatives). `sequence`: the sitting's at the removal.
+   */
+  sittingIcs: { sittingId: number; for?: "removed" | "rejoined" | undefined; sequence?: number | undefined };
 }
 export type DocumentName = keyof DocumentParams;
 /** Every document's name, once (the compiler refuses a missing or unknown one). */

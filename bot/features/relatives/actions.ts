@@ -1,4 +1,4 @@
-// Relatives' buttons: the applicant invites, removes and shows the notice to them; a relative opens the
+// Relatives' buttons: the applicant invites (and revokes a link not yet used), removes and shows the notice to them; a relative opens the
 // notice shared with them. The services check who is the applicant of the case.
 import { z } from "zod";
 import { defineAction, id, oneOf } from "../../../machines/actions.js";
@@ -18,4 +18,14 @@ export const shareNotice = defineAction({
 });
 export const openSharedNotice = defineAction({ name: "relatives/openNotice", code: "rnotice", params: z.object({ caseId: id }), run: ({ caseId }, r) => r.emit({ type: "sharedNotice", caseId }) });
 
-export const relativeActions = [inviteRelative, removeRelative, shareNotice, openSharedNotice];
+/** Revoking a link not yet used: asked once more first, naming the link by when it was made (askRevokeRelativeInvite). */
+export const revokeInvite = defineAction({ name: "relatives/revokeInvite", code: "rrv", params: z.object({ inviteId: id }), run: ({ inviteId }, r) => r.emit({ type: "askRevokeRelativeInvite", inviteId }) });
+export const revokeInviteConfirmed = defineAction({
+  name: "relatives/revokeInviteConfirmed",
+  code: "rrvok",
+  params: z.object({ inviteId: id }),
+  run: ({ inviteId }, r) => r.emit({ type: "revokeRelativeInvite", inviteId }),
+});
+export const keepInvite = defineAction({ name: "relatives/keepInvite", code: "rkeep", params: z.object({}), run: (_, r) => r.emit({ type: "say", key: "relatives.inviteKept" }) });
+
+export const relativeActions = [inviteRelative, removeRelative, shareNotice, openSharedNotice, revokeInvite, revokeInviteConfirmed, keepInvite];

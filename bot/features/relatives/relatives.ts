@@ -14,8 +14,17 @@ import { document } from "../../core/documents.js";
 import { say, sayTo, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
-import { upcomingInvitations } from "../sittings/sittings.js";
-import { inviteRelative, openSharedNotice, removeRelative as removeAction, shareNotice as shareAction } from "./actions.js";
+import { removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
+import { openCase } from "../cases/actions.js";
+import {
+  inviteRelative,
+  keepInvite,
+  openSharedNotice,
+  removeRelative as removeAction,
+  revokeInvite as revokeAction,
+  revokeInviteConfirmed as revokeConfirmedAction,
+  shareNotice as shareAction,
+} from "./actions.js";
 
 /** More relatives than this on one case is not a family following a case. */
 export const RELATIVES_MAX = 10;
@@ -33,7 +42,7 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
-  await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), expiresAt } });
+  await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
   const link = `https://t.me/${c.botUsername()}?start=c_${token}`;
   return [say("relatives.invite", { number: mine.case.number, link, until: showDate(localDate(expiresAt, c.timeZone)) })];
 };
@@ -47,6 +56,56 @@ export const checkCaseInvite = async (db: Pick<Tx, "invite" | "caseParticipant">
   if (!(invite?.case && invite.role === "relative" && !invite.revokedAt && !invite.usedAt && invite.expiresAt > now)) return null;
   const on = await db.caseParticipant.count({ where: { caseId: invite.case.id, userId: BigInt(userId), removedAt: null } });
   return on > 0 ? { number: invite.case.number, already: true } : { number: invite.case.number };
+};
+
+/** A link as the applicant tells it from another: when it was made, and the day it works until. */
+const linkParams = (i: { createdAt: Date; expiresAt: Date }, timeZone: string) => ({ made: showWhen(i.createdAt, timeZone), until: showDate(localDate(i.expiresAt, timeZone)) });
+
+/**
+ * A relative's link the applicant would revoke, or why it cannot be: not theirs to touch (someone else's case, a
+ * forged id) — the answer a missing case gets; revoked already (pressed twice: harmless); used (the person who
+ * joined is removed instead, with the button); expired (nobody can join by it any more).
+ */
+const revocable = async (tx: Tx, inviteId: number, c: Ctx) => {
+  const i = await tx.invite.findUnique({ where: { id: inviteId } });
+  const mine = i?.caseId && i.role === "relative" ? await applicantOf(tx, i.caseId, c.userId) : null;
+  if (!i || !mine) return { refused: say("cases.notFound") };
+  const number = mine.case.number;
+  if (i.revokedAt) return { refused: say("relatives.linkRevokedAlready", { number, ...linkParams(i, c.timeZone) }) };
+  if (i.usedAt) {
+    const p = i.usedBy ? await tx.caseParticipant.findFirst({ where: { caseId: mine.caseId, userId: i.usedBy, role: "relative", removedAt: null }, include: { user: { select: { fullName: true } } } }) : null;
+    const remove = p ? [[{ key: "relatives.remove", params: { relation: person(p.relation, p.user.fullName) }, ...act(removeAction, { participantId: p.id }) }]] : [];
+    return { refused: say(p ? "relatives.linkUsed" : "relatives.linkUsedLeft", { number, ...linkParams(i, c.timeZone) }, remove) };
+  }
+  if (i.expiresAt <= c.now) return { refused: say("relatives.linkExpired", { number, ...linkParams(i, c.timeZone) }) };
+  return { invite: i, number };
+};
+
+/** «Revoke the link made on …?»: which one, when several are out; one already revoked, used or expired is said so now. */
+export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevokeRelativeInvite">, c: Ctx): Promise<Out[]> => {
+  const r = await revocable(tx, e.inviteId, c);
+  if (!r.invite) return [r.refused];
+  return [
+    say("relatives.confirmRevoke", { number: r.number, ...linkParams(r.invite, c.timeZone) }, [
+      [{ key: "relatives.revokeIt", ...act(revokeConfirmedAction, { inviteId: r.invite.id }) }],
+      [{ key: "relatives.keepIt", ...act(keepInvite, {}) }],
+    ]),
+  ];
+};
+
+/**
+ * The applicant revokes a link nobody joined by (sent to the wrong person, or leaked): whoever opens it afterwards
+ * gets the answer a used or expired link gets, which names no case (admin.inviteInvalid).
+ */
+export const revokeRelativeInvite = async (tx: Tx, e: DomainEffect<"revokeRelativeInvite">, c: Ctx): Promise<Out[]> => {
+  // The case's lock, as joinCase takes it: a relative joining by this link at this moment either joined first (the
+  // link is used, and said so) or finds it revoked.
+  const link = await tx.invite.findUnique({ where: { id: e.inviteId }, select: { caseId: true } });
+  if (link?.caseId) await lockCases(tx, [link.caseId]);
+  const r = await revocable(tx, e.inviteId, c);
+  if (!r.invite) return [r.refused];
+  await tx.invite.update({ where: { id: r.invite.id }, data: { revokedAt: c.now } });
+  return [say("relatives.linkRevoked", { number: r.number, ...linkParams(r.invite, c.timeZone) }, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]])];
 };
 
 /** The end of the join flow: the link is checked and taken once, and the relative added to the case. */
@@ -75,8 +134,10 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const applicants = await caseParticipants(tx, k.id, ["applicant"]);
   // Someone removed and invited again answers afresh: an old «can't attend» is not theirs to keep.
   await tx.sittingResponse.deleteMany({ where: { userId: BigInt(c.userId), sitting: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } } } });
-  // The sittings already set: invited as everyone on the case was, with the calendar file and the answer buttons.
-  const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c);
+  // The sittings already set: invited as everyone on the case was, with the calendar file and the answer buttons —
+  // to one removed before, a file their calendar takes after the one that took the sittings off it.
+  const before = await tx.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(c.userId), role: "relative", removedAt: { not: null } } });
+  const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c, before > 0);
   return [
     say("relatives.joined", { number: k.number }),
     ...sittings,
@@ -88,16 +149,21 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   ];
 };
 
-/** The applicant removes a relative: they stop hearing of the case at once. */
+/**
+ * The applicant removes a relative: they stop hearing of the case at once; the sittings still to come leave their
+ * calendar, each with the file a cancellation sends — said not to be cancelled, for it is not.
+ */
 export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, c: Ctx): Promise<Out[]> => {
   const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true, fullName: true } } } });
   if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound")];
   if (p.removedAt) return [say("relatives.alreadyRemoved")];
   await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
+  const to = reader(p.userId, p.user.language, p.case.language);
   return [
     say("relatives.removed", { number: p.case.number, relation: person(p.relation, p.user.fullName) }),
-    sayTo(reader(p.userId, p.user.language, p.case.language), "relatives.removedRelative", { number: p.case.number }),
+    sayTo(to, "relatives.removedRelative", { number: p.case.number }),
+    ...(await removedFromSittings(tx, p.case, to, c)),
   ];
 };
 
@@ -143,22 +209,28 @@ export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: C
 };
 
 /**
- * For a case's view: the applicant's buttons to invite a relative, remove each one and share the notice;
+ * For a case's view: the applicant's buttons to invite a relative, remove each one, revoke each link not yet used and share the notice;
  * a relative's button to the shared notice.
  */
-export const relativeButtons = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
+export const relativeButtons = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
   const mine = await applicantOf(tx, caseId, c.userId);
   if (!mine) {
     const k = await tx.case.findUnique({ where: { id: caseId } });
     return { lines: [], buttons: k && isShared(k.answers) ? [[{ key: "relatives.noticeButton", ...act(openSharedNotice, { caseId }) }]] : [] };
   }
   const relatives = await tx.caseParticipant.findMany({ where: { caseId, role: "relative", removedAt: null }, include: { user: { select: { fullName: true } } }, orderBy: { id: "asc" } });
+  // The links nobody joined by yet and still working: a link sent to the wrong person, or leaked, can be revoked.
+  const links = await tx.invite.findMany({ where: { caseId, role: "relative", usedAt: null, revokedAt: null, expiresAt: { gt: c.now } }, orderBy: { id: "asc" } });
   const shared = isShared(mine.case.answers);
   return {
-    lines: relatives.map((r) => ({ key: "relatives.line", params: { relation: person(r.relation, r.user.fullName), date: showDate(localDate(r.addedAt, c.timeZone)) } })),
+    lines: [
+      ...relatives.map((r) => ({ key: "relatives.line", params: { relation: person(r.relation, r.user.fullName), date: showDate(localDate(r.addedAt, c.timeZone)) } })),
+      ...links.map((i) => ({ key: "relatives.linkLine", params: linkParams(i, c.timeZone) })),
+    ],
     buttons: [
       [{ key: "relatives.inviteButton", ...act(inviteRelative, { caseId }) }],
       ...relatives.map((r) => [{ key: "relatives.remove", params: { relation: person(r.relation, r.user.fullName) }, ...act(removeAction, { participantId: r.id }) }]),
+      ...links.map((i) => [{ key: "relatives.revokeButton", params: { made: showWhen(i.createdAt, c.timeZone) }, ...act(revokeAction, { inviteId: i.id }) }]),
       ...(relatives.length ? [[{ key: shared ? "relatives.unshareButton" : "relatives.shareButton", ...act(shareAction, { caseId, share: shared ? "off" : "on" }) }]] : []),
     ],
   };

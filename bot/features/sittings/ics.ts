@@ -15,8 +15,14 @@ const SHOWN_MINUTES = 60;
 /** A stored sitting, with its case's number. */
 export type SittingForIcs = Pick<Sitting, "uid" | "sequence" | "startsAt" | "address" | "link" | "note" | "cancelledAt"> & { number: string };
 
-export const sittingIcs = (s: SittingForIcs, lang: Lang, i18n: I18n, now: Date): string => {
+/**
+ * `removed`: the file for a relative removed from the case — STATUS:CANCELLED one SEQUENCE above the sitting's (the
+ * way a calendar takes an event off), without the place, with a description saying the sitting is not cancelled by it.
+ */
+export const sittingIcs = (sitting: SittingForIcs, lang: Lang, i18n: I18n, now: Date, removed = false): string => {
   const t = i18n.t(lang);
+  // The file for one removed carries no place, link or note: it takes an event off, and tells nothing more.
+  const s = removed ? { ...sitting, address: null, link: null, note: null } : sitting;
   const cal = ical({ prodId: { company: "Kelisim", product: "kelisim", language: lang.toUpperCase() }, method: ICalCalendarMethod.PUBLISH, name: t("sitting.icsCalendar") });
   cal.createEvent({
     id: s.uid,
@@ -26,6 +32,7 @@ export const sittingIcs = (s: SittingForIcs, lang: Lang, i18n: I18n, now: Date):
     end: new Date(s.startsAt.getTime() + SHOWN_MINUTES * 60_000),
     summary: t("sitting.icsSummary", { number: s.number }),
     description: [
+      removed ? t("relatives.icsRemovedNote") : null,
       s.address ? t("sitting.inPersonAt", { address: s.address }) : null,
       s.link ? t("sitting.onlineAt", { link: s.link }) : null,
       s.note ? t("sitting.noteLine", { note: s.note }) : null,
@@ -36,25 +43,35 @@ export const sittingIcs = (s: SittingForIcs, lang: Lang, i18n: I18n, now: Date):
     // A URI value is not TEXT-escaped (RFC 5545 §3.3.13), but the library escapes «,» and «;»: percent-encoded,
     // the link stays the same link.
     url: s.link ? s.link.replace(/,/g, "%2C").replace(/;/g, "%3B") : s.link,
-    status: s.cancelledAt ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    status: s.cancelledAt || removed ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   return cal.toString();
 };
 
 /** The calendar file of a sitting, made when sent from the sitting as it is then; null when it is gone. */
 export const sittingIcsDocument: DocumentBuilder<"sittingIcs"> = {
-  params: z.object({ sittingId: z.number().int() }),
+  params: z.object({ sittingId: z.number().int(), for: z.enum(["removed", "rejoined"]).optional(), sequence: z.number().int().optional() }),
   action: null,
   build: async (p, env) => {
     const s = await env.prisma.sitting.findUnique({ where: { id: p.sittingId }, include: { case: { select: { number: true } } } });
     // Who may have it is asked again now (a failed send, or the button of a file given up, made it wait): the
-    // case's applicant and relatives, as invited — not one removed from the case meanwhile.
-    if (!s || !(await env.prisma.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(p.chat_id), removedAt: null }, select: { id: true } }))) return null;
-    const ics = sittingIcs({ ...s, number: s.case.number }, p.language, env.i18n, env.now());
+    // case's applicant and relatives, as invited — not one removed from the case meanwhile; the file for one
+    // removed, only while they are not on it again.
+    const on = s ? await env.prisma.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(p.chat_id), removedAt: null }, select: { id: true } }) : null;
+    const removed = p.for === "removed";
+    if (!s || (removed ? on !== null : on === null)) return null;
+    // Moved or cancelled after the removal (the file waited for a retry): the one removed is not told of it — not
+    // even by a file made from the sitting as it is now.
+    if (removed && s.sequence !== p.sequence) return null;
+    // The removed relative's file stands one SEQUENCE above what they were sent, as a cancellation does; invited
+    // again, their invitation is not below it (at an equal SEQUENCE the newer DTSTAMP wins, RFC 5546 §2.1.5), and
+    // the sitting's next change, one above, still reaches them.
+    const sequence = p.for ? s.sequence + 1 : s.sequence;
+    const ics = sittingIcs({ ...s, sequence, number: s.case.number }, p.language, env.i18n, env.now(), removed);
     return {
       chat_id: p.chat_id,
       document: new InputFile(Buffer.from(ics, "utf8"), `${s.case.number}-sitting.ics`),
-      caption: env.i18n.t(p.language)(s.cancelledAt ? "sitting.icsCaptionCancelled" : "sitting.icsCaption"),
+      caption: env.i18n.t(p.language)(removed ? "relatives.icsCaptionRemoved" : s.cancelledAt ? "sitting.icsCaptionCancelled" : "sitting.icsCaption"),
     };
   },
 };

@@ -52,8 +52,8 @@ const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: 
  * An invitation (or a move) to one person: the calendar file, then the text with the answer buttons —
  * the buttons stay the last thing in the chat, under what they answer, never scrolled away by a file.
  */
-const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient & { withdrew?: boolean }, extra: Params = {}): Out[] => [
-  document({ name: "sittingIcs", sittingId: s.id }, to),
+const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient & { withdrew?: boolean }, extra: Params = {}, rejoined = false): Out[] => [
+  document({ name: "sittingIcs", sittingId: s.id, ...(rejoined ? { for: "rejoined" as const } : {}) }, to),
   // An applicant who withdrew consent may still attend (law.md §3 step 5), but cannot answer through the bot
   // (mydata.ts needsConsent): no buttons it would refuse, and a line that says why and what they can do.
   ...(to.withdrew
@@ -63,12 +63,30 @@ const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: R
 
 /**
  * For someone who joins the case (a relative): the invitation to each sitting still to come, as everyone on the
- * case got it — none once the commission concluded or the case closed.
+ * case got it — none once the commission concluded or the case closed. `rejoined`: one removed before, whose
+ * calendar got the file taking the sittings off (features/relatives).
  */
-export const upcomingInvitations = async (tx: Tx, k: CaseRow & Pick<Case, "concludedAt" | "closedAt" | "status">, to: Recipient, c: { timeZone: string; now: Date }): Promise<Out[]> => {
+export const upcomingInvitations = async (tx: Tx, k: CaseRow & Pick<Case, "concludedAt" | "closedAt" | "status">, to: Recipient, c: { timeZone: string; now: Date }, rejoined = false): Promise<Out[]> => {
   if (ended(k)) return [];
-  const sittings = await tx.sitting.findMany({ where: { caseId: k.id, cancelledAt: null, startsAt: { gt: c.now } }, orderBy: { startsAt: "asc" } });
-  return sittings.flatMap((s) => invitation(c.timeZone, invitationKey(k), k, s, to));
+  const sittings = await comingSittings(tx, k.id, c.now);
+  return sittings.flatMap((s) => invitation(c.timeZone, invitationKey(k), k, s, to, {}, rejoined));
+};
+
+/** A case's sittings still to come, not cancelled: the ones its applicant and relatives were invited to. */
+const comingSittings = (tx: Tx, caseId: number, now: Date): Promise<Sitting[]> =>
+  tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: now } }, orderBy: { startsAt: "asc" } });
+
+/**
+ * For a relative removed from the case (features/relatives): each sitting still to come they were invited to, said
+ * by its time, with the file that takes it off their calendar — not said to be cancelled: it is not, they only stop
+ * hearing of it (law.md §3 step 5: close relatives may attend the sittings whatever the bot sends them).
+ */
+export const removedFromSittings = async (tx: Tx, k: CaseRow & Pick<Case, "concludedAt" | "closedAt" | "status">, to: Recipient, c: { timeZone: string; now: Date }): Promise<Out[]> => {
+  if (ended(k)) return [];
+  return (await comingSittings(tx, k.id, c.now)).flatMap((s) => [
+    sayTo(to, "relatives.removedSitting", { number: k.number, when: showWhen(s.startsAt, c.timeZone) }),
+    document({ name: "sittingIcs", sittingId: s.id, for: "removed", sequence: s.sequence }, to),
+  ]);
 };
 
 const reminderKey = (s: { id: number; sequence: number }, r: Reminder) => `sitting:${s.id}:${s.sequence}:${r}`;

@@ -1,0 +1,220 @@
+// Relatives' links and removal (journey J4: «the applicant invites or removes relatives (single-use links that
+// expire)»). Each test failed on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE = 60;
+const STRANGER = 61;
+const NOT_FOUND_KK = "Мұндай іс табылмады немесе сіз оған қатыспайсыз.";
+const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
+const INVALID_RU = "Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.";
+let t: TestDb;
+let h: Harness;
+let now: Date;
+const at = (iso: string) => (now = new Date(iso));
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  at("2026-11-23T10:00:00+05:00");
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+const filesTo = (calls: Call[], chatId: number) => calls.filter((c) => c.method === "sendDocument" && c.payload.chat_id === chatId);
+
+/** Staff (ru), an applicant (kk), the commission formed on KZ-2026-000001 (helpers/staff.ts). */
+const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
+
+/** The case as its applicant (kk) sees it in /cases. */
+const view = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  return applicant.press("KZ-2026-000001 ісін ашу");
+};
+
+/** The applicant's fresh relative link (the /start payload). */
+const relativeLink = async (applicant: TestUser) => {
+  await view(applicant);
+  const invite = await applicant.press("Туысты шақыру");
+  return /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+};
+
+/** Someone (ru) opens a relative's link and goes through to the end; returns what the last step got. */
+const join = async (id: number, link: string) => {
+  const u = h.user(id, "ru");
+  await u.send(`/start ${link}`);
+  await u.press("Супруг(а)");
+  await u.press("Согласен(на)");
+  return u.send("Сейтова Асель Нурлановна");
+};
+
+describe("a relative's link not yet used can be revoked", () => {
+  it("the case's view lists it, the applicant revokes it after a confirmation, and whoever opens it then learns nothing of the case", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const shown = await view(applicant);
+    expect(texts(shown)[0]).toContain("Туыстар:\nСілтеме (жасалды: 23.11.2026, 10:00) — ол бойынша әлі ешкім қосылмаған, 30.11.2026 күніне дейін жарамды");
+    expect(buttons(shown)).toContain("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+
+    const asked = await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    expect(to(asked, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісі бойынша сілтемені (жасалды: 23.11.2026, 10:00, 30.11.2026 күніне дейін жарамды) қайтарып аласыз ба? Қайтарып алынған сілтеме бойынша ешкім қосыла алмайды. Туысыңызға жаңа сілтеме жіберуге болады.",
+    ]);
+    expect(buttons(asked)).toEqual(["Сілтемені қайтарып алу", "Қайтарып алмау"]);
+    // «Keep it» keeps it.
+    expect(to(await applicant.press("Қайтарып алмау"), APPLICANT)).toEqual(["Жарайды, сілтеме жарамды болып қалады."]);
+    expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } })).revokedAt).toBeNull();
+
+    await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    const revoked = await applicant.press("Сілтемені қайтарып алу");
+    expect(to(revoked, APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша сілтеме (жасалды: 23.11.2026, 10:00) қайтарып алынды: ол бойынша ешкім қосыла алмайды."]);
+    expect(buttons(revoked)).toEqual(["KZ-2026-000001 ісін ашу"]);
+
+    // Whoever has the link gets the answer a used or expired link gets: no case number, no question.
+    const stranger = h.user(STRANGER, "ru");
+    const opened = await stranger.send(`/start ${link}`);
+    // Someone new: said in both languages, before any question.
+    expect(texts(opened)[0]).toContain(INVALID_RU);
+    expect(texts(opened).join("\n")).not.toContain("KZ-2026-000001");
+    expect(buttons(opened)).not.toContain("Супруг(а)");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(STRANGER) } })).toBe(0);
+
+    // The view no longer lists it; the old confirmation pressed again is harmless.
+    const after = await view(applicant);
+    expect(texts(after)[0]).not.toContain("Сілтеме (жасалды");
+    expect(buttons(after)).not.toContain("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    const again = await applicant.press("Сілтемені қайтарып алу");
+    expect(to(again, APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеме (жасалды: 23.11.2026, 10:00) бұрын қайтарып алынған: ол бойынша ешкім қосыла алмайды."]);
+  });
+
+  it("a flow begun with the link before it was revoked does not join at its end", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const stranger = h.user(STRANGER, "ru");
+    await stranger.send(`/start ${link}`);
+    await stranger.press("Супруг(а)");
+    await stranger.press("Согласен(на)");
+    await view(applicant);
+    await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    await applicant.press("Сілтемені қайтарып алу");
+    const end = await stranger.send("Сейтова Асель Нурлановна");
+    expect(to(end, STRANGER)[0]).toBe(INVALID_RU);
+    expect(to(end, APPLICANT)).toEqual([]);
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(STRANGER) } })).toBe(0);
+  });
+
+  it("only the case's applicant may revoke; a used or expired link is said so, a used one with the button to remove who joined", async () => {
+    const { applicant } = await formed();
+    const first = await relativeLink(applicant);
+    await relativeLink(applicant);
+    const [used, spare] = await t.db.prisma.invite.findMany({ where: { role: "relative" }, orderBy: { id: "asc" } });
+    await join(RELATIVE, first);
+
+    // The relative on the case, a stranger, and a forged id: the answer a missing case gets; nothing revoked.
+    const relative = h.user(RELATIVE, "ru");
+    expect(to(await relative.pressData(`g:rrv:${spare!.id}`), RELATIVE)[0]).toBe(NOT_FOUND_RU);
+    expect(to(await relative.pressData(`g:rrvok:${spare!.id}`), RELATIVE)[0]).toBe(NOT_FOUND_RU);
+    const stranger = h.user(STRANGER, "ru");
+    await stranger.send("/start");
+    await stranger.press("Согласен(на)");
+    expect(to(await stranger.pressData(`g:rrvok:${spare!.id}`), STRANGER)[0]).toBe(NOT_FOUND_RU);
+    expect(to(await applicant.pressData(`g:rrvok:${spare!.id + 100}`), APPLICANT)[0]).toBe(NOT_FOUND_KK);
+    expect((await t.db.prisma.invite.findUniqueOrThrow({ where: { id: spare!.id } })).revokedAt).toBeNull();
+
+    // The used link is not listed; its old button says who joined by it can be removed instead.
+    expect(buttons(await view(applicant)).filter((b) => b.startsWith("Сілтемені қайтарып алу"))).toHaveLength(1);
+    const usedAnswer = await applicant.pressData(`g:rrv:${used!.id}`);
+    expect(to(usedAnswer, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісіне бұл сілтеме (жасалды: 23.11.2026, 10:00) бойынша адам қосылып қойған — сілтемені қайтарып алу мүмкін емес. Қосылған адам сіз шақырған адам болмаса, оны төмендегі батырмамен алып тастаңыз.",
+    ]);
+    expect(buttons(usedAnswer)).toEqual(["Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)"]);
+
+    // A week later the spare link has expired: not listed, and its old button says so.
+    at("2026-12-01T10:00:00+05:00");
+    expect(buttons(await view(applicant)).filter((b) => b.startsWith("Сілтемені қайтарып алу"))).toEqual([]);
+    expect(to(await applicant.pressData(`g:rrvok:${spare!.id}`), APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеменің (жасалды: 23.11.2026, 10:00) мерзімі өтті: ол бойынша ешкім қосыла алмайды."]);
+  });
+});
+
+describe("a relative removed from the case", () => {
+  it("gets, for each sitting still to come, the file that takes it off their calendar — told it is not cancelled; invited again, a file their calendar takes", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await join(RELATIVE, await relativeLink(applicant));
+    const sitting = await t.db.prisma.sitting.findFirstOrThrow();
+
+    await view(applicant);
+    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(to(removed, RELATIVE)).toEqual([
+      "Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.",
+      "Дело KZ-2026-000001, заседание комиссии 25.11.2026, 15:00: бот больше не будет сообщать вам о нём. Файл календаря ниже — чтобы убрать это заседание из вашего календаря; если календарь покажет его как отменённое, это не значит, что заседание отменено. Если событие осталось в календаре, удалите его.",
+    ]);
+    const [file, ...more] = filesTo(removed, RELATIVE);
+    expect(more).toEqual([]);
+    expect(file!.payload.caption).toBe("Файл для календаря: откройте его, чтобы убрать заседание из календаря.");
+    // The sitting's own UID, one SEQUENCE above what the relative was sent, as a cancellation's file.
+    expect(ics(file!)).toContain(`UID:${sitting.uid}`);
+    expect(ics(file!)).toContain("SEQUENCE:1");
+    expect(ics(file!)).toContain("STATUS:CANCELLED");
+    // It takes the event off and tells nothing more: no place, no link.
+    expect(ics(file!)).not.toMatch(/LOCATION|URL|Тауке хана|meet\.example/);
+    expect(ics(file!)).toContain("DESCRIPTION:Бот больше не сообщает вам об этом заседании. Если календарь покажет его как отменённое\\, это не значит\\, что заседание отменено.");
+    // The sitting itself is untouched: nobody else is told anything, its version and reminders stay.
+    expect(filesTo(removed, APPLICANT)).toEqual([]);
+    expect(to(removed, STAFF)).toEqual([]);
+    const after = await t.db.prisma.sitting.findFirstOrThrow();
+    expect([after.cancelledAt, after.sequence]).toEqual([null, 0]);
+    expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(2);
+
+    // Invited again: the invitation's file is not below the one that took the sitting off (equal SEQUENCE, newer DTSTAMP).
+    const joined = await join(RELATIVE, await relativeLink(applicant));
+    const again = filesTo(joined, RELATIVE);
+    expect(again).toHaveLength(1);
+    expect(ics(again[0]!)).toContain("SEQUENCE:1");
+    expect(ics(again[0]!)).toContain("STATUS:CONFIRMED");
+  });
+
+  it("gets no calendar file once the commission's sittings are over", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await join(RELATIVE, await relativeLink(applicant));
+    at("2026-11-26T10:00:00+05:00");
+    await view(applicant);
+    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
+    expect(filesTo(removed, RELATIVE)).toEqual([]);
+  });
+});
+
+describe("a relative's language", () => {
+  it("taken from their Telegram when they join by a link, is said so, with the buttons to change it before any question is answered", async () => {
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const relative = h.user(RELATIVE, "ru");
+    const opened = await relative.send(`/start ${link}`);
+    expect(to(opened, RELATIVE)).toEqual([
+      "Язык выбран по настройкам вашего Telegram. Сменить его можно кнопкой ниже или командой /language.",
+      "Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?",
+    ]);
+    expect(relative.keyboardWith("Қазақша").buttons.flat().map((b) => b.text)).toEqual(["Қазақша", "Русский"]);
+    // Kazakh instead: the question asked again in it, and the rest of the way in it.
+    const changed = await relative.press("Қазақша");
+    expect(to(changed, RELATIVE)).toEqual([
+      "Жарайды, енді қазақша сөйлесеміз.",
+      "Сіз пациентке келтірілуі мүмкін зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?",
+    ]);
+    await relative.press("Пациенттің жұбайы");
+    await relative.press("Келісемін");
+    const joined = await relative.send("Сейтова Асель Нурлановна");
+    expect(to(joined, RELATIVE)[0]).toBe("Сіз KZ-2026-000001 ісіне қосылдыңыз. Комиссия отырыстарына шақырулар, еске салулар және мерзімдер туралы хабарлар аласыз. Іс туралы: /cases");
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE) } })).language).toBe("kk");
+  });
+});
