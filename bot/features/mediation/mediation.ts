@@ -335,7 +335,9 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   // Its rounds' amounts: in a death case, after condolence (language.md: «before any amount»).
   const condolence: Param[] = history.length && m.case.outcome === "death" ? [{ key: "common.condolence" }] : [];
   const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
-  return [sayText(text, viewButtons(m, side))];
+  // Ended by its term at signing: those who record the signed agreement can still attach it.
+  const late = side !== "applicant" && (await endedAtSigning(tx, m)) !== null;
+  return [sayText(text, late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : viewButtons(m, side))];
 };
 
 /** What the member can do now, from wherever they open it: what awaits them is never without its button. */
@@ -596,19 +598,66 @@ const agreedProposal = async (tx: Tx, m: MediationRow, all: Member[]) => {
   return proposals.find(confirmedByBoth) ?? proposals.find((p) => acceptedByBoth(all, p.responses)) ?? null;
 };
 
-/** The mediator or the organisation's staff record the signed settlement agreement: only now is the case settled. */
+/**
+ * A mediation whose term ran out at signing — both sides had agreed to its text, the signed agreement not recorded by
+ * its last day — on a case neither settled nor closed, with no later mediation under way or settled: when both sides
+ * agreed to the text; else null. Parties often sign on the last day and the scan comes the next morning: the
+ * signed agreement may still be recorded, and the case is settled as if it had come in time. A mediation that ended
+ * otherwise (declined, refused, ended by its mediator, a side withdrew, its term ran out before the text was agreed)
+ * is not.
+ */
+const endedAtSigning = async (tx: Tx, m: { id: number; caseId: number; state: string; endReason: string | null; case: { status: CaseStatus } }): Promise<Date | null> => {
+  if (m.state !== "ended" || m.endReason !== "expired" || NO_MEDIATION.includes(m.case.status)) return null;
+  if (await tx.mediation.count({ where: { caseId: m.caseId, id: { gt: m.id }, state: { in: [...ACTIVE, "settled"] } } })) return null;
+  const proposals = new Set((await tx.proposal.findMany({ where: { mediationId: m.id }, select: { id: true } })).map((p) => p.id));
+  const agreed = (await tx.caseEvent.findMany({ where: { caseId: m.caseId, kind: "agreement_text_agreed" }, orderBy: { id: "desc" } })).find((ev) =>
+    proposals.has(Number((ev.payload as { proposalId?: unknown } | null)?.proposalId)),
+  );
+  return agreed?.createdAt ?? null;
+};
+
+/**
+ * The signed agreement's flow, opened by the mediator or the organisation's staff (access.ts checked who): at signing,
+ * as it is; after the mediation ended by its term at signing (endedAtSigning), asking the day it was signed too — not
+ * before the text was agreed, with the mediation's last day offered; otherwise refused before the file is asked for.
+ */
+export const signedAgreementOpening = async (tx: Tx, mediationId: number, c: Ctx): Promise<{ refused: Out } | { input: { mediationId: number; notBefore?: string; lastDay?: string } }> => {
+  const m = await loadMediation(tx, mediationId);
+  if (!m) return { refused: say("cases.notFound") };
+  if (m.state === "signing") return { input: { mediationId } };
+  const agreedAt = await endedAtSigning(tx, m);
+  if (!agreedAt) return { refused: say("mediation.notNow", { number: m.case.number }) };
+  const agreedOn = localDate(agreedAt, c.timeZone);
+  const lastDay = m.endsAt ? localDate(m.endsAt, c.timeZone) : null;
+  return { input: { mediationId, notBefore: agreedOn, ...(lastDay && lastDay >= agreedOn && lastDay < localDate(c.now, c.timeZone) ? { lastDay } : {}) } };
+};
+
+/**
+ * The mediator or the organisation's staff record the signed settlement agreement: only now is the case settled. At
+ * signing, or after the mediation ended by its term at signing (endedAtSigning) — then with the day it was signed,
+ * and everyone told that the message about its end without agreement no longer holds.
+ */
 export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSignedAgreement">, c: Ctx): Promise<Out[]> => {
   const m = await loadMediation(tx, e.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
   if (!m || (side !== "mediator" && side !== "organization")) return notFound();
   const number = m.case.number;
-  if (m.state !== "signing") return [say("mediation.notNow", { number })];
+  const agreedAt = m.state === "signing" ? null : await endedAtSigning(tx, m);
+  if (m.state !== "signing" && !agreedAt) return [say("mediation.notNow", { number })];
+  const agreedOn = agreedAt ? localDate(agreedAt, c.timeZone) : null;
+  // The day it was signed (asked when recorded after the end): from the day the text was agreed to today — the flow
+  // checked it; a flow left open meanwhile may not have.
+  const today = localDate(c.now, c.timeZone);
+  if (e.on !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(e.on) || e.on > today || (agreedOn !== null && e.on < agreedOn)))
+    return [say("mediation.signedDayRange", { number, from: showDate(agreedOn ?? today), to: showDate(today) }, [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]])];
   const p = await agreedProposal(tx, m, all);
   const file = { kind: e.file.kind, fileId: e.file.fileId };
   await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled", signedFile: file, signedAt: c.now, signedBy: BigInt(c.userId) } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "settled", closedAt: c.now } });
-  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
+  await tx.caseEvent.create({
+    data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null, ...(e.on ? { on: e.on } : {}), ...(m.state === "ended" ? { afterEnd: true } : {}) } },
+  });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await cancel(tx, `mediation:${m.id}:expire`);
   await cancel(tx, signKey(m.id));
@@ -616,11 +665,21 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   await cancelCaseReminders(tx, m.caseId, c.now);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
   const amount = p ? Number(p.amountTenge) : 0;
+  // Recorded after the bot ended the mediation by its term: the day it was signed, and what it told then (its end
+  // without agreement; to the applicant, the way onward) said to no longer hold.
+  const after = (x: Member): Param[] =>
+    m.state === "ended" ? [...(e.on ? [{ key: "mediation.signedOn", params: { date: showDate(e.on) } }] : []), { key: x.side === "applicant" ? "mediation.settledLateApplicant" : "mediation.settledLate" }] : [];
   // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
   // happens in the mediation is its participants' (law.md §4, confidentiality).
   return [
     // Its amount, in a death case after condolence (law.md §3; language.md: «before any amount»).
-    ...all.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.settled", { number, amount }))),
+    ...all.flatMap((x) =>
+      withCondolence(
+        m.case.outcome,
+        x,
+        m.state === "ended" ? sayTo(x, "common.text", { text: lines([{ key: "mediation.settled", params: { number, amount } }, ...after(x)], " ") }) : sayTo(x, "mediation.settled", { number, amount }),
+      ),
+    ),
     ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
     ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
   ];
@@ -673,7 +732,14 @@ export const endRevokedMediators = async (tx: Tx, mediatorId: bigint, now: Date)
 const onward = (x: Member, caseId: number): Button[][] => (x.withdrew ? [] : [[{ key: "escalation.button", ...act(chooseEscalation, { caseId }) }]]);
 
 const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side | null): Addressed[] => [
-  ...all.map((x) => sayTo(x, "mediation.ended", { number: m.case.number, why: { key: `mediation.endReasons.${reason}`, params: { side: by ? role(by) : "" } } })),
+  ...all.map((x) => {
+    const params = { number: m.case.number, why: { key: `mediation.endReasons.${reason}`, params: { side: by ? role(by) : "" } } };
+    // Its term ran out at signing: the parties may have signed on the last day — those who record the signed
+    // agreement can still attach it (recordSignedAgreement), and the case is settled then.
+    return reason === "unsigned" && x.side !== "applicant"
+      ? sayTo(x, "common.text", { text: lines([{ key: "mediation.ended", params }, { key: "mediation.signedLateHint" }], " ") }, [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]])
+      : sayTo(x, "mediation.ended", params);
+  }),
   ...all
     .filter((x) => x.side === "applicant")
     .map((x) => sayTo(x, "mediation.nextSteps", { number: m.case.number }, onward(x, m.caseId))),
@@ -782,5 +848,9 @@ export const mediationButtons = async (tx: Tx, caseId: number, staff: boolean): 
   const active = await tx.mediation.findFirst({ where: { caseId, state: { in: [...ACTIVE] } }, orderBy: { id: "desc" } });
   if (active) return [[{ key: "mediation.open", ...act(viewMediation, { mediationId: active.id }) }]];
   const k = await tx.case.findUnique({ where: { id: caseId } });
-  return staff && k && !NO_MEDIATION.includes(k.status) ? [[{ key: "mediation.offerButton", ...act(pickAction, { caseId }) }]] : [];
+  if (!staff || !k || NO_MEDIATION.includes(k.status)) return [];
+  // The case's last mediation ended by its term at signing: its signed agreement may still be recorded.
+  const last = await tx.mediation.findFirst({ where: { caseId, state: "ended", endReason: "expired" }, orderBy: { id: "desc" }, include: { case: true } });
+  const late = last && (await endedAtSigning(tx, last)) !== null ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: last.id }) }]] : [];
+  return [...late, [{ key: "mediation.offerButton", ...act(pickAction, { caseId }) }]];
 };
