@@ -550,3 +550,81 @@ describe("a signed agreement attached after the mediation ended by its term at s
     });
   });
 });
+
+describe("mediations left at signing by a version of the bot that never ended them", () => {
+  // Before: a database from before signing had an end kept its mediations at signing for ever — their end job had run
+  // (and done nothing) long ago, no reminder was scheduled, and no start gave them one: the case waited at signing.
+  /** Both sides agree to the text on 23.11.2026 (term 23.12.2026); then, as the older version left it, no end or reminder pending. */
+  const leftAtSigning = async (w: World, outcome?: string) => {
+    const { staff, applicant, mediator } = await running(w.h, outcome);
+    await propose(mediator, "2 000 000");
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    await applicant.press("Оқыдым және келісемін");
+    await staff.press("Я прочитал(а) и согласен(на)");
+    const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+    await w.t.db.prisma.scheduledJob.updateMany({ where: { dedupeKey: { in: [`mediation:${m.id}:expire`, `mediation:${m.id}:sign`] } }, data: { state: "done" } });
+    return { staff, applicant, mediator, m };
+  };
+  /** A start of the bot at `iso`, and the jobs it leaves due then. */
+  const start = async (w: World, iso: string): Promise<Call[]> => {
+    w.at(iso);
+    await w.h.runtime.start(new Date(iso));
+    return runJobs(w, iso);
+  };
+  const signBy = (calls: Call[], id: number) => to(calls, id).filter((x) => x.includes("до конца дня") || x.includes("күнінің соңына дейін"));
+  /** What one chat was told of the mediation (the notice's own reminders, due the same days, left out). */
+  const ofSigning = (calls: Call[], id: number) => to(calls, id).filter((x) => /соглашени|келісім|Көңіл айтамыз|соболезнования/.test(x));
+
+  it("at the next start: an end ten calendar days on, everyone told the last day once, reminders, and the end then if nothing is recorded", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      await leftAtSigning(w);
+      // Weeks after its term (23.12.2026), the new version starts.
+      const told = await start(w, "2027-02-01T10:00:00+05:00");
+      expect({ applicant: ofSigning(told, APPLICANT), staff: ofSigning(told, STAFF), mediator: ofSigning(told, MEDIATOR) }).toEqual({
+        applicant: [
+          "KZ-2026-000001 ісі: екі тарап 2\u00a0000\u00a0000 ₸ сомасына келісімнің мәтінімен келісті. Ботта келісу — қол қою емес: келісімге қағазда немесе электрондық цифрлық қолтаңбамен (ЭЦҚ) қол қойылады. Медиатор немесе ұйым қол қойылған келісімді тіркегенде іс реттеледі, ал сіз оны аласыз. Қол қойылған келісім 11.02.2027 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады.",
+        ],
+        staff: [
+          "Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 2\u00a0000\u00a0000 ₸. Согласие в боте — не подпись: соглашение нужно подписать на бумаге или электронной цифровой подписью (ЭЦП). Когда оно будет подписано, приложите его сюда — только тогда дело будет урегулировано. Если подписанное соглашение не будет приложено до конца дня 11.02.2027, медиация в боте завершится без соглашения.",
+        ],
+        mediator: [
+          "Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 2\u00a0000\u00a0000 ₸. Согласие в боте — не подпись: соглашение нужно подписать на бумаге или электронной цифровой подписью (ЭЦП). Когда оно будет подписано, приложите его сюда — только тогда дело будет урегулировано. Если подписанное соглашение не будет приложено до конца дня 11.02.2027, медиация в боте завершится без соглашения.",
+        ],
+      });
+      expect(buttons(told.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual(["Приложить подписанное соглашение"]);
+      // Started again (the same day, and the next): nobody is told twice, nothing moves.
+      expect(signBy(await start(w, "2027-02-01T10:05:00+05:00"), APPLICANT)).toEqual([]);
+      expect(signBy(await start(w, "2027-02-02T10:00:00+05:00"), MEDIATOR)).toEqual([]);
+      expect((await w.t.db.prisma.scheduledJob.findMany({ where: { kind: "mediation_expire", state: "pending" } })).map((j) => j.dueAt.toISOString())).toEqual(["2027-02-11T19:00:00.000Z"]);
+      // Reminded a week on and on the last day; ended after it.
+      expect(signBy(await runJobs(w, "2027-02-08T09:00:00+05:00"), MEDIATOR)).toHaveLength(1);
+      expect(signBy(await runJobs(w, "2027-02-11T09:00:00+05:00"), STAFF)).toHaveLength(1);
+      const over = await runJobs(w, "2027-02-12T00:00:01+05:00");
+      expect(ofSigning(over, STAFF)).toEqual([ENDED_UNSIGNED]);
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+    });
+  });
+
+  it("keeps a term still more than ten days away, and tells a death case's parties with condolence first", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      await leftAtSigning(w, "Пациент қайтыс болды");
+      const told = await start(w, "2026-11-25T10:00:00+05:00");
+      expect(ofSigning(told, APPLICANT)).toEqual(["Көңіл айтамыз.", expect.stringMatching(/ 23\.12\.2026 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады\.$/)]);
+      expect(ofSigning(told, STAFF)).toEqual(["Примите наши соболезнования.", expect.stringMatching(/ до конца дня 23\.12\.2026, медиация в боте завершится без соглашения\.$/)]);
+    });
+  });
+
+  it("leaves alone a mediation at signing whose end is pending (one the current version started)", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, mediator } = await running(w.h);
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      const told = await start(w, "2026-11-24T10:00:00+05:00");
+      expect([...signBy(told, APPLICANT), ...signBy(told, STAFF), ...signBy(told, MEDIATOR)]).toEqual([]);
+    });
+  });
+});
