@@ -5,6 +5,8 @@ import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import type { Check } from "./notice-rules.js";
+import { showDate } from "./notice.js";
+import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
 
 export const MESSAGE_MAX = 2000;
 export const TERMS_MAX = 2000;
@@ -226,22 +228,36 @@ export const counterMachine = machine.createMachine({
   },
 });
 
-/** The mediator or the organisation's staff attach the signed settlement agreement: a PDF or a photo of it. */
+/**
+ * The mediator or the organisation's staff attach the signed settlement agreement: a PDF or a photo of it. After the
+ * mediation ended by its term at signing (`notBefore` given: the day both sides agreed to its text), the day it was
+ * signed is asked too — neither in the future nor before that day — with a button for the mediation's last day.
+ */
 const SIGNED_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
+interface SignedContext {
+  mediationId: number;
+  /** Recorded after the end: the day both sides agreed to the text (absent: recorded in time, no day asked). */
+  notBefore?: string;
+  /** Recorded after the end: the mediation's last day, offered as a button when it is before today. */
+  lastDay?: string;
+  file?: FileRef | null;
+}
+const signedFile = (e: FlowEvent) => e.type === "FILE" && (e.file.kind === "photo" || SIGNED_TYPES.test(e.file.mime ?? ""));
 export const signedAgreementMachine = setup({
-  types: {} as { context: { mediationId: number }; events: FlowEvent; input: { mediationId?: number } },
-  actions: { ...effectActions, recordSignedAgreement: (_: unknown, _params: { mediationId: number; file: FileRef }) => undefined },
+  types: {} as { context: SignedContext; events: FlowEvent; input: { mediationId?: number; notBefore?: string; lastDay?: string } },
+  actions: { ...effectActions, recordSignedAgreement: (_: unknown, _params: { mediationId: number; file: FileRef; on?: string }) => undefined },
 }).createMachine({
   id: "signedAgreement",
-  context: ({ input }) => ({ mediationId: input.mediationId ?? 0 }),
+  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, ...(input.notBefore ? { notBefore: input.notBefore } : {}), ...(input.lastDay ? { lastDay: input.lastDay } : {}) }),
   initial: "file",
   states: {
     file: {
       entry: [{ type: "say", params: { key: "mediation.askSigned", buttons: [[cancel]] } }],
       on: {
         FILE: [
+          { guard: ({ context, event }) => signedFile(event) && Boolean(context.notBefore), target: "day", actions: assign({ file: ({ event }) => (event as { file: FileRef }).file }) },
           {
-            guard: ({ event }) => event.type === "FILE" && (event.file.kind === "photo" || SIGNED_TYPES.test(event.file.mime ?? "")),
+            guard: ({ event }) => signedFile(event),
             target: "done",
             actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => ({ mediationId: context.mediationId, file: (event as { file: FileRef }).file }) }],
           },
@@ -250,6 +266,46 @@ export const signedAgreementMachine = setup({
         TEXT: { target: "file", reenter: true, actions: [{ type: "say", params: { key: "mediation.error.signedType" } }] },
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("file"),
+      },
+    },
+    day: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "mediation.askSignedDay",
+            buttons: [
+              ...(context.lastDay ? [[{ key: "mediation.signedOnLastDay", params: { date: showDate(context.lastDay) }, value: "last" }]] : []),
+              [{ key: "conclusion.issuedToday", value: "today" }],
+              [cancel],
+            ],
+          }),
+        },
+      ],
+      on: {
+        TEXT: [
+          {
+            guard: dayInRange,
+            target: "done",
+            actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => ({ mediationId: context.mediationId, file: context.file!, on: typedDay(event)! }) }],
+          },
+          ...dayRefusals("day", { future: "conclusion.dateFuture", before: "mediation.signedDayBefore" }),
+        ],
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          {
+            guard: ({ context, event }) => chose("last")({ event }) && Boolean(context.lastDay),
+            target: "done",
+            actions: [{ type: "recordSignedAgreement", params: ({ context }) => ({ mediationId: context.mediationId, file: context.file!, on: context.lastDay! }) }],
+          },
+          {
+            guard: chose("today"),
+            target: "done",
+            actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => ({ mediationId: context.mediationId, file: context.file!, on: event.today ?? "" }) }],
+          },
+        ],
+        ...askAgain("day"),
       },
     },
     done: { type: "final" },

@@ -2,7 +2,7 @@
 // is settled for the amount whose text both confirmed, and the applicant confirms it next to the statutory minimum.
 // Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
 import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
@@ -44,6 +44,10 @@ const runJobs = async (w: World, iso: string): Promise<Call[]> => {
   await w.h.runtime.idle();
   return w.h.fake.calls.slice(before);
 };
+
+/** What the mediator and staff are told when the mediation's term runs out at signing. */
+const ENDED_UNSIGNED =
+  "Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено. Если соглашение всё же было подписано, его можно приложить и сейчас: тогда дело будет урегулировано.";
 
 describe("the agreement both sides accepted (review of journey J5)", () => {
   it("a side's counter-offer on a proposal both sides already accepted is refused, not a silent undoing of the agreement", async () => {
@@ -329,8 +333,8 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
       expect(about(await runJobs(w, "2026-12-23T23:59:00+05:00"), MEDIATOR)).toEqual([]);
 
       const over = await runJobs(w, "2026-12-24T00:00:01+05:00");
-      expect(about(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено."]);
-      expect(about(over, STAFF)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено."]);
+      expect(about(over, MEDIATOR)).toEqual([ENDED_UNSIGNED]);
+      expect(about(over, STAFF)).toEqual([ENDED_UNSIGNED]);
       expect(to(over, APPLICANT)).toEqual([
         "KZ-2026-000001 ісі: медиация келісімсіз аяқталды — оның мерзімі өтті, ал қол қойылған келісім тіркелмеді.",
         expect.stringMatching(/^KZ-2026-000001 ісі бойынша әрі қарай: әдетте медициналық ұйымның басшылығына/),
@@ -338,9 +342,9 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
       expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Шағым дайындау"]);
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       expect([m.state, m.endReason, (await w.t.db.prisma.case.findFirstOrThrow()).status]).toEqual(["ended", "expired", "delivered"]);
-      // A signed agreement recorded afterwards is refused; no reminder comes any more.
-      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      // No reminder comes any more (the signed agreement may still be attached: the next describe).
       expect(about(await runJobs(w, "2026-12-30T09:00:00+05:00"), MEDIATOR)).toEqual([]);
+      expect(staff.keyboards().at(-1)!.buttons.flat().map((b) => b.text), "staff's last buttons").toEqual(["Приложить подписанное соглашение"]);
     });
   });
 
@@ -375,7 +379,7 @@ describe("the text agreed near the mediation's end", () => {
       await runJobs(w, "2026-12-24T00:00:01+05:00");
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "after the term it had when the text was agreed").toBe("signing");
       const over = await runJobs(w, "2027-01-01T00:00:01+05:00");
-      expect(to(over, STAFF)).toContain("Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено.");
+      expect(to(over, STAFF)).toContain(ENDED_UNSIGNED);
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
     });
   });
@@ -409,6 +413,218 @@ describe("a reminder to record the signed agreement decided but not sent before 
       await a2.runtime.flush(a2.bot.api, log);
       expect([...texts(a2.fake.sent("sendMessage", MEDIATOR)), ...texts(a2.fake.sent("sendMessage", STAFF))].filter((x) => x.includes("ещё не приложено"))).toEqual([]);
       expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+    });
+  });
+});
+
+describe("a signed agreement attached after the mediation ended by its term at signing", () => {
+  // Before: the parties signed on paper on the last day, the mediator uploaded the scan the next morning — and the bot
+  // refused it («это сейчас сделать нельзя»): the case stayed «ended without agreement», with the applicant offered a
+  // complaint about a dispute already settled.
+  /** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026; its term (23.12.2026) runs out unrecorded. */
+  const endedUnsigned = async (w: World, outcome?: string) => {
+    const { staff, applicant, mediator } = await running(w.h, outcome);
+    await propose(mediator, "2 000 000");
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    await applicant.press("Оқыдым және келісемін");
+    await staff.press("Я прочитал(а) и согласен(на)");
+    const over = await runJobs(w, "2026-12-24T00:00:01+05:00");
+    expect([(await w.t.db.prisma.mediation.findFirstOrThrow()).state, (await w.t.db.prisma.case.findFirstOrThrow()).status]).toEqual(["ended", "delivered"]);
+    return { staff, applicant, mediator, over };
+  };
+
+  it("the mediator attaches it the next morning, from the message saying it ended: asked the day it was signed, the case is settled and everyone told", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, mediator, over } = await endedUnsigned(w);
+      expect(to(over, MEDIATOR)).toEqual([ENDED_UNSIGNED]);
+      w.at("2026-12-24T09:30:00+05:00");
+      await mediator.press("Приложить подписанное соглашение");
+      const asked = await mediator.document("application/pdf", "signed-scan");
+      expect(to(asked, MEDIATOR)).toEqual(["В какой день стороны подписали соглашение? Нажмите кнопку или напишите дату в виде ДД.ММ.ГГГГ, например 30.11.2026."]);
+      expect(mediator.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["23.12.2026 — последний день медиации", "Сегодня", "Отмена"]);
+      // Neither before both sides agreed to its text, nor in the future.
+      expect(to(await mediator.send("20.11.2026"), MEDIATOR)[0]).toBe(
+        "Стороны согласились с текстом соглашения 23.11.2026, поэтому подписать его раньше не могли. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
+      );
+      expect(to(await mediator.send("25.12.2026"), MEDIATOR)[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "nothing recorded yet").toBe("ended");
+      const settled = await mediator.press("23.12.2026 — последний день медиации");
+      expect({ applicant: to(settled, APPLICANT), staff: to(settled, STAFF), mediator: to(settled, MEDIATOR)[0] }).toEqual({
+        applicant: [
+          "KZ-2026-000001 ісі реттелді: 2\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді. Келісімге 23.12.2026 күні қол қойылды. Ол боттағы медиацияның мерзімі өткеннен кейін тіркелді, сондықтан медиацияның келісімсіз аяқталғаны және әрі қарай қайда жүгінуге болатыны туралы хабарламалар енді күшінде емес.",
+        ],
+        staff: [
+          "Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0000\u00a0000 ₸ приложено. Соглашение подписано 23.12.2026. Оно приложено после того, как медиация в боте завершилась по сроку, поэтому сообщение о её завершении без соглашения больше не действует.",
+        ],
+        mediator:
+          "Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0000\u00a0000 ₸ приложено. Соглашение подписано 23.12.2026. Оно приложено после того, как медиация в боте завершилась по сроку, поэтому сообщение о её завершении без соглашения больше не действует.",
+      });
+      // The signed agreement itself, to both parties.
+      for (const id of [APPLICANT, STAFF]) expect(settled.filter((c) => c.payload.chat_id === id && c.method === "sendDocument").map((c) => c.payload.document), String(id)).toEqual(["signed-scan"]);
+      const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+      const k = await w.t.db.prisma.case.findFirstOrThrow();
+      expect([m.state, m.endReason, m.signedBy, k.status]).toEqual(["settled", "settled", BigInt(MEDIATOR), "settled"]);
+      const signed = await w.t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "agreement_signed" } });
+      expect(signed.payload).toMatchObject({ on: "2026-12-23", afterEnd: true });
+      // The way onward the applicant was shown at the end does not contradict it: its complaint button is refused, saying why.
+      expect(texts(await applicant.press("Шағым дайындау"))).toEqual([
+        "KZ-2026-000001 ісі реттелді: дауды реттеу туралы қол қойылған келісім тіркелді. Реттелген іс бойынша бот шағымның жобасын дайындамайды.",
+      ]);
+      // Attached again (the old button): refused, nothing changed.
+      expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      expect(await w.t.db.prisma.caseEvent.count({ where: { kind: "agreement_signed" } })).toBe(1);
+    });
+  });
+
+  it("staff attach it from the case's view, signed today; in a death case everyone is told with condolence first, in their language", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff } = await endedUnsigned(w, "Пациент қайтыс болды");
+      w.at("2026-12-28T11:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Приложить подписанное соглашение");
+      await staff.document("application/pdf", "signed-scan");
+      // The mediation's last day (23.12) was before today: it is offered; signed today instead.
+      const settled = await staff.press("Сегодня");
+      expect({ applicant: to(settled, APPLICANT), mediator: to(settled, MEDIATOR), staff: to(settled, STAFF).slice(0, 2) }).toEqual({
+        applicant: [
+          "Көңіл айтамыз.",
+          "KZ-2026-000001 ісі реттелді: 2\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді. Келісімге 28.12.2026 күні қол қойылды. Ол боттағы медиацияның мерзімі өткеннен кейін тіркелді, сондықтан медиацияның келісімсіз аяқталғаны және әрі қарай қайда жүгінуге болатыны туралы хабарламалар енді күшінде емес.",
+        ],
+        mediator: [
+          "Примите наши соболезнования.",
+          "Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0000\u00a0000 ₸ приложено. Соглашение подписано 28.12.2026. Оно приложено после того, как медиация в боте завершилась по сроку, поэтому сообщение о её завершении без соглашения больше не действует.",
+        ],
+        staff: [
+          "Примите наши соболезнования.",
+          "Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0000\u00a0000 ₸ приложено. Соглашение подписано 28.12.2026. Оно приложено после того, как медиация в боте завершилась по сроку, поэтому сообщение о её завершении без соглашения больше не действует.",
+        ],
+      });
+      expect((await w.t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
+    });
+  });
+
+  it("only the case's mediator and its organisation's staff may, and only for a mediation that ended by its term at signing", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant } = await endedUnsigned(w);
+      const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+      // Another organisation's staff: as for a case not theirs. The applicant and a stranger hold no role that records
+      // it: the button is not theirs (the router's answer). None is asked for the file.
+      // The mediator finds the button in the mediation's view too (their /inbox); the applicant does not.
+      const mediator = w.h.user(MEDIATOR, "ru");
+      await mediator.send("/inbox");
+      expect(buttons(await mediator.press(`Открыть ${NUMBER}`)), "the mediator's view").toEqual(["Приложить подписанное соглашение"]);
+      expect(buttons(await applicant.pressData(`g:mdview:${m.id}`)), "the applicant's view").toEqual([]);
+      const other = await joinStaff(w.h, ADMIN, 52, "ru", "Областная больница №2");
+      expect(texts(await other.pressData(`g:mdsign:${m.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+      for (const u of [applicant, w.h.user(77, "ru")]) {
+        const said = texts(await u.pressData(`g:mdsign:${m.id}`));
+        expect(said.some((x) => x.includes("Пришлите подписанное соглашение") || x.includes("Қол қойылған келісімді жіберіңіз")), JSON.stringify(said)).toBe(false);
+      }
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+    });
+  });
+
+  it("a mediation the mediator ended at signing, or whose term ran out before the text was agreed, is refused at once", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, mediator } = await running(w.h);
+      await runJobs(w, "2026-12-24T00:00:01+05:00"); // ran out with no agreement
+      const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+      expect([m.state, m.endReason]).toEqual(["ended", "expired"]);
+      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      void applicant;
+    });
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, mediator } = await running(w.h);
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+      await mediator.pressData(`g:mdendok:${m.id}`);
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    });
+  });
+});
+
+describe("mediations left at signing by a version of the bot that never ended them", () => {
+  // Before: a database from before signing had an end kept its mediations at signing for ever — their end job had run
+  // (and done nothing) long ago, no reminder was scheduled, and no start gave them one: the case waited at signing.
+  /** Both sides agree to the text on 23.11.2026 (term 23.12.2026); then, as the older version left it, no end or reminder pending. */
+  const leftAtSigning = async (w: World, outcome?: string) => {
+    const { staff, applicant, mediator } = await running(w.h, outcome);
+    await propose(mediator, "2 000 000");
+    await applicant.press("Қабылдау");
+    await staff.press("Принять");
+    await applicant.press("Оқыдым және келісемін");
+    await staff.press("Я прочитал(а) и согласен(на)");
+    const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+    await w.t.db.prisma.scheduledJob.updateMany({ where: { dedupeKey: { in: [`mediation:${m.id}:expire`, `mediation:${m.id}:sign`] } }, data: { state: "done" } });
+    return { staff, applicant, mediator, m };
+  };
+  /** A start of the bot at `iso`, and the jobs it leaves due then. */
+  const start = async (w: World, iso: string): Promise<Call[]> => {
+    w.at(iso);
+    await w.h.runtime.start(new Date(iso));
+    return runJobs(w, iso);
+  };
+  const signBy = (calls: Call[], id: number) => to(calls, id).filter((x) => x.includes("до конца дня") || x.includes("күнінің соңына дейін"));
+  /** What one chat was told of the mediation (the notice's own reminders, due the same days, left out). */
+  const ofSigning = (calls: Call[], id: number) => to(calls, id).filter((x) => /соглашени|келісім|Көңіл айтамыз|соболезнования/.test(x));
+
+  it("at the next start: an end ten calendar days on, everyone told the last day once, reminders, and the end then if nothing is recorded", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      await leftAtSigning(w);
+      // Weeks after its term (23.12.2026), the new version starts.
+      const told = await start(w, "2027-02-01T10:00:00+05:00");
+      expect({ applicant: ofSigning(told, APPLICANT), staff: ofSigning(told, STAFF), mediator: ofSigning(told, MEDIATOR) }).toEqual({
+        applicant: [
+          "KZ-2026-000001 ісі: екі тарап 2\u00a0000\u00a0000 ₸ сомасына келісімнің мәтінімен келісті. Ботта келісу — қол қою емес: келісімге қағазда немесе электрондық цифрлық қолтаңбамен (ЭЦҚ) қол қойылады. Медиатор немесе ұйым қол қойылған келісімді тіркегенде іс реттеледі, ал сіз оны аласыз. Қол қойылған келісім 11.02.2027 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады.",
+        ],
+        staff: [
+          "Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 2\u00a0000\u00a0000 ₸. Согласие в боте — не подпись: соглашение нужно подписать на бумаге или электронной цифровой подписью (ЭЦП). Когда оно будет подписано, приложите его сюда — только тогда дело будет урегулировано. Если подписанное соглашение не будет приложено до конца дня 11.02.2027, медиация в боте завершится без соглашения.",
+        ],
+        mediator: [
+          "Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 2\u00a0000\u00a0000 ₸. Согласие в боте — не подпись: соглашение нужно подписать на бумаге или электронной цифровой подписью (ЭЦП). Когда оно будет подписано, приложите его сюда — только тогда дело будет урегулировано. Если подписанное соглашение не будет приложено до конца дня 11.02.2027, медиация в боте завершится без соглашения.",
+        ],
+      });
+      expect(buttons(told.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual(["Приложить подписанное соглашение"]);
+      // Started again (the same day, and the next): nobody is told twice, nothing moves.
+      expect(signBy(await start(w, "2027-02-01T10:05:00+05:00"), APPLICANT)).toEqual([]);
+      expect(signBy(await start(w, "2027-02-02T10:00:00+05:00"), MEDIATOR)).toEqual([]);
+      expect((await w.t.db.prisma.scheduledJob.findMany({ where: { kind: "mediation_expire", state: "pending" } })).map((j) => j.dueAt.toISOString())).toEqual(["2027-02-11T19:00:00.000Z"]);
+      // Reminded a week on and on the last day; ended after it.
+      expect(signBy(await runJobs(w, "2027-02-08T09:00:00+05:00"), MEDIATOR)).toHaveLength(1);
+      expect(signBy(await runJobs(w, "2027-02-11T09:00:00+05:00"), STAFF)).toHaveLength(1);
+      const over = await runJobs(w, "2027-02-12T00:00:01+05:00");
+      expect(ofSigning(over, STAFF)).toEqual([ENDED_UNSIGNED]);
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+    });
+  });
+
+  it("keeps a term still more than ten days away, and tells a death case's parties with condolence first", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      await leftAtSigning(w, "Пациент қайтыс болды");
+      const told = await start(w, "2026-11-25T10:00:00+05:00");
+      expect(ofSigning(told, APPLICANT)).toEqual(["Көңіл айтамыз.", expect.stringMatching(/ 23\.12\.2026 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады\.$/)]);
+      expect(ofSigning(told, STAFF)).toEqual(["Примите наши соболезнования.", expect.stringMatching(/ до конца дня 23\.12\.2026, медиация в боте завершится без соглашения\.$/)]);
+    });
+  });
+
+  it("leaves alone a mediation at signing whose end is pending (one the current version started)", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff, applicant, mediator } = await running(w.h);
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      const told = await start(w, "2026-11-24T10:00:00+05:00");
+      expect([...signBy(told, APPLICANT), ...signBy(told, STAFF), ...signBy(told, MEDIATOR)]).toEqual([]);
     });
   });
 });

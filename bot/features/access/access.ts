@@ -7,7 +7,7 @@ import { formedOn } from "../../core/case.js";
 import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
-import { mediationSide, proposalSide } from "../mediation/mediation.js";
+import { mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { sittingRefusal } from "../sittings/sittings.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
@@ -86,10 +86,12 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     const notBefore = k ? formedOn(k, c.timeZone) : "";
     return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { caseId, ...number, ...(notBefore ? { notBefore } : {}) } } }];
   }
-  // A signed agreement for a mediation no longer waiting for one (settled, or ended at its term): said before the file is asked for.
+  // A signed agreement for a mediation no longer waiting for one (settled, or ended otherwise than by its term at
+  // signing): said before the file is asked for; after its term ran out at signing, the day it was signed is asked too.
   if (e.flow === "signedAgreement") {
-    const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
-    if (m && m.state !== "signing") return [say("mediation.notNow", { number: m.case.number })];
+    const opened = await signedAgreementOpening(tx, num(e.input.mediationId), c);
+    if ("refused" in opened) return [opened.refused];
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
   }
   return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
 };

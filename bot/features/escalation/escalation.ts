@@ -157,6 +157,13 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
   ];
 };
 
+/**
+ * Why no complaint is drafted now: a case settled by a signed agreement says so — an old message's button (the way
+ * onward shown when its mediation ended by its term, before the signed agreement was recorded) is not told that
+ * «mediation did not end».
+ */
+const notNow = (k: { number: string; status: string }) => say(k.status === "settled" ? "escalation.settled" : "escalation.notNow", { number: k.number });
+
 const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
   tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } } });
 
@@ -164,7 +171,7 @@ const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
 export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
+  if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   // The region is named in the draft's «Кому» and in the message saying where it goes, not on the buttons.
   return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, ...act(draftAction, { caseId: k.id, target: x }) }]))];
 };
@@ -185,7 +192,7 @@ export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplican
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
   const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
   await tx.case.update({ where: { id: k.id }, data: { status: "escalated" } });
@@ -203,7 +210,7 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
 export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
-  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [say("escalation.notNow", { number: k.number })];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
   return withCondolence(k.outcome, null, say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id }));
 };

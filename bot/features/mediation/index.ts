@@ -4,7 +4,7 @@ import { mediationActions } from "./actions.js";
 import { agreementPdf, contractPdf } from "./agreement.js";
 import {
   answerProposal, assignMediator, confirmAgreement, counterOffer, endMediation, listMediationCases, mediationJobs, mediatorAnswer, partyAgree, pickMediator,
-  mediationChecks, proposeSettlement, recordSignedAgreement, relayMessage, showMediation,
+  mediationChecks, proposeSettlement, recordSignedAgreement, relayMessage, scheduleSigningRepair, showMediation,
 } from "./mediation.js";
 
 export const mediationFeature = {
@@ -15,5 +15,7 @@ export const mediationFeature = {
   },
   jobs: mediationJobs,
   checks: mediationChecks,
+  // Mediations left at signing by a version that ended none: given their end, once (mediation.ts).
+  onStart: scheduleSigningRepair,
   documents: { agreementPdf, contractPdf },
 } satisfies Feature;

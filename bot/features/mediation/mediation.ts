@@ -12,14 +12,14 @@ import { isOutcome, type Button, type DomainEffect, type MediationRecipient, typ
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
-import { lockCases } from "../../core/case-lock.js";
+import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
-import type { Ctx, Tx } from "../../core/actor.js";
+import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
 import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs, withdrawnOf } from "../../core/people.js";
 import { seal } from "../../crypto.js";
-import { cancel, schedule } from "../../jobs/jobs.js";
+import { CASE_BUSY_MS, cancel, schedule } from "../../jobs/jobs.js";
 import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { caseKeyset, cursorRow, keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -54,6 +54,7 @@ const SIGN_REMIND_DAYS = 7;
 const SIGN_MIN_DAYS = 10;
 const SIGN_REMIND_HOUR = 9;
 const signKey = (mediationId: number) => `mediation:${mediationId}:sign`;
+const expireKey = (mediationId: number) => `mediation:${mediationId}:expire`;
 /** The next reminder to record the signed agreement after `now`, before the mediation's end; null: none is left. */
 const nextSignReminder = (now: Date, endsAt: Date | null, timeZone: string): Date | null => {
   const weekly = atLocalTime(addDays(localDate(now, timeZone), SIGN_REMIND_DAYS), SIGN_REMIND_HOUR, 0, timeZone);
@@ -63,7 +64,7 @@ const nextSignReminder = (now: Date, endsAt: Date | null, timeZone: string): Dat
 };
 /** The mediation's end by its term (EXPIRE_MEDIATION), just after `endsAt`; scheduled again when the term moves. */
 const scheduleExpiry = (tx: Tx, mediationId: number, endsAt: Date) =>
-  schedule(tx, { kind: EXPIRE_MEDIATION, key: `mediation:${mediationId}:expire`, dueAt: new Date(endsAt.getTime() + 1), payload: { mediationId } });
+  schedule(tx, { kind: EXPIRE_MEDIATION, key: expireKey(mediationId), dueAt: new Date(endsAt.getTime() + 1), payload: { mediationId } });
 const scheduleSignReminder = async (tx: Tx, mediationId: number, now: Date, endsAt: Date | null, timeZone: string) => {
   const dueAt = nextSignReminder(now, endsAt, timeZone);
   if (dueAt) await schedule(tx, { kind: SIGN_REMIND, key: signKey(mediationId), dueAt, payload: { mediationId } });
@@ -335,7 +336,9 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   // Its rounds' amounts: in a death case, after condolence (language.md: «before any amount»).
   const condolence: Param[] = history.length && m.case.outcome === "death" ? [{ key: "common.condolence" }] : [];
   const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
-  return [sayText(text, viewButtons(m, side))];
+  // Ended by its term at signing: those who record the signed agreement can still attach it.
+  const late = side !== "applicant" && (await endedAtSigning(tx, m)) !== null;
+  return [sayText(text, late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : viewButtons(m, side))];
 };
 
 /** What the member can do now, from wherever they open it: what awaits them is never without its button. */
@@ -570,19 +573,25 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   if (extended) await scheduleExpiry(tx, m.id, endsAt);
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
   await scheduleSignReminder(tx, m.id, c.now, endsAt, c.timeZone);
-  const by: Param = endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(endsAt, c.timeZone)) } } : "";
-  return all.flatMap((x) =>
-    withCondolence(
-      m.case.outcome,
+  return signingMessages(all, m, Number(p.amountTenge), endsAt, c.timeZone);
+};
+
+/**
+ * Both sides agreed to the text: everyone told it is no signature, how the case gets settled and by when the signed
+ * agreement is to be recorded — the mediator and staff with the button that records it; in a death case, after
+ * condolence (the text names the amount).
+ */
+const signingMessages = (all: Member[], m: MediationRow, amount: number, endsAt: Date | null, timeZone: string): Addressed[] => {
+  const by: Param = endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(endsAt, timeZone)) } } : "";
+  return all.flatMap((x) => [
+    ...(m.case.outcome === "death" ? [sayTo(x, "common.condolence")] : []),
+    sayTo(
       x,
-      sayTo(
-        x,
-        "common.text",
-        { text: lines([{ key: x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", params: { number, amount: Number(p.amountTenge) } }, by], " ", true) },
-        x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]],
-      ),
+      "common.text",
+      { text: lines([{ key: x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", params: { number: m.case.number, amount } }, by], " ", true) },
+      x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]],
     ),
-  );
+  ]);
 };
 
 /**
@@ -596,31 +605,93 @@ const agreedProposal = async (tx: Tx, m: MediationRow, all: Member[]) => {
   return proposals.find(confirmedByBoth) ?? proposals.find((p) => acceptedByBoth(all, p.responses)) ?? null;
 };
 
-/** The mediator or the organisation's staff record the signed settlement agreement: only now is the case settled. */
+/**
+ * A mediation whose term ran out at signing — both sides had agreed to its text, the signed agreement not recorded by
+ * its last day — on a case neither settled nor closed, with no later mediation under way or settled: when both sides
+ * agreed to the text; else null. Parties often sign on the last day and the scan comes the next morning: the
+ * signed agreement may still be recorded, and the case is settled as if it had come in time. A mediation that ended
+ * otherwise (declined, refused, ended by its mediator, a side withdrew, its term ran out before the text was agreed)
+ * is not.
+ */
+const endedAtSigning = async (tx: Tx, m: { id: number; caseId: number; state: string; endReason: string | null; case: { status: CaseStatus } }): Promise<Date | null> => {
+  if (m.state !== "ended" || m.endReason !== "expired" || NO_MEDIATION.includes(m.case.status)) return null;
+  if (await tx.mediation.count({ where: { caseId: m.caseId, id: { gt: m.id }, state: { in: [...ACTIVE, "settled"] } } })) return null;
+  return (await textAgreed(tx, m))?.at ?? null;
+};
+
+/** When both sides agreed to the text of this mediation's agreement, and the proposal it was; null if they never did. */
+const textAgreed = async (tx: Tx, m: { id: number; caseId: number }): Promise<{ at: Date; proposalId: number } | null> => {
+  const proposals = new Set((await tx.proposal.findMany({ where: { mediationId: m.id }, select: { id: true } })).map((p) => p.id));
+  const agreed = (await tx.caseEvent.findMany({ where: { caseId: m.caseId, kind: "agreement_text_agreed" }, orderBy: { id: "desc" } })).find((ev) =>
+    proposals.has(Number((ev.payload as { proposalId?: unknown } | null)?.proposalId)),
+  );
+  return agreed ? { at: agreed.createdAt, proposalId: Number((agreed.payload as { proposalId: number }).proposalId) } : null;
+};
+
+/**
+ * The signed agreement's flow, opened by the mediator or the organisation's staff (access.ts checked who): at signing,
+ * as it is; after the mediation ended by its term at signing (endedAtSigning), asking the day it was signed too — not
+ * before the text was agreed, with the mediation's last day offered; otherwise refused before the file is asked for.
+ */
+export const signedAgreementOpening = async (tx: Tx, mediationId: number, c: Ctx): Promise<{ refused: Out } | { input: { mediationId: number; notBefore?: string; lastDay?: string } }> => {
+  const m = await loadMediation(tx, mediationId);
+  if (!m) return { refused: say("cases.notFound") };
+  if (m.state === "signing") return { input: { mediationId } };
+  const agreedAt = await endedAtSigning(tx, m);
+  if (!agreedAt) return { refused: say("mediation.notNow", { number: m.case.number }) };
+  const agreedOn = localDate(agreedAt, c.timeZone);
+  const lastDay = m.endsAt ? localDate(m.endsAt, c.timeZone) : null;
+  return { input: { mediationId, notBefore: agreedOn, ...(lastDay && lastDay >= agreedOn && lastDay < localDate(c.now, c.timeZone) ? { lastDay } : {}) } };
+};
+
+/**
+ * The mediator or the organisation's staff record the signed settlement agreement: only now is the case settled. At
+ * signing, or after the mediation ended by its term at signing (endedAtSigning) — then with the day it was signed,
+ * and everyone told that the message about its end without agreement no longer holds.
+ */
 export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSignedAgreement">, c: Ctx): Promise<Out[]> => {
   const m = await loadMediation(tx, e.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
   if (!m || (side !== "mediator" && side !== "organization")) return notFound();
   const number = m.case.number;
-  if (m.state !== "signing") return [say("mediation.notNow", { number })];
+  const agreedAt = m.state === "signing" ? null : await endedAtSigning(tx, m);
+  if (m.state !== "signing" && !agreedAt) return [say("mediation.notNow", { number })];
+  const agreedOn = agreedAt ? localDate(agreedAt, c.timeZone) : null;
+  // The day it was signed (asked when recorded after the end): from the day the text was agreed to today — the flow
+  // checked it; a flow left open meanwhile may not have.
+  const today = localDate(c.now, c.timeZone);
+  if (e.on !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(e.on) || e.on > today || (agreedOn !== null && e.on < agreedOn)))
+    return [say("mediation.signedDayRange", { number, from: showDate(agreedOn ?? today), to: showDate(today) }, [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]])];
   const p = await agreedProposal(tx, m, all);
   const file = { kind: e.file.kind, fileId: e.file.fileId };
   await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled", signedFile: file, signedAt: c.now, signedBy: BigInt(c.userId) } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "settled", closedAt: c.now } });
-  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
+  await tx.caseEvent.create({
+    data: { caseId: m.caseId, kind: "agreement_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p?.id ?? null, ...(e.on ? { on: e.on } : {}), ...(m.state === "ended" ? { afterEnd: true } : {}) } },
+  });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
-  await cancel(tx, `mediation:${m.id}:expire`);
+  await cancel(tx, expireKey(m.id));
   await cancel(tx, signKey(m.id));
   // Settled: no one is to be told to come to a sitting of its commission any more.
   await cancelCaseReminders(tx, m.caseId, c.now);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
   const amount = p ? Number(p.amountTenge) : 0;
+  // Recorded after the bot ended the mediation by its term: the day it was signed, and what it told then (its end
+  // without agreement; to the applicant, the way onward) said to no longer hold.
+  const after = (x: Member): Param[] =>
+    m.state === "ended" ? [...(e.on ? [{ key: "mediation.signedOn", params: { date: showDate(e.on) } }] : []), { key: x.side === "applicant" ? "mediation.settledLateApplicant" : "mediation.settledLate" }] : [];
   // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
   // happens in the mediation is its participants' (law.md §4, confidentiality).
   return [
     // Its amount, in a death case after condolence (law.md §3; language.md: «before any amount»).
-    ...all.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.settled", { number, amount }))),
+    ...all.flatMap((x) =>
+      withCondolence(
+        m.case.outcome,
+        x,
+        m.state === "ended" ? sayTo(x, "common.text", { text: lines([{ key: "mediation.settled", params: { number, amount } }, ...after(x)], " ") }) : sayTo(x, "mediation.settled", { number, amount }),
+      ),
+    ),
     ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
     ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
   ];
@@ -630,7 +701,7 @@ const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
   await tx.mediation.update({ where: { id: m.id }, data: { state: "ended", endedAt: now, endReason: reason } });
   if (m.case.status === "mediation") await tx.case.update({ where: { id: m.caseId }, data: { status: statusBefore(m.case) } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_ended", createdAt: now, payload: { reason } } });
-  await cancel(tx, `mediation:${m.id}:expire`);
+  await cancel(tx, expireKey(m.id));
   await cancel(tx, `mediation:${m.id}:offer`);
   await cancel(tx, signKey(m.id));
 };
@@ -673,13 +744,66 @@ export const endRevokedMediators = async (tx: Tx, mediatorId: bigint, now: Date)
 const onward = (x: Member, caseId: number): Button[][] => (x.withdrew ? [] : [[{ key: "escalation.button", ...act(chooseEscalation, { caseId }) }]]);
 
 const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side | null): Addressed[] => [
-  ...all.map((x) => sayTo(x, "mediation.ended", { number: m.case.number, why: { key: `mediation.endReasons.${reason}`, params: { side: by ? role(by) : "" } } })),
+  ...all.map((x) => {
+    const params = { number: m.case.number, why: { key: `mediation.endReasons.${reason}`, params: { side: by ? role(by) : "" } } };
+    // Its term ran out at signing: the parties may have signed on the last day — those who record the signed
+    // agreement can still attach it (recordSignedAgreement), and the case is settled then.
+    return reason === "unsigned" && x.side !== "applicant"
+      ? sayTo(x, "common.text", { text: lines([{ key: "mediation.ended", params }, { key: "mediation.signedLateHint" }], " ") }, [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]])
+      : sayTo(x, "mediation.ended", params);
+  }),
   ...all
     .filter((x) => x.side === "applicant")
     .map((x) => sayTo(x, "mediation.nextSteps", { number: m.case.number }, onward(x, m.caseId))),
 ];
 
+/**
+ * Mediations at signing in a database from before signing had an end (a version of the bot that ended none): nothing
+ * ended them, and their cases waited at signing for good. At every start (scheduleSigningRepair) each mediation at
+ * signing with no end pending gets one by signing's own rule — its term, or SIGN_MIN_DAYS after the text was agreed
+ * when later — but never sooner than SIGN_MIN_DAYS from the repair (no one was told a last day before: ten days to
+ * record what was signed meanwhile). Its reminders run from then, and the parties and the mediator are told the last
+ * day, as when signing starts. Once one has its end pending it is left alone: the next start tells nobody again.
+ */
+const SIGN_REPAIR = "mediation_sign_repair";
+const SIGN_REPAIR_KEY = "mediation:signing:repair";
+export const scheduleSigningRepair = async (db: Prisma, now: Date): Promise<void> => {
+  await schedule(db, { kind: SIGN_REPAIR, key: SIGN_REPAIR_KEY, dueAt: now, payload: {} });
+};
+const repairSigning: JobHandler = async (tx, _job, now, d) => {
+  const atSigning = await tx.mediation.findMany({ where: { state: "signing" }, select: { id: true, caseId: true }, orderBy: { id: "asc" } });
+  const pending = async (ids: number[]) =>
+    new Set((await tx.scheduledJob.findMany({ where: { state: "pending", dedupeKey: { in: ids.map(expireKey) } }, select: { dedupeKey: true } })).map((j) => j.dedupeKey));
+  const ended = await pending(atSigning.map((m) => m.id));
+  const out: Addressed[] = [];
+  let busy = false;
+  for (const { id, caseId } of atSigning.filter((m) => !ended.has(expireKey(m.id)))) {
+    // An update acting on the case now: all again a moment later (as the deadlines' recount).
+    if (!(await tryLockCaseOf(tx, { caseId }))) {
+      busy = true;
+      continue;
+    }
+    // Read again under the lock: recorded, or given its end, meanwhile.
+    const m = await loadMediation(tx, id);
+    if (!m || m.state !== "signing" || (await pending([id])).size > 0) continue;
+    // The text was agreed before now: SIGN_MIN_DAYS from now is the later of the two days after the term.
+    const floor = endOfDay(addDays(localDate(now, d.timeZone), SIGN_MIN_DAYS), d.timeZone);
+    const endsAt = m.endsAt && m.endsAt > floor ? m.endsAt : floor;
+    await tx.mediation.update({ where: { id }, data: { endsAt } });
+    await scheduleExpiry(tx, id, endsAt);
+    await scheduleSignReminder(tx, id, now, endsAt, d.timeZone);
+    const all = await members(tx, m);
+    const agreed = await textAgreed(tx, m);
+    const p = agreed ? await tx.proposal.findUnique({ where: { id: agreed.proposalId } }) : await agreedProposal(tx, m, all);
+    out.push(...signingMessages(all, m, p ? Number(p.amountTenge) : 0, endsAt, d.timeZone));
+  }
+  // (A moment after now: rescheduled at its own due time, the job would be marked done — jobs.ts.)
+  if (busy) await schedule(tx, { kind: SIGN_REPAIR, key: SIGN_REPAIR_KEY, dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });
+  return out;
+};
+
 export const mediationJobs: Record<string, JobHandler> = {
+  [SIGN_REPAIR]: repairSigning,
   [EXPIRE_MEDIATION]: async (tx, job, now) => {
     const m = await loadMediation(tx, Number(job.payload.mediationId));
     if (!m || !(ACTIVE as readonly string[]).includes(m.state)) return [];
@@ -782,5 +906,9 @@ export const mediationButtons = async (tx: Tx, caseId: number, staff: boolean): 
   const active = await tx.mediation.findFirst({ where: { caseId, state: { in: [...ACTIVE] } }, orderBy: { id: "desc" } });
   if (active) return [[{ key: "mediation.open", ...act(viewMediation, { mediationId: active.id }) }]];
   const k = await tx.case.findUnique({ where: { id: caseId } });
-  return staff && k && !NO_MEDIATION.includes(k.status) ? [[{ key: "mediation.offerButton", ...act(pickAction, { caseId }) }]] : [];
+  if (!staff || !k || NO_MEDIATION.includes(k.status)) return [];
+  // The case's last mediation ended by its term at signing: its signed agreement may still be recorded.
+  const last = await tx.mediation.findFirst({ where: { caseId, state: "ended", endReason: "expired" }, orderBy: { id: "desc" }, include: { case: true } });
+  const late = last && (await endedAtSigning(tx, last)) !== null ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: last.id }) }]] : [];
+  return [...late, [{ key: "mediation.offerButton", ...act(pickAction, { caseId }) }]];
 };
