@@ -48,6 +48,12 @@ interface Context {
    */
   pendingRegion?: string | null;
   /**
+   * «I am the patient» and «the patient died» cannot both stand (a grieving relative pressed the first button by
+   * mistake): the one of the two just chosen is held here, not in the draft, until another outcome or another relation
+   * settles it — "death" the outcome chosen after «I am the patient», "self" that answer chosen after «the patient died».
+   */
+  selfDeath?: "death" | "self" | null;
+  /**
    * The album (Telegram's media_group_id) the last file came in: its files arrive one update each and get
    * one acknowledgement between them, edited as they come; what it added, and the refusals already said.
    */
@@ -111,6 +117,9 @@ export const checkSearch = (input: string): string | null => {
   const q = input.trim().replace(/\s+/g, " ");
   return /\p{L}{2}|\d/u.test(q) && q.length <= 100 ? q : null;
 };
+
+/** The applicant said they are the patient and that the patient died (a draft stored before the bot refused it). */
+const isSelfDeath = (d: Draft) => d.relation === "self" && d.outcome === "death";
 
 /** Where a valid answer leads: the next question, or back to the review when changing an answer. */
 const next = (target: string) => [
@@ -233,9 +242,23 @@ export const noticeMachine = setup({
     declined: { type: "final" },
     relation: {
       // The first question has no Back — but asked again from the review, Back returns to it unchanged.
-      entry: [{ type: "say", params: ({ context }) => ask("relation", 1, [...choices(RELATIONS, "notice.relation"), ...(context.editing ? [[back]] : [])]).params }],
+      // Asked to settle «I am the patient» against «the patient died», Back returns to that answer.
+      entry: [{ type: "say", params: ({ context }) => ask("relation", 1, [...choices(RELATIONS, "notice.relation"), ...(context.editing || context.selfDeath === "death" ? [[back]] : [])]).params }],
       on: {
         CHOICE: [
+          // «I am the patient» when the patient died: held back, and asked which to change.
+          {
+            guard: ({ context, event }) => choice(event) === "self" && context.draft.outcome === "death" && context.selfDeath !== "death",
+            target: "selfDeath",
+            actions: assign({ selfDeath: "self" as const }),
+          },
+          // …or when the death is held for another relation: it stays «I am the patient» (a relation chosen since and
+          // never confirmed is not kept), as Back there.
+          {
+            guard: ({ context, event }) => (choice(event) === "self" || choice(event) === "back") && context.selfDeath === "death",
+            target: "selfDeath",
+            actions: { type: "patch", params: { relation: "self", actsFor: null } },
+          },
           {
             guard: ({ event }) => (RELATIONS as readonly string[]).includes(choice(event)),
             target: "relationDone",
@@ -268,7 +291,17 @@ export const noticeMachine = setup({
         ...askAgain("actsFor"),
       },
     },
-    actsForDone: { always: next("name") },
+    actsForDone: {
+      always: [
+        // Another relation confirmed for a death held back: the death is the outcome, and the notice goes on from it.
+        {
+          guard: ({ context }) => context.selfDeath === "death",
+          target: "outcomeDone",
+          actions: [{ type: "patch", params: { outcome: "death" } }, assign({ selfDeath: null })],
+        },
+        ...next("name"),
+      ],
+    },
     name: {
       tags: [UNSAVED],
       // The patient filing for themselves is asked for their own name.
@@ -508,13 +541,26 @@ export const noticeMachine = setup({
       entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink], [back]])],
       on: {
         CHOICE: [
+          // «The patient died» from one who said they are the patient: held back, condolence first, and asked which to change.
+          {
+            guard: ({ context, event }) => choice(event) === "death" && (context.draft.relation === "self" || context.selfDeath === "self"),
+            target: "selfDeath",
+            actions: assign({ selfDeath: ({ context }) => (context.selfDeath === "self" ? "self" : "death") }),
+          },
           // After "the patient died", the next message begins with condolence (language.md, Tone).
           {
             guard: chose("death"),
             target: "outcomeDone",
             actions: [{ type: "patch", params: { outcome: "death" } }, { type: "say", params: { key: "common.condolence" } }],
           },
+          // Another outcome for «I am the patient» held back: both stand, and the notice goes on from the relation's question.
+          {
+            guard: ({ context, event }) => context.selfDeath === "self" && (OUTCOMES as readonly string[]).includes(choice(event)),
+            target: "relationDone",
+            actions: [{ type: "patch", params: ({ event: e }) => ({ outcome: choice(e) as Outcome, relation: "self" as Relation, actsFor: null }) }, assign({ selfDeath: null })],
+          },
           { guard: ({ event }) => (OUTCOMES as readonly string[]).includes(choice(event)), target: "outcomeDone", actions: { type: "patch", params: ({ event: e }) => ({ outcome: choice(e) as Outcome }) } },
+          { guard: ({ context, event }) => choice(event) === "back" && context.selfDeath === "self", target: "selfDeath" },
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "description" },
         ],
@@ -525,6 +571,28 @@ export const noticeMachine = setup({
       },
     },
     outcomeDone: { always: next("support") },
+    // «I am the patient» and «the patient died» together: condolence first (law.md), then which answer to change; the
+    // answer held back is kept while the other one is changed, and the notice goes on from where it was.
+    selfDeath: {
+      tags: [UNSAVED],
+      entry: [
+        { type: "say", params: { key: "common.condolence" } },
+        {
+          type: "say",
+          params: {
+            key: "notice.selfDeath",
+            buttons: [[{ key: "notice.edit.relation", value: "relation" }], [{ key: "notice.edit.outcome", value: "outcome" }]],
+          },
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("relation"), target: "relation", actions: assign({ selfDeath: ({ context }) => (context.selfDeath === "self" ? null : context.selfDeath) }) },
+          { guard: chose("outcome"), target: "outcome", actions: assign({ selfDeath: ({ context }) => (context.selfDeath === "death" ? null : context.selfDeath) }) },
+        ],
+        ...askAgain("selfDeath"),
+      },
+    },
     support: {
       tags: [UNSAVED],
       entry: [ask("support", 8, [...choices(SUPPORT_ANSWERS, "notice.support"), [back]])],
@@ -623,7 +691,7 @@ export const noticeMachine = setup({
     review: {
       tags: [UNSAVED],
       entry: [
-        assign({ editing: false, pendingRegion: null, beforeEdit: null }),
+        assign({ editing: false, pendingRegion: null, beforeEdit: null, selfDeath: null }),
         {
           type: "say",
           params: ({ context }) => ({
@@ -645,6 +713,12 @@ export const noticeMachine = setup({
             target: f === "org" ? "region" : f,
             actions: { type: "startEditing" as const },
           })),
+          // A draft stored before the bot refused «I am the patient» with «the patient died»: settled before it is filed.
+          {
+            guard: ({ context, event }) => choice(event) === "submit" && isSelfDeath(context.draft),
+            target: "selfDeath",
+            actions: [{ type: "startEditing" }, assign({ selfDeath: "death" as const })],
+          },
           {
             guard: ({ context, event }) => choice(event) === "submit" && answersOf(context.draft) !== null,
             target: "submitted",
@@ -663,7 +737,8 @@ export const noticeFlow: FlowDef = {
   version: 1,
   machine: noticeMachine,
   input: (p: Profile): Input => ({ today: p.today, hasConsent: p.hasConsent }),
-  // An answer changed from the review (who one is, the acts-for confirmation): every other answer is held.
-  unsaved: (context) => (context as { editing?: boolean }).editing === true,
+  // An answer changed from the review (who one is, the acts-for confirmation), or «who you are» asked again to settle
+  // it against «the patient died»: every other answer is held.
+  unsaved: (context) => (context as { editing?: boolean }).editing === true || ((context as { selfDeath?: string | null }).selfDeath ?? null) !== null,
   contactKeyboard: true,
 };

@@ -348,6 +348,142 @@ describe("when the patient died", () => {
   });
 });
 
+describe("«I am the patient» and «the patient died» together", () => {
+  // Almost always a grieving relative who pressed «I am the patient» by mistake: never filed so — condolence first,
+  // then which answer to change; the other one is kept, and the notice goes on from where it was.
+  /** A patient filing for themselves (`lang`), up to the outcome question. */
+  const selfUpToOutcome = async (u: TestUser, lang: "kk" | "ru") => {
+    const L = lang === "kk"
+      ? { agree: "Келісемін", self: "Мен — пациентпін", yes: "Иә, дұрыс", region: "Астана қаласы" }
+      : { agree: "Согласен(на)", self: "Я — пациент", yes: "Да, верно", region: "г. Астана" };
+    await u.send("/start");
+    await u.press(L.agree);
+    await u.send("/notice");
+    await u.press(L.self);
+    await u.send("Серікова Әсел Нұрланқызы");
+    await u.send(IIN);
+    await u.press(L.yes);
+    await u.press(L.region);
+    await u.send("Қалалық №5 емхана");
+    await u.send("01.03.2026 – 05.03.2026");
+    await u.send("После операции началось осложнение, о котором нас не предупредили.");
+  };
+  /** What was filed: who the applicant is, their confirmation, the outcome. */
+  const filed = async () => {
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    const a = c.answers as { relation?: string; actsFor?: unknown };
+    return { relation: a.relation, actsFor: a.actsFor, outcome: c.outcome };
+  };
+
+  it("ru: the death is not taken for the patient themselves; «who you are» is asked, then the notice goes on with the death kept", async () => {
+    const u = h.user(80, "ru");
+    await selfUpToOutcome(u, "ru");
+    const refused = await u.press("Пациент скончался");
+    expect(texts(refused)).toEqual([
+      "Примите наши соболезнования.",
+      "Вы ответили «Я — пациент». Если вы подаёте обращение за пациента, измените этот ответ — остальные ответы сохранятся.",
+    ]);
+    expect(buttons(refused)).toEqual(["Изменить: кто вы", "Изменить: последствия"]);
+    const asked = await u.press("Изменить: кто вы");
+    expect(last(asked)).toBe("1/11 · Кем вы приходитесь пациенту?");
+    expect(buttons(asked)).toEqual(["Я — пациент", "Супруг(а)", "Близкий родственник", "Законный представитель", "◀ Назад"]);
+    // «I am the patient» again, or Back: the same answer, condolence first; nothing thrown away on /cancel without asking.
+    expect(texts(await u.press("Я — пациент"))[0]).toBe("Примите наши соболезнования.");
+    await u.press("Изменить: кто вы");
+    await u.press("Супруг(а)");
+    await u.press("◀ Назад"); // from the acts-for confirmation
+    expect(texts(await u.press("◀ Назад"))[0]).toBe("Примите наши соболезнования.");
+    expect(texts(await u.send("/cancel"))).toEqual(["Введённые данные будут удалены. Выйти?"]);
+    // «Continue»: the same answer again, condolence first.
+    expect(texts(await u.press("Нет, продолжить"))[0]).toBe("Примите наши соболезнования.");
+    await u.press("Изменить: кто вы");
+    await u.press("Супруг(а)");
+    // Confirmed: back where the applicant was — the question after the outcome.
+    expect(last(await u.press("Подтверждаю"))).toBe("8/11 · Сообщено ли об этом в службу поддержки пациента и внутренней экспертизы организации?");
+    await u.press("Нет, не сообщено");
+    await u.press("Готово");
+    const review = last(await u.contact("77011234567"));
+    expect(review).toContain("Вы: супруг(а) пациента\nПациент: Серікова Әсел Нұрланқызы");
+    expect(review).toContain("Последствия: пациент скончался");
+    await u.press("Сохранить обращение");
+    expect(await filed()).toEqual({ relation: "spouse", actsFor: true, outcome: "death" });
+  });
+
+  it("kk: another outcome may be chosen instead; the patient's own notice goes on from there", async () => {
+    const u = h.user(81, "kk");
+    await selfUpToOutcome(u, "kk");
+    const refused = await u.press("Пациент қайтыс болды");
+    expect(texts(refused)).toEqual([
+      "Көңіл айтамыз.",
+      "Сіз «Мен — пациентпін» деп жауап бердіңіз. Өтінішті пациент үшін берсеңіз, осы жауапты өзгертіңіз — қалған жауаптар сақталады.",
+    ]);
+    expect(buttons(refused)).toEqual(["Өзгерту: сіз кімсіз", "Өзгерту: салдары"]);
+    expect(last(await u.press("Өзгерту: салдары"))).toBe("7/11 · Бүгінгі күні пациент үшін салдары қандай?");
+    expect(last(await u.press("Мүгедектіксіз зиян"))).toMatch(/^8\/11 · /);
+    await u.press("Жоқ, хабарланбады");
+    await u.press("Дайын");
+    const review = last(await u.contact("77011234567"));
+    expect(review).toContain("Сіз: пациенттің өзі");
+    expect(review).toContain("Салдары: мүгедектіксіз зиян");
+    await u.press("Өтінішті сақтау");
+    expect(await filed()).toEqual({ relation: "self", actsFor: null, outcome: "harm" });
+  });
+
+  it("at the review: «I am the patient» chosen for a death gets the same answer; the outcome changed, both stand — or Back keeps the relative", async () => {
+    const u = h.user(82, "ru");
+    await upTo(u, "ru", "outcome");
+    await u.press("Пациент скончался");
+    await u.press("Нет, не сообщено");
+    await u.press("Готово");
+    await u.contact("77011234567");
+    await u.press("Изменить: кто вы");
+    const refused = await u.press("Я — пациент");
+    expect(texts(refused)).toEqual([
+      "Примите наши соболезнования.",
+      "Вы ответили «Я — пациент». Если вы подаёте обращение за пациента, измените этот ответ — остальные ответы сохранятся.",
+    ]);
+    expect(buttons(refused)).toEqual(["Изменить: кто вы", "Изменить: последствия"]);
+    // «Who you are» again, and Back: the review as it was.
+    await u.press("Изменить: кто вы");
+    const kept = last(await u.press("◀ Назад"));
+    expect(kept).toContain("Вы: близкий родственник пациента");
+    expect(kept).toContain("Последствия: пациент скончался");
+    // The outcome changed instead: «I am the patient» stands with it.
+    await u.press("Изменить: кто вы");
+    await u.press("Я — пациент");
+    await u.press("Изменить: последствия");
+    const review = last(await u.press("Вред без инвалидности"));
+    expect(review).toMatch(/^11\/11 · Проверьте:/);
+    expect(review).toContain("Вы: сам пациент");
+    expect(review).toContain("Последствия: вред без инвалидности");
+    await u.press("Сохранить обращение");
+    expect(await filed()).toEqual({ relation: "self", actsFor: null, outcome: "harm" });
+  });
+
+  it("at the review: the outcome changed to a death by the patient themselves gets the same answer; a relation confirmed returns to the review", async () => {
+    const u = h.user(83, "kk");
+    await selfUpToOutcome(u, "kk");
+    await u.press("II топтағы мүгедектік");
+    await u.press("Жоқ, хабарланбады");
+    await u.press("Дайын");
+    await u.contact("77011234567");
+    await u.press("Өзгерту: салдары");
+    const refused = await u.press("Пациент қайтыс болды");
+    expect(texts(refused)).toEqual([
+      "Көңіл айтамыз.",
+      "Сіз «Мен — пациентпін» деп жауап бердіңіз. Өтінішті пациент үшін берсеңіз, осы жауапты өзгертіңіз — қалған жауаптар сақталады.",
+    ]);
+    expect(buttons(refused)).toEqual(["Өзгерту: сіз кімсіз", "Өзгерту: салдары"]);
+    await u.press("Өзгерту: сіз кімсіз");
+    await u.press("Пациенттің жақын туысы");
+    const review = last(await u.press("Растаймын"));
+    expect(review).toContain("Сіз: пациенттің жақын туысы");
+    expect(review).toContain("Салдары: пациент қайтыс болды");
+    await u.press("Өтінішті сақтау");
+    expect(await filed()).toEqual({ relation: "relative", actsFor: true, outcome: "death" });
+  });
+});
+
 describe("nothing lost", () => {
   it("a staff chat that cannot be reached does not hold back the applicant's own messages", async () => {
     const u = h.user(62, "ru");

@@ -28,6 +28,13 @@ const DEFAULTS: Record<"kk" | "ru", NoticeInput & { agree: string; yes: string; 
 };
 
 const ACTS_FOR = { ru: "Подтверждаю", kk: "Растаймын" };
+/**
+ * A notice where the patient died is filed by someone else (the bot does not take «I am the patient» with it): by
+ * default a close relative, and the patient's IIN is not the applicant's own (PARTICULARS, which a relative's
+ * particulars must not repeat).
+ */
+const DEATH = { ru: "Пациент скончался", kk: "Пациент қайтыс болды" };
+const DEATH_DEFAULTS = { ru: { relation: "Близкий родственник", iin: "520812300121" }, kk: { relation: "Пациенттің жақын туысы", iin: "520812300121" } };
 
 /**
  * The region, then the organisation: its button when the region's registered organisations list it by that
@@ -41,9 +48,9 @@ export const chooseOrganization = async (u: TestUser, region: string, org: strin
   return u.send(org);
 };
 
-/** From /start to Submit (with photos of these file ids); returns what the bot did in answer to Submit. */
+/** From /start to Submit (with photos of these file ids); returns what the bot did in answer to Submit. A death: filed by a close relative unless `relation` says otherwise. */
 export const fileNotice = async (u: TestUser, lang: "kk" | "ru", answers: Partial<NoticeInput> = {}, photos: string[] = []) => {
-  const a = { ...DEFAULTS[lang], ...answers };
+  const a = { ...DEFAULTS[lang], ...(answers.outcome === DEATH[lang] ? DEATH_DEFAULTS[lang] : {}), ...answers };
   await u.send("/start");
   await u.press(a.agree);
   await u.send("/notice");
