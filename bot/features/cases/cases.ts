@@ -6,7 +6,7 @@ import { endOfDay, localDate, workingDaysLeft } from "../../../machines/calendar
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, calendarNote, eventDay, expiredCalendarNote, metDeadlines, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
+import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf } from "../../core/people.js";
@@ -22,7 +22,7 @@ import { openCase, showAccesses as showAccessesAction } from "./actions.js";
 const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
 
 export const LIST_MAX = 10;
-/** Events shown in a case's timeline, newest last; at about 60 characters each they fit one message. */
+/** Events shown in a case's timeline, the latest last; at about 60 characters each they fit one message. */
 export const TIMELINE_MAX = 30;
 
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
@@ -146,15 +146,13 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   // in it is confidential to its participants (the contract says so) — a relative sees that it began and how it
   // ended, not its rounds.
   const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
-  // A deadline the bot saw pass with nothing recorded, then recorded as met (the step was done in time, and staff
-  // recorded it late), did not pass: the timeline does not say it did.
-  const met = metDeadlines(k.answers);
-  const visible = (applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind))).filter((ev) => !met.has(ev.kind));
-  // A long case (sittings moved, mediation rounds) keeps its newest events within one message.
+  // Each event on the day it happened, in the order of those days; a deadline met, though recorded late, did not pass.
+  const visible = timeline({ answers: k.answers, events: applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind)) }, c.timeZone);
+  // A long case (sittings moved, mediation rounds) keeps its latest events within one message.
   const shown = visible.slice(-TIMELINE_MAX);
   const events: Param[] = [
     ...(visible.length > shown.length ? [{ key: "cases.earlier", params: { count: visible.length - shown.length } }] : []),
-    ...shown.map((ev) => ({ key: "cases.event", params: { date: showDate(eventDay(ev, c.timeZone)), what: { key: `cases.events.${ev.kind}` } } })),
+    ...shown.map(({ event, day }) => ({ key: "cases.event", params: { date: showDate(day), what: { key: `cases.events.${event.kind}` } } })),
   ];
   const head: Param[] = [
     { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },
