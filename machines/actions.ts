@@ -255,9 +255,9 @@ export const withdrawConsent = defineAction({
     // Drafts go at once: the notice's and the particulars' answers are never stored anywhere else.
     r.drop("notice");
     r.drop("particulars");
-    // A button made before it carried `seen` knew of no notice: any saved one is explained first.
+    // A button made before it carried `seen` knew of no notice: any saved one is explained first. The home follows
+    // only a withdrawal done (the bot's WITHDRAWN reply), not the explanation shown again.
     r.emit({ type: "withdrawConsent", seen: seen ?? 0 });
-    r.menu();
   },
 });
 

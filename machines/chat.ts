@@ -458,6 +458,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   if (input.kind === "reply") {
     // A flow the bot let this user open (after checking the case is theirs to act on).
     if (input.event.type === "OPEN") open(input.event.flow, input.event.input);
+    // Consent withdrawn: the home follows the confirmation. (Shown again instead, the explanation stays the chat's
+    // last message, with its buttons, as when it was shown first.)
+    else if (input.event.type === "WITHDRAWN") effects.push(menuEffect(profile));
     // Nothing to say when the flow does not take it: it moved on in the meantime.
     else deliver(input.event, () => undefined);
     return { stack, effects };
