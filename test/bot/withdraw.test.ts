@@ -214,6 +214,23 @@ describe("withdrawing consent", () => {
     expect(texts(done)).toEqual([expect.stringMatching(/^Келісім кері қайтарып алынды\./), "Не істейміз? Командалар (/) мәзірінде де бар."]);
   });
 
+  it("an old «Иә» that brings the explanation again withdraws nothing, and takes nothing either: the notice begun is still there after «Жоқ»", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk");
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await fileNotice(u, "kk");
+    // A third notice begun meanwhile: the patient's name typed.
+    await u.send("/notice");
+    await u.press("Мен — пациентпін");
+    await u.send("Черновикова Анна Петровна");
+    await u.press("Иә, кері қайтарып аламын"); // the old button: the explanation comes again
+    const kept = texts(await u.press("Жоқ, қалдырамын"));
+    expect(kept).toEqual(["Жақсы, келісім күшінде қалады.", expect.stringMatching(/Пациенттің ЖСН-ін жазыңыз \(12 цифр\)\.$/)]);
+    const stack = await new Store(t.db.prisma, [], TEST_DATA_KEY).load(APPLICANT, APPLICANT);
+    expect(JSON.stringify(stack.stack)).toContain("Черновикова Анна Петровна");
+  });
+
   it("the applicant is still told when the commission's deadline passed, with the way onward in words but no button to draft a complaint (the bot would refuse the draft)", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
     const u = h.user(APPLICANT, "kk");
