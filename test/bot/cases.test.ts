@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, textsTo, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
-import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { historyContent } from "../../bot/features/escalation/escalation.js";
@@ -154,6 +154,26 @@ describe("/cases for a relative", () => {
       expect(list).toContain("Следующий шаг: заявитель передаёт обращение в организацию и сообщает дату в боте.");
       expect(list).not.toContain("передайте обращение");
       expect(buttons(await relative.press(`Открыть ${NUMBER}`))).not.toContain("Я передал(а) обращение");
+    });
+  });
+});
+
+describe("/cases for a relative, while the organisation's deadlines run", () => {
+  it("a relative is told what each deadline is for: the next step stands above it, as for the applicant", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      const relative = await joinRelative(h, applicant, 60);
+      await recordReceipt(staff, "ru"); // received 23.11.2026: the commission is due by the end of 26.11.2026
+      expect(texts(await relative.send("/cases"))[0]).toContain(
+        "Статус: организация получила обращение\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 26.11.2026 (осталось 3 рабочих дня).",
+      );
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      await staff.press("Комиссия сформирована");
+      await staff.press("Подтверждаю");
+      expect(texts(await relative.send("/cases"))[0]).toContain("Статус: комиссия сформирована\nСледующий шаг: комиссия выдаёт заключение.\nСрок: до конца дня 30.11.2026 (осталось 5 рабочих дней).");
     });
   });
 });

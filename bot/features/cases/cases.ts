@@ -87,9 +87,15 @@ const conclusionLines = (k: Dated): Param[] => {
   ];
 };
 
-/** Only the applicant hands the notice in and says when (handInButtons): others read the step in the third person. */
+/**
+ * Only the applicant hands the notice in and says when (handInButtons): others read that step in the third person.
+ * The organisation's and the commission's steps read the same to everyone — a relative too is told what the
+ * deadline under it is for.
+ */
 const isApplicant = (k: { participants: { role: string }[] }): boolean => k.participants.some((p) => p.role === "applicant");
-const nextOf = (k: Dated & { participants: { role: string }[] }): string => (isApplicant(k) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`);
+const APPLICANTS_STEP = ["saved", "delivered"];
+const nextOf = (k: Dated & { participants: { role: string }[] }): string =>
+  isApplicant(k) || !APPLICANTS_STEP.includes(stepOf(k)) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`;
 
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
   // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
