@@ -231,6 +231,22 @@ describe("withdrawing consent", () => {
     expect(JSON.stringify(stack.stack)).toContain("Черновикова Анна Петровна");
   });
 
+  it("a notice delivered through the bot, not yet received: the case's view offers no hand-in button the bot would refuse, and says why", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const u = h.user(APPLICANT, "ru");
+    await fileNotice(u, "ru"); // the organisation has staff in the bot: delivered, kept after the withdrawal
+    await u.send("/privacy");
+    await u.press("Отозвать согласие");
+    await u.press("Да, отозвать");
+    await u.send("/cases");
+    const view = await u.press("Открыть KZ-2026-000001");
+    expect(buttons(view)).not.toContain("Я передал(а) обращение");
+    expect(buttons(view)).toContain("Обращение (PDF)");
+    expect(texts(view)[0]).toContain(
+      "Вы отозвали в боте согласие на обработку персональных данных, поэтому указать дату передачи обращения через бот нельзя. Передать обращение в организацию вы по-прежнему можете. Дать согласие снова можно через /privacy.",
+    );
+  });
+
   it("the applicant is still told when the commission's deadline passed, with the way onward in words but no button to draft a complaint (the bot would refuse the draft)", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");
     const u = h.user(APPLICANT, "kk");

@@ -9,7 +9,7 @@ import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/paymen
 import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
-import { applicantOf } from "../../core/people.js";
+import { applicantOf, withdrawnOf } from "../../core/people.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
@@ -152,6 +152,10 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   // in it is confidential to its participants (the contract says so) — a relative sees that it began and how it
   // ended, not its rounds.
   const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
+  // Until the entity has the notice, the applicant can hand it in and say when — not after withdrawing consent: the
+  // bot would refuse the date (mydata.ts needsConsent), so the view says why instead of offering the button.
+  const handing = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered");
+  const withdrew = handing && (await withdrawnOf(tx, [BigInt(c.userId)])).size > 0;
   // Each event on the day it happened, in the order of those days; a deadline met, though recorded late, did not pass.
   const visible = timeline({ answers: k.answers, events: applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind)) }, c.timeZone);
   // A long case (sittings moved, mediation rounds) keeps its latest events within one message.
@@ -167,6 +171,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...conclusionLines(k),
     ...[deadlineLine(k, c)].filter((x) => x !== null),
     ...(applicant && k.status === "mediation" ? await mediationDeadlines(tx, k.id, c) : []),
+    ...(withdrew ? [{ key: "cases.handInWithdrawn" }] : []),
   ];
   const sittings = await participantSittings(tx, k.id, c);
   const relatives = await relativeButtons(tx, k.id, c);
@@ -178,8 +183,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...events,
   ]);
   const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id, c.now, c.timeZone))] : [];
-  // Until the entity has the notice, the applicant can hand it in and say when.
-  const receipt = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered") ? handInButtons(k, c.timeZone) : [];
+  const receipt = handing ? handInButtons(k, c.timeZone).filter((row) => !withdrew || row.every((b) => b.key !== "receipt.handInButton")) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown", caseId: k.id }) };
   const seen = applicant ? [[{ key: "cases.accesses", ...act(showAccessesAction, { caseId: k.id }) }]] : [];
