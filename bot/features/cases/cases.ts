@@ -94,6 +94,8 @@ const conclusionLines = (k: Dated): Param[] => {
  */
 const isApplicant = (k: { participants: { role: string }[] }): boolean => k.participants.some((p) => p.role === "applicant");
 const APPLICANTS_STEP = ["saved", "delivered"];
+/** The steps with a next one to name (a settled or closed case has none). */
+const NEXT_STEPS = [...APPLICANTS_STEP, "received", "commission_formed"];
 const nextOf = (k: Dated & { participants: { role: string }[] }): string =>
   isApplicant(k) || !APPLICANTS_STEP.includes(stepOf(k)) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`;
 
@@ -146,7 +148,10 @@ const MEDIATION_COURSE = new Set([
 
 export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Promise<Out[]> => {
   // The same answer whether the case does not exist or is someone else's: nothing is revealed.
-  const k = await tx.case.findFirst({ where: { id: e.caseId, ...mine(c.userId) }, include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } } } });
+  const k = await tx.case.findFirst({
+    where: { id: e.caseId, ...mine(c.userId) },
+    include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, participants: { where: { userId: BigInt(c.userId), removedAt: null }, select: { role: true } } },
+  });
   if (!k) return [say("cases.notFound")];
   // Mediation is between the applicant and the organisation: relatives do not take part in it, and what happens
   // in it is confidential to its participants (the contract says so) — a relative sees that it began and how it
@@ -168,7 +173,8 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },
     { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
     ...receiptLine(k),
-    ...conclusionLines(k),
+    // As in the list: the step the deadline below is for (a concluded case says its next step with the conclusion).
+    ...(stepOf(k) === "concluded" ? conclusionLines(k) : NEXT_STEPS.includes(stepOf(k)) ? [{ key: nextOf(k) }] : []),
     ...[deadlineLine(k, c)].filter((x) => x !== null),
     ...(applicant && k.status === "mediation" ? await mediationDeadlines(tx, k.id, c) : []),
     ...(withdrew ? [{ key: "cases.handInWithdrawn" }] : []),
