@@ -252,12 +252,10 @@ export const withdrawConsent = defineAction({
       r.emit({ type: "say", key: "privacy.withdrawKept" });
       return r.repeatOrMenu();
     }
-    // Drafts go at once: the notice's and the particulars' answers are never stored anywhere else.
-    r.drop("notice");
-    r.drop("particulars");
-    // A button made before it carried `seen` knew of no notice: any saved one is explained first.
+    // A button made before it carried `seen` knew of no notice: any saved one is explained first. The drafts go,
+    // and the home follows, only on a withdrawal done (the bot's WITHDRAWN reply, machines/chat.ts), not when the
+    // explanation is shown again.
     r.emit({ type: "withdrawConsent", seen: seen ?? 0 });
-    r.menu();
   },
 });
 

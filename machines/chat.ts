@@ -458,6 +458,13 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   if (input.kind === "reply") {
     // A flow the bot let this user open (after checking the case is theirs to act on).
     if (input.event.type === "OPEN") open(input.event.flow, input.event.input);
+    // Consent withdrawn: the drafts go at once (the notice's and the particulars' answers are never stored anywhere
+    // else), and the home follows the confirmation. Shown again instead, the explanation takes nothing and stays the
+    // chat's last message, with its buttons, as when it was shown first.
+    else if (input.event.type === "WITHDRAWN") {
+      stack = stack.filter((e) => e.flow !== "notice" && e.flow !== "particulars");
+      effects.push(menuEffect(profile));
+    }
     // Nothing to say when the flow does not take it: it moved on in the meantime.
     else deliver(input.event, () => undefined);
     return { stack, effects };

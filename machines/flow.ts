@@ -24,6 +24,8 @@ export type FlowEvent = (
   | { type: "DETAILS"; details: ApplicantDetails | null; patient?: PatientOfCase | null }
   // The bot checked that the user may act on what the flow names (openChecked): open it now.
   | { type: "OPEN"; flow: string; input: Record<string, unknown> }
+  // The bot withdrew the consent the user confirmed (withdrawConsent) — not when it showed the explanation again.
+  | { type: "WITHDRAWN" }
 ) & { today?: string; time?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;

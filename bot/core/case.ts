@@ -105,6 +105,22 @@ export const eventDay = (ev: { kind: string; createdAt: Date; payload: unknown }
   return typeof given === "string" && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : localDate(ev.createdAt, timeZone);
 };
 
+/**
+ * A case's timeline, as /cases and the history for a lawyer show it: each event with the day it happened (eventDay),
+ * in the order of those days — a step recorded days late (a conclusion issued on the 4th, recorded on the 10th) stands
+ * among the events of its day, not below later ones; events of one day keep the order they were given in (recorded,
+ * by id). A deadline the bot saw pass with nothing recorded, then recorded as met (the step was done in time and
+ * staff recorded it late), did not pass: it is left out (metDeadlines).
+ */
+export const timeline = <E extends { kind: string; createdAt: Date; payload: unknown }>(k: { answers: unknown; events: E[] }, timeZone: string): { event: E; day: string }[] => {
+  const met = metDeadlines(k.answers);
+  // Array.prototype.sort is stable: the same day keeps the given order.
+  return k.events
+    .filter((ev) => !met.has(ev.kind))
+    .map((event) => ({ event, day: eventDay(event, timeZone) }))
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+};
+
 /** A registered organisation's name in the reader's language. */
 export const orgNames = (o: { nameKk: string; nameRu: string }): Bilingual => ({ kk: o.nameKk, ru: o.nameRu });
 

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, textsTo, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
-import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
+import { pdfText } from "../../bot/core/documents.js";
+import { historyContent } from "../../bot/features/escalation/escalation.js";
 
 let t: TestDb;
 let now = new Date("2026-03-20T10:00:00+05:00"); // Friday before Nauryz: the commission is due by 30 March
@@ -33,7 +35,7 @@ describe("/cases", () => {
     expect(buttons(calls)).toEqual(["Открыть KZ-2026-000001"]);
     const opened = await u.press("Открыть KZ-2026-000001");
     expect(texts(opened)).toEqual([
-      "Дело KZ-2026-000001 — Городская больница №7, г. Шымкент\nСтатус: организация получила обращение\nПолучено организацией: 20.03.2026.\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).\n\n20.03.2026 — обращение сохранено\n20.03.2026 — организация получила обращение",
+      "Дело KZ-2026-000001 — Городская больница №7, г. Шымкент\nСтатус: организация получила обращение\nПолучено организацией: 20.03.2026.\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 30.03.2026 (осталось 3 рабочих дня).\n\n20.03.2026 — обращение сохранено\n20.03.2026 — организация получила обращение",
     ]);
   });
 
@@ -156,6 +158,26 @@ describe("/cases for a relative", () => {
   });
 });
 
+describe("/cases for a relative, while the organisation's deadlines run", () => {
+  it("a relative is told what each deadline is for: the next step stands above it, as for the applicant", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      const relative = await joinRelative(h, applicant, 60);
+      await recordReceipt(staff, "ru"); // received 23.11.2026: the commission is due by the end of 26.11.2026
+      expect(texts(await relative.send("/cases"))[0]).toContain(
+        "Статус: организация получила обращение\nСледующий шаг: медицинская организация формирует независимую экспертную комиссию.\nСрок: до конца дня 26.11.2026 (осталось 3 рабочих дня).",
+      );
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      await staff.press("Комиссия сформирована");
+      await staff.press("Подтверждаю");
+      expect(texts(await relative.send("/cases"))[0]).toContain("Статус: комиссия сформирована\nСледующий шаг: комиссия выдаёт заключение.\nСрок: до конца дня 30.11.2026 (осталось 5 рабочих дней).");
+    });
+  });
+});
+
 describe("/cases: the calendar caveat on a deadline already passed", () => {
   it("an expired deadline counted on 2027's unchecked calendar does not promise that the bot will tell a new one", async () => {
     await withBot("2026-12-30T11:00:00+05:00", async ({ h, at }) => {
@@ -240,6 +262,35 @@ describe("/cases: the applicant's own deadlines in a mediation", () => {
       const after = texts(await applicant.send("/cases"))[0]!;
       expect(after).not.toContain("ұсынысы сіздің жауабыңызды күтіп тұр");
       expect(after).toContain("Боттағы медиация келіссөзі 23.12.2026 күнінің соңына дейін ашық (20 күнтізбелік күн қалды).");
+    });
+  });
+});
+
+describe("a case's timeline when staff record a step days after it happened", () => {
+  it("lists each event on the day it happened, in that order — in /cases and in the history for a lawyer", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT); // received and formed 23.11.2026
+      at("2026-11-25T10:00:00+05:00");
+      await joinRelative(h, applicant, 60); // 25.11.2026
+      // The commission issued its conclusion on 24.11.2026; staff record it on 27.11.2026.
+      at("2026-11-27T10:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      await staff.press("Записать заключение");
+      await staff.press("Нет, вред не подтверждён");
+      await staff.send("Осложнение — известный риск, о котором предупреждали.");
+      await staff.press("Без документа");
+      await staff.send("24.11.2026");
+      await staff.press("Сохранить");
+      await applicant.send("/cases");
+      const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
+      expect(view).toContain(
+        "\n\n23.11.2026 — өтініш сақталды\n23.11.2026 — ұйым өтінішті алды\n23.11.2026 — комиссия құрылды\n24.11.2026 — комиссияның қорытындысы шықты\n25.11.2026 — іске туысы қосылды",
+      );
+      expect(view.endsWith("25.11.2026 — іске туысы қосылды")).toBe(true);
+      const k = await t.db.prisma.case.findFirstOrThrow();
+      const pdf = pdfText((await historyContent({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", now: () => new Date("2026-11-27T10:00:00+05:00") }, k.id, "ru"))!.pdf);
+      expect(pdf).toContain("24.11.2026 — комиссия вынесла заключение\n25.11.2026 — к делу присоединился родственник");
     });
   });
 });

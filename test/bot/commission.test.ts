@@ -114,7 +114,7 @@ describe("relatives", () => {
     // The relative sees the case, but not the IIN, the phone or the description; and cannot invite anyone.
     await relative.send("/cases");
     const seen = await relative.press("Открыть KZ-2026-000001");
-    expect(texts(seen)[0]).toMatch(/^Дело KZ-2026-000001 — Городская больница №7, г. Шымкент\nСтатус: комиссия сформирована\nПолучено организацией: 23\.11\.2026 \(рег\. № 01-12\/345\)\.\nСрок: до конца дня 30\.11\.2026/);
+    expect(texts(seen)[0]).toMatch(/^Дело KZ-2026-000001 — Городская больница №7, г. Шымкент\nСтатус: комиссия сформирована\nПолучено организацией: 23\.11\.2026 \(рег\. № 01-12\/345\)\.\nСледующий шаг: комиссия выдаёт заключение\.\nСрок: до конца дня 30\.11\.2026/);
     for (const secret of ["850301300121", "+77010000000", "осложнение", "Иванов"]) expect(texts(seen)[0]).not.toContain(secret);
     expect(buttons(seen)).toEqual(["Минимальные выплаты"]);
     // The applicant's view lists them.

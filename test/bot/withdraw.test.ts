@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seal } from "../../bot/crypto.js";
 import { Store } from "../../bot/runtime/store.js";
-import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, seen, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { joinStaff, mediationRunning, recordReceipt } from "../helpers/staff.js";
@@ -195,6 +195,56 @@ describe("withdrawing consent", () => {
     // The explanation that named both: withdrawn.
     await u.press("Иә, кері қайтарып аламын");
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } })).consentWithdrawnAt).not.toBeNull();
+  });
+
+  it("the explanation shown again after an old «Иә» is the chat's last message, with its buttons, as when shown first — no home menu after it", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk");
+    await u.send("/privacy");
+    const first = (await u.press("Келісімді кері қайтарып алу")).filter((c) => c.payload.chat_id === APPLICANT);
+    expect(seen(first, APPLICANT)).toEqual(["message+buttons"]);
+    await fileNotice(u, "kk");
+    const again = (await u.press("Иә, кері қайтарып аламын")).filter((c) => c.payload.chat_id === APPLICANT);
+    expect(seen(again, APPLICANT)).toEqual(["message+buttons"]);
+    expect(texts(again)).toEqual([expect.stringContaining("KZ-2026-000001, KZ-2026-000002")]);
+    expect(texts(again).join("\n")).not.toContain("Не істейміз?");
+    expect(buttons(again)).toEqual(["KZ-2026-000001: тапсырған күнді көрсету", "KZ-2026-000002: тапсырған күнді көрсету", "Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
+    // Withdrawn for real, the home menu follows the confirmation, as before.
+    const done = (await u.press("Иә, кері қайтарып аламын")).filter((c) => c.payload.chat_id === APPLICANT);
+    expect(texts(done)).toEqual([expect.stringMatching(/^Келісім кері қайтарып алынды\./), "Не істейміз? Командалар (/) мәзірінде де бар."]);
+  });
+
+  it("an old «Иә» that brings the explanation again withdraws nothing, and takes nothing either: the notice begun is still there after «Жоқ»", async () => {
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk");
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await fileNotice(u, "kk");
+    // A third notice begun meanwhile: the patient's name typed.
+    await u.send("/notice");
+    await u.press("Мен — пациентпін");
+    await u.send("Черновикова Анна Петровна");
+    await u.press("Иә, кері қайтарып аламын"); // the old button: the explanation comes again
+    const kept = texts(await u.press("Жоқ, қалдырамын"));
+    expect(kept).toEqual(["Жақсы, келісім күшінде қалады.", expect.stringMatching(/Пациенттің ЖСН-ін жазыңыз \(12 цифр\)\.$/)]);
+    const stack = await new Store(t.db.prisma, [], TEST_DATA_KEY).load(APPLICANT, APPLICANT);
+    expect(JSON.stringify(stack.stack)).toContain("Черновикова Анна Петровна");
+  });
+
+  it("a notice delivered through the bot, not yet received: the case's view offers no hand-in button the bot would refuse, and says why", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const u = h.user(APPLICANT, "ru");
+    await fileNotice(u, "ru"); // the organisation has staff in the bot: delivered, kept after the withdrawal
+    await u.send("/privacy");
+    await u.press("Отозвать согласие");
+    await u.press("Да, отозвать");
+    await u.send("/cases");
+    const view = await u.press("Открыть KZ-2026-000001");
+    expect(buttons(view)).not.toContain("Я передал(а) обращение");
+    expect(buttons(view)).toContain("Обращение (PDF)");
+    expect(texts(view)[0]).toContain(
+      "Вы отозвали в боте согласие на обработку персональных данных, поэтому указать дату передачи обращения через бот нельзя. Передать обращение в организацию вы по-прежнему можете. Дать согласие снова можно через /privacy.",
+    );
   });
 
   it("the applicant is still told when the commission's deadline passed, with the way onward in words but no button to draft a complaint (the bot would refuse the draft)", async () => {

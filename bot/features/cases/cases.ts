@@ -6,10 +6,10 @@ import { endOfDay, localDate, workingDaysLeft } from "../../../machines/calendar
 import type { DomainEffect, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, calendarNote, eventDay, expiredCalendarNote, metDeadlines, regionName, stepOf, str, type statusBefore } from "../../core/case.js";
+import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
-import { applicantOf } from "../../core/people.js";
+import { applicantOf, withdrawnOf } from "../../core/people.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
@@ -22,7 +22,7 @@ import { openCase, showAccesses as showAccessesAction } from "./actions.js";
 const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
 
 export const LIST_MAX = 10;
-/** Events shown in a case's timeline, newest last; at about 60 characters each they fit one message. */
+/** Events shown in a case's timeline, the latest last; at about 60 characters each they fit one message. */
 export const TIMELINE_MAX = 30;
 
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
@@ -87,9 +87,17 @@ const conclusionLines = (k: Dated): Param[] => {
   ];
 };
 
-/** Only the applicant hands the notice in and says when (handInButtons): others read the step in the third person. */
+/**
+ * Only the applicant hands the notice in and says when (handInButtons): others read that step in the third person.
+ * The organisation's and the commission's steps read the same to everyone — a relative too is told what the
+ * deadline under it is for.
+ */
 const isApplicant = (k: { participants: { role: string }[] }): boolean => k.participants.some((p) => p.role === "applicant");
-const nextOf = (k: Dated & { participants: { role: string }[] }): string => (isApplicant(k) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`);
+const APPLICANTS_STEP = ["saved", "delivered"];
+/** The steps with a next one to name (a settled or closed case has none). */
+const NEXT_STEPS = [...APPLICANTS_STEP, "received", "commission_formed"];
+const nextOf = (k: Dated & { participants: { role: string }[] }): string =>
+  isApplicant(k) || !APPLICANTS_STEP.includes(stepOf(k)) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`;
 
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
   // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
@@ -140,29 +148,36 @@ const MEDIATION_COURSE = new Set([
 
 export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Promise<Out[]> => {
   // The same answer whether the case does not exist or is someone else's: nothing is revealed.
-  const k = await tx.case.findFirst({ where: { id: e.caseId, ...mine(c.userId) }, include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } } } });
+  const k = await tx.case.findFirst({
+    where: { id: e.caseId, ...mine(c.userId) },
+    include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, participants: { where: { userId: BigInt(c.userId), removedAt: null }, select: { role: true } } },
+  });
   if (!k) return [say("cases.notFound")];
   // Mediation is between the applicant and the organisation: relatives do not take part in it, and what happens
   // in it is confidential to its participants (the contract says so) — a relative sees that it began and how it
   // ended, not its rounds.
   const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
-  // A deadline the bot saw pass with nothing recorded, then recorded as met (the step was done in time, and staff
-  // recorded it late), did not pass: the timeline does not say it did.
-  const met = metDeadlines(k.answers);
-  const visible = (applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind))).filter((ev) => !met.has(ev.kind));
-  // A long case (sittings moved, mediation rounds) keeps its newest events within one message.
+  // Until the entity has the notice, the applicant can hand it in and say when — not after withdrawing consent: the
+  // bot would refuse the date (mydata.ts needsConsent), so the view says why instead of offering the button.
+  const handing = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered");
+  const withdrew = handing && (await withdrawnOf(tx, [BigInt(c.userId)])).size > 0;
+  // Each event on the day it happened, in the order of those days; a deadline met, though recorded late, did not pass.
+  const visible = timeline({ answers: k.answers, events: applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind)) }, c.timeZone);
+  // A long case (sittings moved, mediation rounds) keeps its latest events within one message.
   const shown = visible.slice(-TIMELINE_MAX);
   const events: Param[] = [
     ...(visible.length > shown.length ? [{ key: "cases.earlier", params: { count: visible.length - shown.length } }] : []),
-    ...shown.map((ev) => ({ key: "cases.event", params: { date: showDate(eventDay(ev, c.timeZone)), what: { key: `cases.events.${ev.kind}` } } })),
+    ...shown.map(({ event, day }) => ({ key: "cases.event", params: { date: showDate(day), what: { key: `cases.events.${event.kind}` } } })),
   ];
   const head: Param[] = [
     { key: "cases.timeline", params: { number: k.number, org: k.orgName, region: regionName(k.region) } },
     { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
     ...receiptLine(k),
-    ...conclusionLines(k),
+    // As in the list: the step the deadline below is for (a concluded case says its next step with the conclusion).
+    ...(stepOf(k) === "concluded" ? conclusionLines(k) : NEXT_STEPS.includes(stepOf(k)) ? [{ key: nextOf(k) }] : []),
     ...[deadlineLine(k, c)].filter((x) => x !== null),
     ...(applicant && k.status === "mediation" ? await mediationDeadlines(tx, k.id, c) : []),
+    ...(withdrew ? [{ key: "cases.handInWithdrawn" }] : []),
   ];
   const sittings = await participantSittings(tx, k.id, c);
   const relatives = await relativeButtons(tx, k.id, c);
@@ -174,8 +189,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...events,
   ]);
   const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id, c.now, c.timeZone))] : [];
-  // Until the entity has the notice, the applicant can hand it in and say when.
-  const receipt = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered") ? handInButtons(k, c.timeZone) : [];
+  const receipt = handing ? handInButtons(k, c.timeZone).filter((row) => !withdrew || row.every((b) => b.key !== "receipt.handInButton")) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown", caseId: k.id }) };
   const seen = applicant ? [[{ key: "cases.accesses", ...act(showAccessesAction, { caseId: k.id }) }]] : [];

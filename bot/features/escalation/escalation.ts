@@ -13,7 +13,7 @@ import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, eventDay, expiredCalendarNote, metDeadlines, openSensitive, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, careText, expiredCalendarNote, metDeadlines, openSensitive, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -267,11 +267,9 @@ export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | 
   const local = (v: Param) => String(localParam(env.i18n, language, v));
   const a = k.answers as Record<string, unknown>;
   // Each step on the day it happened (the receipt's, the formation's, the conclusion's), not the day it was recorded
-  // in the bot; a deadline met, though recorded late, did not pass — as the case's timeline in /cases reads.
-  const met = metDeadlines(k.answers);
-  const events = k.events
-    .filter((ev) => !met.has(ev.kind))
-    .map((ev) => `${showDate(eventDay(ev, env.timeZone))} — ${t(`cases.events.${ev.kind}`)}`)
+  // in the bot, in the order of those days; a deadline met, though recorded late, did not pass — as /cases reads.
+  const events = timeline(k, env.timeZone)
+    .map(({ event, day }) => `${showDate(day)} — ${t(`cases.events.${event.kind}`)}`)
     .join("\n");
   const facts = commissionFacts(k, env.timeZone, env.now());
   const rows: [string, string][] = [

@@ -274,5 +274,6 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
   const relatives: Param = relativeOf.length ? { key: "privacy.withdrawnRelatives", params: { count: relativeOf.length } } : "";
   const kept: Param = filed.length ? { key: "privacy.withdrawnKept", params: { count: filed.length } } : "";
   const deleted: Param = unreceived.length ? { key: "privacy.withdrawnDeleted", params: { count: unreceived.length } } : "";
-  return [say("privacy.withdrawn", { relatives, kept, deleted }), ...out];
+  // The flows hear it was done (the home follows); the operator's data:erase sends no reply to anyone.
+  return [say("privacy.withdrawn", { relatives, kept, deleted }), ...out, { type: "reply", event: { type: "WITHDRAWN" } }];
 };
