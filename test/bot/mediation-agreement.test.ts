@@ -448,6 +448,8 @@ describe("a signed agreement attached after the mediation ended by its term at s
         "Стороны согласились с текстом соглашения 23.11.2026, поэтому подписать его раньше не могли. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
       );
       expect(to(await mediator.send("25.12.2026"), MEDIATOR)[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
+      // A day that does not exist is said so (as everywhere a day is typed), not «write it as ДД.ММ.ГГГГ».
+      expect(to(await mediator.send("31.11.2026"), MEDIATOR)[0]).toBe("Такой даты нет. Проверьте день и месяц.");
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "nothing recorded yet").toBe("ended");
       const settled = await mediator.press("23.12.2026 — последний день медиации");
       expect({ applicant: to(settled, APPLICANT), staff: to(settled, STAFF), mediator: to(settled, MEDIATOR)[0] }).toEqual({
