@@ -174,6 +174,8 @@ export interface DomainEffectPayloads {
   /** Applicant: a relative's link not yet used, asked once more before revoking it; and revoked. */
   askRevokeRelativeInvite: { inviteId: number };
   revokeRelativeInvite: { inviteId: number };
+  /** Applicant: «keep it» at that question — said to still work only if it does. */
+  keepRelativeInvite: { inviteId: number };
   /** A relative who opened such a link and said who they are to the patient. */
   joinCase: { token: string; relation: string; fullName?: string };
   /** Applicant: removes a relative from a case. */
@@ -232,7 +234,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
   revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
-  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true,
+  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
   relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, endMediation: true,

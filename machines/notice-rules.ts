@@ -85,7 +85,7 @@ export const parseDate = (input: string): LocalDate | null => {
 };
 
 /** Written as a date is asked (DD.MM.YYYY), real or not: a day that does not exist is answered «no such date». */
-const WRITTEN_AS_DATE = /^\s*\d{1,2}[./-]\d{1,2}[./-]\d{4}\s*$/;
+export const WRITTEN_AS_DATE = /^\s*\d{1,2}[./-]\d{1,2}[./-]\d{4}\s*$/;
 
 /** A date of birth: a real date, not in the future, not more than 130 years back. */
 export const checkBirthDate = (input: string, today: LocalDate): Check<LocalDate> => {

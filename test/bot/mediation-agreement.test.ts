@@ -448,6 +448,8 @@ describe("a signed agreement attached after the mediation ended by its term at s
         "Стороны согласились с текстом соглашения 23.11.2026, поэтому подписать его раньше не могли. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
       );
       expect(to(await mediator.send("25.12.2026"), MEDIATOR)[0]).toBe("Этот день ещё не наступил. Напишите дату не позже сегодняшней.");
+      // A day that does not exist is said so (as everywhere a day is typed), not «write it as ДД.ММ.ГГГГ».
+      expect(to(await mediator.send("31.11.2026"), MEDIATOR)[0]).toBe("Такой даты нет. Проверьте день и месяц.");
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "nothing recorded yet").toBe("ended");
       const settled = await mediator.press("23.12.2026 — последний день медиации");
       expect({ applicant: to(settled, APPLICANT), staff: to(settled, STAFF), mediator: to(settled, MEDIATOR)[0] }).toEqual({
@@ -474,6 +476,37 @@ describe("a signed agreement attached after the mediation ended by its term at s
       // Attached again (the old button): refused, nothing changed.
       expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
       expect(await w.t.db.prisma.caseEvent.count({ where: { kind: "agreement_signed" } })).toBe(1);
+    });
+  });
+
+  it("asked for on the last day and sent the next morning, after the end: the day it was signed is asked, not left unknown", async () => {
+    // Before: the flow opened at signing (the last day's reminder) took the file after the mediation had ended and
+    // settled the case with no day of signing — the one thing the late recording asks.
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, staff, mediator } = await running(w.h);
+      await propose(mediator, "2 000 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      w.at("2026-12-23T20:00:00+05:00");
+      expect(to(await mediator.press("Приложить подписанное соглашение"), MEDIATOR)).toEqual([
+        "Пришлите подписанное соглашение: скан или фото (PDF, JPG, PNG) либо файл, подписанный ЭЦП, в PDF.",
+      ]);
+      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      w.at("2026-12-24T09:30:00+05:00");
+      const sent = await mediator.document("application/pdf", "signed-scan");
+      expect(to(sent, MEDIATOR)[0]).toBe(
+        "Дело KZ-2026-000001: пока вы присылали соглашение, медиация в боте завершилась по сроку. Ничего не записано: нажмите кнопку, пришлите соглашение снова и укажите день, когда его подписали.",
+      );
+      expect(buttons(sent.filter((c) => c.payload.chat_id === MEDIATOR).slice(0, 1))).toEqual(["Приложить подписанное соглашение"]);
+      expect(to(sent, APPLICANT)).toEqual([]);
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
+      await mediator.press("Приложить подписанное соглашение");
+      await mediator.document("application/pdf", "signed-scan");
+      await mediator.press("23.12.2026 — последний день медиации");
+      const signed = await w.t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "agreement_signed" } });
+      expect(signed.payload).toMatchObject({ on: "2026-12-23", afterEnd: true });
     });
   });
 

@@ -142,6 +142,21 @@ describe("a relative's link not yet used can be revoked", () => {
     expect(buttons(await view(applicant)).filter((b) => b.startsWith("Сілтемені қайтарып алу"))).toEqual([]);
     expect(to(await applicant.pressData(`g:rrvok:${spare!.id}`), APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеменің (жасалды: 23.11.2026, 10:00) мерзімі өтті: ол бойынша ешкім қосыла алмайды."]);
   });
+  it("«Keep it» pressed after someone joined by the link is not told the link still works; nor is one not on the case", async () => {
+    // Before: «Қайтарып алмау» answered «the link keeps working» whatever had become of it, and to anyone.
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    await view(applicant);
+    await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
+    await join(RELATIVE, link);
+    const kept = await applicant.press("Қайтарып алмау");
+    expect(to(kept, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісіне бұл сілтеме (жасалды: 23.11.2026, 10:00) бойынша адам қосылып қойған — сілтемені қайтарып алу мүмкін емес. Қосылған адам сіз шақырған адам болмаса, оны төмендегі батырмамен алып тастаңыз.",
+    ]);
+    expect(buttons(kept)).toEqual(["Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)"]);
+    const invite = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } });
+    expect(to(await h.user(RELATIVE, "ru").pressData(`g:rkeep:${invite.id}`), RELATIVE)).toEqual([NOT_FOUND_RU]);
+  });
 });
 
 describe("a relative removed from the case", () => {

@@ -657,6 +657,10 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   const number = m.case.number;
   const agreedAt = m.state === "signing" ? null : await endedAtSigning(tx, m);
   if (m.state !== "signing" && !agreedAt) return [say("mediation.notNow", { number })];
+  // A flow opened at signing whose file came after the end (the last day's reminder, the scan the next morning): the
+  // day it was signed is what recording after the end asks — nothing recorded without it; the button opens the flow
+  // that asks it.
+  if (agreedAt && e.on === undefined) return [say("mediation.signedDayNeeded", { number }, [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]])];
   const agreedOn = agreedAt ? localDate(agreedAt, c.timeZone) : null;
   // The day it was signed (asked when recorded after the end): from the day the text was agreed to today — the flow
   // checked it; a flow left open meanwhile may not have.

@@ -26,6 +26,7 @@ export const revokeInviteConfirmed = defineAction({
   params: z.object({ inviteId: id }),
   run: ({ inviteId }, r) => r.emit({ type: "revokeRelativeInvite", inviteId }),
 });
-export const keepInvite = defineAction({ name: "relatives/keepInvite", code: "rkeep", params: z.object({}), run: (_, r) => r.emit({ type: "say", key: "relatives.inviteKept" }) });
+/** «Keep it»: said to still work only while it does, and only to the case's applicant (keepRelativeInvite). */
+export const keepInvite = defineAction({ name: "relatives/keepInvite", code: "rkeep", params: z.object({ inviteId: id }), run: ({ inviteId }, r) => r.emit({ type: "keepRelativeInvite", inviteId }) });
 
 export const relativeActions = [inviteRelative, removeRelative, shareNotice, openSharedNotice, revokeInvite, revokeInviteConfirmed, keepInvite];

@@ -88,9 +88,18 @@ export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevoke
   return [
     say("relatives.confirmRevoke", { number: r.number, ...linkParams(r.invite, c.timeZone) }, [
       [{ key: "relatives.revokeIt", ...act(revokeConfirmedAction, { inviteId: r.invite.id }) }],
-      [{ key: "relatives.keepIt", ...act(keepInvite, {}) }],
+      [{ key: "relatives.keepIt", ...act(keepInvite, { inviteId: r.invite.id }) }],
     ]),
   ];
+};
+
+/**
+ * «Keep it» at that question: the link still works — unless someone joined by it, it expired or was revoked
+ * meanwhile (said so, as revoking it would); not the applicant's: the answer a missing case gets.
+ */
+export const keepRelativeInvite = async (tx: Tx, e: DomainEffect<"keepRelativeInvite">, c: Ctx): Promise<Out[]> => {
+  const r = await revocable(tx, e.inviteId, c);
+  return [r.invite ? say("relatives.inviteKept") : r.refused];
 };
 
 /**
