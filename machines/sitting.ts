@@ -4,7 +4,7 @@
 import { assign, enqueueActions, setup } from "xstate";
 import type { Button, Params } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
-import { parseDate, type Check } from "./notice-rules.js";
+import { parseDate, WRITTEN_AS_DATE, type Check } from "./notice-rules.js";
 import { addDays, isWorkingDay, type LocalDate } from "./calendar.js";
 import { showDate } from "./notice.js";
 
@@ -46,7 +46,8 @@ const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
 /** A sitting's date: today or later, within a year. */
 export const checkSittingDate = (input: string, today: LocalDate): Check<LocalDate> => {
   const date = parseDate(input);
-  if (!date) return no("dateFormat");
+  // Written as asked, but no such day (31.02): said so, not "write it as DD.MM.YYYY".
+  if (!date) return no(WRITTEN_AS_DATE.test(input) ? "dateNotReal" : "dateFormat");
   if (date < today) return no("datePast");
   if (date > addDays(today, MAX_DAYS_AHEAD)) return no("dateFar");
   return ok(date);

@@ -223,7 +223,8 @@ describe("sittings", () => {
     // Staff with many cases see which one the flow is about.
     expect(texts(await staff.press("Назначить заседание"))[0]).toBe("Дело KZ-2026-000001\nДата заседания комиссии (ДД.ММ.ГГГГ):");
     expect(texts(await staff.send("20.11.2026"))[0]).toBe("Эта дата уже прошла. Напишите сегодняшнюю или более позднюю.");
-    expect(texts(await staff.send("31.02.2027"))[0]).toBe("Напишите дату как ДД.ММ.ГГГГ, например 25.11.2026.");
+    expect(texts(await staff.send("31.02.2027"))[0]).toBe("Такой даты нет. Проверьте день и месяц.");
+    expect(texts(await staff.send("25 ноября"))[0]).toBe("Напишите дату как ДД.ММ.ГГГГ, например 25.11.2026.");
     expect(texts(await staff.send("25.11.2026"))[0]).toBe("Время начала по времени Казахстана (ЧЧ:ММ), например 15:00:");
     expect(texts(await staff.send("25:00"))[0]).toBe("Напишите время как ЧЧ:ММ, например 15:00.");
     await staff.send("15:00");

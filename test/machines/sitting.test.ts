@@ -8,7 +8,7 @@ describe("a sitting's answers", () => {
     expect(checkSittingDate("22.11.2026", "2026-11-23")).toEqual({ ok: false, reason: "datePast" });
     expect(checkSittingDate("23.11.2027", "2026-11-23")).toEqual({ ok: true, value: "2027-11-23" });
     expect(checkSittingDate("24.11.2027", "2026-11-23")).toEqual({ ok: false, reason: "dateFar" });
-    expect(checkSittingDate("29.02.2027", "2026-11-23")).toEqual({ ok: false, reason: "dateFormat" });
+    expect(checkSittingDate("29.02.2027", "2026-11-23")).toEqual({ ok: false, reason: "dateNotReal" });
     expect(checkSittingDate("завтра", "2026-11-23")).toEqual({ ok: false, reason: "dateFormat" });
   });
 
