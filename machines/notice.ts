@@ -53,6 +53,8 @@ interface Context {
    * settles it — "death" the outcome chosen after «I am the patient», "self" that answer chosen after «the patient died».
    */
   selfDeath?: "death" | "self" | null;
+  /** The patient's name and IIN asked again after «who you are» changed between the patient and another (patientCheck): then back to that check. */
+  checkingPatient?: boolean;
   /**
    * The album (Telegram's media_group_id) the last file came in: its files arrive one update each and get
    * one acknowledgement between them, edited as they come; what it added, and the refusals already said.
@@ -121,6 +123,16 @@ export const checkSearch = (input: string): string | null => {
 /** The applicant said they are the patient and that the patient died (a draft stored before the bot refused it). */
 const isSelfDeath = (d: Draft) => d.relation === "self" && d.outcome === "death";
 
+/**
+ * «Who you are» changed between the patient and another (from the review, or to settle «I am the patient» against
+ * «the patient died») after the name and IIN were typed: typed as one's own, they now stand as the patient's — or the
+ * other way. Asked to check them (patientCheck) unless the name question comes next anyway.
+ */
+const relationSwitched = ({ context }: { context: Context }): boolean => {
+  const before = context.editing ? (context.beforeEdit?.relation ?? null) : context.selfDeath === "death" ? "self" : null;
+  return context.draft.name !== null && context.draft.relation !== null && before !== null && (before === "self") !== (context.draft.relation === "self");
+};
+
 /** Where a valid answer leads: the next question, or back to the review when changing an answer. */
 const next = (target: string) => [
   { guard: ({ context }: { context: Context }) => context.editing, target: "review" },
@@ -139,6 +151,11 @@ const backTo = (target: string) => ({
     },
     { guard: ({ event }: { event: FlowEvent }) => choice(event) === "back", target },
   ],
+});
+
+/** Back while the patient's name and IIN are asked again from patientCheck: to the question before, never out of the check. */
+const checkBack = (b: ReturnType<typeof backTo>, target: string) => ({
+  CHOICE: [{ guard: ({ context, event }: { context: Context; event: FlowEvent }) => choice(event) === "back" && context.checkingPatient === true, target }, ...b.CHOICE],
 });
 
 /**
@@ -270,7 +287,7 @@ export const noticeMachine = setup({
         ...askAgain("relation"),
       },
     },
-    relationDone: { always: [{ guard: ({ context }) => context.draft.relation !== "self", target: "actsFor" }, ...next("name")] },
+    relationDone: { always: [{ guard: ({ context }) => context.draft.relation !== "self", target: "actsFor" }, { guard: relationSwitched, target: "patientCheck" }, { target: "relationSettled" }] },
     // Someone other than the patient confirms they act for the patient as what they said they are (law.md §7).
     actsFor: {
       entry: [
@@ -291,8 +308,38 @@ export const noticeMachine = setup({
         ...askAgain("actsFor"),
       },
     },
-    actsForDone: {
+    actsForDone: { always: [{ guard: relationSwitched, target: "patientCheck" }, { target: "relationSettled" }] },
+    // The name and IIN typed as one's own, now the patient's (or the other way): «Пациент — …, ИИН …. Это данные
+    // пациента?» — kept as they are, or asked again (name, then IIN) and this question shown again with them.
+    patientCheck: {
+      tags: [UNSAVED],
+      entry: [
+        assign({ checkingPatient: false }),
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "notice.patientCheck",
+            params: { name: context.draft.name ?? "", iin: context.draft.iin ?? "" },
+            buttons: [[{ key: "notice.yes", value: "yes" }], [{ key: "notice.patientCheckEdit", value: "edit" }]],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("yes"), target: "relationSettled" },
+          { guard: chose("edit"), target: "name", actions: assign({ checkingPatient: true }) },
+        ],
+        ...askAgain("patientCheck"),
+      },
+    },
+    relationSettled: {
       always: [
+        // A new IIN from the check, with dates of care now before its birth date: asked again, as from the review.
+        {
+          guard: ({ context }) => context.editing && careBeforeBirth({ context }),
+          target: "care",
+          actions: [{ type: "patch", params: ({ context }) => (context.selfDeath === "death" ? { outcome: "death" as const } : {}) }, assign({ selfDeath: null }), refuse("careBeforeBirth")],
+        },
         // Another relation confirmed for a death held back: the death is the outcome, and the notice goes on from it.
         {
           guard: ({ context }) => context.selfDeath === "death",
@@ -308,11 +355,11 @@ export const noticeMachine = setup({
       entry: [{ type: "say", params: ({ context }) => ask(context.draft.relation === "self" ? "nameSelf" : "name", 2).params }],
       on: {
         TEXT: typed("name", checkFullName, "name", "nameDone"),
-        ...backTo("relation"),
+        ...checkBack(backTo("relation"), "patientCheck"),
         ...askAgain("name"),
       },
     },
-    nameDone: { always: next("iin") },
+    nameDone: { always: [{ guard: ({ context }) => context.checkingPatient === true, target: "iin" }, ...next("iin")] },
     iin: {
       tags: [UNSAVED],
       entry: [ask("iin", 3)],
@@ -328,7 +375,7 @@ export const noticeMachine = setup({
           },
           { target: "iin", reenter: true, actions: [{ type: "say", params: ({ context, event }) => refuse((checkIin(text(event), today(context, event)) as { reason: string }).reason).params }] },
         ],
-        ...backTo("name"),
+        ...checkBack(backTo("name"), "name"),
         ...askAgain("iin"),
       },
     },
@@ -374,7 +421,7 @@ export const noticeMachine = setup({
             actions: [{ type: "say", params: ({ context, event }) => refuse((checkBirthDate(text(event), today(context, event)) as { reason: string }).reason).params }],
           },
         ],
-        ...backTo("birthConfirm"),
+        ...checkBack(backTo("birthConfirm"), "birthConfirm"),
         ...askAgain("birthDate"),
       },
     },
@@ -392,6 +439,7 @@ export const noticeMachine = setup({
     },
     birthDone: {
       always: [
+        { guard: ({ context }) => context.checkingPatient === true, target: "patientCheck" },
         {
           guard: careBeforeBirth,
           target: "care",
@@ -691,7 +739,7 @@ export const noticeMachine = setup({
     review: {
       tags: [UNSAVED],
       entry: [
-        assign({ editing: false, pendingRegion: null, beforeEdit: null, selfDeath: null }),
+        assign({ editing: false, pendingRegion: null, beforeEdit: null, selfDeath: null, checkingPatient: false }),
         {
           type: "say",
           params: ({ context }) => ({

@@ -398,8 +398,12 @@ describe("«I am the patient» and «the patient died» together", () => {
     expect(texts(await u.press("Нет, продолжить"))[0]).toBe("Примите наши соболезнования.");
     await u.press("Изменить: кто вы");
     await u.press("Супруг(а)");
-    // Confirmed: back where the applicant was — the question after the outcome.
-    expect(last(await u.press("Подтверждаю"))).toBe("8/11 · Сообщено ли об этом в службу поддержки пациента и внутренней экспертизы организации?");
+    // Confirmed: the name and IIN typed as «yours» now stand as the patient's — checked, then back where the applicant
+    // was: the question after the outcome.
+    const check = await u.press("Подтверждаю");
+    expect(last(check)).toBe("Проверьте, пожалуйста: пациент — Серікова Әсел Нұрланқызы, ИИН 850301300121. Это данные пациента?");
+    expect(buttons(check)).toEqual(["Да, верно", "Изменить ФИО и ИИН"]);
+    expect(last(await u.press("Да, верно"))).toBe("8/11 · Сообщено ли об этом в службу поддержки пациента и внутренней экспертизы организации?");
     await u.press("Нет, не сообщено");
     await u.press("Готово");
     const review = last(await u.contact("77011234567"));
@@ -452,7 +456,9 @@ describe("«I am the patient» and «the patient died» together", () => {
     await u.press("Изменить: кто вы");
     await u.press("Я — пациент");
     await u.press("Изменить: последствия");
-    const review = last(await u.press("Вред без инвалидности"));
+    // The relative's answers for the patient now stand as the applicant's own: asked to check them.
+    expect(last(await u.press("Вред без инвалидности"))).toBe("Проверьте, пожалуйста: пациент — Әсел Нұрланқызы Серікова, ИИН 850301300121. Это данные пациента?");
+    const review = last(await u.press("Да, верно"));
     expect(review).toMatch(/^11\/11 · Проверьте:/);
     expect(review).toContain("Вы: сам пациент");
     expect(review).toContain("Последствия: вред без инвалидности");
@@ -476,7 +482,10 @@ describe("«I am the patient» and «the patient died» together", () => {
     expect(buttons(refused)).toEqual(["Өзгерту: сіз кімсіз", "Өзгерту: салдары"]);
     await u.press("Өзгерту: сіз кімсіз");
     await u.press("Пациенттің жақын туысы");
-    const review = last(await u.press("Растаймын"));
+    const check = await u.press("Растаймын");
+    expect(last(check)).toBe("Тексеріп алыңызшы: пациент — Серікова Әсел Нұрланқызы, ЖСН 850301300121. Бұл пациенттің деректері ме?");
+    expect(buttons(check)).toEqual(["Иә, дұрыс", "Аты-жөні мен ЖСН-ді өзгерту"]);
+    const review = last(await u.press("Иә, дұрыс"));
     expect(review).toContain("Сіз: пациенттің жақын туысы");
     expect(review).toContain("Салдары: пациент қайтыс болды");
     await u.press("Өтінішті сақтау");

@@ -6,7 +6,7 @@ import { seal } from "../../bot/crypto.js";
 import { Store } from "../../bot/runtime/store.js";
 import { buttons, seen, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
 import { joinStaff, mediationRunning, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { openSensitive } from "../../bot/core/case.js";
@@ -244,6 +244,31 @@ describe("withdrawing consent", () => {
     expect(buttons(view)).toContain("Обращение (PDF)");
     expect(texts(view)[0]).toContain(
       "Вы отозвали в боте согласие на обработку персональных данных, поэтому указать дату передачи обращения через бот нельзя. Передать обращение в организацию вы по-прежнему можете. Дать согласие снова можно через /privacy.",
+    );
+  });
+
+  it("the case's view offers no relatives' buttons the bot would refuse (invite, show the notice), says why, and keeps removing a relative", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk");
+    await joinRelative(h, u, RELATIVE);
+    await u.send("/privacy");
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+    await u.send("/cases");
+    const view = await u.press("KZ-2026-000001 ісін ашу");
+    expect(buttons(view)).toEqual(["Өтініш (PDF)", "Ең төменгі төлемдер", "Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)", "Менің деректерімді кім ашты"]);
+    expect(texts(view)[0]).toContain(
+      "Сіз боттағы дербес деректерді өңдеуге келісіміңізді кері қайтарып алғансыз, сондықтан бот арқылы туыстарды шақыруға және өтінішті оларға көрсетуге болмайды. Келісімді қайта беру үшін: /privacy.",
+    );
+    await u.send("/language");
+    await u.press("Русский");
+    await u.send("/cases");
+    const ru = await u.press("Открыть KZ-2026-000001");
+    expect(buttons(ru)).not.toContain("Пригласить родственника");
+    expect(buttons(ru)).not.toContain("Показать обращение родственникам");
+    expect(texts(ru)[0]).toContain(
+      "Вы отозвали в боте согласие на обработку персональных данных, поэтому пригласить родственников и показать им обращение через бот нельзя. Дать согласие снова можно через /privacy.",
     );
   });
 

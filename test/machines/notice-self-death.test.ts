@@ -21,11 +21,14 @@ describe("a stored draft of «I am the patient» with «the patient died»", () 
     expect(keys(a)).toEqual(["common.condolence", "notice.selfDeath"]);
   });
 
-  it("another relation confirmed returns to the review with the death kept, and is filed so", () => {
+  it("another relation confirmed returns to the review (after the patient's name and IIN are checked) with the death kept, and is filed so", () => {
     const [s0] = transition(noticeMachine, atReview(), press("submit"));
     const [s1] = transition(noticeMachine, s0, press("relation"));
     const [s2] = transition(noticeMachine, s1, press("spouse"));
-    const [s3] = transition(noticeMachine, s2, press("confirm"));
+    // The name and IIN typed as the applicant's own now stand as the patient's: checked first.
+    const [s3a] = transition(noticeMachine, s2, press("confirm"));
+    expect(s3a.value).toBe("patientCheck");
+    const [s3] = transition(noticeMachine, s3a, press("yes"));
     expect(s3.value).toBe("review");
     expect(s3.context.draft).toMatchObject({ relation: "spouse", actsFor: true, outcome: "death" });
     const [s4, a4] = transition(noticeMachine, s3, press("submit"));

@@ -12,7 +12,7 @@ import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lockCases } from "../../core/case-lock.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, withCondolence, type Out } from "../../core/effects.js";
-import { applicantOf, caseParticipants, reader, recordAccess } from "../../core/people.js";
+import { applicantOf, caseParticipants, reader, recordAccess, withdrawnOf } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
 import { removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
 import { openCase } from "../cases/actions.js";
@@ -219,7 +219,8 @@ export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: C
 
 /**
  * For a case's view: the applicant's buttons to invite a relative, remove each one, revoke each link not yet used and share the notice;
- * a relative's button to the shared notice.
+ * a relative's button to the shared notice. An applicant who withdrew consent cannot invite or share through the bot
+ * (mydata.ts needsConsent): a line says why instead of those buttons; removing a relative and revoking a link stay.
  */
 export const relativeButtons = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
   const mine = await applicantOf(tx, caseId, c.userId);
@@ -231,16 +232,18 @@ export const relativeButtons = async (tx: Tx, caseId: number, c: { userId: numbe
   // The links nobody joined by yet and still working: a link sent to the wrong person, or leaked, can be revoked.
   const links = await tx.invite.findMany({ where: { caseId, role: "relative", usedAt: null, revokedAt: null, expiresAt: { gt: c.now } }, orderBy: { id: "asc" } });
   const shared = isShared(mine.case.answers);
+  const withdrew = (await withdrawnOf(tx, [BigInt(c.userId)])).size > 0;
   return {
     lines: [
       ...relatives.map((r) => ({ key: "relatives.line", params: { relation: person(r.relation, r.user.fullName), date: showDate(localDate(r.addedAt, c.timeZone)) } })),
       ...links.map((i) => ({ key: "relatives.linkLine", params: linkParams(i, c.timeZone) })),
+      ...(withdrew ? [{ key: "relatives.withdrawn" }] : []),
     ],
     buttons: [
-      [{ key: "relatives.inviteButton", ...act(inviteRelative, { caseId }) }],
+      ...(withdrew ? [] : [[{ key: "relatives.inviteButton", ...act(inviteRelative, { caseId }) }]]),
       ...relatives.map((r) => [{ key: "relatives.remove", params: { relation: person(r.relation, r.user.fullName) }, ...act(removeAction, { participantId: r.id }) }]),
       ...links.map((i) => [{ key: "relatives.revokeButton", params: { made: showWhen(i.createdAt, c.timeZone) }, ...act(revokeAction, { inviteId: i.id }) }]),
-      ...(relatives.length ? [[{ key: shared ? "relatives.unshareButton" : "relatives.shareButton", ...act(shareAction, { caseId, share: shared ? "off" : "on" }) }]] : []),
+      ...(relatives.length && !withdrew ? [[{ key: shared ? "relatives.unshareButton" : "relatives.shareButton", ...act(shareAction, { caseId, share: shared ? "off" : "on" }) }]] : []),
     ],
   };
 };
