@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
 
 const APPLICANT = 51;
 const RELATIVE = 60;
@@ -54,5 +54,23 @@ describe("a relative's copy of the notice", () => {
     await applicant.press("KZ-2026-000001 ісін ашу");
     expect(texts(await applicant.press("Туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
     expect(await retried(), "the patient's IIN, phone and description sent after sharing was withdrawn").toEqual([]);
+  });
+
+  it("is no longer given to relatives once the applicant withdrew consent: the withdrawal stops the showing (law.md §7)", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    // Handed in: the notice stays in the case for the procedure after the withdrawal (not erased).
+    await handIn(applicant, "kk");
+    const relative = await joinRelative(h, applicant, RELATIVE);
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    await applicant.press("Өтінішті туыстарға көрсету");
+    await applicant.send("/privacy");
+    await applicant.press("Келісімді кері қайтарып алу");
+    await applicant.press("Иә, кері қайтарып аламын");
+    // The relative's button from the message that offered the notice, pressed after the withdrawal.
+    expect(texts(await relative.press("Обращение (PDF)"))[0]).toBe("Заявитель не открывал обращение по делу KZ-2026-000001 родственникам.");
+    await h.runtime.idle();
+    expect(h.fake.sent("sendDocument", RELATIVE), "the patient's IIN, phone and description sent after consent was withdrawn").toEqual([]);
   });
 });

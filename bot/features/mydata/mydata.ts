@@ -18,6 +18,7 @@ import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
 import { anonymiseCase } from "../retention/retention.js";
+import { stopSharingAtWithdrawal } from "../relatives/relatives.js";
 import { handIn } from "../receipt/actions.js";
 import { savedOn } from "../receipt/receipt.js";
 
@@ -261,6 +262,7 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
   const filed = all.filter((p) => !unreceivedOnly(p));
   for (const p of filed) {
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "consent_withdrawn", actorId: id, createdAt: c.now } });
+    await stopSharingAtWithdrawal(tx, p.case, id, c.now);
     const mediations = await tx.mediation.findMany({ where: { caseId: p.caseId, state: { in: ["proposed", "agreeing", "running", "signing"] } }, select: { mediatorId: true } });
     // Staff of the organisation (its side in a mediation under way: the applicant may still decline there); the
     // staff chat, standing in for an organisation with none, is told of no mediation.

@@ -188,14 +188,27 @@ export const mayHaveNotice = async (db: Prisma | Tx, caseId: number, userId: num
   return me !== null && (me.role === "applicant" || isShared(me.case.answers));
 };
 
+const setShared = async (tx: Tx, k: { id: number; answers: unknown }, share: boolean, actorId: bigint, now: Date, payload?: { withdrew: true }) => {
+  await tx.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as Record<string, unknown>), sharedWithRelatives: share } } });
+  await tx.caseEvent.create({ data: { caseId: k.id, kind: share ? "notice_shared" : "notice_unshared", actorId, createdAt: now, ...(payload ? { payload } : {}) } });
+};
+
+/**
+ * An applicant who withdraws consent stops the showing of their notice to the case's relatives (law.md §7: the
+ * withdrawal stops processing; the procedure needs the notice kept, not shown to relatives). Given again, consent
+ * does not show it again by itself: the applicant chooses anew.
+ */
+export const stopSharingAtWithdrawal = async (tx: Tx, k: { id: number; answers: unknown }, actorId: bigint, now: Date): Promise<void> => {
+  if (isShared(k.answers)) await setShared(tx, k, false, actorId, now, { withdrew: true });
+};
+
 /** The applicant shows the notice to the case's relatives, or stops showing it. */
 export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx): Promise<Out[]> => {
   const mine = await applicantOf(tx, e.caseId, c.userId);
   if (!mine) return [say("cases.notFound")];
   const k = mine.case;
   if (isShared(k.answers) === e.share) return [say(e.share ? "relatives.shared" : "relatives.unshared", { number: k.number })];
-  await tx.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as Record<string, unknown>), sharedWithRelatives: e.share } } });
-  await tx.caseEvent.create({ data: { caseId: k.id, kind: e.share ? "notice_shared" : "notice_unshared", actorId: BigInt(c.userId), createdAt: c.now } });
+  await setShared(tx, k, e.share, BigInt(c.userId), c.now);
   if (!e.share) return [say("relatives.unshared", { number: k.number })];
   const relatives = await caseParticipants(tx, k.id, ["relative"]);
   return [
