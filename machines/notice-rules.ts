@@ -151,8 +151,11 @@ export const checkEventDate = (input: string, today: LocalDate, notBefore: Local
  * copied from the stamp («№ 01-12/345», «#77») is left off: every text that shows the number puts its own («рег. № …»).
  */
 export const REGISTRATION_MAX = 40;
+/** A registration number without the «№» (or «#», «Nº», «No.») it was copied with: the texts put their own before it. */
+export const withoutNumberSign = (n: string): string => n.replace(/^(?:№|#|N[º°]|No\.?(?=[\s\d]))\s*/, "");
+
 export const checkRegistration = (input: string): Check<string> => {
-  const text = input.trim().replace(/\s+/g, " ").replace(/^(?:№|#|N[º°]|No\.?(?=[\s\d]))\s*/, "");
+  const text = withoutNumberSign(input.trim().replace(/\s+/g, " "));
   if (text.length < 1 || text.length > REGISTRATION_MAX || /\n/.test(input.trim())) return no("registration");
   return ok(text);
 };

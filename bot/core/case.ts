@@ -1,5 +1,5 @@
 // A case's stored data as features show it: the sealed fields, the dates of care, the region.
-import { regionByCode, regionText } from "../../machines/notice-rules.js";
+import { regionByCode, regionText, withoutNumberSign } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
 import { localDate, uncheckedYears, type Deadline } from "../../machines/calendar.js";
 import type { Bilingual, Param } from "../../machines/effects.js";
@@ -80,7 +80,8 @@ export interface ReceiptRecord {
 }
 export const receiptOf = (answers: unknown): ReceiptRecord | null => {
   const r = answersOf(answers).receipt as Partial<ReceiptRecord> | undefined;
-  return r && typeof r.on === "string" ? { on: r.on, number: typeof r.number === "string" ? r.number : null, by: r.by ?? "staff" } : null;
+  // A number stored with its «№» by a version before checkRegistration left it off is shown without it too.
+  return r && typeof r.on === "string" ? { on: r.on, number: typeof r.number === "string" ? withoutNumberSign(r.number) : null, by: r.by ?? "staff" } : null;
 };
 
 /** The day the commission was formed (as staff gave it), YYYY-MM-DD; "" when it was not. */

@@ -203,6 +203,21 @@ describe("the registration number copied from the stamp", () => {
     const handed = to(await applicant.press("Өткізіп жіберу"), APPLICANT);
     expect(handed[0]).toMatch(/^Жазылды: KZ-2026-000001 өтінішін ұйымға 23\.11\.2026 күні тапсырдыңыз \(тіркеу № 77\)\./);
   });
+  it("stored with its «№» by a version before (as typed) is shown once too: «рег. № 01-12/345» in the case", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.send("01-12/345");
+    await applicant.press("Пропустить");
+    // As an older version stored it: the number as typed, its sign and all.
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const answers = k.answers as { receipt: Record<string, unknown> };
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...answers, receipt: { ...answers.receipt, number: "№ 01-12/345" } } } });
+    await applicant.send("/cases");
+    const view = texts(await applicant.press("Открыть KZ-2026-000001"))[0]!;
+    expect(view).toContain("Получено организацией: 23.11.2026 (рег. № 01-12/345).");
+  });
 });
 
 describe("a deadline in a year whose calendar the Government has not yet confirmed", () => {
