@@ -581,14 +581,14 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
  * agreement is to be recorded — the mediator and staff with the button that records it; in a death case, after
  * condolence (the text names the amount).
  */
-const signingMessages = (all: Member[], m: MediationRow, amount: number, endsAt: Date | null, timeZone: string): Addressed[] => {
+const signingMessages = (all: Member[], m: MediationRow, amount: number, endsAt: Date | null, timeZone: string, lead: Param = ""): Addressed[] => {
   const by: Param = endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(endsAt, timeZone)) } } : "";
   return all.flatMap((x) => [
     ...(m.case.outcome === "death" ? [sayTo(x, "common.condolence")] : []),
     sayTo(
       x,
       "common.text",
-      { text: lines([{ key: x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", params: { number: m.case.number, amount } }, by], " ", true) },
+      { text: lines([lead, { key: x.side === "applicant" ? "mediation.textAgreedApplicant" : "mediation.textAgreed", params: { number: m.case.number, amount } }, by], " ", true) },
       x.side === "applicant" ? undefined : [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]],
     ),
   ]);
@@ -799,7 +799,8 @@ const repairSigning: JobHandler = async (tx, _job, now, d) => {
     const all = await members(tx, m);
     const agreed = await textAgreed(tx, m);
     const p = agreed ? await tx.proposal.findUnique({ where: { id: agreed.proposalId } }) : await agreedProposal(tx, m, all);
-    out.push(...signingMessages(all, m, p ? Number(p.amountTenge) : 0, endsAt, d.timeZone));
+    // Weeks after the text was agreed, perhaps: said why they hear of it now.
+    out.push(...signingMessages(all, m, p ? Number(p.amountTenge) : 0, endsAt, d.timeZone, { key: "mediation.signRepairLead" }));
   }
   // (A moment after now: rescheduled at its own due time, the job would be marked done — jobs.ts.)
   if (busy) await schedule(tx, { kind: SIGN_REPAIR, key: SIGN_REPAIR_KEY, dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });
