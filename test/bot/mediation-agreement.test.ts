@@ -293,21 +293,22 @@ describe("condolence before every amount of a death case's agreement (law.md §3
   });
 });
 
+/** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026 (the mediation runs to 23.12.2026): at signing. */
+const textAgreed = async (w: World, outcome?: string) => {
+  const { staff, applicant, mediator } = await running(w.h, outcome);
+  await propose(mediator, "2 000 000");
+  await applicant.press("Қабылдау");
+  await staff.press("Принять");
+  await applicant.press("Оқыдым және келісемін");
+  const agreed = await staff.press("Я прочитал(а) и согласен(на)");
+  expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("signing");
+  return { staff, applicant, mediator, agreed };
+};
+
 describe("the signed agreement waited for (law.md §4: settled only when it is recorded; the term about a month, configurable)", () => {
   // Before: once both sides agreed to the text («signing»), the mediation's end by its term did nothing — the case
   // waited for the signed agreement for ever; no one was reminded to record it, and the applicant was never shown the
   // way onward.
-  /** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026 (the mediation runs to 23.12.2026). */
-  const textAgreed = async (w: World) => {
-    const { staff, applicant, mediator } = await running(w.h);
-    await propose(mediator, "2 000 000");
-    await applicant.press("Қабылдау");
-    await staff.press("Принять");
-    await applicant.press("Оқыдым және келісемін");
-    const agreed = await staff.press("Я прочитал(а) и согласен(на)");
-    expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("signing");
-    return { staff, applicant, mediator, agreed };
-  };
   const about = (calls: Call[], id: number) => to(calls, id).filter((x) => x.includes("соглашени") || x.includes("келісім") || x.includes("медиация"));
 
   it("everyone is told by when; the mediator and staff are reminded weekly and on the last day; unrecorded at the term's end, it ends and the applicant is shown the way onward", async () => {
@@ -423,12 +424,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
   // complaint about a dispute already settled.
   /** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026; its term (23.12.2026) runs out unrecorded. */
   const endedUnsigned = async (w: World, outcome?: string) => {
-    const { staff, applicant, mediator } = await running(w.h, outcome);
-    await propose(mediator, "2 000 000");
-    await applicant.press("Қабылдау");
-    await staff.press("Принять");
-    await applicant.press("Оқыдым және келісемін");
-    await staff.press("Я прочитал(а) и согласен(на)");
+    const { staff, applicant, mediator } = await textAgreed(w, outcome);
     const over = await runJobs(w, "2026-12-24T00:00:01+05:00");
     expect([(await w.t.db.prisma.mediation.findFirstOrThrow()).state, (await w.t.db.prisma.case.findFirstOrThrow()).status]).toEqual(["ended", "delivered"]);
     return { staff, applicant, mediator, over };
@@ -591,12 +587,7 @@ describe("mediations left at signing by a version of the bot that never ended th
   // (and done nothing) long ago, no reminder was scheduled, and no start gave them one: the case waited at signing.
   /** Both sides agree to the text on 23.11.2026 (term 23.12.2026); then, as the older version left it, no end or reminder pending. */
   const leftAtSigning = async (w: World, outcome?: string) => {
-    const { staff, applicant, mediator } = await running(w.h, outcome);
-    await propose(mediator, "2 000 000");
-    await applicant.press("Қабылдау");
-    await staff.press("Принять");
-    await applicant.press("Оқыдым және келісемін");
-    await staff.press("Я прочитал(а) и согласен(на)");
+    const { staff, applicant, mediator } = await textAgreed(w, outcome);
     const m = await w.t.db.prisma.mediation.findFirstOrThrow();
     await w.t.db.prisma.scheduledJob.updateMany({ where: { dedupeKey: { in: [`mediation:${m.id}:expire`, `mediation:${m.id}:sign`] } }, data: { state: "done" } });
     return { staff, applicant, mediator, m };
