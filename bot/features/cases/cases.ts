@@ -189,7 +189,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...events,
   ]);
   const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id, c.now, c.timeZone))] : [];
-  const receipt = handing ? handInButtons(k, c.timeZone).filter((row) => !withdrew || row.every((b) => b.key !== "receipt.handInButton")) : [];
+  const receipt = handing ? handInButtons(k, c.timeZone, withdrew) : [];
   // The payment table with this case's outcome marked (the outcome is not secret; unknown marks none).
   const payments = { key: "cases.payments", ...act(openPayments, { highlight: k.outcome ?? "unknown", caseId: k.id }) };
   const seen = applicant ? [[{ key: "cases.accesses", ...act(showAccessesAction, { caseId: k.id }) }]] : [];

@@ -36,8 +36,9 @@ export const savedOn = (k: Pick<Case, "submittedAt" | "answers">, timeZone: stri
 };
 
 /** The applicant's buttons while the entity has not received the notice: hand it in, and the notice itself. */
-export const handInButtons = (k: Pick<Case, "id" | "submittedAt" | "answers">, timeZone: string): Button[][] => [
-  [{ key: "receipt.handInButton", ...act(handIn, { caseId: k.id, notBefore: savedOn(k, timeZone) }) }],
+/** The applicant's buttons until the entity has the notice; `withdrew`: not the hand-in, which the bot would refuse then (mydata.ts needsConsent). */
+export const handInButtons = (k: Pick<Case, "id" | "submittedAt" | "answers">, timeZone: string, withdrew = false): Button[][] => [
+  ...(withdrew ? [] : [[{ key: "receipt.handInButton", ...act(handIn, { caseId: k.id, notBefore: savedOn(k, timeZone) }) }]]),
   [{ key: "receipt.noticeButton", ...act(openSharedNotice, { caseId: k.id }) }],
 ];
 /** Staff's button to record the receipt of a case's notice. */
