@@ -209,6 +209,39 @@ describe("a relative removed from the case", () => {
   });
 });
 
+describe("a relative who withdraws consent, and so leaves the case", () => {
+  it("gets, as one removed by the applicant does, the file that takes each sitting still to come off their calendar", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    const relative = h.user(RELATIVE, "ru");
+    await join(RELATIVE, await relativeLink(applicant));
+    const sitting = await t.db.prisma.sitting.findFirstOrThrow();
+
+    await relative.send("/privacy");
+    await relative.press("Отозвать согласие");
+    const left = await relative.press("Да, отозвать");
+    expect(to(left, RELATIVE)).toEqual([
+      "Согласие отозвано. Черновик обращения и сохранённые для жалоб данные удалены; вы вышли из дел, в которых участвовали как родственник (1). Дать согласие снова можно через /privacy.",
+      "Дело KZ-2026-000001: о заседании комиссии, назначенном на 25.11.2026, 15:00, бот больше не будет вам сообщать. Файл календаря ниже — чтобы убрать это заседание из вашего календаря; если календарь покажет его как отменённое, это не значит, что заседание отменено. Если событие осталось в календаре, удалите его.",
+      "Что сделаем? Команды есть и в меню (/).",
+    ]);
+    const [file, ...more] = filesTo(left, RELATIVE);
+    expect(more).toEqual([]);
+    // «Файл календаря ниже»: the file comes right after the message that says so.
+    const mine = left.filter((c) => c.payload.chat_id === RELATIVE && c.method.startsWith("send")).map((c) => c.method);
+    expect(mine).toEqual(["sendMessage", "sendMessage", "sendDocument", "sendMessage"]);
+    expect(file!.payload.caption).toBe("Файл для календаря: откройте его, чтобы убрать заседание из календаря.");
+    expect(ics(file!)).toContain(`UID:${sitting.uid}`);
+    expect(ics(file!)).toContain("SEQUENCE:1");
+    expect(ics(file!)).toContain("STATUS:CANCELLED");
+    // The sitting itself is untouched: the applicant hears only that the relative left.
+    expect(filesTo(left, APPLICANT)).toEqual([]);
+    expect(to(left, APPLICANT)).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
+    const after = await t.db.prisma.sitting.findFirstOrThrow();
+    expect([after.cancelledAt, after.sequence]).toEqual([null, 0]);
+  });
+});
+
 describe("a relative's language", () => {
   it("taken from their Telegram when they join by a link, is said so, with the buttons to change it before any question is answered", async () => {
     const { applicant } = await formed();

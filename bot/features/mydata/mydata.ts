@@ -19,6 +19,7 @@ import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
 import { anonymiseCase } from "../retention/retention.js";
 import { stopSharingAtWithdrawal } from "../relatives/relatives.js";
+import { removedFromSittings } from "../sittings/sittings.js";
 import { handIn } from "../receipt/actions.js";
 import { savedOn } from "../receipt/receipt.js";
 
@@ -230,7 +231,8 @@ export const explainWithdrawal = async (tx: Tx, _e: DomainEffect<"explainWithdra
 
 /**
  * Consent withdrawn (law.md §7): no new processing from now (the router asks consent again before any notice);
- * the particulars kept for complaints deleted; a relative leaves their cases (the applicant is told); notices
+ * the particulars kept for complaints deleted; a relative leaves their cases (the applicant is told; the sittings still
+ * to come leave the relative's calendar, as when removed); notices
  * the user filed stay with their case's procedure, and its organisation's staff are told only that.
  */
 export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">, c: Ctx): Promise<Out[]> => {
@@ -249,6 +251,8 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: id, createdAt: c.now, payload: { relation: p.relation, withdrew: true } } });
     for (const a of await caseParticipants(tx, p.caseId, ["applicant"]))
       out.push(sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `notice.relationForm.${p.relation}` } }));
+    // The sittings still to come leave their calendar, as when the applicant removes a relative (features/relatives).
+    out.push(...(await removedFromSittings(tx, p.case, reader(c.userId, c.languageKnown ? c.language : null, p.case.language), c)));
   }
   const all = await tx.caseParticipant.findMany({ where: { userId: id, role: "applicant", removedAt: null }, include: { case: true } });
   // A notice no organisation received (saved in the bot, not handed in): no procedure began, none needs it —
