@@ -186,8 +186,8 @@ export interface DomainEffectPayloads {
   /** Staff: asked once more before cancelling, naming the sitting. */
   askCancelSitting: { sittingId: number };
   cancelSitting: { sittingId: number };
-  /** The applicant or a relative answers a sitting's invitation. */
-  answerSitting: { sittingId: number; answer: SittingAnswer };
+  /** The applicant or a relative answers a sitting's invitation; `sequence`: the version of the sitting the button was shown for (absent on buttons sent before it was carried). */
+  answerSitting: { sittingId: number; answer: SittingAnswer; sequence?: number };
   /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
   listUnlinked: { offset?: number | undefined; cursor?: PageCursor };
   chooseCaseOrg: { caseId: number; offset?: number | undefined };

@@ -1,7 +1,7 @@
 // Sittings, relatives and the conclusion as staff, an applicant and a relative meet them (second review of journey
 // J4): what a user would see is wrong. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { commissionFormed, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
@@ -177,5 +177,33 @@ describe("staff's buttons to schedule a sitting or record the conclusion, presse
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии, поэтому назначить новое заседание в боте нельзя."]);
     expect(texts(await staff.pressData(`g:sconc:${k.id}`))).toEqual(["Заключение по делу KZ-2026-000001 уже записано."]);
+  });
+});
+
+describe("an answer button of a sitting's earlier time, pressed after the sitting was moved", () => {
+  it("is not taken as an answer to the new time: the new time is said, with the buttons to answer it", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    // The invitation's buttons, as the applicant has them far up the chat.
+    const old = applicant.keyboardWith("Қатыса алмаймын");
+    const cannot = old.buttons.flat().find((b) => b.text === "Қатыса алмаймын")!;
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("27.11.2026");
+    await staff.send("11:00");
+    await staff.press("Сохранить");
+    // «I can't» meant 25.11: it is not recorded for 27.11 (which would also stop the reminders of the new time).
+    const pressed = await applicant.deliver(applicant.buttonUpdate(cannot.callback_data, old.messageId));
+    expect(to(pressed, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісі: бұл отырыс 27.11.2026, 11:00 уақытына (Қазақстан уақыты) ауыстырылды. Батырма бұрынғы уақытқа арналған еді, сондықтан жауабыңыз жазылмады. Жаңа уақытта қатысасыз ба?",
+    ]);
+    expect(buttons(pressed)).toEqual(["Өзім барып қатысамын", "Онлайн қатысамын", "Қатыса алмаймын"]);
+    expect(to(pressed, STAFF)).toEqual([]);
+    expect(await t.db.prisma.sittingResponse.count()).toBe(0);
+    // The buttons of the move's message answer the new time.
+    const answered = await applicant.press("Қатыса алмаймын");
+    expect(to(answered, APPLICANT)[0]).toBe("Жазылды: 27.11.2026, 11:00 отырысына қатыса алмайсыз. Еске салу жіберілмейді. Жауапты төмендегі батырмалармен өзгертуге болады.");
+    expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 27.11.2026, 11:00: заявитель — не сможет участвовать."]);
   });
 });

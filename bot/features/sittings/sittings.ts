@@ -46,7 +46,7 @@ export const placeText = (s: Pick<Sitting, "address" | "link" | "note">): Param 
 
 /** The answers a sitting offers: in person only with an address, online only with a link. */
 const offered = (s: Sitting): SittingAnswer[] => [...(s.address ? (["in_person"] as const) : []), ...(s.link ? (["online"] as const) : []), "cannot"];
-const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: `sitting.answer.${a}`, ...act(answerAction, { sittingId: s.id, answer: a }) }]);
+const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: `sitting.answer.${a}`, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }]);
 
 /**
  * An invitation (or a move) to one person: the calendar file, then the text with the answer buttons —
@@ -254,6 +254,10 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
   if (s.startsAt <= c.now) return [say("sitting.over")];
+  // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
+  // time is said, with the buttons that answer it.
+  if (e.sequence !== undefined && e.sequence !== s.sequence)
+    return [say("sitting.answerMoved", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, answerButtons(s))];
   if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
   // The same answer pressed again: confirmed to them, staff not told twice.
   const before = await tx.sittingResponse.findUnique({ where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } } });
@@ -315,7 +319,7 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
     lines: shown,
     buttons: sittings
       .filter((s) => s.responses.length === 0)
-      .flatMap((s) => offered(s).map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a }) }])),
+      .flatMap((s) => offered(s).map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }])),
   };
 };
 
