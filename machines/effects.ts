@@ -186,6 +186,8 @@ export interface DomainEffectPayloads {
   /** Staff: asked once more before cancelling, naming the sitting. */
   askCancelSitting: { sittingId: number };
   cancelSitting: { sittingId: number };
+  /** Staff: «don't cancel» at that question. */
+  keepSitting: { sittingId: number };
   /** The applicant or a relative answers a sitting's invitation; `sequence`: the version of the sitting the button was shown for (absent on buttons sent before it was carried). */
   answerSitting: { sittingId: number; answer: SittingAnswer; sequence?: number };
   /** Admin: cases no registered organisation was matched to; choosing an organisation for one; linking it. */
@@ -234,7 +236,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
   revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
-  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true,
+  recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true, keepSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
   relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, endMediation: true,

@@ -180,6 +180,36 @@ describe("staff's buttons to schedule a sitting or record the conclusion, presse
   });
 });
 
+describe("«Не отменять» pressed on a confirmation after the sitting was cancelled from another one", () => {
+  it("does not say the sitting stands: it says it was cancelled", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    const ask = async () => {
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Отменить");
+      return staff.keyboardWith("Не отменять");
+    };
+    // A confirmation left open (or a colleague's), and another one that cancels the sitting.
+    const first = await ask();
+    await ask();
+    await staff.press("Отменить заседание");
+    const keep = first.buttons.flat().find((b) => b.text === "Не отменять")!;
+    const pressed = await staff.deliver(staff.buttonUpdate(keep.callback_data, first.messageId));
+    expect(to(pressed, STAFF)).toEqual(["Это заседание отменено."]);
+  });
+
+  it("while the sitting stands, says it stands", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Отменить");
+    expect(to(await staff.press("Не отменять"), STAFF)).toEqual(["Заседание остаётся в силе."]);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
+  });
+});
+
 describe("an answer button of a sitting's earlier time, pressed after the sitting was moved", () => {
   it("is not taken as an answer to the new time: the new time is said, with the buttons to answer it", async () => {
     const { staff, applicant } = await formed();

@@ -33,7 +33,16 @@ export const cancelSittingConfirmed = defineAction({
   allow: ["staff"],
   run: ({ sittingId }, r) => r.emit({ type: "cancelSitting", sittingId }),
 });
-export const keepSitting = defineAction({ name: "sittings/keep", code: "skeep", params: z.object({}), run: (_, r) => r.emit({ type: "say", key: "sitting.kept" }) });
+/**
+ * «Don't cancel»: the sitting is said to stand only while it does (keepSitting) — cancelled from another confirmation
+ * meanwhile, or over, it is said so. Buttons sent before they named the sitting say it stands, as then.
+ */
+export const keepSitting = defineAction({
+  name: "sittings/keep",
+  code: "skeep",
+  params: z.object({ sittingId: id.optional() }),
+  run: ({ sittingId }, r) => (sittingId === undefined ? r.emit({ type: "say", key: "sitting.kept" }) : r.emit({ type: "keepSitting", sittingId })),
+});
 /** Cancelling a sitting: asked once more first, naming it (askCancelSitting). */
 export const cancelSitting = defineAction({
   name: "sittings/cancel",

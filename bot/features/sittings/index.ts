@@ -2,11 +2,11 @@
 import type { Feature } from "../../core/feature.js";
 import { sittingActions } from "./actions.js";
 import { sittingIcsDocument } from "./ics.js";
-import { answerSitting, askCancelSitting, cancelSitting, moveSitting, scheduleSitting, sittingChecks, sittingJobs } from "./sittings.js";
+import { answerSitting, askCancelSitting, cancelSitting, keepSitting, moveSitting, scheduleSitting, sittingChecks, sittingJobs } from "./sittings.js";
 
 export const sittingsFeature = {
   actions: sittingActions,
-  effects: { scheduleSitting, moveSitting, askCancelSitting, cancelSitting, answerSitting },
+  effects: { scheduleSitting, moveSitting, askCancelSitting, cancelSitting, keepSitting, answerSitting },
   jobs: sittingJobs,
   checks: sittingChecks,
   documents: { sittingIcs: sittingIcsDocument },

@@ -208,10 +208,15 @@ export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting
   return [
     say("sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
       [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id }) }],
-      [{ key: "sitting.keepIt", ...act(keepAction, {}) }],
+      [{ key: "sitting.keepIt", ...act(keepAction, { sittingId: s.id }) }],
     ]),
   ];
 };
+
+/** «Don't cancel»: the sitting stands — unless it was cancelled meanwhile (from another confirmation) or is over. */
+export const keepSitting = async (tx: Tx, e: DomainEffect<"keepSitting">, c: Ctx): Promise<Out[]> => [
+  cancelRefusal(await staffSitting(tx, e.sittingId, c.userId), c.now) ?? say("sitting.kept"),
+];
 
 export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
