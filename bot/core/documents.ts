@@ -30,7 +30,7 @@ export interface DocumentParams {
    * sitting off their calendar (it is not cancelled: they only stop hearing of it); for one invited again after
    * that, the invitation's file one SEQUENCE above it (features/relatives). `sequence`: the sitting's at the removal.
    */
-  sittingIcs: { sittingId: number; for?: "removed" | "rejoined" | undefined; sequence?: number | undefined };
+  sittingIcs: { sittingId: number; for?: "removed" | "rejoined" | "moved" | undefined; sequence?: number | undefined };
 }
 export type DocumentName = keyof DocumentParams;
 /** Every document's name, once (the compiler refuses a missing or unknown one). */

@@ -237,3 +237,24 @@ describe("an answer button of a sitting's earlier time, pressed after the sittin
     expect(to(answered, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 27.11.2026, 11:00: заявитель — не сможет участвовать."]);
   });
 });
+
+describe("the calendar file of a moved sitting", () => {
+  it("is captioned as what it does — the sitting at its new time in the calendar, not «add the sitting» beside the old one", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    const first = await t.db.prisma.sitting.findFirstOrThrow();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("27.11.2026");
+    await staff.send("11:00");
+    const saved = await staff.press("Сохранить");
+    const files = saved.filter((c) => c.method === "sendDocument" && c.payload.chat_id === APPLICANT);
+    expect(files.map((f) => f.payload.caption)).toEqual(["Күнтізбе файлы: отырыс күнтізбеде жаңа уақытында көрсетілуі үшін ашыңыз."]);
+    // The same event, one version up, at the new time (06:00 UTC is 11:00 in Kazakhstan).
+    expect(ics(files[0]!)).toContain(`UID:${first.uid}`);
+    expect(ics(files[0]!)).toContain("SEQUENCE:1");
+    expect(ics(files[0]!)).toMatch(/^DTSTART:20261127T060000Z\r?$/m);
+    void applicant;
+  });
+});

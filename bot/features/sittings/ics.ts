@@ -50,7 +50,7 @@ export const sittingIcs = (sitting: SittingForIcs, lang: Lang, i18n: I18n, now: 
 
 /** The calendar file of a sitting, made when sent from the sitting as it is then; null when it is gone. */
 export const sittingIcsDocument: DocumentBuilder<"sittingIcs"> = {
-  params: z.object({ sittingId: z.number().int(), for: z.enum(["removed", "rejoined"]).optional(), sequence: z.number().int().optional() }),
+  params: z.object({ sittingId: z.number().int(), for: z.enum(["removed", "rejoined", "moved"]).optional(), sequence: z.number().int().optional() }),
   action: null,
   build: async (p, env) => {
     const s = await env.prisma.sitting.findUnique({ where: { id: p.sittingId }, include: { case: { select: { number: true } } } });
@@ -66,12 +66,13 @@ export const sittingIcsDocument: DocumentBuilder<"sittingIcs"> = {
     // The removed relative's file stands one SEQUENCE above what they were sent, as a cancellation does; invited
     // again, their invitation is not below it (at an equal SEQUENCE the newer DTSTAMP wins, RFC 5546 §2.1.5), and
     // the sitting's next change, one above, still reaches them.
-    const sequence = p.for ? s.sequence + 1 : s.sequence;
+    const sequence = p.for === "removed" || p.for === "rejoined" ? s.sequence + 1 : s.sequence;
     const ics = sittingIcs({ ...s, sequence, number: s.case.number }, p.language, env.i18n, env.now(), removed);
     return {
       chat_id: p.chat_id,
       document: new InputFile(Buffer.from(ics, "utf8"), `${s.case.number}-sitting.ics`),
-      caption: env.i18n.t(p.language)(removed ? "relatives.icsCaptionRemoved" : s.cancelledAt ? "sitting.icsCaptionCancelled" : "sitting.icsCaption"),
+      // A move's file updates the event the invitation's made: not captioned «add the sitting», which reads as a second one.
+      caption: env.i18n.t(p.language)(removed ? "relatives.icsCaptionRemoved" : s.cancelledAt ? "sitting.icsCaptionCancelled" : p.for === "moved" ? "sitting.icsCaptionMoved" : "sitting.icsCaption"),
     };
   },
 };

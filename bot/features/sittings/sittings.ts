@@ -52,8 +52,8 @@ const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: 
  * An invitation (or a move) to one person: the calendar file, then the text with the answer buttons —
  * the buttons stay the last thing in the chat, under what they answer, never scrolled away by a file.
  */
-const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient & { withdrew?: boolean }, extra: Params = {}, rejoined = false): Out[] => [
-  document({ name: "sittingIcs", sittingId: s.id, ...(rejoined ? { for: "rejoined" as const } : {}) }, to),
+const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient & { withdrew?: boolean }, extra: Params = {}, file?: "rejoined" | "moved"): Out[] => [
+  document({ name: "sittingIcs", sittingId: s.id, ...(file ? { for: file } : {}) }, to),
   // An applicant who withdrew consent may still attend (law.md §3 step 5), but cannot answer through the bot
   // (mydata.ts needsConsent): no buttons it would refuse, and a line that says why and what they can do.
   ...(to.withdrew
@@ -69,7 +69,7 @@ const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: R
 export const upcomingInvitations = async (tx: Tx, k: CaseRow & Pick<Case, "concludedAt" | "closedAt" | "status">, to: Recipient, c: { timeZone: string; now: Date }, rejoined = false): Promise<Out[]> => {
   if (ended(k)) return [];
   const sittings = await comingSittings(tx, k.id, c.now);
-  return sittings.flatMap((s) => invitation(c.timeZone, invitationKey(k), k, s, to, {}, rejoined));
+  return sittings.flatMap((s) => invitation(c.timeZone, invitationKey(k), k, s, to, {}, rejoined ? "rejoined" : undefined));
 };
 
 /** A case's sittings still to come, not cancelled: the ones its applicant and relatives were invited to. */
@@ -189,7 +189,7 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   const from = showWhen(s.startsAt, c.timeZone);
   return [
     say("sitting.movedRecorded", { number: s.case.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
-    ...to.flatMap((p) => invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from })),
+    ...to.flatMap((p) => invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from }, "moved")),
   ];
 };
 
