@@ -149,13 +149,25 @@ describe("a sitting that already took place", () => {
     expect(to(done, STAFF)).toEqual(["Это заседание уже прошло."]);
     // «Отменить» on the case's view opened before it: said at once, not asked.
     expect(texts(await staff.press("Отменить"))).toEqual(["Это заседание уже прошло."]);
-    // Nor moved: a view opened before it still offers «Перенести».
-    await staff.press("Перенести: 25.11.2026, 15:00");
-    await staff.send("27.11.2026");
-    await staff.send("10:30");
-    const moved = await staff.press("Сохранить");
-    expect(to(moved, APPLICANT), "the applicant invited to a sitting moved after it took place").toEqual([]);
-    expect(to(moved, STAFF)[0]).toBe("Это заседание уже прошло.");
+    // Nor moved: a view opened before it still offers «Перенести» — said at once, before a date and a time are typed.
+    const move = await staff.press("Перенести: 25.11.2026, 15:00");
+    expect(to(move, STAFF), "asked for a new date of a sitting that took place").toEqual(["Это заседание уже прошло."]);
+    expect(to(move, APPLICANT)).toEqual([]);
+  });
+
+  it("a cancelled sitting's «Перенести» on a view opened before the cancellation is refused at once, not after the date and time are typed", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    // A colleague (the same staff, from a second view) cancels it meanwhile.
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Отменить");
+    await staff.press("Отменить заседание");
+    const move = await staff.press("Перенести: 25.11.2026, 15:00");
+    expect(to(move, STAFF), "asked for a new date of a cancelled sitting").toEqual(["Это заседание отменено."]);
+    expect(to(move, APPLICANT)).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
 import { mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
-import { sittingRefusal } from "../sittings/sittings.js";
+import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
 
@@ -73,10 +73,14 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   // message): said before anything is typed, not at Save after every question.
   if (e.flow === "sitting" || e.flow === "conclusion") {
     const sittingId = num(e.input.sittingId);
-    const caseId = sittingId ? ((await tx.sitting.findUnique({ where: { id: sittingId }, select: { caseId: true } }))?.caseId ?? 0) : num(e.input.caseId);
+    const s = sittingId ? await tx.sitting.findUnique({ where: { id: sittingId }, select: { caseId: true, cancelledAt: true, startsAt: true } }) : null;
+    const caseId = sittingId ? (s?.caseId ?? 0) : num(e.input.caseId);
     const k = await tx.case.findUnique({ where: { id: caseId } });
     const refused = k && (e.flow === "sitting" ? sittingRefusal(k) : conclusionRefusal(k));
     if (refused) return [refused];
+    // «Перенести» on a view opened before the sitting was cancelled or took place.
+    const cannot = s && moveRefusal(s, c.now);
+    if (cannot) return [cannot];
     // Staff with many cases see which case the flow's first question is about.
     const number = k ? { number: k.number } : {};
     if (e.flow === "sitting") return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number } } }];

@@ -147,6 +147,13 @@ const people = async (tx: Tx, k: CaseRow) => {
 export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Parameters<typeof stepOf>[0]): Out | null =>
   stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "sitting.concluded" : "sitting.notNow", { number: k.number });
 
+/**
+ * Why this sitting cannot be moved, or null: cancelled, or over (a button on a view opened before — staff schedule a
+ * new one). Said when «Перенести» is pressed (access.ts) and again at Save.
+ */
+export const moveRefusal = (s: Pick<Sitting, "cancelledAt" | "startsAt">, now: Date): Out | null =>
+  s.cancelledAt ? say("sitting.alreadyCancelled") : s.startsAt <= now ? say("sitting.over") : null;
+
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, plan.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
@@ -169,9 +176,8 @@ export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSittin
 export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, r.sittingId, c.userId);
   if (!s) return [say("cases.notFound")];
-  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
-  // A sitting over is not moved (a button on a view opened before it): staff schedule a new one.
-  if (s.startsAt <= c.now) return [say("sitting.over")];
+  const cannot = moveRefusal(s, c.now);
+  if (cannot) return [cannot];
   // After the conclusion there is no commission to sit: a move would only bring its reminders back.
   const refused = sittingRefusal(s.case);
   if (refused) return [refused];
