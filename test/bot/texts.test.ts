@@ -31,6 +31,7 @@ describe("the glossary (language.md)", () => {
       /аккаунт\S*сыз\b/i, // «Telegram аккаунтыңыз көрсетілмейді»
       /\{\{number\}\} ашу/, // genitive before the possessed: «{{number}} ісін ашу»
       /сараптамалық комиссия/i, // the term: тәуелсіз сараптама комиссиясы
+      /ерте емес|кеш емес/i, // «не раньше / не позже» word for word: «{{date}} күнінен бастап бүгінге дейінгі күн»
     ];
     expect(hits("kk", FORBIDDEN)).toEqual([]);
   });
