@@ -292,3 +292,21 @@ describe("a step recorded after its deadline ended, on an unchecked year's calen
     expect(said).not.toContain(h.i18n.t("ru")("common.calendarAsKnown", { year: 2027 }));
   });
 });
+
+describe("a deadline that passed while the bot was down", () => {
+  it("is told once when the bot is back, and the case's history dates it by the deadline's day, not the day it was told", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026: formation due by the end of 26.11.2026
+    // The bot was down from 26.11 until Monday 30.11.
+    await runJobs("2026-11-30T11:00:00+05:00");
+    await runJobs("2026-11-30T11:05:00+05:00");
+    const told = textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("истёк"));
+    expect(told).toEqual([expect.stringContaining("срок формирования независимой экспертной комиссии истёк 26.11.2026")]);
+    await applicant.send("/cases");
+    const timeline = texts(await applicant.press("Открыть KZ-2026-000001"))[0]!;
+    expect(timeline).toContain("23.11.2026 — организация получила обращение\n26.11.2026 — истёк срок формирования комиссии");
+    expect(timeline).not.toContain("30.11.2026 — истёк срок формирования комиссии");
+  });
+});
