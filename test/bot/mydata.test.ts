@@ -101,6 +101,37 @@ describe("/mydata", () => {
   });
 });
 
+describe("/mydata after consent was withdrawn", () => {
+  beforeEach(async () => {
+    await t.reset();
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  });
+
+  it("says the consent was withdrawn and how to give it again — not «дано» and «можно отозвать»; the PDF likewise", async () => {
+    const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
+    for (const [id, lang, withdraw, yes] of [[APPLICANT, "ru", "Отозвать согласие", "Да, отозвать"], [OTHER, "kk", "Келісімді кері қайтарып алу", "Иә, кері қайтарып аламын"]] as const) {
+      const u = h.user(id, lang);
+      await fileNotice(u, lang);
+      await u.send("/privacy");
+      await u.press(withdraw);
+      await u.press(yes);
+      const calls = await u.send("/mydata");
+      const summary = texts(calls.filter((c) => c.payload.chat_id === id))[0]!;
+      if (lang === "ru") {
+        expect(summary).toContain("• согласие на обработку персональных данных: отозвано\n");
+        expect(summary).toMatch(/Дать согласие снова можно командой \/privacy\.$/);
+        expect(summary).not.toContain("можно отозвать");
+      } else {
+        expect(summary).toContain("• дербес деректерді өңдеуге келісім: кері қайтарып алынған\n");
+        expect(summary).toMatch(/Келісімді \/privacy командасымен қайта беруге болады\.$/);
+        expect(summary).not.toContain("кері қайтарып алуға болады");
+      }
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      expect(lines[1]).toEqual(lang === "ru" ? ["Согласие на обработку персональных данных", "отозвано"] : ["Дербес деректерді өңдеуге келісім", "кері қайтарып алынған"]);
+    }
+  });
+});
+
 describe("the applicant's export holds all they gave and what was recorded about the patient", () => {
   beforeEach(async () => {
     await t.reset();

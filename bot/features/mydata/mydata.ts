@@ -122,7 +122,12 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
   const u = data.user;
   return {
     language: { key: `mydata.languages.${u?.language ?? "none"}` },
-    consent: u?.consent.given ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } } : { key: "mydata.consentNone" },
+    // The latest consent given stays recorded after a withdrawal (its time and version): withdrawn is what holds then.
+    consent: u?.consent.withdrawn
+      ? { key: "mydata.consentWithdrawn" }
+      : u?.consent.given
+        ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } }
+        : { key: "mydata.consentNone" },
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,
     files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),
@@ -131,13 +136,17 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
   } satisfies Record<string, Param>;
 };
 
+/** The closing line of the summary and the PDF: how to withdraw the consent in force, or to give it again once withdrawn. */
+export const myDataPrivacy = (data: Awaited<ReturnType<typeof collectMyData>>): Param =>
+  data.user?.consent.withdrawn ? { key: "mydata.privacyGive" } : data.user?.consent.given ? { key: "mydata.privacyWithdraw" } : "";
+
 /** The summary as the PDF's labelled lines, in one language. */
 export const myDataPdfLines = (data: Awaited<ReturnType<typeof collectMyData>>, lang: Lang, i18n: I18n): [string, string][] =>
   Object.entries(myDataSummary(data)).map(([field, value]) => [i18n.t(lang)(`mydata.pdf.${field}`), String(localParam(i18n, lang, value))]);
 
 export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
   const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
-  return [say("mydata.summary", myDataSummary(data)), document({ name: "myDataJson", userId: c.userId }), document({ name: "myDataPdf", userId: c.userId })];
+  return [say("mydata.summary", { ...myDataSummary(data), privacy: myDataPrivacy(data) }), document({ name: "myDataJson", userId: c.userId }), document({ name: "myDataPdf", userId: c.userId })];
 };
 
 export const myDataJson: DocumentBuilder<"myDataJson"> = {
@@ -160,7 +169,7 @@ export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
     const now = env.now();
     const data = await collectMyData(env.prisma, p.userId, env.dataKey, now);
     const t = env.i18n.t(p.language);
-    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: localParam(env.i18n, p.language, officialDate(localDate(now, env.timeZone), "on")) }));
+    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: localParam(env.i18n, p.language, officialDate(localDate(now, env.timeZone), "on")), privacy: localParam(env.i18n, p.language, myDataPrivacy(data)) }));
     return { chat_id: p.chat_id, document: new InputFile(pdf, "kelisim-my-data.pdf"), caption: t("mydata.pdfCaption") };
   },
 };
