@@ -101,6 +101,38 @@ describe("/mydata", () => {
   });
 });
 
+describe("/mydata with a notice begun and not yet saved", () => {
+  beforeEach(async () => {
+    await t.reset();
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  });
+
+  it("names the draft in the summary and gives what was typed into it in the JSON file — the bot holds it", async () => {
+    const u = h.user(APPLICANT, "ru");
+    await u.send("/start");
+    await u.send("/notice");
+    await u.press("Согласен(на)");
+    await u.press("Я — пациент");
+    await u.send("Черновикова Анна Петровна");
+    const { summary, json } = await myData(u, APPLICANT);
+    expect(summary).toContain("• черновик обращения: есть, ещё не сохранён как обращение\n");
+    expect(JSON.parse(json)).toMatchObject({ draftNotice: { relation: "self", name: "Черновикова Анна Петровна" } });
+    // The draft is still there to go on with: /notice takes up its next question.
+    expect(texts(await u.send("/notice"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
+  });
+
+  it("says there is none when there is none, and the PDF says the same", async () => {
+    const u = h.user(OTHER, "kk");
+    await fileNotice(u, "kk");
+    const { summary, json } = await myData(u, OTHER);
+    expect(summary).toContain("• өтініштің жобасы: жоқ\n");
+    expect(JSON.parse(json)).toMatchObject({ draftNotice: null });
+    const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
+    const lines = myDataPdfLines(await collectMyData(t.db.prisma, OTHER, TEST_DATA_KEY, new Date()), "kk", h.i18n);
+    expect(lines).toContainEqual(["Өтініштің жобасы", "жоқ"]);
+  });
+});
+
 describe("/mydata after consent was withdrawn", () => {
   beforeEach(async () => {
     await t.reset();

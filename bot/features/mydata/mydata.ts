@@ -3,6 +3,7 @@
 // come decrypted; staff and mediators get their own part (their roles and actions), not the cases' sealed fields.
 import { InputFile } from "grammy";
 import { act, withdrawButtons } from "../../../machines/actions.js";
+import type { StackEntry } from "../../../machines/chat.js";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, Lang, Param } from "../../../machines/effects.js";
@@ -22,7 +23,20 @@ import { stopSharingAtWithdrawal } from "../relatives/relatives.js";
 import { handIn } from "../receipt/actions.js";
 import { savedOn } from "../receipt/receipt.js";
 
-type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent">;
+type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent" | "chatState">;
+
+/**
+ * A notice begun and not yet saved: its answers as they stand in the user's chat (sealed there, runtime/store.ts) —
+ * kept until it is saved, discarded or the consent withdrawn, so held about them too; null when there is none.
+ */
+const draftNotice = async (db: Db, userId: number, dataKey: Buffer): Promise<Record<string, unknown> | null> => {
+  const row = await db.chatState.findUnique({ where: { chatId: BigInt(userId) }, select: { stack: true } });
+  const stored: unknown = typeof row?.stack === "string" ? JSON.parse(row.stack) : row?.stack;
+  const sealed = (stored as { sealed?: unknown } | null | undefined)?.sealed;
+  const stack = (typeof sealed === "string" ? JSON.parse(open(dataKey, sealed)) : Array.isArray(stored) ? stored : []) as StackEntry[];
+  const draft = (stack.find((e) => e.flow === "notice")?.snapshot.context as { draft?: Record<string, unknown> } | undefined)?.draft;
+  return draft ?? null;
+};
 
 /** What the bot holds about one user, as plain data (decrypted where it is theirs to see). */
 export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now: Date) => {
@@ -102,6 +116,7 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
       : null,
     roles: roles.map((r) => ({ role: r.role, organization: r.organization?.nameRu ?? null, title: r.title, terms: { version: r.termsVersion, accepted: r.termsAcceptedAt }, granted: r.grantedAt, revoked: r.revokedAt })),
     cases,
+    draftNotice: await draftNotice(db, userId, dataKey),
     sittingAnswers: answers.map((s) => ({ case: s.sitting.case.number, sitting: s.sitting.startsAt, answer: s.answer, at: s.answeredAt })),
     mediationMessages: messages,
     counterOffers: counters.map((p) => ({ case: p.case.number, round: p.round, amountTenge: p.amountTenge, note: open(dataKey, p.terms), at: p.createdAt })),
@@ -131,6 +146,7 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,
     files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),
+    draft: { key: data.draftNotice ? "mydata.draftYes" : "mydata.draftNone" },
     messages: data.mediationMessages.length,
     actions: data.actions.length,
   } satisfies Record<string, Param>;
