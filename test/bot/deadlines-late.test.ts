@@ -235,6 +235,33 @@ describe("the calendar's table changed under a deadline already told (a Governme
   });
 });
 
+describe("the calendar's table changed while the bot was down past the deadline as told", () => {
+  it("does not say the deadline expired on a day the new table counts inside it: the deadline is counted again and told", async () => {
+    at("2026-12-29T10:00:00+05:00");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await handIn(applicant, "ru"); // received 29.12.2026: by today's table, formation due by the end of 05.01.2027
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const answers = k.answers as Record<string, unknown>;
+    // As if told, and watched, when the table did not yet know 4 January 2027 was a day off.
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...answers, formationDue: "2027-01-04" } } });
+    await t.db.prisma.scheduledJob.updateMany({ where: { kind: "formation_overdue" }, data: { dueAt: new Date("2027-01-04T19:00:00.001Z") } });
+    // The bot was down from 30.12 and starts on 05.01.2027 with the new table: 05.01 is the last day.
+    at("2027-01-05T10:00:00+05:00");
+    await h.runtime.start(now);
+    await runJobs("2027-01-05T10:00:00+05:00");
+    const said = textsTo(h.fake.calls, APPLICANT).join("\n");
+    expect(said).not.toContain("истёк 04.01.2027");
+    expect(said).toContain("теперь — до конца дня 05.01.2027 (было — до конца дня 04.01.2027)");
+    const after = await t.db.prisma.case.findFirstOrThrow({ include: { events: true } });
+    expect((after.answers as Record<string, unknown>).formationDue).toBe("2027-01-05");
+    expect(after.events.map((e) => e.kind)).not.toContain("formation_overdue");
+    // At the end of 05.01 it passes, told once.
+    await runJobs("2027-01-06T00:00:05+05:00");
+    expect(textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("истёк"))).toEqual([expect.stringContaining("срок формирования независимой экспертной комиссии истёк 05.01.2027")]);
+  });
+});
+
 /** Every button label in these calls. */
 const labelsOf = (calls: { payload: Record<string, unknown> }[]): string[] =>
   calls.flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text));
