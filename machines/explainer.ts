@@ -68,6 +68,9 @@ export const paymentsParams = (year: number, highlight: Outcome | null): Params 
   };
 };
 
+/** The year of an event's `today` ("YYYY-MM-DD"), or null when it carries none. */
+const yearOf = (today: string | undefined): number | null => (today && /^\d{4}-/.test(today) ? Number(today.slice(0, 4)) : null);
+
 /** The reasons as a list: «;» after each but the last, which ends the sentence with «.». */
 const reasons = (answers: Record<string, Answer>): Params => {
   const items = QUESTIONS.filter((q) => answers[q.id] && answers[q.id] !== "unknown").map((q) => ({ key: `explain.reason.${q.id}_${answers[q.id]}` }));
@@ -159,14 +162,19 @@ export const explainerMachine: AnyStateMachine = setup({
       },
     },
     payments: {
-      entry: enqueueActions(({ context, enqueue }) => {
-        // The table marks a case whose patient died: condolence before any amount, each time it is shown (language.md, Tone).
-        if (context.highlight === "death") enqueue({ type: "say", params: { key: "common.condolence" } });
-        enqueue({
-          type: "say",
-          params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: [[{ key: "explain.back", value: "back" }], [done]] },
-        });
-      }),
+      entry: [
+        // The year of the day the table is shown, not of the day the explainer was opened: opened on 31 December and
+        // shown after midnight, or shown again then (typed text, a language switch), it is the new year's.
+        assign({ year: ({ context, event }) => yearOf((event as FlowEvent).today) ?? context.year }),
+        enqueueActions(({ context, enqueue }) => {
+          // The table marks a case whose patient died: condolence before any amount, each time it is shown (language.md, Tone).
+          if (context.highlight === "death") enqueue({ type: "say", params: { key: "common.condolence" } });
+          enqueue({
+            type: "say",
+            params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: [[{ key: "explain.back", value: "back" }], [done]] },
+          });
+        }),
+      ],
       on: {
         CHOICE: [
           // Opened from a case: back to that case's view (the explainer is left); else to the explainer's menu.

@@ -96,13 +96,19 @@ export const metDeadlines = (answers: unknown): Set<string> => {
   return new Set([...(within(a.formedOn, a.formationDue) ? ["formation_overdue"] : []), ...(within(conclusion?.on, a.conclusionDue) ? ["conclusion_overdue"] : [])]);
 };
 
+/** Events of a deadline that passed, dated by the deadline's last day (their payload's `due`). */
+const PASSED_DEADLINES: readonly string[] = ["formation_overdue", "conclusion_overdue"];
+
 /**
  * The day a case's event happened, YYYY-MM-DD: the receipt, the formation and the conclusion on the day staff (or the
- * applicant) gave, which may be before the day it was recorded in the bot; anything else on the day it was recorded.
+ * applicant) gave, which may be before the day it was recorded in the bot; a deadline that passed on its last day —
+ * as its notice says «истёк 26.11.2026» — though the job that saw it ran days later (the bot was down); anything
+ * else on the day it was recorded.
  */
 export const eventDay = (ev: { kind: string; createdAt: Date; payload: unknown }, timeZone: string): string => {
   const p = (ev.payload ?? {}) as Record<string, unknown>;
-  const given = ev.kind === "commission_formed" ? p.formedOn : ev.kind === "notice_received" || ev.kind === "conclusion_recorded" ? p.on : undefined;
+  const given =
+    ev.kind === "commission_formed" ? p.formedOn : ev.kind === "notice_received" || ev.kind === "conclusion_recorded" ? p.on : PASSED_DEADLINES.includes(ev.kind) ? p.due : undefined;
   return typeof given === "string" && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : localDate(ev.createdAt, timeZone);
 };
 

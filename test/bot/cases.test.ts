@@ -127,8 +127,28 @@ describe("/cases: a concluded case", () => {
       await conclude(staff, "Инвалидность II группы");
       const list = texts(await applicant.send("/cases"))[0]!;
       expect(list).toContain(
-        "Комиссия зиянның келтірілгенін растады — бұл сақтандыру жағдайын тануға негіз. Пациент үшін салдары: II топтағы мүгедектік.\nКелесі қадам: өтемақыны алуға келіссеңіз, әдетте оны сақтандырушы өз қағидалары бойынша бірыңғай сақтандыру пулынан төлейді.\nЗаңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.",
+        "Комиссия зиянның келтірілгенін растады — бұл сақтандыру жағдайын тануға негіз. Пациент үшін салдары: II топтағы мүгедектік.\nКелесі қадам: өтемақыны алуға келіссеңіз, әдетте оны сақтандырушы өз қағидалары бойынша бірыңғай сақтандыру пулынан төлейді.\nЗаңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК; 2026 жылғы АЕК бойынша бұл 2\u00a0595\u00a0000 ₸.",
       );
+    });
+  });
+
+  it("the minimum in tenge names the year of the MCI it is counted by; a year whose MCI is not recorded says so, with no tenge", async () => {
+    // Concluded in 2026, read in 2027: the tenge is 2026's MCI, and says so.
+    await withBot("2026-12-28T10:00:00+05:00", async ({ h, at }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      await conclude(staff, "Инвалидность II группы");
+      at("2027-01-05T10:00:00+05:00");
+      const list = texts(await applicant.send("/cases"))[0]!;
+      expect(list).toContain("\nЗаңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК; 2026 жылғы АЕК бойынша бұл 2\u00a0595\u00a0000 ₸.");
+    });
+    // Concluded in 2027, whose MCI payments.json does not have.
+    await withBot("2026-12-30T10:00:00+05:00", async ({ h, at }) => {
+      const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+      at("2027-01-05T10:00:00+05:00");
+      await conclude(staff, "Инвалидность II группы");
+      const view = texts(await applicant.send("/cases"))[0]!;
+      expect(view).toContain("\nЗаңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК (2027 жылғы АЕК мәні ботта әлі жазылмаған).");
+      expect(view).not.toContain("₸");
     });
   });
 

@@ -235,6 +235,33 @@ describe("the calendar's table changed under a deadline already told (a Governme
   });
 });
 
+describe("the calendar's table changed while the bot was down past the deadline as told", () => {
+  it("does not say the deadline expired on a day the new table counts inside it: the deadline is counted again and told", async () => {
+    at("2026-12-29T10:00:00+05:00");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await handIn(applicant, "ru"); // received 29.12.2026: by today's table, formation due by the end of 05.01.2027
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const answers = k.answers as Record<string, unknown>;
+    // As if told, and watched, when the table did not yet know 4 January 2027 was a day off.
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...answers, formationDue: "2027-01-04" } } });
+    await t.db.prisma.scheduledJob.updateMany({ where: { kind: "formation_overdue" }, data: { dueAt: new Date("2027-01-04T19:00:00.001Z") } });
+    // The bot was down from 30.12 and starts on 05.01.2027 with the new table: 05.01 is the last day.
+    at("2027-01-05T10:00:00+05:00");
+    await h.runtime.start(now);
+    await runJobs("2027-01-05T10:00:00+05:00");
+    const said = textsTo(h.fake.calls, APPLICANT).join("\n");
+    expect(said).not.toContain("истёк 04.01.2027");
+    expect(said).toContain("теперь — до конца дня 05.01.2027 (было — до конца дня 04.01.2027)");
+    const after = await t.db.prisma.case.findFirstOrThrow({ include: { events: true } });
+    expect((after.answers as Record<string, unknown>).formationDue).toBe("2027-01-05");
+    expect(after.events.map((e) => e.kind)).not.toContain("formation_overdue");
+    // At the end of 05.01 it passes, told once.
+    await runJobs("2027-01-06T00:00:05+05:00");
+    expect(textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("истёк"))).toEqual([expect.stringContaining("срок формирования независимой экспертной комиссии истёк 05.01.2027")]);
+  });
+});
+
 /** Every button label in these calls. */
 const labelsOf = (calls: { payload: Record<string, unknown> }[]): string[] =>
   calls.flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text));
@@ -290,5 +317,23 @@ describe("a step recorded after its deadline ended, on an unchecked year's calen
     expect(said).toContain("05.01.2027");
     expect(said).toContain(h.i18n.t("ru")("common.calendarAsKnownExpired", { year: 2027 }));
     expect(said).not.toContain(h.i18n.t("ru")("common.calendarAsKnown", { year: 2027 }));
+  });
+});
+
+describe("a deadline that passed while the bot was down", () => {
+  it("is told once when the bot is back, and the case's history dates it by the deadline's day, not the day it was told", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026: formation due by the end of 26.11.2026
+    // The bot was down from 26.11 until Monday 30.11.
+    await runJobs("2026-11-30T11:00:00+05:00");
+    await runJobs("2026-11-30T11:05:00+05:00");
+    const told = textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("истёк"));
+    expect(told).toEqual([expect.stringContaining("срок формирования независимой экспертной комиссии истёк 26.11.2026")]);
+    await applicant.send("/cases");
+    const timeline = texts(await applicant.press("Открыть KZ-2026-000001"))[0]!;
+    expect(timeline).toContain("23.11.2026 — организация получила обращение\n26.11.2026 — истёк срок формирования комиссии");
+    expect(timeline).not.toContain("30.11.2026 — истёк срок формирования комиссии");
   });
 });

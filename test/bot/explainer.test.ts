@@ -73,6 +73,30 @@ describe("/explain", () => {
     expect(table).not.toContain("₸\n");
     expect(table).toContain("2027 жылғы АЕК мәні бізде әлі жазылмаған, сондықтан теңгедегі сомалар көрсетілмейді.");
   });
+
+  it("opened on 31 December and shown after midnight, the table is the new year's: no tenge at last year's MCI", async () => {
+    now = new Date("2026-12-31T23:50:00+05:00");
+    const u = h.user(5, "ru");
+    await u.send("/start");
+    await u.send("/explain");
+    now = new Date("2027-01-01T00:10:00+05:00");
+    const [table] = texts(await u.press("Минимальные выплаты"));
+    expect(table).toContain("в 2027 году составляют:\n\nПациент скончался — 3\u00a0000 МРП\n");
+    expect(table).not.toContain("₸\n");
+    expect(table).toContain("Значение МРП на 2027 год у нас пока не записано, поэтому суммы в тенге не показаны.");
+  });
+
+  it("shown on 31 December and shown again after midnight (a message typed to it), the table is then the new year's", async () => {
+    now = new Date("2026-12-31T23:50:00+05:00");
+    const u = h.user(6, "ru");
+    await u.send("/start");
+    await u.send("/explain");
+    expect(texts(await u.press("Минимальные выплаты"))).toEqual([TABLE_2026_RU]);
+    now = new Date("2027-01-01T00:10:00+05:00");
+    const again = texts(await u.send("что это значит")).join("\n");
+    expect(again).toContain("в 2027 году составляют:");
+    expect(again).not.toContain("4\u00a0325 ₸");
+  });
 });
 
 describe("from inside a notice", () => {

@@ -101,6 +101,69 @@ describe("/mydata", () => {
   });
 });
 
+describe("/mydata with a notice begun and not yet saved", () => {
+  beforeEach(async () => {
+    await t.reset();
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  });
+
+  it("names the draft in the summary and gives what was typed into it in the JSON file — the bot holds it", async () => {
+    const u = h.user(APPLICANT, "ru");
+    await u.send("/start");
+    await u.send("/notice");
+    await u.press("Согласен(на)");
+    await u.press("Я — пациент");
+    await u.send("Черновикова Анна Петровна");
+    const { summary, json } = await myData(u, APPLICANT);
+    expect(summary).toContain("• черновик обращения: есть, ещё не сохранён как обращение\n");
+    expect(JSON.parse(json)).toMatchObject({ draftNotice: { relation: "self", name: "Черновикова Анна Петровна" } });
+    // The draft is still there to go on with: /notice takes up its next question.
+    expect(texts(await u.send("/notice"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
+  });
+
+  it("says there is none when there is none, and the PDF says the same", async () => {
+    const u = h.user(OTHER, "kk");
+    await fileNotice(u, "kk");
+    const { summary, json } = await myData(u, OTHER);
+    expect(summary).toContain("• өтініштің жобасы: жоқ\n");
+    expect(JSON.parse(json)).toMatchObject({ draftNotice: null });
+    const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
+    const lines = myDataPdfLines(await collectMyData(t.db.prisma, OTHER, TEST_DATA_KEY, new Date()), "kk", h.i18n);
+    expect(lines).toContainEqual(["Өтініштің жобасы", "жоқ"]);
+  });
+});
+
+describe("/mydata after consent was withdrawn", () => {
+  beforeEach(async () => {
+    await t.reset();
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  });
+
+  it("says the consent was withdrawn and how to give it again — not «дано» and «можно отозвать»; the PDF likewise", async () => {
+    const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
+    for (const [id, lang, withdraw, yes] of [[APPLICANT, "ru", "Отозвать согласие", "Да, отозвать"], [OTHER, "kk", "Келісімді кері қайтарып алу", "Иә, кері қайтарып аламын"]] as const) {
+      const u = h.user(id, lang);
+      await fileNotice(u, lang);
+      await u.send("/privacy");
+      await u.press(withdraw);
+      await u.press(yes);
+      const calls = await u.send("/mydata");
+      const summary = texts(calls.filter((c) => c.payload.chat_id === id))[0]!;
+      if (lang === "ru") {
+        expect(summary).toContain("• согласие на обработку персональных данных: отозвано\n");
+        expect(summary).toMatch(/Дать согласие снова можно командой \/privacy\.$/);
+        expect(summary).not.toContain("можно отозвать");
+      } else {
+        expect(summary).toContain("• дербес деректерді өңдеуге келісім: кері қайтарып алынған\n");
+        expect(summary).toMatch(/Келісімді \/privacy командасымен қайта беруге болады\.$/);
+        expect(summary).not.toContain("кері қайтарып алуға болады");
+      }
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      expect(lines[1]).toEqual(lang === "ru" ? ["Согласие на обработку персональных данных", "отозвано"] : ["Дербес деректерді өңдеуге келісім", "кері қайтарып алынған"]);
+    }
+  });
+});
+
 describe("the applicant's export holds all they gave and what was recorded about the patient", () => {
   beforeEach(async () => {
     await t.reset();

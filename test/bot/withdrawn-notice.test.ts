@@ -5,12 +5,13 @@ import { describeErase, eraseUser } from "../../bot/ops/data.js";
 import { testBot, testDeployment, texts, buttons, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative } from "../helpers/notice.js";
-import { openAdmin } from "../helpers/staff.js";
+import { inviteStaff, openAdmin, redeem } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 
 const ADMIN = 9001;
 const APPLICANT = 51;
 const RELATIVE = 60;
+const STAFF = 50;
 let t: TestDb;
 let h: Harness;
 let now = new Date("2026-11-23T10:00:00+05:00");
@@ -44,6 +45,25 @@ describe("a notice anonymised at withdrawal", () => {
     expect(texts(home).join("\n")).toContain("Дел без организации: 0");
     const list = await admin.press("Дела без организации");
     expect(buttons(list)).not.toContain("Привязать KZ-2026-000001");
+  });
+});
+
+describe("a notice anonymised at withdrawal, on its organisation's staff home", () => {
+  it("is not counted as waiting for its receipt, nor offered with «Отметить получение» (the inbox already leaves it out)", async () => {
+    // The organisation is registered, its staff not yet joined: the notice is saved, addressed to it, not delivered.
+    const { link } = await inviteStaff(h, ADMIN);
+    await fileNotice(h.user(APPLICANT, "ru"), "ru");
+    const saved = await t.db.prisma.case.findFirstOrThrow();
+    expect([saved.status, saved.organizationId !== null]).toEqual(["saved", true]);
+    await withdraw();
+    expect((await t.db.prisma.case.findFirstOrThrow()).anonymisedAt).not.toBeNull();
+    const staff = h.user(STAFF, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const home = await staff.send("/start");
+    expect(texts(home)[0]).toContain("• ждут отметки о получении: 0\n");
+    expect(texts(home)[0]).toContain("• поступили за 7 дней: 0\n");
+    expect(buttons(home)).not.toContain("Отметить получение: KZ-2026-000001");
   });
 });
 

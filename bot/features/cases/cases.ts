@@ -78,12 +78,15 @@ const conclusionLines = (k: Dated): Param[] => {
   const outcome = typeof r.outcome === "string" ? r.outcome : "unknown";
   const paid = outcome === "unknown" ? null : (outcome as PaidOutcome);
   const mci = paid ? minimumMci(paid) : 0;
-  const tenge = mciTenge(Number(str(r.on).slice(0, 4)));
+  const year = Number(str(r.on).slice(0, 4));
+  const tenge = mciTenge(year);
   return [
     ...(outcome === "death" ? [{ key: "common.condolence" }] : []),
     { key: "cases.result.confirmed", params: { outcome: { key: `notice.outcomeText.${outcome}` } } },
     { key: "cases.next.concludedConfirmed" },
-    ...(paid ? [tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } }] : []),
+    // Counted by the MCI of the conclusion's year, and saying so: read in a later year, the tenge is not that year's
+    // (which MCI a payment is counted by, law.md does not say); a year whose MCI is not recorded gives MCI only, and why.
+    ...(paid ? [tenge === null ? { key: "cases.minimumMci", params: { mci, year } } : { key: "cases.minimumTenge", params: { mci, year, tenge: mci * tenge } }] : []),
   ];
 };
 

@@ -91,6 +91,13 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
     [`${step}_overdue`]: async (tx, job, now, d) => {
       const c = await load(tx, Number(job.payload.caseId));
       if (!c) return [];
+      // The table changed while the bot was down past the deadline as told (a Government decree set in it meanwhile):
+      // counted on it, the deadline runs on — it did not expire. It is moved and told, as the recount at start does
+      // for a deadline still running (that recount runs after this job, and leaves a deadline told as past alone).
+      const from = startOf(step, c.answers);
+      const told = str(answersOf(c.answers)[s.due]);
+      const recounted = from && told ? nthWorkingDayAfter(from, DAYS[step]) : told;
+      if (from && recounted > told && endOfDay(recounted, d.timeZone) > now) return moveDeadline(tx, c, step, { from, told, date: recounted }, now, d);
       // A mediation stops no deadline: staff, whose step it is, and everyone on the case are told now. While it
       // runs the applicant is not offered to take the case further (they are when it ends without agreement).
       const inMediation = c.status === "mediation";
@@ -121,6 +128,35 @@ export const scheduleRecount = async (db: Prisma, now: Date): Promise<void> => {
 /** Where a step's count starts, and how many working days it takes. */
 const startOf = (step: Step, answers: unknown): string | null => (step === "formation" ? (receiptOf(answers)?.on ?? null) : str(answersOf(answers).formedOn) || null);
 const DAYS: Record<Step, number> = { formation: FORMATION_WORKING_DAYS, conclusion: CONCLUSION_WORKING_DAYS };
+
+/**
+ * A deadline counted again to another day (the calendar's table changed): stored, watched anew, in the case's log,
+ * and told to staff and everyone on the case.
+ */
+const moveDeadline = async (
+  tx: Tx,
+  c: { id: number; number: string; answers: unknown; organizationId: number | null; language: Parameters<typeof reader>[2] },
+  step: Step,
+  count: { from: string; told: string; date: string },
+  now: Date,
+  d: Deployment,
+): Promise<Addressed[]> => {
+  const { from, told, date } = count;
+  const id = c.id;
+  const due: Deadline = { date, at: endOfDay(date, d.timeZone) };
+  await tx.case.update({ where: { id }, data: { answers: { ...(c.answers as Record<string, unknown>), ...(step === "formation" ? { formationDue: date } : { conclusionDue: date }) } } });
+  await tx.caseEvent.create({ data: { caseId: id, kind: "deadline_recounted", createdAt: now, payload: { step, from: told, to: date } } });
+  await unwatch(tx, step, id);
+  await watch(tx, step, id, due, d.timeZone, now);
+  // Moved earlier, to a day already over: it expired then (its overdue notice follows at once).
+  const late = due.at <= now;
+  const key = late ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
+  const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: (late ? expiredCalendarNote : calendarNote)(date, from) };
+  return [
+    ...(await staffRecipients(tx, c.organizationId, d.staffChatId, id)).map((to) => sayTo(to, key, params)),
+    ...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)),
+  ];
+};
 
 /**
  * The calendar's table changed under deadlines already told (the Government's decree for a year came, and the
@@ -154,17 +190,7 @@ const recount: JobHandler = async (tx, job, now, d) => {
     if (!from || !told || endOfDay(told, d.timeZone) <= now) continue;
     const date = nthWorkingDayAfter(from, DAYS[step]);
     if (date === told) continue;
-    const due: Deadline = { date, at: endOfDay(date, d.timeZone) };
-    await tx.case.update({ where: { id }, data: { answers: { ...(c.answers as Record<string, unknown>), ...(step === "formation" ? { formationDue: date } : { conclusionDue: date }) } } });
-    await tx.caseEvent.create({ data: { caseId: id, kind: "deadline_recounted", createdAt: now, payload: { step, from: told, to: date } } });
-    await unwatch(tx, step, id);
-    await watch(tx, step, id, due, d.timeZone, now);
-    // Moved earlier, to a day already over: it expired then (its overdue notice follows at once).
-    const late = due.at <= now;
-    const key = late ? "jobs.deadlineRecountedLate" : "jobs.deadlineRecounted";
-    const params = { number: c.number, what: { key: `jobs.recountedWhat.${step}` }, due: showDate(date), was: showDate(told), calendar: (late ? expiredCalendarNote : calendarNote)(date, from) };
-    out.push(...(await staffRecipients(tx, c.organizationId, d.staffChatId, id)).map((to) => sayTo(to, key, params)));
-    out.push(...(await caseParticipants(tx, id)).map((p) => sayTo(reader(p.userId, p.user.language, c.language), key, params)));
+    out.push(...(await moveDeadline(tx, c, step, { from, told, date }, now, d)));
   }
   // A full batch: the next at once, from where this one ended; a busy case: all again, a moment later.
   // (A moment after now: rescheduled at its own due time, the job would be marked done — jobs.ts.)

@@ -62,7 +62,8 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
   const roles = await tx.userRole.findMany({ where: { userId: BigInt(c.userId), role: "staff", revokedAt: null }, include: { organization: true }, orderBy: { id: "asc" } });
   const orgIds = roles.flatMap((r) => (r.organizationId === null ? [] : [r.organizationId]));
   const cases = await tx.case.findMany({
-    where: { organizationId: { in: orgIds }, status: { notIn: ["draft", "closed", "settled"] } },
+    // A notice anonymised (its applicant withdrew before any organisation received it) holds nothing to receive: as /inbox, left out.
+    where: { organizationId: { in: orgIds }, anonymisedAt: null, status: { notIn: ["draft", "closed", "settled"] } },
     select: { id: true, number: true, status: true, answers: true, submittedAt: true, organizationId: true, concludedAt: true, formedAt: true, receivedAt: true, deliveredAt: true },
     orderBy: { submittedAt: "asc" },
   });

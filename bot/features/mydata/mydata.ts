@@ -3,6 +3,7 @@
 // come decrypted; staff and mediators get their own part (their roles and actions), not the cases' sealed fields.
 import { InputFile } from "grammy";
 import { act, withdrawButtons } from "../../../machines/actions.js";
+import type { StackEntry } from "../../../machines/chat.js";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, Lang, Param } from "../../../machines/effects.js";
@@ -23,7 +24,20 @@ import { removedFromSittings } from "../sittings/sittings.js";
 import { handIn } from "../receipt/actions.js";
 import { savedOn } from "../receipt/receipt.js";
 
-type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent">;
+type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent" | "chatState">;
+
+/**
+ * A notice begun and not yet saved: its answers as they stand in the user's chat (sealed there, runtime/store.ts) —
+ * kept until it is saved, discarded or the consent withdrawn, so held about them too; null when there is none.
+ */
+const draftNotice = async (db: Db, userId: number, dataKey: Buffer): Promise<Record<string, unknown> | null> => {
+  const row = await db.chatState.findUnique({ where: { chatId: BigInt(userId) }, select: { stack: true } });
+  const stored: unknown = typeof row?.stack === "string" ? JSON.parse(row.stack) : row?.stack;
+  const sealed = (stored as { sealed?: unknown } | null | undefined)?.sealed;
+  const stack = (typeof sealed === "string" ? JSON.parse(open(dataKey, sealed)) : Array.isArray(stored) ? stored : []) as StackEntry[];
+  const draft = (stack.find((e) => e.flow === "notice")?.snapshot.context as { draft?: Record<string, unknown> } | undefined)?.draft;
+  return draft ?? null;
+};
 
 /** What the bot holds about one user, as plain data (decrypted where it is theirs to see). */
 export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now: Date) => {
@@ -103,6 +117,7 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
       : null,
     roles: roles.map((r) => ({ role: r.role, organization: r.organization?.nameRu ?? null, title: r.title, terms: { version: r.termsVersion, accepted: r.termsAcceptedAt }, granted: r.grantedAt, revoked: r.revokedAt })),
     cases,
+    draftNotice: await draftNotice(db, userId, dataKey),
     sittingAnswers: answers.map((s) => ({ case: s.sitting.case.number, sitting: s.sitting.startsAt, answer: s.answer, at: s.answeredAt })),
     mediationMessages: messages,
     counterOffers: counters.map((p) => ({ case: p.case.number, round: p.round, amountTenge: p.amountTenge, note: open(dataKey, p.terms), at: p.createdAt })),
@@ -123,14 +138,24 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
   const u = data.user;
   return {
     language: { key: `mydata.languages.${u?.language ?? "none"}` },
-    consent: u?.consent.given ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } } : { key: "mydata.consentNone" },
+    // The latest consent given stays recorded after a withdrawal (its time and version): withdrawn is what holds then.
+    consent: u?.consent.withdrawn
+      ? { key: "mydata.consentWithdrawn" }
+      : u?.consent.given
+        ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } }
+        : { key: "mydata.consentNone" },
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,
     files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),
+    draft: { key: data.draftNotice ? "mydata.draftYes" : "mydata.draftNone" },
     messages: data.mediationMessages.length,
     actions: data.actions.length,
   } satisfies Record<string, Param>;
 };
+
+/** The closing line of the summary and the PDF: how to withdraw the consent in force, or to give it again once withdrawn. */
+export const myDataPrivacy = (data: Awaited<ReturnType<typeof collectMyData>>): Param =>
+  data.user?.consent.withdrawn ? { key: "mydata.privacyGive" } : data.user?.consent.given ? { key: "mydata.privacyWithdraw" } : "";
 
 /** The summary as the PDF's labelled lines, in one language. */
 export const myDataPdfLines = (data: Awaited<ReturnType<typeof collectMyData>>, lang: Lang, i18n: I18n): [string, string][] =>
@@ -138,7 +163,7 @@ export const myDataPdfLines = (data: Awaited<ReturnType<typeof collectMyData>>, 
 
 export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
   const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
-  return [say("mydata.summary", myDataSummary(data)), document({ name: "myDataJson", userId: c.userId }), document({ name: "myDataPdf", userId: c.userId })];
+  return [say("mydata.summary", { ...myDataSummary(data), privacy: myDataPrivacy(data) }), document({ name: "myDataJson", userId: c.userId }), document({ name: "myDataPdf", userId: c.userId })];
 };
 
 export const myDataJson: DocumentBuilder<"myDataJson"> = {
@@ -161,7 +186,7 @@ export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
     const now = env.now();
     const data = await collectMyData(env.prisma, p.userId, env.dataKey, now);
     const t = env.i18n.t(p.language);
-    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: localParam(env.i18n, p.language, officialDate(localDate(now, env.timeZone), "on")) }));
+    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: localParam(env.i18n, p.language, officialDate(localDate(now, env.timeZone), "on")), privacy: localParam(env.i18n, p.language, myDataPrivacy(data)) }));
     return { chat_id: p.chat_id, document: new InputFile(pdf, "kelisim-my-data.pdf"), caption: t("mydata.pdfCaption") };
   },
 };
