@@ -60,6 +60,44 @@ export const commandList = (i18n: I18n, lang: Lang, roles: readonly Role[] = [])
 /** What a decision and the features give; domain effects must have been carried out before (runtime.ts). */
 export type Renderable = Out | Effect;
 
+/** Telegram refuses a message longer than this (in UTF-16 code units, as JavaScript counts): the person would get nothing. */
+export const MESSAGE_MAX = 4096;
+
+/**
+ * A text in parts Telegram takes, each at most `max` long: cut at the last paragraph break that fits, else the last
+ * line break, else the last space, else anywhere (never inside a surrogate pair). Most texts are one part.
+ */
+export const splitText = (text: string, max = MESSAGE_MAX): string[] => {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const head = rest.slice(0, max + 1);
+    const at = [head.lastIndexOf("\n\n"), head.lastIndexOf("\n"), head.lastIndexOf(" ")].find((i) => i > 0);
+    if (at !== undefined) {
+      parts.push(rest.slice(0, at).trimEnd());
+      rest = rest.slice(at).replace(/^\s+/, "");
+    } else {
+      const cut = /[\uD800-\uDBFF]/.test(rest.charAt(max - 1)) ? max - 1 : max;
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+  }
+  parts.push(rest);
+  return parts;
+};
+
+/** A message, in as many parts as its length needs; its buttons (or keyboard) go with the last part. */
+const sayCalls = (i18n: I18n, e: SayEffect, chatId: number, lang: Lang, both: boolean, prompt: number): ApiCall[] => {
+  const call = sayCall(i18n, e, chatId, lang, both, prompt);
+  const text = call.payload.text as string;
+  // A slot's message is edited in place later: it is one message (and short: an acknowledgement).
+  if (text.length <= MESSAGE_MAX || call.slot) return [call];
+  const parts = splitText(text);
+  return parts.map((part, i) =>
+    i === parts.length - 1 ? { ...call, payload: { ...call.payload, text: part } } : { method: "sendMessage", payload: { chat_id: chatId, text: part } },
+  );
+};
+
 const sayCall = (i18n: I18n, e: SayEffect, chatId: number, lang: Lang, both: boolean, prompt: number): ApiCall => {
   const text = both ? LANGUAGES.map((l) => localText(i18n, l, e.key, e.params)).join("\n\n") : localText(i18n, lang, e.key, e.params);
   const payload: Record<string, unknown> = { chat_id: chatId, text };
@@ -98,7 +136,7 @@ export const render = (i18n: I18n, chatId: number, language: Lang | null, prompt
       case "recordConsent":
         break;
       case "say":
-        calls.push(sayCall(i18n, e, target, readerLang, to ? to.lang === null : e.bilingual === true, to ? 0 : prompt));
+        calls.push(...sayCalls(i18n, e, target, readerLang, to ? to.lang === null : e.bilingual === true, to ? 0 : prompt));
         break;
       case "document": {
         const { name, ...ids } = e.doc;

@@ -91,6 +91,32 @@ describe("/cases with many cases", () => {
   });
 });
 
+describe("/cases with many concluded cases", () => {
+  it("ten concluded cases (condolence, the result, the next step and the minimum each) reach the person in messages Telegram takes, every case listed and its button after the list", async () => {
+    const u = (await testBot(t.db, { now: () => now })).user(91, "ru");
+    await u.send("/start");
+    const long = "Государственное коммунальное предприятие на праве хозяйственного ведения «Многопрофильная городская больница» ".padEnd(200, "я");
+    for (let i = 0; i < 10; i++) {
+      await t.db.prisma.case.create({
+        data: {
+          number: `KZ-2026-8${String(i).padStart(5, "0")}`, year: 2026, seq: 800 + i, orgName: long, region: "north_kz", language: "ru", status: "concluded",
+          answers: { formationDue: "2026-11-10", conclusion: { confirmed: true, outcome: "death", on: "2026-11-12" } }, sensitive: "",
+          submittedAt: new Date(Date.UTC(2026, 10, 1, i)), concludedAt: new Date(Date.UTC(2026, 10, 12)),
+          participants: { create: { userId: 91n, role: "applicant" } },
+        },
+      });
+    }
+    const calls = (await u.send("/cases")).filter((c) => c.method === "sendMessage");
+    const all = texts(calls);
+    for (const text of all) expect(text.length, "a message longer than Telegram's 4,096 characters is refused, and the person gets nothing").toBeLessThanOrEqual(4096);
+    for (let i = 0; i < 10; i++) expect(all.join("\n")).toContain(`KZ-2026-8${String(i).padStart(5, "0")}`);
+    expect(all.join("\n").split("Примите наши соболезнования").length - 1).toBe(10);
+    // The buttons come with the last part, after every case of the list.
+    expect(calls.slice(0, -1).every((c) => c.payload.reply_markup === undefined)).toBe(true);
+    expect(buttons(calls.slice(-1))).toHaveLength(10);
+  });
+});
+
 const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;

@@ -2,7 +2,7 @@
 // keys, parameters, buttons as typed actions — and the one renderer makes the message from them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeButton } from "../../machines/actions.js";
-import { render } from "../../bot/core/render.js";
+import { render, splitText } from "../../bot/core/render.js";
 import { openCase } from "../../bot/features/cases/actions.js";
 import { listCases } from "../../bot/features/cases/cases.js";
 import { registry } from "../../bot/features/index.js";
@@ -37,5 +37,20 @@ describe("a view without Telegram", () => {
     expect(String(ru!.payload.text)).toMatch(/^Ваши дела:\n\nKZ-2026-000001/);
     expect(String(kk!.payload.text)).toMatch(/^Сіздің істеріңіз:\n\nKZ-2026-000001/);
     expect(ru!.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "Открыть KZ-2026-000001", callback_data: `g:case:${k.id}` }]] });
+  });
+});
+
+describe("a text longer than Telegram takes", () => {
+  it("is cut at paragraph breaks, then line breaks, then spaces — nothing lost, every part within the limit", () => {
+    const paragraphs = Array.from({ length: 6 }, (_, i) => `${i + 1}. ${"слово ".repeat(150).trim()}`);
+    const parts = splitText(paragraphs.join("\n\n"), 2000);
+    expect(parts.every((p) => p.length <= 2000)).toBe(true);
+    expect(parts.map((p) => p.split("\n\n")[0]!.slice(0, 3))).toEqual(["1. ", "3. ", "5. "]);
+    expect(parts.join("\n\n")).toBe(paragraphs.join("\n\n"));
+    // One long line: cut at a space; no space at all: cut anywhere, never between the halves of an emoji.
+    expect(splitText("аа бб вв", 5)).toEqual(["аа бб", "вв"]);
+    const emoji = "😀".repeat(3); // six UTF-16 units
+    expect(splitText(emoji, 3)).toEqual(["😀", "😀", "😀"]);
+    expect(splitText("short")).toEqual(["short"]);
   });
 });

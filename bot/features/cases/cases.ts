@@ -103,7 +103,7 @@ const nextOf = (k: Dated & { participants: { role: string }[] }): string =>
   isApplicant(k) || !APPLICANTS_STEP.includes(stepOf(k)) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`;
 
 export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
-  // Ten cases, names clipped to 80 characters, keep the message under Telegram's 4,096 characters.
+  // The ten newest, names clipped to 80 characters; a list longer than Telegram takes goes in parts (render.ts splitText).
   const cases = await tx.case.findMany({
     where: mine(c.userId),
     include: { participants: { where: { userId: BigInt(c.userId), removedAt: null }, select: { role: true } } },
