@@ -96,7 +96,8 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
             number: k.number,
             outcome: { key: `notice.outcomeText.${outcome}` },
             summary: r.summary,
-            minimum: tenge === null ? { key: "conclusion.minimumMci", params: { mci } } : { key: "conclusion.minimumTenge", params: { mci, tenge: mci * tenge } },
+            // The year named, as /cases names it: a conclusion of 30 December recorded in January is counted by its own year.
+            minimum: tenge === null ? { key: "cases.minimumMci", params: { mci, year } } : { key: "cases.minimumTenge", params: { mci, year, tenge: mci * tenge } },
           },
           [[{ key: "cases.payments", ...act(openPayments, { highlight: outcome ?? undefined, caseId: k.id }) }]],
         )
