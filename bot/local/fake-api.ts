@@ -28,6 +28,19 @@ export const CONSOLE_BOT: UserFromGetMe = {
   supports_join_request_queries: false,
 };
 
+/**
+ * What Telegram refuses with «400 Bad Request» that a bot can get wrong by its texts' length: a message over 4,096
+ * characters, a caption over 1,024, a button's data over 64 bytes — refused here too, so that no test passes with a
+ * message a person would never get.
+ */
+const refusal = (method: string, p: Record<string, unknown>): string | null => {
+  if ((method === "sendMessage" || method === "editMessageText") && typeof p.text === "string" && p.text.length > 4096) return "message is too long";
+  if (typeof p.caption === "string" && p.caption.length > 1024) return "message caption is too long";
+  const rows = (p.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
+  if (rows.some((row) => row.some((b) => b.callback_data !== undefined && Buffer.byteLength(b.callback_data) > 64))) return "BUTTON_DATA_INVALID";
+  return null;
+};
+
 export class FakeTelegram {
   readonly calls: Call[] = [];
   private messageId = 1000;
@@ -56,6 +69,8 @@ export class FakeTelegram {
       if (fail.network) throw new HttpError(`Network request for '${method}' failed!`, new Error("connect ECONNREFUSED"));
       return { ok: false, error_code: fail.code, description: fail.description, ...(fail.retryAfter ? { parameters: { retry_after: fail.retryAfter } } : {}) } as never;
     }
+    const refused = refusal(method, call.payload);
+    if (refused) return { ok: false, error_code: 400, description: `Bad Request: ${refused}` } as never;
     this.calls.push(call);
     const result = this.answer(method, call.payload);
     const id = (result as { message_id?: unknown } | null)?.message_id;
