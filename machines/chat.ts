@@ -437,9 +437,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     }
     // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.
     if (profile.roleInvite.already) {
-      const { role, org } = profile.roleInvite;
+      const { role, org, used } = profile.roleInvite;
       const bilingual = profile.language === null;
-      effects.push(role === "mediator" ? say("admin.alreadyMediator", { bilingual }) : say("admin.alreadyStaff", { params: { org: org ?? "" }, bilingual }));
+      // Their own link tapped again: it is not «not needed, a colleague can use it» — it was used, by them.
+      const key = used ? (role === "mediator" ? "admin.joinedByItMediator" : "admin.joinedByItStaff") : role === "mediator" ? "admin.alreadyMediator" : "admin.alreadyStaff";
+      effects.push(say(key, { ...(role === "mediator" ? {} : { params: { org: org ?? "" } }), bilingual }));
       if (bilingual) {
         stack = [];
         start(flows.onboarding ?? onboardingFlow);

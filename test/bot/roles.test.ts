@@ -163,6 +163,36 @@ describe("roles", () => {
     expect(await t.db.prisma.invite.count({ where: { role: "mediator", usedAt: null } })).toBe(1);
   });
 
+  it("staff and a mediator who tap their own invite link again, after joining by it, are told they joined by it — not to ask for a new one", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const again = texts(await staff.send(`/start ${link}`));
+    expect(again[0]).toBe("Вы уже зарегистрированы как сотрудник организации «Городская больница №7» по этому приглашению. Дела вашей организации: /inbox");
+    expect(again.join("\n")).not.toMatch(/недействительно|Попросите новое/);
+    // In Kazakh, a week later: the link expired meanwhile, and it is still the one they joined by.
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    now = new Date("2026-12-02T10:00:00+05:00");
+    expect(texts(await staff.send(`/start ${link}`))[0]).toBe("Сіз осы шақыру бойынша «Городская больница №7» ұйымының қызметкері ретінде тіркелгенсіз. Ұйымыңыздың істері: /inbox");
+    now = new Date("2026-11-23T10:00:00+05:00");
+    await admin.send("/admin");
+    const mediatorLink = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    const m = h.user(70, "ru");
+    await m.send("/start");
+    await redeem(m, mediatorLink, "ru", "mediator");
+    expect(texts(await m.send(`/start ${mediatorLink}`))[0]).toBe("Вы уже зарегистрированы как медиатор по этому приглашению. Ваши медиации: /inbox");
+    // Someone else opening the spent link is still refused; and once the role is revoked, so is its holder.
+    const other = h.user(41, "ru");
+    await other.send("/start");
+    expect(texts(await other.send(`/start ${link}`))[0]).toMatch(/^Это приглашение недействительно/);
+    await admin.send("/admin");
+    await admin.press("Роли");
+    await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    expect(texts(await staff.send(`/start ${link}`))[0]).toMatch(/^Бұл шақыру жарамсыз/);
+  });
+
   it("staff holding two active rows of their organisation (from two invites, before they were refused) hear of each new notice once", async () => {
     const { link } = await inviteStaff();
     const staff = h.user(40, "ru");

@@ -109,12 +109,17 @@ export const checkRoleInvite = async (
   token: string,
   now: Date,
   userId: number,
-): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true } | null> => {
+): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) } });
-  if (!invite || invite.revokedAt || invite.usedAt || invite.expiresAt <= now || (invite.role !== "staff" && invite.role !== "mediator")) return null;
-  const org = invite.organizationId === null ? null : await db.organization.findUnique({ where: { id: invite.organizationId } });
-  const had = await db.userRole.count({ where: { userId: BigInt(userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
-  return { role: invite.role, org: org ? orgNames(org) : null, ...(had > 0 ? { already: true as const } : {}) };
+  if (!invite || (invite.role !== "staff" && invite.role !== "mediator")) return null;
+  const role = invite.role;
+  const had = () => db.userRole.count({ where: { userId: BigInt(userId), role, organizationId: invite.organizationId, revokedAt: null } });
+  const org = async () => (invite.organizationId === null ? null : orgNames(await db.organization.findUniqueOrThrow({ where: { id: invite.organizationId } })));
+  // Their own link, tapped again from the chat after they joined by it (expired since or not): they are told they
+  // joined by it, not to ask for a new one. Someone else's spent link, or theirs once the role was revoked, is refused.
+  if (invite.usedAt && invite.usedBy === BigInt(userId) && (await had()) > 0) return { role, org: await org(), already: true, used: true };
+  if (invite.revokedAt || invite.usedAt || invite.expiresAt <= now) return null;
+  return { role, org: await org(), ...((await had()) > 0 ? { already: true as const } : {}) };
 };
 
 /**
