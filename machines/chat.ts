@@ -321,6 +321,14 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   const command = (name: string) => {
     switch (name) {
       case "start": {
+        // Joining by an invite (a relative's, staff's, a mediator's): the invite is what they came by, and dropping it
+        // would greet them as a patient and ask the patient's consent. Its question comes again; its own «Отмена» or
+        // «Не сейчас» (or /cancel) leaves it.
+        const invited = stack.findLast((e) => e.flow === "join" || e.flow === "roleJoin");
+        if (invited) {
+          stack = [...stack.filter((e) => e !== invited), invited];
+          return void deliver({ type: "REPEAT" });
+        }
         const draft = stack.find((e) => e.flow === "notice");
         if (draft && hasUnsaved(flows.notice!, draft)) {
           // A half-filled notice is never dropped silently: continue it, or discard it on purpose.
@@ -457,6 +465,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
   const languageButton = input.kind === "button" && isLanguageButton(input.data, registry);
   const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join" || top()?.flow === "roleJoin") && (input.kind === "text" || input.kind === "media");
+  // /start at an invite's language question: asked again there (command("start")), the invite kept.
+  const restartsInvite = input.kind === "command" && input.command === "start" && stack.some((e) => e.flow === "join" || e.flow === "roleJoin");
   if (input.kind === "reply") {
     // A flow the bot let this user open (after checking the case is theirs to act on).
     if (input.event.type === "OPEN") open(input.event.flow, input.event.input);
@@ -478,7 +488,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     effects.push({ type: "setLanguage", language: appLanguage });
     profile = { ...profile, language: appLanguage };
   }
-  if (profile.language === null && !languageButton && !answersOnboarding) {
+  if (profile.language === null && !languageButton && !answersOnboarding && !restartsInvite) {
     stack = [];
     start(flows.onboarding ?? onboardingFlow);
     return { stack, effects };

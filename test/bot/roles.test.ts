@@ -374,6 +374,37 @@ describe("joining by invite", () => {
     expect(texts(await other.send(`/start ${second}`))[0]).toMatch(/^Это приглашение недействительно/);
   });
 
+  it("/start pressed in the middle of joining by an invite (staff, or a relative) asks the invite's question again — not the patient's welcome and consent, with the invite gone", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(3, "en"); // asked the language first: /start there asks it again
+    await staff.send(`/start ${link}`);
+    expect(texts(await staff.send("/start"))).toEqual(["Тілді таңдаңыз:\n\nВыберите язык:"]);
+    await staff.press("Русский");
+    const restarted = texts(await staff.send("/start"));
+    expect(restarted).toEqual(["Вас пригласили сотрудником организации «Городская больница №7» в «Келісім». Напишите ваши фамилию, имя и отчество — так вас будут видеть другие участники."]);
+    await staff.send("Ахметова Сауле Маратовна");
+    await staff.send("Секретарь комиссии");
+    // At the terms, /start again: the same terms, nothing typed lost.
+    expect(texts(await staff.send("/start"))[0]).toMatch(/^Условия для сотрудника организации в «Келісім»/);
+    expect(texts(await staff.press("Принимаю"))[0]).toBe("Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
+    expect(texts(h.fake.sent("sendMessage", 3)).join("\n")).not.toMatch(/Согласен\(на\)|Здравствуйте/);
+
+    // A relative (kk app) asked who they are to the patient: /start asks it again.
+    const applicant = h.user(100, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+    const relative = h.user(500, "ru");
+    await relative.send(`/start ${caseLink}`);
+    const again = await relative.send("/start");
+    expect(texts(again)).toEqual(["Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
+    await relative.press("Супруг(а)");
+    await relative.press("Согласен(на)");
+    await relative.send("Сейтова Асель Нурлановна");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: 500n, role: "relative" } })).toBe(1);
+  });
+
   it("a mediator joins by a mediator invite, with their registry details", async () => {
     const admin = h.user(ADMIN, "kk");
     await admin.send("/start");
