@@ -405,6 +405,20 @@ describe("joining by invite", () => {
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: 500n, role: "relative" } })).toBe(1);
   });
 
+  it("staff's /help names recording a notice's receipt — the step that starts the commission's clock — first among what they do in /inbox", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(3, "ru");
+    await redeem(staff, link, "ru", "staff");
+    expect(texts(await staff.send("/help"))[0]).toMatch(
+      /^Вы зарегистрированы как сотрудник медицинской организации\. Дела вашей организации: \/inbox — там отмечают получение обращения \(регистрационный номер и дата\) и формирование комиссии, назначают,/,
+    );
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    expect(texts(await staff.send("/help"))[0]).toMatch(
+      /^Сіз медициналық ұйымның қызметкері ретінде тіркелгенсіз\. Ұйымыңыздың істері: \/inbox — онда өтініштің алынғанын \(тіркеу нөмірі мен күні\) және комиссияның құрылғанын белгілейсіз, отырыстарды/,
+    );
+  });
+
   it("a mediator joins by a mediator invite, with their registry details", async () => {
     const admin = h.user(ADMIN, "kk");
     await admin.send("/start");
