@@ -73,6 +73,19 @@ describe("admins", () => {
     expect(texts(await demoted.user(ADMIN, "kk").send("/admin"))[0]).toBe("Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.");
   });
 
+  it("someone who used the bot before being made an admin gets /admin in their chat's command menu when they pass the admin's door", async () => {
+    const before = await testBot(t.db, { adminIds: [], now: () => now });
+    await before.user(ADMIN, "ru").send("/start");
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/admin");
+    await admin.send("Жумабаев Арман Серикович");
+    await admin.send("Специалист управления здравоохранения");
+    const accepted = await admin.press("Принимаю");
+    const menu = accepted.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
+    expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
+    expect(menu?.commands.at(-1)).toEqual({ command: "admin", description: "Администрирование" });
+  });
+
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
     const { created, invite } = await inviteStaff();
     expect(texts(created)[0]).toBe("Организация зарегистрирована: Городская больница №7, г. Шымкент.");

@@ -169,7 +169,8 @@ export const acceptAdminTerms = async (tx: Tx, e: DomainEffect<"acceptAdminTerms
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { fullName: e.fullName } });
   await tx.userRole.updateMany({ where: { userId: BigInt(c.userId), role: "admin", revokedAt: null }, data: { revokedAt: c.now } });
   await tx.userRole.create({ data: { userId: BigInt(c.userId), role: "admin", title: e.title, termsVersion: c.termsVersions.admin, termsAcceptedAt: c.now } });
-  return [say("admin.joinedAdmin", { name: e.fullName })];
+  // The chat's command menu gains /admin: it was set, with the language, before this user may have been an admin.
+  return [say("admin.joinedAdmin", { name: e.fullName }), { type: "commands", roles: c.roles }];
 };
 
 /** Cases whose organisation nobody registered, or whose name matched none: ten a page, newest first. */
