@@ -314,9 +314,15 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       );
       return;
     }
-    stack = stack.slice(0, -1);
-    effects.push(say("cancel.done"));
+    cancelTop();
     repeatOrMenu();
+  };
+  const cancelTop = () => {
+    const entry = top();
+    if (!entry) return;
+    const def = flows[entry.flow]!;
+    stack = stack.slice(0, -1);
+    effects.push(say(def.cancelled?.(restore(def, entry).context) ?? "cancel.done"));
   };
   const command = (name: string) => {
     switch (name) {
@@ -405,6 +411,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     top,
     find: (name) => stack.find((e) => e.flow === name),
     pop: () => void (stack = stack.slice(0, -1)),
+    cancelTop,
     drop: (name) => void (stack = stack.filter((e) => e.flow !== name)),
   };
 

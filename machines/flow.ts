@@ -110,6 +110,8 @@ export interface FlowDef {
    * again from a review holds every answer given before it (/cancel and /start then ask first).
    */
   unsaved?(context: unknown): boolean;
+  /** What /cancel says when it leaves this flow, as an i18n key («Отменено.» when absent): a join says the invite still opens. */
+  cancelled?(context: unknown): string;
   /** Some of its states are tagged CONTACT_KEYBOARD (only such flows are looked into for it). */
   contactKeyboard?: boolean;
 }

@@ -418,6 +418,34 @@ describe("joining by invite", () => {
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: 500n, role: "relative" } })).toBe(1);
   });
 
+  it("/cancel while joining by an invite says what the flow's own «Отмена» says: no role given, the link still opens while it is valid", async () => {
+    // The admin's own door: /admin again (before the invite below passes it).
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/admin");
+    await admin.send("Жумабаев Арман Серикович");
+    await admin.send("/cancel");
+    expect(texts(await admin.press("Да, выйти"))[0]).toBe("Условия не приняты. Когда будете готовы, откройте /admin снова.");
+    const { link } = await inviteStaff();
+    const staff = h.user(3, "ru");
+    await staff.send(`/start ${link}`);
+    expect(texts(await staff.send("/cancel"))[0]).toBe("Роль не предоставлена. Если передумаете, откройте ссылку-приглашение снова, пока она действует.");
+    // With the name typed, /cancel asks first; «Да, выйти» says the same.
+    await staff.send(`/start ${link}`);
+    await staff.send("Ахметова Сауле Маратовна");
+    expect(texts(await staff.send("/cancel"))[0]).toBe("Введённые данные будут удалены. Выйти?");
+    expect(texts(await staff.press("Да, выйти"))[0]).toBe("Роль не предоставлена. Если передумаете, откройте ссылку-приглашение снова, пока она действует.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 3n } })).toBe(0);
+    // A relative asked who they are to the patient.
+    const applicant = h.user(100, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const relative = h.user(500, "ru");
+    await relative.send(`/start ${caseLink}`);
+    expect(texts(await relative.send("/cancel"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
+  });
+
   it("staff's /help names recording a notice's receipt — the step that starts the commission's clock — first among what they do in /inbox", async () => {
     const { link } = await inviteStaff();
     const staff = h.user(3, "ru");
