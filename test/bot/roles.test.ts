@@ -95,6 +95,34 @@ describe("admins", () => {
     expect(JSON.stringify(row, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(/start=(\S+)/.exec(texts(invite)[0]!)![1]);
   });
 
+  it("an organisation registered again (the same name in its region, however written) is not made twice — a typed name would match both, and its notices reach nobody: the admin is pointed to the one there", async () => {
+    const { admin } = await inviteStaff();
+    await admin.send("/admin");
+    await admin.press("Зарегистрировать организацию");
+    await admin.send("городская  больница № 7");
+    await admin.press("Название то же");
+    const again = await admin.press("г. Шымкент");
+    expect(texts(again)[0]).toBe("Эта организация уже зарегистрирована: Городская больница №7, г. Шымкент. Пригласить её сотрудника можно кнопкой ниже.");
+    expect(texts(await admin.press("Пригласить: Городская больница №7"))[0]).toMatch(/^Приглашение для сотрудника организации Городская больница №7, г\. Шымкент\./);
+    expect(await t.db.prisma.organization.count()).toBe(1);
+    // The same name in another region is another organisation.
+    await admin.send("/admin");
+    await admin.press("Зарегистрировать организацию");
+    await admin.send("Городская больница №7");
+    await admin.press("Название то же");
+    expect(texts(await admin.press("г. Астана"))[0]).toBe("Организация зарегистрирована: Городская больница №7, г. Астана.");
+    // Kazakh: the Russian name of one registered already.
+    const kk = h.user(ADMIN, "kk");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    await kk.send("/admin");
+    await kk.press("Ұйымды тіркеу");
+    await kk.send("№7 қалалық аурухана");
+    await kk.send("Городская больница №7");
+    expect(texts(await kk.press("Шымкент қаласы"))[0]).toBe("Бұл ұйым бұрын тіркелген: Городская больница №7, Шымкент қаласы. Оның қызметкерін төмендегі батырмамен шақыруға болады.");
+    expect(await t.db.prisma.organization.count()).toBe(2);
+  });
+
   it("someone who is not an admin cannot use admin buttons, even with forged data", async () => {
     await inviteStaff();
     const u = h.user(2, "ru");

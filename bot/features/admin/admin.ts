@@ -12,6 +12,7 @@ import { lines, say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
+import { normalizeName } from "../notice/organizations.js";
 import { endRevokedMediators } from "../mediation/mediation.js";
 import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, listUnlinkedAt, revokeRole as revokeRoleAction } from "./actions.js";
 import { caseKeyset, clip, clipBoth, cursorRow, keysetPage, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
@@ -30,6 +31,10 @@ const caseOrgLabel = (k: { orgName: string; region: string }): Param => lines([k
 export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganization">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
+  // One organisation registered twice would leave a notice naming it matching both, and linked to neither (matchOrganization).
+  const names = new Set([normalizeName(e.nameKk), normalizeName(e.nameRu)]);
+  const there = (await tx.organization.findMany({ where: { region: e.region }, orderBy: { id: "asc" } })).find((o) => names.has(normalizeName(o.nameKk)) || names.has(normalizeName(o.nameRu)));
+  if (there) return [say("admin.orgExists", { org: orgLabel(there) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(there) }, ...act(inviteStaff, { organizationId: there.id }) }]])];
   const org = await tx.organization.create({ data: { nameKk: e.nameKk, nameRu: e.nameRu, region: e.region } });
   return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(org) }, ...act(inviteStaff, { organizationId: org.id }) }]])];
 };
