@@ -368,8 +368,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         return void effects.push({ type: "showCases" });
       case "explain":
         return explain();
-      case "help":
-        return void effects.push(say(`help.${primaryRole(profile.roles)}`));
+      case "help": {
+        // Its role's help, and a line for each other role held (an admin who is also staff: their /inbox).
+        const primary = primaryRole(profile.roles);
+        const also = (["staff", "mediator"] as const).filter((r) => r !== primary && profile.roles.includes(r));
+        return void effects.push(say(`help.${primary}`), ...also.map((r) => say(`help.also.${r}`)));
+      }
       case "language":
         return languagePrompt();
       case "privacy":

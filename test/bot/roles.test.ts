@@ -488,6 +488,30 @@ describe("joining by invite", () => {
     );
   });
 
+  it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
+    const { link } = await inviteStaff();
+    const admin = h.user(ADMIN, "ru");
+    await redeem(admin, link, "ru", "staff", "Жумабаев Арман Серикович");
+    const help = texts(await admin.send("/help"));
+    expect(help[0]).toMatch(/^Вы администратор этого бота\./);
+    expect(help[1]).toBe("Вы также зарегистрированы как сотрудник медицинской организации: её дела — в /inbox.");
+    await admin.send("/admin");
+    const mediatorLink = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    const org = await t.db.prisma.organization.findFirstOrThrow();
+    const staffLink = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    const both = h.user(40, "kk");
+    await both.send("/start");
+    await redeem(both, staffLink, "kk", "staff");
+    await redeem(both, mediatorLink, "kk", "mediator");
+    const kk = texts(await both.send("/help"));
+    expect(kk[0]).toMatch(/^Сіз медициналық ұйымның қызметкері ретінде тіркелгенсіз\./);
+    expect(kk[1]).toBe("Сонымен қатар сіз медиатор ретінде тіркелгенсіз: медиацияларыңыз — /inbox ішінде.");
+    const plain = h.user(41, "ru");
+    await plain.send("/start");
+    await plain.press("Согласен(на)");
+    expect(texts(await plain.send("/help"))).toHaveLength(1);
+  });
+
   it("a mediator joins by a mediator invite, with their registry details", async () => {
     const admin = h.user(ADMIN, "kk");
     await admin.send("/start");
