@@ -42,6 +42,8 @@ export interface Router {
   find(flow: string): StackEntry | undefined;
   /** Leaves the flow on top, or every copy of a named flow. */
   pop(): void;
+  /** /cancel's leaving of the flow on top: it goes, and the user is told what that means (the flow's own words, or «Отменено.»). */
+  cancelTop(): void;
   drop(flow: string): void;
 }
 
@@ -209,10 +211,7 @@ export const confirmCancel = defineAction({
   run: ({ answer, at }, r) => {
     const entry = r.top();
     if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
-    if (answer === "yes") {
-      r.pop();
-      r.emit({ type: "say", key: "cancel.done" });
-    }
+    if (answer === "yes") r.cancelTop();
     r.repeatOrMenu();
   },
 });

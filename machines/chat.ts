@@ -314,13 +314,27 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       );
       return;
     }
-    stack = stack.slice(0, -1);
-    effects.push(say("cancel.done"));
+    cancelTop();
     repeatOrMenu();
+  };
+  const cancelTop = () => {
+    const entry = top();
+    if (!entry) return;
+    const def = flows[entry.flow]!;
+    stack = stack.slice(0, -1);
+    effects.push(say(def.cancelled?.(restore(def, entry).context) ?? "cancel.done"));
   };
   const command = (name: string) => {
     switch (name) {
       case "start": {
+        // Joining by an invite (a relative's, staff's, a mediator's): the invite is what they came by, and dropping it
+        // would greet them as a patient and ask the patient's consent. Its question comes again; its own «Отмена» or
+        // «Не сейчас» (or /cancel) leaves it.
+        const invited = stack.findLast((e) => e.flow === "join" || e.flow === "roleJoin");
+        if (invited) {
+          stack = [...stack.filter((e) => e !== invited), invited];
+          return void deliver({ type: "REPEAT" });
+        }
         const draft = stack.find((e) => e.flow === "notice");
         if (draft && hasUnsaved(flows.notice!, draft)) {
           // A half-filled notice is never dropped silently: continue it, or discard it on purpose.
@@ -354,8 +368,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         return void effects.push({ type: "showCases" });
       case "explain":
         return explain();
-      case "help":
-        return void effects.push(say(`help.${primaryRole(profile.roles)}`));
+      case "help": {
+        // Its role's help, and a line for each other role held (an admin who is also staff: their /inbox).
+        const primary = primaryRole(profile.roles);
+        const also = (["staff", "mediator"] as const).filter((r) => r !== primary && profile.roles.includes(r));
+        return void effects.push(say(`help.${primary}`), ...also.map((r) => say(`help.also.${r}`)));
+      }
       case "language":
         return languagePrompt();
       case "privacy":
@@ -397,6 +415,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     top,
     find: (name) => stack.find((e) => e.flow === name),
     pop: () => void (stack = stack.slice(0, -1)),
+    cancelTop,
     drop: (name) => void (stack = stack.filter((e) => e.flow !== name)),
   };
 
@@ -437,9 +456,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     }
     // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.
     if (profile.roleInvite.already) {
-      const { role, org } = profile.roleInvite;
+      const { role, org, used } = profile.roleInvite;
       const bilingual = profile.language === null;
-      effects.push(role === "mediator" ? say("admin.alreadyMediator", { bilingual }) : say("admin.alreadyStaff", { params: { org: org ?? "" }, bilingual }));
+      // Their own link tapped again: it is not «not needed, a colleague can use it» — it was used, by them.
+      const key = used ? (role === "mediator" ? "admin.joinedByItMediator" : "admin.joinedByItStaff") : role === "mediator" ? "admin.alreadyMediator" : "admin.alreadyStaff";
+      effects.push(say(key, { ...(role === "mediator" ? {} : { params: { org: org ?? "" } }), bilingual }));
       if (bilingual) {
         stack = [];
         start(flows.onboarding ?? onboardingFlow);
@@ -455,6 +476,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
   const languageButton = input.kind === "button" && isLanguageButton(input.data, registry);
   const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join" || top()?.flow === "roleJoin") && (input.kind === "text" || input.kind === "media");
+  // /start at an invite's language question: asked again there (command("start")), the invite kept.
+  const restartsInvite = input.kind === "command" && input.command === "start" && stack.some((e) => e.flow === "join" || e.flow === "roleJoin");
   if (input.kind === "reply") {
     // A flow the bot let this user open (after checking the case is theirs to act on).
     if (input.event.type === "OPEN") open(input.event.flow, input.event.input);
@@ -476,7 +499,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     effects.push({ type: "setLanguage", language: appLanguage });
     profile = { ...profile, language: appLanguage };
   }
-  if (profile.language === null && !languageButton && !answersOnboarding) {
+  if (profile.language === null && !languageButton && !answersOnboarding && !restartsInvite) {
     stack = [];
     start(flows.onboarding ?? onboardingFlow);
     return { stack, effects };

@@ -79,9 +79,9 @@ export interface Profile {
   caseInvite?: { number: string; already?: true } | null;
   /**
    * For /start with a staff or mediator invite link: what it offers, or null when it cannot be used; `already`
-   * when the user holds that role (of that organisation) already.
+   * when the user holds that role (of that organisation) already; `used` too when they joined by this very link.
    */
-  roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null; already?: true } | null;
+  roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true } | null;
   /**
    * The number of the first question of a flow started by this update (1 when absent). The bot gives each update
    * its own, spread far apart, so that a button of an earlier copy of a flow — another case's receipt, say — never
@@ -110,6 +110,8 @@ export interface FlowDef {
    * again from a review holds every answer given before it (/cancel and /start then ask first).
    */
   unsaved?(context: unknown): boolean;
+  /** What /cancel says when it leaves this flow, as an i18n key («Отменено.» when absent): a join says the invite still opens. */
+  cancelled?(context: unknown): string;
   /** Some of its states are tagged CONTACT_KEYBOARD (only such flows are looked into for it). */
   contactKeyboard?: boolean;
 }

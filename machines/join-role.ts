@@ -127,6 +127,7 @@ export const roleJoinFlow: FlowDef = {
   version: 1,
   machine: roleJoinMachine,
   showsHome: true,
+  cancelled: (c) => notJoined(c as Context),
   input: (p: Profile): Context => ({
     token: "",
     role: "staff",

@@ -124,6 +124,7 @@ export const joinFlow: FlowDef = {
   name: "join",
   version: 1,
   machine: joinMachine,
+  cancelled: () => "relatives.notJoined",
   input: (p: Profile) => ({
     token: "",
     number: "",

@@ -73,6 +73,19 @@ describe("admins", () => {
     expect(texts(await demoted.user(ADMIN, "kk").send("/admin"))[0]).toBe("Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.");
   });
 
+  it("someone who used the bot before being made an admin gets /admin in their chat's command menu when they pass the admin's door", async () => {
+    const before = await testBot(t.db, { adminIds: [], now: () => now });
+    await before.user(ADMIN, "ru").send("/start");
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/admin");
+    await admin.send("Жумабаев Арман Серикович");
+    await admin.send("Специалист управления здравоохранения");
+    const accepted = await admin.press("Принимаю");
+    const menu = accepted.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
+    expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
+    expect(menu?.commands.at(-1)).toEqual({ command: "admin", description: "Администрирование" });
+  });
+
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
     const { created, invite } = await inviteStaff();
     expect(texts(created)[0]).toBe("Организация зарегистрирована: Городская больница №7, г. Шымкент.");
@@ -80,6 +93,34 @@ describe("admins", () => {
     const row = await t.db.prisma.invite.findFirstOrThrow();
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/); // only a hash is kept
     expect(JSON.stringify(row, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(/start=(\S+)/.exec(texts(invite)[0]!)![1]);
+  });
+
+  it("an organisation registered again (the same name in its region, however written) is not made twice — a typed name would match both, and its notices reach nobody: the admin is pointed to the one there", async () => {
+    const { admin } = await inviteStaff();
+    await admin.send("/admin");
+    await admin.press("Зарегистрировать организацию");
+    await admin.send("городская  больница № 7");
+    await admin.press("Название то же");
+    const again = await admin.press("г. Шымкент");
+    expect(texts(again)[0]).toBe("Эта организация уже зарегистрирована: Городская больница №7, г. Шымкент. Пригласить её сотрудника можно кнопкой ниже.");
+    expect(texts(await admin.press("Пригласить: Городская больница №7"))[0]).toMatch(/^Приглашение для сотрудника организации Городская больница №7, г\. Шымкент\./);
+    expect(await t.db.prisma.organization.count()).toBe(1);
+    // The same name in another region is another organisation.
+    await admin.send("/admin");
+    await admin.press("Зарегистрировать организацию");
+    await admin.send("Городская больница №7");
+    await admin.press("Название то же");
+    expect(texts(await admin.press("г. Астана"))[0]).toBe("Организация зарегистрирована: Городская больница №7, г. Астана.");
+    // Kazakh: the Russian name of one registered already.
+    const kk = h.user(ADMIN, "kk");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    await kk.send("/admin");
+    await kk.press("Ұйымды тіркеу");
+    await kk.send("№7 қалалық аурухана");
+    await kk.send("Городская больница №7");
+    expect(texts(await kk.press("Шымкент қаласы"))[0]).toBe("Бұл ұйым бұрын тіркелген: Городская больница №7, Шымкент қаласы. Оның қызметкерін төмендегі батырмамен шақыруға болады.");
+    expect(await t.db.prisma.organization.count()).toBe(2);
   });
 
   it("someone who is not an admin cannot use admin buttons, even with forged data", async () => {
@@ -161,6 +202,36 @@ describe("roles", () => {
     expect(opened[0]).toBe("Вы уже зарегистрированы как медиатор — это приглашение вам не понадобилось. Ваши медиации: /inbox");
     expect(opened.join("\n")).not.toMatch(/фамилию|ФИО/);
     expect(await t.db.prisma.invite.count({ where: { role: "mediator", usedAt: null } })).toBe(1);
+  });
+
+  it("staff and a mediator who tap their own invite link again, after joining by it, are told they joined by it — not to ask for a new one", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const again = texts(await staff.send(`/start ${link}`));
+    expect(again[0]).toBe("Вы уже зарегистрированы как сотрудник организации «Городская больница №7» по этому приглашению. Дела вашей организации: /inbox");
+    expect(again.join("\n")).not.toMatch(/недействительно|Попросите новое/);
+    // In Kazakh, a week later: the link expired meanwhile, and it is still the one they joined by.
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    now = new Date("2026-12-02T10:00:00+05:00");
+    expect(texts(await staff.send(`/start ${link}`))[0]).toBe("Сіз осы шақыру бойынша «Городская больница №7» ұйымының қызметкері ретінде тіркелгенсіз. Ұйымыңыздың істері: /inbox");
+    now = new Date("2026-11-23T10:00:00+05:00");
+    await admin.send("/admin");
+    const mediatorLink = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    const m = h.user(70, "ru");
+    await m.send("/start");
+    await redeem(m, mediatorLink, "ru", "mediator");
+    expect(texts(await m.send(`/start ${mediatorLink}`))[0]).toBe("Вы уже зарегистрированы как медиатор по этому приглашению. Ваши медиации: /inbox");
+    // Someone else opening the spent link is still refused; and once the role is revoked, so is its holder.
+    const other = h.user(41, "ru");
+    await other.send("/start");
+    expect(texts(await other.send(`/start ${link}`))[0]).toMatch(/^Это приглашение недействительно/);
+    await admin.send("/admin");
+    await admin.press("Роли");
+    await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    expect(texts(await staff.send(`/start ${link}`))[0]).toMatch(/^Бұл шақыру жарамсыз/);
   });
 
   it("staff holding two active rows of their organisation (from two invites, before they were refused) hear of each new notice once", async () => {
@@ -342,6 +413,103 @@ describe("joining by invite", () => {
     // And not after 7 days.
     now = new Date("2026-12-01T10:00:00+05:00");
     expect(texts(await other.send(`/start ${second}`))[0]).toMatch(/^Это приглашение недействительно/);
+  });
+
+  it("/start pressed in the middle of joining by an invite (staff, or a relative) asks the invite's question again — not the patient's welcome and consent, with the invite gone", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(3, "en"); // asked the language first: /start there asks it again
+    await staff.send(`/start ${link}`);
+    expect(texts(await staff.send("/start"))).toEqual(["Тілді таңдаңыз:\n\nВыберите язык:"]);
+    await staff.press("Русский");
+    const restarted = texts(await staff.send("/start"));
+    expect(restarted).toEqual(["Вас пригласили сотрудником организации «Городская больница №7» в «Келісім». Напишите ваши фамилию, имя и отчество — так вас будут видеть другие участники."]);
+    await staff.send("Ахметова Сауле Маратовна");
+    await staff.send("Секретарь комиссии");
+    // At the terms, /start again: the same terms, nothing typed lost.
+    expect(texts(await staff.send("/start"))[0]).toMatch(/^Условия для сотрудника организации в «Келісім»/);
+    expect(texts(await staff.press("Принимаю"))[0]).toBe("Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
+    expect(texts(h.fake.sent("sendMessage", 3)).join("\n")).not.toMatch(/Согласен\(на\)|Здравствуйте/);
+
+    // A relative (kk app) asked who they are to the patient: /start asks it again.
+    const applicant = h.user(100, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+    const relative = h.user(500, "ru");
+    await relative.send(`/start ${caseLink}`);
+    const again = await relative.send("/start");
+    expect(texts(again)).toEqual(["Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
+    await relative.press("Супруг(а)");
+    await relative.press("Согласен(на)");
+    await relative.send("Сейтова Асель Нурлановна");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: 500n, role: "relative" } })).toBe(1);
+  });
+
+  it("/cancel while joining by an invite says what the flow's own «Отмена» says: no role given, the link still opens while it is valid", async () => {
+    // The admin's own door: /admin again (before the invite below passes it).
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/admin");
+    await admin.send("Жумабаев Арман Серикович");
+    await admin.send("/cancel");
+    expect(texts(await admin.press("Да, выйти"))[0]).toBe("Условия не приняты. Когда будете готовы, откройте /admin снова.");
+    const { link } = await inviteStaff();
+    const staff = h.user(3, "ru");
+    await staff.send(`/start ${link}`);
+    expect(texts(await staff.send("/cancel"))[0]).toBe("Роль не предоставлена. Если передумаете, откройте ссылку-приглашение снова, пока она действует.");
+    // With the name typed, /cancel asks first; «Да, выйти» says the same.
+    await staff.send(`/start ${link}`);
+    await staff.send("Ахметова Сауле Маратовна");
+    expect(texts(await staff.send("/cancel"))[0]).toBe("Введённые данные будут удалены. Выйти?");
+    expect(texts(await staff.press("Да, выйти"))[0]).toBe("Роль не предоставлена. Если передумаете, откройте ссылку-приглашение снова, пока она действует.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 3n } })).toBe(0);
+    // A relative asked who they are to the patient.
+    const applicant = h.user(100, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const relative = h.user(500, "ru");
+    await relative.send(`/start ${caseLink}`);
+    expect(texts(await relative.send("/cancel"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
+  });
+
+  it("staff's /help names recording a notice's receipt — the step that starts the commission's clock — first among what they do in /inbox", async () => {
+    const { link } = await inviteStaff();
+    const staff = h.user(3, "ru");
+    await redeem(staff, link, "ru", "staff");
+    expect(texts(await staff.send("/help"))[0]).toMatch(
+      /^Вы зарегистрированы как сотрудник медицинской организации\. Дела вашей организации: \/inbox — там отмечают получение обращения \(регистрационный номер и дата\) и формирование комиссии, назначают,/,
+    );
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    expect(texts(await staff.send("/help"))[0]).toMatch(
+      /^Сіз медициналық ұйымның қызметкері ретінде тіркелгенсіз\. Ұйымыңыздың істері: \/inbox — онда өтініштің алынғанын \(тіркеу нөмірі мен күні\) және комиссияның құрылғанын белгілейсіз, отырыстарды/,
+    );
+  });
+
+  it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
+    const { link } = await inviteStaff();
+    const admin = h.user(ADMIN, "ru");
+    await redeem(admin, link, "ru", "staff", "Жумабаев Арман Серикович");
+    const help = texts(await admin.send("/help"));
+    expect(help[0]).toMatch(/^Вы администратор этого бота\./);
+    expect(help[1]).toBe("Вы также зарегистрированы как сотрудник медицинской организации: её дела — в /inbox.");
+    await admin.send("/admin");
+    const mediatorLink = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    const org = await t.db.prisma.organization.findFirstOrThrow();
+    const staffLink = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    const both = h.user(40, "kk");
+    await both.send("/start");
+    await redeem(both, staffLink, "kk", "staff");
+    await redeem(both, mediatorLink, "kk", "mediator");
+    const kk = texts(await both.send("/help"));
+    expect(kk[0]).toMatch(/^Сіз медициналық ұйымның қызметкері ретінде тіркелгенсіз\./);
+    expect(kk[1]).toBe("Сонымен қатар сіз медиатор ретінде тіркелгенсіз: медиацияларыңыз — /inbox ішінде.");
+    const plain = h.user(41, "ru");
+    await plain.send("/start");
+    await plain.press("Согласен(на)");
+    expect(texts(await plain.send("/help"))).toHaveLength(1);
   });
 
   it("a mediator joins by a mediator invite, with their registry details", async () => {

@@ -78,12 +78,13 @@ describe("decide", () => {
     expect(d.stack).toEqual([]);
   });
 
-  it("/help is chosen by the user's role", () => {
+  it("/help is chosen by the user's role, with a line for each other role they hold", () => {
     const help = (roles: Profile["roles"]) => keys(decide([], { ...kk, roles }, { kind: "command", command: "help", payload: "" }));
     expect(help([])).toEqual(["help.applicant"]);
     expect(help(["staff"])).toEqual(["help.staff"]);
     expect(help(["mediator"])).toEqual(["help.mediator"]);
-    expect(help(["staff", "admin"])).toEqual(["help.admin"]);
+    expect(help(["staff", "admin"])).toEqual(["help.admin", "help.also.staff"]);
+    expect(help(["mediator", "staff"])).toEqual(["help.staff", "help.also.mediator"]);
   });
 });
 

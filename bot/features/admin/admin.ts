@@ -12,6 +12,7 @@ import { lines, say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
+import { normalizeName } from "../notice/organizations.js";
 import { endRevokedMediators } from "../mediation/mediation.js";
 import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, listUnlinkedAt, revokeRole as revokeRoleAction } from "./actions.js";
 import { caseKeyset, clip, clipBoth, cursorRow, keysetPage, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
@@ -30,6 +31,10 @@ const caseOrgLabel = (k: { orgName: string; region: string }): Param => lines([k
 export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganization">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
+  // One organisation registered twice would leave a notice naming it matching both, and linked to neither (matchOrganization).
+  const names = new Set([normalizeName(e.nameKk), normalizeName(e.nameRu)]);
+  const there = (await tx.organization.findMany({ where: { region: e.region }, orderBy: { id: "asc" } })).find((o) => names.has(normalizeName(o.nameKk)) || names.has(normalizeName(o.nameRu)));
+  if (there) return [say("admin.orgExists", { org: orgLabel(there) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(there) }, ...act(inviteStaff, { organizationId: there.id }) }]])];
   const org = await tx.organization.create({ data: { nameKk: e.nameKk, nameRu: e.nameRu, region: e.region } });
   return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(org) }, ...act(inviteStaff, { organizationId: org.id }) }]])];
 };
@@ -109,12 +114,17 @@ export const checkRoleInvite = async (
   token: string,
   now: Date,
   userId: number,
-): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true } | null> => {
+): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) } });
-  if (!invite || invite.revokedAt || invite.usedAt || invite.expiresAt <= now || (invite.role !== "staff" && invite.role !== "mediator")) return null;
-  const org = invite.organizationId === null ? null : await db.organization.findUnique({ where: { id: invite.organizationId } });
-  const had = await db.userRole.count({ where: { userId: BigInt(userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
-  return { role: invite.role, org: org ? orgNames(org) : null, ...(had > 0 ? { already: true as const } : {}) };
+  if (!invite || (invite.role !== "staff" && invite.role !== "mediator")) return null;
+  const role = invite.role;
+  const had = () => db.userRole.count({ where: { userId: BigInt(userId), role, organizationId: invite.organizationId, revokedAt: null } });
+  const org = async () => (invite.organizationId === null ? null : orgNames(await db.organization.findUniqueOrThrow({ where: { id: invite.organizationId } })));
+  // Their own link, tapped again from the chat after they joined by it (expired since or not): they are told they
+  // joined by it, not to ask for a new one. Someone else's spent link, or theirs once the role was revoked, is refused.
+  if (invite.usedAt && invite.usedBy === BigInt(userId) && (await had()) > 0) return { role, org: await org(), already: true, used: true };
+  if (invite.revokedAt || invite.usedAt || invite.expiresAt <= now) return null;
+  return { role, org: await org(), ...((await had()) > 0 ? { already: true as const } : {}) };
 };
 
 /**
@@ -164,7 +174,8 @@ export const acceptAdminTerms = async (tx: Tx, e: DomainEffect<"acceptAdminTerms
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { fullName: e.fullName } });
   await tx.userRole.updateMany({ where: { userId: BigInt(c.userId), role: "admin", revokedAt: null }, data: { revokedAt: c.now } });
   await tx.userRole.create({ data: { userId: BigInt(c.userId), role: "admin", title: e.title, termsVersion: c.termsVersions.admin, termsAcceptedAt: c.now } });
-  return [say("admin.joinedAdmin", { name: e.fullName })];
+  // The chat's command menu gains /admin: it was set, with the language, before this user may have been an admin.
+  return [say("admin.joinedAdmin", { name: e.fullName }), { type: "commands", roles: c.roles }];
 };
 
 /** Cases whose organisation nobody registered, or whose name matched none: ten a page, newest first. */
