@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { texts, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { mediationRunning } from "../helpers/staff.js";
+import { createLogger } from "../../bot/logger.js";
+import type { Call } from "../../bot/local/fake-api.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -11,6 +13,7 @@ const APPLICANT = 51;
 const MEDIATOR = 70;
 const NUMBER = "KZ-2026-000001";
 const IDS = { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR };
+const log = createLogger("silent");
 
 const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
 
@@ -26,6 +29,14 @@ const finishProposal = async (mediator: TestUser) => {
   await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
   await mediator.press("10 дней");
   return mediator.press("Отправить");
+};
+
+const runJobs = async (w: World, iso: string): Promise<Call[]> => {
+  const before = w.h.fake.calls.length;
+  w.at(iso);
+  await w.h.runtime.runJobs(new Date(iso), w.h.bot.api, log);
+  await w.h.runtime.idle();
+  return w.h.fake.calls.slice(before);
 };
 
 describe("amounts typed as people type them", () => {
@@ -45,6 +56,24 @@ describe("amounts typed as people type them", () => {
       expect(to(countered, MEDIATOR)[0]).toMatch(/^Дело KZ-2026-000001: встречное предложение \(2\) — Заявитель\.\nСумма: 2\u00a0000\u00a0000 ₸\n/);
       await proposeAmount(mediator, "1.800.000");
       expect(to(await finishProposal(mediator), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатордың № 3 ұсынысы\n\nСомасы: 1\u00a0800\u00a0000 ₸\n/);
+    });
+  });
+});
+
+describe("a proposal superseded by a newer one", () => {
+  it("is not announced as expired on its date: only the proposal that stands is", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator); // stands until 03.12.2026
+      w.at("2026-11-25T10:00:00+05:00");
+      await proposeAmount(mediator, "2 200 000");
+      await finishProposal(mediator); // stands until 05.12.2026
+      // On 04.12 the first one's date is past — but the sides are answering the second, which still stands.
+      // (Other reminders of the case — its receipt not recorded — may come meanwhile.)
+      const expired = (calls: Call[]) => to(calls, APPLICANT).filter((x) => x.includes("ұсыныстың мерзімі"));
+      expect(expired(await runJobs(w, "2026-12-04T00:00:01+05:00"))).toEqual([]);
+      expect(expired(await runJobs(w, "2026-12-06T00:00:01+05:00"))).toEqual(["KZ-2026-000001 ісі: 2-ұсыныстың мерзімі өтті (05.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
     });
   });
 });

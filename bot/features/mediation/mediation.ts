@@ -859,6 +859,8 @@ export const mediationJobs: Record<string, JobHandler> = {
     if (!p || !m || m.state !== "running") return [];
     const all = await members(tx, m);
     if (acceptedByBoth(all, p.responses)) return [];
+    // A newer proposal stopped this one standing: the sides are answering that one, and would read this as its end.
+    if (await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } })) return [];
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_expired", createdAt: job.dueAt, payload: { proposalId: p.id } } });
     const until = p.validUntil ? showDate(localDate(new Date(p.validUntil.getTime() - 1), d.timeZone)) : "";
     return all.map((x) => sayTo(x, "mediation.proposalExpired", { number: m.case.number, round: p.round, until }));
