@@ -77,3 +77,17 @@ describe("a proposal superseded by a newer one", () => {
     });
   });
 });
+
+describe("how long a proposal stands", () => {
+  it("the mediator is told the day their proposal stands until — and that it is the mediation's last day when the mediation ends sooner than the days asked", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      expect(to(await finishProposal(mediator), MEDIATOR)[0]).toMatch(/^Предложение 1 по делу KZ-2026-000001 отправлено сторонам\. Оно действует до конца дня 03\.12\.2026\.\n/);
+      // Mediation runs until 23.12.2026; on 20.12 the mediator asks the usual ten days — to 30.12, which cannot be.
+      w.at("2026-12-20T10:00:00+05:00");
+      await proposeAmount(mediator, "2 100 000");
+      expect(to(await finishProposal(mediator), MEDIATOR)[0]).toMatch(/^Предложение 2 по делу KZ-2026-000001 отправлено сторонам\. Оно действует до конца дня 23\.12\.2026 — последнего дня медиации\.\n/);
+    });
+  });
+});

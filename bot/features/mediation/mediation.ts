@@ -430,7 +430,12 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const sides = (await members(tx, m)).filter((x) => x.side !== "mediator");
   const minimum = minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4)));
   return [
-    ...withCondolence(m.case.outcome, null, say("mediation.proposalSent", { number, round, minimum }, runningButtons("mediator", m.id))),
+    // The day it stands until, which the review could not show: cut to the mediation's last day when that comes sooner.
+    ...withCondolence(
+      m.case.outcome,
+      null,
+      say("mediation.proposalSent", { number, round, minimum, until: { key: until === asked ? "mediation.validTo" : "mediation.validToLastDay", params: { until: showDate(until) } } }, runningButtons("mediator", m.id)),
+    ),
     ...sides.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id)))),
   ];
 };
