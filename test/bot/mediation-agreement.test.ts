@@ -69,7 +69,7 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
         staffConfirm: to(confirmed, STAFF),
         proposals: await t.db.prisma.proposal.count(),
       }).toEqual({
-        applicant: `${NUMBER} ісі бойынша екі тарап бұл ұсынысты қабылдап қойған.`,
+        applicant: `Қарсы ұсынысыңыз жіберілмеді. ${NUMBER} ісі бойынша екі тарап бұл ұсынысты қабылдап қойған.`,
         staffConfirm: ["Ваше подтверждение записано. Когда подтвердит и другая сторона, соглашение по делу KZ-2026-000001 останется подписать: подтверждение в боте — не подпись."],
         proposals: 1,
       });

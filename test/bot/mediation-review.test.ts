@@ -91,3 +91,32 @@ describe("how long a proposal stands", () => {
     });
   });
 });
+
+describe("a counter-offer on a proposal that stopped standing while it was typed", () => {
+  it("a new proposal came meanwhile: the applicant is told their counter-offer was not sent, and the mediator gets nothing", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("2 500 000");
+      await proposeAmount(mediator, "2 200 000");
+      await finishProposal(mediator);
+      const late = await applicant.send("Емдеу шығындары көп болды.");
+      expect(to(late, APPLICANT)[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.");
+      expect(to(late, MEDIATOR)).toEqual([]);
+    });
+  });
+
+  it("its date passed meanwhile: the applicant is told it was not sent", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator); // stands until 03.12.2026
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("2 500 000");
+      w.at("2026-12-04T09:00:00+05:00");
+      expect(texts(await applicant.send("Емдеу шығындары көп болды."))[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.");
+    });
+  });
+});

@@ -440,18 +440,22 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   ];
 };
 
-/** The proposal a side may answer: the mediator's newest in a running mediation, still standing. */
-const answerable = async (tx: Tx, proposalId: number, c: Ctx) => {
+/**
+ * The proposal a side may answer: the mediator's newest in a running mediation, still standing. `lead` begins a
+ * refusal: what was not done (a counter-offer typed while the proposal stopped standing is not sent).
+ */
+const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
+  const said = (key: string, params: Record<string, Param>): Out => (lead ? say("common.text", { text: lines([lead, { key, params }], " ") }) : say(key, params));
   const p = await tx.proposal.findUnique({ where: { id: proposalId }, include: { responses: true } });
   const m = p?.mediationId ? await loadMediation(tx, p.mediationId) : null;
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
   if (!p || !m || (side !== "applicant" && side !== "organization") || p.authorRole !== "mediator") return { refused: notFound() };
   const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
-  if (m.state !== "running" || newer > 0) return { refused: [say("mediation.proposalClosed", { number: m.case.number, round: p.round })] };
-  if (p.validUntil && p.validUntil < c.now) return { refused: [say("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
+  if (m.state !== "running" || newer > 0) return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })] };
+  if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
   // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
-  if (acceptedByBoth(all, p.responses)) return { refused: [say("mediation.alreadyAgreed", { number: m.case.number })] };
+  if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })] };
   return { p, m, all, side };
 };
 
@@ -516,7 +520,8 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
 };
 
 export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: Ctx): Promise<Out[]> => {
-  const a = await answerable(tx, r.proposalId, c);
+  // Typed while the proposal stopped standing (a newer one came, its date passed): said not to have gone.
+  const a = await answerable(tx, r.proposalId, c, { key: "mediation.counterNotSent" });
   if (a.refused) return a.refused;
   const { p, m, all, side } = a;
   const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
