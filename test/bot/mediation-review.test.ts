@@ -120,3 +120,19 @@ describe("a counter-offer on a proposal that stopped standing while it was typed
     });
   });
 });
+
+describe("«Қарсы ұсыныс» on a proposal that no longer stands", () => {
+  it("an old message's button is answered at once, before an amount and a note are asked for", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator); // stands until 03.12.2026
+      const p1 = await w.t.db.prisma.proposal.findFirstOrThrow();
+      await proposeAmount(mediator, "2 200 000");
+      await finishProposal(mediator);
+      expect(texts(await applicant.pressData(`g:pctr:${p1.id}`))[0]).toBe("KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.");
+      w.at("2026-12-06T09:00:00+05:00");
+      expect(texts(await applicant.press("Қарсы ұсыныс"))[0]).toBe("KZ-2026-000001 ісі бойынша 2-ұсыныстың мерзімі өтті.");
+    });
+  });
+});

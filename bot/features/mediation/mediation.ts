@@ -459,6 +459,12 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   return { p, m, all, side };
 };
 
+/**
+ * Why a counter-offer to this proposal cannot be made now (a newer one, its date passed, both accepted it), asked when
+ * its flow opens — said before an amount and a note are typed, not after; null when it can.
+ */
+export const counterRefusal = async (tx: Tx, proposalId: number, c: Ctx): Promise<Out | null> => (await answerable(tx, proposalId, c)).refused?.[0] ?? null;
+
 /** Accepted by both sides: someone of the applicant's side and someone of the organisation's. */
 const acceptedByBoth = (all: Member[], responses: { userId: bigint; answer: string }[]) =>
   (["applicant", "organization"] as const).every((s) => responses.some((r) => r.answer === "accept" && all.some((x) => x.userId === r.userId && x.side === s)));
