@@ -136,3 +136,27 @@ describe("«Қарсы ұсыныс» on a proposal that no longer stands", () =
     });
   });
 });
+
+describe("the mediation opened from the case", () => {
+  it("shows a side the proposal that stands, until when, with the buttons that answer it — its own message may be far up the chat", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      const view = await applicant.press("Медиацияны ашу");
+      expect(texts(view)[0]).toBe(
+        "KZ-2026-000001 ісі бойынша медиация: жүріп жатыр.\n\nҰсыныстар:\n1. Медиатор: 2\u00a0000\u00a0000 ₸\n\n1-ұсыныс 03.12.2026 күнінің соңына дейін күшінде: оған төмендегі батырмалармен жауап беруге болады.",
+      );
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Қабылдау", "Бас тарту", "Қарсы ұсыныс", "Сұрақ қою", "Жазу", "Медиациядан шығу"]);
+      expect(to(await applicant.press("Қабылдау"), APPLICANT)[0]).toBe("Сіз KZ-2026-000001 ісі бойынша 1-ұсынысты қабылдадыңыз.");
+      // Its date passed: the view shows the rounds, and no button to answer what no longer stands.
+      w.at("2026-12-04T09:00:00+05:00");
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).not.toContain("күшінде");
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
+    });
+  });
+});

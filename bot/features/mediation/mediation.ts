@@ -338,6 +338,13 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
   // Ended by its term at signing: those who record the signed agreement can still attach it.
   const late = side !== "applicant" && (await endedAtSigning(tx, m)) !== null;
+  // The proposal a side may answer now, with its day and its buttons: its own message may be far up the chat.
+  const last = m.state === "running" && side !== "mediator" ? await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, include: { responses: true }, orderBy: { id: "desc" } }) : null;
+  const standing = last && last.validUntil && last.validUntil >= c.now && !acceptedByBoth(all, last.responses) ? last : null;
+  if (standing) {
+    const until = showDate(localDate(standing.validUntil!, c.timeZone));
+    return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? [])])];
+  }
   return [sayText(text, late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : viewButtons(m, side))];
 };
 
