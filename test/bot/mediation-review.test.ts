@@ -160,3 +160,23 @@ describe("the mediation opened from the case", () => {
     });
   });
 });
+
+describe("the agreement's text to confirm, from the case", () => {
+  it("a side who has not confirmed it yet gets the button that does, in the mediation's view; once confirmed, no more", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, staff, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).toMatch(/\n\nЕкі тарап 1-ұсынысты қабылдады: дауды реттеу туралы келісім сіздің растауыңызды күтуде — батырма төменде\.$/);
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Оқыдым және келісемін", "Жазу", "Медиациядан шығу"]);
+      expect(to(await applicant.press("Оқыдым және келісемін"), APPLICANT)[0]).toMatch(/^Растауыңыз тіркелді\./);
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).not.toContain("растауыңызды күтуде");
+    });
+  });
+});

@@ -341,6 +341,16 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   // The proposal a side may answer now, with its day and its buttons: its own message may be far up the chat.
   const last = m.state === "running" && side !== "mediator" ? await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, include: { responses: true }, orderBy: { id: "desc" } }) : null;
   const standing = last && last.validUntil && last.validUntil >= c.now && !acceptedByBoth(all, last.responses) ? last : null;
+  // Both accepted it and this side has not confirmed the agreement's text yet: the button that confirms it.
+  const toConfirm =
+    last && acceptedByBoth(all, last.responses) && !last.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === side)) ? last : null;
+  if (toConfirm)
+    return [
+      sayText(lines([text, "", { key: "mediation.toConfirm", params: { round: toConfirm.round } }]), [
+        [{ key: "mediation.confirm", ...act(confirmAction, { proposalId: toConfirm.id }) }],
+        ...(viewButtons(m, side) ?? []),
+      ]),
+    ];
   if (standing) {
     const until = showDate(localDate(standing.validUntil!, c.timeZone));
     return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? [])])];
