@@ -24,11 +24,37 @@ const no = (reason: string): Check<never> => ({ ok: false, reason });
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 
-/** A sum in tenge: digits, spaces allowed between thousands; a whole positive number up to AMOUNT_MAX. */
+/** Words a sum's size is written with, as people type it: «1,5 млн», «500 тыс.», «500 мың», «миллион». */
+const SCALES: [RegExp, number][] = [
+  [/^(млрд|миллиард(а|ов)?)$/u, 1_000_000_000],
+  [/^(млн|миллион(а|ов)?)$/u, 1_000_000],
+  [/^(тыс|тысяч[аи]?|мың)$/u, 1_000],
+];
+/**
+ * A sum in tenge, a whole positive number up to AMOUNT_MAX, as people type it: figures with spaces, dots or commas
+ * between thousands («1 500 000», «1.500.000»), a size in words after a number («1,5 млн», «500 тыс.», «миллион»), the
+ * currency after it («150000 тг.», «₸», «тенге»). Thousands parted anywhere else («1 500 00») are a typo, not 150 000.
+ */
 export const checkAmount = (input: string): Check<number> => {
-  const s = input.replace(/[\s\u00a0]/g, "").replace(/(₸|тг|тенге|теңге)$/iu, "");
-  if (!/^\d{1,13}$/.test(s)) return no("amountFormat");
-  const n = Number(s);
+  const s = input
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\s*(₸|тг|тенге|теңге|kzt)\.?$/u, "");
+  let n: number;
+  const scaled = /^(\d{1,4}(?:[.,]\d{1,9})?)?\s*(\p{L}+)\.?$/u.exec(s);
+  if (scaled) {
+    const scale = SCALES.find(([re]) => re.test(scaled[2]!))?.[1];
+    if (!scale) return no("amountFormat");
+    const [whole = "1", fraction = ""] = (scaled[1] ?? "1").split(/[.,]/);
+    const places = String(scale).length - 1;
+    // «1,2345 тыс.» is no whole number of tenge.
+    if (fraction.length > places) return no("amountFormat");
+    n = Number(whole) * scale + Number(fraction.padEnd(places, "0") || "0");
+  } else {
+    if (!/^\d{1,13}(?:([ .,])\d{3}(?:\1\d{3})*)?$/.test(s)) return no("amountFormat");
+    n = Number(s.replace(/[ .,]/g, ""));
+  }
   if (n <= 0) return no("amountFormat");
   if (n > AMOUNT_MAX) return no("amountLarge");
   return ok(n);
@@ -210,7 +236,8 @@ export const counterMachine = machine.createMachine({
     },
     note: {
       tags: [UNSAVED],
-      entry: [{ type: "say", params: { key: "mediation.askCounterNote", params: { max: NOTE_MAX }, buttons: [[cancel]] } }],
+      // The amount as the bot read it («2 млн» is 2 000 000 ₸): the counter-offer has no review before it goes.
+      entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.askCounterNote", params: { amount: context.amount ?? 0, max: NOTE_MAX }, buttons: [[cancel]] }) }],
       on: {
         TEXT: [
           {

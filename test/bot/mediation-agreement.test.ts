@@ -57,10 +57,8 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
       await applicant.press("Қабылдау");
       const agreed = await staff.press("Принять");
       expect(agreed.filter((c) => c.method === "sendDocument")).toHaveLength(3); // the agreement went out
-      // The applicant presses «Қарсы ұсыныс» still on the proposal's message.
-      await applicant.press("Қарсы ұсыныс");
-      await applicant.send("3 000 000");
-      const countered = await applicant.send("Ойланып көрдім.");
+      // The applicant presses «Қарсы ұсыныс» still on the proposal's message: refused at once, before anything is typed.
+      const countered = await applicant.press("Қарсы ұсыныс");
       // Reject is refused here («both sides already accepted») — counter is not: it goes through and overwrites the
       // applicant's «accept» with «counter». Nobody is told that the agreement is off; staff confirming it are told «not now».
       const confirmed = await staff.press("Я прочитал(а) и согласен(на)");

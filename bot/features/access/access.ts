@@ -7,7 +7,7 @@ import { formedOn } from "../../core/case.js";
 import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
-import { mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import { counterRefusal, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
@@ -68,6 +68,11 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
     if (m && m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number: m.case.number })];
+  }
+  // A counter-offer to a proposal that no longer stands (a newer one, its date passed, both accepted it): likewise.
+  if (e.flow === "counter") {
+    const refused = await counterRefusal(tx, num(e.input.proposalId), c);
+    if (refused) return [refused];
   }
   // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
   // message): said before anything is typed, not at Save after every question.

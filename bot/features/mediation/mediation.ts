@@ -338,6 +338,23 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
   // Ended by its term at signing: those who record the signed agreement can still attach it.
   const late = side !== "applicant" && (await endedAtSigning(tx, m)) !== null;
+  // The proposal a side may answer now, with its day and its buttons: its own message may be far up the chat.
+  const last = m.state === "running" && side !== "mediator" ? await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, include: { responses: true }, orderBy: { id: "desc" } }) : null;
+  const standing = last && last.validUntil && last.validUntil >= c.now && !acceptedByBoth(all, last.responses) ? last : null;
+  // Both accepted it and this side has not confirmed the agreement's text yet: the button that confirms it.
+  const toConfirm =
+    last && acceptedByBoth(all, last.responses) && !last.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === side)) ? last : null;
+  if (toConfirm)
+    return [
+      sayText(lines([text, "", { key: "mediation.toConfirm", params: { round: toConfirm.round } }]), [
+        [{ key: "mediation.confirm", ...act(confirmAction, { proposalId: toConfirm.id }) }],
+        ...(viewButtons(m, side) ?? []),
+      ]),
+    ];
+  if (standing) {
+    const until = showDate(localDate(standing.validUntil!, c.timeZone));
+    return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? [])])];
+  }
   return [sayText(text, late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : viewButtons(m, side))];
 };
 
@@ -430,25 +447,40 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const sides = (await members(tx, m)).filter((x) => x.side !== "mediator");
   const minimum = minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4)));
   return [
-    ...withCondolence(m.case.outcome, null, say("mediation.proposalSent", { number, round, minimum }, runningButtons("mediator", m.id))),
+    // The day it stands until, which the review could not show: cut to the mediation's last day when that comes sooner.
+    ...withCondolence(
+      m.case.outcome,
+      null,
+      say("mediation.proposalSent", { number, round, minimum, until: { key: until === asked ? "mediation.validTo" : "mediation.validToLastDay", params: { until: showDate(until) } } }, runningButtons("mediator", m.id)),
+    ),
     ...sides.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id)))),
   ];
 };
 
-/** The proposal a side may answer: the mediator's newest in a running mediation, still standing. */
-const answerable = async (tx: Tx, proposalId: number, c: Ctx) => {
+/**
+ * The proposal a side may answer: the mediator's newest in a running mediation, still standing. `lead` begins a
+ * refusal: what was not done (a counter-offer typed while the proposal stopped standing is not sent).
+ */
+const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
+  const said = (key: string, params: Record<string, Param>): Out => (lead ? say("common.text", { text: lines([lead, { key, params }], " ") }) : say(key, params));
   const p = await tx.proposal.findUnique({ where: { id: proposalId }, include: { responses: true } });
   const m = p?.mediationId ? await loadMediation(tx, p.mediationId) : null;
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
   if (!p || !m || (side !== "applicant" && side !== "organization") || p.authorRole !== "mediator") return { refused: notFound() };
   const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
-  if (m.state !== "running" || newer > 0) return { refused: [say("mediation.proposalClosed", { number: m.case.number, round: p.round })] };
-  if (p.validUntil && p.validUntil < c.now) return { refused: [say("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
+  if (m.state !== "running" || newer > 0) return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })] };
+  if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
   // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
-  if (acceptedByBoth(all, p.responses)) return { refused: [say("mediation.alreadyAgreed", { number: m.case.number })] };
+  if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })] };
   return { p, m, all, side };
 };
+
+/**
+ * Why a counter-offer to this proposal cannot be made now (a newer one, its date passed, both accepted it), asked when
+ * its flow opens — said before an amount and a note are typed, not after; null when it can.
+ */
+export const counterRefusal = async (tx: Tx, proposalId: number, c: Ctx): Promise<Out | null> => (await answerable(tx, proposalId, c)).refused?.[0] ?? null;
 
 /** Accepted by both sides: someone of the applicant's side and someone of the organisation's. */
 const acceptedByBoth = (all: Member[], responses: { userId: bigint; answer: string }[]) =>
@@ -511,7 +543,8 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
 };
 
 export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: Ctx): Promise<Out[]> => {
-  const a = await answerable(tx, r.proposalId, c);
+  // Typed while the proposal stopped standing (a newer one came, its date passed): said not to have gone.
+  const a = await answerable(tx, r.proposalId, c, { key: "mediation.counterNotSent" });
   if (a.refused) return a.refused;
   const { p, m, all, side } = a;
   const round = (await tx.proposal.count({ where: { mediationId: m.id } })) + 1;
@@ -859,6 +892,8 @@ export const mediationJobs: Record<string, JobHandler> = {
     if (!p || !m || m.state !== "running") return [];
     const all = await members(tx, m);
     if (acceptedByBoth(all, p.responses)) return [];
+    // A newer proposal stopped this one standing: the sides are answering that one, and would read this as its end.
+    if (await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } })) return [];
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_expired", createdAt: job.dueAt, payload: { proposalId: p.id } } });
     const until = p.validUntil ? showDate(localDate(new Date(p.validUntil.getTime() - 1), d.timeZone)) : "";
     return all.map((x) => sayTo(x, "mediation.proposalExpired", { number: m.case.number, round: p.round, until }));

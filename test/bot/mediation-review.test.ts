@@ -1,0 +1,182 @@
+// Journey J5 walked as the mediator, the applicant and the organisation's staff live it (a fresh-eyes review):
+// amounts typed as people type them, proposals answered late or superseded. Each test failed on the code before its fix.
+import { describe, expect, it } from "vitest";
+import { texts, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { withBot as withWorld, type World } from "../helpers/world.js";
+import { mediationRunning } from "../helpers/staff.js";
+import { createLogger } from "../../bot/logger.js";
+import type { Call } from "../../bot/local/fake-api.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const MEDIATOR = 70;
+const NUMBER = "KZ-2026-000001";
+const IDS = { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR };
+const log = createLogger("silent");
+
+const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
+
+/** The mediator opens the proposal and types the amount; returns what the bot said to it. */
+const proposeAmount = async (mediator: TestUser, amount: string) => {
+  await mediator.send("/inbox");
+  await mediator.press(`Открыть ${NUMBER}`);
+  await mediator.press("Предложить урегулирование");
+  return mediator.send(amount);
+};
+/** …the rest of the proposal: terms, the usual ten days, review; returns what Send did. */
+const finishProposal = async (mediator: TestUser) => {
+  await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+  await mediator.press("10 дней");
+  return mediator.press("Отправить");
+};
+
+const runJobs = async (w: World, iso: string): Promise<Call[]> => {
+  const before = w.h.fake.calls.length;
+  w.at(iso);
+  await w.h.runtime.runJobs(new Date(iso), w.h.bot.api, log);
+  await w.h.runtime.idle();
+  return w.h.fake.calls.slice(before);
+};
+
+describe("amounts typed as people type them", () => {
+  it("«1,5 млн», «2 млн тг.», «1.500.000» are read as written and shown back; thousands parted wrongly («1 500 00») are asked again, not read as 150 000", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant, mediator } = await mediationRunning(h, IDS);
+      expect(texts(await proposeAmount(mediator, "1,5 млн"))[0]).toMatch(/^Условия/);
+      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+      const review = await mediator.press("10 дней");
+      expect(texts(review)[0]).toContain("Сумма: 1\u00a0500\u00a0000 ₸");
+      await mediator.press("Отправить");
+      await applicant.press("Қарсы ұсыныс");
+      expect(texts(await applicant.send("1 500 00"))).toEqual(["Соманы теңгемен бүтін санмен жазыңыз, мысалы, 1 500 000.", "Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
+      // The counter-offer goes with no review: the amount the bot read is said back before the note.
+      expect(texts(await applicant.send("2 млн тг."))).toEqual(["Сіз ұсынған сома: 2\u00a0000\u00a0000 ₸.\nМедиаторға себебін қысқаша түсіндіріңіз (1000 таңбаға дейін)."]);
+      const countered = await applicant.send("Емдеу шығындары көп болды.");
+      expect(to(countered, MEDIATOR)[0]).toMatch(/^Дело KZ-2026-000001: встречное предложение \(2\) — Заявитель\.\nСумма: 2\u00a0000\u00a0000 ₸\n/);
+      await proposeAmount(mediator, "1.800.000");
+      expect(to(await finishProposal(mediator), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатордың № 3 ұсынысы\n\nСомасы: 1\u00a0800\u00a0000 ₸\n/);
+    });
+  });
+});
+
+describe("a proposal superseded by a newer one", () => {
+  it("is not announced as expired on its date: only the proposal that stands is", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator); // stands until 03.12.2026
+      w.at("2026-11-25T10:00:00+05:00");
+      await proposeAmount(mediator, "2 200 000");
+      await finishProposal(mediator); // stands until 05.12.2026
+      // On 04.12 the first one's date is past — but the sides are answering the second, which still stands.
+      // (Other reminders of the case — its receipt not recorded — may come meanwhile.)
+      const expired = (calls: Call[]) => to(calls, APPLICANT).filter((x) => x.includes("ұсыныстың мерзімі"));
+      expect(expired(await runJobs(w, "2026-12-04T00:00:01+05:00"))).toEqual([]);
+      expect(expired(await runJobs(w, "2026-12-06T00:00:01+05:00"))).toEqual(["KZ-2026-000001 ісі: 2-ұсыныстың мерзімі өтті (05.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
+    });
+  });
+});
+
+describe("how long a proposal stands", () => {
+  it("the mediator is told the day their proposal stands until — and that it is the mediation's last day when the mediation ends sooner than the days asked", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      expect(to(await finishProposal(mediator), MEDIATOR)[0]).toMatch(/^Предложение 1 по делу KZ-2026-000001 отправлено сторонам\. Оно действует до конца дня 03\.12\.2026\.\n/);
+      // Mediation runs until 23.12.2026; on 20.12 the mediator asks the usual ten days — to 30.12, which cannot be.
+      w.at("2026-12-20T10:00:00+05:00");
+      await proposeAmount(mediator, "2 100 000");
+      expect(to(await finishProposal(mediator), MEDIATOR)[0]).toMatch(/^Предложение 2 по делу KZ-2026-000001 отправлено сторонам\. Оно действует до конца дня 23\.12\.2026 — последнего дня медиации\.\n/);
+    });
+  });
+});
+
+describe("a counter-offer on a proposal that stopped standing while it was typed", () => {
+  it("a new proposal came meanwhile: the applicant is told their counter-offer was not sent, and the mediator gets nothing", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("2 500 000");
+      await proposeAmount(mediator, "2 200 000");
+      await finishProposal(mediator);
+      const late = await applicant.send("Емдеу шығындары көп болды.");
+      expect(to(late, APPLICANT)[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.");
+      expect(to(late, MEDIATOR)).toEqual([]);
+    });
+  });
+
+  it("its date passed meanwhile: the applicant is told it was not sent", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator); // stands until 03.12.2026
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("2 500 000");
+      w.at("2026-12-04T09:00:00+05:00");
+      expect(texts(await applicant.send("Емдеу шығындары көп болды."))[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.");
+    });
+  });
+});
+
+describe("«Қарсы ұсыныс» on a proposal that no longer stands", () => {
+  it("an old message's button is answered at once, before an amount and a note are asked for", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator); // stands until 03.12.2026
+      const p1 = await w.t.db.prisma.proposal.findFirstOrThrow();
+      await proposeAmount(mediator, "2 200 000");
+      await finishProposal(mediator);
+      expect(texts(await applicant.pressData(`g:pctr:${p1.id}`))[0]).toBe("KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.");
+      w.at("2026-12-06T09:00:00+05:00");
+      expect(texts(await applicant.press("Қарсы ұсыныс"))[0]).toBe("KZ-2026-000001 ісі бойынша 2-ұсыныстың мерзімі өтті.");
+    });
+  });
+});
+
+describe("the mediation opened from the case", () => {
+  it("shows a side the proposal that stands, until when, with the buttons that answer it — its own message may be far up the chat", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      const view = await applicant.press("Медиацияны ашу");
+      expect(texts(view)[0]).toBe(
+        "KZ-2026-000001 ісі бойынша медиация: жүріп жатыр.\n\nҰсыныстар:\n1. Медиатор: 2\u00a0000\u00a0000 ₸\n\n1-ұсыныс 03.12.2026 күнінің соңына дейін күшінде: оған төмендегі батырмалармен жауап беруге болады.",
+      );
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Қабылдау", "Бас тарту", "Қарсы ұсыныс", "Сұрақ қою", "Жазу", "Медиациядан шығу"]);
+      expect(to(await applicant.press("Қабылдау"), APPLICANT)[0]).toBe("Сіз KZ-2026-000001 ісі бойынша 1-ұсынысты қабылдадыңыз.");
+      // Its date passed: the view shows the rounds, and no button to answer what no longer stands.
+      w.at("2026-12-04T09:00:00+05:00");
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).not.toContain("күшінде");
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Жазу", "Медиациядан шығу"]);
+    });
+  });
+});
+
+describe("the agreement's text to confirm, from the case", () => {
+  it("a side who has not confirmed it yet gets the button that does, in the mediation's view; once confirmed, no more", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, staff, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).toMatch(/\n\nЕкі тарап 1-ұсынысты қабылдады: дауды реттеу туралы келісім сіздің растауыңызды күтуде — батырма төменде\.$/);
+      expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Оқыдым және келісемін", "Жазу", "Медиациядан шығу"]);
+      expect(to(await applicant.press("Оқыдым және келісемін"), APPLICANT)[0]).toMatch(/^Растауыңыз тіркелді\./);
+      await applicant.send("/cases");
+      await applicant.press("KZ-2026-000001 ісін ашу");
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).not.toContain("растауыңызды күтуде");
+    });
+  });
+});
