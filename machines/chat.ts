@@ -30,7 +30,7 @@ export type Input =
   | { kind: "command"; command: string; payload: string }
   | { kind: "text"; text: string }
   | { kind: "button"; data: string }
-  | { kind: "media"; media: MediaKind }
+  | { kind: "media"; media: MediaKind; group?: string }
   /** `group`: the album (Telegram's media_group_id) the file came in: an album arrives as one update per file. */
   | { kind: "file"; file: FileRef; group?: string }
   | { kind: "contact"; phone: string; userId: number | null }
@@ -490,7 +490,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       if (!deliver({ type: "TEXT", text: input.text })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "media":
-      if (!deliver({ type: "MEDIA", media: input.media })) effects.push(say("common.notUnderstood"), menuEffect(profile));
+      if (!deliver({ type: "MEDIA", media: input.media, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "file":
       if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.notUnderstood"), menuEffect(profile));

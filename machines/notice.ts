@@ -177,7 +177,7 @@ const typed = <T>(state: string, check: (text: string) => Check<T>, field: keyof
 
 /** The album a file belongs to, as it stands before this file: null for a file sent alone. */
 const albumOf = (context: Context, event: FlowEvent): Album | null => {
-  const group = event.type === "FILE" ? event.group : undefined;
+  const group = event.type === "FILE" || event.type === "MEDIA" ? event.group : undefined;
   if (!group) return null;
   return context.album?.group === group ? context.album : { group, seen: 0, added: 0, refused: [] };
 };
@@ -684,6 +684,8 @@ export const noticeMachine = setup({
             ],
           },
         ],
+        // A video, a voice message, a sticker (a video in an album of photos too): said what is taken, once for an album.
+        MEDIA: refusal("mediaType", () => true),
         CHOICE: [
           { guard: chose("done"), target: "filesDone" },
           // A file sent by mistake: the last one is taken back (again for the one before it).

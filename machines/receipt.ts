@@ -143,6 +143,8 @@ export const handInMachine = machine.createMachine({
           },
           { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
         ],
+        // A video, a voice message, a sticker: what is taken is said, and the question comes again.
+        MEDIA: { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
         CHOICE: [
           { guard: chose("cancel"), target: "done" },
           { guard: chose("skip"), target: "save" },
@@ -158,6 +160,7 @@ export const handInMachine = machine.createMachine({
           { guard: ({ event }) => isCopy(event), actions: [{ type: "patch", params: ({ context, event }) => ({ pages: [...(context.pages ?? []), ...fileOf(event)] }) }, { type: "say", params: pagesSaid }] },
           { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
         ],
+        MEDIA: { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
         CHOICE: [
           { guard: chose("done"), target: "save" },
           { guard: chose("cancel"), target: "done" },

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { open } from "../../bot/crypto.js";
 import { Store } from "../../bot/runtime/store.js";
 import type { Call } from "../../bot/local/fake-api.js";
-import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, newUpdateId, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 
@@ -246,6 +246,28 @@ describe("documents and photos", () => {
     await u.press("Сохранить обращение");
     const stored = await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } });
     expect(stored.map((a) => a.fileId)).toEqual([...Array.from({ length: 10 }, (_, i) => `album-${i + 1}`), "alone", "b-1", "b-2"]);
+  });
+
+  it("a video in an album of photos is said once not to be taken (not «не понял» with the question again), and the photos are kept", async () => {
+    const u = h.user(44, "ru");
+    await upTo(u, "ru", "files");
+    const video = (album?: string) => {
+      const id = newUpdateId();
+      return u.deliver({
+        update_id: id,
+        message: { message_id: id, date: 1, chat: { id: 44, type: "private", first_name: "Test" }, from: { id: 44, is_bot: false, first_name: "Test" }, video: { file_id: `v${id}`, file_unique_id: `v${id}`, width: 1, height: 1, duration: 3 }, ...(album ? { media_group_id: album } : {}) },
+      });
+    };
+    const calls = [...(await u.photo("m-1", "11223")), ...(await video("11223")), ...(await u.photo("m-2", "11223")), ...(await video("11223"))];
+    expect(shown(calls, 44)).toEqual([
+      "Добавлено файлов: 2. Всего: 2 из 20. Пришлите ещё или нажмите «Готово».",
+      "Здесь принимаются только фото, PDF-файлы и изображения: видео, голосовые сообщения и стикеры не сохраняются.",
+    ]);
+    // A sticker or a video sent alone is answered the same way, each time.
+    expect(texts(await u.sticker())).toEqual(["Здесь принимаются только фото, PDF-файлы и изображения: видео, голосовые сообщения и стикеры не сохраняются."]);
+    expect(texts(await video())).toEqual(["Здесь принимаются только фото, PDF-файлы и изображения: видео, голосовые сообщения и стикеры не сохраняются."]);
+    await u.press("Готово");
+    expect(last(await u.contact("77011234567"))).toContain("Файлы: 2");
   });
 
   it("an album past the limit: what fits is added, and the limit is said once", async () => {

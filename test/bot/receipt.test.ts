@@ -112,6 +112,24 @@ describe("the stamped copy", () => {
     });
   });
 
+  it("a sticker instead of it is told a photo or a PDF is needed — not «не понял»", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.press("Пропустить");
+    expect(to(await applicant.sticker(), APPLICANT)).toEqual([
+      "Нужно фото или PDF-файл.",
+      "Если у вас есть копия с отметкой о получении, пришлите её фото или PDF. Если нет — нажмите «Пропустить».",
+    ]);
+    // Between an album's pages too: the pages are kept.
+    await applicant.photo("p-1", "7001");
+    expect(to(await applicant.sticker(), APPLICANT)).toEqual(["Нужно фото или PDF-файл."]);
+    await applicant.photo("p-2", "7001");
+    await applicant.press("Готово");
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { pages: [{ fileId: "p-1" }, { fileId: "p-2" }] } });
+  });
+
   it("sent as one photo is recorded at once, as before", async () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
