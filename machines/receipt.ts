@@ -116,13 +116,34 @@ export const handInMachine = machine.createMachine({
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "receipt.askHandInNumber", buttons: [[skip], [cancel]] } }],
       on: {
-        ...numberAnswers("number", "copy"),
+        ...numberAnswers("number", "afterNumber"),
+        // The stamped copy sent before its question (the number is on it): kept — every page of an album — and the
+        // number asked for still; the copy's question is not asked again.
+        FILE: [
+          {
+            guard: ({ event }) => isCopy(event),
+            actions: [
+              { type: "patch", params: ({ context, event }) => ({ file: context.file ?? fileOf(event)[0] ?? null, pages: [...(context.pages ?? []), ...fileOf(event)] }) },
+              {
+                type: "say",
+                params: ({ context, event }) => ({
+                  key: "receipt.copyBeforeNumber",
+                  params: { count: context.pages?.length ?? 0 },
+                  buttons: [[skip], [cancel]],
+                  ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
+                }),
+              },
+            ],
+          },
+          { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
+        ],
         CHOICE: [
           { guard: chose("cancel"), target: "done" },
-          { guard: chose("skip"), target: "copy", actions: { type: "patch", params: { number: null } } },
+          { guard: chose("skip"), target: "afterNumber", actions: { type: "patch", params: { number: null } } },
         ],
       },
     },
+    afterNumber: { always: [{ guard: ({ context }) => context.file !== null, target: "save" }, { target: "copy" }] },
     copy: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "receipt.askCopy", buttons: [[skip], [cancel]] } }],

@@ -130,6 +130,22 @@ describe("the stamped copy", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { pages: [{ fileId: "p-1" }, { fileId: "p-2" }] } });
   });
 
+  it("sent at the registration number's question is kept, every page, and the number still asked for — not «не понял» for each page", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    const calls = [...(await applicant.photo("n-1", "8001")), ...(await applicant.photo("n-2", "8001"))];
+    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 2. Если на копии есть регистрационный номер, напишите его. Если нет — нажмите «Пропустить»."]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял/);
+    // The number typed: recorded with both pages; the copy is not asked for again.
+    const done = await applicant.send("01-12/77");
+    expect(to(done, APPLICANT)).toEqual([expect.stringMatching(/^Записано: вы передали обращение KZ-2026-000001 в организацию 23\.11\.2026 \(рег\. № 01-12\/77\)\./), "Что сделаем? Команды есть и в меню (/)."]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({
+      receipt: { number: "01-12/77", copy: { kind: "photo", fileId: "n-1" }, pages: [{ kind: "photo", fileId: "n-1" }, { kind: "photo", fileId: "n-2" }] },
+    });
+  });
+
   it("sent as one photo is recorded at once, as before", async () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
