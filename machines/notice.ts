@@ -223,6 +223,33 @@ const reviewParams = (d: Draft): Params => ({
   phone: d.phone ?? "",
 });
 
+/**
+ * A document or a photo sent at a question about the care, before the documents question (its pages as an album, a
+ * photo with the story as its caption): kept for the notice, as at the documents question, and said so — not «not
+ * understood» for each, the files lost. Not at the patient's name, IIN or phone (a photo of an identity card there is
+ * to be typed, not attached); the documents question's own limit and types hold.
+ */
+type Args = { context: Context; event: FlowEvent };
+const earlyFile = [
+  ...refusal("fileType", ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? "")),
+  {
+    guard: ({ context }: Args) => context.draft.files.length < MAX_FILES,
+    actions: [
+      { type: "patch" as const, params: ({ context, event }: Args) => ({ files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) },
+      { type: "noteAlbum" as const, params: { added: true } },
+      {
+        type: "say" as const,
+        params: ({ context, event }: Args) => ({
+          key: "notice.fileEarly",
+          params: { total: context.draft.files.length, max: MAX_FILES },
+          ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
+        }),
+      },
+    ],
+  },
+  ...refusal("tooManyFilesEarly", () => true, { max: MAX_FILES }),
+];
+
 export const noticeMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Input },
   actions: {
@@ -570,6 +597,7 @@ export const noticeMachine = setup({
           },
         ],
         ...backTo("region"),
+        FILE: earlyFile,
         ...askAgain("care"),
       },
     },
@@ -580,6 +608,7 @@ export const noticeMachine = setup({
       on: {
         TEXT: typed("description", checkDescription, "description", "descriptionDone", (t) => ({ length: t.trim().length, max: DESCRIPTION_MAX })),
         ...backTo("care"),
+        FILE: earlyFile,
         ...askAgain("description"),
       },
     },
@@ -621,6 +650,7 @@ export const noticeMachine = setup({
           // that it was not added, and how to add it — not «not understood».
           { target: "outcome", reenter: true, actions: [refuse("descriptionSplit")] },
         ],
+        FILE: earlyFile,
         ...askAgain("outcome"),
       },
     },
@@ -656,6 +686,7 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "outcome" },
         ],
+        FILE: earlyFile,
         ...askAgain("support"),
       },
     },

@@ -248,6 +248,25 @@ describe("documents and photos", () => {
     expect(stored.map((a) => a.fileId)).toEqual([...Array.from({ length: 10 }, (_, i) => `album-${i + 1}`), "alone", "b-1", "b-2"]);
   });
 
+  it("photos sent before the documents question (an album at the description's) are kept for the notice and said so once — not «не понял» for each, the files lost", async () => {
+    const u = h.user(45, "ru");
+    await upTo(u, "ru", "description");
+    const calls = [...(await u.photo("e-1", "33445")), ...(await u.photo("e-2", "33445"))];
+    expect(shown(calls, 45)).toEqual([
+      "Файл сохранён и будет приложен к обращению (файлов: 2 из 20). Проверить их или убрать лишний можно будет на шаге «документы и фото». А сейчас ответьте, пожалуйста, на вопрос выше.",
+    ]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял/);
+    // The question is where it was: the description is taken next.
+    expect(texts(await u.send("После операции началось осложнение, о котором нас не предупредили."))).toEqual(["7/11 · Каковы последствия для пациента на сегодня?"]);
+    await u.press("Инвалидность II группы");
+    // At the documents question the two are there, and can be taken back.
+    expect(buttons(await u.press("Нет, не сообщено"))).toContain("Убрать последний файл");
+    await u.press("Готово");
+    expect(last(await u.contact("77011234567"))).toContain("Файлы: 2");
+    await u.press("Сохранить обращение");
+    expect((await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } })).map((a) => a.fileId)).toEqual(["e-1", "e-2"]);
+  });
+
   it("a video in an album of photos is said once not to be taken (not «не понял» with the question again), and the photos are kept", async () => {
     const u = h.user(44, "ru");
     await upTo(u, "ru", "files");
