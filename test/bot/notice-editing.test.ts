@@ -4,7 +4,7 @@
 // an IIN whose birth date cannot be the patient's, an IIN typed with dashes. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../bot/runtime/store.js";
-import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 let t: TestDb;
@@ -268,6 +268,17 @@ describe("more answers the checks took wrongly", () => {
       "7/11 · Бүгінгі күні пациент үшін салдары қандай?",
     ]);
     expect(texts(await k.send("2 топтағы мүгедектік берілді"))[0]).toMatch(/^Салдары дәл жазылуы үшін/);
+  });
+
+  it("the story told in a voice message is said not to be read — not «не понял», as if it had been heard — and the question comes again", async () => {
+    const u = h.user(166, "ru");
+    await upTo(u, "description");
+    const id = newUpdateId();
+    const voice = await u.deliver({
+      update_id: id,
+      message: { message_id: id, date: 1, chat: { id: 166, type: "private", first_name: "Test" }, from: { id: 166, is_bot: false, first_name: "Test" }, voice: { file_id: "v", file_unique_id: "v", duration: 40 } },
+    });
+    expect(texts(voice)).toEqual(["Голосовые сообщения и видео бот не распознаёт.", "6/11 · Опишите своими словами, что произошло (до 3 000 знаков)."]);
   });
 
   it("five emoji do not pass «at least 10 characters»", async () => {
