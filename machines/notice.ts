@@ -225,12 +225,12 @@ const reviewParams = (d: Draft): Params => ({
 
 /**
  * A document or a photo sent at a question about the care, before the documents question (its pages as an album, a
- * photo with the story as its caption): kept for the notice, as at the documents question, and said so — not «not
- * understood» for each, the files lost. Not at the patient's name, IIN or phone (a photo of an identity card there is
- * to be typed, not attached); the documents question's own limit and types hold.
+ * photo with the story as its caption), or at the phone question or the review: kept for the notice, as at the documents question, and said
+ * so — not «not understood» for each, the files lost. Not at the patient's name or IIN (a photo of an identity card
+ * there is to be typed, not attached); the documents question's own limit and types hold.
  */
 type Args = { context: Context; event: FlowEvent };
-const earlyFile = [
+const fileAside = (said: "fileEarly" | "fileLate") => [
   ...refusal("fileType", ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? "")),
   {
     guard: ({ context }: Args) => context.draft.files.length < MAX_FILES,
@@ -240,7 +240,7 @@ const earlyFile = [
       {
         type: "say" as const,
         params: ({ context, event }: Args) => ({
-          key: "notice.fileEarly",
+          key: `notice.${said}`,
           params: { total: context.draft.files.length, max: MAX_FILES },
           ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
         }),
@@ -249,6 +249,9 @@ const earlyFile = [
   },
   ...refusal("tooManyFilesEarly", () => true, { max: MAX_FILES }),
 ];
+const earlyFile = fileAside("fileEarly");
+/** At the phone question and the review, after the documents question: kept too, and where to check them is said. */
+const lateFile = fileAside("fileLate");
 
 export const noticeMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Input },
@@ -772,6 +775,7 @@ export const noticeMachine = setup({
           },
           { guard: chose("back"), target: "files" },
         ],
+        FILE: lateFile,
         ...askAgain("phone"),
       },
     },
@@ -812,6 +816,7 @@ export const noticeMachine = setup({
             actions: [{ type: "submitNotice", params: ({ context }) => ({ notice: answersOf(context.draft)! }) }],
           },
         ],
+        FILE: lateFile,
         ...askAgain("review"),
       },
     },

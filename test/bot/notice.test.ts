@@ -267,6 +267,18 @@ describe("documents and photos", () => {
     expect((await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } })).map((a) => a.fileId)).toEqual(["e-1", "e-2"]);
   });
 
+  it("an album sent at the review (a paper remembered late) is kept, with one message saying where to check it — not «не понял» and the review again for each photo", async () => {
+    const u = h.user(46, "ru");
+    await upTo(u, "ru", "review");
+    const calls = [...(await u.photo("r-1", "55667")), ...(await u.photo("r-2", "55667"))];
+    expect(shown(calls, 46)).toEqual([
+      "Файл добавлен к обращению (файлов: 2 из 20). Проверить файлы или убрать лишний можно кнопкой «Изменить: файлы» на шаге проверки обращения.",
+    ]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял/);
+    await u.press("Сохранить обращение");
+    expect((await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } })).map((a) => a.fileId)).toEqual(["r-1", "r-2"]);
+  });
+
   it("a video in an album of photos is said once not to be taken (not «не понял» with the question again), and the photos are kept", async () => {
     const u = h.user(44, "ru");
     await upTo(u, "ru", "files");
