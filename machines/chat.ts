@@ -497,7 +497,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       if (!deliver({ type: "MEDIA", media: input.media, ...(input.group ? { group: input.group } : {}) })) effects.push(say(notTaken({ type: "MEDIA", media: input.media })), menuEffect(profile));
       break;
     case "file":
-      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.notUnderstood"), menuEffect(profile));
+      // With no question open, a file is kept nowhere: said so — «not understood» left one thinking it was added.
+      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.fileNotKept"), menuEffect(profile));
       break;
     case "contact":
       if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile));

@@ -156,6 +156,8 @@ describe("the stamped copy", () => {
     const receipt = ((await t.db.prisma.case.findFirstOrThrow()).answers as { receipt: Record<string, unknown> }).receipt;
     expect(receipt.copy).toEqual({ kind: "document", fileId: "copy-pdf" });
     expect(receipt.pages).toBeUndefined();
+    // A second page sent on its own afterwards, when nothing waits for a file: said not to be kept — not «не понял».
+    expect(to(await applicant.photo("late-page"), APPLICANT)[0]).toBe("Бұл файл сақталмады: бот қазір файл күтпейді.");
   });
 });
 
