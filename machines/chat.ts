@@ -30,7 +30,7 @@ export type Input =
   | { kind: "command"; command: string; payload: string }
   | { kind: "text"; text: string }
   | { kind: "button"; data: string }
-  | { kind: "media"; media: MediaKind }
+  | { kind: "media"; media: MediaKind; group?: string }
   /** `group`: the album (Telegram's media_group_id) the file came in: an album arrives as one update per file. */
   | { kind: "file"; file: FileRef; group?: string }
   | { kind: "contact"; phone: string; userId: number | null }
@@ -229,6 +229,10 @@ const closeContactKeyboard = (stored: StackEntry[], d: Decision, flows: Flows): 
   return { ...d, effects };
 };
 
+/** A voice message or a video the bot cannot read is said to be so — not «not understood», as if it had been heard. */
+const SPOKEN: readonly MediaKind[] = ["voice", "video", "audio"];
+const notTaken = (event: FlowEvent): string => (event.type === "MEDIA" && SPOKEN.includes(event.media) ? "common.voiceNotRead" : "common.notUnderstood");
+
 const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows, registry: Registry): Decision => {
   const effects: Effect[] = [];
   let stack = stored.filter((e) => flows[e.flow]?.version === e.version && isRestorable(flows[e.flow]!, e));
@@ -264,7 +268,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       if (ignored) ignored();
       // «Choose a button» only for a button the question does not take; a photo, a file or a contact where
       // something is to be typed is not understood (the question that follows says what it wants).
-      else effects.push(say(event.type === "CHOICE" ? "common.useButtons" : "common.notUnderstood"));
+      else effects.push(say(event.type === "CHOICE" ? "common.useButtons" : notTaken(event)));
       apply(sendToFlow(def, entry, { type: "REPEAT", today: profile.today }), def);
       return true;
     }
@@ -513,10 +517,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       if (!deliver({ type: "TEXT", text: input.text })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;
     case "media":
-      if (!deliver({ type: "MEDIA", media: input.media })) effects.push(say("common.notUnderstood"), menuEffect(profile));
+      if (!deliver({ type: "MEDIA", media: input.media, ...(input.group ? { group: input.group } : {}) })) effects.push(say(notTaken({ type: "MEDIA", media: input.media })), menuEffect(profile));
       break;
     case "file":
-      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.notUnderstood"), menuEffect(profile));
+      // With no question open, a file is kept nowhere: said so — «not understood» left one thinking it was added.
+      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.fileNotKept"), menuEffect(profile));
       break;
     case "contact":
       if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile));

@@ -164,7 +164,8 @@ export interface DomainEffectPayloads {
   /** Staff: the healthcare entity received the notice — its registration number and the date (law.md §3 step 2). */
   recordReceipt: { caseId: number; number: string; on: string };
   /** The applicant handed the notice in to the entity on `on` (with its registration number and the stamped copy, if any). */
-  recordHandIn: { caseId: number; on: string; number: string | null; file: FileRef | null };
+  /** `pages`: every page of a stamped copy sent as several files (the first is `file`). */
+  recordHandIn: { caseId: number; on: string; number: string | null; file: FileRef | null; pages?: FileRef[] };
   /** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
   recordFormation: { caseId: number; date?: string };
   /** Staff: the commission's conclusion on a case, with its document if staff attached one. */

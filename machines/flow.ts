@@ -12,7 +12,7 @@ export interface PatientOfCase {
 export type FlowEvent = (
   | { type: "CHOICE"; value: string } // a button of this flow's current question
   | { type: "TEXT"; text: string }
-  | { type: "MEDIA"; media: MediaKind } // something the bot does not take here (a sticker, a voice message…)
+  | { type: "MEDIA"; media: MediaKind; group?: string } // something the bot does not take here (a sticker, a voice message, a video — in an album too)
   | { type: "FILE"; file: FileRef; group?: string } // a photo, or a document; `group`: the album it came in (Telegram's media_group_id)
   | { type: "CONTACT"; phone: string; own: boolean } // a shared contact; own: the sender's own
   | { type: "LANGUAGE"; language: Lang } // the user switched language: ask again in it

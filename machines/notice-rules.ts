@@ -1,6 +1,7 @@
 // What a notice's answers must be. Pure: each check returns the value to keep, or the reason it is refused
 // (an i18n key suffix the bot turns into a clear answer).
 import type { LocalDate } from "./calendar.js";
+import outcomeWords from "./data/outcome-words.json" with { type: "json" };
 import regionsData from "./data/regions.json" with { type: "json" };
 
 export type Check<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -121,6 +122,19 @@ export const checkDescription = (input: string): Check<string> => {
   if (text.length < 10 || (text.match(/[\p{L}\p{N}]/gu) ?? []).length < 10) return no("descriptionShort");
   if (text.length > DESCRIPTION_MAX) return no("descriptionLong");
   return ok(text);
+};
+
+/** Stems of words of an outcome (machines/data/outcome-words.json): a death, a disability, harm, "not yet known". */
+const OUTCOME_STEMS = outcomeWords.stems.map((w) => w.toLocaleLowerCase());
+/**
+ * A text typed at the outcome question that reads as an answer to it («умер», «инвалидность 2 группы», «қайтыс
+ * болды», «пока не знаю») rather than as more of the story: up to 3 words, or up to 6 with a word of an outcome.
+ * Only to choose what the bot says back — an outcome is never recorded from typed words.
+ */
+export const looksLikeOutcome = (input: string): boolean => {
+  const words = input.trim().split(/\s+/u).filter(Boolean).length;
+  const flat = input.toLocaleLowerCase().replace(/\s+/gu, " ");
+  return words > 0 && (words <= 3 || (words <= 6 && OUTCOME_STEMS.some((w) => flat.includes(w))));
 };
 
 /** A Kazakhstan mobile number: +7 and 10 digits (8 or 7 in front is taken as +7). */

@@ -4,7 +4,7 @@ import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
-import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, regionByCode, REGIONS, regionText } from "./notice-rules.js";
+import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
 export const STEPS = 11;
@@ -177,7 +177,7 @@ const typed = <T>(state: string, check: (text: string) => Check<T>, field: keyof
 
 /** The album a file belongs to, as it stands before this file: null for a file sent alone. */
 const albumOf = (context: Context, event: FlowEvent): Album | null => {
-  const group = event.type === "FILE" ? event.group : undefined;
+  const group = event.type === "FILE" || event.type === "MEDIA" ? event.group : undefined;
   if (!group) return null;
   return context.album?.group === group ? context.album : { group, seen: 0, added: 0, refused: [] };
 };
@@ -222,6 +222,36 @@ const reviewParams = (d: Draft): Params => ({
   files: d.files.length,
   phone: d.phone ?? "",
 });
+
+/**
+ * A document or a photo sent at a question about the care, before the documents question (its pages as an album, a
+ * photo with the story as its caption), or at the phone question or the review: kept for the notice, as at the documents question, and said
+ * so — not «not understood» for each, the files lost. Not at the patient's name or IIN (a photo of an identity card
+ * there is to be typed, not attached); the documents question's own limit and types hold.
+ */
+type Args = { context: Context; event: FlowEvent };
+const fileAside = (said: "fileEarly" | "fileLate") => [
+  ...refusal("fileType", ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? "")),
+  {
+    guard: ({ context }: Args) => context.draft.files.length < MAX_FILES,
+    actions: [
+      { type: "patch" as const, params: ({ context, event }: Args) => ({ files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) },
+      { type: "noteAlbum" as const, params: { added: true } },
+      {
+        type: "say" as const,
+        params: ({ context, event }: Args) => ({
+          key: `notice.${said}`,
+          params: { total: context.draft.files.length, max: MAX_FILES },
+          ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
+        }),
+      },
+    ],
+  },
+  ...refusal("tooManyFilesEarly", () => true, { max: MAX_FILES }),
+];
+const earlyFile = fileAside("fileEarly");
+/** At the phone question and the review, after the documents question: kept too, and where to check them is said. */
+const lateFile = fileAside("fileLate");
 
 export const noticeMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Input },
@@ -570,6 +600,7 @@ export const noticeMachine = setup({
           },
         ],
         ...backTo("region"),
+        FILE: earlyFile,
         ...askAgain("care"),
       },
     },
@@ -580,6 +611,7 @@ export const noticeMachine = setup({
       on: {
         TEXT: typed("description", checkDescription, "description", "descriptionDone", (t) => ({ length: t.trim().length, max: DESCRIPTION_MAX })),
         ...backTo("care"),
+        FILE: earlyFile,
         ...askAgain("description"),
       },
     },
@@ -612,9 +644,16 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "description" },
         ],
-        // Text right after the description is most likely its continuation, typed as a second message: said that it was
-        // not added, and how to add it — not «not understood».
-        TEXT: { guard: ({ context }) => !context.editing, target: "outcome", reenter: true, actions: [refuse("descriptionSplit")] },
+        TEXT: [
+          // A few words that read as the answer («умер», «инвалидность 2 группы», «пока не знаю»), or any text when the
+          // question is asked again from the review: asked to choose with the buttons. Nothing is recorded from the
+          // words — a death or a disability group guessed wrongly is worse than a question.
+          { guard: ({ context, event }) => context.editing || looksLikeOutcome(text(event)), target: "outcome", reenter: true, actions: [refuse("outcomeTyped")] },
+          // A longer text right after the description is most likely its continuation, typed as a second message: said
+          // that it was not added, and how to add it — not «not understood».
+          { target: "outcome", reenter: true, actions: [refuse("descriptionSplit")] },
+        ],
+        FILE: earlyFile,
         ...askAgain("outcome"),
       },
     },
@@ -650,6 +689,7 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "outcome" },
         ],
+        FILE: earlyFile,
         ...askAgain("support"),
       },
     },
@@ -678,6 +718,8 @@ export const noticeMachine = setup({
             ],
           },
         ],
+        // A video, a voice message, a sticker (a video in an album of photos too): said what is taken, once for an album.
+        MEDIA: refusal("mediaType", () => true),
         CHOICE: [
           { guard: chose("done"), target: "filesDone" },
           // A file sent by mistake: the last one is taken back (again for the one before it).
@@ -733,6 +775,7 @@ export const noticeMachine = setup({
           },
           { guard: chose("back"), target: "files" },
         ],
+        FILE: lateFile,
         ...askAgain("phone"),
       },
     },
@@ -773,6 +816,7 @@ export const noticeMachine = setup({
             actions: [{ type: "submitNotice", params: ({ context }) => ({ notice: answersOf(context.draft)! }) }],
           },
         ],
+        FILE: lateFile,
         ...askAgain("review"),
       },
     },

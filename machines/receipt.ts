@@ -15,6 +15,11 @@ interface Context {
   number: string | null;
   on: string | null;
   file: FileRef | null;
+  /**
+   * Every page of a stamped copy sent as an album (Telegram's media_group_id: one update a file), the first one
+   * the `file`; absent in a snapshot stored before pages were kept.
+   */
+  pages?: FileRef[];
 }
 interface Input {
   caseId: number;
@@ -28,6 +33,16 @@ const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
 const dateOf = ({ context, event }: { context: Context; event: FlowEvent }) => checkEventDate(text(event), event.today ?? "", context.notBefore);
 /** A photo, a PDF or a picture of the stamped copy. */
 const STAMPED_COPY = /^(application\/pdf|image\/(jpeg|png|heic|heif|webp))$/;
+const isCopy = (e: FlowEvent) => e.type === "FILE" && (e.file.kind === "photo" || STAMPED_COPY.test(e.file.mime ?? ""));
+const fileOf = (e: FlowEvent): FileRef[] => (e.type === "FILE" ? [e.file] : []);
+const copyDone: Button = { key: "receipt.copyDone", value: "done" };
+/** The count of the copy's pages so far, with «Done»: one message for an album, its later pages edit its count (the slot). */
+const pagesSaid = ({ context, event }: { context: Context; event: FlowEvent }) => ({
+  key: "receipt.copyPages",
+  params: { count: context.pages?.length ?? 0 },
+  buttons: [[copyDone], [cancel]],
+  ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
+});
 
 /** The date question's answers: "today", or a typed date (checked, and asked again with the reason). */
 const dateAnswers = (state: string, next: string) => ({
@@ -61,7 +76,7 @@ const machine = setup({
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
     recordReceipt: (_: unknown, _params: { caseId: number; number: string; on: string }) => undefined,
-    recordHandIn: (_: unknown, _params: { caseId: number; on: string; number: string | null; file: FileRef | null }) => undefined,
+    recordHandIn: (_: unknown, _params: { caseId: number; on: string; number: string | null; file: FileRef | null; pages?: FileRef[] }) => undefined,
   },
 });
 
@@ -101,25 +116,56 @@ export const handInMachine = machine.createMachine({
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "receipt.askHandInNumber", buttons: [[skip], [cancel]] } }],
       on: {
-        ...numberAnswers("number", "copy"),
+        ...numberAnswers("number", "afterNumber"),
+        // The stamped copy sent before its question (the number is on it): kept — every page of an album — and the
+        // number asked for still; the copy's question is not asked again.
+        FILE: [
+          {
+            guard: ({ event }) => isCopy(event),
+            actions: [
+              { type: "patch", params: ({ context, event }) => ({ file: context.file ?? fileOf(event)[0] ?? null, pages: [...(context.pages ?? []), ...fileOf(event)] }) },
+              {
+                type: "say",
+                params: ({ context, event }) => ({
+                  key: "receipt.copyBeforeNumber",
+                  params: { count: context.pages?.length ?? 0 },
+                  buttons: [[skip], [cancel]],
+                  ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
+                }),
+              },
+            ],
+          },
+          { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
+        ],
         CHOICE: [
           { guard: chose("cancel"), target: "done" },
-          { guard: chose("skip"), target: "copy", actions: { type: "patch", params: { number: null } } },
+          { guard: chose("skip"), target: "afterNumber", actions: { type: "patch", params: { number: null } } },
         ],
       },
     },
+    afterNumber: { always: [{ guard: ({ context }) => context.file !== null, target: "save" }, { target: "copy" }] },
     copy: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "receipt.askCopy", buttons: [[skip], [cancel]] } }],
       on: {
         FILE: [
+          // A copy of several pages sent as an album comes one update a page, in any order: each is kept, and the
+          // hand-in is recorded when the person says they sent them all — not with the first page, which left the
+          // others «not understood».
           {
-            guard: ({ event }) => event.type === "FILE" && (event.file.kind === "photo" || STAMPED_COPY.test(event.file.mime ?? "")),
+            guard: ({ event }) => isCopy(event) && event.type === "FILE" && event.group !== undefined,
+            target: "pages",
+            actions: [{ type: "patch", params: ({ event }) => ({ file: fileOf(event)[0] ?? null, pages: fileOf(event) }) }, { type: "say", params: pagesSaid }],
+          },
+          {
+            guard: ({ event }) => isCopy(event),
             target: "save",
-            actions: { type: "patch", params: ({ event }) => ({ file: event.type === "FILE" ? event.file : null }) },
+            actions: { type: "patch", params: ({ event }) => ({ file: fileOf(event)[0] ?? null }) },
           },
           { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
         ],
+        // A video, a voice message, a sticker: what is taken is said, and the question comes again.
+        MEDIA: { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
         CHOICE: [
           { guard: chose("cancel"), target: "done" },
           { guard: chose("skip"), target: "save" },
@@ -127,8 +173,33 @@ export const handInMachine = machine.createMachine({
         ...askAgain("copy"),
       },
     },
+    // The pages of the stamped copy, as they come (an album's other pages, or more sent after it).
+    pages: {
+      tags: [UNSAVED],
+      on: {
+        FILE: [
+          { guard: ({ event }) => isCopy(event), actions: [{ type: "patch", params: ({ context, event }) => ({ pages: [...(context.pages ?? []), ...fileOf(event)] }) }, { type: "say", params: pagesSaid }] },
+          { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
+        ],
+        MEDIA: { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
+        CHOICE: [
+          { guard: chose("done"), target: "save" },
+          { guard: chose("cancel"), target: "done" },
+        ],
+        LANGUAGE: { actions: [{ type: "say", params: pagesSaid }] },
+        REPEAT: { actions: [{ type: "say", params: pagesSaid }] },
+      },
+    },
     save: {
-      always: { target: "done", actions: [{ type: "recordHandIn", params: ({ context }) => ({ caseId: context.caseId, on: context.on!, number: context.number, file: context.file }) }] },
+      always: {
+        target: "done",
+        actions: [
+          {
+            type: "recordHandIn",
+            params: ({ context }) => ({ caseId: context.caseId, on: context.on!, number: context.number, file: context.file, ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}) }),
+          },
+        ],
+      },
     },
     done: { type: "final" },
   },

@@ -45,7 +45,8 @@ export const toIncoming = (u: Update): Incoming | null => {
     }
     if (m.contact) return { ...base, input: { kind: "contact", phone: m.contact.phone_number, userId: m.contact.user_id ?? null } };
     const kind = MEDIA.find(([field]) => m[field] !== undefined)?.[1] ?? "other";
-    return { ...base, input: { kind: "media", media: kind } };
+    // A video in an album of photos comes with the album's media_group_id too.
+    return { ...base, input: { kind: "media", media: kind, ...group } };
   }
   if (u.callback_query) {
     const q = u.callback_query;

@@ -4,7 +4,7 @@
 // an IIN whose birth date cannot be the patient's, an IIN typed with dashes. Each test failed on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../../bot/runtime/store.js";
-import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 let t: TestDb;
@@ -237,7 +237,7 @@ describe("more answers the checks took wrongly", () => {
     await k.send("/language");
     await k.press("Қазақша");
     await k.press("Өзгерту: салдары");
-    expect(texts(await k.send("қосымша"))[0]).toBe("Кешіріңіз, мұны түсінбедім.");
+    expect(texts(await k.send("қосымша"))[0]).toBe("Салдары дәл жазылуы үшін төмендегі батырмалардың бірін таңдаңыз. Салдары әлі анық болмаса, «Әзірге белгісіз» батырмасын басыңыз.");
     const k2 = h.user(163, "ru");
     await upTo(k2, "outcome");
     await k2.send("/language");
@@ -245,6 +245,40 @@ describe("more answers the checks took wrongly", () => {
     expect(texts(await k2.send("Содан кейін реанимацияда екі тәулік ешкім келмеді."))[0]).toBe(
       "Бұл хабарлама сипаттамаға кірмеді: сипаттама ретінде алдыңғы хабарлама сақталды. Оны толықтыру үшін «◀ Артқа» батырмасын басып, сипаттаманың бәрін бір хабарламамен жіберіңіз.",
     );
+  });
+
+  it("the outcome typed in words («умер», «инвалидность 2 группы», «қайтыс болды», «пока не знаю») is asked for with the buttons — not taken for the story, and nothing guessed from it", async () => {
+    const u = h.user(164, "ru");
+    await upTo(u, "outcome");
+    const CHOOSE = "Чтобы последствия были записаны точно, выберите ответ одной из кнопок ниже. Если они пока не ясны, нажмите «Пока неизвестно».";
+    for (const typed of ["умер", "инвалидность 2 группы", "Пока не знаю", "Пациент скончался в реанимации"]) {
+      const answer = await u.send(typed);
+      expect(texts(answer)).toEqual([CHOOSE, "7/11 · Каковы последствия для пациента на сегодня?"]);
+      expect(buttons(answer)).toContain("Пациент скончался");
+    }
+    // Nothing about a death was said (no condolence owed), and no outcome was recorded: the buttons still decide.
+    expect(texts(await u.press("Вред без инвалидности"))[0]).toMatch(/^8\/11 · /);
+    // In Kazakh too.
+    const k = h.user(165, "ru");
+    await upTo(k, "outcome");
+    await k.send("/language");
+    await k.press("Қазақша");
+    expect(texts(await k.send("қайтыс болды"))).toEqual([
+      "Салдары дәл жазылуы үшін төмендегі батырмалардың бірін таңдаңыз. Салдары әлі анық болмаса, «Әзірге белгісіз» батырмасын басыңыз.",
+      "7/11 · Бүгінгі күні пациент үшін салдары қандай?",
+    ]);
+    expect(texts(await k.send("2 топтағы мүгедектік берілді"))[0]).toMatch(/^Салдары дәл жазылуы үшін/);
+  });
+
+  it("the story told in a voice message is said not to be read — not «не понял», as if it had been heard — and the question comes again", async () => {
+    const u = h.user(166, "ru");
+    await upTo(u, "description");
+    const id = newUpdateId();
+    const voice = await u.deliver({
+      update_id: id,
+      message: { message_id: id, date: 1, chat: { id: 166, type: "private", first_name: "Test" }, from: { id: 166, is_bot: false, first_name: "Test" }, voice: { file_id: "v", file_unique_id: "v", duration: 40 } },
+    });
+    expect(texts(voice)).toEqual(["Голосовые сообщения и видео бот не распознаёт.", "6/11 · Опишите своими словами, что произошло (до 3 000 знаков)."]);
   });
 
   it("five emoji do not pass «at least 10 characters»", async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { open } from "../../bot/crypto.js";
 import { Store } from "../../bot/runtime/store.js";
 import type { Call } from "../../bot/local/fake-api.js";
-import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, newUpdateId, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 
@@ -246,6 +246,59 @@ describe("documents and photos", () => {
     await u.press("Сохранить обращение");
     const stored = await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } });
     expect(stored.map((a) => a.fileId)).toEqual([...Array.from({ length: 10 }, (_, i) => `album-${i + 1}`), "alone", "b-1", "b-2"]);
+  });
+
+  it("photos sent before the documents question (an album at the description's) are kept for the notice and said so once — not «не понял» for each, the files lost", async () => {
+    const u = h.user(45, "ru");
+    await upTo(u, "ru", "description");
+    const calls = [...(await u.photo("e-1", "33445")), ...(await u.photo("e-2", "33445"))];
+    expect(shown(calls, 45)).toEqual([
+      "Файл сохранён и будет приложен к обращению (файлов: 2 из 20). Проверить их или убрать лишний можно будет на шаге «документы и фото». А сейчас ответьте, пожалуйста, на вопрос выше.",
+    ]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял/);
+    // The question is where it was: the description is taken next.
+    expect(texts(await u.send("После операции началось осложнение, о котором нас не предупредили."))).toEqual(["7/11 · Каковы последствия для пациента на сегодня?"]);
+    await u.press("Инвалидность II группы");
+    // At the documents question the two are there, and can be taken back.
+    expect(buttons(await u.press("Нет, не сообщено"))).toContain("Убрать последний файл");
+    await u.press("Готово");
+    expect(last(await u.contact("77011234567"))).toContain("Файлы: 2");
+    await u.press("Сохранить обращение");
+    expect((await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } })).map((a) => a.fileId)).toEqual(["e-1", "e-2"]);
+  });
+
+  it("an album sent at the review (a paper remembered late) is kept, with one message saying where to check it — not «не понял» and the review again for each photo", async () => {
+    const u = h.user(46, "ru");
+    await upTo(u, "ru", "review");
+    const calls = [...(await u.photo("r-1", "55667")), ...(await u.photo("r-2", "55667"))];
+    expect(shown(calls, 46)).toEqual([
+      "Файл добавлен к обращению (файлов: 2 из 20). Проверить файлы или убрать лишний можно кнопкой «Изменить: файлы» на шаге проверки обращения.",
+    ]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял/);
+    await u.press("Сохранить обращение");
+    expect((await t.db.prisma.attachment.findMany({ orderBy: { id: "asc" } })).map((a) => a.fileId)).toEqual(["r-1", "r-2"]);
+  });
+
+  it("a video in an album of photos is said once not to be taken (not «не понял» with the question again), and the photos are kept", async () => {
+    const u = h.user(44, "ru");
+    await upTo(u, "ru", "files");
+    const video = (album?: string) => {
+      const id = newUpdateId();
+      return u.deliver({
+        update_id: id,
+        message: { message_id: id, date: 1, chat: { id: 44, type: "private", first_name: "Test" }, from: { id: 44, is_bot: false, first_name: "Test" }, video: { file_id: `v${id}`, file_unique_id: `v${id}`, width: 1, height: 1, duration: 3 }, ...(album ? { media_group_id: album } : {}) },
+      });
+    };
+    const calls = [...(await u.photo("m-1", "11223")), ...(await video("11223")), ...(await u.photo("m-2", "11223")), ...(await video("11223"))];
+    expect(shown(calls, 44)).toEqual([
+      "Добавлено файлов: 2. Всего: 2 из 20. Пришлите ещё или нажмите «Готово».",
+      "Здесь принимаются только фото, PDF-файлы и изображения: видео, голосовые сообщения и стикеры не сохраняются.",
+    ]);
+    // A sticker or a video sent alone is answered the same way, each time.
+    expect(texts(await u.sticker())).toEqual(["Здесь принимаются только фото, PDF-файлы и изображения: видео, голосовые сообщения и стикеры не сохраняются."]);
+    expect(texts(await video())).toEqual(["Здесь принимаются только фото, PDF-файлы и изображения: видео, голосовые сообщения и стикеры не сохраняются."]);
+    await u.press("Готово");
+    expect(last(await u.contact("77011234567"))).toContain("Файлы: 2");
   });
 
   it("an album past the limit: what fits is added, and the limit is said once", async () => {

@@ -2,7 +2,7 @@
 // names no deadline; staff record the receipt, or the applicant says they handed it in; reminders until
 // then; and never an overdue message for a notice the entity has not received.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness, textsTo as to } from "../helpers/bot.js";
+import { buttons, shown, testBot, texts, type Harness, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
 import { joinStaff, recordReceipt } from "../helpers/staff.js";
@@ -80,6 +80,84 @@ describe("a notice to an organisation with no staff in the bot", () => {
     // Only now can a deadline pass.
     await runJobs("2026-11-28T00:00:01+05:00");
     expect(overdueSaid()).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: срок формирования независимой экспертной комиссии истёк 27\.11\.2026/)]);
+  });
+});
+
+describe("the stamped copy", () => {
+  it("sent as an album of several photos keeps every page — one count edited as they come, the hand-in recorded with «Готово» — and no page gets «не понял»", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.press("Пропустить");
+    // Telegram sends an album one update a photo; they may come in any order.
+    const calls = [...(await applicant.photo("page-2", "5551")), ...(await applicant.photo("page-1", "5551")), ...(await applicant.photo("page-3", "5551"))];
+    expect(texts(calls)).toEqual(["Получено страниц копии: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово» — тогда передача обращения будет записана."]);
+    expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
+    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово» — тогда передача обращения будет записана."]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял/);
+    // Nothing recorded before the person says they sent them all.
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    const done = await applicant.press("Готово");
+    expect(to(done, APPLICANT)[0]).toMatch(/^Записано: вы передали обращение KZ-2026-000001 в организацию 23\.11\.2026\./);
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(c.status).toBe("received");
+    expect(c.answers).toMatchObject({
+      receipt: {
+        on: "2026-11-23",
+        by: "applicant",
+        copy: { kind: "photo", fileId: "page-2" },
+        pages: [{ kind: "photo", fileId: "page-2" }, { kind: "photo", fileId: "page-1" }, { kind: "photo", fileId: "page-3" }],
+      },
+    });
+  });
+
+  it("a sticker instead of it is told a photo or a PDF is needed — not «не понял»", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.press("Пропустить");
+    expect(to(await applicant.sticker(), APPLICANT)).toEqual([
+      "Нужно фото или PDF-файл.",
+      "Если у вас есть копия с отметкой о получении, пришлите её фото или PDF. Если нет — нажмите «Пропустить».",
+    ]);
+    // Between an album's pages too: the pages are kept.
+    await applicant.photo("p-1", "7001");
+    expect(to(await applicant.sticker(), APPLICANT)).toEqual(["Нужно фото или PDF-файл."]);
+    await applicant.photo("p-2", "7001");
+    await applicant.press("Готово");
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { pages: [{ fileId: "p-1" }, { fileId: "p-2" }] } });
+  });
+
+  it("sent at the registration number's question is kept, every page, and the number still asked for — not «не понял» for each page", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    const calls = [...(await applicant.photo("n-1", "8001")), ...(await applicant.photo("n-2", "8001"))];
+    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 2. Если на копии есть регистрационный номер, напишите его. Если нет — нажмите «Пропустить»."]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял/);
+    // The number typed: recorded with both pages; the copy is not asked for again.
+    const done = await applicant.send("01-12/77");
+    expect(to(done, APPLICANT)).toEqual([expect.stringMatching(/^Записано: вы передали обращение KZ-2026-000001 в организацию 23\.11\.2026 \(рег\. № 01-12\/77\)\./), "Что сделаем? Команды есть и в меню (/)."]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({
+      receipt: { number: "01-12/77", copy: { kind: "photo", fileId: "n-1" }, pages: [{ kind: "photo", fileId: "n-1" }, { kind: "photo", fileId: "n-2" }] },
+    });
+  });
+
+  it("sent as one photo is recorded at once, as before", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.press("Өтінішті ұйымға тапсырдым");
+    await applicant.press("Бүгін");
+    await applicant.press("Өткізіп жіберу");
+    expect(to(await applicant.document("application/pdf", "copy-pdf"), APPLICANT)[0]).toMatch(/^Жазылды: KZ-2026-000001 өтінішін ұйымға 23\.11\.2026 күні тапсырдыңыз\./);
+    const receipt = ((await t.db.prisma.case.findFirstOrThrow()).answers as { receipt: Record<string, unknown> }).receipt;
+    expect(receipt.copy).toEqual({ kind: "document", fileId: "copy-pdf" });
+    expect(receipt.pages).toBeUndefined();
+    // A second page sent on its own afterwards, when nothing waits for a file: said not to be kept — not «не понял».
+    expect(to(await applicant.photo("late-page"), APPLICANT)[0]).toBe("Бұл файл сақталмады: бот қазір файл күтпейді.");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkEventDate, checkPhone, checkRegistration, REGIONS } from "../../machines/notice-rules.js";
+import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkEventDate, checkPhone, checkRegistration, looksLikeOutcome, REGIONS } from "../../machines/notice-rules.js";
 
 /** Appends the official check digit to 11 digits (test data only). */
 const withCheck = (eleven: string) => {
@@ -124,5 +124,19 @@ describe("a registration number", () => {
     expect(checkRegistration("Nov-12")).toEqual({ ok: true, value: "Nov-12" });
     expect(checkRegistration("ЖТ-77")).toEqual({ ok: true, value: "ЖТ-77" });
     expect(checkRegistration("№")).toEqual({ ok: false, reason: "registration" });
+  });
+});
+
+describe("a text typed at the outcome question", () => {
+  it("reads as the answer when it is a few words, or up to six with a word of an outcome, in Russian or Kazakh", () => {
+    for (const t of ["умер", "Скончался", "инвалидность 2 группы", "пока не знаю", "қайтыс болды", "2 топтағы мүгедектік берілді", "Дали вторую группу инвалидности", "Ребёнок стал инвалидом после операции"]) {
+      expect(looksLikeOutcome(t), t).toBe(true);
+    }
+  });
+
+  it("reads as more of the story when it is longer, even with such a word in it", () => {
+    for (const t of ["А потом в реанимации никто не подходил двое суток.", "Через два дня после операции он умер, врачи ничего не объяснили.", "Содан кейін реанимацияда екі тәулік ешкім келмеді.", "", "   "]) {
+      expect(looksLikeOutcome(t), t).toBe(false);
+    }
   });
 });

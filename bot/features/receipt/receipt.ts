@@ -84,6 +84,8 @@ interface Receipt {
   number: string | null;
   by: "staff" | "applicant";
   copy: FileRef | null;
+  /** Every page of a copy sent as several files (the first is `copy`). */
+  pages?: FileRef[];
 }
 
 /**
@@ -94,7 +96,13 @@ interface Receipt {
 const receive = async (tx: Tx, k: CaseRow, r: Receipt, c: Ctx): Promise<{ due: Deadline; people: Recipient[] }> => {
   const dueDate = nthWorkingDayAfter(r.on, FORMATION_WORKING_DAYS);
   const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
-  const receipt = { on: r.on, number: r.number, by: r.by, ...(r.copy ? { copy: { kind: r.copy.kind, fileId: r.copy.fileId } } : {}) };
+  const receipt = {
+    on: r.on,
+    number: r.number,
+    by: r.by,
+    ...(r.copy ? { copy: { kind: r.copy.kind, fileId: r.copy.fileId } } : {}),
+    ...(r.pages && r.pages.length > 1 ? { pages: r.pages.map((p) => ({ kind: p.kind, fileId: p.fileId })) } : {}),
+  };
   await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "received"), receivedAt: c.now, answers: { ...answersOf(k.answers), receipt, formationDue: due.date } } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "notice_received", actorId: BigInt(c.userId), createdAt: c.now, payload: { on: r.on, by: r.by, formationDue: due.date } } });
   await cancel(tx, reminderKey(k.id));
@@ -128,7 +136,7 @@ export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: C
   if (!NOT_YET.includes(stepOf(k))) return already(k);
   const today = localDate(c.now, c.timeZone);
   if (e.on > today || e.on < savedOn(k, c.timeZone)) return [say("receipt.error.dateRange", { from: showDate(savedOn(k, c.timeZone)), to: showDate(today) })];
-  const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "applicant", copy: e.file }, c);
+  const { due, people } = await receive(tx, k, { on: e.on, number: e.number, by: "applicant", copy: e.file, ...(e.pages ? { pages: e.pages } : {}) }, c);
   const late = isLate(due, c.now);
   // A deadline already over when recorded: its calendar note makes no promise of a new date.
   const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, e.on), days: FORMATION_WORKING_DAYS };
