@@ -140,14 +140,17 @@ describe("«Қарсы ұсыныс» on a proposal that no longer stands", () =
 describe("the mediation opened from the case", () => {
   it("shows a side the proposal that stands, until when, with the buttons that answer it — its own message may be far up the chat", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
-      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      const { applicant, mediator } = await mediationRunning(w.h, IDS, "II топтағы мүгедектік");
       await proposeAmount(mediator, "2 000 000");
       await finishProposal(mediator);
       await applicant.send("/cases");
       await applicant.press("KZ-2026-000001 ісін ашу");
       const view = await applicant.press("Медиацияны ашу");
       expect(texts(view)[0]).toBe(
-        "KZ-2026-000001 ісі бойынша медиация: жүріп жатыр.\n\nҰсыныстар:\n1. Медиатор: 2\u00a0000\u00a0000 ₸\n\n1-ұсыныс 03.12.2026 күнінің соңына дейін күшінде: оған төмендегі батырмалармен жауап беруге болады.",
+        "KZ-2026-000001 ісі бойынша медиация: жүріп жатыр.\n\nҰсыныстар:\n1. Медиатор: 2\u00a0000\u00a0000 ₸\n\n1-ұсыныс 03.12.2026 күнінің соңына дейін күшінде: оған төмендегі батырмалармен жауап беруге болады.\n" +
+          // Answered from here too: beside the minimum, with the warning (law.md §4), as in the proposal's own message.
+          "Бұл салдар (II топтағы мүгедектік) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.\n" +
+          "⚠ Ұсынылған сома осы ең төменгі сомадан аз. Бірыңғай сақтандыру пулынан сақтандыру төлемін алу құқығы өтініш берушіде сақталады.",
       );
       expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Қабылдау", "Бас тарту", "Қарсы ұсыныс", "Сұрақ қою", "Жазу", "Медиациядан шығу"]);
       expect(to(await applicant.press("Қабылдау"), APPLICANT)[0]).toBe("Сіз KZ-2026-000001 ісі бойынша 1-ұсынысты қабылдадыңыз.");
@@ -164,14 +167,16 @@ describe("the mediation opened from the case", () => {
 describe("the agreement's text to confirm, from the case", () => {
   it("a side who has not confirmed it yet gets the button that does, in the mediation's view; once confirmed, no more", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
-      const { applicant, staff, mediator } = await mediationRunning(w.h, IDS);
+      const { applicant, staff, mediator } = await mediationRunning(w.h, IDS, "II топтағы мүгедектік");
       await proposeAmount(mediator, "2 000 000");
       await finishProposal(mediator);
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       await applicant.send("/cases");
       await applicant.press("KZ-2026-000001 ісін ашу");
-      expect(texts(await applicant.press("Медиацияны ашу"))[0]).toMatch(/\n\nЕкі тарап 1-ұсынысты қабылдады: дауды реттеу туралы келісім сіздің растауыңызды күтуде — батырма төменде\.$/);
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).toMatch(
+        /\n\nЕкі тарап 1-ұсынысты қабылдады: дауды реттеу туралы келісім сіздің растауыңызды күтуде — батырма төменде\.\nБұл салдар \(II топтағы мүгедектік\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸\.\n⚠ Ұсынылған сома осы ең төменгі сомадан аз\./,
+      );
       expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Оқыдым және келісемін", "Жазу", "Медиациядан шығу"]);
       expect(to(await applicant.press("Оқыдым және келісемін"), APPLICANT)[0]).toMatch(/^Растауыңыз тіркелді\./);
       await applicant.send("/cases");

@@ -344,16 +344,19 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   // Both accepted it and this side has not confirmed the agreement's text yet: the button that confirms it.
   const toConfirm =
     last && acceptedByBoth(all, last.responses) && !last.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === side)) ? last : null;
+  // Any amount a side can answer or confirm from here stands beside the minimum the law sets, with the warning when
+  // below it (law.md §4) — as in the proposal's own message.
+  const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
   if (toConfirm)
     return [
-      sayText(lines([text, "", { key: "mediation.toConfirm", params: { round: toConfirm.round } }]), [
+      sayText(lines([text, "", { key: "mediation.toConfirm", params: { round: toConfirm.round } }, minimumBeside(m.case.outcome, Number(toConfirm.amountTenge), year)]), [
         [{ key: "mediation.confirm", ...act(confirmAction, { proposalId: toConfirm.id }) }],
         ...(viewButtons(m, side) ?? []),
       ]),
     ];
   if (standing) {
     const until = showDate(localDate(standing.validUntil!, c.timeZone));
-    return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? [])])];
+    return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }, minimumBeside(m.case.outcome, Number(standing.amountTenge), year)]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? [])])];
   }
   return [sayText(text, late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : viewButtons(m, side))];
 };
