@@ -32,6 +32,7 @@ describe("the glossary (language.md)", () => {
       /\{\{number\}\} ашу/, // genitive before the possessed: «{{number}} ісін ашу»
       /сараптамалық комиссия/i, // the term: тәуелсіз сараптама комиссиясы
       /ерте емес|кеш емес/i, // «не раньше / не позже» word for word: «{{date}} күнінен бастап бүгінге дейінгі күн»
+      /күтіп тұр|(ыңызды|іңізді) күтуде/iu, // «ждёт вашего ответа» word for word: «жауабыңызды күтеді»
     ];
     expect(hits("kk", FORBIDDEN)).toEqual([]);
   });
