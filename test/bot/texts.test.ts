@@ -240,3 +240,12 @@ describe("through the bot", () => {
     });
   }
 });
+
+describe("texts an editor reviewed, as a reader gets them", () => {
+  it("kk: a proposal cut to the mediation's last day says the day first, then why («бұл — медиацияның соңғы күні»), not «Ол медиацияның соңғы күні — …» (“it is the last day”)", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const kk = (await createI18n()).t("kk");
+    expect(kk("mediation.validToLastDay", { until: "23.12.2026" })).toBe("Ол 23.12.2026 күнінің соңына дейін күшінде: бұл — медиацияның соңғы күні.");
+    expect(kk("mediation.validTo", { until: "03.12.2026" })).toBe("Ол 03.12.2026 күнінің соңына дейін күшінде.");
+  });
+});
