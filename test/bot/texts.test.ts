@@ -248,4 +248,15 @@ describe("texts an editor reviewed, as a reader gets them", () => {
     expect(kk("mediation.validToLastDay", { until: "23.12.2026" })).toBe("Ол 23.12.2026 күнінің соңына дейін күшінде: бұл — медиацияның соңғы күні.");
     expect(kk("mediation.validTo", { until: "03.12.2026" })).toBe("Ол 03.12.2026 күнінің соңына дейін күшінде.");
   });
+
+  it("ru: official wording, no talk — «Предложенная вами сумма», «Кратко изложите медиатору причину», «Теперь ответьте…», as the Kazakh says it", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const i18n = await createI18n();
+    const [ru, kk] = [i18n.t("ru"), i18n.t("kk")];
+    expect(ru("mediation.askCounterNote", { amount: 150000, max: 1000 })).toMatch(/^Предложенная вами сумма: 150.000 ₸\.\nКратко изложите медиатору причину \(до 1000 символов\)\.$/);
+    expect(kk("mediation.askCounterNote", { amount: 150000, max: 1000 })).toMatch(/^Сіз ұсынған сома: 150.000 ₸\.\nМедиаторға себебін қысқаша түсіндіріңіз \(1000 таңбаға дейін\)\.$/);
+    expect(ru("notice.fileEarly", { total: 2, max: 20 })).toMatch(/ Теперь ответьте, пожалуйста, на вопрос выше\.$/);
+    expect(kk("notice.fileEarly", { total: 2, max: 20 })).toMatch(/^Файл сақталды, ол өтінішке тіркеледі \(файлдар: 2, ең көбі 20\)\. Файлдарды «құжаттар мен фотолар» қадамында тексеріп, артығын алып тастауға болады\. Енді жоғарыдағы сұраққа жауап беріңіз\.$/);
+    expect(ru("notice.error.outcomeTyped")).toBe("Чтобы последствия были записаны точно, выберите одну из кнопок ниже. Если они пока не ясны, нажмите «Пока неизвестно».");
+  });
 });
