@@ -259,4 +259,13 @@ describe("texts an editor reviewed, as a reader gets them", () => {
     expect(kk("notice.fileEarly", { total: 2, max: 20 })).toMatch(/^Файл сақталды, ол өтінішке тіркеледі \(файлдар: 2, ең көбі 20\)\. Файлдарды «құжаттар мен фотолар» қадамында тексеріп, артығын алып тастауға болады\. Енді жоғарыдағы сұраққа жауап беріңіз\.$/);
     expect(ru("notice.error.outcomeTyped")).toBe("Чтобы последствия были записаны точно, выберите одну из кнопок ниже. Если они пока не ясны, нажмите «Пока неизвестно».");
   });
+
+  it("the receipt's date questions give the same range in both languages: from the notice's day to today", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const i18n = await createI18n();
+    for (const key of ["receipt.askDate", "receipt.askHandedIn"]) {
+      expect(i18n.t("kk")(key, { number: "1", date: "20.03.2026" }), key).toContain("20.03.2026 күнінен бастап бүгінге дейінгі күнді КК.АА.ЖЖЖЖ түрінде жазыңыз.");
+      expect(i18n.t("ru")(key, { number: "1", date: "20.03.2026" }), key).toMatch(/ДД\.ММ\.ГГГГ — не раньше 20\.03\.2026 и не позже сегодняшней\.$/);
+    }
+  });
 });
