@@ -268,4 +268,12 @@ describe("texts an editor reviewed, as a reader gets them", () => {
       expect(i18n.t("ru")(key, { number: "1", date: "20.03.2026" }), key).toMatch(/ДД\.ММ\.ГГГГ — не раньше 20\.03\.2026 и не позже сегодняшней\.$/);
     }
   });
+
+  it("kk: the stamped copy's pages are counted as «жіберілген» (sent to the bot), not «алынған», the word of the organisation's receipt stamp one question before", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const kk = (await createI18n()).t("kk");
+    expect(kk("receipt.askCopy")).toContain("Алынғаны туралы белгісі бар көшірмеңіз");
+    expect(kk("receipt.copyPages", { count: 2 })).toMatch(/^Көшірменің жіберілген беттері: 2\. /);
+    expect(kk("receipt.copyBeforeNumber", { count: 2 })).toMatch(/^Көшірменің жіберілген беттері: 2\. /);
+  });
 });
