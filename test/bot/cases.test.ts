@@ -296,17 +296,17 @@ describe("/cases: the applicant's own deadlines in a mediation", () => {
       const sent = textsTo(await mediator.press("Отправить"), APPLICANT).join("\n");
       expect(sent).toContain("03.12.2026 күнінің соңына дейін күшінде.");
       // Calendar days, as the proposal and the mediation's term are counted: 24.11 … 03.12 are ten.
-      const proposalLine = "Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (10 күнтізбелік күн қалды).";
+      const proposalLine = "Медиатордың № 1 ұсынысы жауабыңызды күтеді: 03.12.2026 күнінің соңына дейін күшінде (10 күнтізбелік күн қалды).";
       const list = texts(await applicant.send("/cases"))[0]!;
       expect(list).toContain(proposalLine);
       expect(list).toContain("Боттағы медиация келіссөзі 23.12.2026 күнінің соңына дейін ашық (30 күнтізбелік күн қалды).");
       at("2026-12-03T18:00:00+05:00");
       const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
-      expect(view).toContain("Медиатордың № 1 ұсынысы сіздің жауабыңызды күтіп тұр: 03.12.2026 күнінің соңына дейін күшінде (бүгін — соңғы күн).");
+      expect(view).toContain("Медиатордың № 1 ұсынысы жауабыңызды күтеді: 03.12.2026 күнінің соңына дейін күшінде (бүгін — соңғы күн).");
       // Answered, it no longer waits for the applicant; the negotiations' last day stays.
       await applicant.press("Бас тарту");
       const after = texts(await applicant.send("/cases"))[0]!;
-      expect(after).not.toContain("ұсынысы сіздің жауабыңызды күтіп тұр");
+      expect(after).not.toContain("ұсынысы жауабыңызды күтеді");
       expect(after).toContain("Боттағы медиация келіссөзі 23.12.2026 күнінің соңына дейін ашық (20 күнтізбелік күн қалды).");
     });
   });

@@ -175,13 +175,13 @@ describe("the agreement's text to confirm, from the case", () => {
       await applicant.send("/cases");
       await applicant.press("KZ-2026-000001 ісін ашу");
       expect(texts(await applicant.press("Медиацияны ашу"))[0]).toMatch(
-        /\n\nЕкі тарап 1-ұсынысты қабылдады: дауды реттеу туралы келісім сіздің растауыңызды күтуде — батырма төменде\.\nБұл салдар \(II топтағы мүгедектік\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸\.\n⚠ Ұсынылған сома осы ең төменгі сомадан аз\./,
+        /\n\nЕкі тарап 1-ұсынысты қабылдады: дауды реттеу туралы келісім растауыңызды күтеді — батырма төменде\.\nБұл салдар \(II топтағы мүгедектік\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸\.\n⚠ Ұсынылған сома осы ең төменгі сомадан аз\./,
       );
       expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Оқыдым және келісемін", "Жазу", "Медиациядан шығу"]);
       expect(to(await applicant.press("Оқыдым және келісемін"), APPLICANT)[0]).toMatch(/^Растауыңыз тіркелді\./);
       await applicant.send("/cases");
       await applicant.press("KZ-2026-000001 ісін ашу");
-      expect(texts(await applicant.press("Медиацияны ашу"))[0]).not.toContain("растауыңызды күтуде");
+      expect(texts(await applicant.press("Медиацияны ашу"))[0]).not.toContain("растауыңызды күтеді");
     });
   });
 });

@@ -250,7 +250,7 @@ describe("more answers the checks took wrongly", () => {
   it("the outcome typed in words («умер», «инвалидность 2 группы», «қайтыс болды», «пока не знаю») is asked for with the buttons — not taken for the story, and nothing guessed from it", async () => {
     const u = h.user(164, "ru");
     await upTo(u, "outcome");
-    const CHOOSE = "Чтобы последствия были записаны точно, выберите ответ одной из кнопок ниже. Если они пока не ясны, нажмите «Пока неизвестно».";
+    const CHOOSE = "Чтобы последствия были записаны точно, выберите одну из кнопок ниже. Если они пока не ясны, нажмите «Пока неизвестно».";
     for (const typed of ["умер", "инвалидность 2 группы", "Пока не знаю", "Пациент скончался в реанимации"]) {
       const answer = await u.send(typed);
       expect(texts(answer)).toEqual([CHOOSE, "7/11 · Каковы последствия для пациента на сегодня?"]);

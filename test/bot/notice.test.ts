@@ -253,7 +253,7 @@ describe("documents and photos", () => {
     await upTo(u, "ru", "description");
     const calls = [...(await u.photo("e-1", "33445")), ...(await u.photo("e-2", "33445"))];
     expect(shown(calls, 45)).toEqual([
-      "Файл сохранён и будет приложен к обращению (файлов: 2 из 20). Проверить их или убрать лишний можно будет на шаге «документы и фото». А сейчас ответьте, пожалуйста, на вопрос выше.",
+      "Файл сохранён и будет приложен к обращению (файлов: 2 из 20). Проверить файлы или убрать лишний можно будет на шаге «документы и фото». Теперь ответьте, пожалуйста, на вопрос выше.",
     ]);
     expect(JSON.stringify(calls)).not.toMatch(/не понял/);
     // The question is where it was: the description is taken next.

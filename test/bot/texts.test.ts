@@ -32,6 +32,7 @@ describe("the glossary (language.md)", () => {
       /\{\{number\}\} ашу/, // genitive before the possessed: «{{number}} ісін ашу»
       /сараптамалық комиссия/i, // the term: тәуелсіз сараптама комиссиясы
       /ерте емес|кеш емес/i, // «не раньше / не позже» word for word: «{{date}} күнінен бастап бүгінге дейінгі күн»
+      /күтіп тұр|(ыңызды|іңізді) күтуде/iu, // «ждёт вашего ответа» word for word: «жауабыңызды күтеді»
     ];
     expect(hits("kk", FORBIDDEN)).toEqual([]);
   });
@@ -238,4 +239,41 @@ describe("through the bot", () => {
       expect(texts(answered)).toHaveLength(2);
     });
   }
+});
+
+describe("texts an editor reviewed, as a reader gets them", () => {
+  it("kk: a proposal cut to the mediation's last day says the day first, then why («бұл — медиацияның соңғы күні»), not «Ол медиацияның соңғы күні — …» (“it is the last day”)", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const kk = (await createI18n()).t("kk");
+    expect(kk("mediation.validToLastDay", { until: "23.12.2026" })).toBe("Ол 23.12.2026 күнінің соңына дейін күшінде: бұл — медиацияның соңғы күні.");
+    expect(kk("mediation.validTo", { until: "03.12.2026" })).toBe("Ол 03.12.2026 күнінің соңына дейін күшінде.");
+  });
+
+  it("ru: official wording, no talk — «Предложенная вами сумма», «Кратко изложите медиатору причину», «Теперь ответьте…», as the Kazakh says it", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const i18n = await createI18n();
+    const [ru, kk] = [i18n.t("ru"), i18n.t("kk")];
+    expect(ru("mediation.askCounterNote", { amount: 150000, max: 1000 })).toMatch(/^Предложенная вами сумма: 150.000 ₸\.\nКратко изложите медиатору причину \(до 1000 символов\)\.$/);
+    expect(kk("mediation.askCounterNote", { amount: 150000, max: 1000 })).toMatch(/^Сіз ұсынған сома: 150.000 ₸\.\nМедиаторға себебін қысқаша түсіндіріңіз \(1000 таңбаға дейін\)\.$/);
+    expect(ru("notice.fileEarly", { total: 2, max: 20 })).toMatch(/ Теперь ответьте, пожалуйста, на вопрос выше\.$/);
+    expect(kk("notice.fileEarly", { total: 2, max: 20 })).toMatch(/^Файл сақталды, ол өтінішке тіркеледі \(файлдар: 2, ең көбі 20\)\. Файлдарды «құжаттар мен фотолар» қадамында тексеріп, артығын алып тастауға болады\. Енді жоғарыдағы сұраққа жауап беріңіз\.$/);
+    expect(ru("notice.error.outcomeTyped")).toBe("Чтобы последствия были записаны точно, выберите одну из кнопок ниже. Если они пока не ясны, нажмите «Пока неизвестно».");
+  });
+
+  it("the receipt's date questions give the same range in both languages: from the notice's day to today", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const i18n = await createI18n();
+    for (const key of ["receipt.askDate", "receipt.askHandedIn"]) {
+      expect(i18n.t("kk")(key, { number: "1", date: "20.03.2026" }), key).toContain("20.03.2026 күнінен бастап бүгінге дейінгі күнді КК.АА.ЖЖЖЖ түрінде жазыңыз.");
+      expect(i18n.t("ru")(key, { number: "1", date: "20.03.2026" }), key).toMatch(/ДД\.ММ\.ГГГГ — не раньше 20\.03\.2026 и не позже сегодняшней\.$/);
+    }
+  });
+
+  it("kk: the stamped copy's pages are counted as «жіберілген» (sent to the bot), not «алынған», the word of the organisation's receipt stamp one question before", async () => {
+    const { createI18n } = await import("../../bot/i18n.js");
+    const kk = (await createI18n()).t("kk");
+    expect(kk("receipt.askCopy")).toContain("Алынғаны туралы белгісі бар көшірмеңіз");
+    expect(kk("receipt.copyPages", { count: 2 })).toMatch(/^Көшірменің жіберілген беттері: 2\. /);
+    expect(kk("receipt.copyBeforeNumber", { count: 2 })).toMatch(/^Көшірменің жіберілген беттері: 2\. /);
+  });
 });
