@@ -141,9 +141,12 @@ export interface DomainEffectPayloads {
   listOrganizations: { region?: string | undefined; offset?: number | undefined };
   /** Admin: a single-use invite link for staff of an organisation, or for a mediator. */
   createInvite: { role: "staff" | "mediator"; organizationId?: number };
-  /** Admin: the active staff and mediator roles, a page from `offset`, each with a button to revoke it; and revoking one. */
+  /** Admin: the active staff and mediator roles, a page from `offset`, each with a button to revoke it; asked once more before revoking one; and revoked. */
   listRoles: { offset?: number | undefined };
+  askRevokeRole: { roleId: number };
   revokeRole: { roleId: number };
+  /** Admin: «don't revoke» at that question — said to stay only if it does. */
+  keepRole: { roleId: number };
   /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
   redeemInvite: { token: string; fullName: string; title: string };
   /** An admin (ADMIN_IDS) at their first /admin gave their full name and position and accepted the admin's terms. */
@@ -236,7 +239,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  revokeRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  askRevokeRole: true, revokeRole: true, keepRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true, keepSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

@@ -26,11 +26,16 @@ const assigned = (h: Harness, outcome?: string) => mediationAssigned(h, IDS, out
 const running = (h: Harness, outcome?: string) => mediationRunning(h, IDS, outcome);
 
 /** The admin revokes the mediator's role through /admin → Roles. */
-const revokeMediator = async (h: Harness) => {
+const revokeMediator = async (h: Harness, confirm?: string) => {
   const admin = h.user(ADMIN, "ru");
   await openAdmin(admin);
   await admin.press("Роли");
-  const done = await admin.press(`Отозвать: ${MEDIATOR_NAME} — медиатор`);
+  // Asked once more, naming the mediator (and the mediations it ends), then «Отозвать».
+  const asked = await admin.press(`Отозвать: ${MEDIATOR_NAME} — медиатор`);
+  expect(to(asked, ADMIN)[0]).toMatch(new RegExp(`^Отозвать роль: ${MEDIATOR_NAME} \\(.+\\) — медиатор\\? Медиации станут этому человеку недоступны`));
+  if (confirm) expect(to(asked, ADMIN)).toEqual([confirm]);
+  expect(buttons(asked)).toEqual(["Отозвать", "Не отзывать"]);
+  const done = await admin.press("Отозвать");
   expect(to(done, ADMIN)[0]).toBe("Роль отозвана.");
   return done;
 };
@@ -148,7 +153,11 @@ describe("a mediator whose role is revoked, and the mediations they leave", () =
       const { staff } = await assigned(h);
       expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("proposed");
       // The mediation ends with the role, and the staff who proposed it are told why.
-      expect(to(await revokeMediator(h), STAFF)).toContain("Дело KZ-2026-000001: медиация завершена без соглашения — медиатор больше не ведёт медиации в «Келісім».");
+      // The admin is told first that the role's revocation ends it.
+      expect(to(await revokeMediator(
+          h,
+          `Отозвать роль: ${MEDIATOR_NAME} (Реестр медиаторов № 123, Палата медиаторов) — медиатор? Медиации станут этому человеку недоступны; он получит об этом сообщение. Его медиации, ещё не дошедшие до подписания соглашения (1), будут завершены без соглашения; их стороны получат сообщение.`,
+        ), STAFF)).toContain("Дело KZ-2026-000001: медиация завершена без соглашения — медиатор больше не ведёт медиации в «Келісім».");
       await joinMediator(h, ADMIN, MEDIATOR2, MEDIATOR2_NAME);
       // Whatever the staff member can press on the case and its mediation to end it, they press.
       const seen = await staffButtons(staff);

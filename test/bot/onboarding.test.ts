@@ -115,6 +115,22 @@ describe("/help, /privacy, /cancel", () => {
     }
   });
 
+  it("/help does not say /start begins afresh (it keeps a notice begun and an invite being followed): it names the main menu, in both languages", async () => {
+    // Before: «/start — начать сначала», while /start keeps the notice begun (and an invite being followed).
+    const u = h.user(12, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    const ru = texts(await u.send("/help"))[0]!;
+    expect(ru).toContain("\n/start — главное меню\n");
+    expect(ru).not.toContain("сначала");
+    const kk = h.user(13, "kk");
+    await kk.send("/start");
+    await kk.press("Келісемін");
+    const help = texts(await kk.send("/help"))[0]!;
+    expect(help).toContain("\n/start — басты мәзір\n");
+    expect(help).not.toContain("басынан");
+  });
+
   it("/help says what the bot does for the user's role", async () => {
     const u = h.user(8, "ru");
     await u.send("/start");

@@ -159,6 +159,34 @@ describe("a relative's link not yet used can be revoked", () => {
   });
 });
 
+describe("a relative's own link tapped again", () => {
+  it("after joining by it is told they are on the case — not to ask for a new link; someone else, and they once removed, are refused as before", async () => {
+    // Before: «Это приглашение недействительно… Попросите новое.» for a case they were on.
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    await join(RELATIVE, link);
+    const relative = h.user(RELATIVE, "ru");
+    const again = to(await relative.send(`/start ${link}`), RELATIVE);
+    expect(again[0]).toBe("Вы уже участвуете в деле KZ-2026-000001. Сведения о деле: /cases");
+    expect(again.join("\n")).not.toContain("недействительно");
+    // A week later: the link expired meanwhile, and it is still the one they joined by.
+    at("2026-12-01T10:00:00+05:00");
+    expect(to(await relative.send(`/start ${link}`), RELATIVE)[0]).toBe("Вы уже участвуете в деле KZ-2026-000001. Сведения о деле: /cases");
+    at("2026-11-23T11:00:00+05:00");
+    // Someone else opening the spent link learns nothing of the case.
+    const stranger = h.user(STRANGER, "ru");
+    await stranger.send("/start");
+    expect(to(await stranger.send(`/start ${link}`), STRANGER)[0]).toBe(INVALID_RU);
+    // Removed by the applicant, the relative is refused by it too, naming no case.
+    await view(applicant);
+    await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const removed = to(await relative.send(`/start ${link}`), RELATIVE);
+    expect(removed[0]).toBe(INVALID_RU);
+    expect(removed.join("\n")).not.toContain("KZ-2026-000001");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(0);
+  });
+});
+
 describe("a relative removed from the case", () => {
   it("gets, for each sitting still to come, the file that takes it off their calendar — told it is not cancelled; invited again, a file their calendar takes", async () => {
     const { staff, applicant } = await formed();

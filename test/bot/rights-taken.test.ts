@@ -1,7 +1,7 @@
 // A right taken away after the button was sent or the flow was opened: every callback and command checks that
 // this user may touch this case at the moment it acts (found in review; each test here failed when written).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative } from "../helpers/notice.js";
 import { agreeToContract, commissionFormed, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, scheduleSitting } from "../helpers/staff.js";
@@ -62,7 +62,11 @@ const revokeMediator = async () => {
   const admin = h.user(ADMIN, "ru");
   await openAdmin(admin);
   await admin.press("Роли");
-  const done = await admin.press(`Отозвать: ${MEDIATOR_NAME} — медиатор`);
+  // Asked once more, naming the mediator (and the mediations it ends), then «Отозвать».
+  const asked = await admin.press(`Отозвать: ${MEDIATOR_NAME} — медиатор`);
+  expect(to(asked, ADMIN)[0]).toMatch(new RegExp(`^Отозвать роль: ${MEDIATOR_NAME} \\(.+\\) — медиатор\\? Медиации станут этому человеку недоступны`));
+  expect(buttons(asked)).toEqual(["Отозвать", "Не отзывать"]);
+  const done = await admin.press("Отозвать");
   expect(to(done, ADMIN)[0]).toBe("Роль отозвана.");
   expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(MEDIATOR), role: "mediator", revokedAt: null } })).toBe(0);
 };

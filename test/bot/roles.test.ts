@@ -1,6 +1,6 @@
 // Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, testBot, texts, textsTo, type Harness } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
@@ -22,6 +22,14 @@ beforeEach(async () => {
 
 const toast = (calls: { method: string; payload: Record<string, unknown> }[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 const inviteStaff = (name?: string, region?: string) => inviteStaffAs(h, ADMIN, name, region);
+/** The admin revokes a role from its «Отозвать: …» button: asked once more, then «Отозвать»; returns what that press got. */
+const confirmRevoke = async (admin: TestUser, button: string) => {
+  const asked = await admin.press(button);
+  expect(textsTo(asked, ADMIN)[0]).toMatch(/^Отозвать роль: /);
+  const done = await admin.press("Отозвать");
+  expect(textsTo(done, ADMIN)).toEqual(["Роль отозвана."]);
+  return done;
+};
 
 describe("admins", () => {
   it("only admins have /admin; others are told there is no such command", async () => {
@@ -149,10 +157,45 @@ describe("roles", () => {
     await admin.send("/admin");
     const list = await admin.press("Роли");
     expect(texts(list)[0]).toBe("Активные роли:\nАхметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7");
-    expect(textsTo(await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник"), ADMIN)).toEqual(["Роль отозвана."]);
+    await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
     expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
+  });
+
+  it("revoking a role is asked once more, naming the person and the role: «Не отзывать» keeps it, and says so only while it stands", async () => {
+    // Before: one tap on «Отозвать: …» revoked the role (a mediator's running mediations ended, their sides told).
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(40, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    await admin.send("/admin");
+    await admin.press("Роли");
+    // The button as it was sent before the question existed (its data unchanged) asks too.
+    const asked = await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    expect(textsTo(asked, ADMIN)).toEqual([
+      "Отозвать роль: Ахметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7? Дела организации станут этому человеку недоступны; он получит об этом сообщение.",
+    ]);
+    expect(buttons(asked)).toEqual(["Отозвать", "Не отзывать"]);
+    expect(textsTo(asked, 40)).toEqual([]);
+    expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(1);
+    expect(textsTo(await admin.press("Не отзывать"), ADMIN)).toEqual(["Хорошо, роль сохраняется."]);
+    expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(1);
+    expect(texts(await staff.send("/inbox"))[0]).not.toBe("Такой команды нет. Что я умею, показывает /help.");
+
+    // Asked again, and revoked from another question meanwhile: «Не отзывать» does not say the role stays.
+    const row = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } });
+    await admin.send("/admin");
+    await admin.press("Роли");
+    await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    expect(textsTo(await admin.pressData(`g:adm:revokeok:${row.id}`), ADMIN)).toEqual(["Роль отозвана."]);
+    expect(textsTo(await admin.press("Не отзывать"), ADMIN)).toEqual(["Эта роль уже отозвана: Ахметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7."]);
+    expect(textsTo(await admin.pressData(`g:adm:revoke:${row.id}`), ADMIN)).toEqual(["Эта роль уже отозвана: Ахметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7."]);
+    // Someone not an admin gets nothing of it.
+    const stranger = h.user(41, "ru");
+    await stranger.send("/start");
+    await stranger.press("Согласен(на)");
+    expect(textsTo(await stranger.pressData(`g:adm:keeprole:${row.id}`), 41)).toEqual(["Что сделаем? Команды есть и в меню (/)."]);
   });
 
   it("staff who open a second invite to their organisation are told they are staff already: the invite stays for a colleague, each new notice reaches them once", async () => {
@@ -230,7 +273,7 @@ describe("roles", () => {
     expect(texts(await other.send(`/start ${link}`))[0]).toMatch(/^Это приглашение недействительно/);
     await admin.send("/admin");
     await admin.press("Роли");
-    await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
     expect(texts(await staff.send(`/start ${link}`))[0]).toMatch(/^Бұл шақыру жарамсыз/);
   });
 
@@ -255,8 +298,7 @@ describe("roles", () => {
     expect(menuOf(joined)).toContain("/inbox Ұйымның істері немесе медиациялар");
     await admin.send("/admin");
     await admin.press("Роли");
-    const revoked = await admin.press("Отозвать: Ахметова Сауле Маратовна — сотрудник");
-    expect(textsTo(revoked, ADMIN)).toEqual(["Роль отозвана."]);
+    const revoked = await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
     expect(textsTo(revoked, 40)).toEqual([
       "«Келісім» ботында сіз енді «Городская больница №7» ұйымының қызметкері болып саналмайсыз: рөліңізді әкімші аяқтады. Ұйымның істері сізге енді қолжетімді емес. Жұмысыңызға рақмет. Бұл қате болса, әкімшіге хабарласыңыз.",
     ]);
@@ -276,7 +318,7 @@ describe("roles", () => {
     await fileNotice(h.user(100, "ru"), "ru");
     await admin.send("/admin");
     const list = await admin.press("Роли");
-    expect(textsTo(await admin.press(buttons(list)[0]!), ADMIN)).toEqual(["Роль отозвана."]);
+    await confirmRevoke(admin, buttons(list)[0]!);
     expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(0);
   });
@@ -367,7 +409,7 @@ describe("long lists of roles", () => {
     expect(textsTo(page, ADMIN).at(-1)).toMatch(/^Активные роли \(51–51 из 51\):\nАбдрахманова Гульнара Серикбаевна 51 \(/);
     expect(buttons(page)).toEqual(["Отозвать: Абдрахманова Гульнара Серикбаевна 51 — сотрудник", "◀ Предыдущие"]);
     expect(buttons(await admin.press("◀ Предыдущие"))[0]).toBe("Отозвать: Абдрахманова Гульнара Серикбаевна 41 — сотрудник");
-    expect(textsTo(await admin.press("Отозвать: Абдрахманова Гульнара Серикбаевна 51 — сотрудник"), ADMIN)).toEqual(["Роль отозвана."]);
+    await confirmRevoke(admin, "Отозвать: Абдрахманова Гульнара Серикбаевна 51 — сотрудник");
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 5051n } })).revokedAt).not.toBeNull();
   });
 });
@@ -523,6 +565,16 @@ describe("joining by invite", () => {
     expect(texts(await redeem(m, link, "kk", "mediator"))[0]).toBe("Сапарова Динара Ерлановна, сіз медиатор ретінде тіркелдіңіз. Медиацияларыңыз: /inbox");
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 5n } })).title).toBe("Медиаторлар тізілімі № 123, Медиаторлар палатасы");
     expect(texts(await m.send("/help"))[0]).toMatch(/^Сіз медиатор ретінде тіркелгенсіз\./);
+    // Revoking them is asked once more, in the admin's Kazakh, saying no mediation of theirs ends; «Қайтарып алмау» keeps it.
+    await admin.send("/admin");
+    await admin.press("Рөлдер");
+    const asked = await admin.press("Қайтарып алу: Сапарова Динара Ерлановна — медиатор");
+    expect(textsTo(asked, ADMIN)).toEqual([
+      "Рөлді қайтарып аласыз ба: Сапарова Динара Ерлановна (Медиаторлар тізілімі № 123, Медиаторлар палатасы) — медиатор? Медиациялар бұл адамға қолжетімсіз болады; ол бұл туралы хабар алады. Оның келісімге қол қою кезеңіне жетпеген медиациялары жоқ.",
+    ]);
+    expect(buttons(asked)).toEqual(["Қайтарып алу", "Қайтарып алмау"]);
+    expect(textsTo(await admin.press("Қайтарып алмау"), ADMIN)).toEqual(["Жарайды, рөл сақталады."]);
+    expect(await t.db.prisma.userRole.count({ where: { userId: 5n, role: "mediator", revokedAt: null } })).toBe(1);
   });
 });
 

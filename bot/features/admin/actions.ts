@@ -26,7 +26,20 @@ export const inviteStaff = defineAction({
 export const inviteMediator = defineAction({ name: "admin/inviteMediator", code: "adm:mediator", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "createInvite", role: "mediator" }) });
 /** The active roles, a page at a time (`offset`: the page's first; absent on the admin's home button). */
 export const listRoles = defineAction({ name: "admin/roles", code: "adm:roles", params: z.object({ offset: id.optional() }), allow: admins, run: ({ offset }, r) => r.emit({ type: "listRoles", offset }) });
-export const revokeRole = defineAction({ name: "admin/revokeRole", code: "adm:revoke", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "revokeRole", roleId }) });
+/**
+ * Revoking a role: asked once more first, naming the person, the role and (a mediator's) the mediations it ends
+ * (askRevokeRole). A button of this code sent before the question existed asks it too: none revokes in one tap.
+ */
+export const revokeRole = defineAction({ name: "admin/revokeRole", code: "adm:revoke", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "askRevokeRole", roleId }) });
+export const revokeRoleConfirmed = defineAction({
+  name: "admin/revokeRoleConfirmed",
+  code: "adm:revokeok",
+  params: z.object({ roleId: id }),
+  allow: admins,
+  run: ({ roleId }, r) => r.emit({ type: "revokeRole", roleId }),
+});
+/** «Don't revoke»: said to stay only while it does (keepRole). */
+export const keepRole = defineAction({ name: "admin/keepRole", code: "adm:keeprole", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "keepRole", roleId }) });
 export const listUnlinked = defineAction({
   name: "admin/unlinkedCases",
   code: "adm:unlinked",
@@ -90,4 +103,4 @@ export const adminButtons = () => [
   [{ key: "admin.accesses", ...act(accessOrgs, {}) }],
 ];
 
-export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];
+export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, revokeRoleConfirmed, keepRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];

@@ -13,8 +13,18 @@ import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
 import { normalizeName } from "../notice/organizations.js";
-import { endRevokedMediators } from "../mediation/mediation.js";
-import { chooseCaseOrg as chooseCaseOrgAction, inviteStaff, linkCase as linkCaseAction, listOrganizations as listOrganizationsAction, listRoles as listRolesAction, listUnlinkedAt, revokeRole as revokeRoleAction } from "./actions.js";
+import { BEFORE_SIGNING, endRevokedMediators } from "../mediation/mediation.js";
+import {
+  chooseCaseOrg as chooseCaseOrgAction,
+  inviteStaff,
+  keepRole as keepRoleAction,
+  linkCase as linkCaseAction,
+  listOrganizations as listOrganizationsAction,
+  listRoles as listRolesAction,
+  listUnlinkedAt,
+  revokeRole as revokeRoleAction,
+  revokeRoleConfirmed,
+} from "./actions.js";
 import { caseKeyset, clip, clipBoth, cursorRow, keysetPage, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
 export const INVITE_DAYS = 7;
@@ -64,6 +74,15 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until })];
 };
 
+/** A role as the admin's list shows it: the person's name and position, the role, and (staff's) the organisation. */
+type RoleRow = { role: string; title: string | null; organization: { nameKk: string; nameRu: string } | null; user: { fullName: string | null } };
+// Clipped: ten lines of long names, positions and organisations stay well under Telegram's 4,096 characters.
+const roleName = (r: RoleRow, max: number): Param => (r.user.fullName ? clip(r.user.fullName, max) : { key: "admin.noName" });
+const roleLine = (r: RoleRow): Param => ({
+  key: r.organization ? "admin.roleOfOrg" : "admin.roleLine",
+  params: { name: roleName(r, 80), title: r.title ? clip(r.title, 80) : "—", role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? clipBoth(orgNames(r.organization), 100) : "" },
+});
+
 export const listRoles = async (tx: Tx, e: DomainEffect<"listRoles">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
@@ -73,23 +92,56 @@ export const listRoles = async (tx: Tx, e: DomainEffect<"listRoles">, c: Ctx): P
   if (count === 0) return [say("admin.noRoles")];
   const offset = pageStart(e.offset, count);
   const roles = await tx.userRole.findMany({ where, include: { organization: true, user: { select: { fullName: true } } }, orderBy: { id: "asc" }, skip: offset, take: PAGE });
-  // Clipped: ten lines of long names, positions and organisations stay well under Telegram's 4,096 characters.
-  const name = (r: (typeof roles)[number], max: number): Param => (r.user.fullName ? clip(r.user.fullName, max) : { key: "admin.noName" });
-  const line = (r: (typeof roles)[number]): Param => ({
-    key: r.organization ? "admin.roleOfOrg" : "admin.roleLine",
-    params: { name: name(r, 80), title: r.title ? clip(r.title, 80) : "—", role: { key: `admin.roleNames.${r.role}` }, org: r.organization ? clipBoth(orgNames(r.organization), 100) : "" },
-  });
-  const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: name(r, 40), role: { key: `admin.roleNames.${r.role}` } } });
-  const list = lines(roles.map(line));
+  const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: roleName(r, 40), role: { key: `admin.roleNames.${r.role}` } } });
+  const list = lines(roles.map(roleLine));
   const buttons = [...roles.map((r) => [{ key: "admin.revoke", params: { line: short(r) }, ...act(revokeRoleAction, { roleId: r.id }) }]), ...pageRow(offset, count, (at) => act(listRolesAction, { offset: at }))];
   return [count > PAGE ? say("admin.rolesPage", { roles: list, from: offset + 1, to: offset + roles.length, count }, buttons) : say("admin.rolesTitle", { roles: list }, buttons)];
+};
+
+/** A staff or mediator role an admin would revoke, or why it cannot be: no such role (a forged id), or revoked already (elsewhere, or pressed twice). */
+const revocableRole = async (tx: Tx, roleId: number) => {
+  const r = await tx.userRole.findFirst({ where: { id: roleId, role: { in: ["staff", "mediator"] } }, include: { organization: true, user: { select: { fullName: true } } } });
+  if (!r) return { refused: say("admin.noSuchRole") };
+  // Revoked already, or its person holds this role no more (every row of it revoked at once: revokeRole).
+  const active = await tx.userRole.count({ where: { userId: r.userId, role: r.role, organizationId: r.organizationId, revokedAt: null } });
+  if (r.revokedAt || active === 0) return { refused: say("admin.roleRevokedAlready", { line: roleLine(r) }) };
+  return { role: r };
+};
+
+/**
+ * «Revoke …?»: the person, the role and, for a mediator, how many of their mediations it ends (those not yet at
+ * signing: endRevokedMediators) — a mis-tap would end them and tell the sides, with no way back.
+ */
+export const askRevokeRole = async (tx: Tx, e: DomainEffect<"askRevokeRole">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const r = await revocableRole(tx, e.roleId);
+  if (!r.role) return [r.refused];
+  const line = roleLine(r.role);
+  const ends = r.role.role === "mediator" ? await tx.mediation.count({ where: { mediatorId: r.role.userId, state: { in: [...BEFORE_SIGNING] } } }) : 0;
+  const key = r.role.role === "staff" ? "admin.confirmRevokeStaff" : ends > 0 ? "admin.confirmRevokeMediatorEnds" : "admin.confirmRevokeMediator";
+  return [
+    say(key, { line, count: ends }, [
+      [{ key: "admin.revokeIt", ...act(revokeRoleConfirmed, { roleId: r.role.id }) }],
+      [{ key: "admin.keepRole", ...act(keepRoleAction, { roleId: r.role.id }) }],
+    ]),
+  ];
+};
+
+/** «Don't revoke» at that question: the role stays — unless it was revoked meanwhile (said so, as revoking it would). */
+export const keepRole = async (tx: Tx, e: DomainEffect<"keepRole">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const r = await revocableRole(tx, e.roleId);
+  return [r.role ? say("admin.roleKept") : r.refused];
 };
 
 export const revokeRole = async (tx: Tx, e: DomainEffect<"revokeRole">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
-  const role = await tx.userRole.findFirst({ where: { id: e.roleId, revokedAt: null }, select: { userId: true, role: true, organizationId: true } });
-  if (!role) return [say("admin.noSuchRole")];
+  const r = await revocableRole(tx, e.roleId);
+  if (!r.role) return [r.refused];
+  const role = r.role;
   // Every active row of this person, role and organisation (two invites may have made two before they were refused).
   const done = await tx.userRole.updateMany({ where: { userId: role.userId, role: role.role, organizationId: role.organizationId, revokedAt: null }, data: { revokedAt: c.now } });
   if (done.count === 0) return [say("admin.noSuchRole")];

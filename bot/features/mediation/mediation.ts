@@ -763,7 +763,7 @@ export const endMediation = async (tx: Tx, e: DomainEffect<"endMediation">, c: C
  * an answer only they could give, nor runs with no mediator; the sides are told, the applicant shown the way
  * onward, and staff may propose another mediator. A mediation at signing stays: staff record the signed agreement.
  */
-const BEFORE_SIGNING = ["proposed", "agreeing", "running"] as const;
+export const BEFORE_SIGNING = ["proposed", "agreeing", "running"] as const;
 export const endRevokedMediators = async (tx: Tx, mediatorId: bigint, now: Date): Promise<Addressed[]> => {
   const open = await tx.mediation.findMany({ where: { mediatorId, state: { in: [...BEFORE_SIGNING] } }, select: { id: true, caseId: true }, orderBy: { caseId: "asc" } });
   // Each case's lock first, in the order of their ids (the effect names a role, not a case: bot/core/case-lock.ts).

@@ -49,13 +49,17 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
 
 /**
  * A relative's invite as it stands: the case it opens — and whether this user is on it already (the applicant
- * opening their own link) — or null when it cannot be used. Reads only.
+ * opening their own link, or the relative who joined by it tapping it again) — or null when it cannot be used. Reads only.
  */
 export const checkCaseInvite = async (db: Pick<Tx, "invite" | "caseParticipant">, token: string, now: Date, userId: number): Promise<{ number: string; already?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) }, include: { case: true } });
-  if (!(invite?.case && invite.role === "relative" && !invite.revokedAt && !invite.usedAt && invite.expiresAt > now)) return null;
-  const on = await db.caseParticipant.count({ where: { caseId: invite.case.id, userId: BigInt(userId), removedAt: null } });
-  return on > 0 ? { number: invite.case.number, already: true } : { number: invite.case.number };
+  if (!(invite?.case && invite.role === "relative")) return null;
+  const on = async () => (await db.caseParticipant.count({ where: { caseId: invite.case!.id, userId: BigInt(userId), removedAt: null } })) > 0;
+  // Their own link, tapped again from the chat after they joined by it (expired since or not): they are told they are
+  // on the case, not to ask for a new link. Someone else's spent link, or theirs once they were removed, is refused.
+  if (invite.usedAt && invite.usedBy === BigInt(userId) && (await on())) return { number: invite.case.number, already: true };
+  if (invite.revokedAt || invite.usedAt || invite.expiresAt <= now) return null;
+  return (await on()) ? { number: invite.case.number, already: true } : { number: invite.case.number };
 };
 
 /** A link as the applicant tells it from another: when it was made, and the day it works until. */
