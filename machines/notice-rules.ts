@@ -137,6 +137,16 @@ export const looksLikeOutcome = (input: string): boolean => {
   return words > 0 && (words <= 3 || (words <= 6 && OUTCOME_STEMS.some((w) => flat.includes(w))));
 };
 
+const DEATH_STEMS = outcomeWords.death.map((w) => w.toLocaleLowerCase());
+const DENIED = outcomeWords.denied.map((w) => w.toLocaleLowerCase());
+/** Whether a text typed at the outcome question names a death («умер», «қайтыс болды»): condolence comes first. */
+export const namesDeath = (input: string): boolean => {
+  const flat = input.toLocaleLowerCase().replace(/\s+/gu, " ");
+  // A death denied («не умер», «қайтыс болған жоқ»): no condolence.
+  if (DENIED.some((w) => flat.includes(w))) return false;
+  return DEATH_STEMS.some((w) => flat.includes(w));
+};
+
 /** A Kazakhstan mobile number: +7 and 10 digits (8 or 7 in front is taken as +7). */
 export const checkPhone = (input: string): Check<string> => {
   const digits = input.replace(/[\s()-]/g, "");

@@ -4,7 +4,7 @@ import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
-import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, regionByCode, REGIONS, regionText } from "./notice-rules.js";
+import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
 export const STEPS = 11;
@@ -648,6 +648,13 @@ export const noticeMachine = setup({
           // A few words that read as the answer («умер», «инвалидность 2 группы», «пока не знаю»), or any text when the
           // question is asked again from the review: asked to choose with the buttons. Nothing is recorded from the
           // words — a death or a disability group guessed wrongly is worse than a question.
+          // A death named in them gets condolence first (law.md: nothing about a death without it).
+          {
+            guard: ({ context, event }) => (context.editing || looksLikeOutcome(text(event))) && namesDeath(text(event)),
+            target: "outcome",
+            reenter: true,
+            actions: [{ type: "say", params: { key: "common.condolence" } }, refuse("outcomeTyped")],
+          },
           { guard: ({ context, event }) => context.editing || looksLikeOutcome(text(event)), target: "outcome", reenter: true, actions: [refuse("outcomeTyped")] },
           // A longer text right after the description is most likely its continuation, typed as a second message: said
           // that it was not added, and how to add it — not «not understood».

@@ -251,12 +251,17 @@ describe("more answers the checks took wrongly", () => {
     const u = h.user(164, "ru");
     await upTo(u, "outcome");
     const CHOOSE = "Чтобы последствия были записаны точно, выберите одну из кнопок ниже. Если они пока не ясны, нажмите «Пока неизвестно».";
-    for (const typed of ["умер", "инвалидность 2 группы", "Пока не знаю", "Пациент скончался в реанимации"]) {
+    for (const typed of ["инвалидность 2 группы", "Пока не знаю", "Он не умер"]) {
       const answer = await u.send(typed);
       expect(texts(answer)).toEqual([CHOOSE, "7/11 · Каковы последствия для пациента на сегодня?"]);
       expect(buttons(answer)).toContain("Пациент скончался");
     }
-    // Nothing about a death was said (no condolence owed), and no outcome was recorded: the buttons still decide.
+    // A death named: condolence first (law.md: nothing about a death without it), then the same request.
+    for (const typed of ["умер", "Пациент скончался в реанимации"]) {
+      const answer = await u.send(typed);
+      expect(texts(answer)).toEqual(["Примите наши соболезнования.", CHOOSE, "7/11 · Каковы последствия для пациента на сегодня?"]);
+    }
+    // No outcome was recorded from the words: the buttons still decide.
     expect(texts(await u.press("Вред без инвалидности"))[0]).toMatch(/^8\/11 · /);
     // In Kazakh too.
     const k = h.user(165, "ru");
@@ -264,6 +269,7 @@ describe("more answers the checks took wrongly", () => {
     await k.send("/language");
     await k.press("Қазақша");
     expect(texts(await k.send("қайтыс болды"))).toEqual([
+      "Көңіл айтамыз.",
       "Салдары дәл жазылуы үшін төмендегі батырмалардың бірін таңдаңыз. Салдары әлі анық болмаса, «Әзірге белгісіз» батырмасын басыңыз.",
       "7/11 · Бүгінгі күні пациент үшін салдары қандай?",
     ]);
