@@ -121,6 +121,16 @@ describe("/mydata with a notice begun and not yet saved", () => {
     expect(texts(await u.send("/notice"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
   });
 
+  it("a notice opened but with nothing answered yet is no draft: nothing was given", async () => {
+    const u = h.user(APPLICANT, "ru");
+    await u.send("/start");
+    await u.send("/notice");
+    await u.press("Согласен(на)");
+    const { summary, json } = await myData(u, APPLICANT);
+    expect(summary).toContain("• черновик обращения: нет\n");
+    expect(JSON.parse(json)).toMatchObject({ draftNotice: null });
+  });
+
   it("says there is none when there is none, and the PDF says the same", async () => {
     const u = h.user(OTHER, "kk");
     await fileNotice(u, "kk");

@@ -36,7 +36,9 @@ const draftNotice = async (db: Db, userId: number, dataKey: Buffer): Promise<Rec
   const sealed = (stored as { sealed?: unknown } | null | undefined)?.sealed;
   const stack = (typeof sealed === "string" ? JSON.parse(open(dataKey, sealed)) : Array.isArray(stored) ? stored : []) as StackEntry[];
   const draft = (stack.find((e) => e.flow === "notice")?.snapshot.context as { draft?: Record<string, unknown> } | undefined)?.draft;
-  return draft ?? null;
+  // Opened with nothing answered yet: nothing was given.
+  const given = draft && Object.values(draft).some((v) => (Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined && v !== ""));
+  return given ? draft : null;
 };
 
 /** What the bot holds about one user, as plain data (decrypted where it is theirs to see). */
