@@ -168,8 +168,8 @@ export interface DomainEffectPayloads {
   recordHandIn: { caseId: number; on: string; number: string | null; file: FileRef | null; pages?: FileRef[] };
   /** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
   recordFormation: { caseId: number; date?: string };
-  /** Staff: the commission's conclusion on a case, with its document if staff attached one. */
-  recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; on?: string | null };
+  /** Staff: the commission's conclusion on a case, with its document if staff attached one (`pages`: every page of one sent as several files, the first is `file`). */
+  recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; pages?: FileRef[]; on?: string | null };
   /** Applicant: a single-use invite link for a relative to follow the case. */
   createRelativeInvite: { caseId: number };
   /** Applicant: a relative's link not yet used, asked once more before revoking it; and revoked. */
