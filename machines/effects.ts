@@ -207,7 +207,7 @@ export interface DomainEffectPayloads {
   /** A side agrees to the mediation contract (the applicant with their particulars), or refuses. */
   partyAgree: { mediationId: number; agree: boolean; details?: ApplicantDetails };
   /** The mediator or the organisation's staff record the signed settlement agreement (a scan or a signed file). */
-  recordSignedAgreement: { mediationId: number; file: FileRef; on?: string };
+  recordSignedAgreement: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string };
   showMediation: { mediationId: number };
   relayMessage: { mediationId: number; to: MediationRecipient; text: string; file?: FileRef };
   proposeSettlement: { mediationId: number; amount: number; terms: string; days: number };
