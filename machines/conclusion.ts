@@ -4,18 +4,18 @@
 // state it); then a review and Save.
 import { assign, setup } from "xstate";
 import type { Button, FileRef, Outcome } from "./effects.js";
-import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { askAgain, chose, effectActions, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import { showDate } from "./notice.js";
 import { PAID_OUTCOMES } from "./payments.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
 
 export const SUMMARY_MAX = 1000;
-interface Context {
+interface Context extends Pages {
   caseId: number;
   confirmed: boolean | null;
   outcome: Outcome | null;
   summary: string | null;
-  /** The conclusion itself, as a photo or a PDF; optional. */
+  /** The conclusion itself, as a photo or a PDF; optional. A scan of several pages sent as an album: its first page, every page in `pages`. */
   file: FileRef | null;
   /** The case's number, shown with the first question (absent in snapshots stored before). */
   number?: string;
@@ -28,12 +28,16 @@ interface Context {
 const DOCUMENT_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text.trim() : "");
+const isDocument = (e: FlowEvent) => e.type === "FILE" && (e.file.kind === "photo" || DOCUMENT_TYPES.test(e.file.mime ?? ""));
+/** The count of the conclusion's pages so far, with «Done» (flow.ts, Pages). */
+const pagesCount = pagesSaid("conclusion.documentPages", [[pagesDone("conclusion.documentDone")], [cancel]]);
 
 export const conclusionMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: { caseId: number; notBefore?: string; number?: string } },
   actions: {
     ...effectActions,
-    recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; on: string | null }) => undefined,
+    keepPage: assign({ pages: ({ context, event }) => withPage(context, event) }),
+    recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; pages?: FileRef[]; on: string | null }) => undefined,
   },
 }).createMachine({
   id: "conclusion",
@@ -88,20 +92,29 @@ export const conclusionMachine = setup({
       entry: [{ type: "say", params: { key: "conclusion.askDocument", buttons: [[{ key: "conclusion.noDocument", value: "none" }], [cancel]] } }],
       on: {
         FILE: [
+          // A scanned conclusion of several pages sent as an album comes one update a page, in any order: each is
+          // kept, until «Готово» — not only the first, which left the others «not understood».
           {
-            guard: ({ event }) => event.type === "FILE" && (event.file.kind === "photo" || DOCUMENT_TYPES.test(event.file.mime ?? "")),
+            guard: ({ event }) => isDocument(event) && inAlbum(event),
+            target: "pages",
+            actions: [assign({ file: ({ event }) => (event.type === "FILE" ? event.file : null), pages: [] }), { type: "keepPage" }, { type: "say", params: pagesCount }],
+          },
+          {
+            guard: ({ event }) => isDocument(event),
             target: "date",
-            actions: assign({ file: ({ event }) => (event.type === "FILE" ? event.file : null) }),
+            actions: assign({ file: ({ event }) => (event.type === "FILE" ? event.file : null), pages: [] }),
           },
           { target: "document", reenter: true, actions: [{ type: "say", params: { key: "conclusion.documentType" } }] },
         ],
         CHOICE: [
-          { guard: chose("none"), target: "date", actions: assign({ file: null }) },
+          { guard: chose("none"), target: "date", actions: assign({ file: null, pages: [] }) },
           { guard: chose("cancel"), target: "done" },
         ],
         ...askAgain("document"),
       },
     },
+    // The conclusion's other pages, as they come (an album's, or more sent after it).
+    pages: pagesState({ accepts: isDocument, keep: { type: "keepPage" as const }, said: pagesCount, refusal: "conclusion.documentType", next: "date" }),
     date: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "conclusion.askDate", buttons: [[{ key: "conclusion.issuedToday", value: "today" }], [cancel]] } }],
@@ -127,7 +140,10 @@ export const conclusionMachine = setup({
             params: {
               outcome: { key: `notice.outcomeText.${context.outcome ?? "unknown"}` },
               summary: context.summary ?? "",
-              document: { key: context.file ? "conclusion.documentAttached" : "conclusion.documentNone" },
+              document:
+                (context.pages?.length ?? 0) > 1
+                  ? { key: "conclusion.documentAttachedPages", params: { count: context.pages!.length } }
+                  : { key: context.file ? "conclusion.documentAttached" : "conclusion.documentNone" },
               date: context.on ? showDate(context.on) : { key: "conclusion.issuedTodayText" },
             },
             buttons: [[{ key: "conclusion.save", value: "save" }], [cancel]],
@@ -140,7 +156,17 @@ export const conclusionMachine = setup({
           {
             guard: chose("save"),
             target: "done",
-            actions: [{ type: "recordConclusion", params: ({ context }) => ({ caseId: context.caseId, confirmed: context.confirmed === true, outcome: context.outcome, summary: context.summary ?? "", file: context.file, on: context.on ?? null }) }],
+            actions: [{ type: "recordConclusion", params: ({ context }) => ({
+                  caseId: context.caseId,
+                  confirmed: context.confirmed === true,
+                  outcome: context.outcome,
+                  summary: context.summary ?? "",
+                  file: context.file,
+                  ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}),
+                  on: context.on ?? null,
+                }),
+              },
+            ],
           },
         ],
         ...askAgain("review"),

@@ -171,8 +171,8 @@ export interface DomainEffectPayloads {
   recordHandIn: { caseId: number; on: string; number: string | null; file: FileRef | null; pages?: FileRef[] };
   /** Staff: the commission of a case was formed (today, or on `date`), with no member representing their organisation. */
   recordFormation: { caseId: number; date?: string };
-  /** Staff: the commission's conclusion on a case, with its document if staff attached one. */
-  recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; on?: string | null };
+  /** Staff: the commission's conclusion on a case, with its document if staff attached one (`pages`: every page of one sent as several files, the first is `file`). */
+  recordConclusion: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; pages?: FileRef[]; on?: string | null };
   /** Applicant: a single-use invite link for a relative to follow the case. */
   createRelativeInvite: { caseId: number };
   /** Applicant: a relative's link not yet used, asked once more before revoking it; and revoked. */
@@ -210,7 +210,7 @@ export interface DomainEffectPayloads {
   /** A side agrees to the mediation contract (the applicant with their particulars), or refuses. */
   partyAgree: { mediationId: number; agree: boolean; details?: ApplicantDetails };
   /** The mediator or the organisation's staff record the signed settlement agreement (a scan or a signed file). */
-  recordSignedAgreement: { mediationId: number; file: FileRef; on?: string };
+  recordSignedAgreement: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string };
   showMediation: { mediationId: number };
   relayMessage: { mediationId: number; to: MediationRecipient; text: string; file?: FileRef };
   proposeSettlement: { mediationId: number; amount: number; terms: string; days: number };

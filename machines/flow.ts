@@ -1,6 +1,6 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { ApplicantDetails, Bilingual, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
+import type { ApplicantDetails, Bilingual, Button, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** The patient of the case the particulars are for: their IIN, and whether the applicant is the patient. */
 export interface PatientOfCase {
@@ -136,3 +136,52 @@ export const CONTACT_KEYBOARD = "contactKeyboard";
 
 /** Tag on states where leaving would lose what the user typed: /cancel then asks first. */
 export const UNSAVED = "unsaved";
+
+/**
+ * A document of several pages sent as an album (a scan, photos of a paper): Telegram sends it one update a page, with
+ * the same media_group_id, in any order and maybe to different instances — so every page is kept in the flow's
+ * context (its stored snapshot), not in memory, one message counts them (an album's later pages edit it: the slot),
+ * and the flow goes on when the person presses «Готово». A file sent alone is taken at once, as before.
+ */
+export interface Pages {
+  /** Every page so far, in the order they came; absent in snapshots stored before pages were kept. */
+  pages?: FileRef[];
+}
+/** The file an event brings (none for another event). */
+export const fileOf = (e: FlowEvent): FileRef[] => (e.type === "FILE" ? [e.file] : []);
+/** A file that came in an album. */
+export const inAlbum = (e: FlowEvent): boolean => e.type === "FILE" && e.group !== undefined;
+/** The pages with this event's file added. */
+export const withPage = (context: Pages, event: FlowEvent): FileRef[] => [...(context.pages ?? []), ...fileOf(event)];
+/** The count of the pages so far (`count`), as one message for an album: its later pages edit it. */
+export const pagesSaid =
+  (key: string, buttons: Button[][]) =>
+  ({ context, event }: { context: Pages; event: FlowEvent }) => ({
+    key,
+    params: { count: context.pages?.length ?? 0 },
+    buttons,
+    ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
+  });
+/** The «Done» button of the pages' count. */
+export const pagesDone = (key: string): Button => ({ key, value: "done" });
+/**
+ * The state that takes the pages after the first (an album's others, or more sent after it): `keep` adds one
+ * (the machine's own action, as `withPage` gives), `refusal` is said to a file it does not take, «Готово» goes to
+ * `next`, «Отмена» ends the flow.
+ */
+export const pagesState = <K>(o: { accepts: (e: FlowEvent) => boolean; keep: K; said: ReturnType<typeof pagesSaid>; refusal: string; next: string }) => ({
+  tags: [UNSAVED],
+  on: {
+    FILE: [
+      { guard: ({ event }: { event: FlowEvent }) => o.accepts(event), actions: [o.keep, { type: "say" as const, params: o.said }] },
+      { actions: [{ type: "say" as const, params: { key: o.refusal } }] },
+    ],
+    MEDIA: { actions: [{ type: "say" as const, params: { key: o.refusal } }] },
+    CHOICE: [
+      { guard: chose("done"), target: o.next },
+      { guard: chose("cancel"), target: "done" },
+    ],
+    LANGUAGE: { actions: [{ type: "say" as const, params: o.said }] },
+    REPEAT: { actions: [{ type: "say" as const, params: o.said }] },
+  },
+});

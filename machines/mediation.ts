@@ -3,7 +3,7 @@
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { askAgain, chose, effectActions, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -261,7 +261,7 @@ export const counterMachine = machine.createMachine({
  * signed is asked too — neither in the future nor before that day — with a button for the mediation's last day.
  */
 const SIGNED_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
-interface SignedContext {
+interface SignedContext extends Pages {
   mediationId: number;
   /** Recorded after the end: the day both sides agreed to the text (absent: recorded in time, no day asked). */
   notBefore?: string;
@@ -270,9 +270,22 @@ interface SignedContext {
   file?: FileRef | null;
 }
 const signedFile = (e: FlowEvent) => e.type === "FILE" && (e.file.kind === "photo" || SIGNED_TYPES.test(e.file.mime ?? ""));
+/** The count of the agreement's pages so far, with «Done» (flow.ts, Pages). */
+const signedPages = pagesSaid("mediation.signedPages", [[pagesDone("mediation.signedDone")], [cancel]]);
+/** What is recorded: the file, every page of one sent as an album, and the day it was signed when asked. */
+const signedOf = (context: SignedContext, on?: string) => ({
+  mediationId: context.mediationId,
+  file: context.file!,
+  ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}),
+  ...(on !== undefined ? { on } : {}),
+});
 export const signedAgreementMachine = setup({
   types: {} as { context: SignedContext; events: FlowEvent; input: { mediationId?: number; notBefore?: string; lastDay?: string } },
-  actions: { ...effectActions, recordSignedAgreement: (_: unknown, _params: { mediationId: number; file: FileRef; on?: string }) => undefined },
+  actions: {
+    ...effectActions,
+    keepPage: assign({ pages: ({ context, event }) => withPage(context, event) }),
+    recordSignedAgreement: (_: unknown, _params: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string }) => undefined,
+  },
 }).createMachine({
   id: "signedAgreement",
   context: ({ input }) => ({ mediationId: input.mediationId ?? 0, ...(input.notBefore ? { notBefore: input.notBefore } : {}), ...(input.lastDay ? { lastDay: input.lastDay } : {}) }),
@@ -282,6 +295,13 @@ export const signedAgreementMachine = setup({
       entry: [{ type: "say", params: { key: "mediation.askSigned", buttons: [[cancel]] } }],
       on: {
         FILE: [
+          // A scanned agreement of several pages sent as an album comes one update a page, in any order: each is kept,
+          // and it is recorded at «Готово» — not with the first page, which left the others «not kept».
+          {
+            guard: ({ event }) => signedFile(event) && inAlbum(event),
+            target: "pages",
+            actions: [assign({ file: ({ event }) => (event as { file: FileRef }).file, pages: [] }), { type: "keepPage" }, { type: "say", params: signedPages }],
+          },
           { guard: ({ context, event }) => signedFile(event) && Boolean(context.notBefore), target: "day", actions: assign({ file: ({ event }) => (event as { file: FileRef }).file }) },
           {
             guard: ({ event }) => signedFile(event),
@@ -294,6 +314,11 @@ export const signedAgreementMachine = setup({
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("file"),
       },
+    },
+    // The agreement's other pages, as they come (an album's, or more sent after it).
+    pages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: signedPages, refusal: "mediation.error.signedType", next: "paged" }),
+    paged: {
+      always: [{ guard: ({ context }) => Boolean(context.notBefore), target: "day" }, { target: "done", actions: [{ type: "recordSignedAgreement", params: ({ context }) => signedOf(context) }] }],
     },
     day: {
       tags: [UNSAVED],
@@ -315,7 +340,7 @@ export const signedAgreementMachine = setup({
           {
             guard: dayInRange,
             target: "done",
-            actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => ({ mediationId: context.mediationId, file: context.file!, on: typedDay(event)! }) }],
+            actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => signedOf(context, typedDay(event)!) }],
           },
           ...dayRefusals("day", { future: "conclusion.dateFuture", before: "mediation.signedDayBefore" }),
         ],
@@ -324,12 +349,12 @@ export const signedAgreementMachine = setup({
           {
             guard: ({ context, event }) => chose("last")({ event }) && Boolean(context.lastDay),
             target: "done",
-            actions: [{ type: "recordSignedAgreement", params: ({ context }) => ({ mediationId: context.mediationId, file: context.file!, on: context.lastDay! }) }],
+            actions: [{ type: "recordSignedAgreement", params: ({ context }) => signedOf(context, context.lastDay!) }],
           },
           {
             guard: chose("today"),
             target: "done",
-            actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => ({ mediationId: context.mediationId, file: context.file!, on: event.today ?? "" }) }],
+            actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => signedOf(context, event.today ?? "") }],
           },
         ],
         ...askAgain("day"),

@@ -195,6 +195,19 @@ const refusal = (reason: string, when: (a: { context: Context; event: FlowEvent 
   ];
 };
 
+/**
+ * A photo or a file sent at the patient's name or IIN question (people photograph the ID card): not kept — an ID's
+ * photo is personal data the notice does not ask for (law.md §7) — and the person told to type the answer, and where
+ * documents go; then the question again. Once for an album: its other photos are noted silently.
+ */
+const typeInstead = (state: string) => {
+  const note = { type: "noteAlbum" as const, params: { refused: "typeNotFile" } };
+  return [
+    { guard: (x: { context: Context; event: FlowEvent }) => albumOf(x.context, x.event)?.refused.includes("typeNotFile") ?? false, actions: [note] },
+    { target: state, reenter: true, actions: [note, refuse("typeNotFile")] },
+  ];
+};
+
 export const answersOf = (d: Draft): NoticeAnswers | null =>
   d.relation && d.name && d.iin && d.birthDate && d.org && d.region && d.careFrom && d.careTo && d.description && d.outcome && d.supportKnows && d.phone
     ? { relation: d.relation, name: d.name, iin: d.iin, birthDate: d.birthDate, org: d.org, orgId: d.orgId ?? null, region: d.region, careFrom: d.careFrom, careTo: d.careTo, description: d.description, outcome: d.outcome, supportKnows: d.supportKnows, files: d.files, phone: d.phone, actsFor: d.relation === "self" ? null : (d.actsFor ?? null) }
@@ -385,6 +398,7 @@ export const noticeMachine = setup({
       entry: [{ type: "say", params: ({ context }) => ask(context.draft.relation === "self" ? "nameSelf" : "name", 2).params }],
       on: {
         TEXT: typed("name", checkFullName, "name", "nameDone"),
+        FILE: typeInstead("name"),
         ...checkBack(backTo("relation"), "patientCheck"),
         ...askAgain("name"),
       },
@@ -405,6 +419,7 @@ export const noticeMachine = setup({
           },
           { target: "iin", reenter: true, actions: [{ type: "say", params: ({ context, event }) => refuse((checkIin(text(event), today(context, event)) as { reason: string }).reason).params }] },
         ],
+        FILE: typeInstead("iin"),
         ...checkBack(backTo("name"), "name"),
         ...askAgain("iin"),
       },

@@ -4,7 +4,7 @@
 // stamped copy. A date is today or earlier, and not before the notice was saved.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
+import { askAgain, chose, effectActions, fileOf, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent } from "./flow.js";
 import { checkEventDate, checkRegistration, REGISTRATION_MAX } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 
@@ -34,15 +34,8 @@ const dateOf = ({ context, event }: { context: Context; event: FlowEvent }) => c
 /** A photo, a PDF or a picture of the stamped copy. */
 const STAMPED_COPY = /^(application\/pdf|image\/(jpeg|png|heic|heif|webp))$/;
 const isCopy = (e: FlowEvent) => e.type === "FILE" && (e.file.kind === "photo" || STAMPED_COPY.test(e.file.mime ?? ""));
-const fileOf = (e: FlowEvent): FileRef[] => (e.type === "FILE" ? [e.file] : []);
-const copyDone: Button = { key: "receipt.copyDone", value: "done" };
-/** The count of the copy's pages so far, with «Done»: one message for an album, its later pages edit its count (the slot). */
-const pagesSaid = ({ context, event }: { context: Context; event: FlowEvent }) => ({
-  key: "receipt.copyPages",
-  params: { count: context.pages?.length ?? 0 },
-  buttons: [[copyDone], [cancel]],
-  ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
-});
+/** The count of the copy's pages so far, with «Done»: one message for an album, its later pages edit its count (flow.ts, Pages). */
+const pagesCount = pagesSaid("receipt.copyPages", [[pagesDone("receipt.copyDone")], [cancel]]);
 
 /** The date question's answers: "today", or a typed date (checked, and asked again with the reason). */
 const dateAnswers = (state: string, next: string) => ({
@@ -123,16 +116,8 @@ export const handInMachine = machine.createMachine({
           {
             guard: ({ event }) => isCopy(event),
             actions: [
-              { type: "patch", params: ({ context, event }) => ({ file: context.file ?? fileOf(event)[0] ?? null, pages: [...(context.pages ?? []), ...fileOf(event)] }) },
-              {
-                type: "say",
-                params: ({ context, event }) => ({
-                  key: "receipt.copyBeforeNumber",
-                  params: { count: context.pages?.length ?? 0 },
-                  buttons: [[skip], [cancel]],
-                  ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
-                }),
-              },
+              { type: "patch", params: ({ context, event }) => ({ file: context.file ?? fileOf(event)[0] ?? null, pages: withPage(context, event) }) },
+              { type: "say", params: pagesSaid("receipt.copyBeforeNumber", [[skip], [cancel]]) },
             ],
           },
           { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
@@ -153,9 +138,9 @@ export const handInMachine = machine.createMachine({
           // hand-in is recorded when the person says they sent them all — not with the first page, which left the
           // others «not understood».
           {
-            guard: ({ event }) => isCopy(event) && event.type === "FILE" && event.group !== undefined,
+            guard: ({ event }) => isCopy(event) && inAlbum(event),
             target: "pages",
-            actions: [{ type: "patch", params: ({ event }) => ({ file: fileOf(event)[0] ?? null, pages: fileOf(event) }) }, { type: "say", params: pagesSaid }],
+            actions: [{ type: "patch", params: ({ event }) => ({ file: fileOf(event)[0] ?? null, pages: fileOf(event) }) }, { type: "say", params: pagesCount }],
           },
           {
             guard: ({ event }) => isCopy(event),
@@ -174,22 +159,13 @@ export const handInMachine = machine.createMachine({
       },
     },
     // The pages of the stamped copy, as they come (an album's other pages, or more sent after it).
-    pages: {
-      tags: [UNSAVED],
-      on: {
-        FILE: [
-          { guard: ({ event }) => isCopy(event), actions: [{ type: "patch", params: ({ context, event }) => ({ pages: [...(context.pages ?? []), ...fileOf(event)] }) }, { type: "say", params: pagesSaid }] },
-          { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
-        ],
-        MEDIA: { actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
-        CHOICE: [
-          { guard: chose("done"), target: "save" },
-          { guard: chose("cancel"), target: "done" },
-        ],
-        LANGUAGE: { actions: [{ type: "say", params: pagesSaid }] },
-        REPEAT: { actions: [{ type: "say", params: pagesSaid }] },
-      },
-    },
+    pages: pagesState({
+      accepts: isCopy,
+      keep: { type: "patch" as const, params: ({ context, event }: { context: Context; event: FlowEvent }) => ({ pages: withPage(context, event) }) },
+      said: pagesCount,
+      refusal: "receipt.error.copyType",
+      next: "save",
+    }),
     save: {
       always: {
         target: "done",

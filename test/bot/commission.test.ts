@@ -2,7 +2,7 @@
 // with a calendar file, answers, reminders on a controlled clock, moves and cancellations — and everyone
 // who is not on a case refused, forged callbacks included.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, seen, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, seen, shown, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
@@ -522,6 +522,37 @@ describe("the conclusion", () => {
     expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\./);
     expect(to(saved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
     expect(saved.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.chat_id, c.payload.photo])).toEqual([[APPLICANT, "conclusion-photo"]]);
+  });
+
+  it("a conclusion scanned as several pages and sent as an album keeps every page — one count edited as they come — and the applicant gets every page", async () => {
+    const { staff, applicant } = await formed();
+    await joinRelative(applicant);
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    // Telegram sends an album one update a photo; they may come in any order.
+    const calls = [...(await staff.photo("concl-2", "7001")), ...(await staff.photo("concl-1", "7001")), ...(await staff.photo("concl-3", "7001"))];
+    expect(texts(calls)).toEqual(["Получено страниц заключения: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
+    expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
+    expect(shown(calls, STAFF)).toEqual(["Получено страниц заключения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
+    expect(JSON.stringify(calls)).not.toMatch(/не понял|не сохранён/);
+    expect(to(await staff.press("Готово"), STAFF)[0]).toMatch(/^В какой день комиссия вынесла заключение\?/);
+    expect(to(await staff.press("Сегодня"), STAFF)[0]).toMatch(/\nДокумент: приложен, страниц: 3$/);
+    const saved = await staff.press("Сохранить");
+    // Every page to the applicant, each captioned; none to the relative (medical details).
+    expect(saved.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.chat_id, c.payload.photo, c.payload.caption])).toEqual(
+      ["concl-2", "concl-1", "concl-3"].map((id) => [APPLICANT, id, "KZ-2026-000001 · тәуелсіз сараптама комиссиясының қорытындысы"]),
+    );
+    expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\./);
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(c.answers).toMatchObject({
+      conclusion: {
+        file: { kind: "photo", fileId: "concl-2" },
+        pages: [{ kind: "photo", fileId: "concl-2" }, { kind: "photo", fileId: "concl-1" }, { kind: "photo", fileId: "concl-3" }],
+      },
+    });
   });
 
   it("not confirmed, to an applicant who withdrew consent: the way onward in words, without the button to draft a complaint the bot would refuse", async () => {

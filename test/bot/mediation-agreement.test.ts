@@ -2,7 +2,7 @@
 // is settled for the amount whose text both confirmed, and the applicant confirms it next to the statutory minimum.
 // Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
 import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
@@ -649,6 +649,51 @@ describe("mediations left at signing by a version of the bot that never ended th
       await staff.press("Я прочитал(а) и согласен(на)");
       const told = await start(w, "2026-11-24T10:00:00+05:00");
       expect([...signBy(told, APPLICANT), ...signBy(told, STAFF), ...signBy(told, MEDIATOR)]).toEqual([]);
+    });
+  });
+});
+
+describe("a signed agreement scanned as several pages and sent as an album", () => {
+  // Before: the first page settled the case, and every other page got «Этот файл не сохранён…»: the parties received
+  // the first page only.
+  const photos = (from: TestUser, ids: string[], album: string) => ids.reduce(async (all, id) => [...(await all), ...(await from.photo(id, album))], Promise.resolve([] as Call[]));
+
+  it("at signing: every page kept — one count edited as they come — the case settled at «Готово», both parties receive every page", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await textAgreed(w);
+      await mediator.press("Приложить подписанное соглашение");
+      // Telegram sends an album one update a photo; they may come in any order.
+      const calls = await photos(mediator, ["sig-2", "sig-1", "sig-3"], "8001");
+      expect(texts(calls)).toEqual(["Получено страниц соглашения: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
+      expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
+      expect(shown(calls, MEDIATOR)).toEqual(["Получено страниц соглашения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
+      expect(JSON.stringify(calls)).not.toMatch(/не понял|не сохранён/);
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "nothing recorded before «Готово»").toBe("signing");
+      const settled = await mediator.press("Готово");
+      expect(to(settled, APPLICANT)[0]).toBe(`${NUMBER} ісі реттелді: 2\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`);
+      for (const id of [APPLICANT, STAFF]) expect(settled.filter((c) => c.payload.chat_id === id && c.method === "sendPhoto").map((c) => c.payload.photo), String(id)).toEqual(["sig-2", "sig-1", "sig-3"]);
+      const m = await w.t.db.prisma.mediation.findFirstOrThrow();
+      expect([m.state, m.signedFile]).toEqual([
+        "settled",
+        { kind: "photo", fileId: "sig-2", pages: [{ kind: "photo", fileId: "sig-2" }, { kind: "photo", fileId: "sig-1" }, { kind: "photo", fileId: "sig-3" }] },
+      ]);
+    });
+  });
+
+  it("after the mediation ended by its term: the day it was signed asked after «Готово», and every page sent", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { staff } = await textAgreed(w);
+      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      w.at("2026-12-28T11:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Приложить подписанное соглашение");
+      const calls = await photos(staff, ["late-1", "late-2"], "8002");
+      expect(shown(calls, STAFF)).toEqual(["Получено страниц соглашения: 2. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
+      expect(to(await staff.press("Готово"), STAFF)).toEqual(["В какой день стороны подписали соглашение? Нажмите кнопку или напишите дату в виде ДД.ММ.ГГГГ, например 30.11.2026."]);
+      const settled = await staff.press("Сегодня");
+      expect(settled.filter((c) => c.payload.chat_id === APPLICANT && c.method === "sendPhoto").map((c) => c.payload.photo)).toEqual(["late-1", "late-2"]);
+      expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
     });
   });
 });

@@ -199,6 +199,28 @@ describe("bad input gets a clear answer and the same question", () => {
     expect(texts(await u.sticker())).toEqual(["Кешіріңіз, мұны түсінбедім.", "2/11 · Пациенттің толық аты-жөнін жазыңыз: тегі, аты, әкесінің аты."]);
   });
 
+  it("a photo of the ID card at the name or IIN question is not kept: the answer is asked for in text, documents pointed to their question — once for an album", async () => {
+    // Before: «Извините, я этого не понял.» and the question, for each photo — nothing said of typing it, nor of where documents go.
+    const RU = "Этот файл не сохранён: ФИО и ИИН нужно написать текстом — например, переписать с удостоверения личности. Документы о лечении можно будет приложить отдельно, на вопросе о документах.";
+    const u = h.user(33, "ru");
+    await upTo(u, "ru", "name");
+    const NAME = "2/11 · Напишите ФИО пациента полностью: фамилию, имя, отчество.";
+    expect(texts(await u.photo("id-front"))).toEqual([RU, NAME]);
+    // Both sides of the card sent together (an album): said once.
+    const album = [...(await u.photo("id-side-2", "9001")), ...(await u.photo("id-side-1", "9001"))];
+    expect(texts(album)).toEqual([RU, NAME]);
+    const kk = h.user(34, "kk");
+    await upTo(kk, "kk", "iin");
+    expect(texts(await kk.document("application/pdf", "id-scan"))).toEqual([
+      "Бұл файл сақталмады: аты-жөні мен ЖСН мәтінмен жазылуы керек — мысалы, жеке куәліктен көшіріп жазыңыз. Емдеуге қатысты құжаттарды кейін, құжаттар туралы сұрақта бөлек тіркеуге болады.",
+      "3/11 · Пациенттің ЖСН-ін жазыңыз (12 цифр).",
+    ]);
+    // The question still takes its typed answer; no ID file is kept anywhere.
+    expect(texts(await u.send("Иванов Иван Иванович")).at(-1)).toBe("3/11 · Напишите ИИН пациента (12 цифр).");
+    expect(JSON.stringify((await t.db.prisma.chatState.findMany()).map((c) => c.stack))).not.toMatch(/id-front|id-side|id-scan/);
+    expect(await t.db.prisma.attachment.count()).toBe(0);
+  });
+
   it("someone else's contact is refused; a typed number is taken", async () => {
     const u = h.user(31, "ru");
     await upTo(u, "ru", "phone");

@@ -3,7 +3,7 @@
 // everyone on the case with what it means.
 import { act, openPayments } from "../../../machines/actions.js";
 import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
-import type { DomainEffect } from "../../../machines/effects.js";
+import type { DomainEffect, FileRef } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -20,6 +20,8 @@ import { CONCLUSION_WORKING_DAYS, unwatch, watch } from "./deadlines.js";
  * Why the formation cannot be recorded now: it was (formedAt), the notice's receipt was not, or the case is
  * elsewhere — in a mediation begun before the formation, or closed by one: not "already formed", which it was not.
  */
+/** A file as stored and sent again: its kind and Telegram's id only. */
+const ref = (f: FileRef): { kind: FileRef["kind"]; fileId: string } => ({ kind: f.kind, fileId: f.fileId });
 const notNowFormation = (k: Parameters<typeof stepOf>[0]): string =>
   k.formedAt ? "staff.alreadyFormed" : stepOf(k) === "saved" || stepOf(k) === "delivered" ? "staff.notReceived" : "mediation.notNow";
 
@@ -70,8 +72,10 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
   const on = r.on ?? today;
   if (on < formed || on > today) return [say("conclusion.dateRange", { number: k.number, from: showDate(formed), to: showDate(today) })];
   const outcome = r.confirmed ? r.outcome : null;
+  // A conclusion scanned as several pages (sent as an album): every page, the first being `file`.
+  const pages = r.file ? (r.pages && r.pages.length > 1 ? r.pages : [r.file]) : [];
   // The summary is about the patient's health: sealed with the notice's sensitive fields, not in the plain answers.
-  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, on, file: r.file ? { kind: r.file.kind, fileId: r.file.fileId } : null } };
+  const answers = { ...(k.answers as Record<string, unknown>), conclusion: { confirmed: r.confirmed, outcome, on, file: r.file ? ref(r.file) : null, ...(r.file && pages.length > 1 ? { pages: pages.map(ref) } : {}) } };
   const sensitive = sealWith(c.dataKey, k.sensitive, { conclusion: r.summary });
   const inMediation = k.status === "mediation";
   await tx.case.update({ where: { id: k.id }, data: { status: statusOnStep(k, "concluded"), concludedAt: c.now, answers, sensitive, ...(outcome ? { outcome } : {}) } });
@@ -106,8 +110,7 @@ export const recordConclusion = async (tx: Tx, r: DomainEffect<"recordConclusion
     // medical details: it goes to the applicant, not to relatives — before the message whose buttons refer
     // to it, captioned with what it is.
     const condolence = r.confirmed && outcome === "death" ? [sayTo(to, "common.condolence")] : [];
-    const document: Out[] =
-      r.file && p.role === "applicant" ? [{ type: "file", file: { kind: r.file.kind, fileId: r.file.fileId }, caption: { key: "conclusion.documentCaption", params: { number: k.number } }, to }] : [];
+    const document: Out[] = p.role === "applicant" ? pages.map((f) => ({ type: "file", file: ref(f), caption: { key: "conclusion.documentCaption", params: { number: k.number } }, to })) : [];
     return [...condolence, ...document, message];
   });
   return [say("conclusion.recorded", { number: k.number }), ...people, ...sittingsEnded];

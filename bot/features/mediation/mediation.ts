@@ -704,7 +704,9 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   if (e.on !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(e.on) || e.on > today || (agreedOn !== null && e.on < agreedOn)))
     return [say("mediation.signedDayRange", { number, from: showDate(agreedOn ?? today), to: showDate(today) }, [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]])];
   const p = await agreedProposal(tx, m, all);
-  const file = { kind: e.file.kind, fileId: e.file.fileId };
+  // A scan of several pages sent as an album: every page, the first being `file` (stored with them).
+  const pages = (e.pages && e.pages.length > 1 ? e.pages : [e.file]).map((f) => ({ kind: f.kind, fileId: f.fileId }));
+  const file = { kind: e.file.kind, fileId: e.file.fileId, ...(pages.length > 1 ? { pages } : {}) };
   await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled", signedFile: file, signedAt: c.now, signedBy: BigInt(c.userId) } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "settled", closedAt: c.now } });
   await tx.caseEvent.create({
@@ -733,7 +735,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
       ),
     ),
     ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
-    ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").map((x): Out => ({ type: "file", file, to: x })),
+    ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").flatMap((x) => pages.map((f): Out => ({ type: "file", file: f, to: x }))),
   ];
 };
 
