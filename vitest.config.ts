@@ -9,6 +9,8 @@ const scale = Number(process.env.KELISIM_TEST_TIME_SCALE) || Math.min(6, Math.ma
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // A call Telegram would refuse fails the test that made it (test/helpers/refusals.ts).
+    setupFiles: ["test/helpers/refusals.ts"],
     // Bounds, not waits: tests wait for conditions and finish as soon as they hold.
     testTimeout: 120_000 * scale,
     hookTimeout: 120_000 * scale,

@@ -41,6 +41,12 @@ const refusal = (method: string, p: Record<string, unknown>): string | null => {
   return null;
 };
 
+/** Told of every call a FakeTelegram refuses (the tests' setup fails the test that made one: test/helpers/refusals.ts). */
+let refusalWatcher: ((call: Call, why: string) => void) | null = null;
+export const watchRefusals = (watcher: ((call: Call, why: string) => void) | null): void => {
+  refusalWatcher = watcher;
+};
+
 export class FakeTelegram {
   readonly calls: Call[] = [];
   private messageId = 1000;
@@ -70,7 +76,10 @@ export class FakeTelegram {
       return { ok: false, error_code: fail.code, description: fail.description, ...(fail.retryAfter ? { parameters: { retry_after: fail.retryAfter } } : {}) } as never;
     }
     const refused = refusal(method, call.payload);
-    if (refused) return { ok: false, error_code: 400, description: `Bad Request: ${refused}` } as never;
+    if (refused) {
+      refusalWatcher?.(call, refused);
+      return { ok: false, error_code: 400, description: `Bad Request: ${refused}` } as never;
+    }
     this.calls.push(call);
     const result = this.answer(method, call.payload);
     const id = (result as { message_id?: unknown } | null)?.message_id;

@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeButton } from "../../machines/actions.js";
 import { render, splitText } from "../../bot/core/render.js";
+import { FakeTelegram } from "../../bot/local/fake-api.js";
+import { takeRefused } from "../helpers/refusals.js";
 import { openCase } from "../../bot/features/cases/actions.js";
 import { listCases } from "../../bot/features/cases/cases.js";
 import { registry } from "../../bot/features/index.js";
@@ -52,5 +54,19 @@ describe("a text longer than Telegram takes", () => {
     const emoji = "😀".repeat(3); // six UTF-16 units
     expect(splitText(emoji, 3)).toEqual(["😀", "😀", "😀"]);
     expect(splitText("short")).toEqual(["short"]);
+  });
+});
+
+describe("the fake Bot API the tests use", () => {
+  it("refuses, as Telegram does, a message over 4,096 characters, a caption over 1,024 and a button's data over 64 bytes — and the test that made such a call is told", async () => {
+    const fake = new FakeTelegram();
+    const call = (method: string, payload: Record<string, unknown>) => fake.transformer((() => undefined) as never, method as never, payload as never) as Promise<{ ok: boolean; description?: string }>;
+    expect(await call("sendMessage", { chat_id: 1, text: "я".repeat(4096) })).toMatchObject({ ok: true });
+    expect(await call("sendMessage", { chat_id: 1, text: "я".repeat(4097) })).toMatchObject({ ok: false, description: "Bad Request: message is too long" });
+    expect(await call("sendDocument", { chat_id: 1, caption: "я".repeat(1025) })).toMatchObject({ ok: false });
+    expect(await call("sendMessage", { chat_id: 1, text: "a", reply_markup: { inline_keyboard: [[{ text: "b", callback_data: "я".repeat(33) }]] } })).toMatchObject({ ok: false });
+    expect(fake.calls).toHaveLength(1);
+    // Taken here; left, they would fail this test after it (test/helpers/refusals.ts).
+    expect(takeRefused().map((r) => r.why)).toEqual(["message is too long", "message caption is too long", "BUTTON_DATA_INVALID"]);
   });
 });
