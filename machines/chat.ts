@@ -32,7 +32,7 @@ export type Input =
   | { kind: "button"; data: string }
   | { kind: "media"; media: MediaKind; group?: string }
   /** `group`: the album (Telegram's media_group_id) the file came in: an album arrives as one update per file. */
-  | { kind: "file"; file: FileRef; group?: string }
+  | { kind: "file"; file: FileRef; group?: string; captioned?: true }
   | { kind: "contact"; phone: string; userId: number | null }
   /** The bot's answer to what the flow on top asked of it (a lookup), within the same update. */
   | { kind: "reply"; event: FlowEvent };
@@ -519,10 +519,18 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     case "media":
       if (!deliver({ type: "MEDIA", media: input.media, ...(input.group ? { group: input.group } : {}) })) effects.push(say(notTaken({ type: "MEDIA", media: input.media })), menuEffect(profile));
       break;
-    case "file":
+    case "file": {
+      // Text written with a file (its caption — the story, say) is not kept by any question: said first, so that it is
+      // sent again as a message; the question, if any, stays last.
+      const at = effects.length;
+      if (input.captioned) effects.push(say("common.captionNotKept"));
       // With no question open, a file is kept nowhere: said so — «not understood» left one thinking it was added.
-      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) effects.push(say("common.fileNotKept"), menuEffect(profile));
+      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) {
+        effects.splice(at);
+        effects.push(say("common.fileNotKept"), menuEffect(profile));
+      }
       break;
+    }
     case "contact":
       if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;

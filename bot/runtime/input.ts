@@ -34,14 +34,16 @@ export const toIncoming = (u: Update): Incoming | null => {
     }
     // Files sent together (an album) arrive one update each, with the same media_group_id.
     const group = m.media_group_id ? { group: m.media_group_id } : {};
+    // Only whether there was text with the file: it is kept nowhere, and the person is told so (machines/chat.ts).
+    const captioned = m.caption?.trim() ? { captioned: true as const } : {};
     if (m.photo?.length) {
       // Telegram sends each photo in several sizes, smallest first: keep the largest.
       const p = m.photo[m.photo.length - 1]!;
-      return { ...base, input: { kind: "file", file: { kind: "photo", fileId: p.file_id, fileUniqueId: p.file_unique_id, mime: "image/jpeg" }, ...group } };
+      return { ...base, input: { kind: "file", file: { kind: "photo", fileId: p.file_id, fileUniqueId: p.file_unique_id, mime: "image/jpeg" }, ...group, ...captioned } };
     }
     if (m.document) {
       const d = m.document;
-      return { ...base, input: { kind: "file", file: { kind: "document", fileId: d.file_id, fileUniqueId: d.file_unique_id, mime: d.mime_type ?? null }, ...group } };
+      return { ...base, input: { kind: "file", file: { kind: "document", fileId: d.file_id, fileUniqueId: d.file_unique_id, mime: d.mime_type ?? null }, ...group, ...captioned } };
     }
     if (m.contact) return { ...base, input: { kind: "contact", phone: m.contact.phone_number, userId: m.contact.user_id ?? null } };
     const kind = MEDIA.find(([field]) => m[field] !== undefined)?.[1] ?? "other";

@@ -287,6 +287,23 @@ describe("more answers the checks took wrongly", () => {
     expect(texts(voice)).toEqual(["Голосовые сообщения и видео бот не распознаёт.", "6/11 · Опишите своими словами, что произошло (до 3 000 знаков)."]);
   });
 
+  it("the story written as a photo's caption is said not to be kept, before the question comes again — not lost without a word", async () => {
+    const u = h.user(167, "ru");
+    await upTo(u, "description");
+    const sent = texts(await u.photo("discharge", undefined, "После операции началось заражение, выписали с температурой."));
+    expect(sent[0]).toBe("Текст, написанный вместе с файлом, бот не сохраняет. Если он важен, отправьте его отдельным сообщением.");
+    expect(sent.slice(1)).toEqual([
+      "Файл сохранён и будет приложен к обращению (файлов: 1 из 20). Проверить файлы или убрать лишний можно будет на шаге «документы и фото». Теперь ответьте, пожалуйста, на вопрос выше.",
+    ]);
+    // The same photo without a caption: nothing about a text.
+    expect(texts(await u.photo("discharge-2"))).not.toContain("Текст, написанный вместе с файлом, бот не сохраняет. Если он важен, отправьте его отдельным сообщением.");
+    // With no question open, the file's own answer: not kept at all.
+    const other = h.user(168, "ru");
+    await other.send("/start");
+    await other.press("Согласен(на)");
+    expect(texts(await other.photo("x", undefined, "подпись"))[0]).toBe("Этот файл не сохранён: сейчас бот файлов не ждёт.");
+  });
+
   it("five emoji do not pass «at least 10 characters»", async () => {
     const u = h.user(160, "ru");
     await upTo(u, "description");

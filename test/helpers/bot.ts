@@ -128,12 +128,13 @@ export class TestUser {
     return { update_id: id, message: { message_id: id, date: 1, chat: { id: this.id, type: "private", first_name: "Test" }, from: this.from, ...extra } };
   }
 
-  /** A photo; `album`: the media_group_id it shares with the other files sent together with it. */
-  async photo(fileId = "photo-1", album?: string): Promise<Call[]> {
+  /** A photo; `album`: the media_group_id it shares with the other files sent together with it; `caption`: text sent with it. */
+  async photo(fileId = "photo-1", album?: string, caption?: string): Promise<Call[]> {
     return this.deliver(
       this.message({
         photo: [{ file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 }, { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960 }],
         ...(album ? { media_group_id: album } : {}),
+        ...(caption ? { caption } : {}),
       }),
     );
   }
