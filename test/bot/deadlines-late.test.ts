@@ -262,6 +262,28 @@ describe("the calendar's table changed while the bot was down past the deadline 
   });
 });
 
+describe("the calendar's table changed while the bot was down past the deadline as told, and past the day it counts", () => {
+  it("the expiry is told once, with the day the new table counts as the last — not the day told before", async () => {
+    at("2026-12-29T10:00:00+05:00");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await handIn(applicant, "ru"); // received 29.12.2026: by today's table, formation due by the end of 05.01.2027
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const answers = k.answers as Record<string, unknown>;
+    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...answers, formationDue: "2027-01-04" } } });
+    await t.db.prisma.scheduledJob.updateMany({ where: { kind: "formation_overdue" }, data: { dueAt: new Date("2027-01-04T19:00:00.001Z") } });
+    // Down from 30.12 until 07.01.2027 (past 05.01, the last day on the new table).
+    at("2027-01-07T10:00:00+05:00");
+    await h.runtime.start(now);
+    await runJobs("2027-01-07T10:00:00+05:00");
+    const expired = textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("истёк"));
+    expect(expired).toEqual([expect.stringContaining("срок формирования независимой экспертной комиссии истёк 05.01.2027")]);
+    const after = await t.db.prisma.case.findFirstOrThrow({ include: { events: true } });
+    expect((after.answers as Record<string, unknown>).formationDue).toBe("2027-01-05");
+    expect(after.events.filter((e) => e.kind === "formation_overdue").map((e) => (e.payload as { due?: unknown }).due)).toEqual(["2027-01-05"]);
+  });
+});
+
 /** Every button label in these calls. */
 const labelsOf = (calls: { payload: Record<string, unknown> }[]): string[] =>
   calls.flatMap((c) => ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text));

@@ -98,6 +98,11 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
       const told = str(answersOf(c.answers)[s.due]);
       const recounted = from && told ? nthWorkingDayAfter(from, DAYS[step]) : told;
       if (from && recounted > told && endOfDay(recounted, d.timeZone) > now) return moveDeadline(tx, c, step, { from, told, date: recounted }, now, d);
+      // Down past the recounted day too: it expired, on the day the table counts — that day is stored and told.
+      if (from && recounted > told) {
+        const updated = await tx.case.update({ where: { id: c.id }, data: { answers: { ...(c.answers as Record<string, unknown>), ...(step === "formation" ? { formationDue: recounted } : { conclusionDue: recounted }) } } });
+        c.answers = updated.answers;
+      }
       // A mediation stops no deadline: staff, whose step it is, and everyone on the case are told now. While it
       // runs the applicant is not offered to take the case further (they are when it ends without agreement).
       const inMediation = c.status === "mediation";
