@@ -3,7 +3,7 @@
 // Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
-import { withBot as withWorld, type World } from "../helpers/world.js";
+import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
 import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
@@ -35,14 +35,6 @@ const propose = async (mediator: TestUser, amount: string, days?: string) => {
   if (days) await mediator.send(days);
   else await mediator.press("10 дней");
   return mediator.press("Отправить");
-};
-
-const runJobs = async (w: World, iso: string): Promise<Call[]> => {
-  const before = w.h.fake.calls.length;
-  w.at(iso);
-  await w.h.runtime.runJobs(new Date(iso), w.h.bot.api, log);
-  await w.h.runtime.idle();
-  return w.h.fake.calls.slice(before);
 };
 
 /** What the mediator and staff are told when the mediation's term runs out at signing. */
@@ -126,12 +118,12 @@ describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, 
       const { staff, mediator } = await assigned(h);
       await mediator.press("Согласен(на) быть медиатором");
       // The applicant never answers the contract (law.md §4, Art. 20 p.6: ten calendar days → refused).
-      const lapsed = await runJobs(w, "2026-12-04T10:00:00+05:00");
+      const lapsed = await runJobsAt(w, "2026-12-04T10:00:00+05:00");
       expect(to(lapsed, APPLICANT).filter((x) => !x.includes("алғанын ботта әлі белгілеген жоқ")), "the applicant, eleven days after the mediator accepted").toEqual([
         `${NUMBER} ісі: медиация келісімсіз аяқталды — медиация туралы ұсынысқа он күнтізбелік күн ішінде жауап берілмеді, ал мұндай ұсыныс, әдетте, қабылданбаған болып саналады.`,
         expect.stringMatching(new RegExp(`^${NUMBER} ісі бойынша әрі қарай:`)),
       ]);
-      await runJobs(w, "2027-01-23T10:00:00+05:00");
+      await runJobsAt(w, "2027-01-23T10:00:00+05:00");
       expect((await t.db.prisma.mediation.findFirstOrThrow()).state, "two months later").not.toBe("agreeing");
       const k = await t.db.prisma.case.findFirstOrThrow();
       expect(texts(await staff.pressData(`g:mdpick:${k.id}`)), "staff proposing mediation again").toEqual([`Дело ${NUMBER}: кого предложить в качестве медиатора?`]);
@@ -178,7 +170,7 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
       // Asked for ten days (to 30.12), but the mediation ends on 23.12: it stands to the mediation's end.
       expect(said).toMatch(/23\.12\.2026 күнінің соңына дейін күшінде\.$/);
       // On 24.12 the mediation expires; on 28.12 the applicant accepts the proposal «in force until 30.12» — refused.
-      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      await runJobsAt(w, "2026-12-24T00:00:01+05:00");
       w.at("2026-12-28T10:00:00+05:00");
       const late = texts(await applicant.press("Қабылдау"));
       expect(late).toEqual([`${NUMBER} ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.`]);
@@ -321,17 +313,17 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
 
       const REMINDER =
         "Дело KZ-2026-000001: подписанное соглашение об урегулировании спора ещё не приложено. Когда его подпишут — на бумаге или электронной цифровой подписью (ЭЦП), — приложите его сюда: только тогда дело будет урегулировано. Если подписанное соглашение не будет приложено до конца дня 23.12.2026, медиация в боте завершится без соглашения.";
-      expect(about(await runJobs(w, "2026-11-30T08:59:00+05:00"), MEDIATOR), "not before its time").toEqual([]);
-      const week = await runJobs(w, "2026-11-30T09:00:00+05:00");
+      expect(about(await runJobsAt(w, "2026-11-30T08:59:00+05:00"), MEDIATOR), "not before its time").toEqual([]);
+      const week = await runJobsAt(w, "2026-11-30T09:00:00+05:00");
       expect({ mediator: about(week, MEDIATOR), staff: about(week, STAFF), applicant: to(week, APPLICANT) }).toEqual({ mediator: [REMINDER], staff: [REMINDER], applicant: [] });
       expect(staff.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Приложить подписанное соглашение"]);
-      expect(about(await runJobs(w, "2026-12-07T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
-      expect(about(await runJobs(w, "2026-12-14T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
-      expect(about(await runJobs(w, "2026-12-21T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
-      expect(about(await runJobs(w, "2026-12-23T09:00:00+05:00"), MEDIATOR), "the last day").toEqual([REMINDER]);
-      expect(about(await runJobs(w, "2026-12-23T23:59:00+05:00"), MEDIATOR)).toEqual([]);
+      expect(about(await runJobsAt(w, "2026-12-07T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobsAt(w, "2026-12-14T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobsAt(w, "2026-12-21T09:00:00+05:00"), MEDIATOR)).toEqual([REMINDER]);
+      expect(about(await runJobsAt(w, "2026-12-23T09:00:00+05:00"), MEDIATOR), "the last day").toEqual([REMINDER]);
+      expect(about(await runJobsAt(w, "2026-12-23T23:59:00+05:00"), MEDIATOR)).toEqual([]);
 
-      const over = await runJobs(w, "2026-12-24T00:00:01+05:00");
+      const over = await runJobsAt(w, "2026-12-24T00:00:01+05:00");
       expect(about(over, MEDIATOR)).toEqual([ENDED_UNSIGNED]);
       expect(about(over, STAFF)).toEqual([ENDED_UNSIGNED]);
       expect(to(over, APPLICANT)).toEqual([
@@ -342,7 +334,7 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       expect([m.state, m.endReason, (await w.t.db.prisma.case.findFirstOrThrow()).status]).toEqual(["ended", "expired", "delivered"]);
       // No reminder comes any more (the signed agreement may still be attached: the next describe).
-      expect(about(await runJobs(w, "2026-12-30T09:00:00+05:00"), MEDIATOR)).toEqual([]);
+      expect(about(await runJobsAt(w, "2026-12-30T09:00:00+05:00"), MEDIATOR)).toEqual([]);
       expect(staff.keyboards().at(-1)!.buttons.flat().map((b) => b.text), "staff's last buttons").toEqual(["Приложить подписанное соглашение"]);
     });
   });
@@ -350,13 +342,13 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
   it("recorded in time, the agreement settles the case and no reminder or end follows", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { mediator } = await textAgreed(w);
-      await runJobs(w, "2026-11-30T09:00:00+05:00");
+      await runJobsAt(w, "2026-11-30T09:00:00+05:00");
       w.at("2026-12-01T12:00:00+05:00");
       await mediator.press("Приложить подписанное соглашение");
       await mediator.document("application/pdf", "signed");
       expect((await w.t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");
       for (const iso of ["2026-12-07T09:00:00+05:00", "2026-12-23T09:00:00+05:00", "2026-12-24T00:00:01+05:00"]) {
-        const later = await runJobs(w, iso);
+        const later = await runJobsAt(w, iso);
         expect([...about(later, MEDIATOR), ...about(later, STAFF), ...to(later, APPLICANT)], iso).toEqual([]);
       }
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
@@ -375,9 +367,9 @@ describe("the text agreed near the mediation's end", () => {
       await applicant.press("Оқыдым және келісемін");
       const agreed = await staff.press("Я прочитал(а) и согласен(на)");
       expect(to(agreed, STAFF)[0]).toMatch(/ Если подписанное соглашение не будет приложено до конца дня 31\.12\.2026, медиация в боте завершится без соглашения\.$/);
-      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      await runJobsAt(w, "2026-12-24T00:00:01+05:00");
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "after the term it had when the text was agreed").toBe("signing");
-      const over = await runJobs(w, "2027-01-01T00:00:01+05:00");
+      const over = await runJobsAt(w, "2027-01-01T00:00:01+05:00");
       expect(to(over, STAFF)).toContain(ENDED_UNSIGNED);
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
     });
@@ -423,7 +415,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
   /** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026; its term (23.12.2026) runs out unrecorded. */
   const endedUnsigned = async (w: World, outcome?: string) => {
     const { staff, applicant, mediator } = await textAgreed(w, outcome);
-    const over = await runJobs(w, "2026-12-24T00:00:01+05:00");
+    const over = await runJobsAt(w, "2026-12-24T00:00:01+05:00");
     expect([(await w.t.db.prisma.mediation.findFirstOrThrow()).state, (await w.t.db.prisma.case.findFirstOrThrow()).status]).toEqual(["ended", "delivered"]);
     return { staff, applicant, mediator, over };
   };
@@ -487,7 +479,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
       expect(to(await mediator.press("Приложить подписанное соглашение"), MEDIATOR)).toEqual([
         "Пришлите подписанное соглашение: скан или фото (PDF, JPG, PNG) либо файл, подписанный ЭЦП, в PDF.",
       ]);
-      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      await runJobsAt(w, "2026-12-24T00:00:01+05:00");
       w.at("2026-12-24T09:30:00+05:00");
       const sent = await mediator.document("application/pdf", "signed-scan");
       expect(to(sent, MEDIATOR)[0]).toBe(
@@ -558,7 +550,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
   it("a mediation the mediator ended at signing, or whose term ran out before the text was agreed, is refused at once", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { staff, applicant, mediator } = await running(w.h);
-      await runJobs(w, "2026-12-24T00:00:01+05:00"); // ran out with no agreement
+      await runJobsAt(w, "2026-12-24T00:00:01+05:00"); // ran out with no agreement
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       expect([m.state, m.endReason]).toEqual(["ended", "expired"]);
       expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
@@ -594,7 +586,7 @@ describe("mediations left at signing by a version of the bot that never ended th
   const start = async (w: World, iso: string): Promise<Call[]> => {
     w.at(iso);
     await w.h.runtime.start(new Date(iso));
-    return runJobs(w, iso);
+    return runJobsAt(w, iso);
   };
   const signBy = (calls: Call[], id: number) => to(calls, id).filter((x) => x.includes("до конца дня") || x.includes("күнінің соңына дейін"));
   /** What one chat was told of the mediation (the notice's own reminders, due the same days, left out). */
@@ -622,9 +614,9 @@ describe("mediations left at signing by a version of the bot that never ended th
       expect(signBy(await start(w, "2027-02-02T10:00:00+05:00"), MEDIATOR)).toEqual([]);
       expect((await w.t.db.prisma.scheduledJob.findMany({ where: { kind: "mediation_expire", state: "pending" } })).map((j) => j.dueAt.toISOString())).toEqual(["2027-02-11T19:00:00.000Z"]);
       // Reminded a week on and on the last day; ended after it.
-      expect(signBy(await runJobs(w, "2027-02-08T09:00:00+05:00"), MEDIATOR)).toHaveLength(1);
-      expect(signBy(await runJobs(w, "2027-02-11T09:00:00+05:00"), STAFF)).toHaveLength(1);
-      const over = await runJobs(w, "2027-02-12T00:00:01+05:00");
+      expect(signBy(await runJobsAt(w, "2027-02-08T09:00:00+05:00"), MEDIATOR)).toHaveLength(1);
+      expect(signBy(await runJobsAt(w, "2027-02-11T09:00:00+05:00"), STAFF)).toHaveLength(1);
+      const over = await runJobsAt(w, "2027-02-12T00:00:01+05:00");
       expect(ofSigning(over, STAFF)).toEqual([ENDED_UNSIGNED]);
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
     });
@@ -683,7 +675,7 @@ describe("a signed agreement scanned as several pages and sent as an album", () 
   it("after the mediation ended by its term: the day it was signed asked after «Готово», and every page sent", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { staff } = await textAgreed(w);
-      await runJobs(w, "2026-12-24T00:00:01+05:00");
+      await runJobsAt(w, "2026-12-24T00:00:01+05:00");
       w.at("2026-12-28T11:00:00+05:00");
       await staff.send("/inbox");
       await staff.press("Открыть KZ-2026-000001");

@@ -2,9 +2,8 @@
 // amounts typed as people type them, proposals answered late or superseded. Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
 import { texts, type TestUser, textsTo as to } from "../helpers/bot.js";
-import { withBot as withWorld, type World } from "../helpers/world.js";
+import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { mediationRunning } from "../helpers/staff.js";
-import { createLogger } from "../../bot/logger.js";
 import type { Call } from "../../bot/local/fake-api.js";
 
 const ADMIN = 9001;
@@ -13,7 +12,6 @@ const APPLICANT = 51;
 const MEDIATOR = 70;
 const NUMBER = "KZ-2026-000001";
 const IDS = { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR };
-const log = createLogger("silent");
 
 const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
 
@@ -29,14 +27,6 @@ const finishProposal = async (mediator: TestUser) => {
   await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
   await mediator.press("10 дней");
   return mediator.press("Отправить");
-};
-
-const runJobs = async (w: World, iso: string): Promise<Call[]> => {
-  const before = w.h.fake.calls.length;
-  w.at(iso);
-  await w.h.runtime.runJobs(new Date(iso), w.h.bot.api, log);
-  await w.h.runtime.idle();
-  return w.h.fake.calls.slice(before);
 };
 
 describe("amounts typed as people type them", () => {
@@ -72,8 +62,8 @@ describe("a proposal superseded by a newer one", () => {
       // On 04.12 the first one's date is past — but the sides are answering the second, which still stands.
       // (Other reminders of the case — its receipt not recorded — may come meanwhile.)
       const expired = (calls: Call[]) => to(calls, APPLICANT).filter((x) => x.includes("ұсыныстың мерзімі"));
-      expect(expired(await runJobs(w, "2026-12-04T00:00:01+05:00"))).toEqual([]);
-      expect(expired(await runJobs(w, "2026-12-06T00:00:01+05:00"))).toEqual(["KZ-2026-000001 ісі: 2-ұсыныстың мерзімі өтті (05.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
+      expect(expired(await runJobsAt(w, "2026-12-04T00:00:01+05:00"))).toEqual([]);
+      expect(expired(await runJobsAt(w, "2026-12-06T00:00:01+05:00"))).toEqual(["KZ-2026-000001 ісі: 2-ұсыныстың мерзімі өтті (05.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
     });
   });
 });

@@ -1,4 +1,6 @@
 // A fresh database and bot for one test, with its own clock: for tests that each need a world of their own.
+import type { Call } from "../../bot/local/fake-api.js";
+import { createLogger } from "../../bot/logger.js";
 import { testBot, type Harness } from "./bot.js";
 import { testDatabase, type TestDb } from "./db.js";
 
@@ -19,4 +21,15 @@ export const withBot = async (adminIds: number[], start: string, run: (w: World)
   } finally {
     await t.dispose();
   }
+};
+
+const quiet = createLogger("silent");
+
+/** Sets the clock to `iso` and runs the jobs due then; returns the calls they made once sent. */
+export const runJobsAt = async (w: World, iso: string): Promise<Call[]> => {
+  const before = w.h.fake.calls.length;
+  w.at(iso);
+  await w.h.runtime.runJobs(new Date(iso), w.h.bot.api, quiet);
+  await w.h.runtime.idle();
+  return w.h.fake.calls.slice(before);
 };
