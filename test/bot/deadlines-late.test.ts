@@ -235,17 +235,23 @@ describe("the calendar's table changed under a deadline already told (a Governme
   });
 });
 
+/**
+ * A notice handed in on 29.12.2026 whose formation deadline was told, and watched, as the end of 04.01.2027 — as when
+ * the table did not yet know 4 January 2027 was a day off (today's table counts 05.01).
+ */
+const toldBeforeTheDecree = async () => {
+  at("2026-12-29T10:00:00+05:00");
+  const applicant = h.user(APPLICANT, "ru");
+  await fileNotice(applicant, "ru");
+  await handIn(applicant, "ru");
+  const k = await t.db.prisma.case.findFirstOrThrow();
+  await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as Record<string, unknown>), formationDue: "2027-01-04" } } });
+  await t.db.prisma.scheduledJob.updateMany({ where: { kind: "formation_overdue" }, data: { dueAt: new Date("2027-01-04T19:00:00.001Z") } });
+};
+
 describe("the calendar's table changed while the bot was down past the deadline as told", () => {
   it("does not say the deadline expired on a day the new table counts inside it: the deadline is counted again and told", async () => {
-    at("2026-12-29T10:00:00+05:00");
-    const applicant = h.user(APPLICANT, "ru");
-    await fileNotice(applicant, "ru");
-    await handIn(applicant, "ru"); // received 29.12.2026: by today's table, formation due by the end of 05.01.2027
-    const k = await t.db.prisma.case.findFirstOrThrow();
-    const answers = k.answers as Record<string, unknown>;
-    // As if told, and watched, when the table did not yet know 4 January 2027 was a day off.
-    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...answers, formationDue: "2027-01-04" } } });
-    await t.db.prisma.scheduledJob.updateMany({ where: { kind: "formation_overdue" }, data: { dueAt: new Date("2027-01-04T19:00:00.001Z") } });
+    await toldBeforeTheDecree();
     // The bot was down from 30.12 and starts on 05.01.2027 with the new table: 05.01 is the last day.
     at("2027-01-05T10:00:00+05:00");
     await h.runtime.start(now);
@@ -260,18 +266,9 @@ describe("the calendar's table changed while the bot was down past the deadline 
     await runJobs("2027-01-06T00:00:05+05:00");
     expect(textsTo(h.fake.calls, APPLICANT).filter((x) => x.includes("истёк"))).toEqual([expect.stringContaining("срок формирования независимой экспертной комиссии истёк 05.01.2027")]);
   });
-});
 
-describe("the calendar's table changed while the bot was down past the deadline as told, and past the day it counts", () => {
-  it("the expiry is told once, with the day the new table counts as the last — not the day told before", async () => {
-    at("2026-12-29T10:00:00+05:00");
-    const applicant = h.user(APPLICANT, "ru");
-    await fileNotice(applicant, "ru");
-    await handIn(applicant, "ru"); // received 29.12.2026: by today's table, formation due by the end of 05.01.2027
-    const k = await t.db.prisma.case.findFirstOrThrow();
-    const answers = k.answers as Record<string, unknown>;
-    await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...answers, formationDue: "2027-01-04" } } });
-    await t.db.prisma.scheduledJob.updateMany({ where: { kind: "formation_overdue" }, data: { dueAt: new Date("2027-01-04T19:00:00.001Z") } });
+  it("down past the day the new table counts too: the expiry is told once, with that day — not the day told before", async () => {
+    await toldBeforeTheDecree();
     // Down from 30.12 until 07.01.2027 (past 05.01, the last day on the new table).
     at("2027-01-07T10:00:00+05:00");
     await h.runtime.start(now);
