@@ -553,6 +553,10 @@ describe("the conclusion", () => {
         pages: [{ kind: "photo", fileId: "concl-2" }, { kind: "photo", fileId: "concl-1" }, { kind: "photo", fileId: "concl-3" }],
       },
     });
+    // The applicant's /mydata gives every page it was sent, not the first one only.
+    const mine = (await applicant.send("/mydata")).find((x) => x.method === "sendDocument" && x.file?.filename === "kelisim-my-data.json")!;
+    const data = JSON.parse(mine.file!.bytes.toString("utf8")) as { cases: { conclusion?: { telegramFileIds?: unknown } }[] };
+    expect(data.cases[0]!.conclusion).toMatchObject({ telegramFileId: "concl-2", telegramFileIds: ["concl-2", "concl-1", "concl-3"] });
   });
 
   it("not confirmed, to an applicant who withdrew consent: the way onward in words, without the button to draft a complaint the bot would refuse", async () => {

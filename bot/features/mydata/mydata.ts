@@ -55,7 +55,7 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
     // The applicant's own notice, decrypted for them.
     const sealed = k.sensitive ? openSensitive(dataKey, k.sensitive) : null;
     const a = answersOf(k.answers);
-    const conclusion = a.conclusion as { confirmed?: unknown; outcome?: unknown; on?: unknown; file?: { fileId?: unknown } | null } | undefined;
+    const conclusion = a.conclusion as { confirmed?: unknown; outcome?: unknown; on?: unknown; file?: { fileId?: unknown } | null; pages?: { fileId?: unknown }[] } | undefined;
     return {
       ...base,
       notice: {
@@ -75,7 +75,9 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
       // Its receipt as recorded: by staff, or by the applicant who handed it in (with the stamped copy's photo).
       receipt: a.receipt ?? null,
       conclusion: conclusion
-        ? { confirmed: conclusion.confirmed ?? null, outcome: conclusion.outcome ?? null, on: conclusion.on ?? null, summary: conclusionSummary(dataKey, k), telegramFileId: conclusion.file?.fileId ?? null }
+        ? { confirmed: conclusion.confirmed ?? null, outcome: conclusion.outcome ?? null, on: conclusion.on ?? null, summary: conclusionSummary(dataKey, k), telegramFileId: conclusion.file?.fileId ?? null,
+            // A conclusion of several pages (sent as an album): every page the applicant was sent.
+            telegramFileIds: (conclusion.pages ?? (conclusion.file ? [conclusion.file] : [])).map((f) => f.fileId ?? null) }
         : null,
     };
   });
