@@ -61,6 +61,15 @@ const relativeLink = async (applicant: TestUser) => {
 };
 
 /** A relative (ru) joins by the applicant's link as the patient's spouse. */
+/** Staff open the conclusion from the inbox: harm not confirmed, its summary typed — at the document's question. */
+const notConfirmedUpToDocument = async (staff: TestUser) => {
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Записать заключение");
+  await staff.press("Нет, вред не подтверждён");
+  await staff.send("Осложнение — известный риск, о котором предупреждали.");
+};
+
 const joinRelative = async (applicant: TestUser, id = RELATIVE) => {
   const link = await relativeLink(applicant);
   const relative = h.user(id, "ru");
@@ -487,11 +496,7 @@ describe("the conclusion", () => {
     await joinRelative(applicant);
     await scheduleSitting(staff); // 25.11.2026, 15:00: reminders due 24.11 15:00 and 25.11 13:00
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(2);
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await notConfirmedUpToDocument(staff);
     await staff.press("Без документа");
     await staff.press("Сегодня");
     await staff.press("Сохранить");
@@ -511,11 +516,7 @@ describe("the conclusion", () => {
   it("the conclusion reaches the relative too, but its document only the applicant", async () => {
     const { staff, applicant } = await formed();
     await joinRelative(applicant);
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await notConfirmedUpToDocument(staff);
     await staff.photo("conclusion-photo");
     await staff.press("Сегодня");
     const saved = await staff.press("Сохранить");
@@ -527,11 +528,7 @@ describe("the conclusion", () => {
   it("a conclusion scanned as several pages and sent as an album keeps every page — one count edited as they come — and the applicant gets every page", async () => {
     const { staff, applicant } = await formed();
     await joinRelative(applicant);
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await notConfirmedUpToDocument(staff);
     // Telegram sends an album one update a photo; they may come in any order.
     const calls = [...(await staff.photo("concl-2", "7001")), ...(await staff.photo("concl-1", "7001")), ...(await staff.photo("concl-3", "7001"))];
     expect(texts(calls)).toEqual(["Получено страниц заключения: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
@@ -564,11 +561,7 @@ describe("the conclusion", () => {
     await applicant.send("/privacy");
     await applicant.press("Келісімді кері қайтарып алу");
     await applicant.press("Иә, кері қайтарып аламын");
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    await notConfirmedUpToDocument(staff);
     await staff.press("Без документа");
     await staff.press("Сегодня");
     const saved = await staff.press("Сохранить");
