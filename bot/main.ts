@@ -19,7 +19,7 @@ import { createWebhookServer } from "./webhook.js";
 import { closePdfPool } from "./core/pdf-pool.js";
 import { RENEW_LEASES_MS } from "./runtime/store.js";
 
-const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 
 const main = async (): Promise<void> => {
   if (existsSync(".env")) process.loadEnvFile(".env");

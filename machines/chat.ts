@@ -34,6 +34,8 @@ export type Input =
   /** `group`: the album (Telegram's media_group_id) the file came in: an album arrives as one update per file. */
   | { kind: "file"; file: FileRef; group?: string; captioned?: true }
   | { kind: "contact"; phone: string; userId: number | null }
+  /** A message the person changed after sending it: only that it happened, never what it says now. */
+  | { kind: "edited" }
   /** The bot's answer to what the flow on top asked of it (a lookup), within the same update. */
   | { kind: "reply"; event: FlowEvent };
 
@@ -531,6 +533,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       }
       break;
     }
+    case "edited":
+      // The bot took the message as first sent; the change reaches no flow. Said, so that nobody thinks the answer
+      // was corrected; the question, if any, stays last.
+      effects.push(say("common.editNotRead"));
+      repeatOrMenu();
+      break;
     case "contact":
       if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile));
       break;

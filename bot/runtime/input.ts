@@ -50,6 +50,12 @@ export const toIncoming = (u: Update): Incoming | null => {
     // A video in an album of photos comes with the album's media_group_id too.
     return { ...base, input: { kind: "media", media: kind, ...group } };
   }
+  if (u.edited_message) {
+    // Only that a sent message was changed: the changed text is read nowhere (machines/chat.ts says so).
+    const m = u.edited_message;
+    if (m.chat.type !== "private" || !m.from) return null;
+    return { chatId: m.chat.id, userId: m.from.id, telegramLanguage: m.from.language_code ?? null, input: { kind: "edited" } };
+  }
   if (u.callback_query) {
     const q = u.callback_query;
     const msg = q.message;

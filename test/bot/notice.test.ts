@@ -199,6 +199,26 @@ describe("bad input gets a clear answer and the same question", () => {
     expect(texts(await u.sticker())).toEqual(["Кешіріңіз, мұны түсінбедім.", "2/11 · Пациенттің толық аты-жөнін жазыңыз: тегі, аты, әкесінің аты."]);
   });
 
+  it("a sent answer changed afterwards (an edited message) is said not to reach the bot; the change answers nothing, the question stays last", async () => {
+    // Before: nothing at all — Telegram was not even asked for edits, and one who corrected a typo in the IIN
+    // believed it corrected.
+    const u = h.user(35, "ru");
+    await upTo(u, "ru", "iin");
+    const sent = u.messageUpdate(IIN);
+    const asked = texts(await u.deliver(sent));
+    expect(asked.at(-1)).toMatch(/^3\/11 · /);
+    expect(texts(await u.edit(sent.message!.message_id, "01.03.1985"))).toEqual([
+      "Изменения в уже отправленном сообщении бот не получает: у него остаётся то, что было отправлено сначала. Ответы обращения можно проверить и исправить перед сохранением.",
+      asked.at(-1),
+    ]);
+    const kk = h.user(36, "kk");
+    await upTo(kk, "kk", "name");
+    expect(texts(await kk.edit(1, "Асанов Асан"))).toEqual([
+      "Жіберілген хабарламаны кейін өзгерту ботқа жетпейді: бот оның алғаш жіберілген нұсқасын ғана алды. Өтініштің жауаптарын сақтамас бұрын тексеріп, түзетуге болады.",
+      "2/11 · Пациенттің толық аты-жөнін жазыңыз: тегі, аты, әкесінің аты.",
+    ]);
+  });
+
   it("a photo of the ID card at the name or IIN question is not kept: the answer is asked for in text, documents pointed to their question — once for an album", async () => {
     // Before: «Извините, я этого не понял.» and the question, for each photo — nothing said of typing it, nor of where documents go.
     const RU = "Этот файл не сохранён: ФИО и ИИН нужно написать текстом — например, переписать с удостоверения личности. Документы о лечении можно будет приложить отдельно, на вопросе о документах.";

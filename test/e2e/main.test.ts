@@ -148,8 +148,10 @@ describe("npm start with BOT_TOKEN", () => {
 
   it("polling refused by Telegram (409: another process reads this bot's updates): says so in one line and stops cleanly, exit 1", async () => {
     // A Bot API that knows the bot but refuses its getUpdates, as Telegram does while a webhook is set elsewhere.
+    const polls: string[] = [];
     const api = createHttpServer((req, res) => {
       const method = (req.url ?? "").split("/").pop();
+      if (method === "getUpdates") req.on("data", (chunk: Buffer) => polls.push(chunk.toString()));
       const body =
         method === "getMe"
           ? { ok: true, result: { id: 777000, is_bot: true, first_name: "Kelisim", username: "kelisim_test_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false } }
@@ -166,6 +168,8 @@ describe("npm start with BOT_TOKEN", () => {
       expect(code).toBe(1);
       expect(log()).toContain("another process reads this bot's updates");
       expect(log()).toContain('"reason":"polling stopped"');
+      // The updates asked for: edits of sent messages too, so that the bot can say it does not read them.
+      expect(JSON.parse(polls[0] ?? "null") as unknown).toMatchObject({ allowed_updates: ["message", "edited_message", "callback_query"] });
     } finally {
       await new Promise<void>((r) => api.close(() => r()));
     }

@@ -109,6 +109,14 @@ export class TestUser {
     return this.deliver(this.messageUpdate(text));
   }
 
+  /** The person changes a message they sent before (Telegram's edited_message), to `text`. */
+  async edit(messageId: number, text: string): Promise<Call[]> {
+    return this.deliver({
+      update_id: newUpdateId(),
+      edited_message: { message_id: messageId, date: 1, edit_date: 2, chat: { id: this.id, type: "private", first_name: "Test" }, from: this.from, text },
+    });
+  }
+
   async sticker(): Promise<Call[]> {
     const id = newUpdateId();
     return this.deliver({
