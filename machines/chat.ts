@@ -535,8 +535,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     }
     case "edited":
       // The bot took the message as first sent; the change reaches no flow. Said, so that nobody thinks the answer
-      // was corrected; the question, if any, stays last.
-      effects.push(say("common.editNotRead"));
+      // was corrected (the question, if any, stays last); a notice being filled in can still be put right at its review.
+      effects.push(say(stack.some((e) => e.flow === "notice") ? "common.editNotReadNotice" : "common.editNotRead"));
       repeatOrMenu();
       break;
     case "contact":

@@ -217,6 +217,11 @@ describe("bad input gets a clear answer and the same question", () => {
       "Жіберілген хабарламаны кейін өзгерту ботқа жетпейді: бот оның алғаш жіберілген нұсқасын ғана алды. Өтініштің жауаптарын сақтамас бұрын тексеріп, түзетуге болады.",
       "2/11 · Пациенттің толық аты-жөнін жазыңыз: тегі, аты, әкесінің аты.",
     ]);
+    // With no notice being filled in, the review is not promised: the change is said not to arrive, and the home screen follows.
+    const home = h.user(37, "ru");
+    await home.send("/start");
+    const menu = texts(await home.press("Согласен(на)")).at(-1);
+    expect(texts(await home.edit(2, "Мой ИИН 850301300121"))).toEqual(["Изменения в уже отправленном сообщении бот не получает: у него остаётся то, что было отправлено сначала.", menu]);
   });
 
   it("a photo of the ID card at the name or IIN question is not kept: the answer is asked for in text, documents pointed to their question — once for an album", async () => {
