@@ -164,7 +164,19 @@ export const createBot = (token: string, given: BotDeps, opts: BotOptions = {}):
     }),
   );
   /** A text in the app's language when it is Kazakh or Russian, else in both (before the database is asked). */
-  const appLanguageText = (code: string | undefined, key: string) => (code === "kk" || code === "ru" ? deps.i18n.t(code)(key) : deps.i18n.both(key));
+  const appLanguageText = (code: string | undefined, key: string, params?: Record<string, string>) =>
+    code === "kk" || code === "ru" ? deps.i18n.t(code)(key, params) : deps.i18n.both(key, params);
+  /**
+   * A command to the bot in a group (the staff chat, a family's group): only a private chat is served — what is
+   * written in a group is read by all its members. Said there, and nothing of it is stored; other group messages
+   * (Telegram passes the bot only those addressed to it) are left unanswered.
+   */
+  const groupHint = async (ctx: BotContext) => {
+    const m = ctx.message;
+    if (!m || m.chat.type === "private" || !m.text?.startsWith("/")) return;
+    const text = appLanguageText(m.from?.language_code, "common.privateOnly", { bot: ctx.me.username });
+    await ctx.api.sendMessage(m.chat.id, text, { reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true } }).catch(() => undefined);
+  };
   // Updates of one chat run one after another, before any state of the chat is read.
   bot.use(sequentialize(chatKey));
   bot.errorBoundary(
@@ -185,7 +197,7 @@ export const createBot = (token: string, given: BotDeps, opts: BotOptions = {}):
     },
     async (ctx) => {
       const inc = toIncoming(ctx.update);
-      if (!inc) return;
+      if (!inc) return groupHint(ctx);
       await runtime.handle(ctx.update.update_id, inc, ctx.api, ctx.log);
     },
   );

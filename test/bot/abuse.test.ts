@@ -82,3 +82,34 @@ describe("a flood from one user", () => {
     expect(pressed.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Слишком много сообщений подряд. Подождите несколько секунд и повторите последнее — оно не обработано.");
   });
 });
+
+describe("a command in a group", () => {
+  const inGroup = (from: { id: number; language_code?: string }, text: string, chatId = -1001) => ({
+    update_id: 900_000 + from.id,
+    message: {
+      message_id: 70 + from.id,
+      date: 1,
+      chat: { id: chatId, type: "supergroup" as const, title: "Семья" },
+      from: { is_bot: false as const, first_name: "G", ...from },
+      text,
+      entities: text.startsWith("/") ? [{ type: "bot_command" as const, offset: 0, length: text.split(" ")[0]!.length }] : [],
+    },
+  });
+
+  it("is answered there that only a private chat is served (what a group reads, all its members read), and nothing is stored", async () => {
+    // Before: nothing at all — a family that added the bot to its group chat, or staff typing /cases in the staff chat, got silence.
+    const u = h.user(50, "ru");
+    const calls = await u.deliver(inGroup({ id: 50, language_code: "ru" }, "/start"));
+    expect(calls.map((c) => [c.method, c.payload.chat_id, c.payload.text])).toEqual([
+      ["sendMessage", -1001, "Бот работает только в личном чате: то, что написано в группе, видят все её участники. Откройте личный чат с @kelisim_local_bot и отправьте /start."],
+    ]);
+    // An app in another language: both.
+    const both = await u.deliver(inGroup({ id: 51, language_code: "en" }, "/cases@kelisim_local_bot"));
+    expect(texts(both)[0]).toContain("Бот тек жеке чатта жұмыс істейді");
+    expect(texts(both)[0]).toContain("Бот работает только в личном чате");
+    // Text that is not a command is not answered; nothing of either is stored.
+    expect(await u.deliver(inGroup({ id: 52, language_code: "kk" }, "Сәлем"))).toEqual([]);
+    expect(await t.db.prisma.user.count()).toBe(0);
+    expect(await t.db.prisma.chatState.count()).toBe(0);
+  });
+});
