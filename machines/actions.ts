@@ -45,6 +45,8 @@ export interface Router {
   /** /cancel's leaving of the flow on top: it goes, and the user is told what that means (the flow's own words, or «Отменено.»). */
   cancelTop(): void;
   drop(flow: string): void;
+  /** Moves the chat's copy of a named flow to the top of the stack (its question is then the current one). */
+  raise(flow: string): void;
 }
 
 type Shape = Record<string, z.ZodType<unknown, string | undefined>>;
@@ -269,6 +271,27 @@ export const openMenuItem = defineAction({
   run: ({ item }, r) => r.command(item),
 });
 
+/**
+ * /start over an invite opened and left (a relative's, staff's, a mediator's; an admin's door): go on with it, or drop it
+ * — the flow says what dropping means (the link opens again while it is valid), and /start goes on as if nothing were
+ * open. `at` binds the answer to the invite's question when asked ("<flow>.<prompt>"): a question answered since makes
+ * the button stale.
+ */
+export const resumeInvite = defineAction({
+  name: "core/resumeInvite",
+  code: "invresume",
+  params: z.object({ answer: oneOf(["continue", "drop"]), at: word(48) }),
+  run: ({ answer, at }, r) => {
+    const flow = at.slice(0, at.lastIndexOf("."));
+    const entry = flow === "join" || flow === "roleJoin" ? r.find(flow) : undefined;
+    if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
+    r.raise(flow);
+    if (answer === "continue") return void r.deliver({ type: "REPEAT" });
+    r.cancelTop();
+    r.command("start");
+  },
+});
+
 export const continueNotice = defineAction({ name: "notice/continue", code: "notice:continue", params: z.object({}), run: (_, r) => r.notice() });
 /**
  * Deletes the unfinished notice, as it stood when the button was offered (`at`, its question's number then): a
@@ -295,7 +318,7 @@ export const openPayments = defineAction({
   run: ({ highlight, caseId }, r) => r.explain({ start: "payments", highlight: highlight && isOutcome(highlight) ? highlight : null, caseId: caseId ?? null }),
 });
 
-export const CORE_ACTIONS: readonly AnyActionDef[] = [chooseLanguage, giveConsent, withdrawConsent, confirmCancel, confirmStart, openMenuItem, continueNotice, discardNotice, openExplainer, openPayments];
+export const CORE_ACTIONS: readonly AnyActionDef[] = [chooseLanguage, giveConsent, withdrawConsent, confirmCancel, confirmStart, resumeInvite, openMenuItem, continueNotice, discardNotice, openExplainer, openPayments];
 
 /** Whether callback data is the language button (the one press a user whose language is unknown can make). */
 export const isLanguageButton = (data: string, registry: Registry): boolean => registry.decodeAction(data)?.def === chooseLanguage;

@@ -1,8 +1,8 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
-import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, withdrawConsent, type Router } from "./actions.js";
-import { isEffectType, isLang, say, type Effect, type FileRef, type SayEffect } from "./effects.js";
+import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type Router } from "./actions.js";
+import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type SayEffect } from "./effects.js";
 import { CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
@@ -334,12 +334,14 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     switch (name) {
       case "start": {
         // Joining by an invite (a relative's, staff's, a mediator's): the invite is what they came by, and dropping it
-        // would greet them as a patient and ask the patient's consent. Its question comes again; its own «Отмена» or
-        // «Не сейчас» (or /cancel) leaves it.
+        // unasked would greet them as a patient and ask the patient's consent — or lose what they typed in the middle of
+        // accepting. But a link opened and left must not come back at every /start either: it is named, with the way
+        // on and the way out, each one press. At its language question (no language to say it in yet) it is asked again.
         const invited = stack.findLast((e) => e.flow === "join" || e.flow === "roleJoin");
         if (invited) {
           stack = [...stack.filter((e) => e !== invited), invited];
-          return void deliver({ type: "REPEAT" });
+          if (profile.language === null) return void deliver({ type: "REPEAT" });
+          return void effects.push(inviteLeft(invited));
         }
         const draft = stack.find((e) => e.flow === "notice");
         if (draft && hasUnsaved(flows.notice!, draft)) {
@@ -423,6 +425,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     pop: () => void (stack = stack.slice(0, -1)),
     cancelTop,
     drop: (name) => void (stack = stack.filter((e) => e.flow !== name)),
+    raise: (name) => {
+      const entry = stack.findLast((e) => e.flow === name);
+      if (entry) stack = [...stack.filter((e) => e !== entry), entry];
+    },
   };
 
 
@@ -552,6 +558,17 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     }
   }
   return toast ? { stack, effects, toast } : { stack, effects };
+};
+
+/** /start over an invite opened and left: which invite it is, «continue» or «drop» (bound to its question). */
+const inviteLeft = (entry: StackEntry): Effect => {
+  const at = `${entry.flow}.${entry.prompt}`;
+  const context = entry.snapshot.context as { number?: string; role?: string; org?: Bilingual | null };
+  const buttons = (go: string, drop: string) => [[{ key: go, ...act(resumeInvite, { answer: "continue", at }) }], [{ key: drop, ...act(resumeInvite, { answer: "drop", at }) }]];
+  if (entry.flow === "join") return say("relatives.resume", { params: { number: context.number ?? "" }, buttons: buttons("relatives.resumeContinue", "relatives.resumeDrop") });
+  // An admin's door is not an invite: it is put off, and /admin opens it again.
+  if (context.role === "admin") return say("roles.resume.admin", { buttons: buttons("roles.resumeContinue", "roles.resumeLater") });
+  return say(`roles.resume.${context.role === "mediator" ? "mediator" : "staff"}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
 };
 
 const isRestorable = (def: FlowDef, entry: StackEntry): boolean => {

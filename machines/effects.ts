@@ -112,8 +112,11 @@ export interface DomainEffectPayloads {
   submitNotice: { notice: NoticeAnswers };
   /** The registered organisations of a region (those whose name has every word of `query`, if given): answered to the flow. */
   findOrganizations: { region: string; query: string | null };
-  /** Lists the user's cases (/cases); opens one case's timeline — only for someone who takes part in it. */
-  showCases: object;
+  /**
+   * Lists the user's cases (/cases), ten a page: the newest, or the page next to `cursor` (a «earlier cases» button);
+   * opens one case's timeline — only for someone who takes part in it.
+   */
+  showCases: { cursor?: PageCursor };
   showCase: { caseId: number };
   /**
    * The user withdrew consent (law.md §7): no new processing; their saved particulars deleted at once; a

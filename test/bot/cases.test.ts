@@ -70,24 +70,73 @@ describe("/cases", () => {
 });
 
 describe("/cases with many cases", () => {
-  it("lists the ten newest in one message that fits Telegram's limit", async () => {
-    const u = (await testBot(t.db, { now: () => now })).user(90, "ru");
-    await u.send("/start");
+  /** `count` cases of the user's, an hour apart, with the longest name a notice takes: KZ-2026-<prefix>00000 the oldest. */
+  const manyCases = async (userId: number, prefix: number, count: number) => {
     const long = "Государственное коммунальное предприятие на праве хозяйственного ведения «Многопрофильная городская больница» ".padEnd(200, "я"); // the longest name a notice takes
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < count; i++) {
       await t.db.prisma.case.create({
         data: {
-          number: `KZ-2026-9${String(i).padStart(5, "0")}`, year: 2026, seq: 900 + i, orgName: long, region: "north_kz", language: "ru",
+          number: `KZ-2026-${prefix}${String(i).padStart(5, "0")}`, year: 2026, seq: prefix * 100 + i, orgName: long, region: "north_kz", language: "ru",
           answers: { formationDue: "2026-12-01" }, sensitive: "", submittedAt: new Date(Date.UTC(2026, 10, 1, i)),
-          participants: { create: { userId: 90n, role: "applicant" } },
+          participants: { create: { userId: BigInt(userId), role: "applicant" } },
         },
       });
     }
+  };
+
+  it("lists the ten newest in one message that fits Telegram's limit; «Более ранние дела» pages on to the older ones, which open, and back", async () => {
+    const u = (await testBot(t.db, { now: () => now })).user(90, "ru");
+    await u.send("/start");
+    await manyCases(90, 9, 12);
     const calls = await u.send("/cases");
     const [text] = texts(calls);
     expect(text!.length).toBeLessThanOrEqual(4096);
-    expect(buttons(calls)).toHaveLength(10);
+    expect(text).toMatch(/^Ваши дела, 1–10 из 12:/);
+    expect(buttons(calls)).toHaveLength(11);
     expect(buttons(calls)[0]).toBe("Открыть KZ-2026-900011"); // newest first
+    expect(buttons(calls).at(-1)).toBe("Более ранние дела ▶");
+    // Before, the two oldest were in no list: they could not be opened from /cases at all.
+    const older = await u.press("Более ранние дела ▶");
+    expect(texts(older)[0]).toMatch(/^Ваши дела, 11–12 из 12:\n\nKZ-2026-900001 — /);
+    expect(buttons(older)).toEqual(["Открыть KZ-2026-900001", "Открыть KZ-2026-900000", "◀ Более поздние дела"]);
+    expect(texts(await u.press("Открыть KZ-2026-900000"))[0]).toMatch(/^Дело KZ-2026-900000 — /);
+    const back = await u.press("◀ Более поздние дела");
+    expect(texts(back)[0]).toMatch(/^Ваши дела, 1–10 из 12:/);
+    expect(buttons(back)[0]).toBe("Открыть KZ-2026-900011");
+  });
+
+  it("in Kazakh, the buttons to the pages say so", async () => {
+    const u = (await testBot(t.db, { now: () => now })).user(92, "kk");
+    await u.send("/start");
+    await manyCases(92, 7, 11);
+    const calls = await u.send("/cases");
+    expect(texts(calls)[0]).toMatch(/^Сіздің істеріңіз \(барлығы 11, осы бетте 1–10\):/);
+    expect(buttons(calls).at(-1)).toBe("Бұрынғы істер ▶");
+    const older = await u.press("Бұрынғы істер ▶");
+    expect(texts(older)[0]).toMatch(/^Сіздің істеріңіз \(барлығы 11, осы бетте 11–11\):\n\nKZ-2026-700000 — /);
+    expect(buttons(older)).toEqual(["KZ-2026-700000 ісін ашу", "◀ Кейінгі істер"]);
+  });
+
+  it("a page button forged or from a list that since shrank shows only the presser's own cases, or says they have none", async () => {
+    const h = await testBot(t.db, { now: () => now });
+    const owner = await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-900005" } });
+    // Someone with no case presses a page next to another person's case: nothing of it is shown.
+    const stranger = h.user(93, "ru");
+    await stranger.send("/start");
+    const forged = await stranger.pressData(`g:cpage:next:${owner.id}:${owner.submittedAt.getTime()}`);
+    expect(texts(forged)).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+    expect(JSON.stringify(forged)).not.toContain("KZ-2026-9");
+    // Someone with cases of their own, next to another's case, sees a page of their own cases only.
+    const other = h.user(92, "kk");
+    const theirs = await other.pressData(`g:cpage:next:${owner.id}:${owner.submittedAt.getTime()}`);
+    expect(JSON.stringify(theirs)).not.toContain("KZ-2026-9");
+    expect(texts(theirs)[0]).toMatch(/^Сіздің істеріңіз \(барлығы 11, осы бетте /);
+    // Past the last case: the last page, not an empty list.
+    const past = await other.pressData("g:cpage:next:1:0");
+    expect(texts(past)[0]).toMatch(/^Сіздің істеріңіз \(барлығы 11, осы бетте 11–11\):/);
+    // Garbled data is a stale button, answered as every stale button is.
+    const garbled = await other.pressData("g:cpage:next:x");
+    expect(garbled.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBeTruthy();
   });
 });
 

@@ -457,35 +457,82 @@ describe("joining by invite", () => {
     expect(texts(await other.send(`/start ${second}`))[0]).toMatch(/^Это приглашение недействительно/);
   });
 
-  it("/start pressed in the middle of joining by an invite (staff, or a relative) asks the invite's question again — not the patient's welcome and consent, with the invite gone", async () => {
+  it("/start pressed in the middle of joining by an invite (staff, or a relative) names the invite, with «Продолжить» — its question again, nothing typed lost — not the patient's welcome and consent, with the invite gone", async () => {
     const { link } = await inviteStaff();
     const staff = h.user(3, "en"); // asked the language first: /start there asks it again
     await staff.send(`/start ${link}`);
     expect(texts(await staff.send("/start"))).toEqual(["Тілді таңдаңыз:\n\nВыберите язык:"]);
     await staff.press("Русский");
-    const restarted = texts(await staff.send("/start"));
-    expect(restarted).toEqual(["Вас пригласили сотрудником организации «Городская больница №7» в «Келісім». Напишите ваши фамилию, имя и отчество — так вас будут видеть другие участники."]);
+    const restarted = await staff.send("/start");
+    expect(texts(restarted)).toEqual(["Вас пригласили сотрудником организации «Городская больница №7», но регистрация ещё не закончена. Продолжить или отказаться от приглашения?"]);
+    expect(buttons(restarted)).toEqual(["Продолжить", "Отказаться от приглашения"]);
+    expect(texts(await staff.press("Продолжить"))).toEqual(["Вас пригласили сотрудником организации «Городская больница №7» в «Келісім». Напишите ваши фамилию, имя и отчество — так вас будут видеть другие участники."]);
     await staff.send("Ахметова Сауле Маратовна");
     await staff.send("Секретарь комиссии");
-    // At the terms, /start again: the same terms, nothing typed lost.
-    expect(texts(await staff.send("/start"))[0]).toMatch(/^Условия для сотрудника организации в «Келісім»/);
+    // At the terms, /start again: asked, and «Продолжить» gives the same terms, nothing typed lost.
+    await staff.send("/start");
+    expect(texts(await staff.press("Продолжить"))[0]).toMatch(/^Условия для сотрудника организации в «Келісім»/);
     expect(texts(await staff.press("Принимаю"))[0]).toBe("Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
     expect(texts(h.fake.sent("sendMessage", 3)).join("\n")).not.toMatch(/Согласен\(на\)|Здравствуйте/);
 
-    // A relative (kk app) asked who they are to the patient: /start asks it again.
+    // A relative (kk app) asked who they are to the patient: /start names the invite in Kazakh; «Жалғастыру» asks again.
     const applicant = h.user(100, "kk");
     await fileNotice(applicant, "kk");
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
     const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
-    const relative = h.user(500, "ru");
+    const relative = h.user(500, "kk");
     await relative.send(`/start ${caseLink}`);
     const again = await relative.send("/start");
-    expect(texts(again)).toEqual(["Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
-    await relative.press("Супруг(а)");
-    await relative.press("Согласен(на)");
+    expect(texts(again)).toEqual(["Сіз KZ-2026-000001 ісін бақылауға шақырылдыңыз, бірақ іске әлі қосылған жоқсыз. Жалғастырасыз ба, немесе шақырудан бас тартасыз ба?"]);
+    expect(buttons(again)).toEqual(["Жалғастыру", "Шақырудан бас тарту"]);
+    expect(texts(await relative.press("Жалғастыру"))).toEqual(["Сіз пациентке келтірілуі мүмкін зиян туралы KZ-2026-000001 ісін бақылауға шақырылдыңыз. Пациентке кім боласыз?"]);
+    await relative.press("Пациенттің жұбайы");
+    await relative.press("Келісемін");
     await relative.send("Сейтова Асель Нурлановна");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: 500n, role: "relative" } })).toBe(1);
+  });
+
+  it("an invite opened and left comes back at /start no more once dropped: «Отказаться от приглашения» says the link still opens while valid, and /start goes on as usual", async () => {
+    // A relative (ru) opened the link, was asked who they are, and went on to other things.
+    const applicant = h.user(100, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const relative = h.user(501, "ru");
+    await relative.send(`/start ${caseLink}`);
+    await relative.send("/cases");
+    const asked = await relative.send("/start");
+    expect(texts(asked)).toEqual(["Вас пригласили следить за делом KZ-2026-000001, но вы ещё не присоединились к нему. Продолжить или отказаться от приглашения?"]);
+    const dropped = texts(await relative.press("Отказаться от приглашения"));
+    expect(dropped[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
+    expect(dropped[1]).toMatch(/^Здравствуйте!/); // /start as it is without an invite: the welcome
+    // The next /start is an ordinary one: the invite's question does not come back.
+    expect(texts(await relative.send("/start")).join("\n")).not.toMatch(/пригласили|Кем вы приходитесь/);
+    // The link itself still opens.
+    expect(texts(await relative.send(`/start ${caseLink}`))).toEqual(["Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?"]);
+
+    // Staff (kk) who typed their name and left: «Шақырудан бас тарту» drops it, nothing granted.
+    const { link } = await inviteStaff();
+    const staff = h.user(4, "kk");
+    await staff.send(`/start ${link}`);
+    await staff.send("Ахметова Сауле Маратовна");
+    const left = await staff.send("/start");
+    expect(texts(left)).toEqual(["Сіз «Городская больница №7» ұйымының қызметкері ретінде шақырылдыңыз, бірақ тіркелу әлі аяқталған жоқ. Жалғастырасыз ба, немесе шақырудан бас тартасыз ба?"]);
+    const off = texts(await staff.press("Шақырудан бас тарту"));
+    expect(off[0]).toBe("Рөл берілмеді. Ойыңыз өзгерсе, шақыру сілтемесін ол күшінде тұрғанда қайта ашыңыз.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
+    expect(texts(await staff.send("/start")).join("\n")).not.toMatch(/шақырылдыңыз/);
+
+    // A new admin at their door (their name asked) who sends /start: «Отложить», and /admin opens the door again.
+    const admin = (await testBot(t.db, { adminIds: [9002], now: () => now })).user(9002, "ru");
+    await admin.send("/admin");
+    const door = await admin.send("/start");
+    expect(texts(door)).toEqual(["Вход администратора ещё не завершён. Продолжить сейчас или отложить?"]);
+    expect(buttons(door)).toEqual(["Продолжить", "Отложить"]);
+    expect(texts(await admin.press("Отложить"))[0]).toBe("Условия не приняты. Когда будете готовы, откройте /admin снова.");
+    expect(texts(await admin.send("/admin"))[0]).toMatch(/^Вы администратор «Келісім»\. Прежде чем начать/);
   });
 
   it("/cancel while joining by an invite says what the flow's own «Отмена» says: no role given, the link still opens while it is valid", async () => {

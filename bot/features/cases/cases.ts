@@ -3,7 +3,7 @@
 // who take part in none, the cases of their organisations and their mediations, as /inbox shows them.
 import { act, openPayments } from "../../../machines/actions.js";
 import { endOfDay, localDate, workingDaysLeft } from "../../../machines/calendar.js";
-import type { DomainEffect, Param } from "../../../machines/effects.js";
+import type { Button, DomainEffect, PageCursor, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
 import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
@@ -16,12 +16,12 @@ import { relativeButtons } from "../relatives/relatives.js";
 import { showInbox } from "../staff/staff.js";
 import { participantSittings, showWhen } from "../sittings/sittings.js";
 import { handInButtons, receiptLine } from "../receipt/receipt.js";
-import { openCase, showAccesses as showAccessesAction } from "./actions.js";
+import { caseKeyset, keysetPage, PAGE } from "../admin/pages.js";
+import { casesPage, openCase, showAccesses as showAccessesAction } from "./actions.js";
 
 /** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
 const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
 
-export const LIST_MAX = 10;
 /** Events shown in a case's timeline, the latest last; at about 60 characters each they fit one message. */
 export const TIMELINE_MAX = 30;
 
@@ -102,17 +102,24 @@ const NEXT_STEPS = [...APPLICANTS_STEP, "received", "commission_formed"];
 const nextOf = (k: Dated & { participants: { role: string }[] }): string =>
   isApplicant(k) || !APPLICANTS_STEP.includes(stepOf(k)) ? `cases.next.${stepOf(k)}` : `cases.nextRelative.${stepOf(k)}`;
 
-export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
-  // The ten newest, names clipped to 80 characters; a list longer than Telegram takes goes in parts (render.ts splitText).
-  const cases = await tx.case.findMany({
-    where: mine(c.userId),
-    include: { participants: { where: { userId: BigInt(c.userId), removedAt: null }, select: { role: true } } },
-    orderBy: { submittedAt: "desc" },
-    take: LIST_MAX,
-  });
+export const listCases = async (tx: Tx, e: DomainEffect<"showCases">, c: Ctx): Promise<Out[]> => {
+  // Ten a page, the newest first, names clipped to 80 characters; a page longer than Telegram takes goes in parts
+  // (render.ts splitText). The older ones are a button away: every case stays within reach, as in /inbox.
+  const where = mine(c.userId);
+  const total = await tx.case.count({ where });
+  // A page asked for by its button is the user's own list only; the organisation's cases are /inbox's pages.
+  if (e.cursor) return total === 0 ? [say("cases.none")] : [await casesPageOf(tx, where, total, e.cursor, c)];
   // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
   const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
-  if (cases.length === 0) return work.length ? work : [say("cases.none")];
+  if (total === 0) return work.length ? work : [say("cases.none")];
+  return [await casesPageOf(tx, where, total, undefined, c), ...work];
+};
+
+/** One page of the user's cases: each with its status, next step and deadlines, a button to open it, and the buttons to the pages beside. */
+const casesPageOf = async (tx: Tx, where: ReturnType<typeof mine>, total: number, cursor: PageCursor | undefined, c: Ctx): Promise<Out> => {
+  const page = await keysetPage(caseKeyset(tx, where), { cursor }, total);
+  const roles = await tx.caseParticipant.findMany({ where: { caseId: { in: page.items.map((k) => k.id) }, userId: BigInt(c.userId), removedAt: null }, select: { caseId: true, role: true } });
+  const cases = page.items.map((k) => ({ ...k, participants: roles.filter((p) => p.caseId === k.id) }));
   const inMediation: Param[][] = [];
   for (const k of cases) inMediation.push(k.status === "mediation" && isApplicant(k) ? await mediationDeadlines(tx, k.id, c) : []);
   const items = cases.map((k, i) =>
@@ -129,7 +136,11 @@ export const listCases = async (tx: Tx, _e: DomainEffect<"showCases">, c: Ctx): 
       true,
     ),
   );
-  return [sayText(lines([{ key: "cases.title" }, ...items], "\n\n"), cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }])), ...work];
+  const title = total > PAGE ? { key: "cases.titlePage", params: { from: page.offset + 1, to: page.offset + cases.length, total } } : { key: "cases.title" };
+  // «Earlier cases» after the newest page; «later cases» back. Named so, not «more»: the list is of the user's own cases.
+  const to = (p: PageCursor) => act(casesPage, { dir: p.dir, id: p.id, at: p.at });
+  const pages: Button[] = [...(page.prev ? [{ key: "cases.newer", ...to(page.prev) }] : []), ...(page.next ? [{ key: "cases.older", ...to(page.next) }] : [])];
+  return sayText(lines([title, ...items], "\n\n"), [...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]), ...(pages.length ? [pages] : [])]);
 };
 
 /** What happens inside a mediation, which a case's relatives do not see in its timeline (they see it begin and end). */
