@@ -3,7 +3,7 @@
 import { assign, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
-import { askAgain, chose, effectActions, CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
@@ -248,7 +248,7 @@ const fileAside = (said: "fileEarly" | "fileLate") => [
   {
     guard: ({ context }: Args) => context.draft.files.length < MAX_FILES,
     actions: [
-      { type: "patch" as const, params: ({ context, event }: Args) => ({ files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) },
+      { type: "patch" as const, params: ({ context, event }: Args) => ({ files: event.type === "FILE" ? inPageOrder(context.draft.files, event.file) : context.draft.files }) },
       { type: "noteAlbum" as const, params: { added: true } },
       {
         type: "say" as const,
@@ -725,7 +725,7 @@ export const noticeMachine = setup({
           ...refusal("fileType", ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? "")),
           {
             actions: [
-              assign({ draft: ({ context, event }) => ({ ...context.draft, files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) }),
+              assign({ draft: ({ context, event }) => ({ ...context.draft, files: event.type === "FILE" ? inPageOrder(context.draft.files, event.file) : context.draft.files }) }),
               { type: "noteAlbum", params: { added: true } },
               // One message for an album: its later files edit the first one's count (the message's slot).
               {
