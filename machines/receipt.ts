@@ -165,6 +165,7 @@ export const handInMachine = machine.createMachine({
       said: pagesCount,
       refusal: "receipt.error.copyType",
       next: "save",
+      typed: "receipt.copyPagesTyped",
     }),
     save: {
       always: {

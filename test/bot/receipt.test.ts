@@ -94,11 +94,20 @@ describe("the stamped copy", () => {
     await applicant.press("Пропустить");
     // Telegram sends an album one update a photo; they may come in any order: here the last page first.
     const calls = await applicant.album(["page-1", "page-2", "page-3"], "5551", [2, 0, 1]);
-    expect(texts(calls)).toEqual(["Получено страниц копии: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово» — тогда передача обращения будет записана."]);
+    // The count says plainly that nothing is recorded yet: one who leaves before «Готово» knows the hand-in is not recorded.
+    expect(texts(calls)).toEqual(["Получено страниц копии: 1. Если страниц больше, пришлите остальные. Передача обращения ещё не записана: когда пришлёте все страницы, нажмите «Готово»."]);
     expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
-    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово» — тогда передача обращения будет записана."]);
+    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 3. Если страниц больше, пришлите остальные. Передача обращения ещё не записана: когда пришлёте все страницы, нажмите «Готово»."]);
     expect(JSON.stringify(calls)).not.toMatch(/не понял/);
     // Nothing recorded before the person says they sent them all.
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    // Text typed there is told it is not kept and what records the hand-in — not «не понял» — and the count comes again with its buttons.
+    const typed = await applicant.send("Это все страницы");
+    expect(to(typed, APPLICANT)).toEqual([
+      "Этот текст не сохранён: сейчас бот ждёт только страницы копии. Передача обращения будет записана, когда вы нажмёте «Готово».",
+      "Получено страниц копии: 3. Если страниц больше, пришлите остальные. Передача обращения ещё не записана: когда пришлёте все страницы, нажмите «Готово».",
+    ]);
+    expect(buttons(typed)).toEqual(["Готово", "Отмена"]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
     const done = await applicant.press("Готово");
     expect(to(done, APPLICANT)[0]).toMatch(/^Записано: вы передали обращение KZ-2026-000001 в организацию 23\.11\.2026\./);
