@@ -252,8 +252,9 @@ const fileAside = (said: "fileEarly" | "fileLate") => [
       { type: "noteAlbum" as const, params: { added: true } },
       {
         type: "say" as const,
+        // Changing an answer from the review, the documents question does not come: where to check them is the review.
         params: ({ context, event }: Args) => ({
-          key: `notice.${said}`,
+          key: `notice.${said === "fileEarly" && context.editing ? "fileEditing" : said}`,
           params: { total: context.draft.files.length, max: MAX_FILES },
           ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
         }),
@@ -273,7 +274,8 @@ export const noticeMachine = setup({
     /** Keeps answers in the draft (the review's entry ends any editing). */
     patch: assign(({ context }, params: Partial<Draft>) => ({ draft: { ...context.draft, ...params } })),
     startEditing: assign({ editing: true, beforeEdit: ({ context }) => context.draft }),
-    restoreBeforeEdit: assign(({ context }) => ({ draft: context.beforeEdit ?? context.draft })),
+    // Files sent meanwhile (told they were added to the notice) stay: the files are never an answer being changed.
+    restoreBeforeEdit: assign(({ context }) => ({ draft: { ...(context.beforeEdit ?? context.draft), files: context.draft.files } })),
     /** Notes a file's album: one more file added from it, or a refusal said for it. */
     noteAlbum: assign(({ context, event }, params: { added?: boolean; refused?: string }) => {
       const a = albumOf(context, event);
