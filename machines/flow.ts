@@ -30,6 +30,10 @@ export type FlowEvent = (
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
+/** A voice message or a video the bot cannot read is said to be so — not «not understood», as if it had been heard. */
+const SPOKEN: readonly MediaKind[] = ["voice", "video", "audio"];
+/** What is said (an i18n key) to what a question does not take. */
+export const notTaken = (event: FlowEvent): string => (event.type === "MEDIA" && SPOKEN.includes(event.media) ? "common.voiceNotRead" : "common.notUnderstood");
 
 /**
  * Named effect actions for setup({ actions }). They do nothing here: the runtime reads them from the

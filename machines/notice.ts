@@ -1,9 +1,9 @@
 // The notice of possible harm (journey J1): one question at a time with a step counter and a Back button,
 // consent before the first personal question, a review where any answer can be changed, then submit.
-import { assign, setup } from "xstate";
+import { assign, raise, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
-import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, notTaken, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
@@ -289,6 +289,18 @@ export const noticeMachine = setup({
   id: "notice",
   context: ({ input }) => ({ draft: emptyDraft(), editing: false, today: input.today, hasConsent: input.hasConsent }),
   initial: "start",
+  // A video (or an audio) in an album, at a question that takes none: what is not taken is said once for the album,
+  // with the question again — not once for each of its files (an album of five videos got five). One sent alone is left
+  // to the router, which says the same. The documents question says its own (its MEDIA).
+  on: {
+    MEDIA: [
+      { guard: ({ context, event }) => albumOf(context, event)?.refused.includes("media") ?? false, actions: [{ type: "noteAlbum", params: { refused: "media" } }] },
+      {
+        guard: ({ context, event }) => albumOf(context, event) !== null,
+        actions: [{ type: "noteAlbum", params: { refused: "media" } }, { type: "say", params: ({ event }) => ({ key: notTaken(event) }) }, raise({ type: "REPEAT" })],
+      },
+    ],
+  },
   states: {
     start: { always: [{ guard: ({ context }) => context.hasConsent, target: "relation" }, { target: "consent" }] },
     consent: {

@@ -146,6 +146,12 @@ export class TestUser {
     );
   }
 
+  /** A video; `album`: the media_group_id it shares with the other files sent together with it. */
+  async video(album?: string): Promise<Call[]> {
+    const id = newUpdateId();
+    return this.deliver(this.message({ video: { file_id: `v${id}`, file_unique_id: `v${id}`, width: 1, height: 1, duration: 3 }, ...(album ? { media_group_id: album } : {}) }));
+  }
+
   /**
    * An album of photos: `fileIds` in the order the person chose them (Telegram numbers their messages so), arriving one
    * update a photo in the order `arrival` gives (indexes into `fileIds`) — Telegram's updates of an album may come in any order.
