@@ -114,7 +114,7 @@ export const conclusionMachine = setup({
       },
     },
     // The conclusion's other pages, as they come (an album's, or more sent after it).
-    pages: pagesState({ accepts: isDocument, keep: { type: "keepPage" as const }, said: pagesCount, refusal: "conclusion.documentType", next: "date" }),
+    pages: pagesState({ accepts: isDocument, keep: { type: "keepPage" as const }, said: pagesCount, refusal: "conclusion.documentType", next: "date", typed: "conclusion.documentPagesTyped" }),
     date: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "conclusion.askDate", buttons: [[{ key: "conclusion.issuedToday", value: "today" }], [cancel]] } }],

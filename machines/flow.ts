@@ -182,13 +182,13 @@ export const pagesDone = (key: string): Button => ({ key, value: "done" });
 /**
  * The state that takes the pages after the first (an album's others, or more sent after it): `keep` adds one
  * (the machine's own action, as `withPage` gives), `refusal` is said to a file it does not take, «Готово» goes to
- * `next`, «Отмена» ends the flow; `typed`, when given, is said to text typed there (that it is not kept, and what to
- * press), then the count again with its buttons — not «not understood».
+ * `next`, «Отмена» ends the flow; `typed` is said to text typed there (that it is not kept, and what to press), then
+ * the count again with its buttons — not «not understood».
  */
-export const pagesState = <K>(o: { accepts: (e: FlowEvent) => boolean; keep: K; said: ReturnType<typeof pagesSaid>; refusal: string; next: string; typed?: string }) => ({
+export const pagesState = <K>(o: { accepts: (e: FlowEvent) => boolean; keep: K; said: ReturnType<typeof pagesSaid>; refusal: string; next: string; typed: string }) => ({
   tags: [UNSAVED],
   on: {
-    ...(o.typed ? { TEXT: { actions: [{ type: "say" as const, params: { key: o.typed } }, { type: "say" as const, params: o.said }] } } : {}),
+    TEXT: { actions: [{ type: "say" as const, params: { key: o.typed } }, { type: "say" as const, params: o.said }] },
     FILE: [
       { guard: ({ event }: { event: FlowEvent }) => o.accepts(event), actions: [o.keep, { type: "say" as const, params: o.said }] },
       { actions: [{ type: "say" as const, params: { key: o.refusal } }] },

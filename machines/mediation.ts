@@ -316,7 +316,7 @@ export const signedAgreementMachine = setup({
       },
     },
     // The agreement's other pages, as they come (an album's, or more sent after it).
-    pages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: signedPages, refusal: "mediation.error.signedType", next: "paged" }),
+    pages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: signedPages, refusal: "mediation.error.signedType", next: "paged", typed: "mediation.signedPagesTyped" }),
     paged: {
       always: [{ guard: ({ context }) => Boolean(context.notBefore), target: "day" }, { target: "done", actions: [{ type: "recordSignedAgreement", params: ({ context }) => signedOf(context) }] }],
     },

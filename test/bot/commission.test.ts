@@ -535,6 +535,13 @@ describe("the conclusion", () => {
     expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
     expect(shown(calls, STAFF)).toEqual(["Получено страниц заключения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
     expect(JSON.stringify(calls)).not.toMatch(/не понял|не сохранён/);
+    // Text typed there is told it is not kept and what to press — not «не понял» — with the count and its buttons again.
+    const typed = await staff.send("Это все страницы");
+    expect(to(typed, STAFF)).toEqual([
+      "Этот текст не сохранён: сейчас бот ждёт только страницы заключения. Когда пришлёте все, нажмите «Готово».",
+      "Получено страниц заключения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово».",
+    ]);
+    expect(buttons(typed)).toEqual(["Готово", "Отмена"]);
     expect(to(await staff.press("Готово"), STAFF)[0]).toMatch(/^В какой день комиссия вынесла заключение\?/);
     expect(to(await staff.press("Сегодня"), STAFF)[0]).toMatch(/\nДокумент: приложен, страниц: 3$/);
     const saved = await staff.press("Сохранить");

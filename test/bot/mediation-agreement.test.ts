@@ -660,6 +660,13 @@ describe("a signed agreement scanned as several pages and sent as an album", () 
       expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
       expect(shown(calls, MEDIATOR)).toEqual(["Получено страниц соглашения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
       expect(JSON.stringify(calls)).not.toMatch(/не понял|не сохранён/);
+      // Text typed there is told it is not kept and what to press — not «не понял» — with the count and its buttons again.
+      const typed = await mediator.send("Это все страницы");
+      expect(to(typed, MEDIATOR)).toEqual([
+        "Этот текст не сохранён: сейчас бот ждёт только страницы соглашения. Когда пришлёте все, нажмите «Готово».",
+        "Получено страниц соглашения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово».",
+      ]);
+      expect(buttons(typed)).toEqual(["Готово", "Отмена"]);
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "nothing recorded before «Готово»").toBe("signing");
       const settled = await mediator.press("Готово");
       expect(to(settled, APPLICANT)[0]).toBe(`${NUMBER} ісі реттелді: 2\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`);
