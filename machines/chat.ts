@@ -3,7 +3,7 @@
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
 import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type SayEffect } from "./effects.js";
-import { CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
+import { CONTACT_KEYBOARD, notTaken, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow } from "./explainer.js";
@@ -230,10 +230,6 @@ const closeContactKeyboard = (stored: StackEntry[], d: Decision, flows: Flows): 
       : [say("notice.phoneLater", { replyKeyboard: "remove" }), ...d.effects];
   return { ...d, effects };
 };
-
-/** A voice message or a video the bot cannot read is said to be so — not «not understood», as if it had been heard. */
-const SPOKEN: readonly MediaKind[] = ["voice", "video", "audio"];
-const notTaken = (event: FlowEvent): string => (event.type === "MEDIA" && SPOKEN.includes(event.media) ? "common.voiceNotRead" : "common.notUnderstood");
 
 const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows: Flows, registry: Registry): Decision => {
   const effects: Effect[] = [];

@@ -4,7 +4,7 @@
 // state it); then a review and Save.
 import { assign, setup } from "xstate";
 import type { Button, FileRef, Outcome } from "./effects.js";
-import { askAgain, chose, effectActions, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { askAgain, chose, effectActions, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import { showDate } from "./notice.js";
 import { PAID_OUTCOMES } from "./payments.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -114,7 +114,7 @@ export const conclusionMachine = setup({
       },
     },
     // The conclusion's other pages, as they come (an album's, or more sent after it).
-    pages: pagesState({ accepts: isDocument, keep: { type: "keepPage" as const }, said: pagesCount, refusal: "conclusion.documentType", next: "date" }),
+    pages: pagesState({ accepts: isDocument, keep: { type: "keepPage" as const }, said: pagesCount, refusal: "conclusion.documentType", next: "date", typed: "conclusion.documentPagesTyped" }),
     date: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "conclusion.askDate", buttons: [[{ key: "conclusion.issuedToday", value: "today" }], [cancel]] } }],
@@ -161,7 +161,7 @@ export const conclusionMachine = setup({
                   confirmed: context.confirmed === true,
                   outcome: context.outcome,
                   summary: context.summary ?? "",
-                  file: context.file,
+                  file: firstPage(context, context.file),
                   ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}),
                   on: context.on ?? null,
                 }),

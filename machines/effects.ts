@@ -269,6 +269,11 @@ export interface FileRef {
   fileId: string;
   fileUniqueId: string;
   mime: string | null;
+  /**
+   * The Telegram message it came in (absent in what was stored before it was kept). Telegram numbers an album's
+   * messages in the order the person chose its files, and gives them no page number: pages are kept in order of it.
+   */
+  messageId?: number;
 }
 
 /** A registered organisation offered to choose from. */

@@ -30,6 +30,10 @@ export type FlowEvent = (
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
+/** A voice message or a video the bot cannot read is said to be so — not «not understood», as if it had been heard. */
+const SPOKEN: readonly MediaKind[] = ["voice", "video", "audio"];
+/** What is said (an i18n key) to what a question does not take. */
+export const notTaken = (event: FlowEvent): string => (event.type === "MEDIA" && SPOKEN.includes(event.media) ? "common.voiceNotRead" : "common.notUnderstood");
 
 /**
  * Named effect actions for setup({ actions }). They do nothing here: the runtime reads them from the
@@ -144,15 +148,26 @@ export const UNSAVED = "unsaved";
  * and the flow goes on when the person presses «Готово». A file sent alone is taken at once, as before.
  */
 export interface Pages {
-  /** Every page so far, in the order they came; absent in snapshots stored before pages were kept. */
+  /** Every page so far, in page order (inPageOrder); absent in snapshots stored before pages were kept. */
   pages?: FileRef[];
 }
 /** The file an event brings (none for another event). */
 export const fileOf = (e: FlowEvent): FileRef[] => (e.type === "FILE" ? [e.file] : []);
 /** A file that came in an album. */
 export const inAlbum = (e: FlowEvent): boolean => e.type === "FILE" && e.group !== undefined;
-/** The pages with this event's file added. */
-export const withPage = (context: Pages, event: FlowEvent): FileRef[] => [...(context.pages ?? []), ...fileOf(event)];
+/**
+ * `files` with `file` added in page order: an album's pages arrive in any order, but their messages are numbered in the
+ * order the person chose them (FileRef.messageId) — the file goes before the first one of a later message. Files stored
+ * without the number (by the bot before it kept it) keep their place, and a file without it goes last.
+ */
+export const inPageOrder = (files: readonly FileRef[], file: FileRef): FileRef[] => {
+  const at = file.messageId === undefined ? -1 : files.findIndex((f) => f.messageId !== undefined && f.messageId > file.messageId!);
+  return at < 0 ? [...files, file] : [...files.slice(0, at), file, ...files.slice(at)];
+};
+/** The pages with this event's file added, in page order. */
+export const withPage = (context: Pages, event: FlowEvent): FileRef[] => fileOf(event).reduce(inPageOrder, context.pages ?? []);
+/** The document's first page: of its pages when it came as several, else the file taken. */
+export const firstPage = <F extends FileRef | null | undefined>(context: Pages, file: F): F | FileRef => ((context.pages?.length ?? 0) > 1 ? context.pages![0]! : file);
 /** The count of the pages so far (`count`), as one message for an album: its later pages edit it. */
 export const pagesSaid =
   (key: string, buttons: Button[][]) =>
@@ -167,11 +182,13 @@ export const pagesDone = (key: string): Button => ({ key, value: "done" });
 /**
  * The state that takes the pages after the first (an album's others, or more sent after it): `keep` adds one
  * (the machine's own action, as `withPage` gives), `refusal` is said to a file it does not take, «Готово» goes to
- * `next`, «Отмена» ends the flow.
+ * `next`, «Отмена» ends the flow; `typed` is said to text typed there (that it is not kept, and what to press), then
+ * the count again with its buttons — not «not understood».
  */
-export const pagesState = <K>(o: { accepts: (e: FlowEvent) => boolean; keep: K; said: ReturnType<typeof pagesSaid>; refusal: string; next: string }) => ({
+export const pagesState = <K>(o: { accepts: (e: FlowEvent) => boolean; keep: K; said: ReturnType<typeof pagesSaid>; refusal: string; next: string; typed: string }) => ({
   tags: [UNSAVED],
   on: {
+    TEXT: { actions: [{ type: "say" as const, params: { key: o.typed } }, { type: "say" as const, params: o.said }] },
     FILE: [
       { guard: ({ event }: { event: FlowEvent }) => o.accepts(event), actions: [o.keep, { type: "say" as const, params: o.said }] },
       { actions: [{ type: "say" as const, params: { key: o.refusal } }] },

@@ -3,7 +3,7 @@
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { askAgain, chose, effectActions, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -275,7 +275,7 @@ const signedPages = pagesSaid("mediation.signedPages", [[pagesDone("mediation.si
 /** What is recorded: the file, every page of one sent as an album, and the day it was signed when asked. */
 const signedOf = (context: SignedContext, on?: string) => ({
   mediationId: context.mediationId,
-  file: context.file!,
+  file: firstPage(context, context.file!),
   ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}),
   ...(on !== undefined ? { on } : {}),
 });
@@ -316,7 +316,7 @@ export const signedAgreementMachine = setup({
       },
     },
     // The agreement's other pages, as they come (an album's, or more sent after it).
-    pages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: signedPages, refusal: "mediation.error.signedType", next: "paged" }),
+    pages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: signedPages, refusal: "mediation.error.signedType", next: "paged", typed: "mediation.signedPagesTyped" }),
     paged: {
       always: [{ guard: ({ context }) => Boolean(context.notBefore), target: "day" }, { target: "done", actions: [{ type: "recordSignedAgreement", params: ({ context }) => signedOf(context) }] }],
     },

@@ -1,9 +1,9 @@
 // The notice of possible harm (journey J1): one question at a time with a step counter and a Back button,
 // consent before the first personal question, a review where any answer can be changed, then submit.
-import { assign, setup } from "xstate";
+import { assign, raise, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
-import { askAgain, chose, effectActions, CONTACT_KEYBOARD, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
+import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, notTaken, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentButtons } from "./onboarding.js";
 
@@ -248,12 +248,13 @@ const fileAside = (said: "fileEarly" | "fileLate") => [
   {
     guard: ({ context }: Args) => context.draft.files.length < MAX_FILES,
     actions: [
-      { type: "patch" as const, params: ({ context, event }: Args) => ({ files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) },
+      { type: "patch" as const, params: ({ context, event }: Args) => ({ files: event.type === "FILE" ? inPageOrder(context.draft.files, event.file) : context.draft.files }) },
       { type: "noteAlbum" as const, params: { added: true } },
       {
         type: "say" as const,
+        // Changing an answer from the review, the documents question does not come: where to check them is the review.
         params: ({ context, event }: Args) => ({
-          key: `notice.${said}`,
+          key: `notice.${said === "fileEarly" && context.editing ? "fileEditing" : said}`,
           params: { total: context.draft.files.length, max: MAX_FILES },
           ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
         }),
@@ -273,7 +274,8 @@ export const noticeMachine = setup({
     /** Keeps answers in the draft (the review's entry ends any editing). */
     patch: assign(({ context }, params: Partial<Draft>) => ({ draft: { ...context.draft, ...params } })),
     startEditing: assign({ editing: true, beforeEdit: ({ context }) => context.draft }),
-    restoreBeforeEdit: assign(({ context }) => ({ draft: context.beforeEdit ?? context.draft })),
+    // Files sent meanwhile (told they were added to the notice) stay: the files are never an answer being changed.
+    restoreBeforeEdit: assign(({ context }) => ({ draft: { ...(context.beforeEdit ?? context.draft), files: context.draft.files } })),
     /** Notes a file's album: one more file added from it, or a refusal said for it. */
     noteAlbum: assign(({ context, event }, params: { added?: boolean; refused?: string }) => {
       const a = albumOf(context, event);
@@ -287,6 +289,18 @@ export const noticeMachine = setup({
   id: "notice",
   context: ({ input }) => ({ draft: emptyDraft(), editing: false, today: input.today, hasConsent: input.hasConsent }),
   initial: "start",
+  // A video (or an audio) in an album, at a question that takes none: what is not taken is said once for the album,
+  // with the question again — not once for each of its files (an album of five videos got five). One sent alone is left
+  // to the router, which says the same. The documents question says its own (its MEDIA).
+  on: {
+    MEDIA: [
+      { guard: ({ context, event }) => albumOf(context, event)?.refused.includes("media") ?? false, actions: [{ type: "noteAlbum", params: { refused: "media" } }] },
+      {
+        guard: ({ context, event }) => albumOf(context, event) !== null,
+        actions: [{ type: "noteAlbum", params: { refused: "media" } }, { type: "say", params: ({ event }) => ({ key: notTaken(event) }) }, raise({ type: "REPEAT" })],
+      },
+    ],
+  },
   states: {
     start: { always: [{ guard: ({ context }) => context.hasConsent, target: "relation" }, { target: "consent" }] },
     consent: {
@@ -725,7 +739,7 @@ export const noticeMachine = setup({
           ...refusal("fileType", ({ event }) => event.type === "FILE" && event.file.kind === "document" && !FILE_TYPES.test(event.file.mime ?? "")),
           {
             actions: [
-              assign({ draft: ({ context, event }) => ({ ...context.draft, files: event.type === "FILE" ? [...context.draft.files, event.file] : context.draft.files }) }),
+              assign({ draft: ({ context, event }) => ({ ...context.draft, files: event.type === "FILE" ? inPageOrder(context.draft.files, event.file) : context.draft.files }) }),
               { type: "noteAlbum", params: { added: true } },
               // One message for an album: its later files edit the first one's count (the message's slot).
               {

@@ -4,7 +4,7 @@
 // stamped copy. A date is today or earlier, and not before the notice was saved.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, fileOf, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent } from "./flow.js";
+import { askAgain, chose, effectActions, fileOf, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent } from "./flow.js";
 import { checkEventDate, checkRegistration, REGISTRATION_MAX } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 
@@ -165,6 +165,7 @@ export const handInMachine = machine.createMachine({
       said: pagesCount,
       refusal: "receipt.error.copyType",
       next: "save",
+      typed: "receipt.copyPagesTyped",
     }),
     save: {
       always: {
@@ -172,7 +173,7 @@ export const handInMachine = machine.createMachine({
         actions: [
           {
             type: "recordHandIn",
-            params: ({ context }) => ({ caseId: context.caseId, on: context.on!, number: context.number, file: context.file, ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}) }),
+            params: ({ context }) => ({ caseId: context.caseId, on: context.on!, number: context.number, file: firstPage(context, context.file), ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}) }),
           },
         ],
       },

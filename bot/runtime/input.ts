@@ -39,11 +39,11 @@ export const toIncoming = (u: Update): Incoming | null => {
     if (m.photo?.length) {
       // Telegram sends each photo in several sizes, smallest first: keep the largest.
       const p = m.photo[m.photo.length - 1]!;
-      return { ...base, input: { kind: "file", file: { kind: "photo", fileId: p.file_id, fileUniqueId: p.file_unique_id, mime: "image/jpeg" }, ...group, ...captioned } };
+      return { ...base, input: { kind: "file", file: { kind: "photo", fileId: p.file_id, fileUniqueId: p.file_unique_id, mime: "image/jpeg", messageId: m.message_id }, ...group, ...captioned } };
     }
     if (m.document) {
       const d = m.document;
-      return { ...base, input: { kind: "file", file: { kind: "document", fileId: d.file_id, fileUniqueId: d.file_unique_id, mime: d.mime_type ?? null }, ...group, ...captioned } };
+      return { ...base, input: { kind: "file", file: { kind: "document", fileId: d.file_id, fileUniqueId: d.file_unique_id, mime: d.mime_type ?? null, messageId: m.message_id }, ...group, ...captioned } };
     }
     if (m.contact) return { ...base, input: { kind: "contact", phone: m.contact.phone_number, userId: m.contact.user_id ?? null } };
     const kind = MEDIA.find(([field]) => m[field] !== undefined)?.[1] ?? "other";

@@ -525,35 +525,42 @@ describe("the conclusion", () => {
     expect(saved.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.chat_id, c.payload.photo])).toEqual([[APPLICANT, "conclusion-photo"]]);
   });
 
-  it("a conclusion scanned as several pages and sent as an album keeps every page — one count edited as they come — and the applicant gets every page", async () => {
+  it("a conclusion scanned as several pages and sent as an album keeps every page in page order — one count edited as they come — and the applicant gets every page", async () => {
     const { staff, applicant } = await formed();
     await joinRelative(applicant);
     await notConfirmedUpToDocument(staff);
-    // Telegram sends an album one update a photo; they may come in any order.
-    const calls = [...(await staff.photo("concl-2", "7001")), ...(await staff.photo("concl-1", "7001")), ...(await staff.photo("concl-3", "7001"))];
+    // Telegram sends an album one update a photo; they may come in any order: here the second page first.
+    const calls = await staff.album(["concl-1", "concl-2", "concl-3"], "7001", [1, 0, 2]);
     expect(texts(calls)).toEqual(["Получено страниц заключения: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
     expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
     expect(shown(calls, STAFF)).toEqual(["Получено страниц заключения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
     expect(JSON.stringify(calls)).not.toMatch(/не понял|не сохранён/);
+    // Text typed there is told it is not kept and what to press — not «не понял» — with the count and its buttons again.
+    const typed = await staff.send("Это все страницы");
+    expect(to(typed, STAFF)).toEqual([
+      "Этот текст не сохранён: сейчас бот ждёт только страницы заключения. Когда пришлёте все, нажмите «Готово».",
+      "Получено страниц заключения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово».",
+    ]);
+    expect(buttons(typed)).toEqual(["Готово", "Отмена"]);
     expect(to(await staff.press("Готово"), STAFF)[0]).toMatch(/^В какой день комиссия вынесла заключение\?/);
     expect(to(await staff.press("Сегодня"), STAFF)[0]).toMatch(/\nДокумент: приложен, страниц: 3$/);
     const saved = await staff.press("Сохранить");
-    // Every page to the applicant, each captioned; none to the relative (medical details).
+    // Every page to the applicant in page order, each captioned; none to the relative (medical details).
     expect(saved.filter((c) => c.method === "sendPhoto").map((c) => [c.payload.chat_id, c.payload.photo, c.payload.caption])).toEqual(
-      ["concl-2", "concl-1", "concl-3"].map((id) => [APPLICANT, id, "KZ-2026-000001 · тәуелсіз сараптама комиссиясының қорытындысы"]),
+      ["concl-1", "concl-2", "concl-3"].map((id) => [APPLICANT, id, "KZ-2026-000001 · тәуелсіз сараптама комиссиясының қорытындысы"]),
     );
     expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: комиссия не подтвердила, что вред причинён\./);
     const c = await t.db.prisma.case.findFirstOrThrow();
     expect(c.answers).toMatchObject({
       conclusion: {
-        file: { kind: "photo", fileId: "concl-2" },
-        pages: [{ kind: "photo", fileId: "concl-2" }, { kind: "photo", fileId: "concl-1" }, { kind: "photo", fileId: "concl-3" }],
+        file: { kind: "photo", fileId: "concl-1" },
+        pages: [{ kind: "photo", fileId: "concl-1" }, { kind: "photo", fileId: "concl-2" }, { kind: "photo", fileId: "concl-3" }],
       },
     });
     // The applicant's /mydata gives every page it was sent, not the first one only.
     const mine = (await applicant.send("/mydata")).find((x) => x.method === "sendDocument" && x.file?.filename === "kelisim-my-data.json")!;
     const data = JSON.parse(mine.file!.bytes.toString("utf8")) as { cases: { conclusion?: { telegramFileIds?: unknown } }[] };
-    expect(data.cases[0]!.conclusion).toMatchObject({ telegramFileId: "concl-2", telegramFileIds: ["concl-2", "concl-1", "concl-3"] });
+    expect(data.cases[0]!.conclusion).toMatchObject({ telegramFileId: "concl-1", telegramFileIds: ["concl-1", "concl-2", "concl-3"] });
   });
 
   it("not confirmed, to an applicant who withdrew consent: the way onward in words, without the button to draft a complaint the bot would refuse", async () => {

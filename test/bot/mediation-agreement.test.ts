@@ -650,24 +650,31 @@ describe("a signed agreement scanned as several pages and sent as an album", () 
   // the first page only.
   const photos = (from: TestUser, ids: string[], album: string) => ids.reduce(async (all, id) => [...(await all), ...(await from.photo(id, album))], Promise.resolve([] as Call[]));
 
-  it("at signing: every page kept — one count edited as they come — the case settled at «Готово», both parties receive every page", async () => {
+  it("at signing: every page kept in page order — one count edited as they come — the case settled at «Готово», both parties receive every page", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { mediator } = await textAgreed(w);
       await mediator.press("Приложить подписанное соглашение");
-      // Telegram sends an album one update a photo; they may come in any order.
-      const calls = await photos(mediator, ["sig-2", "sig-1", "sig-3"], "8001");
+      // Telegram sends an album one update a photo; they may come in any order: here the second page first.
+      const calls = await mediator.album(["sig-1", "sig-2", "sig-3"], "8001", [1, 0, 2]);
       expect(texts(calls)).toEqual(["Получено страниц соглашения: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
       expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
       expect(shown(calls, MEDIATOR)).toEqual(["Получено страниц соглашения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово»."]);
       expect(JSON.stringify(calls)).not.toMatch(/не понял|не сохранён/);
+      // Text typed there is told it is not kept and what to press — not «не понял» — with the count and its buttons again.
+      const typed = await mediator.send("Это все страницы");
+      expect(to(typed, MEDIATOR)).toEqual([
+        "Этот текст не сохранён: сейчас бот ждёт только страницы соглашения. Когда пришлёте все, нажмите «Готово».",
+        "Получено страниц соглашения: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово».",
+      ]);
+      expect(buttons(typed)).toEqual(["Готово", "Отмена"]);
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state, "nothing recorded before «Готово»").toBe("signing");
       const settled = await mediator.press("Готово");
       expect(to(settled, APPLICANT)[0]).toBe(`${NUMBER} ісі реттелді: 2\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`);
-      for (const id of [APPLICANT, STAFF]) expect(settled.filter((c) => c.payload.chat_id === id && c.method === "sendPhoto").map((c) => c.payload.photo), String(id)).toEqual(["sig-2", "sig-1", "sig-3"]);
+      for (const id of [APPLICANT, STAFF]) expect(settled.filter((c) => c.payload.chat_id === id && c.method === "sendPhoto").map((c) => c.payload.photo), String(id)).toEqual(["sig-1", "sig-2", "sig-3"]);
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       expect([m.state, m.signedFile]).toEqual([
         "settled",
-        { kind: "photo", fileId: "sig-2", pages: [{ kind: "photo", fileId: "sig-2" }, { kind: "photo", fileId: "sig-1" }, { kind: "photo", fileId: "sig-3" }] },
+        { kind: "photo", fileId: "sig-1", pages: [{ kind: "photo", fileId: "sig-1" }, { kind: "photo", fileId: "sig-2" }, { kind: "photo", fileId: "sig-3" }] },
       ]);
     });
   });

@@ -407,6 +407,35 @@ describe("a file sent by mistake", () => {
   });
 });
 
+describe("a file sent while changing an answer from the review", () => {
+  it("is told it was added and that the review's «Изменить: файлы» checks it — not a documents step an edit never passes — and stays even after Back", async () => {
+    const u = h.user(189, "ru");
+    await upTo(u, "review");
+    await u.press("Изменить: что произошло");
+    expect(texts(await u.photo("while-editing"))).toEqual([
+      "Файл добавлен к обращению (файлов: 1 из 20). Проверить файлы или убрать лишний можно кнопкой «Изменить: файлы», когда вернётесь к проверке обращения. Теперь ответьте, пожалуйста, на вопрос выше.",
+    ]);
+    // Back keeps the description given before — and the file, as it was told.
+    const review = last(await u.press("◀ Назад"));
+    expect(review).toMatch(REVIEW);
+    expect(review).toContain("Что произошло: После операции началось осложнение, о котором нас не предупредили.\n");
+    expect(review).toContain("Файлы: 1\n");
+    await u.press("Сохранить обращение");
+    expect((await t.db.prisma.attachment.findMany()).map((a) => a.fileId)).toEqual(["while-editing"]);
+  });
+
+  it("in Kazakh too (the language switched at the review)", async () => {
+    const u = h.user(199, "ru");
+    await upTo(u, "review");
+    await u.send("/language");
+    await u.press("Қазақша");
+    await u.press("Өзгерту: күндер");
+    expect(texts(await u.photo("kk-editing"))).toEqual([
+      "Файл өтінішке тіркелді (файлдар: 1, ең көбі 20). Өтінішті тексеру қадамына оралғанда, файлдарды «Өзгерту: файлдар» батырмасымен тексеріп, артығын алып тастауға болады. Енді жоғарыдағы сұраққа жауап беріңіз.",
+    ]);
+  });
+});
+
 describe("an answer changed from the review and backed out of", () => {
   it("a new IIN typed, then Back before its birth date was confirmed: the review shows the IIN given before", async () => {
     const u = h.user(195, "ru");

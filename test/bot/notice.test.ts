@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { open } from "../../bot/crypto.js";
 import { Store } from "../../bot/runtime/store.js";
 import type { Call } from "../../bot/local/fake-api.js";
-import { buttons, newUpdateId, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 
@@ -286,7 +286,8 @@ describe("documents and photos", () => {
     expect((edited.at(-1)!.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text)).toEqual(["Готово", "Убрать последний файл"]);
     // A file sent alone afterwards gets a message of its own, and a second album one more.
     expect(texts(await u.document("application/pdf", "alone"))).toEqual(["Добавлено файлов: 1. Всего: 11 из 20. Пришлите ещё или нажмите «Готово»."]);
-    const second = [...(await u.photo("b-1", "24680")), ...(await u.photo("b-2", "24680"))];
+    // Its second photo's update may come first: kept in the order the person chose them.
+    const second = await u.album(["b-1", "b-2"], "24680", [1, 0]);
     expect(shown(second, 42)).toEqual(["Добавлено файлов: 2. Всего: 13 из 20. Пришлите ещё или нажмите «Готово»."]);
     await u.press("Готово");
     expect(last(await u.contact("77011234567"))).toContain("Файлы: 13");
@@ -329,13 +330,7 @@ describe("documents and photos", () => {
   it("a video in an album of photos is said once not to be taken (not «не понял» with the question again), and the photos are kept", async () => {
     const u = h.user(44, "ru");
     await upTo(u, "ru", "files");
-    const video = (album?: string) => {
-      const id = newUpdateId();
-      return u.deliver({
-        update_id: id,
-        message: { message_id: id, date: 1, chat: { id: 44, type: "private", first_name: "Test" }, from: { id: 44, is_bot: false, first_name: "Test" }, video: { file_id: `v${id}`, file_unique_id: `v${id}`, width: 1, height: 1, duration: 3 }, ...(album ? { media_group_id: album } : {}) },
-      });
-    };
+    const video = (album?: string) => u.video(album);
     const calls = [...(await u.photo("m-1", "11223")), ...(await video("11223")), ...(await u.photo("m-2", "11223")), ...(await video("11223"))];
     expect(shown(calls, 44)).toEqual([
       "Добавлено файлов: 2. Всего: 2 из 20. Пришлите ещё или нажмите «Готово».",
@@ -346,6 +341,25 @@ describe("documents and photos", () => {
     expect(texts(await video())).toEqual(["Здесь принимаются только фото, PDF-файлы и изображения: видео, голосовые сообщения и стикеры не сохраняются."]);
     await u.press("Готово");
     expect(last(await u.contact("77011234567"))).toContain("Файлы: 2");
+  });
+
+  it("an album of videos at an earlier question is answered once, with the question once — not the same two messages for each video", async () => {
+    const u = h.user(47, "ru");
+    await upTo(u, "ru", "description");
+    const calls: Call[] = [];
+    for (let i = 0; i < 5; i++) calls.push(...(await u.video("44551")));
+    expect(texts(calls)).toEqual(["Голосовые сообщения и видео бот не распознаёт.", expect.stringMatching(/^6\/11 · /)]);
+    // Photos and videos together: the photos kept (one count), the videos answered once.
+    const mixed = [...(await u.photo("x-1", "44552")), ...(await u.video("44552")), ...(await u.video("44552")), ...(await u.photo("x-2", "44552"))];
+    expect(shown(mixed, 47)).toEqual([
+      "Файл сохранён и будет приложен к обращению (файлов: 2 из 20). Проверить файлы или убрать лишний можно будет на шаге «документы и фото». Теперь ответьте, пожалуйста, на вопрос выше.",
+      "Голосовые сообщения и видео бот не распознаёт.",
+      expect.stringMatching(/^6\/11 · /),
+    ]);
+    // A video sent alone is answered as before, each time.
+    expect(texts(await u.video())).toEqual(["Голосовые сообщения и видео бот не распознаёт.", expect.stringMatching(/^6\/11 · /)]);
+    // The question is where it was.
+    expect(texts(await u.send("После операции началось осложнение, о котором нас не предупредили."))).toEqual(["7/11 · Каковы последствия для пациента на сегодня?"]);
   });
 
   it("an album past the limit: what fits is added, and the limit is said once", async () => {

@@ -2,11 +2,13 @@
 // names no deadline; staff record the receipt, or the applicant says they handed it in; reminders until
 // then; and never an overdue message for a notice the entity has not received.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, shown, testBot, texts, type Harness, textsTo as to } from "../helpers/bot.js";
+import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
 import { joinStaff, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
+import { Store } from "../../bot/runtime/store.js";
+import { seal } from "../../bot/crypto.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -84,19 +86,28 @@ describe("a notice to an organisation with no staff in the bot", () => {
 });
 
 describe("the stamped copy", () => {
-  it("sent as an album of several photos keeps every page — one count edited as they come, the hand-in recorded with «Готово» — and no page gets «не понял»", async () => {
+  it("sent as an album of several photos keeps every page in page order — one count edited as they come, the hand-in recorded with «Готово» — and no page gets «не понял»", async () => {
     const applicant = h.user(APPLICANT, "ru");
     await fileNotice(applicant, "ru");
     await applicant.press("Я передал(а) обращение");
     await applicant.press("Сегодня");
     await applicant.press("Пропустить");
-    // Telegram sends an album one update a photo; they may come in any order.
-    const calls = [...(await applicant.photo("page-2", "5551")), ...(await applicant.photo("page-1", "5551")), ...(await applicant.photo("page-3", "5551"))];
-    expect(texts(calls)).toEqual(["Получено страниц копии: 1. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово» — тогда передача обращения будет записана."]);
+    // Telegram sends an album one update a photo; they may come in any order: here the last page first.
+    const calls = await applicant.album(["page-1", "page-2", "page-3"], "5551", [2, 0, 1]);
+    // The count says plainly that nothing is recorded yet: one who leaves before «Готово» knows the hand-in is not recorded.
+    expect(texts(calls)).toEqual(["Получено страниц копии: 1. Если страниц больше, пришлите остальные. Передача обращения ещё не записана: когда пришлёте все страницы, нажмите «Готово»."]);
     expect(buttons(calls)).toEqual(["Готово", "Отмена"]);
-    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 3. Если страниц больше, пришлите остальные. Когда пришлёте все, нажмите «Готово» — тогда передача обращения будет записана."]);
+    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 3. Если страниц больше, пришлите остальные. Передача обращения ещё не записана: когда пришлёте все страницы, нажмите «Готово»."]);
     expect(JSON.stringify(calls)).not.toMatch(/не понял/);
     // Nothing recorded before the person says they sent them all.
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    // Text typed there is told it is not kept and what records the hand-in — not «не понял» — and the count comes again with its buttons.
+    const typed = await applicant.send("Это все страницы");
+    expect(to(typed, APPLICANT)).toEqual([
+      "Этот текст не сохранён: сейчас бот ждёт только страницы копии. Передача обращения будет записана, когда вы нажмёте «Готово».",
+      "Получено страниц копии: 3. Если страниц больше, пришлите остальные. Передача обращения ещё не записана: когда пришлёте все страницы, нажмите «Готово».",
+    ]);
+    expect(buttons(typed)).toEqual(["Готово", "Отмена"]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
     const done = await applicant.press("Готово");
     expect(to(done, APPLICANT)[0]).toMatch(/^Записано: вы передали обращение KZ-2026-000001 в организацию 23\.11\.2026\./);
@@ -106,9 +117,34 @@ describe("the stamped copy", () => {
       receipt: {
         on: "2026-11-23",
         by: "applicant",
-        copy: { kind: "photo", fileId: "page-2" },
-        pages: [{ kind: "photo", fileId: "page-2" }, { kind: "photo", fileId: "page-1" }, { kind: "photo", fileId: "page-3" }],
+        copy: { kind: "photo", fileId: "page-1" },
+        pages: [{ kind: "photo", fileId: "page-1" }, { kind: "photo", fileId: "page-2" }, { kind: "photo", fileId: "page-3" }],
       },
+    });
+  });
+
+  it("pages kept by the bot before it noted their messages' numbers are still taken and recorded, a page sent since going after them", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.press("Пропустить");
+    await applicant.album(["old-1", "old-2"], "5552");
+    // The flow as the version before stored it: its pages without their messages' numbers.
+    const store = new Store(t.db.prisma, [], TEST_DATA_KEY);
+    const stack = (await store.load(APPLICANT, APPLICANT)).stack.map((e) => {
+      const context = e.snapshot.context as { file: Record<string, unknown>; pages: Record<string, unknown>[] };
+      const old = ({ messageId: _m, ...p }: Record<string, unknown>) => p;
+      return e.flow !== "handIn" ? e : { ...e, snapshot: { ...e.snapshot, context: { ...context, file: old(context.file), pages: context.pages.map(old) } } };
+    });
+    expect(JSON.stringify(stack)).toContain("old-2");
+    expect(JSON.stringify(stack)).not.toContain("messageId");
+    await t.db.prisma.chatState.update({ where: { chatId: BigInt(APPLICANT) }, data: { stack: { sealed: seal(TEST_DATA_KEY, JSON.stringify(stack)) } } });
+    const edited = (await applicant.photo("new-3", "5552")).filter((c) => c.method === "editMessageText");
+    expect(edited.map((c) => c.payload.text)).toEqual([expect.stringMatching(/^Получено страниц копии: 3\./)]);
+    expect(to(await applicant.press("Готово"), APPLICANT)[0]).toMatch(/^Записано: вы передали обращение KZ-2026-000001/);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({
+      receipt: { copy: { fileId: "old-1" }, pages: [{ fileId: "old-1" }, { fileId: "old-2" }, { fileId: "new-3" }] },
     });
   });
 

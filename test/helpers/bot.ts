@@ -131,24 +131,49 @@ export class TestUser {
     });
   }
 
-  private message(extra: Record<string, unknown>): Update {
+  /** `messageId`: the message's own number (by default the update's): an album's updates may come in another order than their messages'. */
+  private message(extra: Record<string, unknown>, messageId?: number): Update {
     const id = newUpdateId();
-    return { update_id: id, message: { message_id: id, date: 1, chat: { id: this.id, type: "private", first_name: "Test" }, from: this.from, ...extra } };
+    return { update_id: id, message: { message_id: messageId ?? id, date: 1, chat: { id: this.id, type: "private", first_name: "Test" }, from: this.from, ...extra } };
   }
 
-  /** A photo; `album`: the media_group_id it shares with the other files sent together with it; `caption`: text sent with it. */
-  async photo(fileId = "photo-1", album?: string, caption?: string): Promise<Call[]> {
+  /**
+   * A photo; `album`: the media_group_id it shares with the other files sent together with it; `caption`: text sent with it;
+   * `messageId`: its message's number, when it is not the order it arrives in (an album's photos may come in any order).
+   */
+  async photo(fileId = "photo-1", album?: string, caption?: string, messageId?: number): Promise<Call[]> {
     return this.deliver(
-      this.message({
-        photo: [{ file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 }, { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960 }],
-        ...(album ? { media_group_id: album } : {}),
-        ...(caption ? { caption } : {}),
-      }),
+      this.message(
+        {
+          photo: [{ file_id: `${fileId}-small`, file_unique_id: `${fileId}-s`, width: 90, height: 90 }, { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960 }],
+          ...(album ? { media_group_id: album } : {}),
+          ...(caption ? { caption } : {}),
+        },
+        messageId,
+      ),
     );
   }
 
-  async document(mime: string, fileId = "doc-1", album?: string): Promise<Call[]> {
-    return this.deliver(this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" }, ...(album ? { media_group_id: album } : {}) }));
+  /** A video; `album`: the media_group_id it shares with the other files sent together with it. */
+  async video(album?: string): Promise<Call[]> {
+    const id = newUpdateId();
+    return this.deliver(this.message({ video: { file_id: `v${id}`, file_unique_id: `v${id}`, width: 1, height: 1, duration: 3 }, ...(album ? { media_group_id: album } : {}) }));
+  }
+
+  /**
+   * An album of photos: `fileIds` in the order the person chose them (Telegram numbers their messages so), arriving one
+   * update a photo in the order `arrival` gives (indexes into `fileIds`) — Telegram's updates of an album may come in any order.
+   */
+  async album(fileIds: string[], group: string, arrival: number[] = fileIds.map((_, i) => i)): Promise<Call[]> {
+    const first = newUpdateId();
+    for (let i = 1; i < fileIds.length; i++) newUpdateId();
+    const calls: Call[] = [];
+    for (const i of arrival) calls.push(...(await this.photo(fileIds[i], group, undefined, first + i)));
+    return calls;
+  }
+
+  async document(mime: string, fileId = "doc-1", album?: string, messageId?: number): Promise<Call[]> {
+    return this.deliver(this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" }, ...(album ? { media_group_id: album } : {}) }, messageId));
   }
 
   /** Shares a contact: the user's own unless `ownerId` says whose. */
