@@ -77,6 +77,8 @@ interface Context {
   to: Recipient;
   amount: number | null;
   terms: string | null;
+  /** A counter-offer's reason, to the mediator. */
+  note: string | null;
   days: number;
 }
 
@@ -130,6 +132,7 @@ export const relayMachine = machine.createMachine({
     to: input.asMediator ? "all" : (input.to ?? "all"),
     amount: null,
     terms: null,
+    note: null,
     days: DEFAULT_VALID_DAYS,
   }),
   initial: "start",
@@ -172,7 +175,7 @@ export const relayMachine = machine.createMachine({
 /** The mediator's proposal: amount, terms, how long it stands, review, Send. */
 export const proposalMachine = machine.createMachine({
   id: "proposal",
-  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: true, to: "all", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: true, to: "all", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
   initial: "amount",
   states: {
     amount: {
@@ -224,10 +227,10 @@ export const proposalMachine = machine.createMachine({
   },
 });
 
-/** A party's counter-offer to a proposal: an amount and a note, to the mediator. */
+/** A party's counter-offer to a proposal: an amount and a note, reviewed, to the mediator. */
 export const counterMachine = machine.createMachine({
   id: "counter",
-  context: ({ input }) => ({ mediationId: 0, proposalId: input.proposalId ?? 0, asMediator: false, to: "mediator", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({ mediationId: 0, proposalId: input.proposalId ?? 0, asMediator: false, to: "mediator", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
   initial: "amount",
   states: {
     amount: {
@@ -236,19 +239,34 @@ export const counterMachine = machine.createMachine({
     },
     note: {
       tags: [UNSAVED],
-      // The amount as the bot read it («2 млн» is 2 000 000 ₸): the counter-offer has no review before it goes.
+      // The amount as the bot read it («2 млн» is 2 000 000 ₸), said back at once; the review shows it again.
       entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.askCounterNote", params: { amount: context.amount ?? 0, max: NOTE_MAX }, buttons: [[cancel]] }) }],
+      on: typed("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX),
+    },
+    // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here.
+    review: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "mediation.reviewCounter",
+            params: { amount: context.amount ?? 0, note: context.note ?? "" },
+            buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
+          }),
+        },
+      ],
       on: {
-        TEXT: [
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("change"), target: "amount" },
           {
-            guard: ({ event }) => checkText(NOTE_MAX)(text(event)).ok,
+            guard: chose("send"),
             target: "done",
-            actions: [{ type: "counterOffer", params: ({ context, event }) => ({ proposalId: context.proposalId, amount: context.amount!, note: text(event) }) }],
+            actions: [{ type: "counterOffer", params: ({ context }) => ({ proposalId: context.proposalId, amount: context.amount!, note: context.note! }) }],
           },
-          { target: "note", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: NOTE_MAX, length: text(event).length } }) }] },
         ],
-        CHOICE: { guard: chose("cancel"), target: "done" },
-        ...askAgain("note"),
+        ...askAgain("review"),
       },
     },
     done: { type: "final" },

@@ -1,7 +1,7 @@
 // Journey J5 walked as the mediator, the applicant and the organisation's staff live it (a fresh-eyes review):
 // amounts typed as people type them, proposals answered late or superseded. Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { texts, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, texts, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { mediationRunning } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
@@ -40,12 +40,37 @@ describe("amounts typed as people type them", () => {
       await mediator.press("Отправить");
       await applicant.press("Қарсы ұсыныс");
       expect(texts(await applicant.send("1 500 00"))).toEqual(["Соманы теңгемен бүтін санмен жазыңыз, мысалы, 1 500 000.", "Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
-      // The counter-offer goes with no review: the amount the bot read is said back before the note.
+      // The amount the bot read is said back before the note, and again in the review before it goes.
       expect(texts(await applicant.send("2 млн тг."))).toEqual(["Сіз ұсынған сома: 2\u00a0000\u00a0000 ₸.\nМедиаторға себебін қысқаша түсіндіріңіз (1000 таңбаға дейін)."]);
-      const countered = await applicant.send("Емдеу шығындары көп болды.");
+      await applicant.send("Емдеу шығындары көп болды.");
+      const countered = await applicant.press("Жіберу");
       expect(to(countered, MEDIATOR)[0]).toMatch(/^Дело KZ-2026-000001: встречное предложение \(2\) — Заявитель\.\nСумма: 2\u00a0000\u00a0000 ₸\n/);
       await proposeAmount(mediator, "1.800.000");
       expect(to(await finishProposal(mediator), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатордың № 3 ұсынысы\n\nСомасы: 1\u00a0800\u00a0000 ₸\n/);
+    });
+  });
+});
+
+describe("a counter-offer reviewed before it goes", () => {
+  it("the amount as the bot read it and the note are shown with «Жіберу» / «Өзгерту»: a zero too many is changed before the mediator sees anything", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("25 000 000");
+      const review = await applicant.send("Емдеу шығындары көп болды.");
+      expect(texts(review)).toEqual(["Қарсы ұсынысты тексеріңіз:\n\nСомасы: 25\u00a0000\u00a0000 ₸\nСебебі: Емдеу шығындары көп болды.\n\nОны медиатор алады."]);
+      expect(buttons(review)).toEqual(["Жіберу", "Өзгерту", "Болдырмау"]);
+      expect(to(review, MEDIATOR), "nothing goes before «Жіберу»").toEqual([]);
+      expect(texts(await applicant.press("Өзгерту"))).toEqual(["Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
+      await applicant.send("2 500 000");
+      expect(texts(await applicant.send("Емдеу шығындары көп болды."))[0]).toContain("Сомасы: 2\u00a0500\u00a0000 ₸\n");
+      const sent = await applicant.press("Жіберу");
+      expect(to(sent, APPLICANT)[0]).toBe("KZ-2026-000001 ісі бойынша қарсы ұсыныс медиаторға жіберілді.");
+      expect(to(sent, MEDIATOR)[0]).toMatch(/^Дело KZ-2026-000001: встречное предложение \(2\) — Заявитель\.\nСумма: 2\u00a0500\u00a0000 ₸\n/);
+      const counters = await w.t.db.prisma.proposal.findMany({ where: { authorRole: "applicant" } });
+      expect(counters.map((p) => Number(p.amountTenge))).toEqual([2_500_000]);
     });
   });
 });
@@ -90,9 +115,10 @@ describe("a counter-offer on a proposal that stopped standing while it was typed
       await finishProposal(mediator);
       await applicant.press("Қарсы ұсыныс");
       await applicant.send("2 500 000");
+      await applicant.send("Емдеу шығындары көп болды.");
       await proposeAmount(mediator, "2 200 000");
       await finishProposal(mediator);
-      const late = await applicant.send("Емдеу шығындары көп болды.");
+      const late = await applicant.press("Жіберу");
       expect(to(late, APPLICANT)[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.");
       expect(to(late, MEDIATOR)).toEqual([]);
     });
@@ -105,8 +131,9 @@ describe("a counter-offer on a proposal that stopped standing while it was typed
       await finishProposal(mediator); // stands until 03.12.2026
       await applicant.press("Қарсы ұсыныс");
       await applicant.send("2 500 000");
+      await applicant.send("Емдеу шығындары көп болды.");
       w.at("2026-12-04T09:00:00+05:00");
-      expect(texts(await applicant.send("Емдеу шығындары көп болды."))[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.");
+      expect(texts(await applicant.press("Жіберу"))[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.");
     });
   });
 });
