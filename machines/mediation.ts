@@ -31,9 +31,15 @@ const SCALES: [RegExp, number][] = [
   [/^(тыс|тысяч[аи]?|мың)$/u, 1_000],
 ];
 /**
+ * The words that say «one» of their size on their own, as people say «миллион» for a million; an abbreviation
+ * («млн», «тыс.») or a plural («миллионов») with no number before it says no sum at all, and is asked again.
+ */
+const ONE_ALONE = /^(миллиард|миллион|тысяча|мың)$/u;
+/**
  * A sum in tenge, a whole positive number up to AMOUNT_MAX, as people type it: figures with spaces, dots or commas
  * between thousands («1 500 000», «1.500.000»), a size in words after a number («1,5 млн», «500 тыс.», «миллион»), the
  * currency after it («150000 тг.», «₸», «тенге»). Thousands parted anywhere else («1 500 00») are a typo, not 150 000.
+ * Every flow that asks for one shows the sum read back before it goes (a review), «миллион» alone as 1 000 000 ₸.
  */
 export const checkAmount = (input: string): Check<number> => {
   const s = input
@@ -46,6 +52,7 @@ export const checkAmount = (input: string): Check<number> => {
   if (scaled) {
     const scale = SCALES.find(([re]) => re.test(scaled[2]!))?.[1];
     if (!scale) return no("amountFormat");
+    if (scaled[1] === undefined && !ONE_ALONE.test(scaled[2]!)) return no("amountNoNumber");
     const [whole = "1", fraction = ""] = (scaled[1] ?? "1").split(/[.,]/);
     const places = String(scale).length - 1;
     // «1,2345 тыс.» is no whole number of tenge.

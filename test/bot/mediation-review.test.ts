@@ -51,6 +51,25 @@ describe("amounts typed as people type them", () => {
   });
 });
 
+describe("a size with no number («млн», «тыс.»)", () => {
+  it("is asked again with why, in the reader's language — not read as 1 000 000 ₸; «миллион» alone is read as one million and shown back in the review", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant, mediator } = await mediationRunning(h, IDS);
+      const again = ["Не указано число: напишите сумму цифрами, например 1 500 000 или 1,5 млн.", "Сумма урегулирования в тенге (целое число):"];
+      expect(texts(await proposeAmount(mediator, "млн"))).toEqual(again);
+      expect(texts(await mediator.send("тыс."))).toEqual(again);
+      expect(texts(await mediator.send("миллионов тенге"))).toEqual(again);
+      expect(texts(await mediator.send("миллион"))[0]).toMatch(/^Условия/);
+      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+      expect(texts(await mediator.press("10 дней"))[0]).toContain("Сумма: 1\u00a0000\u00a0000 ₸\n");
+      await mediator.press("Отправить");
+      await applicant.press("Қарсы ұсыныс");
+      expect(texts(await applicant.send("млн"))).toEqual(["Сан көрсетілмеген: соманы цифрмен жазыңыз, мысалы, 1 500 000 немесе 1,5 млн.", "Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
+      expect(texts(await applicant.send("2 млн"))[0]).toMatch(/^Сіз ұсынған сома: 2\u00a0000\u00a0000 ₸\./);
+    });
+  });
+});
+
 describe("a counter-offer reviewed before it goes", () => {
   it("the amount as the bot read it and the note are shown with «Жіберу» / «Өзгерту»: a zero too many is changed before the mediator sees anything", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
