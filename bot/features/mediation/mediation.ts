@@ -7,7 +7,7 @@
 // to its text, the mediator or the organisation's staff record the signed agreement — only then is the
 // case settled. Only the mediation's participants see what is said in it.
 import { act } from "../../../machines/actions.js";
-import { addDays, atLocalTime, endOfDay, localDate } from "../../../machines/calendar.js";
+import { addDays, atLocalTime, endOfDay, localDate, localTime } from "../../../machines/calendar.js";
 import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
@@ -476,6 +476,26 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
   // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
   if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })] };
+  // A side is one party however many of its people have the proposal (the organisation's staff): its answer is the
+  // one its first member gave, which they may change; a colleague's different press neither flips it nor adds a second
+  // answer beside it (one accept among rejects made an agreement) — they are told who answered, what and when.
+  const me = BigInt(c.userId);
+  const ours = p.responses.find((r) => r.userId !== me && all.some((x) => x.userId === r.userId && x.side === side));
+  if (ours && !p.responses.some((r) => r.userId === me)) {
+    const who = await tx.user.findUnique({ where: { id: ours.userId }, select: { fullName: true } });
+    return {
+      refused: [
+        said("mediation.answeredByColleague", {
+          number: m.case.number,
+          round: p.round,
+          who: who?.fullName ?? role(side),
+          answer: { key: `mediation.answers.${ours.answer}` },
+          date: showDate(localDate(ours.answeredAt, c.timeZone)),
+          time: localTime(ours.answeredAt, c.timeZone),
+        }),
+      ],
+    };
+  }
   return { p, m, all, side };
 };
 
