@@ -3,7 +3,7 @@
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { askAgain, chose, effectActions, inAlbum, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -155,8 +155,9 @@ export const relayMachine = machine.createMachine({
         ...askAgain("to"),
       },
     },
+    // A document's caption is the sender's own words to the others: relayed with it (TAKES_CAPTION).
     text: {
-      tags: [UNSAVED],
+      tags: [UNSAVED, TAKES_CAPTION],
       entry: [{ type: "say", params: { key: "mediation.askMessage", params: { max: MESSAGE_MAX }, buttons: [[cancel]] } }],
       on: {
         TEXT: [
@@ -169,7 +170,12 @@ export const relayMachine = machine.createMachine({
         ],
         FILE: {
           target: "done",
-          actions: [{ type: "relayMessage", params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: "", ...(event.type === "FILE" ? { file: event.file } : {}) }) }],
+          actions: [
+            {
+              type: "relayMessage",
+              params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: event.type === "FILE" ? (event.caption ?? "") : "", ...(event.type === "FILE" ? { file: event.file } : {}) }),
+            },
+          ],
         },
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("text"),

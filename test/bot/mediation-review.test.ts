@@ -94,6 +94,31 @@ describe("a counter-offer reviewed before it goes", () => {
   });
 });
 
+describe("a document sent in the mediation with text written under it", () => {
+  it("reaches the others with that text as its caption, not without it; a caption longer than Telegram allows is said not to have gone", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant } = await mediationRunning(h, IDS);
+      await applicant.press("Жазу");
+      const sent = await applicant.document("application/pdf", "receipts", undefined, "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸.");
+      expect(to(sent, APPLICANT)[0]).toBe("Жіберілді: медиацияның барлық қатысушысына.");
+      expect(to(sent, APPLICANT), "not told the text was dropped").not.toContain("Файлмен бірге жазылған мәтінді бот сақтамайды. Ол маңызды болса, бөлек хабарлама етіп жіберіңіз.");
+      const documents = (calls: Call[]) => calls.filter((c) => c.method === "sendDocument").map((c) => [c.payload.chat_id, c.payload.document, c.payload.caption]);
+      expect(documents(sent).sort()).toEqual([
+        [STAFF, "receipts", "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸."],
+        [MEDIATOR, "receipts", "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸."],
+      ]);
+      // Telegram Premium allows captions of up to 4096 characters; a file's caption the bot sends may have 1024.
+      await applicant.press("Жазу");
+      const long = await applicant.document("application/pdf", "receipts-2", undefined, "Түбіртектер. ".repeat(100));
+      expect(to(long, APPLICANT)).toContain("Файлмен бірге жазылған мәтін 1024 таңбадан ұзын, сондықтан жіберілмеді: алушылар тек файлды көреді. Мәтінді бөлек хабарлама етіп жіберіңіз.");
+      expect(documents(long).sort()).toEqual([
+        [STAFF, "receipts-2", undefined],
+        [MEDIATOR, "receipts-2", undefined],
+      ]);
+    });
+  });
+});
+
 describe("a proposal superseded by a newer one", () => {
   it("is not announced as expired on its date: only the proposal that stands is", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {

@@ -139,8 +139,11 @@ export class TestUser {
     );
   }
 
-  async document(mime: string, fileId = "doc-1", album?: string): Promise<Call[]> {
-    return this.deliver(this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" }, ...(album ? { media_group_id: album } : {}) }));
+  /** A document; `album` as for a photo; `caption`: text sent with it. */
+  async document(mime: string, fileId = "doc-1", album?: string, caption?: string): Promise<Call[]> {
+    return this.deliver(
+      this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" }, ...(album ? { media_group_id: album } : {}), ...(caption ? { caption } : {}) }),
+    );
   }
 
   /** Shares a contact: the user's own unless `ownerId` says whose. */
