@@ -3,7 +3,7 @@
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
 import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type SayEffect } from "./effects.js";
-import { CONTACT_KEYBOARD, notTaken, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
+import { CONTACT_KEYBOARD, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow } from "./explainer.js";
@@ -32,7 +32,7 @@ export type Input =
   | { kind: "button"; data: string }
   | { kind: "media"; media: MediaKind; group?: string }
   /** `group`: the album (Telegram's media_group_id) the file came in: an album arrives as one update per file. */
-  | { kind: "file"; file: FileRef; group?: string; captioned?: true }
+  | { kind: "file"; file: FileRef; group?: string; caption?: string }
   | { kind: "contact"; phone: string; userId: number | null }
   /** A message the person changed after sending it: only that it happened, never what it says now. */
   | { kind: "edited" }
@@ -272,6 +272,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     }
     apply(step, def);
     return true;
+  };
+  /** Whether the question on top takes the text sent with a file (TAKES_CAPTION). */
+  const topTakesCaption = (): boolean => {
+    const entry = top();
+    const def = entry && flows[entry.flow];
+    return entry !== undefined && def !== undefined && hasTagAt(def.machine.root, entry.snapshot.value, TAKES_CAPTION);
   };
   const repeatOrMenu = () => {
     if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile));
@@ -524,12 +530,14 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       if (!deliver({ type: "MEDIA", media: input.media, ...(input.group ? { group: input.group } : {}) })) effects.push(say(notTaken({ type: "MEDIA", media: input.media })), menuEffect(profile));
       break;
     case "file": {
-      // Text written with a file (its caption — the story, say) is not kept by any question: said first, so that it is
-      // sent again as a message; the question, if any, stays last.
+      // Text written with a file (its caption — the story, say) is kept by no question but one that takes it with the file
+      // (a mediation's message, TAKES_CAPTION): elsewhere said first, so that it is sent again as a message; the
+      // question, if any, stays last.
       const at = effects.length;
-      if (input.captioned) effects.push(say("common.captionNotKept"));
+      const takes = input.caption !== undefined && topTakesCaption();
+      if (input.caption !== undefined && !takes) effects.push(say("common.captionNotKept"));
       // With no question open, a file is kept nowhere: said so — «not understood» left one thinking it was added.
-      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}) })) {
+      if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}), ...(takes ? { caption: input.caption } : {}) })) {
         effects.splice(at);
         effects.push(say("common.fileNotKept"), menuEffect(profile));
       }

@@ -13,7 +13,9 @@ export type FlowEvent = (
   | { type: "CHOICE"; value: string } // a button of this flow's current question
   | { type: "TEXT"; text: string }
   | { type: "MEDIA"; media: MediaKind; group?: string } // something the bot does not take here (a sticker, a voice message, a video — in an album too)
-  | { type: "FILE"; file: FileRef; group?: string } // a photo, or a document; `group`: the album it came in (Telegram's media_group_id)
+  // a photo, or a document; `group`: the album it came in (Telegram's media_group_id); `caption`: text sent with it, only
+  // to a state tagged TAKES_CAPTION
+  | { type: "FILE"; file: FileRef; group?: string; caption?: string }
   | { type: "CONTACT"; phone: string; own: boolean } // a shared contact; own: the sender's own
   | { type: "LANGUAGE"; language: Lang } // the user switched language: ask again in it
   | { type: "CONSENT"; given: boolean }
@@ -137,6 +139,12 @@ export const askAgain = (state: string) => ({
  * chat leaves such a state other than by answering it, the router takes the keyboard away.
  */
 export const CONTACT_KEYBOARD = "contactKeyboard";
+
+/**
+ * Tag on states that take the text sent with a file (its caption) with it — a message in a mediation, whose file and
+ * words go to the others together. Anywhere else the text is kept nowhere, and the person is told so (chat.ts).
+ */
+export const TAKES_CAPTION = "takesCaption";
 
 /** Tag on states where leaving would lose what the user typed: /cancel then asks first. */
 export const UNSAVED = "unsaved";

@@ -3,7 +3,7 @@
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { askAgain, chose, effectActions, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -31,9 +31,15 @@ const SCALES: [RegExp, number][] = [
   [/^(тыс|тысяч[аи]?|мың)$/u, 1_000],
 ];
 /**
+ * The words that say «one» of their size on their own, as people say «миллион» for a million; an abbreviation
+ * («млн», «тыс.») or a plural («миллионов») with no number before it says no sum at all, and is asked again.
+ */
+const ONE_ALONE = /^(миллиард|миллион|тысяча|мың)$/u;
+/**
  * A sum in tenge, a whole positive number up to AMOUNT_MAX, as people type it: figures with spaces, dots or commas
  * between thousands («1 500 000», «1.500.000»), a size in words after a number («1,5 млн», «500 тыс.», «миллион»), the
  * currency after it («150000 тг.», «₸», «тенге»). Thousands parted anywhere else («1 500 00») are a typo, not 150 000.
+ * Every flow that asks for one shows the sum read back before it goes (a review), «миллион» alone as 1 000 000 ₸.
  */
 export const checkAmount = (input: string): Check<number> => {
   const s = input
@@ -46,6 +52,7 @@ export const checkAmount = (input: string): Check<number> => {
   if (scaled) {
     const scale = SCALES.find(([re]) => re.test(scaled[2]!))?.[1];
     if (!scale) return no("amountFormat");
+    if (scaled[1] === undefined && !ONE_ALONE.test(scaled[2]!)) return no("amountNoNumber");
     const [whole = "1", fraction = ""] = (scaled[1] ?? "1").split(/[.,]/);
     const places = String(scale).length - 1;
     // «1,2345 тыс.» is no whole number of tenge.
@@ -77,6 +84,8 @@ interface Context {
   to: Recipient;
   amount: number | null;
   terms: string | null;
+  /** A counter-offer's reason, to the mediator. */
+  note: string | null;
   days: number;
 }
 
@@ -130,6 +139,7 @@ export const relayMachine = machine.createMachine({
     to: input.asMediator ? "all" : (input.to ?? "all"),
     amount: null,
     terms: null,
+    note: null,
     days: DEFAULT_VALID_DAYS,
   }),
   initial: "start",
@@ -145,8 +155,9 @@ export const relayMachine = machine.createMachine({
         ...askAgain("to"),
       },
     },
+    // A document's caption is the sender's own words to the others: relayed with it (TAKES_CAPTION).
     text: {
-      tags: [UNSAVED],
+      tags: [UNSAVED, TAKES_CAPTION],
       entry: [{ type: "say", params: { key: "mediation.askMessage", params: { max: MESSAGE_MAX }, buttons: [[cancel]] } }],
       on: {
         TEXT: [
@@ -159,7 +170,12 @@ export const relayMachine = machine.createMachine({
         ],
         FILE: {
           target: "done",
-          actions: [{ type: "relayMessage", params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: "", ...(event.type === "FILE" ? { file: event.file } : {}) }) }],
+          actions: [
+            {
+              type: "relayMessage",
+              params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: event.type === "FILE" ? (event.caption ?? "") : "", ...(event.type === "FILE" ? { file: event.file } : {}) }),
+            },
+          ],
         },
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("text"),
@@ -172,7 +188,7 @@ export const relayMachine = machine.createMachine({
 /** The mediator's proposal: amount, terms, how long it stands, review, Send. */
 export const proposalMachine = machine.createMachine({
   id: "proposal",
-  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: true, to: "all", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: true, to: "all", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
   initial: "amount",
   states: {
     amount: {
@@ -224,10 +240,10 @@ export const proposalMachine = machine.createMachine({
   },
 });
 
-/** A party's counter-offer to a proposal: an amount and a note, to the mediator. */
+/** A party's counter-offer to a proposal: an amount and a note, reviewed, to the mediator. */
 export const counterMachine = machine.createMachine({
   id: "counter",
-  context: ({ input }) => ({ mediationId: 0, proposalId: input.proposalId ?? 0, asMediator: false, to: "mediator", amount: null, terms: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({ mediationId: 0, proposalId: input.proposalId ?? 0, asMediator: false, to: "mediator", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
   initial: "amount",
   states: {
     amount: {
@@ -236,19 +252,34 @@ export const counterMachine = machine.createMachine({
     },
     note: {
       tags: [UNSAVED],
-      // The amount as the bot read it («2 млн» is 2 000 000 ₸): the counter-offer has no review before it goes.
+      // The amount as the bot read it («2 млн» is 2 000 000 ₸), said back at once; the review shows it again.
       entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.askCounterNote", params: { amount: context.amount ?? 0, max: NOTE_MAX }, buttons: [[cancel]] }) }],
+      on: typed("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX),
+    },
+    // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here.
+    review: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "mediation.reviewCounter",
+            params: { amount: context.amount ?? 0, note: context.note ?? "" },
+            buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
+          }),
+        },
+      ],
       on: {
-        TEXT: [
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("change"), target: "amount" },
           {
-            guard: ({ event }) => checkText(NOTE_MAX)(text(event)).ok,
+            guard: chose("send"),
             target: "done",
-            actions: [{ type: "counterOffer", params: ({ context, event }) => ({ proposalId: context.proposalId, amount: context.amount!, note: text(event) }) }],
+            actions: [{ type: "counterOffer", params: ({ context }) => ({ proposalId: context.proposalId, amount: context.amount!, note: context.note! }) }],
           },
-          { target: "note", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: NOTE_MAX, length: text(event).length } }) }] },
         ],
-        CHOICE: { guard: chose("cancel"), target: "done" },
-        ...askAgain("note"),
+        ...askAgain("review"),
       },
     },
     done: { type: "final" },

@@ -34,8 +34,9 @@ export const toIncoming = (u: Update): Incoming | null => {
     }
     // Files sent together (an album) arrive one update each, with the same media_group_id.
     const group = m.media_group_id ? { group: m.media_group_id } : {};
-    // Only whether there was text with the file: it is kept nowhere, and the person is told so (machines/chat.ts).
-    const captioned = m.caption?.trim() ? { captioned: true as const } : {};
+    // Text sent with the file: taken only by a question that takes it with the file (a mediation's message); kept
+    // nowhere else, and the person is told so (machines/chat.ts).
+    const captioned = m.caption?.trim() ? { caption: m.caption.trim() } : {};
     if (m.photo?.length) {
       // Telegram sends each photo in several sizes, smallest first: keep the largest.
       const p = m.photo[m.photo.length - 1]!;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
-import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator, redeem } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { agreementContent } from "../../bot/features/mediation/agreement.js";
@@ -107,6 +107,40 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
       // The sum, as agreements write it: in figures and in words.
       expect(pdf).toContain("1\u00a0500\u00a0000 (бір миллион бес жүз мың) теңге.");
       expect(pdfText((await agreementContent(p.id, "ru", env))!.content)).toContain("1\u00a0500\u00a0000 (один миллион пятьсот тысяч) тенге.");
+    });
+  });
+});
+
+describe("the organisation's side answered by one of its staff", () => {
+  it("a colleague's different press is neither recorded nor counted: they are told who answered, what and when; the one who answered may change it", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { t, h } = w;
+      const { staff, applicant, mediator } = await running(h);
+      // A second staff member of the same organisation, in the mediation when the proposal comes.
+      const admin = h.user(ADMIN, "ru");
+      await openAdmin(admin);
+      const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+      const colleague = h.user(52, "ru");
+      await colleague.send("/start");
+      await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
+      await propose(mediator, "2 700 000");
+      w.at("2026-11-24T09:30:00+05:00");
+      await staff.press("Отклонить");
+      const told =
+        "Дело KZ-2026-000001, предложение 1: за вашу сторону уже ответил(а) Ахметова Сауле Маратовна (24.11.2026 в 09:30) — отклонено. Ваш ответ не записан: в боте у стороны один ответ, и изменить его может только тот, кто ответил.";
+      w.at("2026-11-24T10:00:00+05:00");
+      const pressed = await colleague.press("Принять");
+      expect(to(pressed, 52)).toEqual([told]);
+      expect(to(pressed, MEDIATOR), "nobody else is told of an answer that was not recorded").toEqual([]);
+      expect(texts(await colleague.press("Встречное предложение"))[0]).toBe(told);
+      // The applicant accepts: the organisation's side rejected it — no agreement.
+      const accepted = await applicant.press("Қабылдау");
+      expect(accepted.filter((c) => c.method === "sendDocument"), "no agreement goes out").toEqual([]);
+      const p = await t.db.prisma.proposal.findFirstOrThrow({ include: { responses: true } });
+      expect(p.responses.map((r) => [Number(r.userId), r.answer]).sort()).toEqual([[STAFF, "reject"], [APPLICANT, "accept"]].sort());
+      // The staff member who answered changes the side's answer: now both accepted.
+      const agreed = await staff.press("Принять");
+      expect(agreed.filter((c) => c.method === "sendDocument")).toHaveLength(4);
     });
   });
 });

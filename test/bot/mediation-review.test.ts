@@ -1,7 +1,7 @@
 // Journey J5 walked as the mediator, the applicant and the organisation's staff live it (a fresh-eyes review):
 // amounts typed as people type them, proposals answered late or superseded. Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { texts, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, texts, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { mediationRunning } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
@@ -40,12 +40,81 @@ describe("amounts typed as people type them", () => {
       await mediator.press("Отправить");
       await applicant.press("Қарсы ұсыныс");
       expect(texts(await applicant.send("1 500 00"))).toEqual(["Соманы теңгемен бүтін санмен жазыңыз, мысалы, 1 500 000.", "Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
-      // The counter-offer goes with no review: the amount the bot read is said back before the note.
+      // The amount the bot read is said back before the note, and again in the review before it goes.
       expect(texts(await applicant.send("2 млн тг."))).toEqual(["Сіз ұсынған сома: 2\u00a0000\u00a0000 ₸.\nМедиаторға себебін қысқаша түсіндіріңіз (1000 таңбаға дейін)."]);
-      const countered = await applicant.send("Емдеу шығындары көп болды.");
+      await applicant.send("Емдеу шығындары көп болды.");
+      const countered = await applicant.press("Жіберу");
       expect(to(countered, MEDIATOR)[0]).toMatch(/^Дело KZ-2026-000001: встречное предложение \(2\) — Заявитель\.\nСумма: 2\u00a0000\u00a0000 ₸\n/);
       await proposeAmount(mediator, "1.800.000");
       expect(to(await finishProposal(mediator), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатордың № 3 ұсынысы\n\nСомасы: 1\u00a0800\u00a0000 ₸\n/);
+    });
+  });
+});
+
+describe("a size with no number («млн», «тыс.»)", () => {
+  it("is asked again with why, in the reader's language — not read as 1 000 000 ₸; «миллион» alone is read as one million and shown back in the review", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant, mediator } = await mediationRunning(h, IDS);
+      const again = ["Не указано число: напишите сумму цифрами, например 1 500 000 или 1,5 млн.", "Сумма урегулирования в тенге (целое число):"];
+      expect(texts(await proposeAmount(mediator, "млн"))).toEqual(again);
+      expect(texts(await mediator.send("тыс."))).toEqual(again);
+      expect(texts(await mediator.send("миллионов тенге"))).toEqual(again);
+      expect(texts(await mediator.send("миллион"))[0]).toMatch(/^Условия/);
+      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+      expect(texts(await mediator.press("10 дней"))[0]).toContain("Сумма: 1\u00a0000\u00a0000 ₸\n");
+      await mediator.press("Отправить");
+      await applicant.press("Қарсы ұсыныс");
+      expect(texts(await applicant.send("млн"))).toEqual(["Сан көрсетілмеген: соманы цифрмен жазыңыз, мысалы, 1 500 000 немесе 1,5 млн.", "Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
+      expect(texts(await applicant.send("2 млн"))[0]).toMatch(/^Сіз ұсынған сома: 2\u00a0000\u00a0000 ₸\./);
+    });
+  });
+});
+
+describe("a counter-offer reviewed before it goes", () => {
+  it("the amount as the bot read it and the note are shown with «Жіберу» / «Өзгерту»: a zero too many is changed before the mediator sees anything", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS);
+      await proposeAmount(mediator, "2 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("25 000 000");
+      const review = await applicant.send("Емдеу шығындары көп болды.");
+      expect(texts(review)).toEqual(["Қарсы ұсынысты тексеріңіз:\n\nСомасы: 25\u00a0000\u00a0000 ₸\nСебебі: Емдеу шығындары көп болды.\n\nОны медиатор алады."]);
+      expect(buttons(review)).toEqual(["Жіберу", "Өзгерту", "Болдырмау"]);
+      expect(to(review, MEDIATOR), "nothing goes before «Жіберу»").toEqual([]);
+      expect(texts(await applicant.press("Өзгерту"))).toEqual(["Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
+      await applicant.send("2 500 000");
+      expect(texts(await applicant.send("Емдеу шығындары көп болды."))[0]).toContain("Сомасы: 2\u00a0500\u00a0000 ₸\n");
+      const sent = await applicant.press("Жіберу");
+      expect(to(sent, APPLICANT)[0]).toBe("KZ-2026-000001 ісі бойынша қарсы ұсыныс медиаторға жіберілді.");
+      expect(to(sent, MEDIATOR)[0]).toMatch(/^Дело KZ-2026-000001: встречное предложение \(2\) — Заявитель\.\nСумма: 2\u00a0500\u00a0000 ₸\n/);
+      const counters = await w.t.db.prisma.proposal.findMany({ where: { authorRole: "applicant" } });
+      expect(counters.map((p) => Number(p.amountTenge))).toEqual([2_500_000]);
+    });
+  });
+});
+
+describe("a document sent in the mediation with text written under it", () => {
+  it("reaches the others with that text as its caption, not without it; a caption longer than Telegram allows is said not to have gone", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant } = await mediationRunning(h, IDS);
+      await applicant.press("Жазу");
+      const sent = await applicant.document("application/pdf", "receipts", undefined, "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸.");
+      expect(to(sent, APPLICANT)[0]).toBe("Жіберілді: медиацияның барлық қатысушысына.");
+      expect(to(sent, APPLICANT), "not told the text was dropped").not.toContain("Файлмен бірге жазылған мәтінді бот сақтамайды. Ол маңызды болса, бөлек хабарлама етіп жіберіңіз.");
+      const documents = (calls: Call[]) => calls.filter((c) => c.method === "sendDocument").map((c) => [c.payload.chat_id, c.payload.document, c.payload.caption]);
+      expect(documents(sent).sort()).toEqual([
+        [STAFF, "receipts", "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸."],
+        [MEDIATOR, "receipts", "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸."],
+      ]);
+      // Telegram Premium allows captions of up to 4096 characters; a file's caption the bot sends may have 1024.
+      await applicant.press("Жазу");
+      const long = await applicant.document("application/pdf", "receipts-2", undefined, "Түбіртектер. ".repeat(100));
+      expect(to(long, APPLICANT)).toContain("Файлмен бірге жазылған мәтін 1024 таңбадан ұзын, сондықтан жіберілмеді: алушылар тек файлды көреді. Мәтінді бөлек хабарлама етіп жіберіңіз.");
+      expect(documents(long).sort()).toEqual([
+        [STAFF, "receipts-2", undefined],
+        [MEDIATOR, "receipts-2", undefined],
+      ]);
     });
   });
 });
@@ -90,9 +159,10 @@ describe("a counter-offer on a proposal that stopped standing while it was typed
       await finishProposal(mediator);
       await applicant.press("Қарсы ұсыныс");
       await applicant.send("2 500 000");
+      await applicant.send("Емдеу шығындары көп болды.");
       await proposeAmount(mediator, "2 200 000");
       await finishProposal(mediator);
-      const late = await applicant.send("Емдеу шығындары көп болды.");
+      const late = await applicant.press("Жіберу");
       expect(to(late, APPLICANT)[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.");
       expect(to(late, MEDIATOR)).toEqual([]);
     });
@@ -105,8 +175,9 @@ describe("a counter-offer on a proposal that stopped standing while it was typed
       await finishProposal(mediator); // stands until 03.12.2026
       await applicant.press("Қарсы ұсыныс");
       await applicant.send("2 500 000");
+      await applicant.send("Емдеу шығындары көп болды.");
       w.at("2026-12-04T09:00:00+05:00");
-      expect(texts(await applicant.send("Емдеу шығындары көп болды."))[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.");
+      expect(texts(await applicant.press("Жіберу"))[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.");
     });
   });
 });

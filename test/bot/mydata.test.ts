@@ -221,6 +221,7 @@ describe("the applicant's export holds all they gave and what was recorded about
     await applicant.press("Қарсы ұсыныс");
     await applicant.send("2 000 000");
     await applicant.send("Емдеу шығындары осыдан көп болды.");
+    await applicant.press("Жіберу");
     await applicant.press("Жазу");
     await applicant.document("application/pdf", "applicant-receipts-pdf");
     const data = JSON.parse((await myData(applicant, APPLICANT)).json) as { counterOffers: unknown[]; proposalAnswers: unknown[]; mediationMessages: unknown[] };

@@ -62,6 +62,7 @@ describe("sealed at rest", () => {
     await applicant.press("Қарсы ұсыныс");
     await applicant.send("2 000 000");
     await applicant.send("Реабилитация после инсульта стоила дороже, есть чеки.");
+    await applicant.press("Жіберу");
     expect(to(h.fake.calls, MEDIATOR).join("\n")).toContain("Реабилитация после инсульта стоила дороже");
     expect(await tablesWith("после инсульта стоила"), "tables holding the applicant's note in the clear").toEqual([]);
     expect(await tablesWith("последствий инсульта"), "tables holding the proposal's terms in the clear").toEqual([]);

@@ -139,6 +139,7 @@ describe("mediation end to end through the emulator", () => {
     await applicant.press("Қарсы ұсыныс", 1);
     await applicant.send("2 000 000", 1);
     await applicant.send("Емдеу шығындары көбірек болды.", 1);
+    await applicant.press("Жіберу", 1);
     expect((await mediator.replies(1))[0]!.text).toMatch(/^Дело KZ-2026-000001: встречное предложение \(2\) — Заявитель\.\nСумма: 2\u00a0000\u00a0000 ₸/);
     await mediator.press("Предложить урегулирование", 1);
     await mediator.send("1 800 000", 1);

@@ -172,8 +172,11 @@ export class TestUser {
     return calls;
   }
 
-  async document(mime: string, fileId = "doc-1", album?: string, messageId?: number): Promise<Call[]> {
-    return this.deliver(this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" }, ...(album ? { media_group_id: album } : {}) }, messageId));
+  /** A document; `album` as for a photo; `caption`: text sent with it; `messageId`: its message's number (the next update's by default). */
+  async document(mime: string, fileId = "doc-1", album?: string, caption?: string, messageId?: number): Promise<Call[]> {
+    return this.deliver(
+      this.message({ document: { file_id: fileId, file_unique_id: `${fileId}-u`, mime_type: mime, file_name: "x" }, ...(album ? { media_group_id: album } : {}), ...(caption ? { caption } : {}) }, messageId),
+    );
   }
 
   /** Shares a contact: the user's own unless `ownerId` says whose. */

@@ -7,7 +7,7 @@
 // to its text, the mediator or the organisation's staff record the signed agreement — only then is the
 // case settled. Only the mediation's participants see what is said in it.
 import { act } from "../../../machines/actions.js";
-import { addDays, atLocalTime, endOfDay, localDate } from "../../../machines/calendar.js";
+import { addDays, atLocalTime, endOfDay, localDate, localTime } from "../../../machines/calendar.js";
 import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
@@ -30,6 +30,8 @@ import {
   declineMediation, endMediation as endAction, mediationCasesForAdminAt, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
 } from "./actions.js";
 
+/** Telegram's limit for a file's caption, in characters. */
+const CAPTION_MAX = 1024;
 /** How long mediation runs before it ends by itself, by default (about a month is reported; law.md §4): MEDIATION_DAYS. */
 export const MEDIATION_DAYS = 30;
 const ACTIVE = ["proposed", "agreeing", "running", "signing"] as const;
@@ -394,20 +396,28 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   // one alone (a private session).
   const to: MediationRecipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
   const readers = all.filter((x) => x.userId !== BigInt(c.userId) && (to === "all" || x.side === to));
+  // A file's caption — the sender's own words to the others — goes with it, as they wrote it, within Telegram's limit
+  // for a caption; a longer one (Telegram Premium allows more) goes nowhere, and the sender is told so.
+  const tooLong = r.file !== undefined && r.text.length > CAPTION_MAX;
+  const words = tooLong ? "" : r.text;
   await tx.caseEvent.create({
     data: {
       caseId: m.caseId,
       kind: "mediation_message",
       actorId: BigInt(c.userId),
       createdAt: c.now,
-      payload: { side, to, text: seal(c.dataKey, r.text), ...(r.file ? { file: seal(c.dataKey, JSON.stringify(r.file)) } : {}) },
+      payload: { side, to, text: seal(c.dataKey, words), ...(r.file ? { file: seal(c.dataKey, JSON.stringify(r.file)) } : {}) },
     },
   });
   const sent = say("mediation.sent", { to: { key: `mediation.sentTo.${to}` } });
   if (r.file) {
-    // A document or photo: a line saying from whom, then the file itself, re-sent by its id.
+    // A document or photo: a line saying from whom, then the file itself, re-sent by its id, with its caption.
     const file = { kind: r.file.kind, fileId: r.file.fileId };
-    return [sent, ...readers.flatMap((x): Out[] => [sayTo(x, "mediation.relayedFile", { from: role(side), number }), { type: "file", file, to: x }])];
+    return [
+      sent,
+      ...(tooLong ? [say("mediation.captionTooLong", { max: CAPTION_MAX })] : []),
+      ...readers.flatMap((x): Out[] => [sayTo(x, "mediation.relayedFile", { from: role(side), number }), { type: "file", file, to: x, ...(words ? { caption: words } : {}) }]),
+    ];
   }
   return [
     sent,
@@ -476,6 +486,26 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
   // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
   if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })] };
+  // A side is one party however many of its people have the proposal (the organisation's staff): its answer is the
+  // one its first member gave, which they may change; a colleague's different press neither flips it nor adds a second
+  // answer beside it (one accept among rejects made an agreement) — they are told who answered, what and when.
+  const me = BigInt(c.userId);
+  const ours = p.responses.find((r) => r.userId !== me && all.some((x) => x.userId === r.userId && x.side === side));
+  if (ours && !p.responses.some((r) => r.userId === me)) {
+    const who = await tx.user.findUnique({ where: { id: ours.userId }, select: { fullName: true } });
+    return {
+      refused: [
+        said("mediation.answeredByColleague", {
+          number: m.case.number,
+          round: p.round,
+          who: who?.fullName ?? role(side),
+          answer: { key: `mediation.answers.${ours.answer}` },
+          date: showDate(localDate(ours.answeredAt, c.timeZone)),
+          time: localTime(ours.answeredAt, c.timeZone),
+        }),
+      ],
+    };
+  }
   return { p, m, all, side };
 };
 
