@@ -173,7 +173,9 @@ export const createBot = (token: string, given: BotDeps, opts: BotOptions = {}):
    */
   const groupHint = async (ctx: BotContext) => {
     const m = ctx.message;
-    if (!m || m.chat.type === "private" || !m.text?.startsWith("/")) return;
+    // A command with another bot's name after it is that bot's (a group may have several).
+    const to = /^\/[A-Za-z0-9_]+(?:@(\w+))?/.exec(m?.text ?? "")?.[1];
+    if (!m || m.chat.type === "private" || !m.text?.startsWith("/") || (to !== undefined && to.toLowerCase() !== ctx.me.username.toLowerCase())) return;
     const text = appLanguageText(m.from?.language_code, "common.privateOnly", { bot: ctx.me.username });
     await ctx.api.sendMessage(m.chat.id, text, { reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true } }).catch(() => undefined);
   };

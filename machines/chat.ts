@@ -489,7 +489,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // Nothing can be said to a user whose language is unknown but the language question: a language button
   // is taken; text or media inside onboarding get its bilingual hint; anything else starts onboarding.
   const languageButton = input.kind === "button" && isLanguageButton(input.data, registry);
-  const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join" || top()?.flow === "roleJoin") && (input.kind === "text" || input.kind === "media");
+  const answersOnboarding = (top()?.flow === "onboarding" || top()?.flow === "join" || top()?.flow === "roleJoin") && (input.kind === "text" || input.kind === "media" || input.kind === "edited");
   // /start at an invite's language question: asked again there (command("start")), the invite kept.
   const restartsInvite = input.kind === "command" && input.command === "start" && stack.some((e) => e.flow === "join" || e.flow === "roleJoin");
   if (input.kind === "reply") {
@@ -546,7 +546,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     case "edited":
       // The bot took the message as first sent; the change reaches no flow. Said, so that nobody thinks the answer
       // was corrected (the question, if any, stays last); a notice being filled in can still be put right at its review.
-      effects.push(say(stack.some((e) => e.flow === "notice") ? "common.editNotReadNotice" : "common.editNotRead"));
+      // Before a language is chosen (an invite's language question), in both.
+      effects.push(say(top()?.flow === "notice" ? "common.editNotReadNotice" : "common.editNotRead", profile.language === null ? { bilingual: true } : {}));
       repeatOrMenu();
       break;
     case "contact":

@@ -54,7 +54,8 @@ export const toIncoming = (u: Update): Incoming | null => {
   if (u.edited_message) {
     // Only that a sent message was changed: the changed text is read nowhere (machines/chat.ts says so).
     const m = u.edited_message;
-    if (m.chat.type !== "private" || !m.from) return null;
+    // A live location comes as an edit of its message at each move, for hours: not something the person changed.
+    if (m.chat.type !== "private" || !m.from || m.location) return null;
     return { chatId: m.chat.id, userId: m.from.id, telegramLanguage: m.from.language_code ?? null, input: { kind: "edited" } };
   }
   if (u.callback_query) {

@@ -99,6 +99,10 @@ describe("relatives", () => {
     const relative = h.user(RELATIVE, "en");
     const opened = await relative.send(`/start ${link}`);
     expect(buttons(opened)).toEqual(["Қазақша", "Русский"]);
+    // A message changed there (before a language is known): said in both, the invite kept — before, it started over as a patient.
+    const edited = await relative.edit(1, "привет");
+    expect(texts(edited)[0]).toBe("Жіберілген хабарламаны кейін өзгерту ботқа жетпейді: бот оның алғаш жіберілген нұсқасын ғана алды.\n\nИзменения в уже отправленном сообщении бот не получает: у него остаётся то, что было отправлено сначала.");
+    expect(buttons(edited)).toEqual(["Қазақша", "Русский"]);
     const asked = await relative.press("Русский");
     expect(texts(asked).at(-1)).toBe("Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?");
     expect(buttons(asked)).toEqual(["Супруг(а)", "Близкий родственник", "Законный представитель", "Не сейчас"]);

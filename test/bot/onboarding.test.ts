@@ -208,11 +208,17 @@ describe("bad input", () => {
     expect(texts(calls)).toEqual(["Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.", expect.stringMatching(/^Дербес деректер туралы/)]);
   });
 
-  it("messages in groups are ignored", async () => {
+  it("messages in groups start nothing: a command is pointed to the private chat, other text and other bots' commands are left alone", async () => {
     const u = h.user(17, "kk");
-    const update = u.messageUpdate("/start");
-    (update.message!.chat as { type: string }).type = "group";
-    expect(await u.deliver(update)).toEqual([]);
+    const inGroup = (text: string) => {
+      const update = u.messageUpdate(text);
+      (update.message!.chat as { type: string }).type = "group";
+      return update;
+    };
+    expect(texts(await u.deliver(inGroup("/start")))).toEqual(["Бот тек жеке чатта жұмыс істейді: топта жазылғанды оның барлық мүшесі көреді. @kelisim_local_bot ботымен жеке чатты ашып, /start жіберіңіз."]);
+    expect(await u.deliver(inGroup("/start@other_bot"))).toEqual([]);
+    expect(await u.deliver(inGroup("сәлем"))).toEqual([]);
+    expect(await user(17)).toBeNull();
   });
 });
 
