@@ -208,13 +208,13 @@ describe("bad input gets a clear answer and the same question", () => {
     const asked = texts(await u.deliver(sent));
     expect(asked.at(-1)).toMatch(/^3\/11 · /);
     expect(texts(await u.edit(sent.message!.message_id, "01.03.1985"))).toEqual([
-      "Изменения в уже отправленном сообщении бот не получает: у него остаётся то, что было отправлено сначала. Ответы обращения можно проверить и исправить перед сохранением.",
+      "Изменения в уже отправленном сообщении бот не получает: он получил только первоначальный вариант. Перед сохранением обращения ответы в нём можно проверить и исправить.",
       asked.at(-1),
     ]);
     const kk = h.user(36, "kk");
     await upTo(kk, "kk", "name");
     expect(texts(await kk.edit(1, "Асанов Асан"))).toEqual([
-      "Жіберілген хабарламаны кейін өзгерту ботқа жетпейді: бот оның алғаш жіберілген нұсқасын ғана алды. Өтініштің жауаптарын сақтамас бұрын тексеріп, түзетуге болады.",
+      "Жіберілген хабарламаға кейін енгізілген өзгерістер ботқа жетпейді: бот оның алғашқы нұсқасын ғана алды. Өтінішті сақтамас бұрын ондағы жауаптарды тексеріп, түзетуге болады.",
       "2/11 · Пациенттің толық аты-жөнін жазыңыз: тегі, аты, әкесінің аты.",
     ]);
     // A live location moves by edits of its message, for hours: not answered each time.
@@ -223,7 +223,7 @@ describe("bad input gets a clear answer and the same question", () => {
     const home = h.user(37, "ru");
     await home.send("/start");
     const menu = texts(await home.press("Согласен(на)")).at(-1);
-    expect(texts(await home.edit(2, "Мой ИИН 850301300121"))).toEqual(["Изменения в уже отправленном сообщении бот не получает: у него остаётся то, что было отправлено сначала.", menu]);
+    expect(texts(await home.edit(2, "Мой ИИН 850301300121"))).toEqual(["Изменения в уже отправленном сообщении бот не получает: он получил только первоначальный вариант.", menu]);
   });
 
   it("a photo of the ID card at the name or IIN question is not kept: the answer is asked for in text, documents pointed to their question — once for an album", async () => {
