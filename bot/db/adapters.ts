@@ -107,11 +107,28 @@ export const openPgPool = (url: string, schema = "public", opts: PoolOptions = {
 export const pgAdapter = (pool: pg.Pool, schema = "public", onError?: (err: Error) => void): PrismaPg =>
   new PrismaPg(pool, { schema, ...(onError ? { onPoolError: onError, onConnectionError: onError } : {}) });
 
+/**
+ * The embedded database for the Prisma CLI, opened only when a command connects to it. `prisma -v` asks for the
+ * adapter and only reads its name — and @prisma/client's postinstall runs `prisma -v` on a fresh `npm install`:
+ * opened there, it made an empty database in ./data with no data.key beside it, which `npm start` then refused
+ * (a database without its key). A pg.Pool is lazy already.
+ */
+class LazyPGlite extends PrismaPGlite {
+  private opened: Promise<PGlite> | null = null;
+  constructor(private readonly dataDir: string) {
+    super(undefined as unknown as PGlite);
+  }
+  override async connect() {
+    this.opened ??= openPglite(this.dataDir);
+    return new PrismaPGlite(await this.opened).connect();
+  }
+}
+
 /** The adapter the Prisma CLI uses (prisma.config.ts). */
-export const cliAdapter = async (env: NodeJS.ProcessEnv) => {
+export const cliAdapter = (env: NodeJS.ProcessEnv): Promise<PrismaPg | PrismaPGlite> => {
   const url = env.DATABASE_URL;
-  if (url) return pgAdapter(openPgPool(url, env.DATABASE_SCHEMA ?? "public"), env.DATABASE_SCHEMA ?? "public");
-  return new PrismaPGlite(await openPglite(env.DATA_DIR ?? "./data"));
+  if (url) return Promise.resolve(pgAdapter(openPgPool(url, env.DATABASE_SCHEMA ?? "public"), env.DATABASE_SCHEMA ?? "public"));
+  return Promise.resolve(new LazyPGlite(env.DATA_DIR ?? "./data"));
 };
 
 /** Errors of the network on the way to the server. */

@@ -1,9 +1,10 @@
 // The Prisma CLI agrees with the in-process migrator, and a new migration can be authored here.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig, resolveDataKey } from "../../bot/config.js";
 import { openDatabase } from "../../bot/db/database.js";
 import { bound } from "../helpers/time.js";
 
@@ -21,6 +22,16 @@ describe("Prisma CLI", () => {
     const r = run(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "status"], { DATA_DIR: dir });
     expect(r.stdout).toContain("Database schema is up to date!");
     expect(r.status).toBe(0);
+  }, SLOW);
+
+  it("`prisma -v`, which @prisma/client's postinstall runs on a fresh npm install, makes no database: npm start then makes the key", () => {
+    const fresh = join(dir, "fresh");
+    const r = run(process.execPath, ["node_modules/prisma/build/index.js", "-v"], { DATA_DIR: fresh });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(fresh, "pglite"))).toBe(false);
+    // What npm start does first: before, it stopped here («data.key is missing, and … holds a database»).
+    expect(resolveDataKey(loadConfig({ DATA_DIR: fresh })).length).toBe(32);
+    expect(existsSync(join(fresh, "data.key"))).toBe(true);
   }, SLOW);
 
   it("`npm run db:migration` finds no change between the schema and the migrations", () => {
