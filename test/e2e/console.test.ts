@@ -46,6 +46,8 @@ describe("the local console", () => {
     ]);
     expect(code).toBe(0);
     expect(out).toContain("Добавлено файлов: 1. Всего: 2 из 20. Пришлите ещё или нажмите «Готово».");
+    // The share-contact button, which Telegram shows under the input field, is shown with what presses it here.
+    expect(out).toContain("Чтобы поделиться номером, нажмите кнопку ниже.\n[:contact] Отправить мой номер");
     expect(out).toContain("Телефон получен.");
     expect(out).toMatch(/Обращение сохранено\. Номер дела: KZ-\d{4}-\d{6}\./);
     expect(out).toContain("[1] Я передал(а) обращение");
