@@ -92,7 +92,7 @@ describe("the local console", () => {
     const again = await runConsole(["/start", ":user 2002 kk", "/start"], { DATA_KEY: readFileSync(join(dir, "data.key"), "utf8").trim() });
     expect(again.code).toBe(0);
     expect(again.out).toContain("С возвращением!");
-    expect(again.out).toContain("Енді сіз — 2002 пайдаланушысыз (қосымша тілі: kk).");
+    expect(again.out).toContain("Енді сіз — 2002 пайдаланушысыз (қосымшаның тілі: kk).");
     expect(again.out).toContain("Сәлеметсіз бе! Мен — «Келісім» боты.");
   });
 });
