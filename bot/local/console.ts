@@ -133,8 +133,13 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
     }
     if (/^\d{1,2}$/.test(line)) {
       const keyboard = keyboards.get(user.id);
-      const b = keyboard?.rows.flat()[Number(line) - 1];
-      if (!keyboard || !b) {
+      // No keyboard yet in this run: after a restart the console cannot press the buttons shown before it.
+      if (!keyboard) {
+        print(i18n.both("console.noKeyboard"));
+        continue;
+      }
+      const b = keyboard.rows.flat()[Number(line) - 1];
+      if (!b) {
         print(i18n.both("console.noButton", { n: line }));
         continue;
       }
