@@ -34,11 +34,14 @@ describe("Prisma CLI", () => {
     expect(existsSync(join(fresh, "data.key"))).toBe(true);
   }, SLOW);
 
-  it("`npm run db:migration` finds no change between the schema and the migrations", () => {
+  it("`npm run db:migration` finds no change between the schema and the migrations, and leaves the developer's DATA_DIR alone", () => {
     const before = readdirSync("prisma/migrations");
-    const r = run(process.execPath, ["--import", "tsx", "prisma/new-migration.ts", "probe"]);
+    const developers = join(dir, "developer");
+    const r = run(process.execPath, ["--import", "tsx", "prisma/new-migration.ts", "probe"], { DATA_DIR: developers });
     expect(r.stderr).not.toMatch(/failed/);
     expect(r.stdout).toBe("no changes: prisma/schema.prisma matches the migrations\n");
     expect(readdirSync("prisma/migrations")).toEqual(before);
+    // Before, its diff opened PGlite there (made an empty database, or opened the one a running bot holds).
+    expect(existsSync(join(developers, "pglite"))).toBe(false);
   }, SLOW);
 });
