@@ -34,6 +34,16 @@ describe("Prisma CLI", () => {
     expect(existsSync(join(fresh, "data.key"))).toBe(true);
   }, SLOW);
 
+  it("`npm run db:migrate` on a new DATA_DIR makes its data key with the database, as npm start does: the bot then starts on it", () => {
+    const fresh = join(dir, "migrated");
+    const r = run(process.execPath, ["--import", "tsx", "prisma/migrate.ts"], { DATA_DIR: fresh });
+    expect(r.stdout).toMatch(/^applied: 20261123000000_init, /);
+    expect(r.status).toBe(0);
+    expect(existsSync(join(fresh, "data.key"))).toBe(true);
+    // Before, the database stood there without a key, and npm start refused it («data.key is missing, and … holds a database»).
+    expect(() => resolveDataKey(loadConfig({ DATA_DIR: fresh }))).not.toThrow();
+  }, SLOW);
+
   it("`npm run db:migration` finds no change between the schema and the migrations, and leaves the developer's DATA_DIR alone", () => {
     const before = readdirSync("prisma/migrations");
     const developers = join(dir, "developer");
