@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -119,6 +119,13 @@ class LazyPGlite extends PrismaPGlite {
     super(undefined as unknown as PGlite);
   }
   override async connect() {
+    // Only `npm start` (or `npm run db:migrate`) makes the database, with its data key beside it.
+    if (!existsSync(join(pgliteDir(this.dataDir), "PG_VERSION"))) {
+      // The CLI shows an adapter's error as «External error id#0»: the reason is written out here.
+      const why = `No database in ${resolve(this.dataDir)} (DATA_DIR): npm start or npm run db:migrate makes it.`;
+      process.stderr.write(why + "\n");
+      throw new Error(why);
+    }
     this.opened ??= openPglite(this.dataDir);
     return new PrismaPGlite(await this.opened).connect();
   }

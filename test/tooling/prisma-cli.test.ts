@@ -44,6 +44,14 @@ describe("Prisma CLI", () => {
     expect(() => resolveDataKey(loadConfig({ DATA_DIR: fresh }))).not.toThrow();
   }, SLOW);
 
+  it("`npm run db:status` on a DATA_DIR with no database says so, and makes none (npm start would then refuse it for want of a key)", () => {
+    const fresh = join(dir, "status");
+    const r = run(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "status"], { DATA_DIR: fresh });
+    expect(r.stderr).toContain(`No database in ${fresh} (DATA_DIR): npm start or npm run db:migrate makes it.`);
+    expect(r.status).not.toBe(0);
+    expect(existsSync(join(fresh, "pglite"))).toBe(false);
+  }, SLOW);
+
   it("`npm run db:migration` finds no change between the schema and the migrations, and leaves the developer's DATA_DIR alone", () => {
     const before = readdirSync("prisma/migrations");
     const developers = join(dir, "developer");
