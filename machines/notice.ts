@@ -104,8 +104,12 @@ const choices = (values: readonly string[], prefix: string): Button[][] => value
 /** A question with its step counter; `collate` shows data rows (regions) in the reader's alphabetical order. */
 const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}, collate?: true) =>
   ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons, ...(collate ? { collate } : {}) } });
-/** A question about the patient, asked of the patient themselves in the second person («your IIN», not «the patient's»). */
-const selfOr = (context: Context, step: "iin" | "region" | "org" | "outcome"): string => (context.draft.relation === "self" ? `${step}Self` : step);
+/**
+ * A question about the patient, asked of the patient themselves in the second person («your IIN», not «the patient's»).
+ * Not the outcome's: «I am the patient» with «the patient died» is almost always a grieving relative's slip, and a
+ * question «for you» after the condolence would hurt (the outcome question says «for the patient» to everyone).
+ */
+const selfOr = (context: Context, step: "iin" | "region" | "org"): string => (context.draft.relation === "self" ? `${step}Self` : step);
 /** Under the files question and its acknowledgements: «Done», and «Take the last file back» while there is one. */
 const filesButtons = (count: number): Button[][] => [
   [{ key: "notice.filesDone", value: "done" }],
@@ -649,7 +653,7 @@ export const noticeMachine = setup({
     descriptionDone: { always: next("outcome") },
     outcome: {
       tags: [UNSAVED],
-      entry: [{ type: "say", params: ({ context }) => ask(selfOr(context, "outcome"), 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink], [back]]).params }],
+      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink], [back]])],
       on: {
         CHOICE: [
           // «The patient died» from one who said they are the patient: held back, condolence first, and asked which to change.

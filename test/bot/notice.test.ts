@@ -91,12 +91,12 @@ describe("the notice, step by step", () => {
         ? {
             agree: "Согласен(на)", self: "Я — пациент", asked: "2/11 · Напишите ваши фамилию, имя и отчество полностью.", back: "◀ Назад", review: "Вы: сам пациент\nПациент: Иванов Иван Иванович", submit: "Сохранить обращение",
             iin: "3/11 · Напишите ваш ИИН (12 цифр).", region: "4/11 · В каком регионе вам оказывали медицинскую помощь?",
-            org: "4/11 · Напишите название медицинской организации, в которой вы лечились.", outcome: "7/11 · Каковы последствия для вас на сегодня?",
+            org: "4/11 · Напишите название медицинской организации, в которой вы лечились.", outcome: "7/11 · Каковы последствия для пациента на сегодня?",
           }
         : {
             agree: "Келісемін", self: "Мен — пациентпін", asked: "2/11 · Толық аты-жөніңізді жазыңыз: тегіңіз, атыңыз, әкеңіздің аты.", back: "◀ Артқа", review: "Сіз: пациенттің өзі\nПациент: Иванов Иван Иванович", submit: "Өтінішті сақтау",
             iin: "3/11 · ЖСН-іңізді жазыңыз (12 цифр).", region: "4/11 · Сізге медициналық көмек қай өңірде көрсетілді?",
-            org: "4/11 · Өзіңіз емделген медициналық ұйымның атауын жазыңыз.", outcome: "7/11 · Бүгінгі күні сіз үшін салдары қандай?",
+            org: "4/11 · Өзіңіз емделген медициналық ұйымның атауын жазыңыз.", outcome: "7/11 · Бүгінгі күні пациент үшін салдары қандай?",
           };
       const u = h.user(id, lang);
       await u.send("/start");
@@ -109,7 +109,8 @@ describe("the notice, step by step", () => {
       expect(last(await u.press(lang === "ru" ? "Подтверждаю" : "Растаймын"))).toMatch(lang === "ru" ? /Напишите ФИО пациента/ : /Пациенттің толық аты-жөнін/);
       await u.press(L.back);
       await u.press(L.self);
-      // Every question about the patient is put to the patient themselves, not about «the patient».
+      // The questions about the patient are put to the patient themselves, not about «the patient» — but for the
+      // outcome, whose «the patient died» after «I am the patient» is a relative's slip (see below).
       expect(last(await u.send("Иванов Иван Иванович"))).toBe(L.iin);
       await u.send(IIN);
       expect(last(await u.press(lang === "ru" ? "Да, верно" : "Иә, дұрыс"))).toBe(L.region);
@@ -545,7 +546,7 @@ describe("«I am the patient» and «the patient died» together", () => {
       "Сіз «Мен — пациентпін» деп жауап бердіңіз. Өтінішті пациент үшін берсеңіз, осы жауапты өзгертіңіз — қалған жауаптар сақталады.",
     ]);
     expect(buttons(refused)).toEqual(["Өзгерту: сіз кімсіз", "Өзгерту: салдары"]);
-    expect(last(await u.press("Өзгерту: салдары"))).toBe("7/11 · Бүгінгі күні сіз үшін салдары қандай?");
+    expect(last(await u.press("Өзгерту: салдары"))).toBe("7/11 · Бүгінгі күні пациент үшін салдары қандай?");
     expect(last(await u.press("Мүгедектіксіз зиян"))).toMatch(/^8\/11 · /);
     await u.press("Жоқ, хабарланбады");
     await u.press("Дайын");
