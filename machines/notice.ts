@@ -104,6 +104,12 @@ const choices = (values: readonly string[], prefix: string): Button[][] => value
 /** A question with its step counter; `collate` shows data rows (regions) in the reader's alphabetical order. */
 const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}, collate?: true) =>
   ({ type: "say" as const, params: { key: `notice.ask.${step}`, params: { step: n, total: STEPS, ...params }, buttons, ...(collate ? { collate } : {}) } });
+/**
+ * A question about the patient, asked of the patient themselves in the second person («your IIN», not «the patient's»).
+ * Not the outcome's: «I am the patient» with «the patient died» is almost always a grieving relative's slip, and a
+ * question «for you» after the condolence would hurt (the outcome question says «for the patient» to everyone).
+ */
+const selfOr = (context: Context, step: "iin" | "region" | "org"): string => (context.draft.relation === "self" ? `${step}Self` : step);
 /** Under the files question and its acknowledgements: «Done», and «Take the last file back» while there is one. */
 const filesButtons = (count: number): Button[][] => [
   [{ key: "notice.filesDone", value: "done" }],
@@ -420,7 +426,7 @@ export const noticeMachine = setup({
     nameDone: { always: [{ guard: ({ context }) => context.checkingPatient === true, target: "iin" }, ...next("iin")] },
     iin: {
       tags: [UNSAVED],
-      entry: [ask("iin", 3)],
+      entry: [{ type: "say", params: ({ context }) => ask(selfOr(context, "iin"), 3).params }],
       on: {
         TEXT: [
           {
@@ -511,7 +517,7 @@ export const noticeMachine = setup({
     // found by a word of its name), or its name typed when it is not listed.
     region: {
       tags: [UNSAVED],
-      entry: [ask("region", 4, [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [back]], {}, true)],
+      entry: [{ type: "say", params: ({ context }) => ask(selfOr(context, "region"), 4, [...REGIONS.map((r) => [{ label: { kk: r.kk, ru: r.ru }, value: r.code }]), [back]], {}, true).params }],
       on: {
         CHOICE: [
           {
@@ -593,7 +599,7 @@ export const noticeMachine = setup({
     },
     org: {
       tags: [UNSAVED],
-      entry: [ask("org", 4)],
+      entry: [{ type: "say", params: ({ context }) => ask(selfOr(context, "org"), 4).params }],
       on: {
         TEXT: typed("org", checkOrganization, "org", "orgTyped"),
         ...backTo("region"),

@@ -33,7 +33,12 @@ try {
   // The CLI prints a warning about the adapter before the schema: keep the schema only.
   const schema = pulled.slice(pulled.search(/^(generator|datasource) /m));
   writeFileSync(join(scratch, "previous.prisma"), schema);
-  const sql = prisma(["migrate", "diff", "--from-schema-datamodel", join(scratch, "previous.prisma"), "--to-schema-datamodel", "prisma/schema.prisma", "--script"], {});
+  // The diff compares two files, but the CLI still opens the configured database: the scratch one, never the developer's
+  // DATA_DIR (a bot may have it open) or DATABASE_URL.
+  const sql = prisma(["migrate", "diff", "--from-schema-datamodel", join(scratch, "previous.prisma"), "--to-schema-datamodel", "prisma/schema.prisma", "--script"], {
+    DATA_DIR: scratch,
+    DATABASE_URL: "",
+  });
   if (/^\s*-- This is an empty migration\.\s*$/.test(sql)) {
     process.stdout.write("no changes: prisma/schema.prisma matches the migrations\n");
   } else {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -107,11 +107,35 @@ export const openPgPool = (url: string, schema = "public", opts: PoolOptions = {
 export const pgAdapter = (pool: pg.Pool, schema = "public", onError?: (err: Error) => void): PrismaPg =>
   new PrismaPg(pool, { schema, ...(onError ? { onPoolError: onError, onConnectionError: onError } : {}) });
 
+/**
+ * The embedded database for the Prisma CLI, opened only when a command connects to it. `prisma -v` asks for the
+ * adapter and only reads its name — and @prisma/client's postinstall runs `prisma -v` on a fresh `npm install`:
+ * opened there, it made an empty database in ./data with no data.key beside it, which `npm start` then refused
+ * (a database without its key). A pg.Pool is lazy already.
+ */
+class LazyPGlite extends PrismaPGlite {
+  private opened: Promise<PGlite> | null = null;
+  constructor(private readonly dataDir: string) {
+    super(undefined as unknown as PGlite);
+  }
+  override async connect() {
+    // Only `npm start` (or `npm run db:migrate`) makes the database, with its data key beside it.
+    if (!existsSync(join(pgliteDir(this.dataDir), "PG_VERSION"))) {
+      // The CLI shows an adapter's error as «External error id#0»: the reason is written out here.
+      const why = `No database in ${resolve(this.dataDir)} (DATA_DIR): npm start or npm run db:migrate makes it.`;
+      process.stderr.write(why + "\n");
+      throw new Error(why);
+    }
+    this.opened ??= openPglite(this.dataDir);
+    return new PrismaPGlite(await this.opened).connect();
+  }
+}
+
 /** The adapter the Prisma CLI uses (prisma.config.ts). */
-export const cliAdapter = async (env: NodeJS.ProcessEnv) => {
+export const cliAdapter = (env: NodeJS.ProcessEnv): Promise<PrismaPg | PrismaPGlite> => {
   const url = env.DATABASE_URL;
-  if (url) return pgAdapter(openPgPool(url, env.DATABASE_SCHEMA ?? "public"), env.DATABASE_SCHEMA ?? "public");
-  return new PrismaPGlite(await openPglite(env.DATA_DIR ?? "./data"));
+  if (url) return Promise.resolve(pgAdapter(openPgPool(url, env.DATABASE_SCHEMA ?? "public"), env.DATABASE_SCHEMA ?? "public"));
+  return Promise.resolve(new LazyPGlite(env.DATA_DIR ?? "./data"));
 };
 
 /** Errors of the network on the way to the server. */

@@ -61,11 +61,15 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
       const link = /\?start=([A-Za-z0-9_-]{16,64})/.exec(text);
       if (link) links.last = link[1]!;
       shown.push(text);
-      const rows = (p.reply_markup as { inline_keyboard?: KeyButton[][] } | undefined)?.inline_keyboard;
+      const markup = p.reply_markup as { inline_keyboard?: KeyButton[][]; keyboard?: { text: string; request_contact?: boolean }[][] } | undefined;
+      const rows = markup?.inline_keyboard;
       if (rows?.length) {
         keyboards.set(chatId, { messageId: (result as { message_id: number }).message_id, rows });
         shown.push(numbered(rows));
       }
+      // Telegram's share-contact button sits under the input field: here it is pressed by typing :contact.
+      const contact = markup?.keyboard?.flat().find((b) => b.request_contact);
+      if (contact) shown.push(`[:contact] ${contact.text}`);
     } else if (call.method === "answerCallbackQuery" && typeof p.text === "string") {
       print(`(${p.text})`);
     } else if (call.method === "sendDocument" || call.method === "sendPhoto") {
@@ -129,8 +133,13 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
     }
     if (/^\d{1,2}$/.test(line)) {
       const keyboard = keyboards.get(user.id);
-      const b = keyboard?.rows.flat()[Number(line) - 1];
-      if (!keyboard || !b) {
+      // No keyboard yet in this run: after a restart the console cannot press the buttons shown before it.
+      if (!keyboard) {
+        print(i18n.both("console.noKeyboard"));
+        continue;
+      }
+      const b = keyboard.rows.flat()[Number(line) - 1];
+      if (!b) {
         print(i18n.both("console.noButton", { n: line }));
         continue;
       }

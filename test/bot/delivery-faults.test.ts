@@ -101,7 +101,7 @@ describe("a commit whose answer the database never sent (the connection dropped 
     // Before: «Произошла ошибка: это сообщение не обработано… Повторите», though the name was stored; the IIN
     // question sat in the outbox, leased to this live instance, and nobody sent it.
     expect(said.filter((x) => x.startsWith("Произошла ошибка")), "told the message was not processed").toEqual([]);
-    expect(textsTo(h.fake.calls, u.id).at(-1), "the next question").toBe("3/11 · Напишите ИИН пациента (12 цифр).");
+    expect(textsTo(h.fake.calls, u.id).at(-1), "the next question").toBe("3/11 · Напишите ваш ИИН (12 цифр).");
     expect(await t.db.prisma.outbox.count({ where: { chatId: BigInt(u.id), sentAt: null } }), "messages left unsent").toBe(0);
   });
 

@@ -35,6 +35,8 @@ describe("/explain", () => {
     const said = texts(calls);
     expect(said).toHaveLength(4);
     expect(said[0]).toMatch(/^Простыми словами: медицинский инцидент/);
+    // The outcome, not a dangling «он»: «…помощь оказана надлежащим образом, но он наступил» read as a slip.
+    expect(said[0]).toContain("помощь оказана надлежащим образом, и всё же такой исход наступил. Это не страховой случай.");
     expect(said[1]).toMatch(/^Простыми словами: вред от ненадлежащей медицинской помощи \(в обиходе — «врачебная ошибка»\)/);
     expect(said[2]).toContain("ст. 270-1, п. 5: «медицинский инцидент не является страховым случаем»");
     for (const s of said) expect(s.length).toBeLessThan(600); // fits a phone screen

@@ -118,7 +118,7 @@ describe("/mydata with a notice begun and not yet saved", () => {
     expect(summary).toContain("• черновик обращения: есть, ещё не сохранён как обращение\n");
     expect(JSON.parse(json)).toMatchObject({ draftNotice: { relation: "self", name: "Черновикова Анна Петровна" } });
     // The draft is still there to go on with: /notice takes up its next question.
-    expect(texts(await u.send("/notice"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
+    expect(texts(await u.send("/notice"))).toEqual(["3/11 · Напишите ваш ИИН (12 цифр)."]);
   });
 
   it("a notice opened but with nothing answered yet is no draft: nothing was given", async () => {

@@ -93,7 +93,7 @@ describe("choosing the organisation in a notice", () => {
   it("a region with no registered organisation asks its name; a typed name matches a registered one in either language", async () => {
     const u = h.user(5, "ru");
     await atRegion(u, "ru");
-    expect(last(await u.press("г. Астана"))).toBe("4/11 · Напишите название медицинской организации, в которой лечился пациент.");
+    expect(last(await u.press("г. Астана"))).toBe("4/11 · Напишите название медицинской организации, в которой вы лечились.");
     // Typed, not chosen: case, quotes and the spacing around «№» do not matter, in Russian or in Kazakh.
     await fileNotice(h.user(6, "ru"), "ru", { org: "городская  больница «№ 1»" });
     await fileNotice(h.user(7, "kk"), "kk", { org: "ҚАЛАЛЫҚ № 1 АУРУХАНА" });

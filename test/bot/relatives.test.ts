@@ -294,3 +294,19 @@ describe("a relative's language", () => {
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE) } })).language).toBe("kk");
   });
 });
+
+describe("a relative's consent", () => {
+  it("names all the bot then keeps of them — their name too, which the applicant sees — in either language", async () => {
+    await formed();
+    const applicant = h.user(APPLICANT, "kk");
+    for (const [id, lang, relation, kept] of [
+      [RELATIVE, "ru", "Супруг(а)", "я сохраню ваш идентификатор в Telegram, язык, кем вы приходитесь пациенту, а также ваши фамилию и имя — их увидит заявитель."],
+      [STRANGER, "kk", "Пациенттің жұбайы", "Telegram-дағы идентификаторыңызды, тіліңізді, пациентке кім болатыныңызды, сондай-ақ тегіңіз бен атыңызды сақтаймын — оларды өтініш беруші көреді."],
+    ] as const) {
+      const link = await relativeLink(applicant);
+      const u = h.user(id, lang);
+      await u.send(`/start ${link}`);
+      expect(to(await u.press(relation), id).at(-1)).toContain(kept);
+    }
+  });
+});

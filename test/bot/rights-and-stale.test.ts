@@ -128,7 +128,7 @@ describe("input of the wrong kind where a typed answer is expected", () => {
     await u.press("Я — пациент");
     await u.send("Иванов Иван Иванович");
     const answered = texts(await u.photo("id-card"));
-    expect(answered.at(-1)).toBe("3/11 · Напишите ИИН пациента (12 цифр).");
+    expect(answered.at(-1)).toBe("3/11 · Напишите ваш ИИН (12 цифр).");
     // Told what to do instead — type it — and where documents go (the photo is not kept): not «не понял».
     expect(answered[0], "told to choose a button where the IIN must be typed").toBe(
       "Этот файл не сохранён: ФИО и ИИН нужно написать текстом — например, переписать с удостоверения личности. Документы о лечении можно будет приложить отдельно, на вопросе о документах.",

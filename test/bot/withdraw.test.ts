@@ -226,7 +226,7 @@ describe("withdrawing consent", () => {
     await u.send("Черновикова Анна Петровна");
     await u.press("Иә, кері қайтарып аламын"); // the old button: the explanation comes again
     const kept = texts(await u.press("Жоқ, қалдырамын"));
-    expect(kept).toEqual(["Жақсы, келісім күшінде қалады.", expect.stringMatching(/Пациенттің ЖСН-ін жазыңыз \(12 цифр\)\.$/)]);
+    expect(kept).toEqual(["Жақсы, келісім күшінде қалады.", expect.stringMatching(/ЖСН-іңізді жазыңыз \(12 цифр\)\.$/)]);
     const stack = await new Store(t.db.prisma, [], TEST_DATA_KEY).load(APPLICANT, APPLICANT);
     expect(JSON.stringify(stack.stack)).toContain("Черновикова Анна Петровна");
   });

@@ -46,6 +46,8 @@ describe("the local console", () => {
     ]);
     expect(code).toBe(0);
     expect(out).toContain("Добавлено файлов: 1. Всего: 2 из 20. Пришлите ещё или нажмите «Готово».");
+    // The share-contact button, which Telegram shows under the input field, is shown with what presses it here.
+    expect(out).toContain("Чтобы поделиться номером, нажмите кнопку ниже.\n[:contact] Отправить мой номер");
     expect(out).toContain("Телефон получен.");
     expect(out).toMatch(/Обращение сохранено\. Номер дела: KZ-\d{4}-\d{6}\./);
     expect(out).toContain("[1] Я передал(а) обращение");
@@ -82,6 +84,21 @@ describe("the local console", () => {
     }
   });
 
+  it("restarted in the middle of a notice, a typed number says the buttons shown before are gone and how to go on; /start offers the notice again", async () => {
+    const fresh = mkdtempSync(join(tmpdir(), "kelisim-restart-"));
+    try {
+      await runConsole([":user 4004 ru", "/start", "1", "/notice", "2", "1", "Иванова Анна Сергеевна"], {}, fresh);
+      const { out, code } = await runConsole([":user 4004 ru", "1", "/start", "1"], {}, fresh);
+      expect(code).toBe(0);
+      expect(out).toContain("Нажать нечего: кнопки, показанные до этого запуска консоли, она не помнит (всё, что вы сделали, сохранено). Чтобы продолжить, напишите /start.");
+      expect(out).not.toContain("Кнопки с номером 1 нет.");
+      expect(out).toContain("У вас есть незаконченное обращение. Продолжить его или удалить?");
+      expect(out).toContain("3/11 · Напишите ИИН пациента (12 цифр).");
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it("refuses to start with another DATA_KEY than the data was sealed with (one line, exit 1); with the right key it keeps the user across restarts and plays another user on :user", async () => {
     const { out, code } = await runConsole(["/start"], { DATA_KEY: randomBytes(32).toString("base64") });
     expect(code).toBe(1);
@@ -90,7 +107,7 @@ describe("the local console", () => {
     const again = await runConsole(["/start", ":user 2002 kk", "/start"], { DATA_KEY: readFileSync(join(dir, "data.key"), "utf8").trim() });
     expect(again.code).toBe(0);
     expect(again.out).toContain("С возвращением!");
-    expect(again.out).toContain("Енді сіз — 2002 пайдаланушысыз (қосымша тілі: kk).");
+    expect(again.out).toContain("Енді сіз — 2002 пайдаланушысыз (қосымшаның тілі: kk).");
     expect(again.out).toContain("Сәлеметсіз бе! Мен — «Келісім» боты.");
   });
 });
