@@ -101,7 +101,7 @@ describe("relatives", () => {
     expect(buttons(opened)).toEqual(["Қазақша", "Русский"]);
     // A message changed there (before a language is known): said in both, the invite kept — before, it started over as a patient.
     const edited = await relative.edit(1, "привет");
-    expect(texts(edited)[0]).toBe("Жіберілген хабарламаны кейін өзгерту ботқа жетпейді: бот оның алғаш жіберілген нұсқасын ғана алды.\n\nИзменения в уже отправленном сообщении бот не получает: у него остаётся то, что было отправлено сначала.");
+    expect(texts(edited)[0]).toBe("Жіберілген хабарламаға кейін енгізілген өзгерістер ботқа жетпейді: бот оның алғашқы нұсқасын ғана алды.\n\nБот не получает изменений в уже отправленных сообщениях: у него остаётся первоначальный вариант.");
     expect(buttons(edited)).toEqual(["Қазақша", "Русский"]);
     const asked = await relative.press("Русский");
     expect(texts(asked).at(-1)).toBe("Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?");

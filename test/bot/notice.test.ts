@@ -218,7 +218,7 @@ describe("bad input gets a clear answer and the same question", () => {
     const asked = texts(await u.deliver(sent));
     expect(asked.at(-1)).toMatch(/^3\/11 · /);
     expect(texts(await u.edit(sent.message!.message_id, "01.03.1985"))).toEqual([
-      "Изменения в уже отправленном сообщении бот не получает: он получил только первоначальный вариант. Перед сохранением обращения ответы в нём можно проверить и исправить.",
+      "Бот не получает изменений в уже отправленных сообщениях: у него остаётся первоначальный вариант. Перед сохранением обращения ответы в нём можно проверить и исправить.",
       asked.at(-1),
     ]);
     const kk = h.user(36, "kk");
@@ -233,7 +233,7 @@ describe("bad input gets a clear answer and the same question", () => {
     const home = h.user(37, "ru");
     await home.send("/start");
     const menu = texts(await home.press("Согласен(на)")).at(-1);
-    expect(texts(await home.edit(2, "Мой ИИН 850301300121"))).toEqual(["Изменения в уже отправленном сообщении бот не получает: он получил только первоначальный вариант.", menu]);
+    expect(texts(await home.edit(2, "Мой ИИН 850301300121"))).toEqual(["Бот не получает изменений в уже отправленных сообщениях: у него остаётся первоначальный вариант.", menu]);
   });
 
   it("a photo of the ID card at the name or IIN question is not kept: the answer is asked for in text, documents pointed to their question — once for an album", async () => {
