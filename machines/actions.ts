@@ -45,7 +45,7 @@ export interface Router {
   /** /cancel's leaving of the flow on top: it goes, and the user is told what that means (the flow's own words, or «Отменено.»). */
   cancelTop(): void;
   drop(flow: string): void;
-  /** Moves the chat's copy of a named flow to the top of the stack (its question is then the current one). */
+  /** Moves the chat's copy of a named flow to the top of the stack, taken up again (its question is then the current one, an invite set aside too). */
   raise(flow: string): void;
 }
 
@@ -272,7 +272,8 @@ export const openMenuItem = defineAction({
 });
 
 /**
- * /start over an invite opened and left (a relative's, staff's, a mediator's; an admin's door): go on with it, or drop it
+ * An invite opened and left (a relative's, staff's, a mediator's; an admin's door), named at /start or when the step
+ * above it ends (/cancel of a notice, the explainer closed): go on with it, or drop it
  * — the flow says what dropping means (the link opens again while it is valid), and /start goes on as if nothing were
  * open. `at` binds the answer to the invite's question when asked ("<flow>.<prompt>"): a question answered since makes
  * the button stale.

@@ -62,6 +62,12 @@ export interface StackEntry {
   /** Numbers this flow's questions (states); a button carries the number of the question it answers. */
   prompt: number;
   snapshot: StoredSnapshot;
+  /**
+   * An invite (a relative's, staff's, a mediator's; an admin's door) the person left for something else and came back
+   * to: it is named, with «Продолжить» and «Отказаться от приглашения», and its own question comes only with
+   * «Продолжить» (or a press of that question's button) — what is typed meanwhile answers nothing (machines/chat.ts).
+   */
+  paused?: true;
 }
 
 /** What the router knows of the user when it starts a flow. */
