@@ -276,7 +276,8 @@ export const openMenuItem = defineAction({
  * above it ends (/cancel of a notice, the explainer closed): go on with it, or drop it
  * — the flow says what dropping means (the link opens again while it is valid), and /start goes on as if nothing were
  * open. `at` binds the answer to the invite's question when asked ("<flow>.<prompt>"): a question answered since makes
- * the button stale.
+ * the button stale. Going on, the link is looked up first (checkInvite): one expired meanwhile is said so at once, not
+ * after every question again.
  */
 export const resumeInvite = defineAction({
   name: "core/resumeInvite",
@@ -286,6 +287,9 @@ export const resumeInvite = defineAction({
     const flow = at.slice(0, at.lastIndexOf("."));
     const entry = flow === "join" || flow === "roleJoin" ? r.find(flow) : undefined;
     if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
+    // Going on with an invite: its link is looked up first (it may have expired meanwhile); an admin's door has none.
+    const token = (entry.snapshot.context as { token?: string }).token;
+    if (answer === "continue" && token) return r.emit({ type: "checkInvite", flow: entry.flow as "join" | "roleJoin", token });
     r.raise(flow);
     if (answer === "continue") return void r.deliver({ type: "REPEAT" });
     r.cancelTop();

@@ -536,6 +536,19 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       stack = stack.filter((e) => e.flow !== "notice" && e.flow !== "particulars");
       effects.push(menuEffect(profile));
     }
+    // An invite set aside, its link looked up at «Продолжить»: its question again; or, the link no longer good (the bot
+    // said why), it goes, and what was under it comes back.
+    else if (input.event.type === "INVITE") {
+      const { flow, valid } = input.event;
+      if (valid) {
+        router.raise(flow);
+        deliver({ type: "REPEAT" });
+      } else {
+        stack = stack.filter((e) => e.flow !== flow);
+        setAside();
+        repeatOrMenu();
+      }
+    }
     // Nothing to say when the flow does not take it: it moved on in the meantime.
     else deliver(input.event, () => undefined);
     return { stack, effects };

@@ -28,6 +28,8 @@ export type FlowEvent = (
   | { type: "OPEN"; flow: string; input: Record<string, unknown> }
   // The bot withdrew the consent the user confirmed (withdrawConsent) — not when it showed the explanation again.
   | { type: "WITHDRAWN" }
+  // The bot looked up the link of an invite set aside that the person goes on with (checkInvite): still good, or not (said why).
+  | { type: "INVITE"; flow: "join" | "roleJoin"; valid: boolean }
 ) & { today?: string; time?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;

@@ -605,6 +605,35 @@ describe("joining by invite", () => {
     expect(await t.db.prisma.userRole.count({ where: { userId: 6n } })).toBe(0);
   });
 
+  it("«Продолжить» on an invite whose link expired meanwhile says so at once — not its questions, to fail at the last one — and the invite is named no more", async () => {
+    const applicant = h.user(100, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const relative = h.user(501, "ru");
+    await relative.send(`/start ${caseLink}`);
+    const { link } = await inviteStaff();
+    const staff = h.user(4, "kk");
+    await staff.send(`/start ${link}`);
+    await staff.send("Ахметова Сауле Маратовна");
+    await staff.send("/explain");
+    await staff.press("Аяқтау");
+
+    // Eight days later: both links have expired.
+    now = new Date("2026-12-01T10:00:00+05:00");
+    await relative.send("/start");
+    const gone = await relative.press("Продолжить");
+    expect(texts(gone)).toEqual(["Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.", "Что сделаем? Команды есть и в меню (/)."]);
+    expect(texts(await relative.send("/start")).join("\n")).not.toMatch(/пригласили|Кем вы приходитесь/);
+
+    const staffGone = await staff.press("Жалғастыру");
+    expect(texts(staffGone)[0]).toBe("Бұл шақыру жарамсыз: ол қолданылған, мерзімі өткен немесе қайтарып алынған. Жаңасын сұраңыз.");
+    expect(texts(staffGone).join("\n")).not.toMatch(/лауазым/);
+    expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
+    expect(texts(await staff.send("/start")).join("\n")).not.toMatch(/шақырылдыңыз/);
+  });
+
   it("/cancel while joining by an invite says what the flow's own «Отмена» says: no role given, the link still opens while it is valid", async () => {
     // The admin's own door: /admin again (before the invite below passes it).
     const admin = h.user(ADMIN, "ru");
