@@ -282,7 +282,8 @@ export const openMenuItem = defineAction({
 export const resumeInvite = defineAction({
   name: "core/resumeInvite",
   code: "invresume",
-  params: z.object({ answer: oneOf(["continue", "drop"]), at: word(48) }),
+  // `at` is "roleJoin.<prompt>" at the longest (a prompt has at most seven digits): 40 keeps the data within Telegram's 64 bytes.
+  params: z.object({ answer: oneOf(["continue", "drop"]), at: word(40) }),
   run: ({ answer, at }, r) => {
     const flow = at.slice(0, at.lastIndexOf("."));
     const entry = flow === "join" || flow === "roleJoin" ? r.find(flow) : undefined;
