@@ -45,7 +45,7 @@ export interface Router {
   /** /cancel's leaving of the flow on top: it goes, and the user is told what that means (the flow's own words, or «Отменено.»). */
   cancelTop(): void;
   drop(flow: string): void;
-  /** Moves the chat's copy of a named flow to the top of the stack (its question is then the current one). */
+  /** Moves the chat's copy of a named flow to the top of the stack, taken up again (its question is then the current one, an invite set aside too). */
   raise(flow: string): void;
 }
 
@@ -272,19 +272,25 @@ export const openMenuItem = defineAction({
 });
 
 /**
- * /start over an invite opened and left (a relative's, staff's, a mediator's; an admin's door): go on with it, or drop it
+ * An invite opened and left (a relative's, staff's, a mediator's; an admin's door), named at /start or when the step
+ * above it ends (/cancel of a notice, the explainer closed): go on with it, or drop it
  * — the flow says what dropping means (the link opens again while it is valid), and /start goes on as if nothing were
  * open. `at` binds the answer to the invite's question when asked ("<flow>.<prompt>"): a question answered since makes
- * the button stale.
+ * the button stale. Going on, the link is looked up first (checkInvite): one expired meanwhile is said so at once, not
+ * after every question again.
  */
 export const resumeInvite = defineAction({
   name: "core/resumeInvite",
   code: "invresume",
-  params: z.object({ answer: oneOf(["continue", "drop"]), at: word(48) }),
+  // `at` is "roleJoin.<prompt>" at the longest (a prompt has at most seven digits): 40 keeps the data within Telegram's 64 bytes.
+  params: z.object({ answer: oneOf(["continue", "drop"]), at: word(40) }),
   run: ({ answer, at }, r) => {
     const flow = at.slice(0, at.lastIndexOf("."));
     const entry = flow === "join" || flow === "roleJoin" ? r.find(flow) : undefined;
     if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
+    // Going on with an invite: its link is looked up first (it may have expired meanwhile); an admin's door has none.
+    const token = (entry.snapshot.context as { token?: string }).token;
+    if (answer === "continue" && token) return r.emit({ type: "checkInvite", flow: entry.flow as "join" | "roleJoin", token });
     r.raise(flow);
     if (answer === "continue") return void r.deliver({ type: "REPEAT" });
     r.cancelTop();

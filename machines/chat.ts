@@ -242,10 +242,24 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     effects.push(...step.effects);
     stack = step.entry ? [...stack.slice(0, -1), step.entry] : stack.slice(0, -1);
     if (step.entry) return;
-    // A flow finished: back to the one under it, with its question again; or home (unless it went there itself).
+    // A flow finished: back to the one under it, with its question again (an invite: named, see setAside); or home
+    // (unless it went there itself).
     if (stack.length === 0) {
       if (!def?.showsHome && !step.shown) effects.push(menuEffect(profile));
-    } else deliver({ type: "REPEAT" });
+    } else {
+      setAside();
+      deliver({ type: "REPEAT" });
+    }
+  };
+  /**
+   * The flow on top left (it ended, or /cancel), or /start found an invite: an invite (a relative's, staff's, a
+   * mediator's; an admin's door) on top again is not asked its bare question, as if the person had been answering it
+   * all along — it is named, with the way on and the way out (inviteLeft), until one is pressed. At its language
+   * question (no language to name it in yet) its question comes again.
+   */
+  const setAside = () => {
+    const entry = top();
+    if (entry && isInvite(entry) && profile.language !== null && entry.snapshot.value !== "language") stack = [...stack.slice(0, -1), { ...entry, paused: true }];
   };
   const start = (def: FlowDef, input?: object) => {
     const step = startFlow(def, profile, input);
@@ -258,15 +272,32 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
    * says what to (by default a hint), and the flow's question comes again.
    */
   const deliver = (event: FlowEvent, ignored?: () => void): boolean => {
-    const entry = top();
-    if (!entry) return false;
-    const def = flows[entry.flow]!;
-    const step = sendToFlow(def, entry, { ...event, today: profile.today, ...(profile.time ? { time: profile.time } : {}) });
-    if (!step.changed && event.type !== "REPEAT") {
+    const current = top();
+    if (!current) return false;
+    const def = flows[current.flow]!;
+    const { paused, ...entry } = current;
+    const notTakenHere = () => {
       if (ignored) ignored();
       // «Choose a button» only for a button the question does not take; a photo, a file or a contact where
       // something is to be typed is not understood (the question that follows says what it wants).
       else effects.push(say(event.type === "CHOICE" ? "common.useButtons" : notTaken(event)));
+    };
+    // An invite set aside is named again (in a new language too), not asked its question: what is typed answers no
+    // question on screen. A button of its own question, pressed from that message, takes it up again.
+    if (paused) {
+      const typed = event.type === "TEXT" || event.type === "MEDIA" || event.type === "FILE" || event.type === "CONTACT";
+      const step = event.type === "REPEAT" || event.type === "LANGUAGE" || typed ? null : sendToFlow(def, entry, { ...event, today: profile.today, ...(profile.time ? { time: profile.time } : {}) });
+      if (step?.changed) {
+        apply(step, def);
+        return true;
+      }
+      if (event.type !== "REPEAT" && event.type !== "LANGUAGE") notTakenHere();
+      effects.push(inviteLeft(current));
+      return true;
+    }
+    const step = sendToFlow(def, entry, { ...event, today: profile.today, ...(profile.time ? { time: profile.time } : {}) });
+    if (!step.changed && event.type !== "REPEAT") {
+      notTakenHere();
       apply(sendToFlow(def, entry, { type: "REPEAT", today: profile.today }), def);
       return true;
     }
@@ -331,6 +362,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     const def = flows[entry.flow]!;
     stack = stack.slice(0, -1);
     effects.push(say(def.cancelled?.(restore(def, entry).context) ?? "cancel.done"));
+    setAside();
   };
   const command = (name: string) => {
     switch (name) {
@@ -339,11 +371,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         // unasked would greet them as a patient and ask the patient's consent — or lose what they typed in the middle of
         // accepting. But a link opened and left must not come back at every /start either: it is named, with the way
         // on and the way out, each one press. At its language question (no language to say it in yet) it is asked again.
-        const invited = stack.findLast((e) => e.flow === "join" || e.flow === "roleJoin");
+        const invited = stack.findLast(isInvite);
         if (invited) {
           stack = [...stack.filter((e) => e !== invited), invited];
-          if (profile.language === null) return void deliver({ type: "REPEAT" });
-          return void effects.push(inviteLeft(invited));
+          setAside();
+          return void deliver({ type: "REPEAT" });
         }
         const draft = stack.find((e) => e.flow === "notice");
         if (draft && hasUnsaved(flows.notice!, draft)) {
@@ -429,7 +461,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     drop: (name) => void (stack = stack.filter((e) => e.flow !== name)),
     raise: (name) => {
       const entry = stack.findLast((e) => e.flow === name);
-      if (entry) stack = [...stack.filter((e) => e !== entry), entry];
+      if (!entry) return;
+      const { paused: _, ...going } = entry;
+      stack = [...stack.filter((e) => e !== entry), going];
     },
   };
 
@@ -502,6 +536,19 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       stack = stack.filter((e) => e.flow !== "notice" && e.flow !== "particulars");
       effects.push(menuEffect(profile));
     }
+    // An invite set aside, its link looked up at «Продолжить»: its question again; or, the link no longer good (the bot
+    // said why), it goes, and what was under it comes back.
+    else if (input.event.type === "INVITE") {
+      const { flow, valid } = input.event;
+      if (valid) {
+        router.raise(flow);
+        deliver({ type: "REPEAT" });
+      } else {
+        stack = stack.filter((e) => e.flow !== flow);
+        setAside();
+        repeatOrMenu();
+      }
+    }
     // Nothing to say when the flow does not take it: it moved on in the meantime.
     else deliver(input.event, () => undefined);
     return { stack, effects };
@@ -565,7 +612,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   return toast ? { stack, effects, toast } : { stack, effects };
 };
 
-/** /start over an invite opened and left: which invite it is, «continue» or «drop» (bound to its question). */
+const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "roleJoin";
+
+/** An invite set aside (/start, or the step above it ended): which invite it is, «continue» or «drop» (bound to its question). */
 const inviteLeft = (entry: StackEntry): Effect => {
   const at = `${entry.flow}.${entry.prompt}`;
   const context = entry.snapshot.context as { number?: string; role?: string; org?: Bilingual | null };

@@ -152,6 +152,12 @@ export interface DomainEffectPayloads {
   keepRole: { roleId: number };
   /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
   redeemInvite: { token: string; fullName: string; title: string };
+  /**
+   * «Продолжить» on an invite set aside (a relative's: `join`, staff's or a mediator's: `roleJoin`): its link looked up
+   * before its question comes again — one that expired, was revoked or used meanwhile is said so at once (the handler
+   * answers with an INVITE event).
+   */
+  checkInvite: { flow: "join" | "roleJoin"; token: string };
   /** An admin (ADMIN_IDS) at their first /admin gave their full name and position and accepted the admin's terms. */
   acceptAdminTerms: { fullName: string; title: string };
   /**
@@ -242,7 +248,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  askRevokeRole: true, revokeRole: true, keepRole: true, redeemInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  askRevokeRole: true, revokeRole: true, keepRole: true, redeemInvite: true, checkInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true, keepSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

@@ -28,6 +28,8 @@ export type FlowEvent = (
   | { type: "OPEN"; flow: string; input: Record<string, unknown> }
   // The bot withdrew the consent the user confirmed (withdrawConsent) — not when it showed the explanation again.
   | { type: "WITHDRAWN" }
+  // The bot looked up the link of an invite set aside that the person goes on with (checkInvite): still good, or not (said why).
+  | { type: "INVITE"; flow: "join" | "roleJoin"; valid: boolean }
 ) & { today?: string; time?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
@@ -62,6 +64,12 @@ export interface StackEntry {
   /** Numbers this flow's questions (states); a button carries the number of the question it answers. */
   prompt: number;
   snapshot: StoredSnapshot;
+  /**
+   * An invite (a relative's, staff's, a mediator's; an admin's door) the person left for something else and came back
+   * to: it is named, with «Продолжить» and «Отказаться от приглашения», and its own question comes only with
+   * «Продолжить» (or a press of that question's button) — what is typed meanwhile answers nothing (machines/chat.ts).
+   */
+  paused?: true;
 }
 
 /** What the router knows of the user when it starts a flow. */

@@ -535,6 +535,105 @@ describe("joining by invite", () => {
     expect(texts(await admin.send("/admin"))[0]).toMatch(/^Вы администратор «Келісім»\. Прежде чем начать/);
   });
 
+  it("an invite left for another step is named when that step ends (/notice then /cancel, the explainer closed) — not its bare question, and what is typed meanwhile is not taken as its answer", async () => {
+    const applicant = h.user(100, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const named = "Вас пригласили следить за делом KZ-2026-000001, но вы ещё не присоединились к нему. Продолжить или отказаться от приглашения?";
+    const asked = "Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?";
+
+    // A relative (ru) asked who they are, who opens /notice and cancels it.
+    const relative = h.user(501, "ru");
+    await relative.send(`/start ${caseLink}`);
+    await relative.send("/notice");
+    const cancelled = await relative.send("/cancel");
+    expect(texts(cancelled)).toEqual(["Отменено.", named]);
+    expect(buttons(cancelled)).toEqual(["Продолжить", "Отказаться от приглашения"]);
+    // Typed then: not understood, and the invite named again (not its question).
+    expect(texts(await relative.send("хочу подать обращение"))).toEqual(["Извините, я этого не понял.", named]);
+    // The explainer opened and closed over it: named again.
+    await relative.send("/explain");
+    const closed = await relative.press("Закончить");
+    expect(texts(closed)).toEqual([named]);
+    expect(buttons(closed)).toEqual(["Продолжить", "Отказаться от приглашения"]);
+    // «Продолжить»: its own question, and text typed in it gets its usual answer there; an old button, the question again.
+    expect(texts(await relative.press("Продолжить"))).toEqual([asked]);
+    expect(texts(await relative.send("супруг"))).toEqual(["Извините, я этого не понял.", asked]);
+    expect(texts(await relative.press("Закончить"))).toEqual([asked]);
+    await relative.press("Супруг(а)");
+    await relative.press("Согласен(на)");
+    await relative.send("Сейтова Асель Нурлановна");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: 501n, role: "relative" } })).toBe(1);
+
+    // A relative (kk): the explainer closed, then /notice and /cancel — named in Kazakh; the invite's own button, pressed
+    // from its first message, takes it up again.
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const second = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const kk = h.user(502, "kk");
+    await kk.send(`/start ${second}`);
+    await kk.send("/explain");
+    const namedKk = "Сіз KZ-2026-000001 ісін бақылауға шақырылдыңыз, бірақ іске әлі қосылған жоқсыз. Жалғастырасыз ба, немесе шақырудан бас тартасыз ба?";
+    const closedKk = await kk.press("Аяқтау");
+    expect(texts(closedKk)).toEqual([namedKk]);
+    expect(buttons(closedKk)).toEqual(["Жалғастыру", "Шақырудан бас тарту"]);
+    await kk.send("/notice");
+    expect(texts(await kk.send("/cancel"))).toEqual(["Болдырылмады.", namedKk]);
+    expect(texts(await kk.press("Пациенттің жұбайы"))[0]).toMatch(/^Дербес деректер туралы/);
+
+    // Staff (ru) with the name asked: the explainer closed — named; a name typed then is not taken; «Продолжить», and it is.
+    const { link } = await inviteStaff();
+    const staff = h.user(4, "ru");
+    await staff.send(`/start ${link}`);
+    await staff.send("/explain");
+    const namedStaff = "Вас пригласили сотрудником организации «Городская больница №7», но регистрация ещё не закончена. Продолжить или отказаться от приглашения?";
+    expect(texts(await staff.press("Закончить"))).toEqual([namedStaff]);
+    expect(texts(await staff.send("Ахметова Сауле Маратовна"))).toEqual(["Извините, я этого не понял.", namedStaff]);
+    expect(texts(await staff.press("Продолжить"))[0]).toMatch(/^Вас пригласили сотрудником организации «Городская больница №7» в «Келісім»\. Напишите ваши фамилию, имя и отчество/);
+    expect(texts(await staff.send("Ахметова Сауле Маратовна"))[0]).toBe("Ваша должность (например, секретарь комиссии, руководитель службы поддержки пациента):");
+
+    // Staff (kk): /notice then /cancel — named in Kazakh; «Шақырудан бас тарту» leaves it, nothing granted.
+    const { link: link2 } = await inviteStaff("Клиника №2", "г. Астана");
+    const staffKk = h.user(6, "kk");
+    await staffKk.send(`/start ${link2}`);
+    await staffKk.send("/notice");
+    const namedStaffKk = "Сіз «Клиника №2» ұйымының қызметкері ретінде шақырылдыңыз, бірақ тіркелу әлі аяқталған жоқ. Жалғастырасыз ба, немесе шақырудан бас тартасыз ба?";
+    expect(texts(await staffKk.send("/cancel"))).toEqual(["Болдырылмады.", namedStaffKk]);
+    expect(texts(await staffKk.press("Шақырудан бас тарту"))[0]).toBe("Рөл берілмеді. Ойыңыз өзгерсе, шақыру сілтемесін ол күшінде тұрғанда қайта ашыңыз.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 6n } })).toBe(0);
+  });
+
+  it("«Продолжить» on an invite whose link expired meanwhile says so at once — not its questions, to fail at the last one — and the invite is named no more", async () => {
+    const applicant = h.user(100, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const relative = h.user(501, "ru");
+    await relative.send(`/start ${caseLink}`);
+    const { link } = await inviteStaff();
+    const staff = h.user(4, "kk");
+    await staff.send(`/start ${link}`);
+    await staff.send("Ахметова Сауле Маратовна");
+    await staff.send("/explain");
+    await staff.press("Аяқтау");
+
+    // Eight days later: both links have expired.
+    now = new Date("2026-12-01T10:00:00+05:00");
+    await relative.send("/start");
+    const gone = await relative.press("Продолжить");
+    expect(texts(gone)).toEqual(["Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.", "Что сделаем? Команды есть и в меню (/)."]);
+    expect(texts(await relative.send("/start")).join("\n")).not.toMatch(/пригласили|Кем вы приходитесь/);
+
+    const staffGone = await staff.press("Жалғастыру");
+    expect(texts(staffGone)[0]).toBe("Бұл шақыру жарамсыз: ол қолданылған, мерзімі өткен немесе қайтарып алынған. Жаңасын сұраңыз.");
+    expect(texts(staffGone).join("\n")).not.toMatch(/лауазым/);
+    expect(await t.db.prisma.userRole.count({ where: { userId: 4n } })).toBe(0);
+    expect(texts(await staff.send("/start")).join("\n")).not.toMatch(/шақырылдыңыз/);
+  });
+
   it("/cancel while joining by an invite says what the flow's own «Отмена» says: no role given, the link still opens while it is valid", async () => {
     // The admin's own door: /admin again (before the invite below passes it).
     const admin = h.user(ADMIN, "ru");

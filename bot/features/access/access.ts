@@ -7,6 +7,8 @@ import { formedOn } from "../../core/case.js";
 import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
+import { checkRoleInvite } from "../admin/admin.js";
+import { checkCaseInvite } from "../relatives/relatives.js";
 import { counterRefusal, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 
@@ -103,4 +105,27 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
   }
   return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
+};
+
+/**
+ * «Продолжить» on an invite set aside: its link as it stands now. Still good: the invite's question again. Expired,
+ * revoked or used meanwhile (or its role or case theirs already): said at once, as opening the link would say it, and
+ * the invite goes — nobody answers its questions again to be refused at the last one.
+ */
+export const checkInvite = async (tx: Tx, e: DomainEffect<"checkInvite">, c: Ctx): Promise<Out[]> => {
+  const gone = (said: Out): Out[] => [said, { type: "reply", event: { type: "INVITE", flow: e.flow, valid: false } }];
+  if (e.flow === "join") {
+    const invite = await checkCaseInvite(tx, e.token, c.now, c.userId);
+    if (!invite) return gone(say("admin.inviteInvalid"));
+    if (invite.already) return gone(say("relatives.already", { number: invite.number }));
+  } else {
+    const invite = await checkRoleInvite(tx, e.token, c.now, c.userId);
+    if (!invite) return gone(say("admin.inviteInvalid"));
+    if (invite.already) {
+      const { role, org, used } = invite;
+      const key = used ? (role === "mediator" ? "admin.joinedByItMediator" : "admin.joinedByItStaff") : role === "mediator" ? "admin.alreadyMediator" : "admin.alreadyStaff";
+      return gone(say(key, role === "mediator" ? {} : { org: org ?? "" }));
+    }
+  }
+  return [{ type: "reply", event: { type: "INVITE", flow: e.flow, valid: true } }];
 };
