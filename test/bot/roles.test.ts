@@ -588,7 +588,7 @@ describe("joining by invite", () => {
     const staff = h.user(4, "ru");
     await staff.send(`/start ${link}`);
     await staff.send("/explain");
-    const namedStaff = "Вас пригласили сотрудником организации «Городская больница №7», но регистрация ещё не закончена. Продолжить или отказаться от приглашения?";
+    const namedStaff = "Вас пригласили сотрудником организации «Городская больница №7», но регистрация ещё не завершена. Продолжить или отказаться от приглашения?";
     expect(texts(await staff.press("Закончить"))).toEqual([namedStaff]);
     expect(texts(await staff.send("Ахметова Сауле Маратовна"))).toEqual(["Извините, я этого не понял.", namedStaff]);
     expect(texts(await staff.press("Продолжить"))[0]).toMatch(/^Вас пригласили сотрудником организации «Городская больница №7» в «Келісім»\. Напишите ваши фамилию, имя и отчество/);
