@@ -407,7 +407,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       case "notice":
         return notice();
       case "cases":
-        return void effects.push({ type: "showCases" });
+        // A notice begun and not saved is named where the cases are not: it is no case yet, and it is not lost.
+        return void effects.push({ type: "showCases", ...(stack.some((e) => e.flow === "notice") ? { draft: true as const } : {}) });
       case "explain":
         return explain();
       case "help": {

@@ -116,7 +116,7 @@ export interface DomainEffectPayloads {
    * Lists the user's cases (/cases), ten a page: the newest, or the page next to `cursor` (a «earlier cases» button);
    * opens one case's timeline — only for someone who takes part in it.
    */
-  showCases: { cursor?: PageCursor };
+  showCases: { cursor?: PageCursor; draft?: true };
   showCase: { caseId: number };
   /**
    * The user withdrew consent (law.md §7): no new processing; their saved particulars deleted at once; a

@@ -57,6 +57,26 @@ describe("/cases", () => {
     expect(texts(await u.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
   });
 
+  it("a user with no cases but a notice begun and not saved is told the notice is not saved yet, and how to go on with it", async () => {
+    // Before: «У вас пока нет дел» alone — one who had answered half the notice thought it lost (or filed).
+    const h = await testBot(t.db, { now: () => now });
+    const u = h.user(41, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Близкий родственник");
+    await u.press("Подтверждаю");
+    await u.send("Әсел Нұрланқызы Серікова");
+    const listed = texts(await u.send("/cases"));
+    expect(listed[0]).toBe("У вас пока нет дел. Начатое обращение ещё не сохранено — продолжить его: /notice");
+    const kk = h.user(42, "kk");
+    await kk.send("/start");
+    await kk.press("Келісемін");
+    await kk.send("/notice");
+    await kk.press("Пациенттің жақын туысы");
+    expect(texts(await kk.send("/cases"))[0]).toBe("Сізде әзірге іс жоқ. Басталған өтініш әлі сақталған жоқ — оны жалғастыру: /notice");
+  });
+
   it("someone else's case cannot be opened, even with forged callback data", async () => {
     const owner = await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 1n } } } });
     const h = await testBot(t.db, { now: () => now });

@@ -111,7 +111,7 @@ export const listCases = async (tx: Tx, e: DomainEffect<"showCases">, c: Ctx): P
   if (e.cursor) return total === 0 ? [say("cases.none")] : [await casesPageOf(tx, where, total, e.cursor, c)];
   // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
   const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
-  if (total === 0) return work.length ? work : [say("cases.none")];
+  if (total === 0) return work.length ? work : [say(e.draft ? "cases.noneDraft" : "cases.none")];
   return [await casesPageOf(tx, where, total, undefined, c), ...work];
 };
 
