@@ -18,7 +18,10 @@ interface Question {
 }
 export const QUESTIONS: readonly Question[] = data.questions;
 
-/** What the answers resemble: the side with more weight; a tie (or no weight at all) is unclear. */
+/**
+ * What the answers resemble: the side with more weight — by at least `lead` when the answers point both ways (all
+ * «yes» is «standards followed» and «something wrong was done» at once: no lean); a tie, or no weight at all, is unclear.
+ */
 export const resemblance = (answers: Record<string, Answer>): Resemblance => {
   let accident = 0;
   let error = 0;
@@ -28,7 +31,8 @@ export const resemblance = (answers: Record<string, Answer>): Resemblance => {
     accident += q[a].accident ?? 0;
     error += q[a].error ?? 0;
   }
-  return accident > error ? "accident" : error > accident ? "error" : "unclear";
+  const lead = accident > 0 && error > 0 ? data.lead : 1;
+  return accident - error >= lead ? "accident" : error - accident >= lead ? "error" : "unclear";
 };
 
 interface Context {

@@ -16,10 +16,14 @@ const effectsOf = (actions: { type: string; params?: unknown }[]) => actions.map
 describe("resemblance (data/explainer.json)", () => {
   it("weighs the answers as the data says", () => {
     const all = (a: "yes" | "no" | "unknown") => Object.fromEntries(QUESTIONS.map((q) => [q.id, a]));
-    expect(resemblance(all("yes"))).toBe("accident"); // 2 + 2 for accident against 2 + 1
-    expect(resemblance(all("no"))).toBe("error"); // 2 + 1 + 1 for error against 1
+    // Answers pointing both ways by about as much lean neither way. Before: all «yes» («standards followed», «a known
+    // complication», and «something wrong was done», «help delayed») read «more like a medical accident», 4 against 3.
+    expect(resemblance(all("yes"))).toBe("unclear"); // 2 + 2 for accident against 2 + 1
+    expect(resemblance({ informed: "yes", standards: "no", knownComplication: "yes", wrongAction: "no", delay: "no" })).toBe("unclear"); // 2 + 1 for accident against 2
+    expect(resemblance({ standards: "yes", knownComplication: "yes", delay: "yes" })).toBe("accident"); // 2 + 2 against 1
+    expect(resemblance(all("no"))).toBe("error"); // 2 + 1 for error against 1
+    expect(resemblance({ standards: "yes" })).toBe("accident"); // 2 against nothing
     expect(resemblance(all("unknown"))).toBe("unclear");
-    expect(resemblance({ informed: "yes", standards: "no", knownComplication: "yes", wrongAction: "no", delay: "no" })).toBe("accident"); // 2 + 1 for accident against 2
     expect(resemblance({ informed: "no", wrongAction: "yes" })).toBe("error");
     // Being told of the risks (or not) decides nothing on its own: no source makes it a criterion.
     expect(resemblance({ informed: "yes" })).toBe("unclear");
