@@ -3,7 +3,7 @@
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { askAgain, chose, effectActions, firstPage, inAlbum, inPageOrder, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -87,7 +87,11 @@ interface Context {
   /** A counter-offer's reason, to the mediator. */
   note: string | null;
   days: number;
+  /** An album sent as a message: its files so far, in the order the person chose them, each with its caption. */
+  pages?: RelayedFile[];
 }
+/** A file of an album sent in the mediation, with the text sent with it (its caption), if any. */
+type RelayedFile = FileRef & { caption?: string };
 
 /** A TEXT answer: on success store it and go on; else say why (with the limits) and ask again. */
 const typed = <T>(state: string, next: string, check: (s: string) => Check<T>, field: keyof Context, max: number) => ({
@@ -120,11 +124,18 @@ const machine = setup({
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
-    relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string; file?: FileRef }) => undefined,
+    relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string; file?: FileRef; files?: { file: FileRef; caption?: string }[] }) => undefined,
+    keepRelayed: assign({
+      pages: ({ context, event }) =>
+        event.type === "FILE" ? inPageOrder<RelayedFile>(context.pages ?? [], { ...event.file, ...(event.caption ? { caption: event.caption } : {}) }) : context.pages,
+    }),
     proposeSettlement: (_: unknown, _params: { mediationId: number; amount: number; terms: string; days: number }) => undefined,
     counterOffer: (_: unknown, _params: { proposalId: number; amount: number; note: string }) => undefined,
   },
 });
+
+/** The count of an album's files so far, with «Отправить» (flow.ts, Pages): nothing goes before it is pressed. */
+const albumSaid = pagesSaid("mediation.albumFiles", [[pagesDone("mediation.send")], [cancel]]);
 
 /**
  * Writing through the bot, a text or a document: the mediator first chooses to whom; a side writes to
@@ -168,17 +179,43 @@ export const relayMachine = machine.createMachine({
           },
           { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: MESSAGE_MAX, length: text(event).length } }) }] },
         ],
-        FILE: {
-          target: "done",
-          actions: [
-            {
-              type: "relayMessage",
-              params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: event.type === "FILE" ? (event.caption ?? "") : "", ...(event.type === "FILE" ? { file: event.file } : {}) }),
-            },
-          ],
-        },
+        FILE: [
+          // An album comes one update a file, in any order, maybe to different instances: its files are kept, and go
+          // together at «Отправить», in the order the person chose them — not the first alone, the others «not kept».
+          { guard: ({ event }) => inAlbum(event), target: "album", actions: [assign({ pages: [] }), { type: "keepRelayed" }, { type: "say", params: albumSaid }] },
+          {
+            target: "done",
+            actions: [
+              {
+                type: "relayMessage",
+                params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: event.type === "FILE" ? (event.caption ?? "") : "", ...(event.type === "FILE" ? { file: event.file } : {}) }),
+              },
+            ],
+          },
+        ],
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("text"),
+      },
+    },
+    // The album's other files as they come (or more sent after it), each with its own caption; one count, edited.
+    album: {
+      ...pagesState({ accepts: () => true, keep: { type: "keepRelayed" as const }, said: albumSaid, refusal: "mediation.albumNotSent", next: "albumSend", typed: "mediation.albumTyped" }),
+      tags: [UNSAVED, TAKES_CAPTION],
+    },
+    albumSend: {
+      always: {
+        target: "done",
+        actions: [
+          {
+            type: "relayMessage",
+            params: ({ context }) => ({
+              mediationId: context.mediationId,
+              to: context.to,
+              text: "",
+              files: (context.pages ?? []).map(({ caption, ...file }) => ({ file, ...(caption ? { caption } : {}) })),
+            }),
+          },
+        ],
       },
     },
     done: { type: "final" },

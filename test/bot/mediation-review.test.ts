@@ -1,7 +1,7 @@
 // Journey J5 walked as the mediator, the applicant and the organisation's staff live it (a fresh-eyes review):
 // amounts typed as people type them, proposals answered late or superseded. Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { buttons, texts, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, newUpdateId, shown, texts, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { mediationRunning } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
@@ -115,6 +115,46 @@ describe("a document sent in the mediation with text written under it", () => {
         [STAFF, "receipts-2", undefined],
         [MEDIATOR, "receipts-2", undefined],
       ]);
+    });
+  });
+});
+
+describe("an album sent in the mediation", () => {
+  // Before: the first file to arrive was relayed, and every other file of the album got «этот файл не сохранён» — the
+  // sender believed the others had every page.
+  it("every file of it reaches the others in the order the person chose them, each with its own caption, at «Жіберу»; the sender is answered once", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant } = await mediationRunning(h, IDS);
+      await applicant.press("Жазу");
+      // Telegram numbers an album's messages in the order the files were chosen; their updates may come in any order.
+      const first = newUpdateId();
+      newUpdateId();
+      newUpdateId();
+      const caption = "Екінші бет — дәрігердің қорытындысы.";
+      const calls = [
+        ...(await applicant.document("application/pdf", "page-2", "9001", caption, first + 1)),
+        ...(await applicant.document("application/pdf", "page-1", "9001", undefined, first)),
+        ...(await applicant.document("application/pdf", "page-3", "9001", undefined, first + 2)),
+      ];
+      const count = "Алынған файлдар: 3. Олар әлі жіберілген жоқ. Басқа файлдар болса, оларды да жіберіңіз. Барлығын жіберген соң «Жіберу» батырмасын басыңыз.";
+      expect(shown(calls, APPLICANT)).toEqual([count]);
+      expect(buttons(calls)).toEqual(["Жіберу", "Болдырмау"]);
+      expect(JSON.stringify(calls)).not.toMatch(/сақталмады|не сохранён/);
+      expect([...to(calls, STAFF), ...to(calls, MEDIATOR)], "nothing goes before «Жіберу»").toEqual([]);
+      const sent = await applicant.press("Жіберу");
+      expect(to(sent, APPLICANT)[0]).toBe("Жіберілді: медиацияның барлық қатысушысына.");
+      expect(to(sent, APPLICANT).filter((t) => t.startsWith("Жіберілді")), "one answer for the album").toHaveLength(1);
+      for (const id of [STAFF, MEDIATOR]) {
+        expect(to(sent, id), String(id)).toEqual(["Заявитель · дело KZ-2026-000001: документы ниже (3)."]);
+        expect(
+          sent.filter((c) => c.payload.chat_id === id && c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption]),
+          String(id),
+        ).toEqual([
+          ["page-1", undefined],
+          ["page-2", caption],
+          ["page-3", undefined],
+        ]);
+      }
     });
   });
 });

@@ -396,29 +396,31 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   // one alone (a private session).
   const to: MediationRecipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
   const readers = all.filter((x) => x.userId !== BigInt(c.userId) && (to === "all" || x.side === to));
-  // A file's caption — the sender's own words to the others — goes with it, as they wrote it, within Telegram's limit
-  // for a caption; a longer one (Telegram Premium allows more) goes nowhere, and the sender is told so.
-  const tooLong = r.file !== undefined && r.text.length > CAPTION_MAX;
-  const words = tooLong ? "" : r.text;
-  await tx.caseEvent.create({
-    data: {
-      caseId: m.caseId,
-      kind: "mediation_message",
-      actorId: BigInt(c.userId),
-      createdAt: c.now,
-      payload: { side, to, text: seal(c.dataKey, words), ...(r.file ? { file: seal(c.dataKey, JSON.stringify(r.file)) } : {}) },
-    },
-  });
   const sent = say("mediation.sent", { to: { key: `mediation.sentTo.${to}` } });
-  if (r.file) {
-    // A document or photo: a line saying from whom, then the file itself, re-sent by its id, with its caption.
-    const file = { kind: r.file.kind, fileId: r.file.fileId };
+  // A document or photo — or an album's files, in the order the person chose them — each with its caption: the sender's
+  // own words to the others, as they wrote them, within Telegram's limit for a caption; a longer one (Telegram Premium
+  // allows more) goes nowhere, and the sender is told so.
+  const files = r.files ?? (r.file ? [{ file: r.file, caption: r.text }] : []);
+  if (files.length) {
+    const relayed = files.map(({ file, caption = "" }) => ({ file: { kind: file.kind, fileId: file.fileId }, sealed: file, caption: caption.length > CAPTION_MAX ? "" : caption }));
+    const tooLong = files.some((f) => (f.caption ?? "").length > CAPTION_MAX);
+    // One record a file, as a document sent alone: what the log keeps of a message stays one file and its words.
+    for (const f of relayed)
+      await tx.caseEvent.create({
+        data: { caseId: m.caseId, kind: "mediation_message", actorId: BigInt(c.userId), createdAt: c.now, payload: { side, to, text: seal(c.dataKey, f.caption), file: seal(c.dataKey, JSON.stringify(f.sealed)) } },
+      });
+    // A line saying from whom (and how many, for an album), then the files themselves, re-sent by their ids.
+    const note = relayed.length > 1 ? "mediation.relayedFiles" : "mediation.relayedFile";
     return [
       sent,
       ...(tooLong ? [say("mediation.captionTooLong", { max: CAPTION_MAX })] : []),
-      ...readers.flatMap((x): Out[] => [sayTo(x, "mediation.relayedFile", { from: role(side), number }), { type: "file", file, to: x, ...(words ? { caption: words } : {}) }]),
+      ...readers.flatMap((x): Out[] => [
+        sayTo(x, note, { from: role(side), number, n: relayed.length }),
+        ...relayed.map((f): Out => ({ type: "file", file: f.file, to: x, ...(f.caption ? { caption: f.caption } : {}) })),
+      ]),
     ];
   }
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_message", actorId: BigInt(c.userId), createdAt: c.now, payload: { side, to, text: seal(c.dataKey, r.text) } } });
   return [
     sent,
     ...readers.map((x) =>
