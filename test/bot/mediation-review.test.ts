@@ -159,6 +159,30 @@ describe("an album sent in the mediation", () => {
   });
 });
 
+describe("a document the mediator sends to one side alone", () => {
+  // Before: the note before it read as one to everyone («Медиатор · … ісі: құжат төменде.»), though the other side never
+  // got it, and had no reply that goes to the mediator alone — as a text sent to one side has.
+  it("is said to be theirs alone, as a text is, with the reply that goes to the mediator alone", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant, mediator } = await mediationRunning(h, IDS);
+      await mediator.send("/inbox");
+      await mediator.press(`Открыть ${NUMBER}`);
+      await mediator.press("Написать");
+      await mediator.press("Только заявителю");
+      const doc = await mediator.document("application/pdf", "calculation");
+      expect(to(doc, MEDIATOR)[0]).toBe("Отправлено: заявителю.");
+      expect(to(doc, APPLICANT)).toEqual(["Медиатор · KZ-2026-000001 ісі · тек сізге: құжат төменде."]);
+      expect(buttons(doc.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Жауап беру"]);
+      expect(doc.filter((c) => c.method === "sendDocument").map((c) => c.payload.chat_id)).toEqual([APPLICANT]);
+      expect(to(doc, STAFF)).toEqual([]);
+      await applicant.press("Жауап беру");
+      const reply = await applicant.send("Есептеуді оқыдым, сұрағым бар.");
+      expect(to(reply, MEDIATOR)).toEqual(["Заявитель · дело KZ-2026-000001 · только вам:\nЕсептеуді оқыдым, сұрағым бар."]);
+      expect(to(reply, STAFF)).toEqual([]);
+    });
+  });
+});
+
 describe("a proposal superseded by a newer one", () => {
   it("is not announced as expired on its date: only the proposal that stands is", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {

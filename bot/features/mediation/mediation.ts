@@ -409,13 +409,15 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
       await tx.caseEvent.create({
         data: { caseId: m.caseId, kind: "mediation_message", actorId: BigInt(c.userId), createdAt: c.now, payload: { side, to, text: seal(c.dataKey, f.caption), file: seal(c.dataKey, JSON.stringify(f.sealed)) } },
       });
-    // A line saying from whom (and how many, for an album), then the files themselves, re-sent by their ids.
-    const note = relayed.length > 1 ? "mediation.relayedFiles" : "mediation.relayedFile";
+    // A line saying from whom (and how many, for an album) — and, sent to one side alone, that it is theirs alone, with
+    // the reply that goes to the mediator alone, as a text's — then the files themselves, re-sent by their ids.
+    const note =
+      relayed.length > 1 ? (to === "all" ? "mediation.relayedFiles" : "mediation.relayedFilesPrivate") : to === "all" ? "mediation.relayedFile" : "mediation.relayedFilePrivate";
     return [
       sent,
       ...(tooLong ? [say("mediation.captionTooLong", { max: CAPTION_MAX })] : []),
       ...readers.flatMap((x): Out[] => [
-        sayTo(x, note, { from: role(side), number, n: relayed.length }),
+        sayTo(x, note, { from: role(side), number, n: relayed.length }, replyButton(m.id, to, x)),
         ...relayed.map((f): Out => ({ type: "file", file: f.file, to: x, ...(f.caption ? { caption: f.caption } : {}) })),
       ]),
     ];
@@ -423,14 +425,14 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_message", actorId: BigInt(c.userId), createdAt: c.now, payload: { side, to, text: seal(c.dataKey, r.text) } } });
   return [
     sent,
-    ...readers.map((x) =>
-      // A side's reply to what the mediator said to it alone goes to the mediator alone: a private session stays private.
-      sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: r.text }, [
-        [{ key: "mediation.reply", ...act(to !== "all" && x.side !== "mediator" ? askMediator : writeInMediation, { mediationId: m.id }) }],
-      ]),
-    ),
+    ...readers.map((x) => sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: r.text }, replyButton(m.id, to, x))),
   ];
 };
+
+/** «Reply» under what was relayed: a side's reply to what the mediator said to it alone goes to the mediator alone — a private session stays private. */
+const replyButton = (mediationId: number, to: MediationRecipient, x: Member): Button[][] => [
+  [{ key: "mediation.reply", ...act(to !== "all" && x.side !== "mediator" ? askMediator : writeInMediation, { mediationId }) }],
+];
 
 const proposalButtons = (proposalId: number, mediationId: number): Button[][] => [
   [{ key: "mediation.acceptProposal", ...act(acceptProposal, { proposalId }) }],
