@@ -2,7 +2,8 @@
 // settlement proposal (an amount in tenge, the terms, a date until which it stands) and a party's
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
-import type { Button, FileRef } from "./effects.js";
+import { isOutcome, type Button, type FileRef, type Param } from "./effects.js";
+import { mciTenge, minimumMci } from "./payments.js";
 import { askAgain, chose, effectActions, firstPage, inAlbum, inPageOrder, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
@@ -77,6 +78,25 @@ export const checkDays = (input: string): Check<number> => {
   return Number.isInteger(n) && n >= 1 && n <= VALID_DAYS_MAX ? ok(n) : no("days");
 };
 
+/** Texts one per line (the bot's `lines`, bot/core/effects.ts). */
+const lines = (parts: Param[]): Param => ({ lines: parts, sep: "\n" });
+/**
+ * The minimum insurance payment the law sets for the patient's outcome (law.md §2), to stand beside an amount,
+ * with a plain warning when the amount is lower: the applicant keeps the right to the insurance payment (§4).
+ */
+export const minimumBeside = (outcome: string | null, amount: number, year: number): Param => {
+  if (!outcome || !isOutcome(outcome) || outcome === "unknown") return { key: "mediation.minimumUnknown" };
+  const mci = minimumMci(outcome);
+  const tenge = mciTenge(year);
+  const what = { key: `notice.outcomeText.${outcome}` };
+  // A year whose MCI is not recorded yet (the budget law gives it): the minimum in MCI, and the plain warning
+  // that no comparison in tenge could be made — the right to the insurance payment stays whatever the amount.
+  if (tenge === null) return lines([{ key: "mediation.minimumMci", params: { outcome: what, mci } }, { key: "mediation.minimumYearUnknown", params: { year } }]);
+  const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
+  return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
+};
+
+
 interface Context {
   mediationId: number;
   proposalId: number;
@@ -89,6 +109,9 @@ interface Context {
   days: number;
   /** An album sent as a message: its files so far, in the order the person chose them, each with its caption. */
   pages?: RelayedFile[];
+  /** A counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
+  outcome?: string;
+  year?: number;
 }
 /** A file of an album sent in the mediation, with the text sent with it (its caption), if any. */
 type RelayedFile = FileRef & { caption?: string };
@@ -280,7 +303,17 @@ export const proposalMachine = machine.createMachine({
 /** A party's counter-offer to a proposal: an amount and a note, reviewed, to the mediator. */
 export const counterMachine = machine.createMachine({
   id: "counter",
-  context: ({ input }) => ({ mediationId: 0, proposalId: input.proposalId ?? 0, asMediator: false, to: "mediator", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({
+    mediationId: 0,
+    proposalId: input.proposalId ?? 0,
+    asMediator: false,
+    to: "mediator",
+    amount: null,
+    terms: null,
+    note: null,
+    days: DEFAULT_VALID_DAYS,
+    ...(input.outcome ? { outcome: input.outcome, year: input.year ?? 0 } : {}),
+  }),
   initial: "amount",
   states: {
     amount: {
@@ -293,17 +326,22 @@ export const counterMachine = machine.createMachine({
       entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.askCounterNote", params: { amount: context.amount ?? 0, max: NOTE_MAX }, buttons: [[cancel]] }) }],
       on: typed("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX),
     },
-    // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here.
+    // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here. The
+    // applicant's amount stands beside the statutory minimum for the recorded outcome, with the warning when below it
+    // (law.md §4), as the mediator's proposal was shown to them; in a death case, after condolence.
     review: {
       tags: [UNSAVED],
       entry: [
         {
           type: "say",
-          params: ({ context }) => ({
-            key: "mediation.reviewCounter",
-            params: { amount: context.amount ?? 0, note: context.note ?? "" },
-            buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
-          }),
+          params: ({ context, event }) => {
+            const buttons = [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]];
+            const params = { amount: context.amount ?? 0, note: context.note ?? "" };
+            if (!context.outcome) return { key: "mediation.reviewCounter", params, buttons };
+            const year = Number(event.today?.slice(0, 4)) || context.year || 0;
+            const review: Param = { key: "mediation.reviewCounterMinimum", params: { ...params, minimum: minimumBeside(context.outcome, params.amount, year) } };
+            return { key: "common.text", params: { text: context.outcome === "death" ? lines([{ key: "common.condolence" }, review]) : review }, buttons };
+          },
         },
       ],
       on: {

@@ -119,6 +119,48 @@ describe("a document sent in the mediation with text written under it", () => {
   });
 });
 
+describe("the applicant's own counter-offer below the statutory minimum (law.md §4)", () => {
+  // Before: the review showed the amount alone — the applicant could send 1 500 000 ₸ without being told the law's minimum
+  // for their outcome is 2 595 000 ₸, and that the right to the insurance payment stays theirs.
+  const minimum = "Бұл салдар (II топтағы мүгедектік) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.";
+  const below = "⚠ Ұсынылған сома осы ең төменгі сомадан аз. Бірыңғай сақтандыру пулынан сақтандыру төлемін алу құқығы өтініш берушіде сақталады.";
+  it("is reviewed beside that minimum with the warning, as the proposal was; the organisation's review stays as it was", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, staff, mediator } = await mediationRunning(w.h, IDS, "II топтағы мүгедектік");
+      await proposeAmount(mediator, "1 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("1 500 000");
+      const review = await applicant.send("Емдеу шығындары көп болды.");
+      expect(texts(review)).toEqual([`Қарсы ұсынысты тексеріңіз:\n\nСомасы: 1\u00a0500\u00a0000 ₸\n${minimum}\n${below}\n\nСебебі: Емдеу шығындары көп болды.\n\nОны медиатор алады.`]);
+      expect(buttons(review)).toEqual(["Жіберу", "Өзгерту", "Болдырмау"]);
+      // Changed to an amount above it: the minimum beside it, no warning.
+      await applicant.press("Өзгерту");
+      await applicant.send("3 000 000");
+      const above = texts(await applicant.send("Емдеу шығындары көп болды."))[0]!;
+      expect(above).toContain(`Сомасы: 3\u00a0000\u00a0000 ₸\n${minimum}\n\n`);
+      expect(above).not.toContain("⚠");
+      // The organisation's counter-offer: its review as before, no minimum (the warning is the applicant's).
+      await staff.press("Встречное предложение");
+      await staff.send("800 000");
+      expect(texts(await staff.send("Бюджет ограничен."))).toEqual(["Проверьте встречное предложение:\n\nСумма: 800\u00a0000 ₸\nПричина: Бюджет ограничен.\n\nЕго получит медиатор."]);
+    });
+  });
+
+  it("in a death case, after condolence", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS, "Пациент қайтыс болды");
+      await proposeAmount(mediator, "5 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("6 000 000");
+      const review = texts(await applicant.send("Емдеу шығындары көп болды."));
+      expect(review).toHaveLength(1);
+      expect(review[0]).toMatch(/^Көңіл айтамыз\.\nҚарсы ұсынысты тексеріңіз:\n\nСомасы: 6\u00a0000\u00a0000 ₸\nБұл салдар \(пациент қайтыс болды\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 3\u00a0000 АЕК, яғни 12\u00a0975\u00a0000 ₸\.\n⚠ /);
+    });
+  });
+});
+
 describe("an album sent in the mediation", () => {
   // Before: the first file to arrive was relayed, and every other file of the album got «этот файл не сохранён» — the
   // sender believed the others had every page.

@@ -8,9 +8,9 @@
 // case settled. Only the mediation's participants see what is said in it.
 import { act } from "../../../machines/actions.js";
 import { addDays, atLocalTime, endOfDay, localDate, localTime } from "../../../machines/calendar.js";
-import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
+import { type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { mciTenge, minimumMci } from "../../../machines/payments.js";
+import { minimumBeside } from "../../../machines/mediation.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
@@ -111,22 +111,6 @@ const members = async (tx: Tx, m: MediationRow): Promise<Member[]> => {
 
 /** A mediator as others see them: their full name (given when they joined). */
 export const mediatorName = (fullName: string | null | undefined): Param => fullName ?? { key: "mediation.unnamedMediator" };
-
-/**
- * The minimum insurance payment the law sets for the patient's outcome (law.md §2), to stand beside an amount,
- * with a plain warning when the amount is lower: the applicant keeps the right to the insurance payment (§4).
- */
-export const minimumBeside = (outcome: string | null, amount: number, year: number): Param => {
-  if (!outcome || !isOutcome(outcome) || outcome === "unknown") return { key: "mediation.minimumUnknown" };
-  const mci = minimumMci(outcome);
-  const tenge = mciTenge(year);
-  const what = { key: `notice.outcomeText.${outcome}` };
-  // A year whose MCI is not recorded yet (the budget law gives it): the minimum in MCI, and the plain warning
-  // that no comparison in tenge could be made — the right to the insurance payment stays whatever the amount.
-  if (tenge === null) return lines([{ key: "mediation.minimumMci", params: { outcome: what, mci } }, { key: "mediation.minimumYearUnknown", params: { year } }]);
-  const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
-  return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
-};
 
 const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x.userId === BigInt(userId))?.side ?? null;
 
@@ -514,10 +498,17 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
 };
 
 /**
- * Why a counter-offer to this proposal cannot be made now (a newer one, its date passed, both accepted it), asked when
- * its flow opens — said before an amount and a note are typed, not after; null when it can.
+ * A counter-offer's flow, asked when it opens: why one to this proposal cannot be made now (a newer one, its date passed,
+ * both accepted it) — said before an amount and a note are typed, not after; else its input: for the applicant, the
+ * case's recorded outcome and this year, so that the review shows their amount beside the statutory minimum, with the
+ * warning when below it (law.md §4), as the proposal was shown to them.
  */
-export const counterRefusal = async (tx: Tx, proposalId: number, c: Ctx): Promise<Out | null> => (await answerable(tx, proposalId, c)).refused?.[0] ?? null;
+export const counterOpening = async (tx: Tx, proposalId: number, c: Ctx): Promise<{ refused: Out } | { input: { proposalId: number; outcome?: string; year?: number } }> => {
+  const a = await answerable(tx, proposalId, c);
+  if (a.refused) return { refused: a.refused[0]! };
+  const outcome = a.side === "applicant" && a.m.case.outcome && a.m.case.outcome !== "unknown" ? a.m.case.outcome : null;
+  return { input: { proposalId, ...(outcome ? { outcome, year: Number(localDate(c.now, c.timeZone).slice(0, 4)) } : {}) } };
+};
 
 /** Accepted by both sides: someone of the applicant's side and someone of the organisation's. */
 const acceptedByBoth = (all: Member[], responses: { userId: bigint; answer: string }[]) =>
