@@ -328,8 +328,14 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   const last = m.state === "running" && side !== "mediator" ? await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, include: { responses: true }, orderBy: { id: "desc" } }) : null;
   const standing = last && last.validUntil && last.validUntil >= c.now && !acceptedByBoth(all, last.responses) ? last : null;
   // Both accepted it and this side has not confirmed the agreement's text yet: the button that confirms it.
+  // Only the one who accepted it for the side confirms it (confirmAgreement): a colleague is offered no button.
   const toConfirm =
-    last && acceptedByBoth(all, last.responses) && !last.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === side)) ? last : null;
+    last &&
+    acceptedByBoth(all, last.responses) &&
+    last.responses.some((r) => r.userId === BigInt(c.userId)) &&
+    !last.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === side))
+      ? last
+      : null;
   // Any amount a side can answer or confirm from here stands beside the minimum the law sets, with the warning when
   // below it (law.md §4) — as in the proposal's own message.
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
@@ -539,6 +545,10 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_reached", createdAt: c.now, payload: { proposalId: p.id } } });
   await cancel(tx, `proposal:${p.id}:expire`);
   for (const x of all.filter((y) => y.side !== "applicant")) await recordAccess(tx, m.caseId, x.userId, x.side === "mediator" ? "mediator" : "staff", "document", c.now);
+  // The organisation's text is confirmed by the one who accepted for it (confirmAgreement): their colleagues get the
+  // agreement with who that is, and no button that would only be refused.
+  const orgAnswer = responses.find((r) => all.some((x) => x.userId === r.userId && x.side === "organization"));
+  const orgWho = orgAnswer ? ((await tx.user.findUnique({ where: { id: orgAnswer.userId }, select: { fullName: true } }))?.fullName ?? role("organization")) : role("organization");
   // The agreement first, then the message with its confirm button: one confirms what one has just been given.
   return [
     ...said,
@@ -564,7 +574,9 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
             document({ name: "agreementPdf", proposalId: p.id }, x),
             x.side === "mediator"
               ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
-              : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
+              : x.userId !== orgAnswer?.userId
+                ? sayTo(x, "mediation.agreementToColleague", { number, round: p.round, who: orgWho })
+                : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
           ),
     ),
   ];
@@ -615,6 +627,24 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   if (!p || !m || (side !== "applicant" && side !== "organization")) return notFound();
   const number = m.case.number;
   if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number })];
+  // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
+  // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
+  // side and whether that one confirmed already.
+  const me = BigInt(c.userId);
+  const ours = p.responses.find((r) => r.userId !== me && all.some((x) => x.userId === r.userId && x.side === side));
+  if (ours && !p.responses.some((r) => r.userId === me)) {
+    const who = await tx.user.findUnique({ where: { id: ours.userId }, select: { fullName: true } });
+    const at = ours.confirmedAt ?? ours.answeredAt;
+    return [
+      say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", {
+        number,
+        round: p.round,
+        who: who?.fullName ?? role(side),
+        date: showDate(localDate(at, c.timeZone)),
+        time: localTime(at, c.timeZone),
+      }),
+    ];
+  }
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
