@@ -221,7 +221,11 @@ export interface DomainEffectPayloads {
   /** The mediator or the organisation's staff record the signed settlement agreement (a scan or a signed file). */
   recordSignedAgreement: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string };
   showMediation: { mediationId: number };
-  relayMessage: { mediationId: number; to: MediationRecipient; text: string; file?: FileRef };
+  /**
+   * A message in a mediation: a text, or a file with its caption as `text`; `files`: an album's files in the order the
+   * person chose them, each with the caption it came with (then `text` is empty and `file` absent).
+   */
+  relayMessage: { mediationId: number; to: MediationRecipient; text: string; file?: FileRef; files?: { file: FileRef; caption?: string }[] };
   proposeSettlement: { mediationId: number; amount: number; terms: string; days: number };
   answerProposal: { proposalId: number; accept: boolean };
   counterOffer: { proposalId: number; amount: number; note: string };

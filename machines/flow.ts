@@ -176,7 +176,7 @@ export const inAlbum = (e: FlowEvent): boolean => e.type === "FILE" && e.group !
  * order the person chose them (FileRef.messageId) — the file goes before the first one of a later message. Files stored
  * without the number (by the bot before it kept it) keep their place, and a file without it goes last.
  */
-export const inPageOrder = (files: readonly FileRef[], file: FileRef): FileRef[] => {
+export const inPageOrder = <F extends FileRef>(files: readonly F[], file: F): F[] => {
   const at = file.messageId === undefined ? -1 : files.findIndex((f) => f.messageId !== undefined && f.messageId > file.messageId!);
   return at < 0 ? [...files, file] : [...files.slice(0, at), file, ...files.slice(at)];
 };

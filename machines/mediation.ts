@@ -2,8 +2,9 @@
 // settlement proposal (an amount in tenge, the terms, a date until which it stands) and a party's
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
-import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { isOutcome, type Button, type FileRef, type Param } from "./effects.js";
+import { mciTenge, minimumMci } from "./payments.js";
+import { askAgain, chose, effectActions, firstPage, inAlbum, inPageOrder, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -77,6 +78,25 @@ export const checkDays = (input: string): Check<number> => {
   return Number.isInteger(n) && n >= 1 && n <= VALID_DAYS_MAX ? ok(n) : no("days");
 };
 
+/** Texts one per line (the bot's `lines`, bot/core/effects.ts). */
+const lines = (parts: Param[]): Param => ({ lines: parts, sep: "\n" });
+/**
+ * The minimum insurance payment the law sets for the patient's outcome (law.md §2), to stand beside an amount,
+ * with a plain warning when the amount is lower: the applicant keeps the right to the insurance payment (§4).
+ */
+export const minimumBeside = (outcome: string | null, amount: number, year: number): Param => {
+  if (!outcome || !isOutcome(outcome) || outcome === "unknown") return { key: "mediation.minimumUnknown" };
+  const mci = minimumMci(outcome);
+  const tenge = mciTenge(year);
+  const what = { key: `notice.outcomeText.${outcome}` };
+  // A year whose MCI is not recorded yet (the budget law gives it): the minimum in MCI, and the plain warning
+  // that no comparison in tenge could be made — the right to the insurance payment stays whatever the amount.
+  if (tenge === null) return lines([{ key: "mediation.minimumMci", params: { outcome: what, mci } }, { key: "mediation.minimumYearUnknown", params: { year } }]);
+  const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
+  return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
+};
+
+
 interface Context {
   mediationId: number;
   proposalId: number;
@@ -87,7 +107,14 @@ interface Context {
   /** A counter-offer's reason, to the mediator. */
   note: string | null;
   days: number;
+  /** An album sent as a message: its files so far, in the order the person chose them, each with its caption. */
+  pages?: RelayedFile[];
+  /** A counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
+  outcome?: string;
+  year?: number;
 }
+/** A file of an album sent in the mediation, with the text sent with it (its caption), if any. */
+type RelayedFile = FileRef & { caption?: string };
 
 /** A TEXT answer: on success store it and go on; else say why (with the limits) and ask again. */
 const typed = <T>(state: string, next: string, check: (s: string) => Check<T>, field: keyof Context, max: number) => ({
@@ -120,11 +147,18 @@ const machine = setup({
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
-    relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string; file?: FileRef }) => undefined,
+    relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string; file?: FileRef; files?: { file: FileRef; caption?: string }[] }) => undefined,
+    keepRelayed: assign({
+      pages: ({ context, event }) =>
+        event.type === "FILE" ? inPageOrder<RelayedFile>(context.pages ?? [], { ...event.file, ...(event.caption ? { caption: event.caption } : {}) }) : context.pages,
+    }),
     proposeSettlement: (_: unknown, _params: { mediationId: number; amount: number; terms: string; days: number }) => undefined,
     counterOffer: (_: unknown, _params: { proposalId: number; amount: number; note: string }) => undefined,
   },
 });
+
+/** The count of an album's files so far, with «Отправить» (flow.ts, Pages): nothing goes before it is pressed. */
+const albumSaid = pagesSaid("mediation.albumFiles", [[pagesDone("mediation.send")], [cancel]]);
 
 /**
  * Writing through the bot, a text or a document: the mediator first chooses to whom; a side writes to
@@ -168,17 +202,43 @@ export const relayMachine = machine.createMachine({
           },
           { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: MESSAGE_MAX, length: text(event).length } }) }] },
         ],
-        FILE: {
-          target: "done",
-          actions: [
-            {
-              type: "relayMessage",
-              params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: event.type === "FILE" ? (event.caption ?? "") : "", ...(event.type === "FILE" ? { file: event.file } : {}) }),
-            },
-          ],
-        },
+        FILE: [
+          // An album comes one update a file, in any order, maybe to different instances: its files are kept, and go
+          // together at «Отправить», in the order the person chose them — not the first alone, the others «not kept».
+          { guard: ({ event }) => inAlbum(event), target: "album", actions: [assign({ pages: [] }), { type: "keepRelayed" }, { type: "say", params: albumSaid }] },
+          {
+            target: "done",
+            actions: [
+              {
+                type: "relayMessage",
+                params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: event.type === "FILE" ? (event.caption ?? "") : "", ...(event.type === "FILE" ? { file: event.file } : {}) }),
+              },
+            ],
+          },
+        ],
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("text"),
+      },
+    },
+    // The album's other files as they come (or more sent after it), each with its own caption; one count, edited.
+    album: {
+      ...pagesState({ accepts: () => true, keep: { type: "keepRelayed" as const }, said: albumSaid, refusal: "mediation.albumNotSent", next: "albumSend", typed: "mediation.albumTyped" }),
+      tags: [UNSAVED, TAKES_CAPTION],
+    },
+    albumSend: {
+      always: {
+        target: "done",
+        actions: [
+          {
+            type: "relayMessage",
+            params: ({ context }) => ({
+              mediationId: context.mediationId,
+              to: context.to,
+              text: "",
+              files: (context.pages ?? []).map(({ caption, ...file }) => ({ file, ...(caption ? { caption } : {}) })),
+            }),
+          },
+        ],
       },
     },
     done: { type: "final" },
@@ -243,7 +303,17 @@ export const proposalMachine = machine.createMachine({
 /** A party's counter-offer to a proposal: an amount and a note, reviewed, to the mediator. */
 export const counterMachine = machine.createMachine({
   id: "counter",
-  context: ({ input }) => ({ mediationId: 0, proposalId: input.proposalId ?? 0, asMediator: false, to: "mediator", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({
+    mediationId: 0,
+    proposalId: input.proposalId ?? 0,
+    asMediator: false,
+    to: "mediator",
+    amount: null,
+    terms: null,
+    note: null,
+    days: DEFAULT_VALID_DAYS,
+    ...(input.outcome ? { outcome: input.outcome, year: input.year ?? 0 } : {}),
+  }),
   initial: "amount",
   states: {
     amount: {
@@ -256,17 +326,22 @@ export const counterMachine = machine.createMachine({
       entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.askCounterNote", params: { amount: context.amount ?? 0, max: NOTE_MAX }, buttons: [[cancel]] }) }],
       on: typed("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX),
     },
-    // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here.
+    // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here. The
+    // applicant's amount stands beside the statutory minimum for the recorded outcome, with the warning when below it
+    // (law.md §4), as the mediator's proposal was shown to them; in a death case, after condolence.
     review: {
       tags: [UNSAVED],
       entry: [
         {
           type: "say",
-          params: ({ context }) => ({
-            key: "mediation.reviewCounter",
-            params: { amount: context.amount ?? 0, note: context.note ?? "" },
-            buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
-          }),
+          params: ({ context, event }) => {
+            const buttons = [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]];
+            const params = { amount: context.amount ?? 0, note: context.note ?? "" };
+            if (!context.outcome) return { key: "mediation.reviewCounter", params, buttons };
+            const year = Number(event.today?.slice(0, 4)) || context.year || 0;
+            const review: Param = { key: "mediation.reviewCounterMinimum", params: { ...params, minimum: minimumBeside(context.outcome, params.amount, year) } };
+            return { key: "common.text", params: { text: context.outcome === "death" ? lines([{ key: "common.condolence" }, review]) : review }, buttons };
+          },
         },
       ],
       on: {

@@ -145,6 +145,60 @@ describe("the organisation's side answered by one of its staff", () => {
   });
 });
 
+describe("the agreement's text confirmed for the organisation's side", () => {
+  // Before: any of its staff confirmed it for the side — a colleague who had not accepted the proposal, nor perhaps read
+  // the agreement, moved the case to signing, and was recorded as a second answer beside the one who accepted.
+  it("by the one who accepted it for the side: a colleague's press confirms nothing and is told who answered, and later who confirmed", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { t, h } = w;
+      const { staff, applicant, mediator } = await running(h);
+      const admin = h.user(ADMIN, "ru");
+      await openAdmin(admin);
+      const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+      const colleague = h.user(52, "ru");
+      await colleague.send("/start");
+      await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
+      await propose(mediator, "2 700 000");
+      w.at("2026-11-24T09:30:00+05:00");
+      await staff.press("Принять");
+      const agreed = await applicant.press("Қабылдау");
+      // The colleague gets the agreement with who confirms it for the side — no button that would only be refused.
+      expect(to(agreed, 52)).toEqual([
+        "Дело KZ-2026-000001, предложение 1. Заявитель: принято.",
+        "Дело KZ-2026-000001: обе стороны приняли предложение 1. Выше — соглашение об урегулировании спора. За вашу сторону его подтверждает Ахметова Сауле Маратовна — тот, кто принял предложение.",
+      ]);
+      expect(agreed.filter((c) => c.payload.chat_id === 52 && c.method === "sendDocument")).toHaveLength(1);
+      expect(buttons(agreed.filter((c) => c.payload.chat_id === 52))).toEqual([]);
+      expect(buttons(agreed.filter((c) => c.payload.chat_id === STAFF))).toEqual(["Я прочитал(а) и согласен(на)"]);
+      const { id } = await t.db.prisma.proposal.findFirstOrThrow();
+      w.at("2026-11-24T10:00:00+05:00");
+      // An old message's button, or data nobody sent: refused, nothing recorded.
+      const pressed = await colleague.pressData(`g:pconf:${id}`);
+      expect(to(pressed, 52)).toEqual([
+        "Дело KZ-2026-000001, предложение 1: за вашу сторону его принял(а) Ахметова Сауле Маратовна (24.11.2026 в 09:30), и текст соглашения подтверждает тот, кто принял. Ваше подтверждение не записано: в боте у стороны один ответ.",
+      ]);
+      expect([...to(pressed, MEDIATOR), ...to(pressed, APPLICANT), ...to(pressed, STAFF)], "nobody else is told").toEqual([]);
+      const p = await t.db.prisma.proposal.findFirstOrThrow({ include: { responses: true } });
+      expect(p.responses.map((r) => [Number(r.userId), r.answer, r.confirmedAt]).sort()).toEqual([[STAFF, "accept", null], [APPLICANT, "accept", null]].sort());
+      // The colleague's view of the mediation offers no confirm button.
+      await colleague.send("/inbox");
+      await colleague.press("Открыть KZ-2026-000001");
+      expect(texts(await colleague.press("Медиация"))[0]).not.toContain("ждёт вашего подтверждения");
+      expect(colleague.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).not.toContain("Я прочитал(а) и согласен(на)");
+      // The one who accepted confirms for the side; a colleague pressing then is told who confirmed, and when.
+      w.at("2026-11-24T11:00:00+05:00");
+      expect(to(await staff.press("Я прочитал(а) и согласен(на)"), STAFF)[0]).toMatch(/^Ваше подтверждение записано\./);
+      expect(to(await colleague.pressData(`g:pconf:${p.id}`), 52)).toEqual([
+        "Дело KZ-2026-000001, предложение 1: за вашу сторону текст соглашения уже подтвердил(а) Ахметова Сауле Маратовна (24.11.2026 в 11:00). Ваше подтверждение не записано: в боте у стороны один ответ.",
+      ]);
+      expect((await t.db.prisma.mediation.findFirstOrThrow()).state, "the applicant has not confirmed yet").toBe("running");
+      // The applicant confirms: both sides have — signing begins.
+      await applicant.press("Оқыдым және келісемін");
+      expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("signing");
+    });
+  });
+});
+
 describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, then it counts as refused)", () => {
   it("a mediation contract left unanswered for more than ten calendar days counts as refused: it no longer blocks the case", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {

@@ -1,7 +1,7 @@
 // Journey J5 walked as the mediator, the applicant and the organisation's staff live it (a fresh-eyes review):
 // amounts typed as people type them, proposals answered late or superseded. Each test failed on the code before its fix.
 import { describe, expect, it } from "vitest";
-import { buttons, texts, type TestUser, textsTo as to } from "../helpers/bot.js";
+import { buttons, newUpdateId, shown, texts, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { mediationRunning } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
@@ -115,6 +115,112 @@ describe("a document sent in the mediation with text written under it", () => {
         [STAFF, "receipts-2", undefined],
         [MEDIATOR, "receipts-2", undefined],
       ]);
+    });
+  });
+});
+
+describe("the applicant's own counter-offer below the statutory minimum (law.md §4)", () => {
+  // Before: the review showed the amount alone — the applicant could send 1 500 000 ₸ without being told the law's minimum
+  // for their outcome is 2 595 000 ₸, and that the right to the insurance payment stays theirs.
+  const minimum = "Бұл салдар (II топтағы мүгедектік) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.";
+  const below = "⚠ Ұсынылған сома осы ең төменгі сомадан аз. Бірыңғай сақтандыру пулынан сақтандыру төлемін алу құқығы өтініш берушіде сақталады.";
+  it("is reviewed beside that minimum with the warning, as the proposal was; the organisation's review stays as it was", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, staff, mediator } = await mediationRunning(w.h, IDS, "II топтағы мүгедектік");
+      await proposeAmount(mediator, "1 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("1 500 000");
+      const review = await applicant.send("Емдеу шығындары көп болды.");
+      expect(texts(review)).toEqual([`Қарсы ұсынысты тексеріңіз:\n\nСомасы: 1\u00a0500\u00a0000 ₸\n${minimum}\n${below}\n\nСебебі: Емдеу шығындары көп болды.\n\nОны медиатор алады.`]);
+      expect(buttons(review)).toEqual(["Жіберу", "Өзгерту", "Болдырмау"]);
+      // Changed to an amount above it: the minimum beside it, no warning.
+      await applicant.press("Өзгерту");
+      await applicant.send("3 000 000");
+      const above = texts(await applicant.send("Емдеу шығындары көп болды."))[0]!;
+      expect(above).toContain(`Сомасы: 3\u00a0000\u00a0000 ₸\n${minimum}\n\n`);
+      expect(above).not.toContain("⚠");
+      // The organisation's counter-offer: its review as before, no minimum (the warning is the applicant's).
+      await staff.press("Встречное предложение");
+      await staff.send("800 000");
+      expect(texts(await staff.send("Бюджет ограничен."))).toEqual(["Проверьте встречное предложение:\n\nСумма: 800\u00a0000 ₸\nПричина: Бюджет ограничен.\n\nЕго получит медиатор."]);
+    });
+  });
+
+  it("in a death case, after condolence", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await mediationRunning(w.h, IDS, "Пациент қайтыс болды");
+      await proposeAmount(mediator, "5 000 000");
+      await finishProposal(mediator);
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("6 000 000");
+      const review = texts(await applicant.send("Емдеу шығындары көп болды."));
+      expect(review).toHaveLength(1);
+      expect(review[0]).toMatch(/^Көңіл айтамыз\.\nҚарсы ұсынысты тексеріңіз:\n\nСомасы: 6\u00a0000\u00a0000 ₸\nБұл салдар \(пациент қайтыс болды\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 3\u00a0000 АЕК, яғни 12\u00a0975\u00a0000 ₸\.\n⚠ /);
+    });
+  });
+});
+
+describe("an album sent in the mediation", () => {
+  // Before: the first file to arrive was relayed, and every other file of the album got «этот файл не сохранён» — the
+  // sender believed the others had every page.
+  it("every file of it reaches the others in the order the person chose them, each with its own caption, at «Жіберу»; the sender is answered once", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant } = await mediationRunning(h, IDS);
+      await applicant.press("Жазу");
+      // Telegram numbers an album's messages in the order the files were chosen; their updates may come in any order.
+      const first = newUpdateId();
+      newUpdateId();
+      newUpdateId();
+      const caption = "Екінші бет — дәрігердің қорытындысы.";
+      const calls = [
+        ...(await applicant.document("application/pdf", "page-2", "9001", caption, first + 1)),
+        ...(await applicant.document("application/pdf", "page-1", "9001", undefined, first)),
+        ...(await applicant.document("application/pdf", "page-3", "9001", undefined, first + 2)),
+      ];
+      const count = "Алынған файлдар: 3. Олар әлі жіберілген жоқ. Басқа файлдар болса, оларды да жіберіңіз. Барлығын жіберген соң «Жіберу» батырмасын басыңыз.";
+      expect(shown(calls, APPLICANT)).toEqual([count]);
+      expect(buttons(calls)).toEqual(["Жіберу", "Болдырмау"]);
+      expect(JSON.stringify(calls)).not.toMatch(/сақталмады|не сохранён/);
+      expect([...to(calls, STAFF), ...to(calls, MEDIATOR)], "nothing goes before «Жіберу»").toEqual([]);
+      const sent = await applicant.press("Жіберу");
+      expect(to(sent, APPLICANT)[0]).toBe("Жіберілді: медиацияның барлық қатысушысына.");
+      expect(to(sent, APPLICANT).filter((t) => t.startsWith("Жіберілді")), "one answer for the album").toHaveLength(1);
+      for (const id of [STAFF, MEDIATOR]) {
+        expect(to(sent, id), String(id)).toEqual(["Заявитель · дело KZ-2026-000001: документы ниже (3)."]);
+        expect(
+          sent.filter((c) => c.payload.chat_id === id && c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption]),
+          String(id),
+        ).toEqual([
+          ["page-1", undefined],
+          ["page-2", caption],
+          ["page-3", undefined],
+        ]);
+      }
+    });
+  });
+});
+
+describe("a document the mediator sends to one side alone", () => {
+  // Before: the note before it read as one to everyone («Медиатор · … ісі: құжат төменде.»), though the other side never
+  // got it, and had no reply that goes to the mediator alone — as a text sent to one side has.
+  it("is said to be theirs alone, as a text is, with the reply that goes to the mediator alone", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant, mediator } = await mediationRunning(h, IDS);
+      await mediator.send("/inbox");
+      await mediator.press(`Открыть ${NUMBER}`);
+      await mediator.press("Написать");
+      await mediator.press("Только заявителю");
+      const doc = await mediator.document("application/pdf", "calculation");
+      expect(to(doc, MEDIATOR)[0]).toBe("Отправлено: заявителю.");
+      expect(to(doc, APPLICANT)).toEqual(["Медиатор · KZ-2026-000001 ісі · тек сізге: құжат төменде."]);
+      expect(buttons(doc.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["Жауап беру"]);
+      expect(doc.filter((c) => c.method === "sendDocument").map((c) => c.payload.chat_id)).toEqual([APPLICANT]);
+      expect(to(doc, STAFF)).toEqual([]);
+      await applicant.press("Жауап беру");
+      const reply = await applicant.send("Есептеуді оқыдым, сұрағым бар.");
+      expect(to(reply, MEDIATOR)).toEqual(["Заявитель · дело KZ-2026-000001 · только вам:\nЕсептеуді оқыдым, сұрағым бар."]);
+      expect(to(reply, STAFF)).toEqual([]);
     });
   });
 });

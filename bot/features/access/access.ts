@@ -9,7 +9,7 @@ import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js"
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
-import { counterRefusal, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import { counterOpening, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
@@ -73,8 +73,9 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   }
   // A counter-offer to a proposal that no longer stands (a newer one, its date passed, both accepted it): likewise.
   if (e.flow === "counter") {
-    const refused = await counterRefusal(tx, num(e.input.proposalId), c);
-    if (refused) return [refused];
+    const opened = await counterOpening(tx, num(e.input.proposalId), c);
+    if ("refused" in opened) return [opened.refused];
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
   }
   // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
   // message): said before anything is typed, not at Save after every question.

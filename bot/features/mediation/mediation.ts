@@ -8,9 +8,9 @@
 // case settled. Only the mediation's participants see what is said in it.
 import { act } from "../../../machines/actions.js";
 import { addDays, atLocalTime, endOfDay, localDate, localTime } from "../../../machines/calendar.js";
-import { isOutcome, type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
+import { type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import { mciTenge, minimumMci } from "../../../machines/payments.js";
+import { minimumBeside } from "../../../machines/mediation.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
 import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
@@ -111,22 +111,6 @@ const members = async (tx: Tx, m: MediationRow): Promise<Member[]> => {
 
 /** A mediator as others see them: their full name (given when they joined). */
 export const mediatorName = (fullName: string | null | undefined): Param => fullName ?? { key: "mediation.unnamedMediator" };
-
-/**
- * The minimum insurance payment the law sets for the patient's outcome (law.md §2), to stand beside an amount,
- * with a plain warning when the amount is lower: the applicant keeps the right to the insurance payment (§4).
- */
-export const minimumBeside = (outcome: string | null, amount: number, year: number): Param => {
-  if (!outcome || !isOutcome(outcome) || outcome === "unknown") return { key: "mediation.minimumUnknown" };
-  const mci = minimumMci(outcome);
-  const tenge = mciTenge(year);
-  const what = { key: `notice.outcomeText.${outcome}` };
-  // A year whose MCI is not recorded yet (the budget law gives it): the minimum in MCI, and the plain warning
-  // that no comparison in tenge could be made — the right to the insurance payment stays whatever the amount.
-  if (tenge === null) return lines([{ key: "mediation.minimumMci", params: { outcome: what, mci } }, { key: "mediation.minimumYearUnknown", params: { year } }]);
-  const line: Param = { key: "mediation.minimumTenge", params: { outcome: what, mci, tenge: mci * tenge } };
-  return amount < mci * tenge ? lines([line, { key: "mediation.belowMinimum" }]) : line;
-};
 
 const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x.userId === BigInt(userId))?.side ?? null;
 
@@ -344,8 +328,14 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   const last = m.state === "running" && side !== "mediator" ? await tx.proposal.findFirst({ where: { mediationId: m.id, authorRole: "mediator" }, include: { responses: true }, orderBy: { id: "desc" } }) : null;
   const standing = last && last.validUntil && last.validUntil >= c.now && !acceptedByBoth(all, last.responses) ? last : null;
   // Both accepted it and this side has not confirmed the agreement's text yet: the button that confirms it.
+  // Only the one who accepted it for the side confirms it (confirmAgreement): a colleague is offered no button.
   const toConfirm =
-    last && acceptedByBoth(all, last.responses) && !last.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === side)) ? last : null;
+    last &&
+    acceptedByBoth(all, last.responses) &&
+    last.responses.some((r) => r.userId === BigInt(c.userId)) &&
+    !last.responses.some((r) => r.confirmedAt !== null && all.some((x) => x.userId === r.userId && x.side === side))
+      ? last
+      : null;
   // Any amount a side can answer or confirm from here stands beside the minimum the law sets, with the warning when
   // below it (law.md §4) — as in the proposal's own message.
   const year = Number(localDate(c.now, c.timeZone).slice(0, 4));
@@ -396,39 +386,43 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   // one alone (a private session).
   const to: MediationRecipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
   const readers = all.filter((x) => x.userId !== BigInt(c.userId) && (to === "all" || x.side === to));
-  // A file's caption — the sender's own words to the others — goes with it, as they wrote it, within Telegram's limit
-  // for a caption; a longer one (Telegram Premium allows more) goes nowhere, and the sender is told so.
-  const tooLong = r.file !== undefined && r.text.length > CAPTION_MAX;
-  const words = tooLong ? "" : r.text;
-  await tx.caseEvent.create({
-    data: {
-      caseId: m.caseId,
-      kind: "mediation_message",
-      actorId: BigInt(c.userId),
-      createdAt: c.now,
-      payload: { side, to, text: seal(c.dataKey, words), ...(r.file ? { file: seal(c.dataKey, JSON.stringify(r.file)) } : {}) },
-    },
-  });
   const sent = say("mediation.sent", { to: { key: `mediation.sentTo.${to}` } });
-  if (r.file) {
-    // A document or photo: a line saying from whom, then the file itself, re-sent by its id, with its caption.
-    const file = { kind: r.file.kind, fileId: r.file.fileId };
+  // A document or photo — or an album's files, in the order the person chose them — each with its caption: the sender's
+  // own words to the others, as they wrote them, within Telegram's limit for a caption; a longer one (Telegram Premium
+  // allows more) goes nowhere, and the sender is told so.
+  const files = r.files ?? (r.file ? [{ file: r.file, caption: r.text }] : []);
+  if (files.length) {
+    const relayed = files.map(({ file, caption = "" }) => ({ file: { kind: file.kind, fileId: file.fileId }, sealed: file, caption: caption.length > CAPTION_MAX ? "" : caption }));
+    const tooLong = files.some((f) => (f.caption ?? "").length > CAPTION_MAX);
+    // One record a file, as a document sent alone: what the log keeps of a message stays one file and its words.
+    for (const f of relayed)
+      await tx.caseEvent.create({
+        data: { caseId: m.caseId, kind: "mediation_message", actorId: BigInt(c.userId), createdAt: c.now, payload: { side, to, text: seal(c.dataKey, f.caption), file: seal(c.dataKey, JSON.stringify(f.sealed)) } },
+      });
+    // A line saying from whom (and how many, for an album) — and, sent to one side alone, that it is theirs alone, with
+    // the reply that goes to the mediator alone, as a text's — then the files themselves, re-sent by their ids.
+    const note =
+      relayed.length > 1 ? (to === "all" ? "mediation.relayedFiles" : "mediation.relayedFilesPrivate") : to === "all" ? "mediation.relayedFile" : "mediation.relayedFilePrivate";
     return [
       sent,
       ...(tooLong ? [say("mediation.captionTooLong", { max: CAPTION_MAX })] : []),
-      ...readers.flatMap((x): Out[] => [sayTo(x, "mediation.relayedFile", { from: role(side), number }), { type: "file", file, to: x, ...(words ? { caption: words } : {}) }]),
+      ...readers.flatMap((x): Out[] => [
+        sayTo(x, note, { from: role(side), number, n: relayed.length }, replyButton(m.id, to, x)),
+        ...relayed.map((f): Out => ({ type: "file", file: f.file, to: x, ...(f.caption ? { caption: f.caption } : {}) })),
+      ]),
     ];
   }
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_message", actorId: BigInt(c.userId), createdAt: c.now, payload: { side, to, text: seal(c.dataKey, r.text) } } });
   return [
     sent,
-    ...readers.map((x) =>
-      // A side's reply to what the mediator said to it alone goes to the mediator alone: a private session stays private.
-      sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: r.text }, [
-        [{ key: "mediation.reply", ...act(to !== "all" && x.side !== "mediator" ? askMediator : writeInMediation, { mediationId: m.id }) }],
-      ]),
-    ),
+    ...readers.map((x) => sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: r.text }, replyButton(m.id, to, x))),
   ];
 };
+
+/** «Reply» under what was relayed: a side's reply to what the mediator said to it alone goes to the mediator alone — a private session stays private. */
+const replyButton = (mediationId: number, to: MediationRecipient, x: Member): Button[][] => [
+  [{ key: "mediation.reply", ...act(to !== "all" && x.side !== "mediator" ? askMediator : writeInMediation, { mediationId }) }],
+];
 
 const proposalButtons = (proposalId: number, mediationId: number): Button[][] => [
   [{ key: "mediation.acceptProposal", ...act(acceptProposal, { proposalId }) }],
@@ -510,10 +504,17 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
 };
 
 /**
- * Why a counter-offer to this proposal cannot be made now (a newer one, its date passed, both accepted it), asked when
- * its flow opens — said before an amount and a note are typed, not after; null when it can.
+ * A counter-offer's flow, asked when it opens: why one to this proposal cannot be made now (a newer one, its date passed,
+ * both accepted it) — said before an amount and a note are typed, not after; else its input: for the applicant, the
+ * case's recorded outcome and this year, so that the review shows their amount beside the statutory minimum, with the
+ * warning when below it (law.md §4), as the proposal was shown to them.
  */
-export const counterRefusal = async (tx: Tx, proposalId: number, c: Ctx): Promise<Out | null> => (await answerable(tx, proposalId, c)).refused?.[0] ?? null;
+export const counterOpening = async (tx: Tx, proposalId: number, c: Ctx): Promise<{ refused: Out } | { input: { proposalId: number; outcome?: string; year?: number } }> => {
+  const a = await answerable(tx, proposalId, c);
+  if (a.refused) return { refused: a.refused[0]! };
+  const outcome = a.side === "applicant" && a.m.case.outcome && a.m.case.outcome !== "unknown" ? a.m.case.outcome : null;
+  return { input: { proposalId, ...(outcome ? { outcome, year: Number(localDate(c.now, c.timeZone).slice(0, 4)) } : {}) } };
+};
 
 /** Accepted by both sides: someone of the applicant's side and someone of the organisation's. */
 const acceptedByBoth = (all: Member[], responses: { userId: bigint; answer: string }[]) =>
@@ -544,6 +545,10 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_reached", createdAt: c.now, payload: { proposalId: p.id } } });
   await cancel(tx, `proposal:${p.id}:expire`);
   for (const x of all.filter((y) => y.side !== "applicant")) await recordAccess(tx, m.caseId, x.userId, x.side === "mediator" ? "mediator" : "staff", "document", c.now);
+  // The organisation's text is confirmed by the one who accepted for it (confirmAgreement): their colleagues get the
+  // agreement with who that is, and no button that would only be refused.
+  const orgAnswer = responses.find((r) => all.some((x) => x.userId === r.userId && x.side === "organization"));
+  const orgWho = orgAnswer ? ((await tx.user.findUnique({ where: { id: orgAnswer.userId }, select: { fullName: true } }))?.fullName ?? role("organization")) : role("organization");
   // The agreement first, then the message with its confirm button: one confirms what one has just been given.
   return [
     ...said,
@@ -569,7 +574,9 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
             document({ name: "agreementPdf", proposalId: p.id }, x),
             x.side === "mediator"
               ? sayTo(x, "mediation.agreementToMediator", { number, round: p.round })
-              : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
+              : x.userId !== orgAnswer?.userId
+                ? sayTo(x, "mediation.agreementToColleague", { number, round: p.round, who: orgWho })
+                : sayTo(x, "mediation.agreementToSide", { number, round: p.round }, [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]]),
           ),
     ),
   ];
@@ -620,6 +627,24 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   if (!p || !m || (side !== "applicant" && side !== "organization")) return notFound();
   const number = m.case.number;
   if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number })];
+  // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
+  // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
+  // side and whether that one confirmed already.
+  const me = BigInt(c.userId);
+  const ours = p.responses.find((r) => r.userId !== me && all.some((x) => x.userId === r.userId && x.side === side));
+  if (ours && !p.responses.some((r) => r.userId === me)) {
+    const who = await tx.user.findUnique({ where: { id: ours.userId }, select: { fullName: true } });
+    const at = ours.confirmedAt ?? ours.answeredAt;
+    return [
+      say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", {
+        number,
+        round: p.round,
+        who: who?.fullName ?? role(side),
+        date: showDate(localDate(at, c.timeZone)),
+        time: localTime(at, c.timeZone),
+      }),
+    ];
+  }
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
