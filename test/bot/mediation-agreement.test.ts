@@ -175,7 +175,7 @@ describe("the agreement's text confirmed for the organisation's side", () => {
       // An old message's button, or data nobody sent: refused, nothing recorded.
       const pressed = await colleague.pressData(`g:pconf:${id}`);
       expect(to(pressed, 52)).toEqual([
-        "Дело KZ-2026-000001, предложение 1: за вашу сторону его принял(а) Ахметова Сауле Маратовна (24.11.2026 в 09:30), и текст соглашения подтверждает тот, кто принял. Ваше подтверждение не записано: в боте у стороны один ответ.",
+        "Дело KZ-2026-000001, предложение 1: за вашу сторону его принял(а) Ахметова Сауле Маратовна (24.11.2026 в 09:30), и текст соглашения подтверждает тот, кто принял. Ваше подтверждение не записано: в боте от каждой стороны записывается один ответ.",
       ]);
       expect([...to(pressed, MEDIATOR), ...to(pressed, APPLICANT), ...to(pressed, STAFF)], "nobody else is told").toEqual([]);
       const p = await t.db.prisma.proposal.findFirstOrThrow({ include: { responses: true } });
@@ -189,7 +189,7 @@ describe("the agreement's text confirmed for the organisation's side", () => {
       w.at("2026-11-24T11:00:00+05:00");
       expect(to(await staff.press("Я прочитал(а) и согласен(на)"), STAFF)[0]).toMatch(/^Ваше подтверждение записано\./);
       expect(to(await colleague.pressData(`g:pconf:${p.id}`), 52)).toEqual([
-        "Дело KZ-2026-000001, предложение 1: за вашу сторону текст соглашения уже подтвердил(а) Ахметова Сауле Маратовна (24.11.2026 в 11:00). Ваше подтверждение не записано: в боте у стороны один ответ.",
+        "Дело KZ-2026-000001, предложение 1: за вашу сторону текст соглашения уже подтвердил(а) Ахметова Сауле Маратовна (24.11.2026 в 11:00). Ваше подтверждение не записано: в боте от каждой стороны записывается один ответ.",
       ]);
       expect((await t.db.prisma.mediation.findFirstOrThrow()).state, "the applicant has not confirmed yet").toBe("running");
       // The applicant confirms: both sides have — signing begins.
