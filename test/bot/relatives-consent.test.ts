@@ -2,7 +2,7 @@
 // shown). A relative is shown their own text when they join a case; a notice asks the applicant's. Each test failed
 // on the code before its fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { commissionFormed } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
@@ -67,5 +67,84 @@ describe("a relative's consent is recorded with the relative's text", () => {
     const own = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } });
     expect({ version: own.consentVersion, text: own.consentText }).toEqual({ version: applicantText, text: "applicant" });
     expect(summaryOf(await applicant.send("/mydata"), APPLICANT)).toContain(`• дербес деректерді өңдеуге келісім: берілген — өтініш беру үшін (мәтін нұсқасы ${applicantText})`);
+  });
+});
+
+describe("a relative who starts a notice is asked the applicant's consent first", () => {
+  it("/notice: told why, shown the applicant's text; declining starts nothing and keeps the relative's consent; agreeing records it and the notice begins", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const u = h.user(RELATIVE_RU, "ru");
+    await join(u, await relativeLink(applicant), "ru");
+    const relativeText = h.i18n.versionOf("relatives.consent");
+    const ru = h.i18n.t("ru");
+
+    const privacyBefore = await u.send("/privacy");
+    expect(to(privacyBefore, RELATIVE_RU)).toEqual([ru("relatives.consent"), ru("privacy.statusGivenRelative")]);
+    expect(buttons(privacyBefore)).toEqual(["Отозвать согласие"]);
+
+    const asked = await u.send("/notice");
+    expect(to(asked, RELATIVE_RU)).toEqual([
+      "Ваше согласие как родственника, который следит за делом, не распространяется на обращение: в нём будут данные пациента, медицинские сведения и ваш телефон. Прочитайте, пожалуйста, текст ниже.",
+      ru("privacy.consent"),
+    ]);
+    expect(buttons(asked)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+
+    const declined = await u.press("Не согласен(на)");
+    expect(to(declined, RELATIVE_RU)[0]).toBe(
+      "Понимаю. Без этого согласия я не могу принять обращение, поэтому оно не начато. Ваше согласие как родственника, который следит за делом, остаётся в силе. Если передумаете, отправьте /notice ещё раз.",
+    );
+    const row = async () => t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_RU) } });
+    expect(await row()).toMatchObject({ consentText: "relative", consentVersion: relativeText, consentWithdrawnAt: null });
+    const stack = async () => JSON.stringify((await t.db.prisma.chatState.findUnique({ where: { chatId: BigInt(RELATIVE_RU) } }))?.stack ?? null);
+    expect(await stack()).not.toContain("notice");
+    // Still on the case as a relative.
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE_RU), role: "relative", removedAt: null } })).toBe(1);
+
+    await u.send("/notice");
+    const agreed = await u.press("Согласен(на)");
+    expect(to(agreed, RELATIVE_RU).slice(0, 2)).toEqual(["Спасибо. Ваше согласие записано.", expect.stringContaining("Кем вы приходитесь пациенту?")]);
+    expect(await row()).toMatchObject({ consentText: "applicant", consentVersion: h.i18n.versionOf("privacy.consent") });
+    const events = await t.db.prisma.consentEvent.findMany({ where: { userId: BigInt(RELATIVE_RU) }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.kind, e.text, e.version])).toEqual([
+      ["given", "relative", relativeText],
+      ["given", "applicant", h.i18n.versionOf("privacy.consent")],
+    ]);
+    // Asked once: a notice begun again asks no consent.
+    await u.send("/cancel");
+    expect(to(await u.send("/notice"), RELATIVE_RU).join("\n")).not.toContain(ru("privacy.consent"));
+  });
+});
+
+describe("a relative's consent in Kazakh: the menu's notice button, /privacy and withdrawal", () => {
+  it("the menu's «Өтініш беру» asks the applicant's consent; /privacy shows the relative's text; withdrawing it works", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const u = h.user(RELATIVE_KK, "kk");
+    await join(u, await relativeLink(applicant), "kk");
+    const kk = h.i18n.t("kk");
+
+    await u.send("/menu");
+    const asked = await u.press("Өтініш беру");
+    expect(to(asked, RELATIVE_KK)).toEqual([
+      "Істі бақылайтын туыс ретінде берген келісіміңіз өтінішке қолданылмайды: онда пациенттің деректері, медициналық мәліметтер және сіздің телефоныңыз болады. Төмендегі мәтінді оқып шығыңыз.",
+      kk("privacy.consent"),
+    ]);
+    expect(buttons(asked)).toEqual(["Келісемін", "Келіспеймін"]);
+    expect(to(await u.press("Келіспеймін"), RELATIVE_KK)[0]).toBe(kk("privacy.declinedNotice"));
+
+    const privacy = await u.send("/privacy");
+    expect(to(privacy, RELATIVE_KK)).toEqual([
+      kk("relatives.consent"),
+      "Сіз бұл мәтінге істі бақылайтын туыс ретінде келісім бердіңіз. Өз өтінішіңізді беру үшін өтінішке арналған деректерді өңдеуге келісім қажет: оны өтініштің басында сұраймын.",
+    ]);
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+    const withdrawn = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_KK) } });
+    expect([withdrawn.consentText, withdrawn.consentWithdrawnAt !== null]).toEqual(["relative", true]);
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE_KK), removedAt: null } })).toBe(0);
+    // Given again from /privacy: the text shown there then is the applicant's, and that is what is recorded.
+    const again = await u.send("/privacy");
+    expect(to(again, RELATIVE_KK)[0]).toBe(kk("privacy.consent"));
+    await u.press("Келісемін");
+    expect(await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_KK) } })).toMatchObject({ consentText: "applicant", consentVersion: h.i18n.versionOf("privacy.consent"), consentWithdrawnAt: null });
   });
 });
