@@ -11,7 +11,7 @@
 // Codes stay short and never change meaning, so buttons on messages already in people's chats keep working
 // after a release; the readable name is what code and logs use.
 import { z } from "zod";
-import { isOutcome, type ActionData, type Button, type Effect } from "./effects.js";
+import { CONSENT_TEXTS, isOutcome, type ActionData, type Button, type ConsentText, type Effect } from "./effects.js";
 import type { FlowEvent, Profile, Role, StackEntry } from "./flow.js";
 
 /** Telegram's limit on callback data, in bytes. */
@@ -192,11 +192,14 @@ export const chooseLanguage = defineAction({
 export const giveConsent = defineAction({
   name: "core/consent",
   code: "consent",
-  params: z.object({ answer: oneOf(["yes", "no"]) }),
-  run: ({ answer }, r) => {
+  // text: the consent text shown with the buttons (absent on buttons made before: a relative's only in the join flow).
+  params: z.object({ answer: oneOf(["yes", "no"]), text: oneOf(CONSENT_TEXTS).optional() }),
+  run: ({ answer, text }, r) => {
     const given = answer === "yes";
-    const had = r.profile.hasConsent;
-    if (given && !had) r.emit({ type: "recordConsent" });
+    const shown: ConsentText = text ?? (r.top()?.flow === "join" ? "relative" : "applicant");
+    // The applicant's consent covers joining a case too; a relative's does not cover a notice.
+    const had = r.profile.hasConsent && (shown === "relative" || r.profile.consentText !== "relative");
+    if (given && !had) r.emit({ type: "recordConsent", text: shown });
     const reply = () => r.emit({ type: "say", key: given ? (had ? "privacy.already" : "privacy.thanks") : "privacy.declined" });
     if (!r.deliver({ type: "CONSENT", given }, reply)) {
       reply();

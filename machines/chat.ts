@@ -314,11 +314,13 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile));
   };
   const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
+  /** The text consented to (a relative's only: theirs, with what a notice would ask), else the applicant's. */
   const privacy = () => {
-    effects.push(say("privacy.consent"));
+    const relative = profile.hasConsent && profile.consentText === "relative";
+    effects.push(say(relative ? "relatives.consent" : "privacy.consent"));
     effects.push(
       profile.hasConsent
-        ? say("privacy.statusGiven", { buttons: [[{ key: "privacy.withdrawButton", ...act(withdrawConsent, { step: "ask" }) }]] })
+        ? say(relative ? "privacy.statusGivenRelative" : "privacy.statusGiven", { buttons: [[{ key: "privacy.withdrawButton", ...act(withdrawConsent, { step: "ask" }) }]] })
         : say("privacy.statusNotGiven", { buttons: consentButtons }),
     );
   };

@@ -74,8 +74,15 @@ export interface SetLanguageEffect {
   type: "setLanguage";
   language: Lang;
 }
+/** The consent texts (law.md §7): the applicant's, shown before a notice, and a relative's, shown when joining a case. */
+export const CONSENT_TEXTS = ["applicant", "relative"] as const;
+export type ConsentText = (typeof CONSENT_TEXTS)[number];
+/** Each consent text's locale key: its version is the one recorded with a consent to it. */
+export const CONSENT_TEXT_KEYS: Record<ConsentText, string> = { applicant: "privacy.consent", relative: "relatives.consent" };
 export interface RecordConsentEffect {
   type: "recordConsent";
+  /** The text the user was shown and agreed to. */
+  text: ConsentText;
 }
 
 export const SITTING_ANSWERS = ["in_person", "online", "cannot"] as const;

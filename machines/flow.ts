@@ -1,6 +1,6 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
 import type { AnyStateMachine } from "xstate";
-import type { ApplicantDetails, Bilingual, Button, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
+import type { ApplicantDetails, Bilingual, ConsentText, Button, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** The patient of the case the particulars are for: their IIN, and whether the applicant is the patient. */
 export interface PatientOfCase {
@@ -83,6 +83,11 @@ export interface Profile {
   /** Telegram's language_code of the user's app, if any. */
   telegramLanguage: string | null;
   hasConsent: boolean;
+  /**
+   * The text of the consent in force: "relative" when it was given only to a relative's text (joining a case),
+   * which does not let them file a notice; absent or "applicant" otherwise.
+   */
+  consentText?: ConsentText | null;
   roles: Role[];
   /** The roles (staff, mediator, admin) whose confidentiality terms the user accepted. */
   termsAccepted?: Role[];

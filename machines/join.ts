@@ -6,7 +6,7 @@ import { assign, setup } from "xstate";
 import { isLang, type Lang } from "./effects.js";
 import { askAgain, chose, effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { checkName } from "./notice-rules.js";
-import { consentButtons, languageButtons } from "./onboarding.js";
+import { consentButtonsFor, languageButtons } from "./onboarding.js";
 
 /** What a relative may be to the patient (the applicant is the patient or one of these). */
 export const RELATIVE_RELATIONS = ["spouse", "relative", "representative"] as const;
@@ -93,7 +93,7 @@ export const joinMachine = setup({
       always: [{ guard: ({ context }) => context.hasConsent, target: "name" }, { target: "consent" }],
     },
     consent: {
-      entry: [{ type: "say", params: { key: "relatives.consent", buttons: consentButtons } }],
+      entry: [{ type: "say", params: { key: "relatives.consent", buttons: consentButtonsFor("relative") } }],
       on: {
         CONSENT: [
           { guard: ({ event }) => event.given, target: "name", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },

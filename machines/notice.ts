@@ -1,6 +1,6 @@
 // The notice of possible harm (journey J1): one question at a time with a step counter and a Back button,
 // consent before the first personal question, a review where any answer can be changed, then submit.
-import { assign, raise, setup } from "xstate";
+import { assign, enqueueActions, raise, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, notTaken, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
@@ -61,11 +61,15 @@ interface Context {
    */
   album?: Album | null;
   today: string;
+  /** The applicant's consent (privacy.consent) is in force: a relative's alone does not cover a notice. */
   hasConsent: boolean;
+  /** Only a relative's consent is in force: told first why the applicant's is asked. */
+  relativeConsent?: boolean;
 }
 interface Input {
   today: string;
   hasConsent: boolean;
+  relativeConsent: boolean;
 }
 interface Album {
   group: string;
@@ -293,7 +297,7 @@ export const noticeMachine = setup({
   },
 }).createMachine({
   id: "notice",
-  context: ({ input }) => ({ draft: emptyDraft(), editing: false, today: input.today, hasConsent: input.hasConsent }),
+  context: ({ input }) => ({ draft: emptyDraft(), editing: false, today: input.today, hasConsent: input.hasConsent, relativeConsent: input.relativeConsent }),
   initial: "start",
   // A video (or an audio) in an album, at a question that takes none: what is not taken is said once for the album,
   // with the question again — not once for each of its files (an album of five videos got five). One sent alone is left
@@ -310,11 +314,16 @@ export const noticeMachine = setup({
   states: {
     start: { always: [{ guard: ({ context }) => context.hasConsent, target: "relation" }, { target: "consent" }] },
     consent: {
-      entry: [{ type: "say", params: { key: "privacy.consent", buttons: consentButtons } }],
+      entry: enqueueActions(({ context, enqueue }) => {
+        // Someone who consented only as a relative is told why another consent is asked.
+        if (context.relativeConsent) enqueue({ type: "say", params: { key: "privacy.applicantNeeded" } });
+        enqueue({ type: "say", params: { key: "privacy.consent", buttons: consentButtons } });
+      }),
       on: {
         CONSENT: [
           { guard: ({ event }) => event.given, target: "relation", actions: [assign({ hasConsent: true }), { type: "say", params: { key: "privacy.thanks" } }] },
-          { target: "declined", actions: [{ type: "say", params: { key: "privacy.declined" } }] },
+          // Declined: nothing of the notice is kept; a relative's consent stays as it was.
+          { target: "declined", actions: [{ type: "say", params: ({ context }) => ({ key: context.relativeConsent ? "privacy.declinedNotice" : "privacy.declined" }) }] },
         ],
         ...askAgain("consent"),
       },
@@ -870,7 +879,8 @@ export const noticeFlow: FlowDef = {
   name: "notice",
   version: 1,
   machine: noticeMachine,
-  input: (p: Profile): Input => ({ today: p.today, hasConsent: p.hasConsent }),
+  // Only the applicant's consent covers a notice: someone who consented only as a relative is asked it first.
+  input: (p: Profile): Input => ({ today: p.today, hasConsent: p.hasConsent && p.consentText !== "relative", relativeConsent: p.hasConsent && p.consentText === "relative" }),
   // An answer changed from the review (who one is, the acts-for confirmation), or «who you are» asked again to settle
   // it against «the patient died»: every other answer is held.
   unsaved: (context) => (context as { editing?: boolean }).editing === true || ((context as { selfDeath?: string | null }).selfDeath ?? null) !== null,

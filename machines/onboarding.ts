@@ -4,7 +4,7 @@
 // they file a notice themselves.
 import { assign, setup } from "xstate";
 import { act, chooseLanguage, giveConsent } from "./actions.js";
-import { isLang, type Button, type Lang } from "./effects.js";
+import { isLang, type Button, type ConsentText, type Lang } from "./effects.js";
 import { effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 
 interface Context {
@@ -21,12 +21,15 @@ export const languageButtons: Button[][] = [
     { key: "language.name", lang: "ru", ...act(chooseLanguage, { lang: "ru" }) },
   ],
 ];
-export const consentButtons: Button[][] = [
+/** The answers to a consent text: each names the text shown, whose version is recorded (law.md §7). */
+export const consentButtonsFor = (text: ConsentText): Button[][] => [
   [
-    { key: "privacy.agree", ...act(giveConsent, { answer: "yes" }) },
-    { key: "privacy.decline", ...act(giveConsent, { answer: "no" }) },
+    { key: "privacy.agree", ...act(giveConsent, { answer: "yes", text }) },
+    { key: "privacy.decline", ...act(giveConsent, { answer: "no", text }) },
   ],
 ];
+/** The answers to the applicant's consent text (privacy.consent). */
+export const consentButtons: Button[][] = consentButtonsFor("applicant");
 
 export const onboardingMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },

@@ -6,7 +6,7 @@ import { GrammyError, type Api } from "grammy";
 import { act, type Registry } from "../../machines/actions.js";
 import { localDate, localTime } from "../../machines/calendar.js";
 import { decide, defaultFlows, INVITE_TOKEN, type Flows, type Input, type StackEntry } from "../../machines/chat.js";
-import { isDomainEffect, isLang, type DomainEffect, type Effect, type Lang } from "../../machines/effects.js";
+import { CONSENT_TEXT_KEYS, isDomainEffect, isLang, type DomainEffect, type Effect, type Lang } from "../../machines/effects.js";
 import type { FlowEvent, Profile, Role } from "../../machines/flow.js";
 import { CASE_INVITE } from "../../machines/join.js";
 import type { Deployment, Tx } from "../core/actor.js";
@@ -227,12 +227,17 @@ export class Runtime {
       language: loaded.language,
       telegramLanguage: inc.telegramLanguage,
       hasConsent: loaded.hasConsent,
+      consentText: loaded.consentText,
       roles: loaded.roles,
       termsAccepted: loaded.termsAccepted,
       promptBase: promptBaseOf(updateId),
       ...invites,
     });
-    const consentOf = (effects: readonly Effect[]) => (effects.some((e) => e.type === "recordConsent") ? { consent: { version: i18n.consentVersion, at: now } } : {});
+    // The consent is recorded with the text the user was shown (law.md §7): the applicant's or a relative's, by its version.
+    const consentOf = (effects: readonly Effect[]) => {
+      const given = effects.find((e) => e.type === "recordConsent");
+      return given ? { consent: { version: i18n.versionOf(CONSENT_TEXT_KEYS[given.text]), text: given.text, at: now } } : {};
+    };
     /**
      * What follows the commit: the messages queued at once — a chat's messages leave in the order they were
      * stored, and a job's message for the chat stored just after them must not get ahead while the button is

@@ -1,7 +1,7 @@
 // What the runtime reads and writes for one update, through Prisma. One transaction per update.
 import type { StackEntry } from "../../machines/chat.js";
 import { open, seal } from "../crypto.js";
-import { isLang, type Lang } from "../../machines/effects.js";
+import { isLang, type ConsentText, type Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import { sqlOf, type Prisma, type Sql } from "../db/database.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
@@ -14,6 +14,8 @@ export interface Loaded {
   seen?: string | null;
   language: Lang | null;
   hasConsent: boolean;
+  /** The text of the consent in force (null without one). */
+  consentText: ConsentText | null;
   roles: Role[];
   /** The roles whose confidentiality terms the user accepted (admin only while in ADMIN_IDS). */
   termsAccepted: Role[];
@@ -32,7 +34,7 @@ export interface Commit {
   /** null: unchanged. */
   stack: StackEntry[] | null;
   language?: Lang;
-  consent?: { version: string; at: Date };
+  consent?: { version: string; text: ConsentText; at: Date };
   createUser: boolean;
   /** Calls known before the transaction; `produce` adds what the update's domain effects give. */
   outbox: ApiCall[];
@@ -100,7 +102,7 @@ const NOW_UTC = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
  * when their terms were accepted; admin comes from ADMIN_IDS alone).
  */
 const userRow = (userId: bigint): PrismaNS.Sql => PrismaNS.sql`(
-  SELECT concat_ws('|', coalesce(u."language"::text, '-'), (u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL)::text, (u."id" IS NOT NULL)::text,
+  SELECT concat_ws('|', coalesce(u."language"::text, '-'), CASE WHEN u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL THEN coalesce(u."consentText", 'applicant') ELSE 'false' END, (u."id" IS NOT NULL)::text,
     (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ',' ORDER BY r."role"::text), '') FROM "UserRole" r
       WHERE r."userId" = ${userId} AND r."revokedAt" IS NULL))
   FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${userId})`;
@@ -111,6 +113,7 @@ const userColumns = (c: Pick<Commit, "language" | "consent">): [string, PrismaNS
   ...(c.consent
     ? ([
         ["consentVersion", PrismaNS.sql`${c.consent.version}`],
+        ["consentText", PrismaNS.sql`${c.consent.text}`],
         ["consentAt", PrismaNS.sql`${c.consent.at.toISOString()}::timestamp`],
         ["consentWithdrawnAt", PrismaNS.sql`NULL::timestamp`],
       ] as [string, PrismaNS.Sql][])
@@ -261,7 +264,9 @@ export class Store {
       stack: this.openStack(row!.stack),
       seen: row!.stack === null ? null : typeof row!.stack === "string" ? row!.stack : JSON.stringify(row!.stack),
       language: isLang(language) ? language : null,
-      hasConsent: consent === "true",
+      // The text of the consent in force, or "false" without one.
+      hasConsent: consent !== "false",
+      consentText: consent === "relative" ? "relative" : consent === "false" ? null : "applicant",
       roles: [...roles],
       termsAccepted: [...new Set(terms)],
       userExists: found === "true",

@@ -89,8 +89,8 @@ describe("/mydata", () => {
       for (const [, value] of lines) expect(summary).toContain(String(value));
       expect(lines.slice(0, 2)).toEqual(
         lang === "kk"
-          ? [["Тіл", "қазақ тілі"], ["Дербес деректерді өңдеуге келісім", expect.stringMatching(/^берілген \(мәтін нұсқасы /) as unknown as string]]
-          : [["Язык", "русский"], ["Согласие на обработку персональных данных", expect.stringMatching(/^дано \(версия текста /) as unknown as string]],
+          ? [["Тіл", "қазақ тілі"], ["Дербес деректерді өңдеуге келісім", expect.stringMatching(/^берілген — өтініш беру үшін \(мәтін нұсқасы /) as unknown as string]]
+          : [["Язык", "русский"], ["Согласие на обработку персональных данных", expect.stringMatching(/^дано — как родственником, который следит за делом \(версия текста /) as unknown as string]],
       );
       const shown = lines.flat().join("") + h.i18n.t(lang)("mydata.pdf.title") + h.i18n.t(lang)("mydata.pdf.footer");
       for (const path of [FONT, FONT_BOLD]) {

@@ -107,9 +107,9 @@ describe("withdrawing consent", () => {
     const doc = (await u.send("/mydata")).find((c) => c.method === "sendDocument" && c.file?.filename === "kelisim-my-data.json")!;
     const consent = (JSON.parse(doc.file!.bytes.toString("utf8")) as { user: { consent: { history: unknown } } }).user.consent;
     expect(consent.history).toEqual([
-      { what: "given", version, at: "2026-11-23T05:00:00.000Z" },
-      { what: "withdrawn", version: null, at: "2026-11-23T06:00:00.000Z" },
-      { what: "given", version, at: "2026-11-23T07:00:00.000Z" },
+      { what: "given", text: "applicant", version, at: "2026-11-23T05:00:00.000Z" },
+      { what: "withdrawn", text: null, version: null, at: "2026-11-23T06:00:00.000Z" },
+      { what: "given", text: "applicant", version, at: "2026-11-23T07:00:00.000Z" },
     ]);
     // Append-only: the record of a consent is not rewritten.
     await expect(t.db.prisma.consentEvent.deleteMany({ where: { userId: BigInt(APPLICANT) } })).rejects.toThrow(/append-only/);

@@ -109,11 +109,13 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
           language: user.language,
           fullName: user.fullName,
           consent: {
+            // Which text the latest consent was given to: "applicant" (for a notice) or "relative" (joining a case).
+            text: user.consentText,
             version: user.consentVersion,
             given: user.consentAt,
             withdrawn: user.consentWithdrawnAt,
             // Every consent given and every withdrawal, oldest first: the one a notice was filed under included.
-            history: consents.map((e) => ({ what: e.kind, version: e.version, at: e.at })),
+            history: consents.map((e) => ({ what: e.kind, text: e.text, version: e.version, at: e.at })),
           },
           particulars: detailsOf(user.details, dataKey),
           firstSeen: user.createdAt,
@@ -146,7 +148,12 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
     consent: u?.consent.withdrawn
       ? { key: "mydata.consentWithdrawn" }
       : u?.consent.given
-        ? { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } }
+        ? // Which text it was given to; a relative's from before texts were told apart has no version recorded.
+          u.consent.text === "relative"
+          ? u.consent.version
+            ? { key: "mydata.consentGivenRelative", params: { version: u.consent.version } }
+            : { key: "mydata.consentGivenRelativeUnknown" }
+          : { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } }
         : { key: "mydata.consentNone" },
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,

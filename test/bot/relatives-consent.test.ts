@@ -1,0 +1,150 @@
+// A relative's consent to personal-data processing (law.md §7: recorded with the time and the version of the text
+// shown). A relative is shown their own text when they join a case; a notice asks the applicant's. Each test failed
+// on the code before its fix.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { commissionFormed } from "../helpers/staff.js";
+import type { Call } from "../../bot/local/fake-api.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const RELATIVE_RU = 60;
+const RELATIVE_KK = 61;
+let t: TestDb;
+let h: Harness;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+});
+
+/** The applicant's (kk) fresh relative link (the /start payload). */
+const relativeLink = async (applicant: TestUser) => {
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ісін ашу");
+  const invite = await applicant.press("Туысты шақыру");
+  return /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
+};
+
+/** Someone opens a relative's link in their language and joins as the patient's spouse. */
+const join = async (u: TestUser, link: string, lang: "kk" | "ru") => {
+  await u.send(`/start ${link}`);
+  await u.press(lang === "ru" ? "Супруг(а)" : "Пациенттің жұбайы");
+  await u.press(lang === "ru" ? "Согласен(на)" : "Келісемін");
+  await u.send("Сейтова Асель Нурлановна");
+};
+
+/** /mydata's summary message. */
+const summaryOf = (calls: Call[], chatId: number) => texts(calls.filter((c) => c.payload.chat_id === chatId && c.method === "sendMessage"))[0]!;
+
+describe("a relative's consent is recorded with the relative's text", () => {
+  it("the version of the text they were shown, not the applicant's; /mydata names it, in both languages", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const relativeText = h.i18n.versionOf("relatives.consent");
+    const applicantText = h.i18n.versionOf("privacy.consent");
+    expect(relativeText).not.toBe(applicantText);
+
+    for (const [id, lang] of [[RELATIVE_RU, "ru"], [RELATIVE_KK, "kk"]] as const) {
+      const u = h.user(id, lang);
+      await join(u, await relativeLink(applicant), lang);
+      const row = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } });
+      expect({ version: row.consentVersion, text: row.consentText }).toEqual({ version: relativeText, text: "relative" });
+      const events = await t.db.prisma.consentEvent.findMany({ where: { userId: BigInt(id) } });
+      expect(events.map((e) => ({ kind: e.kind, version: e.version, text: e.text }))).toEqual([{ kind: "given", version: relativeText, text: "relative" }]);
+      const summary = summaryOf(await u.send("/mydata"), id);
+      expect(summary).toContain(
+        lang === "ru"
+          ? `• согласие на обработку персональных данных: дано — как родственником, который следит за делом (версия текста ${relativeText})`
+          : `• дербес деректерді өңдеуге келісім: берілген — істі бақылайтын туыс ретінде (мәтін нұсқасы ${relativeText})`,
+      );
+    }
+    // The applicant's consent is the applicant's text's.
+    const own = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } });
+    expect({ version: own.consentVersion, text: own.consentText }).toEqual({ version: applicantText, text: "applicant" });
+    expect(summaryOf(await applicant.send("/mydata"), APPLICANT)).toContain(`• дербес деректерді өңдеуге келісім: берілген — өтініш беру үшін (мәтін нұсқасы ${applicantText})`);
+  });
+});
+
+describe("a relative who starts a notice is asked the applicant's consent first", () => {
+  it("/notice: told why, shown the applicant's text; declining starts nothing and keeps the relative's consent; agreeing records it and the notice begins", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const u = h.user(RELATIVE_RU, "ru");
+    await join(u, await relativeLink(applicant), "ru");
+    const relativeText = h.i18n.versionOf("relatives.consent");
+    const ru = h.i18n.t("ru");
+
+    const privacyBefore = await u.send("/privacy");
+    expect(to(privacyBefore, RELATIVE_RU)).toEqual([ru("relatives.consent"), ru("privacy.statusGivenRelative")]);
+    expect(buttons(privacyBefore)).toEqual(["Отозвать согласие"]);
+
+    const asked = await u.send("/notice");
+    expect(to(asked, RELATIVE_RU)).toEqual([
+      "Ваше согласие как родственника, который следит за делом, не распространяется на обращение: в нём будут данные пациента, медицинские сведения и ваш телефон. Прочитайте, пожалуйста, текст ниже.",
+      ru("privacy.consent"),
+    ]);
+    expect(buttons(asked)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+
+    const declined = await u.press("Не согласен(на)");
+    expect(to(declined, RELATIVE_RU)[0]).toBe(
+      "Понимаю. Без этого согласия я не могу принять обращение, поэтому оно не начато. Ваше согласие как родственника, который следит за делом, остаётся в силе. Если передумаете, отправьте /notice ещё раз.",
+    );
+    const row = async () => t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_RU) } });
+    expect(await row()).toMatchObject({ consentText: "relative", consentVersion: relativeText, consentWithdrawnAt: null });
+    const stack = async () => JSON.stringify((await t.db.prisma.chatState.findUnique({ where: { chatId: BigInt(RELATIVE_RU) } }))?.stack ?? null);
+    expect(await stack()).not.toContain("notice");
+    // Still on the case as a relative.
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE_RU), role: "relative", removedAt: null } })).toBe(1);
+
+    await u.send("/notice");
+    const agreed = await u.press("Согласен(на)");
+    expect(to(agreed, RELATIVE_RU).slice(0, 2)).toEqual(["Спасибо. Ваше согласие записано.", expect.stringContaining("Кем вы приходитесь пациенту?")]);
+    expect(await row()).toMatchObject({ consentText: "applicant", consentVersion: h.i18n.versionOf("privacy.consent") });
+    const events = await t.db.prisma.consentEvent.findMany({ where: { userId: BigInt(RELATIVE_RU) }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.kind, e.text, e.version])).toEqual([
+      ["given", "relative", relativeText],
+      ["given", "applicant", h.i18n.versionOf("privacy.consent")],
+    ]);
+    // Asked once: a notice begun again asks no consent.
+    await u.send("/cancel");
+    expect(to(await u.send("/notice"), RELATIVE_RU).join("\n")).not.toContain(ru("privacy.consent"));
+  });
+});
+
+describe("a relative's consent in Kazakh: the menu's notice button, /privacy and withdrawal", () => {
+  it("the menu's «Өтініш беру» asks the applicant's consent; /privacy shows the relative's text; withdrawing it works", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const u = h.user(RELATIVE_KK, "kk");
+    await join(u, await relativeLink(applicant), "kk");
+    const kk = h.i18n.t("kk");
+
+    await u.send("/menu");
+    const asked = await u.press("Өтініш беру");
+    expect(to(asked, RELATIVE_KK)).toEqual([
+      "Істі бақылайтын туыс ретінде берген келісіміңіз өтінішке қолданылмайды: онда пациенттің деректері, медициналық мәліметтер және сіздің телефоныңыз болады. Төмендегі мәтінді оқып шығыңыз.",
+      kk("privacy.consent"),
+    ]);
+    expect(buttons(asked)).toEqual(["Келісемін", "Келіспеймін"]);
+    expect(to(await u.press("Келіспеймін"), RELATIVE_KK)[0]).toBe(kk("privacy.declinedNotice"));
+
+    const privacy = await u.send("/privacy");
+    expect(to(privacy, RELATIVE_KK)).toEqual([
+      kk("relatives.consent"),
+      "Сіз бұл мәтінге істі бақылайтын туыс ретінде келісім бердіңіз. Өз өтінішіңізді беру үшін өтінішке арналған деректерді өңдеуге келісім қажет: оны өтініштің басында сұраймын.",
+    ]);
+    await u.press("Келісімді кері қайтарып алу");
+    await u.press("Иә, кері қайтарып аламын");
+    const withdrawn = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_KK) } });
+    expect([withdrawn.consentText, withdrawn.consentWithdrawnAt !== null]).toEqual(["relative", true]);
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE_KK), removedAt: null } })).toBe(0);
+    // Given again from /privacy: the text shown there then is the applicant's, and that is what is recorded.
+    const again = await u.send("/privacy");
+    expect(to(again, RELATIVE_KK)[0]).toBe(kk("privacy.consent"));
+    await u.press("Келісемін");
+    expect(await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_KK) } })).toMatchObject({ consentText: "applicant", consentVersion: h.i18n.versionOf("privacy.consent"), consentWithdrawnAt: null });
+  });
+});
