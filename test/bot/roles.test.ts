@@ -20,6 +20,12 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT });
 });
 
+/** A relative's link to KZ-2026-000001 (the applicant's first case), made from its view as the applicant does. */
+const relativeLink = async (applicant: TestUser, lang: "kk" | "ru"): Promise<string> => {
+  await applicant.send("/cases");
+  await applicant.press(lang === "kk" ? "KZ-2026-000001 ісін ашу" : "Открыть KZ-2026-000001");
+  return /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press(lang === "kk" ? "Туысты шақыру" : "Пригласить родственника"))[0]!)![1]!;
+};
 const toast = (calls: { method: string; payload: Record<string, unknown> }[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 const inviteStaff = (name?: string, region?: string) => inviteStaffAs(h, ADMIN, name, region);
 /** The admin revokes a role from its «Отозвать: …» button: asked once more, then «Отозвать»; returns what that press got. */
@@ -478,9 +484,7 @@ describe("joining by invite", () => {
     // A relative (kk app) asked who they are to the patient: /start names the invite in Kazakh; «Жалғастыру» asks again.
     const applicant = h.user(100, "kk");
     await fileNotice(applicant, "kk");
-    await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ісін ашу");
-    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+    const caseLink = await relativeLink(applicant, "kk");
     const relative = h.user(500, "kk");
     await relative.send(`/start ${caseLink}`);
     const again = await relative.send("/start");
@@ -497,9 +501,7 @@ describe("joining by invite", () => {
     // A relative (ru) opened the link, was asked who they are, and went on to other things.
     const applicant = h.user(100, "ru");
     await fileNotice(applicant, "ru");
-    await applicant.send("/cases");
-    await applicant.press("Открыть KZ-2026-000001");
-    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const caseLink = await relativeLink(applicant, "ru");
     const relative = h.user(501, "ru");
     await relative.send(`/start ${caseLink}`);
     await relative.send("/cases");
@@ -538,9 +540,7 @@ describe("joining by invite", () => {
   it("an invite left for another step is named when that step ends (/notice then /cancel, the explainer closed) — not its bare question, and what is typed meanwhile is not taken as its answer", async () => {
     const applicant = h.user(100, "ru");
     await fileNotice(applicant, "ru");
-    await applicant.send("/cases");
-    await applicant.press("Открыть KZ-2026-000001");
-    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const caseLink = await relativeLink(applicant, "ru");
     const named = "Вас пригласили следить за делом KZ-2026-000001, но вы ещё не присоединились к нему. Продолжить или отказаться от приглашения?";
     const asked = "Вас пригласили следить за делом KZ-2026-000001 о возможном вреде пациенту. Кем вы приходитесь пациенту?";
 
@@ -569,9 +569,7 @@ describe("joining by invite", () => {
 
     // A relative (kk): the explainer closed, then /notice and /cancel — named in Kazakh; the invite's own button, pressed
     // from its first message, takes it up again.
-    await applicant.send("/cases");
-    await applicant.press("Открыть KZ-2026-000001");
-    const second = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const second = await relativeLink(applicant, "ru");
     const kk = h.user(502, "kk");
     await kk.send(`/start ${second}`);
     await kk.send("/explain");
@@ -608,9 +606,7 @@ describe("joining by invite", () => {
   it("«Продолжить» on an invite whose link expired meanwhile says so at once — not its questions, to fail at the last one — and the invite is named no more", async () => {
     const applicant = h.user(100, "ru");
     await fileNotice(applicant, "ru");
-    await applicant.send("/cases");
-    await applicant.press("Открыть KZ-2026-000001");
-    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const caseLink = await relativeLink(applicant, "ru");
     const relative = h.user(501, "ru");
     await relative.send(`/start ${caseLink}`);
     const { link } = await inviteStaff();
@@ -654,9 +650,7 @@ describe("joining by invite", () => {
     // A relative asked who they are to the patient.
     const applicant = h.user(100, "ru");
     await fileNotice(applicant, "ru");
-    await applicant.send("/cases");
-    await applicant.press("Открыть KZ-2026-000001");
-    const caseLink = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await applicant.press("Пригласить родственника"))[0]!)![1]!;
+    const caseLink = await relativeLink(applicant, "ru");
     const relative = h.user(500, "ru");
     await relative.send(`/start ${caseLink}`);
     expect(texts(await relative.send("/cancel"))[0]).toBe("Хорошо, вы не присоединились к делу. Ссылка действует, пока не истёк её срок.");
