@@ -276,6 +276,13 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     if (!current) return false;
     const def = flows[current.flow]!;
     const { paused, ...entry } = current;
+    // A notice begun before the bot told a relative's consent from the applicant's (its draft past the consent question)
+    // by someone whose consent is a relative's only: it goes no further until the applicant's consent is given — shown
+    // with why, the draft kept; the consent (an action) reaches it, and its question comes again.
+    if (current.flow === "notice" && profile.hasConsent && profile.consentText === "relative" && event.type !== "CONSENT" && current.snapshot.value !== "consent") {
+      effects.push(say("privacy.applicantNeeded"), say("privacy.consent", { buttons: consentButtons }));
+      return true;
+    }
     const notTakenHere = () => {
       if (ignored) ignored();
       // «Choose a button» only for a button the question does not take; a photo, a file or a contact where

@@ -115,6 +115,40 @@ describe("a relative who starts a notice is asked the applicant's consent first"
   });
 });
 
+describe("a notice a relative began before the two consents were told apart", () => {
+  it("goes no further until the applicant's consent is given: told why, the draft kept; agreeing, its question again", async () => {
+    // Before: a draft past the consent question (begun when a relative's consent let one into a notice) went on to
+    // Submit — the patient's IIN, medical details and a phone taken under a consent to the relative's text only.
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const u = h.user(RELATIVE_RU, "ru");
+    await join(u, await relativeLink(applicant), "ru");
+    // The old bot: the consent counted for a notice — recorded as the applicant's text, the notice begun.
+    await t.db.prisma.user.update({ where: { id: BigInt(RELATIVE_RU) }, data: { consentText: "applicant" } });
+    const old = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+    const before = old.user(RELATIVE_RU, "ru");
+    await before.send("/notice");
+    await before.press("Близкий родственник");
+    await before.press("Подтверждаю");
+    // The migration marks them a relative only; the new bot starts.
+    await t.db.prisma.user.update({ where: { id: BigInt(RELATIVE_RU) }, data: { consentText: "relative" } });
+    const now = (await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") })).user(RELATIVE_RU, "ru");
+    const ru = h.i18n.t("ru");
+    const gate = [
+      "Ваше согласие как родственника, который следит за делом, не распространяется на обращение: в нём будут данные пациента, медицинские сведения и ваш телефон. Прочитайте, пожалуйста, текст ниже.",
+      ru("privacy.consent"),
+    ];
+    const typed = await now.send("Әсел Нұрланқызы Серікова");
+    expect(to(typed, RELATIVE_RU)).toEqual(gate);
+    expect(buttons(typed)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect(to(await now.send("/notice"), RELATIVE_RU)).toEqual(gate);
+    const agreed = await now.press("Согласен(на)");
+    expect(to(agreed, RELATIVE_RU)).toEqual(["Спасибо. Ваше согласие записано.", expect.stringMatching(/^2\/11 · /)]);
+    expect(await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_RU) } })).toMatchObject({ consentText: "applicant" });
+    // The draft goes on from where it was: the name is taken.
+    expect(to(await now.send("Әсел Нұрланқызы Серікова"), RELATIVE_RU).at(-1)).toMatch(/^3\/11 · /);
+  });
+});
+
 describe("a relative's consent in Kazakh: the menu's notice button, /privacy and withdrawal", () => {
   it("the menu's «Өтініш беру» asks the applicant's consent; /privacy shows the relative's text; withdrawing it works", async () => {
     const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
