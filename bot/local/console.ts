@@ -1,7 +1,7 @@
 // The local console: a terminal chat with the same bot, on the same database, with no Telegram.
-// Typed text is a message (a /command too); a number presses that button of the user's last keyboard;
-// ":user ID [kk|ru|en]" plays another user (a relative, staff, a mediator) — each keeps their own last
-// keyboard, and the messages they got meanwhile are shown when they are played again; ":open" opens the
+// Typed text is a message (a /command too); a number presses that button of the bot's last answer (its
+// keyboards numbered on, one after another); ":user ID [kk|ru|en]" plays another user (a relative, staff, a
+// mediator) — each keeps their own keyboards, and the messages they got meanwhile are shown when they are played again; ":open" opens the
 // last invite link the bot showed (as the user played now); ":contact" shares the user's own phone number,
 // ":photo" and ":pdf" send a file, as the phone would; ":quit" leaves.
 import { createInterface } from "node:readline";
@@ -40,15 +40,19 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
   let user: ConsoleUser = first ?? { id: CONSOLE_USER, language: undefined };
   // Unique across restarts, so the database does not take them for redelivered updates.
   let updateId = Date.now() * 100;
-  /** Each user's last keyboard (in a private chat the chat is the user), and what they got while not played. */
-  const keyboards = new Map<number, { messageId: number; rows: KeyButton[][] }>();
+  /**
+   * Each user's keyboards of the bot's last answer (in a private chat the chat is the user), numbered on from one to the
+   * next — a saved notice's «Я передал(а) обращение» and the home screen under it are [1] and [2], [3]…, not both [1] —
+   * and what they got while not played. `fresh`: an update came since, so the next keyboard starts a new answer.
+   */
+  const keyboards = new Map<number, { fresh: boolean; shown: { messageId: number; rows: KeyButton[][]; first: number }[] }>();
   const pending = new Map<number, string[]>();
   /** The payload of the last invite link the bot showed anyone (set from the send hook). */
   const links: { last: string | null } = { last: null };
   const print = (s: string) => output.write(s + "\n");
-  const numbered = (rows: KeyButton[][]) => {
+  const numbered = (rows: KeyButton[][], first: number) => {
     const buttons = rows.flat();
-    return rows.map((row) => row.map((b) => `[${buttons.indexOf(b) + 1}] ${b.text}`).join("   ")).join("\n");
+    return rows.map((row) => row.map((b) => `[${buttons.indexOf(b) + first}] ${b.text}`).join("   ")).join("\n");
   };
 
   fake.onCall = (call: Call, result: unknown) => {
@@ -64,8 +68,12 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
       const markup = p.reply_markup as { inline_keyboard?: KeyButton[][]; keyboard?: { text: string; request_contact?: boolean }[][] } | undefined;
       const rows = markup?.inline_keyboard;
       if (rows?.length) {
-        keyboards.set(chatId, { messageId: (result as { message_id: number }).message_id, rows });
-        shown.push(numbered(rows));
+        const kept = keyboards.get(chatId);
+        const answer = !kept || kept.fresh ? [] : kept.shown;
+        const last = answer.at(-1);
+        const first = last ? last.first + last.rows.flat().length : 1;
+        keyboards.set(chatId, { fresh: false, shown: [...answer, { messageId: (result as { message_id: number }).message_id, rows, first }] });
+        shown.push(numbered(rows, first));
       }
       // Telegram's share-contact button sits under the input field: here it is pressed by typing :contact.
       const contact = markup?.keyboard?.flat().find((b) => b.request_contact);
@@ -88,6 +96,8 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
   const chat = () => ({ id: user.id, type: "private" as const, first_name: "Console" });
   // A person at a terminal reads each answer before typing on, documents included.
   const send = async (update: Omit<Update, "update_id">) => {
+    // Whoever is played, what the bot says next to anyone is a new answer: its keyboards are numbered from [1].
+    for (const k of keyboards.values()) k.fresh = true;
     await bot.handleUpdate({ update_id: ++updateId, ...update });
     await idle?.();
   };
@@ -108,7 +118,7 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
       print(waiting.length ? i18n.both("console.pending", { id: user.id, count: waiting.length }) : i18n.both("console.noPending", { id: user.id }));
       for (const m of waiting) print(`\n${m}`);
       const kb = keyboards.get(user.id);
-      if (kb && waiting.length === 0) print(`\n${numbered(kb.rows)}`);
+      if (kb && waiting.length === 0) for (const k of kb.shown) print(`\n${numbered(k.rows, k.first)}`);
       continue;
     }
     if (line === ":open") {
@@ -132,14 +142,16 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
       continue;
     }
     if (/^\d{1,2}$/.test(line)) {
-      const keyboard = keyboards.get(user.id);
+      const kept = keyboards.get(user.id);
       // No keyboard yet in this run: after a restart the console cannot press the buttons shown before it.
-      if (!keyboard) {
+      if (!kept) {
         print(i18n.both("console.noKeyboard"));
         continue;
       }
-      const b = keyboard.rows.flat()[Number(line) - 1];
-      if (!b) {
+      const n = Number(line);
+      const keyboard = kept.shown.find((k) => n >= k.first && n < k.first + k.rows.flat().length);
+      const b = keyboard?.rows.flat()[n - keyboard.first];
+      if (!keyboard || !b) {
         print(i18n.both("console.noButton", { n: line }));
         continue;
       }

@@ -84,6 +84,25 @@ describe("the local console", () => {
     }
   });
 
+  it("an answer with two keyboards numbers them on, one after the other: each number presses what it stands beside", async () => {
+    // Before: every keyboard was numbered from [1] and a number pressed the last one's — after a saved notice, «[1] Я
+    // передал(а) обращение» and the home's «[1] Подать обращение» stood one above the other, and 1 began a new notice.
+    const fresh = mkdtempSync(join(tmpdir(), "kelisim-numbers-"));
+    try {
+      const admin = ["/start", "2", "/admin", "Жумабаев Арман Серикович", "Специалист управления здравоохранения", "1"];
+      // The organisation registered: «[1] Пригласить: …» on its message, the admin's home under it from [2].
+      const { out, code } = await runConsole([...admin, "1", "Городская больница №7", "1", "8", "1"], { ADMIN_IDS: "100001" }, fresh);
+      expect(code).toBe(0);
+      expect(out).toContain("[1] Пригласить: Городская больница №7\n");
+      expect(out).toContain("\n[2] Зарегистрировать организацию\n");
+      // 1 pressed the invitation beside it: a staff link, not the home's first button (a new organisation's name asked).
+      expect(out).toMatch(/\?start=[A-Za-z0-9_-]{32}/);
+      expect(out.split("Организация зарегистрирована")[1]).not.toContain("Напишите название медицинской организации");
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it("restarted in the middle of a notice, a typed number says the buttons shown before are gone and how to go on; /start offers the notice again", async () => {
     const fresh = mkdtempSync(join(tmpdir(), "kelisim-restart-"));
     try {
