@@ -95,7 +95,7 @@ describe("a counter-offer reviewed before it goes", () => {
 });
 
 describe("a document sent in the mediation with text written under it", () => {
-  it("reaches the others with that text as its caption, not without it; a caption longer than Telegram allows is said not to have gone", async () => {
+  it("reaches the others with that text as its caption, not without it; a caption longer than the bot may send goes right after the file, as a message", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
       const { applicant } = await mediationRunning(h, IDS);
       await applicant.press("Жазу");
@@ -107,14 +107,21 @@ describe("a document sent in the mediation with text written under it", () => {
         [STAFF, "receipts", "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸."],
         [MEDIATOR, "receipts", "Емдеу шығындарының түбіртектері, барлығы 2 500 000 ₸."],
       ]);
-      // Telegram Premium allows captions of up to 4096 characters; a file's caption the bot sends may have 1024.
+      // Telegram Premium allows captions of up to 4096 characters; a file's caption the bot sends may have 1024. Before: such
+      // a text went nowhere — the sender was told to type it again.
       await applicant.press("Жазу");
-      const long = await applicant.document("application/pdf", "receipts-2", undefined, "Түбіртектер. ".repeat(100));
-      expect(to(long, APPLICANT)).toContain("Файлмен бірге жазылған мәтін 1024 таңбадан ұзын, сондықтан жіберілмеді: алушылар тек файлды көреді. Мәтінді бөлек хабарлама етіп жіберіңіз.");
+      const words = "Түбіртектер. ".repeat(100).trim();
+      const long = await applicant.document("application/pdf", "receipts-2", undefined, words);
+      expect(to(long, APPLICANT)[0]).toBe("Жіберілді: медиацияның барлық қатысушысына.");
+      expect(to(long, APPLICANT).join("\n")).not.toContain("1024");
       expect(documents(long).sort()).toEqual([
         [STAFF, "receipts-2", undefined],
         [MEDIATOR, "receipts-2", undefined],
       ]);
+      // Each reader: the note, the file, then the words, as a message from the same side.
+      const after = (id: number) => long.filter((c) => c.payload.chat_id === id).map((c) => (c.method === "sendDocument" ? "file" : String(c.payload.text)));
+      expect(after(MEDIATOR).slice(-2)).toEqual(["file", `Заявитель · дело KZ-2026-000001:\n${words}`]);
+      expect(after(STAFF).slice(-2)).toEqual(["file", `Заявитель · дело KZ-2026-000001:\n${words}`]);
     });
   });
 });

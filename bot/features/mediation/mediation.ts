@@ -388,12 +388,11 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   const readers = all.filter((x) => x.userId !== BigInt(c.userId) && (to === "all" || x.side === to));
   const sent = say("mediation.sent", { to: { key: `mediation.sentTo.${to}` } });
   // A document or photo — or an album's files, in the order the person chose them — each with its caption: the sender's
-  // own words to the others, as they wrote them, within Telegram's limit for a caption; a longer one (Telegram Premium
-  // allows more) goes nowhere, and the sender is told so.
+  // own words to the others, as they wrote them: under the file within Telegram's limit for a caption the bot sends; a
+  // longer one (Telegram Premium lets people write up to 4096 characters) right after it, as a message of its own.
   const files = r.files ?? (r.file ? [{ file: r.file, caption: r.text }] : []);
   if (files.length) {
-    const relayed = files.map(({ file, caption = "" }) => ({ file: { kind: file.kind, fileId: file.fileId }, sealed: file, caption: caption.length > CAPTION_MAX ? "" : caption }));
-    const tooLong = files.some((f) => (f.caption ?? "").length > CAPTION_MAX);
+    const relayed = files.map(({ file, caption = "" }) => ({ file: { kind: file.kind, fileId: file.fileId }, sealed: file, caption, under: caption.length <= CAPTION_MAX }));
     // One record a file, as a document sent alone: what the log keeps of a message stays one file and its words.
     for (const f of relayed)
       await tx.caseEvent.create({
@@ -405,10 +404,12 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
       relayed.length > 1 ? (to === "all" ? "mediation.relayedFiles" : "mediation.relayedFilesPrivate") : to === "all" ? "mediation.relayedFile" : "mediation.relayedFilePrivate";
     return [
       sent,
-      ...(tooLong ? [say("mediation.captionTooLong", { max: CAPTION_MAX })] : []),
       ...readers.flatMap((x): Out[] => [
         sayTo(x, note, { from: role(side), number, n: relayed.length }, replyButton(m.id, to, x)),
-        ...relayed.map((f): Out => ({ type: "file", file: f.file, to: x, ...(f.caption ? { caption: f.caption } : {}) })),
+        ...relayed.flatMap((f): Out[] => [
+          { type: "file", file: f.file, to: x, ...(f.caption && f.under ? { caption: f.caption } : {}) },
+          ...(f.caption && !f.under ? [sayTo(x, to === "all" ? "mediation.relayed" : "mediation.relayedPrivate", { from: role(side), number, text: f.caption })] : []),
+        ]),
       ]),
     ];
   }
