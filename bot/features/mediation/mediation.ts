@@ -484,23 +484,8 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   // A side is one party however many of its people have the proposal (the organisation's staff): its answer is the
   // one its first member gave, which they may change; a colleague's different press neither flips it nor adds a second
   // answer beside it (one accept among rejects made an agreement) — they are told who answered, what and when.
-  const me = BigInt(c.userId);
-  const ours = p.responses.find((r) => r.userId !== me && all.some((x) => x.userId === r.userId && x.side === side));
-  if (ours && !p.responses.some((r) => r.userId === me)) {
-    const who = await tx.user.findUnique({ where: { id: ours.userId }, select: { fullName: true } });
-    return {
-      refused: [
-        said("mediation.answeredByColleague", {
-          number: m.case.number,
-          round: p.round,
-          who: who?.fullName ?? role(side),
-          answer: { key: `mediation.answers.${ours.answer}` },
-          date: showDate(localDate(ours.answeredAt, c.timeZone)),
-          time: localTime(ours.answeredAt, c.timeZone),
-        }),
-      ],
-    };
-  }
+  const ours = await colleagueAnswer(tx, p.responses, all, side, c);
+  if (ours) return { refused: [said("mediation.answeredByColleague", { number: m.case.number, round: p.round, who: ours.who, answer: { key: `mediation.answers.${ours.answer}` }, ...ours.at(ours.answeredAt) })] };
   return { p, m, all, side };
 };
 
@@ -515,6 +500,18 @@ export const counterOpening = async (tx: Tx, proposalId: number, c: Ctx): Promis
   if (a.refused) return { refused: a.refused[0]! };
   const outcome = a.side === "applicant" && a.m.case.outcome && a.m.case.outcome !== "unknown" ? a.m.case.outcome : null;
   return { input: { proposalId, ...(outcome ? { outcome, year: Number(localDate(c.now, c.timeZone).slice(0, 4)) } : {}) } };
+};
+
+/**
+ * The side's answer given by a colleague of this user, when they gave none themselves (a side's answer is its first
+ * member's: answerable, confirmAgreement): with who gave it, by full name, and its moments as the texts show them.
+ */
+const colleagueAnswer = async <R extends { userId: bigint; answer: string; answeredAt: Date; confirmedAt: Date | null }>(tx: Tx, responses: R[], all: Member[], side: Side, c: Ctx) => {
+  const me = BigInt(c.userId);
+  const ours = responses.find((r) => r.userId !== me && all.some((x) => x.userId === r.userId && x.side === side));
+  if (!ours || responses.some((r) => r.userId === me)) return null;
+  const who = (await tx.user.findUnique({ where: { id: ours.userId }, select: { fullName: true } }))?.fullName ?? role(side);
+  return { ...ours, who, at: (at: Date) => ({ date: showDate(localDate(at, c.timeZone)), time: localTime(at, c.timeZone) }) };
 };
 
 /** Accepted by both sides: someone of the applicant's side and someone of the organisation's. */
@@ -631,21 +628,8 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
   // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
   // side and whether that one confirmed already.
-  const me = BigInt(c.userId);
-  const ours = p.responses.find((r) => r.userId !== me && all.some((x) => x.userId === r.userId && x.side === side));
-  if (ours && !p.responses.some((r) => r.userId === me)) {
-    const who = await tx.user.findUnique({ where: { id: ours.userId }, select: { fullName: true } });
-    const at = ours.confirmedAt ?? ours.answeredAt;
-    return [
-      say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", {
-        number,
-        round: p.round,
-        who: who?.fullName ?? role(side),
-        date: showDate(localDate(at, c.timeZone)),
-        time: localTime(at, c.timeZone),
-      }),
-    ];
-  }
+  const ours = await colleagueAnswer(tx, p.responses, all, side, c);
+  if (ours) return [say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", { number, round: p.round, who: ours.who, ...ours.at(ours.confirmedAt ?? ours.answeredAt) })];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
