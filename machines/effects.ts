@@ -325,3 +325,5 @@ export interface NoticeAnswers {
 }
 
 export const say = (key: string, extra: Omit<SayEffect, "type" | "key"> = {}): SayEffect => ({ type: "say", key, ...extra });
+/** Texts one after another, one per line unless `sep` says otherwise; `compact` leaves out empty ones. */
+export const lines = (parts: Param[], sep = "\n", compact = false): Param => ({ lines: parts, sep, ...(compact ? { compact } : {}) });

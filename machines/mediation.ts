@@ -2,7 +2,7 @@
 // settlement proposal (an amount in tenge, the terms, a date until which it stands) and a party's
 // counter-offer. Each ends in one effect; the bot checks who may do it.
 import { assign, setup } from "xstate";
-import { isOutcome, type Button, type FileRef, type Param } from "./effects.js";
+import { isOutcome, lines, type Button, type FileRef, type Param } from "./effects.js";
 import { mciTenge, minimumMci } from "./payments.js";
 import { askAgain, chose, effectActions, firstPage, inAlbum, inPageOrder, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
@@ -78,8 +78,6 @@ export const checkDays = (input: string): Check<number> => {
   return Number.isInteger(n) && n >= 1 && n <= VALID_DAYS_MAX ? ok(n) : no("days");
 };
 
-/** Texts one per line (the bot's `lines`, bot/core/effects.ts). */
-const lines = (parts: Param[]): Param => ({ lines: parts, sep: "\n" });
 /**
  * The minimum insurance payment the law sets for the patient's outcome (law.md §2), to stand beside an amount,
  * with a plain warning when the amount is lower: the applicant keeps the right to the insurance payment (§4).

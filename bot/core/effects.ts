@@ -93,7 +93,7 @@ export const withCondolence = (outcome: string | null, to: Recipient | null, ...
 /** The same message to each of several people. */
 export const tell = (people: readonly Recipient[], key: string, params: (to: Recipient) => Params = () => ({}), buttons?: (to: Recipient) => Button[][]) =>
   people.map((to) => sayTo(to, key, params(to), buttons?.(to)));
-/** Texts one after another, one per line unless `sep` says otherwise; `compact` leaves out empty ones. */
-export const lines = (parts: Param[], sep = "\n", compact = false): Param => ({ lines: parts, sep, ...(compact ? { compact } : {}) });
+/** Texts one after another (machines/effects.ts: the machines build them too). */
+export { lines } from "../../machines/effects.js";
 /** A message made of other texts (see `lines`). */
 export const sayText = (text: Param, buttons?: Button[][]): SayEffect => say("common.text", { text }, buttons);
