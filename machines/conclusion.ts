@@ -4,7 +4,7 @@
 // state it); then a review and Save.
 import { assign, setup } from "xstate";
 import type { Button, FileRef, Outcome } from "./effects.js";
-import { askAgain, chose, effectActions, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { askAgain, chose, effectActions, noteRefused, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import { showDate } from "./notice.js";
 import { PAID_OUTCOMES } from "./payments.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -36,6 +36,7 @@ export const conclusionMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: { caseId: number; notBefore?: string; number?: string } },
   actions: {
     ...effectActions,
+    noteRefused: noteRefused<Context>(),
     keepPage: assign({ pages: ({ context, event }) => withPage(context, event) }),
     recordConclusion: (_: unknown, _params: { caseId: number; confirmed: boolean; outcome: Outcome | null; summary: string; file: FileRef | null; pages?: FileRef[]; on: string | null }) => undefined,
   },

@@ -1,5 +1,5 @@
 // What every flow machine shares: the events the chat router sends it, and the effect actions it may use.
-import type { AnyStateMachine } from "xstate";
+import { assign, type AnyStateMachine } from "xstate";
 import type { ApplicantDetails, Bilingual, ConsentText, Button, DomainEffectPayloads, FileRef, Lang, OrganizationOption, SayEffect, SetLanguageEffect } from "./effects.js";
 
 /** The patient of the case the particulars are for: their IIN, and whether the applicant is the patient. */
@@ -171,6 +171,8 @@ export const UNSAVED = "unsaved";
 export interface Pages {
   /** Every page so far, in page order (inPageOrder); absent in snapshots stored before pages were kept. */
   pages?: FileRef[];
+  /** The album whose file was last refused, and how many of its files were (pagesState says it once an album). */
+  refused?: { group: string; seen: number };
 }
 /** The file an event brings (none for another event). */
 export const fileOf = (e: FlowEvent): FileRef[] => (e.type === "FILE" ? [e.file] : []);
@@ -198,6 +200,22 @@ export const pagesSaid =
     buttons,
     ...(event.type === "FILE" && event.group ? { slot: `album:${event.group}` } : {}),
   });
+/** The album (Telegram's media_group_id) a file, a video or a sticker came in; undefined for one sent alone. */
+const albumOf = (e: FlowEvent): string | undefined => (e.type === "FILE" || e.type === "MEDIA" ? e.group : undefined);
+/** Whether a file of this event's album was refused already: the refusal was said, and is not said for each file. */
+const refusedBefore = ({ context, event }: { context: Pages; event: FlowEvent }): boolean => albumOf(event) !== undefined && context.refused?.group === albumOf(event);
+/**
+ * Notes a refused file's album: the action `noteRefused` of a machine using pagesState (its setup({ actions })). Its
+ * count is what changes when an album's later file is refused in silence: the router reads a step that changes nothing
+ * as not understood.
+ */
+export const noteRefused = <C extends Pages>() =>
+  assign<C, FlowEvent, undefined, FlowEvent, never>(({ context, event }) => {
+    const group = albumOf(event);
+    if (group === undefined) return {};
+    return { refused: { group, seen: context.refused?.group === group ? context.refused.seen + 1 : 1 } } as Partial<C>;
+  });
+
 /** The «Done» button of the pages' count. */
 export const pagesDone = (key: string): Button => ({ key, value: "done" });
 /**
@@ -210,11 +228,16 @@ export const pagesState = <K>(o: { accepts: (e: FlowEvent) => boolean; keep: K; 
   tags: [UNSAVED],
   on: {
     TEXT: { actions: [{ type: "say" as const, params: { key: o.typed } }, { type: "say" as const, params: o.said }] },
+    // What is not taken is said once for an album, not once for each of its files (a video among photos, five videos).
     FILE: [
       { guard: ({ event }: { event: FlowEvent }) => o.accepts(event), actions: [o.keep, { type: "say" as const, params: o.said }] },
-      { actions: [{ type: "say" as const, params: { key: o.refusal } }] },
+      { guard: refusedBefore, actions: [{ type: "noteRefused" as const }] },
+      { actions: [{ type: "say" as const, params: { key: o.refusal } }, { type: "noteRefused" as const }] },
     ],
-    MEDIA: { actions: [{ type: "say" as const, params: { key: o.refusal } }] },
+    MEDIA: [
+      { guard: refusedBefore, actions: [{ type: "noteRefused" as const }] },
+      { actions: [{ type: "say" as const, params: { key: o.refusal } }, { type: "noteRefused" as const }] },
+    ],
     CHOICE: [
       { guard: chose("done"), target: o.next },
       { guard: chose("cancel"), target: "done" },

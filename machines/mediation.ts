@@ -4,7 +4,7 @@
 import { assign, setup } from "xstate";
 import { isOutcome, lines, type Button, type FileRef, type Param } from "./effects.js";
 import { mciTenge, minimumMci } from "./payments.js";
-import { askAgain, chose, effectActions, firstPage, inAlbum, inPageOrder, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
+import { askAgain, chose, effectActions, noteRefused, firstPage, inAlbum, inPageOrder, pagesDone, pagesSaid, pagesState, TAKES_CAPTION, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import type { Check } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
@@ -95,7 +95,7 @@ export const minimumBeside = (outcome: string | null, amount: number, year: numb
 };
 
 
-interface Context {
+interface Context extends Omit<Pages, "pages"> {
   mediationId: number;
   proposalId: number;
   asMediator: boolean;
@@ -144,6 +144,7 @@ const machine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Partial<Context> },
   actions: {
     ...effectActions,
+    noteRefused: noteRefused<Context>(),
     patch: assign((_, params: Partial<Context>) => params),
     relayMessage: (_: unknown, _params: { mediationId: number; to: Recipient; text: string; file?: FileRef; files?: { file: FileRef; caption?: string }[] }) => undefined,
     keepRelayed: assign({
@@ -387,6 +388,7 @@ export const signedAgreementMachine = setup({
   types: {} as { context: SignedContext; events: FlowEvent; input: { mediationId?: number; notBefore?: string; lastDay?: string } },
   actions: {
     ...effectActions,
+    noteRefused: noteRefused<SignedContext>(),
     keepPage: assign({ pages: ({ context, event }) => withPage(context, event) }),
     recordSignedAgreement: (_: unknown, _params: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string }) => undefined,
   },

@@ -4,11 +4,11 @@
 // stamped copy. A date is today or earlier, and not before the notice was saved.
 import { assign, setup } from "xstate";
 import type { Button, FileRef } from "./effects.js";
-import { askAgain, chose, effectActions, fileOf, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent } from "./flow.js";
+import { askAgain, chose, effectActions, noteRefused, fileOf, firstPage, inAlbum, pagesDone, pagesSaid, pagesState, UNSAVED, withPage, type FlowDef, type FlowEvent, type Pages } from "./flow.js";
 import { checkEventDate, checkRegistration, REGISTRATION_MAX } from "./notice-rules.js";
 import { showDate } from "./notice.js";
 
-interface Context {
+interface Context extends Pages {
   caseId: number;
   /** The day the notice was saved: no receipt before it. */
   notBefore: string;
@@ -67,6 +67,7 @@ const machine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Input },
   actions: {
     ...effectActions,
+    noteRefused: noteRefused<Context>(),
     patch: assign((_, params: Partial<Context>) => params),
     recordReceipt: (_: unknown, _params: { caseId: number; number: string; on: string }) => undefined,
     recordHandIn: (_: unknown, _params: { caseId: number; on: string; number: string | null; file: FileRef | null; pages?: FileRef[] }) => undefined,

@@ -208,6 +208,23 @@ describe("an album sent in the mediation", () => {
   });
 });
 
+describe("a video inside an album sent in the mediation", () => {
+  // Before: each video of the album got «Видео и голосовые сообщения бот не передаёт…» — an album of a photo and four
+  // videos, four times the same message between the counts.
+  it("is said once for the album not to be relayed, and the album's files go at «Жіберу»", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant } = await mediationRunning(h, IDS);
+      await applicant.press("Жазу");
+      const calls = [...(await applicant.photo("m-1", "9101")), ...(await applicant.video("9101")), ...(await applicant.video("9101")), ...(await applicant.video("9101")), ...(await applicant.photo("m-2", "9101"))];
+      const refusal = "Бот бейне мен дауыстық хабарламаларды жібермейді: тек фото мен құжаттар жіберіледі. Барлығын жіберген соң «Жіберу» батырмасын басыңыз.";
+      expect(to(calls, APPLICANT).filter((x) => x === refusal)).toHaveLength(1);
+      expect(shown(calls, APPLICANT)).toContain("Алынған файлдар: 2. Олар әлі жіберілген жоқ. Басқа файлдар болса, оларды да жіберіңіз. Барлығын жіберген соң «Жіберу» батырмасын басыңыз.");
+      const sent = await applicant.press("Жіберу");
+      expect(sent.filter((c) => c.payload.chat_id === STAFF && c.method === "sendPhoto").map((c) => c.payload.photo)).toEqual(["m-1", "m-2"]);
+    });
+  });
+});
+
 describe("a document the mediator sends to one side alone", () => {
   // Before: the note before it read as one to everyone («Медиатор · … ісі: құжат төменде.»), though the other side never
   // got it, and had no reply that goes to the mediator alone — as a text sent to one side has.

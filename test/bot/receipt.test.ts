@@ -123,6 +123,22 @@ describe("the stamped copy", () => {
     });
   });
 
+  it("a video in the copy's album is said once not to be taken — not once for each video — and the photos are kept", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.press("Пропустить");
+    const calls = [...(await applicant.photo("page-1", "5553")), ...(await applicant.video("5553")), ...(await applicant.video("5553")), ...(await applicant.photo("page-2", "5553"))];
+    const refusals = to(calls, APPLICANT).filter((x) => !x.startsWith("Получено страниц"));
+    expect(refusals).toEqual(["Нужно фото или PDF-файл."]);
+    expect(shown(calls, APPLICANT)).toEqual(["Получено страниц копии: 2. Если страниц больше, пришлите остальные. Передача обращения ещё не записана: когда пришлёте все страницы, нажмите «Готово».", "Нужно фото или PDF-файл."]);
+    // A video sent alone afterwards is answered again: it is another message.
+    expect(to(await applicant.video(), APPLICANT)).toEqual(["Нужно фото или PDF-файл."]);
+    await applicant.press("Готово");
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { pages: [{ fileId: "page-1" }, { fileId: "page-2" }] } });
+  });
+
   it("pages kept by the bot before it noted their messages' numbers are still taken and recorded, a page sent since going after them", async () => {
     const applicant = h.user(APPLICANT, "ru");
     await fileNotice(applicant, "ru");
