@@ -581,3 +581,18 @@ describe("the conclusion", () => {
     expect(buttons(mine)).toEqual([]);
   });
 });
+
+describe("the conclusion's deadline", () => {
+  it("passed: the applicant and staff are told it is the bot's count from the formation — the law names 5 working days, not from which day", async () => {
+    await formed(); // formed on Monday 23.11.2026: working days 24, 25, 26, 27 and 30 November
+    const start = h.fake.calls.length;
+    await h.runtime.runJobs(at("2026-12-01T00:00:01+05:00"), h.bot.api, log);
+    const told = h.fake.calls.slice(start);
+    expect(to(told, APPLICANT)[0]).toMatch(
+      /^KZ-2026-000001 ісі: боттың есебі бойынша комиссия қорытындысының мерзімі 30\.11\.2026 күні өтті, ал қорытынды туралы ботта жазба жоқ\. Заңда 5 жұмыс күні көрсетілген, бірақ олардың қай күннен бастап есептелетіні нақтыланбаған: бот оларды комиссия құрылған күннен бастап есептейді\.\n\n/,
+    );
+    expect(to(told, STAFF)[0]).toMatch(
+      /^Дело KZ-2026-000001 \(.+\): по счёту бота срок заключения комиссии истёк 30\.11\.2026, а записи о заключении в боте нет\. Закон называет 5 рабочих дней, но не уточняет, с какого дня их считать: бот считает со дня формирования комиссии\./,
+    );
+  });
+});
