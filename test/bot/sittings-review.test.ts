@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, openAdmin, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
 import { fileNotice } from "../helpers/notice.js";
 
 const ADMIN = 9001;
@@ -255,6 +255,33 @@ describe("the calendar file of a moved sitting", () => {
     expect(ics(files[0]!)).toContain(`UID:${first.uid}`);
     expect(ics(files[0]!)).toContain("SEQUENCE:1");
     expect(ics(files[0]!)).toMatch(/^DTSTART:20261127T060000Z\r?$/m);
+    void applicant;
+  });
+});
+
+describe("two staff set the same sitting", () => {
+  it("the second Save invites nobody again: the applicant gets one invitation and one calendar event, and staff are told it is set already", async () => {
+    const { staff, applicant } = await formed();
+    const admin = h.user(ADMIN, "ru");
+    await openAdmin(admin);
+    const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+    const colleague = h.user(52, "ru");
+    await colleague.send("/start");
+    await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
+    // Staff reach the review; meanwhile their colleague sets the very same sitting and saves it.
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/kz-1");
+    await staff.press("Без примечания");
+    await scheduleSitting(colleague);
+    const second = await staff.press("Сохранить");
+    expect(to(second, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 уже назначено на 25.11.2026, 15:00 — ничего не изменено, участникам ничего не отправлено.");
+    expect(second.filter((c) => c.payload.chat_id === APPLICANT)).toEqual([]);
+    expect(await t.db.prisma.sitting.count()).toBe(1);
     void applicant;
   });
 });

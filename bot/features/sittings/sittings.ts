@@ -154,6 +154,9 @@ export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Paramet
 export const moveRefusal = (s: Pick<Sitting, "cancelledAt" | "startsAt">, now: Date): Out | null =>
   s.cancelledAt ? say("sitting.alreadyCancelled") : s.startsAt <= now ? say("sitting.over") : null;
 
+/** A sitting of the case, not cancelled, set for this very time. */
+const sittingAt = (tx: Tx, caseId: number, startsAt: Date) => tx.sitting.findFirst({ where: { caseId, cancelledAt: null, startsAt }, select: { id: true } });
+
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, plan.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
@@ -161,6 +164,8 @@ export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSittin
   if (refused) return [refused];
   const startsAt = startOf(plan.date, plan.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
+  // Set already — by a colleague meanwhile, or by the same Save twice: the family is not invited to one sitting twice.
+  if (await sittingAt(tx, k.id, startsAt)) return [say("sitting.sameTime", { number: k.number, when: showWhen(startsAt, c.timeZone) })];
   const s = await tx.sitting.create({
     data: { caseId: k.id, uid: `${randomUUID()}@kelisim`, startsAt, address: plan.address, link: plan.link, note: plan.note, createdAt: c.now },
   });
@@ -184,7 +189,9 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   // The time it already has: nobody is told of a move that is none, and nobody's answer is thrown away.
-  if (startsAt.getTime() === s.startsAt.getTime()) return [say("sitting.sameTime", { number: s.case.number, when: showWhen(startsAt, c.timeZone) })];
+  // Or another sitting of the case has it (two would be one): nobody is told of a move that makes a double.
+  if (startsAt.getTime() === s.startsAt.getTime() || (await sittingAt(tx, s.caseId, startsAt)))
+    return [say("sitting.sameTime", { number: s.case.number, when: showWhen(startsAt, c.timeZone) })];
   await cancelReminders(tx, s);
   // Earlier answers were about the old time: everyone answers again.
   await tx.sittingResponse.deleteMany({ where: { sittingId: s.id } });
