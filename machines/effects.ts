@@ -205,7 +205,8 @@ export interface DomainEffectPayloads {
   moveSitting: { sittingId: number; date: string; time: string };
   /** Staff: asked once more before cancelling, naming the sitting. */
   askCancelSitting: { sittingId: number };
-  cancelSitting: { sittingId: number };
+  /** `sequence`: the sitting's version the confirmation named (moved since: asked again, at its new time). */
+  cancelSitting: { sittingId: number; sequence?: number };
   /** Staff: «don't cancel» at that question. */
   keepSitting: { sittingId: number };
   /** The applicant or a relative answers a sitting's invitation; `sequence`: the version of the sitting the button was shown for (absent on buttons sent before it was carried). */

@@ -259,15 +259,47 @@ describe("the calendar file of a moved sitting", () => {
   });
 });
 
+/** A second staff member of the organisation (Бекова, 52, ru), joined by the admin's link. */
+const colleagueOf = async () => {
+  const admin = h.user(ADMIN, "ru");
+  await openAdmin(admin);
+  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+  const colleague = h.user(52, "ru");
+  await colleague.send("/start");
+  await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
+  return colleague;
+};
+
+describe("a cancellation confirmed after a colleague moved the sitting", () => {
+  it("is asked again at the new time, not taken for it: nothing is cancelled and nobody is told until staff confirm the new time", async () => {
+    const { staff } = await formed();
+    const colleague = await colleagueOf();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    expect(texts(await staff.press("Отменить"))[0]).toBe("Дело KZ-2026-000001: отменить заседание, назначенное на 25.11.2026, 15:00? Все участники получат сообщение.");
+    // Meanwhile the colleague moves it.
+    await colleague.send("/inbox");
+    await colleague.press("Открыть KZ-2026-000001");
+    await colleague.press("Перенести: 25.11.2026, 15:00");
+    await colleague.send("27.11.2026");
+    await colleague.send("11:00");
+    await colleague.press("Сохранить");
+    const pressed = await staff.press("Отменить заседание");
+    expect(to(pressed, STAFF)).toEqual(["Дело KZ-2026-000001: отменить заседание, назначенное на 27.11.2026, 11:00? Все участники получат сообщение."]);
+    expect(pressed.filter((c) => c.payload.chat_id === APPLICANT)).toEqual([]);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
+    // Confirmed at the new time, it is cancelled.
+    const cancelled = await staff.press("Отменить заседание");
+    expect(to(cancelled, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001, назначенное на 27.11.2026, 11:00, отменено; участникам сообщено.");
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).not.toBeNull();
+  });
+});
+
 describe("two staff set the same sitting", () => {
   it("the second Save invites nobody again: the applicant gets one invitation and one calendar event, and staff are told it is set already", async () => {
     const { staff, applicant } = await formed();
-    const admin = h.user(ADMIN, "ru");
-    await openAdmin(admin);
-    const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
-    const colleague = h.user(52, "ru");
-    await colleague.send("/start");
-    await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
+    const colleague = await colleagueOf();
     // Staff reach the review; meanwhile their colleague sets the very same sitting and saves it.
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");

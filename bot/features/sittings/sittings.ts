@@ -220,7 +220,7 @@ export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting
   if (!s || refused) return [refused ?? say("cases.notFound")];
   return [
     say("sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
-      [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id }) }],
+      [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id, v: s.sequence }) }],
       [{ key: "sitting.keepIt", ...act(keepAction, { sittingId: s.id }) }],
     ]),
   ];
@@ -235,6 +235,8 @@ export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c:
   const s = await staffSitting(tx, e.sittingId, c.userId);
   const refused = cancelRefusal(s, c.now);
   if (!s || refused) return [refused ?? say("cases.notFound")];
+  // A confirmation that named the time before a move (a colleague moved it meanwhile): asked again, at the new time.
+  if (e.sequence !== undefined && e.sequence !== s.sequence) return askCancelSitting(tx, { type: "askCancelSitting", sittingId: s.id }, c);
   await cancelReminders(tx, s);
   await tx.sitting.update({ where: { id: s.id }, data: { cancelledAt: c.now, sequence: { increment: 1 } } });
   await tx.caseEvent.create({ data: { caseId: s.caseId, kind: "sitting_cancelled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id } } });
