@@ -202,7 +202,8 @@ export interface DomainEffectPayloads {
   removeRelative: { participantId: number };
   /** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
   scheduleSitting: { caseId: number; date: string; time: string; address: string | null; link: string | null; note: string | null };
-  moveSitting: { sittingId: number; date: string; time: string };
+  /** `sequence`: the sitting's version the move was begun from (moved since by a colleague: not moved again blindly). */
+  moveSitting: { sittingId: number; date: string; time: string; sequence?: number };
   /** Staff: asked once more before cancelling, naming the sitting. */
   askCancelSitting: { sittingId: number };
   /** `sequence`: the sitting's version the confirmation named (moved since: asked again, at its new time). */

@@ -296,6 +296,32 @@ describe("a cancellation confirmed after a colleague moved the sitting", () => {
   });
 });
 
+describe("a move saved after a colleague moved the sitting", () => {
+  it("does not move it again from a time staff never saw: they are told its time now, and the family hears nothing more", async () => {
+    const { staff } = await formed();
+    const colleague = await colleagueOf();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("26.11.2026");
+    await staff.send("10:00");
+    // Meanwhile the colleague moves it.
+    await colleague.send("/inbox");
+    await colleague.press("Открыть KZ-2026-000001");
+    await colleague.press("Перенести: 25.11.2026, 15:00");
+    await colleague.send("27.11.2026");
+    await colleague.send("11:00");
+    await colleague.press("Сохранить");
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, STAFF)[0]).toBe(
+      "Заседание по делу KZ-2026-000001 тем временем уже перенесено — сейчас оно назначено на 27.11.2026, 11:00. Ничего не изменено, участникам ничего не отправлено. Если его нужно перенести ещё раз, откройте дело снова: /inbox",
+    );
+    expect(saved.filter((c) => c.payload.chat_id === APPLICANT)).toEqual([]);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).startsAt.toISOString()).toBe("2026-11-27T06:00:00.000Z");
+  });
+});
+
 describe("two staff set the same sitting", () => {
   it("the second Save invites nobody again: the applicant gets one invitation and one calendar event, and staff are told it is set already", async () => {
     const { staff, applicant } = await formed();

@@ -22,9 +22,11 @@ export const scheduleSitting = defineAction({
 export const moveSitting = defineAction({
   name: "sittings/move",
   code: "smv",
-  params: z.object({ sittingId: id }),
+  // `v`: the sitting's version the button was shown for — moved since by a colleague, Save says so instead of moving
+  // it again from a time staff never saw. Optional: buttons sent before it was carried still move.
+  params: z.object({ sittingId: id, v: id.optional() }),
   allow: ["staff"],
-  run: ({ sittingId }, r) => r.emit({ type: "openChecked", flow: "sitting", input: { caseId: 0, sittingId } }),
+  run: ({ sittingId, v }, r) => r.emit({ type: "openChecked", flow: "sitting", input: { caseId: 0, sittingId, ...(v === undefined ? {} : { sequence: v }) } }),
 });
 export const cancelSittingConfirmed = defineAction({
   name: "sittings/cancelConfirmed",

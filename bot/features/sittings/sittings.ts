@@ -186,6 +186,8 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   // After the conclusion there is no commission to sit: a move would only bring its reminders back.
   const refused = sittingRefusal(s.case);
   if (refused) return [refused];
+  // Moved meanwhile (a colleague, from another view): not moved again from a time staff never saw — its time now said.
+  if (r.sequence !== undefined && r.sequence !== s.sequence) return [say("sitting.movedMeanwhile", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) })];
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   // The time it already has: nobody is told of a move that is none, and nobody's answer is thrown away.
@@ -311,7 +313,7 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
     ]),
   );
   const buttons: Button[][] = sittings.map((s) => [
-    { key: "sitting.moveButton", params: { when: showWhen(s.startsAt, c.timeZone) }, ...act(moveAction, { sittingId: s.id }) },
+    { key: "sitting.moveButton", params: { when: showWhen(s.startsAt, c.timeZone) }, ...act(moveAction, { sittingId: s.id, v: s.sequence }) },
     { key: "sitting.cancelButton", ...act(cancelAction, { sittingId: s.id }) },
   ]);
   return { lines: shown, buttons };
