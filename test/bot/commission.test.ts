@@ -328,8 +328,8 @@ describe("sittings", () => {
     const soon = await run("2026-11-25T13:00:00+05:00");
     expect(to(soon, APPLICANT)).toEqual([expect.stringMatching(/^Екі сағаттан кейін KZ-2026-000001 ісі бойынша комиссия отырысы — 25\.11\.2026, 15:00/)]);
     expect(await run("2026-11-25T14:00:00+05:00")).toEqual([]);
-    // The sitting is over: answering now is refused.
-    at("2026-11-25T15:01:00+05:00");
+    // The sitting is over (hours after its start; just after it, it is said to have begun): answering now is refused.
+    at("2026-11-25T18:01:00+05:00");
     expect(texts(await relative.press("Приду очно"))).toEqual(["Это заседание уже прошло."]);
   });
 

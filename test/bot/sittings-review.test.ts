@@ -343,3 +343,17 @@ describe("two staff set the same sitting", () => {
     void applicant;
   });
 });
+
+describe("an answer pressed once the sitting has begun", () => {
+  it("is not told the sitting is over while it may be going on: it says it began, and where to join; hours later, that it is over", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    at("2026-11-25T15:10:00+05:00");
+    expect(texts(await applicant.press("Онлайн қатысамын"))).toEqual([
+      "KZ-2026-000001 ісі: комиссия отырысы 25.11.2026, 15:00 уақытында (Қазақстан уақыты) басталды, сондықтан жауабыңыз бот арқылы енді жазылмайды. Отырыс әлі жүріп жатса, оған қатысуға болады:\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1",
+    ]);
+    at("2026-11-25T19:00:00+05:00");
+    expect(texts(await applicant.press("Онлайн қатысамын"))).toEqual(["Бұл отырыс өтіп кетті."]);
+    expect(await t.db.prisma.sittingResponse.count()).toBe(0);
+  });
+});

@@ -257,6 +257,9 @@ const answeredKey = (startsAt: Date, now: Date): string =>
       ? "sitting.answeredSoonOnly"
       : "sitting.answeredNoReminders";
 
+/** How long after its start a sitting is taken as possibly still going on (its length is not known ahead). */
+const STARTED_MS = 3 * 60 * 60_000;
+
 /** How a person on a case is named to staff: by role, a relative with the name they gave too; never by Telegram account. */
 const who = (p: { role: string; relation: string | null; user?: { fullName: string | null } }): Param =>
   p.role !== "relative"
@@ -275,6 +278,10 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   // The commission concluded (or the case closed) meanwhile — its sittings to come cancelled with it: nobody is expected.
   if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
+  // and where it is held said again, so they can still join. Later than that, it is over.
+  if (s.startsAt <= c.now && c.now.getTime() - s.startsAt.getTime() < STARTED_MS)
+    return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
   if (s.startsAt <= c.now) return [say("sitting.over")];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
   // time is said, with the buttons that answer it.
