@@ -305,7 +305,11 @@ describe("sittings", () => {
     await applicant.send("/cases");
     const again = await applicant.press("KZ-2026-000001 ісін ашу");
     expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: онлайн қатысамын");
-    expect(buttons(again).filter((b) => b.includes("25.11.2026"))).toEqual([]);
+    // Answered, it can be changed from here too: the other answers, not the one given.
+    expect(buttons(again).filter((b) => b.includes("25.11.2026"))).toEqual(["Өзім барып қатысамын — 25.11.2026, 15:00", "Қатыса алмаймын — 25.11.2026, 15:00"]);
+    const changed = await applicant.press("Қатыса алмаймын — 25.11.2026, 15:00");
+    expect(to(changed, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — не сможет участвовать."]);
+    expect((await t.db.prisma.sittingResponse.findFirstOrThrow()).answer).toBe("cannot");
   });
 
   it("reminders fire the day before and two hours before, only to those who have not declined", async () => {

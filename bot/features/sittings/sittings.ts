@@ -346,9 +346,13 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
   if (sittings.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
   return {
     lines: shown,
-    buttons: sittings
-      .filter((s) => s.responses.length === 0)
-      .flatMap((s) => offered(s).map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }])),
+    // An answer given is changed from here too (the invitation's buttons scrolled away, and «can't» brings no
+    // reminder to answer from): the answers other than theirs.
+    buttons: sittings.flatMap((s) =>
+      offered(s)
+        .filter((a) => a !== s.responses[0]?.answer)
+        .map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }]),
+    ),
   };
 };
 
