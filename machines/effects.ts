@@ -202,10 +202,12 @@ export interface DomainEffectPayloads {
   removeRelative: { participantId: number };
   /** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
   scheduleSitting: { caseId: number; date: string; time: string; address: string | null; link: string | null; note: string | null };
-  moveSitting: { sittingId: number; date: string; time: string };
+  /** `sequence`: the sitting's version the move was begun from (moved since by a colleague: not moved again blindly). */
+  moveSitting: { sittingId: number; date: string; time: string; sequence?: number };
   /** Staff: asked once more before cancelling, naming the sitting. */
   askCancelSitting: { sittingId: number };
-  cancelSitting: { sittingId: number };
+  /** `sequence`: the sitting's version the confirmation named (moved since: asked again, at its new time). */
+  cancelSitting: { sittingId: number; sequence?: number };
   /** Staff: «don't cancel» at that question. */
   keepSitting: { sittingId: number };
   /** The applicant or a relative answers a sitting's invitation; `sequence`: the version of the sitting the button was shown for (absent on buttons sent before it was carried). */

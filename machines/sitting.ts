@@ -37,6 +37,8 @@ interface Context {
   note: string | null;
   /** The case's number, shown with the first question (absent in snapshots stored before). */
   number?: string;
+  /** Moving: the sitting's version (SEQUENCE) the «Перенести» button was shown for (absent before it was carried). */
+  sequence?: number;
 }
 
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
@@ -118,16 +120,16 @@ const placeLines = (c: Context): { key: string; params: Params }[] => [
 ];
 
 export const sittingMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number } },
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
     scheduleSitting: (_: unknown, _params: SittingPlan) => undefined,
-    moveSitting: (_: unknown, _params: { sittingId: number; date: LocalDate; time: string }) => undefined,
+    moveSitting: (_: unknown, _params: { sittingId: number; date: LocalDate; time: string; sequence?: number }) => undefined,
   },
 }).createMachine({
   id: "sitting",
-  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}) }),
+  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}) }),
   initial: "date",
   states: {
     date: {
@@ -226,7 +228,12 @@ export const sittingMachine = setup({
           {
             guard: ({ context, event }) => chose("save")({ event }) && context.sittingId > 0,
             target: "done",
-            actions: [{ type: "moveSitting", params: ({ context }) => ({ sittingId: context.sittingId, date: context.date!, time: context.time! }) }],
+            actions: [
+              {
+                type: "moveSitting",
+                params: ({ context }) => ({ sittingId: context.sittingId, date: context.date!, time: context.time!, ...(context.sequence !== undefined ? { sequence: context.sequence } : {}) }),
+              },
+            ],
           },
           {
             guard: chose("save"),

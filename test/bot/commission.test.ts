@@ -305,7 +305,11 @@ describe("sittings", () => {
     await applicant.send("/cases");
     const again = await applicant.press("KZ-2026-000001 ісін ашу");
     expect(texts(again)[0]).toContain("25.11.2026, 15:00 — сіздің жауабыңыз: онлайн қатысамын");
-    expect(buttons(again).filter((b) => b.includes("25.11.2026"))).toEqual([]);
+    // Answered, it can be changed from here too: the other answers, not the one given.
+    expect(buttons(again).filter((b) => b.includes("25.11.2026"))).toEqual(["Өзім барып қатысамын — 25.11.2026, 15:00", "Қатыса алмаймын — 25.11.2026, 15:00"]);
+    const changed = await applicant.press("Қатыса алмаймын — 25.11.2026, 15:00");
+    expect(to(changed, STAFF)).toEqual(["Дело KZ-2026-000001, заседание 25.11.2026, 15:00: заявитель — не сможет участвовать."]);
+    expect((await t.db.prisma.sittingResponse.findFirstOrThrow()).answer).toBe("cannot");
   });
 
   it("reminders fire the day before and two hours before, only to those who have not declined", async () => {
@@ -328,8 +332,8 @@ describe("sittings", () => {
     const soon = await run("2026-11-25T13:00:00+05:00");
     expect(to(soon, APPLICANT)).toEqual([expect.stringMatching(/^Екі сағаттан кейін KZ-2026-000001 ісі бойынша комиссия отырысы — 25\.11\.2026, 15:00/)]);
     expect(await run("2026-11-25T14:00:00+05:00")).toEqual([]);
-    // The sitting is over: answering now is refused.
-    at("2026-11-25T15:01:00+05:00");
+    // The sitting is over (hours after its start; just after it, it is said to have begun): answering now is refused.
+    at("2026-11-25T18:01:00+05:00");
     expect(texts(await relative.press("Приду очно"))).toEqual(["Это заседание уже прошло."]);
   });
 
@@ -579,5 +583,20 @@ describe("the conclusion", () => {
     const mine = saved.filter((c) => c.payload.chat_id === APPLICANT);
     expect(texts(mine)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
     expect(buttons(mine)).toEqual([]);
+  });
+});
+
+describe("the conclusion's deadline", () => {
+  it("passed: the applicant and staff are told it is the bot's count from the formation — the law names 5 working days, not from which day", async () => {
+    await formed(); // formed on Monday 23.11.2026: working days 24, 25, 26, 27 and 30 November
+    const start = h.fake.calls.length;
+    await h.runtime.runJobs(at("2026-12-01T00:00:01+05:00"), h.bot.api, log);
+    const told = h.fake.calls.slice(start);
+    expect(to(told, APPLICANT)[0]).toMatch(
+      /^KZ-2026-000001 ісі: боттың есебі бойынша комиссия қорытындысының мерзімі 30\.11\.2026 күні өтті, ал қорытынды туралы ботта жазба жоқ\. Заңда 5 жұмыс күні көрсетілген, бірақ олардың қай күннен бастап есептелетіні нақтыланбаған: бот оларды комиссия құрылған күннен бастап есептейді\.\n\n/,
+    );
+    expect(to(told, STAFF)[0]).toMatch(
+      /^Дело KZ-2026-000001 \(.+\): по счёту бота срок заключения комиссии истёк 30\.11\.2026, а записи о заключении в боте нет\. Закон называет 5 рабочих дней, но не уточняет, с какого дня их считать: бот считает со дня формирования комиссии\./,
+    );
   });
 });

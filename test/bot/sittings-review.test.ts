@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, openAdmin, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
 import { fileNotice } from "../helpers/notice.js";
 
 const ADMIN = 9001;
@@ -256,5 +256,104 @@ describe("the calendar file of a moved sitting", () => {
     expect(ics(files[0]!)).toContain("SEQUENCE:1");
     expect(ics(files[0]!)).toMatch(/^DTSTART:20261127T060000Z\r?$/m);
     void applicant;
+  });
+});
+
+/** A second staff member of the organisation (Бекова, 52, ru), joined by the admin's link. */
+const colleagueOf = async () => {
+  const admin = h.user(ADMIN, "ru");
+  await openAdmin(admin);
+  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+  const colleague = h.user(52, "ru");
+  await colleague.send("/start");
+  await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
+  return colleague;
+};
+
+describe("a cancellation confirmed after a colleague moved the sitting", () => {
+  it("is asked again at the new time, not taken for it: nothing is cancelled and nobody is told until staff confirm the new time", async () => {
+    const { staff } = await formed();
+    const colleague = await colleagueOf();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    expect(texts(await staff.press("Отменить"))[0]).toBe("Дело KZ-2026-000001: отменить заседание, назначенное на 25.11.2026, 15:00? Все участники получат сообщение.");
+    // Meanwhile the colleague moves it.
+    await colleague.send("/inbox");
+    await colleague.press("Открыть KZ-2026-000001");
+    await colleague.press("Перенести: 25.11.2026, 15:00");
+    await colleague.send("27.11.2026");
+    await colleague.send("11:00");
+    await colleague.press("Сохранить");
+    const pressed = await staff.press("Отменить заседание");
+    expect(to(pressed, STAFF)).toEqual(["Дело KZ-2026-000001: отменить заседание, назначенное на 27.11.2026, 11:00? Все участники получат сообщение."]);
+    expect(pressed.filter((c) => c.payload.chat_id === APPLICANT)).toEqual([]);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
+    // Confirmed at the new time, it is cancelled.
+    const cancelled = await staff.press("Отменить заседание");
+    expect(to(cancelled, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001, назначенное на 27.11.2026, 11:00, отменено; участникам сообщено.");
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).not.toBeNull();
+  });
+});
+
+describe("a move saved after a colleague moved the sitting", () => {
+  it("does not move it again from a time staff never saw: they are told its time now, and the family hears nothing more", async () => {
+    const { staff } = await formed();
+    const colleague = await colleagueOf();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Перенести: 25.11.2026, 15:00");
+    await staff.send("26.11.2026");
+    await staff.send("10:00");
+    // Meanwhile the colleague moves it.
+    await colleague.send("/inbox");
+    await colleague.press("Открыть KZ-2026-000001");
+    await colleague.press("Перенести: 25.11.2026, 15:00");
+    await colleague.send("27.11.2026");
+    await colleague.send("11:00");
+    await colleague.press("Сохранить");
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, STAFF)[0]).toBe(
+      "Заседание по делу KZ-2026-000001 тем временем уже перенесено — сейчас оно назначено на 27.11.2026, 11:00. Ничего не изменено, участникам ничего не отправлено. Если его нужно перенести ещё раз, откройте дело снова: /inbox",
+    );
+    expect(saved.filter((c) => c.payload.chat_id === APPLICANT)).toEqual([]);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).startsAt.toISOString()).toBe("2026-11-27T06:00:00.000Z");
+  });
+});
+
+describe("two staff set the same sitting", () => {
+  it("the second Save invites nobody again: the applicant gets one invitation and one calendar event, and staff are told it is set already", async () => {
+    const { staff, applicant } = await formed();
+    const colleague = await colleagueOf();
+    // Staff reach the review; meanwhile their colleague sets the very same sitting and saves it.
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/kz-1");
+    await staff.press("Без примечания");
+    await scheduleSitting(colleague);
+    const second = await staff.press("Сохранить");
+    expect(to(second, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 уже назначено на 25.11.2026, 15:00 — ничего не изменено, участникам ничего не отправлено.");
+    expect(second.filter((c) => c.payload.chat_id === APPLICANT)).toEqual([]);
+    expect(await t.db.prisma.sitting.count()).toBe(1);
+    void applicant;
+  });
+});
+
+describe("an answer pressed once the sitting has begun", () => {
+  it("is not told the sitting is over while it may be going on: it says it began, and where to join; hours later, that it is over", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    at("2026-11-25T15:10:00+05:00");
+    expect(texts(await applicant.press("Онлайн қатысамын"))).toEqual([
+      "KZ-2026-000001 ісі: комиссия отырысы 25.11.2026, 15:00 уақытында (Қазақстан уақыты) басталды, сондықтан жауабыңыз бот арқылы енді жазылмайды. Отырыс әлі жүріп жатса, оған қатысуға болады:\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1",
+    ]);
+    at("2026-11-25T19:00:00+05:00");
+    expect(texts(await applicant.press("Онлайн қатысамын"))).toEqual(["Бұл отырыс өтіп кетті."]);
+    expect(await t.db.prisma.sittingResponse.count()).toBe(0);
   });
 });

@@ -80,6 +80,8 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
     region: regionName(c.region),
     date: showDate(str(answersOf(c.answers)[s.due])),
     calendar: (expired ? expiredCalendarNote : calendarNote)(str(answersOf(c.answers)[s.due])),
+    // The conclusion's texts name the working days the law gives and say the bot counts them from the formation.
+    days: DAYS[step],
   });
   return {
     [`${step}_reminder`]: async (tx, job, now, d) => {

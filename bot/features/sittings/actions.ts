@@ -22,16 +22,20 @@ export const scheduleSitting = defineAction({
 export const moveSitting = defineAction({
   name: "sittings/move",
   code: "smv",
-  params: z.object({ sittingId: id }),
+  // `v`: the sitting's version the button was shown for — moved since by a colleague, Save says so instead of moving
+  // it again from a time staff never saw. Optional: buttons sent before it was carried still move.
+  params: z.object({ sittingId: id, v: id.optional() }),
   allow: ["staff"],
-  run: ({ sittingId }, r) => r.emit({ type: "openChecked", flow: "sitting", input: { caseId: 0, sittingId } }),
+  run: ({ sittingId, v }, r) => r.emit({ type: "openChecked", flow: "sitting", input: { caseId: 0, sittingId, ...(v === undefined ? {} : { sequence: v }) } }),
 });
 export const cancelSittingConfirmed = defineAction({
   name: "sittings/cancelConfirmed",
   code: "scnok",
-  params: z.object({ sittingId: id }),
+  // `v`: the sitting's version (its SEQUENCE) the confirmation named — moved since, the confirmation is asked again at
+  // its new time, not taken for it. Optional: confirmations sent before it was carried still cancel.
+  params: z.object({ sittingId: id, v: id.optional() }),
   allow: ["staff"],
-  run: ({ sittingId }, r) => r.emit({ type: "cancelSitting", sittingId }),
+  run: ({ sittingId, v }, r) => r.emit({ type: "cancelSitting", sittingId, ...(v === undefined ? {} : { sequence: v }) }),
 });
 /**
  * «Don't cancel»: the sitting is said to stand only while it does (keepSitting) — cancelled from another confirmation

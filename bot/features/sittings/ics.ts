@@ -45,7 +45,8 @@ export const sittingIcs = (sitting: SittingForIcs, lang: Lang, i18n: I18n, now: 
     url: s.link ? s.link.replace(/,/g, "%2C").replace(/;/g, "%3B") : s.link,
     status: s.cancelledAt || removed ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
-  return cal.toString();
+  // RFC 5545 §3.1: every content line ends with CRLF, the last one too; the library leaves END:VCALENDAR without.
+  return `${cal.toString().replace(/(\r\n)?$/, "")}\r\n`;
 };
 
 /** The calendar file of a sitting, made when sent from the sitting as it is then; null when it is gone. */

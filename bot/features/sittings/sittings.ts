@@ -154,6 +154,9 @@ export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Paramet
 export const moveRefusal = (s: Pick<Sitting, "cancelledAt" | "startsAt">, now: Date): Out | null =>
   s.cancelledAt ? say("sitting.alreadyCancelled") : s.startsAt <= now ? say("sitting.over") : null;
 
+/** A sitting of the case, not cancelled, set for this very time. */
+const sittingAt = (tx: Tx, caseId: number, startsAt: Date) => tx.sitting.findFirst({ where: { caseId, cancelledAt: null, startsAt }, select: { id: true } });
+
 export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSitting">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, plan.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
@@ -161,6 +164,8 @@ export const scheduleSitting = async (tx: Tx, plan: DomainEffect<"scheduleSittin
   if (refused) return [refused];
   const startsAt = startOf(plan.date, plan.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
+  // Set already — by a colleague meanwhile, or by the same Save twice: the family is not invited to one sitting twice.
+  if (await sittingAt(tx, k.id, startsAt)) return [say("sitting.sameTime", { number: k.number, when: showWhen(startsAt, c.timeZone) })];
   const s = await tx.sitting.create({
     data: { caseId: k.id, uid: `${randomUUID()}@kelisim`, startsAt, address: plan.address, link: plan.link, note: plan.note, createdAt: c.now },
   });
@@ -181,10 +186,14 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   // After the conclusion there is no commission to sit: a move would only bring its reminders back.
   const refused = sittingRefusal(s.case);
   if (refused) return [refused];
+  // Moved meanwhile (a colleague, from another view): not moved again from a time staff never saw — its time now said.
+  if (r.sequence !== undefined && r.sequence !== s.sequence) return [say("sitting.movedMeanwhile", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) })];
   const startsAt = startOf(r.date, r.time, c.timeZone);
   if (startsAt <= c.now) return [say("sitting.pastTime")];
   // The time it already has: nobody is told of a move that is none, and nobody's answer is thrown away.
-  if (startsAt.getTime() === s.startsAt.getTime()) return [say("sitting.sameTime", { number: s.case.number, when: showWhen(startsAt, c.timeZone) })];
+  // Or another sitting of the case has it (two would be one): nobody is told of a move that makes a double.
+  if (startsAt.getTime() === s.startsAt.getTime() || (await sittingAt(tx, s.caseId, startsAt)))
+    return [say("sitting.sameTime", { number: s.case.number, when: showWhen(startsAt, c.timeZone) })];
   await cancelReminders(tx, s);
   // Earlier answers were about the old time: everyone answers again.
   await tx.sittingResponse.deleteMany({ where: { sittingId: s.id } });
@@ -213,7 +222,7 @@ export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting
   if (!s || refused) return [refused ?? say("cases.notFound")];
   return [
     say("sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
-      [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id }) }],
+      [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id, v: s.sequence }) }],
       [{ key: "sitting.keepIt", ...act(keepAction, { sittingId: s.id }) }],
     ]),
   ];
@@ -228,6 +237,8 @@ export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c:
   const s = await staffSitting(tx, e.sittingId, c.userId);
   const refused = cancelRefusal(s, c.now);
   if (!s || refused) return [refused ?? say("cases.notFound")];
+  // A confirmation that named the time before a move (a colleague moved it meanwhile): asked again, at the new time.
+  if (e.sequence !== undefined && e.sequence !== s.sequence) return askCancelSitting(tx, { type: "askCancelSitting", sittingId: s.id }, c);
   await cancelReminders(tx, s);
   await tx.sitting.update({ where: { id: s.id }, data: { cancelledAt: c.now, sequence: { increment: 1 } } });
   await tx.caseEvent.create({ data: { caseId: s.caseId, kind: "sitting_cancelled", actorId: BigInt(c.userId), createdAt: c.now, payload: { sittingId: s.id } } });
@@ -245,6 +256,9 @@ const answeredKey = (startsAt: Date, now: Date): string =>
     : startsAt.getTime() - REMINDERS.hours2 * 60_000 > now.getTime()
       ? "sitting.answeredSoonOnly"
       : "sitting.answeredNoReminders";
+
+/** How long after its start a sitting is taken as possibly still going on (its length is not known ahead). */
+const STARTED_MS = 3 * 60 * 60_000;
 
 /** How a person on a case is named to staff: by role, a relative with the name they gave too; never by Telegram account. */
 const who = (p: { role: string; relation: string | null; user?: { fullName: string | null } }): Param =>
@@ -264,6 +278,10 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   // The commission concluded (or the case closed) meanwhile — its sittings to come cancelled with it: nobody is expected.
   if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
+  // and where it is held said again, so they can still join. Later than that, it is over.
+  if (s.startsAt <= c.now && c.now.getTime() - s.startsAt.getTime() < STARTED_MS)
+    return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
   if (s.startsAt <= c.now) return [say("sitting.over")];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
   // time is said, with the buttons that answer it.
@@ -302,7 +320,7 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
     ]),
   );
   const buttons: Button[][] = sittings.map((s) => [
-    { key: "sitting.moveButton", params: { when: showWhen(s.startsAt, c.timeZone) }, ...act(moveAction, { sittingId: s.id }) },
+    { key: "sitting.moveButton", params: { when: showWhen(s.startsAt, c.timeZone) }, ...act(moveAction, { sittingId: s.id, v: s.sequence }) },
     { key: "sitting.cancelButton", ...act(cancelAction, { sittingId: s.id }) },
   ]);
   return { lines: shown, buttons };
@@ -328,9 +346,13 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
   if (sittings.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
   return {
     lines: shown,
-    buttons: sittings
-      .filter((s) => s.responses.length === 0)
-      .flatMap((s) => offered(s).map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }])),
+    // An answer given is changed from here too (the invitation's buttons scrolled away, and «can't» brings no
+    // reminder to answer from): the answers other than theirs.
+    buttons: sittings.flatMap((s) =>
+      offered(s)
+        .filter((a) => a !== s.responses[0]?.answer)
+        .map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }]),
+    ),
   };
 };
 
