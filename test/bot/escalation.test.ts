@@ -341,3 +341,54 @@ describe("a deadline met, though staff recorded its step late", () => {
     expect(texts(await applicant.pressData(`g:esc:${k.id}`))[0]).toMatch(/^По делу KZ-2026-000001 жалобу подготовить пока нельзя/);
   });
 });
+
+describe("a complaint about a conclusion deadline that ran into January 2027", () => {
+  it("kk: says the 5 working days are counted after the formation, as the formation's line says its 3 are, and that 2027's calendar is not confirmed", async () => {
+    // Before: «Қорытынды: мерзімінде берілмеді — 12.01.2027 күнінің соңына дейін.» — a date to an authority with no
+    // word of what it was counted from, where the formation's line names its basis.
+    at("2026-12-24T10:00:00+05:00");
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    at("2026-12-28T10:00:00+05:00");
+    await recordReceipt(staff, "ru");
+    at("2026-12-31T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю");
+    // 31.12.2026 formed: 5, 6, 8, 11, 12 January 2027 (1-4 and 7 January off).
+    await h.runtime.runJobs(at("2027-01-13T00:00:01+05:00"), h.bot.api, log);
+    await applicant.press("Шағым дайындау");
+    await applicant.press("Комитет департаменті");
+    const drafted = texts(await giveParticulars(applicant))[0]!;
+    expect(drafted).toContain("Тәуелсіз сараптама комиссиясы: 2026 жылғы 31 желтоқсанда құрылды.");
+    expect(drafted).toContain(
+      "Қорытынды: мерзімінде берілмеді — 12.01.2027 күнінің соңына дейін (комиссия құрылғаннан кейін 5 жұмыс күні). Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болған болуы мүмкін.",
+    );
+  });
+
+  it("ru: a draft made while the formation deadline still runs names its basis too", async () => {
+    at("2026-12-24T10:00:00+05:00");
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    // A mediation that ended without agreement lets the applicant draft before the formation deadline ends.
+    const mediator = await joinMediator(h, ADMIN, 70);
+    at("2026-12-29T10:00:00+05:00");
+    await recordReceipt(staff, "ru");
+    await proposeMediator(staff);
+    await mediator.press("Согласен(на) быть медиатором");
+    await applicant.press("Согласен(на) с договором");
+    await giveParticulars(applicant);
+    await staff.press("Согласен(на) с договором");
+    await applicant.press("Выйти из медиации");
+    await applicant.press("Завершить");
+    await applicant.press("Подготовить жалобу");
+    await applicant.press("Руководство организации");
+    const drafted = texts(await applicant.press("Да, использовать"))[0]!;
+    expect(drafted).toContain(
+      "Независимая экспертная комиссия: пока не сформирована; срок — до конца дня 05.01.2027 (3 рабочих дня с получения обращения организацией). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.",
+    );
+  });
+});
