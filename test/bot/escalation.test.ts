@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
@@ -390,5 +390,26 @@ describe("a complaint about a conclusion deadline that ran into January 2027", (
     expect(drafted).toContain(
       "Независимая экспертная комиссия: пока не сформирована; срок — до конца дня 05.01.2027 (3 рабочих дня с получения обращения организацией). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.",
     );
+  });
+});
+
+describe("a relative on the case and the complaint's draft", () => {
+  it("is told the applicant prepares it — not that the case is not theirs — by every door to it; a stranger still learns nothing", async () => {
+    // Before: «Такое дело не найдено, или вы в нём не участвуете.» to the patient's spouse, who follows the case.
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "ru");
+    const relative = await joinRelative(h, applicant, 60);
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log); // formation due 26.11 passed
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    const said = "Дело KZ-2026-000001: проект жалобы в боте готовит заявитель — тот, кто подал обращение. О сроках и шагах комиссии бот сообщает и вам.";
+    expect(texts(await relative.pressData(`g:esc:${c.id}`))).toEqual([said]);
+    expect(texts(await relative.pressData(`g:escto:${c.id}:department`))).toEqual([said]);
+    expect(texts(await relative.pressData(`g:escto:${c.id}:court`))).toEqual([said]);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: { in: ["escalation_drafted", "case_history_prepared"] } } })).toBe(0);
+    const stranger = h.user(52, "kk");
+    await stranger.send("/start");
+    expect(texts(await stranger.pressData(`g:esc:${c.id}`))).toEqual(["Мұндай іс табылмады немесе сіз оған қатыспайсыз."]);
   });
 });

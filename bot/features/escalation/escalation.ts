@@ -167,10 +167,19 @@ const notNow = (k: { number: string; status: string }) => say(k.status === "sett
 const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
   tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } } });
 
+/**
+ * Why someone who is not the case's applicant gets no draft: a relative on the case is told the applicant prepares it
+ * (not that the case is not theirs, which it is); anyone else gets the answer a missing case gets.
+ */
+export const notApplicant = async (tx: Tx, caseId: number, userId: number): Promise<Out> => {
+  const relative = await tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), removedAt: null } } }, select: { number: true } });
+  return relative ? say("escalation.applicantOnly", { number: relative.number }) : say("cases.notFound");
+};
+
 /** The applicant chooses where to take the case. */
 export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [say("cases.notFound")];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   // The region is named in the draft's «Кому» and in the message saying where it goes, not on the buttons.
   return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, ...act(draftAction, { caseId: k.id, target: x }) }]))];
@@ -191,7 +200,7 @@ export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplican
 /** Drafts the complaint (text now, PDF when sent), keeps the particulars for next time, records it, and says where it goes. */
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [say("cases.notFound")];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
   const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
@@ -209,7 +218,7 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
 /** For a court: no draft — the case's history as a PDF, and the advice to see a lawyer. */
 export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [say("cases.notFound")];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
   return withCondolence(k.outcome, null, say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id }));
