@@ -413,3 +413,32 @@ describe("a relative on the case and the complaint's draft", () => {
     expect(texts(await stranger.pressData(`g:esc:${c.id}`))).toEqual(["Мұндай іс табылмады немесе сіз оған қатыспайсыз."]);
   });
 });
+
+describe("a complaint's button pressed when no draft can be made", () => {
+  it("after a deadline passed and a mediation began, says the mediation runs — not «сроки комиссии не истекли», which the bot told them had", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru");
+    const mediator = await joinMediator(h, ADMIN, 70);
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log); // formation due 26.11 passed
+    expect(buttons(h.fake.sent("sendMessage", 51).slice(-1))).toEqual(["Подготовить жалобу"]);
+    await proposeMediator(staff);
+    await mediator.press("Согласен(на) быть медиатором");
+    await applicant.press("Согласен(на) с договором");
+    await giveParticulars(applicant);
+    await staff.press("Согласен(на) с договором");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    const said = texts(await applicant.pressData(`g:esc:${c.id}`));
+    expect(said).toEqual(["По делу KZ-2026-000001 идёт медиация. Если она завершится без соглашения, проект жалобы можно будет подготовить в боте."]);
+  });
+
+  it("kk: before the organisation has the notice, says no deadline runs yet — not that the commission's deadlines have not passed", async () => {
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(texts(await applicant.pressData(`g:esc:${c.id}`))).toEqual([
+      "KZ-2026-000001 ісі бойынша шағымды әзірге дайындауға болмайды: ұйым өтінішті әлі алған жоқ, сондықтан комиссияның мерзімдері басталған жоқ; медиация аяқталмаған.",
+    ]);
+  });
+});

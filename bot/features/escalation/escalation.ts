@@ -162,7 +162,19 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
  * onward shown when its mediation ended by its term, before the signed agreement was recorded) is not told that
  * «mediation did not end».
  */
-const notNow = (k: { number: string; status: string }) => say(k.status === "settled" ? "escalation.settled" : "escalation.notNow", { number: k.number });
+const notNow = (k: Parameters<typeof stepOf>[0] & { number: string; status: string }) =>
+  say(
+    k.status === "settled"
+      ? "escalation.settled"
+      : // A mediation under way, maybe after a deadline passed: not «the commission's deadlines have not passed», which may be false.
+        k.status === "mediation"
+        ? "escalation.notNowMediation"
+        : // Before the entity has the notice no deadline runs (law.md §3 step 2): none is said not to have passed either.
+          stepOf(k) === "saved" || stepOf(k) === "delivered"
+          ? "escalation.notNowNotReceived"
+          : "escalation.notNow",
+    { number: k.number },
+  );
 
 const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
   tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } } });
