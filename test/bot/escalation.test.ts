@@ -442,3 +442,42 @@ describe("a complaint's button pressed when no draft can be made", () => {
     ]);
   });
 });
+
+describe("a complaint about a commission that acted after its deadlines", () => {
+  it("ru and kk: says the formation and the conclusion came after their deadlines — not only the days they came, which read as if in time", async () => {
+    // Before: «Независимая экспертная комиссия: сформирована 2 декабря 2026 г.» and «Заключение: выдано 11 декабря
+    // 2026 г.; вред не подтверждён.» — the missed deadlines the applicant was told of were gone from the draft.
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026: formation due by the end of 26.11.2026
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log);
+    at("2026-12-02T10:00:00+05:00");
+    await staff.pressData(`g:sformok:${k.id}`); // formed 02.12.2026: the conclusion is due by the end of 09.12.2026
+    await h.runtime.runJobs(at("2026-12-10T00:00:01+05:00"), h.bot.api, log);
+    at("2026-12-11T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Комиссия не установила связи между лечением и осложнением.");
+    await staff.press("Без документа");
+    await staff.press("Сегодня");
+    await staff.press("Сохранить");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    await applicant.press("Подготовить жалобу");
+    await applicant.press("Управление здравоохранения");
+    for (const word of ["Ахметова", "Айгүл", "Серікқызы", "850301300121"]) await applicant.send(word);
+    const drafted = texts(await applicant.send("160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12"))[0]!;
+    expect(drafted).toContain(
+      "Независимая экспертная комиссия: сформирована 2 декабря 2026 г. — после срока: до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией).\nЗаключение: выдано 11 декабря 2026 г. — после срока: до конца дня 09.12.2026 (5 рабочих дней после формирования комиссии); вред не подтверждён. С заключением не согласен(на).",
+    );
+    // The same draft in Kazakh (its PDF for a Kazakh reader).
+    const details = detailsOf((await t.db.prisma.user.findUniqueOrThrow({ where: { id: 51n } })).details, TEST_DATA_KEY)!;
+    const kk = pdfText(complaintContent((await complaintLines(t.db.prisma, k.id, "department", details, TEST_DATA_KEY, "Asia/Almaty", now))!, "kk", h.i18n));
+    expect(kk).toContain("Тәуелсіз сараптама комиссиясы: 2026 жылғы 2 желтоқсанда құрылды — мерзімі өткеннен кейін: мерзімі 26.11.2026 күнінің соңына дейін болатын (ұйым өтінішті алғаннан кейін 3 жұмыс күні).");
+    expect(kk).toContain("Қорытынды: 2026 жылғы 11 желтоқсанда берілді — мерзімі өткеннен кейін: мерзімі 09.12.2026 күнінің соңына дейін болатын (комиссия құрылғаннан кейін 5 жұмыс күні); зиян расталмады. Қорытындымен келіспеймін.");
+  });
+});

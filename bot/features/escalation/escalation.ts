@@ -80,15 +80,24 @@ const commissionFacts = (
   const missed = (kind: string, due: unknown) => happened(kind) || (typeof due === "string" && endOfDay(due, timeZone) < now);
   // Dates of what happened as official papers write them; deadlines stay DD.MM.YYYY («… күнінің соңына дейін»).
   const saved = officialDate(str(a.submittedOn) || localDate(k.submittedAt, timeZone), "on");
+  // A step done after its deadline says so: the late formation or conclusion may be what the complaint is about.
+  const late = (on: unknown, due: unknown) => typeof on === "string" && typeof due === "string" && on > due;
   const formation: Param = a.formedOn
-    ? { key: "escalation.formed", params: { date: officialDate(str(a.formedOn), "on") } }
+    ? late(a.formedOn, a.formationDue)
+      ? { key: "escalation.formedLate", params: { date: officialDate(str(a.formedOn), "on"), due: showDate(str(a.formationDue)), calendar: expiredCalendarNote(str(a.formationDue)) } }
+      : { key: "escalation.formed", params: { date: officialDate(str(a.formedOn), "on") } }
     : !receipt
       ? { key: "escalation.notReceived" }
       : missed("formation_overdue", a.formationDue)
         ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: expiredCalendarNote(str(a.formationDue)) } }
         : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } };
   const conclusion: Param | null = a.conclusion
-    ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
+    ? late(a.conclusion.on, a.conclusionDue)
+      ? {
+          key: a.conclusion.confirmed ? "escalation.confirmedLate" : "escalation.notConfirmedLate",
+          params: { date: officialDate(a.conclusion.on, "on"), due: showDate(str(a.conclusionDue)), calendar: expiredCalendarNote(str(a.conclusionDue)) },
+        }
+      : { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
     : a.formedOn && missed("conclusion_overdue", a.conclusionDue)
       ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: expiredCalendarNote(str(a.conclusionDue)) } }
       : a.formedOn
