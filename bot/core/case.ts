@@ -1,7 +1,7 @@
 // A case's stored data as features show it: the sealed fields, the dates of care, the region.
 import { regionByCode, regionText, withoutNumberSign } from "../../machines/notice-rules.js";
 import { showDate } from "../../machines/notice.js";
-import { localDate, uncheckedYears, type Deadline } from "../../machines/calendar.js";
+import { endOfDay, localDate, uncheckedYears, workingDaysLeft, type Deadline } from "../../machines/calendar.js";
 import type { Bilingual, Param } from "../../machines/effects.js";
 import { open, seal } from "../crypto.js";
 import type { CaseStatus } from "../db/generated/enums.js";
@@ -144,6 +144,25 @@ const OVER_THE_STEP: readonly string[] = ["mediation", "escalated"];
 
 /** The commission's step a case stands at: its status, or under a mediation or a drafted complaint the status underneath. */
 export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (OVER_THE_STEP.includes(k.status) ? statusBefore(k) : k.status);
+
+/** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
+const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
+
+/**
+ * The deadline a case's organisation must meet now, as a date and the working days left after today (/cases, and
+ * staff's list and view of their organisation's cases): a mediation or a drafted complaint stops none (law.md has no
+ * such rule); none before the entity received the notice.
+ */
+export const deadlineLine = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: { now: Date; timeZone: string }): Param | null => {
+  const field = DEADLINES[stepOf(k)];
+  const date = field ? answersOf(k.answers)[field] : undefined;
+  if (typeof date !== "string") return null;
+  const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: expiredCalendarNote(date) } };
+  // Counted after today: on the last day itself there is only today.
+  const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
+  return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };
+};
 
 /**
  * The status a case takes when staff record its commission's next step: a mediation stays over it (it ends by its

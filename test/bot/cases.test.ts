@@ -4,7 +4,7 @@ import { testBot, texts, textsTo, buttons, type TestUser } from "../helpers/bot.
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
 import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator, recordReceipt } from "../helpers/staff.js";
-import { withBot as withWorld, type World } from "../helpers/world.js";
+import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { historyContent } from "../../bot/features/escalation/escalation.js";
 
@@ -320,7 +320,8 @@ describe("«Мои дела» for staff and a mediator", () => {
       expect(buttons(home)).toContain("Мои дела");
       const said = await staff.press("Мои дела");
       expect(texts(said)).not.toContain(NONE);
-      expect(texts(said)[0]).toBe(`Дела вашей организации:\n\n${NUMBER} — Городская больница №7, г. Шымкент\nСтатус: комиссия сформирована`);
+      // Formed on Monday 23.11.2026: the conclusion is due by the end of Monday 30.11.2026.
+      expect(texts(said)[0]).toBe(`Дела вашей организации:\n\n${NUMBER} — Городская больница №7, г. Шымкент\nСтатус: комиссия сформирована\nСрок: до конца дня 30.11.2026 (осталось 5 рабочих дней).`);
       expect(buttons(said)).toEqual([`Открыть ${NUMBER}`]);
       expect(texts(await staff.press(`Открыть ${NUMBER}`))[0]).toMatch(/^Обращение о возможном причинении вреда/);
     });
@@ -348,6 +349,30 @@ describe("«Мои дела» for staff and a mediator", () => {
       expect(said).toHaveLength(2);
       expect(said[0]).toMatch(/^Ваши дела:\n\nKZ-2026-000001/);
       expect(said[1]).toMatch(/^Дела вашей организации:\n\nKZ-2026-000001/);
+    });
+  });
+});
+
+describe("staff's list and view of their organisation's cases, while a deadline runs", () => {
+  it("count the deadline down as the applicant's /cases does: the days left, the last day, and once it passed — in Kazakh too", async () => {
+    // Before: staff's «Мои дела» and /inbox showed number, organisation and status only, and the case's view no
+    // deadline at all — a secretary learned the day only from the 09:00 reminder on it.
+    await withBot("2026-12-11T10:00:00+05:00", async (w) => {
+      const staff = await joinStaff(w.h, ADMIN, STAFF, "ru");
+      const applicant = w.h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      await recordReceipt(staff, "ru"); // Friday 11.12.2026: 14, 15 and 17 December (16 December is a holiday)
+      const inbox = texts(await staff.send("/inbox"))[0];
+      expect(inbox).toBe(`Дела вашей организации:\n\n${NUMBER} — Городская больница №7, г. Шымкент\nСтатус: организация получила обращение\nСрок: до конца дня 17.12.2026 (осталось 3 рабочих дня).`);
+      await runJobsAt(w, "2026-12-16T10:00:00+05:00"); // Independence Day: Thursday 17.12 is left
+      expect(texts(await staff.send("/inbox"))[0]).toContain("Срок: до конца дня 17.12.2026 (остался 1 рабочий день).");
+      await runJobsAt(w, "2026-12-17T10:00:00+05:00");
+      const view = texts(await staff.press(`Открыть ${NUMBER}`))[0]!;
+      expect(view).toContain("Получено организацией: 11.12.2026 (рег. № 01-12/345).\nСрок: до конца дня 17.12.2026 (сегодня последний день).");
+      await runJobsAt(w, "2026-12-18T10:00:00+05:00");
+      expect(texts(await staff.send("/inbox"))[0]).toContain("Статус: организация получила обращение\nСрок истёк 17.12.2026.");
+      const kk = await joinStaff(w.h, ADMIN, 52, "kk");
+      expect(texts(await kk.send("/inbox"))[0]).toContain("Күйі: ұйым өтінішті алды\nМерзім 17.12.2026 күні өтті.");
     });
   });
 });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
 import { joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
@@ -339,5 +339,145 @@ describe("a deadline met, though staff recorded its step late", () => {
     expect(texts(opened).join("\n")).not.toContain("истёк срок заключения комиссии");
     expect(buttons(opened)).not.toContain("Подготовить жалобу");
     expect(texts(await applicant.pressData(`g:esc:${k.id}`))[0]).toMatch(/^По делу KZ-2026-000001 жалобу подготовить пока нельзя/);
+  });
+});
+
+describe("a complaint about a conclusion deadline that ran into January 2027", () => {
+  it("kk: says the 5 working days are counted after the formation, as the formation's line says its 3 are, and that 2027's calendar is not confirmed", async () => {
+    // Before: «Қорытынды: мерзімінде берілмеді — 12.01.2027 күнінің соңына дейін.» — a date to an authority with no
+    // word of what it was counted from, where the formation's line names its basis.
+    at("2026-12-24T10:00:00+05:00");
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    at("2026-12-28T10:00:00+05:00");
+    await recordReceipt(staff, "ru");
+    at("2026-12-31T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    await staff.press("Подтверждаю");
+    // 31.12.2026 formed: 5, 6, 8, 11, 12 January 2027 (1-4 and 7 January off).
+    await h.runtime.runJobs(at("2027-01-13T00:00:01+05:00"), h.bot.api, log);
+    await applicant.press("Шағым дайындау");
+    await applicant.press("Комитет департаменті");
+    const drafted = texts(await giveParticulars(applicant))[0]!;
+    expect(drafted).toContain("Тәуелсіз сараптама комиссиясы: 2026 жылғы 31 желтоқсанда құрылды.");
+    expect(drafted).toContain(
+      "Қорытынды: мерзімінде берілмеді — 12.01.2027 күнінің соңына дейін (комиссия құрылғаннан кейін 5 жұмыс күні). Мерзім 2027 жылғы күнтізбенің бүгін белгілі нұсқасы бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болған болуы мүмкін.",
+    );
+  });
+
+  it("ru: a draft made while the formation deadline still runs names its basis too", async () => {
+    at("2026-12-24T10:00:00+05:00");
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    // A mediation that ended without agreement lets the applicant draft before the formation deadline ends.
+    const mediator = await joinMediator(h, ADMIN, 70);
+    at("2026-12-29T10:00:00+05:00");
+    await recordReceipt(staff, "ru");
+    await proposeMediator(staff);
+    await mediator.press("Согласен(на) быть медиатором");
+    await applicant.press("Согласен(на) с договором");
+    await giveParticulars(applicant);
+    await staff.press("Согласен(на) с договором");
+    await applicant.press("Выйти из медиации");
+    await applicant.press("Завершить");
+    await applicant.press("Подготовить жалобу");
+    await applicant.press("Руководство организации");
+    const drafted = texts(await applicant.press("Да, использовать"))[0]!;
+    expect(drafted).toContain(
+      "Независимая экспертная комиссия: пока не сформирована; срок — до конца дня 05.01.2027 (3 рабочих дня с получения обращения организацией). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.",
+    );
+  });
+});
+
+describe("a relative on the case and the complaint's draft", () => {
+  it("is told the applicant prepares it — not that the case is not theirs — by every door to it; a stranger still learns nothing", async () => {
+    // Before: «Такое дело не найдено, или вы в нём не участвуете.» to the patient's spouse, who follows the case.
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "ru");
+    const relative = await joinRelative(h, applicant, 60);
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log); // formation due 26.11 passed
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    const said = "Дело KZ-2026-000001: проект жалобы в боте готовит заявитель — тот, кто подал обращение. О сроках и шагах комиссии бот сообщает и вам.";
+    expect(texts(await relative.pressData(`g:esc:${c.id}`))).toEqual([said]);
+    expect(texts(await relative.pressData(`g:escto:${c.id}:department`))).toEqual([said]);
+    expect(texts(await relative.pressData(`g:escto:${c.id}:court`))).toEqual([said]);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: { in: ["escalation_drafted", "case_history_prepared"] } } })).toBe(0);
+    const stranger = h.user(52, "kk");
+    await stranger.send("/start");
+    expect(texts(await stranger.pressData(`g:esc:${c.id}`))).toEqual(["Мұндай іс табылмады немесе сіз оған қатыспайсыз."]);
+  });
+});
+
+describe("a complaint's button pressed when no draft can be made", () => {
+  it("after a deadline passed and a mediation began, says the mediation runs — not «сроки комиссии не истекли», which the bot told them had", async () => {
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru");
+    const mediator = await joinMediator(h, ADMIN, 70);
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log); // formation due 26.11 passed
+    expect(buttons(h.fake.sent("sendMessage", 51).slice(-1))).toEqual(["Подготовить жалобу"]);
+    await proposeMediator(staff);
+    await mediator.press("Согласен(на) быть медиатором");
+    await applicant.press("Согласен(на) с договором");
+    await giveParticulars(applicant);
+    await staff.press("Согласен(на) с договором");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    const said = texts(await applicant.pressData(`g:esc:${c.id}`));
+    expect(said).toEqual(["По делу KZ-2026-000001 идёт медиация. Если она завершится без соглашения, проект жалобы можно будет подготовить в боте."]);
+  });
+
+  it("kk: before the organisation has the notice, says no deadline runs yet — not that the commission's deadlines have not passed", async () => {
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    const c = await t.db.prisma.case.findFirstOrThrow();
+    expect(texts(await applicant.pressData(`g:esc:${c.id}`))).toEqual([
+      "KZ-2026-000001 ісі бойынша шағымды әзірге дайындауға болмайды: ұйым өтінішті әлі алған жоқ, сондықтан комиссияның мерзімдері басталған жоқ; медиация аяқталмаған.",
+    ]);
+  });
+});
+
+describe("a complaint about a commission that acted after its deadlines", () => {
+  it("ru and kk: says the formation and the conclusion came after their deadlines — not only the days they came, which read as if in time", async () => {
+    // Before: «Независимая экспертная комиссия: сформирована 2 декабря 2026 г.» and «Заключение: выдано 11 декабря
+    // 2026 г.; вред не подтверждён.» — the missed deadlines the applicant was told of were gone from the draft.
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "ru");
+    await fileNotice(applicant, "ru");
+    await recordReceipt(staff, "ru"); // received 23.11.2026: formation due by the end of 26.11.2026
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log);
+    at("2026-12-02T10:00:00+05:00");
+    await staff.pressData(`g:sformok:${k.id}`); // formed 02.12.2026: the conclusion is due by the end of 09.12.2026
+    await h.runtime.runJobs(at("2026-12-10T00:00:01+05:00"), h.bot.api, log);
+    at("2026-12-11T10:00:00+05:00");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    await staff.send("Комиссия не установила связи между лечением и осложнением.");
+    await staff.press("Без документа");
+    await staff.press("Сегодня");
+    await staff.press("Сохранить");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    await applicant.press("Подготовить жалобу");
+    await applicant.press("Управление здравоохранения");
+    for (const word of ["Ахметова", "Айгүл", "Серікқызы", "850301300121"]) await applicant.send(word);
+    const drafted = texts(await applicant.send("160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12"))[0]!;
+    expect(drafted).toContain(
+      "Независимая экспертная комиссия: сформирована 2 декабря 2026 г. — после срока: до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией).\nЗаключение: выдано 11 декабря 2026 г. — после срока: до конца дня 09.12.2026 (5 рабочих дней после формирования комиссии); вред не подтверждён. С заключением не согласен(на).",
+    );
+    // The same draft in Kazakh (its PDF for a Kazakh reader).
+    const details = detailsOf((await t.db.prisma.user.findUniqueOrThrow({ where: { id: 51n } })).details, TEST_DATA_KEY)!;
+    const kk = pdfText(complaintContent((await complaintLines(t.db.prisma, k.id, "department", details, TEST_DATA_KEY, "Asia/Almaty", now))!, "kk", h.i18n));
+    expect(kk).toContain("Тәуелсіз сараптама комиссиясы: 2026 жылғы 2 желтоқсанда құрылды — мерзімі өткеннен кейін: мерзімі 26.11.2026 күнінің соңына дейін болатын (ұйым өтінішті алғаннан кейін 3 жұмыс күні).");
+    expect(kk).toContain("Қорытынды: 2026 жылғы 11 желтоқсанда берілді — мерзімі өткеннен кейін: мерзімі 09.12.2026 күнінің соңына дейін болатын (комиссия құрылғаннан кейін 5 жұмыс күні); зиян расталмады. Қорытындымен келіспеймін.");
   });
 });

@@ -116,6 +116,9 @@ const OFFICIAL_ON = new Set([
   "escalation.formed", // officialDate(formedOn, "on")
   "escalation.confirmed", // officialDate(conclusion.on, "on")
   "escalation.notConfirmed",
+  "escalation.formedLate", // the same, after the deadline
+  "escalation.confirmedLate",
+  "escalation.notConfirmedLate",
   "contract.footer", // agreement.ts contractContent: officialDate(today, "on")
   "agreement.footer", // agreement.ts agreementContent: officialDate(agreed, "on")
   "mydata.pdf.footer", // mydata.ts: officialDate(today, "on")

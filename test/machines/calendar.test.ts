@@ -103,3 +103,43 @@ describe("deadlines", () => {
     expect(endOfDay("2026-01-01", TZ).toISOString()).toBe("2026-01-01T18:59:59.999Z");
   });
 });
+
+describe("receipts in December 2026, today being 6 December 2026: 16 December is off, and January 2027 is counted on its unchecked calendar", () => {
+  // [day of receipt, formation due (3 working days), conclusion due (5 working days after a formation on that due day)]
+  const cases: [string, string, string][] = [
+    ["2026-12-11", "2026-12-17", "2026-12-24"], // Fri: 14, 15, 17 (16 off)
+    ["2026-12-12", "2026-12-17", "2026-12-24"], // Sat: the same days as Friday
+    ["2026-12-13", "2026-12-17", "2026-12-24"], // Sun
+    ["2026-12-14", "2026-12-18", "2026-12-25"], // 15, 17, 18
+    ["2026-12-15", "2026-12-21", "2026-12-28"], // 17, 18, 21
+    ["2026-12-16", "2026-12-21", "2026-12-28"], // received on the holiday: 17, 18, 21
+    ["2026-12-25", "2026-12-30", "2027-01-11"], // 28, 29, 30; then 31, 5, 6, 8, 11 (1-4 and 7 January off)
+    ["2026-12-28", "2026-12-31", "2027-01-12"],
+    ["2026-12-29", "2027-01-05", "2027-01-13"], // 30, 31, 5
+    ["2026-12-30", "2027-01-06", "2027-01-14"],
+    ["2026-12-31", "2027-01-08", "2027-01-15"], // 5, 6, 8
+  ];
+  it.each(cases)("received %s: formed by the end of %s, concluded by the end of %s", (received, formation, conclusion) => {
+    expect(nthWorkingDayAfter(received, 3)).toBe(formation);
+    expect(nthWorkingDayAfter(formation, 5)).toBe(conclusion);
+    // Whatever crosses into 2027 is said to be counted on 2027's calendar as known today.
+    expect(uncheckedYears(received, formation)).toEqual(formation > "2026-12-31" ? [2027] : []);
+    expect(uncheckedYears(formation, conclusion)).toEqual(conclusion > "2026-12-31" ? [2027] : []);
+  });
+
+  it("the day of receipt is the day in Almaty: 23:30 on Friday is Friday, 20:00 UTC on Friday is already Saturday", () => {
+    expect(workingDeadline(new Date("2026-12-11T23:30:00+05:00"), 1, TZ).date).toBe("2026-12-14");
+    expect(workingDeadline(new Date("2026-12-25T23:30:00+05:00"), 3, TZ).date).toBe("2026-12-30");
+    expect(workingDeadline(new Date("2026-12-25T20:00:00Z"), 3, TZ).date).toBe("2026-12-30"); // Saturday 26th: the same days
+    expect(workingDeadline(new Date("2026-12-28T19:30:00Z"), 3, TZ).date).toBe("2027-01-05"); // 00:30 on Tuesday 29th
+  });
+
+  it("counts down across the holidays: 1, 2 and 4 January 2027 are not days left", () => {
+    const due = workingDeadline(new Date("2026-12-31T10:00:00+05:00"), 3, TZ); // 8 January 2027
+    expect(workingDaysLeft(new Date("2026-12-31T10:00:00+05:00"), due, TZ)).toBe(3); // 5, 6, 8
+    expect(workingDaysLeft(new Date("2027-01-04T10:00:00+05:00"), due, TZ)).toBe(3);
+    expect(workingDaysLeft(new Date("2027-01-06T10:00:00+05:00"), due, TZ)).toBe(1); // 7 January off
+    expect(workingDaysLeft(new Date("2027-01-08T10:00:00+05:00"), due, TZ)).toBe(0);
+    expect(workingDaysLeft(new Date("2027-01-09T00:00:00+05:00"), due, TZ)).toBeNull();
+  });
+});

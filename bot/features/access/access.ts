@@ -11,6 +11,7 @@ import { checkRoleInvite } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
 import { counterOpening, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
+import { notApplicant } from "../escalation/escalation.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
 
@@ -61,6 +62,9 @@ const refusal = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): 
     const k = caseId > 0 ? await tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } }, select: { number: true } }) : null;
     if (k && (await onCase(tx, caseId, userId))) return say("staff.ownCase", { number: k.number });
   }
+  // A complaint's particulars asked by a relative on the case: the applicant prepares it, as escalation.ts says.
+  const purpose = (e.input.purpose ?? {}) as { for?: unknown; caseId?: unknown };
+  if (e.flow === "particulars" && purpose.for === "complaint") return notApplicant(tx, num(purpose.caseId), userId);
   return say("cases.notFound");
 };
 

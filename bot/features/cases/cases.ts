@@ -2,11 +2,11 @@
 // working days; and one case's timeline. A user sees only cases they take part in — and staff and a mediator,
 // who take part in none, the cases of their organisations and their mediations, as /inbox shows them.
 import { act, openPayments } from "../../../machines/actions.js";
-import { endOfDay, localDate, workingDaysLeft } from "../../../machines/calendar.js";
+import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, PageCursor, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, calendarNote, expiredCalendarNote, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
+import { answersOf, deadlineLine, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf, withdrawnOf } from "../../core/people.js";
@@ -19,9 +19,6 @@ import { handInButtons, receiptLine } from "../receipt/receipt.js";
 import { caseKeyset, keysetPage, PAGE } from "../admin/pages.js";
 import { casesPage, openCase, showAccesses as showAccessesAction } from "./actions.js";
 
-/** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
-const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
-
 /** Events shown in a case's timeline, the latest last; at about 60 characters each they fit one message. */
 export const TIMELINE_MAX = 30;
 
@@ -30,18 +27,6 @@ const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0,
 const mine = (userId: number) => ({ participants: { some: { userId: BigInt(userId), removedAt: null } } });
 
 type Dated = Parameters<typeof statusBefore>[0] & { status: string; answers: unknown };
-
-/** The deadline a case's organisation must meet now: a mediation stops none (law.md has no such rule). */
-const deadlineLine = (k: Dated, c: { now: Date; timeZone: string }): Param | null => {
-  const field = DEADLINES[stepOf(k)];
-  const date = field ? answersOf(k.answers)[field] : undefined;
-  if (typeof date !== "string") return null;
-  const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: expiredCalendarNote(date) } };
-  // Counted after today: on the last day itself there is only today.
-  const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
-  return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };
-};
 
 const DAY_MS = 86_400_000;
 

@@ -80,15 +80,24 @@ const commissionFacts = (
   const missed = (kind: string, due: unknown) => happened(kind) || (typeof due === "string" && endOfDay(due, timeZone) < now);
   // Dates of what happened as official papers write them; deadlines stay DD.MM.YYYY («… күнінің соңына дейін»).
   const saved = officialDate(str(a.submittedOn) || localDate(k.submittedAt, timeZone), "on");
+  // A step done after its deadline says so: the late formation or conclusion may be what the complaint is about.
+  const late = (on: unknown, due: unknown) => typeof on === "string" && typeof due === "string" && on > due;
   const formation: Param = a.formedOn
-    ? { key: "escalation.formed", params: { date: officialDate(str(a.formedOn), "on") } }
+    ? late(a.formedOn, a.formationDue)
+      ? { key: "escalation.formedLate", params: { date: officialDate(str(a.formedOn), "on"), due: showDate(str(a.formationDue)), calendar: expiredCalendarNote(str(a.formationDue)) } }
+      : { key: "escalation.formed", params: { date: officialDate(str(a.formedOn), "on") } }
     : !receipt
       ? { key: "escalation.notReceived" }
       : missed("formation_overdue", a.formationDue)
         ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: expiredCalendarNote(str(a.formationDue)) } }
         : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } };
   const conclusion: Param | null = a.conclusion
-    ? { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
+    ? late(a.conclusion.on, a.conclusionDue)
+      ? {
+          key: a.conclusion.confirmed ? "escalation.confirmedLate" : "escalation.notConfirmedLate",
+          params: { date: officialDate(a.conclusion.on, "on"), due: showDate(str(a.conclusionDue)), calendar: expiredCalendarNote(str(a.conclusionDue)) },
+        }
+      : { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
     : a.formedOn && missed("conclusion_overdue", a.conclusionDue)
       ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: expiredCalendarNote(str(a.conclusionDue)) } }
       : a.formedOn
@@ -162,15 +171,36 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
  * onward shown when its mediation ended by its term, before the signed agreement was recorded) is not told that
  * «mediation did not end».
  */
-const notNow = (k: { number: string; status: string }) => say(k.status === "settled" ? "escalation.settled" : "escalation.notNow", { number: k.number });
+const notNow = (k: Parameters<typeof stepOf>[0] & { number: string; status: string }) =>
+  say(
+    k.status === "settled"
+      ? "escalation.settled"
+      : // A mediation under way, maybe after a deadline passed: not «the commission's deadlines have not passed», which may be false.
+        k.status === "mediation"
+        ? "escalation.notNowMediation"
+        : // Before the entity has the notice no deadline runs (law.md §3 step 2): none is said not to have passed either.
+          stepOf(k) === "saved" || stepOf(k) === "delivered"
+          ? "escalation.notNowNotReceived"
+          : "escalation.notNow",
+    { number: k.number },
+  );
 
 const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
   tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } } });
 
+/**
+ * Why someone who is not the case's applicant gets no draft: a relative on the case is told the applicant prepares it
+ * (not that the case is not theirs, which it is); anyone else gets the answer a missing case gets.
+ */
+export const notApplicant = async (tx: Tx, caseId: number, userId: number): Promise<Out> => {
+  const relative = await tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), removedAt: null } } }, select: { number: true } });
+  return relative ? say("escalation.applicantOnly", { number: relative.number }) : say("cases.notFound");
+};
+
 /** The applicant chooses where to take the case. */
 export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [say("cases.notFound")];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   // The region is named in the draft's «Кому» and in the message saying where it goes, not on the buttons.
   return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, ...act(draftAction, { caseId: k.id, target: x }) }]))];
@@ -191,7 +221,7 @@ export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplican
 /** Drafts the complaint (text now, PDF when sent), keeps the particulars for next time, records it, and says where it goes. */
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [say("cases.notFound")];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
   const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
@@ -209,7 +239,7 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
 /** For a court: no draft — the case's history as a PDF, and the advice to see a lawyer. */
 export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [say("cases.notFound")];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
   return withCondolence(k.outcome, null, say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id }));

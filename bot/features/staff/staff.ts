@@ -2,7 +2,7 @@
 // A case of another organisation gets the same answer as a case that does not exist.
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
-import { formedOn, receiptOf, regionName, stepOf } from "../../core/case.js";
+import { deadlineLine, formedOn, receiptOf, regionName, stepOf } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -26,13 +26,13 @@ export const showInbox = async (tx: Tx, e: DomainEffect<"showInbox">, c: Ctx): P
   const at = { offset: e.offset, cursor: e.cursor };
   if (e.part === "mediations") return c.roles.includes("mediator") ? mediatorInbox(tx, c, at) : [say("cases.notFound")];
   const orgs = await staffOrgs(tx, c.userId);
-  if (e.part === "org") return organizationInbox(tx, orgs, at);
+  if (e.part === "org") return organizationInbox(tx, orgs, at, c);
   const mediations = c.roles.includes("mediator") ? await mediatorInbox(tx, c) : [];
   if (orgs.length === 0 && mediations.length) return mediations;
-  return [...(await organizationInbox(tx, orgs, {})), ...mediations];
+  return [...(await organizationInbox(tx, orgs, {}, c)), ...mediations];
 };
 
-const organizationInbox = async (tx: Tx, orgs: number[], at: PageAt): Promise<Out[]> => {
+const organizationInbox = async (tx: Tx, orgs: number[], at: PageAt, c: Ctx): Promise<Out[]> => {
   // A case anonymised after its retention term (features/retention) has nothing left to open.
   const where = { organizationId: { in: orgs }, anonymisedAt: null };
   const total = orgs.length ? await tx.case.count({ where }) : 0;
@@ -40,7 +40,13 @@ const organizationInbox = async (tx: Tx, orgs: number[], at: PageAt): Promise<Ou
   // Next to the case the pressed page began or ended with; past the end (the list shrank since its button was sent): the last page.
   const page = await keysetPage(caseKeyset(tx, where), at, total);
   const cases = page.items;
-  const items = cases.map((k) => ({ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }));
+  // Each with the deadline the organisation must meet now, counted down in working days, as the applicant's /cases shows it.
+  const items = cases.map((k) =>
+    lines(
+      [{ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }, ...[deadlineLine(k, c)].filter((x) => x !== null)],
+      "\n",
+    ),
+  );
   // Every case stays within reach, however many the organisation has: ten a page, newest first.
   const title = total > PAGE ? { key: "staff.inboxPage", params: { from: page.offset + 1, to: page.offset + cases.length, total } } : { key: "staff.inboxTitle" };
   return [
@@ -62,7 +68,7 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   const doc = (await loadNoticeDocument(tx, k.id, c.dataKey))!;
   const sittings = await staffSittings(tx, k.id, c);
   // The notice alone can take 3,600 characters: the sittings, with everyone's answers, come as a message of their own.
-  const notice = lines([{ key: "pdf.title" }, "", ...noticeFields(doc).map(([label, value]) => ({ key: "common.labeled", params: { label, value } })), ...receiptLine(k)]);
+  const notice = lines([{ key: "pdf.title" }, "", ...noticeFields(doc).map(([label, value]) => ({ key: "common.labeled", params: { label, value } })), ...receiptLine(k), ...[deadlineLine(k, c)].filter((x) => x !== null)]);
   // The next steps staff can record, if any.
   // A mediation under way, or a complaint drafted, stops none of the commission's steps: they are offered by the step underneath.
   const step = stepOf(k);
