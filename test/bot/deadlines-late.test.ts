@@ -149,7 +149,7 @@ describe("a complaint drafted right after a mediation that outlived the formatio
     const drafted = texts(await applicant.press("Да, использовать"))[0]!;
     // …but the complaint to the health department says the commission is merely "not yet formed", deadline 26.11.
     expect(drafted).not.toContain("пока не сформирована; срок — до конца дня 26.11.2026");
-    expect(drafted).toContain("не сформирована в срок — до конца дня 26.11.2026");
+    expect(drafted).toContain("о её формировании в срок — до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией) — мне не сообщено.");
   });
 });
 
