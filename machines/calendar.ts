@@ -49,10 +49,11 @@ export const uncheckedYears = (from: LocalDate, to: LocalDate): number[] => {
 const workingWeekend = (date: LocalDate): boolean => (table[date.slice(0, 4)]?.workingWeekends ?? []).some((d) => d.date === date);
 
 const weekday = (date: LocalDate): number => new Date(`${date}T00:00:00Z`).getUTCDay();
+/** A Saturday or a Sunday. */
+export const isWeekend = (date: LocalDate): boolean => weekday(date) === 0 || weekday(date) === 6;
 
 export const isWorkingDay = (date: LocalDate): boolean => {
-  const wd = weekday(date);
-  if ((wd === 0 || wd === 6) && !workingWeekend(date)) return false;
+  if (isWeekend(date) && !workingWeekend(date)) return false;
   return !daysOff(Number(date.slice(0, 4))).has(date);
 };
 

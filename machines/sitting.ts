@@ -5,7 +5,7 @@ import { assign, enqueueActions, setup } from "xstate";
 import type { Button, Params } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import { parseDate, WRITTEN_AS_DATE, type Check } from "./notice-rules.js";
-import { addDays, isWorkingDay, type LocalDate } from "./calendar.js";
+import { addDays, isWeekend, isWorkingDay, uncheckedYears, type LocalDate } from "./calendar.js";
 import { showDate } from "./notice.js";
 
 export const SITTING_FORMATS = ["in_person", "online", "both"] as const;
@@ -207,7 +207,12 @@ export const sittingMachine = setup({
       entry: enqueueActions(({ context, enqueue }) => {
         // A weekend or a public holiday (a typo, or «Tomorrow» on a Friday): said before Save, not refused — a
         // commission may sit then, but everyone invited would otherwise learn of it first.
-        if (context.date && !isWorkingDay(context.date)) enqueue({ type: "say", params: { key: "sitting.dayOff", params: { date: showDate(context.date) } } });
+        // A weekday off in a year whose calendar is not yet checked against the Government's decree (law.md §5): a
+        // day off as known today, said so.
+        if (context.date && !isWorkingDay(context.date)) {
+          const asKnown = !isWeekend(context.date) && uncheckedYears(context.date, context.date).length > 0;
+          enqueue({ type: "say", params: { key: asKnown ? "sitting.dayOffAsKnown" : "sitting.dayOff", params: { date: showDate(context.date), year: context.date.slice(0, 4) } } });
+        }
         enqueue({
           type: "say",
           params: {

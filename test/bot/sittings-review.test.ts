@@ -66,6 +66,13 @@ describe("a sitting set on a day off", () => {
     expect(saturday[1]).toMatch(/^Проверьте:\n\nЗаседание: 28\.11\.2026, 15:00/);
     // Wednesday 16 December 2026, Independence Day.
     expect((await review("16.12.2026"))[0]).toBe(DAY_OFF("16.12.2026"));
+    // Monday 15 March 2027, Constitution Day: a day off on 2027's calendar as known today, not yet checked against the
+    // Government's decree (law.md §5) — said so, not as a settled fact.
+    expect((await review("15.03.2027"))[0]).toBe(
+      "Обратите внимание: 15.03.2027 — выходной день по календарю 2027 года, известному на сегодня (даты праздников и переносы выходных на этот год ещё могут уточниться). Если дата верна, сохраните; если нет, нажмите «Изменить».",
+    );
+    // Saturday 13 March 2027 is a day off whatever the decree: said as any Saturday is.
+    expect((await review("13.03.2027"))[0]).toBe(DAY_OFF("13.03.2027"));
     // Friday 27 November 2026: a working day.
     const friday = await review("27.11.2026");
     expect(friday).toHaveLength(1);
