@@ -8,6 +8,7 @@ import type { Lang } from "../../../machines/effects.js";
 import type { Sitting } from "../../db/generated/client.js";
 import type { DocumentBuilder } from "../../core/documents.js";
 import type { I18n } from "../../i18n.js";
+import { showWhen } from "./sittings.js";
 
 /** The length a calendar shows; the law sets none, and a sitting's real length is not known ahead. */
 const SHOWN_MINUTES = 60;
@@ -19,7 +20,7 @@ export type SittingForIcs = Pick<Sitting, "uid" | "sequence" | "startsAt" | "add
  * `removed`: the file for a relative removed from the case — STATUS:CANCELLED one SEQUENCE above the sitting's (the
  * way a calendar takes an event off), without the place, with a description saying the sitting is not cancelled by it.
  */
-export const sittingIcs = (sitting: SittingForIcs, lang: Lang, i18n: I18n, now: Date, removed = false): string => {
+export const sittingIcs = (sitting: SittingForIcs, lang: Lang, i18n: I18n, now: Date, timeZone: string, removed = false): string => {
   const t = i18n.t(lang);
   // The file for one removed carries no place, link or note: it takes an event off, and tells nothing more.
   const s = removed ? { ...sitting, address: null, link: null, note: null } : sitting;
@@ -31,8 +32,10 @@ export const sittingIcs = (sitting: SittingForIcs, lang: Lang, i18n: I18n, now: 
     start: s.startsAt,
     end: new Date(s.startsAt.getTime() + SHOWN_MINUTES * 60_000),
     summary: t("sitting.icsSummary", { number: s.number }),
+    // The start as the messages name it, in Kazakhstan's time: the event's DTSTART is in UTC, which a calendar shows in
+    // its own zone — an hour off on a phone whose zone data predate Kazakhstan's move to UTC+5 (March 2024).
     description: [
-      removed ? t("relatives.icsRemovedNote") : null,
+      removed ? t("relatives.icsRemovedNote") : t("sitting.icsWhen", { when: showWhen(s.startsAt, timeZone) }),
       s.address ? t("sitting.inPersonAt", { address: s.address }) : null,
       s.link ? t("sitting.onlineAt", { link: s.link }) : null,
       s.note ? t("sitting.noteLine", { note: s.note }) : null,
@@ -68,7 +71,7 @@ export const sittingIcsDocument: DocumentBuilder<"sittingIcs"> = {
     // again, their invitation is not below it (at an equal SEQUENCE the newer DTSTAMP wins, RFC 5546 §2.1.5), and
     // the sitting's next change, one above, still reaches them.
     const sequence = p.for === "removed" || p.for === "rejoined" ? s.sequence + 1 : s.sequence;
-    const ics = sittingIcs({ ...s, sequence, number: s.case.number }, p.language, env.i18n, env.now(), removed);
+    const ics = sittingIcs({ ...s, sequence, number: s.case.number }, p.language, env.i18n, env.now(), env.timeZone, removed);
     return {
       chat_id: p.chat_id,
       document: new InputFile(Buffer.from(ics, "utf8"), `${s.case.number}-sitting.ics`),
