@@ -229,4 +229,30 @@ describe("the applicant's export holds all they gave and what was recorded about
     expect(data.proposalAnswers).toEqual([expect.objectContaining({ case: "KZ-2026-000001", round: 1, answer: "counter" })]);
     expect(data.mediationMessages).toEqual([expect.objectContaining({ file: { kind: "document", telegramFileId: "applicant-receipts-pdf" } })]);
   });
+
+  it("staff and the mediator in a mediation: the offers they wrote themselves (amount and terms), as the applicant gets theirs", async () => {
+    // Before: only an applicant's counter-offers were exported — the mediator's proposal and the organisation's
+    // counter-offer, texts their authors typed and the bot keeps sealed, were in nobody's /mydata.
+    const { applicant, staff, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Предложить урегулирование");
+    await mediator.send("1 000 000");
+    await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+    await mediator.press("10 дней");
+    await mediator.press("Отправить");
+    await staff.press("Встречное предложение");
+    await staff.send("800 000");
+    await staff.send("Организация готова выплатить в течение месяца.");
+    await staff.press("Отправить");
+    type Offers = { counterOffers: { case: string; amountTenge: string; note: string }[]; proposals?: { case: string; amountTenge: string; terms: string }[] };
+    const ofStaff = JSON.parse((await myData(staff, STAFF)).json) as Offers;
+    expect(ofStaff.counterOffers).toEqual([expect.objectContaining({ case: "KZ-2026-000001", amountTenge: "800000", note: "Организация готова выплатить в течение месяца." })]);
+    const ofMediator = JSON.parse((await myData(mediator, MEDIATOR)).json) as Offers;
+    expect(ofMediator.proposals).toEqual([expect.objectContaining({ case: "KZ-2026-000001", amountTenge: "1000000", terms: "Выплата в течение 15 рабочих дней после подписания." })]);
+    // Each their own only: the applicant's export has neither.
+    const ofApplicant = JSON.parse((await myData(applicant, APPLICANT)).json) as Offers;
+    expect(JSON.stringify(ofApplicant.counterOffers)).not.toContain("Организация готова");
+    expect(ofApplicant.proposals ?? []).toEqual([]);
+  });
 });

@@ -95,8 +95,11 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
         ...(file ? { file: { kind: file.kind ?? null, telegramFileId: file.fileId ?? null } } : {}),
       };
     });
-  // The counter-offers they made as the applicant (their note is theirs), and how they answered the mediator's proposals.
-  const counters = await db.proposal.findMany({ where: { authorId: id, authorRole: "applicant" }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
+  // The offers they wrote (their text is theirs): counter-offers as the applicant or for the organisation, proposals as
+  // the mediator; and how they answered the mediator's proposals.
+  const written = await db.proposal.findMany({ where: { authorId: id }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
+  const counters = written.filter((p) => p.authorRole !== "mediator");
+  const proposals = written.filter((p) => p.authorRole === "mediator");
   const proposalAnswers = await db.proposalResponse.findMany({ where: { userId: id }, include: { proposal: { include: { case: { select: { number: true } } } } }, orderBy: { answeredAt: "asc" } });
   const actions = events.filter((e) => e.kind !== "mediation_message").map((e) => ({ case: e.case.number, what: e.kind, at: e.createdAt }));
   const opened = await db.dataAccess.findMany({ where: { userId: id }, include: { case: { select: { number: true } } }, orderBy: { at: "asc" } });
@@ -127,6 +130,7 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
     sittingAnswers: answers.map((s) => ({ case: s.sitting.case.number, sitting: s.sitting.startsAt, answer: s.answer, at: s.answeredAt })),
     mediationMessages: messages,
     counterOffers: counters.map((p) => ({ case: p.case.number, round: p.round, amountTenge: p.amountTenge, note: open(dataKey, p.terms), at: p.createdAt })),
+    proposals: proposals.map((p) => ({ case: p.case.number, round: p.round, amountTenge: p.amountTenge, terms: open(dataKey, p.terms), validUntil: p.validUntil, at: p.createdAt })),
     proposalAnswers: proposalAnswers
       .filter((r) => r.proposal.authorRole === "mediator")
       .map((r) => ({ case: r.proposal.case.number, round: r.proposal.round, answer: r.answer, at: r.answeredAt, confirmed: r.confirmedAt })),
