@@ -174,6 +174,35 @@ describe("/mydata after consent was withdrawn", () => {
   });
 });
 
+describe("/mydata after consent was withdrawn, with a notice the organisation received", () => {
+  beforeEach(async () => {
+    await t.reset();
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  });
+
+  it("says why the notice is still held without consent — the procedure needs it — in the summary and the PDF", async () => {
+    // Before: «согласие: отозвано» and «дела: 1», with no word of why the notice is kept after the withdrawal.
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    for (const [id, lang, withdraw, yes] of [[APPLICANT, "ru", "Отозвать согласие", "Да, отозвать"], [OTHER, "kk", "Келісімді кері қайтарып алу", "Иә, кері қайтарып аламын"]] as const) {
+      const u = h.user(id, lang);
+      await fileNotice(u, lang);
+      await recordReceipt(staff, "ru", id === APPLICANT ? "KZ-2026-000001" : "KZ-2026-000002");
+      await u.send("/privacy");
+      await u.press(withdraw);
+      await u.press(yes);
+      const summary = texts((await u.send("/mydata")).filter((c) => c.payload.chat_id === id))[0]!;
+      expect(summary).toContain(
+        lang === "ru"
+          ? "• согласие на обработку персональных данных: отозвано; поданные вами обращения (1) хранятся, пока их требует процедура рассмотрения; после её завершения дело обезличивается по истечении срока хранения\n• роли: 0\n• дела: 1;"
+          : "• дербес деректерді өңдеуге келісім: кері қайтарып алынған; берген өтініштеріңіз (1) қарау рәсімі талап еткенше сақталады; рәсім аяқталып, сақтау мерзімі өткен соң іс иесіздендіріледі\n",
+      );
+      const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      expect(lines[1]![1]).toMatch(lang === "ru" ? /^отозвано; поданные вами обращения \(1\) хранятся/ : /^кері қайтарып алынған; берген өтініштеріңіз \(1\) қарау рәсімі/);
+    }
+  });
+});
+
 describe("the applicant's export holds all they gave and what was recorded about the patient", () => {
   beforeEach(async () => {
     await t.reset();

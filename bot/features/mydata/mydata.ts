@@ -146,11 +146,15 @@ export const myDataText = (data: Awaited<ReturnType<typeof collectMyData>>): str
 /** What the summary says (the message and the PDF say the same). */
 export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) => {
   const u = data.user;
+  const kept = data.cases.filter((k) => k.role === "applicant" && !k.left).length;
   return {
     language: { key: `mydata.languages.${u?.language ?? "none"}` },
     // The latest consent given stays recorded after a withdrawal (its time and version): withdrawn is what holds then.
-    consent: u?.consent.withdrawn
-      ? { key: "mydata.consentWithdrawn" }
+    // Withdrawn, with notices still held: why they are (law.md §7: kept while the procedure needs them, the reason shown).
+    consent: (u?.consent.withdrawn
+      ? kept
+        ? { key: "mydata.consentWithdrawnKept", params: { count: kept } }
+        : { key: "mydata.consentWithdrawn" }
       : u?.consent.given
         ? // Which text it was given to; a relative's from before texts were told apart has no version recorded.
           u.consent.text === "relative"
@@ -158,7 +162,7 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
             ? { key: "mydata.consentGivenRelative", params: { version: u.consent.version } }
             : { key: "mydata.consentGivenRelativeUnknown" }
           : { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } }
-        : { key: "mydata.consentNone" },
+        : { key: "mydata.consentNone" }) as Param,
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,
     files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),
