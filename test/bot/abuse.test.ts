@@ -146,7 +146,8 @@ interface Victims {
   c1: number; c2: number; c3: number; sitting: number; mediation: number; proposal: number; relative: number; invite: number;
   orgA: number; orgB: number; staffRole: number; otherMediatorRole: number; outboxRow: string;
 }
-type Row = { data: (v: Victims, f: { lang: "kk" | "ru" }) => string; legit?: Forger[]; own?: true };
+/** `data`: the forged callback data — several, for a button whose older form (without an id) still reads. */
+type Row = { data: (v: Victims, f: { lang: "kk" | "ru" }) => string | string[]; legit?: Forger[]; own?: true; answers?: { to: Forger[]; keys: string[] } };
 const V_NUMBERS = ["KZ-2026-000001", "KZ-2026-000002", "KZ-2026-000003"];
 const V_PATIENT = "Сапаров Ерлан Бекович";
 const V_IIN = "850301300121";
@@ -214,7 +215,8 @@ const FORGED: Record<string, Row> = {
   smv: { data: (v) => `g:smv:${v.sitting}` },
   scn: { data: (v) => `g:scn:${v.sitting}` },
   scnok: { data: (v) => `g:scnok:${v.sitting}` },
-  skeep: { data: (v) => `g:skeep:${v.sitting}` },
+  // Its form from before it named the sitting says, to staff (of any organisation), what it said then: it names nothing to check.
+  skeep: { data: (v) => [`g:skeep:${v.sitting}`, "g:skeep"], answers: { to: ["otherStaff"], keys: ["sitting.kept"] } },
   // Mediation.
   mdpick: { data: (v) => `g:mdpick:${v.c1}` },
   mdassign: { data: (v) => `g:mdassign:${v.c1}:${v.otherMediatorRole}` },
@@ -371,26 +373,27 @@ describe("a forged or outdated button, for every action the bot knows", () => {
         for (const [name, f] of Object.entries(FORGERS) as [Forger, (typeof FORGERS)[Forger]][]) {
           if (row.legit?.includes(name)) continue;
           const u = h.user(f.id, f.lang);
-          const data = row.data(v, f);
-          const calls = await u.pressData(data, 1);
-          const at = `${code} by ${name} (${data})`;
-          const others = calls.filter((c) => c.payload.chat_id !== undefined && c.payload.chat_id !== f.id && /^(send|edit)/.test(c.method));
-          if (others.length) problems.push(`${at}: sent to others: ${others.map((c) => `${c.method} → ${String(c.payload.chat_id)}: ${typeof c.payload.text === "string" ? c.payload.text : c.method}`).join(" | ")}`);
-          if (row.own) before = await stored(t.db);
-          else if ((await stored(t.db)) !== before) problems.push(`${at}: stored something`);
-          const said = texts(calls.filter((c) => c.payload.chat_id === f.id));
-          const toast = calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
-          const docs = calls.filter((c) => c.payload.chat_id === f.id && /^send(Document|Photo)$/.test(c.method));
-          if (!row.own && docs.length) problems.push(`${at}: got a file`);
-          const secret = [...V_NUMBERS.filter((n) => !(f.onV1 && n === "KZ-2026-000001")), V_PATIENT, V_IIN];
-          const shown = said.filter((x) => secret.some((s) => x.includes(s)));
-          if (shown.length) problems.push(`${at}: shown: ${shown.join(" | ")}`);
-          if (row.own) continue;
-          const refusals = REFUSALS.map((k) => h.i18n.t(f.lang)(k, { number: "KZ-2026-000001" }));
-          const stale = h.i18n.t(f.lang)("common.staleButton");
-          // A button that acts on nothing any more is answered «Эта кнопка устарела.» — on the button, or as a message.
-          const refused = toast === stale || said.includes(stale) || said.some((x) => refusals.includes(x));
-          if (!refused) problems.push(`${at}: not refused: ${JSON.stringify(toast ?? null)} ${JSON.stringify(said)}`);
+          for (const data of [row.data(v, f)].flat()) {
+            const calls = await u.pressData(data, 1);
+            const at = `${code} by ${name} (${data})`;
+            const others = calls.filter((c) => c.payload.chat_id !== undefined && c.payload.chat_id !== f.id && /^(send|edit)/.test(c.method));
+            if (others.length) problems.push(`${at}: sent to others: ${others.map((c) => `${c.method} → ${String(c.payload.chat_id)}: ${typeof c.payload.text === "string" ? c.payload.text : c.method}`).join(" | ")}`);
+            if (row.own) before = await stored(t.db);
+            else if ((await stored(t.db)) !== before) problems.push(`${at}: stored something`);
+            const said = texts(calls.filter((c) => c.payload.chat_id === f.id));
+            const toast = calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
+            const docs = calls.filter((c) => c.payload.chat_id === f.id && /^send(Document|Photo)$/.test(c.method));
+            if (!row.own && docs.length) problems.push(`${at}: got a file`);
+            const secret = [...V_NUMBERS.filter((n) => !(f.onV1 && n === "KZ-2026-000001")), V_PATIENT, V_IIN];
+            const shown = said.filter((x) => secret.some((s) => x.includes(s)));
+            if (shown.length) problems.push(`${at}: shown: ${shown.join(" | ")}`);
+            if (row.own) continue;
+            const refusals = [...REFUSALS, ...(row.answers?.to.includes(name) ? row.answers.keys : [])].map((k) => h.i18n.t(f.lang)(k, { number: "KZ-2026-000001" }));
+            const stale = h.i18n.t(f.lang)("common.staleButton");
+            // A button that acts on nothing any more is answered «Эта кнопка устарела.» — on the button, or as a message.
+            const refused = toast === stale || said.includes(stale) || said.some((x) => refusals.includes(x));
+            if (!refused) problems.push(`${at}: not refused: ${JSON.stringify(toast ?? null)} ${JSON.stringify(said)}`);
+          }
         }
       }
       // Commands name no case: each shows the user's own, or nothing to those without the role.
