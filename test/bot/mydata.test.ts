@@ -58,6 +58,14 @@ describe("/mydata", () => {
     for (const planted of Object.values(PLANTED)) expect(json).not.toContain(planted);
   });
 
+  it("the applicant: who else opened their notice's data, by role, what and when — not the staff member's name", async () => {
+    // Before: the list was only on the case's view («Кто открывал мои данные»); the export had no word of it.
+    const { json } = await myData(h.user(APPLICANT, "kk"), APPLICANT);
+    const [kase] = (JSON.parse(json) as { cases: { openedBy?: { role: string; what: string; at: string }[] }[] }).cases;
+    expect(kase!.openedBy).toEqual([{ role: "staff", what: "notice", at: "2026-11-23T05:00:00.000Z" }]);
+    expect(json).not.toContain(STAFF_NAME);
+  });
+
   it("a relative: their part in the case, not the notice's sealed fields; staff and a mediator: their roles and actions, no patient's data", async () => {
     const relative = await myData(h.user(RELATIVE, "ru"), RELATIVE);
     expect(relative.summary).toMatch(/^Что бот хранит о вас:/);

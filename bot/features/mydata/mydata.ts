@@ -47,7 +47,11 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
   const user = await db.user.findUnique({ where: { id } });
   const consents = await db.consentEvent.findMany({ where: { userId: id }, orderBy: { id: "asc" } });
   const roles = await db.userRole.findMany({ where: { userId: id }, include: { organization: true }, orderBy: { id: "asc" } });
-  const participations = await db.caseParticipant.findMany({ where: { userId: id }, include: { case: { include: { attachments: { orderBy: { id: "asc" } } } } }, orderBy: { id: "asc" } });
+  const participations = await db.caseParticipant.findMany({
+    where: { userId: id },
+    include: { case: { include: { attachments: { orderBy: { id: "asc" } }, accesses: { orderBy: { at: "asc" } } } } },
+    orderBy: { id: "asc" },
+  });
   const cases = participations.map((p) => {
     const k = p.case;
     const base = { number: k.number, role: p.role, relation: p.relation, joined: p.addedAt, left: p.removedAt, status: k.status, organization: k.orgName, region: k.region };
@@ -72,6 +76,9 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
         submitted: k.submittedAt,
       },
       files: k.attachments.map((f) => ({ kind: f.kind, telegramFileId: f.fileId, mime: f.mimeType })),
+      // Who else opened the notice's personal data, and when — by role and what was opened (the case's view names them;
+      // their names are theirs, not the applicant's data).
+      openedBy: k.accesses.map((x) => ({ role: x.role, what: x.what, at: x.at })),
       // Its receipt as recorded: by staff, or by the applicant who handed it in (with the stamped copy's photo).
       receipt: a.receipt ?? null,
       conclusion: conclusion
