@@ -172,6 +172,11 @@ export interface DomainEffectPayloads {
    * button is refused at once, before any question (the handler answers with an OPEN event, or "not found").
    */
   openChecked: { flow: CheckedFlow; input: Record<string, unknown> };
+  /**
+   * A question asked before a step on a case («the commission was formed?», «end the mediation?»): asked only of someone
+   * the flow `as` would open for, with this input; anyone else gets the answer a missing case gets, not a question about it.
+   */
+  askChecked: { as: CheckedFlow; input: Record<string, unknown>; ask: SayEffect };
   /** The home screen of the user's role as stored now (staff, mediator, admin); an applicant's is the menu. */
   showHome: { role?: "admin" | "staff" | "mediator" };
   /**
@@ -261,7 +266,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  askRevokeRole: true, revokeRole: true, keepRole: true, redeemInvite: true, checkInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  askRevokeRole: true, revokeRole: true, keepRole: true, redeemInvite: true, checkInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, askChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true, keepSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

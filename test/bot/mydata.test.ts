@@ -58,6 +58,14 @@ describe("/mydata", () => {
     for (const planted of Object.values(PLANTED)) expect(json).not.toContain(planted);
   });
 
+  it("the applicant: who else opened their notice's data, by role, what and when — not the staff member's name", async () => {
+    // Before: the list was only on the case's view («Кто открывал мои данные»); the export had no word of it.
+    const { json } = await myData(h.user(APPLICANT, "kk"), APPLICANT);
+    const [kase] = (JSON.parse(json) as { cases: { openedBy?: { role: string; what: string; at: string }[] }[] }).cases;
+    expect(kase!.openedBy).toEqual([{ role: "staff", what: "notice", at: "2026-11-23T05:00:00.000Z" }]);
+    expect(json).not.toContain(STAFF_NAME);
+  });
+
   it("a relative: their part in the case, not the notice's sealed fields; staff and a mediator: their roles and actions, no patient's data", async () => {
     const relative = await myData(h.user(RELATIVE, "ru"), RELATIVE);
     expect(relative.summary).toMatch(/^Что бот хранит о вас:/);
@@ -174,6 +182,35 @@ describe("/mydata after consent was withdrawn", () => {
   });
 });
 
+describe("/mydata after consent was withdrawn, with a notice the organisation received", () => {
+  beforeEach(async () => {
+    await t.reset();
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+  });
+
+  it("says why the notice is still held without consent — the procedure needs it — in the summary and the PDF", async () => {
+    // Before: «согласие: отозвано» and «дела: 1», with no word of why the notice is kept after the withdrawal.
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    for (const [id, lang, withdraw, yes] of [[APPLICANT, "ru", "Отозвать согласие", "Да, отозвать"], [OTHER, "kk", "Келісімді кері қайтарып алу", "Иә, кері қайтарып аламын"]] as const) {
+      const u = h.user(id, lang);
+      await fileNotice(u, lang);
+      await recordReceipt(staff, "ru", id === APPLICANT ? "KZ-2026-000001" : "KZ-2026-000002");
+      await u.send("/privacy");
+      await u.press(withdraw);
+      await u.press(yes);
+      const summary = texts((await u.send("/mydata")).filter((c) => c.payload.chat_id === id))[0]!;
+      expect(summary).toContain(
+        lang === "ru"
+          ? "• согласие на обработку персональных данных: отозвано; поданные вами обращения (1) хранятся, пока их требует процедура рассмотрения; после её завершения дело обезличивается по истечении срока хранения\n• роли: 0\n• дела: 1;"
+          : "• дербес деректерді өңдеуге келісім: кері қайтарып алынған; берген өтініштеріңіз (1) қарау рәсімі талап еткенше сақталады; рәсім аяқталып, сақтау мерзімі өткен соң іс иесіздендіріледі\n",
+      );
+      const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      expect(lines[1]![1]).toMatch(lang === "ru" ? /^отозвано; поданные вами обращения \(1\) хранятся/ : /^кері қайтарып алынған; берген өтініштеріңіз \(1\) қарау рәсімі/);
+    }
+  });
+});
+
 describe("the applicant's export holds all they gave and what was recorded about the patient", () => {
   beforeEach(async () => {
     await t.reset();
@@ -228,5 +265,31 @@ describe("the applicant's export holds all they gave and what was recorded about
     expect(data.counterOffers).toEqual([expect.objectContaining({ case: "KZ-2026-000001", amountTenge: "2000000", note: "Емдеу шығындары осыдан көп болды." })]);
     expect(data.proposalAnswers).toEqual([expect.objectContaining({ case: "KZ-2026-000001", round: 1, answer: "counter" })]);
     expect(data.mediationMessages).toEqual([expect.objectContaining({ file: { kind: "document", telegramFileId: "applicant-receipts-pdf" } })]);
+  });
+
+  it("staff and the mediator in a mediation: the offers they wrote themselves (amount and terms), as the applicant gets theirs", async () => {
+    // Before: only an applicant's counter-offers were exported — the mediator's proposal and the organisation's
+    // counter-offer, texts their authors typed and the bot keeps sealed, were in nobody's /mydata.
+    const { applicant, staff, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
+    await mediator.send("/inbox");
+    await mediator.press("Открыть KZ-2026-000001");
+    await mediator.press("Предложить урегулирование");
+    await mediator.send("1 000 000");
+    await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+    await mediator.press("10 дней");
+    await mediator.press("Отправить");
+    await staff.press("Встречное предложение");
+    await staff.send("800 000");
+    await staff.send("Организация готова выплатить в течение месяца.");
+    await staff.press("Отправить");
+    type Offers = { counterOffers: { case: string; amountTenge: string; note: string }[]; proposals?: { case: string; amountTenge: string; terms: string }[] };
+    const ofStaff = JSON.parse((await myData(staff, STAFF)).json) as Offers;
+    expect(ofStaff.counterOffers).toEqual([expect.objectContaining({ case: "KZ-2026-000001", amountTenge: "800000", note: "Организация готова выплатить в течение месяца." })]);
+    const ofMediator = JSON.parse((await myData(mediator, MEDIATOR)).json) as Offers;
+    expect(ofMediator.proposals).toEqual([expect.objectContaining({ case: "KZ-2026-000001", amountTenge: "1000000", terms: "Выплата в течение 15 рабочих дней после подписания." })]);
+    // Each their own only: the applicant's export has neither.
+    const ofApplicant = JSON.parse((await myData(applicant, APPLICANT)).json) as Offers;
+    expect(JSON.stringify(ofApplicant.counterOffers)).not.toContain("Организация готова");
+    expect(ofApplicant.proposals ?? []).toEqual([]);
   });
 });

@@ -112,6 +112,12 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
 };
 
+/** A confirmation asked before a step (askChecked): only of someone who may take it; anyone else is refused as openChecked refuses. */
+export const askChecked = async (tx: Tx, e: DomainEffect<"askChecked">, c: Ctx): Promise<Out[]> => {
+  const as: DomainEffect<"openChecked"> = { type: "openChecked", flow: e.as, input: e.input };
+  return [(await allowed(tx, as, c.userId)) ? e.ask : await refusal(tx, as, c.userId)];
+};
+
 /**
  * «Продолжить» on an invite set aside: its link as it stands now. Still good: the invite's question again. Expired,
  * revoked or used meanwhile (or its role or case theirs already): said at once, as opening the link would say it, and

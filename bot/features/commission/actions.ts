@@ -26,15 +26,21 @@ export const confirmFormation = defineAction({
   code: "sform",
   params: z.object({ caseId: id, notBefore: day }),
   allow: ["staff"],
+  // Asked only of staff who may record it (access.ts askChecked): a forged or outdated button gets the answer a missing case gets.
   run: ({ caseId, notBefore }, r) =>
     r.emit({
-      type: "say",
-      key: "staff.confirmFormation",
-      buttons: [
-        [{ key: "staff.confirm", ...act(recordFormationToday, { caseId }) }],
-        [{ key: "staff.confirmOtherDay", ...act(recordFormationOnDay, { caseId, notBefore }) }],
-        [{ key: "notice.back", ...act(openStaffCase, { caseId }) }],
-      ],
+      type: "askChecked",
+      as: "formation",
+      input: { caseId },
+      ask: {
+        type: "say",
+        key: "staff.confirmFormation",
+        buttons: [
+          [{ key: "staff.confirm", ...act(recordFormationToday, { caseId }) }],
+          [{ key: "staff.confirmOtherDay", ...act(recordFormationOnDay, { caseId, notBefore }) }],
+          [{ key: "notice.back", ...act(openStaffCase, { caseId }) }],
+        ],
+      },
     }),
 });
 

@@ -111,16 +111,21 @@ export const endMediationConfirmed = defineAction({
   params: z.object({ mediationId: id }),
   run: ({ mediationId }, r) => r.emit({ type: "endMediation", mediationId }),
 });
-/** The mediator ends it, or a side withdraws: asked once more first. */
+/** The mediator ends it, or a side withdraws: asked once more first — only of someone in the mediation (access.ts askChecked). */
 export const endMediation = defineAction({
   name: "mediation/end",
   code: "mdend",
   params: z.object({ mediationId: id }),
   run: ({ mediationId }, r) =>
     r.emit({
-      type: "say",
-      key: "mediation.confirmEnd",
-      buttons: [[{ key: "mediation.endIt", ...act(endMediationConfirmed, { mediationId }) }], [{ key: "sitting.keepIt", ...act(viewMediation, { mediationId }) }]],
+      type: "askChecked",
+      as: "relay",
+      input: { mediationId },
+      ask: {
+        type: "say",
+        key: "mediation.confirmEnd",
+        buttons: [[{ key: "mediation.endIt", ...act(endMediationConfirmed, { mediationId }) }], [{ key: "sitting.keepIt", ...act(viewMediation, { mediationId }) }]],
+      },
     }),
 });
 export const acceptProposal = defineAction({

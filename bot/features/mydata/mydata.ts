@@ -47,7 +47,11 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
   const user = await db.user.findUnique({ where: { id } });
   const consents = await db.consentEvent.findMany({ where: { userId: id }, orderBy: { id: "asc" } });
   const roles = await db.userRole.findMany({ where: { userId: id }, include: { organization: true }, orderBy: { id: "asc" } });
-  const participations = await db.caseParticipant.findMany({ where: { userId: id }, include: { case: { include: { attachments: { orderBy: { id: "asc" } } } } }, orderBy: { id: "asc" } });
+  const participations = await db.caseParticipant.findMany({
+    where: { userId: id },
+    include: { case: { include: { attachments: { orderBy: { id: "asc" } }, accesses: { orderBy: { at: "asc" } } } } },
+    orderBy: { id: "asc" },
+  });
   const cases = participations.map((p) => {
     const k = p.case;
     const base = { number: k.number, role: p.role, relation: p.relation, joined: p.addedAt, left: p.removedAt, status: k.status, organization: k.orgName, region: k.region };
@@ -72,6 +76,9 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
         submitted: k.submittedAt,
       },
       files: k.attachments.map((f) => ({ kind: f.kind, telegramFileId: f.fileId, mime: f.mimeType })),
+      // Who else opened the notice's personal data, and when — by role and what was opened (the case's view names them;
+      // their names are theirs, not the applicant's data).
+      openedBy: k.accesses.map((x) => ({ role: x.role, what: x.what, at: x.at })),
       // Its receipt as recorded: by staff, or by the applicant who handed it in (with the stamped copy's photo).
       receipt: a.receipt ?? null,
       conclusion: conclusion
@@ -95,8 +102,11 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
         ...(file ? { file: { kind: file.kind ?? null, telegramFileId: file.fileId ?? null } } : {}),
       };
     });
-  // The counter-offers they made as the applicant (their note is theirs), and how they answered the mediator's proposals.
-  const counters = await db.proposal.findMany({ where: { authorId: id, authorRole: "applicant" }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
+  // The offers they wrote (their text is theirs): counter-offers as the applicant or for the organisation, proposals as
+  // the mediator; and how they answered the mediator's proposals.
+  const written = await db.proposal.findMany({ where: { authorId: id }, include: { case: { select: { number: true } } }, orderBy: { id: "asc" } });
+  const counters = written.filter((p) => p.authorRole !== "mediator");
+  const proposals = written.filter((p) => p.authorRole === "mediator");
   const proposalAnswers = await db.proposalResponse.findMany({ where: { userId: id }, include: { proposal: { include: { case: { select: { number: true } } } } }, orderBy: { answeredAt: "asc" } });
   const actions = events.filter((e) => e.kind !== "mediation_message").map((e) => ({ case: e.case.number, what: e.kind, at: e.createdAt }));
   const opened = await db.dataAccess.findMany({ where: { userId: id }, include: { case: { select: { number: true } } }, orderBy: { at: "asc" } });
@@ -127,6 +137,7 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
     sittingAnswers: answers.map((s) => ({ case: s.sitting.case.number, sitting: s.sitting.startsAt, answer: s.answer, at: s.answeredAt })),
     mediationMessages: messages,
     counterOffers: counters.map((p) => ({ case: p.case.number, round: p.round, amountTenge: p.amountTenge, note: open(dataKey, p.terms), at: p.createdAt })),
+    proposals: proposals.map((p) => ({ case: p.case.number, round: p.round, amountTenge: p.amountTenge, terms: open(dataKey, p.terms), validUntil: p.validUntil, at: p.createdAt })),
     proposalAnswers: proposalAnswers
       .filter((r) => r.proposal.authorRole === "mediator")
       .map((r) => ({ case: r.proposal.case.number, round: r.proposal.round, answer: r.answer, at: r.answeredAt, confirmed: r.confirmedAt })),
@@ -142,11 +153,15 @@ export const myDataText = (data: Awaited<ReturnType<typeof collectMyData>>): str
 /** What the summary says (the message and the PDF say the same). */
 export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) => {
   const u = data.user;
+  const kept = data.cases.filter((k) => k.role === "applicant" && !k.left).length;
   return {
     language: { key: `mydata.languages.${u?.language ?? "none"}` },
     // The latest consent given stays recorded after a withdrawal (its time and version): withdrawn is what holds then.
-    consent: u?.consent.withdrawn
-      ? { key: "mydata.consentWithdrawn" }
+    // Withdrawn, with notices still held: why they are (law.md §7: kept while the procedure needs them, the reason shown).
+    consent: (u?.consent.withdrawn
+      ? kept
+        ? { key: "mydata.consentWithdrawnKept", params: { count: kept } }
+        : { key: "mydata.consentWithdrawn" }
       : u?.consent.given
         ? // Which text it was given to; a relative's from before texts were told apart has no version recorded.
           u.consent.text === "relative"
@@ -154,7 +169,7 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
             ? { key: "mydata.consentGivenRelative", params: { version: u.consent.version } }
             : { key: "mydata.consentGivenRelativeUnknown" }
           : { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } }
-        : { key: "mydata.consentNone" },
+        : { key: "mydata.consentNone" }) as Param,
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,
     files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),

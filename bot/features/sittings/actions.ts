@@ -45,6 +45,8 @@ export const keepSitting = defineAction({
   name: "sittings/keep",
   code: "skeep",
   params: z.object({ sittingId: id.optional() }),
+  // Only staff are asked whether to cancel: anyone else's press (a forged one) is stale, not told a sitting stands.
+  allow: ["staff"],
   run: ({ sittingId }, r) => (sittingId === undefined ? r.emit({ type: "say", key: "sitting.kept" }) : r.emit({ type: "keepSitting", sittingId })),
 });
 /** Cancelling a sitting: asked once more first, naming it (askCancelSitting). */
