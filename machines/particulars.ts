@@ -25,6 +25,8 @@ interface Context {
   details: ApplicantDetails | null;
 }
 
+/** An IIN shown by its last four digits. */
+const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
 /** One word of a name: letters, a hyphen or an apostrophe (checkName's rules, no spaces). */
@@ -96,7 +98,9 @@ export const particularsMachine = setup({
           type: "say",
           params: ({ context }) => ({
             key: "particulars.useKnown",
-            params: { why: { key: `particulars.why.${context.purpose.for}` }, name: context.known ? fullName(context.known) : "", iin: context.known?.iin ?? "", address: context.known?.address ?? "" },
+            // The IIN by its last four digits: enough to know one's own, and the whole of it is not written into the chat
+            // again each time (law.md §7); the draft made from it has it whole.
+            params: { why: { key: `particulars.why.${context.purpose.for}` }, name: context.known ? fullName(context.known) : "", iin: maskedIin(context.known?.iin ?? ""), address: context.known?.address ?? "" },
             buttons: [[{ key: "particulars.useThem", value: "use" }], [{ key: "particulars.change", value: "change" }], [cancel]],
           }),
         },

@@ -94,7 +94,9 @@ describe("escalation", () => {
     expect(JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT details FROM "User"`))).not.toContain("Байтурсынова");
     await applicant.pressData(`g:esc:${c.id}`);
     const offered = await applicant.press("Руководство организации");
-    expect(texts(offered)[0]).toContain("Ахметова Айгүл Серікқызы, ИИН 900415400000\n160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+    // The IIN by its last four digits: the whole of it is not written into the chat again each time (law.md §7).
+    expect(texts(offered)[0]).toContain("Ахметова Айгүл Серікқызы, ИИН ••••••••0000\n160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+    expect(texts(offered)[0]).not.toContain("900415400000");
     const again = await applicant.press("Да, использовать");
     expect(texts(again)[0]).toContain("Кому: руководство медицинской организации «Городская больница №7»");
     expect(texts(again).find((x) => x.startsWith("Проект жалобы"))).toMatch(/подайте сами — лично в канцелярию организации или почтой\./);
@@ -136,7 +138,7 @@ describe("escalation", () => {
     await applicant.press("Шағым дайындау");
     // The particulars given for the mediation contract are offered again.
     const offered = await applicant.press("Денсаулық сақтау басқармасы");
-    expect(texts(offered)[0]).toMatch(/^Шағым үшін сіздің деректеріңіз керек[\s\S]*Ахметова Айгүл Серікқызы, ЖСН 850301300121/);
+    expect(texts(offered)[0]).toMatch(/^Шағым үшін сіздің деректеріңіз керек[\s\S]*Ахметова Айгүл Серікқызы, ЖСН ••••••••0121/);
     const drafted = await applicant.press("Иә, пайдалану");
     expect(texts(drafted)[0]).toContain("Кімге: денсаулық сақтау басқармасы — Шымкент қаласы");
     expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН 850301300121");

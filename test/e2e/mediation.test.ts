@@ -209,7 +209,7 @@ describe("mediation end to end through the emulator", () => {
     await applicant.press("Подготовить жалобу", 1);
     // The applicant's own particulars first: anonymous appeals are not considered.
     // The particulars given for the mediation contract are offered again.
-    expect(textsOf(await applicant.press("Управление здравоохранения", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН 850301300121");
+    expect(textsOf(await applicant.press("Управление здравоохранения", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН ••••••••0121");
     const drafted = await applicant.press("Да, использовать", 3);
     expect(drafted).toHaveLength(3);
     expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — г. Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН 850301300121\n/);
