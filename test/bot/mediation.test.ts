@@ -76,6 +76,19 @@ const propose = async (mediator: TestUser, amount: string, terms = "Выплат
   return mediator.press("Отправить");
 };
 
+describe("the contract's essentials in the chat", () => {
+  // Before: «стороны: заявитель (сам пациент; пациент — Иванов Иван Иванович) …» in both sides' chats, though the
+  // contract's PDF just above names the patient: the name written into chat history once more (law.md §7).
+  it("name the parties without the patient's full name, which the contract's PDF above carries", async () => {
+    const { accepted } = await assigned();
+    const offer = (id: number) => to(accepted, id).find((x) => x.includes("договора о медиации") || x.includes("шарттың негізгі талаптары"))!;
+    expect(offer(STAFF)).toContain("• стороны: заявитель (сам пациент) и медицинская организация «Городская больница №7»;");
+    expect(offer(APPLICANT)).toContain("• тараптар: өтініш беруші (пациенттің өзі) және «Городская больница №7» медициналық ұйымы;");
+    for (const id of [STAFF, APPLICANT]) expect(to(accepted, id).join("\n"), String(id)).not.toContain("Иванов");
+    expect(accepted.filter((c) => c.method === "sendDocument").map((c) => c.payload.chat_id).sort()).toEqual([STAFF, APPLICANT].sort());
+  });
+});
+
 describe("the contract and the agreement read as documents of their kind (law.md §4)", () => {
   const env = () => ({ prisma: t.db.prisma, i18n: h.i18n, timeZone: "Asia/Almaty", dataKey: TEST_DATA_KEY, mediationDays: 30, now: () => now });
   const contractOf = async (lang: "kk" | "ru") => pdfText((await contractContent((await t.db.prisma.mediation.findFirstOrThrow()).id, lang, env()))!.content);

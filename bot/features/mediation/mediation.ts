@@ -13,7 +13,7 @@ import { showDate } from "../../../machines/notice.js";
 import { minimumBeside } from "../../../machines/mediation.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
-import { orgNames, patientName, regionName, statusBefore } from "../../core/case.js";
+import { orgNames, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
@@ -253,7 +253,6 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
     number,
     mediator: mediatorName(mediator?.fullName),
     org: org ? orgNames(org) : m.case.orgName,
-    patient: patientName(c.dataKey, m.case),
     relation: { key: `escalation.relation.${a.relation ?? "self"}` },
     // Its own text, in the plural form the number of days asks for (21 «календарного дня», 30 «календарных дней»).
     term: { key: "mediation.contractTerm", params: { count: c.mediationDays } },
