@@ -512,6 +512,13 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       } else repeatOrMenu();
       return { stack, effects };
     }
+    // The admin who made it: it is for someone else, said at once; the invite stays unused for them.
+    if (profile.roleInvite.own) {
+      const { role, org } = profile.roleInvite;
+      effects.push(say(role === "mediator" ? "admin.ownInviteMediator" : "admin.ownInviteStaff", role === "mediator" ? {} : { params: { org: org ?? "" } }));
+      repeatOrMenu();
+      return { stack, effects };
+    }
     // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.
     if (profile.roleInvite.already) {
       const { role, org, used } = profile.roleInvite;

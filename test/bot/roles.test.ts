@@ -6,6 +6,8 @@ import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
 
 const ADMIN = 9001;
+/** A second admin, in the harness of the tests that need one. */
+const ADMIN_2 = 9002;
 const STAFF_CHAT = -100999;
 let t: TestDb;
 let h: Harness;
@@ -670,14 +672,40 @@ describe("joining by invite", () => {
     );
   });
 
+  it("the admin who made an invite and opens it is told at once it is for someone else, in their language: no role is theirs, and a colleague joins by the same link", async () => {
+    const { admin, link } = await inviteStaff();
+    const opened = await admin.send(`/start ${link}`);
+    expect(texts(opened)[0]).toBe(
+      "Это приглашение создали вы сами: по нему присоединяется сотрудник организации «Городская больница №7», а не тот, кто его создал. Перешлите ссылку сотруднику — она остаётся неиспользованной. Если вы сами работаете в этой организации, приглашение для вас должен создать другой администратор.",
+    );
+    expect(texts(opened).join("\n")).not.toMatch(/фамилию|ФИО/);
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
+    expect(await t.db.prisma.invite.count({ where: { usedAt: null } })).toBe(1);
+    const colleague = h.user(42, "ru");
+    await colleague.send("/start");
+    expect(texts(await redeem(colleague, link, "ru", "staff"))[0]).toMatch(/^Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник/);
+    // A mediator's invite, its maker an admin who reads Kazakh.
+    const kk = h.user(ADMIN, "kk");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    const mediatorLink = (await kk.press("Медиаторды шақыру").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    expect(texts(await kk.send(`/start ${mediatorLink}`))[0]).toBe(
+      "Бұл шақыруды өзіңіз жасадыңыз: ол бойынша шақыруды жасаған адам емес, медиатор тіркеледі. Сілтемені медиаторға жіберіңіз — ол пайдаланылмаған күйінде қалады. Өзіңіз медиатор болсаңыз, сізге арналған шақыруды басқа әкімші жасауы керек.",
+    );
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator" } })).toBe(0);
+  });
+
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
-    const { link } = await inviteStaff();
+    // Invited by another admin: nobody joins by an invite they made themselves.
+    h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
+    const { link } = await inviteStaffAs(h, ADMIN_2);
     const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
     await redeem(admin, link, "ru", "staff", "Жумабаев Арман Серикович");
     const help = texts(await admin.send("/help"));
     expect(help[0]).toMatch(/^Вы администратор этого бота\./);
     expect(help[1]).toBe("Вы также зарегистрированы как сотрудник медицинской организации: её дела — в /inbox.");
-    await admin.send("/admin");
+    await openAdmin(admin);
     const mediatorLink = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
     const org = await t.db.prisma.organization.findFirstOrThrow();
     const staffLink = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;

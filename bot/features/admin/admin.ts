@@ -166,7 +166,7 @@ export const checkRoleInvite = async (
   token: string,
   now: Date,
   userId: number,
-): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true } | null> => {
+): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true; own?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!invite || (invite.role !== "staff" && invite.role !== "mediator")) return null;
   const role = invite.role;
@@ -176,7 +176,15 @@ export const checkRoleInvite = async (
   // joined by it, not to ask for a new one. Someone else's spent link, or theirs once the role was revoked, is refused.
   if (invite.usedAt && invite.usedBy === BigInt(userId) && (await had()) > 0) return { role, org: await org(), already: true, used: true };
   if (invite.revokedAt || invite.usedAt || invite.expiresAt <= now) return null;
+  // The admin who made it, tapping it (to try it, or by mistake): it is for someone else, and stays unused for them.
+  if (invite.createdBy === BigInt(userId)) return { role, org: await org(), own: true };
   return { role, org: await org(), ...((await had()) > 0 ? { already: true as const } : {}) };
+};
+
+/** «You made this invite yourself»: whom it is for, that it stays unused, and who can invite its maker. */
+const ownInvite = async (tx: Tx, invite: { role: string; organizationId: number | null }): Promise<Out> => {
+  const org = invite.organizationId === null ? null : await tx.organization.findUnique({ where: { id: invite.organizationId } });
+  return org ? say("admin.ownInviteStaff", { org: orgNames(org) }) : say("admin.ownInviteMediator");
 };
 
 /**
@@ -186,6 +194,8 @@ export const checkRoleInvite = async (
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
   if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
+  // Nobody grants a role to themselves: the admin who made the invite is not the person it invites.
+  if (invite.createdBy === BigInt(c.userId) && !invite.usedAt) return [await ownInvite(tx, invite)];
   // Someone who holds this role already (of this organisation) is not made it twice — each notice would reach them
   // twice; the invite stays unused, for a colleague.
   const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
