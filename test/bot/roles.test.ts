@@ -695,6 +695,30 @@ describe("joining by invite", () => {
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator" } })).toBe(0);
   });
 
+  it("an admin who is also staff finds on their home, after the admin's, their organisation's notice awaiting receipt with its button; /admin shows the admin's alone", async () => {
+    h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
+    const { link } = await inviteStaffAs(h, ADMIN_2);
+    const admin = h.user(ADMIN, "kk");
+    await admin.send("/start");
+    await openAdmin(admin, "kk");
+    await redeem(admin, link, "kk", "staff", "Жумабаев Арман Серикович");
+    await fileNotice(h.user(100, "ru"), "ru");
+    const home = await admin.send("/start");
+    expect(texts(home)).toEqual([
+      "Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\nҰйымсыз істер: 0\n\nНе істейміз?",
+      "«Городская больница №7»: өтініштер\n• алынғаны белгіленбегендер: 1\n• соңғы 7 күнде түскендер: 1\n• мерзімі бүгін бітетіндер: 0\n\nАлдағы 7 күндегі комиссия отырыстары: 0",
+    ]);
+    const keyboards = home
+      .filter((c) => c.method === "sendMessage" && c.payload.reply_markup)
+      .map((c) => (c.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text));
+    expect(keyboards).toEqual([
+      ["Ұйымды тіркеу", "Қызметкерді шақыру", "Медиаторды шақыру", "Рөлдер", "Ұйымсыз істер", "Медиатор ұсыну", "Деректерді кім ашты"],
+      ["Алынғанын белгілеу: KZ-2026-000001", "Ұйымның істері", "Менің істерім", "Өтініш беру", "Анықтама", "Тіл"],
+    ]);
+    expect(texts(await admin.press("Алынғанын белгілеу: KZ-2026-000001"))[0]).toMatch(/^Медициналық көмек көрсету кезінде/);
+    expect(texts(await admin.send("/admin"))).toEqual(["Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\nҰйымсыз істер: 0\n\nНе істейміз?"]);
+  });
+
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
     // Invited by another admin: nobody joins by an invite they made themselves.
     h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
