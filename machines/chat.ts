@@ -435,7 +435,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       default: {
         // A command a feature adds (/admin, /inbox), for whom it allows.
         const c = registry.command(name);
-        return c && commandAllowed(c, profile) ? c.run(router) : unknown();
+        if (c && commandAllowed(c, profile)) return c.run(router);
+        unknown();
+        // A role's command this user may not use: their chat's menu may still offer it (an admin taken out of
+        // ADMIN_IDS keeps the menu set while they were one), so it is set again to the roles held now.
+        if (c) effects.push({ type: "refreshCommands" });
+        return;
       }
     }
   };

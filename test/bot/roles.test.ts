@@ -89,6 +89,19 @@ describe("admins", () => {
     expect(texts(await demoted.user(ADMIN, "kk").send("/admin"))[0]).toBe("Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.");
   });
 
+  it("an admin taken out of ADMIN_IDS who taps /admin, still in their chat's menu, is told there is no such command and the menu loses it, in their language", async () => {
+    const admin = h.user(ADMIN, "kk");
+    await admin.send("/start");
+    await openAdmin(admin, "kk");
+    const demoted = await testBot(t.db, { adminIds: [], now: () => now });
+    const tapped = await demoted.user(ADMIN, "kk").send("/admin");
+    expect(texts(tapped)[0]).toBe("Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.");
+    const menu = tapped.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
+    expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
+    expect(menu?.commands.map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
+    expect(menu?.commands[0]).toEqual({ command: "start", description: "Бастау" });
+  });
+
   it("someone who used the bot before being made an admin gets /admin in their chat's command menu when they pass the admin's door", async () => {
     const before = await testBot(t.db, { adminIds: [], now: () => now });
     await before.user(ADMIN, "ru").send("/start");

@@ -48,6 +48,9 @@ export const showHome = async (tx: Tx, e: DomainEffect<"showHome">, c: Ctx): Pro
   return [applicantMenu() as Out];
 };
 
+/** The chat's command menu for the roles held now (admin from ADMIN_IDS alone). */
+export const refreshCommands = (_tx: Tx, _e: DomainEffect<"refreshCommands">, c: Ctx): Promise<Out[]> => Promise.resolve([{ type: "commands", roles: c.roles }]);
+
 /** `more`: another role's home follows, with the buttons everyone has. */
 const adminHome = async (tx: Tx, c: Ctx, more = false): Promise<Out[]> => {
   const me = await tx.userRole.findFirst({ where: { userId: BigInt(c.userId), role: "admin", revokedAt: null, termsAcceptedAt: { not: null } }, include: { user: { select: { fullName: true } } } });
