@@ -25,6 +25,9 @@ export type Command = (typeof COMMANDS)[number];
 /** Commands a role adds to a chat's menu: staff and mediators their /inbox, admins /admin. */
 export const ROLE_COMMANDS: Record<Role, readonly string[]> = { admin: ["admin"], staff: ["inbox"], mediator: ["inbox"], applicant: [] };
 export const commandsFor = (roles: readonly Role[]): string[] => [...COMMANDS, ...new Set(roles.flatMap((r) => ROLE_COMMANDS[r]))];
+/** A command's description key in the menu: /inbox says what it holds for these roles, as their /help does. */
+export const commandKey = (command: string, roles: readonly Role[]): string =>
+  command !== "inbox" || (roles.includes("staff") && roles.includes("mediator")) ? `commands.${command}` : roles.includes("staff") ? "commands.inboxOf.staff" : "commands.inboxOf.mediator";
 
 export type Input =
   | { kind: "command"; command: string; payload: string }

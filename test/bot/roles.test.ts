@@ -316,7 +316,8 @@ describe("roles", () => {
     const joined = await redeem(staff, link, "kk", "staff");
     const menuOf = (calls: { method: string; payload: Record<string, unknown> }[]) =>
       (calls.filter((c) => c.method === "setMyCommands" && (c.payload.scope as { chat_id?: number }).chat_id === 40).at(-1)?.payload.commands as { command: string; description: string }[] | undefined)?.map((c) => `/${c.command} ${c.description}`);
-    expect(menuOf(joined)).toContain("/inbox Ұйымның істері немесе медиациялар");
+    // What /inbox holds for staff, as their /help says it — not «or mediations».
+    expect(menuOf(joined)).toContain("/inbox Ұйымның істері");
     await admin.send("/admin");
     await admin.press("Роли");
     const revoked = await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
@@ -453,7 +454,7 @@ describe("joining by invite", () => {
     expect(texts(joined)[0]).toBe("Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
     // Their chat's command menu gains /inbox, in their language.
     const menu = joined.find((c) => c.method === "setMyCommands")!.payload as { commands: { command: string; description: string }[]; scope: unknown };
-    expect(menu.commands.at(-1)).toEqual({ command: "inbox", description: "Дела организации или медиации" });
+    expect(menu.commands.at(-1)).toEqual({ command: "inbox", description: "Дела организации" });
     expect(menu.scope).toEqual({ type: "chat", chat_id: 3 });
     // The patient's consent was never asked; the role's terms were accepted, with their version.
     expect(texts(h.fake.sent("sendMessage", 3)).join("\n")).not.toMatch(/Персональные данные|Согласен\(на\)/);
@@ -749,7 +750,10 @@ describe("joining by invite", () => {
     const both = h.user(40, "kk");
     await both.send("/start");
     await redeem(both, staffLink, "kk", "staff");
-    await redeem(both, mediatorLink, "kk", "mediator");
+    const asMediator = await redeem(both, mediatorLink, "kk", "mediator");
+    // Their chat's menu says /inbox holds both.
+    const menu = asMediator.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[] } | undefined;
+    expect(menu?.commands.at(-1)).toEqual({ command: "inbox", description: "Ұйымның істері және медиациялар" });
     const kk = texts(await both.send("/help"));
     expect(kk[0]).toMatch(/^Сіз медициналық ұйымның қызметкері ретінде тіркелгенсіз\./);
     expect(kk[1]).toBe("Сонымен қатар сіз медиатор ретінде тіркелгенсіз: медиацияларыңыз — /inbox ішінде.");
@@ -767,7 +771,11 @@ describe("joining by invite", () => {
     const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
     const m = h.user(5, "kk");
     await m.send("/start");
-    expect(texts(await redeem(m, link, "kk", "mediator"))[0]).toBe("Сапарова Динара Ерлановна, сіз медиатор ретінде тіркелдіңіз. Медиацияларыңыз: /inbox");
+    const joined = await redeem(m, link, "kk", "mediator");
+    expect(texts(joined)[0]).toBe("Сапарова Динара Ерлановна, сіз медиатор ретінде тіркелдіңіз. Медиацияларыңыз: /inbox");
+    // Their chat's menu names /inbox as their /help does: their mediations.
+    const menu = joined.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[] } | undefined;
+    expect(menu?.commands.at(-1)).toEqual({ command: "inbox", description: "Менің медиацияларым" });
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 5n } })).title).toBe("Медиаторлар тізілімі № 123, Медиаторлар палатасы");
     expect(texts(await m.send("/help"))[0]).toMatch(/^Сіз медиатор ретінде тіркелгенсіз\./);
     // Revoking them is asked once more, in the admin's Kazakh, saying no mediation of theirs ends; «Қайтарып алмау» keeps it.
