@@ -31,12 +31,14 @@ export interface ConsoleOptions {
   user?: ConsoleUser;
   /** Resolves once the documents the last update asked for were sent (they go out after it returns). */
   idle?: () => Promise<void>;
+  /** ADMIN_IDS: the intro says whether the console's user is an admin, or how to start as one. */
+  adminIds?: readonly number[];
 }
 
 /** The console's own user id when no `:user` was typed: put it in ADMIN_IDS to play the admin. */
 export const CONSOLE_USER = 100001;
 
-export const runConsole = async ({ bot, fake, i18n, input, output, user: first, idle }: ConsoleOptions): Promise<void> => {
+export const runConsole = async ({ bot, fake, i18n, input, output, user: first, idle, adminIds = [] }: ConsoleOptions): Promise<void> => {
   let user: ConsoleUser = first ?? { id: CONSOLE_USER, language: undefined };
   // Unique across restarts, so the database does not take them for redelivered updates.
   let updateId = Date.now() * 100;
@@ -102,7 +104,9 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
     await idle?.();
   };
 
-  print(i18n.both("console.intro", { id: user.id }));
+  // Admin rights come from ADMIN_IDS at start: a newcomer who started without it is told how to start again with it.
+  const admin = adminIds.includes(user.id) ? "console.admin" : "console.becomeAdmin";
+  print((["kk", "ru"] as const).map((l) => i18n.t(l)("console.intro", { id: user.id, admin: i18n.t(l)(admin, { id: user.id }) })).join("\n\n"));
   const rl = createInterface({ input, terminal: false });
   for await (const raw of rl) {
     // "# …" lines and a trailing "  # …" are comments (the README's walkthrough can be pasted as it is).

@@ -30,6 +30,9 @@ describe("the local console", () => {
     const { out, code } = await runConsole(["/start", "2", "9", "1"]);
     expect(code).toBe(0);
     expect(out).toContain("«Келісім» — жергілікті консоль.");
+    // Started without ADMIN_IDS: the intro says how to start again as the admin, in both languages.
+    expect(out).toContain("Сіз — 100001 пайдаланушысыз. Әкімші болу үшін консольден шығып (:quit), оны былай қайта іске қосыңыз: ADMIN_IDS=100001 npm start. Telegram-дағыдай жазыңыз;");
+    expect(out).toContain("Вы — пользователь 100001. Чтобы быть администратором, выйдите (:quit) и запустите консоль заново так: ADMIN_IDS=100001 npm start. Пишите как в Telegram;");
     expect(out).toContain("Тілді таңдаңыз:\n\nВыберите язык:\n[1] Қазақша   [2] Русский");
     expect(out).toContain("Хорошо, теперь говорим по-русски.");
     expect(out).toContain("[1] Согласен(на)   [2] Не согласен(на)");
@@ -62,6 +65,7 @@ describe("the local console", () => {
       // The block goes in as it is: the console reads its comments as comments.
       const { out, code } = await runConsole(block.split("\n"), { ADMIN_IDS: "100001" }, fresh);
       expect(code).toBe(0);
+      expect(out).toContain("Вы — пользователь 100001. Вы администратор (ваш id есть в ADMIN_IDS): начните с /admin.");
       // Every line landed: no button number missed, nothing misunderstood.
       expect(out).not.toMatch(/Кнопки с номером|Извините, я этого не понял|Эта кнопка устарела|Такое дело не найдено/);
       for (const step of [
