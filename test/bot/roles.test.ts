@@ -184,6 +184,34 @@ describe("roles", () => {
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
   });
 
+  it("an invite link sent to the wrong chat is revoked from its own message: nobody joins by it; once used, the admin is told who joined", async () => {
+    const { admin, invite, link } = await inviteStaff();
+    expect(buttons(invite)).toEqual(["Отозвать приглашение"]);
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не присоединится. Новое приглашение — в /admin.");
+    const stranger = h.user(43, "ru");
+    await stranger.send("/start");
+    expect(texts(await stranger.send(`/start ${link}`))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 43n } })).toBe(0);
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Это приглашение уже не действует: оно отозвано или его срок истёк.");
+    // A mediator's invite, used before the admin (in Kazakh) pressed it: the one who joined is named, and keeps the role.
+    const kk = h.user(ADMIN, "kk");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    const second = await kk.press("Медиаторды шақыру");
+    const mediatorLink = /start=(\S+)/.exec(texts(second)[0]!)![1]!;
+    const m = h.user(70, "kk");
+    await m.send("/start");
+    await redeem(m, mediatorLink, "kk", "mediator");
+    expect(textsTo(await kk.press("Шақыруды қайтарып алу"), ADMIN)[0]).toBe(
+      "Бұл шақыру бойынша адам тіркеліп қойған: Сапарова Динара Ерлановна. Оның рөлін қайтарып алу үшін /admin → «Рөлдер» бөлімін ашыңыз.",
+    );
+    expect(await t.db.prisma.userRole.count({ where: { userId: 70n, role: "mediator", revokedAt: null } })).toBe(1);
+    // Nobody else can press it, forged data included.
+    const row = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "staff" } });
+    await stranger.pressData(`g:adm:revinv:${row.id}`);
+    expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "mediator" } })).revokedAt).toBeNull();
+  });
+
   it("revoking a role is asked once more, naming the person and the role: «Не отзывать» keeps it, and says so only while it stands", async () => {
     // Before: one tap on «Отозвать: …» revoked the role (a mediator's running mediations ended, their sides told).
     const { admin, link } = await inviteStaff();

@@ -24,6 +24,7 @@ import {
   listUnlinkedAt,
   revokeRole as revokeRoleAction,
   revokeRoleConfirmed,
+  revokeRoleInvite as revokeRoleInviteAction,
 } from "./actions.js";
 import { caseKeyset, clip, clipBoth, cursorRow, keysetPage, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
@@ -68,10 +69,30 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   if (e.role === "staff" && !org) return [say("admin.noSuchOrg")];
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
-  await tx.invite.create({ data: { tokenHash: hashToken(token), role: e.role, organizationId: org?.id ?? null, createdBy: BigInt(c.userId), expiresAt } });
+  const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: e.role, organizationId: org?.id ?? null, createdBy: BigInt(c.userId), expiresAt } });
   const link = `https://t.me/${c.botUsername()}?start=${token}`;
   const until = showDate(localDate(expiresAt, c.timeZone));
-  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until })];
+  // A link forwarded to the wrong chat would make whoever opens it staff (the organisation's notices) or a mediator: it can be taken back.
+  const revoke = [[{ key: "admin.revokeInvite", ...act(revokeRoleInviteAction, { inviteId: invite.id }) }]];
+  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }, revoke) : say("admin.mediatorInvite", { link, until }, revoke)];
+};
+
+/** «Revoke the invite»: only while nobody used it; used, the person who joined is named (their role is revoked in «Роли»). */
+export const revokeRoleInvite = async (tx: Tx, e: DomainEffect<"revokeRoleInvite">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const invite = await tx.invite.findFirst({ where: { id: e.inviteId, role: { in: ["staff", "mediator"] } } });
+  if (!invite) return [say("admin.inviteGone")];
+  const usedBy = async (id: bigint) => (await tx.user.findUnique({ where: { id }, select: { fullName: true } }))?.fullName ?? { key: "admin.noName" };
+  if (invite.usedAt && invite.usedBy !== null) return [say("admin.inviteUsed", { name: await usedBy(invite.usedBy) })];
+  if (invite.revokedAt || invite.expiresAt <= c.now) return [say("admin.inviteGone")];
+  // Only while unused at this instant: someone joining meanwhile keeps their role, and the admin hears who it was.
+  const done = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null, revokedAt: null }, data: { revokedAt: c.now } });
+  if (done.count === 0) {
+    const now = await tx.invite.findUniqueOrThrow({ where: { id: invite.id } });
+    return [now.usedBy !== null ? say("admin.inviteUsed", { name: await usedBy(now.usedBy) }) : say("admin.inviteGone")];
+  }
+  return [say("admin.inviteRevoked")];
 };
 
 /** A role as the admin's list shows it: the person's name and position, the role, and (staff's) the organisation. */
