@@ -112,7 +112,8 @@ describe("admins", () => {
     const accepted = await admin.press("Принимаю");
     const menu = accepted.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
     expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
-    expect(menu?.commands.at(-1)).toEqual({ command: "admin", description: "Администрирование" });
+    // Named as the admin's /help names it.
+    expect(menu?.commands.at(-1)).toEqual({ command: "admin", description: "Организации и приглашения" });
   });
 
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
