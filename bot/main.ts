@@ -111,7 +111,7 @@ const main = async (): Promise<void> => {
     await kb.runtime.start(new Date());
     await kb.runtime.flush(kb.bot.api, logger);
     const jobs = everyFewSeconds(() => kb.runtime.runJobs(new Date(), kb.bot.api, logger), logger);
-    await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout, idle: () => kb.runtime.idle() });
+    await runConsole({ bot: kb.bot, fake, i18n, input: process.stdin, output: process.stdout, idle: () => kb.runtime.idle(), adminIds: config.adminIds });
     await jobs.stop();
     await kb.runtime.idle();
     await closePdfPool();

@@ -25,6 +25,9 @@ export type Command = (typeof COMMANDS)[number];
 /** Commands a role adds to a chat's menu: staff and mediators their /inbox, admins /admin. */
 export const ROLE_COMMANDS: Record<Role, readonly string[]> = { admin: ["admin"], staff: ["inbox"], mediator: ["inbox"], applicant: [] };
 export const commandsFor = (roles: readonly Role[]): string[] => [...COMMANDS, ...new Set(roles.flatMap((r) => ROLE_COMMANDS[r]))];
+/** A command's description key in the menu: /inbox says what it holds for these roles, as their /help does. */
+export const commandKey = (command: string, roles: readonly Role[]): string =>
+  command !== "inbox" || (roles.includes("staff") && roles.includes("mediator")) ? `commands.${command}` : roles.includes("staff") ? "commands.inboxOf.staff" : "commands.inboxOf.mediator";
 
 export type Input =
   | { kind: "command"; command: string; payload: string }
@@ -435,7 +438,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       default: {
         // A command a feature adds (/admin, /inbox), for whom it allows.
         const c = registry.command(name);
-        return c && commandAllowed(c, profile) ? c.run(router) : unknown();
+        if (c && commandAllowed(c, profile)) return c.run(router);
+        unknown();
+        // A role's command this user may not use: their chat's menu may still offer it (an admin taken out of
+        // ADMIN_IDS keeps the menu set while they were one), so it is set again to the roles held now.
+        if (c) effects.push({ type: "refreshCommands" });
+        return;
       }
     }
   };
@@ -510,6 +518,13 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         stack = [];
         start(flows.onboarding ?? onboardingFlow);
       } else repeatOrMenu();
+      return { stack, effects };
+    }
+    // The admin who made it: it is for someone else, said at once; the invite stays unused for them.
+    if (profile.roleInvite.own) {
+      const { role, org } = profile.roleInvite;
+      effects.push(say(role === "mediator" ? "admin.ownInviteMediator" : "admin.ownInviteStaff", role === "mediator" ? {} : { params: { org: org ?? "" } }));
+      repeatOrMenu();
       return { stack, effects };
     }
     // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.

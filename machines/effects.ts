@@ -157,6 +157,8 @@ export interface DomainEffectPayloads {
   revokeRole: { roleId: number };
   /** Admin: «don't revoke» at that question — said to stay only if it does. */
   keepRole: { roleId: number };
+  /** Admin: a staff or mediator invite link not used yet, revoked from its own message (sent to the wrong chat, say). */
+  revokeRoleInvite: { inviteId: number };
   /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
   redeemInvite: { token: string; fullName: string; title: string };
   /**
@@ -179,6 +181,8 @@ export interface DomainEffectPayloads {
   askChecked: { as: CheckedFlow; input: Record<string, unknown>; ask: SayEffect };
   /** The home screen of the user's role as stored now (staff, mediator, admin); an applicant's is the menu. */
   showHome: { role?: "admin" | "staff" | "mediator" };
+  /** The chat's command menu set again to the roles held now: a role's command (/admin, /inbox) refused, its role gone. */
+  refreshCommands: object;
   /**
    * Staff: the cases of their organisations (and a mediator's mediations), a page at a time; and one case in full.
    * With `part`, only that list: from `offset` (buttons sent before pages had cursors), or next to the case shown at `cursor`.
@@ -266,7 +270,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  askRevokeRole: true, revokeRole: true, keepRole: true, redeemInvite: true, checkInvite: true, acceptAdminTerms: true, showHome: true, openChecked: true, askChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  askRevokeRole: true, revokeRole: true, keepRole: true, revokeRoleInvite: true, redeemInvite: true, checkInvite: true, acceptAdminTerms: true, showHome: true, refreshCommands: true, openChecked: true, askChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true, keepSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

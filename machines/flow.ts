@@ -100,7 +100,7 @@ export interface Profile {
    * For /start with a staff or mediator invite link: what it offers, or null when it cannot be used; `already`
    * when the user holds that role (of that organisation) already; `used` too when they joined by this very link.
    */
-  roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true } | null;
+  roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true; own?: true } | null;
   /**
    * The number of the first question of a flow started by this update (1 when absent). The bot gives each update
    * its own, spread far apart, so that a button of an earlier copy of a flow — another case's receipt, say — never

@@ -1,7 +1,7 @@
 // Effects → Bot API calls, in each reader's language: the one place where texts, keyboards and callback
 // data are made. Pure apart from i18n.
 import { callbackData } from "../../machines/actions.js";
-import { commandsFor } from "../../machines/chat.js";
+import { commandKey, commandsFor } from "../../machines/chat.js";
 import { isDomainEffect, LANGUAGES, type Button, type Effect, type Lang, type Param, type Params, type SayEffect } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { I18n } from "../i18n.js";
@@ -55,7 +55,7 @@ export const collateRows = (rows: Button[][], lang: Lang): Button[][] => {
 
 /** A command menu in a language: everyone's commands, and those of the user's roles. */
 export const commandList = (i18n: I18n, lang: Lang, roles: readonly Role[] = []) =>
-  commandsFor(roles).map((command) => ({ command, description: i18n.t(lang)(`commands.${command}`) }));
+  commandsFor(roles).map((command) => ({ command, description: i18n.t(lang)(commandKey(command, roles)) }));
 
 /** What a decision and the features give; domain effects must have been carried out before (runtime.ts). */
 export type Renderable = Out | Effect;

@@ -1,7 +1,8 @@
 // The local console: a terminal chat with the same bot, on the same database, with no Telegram.
 // Typed text is a message (a /command too); a number presses that button of the bot's last answer (its
 // keyboards numbered on, one after another); ":user ID [kk|ru|en]" plays another user (a relative, staff, a
-// mediator) — each keeps their own keyboards, and the messages they got meanwhile are shown when they are played again; ":open" opens the
+// mediator) — each keeps their own keyboards, and the messages they got meanwhile are shown when they are played again (their
+// command menu too, «☰ /start …», shown whenever the bot sets it); ":open" opens the
 // last invite link the bot showed (as the user played now); ":contact" shares the user's own phone number,
 // ":photo" and ":pdf" send a file, as the phone would; ":quit" leaves.
 import { createInterface } from "node:readline";
@@ -31,12 +32,14 @@ export interface ConsoleOptions {
   user?: ConsoleUser;
   /** Resolves once the documents the last update asked for were sent (they go out after it returns). */
   idle?: () => Promise<void>;
+  /** ADMIN_IDS: the intro says whether the console's user is an admin, or how to start as one. */
+  adminIds?: readonly number[];
 }
 
 /** The console's own user id when no `:user` was typed: put it in ADMIN_IDS to play the admin. */
 export const CONSOLE_USER = 100001;
 
-export const runConsole = async ({ bot, fake, i18n, input, output, user: first, idle }: ConsoleOptions): Promise<void> => {
+export const runConsole = async ({ bot, fake, i18n, input, output, user: first, idle, adminIds = [] }: ConsoleOptions): Promise<void> => {
   let user: ConsoleUser = first ?? { id: CONSOLE_USER, language: undefined };
   // Unique across restarts, so the database does not take them for redelivered updates.
   let updateId = Date.now() * 100;
@@ -47,6 +50,8 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
    */
   const keyboards = new Map<number, { fresh: boolean; shown: { messageId: number; rows: KeyButton[][]; first: number }[] }>();
   const pending = new Map<number, string[]>();
+  /** Another user's command menu as last set while they were not played: shown (not counted as a message) when they are. */
+  const menus = new Map<number, string>();
   /** The payload of the last invite link the bot showed anyone (set from the send hook). */
   const links: { last: string | null } = { last: null };
   const print = (s: string) => output.write(s + "\n");
@@ -57,6 +62,15 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
 
   fake.onCall = (call: Call, result: unknown) => {
     const p = call.payload;
+    // The chat's command menu (Telegram's «/» button), set per chat by role and language: one line, «☰ /start /menu …».
+    if (call.method === "setMyCommands") {
+      const scope = p.scope as { chat_id?: number } | undefined;
+      if (scope?.chat_id === undefined) return;
+      const menu = `☰ ${(p.commands as { command: string }[]).map((c) => `/${c.command}`).join(" ")}`;
+      if (scope.chat_id === user.id) print(`\n${menu}`);
+      else menus.set(scope.chat_id, menu);
+      return;
+    }
     const chatId = Number(p.chat_id);
     const mine = chatId === user.id;
     const shown: string[] = [];
@@ -102,7 +116,9 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
     await idle?.();
   };
 
-  print(i18n.both("console.intro", { id: user.id }));
+  // Admin rights come from ADMIN_IDS at start: a newcomer who started without it is told how to start again with it.
+  const admin = adminIds.includes(user.id) ? "console.admin" : "console.becomeAdmin";
+  print((["kk", "ru"] as const).map((l) => i18n.t(l)("console.intro", { id: user.id, admin: i18n.t(l)(admin, { id: user.id }) })).join("\n\n"));
   const rl = createInterface({ input, terminal: false });
   for await (const raw of rl) {
     // "# …" lines and a trailing "  # …" are comments (the README's walkthrough can be pasted as it is).
@@ -117,6 +133,9 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
       pending.delete(user.id);
       print(waiting.length ? i18n.both("console.pending", { id: user.id, count: waiting.length }) : i18n.both("console.noPending", { id: user.id }));
       for (const m of waiting) print(`\n${m}`);
+      const menu = menus.get(user.id);
+      menus.delete(user.id);
+      if (menu) print(`\n${menu}`);
       const kb = keyboards.get(user.id);
       if (kb && waiting.length === 0) for (const k of kb.shown) print(`\n${numbered(k.rows, k.first)}`);
       continue;

@@ -6,6 +6,8 @@ import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
 
 const ADMIN = 9001;
+/** A second admin, in the harness of the tests that need one. */
+const ADMIN_2 = 9002;
 const STAFF_CHAT = -100999;
 let t: TestDb;
 let h: Harness;
@@ -87,6 +89,19 @@ describe("admins", () => {
     expect(texts(await demoted.user(ADMIN, "kk").send("/admin"))[0]).toBe("Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.");
   });
 
+  it("an admin taken out of ADMIN_IDS who taps /admin, still in their chat's menu, is told there is no such command and the menu loses it, in their language", async () => {
+    const admin = h.user(ADMIN, "kk");
+    await admin.send("/start");
+    await openAdmin(admin, "kk");
+    const demoted = await testBot(t.db, { adminIds: [], now: () => now });
+    const tapped = await demoted.user(ADMIN, "kk").send("/admin");
+    expect(texts(tapped)[0]).toBe("Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.");
+    const menu = tapped.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
+    expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
+    expect(menu?.commands.map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
+    expect(menu?.commands[0]).toEqual({ command: "start", description: "Бастау" });
+  });
+
   it("someone who used the bot before being made an admin gets /admin in their chat's command menu when they pass the admin's door", async () => {
     const before = await testBot(t.db, { adminIds: [], now: () => now });
     await before.user(ADMIN, "ru").send("/start");
@@ -97,7 +112,8 @@ describe("admins", () => {
     const accepted = await admin.press("Принимаю");
     const menu = accepted.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
     expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
-    expect(menu?.commands.at(-1)).toEqual({ command: "admin", description: "Администрирование" });
+    // Named as the admin's /help names it.
+    expect(menu?.commands.at(-1)).toEqual({ command: "admin", description: "Организации и приглашения" });
   });
 
   it("register an organisation and create a single-use staff invite that expires in 7 days", async () => {
@@ -167,6 +183,34 @@ describe("roles", () => {
     expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
+  });
+
+  it("an invite link sent to the wrong chat is revoked from its own message: nobody joins by it; once used, the admin is told who joined", async () => {
+    const { admin, invite, link } = await inviteStaff();
+    expect(buttons(invite)).toEqual(["Отозвать приглашение"]);
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не присоединится. Новое приглашение — в /admin.");
+    const stranger = h.user(43, "ru");
+    await stranger.send("/start");
+    expect(texts(await stranger.send(`/start ${link}`))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 43n } })).toBe(0);
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Это приглашение уже не действует: оно отозвано или его срок истёк.");
+    // A mediator's invite, used before the admin (in Kazakh) pressed it: the one who joined is named, and keeps the role.
+    const kk = h.user(ADMIN, "kk");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    const second = await kk.press("Медиаторды шақыру");
+    const mediatorLink = /start=(\S+)/.exec(texts(second)[0]!)![1]!;
+    const m = h.user(70, "kk");
+    await m.send("/start");
+    await redeem(m, mediatorLink, "kk", "mediator");
+    expect(textsTo(await kk.press("Шақыруды қайтарып алу"), ADMIN)[0]).toBe(
+      "Бұл шақыру бойынша адам тіркеліп қойған: Сапарова Динара Ерлановна. Оның рөлін қайтарып алу үшін /admin → «Рөлдер» бөлімін ашыңыз.",
+    );
+    expect(await t.db.prisma.userRole.count({ where: { userId: 70n, role: "mediator", revokedAt: null } })).toBe(1);
+    // Nobody else can press it, forged data included.
+    const row = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "staff" } });
+    await stranger.pressData(`g:adm:revinv:${row.id}`);
+    expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "mediator" } })).revokedAt).toBeNull();
   });
 
   it("revoking a role is asked once more, naming the person and the role: «Не отзывать» keeps it, and says so only while it stands", async () => {
@@ -301,7 +345,8 @@ describe("roles", () => {
     const joined = await redeem(staff, link, "kk", "staff");
     const menuOf = (calls: { method: string; payload: Record<string, unknown> }[]) =>
       (calls.filter((c) => c.method === "setMyCommands" && (c.payload.scope as { chat_id?: number }).chat_id === 40).at(-1)?.payload.commands as { command: string; description: string }[] | undefined)?.map((c) => `/${c.command} ${c.description}`);
-    expect(menuOf(joined)).toContain("/inbox Ұйымның істері немесе медиациялар");
+    // What /inbox holds for staff, as their /help says it — not «or mediations».
+    expect(menuOf(joined)).toContain("/inbox Ұйымның істері");
     await admin.send("/admin");
     await admin.press("Роли");
     const revoked = await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
@@ -438,7 +483,7 @@ describe("joining by invite", () => {
     expect(texts(joined)[0]).toBe("Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
     // Their chat's command menu gains /inbox, in their language.
     const menu = joined.find((c) => c.method === "setMyCommands")!.payload as { commands: { command: string; description: string }[]; scope: unknown };
-    expect(menu.commands.at(-1)).toEqual({ command: "inbox", description: "Дела организации или медиации" });
+    expect(menu.commands.at(-1)).toEqual({ command: "inbox", description: "Дела организации" });
     expect(menu.scope).toEqual({ type: "chat", chat_id: 3 });
     // The patient's consent was never asked; the role's terms were accepted, with their version.
     expect(texts(h.fake.sent("sendMessage", 3)).join("\n")).not.toMatch(/Персональные данные|Согласен\(на\)/);
@@ -670,21 +715,74 @@ describe("joining by invite", () => {
     );
   });
 
+  it("the admin who made an invite and opens it is told at once it is for someone else, in their language: no role is theirs, and a colleague joins by the same link", async () => {
+    const { admin, link } = await inviteStaff();
+    const opened = await admin.send(`/start ${link}`);
+    expect(texts(opened)[0]).toBe(
+      "Это приглашение создали вы сами: по нему присоединяется сотрудник организации «Городская больница №7», а не тот, кто его создал. Перешлите ссылку сотруднику — она остаётся неиспользованной. Если вы сами работаете в этой организации, приглашение для вас должен создать другой администратор.",
+    );
+    expect(texts(opened).join("\n")).not.toMatch(/фамилию|ФИО/);
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
+    expect(await t.db.prisma.invite.count({ where: { usedAt: null } })).toBe(1);
+    const colleague = h.user(42, "ru");
+    await colleague.send("/start");
+    expect(texts(await redeem(colleague, link, "ru", "staff"))[0]).toMatch(/^Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник/);
+    // A mediator's invite, its maker an admin who reads Kazakh.
+    const kk = h.user(ADMIN, "kk");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    const mediatorLink = (await kk.press("Медиаторды шақыру").then(texts))[0]!.match(/start=(\S+)/)![1]!;
+    expect(texts(await kk.send(`/start ${mediatorLink}`))[0]).toBe(
+      "Бұл шақыруды өзіңіз жасадыңыз: ол бойынша шақыруды жасаған адам емес, медиатор тіркеледі. Сілтемені медиаторға жіберіңіз — ол пайдаланылмаған күйінде қалады. Өзіңіз медиатор болсаңыз, сізге арналған шақыруды басқа әкімші жасауы керек.",
+    );
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator" } })).toBe(0);
+  });
+
+  it("an admin who is also staff finds on their home, after the admin's, their organisation's notice awaiting receipt with its button; /admin shows the admin's alone", async () => {
+    h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
+    const { link } = await inviteStaffAs(h, ADMIN_2);
+    const admin = h.user(ADMIN, "kk");
+    await admin.send("/start");
+    await openAdmin(admin, "kk");
+    await redeem(admin, link, "kk", "staff", "Жумабаев Арман Серикович");
+    await fileNotice(h.user(100, "ru"), "ru");
+    const home = await admin.send("/start");
+    expect(texts(home)).toEqual([
+      "Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\nҰйымсыз істер: 0\n\nНе істейміз?",
+      "«Городская больница №7»: өтініштер\n• алынғаны белгіленбегендер: 1\n• соңғы 7 күнде түскендер: 1\n• мерзімі бүгін бітетіндер: 0\n\nАлдағы 7 күндегі комиссия отырыстары: 0",
+    ]);
+    const keyboards = home
+      .filter((c) => c.method === "sendMessage" && c.payload.reply_markup)
+      .map((c) => (c.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text));
+    expect(keyboards).toEqual([
+      ["Ұйымды тіркеу", "Қызметкерді шақыру", "Медиаторды шақыру", "Рөлдер", "Ұйымсыз істер", "Медиатор ұсыну", "Деректерді кім ашты"],
+      ["Алынғанын белгілеу: KZ-2026-000001", "Ұйымның істері", "Менің істерім", "Өтініш беру", "Анықтама", "Тіл"],
+    ]);
+    expect(texts(await admin.press("Алынғанын белгілеу: KZ-2026-000001"))[0]).toMatch(/^Медициналық көмек көрсету кезінде/);
+    expect(texts(await admin.send("/admin"))).toEqual(["Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\nҰйымсыз істер: 0\n\nНе істейміз?"]);
+  });
+
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
-    const { link } = await inviteStaff();
+    // Invited by another admin: nobody joins by an invite they made themselves.
+    h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
+    const { link } = await inviteStaffAs(h, ADMIN_2);
     const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
     await redeem(admin, link, "ru", "staff", "Жумабаев Арман Серикович");
     const help = texts(await admin.send("/help"));
     expect(help[0]).toMatch(/^Вы администратор этого бота\./);
     expect(help[1]).toBe("Вы также зарегистрированы как сотрудник медицинской организации: её дела — в /inbox.");
-    await admin.send("/admin");
+    await openAdmin(admin);
     const mediatorLink = (await admin.press("Пригласить медиатора").then(texts))[0]!.match(/start=(\S+)/)![1]!;
     const org = await t.db.prisma.organization.findFirstOrThrow();
     const staffLink = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
     const both = h.user(40, "kk");
     await both.send("/start");
     await redeem(both, staffLink, "kk", "staff");
-    await redeem(both, mediatorLink, "kk", "mediator");
+    const asMediator = await redeem(both, mediatorLink, "kk", "mediator");
+    // Their chat's menu says /inbox holds both.
+    const menu = asMediator.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[] } | undefined;
+    expect(menu?.commands.at(-1)).toEqual({ command: "inbox", description: "Ұйымның істері және медиациялар" });
     const kk = texts(await both.send("/help"));
     expect(kk[0]).toMatch(/^Сіз медициналық ұйымның қызметкері ретінде тіркелгенсіз\./);
     expect(kk[1]).toBe("Сонымен қатар сіз медиатор ретінде тіркелгенсіз: медиацияларыңыз — /inbox ішінде.");
@@ -702,7 +800,11 @@ describe("joining by invite", () => {
     const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(invite)[0]!)![1]!;
     const m = h.user(5, "kk");
     await m.send("/start");
-    expect(texts(await redeem(m, link, "kk", "mediator"))[0]).toBe("Сапарова Динара Ерлановна, сіз медиатор ретінде тіркелдіңіз. Медиацияларыңыз: /inbox");
+    const joined = await redeem(m, link, "kk", "mediator");
+    expect(texts(joined)[0]).toBe("Сапарова Динара Ерлановна, сіз медиатор ретінде тіркелдіңіз. Медиацияларыңыз: /inbox");
+    // Their chat's menu names /inbox as their /help does: their mediations.
+    const menu = joined.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[] } | undefined;
+    expect(menu?.commands.at(-1)).toEqual({ command: "inbox", description: "Менің медиацияларым" });
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 5n } })).title).toBe("Медиаторлар тізілімі № 123, Медиаторлар палатасы");
     expect(texts(await m.send("/help"))[0]).toMatch(/^Сіз медиатор ретінде тіркелгенсіз\./);
     // Revoking them is asked once more, in the admin's Kazakh, saying no mediation of theirs ends; «Қайтарып алмау» keeps it.

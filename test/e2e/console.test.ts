@@ -30,8 +30,13 @@ describe("the local console", () => {
     const { out, code } = await runConsole(["/start", "2", "9", "1"]);
     expect(code).toBe(0);
     expect(out).toContain("«Келісім» — жергілікті консоль.");
+    // Started without ADMIN_IDS: the intro says how to start again as the admin, in both languages.
+    expect(out).toContain("Сіз — 100001 пайдаланушысыз. Әкімші болу үшін консольден шығып (:quit), оны былай қайта іске қосыңыз: ADMIN_IDS=100001 npm start. Telegram-дағыдай жазыңыз;");
+    expect(out).toContain("Вы — пользователь 100001. Чтобы быть администратором, выйдите (:quit) и запустите консоль заново так: ADMIN_IDS=100001 npm start. Пишите как в Telegram;");
     expect(out).toContain("Тілді таңдаңыз:\n\nВыберите язык:\n[1] Қазақша   [2] Русский");
     expect(out).toContain("Хорошо, теперь говорим по-русски.");
+    // The chat's command menu, set with the language: shown as Telegram's «/» button would list it.
+    expect(out).toContain("☰ /start /menu /notice /cases /explain /help /language /privacy /mydata /cancel\n");
     expect(out).toContain("[1] Согласен(на)   [2] Не согласен(на)");
     expect(out).toContain("Кнопки с номером 9 нет.");
     expect(out).toContain("Спасибо. Ваше согласие записано.");
@@ -62,6 +67,10 @@ describe("the local console", () => {
       // The block goes in as it is: the console reads its comments as comments.
       const { out, code } = await runConsole(block.split("\n"), { ADMIN_IDS: "100001" }, fresh);
       expect(code).toBe(0);
+      expect(out).toContain("Вы — пользователь 100001. Вы администратор (ваш id есть в ADMIN_IDS): начните с /admin.");
+      // Each role's command menu, as the bot sets it: the admin's with /admin, staff's and the mediator's with /inbox.
+      expect(out).toContain("☰ /start /menu /notice /cases /explain /help /language /privacy /mydata /cancel /admin\n");
+      expect(out).toContain("☰ /start /menu /notice /cases /explain /help /language /privacy /mydata /cancel /inbox\n");
       // Every line landed: no button number missed, nothing misunderstood.
       expect(out).not.toMatch(/Кнопки с номером|Извините, я этого не понял|Эта кнопка устарела|Такое дело не найдено/);
       for (const step of [

@@ -23,6 +23,14 @@ export const inviteStaff = defineAction({
   allow: admins,
   run: ({ organizationId }, r) => r.emit({ type: "createInvite", role: "staff", organizationId }),
 });
+/** «Revoke the invite», under the link: until it is used, nobody joins by it any more. */
+export const revokeRoleInvite = defineAction({
+  name: "admin/revokeInvite",
+  code: "adm:revinv",
+  params: z.object({ inviteId: id }),
+  allow: admins,
+  run: ({ inviteId }, r) => r.emit({ type: "revokeRoleInvite", inviteId }),
+});
 export const inviteMediator = defineAction({ name: "admin/inviteMediator", code: "adm:mediator", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "createInvite", role: "mediator" }) });
 /** The active roles, a page at a time (`offset`: the page's first; absent on the admin's home button). */
 export const listRoles = defineAction({ name: "admin/roles", code: "adm:roles", params: z.object({ offset: id.optional() }), allow: admins, run: ({ offset }, r) => r.emit({ type: "listRoles", offset }) });
@@ -103,4 +111,4 @@ export const adminButtons = () => [
   [{ key: "admin.accesses", ...act(accessOrgs, {}) }],
 ];
 
-export const adminActions = [registerOrganization, listOrganizations, inviteStaff, inviteMediator, listRoles, revokeRole, revokeRoleConfirmed, keepRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];
+export const adminActions = [registerOrganization, listOrganizations, inviteStaff, revokeRoleInvite, inviteMediator, listRoles, revokeRole, revokeRoleConfirmed, keepRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];

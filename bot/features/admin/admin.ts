@@ -24,6 +24,7 @@ import {
   listUnlinkedAt,
   revokeRole as revokeRoleAction,
   revokeRoleConfirmed,
+  revokeRoleInvite as revokeRoleInviteAction,
 } from "./actions.js";
 import { caseKeyset, clip, clipBoth, cursorRow, keysetPage, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
@@ -68,10 +69,30 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   if (e.role === "staff" && !org) return [say("admin.noSuchOrg")];
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
-  await tx.invite.create({ data: { tokenHash: hashToken(token), role: e.role, organizationId: org?.id ?? null, createdBy: BigInt(c.userId), expiresAt } });
+  const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: e.role, organizationId: org?.id ?? null, createdBy: BigInt(c.userId), expiresAt } });
   const link = `https://t.me/${c.botUsername()}?start=${token}`;
   const until = showDate(localDate(expiresAt, c.timeZone));
-  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until })];
+  // A link forwarded to the wrong chat would make whoever opens it staff (the organisation's notices) or a mediator: it can be taken back.
+  const revoke = [[{ key: "admin.revokeInvite", ...act(revokeRoleInviteAction, { inviteId: invite.id }) }]];
+  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }, revoke) : say("admin.mediatorInvite", { link, until }, revoke)];
+};
+
+/** «Revoke the invite»: only while nobody used it; used, the person who joined is named (their role is revoked in «Роли»). */
+export const revokeRoleInvite = async (tx: Tx, e: DomainEffect<"revokeRoleInvite">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const invite = await tx.invite.findFirst({ where: { id: e.inviteId, role: { in: ["staff", "mediator"] } } });
+  if (!invite) return [say("admin.inviteGone")];
+  const usedBy = async (id: bigint) => (await tx.user.findUnique({ where: { id }, select: { fullName: true } }))?.fullName ?? { key: "admin.noName" };
+  if (invite.usedAt && invite.usedBy !== null) return [say("admin.inviteUsed", { name: await usedBy(invite.usedBy) })];
+  if (invite.revokedAt || invite.expiresAt <= c.now) return [say("admin.inviteGone")];
+  // Only while unused at this instant: someone joining meanwhile keeps their role, and the admin hears who it was.
+  const done = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null, revokedAt: null }, data: { revokedAt: c.now } });
+  if (done.count === 0) {
+    const now = await tx.invite.findUniqueOrThrow({ where: { id: invite.id } });
+    return [now.usedBy !== null ? say("admin.inviteUsed", { name: await usedBy(now.usedBy) }) : say("admin.inviteGone")];
+  }
+  return [say("admin.inviteRevoked")];
 };
 
 /** A role as the admin's list shows it: the person's name and position, the role, and (staff's) the organisation. */
@@ -166,7 +187,7 @@ export const checkRoleInvite = async (
   token: string,
   now: Date,
   userId: number,
-): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true } | null> => {
+): Promise<{ role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true; own?: true } | null> => {
   const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!invite || (invite.role !== "staff" && invite.role !== "mediator")) return null;
   const role = invite.role;
@@ -176,7 +197,15 @@ export const checkRoleInvite = async (
   // joined by it, not to ask for a new one. Someone else's spent link, or theirs once the role was revoked, is refused.
   if (invite.usedAt && invite.usedBy === BigInt(userId) && (await had()) > 0) return { role, org: await org(), already: true, used: true };
   if (invite.revokedAt || invite.usedAt || invite.expiresAt <= now) return null;
+  // The admin who made it, tapping it (to try it, or by mistake): it is for someone else, and stays unused for them.
+  if (invite.createdBy === BigInt(userId)) return { role, org: await org(), own: true };
   return { role, org: await org(), ...((await had()) > 0 ? { already: true as const } : {}) };
+};
+
+/** «You made this invite yourself»: whom it is for, that it stays unused, and who can invite its maker. */
+const ownInvite = async (tx: Tx, invite: { role: string; organizationId: number | null }): Promise<Out> => {
+  const org = invite.organizationId === null ? null : await tx.organization.findUnique({ where: { id: invite.organizationId } });
+  return org ? say("admin.ownInviteStaff", { org: orgNames(org) }) : say("admin.ownInviteMediator");
 };
 
 /**
@@ -186,6 +215,8 @@ export const checkRoleInvite = async (
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
   if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
+  // Nobody grants a role to themselves: the admin who made the invite is not the person it invites.
+  if (invite.createdBy === BigInt(c.userId) && !invite.usedAt) return [await ownInvite(tx, invite)];
   // Someone who holds this role already (of this organisation) is not made it twice — each notice would reach them
   // twice; the invite stays unused, for a colleague.
   const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });

@@ -39,15 +39,22 @@ const rolesNow = async (tx: Tx, c: Ctx): Promise<Set<Role>> => {
 export const showHome = async (tx: Tx, e: DomainEffect<"showHome">, c: Ctx): Promise<Out[]> => {
   const roles = await rolesNow(tx, c);
   const role = e.role && roles.has(e.role) ? e.role : primaryRole([...roles]);
+  // An admin who is also staff or a mediator: what awaits them there follows the admin's home (not /admin's own).
+  if (role === "admin" && !e.role && roles.has("staff")) return [...(await adminHome(tx, c, true)), ...(await staffHome(tx, c, roles.has("mediator")))];
+  if (role === "admin" && !e.role && roles.has("mediator")) return [...(await adminHome(tx, c, true)), ...(await mediatorHome(tx, c))];
   if (role === "admin") return adminHome(tx, c);
   if (role === "staff") return staffHome(tx, c, roles.has("mediator"));
   if (role === "mediator") return mediatorHome(tx, c);
   return [applicantMenu() as Out];
 };
 
-const adminHome = async (tx: Tx, c: Ctx): Promise<Out[]> => {
+/** The chat's command menu for the roles held now (admin from ADMIN_IDS alone). */
+export const refreshCommands = (_tx: Tx, _e: DomainEffect<"refreshCommands">, c: Ctx): Promise<Out[]> => Promise.resolve([{ type: "commands", roles: c.roles }]);
+
+/** `more`: another role's home follows, with the buttons everyone has. */
+const adminHome = async (tx: Tx, c: Ctx, more = false): Promise<Out[]> => {
   const me = await tx.userRole.findFirst({ where: { userId: BigInt(c.userId), role: "admin", revokedAt: null, termsAcceptedAt: { not: null } }, include: { user: { select: { fullName: true } } } });
-  if (!me) return [sayText({ key: "home.adminDoor" }, [[{ key: "home.openAdmin", ...act(openMenuItem, { item: "admin" }) }], ...common])];
+  if (!me) return [sayText({ key: "home.adminDoor" }, [[{ key: "home.openAdmin", ...act(openMenuItem, { item: "admin" }) }], ...(more ? [] : common)])];
   const [orgs, staff, mediators, unlinked] = await Promise.all([
     tx.organization.count(),
     tx.userRole.count({ where: { role: "staff", revokedAt: null } }),
