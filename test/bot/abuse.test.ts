@@ -180,6 +180,7 @@ const FORGED: Record<string, Row> = {
   "adm:revoke": { data: (v) => `g:adm:revoke:${v.staffRole}` },
   "adm:revokeok": { data: (v) => `g:adm:revokeok:${v.staffRole}` },
   "adm:keeprole": { data: (v) => `g:adm:keeprole:${v.staffRole}` },
+  "adm:revinv": { data: (v) => `g:adm:revinv:${v.invite}` },
   "adm:unlinked": { data: () => "g:adm:unlinked" },
   "adm:unlinkedat": { data: (v) => `g:adm:unlinkedat:next:${v.c1}:1` },
   "adm:seenorgs": { data: () => "g:adm:seenorgs" },
@@ -198,8 +199,9 @@ const FORGED: Record<string, Row> = {
   sformok: { data: (v) => `g:sformok:${v.c1}` },
   sformd: { data: (v) => `g:sformd:${v.c1}:2026-11-23` },
   sconc: { data: (v) => `g:sconc:${v.c1}:2026-11-23` },
-  esc: { data: (v) => `g:esc:${v.c1}` },
-  escto: { data: (v) => `g:escto:${v.c1}:management` },
+  // A relative on the case is told the applicant prepares the draft (they follow the case: its number is theirs to see).
+  esc: { data: (v) => `g:esc:${v.c1}`, answers: { to: ["relative"], keys: ["escalation.applicantOnly"] } },
+  escto: { data: (v) => `g:escto:${v.c1}:management`, answers: { to: ["relative"], keys: ["escalation.applicantOnly"] } },
   docagain: { data: (v) => `g:docagain:${v.outboxRow}` },
   // Relatives.
   rinv: { data: (v) => `g:rinv:${v.c1}` },
