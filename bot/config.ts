@@ -66,9 +66,11 @@ const schema = z
     DATA_DIR: z.string().min(1).default("./data"),
     ADMIN_IDS: z
       .string()
-      .regex(/^\s*(\d{1,15}\s*(,\s*\d{1,15}\s*)*)?$/, "must be Telegram user ids separated by commas")
+      // A user id has up to 52 significant bits (Telegram's Bot API): up to 16 digits, exact in a JavaScript number.
+      .regex(/^\s*(\d{1,16}\s*(,\s*\d{1,16}\s*)*)?$/, "must be Telegram user ids separated by commas")
       .default("")
-      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean).map(Number)),
+      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean).map(Number))
+      .refine((ids) => ids.every((id) => id < 2 ** 52), "must be Telegram user ids separated by commas (an id is below 2^52)"),
     STAFF_CHAT_ID: z
       .string()
       .regex(/^-?\d{1,20}$/, "must be a Telegram chat id (a number; groups are negative)")

@@ -125,7 +125,7 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
     const line = raw.replace(/\s{2,}#\s.*$/, "").trim();
     if (!line || line.startsWith("#")) continue;
     if (line === ":quit") break;
-    const who = /^:user\s+(\d{1,15})(?:\s+(\S+))?$/.exec(line);
+    const who = /^:user\s+(\d{1,16})(?:\s+(\S+))?$/.exec(line);
     if (who) {
       user = { id: Number(who[1]), language: who[2] };
       print(i18n.both("console.user", { id: user.id, lang: user.language ?? "—" }));

@@ -112,6 +112,9 @@ describe("loadConfig", () => {
 
   it("parses admin ids", () => {
     expect(loadConfig({ ADMIN_IDS: " 12, 345 " }).adminIds).toEqual([12, 345]);
+    // Telegram's user ids have up to 52 significant bits: 16 digits, the largest still exact.
+    expect(loadConfig({ ADMIN_IDS: "4503599627370495, 1000000000000000" }).adminIds).toEqual([4503599627370495, 1000000000000000]);
+    expect(fails({ ADMIN_IDS: "4503599627370496" })).toMatch(/^Configuration error: ADMIN_IDS must be Telegram user ids/);
   });
 });
 
