@@ -66,7 +66,8 @@ const openForData = async (config: Config, schema: string | undefined) => {
 
 const userArg = (args: string[]): number => {
   const raw = flag(args, "--user");
-  if (!raw || !/^\d{1,15}$/.test(raw)) throw new OpsError("give the user's Telegram id: --user <id>");
+  // A user id has up to 52 significant bits (Telegram's Bot API): up to 16 digits.
+  if (!raw || !/^\d{1,16}$/.test(raw) || Number(raw) >= 2 ** 52) throw new OpsError("give the user's Telegram id: --user <id>");
   return Number(raw);
 };
 

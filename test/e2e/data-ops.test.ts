@@ -48,6 +48,10 @@ describe("npm run data:export / data:erase", () => {
     await again.close();
     expect(u.consentWithdrawnAt).not.toBeNull();
 
+    // Telegram's user ids have up to 52 significant bits: one of 16 digits is a user id, not a wrong argument.
+    const long = await cli(["data-export", "--user", "4503599627370495"]);
+    expect([long.code, long.err]).toEqual([1, "no user 4503599627370495 in the database\n"]);
+
     const bad = await opsProcess(["data-erase"], env);
     expect([bad.code, bad.err]).toEqual([1, "give the user's Telegram id: --user <id>\n"]);
   });
