@@ -16,6 +16,7 @@ export const ROTATING_KEY = "dataKeyRotating";
 const NAMES_SEALED = "patientNameSealed";
 const SUMMARIES_SEALED = "conclusionSummarySealed";
 const PROPOSALS_SEALED = "proposalTextsSealed";
+const BIRTH_DATES_SEALED = "birthDateSealed";
 
 export class DataKeyError extends Error {
   override name = "DataKeyError";
@@ -121,8 +122,39 @@ export const sealProposalTexts = async (prisma: Prisma, key: Buffer): Promise<nu
   );
 };
 
+/**
+ * The patient's date of birth — the IIN's first six digits, so half of the sealed IIN — kept in the case's plain
+ * answers before it was sealed with the IIN: moved into the sealed fields, once. Returns how many cases were re-sealed.
+ */
+export const sealBirthDates = async (prisma: Prisma, key: Buffer): Promise<number> => {
+  if (await prisma.meta.findUnique({ where: { key: BIRTH_DATES_SEALED } })) return 0;
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${4}::int)`;
+      if (await tx.meta.findUnique({ where: { key: BIRTH_DATES_SEALED } })) return 0;
+      const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL ORDER BY "id" FOR UPDATE`;
+      for (const { id } of rows) {
+        const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+        const { birthDate, ...answers } = answersOf(k.answers);
+        await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { birthDate: str(birthDate) }) } });
+      }
+      await tx.meta.create({ data: { key: BIRTH_DATES_SEALED, value: String(rows.length) } });
+      return rows.length;
+    },
+    { timeout: 120_000 },
+  );
+};
+
 /** At start, after the migrations: the key first, then the one-time steps. */
-export const prepareDataAtRest = async (prisma: Prisma, key: Buffer): Promise<{ namesSealed: number; summariesSealed: number; proposalsSealed: number }> => {
+export const prepareDataAtRest = async (
+  prisma: Prisma,
+  key: Buffer,
+): Promise<{ namesSealed: number; summariesSealed: number; proposalsSealed: number; birthDatesSealed: number }> => {
   await checkDataKey(prisma, key);
-  return { namesSealed: await sealPatientNames(prisma, key), summariesSealed: await sealConclusionSummaries(prisma, key), proposalsSealed: await sealProposalTexts(prisma, key) };
+  return {
+    namesSealed: await sealPatientNames(prisma, key),
+    summariesSealed: await sealConclusionSummaries(prisma, key),
+    proposalsSealed: await sealProposalTexts(prisma, key),
+    birthDatesSealed: await sealBirthDates(prisma, key),
+  };
 };

@@ -87,10 +87,11 @@ const main = async (): Promise<void> => {
     releasePid();
   };
   try {
-    const { namesSealed, summariesSealed, proposalsSealed } = await prepareDataAtRest(db.prisma, dataKey);
+    const { namesSealed, summariesSealed, proposalsSealed, birthDatesSealed } = await prepareDataAtRest(db.prisma, dataKey);
     if (namesSealed) logger.info({ cases: namesSealed }, "patients' names sealed at rest");
     if (summariesSealed) logger.info({ cases: summariesSealed }, "commissions' conclusion summaries sealed at rest");
     if (proposalsSealed) logger.info({ proposals: proposalsSealed }, "mediation proposals' terms and notes sealed at rest");
+    if (birthDatesSealed) logger.info({ cases: birthDatesSealed }, "patients' dates of birth sealed at rest");
   } catch (e) {
     if (e instanceof DataKeyError) {
       // One line on stderr, as for a configuration error: nothing is read or written with the wrong key.

@@ -15,6 +15,8 @@ export interface SensitiveFields {
   name?: string;
   /** The commission's conclusion as staff summed it up (the patient's medical details); absent until it is recorded. */
   conclusion?: string;
+  /** The patient's date of birth, YYYY-MM-DD (the IIN's first six digits; sealed with it; absent in a case not yet re-sealed). */
+  birthDate?: string;
 }
 export const openSensitive = (dataKey: Buffer, sealed: string): SensitiveFields => JSON.parse(open(dataKey, sealed)) as SensitiveFields;
 /** The sealed fields with `more` set (a case anonymised meanwhile has none: it gets only `more`). */

@@ -1,5 +1,5 @@
 // npm run data:rotate-key: every sealed value re-sealed with a new DATA_KEY (issue 13).
-// What is sealed: a case's sensitive fields (name, IIN, phone, description, the conclusion's summary), an
+// What is sealed: a case's sensitive fields (name, IIN, date of birth, phone, description, the conclusion's summary), an
 // applicant's particulars, a mediation message's text and file, a proposal's terms and a counter-offer's note, a chat's stack of flows, an outbox row's payload, and the key's canary.
 // - One transaction per batch of rows; a value that already opens with the new key is left as it is, so a
 //   run that stopped half-way (a crash, Ctrl-C) is finished by running it again with the same two keys.
@@ -8,7 +8,7 @@
 // - Nothing may write with the old key meanwhile: every instance of the bot must be stopped.
 import { open, seal } from "../crypto.js";
 import type { Prisma } from "../db/database.js";
-import { CANARY_KEY, CANARY_TEXT, ROTATING_KEY, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../at-rest.js";
+import { CANARY_KEY, CANARY_TEXT, ROTATING_KEY, sealBirthDates, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../at-rest.js";
 import { OpsError } from "./backup.js";
 
 const BATCH = 200;
@@ -159,6 +159,7 @@ export const rotateDataKey = async (prisma: Prisma, from: Buffer, to: Buffer): P
   await sealPatientNames(prisma, from);
   await sealConclusionSummaries(prisma, from);
   await sealProposalTexts(prisma, from);
+  await sealBirthDates(prisma, from);
   // The marker of a rotation under way: the new key's canary. A run that finds another new key's marker stops.
   const marker = await prisma.meta.findUnique({ where: { key: ROTATING_KEY } });
   if (marker && !opensWith(to, marker.value)) throw new OpsError("another rotation, to another key, is unfinished: run it again with the NEW_DATA_KEY it started with");

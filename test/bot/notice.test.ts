@@ -442,18 +442,18 @@ describe("review and submit", () => {
     expect(row.events.map((e) => [e.kind, e.payload])).toEqual([["notice_submitted", { files: 2 }]]);
     expect(await t.db.prisma.scheduledJob.findMany({ select: { kind: true } })).toEqual([{ kind: "handin_reminder" }]);
     expect(row.attachments.map((a) => [a.kind, a.fileId])).toEqual([["photo", "p1"], ["document", "d1"]]);
-    // At rest: no patient's name, IIN, phone or description in the clear, in the case or in any chat snapshot.
+    // At rest: no patient's name, IIN, date of birth, phone or description in the clear, in the case or in any chat snapshot.
     const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
     const snapshots = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT stack FROM "ChatState"`));
     // The review message showed the IIN and phone: the outbox keeps it sealed too.
     const outbox = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT method, payload FROM "Outbox"`));
     expect(await t.db.prisma.outbox.count()).toBeGreaterThan(20);
-    for (const secret of [IIN, "7011234567", "осложнение", "Серікова", "Нұрланқызы"]) {
+    for (const secret of [IIN, "1985-03-01", "01.03.1985", "7011234567", "осложнение", "Серікова", "Нұрланқызы"]) {
       expect(raw).not.toContain(secret);
       expect(snapshots).not.toContain(secret);
       expect(outbox).not.toContain(secret);
     }
-    expect(JSON.parse(open(TEST_DATA_KEY, row.sensitive))).toEqual({ iin: IIN, phone: "+77011234567", description: "После операции началось осложнение, о котором нас не предупредили.", name: "Әсел Нұрланқызы Серікова" });
+    expect(JSON.parse(open(TEST_DATA_KEY, row.sensitive))).toEqual({ iin: IIN, phone: "+77011234567", description: "После операции началось осложнение, о котором нас не предупредили.", name: "Әсел Нұрланқызы Серікова", birthDate: "1985-03-01" });
   });
 });
 

@@ -4,12 +4,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, textsTo as to, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, mediationRunning } from "../helpers/staff.js";
+import { fileNotice } from "../helpers/notice.js";
+import { commissionFormed, joinStaff, mediationRunning } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
 const APPLICANT = 51;
 const MEDIATOR = 70;
+const DRAFTING = 52;
 let t: TestDb;
 let h: Harness;
 let now: Date;
@@ -35,6 +37,27 @@ const tablesWith = async (needle: string): Promise<string[]> => {
 };
 
 describe("sealed at rest", () => {
+  it("the patient's date of birth (the IIN's first six digits): not in the clear, in the draft or the filed case, and staff and the applicant still read it", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    // Someone else's draft, with the IIN and the date read from it, held between the messages.
+    const drafting = h.user(DRAFTING, "ru");
+    await drafting.send("/start");
+    await drafting.press("Согласен(на)");
+    await drafting.send("/notice");
+    await drafting.press("Я — пациент");
+    await drafting.send("Петров Пётр Петрович");
+    expect(to(await drafting.send("790415300128"), DRAFTING).join("\n")).toContain("15.04.1979");
+    expect(await tablesWith("1979-04-15"), "tables holding the draft's birth date in the clear").toEqual([]);
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    expect(await tablesWith("1985-03-01"), "tables holding the filed case's birth date in the clear").toEqual([]);
+    expect(await tablesWith("01.03.1985"), "tables holding the birth date as shown, in the clear").toEqual([]);
+    await staff.send("/inbox");
+    expect(to(await staff.press("Открыть KZ-2026-000001"), STAFF).join("\n")).toContain("Дата рождения: 01.03.1985");
+    const mydata = (await applicant.send("/mydata")).find((c) => c.method === "sendDocument" && c.payload.chat_id === APPLICANT)!;
+    expect(JSON.parse(mydata.file!.bytes.toString("utf8"))).toMatchObject({ cases: [{ number: "KZ-2026-000001", notice: { iin: "850301300121", birthDate: "1985-03-01" } }] });
+  });
+
   it("the commission's conclusion summary (the patient's medical details, typed by staff): not in the clear, and the applicant is told it", async () => {
     const { staff } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
     await staff.send("/inbox");

@@ -2,10 +2,11 @@
 // read or written with it; patients' names stored in the clear by earlier versions are sealed, once.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { checkDataKey, DataKeyError, prepareDataAtRest, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../../bot/at-rest.js";
+import { checkDataKey, DataKeyError, prepareDataAtRest, sealBirthDates, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../../bot/at-rest.js";
 import { conclusionSummary, openSensitive } from "../../bot/core/case.js";
 import { open, seal } from "../../bot/crypto.js";
-import { loadNoticeDocument } from "../../bot/features/notice/document.js";
+import { collectMyData } from "../../bot/features/mydata/mydata.js";
+import { loadNoticeDocument, noticeFields } from "../../bot/features/notice/document.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 
 const KEY = randomBytes(32);
@@ -50,20 +51,48 @@ describe("patients' names at rest", () => {
   it("names kept in the clear by earlier versions are sealed with the IIN, once; the notice still shows them", async () => {
     await oldCase(1, "Иванова Анна Сергеевна");
     await oldCase(2, "Серікова Әсел Нұрланқызы");
-    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 2, summariesSealed: 0, proposalsSealed: 0 });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 2, summariesSealed: 0, proposalsSealed: 0, birthDatesSealed: 2 });
     const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`));
     for (const name of ["Иванова", "Анна", "Серікова", "Әсел"]) expect(raw).not.toContain(name);
     const rows = await t.db.prisma.case.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => openSensitive(KEY, r.sensitive))).toEqual([
-      { iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Иванова Анна Сергеевна" },
-      { iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Серікова Әсел Нұрланқызы" },
+      { iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Иванова Анна Сергеевна", birthDate: "1985-03-01" },
+      { iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Серікова Әсел Нұрланқызы", birthDate: "1985-03-01" },
     ]);
-    expect(rows[0]!.answers).toEqual({ relation: "self", birthDate: "1985-03-01", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" });
+    expect(rows[0]!.answers).toEqual({ relation: "self", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" });
     expect((await loadNoticeDocument(t.db.prisma, rows[0]!.id, KEY))?.name).toBe("Иванова Анна Сергеевна");
     // Done once: a later start does nothing, even for a row that looks old.
     await oldCase(3, "Петров Пётр");
     expect(await sealPatientNames(t.db.prisma, KEY)).toBe(0);
-    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 0, summariesSealed: 0, proposalsSealed: 0 });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 0, summariesSealed: 0, proposalsSealed: 0, birthDatesSealed: 0 });
+  });
+});
+
+describe("patients' dates of birth at rest", () => {
+  it("a birth date kept in the clear by earlier versions (half of the sealed IIN) is sealed with the IIN, once; the notice and /mydata still show it", async () => {
+    await t.db.prisma.user.create({ data: { id: 51n, language: "ru" } });
+    // A case of the version that sealed the name but not the birth date.
+    const k = await t.db.prisma.case.create({
+      data: {
+        number: "KZ-2026-000001", year: 2026, seq: 1, orgName: "Емхана", region: "astana", language: "ru",
+        answers: { relation: "self", birthDate: "1985-03-01", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" },
+        sensitive: seal(KEY, JSON.stringify({ iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Иванова Анна Сергеевна" })),
+        participants: { create: { userId: 51n, role: "applicant", relation: "self" } },
+      },
+    });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 0, summariesSealed: 0, proposalsSealed: 0, birthDatesSealed: 1 });
+    const raw = JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`));
+    for (const date of ["1985-03-01", "01.03.1985"]) expect(raw).not.toContain(date);
+    const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: k.id } });
+    expect(row.answers).toEqual({ relation: "self", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" });
+    expect(openSensitive(KEY, row.sensitive)).toEqual({ iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Иванова Анна Сергеевна", birthDate: "1985-03-01" });
+    // What the notice (its PDF, staff's view) and /mydata show.
+    const doc = (await loadNoticeDocument(t.db.prisma, k.id, KEY))!;
+    expect(noticeFields(doc)).toContainEqual([{ key: "pdf.birthDate" }, "01.03.1985"]);
+    expect((await collectMyData(t.db.prisma, 51, KEY, new Date("2026-11-23T10:00:00+05:00"))).cases).toMatchObject([{ notice: { iin: "850301300121", birthDate: "1985-03-01" } }]);
+    // Done once: a later start does nothing, even for a row that looks old.
+    await oldCase(2, "Петров Пётр");
+    expect(await sealBirthDates(t.db.prisma, KEY)).toBe(0);
   });
 });
 
@@ -73,7 +102,7 @@ describe("the commission's conclusion summaries at rest", () => {
     const conclusion = { confirmed: false, outcome: null, summary: "Повреждение лицевого нерва — известный риск.", on: "2026-11-30", file: null };
     await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as object), conclusion } } });
     expect(conclusionSummary(KEY, await t.db.prisma.case.findUniqueOrThrow({ where: { id: k.id } }))).toBe("Повреждение лицевого нерва — известный риск.");
-    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 1, summariesSealed: 1, proposalsSealed: 0 });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 1, summariesSealed: 1, proposalsSealed: 0, birthDatesSealed: 1 });
     expect(JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`))).not.toContain("лицевого нерва");
     const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: k.id } });
     expect((row.answers as { conclusion: unknown }).conclusion).toEqual({ confirmed: false, outcome: null, on: "2026-11-30", file: null });
@@ -90,7 +119,7 @@ describe("mediation proposals at rest", () => {
     await t.db.prisma.proposal.create({
       data: { caseId: k.id, round: 2, authorId: 51n, authorRole: "applicant", amountTenge: 2_000_000n, terms: "Реабилитация дороже.", responses: { create: { userId: 51n, answer: "counter", note: "Реабилитация дороже." } } },
     });
-    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 1, summariesSealed: 0, proposalsSealed: 2 });
+    expect(await prepareDataAtRest(t.db.prisma, KEY)).toEqual({ namesSealed: 1, summariesSealed: 0, proposalsSealed: 2, birthDatesSealed: 1 });
     const raw = JSON.stringify([await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Proposal"`), await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "ProposalResponse"`)], (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
     for (const text of ["инсульта", "Реабилитация"]) expect(raw).not.toContain(text);
     const proposals = await t.db.prisma.proposal.findMany({ orderBy: { id: "asc" }, include: { responses: true } });

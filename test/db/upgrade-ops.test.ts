@@ -49,6 +49,10 @@ describe("operator's commands on data an earlier version stored, before the new 
     const p = await t.db.prisma.proposal.findFirstOrThrow({ include: { responses: true } });
     expect(open(NEW, p.terms)).toBe("Реабилитация дороже.");
     expect(open(NEW, p.responses[0]!.note!)).toBe("Реабилитация дороже.");
+    // The patient's birth date kept in the clear (the IIN's first six digits): sealed with the old key, then re-sealed.
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    expect(k.answers).not.toHaveProperty("birthDate");
+    expect(JSON.parse(open(NEW, k.sensitive))).toMatchObject({ iin: "850301300121", birthDate: "1985-03-01" });
   });
 
   it("npm run data:export gives the user's data (their counter-offer's note kept in the clear is not a crash)", async () => {
@@ -59,8 +63,9 @@ describe("operator's commands on data an earlier version stored, before the new 
       await db.close();
       const exported = await ops(["data-export", "--user", "51"], { DATA_DIR: dir, DATA_KEY: OLD.toString("base64") });
       expect([exported.code, exported.err]).toEqual([0, ""]);
-      const json = JSON.parse(exported.out) as { counterOffers: { note: string }[] };
+      const json = JSON.parse(exported.out) as { counterOffers: { note: string }[]; cases: { notice: { birthDate: string } }[] };
       expect(json.counterOffers.map((c) => c.note)).toEqual(["Реабилитация дороже."]);
+      expect(json.cases.map((c) => c.notice.birthDate)).toEqual(["1985-03-01"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

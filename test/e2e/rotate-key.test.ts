@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkDataKey, DataKeyError, prepareDataAtRest } from "../../bot/at-rest.js";
 import { open, seal } from "../../bot/crypto.js";
 import { openDatabase, type Database } from "../../bot/db/database.js";
+import { loadNoticeDocument } from "../../bot/features/notice/document.js";
 import { rotateDataKey } from "../../bot/ops/rotate.js";
 import { TEST_DATA_KEY, testBot, texts } from "../helpers/bot.js";
 import { fileNotice } from "../helpers/notice.js";
@@ -122,6 +123,9 @@ describe("npm run data:rotate-key", () => {
       await checkDataKey(again.prisma, OLD);
       const bot = await testBot(again);
       expect(texts(await bot.user(71, "ru").send("/cases")).join("\n")).toContain(kase.number);
+      // The patient's date of birth, sealed with the IIN, went through both rotations: the notice still shows it.
+      expect(JSON.parse(open(OLD, (await again.prisma.case.findFirstOrThrow()).sensitive))).toMatchObject({ iin: "850301300121", birthDate: "1985-03-01" });
+      expect((await loadNoticeDocument(again.prisma, kase.id, OLD))?.birthDate).toBe("1985-03-01");
     } finally {
       await again.close();
     }

@@ -65,7 +65,7 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
       notice: {
         patient: patientName(dataKey, k),
         iin: sealed?.iin ?? null,
-        birthDate: a.birthDate ?? null,
+        birthDate: sealed?.birthDate ?? a.birthDate ?? null,
         phone: sealed?.phone ?? null,
         description: sealed?.description ?? null,
         careFrom: a.careFrom ?? null,

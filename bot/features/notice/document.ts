@@ -80,7 +80,7 @@ export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: B
     submittedAt: a.submittedOn ?? c.submittedAt.toISOString().slice(0, 10),
     relation: a.relation ?? "",
     name: s.name ?? a.name ?? "",
-    birthDate: a.birthDate ?? "",
+    birthDate: s.birthDate ?? a.birthDate ?? "",
     iin: s.iin,
     org: c.organization ? orgNames(c.organization) : c.orgName,
     region: c.region,

@@ -1,5 +1,5 @@
 // Filing a notice: in the same transaction as the update that submitted it, the case is numbered and
-// stored (the patient's name, IIN, phone and description sealed with DATA_KEY), its first event logged, and the messages to
+// stored (the patient's name, IIN, date of birth, phone and description sealed with DATA_KEY), its first event logged, and the messages to
 // the applicant and to staff composed.
 import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect } from "../../../machines/effects.js";
@@ -21,7 +21,7 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
   // From the year's sequence: no filing waits for another (numbers.ts).
   const seq = await nextCaseSeq(tx, year);
   const number = caseNumber(year, seq);
-  const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description, name: notice.name };
+  const sensitive: SensitiveFields = { iin: notice.iin, phone: notice.phone, description: notice.description, name: notice.name, birthDate: notice.birthDate };
   // Chosen from the registered ones of the region, or a typed name that matches one.
   const chosen = notice.orgId === null ? null : await tx.organization.findFirst({ where: { id: notice.orgId, region: notice.region } });
   const organization = chosen ?? (notice.orgId === null ? await matchOrganization(tx, notice.org, notice.region) : null);
@@ -39,7 +39,6 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
       language: c.language,
       answers: {
         relation: notice.relation,
-        birthDate: notice.birthDate,
         careFrom: notice.careFrom,
         careTo: notice.careTo,
         supportKnows: notice.supportKnows,
