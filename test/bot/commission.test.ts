@@ -587,16 +587,16 @@ describe("the conclusion", () => {
 });
 
 describe("the conclusion's deadline", () => {
-  it("passed: the applicant and staff are told it is the bot's count from the formation — the law names 5 working days, not from which day", async () => {
+  it("passed: the applicant and staff are told it is the bot's count — 5 working days from the working day after the formation", async () => {
     await formed(); // formed on Monday 23.11.2026: working days 24, 25, 26, 27 and 30 November
     const start = h.fake.calls.length;
     await h.runtime.runJobs(at("2026-12-01T00:00:01+05:00"), h.bot.api, log);
     const told = h.fake.calls.slice(start);
     expect(to(told, APPLICANT)[0]).toMatch(
-      /^KZ-2026-000001 ісі: боттың есебі бойынша комиссия қорытындысының мерзімі 30\.11\.2026 күні өтті, ал қорытынды туралы ботта жазба жоқ\. Заңда 5 жұмыс күні көрсетілген, бірақ олардың қай күннен бастап есептелетіні нақтыланбаған: бот оларды комиссия құрылған күннен бастап есептейді\.\n\n/,
+      /^KZ-2026-000001 ісі: боттың есебі бойынша комиссия қорытындысының мерзімі 30\.11\.2026 күні өтті, ал қорытынды туралы ботта жазба жоқ\. Бот 5 жұмыс күнін комиссия құрылған күннен кейінгі алғашқы жұмыс күнінен бастап есептейді\.\n\n/,
     );
     expect(to(told, STAFF)[0]).toMatch(
-      /^Дело KZ-2026-000001 \(.+\): по счёту бота срок заключения комиссии истёк 30\.11\.2026, а записи о заключении в боте нет\. Закон называет 5 рабочих дней, но не уточняет, с какого дня их считать: бот считает со дня формирования комиссии\./,
+      /^Дело KZ-2026-000001 \(.+\): по счёту бота срок заключения комиссии истёк 30\.11\.2026, а записи о заключении в боте нет\. Бот считает 5 рабочих дней со следующего рабочего дня после формирования комиссии\./,
     );
   });
 });
