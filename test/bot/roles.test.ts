@@ -188,7 +188,7 @@ describe("roles", () => {
   it("an invite link sent to the wrong chat is revoked from its own message: nobody joins by it; once used, the admin is told who joined", async () => {
     const { admin, invite, link } = await inviteStaff();
     expect(buttons(invite)).toEqual(["Отозвать приглашение"]);
-    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не присоединится. Новое приглашение — в /admin.");
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не зарегистрируется. Новое приглашение можно создать в /admin.");
     const stranger = h.user(43, "ru");
     await stranger.send("/start");
     expect(texts(await stranger.send(`/start ${link}`))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
@@ -719,7 +719,7 @@ describe("joining by invite", () => {
     const { admin, link } = await inviteStaff();
     const opened = await admin.send(`/start ${link}`);
     expect(texts(opened)[0]).toBe(
-      "Это приглашение создали вы сами: по нему присоединяется сотрудник организации «Городская больница №7», а не тот, кто его создал. Перешлите ссылку сотруднику — она остаётся неиспользованной. Если вы сами работаете в этой организации, приглашение для вас должен создать другой администратор.",
+      "Это приглашение создали вы сами: по нему регистрируется сотрудник организации «Городская больница №7», а не тот, кто его создал. Перешлите ссылку сотруднику — она остаётся неиспользованной. Если вы сами работаете в этой организации, приглашение для вас должен создать другой администратор.",
     );
     expect(texts(opened).join("\n")).not.toMatch(/фамилию|ФИО/);
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);

@@ -31,8 +31,8 @@ describe("the local console", () => {
     expect(code).toBe(0);
     expect(out).toContain("«Келісім» — жергілікті консоль.");
     // Started without ADMIN_IDS: the intro says how to start again as the admin, in both languages.
-    expect(out).toContain("Сіз — 100001 пайдаланушысыз. Әкімші болу үшін консольден шығып (:quit), оны былай қайта іске қосыңыз: ADMIN_IDS=100001 npm start. Telegram-дағыдай жазыңыз;");
-    expect(out).toContain("Вы — пользователь 100001. Чтобы быть администратором, выйдите (:quit) и запустите консоль заново так: ADMIN_IDS=100001 npm start. Пишите как в Telegram;");
+    expect(out).toContain("Сіз — 100001 пайдаланушысыз. Әкімші болу үшін консольден шығып (:quit), оны мына командамен қайта іске қосыңыз: ADMIN_IDS=100001 npm start. Telegram-дағыдай жазыңыз;");
+    expect(out).toContain("Вы — пользователь 100001. Чтобы стать администратором, выйдите (:quit) и запустите консоль заново командой: ADMIN_IDS=100001 npm start. Пишите как в Telegram;");
     expect(out).toContain("Тілді таңдаңыз:\n\nВыберите язык:\n[1] Қазақша   [2] Русский");
     expect(out).toContain("Хорошо, теперь говорим по-русски.");
     // The chat's command menu, set with the language: shown as Telegram's «/» button would list it.
