@@ -147,12 +147,21 @@ const OVER_THE_STEP: readonly string[] = ["mediation", "escalated"];
 /** The commission's step a case stands at: its status, or under a mediation or a drafted complaint the status underneath. */
 export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (OVER_THE_STEP.includes(k.status) ? statusBefore(k) : k.status);
 
-/** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
-const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
+/**
+ * The commission's steps with a deadline the organisation must meet (law.md §3): the status each waits in, and where
+ * its due date is kept in the case's answers. The one map of them: the lists, the home's count of deadlines due
+ * today and the watch (features/commission/deadlines.ts) read it.
+ */
+export const DEADLINE_STEPS = {
+  formation: { status: "received", due: "formationDue" },
+  conclusion: { status: "commission_formed", due: "conclusionDue" },
+} as const;
+/** Where the deadline of the step a case stands at is kept in its answers; undefined at a step with none. */
+export const dueFieldAt = (step: string): string | undefined => Object.values(DEADLINE_STEPS).find((s) => s.status === step)?.due;
 
 /** The deadline a case's organisation must meet now: its text without the calendar note, and the note ("" if none). */
 const deadlineOf = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: { now: Date; timeZone: string }): { key: string; params: Record<string, Param>; note: Param } | null => {
-  const field = DEADLINES[stepOf(k)];
+  const field = dueFieldAt(stepOf(k));
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);

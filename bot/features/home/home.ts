@@ -6,7 +6,7 @@ import { applicantMenu, primaryRole } from "../../../machines/chat.js";
 import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, orgNames, stepOf, str } from "../../core/case.js";
+import { answersOf, dueFieldAt, orgNames, stepOf, str } from "../../core/case.js";
 import { lines, sayText, type Out } from "../../core/effects.js";
 import { adminButtons } from "../admin/actions.js";
 import { viewMediation } from "../mediation/actions.js";
@@ -15,7 +15,6 @@ import { openStaffCase } from "../staff/actions.js";
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 const BUTTONS_MAX = 5;
-const DUE: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
 
 const common: Button[][] = [
   [
@@ -82,7 +81,7 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     const fresh = mine.filter((k) => k.submittedAt && k.submittedAt >= weekAgo).length;
     // A mediation or a drafted complaint stops no deadline: such a case counts by the step it stands at underneath.
     const dueToday = mine.filter((k) => {
-      const field = DUE[stepOf(k)];
+      const field = dueFieldAt(stepOf(k));
       return field !== undefined && str(answersOf(k.answers)[field]) === today;
     }).length;
     return [{ key: "home.staff", params: { org: orgNames(r.organization), awaiting, fresh, dueToday } }];
