@@ -148,6 +148,16 @@ const OVER_THE_STEP: readonly string[] = ["mediation", "escalated"];
 export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (OVER_THE_STEP.includes(k.status) ? statusBefore(k) : k.status);
 
 /**
+ * Whether the entity has not yet received the case's notice (saved in the bot, or handed over with no receipt
+ * recorded): no legal deadline runs yet (law.md §3 step 2). Under a mediation or a drafted complaint, by the step
+ * underneath (stepOf).
+ */
+export const notReceivedYet = (k: Parameters<typeof stepOf>[0]): boolean => {
+  const step = stepOf(k);
+  return step === "saved" || step === "delivered";
+};
+
+/**
  * The commission's steps with a deadline the organisation must meet (law.md §3): the status each waits in, and where
  * its due date is kept in the case's answers. The one map of them: the lists, the home's count of deadlines due
  * today and the watch (features/commission/deadlines.ts) read it.

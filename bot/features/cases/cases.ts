@@ -6,7 +6,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, PageCursor, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, deadlineLine, deadlineLines, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
+import { answersOf, deadlineLine, deadlineLines, notReceivedYet, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf, withdrawnOf } from "../../core/people.js";
@@ -160,7 +160,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
   // Until the entity has the notice, the applicant can hand it in and say when — not after withdrawing consent: the
   // bot would refuse the date (mydata.ts needsConsent), so the view says why instead of offering the button.
-  const handing = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered");
+  const handing = applicant && notReceivedYet(k);
   const withdrew = handing && (await withdrawnOf(tx, [BigInt(c.userId)])).size > 0;
   // Each event on the day it happened, in the order of those days; a deadline met, though recorded late, did not pass.
   const visible = timeline({ answers: k.answers, events: applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind)) }, c.timeZone);

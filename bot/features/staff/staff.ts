@@ -2,7 +2,7 @@
 // A case of another organisation gets the same answer as a case that does not exist.
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
-import { deadlineLine, deadlineLines, formedOn, receiptOf, regionName, stepOf } from "../../core/case.js";
+import { deadlineLine, deadlineLines, formedOn, notReceivedYet, receiptOf, regionName, stepOf } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -78,7 +78,7 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   const own = await onCase(tx, k.id, c.userId);
   const next: Button[][] = own
     ? []
-    : step === "saved" || step === "delivered"
+    : notReceivedYet(k)
       ? recordReceiptButton(k, c.timeZone)
       : step === "received"
       ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id, notBefore: receivedOn(k, c.timeZone) }) }]]
