@@ -147,23 +147,71 @@ const OVER_THE_STEP: readonly string[] = ["mediation", "escalated"];
 /** The commission's step a case stands at: its status, or under a mediation or a drafted complaint the status underneath. */
 export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (OVER_THE_STEP.includes(k.status) ? statusBefore(k) : k.status);
 
-/** Statuses with a deadline the organisation must meet, and where it is kept in the case's answers. */
-const DEADLINES: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
+/**
+ * Whether the entity has not yet received the case's notice (saved in the bot, or handed over with no receipt
+ * recorded): no legal deadline runs yet (law.md §3 step 2). Under a mediation or a drafted complaint, by the step
+ * underneath (stepOf).
+ */
+export const notReceivedYet = (k: Parameters<typeof stepOf>[0]): boolean => {
+  const step = stepOf(k);
+  return step === "saved" || step === "delivered";
+};
 
 /**
- * The deadline a case's organisation must meet now, as a date and the working days left after today (/cases, and
- * staff's list and view of their organisation's cases): a mediation or a drafted complaint stops none (law.md has no
- * such rule); none before the entity received the notice.
+ * The commission's steps with a deadline the organisation must meet (law.md §3): the status each waits in, and where
+ * its due date is kept in the case's answers. The one map of them: the lists, the home's count of deadlines due
+ * today and the watch (features/commission/deadlines.ts) read it.
  */
-export const deadlineLine = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: { now: Date; timeZone: string }): Param | null => {
-  const field = DEADLINES[stepOf(k)];
+export const DEADLINE_STEPS = {
+  formation: { status: "received", due: "formationDue" },
+  conclusion: { status: "commission_formed", due: "conclusionDue" },
+} as const;
+/** Where the deadline of the step a case stands at is kept in its answers; undefined at a step with none. */
+export const dueFieldAt = (step: string): string | undefined => Object.values(DEADLINE_STEPS).find((s) => s.status === step)?.due;
+
+/** The deadline a case's organisation must meet now: its text without the calendar note, and the note ("" if none). */
+const deadlineOf = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: { now: Date; timeZone: string }): { key: string; params: Record<string, Param>; note: Param } | null => {
+  const field = dueFieldAt(stepOf(k));
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  if (left === null) return { key: "cases.overdue", params: { date: showDate(date), calendar: expiredCalendarNote(date) } };
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date) }, note: expiredCalendarNote(date) };
   // Counted after today: on the last day itself there is only today.
   const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
-  return { key: "cases.deadline", params: { date: showDate(date), left: remaining, calendar: calendarNote(date) } };
+  return { key: "cases.deadline", params: { date: showDate(date), left: remaining }, note: calendarNote(date) };
+};
+
+/**
+ * The deadline a case's organisation must meet now, as a date and the working days left after today (a case's
+ * view: the applicant's and staff's): a mediation or a drafted complaint stops none (law.md has no such rule); none
+ * before the entity received the notice.
+ */
+export const deadlineLine = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: { now: Date; timeZone: string }): Param | null => {
+  const d = deadlineOf(k, c);
+  return d && { key: d.key, params: { ...d.params, calendar: d.note } };
+};
+
+/**
+ * The deadlines of a list's cases (/cases, staff's /inbox), one per case (null: none): a deadline counted on a
+ * calendar not yet checked is marked «*», and its note comes once, at the message's end (`notes`) — not under each
+ * of ten cases received in the last days of a year. Notes that differ (another year; a deadline already passed)
+ * get «**», «***».
+ */
+export const deadlineLines = (ks: (Parameters<typeof stepOf>[0] & { answers: unknown })[], c: { now: Date; timeZone: string }): { lines: (Param | null)[]; notes: Param[] } => {
+  const seen: string[] = [];
+  const notes: Param[] = [];
+  const lines = ks.map((k): Param | null => {
+    const d = deadlineOf(k, c);
+    if (!d) return null;
+    if (d.note === "") return { key: d.key, params: { ...d.params, calendar: "" } };
+    const id = JSON.stringify(d.note);
+    if (!seen.includes(id)) {
+      seen.push(id);
+      notes.push({ key: "cases.calendarFootnote", params: { mark: "*".repeat(seen.length), note: d.note } });
+    }
+    return { key: d.key, params: { ...d.params, calendar: "*".repeat(seen.indexOf(id) + 1) } };
+  });
+  return { lines, notes };
 };
 
 /**

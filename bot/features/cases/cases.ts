@@ -6,7 +6,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, PageCursor, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, deadlineLine, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
+import { answersOf, deadlineLine, deadlineLines, notReceivedYet, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf, withdrawnOf } from "../../core/people.js";
@@ -107,6 +107,8 @@ const casesPageOf = async (tx: Tx, where: ReturnType<typeof mine>, total: number
   const cases = page.items.map((k) => ({ ...k, participants: roles.filter((p) => p.caseId === k.id) }));
   const inMediation: Param[][] = [];
   for (const k of cases) inMediation.push(k.status === "mediation" && isApplicant(k) ? await mediationDeadlines(tx, k.id, c) : []);
+  // A calendar's caveat once, at the end, the deadlines it is about marked (deadlineLines).
+  const deadlines = deadlineLines(cases, c);
   const items = cases.map((k, i) =>
     lines(
       [
@@ -114,7 +116,7 @@ const casesPageOf = async (tx: Tx, where: ReturnType<typeof mine>, total: number
         { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
         // Not every step has a next one to name; a mediation or a drafted complaint stops none (stepOf).
         ...(stepOf(k) === "concluded" ? conclusionLines(k) : [{ key: nextOf(k), params: { defaultValue: "" } }]),
-        ...[deadlineLine(k, c)].filter((x) => x !== null),
+        ...[deadlines.lines[i]!].filter((x) => x !== null),
         ...inMediation[i]!,
       ],
       "\n",
@@ -125,7 +127,7 @@ const casesPageOf = async (tx: Tx, where: ReturnType<typeof mine>, total: number
   // «Earlier cases» after the newest page; «later cases» back. Named so, not «more»: the list is of the user's own cases.
   const to = (p: PageCursor) => act(casesPage, { dir: p.dir, id: p.id, at: p.at });
   const pages: Button[] = [...(page.prev ? [{ key: "cases.newer", ...to(page.prev) }] : []), ...(page.next ? [{ key: "cases.older", ...to(page.next) }] : [])];
-  return sayText(lines([title, ...items], "\n\n"), [...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]), ...(pages.length ? [pages] : [])]);
+  return sayText(lines([title, ...items, ...deadlines.notes], "\n\n"), [...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]), ...(pages.length ? [pages] : [])]);
 };
 
 /** What happens inside a mediation, which a case's relatives do not see in its timeline (they see it begin and end). */
@@ -158,7 +160,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const applicant = (await applicantOf(tx, k.id, c.userId)) !== null;
   // Until the entity has the notice, the applicant can hand it in and say when — not after withdrawing consent: the
   // bot would refuse the date (mydata.ts needsConsent), so the view says why instead of offering the button.
-  const handing = applicant && (stepOf(k) === "saved" || stepOf(k) === "delivered");
+  const handing = applicant && notReceivedYet(k);
   const withdrew = handing && (await withdrawnOf(tx, [BigInt(c.userId)])).size > 0;
   // Each event on the day it happened, in the order of those days; a deadline met, though recorded late, did not pass.
   const visible = timeline({ answers: k.answers, events: applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind)) }, c.timeZone);

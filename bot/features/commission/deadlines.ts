@@ -6,7 +6,7 @@
 import { act } from "../../../machines/actions.js";
 import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, DEADLINE_STEPS, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
@@ -25,8 +25,7 @@ export const CONCLUSION_WORKING_DAYS = 5;
 /** Each watched step: the status it waits in, where its due date is kept, and its texts. */
 const STEPS = {
   formation: {
-    status: "received",
-    due: "formationDue",
+    ...DEADLINE_STEPS.formation,
     today: "jobs.formationToday",
     overdue: "jobs.formationOverdue",
     applicant: "jobs.formationOverdueApplicant",
@@ -34,8 +33,7 @@ const STEPS = {
     event: "formation_overdue",
   },
   conclusion: {
-    status: "commission_formed",
-    due: "conclusionDue",
+    ...DEADLINE_STEPS.conclusion,
     today: "jobs.conclusionToday",
     overdue: "jobs.conclusionOverdue",
     applicant: "jobs.conclusionOverdueApplicant",

@@ -13,7 +13,7 @@ import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, expiredCalendarNote, metDeadlines, openSensitive, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
+import { answersOf, calendarNote, careText, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -45,7 +45,7 @@ export const canEscalate = async (db: Db, caseId: number, now: Date, timeZone: s
   // No legal deadline runs for a notice the entity has not received: only a failed mediation counts then.
   // A deadline the bot saw pass with nothing recorded, then recorded as met on its day (staff recorded it late), did not pass.
   const met = metDeadlines(k.answers);
-  const kinds = (stepOf(k) === "saved" || stepOf(k) === "delivered" ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"]).filter((kind) => !met.has(kind));
+  const kinds = (notReceivedYet(k) ? ["mediation_ended"] : ["formation_overdue", "conclusion_overdue", "mediation_ended"]).filter((kind) => !met.has(kind));
   const reasons = await db.caseEvent.count({ where: { caseId, kind: { in: kinds } } });
   return reasons > 0;
 };
@@ -179,7 +179,7 @@ const notNow = (k: Parameters<typeof stepOf>[0] & { number: string; status: stri
         k.status === "mediation"
         ? "escalation.notNowMediation"
         : // Before the entity has the notice no deadline runs (law.md §3 step 2): none is said not to have passed either.
-          stepOf(k) === "saved" || stepOf(k) === "delivered"
+          notReceivedYet(k)
           ? "escalation.notNowNotReceived"
           : "escalation.notNow",
     { number: k.number },

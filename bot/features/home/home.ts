@@ -6,7 +6,7 @@ import { applicantMenu, primaryRole } from "../../../machines/chat.js";
 import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, orgNames, stepOf, str } from "../../core/case.js";
+import { answersOf, dueFieldAt, notReceivedYet, orgNames, stepOf, str } from "../../core/case.js";
 import { lines, sayText, type Out } from "../../core/effects.js";
 import { adminButtons } from "../admin/actions.js";
 import { viewMediation } from "../mediation/actions.js";
@@ -15,7 +15,6 @@ import { openStaffCase } from "../staff/actions.js";
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 const BUTTONS_MAX = 5;
-const DUE: Record<string, string> = { received: "formationDue", commission_formed: "conclusionDue" };
 
 const common: Button[][] = [
   [
@@ -78,11 +77,11 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
   const blocks: Param[] = roles.flatMap((r) => {
     if (!r.organization) return [];
     const mine = cases.filter((k) => k.organizationId === r.organizationId);
-    const awaiting = mine.filter((k) => stepOf(k) === "saved" || stepOf(k) === "delivered").length;
+    const awaiting = mine.filter(notReceivedYet).length;
     const fresh = mine.filter((k) => k.submittedAt && k.submittedAt >= weekAgo).length;
     // A mediation or a drafted complaint stops no deadline: such a case counts by the step it stands at underneath.
     const dueToday = mine.filter((k) => {
-      const field = DUE[stepOf(k)];
+      const field = dueFieldAt(stepOf(k));
       return field !== undefined && str(answersOf(k.answers)[field]) === today;
     }).length;
     return [{ key: "home.staff", params: { org: orgNames(r.organization), awaiting, fresh, dueToday } }];
@@ -99,7 +98,7 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     ...sittings.map((s): Param => ({ key: "home.sittingLine", params: { when: showWhen(s.startsAt, c.timeZone), number: s.case.number } })),
   ];
   // What waits for them: a button to each notice whose receipt they have not recorded.
-  const waiting = cases.filter((k) => stepOf(k) === "saved" || stepOf(k) === "delivered").slice(0, BUTTONS_MAX);
+  const waiting = cases.filter(notReceivedYet).slice(0, BUTTONS_MAX);
   const buttons: Button[][] = [
     ...waiting.map((k) => [{ key: "home.awaitingCase", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
     [{ key: "home.inbox", ...act(openMenuItem, { item: "inbox" }) }],

@@ -2,7 +2,7 @@
 // A case of another organisation gets the same answer as a case that does not exist.
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
-import { deadlineLine, formedOn, receiptOf, regionName, stepOf } from "../../core/case.js";
+import { deadlineLine, deadlineLines, formedOn, notReceivedYet, receiptOf, regionName, stepOf } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -40,17 +40,19 @@ const organizationInbox = async (tx: Tx, orgs: number[], at: PageAt, c: Ctx): Pr
   // Next to the case the pressed page began or ended with; past the end (the list shrank since its button was sent): the last page.
   const page = await keysetPage(caseKeyset(tx, where), at, total);
   const cases = page.items;
-  // Each with the deadline the organisation must meet now, counted down in working days, as the applicant's /cases shows it.
-  const items = cases.map((k) =>
+  // Each with the deadline the organisation must meet now, counted down in working days, as the applicant's /cases
+  // shows it; a calendar's caveat once, at the end.
+  const deadlines = deadlineLines(cases, c);
+  const items = cases.map((k, i) =>
     lines(
-      [{ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }, ...[deadlineLine(k, c)].filter((x) => x !== null)],
+      [{ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }, ...[deadlines.lines[i]!].filter((x) => x !== null)],
       "\n",
     ),
   );
   // Every case stays within reach, however many the organisation has: ten a page, newest first.
   const title = total > PAGE ? { key: "staff.inboxPage", params: { from: page.offset + 1, to: page.offset + cases.length, total } } : { key: "staff.inboxTitle" };
   return [
-    sayText(lines([title, ...items], "\n\n"), [
+    sayText(lines([title, ...items, ...deadlines.notes], "\n\n"), [
       ...cases.map((k) => [{ key: "cases.open", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
       ...pageButtons("org", page),
     ]),
@@ -76,7 +78,7 @@ export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c:
   const own = await onCase(tx, k.id, c.userId);
   const next: Button[][] = own
     ? []
-    : step === "saved" || step === "delivered"
+    : notReceivedYet(k)
       ? recordReceiptButton(k, c.timeZone)
       : step === "received"
       ? [[{ key: "staff.formed", ...act(confirmFormation, { caseId: k.id, notBefore: receivedOn(k, c.timeZone) }) }]]
