@@ -1,9 +1,11 @@
 // Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
-import { testDatabase, type TestDb } from "../helpers/db.js";
+import pg from "pg";
+import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
+import { until } from "../helpers/wait.js";
 
 const ADMIN = 9001;
 /** A second admin, in the harness of the tests that need one. */
@@ -212,6 +214,56 @@ describe("roles", () => {
     await stranger.pressData(`g:adm:revinv:${row.id}`);
     expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "mediator" } })).revokedAt).toBeNull();
   });
+
+  it("an invite revoked, or expired, while its person answers its questions: the last answer is refused, no role is given", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(44, "ru");
+    await staff.send(`/start ${link}`);
+    await staff.send("Ахметова Сауле Маратовна");
+    await staff.send("Секретарь комиссии");
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не присоединится. Новое приглашение — в /admin.");
+    expect(texts(await staff.press("Принимаю"))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 44n } })).toBe(0);
+    expect((await t.db.prisma.invite.findFirstOrThrow()).usedAt).toBeNull();
+    // A mediator's invite that expires at the end of 30.11.2026, its last answer given the next morning.
+    const mediatorLink = /start=(\S+)/.exec(texts(await admin.press("Пригласить медиатора"))[0]!)![1]!;
+    const m = h.user(45, "ru");
+    await m.send(`/start ${mediatorLink}`);
+    await m.send("Сапарова Динара Ерлановна");
+    await m.send("Реестр медиаторов № 123, Палата медиаторов");
+    now = new Date("2026-12-01T09:00:00+05:00");
+    expect(texts(await m.press("Принимаю"))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 45n } })).toBe(0);
+  });
+
+  it.skipIf(!TEST_PG_URL)(
+    "an invite revoked by the admin between the join's read of it and its taking (PostgreSQL, READ COMMITTED): the person is refused, as the admin was told nobody would join",
+    async () => {
+      const { link } = await inviteStaff();
+      const staff = h.user(46, "ru");
+      await staff.send(`/start ${link}`);
+      await staff.send("Ахметова Сауле Маратовна");
+      await staff.send("Секретарь комиссии");
+      const row = await t.db.prisma.invite.findFirstOrThrow();
+      const admin = new pg.Client({ connectionString: TEST_PG_URL! });
+      await admin.connect();
+      try {
+        await admin.query(`SET search_path TO "${t.schema}"`);
+        // The admin's revoke, not yet committed: the join reads the invite as unrevoked, then waits for its row.
+        await admin.query("BEGIN");
+        await admin.query(`UPDATE "Invite" SET "revokedAt" = now() WHERE "id" = $1`, [row.id]);
+        let done = false;
+        const accepted = staff.press("Принимаю").finally(() => (done = true));
+        await until(async () => done || (await waitsForLock(admin)), 30_000, "the join waiting for the invite's row");
+        await admin.query("COMMIT");
+        expect(texts(await accepted)[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+      } finally {
+        await admin.end();
+      }
+      expect(await t.db.prisma.userRole.count({ where: { userId: 46n } })).toBe(0);
+      expect((await t.db.prisma.invite.findFirstOrThrow()).usedAt).toBeNull();
+    },
+  );
 
   it("revoking a role is asked once more, naming the person and the role: «Не отзывать» keeps it, and says so only while it stands", async () => {
     // Before: one tap on «Отозвать: …» revoked the role (a mediator's running mediations ended, their sides told).

@@ -225,8 +225,12 @@ export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: C
     const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
     return [say("admin.alreadyStaff", { org: orgNames(org) })];
   }
-  // Taken only if still unused at this instant: two people opening one link cannot both join.
-  const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
+  // Taken only if still unused, unrevoked and unexpired at this instant: two people opening one link cannot both
+  // join, and a revoke committed after the read above (no lock covers both; READ COMMITTED) is not overridden.
+  const taken = await tx.invite.updateMany({
+    where: { id: invite.id, usedAt: null, revokedAt: null, expiresAt: { gt: c.now } },
+    data: { usedAt: c.now, usedBy: BigInt(c.userId) },
+  });
   if (taken.count === 0) return [say("admin.inviteInvalid")];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { fullName: e.fullName } });
   await tx.userRole.create({
