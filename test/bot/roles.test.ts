@@ -209,10 +209,14 @@ describe("roles", () => {
       "Бұл шақыру бойынша адам тіркеліп қойған: Сапарова Динара Ерлановна. Оның рөлін қайтарып алу үшін /admin → «Рөлдер» бөлімін ашыңыз.",
     );
     expect(await t.db.prisma.userRole.count({ where: { userId: 70n, role: "mediator", revokedAt: null } })).toBe(1);
-    // Nobody else can press it, forged data included.
-    const row = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "staff" } });
-    await stranger.pressData(`g:adm:revinv:${row.id}`);
-    expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "mediator" } })).revokedAt).toBeNull();
+    // Nobody else can press it, forged data included: a fresh invite nobody used stays valid, and its link still works.
+    const fresh = /start=(\S+)/.exec(texts(await kk.press("Медиаторды шақыру"))[0]!)![1]!;
+    const row = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "mediator", usedAt: null } });
+    const forged = await stranger.pressData(`g:adm:revinv:${row.id}`);
+    expect(toast(forged)).toBe("Эта кнопка устарела.");
+    expect(textsTo(forged, 43).join("\n")).not.toMatch(/отозван/);
+    expect((await t.db.prisma.invite.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).toBeNull();
+    expect(texts(await redeem(h.user(71, "ru"), fresh, "ru", "mediator", "Нурланова Гаухар Сериковна"))[0]).toMatch(/^Нурланова Гаухар Сериковна, вы /);
   });
 
   it("an invite revoked, or expired, while its person answers its questions: the last answer is refused, no role is given", async () => {
