@@ -189,7 +189,12 @@ describe("roles", () => {
 
   it("an invite link sent to the wrong chat is revoked from its own message: nobody joins by it; once used, the admin is told who joined", async () => {
     const { admin, invite, link } = await inviteStaff();
-    expect(buttons(invite)).toEqual(["Отозвать приглашение"]);
+    // The link's message is the one to forward: no buttons on it (a forwarded message keeps them); the revoke button follows in its own.
+    const sent = invite.filter((c) => c.method === "sendMessage");
+    expect(sent[0]!.payload.text).toMatch(/^Приглашение для сотрудника организации Городская больница №7, г\. Шымкент\..*\nhttps:\/\/t\.me\/kelisim_local_bot\?start=/s);
+    expect(sent[0]!.payload.reply_markup).toBeUndefined();
+    expect(sent[1]!.payload.text).toBe("Перешлите сообщение со ссылкой выше тому, кого приглашаете. Если ссылка попала не туда, отзовите приглашение: по ней никто не присоединится.");
+    expect(buttons([sent[1]!])).toEqual(["Отозвать приглашение"]);
     expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не присоединится. Новое приглашение — в /admin.");
     const stranger = h.user(43, "ru");
     await stranger.send("/start");

@@ -73,8 +73,10 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   const link = `https://t.me/${c.botUsername()}?start=${token}`;
   const until = showDate(localDate(expiresAt, c.timeZone));
   // A link forwarded to the wrong chat would make whoever opens it staff (the organisation's notices) or a mediator: it can be taken back.
+  // The link's message is the one to forward, so it has no buttons (Telegram keeps them on a forwarded message: the
+  // invitee would see «Revoke»); the revoke button comes in a message of its own after it.
   const revoke = [[{ key: "admin.revokeInvite", ...act(revokeRoleInviteAction, { inviteId: invite.id }) }]];
-  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }, revoke) : say("admin.mediatorInvite", { link, until }, revoke)];
+  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until }), say("admin.revokeInviteNote", {}, revoke)];
 };
 
 /** «Revoke the invite»: only while nobody used it; used, the person who joined is named (their role is revoked in «Роли»). */
