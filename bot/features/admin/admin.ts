@@ -204,12 +204,6 @@ export const checkRoleInvite = async (
   return { role, org: await org(), ...((await had()) > 0 ? { already: true as const } : {}) };
 };
 
-/** «You made this invite yourself»: whom it is for, that it stays unused, and who can invite its maker. */
-const ownInvite = async (tx: Tx, invite: { role: string; organizationId: number | null }): Promise<Out> => {
-  const org = invite.organizationId === null ? null : await tx.organization.findUnique({ where: { id: invite.organizationId } });
-  return org ? say("admin.ownInviteStaff", { org: orgNames(org) }) : say("admin.ownInviteMediator");
-};
-
 /**
  * The end of the join flow: the invite's role is granted once (if it is neither used, revoked nor expired),
  * with the person's full name, position or registry details, and the version of the terms they accepted.
@@ -217,8 +211,8 @@ const ownInvite = async (tx: Tx, invite: { role: string; organizationId: number 
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
   if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
-  // Nobody grants a role to themselves: the admin who made the invite is not the person it invites.
-  if (invite.createdBy === BigInt(c.userId) && !invite.usedAt) return [await ownInvite(tx, invite)];
+  // Nobody grants a role to themselves: the admin who made the invite is refused when they open it (checkRoleInvite's
+  // `own`, said by the chat before any question), so no join by it is theirs to finish here.
   // Someone who holds this role already (of this organisation) is not made it twice — each notice would reach them
   // twice; the invite stays unused, for a colleague.
   const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
