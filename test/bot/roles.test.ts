@@ -821,6 +821,12 @@ describe("joining by invite", () => {
     ]);
     expect(texts(await admin.press("Алынғанын белгілеу: KZ-2026-000001"))[0]).toMatch(/^Медициналық көмек көрсету кезінде/);
     expect(texts(await admin.send("/admin"))).toEqual(["Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\nҰйымсыз істер: 0\n\nНе істейміз?"]);
+    // After a staff step, the staff's home alone follows — not the admin's home, then the staff's, after every step.
+    const recorded = texts(await recordReceipt(admin, "kk"));
+    expect(recorded.at(-1)).toBe("«Городская больница №7»: өтініштер\n• алынғаны белгіленбегендер: 0\n• соңғы 7 күнде түскендер: 1\n• мерзімі бүгін бітетіндер: 0\n\nАлдағы 7 күндегі комиссия отырыстары: 0");
+    expect(recorded.filter((x) => x.startsWith("Әкімші:"))).toEqual([]);
+    // /menu shows both again.
+    expect(texts(await admin.send("/menu")).map((x) => x.split("\n")[0])).toEqual(["Әкімші: Жумабаев Арман Серикович", "«Городская больница №7»: өтініштер"]);
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
