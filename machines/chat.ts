@@ -82,8 +82,11 @@ export const primaryRole = (roles: readonly Role[]): Role =>
  * The home screen: an applicant's menu (pure, here); staff, mediators and admins get their role's, which
  * counts what awaits them (the bot builds it from the database, with the roles as stored by then).
  */
-export const menuEffect = (profile?: Pick<Profile, "roles">): Effect =>
-  profile && primaryRole(profile.roles) !== "applicant" ? { type: "showHome" } : applicantMenu();
+export const menuEffect = (profile?: Pick<Profile, "roles">, home: { role?: Exclude<Role, "applicant">; all?: true } = {}): Effect =>
+  profile && primaryRole(profile.roles) !== "applicant" ? { type: "showHome", ...home } : applicantMenu();
+
+/** The flows a role's step runs in: the home after them is that role's (an admin who is also staff gets the staff's alone). */
+const FLOW_ROLE: Record<string, Exclude<Role, "applicant">> = { receipt: "staff", formation: "staff", conclusion: "staff", sitting: "staff", orgCreate: "admin", proposal: "mediator" };
 
 export const applicantMenu = (): Effect =>
   say("menu.title", {
@@ -241,6 +244,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   let toast: string | undefined;
 
   const top = (): StackEntry | undefined => stack[stack.length - 1];
+  // The home after a step is the home of the role that acted (its flow, or the button's role); /start and /menu show
+  // every role's held (set there). An admin who is also staff is not sent two or three homes after each staff step.
+  const flowRole = FLOW_ROLE[top()?.flow ?? ""];
+  let homeOf: { role?: Exclude<Role, "applicant">; all?: true } = flowRole ? { role: flowRole } : {};
   const apply = (step: Step, def?: FlowDef) => {
     effects.push(...step.effects);
     stack = step.entry ? [...stack.slice(0, -1), step.entry] : stack.slice(0, -1);
@@ -248,7 +255,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     // A flow finished: back to the one under it, with its question again (an invite: named, see setAside); or home
     // (unless it went there itself).
     if (stack.length === 0) {
-      if (!def?.showsHome && !step.shown) effects.push(menuEffect(profile));
+      if (!def?.showsHome && !step.shown) effects.push(menuEffect(profile, homeOf));
     } else {
       setAside();
       deliver({ type: "REPEAT" });
@@ -268,7 +275,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     const step = startFlow(def, profile, input);
     effects.push(...step.effects);
     if (step.entry) stack = [...stack, step.entry];
-    else if (stack.length === 0 && !def.showsHome) effects.push(menuEffect(profile));
+    else if (stack.length === 0 && !def.showsHome) effects.push(menuEffect(profile, homeOf));
   };
   /**
    * Sends an event to the top flow; false when there is none. When the flow ignores the event, `ignored`
@@ -321,7 +328,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     return entry !== undefined && def !== undefined && hasTagAt(def.machine.root, entry.snapshot.value, TAKES_CAPTION);
   };
   const repeatOrMenu = () => {
-    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile));
+    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile, homeOf));
   };
   const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
   /** The text consented to (a relative's only: theirs, with what a notice would ask), else the applicant's. */
@@ -379,6 +386,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   const command = (name: string) => {
     switch (name) {
       case "start": {
+        homeOf = { all: true };
         // Joining by an invite (a relative's, staff's, a mediator's): the invite is what they came by, and dropping it
         // unasked would greet them as a patient and ask the patient's consent — or lose what they typed in the middle of
         // accepting. But a link opened and left must not come back at every /start either: it is named, with the way
@@ -415,7 +423,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         return start(flows.onboarding ?? onboardingFlow);
       }
       case "menu":
-        return void effects.push(menuEffect(profile));
+        return void effects.push(menuEffect(profile, { all: true }));
       case "notice":
         return notice();
       case "cases":
@@ -470,7 +478,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     command,
     deliver,
     repeatOrMenu,
-    menu: () => void effects.push(menuEffect(profile)),
+    menu: () => void effects.push(menuEffect(profile, homeOf)),
     stale,
     top,
     find: (name) => stack.find((e) => e.flow === name),
@@ -559,7 +567,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     // chat's last message, with its buttons, as when it was shown first.
     else if (input.event.type === "WITHDRAWN") {
       stack = stack.filter((e) => e.flow !== "notice" && e.flow !== "particulars");
-      effects.push(menuEffect(profile));
+      effects.push(menuEffect(profile, homeOf));
     }
     // An invite set aside, its link looked up at «Продолжить»: its question again; or, the link no longer good (the bot
     // said why), it goes, and what was under it comes back.
@@ -596,10 +604,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       command(input.command);
       break;
     case "text":
-      if (!deliver({ type: "TEXT", text: input.text })) effects.push(say("common.notUnderstood"), menuEffect(profile));
+      if (!deliver({ type: "TEXT", text: input.text })) effects.push(say("common.notUnderstood"), menuEffect(profile, homeOf));
       break;
     case "media":
-      if (!deliver({ type: "MEDIA", media: input.media, ...(input.group ? { group: input.group } : {}) })) effects.push(say(notTaken({ type: "MEDIA", media: input.media })), menuEffect(profile));
+      if (!deliver({ type: "MEDIA", media: input.media, ...(input.group ? { group: input.group } : {}) })) effects.push(say(notTaken({ type: "MEDIA", media: input.media })), menuEffect(profile, homeOf));
       break;
     case "file": {
       // Text written with a file (its caption — the story, say) is kept by no question but one that takes it with the file
@@ -611,7 +619,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       // With no question open, a file is kept nowhere: said so — «not understood» left one thinking it was added.
       if (!deliver({ type: "FILE", file: input.file, ...(input.group ? { group: input.group } : {}), ...(takes ? { caption: input.caption } : {}) })) {
         effects.splice(at);
-        effects.push(say("common.fileNotKept"), menuEffect(profile));
+        effects.push(say("common.fileNotKept"), menuEffect(profile, homeOf));
       }
       break;
     }
@@ -623,11 +631,15 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       repeatOrMenu();
       break;
     case "contact":
-      if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile));
+      if (!deliver({ type: "CONTACT", phone: input.phone, own: input.userId === profile.userId })) effects.push(say("common.notUnderstood"), menuEffect(profile, homeOf));
       break;
     case "button": {
       const pressed = decodeButton(input.data, registry, profile);
-      if (pressed.kind === "action" && pressed.allowed) pressed.def.run(pressed.params, router);
+      if (pressed.kind === "action" && pressed.allowed) {
+        const acting = (["staff", "mediator", "admin"] as const).find((r) => pressed.def.allow?.includes(r) && profile.roles.includes(r));
+        if (acting) homeOf = { role: acting };
+        pressed.def.run(pressed.params, router);
+      }
       else if (pressed.kind === "answer" && pressed.prompt === top()?.prompt) deliver({ type: "CHOICE", value: pressed.value });
       // A button from an answered question, someone else's, or data nobody sent: say so, and ask what is current.
       else stale();

@@ -180,7 +180,8 @@ export interface DomainEffectPayloads {
    */
   askChecked: { as: CheckedFlow; input: Record<string, unknown>; ask: SayEffect };
   /** The home screen of the user's role as stored now (staff, mediator, admin); an applicant's is the menu. */
-  showHome: { role?: "admin" | "staff" | "mediator" };
+  /** `role`: that role's home alone (the role that acted); `all`: every role's held, one after another (/start, /menu). */
+  showHome: { role?: "admin" | "staff" | "mediator"; all?: true };
   /** The chat's command menu set again to the roles held now: a role's command (/admin, /inbox) refused, its role gone. */
   refreshCommands: object;
   /**

@@ -144,6 +144,8 @@ const FORGERS: Record<Forger, { id: number; lang: "kk" | "ru"; onV1?: true }> = 
 /** The victims' cases: V1 with its commission formed, a sitting and relatives; V2 in mediation with a proposal; V3 not yet received. */
 interface Victims {
   c1: number; c2: number; c3: number; sitting: number; mediation: number; proposal: number; relative: number; invite: number;
+  /** A mediator's invite nobody used or revoked: what a forged «Отозвать приглашение» would revoke. */
+  roleInvite: number;
   orgA: number; orgB: number; staffRole: number; otherMediatorRole: number; outboxRow: string;
 }
 /** `data`: the forged callback data — several, for a button whose older form (without an id) still reads. */
@@ -180,7 +182,7 @@ const FORGED: Record<string, Row> = {
   "adm:revoke": { data: (v) => `g:adm:revoke:${v.staffRole}` },
   "adm:revokeok": { data: (v) => `g:adm:revokeok:${v.staffRole}` },
   "adm:keeprole": { data: (v) => `g:adm:keeprole:${v.staffRole}` },
-  "adm:revinv": { data: (v) => `g:adm:revinv:${v.invite}` },
+  "adm:revinv": { data: (v) => `g:adm:revinv:${v.roleInvite}` },
   "adm:unlinked": { data: () => "g:adm:unlinked" },
   "adm:unlinkedat": { data: (v) => `g:adm:unlinkedat:next:${v.c1}:1` },
   "adm:seenorgs": { data: () => "g:adm:seenorgs" },
@@ -336,6 +338,8 @@ describe("a forged or outdated button, for every action the bot knows", () => {
       await admin.press("Отозвать: Жаксылыкова Мадина Ержановна — сотрудник");
       await admin.press("Отозвать");
       await joinMediator(h, ADMIN, FORGERS.otherMediator.id, "Нурланова Гаухар Сериковна");
+      // A mediator's invite sent and not yet used: nobody but an admin may revoke it.
+      await admin.press("Пригласить медиатора");
       await fileNotice(h.user(FORGERS.otherApplicant.id, "kk"), "kk", { org: "Клиника №2", region: "Астана қаласы", iin: "520812300121" });
       const stranger = h.user(FORGERS.stranger.id, "ru");
       await stranger.send("/start");
@@ -359,6 +363,7 @@ describe("a forged or outdated button, for every action the bot knows", () => {
         proposal: (await p.proposal.findFirstOrThrow()).id,
         relative: (await p.caseParticipant.findFirstOrThrow({ where: { userId: 60n } })).id,
         invite: (await p.invite.findFirstOrThrow({ where: { role: "relative", usedAt: null } })).id,
+        roleInvite: (await p.invite.findFirstOrThrow({ where: { role: "mediator", usedAt: null, revokedAt: null } })).id,
         orgA: orgs[0]!.id,
         orgB: orgs[1]!.id,
         staffRole: (await p.userRole.findFirstOrThrow({ where: { userId: 50n, role: "staff" } })).id,

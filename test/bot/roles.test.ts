@@ -1,9 +1,11 @@
 // Admins, staff invites, the staff inbox — and everyone else refused, forged callbacks too.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
-import { testDatabase, type TestDb } from "../helpers/db.js";
+import pg from "pg";
+import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
+import { until } from "../helpers/wait.js";
 
 const ADMIN = 9001;
 /** A second admin, in the harness of the tests that need one. */
@@ -187,7 +189,12 @@ describe("roles", () => {
 
   it("an invite link sent to the wrong chat is revoked from its own message: nobody joins by it; once used, the admin is told who joined", async () => {
     const { admin, invite, link } = await inviteStaff();
-    expect(buttons(invite)).toEqual(["Отозвать приглашение"]);
+    // The link's message is the one to forward: no buttons on it (a forwarded message keeps them); the revoke button follows in its own.
+    const sent = invite.filter((c) => c.method === "sendMessage");
+    expect(sent[0]!.payload.text).toMatch(/^Приглашение для сотрудника организации Городская больница №7, г\. Шымкент\..*\nhttps:\/\/t\.me\/kelisim_local_bot\?start=/s);
+    expect(sent[0]!.payload.reply_markup).toBeUndefined();
+    expect(sent[1]!.payload.text).toBe("Перешлите сообщение со ссылкой выше тому, кого приглашаете. Если ссылка попала не туда, отзовите приглашение: по ней никто не зарегистрируется.");
+    expect(buttons([sent[1]!])).toEqual(["Отозвать приглашение"]);
     expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не зарегистрируется. Новое приглашение можно создать в /admin.");
     const stranger = h.user(43, "ru");
     await stranger.send("/start");
@@ -207,11 +214,65 @@ describe("roles", () => {
       "Бұл шақыру бойынша адам тіркеліп қойған: Сапарова Динара Ерлановна. Оның рөлін қайтарып алу үшін /admin → «Рөлдер» бөлімін ашыңыз.",
     );
     expect(await t.db.prisma.userRole.count({ where: { userId: 70n, role: "mediator", revokedAt: null } })).toBe(1);
-    // Nobody else can press it, forged data included.
-    const row = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "staff" } });
-    await stranger.pressData(`g:adm:revinv:${row.id}`);
-    expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "mediator" } })).revokedAt).toBeNull();
+    // Nobody else can press it, forged data included: a fresh invite nobody used stays valid, and its link still works.
+    const fresh = /start=(\S+)/.exec(texts(await kk.press("Медиаторды шақыру"))[0]!)![1]!;
+    const row = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "mediator", usedAt: null } });
+    const forged = await stranger.pressData(`g:adm:revinv:${row.id}`);
+    expect(toast(forged)).toBe("Эта кнопка устарела.");
+    expect(textsTo(forged, 43).join("\n")).not.toMatch(/отозван/);
+    expect((await t.db.prisma.invite.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).toBeNull();
+    expect(texts(await redeem(h.user(71, "ru"), fresh, "ru", "mediator", "Нурланова Гаухар Сериковна"))[0]).toMatch(/^Нурланова Гаухар Сериковна, вы /);
   });
+
+  it("an invite revoked, or expired, while its person answers its questions: the last answer is refused, no role is given", async () => {
+    const { admin, link } = await inviteStaff();
+    const staff = h.user(44, "ru");
+    await staff.send(`/start ${link}`);
+    await staff.send("Ахметова Сауле Маратовна");
+    await staff.send("Секретарь комиссии");
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не зарегистрируется. Новое приглашение можно создать в /admin.");
+    expect(texts(await staff.press("Принимаю"))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 44n } })).toBe(0);
+    expect((await t.db.prisma.invite.findFirstOrThrow()).usedAt).toBeNull();
+    // A mediator's invite that expires at the end of 30.11.2026, its last answer given the next morning.
+    const mediatorLink = /start=(\S+)/.exec(texts(await admin.press("Пригласить медиатора"))[0]!)![1]!;
+    const m = h.user(45, "ru");
+    await m.send(`/start ${mediatorLink}`);
+    await m.send("Сапарова Динара Ерлановна");
+    await m.send("Реестр медиаторов № 123, Палата медиаторов");
+    now = new Date("2026-12-01T09:00:00+05:00");
+    expect(texts(await m.press("Принимаю"))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: 45n } })).toBe(0);
+  });
+
+  it.skipIf(!TEST_PG_URL)(
+    "an invite revoked by the admin between the join's read of it and its taking (PostgreSQL, READ COMMITTED): the person is refused, as the admin was told nobody would join",
+    async () => {
+      const { link } = await inviteStaff();
+      const staff = h.user(46, "ru");
+      await staff.send(`/start ${link}`);
+      await staff.send("Ахметова Сауле Маратовна");
+      await staff.send("Секретарь комиссии");
+      const row = await t.db.prisma.invite.findFirstOrThrow();
+      const admin = new pg.Client({ connectionString: TEST_PG_URL! });
+      await admin.connect();
+      try {
+        await admin.query(`SET search_path TO "${t.schema}"`);
+        // The admin's revoke, not yet committed: the join reads the invite as unrevoked, then waits for its row.
+        await admin.query("BEGIN");
+        await admin.query(`UPDATE "Invite" SET "revokedAt" = now() WHERE "id" = $1`, [row.id]);
+        let done = false;
+        const accepted = staff.press("Принимаю").finally(() => (done = true));
+        await until(async () => done || (await waitsForLock(admin)), 30_000, "the join waiting for the invite's row");
+        await admin.query("COMMIT");
+        expect(texts(await accepted)[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+      } finally {
+        await admin.end();
+      }
+      expect(await t.db.prisma.userRole.count({ where: { userId: 46n } })).toBe(0);
+      expect((await t.db.prisma.invite.findFirstOrThrow()).usedAt).toBeNull();
+    },
+  );
 
   it("revoking a role is asked once more, naming the person and the role: «Не отзывать» keeps it, and says so only while it stands", async () => {
     // Before: one tap on «Отозвать: …» revoked the role (a mediator's running mediations ended, their sides told).
@@ -760,6 +821,12 @@ describe("joining by invite", () => {
     ]);
     expect(texts(await admin.press("Алынғанын белгілеу: KZ-2026-000001"))[0]).toMatch(/^Медициналық көмек көрсету кезінде/);
     expect(texts(await admin.send("/admin"))).toEqual(["Әкімші: Жумабаев Арман Серикович\nҰйымдар: 1 · қызметкерлер: 1 · медиаторлар: 0\nҰйымсыз істер: 0\n\nНе істейміз?"]);
+    // After a staff step, the staff's home alone follows — not the admin's home, then the staff's, after every step.
+    const recorded = texts(await recordReceipt(admin, "kk"));
+    expect(recorded.at(-1)).toBe("«Городская больница №7»: өтініштер\n• алынғаны белгіленбегендер: 0\n• соңғы 7 күнде түскендер: 1\n• мерзімі бүгін бітетіндер: 0\n\nАлдағы 7 күндегі комиссия отырыстары: 0");
+    expect(recorded.filter((x) => x.startsWith("Әкімші:"))).toEqual([]);
+    // /menu shows both again.
+    expect(texts(await admin.send("/menu")).map((x) => x.split("\n")[0])).toEqual(["Әкімші: Жумабаев Арман Серикович", "«Городская больница №7»: өтініштер"]);
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {

@@ -73,8 +73,10 @@ export const createInvite = async (tx: Tx, e: DomainEffect<"createInvite">, c: C
   const link = `https://t.me/${c.botUsername()}?start=${token}`;
   const until = showDate(localDate(expiresAt, c.timeZone));
   // A link forwarded to the wrong chat would make whoever opens it staff (the organisation's notices) or a mediator: it can be taken back.
+  // The link's message is the one to forward, so it has no buttons (Telegram keeps them on a forwarded message: the
+  // invitee would see «Revoke»); the revoke button comes in a message of its own after it.
   const revoke = [[{ key: "admin.revokeInvite", ...act(revokeRoleInviteAction, { inviteId: invite.id }) }]];
-  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }, revoke) : say("admin.mediatorInvite", { link, until }, revoke)];
+  return [org && e.role === "staff" ? say("admin.staffInvite", { org: orgLabel(org), link, until }) : say("admin.mediatorInvite", { link, until }), say("admin.revokeInviteNote", {}, revoke)];
 };
 
 /** «Revoke the invite»: only while nobody used it; used, the person who joined is named (their role is revoked in «Роли»). */
@@ -202,12 +204,6 @@ export const checkRoleInvite = async (
   return { role, org: await org(), ...((await had()) > 0 ? { already: true as const } : {}) };
 };
 
-/** «You made this invite yourself»: whom it is for, that it stays unused, and who can invite its maker. */
-const ownInvite = async (tx: Tx, invite: { role: string; organizationId: number | null }): Promise<Out> => {
-  const org = invite.organizationId === null ? null : await tx.organization.findUnique({ where: { id: invite.organizationId } });
-  return org ? say("admin.ownInviteStaff", { org: orgNames(org) }) : say("admin.ownInviteMediator");
-};
-
 /**
  * The end of the join flow: the invite's role is granted once (if it is neither used, revoked nor expired),
  * with the person's full name, position or registry details, and the version of the terms they accepted.
@@ -215,8 +211,8 @@ const ownInvite = async (tx: Tx, invite: { role: string; organizationId: number 
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
   const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
   if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
-  // Nobody grants a role to themselves: the admin who made the invite is not the person it invites.
-  if (invite.createdBy === BigInt(c.userId) && !invite.usedAt) return [await ownInvite(tx, invite)];
+  // Nobody grants a role to themselves: the admin who made the invite is refused when they open it (checkRoleInvite's
+  // `own`, said by the chat before any question), so no join by it is theirs to finish here.
   // Someone who holds this role already (of this organisation) is not made it twice — each notice would reach them
   // twice; the invite stays unused, for a colleague.
   const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
@@ -225,8 +221,12 @@ export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: C
     const org = await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId! } });
     return [say("admin.alreadyStaff", { org: orgNames(org) })];
   }
-  // Taken only if still unused at this instant: two people opening one link cannot both join.
-  const taken = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: c.now, usedBy: BigInt(c.userId) } });
+  // Taken only if still unused, unrevoked and unexpired at this instant: two people opening one link cannot both
+  // join, and a revoke committed after the read above (no lock covers both; READ COMMITTED) is not overridden.
+  const taken = await tx.invite.updateMany({
+    where: { id: invite.id, usedAt: null, revokedAt: null, expiresAt: { gt: c.now } },
+    data: { usedAt: c.now, usedBy: BigInt(c.userId) },
+  });
   if (taken.count === 0) return [say("admin.inviteInvalid")];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { fullName: e.fullName } });
   await tx.userRole.create({

@@ -38,11 +38,12 @@ const rolesNow = async (tx: Tx, c: Ctx): Promise<Set<Role>> => {
 export const showHome = async (tx: Tx, e: DomainEffect<"showHome">, c: Ctx): Promise<Out[]> => {
   const roles = await rolesNow(tx, c);
   const role = e.role && roles.has(e.role) ? e.role : primaryRole([...roles]);
-  // An admin who is also staff or a mediator: what awaits them there follows the admin's home (not /admin's own).
-  if (role === "admin" && !e.role && roles.has("staff")) return [...(await adminHome(tx, c, true)), ...(await staffHome(tx, c, roles.has("mediator")))];
-  if (role === "admin" && !e.role && roles.has("mediator")) return [...(await adminHome(tx, c, true)), ...(await mediatorHome(tx, c))];
+  // An admin who is also staff or a mediator: what awaits them there follows the admin's home — at /start and /menu
+  // (`all`); after a step, the home of the role that acted alone (not two or three messages after each).
+  if (role === "admin" && e.all && roles.has("staff")) return [...(await adminHome(tx, c, true)), ...(await staffHome(tx, c, roles.has("mediator")))];
+  if (role === "admin" && e.all && roles.has("mediator")) return [...(await adminHome(tx, c, true)), ...(await mediatorHome(tx, c))];
   if (role === "admin") return adminHome(tx, c);
-  if (role === "staff") return staffHome(tx, c, roles.has("mediator"));
+  if (role === "staff") return staffHome(tx, c, roles.has("mediator") && e.role !== "staff");
   if (role === "mediator") return mediatorHome(tx, c);
   return [applicantMenu() as Out];
 };
