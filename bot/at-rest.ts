@@ -7,6 +7,7 @@
 import { open, seal } from "./crypto.js";
 import { answersOf, openSensitive, sealWith, str } from "./core/case.js";
 import type { Prisma } from "./db/database.js";
+import type { Tx } from "./core/actor.js";
 import type { Prisma as PrismaNS } from "./db/generated/client.js";
 
 export const CANARY_KEY = "dataKeyCanary";
@@ -52,98 +53,84 @@ export const checkDataKey = async (prisma: Prisma, key: Buffer): Promise<void> =
 };
 
 /**
- * The patient's full name, kept in the case's plain answers before it was sealed with the IIN: moved into
- * the sealed fields, once. Returns how many cases were re-sealed.
+ * A step done once for the whole database (an upgrade's re-seal): skipped when its marker is there; else one instance
+ * at a time (an advisory lock of its own, `lock`) does it, and the marker, with `work`'s count, says it was done — a
+ * second instance finds the marker and does nothing. Returns the count, or 0 when it was done before.
  */
-export const sealPatientNames = async (prisma: Prisma, key: Buffer): Promise<number> => {
-  if (await prisma.meta.findUnique({ where: { key: NAMES_SEALED } })) return 0;
+const once = async (prisma: Prisma, marker: string, lock: number, work: (tx: Tx) => Promise<number>): Promise<number> => {
+  if (await prisma.meta.findUnique({ where: { key: marker } })) return 0;
   return prisma.$transaction(
     async (tx) => {
-      // One instance at a time; a second one finds the marker and does nothing.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${1}::int)`;
-      if (await tx.meta.findUnique({ where: { key: NAMES_SEALED } })) return 0;
-      const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'name' IS NOT NULL ORDER BY "id" FOR UPDATE`;
-      for (const { id } of rows) {
-        const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
-        const { name, ...answers } = answersOf(k.answers);
-        const sensitive = k.sensitive ? openSensitive(key, k.sensitive) : { iin: "", phone: "", description: "" };
-        await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: seal(key, JSON.stringify({ ...sensitive, name: str(name) })) } });
-      }
-      await tx.meta.create({ data: { key: NAMES_SEALED, value: String(rows.length) } });
-      return rows.length;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${lock}::int)`;
+      if (await tx.meta.findUnique({ where: { key: marker } })) return 0;
+      const count = await work(tx);
+      await tx.meta.create({ data: { key: marker, value: String(count) } });
+      return count;
     },
     { timeout: 120_000 },
   );
 };
 
 /**
+ * The patient's full name, kept in the case's plain answers before it was sealed with the IIN: moved into
+ * the sealed fields, once. Returns how many cases were re-sealed.
+ */
+export const sealPatientNames = (prisma: Prisma, key: Buffer): Promise<number> =>
+  once(prisma, NAMES_SEALED, 1, async (tx) => {
+    const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'name' IS NOT NULL ORDER BY "id" FOR UPDATE`;
+    for (const { id } of rows) {
+      const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+      const { name, ...answers } = answersOf(k.answers);
+      const sensitive = k.sensitive ? openSensitive(key, k.sensitive) : { iin: "", phone: "", description: "" };
+      await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: seal(key, JSON.stringify({ ...sensitive, name: str(name) })) } });
+    }
+    return rows.length;
+  });
+
+/**
  * The commission's conclusion summary (the patient's medical details), kept in the case's plain answers before
  * it was sealed: moved into the sealed fields, once. Returns how many cases were re-sealed.
  */
-export const sealConclusionSummaries = async (prisma: Prisma, key: Buffer): Promise<number> => {
-  if (await prisma.meta.findUnique({ where: { key: SUMMARIES_SEALED } })) return 0;
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${2}::int)`;
-      if (await tx.meta.findUnique({ where: { key: SUMMARIES_SEALED } })) return 0;
-      const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" -> 'conclusion' ->> 'summary' IS NOT NULL ORDER BY "id" FOR UPDATE`;
-      for (const { id } of rows) {
-        const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
-        const a = answersOf(k.answers);
-        const { summary, ...conclusion } = a.conclusion as Record<string, unknown>;
-        await tx.case.update({ where: { id }, data: { answers: { ...a, conclusion } as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { conclusion: str(summary) }) } });
-      }
-      await tx.meta.create({ data: { key: SUMMARIES_SEALED, value: String(rows.length) } });
-      return rows.length;
-    },
-    { timeout: 120_000 },
-  );
-};
+export const sealConclusionSummaries = (prisma: Prisma, key: Buffer): Promise<number> =>
+  once(prisma, SUMMARIES_SEALED, 2, async (tx) => {
+    const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" -> 'conclusion' ->> 'summary' IS NOT NULL ORDER BY "id" FOR UPDATE`;
+    for (const { id } of rows) {
+      const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+      const a = answersOf(k.answers);
+      const { summary, ...conclusion } = a.conclusion as Record<string, unknown>;
+      await tx.case.update({ where: { id }, data: { answers: { ...a, conclusion } as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { conclusion: str(summary) }) } });
+    }
+    return rows.length;
+  });
 
 /**
  * A mediation's proposals — the mediator's terms, a side's counter-offer and its note — kept in the clear before
  * they were sealed like the messages relayed in it: sealed, once (every row then was in the clear). Returns how
  * many proposals were.
  */
-export const sealProposalTexts = async (prisma: Prisma, key: Buffer): Promise<number> => {
-  if (await prisma.meta.findUnique({ where: { key: PROPOSALS_SEALED } })) return 0;
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${3}::int)`;
-      if (await tx.meta.findUnique({ where: { key: PROPOSALS_SEALED } })) return 0;
-      const proposals = await tx.proposal.findMany({ select: { id: true, terms: true }, orderBy: { id: "asc" } });
-      for (const p of proposals) await tx.proposal.update({ where: { id: p.id }, data: { terms: seal(key, p.terms) } });
-      const notes = await tx.proposalResponse.findMany({ where: { note: { not: null } }, select: { proposalId: true, userId: true, note: true } });
-      for (const n of notes) await tx.proposalResponse.update({ where: { proposalId_userId: { proposalId: n.proposalId, userId: n.userId } }, data: { note: seal(key, n.note!) } });
-      await tx.meta.create({ data: { key: PROPOSALS_SEALED, value: String(proposals.length) } });
-      return proposals.length;
-    },
-    { timeout: 120_000 },
-  );
-};
+export const sealProposalTexts = (prisma: Prisma, key: Buffer): Promise<number> =>
+  once(prisma, PROPOSALS_SEALED, 3, async (tx) => {
+    const proposals = await tx.proposal.findMany({ select: { id: true, terms: true }, orderBy: { id: "asc" } });
+    for (const p of proposals) await tx.proposal.update({ where: { id: p.id }, data: { terms: seal(key, p.terms) } });
+    const notes = await tx.proposalResponse.findMany({ where: { note: { not: null } }, select: { proposalId: true, userId: true, note: true } });
+    for (const n of notes) await tx.proposalResponse.update({ where: { proposalId_userId: { proposalId: n.proposalId, userId: n.userId } }, data: { note: seal(key, n.note!) } });
+    return proposals.length;
+  });
 
 /**
  * The patient's date of birth — the IIN's first six digits, so half of the sealed IIN — kept in the case's plain
  * answers before it was sealed with the IIN: moved into the sealed fields, once. Returns how many cases were re-sealed.
  */
-export const sealBirthDates = async (prisma: Prisma, key: Buffer): Promise<number> => {
-  if (await prisma.meta.findUnique({ where: { key: BIRTH_DATES_SEALED } })) return 0;
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${4}::int)`;
-      if (await tx.meta.findUnique({ where: { key: BIRTH_DATES_SEALED } })) return 0;
-      const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL ORDER BY "id" FOR UPDATE`;
-      for (const { id } of rows) {
-        const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
-        const { birthDate, ...answers } = answersOf(k.answers);
-        await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { birthDate: str(birthDate) }) } });
-      }
-      await tx.meta.create({ data: { key: BIRTH_DATES_SEALED, value: String(rows.length) } });
-      return rows.length;
-    },
-    { timeout: 120_000 },
-  );
-};
+export const sealBirthDates = (prisma: Prisma, key: Buffer): Promise<number> =>
+  once(prisma, BIRTH_DATES_SEALED, 4, async (tx) => {
+    const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL ORDER BY "id" FOR UPDATE`;
+    for (const { id } of rows) {
+      const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+      const { birthDate, ...answers } = answersOf(k.answers);
+      await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { birthDate: str(birthDate) }) } });
+    }
+    return rows.length;
+  });
 
 /** At start, after the migrations: the key first, then the one-time steps. */
 export const prepareDataAtRest = async (
