@@ -7,7 +7,7 @@ import type { DomainEffect, FileRef } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, expiredCalendarNote, formedOn, isLate, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
+import { calendarNote, expiredCalendarNote, formedOn, isLate, notReceivedYet, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase, withdrawnOf } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -23,7 +23,7 @@ import { CONCLUSION_WORKING_DAYS, unwatch, watch } from "./deadlines.js";
 /** A file as stored and sent again: its kind and Telegram's id only. */
 const ref = (f: FileRef): { kind: FileRef["kind"]; fileId: string } => ({ kind: f.kind, fileId: f.fileId });
 const notNowFormation = (k: Parameters<typeof stepOf>[0]): string =>
-  k.formedAt ? "staff.alreadyFormed" : stepOf(k) === "saved" || stepOf(k) === "delivered" ? "staff.notReceived" : "mediation.notNow";
+  k.formedAt ? "staff.alreadyFormed" : notReceivedYet(k) ? "staff.notReceived" : "mediation.notNow";
 
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);

@@ -13,7 +13,7 @@ import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
+import { answersOf, calendarNote, careText, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -32,7 +32,8 @@ type Db = Prisma | Tx;
  */
 const deadlinePassed = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, now: Date, timeZone: string): boolean => {
   const a = answersOf(k.answers);
-  const due = stepOf(k) === "received" ? a.formationDue : stepOf(k) === "commission_formed" ? a.conclusionDue : undefined;
+  const field = dueFieldAt(stepOf(k));
+  const due = field ? a[field] : undefined;
   return typeof due === "string" && endOfDay(due, timeZone) < now;
 };
 
