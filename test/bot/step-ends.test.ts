@@ -1,0 +1,47 @@
+// How staff's, mediators' and admins' steps end (no dead ends): the message that says what was done carries the
+// next steps that are open, and the role's home follows it, as after a flow.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testBot, type Harness } from "../helpers/bot.js";
+import type { Call } from "../../bot/local/fake-api.js";
+import { testDatabase, type TestDb } from "../helpers/db.js";
+import { fileNotice } from "../helpers/notice.js";
+import { joinStaff, recordReceipt } from "../helpers/staff.js";
+
+const ADMIN = 880001;
+const STAFF = 880002;
+const APPLICANT = 880003;
+let t: TestDb;
+let h: Harness;
+const now = new Date("2026-11-23T10:00:00+05:00");
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t.dispose());
+beforeEach(async () => {
+  await t.reset();
+  h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
+});
+
+/** Each message sent to the chat: its text and its buttons' labels. */
+const messages = (calls: Call[], chatId: number) =>
+  calls
+    .filter((c) => c.method === "sendMessage" && c.payload.chat_id === chatId)
+    .map((c) => ({
+      text: String(c.payload.text),
+      buttons: ((c.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text),
+    }));
+
+describe("the commission formed", () => {
+  it("staff (kk) are offered mediation beside the sitting and the conclusion, and their home follows", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "kk");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await recordReceipt(staff, "kk");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Комиссия құрылды");
+    const done = messages(await staff.press("Растаймын"), STAFF);
+    expect(done[0]!.text).toMatch(/^Жазылды: KZ-2026-000001 ісі бойынша комиссия/);
+    expect(done[0]!.buttons).toContain("Медиация ұсыну");
+    expect(done.at(-1)!.text).toMatch(/^«Городская больница №7»: /);
+  });
+});
