@@ -5,11 +5,12 @@ import { testBot, type Harness } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, proposeMediator, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 880001;
 const STAFF = 880002;
 const APPLICANT = 880003;
+const MEDIATOR = 880004;
 let t: TestDb;
 let h: Harness;
 const now = new Date("2026-11-23T10:00:00+05:00");
@@ -43,5 +44,18 @@ describe("the commission formed", () => {
     expect(done[0]!.text).toMatch(/^Жазылды: KZ-2026-000001 ісі бойынша комиссия/);
     expect(done[0]!.buttons).toContain("Медиация ұсыну");
     expect(done.at(-1)!.text).toMatch(/^«Городская больница №7»: /);
+  });
+});
+
+describe("a mediator proposed", () => {
+  it("staff are told the proposal went to the mediator, and their home follows", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await joinMediator(h, ADMIN, MEDIATOR);
+    const done = messages(await proposeMediator(staff), STAFF);
+    expect(done.map((m) => m.text)).toEqual([
+      "Медиатору отправлено предложение по делу KZ-2026-000001. Когда медиатор согласится, обе стороны получат приглашение к медиации.",
+      expect.stringMatching(/^«Городская больница №7»: обращения\n/),
+    ]);
   });
 });
