@@ -5,7 +5,7 @@ import { testBot, type Harness } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff, proposeMediator, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, openAdmin, proposeMediator, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 880001;
 const STAFF = 880002;
@@ -57,5 +57,23 @@ describe("a mediator proposed", () => {
       "Медиатору отправлено предложение по делу KZ-2026-000001. Когда медиатор согласится, обе стороны получат приглашение к медиации.",
       expect.stringMatching(/^«Городская больница №7»: обращения\n/),
     ]);
+  });
+});
+
+describe("an admin's empty lists", () => {
+  it("«no roles», «all linked» and «no case for a mediator» each carry the way back to the admin's home", async () => {
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    for (const [button, empty] of [
+      ["Роли", "Активных ролей нет."],
+      ["Дела без организации", "Все дела привязаны к организациям."],
+      ["Предложить медиатора", "Нет дел, по которым можно предложить медиатора."],
+    ] as const) {
+      const said = messages(await admin.press(button), ADMIN);
+      expect(said).toEqual([{ text: empty, buttons: ["◀ Назад"] }]);
+      const back = messages(await admin.press("◀ Назад"), ADMIN);
+      expect(back[0]!.text).toMatch(/^Администратор: Жумабаев Арман Серикович\n/);
+    }
   });
 });
