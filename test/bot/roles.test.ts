@@ -99,7 +99,7 @@ describe("admins", () => {
     const menu = tapped.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
     expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
     expect(menu?.commands.map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
-    expect(menu?.commands[0]).toEqual({ command: "start", description: "Бастау" });
+    expect(menu?.commands[0]).toEqual({ command: "start", description: "Басты мәзір" });
   });
 
   it("someone who used the bot before being made an admin gets /admin in their chat's command menu when they pass the admin's door", async () => {
