@@ -244,7 +244,9 @@ describe("mediation", () => {
     const assigned = await staff.press(MEDIATOR_NAME);
     expect(to(assigned, STAFF)[0]).toMatch(/^Медиатору отправлено предложение/);
     expect(to(assigned, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001 — Городская больница №7, г. Шымкент\.[\s\S]*ст\. 7\)\.$/);
-    expect(buttons(assigned)).toEqual(["Согласен(на) быть медиатором", "Отказаться"]);
+    expect(buttons(assigned.filter((c) => c.payload.chat_id === MEDIATOR))).toEqual(["Согласен(на) быть медиатором", "Отказаться"]);
+    // Staff's home follows what they were told.
+    expect(to(assigned, STAFF)[1]).toMatch(/^«Городская больница №7»: обращения\n/);
     // Nobody else can accept it.
     const m0 = await t.db.prisma.mediation.findFirstOrThrow();
     expect(toast(await applicant.pressData(`g:mdacc:${m0.id}`))).toBe("Бұл батырма ескірген.");
@@ -464,7 +466,7 @@ describe("mediation", () => {
     const linked = await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000002" } });
     await joinMediator(h, ADMIN, STAFF);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(STAFF), role: "mediator" } });
-    expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого."]);
+    expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого.", expect.stringMatching(/^«Городская больница №7»: обращения\n/), expect.stringMatching(/^Медиации\n/)]);
     expect(await t.db.prisma.mediation.count()).toBe(0);
     // Someone both staff and mediator sees both in /inbox.
     const inbox = texts(await staff.send("/inbox"));
@@ -562,6 +564,7 @@ describe("an applicant who withdrew consent", () => {
     const proposed = await proposeMediator(staff);
     expect(to(proposed, STAFF)).toEqual([
       "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных, поэтому медиацию через бот сейчас начать нельзя. Если заявитель снова даст согласие, медиатора можно будет предложить ещё раз.",
+      expect.stringMatching(/^«Городская больница №7»: обращения\n/),
     ]);
     expect(to(proposed, MEDIATOR)).toEqual([]);
     expect(await t.db.prisma.mediation.count()).toBe(0);

@@ -56,7 +56,7 @@ describe("/start", () => {
     expect(chosen.find((c) => c.method === "editMessageReplyMarkup")?.payload.reply_markup).toEqual({ inline_keyboard: [] });
     const menu = chosen.find((c) => c.method === "setMyCommands")!.payload;
     expect(menu.scope).toEqual({ type: "chat", chat_id: 3 });
-    expect((menu.commands as { description: string }[])[0]!.description).toBe("Начать");
+    expect((menu.commands as { description: string }[])[0]!.description).toBe("Главное меню");
   });
 
   it("records consent with the text's version and the time, then shows the menu", async () => {
@@ -290,9 +290,9 @@ describe("command menus", () => {
     const menus = h.fake.calls.filter((c) => c.method === "setMyCommands").map((c) => c.payload);
     expect(menus.map((m) => m.language_code)).toEqual(["kk", "ru", undefined]);
     const first = (m: Record<string, unknown>) => (m.commands as { command: string; description: string }[])[0]!;
-    expect(first(menus[0]!)).toEqual({ command: "start", description: "Бастау" });
-    expect(first(menus[1]!)).toEqual({ command: "start", description: "Начать" });
-    expect(first(menus[2]!).description).toBe("Бастау / Начать");
+    expect(first(menus[0]!)).toEqual({ command: "start", description: "Басты мәзір" });
+    expect(first(menus[1]!)).toEqual({ command: "start", description: "Главное меню" });
+    expect(first(menus[2]!).description).toBe("Басты мәзір / Главное меню");
     expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
   });
 });

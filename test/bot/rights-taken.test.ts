@@ -181,8 +181,8 @@ describe("a case whose procedure ended", () => {
     await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "settled", closedAt: now } });
     expect(texts(await staff.pressData(`g:mdpick:${k.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
     const chosen = await staff.press(MEDIATOR_NAME);
-    expect(to(chosen, STAFF)).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
-    expect(texts(await staff.pressData(`g:mdassign:${k.id}:${role.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(to(chosen, STAFF)).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+    expect(texts(await staff.pressData(`g:mdassign:${k.id}:${role.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
     expect(to(chosen, MEDIATOR)).toEqual([]);
     expect(await t.db.prisma.mediation.count()).toBe(0);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");

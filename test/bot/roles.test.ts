@@ -101,7 +101,7 @@ describe("admins", () => {
     const menu = tapped.filter((c) => c.method === "setMyCommands").at(-1)?.payload as { commands: { command: string; description: string }[]; scope: unknown } | undefined;
     expect(menu?.scope).toEqual({ type: "chat", chat_id: ADMIN });
     expect(menu?.commands.map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
-    expect(menu?.commands[0]).toEqual({ command: "start", description: "Бастау" });
+    expect(menu?.commands[0]).toEqual({ command: "start", description: "Басты мәзір" });
   });
 
   it("someone who used the bot before being made an admin gets /admin in their chat's command menu when they pass the admin's door", async () => {
@@ -1048,9 +1048,10 @@ describe("the commission formed", () => {
     const ask = await staff.press("Комиссия сформирована");
     expect(texts(ask)[0]).toContain("ни один её член не представляет вашу организацию");
     const done = await staff.press("Подтверждаю");
-    expect(texts(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Записано: комиссия по делу KZ-2026-000001 сформирована 26.03.2026. Заключение — до конца дня 02.04.2026."]);
-    // The next steps come on the same message: a pressed button leaves no dead end.
-    expect(buttons(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Назначить заседание", "Записать заключение"]);
+    // Staff's home follows, as after every step.
+    expect(texts(done.filter((x) => x.payload.chat_id === 50))).toEqual(["Записано: комиссия по делу KZ-2026-000001 сформирована 26.03.2026. Заключение — до конца дня 02.04.2026.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+    // The next steps come on the same message, mediation among them, as the case's view offers them: a pressed button leaves no dead end.
+    expect(buttons(done.filter((x) => x.payload.chat_id === 50 && String(x.payload.text).startsWith("Записано")))).toEqual(["Назначить заседание", "Записать заключение", "Предложить медиацию"]);
     expect(texts(done.filter((x) => x.payload.chat_id === 51))).toEqual([
       "KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясы 26.03.2026 күні құрылды. Қорытынды — 5 жұмыс күні ішінде; боттың есебі бойынша — 02.04.2026 күнінің соңына дейін. Комиссия отырыстарына қатысуға құқығыңыз бар.",
     ]);
@@ -1100,13 +1101,13 @@ describe("the commission formed", () => {
     const other = h.user(52, "ru");
     await other.send("/start");
     await redeem(other, link, "ru", "staff");
-    expect(texts(await other.pressData(`g:sformok:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect(texts(await other.pressData(`g:sformok:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     const applicant = h.user(51, "kk");
     const forged = await applicant.pressData(`g:sformok:${c.id}`);
     expect(forged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Бұл батырма ескірген.");
     expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("delivered");
     // Nor can its own staff, before the organisation has recorded the notice's receipt.
-    expect(texts(await h.user(50, "ru").pressData(`g:sformok:${c.id}`))).toEqual(["Комиссию по делу KZ-2026-000001 можно отметить после того, как будет записано получение обращения."]);
+    expect(texts(await h.user(50, "ru").pressData(`g:sformok:${c.id}`))).toEqual(["Комиссию по делу KZ-2026-000001 можно отметить после того, как будет записано получение обращения.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
   });
 });
 

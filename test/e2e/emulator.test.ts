@@ -86,7 +86,7 @@ describe("end to end through the emulator", () => {
     expect((await t.db.prisma.user.findUnique({ where: { id: 503n } }))?.language).toBe("kk");
     // The chat's command menu followed each choice.
     const menus = lacking.filter((c) => JSON.stringify(c.payload).includes('"chat_id":503')).map((c) => (c.payload as { commands: { description: string }[] }).commands[0]!.description);
-    expect(menus).toEqual(["Начать", "Бастау"]);
+    expect(menus).toEqual(["Главное меню", "Басты мәзір"]);
   });
 
   it("a restart in the middle of onboarding loses nothing", async () => {

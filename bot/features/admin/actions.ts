@@ -1,6 +1,6 @@
 // Admins' buttons and /admin (ADMIN_IDS only; the services check again).
 import { z } from "zod";
-import { act, defineAction, id, word, type CommandDef } from "../../../machines/actions.js";
+import { act, defineAction, id, openMenuItem, word, type CommandDef } from "../../../machines/actions.js";
 import { mediationCasesForAdmin } from "../mediation/actions.js";
 import { cursorOf, cursorParams } from "./pages.js";
 
@@ -110,5 +110,8 @@ export const adminButtons = () => [
   [{ key: "admin.mediation", ...act(mediationCasesForAdmin, {}) }],
   [{ key: "admin.accesses", ...act(accessOrgs, {}) }],
 ];
+
+/** Under a list an admin opened that holds nothing: back to their home (/admin), so no screen is a dead end. */
+export const backToAdmin = () => [[{ key: "notice.back", ...act(openMenuItem, { item: "admin" }) }]];
 
 export const adminActions = [registerOrganization, listOrganizations, inviteStaff, revokeRoleInvite, inviteMediator, listRoles, revokeRole, revokeRoleConfirmed, keepRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];

@@ -25,6 +25,7 @@ import {
   revokeRole as revokeRoleAction,
   revokeRoleConfirmed,
   revokeRoleInvite as revokeRoleInviteAction,
+  backToAdmin,
 } from "./actions.js";
 import { caseKeyset, clip, clipBoth, cursorRow, keysetPage, PAGE, pageRow, pageStart, pickOrganization } from "./pages.js";
 
@@ -112,7 +113,7 @@ export const listRoles = async (tx: Tx, e: DomainEffect<"listRoles">, c: Ctx): P
   // Staff and mediators, by the full name and position they gave (an admin's rights come from ADMIN_IDS, not from here).
   const where = { revokedAt: null, role: { in: ["staff" as const, "mediator" as const] } };
   const count = await tx.userRole.count({ where });
-  if (count === 0) return [say("admin.noRoles")];
+  if (count === 0) return [say("admin.noRoles", {}, backToAdmin())];
   const offset = pageStart(e.offset, count);
   const roles = await tx.userRole.findMany({ where, include: { organization: true, user: { select: { fullName: true } } }, orderBy: { id: "asc" }, skip: offset, take: PAGE });
   const short = (r: (typeof roles)[number]): Param => ({ key: "admin.roleShort", params: { name: roleName(r, 40), role: { key: `admin.roleNames.${r.role}` } } });
@@ -268,7 +269,7 @@ export const listUnlinked = async (tx: Tx, e: DomainEffect<"listUnlinked">, c: C
   // An anonymised notice (retention, or a withdrawal before any organisation received it) has nothing to link.
   const where = { organizationId: null, anonymisedAt: null };
   const count = await tx.case.count({ where });
-  if (count === 0) return [say("admin.noUnlinked")];
+  if (count === 0) return [say("admin.noUnlinked", {}, backToAdmin())];
   // Next to the case the pressed page began or ended with: a notice filed, or a case linked, meanwhile shifts nothing.
   const page = await keysetPage(caseKeyset(tx, where), e, count);
   const { items: cases, offset } = page;

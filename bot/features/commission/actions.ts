@@ -9,7 +9,11 @@ export const recordFormationToday = defineAction({
   code: "sformok",
   params: z.object({ caseId: id }),
   allow: ["staff"],
-  run: ({ caseId }, r) => r.emit({ type: "recordFormation", caseId }),
+  // No flow ends here to bring the home after it: it follows the recorded step, as after the other day's flow.
+  run: ({ caseId }, r) => {
+    r.emit({ type: "recordFormation", caseId });
+    r.menu();
+  },
 });
 
 export const recordFormationOnDay = defineAction({

@@ -14,6 +14,7 @@ import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
 import { recordConclusion as recordConclusionAction } from "./actions.js";
 import { endCaseSittings } from "../sittings/sittings.js";
+import { mediationButtons } from "../mediation/mediation.js";
 import { CONCLUSION_WORKING_DAYS, unwatch, watch } from "./deadlines.js";
 
 /**
@@ -46,8 +47,8 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   // A deadline already over when recorded: its calendar note makes no promise of a new date.
   const params = { number: k.number, date: showDate(on), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, on), days: CONCLUSION_WORKING_DAYS };
   const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), late ? "jobs.formedApplicantLate" : "jobs.formedApplicant", params));
-  // Staff's next steps, on the message itself: a button press ends in no flow, and no screen is a dead end.
-  const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id, notBefore: on }) }]];
+  // Staff's next steps, on the message itself, as the case's view offers them (mediation too); their home follows.
+  const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id, notBefore: on }) }], ...(await mediationButtons(tx, k.id, true))];
   return [say(late ? "staff.formedRecordedLate" : "staff.formedRecorded", params, next), ...people];
 };
 

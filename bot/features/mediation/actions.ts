@@ -33,7 +33,11 @@ export const assignMediator = defineAction({
   code: "mdassign",
   params: z.object({ caseId: id, roleId: id }),
   allow: ["admin", "staff"],
-  run: ({ caseId, roleId }, r) => r.emit({ type: "assignMediator", caseId, roleId }),
+  // The proposal is sent and nothing more is asked of them here: their home follows, as after a flow.
+  run: ({ caseId, roleId }, r) => {
+    r.emit({ type: "assignMediator", caseId, roleId });
+    r.menu();
+  },
 });
 /** The mediator takes the case, or declines it (as they must when they cannot be impartial). */
 export const acceptMediation = defineAction({

@@ -20,7 +20,7 @@ import { document } from "../../core/documents.js";
 import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs, withdrawnOf } from "../../core/people.js";
 import { seal } from "../../crypto.js";
 import { CASE_BUSY_MS, cancel, schedule } from "../../jobs/jobs.js";
-import { listUnlinked as listUnlinkedAction } from "../admin/actions.js";
+import { backToAdmin, listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { caseKeyset, cursorRow, keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { pageButtons } from "../staff/actions.js";
@@ -154,7 +154,7 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
   if (cases.length === 0) {
     // Not a dead end: cases that reached no organisation cannot have mediation until an admin links them.
     const unlinked = await tx.case.count({ where: { organizationId: null, anonymisedAt: null, status: { notIn: ["draft", "closed"] } } });
-    return unlinked ? [say("mediation.noCasesUnlinked", { count: unlinked }, [[{ key: "admin.unlinked", ...act(listUnlinkedAction, {}) }]])] : [say("mediation.noCases")];
+    return unlinked ? [say("mediation.noCasesUnlinked", { count: unlinked }, [[{ key: "admin.unlinked", ...act(listUnlinkedAction, {}) }]])] : [say("mediation.noCases", {}, backToAdmin())];
   }
   return [
     say("mediation.chooseCase", {}, [
