@@ -5,7 +5,7 @@
 // - One-time steps on existing rows that SQL cannot do (sealing needs the key), each recorded in "Meta" so
 //   that it runs once.
 import { open, seal } from "./crypto.js";
-import { answersOf, openSensitive, sealWith, str } from "./core/case.js";
+import { answersOf, sealWith, str } from "./core/case.js";
 import type { Prisma } from "./db/database.js";
 import type { Tx } from "./core/actor.js";
 import type { Prisma as PrismaNS } from "./db/generated/client.js";
@@ -71,21 +71,22 @@ const once = async (prisma: Prisma, marker: string, lock: number, work: (tx: Tx)
   );
 };
 
+/** One of a case's plain answers (`field`) moved into its sealed fields, in every case that still has it in the clear. */
+const sealAnswer = async (tx: Tx, key: Buffer, field: "name" | "birthDate"): Promise<number> => {
+  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> ${field}::text IS NOT NULL ORDER BY "id" FOR UPDATE`;
+  for (const { id } of rows) {
+    const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+    const { [field]: value, ...answers } = answersOf(k.answers);
+    await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { [field]: str(value) }) } });
+  }
+  return rows.length;
+};
+
 /**
  * The patient's full name, kept in the case's plain answers before it was sealed with the IIN: moved into
  * the sealed fields, once. Returns how many cases were re-sealed.
  */
-export const sealPatientNames = (prisma: Prisma, key: Buffer): Promise<number> =>
-  once(prisma, NAMES_SEALED, 1, async (tx) => {
-    const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'name' IS NOT NULL ORDER BY "id" FOR UPDATE`;
-    for (const { id } of rows) {
-      const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
-      const { name, ...answers } = answersOf(k.answers);
-      const sensitive = k.sensitive ? openSensitive(key, k.sensitive) : { iin: "", phone: "", description: "" };
-      await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: seal(key, JSON.stringify({ ...sensitive, name: str(name) })) } });
-    }
-    return rows.length;
-  });
+export const sealPatientNames = (prisma: Prisma, key: Buffer): Promise<number> => once(prisma, NAMES_SEALED, 1, (tx) => sealAnswer(tx, key, "name"));
 
 /**
  * The commission's conclusion summary (the patient's medical details), kept in the case's plain answers before
@@ -121,16 +122,7 @@ export const sealProposalTexts = (prisma: Prisma, key: Buffer): Promise<number> 
  * The patient's date of birth — the IIN's first six digits, so half of the sealed IIN — kept in the case's plain
  * answers before it was sealed with the IIN: moved into the sealed fields, once. Returns how many cases were re-sealed.
  */
-export const sealBirthDates = (prisma: Prisma, key: Buffer): Promise<number> =>
-  once(prisma, BIRTH_DATES_SEALED, 4, async (tx) => {
-    const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL ORDER BY "id" FOR UPDATE`;
-    for (const { id } of rows) {
-      const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
-      const { birthDate, ...answers } = answersOf(k.answers);
-      await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { birthDate: str(birthDate) }) } });
-    }
-    return rows.length;
-  });
+export const sealBirthDates = (prisma: Prisma, key: Buffer): Promise<number> => once(prisma, BIRTH_DATES_SEALED, 4, (tx) => sealAnswer(tx, key, "birthDate"));
 
 /** At start, after the migrations: the key first, then the one-time steps. */
 export const prepareDataAtRest = async (
