@@ -67,4 +67,4 @@ export const orgCreateMachine = setup({
   },
 });
 
-export const orgCreateFlow: FlowDef = { name: "orgCreate", version: 2, machine: orgCreateMachine, input: () => undefined };
+export const orgCreateFlow: FlowDef = { name: "orgCreate", version: 2, role: "admin", machine: orgCreateMachine, input: () => undefined };

@@ -85,9 +85,6 @@ export const primaryRole = (roles: readonly Role[]): Role =>
 export const menuEffect = (profile?: Pick<Profile, "roles">, home: { role?: Exclude<Role, "applicant">; all?: true } = {}): Effect =>
   profile && primaryRole(profile.roles) !== "applicant" ? { type: "showHome", ...home } : applicantMenu();
 
-/** The flows a role's step runs in: the home after them is that role's (an admin who is also staff gets the staff's alone). */
-const FLOW_ROLE: Record<string, Exclude<Role, "applicant">> = { receipt: "staff", formation: "staff", conclusion: "staff", sitting: "staff", orgCreate: "admin", proposal: "mediator" };
-
 export const applicantMenu = (): Effect =>
   say("menu.title", {
     buttons: [
@@ -246,7 +243,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   const top = (): StackEntry | undefined => stack[stack.length - 1];
   // The home after a step is the home of the role that acted (its flow, or the button's role); /start and /menu show
   // every role's held (set there). An admin who is also staff is not sent two or three homes after each staff step.
-  const flowRole = FLOW_ROLE[top()?.flow ?? ""];
+  const flowRole = flows[top()?.flow ?? ""]?.role;
   let homeOf: { role?: Exclude<Role, "applicant">; all?: true } = flowRole ? { role: flowRole } : {};
   const apply = (step: Step, def?: FlowDef) => {
     effects.push(...step.effects);

@@ -177,4 +177,4 @@ export const conclusionMachine = setup({
   },
 });
 
-export const conclusionFlow: FlowDef = { name: "conclusion", version: 2, machine: conclusionMachine, input: () => ({ caseId: 0 }) };
+export const conclusionFlow: FlowDef = { name: "conclusion", version: 2, role: "staff", machine: conclusionMachine, input: () => ({ caseId: 0 }) };

@@ -133,6 +133,11 @@ export interface FlowDef {
   cancelled?(context: unknown): string;
   /** Some of its states are tagged CONTACT_KEYBOARD (only such flows are looked into for it). */
   contactKeyboard?: boolean;
+  /**
+   * The role whose step it is, when only one role runs it (staff record a receipt, a mediator proposes): the home after
+   * it is that role's — an admin who is also staff gets the staff's alone, not every home they hold.
+   */
+  role?: Exclude<Role, "applicant">;
 }
 
 /** A guard: the user pressed the button with this value. */

@@ -41,4 +41,4 @@ export const formationMachine = setup({
   },
 });
 
-export const formationFlow: FlowDef = { name: "formation", version: 1, machine: formationMachine, input: () => ({ caseId: 0, notBefore: "" }) };
+export const formationFlow: FlowDef = { name: "formation", version: 1, role: "staff", machine: formationMachine, input: () => ({ caseId: 0, notBefore: "" }) };

@@ -471,6 +471,6 @@ export const signedAgreementMachine = setup({
 });
 
 export const relayFlow: FlowDef = { name: "relay", version: 1, machine: relayMachine, input: () => ({}) };
-export const proposalFlow: FlowDef = { name: "proposal", version: 1, machine: proposalMachine, input: () => ({}) };
+export const proposalFlow: FlowDef = { name: "proposal", version: 1, role: "mediator", machine: proposalMachine, input: () => ({}) };
 export const counterFlow: FlowDef = { name: "counter", version: 1, machine: counterMachine, input: () => ({}) };
 export const signedAgreementFlow: FlowDef = { name: "signedAgreement", version: 1, machine: signedAgreementMachine, input: () => ({}) };

@@ -258,4 +258,4 @@ export const sittingMachine = setup({
   },
 });
 
-export const sittingFlow: FlowDef = { name: "sitting", version: 1, machine: sittingMachine, input: () => ({ caseId: 0, sittingId: 0 }) };
+export const sittingFlow: FlowDef = { name: "sitting", version: 1, role: "staff", machine: sittingMachine, input: () => ({ caseId: 0, sittingId: 0 }) };
