@@ -50,6 +50,18 @@ describe("/cases", () => {
     expect(texts(await u.send("/cases"))[0]).toContain("Мерзімі: 30.03.2026 күнінің соңына дейін (бүгін — соңғы күн).");
   });
 
+  it("a notice saved with no receipt recorded is said to be just that — not that the organisation has not received it, which the bot cannot know (it may have been handed in)", async () => {
+    for (const [id, lang, status] of [
+      [61, "ru", "Статус: сохранено; получение организацией не отмечено"],
+      [62, "kk", "Күйі: сақталды; ұйымның алғаны белгіленбеген"],
+    ] as const) {
+      const h = await testBot(t.db, { now: () => now });
+      const u = h.user(id, lang);
+      await fileNotice(u, lang);
+      expect(texts(await u.send("/cases"))[0]!.split("\n"), lang).toContain(status);
+    }
+  });
+
   it("a user with no cases is told how to file one", async () => {
     const h = await testBot(t.db, { now: () => now });
     const u = h.user(3, "ru");
