@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
-import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator, redeem } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator, secondStaff } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { agreementContent } from "../../bot/features/mediation/agreement.js";
@@ -111,23 +111,12 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
   });
 });
 
-/** A second staff member of the organisation (Бекова, 52, ru), joined by the admin's link: in the mediation when a proposal comes. */
-const secondStaff = async (h: Harness): Promise<TestUser> => {
-  const admin = h.user(ADMIN, "ru");
-  await openAdmin(admin);
-  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
-  const colleague = h.user(52, "ru");
-  await colleague.send("/start");
-  await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
-  return colleague;
-};
-
 describe("the organisation's side answered by one of its staff", () => {
   it("a colleague's different press is neither recorded nor counted: they are told who answered, what and when; the one who answered may change it", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { t, h } = w;
       const { staff, applicant, mediator } = await running(h);
-      const colleague = await secondStaff(h);
+      const colleague = await secondStaff(h, ADMIN);
       await propose(mediator, "2 700 000");
       w.at("2026-11-24T09:30:00+05:00");
       await staff.press("Отклонить");
@@ -157,7 +146,7 @@ describe("the agreement's text confirmed for the organisation's side", () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { t, h } = w;
       const { staff, applicant, mediator } = await running(h);
-      const colleague = await secondStaff(h);
+      const colleague = await secondStaff(h, ADMIN);
       await propose(mediator, "2 700 000");
       w.at("2026-11-24T09:30:00+05:00");
       await staff.press("Принять");

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, joinStaff, openAdmin, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, recordReceipt, scheduleSitting, secondStaff } from "../helpers/staff.js";
 import { fileNotice } from "../helpers/notice.js";
 
 const ADMIN = 9001;
@@ -45,18 +45,23 @@ const joinRelative = async (applicant: TestUser) => {
 
 const DAY_OFF = (date: string) => `Обратите внимание: ${date} — выходной день по календарю Казахстана. Если дата верна, сохраните; если нет, нажмите «Изменить».`;
 
+/** Staff open the case and set an online sitting at 15:00 on `date`, up to its review (not saved): the review's calls. */
+const onlineReview = async (staff: TestUser, date = "25.11.2026"): Promise<Call[]> => {
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Назначить заседание");
+  await staff.send(date);
+  await staff.send("15:00");
+  await staff.press("Онлайн");
+  await staff.send("https://meet.example.kz/kz-1");
+  return staff.press("Без примечания");
+};
+
 describe("a sitting set on a day off", () => {
   it("staff are told at the review that the day is a day off (a Saturday, a public holiday); a working day brings no such word", async () => {
     const { staff } = await formed();
     const review = async (date: string) => {
-      await staff.send("/inbox");
-      await staff.press("Открыть KZ-2026-000001");
-      await staff.press("Назначить заседание");
-      await staff.send(date);
-      await staff.send("15:00");
-      await staff.press("Онлайн");
-      await staff.send("https://meet.example.kz/kz-1");
-      const shown = texts(await staff.press("Без примечания"));
+      const shown = texts(await onlineReview(staff, date));
       await staff.press("Отмена");
       return shown;
     };
@@ -81,14 +86,7 @@ describe("a sitting set on a day off", () => {
 
   it("a move to a day off is told so too, in staff's language", async () => {
     const { staff } = await formed();
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Назначить заседание");
-    await staff.send("25.11.2026");
-    await staff.send("15:00");
-    await staff.press("Онлайн");
-    await staff.send("https://meet.example.kz/kz-1");
-    await staff.press("Без примечания");
+    await onlineReview(staff);
     await staff.press("Сохранить");
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
@@ -266,21 +264,10 @@ describe("the calendar file of a moved sitting", () => {
   });
 });
 
-/** A second staff member of the organisation (Бекова, 52, ru), joined by the admin's link. */
-const colleagueOf = async () => {
-  const admin = h.user(ADMIN, "ru");
-  await openAdmin(admin);
-  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
-  const colleague = h.user(52, "ru");
-  await colleague.send("/start");
-  await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
-  return colleague;
-};
-
 describe("a cancellation confirmed after a colleague moved the sitting", () => {
   it("is asked again at the new time, not taken for it: nothing is cancelled and nobody is told until staff confirm the new time", async () => {
     const { staff } = await formed();
-    const colleague = await colleagueOf();
+    const colleague = await secondStaff(h, ADMIN);
     await scheduleSitting(staff); // 25.11.2026, 15:00
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
@@ -306,7 +293,7 @@ describe("a cancellation confirmed after a colleague moved the sitting", () => {
 describe("a move saved after a colleague moved the sitting", () => {
   it("does not move it again from a time staff never saw: they are told its time now, and the family hears nothing more", async () => {
     const { staff } = await formed();
-    const colleague = await colleagueOf();
+    const colleague = await secondStaff(h, ADMIN);
     await scheduleSitting(staff); // 25.11.2026, 15:00
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
@@ -332,16 +319,9 @@ describe("a move saved after a colleague moved the sitting", () => {
 describe("two staff set the same sitting", () => {
   it("the second Save invites nobody again: the applicant gets one invitation and one calendar event, and staff are told it is set already", async () => {
     const { staff, applicant } = await formed();
-    const colleague = await colleagueOf();
+    const colleague = await secondStaff(h, ADMIN);
     // Staff reach the review; meanwhile their colleague sets the very same sitting and saves it.
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Назначить заседание");
-    await staff.send("25.11.2026");
-    await staff.send("15:00");
-    await staff.press("Онлайн");
-    await staff.send("https://meet.example.kz/kz-1");
-    await staff.press("Без примечания");
+    await onlineReview(staff);
     await scheduleSitting(colleague);
     const second = await staff.press("Сохранить");
     expect(to(second, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 уже назначено на 25.11.2026, 15:00 — ничего не изменено, участникам ничего не отправлено.");

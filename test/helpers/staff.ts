@@ -47,6 +47,17 @@ export const redeem = async (u: TestUser, link: string, lang: "kk" | "ru", role:
   return u.press(JOIN[lang].accept);
 };
 
+/** A second staff member of the organisation «Городская больница №7» (Бекова, 52, ru), joined by the admin's link. */
+export const secondStaff = async (h: Harness, adminId: number): Promise<TestUser> => {
+  const admin = h.user(adminId, "ru");
+  await openAdmin(admin);
+  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+  const colleague = h.user(52, "ru");
+  await colleague.send("/start");
+  await redeem(colleague, link, "ru", "staff", "Бекова Алия Сериковна");
+  return colleague;
+};
+
 /** A user who joins an organisation's staff by a fresh invite. */
 export const joinStaff = async (h: Harness, adminId: number, userId: number, lang: "kk" | "ru", name?: string, region?: string, fullName?: string): Promise<TestUser> => {
   const { link } = await inviteStaff(h, adminId, name, region);
