@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
+import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, proposeSettlement } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
@@ -63,17 +63,6 @@ const running = async (outcome?: string) => {
   await staff.press("Согласен(на) с договором");
   const m = await t.db.prisma.mediation.findFirstOrThrow();
   return { staff, applicant, mediator, m };
-};
-
-/** The mediator proposes a settlement through the whole flow; returns what Send did. */
-const propose = async (mediator: TestUser, amount: string, terms = "Выплата в течение 15 рабочих дней после подписания.") => {
-  await mediator.send("/inbox");
-  await mediator.press("Открыть KZ-2026-000001");
-  await mediator.press("Предложить урегулирование");
-  await mediator.send(amount);
-  await mediator.send(terms);
-  await mediator.press("10 дней");
-  return mediator.press("Отправить");
 };
 
 describe("the contract's essentials in the chat", () => {
@@ -154,7 +143,7 @@ describe("the contract and the agreement read as documents of their kind (law.md
     ]);
     expect([21, 30].map((count) => h.i18n.t("ru")("mediation.contractTerm", { count }))).toEqual(["до 21 календарного дня со дня подписания договора", "до 30 календарных дней со дня подписания договора"]);
 
-    await propose(mediator, "2 700 000");
+    await proposeSettlement(mediator, "2 700 000");
     await applicant.press("Қабылдау");
     await staff.press("Принять");
     const p = await t.db.prisma.proposal.findFirstOrThrow();
@@ -296,7 +285,7 @@ describe("mediation", () => {
     expect(timeline).not.toContain("медиациядағы хабар");
 
     // Proposal → counter-offer → a new proposal; the old one can no longer be answered.
-    const first = await propose(mediator, "1 500 000");
+    const first = await proposeSettlement(mediator, "1 500 000");
     const p1 = await t.db.prisma.proposal.findFirstOrThrow();
     // Beside the amount, the statutory minimum for the patient's outcome — and a plain warning, as it is lower.
     expect(to(first, APPLICANT)).toEqual([
@@ -324,7 +313,7 @@ describe("mediation", () => {
     expect(to(countered, MEDIATOR)).toEqual([
       "Дело KZ-2026-000001: встречное предложение (2) — Заявитель.\nСумма: 2\u00a0000\u00a0000 ₸\nМинимальная страховая выплата по закону при этих последствиях (инвалидность II группы) — 600 МРП, то есть 2\u00a0595\u00a0000 ₸.\n⚠ Предложенная сумма меньше этого минимума. Право на страховую выплату из единого страхового пула остаётся за заявителем.\nЕмдеу шығындары осыдан көп болды.",
     ]);
-    const third = await propose(mediator, "2 700 000");
+    const third = await proposeSettlement(mediator, "2 700 000");
     expect(to(third, APPLICANT)[0]).not.toContain("⚠");
     expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды."]);
     const p3 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 3 } });
@@ -376,7 +365,7 @@ describe("mediation", () => {
 
   it("only the assigned mediator proposes; a stranger and another organisation's staff are refused, forged data too", async () => {
     const { applicant, mediator, m } = await running();
-    await propose(mediator, "900000");
+    await proposeSettlement(mediator, "900000");
     const p = await t.db.prisma.proposal.findFirstOrThrow();
     const other = await mediatorJoins(71);
     expect(texts(await other.pressData(`g:mdprop:${m.id}`))[0]).toBe(NOT_FOUND_RU); // refused before the first question
@@ -396,7 +385,7 @@ describe("mediation", () => {
 
   it("a rejection, then the mediator ends it: the case returns to its step and the applicant is shown the path onward", async () => {
     const { staff, applicant, mediator } = await running();
-    await propose(mediator, "500000");
+    await proposeSettlement(mediator, "500000");
     expect(to(await staff.press("Отклонить"), MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1. Представитель организации: отклонено."]);
     await mediator.send("/inbox");
     await mediator.press("Открыть KZ-2026-000001");
@@ -496,7 +485,7 @@ describe("mediation", () => {
 
   it("a proposal nobody accepted expires on its date, and mediation ends after its term — both durable jobs", async () => {
     const { applicant, mediator } = await running();
-    await propose(mediator, "700000");
+    await proposeSettlement(mediator, "700000");
     const run = async (iso: string) => {
       const before = h.fake.calls.length;
       await h.runtime.runJobs(at(iso), h.bot.api, log);
@@ -518,7 +507,7 @@ describe("mediation", () => {
 
   it("a restart mid-negotiation loses no round; a relative takes no part", async () => {
     const { applicant, mediator, m } = await running();
-    await propose(mediator, "1 200 000");
+    await proposeSettlement(mediator, "1 200 000");
     // The applicant invites a relative, who may follow the case but not the mediation.
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
@@ -615,7 +604,7 @@ describe("an applicant who withdrew consent may still decline", () => {
 
   it("a settlement proposal: «Бас тарту» is recorded and the others are told; accepting and countering stay refused", async () => {
     const { applicant, mediator } = await running();
-    await propose(mediator, "900 000");
+    await proposeSettlement(mediator, "900 000");
     await withdraw(applicant);
     const p = await t.db.prisma.proposal.findFirstOrThrow();
     expect(to(await applicant.pressData(`g:pacc:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);

@@ -5,7 +5,7 @@ import type { Call } from "../../bot/local/fake-api.js";
 import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { commissionFormed, joinMediator, joinStaff, mediationRunning, MEDIATOR_NAME, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, MEDIATOR_NAME, proposeSettlement, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -248,13 +248,7 @@ describe("the applicant's export holds all they gave and what was recorded about
 
   it("in a mediation: their counter-offer (amount and note), not only that one was made, and a file they sent", async () => {
     const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
-    await mediator.send("/inbox");
-    await mediator.press("Открыть KZ-2026-000001");
-    await mediator.press("Предложить урегулирование");
-    await mediator.send("1 000 000");
-    await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
-    await mediator.press("10 дней");
-    await mediator.press("Отправить");
+    await proposeSettlement(mediator, "1 000 000");
     await applicant.press("Қарсы ұсыныс");
     await applicant.send("2 000 000");
     await applicant.send("Емдеу шығындары осыдан көп болды.");
@@ -271,13 +265,7 @@ describe("the applicant's export holds all they gave and what was recorded about
     // Before: only an applicant's counter-offers were exported — the mediator's proposal and the organisation's
     // counter-offer, texts their authors typed and the bot keeps sealed, were in nobody's /mydata.
     const { applicant, staff, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
-    await mediator.send("/inbox");
-    await mediator.press("Открыть KZ-2026-000001");
-    await mediator.press("Предложить урегулирование");
-    await mediator.send("1 000 000");
-    await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
-    await mediator.press("10 дней");
-    await mediator.press("Отправить");
+    await proposeSettlement(mediator, "1 000 000");
     await staff.press("Встречное предложение");
     await staff.send("800 000");
     await staff.send("Организация готова выплатить в течение месяца.");

@@ -160,3 +160,14 @@ export const mediationRunning = async (h: Harness, ids: { admin: number; staff: 
   await agreeToContract(p.applicant, p.staff);
   return p;
 };
+
+/** The mediator proposes a settlement through the whole flow (valid 10 days); returns what «Отправить» did. */
+export const proposeSettlement = async (mediator: TestUser, amount: string, terms = "Выплата в течение 15 рабочих дней после подписания.") => {
+  await mediator.send("/inbox");
+  await mediator.press("Открыть KZ-2026-000001");
+  await mediator.press("Предложить урегулирование");
+  await mediator.send(amount);
+  await mediator.send(terms);
+  await mediator.press("10 дней");
+  return mediator.press("Отправить");
+};
