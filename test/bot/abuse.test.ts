@@ -8,7 +8,7 @@ import { bound } from "../helpers/time.js";
 import { FEATURES, registry } from "../../bot/features/index.js";
 import { COMMANDS } from "../../machines/chat.js";
 import { fileNotice, joinRelative } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, proposeMediator, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, formCommission, joinMediator, joinStaff, proposeMediator, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 
@@ -293,10 +293,7 @@ describe("a forged or outdated button, for every action the bot knows", () => {
       const a1 = h.user(51, "kk");
       await fileNotice(a1, "kk", { name: V_PATIENT });
       await recordReceipt(staff, "ru");
-      await staff.send("/inbox");
-      await staff.press("Открыть KZ-2026-000001");
-      await staff.press("Комиссия сформирована");
-      await staff.press("Подтверждаю");
+      await formCommission(staff);
       await scheduleSitting(staff);
       await joinRelative(h, a1, 60);
       await joinRelative(h, a1, 61, "KZ-2026-000001", "Бекова Алия Сериковна");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, shown, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { formCommission, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -45,10 +45,7 @@ const formed = async () => {
   await fileNotice(applicant, "kk");
   const c = await t.db.prisma.case.findFirstOrThrow();
   await recordReceipt(staff, "ru");
-  await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
-  await staff.press("Комиссия сформирована");
-  await staff.press("Подтверждаю");
+  await formCommission(staff);
   return { staff, applicant, c };
 };
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, recordReceipt } from "../helpers/staff.js";
+import { formCommission, joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { complaintContent, complaintLines, detailsOf, historyContent } from "../../bot/features/escalation/escalation.js";
@@ -355,10 +355,7 @@ describe("a complaint about a conclusion deadline that ran into January 2027", (
     at("2026-12-28T10:00:00+05:00");
     await recordReceipt(staff, "ru");
     at("2026-12-31T10:00:00+05:00");
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Комиссия сформирована");
-    await staff.press("Подтверждаю");
+    await formCommission(staff);
     // 31.12.2026 formed: 5, 6, 8, 11, 12 January 2027 (1-4 and 7 January off).
     await h.runtime.runJobs(at("2027-01-13T00:00:01+05:00"), h.bot.api, log);
     await applicant.press("Шағым дайындау");

@@ -6,7 +6,7 @@ import { Store } from "../../bot/runtime/store.js";
 import { newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative } from "../helpers/notice.js";
-import { joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
+import { formCommission, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 
 const log = createLogger("silent");
 const ADMIN = 9001;
@@ -48,10 +48,7 @@ describe("a document given up, asked for again with its button", () => {
     await fileNotice(applicant, "kk");
     const relative = await joinRelative(h, applicant, RELATIVE);
     await recordReceipt(staff, "ru");
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Комиссия сформирована");
-    await staff.press("Подтверждаю");
+    await formCommission(staff);
     await scheduleSitting(staff);
     const sitting = await t.db.prisma.sitting.findFirstOrThrow();
     const before = h.fake.sent("sendDocument", RELATIVE).length;

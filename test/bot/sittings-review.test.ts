@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, joinStaff, recordReceipt, scheduleSitting, secondStaff } from "../helpers/staff.js";
+import { commissionFormed, formCommission, joinStaff, recordReceipt, scheduleSitting, secondStaff } from "../helpers/staff.js";
 import { fileNotice } from "../helpers/notice.js";
 
 const ADMIN = 9001;
@@ -151,10 +151,7 @@ describe("the invitation to a sitting of a case whose patient died", () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk", { relation: "Пациенттің жұбайы", outcome: "Пациент қайтыс болды" });
     await recordReceipt(staff, "ru");
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Комиссия сформирована");
-    await staff.press("Подтверждаю");
+    await formCommission(staff);
     const relative = await joinRelative(applicant);
     void relative;
     const saved = await scheduleSitting(staff);

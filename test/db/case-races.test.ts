@@ -14,7 +14,7 @@ import type { Call } from "../../bot/local/fake-api.js";
 import { testBot, texts, type Harness, type TestUser, textsTo } from "../helpers/bot.js";
 import { TEST_PG_URL } from "../helpers/db.js";
 import { fileNotice, joinRelative, PARTICULARS } from "../helpers/notice.js";
-import { agreeToContract, joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, redeem, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, formCommission, joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, redeem, scheduleSitting } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -379,10 +379,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
     const { staff, staffB, applicant } = await delivered();
     await toReceiptDate(staff, "01-12/345");
     await staff.press("Сегодня");
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Комиссия сформирована");
-    await staff.press("Подтверждаю");
+    await formCommission(staff);
     await scheduleSitting(staff);
     return { staff, staffB, applicant };
   };

@@ -133,11 +133,16 @@ export const commissionFormed = async (h: Harness, adminId: number, staffId: num
   const applicant = h.user(applicantId, "kk");
   await fileNotice(applicant, "kk");
   await recordReceipt(staff, "ru");
+  await formCommission(staff);
+  return { staff, applicant };
+};
+
+/** Staff (ru) record from the case's view that the commission of KZ-2026-000001 was formed today. */
+export const formCommission = async (staff: TestUser) => {
   await staff.send("/inbox");
   await staff.press("Открыть KZ-2026-000001");
   await staff.press("Комиссия сформирована");
-  await staff.press("Подтверждаю");
-  return { staff, applicant };
+  return staff.press("Подтверждаю");
 };
 
 /**
