@@ -292,8 +292,9 @@ export const resumeInvite = defineAction({
     const entry = flow === "join" || flow === "roleJoin" ? r.find(flow) : undefined;
     if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
     // Going on with an invite: its link is looked up first (it may have expired meanwhile); an admin's door has none.
-    const token = (entry.snapshot.context as { token?: string }).token;
-    if (answer === "continue" && token) return r.emit({ type: "checkInvite", flow: entry.flow as "join" | "roleJoin", token });
+    // An admin taking their own invite: the flow names it by its id.
+    const { token, inviteId } = entry.snapshot.context as { token?: string; inviteId?: number | null };
+    if (answer === "continue" && (token || inviteId)) return r.emit({ type: "checkInvite", flow: entry.flow as "join" | "roleJoin", token: token ?? "", ...(inviteId ? { inviteId } : {}) });
     r.raise(flow);
     if (answer === "continue") return void r.deliver({ type: "REPEAT" });
     r.cancelTop();

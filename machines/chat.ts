@@ -525,11 +525,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       } else repeatOrMenu();
       return { stack, effects };
     }
-    // The admin who made it: it is for someone else, said at once; the invite stays unused for them.
+    // The admin who made it: asked whether they take the role themselves (what it shows them, besides administering)
+    // or keep the link for a colleague — a clinic whose secretary is the bot's only admin has nobody else to invite them.
     if (profile.roleInvite.own) {
-      const { role, org } = profile.roleInvite;
-      effects.push(say(role === "mediator" ? "admin.ownInviteMediator" : "admin.ownInviteStaff", role === "mediator" ? {} : { params: { org: org ?? "" } }));
-      repeatOrMenu();
+      effects.push({ type: "askOwnInvite", token: input.payload });
       return { stack, effects };
     }
     // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.

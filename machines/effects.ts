@@ -160,13 +160,21 @@ export interface DomainEffectPayloads {
   /** Admin: a staff or mediator invite link not used yet, revoked from its own message (sent to the wrong chat, say). */
   revokeRoleInvite: { inviteId: number };
   /** Someone who opened a staff or mediator invite link gave their full name and position (or registry details) and accepted the role's terms. */
-  redeemInvite: { token: string; fullName: string; title: string };
+  /** `inviteId` instead of the token: an invite its maker, an admin, chose to take themselves (answerOwnInvite). */
+  redeemInvite: { token: string; inviteId?: number; fullName: string; title: string };
+  /**
+   * The admin who made a staff or mediator invite opened its link: asked whether they take the role themselves
+   * (they would see what the role sees, besides administering) or keep the link for a colleague.
+   */
+  askOwnInvite: { token: string };
+  /** The admin's answer to that question, from its buttons (which carry the invite's id): `take` opens the join flow. */
+  answerOwnInvite: { inviteId: number; take: boolean };
   /**
    * «Продолжить» on an invite set aside (a relative's: `join`, staff's or a mediator's: `roleJoin`): its link looked up
    * before its question comes again — one that expired, was revoked or used meanwhile is said so at once (the handler
    * answers with an INVITE event).
    */
-  checkInvite: { flow: "join" | "roleJoin"; token: string };
+  checkInvite: { flow: "join" | "roleJoin"; token: string; inviteId?: number };
   /** An admin (ADMIN_IDS) at their first /admin gave their full name and position and accepted the admin's terms. */
   acceptAdminTerms: { fullName: string; title: string };
   /**
@@ -271,7 +279,7 @@ export type DomainEffect<K extends DomainEffectType = DomainEffectType> = { [P i
 /** Every domain effect type, once; the compiler refuses a missing or unknown one. */
 const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   submitNotice: true, findOrganizations: true, showCases: true, showCase: true, createOrganization: true, listOrganizations: true, createInvite: true, listRoles: true,
-  askRevokeRole: true, revokeRole: true, keepRole: true, revokeRoleInvite: true, redeemInvite: true, checkInvite: true, acceptAdminTerms: true, showHome: true, refreshCommands: true, openChecked: true, askChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
+  askRevokeRole: true, revokeRole: true, keepRole: true, revokeRoleInvite: true, redeemInvite: true, askOwnInvite: true, answerOwnInvite: true, checkInvite: true, acceptAdminTerms: true, showHome: true, refreshCommands: true, openChecked: true, askChecked: true, showAccesses: true, listAccessOrgs: true, showOrgAccesses: true, showMyData: true, withdrawConsent: true, explainWithdrawal: true, showInbox: true, showStaffCase: true, recordFormation: true, recordConclusion: true,
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true, keepSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,

@@ -14,6 +14,8 @@ export const TITLE_MAX = 200;
 
 interface Context {
   token: string;
+  /** An invite the admin who made it chose to take themselves (its link opened by them): named by its id, not its token. */
+  inviteId?: number | null;
   role: "staff" | "mediator" | "admin";
   org: Bilingual | null;
   language: Lang | null;
@@ -40,7 +42,7 @@ export const roleJoinMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },
   actions: {
     ...effectActions,
-    redeemInvite: (_: unknown, _params: { token: string; fullName: string; title: string }) => undefined,
+    redeemInvite: (_: unknown, _params: { token: string; inviteId?: number; fullName: string; title: string }) => undefined,
     acceptAdminTerms: (_: unknown, _params: { fullName: string; title: string }) => undefined,
     showHome: () => undefined,
   },
@@ -111,7 +113,13 @@ export const roleJoinMachine = setup({
           {
             guard: chose("accept"),
             target: "done",
-            actions: [{ type: "redeemInvite", params: ({ context }) => ({ token: context.token, fullName: context.fullName, title: context.title }) }, "showHome"],
+            actions: [
+              {
+                type: "redeemInvite",
+                params: ({ context }) => ({ token: context.token, ...(context.inviteId ? { inviteId: context.inviteId } : {}), fullName: context.fullName, title: context.title }),
+              },
+              "showHome",
+            ],
           },
           { guard: chose("decline"), target: "done", actions: [{ type: "say", params: ({ context }) => ({ key: notJoined(context) }) }, "showHome"] },
         ],
@@ -130,6 +138,7 @@ export const roleJoinFlow: FlowDef = {
   cancelled: (c) => notJoined(c as Context),
   input: (p: Profile): Context => ({
     token: "",
+    inviteId: null,
     role: "staff",
     org: null,
     language: p.language,

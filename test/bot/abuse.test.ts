@@ -183,6 +183,7 @@ const FORGED: Record<string, Row> = {
   "adm:revokeok": { data: (v) => `g:adm:revokeok:${v.staffRole}` },
   "adm:keeprole": { data: (v) => `g:adm:keeprole:${v.staffRole}` },
   "adm:revinv": { data: (v) => `g:adm:revinv:${v.roleInvite}` },
+  "adm:owninv": { data: (v) => [`g:adm:owninv:take:${v.roleInvite}`, `g:adm:owninv:keep:${v.roleInvite}`] },
   "adm:unlinked": { data: () => "g:adm:unlinked" },
   "adm:unlinkedat": { data: (v) => `g:adm:unlinkedat:next:${v.c1}:1` },
   "adm:seenorgs": { data: () => "g:adm:seenorgs" },

@@ -776,27 +776,110 @@ describe("joining by invite", () => {
     );
   });
 
-  it("the admin who made an invite and opens it is told at once it is for someone else, in their language: no role is theirs, and a colleague joins by the same link", async () => {
+  it("the admin who made a staff invite and opens it is asked whether they take the role themselves: keeping the link changes nothing; taking it is a colleague's join, and their home then shows both roles", async () => {
+    // A small clinic: its secretary is the bot's only admin.
     const { admin, link } = await inviteStaff();
-    const opened = await admin.send(`/start ${link}`);
-    expect(texts(opened)[0]).toBe(
-      "Это приглашение создали вы сами: по нему регистрируется сотрудник организации «Городская больница №7», а не тот, кто его создал. Перешлите ссылку сотруднику — она остаётся неиспользованной. Если вы сами работаете в этой организации, приглашение для вас должен создать другой администратор.",
-    );
-    expect(texts(opened).join("\n")).not.toMatch(/фамилию|ФИО/);
+    const asked = await admin.send(`/start ${link}`);
+    expect(texts(asked)).toEqual([
+      "Это приглашение создали вы сами: по нему регистрируется сотрудник организации «Городская больница №7». Если этот сотрудник — вы, зарегистрируйтесь по нему сами: кроме администрирования, вам станут видны обращения пациентов к этой организации (их персональные и медицинские данные), и вы будете работать с её делами в /inbox. Если приглашение для коллеги, оставьте ссылку неиспользованной и перешлите её ему.",
+    ]);
+    expect(buttons(asked)).toEqual(["Зарегистрироваться сотрудником", "Оставить ссылку для коллеги"]);
+    // Nothing changes until they answer; keeping the link changes nothing either.
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
-    expect(await t.db.prisma.invite.count({ where: { usedAt: null } })).toBe(1);
+    expect(texts(await admin.press("Оставить ссылку для коллеги"))[0]).toBe("Хорошо, ссылка остаётся неиспользованной — перешлите её сотруднику организации «Городская больница №7».");
+    expect(await t.db.prisma.invite.count({ where: { usedAt: null, revokedAt: null } })).toBe(1);
+    // Opened again and taken: the questions a colleague answers — full name, position, the staff's terms.
+    await admin.send(`/start ${link}`);
+    expect(texts(await admin.press("Зарегистрироваться сотрудником"))[0]).toMatch(/^Вас пригласили сотрудником организации «Городская больница №7» в «Келісім»\. Напишите ваши фамилию, имя и отчество/);
+    await admin.send("Жумабаев Арман Серикович");
+    expect(texts(await admin.send("Секретарь комиссии"))[0]).toMatch(/^Условия для сотрудника организации в «Келісім»/);
+    expect(texts(await admin.press("Принимаю"))[0]).toBe("Жумабаев Арман Серикович, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
+    const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(ADMIN), role: "staff", revokedAt: null } });
+    expect(role.title).toBe("Секретарь комиссии");
+    expect(role.termsAcceptedAt).not.toBeNull();
+    const invite = await t.db.prisma.invite.findFirstOrThrow();
+    expect(invite.usedBy).toBe(BigInt(ADMIN));
+    // The invite is consumed: a colleague's open of the same link is refused; the admin's home shows both roles.
     const colleague = h.user(42, "ru");
     await colleague.send("/start");
-    expect(texts(await redeem(colleague, link, "ru", "staff"))[0]).toMatch(/^Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник/);
-    // A mediator's invite, its maker an admin who reads Kazakh.
+    expect(texts(await colleague.send(`/start ${link}`))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(texts(await admin.send("/start")).map((x) => x.split("\n")[0])).toEqual(["Администратор: Жумабаев Арман Серикович", "«Городская больница №7»: обращения"]);
+    // Their link tapped again says they joined by it.
+    expect(texts(await admin.send(`/start ${link}`))[0]).toBe("Вы уже зарегистрированы как сотрудник организации «Городская больница №7» по этому приглашению. Дела вашей организации: /inbox");
+  });
+
+  it("the admin who made a mediator invite is asked in their language (Kazakh), and may become the mediator", async () => {
+    const { admin: ru } = await inviteStaff();
     const kk = h.user(ADMIN, "kk");
-    await kk.send("/language");
+    await ru.send("/language");
     await kk.press("Қазақша");
     const mediatorLink = (await kk.press("Медиаторды шақыру").then(texts))[0]!.match(/start=(\S+)/)![1]!;
-    expect(texts(await kk.send(`/start ${mediatorLink}`))[0]).toBe(
-      "Бұл шақыруды өзіңіз жасадыңыз: ол бойынша шақыруды жасаған адам емес, медиатор тіркеледі. Сілтемені медиаторға жіберіңіз — ол пайдаланылмаған күйінде қалады. Өзіңіз медиатор болсаңыз, сізге арналған шақыруды басқа әкімші жасауы керек.",
-    );
+    const asked = await kk.send(`/start ${mediatorLink}`);
+    expect(texts(asked)).toEqual([
+      "Бұл шақыруды өзіңіз жасадыңыз: ол бойынша медиатор тіркеледі. Ол медиатор өзіңіз болсаңыз, шақыру бойынша өзіңіз тіркеліңіз: әкімшілік жұмысыңызға қоса, сіз медиатор болған істер сізге көрінеді, олар бойынша медиацияны /inbox ішінде жүргізесіз. Шақыру әріптесіңізге арналса, сілтемені пайдаланбай, медиаторға жіберіңіз.",
+    ]);
+    expect(buttons(asked)).toEqual(["Медиатор ретінде өзім тіркелемін", "Сілтемені әріптесіме қалдырамын"]);
+    expect(texts(await kk.press("Сілтемені әріптесіме қалдырамын"))[0]).toBe("Жарайды, сілтеме пайдаланылмаған күйінде қалады — оны медиаторға жіберіңіз.");
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator" } })).toBe(0);
+    await kk.send(`/start ${mediatorLink}`);
+    expect(texts(await kk.press("Медиатор ретінде өзім тіркелемін"))[0]).toMatch(/^Сіз «Келісім» ботына медиатор ретінде шақырылдыңыз\./);
+    await kk.send("Жумабаев Арман Серикович");
+    expect(texts(await kk.send("Медиаторлар тізілімі № 123, Медиаторлар палатасы"))[0]).toMatch(/^«Келісім» ботындағы медиатордың шарттары/);
+    expect(texts(await kk.press("Қабылдаймын"))[0]).toMatch(/^Жумабаев Арман Серикович, сіз медиатор ретінде тіркелдіңіз/);
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator", revokedAt: null } })).toBe(1);
+  });
+
+  it("the «take it myself» button carries the invite: refused for another admin, for a revoked or used invite, on a second press, and when the invite is revoked during the questions", async () => {
+    h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
+    const { admin, link } = await inviteStaff();
+    await admin.send(`/start ${link}`);
+    const take = admin.keyboardWith("Зарегистрироваться сотрудником").buttons.flat()[0]!.callback_data;
+    const row = await t.db.prisma.invite.findFirstOrThrow();
+    expect(take).toBe(`g:adm:owninv:take:${row.id}`);
+    // Another admin pressing it (forged data): refused, no question asked of them.
+    const other = h.user(ADMIN_2, "ru");
+    await other.send("/start");
+    await openAdmin(other, "ru", "Бекова Алия Сериковна");
+    expect(texts(await other.pressData(take))).toEqual(["Это приглашение создал другой администратор. Чтобы зарегистрироваться по нему, откройте ссылку из приглашения."]);
+    // Two presses: the second finds the join under way, and starts nothing over (the name given stays; its next question again).
+    expect(texts(await admin.pressData(take))[0]).toMatch(/^Вас пригласили сотрудником/);
+    await admin.send("Жумабаев Арман Серикович");
+    const again = await admin.pressData(take);
+    expect(toast(again)).toBe("Эта кнопка устарела.");
+    expect(texts(again).join("\n")).not.toMatch(/Вас пригласили/);
+    expect(texts(again).at(-1)).toMatch(/^Ваша должность/);
+    // /start in the middle names the invite; «Продолжить» looks the invite up by its id, and asks the same question again.
+    expect(texts(await admin.send("/start")).at(-1)).toBe("Вас пригласили сотрудником организации «Городская больница №7», но регистрация ещё не завершена. Продолжить или отказаться от приглашения?");
+    expect(texts(await admin.press("Продолжить"))).toEqual([expect.stringMatching(/^Ваша должность/)]);
+    await admin.send("Секретарь комиссии");
+    // Revoked between the question and the last answer: the conditional update refuses it; no role, the invite unused.
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toBe("Приглашение отозвано: по этой ссылке больше никто не зарегистрируется. Новое приглашение можно создать в /admin.");
+    expect(texts(await admin.press("Принимаю"))[0]).toBe("Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.");
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
+    expect((await t.db.prisma.invite.findUniqueOrThrow({ where: { id: row.id } })).usedAt).toBeNull();
+    // The revoked invite's buttons: refused, both.
+    expect(texts(await admin.pressData(take))).toEqual(["Это приглашение уже не действует: оно отозвано или его срок истёк."]);
+    expect(texts(await admin.pressData(`g:adm:owninv:keep:${row.id}`))).toEqual(["Это приглашение уже не действует: оно отозвано или его срок истёк."]);
+    // A fresh invite, asked, then used by a colleague before the admin answers: the admin hears who joined.
+    const org = await t.db.prisma.organization.findFirstOrThrow();
+    const fresh = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    await admin.send(`/start ${fresh}`);
+    const freshRow = await t.db.prisma.invite.findFirstOrThrow({ where: { usedAt: null, revokedAt: null } });
+    const colleague = h.user(42, "ru");
+    await colleague.send("/start");
+    await redeem(colleague, fresh, "ru", "staff");
+    expect(texts(await admin.pressData(`g:adm:owninv:take:${freshRow.id}`))).toEqual([
+      "По этому приглашению уже зарегистрировался человек: Ахметова Сауле Маратовна. Чтобы отозвать его роль, откройте /admin → «Роли».",
+    ]);
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
+    // Taken, left at /start, revoked meanwhile: «Продолжить» says so at once, and the join is named no more.
+    const third = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    await admin.send(`/start ${third}`);
+    await admin.press("Зарегистрироваться сотрудником");
+    await admin.send("/start");
+    expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toMatch(/^Приглашение отозвано/);
+    expect(texts(await admin.press("Продолжить"))[0]).toBe("Это приглашение уже не действует: оно отозвано или его срок истёк.");
+    expect(texts(await admin.send("/start")).join("\n")).not.toMatch(/регистрация ещё не завершена/);
   });
 
   it("an admin who is also staff finds on their home, after the admin's, their organisation's notice awaiting receipt with its button; /admin shows the admin's alone", async () => {
@@ -830,7 +913,7 @@ describe("joining by invite", () => {
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
-    // Invited by another admin: nobody joins by an invite they made themselves.
+    // Invited by another admin (an admin may also take an invite they made: asked first, tested above).
     h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
     const { link } = await inviteStaffAs(h, ADMIN_2);
     const admin = h.user(ADMIN, "ru");

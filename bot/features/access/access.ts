@@ -7,7 +7,7 @@ import { formedOn } from "../../core/case.js";
 import { say, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
-import { checkRoleInvite } from "../admin/admin.js";
+import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
 import { counterOpening, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
@@ -129,6 +129,10 @@ export const checkInvite = async (tx: Tx, e: DomainEffect<"checkInvite">, c: Ctx
     const invite = await checkCaseInvite(tx, e.token, c.now, c.userId);
     if (!invite) return gone(say("admin.inviteInvalid"));
     if (invite.already) return gone(say("relatives.already", { number: invite.number }));
+  } else if (e.inviteId !== undefined) {
+    // An invite its maker, an admin, is taking themselves: still theirs, unused and unrevoked.
+    const refused = await ownInviteRefusal(tx, e.inviteId, c);
+    if (refused) return gone(refused);
   } else {
     const invite = await checkRoleInvite(tx, e.token, c.now, c.userId);
     if (!invite) return gone(say("admin.inviteInvalid"));

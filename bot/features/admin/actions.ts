@@ -1,6 +1,6 @@
 // Admins' buttons and /admin (ADMIN_IDS only; the services check again).
 import { z } from "zod";
-import { act, defineAction, id, openMenuItem, word, type CommandDef } from "../../../machines/actions.js";
+import { act, defineAction, id, oneOf, openMenuItem, word, type CommandDef } from "../../../machines/actions.js";
 import { mediationCasesForAdmin } from "../mediation/actions.js";
 import { cursorOf, cursorParams } from "./pages.js";
 
@@ -30,6 +30,22 @@ export const revokeRoleInvite = defineAction({
   params: z.object({ inviteId: id }),
   allow: admins,
   run: ({ inviteId }, r) => r.emit({ type: "revokeRoleInvite", inviteId }),
+});
+/**
+ * The admin who made an invite, opening its link, answers whether they take its role themselves or keep the link for
+ * a colleague (askOwnInvite). The service checks the invite is theirs and still unused; pressed again while its join
+ * flow is open (two presses), the button is stale — the flow is not started over.
+ */
+export const answerOwnInvite = defineAction({
+  name: "admin/ownInvite",
+  code: "adm:owninv",
+  params: z.object({ answer: oneOf(["take", "keep"]), inviteId: id }),
+  allow: admins,
+  run: ({ answer, inviteId }, r) => {
+    const joining = r.find("roleJoin");
+    if (joining && (joining.snapshot.context as { inviteId?: number | null }).inviteId === inviteId) return r.stale();
+    r.emit({ type: "answerOwnInvite", inviteId, take: answer === "take" });
+  },
 });
 export const inviteMediator = defineAction({ name: "admin/inviteMediator", code: "adm:mediator", params: z.object({}), allow: admins, run: (_, r) => r.emit({ type: "createInvite", role: "mediator" }) });
 /** The active roles, a page at a time (`offset`: the page's first; absent on the admin's home button). */
@@ -114,4 +130,4 @@ export const adminButtons = () => [
 /** Under a list an admin opened that holds nothing: back to their home (/admin), so no screen is a dead end. */
 export const backToAdmin = () => [[{ key: "notice.back", ...act(openMenuItem, { item: "admin" }) }]];
 
-export const adminActions = [registerOrganization, listOrganizations, inviteStaff, revokeRoleInvite, inviteMediator, listRoles, revokeRole, revokeRoleConfirmed, keepRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];
+export const adminActions = [registerOrganization, listOrganizations, inviteStaff, revokeRoleInvite, answerOwnInvite, inviteMediator, listRoles, revokeRole, revokeRoleConfirmed, keepRole, listUnlinked, listUnlinkedAt, chooseCaseOrg, linkCase, accessOrgs, orgAccesses];

@@ -15,6 +15,7 @@ import { newCaseToStaff } from "../notice/filing.js";
 import { normalizeName } from "../notice/organizations.js";
 import { BEFORE_SIGNING, endRevokedMediators } from "../mediation/mediation.js";
 import {
+  answerOwnInvite as answerOwnInviteAction,
   chooseCaseOrg as chooseCaseOrgAction,
   inviteStaff,
   keepRole as keepRoleAction,
@@ -200,9 +201,73 @@ export const checkRoleInvite = async (
   // joined by it, not to ask for a new one. Someone else's spent link, or theirs once the role was revoked, is refused.
   if (invite.usedAt && invite.usedBy === BigInt(userId) && (await had()) > 0) return { role, org: await org(), already: true, used: true };
   if (invite.revokedAt || invite.usedAt || invite.expiresAt <= now) return null;
-  // The admin who made it, tapping it (to try it, or by mistake): it is for someone else, and stays unused for them.
+  // The admin who made it, tapping it (to try it, to take the role themselves, or by mistake): asked which (askOwnInvite).
   if (invite.createdBy === BigInt(userId)) return { role, org: await org(), own: true };
   return { role, org: await org(), ...((await had()) > 0 ? { already: true as const } : {}) };
+};
+
+/**
+ * An invite its maker would take or keep, as it stands: theirs, unused, unrevoked, unexpired, and a role they do
+ * not hold yet — or what to say instead (as opening its link, or revoking it, would say it).
+ */
+const ownInvite = async (tx: Tx, inviteId: number, c: Ctx) => {
+  const invite = await tx.invite.findFirst({ where: { id: inviteId, role: { in: ["staff", "mediator"] } } });
+  // Another admin's invite (a forged button): theirs to forward; anyone joins by it by opening its link.
+  if (!invite || invite.createdBy !== BigInt(c.userId) || (invite.role !== "staff" && invite.role !== "mediator")) return { refused: say("admin.ownInviteNotYours") };
+  const role = invite.role;
+  const org = invite.organizationId === null ? null : orgNames(await tx.organization.findUniqueOrThrow({ where: { id: invite.organizationId } }));
+  const params: Record<string, Param> = role === "mediator" ? {} : { org: org ?? "" };
+  const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role, organizationId: invite.organizationId, revokedAt: null } });
+  if (invite.usedAt && invite.usedBy !== null) {
+    if (invite.usedBy === BigInt(c.userId) && had > 0) return { refused: say(role === "mediator" ? "admin.joinedByItMediator" : "admin.joinedByItStaff", params) };
+    const name = (await tx.user.findUnique({ where: { id: invite.usedBy }, select: { fullName: true } }))?.fullName ?? { key: "admin.noName" };
+    return { refused: say("admin.inviteUsed", { name }) };
+  }
+  if (invite.usedAt || invite.revokedAt || invite.expiresAt <= c.now) return { refused: say("admin.inviteGone") };
+  if (had > 0) return { refused: say(role === "mediator" ? "admin.alreadyMediator" : "admin.alreadyStaff", params) };
+  return { invite: { id: invite.id, role, org, params } };
+};
+
+/**
+ * The admin who made a staff or mediator invite opened its link: what taking its role means (they would see the
+ * organisation's notices, or conduct mediations, besides administering), and two buttons carrying the invite —
+ * take it myself, keep the link for a colleague. Nothing changes until they answer.
+ */
+export const askOwnInvite = async (tx: Tx, e: DomainEffect<"askOwnInvite">, c: Ctx): Promise<Out[]> => {
+  // Its maker no longer an admin (taken out of ADMIN_IDS since): the question's buttons are an admin's.
+  if (!c.roles.includes("admin")) return [say("admin.inviteInvalid")];
+  const found = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) }, select: { id: true } });
+  if (!found) return [say("admin.inviteInvalid")];
+  const own = await ownInvite(tx, found.id, c);
+  if (!own.invite) return [own.refused];
+  const { id, role, params } = own.invite;
+  return [
+    say(role === "mediator" ? "admin.ownInviteAskMediator" : "admin.ownInviteAskStaff", params, [
+      [{ key: role === "mediator" ? "admin.ownInviteTakeMediator" : "admin.ownInviteTakeStaff", ...act(answerOwnInviteAction, { answer: "take", inviteId: id }) }],
+      [{ key: "admin.ownInviteKeep", ...act(answerOwnInviteAction, { answer: "keep", inviteId: id }) }],
+    ]),
+  ];
+};
+
+/**
+ * «Take the role myself»: the join flow a colleague goes through (full name, position, the role's terms), the invite
+ * named by its id; it is consumed at the end as a colleague's is (redeemInvite: only if still unused and unrevoked
+ * then). «Keep the link»: nothing changes. Either, the invite no longer usable (used, revoked meanwhile), says why.
+ */
+export const answerOwnInvite = async (tx: Tx, e: DomainEffect<"answerOwnInvite">, c: Ctx): Promise<Out[]> => {
+  const refused = notAdmin(c);
+  if (refused) return refused;
+  const own = await ownInvite(tx, e.inviteId, c);
+  if (!own.invite) return [own.refused];
+  const { id, role, org, params } = own.invite;
+  if (!e.take) return [say(role === "mediator" ? "admin.ownInviteKeptMediator" : "admin.ownInviteKeptStaff", params)];
+  return [{ type: "reply", event: { type: "OPEN", flow: "roleJoin", input: { token: "", inviteId: id, role, org } } }];
+};
+
+/** «Продолжить» on the join flow of an invite its maker is taking: still theirs to take, or why not (checkInvite). */
+export const ownInviteRefusal = async (tx: Tx, inviteId: number, c: Ctx): Promise<Out | null> => {
+  const own = await ownInvite(tx, inviteId, c);
+  return own.invite ? null : own.refused;
 };
 
 /**
@@ -210,10 +275,12 @@ export const checkRoleInvite = async (
  * with the person's full name, position or registry details, and the version of the terms they accepted.
  */
 export const redeemInvite = async (tx: Tx, e: DomainEffect<"redeemInvite">, c: Ctx): Promise<Out[]> => {
-  const invite = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
+  // By its id only for the admin who made it, who chose to take it themselves (answerOwnInvite); anyone else by its link's token.
+  const invite =
+    e.inviteId !== undefined
+      ? await tx.invite.findFirst({ where: { id: e.inviteId, createdBy: BigInt(c.userId) } })
+      : await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) } });
   if (!invite || invite.revokedAt || invite.expiresAt <= c.now || (invite.role !== "staff" && invite.role !== "mediator")) return [say("admin.inviteInvalid")];
-  // Nobody grants a role to themselves: the admin who made the invite is refused when they open it (checkRoleInvite's
-  // `own`, said by the chat before any question), so no join by it is theirs to finish here.
   // Someone who holds this role already (of this organisation) is not made it twice — each notice would reach them
   // twice; the invite stays unused, for a colleague.
   const had = await tx.userRole.count({ where: { userId: BigInt(c.userId), role: invite.role, organizationId: invite.organizationId, revokedAt: null } });
