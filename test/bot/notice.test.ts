@@ -420,7 +420,7 @@ describe("review and submit", () => {
     const mine = texts(calls.filter((c) => c.payload.chat_id === 51));
     expect(mine).toEqual([
       "Обращение сохранено. Номер дела: KZ-2026-000001.\nҚалалық №5 емхана, г. Астана · 01.03.2026 – 05.03.2026 · инвалидность II группы",
-      expect.stringMatching(/^Что дальше\. Организация «Қалалық №5 емхана» обращение ещё не получила: её сотрудников в боте нет\./),
+      expect.stringMatching(/^Что дальше\. Сотрудников организации «Қалалық №5 емхана» в боте нет, поэтому передать обращение в организацию нужно вам\./),
       "Что сделаем? Команды есть и в меню (/).",
     ]);
     // Saved, not received: no legal deadline is named, and the PDF comes before what refers to it.

@@ -134,13 +134,13 @@ describe("a whole notice through the emulator", () => {
 
   it("in Kazakh", async () => {
     // Nobody registered the organisation: the applicant is told how to hand the notice in, and no deadline runs yet.
-    expect(await file("kk", 601)).toMatch(/^Әрі қарай не болады\. «Қалалық клиникалық аурухана №1» ұйымы өтінішті әлі алған жоқ/);
+    expect(await file("kk", 601)).toMatch(/^Әрі қарай не болады\. «Қалалық клиникалық аурухана №1» ұйымының қызметкерлері ботта жоқ/);
     const c = await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 601n } } } });
     expect(c).toMatchObject({ language: "kk", region: "almaty", outcome: "harm" });
   });
 
   it("in Russian", async () => {
-    expect(await file("ru", 602)).toMatch(/^Что дальше\. Организация «Қалалық клиникалық аурухана №1» обращение ещё не получила/);
+    expect(await file("ru", 602)).toMatch(/^Что дальше\. Сотрудников организации «Қалалық клиникалық аурухана №1» в боте нет/);
     const c = await t.db.prisma.case.findFirstOrThrow({ where: { participants: { some: { userId: 602n } } } });
     expect(c).toMatchObject({ language: "ru", region: "almaty", outcome: "harm" });
   });
