@@ -45,6 +45,13 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
       expect(texts(await relative.pressData(oldButton))).toEqual([
         `Дело KZ-2026-000001: заседание комиссии началось 25.11.2026, 15:00 (время Казахстана), поэтому ответ через бот уже не записывается. Если заседание ещё идёт, к нему можно присоединиться:\n${PLACE_RU}`,
       ]);
+      // Their view of the case says the same (not a case with no sitting at all), with no answer buttons for it.
+      await relative.send("/cases");
+      const during = await relative.press("Открыть KZ-2026-000001");
+      expect(texts(during).join("\n")).toContain(`Заседания комиссии:\n25.11.2026, 15:00 — время начала прошло; если заседание идёт, к нему можно присоединиться:\n${PLACE_RU}`);
+      expect(buttons(during).filter((b) => b.includes("2026,"))).toEqual([]);
+      await applicant.send("/cases");
+      expect(texts(await applicant.press("KZ-2026-000001 ісін ашу")).join("\n")).toContain(`25.11.2026, 15:00 — басталу уақыты өтті; отырыс жүріп жатса, оған қатысуға болады:\n${PLACE_KK}`);
       // …and staff still see it on the case, said to have passed its start, with the buttons to move or cancel it.
       await staff.send("/inbox");
       const view = await staff.press("Открыть KZ-2026-000001");
@@ -172,7 +179,7 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
 
   it("three hours after its start it is taken as held: no longer listed, and buttons of a view opened before move or cancel nothing", async () => {
     await withBot([ADMIN], MONDAY, async (w) => {
-      const { staff } = await sittingSet(w);
+      const { staff, applicant } = await sittingSet(w);
       w.at("2026-11-25T17:59:00+05:00");
       await staff.send("/inbox");
       const view = await staff.press("Открыть KZ-2026-000001");
@@ -186,6 +193,8 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
       const later = await staff.press("Открыть KZ-2026-000001");
       expect(texts(later).join("\n")).not.toContain("25.11.2026, 15:00");
       expect(buttons(later)).not.toContain("Перенести: 25.11.2026, 15:00");
+      await applicant.send("/cases");
+      expect(texts(await applicant.press("KZ-2026-000001 ісін ашу")).join("\n")).not.toContain("25.11.2026, 15:00");
       const s = await w.t.db.prisma.sitting.findFirstOrThrow();
       expect([s.cancelledAt, s.sequence]).toEqual([null, 0]);
     });

@@ -352,26 +352,31 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
 /** For a participant's view of a case: its sittings to come, with their own answer. */
 /**
  * The case's coming sittings as the applicant or a relative sees them, with their answer; a sitting they have not
- * answered brings its answer buttons (named with its time), so the case view is never a dead end.
+ * answered brings its answer buttons (named with its time), so the case view is never a dead end. One begun less than
+ * STARTED_MS ago is there too, as an answer pressed then says it (its start passed; where to join it if it is going
+ * on), with no answer buttons: staff may still move or cancel it, and the family looking then sees it is not gone.
  */
 export const participantSittings = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
   // None once the commission concluded or the case closed (ended): nobody is expected at them any more.
-  const sittings = await tx.sitting.findMany({
-    where: { caseId, cancelledAt: null, startsAt: { gt: c.now }, case: { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } } },
+  const listed = await tx.sitting.findMany({
+    where: { caseId, cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS) }, case: { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } } },
     include: { responses: { where: { userId: BigInt(c.userId) } } },
     orderBy: { startsAt: "asc" },
   });
-  const shown = sittings.map((s) => {
+  const shown = listed.map((s) => {
+    if (begun(s, c.now)) return lines([{ key: "sitting.caseLineBegun", params: { when: showWhen(s.startsAt, c.timeZone) } }, placeText(s)]);
     const mine = s.responses[0];
     return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
   });
+  // Answered through the bot only while to come.
+  const coming = listed.filter((s) => !begun(s, c.now));
   // As the invitation: someone who withdrew consent cannot answer through the bot — no buttons it would refuse, and why.
-  if (sittings.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
+  if (coming.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
   return {
     lines: shown,
     // An answer given is changed from here too (the invitation's buttons scrolled away, and «can't» brings no
     // reminder to answer from): the answers other than theirs.
-    buttons: sittings.flatMap((s) =>
+    buttons: coming.flatMap((s) =>
       offered(s)
         .filter((a) => a !== s.responses[0]?.answer)
         .map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }]),
