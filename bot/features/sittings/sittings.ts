@@ -148,11 +148,26 @@ export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Paramet
   stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "sitting.concluded" : "sitting.notNow", { number: k.number });
 
 /**
+ * How long after its start a sitting is taken as possibly still going on (its length is not known ahead): the family
+ * pressing an answer then is told it began, with where to join; staff can still move or cancel it then (put off at
+ * the last moment: an expert missing, a late start) — the same window, so the family is never told «it began» of a
+ * sitting staff can no longer move, nor staff offered to cancel one the family was told is over. After it, the
+ * sitting is taken as held. Not «until the end of the day»: that would let a morning sitting held hours ago be
+ * cancelled, and everyone told it did not take place.
+ */
+const STARTED_MS = 3 * 60 * 60_000;
+/** Its start passed, but not by more than STARTED_MS: it may be going on, or may not have taken place. */
+const begun = (s: Pick<Sitting, "startsAt">, now: Date): boolean => s.startsAt <= now && now.getTime() - s.startsAt.getTime() < STARTED_MS;
+/** Its start passed by STARTED_MS or more: taken as held. */
+const over = (s: Pick<Sitting, "startsAt">, now: Date): boolean => now.getTime() - s.startsAt.getTime() >= STARTED_MS;
+
+/**
  * Why this sitting cannot be moved, or null: cancelled, or over (a button on a view opened before — staff schedule a
- * new one). Said when «Перенести» is pressed (access.ts) and again at Save.
+ * new one); one begun less than STARTED_MS ago can still be moved. Said when «Перенести» is pressed (access.ts) and
+ * again at Save.
  */
 export const moveRefusal = (s: Pick<Sitting, "cancelledAt" | "startsAt">, now: Date): Out | null =>
-  s.cancelledAt ? say("sitting.alreadyCancelled") : s.startsAt <= now ? say("sitting.over") : null;
+  s.cancelledAt ? say("sitting.alreadyCancelled") : over(s, now) ? say("sitting.over") : null;
 
 /** A sitting of the case, not cancelled, set for this very time. */
 const sittingAt = (tx: Tx, caseId: number, startsAt: Date) => tx.sitting.findFirst({ where: { caseId, cancelledAt: null, startsAt }, select: { id: true } });
@@ -210,18 +225,20 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
 
 /**
  * Why a sitting cannot be cancelled, or null when it can: not one of the actor's, cancelled already, or over (everyone
- * would be told a sitting that took place did not). Asked when «Отменить» is pressed and again at the confirmation.
+ * would be told a sitting that took place did not); one begun less than STARTED_MS ago can still be cancelled. Asked
+ * when «Отменить» is pressed and again at the confirmation.
  */
 const cancelRefusal = (s: { cancelledAt: Date | null; startsAt: Date } | null, now: Date): Out | null =>
-  !s ? say("cases.notFound") : s.cancelledAt ? say("sitting.alreadyCancelled") : s.startsAt <= now ? say("sitting.over") : null;
+  !s ? say("cases.notFound") : s.cancelledAt ? say("sitting.alreadyCancelled") : over(s, now) ? say("sitting.over") : null;
 
 /** «Cancel the sitting set for …?»: which one, when a case has several; a cancelled or past one is said so now. */
 export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
   const refused = cancelRefusal(s, c.now);
   if (!s || refused) return [refused ?? say("cases.notFound")];
+  // Its start passed: cancelled only if it did not take place — everyone will be told it did not.
   return [
-    say("sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
+    say(begun(s, c.now) ? "sitting.confirmCancelBegun" : "sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
       [{ key: "sitting.cancelIt", ...act(cancelConfirmedAction, { sittingId: s.id, v: s.sequence }) }],
       [{ key: "sitting.keepIt", ...act(keepAction, { sittingId: s.id }) }],
     ]),
@@ -257,9 +274,6 @@ const answeredKey = (startsAt: Date, now: Date): string =>
       ? "sitting.answeredSoonOnly"
       : "sitting.answeredNoReminders";
 
-/** How long after its start a sitting is taken as possibly still going on (its length is not known ahead). */
-const STARTED_MS = 3 * 60 * 60_000;
-
 /** How a person on a case is named to staff: by role, a relative with the name they gave too; never by Telegram account. */
 const who = (p: { role: string; relation: string | null; user?: { fullName: string | null } }): Param =>
   p.role !== "relative"
@@ -280,7 +294,7 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
   // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
   // and where it is held said again, so they can still join. Later than that, it is over.
-  if (s.startsAt <= c.now && c.now.getTime() - s.startsAt.getTime() < STARTED_MS)
+  if (begun(s, c.now))
     return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
   if (s.startsAt <= c.now) return [say("sitting.over")];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
@@ -305,13 +319,22 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   ];
 };
 
-/** For staff's view of a case: its sittings to come, each with who answered what, and buttons to change them. */
+/**
+ * For staff's view of a case: its sittings to come, and those begun less than STARTED_MS ago (put off at the last
+ * moment, they are moved or cancelled from here), each with who answered what, and buttons to change them.
+ */
 export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: string; now: Date }) => {
-  const sittings = await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: c.now } }, include: { responses: true }, orderBy: { startsAt: "asc" } });
+  const sittings = await tx.sitting.findMany({
+    where: { caseId, cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS) } },
+    include: { responses: true },
+    orderBy: { startsAt: "asc" },
+  });
   const everyone = await caseParticipants(tx, caseId);
   const shown = sittings.map((s) =>
     lines([
-      { key: "sitting.staffLine", params: { when: showWhen(s.startsAt, c.timeZone) } },
+      begun(s, c.now)
+        ? { key: "sitting.staffLineBegun", params: { when: showWhen(s.startsAt, c.timeZone), until: showWhen(new Date(s.startsAt.getTime() + STARTED_MS), c.timeZone) } }
+        : { key: "sitting.staffLine", params: { when: showWhen(s.startsAt, c.timeZone) } },
       ...everyone.map((p) => {
         const r = s.responses.find((x) => x.userId === p.userId);
         // Staff read the answer in the third person («өзі келіп қатысады»), not the button's «Өзім барып қатысамын».
@@ -329,26 +352,31 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
 /** For a participant's view of a case: its sittings to come, with their own answer. */
 /**
  * The case's coming sittings as the applicant or a relative sees them, with their answer; a sitting they have not
- * answered brings its answer buttons (named with its time), so the case view is never a dead end.
+ * answered brings its answer buttons (named with its time), so the case view is never a dead end. One begun less than
+ * STARTED_MS ago is there too, as an answer pressed then says it (its start passed; where to join it if it is going
+ * on), with no answer buttons: staff may still move or cancel it, and the family looking then sees it is not gone.
  */
 export const participantSittings = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
   // None once the commission concluded or the case closed (ended): nobody is expected at them any more.
-  const sittings = await tx.sitting.findMany({
-    where: { caseId, cancelledAt: null, startsAt: { gt: c.now }, case: { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } } },
+  const listed = await tx.sitting.findMany({
+    where: { caseId, cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS) }, case: { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } } },
     include: { responses: { where: { userId: BigInt(c.userId) } } },
     orderBy: { startsAt: "asc" },
   });
-  const shown = sittings.map((s) => {
+  const shown = listed.map((s) => {
+    if (begun(s, c.now)) return lines([{ key: "sitting.caseLineBegun", params: { when: showWhen(s.startsAt, c.timeZone) } }, placeText(s)]);
     const mine = s.responses[0];
     return lines([{ key: "sitting.caseLine", params: { when: showWhen(s.startsAt, c.timeZone), answer: { key: mine ? `sitting.answerText.${mine.answer}` : "sitting.noAnswer" } } }, placeText(s)]);
   });
+  // Answered through the bot only while to come.
+  const coming = listed.filter((s) => !begun(s, c.now));
   // As the invitation: someone who withdrew consent cannot answer through the bot — no buttons it would refuse, and why.
-  if (sittings.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
+  if (coming.length && (await withdrawnOf(tx, [BigInt(c.userId)])).size) return { lines: [...shown, { key: "sitting.withdrawnNote" }], buttons: [] };
   return {
     lines: shown,
     // An answer given is changed from here too (the invitation's buttons scrolled away, and «can't» brings no
     // reminder to answer from): the answers other than theirs.
-    buttons: sittings.flatMap((s) =>
+    buttons: coming.flatMap((s) =>
       offered(s)
         .filter((a) => a !== s.responses[0]?.answer)
         .map((a) => [{ key: "sitting.answerOn", params: { answer: { key: `sitting.answer.${a}` }, when: showWhen(s.startsAt, c.timeZone) }, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }]),
