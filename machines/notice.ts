@@ -102,8 +102,11 @@ export const officialDate = (d: string, form: "line" | "on" = "line"): Param => 
 };
 
 const back: Button = { key: "notice.back", value: "back" };
-/** Opens the explainer over the notice; leaving it comes back to the same question. */
-const explainLink: Button = { key: "notice.explainLink", ...act(openExplainer, {}) };
+/**
+ * Opens the explainer over the notice; leaving it comes back to the same question. Once the patient's death is the
+ * notice's outcome, its payment table begins with condolence, as a case's does.
+ */
+const explainLink = (draft?: { outcome: string | null }): Button => ({ key: "notice.explainLink", ...act(openExplainer, draft?.outcome === "death" ? { death: "1" } : {}) });
 const choices = (values: readonly string[], prefix: string): Button[][] => values.map((v) => [{ key: `${prefix}.${v}`, value: v }]);
 /** A question with its step counter; `collate` shows data rows (regions) in the reader's alphabetical order. */
 const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}, collate?: true) =>
@@ -662,7 +665,7 @@ export const noticeMachine = setup({
     descriptionDone: { always: next("outcome") },
     outcome: {
       tags: [UNSAVED],
-      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink], [back]])],
+      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink()], [back]])],
       on: {
         CHOICE: [
           // «The patient died» from one who said they are the patient: held back, condolence first, and asked which to change.
@@ -841,7 +844,7 @@ export const noticeMachine = setup({
             params: { step: STEPS, total: STEPS, ...reviewParams(context.draft) },
             buttons: [
               ...REVIEW_FIELDS.map((f) => [{ key: `notice.edit.${f}`, value: `edit:${f}` }]),
-              [explainLink],
+              [explainLink(context.draft)],
               [{ key: "notice.submit", value: "submit" }],
             ],
           }),
