@@ -56,6 +56,36 @@ const join = async (id: number, link: string) => {
   return u.send("Сейтова Асель Нурлановна");
 };
 
+describe("after the link is made", () => {
+  it("the link comes alone, to forward; the message after it offers to revoke it and to go back to the case — in either language", async () => {
+    const { applicant } = await formed();
+    await view(applicant);
+    const invite = await applicant.press("Туысты шақыру");
+    const [link, note] = to(invite, APPLICANT);
+    expect(link).toMatch(/^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\./);
+    expect(link).toMatch(/ЖСН, телефон мен сипаттаманы көрмейді\.$/);
+    expect(note).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз: ол бойынша ешкім қосыла алмайды.");
+    // The link's own message has no buttons (they would travel with it when forwarded).
+    const sent = invite.filter((c) => c.method === "sendMessage" && c.payload.chat_id === APPLICANT);
+    expect(sent[0]!.payload.reply_markup).toBeUndefined();
+    expect(buttons(invite)).toEqual(["Сілтемені қайтарып алу", "KZ-2026-000001 ісін ашу"]);
+    // Revoke: asked first; kept: the way back to the case.
+    expect(to(await applicant.press("Сілтемені қайтарып алу"), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі бойынша сілтемені \(жасалды: 23\.11\.2026, 10:00; 30\.11\.2026 күніне дейін жарамды\) қайтарып аласыз ба\?/);
+    const kept = await applicant.press("Қайтарып алмау");
+    expect(to(kept, APPLICANT)).toEqual(["Жарайды, сілтеме жарамды болып қалады."]);
+    expect(buttons(kept)).toEqual(["KZ-2026-000001 ісін ашу"]);
+    expect(to(await applicant.press("KZ-2026-000001 ісін ашу"), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі — /);
+    // In Russian.
+    await applicant.send("/language");
+    await applicant.press("Русский");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const ru = await applicant.press("Пригласить родственника");
+    expect(to(ru, APPLICANT)[1]).toBe("Если ссылка попала не к тому человеку, отзовите её: по ней никто не сможет присоединиться.");
+    expect(buttons(ru)).toEqual(["Отозвать ссылку", "Открыть KZ-2026-000001"]);
+  });
+});
+
 describe("a relative's link not yet used can be revoked", () => {
   it("the case's view lists it, the applicant revokes it after a confirmation, and whoever opens it then learns nothing of the case", async () => {
     const { applicant } = await formed();

@@ -42,9 +42,15 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
-  await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
+  const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
   const link = `https://t.me/${c.botUsername()}?start=c_${token}`;
-  return [say("relatives.invite", { number: mine.case.number, link, until: showDate(localDate(expiresAt, c.timeZone)) })];
+  const number = mine.case.number;
+  // The link's message is the one to forward: no buttons (Telegram keeps them on a forwarded message). The applicant's
+  // way on — revoke this link if it went astray, or back to the case — comes in a message of its own after it.
+  return [
+    say("relatives.invite", { number, link, until: showDate(localDate(expiresAt, c.timeZone)) }),
+    say("relatives.inviteNote", {}, [[{ key: "relatives.revokeIt", ...act(revokeAction, { inviteId: invite.id }) }], [{ key: "cases.open", params: { number }, ...act(openCase, { caseId: e.caseId }) }]]),
+  ];
 };
 
 /**
@@ -103,7 +109,7 @@ export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevoke
  */
 export const keepRelativeInvite = async (tx: Tx, e: DomainEffect<"keepRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const r = await revocable(tx, e.inviteId, c);
-  return [r.invite ? say("relatives.inviteKept") : r.refused];
+  return [r.invite ? say("relatives.inviteKept", {}, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]]) : r.refused];
 };
 
 /**
