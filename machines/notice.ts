@@ -122,6 +122,11 @@ const filesButtons = (count: number): Button[][] => [
   [{ key: "notice.filesDone", value: "done" }],
   ...(count > 0 ? [[{ key: "notice.filesRemoveLast", value: "removeLast" }]] : []),
 ];
+/**
+ * Text typed at a question answered by its buttons (a frightened person types «да, верно», «анасымын»): asked to press
+ * one, and the question again — not «Извините, я этого не понял», which says nothing of what to do.
+ */
+const typedAtButtons = (state: string) => ({ TEXT: { target: state, reenter: true, actions: [{ type: "say" as const, params: { key: "common.useButtons" } }] } });
 const refuse = (reason: string, params: Params = {}) => ({ type: "say" as const, params: { key: `notice.error.${reason}`, params } });
 const today = (c: Context, e: FlowEvent) => e.today ?? c.today;
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
@@ -359,6 +364,7 @@ export const noticeMachine = setup({
           },
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "toReview", actions: { type: "restoreBeforeEdit" } },
         ],
+        ...typedAtButtons("relation"),
         ...askAgain("relation"),
       },
     },
@@ -380,6 +386,7 @@ export const noticeMachine = setup({
           { guard: ({ event }) => choice(event) === "confirm", target: "actsForDone", actions: { type: "patch", params: { actsFor: true } } },
           { guard: ({ event }) => choice(event) === "back", target: "relation" },
         ],
+        ...typedAtButtons("actsFor"),
         ...askAgain("actsFor"),
       },
     },
@@ -404,6 +411,7 @@ export const noticeMachine = setup({
           { guard: chose("yes"), target: "relationSettled" },
           { guard: chose("edit"), target: "name", actions: assign({ checkingPatient: true }) },
         ],
+        ...typedAtButtons("patientCheck"),
         ...askAgain("patientCheck"),
       },
     },
@@ -471,6 +479,7 @@ export const noticeMachine = setup({
           { guard: chose("other"), target: "birthDate" },
           { guard: chose("back"), target: "iin" },
         ],
+        ...typedAtButtons("birthConfirm"),
         ...askAgain("birthConfirm"),
       },
     },
@@ -541,6 +550,7 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "birthConfirm" },
         ],
+        ...typedAtButtons("region"),
         ...askAgain("region"),
       },
     },
@@ -744,6 +754,7 @@ export const noticeMachine = setup({
           { guard: chose("back"), target: "outcome" },
         ],
         FILE: earlyFile,
+        ...typedAtButtons("support"),
         ...askAgain("support"),
       },
     },
@@ -794,6 +805,8 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "support" },
         ],
+        // Words typed here («эпикриза нет») are kept nowhere: said so, with how many files are attached — none is lost.
+        TEXT: { target: "files", reenter: true, actions: [{ type: "say", params: ({ context }) => ({ key: "notice.filesTyped", params: { total: context.draft.files.length } }) }] },
         ...askAgain("files"),
       },
     },
@@ -871,6 +884,7 @@ export const noticeMachine = setup({
           },
         ],
         FILE: lateFile,
+        ...typedAtButtons("review"),
         ...askAgain("review"),
       },
     },
