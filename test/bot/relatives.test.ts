@@ -5,6 +5,7 @@ import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } f
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
+import { removeRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -209,11 +210,45 @@ describe("a relative's own link tapped again", () => {
     expect(to(await stranger.send(`/start ${link}`), STRANGER)[0]).toBe(INVALID_RU);
     // Removed by the applicant, the relative is refused by it too, naming no case.
     await view(applicant);
-    await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    await removeRelative(applicant);
     const removed = to(await relative.send(`/start ${link}`), RELATIVE);
     expect(removed[0]).toBe(INVALID_RU);
     expect(removed.join("\n")).not.toContain("KZ-2026-000001");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(0);
+  });
+});
+
+describe("removing a relative", () => {
+  it("is asked once more, naming them: «Қалдыру» keeps them, untold; «Алып тастау» removes them, with the way back to the case — in either language", async () => {
+    const { applicant } = await formed();
+    await join(RELATIVE, await relativeLink(applicant));
+    await view(applicant);
+    const asked = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(to(asked, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісінен мына адамды алып тастайсыз ба: Сейтова Асель Нурлановна (пациенттің жұбайы)? Ол іс туралы хабарларды және комиссия отырыстарына шақыруларды алмайтын болады, бот бұл туралы оған хабарлайды. Оны қайта қосу үшін жаңа сілтеме жіберу керек.",
+    ]);
+    expect(to(asked, RELATIVE)).toEqual([]);
+    expect(buttons(asked)).toEqual(["Алып тастау", "Қалдыру"]);
+    // Kept: the case again, the relative still on it and told nothing.
+    const kept = await applicant.press("Қалдыру");
+    expect(to(kept, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі — /);
+    expect(to(kept, RELATIVE)).toEqual([]);
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(1);
+    // In Russian, removed: the case's button after it.
+    await applicant.send("/language");
+    await applicant.press("Русский");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const askedRu = await applicant.press("Удалить: Сейтова Асель Нурлановна (супруг(а) пациента)");
+    expect(to(askedRu, APPLICANT)[0]).toMatch(/^Удалить из дела KZ-2026-000001: Сейтова Асель Нурлановна \(супруг\(а\) пациента\)\? /);
+    expect(buttons(askedRu)).toEqual(["Удалить", "Не удалять"]);
+    const removed = await applicant.press("Удалить");
+    expect(to(removed, APPLICANT)).toEqual(["Из дела KZ-2026-000001 удалён(а): Сейтова Асель Нурлановна (супруг(а) пациента)."]);
+    expect(buttons(removed)).toEqual(["Открыть KZ-2026-000001"]);
+    expect(to(removed, RELATIVE)[0]).toBe("Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(0);
+    // The question pressed again once they are gone: said so, nothing more.
+    expect(to(await applicant.press("Удалить"), APPLICANT)).toHaveLength(1);
   });
 });
 
@@ -225,7 +260,7 @@ describe("a relative removed from the case", () => {
     const sitting = await t.db.prisma.sitting.findFirstOrThrow();
 
     await view(applicant);
-    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const removed = await removeRelative(applicant);
     expect(to(removed, RELATIVE)).toEqual([
       "Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.",
       "Дело KZ-2026-000001: о заседании комиссии, назначенном на 25.11.2026, 15:00, бот больше не будет вам сообщать. Файл календаря ниже — чтобы убрать это заседание из вашего календаря; если календарь покажет его как отменённое, это не значит, что заседание отменено. Если событие осталось в календаре, удалите его.",
@@ -261,7 +296,7 @@ describe("a relative removed from the case", () => {
     await join(RELATIVE, await relativeLink(applicant));
     at("2026-11-26T10:00:00+05:00");
     await view(applicant);
-    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const removed = await removeRelative(applicant);
     expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
     expect(filesTo(removed, RELATIVE)).toEqual([]);
   });

@@ -21,6 +21,7 @@ import {
   keepInvite,
   openSharedNotice,
   removeRelative as removeAction,
+  removeRelativeConfirmed as removeConfirmedAction,
   revokeInvite as revokeAction,
   revokeInviteConfirmed as revokeConfirmedAction,
   shareNotice as shareAction,
@@ -176,11 +177,22 @@ export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, 
   const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true, fullName: true } } } });
   if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound")];
   if (p.removedAt) return [say("relatives.alreadyRemoved")];
+  const them = person(p.relation, p.user.fullName);
+  const toCase = [{ key: "cases.open", params: { number: p.case.number }, ...act(openCase, { caseId: p.caseId }) }];
+  // One tap told the relative they were removed, with no way back but a new link: asked once more, naming them.
+  if (!e.confirmed) {
+    return [
+      say("relatives.confirmRemove", { number: p.case.number, relation: them }, [
+        [{ key: "relatives.removeIt", ...act(removeConfirmedAction, { participantId: p.id }) }],
+        [{ key: "relatives.keepRelative", ...act(openCase, { caseId: p.caseId }) }],
+      ]),
+    ];
+  }
   await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
   const to = reader(p.userId, p.user.language, p.case.language);
   return [
-    say("relatives.removed", { number: p.case.number, relation: person(p.relation, p.user.fullName) }),
+    say("relatives.removed", { number: p.case.number, relation: them }, [toCase]),
     sayTo(to, "relatives.removedRelative", { number: p.case.number }),
     ...(await removedFromSittings(tx, p.case, to, c)),
   ];
