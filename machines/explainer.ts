@@ -109,6 +109,8 @@ const questionStates = Object.fromEntries(
             }),
           },
         ],
+        // Words typed to a question («дәрігер ештеңе айтпады»): asked to press an answer, not «not understood».
+        TEXT: { target: `q${i}`, reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
         ...askAgain(`q${i}`),
       },
     },

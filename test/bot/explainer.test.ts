@@ -58,6 +58,22 @@ describe("/explain", () => {
     expect(texts(await u.press("Келісемін")).at(-1)).toBe("1/11 · Пациентке кім боласыз?");
   });
 
+  it("words typed to one of the five questions are asked to be an answer button, the same question again — in either language", async () => {
+    const u = h.user(13, "kk");
+    await u.send("/start");
+    await u.send("/explain");
+    await u.press("5 сұраққа жауап беру");
+    await u.press("Жоқ");
+    expect(texts(await u.send("дәрігер ештеңе айтпады"))).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", "2/5 · Білуіңізше, көмек стандарттар мен хаттамаларға сай көрсетілді ме?"]);
+    const r = h.user(14, "ru");
+    await r.send("/start");
+    await r.send("/explain");
+    await r.press("Ответить на 5 вопросов");
+    const again = texts(await r.send("не знаю даже"));
+    expect(again[0]).toBe("Выберите, пожалуйста, одну из кнопок ниже.");
+    expect(again[1]).toMatch(/^1\/5 · /);
+  });
+
   it("shows the minimum payments in MCI and tenge for the current year, one line each", async () => {
     const u = h.user(3, "ru");
     await u.send("/start");
