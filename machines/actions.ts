@@ -319,7 +319,16 @@ export const discardNotice = defineAction({
   },
 });
 
-export const openExplainer = defineAction({ name: "explainer/open", code: "explain", params: z.object({}), run: (_, r) => r.explain() });
+/**
+ * The explainer; `death` (from a notice whose patient died) makes its payment table begin with condolence, as a
+ * case's does (language.md, Tone) — no row is marked: the notice is not a case yet.
+ */
+export const openExplainer = defineAction({
+  name: "explainer/open",
+  code: "explain",
+  params: z.object({ death: oneOf(["1"]).optional() }),
+  run: ({ death }, r) => r.explain(death ? { condolence: true } : undefined),
+});
 /** The payment table, with one outcome's row marked (a case's); «◀ Back» on it returns to that case (`caseId`). */
 export const openPayments = defineAction({
   name: "explainer/payments",

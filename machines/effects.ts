@@ -216,8 +216,8 @@ export interface DomainEffectPayloads {
   keepRelativeInvite: { inviteId: number };
   /** A relative who opened such a link and said who they are to the patient. */
   joinCase: { token: string; relation: string; fullName?: string };
-  /** Applicant: removes a relative from a case. */
-  removeRelative: { participantId: number };
+  /** Applicant: removes a relative from a case — asked once more first (`confirmed` absent), then removed. */
+  removeRelative: { participantId: number; confirmed?: true };
   /** Staff: a sitting of the commission, scheduled, moved or cancelled. Times are Kazakhstan's. */
   scheduleSitting: { caseId: number; date: string; time: string; address: string | null; link: string | null; note: string | null };
   /** `sequence`: the sitting's version the move was begun from (moved since by a colleague: not moved again blindly). */

@@ -43,6 +43,8 @@ interface Context {
   highlight: Outcome | null;
   /** The case whose view opened the payment table: «◀ Back» there returns to it (absent in older snapshots). */
   caseId?: number | null;
+  /** Opened from a notice whose patient died: the payment table begins with condolence (absent in older snapshots). */
+  condolence?: boolean;
 }
 export interface ExplainerInput {
   year: number;
@@ -51,6 +53,8 @@ export interface ExplainerInput {
   start?: "intro" | "payments";
   /** The case it was opened from, to go back to. */
   caseId?: number | null;
+  /** From a notice whose patient died. */
+  condolence?: boolean;
 }
 
 const ANSWERS: Answer[] = ["yes", "no", "unknown"];
@@ -105,6 +109,8 @@ const questionStates = Object.fromEntries(
             }),
           },
         ],
+        // Words typed to a question («дәрігер ештеңе айтпады»): asked to press an answer, not «not understood».
+        TEXT: { target: `q${i}`, reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
         ...askAgain(`q${i}`),
       },
     },
@@ -116,7 +122,7 @@ export const explainerMachine: AnyStateMachine = setup({
   actions: { ...effectActions, resetAnswers: assign({ answers: {} }), forgetCase: assign({ caseId: null }), showCase: (_: unknown, _params: { caseId: number }) => undefined },
 }).createMachine({
   id: "explainer",
-  context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null, caseId: input.caseId ?? null }),
+  context: ({ input }) => ({ startAt: input.start ?? "intro", answers: {}, year: input.year, highlight: input.highlight ?? null, caseId: input.caseId ?? null, condolence: input.condolence ?? false }),
   initial: "start",
   states: {
     start: {
@@ -171,8 +177,9 @@ export const explainerMachine: AnyStateMachine = setup({
         // shown after midnight, or shown again then (typed text, a language switch), it is the new year's.
         assign({ year: ({ context, event }) => yearOf((event as FlowEvent).today) ?? context.year }),
         enqueueActions(({ context, enqueue }) => {
-          // The table marks a case whose patient died: condolence before any amount, each time it is shown (language.md, Tone).
-          if (context.highlight === "death") enqueue({ type: "say", params: { key: "common.condolence" } });
+          // The table marks a case whose patient died, or a notice's patient died: condolence before any amount, each
+          // time it is shown (language.md, Tone).
+          if (context.highlight === "death" || context.condolence) enqueue({ type: "say", params: { key: "common.condolence" } });
           enqueue({
             type: "say",
             params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: [[{ key: "explain.back", value: "back" }], [done]] },

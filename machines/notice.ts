@@ -102,8 +102,11 @@ export const officialDate = (d: string, form: "line" | "on" = "line"): Param => 
 };
 
 const back: Button = { key: "notice.back", value: "back" };
-/** Opens the explainer over the notice; leaving it comes back to the same question. */
-const explainLink: Button = { key: "notice.explainLink", ...act(openExplainer, {}) };
+/**
+ * Opens the explainer over the notice; leaving it comes back to the same question. Once the patient's death is the
+ * notice's outcome, its payment table begins with condolence, as a case's does.
+ */
+const explainLink = (draft?: { outcome: string | null }): Button => ({ key: "notice.explainLink", ...act(openExplainer, draft?.outcome === "death" ? { death: "1" } : {}) });
 const choices = (values: readonly string[], prefix: string): Button[][] => values.map((v) => [{ key: `${prefix}.${v}`, value: v }]);
 /** A question with its step counter; `collate` shows data rows (regions) in the reader's alphabetical order. */
 const ask = (step: string, n: number, buttons: Button[][] = [[back]], params: Params = {}, collate?: true) =>
@@ -119,6 +122,11 @@ const filesButtons = (count: number): Button[][] => [
   [{ key: "notice.filesDone", value: "done" }],
   ...(count > 0 ? [[{ key: "notice.filesRemoveLast", value: "removeLast" }]] : []),
 ];
+/**
+ * Text typed at a question answered by its buttons (a frightened person types «да, верно», «анасымын»): asked to press
+ * one, and the question again — not «Извините, я этого не понял», which says nothing of what to do.
+ */
+const typedAtButtons = (state: string) => ({ TEXT: { target: state, reenter: true, actions: [{ type: "say" as const, params: { key: "common.useButtons" } }] } });
 const refuse = (reason: string, params: Params = {}) => ({ type: "say" as const, params: { key: `notice.error.${reason}`, params } });
 const today = (c: Context, e: FlowEvent) => e.today ?? c.today;
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
@@ -356,6 +364,7 @@ export const noticeMachine = setup({
           },
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "toReview", actions: { type: "restoreBeforeEdit" } },
         ],
+        ...typedAtButtons("relation"),
         ...askAgain("relation"),
       },
     },
@@ -377,6 +386,7 @@ export const noticeMachine = setup({
           { guard: ({ event }) => choice(event) === "confirm", target: "actsForDone", actions: { type: "patch", params: { actsFor: true } } },
           { guard: ({ event }) => choice(event) === "back", target: "relation" },
         ],
+        ...typedAtButtons("actsFor"),
         ...askAgain("actsFor"),
       },
     },
@@ -401,6 +411,7 @@ export const noticeMachine = setup({
           { guard: chose("yes"), target: "relationSettled" },
           { guard: chose("edit"), target: "name", actions: assign({ checkingPatient: true }) },
         ],
+        ...typedAtButtons("patientCheck"),
         ...askAgain("patientCheck"),
       },
     },
@@ -468,6 +479,7 @@ export const noticeMachine = setup({
           { guard: chose("other"), target: "birthDate" },
           { guard: chose("back"), target: "iin" },
         ],
+        ...typedAtButtons("birthConfirm"),
         ...askAgain("birthConfirm"),
       },
     },
@@ -538,6 +550,7 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "birthConfirm" },
         ],
+        ...typedAtButtons("region"),
         ...askAgain("region"),
       },
     },
@@ -662,7 +675,7 @@ export const noticeMachine = setup({
     descriptionDone: { always: next("outcome") },
     outcome: {
       tags: [UNSAVED],
-      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink], [back]])],
+      entry: [ask("outcome", 7, [...choices(OUTCOMES, "notice.outcome"), [explainLink()], [back]])],
       on: {
         CHOICE: [
           // «The patient died» from one who said they are the patient: held back, condolence first, and asked which to change.
@@ -741,6 +754,7 @@ export const noticeMachine = setup({
           { guard: chose("back"), target: "outcome" },
         ],
         FILE: earlyFile,
+        ...typedAtButtons("support"),
         ...askAgain("support"),
       },
     },
@@ -791,6 +805,8 @@ export const noticeMachine = setup({
           { guard: ({ context, event }) => choice(event) === "back" && context.editing, target: "review" },
           { guard: chose("back"), target: "support" },
         ],
+        // Words typed here («эпикриза нет») are kept nowhere: said so, with how many files are attached — none is lost.
+        TEXT: { target: "files", reenter: true, actions: [{ type: "say", params: ({ context }) => ({ key: "notice.filesTyped", params: { total: context.draft.files.length } }) }] },
         ...askAgain("files"),
       },
     },
@@ -841,7 +857,7 @@ export const noticeMachine = setup({
             params: { step: STEPS, total: STEPS, ...reviewParams(context.draft) },
             buttons: [
               ...REVIEW_FIELDS.map((f) => [{ key: `notice.edit.${f}`, value: `edit:${f}` }]),
-              [explainLink],
+              [explainLink(context.draft)],
               [{ key: "notice.submit", value: "submit" }],
             ],
           }),
@@ -868,6 +884,7 @@ export const noticeMachine = setup({
           },
         ],
         FILE: lateFile,
+        ...typedAtButtons("review"),
         ...askAgain("review"),
       },
     },

@@ -209,6 +209,7 @@ const FORGED: Record<string, Row> = {
   // Relatives.
   rinv: { data: (v) => `g:rinv:${v.c1}` },
   rrm: { data: (v) => `g:rrm:${v.relative}` },
+  rrmok: { data: (v) => `g:rrmok:${v.relative}` },
   rshare: { data: (v) => `g:rshare:${v.c1}:on` },
   rnotice: { data: (v) => `g:rnotice:${v.c1}` },
   rrv: { data: (v) => `g:rrv:${v.invite}` },
@@ -302,6 +303,7 @@ describe("a forged or outdated button, for every action the bot knows", () => {
       await a1.send("/cases");
       await a1.press("KZ-2026-000001 ісін ашу");
       await a1.press("Алып тастау: Бекова Алия Сериковна (пациенттің жұбайы)");
+      await a1.press("Алып тастау");
       await withdrawn.send("/privacy");
       await withdrawn.press("Отозвать согласие");
       await withdrawn.press("Да, отозвать");

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, textsTo, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
-import { commissionFormed, joinMediator, joinStaff, mediationRunning, proposeMediator, recordReceipt } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, openAdmin, proposeMediator, recordReceipt } from "../helpers/staff.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { historyContent } from "../../bot/features/escalation/escalation.js";
@@ -281,6 +281,32 @@ describe("/cases for a relative", () => {
       expect(list).toContain("Следующий шаг: заявитель передаёт обращение в организацию и сообщает дату в боте.");
       expect(list).not.toContain("передайте обращение");
       expect(buttons(await relative.press(`Открыть ${NUMBER}`))).not.toContain("Я передал(а) обращение");
+    });
+  });
+});
+
+describe("/cases: a registered organisation's name in the reader's language", () => {
+  it("an organisation registered with a Kazakh and a Russian name: the Kazakh applicant's Russian relative reads its Russian name, the applicant its Kazakh one", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const admin = h.user(ADMIN, "ru");
+      await admin.send("/start");
+      await openAdmin(admin);
+      await admin.press("Зарегистрировать организацию");
+      await admin.send("№7 қалалық аурухана");
+      await admin.send("Городская больница №7");
+      await admin.press("г. Шымкент");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk", { org: "№7 қалалық аурухана" });
+      expect(texts(await applicant.send("/cases"))[0]).toContain(`${NUMBER} — №7 қалалық аурухана, Шымкент қаласы`);
+      const relative = await joinRelative(h, applicant, 60);
+      const list = texts(await relative.send("/cases"))[0]!;
+      expect(list).toContain(`${NUMBER} — Городская больница №7, г. Шымкент`);
+      expect(list).not.toContain("қалалық");
+      expect(texts(await relative.press(`Открыть ${NUMBER}`))[0]).toMatch(new RegExp(`^Дело ${NUMBER} — Городская больница №7, г\\. Шымкент\n`));
+      // The applicant switches to Russian: the Russian name too.
+      await applicant.send("/language");
+      await applicant.press("Русский");
+      expect(texts(await applicant.send("/cases"))[0]).toContain(`${NUMBER} — Городская больница №7, г. Шымкент`);
     });
   });
 });

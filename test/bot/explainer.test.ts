@@ -58,6 +58,22 @@ describe("/explain", () => {
     expect(texts(await u.press("Келісемін")).at(-1)).toBe("1/11 · Пациентке кім боласыз?");
   });
 
+  it("words typed to one of the five questions are asked to be an answer button, the same question again — in either language", async () => {
+    const u = h.user(13, "kk");
+    await u.send("/start");
+    await u.send("/explain");
+    await u.press("5 сұраққа жауап беру");
+    await u.press("Жоқ");
+    expect(texts(await u.send("дәрігер ештеңе айтпады"))).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", "2/5 · Білуіңізше, көмек стандарттар мен хаттамаларға сай көрсетілді ме?"]);
+    const r = h.user(14, "ru");
+    await r.send("/start");
+    await r.send("/explain");
+    await r.press("Ответить на 5 вопросов");
+    const again = texts(await r.send("не знаю даже"));
+    expect(again[0]).toBe("Выберите, пожалуйста, одну из кнопок ниже.");
+    expect(again[1]).toMatch(/^1\/5 · /);
+  });
+
   it("shows the minimum payments in MCI and tenge for the current year, one line each", async () => {
     const u = h.user(3, "ru");
     await u.send("/start");
@@ -130,6 +146,63 @@ describe("from inside a notice", () => {
     // And again from the review: the review comes back whole.
     await u.press("Инцидент или «врачебная ошибка»?");
     expect(texts(await u.press("Закончить")).at(-1)).toMatch(/^11\/11 · Проверьте:/);
+  });
+});
+
+describe("from inside a notice whose patient died", () => {
+  it("the payment table opened from the review begins with condolence, in either language, and marks no row", async () => {
+    const u = h.user(11, "kk");
+    await u.send("/start");
+    await u.press("Келісемін");
+    await u.send("/notice");
+    await u.press("Пациенттің жақын туысы");
+    await u.press("Растаймын");
+    await u.send("Серікова Гүлнар Асқарқызы");
+    await u.send("580312400001");
+    await u.press("Иә, дұрыс");
+    await u.press("Шымкент қаласы");
+    await u.send("Қалалық аурухана");
+    await u.send("01.11.2026");
+    await u.send("Анам операциядан кейін қайтыс болды.");
+    await u.press("Пациент қайтыс болды");
+    await u.press("Жоқ, хабарланбады");
+    await u.press("Дайын");
+    expect(texts(await u.send("+77015550000")).at(-1)).toMatch(/^11\/11 · Тексеріңіз:/);
+    await u.press("Оқыс оқиға ма, «дәрігердің қателігі» ме?");
+    const [first, table] = texts(await u.press("Ең төменгі төлемдер"));
+    expect(first).toBe("Көңіл айтамыз.");
+    expect(table).toMatch(/^Комиссия зиянды растаса/);
+    expect(table).not.toContain("(істе көрсетілген салдар)");
+    // Shown again in Russian: condolence first again.
+    await u.send("/language");
+    const ru = texts(await u.press("Русский"));
+    const at = ru.indexOf("Примите наши соболезнования.");
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(ru[at + 1]).toMatch(/^Если комиссия подтвердит вред/);
+    // Leaving it: the review again, whole.
+    await u.press("Закончить");
+    expect(texts(await u.send("/notice")).at(-1)).toMatch(/^11\/11 · Проверьте:/);
+  });
+
+  it("a notice with another outcome gets the table without condolence", async () => {
+    const u = h.user(12, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/notice");
+    await u.press("Я — пациент");
+    await u.send("Иванова Мария Петровна");
+    await u.send("850301300121");
+    await u.press("Да, верно");
+    await u.press("г. Астана");
+    await u.send("Областная больница");
+    await u.send("01.11.2026");
+    await u.send("Занесли инфекцию.");
+    await u.press("Вред без инвалидности");
+    await u.press("Нет, не сообщено");
+    await u.press("Готово");
+    await u.send("+77015550000");
+    await u.press("Инцидент или «врачебная ошибка»?");
+    expect(texts(await u.press("Минимальные выплаты"))).toEqual([TABLE_2026_RU]);
   });
 });
 

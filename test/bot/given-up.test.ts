@@ -5,7 +5,7 @@ import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
 import { newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { fileNotice, joinRelative, removeRelative } from "../helpers/notice.js";
 import { formCommission, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 
 const log = createLogger("silent");
@@ -65,7 +65,7 @@ describe("a document given up, asked for again with its button", () => {
     expect(texts(h.fake.sent("sendMessage", RELATIVE)).at(-1)).toBe(GIVEN_UP_RU);
 
     // The applicant removes the relative: "they stop hearing of the case at once".
-    await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    await removeRelative(applicant);
     expect(texts(h.fake.sent("sendMessage", RELATIVE))).toContain("Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.");
 
     const pressed = await relative.press(AGAIN_RU);

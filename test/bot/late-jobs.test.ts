@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { texts, testBot, TEST_DATA_KEY, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { fileNotice, joinRelative, removeRelative } from "../helpers/notice.js";
 import { agreeToContract, commissionFormed, joinMediator, joinStaff, proposeMediator, recordReceipt, scheduleSitting } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { open, seal } from "../../bot/crypto.js";
@@ -123,7 +123,7 @@ describe("a reminder decided but not sent before a stop", () => {
     at("2026-11-24T15:05:00+05:00");
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
-    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const removed = await removeRelative(applicant);
     expect(texts(removed.filter((c) => c.payload.chat_id === RELATIVE))[0]).toMatch(/больше не будет/);
     const a2 = await aAgain();
     expect(applicantTexts(a2).filter((x) => REMINDER.test(x))).toHaveLength(1);

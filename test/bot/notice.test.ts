@@ -203,6 +203,49 @@ describe("bad input gets a clear answer and the same question", () => {
     expect(last(await u.send("01.03.1985"))).toBe("4/11 · В каком регионе пациенту оказывали медицинскую помощь?");
   });
 
+  it("words typed where a button answers are asked to be a button press, the question again and nothing lost — in either language", async () => {
+    const u = h.user(33, "kk");
+    await u.send("/start");
+    await u.press("Келісемін");
+    await u.send("/notice");
+    expect(texts(await u.send("анасымын"))).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", "1/11 · Пациентке кім боласыз?"]);
+    await u.press("Пациенттің жақын туысы");
+    expect(texts(await u.send("иә"))[0]).toBe("Төмендегі батырмалардың бірін таңдаңыз.");
+    await u.press("Растаймын");
+    await u.send("Әсел Нұрланқызы Серікова");
+    await u.send(IIN);
+    const again = await u.send("иә дұрыс");
+    expect(texts(again)[0]).toBe("Төмендегі батырмалардың бірін таңдаңыз.");
+    expect(last(again)).toMatch(/^3\/11 · ЖСН бойынша туған күні — /);
+    await u.press("Иә, дұрыс");
+    expect(texts(await u.send("Астана"))[0]).toBe("Төмендегі батырмалардың бірін таңдаңыз.");
+    const r = h.user(34, "ru");
+    await upTo(r, "ru", "outcome");
+    await r.press("Инвалидность II группы");
+    const support = await r.send("не знаю");
+    expect(texts(support)[0]).toBe("Выберите, пожалуйста, одну из кнопок ниже.");
+    expect(last(support)).toMatch(/^8\/11 · /);
+    expect(buttons(support)).toContain("Не знаю");
+  });
+
+  it("words typed at the documents question are said not to be kept, with the files attached so far; at the review, asked to press a button", async () => {
+    const u = h.user(35, "ru");
+    await upTo(u, "ru", "files");
+    await u.photo("epicrisis-1");
+    const typed = await u.send("эпикриза нет, только выписка");
+    expect(texts(typed)[0]).toBe("Текст на этом шаге не сохраняется: пришлите фото или PDF либо нажмите «Готово». Прикреплено файлов: 1.");
+    expect(buttons(typed)).toContain("Готово");
+    await u.press("Готово");
+    await u.contact("77011234567");
+    const review = await u.send("всё верно");
+    expect(texts(review)[0]).toBe("Выберите, пожалуйста, одну из кнопок ниже.");
+    expect(last(review)).toMatch(/^11\/11 · Проверьте:/);
+    expect(last(review)).toContain("Файлы: 1");
+    const k = h.user(36, "kk");
+    await upTo(k, "kk", "files");
+    expect(texts(await k.send("құжат жоқ"))[0]).toBe("Бұл қадамда мәтін сақталмайды: фото немесе PDF жіберіңіз не «Дайын» батырмасын басыңыз. Қосылған файлдар: 0.");
+  });
+
   it("a sticker where text is expected gets a hint and the question again", async () => {
     const u = h.user(30, "kk");
     await upTo(u, "kk", "name");

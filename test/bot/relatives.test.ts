@@ -5,6 +5,7 @@ import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } f
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
+import { removeRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -55,6 +56,36 @@ const join = async (id: number, link: string) => {
   await u.press("Согласен(на)");
   return u.send("Сейтова Асель Нурлановна");
 };
+
+describe("after the link is made", () => {
+  it("the link comes alone, to forward; the message after it offers to revoke it and to go back to the case — in either language", async () => {
+    const { applicant } = await formed();
+    await view(applicant);
+    const invite = await applicant.press("Туысты шақыру");
+    const [link, note] = to(invite, APPLICANT);
+    expect(link).toMatch(/^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\./);
+    expect(link).toMatch(/ЖСН, телефон мен сипаттаманы көрмейді\.$/);
+    expect(note).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз: ол бойынша ешкім қосыла алмайды.");
+    // The link's own message has no buttons (they would travel with it when forwarded).
+    const sent = invite.filter((c) => c.method === "sendMessage" && c.payload.chat_id === APPLICANT);
+    expect(sent[0]!.payload.reply_markup).toBeUndefined();
+    expect(buttons(invite)).toEqual(["Сілтемені қайтарып алу", "KZ-2026-000001 ісін ашу"]);
+    // Revoke: asked first; kept: the way back to the case.
+    expect(to(await applicant.press("Сілтемені қайтарып алу"), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі бойынша сілтемені \(жасалды: 23\.11\.2026, 10:00; 30\.11\.2026 күніне дейін жарамды\) қайтарып аласыз ба\?/);
+    const kept = await applicant.press("Қайтарып алмау");
+    expect(to(kept, APPLICANT)).toEqual(["Жарайды, сілтеме жарамды болып қалады."]);
+    expect(buttons(kept)).toEqual(["KZ-2026-000001 ісін ашу"]);
+    expect(to(await applicant.press("KZ-2026-000001 ісін ашу"), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі — /);
+    // In Russian.
+    await applicant.send("/language");
+    await applicant.press("Русский");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const ru = await applicant.press("Пригласить родственника");
+    expect(to(ru, APPLICANT)[1]).toBe("Если ссылка попала не к тому человеку, отзовите её: по ней никто не сможет присоединиться.");
+    expect(buttons(ru)).toEqual(["Отозвать ссылку", "Открыть KZ-2026-000001"]);
+  });
+});
 
 describe("a relative's link not yet used can be revoked", () => {
   it("the case's view lists it, the applicant revokes it after a confirmation, and whoever opens it then learns nothing of the case", async () => {
@@ -179,11 +210,45 @@ describe("a relative's own link tapped again", () => {
     expect(to(await stranger.send(`/start ${link}`), STRANGER)[0]).toBe(INVALID_RU);
     // Removed by the applicant, the relative is refused by it too, naming no case.
     await view(applicant);
-    await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    await removeRelative(applicant);
     const removed = to(await relative.send(`/start ${link}`), RELATIVE);
     expect(removed[0]).toBe(INVALID_RU);
     expect(removed.join("\n")).not.toContain("KZ-2026-000001");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(0);
+  });
+});
+
+describe("removing a relative", () => {
+  it("is asked once more, naming them: «Қалдыру» keeps them, untold; «Алып тастау» removes them, with the way back to the case — in either language", async () => {
+    const { applicant } = await formed();
+    await join(RELATIVE, await relativeLink(applicant));
+    await view(applicant);
+    const asked = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    expect(to(asked, APPLICANT)).toEqual([
+      "KZ-2026-000001 ісінен мына адамды алып тастайсыз ба: Сейтова Асель Нурлановна (пациенттің жұбайы)? Ол іс туралы хабарларды және комиссия отырыстарына шақыруларды алмайтын болады, бот бұл туралы оған хабарлайды. Оны қайта қосу үшін жаңа сілтеме жіберу керек.",
+    ]);
+    expect(to(asked, RELATIVE)).toEqual([]);
+    expect(buttons(asked)).toEqual(["Алып тастау", "Қалдыру"]);
+    // Kept: the case again, the relative still on it and told nothing.
+    const kept = await applicant.press("Қалдыру");
+    expect(to(kept, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі — /);
+    expect(to(kept, RELATIVE)).toEqual([]);
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(1);
+    // In Russian, removed: the case's button after it.
+    await applicant.send("/language");
+    await applicant.press("Русский");
+    await applicant.send("/cases");
+    await applicant.press("Открыть KZ-2026-000001");
+    const askedRu = await applicant.press("Удалить: Сейтова Асель Нурлановна (супруг(а) пациента)");
+    expect(to(askedRu, APPLICANT)[0]).toMatch(/^Удалить из дела KZ-2026-000001: Сейтова Асель Нурлановна \(супруг\(а\) пациента\)\? /);
+    expect(buttons(askedRu)).toEqual(["Удалить", "Не удалять"]);
+    const removed = await applicant.press("Удалить");
+    expect(to(removed, APPLICANT)).toEqual(["Из дела KZ-2026-000001 удалён(а): Сейтова Асель Нурлановна (супруг(а) пациента)."]);
+    expect(buttons(removed)).toEqual(["Открыть KZ-2026-000001"]);
+    expect(to(removed, RELATIVE)[0]).toBe("Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(0);
+    // The question pressed again once they are gone: said so, nothing more.
+    expect(to(await applicant.press("Удалить"), APPLICANT)).toHaveLength(1);
   });
 });
 
@@ -195,7 +260,7 @@ describe("a relative removed from the case", () => {
     const sitting = await t.db.prisma.sitting.findFirstOrThrow();
 
     await view(applicant);
-    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const removed = await removeRelative(applicant);
     expect(to(removed, RELATIVE)).toEqual([
       "Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.",
       "Дело KZ-2026-000001: о заседании комиссии, назначенном на 25.11.2026, 15:00, бот больше не будет вам сообщать. Файл календаря ниже — чтобы убрать это заседание из вашего календаря; если календарь покажет его как отменённое, это не значит, что заседание отменено. Если событие осталось в календаре, удалите его.",
@@ -231,7 +296,7 @@ describe("a relative removed from the case", () => {
     await join(RELATIVE, await relativeLink(applicant));
     at("2026-11-26T10:00:00+05:00");
     await view(applicant);
-    const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const removed = await removeRelative(applicant);
     expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
     expect(filesTo(removed, RELATIVE)).toEqual([]);
   });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { fileNotice, joinRelative, removeRelative } from "../helpers/notice.js";
 import { agreeToContract, commissionFormed, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { createLogger } from "../../bot/logger.js";
@@ -207,7 +207,7 @@ describe("a sitting's calendar file sent late", () => {
     // The applicant removes the relative; then staff move the sitting (the removed relative is not told).
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
-    await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    await removeRelative(applicant);
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(0);
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");

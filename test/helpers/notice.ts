@@ -109,3 +109,9 @@ export const joinRelative = async (h: Harness, applicant: TestUser, relativeId: 
   await relative.send(fullName);
   return relative;
 };
+
+/** The applicant removes a relative from the case's view: «Алып тастау: <who>», then «Алып тастау» at the question it asks; returns what the removal did. */
+export const removeRelative = async (applicant: TestUser, who = "Сейтова Асель Нурлановна (пациенттің жұбайы)") => {
+  await applicant.press(`Алып тастау: ${who}`);
+  return applicant.press("Алып тастау");
+};

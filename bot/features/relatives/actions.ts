@@ -4,11 +4,18 @@ import { z } from "zod";
 import { defineAction, id, oneOf } from "../../../machines/actions.js";
 
 export const inviteRelative = defineAction({ name: "relatives/invite", code: "rinv", params: z.object({ caseId: id }), run: ({ caseId }, r) => r.emit({ type: "createRelativeInvite", caseId }) });
+/** Removing a relative: asked once more first, naming them (a mis-tap told a grieving relative they were removed). */
 export const removeRelative = defineAction({
   name: "relatives/remove",
   code: "rrm",
   params: z.object({ participantId: id }),
   run: ({ participantId }, r) => r.emit({ type: "removeRelative", participantId }),
+});
+export const removeRelativeConfirmed = defineAction({
+  name: "relatives/removeConfirmed",
+  code: "rrmok",
+  params: z.object({ participantId: id }),
+  run: ({ participantId }, r) => r.emit({ type: "removeRelative", participantId, confirmed: true }),
 });
 export const shareNotice = defineAction({
   name: "relatives/shareNotice",
@@ -29,4 +36,4 @@ export const revokeInviteConfirmed = defineAction({
 /** «Keep it»: said to still work only while it does, and only to the case's applicant (keepRelativeInvite). */
 export const keepInvite = defineAction({ name: "relatives/keepInvite", code: "rkeep", params: z.object({ inviteId: id }), run: ({ inviteId }, r) => r.emit({ type: "keepRelativeInvite", inviteId }) });
 
-export const relativeActions = [inviteRelative, removeRelative, shareNotice, openSharedNotice, revokeInvite, revokeInviteConfirmed, keepInvite];
+export const relativeActions = [inviteRelative, removeRelative, removeRelativeConfirmed, shareNotice, openSharedNotice, revokeInvite, revokeInviteConfirmed, keepInvite];

@@ -21,6 +21,7 @@ import {
   keepInvite,
   openSharedNotice,
   removeRelative as removeAction,
+  removeRelativeConfirmed as removeConfirmedAction,
   revokeInvite as revokeAction,
   revokeInviteConfirmed as revokeConfirmedAction,
   shareNotice as shareAction,
@@ -42,9 +43,15 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
-  await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
+  const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
   const link = `https://t.me/${c.botUsername()}?start=c_${token}`;
-  return [say("relatives.invite", { number: mine.case.number, link, until: showDate(localDate(expiresAt, c.timeZone)) })];
+  const number = mine.case.number;
+  // The link's message is the one to forward: no buttons (Telegram keeps them on a forwarded message). The applicant's
+  // way on — revoke this link if it went astray, or back to the case — comes in a message of its own after it.
+  return [
+    say("relatives.invite", { number, link, until: showDate(localDate(expiresAt, c.timeZone)) }),
+    say("relatives.inviteNote", {}, [[{ key: "relatives.revokeIt", ...act(revokeAction, { inviteId: invite.id }) }], [{ key: "cases.open", params: { number }, ...act(openCase, { caseId: e.caseId }) }]]),
+  ];
 };
 
 /**
@@ -103,7 +110,7 @@ export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevoke
  */
 export const keepRelativeInvite = async (tx: Tx, e: DomainEffect<"keepRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const r = await revocable(tx, e.inviteId, c);
-  return [r.invite ? say("relatives.inviteKept") : r.refused];
+  return [r.invite ? say("relatives.inviteKept", {}, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]]) : r.refused];
 };
 
 /**
@@ -170,11 +177,22 @@ export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, 
   const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true, fullName: true } } } });
   if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound")];
   if (p.removedAt) return [say("relatives.alreadyRemoved")];
+  const them = person(p.relation, p.user.fullName);
+  const toCase = [{ key: "cases.open", params: { number: p.case.number }, ...act(openCase, { caseId: p.caseId }) }];
+  // One tap told the relative they were removed, with no way back but a new link: asked once more, naming them.
+  if (!e.confirmed) {
+    return [
+      say("relatives.confirmRemove", { number: p.case.number, relation: them }, [
+        [{ key: "relatives.removeIt", ...act(removeConfirmedAction, { participantId: p.id }) }],
+        [{ key: "relatives.keepRelative", ...act(openCase, { caseId: p.caseId }) }],
+      ]),
+    ];
+  }
   await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
   const to = reader(p.userId, p.user.language, p.case.language);
   return [
-    say("relatives.removed", { number: p.case.number, relation: person(p.relation, p.user.fullName) }),
+    say("relatives.removed", { number: p.case.number, relation: them }, [toCase]),
     sayTo(to, "relatives.removedRelative", { number: p.case.number }),
     ...(await removedFromSittings(tx, p.case, to, c)),
   ];
