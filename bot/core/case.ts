@@ -133,6 +133,16 @@ export const timeline = <E extends { kind: string; createdAt: Date; payload: unk
 /** A registered organisation's name in the reader's language. */
 export const orgNames = (o: { nameKk: string; nameRu: string }): Bilingual => ({ kk: o.nameKk, ru: o.nameRu });
 
+/** What a query of a case includes for caseOrg. */
+export const ORG_NAMES = { organization: { select: { nameKk: true, nameRu: true } } } as const;
+
+/**
+ * A case's organisation as its reader names it: a registered one in the reader's language (Russian staff read its
+ * Russian name whatever language the applicant filed in), one only typed in the notice as the applicant typed it.
+ */
+export const caseOrg = (k: { orgName: string; organization?: { nameKk: string; nameRu: string } | null }): Bilingual | string =>
+  k.organization ? orgNames(k.organization) : k.orgName;
+
 /** The status a case in mediation stands at underneath (where it returns when mediation ends without agreement). */
 export const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null; receivedAt: Date | null; deliveredAt: Date | null }) =>
   k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : k.receivedAt ? "received" : k.deliveredAt ? "delivered" : "saved";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
-import { joinStaff, recordReceipt } from "../helpers/staff.js";
+import { joinStaff, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
 import { seal } from "../../bot/crypto.js";
@@ -273,6 +273,37 @@ describe("a notice to a registered organisation", () => {
     // Staff's view now offers the commission's next step.
     await staff.send("/inbox");
     expect(buttons(await staff.press("Открыть KZ-2026-000001"))).toEqual(["Комиссия сформирована", "Предложить медиацию"]);
+  });
+
+  it("registered with a Kazakh and a Russian name, it is named to its Russian staff in Russian, whatever language the applicant filed in — the new notice, /inbox, the reminders", async () => {
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    await admin.press("Зарегистрировать организацию");
+    await admin.send("№7 қалалық аурухана");
+    await admin.send("Городская больница №7");
+    await admin.press("г. Шымкент");
+    const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+    const staff = h.user(STAFF, "ru");
+    await staff.send("/start");
+    await redeem(staff, link, "ru", "staff");
+    const applicant = h.user(APPLICANT, "kk");
+    const filed = await fileNotice(applicant, "kk", { org: "№7 қалалық аурухана" });
+    expect(to(filed, STAFF)[0]).toMatch(/^Новое обращение KZ-2026-000001: Городская больница №7, г. Шымкент\./);
+    expect(texts(await staff.send("/inbox")).join("\n")).toContain("KZ-2026-000001 — Городская больница №7");
+    h.fake.clear();
+    await runJobs("2026-11-25T09:00:00+05:00");
+    expect(texts(h.fake.sent("sendMessage", STAFF))[0]).toMatch(/^Дело KZ-2026-000001 \(Городская больница №7\): получение обращения ещё не отмечено/);
+    // The applicant, who chose it in Kazakh, reads its Kazakh name.
+    expect(texts(h.fake.sent("sendMessage", APPLICANT))[0]).toMatch(/^KZ-2026-000001 ісі: «№7 қалалық аурухана» ұйымы/);
+    at("2026-11-25T12:00:00+05:00");
+    await recordReceipt(staff, "ru", "KZ-2026-000001", "77", "24.11.2026");
+    h.fake.clear();
+    await runJobs("2026-11-27T09:00:00+05:00");
+    const lastDay = texts(h.fake.sent("sendMessage", STAFF));
+    expect(lastDay).toHaveLength(1);
+    expect(lastDay[0]).toContain("Городская больница №7");
+    expect(texts(h.fake.calls).join("\n")).not.toMatch(/қалалық[^\n]*(Дело|Новое)|(Дело|Новое)[^\n]*қалалық/);
   });
 
   it("the receipt is recorded once, only by the organisation's staff, on a date between the notice and today", async () => {

@@ -381,7 +381,7 @@ export const linkCase = async (tx: Tx, e: DomainEffect<"linkCase">, c: Ctx): Pro
   const done = await tx.case.updateMany({ where: { id: k.id, organizationId: null, anonymisedAt: null }, data: { organizationId: org.id } });
   if (done.count === 0) return [say("admin.alreadyLinked", { number: k.number })];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_linked", actorId: BigInt(c.userId), createdAt: c.now, payload: { organizationId: org.id } } });
-  const linked = { ...k, organizationId: org.id };
+  const linked = { ...k, organizationId: org.id, organization: org };
   // A notice nobody had received reaches the organisation's staff now; the applicant hears it did.
   const delivered = k.status === "saved" && (await awaitReceipt(tx, linked, c.now, c.timeZone));
   const applicants = delivered ? (await caseParticipants(tx, k.id, ["applicant"])).map((p) => sayTo(reader(p.userId, p.user.language, k.language), "receipt.linkedToApplicant", { number: k.number, org: orgLabel(org) })) : [];

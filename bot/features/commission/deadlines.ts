@@ -6,7 +6,7 @@
 import { act } from "../../../machines/actions.js";
 import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, DEADLINE_STEPS, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, caseOrg, ORG_NAMES, DEADLINE_STEPS, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
@@ -60,7 +60,7 @@ export const scheduleFormationWatch = (tx: Tx, caseId: number, deadline: Deadlin
 
 /** A case whose commission still stands at this step (else it moved on, or is gone, since the job was scheduled). */
 const atStep = async (db: Prisma | Tx, step: Step, caseId: number) => {
-  const c = await db.case.findUnique({ where: { id: caseId } });
+  const c = await db.case.findUnique({ where: { id: caseId }, include: ORG_NAMES });
   // Neither a mediation nor a drafted complaint stops the commission's deadlines (law.md has no such rule): the
   // case is where its commission stands.
   return c && stepOf(c) === STEPS[step].status ? c : null;
@@ -72,9 +72,9 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
   const s = STEPS[step];
   const load = (tx: Tx, caseId: number) => atStep(tx, step, caseId);
   // Once the deadline has passed, the calendar's caveat promises no new date: the recount leaves it as told.
-  const params = (c: { number: string; orgName: string; region: string; answers: unknown }, expired = false) => ({
+  const params = (c: Parameters<typeof caseOrg>[0] & { number: string; region: string; answers: unknown }, expired = false) => ({
     number: c.number,
-    org: c.orgName,
+    org: caseOrg(c),
     region: regionName(c.region),
     date: showDate(str(answersOf(c.answers)[s.due])),
     calendar: (expired ? expiredCalendarNote : calendarNote)(str(answersOf(c.answers)[s.due])),

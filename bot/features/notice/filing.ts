@@ -3,7 +3,7 @@
 // the applicant and to staff composed.
 import { localDate } from "../../../machines/calendar.js";
 import type { DomainEffect } from "../../../machines/effects.js";
-import { careText, regionName, type SensitiveFields } from "../../core/case.js";
+import { careText, caseOrg, regionName, type SensitiveFields } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import type { Case } from "../../db/generated/client.js";
 import { document } from "../../core/documents.js";
@@ -70,7 +70,7 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
     // The PDF is rendered when sent, from the stored case: nothing sensitive waits in the outbox.
     document({ name: "noticePdf", caseId: created.id }),
     nextStepForApplicant(delivered, created, c.timeZone),
-    ...(await newCaseToStaff(tx, created, c.staffChatId, c.timeZone)),
+    ...(await newCaseToStaff(tx, { ...created, organization }, c.staffChatId, c.timeZone)),
   ];
 };
 
@@ -80,14 +80,14 @@ export const fileNotice = async (tx: Tx, { notice }: DomainEffect<"submitNotice"
  */
 export const newCaseToStaff = async (
   tx: Tx,
-  k: Pick<Case, "id" | "number" | "orgName" | "region" | "outcome" | "organizationId" | "answers" | "submittedAt">,
+  k: Pick<Case, "id" | "number" | "orgName" | "region" | "outcome" | "organizationId" | "answers" | "submittedAt"> & { organization?: { nameKk: string; nameRu: string } | null },
   staffChatId: number | null,
   timeZone: string,
 ): Promise<Out[]> => {
   const a = k.answers as { careFrom?: string; careTo?: string };
   const params = {
     number: k.number,
-    org: k.orgName,
+    org: caseOrg(k),
     care: careText(a.careFrom, a.careTo),
     region: regionName(k.region),
     outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` },

@@ -10,7 +10,7 @@ import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } f
 import type { Button, DomainEffect, FileRef, Param, Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Case } from "../../db/generated/client.js";
-import { answersOf, calendarNote, expiredCalendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
+import { answersOf, calendarNote, caseOrg, ORG_NAMES, expiredCalendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out, type StillTrue, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase } from "../../core/people.js";
@@ -182,24 +182,24 @@ export const receiptJobs: Record<string, JobHandler> = {
   // Staff have not recorded the receipt by the end of the next working day: they are reminded, and the
   // applicant is told the notice is not yet received — and how to hand it in.
   [RECEIPT_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
-    const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
+    const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) }, include: ORG_NAMES });
     if (!k || stepOf(k) !== "delivered") return [];
     const staff = (await orgStaff(tx, k.organizationId, k.id)).map((s) => ({
-      ...sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: k.orgName }, recordReceiptButton(k, d.timeZone)),
+      ...sayTo(reader(s.userId, s.user.language), "receipt.reminderStaff", { number: k.number, org: caseOrg(k) }, recordReceiptButton(k, d.timeZone)),
       stillTrue: awaits(k, "delivered"),
     }));
     const applicants = (await consentingApplicants(tx, k.id)).map((p) => ({
-      ...sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderApplicant", { number: k.number, org: k.orgName }, handInButtons(k, d.timeZone)),
+      ...sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderApplicant", { number: k.number, org: caseOrg(k) }, handInButtons(k, d.timeZone)),
       stillTrue: awaits(k, "delivered", p.userId),
     }));
     return [...staff, ...applicants];
   },
   // A notice that reached nobody: the applicant has not said they handed it in.
   [HANDIN_REMINDER]: async (tx, job, _now, d): Promise<Addressed[]> => {
-    const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) } });
+    const k = await tx.case.findUnique({ where: { id: Number(job.payload.caseId) }, include: ORG_NAMES });
     if (!k || stepOf(k) !== "saved") return [];
     return (await consentingApplicants(tx, k.id)).map((p) => ({
-      ...sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderHandIn", { number: k.number, org: k.orgName }, [...handInButtons(k, d.timeZone), [{ key: "menu.cases", ...act(openMenuItem, { item: "cases" }) }]]),
+      ...sayTo(reader(p.userId, p.user.language, k.language), "receipt.reminderHandIn", { number: k.number, org: caseOrg(k) }, [...handInButtons(k, d.timeZone), [{ key: "menu.cases", ...act(openMenuItem, { item: "cases" }) }]]),
       stillTrue: awaits(k, "saved", p.userId),
     }));
   },

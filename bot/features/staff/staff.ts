@@ -2,7 +2,7 @@
 // A case of another organisation gets the same answer as a case that does not exist.
 import { act } from "../../../machines/actions.js";
 import type { Button, DomainEffect } from "../../../machines/effects.js";
-import { deadlineLine, deadlineLines, formedOn, notReceivedYet, receiptOf, regionName, stepOf } from "../../core/case.js";
+import { caseOrg, deadlineLine, deadlineLines, formedOn, notReceivedYet, receiptOf, regionName, stepOf } from "../../core/case.js";
 import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
@@ -39,13 +39,15 @@ const organizationInbox = async (tx: Tx, orgs: number[], at: PageAt, c: Ctx): Pr
   if (total === 0) return [say("staff.inboxEmpty")];
   // Next to the case the pressed page began or ended with; past the end (the list shrank since its button was sent): the last page.
   const page = await keysetPage(caseKeyset(tx, where), at, total);
-  const cases = page.items;
+  // Each case's organisation by its name in the reader's language, not as its applicant chose it (caseOrg).
+  const names = await tx.organization.findMany({ where: { id: { in: orgs } }, select: { id: true, nameKk: true, nameRu: true } });
+  const cases = page.items.map((k) => ({ ...k, organization: names.find((o) => o.id === k.organizationId) ?? null }));
   // Each with the deadline the organisation must meet now, counted down in working days, as the applicant's /cases
   // shows it; a calendar's caveat once, at the end.
   const deadlines = deadlineLines(cases, c);
   const items = cases.map((k, i) =>
     lines(
-      [{ key: "staff.inboxItem", params: { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }, ...[deadlines.lines[i]!].filter((x) => x !== null)],
+      [{ key: "staff.inboxItem", params: { number: k.number, org: caseOrg(k), region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } } }, ...[deadlines.lines[i]!].filter((x) => x !== null)],
       "\n",
     ),
   );
