@@ -140,8 +140,10 @@ export const ORG_NAMES = { organization: { select: { nameKk: true, nameRu: true 
  * A case's organisation as its reader names it: a registered one in the reader's language (Russian staff read its
  * Russian name whatever language the applicant filed in), one only typed in the notice as the applicant typed it.
  */
-export const caseOrg = (k: { orgName: string; organization?: { nameKk: string; nameRu: string } | null }): Bilingual | string =>
-  k.organization ? orgNames(k.organization) : k.orgName;
+export const caseOrg = (k: { orgName: string; organization?: { nameKk: string; nameRu: string } | null }, max?: number): Bilingual | string => {
+  const cut = (s: string): string => (max !== undefined && s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
+  return k.organization ? { kk: cut(k.organization.nameKk), ru: cut(k.organization.nameRu) } : cut(k.orgName);
+};
 
 /** The status a case in mediation stands at underneath (where it returns when mediation ends without agreement). */
 export const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null; receivedAt: Date | null; deliveredAt: Date | null }) =>

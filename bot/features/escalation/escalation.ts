@@ -13,7 +13,7 @@ import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
+import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -118,7 +118,7 @@ const sameName = (a: string, b: string): boolean => {
 
 /** The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. */
 export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string, now: Date): Promise<[Param, Param][] | null> => {
-  const k = await db.case.findUnique({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
+  const k = await db.case.findUnique({ where: { id: caseId }, include: { ...ORG_NAMES, events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
   if (!k) return null;
   const a = k.answers as Record<string, unknown> & { conclusion?: { confirmed: boolean; on: string } };
   const s = openSensitive(dataKey, k.sensitive);
@@ -142,7 +142,7 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
         ? { key: "escalation.mediationNotHeld" }
         : null;
   return [
-    [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: k.orgName } }],
+    [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: caseOrg(k) } }],
     [{ key: "escalation.applicant" }, { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } }],
     [{ key: "escalation.address" }, details.address],
     // The applicant who is the patient is one person, named once (the particulars above; their IIN is the notice's patient's).
@@ -155,7 +155,7 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
         : { key: "escalation.patientText", params: { patient, relation: { key: `escalation.relation.${str(a.relation)}` } } },
     ],
     [{ key: "escalation.case" }, caseText],
-    [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: k.orgName, region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` } } }],
+    [{ key: "escalation.what" }, { key: "escalation.whatText", params: { org: caseOrg(k), region, care: careText(a.careFrom, a.careTo), outcome: { key: `notice.outcomeText.${k.outcome ?? "unknown"}` } } }],
     [{ key: "escalation.description" }, s.description],
     [{ key: "escalation.commission" }, formation],
     ...(conclusion ? [[{ key: "escalation.conclusion" }, conclusion] as [Param, Param]] : []),
@@ -187,7 +187,7 @@ const notNow = (k: Parameters<typeof stepOf>[0] & { number: string; status: stri
   );
 
 const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
-  tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } } });
+  tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } }, include: ORG_NAMES });
 
 /**
  * Why someone who is not the case's applicant gets no draft: a relative on the case is told the applicant prepares it
@@ -228,7 +228,7 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
   const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
   await tx.case.update({ where: { id: k.id }, data: { status: "escalated" } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "escalation_drafted", actorId: BigInt(c.userId), createdAt: c.now, payload: { target: e.target } } });
-  const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: k.orgName } };
+  const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: caseOrg(k) } };
   return [
     // The draft names the outcome («the patient died»): condolence first.
     ...withCondolence(k.outcome, null, sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.map(([label, value]) => (label === "" ? clip(value) : { key: "common.labeled", params: { label, value: clip(value) } }))]))),
@@ -291,7 +291,7 @@ export const historyPdf: DocumentBuilder<"historyPdf"> = {
 export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | "timeZone" | "now">, caseId: number, language: Lang): Promise<{ number: string; pdf: PdfContent } | null> => {
   const k = await env.prisma.case.findUnique({
     where: { id: caseId },
-    include: { events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, _count: { select: { attachments: true } } },
+    include: { ...ORG_NAMES, events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, _count: { select: { attachments: true } } },
   });
   if (!k) return null;
   const t = env.i18n.t(language);
@@ -305,7 +305,7 @@ export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | 
   const facts = commissionFacts(k, env.timeZone, env.now());
   const rows: [string, string][] = [
     [t("escalation.historyCase"), k.number],
-    [t("escalation.historyOrg"), local(lines([k.orgName, regionName(k.region)], ", "))],
+    [t("escalation.historyOrg"), local(lines([caseOrg(k), regionName(k.region)], ", "))],
     [t("escalation.historyCare"), careText(a.careFrom, a.careTo)],
     [t("escalation.historyOutcome"), t(`notice.outcomeText.${k.outcome ?? "unknown"}`)],
     [t("escalation.case"), local(facts.caseText)],

@@ -13,7 +13,7 @@ import { showDate } from "../../../machines/notice.js";
 import { minimumBeside } from "../../../machines/mediation.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
-import { orgNames, regionName, statusBefore } from "../../core/case.js";
+import { caseOrg, ORG_NAMES, orgNames, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
@@ -150,7 +150,8 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
   const count = await tx.case.count({ where });
   // Next to the case the pressed page began or ended with: a notice filed, or a mediation begun, meanwhile shifts nothing.
   const page = await keysetPage(caseKeyset(tx, where), e, count);
-  const cases = page.items;
+  const orgs = await tx.organization.findMany({ where: { id: { in: page.items.map((k) => k.organizationId!) } }, select: { id: true, nameKk: true, nameRu: true } });
+  const cases = page.items.map((k) => ({ ...k, organization: orgs.find((o) => o.id === k.organizationId) ?? null }));
   if (cases.length === 0) {
     // Not a dead end: cases that reached no organisation cannot have mediation until an admin links them.
     const unlinked = await tx.case.count({ where: { organizationId: null, anonymisedAt: null, status: { notIn: ["draft", "closed"] } } });
@@ -158,7 +159,7 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
   }
   return [
     say("mediation.chooseCase", {}, [
-      ...cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: k.orgName.slice(0, 40) }, ...act(pickAction, { caseId: k.id }) }]),
+      ...cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: caseOrg(k, 40) }, ...act(pickAction, { caseId: k.id }) }]),
       ...cursorRow(page, (c) => act(mediationCasesForAdminAt, c)),
     ]),
   ];
@@ -194,7 +195,7 @@ const applicantWithdrew = async (tx: Tx, caseId: number): Promise<boolean> =>
   (await tx.caseParticipant.count({ where: { caseId, role: "applicant", removedAt: null, user: { consentWithdrawnAt: { not: null } } } })) > 0;
 
 export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
-  const k = await tx.case.findUnique({ where: { id: e.caseId } });
+  const k = await tx.case.findUnique({ where: { id: e.caseId }, include: ORG_NAMES });
   if (!k || !(await mayAssign(tx, k, c))) return notFound();
   if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number })];
   const r = await tx.userRole.findFirst({ where: { id: e.roleId, role: "mediator", revokedAt: null }, include: { user: { select: { language: true } } } });
@@ -211,7 +212,7 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "mediation_assigned", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id } } });
   return [
     say("mediation.assigned", { number: k.number }),
-    sayTo(reader(r.userId, r.user.language, k.language), "mediation.request", { number: k.number, org: k.orgName, region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } }, [
+    sayTo(reader(r.userId, r.user.language, k.language), "mediation.request", { number: k.number, org: caseOrg(k), region: regionName(k.region), status: { key: `cases.statuses.${k.status}` } }, [
       [{ key: "mediation.accept", ...act(acceptMediation, { mediationId: m.id }) }],
       [{ key: "mediation.decline", ...act(declineMediation, { mediationId: m.id }) }],
     ]),
@@ -967,9 +968,9 @@ export const mediatorInbox = async (tx: Tx, c: Ctx, at: PageAt = {}): Promise<Ou
   // Newest first: a page goes on after the mediation shown last, or ends before the one shown first.
   const page = await keysetPage(
     {
-      from: (skip) => tx.mediation.findMany({ where, include: { case: true }, orderBy: { id: "desc" }, skip, take: PAGE }),
+      from: (skip) => tx.mediation.findMany({ where, include: { case: { include: ORG_NAMES } }, orderBy: { id: "desc" }, skip, take: PAGE }),
       beside: (p) =>
-        tx.mediation.findMany({ where: { ...where, id: p.dir === "next" ? { lt: p.id } : { gt: p.id } }, include: { case: true }, orderBy: { id: p.dir === "next" ? "desc" : "asc" }, take: PAGE }),
+        tx.mediation.findMany({ where: { ...where, id: p.dir === "next" ? { lt: p.id } : { gt: p.id } }, include: { case: { include: ORG_NAMES } }, orderBy: { id: p.dir === "next" ? "desc" : "asc" }, take: PAGE }),
       above: (m) => tx.mediation.count({ where: { ...where, id: { gt: m.id } } }),
       cursor: (m, dir) => ({ dir, id: m.id }),
     },
@@ -978,7 +979,7 @@ export const mediatorInbox = async (tx: Tx, c: Ctx, at: PageAt = {}): Promise<Ou
   );
   const list = page.items;
   const offset = page.offset;
-  const items = list.map((m): Param => ({ key: "mediation.inboxItem", params: { number: m.case.number, org: m.case.orgName, state: { key: `mediation.states.${m.state}` } } }));
+  const items = list.map((m): Param => ({ key: "mediation.inboxItem", params: { number: m.case.number, org: caseOrg(m.case), state: { key: `mediation.states.${m.state}` } } }));
   const buttons = [...list.map((m) => [{ key: "cases.open", params: { number: m.case.number }, ...act(viewMediation, { mediationId: m.id }) }]), ...pageButtons("mediations", page)];
   return total > PAGE
     ? [say("mediation.inboxPage", { items: lines(items), from: offset + 1, to: offset + list.length, total }, buttons)]
