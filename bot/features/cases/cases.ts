@@ -6,7 +6,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, PageCursor, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, deadlineLine, deadlineLines, notReceivedYet, orgNames, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
+import { answersOf, caseOrg, deadlineLine, deadlineLines, notReceivedYet, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, type Out } from "../../core/effects.js";
 import { applicantOf, withdrawnOf } from "../../core/people.js";
@@ -16,20 +16,11 @@ import { relativeButtons } from "../relatives/relatives.js";
 import { showInbox } from "../staff/staff.js";
 import { participantSittings, showWhen } from "../sittings/sittings.js";
 import { handInButtons, receiptLine } from "../receipt/receipt.js";
-import { caseKeyset, clipBoth, keysetPage, PAGE } from "../admin/pages.js";
+import { caseKeyset, keysetPage, PAGE } from "../admin/pages.js";
 import { casesPage, openCase, showAccesses as showAccessesAction } from "./actions.js";
 
 /** Events shown in a case's timeline, the latest last; at about 60 characters each they fit one message. */
 export const TIMELINE_MAX = 30;
-
-const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
-
-/**
- * The organisation as its reader names it: a registered one by its name in the reader's language (a Russian relative
- * of a Kazakh applicant reads its Russian name), one typed in the notice as the applicant typed it.
- */
-const orgOf = (k: { orgName: string }, org: { nameKk: string; nameRu: string } | null | undefined, max?: number): Param =>
-  org ? (max ? clipBoth(orgNames(org), max) : orgNames(org)) : max ? clip(k.orgName, max) : k.orgName;
 
 const mine = (userId: number) => ({ participants: { some: { userId: BigInt(userId), removedAt: null } } });
 
@@ -121,7 +112,7 @@ const casesPageOf = async (tx: Tx, where: ReturnType<typeof mine>, total: number
   const items = cases.map((k, i) =>
     lines(
       [
-        { key: "cases.item", params: { number: k.number, org: orgOf(k, k.organization, 80), region: regionName(k.region) } },
+        { key: "cases.item", params: { number: k.number, org: caseOrg(k, 80), region: regionName(k.region) } },
         { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
         // Not every step has a next one to name; a mediation or a drafted complaint stops none (stepOf).
         ...(stepOf(k) === "concluded" ? conclusionLines(k) : [{ key: nextOf(k), params: { defaultValue: "" } }]),
@@ -180,7 +171,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...shown.map(({ event, day }) => ({ key: "cases.event", params: { date: showDate(day), what: { key: `cases.events.${event.kind}` } } })),
   ];
   const head: Param[] = [
-    { key: "cases.timeline", params: { number: k.number, org: orgOf(k, k.organization), region: regionName(k.region) } },
+    { key: "cases.timeline", params: { number: k.number, org: caseOrg(k), region: regionName(k.region) } },
     { key: "cases.status", params: { status: { key: `cases.statuses.${k.status}` } } },
     ...receiptLine(k),
     // As in the list: the step the deadline below is for (a concluded case says its next step with the conclusion).
