@@ -65,7 +65,7 @@ describe("after the link is made", () => {
     const [link, note] = to(invite, APPLICANT);
     expect(link).toMatch(/^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\./);
     expect(link).toMatch(/ЖСН, телефон мен сипаттаманы көрмейді\.$/);
-    expect(note).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз: ол бойынша ешкім қосыла алмайды.");
+    expect(note).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз — содан кейін ол бойынша ешкім қосыла алмайды.");
     // The link's own message has no buttons (they would travel with it when forwarded).
     const sent = invite.filter((c) => c.method === "sendMessage" && c.payload.chat_id === APPLICANT);
     expect(sent[0]!.payload.reply_markup).toBeUndefined();
@@ -82,7 +82,7 @@ describe("after the link is made", () => {
     await applicant.send("/cases");
     await applicant.press("Открыть KZ-2026-000001");
     const ru = await applicant.press("Пригласить родственника");
-    expect(to(ru, APPLICANT)[1]).toBe("Если ссылка попала не к тому человеку, отзовите её: по ней никто не сможет присоединиться.");
+    expect(to(ru, APPLICANT)[1]).toBe("Если ссылка попала не к тому человеку, отзовите её — после этого по ней никто не сможет присоединиться.");
     expect(buttons(ru)).toEqual(["Отозвать ссылку", "Открыть KZ-2026-000001"]);
   });
 });
