@@ -88,7 +88,7 @@ describe("relatives", () => {
     expect(texts(invite)[0]).toMatch(
       /^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\. Оны шақыратын адамыңызға жіберіңіз: ол бір рет, 30\.11\.2026 күніне дейін жұмыс істейді\.\nhttps:\/\/t\.me\/kelisim_local_bot\?start=c_[A-Za-z0-9_-]{32}\n/,
     );
-    expect(texts(invite)[1]).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз: ол бойынша ешкім қосыла алмайды.");
+    expect(texts(invite)[1]).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз — содан кейін ол бойынша ешкім қосыла алмайды.");
     const link = /start=(c_\S+)/.exec(texts(invite)[0]!)![1]!;
     expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } })).tokenHash).toMatch(/^[0-9a-f]{64}$/);
 

@@ -233,7 +233,7 @@ describe("bad input gets a clear answer and the same question", () => {
     await upTo(u, "ru", "files");
     await u.photo("epicrisis-1");
     const typed = await u.send("эпикриза нет, только выписка");
-    expect(texts(typed)[0]).toBe("Текст на этом шаге не сохраняется: пришлите фото или PDF либо нажмите «Готово». Прикреплено файлов: 1.");
+    expect(texts(typed)[0]).toBe("Текст на этом шаге не сохраняется. Пришлите фото или PDF; если документов нет или вы всё прислали, нажмите «Готово». Прикреплено файлов: 1.");
     expect(buttons(typed)).toContain("Готово");
     await u.press("Готово");
     await u.contact("77011234567");
@@ -243,7 +243,7 @@ describe("bad input gets a clear answer and the same question", () => {
     expect(last(review)).toContain("Файлы: 1");
     const k = h.user(36, "kk");
     await upTo(k, "kk", "files");
-    expect(texts(await k.send("құжат жоқ"))[0]).toBe("Бұл қадамда мәтін сақталмайды: фото немесе PDF жіберіңіз не «Дайын» батырмасын басыңыз. Қосылған файлдар: 0.");
+    expect(texts(await k.send("құжат жоқ"))[0]).toBe("Бұл қадамда мәтін сақталмайды. Фото немесе PDF жіберіңіз; құжат болмаса немесе бәрін жіберіп болсаңыз, «Дайын» батырмасын басыңыз. Қосылған файлдар: 0.");
   });
 
   it("a sticker where text is expected gets a hint and the question again", async () => {

@@ -65,7 +65,7 @@ describe("after the link is made", () => {
     const [link, note] = to(invite, APPLICANT);
     expect(link).toMatch(/^KZ-2026-000001 ісі бойынша туысқа арналған сілтеме\./);
     expect(link).toMatch(/ЖСН, телефон мен сипаттаманы көрмейді\.$/);
-    expect(note).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз: ол бойынша ешкім қосыла алмайды.");
+    expect(note).toBe("Сілтеме сіз шақырмаған адамға жетіп қалса, оны қайтарып алыңыз — содан кейін ол бойынша ешкім қосыла алмайды.");
     // The link's own message has no buttons (they would travel with it when forwarded).
     const sent = invite.filter((c) => c.method === "sendMessage" && c.payload.chat_id === APPLICANT);
     expect(sent[0]!.payload.reply_markup).toBeUndefined();
@@ -82,7 +82,7 @@ describe("after the link is made", () => {
     await applicant.send("/cases");
     await applicant.press("Открыть KZ-2026-000001");
     const ru = await applicant.press("Пригласить родственника");
-    expect(to(ru, APPLICANT)[1]).toBe("Если ссылка попала не к тому человеку, отзовите её: по ней никто не сможет присоединиться.");
+    expect(to(ru, APPLICANT)[1]).toBe("Если ссылка попала не к тому человеку, отзовите её — после этого по ней никто не сможет присоединиться.");
     expect(buttons(ru)).toEqual(["Отозвать ссылку", "Открыть KZ-2026-000001"]);
   });
 });
@@ -219,7 +219,7 @@ describe("a relative's own link tapped again", () => {
 });
 
 describe("removing a relative", () => {
-  it("is asked once more, naming them: «Қалдыру» keeps them, untold; «Алып тастау» removes them, with the way back to the case — in either language", async () => {
+  it("is asked once more, naming them: «Алып тастамау» keeps them, untold; «Алып тастау» removes them, with the way back to the case — in either language", async () => {
     const { applicant } = await formed();
     await join(RELATIVE, await relativeLink(applicant));
     await view(applicant);
@@ -228,9 +228,9 @@ describe("removing a relative", () => {
       "KZ-2026-000001 ісінен мына адамды алып тастайсыз ба: Сейтова Асель Нурлановна (пациенттің жұбайы)? Ол іс туралы хабарларды және комиссия отырыстарына шақыруларды алмайтын болады, бот бұл туралы оған хабарлайды. Оны қайта қосу үшін жаңа сілтеме жіберу керек.",
     ]);
     expect(to(asked, RELATIVE)).toEqual([]);
-    expect(buttons(asked)).toEqual(["Алып тастау", "Қалдыру"]);
+    expect(buttons(asked)).toEqual(["Алып тастау", "Алып тастамау"]);
     // Kept: the case again, the relative still on it and told nothing.
-    const kept = await applicant.press("Қалдыру");
+    const kept = await applicant.press("Алып тастамау");
     expect(to(kept, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі — /);
     expect(to(kept, RELATIVE)).toEqual([]);
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(1);

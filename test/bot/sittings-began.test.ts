@@ -20,7 +20,7 @@ const reminders = (calls: Call[]) => texts(calls).filter((x) => /^(Еске са
 
 const PLACE_RU = "Очно: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1";
 const PLACE_KK = "Мекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1";
-const BEGUN_LINE = "25.11.2026, 15:00 — время начала прошло. Если заседание не состоялось, его можно перенести или отменить до 25.11.2026, 18:00.";
+const BEGUN_LINE = "25.11.2026, 15:00 — время начала прошло. Если заседание не состоялось, до 25.11.2026, 18:00 его можно перенести или отменить.";
 
 /** Staff (ru), the applicant (kk) and a relative (ru) of KZ-2026-000001; a sitting on Wednesday 25.11 at 15:00, in person and online. */
 const sittingSet = async (w: World) => {
