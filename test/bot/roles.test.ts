@@ -977,14 +977,14 @@ describe("the staff inbox", () => {
     await staff.send("/start");
     await redeem(staff, link, "kk", "staff");
     const applicant = h.user(11, "ru");
-    await fileNotice(applicant, "ru", { org: "городская  больница «№7»" }); // typed differently, same name
+    await fileNotice(applicant, "ru", { org: "городская  больница «№7»" }); // typed differently, same name: staff read the registered one
     const told = texts(h.fake.sent("sendMessage", 10)).at(-1)!;
-    expect(told).toMatch(/^Жаңа өтініш KZ-2026-000001: городская больница «№7», Шымкент қаласы\./);
+    expect(told).toMatch(/^Жаңа өтініш KZ-2026-000001: Городская больница №7, Шымкент қаласы\./);
     expect(told).not.toContain("850301300121");
     expect(h.fake.sent("sendMessage", STAFF_CHAT)).toEqual([]); // the organisation's own staff, not the staff chat
 
     const inbox = await staff.send("/inbox");
-    expect(texts(inbox)[0]).toBe("Ұйымыңыздың істері:\n\nKZ-2026-000001 — городская больница «№7», Шымкент қаласы\nКүйі: ұйымға бот арқылы жіберілді; алынғаны белгіленбеген");
+    expect(texts(inbox)[0]).toBe("Ұйымыңыздың істері:\n\nKZ-2026-000001 — Городская больница №7, Шымкент қаласы\nКүйі: ұйымға бот арқылы жіберілді; алынғаны белгіленбеген");
     const opened = await staff.press("KZ-2026-000001 ісін ашу");
     expect(texts(opened)[0]).toContain("Пациенттің ЖСН-і: 850301300121");
     expect(texts(opened)[0]).toContain("Өтініш берушінің телефоны: +77010000000");
@@ -1094,7 +1094,7 @@ describe("the staff inbox", () => {
     expect(buttons(choose)).toEqual(["Городская больница №7"]);
     const linked = await admin.press("Городская больница №7");
     expect(texts(linked.filter((x) => x.payload.chat_id === ADMIN))).toEqual(["Дело KZ-2026-000001 привязано к организации Городская больница №7, г. Шымкент; её сотрудникам сообщено."]);
-    expect(texts(linked.filter((x) => x.payload.chat_id === 31))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001: Горбольница 7, Шымкент қаласы\./);
+    expect(texts(linked.filter((x) => x.payload.chat_id === 31))[0]).toMatch(/^Жаңа өтініш KZ-2026-000001: Городская больница №7, Шымкент қаласы\./);
     expect(texts(await staff.send("/inbox"))[0]).toContain("KZ-2026-000001");
     // Once linked, it cannot be linked again.
     expect(texts(await admin.pressData(`g:adm:linkto:${c.id}:2`))).toEqual(["Дело KZ-2026-000001 уже привязано к организации."]);
