@@ -579,6 +579,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         repeatOrMenu();
       }
     }
+    // A button's action carried out with nothing more to ask: never a dead end.
+    else if (input.event.type === "DONE") {
+      if (input.event.role) homeOf = { role: input.event.role };
+      repeatOrMenu();
+    }
     // Nothing to say when the flow does not take it: it moved on in the meantime.
     else deliver(input.event, () => undefined);
     return { stack, effects };

@@ -455,12 +455,34 @@ describe("mediation", () => {
     const linked = await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000002" } });
     await joinMediator(h, ADMIN, STAFF);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(STAFF), role: "mediator" } });
-    expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+    // «Choose another»: no home after it, which would push the list to choose from up the chat.
+    expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого."]);
     expect(await t.db.prisma.mediation.count()).toBe(0);
     // Someone both staff and mediator sees both in /inbox.
     const inbox = texts(await staff.send("/inbox"));
     expect(inbox[0]).toMatch(/^Дела вашей организации:/);
     expect(inbox[1]).toBe("У вас пока нет медиаций.");
+  });
+
+  it("a mediator who cannot be chosen is refused with «choose another» and the list stays last; the one chosen then is followed by the home", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await mediatorJoins(MEDIATOR);
+    // A staff member of the organisation who is also a registered mediator.
+    await joinMediator(h, ADMIN, STAFF, "Ахметова Сауле Маратовна");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    const list = await staff.press("Предложить медиацию");
+    expect(buttons(list)).toEqual(expect.arrayContaining([MEDIATOR_NAME, "Ахметова Сауле Маратовна"]));
+    const refused = await staff.press("Ахметова Сауле Маратовна");
+    expect(to(refused, STAFF)).toEqual(["Этот медиатор не может вести дело KZ-2026-000001: он участвует в деле или работает в организации. Выберите другого."]);
+    expect(seen(refused, STAFF)).toEqual(["message"]);
+    // The list above still chooses: the proposal goes, and the home follows it.
+    const chosen = await staff.press(MEDIATOR_NAME);
+    const said = to(chosen, STAFF);
+    expect(said[0]).toBe("Медиатору отправлено предложение по делу KZ-2026-000001. Когда медиатор согласится, обе стороны получат приглашение к медиации.");
+    expect(said.at(-1)).toMatch(/^«Городская больница №7»: обращения\n/);
+    expect(to(chosen, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
   });
 
   it("mediation cannot start before both sides agreed to the contract; an applicant's forged 'agree' asks for their particulars", async () => {

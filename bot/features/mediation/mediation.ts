@@ -15,7 +15,7 @@ import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
 import { orgNames, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
+import { lines, say, sayText, sayTo, thenHome, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
 import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs, withdrawnOf } from "../../core/people.js";
 import { seal } from "../../crypto.js";
@@ -194,18 +194,21 @@ const applicantWithdrew = async (tx: Tx, caseId: number): Promise<boolean> =>
   (await tx.caseParticipant.count({ where: { caseId, role: "applicant", removedAt: null, user: { consentWithdrawnAt: { not: null } } } })) > 0;
 
 export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
+  // Staff's home when they are staff (the role the router takes such a button for), else the admin's.
+  const done = thenHome(c.roles.includes("staff") ? "staff" : "admin");
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
-  if (!k || !(await mayAssign(tx, k, c))) return notFound();
-  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number })];
+  if (!k || !(await mayAssign(tx, k, c))) return [...notFound(), done];
+  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number }), done];
   const r = await tx.userRole.findFirst({ where: { id: e.roleId, role: "mediator", revokedAt: null }, include: { user: { select: { language: true } } } });
-  if (!r) return [say("mediation.noMediators")];
-  if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
-  // Impartiality (law.md §4, Art. 7): not someone on the case, nor staff of its organisation.
+  if (!r) return [say("mediation.noMediators"), done];
+  if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number }), done];
+  // Impartiality (law.md §4, Art. 7): not someone on the case, nor staff of its organisation. «Choose another»: no home
+  // after it — the list of mediators above is what they choose from.
   const onCase = await tx.caseParticipant.count({ where: { caseId: k.id, userId: r.userId, removedAt: null } });
   const ofOrg = await tx.userRole.count({ where: { userId: r.userId, organizationId: k.organizationId, role: "staff", revokedAt: null } });
   if (onCase + ofOrg > 0) return [say("mediation.conflict", { number: k.number })];
-  if (await applicantWithdrew(tx, k.id)) return [say("mediation.applicantWithdrew", { number: k.number })];
-  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
+  if (await applicantWithdrew(tx, k.id)) return [say("mediation.applicantWithdrew", { number: k.number }), done];
+  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number }), done];
   const m = await tx.mediation.create({ data: { caseId: k.id, mediatorId: r.userId, assignedBy: BigInt(c.userId), createdAt: c.now } });
   await scheduleLapse(tx, m.id, c.now);
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "mediation_assigned", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id } } });
@@ -215,6 +218,7 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
       [{ key: "mediation.accept", ...act(acceptMediation, { mediationId: m.id }) }],
       [{ key: "mediation.decline", ...act(declineMediation, { mediationId: m.id }) }],
     ]),
+    done,
   ];
 };
 
