@@ -35,6 +35,7 @@ const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQ
 const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
 const RELATIVE_NAME = "Сейтова Асель Нурлановна";
 const MENU: unknown = expect.stringMatching(/^Что сделаем\?/);
+const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
 /** After an action, staff get their own home screen, never the applicant's menu. */
 const STAFF_HOME: unknown = expect.stringMatching(/^«.+»: обращения\n/);
 
@@ -331,7 +332,8 @@ describe("sittings", () => {
     expect(await run("2026-11-25T14:00:00+05:00")).toEqual([]);
     // The sitting is over (hours after its start; just after it, it is said to have begun): answering now is refused.
     at("2026-11-25T18:01:00+05:00");
-    expect(texts(await relative.press("Приду очно"))).toEqual(["Это заседание уже прошло."]);
+    // Nothing left to answer: their menu follows.
+    expect(texts(await relative.press("Приду очно"))).toEqual(["Это заседание уже прошло.", MENU]);
   });
 
   it("a move reaches everyone with the same calendar UID and a higher SEQUENCE; answers and reminders start again", async () => {
@@ -393,7 +395,7 @@ describe("sittings", () => {
     await h.runtime.runJobs(at("2026-11-25T14:00:00+05:00"), h.bot.api, log);
     expect(h.fake.calls.slice(start)).toEqual([]);
     // An answer to a cancelled sitting is refused.
-    expect(texts(await applicant.press("Өзім барып қатысамын"))).toEqual(["Бұл отырыс болдырылмаған."]);
+    expect(texts(await applicant.press("Өзім барып қатысамын"))).toEqual(["Бұл отырыс болдырылмаған.", MENU_KK]);
   });
 
   it("a restart between scheduling and the reminder loses no reminder and sends none twice", async () => {
@@ -418,9 +420,9 @@ describe("sittings", () => {
     await stranger.press("Согласен(на)");
 
     // Answers: only people on the case.
-    expect(texts(await stranger.pressData(`g:sat:${s.id}:in_person`))).toEqual([NOT_FOUND_RU]);
-    expect(texts(await other.pressData(`g:sat:${s.id}:online`))).toEqual([NOT_FOUND_RU]);
-    expect(texts(await relative.pressData(`g:sat:999:online`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await stranger.pressData(`g:sat:${s.id}:in_person`))).toEqual([NOT_FOUND_RU, MENU]);
+    expect(texts(await other.pressData(`g:sat:${s.id}:online`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
+    expect(texts(await relative.pressData(`g:sat:999:online`))).toEqual([NOT_FOUND_RU, MENU]);
     expect(await t.db.prisma.sittingResponse.count()).toBe(0);
     // Changes: only staff of the case's organisation.
     for (const data of [`g:scnok:${s.id}`, `g:smv:${s.id}`, `g:ssit:${c.id}`]) {

@@ -11,7 +11,7 @@ import type { Case, Sitting } from "../../db/generated/client.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
-import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
+import { lines, say, sayTo, thenHome, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, cancelSittingConfirmed as cancelConfirmedAction, keepSitting as keepAction, moveSitting as moveAction } from "./actions.js";
@@ -273,21 +273,24 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   const me = s
     ? await tx.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { user: { select: { fullName: true } } } })
     : null;
+  // Refused with nothing to answer any more (not the new time's buttons, nor where a sitting going on is held): their
+  // menu follows, never a dead end.
+  const done = thenHome();
   // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
-  if (!s || !me) return [say("cases.notFound")];
+  if (!s || !me) return [say("cases.notFound"), done];
   // The commission concluded (or the case closed) meanwhile — its sittings to come cancelled with it: nobody is expected.
-  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
-  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number }), done];
+  if (s.cancelledAt) return [say("sitting.alreadyCancelled"), done];
   // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
   // and where it is held said again, so they can still join. Later than that, it is over.
   if (s.startsAt <= c.now && c.now.getTime() - s.startsAt.getTime() < STARTED_MS)
     return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
-  if (s.startsAt <= c.now) return [say("sitting.over")];
+  if (s.startsAt <= c.now) return [say("sitting.over"), done];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
   // time is said, with the buttons that answer it.
   if (e.sequence !== undefined && e.sequence !== s.sequence)
     return [say("sitting.answerMoved", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, answerButtons(s))];
-  if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
+  if (!offered(s).includes(e.answer)) return [say("common.staleButton"), done];
   // The same answer pressed again: confirmed to them, staff not told twice.
   const before = await tx.sittingResponse.findUnique({ where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } } });
   const again = before?.answer === e.answer;
