@@ -32,6 +32,8 @@ beforeEach(async () => {
 });
 
 const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
+const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
+const MEDIATOR_HOME: unknown = expect.stringMatching(/^Медиации\n/);
 const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 
 const mediatorJoins = (id: number) => joinMediator(h, ADMIN, id);
@@ -240,7 +242,7 @@ describe("mediation", () => {
     const m0 = await t.db.prisma.mediation.findFirstOrThrow();
     expect(toast(await applicant.pressData(`g:mdacc:${m0.id}`))).toBe("Бұл батырма ескірген.");
     const other = await mediatorJoins(71);
-    expect(texts(await other.pressData(`g:mdacc:${m0.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await other.pressData(`g:mdacc:${m0.id}`))).toEqual([NOT_FOUND_RU, MEDIATOR_HOME]);
 
     // Both sides see the mediation contract's essentials, the contract itself first.
     const accepted = await mediator.press("Согласен(на) быть медиатором");
@@ -372,7 +374,7 @@ describe("mediation", () => {
     expect(toast(await applicant.pressData(`g:mdprop:${m.id}`))).toBe("Бұл батырма ескірген.");
     const outsider = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "г. Астана");
     expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
-    expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     expect(texts(await outsider.pressData(`g:mdsign:${m.id}`))).toEqual([NOT_FOUND_RU]); // refused before it asks for the file
     expect(texts(await outsider.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
     const stranger = h.user(81, "ru");
@@ -502,7 +504,7 @@ describe("mediation", () => {
     const refused = await applicant.press("Келіспеймін");
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
   });
 
   it("a proposal nobody accepted expires on its date, and mediation ends after its term — both durable jobs", async () => {
@@ -621,7 +623,7 @@ describe("an applicant who withdrew consent may still decline", () => {
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect(to(refused, MEDIATOR)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
   });
 
   it("a settlement proposal: «Бас тарту» is recorded and the others are told; accepting and countering stay refused", async () => {

@@ -224,15 +224,17 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
 
 /** The mediator accepts (the sides are then asked to agree) or declines — as they must if they cannot be impartial. */
 export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, c: Ctx): Promise<Out[]> => {
+  // Whatever the answer, nothing more is asked of the mediator here: their home follows.
+  const done = thenHome("mediator");
   const m = await loadMediation(tx, e.mediationId);
-  if (!m || !(await isMediatorOf(tx, m, c.userId))) return notFound();
-  if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number })];
+  if (!m || !(await isMediatorOf(tx, m, c.userId))) return [...notFound(), done];
+  if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number }), done];
   const all = await members(tx, m);
   const number = m.case.number;
   // The applicant withdrew consent since the mediator was proposed: no contract with the patient's name goes out;
   // the proposal stays unanswered (it lapses), and the organisation's staff are told why.
   if (e.accept && (await applicantWithdrew(tx, m.caseId)))
-    return [say("mediation.applicantWithdrewToMediator", { number }), ...all.filter((x) => x.side === "organization").map((x) => sayTo(x, "mediation.applicantWithdrew", { number }))];
+    return [say("mediation.applicantWithdrewToMediator", { number }), ...all.filter((x) => x.side === "organization").map((x) => sayTo(x, "mediation.applicantWithdrew", { number })), done];
   if (!e.accept) {
     await tx.mediation.update({ where: { id: m.id }, data: { state: "declined", endedAt: c.now, endReason: "declined" } });
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_declined", actorId: BigInt(c.userId), createdAt: c.now } });
@@ -243,6 +245,7 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
       say("mediation.youDeclined", { number }),
       ...staff.map((x) => sayTo(x, "mediation.declinedToStaff", { number })),
       ...(assigner ? [sayTo(reader(assigner.id, assigner.language), "mediation.declinedToStaff", { number })] : []),
+      done,
     ];
   }
   await tx.mediation.update({ where: { id: m.id }, data: { state: "agreeing" } });
@@ -274,6 +277,7 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
           [{ key: "mediation.refuse", ...act(refuseToMediate, { mediationId: m.id }) }],
         ]),
       ]),
+    done,
   ];
 };
 
@@ -282,15 +286,20 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   const m = await loadMediation(tx, e.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
-  if (!m || (side !== "applicant" && side !== "organization")) return notFound();
+  // Pressed on a button (not at the end of the applicant's particulars, whose flow brings the home itself): staff's home,
+  // or the applicant's menu, follows what leaves them nothing to press.
+  const done: Out[] = e.details ? [] : [thenHome(side === "organization" ? "staff" : undefined)];
+  if (!m || (side !== "applicant" && side !== "organization")) return [...notFound(), ...done];
   const number = m.case.number;
-  if (m.state !== "agreeing") return [say("mediation.notNow", { number })];
+  if (m.state !== "agreeing") return [say("mediation.notNow", { number }), ...done];
   if (!e.agree) {
     await end(tx, m, "refused", c.now);
-    // The applicant is shown the way onward, as when a mediation ends without agreement.
+    // The applicant is shown the way onward, as when a mediation ends without agreement (its button the last thing on
+    // screen); staff, who refused, get their home.
     return [
       ...all.map((x) => sayTo(x, "mediation.refused", { number, side: role(side) })),
       ...all.filter((x) => x.side === "applicant").map((x) => sayTo(x, "mediation.nextSteps", { number }, onward(x, m.caseId))),
+      ...(side === "organization" ? done : []),
     ];
   }
   if (side === "applicant") {
@@ -301,7 +310,7 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   const data = side === "applicant" ? { applicantAgreedAt: c.now } : { orgAgreedAt: c.now, orgAgreedBy: BigInt(c.userId) };
   const updated = await tx.mediation.update({ where: { id: m.id }, data });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_agreed", actorId: BigInt(c.userId), createdAt: c.now, payload: { side } } });
-  if (!updated.applicantAgreedAt || !updated.orgAgreedAt) return [say("mediation.agreedWaiting", { number })];
+  if (!updated.applicantAgreedAt || !updated.orgAgreedAt) return [say("mediation.agreedWaiting", { number }), ...done];
   const endsAt = endOfDay(addDays(localDate(c.now, c.timeZone), c.mediationDays), c.timeZone);
   await tx.mediation.update({ where: { id: m.id }, data: { state: "running", startedAt: c.now, endsAt } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "mediation" } });
@@ -796,11 +805,14 @@ export const endMediation = async (tx: Tx, e: DomainEffect<"endMediation">, c: C
   const m = await loadMediation(tx, e.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
-  if (!m || !side) return notFound();
-  if (!(ACTIVE as readonly string[]).includes(m.state)) return [say("mediation.notNow", { number: m.case.number })];
+  // The applicant is shown the way onward (endedMessages: its button the last thing on screen); the mediator and staff,
+  // left with nothing to press, get their home.
+  const done = thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined);
+  if (!m || !side) return [...notFound(), done];
+  if (!(ACTIVE as readonly string[]).includes(m.state)) return [say("mediation.notNow", { number: m.case.number }), done];
   const reason = side === "mediator" ? "ended_by_mediator" : "withdrawn";
   await end(tx, m, reason, c.now);
-  return endedMessages(all, m, reason, side);
+  return [...endedMessages(all, m, reason, side), ...(side === "applicant" ? [] : [done])];
 };
 
 /**
