@@ -7,7 +7,7 @@ import type { Call } from "../../bot/local/fake-api.js";
 import { testBot, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt } from "../helpers/staff.js";
 import { withBot } from "../helpers/world.js";
 
 const ADMIN = 770001;
@@ -221,6 +221,27 @@ describe("after a button that opens no flow", () => {
       expect(refused.texts).toEqual(["Дело KZ-2026-000001: сторона «Представитель организации» не согласилась на медиацию. Медиация не начнётся.", expect.stringMatching(STAFF_HOME_RU)]);
       expect(refused.buttons).toBe(true);
       expect(actionsOf(sent(calls, IDS.applicant).at(-1)!).map((a) => a.name)).toEqual(["escalation/choose"]);
+    });
+  });
+
+  it("a side's answer to a settlement proposal, and its confirmation of the agreed text: their home follows, until a button of theirs is the way on", async () => {
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "900000");
+      const rejected = end(await applicant.press("Бас тарту"), IDS.applicant);
+      expect(rejected.texts).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады.", expect.stringMatching(/^Не істейміз\?/)]);
+      expect(rejected.buttons).toBe(true);
+      await proposeSettlement(mediator, "950000");
+      const accepted = end(await staff.press("Принять"), IDS.staff);
+      expect(accepted.texts).toEqual(["Вы приняли предложение 2 по делу KZ-2026-000001.", expect.stringMatching(STAFF_HOME_RU)]);
+      expect(accepted.buttons).toBe(true);
+      // Both accepted: the applicant's last message is the agreement's, with its confirm button — no menu after it.
+      const agreed = sent(await applicant.press("Қабылдау"), IDS.applicant).at(-1)!;
+      expect(actionsOf(agreed).map((a) => a.name)).toEqual(["mediation/confirmAgreement"]);
+      const confirmed = end(await applicant.press("Оқыдым және келісемін"), IDS.applicant);
+      expect(confirmed.texts).toEqual([expect.stringMatching(/^Растауыңыз тіркелді\./), expect.stringMatching(/^Не істейміз\?/)]);
+      // Staff confirming last have «attach the signed agreement» on the last message.
+      expect(actionsOf(sent(await staff.press("Я прочитал(а) и согласен(на)"), IDS.staff).at(-1)!).map((a) => a.name)).toEqual(["mediation/recordSigned"]);
     });
   });
 

@@ -34,6 +34,8 @@ beforeEach(async () => {
 const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
 const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
 const MEDIATOR_HOME: unknown = expect.stringMatching(/^Медиации\n/);
+const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
+const MENU_RU: unknown = expect.stringMatching(/^Что сделаем\?/);
 const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 
 const mediatorJoins = (id: number) => joinMediator(h, ADMIN, id);
@@ -317,7 +319,7 @@ describe("mediation", () => {
     ]);
     const third = await proposeSettlement(mediator, "2 700 000");
     expect(to(third, APPLICANT)[0]).not.toContain("⚠");
-    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды."]);
+    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.", MENU_KK]);
     const p3 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 3 } });
     expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 2_700_000]);
 
@@ -340,7 +342,7 @@ describe("mediation", () => {
     expect(to(agreed, APPLICANT).at(-1)).toBe(
       "KZ-2026-000001 ісі: екі тарап 3-ұсынысты қабылдады.\n\nСомасы: 2\u00a0700\u00a0000 ₸\nБұл салдар (II топтағы мүгедектік) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.\n\nЖоғарыда — дауды реттеу туралы келісім. Оқып шығып, растаңыз.",
     );
-    expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес."]);
+    expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес.", MENU_KK]);
     // Both agreed to the text: not settled — an agreement is settled when signed (law.md §4).
     const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");
     expect(to(textAgreed, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: екі тарап 2\u00a0700\u00a0000 ₸ сомасына келісімнің мәтінімен келісті\. Ботта келісу — қол қою емес/);
@@ -373,14 +375,14 @@ describe("mediation", () => {
     expect(texts(await other.pressData(`g:mdprop:${m.id}`))[0]).toBe(NOT_FOUND_RU); // refused before the first question
     expect(toast(await applicant.pressData(`g:mdprop:${m.id}`))).toBe("Бұл батырма ескірген.");
     const outsider = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "г. Астана");
-    expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     expect(texts(await outsider.pressData(`g:mdsign:${m.id}`))).toEqual([NOT_FOUND_RU]); // refused before it asks for the file
     expect(texts(await outsider.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
     const stranger = h.user(81, "ru");
     await stranger.send("/start");
     expect(texts(await stranger.pressData(`g:mdmsg:${m.id}`))[0]).toBe(NOT_FOUND_RU);
-    expect(texts(await mediator.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]); // the mediator is not a side
+    expect(texts(await mediator.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU, MEDIATOR_HOME]); // the mediator is not a side
     expect(await t.db.prisma.proposal.count()).toBe(1);
     expect(await t.db.prisma.proposalResponse.count()).toBe(0);
   });
@@ -521,7 +523,7 @@ describe("mediation", () => {
     expect(await run("2026-12-03T23:59:00+05:00")).toEqual([]);
     const expired = await run("2026-12-04T00:00:01+05:00");
     expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
-    expect(texts(await applicant.press("Қабылдау"))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті."]);
+    expect(texts(await applicant.press("Қабылдау"))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.", MENU_KK]);
     const over = await run("2026-12-24T00:00:01+05:00");
     expect(to(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок."]);
     expect(to(over, APPLICANT)).toHaveLength(2);
@@ -543,7 +545,7 @@ describe("mediation", () => {
     await relative.press("Согласен(на)");
     await relative.send("Сейтова Асель Нурлановна");
     const p = await t.db.prisma.proposal.findFirstOrThrow();
-    expect(texts(await relative.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU, MENU_RU]);
     expect(texts(await relative.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
     await relative.send("/cases");
     expect(buttons(await relative.press("Открыть KZ-2026-000001"))).not.toContain("Медиация");
@@ -634,7 +636,7 @@ describe("an applicant who withdrew consent may still decline", () => {
     expect(to(await applicant.pressData(`g:pacc:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
     expect(to(await applicant.pressData(`g:pctr:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
     const rejected = await applicant.press("Бас тарту");
-    expect(to(rejected, APPLICANT)).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады."]);
+    expect(to(rejected, APPLICANT)).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады.", MENU_KK]);
     expect(to(rejected, MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1. Заявитель: отклонено."]);
     expect(to(rejected, STAFF)).toEqual(["Дело KZ-2026-000001, предложение 1. Заявитель: отклонено."]);
     expect((await t.db.prisma.proposalResponse.findMany()).map((r) => [Number(r.userId), r.answer])).toEqual([[APPLICANT, "reject"]]);

@@ -532,12 +532,15 @@ const acceptedByBoth = (all: Member[], responses: { userId: bigint; answer: stri
 
 export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, c: Ctx): Promise<Out[]> => {
   const a = await answerable(tx, e.proposalId, c);
-  if (a.refused) return a.refused;
+  // Left with nothing to press (the answer taken, or refused), a side gets its home; the agreement reached, the
+  // one who confirms it for the side has its button last.
+  const done = thenHome(a.refused ? undefined : a.side === "organization" ? "staff" : undefined);
+  if (a.refused) return [...a.refused, done];
   const { p, m, all, side } = a;
   const number = m.case.number;
   const answer = e.accept ? "accept" : "reject";
   // The same answer pressed again: confirmed to them; nobody told twice, nothing logged twice.
-  if (p.responses.some((r) => r.userId === BigInt(c.userId) && r.answer === answer)) return [say(e.accept ? "mediation.youAcceptedProposal" : "mediation.youRejectedProposal", { number, round: p.round })];
+  if (p.responses.some((r) => r.userId === BigInt(c.userId) && r.answer === answer)) return [say(e.accept ? "mediation.youAcceptedProposal" : "mediation.youRejectedProposal", { number, round: p.round }), done];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer, answeredAt: c.now },
@@ -550,7 +553,7 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
     ...others.map((x) => sayTo(x, "mediation.answered", { number, round: p.round, side: role(side), answer: { key: `mediation.answers.${answer}` } })),
   ];
   const responses = [...p.responses.filter((r) => r.userId !== BigInt(c.userId)), { userId: BigInt(c.userId), answer }];
-  if (!e.accept || !acceptedByBoth(all, responses)) return said;
+  if (!e.accept || !acceptedByBoth(all, responses)) return [...said, done];
   // Both accepted the same proposal: the settlement agreement goes to everyone, and each side confirms it.
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_reached", createdAt: c.now, payload: { proposalId: p.id } } });
   await cancel(tx, `proposal:${p.id}:expire`);
@@ -634,14 +637,16 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const m = p?.mediationId ? await loadMediation(tx, p.mediationId) : null;
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
-  if (!p || !m || (side !== "applicant" && side !== "organization")) return notFound();
+  // Left with nothing to press, a side gets its home: staff, once the text is agreed, have «record the signed one» last.
+  const done = thenHome(side === "organization" ? "staff" : undefined);
+  if (!p || !m || (side !== "applicant" && side !== "organization")) return [...notFound(), done];
   const number = m.case.number;
-  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number })];
+  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number }), done];
   // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
   // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
   // side and whether that one confirmed already.
   const ours = await colleagueAnswer(tx, p.responses, all, side, c);
-  if (ours) return [say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", { number, round: p.round, who: ours.who, ...ours.at(ours.confirmedAt ?? ours.answeredAt) })];
+  if (ours) return [say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", { number, round: p.round, who: ours.who, ...ours.at(ours.confirmedAt ?? ours.answeredAt) }), done];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
@@ -650,7 +655,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_confirmed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, side } } });
   const responses = await tx.proposalResponse.findMany({ where: { proposalId: p.id, confirmedAt: { not: null } } });
   const confirmed = (["applicant", "organization"] as const).every((s) => responses.some((r) => all.some((x) => x.userId === r.userId && x.side === s)));
-  if (!confirmed) return [say("mediation.confirmedWaiting", { number })];
+  if (!confirmed) return [say("mediation.confirmedWaiting", { number }), done];
   // Agreeing to a text is not signing it (law.md §4): the case is settled when the signed agreement is recorded.
   // The mediation's term still runs (EXPIRE_MEDIATION): each is told by when the signed agreement is to be recorded.
   // Signing takes time (a paper to sign, a meeting): a text agreed near the term's end leaves SIGN_MIN_DAYS for it,
@@ -661,7 +666,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   if (extended) await scheduleExpiry(tx, m.id, endsAt);
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
   await scheduleSignReminder(tx, m.id, c.now, endsAt, c.timeZone);
-  return signingMessages(all, m, Number(p.amountTenge), endsAt, c.timeZone);
+  return [...signingMessages(all, m, Number(p.amountTenge), endsAt, c.timeZone), ...(side === "applicant" ? [done] : [])];
 };
 
 /**
