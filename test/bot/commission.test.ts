@@ -144,7 +144,7 @@ describe("relatives", () => {
 
     // The applicant removes them: both are told, and the case is gone from the relative's /cases.
     const removed = await applicant.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
-    expect(to(removed, APPLICANT)).toEqual(["KZ-2026-000001 ісінен шығарылды: Сейтова Асель Нурлановна (пациенттің жұбайы)."]);
+    expect(to(removed, APPLICANT)).toEqual(["KZ-2026-000001 ісінен шығарылды: Сейтова Асель Нурлановна (пациенттің жұбайы).", MENU_KK]);
     expect(to(removed, RELATIVE)).toEqual(["Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет."]);
     expect(texts(await relative.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
     expect(texts(await relative.pressData(`g:case:${row.caseId}`))[0]).toBe(NOT_FOUND_RU);
@@ -180,7 +180,7 @@ describe("relatives", () => {
     const { applicant, c } = await formed();
     const relative = await joinRelative(applicant);
     expect(texts(await relative.pressData(`g:rnotice:${c.id}`))).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
-    expect(texts(await relative.pressData(`g:rshare:${c.id}:on`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:rshare:${c.id}:on`))).toEqual([NOT_FOUND_RU, MENU]);
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
     const shared = await applicant.press("Өтінішті туыстарға көрсету");
@@ -212,12 +212,12 @@ describe("relatives", () => {
     const relative = await joinRelative(applicant);
     const p = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) } });
     expect(texts(await relative.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_RU]);
-    expect(texts(await relative.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_RU, MENU]);
     const stranger = h.user(70, "kk");
     await stranger.send("/start");
     await stranger.press("Келісемін");
     expect(texts(await stranger.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_KK]);
-    expect(texts(await stranger.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_KK]);
+    expect(texts(await stranger.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_KK, MENU_KK]);
     expect(texts(await stranger.pressData(`g:case:${c.id}`))).toEqual([NOT_FOUND_KK]);
     expect(await t.db.prisma.invite.count({ where: { role: "relative" } })).toBe(1);
     expect((await t.db.prisma.caseParticipant.findUniqueOrThrow({ where: { id: p.id } })).removedAt).toBeNull();
