@@ -198,7 +198,7 @@ describe("«Не отменять» pressed on a confirmation after the sitting 
     await staff.press("Отменить заседание");
     const keep = first.buttons.flat().find((b) => b.text === "Не отменять")!;
     const pressed = await staff.deliver(staff.buttonUpdate(keep.callback_data, first.messageId));
-    expect(to(pressed, STAFF)).toEqual(["Это заседание отменено."]);
+    expect(to(pressed, STAFF)).toEqual(["Это заседание отменено.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
   });
 
   it("while the sitting stands, says it stands", async () => {
@@ -207,7 +207,7 @@ describe("«Не отменять» pressed on a confirmation after the sitting 
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Отменить");
-    expect(to(await staff.press("Не отменять"), STAFF)).toEqual(["Заседание остаётся в силе."]);
+    expect(to(await staff.press("Не отменять"), STAFF)).toEqual(["Заседание остаётся в силе.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
     expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
   });
 });

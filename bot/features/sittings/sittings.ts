@@ -231,12 +231,15 @@ export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting
 /** «Don't cancel»: the sitting stands — unless it was cancelled meanwhile (from another confirmation) or is over. */
 export const keepSitting = async (tx: Tx, e: DomainEffect<"keepSitting">, c: Ctx): Promise<Out[]> => [
   cancelRefusal(await staffSitting(tx, e.sittingId, c.userId), c.now) ?? say("sitting.kept"),
+  thenHome("staff"),
 ];
 
 export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
   const refused = cancelRefusal(s, c.now);
-  if (!s || refused) return [refused ?? say("cases.notFound")];
+  // Cancelled, or refused for good: staff's home follows (asked again at a moved sitting's new time, the question stays last).
+  const done = thenHome("staff");
+  if (!s || refused) return [refused ?? say("cases.notFound"), done];
   // A confirmation that named the time before a move (a colleague moved it meanwhile): asked again, at the new time.
   if (e.sequence !== undefined && e.sequence !== s.sequence) return askCancelSitting(tx, { type: "askCancelSitting", sittingId: s.id }, c);
   await cancelReminders(tx, s);
@@ -246,6 +249,7 @@ export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c:
   return [
     say("sitting.cancelledRecorded", { number: s.case.number, when }),
     ...(await people(tx, s.case)).flatMap((to) => [sayTo(to, "sitting.cancelled", { number: s.case.number, when }), document({ name: "sittingIcs", sittingId: s.id }, to)]),
+    done,
   ];
 };
 
