@@ -3,7 +3,7 @@
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
 import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type SayEffect } from "./effects.js";
-import { CONTACT_KEYBOARD, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
+import { CONTACT_KEYBOARD, HANDLED, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow } from "./explainer.js";
@@ -176,7 +176,8 @@ const sendToFlow = (def: FlowDef, entry: StackEntry, event: FlowEvent): Step => 
   const [snap, actions] = transition(def.machine, restore(def, entry), event);
   const effects = collect(actions);
   const stored = toStored(snap);
-  const changed = effects.length > 0 || JSON.stringify(stored) !== JSON.stringify(entry.snapshot);
+  // Taken: it said something, changed the flow, or was taken in silence on purpose (HANDLED).
+  const changed = effects.length > 0 || actions.some((a) => a.type === HANDLED) || JSON.stringify(stored) !== JSON.stringify(entry.snapshot);
   if (snap.status === "done") return { entry: null, effects, changed: true, shown: typeof snap.value === "string" && def.viewStates?.includes(snap.value) === true };
   // Buttons go stale when the question changes: the same question asked again keeps its number.
   const moved = JSON.stringify(stored.value) !== JSON.stringify(entry.snapshot.value);
@@ -577,6 +578,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         setAside();
         repeatOrMenu();
       }
+    }
+    // A button's action carried out with nothing more to ask: never a dead end.
+    else if (input.event.type === "DONE") {
+      if (input.event.role) homeOf = { role: input.event.role };
+      repeatOrMenu();
     }
     // Nothing to say when the flow does not take it: it moved on in the meantime.
     else deliver(input.event, () => undefined);

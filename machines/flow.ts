@@ -30,6 +30,10 @@ export type FlowEvent = (
   | { type: "WITHDRAWN" }
   // The bot looked up the link of an invite set aside that the person goes on with (checkInvite): still good, or not (said why).
   | { type: "INVITE"; flow: "join" | "roleJoin"; valid: boolean }
+  // The bot did what a button asked (no flow) and asks nothing more of the presser: what is current follows — the
+  // question of a flow on top, else the home (of `role`, the role they acted in). Not after a refusal that asks them to
+  // choose again (the choice stays the last thing on screen), nor after a message whose buttons are the way on.
+  | { type: "DONE"; role?: "admin" | "staff" | "mediator" }
 ) & { today?: string; time?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;
@@ -43,6 +47,11 @@ export const notTaken = (event: FlowEvent): string => (event.type === "MEDIA" &&
  * Named effect actions for setup({ actions }). They do nothing here: the runtime reads them from the
  * pure transition's action list and carries them out (machines import neither grammY nor Prisma).
  */
+/**
+ * The action of a step that takes its event in silence — an album's later file refused, the refusal said once for the
+ * album — where nothing is said and nothing of the flow changes: without it the router reads such a step as not taken.
+ */
+export const HANDLED = "handled";
 export const effectActions = {
   say: (_: unknown, _params: Omit<SayEffect, "type">) => undefined,
   setLanguage: (_: unknown, _params: Omit<SetLanguageEffect, "type">) => undefined,
@@ -50,6 +59,8 @@ export const effectActions = {
   submitNotice: (_: unknown, _params: DomainEffectPayloads["submitNotice"]) => undefined,
   findOrganizations: (_: unknown, _params: DomainEffectPayloads["findOrganizations"]) => undefined,
   createOrganization: (_: unknown, _params: DomainEffectPayloads["createOrganization"]) => undefined,
+  /** The event was taken and nothing is said or changed (HANDLED): the router does not read it as not understood. */
+  [HANDLED]: () => undefined,
 };
 
 /** What is stored of a flow's snapshot: XState's value and context. */
@@ -176,8 +187,8 @@ export const UNSAVED = "unsaved";
 export interface Pages {
   /** Every page so far, in page order (inPageOrder); absent in snapshots stored before pages were kept. */
   pages?: FileRef[];
-  /** The album whose file was last refused, and how many of its files were (pagesState says it once an album). */
-  refused?: { group: string; seen: number };
+  /** The album whose file was last refused (pagesState says it once an album; its later files are HANDLED in silence). */
+  refused?: { group: string };
 }
 /** The file an event brings (none for another event). */
 export const fileOf = (e: FlowEvent): FileRef[] => (e.type === "FILE" ? [e.file] : []);
@@ -209,16 +220,11 @@ export const pagesSaid =
 const albumOf = (e: FlowEvent): string | undefined => (e.type === "FILE" || e.type === "MEDIA" ? e.group : undefined);
 /** Whether a file of this event's album was refused already: the refusal was said, and is not said for each file. */
 const refusedBefore = ({ context, event }: { context: Pages; event: FlowEvent }): boolean => albumOf(event) !== undefined && context.refused?.group === albumOf(event);
-/**
- * Notes a refused file's album: the action `noteRefused` of a machine using pagesState (its setup({ actions })). Its
- * count is what changes when an album's later file is refused in silence: the router reads a step that changes nothing
- * as not understood.
- */
+/** Notes a refused file's album: the action `noteRefused` of a machine using pagesState (its setup({ actions })). */
 export const noteRefused = <C extends Pages>() =>
-  assign<C, FlowEvent, undefined, FlowEvent, never>(({ context, event }) => {
+  assign<C, FlowEvent, undefined, FlowEvent, never>(({ event }) => {
     const group = albumOf(event);
-    if (group === undefined) return {};
-    return { refused: { group, seen: context.refused?.group === group ? context.refused.seen + 1 : 1 } } as Partial<C>;
+    return (group === undefined ? {} : { refused: { group } }) as Partial<C>;
   });
 
 /** The «Done» button of the pages' count. */
@@ -236,11 +242,11 @@ export const pagesState = <K>(o: { accepts: (e: FlowEvent) => boolean; keep: K; 
     // What is not taken is said once for an album, not once for each of its files (a video among photos, five videos).
     FILE: [
       { guard: ({ event }: { event: FlowEvent }) => o.accepts(event), actions: [o.keep, { type: "say" as const, params: o.said }] },
-      { guard: refusedBefore, actions: [{ type: "noteRefused" as const }] },
+      { guard: refusedBefore, actions: [{ type: HANDLED as typeof HANDLED }] },
       { actions: [{ type: "say" as const, params: { key: o.refusal } }, { type: "noteRefused" as const }] },
     ],
     MEDIA: [
-      { guard: refusedBefore, actions: [{ type: "noteRefused" as const }] },
+      { guard: refusedBefore, actions: [{ type: HANDLED as typeof HANDLED }] },
       { actions: [{ type: "say" as const, params: { key: o.refusal } }, { type: "noteRefused" as const }] },
     ],
     CHOICE: [

@@ -6,8 +6,9 @@ import { registry } from "../../bot/features/index.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testBot, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
+import { fileNotice, giveParticulars } from "../helpers/notice.js";
+import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt } from "../helpers/staff.js";
+import { withBot } from "../helpers/world.js";
 
 const ADMIN = 770001;
 const STAFF = 770002;
@@ -153,5 +154,111 @@ describe("no dead ends", () => {
     expect(said.length).toBeGreaterThan(100);
     const named = said.filter((s) => IDS.some((id) => s.includes(String(id))));
     expect(named).toEqual([]);
+  });
+});
+
+/**
+ * Buttons that open no flow: what the presser is left with. Each ends on their home (their role's, in their language),
+ * or on a message whose buttons are the way on — never on a message with nothing to press.
+ */
+describe("after a button that opens no flow", () => {
+  const IDS = { admin: 771001, staff: 771002, applicant: 771003, mediator: 771004 };
+  const START = "2026-11-23T10:00:00+05:00";
+  const STAFF_HOME_RU = /^«Городская больница №7»: обращения\n/;
+  const STAFF_HOME_KK = /^«Городская больница №7»: өтініштер\n/;
+  const MEDIATOR_HOME = /^Медиации\n/;
+  /** The texts the presser got, and whether the last of them has buttons. */
+  const end = (calls: Call[], chatId: number) => {
+    const mine = sent(calls, chatId);
+    return { texts: mine.map((c) => String(c.payload.text)), buttons: actionsOf(mine.at(-1)!).length > 0 };
+  };
+
+  it("the mediator's «agree» and «decline» to a proposal: their home follows", async () => {
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { mediator } = await mediationAssigned(h, IDS);
+      const accepted = end(await mediator.press("Согласен(на) быть медиатором"), IDS.mediator);
+      expect(accepted.texts).toEqual(["Вы согласились быть медиатором по делу KZ-2026-000001. Теперь обе стороны получат договор о медиации; медиация начинается со дня его подписания.", expect.stringMatching(MEDIATOR_HOME)]);
+      expect(accepted.buttons).toBe(true);
+    });
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { mediator } = await mediationAssigned(h, IDS);
+      const declined = end(await mediator.press("Отказаться"), IDS.mediator);
+      expect(declined.texts).toEqual(["Вы отказались быть медиатором по делу KZ-2026-000001.", expect.stringMatching(MEDIATOR_HOME)]);
+      expect(declined.buttons).toBe(true);
+    });
+  });
+
+  it("staff agreeing to the contract (kk) and, once it runs, withdrawing from it: their home follows each; the applicant's way on stays last for them", async () => {
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { staff, applicant, mediator } = await mediationAssigned(h, IDS);
+      await mediator.press("Согласен(на) быть медиатором");
+      await staff.send("/language");
+      await staff.press("Қазақша");
+      // The contract's buttons came in Russian; the answer comes in the language chosen since.
+      const agreed = end(await staff.press("Согласен(на) с договором"), IDS.staff);
+      expect(agreed.texts).toEqual(["Шартпен келіскеніңіз тіркелді. Екінші тарап та келіскен соң, KZ-2026-000001 ісі бойынша шартқа қол қою қалады: медиация оған қол қойылған күннен басталады.", expect.stringMatching(STAFF_HOME_KK)]);
+      expect(agreed.buttons).toBe(true);
+      await applicant.press("Шартпен келісемін");
+      await giveParticulars(applicant);
+      await staff.press("Медиациядан шығу");
+      const calls = await staff.press("Аяқтау");
+      const ended = end(calls, IDS.staff);
+      expect(ended.texts).toEqual([expect.stringMatching(/^KZ-2026-000001 ісі: медиация келісімсіз аяқталды/), expect.stringMatching(STAFF_HOME_KK)]);
+      expect(ended.buttons).toBe(true);
+      // The applicant, who pressed nothing, is shown the way on, its button last.
+      const told = sent(calls, IDS.applicant).at(-1)!;
+      expect(String(told.payload.text)).toMatch(/^KZ-2026-000001 ісі бойынша әрі қарай:/);
+      expect(actionsOf(told).map((a) => a.name)).toEqual(["escalation/choose"]);
+    });
+  });
+
+  it("staff refusing the contract (ru): their home follows; the applicant's way on stays last for them", async () => {
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { staff, mediator } = await mediationAssigned(h, IDS);
+      await mediator.press("Согласен(на) быть медиатором");
+      const calls = await staff.press("Не согласен(на)");
+      const refused = end(calls, IDS.staff);
+      expect(refused.texts).toEqual(["Дело KZ-2026-000001: сторона «Представитель организации» не согласилась на медиацию. Медиация не начнётся.", expect.stringMatching(STAFF_HOME_RU)]);
+      expect(refused.buttons).toBe(true);
+      expect(actionsOf(sent(calls, IDS.applicant).at(-1)!).map((a) => a.name)).toEqual(["escalation/choose"]);
+    });
+  });
+
+  it("a side's answer to a settlement proposal, and its confirmation of the agreed text: their home follows, until a button of theirs is the way on", async () => {
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "900000");
+      const rejected = end(await applicant.press("Бас тарту"), IDS.applicant);
+      expect(rejected.texts).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады.", expect.stringMatching(/^Не істейміз\?/)]);
+      expect(rejected.buttons).toBe(true);
+      await proposeSettlement(mediator, "950000");
+      const accepted = end(await staff.press("Принять"), IDS.staff);
+      expect(accepted.texts).toEqual(["Вы приняли предложение 2 по делу KZ-2026-000001.", expect.stringMatching(STAFF_HOME_RU)]);
+      expect(accepted.buttons).toBe(true);
+      // Both accepted: the applicant's last message is the agreement's, with its confirm button — no menu after it.
+      const agreed = sent(await applicant.press("Қабылдау"), IDS.applicant).at(-1)!;
+      expect(actionsOf(agreed).map((a) => a.name)).toEqual(["mediation/confirmAgreement"]);
+      const confirmed = end(await applicant.press("Оқыдым және келісемін"), IDS.applicant);
+      expect(confirmed.texts).toEqual([expect.stringMatching(/^Растауыңыз тіркелді\./), expect.stringMatching(/^Не істейміз\?/)]);
+      // Staff confirming last have «attach the signed agreement» on the last message.
+      expect(actionsOf(sent(await staff.press("Я прочитал(а) и согласен(на)"), IDS.staff).at(-1)!).map((a) => a.name)).toEqual(["mediation/recordSigned"]);
+    });
+  });
+
+  it("the mediator ending it: their home follows; the applicant (kk) withdrawing: their way on is the last thing, no menu pushes it up", async () => {
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { mediator } = await mediationRunning(h, IDS);
+      await mediator.press("Завершить медиацию");
+      const ended = end(await mediator.press("Завершить"), IDS.mediator);
+      expect(ended.texts).toEqual([expect.stringMatching(/^Дело KZ-2026-000001: медиация завершена без соглашения/), expect.stringMatching(MEDIATOR_HOME)]);
+      expect(ended.buttons).toBe(true);
+    });
+    await withBot([IDS.admin], START, async ({ h }) => {
+      const { applicant } = await mediationRunning(h, IDS);
+      await applicant.press("Медиациядан шығу");
+      const mine = sent(await applicant.press("Аяқтау"), IDS.applicant);
+      expect(String(mine.at(-1)!.payload.text)).toMatch(/^KZ-2026-000001 ісі бойынша әрі қарай:/);
+      expect(actionsOf(mine.at(-1)!).map((a) => a.name)).toEqual(["escalation/choose"]);
+    });
   });
 });

@@ -37,6 +37,9 @@ const propose = async (mediator: TestUser, amount: string, days?: string) => {
   return mediator.press("Отправить");
 };
 
+/** The homes a side gets when nothing is left to press: staff's (ru), the applicant's menu (kk). */
+const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
+const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
 /** What the mediator and staff are told when the mediation's term runs out at signing. */
 const ENDED_UNSIGNED =
   "Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено. Если соглашение всё же было подписано, его можно приложить и сейчас: тогда дело будет урегулировано.";
@@ -60,7 +63,7 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
         proposals: await t.db.prisma.proposal.count(),
       }).toEqual({
         applicant: `${NUMBER} ісі бойынша екі тарап бұл ұсынысты қабылдап қойған.`,
-        staffConfirm: ["Ваше подтверждение записано. Когда подтвердит и другая сторона, соглашение по делу KZ-2026-000001 останется подписать: подтверждение в боте — не подпись."],
+        staffConfirm: ["Ваше подтверждение записано. Когда подтвердит и другая сторона, соглашение по делу KZ-2026-000001 останется подписать: подтверждение в боте — не подпись.", STAFF_HOME],
         proposals: 1,
       });
     });
@@ -124,7 +127,7 @@ describe("the organisation's side answered by one of its staff", () => {
         "Дело KZ-2026-000001, предложение 1: за вашу сторону уже ответил(а) Ахметова Сауле Маратовна (24.11.2026 в 09:30) — отклонено. Ваш ответ не записан: в боте от каждой стороны записывается один ответ, и изменить его может только тот, кто ответил.";
       w.at("2026-11-24T10:00:00+05:00");
       const pressed = await colleague.press("Принять");
-      expect(to(pressed, 52)).toEqual([told]);
+      expect(to(pressed, 52)).toEqual([told, STAFF_HOME]);
       expect(to(pressed, MEDIATOR), "nobody else is told of an answer that was not recorded").toEqual([]);
       expect(texts(await colleague.press("Встречное предложение"))[0]).toBe(told);
       // The applicant accepts: the organisation's side rejected it — no agreement.
@@ -165,6 +168,7 @@ describe("the agreement's text confirmed for the organisation's side", () => {
       const pressed = await colleague.pressData(`g:pconf:${id}`);
       expect(to(pressed, 52)).toEqual([
         "Дело KZ-2026-000001, предложение 1: за вашу сторону его принял(а) Ахметова Сауле Маратовна (24.11.2026 в 09:30), и текст соглашения подтверждает тот, кто принял. Ваше подтверждение не записано: в боте от каждой стороны записывается один ответ.",
+        STAFF_HOME,
       ]);
       expect([...to(pressed, MEDIATOR), ...to(pressed, APPLICANT), ...to(pressed, STAFF)], "nobody else is told").toEqual([]);
       const p = await t.db.prisma.proposal.findFirstOrThrow({ include: { responses: true } });
@@ -179,6 +183,7 @@ describe("the agreement's text confirmed for the organisation's side", () => {
       expect(to(await staff.press("Я прочитал(а) и согласен(на)"), STAFF)[0]).toMatch(/^Ваше подтверждение записано\./);
       expect(to(await colleague.pressData(`g:pconf:${p.id}`), 52)).toEqual([
         "Дело KZ-2026-000001, предложение 1: за вашу сторону текст соглашения уже подтвердил(а) Ахметова Сауле Маратовна (24.11.2026 в 11:00). Ваше подтверждение не записано: в боте от каждой стороны записывается один ответ.",
+        STAFF_HOME,
       ]);
       expect((await t.db.prisma.mediation.findFirstOrThrow()).state, "the applicant has not confirmed yet").toBe("running");
       // The applicant confirms: both sides have — signing begins.
@@ -250,7 +255,7 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
       await runJobsAt(w, "2026-12-24T00:00:01+05:00");
       w.at("2026-12-28T10:00:00+05:00");
       const late = texts(await applicant.press("Қабылдау"));
-      expect(late).toEqual([`${NUMBER} ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.`]);
+      expect(late).toEqual([`${NUMBER} ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.`, MENU_KK]);
       // The proposal promised it stood until 30.12 — a week past the mediation's own end (23.12).
       expect(said, "the proposal's stated validity").not.toMatch(/30\.12\.2026/);
     });

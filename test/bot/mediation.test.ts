@@ -32,6 +32,10 @@ beforeEach(async () => {
 });
 
 const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
+const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
+const MEDIATOR_HOME: unknown = expect.stringMatching(/^Медиации\n/);
+const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
+const MENU_RU: unknown = expect.stringMatching(/^Что сделаем\?/);
 const toast = (calls: Call[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
 
 const mediatorJoins = (id: number) => joinMediator(h, ADMIN, id);
@@ -240,7 +244,7 @@ describe("mediation", () => {
     const m0 = await t.db.prisma.mediation.findFirstOrThrow();
     expect(toast(await applicant.pressData(`g:mdacc:${m0.id}`))).toBe("Бұл батырма ескірген.");
     const other = await mediatorJoins(71);
-    expect(texts(await other.pressData(`g:mdacc:${m0.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await other.pressData(`g:mdacc:${m0.id}`))).toEqual([NOT_FOUND_RU, MEDIATOR_HOME]);
 
     // Both sides see the mediation contract's essentials, the contract itself first.
     const accepted = await mediator.press("Согласен(на) быть медиатором");
@@ -315,7 +319,7 @@ describe("mediation", () => {
     ]);
     const third = await proposeSettlement(mediator, "2 700 000");
     expect(to(third, APPLICANT)[0]).not.toContain("⚠");
-    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды."]);
+    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.", MENU_KK]);
     const p3 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 3 } });
     expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 2_700_000]);
 
@@ -338,7 +342,7 @@ describe("mediation", () => {
     expect(to(agreed, APPLICANT).at(-1)).toBe(
       "KZ-2026-000001 ісі: екі тарап 3-ұсынысты қабылдады.\n\nСомасы: 2\u00a0700\u00a0000 ₸\nБұл салдар (II топтағы мүгедектік) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 600 АЕК, яғни 2\u00a0595\u00a0000 ₸.\n\nЖоғарыда — дауды реттеу туралы келісім. Оқып шығып, растаңыз.",
     );
-    expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес."]);
+    expect(texts(await applicant.press("Оқыдым және келісемін"))).toEqual(["Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес.", MENU_KK]);
     // Both agreed to the text: not settled — an agreement is settled when signed (law.md §4).
     const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");
     expect(to(textAgreed, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: екі тарап 2\u00a0700\u00a0000 ₸ сомасына келісімнің мәтінімен келісті\. Ботта келісу — қол қою емес/);
@@ -371,14 +375,14 @@ describe("mediation", () => {
     expect(texts(await other.pressData(`g:mdprop:${m.id}`))[0]).toBe(NOT_FOUND_RU); // refused before the first question
     expect(toast(await applicant.pressData(`g:mdprop:${m.id}`))).toBe("Бұл батырма ескірген.");
     const outsider = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "г. Астана");
-    expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
-    expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await outsider.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
+    expect(texts(await outsider.pressData(`g:mdyes:${m.id}`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     expect(texts(await outsider.pressData(`g:mdsign:${m.id}`))).toEqual([NOT_FOUND_RU]); // refused before it asks for the file
     expect(texts(await outsider.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
     const stranger = h.user(81, "ru");
     await stranger.send("/start");
     expect(texts(await stranger.pressData(`g:mdmsg:${m.id}`))[0]).toBe(NOT_FOUND_RU);
-    expect(texts(await mediator.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]); // the mediator is not a side
+    expect(texts(await mediator.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU, MEDIATOR_HOME]); // the mediator is not a side
     expect(await t.db.prisma.proposal.count()).toBe(1);
     expect(await t.db.prisma.proposalResponse.count()).toBe(0);
   });
@@ -455,12 +459,34 @@ describe("mediation", () => {
     const linked = await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000002" } });
     await joinMediator(h, ADMIN, STAFF);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(STAFF), role: "mediator" } });
-    expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+    // «Choose another»: no home after it, which would push the list to choose from up the chat.
+    expect(texts(await staff.pressData(`g:mdassign:${linked.id}:${role.id}`))).toEqual(["Этот медиатор не может вести дело KZ-2026-000002: он участвует в деле или работает в организации. Выберите другого."]);
     expect(await t.db.prisma.mediation.count()).toBe(0);
     // Someone both staff and mediator sees both in /inbox.
     const inbox = texts(await staff.send("/inbox"));
     expect(inbox[0]).toMatch(/^Дела вашей организации:/);
     expect(inbox[1]).toBe("У вас пока нет медиаций.");
+  });
+
+  it("a mediator who cannot be chosen is refused with «choose another» and the list stays last; the one chosen then is followed by the home", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await mediatorJoins(MEDIATOR);
+    // A staff member of the organisation who is also a registered mediator.
+    await joinMediator(h, ADMIN, STAFF, "Ахметова Сауле Маратовна");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    const list = await staff.press("Предложить медиацию");
+    expect(buttons(list)).toEqual(expect.arrayContaining([MEDIATOR_NAME, "Ахметова Сауле Маратовна"]));
+    const refused = await staff.press("Ахметова Сауле Маратовна");
+    expect(to(refused, STAFF)).toEqual(["Этот медиатор не может вести дело KZ-2026-000001: он участвует в деле или работает в организации. Выберите другого."]);
+    expect(seen(refused, STAFF)).toEqual(["message"]);
+    // The list above still chooses: the proposal goes, and the home follows it.
+    const chosen = await staff.press(MEDIATOR_NAME);
+    const said = to(chosen, STAFF);
+    expect(said[0]).toBe("Медиатору отправлено предложение по делу KZ-2026-000001. Когда медиатор согласится, обе стороны получат приглашение к медиации.");
+    expect(said.at(-1)).toMatch(/^«Городская больница №7»: обращения\n/);
+    expect(to(chosen, MEDIATOR)[0]).toMatch(/^Вам предлагают стать медиатором по делу KZ-2026-000001/);
   });
 
   it("mediation cannot start before both sides agreed to the contract; an applicant's forged 'agree' asks for their particulars", async () => {
@@ -480,7 +506,7 @@ describe("mediation", () => {
     const refused = await applicant.press("Келіспеймін");
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
   });
 
   it("a proposal nobody accepted expires on its date, and mediation ends after its term — both durable jobs", async () => {
@@ -497,7 +523,7 @@ describe("mediation", () => {
     expect(await run("2026-12-03T23:59:00+05:00")).toEqual([]);
     const expired = await run("2026-12-04T00:00:01+05:00");
     expect(to(expired, APPLICANT)).toEqual(["KZ-2026-000001 ісі: 1-ұсыныстың мерзімі өтті (03.12.2026) — оны екі тарап бірдей қабылдаған жоқ."]);
-    expect(texts(await applicant.press("Қабылдау"))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті."]);
+    expect(texts(await applicant.press("Қабылдау"))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныстың мерзімі өтті.", MENU_KK]);
     const over = await run("2026-12-24T00:00:01+05:00");
     expect(to(over, MEDIATOR)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок."]);
     expect(to(over, APPLICANT)).toHaveLength(2);
@@ -519,7 +545,7 @@ describe("mediation", () => {
     await relative.press("Согласен(на)");
     await relative.send("Сейтова Асель Нурлановна");
     const p = await t.db.prisma.proposal.findFirstOrThrow();
-    expect(texts(await relative.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:pacc:${p.id}`))).toEqual([NOT_FOUND_RU, MENU_RU]);
     expect(texts(await relative.pressData(`g:mdview:${m.id}`))).toEqual([NOT_FOUND_RU]);
     await relative.send("/cases");
     expect(buttons(await relative.press("Открыть KZ-2026-000001"))).not.toContain("Медиация");
@@ -599,7 +625,7 @@ describe("an applicant who withdrew consent may still decline", () => {
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect(to(refused, MEDIATOR)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
   });
 
   it("a settlement proposal: «Бас тарту» is recorded and the others are told; accepting and countering stay refused", async () => {
@@ -610,7 +636,7 @@ describe("an applicant who withdrew consent may still decline", () => {
     expect(to(await applicant.pressData(`g:pacc:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
     expect(to(await applicant.pressData(`g:pctr:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
     const rejected = await applicant.press("Бас тарту");
-    expect(to(rejected, APPLICANT)).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады."]);
+    expect(to(rejected, APPLICANT)).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады.", MENU_KK]);
     expect(to(rejected, MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1. Заявитель: отклонено."]);
     expect(to(rejected, STAFF)).toEqual(["Дело KZ-2026-000001, предложение 1. Заявитель: отклонено."]);
     expect((await t.db.prisma.proposalResponse.findMany()).map((r) => [Number(r.userId), r.answer])).toEqual([[APPLICANT, "reject"]]);

@@ -14,6 +14,9 @@ const RELATIVE = 60;
 const STRANGER = 61;
 const NOT_FOUND_KK = "Мұндай іс табылмады немесе сіз оған қатыспайсыз.";
 const NOT_FOUND_RU = "Такое дело не найдено, или вы в нём не участвуете.";
+/** The menu that follows an answer about a link which leaves nothing to press. */
+const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
+const MENU_RU: unknown = expect.stringMatching(/^Что сделаем\?/);
 const INVALID_RU = "Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.";
 let t: TestDb;
 let h: Harness;
@@ -101,7 +104,9 @@ describe("a relative's link not yet used can be revoked", () => {
     ]);
     expect(buttons(asked)).toEqual(["Сілтемені қайтарып алу", "Қайтарып алмау"]);
     // «Keep it» keeps it.
-    expect(to(await applicant.press("Қайтарып алмау"), APPLICANT)).toEqual(["Жарайды, сілтеме жарамды болып қалады."]);
+    const kept = await applicant.press("Қайтарып алмау");
+    expect(to(kept, APPLICANT)).toEqual(["Жарайды, сілтеме жарамды болып қалады."]);
+    expect(buttons(kept)).toEqual(["KZ-2026-000001 ісін ашу"]); // the way back to the case
     expect((await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } })).revokedAt).toBeNull();
 
     await applicant.press("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
@@ -123,7 +128,7 @@ describe("a relative's link not yet used can be revoked", () => {
     expect(texts(after)[0]).not.toContain("Сілтеме (жасалды");
     expect(buttons(after)).not.toContain("Сілтемені қайтарып алу (жасалды: 23.11.2026, 10:00)");
     const again = await applicant.press("Сілтемені қайтарып алу");
-    expect(to(again, APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеме (жасалды: 23.11.2026, 10:00) бұрын қайтарып алынған: ол бойынша ешкім қосыла алмайды."]);
+    expect(to(again, APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеме (жасалды: 23.11.2026, 10:00) бұрын қайтарып алынған: ол бойынша ешкім қосыла алмайды.", MENU_KK]);
   });
 
   it("a flow begun with the link before it was revoked does not join at its end", async () => {
@@ -171,7 +176,7 @@ describe("a relative's link not yet used can be revoked", () => {
     // A week later the spare link has expired: not listed, and its old button says so.
     at("2026-12-01T10:00:00+05:00");
     expect(buttons(await view(applicant)).filter((b) => b.startsWith("Сілтемені қайтарып алу"))).toEqual([]);
-    expect(to(await applicant.pressData(`g:rrvok:${spare!.id}`), APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеменің (жасалды: 23.11.2026, 10:00) мерзімі өтті: ол бойынша ешкім қосыла алмайды."]);
+    expect(to(await applicant.pressData(`g:rrvok:${spare!.id}`), APPLICANT)).toEqual(["KZ-2026-000001 ісі бойынша бұл сілтеменің (жасалды: 23.11.2026, 10:00) мерзімі өтті: ол бойынша ешкім қосыла алмайды.", MENU_KK]);
   });
   it("«Keep it» pressed after someone joined by the link is not told the link still works; nor is one not on the case", async () => {
     // Before: «Қайтарып алмау» answered «the link keeps working» whatever had become of it, and to anyone.
@@ -186,7 +191,7 @@ describe("a relative's link not yet used can be revoked", () => {
     ]);
     expect(buttons(kept)).toEqual(["Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)"]);
     const invite = await t.db.prisma.invite.findFirstOrThrow({ where: { role: "relative" } });
-    expect(to(await h.user(RELATIVE, "ru").pressData(`g:rkeep:${invite.id}`), RELATIVE)).toEqual([NOT_FOUND_RU]);
+    expect(to(await h.user(RELATIVE, "ru").pressData(`g:rkeep:${invite.id}`), RELATIVE)).toEqual([NOT_FOUND_RU, MENU_RU]);
   });
 });
 
@@ -247,8 +252,8 @@ describe("removing a relative", () => {
     expect(buttons(removed)).toEqual(["Открыть KZ-2026-000001"]);
     expect(to(removed, RELATIVE)[0]).toBe("Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.");
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(0);
-    // The question pressed again once they are gone: said so, nothing more.
-    expect(to(await applicant.press("Удалить"), APPLICANT)).toHaveLength(1);
+    // The question pressed again once they are gone: said so, and the menu.
+    expect(to(await applicant.press("Удалить"), APPLICANT)).toEqual(["Этот человек уже удалён из дела.", MENU_RU]);
   });
 });
 

@@ -198,7 +198,7 @@ describe("«Не отменять» pressed on a confirmation after the sitting 
     await staff.press("Отменить заседание");
     const keep = first.buttons.flat().find((b) => b.text === "Не отменять")!;
     const pressed = await staff.deliver(staff.buttonUpdate(keep.callback_data, first.messageId));
-    expect(to(pressed, STAFF)).toEqual(["Это заседание отменено."]);
+    expect(to(pressed, STAFF)).toEqual(["Это заседание отменено.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
   });
 
   it("while the sitting stands, says it stands", async () => {
@@ -207,7 +207,7 @@ describe("«Не отменять» pressed on a confirmation after the sitting 
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Отменить");
-    expect(to(await staff.press("Не отменять"), STAFF)).toEqual(["Заседание остаётся в силе."]);
+    expect(to(await staff.press("Не отменять"), STAFF)).toEqual(["Заседание остаётся в силе.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
     expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
   });
 });
@@ -337,7 +337,7 @@ describe("an answer pressed once the sitting has begun", () => {
       "KZ-2026-000001 ісі: комиссия отырысы 25.11.2026, 15:00 уақытында (Қазақстан уақыты) басталды, сондықтан жауабыңыз бот арқылы енді жазылмайды. Отырыс әлі жүріп жатса, оған қатысуға болады:\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1",
     ]);
     at("2026-11-25T19:00:00+05:00");
-    expect(texts(await applicant.press("Онлайн қатысамын"))).toEqual(["Бұл отырыс өтіп кетті."]);
+    expect(texts(await applicant.press("Онлайн қатысамын"))).toEqual(["Бұл отырыс өтіп кетті.", expect.stringMatching(/^Не істейміз\?/)]);
     expect(await t.db.prisma.sittingResponse.count()).toBe(0);
   });
 });

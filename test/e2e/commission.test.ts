@@ -146,7 +146,7 @@ describe("the commission, end to end with three people", () => {
     const stranger = new EmulatorChat(server, TOKEN, 704, "ru");
     await stranger.send("/start", 2);
     await stranger.press("Согласен(на)", 2);
-    expect(textsOf(await stranger.pressData(`g:sat:${sitting.id}:in_person`, 1))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect(textsOf(await stranger.pressData(`g:sat:${sitting.id}:in_person`, 1))).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", "Что сделаем? Команды есть и в меню (/)."]);
     expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
     expect(await t.db.prisma.sittingResponse.count({ where: { userId: 704n } })).toBe(0);
 

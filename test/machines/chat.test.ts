@@ -34,6 +34,17 @@ describe("decide", () => {
     expect(first.effects.length).toBeGreaterThan(0);
   });
 
+  it("a button's action done (the bot's DONE): the question of a flow on top again, else the home of the role that acted", () => {
+    const done = (role?: "staff" | "mediator") => ({ kind: "reply" as const, event: { type: "DONE" as const, ...(role ? { role } : {}) } });
+    // Inside a flow: its question again, the flow kept — not a home that leaves the question behind.
+    const inFlow = decide(askingNote(), kk, done(), flowsWithNote);
+    expect(keys(inFlow)).toEqual(["common.notUnderstood"]);
+    expect(inFlow.stack).toEqual(askingNote());
+    // No flow: an applicant's menu; staff who are also admins, the home of the role they acted in.
+    expect(keys(decide([], kk, done()))).toEqual(["menu.title"]);
+    expect(decide([], { ...kk, roles: ["admin", "staff"] }, done("staff")).effects).toEqual([{ type: "showHome", role: "staff" }]);
+  });
+
   it("/cancel confirms first when typed data would be lost", () => {
     const d = decide(typedNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
     expect(keys(d)).toEqual(["cancel.confirm"]);

@@ -29,7 +29,11 @@ export const revokeRoleInvite = defineAction({
   code: "adm:revinv",
   params: z.object({ inviteId: id }),
   allow: admins,
-  run: ({ inviteId }, r) => r.emit({ type: "revokeRoleInvite", inviteId }),
+  // Revoked, or said why not: nothing more is asked here — the admin's home follows (none of these answers asks a choice).
+  run: ({ inviteId }, r) => {
+    r.emit({ type: "revokeRoleInvite", inviteId });
+    r.menu();
+  },
 });
 /**
  * The admin who made an invite, opening its link, answers whether they take its role themselves or keep the link for
@@ -60,10 +64,23 @@ export const revokeRoleConfirmed = defineAction({
   code: "adm:revokeok",
   params: z.object({ roleId: id }),
   allow: admins,
-  run: ({ roleId }, r) => r.emit({ type: "revokeRole", roleId }),
+  // Revoked, or said why not: the admin's home follows.
+  run: ({ roleId }, r) => {
+    r.emit({ type: "revokeRole", roleId });
+    r.menu();
+  },
 });
 /** «Don't revoke»: said to stay only while it does (keepRole). */
-export const keepRole = defineAction({ name: "admin/keepRole", code: "adm:keeprole", params: z.object({ roleId: id }), allow: admins, run: ({ roleId }, r) => r.emit({ type: "keepRole", roleId }) });
+export const keepRole = defineAction({
+  name: "admin/keepRole",
+  code: "adm:keeprole",
+  params: z.object({ roleId: id }),
+  allow: admins,
+  run: ({ roleId }, r) => {
+    r.emit({ type: "keepRole", roleId });
+    r.menu();
+  },
+});
 export const listUnlinked = defineAction({
   name: "admin/unlinkedCases",
   code: "adm:unlinked",
@@ -106,7 +123,11 @@ export const linkCase = defineAction({
   code: "adm:linkto",
   params: z.object({ caseId: id, organizationId: id }),
   allow: admins,
-  run: ({ caseId, organizationId }, r) => r.emit({ type: "linkCase", caseId, organizationId }),
+  // Linked, or said why not: the admin's home follows (it counts the cases still unlinked).
+  run: ({ caseId, organizationId }, r) => {
+    r.emit({ type: "linkCase", caseId, organizationId });
+    r.menu();
+  },
 });
 
 /** /admin: at the first, the admin's own door (full name, position, the admin's terms); then the admin's home. */

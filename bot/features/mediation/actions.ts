@@ -33,11 +33,9 @@ export const assignMediator = defineAction({
   code: "mdassign",
   params: z.object({ caseId: id, roleId: id }),
   allow: ["admin", "staff"],
-  // The proposal is sent and nothing more is asked of them here: their home follows, as after a flow.
-  run: ({ caseId, roleId }, r) => {
-    r.emit({ type: "assignMediator", caseId, roleId });
-    r.menu();
-  },
+  // The proposal sent, or refused for good, their home follows (the bot's thenHome); refused for this mediator alone
+  // («choose another»), the list they choose from stays the last thing on screen.
+  run: ({ caseId, roleId }, r) => r.emit({ type: "assignMediator", caseId, roleId }),
 });
 /** The mediator takes the case, or declines it (as they must when they cannot be impartial). */
 export const acceptMediation = defineAction({

@@ -15,7 +15,7 @@ import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
 import { caseOrg, ORG_NAMES, orgNames, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { lines, say, sayText, sayTo, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
+import { lines, say, sayText, sayTo, thenHome, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
 import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs, withdrawnOf } from "../../core/people.js";
 import { seal } from "../../crypto.js";
@@ -195,18 +195,21 @@ const applicantWithdrew = async (tx: Tx, caseId: number): Promise<boolean> =>
   (await tx.caseParticipant.count({ where: { caseId, role: "applicant", removedAt: null, user: { consentWithdrawnAt: { not: null } } } })) > 0;
 
 export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
+  // Staff's home when they are staff (the role the router takes such a button for), else the admin's.
+  const done = thenHome(c.roles.includes("staff") ? "staff" : "admin");
   const k = await tx.case.findUnique({ where: { id: e.caseId }, include: ORG_NAMES });
-  if (!k || !(await mayAssign(tx, k, c))) return notFound();
-  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number })];
+  if (!k || !(await mayAssign(tx, k, c))) return [...notFound(), done];
+  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number }), done];
   const r = await tx.userRole.findFirst({ where: { id: e.roleId, role: "mediator", revokedAt: null }, include: { user: { select: { language: true } } } });
-  if (!r) return [say("mediation.noMediators")];
-  if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
-  // Impartiality (law.md §4, Art. 7): not someone on the case, nor staff of its organisation.
+  if (!r) return [say("mediation.noMediators"), done];
+  if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number }), done];
+  // Impartiality (law.md §4, Art. 7): not someone on the case, nor staff of its organisation. «Choose another»: no home
+  // after it — the list of mediators above is what they choose from.
   const onCase = await tx.caseParticipant.count({ where: { caseId: k.id, userId: r.userId, removedAt: null } });
   const ofOrg = await tx.userRole.count({ where: { userId: r.userId, organizationId: k.organizationId, role: "staff", revokedAt: null } });
   if (onCase + ofOrg > 0) return [say("mediation.conflict", { number: k.number })];
-  if (await applicantWithdrew(tx, k.id)) return [say("mediation.applicantWithdrew", { number: k.number })];
-  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
+  if (await applicantWithdrew(tx, k.id)) return [say("mediation.applicantWithdrew", { number: k.number }), done];
+  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number }), done];
   const m = await tx.mediation.create({ data: { caseId: k.id, mediatorId: r.userId, assignedBy: BigInt(c.userId), createdAt: c.now } });
   await scheduleLapse(tx, m.id, c.now);
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "mediation_assigned", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id } } });
@@ -216,20 +219,23 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
       [{ key: "mediation.accept", ...act(acceptMediation, { mediationId: m.id }) }],
       [{ key: "mediation.decline", ...act(declineMediation, { mediationId: m.id }) }],
     ]),
+    done,
   ];
 };
 
 /** The mediator accepts (the sides are then asked to agree) or declines — as they must if they cannot be impartial. */
 export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, c: Ctx): Promise<Out[]> => {
+  // Whatever the answer, nothing more is asked of the mediator here: their home follows.
+  const done = thenHome("mediator");
   const m = await loadMediation(tx, e.mediationId);
-  if (!m || !(await isMediatorOf(tx, m, c.userId))) return notFound();
-  if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number })];
+  if (!m || !(await isMediatorOf(tx, m, c.userId))) return [...notFound(), done];
+  if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number }), done];
   const all = await members(tx, m);
   const number = m.case.number;
   // The applicant withdrew consent since the mediator was proposed: no contract with the patient's name goes out;
   // the proposal stays unanswered (it lapses), and the organisation's staff are told why.
   if (e.accept && (await applicantWithdrew(tx, m.caseId)))
-    return [say("mediation.applicantWithdrewToMediator", { number }), ...all.filter((x) => x.side === "organization").map((x) => sayTo(x, "mediation.applicantWithdrew", { number }))];
+    return [say("mediation.applicantWithdrewToMediator", { number }), ...all.filter((x) => x.side === "organization").map((x) => sayTo(x, "mediation.applicantWithdrew", { number })), done];
   if (!e.accept) {
     await tx.mediation.update({ where: { id: m.id }, data: { state: "declined", endedAt: c.now, endReason: "declined" } });
     await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_declined", actorId: BigInt(c.userId), createdAt: c.now } });
@@ -240,6 +246,7 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
       say("mediation.youDeclined", { number }),
       ...staff.map((x) => sayTo(x, "mediation.declinedToStaff", { number })),
       ...(assigner ? [sayTo(reader(assigner.id, assigner.language), "mediation.declinedToStaff", { number })] : []),
+      done,
     ];
   }
   await tx.mediation.update({ where: { id: m.id }, data: { state: "agreeing" } });
@@ -271,6 +278,7 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
           [{ key: "mediation.refuse", ...act(refuseToMediate, { mediationId: m.id }) }],
         ]),
       ]),
+    done,
   ];
 };
 
@@ -279,15 +287,20 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   const m = await loadMediation(tx, e.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
-  if (!m || (side !== "applicant" && side !== "organization")) return notFound();
+  // Pressed on a button (not at the end of the applicant's particulars, whose flow brings the home itself): staff's home,
+  // or the applicant's menu, follows what leaves them nothing to press.
+  const done: Out[] = e.details ? [] : [thenHome(side === "organization" ? "staff" : undefined)];
+  if (!m || (side !== "applicant" && side !== "organization")) return [...notFound(), ...done];
   const number = m.case.number;
-  if (m.state !== "agreeing") return [say("mediation.notNow", { number })];
+  if (m.state !== "agreeing") return [say("mediation.notNow", { number }), ...done];
   if (!e.agree) {
     await end(tx, m, "refused", c.now);
-    // The applicant is shown the way onward, as when a mediation ends without agreement.
+    // The applicant is shown the way onward, as when a mediation ends without agreement (its button the last thing on
+    // screen); staff, who refused, get their home.
     return [
       ...all.map((x) => sayTo(x, "mediation.refused", { number, side: role(side) })),
       ...all.filter((x) => x.side === "applicant").map((x) => sayTo(x, "mediation.nextSteps", { number }, onward(x, m.caseId))),
+      ...(side === "organization" ? done : []),
     ];
   }
   if (side === "applicant") {
@@ -298,7 +311,7 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   const data = side === "applicant" ? { applicantAgreedAt: c.now } : { orgAgreedAt: c.now, orgAgreedBy: BigInt(c.userId) };
   const updated = await tx.mediation.update({ where: { id: m.id }, data });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_agreed", actorId: BigInt(c.userId), createdAt: c.now, payload: { side } } });
-  if (!updated.applicantAgreedAt || !updated.orgAgreedAt) return [say("mediation.agreedWaiting", { number })];
+  if (!updated.applicantAgreedAt || !updated.orgAgreedAt) return [say("mediation.agreedWaiting", { number }), ...done];
   const endsAt = endOfDay(addDays(localDate(c.now, c.timeZone), c.mediationDays), c.timeZone);
   await tx.mediation.update({ where: { id: m.id }, data: { state: "running", startedAt: c.now, endsAt } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "mediation" } });
@@ -520,12 +533,15 @@ const acceptedByBoth = (all: Member[], responses: { userId: bigint; answer: stri
 
 export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, c: Ctx): Promise<Out[]> => {
   const a = await answerable(tx, e.proposalId, c);
-  if (a.refused) return a.refused;
+  // Left with nothing to press (the answer taken, or refused), a side gets its home; the agreement reached, the
+  // one who confirms it for the side has its button last.
+  const done = thenHome(a.refused ? undefined : a.side === "organization" ? "staff" : undefined);
+  if (a.refused) return [...a.refused, done];
   const { p, m, all, side } = a;
   const number = m.case.number;
   const answer = e.accept ? "accept" : "reject";
   // The same answer pressed again: confirmed to them; nobody told twice, nothing logged twice.
-  if (p.responses.some((r) => r.userId === BigInt(c.userId) && r.answer === answer)) return [say(e.accept ? "mediation.youAcceptedProposal" : "mediation.youRejectedProposal", { number, round: p.round })];
+  if (p.responses.some((r) => r.userId === BigInt(c.userId) && r.answer === answer)) return [say(e.accept ? "mediation.youAcceptedProposal" : "mediation.youRejectedProposal", { number, round: p.round }), done];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer, answeredAt: c.now },
@@ -538,7 +554,7 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
     ...others.map((x) => sayTo(x, "mediation.answered", { number, round: p.round, side: role(side), answer: { key: `mediation.answers.${answer}` } })),
   ];
   const responses = [...p.responses.filter((r) => r.userId !== BigInt(c.userId)), { userId: BigInt(c.userId), answer }];
-  if (!e.accept || !acceptedByBoth(all, responses)) return said;
+  if (!e.accept || !acceptedByBoth(all, responses)) return [...said, done];
   // Both accepted the same proposal: the settlement agreement goes to everyone, and each side confirms it.
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_reached", createdAt: c.now, payload: { proposalId: p.id } } });
   await cancel(tx, `proposal:${p.id}:expire`);
@@ -622,14 +638,16 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const m = p?.mediationId ? await loadMediation(tx, p.mediationId) : null;
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
-  if (!p || !m || (side !== "applicant" && side !== "organization")) return notFound();
+  // Left with nothing to press, a side gets its home: staff, once the text is agreed, have «record the signed one» last.
+  const done = thenHome(side === "organization" ? "staff" : undefined);
+  if (!p || !m || (side !== "applicant" && side !== "organization")) return [...notFound(), done];
   const number = m.case.number;
-  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number })];
+  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number }), done];
   // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
   // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
   // side and whether that one confirmed already.
   const ours = await colleagueAnswer(tx, p.responses, all, side, c);
-  if (ours) return [say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", { number, round: p.round, who: ours.who, ...ours.at(ours.confirmedAt ?? ours.answeredAt) })];
+  if (ours) return [say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", { number, round: p.round, who: ours.who, ...ours.at(ours.confirmedAt ?? ours.answeredAt) }), done];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
@@ -638,7 +656,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_confirmed", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, side } } });
   const responses = await tx.proposalResponse.findMany({ where: { proposalId: p.id, confirmedAt: { not: null } } });
   const confirmed = (["applicant", "organization"] as const).every((s) => responses.some((r) => all.some((x) => x.userId === r.userId && x.side === s)));
-  if (!confirmed) return [say("mediation.confirmedWaiting", { number })];
+  if (!confirmed) return [say("mediation.confirmedWaiting", { number }), done];
   // Agreeing to a text is not signing it (law.md §4): the case is settled when the signed agreement is recorded.
   // The mediation's term still runs (EXPIRE_MEDIATION): each is told by when the signed agreement is to be recorded.
   // Signing takes time (a paper to sign, a meeting): a text agreed near the term's end leaves SIGN_MIN_DAYS for it,
@@ -649,7 +667,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   if (extended) await scheduleExpiry(tx, m.id, endsAt);
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
   await scheduleSignReminder(tx, m.id, c.now, endsAt, c.timeZone);
-  return signingMessages(all, m, Number(p.amountTenge), endsAt, c.timeZone);
+  return [...signingMessages(all, m, Number(p.amountTenge), endsAt, c.timeZone), ...(side === "applicant" ? [done] : [])];
 };
 
 /**
@@ -793,11 +811,14 @@ export const endMediation = async (tx: Tx, e: DomainEffect<"endMediation">, c: C
   const m = await loadMediation(tx, e.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
-  if (!m || !side) return notFound();
-  if (!(ACTIVE as readonly string[]).includes(m.state)) return [say("mediation.notNow", { number: m.case.number })];
+  // The applicant is shown the way onward (endedMessages: its button the last thing on screen); the mediator and staff,
+  // left with nothing to press, get their home.
+  const done = thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined);
+  if (!m || !side) return [...notFound(), done];
+  if (!(ACTIVE as readonly string[]).includes(m.state)) return [say("mediation.notNow", { number: m.case.number }), done];
   const reason = side === "mediator" ? "ended_by_mediator" : "withdrawn";
   await end(tx, m, reason, c.now);
-  return endedMessages(all, m, reason, side);
+  return [...endedMessages(all, m, reason, side), ...(side === "applicant" ? [] : [done])];
 };
 
 /**

@@ -5,13 +5,13 @@
 import { randomBytes } from "node:crypto";
 import { act } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
-import type { Button, DomainEffect, Param } from "../../../machines/effects.js";
+import type { Button, DomainEffect, Param, SayEffect } from "../../../machines/effects.js";
 import { RELATIVE_RELATIONS } from "../../../machines/join.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lockCases } from "../../core/case-lock.js";
 import { document } from "../../core/documents.js";
-import { say, sayTo, withCondolence, type Out } from "../../core/effects.js";
+import { say, sayTo, thenHome, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess, withdrawnOf } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
 import { removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
@@ -92,6 +92,12 @@ const revocable = async (tx: Tx, inviteId: number, c: Ctx) => {
   return { invite: i, number };
 };
 
+/**
+ * Nothing more to do about the link: the applicant's menu follows — unless the answer carries the way on (a link used:
+ * the button to remove who joined by it), which stays the last thing on screen.
+ */
+const orHome = (said: SayEffect): Out[] => (said.buttons?.length ? [said] : [said, thenHome()]);
+
 /** «Revoke the link made on …?»: which one, when several are out; one already revoked, used or expired is said so now. */
 export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevokeRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const r = await revocable(tx, e.inviteId, c);
@@ -110,7 +116,8 @@ export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevoke
  */
 export const keepRelativeInvite = async (tx: Tx, e: DomainEffect<"keepRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const r = await revocable(tx, e.inviteId, c);
-  return [r.invite ? say("relatives.inviteKept", {}, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]]) : r.refused];
+  // Kept: the case to go back to (its button); a refusal: the menu.
+  return r.invite ? [say("relatives.inviteKept", {}, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]])] : orHome(r.refused);
 };
 
 /**
@@ -123,7 +130,7 @@ export const revokeRelativeInvite = async (tx: Tx, e: DomainEffect<"revokeRelati
   const link = await tx.invite.findUnique({ where: { id: e.inviteId }, select: { caseId: true } });
   if (link?.caseId) await lockCases(tx, [link.caseId]);
   const r = await revocable(tx, e.inviteId, c);
-  if (!r.invite) return [r.refused];
+  if (!r.invite) return orHome(r.refused);
   await tx.invite.update({ where: { id: r.invite.id }, data: { revokedAt: c.now } });
   return [say("relatives.linkRevoked", { number: r.number, ...linkParams(r.invite, c.timeZone) }, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]])];
 };
@@ -175,8 +182,9 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
  */
 export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, c: Ctx): Promise<Out[]> => {
   const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true, fullName: true } } } });
-  if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound")];
-  if (p.removedAt) return [say("relatives.alreadyRemoved")];
+  // A refusal asks nothing more: the applicant's menu follows.
+  if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound"), thenHome()];
+  if (p.removedAt) return [say("relatives.alreadyRemoved"), thenHome()];
   const them = person(p.relation, p.user.fullName);
   const toCase = [{ key: "cases.open", params: { number: p.case.number }, ...act(openCase, { caseId: p.caseId }) }];
   // One tap told the relative they were removed, with no way back but a new link: asked once more, naming them.
@@ -226,18 +234,21 @@ export const stopSharingAtWithdrawal = async (tx: Tx, k: { id: number; answers: 
 
 /** The applicant shows the notice to the case's relatives, or stops showing it. */
 export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx): Promise<Out[]> => {
+  // Whatever the outcome, nothing more is asked: the applicant's menu follows.
+  const done = thenHome();
   const mine = await applicantOf(tx, e.caseId, c.userId);
-  if (!mine) return [say("cases.notFound")];
+  if (!mine) return [say("cases.notFound"), done];
   const k = mine.case;
-  if (isShared(k.answers) === e.share) return [say(e.share ? "relatives.shared" : "relatives.unshared", { number: k.number })];
+  if (isShared(k.answers) === e.share) return [say(e.share ? "relatives.shared" : "relatives.unshared", { number: k.number }), done];
   await setShared(tx, k, e.share, BigInt(c.userId), c.now);
-  if (!e.share) return [say("relatives.unshared", { number: k.number })];
+  if (!e.share) return [say("relatives.unshared", { number: k.number }), done];
   const relatives = await caseParticipants(tx, k.id, ["relative"]);
   return [
     say("relatives.shared", { number: k.number }),
     ...relatives.map((r) =>
       sayTo(reader(r.userId, r.user.language, k.language), "relatives.sharedToRelative", { number: k.number }, [[{ key: "relatives.noticeButton", ...act(openSharedNotice, { caseId: k.id }) }]]),
     ),
+    done,
   ];
 };
 

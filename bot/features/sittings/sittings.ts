@@ -11,7 +11,7 @@ import type { Case, Sitting } from "../../db/generated/client.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
-import { lines, say, sayTo, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
+import { lines, say, sayTo, thenHome, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, cancelSittingConfirmed as cancelConfirmedAction, keepSitting as keepAction, moveSitting as moveAction } from "./actions.js";
@@ -248,12 +248,15 @@ export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting
 /** «Don't cancel»: the sitting stands — unless it was cancelled meanwhile (from another confirmation) or is over. */
 export const keepSitting = async (tx: Tx, e: DomainEffect<"keepSitting">, c: Ctx): Promise<Out[]> => [
   cancelRefusal(await staffSitting(tx, e.sittingId, c.userId), c.now) ?? say("sitting.kept"),
+  thenHome("staff"),
 ];
 
 export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
   const refused = cancelRefusal(s, c.now);
-  if (!s || refused) return [refused ?? say("cases.notFound")];
+  // Cancelled, or refused for good: staff's home follows (asked again at a moved sitting's new time, the question stays last).
+  const done = thenHome("staff");
+  if (!s || refused) return [refused ?? say("cases.notFound"), done];
   // A confirmation that named the time before a move (a colleague moved it meanwhile): asked again, at the new time.
   if (e.sequence !== undefined && e.sequence !== s.sequence) return askCancelSitting(tx, { type: "askCancelSitting", sittingId: s.id }, c);
   await cancelReminders(tx, s);
@@ -263,6 +266,7 @@ export const cancelSitting = async (tx: Tx, e: DomainEffect<"cancelSitting">, c:
   return [
     say("sitting.cancelledRecorded", { number: s.case.number, when }),
     ...(await people(tx, s.case)).flatMap((to) => [sayTo(to, "sitting.cancelled", { number: s.case.number, when }), document({ name: "sittingIcs", sittingId: s.id }, to)]),
+    done,
   ];
 };
 
@@ -287,21 +291,24 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   const me = s
     ? await tx.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { user: { select: { fullName: true } } } })
     : null;
+  // Refused with nothing to answer any more (not the new time's buttons, nor where a sitting going on is held): their
+  // menu follows, never a dead end.
+  const done = thenHome();
   // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
-  if (!s || !me) return [say("cases.notFound")];
+  if (!s || !me) return [say("cases.notFound"), done];
   // The commission concluded (or the case closed) meanwhile — its sittings to come cancelled with it: nobody is expected.
-  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number })];
-  if (s.cancelledAt) return [say("sitting.alreadyCancelled")];
+  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number }), done];
+  if (s.cancelledAt) return [say("sitting.alreadyCancelled"), done];
   // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
   // and where it is held said again, so they can still join. Later than that, it is over.
   if (begun(s, c.now))
     return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
-  if (s.startsAt <= c.now) return [say("sitting.over")];
+  if (s.startsAt <= c.now) return [say("sitting.over"), done];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
   // time is said, with the buttons that answer it.
   if (e.sequence !== undefined && e.sequence !== s.sequence)
     return [say("sitting.answerMoved", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, answerButtons(s))];
-  if (!offered(s).includes(e.answer)) return [say("common.staleButton")];
+  if (!offered(s).includes(e.answer)) return [say("common.staleButton"), done];
   // The same answer pressed again: confirmed to them, staff not told twice.
   const before = await tx.sittingResponse.findUnique({ where: { sittingId_userId: { sittingId: s.id, userId: BigInt(c.userId) } } });
   const again = before?.answer === e.answer;
