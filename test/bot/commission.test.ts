@@ -432,8 +432,8 @@ describe("sittings", () => {
     }
     expect(texts(await other.pressData(`g:scnok:${s.id}`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     // Moving or scheduling is refused at the first step, before any question.
-    expect(texts(await other.pressData(`g:smv:${s.id}`))).toEqual([NOT_FOUND_RU]);
-    expect(texts(await other.pressData(`g:ssit:${c.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await other.pressData(`g:smv:${s.id}`))).toEqual([NOT_FOUND_RU, STAFF_HOME]);
+    expect(texts(await other.pressData(`g:ssit:${c.id}`))).toEqual([NOT_FOUND_RU, STAFF_HOME]);
     const rows = await t.db.prisma.sitting.findMany();
     expect(rows.map((r) => [r.sequence, r.cancelledAt, r.startsAt.toISOString()])).toEqual([[0, null, "2026-11-25T10:00:00.000Z"]]);
     // A removed relative can no longer answer.

@@ -4,7 +4,7 @@
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { formedOn } from "../../core/case.js";
-import { say, type Out } from "../../core/effects.js";
+import { say, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
@@ -68,17 +68,20 @@ const refusal = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): 
   return say("cases.notFound");
 };
 
+/** A flow that does not open leaves nothing to answer: what was said, then the question of a flow still open, else the home. */
+const no = (said: Out): Out[] => [said, thenHome()];
+
 export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
-  if (!(await allowed(tx, e, c.userId))) return [await refusal(tx, e, c.userId)];
+  if (!(await allowed(tx, e, c.userId))) return no(await refusal(tx, e, c.userId));
   // A message in a mediation no longer talking (ended, declined): said before anything is typed, not after.
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
-    if (m && m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number: m.case.number })];
+    if (m && m.state !== "running" && m.state !== "signing") return no(say("mediation.notRunning", { number: m.case.number }));
   }
   // A counter-offer to a proposal that no longer stands (a newer one, its date passed, both accepted it): likewise.
   if (e.flow === "counter") {
     const opened = await counterOpening(tx, num(e.input.proposalId), c);
-    if ("refused" in opened) return [opened.refused];
+    if ("refused" in opened) return no(opened.refused);
     return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
   }
   // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
@@ -89,10 +92,10 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     const caseId = sittingId ? (s?.caseId ?? 0) : num(e.input.caseId);
     const k = await tx.case.findUnique({ where: { id: caseId } });
     const refused = k && (e.flow === "sitting" ? sittingRefusal(k) : conclusionRefusal(k));
-    if (refused) return [refused];
+    if (refused) return no(refused);
     // «Перенести» on a view opened before the sitting was cancelled or took place.
     const cannot = s && moveRefusal(s, c.now);
-    if (cannot) return [cannot];
+    if (cannot) return no(cannot);
     // Staff with many cases see which case the flow's first question is about.
     const number = k ? { number: k.number } : {};
     if (e.flow === "sitting") return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number } } }];
@@ -106,7 +109,7 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   // signing): said before the file is asked for; after its term ran out at signing, the day it was signed is asked too.
   if (e.flow === "signedAgreement") {
     const opened = await signedAgreementOpening(tx, num(e.input.mediationId), c);
-    if ("refused" in opened) return [opened.refused];
+    if ("refused" in opened) return no(opened.refused);
     return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
   }
   return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
@@ -115,7 +118,7 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
 /** A confirmation asked before a step (askChecked): only of someone who may take it; anyone else is refused as openChecked refuses. */
 export const askChecked = async (tx: Tx, e: DomainEffect<"askChecked">, c: Ctx): Promise<Out[]> => {
   const as: DomainEffect<"openChecked"> = { type: "openChecked", flow: e.as, input: e.input };
-  return [(await allowed(tx, as, c.userId)) ? e.ask : await refusal(tx, as, c.userId)];
+  return (await allowed(tx, as, c.userId)) ? [e.ask] : no(await refusal(tx, as, c.userId));
 };
 
 /**

@@ -235,7 +235,7 @@ const cancelRefusal = (s: { cancelledAt: Date | null; startsAt: Date } | null, n
 export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
   const refused = cancelRefusal(s, c.now);
-  if (!s || refused) return [refused ?? say("cases.notFound")];
+  if (!s || refused) return [refused ?? say("cases.notFound"), thenHome("staff")];
   // Its start passed: cancelled only if it did not take place — everyone will be told it did not.
   return [
     say(begun(s, c.now) ? "sitting.confirmCancelBegun" : "sitting.confirmCancel", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone) }, [
