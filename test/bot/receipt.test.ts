@@ -56,10 +56,10 @@ describe("a notice to an organisation with no staff in the bot", () => {
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
 
     at("2026-11-26T12:00:00+05:00");
-    expect(to(await applicant.press("Я передал(а) обращение"), APPLICANT)[0]).toMatch(/^Когда вы передали обращение в организацию/);
+    expect(to(await applicant.press("Я передал(а) обращение"), APPLICANT)[0]).toMatch(/^Когда организация получила обращение\? .*отправленное по почте — в день вручения письма/);
     // An impossible date is refused with its reason, and the same question comes again.
-    expect(to(await applicant.send("22.11.2026"), APPLICANT)).toEqual(["Обращение сохранено 23.11.2026: организация не могла получить его раньше.", expect.stringMatching(/^Когда вы передали/)]);
-    expect(to(await applicant.send("27.11.2026"), APPLICANT)).toEqual(["Эта дата ещё не наступила.", expect.stringMatching(/^Когда вы передали/)]);
+    expect(to(await applicant.send("22.11.2026"), APPLICANT)).toEqual(["Обращение сохранено 23.11.2026: организация не могла получить его раньше.", expect.stringMatching(/^Когда организация получила обращение\?/)]);
+    expect(to(await applicant.send("27.11.2026"), APPLICANT)).toEqual(["Эта дата ещё не наступила.", expect.stringMatching(/^Когда организация получила обращение\?/)]);
     expect(to(await applicant.send("завтра"), APPLICANT)[0]).toBe("Напишите дату в виде ДД.ММ.ГГГГ, например 20.03.2026, или нажмите «Сегодня».");
     await applicant.send("24.11.2026");
     await applicant.send("01-12/345");
@@ -327,7 +327,7 @@ describe("a notice to a registered organisation", () => {
     expect(forged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Бұл батырма ескірген.");
     const other = await joinStaff(h, ADMIN, 52, "ru", "Клиника №2", "г. Астана");
     // Refused at the first step: no question is asked of someone who may not act on the case.
-    expect(to(await other.pressData(`g:srcv:${c.id}:2026-11-23`), 52)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect(to(await other.pressData(`g:srcv:${c.id}:2026-11-23`), 52)).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     expect((await t.db.prisma.caseEvent.findMany({ where: { kind: "notice_received" } })).length).toBe(1);
   });
 });
@@ -351,7 +351,7 @@ describe("the registration number copied from the stamp", () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
     await applicant.press("Өтінішті ұйымға тапсырдым");
-    expect(to(await applicant.send("31.11.2026"), APPLICANT)).toEqual(["Мұндай күн жоқ. Күн мен айды тексеріңіз.", expect.stringMatching(/^Өтінішті ұйымға қашан тапсырдыңыз/)]);
+    expect(to(await applicant.send("31.11.2026"), APPLICANT)).toEqual(["Мұндай күн жоқ. Күн мен айды тексеріңіз.", expect.stringMatching(/^Ұйым өтінішті қай күні алды\? .*поштамен жіберсеңіз — хат табыс етілген күні/)]);
     expect(to(await applicant.send("вчера"), APPLICANT)[0]).toBe("Күнді КК.АА.ЖЖЖЖ түрінде жазыңыз, мысалы, 20.03.2026, немесе «Бүгін» батырмасын басыңыз.");
   });
 
