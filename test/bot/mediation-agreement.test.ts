@@ -40,6 +40,7 @@ const propose = async (mediator: TestUser, amount: string, days?: string) => {
 /** The homes a side gets when nothing is left to press: staff's (ru), the applicant's menu (kk). */
 const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
 const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
+const MEDIATOR_HOME: unknown = expect.stringMatching(/^Медиации\n/);
 /** What the mediator and staff are told when the mediation's term runs out at signing. */
 const ENDED_UNSIGNED =
   "Дело KZ-2026-000001: медиация завершена без соглашения — истёк её срок, а подписанное соглашение не было приложено. Если соглашение всё же было подписано, его можно приложить и сейчас: тогда дело будет урегулировано.";
@@ -542,7 +543,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
         "KZ-2026-000001 ісі реттелді: дауды реттеу туралы қол қойылған келісім тіркелді. Реттелген іс бойынша бот шағымның жобасын дайындамайды.",
       ]);
       // Attached again (the old button): refused, nothing changed.
-      expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
       expect(await w.t.db.prisma.caseEvent.count({ where: { kind: "agreement_signed" } })).toBe(1);
     });
   });
@@ -618,7 +619,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
       expect(buttons(await mediator.press(`Открыть ${NUMBER}`)), "the mediator's view").toEqual(["Приложить подписанное соглашение"]);
       expect(buttons(await applicant.pressData(`g:mdview:${m.id}`)), "the applicant's view").toEqual([]);
       const other = await joinStaff(w.h, ADMIN, 52, "ru", "Областная больница №2");
-      expect(texts(await other.pressData(`g:mdsign:${m.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+      expect(texts(await other.pressData(`g:mdsign:${m.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", expect.stringMatching(/^«Областная больница №2»: обращения\n/)]);
       // The applicant: the home's question, as for any button not theirs; a stranger: the bot's greeting. Neither is
       // asked for the file.
       expect(texts(await applicant.pressData(`g:mdsign:${m.id}`))).toEqual(["Не істейміз? Командалар (/) мәзірінде де бар."]);
@@ -635,8 +636,8 @@ describe("a signed agreement attached after the mediation ended by its term at s
       await runJobsAt(w, "2026-12-24T00:00:01+05:00"); // ran out with no agreement
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       expect([m.state, m.endReason]).toEqual(["ended", "expired"]);
-      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
-      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", MEDIATOR_HOME]);
+      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
       void applicant;
     });
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
@@ -649,7 +650,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       await mediator.pressData(`g:mdendok:${m.id}`);
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", MEDIATOR_HOME]);
     });
   });
 });
