@@ -11,7 +11,7 @@ import { amountInWords } from "../../../machines/amount-words.js";
 import type { ApplicantDetails, Lang, Param } from "../../../machines/effects.js";
 import { officialDate } from "../../../machines/notice.js";
 import type { Prisma } from "../../core/actor.js";
-import { careText, orgNames, patientName, regionName, regionPlace } from "../../core/case.js";
+import { careText, caseOrg, patientName, regionName, regionPlace } from "../../core/case.js";
 import { renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines } from "../../core/effects.js";
 import { open } from "../../crypto.js";
@@ -46,7 +46,7 @@ const loadParties = async (prisma: Prisma, mediationId: number, dataKey: Buffer)
     care: careText(a.careFrom, a.careTo),
     region: org?.region ?? m.case.region,
     applicant: detailsOf(m.case.participants[0]?.user.details ?? null, dataKey),
-    org: org ? lines([orgNames(org), regionName(org.region)], ", ") : lines([m.case.orgName, regionName(m.case.region)], ", "),
+    org: lines([caseOrg(m.case), regionName(org?.region ?? m.case.region)], ", "),
     representative: rep ? { name: rep.fullName, title: rep.roles[0]?.title ?? null } : null,
     mediator: { name: mediator?.fullName ?? null, registry: mediator?.roles[0]?.title ?? null },
   };

@@ -13,7 +13,7 @@ import { showDate } from "../../../machines/notice.js";
 import { minimumBeside } from "../../../machines/mediation.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
-import { caseOrg, ORG_NAMES, orgNames, regionName, statusBefore } from "../../core/case.js";
+import { caseOrg, ORG_NAMES, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, thenHome, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
@@ -260,7 +260,7 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   const params = {
     number,
     mediator: mediatorName(mediator?.fullName),
-    org: org ? orgNames(org) : m.case.orgName,
+    org: caseOrg({ orgName: m.case.orgName, organization: org }),
     relation: { key: `escalation.relation.${a.relation ?? "self"}` },
     // Its own text, in the plural form the number of days asks for (21 «календарного дня», 30 «календарных дней»).
     term: { key: "mediation.contractTerm", params: { count: c.mediationDays } },

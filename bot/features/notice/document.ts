@@ -4,7 +4,7 @@ import { InputFile } from "grammy";
 import { z } from "zod";
 import type { Bilingual, Lang, Param } from "../../../machines/effects.js";
 import { officialDate, relationForm, showDate } from "../../../machines/notice.js";
-import { careText, openSensitive, orgNames, regionName } from "../../core/case.js";
+import { careText, caseOrg, openSensitive, regionName } from "../../core/case.js";
 import type { Prisma, Tx } from "../../core/actor.js";
 import { renderDocument, type DocumentBuilder, type PdfContent } from "../../core/documents.js";
 import { localParam } from "../../core/render.js";
@@ -82,7 +82,7 @@ export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: B
     name: s.name ?? a.name ?? "",
     birthDate: s.birthDate ?? a.birthDate ?? "",
     iin: s.iin,
-    org: c.organization ? orgNames(c.organization) : c.orgName,
+    org: caseOrg(c),
     region: c.region,
     careFrom: a.careFrom ?? "",
     careTo: a.careTo ?? "",
