@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { runJobsAt, withBot, type World } from "../helpers/world.js";
-import { commissionFormed, joinStaff, scheduleSitting, secondStaff } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, openAdmin, redeem, scheduleSitting, secondStaff } from "../helpers/staff.js";
 import { joinRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
@@ -20,6 +20,7 @@ const reminders = (calls: Call[]) => texts(calls).filter((x) => /^(Еске са
 
 const PLACE_RU = "Очно: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1";
 const PLACE_KK = "Мекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1";
+const STAFF_HOME_KK: unknown = expect.stringMatching(/^«Городская больница №7»: өтініштер/);
 const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
 const STAFF_HOME: unknown = expect.stringMatching(/^«.+»: обращения\n/);
 const BEGUN_LINE = "25.11.2026, 15:00 — время начала прошло. Если заседание не состоялось, до 25.11.2026, 18:00 его можно перенести или отменить.";
@@ -199,6 +200,76 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
       expect(texts(await applicant.press("KZ-2026-000001 ісін ашу")).join("\n")).not.toContain("25.11.2026, 15:00");
       const s = await w.t.db.prisma.sitting.findFirstOrThrow();
       expect([s.cancelledAt, s.sequence]).toEqual([null, 0]);
+    });
+  });
+
+  it("once the conclusion is recorded, one begun is cancelled by no button of a view opened before, nor offered to staff", async () => {
+    await withBot([ADMIN], MONDAY, async (w) => {
+      const { staff, applicant, relative } = await sittingSet(w);
+      // A colleague who reads Kazakh, of the same organisation.
+      const admin = w.h.user(ADMIN, "ru");
+      await openAdmin(admin);
+      const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+      const colleague = w.h.user(53, "kk");
+      await colleague.send("/start");
+      await redeem(colleague, link, "kk", "staff", "Бекова Алия Сериковна");
+      const data = (u: typeof staff, label: string) => u.keyboardWith(label).buttons.flat().find((b) => b.text === label)!.callback_data;
+
+      // 15:40: the commission has not sat yet; both open the case and see «Перенести / Отменить».
+      w.at("2026-11-25T15:40:00+05:00");
+      await staff.send("/inbox");
+      expect(texts(await staff.press("Открыть KZ-2026-000001")).at(-1)).toContain(BEGUN_LINE);
+      const cancelRu = data(staff, "Отменить");
+      await staff.press("Отменить");
+      const confirmRu = data(staff, "Отменить заседание");
+      const keepRu = data(staff, "Не отменять");
+      await colleague.send("/inbox");
+      expect(texts(await colleague.press("KZ-2026-000001 ісін ашу")).at(-1)).toContain("25.11.2026, 15:00 — басталу уақыты өтті.");
+      const cancelKk = data(colleague, "Болдырмау");
+
+      // 16:30: the conclusion is recorded (the commission sat after all).
+      w.at("2026-11-25T16:30:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Записать заключение");
+      await staff.press("Нет, вред не подтверждён");
+      await staff.send("Осложнение — известный риск, о котором предупреждали.");
+      await staff.press("Без документа");
+      await staff.press("Сегодня");
+      await staff.press("Сохранить");
+      expect((await w.t.db.prisma.case.findFirstOrThrow()).concludedAt).not.toBeNull();
+
+      // 17:00, within three hours of its start: the old buttons cancel nothing; the family hears nothing of it.
+      w.at("2026-11-25T17:00:00+05:00");
+      const RU = "По делу KZ-2026-000001 записано заключение комиссии, поэтому назначать, переносить и отменять её заседания в боте больше нельзя.";
+      const KK = "KZ-2026-000001 ісі бойынша комиссияның қорытындысы жазылған, сондықтан ботта оның отырыстарын енді тағайындауға, ауыстыруға не болдырмауға болмайды.";
+      for (const [u, d, said] of [[staff, cancelRu, RU], [staff, confirmRu, RU], [staff, keepRu, RU], [colleague, cancelKk, KK]] as const) {
+        const calls = await u.pressData(d);
+        // Their home follows (a refusal is no dead end).
+        expect(to(calls, u.id)).toEqual([said, u === staff ? STAFF_HOME : STAFF_HOME_KK]);
+        expect(to(calls, APPLICANT)).toEqual([]);
+        expect(to(calls, RELATIVE)).toEqual([]);
+        expect(calls.filter((c) => c.method === "sendDocument")).toEqual([]);
+      }
+      // Moving says the same.
+      expect(texts(await staff.press("Перенести: 25.11.2026, 15:00"))[0]).toBe(RU);
+      const s = await w.t.db.prisma.sitting.findFirstOrThrow();
+      expect([s.cancelledAt, s.sequence]).toEqual([null, 0]);
+      expect(await w.t.db.prisma.caseEvent.count({ where: { kind: "sitting_cancelled" } })).toBe(0);
+
+      // The case's view no longer says it can be moved or cancelled, in either language; nor to the family.
+      await staff.send("/inbox");
+      const view = await staff.press("Открыть KZ-2026-000001");
+      expect(texts(view).join("\n")).not.toContain("25.11.2026, 15:00");
+      expect(buttons(view)).not.toContain("Отменить");
+      await colleague.send("/inbox");
+      const viewKk = await colleague.press("KZ-2026-000001 ісін ашу");
+      expect(texts(viewKk).join("\n")).not.toContain("25.11.2026, 15:00");
+      expect(buttons(viewKk)).not.toContain("Болдырмау");
+      await applicant.send("/cases");
+      expect(texts(await applicant.press("KZ-2026-000001 ісін ашу")).join("\n")).not.toContain("25.11.2026, 15:00");
+      await relative.send("/cases");
+      expect(texts(await relative.press("Открыть KZ-2026-000001")).join("\n")).not.toContain("25.11.2026, 15:00");
     });
   });
 

@@ -177,7 +177,7 @@ describe("staff's buttons to schedule a sitting or record the conclusion, presse
     await staff.press("Сегодня");
     await staff.press("Сохранить");
     const k = await t.db.prisma.case.findFirstOrThrow();
-    expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии, поэтому назначить новое заседание в боте нельзя."]);
+    expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии, поэтому назначать, переносить и отменять её заседания в боте больше нельзя."]);
     expect(texts(await staff.pressData(`g:sconc:${k.id}`))).toEqual(["Заключение по делу KZ-2026-000001 уже записано."]);
   });
 });
