@@ -6,7 +6,7 @@ import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { runJobsAt, withBot, type World } from "../helpers/world.js";
 import { commissionFormed, joinStaff, openAdmin, redeem, scheduleSitting, secondStaff } from "../helpers/staff.js";
-import { joinRelative } from "../helpers/notice.js";
+import { joinRelative, removeRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -110,6 +110,81 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
       ]);
       w.at("2026-11-26T19:00:00+05:00");
       expect(texts(await applicant.press("Онлайн қатысамын"))).toEqual(["Бұл отырыс өтіп кетті.", MENU_KK]);
+    });
+  });
+
+  it("a relative who joined after its start, never invited to it, gets the invitation to the new time when it is moved — not «moved», nor a file said to update an earlier event", async () => {
+    await withBot([ADMIN], MONDAY, async (w) => {
+      const { staff, applicant } = await commissionFormed(w.h, ADMIN, STAFF, APPLICANT);
+      await scheduleSitting(staff);
+      // 15:20: the relative joins while the sitting may be going on — no invitation to it (its start passed).
+      w.at("2026-11-25T15:20:00+05:00");
+      const before = w.h.fake.calls.length;
+      const relative = await joinRelative(w.h, applicant, RELATIVE);
+      const joined = w.h.fake.calls.slice(before);
+      expect(files(joined, RELATIVE)).toEqual([]);
+      expect(to(joined, RELATIVE).some((x) => x.includes("25.11.2026, 15:00"))).toBe(false);
+
+      // 15:40: staff move it to tomorrow, 16:00.
+      w.at("2026-11-25T15:40:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Перенести: 25.11.2026, 15:00");
+      await staff.press("Завтра");
+      await staff.send("16:00");
+      const moved = await staff.press("Сохранить");
+      expect(to(moved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 16:00. Сообщено: 2.");
+      // The applicant, invited before, is told of the move…
+      expect(to(moved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00/);
+      // …the relative gets the invitation, as if it were set now: the new time, the place, the answer buttons.
+      expect(to(moved, RELATIVE)).toEqual([
+        `Дело KZ-2026-000001: заседание независимой экспертной комиссии\n26.11.2026, 16:00 (время Казахстана)\n${PLACE_RU}\n\nПациент, его супруг(а), близкие родственники и законный представитель вправе присутствовать на заседаниях комиссии. Примете ли вы участие?`,
+      ]);
+      const sent = moved.filter((c) => c.payload.chat_id === RELATIVE);
+      expect(buttons(sent)).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу участвовать"]);
+      const docs = sent.filter((c) => c.method === "sendDocument");
+      expect(docs.map((c) => c.payload.caption)).toEqual(["Файл для календаря: откройте его, чтобы добавить заседание."]);
+      const [f] = files(moved, RELATIVE);
+      expect(f).toContain("DTSTART:20261126T110000Z");
+      expect(f).toContain("STATUS:CONFIRMED");
+      // Their answer is taken for the new time.
+      expect(texts(await relative.press("Приду очно"))[0]).toMatch(/^Дело KZ-2026-000001, заседание 26\.11\.2026, 16:00/);
+      expect(await w.t.db.prisma.sittingResponse.count({ where: { userId: BigInt(RELATIVE) } })).toBe(1);
+
+      // Moved again: now they were invited to it, and are told of the move like everyone.
+      w.at("2026-11-25T17:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Перенести: 26.11.2026, 16:00");
+      await staff.send("27.11.2026");
+      await staff.send("10:00");
+      const again = await staff.press("Сохранить");
+      expect(to(again, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание комиссии перенесено\nбыло: 26\.11\.2026, 16:00\nстало: 27\.11\.2026, 10:00/);
+    });
+  });
+
+  it("one removed while it was to come and back after its start gets, at the move, an invitation its calendar takes after the removal's file", async () => {
+    await withBot([ADMIN], MONDAY, async (w) => {
+      const { staff, applicant } = await sittingSet(w);
+      w.at("2026-11-25T14:00:00+05:00");
+      const removed = await removeRelative(applicant);
+      const [off] = files(removed, RELATIVE);
+      expect(off).toContain("STATUS:CANCELLED");
+      expect(off).toContain("SEQUENCE:1");
+      w.at("2026-11-25T15:20:00+05:00");
+      await joinRelative(w.h, applicant, RELATIVE);
+      w.at("2026-11-25T15:40:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Перенести: 25.11.2026, 15:00");
+      await staff.press("Завтра");
+      await staff.send("16:00");
+      const moved = await staff.press("Сохранить");
+      expect(to(moved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание независимой экспертной комиссии\n26\.11\.2026, 16:00/);
+      // Above the removal's SEQUENCE:1, so the calendar takes it: the sitting's own is 1 after the move.
+      const [f] = files(moved, RELATIVE);
+      expect(f).toContain("SEQUENCE:2");
+      expect(f).toContain("STATUS:CONFIRMED");
     });
   });
 

@@ -217,9 +217,19 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   await scheduleReminders(tx, moved, c.now);
   const to = await people(tx, s.case);
   const from = showWhen(s.startsAt, c.timeZone);
+  // A relative who joined once its start had passed (while it may have been going on) was never invited to it
+  // (upcomingInvitations): invited now, to the new time — not told of a move from a time they never had, nor that
+  // a file updates an event their calendar does not hold. One removed before gets the file that follows the one
+  // that took the case's sittings off their calendar, as at joining (features/relatives).
+  const late = new Set((await tx.caseParticipant.findMany({ where: { caseId: s.caseId, role: "relative", removedAt: null, addedAt: { gte: s.startsAt } }, select: { userId: true } })).map((p) => p.userId));
+  const removedBefore = new Set((await tx.caseParticipant.findMany({ where: { caseId: s.caseId, role: "relative", removedAt: { not: null } }, select: { userId: true } })).map((p) => p.userId));
   return [
     say("sitting.movedRecorded", { number: s.case.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
-    ...to.flatMap((p) => invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from }, "moved")),
+    ...to.flatMap((p) =>
+      late.has(BigInt(p.chatId))
+        ? invitation(c.timeZone, invitationKey(s.case), s.case, moved, p, {}, removedBefore.has(BigInt(p.chatId)) ? "rejoined" : undefined)
+        : invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from }, "moved"),
+    ),
   ];
 };
 
