@@ -517,7 +517,7 @@ describe("the conclusion", () => {
     at("2026-11-24T10:00:00+05:00");
     const s = await t.db.prisma.sitting.findFirstOrThrow();
     // Refused at once: the conclusion is recorded (sittings-review.test.ts).
-    expect(texts(await staff.pressData(`g:smv:${s.id}`))[0]).toBe("По делу KZ-2026-000001 записано заключение комиссии, поэтому назначить новое заседание в боте нельзя.");
+    expect(texts(await staff.pressData(`g:smv:${s.id}`))[0]).toBe("По делу KZ-2026-000001 записано заключение комиссии, поэтому назначать, переносить и отменять её заседания в боте больше нельзя.");
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
   });
 

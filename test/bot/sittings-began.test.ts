@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { runJobsAt, withBot, type World } from "../helpers/world.js";
-import { commissionFormed, joinStaff, scheduleSitting, secondStaff } from "../helpers/staff.js";
-import { joinRelative } from "../helpers/notice.js";
+import { commissionFormed, joinStaff, openAdmin, redeem, scheduleSitting, secondStaff } from "../helpers/staff.js";
+import { joinRelative, removeRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -20,6 +20,7 @@ const reminders = (calls: Call[]) => texts(calls).filter((x) => /^(Еске са
 
 const PLACE_RU = "Очно: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1";
 const PLACE_KK = "Мекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204\nОнлайн: https://meet.example.kz/kz-1";
+const STAFF_HOME_KK: unknown = expect.stringMatching(/^«Городская больница №7»: өтініштер/);
 const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
 const STAFF_HOME: unknown = expect.stringMatching(/^«.+»: обращения\n/);
 const BEGUN_LINE = "25.11.2026, 15:00 — время начала прошло. Если заседание не состоялось, до 25.11.2026, 18:00 его можно перенести или отменить.";
@@ -112,6 +113,81 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
     });
   });
 
+  it("a relative who joined after its start, never invited to it, gets the invitation to the new time when it is moved — not «moved», nor a file said to update an earlier event", async () => {
+    await withBot([ADMIN], MONDAY, async (w) => {
+      const { staff, applicant } = await commissionFormed(w.h, ADMIN, STAFF, APPLICANT);
+      await scheduleSitting(staff);
+      // 15:20: the relative joins while the sitting may be going on — no invitation to it (its start passed).
+      w.at("2026-11-25T15:20:00+05:00");
+      const before = w.h.fake.calls.length;
+      const relative = await joinRelative(w.h, applicant, RELATIVE);
+      const joined = w.h.fake.calls.slice(before);
+      expect(files(joined, RELATIVE)).toEqual([]);
+      expect(to(joined, RELATIVE).some((x) => x.includes("25.11.2026, 15:00"))).toBe(false);
+
+      // 15:40: staff move it to tomorrow, 16:00.
+      w.at("2026-11-25T15:40:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Перенести: 25.11.2026, 15:00");
+      await staff.press("Завтра");
+      await staff.send("16:00");
+      const moved = await staff.press("Сохранить");
+      expect(to(moved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 16:00. Сообщено: 2.");
+      // The applicant, invited before, is told of the move…
+      expect(to(moved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00/);
+      // …the relative gets the invitation, as if it were set now: the new time, the place, the answer buttons.
+      expect(to(moved, RELATIVE)).toEqual([
+        `Дело KZ-2026-000001: заседание независимой экспертной комиссии\n26.11.2026, 16:00 (время Казахстана)\n${PLACE_RU}\n\nПациент, его супруг(а), близкие родственники и законный представитель вправе присутствовать на заседаниях комиссии. Примете ли вы участие?`,
+      ]);
+      const sent = moved.filter((c) => c.payload.chat_id === RELATIVE);
+      expect(buttons(sent)).toEqual(["Приду очно", "Подключусь онлайн", "Не смогу участвовать"]);
+      const docs = sent.filter((c) => c.method === "sendDocument");
+      expect(docs.map((c) => c.payload.caption)).toEqual(["Файл для календаря: откройте его, чтобы добавить заседание."]);
+      const [f] = files(moved, RELATIVE);
+      expect(f).toContain("DTSTART:20261126T110000Z");
+      expect(f).toContain("STATUS:CONFIRMED");
+      // Their answer is taken for the new time.
+      expect(texts(await relative.press("Приду очно"))[0]).toMatch(/^Дело KZ-2026-000001, заседание 26\.11\.2026, 16:00/);
+      expect(await w.t.db.prisma.sittingResponse.count({ where: { userId: BigInt(RELATIVE) } })).toBe(1);
+
+      // Moved again: now they were invited to it, and are told of the move like everyone.
+      w.at("2026-11-25T17:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Перенести: 26.11.2026, 16:00");
+      await staff.send("27.11.2026");
+      await staff.send("10:00");
+      const again = await staff.press("Сохранить");
+      expect(to(again, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание комиссии перенесено\nбыло: 26\.11\.2026, 16:00\nстало: 27\.11\.2026, 10:00/);
+    });
+  });
+
+  it("one removed while it was to come and back after its start gets, at the move, an invitation its calendar takes after the removal's file", async () => {
+    await withBot([ADMIN], MONDAY, async (w) => {
+      const { staff, applicant } = await sittingSet(w);
+      w.at("2026-11-25T14:00:00+05:00");
+      const removed = await removeRelative(applicant);
+      const [off] = files(removed, RELATIVE);
+      expect(off).toContain("STATUS:CANCELLED");
+      expect(off).toContain("SEQUENCE:1");
+      w.at("2026-11-25T15:20:00+05:00");
+      await joinRelative(w.h, applicant, RELATIVE);
+      w.at("2026-11-25T15:40:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Перенести: 25.11.2026, 15:00");
+      await staff.press("Завтра");
+      await staff.send("16:00");
+      const moved = await staff.press("Сохранить");
+      expect(to(moved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание независимой экспертной комиссии\n26\.11\.2026, 16:00/);
+      // Above the removal's SEQUENCE:1, so the calendar takes it: the sitting's own is 1 after the move.
+      const [f] = files(moved, RELATIVE);
+      expect(f).toContain("SEQUENCE:2");
+      expect(f).toContain("STATUS:CONFIRMED");
+    });
+  });
+
   it("is cancelled from the case's view after a confirmation that says to cancel only one that did not take place", async () => {
     await withBot([ADMIN], MONDAY, async (w) => {
       const { staff, applicant } = await sittingSet(w);
@@ -199,6 +275,76 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
       expect(texts(await applicant.press("KZ-2026-000001 ісін ашу")).join("\n")).not.toContain("25.11.2026, 15:00");
       const s = await w.t.db.prisma.sitting.findFirstOrThrow();
       expect([s.cancelledAt, s.sequence]).toEqual([null, 0]);
+    });
+  });
+
+  it("once the conclusion is recorded, one begun is cancelled by no button of a view opened before, nor offered to staff", async () => {
+    await withBot([ADMIN], MONDAY, async (w) => {
+      const { staff, applicant, relative } = await sittingSet(w);
+      // A colleague who reads Kazakh, of the same organisation.
+      const admin = w.h.user(ADMIN, "ru");
+      await openAdmin(admin);
+      const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+      const colleague = w.h.user(53, "kk");
+      await colleague.send("/start");
+      await redeem(colleague, link, "kk", "staff", "Бекова Алия Сериковна");
+      const data = (u: typeof staff, label: string) => u.keyboardWith(label).buttons.flat().find((b) => b.text === label)!.callback_data;
+
+      // 15:40: the commission has not sat yet; both open the case and see «Перенести / Отменить».
+      w.at("2026-11-25T15:40:00+05:00");
+      await staff.send("/inbox");
+      expect(texts(await staff.press("Открыть KZ-2026-000001")).at(-1)).toContain(BEGUN_LINE);
+      const cancelRu = data(staff, "Отменить");
+      await staff.press("Отменить");
+      const confirmRu = data(staff, "Отменить заседание");
+      const keepRu = data(staff, "Не отменять");
+      await colleague.send("/inbox");
+      expect(texts(await colleague.press("KZ-2026-000001 ісін ашу")).at(-1)).toContain("25.11.2026, 15:00 — басталу уақыты өтті.");
+      const cancelKk = data(colleague, "Болдырмау");
+
+      // 16:30: the conclusion is recorded (the commission sat after all).
+      w.at("2026-11-25T16:30:00+05:00");
+      await staff.send("/inbox");
+      await staff.press("Открыть KZ-2026-000001");
+      await staff.press("Записать заключение");
+      await staff.press("Нет, вред не подтверждён");
+      await staff.send("Осложнение — известный риск, о котором предупреждали.");
+      await staff.press("Без документа");
+      await staff.press("Сегодня");
+      await staff.press("Сохранить");
+      expect((await w.t.db.prisma.case.findFirstOrThrow()).concludedAt).not.toBeNull();
+
+      // 17:00, within three hours of its start: the old buttons cancel nothing; the family hears nothing of it.
+      w.at("2026-11-25T17:00:00+05:00");
+      const RU = "По делу KZ-2026-000001 записано заключение комиссии, поэтому назначать, переносить и отменять её заседания в боте больше нельзя.";
+      const KK = "KZ-2026-000001 ісі бойынша комиссияның қорытындысы жазылған, сондықтан ботта оның отырыстарын енді тағайындауға, ауыстыруға не болдырмауға болмайды.";
+      for (const [u, d, said] of [[staff, cancelRu, RU], [staff, confirmRu, RU], [staff, keepRu, RU], [colleague, cancelKk, KK]] as const) {
+        const calls = await u.pressData(d);
+        // Their home follows (a refusal is no dead end).
+        expect(to(calls, u.id)).toEqual([said, u === staff ? STAFF_HOME : STAFF_HOME_KK]);
+        expect(to(calls, APPLICANT)).toEqual([]);
+        expect(to(calls, RELATIVE)).toEqual([]);
+        expect(calls.filter((c) => c.method === "sendDocument")).toEqual([]);
+      }
+      // Moving says the same.
+      expect(texts(await staff.press("Перенести: 25.11.2026, 15:00"))[0]).toBe(RU);
+      const s = await w.t.db.prisma.sitting.findFirstOrThrow();
+      expect([s.cancelledAt, s.sequence]).toEqual([null, 0]);
+      expect(await w.t.db.prisma.caseEvent.count({ where: { kind: "sitting_cancelled" } })).toBe(0);
+
+      // The case's view no longer says it can be moved or cancelled, in either language; nor to the family.
+      await staff.send("/inbox");
+      const view = await staff.press("Открыть KZ-2026-000001");
+      expect(texts(view).join("\n")).not.toContain("25.11.2026, 15:00");
+      expect(buttons(view)).not.toContain("Отменить");
+      await colleague.send("/inbox");
+      const viewKk = await colleague.press("KZ-2026-000001 ісін ашу");
+      expect(texts(viewKk).join("\n")).not.toContain("25.11.2026, 15:00");
+      expect(buttons(viewKk)).not.toContain("Болдырмау");
+      await applicant.send("/cases");
+      expect(texts(await applicant.press("KZ-2026-000001 ісін ашу")).join("\n")).not.toContain("25.11.2026, 15:00");
+      await relative.send("/cases");
+      expect(texts(await relative.press("Открыть KZ-2026-000001")).join("\n")).not.toContain("25.11.2026, 15:00");
     });
   });
 

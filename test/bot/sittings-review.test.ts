@@ -29,6 +29,8 @@ const formed = () => commissionFormed(h, ADMIN, STAFF, APPLICANT);
 
 const RELATIVE = 60;
 const ics = (c: Call) => c.file!.bytes.toString("utf8").replace(/\r\n[ \t]/g, "");
+/** Staff's home, after a refusal with nothing more to do (thenHome). */
+const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
 
 /** A relative (kk) joins by the applicant's link. */
 const joinRelative = async (applicant: TestUser) => {
@@ -177,8 +179,8 @@ describe("staff's buttons to schedule a sitting or record the conclusion, presse
     await staff.press("Сегодня");
     await staff.press("Сохранить");
     const k = await t.db.prisma.case.findFirstOrThrow();
-    expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии, поэтому назначить новое заседание в боте нельзя."]);
-    expect(texts(await staff.pressData(`g:sconc:${k.id}`))).toEqual(["Заключение по делу KZ-2026-000001 уже записано."]);
+    expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии, поэтому назначать, переносить и отменять её заседания в боте больше нельзя.", STAFF_HOME]);
+    expect(texts(await staff.pressData(`g:sconc:${k.id}`))).toEqual(["Заключение по делу KZ-2026-000001 уже записано.", STAFF_HOME]);
   });
 });
 

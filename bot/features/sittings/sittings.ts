@@ -7,7 +7,7 @@ import { act } from "../../../machines/actions.js";
 import { addDays, atLocalTime, localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, Param, Params, Recipient, SittingAnswer } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
-import type { Case, Sitting } from "../../db/generated/client.js";
+import type { Case, Prisma, Sitting } from "../../db/generated/client.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
@@ -217,24 +217,45 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   await scheduleReminders(tx, moved, c.now);
   const to = await people(tx, s.case);
   const from = showWhen(s.startsAt, c.timeZone);
+  // A relative who joined once its start had passed (while it may have been going on) was never invited to it
+  // (upcomingInvitations): invited now, to the new time — not told of a move from a time they never had, nor that
+  // a file updates an event their calendar does not hold. One removed before gets the file that follows the one
+  // that took the case's sittings off their calendar, as at joining (features/relatives).
+  const late = new Set((await tx.caseParticipant.findMany({ where: { caseId: s.caseId, role: "relative", removedAt: null, addedAt: { gte: s.startsAt } }, select: { userId: true } })).map((p) => p.userId));
+  const removedBefore = new Set((await tx.caseParticipant.findMany({ where: { caseId: s.caseId, role: "relative", removedAt: { not: null } }, select: { userId: true } })).map((p) => p.userId));
   return [
     say("sitting.movedRecorded", { number: s.case.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
-    ...to.flatMap((p) => invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from }, "moved")),
+    ...to.flatMap((p) =>
+      late.has(BigInt(p.chatId))
+        ? invitation(c.timeZone, invitationKey(s.case), s.case, moved, p, {}, removedBefore.has(BigInt(p.chatId)) ? "rejoined" : undefined)
+        : invitation(c.timeZone, "sitting.moved", s.case, moved, p, { from }, "moved"),
+    ),
   ];
 };
 
 /**
- * Why a sitting cannot be cancelled, or null when it can: not one of the actor's, cancelled already, or over (everyone
- * would be told a sitting that took place did not); one begun less than STARTED_MS ago can still be cancelled. Asked
- * when «Отменить» is pressed and again at the confirmation.
+ * Why a sitting cannot be cancelled, or null when it can: not one of the actor's, cancelled already, over (everyone
+ * would be told a sitting that took place did not), or its case ended — the conclusion recorded or the case closed
+ * meanwhile (a button on a view opened before): the family has the conclusion, and is told nothing of a sitting
+ * after it; the answer a move gets then (sittingRefusal). One begun less than STARTED_MS ago can still be cancelled.
+ * Asked when «Отменить» is pressed, again at the confirmation, and at «Не отменять».
  */
-const cancelRefusal = (s: { cancelledAt: Date | null; startsAt: Date } | null, now: Date): Out | null =>
-  !s ? say("cases.notFound") : s.cancelledAt ? say("sitting.alreadyCancelled") : over(s, now) ? say("sitting.over") : null;
+const cancelRefusal = (s: { cancelledAt: Date | null; startsAt: Date; case: Parameters<typeof sittingRefusal>[0] & Parameters<typeof ended>[0] } | null, now: Date): Out | null =>
+  !s
+    ? say("cases.notFound")
+    : s.cancelledAt
+      ? say("sitting.alreadyCancelled")
+      : ended(s.case)
+        ? (sittingRefusal(s.case) ?? say("sitting.concluded", { number: s.case.number }))
+        : over(s, now)
+          ? say("sitting.over")
+          : null;
 
 /** «Cancel the sitting set for …?»: which one, when a case has several; a cancelled or past one is said so now. */
 export const askCancelSitting = async (tx: Tx, e: DomainEffect<"askCancelSitting">, c: Ctx): Promise<Out[]> => {
   const s = await staffSitting(tx, e.sittingId, c.userId);
   const refused = cancelRefusal(s, c.now);
+  // Nothing to confirm: staff's home follows.
   if (!s || refused) return [refused ?? say("cases.notFound"), thenHome("staff")];
   // Its start passed: cancelled only if it did not take place — everyone will be told it did not.
   return [
@@ -328,11 +349,13 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
 
 /**
  * For staff's view of a case: its sittings to come, and those begun less than STARTED_MS ago (put off at the last
- * moment, they are moved or cancelled from here), each with who answered what, and buttons to change them.
+ * moment, they are moved or cancelled from here), each with who answered what, and buttons to change them. None once
+ * the commission concluded or the case closed (ended), as the family sees it: the conclusion cancelled those to come,
+ * and one begun is no longer moved or cancelled (cancelRefusal) — not offered as if it were.
  */
 export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: string; now: Date }) => {
   const sittings = await tx.sitting.findMany({
-    where: { caseId, cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS) } },
+    where: { caseId, cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS) }, case: NOT_ENDED },
     include: { responses: true },
     orderBy: { startsAt: "asc" },
   });
@@ -366,7 +389,7 @@ export const staffSittings = async (tx: Tx, caseId: number, c: { timeZone: strin
 export const participantSittings = async (tx: Tx, caseId: number, c: { userId: number; timeZone: string; now: Date }): Promise<{ lines: Param[]; buttons: Button[][] }> => {
   // None once the commission concluded or the case closed (ended): nobody is expected at them any more.
   const listed = await tx.sitting.findMany({
-    where: { caseId, cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS) }, case: { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } } },
+    where: { caseId, cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS) }, case: NOT_ENDED },
     include: { responses: { where: { userId: BigInt(c.userId) } } },
     orderBy: { startsAt: "asc" },
   });
@@ -396,6 +419,8 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
  * status says since (a complaint drafted after the conclusion makes it «escalated»; one drafted before ends nothing).
  */
 const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
+/** The same, as a query's condition on a sitting's case: not ended. */
+const NOT_ENDED: Prisma.CaseWhereInput = { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } };
 /** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
 const SOON_AT_LEAST_MS = 90 * 60_000;
 
