@@ -37,8 +37,10 @@ export const revokeRoleInvite = defineAction({
 });
 /**
  * The admin who made an invite, opening its link, answers whether they take its role themselves or keep the link for
- * a colleague (askOwnInvite). The service checks the invite is theirs and still unused; pressed again while its join
- * flow is open (two presses), the button is stale — the flow is not started over.
+ * a colleague (askOwnInvite). The service checks the invite is theirs and still unused. «Take» pressed again while its
+ * join flow is open (two presses), the button is stale — the flow is not started over. «Keep» pressed then is a change
+ * of mind, and the button says what it does: the join by that invite is dropped (its answers with it), else the flow
+ * would use the invite the bot has just said stays unused.
  */
 export const answerOwnInvite = defineAction({
   name: "admin/ownInvite",
@@ -47,7 +49,10 @@ export const answerOwnInvite = defineAction({
   allow: admins,
   run: ({ answer, inviteId }, r) => {
     const joining = r.find("roleJoin");
-    if (joining && (joining.snapshot.context as { inviteId?: number | null }).inviteId === inviteId) return r.stale();
+    if (joining && (joining.snapshot.context as { inviteId?: number | null }).inviteId === inviteId) {
+      if (answer === "take") return r.stale();
+      r.drop("roleJoin");
+    }
     r.emit({ type: "answerOwnInvite", inviteId, take: answer === "take" });
   },
 });
