@@ -333,7 +333,10 @@ export class Runtime {
             const { out, replies } = await this.perform(tx2, current.effects, who);
             said.push(...out);
             if (replies.length === 0 || round === MAX_REPLY_ROUNDS) break;
-            current = decide(current.stack, profile, { kind: "reply", event: replies[0]! }, this.flows, this.registry);
+            // A DONE without a role: the home of the role the button was pressed in (decision.acting), not the primary one.
+            const reply = replies[0]!;
+            const event = reply.type === "DONE" && !reply.role && decision.acting ? { ...reply, role: decision.acting } : reply;
+            current = decide(current.stack, profile, { kind: "reply", event }, this.flows, this.registry);
           }
           stack = current.stack;
           if (JSON.stringify(stack) !== JSON.stringify(loaded.stack)) await store.saveStack(tx, inc.chatId, stack);

@@ -4,7 +4,7 @@ import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } f
 import pg from "pg";
 import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
+import { agreeToContract, inviteStaff as inviteStaffAs, joinMediator, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt, redeem } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 
 const ADMIN = 9001;
@@ -955,6 +955,31 @@ describe("joining by invite", () => {
     expect(recorded.filter((x) => x.startsWith("Әкімші:"))).toEqual([]);
     // /menu shows both again.
     expect(texts(await admin.send("/menu")).map((x) => x.split("\n")[0])).toEqual(["Әкімші: Жумабаев Арман Серикович", "«Городская больница №7»: өтініштер"]);
+  });
+
+  it("an admin who is also staff gets the home of the role they acted in: the admin's after proposing a mediator from /admin, staff's after answering an expired proposal for the organisation", async () => {
+    h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
+    const { link } = await inviteStaffAs(h, ADMIN_2);
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    await redeem(admin, link, "ru", "staff", "Жумабаев Арман Серикович");
+    const applicant = h.user(100, "kk");
+    await fileNotice(applicant, "kk");
+    const mediator = await joinMediator(h, ADMIN_2, 5);
+    // From /admin: the admin's home after it, not staff's (the buttons of /admin's list are the admin's).
+    await admin.send("/admin");
+    await admin.press("Предложить медиатора");
+    await admin.press("KZ-2026-000001 — Городская больница №7");
+    const assigned = texts(await admin.press(MEDIATOR_NAME)).filter((x) => !x.startsWith("Вам предлагают"));
+    expect(assigned).toEqual(["Медиатору отправлено предложение по делу KZ-2026-000001. Когда медиатор согласится, обе стороны получат приглашение к медиации.", ADMIN_HOME]);
+    await mediator.press("Согласен(на) быть медиатором");
+    await agreeToContract(applicant, admin);
+    await proposeSettlement(mediator, "500000");
+    // Its ten days gone, «Принять» pressed for the organisation: staff's home follows, not the admin's.
+    now = new Date("2026-12-10T10:00:00+05:00");
+    const late = texts(await admin.press("Принять"));
+    expect(late).toEqual(["Срок предложения 1 по делу KZ-2026-000001 истёк.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
