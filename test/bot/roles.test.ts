@@ -190,6 +190,23 @@ describe("roles", () => {
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
   });
 
+  it("an invite revoked while the admin registers an organisation: the question of the registration comes again after it, not the admin's home (kk)", async () => {
+    const { admin: ru } = await inviteStaff();
+    const kk = h.user(ADMIN, "kk");
+    await ru.send("/language");
+    await kk.press("Қазақша");
+    await kk.send("/admin");
+    await kk.press("Ұйымды тіркеу");
+    // The invite's message, from before the language changed.
+    const revoked = texts(await kk.press("Отозвать приглашение"));
+    expect(revoked).toEqual([
+      "Шақыру қайтарып алынды: бұл сілтеме бойынша енді ешкім тіркелмейді. Жаңа шақыруды /admin арқылы жасауға болады.",
+      "Медициналық ұйымның атауын қазақ тілінде жазыңыз — пациенттер жазатындай.",
+    ]);
+    // The name typed next is the registration's answer.
+    expect(texts(await kk.send("Қалалық аурухана №3"))[0]).toMatch(/^Енді атауын орыс тілінде жазыңыз/);
+  });
+
   it("an invite link sent to the wrong chat is revoked from its own message: nobody joins by it; once used, the admin is told who joined", async () => {
     const { admin, invite, link } = await inviteStaff();
     // The link's message is the one to forward: no buttons on it (a forwarded message keeps them); the revoke button follows in its own.

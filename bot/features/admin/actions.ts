@@ -29,10 +29,11 @@ export const revokeRoleInvite = defineAction({
   code: "adm:revinv",
   params: z.object({ inviteId: id }),
   allow: admins,
-  // Revoked, or said why not: nothing more is asked here — the admin's home follows (none of these answers asks a choice).
+  // Revoked, or said why not: nothing more is asked here — the admin's home follows (none of these answers asks a choice),
+  // or, a flow open (an organisation being registered), its question again, as after any button that opens none.
   run: ({ inviteId }, r) => {
     r.emit({ type: "revokeRoleInvite", inviteId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 /**
@@ -69,10 +70,10 @@ export const revokeRoleConfirmed = defineAction({
   code: "adm:revokeok",
   params: z.object({ roleId: id }),
   allow: admins,
-  // Revoked, or said why not: the admin's home follows.
+  // Revoked, or said why not: the admin's home follows (or an open flow's question).
   run: ({ roleId }, r) => {
     r.emit({ type: "revokeRole", roleId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 /** «Don't revoke»: said to stay only while it does (keepRole). */
@@ -83,7 +84,7 @@ export const keepRole = defineAction({
   allow: admins,
   run: ({ roleId }, r) => {
     r.emit({ type: "keepRole", roleId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 export const listUnlinked = defineAction({
@@ -128,10 +129,10 @@ export const linkCase = defineAction({
   code: "adm:linkto",
   params: z.object({ caseId: id, organizationId: id }),
   allow: admins,
-  // Linked, or said why not: the admin's home follows (it counts the cases still unlinked).
+  // Linked, or said why not: the admin's home follows (it counts the cases still unlinked), or an open flow's question.
   run: ({ caseId, organizationId }, r) => {
     r.emit({ type: "linkCase", caseId, organizationId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 
