@@ -47,6 +47,11 @@ export interface Decision {
   effects: Effect[];
   /** A short notice on the pressed button (answerCallbackQuery), as an i18n key. */
   toast?: string;
+  /**
+   * The role a button's action was pressed in (its `allow`, among the roles held): the home a DONE its service gives
+   * back without a role brings (the runtime puts it in) — that round is decided apart and would not know it.
+   */
+  acting?: Exclude<Role, "applicant">;
 }
 
 export type Flows = Record<string, FlowDef>;
@@ -641,6 +646,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         const acting = (["staff", "mediator", "admin"] as const).find((r) => pressed.def.allow?.includes(r) && profile.roles.includes(r));
         if (acting) homeOf = { role: acting };
         pressed.def.run(pressed.params, router);
+        if (acting) return toast ? { stack, effects, toast, acting } : { stack, effects, acting };
       }
       else if (pressed.kind === "answer" && pressed.prompt === top()?.prompt) deliver({ type: "CHOICE", value: pressed.value });
       // A button from an answered question, someone else's, or data nobody sent: say so, and ask what is current.

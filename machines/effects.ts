@@ -240,7 +240,8 @@ export interface DomainEffectPayloads {
   sharedNotice: { caseId: number };
   /** Mediation (law.md §4). Admin: recent cases with no mediation, to assign a mediator to one. */
   listMediationCases: { offset?: number | undefined; cursor?: PageCursor };
-  pickMediator: { caseId: number; offset?: number | undefined };
+  /** `admin`: from /admin — the list's buttons are the admin's (pickMediatorAsAdmin), so is the home after them. */
+  pickMediator: { caseId: number; offset?: number | undefined; admin?: true };
   assignMediator: { caseId: number; roleId: number };
   mediatorAnswer: { mediationId: number; accept: boolean };
   /** A side agrees to the mediation contract (the applicant with their particulars), or refuses. */

@@ -333,7 +333,10 @@ export class Runtime {
             const { out, replies } = await this.perform(tx2, current.effects, who);
             said.push(...out);
             if (replies.length === 0 || round === MAX_REPLY_ROUNDS) break;
-            current = decide(current.stack, profile, { kind: "reply", event: replies[0]! }, this.flows, this.registry);
+            // A DONE without a role: the home of the role the button was pressed in (decision.acting), not the primary one.
+            const reply = replies[0]!;
+            const event = reply.type === "DONE" && !reply.role && decision.acting ? { ...reply, role: decision.acting } : reply;
+            current = decide(current.stack, profile, { kind: "reply", event }, this.flows, this.registry);
           }
           stack = current.stack;
           if (JSON.stringify(stack) !== JSON.stringify(loaded.stack)) await store.saveStack(tx, inc.chatId, stack);
@@ -594,7 +597,7 @@ export class Runtime {
     const replies: FlowEvent[] = [];
     let lang = who.language;
     let withdrawn: boolean | undefined;
-    for (const e of effects) {
+    for (const [i, e] of effects.entries()) {
       if (e.type === "setLanguage") lang = e.language;
       if (!isDomainEffect(e)) {
         out.push(e);
@@ -604,6 +607,10 @@ export class Runtime {
       // Read only for someone without consent now (most have it: no query then).
       if (await needsConsent(tx, e, who.userId, async () => (withdrawn ??= !who.hasConsent && (await consentWithdrawn(tx, who.userId))))) {
         out.push(say("privacy.consentNeeded"));
+        // Its service would have said the last word (and brought the home after it): with nothing after it in this
+        // decision, the home follows, or the question of a flow open — not a line to stop at. No consent buttons: they
+        // come with the consent's text, in /privacy, which the line names.
+        if (!effects.slice(i + 1).some((x) => x.type === "say" || isDomainEffect(x))) replies.push({ type: "DONE" });
         continue;
       }
       await lockCaseOf(tx, e, who.userId);

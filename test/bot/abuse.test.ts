@@ -226,6 +226,8 @@ const FORGED: Record<string, Row> = {
   // Mediation.
   mdpick: { data: (v) => `g:mdpick:${v.c1}` },
   mdassign: { data: (v) => `g:mdassign:${v.c1}:${v.otherMediatorRole}` },
+  "adm:mdpick": { data: (v) => `g:adm:mdpick:${v.c1}` },
+  "adm:mdassign": { data: (v) => `g:adm:mdassign:${v.c1}:${v.otherMediatorRole}` },
   mdacc: { data: (v) => `g:mdacc:${v.mediation}` },
   mddec: { data: (v) => `g:mddec:${v.mediation}` },
   mdyes: { data: (v) => `g:mdyes:${v.mediation}` },

@@ -633,8 +633,9 @@ describe("an applicant who withdrew consent may still decline", () => {
     await proposeSettlement(mediator, "900 000");
     await withdraw(applicant);
     const p = await t.db.prisma.proposal.findFirstOrThrow();
-    expect(to(await applicant.pressData(`g:pacc:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
-    expect(to(await applicant.pressData(`g:pctr:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED)]);
+    // Refused, not left there: the menu follows (giving consent again is in /privacy, which the refusal names).
+    expect(to(await applicant.pressData(`g:pacc:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED), MENU_KK]);
+    expect(to(await applicant.pressData(`g:pctr:${p.id}`), APPLICANT)).toEqual([expect.stringMatching(CONSENT_NEEDED), MENU_KK]);
     const rejected = await applicant.press("Бас тарту");
     expect(to(rejected, APPLICANT)).toEqual(["Сіз KZ-2026-000001 ісі бойынша 1-ұсыныстан бас тарттыңыз. Медиатор басқасын ұсына алады.", MENU_KK]);
     expect(to(rejected, MEDIATOR)).toEqual(["Дело KZ-2026-000001, предложение 1. Заявитель: отклонено."]);

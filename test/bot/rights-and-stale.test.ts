@@ -15,6 +15,8 @@ const APPLICANT = 51;
 const RELATIVE = 60;
 const MEDIATOR = 70;
 const STAFF_HOME: unknown = expect.stringMatching(/^«.+»: обращения\n/);
+/** The applicant's menu (kk), which follows a refusal. */
+const MENU_KK = "Не істейміз? Командалар (/) мәзірінде де бар.";
 const CONSENT_NEEDED =
   "Сіз дербес деректерді өңдеуге келісіміңізді кері қайтарып алдыңыз, сондықтан жаңа деректерді қабылдамаймын және сіздің атыңыздан ештеңе жасамаймын. Жалғастыру үшін келісімді қайта беріңіз: /privacy";
 let t: TestDb;
@@ -234,7 +236,8 @@ describe("consent withdrawn: nothing new is processed until it is given again", 
     await applicant.press("Шағым дайындау");
     // Before: the particulars flow asked for surname, IIN and address, stored them sealed and drafted the complaint.
     const asked = await applicant.press("Медициналық ұйымның басшылығы");
-    expect(to(asked, APPLICANT), "what the applicant is told").toEqual([CONSENT_NEEDED]);
+    // Refused, and the menu follows: not a line to stop at.
+    expect(to(asked, APPLICANT), "what the applicant is told").toEqual([CONSENT_NEEDED, MENU_KK]);
     const user = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } });
     expect(user.details, "the IIN and postal address were stored after consent was withdrawn").toBeNull();
     // Given again, the same button works.
@@ -259,7 +262,7 @@ describe("consent withdrawn: nothing new is processed until it is given again", 
       "Дело KZ-2026-000001: заявитель отозвал в боте согласие на обработку персональных данных. Обращение остаётся в деле для процедуры рассмотрения. Пока заявитель не даст согласие снова, новых сообщений и предложений от него через бот не будет; отказаться от медиации или от предложения он может и теперь.",
     );
     // Before: «Жазу» on the «mediation started» message opened the flow, and the message reached staff.
-    expect(to(await applicant.press("Жазу"), APPLICANT)).toEqual([CONSENT_NEEDED]);
+    expect(to(await applicant.press("Жазу"), APPLICANT)).toEqual([CONSENT_NEEDED, MENU_KK]);
     const sent = await applicant.send("Менің телефоным +77011112233, маған хабарласыңыз.");
     expect(to(sent, STAFF), "a message from the applicant relayed to staff after consent was withdrawn").toEqual([]);
     expect(await t.db.prisma.caseEvent.count({ where: { kind: "mediation_message" } })).toBe(0);

@@ -4,7 +4,7 @@ import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } f
 import pg from "pg";
 import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { inviteStaff as inviteStaffAs, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
+import { agreeToContract, inviteStaff as inviteStaffAs, joinMediator, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt, redeem } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 
 const ADMIN = 9001;
@@ -188,6 +188,23 @@ describe("roles", () => {
     expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
+  });
+
+  it("an invite revoked while the admin registers an organisation: the question of the registration comes again after it, not the admin's home (kk)", async () => {
+    const { admin: ru } = await inviteStaff();
+    const kk = h.user(ADMIN, "kk");
+    await ru.send("/language");
+    await kk.press("Қазақша");
+    await kk.send("/admin");
+    await kk.press("Ұйымды тіркеу");
+    // The invite's message, from before the language changed.
+    const revoked = texts(await kk.press("Отозвать приглашение"));
+    expect(revoked).toEqual([
+      "Шақыру қайтарып алынды: бұл сілтеме бойынша енді ешкім тіркелмейді. Жаңа шақыруды /admin арқылы жасауға болады.",
+      "Медициналық ұйымның атауын қазақ тілінде жазыңыз — пациенттер жазатындай.",
+    ]);
+    // The name typed next is the registration's answer.
+    expect(texts(await kk.send("Қалалық аурухана №3"))[0]).toMatch(/^Енді атауын орыс тілінде жазыңыз/);
   });
 
   it("an invite link sent to the wrong chat is revoked from its own message: nobody joins by it; once used, the admin is told who joined", async () => {
@@ -789,7 +806,8 @@ describe("joining by invite", () => {
     expect(buttons(asked)).toEqual(["Зарегистрироваться сотрудником", "Оставить ссылку для коллеги"]);
     // Nothing changes until they answer; keeping the link changes nothing either.
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
-    expect(texts(await admin.press("Оставить ссылку для коллеги"))[0]).toBe("Хорошо, ссылка остаётся неиспользованной — перешлите её сотруднику организации «Городская больница №7».");
+    // Nothing more to ask: the admin's home follows, not a line with no button.
+    expect(texts(await admin.press("Оставить ссылку для коллеги"))).toEqual(["Хорошо, ссылка остаётся неиспользованной — перешлите её сотруднику организации «Городская больница №7».", ADMIN_HOME]);
     expect(await t.db.prisma.invite.count({ where: { usedAt: null, revokedAt: null } })).toBe(1);
     // Opened again and taken: the questions a colleague answers — full name, position, the staff's terms.
     await admin.send(`/start ${link}`);
@@ -822,7 +840,7 @@ describe("joining by invite", () => {
       "Бұл шақыруды өзіңіз жасадыңыз: ол бойынша медиатор тіркеледі. Шақыру өзіңізге арналса, ол бойынша өзіңіз тіркеліңіз: әкімшілік жұмысыңызға қоса, өзіңіз медиатор болған істерді көресіз, олар бойынша медиацияны /inbox арқылы жүргізесіз. Шақыру әріптесіңізге арналса, сілтемені пайдаланбай, медиаторға жіберіңіз.",
     ]);
     expect(buttons(asked)).toEqual(["Медиатор ретінде тіркелу", "Сілтемені әріптеске қалдыру"]);
-    expect(texts(await kk.press("Сілтемені әріптеске қалдыру"))[0]).toBe("Жарайды, сілтеме пайдаланылмаған күйінде қалады — оны медиаторға жіберіңіз.");
+    expect(texts(await kk.press("Сілтемені әріптеске қалдыру"))).toEqual(["Жарайды, сілтеме пайдаланылмаған күйінде қалады — оны медиаторға жіберіңіз.", ADMIN_HOME_KK]);
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator" } })).toBe(0);
     await kk.send(`/start ${mediatorLink}`);
     expect(texts(await kk.press("Медиатор ретінде тіркелу"))[0]).toMatch(/^Сіз «Келісім» ботына медиатор ретінде шақырылдыңыз\./);
@@ -843,7 +861,7 @@ describe("joining by invite", () => {
     const other = h.user(ADMIN_2, "ru");
     await other.send("/start");
     await openAdmin(other, "ru", "Бекова Алия Сериковна");
-    expect(texts(await other.pressData(take))).toEqual(["Это приглашение создал другой администратор. Чтобы зарегистрироваться по нему, откройте ссылку из приглашения."]);
+    expect(texts(await other.pressData(take))).toEqual(["Это приглашение создал другой администратор. Чтобы зарегистрироваться по нему, откройте ссылку из приглашения.", ADMIN_HOME]);
     // Two presses: the second finds the join under way, and starts nothing over (the name given stays; its next question again).
     expect(texts(await admin.pressData(take))[0]).toMatch(/^Вас пригласили сотрудником/);
     await admin.send("Жумабаев Арман Серикович");
@@ -861,8 +879,8 @@ describe("joining by invite", () => {
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
     expect((await t.db.prisma.invite.findUniqueOrThrow({ where: { id: row.id } })).usedAt).toBeNull();
     // The revoked invite's buttons: refused, both.
-    expect(texts(await admin.pressData(take))).toEqual(["Это приглашение уже не действует: оно отозвано или его срок истёк."]);
-    expect(texts(await admin.pressData(`g:adm:owninv:keep:${row.id}`))).toEqual(["Это приглашение уже не действует: оно отозвано или его срок истёк."]);
+    expect(texts(await admin.pressData(take))).toEqual(["Это приглашение уже не действует: оно отозвано или его срок истёк.", ADMIN_HOME]);
+    expect(texts(await admin.pressData(`g:adm:owninv:keep:${row.id}`))).toEqual(["Это приглашение уже не действует: оно отозвано или его срок истёк.", ADMIN_HOME]);
     // A fresh invite, asked, then used by a colleague before the admin answers: the admin hears who joined.
     const org = await t.db.prisma.organization.findFirstOrThrow();
     const fresh = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
@@ -873,6 +891,7 @@ describe("joining by invite", () => {
     await redeem(colleague, fresh, "ru", "staff");
     expect(texts(await admin.pressData(`g:adm:owninv:take:${freshRow.id}`))).toEqual([
       "По этому приглашению уже зарегистрировался человек: Ахметова Сауле Маратовна. Чтобы отозвать его роль, откройте /admin → «Роли».",
+      ADMIN_HOME,
     ]);
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
     // Taken, left at /start, revoked meanwhile: «Продолжить» says so at once, and the join is named no more.
@@ -883,6 +902,46 @@ describe("joining by invite", () => {
     expect(textsTo(await admin.press("Отозвать приглашение"), ADMIN)[0]).toMatch(/^Приглашение отозвано/);
     expect(texts(await admin.press("Продолжить"))[0]).toBe("Это приглашение уже не действует: оно отозвано или его срок истёк.");
     expect(texts(await admin.send("/start")).join("\n")).not.toMatch(/регистрация ещё не завершена/);
+  });
+
+  it("an admin already staff of an organisation who opens a new invite they made for it is told so, and gets the admin's home (kk)", async () => {
+    const { admin: ru, link } = await inviteStaff();
+    const kk = h.user(ADMIN, "kk");
+    await ru.send("/language");
+    await kk.press("Қазақша");
+    await kk.send(`/start ${link}`);
+    await kk.press("Қызметкер ретінде тіркелу");
+    await kk.send("Жумабаев Арман Серикович");
+    await kk.send("Комиссия хатшысы");
+    await kk.press("Қабылдаймын");
+    const org = await t.db.prisma.organization.findFirstOrThrow();
+    const fresh = /start=([A-Za-z0-9_-]{32})/.exec(texts(await kk.pressData(`g:adm:staff:${org.id}`))[0]!)![1]!;
+    const opened = await kk.send(`/start ${fresh}`);
+    expect(texts(opened)).toEqual([
+      "Сіз «Городская больница №7» ұйымының қызметкері ретінде бұрыннан тіркелгенсіз — бұл шақыру сізге қажет болмады, оны әріптесіңіз пайдалана алады. Ұйымыңыздың істері: /inbox",
+      ADMIN_HOME_KK,
+    ]);
+    expect(buttons(opened)).toContain("Қызметкерді шақыру");
+    // The invite stays unused, for a colleague.
+    expect(await t.db.prisma.invite.count({ where: { usedAt: null, revokedAt: null } })).toBe(1);
+  });
+
+  it("«keep the link» pressed after «take it myself» drops the join by that invite: the link stays unused, as it says, and the admin's home follows", async () => {
+    const { admin, link } = await inviteStaff();
+    await admin.send(`/start ${link}`);
+    await admin.press("Зарегистрироваться сотрудником");
+    await admin.send("Жумабаев Арман Серикович");
+    const kept = await admin.press("Оставить ссылку для коллеги");
+    expect(texts(kept)).toEqual(["Хорошо, ссылка остаётся неиспользованной — перешлите её сотруднику организации «Городская больница №7».", ADMIN_HOME]);
+    expect(texts(kept).join("\n")).not.toMatch(/Ваша должность/);
+    // No join left half-done: /start does not name it, and a position typed now is no answer to it.
+    expect(texts(await admin.send("/start")).join("\n")).not.toMatch(/регистрация ещё не завершена/);
+    await admin.send("Секретарь комиссии");
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
+    // A colleague joins by it.
+    const colleague = h.user(42, "ru");
+    await colleague.send("/start");
+    expect(texts(await redeem(colleague, link, "ru", "staff"))[0]).toMatch(/^Ахметова Сауле Маратовна, вы зарегистрированы как сотрудник/);
   });
 
   it("an admin who is also staff finds on their home, after the admin's, their organisation's notice awaiting receipt with its button; /admin shows the admin's alone", async () => {
@@ -913,6 +972,31 @@ describe("joining by invite", () => {
     expect(recorded.filter((x) => x.startsWith("Әкімші:"))).toEqual([]);
     // /menu shows both again.
     expect(texts(await admin.send("/menu")).map((x) => x.split("\n")[0])).toEqual(["Әкімші: Жумабаев Арман Серикович", "«Городская больница №7»: өтініштер"]);
+  });
+
+  it("an admin who is also staff gets the home of the role they acted in: the admin's after proposing a mediator from /admin, staff's after answering an expired proposal for the organisation", async () => {
+    h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
+    const { link } = await inviteStaffAs(h, ADMIN_2);
+    const admin = h.user(ADMIN, "ru");
+    await admin.send("/start");
+    await openAdmin(admin);
+    await redeem(admin, link, "ru", "staff", "Жумабаев Арман Серикович");
+    const applicant = h.user(100, "kk");
+    await fileNotice(applicant, "kk");
+    const mediator = await joinMediator(h, ADMIN_2, 5);
+    // From /admin: the admin's home after it, not staff's (the buttons of /admin's list are the admin's).
+    await admin.send("/admin");
+    await admin.press("Предложить медиатора");
+    await admin.press("KZ-2026-000001 — Городская больница №7");
+    const assigned = texts(await admin.press(MEDIATOR_NAME)).filter((x) => !x.startsWith("Вам предлагают"));
+    expect(assigned).toEqual(["Медиатору отправлено предложение по делу KZ-2026-000001. Когда медиатор согласится, обе стороны получат приглашение к медиации.", ADMIN_HOME]);
+    await mediator.press("Согласен(на) быть медиатором");
+    await agreeToContract(applicant, admin);
+    await proposeSettlement(mediator, "500000");
+    // Its ten days gone, «Принять» pressed for the organisation: staff's home follows, not the admin's.
+    now = new Date("2026-12-10T10:00:00+05:00");
+    const late = texts(await admin.press("Принять"));
+    expect(late).toEqual(["Срок предложения 1 по делу KZ-2026-000001 истёк.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {

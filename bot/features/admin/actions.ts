@@ -29,16 +29,19 @@ export const revokeRoleInvite = defineAction({
   code: "adm:revinv",
   params: z.object({ inviteId: id }),
   allow: admins,
-  // Revoked, or said why not: nothing more is asked here — the admin's home follows (none of these answers asks a choice).
+  // Revoked, or said why not: nothing more is asked here — the admin's home follows (none of these answers asks a choice),
+  // or, a flow open (an organisation being registered), its question again, as after any button that opens none.
   run: ({ inviteId }, r) => {
     r.emit({ type: "revokeRoleInvite", inviteId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 /**
  * The admin who made an invite, opening its link, answers whether they take its role themselves or keep the link for
- * a colleague (askOwnInvite). The service checks the invite is theirs and still unused; pressed again while its join
- * flow is open (two presses), the button is stale — the flow is not started over.
+ * a colleague (askOwnInvite). The service checks the invite is theirs and still unused. «Take» pressed again while its
+ * join flow is open (two presses), the button is stale — the flow is not started over. «Keep» pressed then is a change
+ * of mind, and the button says what it does: the join by that invite is dropped (its answers with it), else the flow
+ * would use the invite the bot has just said stays unused.
  */
 export const answerOwnInvite = defineAction({
   name: "admin/ownInvite",
@@ -47,7 +50,10 @@ export const answerOwnInvite = defineAction({
   allow: admins,
   run: ({ answer, inviteId }, r) => {
     const joining = r.find("roleJoin");
-    if (joining && (joining.snapshot.context as { inviteId?: number | null }).inviteId === inviteId) return r.stale();
+    if (joining && (joining.snapshot.context as { inviteId?: number | null }).inviteId === inviteId) {
+      if (answer === "take") return r.stale();
+      r.drop("roleJoin");
+    }
     r.emit({ type: "answerOwnInvite", inviteId, take: answer === "take" });
   },
 });
@@ -64,10 +70,10 @@ export const revokeRoleConfirmed = defineAction({
   code: "adm:revokeok",
   params: z.object({ roleId: id }),
   allow: admins,
-  // Revoked, or said why not: the admin's home follows.
+  // Revoked, or said why not: the admin's home follows (or an open flow's question).
   run: ({ roleId }, r) => {
     r.emit({ type: "revokeRole", roleId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 /** «Don't revoke»: said to stay only while it does (keepRole). */
@@ -78,7 +84,7 @@ export const keepRole = defineAction({
   allow: admins,
   run: ({ roleId }, r) => {
     r.emit({ type: "keepRole", roleId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 export const listUnlinked = defineAction({
@@ -123,10 +129,10 @@ export const linkCase = defineAction({
   code: "adm:linkto",
   params: z.object({ caseId: id, organizationId: id }),
   allow: admins,
-  // Linked, or said why not: the admin's home follows (it counts the cases still unlinked).
+  // Linked, or said why not: the admin's home follows (it counts the cases still unlinked), or an open flow's question.
   run: ({ caseId, organizationId }, r) => {
     r.emit({ type: "linkCase", caseId, organizationId });
-    r.menu();
+    r.repeatOrMenu();
   },
 });
 

@@ -8,7 +8,7 @@ import { showDate } from "../../../machines/notice.js";
 import type { Role } from "../../../machines/flow.js";
 import { orgNames, regionName } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { lines, say, sayTo, type Out } from "../../core/effects.js";
+import { lines, say, sayTo, thenHome, type Out } from "../../core/effects.js";
 import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
@@ -235,11 +235,12 @@ const ownInvite = async (tx: Tx, inviteId: number, c: Ctx) => {
  */
 export const askOwnInvite = async (tx: Tx, e: DomainEffect<"askOwnInvite">, c: Ctx): Promise<Out[]> => {
   // Its maker no longer an admin (taken out of ADMIN_IDS since): the question's buttons are an admin's.
-  if (!c.roles.includes("admin")) return [say("admin.inviteInvalid")];
+  if (!c.roles.includes("admin")) return [say("admin.inviteInvalid"), thenHome()];
   const found = await tx.invite.findUnique({ where: { tokenHash: hashToken(e.token) }, select: { id: true } });
-  if (!found) return [say("admin.inviteInvalid")];
+  if (!found) return [say("admin.inviteInvalid"), thenHome("admin")];
+  // Nothing to answer (already staff of it, used, revoked): said why, and the admin's home, or the question of a flow open.
   const own = await ownInvite(tx, found.id, c);
-  if (!own.invite) return [own.refused];
+  if (!own.invite) return [own.refused, thenHome("admin")];
   const { id, role, params } = own.invite;
   return [
     say(role === "mediator" ? "admin.ownInviteAskMediator" : "admin.ownInviteAskStaff", params, [
@@ -257,10 +258,11 @@ export const askOwnInvite = async (tx: Tx, e: DomainEffect<"askOwnInvite">, c: C
 export const answerOwnInvite = async (tx: Tx, e: DomainEffect<"answerOwnInvite">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
+  // Kept, or refused: nothing more is asked — the admin's home follows (or the question of a flow open under it).
   const own = await ownInvite(tx, e.inviteId, c);
-  if (!own.invite) return [own.refused];
+  if (!own.invite) return [own.refused, thenHome("admin")];
   const { id, role, org, params } = own.invite;
-  if (!e.take) return [say(role === "mediator" ? "admin.ownInviteKeptMediator" : "admin.ownInviteKeptStaff", params)];
+  if (!e.take) return [say(role === "mediator" ? "admin.ownInviteKeptMediator" : "admin.ownInviteKeptStaff", params), thenHome("admin")];
   return [{ type: "reply", event: { type: "OPEN", flow: "roleJoin", input: { token: "", inviteId: id, role, org } } }];
 };
 

@@ -33,8 +33,27 @@ export const assignMediator = defineAction({
   code: "mdassign",
   params: z.object({ caseId: id, roleId: id }),
   allow: ["admin", "staff"],
-  // The proposal sent, or refused for good, their home follows (the bot's thenHome); refused for this mediator alone
-  // («choose another»), the list they choose from stays the last thing on screen.
+  // The proposal sent, or refused for good, their home follows (the bot's thenHome) — staff's for someone who is staff,
+  // as the router takes this button; refused for this mediator alone («choose another»), the list they choose from
+  // stays the last thing on screen.
+  run: ({ caseId, roleId }, r) => r.emit({ type: "assignMediator", caseId, roleId }),
+});
+/**
+ * The same two steps from /admin («Медиатор ұсыну»): pressed as an admin, whatever else they are — an admin who is
+ * also staff gets the admin's home after it, not staff's (the router takes these buttons for the admin).
+ */
+export const pickMediatorAsAdmin = defineAction({
+  name: "mediation/pickMediatorAsAdmin",
+  code: "adm:mdpick",
+  params: z.object({ caseId: id, offset: id.optional() }),
+  allow: ["admin"],
+  run: ({ caseId, offset }, r) => r.emit({ type: "pickMediator", caseId, offset, admin: true }),
+});
+export const assignMediatorAsAdmin = defineAction({
+  name: "mediation/assignAsAdmin",
+  code: "adm:mdassign",
+  params: z.object({ caseId: id, roleId: id }),
+  allow: ["admin"],
   run: ({ caseId, roleId }, r) => r.emit({ type: "assignMediator", caseId, roleId }),
 });
 /** The mediator takes the case, or declines it (as they must when they cannot be impartial). */
@@ -157,6 +176,6 @@ export const confirmAgreement = defineAction({
 });
 
 export const mediationActions = [
-  mediationCasesForAdmin, mediationCasesForAdminAt, pickMediator, assignMediator, acceptMediation, declineMediation, agreeToMediate, applicantAgrees, recordSigned, refuseToMediate, viewMediation,
+  mediationCasesForAdmin, mediationCasesForAdminAt, pickMediator, assignMediator, pickMediatorAsAdmin, assignMediatorAsAdmin, acceptMediation, declineMediation, agreeToMediate, applicantAgrees, recordSigned, refuseToMediate, viewMediation,
   writeInMediation, askMediator, proposeSettlement, endMediation, endMediationConfirmed, acceptProposal, rejectProposal, counterOffer, confirmAgreement,
 ];

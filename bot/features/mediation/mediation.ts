@@ -27,7 +27,7 @@ import { pageButtons } from "../staff/actions.js";
 import { cancelCaseReminders } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
-  declineMediation, endMediation as endAction, mediationCasesForAdminAt, pickMediator as pickAction, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
+  declineMediation, endMediation as endAction, mediationCasesForAdminAt, pickMediator as pickAction, pickMediatorAsAdmin as pickAsAdmin, assignMediatorAsAdmin as assignAsAdmin, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
 } from "./actions.js";
 
 /** Telegram's limit for a file's caption, in characters. */
@@ -159,7 +159,7 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
   }
   return [
     say("mediation.chooseCase", {}, [
-      ...cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: caseOrg(k, 40) }, ...act(pickAction, { caseId: k.id }) }]),
+      ...cases.map((k) => [{ key: "mediation.caseButton", params: { number: k.number, org: caseOrg(k, 40) }, ...act(pickAsAdmin, { caseId: k.id }) }]),
       ...cursorRow(page, (c) => act(mediationCasesForAdminAt, c)),
     ]),
   ];
@@ -181,8 +181,8 @@ export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: C
   const mediators = await tx.userRole.findMany({ where, include: { user: { select: { fullName: true } } }, orderBy: { id: "asc" }, skip: offset, take: PAGE });
   return [
     say("mediation.chooseMediator", { number: k.number }, [
-      ...mediators.map((r) => [{ key: "mediation.mediatorButton", params: { name: mediatorName(r.user.fullName) }, ...act(assignAction, { caseId: k.id, roleId: r.id }) }]),
-      ...pageRow(offset, count, (at) => act(pickAction, { caseId: k.id, offset: at })),
+      ...mediators.map((r) => [{ key: "mediation.mediatorButton", params: { name: mediatorName(r.user.fullName) }, ...act(e.admin ? assignAsAdmin : assignAction, { caseId: k.id, roleId: r.id }) }]),
+      ...pageRow(offset, count, (at) => act(e.admin ? pickAsAdmin : pickAction, { caseId: k.id, offset: at })),
     ]),
   ];
 };
@@ -195,8 +195,9 @@ const applicantWithdrew = async (tx: Tx, caseId: number): Promise<boolean> =>
   (await tx.caseParticipant.count({ where: { caseId, role: "applicant", removedAt: null, user: { consentWithdrawnAt: { not: null } } } })) > 0;
 
 export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, c: Ctx): Promise<Out[]> => {
-  // Staff's home when they are staff (the role the router takes such a button for), else the admin's.
-  const done = thenHome(c.roles.includes("staff") ? "staff" : "admin");
+  // The home of the role the button was pressed in (the router puts it in): the admin's from /admin's list, else
+  // staff's for someone who is staff.
+  const done = thenHome();
   const k = await tx.case.findUnique({ where: { id: e.caseId }, include: ORG_NAMES });
   if (!k || !(await mayAssign(tx, k, c))) return [...notFound(), done];
   if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number }), done];
@@ -490,15 +491,16 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   const side = sideOf(all, c.userId);
   if (!p || !m || (side !== "applicant" && side !== "organization") || p.authorRole !== "mediator") return { refused: notFound() };
   const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
-  if (m.state !== "running" || newer > 0) return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })] };
-  if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })] };
+  // Refused with the side known: its home follows (the organisation's staff get staff's, an admin among them too).
+  if (m.state !== "running" || newer > 0) return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })], side };
+  if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })], side };
   // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
-  if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })] };
+  if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })], side };
   // A side is one party however many of its people have the proposal (the organisation's staff): its answer is the
   // one its first member gave, which they may change; a colleague's different press neither flips it nor adds a second
   // answer beside it (one accept among rejects made an agreement) — they are told who answered, what and when.
   const ours = await colleagueAnswer(tx, p.responses, all, side, c);
-  if (ours) return { refused: [said("mediation.answeredByColleague", { number: m.case.number, round: p.round, who: ours.who, answer: { key: `mediation.answers.${ours.answer}` }, ...ours.at(ours.answeredAt) })] };
+  if (ours) return { refused: [said("mediation.answeredByColleague", { number: m.case.number, round: p.round, who: ours.who, answer: { key: `mediation.answers.${ours.answer}` }, ...ours.at(ours.answeredAt) })], side };
   return { p, m, all, side };
 };
 
@@ -535,7 +537,7 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   const a = await answerable(tx, e.proposalId, c);
   // Left with nothing to press (the answer taken, or refused), a side gets its home; the agreement reached, the
   // one who confirms it for the side has its button last.
-  const done = thenHome(a.refused ? undefined : a.side === "organization" ? "staff" : undefined);
+  const done = thenHome(a.side === "organization" ? "staff" : undefined);
   if (a.refused) return [...a.refused, done];
   const { p, m, all, side } = a;
   const number = m.case.number;
