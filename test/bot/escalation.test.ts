@@ -404,7 +404,7 @@ describe("a relative on the case and the complaint's draft", () => {
     const c = await t.db.prisma.case.findFirstOrThrow();
     const said = "Дело KZ-2026-000001: проект жалобы в боте готовит заявитель — тот, кто подал обращение. О сроках и шагах комиссии бот сообщает и вам.";
     expect(texts(await relative.pressData(`g:esc:${c.id}`))).toEqual([said]);
-    expect(texts(await relative.pressData(`g:escto:${c.id}:department`))).toEqual([said]);
+    expect(texts(await relative.pressData(`g:escto:${c.id}:department`))).toEqual([said, expect.stringMatching(/^Что сделаем\?/)]);
     expect(texts(await relative.pressData(`g:escto:${c.id}:court`))).toEqual([said]);
     expect(await t.db.prisma.caseEvent.count({ where: { kind: { in: ["escalation_drafted", "case_history_prepared"] } } })).toBe(0);
     const stranger = h.user(52, "kk");
