@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, texts, buttons, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
-import { joinMediator, MEDIATOR_NAME, openAdmin, redeem } from "../helpers/staff.js";
+import { filedToBilingualOrg, joinMediator, MEDIATOR_NAME, openAdmin } from "../helpers/staff.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { historyContent } from "../../bot/features/escalation/escalation.js";
 
@@ -26,23 +25,7 @@ beforeEach(async () => {
   h = await testBot(t.db, { adminIds: [ADMIN], now: () => now });
 });
 
-/** «№7 қалалық аурухана» / «Городская больница №7», its staff (ru), and a Kazakh applicant's notice to it by its Kazakh name. */
-const filedInKazakh = async () => {
-  const admin = h.user(ADMIN, "ru");
-  await admin.send("/start");
-  await openAdmin(admin);
-  await admin.press("Зарегистрировать организацию");
-  await admin.send("№7 қалалық аурухана");
-  await admin.send("Городская больница №7");
-  await admin.press("г. Шымкент");
-  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
-  const staff = h.user(STAFF, "ru");
-  await staff.send("/start");
-  await redeem(staff, link, "ru", "staff");
-  const applicant = h.user(APPLICANT, "kk");
-  await fileNotice(applicant, "kk", { org: "№7 қалалық аурухана" });
-  return { admin, staff, applicant };
-};
+const filedInKazakh = () => filedToBilingualOrg(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT });
 
 describe("an organisation's name in the reader's language", () => {
   it("the mediator (ru) asked to take a Kazakh applicant's case reads the organisation's Russian name, in the request and in /inbox; an admin choosing a case too", async () => {

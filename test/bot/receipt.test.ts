@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, textsTo as to } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
-import { joinStaff, openAdmin, recordReceipt, redeem } from "../helpers/staff.js";
+import { filedToBilingualOrg, joinStaff, recordReceipt } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
 import { seal } from "../../bot/crypto.js";
@@ -276,19 +276,7 @@ describe("a notice to a registered organisation", () => {
   });
 
   it("registered with a Kazakh and a Russian name, it is named to its Russian staff in Russian, whatever language the applicant filed in — the new notice, /inbox, the reminders", async () => {
-    const admin = h.user(ADMIN, "ru");
-    await admin.send("/start");
-    await openAdmin(admin);
-    await admin.press("Зарегистрировать организацию");
-    await admin.send("№7 қалалық аурухана");
-    await admin.send("Городская больница №7");
-    await admin.press("г. Шымкент");
-    const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
-    const staff = h.user(STAFF, "ru");
-    await staff.send("/start");
-    await redeem(staff, link, "ru", "staff");
-    const applicant = h.user(APPLICANT, "kk");
-    const filed = await fileNotice(applicant, "kk", { org: "№7 қалалық аурухана" });
+    const { staff, filed } = await filedToBilingualOrg(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT });
     expect(to(filed, STAFF)[0]).toMatch(/^Новое обращение KZ-2026-000001: Городская больница №7, г. Шымкент\./);
     expect(texts(await staff.send("/inbox")).join("\n")).toContain("KZ-2026-000001 — Городская больница №7");
     h.fake.clear();

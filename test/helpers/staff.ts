@@ -58,6 +58,27 @@ export const secondStaff = async (h: Harness, adminId: number): Promise<TestUser
   return colleague;
 };
 
+/**
+ * «№7 қалалық аурухана» / «Городская больница №7» (г. Шымкент), registered by the admin with its two names, its staff
+ * (ru) joined by the admin's invite, and a Kazakh applicant's notice to it by its Kazakh name (KZ-2026-000001).
+ */
+export const filedToBilingualOrg = async (h: Harness, ids: { admin: number; staff: number; applicant: number }) => {
+  const admin = h.user(ids.admin, "ru");
+  await admin.send("/start");
+  await openAdmin(admin);
+  await admin.press("Зарегистрировать организацию");
+  await admin.send("№7 қалалық аурухана");
+  await admin.send("Городская больница №7");
+  await admin.press("г. Шымкент");
+  const link = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+  const staff = h.user(ids.staff, "ru");
+  await staff.send("/start");
+  await redeem(staff, link, "ru", "staff");
+  const applicant = h.user(ids.applicant, "kk");
+  const filed = await fileNotice(applicant, "kk", { org: "№7 қалалық аурухана" });
+  return { admin, staff, applicant, filed };
+};
+
 /** A user who joins an organisation's staff by a fresh invite. */
 export const joinStaff = async (h: Harness, adminId: number, userId: number, lang: "kk" | "ru", name?: string, region?: string, fullName?: string): Promise<TestUser> => {
   const { link } = await inviteStaff(h, adminId, name, region);
