@@ -161,6 +161,22 @@ describe("a sitting that already took place", () => {
     expect(to(move, APPLICANT)).toEqual([]);
   });
 
+  it("one to come of a case settled meanwhile is neither moved nor cancelled from a view opened before — said the case is over, not «when the commission is formed»", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    // A signed settlement agreement recorded (mediation-agreement.test walks it): the case is settled and closed.
+    await t.db.prisma.case.updateMany({ data: { status: "settled", closedAt: now } });
+    const ENDED = "Дело KZ-2026-000001 завершено, поэтому назначать, переносить и отменять его заседания в боте больше нельзя.";
+    const move = await staff.press("Перенести: 25.11.2026, 15:00");
+    expect(to(move, STAFF)).toEqual([ENDED, STAFF_HOME]);
+    const cancel = await staff.press("Отменить");
+    expect(to(cancel, STAFF)).toEqual([ENDED, STAFF_HOME]);
+    expect(to(cancel, APPLICANT)).toEqual([]);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
+  });
+
   it("a cancelled sitting's «Перенести» on a view opened before the cancellation is refused at once, not after the date and time are typed", async () => {
     const { staff } = await formed();
     await scheduleSitting(staff); // 25.11.2026, 15:00

@@ -144,8 +144,13 @@ const people = async (tx: Tx, k: CaseRow) => {
  * its conclusion is recorded (it sits no more). Said when staff press the button, before any question (access.ts),
  * and again at Save.
  */
-export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Parameters<typeof stepOf>[0]): Out | null =>
-  stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "sitting.concluded" : "sitting.notNow", { number: k.number });
+export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Parameters<typeof stepOf>[0]): Out | null => {
+  const step = stepOf(k);
+  if (step === "commission_formed") return null;
+  // Settled by a signed agreement, or closed: not «when the commission is formed», which will not come.
+  const key = k.concludedAt ? "sitting.concluded" : step === "settled" || step === "closed" ? "sitting.caseEnded" : "sitting.notNow";
+  return say(key, { number: k.number });
+};
 
 /**
  * How long after its start a sitting is taken as possibly still going on (its length is not known ahead): the family
