@@ -317,7 +317,7 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
       // 17:00, within three hours of its start: the old buttons cancel nothing; the family hears nothing of it.
       w.at("2026-11-25T17:00:00+05:00");
       const RU = "По делу KZ-2026-000001 записано заключение комиссии, поэтому назначать, переносить и отменять её заседания в боте больше нельзя.";
-      const KK = "KZ-2026-000001 ісі бойынша комиссияның қорытындысы жазылған, сондықтан ботта оның отырыстарын енді тағайындауға, ауыстыруға не болдырмауға болмайды.";
+      const KK = "KZ-2026-000001 ісі бойынша комиссияның қорытындысы жазылған, сондықтан ботта оның отырыстарын енді тағайындауға, ауыстыруға немесе болдырмауға болмайды.";
       for (const [u, d, said] of [[staff, cancelRu, RU], [staff, confirmRu, RU], [staff, keepRu, RU], [colleague, cancelKk, KK]] as const) {
         const calls = await u.pressData(d);
         // Their home follows (a refusal is no dead end).
