@@ -99,6 +99,9 @@ export const joinMachine = setup({
           { guard: ({ event }) => event.given, target: "name", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
           { target: "done", actions: [{ type: "say", params: { key: "relatives.notJoined" } }] },
         ],
+        // Words or a picture instead of an answer: the buttons are the answer (as at the onboarding's consent).
+        TEXT: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
+        MEDIA: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
         ...askAgain("consent"),
       },
     },

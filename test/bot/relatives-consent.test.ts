@@ -70,6 +70,28 @@ describe("a relative's consent is recorded with the relative's text", () => {
   });
 });
 
+describe("words typed at a relative's consent question", () => {
+  it("are answered «choose one of the buttons», the question again with its buttons — not «не понял» — in either language; nothing is recorded until a button", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const ru = h.i18n.t("ru");
+    const kk = h.i18n.t("kk");
+    for (const [id, lang, typed, hint, agree] of [
+      [RELATIVE_RU, "ru", "да", "Выберите, пожалуйста, одну из кнопок ниже.", "Согласен(на)"],
+      [RELATIVE_KK, "kk", "иә", "Төмендегі батырмалардың бірін таңдаңыз.", "Келісемін"],
+    ] as const) {
+      const u = h.user(id, lang);
+      await u.send(`/start ${await relativeLink(applicant)}`);
+      await u.press(lang === "ru" ? "Супруг(а)" : "Пациенттің жұбайы");
+      const answered = await u.send(typed);
+      expect(to(answered, id)).toEqual([hint, lang === "ru" ? ru("relatives.consent") : kk("relatives.consent")]);
+      expect(buttons(answered)).toEqual([agree, lang === "ru" ? "Не согласен(на)" : "Келіспеймін"]);
+      expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } })).consentAt).toBeNull();
+      await u.press(agree);
+      expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } })).consentAt).not.toBeNull();
+    }
+  });
+});
+
 describe("a relative who starts a notice is asked the applicant's consent first", () => {
   it("/notice: told why, shown the applicant's text; declining starts nothing and keeps the relative's consent; agreeing records it and the notice begins", async () => {
     const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
