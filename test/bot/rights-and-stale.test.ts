@@ -7,7 +7,7 @@ import { Store } from "../../bot/runtime/store.js";
 import { TEST_DATA_KEY, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, giveParticulars, joinRelative } from "../helpers/notice.js";
-import { agreeToContract, commissionFormed, inviteStaff, joinMediator, joinStaff, proposeMediator, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, inviteStaff, joinMediator, joinStaff, proposeMediator, recordNotConfirmed, recordReceipt, redeem, scheduleSitting } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -198,14 +198,7 @@ describe("after the conclusion", () => {
     const { staff, applicant } = await formed();
     const relative = await joinRelative(h, applicant, RELATIVE);
     await scheduleSitting(staff); // 25.11.2026, 15:00
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
-    await staff.press("Без документа");
-    await staff.press("Сегодня");
-    await staff.press("Сохранить");
+    await recordNotConfirmed(staff);
     expect(await t.db.prisma.scheduledJob.count({ where: { kind: "sitting_reminder", state: "pending" } })).toBe(0);
     // The relative answers the invitation they got before.
     const answered = await relative.press("Приду очно");
@@ -239,14 +232,7 @@ describe("a sitting's time that has already passed today", () => {
 describe("consent withdrawn: nothing new is processed until it is given again", () => {
   it("the applicant's IIN and address are not taken and stored for a complaint after they withdrew consent", async () => {
     const { staff, applicant } = await formed();
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
-    await staff.press("Без документа");
-    await staff.press("Сегодня");
-    await staff.press("Сохранить");
+    await recordNotConfirmed(staff);
     await withdraw(applicant);
     // The conclusion's message still has «Шағым дайындау»; the applicant presses it and goes on.
     await applicant.press("Шағым дайындау");

@@ -2,10 +2,10 @@
 // start — the window in which the family pressing an answer is told it began — staff still move or cancel it from the
 // case's view, and the family is told, with the calendar file updated. After that it is taken as held.
 import { describe, expect, it } from "vitest";
-import { buttons, texts, textsTo as to } from "../helpers/bot.js";
+import { buttons, texts, textsTo as to, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { runJobsAt, withBot, type World } from "../helpers/world.js";
-import { commissionFormed, joinStaff, openAdmin, redeem, scheduleSitting, secondStaff } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, openAdmin, recordNotConfirmed, redeem, scheduleSitting, secondStaff } from "../helpers/staff.js";
 import { joinRelative, removeRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
@@ -26,6 +26,16 @@ const STAFF_HOME: unknown = expect.stringMatching(/^«.+»: обращения\n
 const BEGUN_LINE = "25.11.2026, 15:00 — время начала прошло. Если заседание не состоялось, до 25.11.2026, 18:00 его можно перенести или отменить.";
 
 /** Staff (ru), the applicant (kk) and a relative (ru) of KZ-2026-000001; a sitting on Wednesday 25.11 at 15:00, in person and online. */
+/** Staff (ru) move the 25.11.2026, 15:00 sitting from the case's view to tomorrow, 16:00; returns what «Сохранить» did. */
+const moveToTomorrow = async (staff: TestUser) => {
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Перенести: 25.11.2026, 15:00");
+  await staff.press("Завтра");
+  await staff.send("16:00");
+  return staff.press("Сохранить");
+};
+
 const sittingSet = async (w: World) => {
   const { staff, applicant } = await commissionFormed(w.h, ADMIN, STAFF, APPLICANT);
   const relative = await joinRelative(w.h, applicant, RELATIVE);
@@ -127,12 +137,7 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
 
       // 15:40: staff move it to tomorrow, 16:00.
       w.at("2026-11-25T15:40:00+05:00");
-      await staff.send("/inbox");
-      await staff.press("Открыть KZ-2026-000001");
-      await staff.press("Перенести: 25.11.2026, 15:00");
-      await staff.press("Завтра");
-      await staff.send("16:00");
-      const moved = await staff.press("Сохранить");
+      const moved = await moveToTomorrow(staff);
       expect(to(moved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 16:00. Сообщено: 2.");
       // The applicant, invited before, is told of the move…
       expect(to(moved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00/);
@@ -174,12 +179,7 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
       w.at("2026-11-25T15:20:00+05:00");
       await joinRelative(w.h, applicant, RELATIVE);
       w.at("2026-11-25T15:40:00+05:00");
-      await staff.send("/inbox");
-      await staff.press("Открыть KZ-2026-000001");
-      await staff.press("Перенести: 25.11.2026, 15:00");
-      await staff.press("Завтра");
-      await staff.send("16:00");
-      const moved = await staff.press("Сохранить");
+      const moved = await moveToTomorrow(staff);
       expect(to(moved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание независимой экспертной комиссии\n26\.11\.2026, 16:00/);
       // Above the removal's SEQUENCE:1, so the calendar takes it: the sitting's own is 1 after the move.
       const [f] = files(moved, RELATIVE);
@@ -304,14 +304,7 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
 
       // 16:30: the conclusion is recorded (the commission sat after all).
       w.at("2026-11-25T16:30:00+05:00");
-      await staff.send("/inbox");
-      await staff.press("Открыть KZ-2026-000001");
-      await staff.press("Записать заключение");
-      await staff.press("Нет, вред не подтверждён");
-      await staff.send("Осложнение — известный риск, о котором предупреждали.");
-      await staff.press("Без документа");
-      await staff.press("Сегодня");
-      await staff.press("Сохранить");
+      await recordNotConfirmed(staff);
       expect((await w.t.db.prisma.case.findFirstOrThrow()).concludedAt).not.toBeNull();
 
       // 17:00, within three hours of its start: the old buttons cancel nothing; the family hears nothing of it.

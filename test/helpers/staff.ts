@@ -166,6 +166,18 @@ export const formCommission = async (staff: TestUser) => {
   return staff.press("Подтверждаю");
 };
 
+/** Staff (ru) record from the case's view the conclusion of KZ-2026-000001: harm not confirmed, today, no document. */
+export const recordNotConfirmed = async (staff: TestUser) => {
+  await staff.send("/inbox");
+  await staff.press("Открыть KZ-2026-000001");
+  await staff.press("Записать заключение");
+  await staff.press("Нет, вред не подтверждён");
+  await staff.send("Осложнение — известный риск, о котором предупреждали.");
+  await staff.press("Без документа");
+  await staff.press("Сегодня");
+  return staff.press("Сохранить");
+};
+
 /**
  * Staff (ru) of «Городская больница №7» and an applicant (kk, with a notice of this outcome) whose case they propose
  * to the mediator MEDIATOR_NAME (ru): the mediation is «proposed».
