@@ -532,7 +532,11 @@ describe("a signed agreement attached after the mediation ended by its term at s
           "Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0000\u00a0000 ₸ приложено. Соглашение подписано 23.12.2026. Оно приложено после того, как медиация в боте завершилась по сроку, поэтому сообщение о её завершении без соглашения больше не действует.",
       });
       // The signed agreement itself, to both parties.
-      for (const id of [APPLICANT, STAFF]) expect(settled.filter((c) => c.payload.chat_id === id && c.method === "sendDocument").map((c) => c.payload.document), String(id)).toEqual(["signed-scan"]);
+      // (each with what it is, in its reader's language: the file alone says nothing).
+      expect([APPLICANT, STAFF].map((id) => settled.filter((c) => c.payload.chat_id === id && c.method === "sendDocument").map((c) => [c.payload.document, c.payload.caption]))).toEqual([
+        [["signed-scan", "KZ-2026-000001 · дауды реттеу туралы қол қойылған келісім"]],
+        [["signed-scan", "KZ-2026-000001 · подписанное соглашение об урегулировании спора"]],
+      ]);
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       const k = await w.t.db.prisma.case.findFirstOrThrow();
       expect([m.state, m.endReason, m.signedBy, k.status]).toEqual(["settled", "settled", BigInt(MEDIATOR), "settled"]);
@@ -754,6 +758,9 @@ describe("a signed agreement scanned as several pages and sent as an album", () 
       const settled = await mediator.press("Готово");
       expect(to(settled, APPLICANT)[0]).toBe(`${NUMBER} ісі реттелді: 2\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`);
       for (const id of [APPLICANT, STAFF]) expect(settled.filter((c) => c.payload.chat_id === id && c.method === "sendPhoto").map((c) => c.payload.photo), String(id)).toEqual(["sig-1", "sig-2", "sig-3"]);
+      // Each page says which it is, in its reader's language.
+      expect(settled.filter((c) => c.payload.chat_id === STAFF && c.method === "sendPhoto").map((c) => c.payload.caption)).toEqual([1, 2, 3].map((n) => `KZ-2026-000001 · подписанное соглашение об урегулировании спора, страница ${n} из 3`));
+      expect(settled.filter((c) => c.payload.chat_id === APPLICANT && c.method === "sendPhoto").map((c) => c.payload.caption)[1]).toBe("KZ-2026-000001 · дауды реттеу туралы қол қойылған келісім, 3 беттің 2-беті");
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       expect([m.state, m.signedFile]).toEqual([
         "settled",

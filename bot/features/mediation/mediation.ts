@@ -795,7 +795,17 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
       ),
     ),
     ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
-    ...all.filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator").flatMap((x) => pages.map((f): Out => ({ type: "file", file: f, to: x }))),
+    // Each page says what it is: a scan re-sent alone, after the settled message, says nothing by itself.
+    ...all
+      .filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator")
+      .flatMap((x) =>
+        pages.map((f, i): Out => ({
+          type: "file",
+          file: f,
+          caption: pages.length > 1 ? { key: "mediation.signedCaptionPage", params: { number, n: i + 1, count: pages.length } } : { key: "mediation.signedCaption", params: { number } },
+          to: x,
+        })),
+      ),
   ];
 };
 
