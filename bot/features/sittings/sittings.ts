@@ -49,16 +49,16 @@ const offered = (s: Sitting): SittingAnswer[] => [...(s.address ? (["in_person"]
 const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: `sitting.answer.${a}`, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }]);
 
 /**
- * An invitation (or a move) to one person: the calendar file, then the text with the answer buttons —
- * the buttons stay the last thing in the chat, under what they answer, never scrolled away by a file.
+ * An invitation (or a move) to one person: the text first — what the sitting is, when and where, with the answer
+ * buttons — then the calendar file, captioned as one, so that nobody gets a bare file before knowing what it is.
  */
 const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient & { withdrew?: boolean }, extra: Params = {}, file?: "rejoined" | "moved"): Out[] => [
-  document({ name: "sittingIcs", sittingId: s.id, ...(file ? { for: file } : {}) }, to),
   // An applicant who withdrew consent may still attend (law.md §3 step 5), but cannot answer through the bot
   // (mydata.ts needsConsent): no buttons it would refuse, and a line that says why and what they can do.
   ...(to.withdrew
     ? [sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }), sayTo(to, "sitting.withdrawnNote")]
     : [sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s))]),
+  document({ name: "sittingIcs", sittingId: s.id, ...(file ? { for: file } : {}) }, to),
 ];
 
 /**
