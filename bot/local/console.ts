@@ -2,7 +2,8 @@
 // Typed text is a message (a /command too); a number presses that button of the bot's last answer (its
 // keyboards numbered on, one after another); ":user ID [kk|ru|en]" plays another user (a relative, staff, a
 // mediator) — each keeps their own keyboards, and the messages they got meanwhile are shown when they are played again (their
-// command menu too, «☰ /start …», shown whenever the bot sets it); ":open" opens the
+// command menu too, «☰ /start …», shown whenever the bot sets it), then the buttons a number presses now, said to be the
+// last answer's, each under its message's last line (a keyboard the bot took off a pressed message presses nothing); ":open" opens the
 // last invite link the bot showed (as the user played now); ":contact" shares the user's own phone number,
 // ":photo" and ":pdf" send a file, as the phone would; ":quit" leaves.
 import { createInterface } from "node:readline";
@@ -48,7 +49,7 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
    * next — a saved notice's «Я передал(а) обращение» and the home screen under it are [1] and [2], [3]…, not both [1] —
    * and what they got while not played. `fresh`: an update came since, so the next keyboard starts a new answer.
    */
-  const keyboards = new Map<number, { fresh: boolean; shown: { messageId: number; rows: KeyButton[][]; first: number }[] }>();
+  const keyboards = new Map<number, { fresh: boolean; shown: { messageId: number; text: string; rows: KeyButton[][]; first: number }[] }>();
   const pending = new Map<number, string[]>();
   /** Another user's command menu as last set while they were not played: shown (not counted as a message) when they are. */
   const menus = new Map<number, string>();
@@ -86,12 +87,23 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
         const answer = !kept || kept.fresh ? [] : kept.shown;
         const last = answer.at(-1);
         const first = last ? last.first + last.rows.flat().length : 1;
-        keyboards.set(chatId, { fresh: false, shown: [...answer, { messageId: (result as { message_id: number }).message_id, rows, first }] });
+        keyboards.set(chatId, { fresh: false, shown: [...answer, { messageId: (result as { message_id: number }).message_id, text, rows, first }] });
         shown.push(numbered(rows, first));
       }
       // Telegram's share-contact button sits under the input field: here it is pressed by typing :contact.
       const contact = markup?.keyboard?.flat().find((b) => b.request_contact);
       if (contact) shown.push(`[:contact] ${contact.text}`);
+    } else if (call.method === "editMessageReplyMarkup" || call.method === "editMessageText") {
+      // A keyboard the bot took off a message (a pressed one is spent) or changed with it, as Telegram shows it: its
+      // numbers no longer press anything (the others keep theirs); a changed one presses what it now shows.
+      const kept = keyboards.get(chatId);
+      const at = kept?.shown.findIndex((k) => k.messageId === Number(p.message_id)) ?? -1;
+      if (!kept || at < 0) return;
+      const rows = (p.reply_markup as { inline_keyboard?: KeyButton[][] } | undefined)?.inline_keyboard;
+      const k = kept.shown[at]!;
+      if (rows?.length) kept.shown[at] = { ...k, ...(typeof p.text === "string" ? { text: p.text } : {}), rows };
+      else kept.shown.splice(at, 1);
+      return;
     } else if (call.method === "answerCallbackQuery" && typeof p.text === "string") {
       print(`(${p.text})`);
     } else if (call.method === "sendDocument" || call.method === "sendPhoto") {
@@ -104,6 +116,18 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
     // Someone else's message: a line here, and in full when that user is played next.
     print(`\n→ ${chatId}: ${shown[0]!.split("\n")[0]!}`);
     pending.set(chatId, [...(pending.get(chatId) ?? []), shown.join("\n")]);
+  };
+
+  /** A message's last line (the question its buttons answer, as a rule), cut to one terminal line. */
+  const lastLine = (text: string) => {
+    const line = text.trim().split("\n").at(-1) ?? "";
+    return line.length > 100 ? `${line.slice(0, 99).trimEnd()}…` : line;
+  };
+  /** The live keyboards of the user played now, said to be the last answer's, each under its message's last line. */
+  const showKeyboards = (shown: { text: string; rows: KeyButton[][]; first: number }[]) => {
+    if (shown.length === 0) return print(`\n${i18n.both("console.noButtons")}`);
+    print(`\n${i18n.both("console.buttons", { id: user.id })}`);
+    for (const k of shown) print(`\n«${lastLine(k.text)}»\n${numbered(k.rows, k.first)}`);
   };
 
   const from = () => ({ id: user.id, is_bot: false as const, first_name: "Console", ...(user.language ? { language_code: user.language } : {}) });
@@ -136,8 +160,11 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
       const menu = menus.get(user.id);
       menus.delete(user.id);
       if (menu) print(`\n${menu}`);
+      // The buttons a number presses now: those of the bot's last answer with buttons to this user, said so, each under
+      // its message's last line — not a bare keyboard that reads as belonging to whatever was printed above it (a
+      // message without buttons they got meanwhile), as if current.
       const kb = keyboards.get(user.id);
-      if (kb && waiting.length === 0) for (const k of kb.shown) print(`\n${numbered(k.rows, k.first)}`);
+      if (kb) showKeyboards(kb.shown);
       continue;
     }
     if (line === ":open") {
@@ -165,6 +192,11 @@ export const runConsole = async ({ bot, fake, i18n, input, output, user: first, 
       // No keyboard yet in this run: after a restart the console cannot press the buttons shown before it.
       if (!kept) {
         print(i18n.both("console.noKeyboard"));
+        continue;
+      }
+      // Every keyboard of the last answer was taken off (pressed): nothing is live, as in Telegram.
+      if (kept.shown.length === 0) {
+        print(i18n.both("console.noButtons"));
         continue;
       }
       const n = Number(line);

@@ -254,9 +254,10 @@ describe("sittings", () => {
     ]);
     expect(to(saved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание независимой экспертной комиссии\n25\.11\.2026, 15:00 \(время Казахстана\)\nОчно: /);
     expect(applicant.keyboards().at(-1)!.buttons.flat().map((b) => b.text)).toEqual(["Өзім барып қатысамын", "Онлайн қатысамын", "Қатыса алмаймын"]);
-    // The calendar file comes first; the invitation with its answer buttons is the last thing in each chat.
-    expect(seen(saved, APPLICANT)).toEqual(["document", "message+buttons"]);
-    expect(seen(saved, RELATIVE)).toEqual(["document", "message+buttons"]);
+    // The invitation first, with its answer buttons, so that nobody gets a bare file before knowing what it is; then
+    // the calendar file, captioned as one.
+    expect(seen(saved, APPLICANT)).toEqual(["message+buttons", "document"]);
+    expect(seen(saved, RELATIVE)).toEqual(["message+buttons", "document"]);
     // A calendar file to each, in their language (each chat's in its order; between chats, whichever went first).
     const files = saved.filter((c) => c.method === "sendDocument").sort((a, b) => Number(a.payload.chat_id) - Number(b.payload.chat_id));
     expect(files.map((f) => [f.payload.chat_id, f.file!.filename])).toEqual([
@@ -352,10 +353,10 @@ describe("sittings", () => {
     expect(to(moved, STAFF)).toEqual(["Заседание по делу KZ-2026-000001 перенесено на 26.11.2026, 10:30. Сообщено: 2.", STAFF_HOME]);
     expect(to(moved, RELATIVE)[0]).toMatch(/^Дело KZ-2026-000001: заседание комиссии перенесено\nбыло: 25\.11\.2026, 15:00\nстало: 26\.11\.2026, 10:30 \(время Казахстана\)/);
     expect(to(moved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: комиссия отырысы ауыстырылды\nбұрын: 25\.11\.2026, 15:00\nенді: 26\.11\.2026, 10:30/);
-    // The updated calendar file first, then the message with the answer buttons, which says the file is above.
-    expect(seen(moved, APPLICANT)).toEqual(["document", "message+buttons"]);
-    expect(seen(moved, RELATIVE)).toEqual(["document", "message+buttons"]);
-    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря выше обновит прежнее событие; если в календаре осталось событие с прежним временем, удалите его\. Примете ли вы участие\?$/);
+    // The message with the answer buttons first, which says the file below updates the event; then the file.
+    expect(seen(moved, APPLICANT)).toEqual(["message+buttons", "document"]);
+    expect(seen(moved, RELATIVE)).toEqual(["message+buttons", "document"]);
+    expect(to(moved, RELATIVE)[0]).toMatch(/Файл календаря ниже обновит прежнее событие; если в календаре осталось событие с прежним временем, удалите его\. Примете ли вы участие\?$/);
     const files = moved.filter((c) => c.method === "sendDocument").map(ics);
     expect(files).toHaveLength(2);
     for (const f of files) {

@@ -112,6 +112,36 @@ describe("the local console", () => {
     }
   });
 
+  it("played again after someone else, a user is shown which buttons a number presses now — their last answer's, each under its message — not a bare earlier keyboard as if current", async () => {
+    // Before: back to the admin, a bare «[1] Отозвать приглашение» under «Новых сообщений нет», of no message one could
+    // see; and back to staff whose role was revoked meanwhile, the message saying so (without buttons) and no keyboard —
+    // yet 1 still pressed «Дела организации» of the home shown long before, as if it were the current one.
+    const fresh = mkdtempSync(join(tmpdir(), "kelisim-users-"));
+    try {
+      const admin = ["/start", "2", "/admin", "Жумабаев Арман Серикович", "Специалист управления здравоохранения", "1", "1", "Городская больница №7", "1", "8", "1"];
+      const staff = [":user 200 ru", ":open", "Ахметова Сауле Маратовна", "Секретарь комиссии", "1"];
+      // Back to the admin, who revokes the staff role (Роли → Отозвать → Отозвать); then staff again.
+      const { out, code } = await runConsole([...admin, ...staff, ":user 100001", "/admin", "4", "1", "1", ":user 200 ru"], { ADMIN_IDS: "100001" }, fresh);
+      expect(code).toBe(0);
+      const [, , backToAdmin, backToStaff] = out.split(/Теперь вы — пользователь \d+ \(язык приложения: [^)]+\)\.\n/);
+      expect(backToAdmin).toContain(
+        "Новых сообщений для 100001 нет.\n\n" +
+          "Нөмірмен боттың 100001 пайдаланушысына батырмалы соңғы жауабындағы батырмаларды ғана басуға болады, бұрынғыларын — жоқ. Міне, олар, әрқайсысы өз хабарының соңғы жолымен бірге:\n\n" +
+          "Номером можно нажать только кнопки последнего ответа бота с кнопками пользователю 100001, более ранние — нет. Вот они, каждая под последней строкой своего сообщения:\n\n" +
+          "«Перешлите сообщение со ссылкой выше тому, кого приглашаете. Если ссылка попала не туда, отзовите пр…»\n[1] Отозвать приглашение\n",
+      );
+      expect(backToStaff).toContain(
+        "В боте «Келісім» вы больше не значитесь сотрудником организации «Городская больница №7»: администратор завершил вашу роль. Дела организации вам больше не доступны. Спасибо за вашу работу. Если это ошибка, обратитесь к администратору.\n\n" +
+          "☰ /start /menu /notice /cases /explain /help /language /privacy /mydata /cancel\n\n" +
+          "Нөмірмен боттың 200 пайдаланушысына батырмалы соңғы жауабындағы батырмаларды ғана басуға болады, бұрынғыларын — жоқ. Міне, олар, әрқайсысы өз хабарының соңғы жолымен бірге:\n\n" +
+          "Номером можно нажать только кнопки последнего ответа бота с кнопками пользователю 200, более ранние — нет. Вот они, каждая под последней строкой своего сообщения:\n\n" +
+          "«Заседания комиссии на 7 дней вперёд: 0»\n[1] Дела организации\n",
+      );
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it("restarted in the middle of a notice, a typed number says the buttons shown before are gone and how to go on; /start offers the notice again", async () => {
     const fresh = mkdtempSync(join(tmpdir(), "kelisim-restart-"));
     try {

@@ -10,7 +10,7 @@ import { answersOf, dueFieldAt, notReceivedYet, orgNames, stepOf, str } from "..
 import { lines, sayText, type Out } from "../../core/effects.js";
 import { adminButtons } from "../admin/actions.js";
 import { viewMediation } from "../mediation/actions.js";
-import { showWhen } from "../sittings/sittings.js";
+import { NOT_ENDED, showWhen } from "../sittings/sittings.js";
 import { openStaffCase } from "../staff/actions.js";
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -88,7 +88,8 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     return [{ key: "home.staff", params: { org: orgNames(r.organization), awaiting, fresh, dueToday } }];
   });
   const sittings = await tx.sitting.findMany({
-    where: { cancelledAt: null, startsAt: { gte: c.now, lt: new Date(c.now.getTime() + WEEK_MS) }, case: { organizationId: { in: orgIds } } },
+    // Not those of a case settled (or concluded) meanwhile: the bot follows them no more, nor offers them as to come.
+    where: { cancelledAt: null, startsAt: { gte: c.now, lt: new Date(c.now.getTime() + WEEK_MS) }, case: { organizationId: { in: orgIds }, ...NOT_ENDED } },
     include: { case: { select: { number: true } } },
     orderBy: { startsAt: "asc" },
     take: BUTTONS_MAX,

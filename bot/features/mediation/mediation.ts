@@ -24,7 +24,7 @@ import { backToAdmin, listUnlinked as listUnlinkedAction } from "../admin/action
 import { caseKeyset, cursorRow, keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { pageButtons } from "../staff/actions.js";
-import { cancelCaseReminders } from "../sittings/sittings.js";
+import { settledCaseSittings } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
   declineMediation, endMediation as endAction, mediationCasesForAdminAt, pickMediator as pickAction, pickMediatorAsAdmin as pickAsAdmin, assignMediatorAsAdmin as assignAsAdmin, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
@@ -775,8 +775,8 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "case_settled", createdAt: c.now, payload: { proposalId: p?.id ?? null } } });
   await cancel(tx, expireKey(m.id));
   await cancel(tx, signKey(m.id));
-  // Settled: no one is to be told to come to a sitting of its commission any more.
-  await cancelCaseReminders(tx, m.caseId, c.now);
+  // Settled: the bot follows the commission's sittings no more — their reminders cancelled, and those invited told so.
+  const sittings = await settledCaseSittings(tx, m.caseId, c);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
   const amount = p ? Number(p.amountTenge) : 0;
   // Recorded after the bot ended the mediation by its term: the day it was signed, and what it told then (its end
@@ -806,6 +806,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
           to: x,
         })),
       ),
+    ...sittings,
   ];
 };
 

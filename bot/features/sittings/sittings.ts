@@ -9,7 +9,7 @@ import type { Button, DomainEffect, Param, Params, Recipient, SittingAnswer } fr
 import { showDate } from "../../../machines/notice.js";
 import type { Case, Prisma, Sitting } from "../../db/generated/client.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { stepOf } from "../../core/case.js";
+import { caseOrg, ORG_NAMES, stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, thenHome, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
@@ -49,16 +49,16 @@ const offered = (s: Sitting): SittingAnswer[] => [...(s.address ? (["in_person"]
 const answerButtons = (s: Sitting): Button[][] => offered(s).map((a) => [{ key: `sitting.answer.${a}`, ...act(answerAction, { sittingId: s.id, answer: a, v: s.sequence }) }]);
 
 /**
- * An invitation (or a move) to one person: the calendar file, then the text with the answer buttons —
- * the buttons stay the last thing in the chat, under what they answer, never scrolled away by a file.
+ * An invitation (or a move) to one person: the text first — what the sitting is, when and where, with the answer
+ * buttons — then the calendar file, captioned as one, so that nobody gets a bare file before knowing what it is.
  */
 const invitation = (timeZone: string, key: string, k: CaseRow, s: Sitting, to: Recipient & { withdrew?: boolean }, extra: Params = {}, file?: "rejoined" | "moved"): Out[] => [
-  document({ name: "sittingIcs", sittingId: s.id, ...(file ? { for: file } : {}) }, to),
   // An applicant who withdrew consent may still attend (law.md §3 step 5), but cannot answer through the bot
   // (mydata.ts needsConsent): no buttons it would refuse, and a line that says why and what they can do.
   ...(to.withdrew
     ? [sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }), sayTo(to, "sitting.withdrawnNote")]
     : [sayTo(to, key, { number: k.number, when: showWhen(s.startsAt, timeZone), place: placeText(s), ...extra }, answerButtons(s))]),
+  document({ name: "sittingIcs", sittingId: s.id, ...(file ? { for: file } : {}) }, to),
 ];
 
 /**
@@ -103,11 +103,20 @@ const cancelReminders = async (tx: Tx, s: Sitting) => {
 };
 
 /**
- * The case's sittings still to come lose their reminders (the conclusion was recorded: the commission has
- * finished, and nobody should be told to come to a sitting of it).
+ * A signed settlement agreement was recorded (features/mediation): the case is settled, and the bot follows its
+ * sittings no more — their reminders cancelled. law.md says nothing of a settlement ending the commission's work, so
+ * the sittings are not cancelled, nor said to be (no calendar file takes them off): each person invited to one still
+ * to come is told, in their language, that the bot will neither remind them of it nor follow it, and that whether it
+ * is held is for the organisation to say.
  */
-export const cancelCaseReminders = async (tx: Tx, caseId: number, now: Date): Promise<void> => {
-  for (const s of await tx.sitting.findMany({ where: { caseId, cancelledAt: null, startsAt: { gt: now } } })) await cancelReminders(tx, s);
+export const settledCaseSittings = async (tx: Tx, caseId: number, c: { timeZone: string; now: Date }): Promise<Out[]> => {
+  const coming = await comingSittings(tx, caseId, c.now);
+  if (coming.length === 0) return [];
+  for (const s of coming) await cancelReminders(tx, s);
+  const k = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { id: true, number: true, language: true, outcome: true, orgName: true, ...ORG_NAMES } });
+  return (await people(tx, k)).flatMap((p) =>
+    coming.map((s) => sayTo(p, "sitting.settledNotFollowed", { number: k.number, when: showWhen(s.startsAt, c.timeZone), org: caseOrg(k) })),
+  );
 };
 
 /**
@@ -313,7 +322,7 @@ const who = (p: { role: string; relation: string | null; user?: { fullName: stri
       : { key: "sitting.who.relative", params: { relation: { key: `notice.relationForm.${p.relation}` } } };
 
 export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c: Ctx): Promise<Out[]> => {
-  const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: true } });
+  const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: { include: ORG_NAMES } } });
   const me = s
     ? await tx.caseParticipant.findFirst({ where: { caseId: s.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { user: { select: { fullName: true } } } })
     : null;
@@ -322,8 +331,11 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   const done = thenHome();
   // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
   if (!s || !me) return [say("cases.notFound"), done];
-  // The commission concluded (or the case closed) meanwhile — its sittings to come cancelled with it: nobody is expected.
-  if (ended(s.case)) return [say("sitting.noMore", { number: s.case.number }), done];
+  // The commission concluded meanwhile — its sittings to come cancelled with it: nobody is expected.
+  if (s.case.concludedAt) return [say("sitting.noMore", { number: s.case.number }), done];
+  // Settled (or closed) meanwhile: the bot follows its sittings no more, but they are not cancelled by it (law.md says
+  // nothing of it) — not said to be: whether one is held is for the organisation to say.
+  if (ended(s.case)) return [say("sitting.noMoreSettled", { number: s.case.number, org: caseOrg(s.case) }), done];
   if (s.cancelledAt) return [say("sitting.alreadyCancelled"), done];
   // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
   // and where it is held said again, so they can still join. Later than that, it is over.
@@ -424,8 +436,8 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
  * status says since (a complaint drafted after the conclusion makes it «escalated»; one drafted before ends nothing).
  */
 const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
-/** The same, as a query's condition on a sitting's case: not ended. */
-const NOT_ENDED: Prisma.CaseWhereInput = { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } };
+/** The same, as a query's condition on a sitting's case: not ended (staff's home lists only such sittings, too). */
+export const NOT_ENDED: Prisma.CaseWhereInput = { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } };
 /** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
 const SOON_AT_LEAST_MS = 90 * 60_000;
 
