@@ -662,12 +662,14 @@ const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "ro
 /** An invite set aside (/start, or the step above it ended): which invite it is, «continue» or «drop» (bound to its question). */
 const inviteLeft = (entry: StackEntry): Effect => {
   const at = `${entry.flow}.${entry.prompt}`;
-  const context = entry.snapshot.context as { number?: string; role?: string; org?: Bilingual | null };
+  const context = entry.snapshot.context as { number?: string; role?: string; org?: Bilingual | null; inviteId?: number | null };
   const buttons = (go: string, drop: string) => [[{ key: go, ...act(resumeInvite, { answer: "continue", at }) }], [{ key: drop, ...act(resumeInvite, { answer: "drop", at }) }]];
   if (entry.flow === "join") return say("relatives.resume", { params: { number: context.number ?? "" }, buttons: buttons("relatives.resumeContinue", "relatives.resumeDrop") });
   // An admin's door is not an invite: it is put off, and /admin opens it again.
   if (context.role === "admin") return say("roles.resume.admin", { buttons: buttons("roles.resumeContinue", "roles.resumeLater") });
-  return say(`roles.resume.${context.role === "mediator" ? "mediator" : "staff"}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
+  // The admin taking an invite they made themselves was not invited: their registration in the role is unfinished.
+  const role = context.role === "mediator" ? "mediator" : "staff";
+  return say(`roles.resume.${context.inviteId ? `own${role === "mediator" ? "Mediator" : "Staff"}` : role}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
 };
 
 const isRestorable = (def: FlowDef, entry: StackEntry): boolean => {
