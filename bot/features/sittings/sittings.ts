@@ -160,7 +160,7 @@ export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Paramet
  * sitting is taken as held. Not «until the end of the day»: that would let a morning sitting held hours ago be
  * cancelled, and everyone told it did not take place.
  */
-const STARTED_MS = 3 * 60 * 60_000;
+export const STARTED_MS = 3 * 60 * 60_000;
 /** Its start passed, but not by more than STARTED_MS: it may be going on, or may not have taken place. */
 const begun = (s: Pick<Sitting, "startsAt">, now: Date): boolean => s.startsAt <= now && now.getTime() - s.startsAt.getTime() < STARTED_MS;
 /** Its start passed by STARTED_MS or more: taken as held. */
@@ -425,7 +425,7 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
  */
 const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
 /** The same, as a query's condition on a sitting's case: not ended. */
-const NOT_ENDED: Prisma.CaseWhereInput = { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } };
+export const NOT_ENDED: Prisma.CaseWhereInput = { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } };
 /** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
 const SOON_AT_LEAST_MS = 90 * 60_000;
 
