@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
 import pg from "pg";
 import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
 import { agreeToContract, inviteStaff as inviteStaffAs, joinMediator, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt, redeem } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 
@@ -1010,6 +1010,31 @@ describe("joining by invite", () => {
     now = new Date("2026-12-10T10:00:00+05:00");
     const late = texts(await admin.press("Принять"));
     expect(late).toEqual(["Срок предложения 1 по делу KZ-2026-000001 истёк.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+  });
+
+  it("an admin who is also an applicant, pressing one of the applicant's buttons that is refused, gets the applicant's menu after it — not the admin's home (kk, ru)", async () => {
+    // They filed the notice as the applicant (their own harm), and invited a relative to follow the case, before they
+    // were made an admin.
+    const before = await testBot(t.db, { now: () => now });
+    const applicant = before.user(ADMIN, "kk");
+    await fileNotice(applicant, "kk");
+    await joinRelative(before, applicant, 500);
+    const admin = h.user(ADMIN, "kk");
+    await openAdmin(admin, "kk");
+    await admin.send("/cases");
+    await admin.press("KZ-2026-000001 ісін ашу");
+    await admin.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const confirm = admin.keyboardWith("Алып тастау").buttons.flat().find((b) => b.text === "Алып тастау")!.callback_data;
+    await admin.press("Алып тастау");
+    // The confirmation pressed again: refused — and the applicant's menu follows, the button being the applicant's.
+    expect(texts(await admin.pressData(confirm))).toEqual(["Бұл адам істен бұрын алынып тасталған.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    await admin.send("/language");
+    await admin.press("Русский");
+    const ru = await admin.pressData(confirm);
+    expect(texts(ru)).toEqual(["Этот человек уже удалён из дела.", "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(ru)).toContain("Мои дела");
+    // The admin's own buttons still bring the admin's home.
+    expect(texts(await admin.send("/admin"))[0]).toMatch(/^Администратор: /);
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
