@@ -60,6 +60,12 @@ export interface ActionDef<S extends Shape = Shape> {
   readonly params: z.ZodObject<S>;
   /** Who may press it (any of these roles); absent: anyone, and the bot checks the case itself. */
   readonly allow?: readonly Role[];
+  /**
+   * Whose button it is when `allow` names no role: "applicant" for the buttons of a case's applicant (or relative) —
+   * open to anyone, the service checks the case. The home after it (a DONE with no role) is then the applicant's menu,
+   * not the home of another role the presser holds (an admin who is also an applicant).
+   */
+  readonly side?: "applicant";
   run(params: z.output<z.ZodObject<S>>, r: Router): void;
 }
 export type AnyActionDef = ActionDef<Shape>;

@@ -51,7 +51,7 @@ export interface Decision {
    * The role a button's action was pressed in (its `allow`, among the roles held): the home a DONE its service gives
    * back without a role brings (the runtime puts it in) — that round is decided apart and would not know it.
    */
-  acting?: Exclude<Role, "applicant">;
+  acting?: Role;
 }
 
 export type Flows = Record<string, FlowDef>;
@@ -87,8 +87,12 @@ export const primaryRole = (roles: readonly Role[]): Role =>
  * The home screen: an applicant's menu (pure, here); staff, mediators and admins get their role's, which
  * counts what awaits them (the bot builds it from the database, with the roles as stored by then).
  */
-export const menuEffect = (profile?: Pick<Profile, "roles">, home: { role?: Exclude<Role, "applicant">; all?: true } = {}): Effect =>
-  profile && primaryRole(profile.roles) !== "applicant" ? { type: "showHome", ...home } : applicantMenu();
+/** `home.role` "applicant": the applicant's menu, whatever other roles they hold (a button of the applicant's side). */
+export const menuEffect = (profile?: Pick<Profile, "roles">, home: { role?: Role; all?: true } = {}): Effect => {
+  const { role, ...rest } = home;
+  if (!profile || role === "applicant" || primaryRole(profile.roles) === "applicant") return applicantMenu();
+  return { type: "showHome", ...rest, ...(role ? { role } : {}) };
+};
 
 export const applicantMenu = (): Effect =>
   say("menu.title", {
@@ -250,7 +254,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // The home after a step is the home of the role that acted (its flow, or the button's role); /start and /menu show
   // every role's held (set there). An admin who is also staff is not sent two or three homes after each staff step.
   const flowRole = flows[top()?.flow ?? ""]?.role;
-  let homeOf: { role?: Exclude<Role, "applicant">; all?: true } = flowRole ? { role: flowRole } : {};
+  let homeOf: { role?: Role; all?: true } = flowRole ? { role: flowRole } : {};
   const apply = (step: Step, def?: FlowDef) => {
     effects.push(...step.effects);
     stack = step.entry ? [...stack.slice(0, -1), step.entry] : stack.slice(0, -1);
@@ -643,7 +647,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     case "button": {
       const pressed = decodeButton(input.data, registry, profile);
       if (pressed.kind === "action" && pressed.allowed) {
-        const acting = (["staff", "mediator", "admin"] as const).find((r) => pressed.def.allow?.includes(r) && profile.roles.includes(r));
+        const acting = pressed.def.side ?? (["staff", "mediator", "admin"] as const).find((r) => pressed.def.allow?.includes(r) && profile.roles.includes(r));
         if (acting) homeOf = { role: acting };
         pressed.def.run(pressed.params, router);
         if (acting) return toast ? { stack, effects, toast, acting } : { stack, effects, acting };
@@ -662,12 +666,14 @@ const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "ro
 /** An invite set aside (/start, or the step above it ended): which invite it is, «continue» or «drop» (bound to its question). */
 const inviteLeft = (entry: StackEntry): Effect => {
   const at = `${entry.flow}.${entry.prompt}`;
-  const context = entry.snapshot.context as { number?: string; role?: string; org?: Bilingual | null };
+  const context = entry.snapshot.context as { number?: string; role?: string; org?: Bilingual | null; inviteId?: number | null };
   const buttons = (go: string, drop: string) => [[{ key: go, ...act(resumeInvite, { answer: "continue", at }) }], [{ key: drop, ...act(resumeInvite, { answer: "drop", at }) }]];
   if (entry.flow === "join") return say("relatives.resume", { params: { number: context.number ?? "" }, buttons: buttons("relatives.resumeContinue", "relatives.resumeDrop") });
   // An admin's door is not an invite: it is put off, and /admin opens it again.
   if (context.role === "admin") return say("roles.resume.admin", { buttons: buttons("roles.resumeContinue", "roles.resumeLater") });
-  return say(`roles.resume.${context.role === "mediator" ? "mediator" : "staff"}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
+  // The admin taking an invite they made themselves was not invited: their registration in the role is unfinished.
+  const role = context.role === "mediator" ? "mediator" : "staff";
+  return say(`roles.resume.${context.inviteId ? `own${role === "mediator" ? "Mediator" : "Staff"}` : role}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
 };
 
 const isRestorable = (def: FlowDef, entry: StackEntry): boolean => {

@@ -33,7 +33,7 @@ export type FlowEvent = (
   // The bot did what a button asked (no flow) and asks nothing more of the presser: what is current follows — the
   // question of a flow on top, else the home (of `role`, the role they acted in). Not after a refusal that asks them to
   // choose again (the choice stays the last thing on screen), nor after a message whose buttons are the way on.
-  | { type: "DONE"; role?: "admin" | "staff" | "mediator" }
+  | { type: "DONE"; role?: Role }
 ) & { today?: string; time?: string };
 
 export const MEDIA_KINDS = ["photo", "document", "sticker", "voice", "video", "audio", "contact", "location", "other"] as const;

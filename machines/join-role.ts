@@ -16,6 +16,11 @@ interface Context {
   token: string;
   /** An invite the admin who made it chose to take themselves (its link opened by them): named by its id, not its token. */
   inviteId?: number | null;
+  /**
+   * That admin's full name as the bot has it (their own door at /admin asked it): offered to keep rather than asked
+   * again. Absent or null for a colleague, who is asked it.
+   */
+  knownName?: string | null;
   role: "staff" | "mediator" | "admin";
   org: Bilingual | null;
   language: Lang | null;
@@ -36,6 +41,18 @@ const fullName = (e: FlowEvent) => {
 const title = (e: FlowEvent) => {
   const s = text(e).trim().replace(/\s+/g, " ");
   return s.length >= TITLE_MIN && s.length <= TITLE_MAX && /\p{L}{2}/u.test(s) ? s : null;
+};
+
+/**
+ * The name question. A colleague is told they were invited; the admin who made the invite and takes it themselves is
+ * told they register in the role they created — and, their full name known, shown it to keep or to type another.
+ */
+const askName = (c: Context) => {
+  const params = { org: c.org ?? "", name: c.knownName ?? "" };
+  if (!c.inviteId || c.role === "admin") return { key: `roles.askName.${c.role}`, params, buttons: [[cancel]] };
+  const own = c.role === "mediator" ? "ownMediator" : "ownStaff";
+  if (!c.knownName) return { key: `roles.askName.${own}`, params, buttons: [[cancel]] };
+  return { key: `roles.askName.${own}Known`, params, buttons: [[{ key: "roles.keepName", value: "keep" }], [cancel]] };
 };
 
 export const roleJoinMachine = setup({
@@ -72,13 +89,17 @@ export const roleJoinMachine = setup({
       },
     },
     name: {
-      entry: [{ type: "say", params: ({ context }) => ({ key: `roles.askName.${context.role}`, params: { org: context.org ?? "" }, buttons: [[cancel]] }) }],
+      entry: [{ type: "say", params: ({ context }) => askName(context) }],
       on: {
         TEXT: [
           { guard: ({ event }) => fullName(event) !== null, target: "title", actions: assign({ fullName: ({ event }) => fullName(event)! }) },
           { target: "name", reenter: true, actions: [{ type: "say", params: { key: "roles.error.name" } }] },
         ],
-        CHOICE: { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: ({ context }) => ({ key: notJoined(context) }) }, "showHome"] },
+        CHOICE: [
+          // «Оставить это имя»: the name the bot has, offered only to an admin taking their own invite.
+          { guard: ({ context, event }) => chose("keep")({ event }) && !!context.knownName, target: "title", actions: assign({ fullName: ({ context }) => context.knownName! }) },
+          { guard: chose("cancel"), target: "done", actions: [{ type: "say", params: ({ context }) => ({ key: notJoined(context) }) }, "showHome"] },
+        ],
         ...askAgain("name"),
       },
     },
@@ -139,6 +160,7 @@ export const roleJoinFlow: FlowDef = {
   input: (p: Profile): Context => ({
     token: "",
     inviteId: null,
+    knownName: null,
     role: "staff",
     org: null,
     language: p.language,

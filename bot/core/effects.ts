@@ -94,7 +94,7 @@ export const withCondolence = (outcome: string | null, to: Recipient | null, ...
  * After a button's action that opened no flow: what is current follows — the question of a flow on top, else the
  * home of the role they acted in (machines/flow.ts, DONE). Not after a refusal that asks them to choose again.
  */
-export const thenHome = (role?: "admin" | "staff" | "mediator"): ReplyEffect => ({ type: "reply", event: { type: "DONE", ...(role ? { role } : {}) } });
+export const thenHome = (role?: Role): ReplyEffect => ({ type: "reply", event: { type: "DONE", ...(role ? { role } : {}) } });
 /** The same message to each of several people. */
 export const tell = (people: readonly Recipient[], key: string, params: (to: Recipient) => Params = () => ({}), buttons?: (to: Recipient) => Button[][]) =>
   people.map((to) => sayTo(to, key, params(to), buttons?.(to)));

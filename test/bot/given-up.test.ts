@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { Store } from "../../bot/runtime/store.js";
-import { newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, newUpdateId, TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative, removeRelative } from "../helpers/notice.js";
 import { formCommission, joinStaff, recordReceipt, scheduleSitting } from "../helpers/staff.js";
@@ -74,6 +74,34 @@ describe("a document given up, asked for again with its button", () => {
       files.map((c) => c.file?.bytes.toString("utf8").replace(/\r\n[ \t]/g, "").match(/LOCATION:.*|URL.*/g)),
       "the sitting's place and link sent to a relative removed from the case",
     ).toEqual([]);
+  });
+
+  it("the button pressed once it is spent says so, and what is current follows: the applicant's menu, or the question of a notice being filled in (ru, kk)", async () => {
+    const u = h.user(4601, "ru");
+    await fileNotice(u, "ru");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const sealed = k.sensitive;
+    await givenUp(
+      u.id,
+      "@noticePdf",
+      { language: "ru", caseId: k.id },
+      async () => void (await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: "garbled" } })),
+      async () => void (await t.db.prisma.case.update({ where: { id: k.id }, data: { sensitive: sealed } })),
+    );
+    const again = u.keyboardWith(AGAIN_RU).buttons.flat().find((b) => b.text === AGAIN_RU)!.callback_data;
+    const got = await u.press(AGAIN_RU);
+    expect(got.filter((c) => c.method === "sendDocument" && c.payload.chat_id === u.id)).toHaveLength(1);
+    // Spent: not a line with no button under it — the menu follows.
+    const spent = await u.press(AGAIN_RU);
+    expect(texts(spent)).toEqual(["Эта кнопка устарела.", "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(spent)).toContain("Подать обращение");
+    await u.send("/language");
+    await u.press("Қазақша");
+    expect(texts(await u.pressData(again))).toEqual(["Бұл батырма ескірген.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    // A notice being filled in: its question again, not the menu.
+    const asked = texts(await u.send("/notice")).at(-1)!;
+    expect(asked).toMatch(/Пациентке кім боласыз\?/);
+    expect(texts(await u.pressData(again))).toEqual(["Бұл батырма ескірген.", asked]);
   });
 
   it("the message saying a document was given up, lost in a failed send, is tried again like any message (not lost with its button)", async () => {

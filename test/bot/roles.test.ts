@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
 import pg from "pg";
 import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
-import { fileNotice } from "../helpers/notice.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
 import { agreeToContract, inviteStaff as inviteStaffAs, joinMediator, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt, redeem } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 
@@ -796,7 +796,7 @@ describe("joining by invite", () => {
     );
   });
 
-  it("the admin who made a staff invite and opens it is asked whether they take the role themselves: keeping the link changes nothing; taking it is a colleague's join, and their home then shows both roles", async () => {
+  it("the admin who made a staff invite and opens it is asked whether they take the role themselves: keeping the link changes nothing; taking it, they register themselves, their name on record shown to keep, then position and terms as a colleague, and their home then shows both roles", async () => {
     // A small clinic: its secretary is the bot's only admin.
     const { admin, link } = await inviteStaff();
     const asked = await admin.send(`/start ${link}`);
@@ -809,10 +809,15 @@ describe("joining by invite", () => {
     // Nothing more to ask: the admin's home follows, not a line with no button.
     expect(texts(await admin.press("Оставить ссылку для коллеги"))).toEqual(["Хорошо, ссылка остаётся неиспользованной — перешлите её сотруднику организации «Городская больница №7».", ADMIN_HOME]);
     expect(await t.db.prisma.invite.count({ where: { usedAt: null, revokedAt: null } })).toBe(1);
-    // Opened again and taken: the questions a colleague answers — full name, position, the staff's terms.
+    // Opened again and taken: not a colleague's «Вас пригласили» — they register themselves; the name given at /admin is
+    // shown to keep (or another typed), then a colleague's questions: position, the staff's terms.
     await admin.send(`/start ${link}`);
-    expect(texts(await admin.press("Зарегистрироваться сотрудником"))[0]).toMatch(/^Вас пригласили сотрудником организации «Городская больница №7» в «Келісім»\. Напишите ваши фамилию, имя и отчество/);
-    await admin.send("Жумабаев Арман Серикович");
+    const named = await admin.press("Зарегистрироваться сотрудником");
+    expect(texts(named)).toEqual([
+      "Вы регистрируетесь сотрудником организации «Городская больница №7» по приглашению, которое создали сами. Другие участники будут видеть вас под этим именем: Жумабаев Арман Серикович. Если оно верно, нажмите «Оставить это имя»; если нет, напишите ваши фамилию, имя и отчество.",
+    ]);
+    expect(buttons(named)).toEqual(["Оставить это имя", "Отмена"]);
+    expect(texts(await admin.press("Оставить это имя"))).toEqual([expect.stringMatching(/^Ваша должность \(например, секретарь комиссии/)]);
     expect(texts(await admin.send("Секретарь комиссии"))[0]).toMatch(/^Условия для сотрудника организации в «Келісім»/);
     expect(texts(await admin.press("Принимаю"))[0]).toBe("Жумабаев Арман Серикович, вы зарегистрированы как сотрудник организации «Городская больница №7». Дела вашей организации: /inbox");
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(ADMIN), role: "staff", revokedAt: null } });
@@ -829,7 +834,7 @@ describe("joining by invite", () => {
     expect(texts(await admin.send(`/start ${link}`))[0]).toBe("Вы уже зарегистрированы как сотрудник организации «Городская больница №7» по этому приглашению. Дела вашей организации: /inbox");
   });
 
-  it("the admin who made a mediator invite is asked in their language (Kazakh), and may become the mediator", async () => {
+  it("the admin who made a mediator invite is asked in their language (Kazakh), and may become the mediator — their registration, not «шақырылдыңыз», their name shown to keep or another typed", async () => {
     const { admin: ru } = await inviteStaff();
     const kk = h.user(ADMIN, "kk");
     await ru.send("/language");
@@ -842,11 +847,19 @@ describe("joining by invite", () => {
     expect(buttons(asked)).toEqual(["Медиатор ретінде тіркелу", "Сілтемені әріптеске қалдыру"]);
     expect(texts(await kk.press("Сілтемені әріптеске қалдыру"))).toEqual(["Жарайды, сілтеме пайдаланылмаған күйінде қалады — оны медиаторға жіберіңіз.", ADMIN_HOME_KK]);
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator" } })).toBe(0);
+    // Taken: their own registration, their name shown to keep — here another typed instead, as a mediator is named in agreements.
     await kk.send(`/start ${mediatorLink}`);
-    expect(texts(await kk.press("Медиатор ретінде тіркелу"))[0]).toMatch(/^Сіз «Келісім» ботына медиатор ретінде шақырылдыңыз\./);
-    await kk.send("Жумабаев Арман Серикович");
+    const named = await kk.press("Медиатор ретінде тіркелу");
+    expect(texts(named)).toEqual([
+      "Сіз өзіңіз жасаған шақыру бойынша медиатор ретінде тіркеліп жатырсыз. Тараптар сізді мына аты-жөнмен көреді, келісімде де солай көрсетіледі: Жумабаев Арман Серикович. Ол дұрыс болса, «Осы аты-жөнді қалдыру» батырмасын басыңыз; дұрыс болмаса, тегіңізді, атыңызды және әкеңіздің атын жазыңыз.",
+    ]);
+    expect(buttons(named)).toEqual(["Осы аты-жөнді қалдыру", "Болдырмау"]);
+    // /start in the middle: their registration is unfinished — no «шақырылдыңыз».
+    expect(texts(await kk.send("/start")).at(-1)).toBe("Медиатор ретінде тіркелуіңіз әлі аяқталған жоқ. Жалғастырасыз ба, немесе шақырудан бас тартасыз ба?");
+    expect(texts(await kk.press("Жалғастыру"))[0]).toMatch(/^Сіз өзіңіз жасаған шақыру бойынша медиатор ретінде тіркеліп жатырсыз\./);
+    expect(texts(await kk.send("Жумабаев Арман"))[0]).toMatch(/^Медиатор ретіндегі мәліметтеріңіз бір жолмен/);
     expect(texts(await kk.send("Медиаторлар тізілімі № 123, Медиаторлар палатасы"))[0]).toMatch(/^«Келісім» ботындағы медиатордың шарттары/);
-    expect(texts(await kk.press("Қабылдаймын"))[0]).toMatch(/^Жумабаев Арман Серикович, сіз медиатор ретінде тіркелдіңіз/);
+    expect(texts(await kk.press("Қабылдаймын"))[0]).toMatch(/^Жумабаев Арман, сіз медиатор ретінде тіркелдіңіз/);
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator", revokedAt: null } })).toBe(1);
   });
 
@@ -863,14 +876,14 @@ describe("joining by invite", () => {
     await openAdmin(other, "ru", "Бекова Алия Сериковна");
     expect(texts(await other.pressData(take))).toEqual(["Это приглашение создал другой администратор. Чтобы зарегистрироваться по нему, откройте ссылку из приглашения.", ADMIN_HOME]);
     // Two presses: the second finds the join under way, and starts nothing over (the name given stays; its next question again).
-    expect(texts(await admin.pressData(take))[0]).toMatch(/^Вас пригласили сотрудником/);
+    expect(texts(await admin.pressData(take))[0]).toMatch(/^Вы регистрируетесь сотрудником организации «Городская больница №7» по приглашению, которое создали сами\./);
     await admin.send("Жумабаев Арман Серикович");
     const again = await admin.pressData(take);
     expect(toast(again)).toBe("Эта кнопка устарела.");
     expect(texts(again).join("\n")).not.toMatch(/Вас пригласили/);
     expect(texts(again).at(-1)).toMatch(/^Ваша должность/);
     // /start in the middle names the invite; «Продолжить» looks the invite up by its id, and asks the same question again.
-    expect(texts(await admin.send("/start")).at(-1)).toBe("Вас пригласили сотрудником организации «Городская больница №7», но регистрация ещё не завершена. Продолжить или отказаться от приглашения?");
+    expect(texts(await admin.send("/start")).at(-1)).toBe("Ваша регистрация сотрудником организации «Городская больница №7» ещё не завершена. Продолжить или отказаться от приглашения?");
     expect(texts(await admin.press("Продолжить"))).toEqual([expect.stringMatching(/^Ваша должность/)]);
     await admin.send("Секретарь комиссии");
     // Revoked between the question and the last answer: the conditional update refuses it; no role, the invite unused.
@@ -997,6 +1010,31 @@ describe("joining by invite", () => {
     now = new Date("2026-12-10T10:00:00+05:00");
     const late = texts(await admin.press("Принять"));
     expect(late).toEqual(["Срок предложения 1 по делу KZ-2026-000001 истёк.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+  });
+
+  it("an admin who is also an applicant, pressing one of the applicant's buttons that is refused, gets the applicant's menu after it — not the admin's home (kk, ru)", async () => {
+    // They filed the notice as the applicant (their own harm), and invited a relative to follow the case, before they
+    // were made an admin.
+    const before = await testBot(t.db, { now: () => now });
+    const applicant = before.user(ADMIN, "kk");
+    await fileNotice(applicant, "kk");
+    await joinRelative(before, applicant, 500);
+    const admin = h.user(ADMIN, "kk");
+    await openAdmin(admin, "kk");
+    await admin.send("/cases");
+    await admin.press("KZ-2026-000001 ісін ашу");
+    await admin.press("Алып тастау: Сейтова Асель Нурлановна (пациенттің жұбайы)");
+    const confirm = admin.keyboardWith("Алып тастау").buttons.flat().find((b) => b.text === "Алып тастау")!.callback_data;
+    await admin.press("Алып тастау");
+    // The confirmation pressed again: refused — and the applicant's menu follows, the button being the applicant's.
+    expect(texts(await admin.pressData(confirm))).toEqual(["Бұл адам істен бұрын алынып тасталған.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    await admin.send("/language");
+    await admin.press("Русский");
+    const ru = await admin.pressData(confirm);
+    expect(texts(ru)).toEqual(["Этот человек уже удалён из дела.", "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(ru)).toContain("Мои дела");
+    // The admin's own buttons still bring the admin's home.
+    expect(texts(await admin.send("/admin"))[0]).toMatch(/^Администратор: /);
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {

@@ -255,6 +255,37 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
     });
   });
 
+  it("is on staff's home while it can still be moved or cancelled, said to have passed its start, with a button to its case (ru, kk); three hours on, no more", async () => {
+    await withBot([ADMIN], MONDAY, async (w) => {
+      const { staff } = await sittingSet(w);
+      // Before its start: among the sittings to come.
+      w.at("2026-11-25T14:00:00+05:00");
+      expect(texts(await staff.send("/start")).at(-1)).toMatch(/\nЗаседания комиссии на 7 дней вперёд: 1\n• 25\.11\.2026, 15:00 — дело KZ-2026-000001$/);
+      // 15:40, put off: no longer «to come», but there, said so, with the way to move or cancel it.
+      w.at("2026-11-25T15:40:00+05:00");
+      const home = await staff.send("/start");
+      expect(texts(home).at(-1)).toMatch(
+        /\n\nЗаседание по делу KZ-2026-000001 \(25\.11\.2026, 15:00\): время начала прошло\. Если заседание не состоялось, до 25\.11\.2026, 18:00 его можно перенести или отменить\.\n\nЗаседания комиссии на 7 дней вперёд: 0$/,
+      );
+      expect(buttons(home)).toContain("Заседание по делу KZ-2026-000001");
+      const view = await staff.press("Заседание по делу KZ-2026-000001");
+      expect(texts(view).at(-1)).toContain(BEGUN_LINE);
+      expect(buttons(view)).toEqual(expect.arrayContaining(["Перенести: 25.11.2026, 15:00", "Отменить"]));
+      await staff.send("/language");
+      await staff.press("Қазақша");
+      const kk = await staff.send("/start");
+      expect(texts(kk).at(-1)).toMatch(
+        /\n\nKZ-2026-000001 ісі бойынша отырыс \(25\.11\.2026, 15:00\): басталу уақыты өтті\. Отырыс өтпеген болса, 25\.11\.2026, 18:00 уақытына дейін оны ауыстыруға немесе болдырмауға болады\.\n\nАлдағы 7 күндегі комиссия отырыстары: 0$/,
+      );
+      expect(buttons(kk)).toContain("KZ-2026-000001 ісі бойынша отырыс");
+      // Three hours after its start it is taken as held: gone from the home.
+      w.at("2026-11-25T18:00:00+05:00");
+      const later = await staff.send("/start");
+      expect(texts(later).join("\n")).not.toContain("25.11.2026, 15:00");
+      expect(buttons(later)).not.toContain("KZ-2026-000001 ісі бойынша отырыс");
+    });
+  });
+
   it("three hours after its start it is taken as held: no longer listed, and buttons of a view opened before move or cancel nothing", async () => {
     await withBot([ADMIN], MONDAY, async (w) => {
       const { staff, applicant } = await sittingSet(w);

@@ -47,6 +47,28 @@ describe("the commission formed", () => {
   });
 });
 
+describe("the commission formed today, with a question open", () => {
+  it("«Подтверждаю» pressed while another case's receipt asks its number: the formation recorded, then that question again — not the home", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "ru"), "ru");
+    await recordReceipt(staff, "ru");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Комиссия сформирована");
+    // The second notice's receipt begun before they confirm the first's commission.
+    await fileNotice(h.user(APPLICANT + 10, "ru"), "ru");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000002");
+    expect((await staff.press("Отметить получение обращения").then((c) => messages(c, STAFF))).at(-1)!.text).toMatch(/^Регистрационный номер, который организация присвоила обращению/);
+    const done = messages(await staff.press("Подтверждаю"), STAFF);
+    expect(done[0]!.text).toMatch(/^Записано: комиссия по делу KZ-2026-000001/);
+    expect(done.at(-1)).toEqual({ text: "Регистрационный номер, который организация присвоила обращению (как в отметке о получении):", buttons: ["Отмена"] });
+    expect(done.map((m) => m.text).join("\n")).not.toMatch(/^«Городская больница №7»: /m);
+    // The question answers as before.
+    expect(messages(await staff.send("01-12/346"), STAFF).at(-1)!.text).toMatch(/^Номер 01-12\/346\. Когда организация получила обращение\?/);
+  });
+});
+
 describe("a mediator proposed", () => {
   it("staff are told the proposal went to the mediator, and their home follows", async () => {
     const staff = await joinStaff(h, ADMIN, STAFF, "ru");

@@ -263,7 +263,9 @@ export const answerOwnInvite = async (tx: Tx, e: DomainEffect<"answerOwnInvite">
   if (!own.invite) return [own.refused, thenHome("admin")];
   const { id, role, org, params } = own.invite;
   if (!e.take) return [say(role === "mediator" ? "admin.ownInviteKeptMediator" : "admin.ownInviteKeptStaff", params), thenHome("admin")];
-  return [{ type: "reply", event: { type: "OPEN", flow: "roleJoin", input: { token: "", inviteId: id, role, org } } }];
+  // Their full name, recorded at their own door (/admin), is offered to keep, not asked again.
+  const knownName = (await tx.user.findUnique({ where: { id: BigInt(c.userId) }, select: { fullName: true } }))?.fullName ?? null;
+  return [{ type: "reply", event: { type: "OPEN", flow: "roleJoin", input: { token: "", inviteId: id, role, org, knownName } } }];
 };
 
 /** «Продолжить» on the join flow of an invite its maker is taking: still theirs to take, or why not (checkInvite). */

@@ -9,11 +9,8 @@ export const recordFormationToday = defineAction({
   code: "sformok",
   params: z.object({ caseId: id }),
   allow: ["staff"],
-  // No flow ends here to bring the home after it: it follows the recorded step, as after the other day's flow.
-  run: ({ caseId }, r) => {
-    r.emit({ type: "recordFormation", caseId });
-    r.menu();
-  },
+  // No flow ends here: the service ends with thenHome — staff's home, or the question of a flow open meanwhile.
+  run: ({ caseId }, r) => r.emit({ type: "recordFormation", caseId }),
 });
 
 export const recordFormationOnDay = defineAction({

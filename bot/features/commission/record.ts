@@ -8,7 +8,7 @@ import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { calendarNote, expiredCalendarNote, formedOn, isLate, notReceivedYet, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
-import { say, sayTo, type Out } from "../../core/effects.js";
+import { say, sayTo, thenHome, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase, withdrawnOf } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
 import { scheduleSitting } from "../sittings/actions.js";
@@ -27,14 +27,17 @@ const notNowFormation = (k: Parameters<typeof stepOf>[0]): string =>
   k.formedAt ? "staff.alreadyFormed" : notReceivedYet(k) ? "staff.notReceived" : "mediation.notNow";
 
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
+  // «Подтверждаю» (today, a button): nothing more to ask — staff's home, or the question of a flow open meanwhile. The
+  // other day's flow (a date) ends with the home itself.
+  const done: Out[] = e.date === undefined ? [thenHome("staff")] : [];
   const k = await staffCase(tx, e.caseId, c.userId);
-  if (!k) return [say("cases.notFound")];
-  if (stepOf(k) !== "received") return [say(notNowFormation(k), { number: k.number })];
+  if (!k) return [say("cases.notFound"), ...done];
+  if (stepOf(k) !== "received") return [say(notNowFormation(k), { number: k.number }), ...done];
   const today = localDate(c.now, c.timeZone);
   // Not before the entity received the notice: the commission is formed on it.
   const received = receiptOf(k.answers)?.on ?? localDate(k.submittedAt, c.timeZone);
   const on = e.date ?? today;
-  if (on < received || on > today) return [say("staff.formationDateRange", { number: k.number, from: showDate(received), to: showDate(today) })];
+  if (on < received || on > today) return [say("staff.formationDateRange", { number: k.number, from: showDate(received), to: showDate(today) }), ...done];
   const dueDate = nthWorkingDayAfter(on, CONCLUSION_WORKING_DAYS);
   const due: Deadline = { date: dueDate, at: endOfDay(dueDate, c.timeZone) };
   const answers = { ...(k.answers as Record<string, unknown>), formedOn: on, conclusionDue: due.date };
@@ -49,7 +52,7 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
   const people = (await caseParticipants(tx, k.id)).map((p) => sayTo(reader(p.userId, p.user.language, k.language), late ? "jobs.formedApplicantLate" : "jobs.formedApplicant", params));
   // Staff's next steps, on the message itself, as the case's view offers them (mediation too); their home follows.
   const next = [[{ key: "sitting.scheduleButton", ...act(scheduleSitting, { caseId: k.id }) }], [{ key: "staff.conclusion", ...act(recordConclusionAction, { caseId: k.id, notBefore: on }) }], ...(await mediationButtons(tx, k.id, true))];
-  return [say(late ? "staff.formedRecordedLate" : "staff.formedRecorded", params, next), ...people];
+  return [say(late ? "staff.formedRecordedLate" : "staff.formedRecorded", params, next), ...people, ...done];
 };
 
 /** Why the conclusion cannot be recorded now, or null when it can: said when staff press the button (access.ts), and at Save. */

@@ -5,7 +5,7 @@
 import { open } from "../../crypto.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { document, GIVEN_UP, GIVEN_UP_DOCUMENT, isDocumentName, type DocumentRef } from "../../core/documents.js";
-import { say, type Out } from "../../core/effects.js";
+import { say, thenHome, type Out } from "../../core/effects.js";
 import type { DomainEffect } from "../../../machines/effects.js";
 
 export const documentAgainEffect = async (tx: Tx, e: DomainEffect<"documentAgain">, c: Ctx): Promise<Out[]> => {
@@ -15,11 +15,13 @@ export const documentAgainEffect = async (tx: Tx, e: DomainEffect<"documentAgain
     UPDATE "Outbox" SET "payload" = "payload" - ${GIVEN_UP}::text
     WHERE "id" = ${BigInt(e.row)}::bigint AND "chatId" = ${BigInt(c.chatId)}::bigint AND ("payload" -> ${GIVEN_UP}::text) = 'true'::jsonb
     RETURNING "payload"`;
-  if (!row) return [say("common.staleButton")];
+  // Spent, or not this chat's: said so — and what is current follows (the home, or the question of a flow open), not a
+  // line with no button under it.
+  if (!row) return [say("common.staleButton"), thenHome()];
   // The outbox keeps payloads sealed (Store); the mark sits beside the seal, the document's ids inside it.
   const { [GIVEN_UP]: _mark, sealed, ...plain } = row.payload;
   const stored = typeof sealed === "string" ? (JSON.parse(open(c.dataKey, sealed)) as Record<string, unknown>) : plain;
   const { name, ...ids } = (stored[GIVEN_UP_DOCUMENT] ?? {}) as Record<string, unknown>;
-  if (typeof name !== "string" || !isDocumentName(name)) return [say("common.staleButton")];
+  if (typeof name !== "string" || !isDocumentName(name)) return [say("common.staleButton"), thenHome()];
   return [document({ name, ...ids } as DocumentRef)];
 };

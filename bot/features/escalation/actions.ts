@@ -6,6 +6,7 @@ import { ESCALATION_TARGETS, isDraftTarget } from "../../../machines/effects.js"
 export const chooseEscalation = defineAction({
   name: "escalation/choose",
   code: "esc",
+  side: "applicant",
   params: z.object({ caseId: id }),
   run: ({ caseId }, r) => r.emit({ type: "chooseEscalation", caseId }),
 });
@@ -14,6 +15,7 @@ export const chooseEscalation = defineAction({
 export const draftEscalation = defineAction({
   name: "escalation/draft",
   code: "escto",
+  side: "applicant",
   params: z.object({ caseId: id, target: oneOf(ESCALATION_TARGETS) }),
   run: ({ caseId, target }, r) => (isDraftTarget(target) ? r.emit({ type: "openChecked", flow: "particulars", input: { purpose: { for: "complaint", caseId, target } } }) : r.emit({ type: "caseHistory", caseId })),
 });

@@ -10,7 +10,7 @@ import { answersOf, dueFieldAt, notReceivedYet, orgNames, stepOf, str } from "..
 import { lines, sayText, type Out } from "../../core/effects.js";
 import { adminButtons } from "../admin/actions.js";
 import { viewMediation } from "../mediation/actions.js";
-import { NOT_ENDED, showWhen } from "../sittings/sittings.js";
+import { NOT_ENDED, showWhen, STARTED_MS } from "../sittings/sittings.js";
 import { openStaffCase } from "../staff/actions.js";
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -94,15 +94,28 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     orderBy: { startsAt: "asc" },
     take: BUTTONS_MAX,
   });
+  // A sitting whose start passed less than STARTED_MS ago (put off at the last moment): no longer to come, but staff may
+  // still move or cancel it from its case — said so, with a button to the case, as its view says it.
+  const begun = await tx.sitting.findMany({
+    where: { cancelledAt: null, startsAt: { lt: c.now, gt: new Date(c.now.getTime() - STARTED_MS) }, case: { organizationId: { in: orgIds }, ...NOT_ENDED } },
+    include: { case: { select: { id: true, number: true } } },
+    orderBy: { startsAt: "asc" },
+    take: BUTTONS_MAX,
+  });
   const sittingLines: Param[] = [
+    ...begun.flatMap((s): Param[] => [
+      "",
+      { key: "home.sittingBegun", params: { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), until: showWhen(new Date(s.startsAt.getTime() + STARTED_MS), c.timeZone) } },
+    ]),
     "",
     { key: "home.sittings", params: { count: sittings.length } },
     ...sittings.map((s): Param => ({ key: "home.sittingLine", params: { when: showWhen(s.startsAt, c.timeZone), number: s.case.number } })),
   ];
-  // What waits for them: a button to each notice whose receipt they have not recorded.
+  // What waits for them: a button to each notice whose receipt they have not recorded, and to the case of each sitting begun.
   const waiting = cases.filter(notReceivedYet).slice(0, BUTTONS_MAX);
   const buttons: Button[][] = [
     ...waiting.map((k) => [{ key: "home.awaitingCase", params: { number: k.number }, ...act(openStaffCase, { caseId: k.id }) }]),
+    ...begun.map((s) => [{ key: "home.begunCase", params: { number: s.case.number }, ...act(openStaffCase, { caseId: s.case.id }) }]),
     [{ key: "home.inbox", ...act(openMenuItem, { item: "inbox" }) }],
     ...common,
   ];

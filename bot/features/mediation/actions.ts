@@ -82,6 +82,7 @@ export const agreeToMediate = defineAction({
 export const applicantAgrees = defineAction({
   name: "mediation/applicantAgrees",
   code: "mdyesa",
+  side: "applicant",
   params: z.object({ mediationId: id }),
   run: ({ mediationId }, r) => r.emit({ type: "openChecked", flow: "particulars", input: { purpose: { for: "mediation", mediationId } } }),
 });

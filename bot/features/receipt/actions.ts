@@ -14,6 +14,7 @@ export const recordReceipt = defineAction({
 export const handIn = defineAction({
   name: "receipt/handIn",
   code: "handin",
+  side: "applicant",
   params: z.object({ caseId: id, notBefore: day }),
   run: ({ caseId, notBefore }, r) => r.emit({ type: "openChecked", flow: "handIn", input: { caseId, notBefore } }),
 });

@@ -7,6 +7,7 @@ import { SITTING_ANSWERS } from "../../../machines/effects.js";
 export const answerSitting = defineAction({
   name: "sittings/answer",
   code: "sat",
+  side: "applicant",
   // `v`: the sitting's version (its SEQUENCE) the button was shown for — a button of the time before a move is told
   // so, not taken for the new time. Optional: buttons sent before it was carried still answer.
   params: z.object({ sittingId: id, answer: oneOf(SITTING_ANSWERS), v: id.optional() }),

@@ -169,7 +169,7 @@ export const sittingRefusal = (k: Pick<Case, "number" | "concludedAt"> & Paramet
  * sitting is taken as held. Not «until the end of the day»: that would let a morning sitting held hours ago be
  * cancelled, and everyone told it did not take place.
  */
-const STARTED_MS = 3 * 60 * 60_000;
+export const STARTED_MS = 3 * 60 * 60_000;
 /** Its start passed, but not by more than STARTED_MS: it may be going on, or may not have taken place. */
 const begun = (s: Pick<Sitting, "startsAt">, now: Date): boolean => s.startsAt <= now && now.getTime() - s.startsAt.getTime() < STARTED_MS;
 /** Its start passed by STARTED_MS or more: taken as held. */
