@@ -13,6 +13,11 @@ interface Context {
   hasConsent: boolean;
   /** Staff, a mediator or an admin (absent in snapshots stored before roles had their own door). */
   hasRole?: boolean;
+  /**
+   * The command the person asked for before onboarding could let them in (/notice before any language was chosen):
+   * carried through the questions, and run once they are answered (machines/chat.ts). A declined consent drops a notice.
+   */
+  then?: string | null;
 }
 
 export const languageButtons: Button[][] = [
@@ -74,7 +79,7 @@ export const onboardingMachine = setup({
       entry: [{ type: "say", params: { key: "language.choose", bilingual: true, buttons: languageButtons } }],
       on: {
         LANGUAGE: [
-          { guard: ({ context }) => context.hasRole === true, target: "done" },
+          { guard: ({ context }) => context.hasRole === true, target: "done", actions: assign({ language: ({ event }) => event.language }) },
           { target: "consent", actions: [assign({ language: ({ event }) => event.language }), { type: "say", params: { key: "onboarding.welcome" } }] },
         ],
         REPEAT: { target: "language", reenter: true },
@@ -86,8 +91,12 @@ export const onboardingMachine = setup({
       entry: [{ type: "say", params: { key: "privacy.consent", buttons: consentButtons } }],
       on: {
         CONSENT: [
-          { guard: ({ event }) => event.given, target: "done", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
-          { target: "done", actions: [{ type: "say", params: { key: "privacy.declined" } }] },
+          { guard: ({ event }) => event.given, target: "done", actions: [assign({ hasConsent: true }), { type: "say", params: { key: "privacy.thanks" } }] },
+          // Declined: the notice asked for is not begun (it would ask the same consent again at once).
+          {
+            target: "done",
+            actions: [assign({ then: ({ context }) => (context.then === "notice" ? null : (context.then ?? null)) }), { type: "say", params: { key: "privacy.declined" } }],
+          },
         ],
         LANGUAGE: { target: "consent", reenter: true, actions: assign({ language: ({ event }) => event.language }) },
         REPEAT: { target: "consent", reenter: true },

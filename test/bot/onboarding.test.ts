@@ -296,3 +296,50 @@ describe("command menus", () => {
     expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
   });
 });
+
+describe("a command asked before the language is known", () => {
+  it("/notice: after the language and the consent, the notice begins at its first question, in the language chosen — across a restart too", async () => {
+    const u = h.user(30, "en");
+    expect(buttons(await u.send("/notice"))).toEqual(["Қазақша", "Русский"]);
+    const chosen = await u.press("Русский");
+    expect(texts(chosen)).toEqual(["Хорошо, теперь говорим по-русски.", expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
+    expect(buttons(chosen)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    // Another instance (a restart) answers the consent: what was asked for is kept with the onboarding, as stored.
+    const kb = u.keyboardWith("Согласен(на)");
+    h = await testBot(t.db, { now: () => new Date("2026-11-23T10:00:00Z") });
+    const again = h.user(30, "en");
+    const agreed = await again.deliver(again.buttonUpdate(kb.buttons.flat().find((b) => b.text === "Согласен(на)")!.callback_data, kb.messageId));
+    expect(texts(agreed)).toEqual(["Спасибо. Ваше согласие записано.", "1/11 · Кем вы приходитесь пациенту?"]);
+    expect(buttons(agreed)).toEqual(["Я — пациент", "Супруг(а)", "Близкий родственник", "Законный представитель"]);
+    expect((await user(30))?.consentAt?.toISOString()).toBe("2026-11-23T10:00:00.000Z");
+    expect((await storedStack(30)).map((e) => e.flow)).toEqual(["notice"]);
+  });
+
+  it("/notice in Kazakh: the notice's first question follows the consent, asked once", async () => {
+    const u = h.user(31, "de");
+    await u.send("/notice");
+    await u.press("Қазақша");
+    const agreed = await u.press("Келісемін");
+    expect(texts(agreed)).toEqual(["Рақмет. Келісіміңіз жазылды.", "1/11 · Пациентке кім боласыз?"]);
+    expect(buttons(agreed)).toEqual(["Мен — пациентпін", "Пациенттің жұбайы", "Пациенттің жақын туысы", "Пациенттің заңды өкілі"]);
+  });
+
+  it("/notice, the consent declined: no notice is begun, the home follows", async () => {
+    const u = h.user(32, "en");
+    await u.send("/notice");
+    await u.press("Русский");
+    const declined = await u.press("Не согласен(на)");
+    expect(texts(declined)).toEqual([expect.stringMatching(/^Понимаю\. Без согласия я не могу сохранить обращение/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(declined)).toEqual(["Подать обращение", "Мои дела", "Инцидент или «врачебная ошибка»?", "Справка", "Язык", "Персональные данные"]);
+    expect(await storedStack(32)).toEqual([]);
+    expect((await user(32))?.consentAt).toBeNull();
+  });
+
+  it("/explain: after the language and the consent, the explainer opens", async () => {
+    const u = h.user(33, "en");
+    await u.send("/explain");
+    await u.press("Русский");
+    await u.press("Согласен(на)");
+    expect((await storedStack(33)).map((e) => e.flow)).toEqual(["explainer"]);
+  });
+});
