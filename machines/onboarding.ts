@@ -36,6 +36,12 @@ export const consentButtonsFor = (text: ConsentText): Button[][] => [
 /** The answers to the applicant's consent text (privacy.consent). */
 export const consentButtons: Button[][] = consentButtonsFor("applicant");
 
+/** The consent question, short: after an answer that is not a button. */
+const consentAgain = [
+  { type: "say" as const, params: { key: "common.useButtons" } },
+  { type: "say" as const, params: { key: "privacy.consentQuestion", buttons: consentButtons } },
+];
+
 export const onboardingMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },
   actions: effectActions,
@@ -100,8 +106,10 @@ export const onboardingMachine = setup({
         ],
         LANGUAGE: { target: "consent", reenter: true, actions: assign({ language: ({ event }) => event.language }) },
         REPEAT: { target: "consent", reenter: true },
-        TEXT: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
-        MEDIA: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
+        // Words or a sticker instead of an answer: the buttons are the answer — said in a line, with the question's own
+        // last line and its buttons: the whole text again would bury them (/privacy shows it).
+        TEXT: { actions: consentAgain },
+        MEDIA: { actions: consentAgain },
       },
     },
     done: { type: "final" },

@@ -175,12 +175,26 @@ describe("/help, /privacy, /cancel", () => {
 });
 
 describe("bad input", () => {
-  it("a sticker where a button is expected gets a hint and the same question", async () => {
+  it("a sticker at the consent question gets a hint and the question's last line with its buttons — not the whole text again", async () => {
     const u = h.user(13, "kk");
-    await u.send("/start");
+    const asked = texts(await u.send("/start"))[1]!;
     const calls = await u.sticker();
-    expect(texts(calls)).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", expect.stringMatching(/^Дербес деректер туралы/)]);
+    expect(texts(calls)).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?"]);
     expect(buttons(calls)).toEqual(["Келісемін", "Келіспеймін"]);
+    // The same question as the text ends with.
+    expect(asked.endsWith(`\n\n${texts(calls)[1]!}`)).toBe(true);
+    expect(texts(await u.press("Келісемін"))[0]).toBe("Рақмет. Келісіміңіз жазылды.");
+  });
+
+  it("words typed at the consent question get a hint and the question's last line with its buttons; nothing is recorded", async () => {
+    const u = h.user(16, "ru");
+    const asked = texts(await u.send("/start"))[1]!;
+    const calls = await u.send("да");
+    expect(texts(calls)).toEqual(["Выберите, пожалуйста, одну из кнопок ниже.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
+    expect(buttons(calls)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect(asked.endsWith(`\n\n${texts(calls)[1]!}`)).toBe(true);
+    expect((await user(16))?.consentAt).toBeNull();
+    expect(texts(await u.press("Не согласен(на)"))[0]).toMatch(/^Понимаю\. Без согласия/);
   });
 
   it("text where the language is expected gets a bilingual hint and the language question", async () => {
