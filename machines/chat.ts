@@ -357,6 +357,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         ? say(relative ? "privacy.statusGivenRelative" : "privacy.statusGiven", { buttons: [[{ key: "privacy.withdrawButton", ...act(withdrawConsent, { step: "ask" }) }]] })
         : say("privacy.statusNotGiven", { buttons: consentButtons }),
     );
+    // Consent given, the one button is to withdraw it: the way on follows (the open flow's question, or the home). Not
+    // given, its two buttons are the question.
+    if (profile.hasConsent) repeatOrMenu();
   };
   /**
    * Opens the explainer on top of whatever the user is in; leaving it hands back to that flow's question
@@ -449,10 +452,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       case "explain":
         return explain();
       case "help": {
-        // Its role's help, and a line for each other role held (an admin who is also staff: their /inbox).
+        // Its role's help, and a line for each other role held (an admin who is also staff: their /inbox); then the way
+        // on — the open flow's question, or the home — as after a button: help read is no dead end.
         const primary = primaryRole(profile.roles);
         const also = (["staff", "mediator"] as const).filter((r) => r !== primary && profile.roles.includes(r));
-        return void effects.push(say(`help.${primary}`), ...also.map((r) => say(`help.also.${r}`)));
+        effects.push(say(`help.${primary}`), ...also.map((r) => say(`help.also.${r}`)));
+        return repeatOrMenu();
       }
       case "language":
         return languagePrompt();

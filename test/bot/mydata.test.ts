@@ -2,7 +2,7 @@
 // relative their part in the case, staff and mediators their roles and actions — and nobody else's.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Call } from "../../bot/local/fake-api.js";
-import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { commissionFormed, joinMediator, joinStaff, mediationRunning, MEDIATOR_NAME, proposeSettlement, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
@@ -74,6 +74,23 @@ describe("/mydata", () => {
       expect(earlier.json).toContain('"version": "0123456789ab"');
     } finally {
       await t.db.prisma.user.update({ where: { id: BigInt(RELATIVE) }, data: { consentVersion: version } });
+    }
+  });
+
+  it("the files are followed by the way on: the home with its buttons (kk), or the question of the flow open (ru)", async () => {
+    const calls = await h.user(APPLICANT, "kk").send("/mydata");
+    const said = calls.filter((c) => c.payload.chat_id === APPLICANT && (c.method === "sendMessage" || c.method === "sendDocument"));
+    expect(said.map((c) => c.method)).toEqual(["sendMessage", "sendDocument", "sendDocument", "sendMessage"]);
+    expect(texts(said).at(-1)).toBe("Не істейміз? Командалар (/) мәзірінде де бар.");
+    expect(buttons(said)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, «дәрігердің қателігі» ме?", "Анықтама", "Тіл", "Дербес деректер"]);
+    const other = h.user(OTHER, "ru");
+    await other.send("/notice");
+    try {
+      const asked = await other.send("/mydata");
+      expect(texts(asked.filter((c) => c.payload.chat_id === OTHER)).at(-1)).toBe("1/11 · Кем вы приходитесь пациенту?");
+      expect(buttons(asked)).toEqual(["Я — пациент", "Супруг(а)", "Близкий родственник", "Законный представитель"]);
+    } finally {
+      await other.send("/cancel");
     }
   });
 

@@ -131,6 +131,22 @@ describe("/help, /privacy, /cancel", () => {
     expect(help).not.toContain("басынан");
   });
 
+  it("/help is followed by the way on: the home with its buttons, or the question of the flow open (a notice's), in either language", async () => {
+    const u = h.user(17, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    const home = await u.send("/help");
+    expect(texts(home)).toEqual([expect.stringMatching(/^«Келісім» — бот о возмещении вреда/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(home)).toEqual(["Подать обращение", "Мои дела", "Инцидент или «врачебная ошибка»?", "Справка", "Язык", "Персональные данные"]);
+    const kk = h.user(18, "kk");
+    await kk.send("/start");
+    await kk.press("Келісемін");
+    await kk.send("/notice");
+    const asked = await kk.send("/help");
+    expect(texts(asked)).toEqual([expect.stringMatching(/^«Келісім» — медициналық көмектен келген зиянды өтеу туралы бот/), "1/11 · Пациентке кім боласыз?"]);
+    expect(buttons(asked)).toEqual(["Мен — пациентпін", "Пациенттің жұбайы", "Пациенттің жақын туысы", "Пациенттің заңды өкілі"]);
+  });
+
   it("/help says what the bot does for the user's role", async () => {
     const u = h.user(8, "ru");
     await u.send("/start");
@@ -155,14 +171,18 @@ describe("/help, /privacy, /cancel", () => {
     expect(buttons(await h.user(10, "de").send("/help"))).toEqual(["Қазақша", "Русский"]);
   });
 
-  it("/privacy shows the consent text again with its status", async () => {
+  it("/privacy shows the consent text again with its status; given, the home follows its «withdraw» button", async () => {
     const u = h.user(11, "kk");
     await u.send("/start");
     const before = await u.send("/privacy");
     expect(texts(before)).toEqual([expect.stringMatching(/^Дербес деректер туралы/), "Сіз әлі келісім берген жоқсыз."]);
     expect(buttons(before)).toEqual(["Келісемін", "Келіспеймін"]);
     await u.press("Келісемін");
-    expect(texts(await u.send("/privacy"))[1]).toBe("Сіз келісім бердіңіз.");
+    const given = await u.send("/privacy");
+    expect(texts(given)).toEqual([expect.stringMatching(/^Дербес деректер туралы/), "Сіз келісім бердіңіз.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    const sent = given.filter((c) => c.method === "sendMessage");
+    expect(buttons(sent.slice(0, 2))).toEqual(["Келісімді кері қайтарып алу"]);
+    expect(buttons(sent)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, «дәрігердің қателігі» ме?", "Анықтама", "Тіл", "Дербес деректер"]);
   });
 
   it("/cancel leaves the flow; with nothing to cancel it says so", async () => {
@@ -265,7 +285,7 @@ describe("the runtime's guarantees", () => {
     await Promise.all([u.deliver(u.buttonUpdate(agree, kb.messageId)), u.deliver(u.messageUpdate("/help"))]);
     const said = texts(h.fake.calls.slice(before));
     // The consent is taken first, whole; /help then runs on the state it left.
-    expect(said).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар.", expect.stringMatching(/^«Келісім» — медициналық/)]);
+    expect(said).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар.", expect.stringMatching(/^«Келісім» — медициналық/), "Не істейміз? Командалар (/) мәзірінде де бар."]);
     expect((await storedStack(21)).length).toBe(0);
   });
 
@@ -276,7 +296,8 @@ describe("the runtime's guarantees", () => {
     h.fake.failNext.clear();
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(2); // setMyCommands went; the two texts did not
     const calls = await u.send("/help");
-    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/), expect.stringMatching(/^«Келісім» — бот/)]);
+    // …and /help's own, with the consent question after it (the way on).
+    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/), expect.stringMatching(/^«Келісім» — бот/), expect.stringMatching(/^О персональных данных/)]);
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 

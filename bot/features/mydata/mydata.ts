@@ -11,7 +11,7 @@ import { officialDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { answersOf, conclusionSummary, openSensitive, patientName } from "../../core/case.js";
 import { document, renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
-import { say, sayTo, type Out } from "../../core/effects.js";
+import { say, sayTo, thenHome, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
 import { localParam } from "../../core/render.js";
 import { consentVersionsOf, type I18n } from "../../i18n.js";
@@ -202,7 +202,13 @@ export const myDataPdfLines = (data: Awaited<ReturnType<typeof collectMyData>>, 
 
 export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
   const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
-  return [say("mydata.summary", { ...myDataSummary(data, { timeZone: c.timeZone, versions: c.consentVersions }), privacy: myDataPrivacy(data) }), document({ name: "myDataJson", userId: c.userId }), document({ name: "myDataPdf", userId: c.userId })];
+  // The files, then the way on (the open flow's question, or the home): the summary has no buttons of its own.
+  return [
+    say("mydata.summary", { ...myDataSummary(data, { timeZone: c.timeZone, versions: c.consentVersions }), privacy: myDataPrivacy(data) }),
+    document({ name: "myDataJson", userId: c.userId }),
+    document({ name: "myDataPdf", userId: c.userId }),
+    thenHome(),
+  ];
 };
 
 export const myDataJson: DocumentBuilder<"myDataJson"> = {
