@@ -686,10 +686,11 @@ interface OnboardingDone {
 }
 /**
  * Commands that, typed before any language was chosen, are run once onboarding is done; /start, /menu end at the home
- * anyway, /language and /privacy ask what onboarding has just asked, /cancel has nothing to leave. A feature's (/mydata,
- * /inbox, /admin) is carried too, and checked when it runs.
+ * anyway, /language and /privacy ask what onboarding has just asked, /cancel has nothing to leave, and /cases would
+ * only say there is none yet (nobody without a language has a case), with no button: the home says more. A feature's
+ * (/mydata, /inbox, /admin) is carried too, and checked when it runs.
  */
-const CARRIED: readonly string[] = ["notice", "cases", "explain", "help"];
+const CARRIED: readonly string[] = ["notice", "explain", "help"];
 
 const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "roleJoin";
 

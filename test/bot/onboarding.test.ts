@@ -370,6 +370,27 @@ describe("a command asked before the language is known", () => {
     expect((await user(32))?.consentAt).toBeNull();
   });
 
+  it("/mydata: after the language and the consent, the summary names the consent just given, and the home follows", async () => {
+    const u = h.user(34, "en");
+    await u.send("/mydata");
+    await u.press("Русский");
+    const agreed = await u.press("Согласен(на)");
+    expect(texts(agreed)).toEqual([
+      "Спасибо. Ваше согласие записано.",
+      expect.stringContaining("• согласие на обработку персональных данных: дано 23.11.2026, 15:00 (время Казахстана) — для подачи обращения, на текст, который сейчас показывает /privacy\n"),
+      "Что сделаем? Команды есть и в меню (/).",
+    ]);
+    expect(agreed.filter((c) => c.method === "sendDocument").map((c) => c.file!.filename)).toEqual(["kelisim-my-data.json", "kelisim-my-data.pdf"]);
+  });
+
+  it("/cases: after the language and the consent, the home — not «no cases yet» without a button (nobody new has a case)", async () => {
+    const u = h.user(35, "kk");
+    await u.send("/cases");
+    const agreed = await u.press("Келісемін");
+    expect(texts(agreed)).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    expect(buttons(agreed)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, «дәрігердің қателігі» ме?", "Анықтама", "Тіл", "Дербес деректер"]);
+  });
+
   it("/explain: after the language and the consent, the explainer opens", async () => {
     const u = h.user(33, "en");
     await u.send("/explain");
