@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import i18next, { type TFunction } from "i18next";
-import { LANGUAGES, type Lang, type Params } from "../machines/effects.js";
+import { CONSENT_TEXT_KEYS, LANGUAGES, type ConsentText, type Lang, type Params } from "../machines/effects.js";
 
 export const LOCALES_DIR = new URL("../locales/", import.meta.url).pathname;
 
@@ -70,6 +70,12 @@ const remembered = (t: TFunction): TFunction => {
   };
   return wrapped as unknown as TFunction;
 };
+
+/** The version of each consent text as shown now (what a consent given to it records). */
+export const consentVersionsOf = (i18n: Pick<I18n, "versionOf">): Record<ConsentText, string> => ({
+  applicant: i18n.versionOf(CONSENT_TEXT_KEYS.applicant),
+  relative: i18n.versionOf(CONSENT_TEXT_KEYS.relative),
+});
 
 export const createI18n = async (resources: Resources = loadResources()): Promise<I18n> => {
   const instance = i18next.createInstance();

@@ -6,7 +6,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Flows } from "../machines/chat.js";
 import type { BotContext } from "./context.js";
 import type { Database } from "./db/database.js";
-import type { I18n } from "./i18n.js";
+import { consentVersionsOf, type I18n } from "./i18n.js";
 import { safeLogger, type Logger } from "./logger.js";
 import type { Deployment } from "./core/actor.js";
 import { commandList, render } from "./core/render.js";
@@ -112,6 +112,7 @@ export const createBot = (token: string, given: BotDeps, opts: BotOptions = {}):
     botUsername: () => bot.botInfo.username,
     adminIds: deps.adminIds,
     termsVersions: { staff: deps.i18n.versionOf("roles.terms.staff"), mediator: deps.i18n.versionOf("roles.terms.mediator"), admin: deps.i18n.versionOf("roles.terms.admin") },
+    consentVersions: consentVersionsOf(deps.i18n),
   };
   const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey, deps.instanceId);
   // What a job says has its recipients named: rendered for no chat of its own.

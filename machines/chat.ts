@@ -2,7 +2,7 @@
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
 import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type Router } from "./actions.js";
-import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type SayEffect } from "./effects.js";
+import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type Lang, type SayEffect } from "./effects.js";
 import { CONTACT_KEYBOARD, HANDLED, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
@@ -125,6 +125,8 @@ interface Step {
   changed: boolean;
   /** The flow finished by showing a view of its own (FlowDef.viewStates): no home screen after it. */
   shown?: boolean;
+  /** The context the flow finished with (onboarding's carries the command asked for before it). */
+  final?: unknown;
 }
 
 /**
@@ -187,7 +189,7 @@ const sendToFlow = (def: FlowDef, entry: StackEntry, event: FlowEvent): Step => 
   const stored = toStored(snap);
   // Taken: it said something, changed the flow, or was taken in silence on purpose (HANDLED).
   const changed = effects.length > 0 || actions.some((a) => a.type === HANDLED) || JSON.stringify(stored) !== JSON.stringify(entry.snapshot);
-  if (snap.status === "done") return { entry: null, effects, changed: true, shown: typeof snap.value === "string" && def.viewStates?.includes(snap.value) === true };
+  if (snap.status === "done") return { entry: null, effects, changed: true, shown: typeof snap.value === "string" && def.viewStates?.includes(snap.value) === true, final: snap.context };
   // Buttons go stale when the question changes: the same question asked again keeps its number.
   const moved = JSON.stringify(stored.value) !== JSON.stringify(entry.snapshot.value);
   return { entry: { ...entry, prompt: moved ? entry.prompt + 1 : entry.prompt, snapshot: stored }, effects, changed };
@@ -260,9 +262,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     stack = step.entry ? [...stack.slice(0, -1), step.entry] : stack.slice(0, -1);
     if (step.entry) return;
     // A flow finished: back to the one under it, with its question again (an invite: named, see setAside); or home
-    // (unless it went there itself).
+    // (unless it went there itself) — or, onboarding done, what the person asked for before it (carryOn).
     if (stack.length === 0) {
-      if (!def?.showsHome && !step.shown) effects.push(menuEffect(profile, homeOf));
+      const asked = def?.name === "onboarding" ? (step.final as OnboardingDone | undefined) : undefined;
+      if (asked?.then) carryOn(asked);
+      else if (!def?.showsHome && !step.shown) effects.push(menuEffect(profile, homeOf));
     } else {
       setAside();
       deliver({ type: "REPEAT" });
@@ -277,6 +281,16 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   const setAside = () => {
     const entry = top();
     if (entry && isInvite(entry) && profile.language !== null && entry.snapshot.value !== "language") stack = [...stack.slice(0, -1), { ...entry, paused: true }];
+  };
+  /**
+   * Onboarding done for someone who asked for something before it (/notice before any language was chosen): that,
+   * now — with the profile as this update left it (the language chosen, the consent just given and recorded with it),
+   * so that the notice does not ask the consent again.
+   */
+  const carryOn = (done: OnboardingDone) => {
+    const consented = done.hasConsent === true && !profile.hasConsent;
+    profile = { ...profile, language: done.language ?? profile.language, ...(consented ? { hasConsent: true, consentText: "applicant" as const } : {}) };
+    command(done.then!);
   };
   const start = (def: FlowDef, input?: object) => {
     const step = startFlow(def, profile, input);
@@ -347,6 +361,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         ? say(relative ? "privacy.statusGivenRelative" : "privacy.statusGiven", { buttons: [[{ key: "privacy.withdrawButton", ...act(withdrawConsent, { step: "ask" }) }]] })
         : say("privacy.statusNotGiven", { buttons: consentButtons }),
     );
+    // Consent given, the one button is to withdraw it: the way on follows (the open flow's question, or the home). Not
+    // given, its two buttons are the question.
+    if (profile.hasConsent) repeatOrMenu();
   };
   /**
    * Opens the explainer on top of whatever the user is in; leaving it hands back to that flow's question
@@ -439,10 +456,12 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       case "explain":
         return explain();
       case "help": {
-        // Its role's help, and a line for each other role held (an admin who is also staff: their /inbox).
+        // Its role's help, and a line for each other role held (an admin who is also staff: their /inbox); then the way
+        // on — the open flow's question, or the home — as after a button: help read is no dead end.
         const primary = primaryRole(profile.roles);
         const also = (["staff", "mediator"] as const).filter((r) => r !== primary && profile.roles.includes(r));
-        return void effects.push(say(`help.${primary}`), ...also.map((r) => say(`help.also.${r}`)));
+        effects.push(say(`help.${primary}`), ...also.map((r) => say(`help.also.${r}`)));
+        return repeatOrMenu();
       }
       case "language":
         return languagePrompt();
@@ -606,7 +625,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   }
   if (profile.language === null && !languageButton && !answersOnboarding && !restartsInvite) {
     stack = [];
-    start(flows.onboarding ?? onboardingFlow);
+    // A command that goes somewhere (/notice, /cases, /help…) is kept through onboarding and run at its end.
+    const then = input.kind === "command" && (CARRIED.includes(input.command) || registry.command(input.command) !== undefined) ? input.command : null;
+    start(flows.onboarding ?? onboardingFlow, then ? { then } : undefined);
     return { stack, effects };
   }
 
@@ -660,6 +681,20 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   }
   return toast ? { stack, effects, toast } : { stack, effects };
 };
+
+/** What onboarding finished with: the language, the consent, and the command asked for before it, if any. */
+interface OnboardingDone {
+  language?: Lang | null;
+  hasConsent?: boolean;
+  then?: string | null;
+}
+/**
+ * Commands that, typed before any language was chosen, are run once onboarding is done; /start, /menu end at the home
+ * anyway, /language and /privacy ask what onboarding has just asked, /cancel has nothing to leave, and /cases would
+ * only say there is none yet (nobody without a language has a case), with no button: the home says more. A feature's
+ * (/mydata, /inbox, /admin) is carried too, and checked when it runs.
+ */
+const CARRIED: readonly string[] = ["notice", "explain", "help"];
 
 const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "roleJoin";
 

@@ -13,6 +13,11 @@ interface Context {
   hasConsent: boolean;
   /** Staff, a mediator or an admin (absent in snapshots stored before roles had their own door). */
   hasRole?: boolean;
+  /**
+   * The command the person asked for before onboarding could let them in (/notice before any language was chosen):
+   * carried through the questions, and run once they are answered (machines/chat.ts). A declined consent drops a notice.
+   */
+  then?: string | null;
 }
 
 export const languageButtons: Button[][] = [
@@ -30,6 +35,12 @@ export const consentButtonsFor = (text: ConsentText): Button[][] => [
 ];
 /** The answers to the applicant's consent text (privacy.consent). */
 export const consentButtons: Button[][] = consentButtonsFor("applicant");
+
+/** The consent question, short: after an answer that is not a button. */
+const consentAgain = [
+  { type: "say" as const, params: { key: "common.useButtons" } },
+  { type: "say" as const, params: { key: "privacy.consentQuestion", buttons: consentButtons } },
+];
 
 export const onboardingMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },
@@ -74,7 +85,7 @@ export const onboardingMachine = setup({
       entry: [{ type: "say", params: { key: "language.choose", bilingual: true, buttons: languageButtons } }],
       on: {
         LANGUAGE: [
-          { guard: ({ context }) => context.hasRole === true, target: "done" },
+          { guard: ({ context }) => context.hasRole === true, target: "done", actions: assign({ language: ({ event }) => event.language }) },
           { target: "consent", actions: [assign({ language: ({ event }) => event.language }), { type: "say", params: { key: "onboarding.welcome" } }] },
         ],
         REPEAT: { target: "language", reenter: true },
@@ -86,13 +97,19 @@ export const onboardingMachine = setup({
       entry: [{ type: "say", params: { key: "privacy.consent", buttons: consentButtons } }],
       on: {
         CONSENT: [
-          { guard: ({ event }) => event.given, target: "done", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
-          { target: "done", actions: [{ type: "say", params: { key: "privacy.declined" } }] },
+          { guard: ({ event }) => event.given, target: "done", actions: [assign({ hasConsent: true }), { type: "say", params: { key: "privacy.thanks" } }] },
+          // Declined: the notice asked for is not begun (it would ask the same consent again at once).
+          {
+            target: "done",
+            actions: [assign({ then: ({ context }) => (context.then === "notice" ? null : (context.then ?? null)) }), { type: "say", params: { key: "privacy.declined" } }],
+          },
         ],
         LANGUAGE: { target: "consent", reenter: true, actions: assign({ language: ({ event }) => event.language }) },
         REPEAT: { target: "consent", reenter: true },
-        TEXT: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
-        MEDIA: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
+        // Words or a sticker instead of an answer: the buttons are the answer — said in a line, with the question's own
+        // last line and its buttons: the whole text again would bury them (/privacy shows it).
+        TEXT: { actions: consentAgain },
+        MEDIA: { actions: consentAgain },
       },
     },
     done: { type: "final" },

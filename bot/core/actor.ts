@@ -1,5 +1,5 @@
 // Who acts, and the deployment they act in: what every effect handler, job and document receives.
-import type { Lang } from "../../machines/effects.js";
+import type { ConsentText, Lang } from "../../machines/effects.js";
 import type { Role } from "../../machines/flow.js";
 import type { Prisma } from "../db/database.js";
 import type { Prisma as PrismaNS } from "../db/generated/client.js";
@@ -26,6 +26,8 @@ export interface Deployment {
   adminIds: readonly number[];
   /** The version of each role's confidentiality terms as the bot shows them now (recorded on acceptance). */
   termsVersions: Record<"staff" | "mediator" | "admin", string>;
+  /** The version of each consent text as the bot shows it now: /mydata tells a consent to it from one to an earlier text. */
+  consentVersions: Record<ConsentText, string>;
 }
 
 /** The user of the update, as the effect finds them (a language chosen earlier in the same update counts). */

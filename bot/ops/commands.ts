@@ -9,7 +9,7 @@ import { ConfigError, loadConfig, resolveDataKey, type Config } from "../config.
 import type { Deployment } from "../core/actor.js";
 import { databaseErrorLine, pgliteDir } from "../db/adapters.js";
 import { openDatabase } from "../db/database.js";
-import { createI18n } from "../i18n.js";
+import { consentVersionsOf, createI18n } from "../i18n.js";
 import { backupPglite, backupPostgres, OpsError, restorePglite, restorePostgres, tablesIn } from "./backup.js";
 import { describeErase, eraseUser, exportUser } from "./data.js";
 import { moveToPostgres } from "./move.js";
@@ -157,6 +157,7 @@ const run = async (args: string[], env: NodeJS.ProcessEnv, io: OpsIO): Promise<v
           botUsername: () => "",
           adminIds: config.adminIds,
           termsVersions: { staff: i18n.versionOf("roles.terms.staff"), mediator: i18n.versionOf("roles.terms.mediator"), admin: i18n.versionOf("roles.terms.admin") },
+          consentVersions: consentVersionsOf(i18n),
         };
         const report = await eraseUser(db.prisma, { userId, dryRun, deployment, i18n, now: new Date(), instanceId: config.instanceId });
         for (const line of describeErase(report)) out(line);

@@ -2,7 +2,7 @@
 // relative their part in the case, staff and mediators their roles and actions — and nobody else's.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Call } from "../../bot/local/fake-api.js";
-import { TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { buttons, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { commissionFormed, joinMediator, joinStaff, mediationRunning, MEDIATOR_NAME, proposeSettlement, recordReceipt, STAFF_NAME } from "../helpers/staff.js";
@@ -58,6 +58,42 @@ describe("/mydata", () => {
     for (const planted of Object.values(PLANTED)) expect(json).not.toContain(planted);
   });
 
+  it("the consent: when it was given (Kazakhstan's time) and to which text, in words — its version (a hash of the text) only in the JSON", async () => {
+    const kk = await myData(h.user(APPLICANT, "kk"), APPLICANT);
+    expect(kk.summary).toContain("• дербес деректерді өңдеуге келісім: берілген — өтініш беру үшін, 23.11.2026, 10:00 (Қазақстан уақыты), қазір /privacy көрсететін мәтінге\n");
+    const ru = await myData(h.user(RELATIVE, "ru"), RELATIVE);
+    expect(ru.summary).toContain("• согласие на обработку персональных данных: дано 23.11.2026, 10:00 (время Казахстана) — как родственником, который следит за делом, на текст, который сейчас показывает /privacy\n");
+    const version = (JSON.parse(ru.json) as { user: { consent: { version: string } } }).user.consent.version;
+    expect(version).toMatch(/^[0-9a-f]{12}$/);
+    for (const { summary } of [kk, ru]) expect(summary).not.toMatch(/[0-9a-f]{12}|версия текста|мәтін нұсқасы/);
+    // A consent given to a text changed since: said so, with where the text of now is.
+    await t.db.prisma.user.update({ where: { id: BigInt(RELATIVE) }, data: { consentVersion: "0123456789ab" } });
+    try {
+      const earlier = await myData(h.user(RELATIVE, "ru"), RELATIVE);
+      expect(earlier.summary).toContain("дано 23.11.2026, 10:00 (время Казахстана) — как родственником, который следит за делом, на прежнюю редакцию текста (нынешнюю показывает /privacy)\n");
+      expect(earlier.json).toContain('"version": "0123456789ab"');
+    } finally {
+      await t.db.prisma.user.update({ where: { id: BigInt(RELATIVE) }, data: { consentVersion: version } });
+    }
+  });
+
+  it("the files are followed by the way on: the home with its buttons (kk), or the question of the flow open (ru)", async () => {
+    const calls = await h.user(APPLICANT, "kk").send("/mydata");
+    const said = calls.filter((c) => c.payload.chat_id === APPLICANT && (c.method === "sendMessage" || c.method === "sendDocument"));
+    expect(said.map((c) => c.method)).toEqual(["sendMessage", "sendDocument", "sendDocument", "sendMessage"]);
+    expect(texts(said).at(-1)).toBe("Не істейміз? Командалар (/) мәзірінде де бар.");
+    expect(buttons(said)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, «дәрігердің қателігі» ме?", "Анықтама", "Тіл", "Дербес деректер"]);
+    const other = h.user(OTHER, "ru");
+    await other.send("/notice");
+    try {
+      const asked = await other.send("/mydata");
+      expect(texts(asked.filter((c) => c.payload.chat_id === OTHER)).at(-1)).toBe("1/11 · Кем вы приходитесь пациенту?");
+      expect(buttons(asked)).toEqual(["Я — пациент", "Супруг(а)", "Близкий родственник", "Законный представитель"]);
+    } finally {
+      await other.send("/cancel");
+    }
+  });
+
   it("the applicant: who else opened their notice's data, by role, what and when — not the staff member's name", async () => {
     // Before: the list was only on the case's view («Кто открывал мои данные»); the export had no word of it.
     const { json } = await myData(h.user(APPLICANT, "kk"), APPLICANT);
@@ -92,13 +128,13 @@ describe("/mydata", () => {
       expect(pdf.file!.bytes.subarray(0, 5).toString()).toBe("%PDF-");
       expect(pdf.file!.bytes.includes(Buffer.from("DejaVuSans"))).toBe(true);
       // What the PDF shows: the summary's lines, in the user's language, and none of the sealed data.
-      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n, "Asia/Almaty");
       const summary = texts(calls.filter((c) => c.payload.chat_id === id))[0]!;
       for (const [, value] of lines) expect(summary).toContain(String(value));
       expect(lines.slice(0, 2)).toEqual(
         lang === "kk"
-          ? [["Тіл", "қазақ тілі"], ["Дербес деректерді өңдеуге келісім", expect.stringMatching(/^берілген — өтініш беру үшін \(мәтін нұсқасы /) as unknown as string]]
-          : [["Язык", "русский"], ["Согласие на обработку персональных данных", expect.stringMatching(/^дано — как родственником, который следит за делом \(версия текста /) as unknown as string]],
+          ? [["Тіл", "қазақ тілі"], ["Дербес деректерді өңдеуге келісім", "берілген — өтініш беру үшін, 23.11.2026, 10:00 (Қазақстан уақыты), қазір /privacy көрсететін мәтінге"]]
+          : [["Язык", "русский"], ["Согласие на обработку персональных данных", "дано 23.11.2026, 10:00 (время Казахстана) — как родственником, который следит за делом, на текст, который сейчас показывает /privacy"]],
       );
       const shown = lines.flat().join("") + h.i18n.t(lang)("mydata.pdf.title") + h.i18n.t(lang)("mydata.pdf.footer");
       for (const path of [FONT, FONT_BOLD]) {
@@ -146,7 +182,7 @@ describe("/mydata with a notice begun and not yet saved", () => {
     expect(summary).toContain("• өтініштің жобасы: жоқ\n");
     expect(JSON.parse(json)).toMatchObject({ draftNotice: null });
     const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
-    const lines = myDataPdfLines(await collectMyData(t.db.prisma, OTHER, TEST_DATA_KEY, new Date()), "kk", h.i18n);
+    const lines = myDataPdfLines(await collectMyData(t.db.prisma, OTHER, TEST_DATA_KEY, new Date()), "kk", h.i18n, "Asia/Almaty");
     expect(lines).toContainEqual(["Өтініштің жобасы", "жоқ"]);
   });
 });
@@ -176,7 +212,7 @@ describe("/mydata after consent was withdrawn", () => {
         expect(summary).toMatch(/Келісімді \/privacy командасымен қайта беруге болады\.$/);
         expect(summary).not.toContain("кері қайтарып алуға болады");
       }
-      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n, "Asia/Almaty");
       expect(lines[1]).toEqual(lang === "ru" ? ["Согласие на обработку персональных данных", "отозвано"] : ["Дербес деректерді өңдеуге келісім", "кері қайтарып алынған"]);
     }
   });
@@ -205,7 +241,7 @@ describe("/mydata after consent was withdrawn, with a notice the organisation re
           : "• дербес деректерді өңдеуге келісім: кері қайтарып алынған; берген өтініштеріңіз (1) қарау рәсімі талап еткенше сақталады; рәсім аяқталып, сақтау мерзімі өткен соң іс иесіздендіріледі\n",
       );
       const { collectMyData, myDataPdfLines } = await import("../../bot/features/mydata/mydata.js");
-      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n);
+      const lines = myDataPdfLines(await collectMyData(t.db.prisma, id, TEST_DATA_KEY, new Date()), lang, h.i18n, "Asia/Almaty");
       expect(lines[1]![1]).toMatch(lang === "ru" ? /^отозвано; поданные вами обращения \(1\) хранятся/ : /^кері қайтарып алынған; берген өтініштеріңіз \(1\) қарау рәсімі/);
     }
   });

@@ -131,6 +131,22 @@ describe("/help, /privacy, /cancel", () => {
     expect(help).not.toContain("басынан");
   });
 
+  it("/help is followed by the way on: the home with its buttons, or the question of the flow open (a notice's), in either language", async () => {
+    const u = h.user(17, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    const home = await u.send("/help");
+    expect(texts(home)).toEqual([expect.stringMatching(/^«Келісім» — бот о возмещении вреда/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(home)).toEqual(["Подать обращение", "Мои дела", "Инцидент или «врачебная ошибка»?", "Справка", "Язык", "Персональные данные"]);
+    const kk = h.user(18, "kk");
+    await kk.send("/start");
+    await kk.press("Келісемін");
+    await kk.send("/notice");
+    const asked = await kk.send("/help");
+    expect(texts(asked)).toEqual([expect.stringMatching(/^«Келісім» — медициналық көмектен келген зиянды өтеу туралы бот/), "1/11 · Пациентке кім боласыз?"]);
+    expect(buttons(asked)).toEqual(["Мен — пациентпін", "Пациенттің жұбайы", "Пациенттің жақын туысы", "Пациенттің заңды өкілі"]);
+  });
+
   it("/help says what the bot does for the user's role", async () => {
     const u = h.user(8, "ru");
     await u.send("/start");
@@ -155,14 +171,18 @@ describe("/help, /privacy, /cancel", () => {
     expect(buttons(await h.user(10, "de").send("/help"))).toEqual(["Қазақша", "Русский"]);
   });
 
-  it("/privacy shows the consent text again with its status", async () => {
+  it("/privacy shows the consent text again with its status; given, the home follows its «withdraw» button", async () => {
     const u = h.user(11, "kk");
     await u.send("/start");
     const before = await u.send("/privacy");
     expect(texts(before)).toEqual([expect.stringMatching(/^Дербес деректер туралы/), "Сіз әлі келісім берген жоқсыз."]);
     expect(buttons(before)).toEqual(["Келісемін", "Келіспеймін"]);
     await u.press("Келісемін");
-    expect(texts(await u.send("/privacy"))[1]).toBe("Сіз келісім бердіңіз.");
+    const given = await u.send("/privacy");
+    expect(texts(given)).toEqual([expect.stringMatching(/^Дербес деректер туралы/), "Сіз келісім бердіңіз.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    const sent = given.filter((c) => c.method === "sendMessage");
+    expect(buttons(sent.slice(0, 2))).toEqual(["Келісімді кері қайтарып алу"]);
+    expect(buttons(sent)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, «дәрігердің қателігі» ме?", "Анықтама", "Тіл", "Дербес деректер"]);
   });
 
   it("/cancel leaves the flow; with nothing to cancel it says so", async () => {
@@ -175,12 +195,26 @@ describe("/help, /privacy, /cancel", () => {
 });
 
 describe("bad input", () => {
-  it("a sticker where a button is expected gets a hint and the same question", async () => {
+  it("a sticker at the consent question gets a hint and the question's last line with its buttons — not the whole text again", async () => {
     const u = h.user(13, "kk");
-    await u.send("/start");
+    const asked = texts(await u.send("/start"))[1]!;
     const calls = await u.sticker();
-    expect(texts(calls)).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", expect.stringMatching(/^Дербес деректер туралы/)]);
+    expect(texts(calls)).toEqual(["Төмендегі батырмалардың бірін таңдаңыз.", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?"]);
     expect(buttons(calls)).toEqual(["Келісемін", "Келіспеймін"]);
+    // The same question as the text ends with.
+    expect(asked.endsWith(`\n\n${texts(calls)[1]!}`)).toBe(true);
+    expect(texts(await u.press("Келісемін"))[0]).toBe("Рақмет. Келісіміңіз жазылды.");
+  });
+
+  it("words typed at the consent question get a hint and the question's last line with its buttons; nothing is recorded", async () => {
+    const u = h.user(16, "ru");
+    const asked = texts(await u.send("/start"))[1]!;
+    const calls = await u.send("да");
+    expect(texts(calls)).toEqual(["Выберите, пожалуйста, одну из кнопок ниже.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
+    expect(buttons(calls)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect(asked.endsWith(`\n\n${texts(calls)[1]!}`)).toBe(true);
+    expect((await user(16))?.consentAt).toBeNull();
+    expect(texts(await u.press("Не согласен(на)"))[0]).toMatch(/^Понимаю\. Без согласия/);
   });
 
   it("text where the language is expected gets a bilingual hint and the language question", async () => {
@@ -251,7 +285,7 @@ describe("the runtime's guarantees", () => {
     await Promise.all([u.deliver(u.buttonUpdate(agree, kb.messageId)), u.deliver(u.messageUpdate("/help"))]);
     const said = texts(h.fake.calls.slice(before));
     // The consent is taken first, whole; /help then runs on the state it left.
-    expect(said).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар.", expect.stringMatching(/^«Келісім» — медициналық/)]);
+    expect(said).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар.", expect.stringMatching(/^«Келісім» — медициналық/), "Не істейміз? Командалар (/) мәзірінде де бар."]);
     expect((await storedStack(21)).length).toBe(0);
   });
 
@@ -262,7 +296,8 @@ describe("the runtime's guarantees", () => {
     h.fake.failNext.clear();
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(2); // setMyCommands went; the two texts did not
     const calls = await u.send("/help");
-    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/), expect.stringMatching(/^«Келісім» — бот/)]);
+    // …and /help's own, with the consent question after it (the way on).
+    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/), expect.stringMatching(/^«Келісім» — бот/), expect.stringMatching(/^О персональных данных/)]);
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 
@@ -294,5 +329,73 @@ describe("command menus", () => {
     expect(first(menus[1]!)).toEqual({ command: "start", description: "Главное меню" });
     expect(first(menus[2]!).description).toBe("Басты мәзір / Главное меню");
     expect((menus[0]!.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "menu", "notice", "cases", "explain", "help", "language", "privacy", "mydata", "cancel"]);
+  });
+});
+
+describe("a command asked before the language is known", () => {
+  it("/notice: after the language and the consent, the notice begins at its first question, in the language chosen — across a restart too", async () => {
+    const u = h.user(30, "en");
+    expect(buttons(await u.send("/notice"))).toEqual(["Қазақша", "Русский"]);
+    const chosen = await u.press("Русский");
+    expect(texts(chosen)).toEqual(["Хорошо, теперь говорим по-русски.", expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/)]);
+    expect(buttons(chosen)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    // Another instance (a restart) answers the consent: what was asked for is kept with the onboarding, as stored.
+    const kb = u.keyboardWith("Согласен(на)");
+    h = await testBot(t.db, { now: () => new Date("2026-11-23T10:00:00Z") });
+    const again = h.user(30, "en");
+    const agreed = await again.deliver(again.buttonUpdate(kb.buttons.flat().find((b) => b.text === "Согласен(на)")!.callback_data, kb.messageId));
+    expect(texts(agreed)).toEqual(["Спасибо. Ваше согласие записано.", "1/11 · Кем вы приходитесь пациенту?"]);
+    expect(buttons(agreed)).toEqual(["Я — пациент", "Супруг(а)", "Близкий родственник", "Законный представитель"]);
+    expect((await user(30))?.consentAt?.toISOString()).toBe("2026-11-23T10:00:00.000Z");
+    expect((await storedStack(30)).map((e) => e.flow)).toEqual(["notice"]);
+  });
+
+  it("/notice in Kazakh: the notice's first question follows the consent, asked once", async () => {
+    const u = h.user(31, "de");
+    await u.send("/notice");
+    await u.press("Қазақша");
+    const agreed = await u.press("Келісемін");
+    expect(texts(agreed)).toEqual(["Рақмет. Келісіміңіз жазылды.", "1/11 · Пациентке кім боласыз?"]);
+    expect(buttons(agreed)).toEqual(["Мен — пациентпін", "Пациенттің жұбайы", "Пациенттің жақын туысы", "Пациенттің заңды өкілі"]);
+  });
+
+  it("/notice, the consent declined: no notice is begun, the home follows", async () => {
+    const u = h.user(32, "en");
+    await u.send("/notice");
+    await u.press("Русский");
+    const declined = await u.press("Не согласен(на)");
+    expect(texts(declined)).toEqual([expect.stringMatching(/^Понимаю\. Без согласия я не могу сохранить обращение/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(declined)).toEqual(["Подать обращение", "Мои дела", "Инцидент или «врачебная ошибка»?", "Справка", "Язык", "Персональные данные"]);
+    expect(await storedStack(32)).toEqual([]);
+    expect((await user(32))?.consentAt).toBeNull();
+  });
+
+  it("/mydata: after the language and the consent, the summary names the consent just given, and the home follows", async () => {
+    const u = h.user(34, "en");
+    await u.send("/mydata");
+    await u.press("Русский");
+    const agreed = await u.press("Согласен(на)");
+    expect(texts(agreed)).toEqual([
+      "Спасибо. Ваше согласие записано.",
+      expect.stringContaining("• согласие на обработку персональных данных: дано 23.11.2026, 15:00 (время Казахстана) — для подачи обращения, на текст, который сейчас показывает /privacy\n"),
+      "Что сделаем? Команды есть и в меню (/).",
+    ]);
+    expect(agreed.filter((c) => c.method === "sendDocument").map((c) => c.file!.filename)).toEqual(["kelisim-my-data.json", "kelisim-my-data.pdf"]);
+  });
+
+  it("/cases: after the language and the consent, the home — not «no cases yet» without a button (nobody new has a case)", async () => {
+    const u = h.user(35, "kk");
+    await u.send("/cases");
+    const agreed = await u.press("Келісемін");
+    expect(texts(agreed)).toEqual(["Рақмет. Келісіміңіз жазылды.", "Не істейміз? Командалар (/) мәзірінде де бар."]);
+    expect(buttons(agreed)).toEqual(["Өтініш беру", "Менің істерім", "Оқыс оқиға ма, «дәрігердің қателігі» ме?", "Анықтама", "Тіл", "Дербес деректер"]);
+  });
+
+  it("/explain: after the language and the consent, the explainer opens", async () => {
+    const u = h.user(33, "en");
+    await u.send("/explain");
+    await u.press("Русский");
+    await u.press("Согласен(на)");
+    expect((await storedStack(33)).map((e) => e.flow)).toEqual(["explainer"]);
   });
 });

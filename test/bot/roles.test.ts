@@ -1064,7 +1064,8 @@ describe("joining by invite", () => {
     const plain = h.user(41, "ru");
     await plain.send("/start");
     await plain.press("Согласен(на)");
-    expect(texts(await plain.send("/help"))).toHaveLength(1);
+    // No other role: its help alone, and the home after it.
+    expect(texts(await plain.send("/help"))).toEqual([expect.stringMatching(/^«Келісім» — бот о возмещении вреда/), "Что сделаем? Команды есть и в меню (/)."]);
   });
 
   it("a mediator joins by a mediator invite, with their registry details", async () => {

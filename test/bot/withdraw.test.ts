@@ -38,8 +38,10 @@ describe("withdrawing consent", () => {
     await u.press("Я — пациент");
     await u.send("Черновикова Анна Петровна");
 
-    const status = await u.send("/privacy");
-    expect(buttons(status)).toContain("Отозвать согласие");
+    const status = (await u.send("/privacy")).filter((c) => c.method === "sendMessage");
+    expect(buttons(status.slice(0, 2))).toEqual(["Отозвать согласие"]);
+    // The draft's question follows: reading /privacy leaves the notice where it was.
+    expect(buttons(status)).toEqual(["◀ Назад"]);
     const explained = await u.press("Отозвать согласие");
     expect(texts(explained)[0]).toMatch(/^Что будет, если отозвать согласие:\n/);
     expect(texts(explained)[0]).toContain("обращения, которые организация уже получила, останутся в деле");

@@ -35,6 +35,7 @@ export const testDeployment = () => ({
   botUsername: () => "kelisim_local_bot",
   adminIds: [] as number[],
   termsVersions: { staff: "test", mediator: "test", admin: "test" },
+  consentVersions: { applicant: "test", relative: "test" },
 });
 
 export const testBot = async (

@@ -89,13 +89,13 @@ describe("decide", () => {
     expect(d.stack).toEqual([]);
   });
 
-  it("/help is chosen by the user's role, with a line for each other role they hold", () => {
+  it("/help is chosen by the user's role, with a line for each other role they hold, and the role's home after it", () => {
     const help = (roles: Profile["roles"]) => keys(decide([], { ...kk, roles }, { kind: "command", command: "help", payload: "" }));
-    expect(help([])).toEqual(["help.applicant"]);
-    expect(help(["staff"])).toEqual(["help.staff"]);
-    expect(help(["mediator"])).toEqual(["help.mediator"]);
-    expect(help(["staff", "admin"])).toEqual(["help.admin", "help.also.staff"]);
-    expect(help(["mediator", "staff"])).toEqual(["help.staff", "help.also.mediator"]);
+    expect(help([])).toEqual(["help.applicant", "menu.title"]);
+    expect(help(["staff"])).toEqual(["help.staff", "showHome"]);
+    expect(help(["mediator"])).toEqual(["help.mediator", "showHome"]);
+    expect(help(["staff", "admin"])).toEqual(["help.admin", "help.also.staff", "showHome"]);
+    expect(help(["mediator", "staff"])).toEqual(["help.staff", "help.also.mediator", "showHome"]);
   });
 });
 

@@ -36,10 +36,10 @@ describe("onboarding machine", () => {
     expect(effects(a2)).toEqual([{ type: "say", key: "privacy.thanks" }]);
   });
 
-  it("answers anything else at the consent step with a hint and the question again", () => {
+  it("answers anything else at the consent step with a hint and the question's last line (not the whole text) again", () => {
     const [s0] = start({ language: "kk", telegramLanguage: null, hasConsent: false });
     const [s1, a1] = transition(onboardingMachine, s0, { type: "MEDIA", media: "sticker" });
     expect(s1.value).toBe("consent");
-    expect(effects(a1).map((e) => ("key" in e ? e.key : e.type))).toEqual(["common.useButtons", "privacy.consent"]);
+    expect(effects(a1).map((e) => ("key" in e ? e.key : e.type))).toEqual(["common.useButtons", "privacy.consentQuestion"]);
   });
 });

@@ -6,21 +6,21 @@ import { act, withdrawButtons } from "../../../machines/actions.js";
 import type { StackEntry } from "../../../machines/chat.js";
 import { z } from "zod";
 import { localDate } from "../../../machines/calendar.js";
-import type { Button, DomainEffect, Lang, Param } from "../../../machines/effects.js";
+import type { Button, ConsentText, DomainEffect, Lang, Param } from "../../../machines/effects.js";
 import { officialDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { answersOf, conclusionSummary, openSensitive, patientName } from "../../core/case.js";
 import { document, renderPdf, type DocumentBuilder, type DocumentEnv } from "../../core/documents.js";
-import { say, sayTo, type Out } from "../../core/effects.js";
+import { say, sayTo, thenHome, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients } from "../../core/people.js";
 import { localParam } from "../../core/render.js";
-import type { I18n } from "../../i18n.js";
+import { consentVersionsOf, type I18n } from "../../i18n.js";
 import { open } from "../../crypto.js";
 import { detailsOf } from "../escalation/escalation.js";
 import { mediationSide, proposalSide } from "../mediation/mediation.js";
 import { anonymiseCase } from "../retention/retention.js";
 import { stopSharingAtWithdrawal } from "../relatives/relatives.js";
-import { removedFromSittings } from "../sittings/sittings.js";
+import { removedFromSittings, showWhen } from "../sittings/sittings.js";
 import { handIn } from "../receipt/actions.js";
 import { savedOn } from "../receipt/receipt.js";
 
@@ -150,8 +150,26 @@ export const collectMyData = async (db: Db, userId: number, dataKey: Buffer, now
 export const myDataText = (data: Awaited<ReturnType<typeof collectMyData>>): string =>
   JSON.stringify(data, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v), 2) + "\n";
 
+/** What a consent's summary needs besides the data: the deployment's time zone, and each consent text's version shown now. */
+export interface ConsentShown {
+  timeZone: string;
+  versions: Record<ConsentText, string>;
+}
+
+/**
+ * A consent given, as a person reads it: when (Kazakhstan's time), for what, and to which text — the one /privacy shows
+ * now, an earlier one, or unknown (a relative's from before the texts were told apart). The version itself (a hash of
+ * the text) is in the JSON export only: nobody can read it.
+ */
+const consentGiven = (consent: { text: string | null; version: string | null; given: Date }, shown: ConsentShown): Param => {
+  const relative = consent.text === "relative";
+  const current = shown.versions[relative ? "relative" : "applicant"];
+  const text = consent.version === null ? "mydata.consentTextUnknown" : consent.version === current ? "mydata.consentTextNow" : "mydata.consentTextEarlier";
+  return { key: relative ? "mydata.consentGivenRelative" : "mydata.consentGiven", params: { at: showWhen(consent.given, shown.timeZone), text: { key: text } } };
+};
+
 /** What the summary says (the message and the PDF say the same). */
-export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) => {
+export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>, shown: ConsentShown) => {
   const u = data.user;
   const kept = data.cases.filter((k) => k.role === "applicant" && !k.left).length;
   return {
@@ -163,13 +181,8 @@ export const myDataSummary = (data: Awaited<ReturnType<typeof collectMyData>>) =
         ? { key: "mydata.consentWithdrawnKept", params: { count: kept } }
         : { key: "mydata.consentWithdrawn" }
       : u?.consent.given
-        ? // Which text it was given to; a relative's from before texts were told apart has no version recorded.
-          u.consent.text === "relative"
-          ? u.consent.version
-            ? { key: "mydata.consentGivenRelative", params: { version: u.consent.version } }
-            : { key: "mydata.consentGivenRelativeUnknown" }
-          : { key: "mydata.consentGiven", params: { version: u.consent.version ?? "" } }
-        : { key: "mydata.consentNone" }) as Param,
+        ? consentGiven({ text: u.consent.text, version: u.consent.version, given: u.consent.given }, shown)
+        : { key: "mydata.consentNone" }),
     roles: data.roles.filter((r) => !r.revoked).length,
     cases: data.cases.length,
     files: data.cases.reduce((n, k) => n + ("files" in k ? k.files.length : 0), 0),
@@ -184,12 +197,18 @@ export const myDataPrivacy = (data: Awaited<ReturnType<typeof collectMyData>>): 
   data.user?.consent.withdrawn ? { key: "mydata.privacyGive" } : data.user?.consent.given ? { key: "mydata.privacyWithdraw" } : "";
 
 /** The summary as the PDF's labelled lines, in one language. */
-export const myDataPdfLines = (data: Awaited<ReturnType<typeof collectMyData>>, lang: Lang, i18n: I18n): [string, string][] =>
-  Object.entries(myDataSummary(data)).map(([field, value]) => [i18n.t(lang)(`mydata.pdf.${field}`), String(localParam(i18n, lang, value))]);
+export const myDataPdfLines = (data: Awaited<ReturnType<typeof collectMyData>>, lang: Lang, i18n: I18n, timeZone: string): [string, string][] =>
+  Object.entries(myDataSummary(data, { timeZone, versions: consentVersionsOf(i18n) })).map(([field, value]) => [i18n.t(lang)(`mydata.pdf.${field}`), String(localParam(i18n, lang, value))]);
 
 export const showMyData = async (tx: Tx, _e: DomainEffect<"showMyData">, c: Ctx): Promise<Out[]> => {
   const data = await collectMyData(tx, c.userId, c.dataKey, c.now);
-  return [say("mydata.summary", { ...myDataSummary(data), privacy: myDataPrivacy(data) }), document({ name: "myDataJson", userId: c.userId }), document({ name: "myDataPdf", userId: c.userId })];
+  // The files, then the way on (the open flow's question, or the home): the summary has no buttons of its own.
+  return [
+    say("mydata.summary", { ...myDataSummary(data, { timeZone: c.timeZone, versions: c.consentVersions }), privacy: myDataPrivacy(data) }),
+    document({ name: "myDataJson", userId: c.userId }),
+    document({ name: "myDataPdf", userId: c.userId }),
+    thenHome(),
+  ];
 };
 
 export const myDataJson: DocumentBuilder<"myDataJson"> = {
@@ -212,7 +231,7 @@ export const myDataPdf: DocumentBuilder<"myDataPdf"> = {
     const now = env.now();
     const data = await collectMyData(env.prisma, p.userId, env.dataKey, now);
     const t = env.i18n.t(p.language);
-    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n), t("mydata.pdf.footer", { date: localParam(env.i18n, p.language, officialDate(localDate(now, env.timeZone), "on")), privacy: localParam(env.i18n, p.language, myDataPrivacy(data)) }));
+    const pdf = await renderPdf(t("mydata.pdf.title"), myDataPdfLines(data, p.language, env.i18n, env.timeZone), t("mydata.pdf.footer", { date: localParam(env.i18n, p.language, officialDate(localDate(now, env.timeZone), "on")), privacy: localParam(env.i18n, p.language, myDataPrivacy(data)) }));
     return { chat_id: p.chat_id, document: new InputFile(pdf, "kelisim-my-data.pdf"), caption: t("mydata.pdfCaption") };
   },
 };
