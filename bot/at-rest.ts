@@ -4,11 +4,17 @@
 //   with the wrong key.
 // - One-time steps on existing rows that SQL cannot do (sealing needs the key), each recorded in "Meta" so
 //   that it runs once.
+// - A recurring job that seals again a birth date found in the clear: an instance of an older version, still
+//   running beside an upgraded one on the same PostgreSQL, files its cases with it there after the one-time step.
 import { open, seal } from "./crypto.js";
 import { answersOf, sealWith, str } from "./core/case.js";
+import { tryLockCaseOf } from "./core/case-lock.js";
+import type { JobHandler } from "./core/effects.js";
+import type { Feature } from "./core/feature.js";
 import type { Prisma } from "./db/database.js";
 import type { Tx } from "./core/actor.js";
 import type { Prisma as PrismaNS } from "./db/generated/client.js";
+import { CASE_BUSY_MS, schedule } from "./jobs/jobs.js";
 
 export const CANARY_KEY = "dataKeyCanary";
 export const CANARY_TEXT = "kelisim data key canary";
@@ -71,14 +77,19 @@ const once = async (prisma: Prisma, marker: string, lock: number, work: (tx: Tx)
   );
 };
 
+/** One case's plain answer (`field`) moved into its sealed fields, read and written in the caller's transaction. */
+const sealAnswerOf = async (tx: Tx, key: Buffer, id: number, field: "name" | "birthDate"): Promise<boolean> => {
+  const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+  const { [field]: value, ...answers } = answersOf(k.answers);
+  if (value === undefined || value === null) return false;
+  await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { [field]: str(value) }) } });
+  return true;
+};
+
 /** One of a case's plain answers (`field`) moved into its sealed fields, in every case that still has it in the clear. */
 const sealAnswer = async (tx: Tx, key: Buffer, field: "name" | "birthDate"): Promise<number> => {
   const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> ${field}::text IS NOT NULL ORDER BY "id" FOR UPDATE`;
-  for (const { id } of rows) {
-    const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
-    const { [field]: value, ...answers } = answersOf(k.answers);
-    await tx.case.update({ where: { id }, data: { answers: answers as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { [field]: str(value) }) } });
-  }
+  for (const { id } of rows) await sealAnswerOf(tx, key, id, field);
   return rows.length;
 };
 
@@ -123,6 +134,48 @@ export const sealProposalTexts = (prisma: Prisma, key: Buffer): Promise<number> 
  * answers before it was sealed with the IIN: moved into the sealed fields, once. Returns how many cases were re-sealed.
  */
 export const sealBirthDates = (prisma: Prisma, key: Buffer): Promise<number> => once(prisma, BIRTH_DATES_SEALED, 4, (tx) => sealAnswer(tx, key, "birthDate"));
+
+const RESEAL_JOB = "reseal_birth_dates";
+const RESEAL_KEY = "reseal:birthDates";
+/** How often the recurring job looks for a birth date in the clear. */
+export const RESEAL_EVERY_MS = 10 * 60_000;
+/** Cases per run (one transaction): more wait for the next run, a second later. */
+const RESEAL_BATCH = 50;
+
+/** At every start: the recurring job is due RESEAL_EVERY_MS later (the one-time step has just run; one row, by its key). */
+export const scheduleReseal = async (db: Prisma, now: Date): Promise<void> => {
+  await schedule(db, { kind: RESEAL_JOB, key: RESEAL_KEY, dueAt: new Date(now.getTime() + RESEAL_EVERY_MS), payload: {} });
+};
+
+export const resealJobs: Record<string, JobHandler> = {
+  /**
+   * A birth date in a case's plain answers — written there by an instance of a version before its sealing, still
+   * running beside this one — sealed as the one-time step does. Each case under its lock, taken only if free (as
+   * any job does, core/case-lock.ts: every update of a case, this version's and the older one's, takes it before
+   * reading the case), then read again: nothing written between the read and the write is lost, and a case already
+   * sealed (by another instance's run) is left as it is. Two instances never run it at once (the job is one row,
+   * claimed with SKIP LOCKED).
+   */
+  [RESEAL_JOB]: async (tx, _job, now, d) => {
+    const clear = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL ORDER BY "id" LIMIT ${RESEAL_BATCH}`;
+    let busy = 0;
+    for (const { id } of clear) {
+      if (await tryLockCaseOf(tx, { caseId: id })) await sealAnswerOf(tx, d.dataKey, id, "birthDate");
+      else busy++;
+    }
+    // A full batch: more may wait, so again in a second; a busy case, in two; else after the usual pause.
+    const next = clear.length === RESEAL_BATCH ? 1000 : busy > 0 ? CASE_BUSY_MS : RESEAL_EVERY_MS;
+    await schedule(tx, { kind: RESEAL_JOB, key: RESEAL_KEY, dueAt: new Date(now.getTime() + next), payload: {} });
+    return [];
+  },
+};
+
+/** The recurring re-seal, as a feature (bot/features/index.ts): its job and what schedules it at start. */
+export const atRestFeature = {
+  effects: {},
+  jobs: resealJobs,
+  onStart: (db: Prisma, now: Date) => scheduleReseal(db, now),
+} satisfies Feature;
 
 /** At start, after the migrations: the key first, then the one-time steps. */
 export const prepareDataAtRest = async (

@@ -25,8 +25,8 @@ interface Context {
   details: ApplicantDetails | null;
 }
 
-/** An IIN shown by its last four digits. */
-const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
+/** An IIN shown by its last four digits (a chat text; the whole of it goes only where it is needed, law.md §7). */
+export const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
 /** One word of a name: letters, a hyphen or an apostrophe (checkName's rules, no spaces). */

@@ -4,6 +4,7 @@ import { CORE_ACTIONS, Registry, type AnyActionDef, type CommandDef } from "../.
 import type { DocumentBuilders } from "../core/documents.js";
 import { combine, type EffectHandlers, type JobHandler, type TruthCheck } from "../core/effects.js";
 import type { Feature } from "../core/feature.js";
+import { atRestFeature } from "../at-rest.js";
 import { accessFeature } from "./access/index.js";
 import { adminFeature } from "./admin/index.js";
 import { casesFeature } from "./cases/index.js";
@@ -21,7 +22,7 @@ import { sittingsFeature } from "./sittings/index.js";
 import { staffFeature } from "./staff/index.js";
 
 /** The bot's features. A new one is added here, and only here. */
-export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature, mydataFeature, retentionFeature, documentsFeature] as const;
+export const FEATURES = [noticeFeature, receiptFeature, casesFeature, adminFeature, staffFeature, commissionFeature, relativesFeature, sittingsFeature, mediationFeature, escalationFeature, homeFeature, accessFeature, mydataFeature, retentionFeature, documentsFeature, atRestFeature] as const;
 
 export const registry = new Registry(
   [...CORE_ACTIONS, ...FEATURES.flatMap((f): readonly AnyActionDef[] => ("actions" in f ? f.actions : []))],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testBot, texts, textsTo, buttons, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
-import { commissionFormed, joinMediator, joinStaff, mediationRunning, openAdmin, proposeMediator, recordReceipt } from "../helpers/staff.js";
+import { commissionFormed, joinMediator, joinStaff, mediationRunning, openAdmin, proposeMediator, proposeSettlement, recordNotConfirmed, recordReceipt } from "../helpers/staff.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { historyContent } from "../../bot/features/escalation/escalation.js";
@@ -204,15 +204,13 @@ const APPLICANT = 51;
 const NUMBER = "KZ-2026-000001";
 const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
 
-/** Staff (ru) record the conclusion of the formed commission: harm confirmed with this outcome, or not confirmed. */
-const conclude = async (staff: TestUser, outcome: string | null) => {
+/** Staff (ru) record the conclusion of the formed commission: harm confirmed with this outcome (not confirmed: recordNotConfirmed). */
+const conclude = async (staff: TestUser, outcome: string) => {
   await staff.send("/inbox");
   await staff.press(`Открыть ${NUMBER}`);
   await staff.press("Записать заключение");
-  if (outcome) {
-    await staff.press("Да, вред подтверждён");
-    await staff.press(outcome);
-  } else await staff.press("Нет, вред не подтверждён");
+  await staff.press("Да, вред подтверждён");
+  await staff.press(outcome);
   await staff.send("Осложнение — известный риск, о котором предупреждали.");
   await staff.press("Без документа");
   await staff.press("Сегодня");
@@ -223,7 +221,7 @@ describe("/cases: a concluded case", () => {
   it("a concluded case in /cases says which way the commission concluded and names the next step", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
       const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
-      await conclude(staff, null);
+      await recordNotConfirmed(staff);
       const list = texts(await applicant.send("/cases"))[0]!;
       expect(list).toContain("Күйі: қорытынды шықты\nКомиссия зиянның келтірілгенін растамады.\nКелесі қадам: қорытындымен келіспесеңіз, әдетте мына тәртіппен жүгінеді: медициналық ұйымның басшылығына");
       const view = texts(await applicant.press(`${NUMBER} ісін ашу`))[0]!;
@@ -422,13 +420,7 @@ describe("/cases: the applicant's own deadlines in a mediation", () => {
   it("a pending settlement proposal's last day appears in the applicant's /cases with a countdown", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ h, at }) => {
       const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: 70 });
-      await mediator.send("/inbox");
-      await mediator.press(`Открыть ${NUMBER}`);
-      await mediator.press("Предложить урегулирование");
-      await mediator.send("2500000");
-      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
-      await mediator.press("10 дней");
-      const sent = textsTo(await mediator.press("Отправить"), APPLICANT).join("\n");
+      const sent = textsTo(await proposeSettlement(mediator, "2500000"), APPLICANT).join("\n");
       expect(sent).toContain("03.12.2026 күнінің соңына дейін күшінде.");
       // Calendar days, as the proposal and the mediation's term are counted: 24.11 … 03.12 are ten.
       const proposalLine = "Медиатордың № 1 ұсынысы жауабыңызды күтеді: 03.12.2026 күнінің соңына дейін күшінде (10 күнтізбелік күн қалды).";

@@ -8,7 +8,7 @@ import { Store } from "../../bot/runtime/store.js";
 import { testDatabase } from "../helpers/db.js";
 import { withBot } from "../helpers/world.js";
 import { fileNotice, handIn } from "../helpers/notice.js";
-import { agreeToContract, commissionFormed, inviteStaff, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, inviteStaff, joinMediator, joinStaff, MEDIATOR_NAME, openAdmin, proposeMediator, proposeSettlement } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { openSensitive } from "../../bot/core/case.js";
 
@@ -129,13 +129,7 @@ describe("review9: a proposal made after the mediation's end, before its expiry 
       expect(m.state).toBe("running");
       // The morning after the mediation's last day; its expiry job has not run yet.
       at(new Date(m.endsAt!.getTime() + 10 * 3_600_000).toISOString());
-      await mediator.send("/inbox");
-      await mediator.press(`Открыть ${NUMBER}`);
-      await mediator.press("Предложить урегулирование");
-      await mediator.send("500000");
-      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
-      await mediator.press("10 дней");
-      const sent = await mediator.press("Отправить");
+      const sent = await proposeSettlement(mediator, "500000");
       expect(textsTo(sent, MEDIATOR)[0]).toBe(`Медиация по делу ${NUMBER} сейчас не идёт.`);
       const p = await t.db.prisma.proposal.findFirst();
       expect(p === null || p.validUntil! > new Date(m.endsAt!.getTime() + 10 * 3_600_000), `the sides were sent: ${JSON.stringify(textsTo(sent, STAFF_ID))}`).toBe(true);

@@ -62,7 +62,7 @@ describe("escalation", () => {
         "Жалоба (проект)",
         "",
         "Кому: территориальный департамент Комитета медицинского и фармацевтического контроля Министерства здравоохранения — г. Шымкент",
-        "Заявитель: Ахметова Айгүл Серікқызы, ИИН 900415400000",
+        "Заявитель: Ахметова Айгүл Серікқызы, ИИН ••••••••0000 (в чате скрыт; полностью — в PDF)",
         "Почтовый адрес заявителя: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12",
         "Пациент: Иванов Иван Иванович; заявитель — супруг(а) пациента",
         "Обращение: сохранено в боте «Келісім» 23 ноября 2026 г. (дело KZ-2026-000001); 23 ноября 2026 г. медицинская организация получила его (рег. № 01-12/345).",
@@ -82,12 +82,18 @@ describe("escalation", () => {
     const paragraphs = (await complaintLines(t.db.prisma, k.id, "committee", details, TEST_DATA_KEY, "Asia/Almaty", now))!;
     const ru = pdfText(complaintContent(paragraphs, "ru", h.i18n)).split("\n");
     expect(ru.slice(0, 3)).toEqual(["ЖАЛОБА", "(проект)", ""]);
+    // The whole IIN only in the file, the paper the applicant hands in (law.md §6); in the chat by its last four digits (§7).
+    expect(ru).toContain("Заявитель: Ахметова Айгүл Серікқызы, ИИН 900415400000");
+    expect(ru).toContain("Почтовый адрес заявителя: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+    expect(ru).toContain("Дата: ________________");
+    expect(ru).toContain("Подпись: ________________ (Ахметова А. С.)");
+    expect(texts(drafted).join("\n")).not.toContain("900415400000");
     expect(ru).toContain("Прошу рассмотреть настоящую жалобу по существу и сообщить мне о принятом решении по указанному адресу.");
     const kk = pdfText(complaintContent(paragraphs, "kk", h.i18n)).split("\n");
     expect(kk.slice(0, 3)).toEqual(["ШАҒЫМ", "(жоба)", ""]);
     expect(kk).toContain("Осы шағымды мәні бойынша қарап, қабылданған шешім туралы маған көрсетілген мекенжай бойынша хабарлауыңызды сұраймын.");
     expect(kk).toContain("Қолы: ________________ (Ахметова А. С.)");
-    expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/Куда: территориальный департамент Комитета .*Я её не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
+    expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/^Проект жалобы по делу KZ-2026-000001 готов — текст выше и PDF; полный текст с вашим ИИН — в PDF\. Куда: территориальный департамент Комитета .*Я её не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
     expect((await t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "escalation_drafted" } })).payload).toEqual({ target: "committee" });
     // The particulars are kept sealed, and offered the next time.
@@ -141,7 +147,9 @@ describe("escalation", () => {
     expect(texts(offered)[0]).toMatch(/^Шағым үшін сіздің деректеріңіз керек[\s\S]*Ахметова Айгүл Серікқызы, ЖСН ••••••••0121/);
     const drafted = await applicant.press("Иә, пайдалану");
     expect(texts(drafted)[0]).toContain("Кімге: денсаулық сақтау басқармасы — Шымкент қаласы");
-    expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН 850301300121");
+    expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН ••••••••0121 (чатта жасырылған; толығы — PDF-те)");
+    expect(texts(drafted).join("\n")).not.toContain("850301300121");
+    expect(texts(drafted).find((x) => x.startsWith("KZ-2026-000001 ісі бойынша шағымның жобасы"))).toMatch(/^KZ-2026-000001 ісі бойынша шағымның жобасы дайын — мәтіні жоғарыда және PDF; ЖСН-іңіз толық көрсетілген мәтін — PDF-те\./);
     // The applicant is the patient: one person, named once, with how the notice wrote the name.
     expect(texts(drafted)[0]).toContain("Пациент: өтініш берушінің өзі (өтініште Иванов Иван Иванович деп көрсетілген)");
     expect(texts(drafted)[0]).toContain("Тәуелсіз сараптама комиссиясы: Ұйымның өтінішті алғаны туралы менде мәлімет жоқ; комиссияның құрылғаны туралы маған хабарланған жоқ.");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { fileNotice } from "../helpers/notice.js";
-import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator, secondStaff } from "../helpers/staff.js";
+import { agreeToContract, commissionFormed, joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator, proposeSettlement, secondStaff } from "../helpers/staff.js";
 import { createLogger } from "../../bot/logger.js";
 import { pdfText } from "../../bot/core/documents.js";
 import { agreementContent } from "../../bot/features/mediation/agreement.js";
@@ -25,18 +25,6 @@ const IDS = { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIAT
 const assigned = (h: Harness, outcome?: string) => mediationAssigned(h, IDS, outcome);
 const running = (h: Harness, outcome?: string) => mediationRunning(h, IDS, outcome);
 
-/** The mediator proposes a settlement through the whole flow; returns what Send did. */
-const propose = async (mediator: TestUser, amount: string, days?: string) => {
-  await mediator.send("/inbox");
-  await mediator.press(`Открыть ${NUMBER}`);
-  await mediator.press("Предложить урегулирование");
-  await mediator.send(amount);
-  await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
-  if (days) await mediator.send(days);
-  else await mediator.press("10 дней");
-  return mediator.press("Отправить");
-};
-
 /** The homes a side gets when nothing is left to press: staff's (ru), the applicant's menu (kk). */
 const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
 const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
@@ -49,7 +37,7 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
   it("a side's counter-offer on a proposal both sides already accepted is refused, not a silent undoing of the agreement", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await running(h);
-      await propose(mediator, "2 700 000");
+      await proposeSettlement(mediator, "2 700 000");
       await applicant.press("Қабылдау");
       const agreed = await staff.press("Принять");
       expect(agreed.filter((c) => c.method === "sendDocument")).toHaveLength(3); // the agreement went out
@@ -73,13 +61,13 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
   it("the amount recorded as settled is the amount whose text both sides confirmed", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await running(h);
-      await propose(mediator, "2 700 000");
+      await proposeSettlement(mediator, "2 700 000");
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       const p1 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 1 } });
       // A second proposal while the first's text waits for its confirmations: refused. Before, it was made, both
       // accepted it, and the case was settled for it — though the text both confirmed was the first's.
-      const second = await propose(mediator, "1 000 000");
+      const second = await proposeSettlement(mediator, "1 000 000");
       expect(to(second, MEDIATOR)[0]).toBe(`Дело ${NUMBER}: стороны приняли предложение 1 и подтверждают текст соглашения. Новое предложение сейчас сделать нельзя.`);
       expect(await t.db.prisma.proposal.count(), "proposals stored").toBe(1);
       // Both confirm the 2 700 000 text.
@@ -96,7 +84,7 @@ describe("the agreement both sides accepted (review of journey J5)", () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       // Disability group II: 600 MCI = 2 595 000 ₸ in 2026.
       const { staff, applicant, mediator } = await running(h, "II топтағы мүгедектік");
-      const proposed = await propose(mediator, "1 500 000");
+      const proposed = await proposeSettlement(mediator, "1 500 000");
       expect(to(proposed, APPLICANT)[0]).toContain("⚠ Ұсынылған сома осы ең төменгі сомадан аз."); // the proposal has it
       await applicant.press("Қабылдау");
       const agreed = await staff.press("Принять");
@@ -121,7 +109,7 @@ describe("the organisation's side answered by one of its staff", () => {
       const { t, h } = w;
       const { staff, applicant, mediator } = await running(h);
       const colleague = await secondStaff(h, ADMIN);
-      await propose(mediator, "2 700 000");
+      await proposeSettlement(mediator, "2 700 000");
       w.at("2026-11-24T09:30:00+05:00");
       await staff.press("Отклонить");
       const told =
@@ -151,7 +139,7 @@ describe("the agreement's text confirmed for the organisation's side", () => {
       const { t, h } = w;
       const { staff, applicant, mediator } = await running(h);
       const colleague = await secondStaff(h, ADMIN);
-      await propose(mediator, "2 700 000");
+      await proposeSettlement(mediator, "2 700 000");
       w.at("2026-11-24T09:30:00+05:00");
       await staff.press("Принять");
       const agreed = await applicant.press("Қабылдау");
@@ -248,7 +236,7 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
       const { applicant, mediator } = await running(h);
       // Mediation runs until 23.12.2026 (30 days). On 20.12 the mediator proposes, standing the usual 10 days.
       w.at("2026-12-20T10:00:00+05:00");
-      const proposed = await propose(mediator, "2 000 000");
+      const proposed = await proposeSettlement(mediator, "2 000 000");
       const said = to(proposed, APPLICANT)[0]!;
       // Asked for ten days (to 30.12), but the mediation ends on 23.12: it stands to the mediation's end.
       expect(said).toMatch(/23\.12\.2026 күнінің соңына дейін күшінде\.$/);
@@ -265,7 +253,7 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
   it("pressing «accept» twice tells the others once and logs one acceptance", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { applicant, mediator } = await running(h);
-      await propose(mediator, "2 000 000");
+      await proposeSettlement(mediator, "2 000 000");
       const first = await applicant.press("Қабылдау");
       const again = await applicant.press("Қабылдау");
       expect(to(first, STAFF)).toEqual([`Дело ${NUMBER}, предложение 1. Заявитель: принято.`]);
@@ -276,7 +264,7 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
   it("once both agreed to the agreement's text, the mediator can still write to the sides (to arrange the signing)", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await running(h);
-      await propose(mediator, "2 000 000");
+      await proposeSettlement(mediator, "2 000 000");
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       await applicant.press("Оқыдым және келісемін");
@@ -307,7 +295,7 @@ describe("condolence before every amount of a death case's agreement (law.md §3
   it("the agreement, its agreed text, the settled message and the mediation's view begin with condolence for everyone", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await running(h, "Пациент қайтыс болды");
-      await propose(mediator, "14 000 000");
+      await proposeSettlement(mediator, "14 000 000");
       await applicant.press("Қабылдау");
       const agreed = await staff.press("Принять");
       for (const [id, word] of [[STAFF, RU], [MEDIATOR, RU], [APPLICANT, KK]] as const) {
@@ -354,7 +342,7 @@ describe("condolence before every amount of a death case's agreement (law.md §3
       await staff.press("Без документа");
       await staff.press("Сегодня");
       await staff.press("Сохранить");
-      await propose(mediator, "14 000 000");
+      await proposeSettlement(mediator, "14 000 000");
       await applicant.press("Қабылдау");
       await staff.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`);
       await applicant.press("Оқыдым және келісемін");
@@ -369,7 +357,7 @@ describe("condolence before every amount of a death case's agreement (law.md §3
 /** Both sides agree to the text of a 2 000 000 ₸ agreement on 23.11.2026 (the mediation runs to 23.12.2026): at signing. */
 const textAgreed = async (w: World, outcome?: string) => {
   const { staff, applicant, mediator } = await running(w.h, outcome);
-  await propose(mediator, "2 000 000");
+  await proposeSettlement(mediator, "2 000 000");
   await applicant.press("Қабылдау");
   await staff.press("Принять");
   await applicant.press("Оқыдым және келісемін");
@@ -444,7 +432,7 @@ describe("the text agreed near the mediation's end", () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { staff, applicant, mediator } = await running(w.h); // the mediation runs to the end of 23.12.2026
       w.at("2026-12-21T10:00:00+05:00");
-      await propose(mediator, "2 000 000");
+      await proposeSettlement(mediator, "2 000 000");
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       await applicant.press("Оқыдым және келісемін");
@@ -467,7 +455,7 @@ describe("a reminder to record the signed agreement decided but not sent before 
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { t, h } = w;
       const { staff, applicant, mediator } = await running(h);
-      await propose(mediator, "2 000 000");
+      await proposeSettlement(mediator, "2 000 000");
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       await applicant.press("Оқыдым және келісемін");
@@ -557,7 +545,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
     // settled the case with no day of signing — the one thing the late recording asks.
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { applicant, staff, mediator } = await running(w.h);
-      await propose(mediator, "2 000 000");
+      await proposeSettlement(mediator, "2 000 000");
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       await applicant.press("Оқыдым және келісемін");
@@ -646,7 +634,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
     });
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { staff, applicant, mediator } = await running(w.h);
-      await propose(mediator, "2 000 000");
+      await proposeSettlement(mediator, "2 000 000");
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       await applicant.press("Оқыдым және келісемін");
@@ -721,7 +709,7 @@ describe("mediations left at signing by a version of the bot that never ended th
   it("leaves alone a mediation at signing whose end is pending (one the current version started)", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { staff, applicant, mediator } = await running(w.h);
-      await propose(mediator, "2 000 000");
+      await proposeSettlement(mediator, "2 000 000");
       await applicant.press("Қабылдау");
       await staff.press("Принять");
       await applicant.press("Оқыдым және келісемін");

@@ -7,7 +7,7 @@ import { buttons, texts, type Harness, type TestUser, textsTo as to } from "../h
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { createLogger } from "../../bot/logger.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -211,13 +211,7 @@ describe("condolence in a death case, in every copy of a proposal", () => {
   /** A running mediation in a death case and the mediator's proposal of 1 000 000 ₸: what the mediator was told. */
   const proposedInDeathCase = async (h: Harness) => {
     const p = await running(h, "Пациент қайтыс болды");
-    await p.mediator.send("/inbox");
-    await p.mediator.press(`Открыть ${NUMBER}`);
-    await p.mediator.press("Предложить урегулирование");
-    await p.mediator.send("1 000 000");
-    await p.mediator.send("Выплата в течение 15 рабочих дней после подписания.");
-    await p.mediator.press("10 дней");
-    return { ...p, own: to(await p.mediator.press("Отправить"), MEDIATOR) };
+    return { ...p, own: to(await proposeSettlement(p.mediator, "1 000 000"), MEDIATOR) };
   };
 
   it("the mediator's own copy of their proposal in a death case comes after condolence", async () => {

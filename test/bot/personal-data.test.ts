@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, textsTo as to, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
-import { commissionFormed, joinStaff, mediationRunning } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, mediationRunning, proposeSettlement } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -74,13 +74,7 @@ describe("sealed at rest", () => {
 
   it("a mediation's proposal terms and a side's counter-offer note (confidential, about the patient's health): not in the clear, and the mediator reads them", async () => {
     const { applicant, mediator } = await mediationRunning(h, { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR });
-    await mediator.send("/inbox");
-    await mediator.press("Открыть KZ-2026-000001");
-    await mediator.press("Предложить урегулирование");
-    await mediator.send("1 000 000");
-    await mediator.send("Выплата на лечение последствий инсульта в течение 15 рабочих дней.");
-    await mediator.press("10 дней");
-    await mediator.press("Отправить");
+    await proposeSettlement(mediator, "1 000 000", "Выплата на лечение последствий инсульта в течение 15 рабочих дней.");
     expect(to(h.fake.calls, APPLICANT).join("\n")).toContain("последствий инсульта");
     await applicant.press("Қарсы ұсыныс");
     await applicant.send("2 000 000");

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, formCommission, joinStaff, recordReceipt, scheduleSitting, secondStaff } from "../helpers/staff.js";
+import { commissionFormed, formCommission, joinStaff, recordNotConfirmed, recordReceipt, scheduleSitting, secondStaff } from "../helpers/staff.js";
 import { fileNotice } from "../helpers/notice.js";
 
 const ADMIN = 9001;
@@ -123,14 +123,7 @@ describe("the conclusion recorded while a sitting is still to come", () => {
     const { staff, applicant } = await formed();
     await joinRelative(applicant);
     await scheduleSitting(staff); // 25.11.2026, 15:00 — in everyone's calendar
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
-    await staff.press("Без документа");
-    await staff.press("Сегодня");
-    const saved = await staff.press("Сохранить");
+    const saved = await recordNotConfirmed(staff);
     for (const id of [APPLICANT, RELATIVE]) {
       const said = to(saved, id);
       expect(said[0]).toMatch(/^KZ-2026-000001 ісі: комиссия зиянның келтірілгенін растамады\./);
@@ -170,14 +163,7 @@ describe("staff's buttons to schedule a sitting or record the conclusion, presse
   it("say so at once — not after every question was answered, with «when the commission is marked as formed»", async () => {
     const { staff } = await formed();
     // The message that told staff the commission was formed keeps its two buttons.
-    await staff.send("/inbox");
-    await staff.press("Открыть KZ-2026-000001");
-    await staff.press("Записать заключение");
-    await staff.press("Нет, вред не подтверждён");
-    await staff.send("Осложнение — известный риск, о котором предупреждали.");
-    await staff.press("Без документа");
-    await staff.press("Сегодня");
-    await staff.press("Сохранить");
+    await recordNotConfirmed(staff);
     const k = await t.db.prisma.case.findFirstOrThrow();
     expect(texts(await staff.pressData(`g:ssit:${k.id}`))).toEqual(["По делу KZ-2026-000001 записано заключение комиссии, поэтому назначать, переносить и отменять её заседания в боте больше нельзя.", STAFF_HOME]);
     expect(texts(await staff.pressData(`g:sconc:${k.id}`))).toEqual(["Заключение по делу KZ-2026-000001 уже записано.", STAFF_HOME]);

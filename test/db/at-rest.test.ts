@@ -8,6 +8,8 @@ import { open, seal } from "../../bot/crypto.js";
 import { collectMyData } from "../../bot/features/mydata/mydata.js";
 import { loadNoticeDocument, noticeFields } from "../../bot/features/notice/document.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import { TEST_DATA_KEY, testBot } from "../helpers/bot.js";
+import { createLogger } from "../../bot/logger.js";
 
 const KEY = randomBytes(32);
 const OTHER = randomBytes(32);
@@ -93,6 +95,42 @@ describe("patients' dates of birth at rest", () => {
     // Done once: a later start does nothing, even for a row that looks old.
     await oldCase(2, "Петров Пётр");
     expect(await sealBirthDates(t.db.prisma, KEY)).toBe(0);
+  });
+});
+
+describe("a birth date written in the clear after start-up (an older instance beside an upgraded one)", () => {
+  it("is sealed by the recurring job after its pause, by whichever instance runs it; its next run rewrites nothing", async () => {
+    const log = createLogger("silent");
+    let now = new Date("2026-11-23T10:00:00+05:00");
+    expect(await prepareDataAtRest(t.db.prisma, TEST_DATA_KEY)).toEqual({ namesSealed: 0, summariesSealed: 0, proposalsSealed: 0, birthDatesSealed: 0 });
+    const h1 = await testBot(t.db, { now: () => now });
+    const h2 = await testBot(await t.another(), { now: () => now });
+    await h1.runtime.start(now);
+    await h2.runtime.start(now);
+    // Filed after start-up by an instance of the version before the birth date's sealing: it keeps the date in the clear.
+    const older = await t.db.prisma.case.create({
+      data: {
+        number: "KZ-2026-000001", year: 2026, seq: 1, orgName: "Емхана", region: "astana", language: "ru",
+        answers: { relation: "self", birthDate: "1985-03-01", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" },
+        sensitive: seal(TEST_DATA_KEY, JSON.stringify({ iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Иванова Анна Сергеевна" })),
+      },
+    });
+    const clear = async () => JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT * FROM "Case"`)).includes("1985-03-01");
+    // Before its time the job does not run; at its time, on both instances at once, the date is sealed.
+    await h1.runtime.runJobs((now = new Date("2026-11-23T10:09:00+05:00")), h1.bot.api, log);
+    expect(await clear()).toBe(true);
+    now = new Date("2026-11-23T10:10:01+05:00");
+    await Promise.all([h1.runtime.runJobs(now, h1.bot.api, log), h2.runtime.runJobs(now, h2.bot.api, log)]);
+    expect(await clear()).toBe(false);
+    const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id: older.id } });
+    expect(row.answers).toEqual({ relation: "self", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" });
+    expect(openSensitive(TEST_DATA_KEY, row.sensitive)).toEqual({ iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name: "Иванова Анна Сергеевна", birthDate: "1985-03-01" });
+    expect((await loadNoticeDocument(t.db.prisma, older.id, TEST_DATA_KEY))?.birthDate).toBe("1985-03-01");
+    // One job, due again after its pause; its next run finds nothing and rewrites nothing.
+    const jobs = await t.db.prisma.scheduledJob.findMany({ where: { kind: "reseal_birth_dates" } });
+    expect(jobs.map((j) => [j.state, j.dueAt.toISOString()])).toEqual([["pending", "2026-11-23T05:20:01.000Z"]]);
+    await h1.runtime.runJobs(new Date("2026-11-23T10:20:01+05:00"), h1.bot.api, log);
+    expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: older.id } })).sensitive).toBe(row.sensitive);
   });
 });
 

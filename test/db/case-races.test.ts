@@ -14,7 +14,7 @@ import type { Call } from "../../bot/local/fake-api.js";
 import { testBot, texts, type Harness, type TestUser, textsTo } from "../helpers/bot.js";
 import { TEST_PG_URL } from "../helpers/db.js";
 import { fileNotice, joinRelative, PARTICULARS } from "../helpers/notice.js";
-import { agreeToContract, formCommission, joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, redeem, scheduleSitting } from "../helpers/staff.js";
+import { agreeToContract, formCommission, joinMediator, joinStaff, MEDIATOR_NAME, proposeMediator, proposeSettlement, redeem, scheduleSitting } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 import { createLogger } from "../../bot/logger.js";
 
@@ -193,17 +193,6 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
     return r;
   };
 
-  /** The mediator proposes a settlement to both sides. */
-  const propose = async (mediator: TestUser) => {
-    await mediator.send("/inbox");
-    await mediator.press("Открыть KZ-2026-000001");
-    await mediator.press("Предложить урегулирование");
-    await mediator.send("2 700 000");
-    await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
-    await mediator.press("10 дней");
-    return mediator.press("Отправить");
-  };
-
   it("a side refuses the mediation contract while the other side's agreement completes it: the refused mediation does not start", async () => {
     const { staff, staffB, applicant } = await agreeing();
     // Staff A agreed for the organisation earlier; the applicant is at the last question of their particulars.
@@ -223,7 +212,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
 
   it("both sides accept the mediator's proposal at once: the agreement is reached (not lost with both acceptances stored)", async () => {
     const { staff, applicant, mediator } = await running();
-    await propose(mediator);
+    await proposeSettlement(mediator, "2 700 000");
     const start = all().length;
     await race(
       () => applicant.press("Қабылдау"),
@@ -236,7 +225,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
 
   it("two staff accept the proposal at once after the applicant did: the agreement is reached and sent once", async () => {
     const { staff, staffB, applicant, mediator } = await running();
-    await propose(mediator);
+    await proposeSettlement(mediator, "2 700 000");
     await applicant.press("Қабылдау");
     const start = all().length;
     await race(
@@ -249,7 +238,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
 
   it("both sides confirm the agreement's text at once: it goes on to signing, not left waiting for a confirmation both gave", async () => {
     const { staff, applicant, mediator } = await running();
-    await propose(mediator);
+    await proposeSettlement(mediator, "2 700 000");
     await applicant.press("Қабылдау");
     await staff.press("Принять");
     const start = all().length;
@@ -264,7 +253,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
 
   it("a side withdraws from the mediation while the other accepts the proposal: no agreement is reached in an ended mediation", async () => {
     const { staff, applicant, mediator } = await running();
-    await propose(mediator);
+    await proposeSettlement(mediator, "2 700 000");
     await applicant.press("Қабылдау");
     // From the «mediation started» message's buttons; asked once more, then «Аяқтау».
     await applicant.press("Медиациядан шығу");
@@ -282,7 +271,7 @@ describe.skipIf(!TEST_PG_URL)("two chats on one case at the same moment (Postgre
 
   it("the mediation's term runs out while the second side confirms the agreement's text: it goes on to signing, not ended by the clock a moment later", async () => {
     const { staff, applicant, mediator } = await running();
-    await propose(mediator);
+    await proposeSettlement(mediator, "2 700 000");
     await applicant.press("Қабылдау");
     await staff.press("Принять");
     await applicant.press("Оқыдым және келісемін");

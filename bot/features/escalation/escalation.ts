@@ -12,6 +12,7 @@ import { act } from "../../../machines/actions.js";
 import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
+import { maskedIin } from "../../../machines/particulars.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
@@ -116,8 +117,21 @@ const sameName = (a: string, b: string): boolean => {
   return norm(a) === norm(b);
 };
 
-/** The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. */
-export const complaintLines = async (db: Db, caseId: number, target: DraftTarget, details: ApplicantDetails, dataKey: Buffer, timeZone: string, now: Date): Promise<[Param, Param][] | null> => {
+/**
+ * The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. The file (the
+ * PDF) is the paper an authority gets and carries the applicant's whole IIN; the chat's copy shows it by its last four
+ * digits and says where the whole of it is (law.md §7: not echoed into chat history more than the flow needs).
+ */
+export const complaintLines = async (
+  db: Db,
+  caseId: number,
+  target: DraftTarget,
+  details: ApplicantDetails,
+  dataKey: Buffer,
+  timeZone: string,
+  now: Date,
+  shown: "file" | "chat" = "file",
+): Promise<[Param, Param][] | null> => {
   const k = await db.case.findUnique({ where: { id: caseId }, include: { ...ORG_NAMES, events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
   if (!k) return null;
   const a = k.answers as Record<string, unknown> & { conclusion?: { confirmed: boolean; on: string } };
@@ -143,7 +157,12 @@ export const complaintLines = async (db: Db, caseId: number, target: DraftTarget
         : null;
   return [
     [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: caseOrg(k) } }],
-    [{ key: "escalation.applicant" }, { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } }],
+    [
+      { key: "escalation.applicant" },
+      shown === "chat"
+        ? { key: "escalation.applicantMasked", params: { name: fullName(details), iin: maskedIin(details.iin) } }
+        : { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } },
+    ],
     [{ key: "escalation.address" }, details.address],
     // The applicant who is the patient is one person, named once (the particulars above; their IIN is the notice's patient's).
     [
@@ -219,13 +238,13 @@ export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplican
   return [{ type: "reply", event: { type: "DETAILS", details: detailsOf(user?.details ?? null, c.dataKey), patient } }];
 };
 
-/** Drafts the complaint (text now, PDF when sent), keeps the particulars for next time, records it, and says where it goes. */
+/** Drafts the complaint (text now with the IIN masked, PDF with all of it when sent), keeps the particulars for next time, records it, and says where it goes. */
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
-  const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
+  const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now, "chat"))!;
   await tx.case.update({ where: { id: k.id }, data: { status: "escalated" } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "escalation_drafted", actorId: BigInt(c.userId), createdAt: c.now, payload: { target: e.target } } });
   const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: caseOrg(k) } };
