@@ -93,7 +93,7 @@ describe("escalation", () => {
     expect(kk.slice(0, 3)).toEqual(["ШАҒЫМ", "(жоба)", ""]);
     expect(kk).toContain("Осы шағымды мәні бойынша қарап, қабылданған шешім туралы маған көрсетілген мекенжай бойынша хабарлауыңызды сұраймын.");
     expect(kk).toContain("Қолы: ________________ (Ахметова А. С.)");
-    expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/^Проект жалобы по делу KZ-2026-000001 готов — текст выше и PDF; полный текст с вашим ИИН — в PDF\. Куда: территориальный департамент Комитета .*Я её не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
+    expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/^Проект жалобы по делу KZ-2026-000001 готов: текст — выше, полный текст с вашим ИИН — в PDF\. Куда: территориальный департамент Комитета .*Я его не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
     expect((await t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "escalation_drafted" } })).payload).toEqual({ target: "committee" });
     // The particulars are kept sealed, and offered the next time.
@@ -149,7 +149,7 @@ describe("escalation", () => {
     expect(texts(drafted)[0]).toContain("Кімге: денсаулық сақтау басқармасы — Шымкент қаласы");
     expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН ••••••••0121 (чатта жасырылған; толығы — PDF-те)");
     expect(texts(drafted).join("\n")).not.toContain("850301300121");
-    expect(texts(drafted).find((x) => x.startsWith("KZ-2026-000001 ісі бойынша шағымның жобасы"))).toMatch(/^KZ-2026-000001 ісі бойынша шағымның жобасы дайын — мәтіні жоғарыда және PDF; ЖСН-іңіз толық көрсетілген мәтін — PDF-те\./);
+    expect(texts(drafted).find((x) => x.startsWith("KZ-2026-000001 ісі бойынша шағымның жобасы"))).toMatch(/^KZ-2026-000001 ісі бойынша шағымның жобасы дайын: мәтіні жоғарыда, ал ЖСН-іңіз толық жазылған нұсқасы — PDF файлында\./);
     // The applicant is the patient: one person, named once, with how the notice wrote the name.
     expect(texts(drafted)[0]).toContain("Пациент: өтініш берушінің өзі (өтініште Иванов Иван Иванович деп көрсетілген)");
     expect(texts(drafted)[0]).toContain("Тәуелсіз сараптама комиссиясы: Ұйымның өтінішті алғаны туралы менде мәлімет жоқ; комиссияның құрылғаны туралы маған хабарланған жоқ.");
