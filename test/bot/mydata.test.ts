@@ -50,7 +50,7 @@ afterAll(async () => t.dispose());
 describe("/mydata", () => {
   it("the applicant: a summary in their language and a JSON file with their notice decrypted — and no one else's data", async () => {
     const { summary, json } = await myData(h.user(APPLICANT, "kk"), APPLICANT);
-    expect(summary).toMatch(/^Бот сіз туралы мыналарды сақтайды:\n• тіл: қазақ тілі\n• дербес деректерді өңдеуге келісім: берілген/);
+    expect(summary).toMatch(/^Бот сіз туралы мыналарды сақтайды:\n• тіл: қазақ тілі\n• дербес деректерді өңдеуге келісім: \d\d\.\d\d\.\d{4}, \d\d:\d\d \(Қазақстан уақыты\) өтініш беру үшін берілген/);
     expect(summary).toContain("• істер: 1;");
     const data = JSON.parse(json) as { cases: { number: string; role: string; notice?: { patient: string; iin: string; phone: string } }[] };
     expect(data.cases).toHaveLength(1);
@@ -60,7 +60,7 @@ describe("/mydata", () => {
 
   it("the consent: when it was given (Kazakhstan's time) and to which text, in words — its version (a hash of the text) only in the JSON", async () => {
     const kk = await myData(h.user(APPLICANT, "kk"), APPLICANT);
-    expect(kk.summary).toContain("• дербес деректерді өңдеуге келісім: берілген — өтініш беру үшін, 23.11.2026, 10:00 (Қазақстан уақыты), қазір /privacy көрсететін мәтінге\n");
+    expect(kk.summary).toContain("• дербес деректерді өңдеуге келісім: 23.11.2026, 10:00 (Қазақстан уақыты) өтініш беру үшін берілген; мәтіні — қазір /privacy көрсететін мәтін\n");
     const ru = await myData(h.user(RELATIVE, "ru"), RELATIVE);
     expect(ru.summary).toContain("• согласие на обработку персональных данных: дано 23.11.2026, 10:00 (время Казахстана) — как родственником, который следит за делом, на текст, который сейчас показывает /privacy\n");
     const version = (JSON.parse(ru.json) as { user: { consent: { version: string } } }).user.consent.version;
@@ -133,7 +133,7 @@ describe("/mydata", () => {
       for (const [, value] of lines) expect(summary).toContain(String(value));
       expect(lines.slice(0, 2)).toEqual(
         lang === "kk"
-          ? [["Тіл", "қазақ тілі"], ["Дербес деректерді өңдеуге келісім", "берілген — өтініш беру үшін, 23.11.2026, 10:00 (Қазақстан уақыты), қазір /privacy көрсететін мәтінге"]]
+          ? [["Тіл", "қазақ тілі"], ["Дербес деректерді өңдеуге келісім", "23.11.2026, 10:00 (Қазақстан уақыты) өтініш беру үшін берілген; мәтіні — қазір /privacy көрсететін мәтін"]]
           : [["Язык", "русский"], ["Согласие на обработку персональных данных", "дано 23.11.2026, 10:00 (время Казахстана) — как родственником, который следит за делом, на текст, который сейчас показывает /privacy"]],
       );
       const shown = lines.flat().join("") + h.i18n.t(lang)("mydata.pdf.title") + h.i18n.t(lang)("mydata.pdf.footer");

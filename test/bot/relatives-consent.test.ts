@@ -61,13 +61,13 @@ describe("a relative's consent is recorded with the relative's text", () => {
       expect(summary).toMatch(
         lang === "ru"
           ? /• согласие на обработку персональных данных: дано \d\d\.\d\d\.\d{4}, \d\d:\d\d \(время Казахстана\) — как родственником, который следит за делом, на текст, который сейчас показывает \/privacy\n/
-          : /• дербес деректерді өңдеуге келісім: берілген — істі бақылайтын туыс ретінде, \d\d\.\d\d\.\d{4}, \d\d:\d\d \(Қазақстан уақыты\), қазір \/privacy көрсететін мәтінге\n/,
+          : /• дербес деректерді өңдеуге келісім: \d\d\.\d\d\.\d{4}, \d\d:\d\d \(Қазақстан уақыты\) істі бақылайтын туыс ретінде берілген; мәтіні — қазір \/privacy көрсететін мәтін\n/,
       );
     }
     // The applicant's consent is the applicant's text's.
     const own = await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(APPLICANT) } });
     expect({ version: own.consentVersion, text: own.consentText }).toEqual({ version: applicantText, text: "applicant" });
-    expect(summaryOf(await applicant.send("/mydata"), APPLICANT)).toMatch(/• дербес деректерді өңдеуге келісім: берілген — өтініш беру үшін, \d\d\.\d\d\.\d{4}, \d\d:\d\d \(Қазақстан уақыты\), қазір \/privacy көрсететін мәтінге\n/);
+    expect(summaryOf(await applicant.send("/mydata"), APPLICANT)).toMatch(/• дербес деректерді өңдеуге келісім: \d\d\.\d\d\.\d{4}, \d\d:\d\d \(Қазақстан уақыты\) өтініш беру үшін берілген; мәтіні — қазір \/privacy көрсететін мәтін\n/);
   });
 });
 
