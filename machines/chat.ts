@@ -473,7 +473,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         // A command a feature adds (/admin, /inbox), for whom it allows.
         const c = registry.command(name);
         if (c && commandAllowed(c, profile)) return c.run(router);
-        unknown();
+        if (c?.refused) {
+          effects.push(say(c.refused));
+          repeatOrMenu();
+        } else unknown();
         // A role's command this user may not use: their chat's menu may still offer it (an admin taken out of
         // ADMIN_IDS keeps the menu set while they were one), so it is set again to the roles held now.
         if (c) effects.push({ type: "refreshCommands" });

@@ -185,7 +185,14 @@ describe("roles", () => {
     const list = await admin.press("Роли");
     expect(texts(list)[0]).toBe("Активные роли:\nАхметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7");
     await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
-    expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    // Told why, not «Такой команды нет» — typed, or pressed on their old home («Дела организации»), with the home after.
+    expect(texts(await staff.send("/inbox"))).toEqual([
+      "/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.",
+      expect.stringMatching(/^Что сделаем\?/),
+    ]);
+    const old = await staff.press("Дела организации");
+    expect(texts(old)).toEqual(["/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.", expect.stringMatching(/^Что сделаем\?/)]);
+    expect(buttons(old)).toContain("Подать обращение");
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
   });
@@ -451,7 +458,7 @@ describe("roles", () => {
     await admin.send("/admin");
     const list = await admin.press("Роли");
     await confirmRevoke(admin, buttons(list)[0]!);
-    expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    expect(texts(await staff.send("/inbox"))[0]).toBe("/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.");
     expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(0);
   });
 });
@@ -1175,7 +1182,7 @@ describe("the staff inbox", () => {
 
     const stranger = h.user(23, "ru");
     await stranger.send("/start");
-    expect(texts(await stranger.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    expect(texts(await stranger.send("/inbox"))[0]).toBe("/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.");
     const strangerForged = await stranger.pressData(`g:scase:${c.id}`);
     expect(strangerForged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
     expect(JSON.stringify(strangerForged)).not.toContain("850301300121");
