@@ -711,7 +711,8 @@ const inviteLeft = (entry: StackEntry): Effect => {
   if (context.role === "admin") return say("roles.resume.admin", { buttons: buttons("roles.resumeContinue", "roles.resumeLater") });
   // The admin taking an invite they made themselves was not invited: their registration in the role is unfinished.
   const role = context.role === "mediator" ? "mediator" : "staff";
-  return say(`roles.resume.${context.inviteId ? `own${role === "mediator" ? "Mediator" : "Staff"}` : role}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
+  if (context.inviteId) return say(`roles.resume.own${role === "mediator" ? "Mediator" : "Staff"}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeOwnDrop") });
+  return say(`roles.resume.${role}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
 };
 
 const isRestorable = (def: FlowDef, entry: StackEntry): boolean => {

@@ -862,12 +862,31 @@ describe("joining by invite", () => {
     ]);
     expect(buttons(named)).toEqual(["Осы аты-жөнді қалдыру", "Болдырмау"]);
     // /start in the middle: their registration is unfinished — no «шақырылдыңыз».
-    expect(texts(await kk.send("/start")).at(-1)).toBe("Медиатор ретінде тіркелуіңіз әлі аяқталған жоқ. Жалғастырасыз ба, немесе шақырудан бас тартасыз ба?");
+    const resumed = await kk.send("/start");
+    expect(texts(resumed).at(-1)).toBe("Медиатор ретінде тіркелуіңіз әлі аяқталған жоқ. Жалғастырасыз ба, әлде тіркелмейсіз бе?");
+    expect(buttons(resumed).slice(-2)).toEqual(["Жалғастыру", "Тіркелмеу"]);
     expect(texts(await kk.press("Жалғастыру"))[0]).toMatch(/^Сіз өзіңіз жасаған шақыру бойынша медиатор ретінде тіркеліп жатырсыз\./);
     expect(texts(await kk.send("Жумабаев Арман"))[0]).toMatch(/^Медиатор ретіндегі мәліметтеріңіз бір жолмен/);
     expect(texts(await kk.send("Медиаторлар тізілімі № 123, Медиаторлар палатасы"))[0]).toMatch(/^«Келісім» ботындағы медиатордың шарттары/);
     expect(texts(await kk.press("Қабылдаймын"))[0]).toMatch(/^Жумабаев Арман, сіз медиатор ретінде тіркелдіңіз/);
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator", revokedAt: null } })).toBe(1);
+  });
+
+  it("the admin who began registering with their own invite and chose «Не регистрироваться» is told the invite is unused — not «Отказаться от приглашения» of their own link — and a colleague can still join by it", async () => {
+    const { admin, link } = await inviteStaff();
+    await admin.send(`/start ${link}`);
+    await admin.press("Зарегистрироваться сотрудником");
+    const resumed = await admin.send("/start");
+    expect(texts(resumed).at(-1)).toBe("Ваша регистрация сотрудником организации «Городская больница №7» ещё не завершена. Продолжить или не регистрироваться?");
+    expect(buttons(resumed).slice(-2)).toEqual(["Продолжить", "Не регистрироваться"]);
+    expect(texts(await admin.press("Не регистрироваться"))).toEqual([
+      "Вы не зарегистрированы в этой роли. Приглашение не использовано: его можно переслать коллеге или открыть снова, пока оно действует.",
+      ADMIN_HOME,
+    ]);
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
+    const colleague = h.user(40, "ru");
+    await colleague.send("/start");
+    expect(texts(await redeem(colleague, link, "ru", "staff"))[0]).toMatch(/вы зарегистрированы как сотрудник организации «Городская больница №7»/);
   });
 
   it("the «take it myself» button carries the invite: refused for another admin, for a revoked or used invite, on a second press, and when the invite is revoked during the questions", async () => {
@@ -890,7 +909,7 @@ describe("joining by invite", () => {
     expect(texts(again).join("\n")).not.toMatch(/Вас пригласили/);
     expect(texts(again).at(-1)).toMatch(/^Ваша должность/);
     // /start in the middle names the invite; «Продолжить» looks the invite up by its id, and asks the same question again.
-    expect(texts(await admin.send("/start")).at(-1)).toBe("Ваша регистрация сотрудником организации «Городская больница №7» ещё не завершена. Продолжить или отказаться от приглашения?");
+    expect(texts(await admin.send("/start")).at(-1)).toBe("Ваша регистрация сотрудником организации «Городская больница №7» ещё не завершена. Продолжить или не регистрироваться?");
     expect(texts(await admin.press("Продолжить"))).toEqual([expect.stringMatching(/^Ваша должность/)]);
     await admin.send("Секретарь комиссии");
     // Revoked between the question and the last answer: the conditional update refuses it; no role, the invite unused.
