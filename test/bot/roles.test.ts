@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
 import pg from "pg";
 import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
-import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
 import { agreeToContract, inviteStaff as inviteStaffAs, joinMediator, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt, redeem } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 
@@ -1061,6 +1061,18 @@ describe("joining by invite", () => {
     expect(buttons(ru)).toContain("Мои дела");
     // The admin's own buttons still bring the admin's home.
     expect(texts(await admin.send("/admin"))[0]).toMatch(/^Администратор: /);
+  });
+
+  it("an admin who is also an applicant, recording that they handed the notice in: the applicant's menu after it — not the admin's home (kk)", async () => {
+    const before = await testBot(t.db, { now: () => now });
+    await fileNotice(before.user(ADMIN, "kk"), "kk");
+    const admin = h.user(ADMIN, "kk");
+    await openAdmin(admin, "kk");
+    await admin.send("/cases");
+    await admin.press("KZ-2026-000001 ісін ашу");
+    const done = texts(await handIn(admin, "kk"));
+    expect(done.at(-1)).toBe("Не істейміз? Командалар (/) мәзірінде де бар.");
+    expect(done.join("\n")).not.toMatch(/^Әкімші: /m);
   });
 
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
