@@ -74,6 +74,11 @@ export type AnyActionDef = ActionDef<Shape>;
 export interface CommandDef {
   readonly name: string;
   readonly allow?: readonly Role[];
+  /**
+   * What someone without the role is told (a locale key) — a staff member whose role was revoked, pressing their old
+   * home's «Дела организации» — instead of «Такой команды нет». Without it, the command is not revealed.
+   */
+  readonly refused?: string;
   readonly run: (r: Router) => void;
 }
 

@@ -1,7 +1,7 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
-import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type Router } from "./actions.js";
+import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type CommandDef, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type Lang, type SayEffect } from "./effects.js";
 import { CONTACT_KEYBOARD, HANDLED, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
@@ -473,7 +473,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         // A command a feature adds (/admin, /inbox), for whom it allows.
         const c = registry.command(name);
         if (c && commandAllowed(c, profile)) return c.run(router);
-        unknown();
+        if (c?.refused) {
+          effects.push(say(c.refused));
+          repeatOrMenu();
+        } else unknown();
         // A role's command this user may not use: their chat's menu may still offer it (an admin taken out of
         // ADMIN_IDS keeps the menu set while they were one), so it is set again to the roles held now.
         if (c) effects.push({ type: "refreshCommands" });
@@ -626,7 +629,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   if (profile.language === null && !languageButton && !answersOnboarding && !restartsInvite) {
     stack = [];
     // A command that goes somewhere (/notice, /cases, /help…) is kept through onboarding and run at its end.
-    const then = input.kind === "command" && (CARRIED.includes(input.command) || registry.command(input.command) !== undefined) ? input.command : null;
+    const then = input.kind === "command" && (CARRIED.includes(input.command) || carriedFeature(registry.command(input.command), profile)) ? input.command : null;
     start(flows.onboarding ?? onboardingFlow, then ? { then } : undefined);
     return { stack, effects };
   }
@@ -692,9 +695,11 @@ interface OnboardingDone {
  * Commands that, typed before any language was chosen, are run once onboarding is done; /start, /menu end at the home
  * anyway, /language and /privacy ask what onboarding has just asked, /cancel has nothing to leave, and /cases would
  * only say there is none yet (nobody without a language has a case), with no button: the home says more. A feature's
- * (/mydata, /inbox, /admin) is carried too, and checked when it runs.
+ * (/mydata, /inbox, /admin) is carried too, for whom it allows.
  */
 const CARRIED: readonly string[] = ["notice", "explain", "help"];
+/** A feature's command is carried only for whom it allows: someone new typing /inbox is not told after it «no such command». */
+const carriedFeature = (c: CommandDef | undefined, profile: Profile): boolean => c !== undefined && commandAllowed(c, profile);
 
 const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "roleJoin";
 
@@ -708,7 +713,8 @@ const inviteLeft = (entry: StackEntry): Effect => {
   if (context.role === "admin") return say("roles.resume.admin", { buttons: buttons("roles.resumeContinue", "roles.resumeLater") });
   // The admin taking an invite they made themselves was not invited: their registration in the role is unfinished.
   const role = context.role === "mediator" ? "mediator" : "staff";
-  return say(`roles.resume.${context.inviteId ? `own${role === "mediator" ? "Mediator" : "Staff"}` : role}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
+  if (context.inviteId) return say(`roles.resume.own${role === "mediator" ? "Mediator" : "Staff"}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeOwnDrop") });
+  return say(`roles.resume.${role}`, { params: { org: context.org ?? "" }, buttons: buttons("roles.resumeContinue", "roles.resumeDrop") });
 };
 
 const isRestorable = (def: FlowDef, entry: StackEntry): boolean => {

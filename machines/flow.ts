@@ -146,9 +146,10 @@ export interface FlowDef {
   contactKeyboard?: boolean;
   /**
    * The role whose step it is, when only one role runs it (staff record a receipt, a mediator proposes): the home after
-   * it is that role's — an admin who is also staff gets the staff's alone, not every home they hold.
+   * it is that role's — an admin who is also staff gets the staff's alone, not every home they hold; "applicant": a
+   * step only the applicant takes (handing the notice in, their particulars), after which the applicant's menu.
    */
-  role?: Exclude<Role, "applicant">;
+  role?: Role;
 }
 
 /** A guard: the user pressed the button with this value. */

@@ -31,7 +31,8 @@ interface Context {
 
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 /** Declined: an invite can be opened again while it is valid; an admin's door is /admin again. */
-const notJoined = (c: Context) => (c.role === "admin" ? "roles.notAccepted" : "roles.notJoined");
+// An admin leaving their own invite (inviteId) was not invited: their link is unused, for a colleague or for later.
+const notJoined = (c: Context) => (c.role === "admin" ? "roles.notAccepted" : c.inviteId ? "roles.notJoinedOwn" : "roles.notJoined");
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
 /** A full name: checkName's letters, and at least a surname and a name. */
 const fullName = (e: FlowEvent) => {

@@ -98,10 +98,11 @@ export const onboardingMachine = setup({
       on: {
         CONSENT: [
           { guard: ({ event }) => event.given, target: "done", actions: [assign({ hasConsent: true }), { type: "say", params: { key: "privacy.thanks" } }] },
-          // Declined: the notice asked for is not begun (it would ask the same consent again at once).
+          // Declined: the notice asked for is not begun (it would ask the same consent again at once), nor /mydata's
+          // summary and files sent to someone who has just said no.
           {
             target: "done",
-            actions: [assign({ then: ({ context }) => (context.then === "notice" ? null : (context.then ?? null)) }), { type: "say", params: { key: "privacy.declined" } }],
+            actions: [assign({ then: ({ context }) => (context.then === "notice" || context.then === "mydata" ? null : (context.then ?? null)) }), { type: "say", params: { key: "privacy.declined" } }],
           },
         ],
         LANGUAGE: { target: "consent", reenter: true, actions: assign({ language: ({ event }) => event.language }) },

@@ -190,4 +190,4 @@ export const particularsMachine = setup({
   },
 });
 
-export const particularsFlow: FlowDef = { name: "particulars", version: 1, machine: particularsMachine, input: () => ({ purpose: { for: "mediation", mediationId: 0 } }) };
+export const particularsFlow: FlowDef = { name: "particulars", version: 1, role: "applicant", machine: particularsMachine, input: () => ({ purpose: { for: "mediation", mediationId: 0 } }) };

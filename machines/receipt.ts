@@ -184,4 +184,4 @@ export const handInMachine = machine.createMachine({
 });
 
 export const receiptFlow: FlowDef = { name: "receipt", version: 1, role: "staff", machine: receiptMachine, input: () => ({ caseId: 0, notBefore: "" }) };
-export const handInFlow: FlowDef = { name: "handIn", version: 1, machine: handInMachine, input: () => ({ caseId: 0, notBefore: "" }) };
+export const handInFlow: FlowDef = { name: "handIn", version: 1, role: "applicant", machine: handInMachine, input: () => ({ caseId: 0, notBefore: "" }) };

@@ -383,6 +383,24 @@ describe("a command asked before the language is known", () => {
     expect(agreed.filter((c) => c.method === "sendDocument").map((c) => c.file!.filename)).toEqual(["kelisim-my-data.json", "kelisim-my-data.pdf"]);
   });
 
+  it("/mydata, the consent declined: no summary or files sent to someone who has just said no — the home follows", async () => {
+    const u = h.user(36, "en");
+    await u.send("/mydata");
+    await u.press("Русский");
+    const declined = await u.press("Не согласен(на)");
+    expect(texts(declined)).toEqual([expect.stringMatching(/^Понимаю\. Без согласия/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(declined.filter((c) => c.method === "sendDocument")).toEqual([]);
+  });
+
+  it("/inbox or /admin by someone new: after the consent, the home — not «Такой команды нет» for a command they were never offered", async () => {
+    for (const [id, command] of [[37, "/inbox"], [38, "/admin"]] as const) {
+      const u = h.user(id, "en");
+      await u.send(command);
+      await u.press("Русский");
+      expect(texts(await u.press("Согласен(на)")), command).toEqual(["Спасибо. Ваше согласие записано.", "Что сделаем? Команды есть и в меню (/)."]);
+    }
+  });
+
   it("/cases: after the language and the consent, the home — not «no cases yet» without a button (nobody new has a case)", async () => {
     const u = h.user(35, "kk");
     await u.send("/cases");

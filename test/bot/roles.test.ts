@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, seen, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
 import pg from "pg";
 import { TEST_PG_URL, testDatabase, waitsForLock, type TestDb } from "../helpers/db.js";
-import { fileNotice, joinRelative } from "../helpers/notice.js";
+import { fileNotice, handIn, joinRelative } from "../helpers/notice.js";
 import { agreeToContract, inviteStaff as inviteStaffAs, joinMediator, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt, redeem } from "../helpers/staff.js";
 import { until } from "../helpers/wait.js";
 
@@ -185,7 +185,14 @@ describe("roles", () => {
     const list = await admin.press("Роли");
     expect(texts(list)[0]).toBe("Активные роли:\nАхметова Сауле Маратовна (Секретарь комиссии) — сотрудник, Городская больница №7");
     await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
-    expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    // Told why, not «Такой команды нет» — typed, or pressed on their old home («Дела организации»), with the home after.
+    expect(texts(await staff.send("/inbox"))).toEqual([
+      "/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.",
+      expect.stringMatching(/^Что сделаем\?/),
+    ]);
+    const old = await staff.press("Дела организации");
+    expect(texts(old)).toEqual(["/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.", expect.stringMatching(/^Что сделаем\?/)]);
+    expect(buttons(old)).toContain("Подать обращение");
     expect(buttons(list)).toHaveLength(1);
     expect((await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: 40n } })).revokedAt).not.toBeNull();
   });
@@ -451,7 +458,7 @@ describe("roles", () => {
     await admin.send("/admin");
     const list = await admin.press("Роли");
     await confirmRevoke(admin, buttons(list)[0]!);
-    expect(texts(await staff.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    expect(texts(await staff.send("/inbox"))[0]).toBe("/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.");
     expect(await t.db.prisma.userRole.count({ where: { userId: 40n, revokedAt: null } })).toBe(0);
   });
 });
@@ -855,12 +862,31 @@ describe("joining by invite", () => {
     ]);
     expect(buttons(named)).toEqual(["Осы аты-жөнді қалдыру", "Болдырмау"]);
     // /start in the middle: their registration is unfinished — no «шақырылдыңыз».
-    expect(texts(await kk.send("/start")).at(-1)).toBe("Медиатор ретінде тіркелуіңіз әлі аяқталған жоқ. Жалғастырасыз ба, немесе шақырудан бас тартасыз ба?");
+    const resumed = await kk.send("/start");
+    expect(texts(resumed).at(-1)).toBe("Медиатор ретінде тіркелуіңіз әлі аяқталған жоқ. Жалғастырасыз ба, әлде тіркелмейсіз бе?");
+    expect(buttons(resumed).slice(-2)).toEqual(["Жалғастыру", "Тіркелмеу"]);
     expect(texts(await kk.press("Жалғастыру"))[0]).toMatch(/^Сіз өзіңіз жасаған шақыру бойынша медиатор ретінде тіркеліп жатырсыз\./);
     expect(texts(await kk.send("Жумабаев Арман"))[0]).toMatch(/^Медиатор ретіндегі мәліметтеріңіз бір жолмен/);
     expect(texts(await kk.send("Медиаторлар тізілімі № 123, Медиаторлар палатасы"))[0]).toMatch(/^«Келісім» ботындағы медиатордың шарттары/);
     expect(texts(await kk.press("Қабылдаймын"))[0]).toMatch(/^Жумабаев Арман, сіз медиатор ретінде тіркелдіңіз/);
     expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "mediator", revokedAt: null } })).toBe(1);
+  });
+
+  it("the admin who began registering with their own invite and chose «Не регистрироваться» is told the invite is unused — not «Отказаться от приглашения» of their own link — and a colleague can still join by it", async () => {
+    const { admin, link } = await inviteStaff();
+    await admin.send(`/start ${link}`);
+    await admin.press("Зарегистрироваться сотрудником");
+    const resumed = await admin.send("/start");
+    expect(texts(resumed).at(-1)).toBe("Ваша регистрация сотрудником организации «Городская больница №7» ещё не завершена. Продолжить или не регистрироваться?");
+    expect(buttons(resumed).slice(-2)).toEqual(["Продолжить", "Не регистрироваться"]);
+    expect(texts(await admin.press("Не регистрироваться"))).toEqual([
+      "Вы не зарегистрированы в этой роли. Приглашение не использовано: его можно переслать коллеге или открыть снова, пока оно действует.",
+      ADMIN_HOME,
+    ]);
+    expect(await t.db.prisma.userRole.count({ where: { userId: BigInt(ADMIN), role: "staff" } })).toBe(0);
+    const colleague = h.user(40, "ru");
+    await colleague.send("/start");
+    expect(texts(await redeem(colleague, link, "ru", "staff"))[0]).toMatch(/вы зарегистрированы как сотрудник организации «Городская больница №7»/);
   });
 
   it("the «take it myself» button carries the invite: refused for another admin, for a revoked or used invite, on a second press, and when the invite is revoked during the questions", async () => {
@@ -883,7 +909,7 @@ describe("joining by invite", () => {
     expect(texts(again).join("\n")).not.toMatch(/Вас пригласили/);
     expect(texts(again).at(-1)).toMatch(/^Ваша должность/);
     // /start in the middle names the invite; «Продолжить» looks the invite up by its id, and asks the same question again.
-    expect(texts(await admin.send("/start")).at(-1)).toBe("Ваша регистрация сотрудником организации «Городская больница №7» ещё не завершена. Продолжить или отказаться от приглашения?");
+    expect(texts(await admin.send("/start")).at(-1)).toBe("Ваша регистрация сотрудником организации «Городская больница №7» ещё не завершена. Продолжить или не регистрироваться?");
     expect(texts(await admin.press("Продолжить"))).toEqual([expect.stringMatching(/^Ваша должность/)]);
     await admin.send("Секретарь комиссии");
     // Revoked between the question and the last answer: the conditional update refuses it; no role, the invite unused.
@@ -1037,6 +1063,18 @@ describe("joining by invite", () => {
     expect(texts(await admin.send("/admin"))[0]).toMatch(/^Администратор: /);
   });
 
+  it("an admin who is also an applicant, recording that they handed the notice in: the applicant's menu after it — not the admin's home (kk)", async () => {
+    const before = await testBot(t.db, { now: () => now });
+    await fileNotice(before.user(ADMIN, "kk"), "kk");
+    const admin = h.user(ADMIN, "kk");
+    await openAdmin(admin, "kk");
+    await admin.send("/cases");
+    await admin.press("KZ-2026-000001 ісін ашу");
+    const done = texts(await handIn(admin, "kk"));
+    expect(done.at(-1)).toBe("Не істейміз? Командалар (/) мәзірінде де бар.");
+    expect(done.join("\n")).not.toMatch(/^Әкімші: /m);
+  });
+
   it("/help of someone with two roles says both: an admin who is also staff is pointed to /inbox, staff who are also a mediator to their mediations", async () => {
     // Invited by another admin (an admin may also take an invite they made: asked first, tested above).
     h = await testBot(t.db, { adminIds: [ADMIN, ADMIN_2], now: () => now, staffChatId: STAFF_CHAT });
@@ -1175,7 +1213,7 @@ describe("the staff inbox", () => {
 
     const stranger = h.user(23, "ru");
     await stranger.send("/start");
-    expect(texts(await stranger.send("/inbox"))[0]).toBe("Такой команды нет. Что я умею, показывает /help.");
+    expect(texts(await stranger.send("/inbox"))[0]).toBe("/inbox — для сотрудников медицинских организаций и медиаторов, зарегистрированных в боте. У вас сейчас такой роли нет: её даёт администратор бота по приглашению.");
     const strangerForged = await stranger.pressData(`g:scase:${c.id}`);
     expect(strangerForged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
     expect(JSON.stringify(strangerForged)).not.toContain("850301300121");

@@ -97,4 +97,16 @@ describe("a sitting still to come when the case is settled", () => {
     expect(to(home, STAFF).join("\n")).not.toContain("25.11.2026, 15:00");
     expect(to(home, STAFF).join("\n")).toContain("Заседания комиссии на 7 дней вперёд: 0");
   });
+
+  it("a sitting over, or cancelled before the settlement, is said to be so on its old invitation — not «ask the organisation whether it takes place»", async () => {
+    const { relative, applicant } = await settledWithSittingToCome();
+    // Weeks later, the relative presses the old invitation: it is over.
+    at("2026-12-20T10:00:00+05:00");
+    expect(to(await relative.press("Приду очно"), RELATIVE)).toEqual(["Это заседание уже прошло.", expect.stringMatching(/^Что сделаем\?/)]);
+    // One cancelled (and the family told so) before the case was settled: cancelled, as they were told.
+    at("2026-11-24T10:00:00+05:00");
+    await t.db.prisma.sitting.updateMany({ data: { cancelledAt: new Date("2026-11-23T09:00:00+05:00") } });
+    expect(to(await applicant.press("Өзім барып қатысамын"), APPLICANT)[0]).toBe("Бұл отырыс болдырылмаған.");
+    expect(await t.db.prisma.sittingResponse.count()).toBe(0);
+  });
 });

@@ -333,15 +333,17 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   if (!s || !me) return [say("cases.notFound"), done];
   // The commission concluded meanwhile — its sittings to come cancelled with it: nobody is expected.
   if (s.case.concludedAt) return [say("sitting.noMore", { number: s.case.number }), done];
+  // Cancelled, or over: said so first — a family told of its cancellation is not told after a settlement to ask
+  // whether it takes place, nor of one weeks past.
+  if (s.cancelledAt) return [say("sitting.alreadyCancelled"), done];
+  if (over(s, c.now)) return [say("sitting.over"), done];
   // Settled (or closed) meanwhile: the bot follows its sittings no more, but they are not cancelled by it (law.md says
   // nothing of it) — not said to be: whether one is held is for the organisation to say.
   if (ended(s.case)) return [say("sitting.noMoreSettled", { number: s.case.number, org: caseOrg(s.case) }), done];
-  if (s.cancelledAt) return [say("sitting.alreadyCancelled"), done];
   // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
   // and where it is held said again, so they can still join. Later than that, it is over.
   if (begun(s, c.now))
     return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
-  if (s.startsAt <= c.now) return [say("sitting.over"), done];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
   // time is said, with the buttons that answer it.
   if (e.sequence !== undefined && e.sequence !== s.sequence)

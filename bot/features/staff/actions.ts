@@ -5,7 +5,7 @@ import type { Button, PageCursor } from "../../../machines/effects.js";
 import { cursorOf, cursorParams, cursorRow } from "../admin/pages.js";
 
 /** /inbox: staff see their organisation's cases; mediators their mediations. */
-export const inboxCommand: CommandDef = { name: "inbox", allow: ["staff", "mediator"], run: (r) => r.emit({ type: "showInbox" }) };
+export const inboxCommand: CommandDef = { name: "inbox", allow: ["staff", "mediator"], refused: "staff.inboxRefused", run: (r) => r.emit({ type: "showInbox" }) };
 
 /** A case of the staff member's organisation, in full (the service checks it is theirs). */
 export const openStaffCase = defineAction({
