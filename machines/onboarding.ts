@@ -36,8 +36,8 @@ export const consentButtonsFor = (text: ConsentText): Button[][] => [
 /** The answers to the applicant's consent text (privacy.consent). */
 export const consentButtons: Button[][] = consentButtonsFor("applicant");
 
-/** The consent question, short: after an answer that is not a button. */
-const consentAgain = [
+/** The consent question, short: after an answer that is not a button (here, and at a notice's own consent question). */
+export const consentAgain = [
   { type: "say" as const, params: { key: "common.useButtons" } },
   { type: "say" as const, params: { key: "privacy.consentQuestion", buttons: consentButtons } },
 ];
