@@ -36,11 +36,16 @@ export const consentButtonsFor = (text: ConsentText): Button[][] => [
 /** The answers to the applicant's consent text (privacy.consent). */
 export const consentButtons: Button[][] = consentButtonsFor("applicant");
 
-/** The consent question, short: after an answer that is not a button (here, and at a notice's own consent question). */
-export const consentAgain = [
+/**
+ * A consent text's question, short — its last line (privacy.consentQuestion, relatives.consentQuestion) with its
+ * buttons, after an answer that is not a button: the hint, then the question; the whole text again would bury them.
+ */
+export const consentAgainFor = (text: ConsentText) => [
   { type: "say" as const, params: { key: "common.useButtons" } },
-  { type: "say" as const, params: { key: "privacy.consentQuestion", buttons: consentButtons } },
+  { type: "say" as const, params: { key: text === "relative" ? "relatives.consentQuestion" : "privacy.consentQuestion", buttons: consentButtonsFor(text) } },
 ];
+/** The applicant's (here, and at a notice's own consent question). */
+export const consentAgain = consentAgainFor("applicant");
 
 export const onboardingMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },

@@ -72,20 +72,20 @@ describe("a relative's consent is recorded with the relative's text", () => {
 });
 
 describe("words typed at a relative's consent question", () => {
-  it("are answered «choose one of the buttons», the question again with its buttons — not «не понял» — in either language; nothing is recorded until a button", async () => {
+  it("are answered «choose one of the buttons» and the question's last line with its buttons — not «не понял», not the whole text again — in either language; nothing is recorded until a button", async () => {
     const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
-    const ru = h.i18n.t("ru");
-    const kk = h.i18n.t("kk");
-    for (const [id, lang, typed, hint, agree] of [
-      [RELATIVE_RU, "ru", "да", "Выберите, пожалуйста, одну из кнопок ниже.", "Согласен(на)"],
-      [RELATIVE_KK, "kk", "иә", "Төмендегі батырмалардың бірін таңдаңыз.", "Келісемін"],
+    for (const [id, lang, typed, hint, question, agree] of [
+      [RELATIVE_RU, "ru", "да", "Выберите, пожалуйста, одну из кнопок ниже.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?", "Согласен(на)"],
+      [RELATIVE_KK, "kk", "иә", "Төмендегі батырмалардың бірін таңдаңыз.", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректеріңізді өңдеуге келісесіз бе?", "Келісемін"],
     ] as const) {
       const u = h.user(id, lang);
       await u.send(`/start ${await relativeLink(applicant)}`);
-      await u.press(lang === "ru" ? "Супруг(а)" : "Пациенттің жұбайы");
+      const asked = to(await u.press(lang === "ru" ? "Супруг(а)" : "Пациенттің жұбайы"), id).at(-1)!;
       const answered = await u.send(typed);
-      expect(to(answered, id)).toEqual([hint, lang === "ru" ? ru("relatives.consent") : kk("relatives.consent")]);
+      expect(to(answered, id)).toEqual([hint, question]);
       expect(buttons(answered)).toEqual([agree, lang === "ru" ? "Не согласен(на)" : "Келіспеймін"]);
+      // The same question as the relative's text ends with.
+      expect(asked.endsWith(`\n\n${question}`)).toBe(true);
       expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } })).consentAt).toBeNull();
       await u.press(agree);
       expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } })).consentAt).not.toBeNull();
