@@ -6,7 +6,7 @@ import { assign, setup } from "xstate";
 import { isLang, type Lang } from "./effects.js";
 import { askAgain, chose, effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { checkName } from "./notice-rules.js";
-import { consentAgainFor, consentButtonsFor, languageButtons } from "./onboarding.js";
+import { consentAgainFor, consentButtonsFor, consentRepeatFor, languageButtons } from "./onboarding.js";
 
 /** What a relative may be to the patient (the applicant is the patient or one of these). */
 export const RELATIVE_RELATIONS = ["spouse", "relative", "representative"] as const;
@@ -104,6 +104,7 @@ export const joinMachine = setup({
         TEXT: { actions: consentAgainFor("relative") },
         MEDIA: { actions: consentAgainFor("relative") },
         ...askAgain("consent"),
+        ...consentRepeatFor("consent", "relative"),
       },
     },
     name: {

@@ -5,7 +5,7 @@ import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, notTaken, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
-import { consentAgain, consentButtons } from "./onboarding.js";
+import { consentAgain, consentButtons, consentRepeatFor } from "./onboarding.js";
 
 export const STEPS = 11;
 export const MAX_FILES = 20;
@@ -337,6 +337,7 @@ export const noticeMachine = setup({
         // its buttons (as at the onboarding's consent), nothing recorded; not «not understood» and the whole text again.
         TEXT: { actions: consentAgain },
         ...askAgain("consent"),
+        ...consentRepeatFor("consent", "applicant"),
       },
     },
     declined: { type: "final" },

@@ -170,6 +170,24 @@ describe("the notice, step by step", () => {
     }
   });
 
+  it("/help or an edited message at the notice's own consent question: then only the question's last line with its buttons", async () => {
+    const u = h.user(23, "ru");
+    await u.send("/start");
+    await u.press("Не согласен(на)");
+    await u.send("/notice");
+    const question = "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?";
+    const help = await u.send("/help");
+    expect(texts(help)).toEqual([expect.stringMatching(/^«Келісім» — бот о возмещении вреда/), question]);
+    expect(buttons(help)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    const edited = await u.edit(1, "да");
+    expect(texts(edited)).toEqual([
+      "Бот не получает изменений в уже отправленных сообщениях: у него остаётся первоначальный вариант. Перед сохранением обращения ответы в нём можно проверить и исправить.",
+      question,
+    ]);
+    expect(buttons(edited)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect(last(await u.press("Согласен(на)"))).toBe("1/11 · Кем вы приходитесь пациенту?");
+  });
+
   it("reads the date of birth from the IIN and proposes it", async () => {
     const u = h.user(3, "kk");
     await upTo(u, "kk", "iin");

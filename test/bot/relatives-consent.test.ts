@@ -93,6 +93,24 @@ describe("words typed at a relative's consent question", () => {
   });
 });
 
+describe("an edited message or /help at a relative's consent question", () => {
+  it("get what they get anywhere, then only the question's last line with its buttons — not the whole relative's text again", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const u = h.user(RELATIVE_KK, "kk");
+    await u.send(`/start ${await relativeLink(applicant)}`);
+    await u.press("Пациенттің жұбайы");
+    const question = "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректеріңізді өңдеуге келісесіз бе?";
+    const edited = await u.edit(1, "иә");
+    expect(to(edited, RELATIVE_KK)).toEqual(["Жіберілген хабарламаға кейін енгізілген өзгерістер ботқа жетпейді: бот оның алғашқы нұсқасын ғана алды.", question]);
+    expect(buttons(edited)).toEqual(["Келісемін", "Келіспеймін"]);
+    const help = await u.send("/help");
+    expect(to(help, RELATIVE_KK).at(-1)).toBe(question);
+    expect(buttons(help)).toEqual(["Келісемін", "Келіспеймін"]);
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_KK) } })).consentAt).toBeNull();
+    expect(to(await u.press("Келісемін"), RELATIVE_KK)[0]).toBe("Рақмет. Келісіміңіз жазылды.");
+  });
+});
+
 describe("a relative who starts a notice is asked the applicant's consent first", () => {
   it("/notice: told why, shown the applicant's text; declining starts nothing and keeps the relative's consent; agreeing records it and the notice begins", async () => {
     const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
