@@ -120,8 +120,9 @@ describe("a relative who starts a notice is asked the applicant's consent first"
     const ru = h.i18n.t("ru");
 
     const privacyBefore = await u.send("/privacy");
-    expect(to(privacyBefore, RELATIVE_RU)).toEqual([ru("relatives.consent"), ru("privacy.statusGivenRelative")]);
-    expect(buttons(privacyBefore)).toEqual(["Отозвать согласие"]);
+    // Its status with the one button to withdraw it, then the way on (the home, since 45ed433).
+    expect(to(privacyBefore, RELATIVE_RU)).toEqual([ru("relatives.consent"), ru("privacy.statusGivenRelative"), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(privacyBefore.filter((c) => c.method === "sendMessage").slice(0, 2))).toEqual(["Отозвать согласие"]);
 
     const asked = await u.send("/notice");
     expect(to(asked, RELATIVE_RU)).toEqual([
@@ -210,6 +211,7 @@ describe("a relative's consent in Kazakh: the menu's notice button, /privacy and
     expect(to(privacy, RELATIVE_KK)).toEqual([
       kk("relatives.consent"),
       "Сіз бұл мәтінге істі бақылайтын туыс ретінде келісім бердіңіз. Өз өтінішіңізді беру үшін өтінішке арналған деректерді өңдеуге келісім қажет: оны өтініштің басында сұраймын.",
+      "Не істейміз? Командалар (/) мәзірінде де бар.",
     ]);
     await u.press("Келісімді кері қайтарып алу");
     await u.press("Иә, кері қайтарып аламын");
