@@ -336,7 +336,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     const step = sendToFlow(def, entry, { ...event, today: profile.today, ...(profile.time ? { time: profile.time } : {}) });
     if (!step.changed && event.type !== "REPEAT") {
       notTakenHere();
-      apply(sendToFlow(def, entry, { type: "REPEAT", today: profile.today }), def);
+      apply(sendToFlow(def, entry, { type: "REPEAT", brief: true, today: profile.today }), def);
       return true;
     }
     apply(step, def);
@@ -348,8 +348,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     const def = entry && flows[entry.flow];
     return entry !== undefined && def !== undefined && hasTagAt(def.machine.root, entry.snapshot.value, TAKES_CAPTION);
   };
+  /** The open flow's question again — in short where it has one (a consent's last line): it is on screen — or the home. */
   const repeatOrMenu = () => {
-    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile, homeOf));
+    if (!deliver({ type: "REPEAT", brief: true })) effects.push(menuEffect(profile, homeOf));
   };
   const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
   /** The text consented to (a relative's only: theirs, with what a notice would ask), else the applicant's. */

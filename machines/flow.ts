@@ -19,7 +19,9 @@ export type FlowEvent = (
   | { type: "CONTACT"; phone: string; own: boolean } // a shared contact; own: the sender's own
   | { type: "LANGUAGE"; language: Lang } // the user switched language: ask again in it
   | { type: "CONSENT"; given: boolean }
-  | { type: "REPEAT" } // ask the current question again (after a stale button, a restart…)
+  // ask the current question again (after a stale button, a restart…); `brief`: it is still on screen, answered by
+  // something else (/help, an edited message, words where a button is wanted) — a long question may come in short
+  | { type: "REPEAT"; brief?: true }
   // The bot's answer to a flow's lookup (findOrganizations), in the same update: the first `found` of `total`.
   | { type: "ORGANIZATIONS"; found: OrganizationOption[]; total: number; query: string | null }
   // The particulars the user gave before (findApplicantDetails), or null.

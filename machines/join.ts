@@ -6,7 +6,7 @@ import { assign, setup } from "xstate";
 import { isLang, type Lang } from "./effects.js";
 import { askAgain, chose, effectActions, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { checkName } from "./notice-rules.js";
-import { consentButtonsFor, languageButtons } from "./onboarding.js";
+import { consentAgainFor, consentButtonsFor, consentRepeatFor, languageButtons } from "./onboarding.js";
 
 /** What a relative may be to the patient (the applicant is the patient or one of these). */
 export const RELATIVE_RELATIONS = ["spouse", "relative", "representative"] as const;
@@ -99,10 +99,12 @@ export const joinMachine = setup({
           { guard: ({ event }) => event.given, target: "name", actions: [{ type: "say", params: { key: "privacy.thanks" } }] },
           { target: "done", actions: [{ type: "say", params: { key: "relatives.notJoined" } }] },
         ],
-        // Words or a picture instead of an answer: the buttons are the answer (as at the onboarding's consent).
-        TEXT: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
-        MEDIA: { target: "consent", reenter: true, actions: [{ type: "say", params: { key: "common.useButtons" } }] },
+        // Words or a picture instead of an answer: the buttons are the answer — said in a line, with the question's own
+        // last line and its buttons (as at the onboarding's consent); the whole text again would bury them.
+        TEXT: { actions: consentAgainFor("relative") },
+        MEDIA: { actions: consentAgainFor("relative") },
         ...askAgain("consent"),
+        ...consentRepeatFor("consent", "relative"),
       },
     },
     name: {

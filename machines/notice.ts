@@ -5,7 +5,7 @@ import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, notTaken, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
 import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
-import { consentButtons } from "./onboarding.js";
+import { consentAgain, consentButtons, consentRepeatFor } from "./onboarding.js";
 
 export const STEPS = 11;
 export const MAX_FILES = 20;
@@ -333,7 +333,11 @@ export const noticeMachine = setup({
           // Declined: nothing of the notice is kept; a relative's consent stays as it was.
           { target: "declined", actions: [{ type: "say", params: ({ context }) => ({ key: context.relativeConsent ? "privacy.declinedNotice" : "privacy.declined" }) }] },
         ],
+        // Words instead of an answer: the buttons are the answer — said in a line, with the question's own last line and
+        // its buttons (as at the onboarding's consent), nothing recorded; not «not understood» and the whole text again.
+        TEXT: { actions: consentAgain },
         ...askAgain("consent"),
+        ...consentRepeatFor("consent", "applicant"),
       },
     },
     declined: { type: "final" },

@@ -36,11 +36,24 @@ export const consentButtonsFor = (text: ConsentText): Button[][] => [
 /** The answers to the applicant's consent text (privacy.consent). */
 export const consentButtons: Button[][] = consentButtonsFor("applicant");
 
-/** The consent question, short: after an answer that is not a button. */
-const consentAgain = [
+/**
+ * A consent text's question, short — its last line (privacy.consentQuestion, relatives.consentQuestion) with its
+ * buttons, after an answer that is not a button: the hint, then the question; the whole text again would bury them.
+ */
+export const consentAgainFor = (text: ConsentText) => [
   { type: "say" as const, params: { key: "common.useButtons" } },
-  { type: "say" as const, params: { key: "privacy.consentQuestion", buttons: consentButtons } },
+  { type: "say" as const, params: { key: text === "relative" ? "relatives.consentQuestion" : "privacy.consentQuestion", buttons: consentButtonsFor(text) } },
 ];
+/** The applicant's (here, and at a notice's own consent question). */
+export const consentAgain = consentAgainFor("applicant");
+/**
+ * A consent question asked again: the whole text where it is shown anew (a restart, another language, back from a flow
+ * that ended); only its last line with its buttons where it is still on screen (REPEAT brief: after /help, an edited
+ * message, a stale button).
+ */
+export const consentRepeatFor = (state: string, text: ConsentText) => ({
+  REPEAT: [{ guard: ({ event }: { event: FlowEvent }) => event.type === "REPEAT" && event.brief === true, actions: consentAgainFor(text).slice(1) }, { target: state, reenter: true }],
+});
 
 export const onboardingMachine = setup({
   types: {} as { context: Context; events: FlowEvent; input: Context },
@@ -106,7 +119,7 @@ export const onboardingMachine = setup({
           },
         ],
         LANGUAGE: { target: "consent", reenter: true, actions: assign({ language: ({ event }) => event.language }) },
-        REPEAT: { target: "consent", reenter: true },
+        ...consentRepeatFor("consent", "applicant"),
         // Words or a sticker instead of an answer: the buttons are the answer — said in a line, with the question's own
         // last line and its buttons: the whole text again would bury them (/privacy shows it).
         TEXT: { actions: consentAgain },

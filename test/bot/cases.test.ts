@@ -62,11 +62,19 @@ describe("/cases", () => {
     }
   });
 
-  it("a user with no cases is told how to file one", async () => {
+  it("a user with no cases is told how to file one, and the home follows with its buttons (the /notice named is no button); at the consent question, its question", async () => {
     const h = await testBot(t.db, { now: () => now });
     const u = h.user(3, "ru");
     await u.send("/start");
-    expect(texts(await u.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+    await u.press("Согласен(на)");
+    const none = await u.send("/cases");
+    expect(texts(none)).toEqual(["У вас пока нет дел. Подать обращение: /notice", "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(none)).toEqual(["Подать обращение", "Мои дела", "Инцидент или «врачебная ошибка»?", "Справка", "Язык", "Персональные данные"]);
+    const kk = h.user(43, "kk");
+    await kk.send("/start");
+    const asked = await kk.send("/cases");
+    expect(texts(asked)).toEqual(["Сізде әзірге іс жоқ. Өтініш беру: /notice", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?"]);
+    expect(buttons(asked)).toEqual(["Келісемін", "Келіспеймін"]);
   });
 
   it("a user with no cases but a notice begun and not saved is told the notice is not saved yet, and how to go on with it", async () => {
@@ -79,8 +87,12 @@ describe("/cases", () => {
     await u.press("Близкий родственник");
     await u.press("Подтверждаю");
     await u.send("Әсел Нұрланқызы Серікова");
-    const listed = texts(await u.send("/cases"));
+    const said = await u.send("/cases");
+    const listed = texts(said);
     expect(listed[0]).toBe("У вас пока нет дел. Начатое обращение ещё не сохранено — продолжить его: /notice");
+    // The notice's question follows, with its buttons: going on with it is a press away.
+    expect(listed).toEqual([listed[0], "3/11 · Напишите ИИН пациента (12 цифр)."]);
+    expect(buttons(said)).toEqual(["◀ Назад"]);
     const kk = h.user(42, "kk");
     await kk.send("/start");
     await kk.press("Келісемін");
@@ -97,7 +109,7 @@ describe("/cases", () => {
     const calls = await stranger.pressData(`g:case:${owner.id}`);
     expect(texts(calls)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
     expect(JSON.stringify(calls)).not.toContain("KZ-2026");
-    expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+    expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
   });
 });
 
@@ -156,7 +168,7 @@ describe("/cases with many cases", () => {
     const stranger = h.user(93, "ru");
     await stranger.send("/start");
     const forged = await stranger.pressData(`g:cpage:next:${owner.id}:${owner.submittedAt.getTime()}`);
-    expect(texts(forged)).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+    expect(texts(forged)).toEqual(["У вас пока нет дел. Подать обращение: /notice", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
     expect(JSON.stringify(forged)).not.toContain("KZ-2026-9");
     // Someone with cases of their own, next to another's case, sees a page of their own cases only.
     const other = h.user(92, "kk");

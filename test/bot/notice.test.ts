@@ -151,6 +151,43 @@ describe("the notice, step by step", () => {
     expect((await t.db.prisma.user.findUnique({ where: { id: 2n } }))?.consentAt).not.toBeNull();
   });
 
+  it("words typed at the notice's own consent question get «choose a button» and the question's last line with its buttons — not «не понял» and the whole text; nothing recorded", async () => {
+    for (const [id, lang, typed, decline, agree, hint, question] of [
+      [21, "ru", "да", "Не согласен(на)", "Согласен(на)", "Выберите, пожалуйста, одну из кнопок ниже.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"],
+      [22, "kk", "иә", "Келіспеймін", "Келісемін", "Төмендегі батырмалардың бірін таңдаңыз.", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?"],
+    ] as const) {
+      const u = h.user(id, lang);
+      await u.send("/start");
+      await u.press(decline);
+      const asked = last(await u.send("/notice"));
+      const calls = await u.send(typed);
+      expect(texts(calls)).toEqual([hint, question]);
+      expect(buttons(calls)).toEqual([agree, decline]);
+      // The same question as the whole text ends with.
+      expect(asked.endsWith(`\n\n${question}`)).toBe(true);
+      expect((await t.db.prisma.user.findUnique({ where: { id: BigInt(id) } }))?.consentAt).toBeNull();
+      expect(last(await u.press(agree))).toBe(lang === "ru" ? "1/11 · Кем вы приходитесь пациенту?" : "1/11 · Пациентке кім боласыз?");
+    }
+  });
+
+  it("/help or an edited message at the notice's own consent question: then only the question's last line with its buttons", async () => {
+    const u = h.user(23, "ru");
+    await u.send("/start");
+    await u.press("Не согласен(на)");
+    await u.send("/notice");
+    const question = "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?";
+    const help = await u.send("/help");
+    expect(texts(help)).toEqual([expect.stringMatching(/^«Келісім» — бот о возмещении вреда/), question]);
+    expect(buttons(help)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    const edited = await u.edit(1, "да");
+    expect(texts(edited)).toEqual([
+      "Бот не получает изменений в уже отправленных сообщениях: у него остаётся первоначальный вариант. Перед сохранением обращения ответы в нём можно проверить и исправить.",
+      question,
+    ]);
+    expect(buttons(edited)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect(last(await u.press("Согласен(на)"))).toBe("1/11 · Кем вы приходитесь пациенту?");
+  });
+
   it("reads the date of birth from the IIN and proposes it", async () => {
     const u = h.user(3, "kk");
     await upTo(u, "kk", "iin");

@@ -217,6 +217,30 @@ describe("bad input", () => {
     expect(texts(await u.press("Не согласен(на)"))[0]).toMatch(/^Понимаю\. Без согласия/);
   });
 
+  it("/help at the consent question: the help, then only the question's last line with its buttons — not the whole text again", async () => {
+    const u = h.user(19, "kk");
+    const asked = texts(await u.send("/start"))[1]!;
+    const calls = await u.send("/help");
+    expect(texts(calls)).toEqual([expect.stringMatching(/^«Келісім» — медициналық көмектен келген зиянды өтеу туралы бот/), "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?"]);
+    expect(buttons(calls)).toEqual(["Келісемін", "Келіспеймін"]);
+    expect(asked.endsWith(`\n\n${texts(calls)[1]!}`)).toBe(true);
+    expect((await user(19))?.consentAt).toBeNull();
+    // The buttons of the text shown first still answer it.
+    expect(texts(await u.press("Келісемін"))[0]).toBe("Рақмет. Келісіміңіз жазылды.");
+  });
+
+  it("a message edited at the consent question: said it is not read, then only the question's last line with its buttons", async () => {
+    const u = h.user(20, "ru");
+    await u.send("/start");
+    const calls = await u.edit(1, "да");
+    expect(texts(calls)).toEqual([
+      "Бот не получает изменений в уже отправленных сообщениях: у него остаётся первоначальный вариант.",
+      "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?",
+    ]);
+    expect(buttons(calls)).toEqual(["Согласен(на)", "Не согласен(на)"]);
+    expect((await user(20))?.consentAt).toBeNull();
+  });
+
   it("text where the language is expected gets a bilingual hint and the language question", async () => {
     const u = h.user(14);
     await u.send("/start");
@@ -225,22 +249,23 @@ describe("bad input", () => {
     expect(buttons(calls)).toEqual(["Қазақша", "Русский"]);
   });
 
-  it("a forged button is refused with a notice, and the current question comes again", async () => {
+  it("a forged button is refused with a notice, and the current question comes again (the consent's last line, with its buttons)", async () => {
     const u = h.user(15, "ru");
     await u.send("/start");
     const calls = await u.pressData("f999:agree");
     expect(calls.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
-    expect(texts(calls)).toEqual([expect.stringMatching(/^О персональных данных/)]);
+    expect(texts(calls)).toEqual(["Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
+    expect(buttons(calls)).toEqual(["Согласен(на)", "Не согласен(на)"]);
     expect((await user(15))?.consentAt).toBeNull();
     const garbage = await u.pressData("💥 not ours");
     expect(garbage.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
   });
 
-  it("an unknown command says so and repeats the question", async () => {
+  it("an unknown command says so and repeats the question (the consent's last line)", async () => {
     const u = h.user(16, "kk");
     await u.send("/start");
     const calls = await u.send("/foo");
-    expect(texts(calls)).toEqual(["Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.", expect.stringMatching(/^Дербес деректер туралы/)]);
+    expect(texts(calls)).toEqual(["Мұндай команда жоқ. Не істей алатынымды /help көрсетеді.", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?"]);
   });
 
   it("messages in groups start nothing: a command is pointed to the private chat, other text and other bots' commands are left alone", async () => {
@@ -296,8 +321,8 @@ describe("the runtime's guarantees", () => {
     h.fake.failNext.clear();
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(2); // setMyCommands went; the two texts did not
     const calls = await u.send("/help");
-    // …and /help's own, with the consent question after it (the way on).
-    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/), expect.stringMatching(/^«Келісім» — бот/), expect.stringMatching(/^О персональных данных/)]);
+    // …and /help's own, with the consent question after it (the way on: its last line, the whole text is just above).
+    expect(texts(calls)).toEqual([expect.stringMatching(/^Здравствуйте!/), expect.stringMatching(/^О персональных данных/), expect.stringMatching(/^«Келісім» — бот/), "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
     expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 

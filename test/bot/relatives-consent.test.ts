@@ -72,24 +72,42 @@ describe("a relative's consent is recorded with the relative's text", () => {
 });
 
 describe("words typed at a relative's consent question", () => {
-  it("are answered «choose one of the buttons», the question again with its buttons — not «не понял» — in either language; nothing is recorded until a button", async () => {
+  it("are answered «choose one of the buttons» and the question's last line with its buttons — not «не понял», not the whole text again — in either language; nothing is recorded until a button", async () => {
     const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
-    const ru = h.i18n.t("ru");
-    const kk = h.i18n.t("kk");
-    for (const [id, lang, typed, hint, agree] of [
-      [RELATIVE_RU, "ru", "да", "Выберите, пожалуйста, одну из кнопок ниже.", "Согласен(на)"],
-      [RELATIVE_KK, "kk", "иә", "Төмендегі батырмалардың бірін таңдаңыз.", "Келісемін"],
+    for (const [id, lang, typed, hint, question, agree] of [
+      [RELATIVE_RU, "ru", "да", "Выберите, пожалуйста, одну из кнопок ниже.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?", "Согласен(на)"],
+      [RELATIVE_KK, "kk", "иә", "Төмендегі батырмалардың бірін таңдаңыз.", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректеріңізді өңдеуге келісесіз бе?", "Келісемін"],
     ] as const) {
       const u = h.user(id, lang);
       await u.send(`/start ${await relativeLink(applicant)}`);
-      await u.press(lang === "ru" ? "Супруг(а)" : "Пациенттің жұбайы");
+      const asked = to(await u.press(lang === "ru" ? "Супруг(а)" : "Пациенттің жұбайы"), id).at(-1)!;
       const answered = await u.send(typed);
-      expect(to(answered, id)).toEqual([hint, lang === "ru" ? ru("relatives.consent") : kk("relatives.consent")]);
+      expect(to(answered, id)).toEqual([hint, question]);
       expect(buttons(answered)).toEqual([agree, lang === "ru" ? "Не согласен(на)" : "Келіспеймін"]);
+      // The same question as the relative's text ends with.
+      expect(asked.endsWith(`\n\n${question}`)).toBe(true);
       expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } })).consentAt).toBeNull();
       await u.press(agree);
       expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } })).consentAt).not.toBeNull();
     }
+  });
+});
+
+describe("an edited message or /help at a relative's consent question", () => {
+  it("get what they get anywhere, then only the question's last line with its buttons — not the whole relative's text again", async () => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    const u = h.user(RELATIVE_KK, "kk");
+    await u.send(`/start ${await relativeLink(applicant)}`);
+    await u.press("Пациенттің жұбайы");
+    const question = "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректеріңізді өңдеуге келісесіз бе?";
+    const edited = await u.edit(1, "иә");
+    expect(to(edited, RELATIVE_KK)).toEqual(["Жіберілген хабарламаға кейін енгізілген өзгерістер ботқа жетпейді: бот оның алғашқы нұсқасын ғана алды.", question]);
+    expect(buttons(edited)).toEqual(["Келісемін", "Келіспеймін"]);
+    const help = await u.send("/help");
+    expect(to(help, RELATIVE_KK).at(-1)).toBe(question);
+    expect(buttons(help)).toEqual(["Келісемін", "Келіспеймін"]);
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE_KK) } })).consentAt).toBeNull();
+    expect(to(await u.press("Келісемін"), RELATIVE_KK)[0]).toBe("Рақмет. Келісіміңіз жазылды.");
   });
 });
 
@@ -102,8 +120,9 @@ describe("a relative who starts a notice is asked the applicant's consent first"
     const ru = h.i18n.t("ru");
 
     const privacyBefore = await u.send("/privacy");
-    expect(to(privacyBefore, RELATIVE_RU)).toEqual([ru("relatives.consent"), ru("privacy.statusGivenRelative")]);
-    expect(buttons(privacyBefore)).toEqual(["Отозвать согласие"]);
+    // Its status with the one button to withdraw it, then the way on (the home, since 45ed433).
+    expect(to(privacyBefore, RELATIVE_RU)).toEqual([ru("relatives.consent"), ru("privacy.statusGivenRelative"), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(buttons(privacyBefore.filter((c) => c.method === "sendMessage").slice(0, 2))).toEqual(["Отозвать согласие"]);
 
     const asked = await u.send("/notice");
     expect(to(asked, RELATIVE_RU)).toEqual([
@@ -192,6 +211,7 @@ describe("a relative's consent in Kazakh: the menu's notice button, /privacy and
     expect(to(privacy, RELATIVE_KK)).toEqual([
       kk("relatives.consent"),
       "Сіз бұл мәтінге істі бақылайтын туыс ретінде келісім бердіңіз. Өз өтінішіңізді беру үшін өтінішке арналған деректерді өңдеуге келісім қажет: оны өтініштің басында сұраймын.",
+      "Не істейміз? Командалар (/) мәзірінде де бар.",
     ]);
     await u.press("Келісімді кері қайтарып алу");
     await u.press("Иә, кері қайтарып аламын");

@@ -1217,8 +1217,8 @@ describe("the staff inbox", () => {
     const strangerForged = await stranger.pressData(`g:scase:${c.id}`);
     expect(strangerForged.find((x) => x.method === "answerCallbackQuery")?.payload.text).toBe("Эта кнопка устарела.");
     expect(JSON.stringify(strangerForged)).not.toContain("850301300121");
-    // The applicant sees their case; the stranger's /cases has none.
-    expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice"]);
+    // The applicant sees their case; the stranger's /cases has none (and their consent question follows).
+    expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
   });
 
   it("an organisation nobody registered leaves the case unlinked and the staff chat is told", async () => {

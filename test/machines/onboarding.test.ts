@@ -42,4 +42,13 @@ describe("onboarding machine", () => {
     expect(s1.value).toBe("consent");
     expect(effects(a1).map((e) => ("key" in e ? e.key : e.type))).toEqual(["common.useButtons", "privacy.consentQuestion"]);
   });
+
+  it("the consent question asked again while on screen (REPEAT brief) is its last line; shown anew (REPEAT), the whole text", () => {
+    const [s0] = start({ language: "ru", telegramLanguage: null, hasConsent: false });
+    const [s1, a1] = transition(onboardingMachine, s0, { type: "REPEAT", brief: true });
+    expect(s1.value).toBe("consent");
+    expect(effects(a1).map((e) => ("key" in e ? e.key : e.type))).toEqual(["privacy.consentQuestion"]);
+    const [, a2] = transition(onboardingMachine, s1, { type: "REPEAT" });
+    expect(effects(a2).map((e) => ("key" in e ? e.key : e.type))).toEqual(["privacy.consent"]);
+  });
 });

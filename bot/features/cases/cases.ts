@@ -8,7 +8,7 @@ import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
 import { answersOf, caseOrg, deadlineLine, deadlineLines, notReceivedYet, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { lines, say, sayText, type Out } from "../../core/effects.js";
+import { lines, say, sayText, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, withdrawnOf } from "../../core/people.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
@@ -91,10 +91,11 @@ export const listCases = async (tx: Tx, e: DomainEffect<"showCases">, c: Ctx): P
   const where = mine(c.userId);
   const total = await tx.case.count({ where });
   // A page asked for by its button is the user's own list only; the organisation's cases are /inbox's pages.
-  if (e.cursor) return total === 0 ? [say("cases.none")] : [await casesPageOf(tx, where, total, e.cursor, c)];
+  // None: said, and the way on follows (the open flow's question, or the home) — the /notice it names is no button.
+  if (e.cursor) return total === 0 ? [say("cases.none"), thenHome()] : [await casesPageOf(tx, where, total, e.cursor, c)];
   // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
   const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
-  if (total === 0) return work.length ? work : [say(e.draft ? "cases.noneDraft" : "cases.none")];
+  if (total === 0) return work.length ? work : [say(e.draft ? "cases.noneDraft" : "cases.none"), thenHome()];
   return [await casesPageOf(tx, where, total, undefined, c), ...work];
 };
 
