@@ -125,13 +125,14 @@ describe("the sender when the database or a chat's earlier delivery fails", () =
     release();
     await pressed;
     await h.runtime.idle();
-    // Each row once: the two the failure left, the press's two (the spent keyboard, the consent asked again), the reminder.
+    // Each row once: the two the failure left, the press's two (the spent keyboard, the consent's question asked again —
+    // its last line, the whole text being on screen), the reminder.
     const calls = h.fake.calls.slice(before).filter((c) => c.method !== "answerCallbackQuery");
     expect(calls.map((c) => `${c.method} ${(typeof c.payload.text === "string" ? c.payload.text : "").slice(0, 12)}`)).toEqual([
       "sendMessage Здравствуйте",
       "sendMessage О персональн",
       "editMessageReplyMarkup ",
-      "sendMessage О персональн",
+      "sendMessage Согласны ли ",
       "sendMessage a reminder",
     ]);
     expect(await t.db.prisma.outbox.count({ where: { chatId: u.id, sentAt: null } })).toBe(0);
