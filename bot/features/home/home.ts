@@ -87,21 +87,17 @@ const staffHome = async (tx: Tx, c: Ctx, alsoMediator: boolean): Promise<Out[]> 
     }).length;
     return [{ key: "home.staff", params: { org: orgNames(r.organization), awaiting, fresh, dueToday } }];
   });
-  const sittings = await tx.sitting.findMany({
-    // Not those of a case settled (or concluded) meanwhile: the bot follows them no more, nor offers them as to come.
-    where: { cancelledAt: null, startsAt: { gte: c.now, lt: new Date(c.now.getTime() + WEEK_MS) }, case: { organizationId: { in: orgIds }, ...NOT_ENDED } },
-    include: { case: { select: { number: true } } },
-    orderBy: { startsAt: "asc" },
-    take: BUTTONS_MAX,
-  });
-  // A sitting whose start passed less than STARTED_MS ago (put off at the last moment): no longer to come, but staff may
-  // still move or cancel it from its case — said so, with a button to the case, as its view says it.
-  const begun = await tx.sitting.findMany({
-    where: { cancelledAt: null, startsAt: { lt: c.now, gt: new Date(c.now.getTime() - STARTED_MS) }, case: { organizationId: { in: orgIds }, ...NOT_ENDED } },
+  // The week's sittings to come, and those whose start passed less than STARTED_MS ago (put off at the last moment: no
+  // longer to come, but staff may still move or cancel them from their case — said so, with a button to the case, as
+  // its view says it); not those of a case settled (or concluded) meanwhile: the bot follows them no more. One query.
+  const near = await tx.sitting.findMany({
+    where: { cancelledAt: null, startsAt: { gt: new Date(c.now.getTime() - STARTED_MS), lt: new Date(c.now.getTime() + WEEK_MS) }, case: { organizationId: { in: orgIds }, ...NOT_ENDED } },
     include: { case: { select: { id: true, number: true } } },
     orderBy: { startsAt: "asc" },
-    take: BUTTONS_MAX,
+    take: 2 * BUTTONS_MAX,
   });
+  const begun = near.filter((s) => s.startsAt < c.now).slice(0, BUTTONS_MAX);
+  const sittings = near.filter((s) => s.startsAt >= c.now).slice(0, BUTTONS_MAX);
   const sittingLines: Param[] = [
     ...begun.flatMap((s): Param[] => [
       "",
