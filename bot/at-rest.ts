@@ -154,18 +154,23 @@ export const resealJobs: Record<string, JobHandler> = {
    * any job does, core/case-lock.ts: every update of a case, this version's and the older one's, takes it before
    * reading the case), then read again: nothing written between the read and the write is lost, and a case already
    * sealed (by another instance's run) is left as it is. Two instances never run it at once (the job is one row,
-   * claimed with SKIP LOCKED).
+   * claimed with SKIP LOCKED). A case that cannot be sealed (its sealed fields unreadable, or deleted meanwhile) is
+   * passed over, not the run failed for it: the run goes on from the next id (`after`, kept in the job's payload), so
+   * neither one such case nor a batch of them stops the others being sealed.
    */
-  [RESEAL_JOB]: async (tx, _job, now, d) => {
-    const clear = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL ORDER BY "id" LIMIT ${RESEAL_BATCH}`;
+  [RESEAL_JOB]: async (tx, job, now, d) => {
+    const after = typeof job.payload.after === "number" ? job.payload.after : 0;
+    const clear = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL AND "id" > ${after} ORDER BY "id" LIMIT ${RESEAL_BATCH}`;
     let busy = 0;
     for (const { id } of clear) {
-      if (await tryLockCaseOf(tx, { caseId: id })) await sealAnswerOf(tx, d.dataKey, id, "birthDate");
-      else busy++;
+      if (!(await tryLockCaseOf(tx, { caseId: id }))) busy++;
+      else await sealAnswerOf(tx, d.dataKey, id, "birthDate").catch(() => false);
     }
-    // A full batch: more may wait, so again in a second; a busy case, in two; else after the usual pause.
-    const next = clear.length === RESEAL_BATCH ? 1000 : busy > 0 ? CASE_BUSY_MS : RESEAL_EVERY_MS;
-    await schedule(tx, { kind: RESEAL_JOB, key: RESEAL_KEY, dueAt: new Date(now.getTime() + next), payload: {} });
+    // A full batch: more may wait, so on from its last id in a second; a busy case, all again in two; else after the
+    // usual pause.
+    const full = clear.length === RESEAL_BATCH;
+    const next = full ? 1000 : busy > 0 ? CASE_BUSY_MS : RESEAL_EVERY_MS;
+    await schedule(tx, { kind: RESEAL_JOB, key: RESEAL_KEY, dueAt: new Date(now.getTime() + next), payload: full ? { after: clear.at(-1)!.id } : {} });
     return [];
   },
 };

@@ -132,6 +132,33 @@ describe("a birth date written in the clear after start-up (an older instance be
     await h1.runtime.runJobs(new Date("2026-11-23T10:20:01+05:00"), h1.bot.api, log);
     expect((await t.db.prisma.case.findUniqueOrThrow({ where: { id: older.id } })).sensitive).toBe(row.sensitive);
   });
+
+  it("a case that cannot be sealed (its sealed fields unreadable) is passed over — a whole batch of them too — and the next ones are still sealed", async () => {
+    const log = createLogger("silent");
+    let now = new Date("2026-11-23T10:00:00+05:00");
+    await prepareDataAtRest(t.db.prisma, TEST_DATA_KEY);
+    const h = await testBot(t.db, { now: () => now });
+    await h.runtime.start(now);
+    // Fifty cases first whose sealed fields no key opens, then one an older instance filed as usual.
+    const answers = { relation: "self", birthDate: "1985-03-01", careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" };
+    await t.db.prisma.case.createMany({
+      data: Array.from({ length: 50 }, (_, i) => ({ number: `KZ-2026-${String(i + 1).padStart(6, "0")}`, year: 2026, seq: i + 1, orgName: "Емхана", region: "astana", language: "ru", answers, sensitive: "bm90IHNlYWxlZA==" })),
+    });
+    const good = await t.db.prisma.case.create({
+      data: {
+        number: "KZ-2026-000051", year: 2026, seq: 51, orgName: "Емхана", region: "astana", language: "ru",
+        answers: { ...answers, birthDate: "1990-07-15" },
+        sensitive: seal(TEST_DATA_KEY, JSON.stringify({ iin: "900715300121", phone: "+77010000000", description: "Осложнение." })),
+      },
+    });
+    await h.runtime.runJobs((now = new Date("2026-11-23T10:10:01+05:00")), h.bot.api, log);
+    await h.runtime.runJobs((now = new Date("2026-11-23T10:10:03+05:00")), h.bot.api, log);
+    expect(openSensitive(TEST_DATA_KEY, (await t.db.prisma.case.findUniqueOrThrow({ where: { id: good.id } })).sensitive).birthDate).toBe("1990-07-15");
+    expect(JSON.stringify(await t.db.prisma.$queryRawUnsafe(`SELECT "answers" FROM "Case" WHERE "id" = ${good.id}`))).not.toContain("1990-07-15");
+    // The job goes on, due after its pause — not failed for them.
+    const jobs = await t.db.prisma.scheduledJob.findMany({ where: { kind: "reseal_birth_dates" } });
+    expect(jobs.map((j) => [j.state, j.dueAt.toISOString()])).toEqual([["pending", "2026-11-23T05:20:03.000Z"]]);
+  });
 });
 
 describe("the commission's conclusion summaries at rest", () => {
