@@ -336,6 +336,8 @@ export const noticeMachine = setup({
         // Words instead of an answer: the buttons are the answer — said in a line, with the question's own last line and
         // its buttons (as at the onboarding's consent), nothing recorded; not «not understood» and the whole text again.
         TEXT: { actions: consentAgain },
+        // A sticker or a voice message alone, the same (an album's is said once, by the notice's own MEDIA above).
+        MEDIA: { guard: ({ context, event }) => albumOf(context, event) === null, actions: consentAgain },
         ...askAgain("consent"),
         ...consentRepeatFor("consent", "applicant"),
       },

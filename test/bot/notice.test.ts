@@ -163,6 +163,10 @@ describe("the notice, step by step", () => {
       const calls = await u.send(typed);
       expect(texts(calls)).toEqual([hint, question]);
       expect(buttons(calls)).toEqual([agree, decline]);
+      // A sticker, the same — not «не понял» first.
+      const sticker = await u.sticker();
+      expect(texts(sticker)).toEqual([hint, question]);
+      expect(buttons(sticker)).toEqual([agree, decline]);
       // The same question as the whole text ends with.
       expect(asked.endsWith(`\n\n${question}`)).toBe(true);
       expect((await t.db.prisma.user.findUnique({ where: { id: BigInt(id) } }))?.consentAt).toBeNull();
