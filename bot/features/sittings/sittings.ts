@@ -235,8 +235,9 @@ export const moveSitting = async (tx: Tx, r: DomainEffect<"moveSitting">, c: Ctx
   // (upcomingInvitations): invited now, to the new time — not told of a move from a time they never had, nor that
   // a file updates an event their calendar does not hold. One removed before gets the file that follows the one
   // that took the case's sittings off their calendar, as at joining (features/relatives).
-  const late = new Set((await tx.caseParticipant.findMany({ where: { caseId: s.caseId, role: "relative", removedAt: null, addedAt: { gte: s.startsAt } }, select: { userId: true } })).map((p) => p.userId));
-  const removedBefore = new Set((await tx.caseParticipant.findMany({ where: { caseId: s.caseId, role: "relative", removedAt: { not: null } }, select: { userId: true } })).map((p) => p.userId));
+  const relatives = await tx.caseParticipant.findMany({ where: { caseId: s.caseId, role: "relative" }, select: { userId: true, addedAt: true, removedAt: true } });
+  const late = new Set(relatives.filter((p) => p.removedAt === null && p.addedAt >= s.startsAt).map((p) => p.userId));
+  const removedBefore = new Set(relatives.filter((p) => p.removedAt !== null).map((p) => p.userId));
   return [
     say("sitting.movedRecorded", { number: s.case.number, when: showWhen(startsAt, c.timeZone), count: to.length }),
     ...to.flatMap((p) =>
