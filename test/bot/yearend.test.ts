@@ -158,3 +158,53 @@ describe("receipt in December 2026: the formation and conclusion deadlines each 
   it.each(rows)("received %s %s, handed in as the applicant says: formed by the end of %s, concluded by the end of %s (staff read %s)", async (day, received, formation, conclusion, lang) =>
     play("applicant", lang === "ru" ? "kk" : "ru")([day, received, formation, conclusion]));
 });
+
+describe("a deadline that passed, in the case's timeline", () => {
+  // Before: the case's view and the history for a lawyer listed «06.01.2027 — истёк срок формирования комиссии» as a
+  // plain fact, though 06.01.2027 was counted on 2027's calendar as known today; now it is marked «*», with the caveat
+  // for a deadline already passed once after the events.
+  const late = async (received: string, overdueAt: string, formedAt: string, run: (w: Parameters<Parameters<typeof withBot>[2]>[0], applicant: ReturnType<Parameters<Parameters<typeof withBot>[2]>[0]["h"]["user"]>) => Promise<void>) =>
+    withBot([ADMIN], iso(received, "10:00:00"), async (w) => {
+      const staff = await joinStaff(w.h, ADMIN, STAFF, "ru");
+      const applicant = w.h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      await handIn(applicant, "kk");
+      await runJobsAt(w, overdueAt);
+      w.at(formedAt);
+      await staff.send("/inbox");
+      await staff.press(BUTTONS.ru.open);
+      await staff.press(BUTTONS.ru.formed);
+      await staff.press(BUTTONS.ru.confirm);
+      await run(w, applicant);
+    });
+  const history = async (w: Parameters<Parameters<typeof withBot>[2]>[0], lang: Lang, now: string) => {
+    const k = await w.t.db.prisma.case.findFirstOrThrow();
+    const content = (await historyContent({ prisma: w.t.db.prisma, i18n: w.h.i18n, timeZone: "Asia/Almaty", now: () => new Date(now) }, k.id, lang))!;
+    return Object.fromEntries(content.pdf.lines as [string, string][]);
+  };
+
+  it("received 30.12.2026, formed on 08.01.2027 after its deadline of 06.01.2027: the applicant's view (kk) and the history (ru, kk)", async () => {
+    await late("30.12.2026", "2027-01-07T00:00:01+05:00", "2027-01-08T10:00:00+05:00", async (w, applicant) => {
+      await applicant.send("/cases");
+      const view = texts(await applicant.press(BUTTONS.kk.open))[0]!;
+      expect(view).toContain(`Мерзімі: 15.01.2027 күнінің соңына дейін (5 жұмыс күні қалды).${NOTE.kk}\n\n`);
+      expect(view.endsWith(`\n\n30.12.2026 — өтініш сақталды\n30.12.2026 — ұйым өтінішті алды\n06.01.2027 — комиссияны құру мерзімі өтті*\n08.01.2027 — комиссия құрылды\n\n*${EXPIRED.kk}`)).toBe(true);
+      const ru = await history(w, "ru", "2027-01-08T10:00:00+05:00");
+      expect(ru["События"]).toBe(`30.12.2026 — обращение сохранено\n30.12.2026 — организация получила обращение\n06.01.2027 — истёк срок формирования комиссии*\n08.01.2027 — комиссия сформирована\n\n*${EXPIRED.ru}`);
+      const kk = await history(w, "kk", "2027-01-08T10:00:00+05:00");
+      expect(Object.values(kk)).toContain(`30.12.2026 — өтініш сақталды\n30.12.2026 — ұйым өтінішті алды\n06.01.2027 — комиссияны құру мерзімі өтті*\n08.01.2027 — комиссия құрылды\n\n*${EXPIRED.kk}`);
+    });
+  });
+
+  it("received 25.12.2026, formed on 31.12.2026 after its deadline of 30.12.2026 (no day of 2027 counted): no mark, no caveat", async () => {
+    await late("25.12.2026", "2026-12-31T00:00:01+05:00", "2026-12-31T10:00:00+05:00", async (w, applicant) => {
+      await applicant.send("/cases");
+      const view = texts(await applicant.press(BUTTONS.kk.open))[0]!;
+      // The conclusion's deadline (5, 6, 8, 11, 12 January) still says how it was counted; the passed one, of 2026, does not.
+      expect(view).toContain(`Мерзімі: 12.01.2027 күнінің соңына дейін (5 жұмыс күні қалды).${NOTE.kk}\n\n`);
+      expect(view.endsWith(`\n\n25.12.2026 — өтініш сақталды\n25.12.2026 — ұйым өтінішті алды\n30.12.2026 — комиссияны құру мерзімі өтті\n31.12.2026 — комиссия құрылды`)).toBe(true);
+      const ru = await history(w, "ru", "2026-12-31T10:00:00+05:00");
+      expect(ru["События"]).toBe(`25.12.2026 — обращение сохранено\n25.12.2026 — организация получила обращение\n30.12.2026 — истёк срок формирования комиссии\n31.12.2026 — комиссия сформирована`);
+    });
+  });
+});
