@@ -237,6 +237,12 @@ const footnotes = (): { mark: (note: Param) => string; notes: Param[] } => {
   return { mark, notes };
 };
 
+/** The note of a timeline's event: a deadline that passed, dated by its last day, counted on a calendar maybe not yet checked. */
+const eventNote = (event: { kind: string; payload: unknown }): Param => {
+  const due = ((event.payload ?? {}) as Record<string, unknown>).due;
+  return PASSED_DEADLINES.includes(event.kind) && typeof due === "string" ? expiredCalendarNote(due) : "";
+};
+
 /**
  * The marks of a timeline's events (timeline()) and their notes: a deadline that passed is dated by its last day, as
  * counted then — on a calendar maybe not yet checked against the Government's decree (law.md §5), which its line
@@ -244,11 +250,27 @@ const footnotes = (): { mark: (note: Param) => string; notes: Param[] } => {
  */
 export const timelineFootnotes = (events: { event: { kind: string; payload: unknown } }[]): { marks: string[]; notes: Param[] } => {
   const f = footnotes();
-  const marks = events.map(({ event }) => {
-    const due = ((event.payload ?? {}) as Record<string, unknown>).due;
-    return f.mark(PASSED_DEADLINES.includes(event.kind) && typeof due === "string" ? expiredCalendarNote(due) : "");
-  });
+  const marks = events.map(({ event }) => f.mark(eventNote(event)));
   return { marks, notes: f.notes };
+};
+
+/**
+ * A case's view: its deadline line (deadlineLine) and its timeline's marks and notes (timelineFootnotes). The
+ * deadline's note follows it, as anywhere else — unless the timeline marks a passed deadline too: then the deadline
+ * is marked as well and each note comes once, after the events, not the same caveat twice in one message.
+ */
+export const caseViewDeadlines = (
+  k: Parameters<typeof stepOf>[0] & { answers: unknown },
+  c: { now: Date; timeZone: string },
+  events: { event: { kind: string; payload: unknown } }[],
+): { deadline: Param | null; marks: string[]; notes: Param[] } => {
+  const timelineOnly = timelineFootnotes(events);
+  if (timelineOnly.notes.length === 0) return { deadline: deadlineLine(k, c), ...timelineOnly };
+  const f = footnotes();
+  const d = deadlineOf(k, c);
+  const deadline = d && { key: d.key, params: { ...d.params, calendar: f.mark(d.note) } };
+  const marks = events.map(({ event }) => f.mark(eventNote(event)));
+  return { deadline, marks, notes: f.notes };
 };
 
 /**

@@ -180,15 +180,16 @@ describe("a deadline that passed, in the case's timeline", () => {
   const history = async (w: Parameters<Parameters<typeof withBot>[2]>[0], lang: Lang, now: string) => {
     const k = await w.t.db.prisma.case.findFirstOrThrow();
     const content = (await historyContent({ prisma: w.t.db.prisma, i18n: w.h.i18n, timeZone: "Asia/Almaty", now: () => new Date(now) }, k.id, lang))!;
-    return Object.fromEntries(content.pdf.lines as [string, string][]);
+    return Object.fromEntries(content.pdf.lines);
   };
 
   it("received 30.12.2026, formed on 08.01.2027 after its deadline of 06.01.2027: the applicant's view (kk) and the history (ru, kk)", async () => {
     await late("30.12.2026", "2027-01-07T00:00:01+05:00", "2027-01-08T10:00:00+05:00", async (w, applicant) => {
       await applicant.send("/cases");
       const view = texts(await applicant.press(BUTTONS.kk.open))[0]!;
-      expect(view).toContain(`Мерзімі: 15.01.2027 күнінің соңына дейін (5 жұмыс күні қалды).${NOTE.kk}\n\n`);
-      expect(view.endsWith(`\n\n30.12.2026 — өтініш сақталды\n30.12.2026 — ұйым өтінішті алды\n06.01.2027 — комиссияны құру мерзімі өтті*\n08.01.2027 — комиссия құрылды\n\n*${EXPIRED.kk}`)).toBe(true);
+      // The deadline still running is marked too, and each caveat comes once, after the events.
+      expect(view).toContain(`Мерзімі: 15.01.2027 күнінің соңына дейін (5 жұмыс күні қалды).*\n\n`);
+      expect(view.endsWith(`\n\n30.12.2026 — өтініш сақталды\n30.12.2026 — ұйым өтінішті алды\n06.01.2027 — комиссияны құру мерзімі өтті**\n08.01.2027 — комиссия құрылды\n\n*${NOTE.kk}\n\n**${EXPIRED.kk}`)).toBe(true);
       const ru = await history(w, "ru", "2027-01-08T10:00:00+05:00");
       expect(ru["События"]).toBe(`30.12.2026 — обращение сохранено\n30.12.2026 — организация получила обращение\n06.01.2027 — истёк срок формирования комиссии*\n08.01.2027 — комиссия сформирована\n\n*${EXPIRED.ru}`);
       const kk = await history(w, "kk", "2027-01-08T10:00:00+05:00");
@@ -205,6 +206,25 @@ describe("a deadline that passed, in the case's timeline", () => {
       expect(view.endsWith(`\n\n25.12.2026 — өтініш сақталды\n25.12.2026 — ұйым өтінішті алды\n30.12.2026 — комиссияны құру мерзімі өтті\n31.12.2026 — комиссия құрылды`)).toBe(true);
       const ru = await history(w, "ru", "2026-12-31T10:00:00+05:00");
       expect(ru["События"]).toBe(`25.12.2026 — обращение сохранено\n25.12.2026 — организация получила обращение\n30.12.2026 — истёк срок формирования комиссии\n31.12.2026 — комиссия сформирована`);
+    });
+  });
+});
+
+describe("a case's view with a passed deadline of 2027 and the deadline still running", () => {
+  it("says the caveat of a deadline already passed once, after the events — not once in the header and again below (kk)", async () => {
+    // Before: «Мерзім 06.01.2027 күні өтті. Мерзім 2027 жылғы күнтізбенің … басқа болған болуы мүмкін.» in the header,
+    // and the same caveat again under the events, for the same deadline.
+    await withBot([ADMIN], "2026-12-30T10:00:00+05:00", async (w) => {
+      await joinStaff(w.h, ADMIN, STAFF, "ru");
+      const applicant = w.h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      await handIn(applicant, "kk");
+      await runJobsAt(w, "2027-01-07T00:00:01+05:00");
+      await applicant.send("/cases");
+      const view = texts(await applicant.press(BUTTONS.kk.open))[0]!;
+      expect(view).toContain("\nМерзім 06.01.2027 күні өтті.*\n");
+      expect(view.endsWith(`\n\n30.12.2026 — өтініш сақталды\n30.12.2026 — ұйым өтінішті алды\n06.01.2027 — комиссияны құру мерзімі өтті*\n\n*${EXPIRED.kk}`)).toBe(true);
+      expect(view.split(EXPIRED.kk).length - 1).toBe(1);
     });
   });
 });
