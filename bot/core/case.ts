@@ -210,20 +210,67 @@ export const deadlineLine = (k: Parameters<typeof stepOf>[0] & { answers: unknow
  * get «**», «***».
  */
 export const deadlineLines = (ks: (Parameters<typeof stepOf>[0] & { answers: unknown })[], c: { now: Date; timeZone: string }): { lines: (Param | null)[]; notes: Param[] } => {
-  const seen: string[] = [];
-  const notes: Param[] = [];
+  const f = footnotes();
   const lines = ks.map((k): Param | null => {
     const d = deadlineOf(k, c);
-    if (!d) return null;
-    if (d.note === "") return { key: d.key, params: { ...d.params, calendar: "" } };
-    const id = JSON.stringify(d.note);
+    return d && { key: d.key, params: { ...d.params, calendar: f.mark(d.note) } };
+  });
+  return { lines, notes: f.notes };
+};
+
+/**
+ * Calendar notes as footnotes: `mark(note)` gives the mark to put after a line («*», «**» for another note; "" for
+ * no note), and `notes` each note once, with its mark, for the message's end.
+ */
+const footnotes = (): { mark: (note: Param) => string; notes: Param[] } => {
+  const seen: string[] = [];
+  const notes: Param[] = [];
+  const mark = (note: Param): string => {
+    if (note === "") return "";
+    const id = JSON.stringify(note);
     if (!seen.includes(id)) {
       seen.push(id);
-      notes.push({ key: "cases.calendarFootnote", params: { mark: "*".repeat(seen.length), note: d.note } });
+      notes.push({ key: "cases.calendarFootnote", params: { mark: "*".repeat(seen.length), note } });
     }
-    return { key: d.key, params: { ...d.params, calendar: "*".repeat(seen.indexOf(id) + 1) } };
-  });
-  return { lines, notes };
+    return "*".repeat(seen.indexOf(id) + 1);
+  };
+  return { mark, notes };
+};
+
+/** The note of a timeline's event: a deadline that passed, dated by its last day, counted on a calendar maybe not yet checked. */
+const eventNote = (event: { kind: string; payload: unknown }): Param => {
+  const due = ((event.payload ?? {}) as Record<string, unknown>).due;
+  return PASSED_DEADLINES.includes(event.kind) && typeof due === "string" ? expiredCalendarNote(due) : "";
+};
+
+/**
+ * The marks of a timeline's events (timeline()) and their notes: a deadline that passed is dated by its last day, as
+ * counted then — on a calendar maybe not yet checked against the Government's decree (law.md §5), which its line
+ * says by a mark and the note once, after the events (as the lists do: deadlineLines).
+ */
+export const timelineFootnotes = (events: { event: { kind: string; payload: unknown } }[]): { marks: string[]; notes: Param[] } => {
+  const f = footnotes();
+  const marks = events.map(({ event }) => f.mark(eventNote(event)));
+  return { marks, notes: f.notes };
+};
+
+/**
+ * A case's view: its deadline line (deadlineLine) and its timeline's marks and notes (timelineFootnotes). The
+ * deadline's note follows it, as anywhere else — unless the timeline marks a passed deadline too: then the deadline
+ * is marked as well and each note comes once, after the events, not the same caveat twice in one message.
+ */
+export const caseViewDeadlines = (
+  k: Parameters<typeof stepOf>[0] & { answers: unknown },
+  c: { now: Date; timeZone: string },
+  events: { event: { kind: string; payload: unknown } }[],
+): { deadline: Param | null; marks: string[]; notes: Param[] } => {
+  const timelineOnly = timelineFootnotes(events);
+  if (timelineOnly.notes.length === 0) return { deadline: deadlineLine(k, c), ...timelineOnly };
+  const f = footnotes();
+  const d = deadlineOf(k, c);
+  const deadline = d && { key: d.key, params: { ...d.params, calendar: f.mark(d.note) } };
+  const marks = events.map(({ event }) => f.mark(eventNote(event)));
+  return { deadline, marks, notes: f.notes };
 };
 
 /**

@@ -6,7 +6,7 @@ import { localDate } from "../../../machines/calendar.js";
 import type { Button, DomainEffect, PageCursor, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
-import { answersOf, caseOrg, deadlineLine, deadlineLines, notReceivedYet, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
+import { answersOf, caseOrg, caseViewDeadlines, deadlineLines, notReceivedYet, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, withdrawnOf } from "../../core/people.js";
@@ -167,9 +167,12 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
   const visible = timeline({ answers: k.answers, events: applicant ? k.events : k.events.filter((ev) => !MEDIATION_COURSE.has(ev.kind)) }, c.timeZone);
   // A long case (sittings moved, mediation rounds) keeps its latest events within one message.
   const shown = visible.slice(-TIMELINE_MAX);
+  // A deadline that passed, counted on a calendar not yet checked, is marked; its note comes after the events (and
+  // the running deadline's too, then: caseViewDeadlines).
+  const calendar = caseViewDeadlines(k, c, shown);
   const events: Param[] = [
     ...(visible.length > shown.length ? [{ key: "cases.earlier", params: { count: visible.length - shown.length } }] : []),
-    ...shown.map(({ event, day }) => ({ key: "cases.event", params: { date: showDate(day), what: { key: `cases.events.${event.kind}` } } })),
+    ...shown.map(({ event, day }, i) => ({ key: "cases.event", params: { date: showDate(day), what: { key: `cases.events.${event.kind}` }, mark: calendar.marks[i]! } })),
   ];
   const head: Param[] = [
     { key: "cases.timeline", params: { number: k.number, org: caseOrg(k), region: regionName(k.region) } },
@@ -177,7 +180,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...receiptLine(k),
     // As in the list: the step the deadline below is for (a concluded case says its next step with the conclusion).
     ...(stepOf(k) === "concluded" ? conclusionLines(k) : NEXT_STEPS.includes(stepOf(k)) ? [{ key: nextOf(k) }] : []),
-    ...[deadlineLine(k, c)].filter((x) => x !== null),
+    ...[calendar.deadline].filter((x) => x !== null),
     ...(applicant && k.status === "mediation" ? await mediationDeadlines(tx, k.id, c) : []),
     ...(withdrew ? [{ key: "cases.handInWithdrawn" }] : []),
   ];
@@ -189,6 +192,7 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     ...(relatives.lines.length ? ["", { key: "relatives.title" }, ...relatives.lines] : []),
     "",
     ...events,
+    ...calendar.notes.flatMap((note) => ["", note]),
   ]);
   const mediation = applicant ? [...(await mediationButtons(tx, k.id, false)), ...(await escalationButton(tx, k.id, c.now, c.timeZone))] : [];
   const receipt = handing ? handInButtons(k, c.timeZone, withdrew) : [];

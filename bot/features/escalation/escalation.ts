@@ -14,7 +14,7 @@ import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, 
 import { officialDate, showDate } from "../../../machines/notice.js";
 import { maskedIin } from "../../../machines/particulars.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline } from "../../core/case.js";
+import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline, timelineFootnotes } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
 import { localParam } from "../../core/render.js";
@@ -318,9 +318,13 @@ export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | 
   const a = k.answers as Record<string, unknown>;
   // Each step on the day it happened (the receipt's, the formation's, the conclusion's), not the day it was recorded
   // in the bot, in the order of those days; a deadline met, though recorded late, did not pass — as /cases reads.
-  const events = timeline(k, env.timeZone)
-    .map(({ event, day }) => `${showDate(day)} — ${t(`cases.events.${event.kind}`)}`)
-    .join("\n");
+  const shown = timeline(k, env.timeZone);
+  // A deadline that passed, counted on a calendar not yet checked, is marked; its note comes after the events.
+  const calendar = timelineFootnotes(shown);
+  const events = [
+    shown.map(({ event, day }, i) => t("cases.event", { date: showDate(day), what: t(`cases.events.${event.kind}`), mark: calendar.marks[i] })).join("\n"),
+    ...calendar.notes.map(local),
+  ].join("\n\n");
   const facts = commissionFacts(k, env.timeZone, env.now());
   const rows: [string, string][] = [
     [t("escalation.historyCase"), k.number],
