@@ -193,13 +193,13 @@ describe("many jobs at Telegram's rate", () => {
     await scheduleReminders([8001, 8002, 8003, 8004, 8005]);
     const store = new Store(t.db.prisma, [], TEST_DATA_KEY);
     const jobs = new Jobs(t.db.prisma, store, {
-      [KIND]: async (tx, job, now, d) => {
+      [KIND]: async (tx, job, now, d, l) => {
         if (job.payload.n === 2) {
           // It writes a message of its own to the outbox, then fails: the message must go with it.
           await store.enqueue(tx, [{ method: "sendMessage", payload: { chat_id: 8003, text: "half-done" } }], 8003);
           throw new Error("this job fails");
         }
-        return reminders[KIND]!(tx, job, now, d);
+        return reminders[KIND]!(tx, job, now, d, l);
       },
     }, log, testDeployment(), (effects) => render(h.i18n, 0, null, 0, effects).calls);
     const { rows, full } = await jobs.runBatch(due, 50);

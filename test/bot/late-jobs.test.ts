@@ -192,12 +192,12 @@ describe("daily jobs", () => {
   it("a daily job that fails once on five different nights, each time retried successfully, still runs the sixth night", async () => {
     let failNext = false;
     const real = jobHandlers.retention!;
-    const flaky: JobHandler = async (tx, job, n, d) => {
+    const flaky: JobHandler = async (tx, job, n, d, l) => {
       if (failNext) {
         failNext = false;
         throw new Error("connection reset (a transient failure)");
       }
-      return real(tx, job, n, d);
+      return real(tx, job, n, d, l);
     };
     const hh = await testBot(t.db, { now: () => now, jobHandlers: { retention: flaky } });
     await hh.runtime.start(at("2026-11-23T10:00:00+05:00"));
