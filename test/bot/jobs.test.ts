@@ -212,6 +212,25 @@ describe("many jobs at Telegram's rate", () => {
     expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } })).toBe(4);
   });
 
+  it("a chat that blocked the bot (Telegram's 403) loses only its own reminders: the others' go out, its are tried once each, never again", async () => {
+    const hh = await testBot(t.db, { jobHandlers: reminders });
+    await scheduleReminders([9101, 9102, 9103, 9102, 9104]);
+    hh.fake.failNext.set("sendMessage", { code: 403, description: "Forbidden: bot was blocked by the user", count: 100, chatId: 9102 });
+    expect(await hh.runtime.runJobs(due, hh.bot.api, log)).toBe(5);
+    const to = (chat: number) => texts(hh.fake.sent("sendMessage", chat));
+    expect([to(9101), to(9103), to(9104)]).toEqual([["reminder 0"], ["reminder 2"], ["reminder 4"]]);
+    expect(to(9102)).toEqual([]);
+    // Each of its two reminders tried once, then dropped: nothing of it waits to be sent again.
+    expect(hh.fake.failNext.get("sendMessage")!.count).toBe(98);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+    expect(await t.db.prisma.scheduledJob.count({ where: { state: "done" } })).toBe(5);
+    // Later runs send nothing again, to it or to the others.
+    await hh.runtime.runJobs(new Date(due.getTime() + 60_000), hh.bot.api, log);
+    await hh.runtime.runJobs(new Date(due.getTime() + 600_000), hh.bot.api, log);
+    expect(hh.fake.failNext.get("sendMessage")!.count).toBe(98);
+    expect([to(9101), to(9103), to(9104)]).toEqual([["reminder 0"], ["reminder 2"], ["reminder 4"]]);
+  });
+
   it("one chat's 429 holds back only that chat: the others' reminders go out meanwhile", async () => {
     const telegram = new StrictTelegram(undefined, 0);
     const paced = await testBot(t.db, { transport: telegram.transport("a"), sendLimits: SEND_LIMITS, jobHandlers: reminders, retry: { firstBackoffMs: 10 } });
