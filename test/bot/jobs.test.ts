@@ -1,5 +1,7 @@
 // Durable jobs on a controlled clock: the formation deadline watched, restarts, failures, cancellation,
 // Telegram's 429 and the global rate; jobs claimed in batches, and sent per chat at Telegram's pace.
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../bot/logger.js";
 import { cancel, Jobs, type JobHandler } from "../../bot/jobs/jobs.js";
@@ -106,6 +108,42 @@ describe("the commission-formation deadline, watched", () => {
     await h.runtime.runJobs(at("2026-03-30T12:00:00+05:00"), h.bot.api, log);
     expect(staffTexts(h)).toEqual([]);
     expect((await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "formation:1:reminder" } })).state).toBe("cancelled");
+  });
+});
+
+describe("messages left unsent in the outbox (a crash, another instance gone), one of them unreadable", () => {
+  /** Reminders decided and stored by an instance that then stopped (leased to none), and before them a row no key opens. */
+  const leftUnsent = async () => {
+    await t.db.prisma.outbox.create({ data: { chatId: BigInt(9201), method: "sendMessage", payload: { sealed: "bm90IHNlYWxlZA==" } } });
+    const store = new Store(t.db.prisma, [], TEST_DATA_KEY, "gone");
+    await t.db.prisma.$transaction((tx) =>
+      store.enqueue(tx, [9202, 9203].map((chat_id) => ({ method: "sendMessage", payload: { chat_id, text: `reminder for ${chat_id}` } })), 0),
+    );
+    await t.db.prisma.outbox.updateMany({ data: { leasedBy: null, leaseUntil: null } });
+  };
+  const delivered = (hh: Harness) => [9202, 9203].map((c) => texts(hh.fake.sent("sendMessage", c)));
+
+  it("at start: the others' messages go out; the unreadable one is set aside and named in the log, not tried again", async () => {
+    await leftUnsent();
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)), done()) });
+    const hh = await testBot(t.db, { logger: pino({ level: "info" }, sink) });
+    await hh.runtime.flush(hh.bot.api, log);
+    expect(delivered(hh)).toEqual([["reminder for 9202"], ["reminder for 9203"]]);
+    expect(hh.fake.sent("sendMessage", 9201)).toEqual([]);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+    expect(lines.filter((l) => l.msg === "an unsent message cannot be read; set aside, not sent").map((l) => [l.chatId, l.method, l.level])).toEqual([[9201, "sendMessage", 50]]);
+    await hh.runtime.flush(hh.bot.api, log);
+    expect(delivered(hh)).toEqual([["reminder for 9202"], ["reminder for 9203"]]);
+    expect(lines.filter((l) => l.msg === "an unsent message cannot be read; set aside, not sent")).toHaveLength(1);
+  });
+
+  it("on a jobs run (adopted from an instance gone): the others' messages go out", async () => {
+    await leftUnsent();
+    const hh = await testBot(t.db, {});
+    await hh.runtime.runJobs(new Date(), hh.bot.api, log);
+    expect(delivered(hh)).toEqual([["reminder for 9202"], ["reminder for 9203"]]);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
   });
 });
 
