@@ -14,7 +14,7 @@ import type { Feature } from "./core/feature.js";
 import type { Prisma } from "./db/database.js";
 import type { Tx } from "./core/actor.js";
 import type { Prisma as PrismaNS } from "./db/generated/client.js";
-import { CASE_BUSY_MS, schedule } from "./jobs/jobs.js";
+import { CASE_BUSY_MS, eachCase, schedule } from "./jobs/jobs.js";
 
 export const CANARY_KEY = "dataKeyCanary";
 export const CANARY_TEXT = "kelisim data key canary";
@@ -154,17 +154,19 @@ export const resealJobs: Record<string, JobHandler> = {
    * any job does, core/case-lock.ts: every update of a case, this version's and the older one's, takes it before
    * reading the case), then read again: nothing written between the read and the write is lost, and a case already
    * sealed (by another instance's run) is left as it is. Two instances never run it at once (the job is one row,
-   * claimed with SKIP LOCKED). A case that cannot be sealed (its sealed fields unreadable, or deleted meanwhile) is
-   * passed over, not the run failed for it: the run goes on from the next id (`after`, kept in the job's payload), so
-   * neither one such case nor a batch of them stops the others being sealed.
+   * claimed with SKIP LOCKED). A case that cannot be sealed — its sealed fields unreadable, deleted meanwhile, or its
+   * write refused by PostgreSQL itself (a constraint, a trigger) — is passed over in a savepoint of its own
+   * (eachCase), named in the log, not the run failed for it: the run goes on with the next case, and a full batch's
+   * next run from the next id (`after`, kept in the job's payload), so neither one such case nor a batch of them stops
+   * the others being sealed.
    */
-  [RESEAL_JOB]: async (tx, job, now, d) => {
+  [RESEAL_JOB]: async (tx, job, now, d, log) => {
     const after = typeof job.payload.after === "number" ? job.payload.after : 0;
     const clear = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> 'birthDate' IS NOT NULL AND "id" > ${after} ORDER BY "id" LIMIT ${RESEAL_BATCH}`;
     let busy = 0;
     for (const { id } of clear) {
       if (!(await tryLockCaseOf(tx, { caseId: id }))) busy++;
-      else await sealAnswerOf(tx, d.dataKey, id, "birthDate").catch(() => false);
+      else await eachCase(tx, log, RESEAL_JOB, id, () => sealAnswerOf(tx, d.dataKey, id, "birthDate"));
     }
     // A full batch: more may wait, so on from its last id in a second; a busy case, all again in two; else after the
     // usual pause.

@@ -114,7 +114,7 @@ export const createBot = (token: string, given: BotDeps, opts: BotOptions = {}):
     termsVersions: { staff: deps.i18n.versionOf("roles.terms.staff"), mediator: deps.i18n.versionOf("roles.terms.mediator"), admin: deps.i18n.versionOf("roles.terms.admin") },
     consentVersions: consentVersionsOf(deps.i18n),
   };
-  const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey, deps.instanceId);
+  const store = new Store(deps.db.prisma, deps.adminIds, deps.dataKey, deps.instanceId, deps.logger);
   // What a job says has its recipients named: rendered for no chat of its own.
   const jobs = new Jobs(deps.db.prisma, store, { ...jobHandlers, ...deps.jobHandlers }, deps.logger, deployment, (effects) => render(deps.i18n, 0, null, 0, effects).calls);
   const runtime = new Runtime({

@@ -5,6 +5,7 @@ import type { Button, DomainEffect, DomainEffectType, Param, Params, Recipient, 
 import type { FlowEvent, Role } from "../../machines/flow.js";
 import type { Ctx, Deployment, Prisma, Tx } from "./actor.js";
 import type { DocumentEffect } from "./documents.js";
+import type { Logger } from "../logger.js";
 
 /** A file already on Telegram's servers (an attachment), sent again by its id. */
 export interface FileEffect {
@@ -56,7 +57,8 @@ export interface Job {
   dueAt: Date;
   attempts: number;
 }
-export type JobHandler = (tx: Tx, job: Job, now: Date, d: Deployment) => Promise<Addressed[]>;
+/** `log`: the jobs' logger — for a case a batched job passes over (jobs.ts, eachCase), never with personal data. */
+export type JobHandler = (tx: Tx, job: Job, now: Date, d: Deployment, log: Logger) => Promise<Addressed[]>;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** The features' parts merged into one table; a key that two features declare is a mistake, refused at start. */

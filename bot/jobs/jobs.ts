@@ -40,6 +40,31 @@ export const cancel = async (tx: PrismaNS.TransactionClient, key: string) => {
   await tx.scheduledJob.updateMany({ where: { dedupeKey: key, state: "pending" }, data: { state: "cancelled" } });
 };
 
+/** What eachCase gives for a case whose work failed. */
+export const failed: unique symbol = Symbol("failed");
+
+/**
+ * One case of a batched job's run (a run that goes through many cases in one transaction: the birth dates' re-seal,
+ * retention, the deadlines' recount), in a savepoint of its own inside the job's: when PostgreSQL refuses what it
+ * writes (a constraint, a value too long, a trigger) or it throws, only that case's work is undone — the
+ * transaction stays usable, the run goes on with the next case — and the operator's log names the case (its id
+ * and the error, never its data). Take the case's lock before (tryLockCaseOf): held to the transaction's end,
+ * whatever the savepoint. Returns what `work` gave, or `failed` when it failed.
+ */
+export const eachCase = async <T>(tx: PrismaNS.TransactionClient, log: Logger, kind: string, caseId: number, work: () => Promise<T>): Promise<T | typeof failed> => {
+  await tx.$executeRawUnsafe(`SAVEPOINT "case"`);
+  try {
+    const out = await work();
+    await tx.$executeRawUnsafe(`RELEASE SAVEPOINT "case"`);
+    return out;
+  } catch (err) {
+    await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT "case"`);
+    await tx.$executeRawUnsafe(`RELEASE SAVEPOINT "case"`);
+    log.error({ err, kind, caseId }, "a case failed in a job's run; passed over, the run goes on");
+    return failed;
+  }
+};
+
 export class Jobs {
   constructor(
     private readonly prisma: Prisma,
@@ -88,7 +113,7 @@ export class Jobs {
           }
           const handler = this.handlers[job.kind];
           if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-          const calls = this.render(await handler(tx, job, now, this.deployment));
+          const calls = this.render(await handler(tx, job, now, this.deployment, this.log));
           const sent = await this.store.enqueue(tx, calls, 0);
           // Done — unless its handler scheduled it again (a daily job): then it waits for its next time.
           await tx.scheduledJob.updateMany({ where: { id: job.id, dueAt: job.dueAt }, data: { state: "done", attempts: { increment: 1 } } });

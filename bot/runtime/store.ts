@@ -7,6 +7,7 @@ import { sqlOf, type Prisma, type Sql } from "../db/database.js";
 import { Prisma as PrismaNS } from "../db/generated/client.js";
 import type { ApiCall } from "../core/render.js";
 import { GIVEN_UP } from "../core/documents.js";
+import type { Logger } from "../logger.js";
 
 export interface Loaded {
   stack: StackEntry[];
@@ -140,6 +141,8 @@ export class Store {
     private readonly dataKey: Buffer,
     /** This process among the instances sharing the database (INSTANCE_ID): its outbox rows are leased to it. */
     private readonly instance = "default",
+    /** Where an unsent row set aside because it cannot be read is named (Store.take). */
+    private readonly log?: Logger,
   ) {
     this.sql = sqlOf(prisma);
   }
@@ -574,7 +577,24 @@ export class Store {
         ORDER BY "id" FOR UPDATE${chatId === undefined ? PrismaNS.sql` SKIP LOCKED` : PrismaNS.empty})
       RETURNING "id", "chatId", "method", "payload", "slot"`;
     rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return rows.map((r) => ({ id: r.id, chatId: Number(r.chatId), method: r.method, payload: this.openPayload(r.payload), leaseUntil: until.getTime(), ...(r.slot ? { slot: r.slot } : {}) }));
+    // A row no key opens (damaged, or sealed with a key no longer this deployment's) cannot be sent: set aside —
+    // marked as done, its id and chat named in the log — so that it neither stops the start nor holds back every
+    // other chat's messages taken with it, and is not taken again at each run.
+    const out: OutboxRow[] = [];
+    const unreadable: bigint[] = [];
+    for (const r of rows) {
+      let payload: Record<string, unknown>;
+      try {
+        payload = this.openPayload(r.payload);
+      } catch (err) {
+        unreadable.push(r.id);
+        this.log?.error({ err, row: String(r.id), chatId: Number(r.chatId), method: r.method }, "an unsent message cannot be read; set aside, not sent");
+        continue;
+      }
+      out.push({ id: r.id, chatId: Number(r.chatId), method: r.method, payload, leaseUntil: until.getTime(), ...(r.slot ? { slot: r.slot } : {}) });
+    }
+    if (unreadable.length) await this.prisma.outbox.updateMany({ where: { id: { in: unreadable } }, data: { sentAt: new Date() } });
+    return out;
   }
 
   /**

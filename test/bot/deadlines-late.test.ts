@@ -1,6 +1,8 @@
 // The commission's deadlines as told when something came late: a reminder run the morning after its day, a
 // complaint drafted while the overdue notice was still put off by a mediation, a complaint drafted before the
 // commission caught up (review against law.md §3, §5). Each failed on the code before its fix.
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testBot, texts, textsTo, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
@@ -321,6 +323,50 @@ describe("the recount over many cases", () => {
     const dues = (await t.db.prisma.case.findMany({ select: { answers: true } })).map((c) => (c.answers as { formationDue?: string }).formationDue);
     expect(dues.filter((x) => x !== "2027-01-05"), "deadlines not recounted").toEqual([]);
     expect(await t.db.prisma.caseEvent.count({ where: { kind: "deadline_recounted" } })).toBe(250);
+  });
+});
+
+describe("the recount, when PostgreSQL refuses one case's new deadline", () => {
+  it("the others' people are still told their recounted deadline; that case's are told nothing, the log names it, and the job is not failed", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)), done()) });
+    h = await testBot(t.db, { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT, logger: pino({ level: "info" }, sink) });
+    at("2026-12-29T10:00:00+05:00");
+    const people = [APPLICANT, APPLICANT + 1, APPLICANT + 2];
+    for (const id of people) {
+      const u = h.user(id, "ru");
+      await fileNotice(u, "ru");
+      await handIn(u, "ru"); // due by the end of 05.01.2027 on today's table
+    }
+    // Each was told 04.01.2027 (an earlier table); PostgreSQL refuses any other date for the second.
+    for (const k of await t.db.prisma.case.findMany()) await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as object), formationDue: "2027-01-04" } } });
+    await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Case" ADD CONSTRAINT "refuse_second" CHECK ("number" <> 'KZ-2026-000002' OR "answers" ->> 'formationDue' = '2027-01-04')`);
+    try {
+      h.fake.clear();
+      at("2026-12-30T08:00:00+05:00");
+      await h.runtime.start(now);
+      await runJobs("2026-12-30T08:00:00+05:00");
+      const told = (chat: number) => texts(h.fake.sent("sendMessage", chat)).filter((x) => x.includes("календарь рабочих дней обновлён"));
+      expect(told(APPLICANT)).toEqual([expect.stringContaining("Дело KZ-2026-000001: календарь рабочих дней обновлён, и бот пересчитал срок")]);
+      expect(told(APPLICANT)[0]).toContain("теперь — до конца дня 05.01.2027 (было — до конца дня 04.01.2027)");
+      expect(told(APPLICANT + 2)).toEqual([expect.stringContaining("Дело KZ-2026-000003: календарь рабочих дней обновлён")]);
+      expect(told(APPLICANT + 1)).toEqual([]);
+      // The staff chat, in both languages: the two cases whose deadline moved.
+      expect(told(STAFF_CHAT).map((x) => /KZ-2026-\d+ ісі: жұмыс күндерінің күнтізбесі жаңартылды/.exec(x)?.[0])).toEqual([
+        "KZ-2026-000001 ісі: жұмыс күндерінің күнтізбесі жаңартылды",
+        "KZ-2026-000003 ісі: жұмыс күндерінің күнтізбесі жаңартылды",
+      ]);
+      expect(told(STAFF_CHAT).every((x) => x.includes("теперь — до конца дня 05.01.2027"))).toBe(true);
+      const second = await t.db.prisma.case.findFirstOrThrow({ where: { number: "KZ-2026-000002" } });
+      expect((second.answers as { formationDue?: string }).formationDue).toBe("2027-01-04");
+      expect(await t.db.prisma.caseEvent.count({ where: { kind: "deadline_recounted" } })).toBe(2);
+      const named = lines.filter((l) => l.msg === "a case failed in a job's run; passed over, the run goes on");
+      expect(named.map((l) => [l.kind, l.caseId])).toEqual([["deadlines_recount", second.id]]);
+      const job = await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "deadlines:recount" } });
+      expect([job.state, job.attempts, job.lastError]).toEqual(["done", 1, null]);
+    } finally {
+      await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Case" DROP CONSTRAINT "refuse_second"`);
+    }
   });
 });
 

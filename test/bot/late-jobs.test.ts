@@ -64,6 +64,39 @@ describe("sitting reminders that run late", () => {
   });
 });
 
+describe("sitting reminders around the turn of the year (Kazakhstan time, UTC+5)", () => {
+  // Sittings on a holiday (16.12.2026, 01.01 and 07.01.2027), on New Year's Eve, and on the day off moved to 04.01.2027.
+  it.each([
+    ["16.12.2026", "10:00", "2026-12-16T10:00:00+05:00"],
+    ["31.12.2026", "15:00", "2026-12-31T15:00:00+05:00"],
+    ["01.01.2027", "10:00", "2027-01-01T10:00:00+05:00"],
+    ["04.01.2027", "09:00", "2027-01-04T09:00:00+05:00"],
+    ["07.01.2027", "11:00", "2027-01-07T11:00:00+05:00"],
+  ])("a sitting on %s at %s: reminded the day before and two hours before, at its own time, with its date, in Kazakh and Russian", async (date, time, startsIso) => {
+    at("2026-12-14T10:00:00+05:00");
+    const { staff, applicant } = await formed();
+    await joinRelative(h, applicant, RELATIVE);
+    await scheduleSitting(staff, date, time);
+    const starts = new Date(startsIso).getTime();
+    const jobs = await t.db.prisma.scheduledJob.findMany({ where: { kind: "sitting_reminder" }, orderBy: { dueAt: "asc" } });
+    expect(jobs.map((j) => j.dueAt.toISOString())).toEqual([new Date(starts - 24 * 3_600_000).toISOString(), new Date(starts - 2 * 3_600_000).toISOString()]);
+    h.fake.clear();
+    const run = (ms: number) => h.runtime.runJobs(at(new Date(ms).toISOString()), h.bot.api, log);
+    const kk = () => applicantTexts(h).filter((x) => REMINDER.test(x));
+    const ru = () => texts(h.fake.sent("sendMessage", RELATIVE)).filter((x) => REMINDER_RU.test(x));
+    await run(starts - 24 * 3_600_000 - 60_000);
+    expect([kk(), ru()]).toEqual([[], []]);
+    await run(starts - 24 * 3_600_000);
+    expect(kk()).toEqual([expect.stringMatching(new RegExp(`^Еске салу: ертең KZ-2026-000001 ісі бойынша комиссия отырысы — ${date.replaceAll(".", "\\.")}, ${time} \\(Қазақстан уақыты\\)\\.`))]);
+    expect(ru()).toEqual([expect.stringMatching(new RegExp(`^Напоминание: завтра заседание комиссии по делу KZ-2026-000001 — ${date.replaceAll(".", "\\.")}, ${time} \\(время Казахстана\\)\\.`))]);
+    await run(starts - 2 * 3_600_000 - 60_000);
+    expect([kk().length, ru().length]).toEqual([1, 1]);
+    await run(starts - 2 * 3_600_000);
+    expect(kk()[1]).toMatch(new RegExp(`^Екі сағаттан кейін KZ-2026-000001 ісі бойынша комиссия отырысы — ${date.replaceAll(".", "\\.")}, ${time} `));
+    expect(ru()[1]).toMatch(new RegExp(`^Через два часа заседание комиссии по делу KZ-2026-000001 — ${date.replaceAll(".", "\\.")}, ${time} `));
+  });
+});
+
 describe("a reminder decided but not sent before a stop", () => {
   /**
    * Instance «a» claims the day-before reminders (due 24.11 15:00) and stops cleanly before sending them: they stay
@@ -192,12 +225,12 @@ describe("daily jobs", () => {
   it("a daily job that fails once on five different nights, each time retried successfully, still runs the sixth night", async () => {
     let failNext = false;
     const real = jobHandlers.retention!;
-    const flaky: JobHandler = async (tx, job, n, d) => {
+    const flaky: JobHandler = async (tx, job, n, d, l) => {
       if (failNext) {
         failNext = false;
         throw new Error("connection reset (a transient failure)");
       }
-      return real(tx, job, n, d);
+      return real(tx, job, n, d, l);
     };
     const hh = await testBot(t.db, { now: () => now, jobHandlers: { retention: flaky } });
     await hh.runtime.start(at("2026-11-23T10:00:00+05:00"));

@@ -1,6 +1,8 @@
 // The settlement agreement both sides accepted (review of journey J5): it is not undone by an old button, the case
 // is settled for the amount whose text both confirmed, and the applicant confirms it next to the statutory minimum.
 // Each test failed on the code before its fix.
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { buttons, shown, TEST_DATA_KEY, testBot, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
 import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
@@ -423,6 +425,38 @@ describe("the signed agreement waited for (law.md §4: settled only when it is r
         expect([...about(later, MEDIATOR), ...about(later, STAFF), ...to(later, APPLICANT)], iso).toEqual([]);
       }
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("settled");
+    });
+  });
+});
+
+describe("the repair at start of mediations left at signing without an end (a version before)", () => {
+  it("one that PostgreSQL refuses to give its end is passed over and named in the log; the others' mediator and staff are still told their last day", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      await textAgreed(w);
+      const real = await w.t.db.prisma.mediation.findFirstOrThrow();
+      // As a version before left it: at signing, with no end scheduled.
+      await w.t.db.prisma.scheduledJob.updateMany({ where: { dedupeKey: `mediation:${real.id}:expire` }, data: { state: "cancelled" } });
+      // Another case's mediation at signing, whose end PostgreSQL refuses to store.
+      const other = await w.t.db.prisma.case.create({ data: { number: "KZ-2026-000002", year: 2026, seq: 2, orgName: "Емхана", region: "astana", language: "ru", status: "mediation", answers: { relation: "self" }, sensitive: "" } });
+      const refused = await w.t.db.prisma.mediation.create({ data: { caseId: other.id, mediatorId: BigInt(MEDIATOR), assignedBy: BigInt(STAFF), state: "signing" } });
+      await w.t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Mediation" ADD CONSTRAINT "refuse_other" CHECK ("id" <> ${refused.id} OR "endsAt" IS NULL)`);
+      try {
+        const lines: Record<string, unknown>[] = [];
+        const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)), done()) });
+        const now = new Date("2026-11-30T10:00:00+05:00");
+        const b = await testBot(w.t.db, { adminIds: [ADMIN], now: () => now, logger: pino({ level: "info" }, sink) });
+        await b.runtime.start(now);
+        await b.runtime.runJobs(now, b.bot.api, log);
+        expect(texts(b.fake.sent("sendMessage", MEDIATOR)).filter((x) => x.startsWith("Напоминание: в боте теперь есть последний день, чтобы приложить подписанное соглашение."))).toHaveLength(1);
+        expect(texts(b.fake.sent("sendMessage", STAFF)).filter((x) => x.startsWith("Напоминание: в боте теперь есть последний день"))).toHaveLength(1);
+        expect(texts(b.fake.sent("sendMessage", APPLICANT)).filter((x) => x.startsWith("Еске салу: ботта енді қол қойылған келісімді тіркеудің соңғы күні бар."))).toHaveLength(1);
+        expect((await w.t.db.prisma.mediation.findUniqueOrThrow({ where: { id: refused.id } })).endsAt).toBeNull();
+        expect(lines.filter((l) => l.msg === "a case failed in a job's run; passed over, the run goes on").map((l) => [l.kind, l.caseId])).toEqual([["mediation_sign_repair", other.id]]);
+        const job = await w.t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "mediation:signing:repair" } });
+        expect([job.state, job.attempts, job.lastError]).toEqual(["done", 1, null]);
+      } finally {
+        await w.t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Mediation" DROP CONSTRAINT "refuse_other"`);
+      }
     });
   });
 });

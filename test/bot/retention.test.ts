@@ -1,7 +1,10 @@
 // Retention (issue 15): a case whose procedure ended more than RETENTION_DAYS ago is anonymised by the daily
 // durable job — searched in raw rows, every table, for its personal data — and a case inside its term is left
 // as it was. Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { seal } from "../../bot/crypto.js";
 import { patientName } from "../../bot/core/case.js";
 import { createLogger } from "../../bot/logger.js";
 import { TEST_DATA_KEY, testBot, texts, type Harness } from "../helpers/bot.js";
@@ -121,5 +124,40 @@ describe("retention of closed cases", () => {
     const next = await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "retention:daily" } });
     expect([next.state, next.dueAt.toISOString()]).toEqual(["pending", "2026-11-24T22:00:00.000Z"]);
     await expect(t.db.prisma.caseEvent.deleteMany({ where: { caseId: b!.id } })).rejects.toThrow(/append-only/);
+  });
+
+  it("a case whose anonymisation PostgreSQL refuses is passed over and named in the log; the cases before and after it — a whole batch of refused ones between — are anonymised the same night", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)), done()) });
+    const hh = await testBot(t.db, { now: () => now, logger: pino({ level: "info" }, sink) });
+    await hh.runtime.start(now);
+    // 52 cases closed long ago: the first and the last as usual; PostgreSQL refuses to anonymise the 50 between.
+    const sensitive = seal(TEST_DATA_KEY, JSON.stringify({ iin: "900101400013", phone: "+77019998877", description: "Осложнение.", name: "Бекова Дана Серикқызы" }));
+    await t.db.prisma.case.createMany({
+      data: Array.from({ length: 52 }, (_, i) => ({
+        number: `KZ-2023-${String(i + 1).padStart(6, "0")}`, year: 2023, seq: i + 1, orgName: "Емхана", region: "astana", language: "ru" as const,
+        status: "settled" as const, closedAt: new Date("2023-06-01T12:00:00+05:00"), answers: { relation: "self" }, sensitive,
+      })),
+    });
+    await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Case" ADD CONSTRAINT "refuse_some" CHECK ("seq" IN (1, 52) OR "anonymisedAt" IS NULL)`);
+    try {
+      await hh.runtime.runJobs((now = new Date("2026-11-24T03:00:01+05:00")), hh.bot.api, createLogger("silent"));
+      await hh.runtime.runJobs((now = new Date("2026-11-24T03:00:03+05:00")), hh.bot.api, createLogger("silent"));
+      const cases = await t.db.prisma.case.findMany({ orderBy: { seq: "asc" }, select: { id: true, seq: true, sensitive: true, anonymisedAt: true } });
+      const gone = cases.filter((k) => k.anonymisedAt !== null && k.sensitive === "").map((k) => k.seq);
+      expect(gone).toEqual([1, 52]);
+      expect(cases.filter((k) => k.sensitive === sensitive).length).toBe(50);
+      // Each refused case named once, by its id, with no personal data.
+      const named = lines.filter((l) => l.msg === "a case failed in a job's run; passed over, the run goes on");
+      expect(named.map((l) => l.caseId)).toEqual(cases.slice(1, 51).map((k) => k.id));
+      expect(new Set(named.map((l) => l.kind))).toEqual(new Set(["retention"]));
+      const all = JSON.stringify(lines);
+      for (const secret of ["Бекова", "900101400013", "+77019998877", sensitive]) expect(all).not.toContain(secret);
+      // Not failed for them: the job waits for the next night, from the first case again.
+      const next = await t.db.prisma.scheduledJob.findUniqueOrThrow({ where: { dedupeKey: "retention:daily" } });
+      expect([next.state, next.attempts, next.lastError, next.dueAt.toISOString(), next.payload]).toEqual(["pending", 0, null, "2026-11-24T22:00:00.000Z", {}]);
+    } finally {
+      await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Case" DROP CONSTRAINT "refuse_some"`);
+    }
   });
 });

@@ -1,6 +1,8 @@
 // The data's key and what is sealed with it: a start with another DATA_KEY is refused before anything is
 // read or written with it; patients' names stored in the clear by earlier versions are sealed, once.
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkDataKey, DataKeyError, prepareDataAtRest, sealBirthDates, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../../bot/at-rest.js";
 import { conclusionSummary, openSensitive } from "../../bot/core/case.js";
@@ -158,6 +160,55 @@ describe("a birth date written in the clear after start-up (an older instance be
     // The job goes on, due after its pause — not failed for them.
     const jobs = await t.db.prisma.scheduledJob.findMany({ where: { kind: "reseal_birth_dates" } });
     expect(jobs.map((j) => [j.state, j.dueAt.toISOString()])).toEqual([["pending", "2026-11-23T05:20:03.000Z"]]);
+  });
+
+  it("a case whose write PostgreSQL itself refuses (a constraint) is passed over and named in the log: the cases before and after it are sealed in the same run, the job goes on after its pause", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)), done()) });
+    const log = createLogger("silent");
+    let now = new Date("2026-11-23T10:00:00+05:00");
+    await prepareDataAtRest(t.db.prisma, TEST_DATA_KEY);
+    const h = await testBot(t.db, { now: () => now, logger: pino({ level: "info" }, sink) });
+    await h.runtime.start(now);
+    const filed = (seq: number, birthDate: string, name: string) =>
+      t.db.prisma.case.create({
+        data: {
+          number: `KZ-2026-${String(seq).padStart(6, "0")}`, year: 2026, seq, orgName: "Емхана", region: "astana", language: "ru",
+          answers: { relation: "self", birthDate, careFrom: "2026-11-02", careTo: "2026-11-02", submittedOn: "2026-11-03" },
+          sensitive: seal(TEST_DATA_KEY, JSON.stringify({ iin: "850301300121", phone: "+77010000000", description: "Осложнение.", name })),
+        },
+      });
+    const first = await filed(1, "1985-03-01", "Иванова Анна Сергеевна");
+    const refused = await filed(2, "1979-12-24", "Жумабекова Айгерим Серикқызы");
+    const last = await filed(3, "1990-07-15", "Петров Пётр Петрович");
+    // PostgreSQL refuses any write of the second case that takes its birth date out of the clear.
+    await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Case" ADD CONSTRAINT "refuse_one" CHECK ("id" <> ${refused.id} OR ("answers" ->> 'birthDate') IS NOT NULL)`);
+    try {
+      const birthDate = async (id: number) => openSensitive(TEST_DATA_KEY, (await t.db.prisma.case.findUniqueOrThrow({ where: { id } })).sensitive).birthDate;
+      const plain = async (id: number) => JSON.stringify((await t.db.prisma.case.findUniqueOrThrow({ where: { id } })).answers);
+      await h.runtime.runJobs((now = new Date("2026-11-23T10:10:01+05:00")), h.bot.api, log);
+      expect(await birthDate(first.id)).toBe("1985-03-01");
+      expect(await birthDate(last.id)).toBe("1990-07-15");
+      expect(await plain(first.id)).not.toContain("1985-03-01");
+      expect(await plain(last.id)).not.toContain("1990-07-15");
+      // The refused one is left as it was, and the log names it — by its id, without its data.
+      expect(await plain(refused.id)).toContain("1979-12-24");
+      const named = lines.filter((l) => l.msg === "a case failed in a job's run; passed over, the run goes on");
+      expect(named.map((l) => [l.kind, l.caseId, l.level])).toEqual([["reseal_birth_dates", refused.id, 50]]);
+      expect(JSON.stringify(named)).toContain("refuse_one");
+      const all = JSON.stringify(lines);
+      for (const secret of ["1979-12-24", "1985-03-01", "1990-07-15", "Жумабекова", "850301300121", "+77010000000", "Осложнение"]) expect(all).not.toContain(secret);
+      // The job is not failed for it: pending, due after its usual pause, its attempts not counted.
+      const jobs = await t.db.prisma.scheduledJob.findMany({ where: { kind: "reseal_birth_dates" } });
+      expect(jobs.map((j) => [j.state, j.attempts, j.lastError, j.dueAt.toISOString()])).toEqual([["pending", 0, null, "2026-11-23T05:20:01.000Z"]]);
+      // Nothing is tried again before then; at the next run it is tried once more (and named again), no sooner.
+      await h.runtime.runJobs((now = new Date("2026-11-23T10:15:00+05:00")), h.bot.api, log);
+      expect(lines.filter((l) => l.msg === named[0]!.msg).length).toBe(1);
+      await h.runtime.runJobs((now = new Date("2026-11-23T10:20:01+05:00")), h.bot.api, log);
+      expect(lines.filter((l) => l.msg === named[0]!.msg).length).toBe(2);
+    } finally {
+      await t.db.prisma.$executeRawUnsafe(`ALTER TABLE "Case" DROP CONSTRAINT "refuse_one"`);
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, reader, staffRecipients, withdrawnOf } from "../../core/people.js";
-import { CASE_BUSY_MS, cancel, schedule } from "../../jobs/jobs.js";
+import { CASE_BUSY_MS, cancel, eachCase, failed, schedule } from "../../jobs/jobs.js";
 import { chooseEscalation } from "../escalation/actions.js";
 
 /** Staff hear of a last day at this local time. */
@@ -171,7 +171,7 @@ const moveDeadline = async (
  * notice went out). A case an update holds at this moment is taken a moment later.
  */
 const RECOUNT_BATCH = 200;
-const recount: JobHandler = async (tx, job, now, d) => {
+const recount: JobHandler = async (tx, job, now, d, log) => {
   // In batches of cases, by id, each its own run: one transaction holds a lock per case it looked at.
   const after = typeof job.payload.after === "number" ? job.payload.after : 0;
   const open = await tx.case.findMany({
@@ -187,15 +187,20 @@ const recount: JobHandler = async (tx, job, now, d) => {
       busy = true;
       continue;
     }
-    const c = await tx.case.findUniqueOrThrow({ where: { id } });
-    const step: Step | null = stepOf(c) === "received" ? "formation" : stepOf(c) === "commission_formed" ? "conclusion" : null;
-    if (!step) continue;
-    const from = startOf(step, c.answers);
-    const told = str(answersOf(c.answers)[STEPS[step].due]);
-    if (!from || !told || endOfDay(told, d.timeZone) <= now) continue;
-    const date = nthWorkingDayAfter(from, DAYS[step]);
-    if (date === told) continue;
-    out.push(...(await moveDeadline(tx, c, step, { from, told, date }, now, d)));
+    // Each case in a savepoint of its own (eachCase): one whose write PostgreSQL refuses, or whose count throws, is
+    // undone alone and named in the log — its people told nothing new, the others told theirs.
+    const said = await eachCase(tx, log, RECOUNT, id, async (): Promise<Addressed[]> => {
+      const c = await tx.case.findUniqueOrThrow({ where: { id } });
+      const step: Step | null = stepOf(c) === "received" ? "formation" : stepOf(c) === "commission_formed" ? "conclusion" : null;
+      if (!step) return [];
+      const from = startOf(step, c.answers);
+      const told = str(answersOf(c.answers)[STEPS[step].due]);
+      if (!from || !told || endOfDay(told, d.timeZone) <= now) return [];
+      const date = nthWorkingDayAfter(from, DAYS[step]);
+      if (date === told) return [];
+      return moveDeadline(tx, c, step, { from, told, date }, now, d);
+    });
+    if (said !== failed) out.push(...said);
   }
   // A full batch: the next at once, from where this one ended; a busy case: all again, a moment later.
   // (A moment after now: rescheduled at its own due time, the job would be marked done — jobs.ts.)

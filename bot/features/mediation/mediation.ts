@@ -19,7 +19,7 @@ import { lines, say, sayText, sayTo, thenHome, withCondolence, type Addressed, t
 import { document } from "../../core/documents.js";
 import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs, withdrawnOf } from "../../core/people.js";
 import { seal } from "../../crypto.js";
-import { CASE_BUSY_MS, cancel, schedule } from "../../jobs/jobs.js";
+import { CASE_BUSY_MS, cancel, eachCase, failed, schedule } from "../../jobs/jobs.js";
 import { backToAdmin, listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { caseKeyset, cursorRow, keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -886,7 +886,7 @@ const SIGN_REPAIR_KEY = "mediation:signing:repair";
 export const scheduleSigningRepair = async (db: Prisma, now: Date): Promise<void> => {
   await schedule(db, { kind: SIGN_REPAIR, key: SIGN_REPAIR_KEY, dueAt: now, payload: {} });
 };
-const repairSigning: JobHandler = async (tx, _job, now, d) => {
+const repairSigning: JobHandler = async (tx, _job, now, d, log) => {
   const atSigning = await tx.mediation.findMany({ where: { state: "signing" }, select: { id: true, caseId: true }, orderBy: { id: "asc" } });
   const pending = async (ids: number[]) =>
     new Set((await tx.scheduledJob.findMany({ where: { state: "pending", dedupeKey: { in: ids.map(expireKey) } }, select: { dedupeKey: true } })).map((j) => j.dedupeKey));
@@ -899,20 +899,25 @@ const repairSigning: JobHandler = async (tx, _job, now, d) => {
       busy = true;
       continue;
     }
-    // Read again under the lock: recorded, or given its end, meanwhile.
-    const m = await loadMediation(tx, id);
-    if (!m || m.state !== "signing" || (await pending([id])).size > 0) continue;
-    // The text was agreed before now: SIGN_MIN_DAYS from now is the later of the two days after the term.
-    const floor = endOfDay(addDays(localDate(now, d.timeZone), SIGN_MIN_DAYS), d.timeZone);
-    const endsAt = m.endsAt && m.endsAt > floor ? m.endsAt : floor;
-    await tx.mediation.update({ where: { id }, data: { endsAt } });
-    await scheduleExpiry(tx, id, endsAt);
-    await scheduleSignReminder(tx, id, now, endsAt, d.timeZone);
-    const all = await members(tx, m);
-    const agreed = await textAgreed(tx, m);
-    const p = agreed ? await tx.proposal.findUnique({ where: { id: agreed.proposalId } }) : await agreedProposal(tx, m, all);
-    // Weeks after the text was agreed, perhaps: said why they hear of it now.
-    out.push(...signingMessages(all, m, p ? Number(p.amountTenge) : 0, endsAt, d.timeZone, { key: "mediation.signRepairLead" }));
+    // Each in a savepoint of its own (jobs.ts eachCase): one whose write PostgreSQL refuses, or that cannot be read, is
+    // undone alone and named in the log; the others' people are told their last day all the same.
+    const said = await eachCase(tx, log, SIGN_REPAIR, caseId, async (): Promise<Addressed[]> => {
+      // Read again under the lock: recorded, or given its end, meanwhile.
+      const m = await loadMediation(tx, id);
+      if (!m || m.state !== "signing" || (await pending([id])).size > 0) return [];
+      // The text was agreed before now: SIGN_MIN_DAYS from now is the later of the two days after the term.
+      const floor = endOfDay(addDays(localDate(now, d.timeZone), SIGN_MIN_DAYS), d.timeZone);
+      const endsAt = m.endsAt && m.endsAt > floor ? m.endsAt : floor;
+      await tx.mediation.update({ where: { id }, data: { endsAt } });
+      await scheduleExpiry(tx, id, endsAt);
+      await scheduleSignReminder(tx, id, now, endsAt, d.timeZone);
+      const all = await members(tx, m);
+      const agreed = await textAgreed(tx, m);
+      const p = agreed ? await tx.proposal.findUnique({ where: { id: agreed.proposalId } }) : await agreedProposal(tx, m, all);
+      // Weeks after the text was agreed, perhaps: said why they hear of it now.
+      return signingMessages(all, m, p ? Number(p.amountTenge) : 0, endsAt, d.timeZone, { key: "mediation.signRepairLead" });
+    });
+    if (said !== failed) out.push(...said);
   }
   // (A moment after now: rescheduled at its own due time, the job would be marked done — jobs.ts.)
   if (busy) await schedule(tx, { kind: SIGN_REPAIR, key: SIGN_REPAIR_KEY, dueAt: new Date(now.getTime() + CASE_BUSY_MS), payload: {} });

@@ -8,7 +8,7 @@ import { atLocalTime, addDays, localDate } from "../../../machines/calendar.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { Prisma as P } from "../../db/generated/client.js";
 import type { JobHandler } from "../../core/effects.js";
-import { CASE_BUSY_MS, schedule } from "../../jobs/jobs.js";
+import { CASE_BUSY_MS, eachCase, schedule } from "../../jobs/jobs.js";
 import { tryLockCaseOf } from "../../core/case-lock.js";
 
 /** The default of RETENTION_DAYS: three years (an operator's choice, README § Configuration says why). */
@@ -87,23 +87,33 @@ export const anonymiseCase = async (tx: Tx, caseId: number, now: Date): Promise<
   return { caseId, participants, attachments, events };
 };
 
-/** The cases past their term and not yet anonymised, oldest first. */
-export const casesPastTerm = (tx: Tx, now: Date, days: number, take = BATCH) =>
-  tx.case.findMany({ where: { closedAt: { lte: retentionCutoff(now, days) }, anonymisedAt: null }, select: { id: true }, orderBy: { closedAt: "asc" }, take });
+/** The cases past their term and not yet anonymised, by id, after the id `after`. */
+export const casesPastTerm = (tx: Tx, now: Date, days: number, take = BATCH, after = 0) =>
+  tx.case.findMany({ where: { id: { gt: after }, closedAt: { lte: retentionCutoff(now, days) }, anonymisedAt: null }, select: { id: true }, orderBy: { id: "asc" }, take });
 
 export const retentionJobs: Record<string, JobHandler> = {
-  [JOB]: async (tx, _job, now, d) => {
-    const due = await casesPastTerm(tx, now, d.retentionDays);
+  /**
+   * A batch of the cases past their term, each anonymised in a savepoint of its own (eachCase): one whose work fails
+   * — PostgreSQL refusing a write, a row it cannot read — is undone alone and named in the operator's log, and the
+   * others are anonymised all the same. A full batch's next run goes on from its last id (`after`, in the payload), so
+   * a batch of such cases does not hold back those after it; a failed one is tried again the next night.
+   */
+  [JOB]: async (tx, job, now, d, log) => {
+    const after = typeof job.payload.after === "number" ? job.payload.after : 0;
+    const due = await casesPastTerm(tx, now, d.retentionDays, BATCH, after);
     // A case an update holds at this moment (a relative joining through an old link, say) is left for a run a
     // moment later, as any job on a busy case is (jobs.ts): waiting for it here could deadlock.
     let busy = 0;
     for (const k of due) {
-      if (await tryLockCaseOf(tx, { caseId: k.id })) await anonymiseCase(tx, k.id, now);
+      if (await tryLockCaseOf(tx, { caseId: k.id })) await eachCase(tx, log, JOB, k.id, () => anonymiseCase(tx, k.id, now));
       else busy++;
     }
-    // A full batch: more may wait, so again in a second; a busy case, in two; else the next night.
-    const next = due.length === BATCH ? new Date(now.getTime() + 1000) : busy > 0 ? new Date(now.getTime() + CASE_BUSY_MS) : nextNight(new Date(now.getTime() + 60_000), d.timeZone);
-    await schedule(tx, { kind: JOB, key: KEY, dueAt: next, payload: {} });
+    // A full batch: more may wait, so on from its last id in a second; a busy case (in this batch or an earlier one of
+    // the same night, `busy` in the payload), all again in two; else the next night.
+    const full = due.length === BATCH;
+    const held = busy > 0 || job.payload.busy === true;
+    const next = full ? new Date(now.getTime() + 1000) : held ? new Date(now.getTime() + CASE_BUSY_MS) : nextNight(new Date(now.getTime() + 60_000), d.timeZone);
+    await schedule(tx, { kind: JOB, key: KEY, dueAt: next, payload: full ? { after: due.at(-1)!.id, ...(held ? { busy: true } : {}) } : {} });
     return [];
   },
 };
