@@ -19,6 +19,19 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
+/** Kazakhstan's IANA zones: one time, UTC+5, across the country since 1 March 2024. */
+const KAZAKHSTAN_ZONES = ["Asia/Almaty", "Asia/Qostanay", "Asia/Qyzylorda", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral"];
+/** A zone's offset from UTC at a moment, as this Node's time-zone data has it («GMT+05:00»). */
+const intlOffset = (zone: string, at: Date): string =>
+  new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "longOffset" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "";
+/**
+ * Whether a zone of Kazakhstan reads UTC+5 after 1 March 2024 in this Node's data. Data older than tzdata 2024a (an
+ * old Node, or one built on an old system ICU) still puts Almaty at UTC+6: every deadline's end of day, every
+ * reminder and every sitting's time would be an hour off. Another zone is the operator's choice.
+ */
+export const zoneCurrent = (zone: string, offsetOf: (zone: string, at: Date) => string = intlOffset): boolean =>
+  !KAZAKHSTAN_ZONES.includes(zone) || offsetOf(zone, new Date("2024-06-01T00:00:00Z")) === "GMT+05:00";
+
 /** Whether the PostgreSQL driver reads `url` (it parses a connection string when its client is made, not when it connects). */
 const driverReads = (url: string): boolean => {
   try {
@@ -76,7 +89,11 @@ const schema = z
       .regex(/^-?\d{1,20}$/, "must be a Telegram chat id (a number; groups are negative)")
       .transform(Number)
       .optional(),
-    TIME_ZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Almaty").default("Asia/Almaty"),
+    TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, "must be an IANA time zone such as Asia/Almaty")
+      .refine((zone) => zoneCurrent(zone), "is Kazakhstan's, but this Node's time-zone data is older than 2024a and still puts it at UTC+6 (Kazakhstan is UTC+5 since 1 March 2024): deadlines and reminders would be an hour off — use Node 20.19 or newer, with its own ICU data")
+      .default("Asia/Almaty"),
     DATA_KEY: z
       .string()
       .refine((s) => Buffer.from(s, "base64").length === 32, "must be 32 bytes in base64 (openssl rand -base64 32)")
