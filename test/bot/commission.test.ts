@@ -438,11 +438,14 @@ describe("sittings", () => {
     expect(texts(await other.pressData(`g:ssit:${c.id}`))).toEqual([NOT_FOUND_RU, STAFF_HOME]);
     const rows = await t.db.prisma.sitting.findMany();
     expect(rows.map((r) => [r.sequence, r.cancelledAt, r.startsAt.toISOString()])).toEqual([[0, null, "2026-11-25T10:00:00.000Z"]]);
-    // A removed relative can no longer answer.
+    // A removed relative can no longer answer — and is told so, not «no such case».
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
     await removeRelative(applicant, `${RELATIVE_NAME} (пациенттің жұбайы)`);
-    expect(texts(await relative.press("Приду очно"))).toEqual([NOT_FOUND_RU, MENU]);
+    expect(texts(await relative.press("Приду очно"))).toEqual([
+      "Вы больше не участвуете в этом деле, поэтому ответ через бот не записывается. Супруг(а), близкие родственники и законный представитель пациента вправе присутствовать на заседаниях комиссии и без бота: состоится ли заседание, уточните в медицинской организации и там же сообщите о своём участии.",
+      MENU,
+    ]);
   });
 });
 

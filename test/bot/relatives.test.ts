@@ -295,6 +295,24 @@ describe("a relative removed from the case", () => {
     expect(ics(again[0]!)).toContain("STATUS:CONFIRMED");
   });
 
+  it("pressing an old invitation's button is told they are no longer on the case, that the right to attend stays, and whom to ask — not «no such case»", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await join(RELATIVE, await relativeLink(applicant));
+    const relative = h.user(RELATIVE, "ru");
+    await view(applicant);
+    await removeRelative(applicant);
+    // The invitation's «Не смогу участвовать», still in their chat.
+    const pressed = await relative.press("Не смогу участвовать");
+    expect(to(pressed, RELATIVE)).toEqual([
+      "Вы больше не участвуете в этом деле, поэтому ответ через бот не записывается. Супруг(а), близкие родственники и законный представитель пациента вправе присутствовать на заседаниях комиссии и без бота: состоится ли заседание, уточните в медицинской организации и там же сообщите о своём участии.",
+      MENU_RU,
+    ]);
+    // Nothing recorded, nobody told.
+    expect(await t.db.prisma.sittingResponse.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
+    expect(to(pressed, STAFF)).toEqual([]);
+  });
+
   it("gets no calendar file once the commission's sittings are over", async () => {
     const { staff, applicant } = await formed();
     await scheduleSitting(staff); // 25.11.2026, 15:00

@@ -322,6 +322,10 @@ const who = (p: { role: string; relation: string | null; user?: { fullName: stri
       ? { key: "sitting.who.relativeNamed", params: { name: p.user.fullName, relation: { key: `notice.relationForm.${p.relation}` } } }
       : { key: "sitting.who.relative", params: { relation: { key: `notice.relationForm.${p.relation}` } } };
 
+/** Whether this user was a relative on the case, removed from it (by the applicant, or leaving at a withdrawal of consent). */
+const wasRemoved = async (tx: Tx, caseId: number, userId: number): Promise<boolean> =>
+  (await tx.caseParticipant.count({ where: { caseId, userId: BigInt(userId), role: "relative", removedAt: { not: null } } })) > 0;
+
 export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c: Ctx): Promise<Out[]> => {
   const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: { include: ORG_NAMES } } });
   const me = s
@@ -330,7 +334,12 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   // Refused with nothing to answer any more (not the new time's buttons, nor where a sitting going on is held): their
   // menu follows, never a dead end.
   const done = thenHome();
-  // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
+  // A relative no longer on the case (removed by the applicant, or gone at a withdrawal of consent) pressing an
+  // invitation's or a reminder's button kept in their chat: told why the answer is not taken — not «no such case», which
+  // reads as if the case were gone — and that the right to attend is not the bot's to take (law.md §3 step 5). Nothing
+  // of the case is said (its number neither: test/bot/abuse.test.ts), nor whether the sitting takes place.
+  if (s && !me && (await wasRemoved(tx, s.caseId, c.userId))) return [say("sitting.removedNoAnswer"), done];
+  // Not on the case (a stranger, staff, forged data): the answer a missing case gets.
   if (!s || !me) return [say("cases.notFound"), done];
   // The commission concluded meanwhile — its sittings to come cancelled with it: nobody is expected.
   if (s.case.concludedAt) return [say("sitting.noMore", { number: s.case.number }), done];
