@@ -179,7 +179,7 @@ describe("relatives", () => {
   it("the applicant may show the notice to relatives, and stop; nobody else can", async () => {
     const { applicant, c } = await formed();
     const relative = await joinRelative(applicant);
-    expect(texts(await relative.pressData(`g:rnotice:${c.id}`))).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001."]);
+    expect(texts(await relative.pressData(`g:rnotice:${c.id}`))).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001.", MENU]);
     expect(texts(await relative.pressData(`g:rshare:${c.id}:on`))).toEqual([NOT_FOUND_RU, MENU]);
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
@@ -194,7 +194,7 @@ describe("relatives", () => {
     expect(texts(await applicant.press("Туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
     const refused = await relative.pressData(`g:rnotice:${c.id}`);
     expect(refused.filter((x) => x.method === "sendDocument")).toEqual([]);
-    expect(texts(refused)).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001."]);
+    expect(texts(refused)).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001.", MENU]);
   });
 
   it("a long case's timeline keeps its newest events within one message", async () => {

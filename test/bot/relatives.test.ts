@@ -313,6 +313,22 @@ describe("a relative removed from the case", () => {
     expect(to(pressed, STAFF)).toEqual([]);
   });
 
+  it("pressing «Обращение (PDF)» afterwards, or while the notice is not shown, is refused with the menu after it — not left with nothing to press", async () => {
+    const { applicant } = await formed();
+    await join(RELATIVE, await relativeLink(applicant));
+    const relative = h.user(RELATIVE, "ru");
+    await view(applicant);
+    await applicant.press("Өтінішті туыстарға көрсету");
+    await view(applicant);
+    await applicant.press("Туыстарға енді көрсетпеу");
+    expect(to(await relative.press("Обращение (PDF)"), RELATIVE)).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001.", MENU_RU]);
+    await view(applicant);
+    await removeRelative(applicant);
+    const pressed = await relative.press("Обращение (PDF)");
+    expect(to(pressed, RELATIVE)).toEqual([NOT_FOUND_RU, MENU_RU]);
+    expect(filesTo(pressed, RELATIVE)).toEqual([]);
+  });
+
   it("gets no calendar file once the commission's sittings are over", async () => {
     const { staff, applicant } = await formed();
     await scheduleSitting(staff); // 25.11.2026, 15:00

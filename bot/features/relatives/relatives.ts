@@ -255,8 +255,9 @@ export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx
 /** A relative gets the notice as a PDF — only while the applicant shares it. */
 export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: Ctx): Promise<Out[]> => {
   const me = await tx.caseParticipant.findFirst({ where: { caseId: e.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { case: true } });
-  if (!me) return [say("cases.notFound")];
-  if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number })];
+  // Refused (removed from the case, or the notice not shown now): nothing more to press on that message — their menu follows.
+  if (!me) return [say("cases.notFound"), thenHome()];
+  if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number }), thenHome()];
   if (me.role !== "relative") return [document({ name: "noticePdf", caseId: e.caseId })];
   await recordAccess(tx, e.caseId, c.userId, "relative", "document", c.now);
   // A relative reads the outcome in it for the first time, maybe: condolence first when the patient died.
