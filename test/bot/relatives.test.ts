@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
-import { removeRelative } from "../helpers/notice.js";
+import { fileNotice, removeRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -371,6 +371,24 @@ describe("a relative who withdraws consent, and so leaves the case", () => {
     expect(to(left, APPLICANT)).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
     const after = await t.db.prisma.sitting.findFirstOrThrow();
     expect([after.cancelledAt, after.sequence]).toEqual([null, 0]);
+  });
+});
+
+describe("a relative whose patient died", () => {
+  it("is condoled before the first copy of the notice they open — not again at every copy", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk", { outcome: "Пациент қайтыс болды" });
+    await join(RELATIVE, await relativeLink(applicant));
+    const relative = h.user(RELATIVE, "ru");
+    await view(applicant);
+    await applicant.press("Өтінішті туыстарға көрсету");
+    const first = await relative.press("Обращение (PDF)");
+    expect(to(first, RELATIVE)).toEqual(["Примите наши соболезнования."]);
+    expect(filesTo(first, RELATIVE).map((c) => c.file!.filename)).toEqual(["KZ-2026-000001.pdf"]);
+    const second = await relative.press("Обращение (PDF)");
+    expect(to(second, RELATIVE)).toEqual([]);
+    expect(filesTo(second, RELATIVE).map((c) => c.file!.filename)).toEqual(["KZ-2026-000001.pdf"]);
   });
 });
 

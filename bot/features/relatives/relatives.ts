@@ -259,9 +259,11 @@ export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: C
   if (!me) return [say("cases.notFound"), thenHome()];
   if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number }), thenHome()];
   if (me.role !== "relative") return [document({ name: "noticePdf", caseId: e.caseId })];
+  // A relative reads the outcome in it for the first time, maybe: condolence first when the patient died — at the first
+  // copy they open, not again at each (a grieving reader is not condoled by rote).
+  const before = await tx.dataAccess.count({ where: { caseId: e.caseId, userId: BigInt(c.userId), role: "relative", what: "document" } });
   await recordAccess(tx, e.caseId, c.userId, "relative", "document", c.now);
-  // A relative reads the outcome in it for the first time, maybe: condolence first when the patient died.
-  return withCondolence(me.case.outcome, null, document({ name: "noticePdf", caseId: e.caseId }));
+  return withCondolence(before === 0 ? me.case.outcome : null, null, document({ name: "noticePdf", caseId: e.caseId }));
 };
 
 /**
