@@ -199,10 +199,13 @@ export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, 
   await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
   const to = reader(p.userId, p.user.language, p.case.language);
+  const sittings = await removedFromSittings(tx, p.case, to, c);
   return [
     say("relatives.removed", { number: p.case.number, relation: them }, [toCase]),
-    sayTo(to, "relatives.removedRelative", { number: p.case.number }),
-    ...(await removedFromSittings(tx, p.case, to, c)),
+    // With sittings still to come, the one removed is told the right to attend them is not the bot's to take (law.md
+    // §3 step 5) — else «no more messages» and a file taking them off the calendar read as «you may not come».
+    sayTo(to, sittings.length ? "relatives.removedRelativeAttend" : "relatives.removedRelative", { number: p.case.number }),
+    ...sittings,
   ];
 };
 
