@@ -352,8 +352,9 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   if (ended(s.case)) return [say("sitting.noMoreSettled", { number: s.case.number, org: caseOrg(s.case) }), done];
   // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
   // and where it is held said again, so they can still join. Later than that, it is over.
+  // Its online link is the last thing to press; a sitting held only in person has none: the menu follows, not a dead end.
   if (begun(s, c.now))
-    return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
+    return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) }), ...(s.link ? [] : [done])];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
   // time is said, with the buttons that answer it.
   if (e.sequence !== undefined && e.sequence !== s.sequence)
