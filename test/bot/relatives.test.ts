@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, joinStaff, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, recordNotConfirmed, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { fileNotice, removeRelative } from "../helpers/notice.js";
 
@@ -372,6 +372,15 @@ describe("a relative who withdraws consent, and so leaves the case", () => {
     expect(to(left, APPLICANT)).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
     const after = await t.db.prisma.sitting.findFirstOrThrow();
     expect([after.cancelledAt, after.sequence]).toEqual([null, 0]);
+  });
+});
+
+describe("a relative who joins once the commission concluded", () => {
+  it("is not promised invitations to sittings and reminders that will not come", async () => {
+    const { staff, applicant } = await formed();
+    await recordNotConfirmed(staff);
+    const joined = await join(RELATIVE, await relativeLink(applicant));
+    expect(to(joined, RELATIVE)[0]).toBe("Вы присоединились к делу KZ-2026-000001. Сведения о деле: /cases");
   });
 });
 

@@ -14,7 +14,7 @@ import { document } from "../../core/documents.js";
 import { say, sayTo, thenHome, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess, withdrawnOf } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
-import { removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
+import { ended, removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
 import { openCase } from "../cases/actions.js";
 import {
   inviteRelative,
@@ -166,7 +166,8 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const before = await tx.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(c.userId), role: "relative", removedAt: { not: null } } });
   const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c, before > 0);
   return [
-    say("relatives.joined", { number: k.number }),
+    // Once the commission concluded or the case closed (settled), the bot sends no invitations or reminders: none promised.
+    say(ended(k) ? "relatives.joinedEnded" : "relatives.joined", { number: k.number }),
     ...sittings,
     ...applicants.map((a) =>
       sayTo(reader(a.userId, a.user.language, k.language), "relatives.joinedApplicant", { number: k.number, relation: who }, [

@@ -448,7 +448,7 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
  * A case whose commission sits no more: its conclusion recorded, or the case closed (a settlement) — whatever its
  * status says since (a complaint drafted after the conclusion makes it «escalated»; one drafted before ends nothing).
  */
-const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
+export const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
 /** The same, as a query's condition on a sitting's case: not ended (staff's home lists only such sittings, too). */
 export const NOT_ENDED: Prisma.CaseWhereInput = { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } };
 /** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
