@@ -216,7 +216,7 @@ const FORGED: Record<string, Row> = {
   rrvok: { data: (v) => `g:rrvok:${v.invite}` },
   rkeep: { data: (v) => `g:rkeep:${v.invite}` },
   // Sittings.
-  sat: { data: (v) => `g:sat:${v.sitting}:cannot`, legit: ["relative"] },
+  sat: { data: (v) => `g:sat:${v.sitting}:cannot`, legit: ["relative"], answers: { to: ["removedRelative", "withdrawnRelative"], keys: ["sitting.removedNoAnswer"] } },
   ssit: { data: (v) => `g:ssit:${v.c1}` },
   smv: { data: (v) => `g:smv:${v.sitting}` },
   scn: { data: (v) => `g:scn:${v.sitting}` },

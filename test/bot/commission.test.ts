@@ -179,7 +179,7 @@ describe("relatives", () => {
   it("the applicant may show the notice to relatives, and stop; nobody else can", async () => {
     const { applicant, c } = await formed();
     const relative = await joinRelative(applicant);
-    expect(texts(await relative.pressData(`g:rnotice:${c.id}`))).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
+    expect(texts(await relative.pressData(`g:rnotice:${c.id}`))).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001.", MENU]);
     expect(texts(await relative.pressData(`g:rshare:${c.id}:on`))).toEqual([NOT_FOUND_RU, MENU]);
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
@@ -194,7 +194,7 @@ describe("relatives", () => {
     expect(texts(await applicant.press("Туыстарға енді көрсетпеу"))[0]).toBe("KZ-2026-000001 ісі бойынша өтініш енді туыстарға көрсетілмейді.");
     const refused = await relative.pressData(`g:rnotice:${c.id}`);
     expect(refused.filter((x) => x.method === "sendDocument")).toEqual([]);
-    expect(texts(refused)).toEqual(["Заявитель не открывал обращение по делу KZ-2026-000001 родственникам."]);
+    expect(texts(refused)).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001.", MENU]);
   });
 
   it("a long case's timeline keeps its newest events within one message", async () => {
@@ -438,11 +438,14 @@ describe("sittings", () => {
     expect(texts(await other.pressData(`g:ssit:${c.id}`))).toEqual([NOT_FOUND_RU, STAFF_HOME]);
     const rows = await t.db.prisma.sitting.findMany();
     expect(rows.map((r) => [r.sequence, r.cancelledAt, r.startsAt.toISOString()])).toEqual([[0, null, "2026-11-25T10:00:00.000Z"]]);
-    // A removed relative can no longer answer.
+    // A removed relative can no longer answer — and is told so, not «no such case».
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
     await removeRelative(applicant, `${RELATIVE_NAME} (пациенттің жұбайы)`);
-    expect(texts(await relative.press("Приду очно"))).toEqual([NOT_FOUND_RU, MENU]);
+    expect(texts(await relative.press("Приду очно"))).toEqual([
+      "Вы больше не участвуете в этом деле, поэтому ответ через бот не записывается. Супруг(а), близкие родственники и законный представитель пациента вправе присутствовать на заседаниях комиссии независимо от бота: состоится ли заседание, уточните в медицинской организации и там же сообщите о своём участии.",
+      MENU,
+    ]);
   });
 });
 

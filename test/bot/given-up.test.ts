@@ -66,7 +66,9 @@ describe("a document given up, asked for again with its button", () => {
 
     // The applicant removes the relative: "they stop hearing of the case at once".
     await removeRelative(applicant);
-    expect(texts(h.fake.sent("sendMessage", RELATIVE))).toContain("Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.");
+    expect(texts(h.fake.sent("sendMessage", RELATIVE))).toContain(
+      "Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет. Супруг(а), близкие родственники и законный представитель пациента вправе присутствовать на заседаниях комиссии независимо от бота: состоится ли заседание, уточните в медицинской организации.",
+    );
 
     const pressed = await relative.press(AGAIN_RU);
     const files = pressed.filter((c) => c.method === "sendDocument" && c.payload.chat_id === RELATIVE);

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buttons, testBot, texts, textsTo as to, type Harness, type TestUser } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
-import { commissionFormed, scheduleSitting } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, recordNotConfirmed, scheduleSitting } from "../helpers/staff.js";
 import type { Call } from "../../bot/local/fake-api.js";
-import { removeRelative } from "../helpers/notice.js";
+import { fileNotice, removeRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -267,7 +267,8 @@ describe("a relative removed from the case", () => {
     await view(applicant);
     const removed = await removeRelative(applicant);
     expect(to(removed, RELATIVE)).toEqual([
-      "Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет.",
+      // The right to attend is not the bot's to take (law.md §3.5): said, with whom to ask — not left as «you may not come».
+      "Заявитель удалил вас из дела KZ-2026-000001. Сообщений о нём больше не будет. Супруг(а), близкие родственники и законный представитель пациента вправе присутствовать на заседаниях комиссии независимо от бота: состоится ли заседание, уточните в медицинской организации.",
       "Дело KZ-2026-000001: о заседании комиссии, назначенном на 25.11.2026, 15:00, бот больше не будет вам сообщать. Файл календаря ниже — чтобы убрать это заседание из вашего календаря; если календарь покажет его как отменённое, это не значит, что заседание отменено. Если событие осталось в календаре, удалите его.",
     ]);
     const [file, ...more] = filesTo(removed, RELATIVE);
@@ -293,6 +294,40 @@ describe("a relative removed from the case", () => {
     expect(again).toHaveLength(1);
     expect(ics(again[0]!)).toContain("SEQUENCE:1");
     expect(ics(again[0]!)).toContain("STATUS:CONFIRMED");
+  });
+
+  it("pressing an old invitation's button is told they are no longer on the case, that the right to attend stays, and whom to ask — not «no such case»", async () => {
+    const { staff, applicant } = await formed();
+    await scheduleSitting(staff); // 25.11.2026, 15:00
+    await join(RELATIVE, await relativeLink(applicant));
+    const relative = h.user(RELATIVE, "ru");
+    await view(applicant);
+    await removeRelative(applicant);
+    // The invitation's «Не смогу участвовать», still in their chat.
+    const pressed = await relative.press("Не смогу участвовать");
+    expect(to(pressed, RELATIVE)).toEqual([
+      "Вы больше не участвуете в этом деле, поэтому ответ через бот не записывается. Супруг(а), близкие родственники и законный представитель пациента вправе присутствовать на заседаниях комиссии независимо от бота: состоится ли заседание, уточните в медицинской организации и там же сообщите о своём участии.",
+      MENU_RU,
+    ]);
+    // Nothing recorded, nobody told.
+    expect(await t.db.prisma.sittingResponse.count({ where: { userId: BigInt(RELATIVE) } })).toBe(0);
+    expect(to(pressed, STAFF)).toEqual([]);
+  });
+
+  it("pressing «Обращение (PDF)» afterwards, or while the notice is not shown, is refused with the menu after it — not left with nothing to press", async () => {
+    const { applicant } = await formed();
+    await join(RELATIVE, await relativeLink(applicant));
+    const relative = h.user(RELATIVE, "ru");
+    await view(applicant);
+    await applicant.press("Өтінішті туыстарға көрсету");
+    await view(applicant);
+    await applicant.press("Туыстарға енді көрсетпеу");
+    expect(to(await relative.press("Обращение (PDF)"), RELATIVE)).toEqual(["Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001.", MENU_RU]);
+    await view(applicant);
+    await removeRelative(applicant);
+    const pressed = await relative.press("Обращение (PDF)");
+    expect(to(pressed, RELATIVE)).toEqual([NOT_FOUND_RU, MENU_RU]);
+    expect(filesTo(pressed, RELATIVE)).toEqual([]);
   });
 
   it("gets no calendar file once the commission's sittings are over", async () => {
@@ -337,6 +372,33 @@ describe("a relative who withdraws consent, and so leaves the case", () => {
     expect(to(left, APPLICANT)).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
     const after = await t.db.prisma.sitting.findFirstOrThrow();
     expect([after.cancelledAt, after.sequence]).toEqual([null, 0]);
+  });
+});
+
+describe("a relative who joins once the commission concluded", () => {
+  it("is not promised invitations to sittings and reminders that will not come", async () => {
+    const { staff, applicant } = await formed();
+    await recordNotConfirmed(staff);
+    const joined = await join(RELATIVE, await relativeLink(applicant));
+    expect(to(joined, RELATIVE)[0]).toBe("Вы присоединились к делу KZ-2026-000001. Сведения о деле: /cases");
+  });
+});
+
+describe("a relative whose patient died", () => {
+  it("is condoled before the first copy of the notice they open — not again at every copy", async () => {
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk", { outcome: "Пациент қайтыс болды" });
+    await join(RELATIVE, await relativeLink(applicant));
+    const relative = h.user(RELATIVE, "ru");
+    await view(applicant);
+    await applicant.press("Өтінішті туыстарға көрсету");
+    const first = await relative.press("Обращение (PDF)");
+    expect(to(first, RELATIVE)).toEqual(["Примите наши соболезнования."]);
+    expect(filesTo(first, RELATIVE).map((c) => c.file!.filename)).toEqual(["KZ-2026-000001.pdf"]);
+    const second = await relative.press("Обращение (PDF)");
+    expect(to(second, RELATIVE)).toEqual([]);
+    expect(filesTo(second, RELATIVE).map((c) => c.file!.filename)).toEqual(["KZ-2026-000001.pdf"]);
   });
 });
 

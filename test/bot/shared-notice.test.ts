@@ -69,7 +69,7 @@ describe("a relative's copy of the notice", () => {
     await applicant.press("Келісімді кері қайтарып алу");
     await applicant.press("Иә, кері қайтарып аламын");
     // The relative's button from the message that offered the notice, pressed after the withdrawal.
-    expect(texts(await relative.press("Обращение (PDF)"))[0]).toBe("Заявитель не открывал обращение по делу KZ-2026-000001 родственникам.");
+    expect(texts(await relative.press("Обращение (PDF)"))[0]).toBe("Заявитель сейчас не показывает родственникам обращение по делу KZ-2026-000001.");
     await h.runtime.idle();
     expect(h.fake.sent("sendDocument", RELATIVE), "the patient's IIN, phone and description sent after consent was withdrawn").toEqual([]);
   });

@@ -87,7 +87,7 @@ describe("a sitting still to come when the case is settled", () => {
     const { relative, staff } = await settledWithSittingToCome();
     const answered = await relative.press("Приду очно");
     expect(to(answered, RELATIVE)).toEqual([
-      "Дело KZ-2026-000001 урегулировано, поэтому ответы на приглашения к заседаниям комиссии бот больше не записывает. Состоится ли заседание, уточните в организации «Городская больница №7».",
+      "Дело KZ-2026-000001 урегулировано, поэтому бот больше не записывает ответы на приглашения на заседания комиссии. Состоится ли заседание, уточните в организации «Городская больница №7».",
       expect.stringMatching(/^Что сделаем\?/),
     ]);
     expect(to(answered, STAFF)).toEqual([]);

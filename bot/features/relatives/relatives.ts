@@ -14,7 +14,7 @@ import { document } from "../../core/documents.js";
 import { say, sayTo, thenHome, withCondolence, type Out } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess, withdrawnOf } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
-import { removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
+import { ended, removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
 import { openCase } from "../cases/actions.js";
 import {
   inviteRelative,
@@ -166,7 +166,8 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
   const before = await tx.caseParticipant.count({ where: { caseId: k.id, userId: BigInt(c.userId), role: "relative", removedAt: { not: null } } });
   const sittings = await upcomingInvitations(tx, k, { chatId: c.userId, lang: c.languageKnown ? c.language : null }, c, before > 0);
   return [
-    say("relatives.joined", { number: k.number }),
+    // Once the commission concluded or the case closed (settled), the bot sends no invitations or reminders: none promised.
+    say(ended(k) ? "relatives.joinedEnded" : "relatives.joined", { number: k.number }),
     ...sittings,
     ...applicants.map((a) =>
       sayTo(reader(a.userId, a.user.language, k.language), "relatives.joinedApplicant", { number: k.number, relation: who }, [
@@ -199,10 +200,13 @@ export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, 
   await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
   await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: BigInt(c.userId), createdAt: c.now, payload: { relation: p.relation } } });
   const to = reader(p.userId, p.user.language, p.case.language);
+  const sittings = await removedFromSittings(tx, p.case, to, c);
   return [
     say("relatives.removed", { number: p.case.number, relation: them }, [toCase]),
-    sayTo(to, "relatives.removedRelative", { number: p.case.number }),
-    ...(await removedFromSittings(tx, p.case, to, c)),
+    // With sittings still to come, the one removed is told the right to attend them is not the bot's to take (law.md
+    // §3 step 5) — else «no more messages» and a file taking them off the calendar read as «you may not come».
+    sayTo(to, sittings.length ? "relatives.removedRelativeAttend" : "relatives.removedRelative", { number: p.case.number }),
+    ...sittings,
   ];
 };
 
@@ -255,12 +259,15 @@ export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx
 /** A relative gets the notice as a PDF — only while the applicant shares it. */
 export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: Ctx): Promise<Out[]> => {
   const me = await tx.caseParticipant.findFirst({ where: { caseId: e.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { case: true } });
-  if (!me) return [say("cases.notFound")];
-  if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number })];
+  // Refused (removed from the case, or the notice not shown now): nothing more to press on that message — their menu follows.
+  if (!me) return [say("cases.notFound"), thenHome()];
+  if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number }), thenHome()];
   if (me.role !== "relative") return [document({ name: "noticePdf", caseId: e.caseId })];
+  // A relative reads the outcome in it for the first time, maybe: condolence first when the patient died — at the first
+  // copy they open, not again at each (a grieving reader is not condoled by rote).
+  const before = await tx.dataAccess.count({ where: { caseId: e.caseId, userId: BigInt(c.userId), role: "relative", what: "document" } });
   await recordAccess(tx, e.caseId, c.userId, "relative", "document", c.now);
-  // A relative reads the outcome in it for the first time, maybe: condolence first when the patient died.
-  return withCondolence(me.case.outcome, null, document({ name: "noticePdf", caseId: e.caseId }));
+  return withCondolence(before === 0 ? me.case.outcome : null, null, document({ name: "noticePdf", caseId: e.caseId }));
 };
 
 /**

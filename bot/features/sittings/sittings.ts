@@ -322,6 +322,10 @@ const who = (p: { role: string; relation: string | null; user?: { fullName: stri
       ? { key: "sitting.who.relativeNamed", params: { name: p.user.fullName, relation: { key: `notice.relationForm.${p.relation}` } } }
       : { key: "sitting.who.relative", params: { relation: { key: `notice.relationForm.${p.relation}` } } };
 
+/** Whether this user was a relative on the case, removed from it (by the applicant, or leaving at a withdrawal of consent). */
+const wasRemoved = async (tx: Tx, caseId: number, userId: number): Promise<boolean> =>
+  (await tx.caseParticipant.count({ where: { caseId, userId: BigInt(userId), role: "relative", removedAt: { not: null } } })) > 0;
+
 export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c: Ctx): Promise<Out[]> => {
   const s = await tx.sitting.findUnique({ where: { id: e.sittingId }, include: { case: { include: ORG_NAMES } } });
   const me = s
@@ -330,7 +334,12 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   // Refused with nothing to answer any more (not the new time's buttons, nor where a sitting going on is held): their
   // menu follows, never a dead end.
   const done = thenHome();
-  // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
+  // A relative no longer on the case (removed by the applicant, or gone at a withdrawal of consent) pressing an
+  // invitation's or a reminder's button kept in their chat: told why the answer is not taken — not «no such case», which
+  // reads as if the case were gone — and that the right to attend is not the bot's to take (law.md §3 step 5). Nothing
+  // of the case is said (its number neither: test/bot/abuse.test.ts), nor whether the sitting takes place.
+  if (s && !me && (await wasRemoved(tx, s.caseId, c.userId))) return [say("sitting.removedNoAnswer"), done];
+  // Not on the case (a stranger, staff, forged data): the answer a missing case gets.
   if (!s || !me) return [say("cases.notFound"), done];
   // The commission concluded meanwhile — its sittings to come cancelled with it: nobody is expected.
   if (s.case.concludedAt) return [say("sitting.noMore", { number: s.case.number }), done];
@@ -343,8 +352,9 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   if (ended(s.case)) return [say("sitting.noMoreSettled", { number: s.case.number, org: caseOrg(s.case) }), done];
   // Begun a little while ago (someone running late presses «online»): it may well be going on — not said to be over,
   // and where it is held said again, so they can still join. Later than that, it is over.
+  // Its online link is the last thing to press; a sitting held only in person has none: the menu follows, not a dead end.
   if (begun(s, c.now))
-    return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) })];
+    return [say("sitting.started", { number: s.case.number, when: showWhen(s.startsAt, c.timeZone), place: placeText(s) }), ...(s.link ? [] : [done])];
   // A button of the time before a move: «can't» meant that time, not the new one (nor does «in person»). The new
   // time is said, with the buttons that answer it.
   if (e.sequence !== undefined && e.sequence !== s.sequence)
@@ -438,7 +448,7 @@ export const participantSittings = async (tx: Tx, caseId: number, c: { userId: n
  * A case whose commission sits no more: its conclusion recorded, or the case closed (a settlement) — whatever its
  * status says since (a complaint drafted after the conclusion makes it «escalated»; one drafted before ends nothing).
  */
-const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
+export const ended = (k: Pick<Case, "status" | "concludedAt" | "closedAt">): boolean => k.concludedAt !== null || k.closedAt !== null || k.status === "settled" || k.status === "closed";
 /** The same, as a query's condition on a sitting's case: not ended (staff's home lists only such sittings, too). */
 export const NOT_ENDED: Prisma.CaseWhereInput = { concludedAt: null, closedAt: null, status: { notIn: ["settled", "closed"] } };
 /** The two-hours reminder says «in two hours»: with less than this left, it is no longer sent. */
