@@ -11,8 +11,8 @@ import type { PdfContent } from "./pdf.js";
 
 /** Each document a feature can send, and what names one. */
 export interface DocumentParams {
-  /** The notice of a case (features/notice). */
-  noticePdf: { caseId: number };
+  /** The notice of a case (features/notice); `copy: "relative"` for a relative the applicant shows it to (its caption says so). */
+  noticePdf: { caseId: number; copy?: "relative" };
   /** The settlement agreement of an accepted proposal (features/mediation). */
   agreementPdf: { proposalId: number };
   /** The mediation contract's essentials, to agree to before mediation starts (features/mediation). */

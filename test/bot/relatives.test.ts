@@ -396,6 +396,8 @@ describe("a relative whose patient died", () => {
     const first = await relative.press("Обращение (PDF)");
     expect(to(first, RELATIVE)).toEqual(["Примите наши соболезнования."]);
     expect(filesTo(first, RELATIVE).map((c) => c.file!.filename)).toEqual(["KZ-2026-000001.pdf"]);
+    // A copy shown to them: not «для передачи в медицинскую организацию» — handing it in is the applicant's.
+    expect(filesTo(first, RELATIVE).map((c) => c.payload.caption)).toEqual(["Обращение KZ-2026-000001 — заявитель показал его вам."]);
     const second = await relative.press("Обращение (PDF)");
     expect(to(second, RELATIVE)).toEqual([]);
     expect(filesTo(second, RELATIVE).map((c) => c.file!.filename)).toEqual(["KZ-2026-000001.pdf"]);

@@ -95,7 +95,7 @@ export const loadNoticeDocument = async (db: Prisma | Tx, caseId: number, key: B
 };
 
 export const noticePdf: DocumentBuilder<"noticePdf"> = {
-  params: z.object({ caseId: z.number().int() }),
+  params: z.object({ caseId: z.number().int(), copy: z.literal("relative").optional() }),
   action: "upload_document",
   pdf: true,
   build: async (p, env) => {
@@ -104,6 +104,7 @@ export const noticePdf: DocumentBuilder<"noticePdf"> = {
     const d = await loadNoticeDocument(env.prisma, p.caseId, env.dataKey);
     if (!d) return null;
     const pdf = await renderNoticePdf(d, p.language, env.i18n);
-    return { chat_id: p.chat_id, document: new InputFile(pdf, `${d.number}.pdf`), caption: env.i18n.t(p.language)("pdf.caption", { number: d.number }) };
+    // The applicant hands it in; a relative is shown it: not told to hand it to the organisation.
+    return { chat_id: p.chat_id, document: new InputFile(pdf, `${d.number}.pdf`), caption: env.i18n.t(p.language)(p.copy === "relative" ? "pdf.captionRelative" : "pdf.caption", { number: d.number }) };
   },
 };

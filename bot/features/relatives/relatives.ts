@@ -267,7 +267,7 @@ export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: C
   // copy they open, not again at each (a grieving reader is not condoled by rote).
   const before = await tx.dataAccess.count({ where: { caseId: e.caseId, userId: BigInt(c.userId), role: "relative", what: "document" } });
   await recordAccess(tx, e.caseId, c.userId, "relative", "document", c.now);
-  return withCondolence(before === 0 ? me.case.outcome : null, null, document({ name: "noticePdf", caseId: e.caseId }));
+  return withCondolence(before === 0 ? me.case.outcome : null, null, document({ name: "noticePdf", caseId: e.caseId, copy: "relative" }));
 };
 
 /**
