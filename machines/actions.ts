@@ -63,7 +63,8 @@ export interface ActionDef<S extends Shape = Shape> {
   /**
    * Whose button it is when `allow` names no role: "applicant" for the buttons of a case's applicant (or relative) —
    * open to anyone, the service checks the case. The home after it (a DONE with no role) is then the applicant's menu,
-   * not the home of another role the presser holds (an admin who is also an applicant).
+   * not the home of another role the presser holds (an admin who is also an applicant) — but after a refusal, to someone
+   * who holds another role and is on no case, that role's home (bot/core/people.ts, refusedHome).
    */
   readonly side?: "applicant";
   run(params: z.output<z.ZodObject<S>>, r: Router): void;

@@ -12,7 +12,7 @@ import type { Ctx, Tx } from "../../core/actor.js";
 import { caseOrg, ORG_NAMES, stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, thenHome, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, refusedHome, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, cancelSittingConfirmed as cancelConfirmedAction, keepSitting as keepAction, moveSitting as moveAction } from "./actions.js";
 
@@ -330,8 +330,8 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   // Refused with nothing to answer any more (not the new time's buttons, nor where a sitting going on is held): their
   // menu follows, never a dead end.
   const done = thenHome();
-  // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets.
-  if (!s || !me) return [say("cases.notFound"), done];
+  // Not on the case (removed, a stranger, staff, forged data): the answer a missing case gets, and the presser's home.
+  if (!s || !me) return [say("cases.notFound"), await refusedHome(tx, c)];
   // The commission concluded meanwhile — its sittings to come cancelled with it: nobody is expected.
   if (s.case.concludedAt) return [say("sitting.noMore", { number: s.case.number }), done];
   // Cancelled, or over: said so first — a family told of its cancellation is not told after a settlement to ask
