@@ -306,12 +306,21 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     const current = top();
     if (!current) return false;
     const def = flows[current.flow]!;
-    const { paused, ...entry } = current;
+    const { paused, consentShown, ...entry } = current;
     // A notice begun before the bot told a relative's consent from the applicant's (its draft past the consent question)
     // by someone whose consent is a relative's only: it goes no further until the applicant's consent is given — shown
-    // with why, the draft kept; the consent (an action) reaches it, and its question comes again.
+    // with why, the draft kept; the consent (an action) reaches it, and its question comes again. As every consent
+    // question (machines/onboarding.ts, consentRepeatFor): the whole text where it is shown anew (the first time, /notice,
+    // another language, back from a flow above); else only its last line with its buttons — after «choose one of the
+    // buttons» for anything that is not a button of it (words, a sticker, a file, an old question's button).
     if (current.flow === "notice" && profile.hasConsent && profile.consentText === "relative" && event.type !== "CONSENT" && current.snapshot.value !== "consent") {
-      effects.push(say("privacy.applicantNeeded"), say("privacy.consent", { buttons: consentButtons }));
+      if (!consentShown || event.type === "LANGUAGE" || (event.type === "REPEAT" && !event.brief)) {
+        effects.push(say("privacy.applicantNeeded"), say("privacy.consent", { buttons: consentButtons }));
+        if (!consentShown) stack = [...stack.slice(0, -1), { ...current, consentShown: true }];
+      } else {
+        if (event.type !== "REPEAT") effects.push(say("common.useButtons"));
+        effects.push(say("privacy.consentQuestion", { buttons: consentButtons }));
+      }
       return true;
     }
     const notTakenHere = () => {
