@@ -34,6 +34,8 @@ export interface Router {
   deliver(event: FlowEvent, ignored?: () => void): boolean;
   /** Asks the current question again, or shows the menu when no flow is open. */
   repeatOrMenu(): void;
+  /** After cancelTop: the question of the flow now on top, shown anew (a consent's whole text), or the menu. */
+  resumeOrMenu(): void;
   menu(): void;
   /** The button is spent, forged or not this user's to press: say so, and ask what is current. */
   stale(): void;
@@ -228,8 +230,9 @@ export const confirmCancel = defineAction({
   run: ({ answer, at }, r) => {
     const entry = r.top();
     if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
-    if (answer === "yes") r.cancelTop();
-    r.repeatOrMenu();
+    if (answer === "no") return r.repeatOrMenu();
+    r.cancelTop();
+    r.resumeOrMenu();
   },
 });
 

@@ -361,6 +361,13 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   const repeatOrMenu = () => {
     if (!deliver({ type: "REPEAT", brief: true })) effects.push(menuEffect(profile, homeOf));
   };
+  /**
+   * After /cancel left the flow on top: the question of the one under it, shown anew — as when a flow above ends by itself
+   * (apply): a consent's whole text, which the flow left put screens above — or the home.
+   */
+  const resumeOrMenu = () => {
+    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile, homeOf));
+  };
   const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
   /** The text consented to (a relative's only: theirs, with what a notice would ask), else the applicant's. */
   const privacy = () => {
@@ -407,7 +414,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       return;
     }
     cancelTop();
-    repeatOrMenu();
+    resumeOrMenu();
   };
   const cancelTop = () => {
     const entry = top();
@@ -519,6 +526,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     repeatOrMenu,
     menu: () => void effects.push(menuEffect(profile, homeOf)),
     stale,
+    resumeOrMenu,
     top,
     find: (name) => stack.find((e) => e.flow === name),
     pop: () => void (stack = stack.slice(0, -1)),
