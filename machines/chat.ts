@@ -540,6 +540,24 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     },
   };
 
+  // A role's step left open when the role was taken away (staff recording a receipt, a mediator's proposal, an admin's
+  // organisation): it goes, and they are told why in their language — nothing of it was recorded. Words typed for it or
+  // a button of its question answer nothing then: what is under it comes back, or their home as they stand now. A
+  // command or another button goes on as it would.
+  const revoked = stack.filter((e) => {
+    const role = flows[e.flow]?.role;
+    return role !== undefined && role !== "applicant" && !profile.roles.includes(role);
+  });
+  if (revoked.length && input.kind !== "reply") {
+    const answered = revoked.includes(top()!) && (input.kind !== "command" && (input.kind !== "button" || decodeButton(input.data, registry, profile).kind === "answer"));
+    stack = stack.filter((e) => !revoked.includes(e));
+    homeOf = {};
+    effects.push(say(`roles.flowEnded.${flows[revoked[revoked.length - 1]!.flow]!.role!}`));
+    if (answered) {
+      resumeOrMenu();
+      return { stack, effects };
+    }
+  }
 
   // A relative's invite link (t.me/<bot>?start=c_<token>): the join flow asks what it needs, even the language.
   const caseInvite = input.kind === "command" && input.command === "start" ? CASE_INVITE.exec(input.payload) : null;
