@@ -34,6 +34,8 @@ export interface Router {
   deliver(event: FlowEvent, ignored?: () => void): boolean;
   /** Asks the current question again, or shows the menu when no flow is open. */
   repeatOrMenu(): void;
+  /** After cancelTop: the question of the flow now on top, shown anew (a consent's whole text), or the menu. */
+  resumeOrMenu(): void;
   menu(): void;
   /** The button is spent, forged or not this user's to press: say so, and ask what is current. */
   stale(): void;
@@ -63,7 +65,8 @@ export interface ActionDef<S extends Shape = Shape> {
   /**
    * Whose button it is when `allow` names no role: "applicant" for the buttons of a case's applicant (or relative) —
    * open to anyone, the service checks the case. The home after it (a DONE with no role) is then the applicant's menu,
-   * not the home of another role the presser holds (an admin who is also an applicant).
+   * not the home of another role the presser holds (an admin who is also an applicant) — but after a refusal, to someone
+   * who holds another role and is on no case, that role's home (bot/core/people.ts, refusedHome).
    */
   readonly side?: "applicant";
   run(params: z.output<z.ZodObject<S>>, r: Router): void;
@@ -227,8 +230,9 @@ export const confirmCancel = defineAction({
   run: ({ answer, at }, r) => {
     const entry = r.top();
     if (!entry || at !== `${entry.flow}.${entry.prompt}`) return r.stale();
-    if (answer === "yes") r.cancelTop();
-    r.repeatOrMenu();
+    if (answer === "no") return r.repeatOrMenu();
+    r.cancelTop();
+    r.resumeOrMenu();
   },
 });
 

@@ -306,12 +306,21 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     const current = top();
     if (!current) return false;
     const def = flows[current.flow]!;
-    const { paused, ...entry } = current;
+    const { paused, consentShown, ...entry } = current;
     // A notice begun before the bot told a relative's consent from the applicant's (its draft past the consent question)
     // by someone whose consent is a relative's only: it goes no further until the applicant's consent is given — shown
-    // with why, the draft kept; the consent (an action) reaches it, and its question comes again.
+    // with why, the draft kept; the consent (an action) reaches it, and its question comes again. As every consent
+    // question (machines/onboarding.ts, consentRepeatFor): the whole text where it is shown anew (the first time, /notice,
+    // another language, back from a flow above); else only its last line with its buttons — after «choose one of the
+    // buttons» for anything that is not a button of it (words, a sticker, a file, an old question's button).
     if (current.flow === "notice" && profile.hasConsent && profile.consentText === "relative" && event.type !== "CONSENT" && current.snapshot.value !== "consent") {
-      effects.push(say("privacy.applicantNeeded"), say("privacy.consent", { buttons: consentButtons }));
+      if (!consentShown || event.type === "LANGUAGE" || (event.type === "REPEAT" && !event.brief)) {
+        effects.push(say("privacy.applicantNeeded"), say("privacy.consent", { buttons: consentButtons }));
+        if (!consentShown) stack = [...stack.slice(0, -1), { ...current, consentShown: true }];
+      } else {
+        if (event.type !== "REPEAT") effects.push(say("common.useButtons"));
+        effects.push(say("privacy.consentQuestion", { buttons: consentButtons }));
+      }
       return true;
     }
     const notTakenHere = () => {
@@ -351,6 +360,13 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   /** The open flow's question again — in short where it has one (a consent's last line): it is on screen — or the home. */
   const repeatOrMenu = () => {
     if (!deliver({ type: "REPEAT", brief: true })) effects.push(menuEffect(profile, homeOf));
+  };
+  /**
+   * After /cancel left the flow on top: the question of the one under it, shown anew — as when a flow above ends by itself
+   * (apply): a consent's whole text, which the flow left put screens above — or the home.
+   */
+  const resumeOrMenu = () => {
+    if (!deliver({ type: "REPEAT" })) effects.push(menuEffect(profile, homeOf));
   };
   const languagePrompt = () => effects.push(say("language.choose", { bilingual: true, buttons: languageButtons }));
   /** The text consented to (a relative's only: theirs, with what a notice would ask), else the applicant's. */
@@ -398,7 +414,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
       return;
     }
     cancelTop();
-    repeatOrMenu();
+    resumeOrMenu();
   };
   const cancelTop = () => {
     const entry = top();
@@ -510,6 +526,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     repeatOrMenu,
     menu: () => void effects.push(menuEffect(profile, homeOf)),
     stale,
+    resumeOrMenu,
     top,
     find: (name) => stack.find((e) => e.flow === name),
     pop: () => void (stack = stack.slice(0, -1)),
@@ -523,6 +540,24 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     },
   };
 
+  // A role's step left open when the role was taken away (staff recording a receipt, a mediator's proposal, an admin's
+  // organisation): it goes, and they are told why in their language — nothing of it was recorded. Words typed for it or
+  // a button of its question answer nothing then: what is under it comes back, or their home as they stand now. A
+  // command or another button goes on as it would.
+  const revoked = stack.filter((e) => {
+    const role = flows[e.flow]?.role;
+    return role !== undefined && role !== "applicant" && !profile.roles.includes(role);
+  });
+  if (revoked.length && input.kind !== "reply") {
+    const answered = revoked.includes(top()!) && (input.kind !== "command" && (input.kind !== "button" || decodeButton(input.data, registry, profile).kind === "answer"));
+    stack = stack.filter((e) => !revoked.includes(e));
+    homeOf = {};
+    effects.push(say(`roles.flowEnded.${flows[revoked[revoked.length - 1]!.flow]!.role!}`));
+    if (answered) {
+      resumeOrMenu();
+      return { stack, effects };
+    }
+  }
 
   // A relative's invite link (t.me/<bot>?start=c_<token>): the join flow asks what it needs, even the language.
   const caseInvite = input.kind === "command" && input.command === "start" ? CASE_INVITE.exec(input.payload) : null;

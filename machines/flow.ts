@@ -83,6 +83,12 @@ export interface StackEntry {
    * «Продолжить» (or a press of that question's button) — what is typed meanwhile answers nothing (machines/chat.ts).
    */
   paused?: true;
+  /**
+   * A notice begun before the bot told a relative's consent from the applicant's, held at the applicant's consent
+   * (machines/chat.ts): its whole text was shown — from then on it is asked as every consent question is, in short
+   * where it is still on screen.
+   */
+  consentShown?: true;
 }
 
 /** What the router knows of the user when it starts a flow. */

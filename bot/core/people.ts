@@ -1,6 +1,8 @@
 // Who is who on a case: the queries several features share (never a feature's own business).
+import { primaryRole } from "../../machines/chat.js";
 import type { Lang, Recipient } from "../../machines/effects.js";
-import type { Tx } from "./actor.js";
+import type { Ctx, Tx } from "./actor.js";
+import { thenHome, type ReplyEffect } from "./effects.js";
 
 /** The organisations a user is active staff of. */
 export const staffOrgs = async (tx: Tx, userId: number): Promise<number[]> =>
@@ -22,6 +24,19 @@ export const staffCase = async (tx: Tx, caseId: number, userId: number) =>
 /** Whether the user is on the case as its applicant or a relative. */
 export const onCase = async (tx: Tx, caseId: number, userId: number): Promise<boolean> =>
   (await tx.caseParticipant.count({ where: { caseId, userId: BigInt(userId), removedAt: null } })) > 0;
+
+/**
+ * The home after a button of a case's applicant or relative (`side: "applicant"`) was refused: the applicant's menu —
+ * unless the presser holds another role (staff, a mediator, an admin) and is on no case as an applicant or a relative:
+ * then that role's home, for the applicant's menu is no home of someone who never filed a notice nor follows a case.
+ * Read only then, on the refusal's path: one query.
+ */
+export const refusedHome = async (tx: Tx, c: Pick<Ctx, "userId" | "roles">): Promise<ReplyEffect> => {
+  const role = primaryRole(c.roles);
+  if (role === "applicant") return thenHome();
+  const on = await tx.caseParticipant.findFirst({ where: { userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, select: { id: true } });
+  return on ? thenHome() : thenHome(role);
+};
 
 /** The user's participation as the applicant of a case, with the case; null if they did not file it. */
 export const applicantOf = (tx: Tx, caseId: number, userId: number) =>

@@ -153,6 +153,13 @@ type Row = { data: (v: Victims, f: { lang: "kk" | "ru" }) => string | string[]; 
 const V_NUMBERS = ["KZ-2026-000001", "KZ-2026-000002", "KZ-2026-000003"];
 const V_PATIENT = "Сапаров Ерлан Бекович";
 const V_IIN = "850301300121";
+/** The applicant's menu, and the homes of the other roles (ru, kk). */
+const MENU_RU = /^Что сделаем\?/;
+const MENU_KK = /^Не істейміз\?/;
+const STAFF_HOME = /^«.+»: обращения\n/;
+const STAFF_HOME_KK = /^«.+»: өтініштер\n/;
+const MEDIATOR_HOME = /^Медиации\n/;
+const ADMIN_HOME = /^Администратор: /;
 /** What a forger may be answered (besides «Эта кнопка устарела.» on the button): the case is not theirs, or consent is needed. */
 const REFUSALS = ["cases.notFound", "privacy.consentNeeded", "relatives.notShared"];
 
@@ -427,5 +434,64 @@ describe("a forged or outdated button, for every action the bot knows", () => {
     } finally {
       await t.dispose();
     }
+  });
+
+  it("an applicant's button refused to staff, a mediator or an admin on no case is followed by their own home, not the applicant's menu; on a case as a relative, by the applicant's (ru, kk)", async () => {
+    // Before: «Что сделаем?» — the menu of someone who files notices — after each of these refusals, for people who never did.
+    const ADMIN = 9001;
+    const h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+    const staff = await joinStaff(h, ADMIN, 50, "ru");
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    await joinRelative(h, applicant, 60);
+    const kkStaff = await joinStaff(h, ADMIN, 80, "kk", "Клиника №2", "г. Астана");
+    const mediator = await joinMediator(h, ADMIN, 70);
+    const admin = h.user(ADMIN, "ru");
+    const p = t.db.prisma;
+    const k = await p.case.findFirstOrThrow();
+    const relative = await p.caseParticipant.findFirstOrThrow({ where: { userId: 60n } });
+    const invite = await p.invite.findFirstOrThrow({ where: { role: "relative" } });
+    // Every button of the applicant's side (a new one without a row fails here), with data that acts on the case. `alone`:
+    // the refusal is all these say, to anyone (a view that was not shown, a link not made).
+    const SIDE: Record<string, { data: string; alone?: true }> = {
+      seen: { data: `g:seen:${k.id}`, alone: true },
+      case: { data: `g:case:${k.id}`, alone: true },
+      cpage: { data: `g:cpage:next:${k.id}:1` },
+      rinv: { data: `g:rinv:${k.id}`, alone: true },
+      rrm: { data: `g:rrm:${relative.id}` },
+      rrmok: { data: `g:rrmok:${relative.id}` },
+      rshare: { data: `g:rshare:${k.id}:on` },
+      rnotice: { data: `g:rnotice:${k.id}`, alone: true },
+      rrv: { data: `g:rrv:${invite.id}`, alone: true },
+      rrvok: { data: `g:rrvok:${invite.id}` },
+      rkeep: { data: `g:rkeep:${invite.id}` },
+      sat: { data: "g:sat:1:cannot" },
+      handin: { data: `g:handin:${k.id}:2026-11-23` },
+      mdyesa: { data: "g:mdyesa:1" },
+      esc: { data: `g:esc:${k.id}`, alone: true },
+      escto: { data: `g:escto:${k.id}:management` },
+    };
+    expect(Object.keys(SIDE).sort()).toEqual(registry.actions.filter((a) => a.side === "applicant").map((a) => a.code).sort());
+    const before = await stored(t.db);
+    const who = [
+      { u: staff, home: STAFF_HOME, lang: "ru" },
+      { u: kkStaff, home: STAFF_HOME_KK, lang: "kk" },
+      { u: mediator, home: MEDIATOR_HOME, lang: "ru" },
+      { u: admin, home: ADMIN_HOME, lang: "ru" },
+    ] as const;
+    for (const [code, row] of Object.entries(SIDE)) {
+      for (const { u, home, lang } of who) {
+        // Another page of «my cases», with none, says there is none; the rest, the answer a missing case gets.
+        const refusal = h.i18n.t(lang)(code === "cpage" ? "cases.none" : "cases.notFound");
+        expect(texts(await u.pressData(row.data)), `${code} by ${u.id}`).toEqual(row.alone ? [refusal] : [refusal, expect.stringMatching(home)]);
+      }
+    }
+    expect(await stored(t.db)).toBe(before);
+    // Staff who follow a case as a relative: the applicant's menu, theirs too.
+    await joinRelative(h, applicant, 50, "KZ-2026-000001", "Ахметова Сауле Маратовна");
+    expect(texts(await staff.pressData(`g:rrm:${relative.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", expect.stringMatching(MENU_RU)]);
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    expect(texts(await staff.pressData(`g:handin:${k.id}:2026-11-23`))).toEqual(["Мұндай іс табылмады немесе сіз оған қатыспайсыз.", expect.stringMatching(MENU_KK)]);
   });
 });

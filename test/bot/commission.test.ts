@@ -423,8 +423,8 @@ describe("sittings", () => {
 
     // Answers: only people on the case.
     expect(texts(await stranger.pressData(`g:sat:${s.id}:in_person`))).toEqual([NOT_FOUND_RU, MENU]);
-    // (A sitting's answer is the applicant's side's button: the home after its refusal is the applicant's menu.)
-    expect(texts(await other.pressData(`g:sat:${s.id}:online`))).toEqual([NOT_FOUND_RU, MENU]);
+    // (A sitting's answer is the applicant's side's button; staff on no case get their own home after its refusal.)
+    expect(texts(await other.pressData(`g:sat:${s.id}:online`))).toEqual([NOT_FOUND_RU, expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     expect(texts(await relative.pressData(`g:sat:999:online`))).toEqual([NOT_FOUND_RU, MENU]);
     expect(await t.db.prisma.sittingResponse.count()).toBe(0);
     // Changes: only staff of the case's organisation.

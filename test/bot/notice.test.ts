@@ -192,6 +192,29 @@ describe("the notice, step by step", () => {
     expect(last(await u.press("Согласен(на)"))).toBe("1/11 · Кем вы приходитесь пациенту?");
   });
 
+  it("/cancel of the explainer opened over the notice's own consent question brings the whole consent text back, as the explainer's «Закончить» does — not only its last line, screens below the text (ru, kk)", async () => {
+    // Before: «Отменено.» and the bare question «Согласны ли вы на обработку…?», under the explainer's four messages.
+    for (const [id, lang, decline, agree, finish] of [
+      [24, "ru", "Не согласен(на)", "Согласен(на)", "Закончить"],
+      [25, "kk", "Келіспеймін", "Келісемін", "Аяқтау"],
+    ] as const) {
+      const u = h.user(id, lang);
+      const l = h.i18n.t(lang);
+      await u.send("/start");
+      await u.press(decline);
+      await u.send("/notice");
+      await u.send("/explain");
+      const cancelled = await u.send("/cancel");
+      expect(texts(cancelled)).toEqual([l("cancel.done"), l("privacy.consent")]);
+      expect(buttons(cancelled)).toEqual([agree, decline]);
+      // The same as leaving the explainer by its own button.
+      await u.send("/explain");
+      const finished = await u.press(finish);
+      expect(texts(finished)).toEqual([l("privacy.consent")]);
+      expect(last(await u.press(agree))).toBe(lang === "ru" ? "1/11 · Кем вы приходитесь пациенту?" : "1/11 · Пациентке кім боласыз?");
+    }
+  });
+
   it("reads the date of birth from the IIN and proposes it", async () => {
     const u = h.user(3, "kk");
     await upTo(u, "kk", "iin");

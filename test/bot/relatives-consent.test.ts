@@ -191,6 +191,55 @@ describe("a notice a relative began before the two consents were told apart", ()
   });
 });
 
+describe("a notice a relative began before the two consents were told apart, asked again", () => {
+  /** The old bot's draft (as above): begun under a relative's consent taken for the applicant's, past its first question. */
+  const oldDraft = async (id: number, lang: "kk" | "ru") => {
+    const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
+    await join(h.user(id, lang), await relativeLink(applicant), lang);
+    await t.db.prisma.user.update({ where: { id: BigInt(id) }, data: { consentText: "applicant" } });
+    const old = (await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") })).user(id, lang);
+    await old.send("/notice");
+    await old.press(lang === "ru" ? "Близкий родственник" : "Пациенттің жақын туысы");
+    await old.press(lang === "ru" ? "Подтверждаю" : "Растаймын");
+    await t.db.prisma.user.update({ where: { id: BigInt(id) }, data: { consentText: "relative" } });
+    return (await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") })).user(id, lang);
+  };
+
+  it("gets the whole text once, then, as at every consent question, only its last line with its buttons — «choose one of the buttons» first for words or a sticker (ru, kk)", async () => {
+    // Before: «Ваше согласие как родственника… не распространяется на обращение» and the whole consent text again at
+    // every message, burying the two buttons.
+    for (const [id, lang, typed, hint, question, agree, decline] of [
+      [RELATIVE_RU, "ru", "Серикова Асель", "Выберите, пожалуйста, одну из кнопок ниже.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?", "Согласен(на)", "Не согласен(на)"],
+      [RELATIVE_KK, "kk", "Серікова Әсел", "Төмендегі батырмалардың бірін таңдаңыз.", "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?", "Келісемін", "Келіспеймін"],
+    ] as const) {
+      await t.reset();
+      h = await testBot(t.db, { adminIds: [ADMIN], now: () => new Date("2026-11-23T10:00:00+05:00") });
+      const u = await oldDraft(id, lang);
+      const l = h.i18n.t(lang);
+      const whole = [l("privacy.applicantNeeded"), l("privacy.consent")];
+      const first = await u.send(typed);
+      expect(to(first, id)).toEqual(whole);
+      expect(buttons(first)).toEqual([agree, decline]);
+      // The text ends with the question asked in short.
+      expect(whole[1]!.endsWith(`\n\n${question}`)).toBe(true);
+      for (const again of [await u.send(typed), await u.sticker()]) {
+        expect(to(again, id)).toEqual([hint, question]);
+        expect(buttons(again)).toEqual([agree, decline]);
+      }
+      // /help: the help, then the question's last line (it is on screen).
+      const help = await u.send("/help");
+      expect(to(help, id).at(-1)).toBe(question);
+      expect(buttons(help)).toEqual([agree, decline]);
+      // /notice shows it anew, as the notice's own consent question does: the whole text.
+      expect(to(await u.send("/notice"), id)).toEqual(whole);
+      expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(id) } })).consentText).toBe("relative");
+      // Agreed: the draft goes on from its question.
+      expect(to(await u.press(agree), id)).toEqual([l("privacy.thanks"), expect.stringMatching(/^2\/11 · /)]);
+    }
+  });
+});
+
+
 describe("a relative's consent in Kazakh: the menu's notice button, /privacy and withdrawal", () => {
   it("the menu's «Өтініш беру» asks the applicant's consent; /privacy shows the relative's text; withdrawing it works", async () => {
     const { applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);

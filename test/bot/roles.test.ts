@@ -447,6 +447,49 @@ describe("roles", () => {
     expect(menu!.some((c) => c.startsWith("/start"))).toBe(true);
   });
 
+  it("revoked in the middle of recording a receipt: the next answer typed, or the flow's button, is refused in their language — the role ended, nothing recorded — and their home as they stand now follows (kk, ru)", async () => {
+    // Before: typed, the flow asked its next question as if nothing had happened; its button, «Мұндай іс табылмады…» —
+    // as if the case were gone.
+    const { admin, link } = await inviteStaff();
+    await fileNotice(h.user(100, "ru"), "ru");
+    const staff = h.user(40, "kk");
+    await staff.send("/start");
+    await redeem(staff, link, "kk", "staff");
+    const revokeStaff = async () => {
+      await admin.send("/admin");
+      await admin.press("Роли");
+      await confirmRevoke(admin, "Отозвать: Ахметова Сауле Маратовна — сотрудник");
+    };
+    const MENU_KK = "Не істейміз? Командалар (/) мәзірінде де бар.";
+    const ended = "«Келісім» ботында сіз енді ұйымның қызметкері болып саналмайсыз: рөліңізді әкімші аяқтады. Басталған әрекет болдырылмады, ештеңе жазылған жоқ.";
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Өтініштің алынғанын белгілеу");
+    await revokeStaff();
+    // An answer typed.
+    const typed = await staff.send("01-12/345");
+    expect(textsTo(typed, 40)).toEqual([ended, MENU_KK]);
+    expect(buttons(typed)).toContain("Өтініш беру");
+    expect((await t.db.prisma.case.findFirstOrThrow()).receivedAt).toBeNull();
+    // Invited again, in Russian now, the flow's button pressed after the second revocation.
+    const again = /start=([A-Za-z0-9_-]{32})/.exec(texts(await admin.press("Пригласить: Городская больница №7"))[0]!)![1]!;
+    await staff.send("/language");
+    await staff.press("Русский");
+    await redeem(staff, again, "ru", "staff");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Отметить получение обращения");
+    await staff.send("01-12/345");
+    await revokeStaff();
+    const pressed = await staff.press("Сегодня");
+    expect(textsTo(pressed, 40)).toEqual([
+      "Вы больше не значитесь сотрудником организации в «Келісім»: администратор завершил вашу роль. Начатое действие отменено, ничего не записано.",
+      "Что сделаем? Команды есть и в меню (/).",
+    ]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).receivedAt).toBeNull();
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: { contains: "receiv" } } })).toBe(0);
+  });
+
   it("revoking staff who hold two active rows of their organisation ends both: they can no longer open its cases", async () => {
     const { admin, link } = await inviteStaff();
     const staff = h.user(40, "ru");

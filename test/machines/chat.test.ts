@@ -59,6 +59,19 @@ describe("decide", () => {
     expect(keys(no)).toEqual(["common.useButtons"]);
   });
 
+  it("/cancel of a flow opened over a notice at its own consent question, confirmed: the whole consent text again, as when a flow above ends", () => {
+    const none = { ...kk, hasConsent: false };
+    const asked = decide([], none, { kind: "command", command: "notice", payload: "" });
+    expect(keys(asked)).toEqual(["privacy.consent"]);
+    const d = decide([...asked.stack, ...typedNote()], none, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
+    expect(keys(d)).toEqual(["cancel.confirm"]);
+    const yes = d.effects.flatMap((e) => (e.type === "say" ? (e.buttons ?? []).flat() : [])).find((b) => b.key === "cancel.yes")!;
+    const left = decide(d.stack, none, { kind: "button", data: `g:${yes.value}` }, flowsWithNote);
+    // Before: privacy.consentQuestion, the text's last line alone.
+    expect(keys(left)).toEqual(["cancel.done", "privacy.consent"]);
+    expect(left.stack.map((e) => e.flow)).toEqual(["notice"]);
+  });
+
   it("/cancel leaves at once when nothing typed would be lost", () => {
     const d = decide(askingNote(), kk, { kind: "command", command: "cancel", payload: "" }, flowsWithNote);
     expect(keys(d)).toEqual(["cancel.done", "menu.title"]);

@@ -5,7 +5,7 @@ import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { formedOn } from "../../core/case.js";
 import { say, thenHome, type Out } from "../../core/effects.js";
-import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js";
+import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
@@ -70,9 +70,16 @@ const refusal = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): 
 
 /** A flow that does not open leaves nothing to answer: what was said, then the question of a flow still open, else the home. */
 const no = (said: Out): Out[] => [said, thenHome()];
+/** The flows of a case's applicant (their buttons' `side: "applicant"`): refused, the presser's own home follows (refusedHome). */
+const APPLICANT_FLOWS: readonly string[] = ["handIn", "particulars"];
+/** Not theirs to open: why, then the home — of the role the button is for, or the presser's own when they are on no case. */
+const notAllowed = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
+  const said = await refusal(tx, e, c.userId);
+  return APPLICANT_FLOWS.includes(e.flow) ? [said, await refusedHome(tx, c)] : no(said);
+};
 
 export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
-  if (!(await allowed(tx, e, c.userId))) return no(await refusal(tx, e, c.userId));
+  if (!(await allowed(tx, e, c.userId))) return notAllowed(tx, e, c);
   // A message in a mediation no longer talking (ended, declined): said before anything is typed, not after.
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
@@ -118,7 +125,7 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
 /** A confirmation asked before a step (askChecked): only of someone who may take it; anyone else is refused as openChecked refuses. */
 export const askChecked = async (tx: Tx, e: DomainEffect<"askChecked">, c: Ctx): Promise<Out[]> => {
   const as: DomainEffect<"openChecked"> = { type: "openChecked", flow: e.as, input: e.input };
-  return (await allowed(tx, as, c.userId)) ? [e.ask] : no(await refusal(tx, as, c.userId));
+  return (await allowed(tx, as, c.userId)) ? [e.ask] : notAllowed(tx, as, c);
 };
 
 /**

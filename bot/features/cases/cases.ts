@@ -3,6 +3,7 @@
 // who take part in none, the cases of their organisations and their mediations, as /inbox shows them.
 import { act, openPayments } from "../../../machines/actions.js";
 import { localDate } from "../../../machines/calendar.js";
+import { primaryRole } from "../../../machines/chat.js";
 import type { Button, DomainEffect, PageCursor, Param } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/payments.js";
@@ -92,7 +93,8 @@ export const listCases = async (tx: Tx, e: DomainEffect<"showCases">, c: Ctx): P
   const total = await tx.case.count({ where });
   // A page asked for by its button is the user's own list only; the organisation's cases are /inbox's pages.
   // None: said, and the way on follows (the open flow's question, or the home) — the /notice it names is no button.
-  if (e.cursor) return total === 0 ? [say("cases.none"), thenHome()] : [await casesPageOf(tx, where, total, e.cursor, c)];
+  // (On no case, staff, a mediator or an admin: their own home, not the applicant's menu the button's side would bring.)
+  if (e.cursor) return total === 0 ? [say("cases.none"), thenHome(primaryRole(c.roles))] : [await casesPageOf(tx, where, total, e.cursor, c)];
   // «Мои дела» is on every role's home: staff and mediators get what /inbox shows, after their own cases if any.
   const work = c.roles.includes("staff") || c.roles.includes("mediator") ? await showInbox(tx, { type: "showInbox" }, c) : [];
   if (total === 0) return work.length ? work : [say(e.draft ? "cases.noneDraft" : "cases.none"), thenHome()];

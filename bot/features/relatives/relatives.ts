@@ -12,7 +12,7 @@ import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lockCases } from "../../core/case-lock.js";
 import { document } from "../../core/documents.js";
 import { say, sayTo, thenHome, withCondolence, type Out } from "../../core/effects.js";
-import { applicantOf, caseParticipants, reader, recordAccess, withdrawnOf } from "../../core/people.js";
+import { applicantOf, caseParticipants, reader, recordAccess, refusedHome, withdrawnOf } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
 import { ended, removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
 import { openCase } from "../cases/actions.js";
@@ -93,10 +93,10 @@ const revocable = async (tx: Tx, inviteId: number, c: Ctx) => {
 };
 
 /**
- * Nothing more to do about the link: the applicant's menu follows — unless the answer carries the way on (a link used:
+ * Nothing more to do about the link: the presser's home follows (refusedHome) — unless the answer carries the way on (a link used:
  * the button to remove who joined by it), which stays the last thing on screen.
  */
-const orHome = (said: SayEffect): Out[] => (said.buttons?.length ? [said] : [said, thenHome()]);
+const orHome = async (tx: Tx, c: Ctx, said: SayEffect): Promise<Out[]> => (said.buttons?.length ? [said] : [said, await refusedHome(tx, c)]);
 
 /** «Revoke the link made on …?»: which one, when several are out; one already revoked, used or expired is said so now. */
 export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevokeRelativeInvite">, c: Ctx): Promise<Out[]> => {
@@ -117,7 +117,7 @@ export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevoke
 export const keepRelativeInvite = async (tx: Tx, e: DomainEffect<"keepRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const r = await revocable(tx, e.inviteId, c);
   // Kept: the case to go back to (its button); a refusal: the menu.
-  return r.invite ? [say("relatives.inviteKept", {}, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]])] : orHome(r.refused);
+  return r.invite ? [say("relatives.inviteKept", {}, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]])] : orHome(tx, c, r.refused);
 };
 
 /**
@@ -130,7 +130,7 @@ export const revokeRelativeInvite = async (tx: Tx, e: DomainEffect<"revokeRelati
   const link = await tx.invite.findUnique({ where: { id: e.inviteId }, select: { caseId: true } });
   if (link?.caseId) await lockCases(tx, [link.caseId]);
   const r = await revocable(tx, e.inviteId, c);
-  if (!r.invite) return orHome(r.refused);
+  if (!r.invite) return orHome(tx, c, r.refused);
   await tx.invite.update({ where: { id: r.invite.id }, data: { revokedAt: c.now } });
   return [say("relatives.linkRevoked", { number: r.number, ...linkParams(r.invite, c.timeZone) }, [[{ key: "cases.open", params: { number: r.number }, ...act(openCase, { caseId: r.invite.caseId! }) }]])];
 };
@@ -183,8 +183,8 @@ export const joinCase = async (tx: Tx, e: DomainEffect<"joinCase">, c: Ctx): Pro
  */
 export const removeRelative = async (tx: Tx, e: DomainEffect<"removeRelative">, c: Ctx): Promise<Out[]> => {
   const p = await tx.caseParticipant.findFirst({ where: { id: e.participantId, role: "relative" }, include: { case: true, user: { select: { language: true, fullName: true } } } });
-  // A refusal asks nothing more: the applicant's menu follows.
-  if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound"), thenHome()];
+  // A refusal asks nothing more: the presser's home follows.
+  if (!p || !(await applicantOf(tx, p.caseId, c.userId))) return [say("cases.notFound"), await refusedHome(tx, c)];
   if (p.removedAt) return [say("relatives.alreadyRemoved"), thenHome()];
   const them = person(p.relation, p.user.fullName);
   const toCase = [{ key: "cases.open", params: { number: p.case.number }, ...act(openCase, { caseId: p.caseId }) }];
@@ -241,7 +241,7 @@ export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx
   // Whatever the outcome, nothing more is asked: the applicant's menu follows.
   const done = thenHome();
   const mine = await applicantOf(tx, e.caseId, c.userId);
-  if (!mine) return [say("cases.notFound"), done];
+  if (!mine) return [say("cases.notFound"), await refusedHome(tx, c)];
   const k = mine.case;
   if (isShared(k.answers) === e.share) return [say(e.share ? "relatives.shared" : "relatives.unshared", { number: k.number }), done];
   await setShared(tx, k, e.share, BigInt(c.userId), c.now);

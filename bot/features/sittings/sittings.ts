@@ -12,7 +12,7 @@ import type { Ctx, Tx } from "../../core/actor.js";
 import { caseOrg, ORG_NAMES, stepOf } from "../../core/case.js";
 import { document } from "../../core/documents.js";
 import { lines, say, sayTo, thenHome, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, orgStaff, reader, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, refusedHome, staffCase, staffCasesWhere, withdrawnOf } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { answerSitting as answerAction, cancelSitting as cancelAction, cancelSittingConfirmed as cancelConfirmedAction, keepSitting as keepAction, moveSitting as moveAction } from "./actions.js";
 
@@ -338,9 +338,9 @@ export const answerSitting = async (tx: Tx, e: DomainEffect<"answerSitting">, c:
   // invitation's or a reminder's button kept in their chat: told why the answer is not taken — not «no such case», which
   // reads as if the case were gone — and that the right to attend is not the bot's to take (law.md §3 step 5). Nothing
   // of the case is said (its number neither: test/bot/abuse.test.ts), nor whether the sitting takes place.
-  if (s && !me && (await wasRemoved(tx, s.caseId, c.userId))) return [say("sitting.removedNoAnswer"), done];
-  // Not on the case (a stranger, staff, forged data): the answer a missing case gets.
-  if (!s || !me) return [say("cases.notFound"), done];
+  if (s && !me && (await wasRemoved(tx, s.caseId, c.userId))) return [say("sitting.removedNoAnswer"), await refusedHome(tx, c)];
+  // Not on the case (a stranger, staff, forged data): the answer a missing case gets, and the presser's home.
+  if (!s || !me) return [say("cases.notFound"), await refusedHome(tx, c)];
   // The commission concluded meanwhile — its sittings to come cancelled with it: nobody is expected.
   if (s.case.concludedAt) return [say("sitting.noMore", { number: s.case.number }), done];
   // Cancelled, or over: said so first — a family told of its cancellation is not told after a settlement to ask
