@@ -327,7 +327,7 @@ export const counterMachine = machine.createMachine({
     },
     // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here. The
     // applicant's amount stands beside the statutory minimum for the recorded outcome, with the warning when below it
-    // (law.md §4), as the mediator's proposal was shown to them; in a death case, after condolence.
+    // (law.md §4), as the mediator's proposal was shown to them.
     review: {
       tags: [UNSAVED],
       entry: [
@@ -339,7 +339,8 @@ export const counterMachine = machine.createMachine({
             if (!context.outcome) return { key: "mediation.reviewCounter", params, buttons };
             const year = Number(event.today?.slice(0, 4)) || context.year || 0;
             const review: Param = { key: "mediation.reviewCounterMinimum", params: { ...params, minimum: minimumBeside(context.outcome, params.amount, year) } };
-            return { key: "common.text", params: { text: context.outcome === "death" ? lines([{ key: "common.condolence" }, review]) : review }, buttons };
+            // No condolence here: the applicant has just been given it, with the proposal they answer (once a mediation).
+            return { key: "common.text", params: { text: review }, buttons };
           },
         },
       ],

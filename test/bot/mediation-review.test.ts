@@ -154,7 +154,7 @@ describe("the applicant's own counter-offer below the statutory minimum (law.md 
     });
   });
 
-  it("in a death case, after condolence", async () => {
+  it("in a death case, without repeating the condolence the proposal it answers began with", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { applicant, mediator } = await mediationRunning(w.h, IDS, "Пациент қайтыс болды");
       await proposeAmount(mediator, "5 000 000");
@@ -163,7 +163,7 @@ describe("the applicant's own counter-offer below the statutory minimum (law.md 
       await applicant.send("6 000 000");
       const review = texts(await applicant.send("Емдеу шығындары көп болды."));
       expect(review).toHaveLength(1);
-      expect(review[0]).toMatch(/^Көңіл айтамыз\.\nҚарсы ұсынысты тексеріңіз:\n\nСомасы: 6\u00a0000\u00a0000 ₸\nБұл салдар \(пациент қайтыс болды\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 3\u00a0000 АЕК, яғни 12\u00a0975\u00a0000 ₸\.\n⚠ /);
+      expect(review[0]).toMatch(/^Қарсы ұсынысты тексеріңіз:\n\nСомасы: 6\u00a0000\u00a0000 ₸\nБұл салдар \(пациент қайтыс болды\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 3\u00a0000 АЕК, яғни 12\u00a0975\u00a0000 ₸\.\n⚠ /);
     });
   });
 });
