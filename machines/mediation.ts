@@ -107,7 +107,7 @@ interface Context extends Omit<Pages, "pages"> {
   days: number;
   /** An album sent as a message: its files so far, in the order the person chose them, each with its caption. */
   pages?: RelayedFile[];
-  /** A counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
+  /** A proposal, or a counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
   outcome?: string;
   year?: number;
 }
@@ -247,7 +247,17 @@ export const relayMachine = machine.createMachine({
 /** The mediator's proposal: amount, terms, how long it stands, review, Send. */
 export const proposalMachine = machine.createMachine({
   id: "proposal",
-  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: true, to: "all", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({
+    mediationId: input.mediationId ?? 0,
+    proposalId: 0,
+    asMediator: true,
+    to: "all",
+    amount: null,
+    terms: null,
+    note: null,
+    days: DEFAULT_VALID_DAYS,
+    ...(input.outcome ? { outcome: input.outcome, year: input.year ?? 0 } : {}),
+  }),
   initial: "amount",
   states: {
     amount: {
@@ -275,11 +285,17 @@ export const proposalMachine = machine.createMachine({
       entry: [
         {
           type: "say",
-          params: ({ context }) => ({
-            key: "mediation.reviewProposal",
-            params: { amount: context.amount ?? 0, terms: context.terms ?? "", days: context.days },
-            buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
-          }),
+          // The amount beside the statutory minimum for the case's outcome, with the warning when below it (law.md §4):
+          // seen by the mediator before the sides see it, not only after it went.
+          params: ({ context, event }) => {
+            const year = Number(event.today?.slice(0, 4)) || context.year || 0;
+            const minimum: Param = context.outcome ? lines(["", minimumBeside(context.outcome, context.amount ?? 0, year)]) : "";
+            return {
+              key: "mediation.reviewProposal",
+              params: { amount: context.amount ?? 0, minimum, terms: context.terms ?? "", days: context.days },
+              buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
+            };
+          },
         },
       ],
       on: {

@@ -9,7 +9,7 @@ import { applicantOf, onCase, staffCase, staffOrgs } from "../../core/people.js"
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
-import { counterOpening, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import { counterOpening, mediationSide, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 import { notApplicant } from "../escalation/escalation.js";
 
@@ -84,6 +84,8 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     if ("refused" in opened) return no(opened.refused);
     return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
   }
+  // The mediator's proposal: its review shows the amount beside the statutory minimum for the case's outcome.
+  if (e.flow === "proposal") return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: await proposalOpening(tx, num(e.input.mediationId), c) } }];
   // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
   // message): said before anything is typed, not at Save after every question.
   if (e.flow === "sitting" || e.flow === "conclusion") {

@@ -537,6 +537,16 @@ export const counterOpening = async (tx: Tx, proposalId: number, c: Ctx): Promis
 };
 
 /**
+ * The mediator's proposal flow opened: the case's recorded outcome and this year, so that its review shows the amount
+ * beside the statutory minimum, with the warning when below it (law.md §4) — before it goes, as the sides will see it.
+ */
+export const proposalOpening = async (tx: Tx, mediationId: number, c: Ctx): Promise<{ mediationId: number; outcome?: string; year?: number }> => {
+  const m = await loadMediation(tx, mediationId);
+  const outcome = m?.case.outcome && m.case.outcome !== "unknown" ? m.case.outcome : null;
+  return { mediationId, ...(outcome ? { outcome, year: Number(localDate(c.now, c.timeZone).slice(0, 4)) } : {}) };
+};
+
+/**
  * The side's answer given by a colleague of this user, when they gave none themselves (a side's answer is its first
  * member's: answerable, confirmAgreement): with who gave it, by full name, and its moments as the texts show them.
  */
