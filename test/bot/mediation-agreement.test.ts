@@ -200,6 +200,19 @@ describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, 
       expect(texts(await staff.pressData(`g:mdpick:${k.id}`)), "staff proposing mediation again").toEqual([`Дело ${NUMBER}: кого предложить в качестве медиатора?`]);
     });
   });
+
+  // Before: the applicant's «Шартпен келісемін» on the lapsed contract asked «Тегіңіз:», then the name, the IIN and the
+  // address — to be refused only at the end. Now it is refused at once, as staff's «Согласен(на) с договором» is.
+  it("the applicant's «Шартпен келісемін» on the lapsed contract is refused at once, not after their particulars are typed", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await assigned(w.h);
+      await mediator.press("Согласен(на) быть медиатором");
+      await runJobsAt(w, "2026-12-04T10:00:00+05:00");
+      const late = await applicant.press("Шартпен келісемін");
+      expect(texts(late)).toEqual([`${NUMBER} ісі бойынша мұны қазір істеу мүмкін емес.`, MENU_KK]);
+      expect(buttons(late).length, "something to press").toBeGreaterThan(0);
+    });
+  });
 });
 
 describe("a mediation refused, declined, or its term shorter than a proposal's (review of journey J5)", () => {
