@@ -107,7 +107,7 @@ interface Context extends Omit<Pages, "pages"> {
   days: number;
   /** An album sent as a message: its files so far, in the order the person chose them, each with its caption. */
   pages?: RelayedFile[];
-  /** A counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
+  /** A proposal, or a counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
   outcome?: string;
   year?: number;
 }
@@ -247,7 +247,17 @@ export const relayMachine = machine.createMachine({
 /** The mediator's proposal: amount, terms, how long it stands, review, Send. */
 export const proposalMachine = machine.createMachine({
   id: "proposal",
-  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, proposalId: 0, asMediator: true, to: "all", amount: null, terms: null, note: null, days: DEFAULT_VALID_DAYS }),
+  context: ({ input }) => ({
+    mediationId: input.mediationId ?? 0,
+    proposalId: 0,
+    asMediator: true,
+    to: "all",
+    amount: null,
+    terms: null,
+    note: null,
+    days: DEFAULT_VALID_DAYS,
+    ...(input.outcome ? { outcome: input.outcome, year: input.year ?? 0 } : {}),
+  }),
   initial: "amount",
   states: {
     amount: {
@@ -275,11 +285,17 @@ export const proposalMachine = machine.createMachine({
       entry: [
         {
           type: "say",
-          params: ({ context }) => ({
-            key: "mediation.reviewProposal",
-            params: { amount: context.amount ?? 0, terms: context.terms ?? "", days: context.days },
-            buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
-          }),
+          // The amount beside the statutory minimum for the case's outcome, with the warning when below it (law.md §4):
+          // seen by the mediator before the sides see it, not only after it went.
+          params: ({ context, event }) => {
+            const year = Number(event.today?.slice(0, 4)) || context.year || 0;
+            const minimum: Param = context.outcome ? lines(["", minimumBeside(context.outcome, context.amount ?? 0, year)]) : "";
+            return {
+              key: "mediation.reviewProposal",
+              params: { amount: context.amount ?? 0, minimum, terms: context.terms ?? "", days: context.days },
+              buttons: [[{ key: "mediation.send", value: "send" }], [{ key: "sitting.change", value: "change" }], [cancel]],
+            };
+          },
         },
       ],
       on: {
@@ -327,7 +343,7 @@ export const counterMachine = machine.createMachine({
     },
     // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here. The
     // applicant's amount stands beside the statutory minimum for the recorded outcome, with the warning when below it
-    // (law.md §4), as the mediator's proposal was shown to them; in a death case, after condolence.
+    // (law.md §4), as the mediator's proposal was shown to them.
     review: {
       tags: [UNSAVED],
       entry: [
@@ -339,7 +355,8 @@ export const counterMachine = machine.createMachine({
             if (!context.outcome) return { key: "mediation.reviewCounter", params, buttons };
             const year = Number(event.today?.slice(0, 4)) || context.year || 0;
             const review: Param = { key: "mediation.reviewCounterMinimum", params: { ...params, minimum: minimumBeside(context.outcome, params.amount, year) } };
-            return { key: "common.text", params: { text: context.outcome === "death" ? lines([{ key: "common.condolence" }, review]) : review }, buttons };
+            // No condolence here: the applicant has just been given it, with the proposal they answer (once a mediation).
+            return { key: "common.text", params: { text: review }, buttons };
           },
         },
       ],

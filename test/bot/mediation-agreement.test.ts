@@ -202,6 +202,19 @@ describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, 
       expect(texts(await staff.pressData(`g:mdpick:${k.id}`)), "staff proposing mediation again").toEqual([`Дело ${NUMBER}: кого предложить в качестве медиатора?`]);
     });
   });
+
+  // Before: the applicant's «Шартпен келісемін» on the lapsed contract asked «Тегіңіз:», then the name, the IIN and the
+  // address — to be refused only at the end. Now it is refused at once, as staff's «Согласен(на) с договором» is.
+  it("the applicant's «Шартпен келісемін» on the lapsed contract is refused at once, not after their particulars are typed", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { applicant, mediator } = await assigned(w.h);
+      await mediator.press("Согласен(на) быть медиатором");
+      await runJobsAt(w, "2026-12-04T10:00:00+05:00");
+      const late = await applicant.press("Шартпен келісемін");
+      expect(texts(late)).toEqual([`${NUMBER} ісі бойынша мұны қазір істеу мүмкін емес.`, MENU_KK]);
+      expect(buttons(late).length, "something to press").toBeGreaterThan(0);
+    });
+  });
 });
 
 describe("a mediation refused, declined, or its term shorter than a proposal's (review of journey J5)", () => {
@@ -284,50 +297,51 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
   });
 });
 
-describe("condolence before every amount of a death case's agreement (law.md §3, language.md «Tone»)", () => {
-  // law.md: «Nothing about the patient's death without a word of condolence first»; language.md: condolence «before
-  // any amount». The proposal and the applicant's copy of the agreement had it; the organisation's and the mediator's
-  // copy of the agreement, the agreed text, the settled message and the mediation's history of amounts did not.
+describe("condolence once in a death case's mediation (law.md §3, language.md «Tone»)", () => {
+  // language.md: after «the patient died» «the next message begins with condolence — before any amount». Before: a
+  // «Көңіл айтамыз.» / «Примите наши соболезнования.» of its own before every proposal, the agreement, its agreed
+  // text, the settled message and each opening of the mediation's view — four to six times in one negotiation, to a
+  // grieving applicant. Now: once, before the first proposal, for each participant; never again in that mediation.
   const KK = "Көңіл айтамыз.";
   const RU = "Примите наши соболезнования.";
   /** What one chat was shown, in order: each message's text, or «document». */
   const shownTo = (calls: Call[], chatId: number) =>
     calls.filter((c) => c.payload.chat_id === chatId && /^send(Message|Document)$/.test(c.method)).map((c) => (c.method === "sendDocument" ? "document" : String(c.payload.text)));
 
-  it("the agreement, its agreed text, the settled message and the mediation's view begin with condolence for everyone", async () => {
+  it("comes before the first proposal, and not again with a second proposal, a counter-offer, the agreement, its agreed text, the settled message or the view", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await running(h, "Пациент қайтыс болды");
-      await proposeSettlement(mediator, "14 000 000");
+      const first = await proposeSettlement(mediator, "5 000 000");
+      for (const [id, word] of [[STAFF, RU], [MEDIATOR, RU], [APPLICANT, KK]] as const) {
+        const seen = shownTo(first, id);
+        expect(seen[seen.findIndex((x) => x.includes("скончался") || x.includes("қайтыс болды")) - 1], `before the first proposal (${id})`).toBe(word);
+      }
+      // The applicant answers with a counter-offer: its review, then the mediator's copy.
+      await applicant.press("Қарсы ұсыныс");
+      await applicant.send("20 000 000");
+      const review = await applicant.send("Жерлеу мен емдеу шығындары.");
+      const countered = await applicant.press("Жіберу");
+      const second = await proposeSettlement(mediator, "14 000 000");
       await applicant.press("Қабылдау");
       const agreed = await staff.press("Принять");
-      for (const [id, word] of [[STAFF, RU], [MEDIATOR, RU], [APPLICANT, KK]] as const) {
-        const seen = shownTo(agreed, id);
-        expect(seen[seen.indexOf("document") - 1], `before the agreement's PDF (${id})`).toBe(word);
-      }
       await applicant.press("Оқыдым және келісемін");
       const textAgreed = await staff.press("Я прочитал(а) и согласен(на)");
-      expect([STAFF, MEDIATOR, APPLICANT].map((id) => to(textAgreed, id)), "the agreed text with its amount").toEqual([
-        [RU, expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 14\u00a0000\u00a0000 ₸/)],
-        [RU, expect.stringMatching(/^Дело KZ-2026-000001: обе стороны согласились с текстом соглашения на 14\u00a0000\u00a0000 ₸/)],
-        [KK, expect.stringMatching(/^KZ-2026-000001 ісі: екі тарап 14\u00a0000\u00a0000 ₸ сомасына/)],
-      ]);
       const m = await t.db.prisma.mediation.findFirstOrThrow();
       await mediator.pressData(`g:mdsign:${m.id}`);
       const settled = await mediator.document("application/pdf", "signed");
-      // (The mediator, whose flow ended, is then shown their summary.)
-      expect([STAFF, MEDIATOR, APPLICANT].map((id) => to(settled, id).slice(0, 2)), "the settled message with its amount").toEqual([
-        [RU, `Дело ${NUMBER} урегулировано: подписанное соглашение на 14\u00a0000\u00a0000 ₸ приложено.`],
-        [RU, `Дело ${NUMBER} урегулировано: подписанное соглашение на 14\u00a0000\u00a0000 ₸ приложено.`],
-        [KK, `${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`],
-      ]);
-      // The mediation's view lists every round's amount.
-      const view = to(await mediator.pressData(`g:mdview:${m.id}`), MEDIATOR)[0]!;
-      expect(view.startsWith(`${RU}\n`), "the mediation's history of amounts").toBe(true);
-      expect(view).toContain("14\u00a0000\u00a0000 ₸");
+      const viewed = await mediator.pressData(`g:mdview:${m.id}`);
+      const later = [review, countered, second, agreed, textAgreed, settled, viewed].flat();
+      for (const id of [STAFF, MEDIATOR, APPLICANT]) {
+        expect(shownTo(later, id).filter((x) => x.startsWith(KK) || x.startsWith(RU)), `said again (${id})`).toEqual([]);
+      }
+      // What they were told still names the death and the amounts, as before.
+      expect(to(second, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: медиатордың № 3 ұсынысы\n\nСомасы: 14\u00a0000\u00a0000 ₸\nБұл салдар \(пациент қайтыс болды\)/);
+      expect(to(settled, APPLICANT)[0]).toBe(`${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`);
+      expect(to(viewed, MEDIATOR)[0]).toMatch(/^Медиация по делу KZ-2026-000001: завершена соглашением\.\n/);
     });
   });
 
-  it("a case whose notice's outcome was not yet known, concluded with the patient's death while mediation ran: the settled message begins with condolence", async () => {
+  it("a case whose notice's outcome was not yet known, concluded with the patient's death while mediation ran: the next proposal begins with condolence, the settled message does not repeat it", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant } = await commissionFormed(h, ADMIN, STAFF, APPLICANT);
       const mediator = await joinMediator(h, ADMIN, MEDIATOR);
@@ -344,14 +358,15 @@ describe("condolence before every amount of a death case's agreement (law.md §3
       await staff.press("Без документа");
       await staff.press("Сегодня");
       await staff.press("Сохранить");
-      await proposeSettlement(mediator, "14 000 000");
+      // The first proposal after the death was recorded carries condolence; the settled message does not repeat it.
+      expect(to(await proposeSettlement(mediator, "14 000 000"), APPLICANT)[0]).toBe(KK);
       await applicant.press("Қабылдау");
       await staff.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`);
       await applicant.press("Оқыдым және келісемін");
       await staff.press("Я прочитал(а) и согласен(на)");
       await mediator.press("Приложить подписанное соглашение");
       const settled = await mediator.document("application/pdf", "signed");
-      expect(to(settled, APPLICANT)).toEqual([KK, `${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`]);
+      expect(to(settled, APPLICANT)).toEqual([`${NUMBER} ісі реттелді: 14\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді.`]);
     });
   });
 });
@@ -605,7 +620,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
     });
   });
 
-  it("staff attach it from the case's view, signed today; in a death case everyone is told with condolence first, in their language", async () => {
+  it("staff attach it from the case's view, signed today; in a death case everyone is told in their language, without repeating the condolence of the proposal", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { staff } = await endedUnsigned(w, "Пациент қайтыс болды");
       w.at("2026-12-28T11:00:00+05:00");
@@ -615,17 +630,14 @@ describe("a signed agreement attached after the mediation ended by its term at s
       await staff.document("application/pdf", "signed-scan");
       // The mediation's last day (23.12) was before today: it is offered; signed today instead.
       const settled = await staff.press("Сегодня");
-      expect({ applicant: to(settled, APPLICANT), mediator: to(settled, MEDIATOR), staff: to(settled, STAFF).slice(0, 2) }).toEqual({
+      expect({ applicant: to(settled, APPLICANT), mediator: to(settled, MEDIATOR), staff: to(settled, STAFF).slice(0, 1) }).toEqual({
         applicant: [
-          "Көңіл айтамыз.",
           "KZ-2026-000001 ісі реттелді: 2\u00a0000\u00a0000 ₸ сомасына қол қойылған келісім тіркелді. Келісімге 28.12.2026 күні қол қойылды. Ол боттағы медиацияның мерзімі өткеннен кейін тіркелді, сондықтан медиацияның келісімсіз аяқталғаны және әрі қарай қайда жүгінуге болатыны туралы хабарламалар енді күшінде емес.",
         ],
         mediator: [
-          "Примите наши соболезнования.",
           "Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0000\u00a0000 ₸ приложено. Соглашение подписано 28.12.2026. Оно приложено после того, как медиация в боте завершилась по сроку, поэтому сообщение о её завершении без соглашения больше не действует.",
         ],
         staff: [
-          "Примите наши соболезнования.",
           "Дело KZ-2026-000001 урегулировано: подписанное соглашение на 2\u00a0000\u00a0000 ₸ приложено. Соглашение подписано 28.12.2026. Оно приложено после того, как медиация в боте завершилась по сроку, поэтому сообщение о её завершении без соглашения больше не действует.",
         ],
       });
@@ -731,12 +743,12 @@ describe("mediations left at signing by a version of the bot that never ended th
     });
   });
 
-  it("keeps a term still more than ten days away, and tells a death case's parties with condolence first", async () => {
+  it("keeps a term still more than ten days away, and tells a death case's parties without repeating the condolence their proposal began with", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       await leftAtSigning(w, "Пациент қайтыс болды");
       const told = await start(w, "2026-11-25T10:00:00+05:00");
-      expect(ofSigning(told, APPLICANT)).toEqual(["Көңіл айтамыз.", expect.stringMatching(/ 23\.12\.2026 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады\.$/)]);
-      expect(ofSigning(told, STAFF)).toEqual(["Примите наши соболезнования.", expect.stringMatching(/ до конца дня 23\.12\.2026, медиация в боте завершится без соглашения\.$/)]);
+      expect(ofSigning(told, APPLICANT)).toEqual([expect.stringMatching(/ 23\.12\.2026 күнінің соңына дейін тіркелмесе, боттағы медиация келісімсіз аяқталады\.$/)]);
+      expect(ofSigning(told, STAFF)).toEqual([expect.stringMatching(/ до конца дня 23\.12\.2026, медиация в боте завершится без соглашения\.$/)]);
     });
   });
 

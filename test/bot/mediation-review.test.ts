@@ -154,7 +154,7 @@ describe("the applicant's own counter-offer below the statutory minimum (law.md 
     });
   });
 
-  it("in a death case, after condolence", async () => {
+  it("in a death case, without repeating the condolence the proposal it answers began with", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
       const { applicant, mediator } = await mediationRunning(w.h, IDS, "Пациент қайтыс болды");
       await proposeAmount(mediator, "5 000 000");
@@ -163,8 +163,34 @@ describe("the applicant's own counter-offer below the statutory minimum (law.md 
       await applicant.send("6 000 000");
       const review = texts(await applicant.send("Емдеу шығындары көп болды."));
       expect(review).toHaveLength(1);
-      expect(review[0]).toMatch(/^Көңіл айтамыз\.\nҚарсы ұсынысты тексеріңіз:\n\nСомасы: 6\u00a0000\u00a0000 ₸\nБұл салдар \(пациент қайтыс болды\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 3\u00a0000 АЕК, яғни 12\u00a0975\u00a0000 ₸\.\n⚠ /);
+      expect(review[0]).toMatch(/^Қарсы ұсынысты тексеріңіз:\n\nСомасы: 6\u00a0000\u00a0000 ₸\nБұл салдар \(пациент қайтыс болды\) үшін заңда белгіленген ең төменгі сақтандыру төлемі — 3\u00a0000 АЕК, яғни 12\u00a0975\u00a0000 ₸\.\n⚠ /);
     });
+  });
+});
+
+describe("the mediator's own proposal below the statutory minimum (law.md §4)", () => {
+  // Before: the mediator's review showed the amount alone; the minimum and the warning came only in «Предложение 1 …
+  // отправлено сторонам» — after the proposal had already reached the applicant, too late to change it.
+  const review = async (outcome: string | undefined, amount: string) => {
+    let said: Call[] = [];
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { mediator } = await mediationRunning(w.h, IDS, outcome);
+      await proposeAmount(mediator, amount);
+      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+      said = await mediator.press("10 дней");
+    });
+    return texts(said);
+  };
+  it("is reviewed beside that minimum with the warning before «Отправить»; at or above it, the minimum alone; an unknown outcome, as before", async () => {
+    expect(await review("I топтағы мүгедектік", "1 000 000")).toEqual([
+      "Проверьте предложение:\n\nСумма: 1\u00a0000\u00a0000 ₸\nМинимальная страховая выплата по закону при этих последствиях (инвалидность I группы) — 800 МРП, то есть 3\u00a0460\u00a0000 ₸.\n⚠ Предложенная сумма меньше этого минимума. Право на страховую выплату из единого страхового пула остаётся за заявителем.\nУсловия: Выплата в течение 15 рабочих дней после подписания.\nСрок действия (календарных дней): 10\n\nЕго получат обе стороны с кнопками «Принять», «Отклонить», «Встречное предложение».",
+    ]);
+    expect(await review("Мүгедектіксіз зиян", "1 297 500")).toEqual([
+      "Проверьте предложение:\n\nСумма: 1\u00a0297\u00a0500 ₸\nМинимальная страховая выплата по закону при этих последствиях (вред без инвалидности) — 300 МРП, то есть 1\u00a0297\u00a0500 ₸.\nУсловия: Выплата в течение 15 рабочих дней после подписания.\nСрок действия (календарных дней): 10\n\nЕго получат обе стороны с кнопками «Принять», «Отклонить», «Встречное предложение».",
+    ]);
+    expect(await review(undefined, "1 000 000")).toEqual([
+      "Проверьте предложение:\n\nСумма: 1\u00a0000\u00a0000 ₸\nУсловия: Выплата в течение 15 рабочих дней после подписания.\nСрок действия (календарных дней): 10\n\nЕго получат обе стороны с кнопками «Принять», «Отклонить», «Встречное предложение».",
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@ import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../co
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
-import { counterOpening, mediationSide, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import { counterOpening, mediationSide, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 import { notApplicant } from "../escalation/escalation.js";
 
@@ -91,6 +91,17 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     if ("refused" in opened) return no(opened.refused);
     return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
   }
+  // «Шартпен келісемін» on a contract whose mediation no longer waits for the sides' consent (ended unanswered, refused,
+  // the mediator withdrew): said at once — not after the surname, name, IIN and address were typed for nothing.
+  if (e.flow === "particulars") {
+    const purpose = e.input.purpose as { for?: string; mediationId?: number } | undefined;
+    if (purpose?.for === "mediation") {
+      const m = await tx.mediation.findUnique({ where: { id: num(purpose.mediationId) }, select: { state: true, case: { select: { number: true } } } });
+      if (m && m.state !== "agreeing") return no(say("mediation.notNow", { number: m.case.number }));
+    }
+  }
+  // The mediator's proposal: its review shows the amount beside the statutory minimum for the case's outcome.
+  if (e.flow === "proposal") return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: await proposalOpening(tx, num(e.input.mediationId), c) } }];
   // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
   // message): said before anything is typed, not at Save after every question.
   if (e.flow === "sitting" || e.flow === "conclusion") {

@@ -82,6 +82,21 @@ interface Member extends Recipient {
 type MediationRow = NonNullable<Awaited<ReturnType<typeof loadMediation>>>;
 
 const loadMediation = (tx: Tx, id: number) => tx.mediation.findUnique({ where: { id }, include: { case: true } });
+
+/**
+ * In a death case, condolence comes once in a mediation, before the first message that names the death or an amount
+ * (language.md «Tone»: «the next message begins with condolence») — not as a message of its own before every proposal,
+ * agreement and notice to the same grieving people. The proposal that carried it says so (`condoled` on its
+ * proposal_made event); the outcome recorded as death after it (a conclusion during the mediation) is condoled again.
+ */
+const condoledIn = async (tx: Tx, m: MediationRow): Promise<boolean> =>
+  m.case.outcome === "death" &&
+  (await tx.caseEvent.findMany({ where: { caseId: m.caseId, kind: "proposal_made" }, select: { payload: true } })).some((ev) => {
+    const p = ev.payload as { mediationId?: number; condoled?: boolean } | null;
+    return p?.condoled === true && p.mediationId === m.id;
+  });
+/** Condolence before these messages, unless said already in this mediation (condoledIn). */
+const condoleOnce = (outcome: string | null, said: boolean, to: Recipient | null, ...messages: Out[]): Out[] => (said ? messages : withCondolence(outcome, to, ...messages));
 const notFound = (): Out[] => [say("cases.notFound")];
 
 /** Whether the mediation's mediator still holds the mediator's role (an admin may revoke it meanwhile). */
@@ -333,8 +348,8 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
     key: "mediation.roundLine",
     params: { round: p.round, who: role(p.authorRole === "mediator" ? "mediator" : p.authorRole === "applicant" ? "applicant" : "organization"), amount: Number(p.amountTenge) },
   }));
-  // Its rounds' amounts: in a death case, after condolence (language.md: «before any amount»).
-  const condolence: Param[] = history.length && m.case.outcome === "death" ? [{ key: "common.condolence" }] : [];
+  // Its rounds' amounts: in a death case, after condolence unless said already in this mediation (condoledIn).
+  const condolence: Param[] = history.length && m.case.outcome === "death" && !(await condoledIn(tx, m)) ? [{ key: "common.condolence" }] : [];
   const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
   // Ended by its term at signing: those who record the signed agreement can still attach it.
   const late = side !== "applicant" && (await endedAtSigning(tx, m)) !== null;
@@ -464,18 +479,22 @@ export const proposeSettlement = async (tx: Tx, r: DomainEffect<"proposeSettleme
   const p = await tx.proposal.create({
     data: { caseId: m.caseId, mediationId: m.id, round, authorId: BigInt(c.userId), authorRole: "mediator", amountTenge: BigInt(r.amount), terms: seal(c.dataKey, r.terms), validUntil, createdAt: c.now },
   });
-  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "proposal_made", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round } } });
+  const said = await condoledIn(tx, m);
+  await tx.caseEvent.create({
+    data: { caseId: m.caseId, kind: "proposal_made", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round, mediationId: m.id, ...(m.case.outcome === "death" ? { condoled: true } : {}) } },
+  });
   await schedule(tx, { kind: EXPIRE_PROPOSAL, key: `proposal:${p.id}:expire`, dueAt: new Date(validUntil.getTime() + 1), payload: { proposalId: p.id } });
   const sides = (await members(tx, m)).filter((x) => x.side !== "mediator");
   const minimum = minimumBeside(m.case.outcome, r.amount, Number(localDate(c.now, c.timeZone).slice(0, 4)));
   return [
     // The day it stands until, which the review could not show: cut to the mediation's last day when that comes sooner.
-    ...withCondolence(
+    ...condoleOnce(
       m.case.outcome,
+      said,
       null,
       say("mediation.proposalSent", { number, round, minimum, until: { key: until === asked ? "mediation.validTo" : "mediation.validToLastDay", params: { until: showDate(until) } } }, runningButtons("mediator", m.id)),
     ),
-    ...sides.flatMap((x) => withCondolence(m.case.outcome, x, sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id)))),
+    ...sides.flatMap((x) => condoleOnce(m.case.outcome, said, x, sayTo(x, "mediation.proposal", { number, round, amount: r.amount, minimum, terms: r.terms, until: showDate(until) }, proposalButtons(p.id, m.id)))),
   ];
 };
 
@@ -515,6 +534,16 @@ export const counterOpening = async (tx: Tx, proposalId: number, c: Ctx): Promis
   if (a.refused) return { refused: a.refused[0]! };
   const outcome = a.side === "applicant" && a.m.case.outcome && a.m.case.outcome !== "unknown" ? a.m.case.outcome : null;
   return { input: { proposalId, ...(outcome ? { outcome, year: Number(localDate(c.now, c.timeZone).slice(0, 4)) } : {}) } };
+};
+
+/**
+ * The mediator's proposal flow opened: the case's recorded outcome and this year, so that its review shows the amount
+ * beside the statutory minimum, with the warning when below it (law.md §4) — before it goes, as the sides will see it.
+ */
+export const proposalOpening = async (tx: Tx, mediationId: number, c: Ctx): Promise<{ mediationId: number; outcome?: string; year?: number }> => {
+  const m = await loadMediation(tx, mediationId);
+  const outcome = m?.case.outcome && m.case.outcome !== "unknown" ? m.case.outcome : null;
+  return { mediationId, ...(outcome ? { outcome, year: Number(localDate(c.now, c.timeZone).slice(0, 4)) } : {}) };
 };
 
 /**
@@ -566,14 +595,16 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
   const orgAnswer = responses.find((r) => all.some((x) => x.userId === r.userId && x.side === "organization"));
   const orgWho = orgAnswer ? ((await tx.user.findUnique({ where: { id: orgAnswer.userId }, select: { fullName: true } }))?.fullName ?? role("organization")) : role("organization");
   // The agreement first, then the message with its confirm button: one confirms what one has just been given.
+  const condoled = await condoledIn(tx, m);
   return [
     ...said,
     ...all.flatMap((x): Out[] =>
       x.side === "applicant"
         ? // The text the applicant confirms, next to the statutory minimum and its warning (law.md §4), as the
-          // proposal was; in a death case, after condolence.
-          withCondolence(
+          // proposal was; in a death case, after condolence unless said already in this mediation.
+          condoleOnce(
             m.case.outcome,
+            condoled,
             x,
             document({ name: "agreementPdf", proposalId: p.id }, x),
             sayTo(
@@ -583,9 +614,10 @@ export const answerProposal = async (tx: Tx, e: DomainEffect<"answerProposal">, 
               [[{ key: "mediation.confirm", ...act(confirmAction, { proposalId: p.id }) }]],
             ),
           )
-        : // The agreement names its amount: in a death case, after condolence, as every copy of the proposal was.
-          withCondolence(
+        : // The agreement names its amount: in a death case, after condolence unless said already in this mediation.
+          condoleOnce(
             m.case.outcome,
+            condoled,
             x,
             document({ name: "agreementPdf", proposalId: p.id }, x),
             x.side === "mediator"
@@ -615,13 +647,15 @@ export const counterOffer = async (tx: Tx, r: DomainEffect<"counterOffer">, c: C
     update: { answer: "counter", note, answeredAt: c.now },
   });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "counter_offer", actorId: BigInt(c.userId), createdAt: c.now, payload: { proposalId: p.id, round, side } } });
+  const condoled = await condoledIn(tx, m);
   return [
     say("mediation.counterSent", { number: m.case.number }),
     ...all
       .filter((x) => x.side === "mediator")
       .flatMap((x) =>
-        withCondolence(
+        condoleOnce(
           m.case.outcome,
+          condoled,
           x,
           sayTo(
             x,
@@ -669,7 +703,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   if (extended) await scheduleExpiry(tx, m.id, endsAt);
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "agreement_text_agreed", createdAt: c.now, payload: { proposalId: p.id } } });
   await scheduleSignReminder(tx, m.id, c.now, endsAt, c.timeZone);
-  return [...signingMessages(all, m, Number(p.amountTenge), endsAt, c.timeZone), ...(side === "applicant" ? [done] : [])];
+  return [...signingMessages(all, m, Number(p.amountTenge), endsAt, c.timeZone, "", await condoledIn(tx, m)), ...(side === "applicant" ? [done] : [])];
 };
 
 /**
@@ -677,10 +711,10 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
  * agreement is to be recorded — the mediator and staff with the button that records it; in a death case, after
  * condolence (the text names the amount).
  */
-const signingMessages = (all: Member[], m: MediationRow, amount: number, endsAt: Date | null, timeZone: string, lead: Param = ""): Addressed[] => {
+const signingMessages = (all: Member[], m: MediationRow, amount: number, endsAt: Date | null, timeZone: string, lead: Param = "", condoled = false): Addressed[] => {
   const by: Param = endsAt ? { key: "mediation.signBy", params: { until: showDate(localDate(endsAt, timeZone)) } } : "";
   return all.flatMap((x) => [
-    ...(m.case.outcome === "death" ? [sayTo(x, "common.condolence")] : []),
+    ...(m.case.outcome === "death" && !condoled ? [sayTo(x, "common.condolence")] : []),
     sayTo(
       x,
       "common.text",
@@ -779,6 +813,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   const sittings = await settledCaseSittings(tx, m.caseId, c);
   const relatives = (await caseParticipants(tx, m.caseId, ["relative"])).map((r) => reader(r.userId, r.user.language, m.case.language));
   const amount = p ? Number(p.amountTenge) : 0;
+  const condoled = await condoledIn(tx, m);
   // Recorded after the bot ended the mediation by its term: the day it was signed, and what it told then (its end
   // without agreement; to the applicant, the way onward) said to no longer hold.
   const after = (x: Member): Param[] =>
@@ -786,10 +821,11 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
   // happens in the mediation is its participants' (law.md §4, confidentiality).
   return [
-    // Its amount, in a death case after condolence (law.md §3; language.md: «before any amount»).
+    // Its amount, in a death case after condolence unless said already in this mediation (law.md §3; language.md «Tone»).
     ...all.flatMap((x) =>
-      withCondolence(
+      condoleOnce(
         m.case.outcome,
+        condoled,
         x,
         m.state === "ended" ? sayTo(x, "common.text", { text: lines([{ key: "mediation.settled", params: { number, amount } }, ...after(x)], " ") }) : sayTo(x, "mediation.settled", { number, amount }),
       ),
@@ -915,7 +951,7 @@ const repairSigning: JobHandler = async (tx, _job, now, d, log) => {
       const agreed = await textAgreed(tx, m);
       const p = agreed ? await tx.proposal.findUnique({ where: { id: agreed.proposalId } }) : await agreedProposal(tx, m, all);
       // Weeks after the text was agreed, perhaps: said why they hear of it now.
-      return signingMessages(all, m, p ? Number(p.amountTenge) : 0, endsAt, d.timeZone, { key: "mediation.signRepairLead" });
+      return signingMessages(all, m, p ? Number(p.amountTenge) : 0, endsAt, d.timeZone, { key: "mediation.signRepairLead" }, await condoledIn(tx, m));
     });
     if (said !== failed) out.push(...said);
   }
