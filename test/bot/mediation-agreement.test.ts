@@ -193,7 +193,7 @@ describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, 
       // The applicant never answers the contract (law.md §4, Art. 20 p.6: ten calendar days → refused).
       const lapsed = await runJobsAt(w, "2026-12-04T10:00:00+05:00");
       expect(to(lapsed, APPLICANT).filter((x) => !x.includes("алғанын ботта әлі белгілеген жоқ")), "the applicant, eleven days after the mediator accepted").toEqual([
-        `${NUMBER} ісі: медиация келісімсіз аяқталды — медиация туралы ұсынысқа он күнтізбелік күн ішінде жауап берілмеді, ал мұндай ұсыныс, әдетте, қабылданбаған болып саналады.`,
+        `${NUMBER} ісі: медиация басталмады — медиация туралы ұсынысқа он күнтізбелік күн ішінде жауап берілмеді, ал мұндай ұсыныс, әдетте, қабылданбаған болып саналады.`,
         expect.stringMatching(new RegExp(`^${NUMBER} ісі бойынша әрі қарай:`)),
       ]);
       await runJobsAt(w, "2027-01-23T10:00:00+05:00");

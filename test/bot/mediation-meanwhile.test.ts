@@ -157,7 +157,7 @@ describe("a mediator whose role is revoked, and the mediations they leave", () =
       expect(to(await revokeMediator(
           h,
           `Отозвать роль: ${MEDIATOR_NAME} (Реестр медиаторов № 123, Палата медиаторов) — медиатор? Медиации станут этому человеку недоступны; он получит об этом сообщение. Его медиации, ещё не дошедшие до подписания соглашения (1), будут завершены без соглашения; их стороны получат сообщение.`,
-        ), STAFF)).toContain("Дело KZ-2026-000001: медиация завершена без соглашения — медиатор больше не ведёт медиации в «Келісім».");
+        ), STAFF)).toContain("Дело KZ-2026-000001: медиация не началась — медиатор больше не ведёт медиации в «Келісім».");
       await joinMediator(h, ADMIN, MEDIATOR2, MEDIATOR2_NAME);
       // Whatever the staff member can press on the case and its mediation to end it, they press.
       const seen = await staffButtons(staff);

@@ -898,6 +898,9 @@ const onward = (x: Member, caseId: number): Button[][] => (x.withdrew ? [] : [[{
 const endedMessages = (all: Member[], m: MediationRow, reason: string, by: Side | null): Addressed[] => [
   ...all.map((x) => {
     const params = { number: m.case.number, why: { key: `mediation.endReasons.${reason}`, params: { side: by ? role(by) : "" } } };
+    // Mediation starts the day its contract is signed (law.md §4, Art. 20): one that ended before — its contract left
+    // unanswered, its mediator gone — never began; not said to have «ended without an agreement».
+    if (!m.startedAt) return sayTo(x, "mediation.endedUnstarted", params);
     // Its term ran out at signing: the parties may have signed on the last day — those who record the signed
     // agreement can still attach it (recordSignedAgreement), and the case is settled then.
     return reason === "unsigned" && x.side !== "applicant"
@@ -1004,7 +1007,7 @@ export const mediationJobs: Record<string, JobHandler> = {
     // …and whoever proposed the mediator, when no member of it (an admin), as a decline reaches them.
     const assigner = all.some((x) => x.userId === m.assignedBy) ? null : await tx.user.findUnique({ where: { id: m.assignedBy }, select: { id: true, language: true } });
     const why = { key: "mediation.endReasons.unanswered", params: { side: "" } };
-    return [...told, ...(assigner ? [sayTo(reader(assigner.id, assigner.language), "mediation.ended", { number: m.case.number, why })] : [])];
+    return [...told, ...(assigner ? [sayTo(reader(assigner.id, assigner.language), "mediation.endedUnstarted", { number: m.case.number, why })] : [])];
   },
   [EXPIRE_PROPOSAL]: async (tx, job, _now, d) => {
     const p = await tx.proposal.findUnique({ where: { id: Number(job.payload.proposalId) }, include: { responses: true } });
