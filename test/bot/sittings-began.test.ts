@@ -191,15 +191,7 @@ describe("a sitting whose start has passed, put off at the last moment", () => {
   it("held only in person, an answer pressed after its start is told where it is held — and the menu follows, not a dead end", async () => {
     await withBot([ADMIN], MONDAY, async (w) => {
       const { staff, applicant } = await commissionFormed(w.h, ADMIN, STAFF, APPLICANT);
-      await staff.send("/inbox");
-      await staff.press("Открыть KZ-2026-000001");
-      await staff.press("Назначить заседание");
-      await staff.send("25.11.2026");
-      await staff.send("15:00");
-      await staff.press("Очно");
-      await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
-      await staff.press("Без примечания");
-      await staff.press("Сохранить");
+      await scheduleSitting(staff, "25.11.2026", "15:00", "Очно");
       w.at("2026-11-25T15:20:00+05:00");
       expect(to(await applicant.press("Өзім барып қатысамын"), APPLICANT)).toEqual([
         "KZ-2026-000001 ісі: комиссия отырысы 25.11.2026, 15:00 уақытында (Қазақстан уақыты) басталды, сондықтан жауабыңыз бот арқылы енді жазылмайды. Отырыс әлі жүріп жатса, оған қатысуға болады:\nМекенжайы: г. Шымкент, ул. Тауке хана, 1, каб. 204",
