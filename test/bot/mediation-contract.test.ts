@@ -98,4 +98,34 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       expect(await t.db.prisma.caseEvent.count({ where: { kind: "contract_signed" } })).toBe(0);
     });
   });
+
+  it("staff attach it as an album of pages, «Сегодня» for the day; «Отмена» at the confirmation records nothing; each page reaches the others captioned", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff } = await mediationRunning(h, IDS);
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      expect(buttons(await staff.press("Медиация")), "staff's view").toContain(ATTACH);
+      await staff.press(ATTACH);
+      await staff.album(["page-1", "page-2"], "g1");
+      await staff.press("Готово");
+      await staff.press("Сегодня");
+      // Cancelled at the confirmation: nothing stored; the button is still there.
+      await staff.press("Отмена");
+      expect(await t.db.prisma.caseEvent.count({ where: { kind: "contract_signed" } })).toBe(0);
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${NUMBER}`);
+      await staff.press("Медиация");
+      await staff.press(ATTACH);
+      await staff.album(["page-1", "page-2"], "g2");
+      await staff.press("Готово");
+      expect(texts(await staff.press("Сегодня"))).toEqual(["Проверьте: подписанный договор о медиации, страниц: 2, подписан 23.11.2026. Пока вы не нажали «Записать», ничего не сохранено."]);
+      const saved = await staff.press("Записать");
+      const files = (id: number) => saved.filter((c) => c.method === "sendDocument" || c.method === "sendPhoto").filter((c) => c.payload.chat_id === id).map((c) => c.payload.caption);
+      expect({ applicant: files(APPLICANT), mediator: files(MEDIATOR), staff: files(STAFF) }).toEqual({
+        applicant: [`${NUMBER} · қол қойылған медиация туралы шарт, 2 беттің 1-беті`, `${NUMBER} · қол қойылған медиация туралы шарт, 2 беттің 2-беті`],
+        mediator: [`${NUMBER} · подписанный договор о медиации, страница 1 из 2`, `${NUMBER} · подписанный договор о медиации, страница 2 из 2`],
+        staff: [],
+      });
+    });
+  });
 });
