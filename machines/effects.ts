@@ -248,6 +248,10 @@ export interface DomainEffectPayloads {
   partyAgree: { mediationId: number; agree: boolean; details?: ApplicantDetails };
   /** The mediator or the organisation's staff record the signed settlement agreement (a scan or a signed file). */
   recordSignedAgreement: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string };
+  /** The mediator or the organisation's staff open the flow that attaches the signed mediation contract (law.md §4, Art. 20). */
+  openSignedContract: { mediationId: number };
+  /** …and record it: its scan or signed file (every page of an album) and the day it was signed. */
+  recordSignedContract: { mediationId: number; file: FileRef; pages?: FileRef[]; on: string };
   showMediation: { mediationId: number };
   /**
    * A message in a mediation: a text, or a file with its caption as `text`; `files`: an album's files in the order the
@@ -284,7 +288,7 @@ const DOMAIN_EFFECT_TYPES: Record<DomainEffectType, true> = {
   recordReceipt: true, recordHandIn: true, createRelativeInvite: true, askRevokeRelativeInvite: true, revokeRelativeInvite: true, keepRelativeInvite: true, joinCase: true, removeRelative: true, scheduleSitting: true, moveSitting: true, askCancelSitting: true, cancelSitting: true, keepSitting: true,
   answerSitting: true, listUnlinked: true, chooseCaseOrg: true, linkCase: true, shareNotice: true, sharedNotice: true,
   listMediationCases: true, pickMediator: true, assignMediator: true, mediatorAnswer: true, partyAgree: true, showMediation: true,
-  relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, endMediation: true,
+  relayMessage: true, proposeSettlement: true, answerProposal: true, counterOffer: true, confirmAgreement: true, recordSignedAgreement: true, openSignedContract: true, recordSignedContract: true, endMediation: true,
   chooseEscalation: true, draftEscalation: true, caseHistory: true, findApplicantDetails: true, documentAgain: true,
 };
 export const isDomainEffectType = (type: string): type is DomainEffectType => Object.hasOwn(DOMAIN_EFFECT_TYPES, type);

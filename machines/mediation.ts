@@ -378,22 +378,45 @@ export const counterMachine = machine.createMachine({
 });
 
 /**
- * The mediator or the organisation's staff attach the signed settlement agreement: a PDF or a photo of it. After the
- * mediation ended by its term at signing (`notBefore` given: the day both sides agreed to its text), the day it was
- * signed is asked too — neither in the future nor before that day — with a button for the mediation's last day.
+ * The mediator or the organisation's staff attach a signed document: the settlement agreement, or (`doc: "contract"`)
+ * the mediation contract (law.md §4, Art. 20) — a PDF or a photo of it, or its pages as an album. The agreement:
+ * after the mediation ended by its term at signing (`notBefore` given: the day both sides agreed to its text), the day
+ * it was signed is asked too — neither in the future nor before that day — with a button for the mediation's last day.
+ * The contract: always the day it was signed, not before the day both sides consented to it in the bot, then a
+ * confirmation — nothing is recorded before «Записать».
  */
 const SIGNED_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;
+type SignedDoc = "agreement" | "contract";
 interface SignedContext extends Pages {
   mediationId: number;
-  /** Recorded after the end: the day both sides agreed to the text (absent: recorded in time, no day asked). */
+  /** Which signed document (absent: the settlement agreement, as in snapshots stored before the contract had one). */
+  doc?: SignedDoc;
+  /** The first day it can have been signed (the agreement: only when recorded after the end; absent: no day asked). */
   notBefore?: string;
   /** Recorded after the end: the mediation's last day, offered as a button when it is before today. */
   lastDay?: string;
   file?: FileRef | null;
+  /** The contract: the day it was signed, shown for confirmation. */
+  on?: string;
 }
 const signedFile = (e: FlowEvent) => e.type === "FILE" && (e.file.kind === "photo" || SIGNED_TYPES.test(e.file.mime ?? ""));
-/** The count of the agreement's pages so far, with «Done» (flow.ts, Pages). */
-const signedPages = pagesSaid("mediation.signedPages", [[pagesDone("mediation.signedDone")], [cancel]]);
+/** Each document's own texts: the same questions, naming what is attached. */
+const SIGNED_KEYS: Record<SignedDoc, { ask: string; pages: string; typed: string; day: string; before: string }> = {
+  agreement: { ask: "mediation.askSigned", pages: "mediation.signedPages", typed: "mediation.signedPagesTyped", day: "mediation.askSignedDay", before: "mediation.signedDayBefore" },
+  contract: {
+    ask: "mediation.askSignedContract",
+    pages: "mediation.signedContractPages",
+    typed: "mediation.signedContractPagesTyped",
+    day: "mediation.askSignedContractDay",
+    before: "mediation.signedContractDayBefore",
+  },
+};
+const keysOf = (context: SignedContext) => SIGNED_KEYS[context.doc ?? "agreement"];
+const isContract = ({ context }: { context: SignedContext }) => context.doc === "contract";
+/** The count of the document's pages so far, with «Done» (flow.ts, Pages). */
+const pagesOf = (doc: SignedDoc) => pagesSaid(SIGNED_KEYS[doc].pages, [[pagesDone("mediation.signedDone")], [cancel]]);
+const signedPages = pagesOf("agreement");
+const contractPages = pagesOf("contract");
 /** What is recorded: the file, every page of one sent as an album, and the day it was signed when asked. */
 const signedOf = (context: SignedContext, on?: string) => ({
   mediationId: context.mediationId,
@@ -401,25 +424,39 @@ const signedOf = (context: SignedContext, on?: string) => ({
   ...((context.pages?.length ?? 0) > 1 ? { pages: context.pages } : {}),
   ...(on !== undefined ? { on } : {}),
 });
+/** The transitions of `doc` alone (the day's refusals name the document). */
+const onlyFor = <T extends { guard?: (a: { context: SignedContext; event: FlowEvent }) => boolean }>(doc: SignedDoc, ts: T[]) =>
+  ts.map((t) => ({ ...t, guard: (a: { context: SignedContext; event: FlowEvent }) => (a.context.doc ?? "agreement") === doc && (t.guard ? t.guard(a) : true) }));
 export const signedAgreementMachine = setup({
-  types: {} as { context: SignedContext; events: FlowEvent; input: { mediationId?: number; notBefore?: string; lastDay?: string } },
+  types: {} as { context: SignedContext; events: FlowEvent; input: { mediationId?: number; doc?: SignedDoc; notBefore?: string; lastDay?: string } },
   actions: {
     ...effectActions,
     noteRefused: noteRefused<SignedContext>(),
     keepPage: assign({ pages: ({ context, event }) => withPage(context, event) }),
     recordSignedAgreement: (_: unknown, _params: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string }) => undefined,
+    recordSignedContract: (_: unknown, _params: { mediationId: number; file: FileRef; pages?: FileRef[]; on?: string }) => undefined,
   },
 }).createMachine({
   id: "signedAgreement",
-  context: ({ input }) => ({ mediationId: input.mediationId ?? 0, ...(input.notBefore ? { notBefore: input.notBefore } : {}), ...(input.lastDay ? { lastDay: input.lastDay } : {}) }),
+  context: ({ input }) => ({
+    mediationId: input.mediationId ?? 0,
+    ...(input.doc === "contract" ? { doc: input.doc } : {}),
+    ...(input.notBefore ? { notBefore: input.notBefore } : {}),
+    ...(input.lastDay ? { lastDay: input.lastDay } : {}),
+  }),
   initial: "file",
   states: {
     file: {
-      entry: [{ type: "say", params: { key: "mediation.askSigned", buttons: [[cancel]] } }],
+      entry: [{ type: "say", params: ({ context }) => ({ key: keysOf(context).ask, buttons: [[cancel]] }) }],
       on: {
         FILE: [
-          // A scanned agreement of several pages sent as an album comes one update a page, in any order: each is kept,
+          // A scanned document of several pages sent as an album comes one update a page, in any order: each is kept,
           // and it is recorded at «Готово» — not with the first page, which left the others «not kept».
+          {
+            guard: ({ context, event }) => signedFile(event) && inAlbum(event) && context.doc === "contract",
+            target: "contractPages",
+            actions: [assign({ file: ({ event }) => (event as { file: FileRef }).file, pages: [] }), { type: "keepPage" }, { type: "say", params: contractPages }],
+          },
           {
             guard: ({ event }) => signedFile(event) && inAlbum(event),
             target: "pages",
@@ -434,12 +471,15 @@ export const signedAgreementMachine = setup({
           { target: "file", reenter: true, actions: [{ type: "say", params: { key: "mediation.error.signedType" } }] },
         ],
         TEXT: { target: "file", reenter: true, actions: [{ type: "say", params: { key: "mediation.error.signedType" } }] },
+        // A sticker, a video, a voice message: what is wanted, and the question again — the flow stays where it was.
+        MEDIA: { target: "file", reenter: true, actions: [{ type: "say", params: { key: "mediation.error.signedType" } }] },
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("file"),
       },
     },
-    // The agreement's other pages, as they come (an album's, or more sent after it).
-    pages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: signedPages, refusal: "mediation.error.signedType", next: "paged", typed: "mediation.signedPagesTyped" }),
+    // The document's other pages, as they come (an album's, or more sent after it).
+    pages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: signedPages, refusal: "mediation.error.signedType", next: "paged", typed: SIGNED_KEYS.agreement.typed }),
+    contractPages: pagesState({ accepts: signedFile, keep: { type: "keepPage" as const }, said: contractPages, refusal: "mediation.error.signedType", next: "paged", typed: SIGNED_KEYS.contract.typed }),
     paged: {
       always: [{ guard: ({ context }) => Boolean(context.notBefore), target: "day" }, { target: "done", actions: [{ type: "recordSignedAgreement", params: ({ context }) => signedOf(context) }] }],
     },
@@ -449,7 +489,7 @@ export const signedAgreementMachine = setup({
         {
           type: "say",
           params: ({ context }) => ({
-            key: "mediation.askSignedDay",
+            key: keysOf(context).day,
             buttons: [
               ...(context.lastDay ? [[{ key: "mediation.signedOnLastDay", params: { date: showDate(context.lastDay) }, value: "last" }]] : []),
               [{ key: "conclusion.issuedToday", value: "today" }],
@@ -460,15 +500,19 @@ export const signedAgreementMachine = setup({
       ],
       on: {
         TEXT: [
+          // The contract's day taken: its confirmation next, nothing recorded yet.
+          { guard: (a) => isContract(a) && dayInRange(a), target: "confirm", actions: assign({ on: ({ event }) => typedDay(event)! }) },
           {
             guard: dayInRange,
             target: "done",
             actions: [{ type: "recordSignedAgreement", params: ({ context, event }) => signedOf(context, typedDay(event)!) }],
           },
-          ...dayRefusals("day", { future: "conclusion.dateFuture", before: "mediation.signedDayBefore" }),
+          ...onlyFor("contract", dayRefusals("day", { future: "conclusion.dateFuture", before: SIGNED_KEYS.contract.before })),
+          ...dayRefusals("day", { future: "conclusion.dateFuture", before: SIGNED_KEYS.agreement.before }),
         ],
         CHOICE: [
           { guard: chose("cancel"), target: "done" },
+          { guard: (a) => isContract(a) && chose("today")(a), target: "confirm", actions: assign({ on: ({ event }) => event.today ?? "" }) },
           {
             guard: ({ context, event }) => chose("last")({ event }) && Boolean(context.lastDay),
             target: "done",
@@ -481,6 +525,27 @@ export const signedAgreementMachine = setup({
           },
         ],
         ...askAgain("day"),
+      },
+    },
+    // The contract: what is about to be recorded, confirmed — or cancelled, nothing recorded.
+    confirm: {
+      tags: [UNSAVED],
+      entry: [
+        {
+          type: "say",
+          params: ({ context }) => ({
+            key: "mediation.confirmSignedContract",
+            params: { date: showDate(context.on ?? ""), count: Math.max(context.pages?.length ?? 0, 1) },
+            buttons: [[{ key: "mediation.signedContractSave", value: "save" }], [cancel]],
+          }),
+        },
+      ],
+      on: {
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("save"), target: "done", actions: [{ type: "recordSignedContract", params: ({ context }) => signedOf(context, context.on ?? "") }] },
+        ],
+        ...askAgain("confirm"),
       },
     },
     done: { type: "final" },

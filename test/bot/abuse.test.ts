@@ -241,6 +241,7 @@ const FORGED: Record<string, Row> = {
   mdyesa: { data: (v) => `g:mdyesa:${v.mediation}` },
   mdno: { data: (v) => `g:mdno:${v.mediation}` },
   mdsign: { data: (v) => `g:mdsign:${v.mediation}` },
+  mdcontract: { data: (v) => `g:mdcontract:${v.mediation}` },
   mdview: { data: (v) => `g:mdview:${v.mediation}` },
   mdmsg: { data: (v) => `g:mdmsg:${v.mediation}` },
   mdask: { data: (v) => `g:mdask:${v.mediation}` },

@@ -94,6 +94,14 @@ export const recordSigned = defineAction({
   allow: ["mediator", "staff"],
   run: ({ mediationId }, r) => r.emit({ type: "openChecked", flow: "signedAgreement", input: { mediationId } }),
 });
+/** The mediator or the organisation's staff attach the signed mediation contract (law.md §4, Art. 20). */
+export const recordContract = defineAction({
+  name: "mediation/recordContract",
+  code: "mdcontract",
+  params: z.object({ mediationId: id }),
+  allow: ["mediator", "staff"],
+  run: ({ mediationId }, r) => r.emit({ type: "openSignedContract", mediationId }),
+});
 export const refuseToMediate = defineAction({
   name: "mediation/sideRefuses",
   code: "mdno",
@@ -177,6 +185,6 @@ export const confirmAgreement = defineAction({
 });
 
 export const mediationActions = [
-  mediationCasesForAdmin, mediationCasesForAdminAt, pickMediator, assignMediator, pickMediatorAsAdmin, assignMediatorAsAdmin, acceptMediation, declineMediation, agreeToMediate, applicantAgrees, recordSigned, refuseToMediate, viewMediation,
+  mediationCasesForAdmin, mediationCasesForAdminAt, pickMediator, assignMediator, pickMediatorAsAdmin, assignMediatorAsAdmin, acceptMediation, declineMediation, agreeToMediate, applicantAgrees, recordSigned, recordContract, refuseToMediate, viewMediation,
   writeInMediation, askMediator, proposeSettlement, endMediation, endMediationConfirmed, acceptProposal, rejectProposal, counterOffer, confirmAgreement,
 ];

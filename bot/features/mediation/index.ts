@@ -4,14 +4,14 @@ import { mediationActions } from "./actions.js";
 import { agreementPdf, contractPdf } from "./agreement.js";
 import {
   answerProposal, assignMediator, confirmAgreement, counterOffer, endMediation, listMediationCases, mediationJobs, mediatorAnswer, partyAgree, pickMediator,
-  mediationChecks, proposeSettlement, recordSignedAgreement, relayMessage, scheduleSigningRepair, showMediation,
+  mediationChecks, openSignedContract, proposeSettlement, recordSignedAgreement, recordSignedContract, relayMessage, scheduleSigningRepair, showMediation,
 } from "./mediation.js";
 
 export const mediationFeature = {
   actions: mediationActions,
   effects: {
     listMediationCases, pickMediator, assignMediator, mediatorAnswer, partyAgree, showMediation, relayMessage, proposeSettlement, answerProposal, counterOffer, confirmAgreement,
-    recordSignedAgreement, endMediation,
+    recordSignedAgreement, openSignedContract, recordSignedContract, endMediation,
   },
   jobs: mediationJobs,
   checks: mediationChecks,

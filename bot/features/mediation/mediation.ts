@@ -8,7 +8,7 @@
 // case settled. Only the mediation's participants see what is said in it.
 import { act } from "../../../machines/actions.js";
 import { addDays, atLocalTime, endOfDay, localDate, localTime } from "../../../machines/calendar.js";
-import { type Button, type DomainEffect, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
+import { type Button, type DomainEffect, type FileRef, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { minimumBeside } from "../../../machines/mediation.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
@@ -26,7 +26,7 @@ import { chooseEscalation } from "../escalation/actions.js";
 import { pageButtons } from "../staff/actions.js";
 import { settledCaseSittings } from "../sittings/sittings.js";
 import {
-  acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
+  acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordContract, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
   declineMediation, endMediation as endAction, mediationCasesForAdminAt, pickMediator as pickAction, pickMediatorAsAdmin as pickAsAdmin, assignMediatorAsAdmin as assignAsAdmin, proposeSettlement as proposeAction, refuseToMediate, rejectProposal, viewMediation, writeInMediation,
 } from "./actions.js";
 
@@ -350,7 +350,15 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   }));
   // Its rounds' amounts: in a death case, after condolence unless said already in this mediation (condoledIn).
   const condolence: Param[] = history.length && m.case.outcome === "death" && !(await condoledIn(tx, m)) ? [{ key: "common.condolence" }] : [];
-  const text = lines([...condolence, { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } }, ...(history.length ? ["", { key: "mediation.history" }, ...history] : [])]);
+  // The signed mediation contract, once recorded: the day it was signed; until then, those who attach it have its button.
+  const contract = await contractSigned(tx, m);
+  const attach = await contractButton(tx, m, side);
+  const text = lines([
+    ...condolence,
+    { key: "mediation.view", params: { number: m.case.number, state: { key: `mediation.states.${m.state}` } } },
+    ...(contract ? [{ key: "mediation.contractLine", params: { date: showDate(contract.on) } }] : []),
+    ...(history.length ? ["", { key: "mediation.history" }, ...history] : []),
+  ]);
   // Ended by its term at signing: those who record the signed agreement can still attach it.
   const late = side !== "applicant" && (await endedAtSigning(tx, m)) !== null;
   // The proposal a side may answer now, with its day and its buttons: its own message may be far up the chat.
@@ -373,13 +381,15 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
       sayText(lines([text, "", { key: "mediation.toConfirm", params: { round: toConfirm.round } }, minimumBeside(m.case.outcome, Number(toConfirm.amountTenge), year)]), [
         [{ key: "mediation.confirm", ...act(confirmAction, { proposalId: toConfirm.id }) }],
         ...(viewButtons(m, side) ?? []),
+        ...attach,
       ]),
     ];
   if (standing) {
     const until = showDate(localDate(standing.validUntil!, c.timeZone));
-    return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }, minimumBeside(m.case.outcome, Number(standing.amountTenge), year)]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? [])])];
+    return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }, minimumBeside(m.case.outcome, Number(standing.amountTenge), year)]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? []), ...attach])];
   }
-  return [sayText(text, late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : viewButtons(m, side))];
+  const buttons = late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : [...(viewButtons(m, side) ?? []), ...attach];
+  return [sayText(text, buttons.length ? buttons : undefined)];
 };
 
 /** What the member can do now, from wherever they open it: what awaits them is never without its button. */
@@ -775,6 +785,90 @@ export const signedAgreementOpening = async (tx: Tx, mediationId: number, c: Ctx
 };
 
 /**
+ * A signed document's file as recorded: a scan of several pages sent as an album keeps every page, the first being
+ * `file` (stored with them).
+ */
+const signedPagesOf = (e: { file: FileRef; pages?: FileRef[] | undefined }) => {
+  const pages = (e.pages && e.pages.length > 1 ? e.pages : [e.file]).map((f) => ({ kind: f.kind, fileId: f.fileId }));
+  return { pages, file: { kind: e.file.kind, fileId: e.file.fileId, ...(pages.length > 1 ? { pages } : {}) } };
+};
+/** A signed document's pages re-sent to `x`, each saying what it is: a scan re-sent alone says nothing by itself. */
+const CAPTIONS = {
+  agreement: { one: "mediation.signedCaption", page: "mediation.signedCaptionPage" },
+  contract: { one: "mediation.contractCaption", page: "mediation.contractCaptionPage" },
+} as const;
+const captionedPages = (pages: { kind: FileRef["kind"]; fileId: string }[], x: Recipient, doc: keyof typeof CAPTIONS, number: string): Out[] =>
+  pages.map((f, i): Out => ({
+    type: "file",
+    file: f,
+    caption: pages.length > 1 ? { key: CAPTIONS[doc].page, params: { number, n: i + 1, count: pages.length } } : { key: CAPTIONS[doc].one, params: { number } },
+    to: x,
+  }));
+
+/** The signed mediation contract recorded for this mediation (law.md §4, Art. 20): the day it was signed; null if none. */
+const contractSigned = async (tx: Tx, m: { id: number; caseId: number }): Promise<{ on: string } | null> => {
+  const ev = (await tx.caseEvent.findMany({ where: { caseId: m.caseId, kind: "contract_signed" }, select: { payload: true } })).find(
+    (x) => (x.payload as { mediationId?: unknown } | null)?.mediationId === m.id,
+  );
+  const on = (ev?.payload as { on?: unknown } | undefined)?.on;
+  return ev ? { on: typeof on === "string" ? on : "" } : null;
+};
+/** The first day the contract can have been signed: the day both sides consented to it in the bot. */
+const contractNotBefore = (m: { startedAt: Date | null }, timeZone: string): string | null => (m.startedAt ? localDate(m.startedAt, timeZone) : null);
+/** Whether the mediator or the organisation's staff may attach the signed contract now: under way, consented to by both, none recorded. */
+const contractOpen = (m: { state: string; startedAt: Date | null }) => (m.state === "running" || m.state === "signing") && m.startedAt !== null;
+/** The button that attaches it, for the mediator and the organisation's staff while it may be attached. */
+const contractButton = async (tx: Tx, m: MediationRow, side: Side): Promise<Button[][]> =>
+  side !== "applicant" && contractOpen(m) && !(await contractSigned(tx, m)) ? [[{ key: "mediation.recordContract", ...act(recordContract, { mediationId: m.id }) }]] : [];
+
+/**
+ * «Приложить подписанный договор о медиации»: the flow that takes its scan and the day it was signed opens for the
+ * mediator or the organisation's staff of a mediation under way whose contract is not recorded yet; anyone else, or a
+ * button from before, is told why — with their home after it.
+ */
+export const openSignedContract = async (tx: Tx, e: DomainEffect<"openSignedContract">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, e.mediationId);
+  const side = m ? sideOf(await members(tx, m), c.userId) : null;
+  const done = thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined);
+  if (!m || (side !== "mediator" && side !== "organization")) return [...notFound(), done];
+  const number = m.case.number;
+  const signed = await contractSigned(tx, m);
+  const view: Button[][] = [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]];
+  if (signed) return [say("mediation.contractAlready", { number, date: showDate(signed.on) }, view)];
+  const notBefore = contractNotBefore(m, c.timeZone);
+  if (!contractOpen(m) || !notBefore) return [say("mediation.notNow", { number }), done];
+  return [{ type: "reply", event: { type: "OPEN", flow: "signedAgreement", input: { mediationId: m.id, doc: "contract", notBefore } } }];
+};
+
+/**
+ * The signed mediation contract recorded (law.md §4, Art. 20): its file and the day it was signed, checked again — a
+ * flow left open meanwhile may be stale. Everyone in the mediation is told, in their language, and gets its pages,
+ * captioned. When the bot's negotiation opened does not change: it opened at both sides' consent.
+ */
+export const recordSignedContract = async (tx: Tx, e: DomainEffect<"recordSignedContract">, c: Ctx): Promise<Out[]> => {
+  const m = await loadMediation(tx, e.mediationId);
+  const all = m ? await members(tx, m) : [];
+  const side = sideOf(all, c.userId);
+  if (!m || (side !== "mediator" && side !== "organization")) return notFound();
+  const number = m.case.number;
+  const view: Button[][] = [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]];
+  const signed = await contractSigned(tx, m);
+  if (signed) return [say("mediation.contractAlready", { number, date: showDate(signed.on) }, view)];
+  const notBefore = contractNotBefore(m, c.timeZone);
+  if (!contractOpen(m) || !notBefore) return [say("mediation.notNow", { number })];
+  const today = localDate(c.now, c.timeZone);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(e.on) || e.on > today || e.on < notBefore)
+    return [say("mediation.contractDayRange", { number, from: showDate(notBefore), to: showDate(today) }, [[{ key: "mediation.recordContract", ...act(recordContract, { mediationId: m.id }) }]])];
+  const { pages, file } = signedPagesOf(e);
+  await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "contract_signed", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id, on: e.on, file } } });
+  const date = showDate(e.on);
+  return all.flatMap((x): Out[] => [
+    sayTo(x, "mediation.contractRecorded", { number, date }, x.userId === BigInt(c.userId) ? view : undefined),
+    ...(x.userId === BigInt(c.userId) ? [] : captionedPages(pages, x, "contract", number)),
+  ]);
+};
+
+/**
  * The mediator or the organisation's staff record the signed settlement agreement: only now is the case settled. At
  * signing, or after the mediation ended by its term at signing (endedAtSigning) — then with the day it was signed,
  * and everyone told that the message about its end without agreement no longer holds.
@@ -798,9 +892,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   if (e.on !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(e.on) || e.on > today || (agreedOn !== null && e.on < agreedOn)))
     return [say("mediation.signedDayRange", { number, from: showDate(agreedOn ?? today), to: showDate(today) }, [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]])];
   const p = await agreedProposal(tx, m, all);
-  // A scan of several pages sent as an album: every page, the first being `file` (stored with them).
-  const pages = (e.pages && e.pages.length > 1 ? e.pages : [e.file]).map((f) => ({ kind: f.kind, fileId: f.fileId }));
-  const file = { kind: e.file.kind, fileId: e.file.fileId, ...(pages.length > 1 ? { pages } : {}) };
+  const { pages, file } = signedPagesOf(e);
   await tx.mediation.update({ where: { id: m.id }, data: { state: "settled", endedAt: c.now, endReason: "settled", signedFile: file, signedAt: c.now, signedBy: BigInt(c.userId) } });
   await tx.case.update({ where: { id: m.caseId }, data: { status: "settled", closedAt: c.now } });
   await tx.caseEvent.create({
@@ -834,14 +926,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
     // Each page says what it is: a scan re-sent alone, after the settled message, says nothing by itself.
     ...all
       .filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator")
-      .flatMap((x) =>
-        pages.map((f, i): Out => ({
-          type: "file",
-          file: f,
-          caption: pages.length > 1 ? { key: "mediation.signedCaptionPage", params: { number, n: i + 1, count: pages.length } } : { key: "mediation.signedCaption", params: { number } },
-          to: x,
-        })),
-      ),
+      .flatMap((x) => captionedPages(pages, x, "agreement", number)),
     ...sittings,
   ];
 };
