@@ -110,7 +110,7 @@ const PASSED_DEADLINES: readonly string[] = ["formation_overdue", "conclusion_ov
 export const eventDay = (ev: { kind: string; createdAt: Date; payload: unknown }, timeZone: string): string => {
   const p = (ev.payload ?? {}) as Record<string, unknown>;
   const given =
-    ev.kind === "commission_formed" ? p.formedOn : ev.kind === "notice_received" || ev.kind === "conclusion_recorded" ? p.on : PASSED_DEADLINES.includes(ev.kind) ? p.due : undefined;
+    ev.kind === "commission_formed" ? p.formedOn : ev.kind === "notice_received" || ev.kind === "conclusion_recorded" || ev.kind === "contract_signed" ? p.on : PASSED_DEADLINES.includes(ev.kind) ? p.due : undefined;
   return typeof given === "string" && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : localDate(ev.createdAt, timeZone);
 };
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { joinStaff, mediationRunning } from "../helpers/staff.js";
+import { joinRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -22,6 +23,7 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
   it("the mediator attaches it (ru) with the day it was signed; wrong days and a sticker are refused, nothing recorded before «Записать»; the applicant is told in Kazakh, with the file captioned", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
       const { applicant, mediator } = await mediationRunning(h, IDS);
+      await joinRelative(h, applicant, 60);
       at("2026-11-25T11:00:00+05:00");
       await mediator.send("/inbox");
       const view = await mediator.press(`Открыть ${NUMBER}`);
@@ -30,10 +32,10 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       // A sticker where the file is expected: what is wanted, and the question again.
       expect(texts(await mediator.sticker()), "a sticker").toEqual(["Нужен PDF или фото (JPG, PNG).", ASK_FILE]);
       expect(texts(await mediator.document("application/pdf", "contract-1"))).toEqual([ASK_DAY]);
-      // A day still to come, and one before both sides consented in the bot (23.11.2026): each refused with its reason.
+      // A day still to come, and one before the mediation was proposed in the bot (23.11.2026): each refused with its reason.
       expect(texts(await mediator.send("26.11.2026")), "a future day").toEqual(["Этот день ещё не наступил. Напишите дату не позже сегодняшней.", ASK_DAY]);
       expect(texts(await mediator.send("22.11.2026")), "a day before the consent").toEqual([
-        "Стороны согласились с договором о медиации в боте 23.11.2026, поэтому день его подписания — не раньше этой даты. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
+        "Медиация по этому делу предложена в боте 23.11.2026: договор о ней не могли подписать раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
         ASK_DAY,
       ]);
       const day = await mediator.send("24.11.2026");
@@ -65,7 +67,13 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
         buttons: ["Написать", "Предложить урегулирование", "Завершить медиацию"],
       });
       await applicant.send("/cases");
-      expect(texts(await applicant.press(`${NUMBER} ісін ашу`))[0], "the applicant's timeline").toContain("25.11.2026 — қол қойылған медиация туралы шарт тіркелді");
+      expect(texts(await applicant.press(`${NUMBER} ісін ашу`))[0], "the applicant's timeline").toContain("24.11.2026 — медиация туралы шартқа қол қойылды");
+      // Dated by the day it was signed, not the day it was attached; a relative, who sees a mediation begin and end, not its course.
+      const relative = h.user(60, "ru");
+      await relative.send("/cases");
+      const seen = texts(await relative.press(`Открыть ${NUMBER}`))[0];
+      expect(seen, "the relative's view of the case").toMatch(/^Дело KZ-2026-000001 — /);
+      expect(seen, "the relative's timeline").not.toContain("договор о медиации");
       // The case's negotiation in the bot is as it was: it opened at both sides' consent.
       expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("running");
       // A second recording (an old button): refused, with the mediation to open.

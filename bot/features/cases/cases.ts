@@ -136,6 +136,7 @@ const casesPageOf = async (tx: Tx, where: ReturnType<typeof mine>, total: number
 /** What happens inside a mediation, which a case's relatives do not see in its timeline (they see it begin and end). */
 const MEDIATION_COURSE = new Set([
   "mediation_assigned",
+  "contract_signed",
   "mediation_declined",
   "mediation_accepted",
   "mediation_agreed",

@@ -814,7 +814,9 @@ const contractSigned = async (tx: Tx, m: { id: number; caseId: number }): Promis
   return ev ? { on: typeof on === "string" ? on : "" } : null;
 };
 /** The first day the contract can have been signed: the day both sides consented to it in the bot. */
-const contractNotBefore = (m: { startedAt: Date | null }, timeZone: string): string | null => (m.startedAt ? localDate(m.startedAt, timeZone) : null);
+// Not before the mediation was proposed in the bot (its contract's text did not exist before) — but it may have been
+// signed on paper before the sides pressed their consent in the bot: that day is not refused.
+const contractNotBefore = (m: { startedAt: Date | null; createdAt: Date }, timeZone: string): string | null => (m.startedAt ? localDate(m.createdAt, timeZone) : null);
 /** Whether the mediator or the organisation's staff may attach the signed contract now: under way, consented to by both, none recorded. */
 const contractOpen = (m: { state: string; startedAt: Date | null }) => (m.state === "running" || m.state === "signing") && m.startedAt !== null;
 /** The button that attaches it, for the mediator and the organisation's staff while it may be attached. */
