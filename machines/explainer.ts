@@ -59,6 +59,8 @@ export interface ExplainerInput {
 
 const ANSWERS: Answer[] = ["yes", "no", "unknown"];
 const done: Button = { key: "explain.done", value: "done" };
+/** The payment table's buttons, on the table and on its short repeat. */
+const tableButtons: Button[][] = [[{ key: "explain.back", value: "back" }], [done]];
 const answerButtons: Button[][] = [ANSWERS.map((a) => ({ key: `explain.answer.${a}`, value: a })), [done]];
 
 /** The payment table as text lines: no drawn table, so a screen reader reads it well. */
@@ -174,16 +176,13 @@ export const explainerMachine: AnyStateMachine = setup({
     payments: {
       entry: [
         // The year of the day the table is shown, not of the day the explainer was opened: opened on 31 December and
-        // shown after midnight, or shown again then (typed text, a language switch), it is the new year's.
+        // shown after midnight, or shown anew then (a language switch), it is the new year's.
         assign({ year: ({ context, event }) => yearOf((event as FlowEvent).today) ?? context.year }),
         enqueueActions(({ context, enqueue }) => {
           // The table marks a case whose patient died, or a notice's patient died: condolence before any amount, each
           // time it is shown (language.md, Tone).
           if (context.highlight === "death" || context.condolence) enqueue({ type: "say", params: { key: "common.condolence" } });
-          enqueue({
-            type: "say",
-            params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: [[{ key: "explain.back", value: "back" }], [done]] },
-          });
+          enqueue({ type: "say", params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: tableButtons } });
         }),
       ],
       on: {
@@ -193,7 +192,17 @@ export const explainerMachine: AnyStateMachine = setup({
           { guard: chose("back"), target: "intro" },
           { guard: chose("done"), target: "done" },
         ],
-        ...askAgain("payments"),
+        // Shown anew (another language, or a new year since: other amounts) it is whole, condolence first; asked again
+        // where it is still on screen (REPEAT brief: after a refused button, typed words, /help), only a line pointing to
+        // it with its buttons — not the condolence and every amount once more after each press.
+        LANGUAGE: { target: "payments", reenter: true },
+        REPEAT: [
+          {
+            guard: ({ context, event }) => event.type === "REPEAT" && event.brief === true && (yearOf(event.today) ?? context.year) === context.year,
+            actions: [{ type: "say", params: { key: "explain.payments.again", buttons: tableButtons } }],
+          },
+          { target: "payments", reenter: true },
+        ],
       },
     },
     done: { type: "final" },

@@ -226,16 +226,16 @@ describe("from inside a case", () => {
     expect(first).toBe("Көңіл айтамыз.");
     expect(table).toMatch(/^Комиссия зиянды растаса/);
   });
-  it("from a case whose patient died, every showing of the table begins with condolence — typed text asks again, the language changes", async () => {
+  it("from a case whose patient died, every showing of the table begins with condolence — the language changes; typed text gets a line pointing to it, not the condolence and the table again", async () => {
     const u = h.user(8, "ru");
     await fileNotice(u, "ru", { outcome: "Пациент скончался", care: "02.11.2026" });
     await u.send("/cases");
     await u.press("Открыть KZ-2026-000001");
     await u.press("Минимальные выплаты");
-    // Something typed at the table: it is shown again — with the death row, so condolence first again.
-    const again = texts(await u.send("спасибо"));
-    expect(again[1]).toBe("Примите наши соболезнования.");
-    expect(again[2]).toContain("Пациент скончался — 3\u00a0000 МРП, 12\u00a0975\u00a0000 ₸ (последствия, указанные в деле)");
+    // Something typed at the table: it is still on screen — a line pointing to it, with its buttons (condolence is not repeated by rote).
+    const typed = await u.send("спасибо");
+    expect(texts(typed)).toEqual(["Извините, я этого не понял.", "Минимальные страховые выплаты по закону — в таблице выше."]);
+    expect(buttons(typed)).toEqual(["◀ Назад", "Закончить"]);
     // The language switched at the table: shown again in Kazakh, condolence first.
     await u.send("/language");
     const kk = texts(await u.press("Қазақша"));

@@ -81,3 +81,47 @@ describe("a refused button of a case's applicant", () => {
     expect((await p.invite.findUniqueOrThrow({ where: { id: invite.id } })).revokedAt).toBeNull();
   });
 });
+
+describe("a refusal with the payment table open", () => {
+  it("a relative removed from a case whose patient died, pressing a kept button at the table: the refusal, then a line pointing to the table with its buttons — not the condolence and the whole table again (ru, kk); another language shows it whole", async () => {
+    // Before: after each refused press, «Примите наши соболезнования.» and every amount again.
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk", { outcome: "Пациент қайтыс болды", care: "02.11.2026" });
+    const ru = await joinRelative(h, applicant, 61, "KZ-2026-000001", "Бекова Алия Сериковна");
+    const kk = await joinRelative(h, applicant, 62, "KZ-2026-000001", "Омарова Дана Ерлановна");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    await ru.send("/cases");
+    await ru.press("Открыть KZ-2026-000001");
+    const table = texts(await ru.press("Минимальные выплаты"));
+    expect(table[0]).toBe("Примите наши соболезнования.");
+    expect(table[1]).toMatch(/^Если комиссия подтвердит вред, минимальные страховые выплаты по закону/);
+    await kk.send("/cases");
+    await kk.press("KZ-2026-000001 ісін ашу");
+    const tableKk = texts(await kk.press("Ең төменгі төлемдер"));
+    expect(tableKk[0]).toBe("Көңіл айтамыз.");
+    expect(tableKk[1]).toMatch(/^Комиссия зиянды растаса/);
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    await removeRelative(applicant, "Бекова Алия Сериковна (пациенттің жұбайы)");
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    await removeRelative(applicant, "Омарова Дана Ерлановна (пациенттің жұбайы)");
+    const k = await t.db.prisma.case.findFirstOrThrow();
+
+    const pressedRu = await ru.pressData(`g:rnotice:${k.id}`);
+    expect(texts(pressedRu)).toEqual([NOT_FOUND_RU, "Минимальные страховые выплаты по закону — в таблице выше."]);
+    expect(lastButtons(pressedRu, 61)).toEqual(["◀ Назад", "Закончить"]);
+    const pressedKk = await kk.pressData(`g:case:${k.id}`);
+    expect(texts(pressedKk)).toEqual([NOT_FOUND_KK, "Заңда белгіленген ең төменгі сақтандыру төлемдері — жоғарыдағы кестеде."]);
+    expect(lastButtons(pressedKk, 62)).toEqual(["◀ Артқа", "Аяқтау"]);
+    // Its buttons still work: «Закончить» leaves the table for the home.
+    expect(texts(await kk.press("Аяқтау")).at(-1)).toMatch(MENU_KK);
+    // Shown anew in another language, it is whole, condolence first.
+    await ru.send("/language");
+    const again = texts(await ru.press("Қазақша"));
+    const at = again.indexOf("Көңіл айтамыз.");
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(again[at + 1]).toMatch(/^Комиссия зиянды растаса/);
+  });
+});
