@@ -440,7 +440,9 @@ describe("a complaint's button pressed when no draft can be made", () => {
     await staff.press("Согласен(на) с договором");
     const c = await t.db.prisma.case.findFirstOrThrow();
     const said = texts(await applicant.pressData(`g:esc:${c.id}`));
-    expect(said).toEqual(["По делу KZ-2026-000001 идёт медиация. Если она завершится без соглашения, проект жалобы можно будет подготовить в боте."]);
+    // Then the menu: before, nothing to press.
+    expect(said).toEqual(["По делу KZ-2026-000001 идёт медиация. Если она завершится без соглашения, проект жалобы можно будет подготовить в боте.", expect.stringMatching(/^Что сделаем\?/)]);
+    expect(texts(await applicant.pressData(`g:escto:${c.id}:court`))).toEqual([said[0], expect.stringMatching(/^Что сделаем\?/)]);
   });
 
   it("kk: before the organisation has the notice, says no deadline runs yet — not that the commission's deadlines have not passed", async () => {
@@ -449,6 +451,7 @@ describe("a complaint's button pressed when no draft can be made", () => {
     const c = await t.db.prisma.case.findFirstOrThrow();
     expect(texts(await applicant.pressData(`g:esc:${c.id}`))).toEqual([
       "KZ-2026-000001 ісі бойынша шағымды әзірге дайындауға болмайды: ұйымның өтінішті алғаны ботта белгіленбеген, сондықтан бот комиссияның мерзімдерін есептемейді; медиация аяқталмаған.",
+      expect.stringMatching(/^Не істейміз\?/),
     ]);
   });
 });
