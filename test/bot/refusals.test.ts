@@ -83,6 +83,24 @@ describe("a refused button of a case's applicant", () => {
   });
 });
 
+describe("a relative's link refused to the applicant", () => {
+  it("ten on the case already: the limit is said, then the menu (kk)", async () => {
+    // Before: «…— бұл шек.» alone, nothing to press.
+    const applicant = h.user(51, "kk");
+    await fileNotice(applicant, "kk");
+    const p = t.db.prisma;
+    const k = await p.case.findFirstOrThrow();
+    for (let i = 0; i < 10; i++) {
+      await p.user.create({ data: { id: BigInt(600 + i), language: "ru" } });
+      await p.caseParticipant.create({ data: { caseId: k.id, userId: BigInt(600 + i), role: "relative", relation: "spouse" } });
+    }
+    const said = await applicant.pressData(`g:rinv:${k.id}`);
+    expect(texts(said)).toEqual(["Іске 10 адам шақырылған — бұл шек.", expect.stringMatching(MENU_KK)]);
+    expect(lastButtons(said, 51).length).toBeGreaterThan(0);
+    expect(await p.invite.count({ where: { role: "relative" } })).toBe(0);
+  });
+});
+
 describe("a refusal with the payment table open", () => {
   it("a relative removed from a case whose patient died, pressing a kept button at the table: the refusal, then a line pointing to the table with its buttons — not the condolence and the whole table again (ru, kk); another language shows it whole", async () => {
     // Before: after each refused press, «Примите наши соболезнования.» and every amount again.

@@ -40,7 +40,8 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   // A relative, a stranger and a forged id all get the answer a missing case gets.
   if (!mine) return [say("cases.notFound"), await refusedHome(tx, c)];
   const count = await tx.caseParticipant.count({ where: { caseId: e.caseId, role: "relative", removedAt: null } });
-  if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
+  // The limit reached: said so, then their menu — not nothing to press.
+  if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX }), thenHome()];
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
   const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
