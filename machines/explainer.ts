@@ -87,6 +87,22 @@ const reasons = (answers: Record<string, Answer>): Params => {
   return { reasons: items.length ? { lines: [{ lines: items, sep: ";\n" }, "."], sep: "" } : "" };
 };
 
+/** The last message of the intro and of the result: their question, with its buttons. */
+const introQuestion = { key: "explain.menu", buttons: [[{ key: "explain.check", value: "check" }], [{ key: "explain.paymentsButton", value: "payments" }], [done]] };
+const resultQuestion = {
+  key: "explain.decides",
+  buttons: [[{ key: "explain.fileNotice", ...act(openMenuItem, { item: "notice" }) }], [{ key: "explain.paymentsButton", value: "payments" }], [{ key: "explain.again", value: "check" }], [done]],
+};
+/**
+ * Asked again where it is still on screen (REPEAT brief: after a refused button, typed words, /help): only its last
+ * message, the question with its buttons — not the explanations above it once more; shown anew (another language, a
+ * flow above it ended), whole.
+ */
+const briefAgain = (state: string, question: { key: string; buttons: Button[][] }) => ({
+  LANGUAGE: { target: state, reenter: true },
+  REPEAT: [{ guard: ({ event }: { event: FlowEvent }) => event.type === "REPEAT" && event.brief === true, actions: [{ type: "say" as const, params: question }] }, { target: state, reenter: true }],
+});
+
 /** The intro and the result offer the same three ways on: the check (again), the payments, done. */
 const menuChoices = [
   { guard: chose("check"), target: "q0", actions: { type: "resetAnswers" as const } },
@@ -138,39 +154,22 @@ export const explainerMachine: AnyStateMachine = setup({
         { type: "say", params: { key: "explain.accident" } },
         { type: "say", params: { key: "explain.error" } },
         { type: "say", params: { key: "explain.law" } },
-        {
-          type: "say",
-          params: {
-            key: "explain.menu",
-            buttons: [[{ key: "explain.check", value: "check" }], [{ key: "explain.paymentsButton", value: "payments" }], [done]],
-          },
-        },
+        { type: "say", params: introQuestion },
       ],
       on: {
         CHOICE: menuChoices,
-        ...askAgain("intro"),
+        ...briefAgain("intro", introQuestion),
       },
     },
     ...questionStates,
     result: {
       entry: [
         { type: "say", params: ({ context }) => ({ key: `explain.result.${resemblance(context.answers)}`, params: reasons(context.answers) }) },
-        {
-          type: "say",
-          params: {
-            key: "explain.decides",
-            buttons: [
-              [{ key: "explain.fileNotice", ...act(openMenuItem, { item: "notice" }) }],
-              [{ key: "explain.paymentsButton", value: "payments" }],
-              [{ key: "explain.again", value: "check" }],
-              [done],
-            ],
-          },
-        },
+        { type: "say", params: resultQuestion },
       ],
       on: {
         CHOICE: menuChoices,
-        ...askAgain("result"),
+        ...briefAgain("result", resultQuestion),
       },
     },
     payments: {

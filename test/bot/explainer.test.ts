@@ -74,6 +74,29 @@ describe("/explain", () => {
     expect(again[1]).toMatch(/^1\/5 · /);
   });
 
+  it("its start and its verdict, still on screen, are asked again by their last message alone — after typed words or a refused button — not every explanation once more (ru, kk)", async () => {
+    // Before: the three explanations (law quoted) and the question again, after each.
+    const u = h.user(15, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/explain");
+    const typed = await u.send("а что это значит?");
+    expect(texts(typed)).toEqual(["Извините, я этого не понял.", "Хотите понять, на что похожа ваша ситуация? Ответьте на 5 коротких вопросов. Окончательное решение принимает комиссия."]);
+    expect(buttons(typed)).toEqual(["Ответить на 5 вопросов", "Минимальные выплаты", "Закончить"]);
+    const k = h.user(16, "kk");
+    await k.send("/start");
+    await k.press("Келісемін");
+    await k.send("/explain");
+    await k.press("5 сұраққа жауап беру");
+    for (let i = 0; i < 5; i++) await k.press("Жоқ");
+    const refused = await k.pressData("g:case:99");
+    expect(texts(refused)).toEqual(["Мұндай іс табылмады немесе сіз оған қатыспайсыз.", "Бұл шешім емес. Түпкілікті шешімді тәуелсіз сараптама комиссиясы қабылдайды, ал өтінішті кез келген жағдайда беруге болады."]);
+    expect(buttons(refused)).toEqual(["Өтініш беру немесе жалғастыру", "Ең төменгі төлемдер", "Қайта жауап беру", "Аяқтау"]);
+    // Another language: whole again.
+    await k.send("/language");
+    expect(texts(await k.press("Русский")).filter((x) => x.startsWith("По вашим ответам"))).toHaveLength(1);
+  });
+
   it("shows the minimum payments in MCI and tenge for the current year, one line each", async () => {
     const u = h.user(3, "ru");
     await u.send("/start");
