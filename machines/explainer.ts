@@ -59,6 +59,8 @@ export interface ExplainerInput {
 
 const ANSWERS: Answer[] = ["yes", "no", "unknown"];
 const done: Button = { key: "explain.done", value: "done" };
+/** The payment table's buttons, on the table and on its short repeat. */
+const tableButtons: Button[][] = [[{ key: "explain.back", value: "back" }], [done]];
 const answerButtons: Button[][] = [ANSWERS.map((a) => ({ key: `explain.answer.${a}`, value: a })), [done]];
 
 /** The payment table as text lines: no drawn table, so a screen reader reads it well. */
@@ -84,6 +86,22 @@ const reasons = (answers: Record<string, Answer>): Params => {
   const items = QUESTIONS.filter((q) => answers[q.id] && answers[q.id] !== "unknown").map((q) => ({ key: `explain.reason.${q.id}_${answers[q.id]}` }));
   return { reasons: items.length ? { lines: [{ lines: items, sep: ";\n" }, "."], sep: "" } : "" };
 };
+
+/** The last message of the intro and of the result: their question, with its buttons. */
+const introQuestion = { key: "explain.menu", buttons: [[{ key: "explain.check", value: "check" }], [{ key: "explain.paymentsButton", value: "payments" }], [done]] };
+const resultQuestion = {
+  key: "explain.decides",
+  buttons: [[{ key: "explain.fileNotice", ...act(openMenuItem, { item: "notice" }) }], [{ key: "explain.paymentsButton", value: "payments" }], [{ key: "explain.again", value: "check" }], [done]],
+};
+/**
+ * Asked again where it is still on screen (REPEAT brief: after a refused button, typed words, /help): only its last
+ * message, the question with its buttons — not the explanations above it once more; shown anew (another language, a
+ * flow above it ended), whole.
+ */
+const briefAgain = (state: string, question: { key: string; buttons: Button[][] }) => ({
+  LANGUAGE: { target: state, reenter: true },
+  REPEAT: [{ guard: ({ event }: { event: FlowEvent }) => event.type === "REPEAT" && event.brief === true, actions: [{ type: "say" as const, params: question }] }, { target: state, reenter: true }],
+});
 
 /** The intro and the result offer the same three ways on: the check (again), the payments, done. */
 const menuChoices = [
@@ -136,54 +154,34 @@ export const explainerMachine: AnyStateMachine = setup({
         { type: "say", params: { key: "explain.accident" } },
         { type: "say", params: { key: "explain.error" } },
         { type: "say", params: { key: "explain.law" } },
-        {
-          type: "say",
-          params: {
-            key: "explain.menu",
-            buttons: [[{ key: "explain.check", value: "check" }], [{ key: "explain.paymentsButton", value: "payments" }], [done]],
-          },
-        },
+        { type: "say", params: introQuestion },
       ],
       on: {
         CHOICE: menuChoices,
-        ...askAgain("intro"),
+        ...briefAgain("intro", introQuestion),
       },
     },
     ...questionStates,
     result: {
       entry: [
         { type: "say", params: ({ context }) => ({ key: `explain.result.${resemblance(context.answers)}`, params: reasons(context.answers) }) },
-        {
-          type: "say",
-          params: {
-            key: "explain.decides",
-            buttons: [
-              [{ key: "explain.fileNotice", ...act(openMenuItem, { item: "notice" }) }],
-              [{ key: "explain.paymentsButton", value: "payments" }],
-              [{ key: "explain.again", value: "check" }],
-              [done],
-            ],
-          },
-        },
+        { type: "say", params: resultQuestion },
       ],
       on: {
         CHOICE: menuChoices,
-        ...askAgain("result"),
+        ...briefAgain("result", resultQuestion),
       },
     },
     payments: {
       entry: [
         // The year of the day the table is shown, not of the day the explainer was opened: opened on 31 December and
-        // shown after midnight, or shown again then (typed text, a language switch), it is the new year's.
+        // shown after midnight, or shown anew then (a language switch), it is the new year's.
         assign({ year: ({ context, event }) => yearOf((event as FlowEvent).today) ?? context.year }),
         enqueueActions(({ context, enqueue }) => {
           // The table marks a case whose patient died, or a notice's patient died: condolence before any amount, each
           // time it is shown (language.md, Tone).
           if (context.highlight === "death" || context.condolence) enqueue({ type: "say", params: { key: "common.condolence" } });
-          enqueue({
-            type: "say",
-            params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: [[{ key: "explain.back", value: "back" }], [done]] },
-          });
+          enqueue({ type: "say", params: { key: "explain.payments.table", params: paymentsParams(context.year, context.highlight), buttons: tableButtons } });
         }),
       ],
       on: {
@@ -193,7 +191,17 @@ export const explainerMachine: AnyStateMachine = setup({
           { guard: chose("back"), target: "intro" },
           { guard: chose("done"), target: "done" },
         ],
-        ...askAgain("payments"),
+        // Shown anew (another language, or a new year since: other amounts) it is whole, condolence first; asked again
+        // where it is still on screen (REPEAT brief: after a refused button, typed words, /help), only a line pointing to
+        // it with its buttons — not the condolence and every amount once more after each press.
+        LANGUAGE: { target: "payments", reenter: true },
+        REPEAT: [
+          {
+            guard: ({ context, event }) => event.type === "REPEAT" && event.brief === true && (yearOf(event.today) ?? context.year) === context.year,
+            actions: [{ type: "say", params: { key: "explain.payments.again", buttons: tableButtons } }],
+          },
+          { target: "payments", reenter: true },
+        ],
       },
     },
     done: { type: "final" },

@@ -49,11 +49,14 @@ describe("who opened my data", () => {
     expect(buttons(list)).toEqual(["KZ-2026-000001 ісін ашу"]);
     expect(await t.db.prisma.dataAccess.count({ where: { caseId: c.id, role: "staff", what: "notice" } })).toBe(2);
 
-    // Staff, and anyone else, asking for the list get the answer a missing case gets.
-    expect(texts(await staff.pressData(`g:seen:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    // Staff, and anyone else, asking for the list get the answer a missing case gets — then their home, or the question open.
+    expect(texts(await staff.pressData(`g:seen:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", expect.stringMatching(/^«.+»: обращения\n/)]);
     const stranger = h.user(77, "ru");
     await stranger.send("/start");
-    expect(texts(await stranger.pressData(`g:seen:${c.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect(texts(await stranger.pressData(`g:seen:${c.id}`))).toEqual([
+      "Такое дело не найдено, или вы в нём не участвуете.",
+      "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?",
+    ]);
   });
 
   it("an admin lists, per organisation, who opened which case's data — only that organisation's cases, newest first", async () => {

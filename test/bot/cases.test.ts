@@ -107,7 +107,8 @@ describe("/cases", () => {
     const stranger = h.user(4, "ru");
     await stranger.send("/start");
     const calls = await stranger.pressData(`g:case:${owner.id}`);
-    expect(texts(calls)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    // The refusal, then the question still open (their consent's), not nothing to press.
+    expect(texts(calls)).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
     expect(JSON.stringify(calls)).not.toContain("KZ-2026");
     expect(texts(await stranger.send("/cases"))).toEqual(["У вас пока нет дел. Подать обращение: /notice", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
   });

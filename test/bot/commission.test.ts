@@ -211,14 +211,14 @@ describe("relatives", () => {
     const { applicant, c } = await formed();
     const relative = await joinRelative(applicant);
     const p = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) } });
-    expect(texts(await relative.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_RU]);
+    expect(texts(await relative.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_RU, MENU]);
     expect(texts(await relative.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_RU, MENU]);
     const stranger = h.user(70, "kk");
     await stranger.send("/start");
     await stranger.press("Келісемін");
-    expect(texts(await stranger.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_KK]);
+    expect(texts(await stranger.pressData(`g:rinv:${c.id}`))).toEqual([NOT_FOUND_KK, MENU_KK]);
     expect(texts(await stranger.pressData(`g:rrm:${p.id}`))).toEqual([NOT_FOUND_KK, MENU_KK]);
-    expect(texts(await stranger.pressData(`g:case:${c.id}`))).toEqual([NOT_FOUND_KK]);
+    expect(texts(await stranger.pressData(`g:case:${c.id}`))).toEqual([NOT_FOUND_KK, MENU_KK]);
     expect(await t.db.prisma.invite.count({ where: { role: "relative" } })).toBe(1);
     expect((await t.db.prisma.caseParticipant.findUniqueOrThrow({ where: { id: p.id } })).removedAt).toBeNull();
   });

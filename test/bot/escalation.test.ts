@@ -38,7 +38,7 @@ describe("escalation", () => {
     expect(texts(await applicant.pressData(`g:esc:${c.id}`))[0]).toMatch(/^По делу KZ-2026-000001 жалобу подготовить пока нельзя/);
     const stranger = h.user(52, "ru");
     await stranger.send("/start");
-    expect(texts(await stranger.pressData(`g:escto:${c.id}:court`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    expect(texts(await stranger.pressData(`g:escto:${c.id}:court`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", "Согласны ли вы на обработку персональных данных по Закону «О персональных данных и их защите» (21 мая 2013 года № 94-V)?"]);
 
     await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log); // formation due 26.11 passed
     const told = h.fake.sent("sendMessage", 51).at(-1)!;
@@ -411,13 +411,16 @@ describe("a relative on the case and the complaint's draft", () => {
     await h.runtime.runJobs(at("2026-11-27T00:00:01+05:00"), h.bot.api, log); // formation due 26.11 passed
     const c = await t.db.prisma.case.findFirstOrThrow();
     const said = "Дело KZ-2026-000001: проект жалобы в боте готовит заявитель — тот, кто подал обращение. О сроках и шагах комиссии бот сообщает и вам.";
-    expect(texts(await relative.pressData(`g:esc:${c.id}`))).toEqual([said]);
+    expect(texts(await relative.pressData(`g:esc:${c.id}`))).toEqual([said, expect.stringMatching(/^Что сделаем\?/)]);
     expect(texts(await relative.pressData(`g:escto:${c.id}:department`))).toEqual([said, expect.stringMatching(/^Что сделаем\?/)]);
-    expect(texts(await relative.pressData(`g:escto:${c.id}:court`))).toEqual([said]);
+    expect(texts(await relative.pressData(`g:escto:${c.id}:court`))).toEqual([said, expect.stringMatching(/^Что сделаем\?/)]);
     expect(await t.db.prisma.caseEvent.count({ where: { kind: { in: ["escalation_drafted", "case_history_prepared"] } } })).toBe(0);
     const stranger = h.user(52, "kk");
     await stranger.send("/start");
-    expect(texts(await stranger.pressData(`g:esc:${c.id}`))).toEqual(["Мұндай іс табылмады немесе сіз оған қатыспайсыз."]);
+    expect(texts(await stranger.pressData(`g:esc:${c.id}`))).toEqual([
+      "Мұндай іс табылмады немесе сіз оған қатыспайсыз.",
+      "«Дербес деректер және оларды қорғау туралы» Заңға (2013 жылғы 21 мамырдағы № 94-V) сәйкес дербес деректерді өңдеуге келісесіз бе?",
+    ]);
   });
 });
 
@@ -437,7 +440,9 @@ describe("a complaint's button pressed when no draft can be made", () => {
     await staff.press("Согласен(на) с договором");
     const c = await t.db.prisma.case.findFirstOrThrow();
     const said = texts(await applicant.pressData(`g:esc:${c.id}`));
-    expect(said).toEqual(["По делу KZ-2026-000001 идёт медиация. Если она завершится без соглашения, проект жалобы можно будет подготовить в боте."]);
+    // Then the menu: before, nothing to press.
+    expect(said).toEqual(["По делу KZ-2026-000001 идёт медиация. Если она завершится без соглашения, проект жалобы можно будет подготовить в боте.", expect.stringMatching(/^Что сделаем\?/)]);
+    expect(texts(await applicant.pressData(`g:escto:${c.id}:court`))).toEqual([said[0], expect.stringMatching(/^Что сделаем\?/)]);
   });
 
   it("kk: before the organisation has the notice, says no deadline runs yet — not that the commission's deadlines have not passed", async () => {
@@ -446,6 +451,7 @@ describe("a complaint's button pressed when no draft can be made", () => {
     const c = await t.db.prisma.case.findFirstOrThrow();
     expect(texts(await applicant.pressData(`g:esc:${c.id}`))).toEqual([
       "KZ-2026-000001 ісі бойынша шағымды әзірге дайындауға болмайды: ұйымның өтінішті алғаны ботта белгіленбеген, сондықтан бот комиссияның мерзімдерін есептемейді; медиация аяқталмаған.",
+      expect.stringMatching(/^Не істейміз\?/),
     ]);
   });
 });

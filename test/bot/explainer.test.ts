@@ -74,6 +74,29 @@ describe("/explain", () => {
     expect(again[1]).toMatch(/^1\/5 · /);
   });
 
+  it("its start and its verdict, still on screen, are asked again by their last message alone — after typed words or a refused button — not every explanation once more (ru, kk)", async () => {
+    // Before: the three explanations (law quoted) and the question again, after each.
+    const u = h.user(15, "ru");
+    await u.send("/start");
+    await u.press("Согласен(на)");
+    await u.send("/explain");
+    const typed = await u.send("а что это значит?");
+    expect(texts(typed)).toEqual(["Извините, я этого не понял.", "Хотите понять, на что похожа ваша ситуация? Ответьте на 5 коротких вопросов. Окончательное решение принимает комиссия."]);
+    expect(buttons(typed)).toEqual(["Ответить на 5 вопросов", "Минимальные выплаты", "Закончить"]);
+    const k = h.user(16, "kk");
+    await k.send("/start");
+    await k.press("Келісемін");
+    await k.send("/explain");
+    await k.press("5 сұраққа жауап беру");
+    for (let i = 0; i < 5; i++) await k.press("Жоқ");
+    const refused = await k.pressData("g:case:99");
+    expect(texts(refused)).toEqual(["Мұндай іс табылмады немесе сіз оған қатыспайсыз.", "Бұл шешім емес. Түпкілікті шешімді тәуелсіз сараптама комиссиясы қабылдайды, ал өтінішті кез келген жағдайда беруге болады."]);
+    expect(buttons(refused)).toEqual(["Өтініш беру немесе жалғастыру", "Ең төменгі төлемдер", "Қайта жауап беру", "Аяқтау"]);
+    // Another language: whole again.
+    await k.send("/language");
+    expect(texts(await k.press("Русский")).filter((x) => x.startsWith("По вашим ответам"))).toHaveLength(1);
+  });
+
   it("shows the minimum payments in MCI and tenge for the current year, one line each", async () => {
     const u = h.user(3, "ru");
     await u.send("/start");
@@ -226,16 +249,16 @@ describe("from inside a case", () => {
     expect(first).toBe("Көңіл айтамыз.");
     expect(table).toMatch(/^Комиссия зиянды растаса/);
   });
-  it("from a case whose patient died, every showing of the table begins with condolence — typed text asks again, the language changes", async () => {
+  it("from a case whose patient died, every showing of the table begins with condolence — the language changes; typed text gets a line pointing to it, not the condolence and the table again", async () => {
     const u = h.user(8, "ru");
     await fileNotice(u, "ru", { outcome: "Пациент скончался", care: "02.11.2026" });
     await u.send("/cases");
     await u.press("Открыть KZ-2026-000001");
     await u.press("Минимальные выплаты");
-    // Something typed at the table: it is shown again — with the death row, so condolence first again.
-    const again = texts(await u.send("спасибо"));
-    expect(again[1]).toBe("Примите наши соболезнования.");
-    expect(again[2]).toContain("Пациент скончался — 3\u00a0000 МРП, 12\u00a0975\u00a0000 ₸ (последствия, указанные в деле)");
+    // Something typed at the table: it is still on screen — a line pointing to it, with its buttons (condolence is not repeated by rote).
+    const typed = await u.send("спасибо");
+    expect(texts(typed)).toEqual(["Извините, я этого не понял.", "Минимальные страховые выплаты по закону — в таблице выше."]);
+    expect(buttons(typed)).toEqual(["◀ Назад", "Закончить"]);
     // The language switched at the table: shown again in Kazakh, condolence first.
     await u.send("/language");
     const kk = texts(await u.press("Қазақша"));

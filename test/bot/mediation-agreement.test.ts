@@ -579,9 +579,10 @@ describe("a signed agreement attached after the mediation ended by its term at s
       expect([m.state, m.endReason, m.signedBy, k.status]).toEqual(["settled", "settled", BigInt(MEDIATOR), "settled"]);
       const signed = await w.t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "agreement_signed" } });
       expect(signed.payload).toMatchObject({ on: "2026-12-23", afterEnd: true });
-      // The way onward the applicant was shown at the end does not contradict it: its complaint button is refused, saying why.
+      // The way onward the applicant was shown at the end does not contradict it: its complaint button is refused, saying why — then their menu.
       expect(texts(await applicant.press("Шағым дайындау"))).toEqual([
         "KZ-2026-000001 ісі реттелді: дауды реттеу туралы қол қойылған келісім тіркелді. Реттелген іс бойынша бот шағымның жобасын дайындамайды.",
+        expect.stringMatching(/^Не істейміз\?/),
       ]);
       // Attached again (the old button): refused, nothing changed.
       expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);

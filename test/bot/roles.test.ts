@@ -1251,7 +1251,8 @@ describe("the staff inbox", () => {
     await redeem(otherStaff, otherLink, "ru", "staff");
     expect(texts(await otherStaff.send("/inbox"))).toEqual(["В вашей организации пока нет дел."]);
     const forged = await otherStaff.pressData(`g:scase:${c.id}`);
-    expect(texts(forged)).toEqual(["Такое дело не найдено, или вы в нём не участвуете."]);
+    // The refusal, then their home (before: the refusal alone, nothing to press).
+    expect(texts(forged)).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", expect.stringMatching(/^«Клиника №2»: обращения\n/)]);
     expect(JSON.stringify(forged)).not.toContain("850301300121");
 
     const stranger = h.user(23, "ru");

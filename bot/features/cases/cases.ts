@@ -10,7 +10,7 @@ import { mciTenge, minimumMci, type PaidOutcome } from "../../../machines/paymen
 import { answersOf, caseOrg, caseViewDeadlines, deadlineLines, notReceivedYet, regionName, stepOf, str, timeline, type statusBefore } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { lines, say, sayText, thenHome, type Out } from "../../core/effects.js";
-import { applicantOf, withdrawnOf } from "../../core/people.js";
+import { applicantOf, refusedHome, withdrawnOf } from "../../core/people.js";
 import { escalationButton } from "../escalation/escalation.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { relativeButtons } from "../relatives/relatives.js";
@@ -157,7 +157,8 @@ export const showCase = async (tx: Tx, e: DomainEffect<"showCase">, c: Ctx): Pro
     where: { id: e.caseId, ...mine(c.userId) },
     include: { organization: { select: { nameKk: true, nameRu: true } }, events: { where: { kind: { not: "mediation_message" } }, orderBy: { id: "asc" } }, participants: { where: { userId: BigInt(c.userId), removedAt: null }, select: { role: true } } },
   });
-  if (!k) return [say("cases.notFound")];
+  // Refused (a forged id, someone removed from the case pressing an old view's button): the presser's home follows.
+  if (!k) return [say("cases.notFound"), await refusedHome(tx, c)];
   // Mediation is between the applicant and the organisation: relatives do not take part in it, and what happens
   // in it is confidential to its participants (the contract says so) — a relative sees that it began and how it
   // ended, not its rounds.
@@ -210,7 +211,7 @@ const ACCESSES_SHOWN = 30;
 /** The applicant's list of who opened the case's personal data: the newest 30, each with name, role and what. */
 export const listAccesses = async (tx: Tx, e: DomainEffect<"showAccesses">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findFirst({ where: { id: e.caseId, participants: { some: { userId: BigInt(c.userId), role: "applicant", removedAt: null } } } });
-  if (!k) return [say("cases.notFound")];
+  if (!k) return [say("cases.notFound"), await refusedHome(tx, c)];
   const rows = await tx.dataAccess.findMany({ where: { caseId: k.id }, orderBy: { at: "desc" }, take: ACCESSES_SHOWN });
   if (rows.length === 0) return [say("cases.accessesNone", { number: k.number }, [[{ key: "cases.open", params: { number: k.number }, ...act(openCase, { caseId: k.id }) }]])];
   const names = new Map((await tx.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.userId))] } }, select: { id: true, fullName: true } })).map((u) => [u.id, u.fullName]));

@@ -16,7 +16,8 @@ import { maskedIin } from "../../../machines/particulars.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline, timelineFootnotes } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
-import { lines, say, sayText, withCondolence, type Out } from "../../core/effects.js";
+import { lines, say, sayText, thenHome, withCondolence, type Out } from "../../core/effects.js";
+import { refusedHome } from "../../core/people.js";
 import { localParam } from "../../core/render.js";
 import { open, seal } from "../../crypto.js";
 import type { I18n } from "../../i18n.js";
@@ -220,8 +221,9 @@ export const notApplicant = async (tx: Tx, caseId: number, userId: number): Prom
 /** The applicant chooses where to take the case. */
 export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
-  if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId), await refusedHome(tx, c)];
+  // Not yet (a view's button kept from before the mediation began, say): why, then their menu — not nothing to press.
+  if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k), thenHome()];
   // The region is named in the draft's «Кому» and in the message saying where it goes, not on the buttons.
   return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, ...act(draftAction, { caseId: k.id, target: x }) }]))];
 };
@@ -259,8 +261,8 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
 /** For a court: no draft — the case's history as a PDF, and the advice to see a lawyer. */
 export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
-  if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
-  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
+  if (!k) return [await notApplicant(tx, e.caseId, c.userId), await refusedHome(tx, c)];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k), thenHome()];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
   return withCondolence(k.outcome, null, say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id }));
 };

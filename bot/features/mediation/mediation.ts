@@ -17,7 +17,7 @@ import { caseOrg, ORG_NAMES, regionName, statusBefore } from "../../core/case.js
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, thenHome, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
-import { caseParticipants, onCase, orgStaff, reader, recordAccess, staffOrgs, withdrawnOf } from "../../core/people.js";
+import { caseParticipants, onCase, orgStaff, reader, recordAccess, refusedHome, staffOrgs, withdrawnOf } from "../../core/people.js";
 import { seal } from "../../crypto.js";
 import { CASE_BUSY_MS, cancel, eachCase, failed, schedule } from "../../jobs/jobs.js";
 import { backToAdmin, listUnlinked as listUnlinkedAction } from "../admin/actions.js";
@@ -183,7 +183,7 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
 /** Staff of the case's organisation or an admin: the registered mediators to choose from. */
 export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
-  if (!k || !(await mayAssign(tx, k, c))) return notFound();
+  if (!k || !(await mayAssign(tx, k, c))) return [...notFound(), thenHome()];
   // The button is not shown then; an old message's, or forged, is refused here.
   if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number })];
   if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
@@ -342,7 +342,8 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
   const m = await loadMediation(tx, e.mediationId);
   const all = m ? await members(tx, m) : [];
   const side = sideOf(all, c.userId);
-  if (!m || !side) return notFound();
+  // Refused (not theirs, or gone): the presser's home follows (refusedHome), never nothing to press.
+  if (!m || !side) return [...notFound(), await refusedHome(tx, c)];
   const rounds = await tx.proposal.findMany({ where: { mediationId: m.id }, orderBy: { id: "asc" } });
   const history = rounds.map((p): Param => ({
     key: "mediation.roundLine",

@@ -38,9 +38,10 @@ export const person = (r: string | null, name: string | null | undefined): Param
 export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const mine = await applicantOf(tx, e.caseId, c.userId);
   // A relative, a stranger and a forged id all get the answer a missing case gets.
-  if (!mine) return [say("cases.notFound")];
+  if (!mine) return [say("cases.notFound"), await refusedHome(tx, c)];
   const count = await tx.caseParticipant.count({ where: { caseId: e.caseId, role: "relative", removedAt: null } });
-  if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX })];
+  // The limit reached: said so, then their menu — not nothing to press.
+  if (count >= RELATIVES_MAX) return [say("relatives.tooMany", { max: RELATIVES_MAX }), thenHome()];
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
   const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
@@ -101,7 +102,7 @@ const orHome = async (tx: Tx, c: Ctx, said: SayEffect): Promise<Out[]> => (said.
 /** «Revoke the link made on …?»: which one, when several are out; one already revoked, used or expired is said so now. */
 export const askRevokeRelativeInvite = async (tx: Tx, e: DomainEffect<"askRevokeRelativeInvite">, c: Ctx): Promise<Out[]> => {
   const r = await revocable(tx, e.inviteId, c);
-  if (!r.invite) return [r.refused];
+  if (!r.invite) return orHome(tx, c, r.refused);
   return [
     say("relatives.confirmRevoke", { number: r.number, ...linkParams(r.invite, c.timeZone) }, [
       [{ key: "relatives.revokeIt", ...act(revokeConfirmedAction, { inviteId: r.invite.id }) }],
@@ -260,7 +261,7 @@ export const shareNotice = async (tx: Tx, e: DomainEffect<"shareNotice">, c: Ctx
 export const sharedNotice = async (tx: Tx, e: DomainEffect<"sharedNotice">, c: Ctx): Promise<Out[]> => {
   const me = await tx.caseParticipant.findFirst({ where: { caseId: e.caseId, userId: BigInt(c.userId), removedAt: null, role: { in: ["applicant", "relative"] } }, include: { case: true } });
   // Refused (removed from the case, or the notice not shown now): nothing more to press on that message — their menu follows.
-  if (!me) return [say("cases.notFound"), thenHome()];
+  if (!me) return [say("cases.notFound"), await refusedHome(tx, c)];
   if (me.role === "relative" && !isShared(me.case.answers)) return [say("relatives.notShared", { number: me.case.number }), thenHome()];
   if (me.role !== "relative") return [document({ name: "noticePdf", caseId: e.caseId })];
   // A relative reads the outcome in it for the first time, maybe: condolence first when the patient died — at the first

@@ -6,7 +6,7 @@ import { caseOrg, deadlineLine, deadlineLines, formedOn, notReceivedYet, receipt
 import { localDate } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { lines, say, sayText, type Out } from "../../core/effects.js";
+import { lines, say, sayText, thenHome, type Out } from "../../core/effects.js";
 import { onCase, recordAccess, staffOrgs } from "../../core/people.js";
 import { confirmFormation, recordConclusion } from "../commission/actions.js";
 import { mediationButtons, mediatorInbox } from "../mediation/mediation.js";
@@ -64,8 +64,9 @@ const organizationInbox = async (tx: Tx, orgs: number[], at: PageAt, c: Ctx): Pr
 export const showStaffCase = async (tx: Tx, e: DomainEffect<"showStaffCase">, c: Ctx): Promise<Out[]> => {
   const orgs = await staffOrgs(tx, c.userId);
   const k = await tx.case.findFirst({ where: { id: e.caseId, organizationId: { in: orgs } }, include: { attachments: { orderBy: { id: "asc" } } } });
-  if (!k) return [say("cases.notFound")];
-  if (k.anonymisedAt) return [say("staff.caseAnonymised", { number: k.number, date: showDate(localDate(k.anonymisedAt, c.timeZone)) })];
+  // Refused (another organisation's case, a forged id) or emptied: staff's home follows, never nothing to press.
+  if (!k) return [say("cases.notFound"), thenHome("staff")];
+  if (k.anonymisedAt) return [say("staff.caseAnonymised", { number: k.number, date: showDate(localDate(k.anonymisedAt, c.timeZone)) }), thenHome("staff")];
   // The applicant can see who opened their notice, and when.
   await recordAccess(tx, k.id, c.userId, "staff", "notice", c.now);
   if (k.attachments.length) await recordAccess(tx, k.id, c.userId, "staff", "files", c.now);
