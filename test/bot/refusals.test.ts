@@ -184,6 +184,7 @@ describe("every button the bot knows, forged", () => {
       mdpick: `g:mdpick:${k.id}`, mdassign: `g:mdassign:${k.id}:${staffRole.id}`, "adm:mdpick": `g:adm:mdpick:${k.id}`, "adm:mdassign": `g:adm:mdassign:${k.id}:${staffRole.id}`,
       mdacc: "g:mdacc:1", mddec: "g:mddec:1", mdyes: "g:mdyes:1", mdyesa: "g:mdyesa:1", mdno: "g:mdno:1", mdsign: "g:mdsign:1", mdview: "g:mdview:1", mdmsg: "g:mdmsg:1",
       mdask: "g:mdask:1", mdprop: "g:mdprop:1", mdend: "g:mdend:1", mdendok: "g:mdendok:1", pacc: "g:pacc:1", prej: "g:prej:1", pctr: "g:pctr:1", pconf: "g:pconf:1",
+      mdcontract: "g:mdcontract:1",
     };
     // The chat's own buttons (language, consent, menus, a flow's questions, its pages): they name nothing of anyone else's.
     const OWN = ["lang", "consent", "withdraw", "cancel", "restart", "invresume", "menu", "notice:continue", "notice:discard", "explain", "payments", "cpage", "inbox", "inboxat"];
