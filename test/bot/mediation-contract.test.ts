@@ -35,12 +35,12 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       // A day still to come, and one before the mediation was proposed in the bot (23.11.2026): each refused with its reason.
       expect(texts(await mediator.send("26.11.2026")), "a future day").toEqual(["Этот день ещё не наступил. Напишите дату не позже сегодняшней.", ASK_DAY]);
       expect(texts(await mediator.send("22.11.2026")), "a day before the consent").toEqual([
-        "Медиация по этому делу предложена в боте 23.11.2026: договор о ней не могли подписать раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
+        "Медиация по этому делу предложена в боте 23.11.2026, поэтому договор о медиации не могли подписать раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
         ASK_DAY,
       ]);
       const day = await mediator.send("24.11.2026");
       expect({ said: texts(day), buttons: buttons(day) }).toEqual({
-        said: ["Проверьте: подписанный договор о медиации, страниц: 1, подписан 24.11.2026. Пока вы не нажали «Записать», ничего не сохранено."],
+        said: ["Проверьте: подписанный договор о медиации, страниц: 1, подписан 24.11.2026. Пока вы не нажмёте «Записать», ничего не сохранится."],
         buttons: ["Записать", "Отмена"],
       });
       expect(await t.db.prisma.caseEvent.count({ where: { kind: "contract_signed" } }), "nothing recorded before «Записать»").toBe(0);
@@ -80,7 +80,7 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       const m = await t.db.prisma.mediation.findFirstOrThrow();
       const second = await mediator.pressData(`g:mdcontract:${m.id}`);
       expect({ said: to(second, MEDIATOR), buttons: buttons(second) }).toEqual({
-        said: [`Дело ${NUMBER}: подписанный договор о медиации уже приложен (подписан 24.11.2026). Второй раз его не записать.`],
+        said: [`Дело ${NUMBER}: подписанный договор о медиации уже приложен (подписан 24.11.2026). Приложить его повторно нельзя.`],
         buttons: ["Медиация"],
       });
       expect(await t.db.prisma.caseEvent.count({ where: { kind: "contract_signed" } })).toBe(1);
@@ -126,7 +126,7 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       await staff.press(ATTACH);
       await staff.album(["page-1", "page-2"], "g2");
       await staff.press("Готово");
-      expect(texts(await staff.press("Сегодня"))).toEqual(["Проверьте: подписанный договор о медиации, страниц: 2, подписан 23.11.2026. Пока вы не нажали «Записать», ничего не сохранено."]);
+      expect(texts(await staff.press("Сегодня"))).toEqual(["Проверьте: подписанный договор о медиации, страниц: 2, подписан 23.11.2026. Пока вы не нажмёте «Записать», ничего не сохранится."]);
       const saved = await staff.press("Записать");
       const files = (id: number) => saved.filter((c) => c.method === "sendDocument" || c.method === "sendPhoto").filter((c) => c.payload.chat_id === id).map((c) => c.payload.caption);
       expect({ applicant: files(APPLICANT), mediator: files(MEDIATOR), staff: files(STAFF) }).toEqual({
