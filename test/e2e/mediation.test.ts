@@ -186,7 +186,7 @@ describe("mediation end to end through the emulator", () => {
     await staff.press("Шартпен келісемін", 1);
     await applicant.replies(1);
     await mediator.replies(1);
-    await mediator.press("Реттеуді ұсыну", 1);
+    await mediator.press("Дауды реттеуді ұсыну", 1);
     await mediator.send("300000", 1);
     await mediator.send("Төлем қол қойылғаннан кейін 10 жұмыс күні ішінде.", 1);
     await mediator.press("10 күн", 1);
