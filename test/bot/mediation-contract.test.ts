@@ -32,10 +32,10 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       // A sticker where the file is expected: what is wanted, and the question again.
       expect(texts(await mediator.sticker()), "a sticker").toEqual(["Нужен PDF или фото (JPG, PNG).", ASK_FILE]);
       expect(texts(await mediator.document("application/pdf", "contract-1"))).toEqual([ASK_DAY]);
-      // A day still to come, and one before the mediation was proposed in the bot (23.11.2026): each refused with its reason.
+      // A day still to come, and one before the notice was saved in the bot (23.11.2026): each refused with its reason.
       expect(texts(await mediator.send("26.11.2026")), "a future day").toEqual(["Этот день ещё не наступил. Напишите дату не позже сегодняшней.", ASK_DAY]);
-      expect(texts(await mediator.send("22.11.2026")), "a day before the consent").toEqual([
-        "Медиация по этому делу предложена в боте 23.11.2026, поэтому договор о медиации не могли подписать раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
+      expect(texts(await mediator.send("22.11.2026")), "a day before the notice was saved").toEqual([
+        "Обращение по этому делу сохранено в боте 23.11.2026: день подписания договора о медиации — не раньше. Напишите дату не раньше 23.11.2026 и не позже сегодняшней.",
         ASK_DAY,
       ]);
       const day = await mediator.send("24.11.2026");

@@ -815,9 +815,10 @@ const contractSigned = async (tx: Tx, m: { id: number; caseId: number }): Promis
   return ev ? { on: typeof on === "string" ? on : "" } : null;
 };
 /** The first day the contract can have been signed: the day both sides consented to it in the bot. */
-// Not before the mediation was proposed in the bot (its contract's text did not exist before) — but it may have been
-// signed on paper before the sides pressed their consent in the bot: that day is not refused.
-const contractNotBefore = (m: { startedAt: Date | null; createdAt: Date }, timeZone: string): string | null => (m.startedAt ? localDate(m.createdAt, timeZone) : null);
+// Not before the notice was saved in the bot (a typo's guard) — the sides may have signed on paper before they pressed
+// their consent in the bot, even with a mediator engaged before the bot proposed one: those days are not refused.
+const contractNotBefore = (m: { startedAt: Date | null; case: { submittedAt: Date } }, timeZone: string): string | null =>
+  m.startedAt ? localDate(m.case.submittedAt, timeZone) : null;
 /** Whether the mediator or the organisation's staff may attach the signed contract now: under way, consented to by both, none recorded. */
 const contractOpen = (m: { state: string; startedAt: Date | null }) => (m.state === "running" || m.state === "signing") && m.startedAt !== null;
 /** The button that attaches it, for the mediator and the organisation's staff while it may be attached. */
