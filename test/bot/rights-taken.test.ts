@@ -162,7 +162,7 @@ describe("a relative while the applicant is in mediation", () => {
     }
     // The applicant, a party, still sees every round.
     await applicant.send("/cases");
-    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("медиатор реттеуді ұсынды");
+    expect(texts(await applicant.press("KZ-2026-000001 ісін ашу"))[0]).toContain("медиатор дауды реттеуді ұсынды");
   });
 });
 
