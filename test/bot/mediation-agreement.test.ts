@@ -656,7 +656,10 @@ describe("a signed agreement attached after the mediation ended by its term at s
       const mediator = w.h.user(MEDIATOR, "ru");
       await mediator.send("/inbox");
       expect(buttons(await mediator.press(`Открыть ${NUMBER}`)), "the mediator's view").toEqual(["Приложить подписанное соглашение"]);
-      expect(buttons(await applicant.pressData(`g:mdview:${m.id}`)), "the applicant's view").toEqual([]);
+      // The applicant's view has nothing of it to press: their menu follows, not a dead end.
+      const viewed = await applicant.pressData(`g:mdview:${m.id}`);
+      expect(texts(viewed), "the applicant's view").toEqual([expect.stringMatching(/^KZ-2026-000001 ісі бойынша медиация: /), MENU_KK]);
+      expect(buttons(viewed), "the applicant's view").not.toContain("Қол қойылған келісімді тіркеу");
       const other = await joinStaff(w.h, ADMIN, 52, "ru", "Областная больница №2");
       expect(texts(await other.pressData(`g:mdsign:${m.id}`))).toEqual(["Такое дело не найдено, или вы в нём не участвуете.", expect.stringMatching(/^«Областная больница №2»: обращения\n/)]);
       // The applicant: the home's question, as for any button not theirs; a stranger: the bot's greeting. Neither is

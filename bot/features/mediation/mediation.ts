@@ -390,7 +390,9 @@ export const showMediation = async (tx: Tx, e: DomainEffect<"showMediation">, c:
     return [sayText(lines([text, "", { key: "mediation.standing", params: { round: standing.round, until } }, minimumBeside(m.case.outcome, Number(standing.amountTenge), year)]), [...proposalButtons(standing.id, m.id), ...(viewButtons(m, side) ?? []), ...attach])];
   }
   const buttons = late ? [[{ key: "mediation.recordSigned", ...act(recordSigned, { mediationId: m.id }) }]] : [...(viewButtons(m, side) ?? []), ...attach];
-  return [sayText(text, buttons.length ? buttons : undefined)];
+  // Nothing for this side to do in it now (ended, or waiting for the other side): their home follows, not a dead end.
+  if (!buttons.length) return [sayText(text), thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined)];
+  return [sayText(text, buttons)];
 };
 
 /** What the member can do now, from wherever they open it: what awaits them is never without its button. */
