@@ -118,6 +118,7 @@ describe("retention of closed cases", () => {
     expect([inbox.includes("KZ-2026-000001"), inbox.includes("KZ-2026-000002")]).toEqual([false, true]);
     expect(texts(await staff.press("Открыть KZ-2026-000001"))).toEqual([
       "Рассмотрение дела KZ-2026-000001 завершено; по истечении срока хранения персональные данные по делу удалены 24.11.2026: обращение и файлы больше недоступны.",
+      expect.stringMatching(/^«Городская больница №7»: обращения\n/),
     ]);
     expect(await t.db.prisma.dataAccess.count({ where: { caseId: a!.id } })).toBe(0);
     // The job waits for the next night; the log stays append-only for everyone else.
