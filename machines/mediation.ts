@@ -382,7 +382,7 @@ export const counterMachine = machine.createMachine({
  * the mediation contract (law.md §4, Art. 20) — a PDF or a photo of it, or its pages as an album. The agreement:
  * after the mediation ended by its term at signing (`notBefore` given: the day both sides agreed to its text), the day
  * it was signed is asked too — neither in the future nor before that day — with a button for the mediation's last day.
- * The contract: always the day it was signed, not before the day both sides consented to it in the bot, then a
+ * The contract: always the day it was signed, not before `notBefore` (the day the notice was saved in the bot), then a
  * confirmation — nothing is recorded before «Записать».
  */
 const SIGNED_TYPES = /^(application\/pdf|image\/(jpeg|png))$/;

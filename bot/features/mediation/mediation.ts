@@ -816,9 +816,11 @@ const contractSigned = async (tx: Tx, m: { id: number; caseId: number }): Promis
   const on = (ev?.payload as { on?: unknown } | undefined)?.on;
   return ev ? { on: typeof on === "string" ? on : "" } : null;
 };
-/** The first day the contract can have been signed: the day both sides consented to it in the bot. */
-// Not before the notice was saved in the bot (a typo's guard) — the sides may have signed on paper before they pressed
-// their consent in the bot, even with a mediator engaged before the bot proposed one: those days are not refused.
+/**
+ * The first day the contract can be said to have been signed: the day the case's notice was saved in the bot (a typo's
+ * guard) — the sides may have signed on paper before they pressed their consent in the bot, even with a mediator
+ * engaged before the bot proposed one: those days are not refused. Null while the sides have not both consented.
+ */
 const contractNotBefore = (m: { startedAt: Date | null; case: { submittedAt: Date } }, timeZone: string): string | null =>
   m.startedAt ? localDate(m.case.submittedAt, timeZone) : null;
 /** Whether the mediator or the organisation's staff may attach the signed contract now: under way, consented to by both, none recorded. */
