@@ -32,18 +32,24 @@ const lastButtons = (calls: Call[], chatId: number): string[] => {
   return ((last?.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
 };
 
+/** A relative (61, Kazakh) who joined the case and whom the applicant then removed from it. */
+const removedRelative = async (applicant: TestUser) => {
+  const removed = await joinRelative(h, applicant, 61, "KZ-2026-000001", "Бекова Алия Сериковна");
+  await removed.send("/language");
+  await removed.press("Қазақша");
+  await applicant.send("/cases");
+  await applicant.press("KZ-2026-000001 ісін ашу");
+  await removeRelative(applicant, "Бекова Алия Сериковна (пациенттің жұбайы)");
+  return removed;
+};
+
 describe("a refused button of a case's applicant", () => {
   it("the timeline, who opened the data, a relative's link, the shared notice, revoking a link, the complaint, the court's history: refused, then the presser's home — to another case's applicant (ru), a relative removed from the case (kk), staff on no case", async () => {
     // Before: the refusal was the last message, with nothing to press under it.
     const staff = await joinStaff(h, ADMIN, 50, "ru");
     const applicant = h.user(51, "kk");
     await fileNotice(applicant, "kk");
-    const removed = await joinRelative(h, applicant, 61, "KZ-2026-000001", "Бекова Алия Сериковна");
-    await removed.send("/language");
-    await removed.press("Қазақша");
-    await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ісін ашу");
-    await removeRelative(applicant, "Бекова Алия Сериковна (пациенттің жұбайы)");
+    const removed = await removedRelative(applicant);
     await applicant.send("/cases");
     await applicant.press("KZ-2026-000001 ісін ашу");
     await applicant.press("Туысты шақыру");
@@ -151,12 +157,7 @@ describe("every button the bot knows, forged", () => {
     const applicant = h.user(51, "kk");
     await fileNotice(applicant, "kk");
     await recordReceipt(staff, "ru");
-    const removed = await joinRelative(h, applicant, 61, "KZ-2026-000001", "Бекова Алия Сериковна");
-    await removed.send("/language");
-    await removed.press("Қазақша");
-    await applicant.send("/cases");
-    await applicant.press("KZ-2026-000001 ісін ашу");
-    await removeRelative(applicant, "Бекова Алия Сериковна (пациенттің жұбайы)");
+    const removed = await removedRelative(applicant);
     await joinRelative(h, applicant, 60);
     const other = h.user(52, "ru");
     await fileNotice(other, "ru", { org: "Клиника №2", region: "г. Астана" });
