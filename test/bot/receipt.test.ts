@@ -34,6 +34,19 @@ const jobs = async () => (await t.db.prisma.scheduledJob.findMany({ orderBy: { d
 const overdueSaid = () => texts(h.fake.calls).filter((x) => /истёк|өтті/.test(x));
 
 describe("a notice to an organisation with no staff in the bot", () => {
+  it("the staff chat (STAFF_CHAT_ID), told of the notice when it was saved, is told too of the day the applicant handed it in and the formation deadline it starts — in both languages", async () => {
+    // Before: the staff chat heard of the notice, then of its deadline's reminders, but not of the day the clock started.
+    const STAFF_CHAT = -100777;
+    const hh = await testBot(t.db, { adminIds: [ADMIN], now: () => now, staffChatId: STAFF_CHAT });
+    const applicant = hh.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    expect(texts(hh.fake.sent("sendMessage", STAFF_CHAT))[0]).toMatch(/Новое обращение KZ-2026-000001/);
+    at("2026-11-24T12:00:00+05:00");
+    const handed = await handIn(applicant, "kk", "24.11.2026");
+    expect(to(handed, STAFF_CHAT).join("\n")).toContain("Дело KZ-2026-000001: заявитель сообщает, что передал(а) обращение в организацию 24.11.2026. 3 рабочих дня на формирование независимой экспертной комиссии бот отсчитывает со следующего рабочего дня — до конца дня 27.11.2026.");
+    expect(to(handed, STAFF_CHAT).join("\n")).toMatch(/KZ-2026-000001 ісі: өтініш беруші өтінішті ұйымға 24\.11\.2026 күні тапсырғанын хабарлайды/);
+  });
+
   it("names no deadline; reminds the applicant after 2 working days; the date they handed it in starts the clock", async () => {
     const applicant = h.user(APPLICANT, "ru");
     const filed = await fileNotice(applicant, "ru");

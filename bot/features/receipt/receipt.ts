@@ -13,7 +13,7 @@ import type { Case } from "../../db/generated/client.js";
 import { answersOf, calendarNote, caseOrg, ORG_NAMES, expiredCalendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out, type StillTrue, type TruthCheck } from "../../core/effects.js";
-import { caseParticipants, orgStaff, reader, staffCase } from "../../core/people.js";
+import { caseParticipants, orgStaff, reader, staffCase, staffRecipients } from "../../core/people.js";
 import { cancel, schedule } from "../../jobs/jobs.js";
 import { FORMATION_WORKING_DAYS, watch } from "../commission/deadlines.js";
 import { openSharedNotice } from "../relatives/actions.js";
@@ -140,8 +140,9 @@ export const recordHandIn = async (tx: Tx, e: DomainEffect<"recordHandIn">, c: C
   const late = isLate(due, c.now);
   // A deadline already over when recorded: its calendar note makes no promise of a new date.
   const params = { number: k.number, date: showDate(e.on), registration: registration(e.number), due: showDate(due.date), calendar: (late ? expiredCalendarNote : calendarNote)(due.date, e.on), days: FORMATION_WORKING_DAYS };
-  // Staff of the organisation learn the date their clock runs from.
-  const staff = (await orgStaff(tx, k.organizationId, k.id)).map((s) => sayTo(reader(s.userId, s.user.language), late ? "receipt.handedInToStaffLate" : "receipt.handedInToStaff", params));
+  // Staff of the organisation learn the date their clock runs from; an organisation with none in the bot, the staff chat
+  // (STAFF_CHAT_ID) — told of the notice when it was saved, and of its deadlines' reminders, not of the day they start from.
+  const staff = (await staffRecipients(tx, k.organizationId, c.staffChatId, k.id)).map((to) => sayTo(to, late ? "receipt.handedInToStaffLate" : "receipt.handedInToStaff", params));
   return [
     say(late ? "receipt.handedInLate" : "receipt.handedIn", params),
     ...people.filter((p) => p.chatId !== c.userId).map((to) => sayTo(to, late ? "receipt.receivedToApplicantLate" : "receipt.receivedToApplicant", params)),
