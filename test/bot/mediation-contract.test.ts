@@ -87,6 +87,22 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
     });
   });
 
+  it("the mediation ended while the scan was being attached: «Записать» is refused with why, then the mediator's home once — nothing recorded", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { mediator } = await mediationRunning(h, IDS);
+      await mediator.send("/inbox");
+      await mediator.press(`Открыть ${NUMBER}`);
+      await mediator.press(ATTACH);
+      await mediator.document("application/pdf", "contract-1");
+      await mediator.press("Сегодня");
+      await t.db.prisma.mediation.updateMany({ data: { state: "ended", endReason: "withdrawn" } });
+      const saved = await mediator.press("Записать");
+      // The refusal, then the mediator's home (the flow's end brings it), once.
+      expect(to(saved, MEDIATOR)).toEqual([`По делу ${NUMBER} это сейчас сделать нельзя.`, expect.stringMatching(/^Медиации\n/)]);
+      expect(await t.db.prisma.caseEvent.count({ where: { kind: "contract_signed" } })).toBe(0);
+    });
+  });
+
   it("a forged button pressed by the applicant or by another organisation's staff is refused, with their home after it; nothing is recorded", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { applicant } = await mediationRunning(h, IDS);

@@ -837,15 +837,26 @@ const contractButton = async (tx: Tx, m: MediationRow, side: Side): Promise<Butt
 export const openSignedContract = async (tx: Tx, e: DomainEffect<"openSignedContract">, c: Ctx): Promise<Out[]> => {
   const m = await loadMediation(tx, e.mediationId);
   const side = m ? sideOf(await members(tx, m), c.userId) : null;
-  const done = thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined);
-  if (!m || (side !== "mediator" && side !== "organization")) return [...notFound(), done];
-  const number = m.case.number;
+  // Refused at the button: nothing is open — the presser's home follows (a flow's end brings it by itself).
+  const gate = await contractGate(tx, m, side, c, thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined));
+  if ("refused" in gate) return gate.refused;
+  return [{ type: "reply", event: { type: "OPEN", flow: "signedAgreement", input: { mediationId: gate.m.id, doc: "contract", notBefore: gate.notBefore } } }];
+};
+
+/**
+ * Whether `side` may attach the signed contract of `m` now, and from which day — the gate its button and its recording
+ * both pass (a flow left open meanwhile may be stale): only the mediator or the organisation's staff, once, while the
+ * mediation is under way. A refusal says why, then `done` (if any) where nothing else is left to press.
+ */
+const contractGate = async (tx: Tx, m: MediationRow | null, side: Side | null, c: Ctx, done: Out | null): Promise<{ refused: Out[] } | { m: MediationRow; notBefore: string }> => {
+  const home = done ? [done] : [];
+  if (!m || (side !== "mediator" && side !== "organization")) return { refused: [...notFound(), ...home] };
   const signed = await contractSigned(tx, m);
-  const view: Button[][] = [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]];
-  if (signed) return [say("mediation.contractAlready", { number, date: showDate(signed.on) }, view)];
+  if (signed)
+    return { refused: [say("mediation.contractAlready", { number: m.case.number, date: showDate(signed.on) }, [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]])] };
   const notBefore = contractNotBefore(m, c.timeZone);
-  if (!contractOpen(m) || !notBefore) return [say("mediation.notNow", { number }), done];
-  return [{ type: "reply", event: { type: "OPEN", flow: "signedAgreement", input: { mediationId: m.id, doc: "contract", notBefore } } }];
+  if (!contractOpen(m) || !notBefore) return { refused: [say("mediation.notNow", { number: m.case.number }), ...home] };
+  return { m, notBefore };
 };
 
 /**
@@ -854,16 +865,14 @@ export const openSignedContract = async (tx: Tx, e: DomainEffect<"openSignedCont
  * captioned. When the bot's negotiation opened does not change: it opened at both sides' consent.
  */
 export const recordSignedContract = async (tx: Tx, e: DomainEffect<"recordSignedContract">, c: Ctx): Promise<Out[]> => {
-  const m = await loadMediation(tx, e.mediationId);
-  const all = m ? await members(tx, m) : [];
-  const side = sideOf(all, c.userId);
-  if (!m || (side !== "mediator" && side !== "organization")) return notFound();
+  const loaded = await loadMediation(tx, e.mediationId);
+  const all = loaded ? await members(tx, loaded) : [];
+  // Refused at «Записать»: the flow's end brings the home after it.
+  const gate = await contractGate(tx, loaded, sideOf(all, c.userId), c, null);
+  if ("refused" in gate) return gate.refused;
+  const { m, notBefore } = gate;
   const number = m.case.number;
   const view: Button[][] = [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]];
-  const signed = await contractSigned(tx, m);
-  if (signed) return [say("mediation.contractAlready", { number, date: showDate(signed.on) }, view)];
-  const notBefore = contractNotBefore(m, c.timeZone);
-  if (!contractOpen(m) || !notBefore) return [say("mediation.notNow", { number })];
   const today = localDate(c.now, c.timeZone);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(e.on) || e.on > today || e.on < notBefore)
     return [say("mediation.contractDayRange", { number, from: showDate(notBefore), to: showDate(today) }, [[{ key: "mediation.recordContract", ...act(recordContract, { mediationId: m.id }) }]])];
