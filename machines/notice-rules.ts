@@ -37,6 +37,9 @@ const WEIGHTS_1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 const WEIGHTS_2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
 const weighted = (digits: number[], weights: number[]) => weights.reduce((sum, w, i) => sum + w * digits[i]!, 0) % 11;
 
+/** An IIN shown by its last four digits (a chat text; the whole of it goes only where it is needed, law.md §7). */
+export const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
+
 /**
  * An IIN: 12 digits, YYMMDD of birth, the century (and sex) in the 7th digit, and the official check
  * digit (weights 1..11, then 3..11,1,2 when the first gives 10; a second 10 means no valid IIN).

@@ -4,7 +4,7 @@ import { assign, enqueueActions, raise, setup } from "xstate";
 import { act, openExplainer } from "./actions.js";
 import { OUTCOMES, RELATIONS, SUPPORT_ANSWERS, type Bilingual, type OrganizationOption, type Button, type FileRef, type NoticeAnswers, type Outcome, type Param, type Params, type Relation, type SupportAnswer } from "./effects.js";
 import { askAgain, chose, effectActions, CONTACT_KEYBOARD, inPageOrder, notTaken, UNSAVED, type FlowDef, type FlowEvent, type Profile } from "./flow.js";
-import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
+import { type Check, checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkOrganization, checkPhone, DESCRIPTION_MAX, looksLikeOutcome, maskedIin, namesDeath, regionByCode, REGIONS, regionText } from "./notice-rules.js";
 import { consentAgain, consentButtons, consentRepeatFor } from "./onboarding.js";
 
 export const STEPS = 11;
@@ -242,8 +242,9 @@ export const relationForm = (relation: string | null): Param => ({ key: `notice.
 const reviewParams = (d: Draft): Params => ({
   relation: relationForm(d.relation),
   name: d.name ?? "",
-  iin: d.iin ?? "",
-  birthDate: d.birthDate ? showDate(d.birthDate) : "",
+  // By its last four digits (law.md §7): the applicant's own message above it has the whole of it. The date of birth,
+  // its first six digits, was confirmed at its own question and is not repeated next to the mask (it would give the rest).
+  iin: maskedIin(d.iin ?? ""),
   org: d.orgNames ?? d.org ?? "",
   region: regionText(d.region ?? "") ?? "",
   care: d.careFrom && d.careTo ? (d.careFrom === d.careTo ? showDate(d.careFrom) : `${showDate(d.careFrom)} – ${showDate(d.careTo)}`) : "",
@@ -407,7 +408,7 @@ export const noticeMachine = setup({
           type: "say",
           params: ({ context }) => ({
             key: "notice.patientCheck",
-            params: { name: context.draft.name ?? "", iin: context.draft.iin ?? "" },
+            params: { name: context.draft.name ?? "", iin: maskedIin(context.draft.iin ?? "") },
             buttons: [[{ key: "notice.yes", value: "yes" }], [{ key: "notice.patientCheckEdit", value: "edit" }]],
           }),
         },

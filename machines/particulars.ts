@@ -5,7 +5,7 @@
 import { assign, setup } from "xstate";
 import type { ApplicantDetails, Button, DraftTarget } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent, type PatientOfCase } from "./flow.js";
-import { checkIin, checkName } from "./notice-rules.js";
+import { checkIin, checkName, maskedIin } from "./notice-rules.js";
 
 export const ADDRESS_MIN = 10;
 export const ADDRESS_MAX = 300;
@@ -25,8 +25,6 @@ interface Context {
   details: ApplicantDetails | null;
 }
 
-/** An IIN shown by its last four digits (a chat text; the whole of it goes only where it is needed, law.md §7). */
-export const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
 const cancel: Button = { key: "admin.cancel", value: "cancel" };
 const text = (e: FlowEvent) => (e.type === "TEXT" ? e.text : "");
 /** One word of a name: letters, a hyphen or an apostrophe (checkName's rules, no spaces). */

@@ -164,7 +164,7 @@ describe("from inside a notice", () => {
     await u.press("Нет, не сообщено");
     await u.press("Готово");
     const review = await u.send("+77015550000");
-    expect(texts(review).at(-1)).toContain("Вы: супруг(а) пациента\nПациент: Петров Пётр Петрович\nИИН: 850301300121");
+    expect(texts(review).at(-1)).toContain("Вы: супруг(а) пациента\nПациент: Петров Пётр Петрович\nИИН: ••••••••0121\n");
     expect(texts(review).at(-1)).toContain("Последствия: инвалидность I группы");
     // And again from the review: the review comes back whole.
     await u.press("Инцидент или «врачебная ошибка»?");

@@ -506,8 +506,10 @@ describe("review and submit", () => {
     const u = h.user(50, "kk");
     await upTo(u, "kk", "review");
     const review = texts(h.fake.sent("sendMessage", 50)).at(-1)!;
+    // The IIN by its last four digits, and no date of birth beside it (its first six digits): the whole IIN is not
+    // written back into the chat (law.md §7) — the applicant's own message above has it; the PDF carries it.
     expect(review).toBe(
-      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: 850301300121, туған күні 01.03.1985\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nСалдары: II топтағы мүгедектік\nҚолдау қызметіне хабарланды ма: жоқ\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Өтінішті сақтау» батырмасын басыңыз.",
+      "11/11 · Тексеріңіз:\n\nСіз: пациенттің жақын туысы\nПациент: Әсел Нұрланқызы Серікова\nЖСН: ••••••••0121\nҰйым: Қалалық №5 емхана, Астана қаласы\nЕмдеу күндері: 01.03.2026 – 05.03.2026\nНе болды: После операции началось осложнение, о котором нас не предупредили.\nСалдары: II топтағы мүгедектік\nҚолдау қызметіне хабарланды ма: жоқ\nФайлдар: 0\nТелефон: +77011234567\n\nБәрі дұрыс болса, «Өтінішті сақтау» батырмасын басыңыз.",
     );
     // The organisation is chosen within its region: changing it asks the region first.
     expect(last(await u.press("Өзгерту: ұйым"))).toBe("4/11 · Пациентке медициналық көмек қай өңірде көрсетілді?");
@@ -561,6 +563,11 @@ describe("review and submit", () => {
       expect(outbox).not.toContain(secret);
     }
     expect(JSON.parse(open(TEST_DATA_KEY, row.sensitive))).toEqual({ iin: IIN, phone: "+77011234567", description: "После операции началось осложнение, о котором нас не предупредили.", name: "Әсел Нұрланқызы Серікова", birthDate: "1985-03-01" });
+    // The paper handed in carries the whole IIN and the date of birth, which the review's chat text does not repeat.
+    const { loadNoticeDocument, noticeContent } = await import("../../bot/features/notice/document.js");
+    const { pdfText } = await import("../../bot/core/documents.js");
+    const paper = pdfText(noticeContent((await loadNoticeDocument(t.db.prisma, row.id, TEST_DATA_KEY))!, "ru", h.i18n)).split("\n");
+    expect(paper).toEqual(expect.arrayContaining(["ФИО пациента: Әсел Нұрланқызы Серікова", "ИИН пациента: 850301300121", "Дата рождения: 01.03.1985"]));
   });
 });
 
@@ -634,7 +641,7 @@ describe("«I am the patient» and «the patient died» together", () => {
     // Confirmed: the name and IIN typed as «yours» now stand as the patient's — checked, then back where the applicant
     // was: the question after the outcome.
     const check = await u.press("Подтверждаю");
-    expect(last(check)).toBe("Проверьте, пожалуйста: пациент — Серікова Әсел Нұрланқызы, ИИН 850301300121. Это данные пациента?");
+    expect(last(check)).toBe("Проверьте, пожалуйста: пациент — Серікова Әсел Нұрланқызы, ИИН ••••••••0121. Это данные пациента?");
     expect(buttons(check)).toEqual(["Да, верно", "Изменить ФИО и ИИН"]);
     expect(last(await u.press("Да, верно"))).toBe("8/11 · Сообщено ли об этом в службу поддержки пациента и внутренней экспертизы организации?");
     await u.press("Нет, не сообщено");
@@ -690,7 +697,7 @@ describe("«I am the patient» and «the patient died» together", () => {
     await u.press("Я — пациент");
     await u.press("Изменить: последствия");
     // The relative's answers for the patient now stand as the applicant's own: asked to check them.
-    expect(last(await u.press("Вред без инвалидности"))).toBe("Проверьте, пожалуйста: пациент — Әсел Нұрланқызы Серікова, ИИН 850301300121. Это данные пациента?");
+    expect(last(await u.press("Вред без инвалидности"))).toBe("Проверьте, пожалуйста: пациент — Әсел Нұрланқызы Серікова, ИИН ••••••••0121. Это данные пациента?");
     const review = last(await u.press("Да, верно"));
     expect(review).toMatch(/^11\/11 · Проверьте:/);
     expect(review).toContain("Вы: сам пациент");
@@ -716,7 +723,7 @@ describe("«I am the patient» and «the patient died» together", () => {
     await u.press("Өзгерту: сіз кімсіз");
     await u.press("Пациенттің жақын туысы");
     const check = await u.press("Растаймын");
-    expect(last(check)).toBe("Тексеріп алыңызшы: пациент — Серікова Әсел Нұрланқызы, ЖСН 850301300121. Бұл пациенттің деректері ме?");
+    expect(last(check)).toBe("Тексеріп алыңызшы: пациент — Серікова Әсел Нұрланқызы, ЖСН ••••••••0121. Бұл пациенттің деректері ме?");
     expect(buttons(check)).toEqual(["Иә, дұрыс", "Аты-жөні мен ЖСН-ді өзгерту"]);
     const review = last(await u.press("Иә, дұрыс"));
     expect(review).toContain("Сіз: пациенттің жақын туысы");

@@ -12,7 +12,7 @@ import { act } from "../../../machines/actions.js";
 import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
-import { maskedIin } from "../../../machines/particulars.js";
+import { maskedIin } from "../../../machines/notice-rules.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline, timelineFootnotes } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
