@@ -57,23 +57,18 @@ describe("escalation", () => {
     await applicant.send("900415400000");
     expect(texts(await applicant.send("Шымкент"))[0]).toBe("Напишите адрес полностью: от 10 до 300 знаков.");
     const drafted = await applicant.send("160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+    // The chat shows to whom and what the complaint says of the case's history — what the applicant checks before
+    // signing; their name, IIN and address, the patient, what happened and the description only in the PDF (law.md §7).
     expect(texts(drafted)[0]).toBe(
       [
         "Жалоба (проект)",
         "",
         "Кому: территориальный департамент Комитета медицинского и фармацевтического контроля Министерства здравоохранения — г. Шымкент",
-        "Заявитель: Ахметова Айгүл Серікқызы, ИИН ••••••••0000 (в чате скрыт; полностью — в PDF)",
-        "Почтовый адрес заявителя: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12",
-        "Пациент: Иванов Иван Иванович; заявитель — супруг(а) пациента",
         "Обращение: сохранено в боте «Келісім» 23 ноября 2026 г. (дело KZ-2026-000001); 23 ноября 2026 г. медицинская организация получила его (рег. № 01-12/345).",
-        "Что произошло: при оказании медицинской помощи в организации «Городская больница №7», г. Шымкент (02.03.2026) причинён вред жизни и здоровью пациента. Последствия: пока неизвестно.",
-        "Описание: После операции началось воспаление, врачи не назначили анализы.",
         "Независимая экспертная комиссия: о её формировании в срок — до конца дня 26.11.2026 (3 рабочих дня с получения обращения организацией) — мне не сообщено.",
-        "Прошу рассмотреть настоящую жалобу по существу и сообщить мне о принятом решении по указанному адресу.",
-        "Дата: ________________",
-        "Подпись: ________________ (Ахметова А. С.)",
       ].join("\n"),
     );
+    for (const personal of ["Байтурсынова", "Ахметова", "••••0000", "Иванов", "воспаление", "Последствия", "Городская больница №7"]) expect(texts(drafted).join("\n")).not.toContain(personal);
     const pdf = drafted.find((x) => x.method === "sendDocument")!;
     expect([pdf.payload.chat_id, pdf.file!.filename, pdf.file!.bytes.subarray(0, 5).toString()]).toEqual([51, "KZ-2026-000001-complaint.pdf", "%PDF-"]);
     // The PDF is a paper of its kind: «ЖАЛОБА (проект)» / «ШАҒЫМ (жоба)» over the same paragraphs, the request a paragraph of its own.
@@ -82,9 +77,13 @@ describe("escalation", () => {
     const paragraphs = (await complaintLines(t.db.prisma, k.id, "committee", details, TEST_DATA_KEY, "Asia/Almaty", now))!;
     const ru = pdfText(complaintContent(paragraphs, "ru", h.i18n)).split("\n");
     expect(ru.slice(0, 3)).toEqual(["ЖАЛОБА", "(проект)", ""]);
-    // The whole IIN only in the file, the paper the applicant hands in (law.md §6); in the chat by its last four digits (§7).
+    // The whole IIN only in the file, the paper the applicant hands in (law.md §6); not in the chat (§7).
     expect(ru).toContain("Заявитель: Ахметова Айгүл Серікқызы, ИИН 900415400000");
     expect(ru).toContain("Почтовый адрес заявителя: 160011, г. Шымкент, ул. Байтурсынова, д. 5, кв. 12");
+    expect(ru).toContain("Пациент: Иванов Иван Иванович; заявитель — супруг(а) пациента");
+    expect(ru).toContain("Что произошло: при оказании медицинской помощи в организации «Городская больница №7», г. Шымкент (02.03.2026) причинён вред жизни и здоровью пациента. Последствия: пока неизвестно.");
+    expect(ru).toContain("Описание: После операции началось воспаление, врачи не назначили анализы.");
+    expect(ru).toContain("Обращение: сохранено в боте «Келісім» 23 ноября 2026 г. (дело KZ-2026-000001); 23 ноября 2026 г. медицинская организация получила его (рег. № 01-12/345).");
     expect(ru).toContain("Дата: ________________");
     expect(ru).toContain("Подпись: ________________ (Ахметова А. С.)");
     expect(texts(drafted).join("\n")).not.toContain("900415400000");
@@ -93,7 +92,7 @@ describe("escalation", () => {
     expect(kk.slice(0, 3)).toEqual(["ШАҒЫМ", "(жоба)", ""]);
     expect(kk).toContain("Осы шағымды мәні бойынша қарап, қабылданған шешім туралы маған көрсетілген мекенжай бойынша хабарлауыңызды сұраймын.");
     expect(kk).toContain("Қолы: ________________ (Ахметова А. С.)");
-    expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/^Проект жалобы по делу KZ-2026-000001 готов: текст — выше, полный текст с вашим ИИН — в PDF\. Куда: территориальный департамент Комитета .*Я его не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
+    expect(texts(drafted).find((x) => x.startsWith("Проект жалобы"))).toMatch(/^Проект жалобы по делу KZ-2026-000001 готов\. Выше — кому он адресован и что в нём сказано из истории дела; полный текст — с вашими ФИО, ИИН и почтовым адресом, данными пациента и описанием того, что произошло, — в PDF\. Куда: территориальный департамент Комитета .*Я его не отправляю: проверьте, впишите дату, подпишите и подайте сами — лично, почтой или через портал eOtinish/);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
     expect((await t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "escalation_drafted" } })).payload).toEqual({ target: "committee" });
     // The particulars are kept sealed, and offered the next time.
@@ -147,11 +146,17 @@ describe("escalation", () => {
     expect(texts(offered)[0]).toMatch(/^Шағым үшін сіздің деректеріңіз керек[\s\S]*Ахметова Айгүл Серікқызы, ЖСН ••••••••0121/);
     const drafted = await applicant.press("Иә, пайдалану");
     expect(texts(drafted)[0]).toContain("Кімге: денсаулық сақтау басқармасы — Шымкент қаласы");
-    expect(texts(drafted)[0]).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН ••••••••0121 (чатта жасырылған; толығы — PDF-те)");
+    for (const personal of ["0121", "Ахметова", "Иванов", "Өтініш беруші:", "Пациент:", "Сипаттамасы:"]) expect(texts(drafted)[0]).not.toContain(personal);
     expect(texts(drafted).join("\n")).not.toContain("850301300121");
-    expect(texts(drafted).find((x) => x.startsWith("KZ-2026-000001 ісі бойынша шағымның жобасы"))).toMatch(/^KZ-2026-000001 ісі бойынша шағымның жобасы дайын: мәтіні жоғарыда, ал ЖСН-іңіз толық жазылған нұсқасы — PDF файлында\./);
-    // The applicant is the patient: one person, named once, with how the notice wrote the name.
-    expect(texts(drafted)[0]).toContain("Пациент: өтініш берушінің өзі (өтініште Иванов Иван Иванович деп көрсетілген)");
+    expect(texts(drafted).find((x) => x.startsWith("KZ-2026-000001 ісі бойынша шағымның жобасы"))).toMatch(
+      /^KZ-2026-000001 ісі бойынша шағымның жобасы дайын\. Жоғарыда — шағымның кімге арналғаны және онда іс тарихынан не айтылғаны; толық мәтіні — аты-жөніңіз, ЖСН-іңіз бен пошталық мекенжайыңыз, пациенттің деректері және не болғанының сипаттамасымен бірге — PDF файлында\./,
+    );
+    // In the PDF the applicant is the patient: one person, named once, with how the notice wrote the name.
+    const k = await t.db.prisma.case.findFirstOrThrow();
+    const details = detailsOf((await t.db.prisma.user.findUniqueOrThrow({ where: { id: 51n } })).details, TEST_DATA_KEY)!;
+    const kk = pdfText(complaintContent((await complaintLines(t.db.prisma, k.id, "department", details, TEST_DATA_KEY, "Asia/Almaty", now))!, "kk", h.i18n)).split("\n");
+    expect(kk).toContain("Пациент: өтініш берушінің өзі (өтініште Иванов Иван Иванович деп көрсетілген)");
+    expect(kk).toContain("Өтініш беруші: Ахметова Айгүл Серікқызы, ЖСН 850301300121");
     expect(texts(drafted)[0]).toContain("Тәуелсіз сараптама комиссиясы: Ұйымның өтінішті алғаны туралы менде мәлімет жоқ; комиссияның құрылғаны туралы маған хабарланған жоқ.");
     expect(texts(drafted)[0]).toContain("Медиация: «Келісім» ботында медиатордың қатысуымен келіссөз 23.11.2026 күнінен бастап 25.11.2026 күніне дейін жүрді, ұсыныстар саны: 0; келісімге қол жеткізілмеді.");
     expect(drafted.filter((x) => x.method === "sendDocument")).toHaveLength(1);

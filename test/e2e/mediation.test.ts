@@ -212,9 +212,9 @@ describe("mediation end to end through the emulator", () => {
     expect(textsOf(await applicant.press("Управление здравоохранения", 1))[0]).toContain("Ахметов Серік Болатұлы, ИИН ••••••••0121");
     const drafted = await applicant.press("Да, использовать", 3);
     expect(drafted).toHaveLength(3);
-    expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — г. Шымкент\nЗаявитель: Ахметов Серік Болатұлы, ИИН ••••••••0121 \(в чате скрыт; полностью — в PDF\)\n/);
-    // The applicant is the patient, and named as the notice names them: once.
-    expect(drafted[0]!.text).toContain("Пациент: сам заявитель\n");
+    // To whom and the case's history; the applicant's particulars and the patient only in the PDF (law.md §7).
+    expect(drafted[0]!.text).toMatch(/^Жалоба \(проект\)\n\nКому: управление здравоохранения — г. Шымкент\nОбращение: /);
+    for (const personal of ["Ахметов", "0121", "Заявитель:", "Пациент:"]) expect(drafted[0]!.text).not.toContain(personal);
     expect(drafted[0]!.text).toContain("Медиация: переговоры с участием медиатора в боте «Келісім» с 23.11.2026 по 23.11.2026, предложений: 1; соглашение не достигнуто.");
     expect(drafted[1]!.text).toMatch(/^Проект жалобы по делу KZ-2026-000002 готов/);
     expect(files.map((f) => [f.chatId, f.name])).toContainEqual([831, "KZ-2026-000002-complaint.pdf"]);

@@ -12,7 +12,6 @@ import { act } from "../../../machines/actions.js";
 import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
-import { maskedIin } from "../../../machines/notice-rules.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline, timelineFootnotes } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
@@ -22,9 +21,6 @@ import { localParam } from "../../core/render.js";
 import { open, seal } from "../../crypto.js";
 import type { I18n } from "../../i18n.js";
 import { chooseEscalation as chooseAction, draftEscalation as draftAction } from "./actions.js";
-
-/** The text message shows this much of the description; the PDF has all of it. */
-const DESCRIPTION_IN_MESSAGE = 1200;
 
 type Db = Prisma | Tx;
 
@@ -119,9 +115,8 @@ const sameName = (a: string, b: string): boolean => {
 };
 
 /**
- * The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars. The file (the
- * PDF) is the paper an authority gets and carries the applicant's whole IIN; the chat's copy shows it by its last four
- * digits and says where the whole of it is (law.md §7: not echoed into chat history more than the flow needs).
+ * The complaint's paragraphs, [label, text], from the case's history and its applicant's particulars: the file (the
+ * PDF), the paper an authority gets, with the applicant's whole IIN and address, the patient and the description.
  */
 export const complaintLines = async (
   db: Db,
@@ -131,7 +126,6 @@ export const complaintLines = async (
   dataKey: Buffer,
   timeZone: string,
   now: Date,
-  shown: "file" | "chat" = "file",
 ): Promise<[Param, Param][] | null> => {
   const k = await db.case.findUnique({ where: { id: caseId }, include: { ...ORG_NAMES, events: { orderBy: { id: "asc" } }, mediations: { orderBy: { id: "desc" }, take: 1, include: { proposals: true } } } });
   if (!k) return null;
@@ -158,12 +152,7 @@ export const complaintLines = async (
         : null;
   return [
     [{ key: "escalation.to" }, { key: `escalation.targets.${target}`, params: { region, org: caseOrg(k) } }],
-    [
-      { key: "escalation.applicant" },
-      shown === "chat"
-        ? { key: "escalation.applicantMasked", params: { name: fullName(details), iin: maskedIin(details.iin) } }
-        : { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } },
-    ],
+    [{ key: "escalation.applicant" }, { key: "escalation.applicantText", params: { name: fullName(details), iin: details.iin } }],
     [{ key: "escalation.address" }, details.address],
     // The applicant who is the patient is one person, named once (the particulars above; their IIN is the notice's patient's).
     [
@@ -228,7 +217,14 @@ export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation
   return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, ...act(draftAction, { caseId: k.id, target: x }) }]))];
 };
 
-const clip = (v: Param): Param => (typeof v === "string" && v.length > DESCRIPTION_IN_MESSAGE ? `${v.slice(0, DESCRIPTION_IN_MESSAGE)}…` : v);
+/**
+ * The complaint's paragraphs the chat shows: to whom, and what it says of the case's history (its dates, the commission,
+ * the conclusion, the mediation) — what the applicant checks as true before signing. The applicant's name, IIN and
+ * address, the patient, what happened and the description are in the PDF only (law.md §7: personal and medical details
+ * not echoed into chat history more than the flow needs); the message after it says so.
+ */
+const IN_CHAT = new Set(["escalation.to", "escalation.case", "escalation.commission", "escalation.conclusion", "escalation.mediationLabel"]);
+const inChat = ([label]: [Param, Param]) => typeof label === "object" && "key" in label && IN_CHAT.has(label.key);
 
 /** The complaint flow's lookup: what the user gave before, opened for them. */
 export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplicantDetails">, c: Ctx): Promise<Out[]> => {
@@ -240,19 +236,19 @@ export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplican
   return [{ type: "reply", event: { type: "DETAILS", details: detailsOf(user?.details ?? null, c.dataKey), patient } }];
 };
 
-/** Drafts the complaint (text now with the IIN masked, PDF with all of it when sent), keeps the particulars for next time, records it, and says where it goes. */
+/** Drafts the complaint (its history's part as text now, all of it as a PDF when sent), keeps the particulars for next time, records it, and says where it goes. */
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
   if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
-  const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now, "chat"))!;
+  const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
   await tx.case.update({ where: { id: k.id }, data: { status: "escalated" } });
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "escalation_drafted", actorId: BigInt(c.userId), createdAt: c.now, payload: { target: e.target } } });
   const target = { key: `escalation.targets.${e.target}`, params: { region: regionName(k.region), org: caseOrg(k) } };
   return [
-    // The draft names the outcome («the patient died»): condolence first.
-    ...withCondolence(k.outcome, null, sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.map(([label, value]) => (label === "" ? clip(value) : { key: "common.labeled", params: { label, value: clip(value) } }))]))),
+    // The draft's PDF names the outcome («the patient died»): condolence first.
+    ...withCondolence(k.outcome, null, sayText(lines([{ key: "escalation.title" }, "", ...paragraphs.filter(inChat).map(([label, value]) => ({ key: "common.labeled", params: { label, value } }))]))),
     document({ name: "escalationPdf", caseId: k.id, target: e.target, userId: c.userId }),
     say("escalation.where", { number: k.number, target, how: { key: `escalation.how.${e.target === "management" ? "management" : "state"}` } }),
   ];
