@@ -55,7 +55,12 @@ const loadParties = async (prisma: Prisma, mediationId: number, dataKey: Buffer)
 const fullName = (d: ApplicantDetails) => [d.surname, d.name, d.patronymic].filter(Boolean).join(" ");
 const blank = { key: "agreement.blank" };
 
-/** The parties and the mediator, as a contract introduces them (law.md §4: by full name, never a Telegram id). */
+/**
+ * The parties and the mediator, as a contract introduces them (law.md §4: by full name, never a Telegram id). The
+ * applicant with their whole IIN and postal address too: a contract made in Kazakhstan identifies a natural person by
+ * IIN, and the settlement agreement is what a payment is made on. These are PDFs for the parties, who sign and keep
+ * them; the chat's texts about them carry neither the IIN nor the address (law.md §7).
+ */
 const partyLines = (p: Parties): [Param, Param][] => [
   [
     { key: "agreement.applicant" },
