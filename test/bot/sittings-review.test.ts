@@ -258,6 +258,15 @@ describe("«Не отменять» pressed on a confirmation after the sitting 
     expect(to(pressed, STAFF)).toEqual(["Это заседание отменено.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
   });
 
+  it("its form from before it named the sitting, kept in an old chat: says the sitting stands, then staff's home — not the line alone", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    const pressed = await staff.pressData("g:skeep");
+    expect(to(pressed, STAFF)).toEqual(["Заседание остаётся в силе.", STAFF_HOME]);
+    expect(buttons(pressed).length).toBeGreaterThan(0);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
+  });
+
   it("while the sitting stands, says it stands", async () => {
     const { staff } = await formed();
     await scheduleSitting(staff);
