@@ -209,7 +209,7 @@ export const sittingMachine = setup({
     },
     review: {
       tags: [UNSAVED],
-      entry: enqueueActions(({ context, enqueue }) => {
+      entry: enqueueActions(({ context, event, enqueue }) => {
         // A weekend or a public holiday (a typo, or «Tomorrow» on a Friday): said before Save, not refused — law.md says
         // nothing of the days a commission sits — but everyone invited would otherwise learn of it first. A public
         // holiday on its own date is named. A weekday off in a year whose calendar is not yet checked against the
@@ -224,9 +224,10 @@ export const sittingMachine = setup({
           const dayOff = isWorkingDay(date) ? null : { key: asKnown ? "sitting.dayOffAsKnown" : "sitting.dayOff", params: { holiday: named, year: date.slice(0, 4) } };
           const due = context.conclusionDue;
           const [dueYear] = due ? uncheckedYears(due, due) : [];
-          const late = due && date > due
-            ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { due: showDate(due), calendar: dueYear === undefined ? "" : { key: "common.calendarAsKnown", params: { year: dueYear } } } }
-            : null;
+          // A term already over (the formation recorded late) makes no promise of a new date, as case.ts's notes.
+          const passed = due !== undefined && typeof event.today === "string" && event.today > due;
+          const calendar = dueYear === undefined ? "" : { key: passed ? "common.calendarAsKnownExpired" : "common.calendarAsKnown", params: { year: dueYear } };
+          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { due: showDate(due), calendar } } : null;
           const what = dayOff && late ? { key: "sitting.both", params: { dayOff, late } } : (dayOff ?? late);
           if (what) enqueue({ type: "say", params: { key: "sitting.dateNote", params: { date: showDate(date), what } } });
         }

@@ -120,6 +120,21 @@ describe("a sitting set on a day off", () => {
     expect(last[0]).toMatch(/^Проверьте:/);
   });
 
+  it("a term that runs into a year whose calendar is not checked yet says so, as the case's deadline does — once over, without the promise of a new date", async () => {
+    at("2026-12-28T10:00:00+05:00"); // a Monday: the term runs over New Year into 2027
+    const { staff } = await formed();
+    // Friday 8 January 2027: a working day, after the term's last day, Wednesday 6 January 2027 (29–31 December, 5–6 January).
+    expect(texts(await onlineReview(staff, "08.01.2027"))[0]).toBe(
+      "Обратите внимание: 08.01.2027 — позже срока заключения комиссии: по счёту бота заключение — до конца дня 06.01.2027 (5 рабочих дней после формирования комиссии). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок. Если дата верна, сохраните; если нет, нажмите «Изменить».",
+    );
+    await staff.press("Отмена");
+    // The term over when the sitting is set: no promise that the bot will tell a new one.
+    at("2027-01-12T10:00:00+05:00");
+    expect(texts(await onlineReview(staff, "13.01.2027"))[0]).toBe(
+      "Обратите внимание: 13.01.2027 — позже срока заключения комиссии: по счёту бота заключение — до конца дня 06.01.2027 (5 рабочих дней после формирования комиссии). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим. Если дата верна, сохраните; если нет, нажмите «Изменить».",
+    );
+  });
+
   it("a move to a day off is told so too, in staff's language", async () => {
     const { staff } = await formed();
     await onlineReview(staff);
