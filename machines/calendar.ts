@@ -33,6 +33,40 @@ export const daysOff = (year: number): Set<LocalDate> => {
   return set;
 };
 
+/** The public holidays a day off may be named by (locales: sitting.holiday.*), by the day they fall on ("MM-DD"). */
+const HOLIDAY_BY_DAY: Record<string, string> = {
+  "01-01": "newYear",
+  "01-02": "newYear",
+  "01-07": "orthodoxChristmas",
+  "03-08": "womensDay",
+  "03-15": "constitutionDay",
+  "03-21": "nauryz",
+  "03-22": "nauryz",
+  "03-23": "nauryz",
+  "05-01": "unityDay",
+  "05-07": "defenderDay",
+  "05-09": "victoryDay",
+  "07-06": "capitalDay",
+  "08-30": "constitutionDay",
+  "10-25": "republicDay",
+  "12-16": "independenceDay",
+};
+
+/**
+ * Which public holiday a day off is, when it is one on its own date (16 December: "independenceDay"); null for a day
+ * off that is a holiday moved from a weekend, a day moved by the Government, a date the table adds (an announced
+ * Kurban Ait the library does not compute), and any day that is not off. Kurban Ait on the library's date: "kurbanAit".
+ */
+export const holidayOf = (date: LocalDate): string | null => {
+  if (!daysOff(Number(date.slice(0, 4))).has(date)) return null;
+  const own = (holidays.getHolidays(Number(date.slice(0, 4))) || []).find(
+    (h) => h.type === "public" && h.date.slice(0, 10) === date && !(h as { substitute?: boolean }).substitute,
+  );
+  if (!own) return null;
+  if (own.rule.includes("Dhu al-Hijjah")) return "kurbanAit";
+  return own.rule.startsWith(date.slice(5, 10)) ? (HOLIDAY_BY_DAY[date.slice(5, 10)] ?? null) : null;
+};
+
 /** Whether a year's days off were checked against the Government's decree (law.md §5). */
 export const isYearChecked = (year: number): boolean => table[String(year)]?.checked === true;
 

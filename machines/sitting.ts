@@ -5,7 +5,7 @@ import { assign, enqueueActions, setup } from "xstate";
 import type { Button, Params } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import { parseDate, WRITTEN_AS_DATE, type Check } from "./notice-rules.js";
-import { addDays, isWeekend, isWorkingDay, uncheckedYears, type LocalDate } from "./calendar.js";
+import { addDays, holidayOf, isWeekend, isWorkingDay, uncheckedYears, type LocalDate } from "./calendar.js";
 import { showDate } from "./notice.js";
 
 export const SITTING_FORMATS = ["in_person", "online", "both"] as const;
@@ -39,6 +39,11 @@ interface Context {
   number?: string;
   /** Moving: the sitting's version (SEQUENCE) the «Перенести» button was shown for (absent before it was carried). */
   sequence?: number;
+  /**
+   * The last day of the commission's conclusion term (law.md §3 step 6: 5 working days), as the case counts it when the
+   * flow opens (absent before the commission is formed, and in snapshots stored before it was carried).
+   */
+  conclusionDue?: LocalDate;
 }
 
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
@@ -120,7 +125,7 @@ const placeLines = (c: Context): { key: string; params: Params }[] => [
 ];
 
 export const sittingMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number; conclusionDue?: LocalDate } },
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
@@ -129,7 +134,7 @@ export const sittingMachine = setup({
   },
 }).createMachine({
   id: "sitting",
-  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}) }),
+  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}), ...(input.conclusionDue ? { conclusionDue: input.conclusionDue } : {}) }),
   initial: "date",
   states: {
     date: {
@@ -204,14 +209,27 @@ export const sittingMachine = setup({
     },
     review: {
       tags: [UNSAVED],
-      entry: enqueueActions(({ context, enqueue }) => {
-        // A weekend or a public holiday (a typo, or «Tomorrow» on a Friday): said before Save, not refused — a
-        // commission may sit then, but everyone invited would otherwise learn of it first.
-        // A weekday off in a year whose calendar is not yet checked against the Government's decree (law.md §5): a
-        // day off as known today, said so.
-        if (context.date && !isWorkingDay(context.date)) {
-          const asKnown = !isWeekend(context.date) && uncheckedYears(context.date, context.date).length > 0;
-          enqueue({ type: "say", params: { key: asKnown ? "sitting.dayOffAsKnown" : "sitting.dayOff", params: { date: showDate(context.date), year: context.date.slice(0, 4) } } });
+      entry: enqueueActions(({ context, event, enqueue }) => {
+        // A weekend or a public holiday (a typo, or «Tomorrow» on a Friday): said before Save, not refused — law.md says
+        // nothing of the days a commission sits — but everyone invited would otherwise learn of it first. A public
+        // holiday on its own date is named. A weekday off in a year whose calendar is not yet checked against the
+        // Government's decree (law.md §5): a day off as known today, said so.
+        // A day after the conclusion's term (5 working days, law.md §3 step 6), as the case counts it: said too, as a
+        // fact of the count — not refused, nor said to be unlawful or to move the term.
+        const date = context.date;
+        if (date) {
+          const holiday = holidayOf(date);
+          const named = holiday ? { key: "sitting.holidayIs", params: { name: { key: `sitting.holiday.${holiday}` } } } : "";
+          const asKnown = !isWeekend(date) && uncheckedYears(date, date).length > 0;
+          const dayOff = isWorkingDay(date) ? null : { key: asKnown ? "sitting.dayOffAsKnown" : "sitting.dayOff", params: { holiday: named, year: date.slice(0, 4) } };
+          const due = context.conclusionDue;
+          const [dueYear] = due ? uncheckedYears(due, due) : [];
+          // A term already over (the formation recorded late) makes no promise of a new date, as case.ts's notes.
+          const passed = due !== undefined && typeof event.today === "string" && event.today > due;
+          const calendar = dueYear === undefined ? "" : { key: passed ? "common.calendarAsKnownExpired" : "common.calendarAsKnown", params: { year: dueYear } };
+          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { due: showDate(due), calendar } } : null;
+          const what = dayOff && late ? { key: "sitting.both", params: { dayOff, late } } : (dayOff ?? late);
+          if (what) enqueue({ type: "say", params: { key: "sitting.dateNote", params: { date: showDate(date), what } } });
         }
         enqueue({
           type: "say",

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { USER_LIMIT } from "../../bot/index.js";
 import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
+import type { Call } from "../../bot/local/fake-api.js";
 import { bound } from "../helpers/time.js";
 import { FEATURES, registry } from "../../bot/features/index.js";
 import { COMMANDS } from "../../machines/chat.js";
@@ -160,6 +161,14 @@ const STAFF_HOME = /^«.+»: обращения\n/;
 const STAFF_HOME_KK = /^«.+»: өтініштер\n/;
 const MEDIATOR_HOME = /^Медиации\n/;
 const ADMIN_HOME = /^Администратор: /;
+/** Letters only Kazakh has: a Russian text has none, a Kazakh one (with Cyrillic words) at least one. */
+const KK_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
+const inLanguage = (text: string, lang: "kk" | "ru"): boolean => (lang === "ru" ? !KK_LETTERS.test(text) : KK_LETTERS.test(text) || !/[а-яё]/i.test(text));
+/** The inline buttons of the last message the user got: what is left to press. */
+const lastButtons = (calls: Call[], chatId: number): string[] => {
+  const last = calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === chatId).at(-1);
+  return ((last?.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
+};
 /** What a forger may be answered (besides «Эта кнопка устарела.» on the button): the case is not theirs, or consent is needed. */
 const REFUSALS = ["cases.notFound", "privacy.consentNeeded", "relatives.notShared"];
 
@@ -386,7 +395,11 @@ describe("a forged or outdated button, for every action the bot knows", () => {
       // Nothing a forger presses may change what is stored: one reading before, compared after each (read again after a
       // button of the presser's own chat, which may change their own rows).
       let before = await stored(t.db);
-      for (const [code, row] of Object.entries(FORGED)) {
+      // The chat's own buttons last: before them each forger is where they stand (the relative who withdrew consent has
+      // not given it again by «Согласен(на)», nobody sits inside the explainer), so each refusal is seen as it leaves
+      // them — with nothing open, their home or a keyboard under it.
+      const rows = Object.entries(FORGED).sort(([, a], [, b]) => Number(Boolean(a.own)) - Number(Boolean(b.own)));
+      for (const [code, row] of rows) {
         for (const [name, f] of Object.entries(FORGERS) as [Forger, (typeof FORGERS)[Forger]][]) {
           if (row.legit?.includes(name)) continue;
           const u = h.user(f.id, f.lang);
@@ -410,6 +423,16 @@ describe("a forged or outdated button, for every action the bot knows", () => {
             // A button that acts on nothing any more is answered «Эта кнопка устарела.» — on the button, or as a message.
             const refused = toast === stale || said.includes(stale) || said.some((x) => refusals.includes(x));
             if (!refused) problems.push(`${at}: not refused: ${JSON.stringify(toast ?? null)} ${JSON.stringify(said)}`);
+            // In their language, the toast too.
+            const wrong = [...said, ...(typeof toast === "string" ? [toast] : [])].filter((x) => !inLanguage(x, f.lang));
+            if (wrong.length) problems.push(`${at}: not in ${f.lang}: ${JSON.stringify(wrong)}`);
+            // Something left to press: the last message sent has buttons; nothing sent, the toast on the button, the
+            // message it is on still there with its buttons.
+            const sent = calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === f.id);
+            if (sent.length === 0 ? !toast : lastButtons(calls, f.id).length === 0) problems.push(`${at}: nothing to press: ${JSON.stringify(toast ?? null)} ${JSON.stringify(said)}`);
+            // And no flow left open by the refusal.
+            const state = await p.chatState.findUnique({ where: { chatId: BigInt(f.id) } });
+            if (Array.isArray(state?.stack) && state.stack.length) problems.push(`${at}: a flow left open`);
           }
         }
       }

@@ -6,7 +6,7 @@ import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { registry } from "../../bot/features/index.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative, removeRelative } from "../helpers/notice.js";
-import { joinStaff, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, openAdmin, recordReceipt } from "../helpers/staff.js";
 
 let t: TestDb;
 let h: Harness;
@@ -30,6 +30,24 @@ const STAFF_HOME = /^«Городская больница №7»: обраще�
 const lastButtons = (calls: Call[], chatId: number): string[] => {
   const last = calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === chatId).at(-1);
   return ((last?.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
+};
+
+/** Letters only Kazakh has: a Russian text has none, a Kazakh one (with Cyrillic words) at least one. */
+const KK_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
+const inLanguage = (text: string, lang: "kk" | "ru"): boolean => (lang === "ru" ? !KK_LETTERS.test(text) : KK_LETTERS.test(text) || !/[а-яё]/i.test(text));
+
+/** The admin revokes the role whose line in «Роли» begins with `name`. */
+const revokeRole = async (admin: TestUser, name: string) => {
+  await openAdmin(admin);
+  await admin.press("Роли");
+  const label = admin
+    .keyboards()
+    .flatMap((k) => k.buttons.flat())
+    .map((b) => b.text)
+    .reverse()
+    .find((x) => x.startsWith(`Отозвать: ${name}`))!;
+  await admin.press(label);
+  await admin.press("Отозвать");
 };
 
 /** A relative (61, Kazakh) who joined the case and whom the applicant then removed from it. */
@@ -152,7 +170,7 @@ describe("a refusal with the payment table open", () => {
 });
 
 describe("every button the bot knows, forged", () => {
-  it("refused to another case's applicant (ru), a relative removed from the case (kk) or staff of another organisation (ru), leaves them something to press", { timeout: 300_000 }, async () => {
+  it("refused to another case's applicant (ru), a relative removed from the case (kk), staff of another organisation (ru), a stranger who never wrote to the bot (kk) or only sent /start (ru), staff (kk) or a mediator (ru) whose role was revoked: answered in their language, leaves them something to press", { timeout: 600_000 }, async () => {
     const staff = await joinStaff(h, ADMIN, 50, "ru");
     const applicant = h.user(51, "kk");
     await fileNotice(applicant, "kk");
@@ -162,7 +180,19 @@ describe("every button the bot knows, forged", () => {
     const other = h.user(52, "ru");
     await fileNotice(other, "ru", { org: "Клиника №2", region: "г. Астана" });
     const otherStaff = await joinStaff(h, ADMIN, 80, "ru", "Клиника №2", "г. Астана");
+    // Never wrote to the bot: no /start, nothing stored (its app in Kazakh).
+    const neverStarted = h.user(90, "kk");
+    // Only /start: the consent asked, not answered.
+    const startedOnly = h.user(91, "ru");
+    await startedOnly.send("/start");
+    // Staff (kk) and a mediator (ru) whose roles the admin revoked.
+    const revokedStaff = await joinStaff(h, ADMIN, 81, "kk", undefined, undefined, "Жаксылыкова Мадина Ержановна");
+    const revokedMediator = await joinMediator(h, ADMIN, 71, "Нурланова Гаухар Сериковна");
+    const admin = h.user(ADMIN, "ru");
+    await revokeRole(admin, "Жаксылыкова Мадина Ержановна");
+    await revokeRole(admin, "Нурланова Гаухар Сериковна");
     const p = t.db.prisma;
+    expect(await p.userRole.count({ where: { userId: { in: [81n, 71n] }, revokedAt: null } })).toBe(0);
     const k = await p.case.findFirstOrThrow({ where: { number: "KZ-2026-000001" } });
     const relative = await p.caseParticipant.findFirstOrThrow({ where: { userId: 60n, removedAt: null } });
     const invite = await p.invite.findFirstOrThrow({ where: { caseId: k.id, role: "relative" } });
@@ -191,13 +221,25 @@ describe("every button the bot knows, forged", () => {
     const OWN = ["lang", "consent", "withdraw", "cancel", "restart", "invresume", "menu", "notice:continue", "notice:discard", "explain", "payments", "cpage", "inbox", "inboxat"];
     expect([...Object.keys(DATA), ...OWN].sort()).toEqual(registry.actions.map((a) => a.code).sort());
     const problems: string[] = [];
+    const pressers = [
+      [other, 52, "ru"],
+      [removed, 61, "kk"],
+      [otherStaff, 80, "ru"],
+      [neverStarted, 90, "kk"],
+      [startedOnly, 91, "ru"],
+      [revokedStaff, 81, "kk"],
+      [revokedMediator, 71, "ru"],
+    ] as const;
     for (const [code, data] of Object.entries(DATA)) {
-      for (const [u, id] of [[other, 52], [removed, 61], [otherStaff, 80]] as const) {
+      for (const [u, id, lang] of pressers) {
         const calls = await u.pressData(data);
         const sent = calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === id);
         const toast = calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
         // Nothing sent: the toast on the button, the message it is on still there with its buttons.
         if (sent.length === 0 ? !toast : lastButtons(calls, id).length === 0) problems.push(`${code} by ${id}: ${JSON.stringify(toast ?? null)} ${JSON.stringify(texts(calls))}`);
+        const said = [...texts(calls.filter((c) => c.payload.chat_id === id)), ...(typeof toast === "string" ? [toast] : [])];
+        const wrong = said.filter((x) => !inLanguage(x, lang));
+        if (wrong.length) problems.push(`${code} by ${id}: not in ${lang}: ${JSON.stringify(wrong)}`);
         const state = await p.chatState.findUnique({ where: { chatId: BigInt(id) } });
         if (Array.isArray(state?.stack) && state.stack.length) problems.push(`${code} by ${id}: a flow left open`);
       }

@@ -45,7 +45,10 @@ const joinRelative = async (applicant: TestUser) => {
   return relative;
 };
 
-const DAY_OFF = (date: string) => `Обратите внимание: ${date} — выходной день по календарю Казахстана. Если дата верна, сохраните; если нет, нажмите «Изменить».`;
+const KEEP_RU = " Если дата верна, сохраните; если нет, нажмите «Изменить».";
+const DAY_OFF = (date: string) => `Обратите внимание: ${date} — выходной день по календарю Казахстана.${KEEP_RU}`;
+/** The conclusion's term of a commission formed on Monday 23.11.2026: the end of Monday 30.11.2026 (24–27, 30 November). */
+const AFTER_DUE_RU = "по счёту бота заключение — до конца дня 30.11.2026 (5 рабочих дней после формирования комиссии).";
 
 /** Staff open the case and set an online sitting at 15:00 on `date`, up to its review (not saved): the review's calls. */
 const onlineReview = async (staff: TestUser, date = "25.11.2026"): Promise<Call[]> => {
@@ -60,30 +63,76 @@ const onlineReview = async (staff: TestUser, date = "25.11.2026"): Promise<Call[
 };
 
 describe("a sitting set on a day off", () => {
-  it("staff are told at the review that the day is a day off (a Saturday, a public holiday); a working day brings no such word", async () => {
+  it("staff are told at the review that the day is a day off (a Saturday, a public holiday by its name); a working day brings no such word", async () => {
     const { staff } = await formed();
     const review = async (date: string) => {
       const shown = texts(await onlineReview(staff, date));
       await staff.press("Отмена");
       return shown;
     };
-    // Saturday 28 November 2026.
+    // Saturday 28 November 2026, before the conclusion's term ends (30.11.2026).
     const saturday = await review("28.11.2026");
     expect(saturday[0]).toBe(DAY_OFF("28.11.2026"));
     expect(saturday[1]).toMatch(/^Проверьте:\n\nЗаседание: 28\.11\.2026, 15:00/);
-    // Wednesday 16 December 2026, Independence Day.
-    expect((await review("16.12.2026"))[0]).toBe(DAY_OFF("16.12.2026"));
+    // Wednesday 16 December 2026, Independence Day — named; and after the conclusion's term, said too.
+    expect((await review("16.12.2026"))[0]).toBe(
+      `Обратите внимание: 16.12.2026 — День Независимости, выходной день по календарю Казахстана. Этот день также позже срока заключения комиссии: ${AFTER_DUE_RU}${KEEP_RU}`,
+    );
     // Monday 15 March 2027, Constitution Day: a day off on 2027's calendar as known today, not yet checked against the
     // Government's decree (law.md §5) — said so, not as a settled fact.
     expect((await review("15.03.2027"))[0]).toBe(
-      "Обратите внимание: 15.03.2027 — выходной день по календарю 2027 года, известному на сегодня (даты праздников и переносы выходных на этот год ещё могут уточниться). Если дата верна, сохраните; если нет, нажмите «Изменить».",
+      `Обратите внимание: 15.03.2027 — День Конституции, выходной день по календарю 2027 года, известному на сегодня (даты праздников и переносы выходных на этот год ещё могут уточниться). Этот день также позже срока заключения комиссии: ${AFTER_DUE_RU}${KEEP_RU}`,
     );
-    // Saturday 13 March 2027 is a day off whatever the decree: said as any Saturday is.
-    expect((await review("13.03.2027"))[0]).toBe(DAY_OFF("13.03.2027"));
-    // Friday 27 November 2026: a working day.
+    // Friday 27 November 2026: a working day within the term.
     const friday = await review("27.11.2026");
     expect(friday).toHaveLength(1);
     expect(friday[0]).toMatch(/^Проверьте:/);
+  });
+
+  it("a holiday moved off a weekend is a day off without a name; the sitting kept on it invites the family as on any day", async () => {
+    const { staff } = await formed();
+    // Monday 4 January 2027: New Year's second day (Saturday 2 January) moved — a day off, but no holiday's own date.
+    const reviewed = await onlineReview(staff, "04.01.2027");
+    expect(texts(reviewed)[0]).toBe(
+      `Обратите внимание: 04.01.2027 — выходной день по календарю 2027 года, известному на сегодня (даты праздников и переносы выходных на этот год ещё могут уточниться). Этот день также позже срока заключения комиссии: ${AFTER_DUE_RU}${KEEP_RU}`,
+    );
+    expect(buttons(reviewed).flat()).toEqual(["Сохранить", "Изменить", "Отмена"]);
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, STAFF)[0]).toBe("Заседание по делу KZ-2026-000001 назначено на 04.01.2027, 15:00. Приглашений отправлено: 1.");
+    expect(to(saved, APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі: тәуелсіз сараптама комиссиясының отырысы\n04\.01\.2027, 15:00/);
+    expect(to(saved, APPLICANT).join("\n")).not.toMatch(/демалыс|мерзім/);
+  });
+
+  it("a working day after the conclusion's term is said to be after it — not refused; «Изменить» asks the date again", async () => {
+    const { staff } = await formed();
+    // Tuesday 1 December 2026: a working day, the day after the term's last one.
+    const shown = texts(await onlineReview(staff, "01.12.2026"));
+    expect(shown[0]).toBe(`Обратите внимание: 01.12.2026 — позже срока заключения комиссии: ${AFTER_DUE_RU}${KEEP_RU}`);
+    expect(shown[1]).toMatch(/^Проверьте:\n\nЗаседание: 01\.12\.2026, 15:00/);
+    expect(texts(await staff.press("Изменить"))).toEqual([expect.stringMatching(/Дата заседания комиссии \(ДД\.ММ\.ГГГГ\):$/)]);
+    // The term's last day itself is within it: no word.
+    await staff.send("30.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/kz-1");
+    const last = texts(await staff.press("Без примечания"));
+    expect(last).toHaveLength(1);
+    expect(last[0]).toMatch(/^Проверьте:/);
+  });
+
+  it("a term that runs into a year whose calendar is not checked yet says so, as the case's deadline does — once over, without the promise of a new date", async () => {
+    at("2026-12-28T10:00:00+05:00"); // a Monday: the term runs over New Year into 2027
+    const { staff } = await formed();
+    // Friday 8 January 2027: a working day, after the term's last day, Wednesday 6 January 2027 (29–31 December, 5–6 January).
+    expect(texts(await onlineReview(staff, "08.01.2027"))[0]).toBe(
+      "Обратите внимание: 08.01.2027 — позже срока заключения комиссии: по счёту бота заключение — до конца дня 06.01.2027 (5 рабочих дней после формирования комиссии). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок. Если дата верна, сохраните; если нет, нажмите «Изменить».",
+    );
+    await staff.press("Отмена");
+    // The term over when the sitting is set: no promise that the bot will tell a new one.
+    at("2027-01-12T10:00:00+05:00");
+    expect(texts(await onlineReview(staff, "13.01.2027"))[0]).toBe(
+      "Обратите внимание: 13.01.2027 — позже срока заключения комиссии: по счёту бота заключение — до конца дня 06.01.2027 (5 рабочих дней после формирования комиссии). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим. Если дата верна, сохраните; если нет, нажмите «Изменить».",
+    );
   });
 
   it("a move to a day off is told so too, in staff's language", async () => {
@@ -97,6 +146,41 @@ describe("a sitting set on a day off", () => {
     const shown = texts(await staff.send("11:00"));
     expect(shown[0]).toBe(DAY_OFF("29.11.2026"));
     expect(shown[1]).toMatch(/^Перенести заседание на 29\.11\.2026, 11:00/);
+  });
+
+  it("Kazakh-speaking staff read it in Kazakh: a holiday by its name, a weekend, a day after the term, a working day without a word", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "kk");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "kk");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Комиссия құрылды");
+    await staff.press("Растаймын");
+    const review = async (date: string) => {
+      await staff.send("/inbox");
+      await staff.press("KZ-2026-000001 ісін ашу");
+      await staff.press("Отырыс тағайындау");
+      await staff.send(date);
+      await staff.send("15:00");
+      await staff.press("Онлайн");
+      await staff.send("https://meet.example.kz/kz-1");
+      const reviewed = await staff.press("Ескертпесіз");
+      expect(buttons(reviewed).flat()).toEqual(["Сақтау", "Өзгерту", "Болдырмау"]);
+      await staff.press("Болдырмау");
+      const shown = texts(reviewed);
+      return shown;
+    };
+    const KEEP_KK = " Күн дұрыс болса, сақтаңыз; қате болса, «Өзгерту» батырмасын басыңыз.";
+    const AFTER_DUE_KK = "боттың есебі бойынша қорытынды — 30.11.2026 күнінің соңына дейін (комиссия құрылғаннан кейін 5 жұмыс күні).";
+    expect((await review("16.12.2026"))[0]).toBe(
+      `Назар аударыңыз: 16.12.2026 — Тәуелсіздік күні, Қазақстан күнтізбесі бойынша демалыс күні. Сонымен қатар бұл — комиссия қорытындысының мерзімі өткеннен кейінгі күн: ${AFTER_DUE_KK}${KEEP_KK}`,
+    );
+    expect((await review("28.11.2026"))[0]).toBe(`Назар аударыңыз: 28.11.2026 — Қазақстан күнтізбесі бойынша демалыс күні.${KEEP_KK}`);
+    expect((await review("02.12.2026"))[0]).toBe(`Назар аударыңыз: 02.12.2026 — комиссия қорытындысының мерзімі өткеннен кейінгі күн: ${AFTER_DUE_KK}${KEEP_KK}`);
+    const working = await review("26.11.2026");
+    expect(working).toHaveLength(1);
+    expect(working[0]).not.toMatch(/Назар аударыңыз/);
   });
 });
 
@@ -187,6 +271,15 @@ describe("«Не отменять» pressed on a confirmation after the sitting 
     const keep = first.buttons.flat().find((b) => b.text === "Не отменять")!;
     const pressed = await staff.deliver(staff.buttonUpdate(keep.callback_data, first.messageId));
     expect(to(pressed, STAFF)).toEqual(["Это заседание отменено.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+  });
+
+  it("its form from before it named the sitting, kept in an old chat: says the sitting stands, then staff's home — not the line alone", async () => {
+    const { staff } = await formed();
+    await scheduleSitting(staff);
+    const pressed = await staff.pressData("g:skeep");
+    expect(to(pressed, STAFF)).toEqual(["Заседание остаётся в силе.", STAFF_HOME]);
+    expect(buttons(pressed).length).toBeGreaterThan(0);
+    expect((await t.db.prisma.sitting.findFirstOrThrow()).cancelledAt).toBeNull();
   });
 
   it("while the sitting stands, says it stands", async () => {

@@ -3,7 +3,7 @@
 // case gets, before any question. The handlers at the end of each flow check again, with the case's state.
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { formedOn } from "../../core/case.js";
+import { answersOf, formedOn } from "../../core/case.js";
 import { say, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
@@ -116,7 +116,11 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     if (cannot) return no(cannot);
     // Staff with many cases see which case the flow's first question is about.
     const number = k ? { number: k.number } : {};
-    if (e.flow === "sitting") return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number } } }];
+    // The sitting's review says when its day is after the conclusion's term as the case counts it (law.md §3 step 6).
+    if (e.flow === "sitting") {
+      const due = k ? answersOf(k.answers).conclusionDue : undefined;
+      return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number, ...(typeof due === "string" ? { conclusionDue: due } : {}) } } }];
+    }
     // The conclusion's day cannot be before the commission was formed: the flow is told the case's own formation day,
     // whatever the button carried (none on buttons sent before the day was asked), so a wrong day is asked again at
     // once — not refused after Save, with everything typed lost.

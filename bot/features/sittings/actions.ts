@@ -48,7 +48,13 @@ export const keepSitting = defineAction({
   params: z.object({ sittingId: id.optional() }),
   // Only staff are asked whether to cancel: anyone else's press (a forged one) is stale, not told a sitting stands.
   allow: ["staff"],
-  run: ({ sittingId }, r) => (sittingId === undefined ? r.emit({ type: "say", key: "sitting.kept" }) : r.emit({ type: "keepSitting", sittingId })),
+  // The old form names no sitting: what it said then, and after it the question of a flow still open, else staff's home
+  // (keepSitting's thenHome) — not the line alone, with nothing under it to press.
+  run: ({ sittingId }, r) => {
+    if (sittingId !== undefined) return r.emit({ type: "keepSitting", sittingId });
+    r.emit({ type: "say", key: "sitting.kept" });
+    r.repeatOrMenu();
+  },
 });
 /** Cancelling a sitting: asked once more first, naming it (askCancelSitting). */
 export const cancelSitting = defineAction({
