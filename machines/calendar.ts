@@ -55,7 +55,8 @@ const HOLIDAY_BY_DAY: Record<string, string> = {
 /**
  * Which public holiday a day off is, when it is one on its own date (16 December: "independenceDay"); null for a day
  * off that is a holiday moved from a weekend, a day moved by the Government, a date the table adds (an announced
- * Kurban Ait the library does not compute), and any day that is not off. Kurban Ait on the library's date: "kurbanAit".
+ * Kurban Ait the library does not compute), and any day that is not off. Kurban Ait on the library's date, in a year
+ * whose calendar is checked: "kurbanAit".
  */
 export const holidayOf = (date: LocalDate): string | null => {
   if (!daysOff(Number(date.slice(0, 4))).has(date)) return null;
@@ -63,7 +64,8 @@ export const holidayOf = (date: LocalDate): string | null => {
     (h) => h.type === "public" && h.date.slice(0, 10) === date && !(h as { substitute?: boolean }).substitute,
   );
   if (!own) return null;
-  if (own.rule.includes("Dhu al-Hijjah")) return "kurbanAit";
+  // Kurban Ait's date is announced each year (law.md §5): the library's computed one is named only in a checked year.
+  if (own.rule.includes("Dhu al-Hijjah")) return isYearChecked(Number(date.slice(0, 4))) ? "kurbanAit" : null;
   return own.rule.startsWith(date.slice(5, 10)) ? (HOLIDAY_BY_DAY[date.slice(5, 10)] ?? null) : null;
 };
 

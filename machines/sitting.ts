@@ -227,7 +227,8 @@ export const sittingMachine = setup({
           // A term already over (the formation recorded late) makes no promise of a new date, as case.ts's notes.
           const passed = due !== undefined && typeof event.today === "string" && event.today > due;
           const calendar = dueYear === undefined ? "" : { key: passed ? "common.calendarAsKnownExpired" : "common.calendarAsKnown", params: { year: dueYear } };
-          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { due: showDate(due), calendar } } : null;
+          const term = { key: passed ? "sitting.termPassed" : "sitting.termUntil", params: { due: showDate(due ?? "") } };
+          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { term, calendar } } : null;
           const what = dayOff && late ? { key: "sitting.both", params: { dayOff, late } } : (dayOff ?? late);
           if (what) enqueue({ type: "say", params: { key: "sitting.dateNote", params: { date: showDate(date), what } } });
         }

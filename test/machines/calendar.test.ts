@@ -1,6 +1,6 @@
 // Kazakhstan's working days against the facts of law.md §5, and the deadline convention.
 import { describe, expect, it } from "vitest";
-import { endOfDay, isWorkingDay, isYearChecked, nthWorkingDayAfter, uncheckedYears, workingDaysLeft, workingDeadline } from "../../machines/calendar.js";
+import { endOfDay, holidayOf, isWorkingDay, isYearChecked, nthWorkingDayAfter, uncheckedYears, workingDaysLeft, workingDeadline } from "../../machines/calendar.js";
 
 const TZ = "Asia/Almaty";
 const offIn = (from: string, to: string) => {
@@ -141,5 +141,21 @@ describe("receipts in December 2026, today being 6 December 2026: 16 December is
     expect(workingDaysLeft(new Date("2027-01-06T10:00:00+05:00"), due, TZ)).toBe(1); // 7 January off
     expect(workingDaysLeft(new Date("2027-01-08T10:00:00+05:00"), due, TZ)).toBe(0);
     expect(workingDaysLeft(new Date("2027-01-09T00:00:00+05:00"), due, TZ)).toBeNull();
+  });
+});
+
+describe("a day off's name (a sitting's review names it)", () => {
+  it("names a holiday on its own date, not a day moved to make up for one", () => {
+    expect(holidayOf("2026-12-16")).toBe("independenceDay");
+    expect(holidayOf("2027-01-07")).toBe("orthodoxChristmas");
+    expect(holidayOf("2026-03-23")).toBe("nauryz");
+    expect(holidayOf("2026-03-24")).toBeNull(); // Nauryz's Saturday, moved
+    expect(holidayOf("2026-12-17")).toBeNull(); // a working day
+  });
+  it("names Kurban Ait only in a year whose calendar is checked: its date is announced each year (law.md §5)", () => {
+    expect(isYearChecked(2026)).toBe(true);
+    expect(holidayOf("2026-05-27")).toBe("kurbanAit");
+    expect(isYearChecked(2027)).toBe(false);
+    expect(holidayOf("2027-05-16")).toBeNull(); // expected around 16 May 2027, unconfirmed; a Sunday, off anyway
   });
 });
