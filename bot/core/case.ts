@@ -47,21 +47,26 @@ export const careText = (from: unknown, to: unknown): string => {
 };
 
 /**
- * After a deadline, the note that it was counted on a calendar not yet checked against the Government's
- * decree (law.md §5) — empty when every year from `from` to `due` is checked.
+ * The note after a deadline counted through `years` not yet checked against the Government's decree (law.md §5):
+ * every one of them named — «по календарю 2027 года», «по календарям 2027 и 2028 годов» — "" when there is none.
  */
-export const calendarNote = (due: string, from: string = due): Param => {
-  const [year] = uncheckedYears(from, due);
-  return year === undefined ? "" : { key: "common.calendarAsKnown", params: { year } };
+const uncheckedNote = (years: number[], key: "calendarAsKnown" | "calendarAsKnownExpired"): Param => {
+  if (years.length === 0) return "";
+  if (years.length === 1) return { key: `common.${key}`, params: { year: years[0]! } };
+  return { key: `common.${key}Years`, params: { years: { key: "common.yearsAnd", params: { list: years.slice(0, -1).join(", "), last: years.at(-1)! } } } };
 };
+
+/**
+ * After a deadline, the note that it was counted on a calendar not yet checked against the Government's
+ * decree (law.md §5), naming each such year the count from `from` to `due` went through — empty when every one is
+ * checked.
+ */
+export const calendarNote = (due: string, from: string = due): Param => uncheckedNote(uncheckedYears(from, due), "calendarAsKnown");
 /**
  * The same note for a deadline already passed, without the promise of a new date: the recount leaves a deadline
  * already past as it was told (features/commission/deadlines.ts).
  */
-export const expiredCalendarNote = (due: string, from: string = due): Param => {
-  const [year] = uncheckedYears(from, due);
-  return year === undefined ? "" : { key: "common.calendarAsKnownExpired", params: { year } };
-};
+export const expiredCalendarNote = (due: string, from: string = due): Param => uncheckedNote(uncheckedYears(from, due), "calendarAsKnownExpired");
 
 /** A region's name in the reader's language (its code if unknown). */
 /** A region's name as it reads inside a sentence or after a comma (ru «область Жетісу»); buttons use REGIONS as they are. */

@@ -228,3 +228,62 @@ describe("a case's view with a passed deadline of 2027 and the deadline still ru
     });
   });
 });
+
+describe("a deadline counted through two years whose calendars are not checked (2027 and 2028)", () => {
+  // Before: a notice received on 29.12.2027, its commission due on 05.01.2028 (30 and 31 December; 1–4 January off; 5
+  // January), was said to be counted «по календарю 2027 года» / «2027 жылғы күнтізбенің» — 2028's days, its New Year
+  // days off among them, not named. Now the caveat names both years.
+  const N28 = "KZ-2027-000001";
+  const BOTH = {
+    ru: " Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.",
+    kk: " Мерзім 2027 және 2028 жылдардың күнтізбелерінің бүгін белгілі нұсқалары бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, ол өзгеруі мүмкін — онда бот жаңа мерзімді хабарлайды.",
+  };
+
+  it("handed in on 29.12.2027 as the applicant says (ru), staff told (kk): both name 2027 and 2028", async () => {
+    await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
+      await joinStaff(h, ADMIN, STAFF, "kk");
+      const applicant = h.user(APPLICANT, "ru");
+      await fileNotice(applicant, "ru");
+      at("2027-12-29T12:00:00+05:00");
+      const said = await handIn(applicant, "ru", "29.12.2027");
+      expect(textsTo(said, APPLICANT)[0]).toBe(
+        `Записано: вы передали обращение ${N28} в организацию 29.12.2027. В течение 3 рабочих дней после получения организация должна сформировать независимую экспертную комиссию — до конца дня 05.01.2028.${BOTH.ru} Если срок пройдёт, а записи о комиссии не будет, я сообщу.`,
+      );
+      expect(textsTo(said, STAFF)).toEqual([
+        `${N28} ісі: өтініш беруші өтінішті ұйымға 29.12.2027 күні тапсырғанын хабарлайды. Тәуелсіз сараптама комиссиясын құруға берілетін 3 жұмыс күнін бот келесі жұмыс күнінен бастап есептейді — 05.01.2028 күнінің соңына дейін.${BOTH.kk}`,
+      ]);
+    });
+  });
+
+  it("recorded only on 06.01.2028, after its deadline: the caveat for a deadline already passed names both years too (ru, kk)", async () => {
+    await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      at("2028-01-06T12:00:00+05:00");
+      const said = await recordReceipt(staff, "ru", N28, "01-12/345", "29.12.2027");
+      expect(textsTo(said, STAFF)[0]).toContain(
+        "05.01.2028. Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.",
+      );
+      expect(textsTo(said, APPLICANT).join("\n")).toContain(
+        " Мерзім 2027 және 2028 жылдардың күнтізбелерінің бүгін белгілі нұсқалары бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болған болуы мүмкін.",
+      );
+    });
+  });
+
+  it("recorded by staff (ru) as received on 29.12.2027, the applicant told (kk): both name 2027 and 2028", async () => {
+    await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      at("2027-12-29T12:00:00+05:00");
+      const said = await recordReceipt(staff, "ru", N28, "01-12/345", "29.12.2027");
+      expect(textsTo(said, STAFF)[0]).toBe(
+        `Записано: обращение ${N28} получено организацией 29.12.2027 (рег. № 01-12/345). Независимую экспертную комиссию нужно сформировать до конца дня 05.01.2028 (3 рабочих дня).${BOTH.ru} Участники дела уведомлены.`,
+      );
+      expect(textsTo(said, APPLICANT)).toEqual([
+        `${N28} ісі: ұйым өтінішті 29.12.2027 күні алды (тіркеу № 01-12/345). Алғаннан кейін 3 жұмыс күні ішінде ол тәуелсіз сараптама комиссиясын құруы керек — 05.01.2028 күнінің соңына дейін.${BOTH.kk}`,
+      ]);
+    });
+  });
+});
