@@ -191,11 +191,14 @@ const deadlineOf = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: {
   const field = dueFieldAt(stepOf(k));
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
+  // Counted from the receipt (the formation) or the formation (the conclusion): its note names every year it went through.
+  const start = field === DEADLINE_STEPS.formation.due ? receiptOf(k.answers)?.on : answersOf(k.answers).formedOn;
+  const from = typeof start === "string" && start <= date ? start : date;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  if (left === null) return { key: "cases.overdue", params: { date: showDate(date) }, note: expiredCalendarNote(date) };
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date) }, note: expiredCalendarNote(date, from) };
   // Counted after today: on the last day itself there is only today.
   const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
-  return { key: "cases.deadline", params: { date: showDate(date), left: remaining }, note: calendarNote(date) };
+  return { key: "cases.deadline", params: { date: showDate(date), left: remaining }, note: calendarNote(date, from) };
 };
 
 /**

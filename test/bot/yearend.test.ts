@@ -239,9 +239,9 @@ describe("a deadline counted through two years whose calendars are not checked (
     kk: " Мерзім 2027 және 2028 жылдардың күнтізбелерінің бүгін белгілі нұсқалары бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, ол өзгеруі мүмкін — онда бот жаңа мерзімді хабарлайды.",
   };
 
-  it("handed in on 29.12.2027 as the applicant says (ru), staff told (kk): both name 2027 and 2028", async () => {
+  it("handed in on 29.12.2027 as the applicant says (ru), staff told (kk): both name 2027 and 2028, in the messages and in /cases and /inbox", async () => {
     await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
-      await joinStaff(h, ADMIN, STAFF, "kk");
+      const staff = await joinStaff(h, ADMIN, STAFF, "kk");
       const applicant = h.user(APPLICANT, "ru");
       await fileNotice(applicant, "ru");
       at("2027-12-29T12:00:00+05:00");
@@ -252,6 +252,9 @@ describe("a deadline counted through two years whose calendars are not checked (
       expect(textsTo(said, STAFF)).toEqual([
         `${N28} ісі: өтініш беруші өтінішті ұйымға 29.12.2027 күні тапсырғанын хабарлайды. Тәуелсіз сараптама комиссиясын құруға берілетін 3 жұмыс күнін бот келесі жұмыс күнінен бастап есептейді — 05.01.2028 күнінің соңына дейін.${BOTH.kk}`,
       ]);
+      // The applicant's /cases and staff's /inbox say the same of the deadline: «*», and the caveat once at the end.
+      expect(texts(await applicant.send("/cases"))[0]!.endsWith(`Срок: до конца дня 05.01.2028 (осталось 3 рабочих дня).*\n\n*${BOTH.ru}`)).toBe(true);
+      expect(texts(await staff.send("/inbox"))[0]!.endsWith(`Мерзімі: 05.01.2028 күнінің соңына дейін (3 жұмыс күні қалды).*\n\n*${BOTH.kk}`)).toBe(true);
     });
   });
 
