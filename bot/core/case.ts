@@ -245,10 +245,24 @@ const footnotes = (): { mark: (note: Param) => string; notes: Param[] } => {
   return { mark, notes };
 };
 
-/** The note of a timeline's event: a deadline that passed, dated by its last day, counted on a calendar maybe not yet checked. */
-const eventNote = (event: { kind: string; payload: unknown }): Param => {
+/** Where a passed deadline's count started, among a timeline's events: the receipt's day (formation), the formation's (conclusion). */
+const COUNTED_FROM: Record<string, { kind: string; field: string }> = {
+  formation_overdue: { kind: "notice_received", field: "on" },
+  conclusion_overdue: { kind: "commission_formed", field: "formedOn" },
+};
+
+/**
+ * The note of a timeline's event: a deadline that passed, dated by its last day, counted on a calendar maybe not yet
+ * checked — from the day its count started (the timeline's receipt or formation: `events`), so that the note names
+ * every year the count went through.
+ */
+const eventNote = (event: { kind: string; payload: unknown }, events: { event: { kind: string; payload: unknown } }[]): Param => {
   const due = ((event.payload ?? {}) as Record<string, unknown>).due;
-  return PASSED_DEADLINES.includes(event.kind) && typeof due === "string" ? expiredCalendarNote(due) : "";
+  if (!PASSED_DEADLINES.includes(event.kind) || typeof due !== "string") return "";
+  const start = COUNTED_FROM[event.kind]!;
+  const began = events.findLast(({ event: e }) => e.kind === start.kind);
+  const from = ((began?.event.payload ?? {}) as Record<string, unknown>)[start.field];
+  return expiredCalendarNote(due, typeof from === "string" && /^\d{4}-\d{2}-\d{2}$/.test(from) && from <= due ? from : due);
 };
 
 /**
@@ -258,7 +272,7 @@ const eventNote = (event: { kind: string; payload: unknown }): Param => {
  */
 export const timelineFootnotes = (events: { event: { kind: string; payload: unknown } }[]): { marks: string[]; notes: Param[] } => {
   const f = footnotes();
-  const marks = events.map(({ event }) => f.mark(eventNote(event)));
+  const marks = events.map(({ event }) => f.mark(eventNote(event, events)));
   return { marks, notes: f.notes };
 };
 
@@ -277,7 +291,7 @@ export const caseViewDeadlines = (
   const f = footnotes();
   const d = deadlineOf(k, c);
   const deadline = d && { key: d.key, params: { ...d.params, calendar: f.mark(d.note) } };
-  const marks = events.map(({ event }) => f.mark(eventNote(event)));
+  const marks = events.map(({ event }) => f.mark(eventNote(event, events)));
   return { deadline, marks, notes: f.notes };
 };
 

@@ -274,6 +274,34 @@ describe("a deadline counted through two years whose calendars are not checked (
     });
   });
 
+  it("its deadline of 05.01.2028 passed, the commission formed on 06.01.2028: the case's timeline (kk) and the history (ru) name both years too", async () => {
+    await withBot([ADMIN], "2027-12-29T10:00:00+05:00", async (w) => {
+      const staff = await joinStaff(w.h, ADMIN, STAFF, "ru");
+      const applicant = w.h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      await handIn(applicant, "kk");
+      await runJobsAt(w, "2028-01-06T00:00:01+05:00");
+      w.at("2028-01-06T10:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${N28}`);
+      await staff.press(BUTTONS.ru.formed);
+      await staff.press(BUTTONS.ru.confirm);
+      await applicant.send("/cases");
+      const view = texts(await applicant.press(`${N28} ісін ашу`))[0]!;
+      expect(view).toContain("05.01.2028 — комиссияны құру мерзімі өтті**\n");
+      expect(
+        view.endsWith(
+          "\n\n** Мерзім 2027 және 2028 жылдардың күнтізбелерінің бүгін белгілі нұсқалары бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болған болуы мүмкін.",
+        ),
+      ).toBe(true);
+      const k = await w.t.db.prisma.case.findFirstOrThrow();
+      const content = (await historyContent({ prisma: w.t.db.prisma, i18n: w.h.i18n, timeZone: "Asia/Almaty", now: () => new Date("2028-01-06T10:00:00+05:00") }, k.id, "ru"))!;
+      expect(Object.fromEntries(content.pdf.lines)["События"]).toBe(
+        "29.12.2027 — обращение сохранено\n29.12.2027 — организация получила обращение\n05.01.2028 — истёк срок формирования комиссии*\n06.01.2028 — комиссия сформирована\n\n* Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.",
+      );
+    });
+  });
+
   it("recorded by staff (ru) as received on 29.12.2027, the applicant told (kk): both name 2027 and 2028", async () => {
     await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
       const staff = await joinStaff(h, ADMIN, STAFF, "ru");
