@@ -3,7 +3,8 @@
 //   "Meta" (the canary); a start with another key stops with one line, before anything is read or written
 //   with the wrong key.
 // - One-time steps on existing rows that SQL cannot do (sealing needs the key), each recorded in "Meta" so
-//   that it runs once.
+//   that it runs once — once it has done every case: one PostgreSQL refuses to write is passed over, named in the
+//   log, and tried again at the next start.
 // - A recurring job that seals again a birth date found in the clear: an instance of an older version, still
 //   running beside an upgraded one on the same PostgreSQL, files its cases with it there after the one-time step.
 import { open, seal } from "./crypto.js";
@@ -14,7 +15,8 @@ import type { Feature } from "./core/feature.js";
 import type { Prisma } from "./db/database.js";
 import type { Tx } from "./core/actor.js";
 import type { Prisma as PrismaNS } from "./db/generated/client.js";
-import { CASE_BUSY_MS, eachCase, schedule } from "./jobs/jobs.js";
+import { CASE_BUSY_MS, eachCase, failed, schedule } from "./jobs/jobs.js";
+import { createLogger, type Logger } from "./logger.js";
 
 export const CANARY_KEY = "dataKeyCanary";
 export const CANARY_TEXT = "kelisim data key canary";
@@ -58,23 +60,41 @@ export const checkDataKey = async (prisma: Prisma, key: Buffer): Promise<void> =
   if (opens(key, canary.value) !== CANARY_TEXT) throw new DataKeyError(WRONG_KEY);
 };
 
+/** What a one-time step gives each case's part of its work: run in a savepoint of its own; false when it failed. */
+type EachCase = (caseId: number, work: () => Promise<boolean>) => Promise<boolean>;
+
+/** The default log of the one-time steps, for a caller without one (the ops commands): warnings and errors. */
+const stepsLog = (): Logger => createLogger("warn");
+
 /**
  * A step done once for the whole database (an upgrade's re-seal): skipped when its marker is there; else one instance
- * at a time (an advisory lock of its own, `lock`) does it, and the marker, with `work`'s count, says it was done — a
- * second instance finds the marker and does nothing. Returns the count, or 0 when it was done before.
+ * at a time (an advisory lock of its own, `lock`) does it, and the marker, with the count, says it was done — a
+ * second instance finds the marker and does nothing. Each case's part of it goes through `each`: in a savepoint of
+ * its own (eachCase), so that a case whose write PostgreSQL refuses (a constraint, a trigger) is passed over, named in
+ * the log by its id, and the others done — the start goes on. The marker is then not written: the next start tries
+ * the step again, and finds only what is still to do (each step selects what is still in the clear). Returns how
+ * many were done (`work` counts those `each` did), or 0 when it was done before.
  */
-const once = async (prisma: Prisma, marker: string, lock: number, work: (tx: Tx) => Promise<number>): Promise<number> => {
+const once = async (prisma: Prisma, log: Logger, step: string, marker: string, lock: number, work: (tx: Tx, each: EachCase) => Promise<number>): Promise<number> => {
   if (await prisma.meta.findUnique({ where: { key: marker } })) return 0;
-  return prisma.$transaction(
+  const { count, passedOver } = await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${lock}::int)`;
-      if (await tx.meta.findUnique({ where: { key: marker } })) return 0;
-      const count = await work(tx);
-      await tx.meta.create({ data: { key: marker, value: String(count) } });
-      return count;
+      if (await tx.meta.findUnique({ where: { key: marker } })) return { count: 0, passedOver: 0 };
+      let passedOver = 0;
+      const each: EachCase = async (caseId, part) => {
+        const done = await eachCase(tx, log, step, caseId, part, "a case failed in a start-up step; passed over, tried again at the next start");
+        if (done === failed) passedOver++;
+        return done === true;
+      };
+      const count = await work(tx, each);
+      if (passedOver === 0) await tx.meta.create({ data: { key: marker, value: String(count) } });
+      return { count, passedOver };
     },
     { timeout: 120_000 },
   );
+  if (passedOver > 0) log.warn({ step, done: count, passedOver }, "a start-up step passed over cases; it runs again at the next start");
+  return count;
 };
 
 /** One case's plain answer (`field`) moved into its sealed fields, read and written in the caller's transaction. */
@@ -87,53 +107,80 @@ const sealAnswerOf = async (tx: Tx, key: Buffer, id: number, field: "name" | "bi
 };
 
 /** One of a case's plain answers (`field`) moved into its sealed fields, in every case that still has it in the clear. */
-const sealAnswer = async (tx: Tx, key: Buffer, field: "name" | "birthDate"): Promise<number> => {
+const sealAnswer = async (tx: Tx, each: EachCase, key: Buffer, field: "name" | "birthDate"): Promise<number> => {
   const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" ->> ${field}::text IS NOT NULL ORDER BY "id" FOR UPDATE`;
-  for (const { id } of rows) await sealAnswerOf(tx, key, id, field);
-  return rows.length;
+  let count = 0;
+  for (const { id } of rows) if (await each(id, () => sealAnswerOf(tx, key, id, field))) count++;
+  return count;
 };
 
 /**
  * The patient's full name, kept in the case's plain answers before it was sealed with the IIN: moved into
  * the sealed fields, once. Returns how many cases were re-sealed.
  */
-export const sealPatientNames = (prisma: Prisma, key: Buffer): Promise<number> => once(prisma, NAMES_SEALED, 1, (tx) => sealAnswer(tx, key, "name"));
+export const sealPatientNames = (prisma: Prisma, key: Buffer, log: Logger = stepsLog()): Promise<number> =>
+  once(prisma, log, "seal_patient_names", NAMES_SEALED, 1, (tx, each) => sealAnswer(tx, each, key, "name"));
 
 /**
  * The commission's conclusion summary (the patient's medical details), kept in the case's plain answers before
  * it was sealed: moved into the sealed fields, once. Returns how many cases were re-sealed.
  */
-export const sealConclusionSummaries = (prisma: Prisma, key: Buffer): Promise<number> =>
-  once(prisma, SUMMARIES_SEALED, 2, async (tx) => {
+export const sealConclusionSummaries = (prisma: Prisma, key: Buffer, log: Logger = stepsLog()): Promise<number> =>
+  once(prisma, log, "seal_conclusion_summaries", SUMMARIES_SEALED, 2, async (tx, each) => {
     const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Case" WHERE "answers" -> 'conclusion' ->> 'summary' IS NOT NULL ORDER BY "id" FOR UPDATE`;
+    let count = 0;
     for (const { id } of rows) {
-      const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
-      const a = answersOf(k.answers);
-      const { summary, ...conclusion } = a.conclusion as Record<string, unknown>;
-      await tx.case.update({ where: { id }, data: { answers: { ...a, conclusion } as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { conclusion: str(summary) }) } });
+      const sealed = await each(id, async () => {
+        const k = await tx.case.findUniqueOrThrow({ where: { id }, select: { answers: true, sensitive: true } });
+        const a = answersOf(k.answers);
+        const { summary, ...conclusion } = a.conclusion as Record<string, unknown>;
+        await tx.case.update({ where: { id }, data: { answers: { ...a, conclusion } as PrismaNS.InputJsonObject, sensitive: sealWith(key, k.sensitive, { conclusion: str(summary) }) } });
+        return true;
+      });
+      if (sealed) count++;
     }
-    return rows.length;
+    return count;
   });
 
 /**
  * A mediation's proposals — the mediator's terms, a side's counter-offer and its note — kept in the clear before
- * they were sealed like the messages relayed in it: sealed, once (every row then was in the clear). Returns how
- * many proposals were.
+ * they were sealed like the messages relayed in it: sealed, once, a case's proposals together. A text that already
+ * opens with the key is left as it is: sealed by this version, or by an earlier run of this step that passed over
+ * another case (its marker then not written) — never sealed twice. Returns how many proposals were.
  */
-export const sealProposalTexts = (prisma: Prisma, key: Buffer): Promise<number> =>
-  once(prisma, PROPOSALS_SEALED, 3, async (tx) => {
-    const proposals = await tx.proposal.findMany({ select: { id: true, terms: true }, orderBy: { id: "asc" } });
-    for (const p of proposals) await tx.proposal.update({ where: { id: p.id }, data: { terms: seal(key, p.terms) } });
-    const notes = await tx.proposalResponse.findMany({ where: { note: { not: null } }, select: { proposalId: true, userId: true, note: true } });
-    for (const n of notes) await tx.proposalResponse.update({ where: { proposalId_userId: { proposalId: n.proposalId, userId: n.userId } }, data: { note: seal(key, n.note!) } });
-    return proposals.length;
+export const sealProposalTexts = (prisma: Prisma, key: Buffer, log: Logger = stepsLog()): Promise<number> =>
+  once(prisma, log, "seal_proposal_texts", PROPOSALS_SEALED, 3, async (tx, each) => {
+    const proposals = await tx.proposal.findMany({
+      select: { id: true, caseId: true, terms: true, responses: { where: { note: { not: null } }, select: { userId: true, note: true } } },
+      orderBy: [{ caseId: "asc" }, { id: "asc" }],
+    });
+    const clear = (text: string) => opens(key, text) === null;
+    const byCase = new Map<number, typeof proposals>();
+    for (const p of proposals) byCase.set(p.caseId, [...(byCase.get(p.caseId) ?? []), p]);
+    let count = 0;
+    for (const [caseId, ofCase] of byCase) {
+      const todo = ofCase.filter((p) => clear(p.terms) || p.responses.some((r) => clear(r.note!)));
+      if (todo.length === 0) continue;
+      const sealed = await each(caseId, async () => {
+        for (const p of todo) {
+          if (clear(p.terms)) await tx.proposal.update({ where: { id: p.id }, data: { terms: seal(key, p.terms) } });
+          for (const r of p.responses) {
+            if (clear(r.note!)) await tx.proposalResponse.update({ where: { proposalId_userId: { proposalId: p.id, userId: r.userId } }, data: { note: seal(key, r.note!) } });
+          }
+        }
+        return true;
+      });
+      if (sealed) count += todo.length;
+    }
+    return count;
   });
 
 /**
  * The patient's date of birth — the IIN's first six digits, so half of the sealed IIN — kept in the case's plain
  * answers before it was sealed with the IIN: moved into the sealed fields, once. Returns how many cases were re-sealed.
  */
-export const sealBirthDates = (prisma: Prisma, key: Buffer): Promise<number> => once(prisma, BIRTH_DATES_SEALED, 4, (tx) => sealAnswer(tx, key, "birthDate"));
+export const sealBirthDates = (prisma: Prisma, key: Buffer, log: Logger = stepsLog()): Promise<number> =>
+  once(prisma, log, "seal_birth_dates", BIRTH_DATES_SEALED, 4, (tx, each) => sealAnswer(tx, each, key, "birthDate"));
 
 const RESEAL_JOB = "reseal_birth_dates";
 const RESEAL_KEY = "reseal:birthDates";
@@ -188,12 +235,13 @@ export const atRestFeature = {
 export const prepareDataAtRest = async (
   prisma: Prisma,
   key: Buffer,
+  log: Logger = stepsLog(),
 ): Promise<{ namesSealed: number; summariesSealed: number; proposalsSealed: number; birthDatesSealed: number }> => {
   await checkDataKey(prisma, key);
   return {
-    namesSealed: await sealPatientNames(prisma, key),
-    summariesSealed: await sealConclusionSummaries(prisma, key),
-    proposalsSealed: await sealProposalTexts(prisma, key),
-    birthDatesSealed: await sealBirthDates(prisma, key),
+    namesSealed: await sealPatientNames(prisma, key, log),
+    summariesSealed: await sealConclusionSummaries(prisma, key, log),
+    proposalsSealed: await sealProposalTexts(prisma, key, log),
+    birthDatesSealed: await sealBirthDates(prisma, key, log),
   };
 };

@@ -87,7 +87,7 @@ const main = async (): Promise<void> => {
     releasePid();
   };
   try {
-    const { namesSealed, summariesSealed, proposalsSealed, birthDatesSealed } = await prepareDataAtRest(db.prisma, dataKey);
+    const { namesSealed, summariesSealed, proposalsSealed, birthDatesSealed } = await prepareDataAtRest(db.prisma, dataKey, logger);
     if (namesSealed) logger.info({ cases: namesSealed }, "patients' names sealed at rest");
     if (summariesSealed) logger.info({ cases: summariesSealed }, "commissions' conclusion summaries sealed at rest");
     if (proposalsSealed) logger.info({ proposals: proposalsSealed }, "mediation proposals' terms and notes sealed at rest");

@@ -47,21 +47,26 @@ export const careText = (from: unknown, to: unknown): string => {
 };
 
 /**
- * After a deadline, the note that it was counted on a calendar not yet checked against the Government's
- * decree (law.md §5) — empty when every year from `from` to `due` is checked.
+ * The note after a deadline counted through `years` not yet checked against the Government's decree (law.md §5):
+ * every one of them named — «по календарю 2027 года», «по календарям 2027 и 2028 годов» — "" when there is none.
  */
-export const calendarNote = (due: string, from: string = due): Param => {
-  const [year] = uncheckedYears(from, due);
-  return year === undefined ? "" : { key: "common.calendarAsKnown", params: { year } };
+const uncheckedNote = (years: number[], key: "calendarAsKnown" | "calendarAsKnownExpired"): Param => {
+  if (years.length === 0) return "";
+  if (years.length === 1) return { key: `common.${key}`, params: { year: years[0]! } };
+  return { key: `common.${key}Years`, params: { years: { key: "common.yearsAnd", params: { list: years.slice(0, -1).join(", "), last: years.at(-1)! } } } };
 };
+
+/**
+ * After a deadline, the note that it was counted on a calendar not yet checked against the Government's
+ * decree (law.md §5), naming each such year the count from `from` to `due` went through — empty when every one is
+ * checked.
+ */
+export const calendarNote = (due: string, from: string = due): Param => uncheckedNote(uncheckedYears(from, due), "calendarAsKnown");
 /**
  * The same note for a deadline already passed, without the promise of a new date: the recount leaves a deadline
  * already past as it was told (features/commission/deadlines.ts).
  */
-export const expiredCalendarNote = (due: string, from: string = due): Param => {
-  const [year] = uncheckedYears(from, due);
-  return year === undefined ? "" : { key: "common.calendarAsKnownExpired", params: { year } };
-};
+export const expiredCalendarNote = (due: string, from: string = due): Param => uncheckedNote(uncheckedYears(from, due), "calendarAsKnownExpired");
 
 /** A region's name in the reader's language (its code if unknown). */
 /** A region's name as it reads inside a sentence or after a comma (ru «область Жетісу»); buttons use REGIONS as they are. */
@@ -186,11 +191,14 @@ const deadlineOf = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: {
   const field = dueFieldAt(stepOf(k));
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
+  // Counted from the receipt (the formation) or the formation (the conclusion): its note names every year it went through.
+  const start = field === DEADLINE_STEPS.formation.due ? receiptOf(k.answers)?.on : answersOf(k.answers).formedOn;
+  const from = typeof start === "string" && start <= date ? start : date;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  if (left === null) return { key: "cases.overdue", params: { date: showDate(date) }, note: expiredCalendarNote(date) };
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date) }, note: expiredCalendarNote(date, from) };
   // Counted after today: on the last day itself there is only today.
   const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
-  return { key: "cases.deadline", params: { date: showDate(date), left: remaining }, note: calendarNote(date) };
+  return { key: "cases.deadline", params: { date: showDate(date), left: remaining }, note: calendarNote(date, from) };
 };
 
 /**
@@ -237,10 +245,24 @@ const footnotes = (): { mark: (note: Param) => string; notes: Param[] } => {
   return { mark, notes };
 };
 
-/** The note of a timeline's event: a deadline that passed, dated by its last day, counted on a calendar maybe not yet checked. */
-const eventNote = (event: { kind: string; payload: unknown }): Param => {
+/** Where a passed deadline's count started, among a timeline's events: the receipt's day (formation), the formation's (conclusion). */
+const COUNTED_FROM: Record<string, { kind: string; field: string }> = {
+  formation_overdue: { kind: "notice_received", field: "on" },
+  conclusion_overdue: { kind: "commission_formed", field: "formedOn" },
+};
+
+/**
+ * The note of a timeline's event: a deadline that passed, dated by its last day, counted on a calendar maybe not yet
+ * checked — from the day its count started (the timeline's receipt or formation: `events`), so that the note names
+ * every year the count went through.
+ */
+const eventNote = (event: { kind: string; payload: unknown }, events: { event: { kind: string; payload: unknown } }[]): Param => {
   const due = ((event.payload ?? {}) as Record<string, unknown>).due;
-  return PASSED_DEADLINES.includes(event.kind) && typeof due === "string" ? expiredCalendarNote(due) : "";
+  if (!PASSED_DEADLINES.includes(event.kind) || typeof due !== "string") return "";
+  const start = COUNTED_FROM[event.kind]!;
+  const began = events.findLast(({ event: e }) => e.kind === start.kind);
+  const from = ((began?.event.payload ?? {}) as Record<string, unknown>)[start.field];
+  return expiredCalendarNote(due, typeof from === "string" && /^\d{4}-\d{2}-\d{2}$/.test(from) && from <= due ? from : due);
 };
 
 /**
@@ -250,7 +272,7 @@ const eventNote = (event: { kind: string; payload: unknown }): Param => {
  */
 export const timelineFootnotes = (events: { event: { kind: string; payload: unknown } }[]): { marks: string[]; notes: Param[] } => {
   const f = footnotes();
-  const marks = events.map(({ event }) => f.mark(eventNote(event)));
+  const marks = events.map(({ event }) => f.mark(eventNote(event, events)));
   return { marks, notes: f.notes };
 };
 
@@ -269,7 +291,7 @@ export const caseViewDeadlines = (
   const f = footnotes();
   const d = deadlineOf(k, c);
   const deadline = d && { key: d.key, params: { ...d.params, calendar: f.mark(d.note) } };
-  const marks = events.map(({ event }) => f.mark(eventNote(event)));
+  const marks = events.map(({ event }) => f.mark(eventNote(event, events)));
   return { deadline, marks, notes: f.notes };
 };
 

@@ -45,13 +45,21 @@ export const failed: unique symbol = Symbol("failed");
 
 /**
  * One case of a batched job's run (a run that goes through many cases in one transaction: the birth dates' re-seal,
- * retention, the deadlines' recount), in a savepoint of its own inside the job's: when PostgreSQL refuses what it
+ * retention, the deadlines' recount; the start-up's one-time re-seals), in a savepoint of its own inside the job's: when PostgreSQL refuses what it
  * writes (a constraint, a value too long, a trigger) or it throws, only that case's work is undone — the
  * transaction stays usable, the run goes on with the next case — and the operator's log names the case (its id
  * and the error, never its data). Take the case's lock before (tryLockCaseOf): held to the transaction's end,
- * whatever the savepoint. Returns what `work` gave, or `failed` when it failed.
+ * whatever the savepoint. Returns what `work` gave, or `failed` when it failed. `msg`: the log line's words, when the
+ * run is not a job's (a start-up step, bot/at-rest.ts).
  */
-export const eachCase = async <T>(tx: PrismaNS.TransactionClient, log: Logger, kind: string, caseId: number, work: () => Promise<T>): Promise<T | typeof failed> => {
+export const eachCase = async <T>(
+  tx: PrismaNS.TransactionClient,
+  log: Logger,
+  kind: string,
+  caseId: number,
+  work: () => Promise<T>,
+  msg = "a case failed in a job's run; passed over, the run goes on",
+): Promise<T | typeof failed> => {
   await tx.$executeRawUnsafe(`SAVEPOINT "case"`);
   try {
     const out = await work();
@@ -60,7 +68,7 @@ export const eachCase = async <T>(tx: PrismaNS.TransactionClient, log: Logger, k
   } catch (err) {
     await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT "case"`);
     await tx.$executeRawUnsafe(`RELEASE SAVEPOINT "case"`);
-    log.error({ err, kind, caseId }, "a case failed in a job's run; passed over, the run goes on");
+    log.error({ err, kind, caseId }, msg);
     return failed;
   }
 };

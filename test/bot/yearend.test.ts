@@ -228,3 +228,93 @@ describe("a case's view with a passed deadline of 2027 and the deadline still ru
     });
   });
 });
+
+describe("a deadline counted through two years whose calendars are not checked (2027 and 2028)", () => {
+  // Before: a notice received on 29.12.2027, its commission due on 05.01.2028 (30 and 31 December; 1–4 January off; 5
+  // January), was said to be counted «по календарю 2027 года» / «2027 жылғы күнтізбенің» — 2028's days, its New Year
+  // days off among them, not named. Now the caveat names both years.
+  const N28 = "KZ-2027-000001";
+  const BOTH = {
+    ru: " Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.",
+    kk: " Мерзім 2027 және 2028 жылдардың күнтізбелерінің бүгін белгілі нұсқалары бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, ол өзгеруі мүмкін — онда бот жаңа мерзімді хабарлайды.",
+  };
+
+  it("handed in on 29.12.2027 as the applicant says (ru), staff told (kk): both name 2027 and 2028, in the messages and in /cases and /inbox", async () => {
+    await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "kk");
+      const applicant = h.user(APPLICANT, "ru");
+      await fileNotice(applicant, "ru");
+      at("2027-12-29T12:00:00+05:00");
+      const said = await handIn(applicant, "ru", "29.12.2027");
+      expect(textsTo(said, APPLICANT)[0]).toBe(
+        `Записано: вы передали обращение ${N28} в организацию 29.12.2027. В течение 3 рабочих дней после получения организация должна сформировать независимую экспертную комиссию — до конца дня 05.01.2028.${BOTH.ru} Если срок пройдёт, а записи о комиссии не будет, я сообщу.`,
+      );
+      expect(textsTo(said, STAFF)).toEqual([
+        `${N28} ісі: өтініш беруші өтінішті ұйымға 29.12.2027 күні тапсырғанын хабарлайды. Тәуелсіз сараптама комиссиясын құруға берілетін 3 жұмыс күнін бот келесі жұмыс күнінен бастап есептейді — 05.01.2028 күнінің соңына дейін.${BOTH.kk}`,
+      ]);
+      // The applicant's /cases and staff's /inbox say the same of the deadline: «*», and the caveat once at the end.
+      expect(texts(await applicant.send("/cases"))[0]!.endsWith(`Срок: до конца дня 05.01.2028 (осталось 3 рабочих дня).*\n\n*${BOTH.ru}`)).toBe(true);
+      expect(texts(await staff.send("/inbox"))[0]!.endsWith(`Мерзімі: 05.01.2028 күнінің соңына дейін (3 жұмыс күні қалды).*\n\n*${BOTH.kk}`)).toBe(true);
+    });
+  });
+
+  it("recorded only on 06.01.2028, after its deadline: the caveat for a deadline already passed names both years too (ru, kk)", async () => {
+    await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      at("2028-01-06T12:00:00+05:00");
+      const said = await recordReceipt(staff, "ru", N28, "01-12/345", "29.12.2027");
+      expect(textsTo(said, STAFF)[0]).toContain(
+        "05.01.2028. Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.",
+      );
+      expect(textsTo(said, APPLICANT).join("\n")).toContain(
+        " Мерзім 2027 және 2028 жылдардың күнтізбелерінің бүгін белгілі нұсқалары бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болған болуы мүмкін.",
+      );
+    });
+  });
+
+  it("its deadline of 05.01.2028 passed, the commission formed on 06.01.2028: the case's timeline (kk) and the history (ru) name both years too", async () => {
+    await withBot([ADMIN], "2027-12-29T10:00:00+05:00", async (w) => {
+      const staff = await joinStaff(w.h, ADMIN, STAFF, "ru");
+      const applicant = w.h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      await handIn(applicant, "kk");
+      await runJobsAt(w, "2028-01-06T00:00:01+05:00");
+      w.at("2028-01-06T10:00:00+05:00");
+      await staff.send("/inbox");
+      await staff.press(`Открыть ${N28}`);
+      await staff.press(BUTTONS.ru.formed);
+      await staff.press(BUTTONS.ru.confirm);
+      await applicant.send("/cases");
+      const view = texts(await applicant.press(`${N28} ісін ашу`))[0]!;
+      expect(view).toContain("05.01.2028 — комиссияны құру мерзімі өтті**\n");
+      expect(
+        view.endsWith(
+          "\n\n** Мерзім 2027 және 2028 жылдардың күнтізбелерінің бүгін белгілі нұсқалары бойынша есептелді: Үкімет демалыс күндерін ауыстыруды бекітсе немесе мереке күндері нақтыланса, нақты мерзім басқа болған болуы мүмкін.",
+        ),
+      ).toBe(true);
+      const k = await w.t.db.prisma.case.findFirstOrThrow();
+      const content = (await historyContent({ prisma: w.t.db.prisma, i18n: w.h.i18n, timeZone: "Asia/Almaty", now: () => new Date("2028-01-06T10:00:00+05:00") }, k.id, "ru"))!;
+      expect(Object.fromEntries(content.pdf.lines)["События"]).toBe(
+        "29.12.2027 — обращение сохранено\n29.12.2027 — организация получила обращение\n05.01.2028 — истёк срок формирования комиссии*\n06.01.2028 — комиссия сформирована\n\n* Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.",
+      );
+    });
+  });
+
+  it("recorded by staff (ru) as received on 29.12.2027, the applicant told (kk): both name 2027 and 2028", async () => {
+    await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async ({ h, at }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      at("2027-12-29T12:00:00+05:00");
+      const said = await recordReceipt(staff, "ru", N28, "01-12/345", "29.12.2027");
+      expect(textsTo(said, STAFF)[0]).toBe(
+        `Записано: обращение ${N28} получено организацией 29.12.2027 (рег. № 01-12/345). Независимую экспертную комиссию нужно сформировать до конца дня 05.01.2028 (3 рабочих дня).${BOTH.ru} Участники дела уведомлены.`,
+      );
+      expect(textsTo(said, APPLICANT)).toEqual([
+        `${N28} ісі: ұйым өтінішті 29.12.2027 күні алды (тіркеу № 01-12/345). Алғаннан кейін 3 жұмыс күні ішінде ол тәуелсіз сараптама комиссиясын құруы керек — 05.01.2028 күнінің соңына дейін.${BOTH.kk}`,
+      ]);
+    });
+  });
+});

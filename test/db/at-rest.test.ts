@@ -11,7 +11,7 @@ import { collectMyData } from "../../bot/features/mydata/mydata.js";
 import { loadNoticeDocument, noticeFields } from "../../bot/features/notice/document.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { TEST_DATA_KEY, testBot } from "../helpers/bot.js";
-import { createLogger } from "../../bot/logger.js";
+import { createLogger, safeLogger } from "../../bot/logger.js";
 
 const KEY = randomBytes(32);
 const OTHER = randomBytes(32);
@@ -242,5 +242,84 @@ describe("mediation proposals at rest", () => {
     expect(proposals.map((p) => open(KEY, p.terms))).toEqual(["Лечение последствий инсульта.", "Реабилитация дороже."]);
     expect(open(KEY, proposals[1]!.responses[0]!.note!)).toBe("Реабилитация дороже.");
     expect(await sealProposalTexts(t.db.prisma, KEY)).toBe(0);
+  });
+});
+
+describe("a one-time step on a case PostgreSQL refuses to write", () => {
+  it("passes over that case, named in the log by its id, seals the others, and lets the start go on; the next start seals it, and nothing twice", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(...chunk.toString().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)), done()) });
+    const log = safeLogger(pino({ level: "info" }, sink));
+    const conclusion = (summary: string) => ({ confirmed: false, outcome: null, summary, on: "2026-11-30", file: null });
+    const withSummary = async (seq: number, name: string, summary: string) => {
+      const k = await oldCase(seq, name);
+      await t.db.prisma.case.update({ where: { id: k.id }, data: { answers: { ...(k.answers as object), conclusion: conclusion(summary) } } });
+      await t.db.prisma.proposal.create({
+        data: { caseId: k.id, round: 1, authorId: 70n, authorRole: "mediator", amountTenge: 1_000_000n, terms: `Условия ${seq}.`, responses: { create: { userId: 51n, answer: "counter", note: `Встречное ${seq}.` } } },
+      });
+      return k;
+    };
+    const first = await withSummary(1, "Иванова Анна Сергеевна", "Повреждение нерва.");
+    const refused = await withSummary(2, "Жумабекова Айгерим Серикқызы", "Инсульт после операции.");
+    const last = await withSummary(3, "Петров Пётр Петрович", "Ожог при процедуре.");
+    // PostgreSQL refuses every change of the second case and of its proposals (a trigger of the operator's).
+    await t.db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_case() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refuse_case: this case is frozen'; END $$ LANGUAGE plpgsql`);
+    await t.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_case BEFORE UPDATE ON "Case" FOR EACH ROW WHEN (OLD."id" = ${refused.id}) EXECUTE FUNCTION refuse_case()`);
+    await t.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_proposal BEFORE UPDATE ON "Proposal" FOR EACH ROW WHEN (OLD."caseId" = ${refused.id}) EXECUTE FUNCTION refuse_case()`);
+    const sealedOf = async (id: number) => {
+      const row = await t.db.prisma.case.findUniqueOrThrow({ where: { id }, include: { proposals: { include: { responses: true } } } });
+      return { answers: JSON.stringify(row.answers), sealed: openSensitive(KEY, row.sensitive), terms: row.proposals.map((p) => [p.terms, p.responses[0]!.note!] as const) };
+    };
+    try {
+      // The start goes on: the others are sealed, each step counting them.
+      expect(await prepareDataAtRest(t.db.prisma, KEY, log)).toEqual({ namesSealed: 2, summariesSealed: 2, proposalsSealed: 2, birthDatesSealed: 2 });
+      for (const [k, name, summary, seq] of [[first, "Иванова Анна Сергеевна", "Повреждение нерва.", 1], [last, "Петров Пётр Петрович", "Ожог при процедуре.", 3]] as const) {
+        const got = await sealedOf(k.id);
+        for (const secret of [name, summary, "1985-03-01"]) expect(got.answers).not.toContain(secret);
+        expect(got.sealed).toMatchObject({ name, birthDate: "1985-03-01", conclusion: summary });
+        expect(got.terms.map(([terms, note]) => [open(KEY, terms), open(KEY, note)])).toEqual([[`Условия ${seq}.`, `Встречное ${seq}.`]]);
+      }
+      // The refused case is left as it was.
+      const left = await sealedOf(refused.id);
+      for (const secret of ["Жумабекова Айгерим Серикқызы", "Инсульт после операции.", "1985-03-01"]) expect(left.answers).toContain(secret);
+      expect(left.terms).toEqual([["Условия 2.", "Встречное 2."]]);
+      // The log names it by its id, once per step, without its data; no step is marked done.
+      const named = lines.filter((l) => l.msg === "a case failed in a start-up step; passed over, tried again at the next start");
+      expect(named.map((l) => [l.kind, l.caseId, l.level])).toEqual([
+        ["seal_patient_names", refused.id, 50],
+        ["seal_conclusion_summaries", refused.id, 50],
+        ["seal_proposal_texts", refused.id, 50],
+        ["seal_birth_dates", refused.id, 50],
+      ]);
+      expect(JSON.stringify(named)).toContain("refuse_case: this case is frozen");
+      const steps = lines.filter((l) => l.msg === "a start-up step passed over cases; it runs again at the next start");
+      expect(steps.map((l) => [l.step, l.done, l.passedOver, l.level])).toEqual([
+        ["seal_patient_names", 2, 1, 40],
+        ["seal_conclusion_summaries", 2, 1, 40],
+        ["seal_proposal_texts", 2, 1, 40],
+        ["seal_birth_dates", 2, 1, 40],
+      ]);
+      const all = JSON.stringify(lines);
+      for (const secret of ["Жумабекова", "Иванова", "Инсульт", "Условия", "Встречное", "1985-03-01", "850301300121", "+77010000000", "Осложнение"]) expect(all).not.toContain(secret);
+      expect((await t.db.prisma.meta.findMany()).map((m) => m.key)).toEqual(["dataKeyCanary"]);
+    } finally {
+      await t.db.prisma.$executeRawUnsafe(`DROP TRIGGER refuse_proposal ON "Proposal"`);
+      await t.db.prisma.$executeRawUnsafe(`DROP TRIGGER refuse_case ON "Case"`);
+      await t.db.prisma.$executeRawUnsafe(`DROP FUNCTION refuse_case()`);
+    }
+    // The next start seals the case it passed over, and only it: the others' texts are not sealed a second time.
+    expect(await prepareDataAtRest(t.db.prisma, KEY, log)).toEqual({ namesSealed: 1, summariesSealed: 1, proposalsSealed: 1, birthDatesSealed: 1 });
+    const now = await sealedOf(refused.id);
+    expect(now.sealed).toMatchObject({ name: "Жумабекова Айгерим Серикқызы", birthDate: "1985-03-01", conclusion: "Инсульт после операции." });
+    for (const secret of ["Жумабекова", "Инсульт", "1985-03-01"]) expect(now.answers).not.toContain(secret);
+    const proposals = await t.db.prisma.proposal.findMany({ orderBy: { id: "asc" }, include: { responses: true } });
+    expect(proposals.map((p) => [open(KEY, p.terms), open(KEY, p.responses[0]!.note!)])).toEqual([
+      ["Условия 1.", "Встречное 1."],
+      ["Условия 2.", "Встречное 2."],
+      ["Условия 3.", "Встречное 3."],
+    ]);
+    expect((await t.db.prisma.meta.findMany({ orderBy: { key: "asc" } })).map((m) => m.key)).toEqual(["birthDateSealed", "conclusionSummarySealed", "dataKeyCanary", "patientNameSealed", "proposalTextsSealed"]);
+    // Then done: a later start does nothing.
+    expect(await prepareDataAtRest(t.db.prisma, KEY, log)).toEqual({ namesSealed: 0, summariesSealed: 0, proposalsSealed: 0, birthDatesSealed: 0 });
   });
 });

@@ -1,7 +1,9 @@
 // Flows that act on a case open only for someone who may act on it (issue 13): the button's action asks
 // (openChecked), this checks against the database, and the flow opens — or the user gets the answer a missing
 // case gets, before any question. The handlers at the end of each flow check again, with the case's state.
+import { defaultFlows } from "../../../machines/chat.js";
 import type { DomainEffect } from "../../../machines/effects.js";
+import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { answersOf, formedOn } from "../../core/case.js";
 import { say, thenHome, type Out } from "../../core/effects.js";
@@ -53,7 +55,12 @@ const allowed = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): 
   }
 };
 
-const STAFF_FLOWS: readonly string[] = ["receipt", "formation", "conclusion", "sitting"];
+/** The flows one role runs, as their definitions say (FlowDef `role`). */
+const flowsOf = (role: Role): readonly string[] =>
+  Object.values(defaultFlows)
+    .filter((f) => f.role === role)
+    .map((f) => f.name);
+const STAFF_FLOWS = flowsOf("staff");
 /** Why a flow did not open: staff on their own organisation's case as its applicant or a relative are told so. */
 const refusal = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<Out> => {
   if (STAFF_FLOWS.includes(e.flow)) {
@@ -71,7 +78,7 @@ const refusal = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): 
 /** A flow that does not open leaves nothing to answer: what was said, then the question of a flow still open, else the home. */
 const no = (said: Out): Out[] => [said, thenHome()];
 /** The flows of a case's applicant (their buttons' `side: "applicant"`): refused, the presser's own home follows (refusedHome). */
-const APPLICANT_FLOWS: readonly string[] = ["handIn", "particulars"];
+const APPLICANT_FLOWS = flowsOf("applicant");
 /** Not theirs to open: why, then the home — of the role the button is for, or the presser's own when they are on no case. */
 const notAllowed = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
   const said = await refusal(tx, e, c.userId);
