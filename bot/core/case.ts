@@ -186,19 +186,27 @@ export const DEADLINE_STEPS = {
 /** Where the deadline of the step a case stands at is kept in its answers; undefined at a step with none. */
 export const dueFieldAt = (step: string): string | undefined => Object.values(DEADLINE_STEPS).find((s) => s.status === step)?.due;
 
+/**
+ * The calendar note of a case's deadline (`formationDue` or `conclusionDue` in its answers), counted from the day its
+ * count started — the receipt (the formation's) or the formation (the conclusion's) — so that it names every unchecked
+ * year the count went through; `expired`: the note of a deadline already passed, with no promise of a new date.
+ */
+export const dueNote = (answers: unknown, field: string, expired = false): Param => {
+  const due = str(answersOf(answers)[field]);
+  const start = field === DEADLINE_STEPS.formation.due ? receiptOf(answers)?.on : answersOf(answers).formedOn;
+  return (expired ? expiredCalendarNote : calendarNote)(due, typeof start === "string" && start <= due ? start : due);
+};
+
 /** The deadline a case's organisation must meet now: its text without the calendar note, and the note ("" if none). */
 const deadlineOf = (k: Parameters<typeof stepOf>[0] & { answers: unknown }, c: { now: Date; timeZone: string }): { key: string; params: Record<string, Param>; note: Param } | null => {
   const field = dueFieldAt(stepOf(k));
   const date = field ? answersOf(k.answers)[field] : undefined;
   if (typeof date !== "string") return null;
-  // Counted from the receipt (the formation) or the formation (the conclusion): its note names every year it went through.
-  const start = field === DEADLINE_STEPS.formation.due ? receiptOf(k.answers)?.on : answersOf(k.answers).formedOn;
-  const from = typeof start === "string" && start <= date ? start : date;
   const left = workingDaysLeft(c.now, { date, at: endOfDay(date, c.timeZone) }, c.timeZone);
-  if (left === null) return { key: "cases.overdue", params: { date: showDate(date) }, note: expiredCalendarNote(date, from) };
+  if (left === null) return { key: "cases.overdue", params: { date: showDate(date) }, note: dueNote(k.answers, field!, true) };
   // Counted after today: on the last day itself there is only today.
   const remaining = left === 0 ? { key: "cases.lastDay" } : { key: "cases.left", params: { count: left } };
-  return { key: "cases.deadline", params: { date: showDate(date), left: remaining }, note: calendarNote(date, from) };
+  return { key: "cases.deadline", params: { date: showDate(date), left: remaining }, note: dueNote(k.answers, field!) };
 };
 
 /**

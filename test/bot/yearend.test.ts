@@ -7,7 +7,7 @@
 // shows a deadline falling in 2027 says it is counted on the 2027 calendar as known today; one in 2026 does not.
 import { describe, expect, it } from "vitest";
 import { texts, textsTo } from "../helpers/bot.js";
-import { fileNotice, handIn } from "../helpers/notice.js";
+import { fileNotice, giveParticulars, handIn } from "../helpers/notice.js";
 import { joinStaff, recordReceipt } from "../helpers/staff.js";
 import { runJobsAt, withBot } from "../helpers/world.js";
 import { historyContent } from "../../bot/features/escalation/escalation.js";
@@ -255,6 +255,28 @@ describe("a deadline counted through two years whose calendars are not checked (
       // The applicant's /cases and staff's /inbox say the same of the deadline: «*», and the caveat once at the end.
       expect(texts(await applicant.send("/cases"))[0]!.endsWith(`Срок: до конца дня 05.01.2028 (осталось 3 рабочих дня).*\n\n*${BOTH.ru}`)).toBe(true);
       expect(texts(await staff.send("/inbox"))[0]!.endsWith(`Мерзімі: 05.01.2028 күнінің соңына дейін (3 жұмыс күні қалды).*\n\n*${BOTH.kk}`)).toBe(true);
+    });
+  });
+
+  it("the last day's reminder (kk staff), the overdue notice (ru applicant) and the complaint drafted after it name both years too", async () => {
+    // Before: these three counted the note from the deadline's own day, so named 2028 alone («по календарю 2028 года»).
+    await withBot([ADMIN], "2027-12-20T10:00:00+05:00", async (w) => {
+      await joinStaff(w.h, ADMIN, STAFF, "kk");
+      const applicant = w.h.user(APPLICANT, "ru");
+      await fileNotice(applicant, "ru");
+      w.at("2027-12-29T12:00:00+05:00");
+      await handIn(applicant, "ru", "29.12.2027");
+      const today = textsTo(await runJobsAt(w, "2028-01-05T09:00:00+05:00"), STAFF);
+      expect(today.filter((t) => t.startsWith(`${N28} ісі (`) && t.includes("бүгін, 05.01.2028 күнінің соңына дейін құру керек.") && t.endsWith(BOTH.kk))).toHaveLength(1);
+      const EXPIRED_BOTH_RU =
+        " Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.";
+      const overdue = textsTo(await runJobsAt(w, "2028-01-06T00:00:01+05:00"), APPLICANT);
+      expect(overdue.filter((t) => t.startsWith(`Дело ${N28}: срок формирования независимой экспертной комиссии истёк 05.01.2028, а записи о том, что комиссия сформирована, в боте нет.${EXPIRED_BOTH_RU}\n\n`))).toHaveLength(1);
+      w.at("2028-01-06T10:00:00+05:00");
+      await applicant.press("Подготовить жалобу");
+      await applicant.press("Департамент Комитета");
+      const drafted = texts(await giveParticulars(applicant))[0]!;
+      expect(drafted).toContain(`(3 рабочих дня с получения обращения организацией) — мне не сообщено.${EXPIRED_BOTH_RU}`);
     });
   });
 

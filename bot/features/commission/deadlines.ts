@@ -6,7 +6,7 @@
 import { act } from "../../../machines/actions.js";
 import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } from "../../../machines/calendar.js";
 import { showDate } from "../../../machines/notice.js";
-import { answersOf, calendarNote, caseOrg, ORG_NAMES, DEADLINE_STEPS, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
+import { answersOf, calendarNote, caseOrg, ORG_NAMES, DEADLINE_STEPS, dueNote, expiredCalendarNote, receiptOf, regionName, stepOf, str } from "../../core/case.js";
 import { tryLockCaseOf } from "../../core/case-lock.js";
 import type { Deployment, Prisma, Tx } from "../../core/actor.js";
 import { sayTo, type Addressed, type JobHandler, type TruthCheck } from "../../core/effects.js";
@@ -77,7 +77,7 @@ const jobsOf = (step: Step): Record<string, JobHandler> => {
     org: caseOrg(c),
     region: regionName(c.region),
     date: showDate(str(answersOf(c.answers)[s.due])),
-    calendar: (expired ? expiredCalendarNote : calendarNote)(str(answersOf(c.answers)[s.due])),
+    calendar: dueNote(c.answers, s.due, expired),
     // The conclusion's texts name the working days the law gives and say the bot counts them from the formation.
     days: DAYS[step],
   });

@@ -13,7 +13,7 @@ import { endOfDay, localDate } from "../../../machines/calendar.js";
 import { DRAFT_TARGETS, ESCALATION_TARGETS, type ApplicantDetails, type Button, type DomainEffect, type DraftTarget, type Lang, type Param } from "../../../machines/effects.js";
 import { officialDate, showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
-import { answersOf, calendarNote, careText, caseOrg, dueFieldAt, expiredCalendarNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline, timelineFootnotes } from "../../core/case.js";
+import { answersOf, careText, caseOrg, dueFieldAt, dueNote, metDeadlines, notReceivedYet, openSensitive, ORG_NAMES, receiptOf, regionName, stepOf, str, timeline, timelineFootnotes } from "../../core/case.js";
 import { document, renderDocument, type DocumentBuilder, type DocumentEnv, type PdfContent } from "../../core/documents.js";
 import { lines, say, sayText, thenHome, withCondolence, type Out } from "../../core/effects.js";
 import { refusedHome } from "../../core/people.js";
@@ -83,24 +83,24 @@ const commissionFacts = (
   const late = (on: unknown, due: unknown) => typeof on === "string" && typeof due === "string" && on > due;
   const formation: Param = a.formedOn
     ? late(a.formedOn, a.formationDue)
-      ? { key: "escalation.formedLate", params: { date: officialDate(str(a.formedOn), "on"), due: showDate(str(a.formationDue)), calendar: expiredCalendarNote(str(a.formationDue)) } }
+      ? { key: "escalation.formedLate", params: { date: officialDate(str(a.formedOn), "on"), due: showDate(str(a.formationDue)), calendar: dueNote(k.answers, "formationDue", true) } }
       : { key: "escalation.formed", params: { date: officialDate(str(a.formedOn), "on") } }
     : !receipt
       ? { key: "escalation.notReceived" }
       : missed("formation_overdue", a.formationDue)
-        ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: expiredCalendarNote(str(a.formationDue)) } }
-        : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: calendarNote(str(a.formationDue)) } };
+        ? { key: "escalation.formationOverdue", params: { due: showDate(str(a.formationDue)), calendar: dueNote(k.answers, "formationDue", true) } }
+        : { key: "escalation.formationPending", params: { due: showDate(str(a.formationDue)), calendar: dueNote(k.answers, "formationDue") } };
   const conclusion: Param | null = a.conclusion
     ? late(a.conclusion.on, a.conclusionDue)
       ? {
           key: a.conclusion.confirmed ? "escalation.confirmedLate" : "escalation.notConfirmedLate",
-          params: { date: officialDate(a.conclusion.on, "on"), due: showDate(str(a.conclusionDue)), calendar: expiredCalendarNote(str(a.conclusionDue)) },
+          params: { date: officialDate(a.conclusion.on, "on"), due: showDate(str(a.conclusionDue)), calendar: dueNote(k.answers, "conclusionDue", true) },
         }
       : { key: a.conclusion.confirmed ? "escalation.confirmed" : "escalation.notConfirmed", params: { date: officialDate(a.conclusion.on, "on") } }
     : a.formedOn && missed("conclusion_overdue", a.conclusionDue)
-      ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: expiredCalendarNote(str(a.conclusionDue)) } }
+      ? { key: "escalation.conclusionOverdue", params: { due: showDate(str(a.conclusionDue)), calendar: dueNote(k.answers, "conclusionDue", true) } }
       : a.formedOn
-        ? { key: "escalation.conclusionPending", params: { due: showDate(str(a.conclusionDue)), calendar: calendarNote(str(a.conclusionDue)) } }
+        ? { key: "escalation.conclusionPending", params: { due: showDate(str(a.conclusionDue)), calendar: dueNote(k.answers, "conclusionDue") } }
         : null;
   const caseText: Param = receipt
     ? { key: "escalation.caseReceived", params: { number: k.number, date: saved, received: officialDate(receipt.on, "on"), registration: receipt.number ? { key: "escalation.registration", params: { number: receipt.number } } : "" } }
