@@ -9,7 +9,8 @@ import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../co
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
-import { counterOpening, mediationSide, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import { counterOpening, mediationOpenedAs, mediationSide, proposalOpenedAs, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import type { OpenedAs } from "../../../machines/flow.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 import { notApplicant } from "../escalation/escalation.js";
 
@@ -78,8 +79,23 @@ const notAllowed = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promi
   return APPLICANT_FLOWS.includes(e.flow) ? [said, await refusedHome(tx, c)] : no(said);
 };
 
+/**
+ * A mediation's flow that every side may open (no role of its own): the role it is opened in — the mediator's, or staff
+ * of the case's organisation — goes with it, so that it ends when that role is taken away while it is open.
+ */
+const openedAs = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<{ as?: OpenedAs }> => {
+  const as =
+    e.flow === "relay" || e.flow === "signedAgreement"
+      ? await mediationOpenedAs(tx, num(e.input.mediationId), userId)
+      : e.flow === "counter"
+        ? await proposalOpenedAs(tx, num(e.input.proposalId), userId)
+        : undefined;
+  return as ? { as } : {};
+};
+
 export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
   if (!(await allowed(tx, e, c.userId))) return notAllowed(tx, e, c);
+  const as = await openedAs(tx, e, c.userId);
   // A message in a mediation no longer talking (ended, declined): said before anything is typed, not after.
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
@@ -89,7 +105,7 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   if (e.flow === "counter") {
     const opened = await counterOpening(tx, num(e.input.proposalId), c);
     if ("refused" in opened) return no(opened.refused);
-    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input, ...as } }];
   }
   // «Шартпен келісемін» on a contract whose mediation no longer waits for the sides' consent (ended unanswered, refused,
   // the mediator withdrew): said at once — not after the surname, name, IIN and address were typed for nothing.
@@ -128,9 +144,9 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   if (e.flow === "signedAgreement") {
     const opened = await signedAgreementOpening(tx, num(e.input.mediationId), c);
     if ("refused" in opened) return no(opened.refused);
-    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input, ...as } }];
   }
-  return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
+  return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input, ...as } }];
 };
 
 /** A confirmation asked before a step (askChecked): only of someone who may take it; anyone else is refused as openChecked refuses. */

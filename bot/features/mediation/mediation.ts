@@ -11,9 +11,10 @@ import { addDays, atLocalTime, endOfDay, localDate, localTime } from "../../../m
 import { type Button, type DomainEffect, type FileRef, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { minimumBeside } from "../../../machines/mediation.js";
+import type { OpenedAs } from "../../../machines/flow.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
-import { caseOrg, ORG_NAMES, regionName, statusBefore } from "../../core/case.js";
+import { caseOrg, ORG_NAMES, orgNames, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, thenHome, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
@@ -133,6 +134,23 @@ const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x
 export const mediationSide = async (tx: Tx, mediationId: number, userId: number): Promise<Side | null> => {
   const m = await loadMediation(tx, mediationId);
   return m ? sideOf(await members(tx, m), userId) : null;
+};
+/**
+ * The role a side opens a mediation's flow in (a message, a counter-offer, the signed agreement or contract): the
+ * mediator's, or staff of the case's organisation — the flow ends when that is taken away while it is open
+ * (machines/chat.ts); an applicant's, none.
+ */
+export const mediationOpenedAs = async (tx: Tx, mediationId: number, userId: number): Promise<OpenedAs | undefined> => {
+  const m = await tx.mediation.findUnique({ where: { id: mediationId }, include: { case: { include: ORG_NAMES } } });
+  if (!m) return undefined;
+  const side = sideOf(await members(tx, m), userId);
+  if (side === "mediator") return { role: "mediator" };
+  if (side !== "organization" || m.case.organizationId === null || !m.case.organization) return undefined;
+  return { role: "staff", org: { id: m.case.organizationId, name: orgNames(m.case.organization) } };
+};
+export const proposalOpenedAs = async (tx: Tx, proposalId: number, userId: number): Promise<OpenedAs | undefined> => {
+  const p = await tx.proposal.findUnique({ where: { id: proposalId }, select: { mediationId: true } });
+  return p?.mediationId ? mediationOpenedAs(tx, p.mediationId, userId) : undefined;
 };
 export const proposalSide = async (tx: Tx, proposalId: number, userId: number): Promise<Side | null> => {
   const p = await tx.proposal.findUnique({ where: { id: proposalId }, select: { mediationId: true } });
@@ -840,7 +858,8 @@ export const openSignedContract = async (tx: Tx, e: DomainEffect<"openSignedCont
   // Refused at the button: nothing is open — the presser's home follows (a flow's end brings it by itself).
   const gate = await contractGate(tx, m, side, c, thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined));
   if ("refused" in gate) return gate.refused;
-  return [{ type: "reply", event: { type: "OPEN", flow: "signedAgreement", input: { mediationId: gate.m.id, doc: "contract", notBefore: gate.notBefore } } }];
+  const as = await mediationOpenedAs(tx, gate.m.id, c.userId);
+  return [{ type: "reply", event: { type: "OPEN", flow: "signedAgreement", input: { mediationId: gate.m.id, doc: "contract", notBefore: gate.notBefore }, ...(as ? { as } : {}) } }];
 };
 
 /**
