@@ -98,7 +98,7 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       await t.db.prisma.mediation.updateMany({ data: { state: "ended", endReason: "withdrawn" } });
       const saved = await mediator.press("Записать");
       // The refusal, then the mediator's home (the flow's end brings it), once.
-      expect(to(saved, MEDIATOR)).toEqual([`По делу ${NUMBER} это сейчас сделать нельзя.`, expect.stringMatching(/^Медиации\n/)]);
+      expect(to(saved, MEDIATOR)).toEqual([`По делу ${NUMBER} медиация уже завершена без соглашения.`, expect.stringMatching(/^Медиации\n/)]);
       expect(await t.db.prisma.caseEvent.count({ where: { kind: "contract_signed" } })).toBe(0);
     });
   });

@@ -100,6 +100,28 @@ const condoledIn = async (tx: Tx, m: MediationRow): Promise<boolean> =>
 const condoleOnce = (outcome: string | null, said: boolean, to: Recipient | null, ...messages: Out[]): Out[] => (said ? messages : withCondolence(outcome, to, ...messages));
 const notFound = (): Out[] => [say("cases.notFound")];
 
+/**
+ * Why nothing can be done now in a mediation that is over, in a sentence of its own: ended with the signed agreement
+ * recorded (settled: law.md §4), ended without one, or never begun (the mediator declined, a side refused the
+ * contract, or it lapsed unanswered); null while it is under way (the caller says what applies then).
+ */
+export interface Why {
+  key: string;
+  params: { number: string; round?: number };
+}
+export const mediationOver = (m: { state: string; endReason: string | null; startedAt: Date | null }, number: string): Why | null => {
+  if (m.state === "settled") return { key: "mediation.why.settled", params: { number } };
+  if (m.state === "declined") return { key: "mediation.why.declined", params: { number } };
+  if (m.state !== "ended") return null;
+  if (m.startedAt !== null) return { key: "mediation.why.ended", params: { number } };
+  return { key: m.endReason === "refused" ? "mediation.why.refused" : "mediation.why.notBegun", params: { number } };
+};
+/** A refusal where a mediation is not at the step a button is for: why, if it is over; else `otherwise` (or «not now»). */
+const notNow = (m: MediationRow, otherwise?: Why): Out => {
+  const why = mediationOver(m, m.case.number) ?? otherwise ?? { key: "mediation.notNow", params: { number: m.case.number } };
+  return say(why.key, why.params);
+};
+
 /** Whether the mediation's mediator still holds the mediator's role (an admin may revoke it meanwhile). */
 const mediatorActive = async (tx: Tx, m: { mediatorId: bigint }): Promise<boolean> =>
   (await tx.userRole.findFirst({ where: { userId: m.mediatorId, role: "mediator", revokedAt: null }, select: { id: true } })) !== null;
@@ -263,7 +285,7 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   const done = thenHome("mediator");
   const m = await loadMediation(tx, e.mediationId);
   if (!m || !(await isMediatorOf(tx, m, c.userId))) return [...notFound(), done];
-  if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number }), done];
+  if (m.state !== "proposed") return [notNow(m, { key: "mediation.why.mediatorAnswered", params: { number: m.case.number } }), done];
   const all = await members(tx, m);
   const number = m.case.number;
   // The applicant withdrew consent since the mediator was proposed: no contract with the patient's name goes out;
@@ -326,7 +348,7 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   const done: Out[] = e.details ? [] : [thenHome(side === "organization" ? "staff" : undefined)];
   if (!m || (side !== "applicant" && side !== "organization")) return [...notFound(), ...done];
   const number = m.case.number;
-  if (m.state !== "agreeing") return [say("mediation.notNow", { number }), ...done];
+  if (m.state !== "agreeing") return [notNow(m, m.state === "proposed" ? undefined : { key: "mediation.why.contractAgreed", params: { number } }), ...done];
   if (!e.agree) {
     await end(tx, m, "refused", c.now);
     // The applicant is shown the way onward, as when a mediation ends without agreement (its button the last thing on
@@ -441,7 +463,7 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   if (!m || !side) return notFound();
   const number = m.case.number;
   // Running, or its text agreed and waiting for the signatures: the members still talk.
-  if (m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number })];
+  if (m.state !== "running" && m.state !== "signing") return [notNow(m, { key: "mediation.notRunning", params: { number } })];
   // A side writes to everyone else, or asks the mediator alone; the mediator writes to both sides or to
   // one alone (a private session).
   const to: MediationRecipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
@@ -542,7 +564,12 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   if (!p || !m || (side !== "applicant" && side !== "organization") || p.authorRole !== "mediator") return { refused: notFound() };
   const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
   // Refused with the side known: its home follows (the organisation's staff get staff's, an admin among them too).
-  if (m.state !== "running" || newer > 0) return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })], side };
+  // Why it no longer stands, in a sentence of its own: a newer one came, or the mediation is over (how it ended).
+  if (newer > 0) return { refused: [said("mediation.proposalReplaced", { number: m.case.number, round: p.round })], side };
+  const over = mediationOver(m, m.case.number);
+  if (over) return { refused: [said(over.key, over.params)], side };
+  if (m.state === "signing") return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })], side };
+  if (m.state !== "running") return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })], side };
   if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })], side };
   // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
   if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })], side };
@@ -709,7 +736,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const done = thenHome(side === "organization" ? "staff" : undefined);
   if (!p || !m || (side !== "applicant" && side !== "organization")) return [...notFound(), done];
   const number = m.case.number;
-  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number }), done];
+  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [notNow(m), done];
   // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
   // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
   // side and whether that one confirmed already.
@@ -799,7 +826,7 @@ export const signedAgreementOpening = async (tx: Tx, mediationId: number, c: Ctx
   if (!m) return { refused: say("cases.notFound") };
   if (m.state === "signing") return { input: { mediationId } };
   const agreedAt = await endedAtSigning(tx, m);
-  if (!agreedAt) return { refused: say("mediation.notNow", { number: m.case.number }) };
+  if (!agreedAt) return { refused: notNow(m) };
   const agreedOn = localDate(agreedAt, c.timeZone);
   const lastDay = m.endsAt ? localDate(m.endsAt, c.timeZone) : null;
   return { input: { mediationId, notBefore: agreedOn, ...(lastDay && lastDay >= agreedOn && lastDay < localDate(c.now, c.timeZone) ? { lastDay } : {}) } };
@@ -874,7 +901,7 @@ const contractGate = async (tx: Tx, m: MediationRow | null, side: Side | null, c
   if (signed)
     return { refused: [say("mediation.contractAlready", { number: m.case.number, date: showDate(signed.on) }, [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]])] };
   const notBefore = contractNotBefore(m, c.timeZone);
-  if (!contractOpen(m) || !notBefore) return { refused: [say("mediation.notNow", { number: m.case.number }), ...home] };
+  if (!contractOpen(m) || !notBefore) return { refused: [notNow(m), ...home] };
   return { m, notBefore };
 };
 
@@ -916,7 +943,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   if (!m || (side !== "mediator" && side !== "organization")) return notFound();
   const number = m.case.number;
   const agreedAt = m.state === "signing" ? null : await endedAtSigning(tx, m);
-  if (m.state !== "signing" && !agreedAt) return [say("mediation.notNow", { number })];
+  if (m.state !== "signing" && !agreedAt) return [notNow(m)];
   // A flow opened at signing whose file came after the end (the last day's reminder, the scan the next morning): the
   // day it was signed is what recording after the end asks — nothing recorded without it; the button opens the flow
   // that asks it.
@@ -985,7 +1012,7 @@ export const endMediation = async (tx: Tx, e: DomainEffect<"endMediation">, c: C
   // left with nothing to press, get their home.
   const done = thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined);
   if (!m || !side) return [...notFound(), done];
-  if (!(ACTIVE as readonly string[]).includes(m.state)) return [say("mediation.notNow", { number: m.case.number }), done];
+  if (!(ACTIVE as readonly string[]).includes(m.state)) return [notNow(m), done];
   const reason = side === "mediator" ? "ended_by_mediator" : "withdrawn";
   await end(tx, m, reason, c.now);
   return [...endedMessages(all, m, reason, side), ...(side === "applicant" ? [] : [done])];
