@@ -24,7 +24,8 @@ import { CASE_BUSY_MS, cancel, eachCase, failed, schedule } from "../../jobs/job
 import { backToAdmin, listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { caseKeyset, cursorRow, keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
-import { pageButtons } from "../staff/actions.js";
+import { openStaffCase, pageButtons } from "../staff/actions.js";
+import { openCase } from "../cases/actions.js";
 import { settledCaseSittings } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordContract, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
@@ -975,23 +976,48 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
     m.state === "ended" ? [...(e.on ? [{ key: "mediation.signedOn", params: { date: showDate(e.on) } }] : []), { key: x.side === "applicant" ? "mediation.settledLateApplicant" : "mediation.settledLate" }] : [];
   // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
   // happens in the mediation is its participants' (law.md §4, confidentiality).
-  return [
+  // The news ends with the way on, one keyboard: the case's view for the applicant and relatives, staff's view of it for
+  // the organisation's staff, the mediation for its mediator — not for the one who recorded it (their flow's end brings
+  // their home).
+  const openIt = (x: Member): Button[][] =>
+    x.userId === BigInt(c.userId)
+      ? []
+      : [[{ key: "cases.open", params: { number }, ...(x.side === "mediator" ? act(viewMediation, { mediationId: m.id }) : x.side === "organization" ? act(openStaffCase, { caseId: m.caseId }) : act(openCase, { caseId: m.caseId })) }]];
+  return buttonsLast([
     // Its amount, in a death case after condolence unless said already in this mediation (law.md §3; language.md «Tone»).
+    // The signed agreement's pages first (each saying what it is), to the parties other than the one who sent them: the
+    // message saying it is recorded follows them, with the button under it.
     ...all.flatMap((x) =>
       condoleOnce(
         m.case.outcome,
         condoled,
         x,
-        m.state === "ended" ? sayTo(x, "common.text", { text: lines([{ key: "mediation.settled", params: { number, amount } }, ...after(x)], " ") }) : sayTo(x, "mediation.settled", { number, amount }),
+        ...(x.userId !== BigInt(c.userId) && x.side !== "mediator" ? captionedPages(pages, x, "agreement", number) : []),
+        m.state === "ended"
+          ? sayTo(x, "common.text", { text: lines([{ key: "mediation.settled", params: { number, amount } }, ...after(x)], " ") }, openIt(x))
+          : sayTo(x, "mediation.settled", { number, amount }, openIt(x)),
       ),
     ),
-    ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
-    // Each page says what it is: a scan re-sent alone, after the settled message, says nothing by itself.
-    ...all
-      .filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator")
-      .flatMap((x) => captionedPages(pages, x, "agreement", number)),
+    ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number }, [[{ key: "cases.open", params: { number }, ...act(openCase, { caseId: m.caseId }) }]])),
     ...sittings,
-  ];
+  ]);
+};
+
+/**
+ * The way on under the last message each reader gets, one keyboard: a settled case's notes about its sittings, which
+ * come after the news, take the news's buttons when they have none of their own.
+ */
+const buttonsLast = (outs: Out[]): Out[] => {
+  const last = new Map<number, number>();
+  outs.forEach((o, i) => o.type === "say" && o.to && last.set(o.to.chatId, i));
+  const moved = new Map<number, Button[][]>();
+  const kept = outs.map((o, i): Out => {
+    if (o.type !== "say" || !o.to || !o.buttons?.length || last.get(o.to.chatId) === i || outs[last.get(o.to.chatId)!]!.type !== "say" || (outs[last.get(o.to.chatId)!] as { buttons?: unknown[] }).buttons?.length) return o;
+    moved.set(o.to.chatId, o.buttons);
+    const { buttons: _, ...rest } = o;
+    return rest;
+  });
+  return kept.map((o, i) => (o.type === "say" && o.to && last.get(o.to.chatId) === i && moved.has(o.to.chatId) ? { ...o, buttons: moved.get(o.to.chatId)! } : o));
 };
 
 const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
