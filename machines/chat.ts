@@ -3,7 +3,7 @@
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
 import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type CommandDef, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type Lang, type SayEffect } from "./effects.js";
-import { CONTACT_KEYBOARD, HANDLED, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
+import { CONTACT_KEYBOARD, HANDLED, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type OpenedAs, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
 import { conclusionFlow } from "./conclusion.js";
 import { explainerFlow } from "./explainer.js";
@@ -292,10 +292,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     profile = { ...profile, language: done.language ?? profile.language, ...(consented ? { hasConsent: true, consentText: "applicant" as const } : {}) };
     command(done.then!);
   };
-  const start = (def: FlowDef, input?: object) => {
+  const start = (def: FlowDef, input?: object, as?: OpenedAs) => {
     const step = startFlow(def, profile, input);
     effects.push(...step.effects);
-    if (step.entry) stack = [...stack, step.entry];
+    if (step.entry) stack = [...stack, as ? { ...step.entry, as } : step.entry];
     else if (stack.length === 0 && !def.showsHome) effects.push(menuEffect(profile, homeOf));
   };
   /**
@@ -509,11 +509,11 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     toast = "common.staleButton";
     repeatOrMenu();
   };
-  const open = (name: string, input?: object) => {
+  const open = (name: string, input?: object, as?: OpenedAs) => {
     const def = flows[name];
     if (!def) return stale();
     stack = stack.filter((e) => e.flow !== name && e.flow !== "onboarding");
-    start(def, input);
+    start(def, input, as);
   };
   const router: Router = {
     profile,
@@ -543,16 +543,19 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // A role's step left open when the role was taken away (staff recording a receipt, a mediator's proposal, an admin's
   // organisation): it goes, and they are told why in their language — nothing of it was recorded. Words typed for it or
   // a button of its question answer nothing then: what is under it comes back, or their home as they stand now. A
-  // command or another button goes on as it would.
+  // command or another button goes on as it would. A flow of every side (a mediation's message, counter-offer, signed
+  // agreement) goes likewise when the role it was opened in (`as`: staff, of the case's organisation) was taken away.
   const revoked = stack.filter((e) => {
-    const role = flows[e.flow]?.role;
-    return role !== undefined && role !== "applicant" && !profile.roles.includes(role);
+    const as = openedAs(e, flows);
+    return as !== null && (!profile.roles.includes(as.role) || (as.org !== undefined && profile.staffOrgs !== undefined && !profile.staffOrgs.includes(as.org.id)));
   });
   if (revoked.length && input.kind !== "reply") {
     const answered = revoked.includes(top()!) && (input.kind !== "command" && (input.kind !== "button" || decodeButton(input.data, registry, profile).kind === "answer"));
     stack = stack.filter((e) => !revoked.includes(e));
     homeOf = {};
-    effects.push(say(`roles.flowEnded.${flows[revoked[revoked.length - 1]!.flow]!.role!}`));
+    // Staff still of another organisation are told which organisation's role ended: not that they are no staff at all.
+    const ended = openedAs(revoked[revoked.length - 1]!, flows)!;
+    effects.push(ended.org && profile.roles.includes("staff") ? say("roles.flowEnded.staffOf", { params: { org: ended.org.name } }) : say(`roles.flowEnded.${ended.role}`));
     if (answered) {
       resumeOrMenu();
       return { stack, effects };
@@ -625,7 +628,7 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   const restartsInvite = input.kind === "command" && input.command === "start" && stack.some((e) => e.flow === "join" || e.flow === "roleJoin");
   if (input.kind === "reply") {
     // A flow the bot let this user open (after checking the case is theirs to act on).
-    if (input.event.type === "OPEN") open(input.event.flow, input.event.input);
+    if (input.event.type === "OPEN") open(input.event.flow, input.event.input, input.event.as);
     // Consent withdrawn: the drafts go at once (the notice's and the particulars' answers are never stored anywhere
     // else), and the home follows the confirmation. Shown again instead, the explanation takes nothing and stays the
     // chat's last message, with its buttons, as when it was shown first.
@@ -736,6 +739,13 @@ interface OnboardingDone {
 const CARRIED: readonly string[] = ["notice", "explain", "help"];
 /** A feature's command is carried only for whom it allows: someone new typing /inbox is not told after it «no such command». */
 const carriedFeature = (c: CommandDef | undefined, profile: Profile): boolean => c !== undefined && commandAllowed(c, profile);
+
+/** The role a flow on the stack acts in: its FlowDef's, else the one it was opened in (OpenedAs); null for an applicant's. */
+const openedAs = (e: StackEntry, flows: Flows): OpenedAs | null => {
+  const role = flows[e.flow]?.role;
+  if (role !== undefined) return role === "applicant" ? null : { role };
+  return e.as ?? null;
+};
 
 const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "roleJoin";
 

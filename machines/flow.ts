@@ -27,7 +27,8 @@ export type FlowEvent = (
   // The particulars the user gave before (findApplicantDetails), or null.
   | { type: "DETAILS"; details: ApplicantDetails | null; patient?: PatientOfCase | null }
   // The bot checked that the user may act on what the flow names (openChecked): open it now.
-  | { type: "OPEN"; flow: string; input: Record<string, unknown> }
+  // `as`: the role it opens in, when the flow has none of its own (a mediation's, opened by any side): see OpenedAs.
+  | { type: "OPEN"; flow: string; input: Record<string, unknown>; as?: OpenedAs }
   // The bot withdrew the consent the user confirmed (withdrawConsent) — not when it showed the explanation again.
   | { type: "WITHDRAWN" }
   // The bot looked up the link of an invite set aside that the person goes on with (checkInvite): still good, or not (said why).
@@ -89,6 +90,19 @@ export interface StackEntry {
    * where it is still on screen.
    */
   consentShown?: true;
+  /** The role (and, for staff, the organisation) the flow was opened in, when its FlowDef has no role of its own. */
+  as?: OpenedAs;
+}
+
+/**
+ * A flow every side of something may open (a mediation's message, counter-offer, signed agreement or contract) opened by
+ * someone in a role — the mediator, or staff of the case's organisation: it ends as a role's flow ends when that role
+ * (staff: in that organisation) is taken away while it is open (machines/chat.ts). An applicant's has none.
+ */
+export interface OpenedAs {
+  role: Exclude<Role, "applicant">;
+  /** Staff: the organisation whose case it is about, and its name for the sentence that ends it. */
+  org?: { id: number; name: Bilingual };
 }
 
 /** What the router knows of the user when it starts a flow. */
@@ -108,6 +122,8 @@ export interface Profile {
    */
   consentText?: ConsentText | null;
   roles: Role[];
+  /** The organisations whose staff the user is now (absent: not known, not checked). */
+  staffOrgs?: number[];
   /** The roles (staff, mediator, admin) whose confidentiality terms the user accepted. */
   termsAccepted?: Role[];
   /**

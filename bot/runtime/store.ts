@@ -18,6 +18,8 @@ export interface Loaded {
   /** The text of the consent in force (null without one). */
   consentText: ConsentText | null;
   roles: Role[];
+  /** The organisations whose staff the user is (active roles). */
+  staffOrgs?: number[];
   /** The roles whose confidentiality terms the user accepted (admin only while in ADMIN_IDS). */
   termsAccepted: Role[];
   userExists: boolean;
@@ -100,11 +102,12 @@ const NOW_UTC = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
 
 /**
  * The user's row in one string, as load reads it and a one-statement commit checks it (the roles each with "+"
- * when their terms were accepted; admin comes from ADMIN_IDS alone).
+ * when their terms were accepted, staff's with ":" and their organisation's id; admin comes from ADMIN_IDS alone).
  */
 const userRow = (userId: bigint): PrismaNS.Sql => PrismaNS.sql`(
   SELECT concat_ws('|', coalesce(u."language"::text, '-'), CASE WHEN u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL THEN coalesce(u."consentText", 'applicant') ELSE 'false' END, (u."id" IS NOT NULL)::text,
-    (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ',' ORDER BY r."role"::text), '') FROM "UserRole" r
+    (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."role" = 'staff' AND r."organizationId" IS NOT NULL THEN ':' || r."organizationId"::text ELSE '' END
+      || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ',' ORDER BY r."role"::text, r."organizationId"), '') FROM "UserRole" r
       WHERE r."userId" = ${userId} AND r."revokedAt" IS NULL))
   FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${userId})`;
 
@@ -259,10 +262,12 @@ export class Store {
     // records the terms they accepted. Each active role, with "+" when its terms were accepted.
     const [language, consent, found, roleList = ""] = row!.user.split("|");
     const rows = roleList.split(",").filter(Boolean);
-    const roles = new Set<Role>(rows.map((r) => r.replace("+", "") as Role).filter((r) => r !== "admin"));
+    const roleOf = (r: string) => r.replace("+", "").split(":")[0] as Role;
+    const roles = new Set<Role>(rows.map(roleOf).filter((r) => r !== "admin"));
+    const staffOrgs = [...new Set(rows.filter((r) => roleOf(r) === "staff" && r.includes(":")).map((r) => Number(r.replace("+", "").split(":")[1])))];
     const admin = this.adminIds.includes(userId);
     if (admin) roles.add("admin");
-    const terms = rows.filter((r) => r.endsWith("+")).map((r) => r.slice(0, -1) as Role).filter((r) => r !== "admin" || admin);
+    const terms = rows.filter((r) => r.endsWith("+")).map(roleOf).filter((r) => r !== "admin" || admin);
     return {
       stack: this.openStack(row!.stack),
       seen: row!.stack === null ? null : typeof row!.stack === "string" ? row!.stack : JSON.stringify(row!.stack),
@@ -271,6 +276,7 @@ export class Store {
       hasConsent: consent !== "false",
       consentText: consent === "relative" ? "relative" : consent === "false" ? null : "applicant",
       roles: [...roles],
+      staffOrgs,
       termsAccepted: [...new Set(terms)],
       userExists: found === "true",
       user: row!.user,

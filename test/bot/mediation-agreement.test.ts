@@ -211,7 +211,7 @@ describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, 
       await mediator.press("Согласен(на) быть медиатором");
       await runJobsAt(w, "2026-12-04T10:00:00+05:00");
       const late = await applicant.press("Шартпен келісемін");
-      expect(texts(late)).toEqual([`${NUMBER} ісі бойынша мұны қазір істеу мүмкін емес.`, MENU_KK]);
+      expect(texts(late)).toEqual([`${NUMBER} ісі бойынша медиация басталмады: екі тарап медиация туралы шартпен келіскенге дейін ол жабылды.`, MENU_KK]);
       expect(buttons(late).length, "something to press").toBeGreaterThan(0);
     });
   });
@@ -259,7 +259,7 @@ describe("a mediation refused, declined, or its term shorter than a proposal's (
       await runJobsAt(w, "2026-12-24T00:00:01+05:00");
       w.at("2026-12-28T10:00:00+05:00");
       const late = texts(await applicant.press("Қабылдау"));
-      expect(late).toEqual([`${NUMBER} ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.`, MENU_KK]);
+      expect(late).toEqual([`${NUMBER} ісі бойынша медиация келісімсіз аяқталған.`, MENU_KK]);
       // The proposal promised it stood until 30.12 — a week past the mediation's own end (23.12).
       expect(said, "the proposal's stated validity").not.toMatch(/30\.12\.2026/);
     });
@@ -585,7 +585,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
         expect.stringMatching(/^Не істейміз\?/),
       ]);
       // Attached again (the old button): refused, nothing changed.
-      expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
+      expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 медиация уже завершена соглашением: подписанное соглашение записано в боте.", STAFF_HOME]);
       expect(await w.t.db.prisma.caseEvent.count({ where: { kind: "agreement_signed" } })).toBe(1);
     });
   });
@@ -678,8 +678,8 @@ describe("a signed agreement attached after the mediation ended by its term at s
       await runJobsAt(w, "2026-12-24T00:00:01+05:00"); // ran out with no agreement
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       expect([m.state, m.endReason]).toEqual(["ended", "expired"]);
-      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", MEDIATOR_HOME]);
-      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
+      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена без соглашения.", MEDIATOR_HOME]);
+      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена без соглашения.", STAFF_HOME]);
       void applicant;
     });
     await withBot("2026-11-23T10:00:00+05:00", async (w) => {
@@ -692,7 +692,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
       const m = await w.t.db.prisma.mediation.findFirstOrThrow();
       await mediator.pressData(`g:mdendok:${m.id}`);
       expect((await w.t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", MEDIATOR_HOME]);
+      expect(texts(await mediator.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена без соглашения.", MEDIATOR_HOME]);
     });
   });
 });

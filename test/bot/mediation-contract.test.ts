@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
-import { joinStaff, mediationRunning } from "../helpers/staff.js";
-import { joinRelative } from "../helpers/notice.js";
+import { agreeToContract, joinMediator, joinStaff, mediationRunning, proposeMediator } from "../helpers/staff.js";
+import { fileNotice, joinRelative } from "../helpers/notice.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -87,6 +87,31 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
     });
   });
 
+  it("a day after the notice was saved in the bot but before the bot proposed the mediation is taken: the sides may have engaged a mediator on paper first", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk"); // saved 23.11.2026
+      at("2026-11-27T10:00:00+05:00");
+      const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+      await proposeMediator(staff); // the mediation proposed 27.11.2026
+      await mediator.press("Согласен(на) быть медиатором");
+      await agreeToContract(applicant, staff);
+      await mediator.send("/inbox");
+      await mediator.press(`Открыть ${NUMBER}`);
+      await mediator.press(ATTACH);
+      await mediator.document("application/pdf", "contract-1");
+      const day = await mediator.send("25.11.2026");
+      expect({ said: texts(day), buttons: buttons(day) }).toEqual({
+        said: ["Проверьте: подписанный договор о медиации, страниц: 1, подписан 25.11.2026. Пока вы не нажмёте «Записать», ничего не сохранится."],
+        buttons: ["Записать", "Отмена"],
+      });
+      expect(to(await mediator.press("Записать"), MEDIATOR)[0]).toBe(`Дело ${NUMBER}: подписанный договор о медиации приложен (подписан 25.11.2026).`);
+      const ev = await t.db.prisma.caseEvent.findFirstOrThrow({ where: { kind: "contract_signed" } });
+      expect((ev.payload as { on?: string }).on).toBe("2026-11-25");
+    });
+  });
+
   it("the mediation ended while the scan was being attached: «Записать» is refused with why, then the mediator's home once — nothing recorded", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { mediator } = await mediationRunning(h, IDS);
@@ -98,7 +123,7 @@ describe("the signed mediation contract (law.md §4, Art. 20)", () => {
       await t.db.prisma.mediation.updateMany({ data: { state: "ended", endReason: "withdrawn" } });
       const saved = await mediator.press("Записать");
       // The refusal, then the mediator's home (the flow's end brings it), once.
-      expect(to(saved, MEDIATOR)).toEqual([`По делу ${NUMBER} это сейчас сделать нельзя.`, expect.stringMatching(/^Медиации\n/)]);
+      expect(to(saved, MEDIATOR)).toEqual([`По делу ${NUMBER} медиация уже завершена без соглашения.`, expect.stringMatching(/^Медиации\n/)]);
       expect(await t.db.prisma.caseEvent.count({ where: { kind: "contract_signed" } })).toBe(0);
     });
   });

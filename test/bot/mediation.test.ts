@@ -319,7 +319,7 @@ describe("mediation", () => {
     ]);
     const third = await proposeSettlement(mediator, "2 700 000");
     expect(to(third, APPLICANT)[0]).not.toContain("⚠");
-    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: жаңасы бар немесе медиация аяқталды.", MENU_KK]);
+    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңасын жасады — соған жауап беруге болады.", MENU_KK]);
     const p3 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 3 } });
     expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 2_700_000]);
 
@@ -401,7 +401,7 @@ describe("mediation", () => {
     ]);
     expect(to(ended, STAFF)).toEqual(["Дело KZ-2026-000001: медиация завершена без соглашения — её завершил медиатор."]);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("delivered");
-    expect(texts(await applicant.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`))[0]).toMatch(/енді күшінде емес/);
+    expect(texts(await applicant.pressData(`g:pacc:${(await t.db.prisma.proposal.findFirstOrThrow()).id}`))[0]).toBe("KZ-2026-000001 ісі бойынша медиация келісімсіз аяқталған.");
   });
 
   it("an admin pages through the cases and the mediators: the 11th case and the 31st mediator can be chosen", async () => {
@@ -506,7 +506,7 @@ describe("mediation", () => {
     const refused = await applicant.press("Келіспеймін");
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 медиация не началась: одна из сторон не согласилась с договором о медиации.", STAFF_HOME]);
   });
 
   it("a proposal nobody accepted expires on its date, and mediation ends after its term — both durable jobs", async () => {
@@ -625,7 +625,7 @@ describe("an applicant who withdrew consent may still decline", () => {
     expect(to(refused, STAFF)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect(to(refused, MEDIATOR)).toEqual(["Дело KZ-2026-000001: сторона «Заявитель» не согласилась на медиацию. Медиация не начнётся."]);
     expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("ended");
-    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", STAFF_HOME]);
+    expect(texts(await staff.press("Согласен(на) с договором"))).toEqual(["По делу KZ-2026-000001 медиация не началась: одна из сторон не согласилась с договором о медиации.", STAFF_HOME]);
   });
 
   it("a settlement proposal: «Бас тарту» is recorded and the others are told; accepting and countering stay refused", async () => {

@@ -3,7 +3,7 @@
 // invited, in their language — not that the sitting is cancelled, and with no calendar file taking it off — and
 // leaves it to the organisation to say whether it is held. Staff's home no longer offers it as to come.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { testBot, texts, textsTo as to, type Harness } from "../helpers/bot.js";
+import { buttons, seen, testBot, texts, textsTo as to, type Harness } from "../helpers/bot.js";
 import { createLogger } from "../../bot/logger.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { joinRelative } from "../helpers/notice.js";
@@ -69,6 +69,11 @@ describe("a sitting still to come when the case is settled", () => {
     const files = (id: number) => settled.filter((c) => c.method === "sendDocument" && c.payload.chat_id === id).map((c) => c.file?.filename ?? c.payload.document);
     expect(files(APPLICANT), "the signed agreement only").toEqual(["signed"]);
     expect(files(RELATIVE)).toEqual([]);
+    // The case's button under the last message each gets (the note about the sitting), not above it: one keyboard.
+    expect(seen(settled, APPLICANT), "the applicant's chat").toEqual(["document", "message", "message+buttons"]);
+    expect(buttons(settled.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["KZ-2026-000001 ісін ашу"]);
+    expect(seen(settled, RELATIVE), "the relative's chat").toEqual(["message", "message+buttons"]);
+    expect(buttons(settled.filter((c) => c.payload.chat_id === RELATIVE))).toEqual(["Открыть KZ-2026-000001"]);
     expect(to(settled, STAFF).join("\n")).not.toContain("25.11.2026, 15:00");
     expect(to(settled, MEDIATOR).join("\n")).not.toContain("25.11.2026, 15:00");
     // The sitting is not recorded as cancelled: the bot does not know that it is.

@@ -11,10 +11,13 @@ import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../co
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
-import { counterOpening, mediationSide, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import { counterOpening, mediationOpenedAs, mediationOver, type Why, mediationSide, proposalOpenedAs, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import type { OpenedAs } from "../../../machines/flow.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 import { notApplicant } from "../escalation/escalation.js";
 
+/** A sentence given as a key with its params (mediationOver). */
+const sayWhy = (p: Why): Out => say(p.key, p.params);
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
 
 const staffOfCase = async (tx: Tx, caseId: number, userId: number) => (await staffCase(tx, caseId, userId)) !== null;
@@ -85,26 +88,42 @@ const notAllowed = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promi
   return APPLICANT_FLOWS.includes(e.flow) ? [said, await refusedHome(tx, c)] : no(said);
 };
 
+/**
+ * A mediation's flow that every side may open (no role of its own): the role it is opened in — the mediator's, or staff
+ * of the case's organisation — goes with it, so that it ends when that role is taken away while it is open.
+ */
+const openedAs = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<{ as?: OpenedAs }> => {
+  const as =
+    e.flow === "relay" || e.flow === "signedAgreement"
+      ? await mediationOpenedAs(tx, num(e.input.mediationId), userId)
+      : e.flow === "counter"
+        ? await proposalOpenedAs(tx, num(e.input.proposalId), userId)
+        : undefined;
+  return as ? { as } : {};
+};
+
 export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promise<Out[]> => {
   if (!(await allowed(tx, e, c.userId))) return notAllowed(tx, e, c);
+  const as = await openedAs(tx, e, c.userId);
   // A message in a mediation no longer talking (ended, declined): said before anything is typed, not after.
   if (e.flow === "relay") {
-    const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, case: { select: { number: true } } } });
-    if (m && m.state !== "running" && m.state !== "signing") return no(say("mediation.notRunning", { number: m.case.number }));
+    const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, endReason: true, startedAt: true, case: { select: { number: true } } } });
+    if (m && m.state !== "running" && m.state !== "signing") return no(sayWhy(mediationOver(m, m.case.number) ?? { key: "mediation.notRunning", params: { number: m.case.number } }));
   }
   // A counter-offer to a proposal that no longer stands (a newer one, its date passed, both accepted it): likewise.
   if (e.flow === "counter") {
     const opened = await counterOpening(tx, num(e.input.proposalId), c);
     if ("refused" in opened) return no(opened.refused);
-    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input, ...as } }];
   }
   // «Шартпен келісемін» on a contract whose mediation no longer waits for the sides' consent (ended unanswered, refused,
   // the mediator withdrew): said at once — not after the surname, name, IIN and address were typed for nothing.
   if (e.flow === "particulars") {
     const purpose = e.input.purpose as { for?: string; mediationId?: number } | undefined;
     if (purpose?.for === "mediation") {
-      const m = await tx.mediation.findUnique({ where: { id: num(purpose.mediationId) }, select: { state: true, case: { select: { number: true } } } });
-      if (m && m.state !== "agreeing") return no(say("mediation.notNow", { number: m.case.number }));
+      const m = await tx.mediation.findUnique({ where: { id: num(purpose.mediationId) }, select: { state: true, endReason: true, startedAt: true, case: { select: { number: true } } } });
+      const already = m?.state === "proposed" ? null : { key: "mediation.why.contractAgreed", params: { number: m?.case.number ?? "" } };
+      if (m && m.state !== "agreeing") return no(sayWhy(mediationOver(m, m.case.number) ?? already ?? { key: "mediation.notNow", params: { number: m.case.number } }));
     }
   }
   // The mediator's proposal: its review shows the amount beside the statutory minimum for the case's outcome.
@@ -139,9 +158,9 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   if (e.flow === "signedAgreement") {
     const opened = await signedAgreementOpening(tx, num(e.input.mediationId), c);
     if ("refused" in opened) return no(opened.refused);
-    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input } }];
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: opened.input, ...as } }];
   }
-  return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input } }];
+  return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: e.input, ...as } }];
 };
 
 /** A confirmation asked before a step (askChecked): only of someone who may take it; anyone else is refused as openChecked refuses. */

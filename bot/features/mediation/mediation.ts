@@ -11,9 +11,10 @@ import { addDays, atLocalTime, endOfDay, localDate, localTime } from "../../../m
 import { type Button, type DomainEffect, type FileRef, type MediationRecipient, type Param, type Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { minimumBeside } from "../../../machines/mediation.js";
+import type { OpenedAs } from "../../../machines/flow.js";
 import type { CaseStatus } from "../../db/generated/enums.js";
 import { lockCases, tryLockCaseOf } from "../../core/case-lock.js";
-import { caseOrg, ORG_NAMES, regionName, statusBefore } from "../../core/case.js";
+import { caseOrg, ORG_NAMES, orgNames, regionName, statusBefore } from "../../core/case.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lines, say, sayText, sayTo, thenHome, withCondolence, type Addressed, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { document } from "../../core/documents.js";
@@ -23,7 +24,8 @@ import { CASE_BUSY_MS, cancel, eachCase, failed, schedule } from "../../jobs/job
 import { backToAdmin, listUnlinked as listUnlinkedAction } from "../admin/actions.js";
 import { caseKeyset, cursorRow, keysetPage, PAGE, pageRow, pageStart, type PageAt } from "../admin/pages.js";
 import { chooseEscalation } from "../escalation/actions.js";
-import { pageButtons } from "../staff/actions.js";
+import { openStaffCase, pageButtons } from "../staff/actions.js";
+import { openCase } from "../cases/actions.js";
 import { settledCaseSittings } from "../sittings/sittings.js";
 import {
   acceptMediation, acceptProposal, agreeToMediate, applicantAgrees, askMediator, recordContract, recordSigned, assignMediator as assignAction, confirmAgreement as confirmAction, counterOffer as counterAction,
@@ -99,6 +101,28 @@ const condoledIn = async (tx: Tx, m: MediationRow): Promise<boolean> =>
 const condoleOnce = (outcome: string | null, said: boolean, to: Recipient | null, ...messages: Out[]): Out[] => (said ? messages : withCondolence(outcome, to, ...messages));
 const notFound = (): Out[] => [say("cases.notFound")];
 
+/**
+ * Why nothing can be done now in a mediation that is over, in a sentence of its own: ended with the signed agreement
+ * recorded (settled: law.md §4), ended without one, or never begun (the mediator declined, a side refused the
+ * contract, or it lapsed unanswered); null while it is under way (the caller says what applies then).
+ */
+export interface Why {
+  key: string;
+  params: { number: string; round?: number };
+}
+export const mediationOver = (m: { state: string; endReason: string | null; startedAt: Date | null }, number: string): Why | null => {
+  if (m.state === "settled") return { key: "mediation.why.settled", params: { number } };
+  if (m.state === "declined") return { key: "mediation.why.declined", params: { number } };
+  if (m.state !== "ended") return null;
+  if (m.startedAt !== null) return { key: "mediation.why.ended", params: { number } };
+  return { key: m.endReason === "refused" ? "mediation.why.refused" : "mediation.why.notBegun", params: { number } };
+};
+/** A refusal where a mediation is not at the step a button is for: why, if it is over; else `otherwise` (or «not now»). */
+const notNow = (m: MediationRow, otherwise?: Why): Out => {
+  const why = mediationOver(m, m.case.number) ?? otherwise ?? { key: "mediation.notNow", params: { number: m.case.number } };
+  return say(why.key, why.params);
+};
+
 /** Whether the mediation's mediator still holds the mediator's role (an admin may revoke it meanwhile). */
 const mediatorActive = async (tx: Tx, m: { mediatorId: bigint }): Promise<boolean> =>
   (await tx.userRole.findFirst({ where: { userId: m.mediatorId, role: "mediator", revokedAt: null }, select: { id: true } })) !== null;
@@ -133,6 +157,23 @@ const sideOf = (all: Member[], userId: number): Side | null => all.find((x) => x
 export const mediationSide = async (tx: Tx, mediationId: number, userId: number): Promise<Side | null> => {
   const m = await loadMediation(tx, mediationId);
   return m ? sideOf(await members(tx, m), userId) : null;
+};
+/**
+ * The role a side opens a mediation's flow in (a message, a counter-offer, the signed agreement or contract): the
+ * mediator's, or staff of the case's organisation — the flow ends when that is taken away while it is open
+ * (machines/chat.ts); an applicant's, none.
+ */
+export const mediationOpenedAs = async (tx: Tx, mediationId: number, userId: number): Promise<OpenedAs | undefined> => {
+  const m = await tx.mediation.findUnique({ where: { id: mediationId }, include: { case: { include: ORG_NAMES } } });
+  if (!m) return undefined;
+  const side = sideOf(await members(tx, m), userId);
+  if (side === "mediator") return { role: "mediator" };
+  if (side !== "organization" || m.case.organizationId === null || !m.case.organization) return undefined;
+  return { role: "staff", org: { id: m.case.organizationId, name: orgNames(m.case.organization) } };
+};
+export const proposalOpenedAs = async (tx: Tx, proposalId: number, userId: number): Promise<OpenedAs | undefined> => {
+  const p = await tx.proposal.findUnique({ where: { id: proposalId }, select: { mediationId: true } });
+  return p?.mediationId ? mediationOpenedAs(tx, p.mediationId, userId) : undefined;
 };
 export const proposalSide = async (tx: Tx, proposalId: number, userId: number): Promise<Side | null> => {
   const p = await tx.proposal.findUnique({ where: { id: proposalId }, select: { mediationId: true } });
@@ -245,7 +286,7 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   const done = thenHome("mediator");
   const m = await loadMediation(tx, e.mediationId);
   if (!m || !(await isMediatorOf(tx, m, c.userId))) return [...notFound(), done];
-  if (m.state !== "proposed") return [say("mediation.notNow", { number: m.case.number }), done];
+  if (m.state !== "proposed") return [notNow(m, { key: "mediation.why.mediatorAnswered", params: { number: m.case.number } }), done];
   const all = await members(tx, m);
   const number = m.case.number;
   // The applicant withdrew consent since the mediator was proposed: no contract with the patient's name goes out;
@@ -308,7 +349,7 @@ export const partyAgree = async (tx: Tx, e: DomainEffect<"partyAgree">, c: Ctx):
   const done: Out[] = e.details ? [] : [thenHome(side === "organization" ? "staff" : undefined)];
   if (!m || (side !== "applicant" && side !== "organization")) return [...notFound(), ...done];
   const number = m.case.number;
-  if (m.state !== "agreeing") return [say("mediation.notNow", { number }), ...done];
+  if (m.state !== "agreeing") return [notNow(m, m.state === "proposed" ? undefined : { key: "mediation.why.contractAgreed", params: { number } }), ...done];
   if (!e.agree) {
     await end(tx, m, "refused", c.now);
     // The applicant is shown the way onward, as when a mediation ends without agreement (its button the last thing on
@@ -423,7 +464,7 @@ export const relayMessage = async (tx: Tx, r: DomainEffect<"relayMessage">, c: C
   if (!m || !side) return notFound();
   const number = m.case.number;
   // Running, or its text agreed and waiting for the signatures: the members still talk.
-  if (m.state !== "running" && m.state !== "signing") return [say("mediation.notRunning", { number })];
+  if (m.state !== "running" && m.state !== "signing") return [notNow(m, { key: "mediation.notRunning", params: { number } })];
   // A side writes to everyone else, or asks the mediator alone; the mediator writes to both sides or to
   // one alone (a private session).
   const to: MediationRecipient = side === "mediator" ? (r.to === "applicant" || r.to === "organization" ? r.to : "all") : r.to === "mediator" ? "mediator" : "all";
@@ -524,7 +565,12 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   if (!p || !m || (side !== "applicant" && side !== "organization") || p.authorRole !== "mediator") return { refused: notFound() };
   const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
   // Refused with the side known: its home follows (the organisation's staff get staff's, an admin among them too).
-  if (m.state !== "running" || newer > 0) return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })], side };
+  // Why it no longer stands, in a sentence of its own: a newer one came, or the mediation is over (how it ended).
+  if (newer > 0) return { refused: [said("mediation.proposalReplaced", { number: m.case.number, round: p.round })], side };
+  const over = mediationOver(m, m.case.number);
+  if (over) return { refused: [said(over.key, over.params)], side };
+  if (m.state === "signing") return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })], side };
+  if (m.state !== "running") return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })], side };
   if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })], side };
   // Accepted by both: an agreement — no answer, counter-offer included, undoes it (an old button's, say).
   if (acceptedByBoth(all, p.responses)) return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })], side };
@@ -691,7 +737,7 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const done = thenHome(side === "organization" ? "staff" : undefined);
   if (!p || !m || (side !== "applicant" && side !== "organization")) return [...notFound(), done];
   const number = m.case.number;
-  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [say("mediation.notNow", { number }), done];
+  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [notNow(m), done];
   // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
   // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
   // side and whether that one confirmed already.
@@ -781,7 +827,7 @@ export const signedAgreementOpening = async (tx: Tx, mediationId: number, c: Ctx
   if (!m) return { refused: say("cases.notFound") };
   if (m.state === "signing") return { input: { mediationId } };
   const agreedAt = await endedAtSigning(tx, m);
-  if (!agreedAt) return { refused: say("mediation.notNow", { number: m.case.number }) };
+  if (!agreedAt) return { refused: notNow(m) };
   const agreedOn = localDate(agreedAt, c.timeZone);
   const lastDay = m.endsAt ? localDate(m.endsAt, c.timeZone) : null;
   return { input: { mediationId, notBefore: agreedOn, ...(lastDay && lastDay >= agreedOn && lastDay < localDate(c.now, c.timeZone) ? { lastDay } : {}) } };
@@ -840,7 +886,8 @@ export const openSignedContract = async (tx: Tx, e: DomainEffect<"openSignedCont
   // Refused at the button: nothing is open — the presser's home follows (a flow's end brings it by itself).
   const gate = await contractGate(tx, m, side, c, thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined));
   if ("refused" in gate) return gate.refused;
-  return [{ type: "reply", event: { type: "OPEN", flow: "signedAgreement", input: { mediationId: gate.m.id, doc: "contract", notBefore: gate.notBefore } } }];
+  const as = await mediationOpenedAs(tx, gate.m.id, c.userId);
+  return [{ type: "reply", event: { type: "OPEN", flow: "signedAgreement", input: { mediationId: gate.m.id, doc: "contract", notBefore: gate.notBefore }, ...(as ? { as } : {}) } }];
 };
 
 /**
@@ -855,7 +902,7 @@ const contractGate = async (tx: Tx, m: MediationRow | null, side: Side | null, c
   if (signed)
     return { refused: [say("mediation.contractAlready", { number: m.case.number, date: showDate(signed.on) }, [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]])] };
   const notBefore = contractNotBefore(m, c.timeZone);
-  if (!contractOpen(m) || !notBefore) return { refused: [say("mediation.notNow", { number: m.case.number }), ...home] };
+  if (!contractOpen(m) || !notBefore) return { refused: [notNow(m), ...home] };
   return { m, notBefore };
 };
 
@@ -897,7 +944,7 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
   if (!m || (side !== "mediator" && side !== "organization")) return notFound();
   const number = m.case.number;
   const agreedAt = m.state === "signing" ? null : await endedAtSigning(tx, m);
-  if (m.state !== "signing" && !agreedAt) return [say("mediation.notNow", { number })];
+  if (m.state !== "signing" && !agreedAt) return [notNow(m)];
   // A flow opened at signing whose file came after the end (the last day's reminder, the scan the next morning): the
   // day it was signed is what recording after the end asks — nothing recorded without it; the button opens the flow
   // that asks it.
@@ -929,23 +976,48 @@ export const recordSignedAgreement = async (tx: Tx, e: DomainEffect<"recordSigne
     m.state === "ended" ? [...(e.on ? [{ key: "mediation.signedOn", params: { date: showDate(e.on) } }] : []), { key: x.side === "applicant" ? "mediation.settledLateApplicant" : "mediation.settledLate" }] : [];
   // The signed agreement itself goes to the parties (it names them), not to relatives; nor its amount: what
   // happens in the mediation is its participants' (law.md §4, confidentiality).
-  return [
+  // The news ends with the way on, one keyboard: the case's view for the applicant and relatives, staff's view of it for
+  // the organisation's staff, the mediation for its mediator — not for the one who recorded it (their flow's end brings
+  // their home).
+  const openIt = (x: Member): Button[][] =>
+    x.userId === BigInt(c.userId)
+      ? []
+      : [[{ key: "cases.open", params: { number }, ...(x.side === "mediator" ? act(viewMediation, { mediationId: m.id }) : x.side === "organization" ? act(openStaffCase, { caseId: m.caseId }) : act(openCase, { caseId: m.caseId })) }]];
+  return buttonsLast([
     // Its amount, in a death case after condolence unless said already in this mediation (law.md §3; language.md «Tone»).
+    // The signed agreement's pages first (each saying what it is), to the parties other than the one who sent them: the
+    // message saying it is recorded follows them, with the button under it.
     ...all.flatMap((x) =>
       condoleOnce(
         m.case.outcome,
         condoled,
         x,
-        m.state === "ended" ? sayTo(x, "common.text", { text: lines([{ key: "mediation.settled", params: { number, amount } }, ...after(x)], " ") }) : sayTo(x, "mediation.settled", { number, amount }),
+        ...(x.userId !== BigInt(c.userId) && x.side !== "mediator" ? captionedPages(pages, x, "agreement", number) : []),
+        m.state === "ended"
+          ? sayTo(x, "common.text", { text: lines([{ key: "mediation.settled", params: { number, amount } }, ...after(x)], " ") }, openIt(x))
+          : sayTo(x, "mediation.settled", { number, amount }, openIt(x)),
       ),
     ),
-    ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number })),
-    // Each page says what it is: a scan re-sent alone, after the settled message, says nothing by itself.
-    ...all
-      .filter((x) => x.userId !== BigInt(c.userId) && x.side !== "mediator")
-      .flatMap((x) => captionedPages(pages, x, "agreement", number)),
+    ...relatives.map((x) => sayTo(x, "mediation.settledRelative", { number }, [[{ key: "cases.open", params: { number }, ...act(openCase, { caseId: m.caseId }) }]])),
     ...sittings,
-  ];
+  ]);
+};
+
+/**
+ * The way on under the last message each reader gets, one keyboard: a settled case's notes about its sittings, which
+ * come after the news, take the news's buttons when they have none of their own.
+ */
+const buttonsLast = (outs: Out[]): Out[] => {
+  const last = new Map<number, number>();
+  outs.forEach((o, i) => o.type === "say" && o.to && last.set(o.to.chatId, i));
+  const moved = new Map<number, Button[][]>();
+  const kept = outs.map((o, i): Out => {
+    if (o.type !== "say" || !o.to || !o.buttons?.length || last.get(o.to.chatId) === i || outs[last.get(o.to.chatId)!]!.type !== "say" || (outs[last.get(o.to.chatId)!] as { buttons?: unknown[] }).buttons?.length) return o;
+    moved.set(o.to.chatId, o.buttons);
+    const { buttons: _, ...rest } = o;
+    return rest;
+  });
+  return kept.map((o, i) => (o.type === "say" && o.to && last.get(o.to.chatId) === i && moved.has(o.to.chatId) ? { ...o, buttons: moved.get(o.to.chatId)! } : o));
 };
 
 const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
@@ -966,7 +1038,7 @@ export const endMediation = async (tx: Tx, e: DomainEffect<"endMediation">, c: C
   // left with nothing to press, get their home.
   const done = thenHome(side === "mediator" ? "mediator" : side === "organization" ? "staff" : undefined);
   if (!m || !side) return [...notFound(), done];
-  if (!(ACTIVE as readonly string[]).includes(m.state)) return [say("mediation.notNow", { number: m.case.number }), done];
+  if (!(ACTIVE as readonly string[]).includes(m.state)) return [notNow(m), done];
   const reason = side === "mediator" ? "ended_by_mediator" : "withdrawn";
   await end(tx, m, reason, c.now);
   return [...endedMessages(all, m, reason, side), ...(side === "applicant" ? [] : [done])];

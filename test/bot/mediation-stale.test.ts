@@ -1,0 +1,84 @@
+// A mediation's button pressed after the mediation moved on says why it cannot be done, in a sentence of its own per
+// reason — ended with the signed agreement recorded, ended without one, never begun, the proposal replaced by a newer
+// one, already answered — then the way on (their home). Before, each said only «По делу … это сейчас сделать нельзя»
+// (or that the proposal «no longer stands: there is a newer one, or the mediation ended»). Each failed before its fix.
+import { describe, expect, it } from "vitest";
+import { texts, textsTo as to } from "../helpers/bot.js";
+import { withBot as withWorld, type World } from "../helpers/world.js";
+import { mediationAssigned, mediationRunning, proposeSettlement } from "../helpers/staff.js";
+
+const ADMIN = 9001;
+const STAFF = 50;
+const APPLICANT = 51;
+const MEDIATOR = 70;
+const IDS = { admin: ADMIN, staff: STAFF, applicant: APPLICANT, mediator: MEDIATOR };
+const withBot = (start: string, run: (w: World) => Promise<void>) => withWorld([ADMIN], start, run);
+
+const STAFF_HOME: unknown = expect.stringMatching(/^«Городская больница №7»: обращения\n/);
+const MENU_KK: unknown = expect.stringMatching(/^Не істейміз\?/);
+const MEDIATOR_HOME: unknown = expect.stringMatching(/^Медиации\n/);
+
+describe("a stale mediation button says why", () => {
+  it("«Принять» on a proposal after the mediator ended the mediation: it ended without an agreement (ru, kk)", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      const p = await t.db.prisma.proposal.findFirstOrThrow();
+      await mediator.press("Завершить медиацию");
+      await mediator.press("Завершить");
+      expect(texts(await staff.pressData(`g:pacc:${p.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена без соглашения.", STAFF_HOME]);
+      expect(texts(await applicant.pressData(`g:pacc:${p.id}`))).toEqual(["KZ-2026-000001 ісі бойынша медиация келісімсіз аяқталған.", MENU_KK]);
+    });
+  });
+
+  it("a proposal replaced by a newer one: said so, and that the newer one is the one to answer", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      const p1 = await t.db.prisma.proposal.findFirstOrThrow();
+      await proposeSettlement(mediator, "3 000 000");
+      expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңасын жасады — соған жауап беруге болады.", MENU_KK]);
+    });
+  });
+
+  it("after the signed agreement is recorded, its buttons say the mediation ended with the agreement", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      const p = await t.db.prisma.proposal.findFirstOrThrow();
+      await applicant.pressData(`g:pconf:${p.id}`);
+      await staff.pressData(`g:pconf:${p.id}`);
+      await mediator.press("Приложить подписанное соглашение");
+      await mediator.document("application/pdf", "signed");
+      const m = await t.db.prisma.mediation.findFirstOrThrow();
+      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена соглашением: подписанное соглашение записано в боте.", STAFF_HOME]);
+      expect(texts(await mediator.pressData(`g:pacc:${p.id}`))[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");
+      expect(texts(await applicant.pressData(`g:pctr:${p.id}`))).toEqual(["KZ-2026-000001 ісі бойынша медиация келісіммен аяқталған: қол қойылған келісім ботта тіркелді.", MENU_KK]);
+    });
+  });
+
+  it("the contract refused by a side: the other side's «Согласен(на) с договором» says the mediation did not begin, and why", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { staff, applicant, mediator } = await mediationAssigned(h, IDS);
+      await mediator.press("Согласен(на) быть медиатором");
+      await applicant.press("Келіспеймін");
+      expect(texts(await staff.press("Согласен(на) с договором"))).toEqual([
+        "По делу KZ-2026-000001 медиация не началась: одна из сторон не согласилась с договором о медиации.",
+        STAFF_HOME,
+      ]);
+    });
+  });
+
+  it("the mediator's «Согласен(на) быть медиатором» pressed again: already agreed; declined: did not begin", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { mediator } = await mediationAssigned(h, IDS);
+      const m = await t.db.prisma.mediation.findFirstOrThrow();
+      await mediator.press("Согласен(на) быть медиатором");
+      expect(to(await mediator.pressData(`g:mdacc:${m.id}`), MEDIATOR)).toEqual(["По делу KZ-2026-000001 вы уже согласились быть медиатором.", MEDIATOR_HOME]);
+      await t.db.prisma.mediation.update({ where: { id: m.id }, data: { state: "declined", endReason: "declined" } });
+      expect(to(await mediator.pressData(`g:mdacc:${m.id}`), MEDIATOR)).toEqual(["По делу KZ-2026-000001 медиация не началась: медиатор отказался от дела.", MEDIATOR_HOME]);
+    });
+  });
+});
