@@ -118,6 +118,26 @@ describe("a relative's link lapses with nobody having joined by it", () => {
 });
 
 describe("not told", () => {
+  it("when someone joined by a later link after the message was written but before it went out (an instance stopped, then started again)", async () => {
+    const u = await applicantWithCase("kk");
+    await makeLink(u, "kk");
+    w.at("2026-11-28T10:00:00+05:00");
+    const later = await makeLink(u, "kk");
+    await runJobsAt(w, "2026-11-30T20:00:00+05:00");
+    // Instance «a» writes the message and stops before sending it.
+    const a = await testBot(await t.another(), { adminIds: [], now: () => new Date(AFTER), instanceId: "a" });
+    a.runtime.stopSending();
+    await a.runtime.runJobs(new Date(AFTER), a.bot.api, quiet);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null, chatId: BigInt(APPLICANT), leasedBy: "a" } })).toBe(1);
+    // Meanwhile the relative joins by the later link, through the other instance.
+    w.at("2026-12-01T09:10:00+05:00");
+    await join(RELATIVE, later);
+    const a2 = await testBot(await t.another(), { adminIds: [], now: () => new Date("2026-12-01T09:15:00+05:00"), instanceId: "a" });
+    await a2.runtime.flush(a2.bot.api, quiet);
+    expect(to(a2.fake.calls, APPLICANT)).toEqual([]);
+    expect(await t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+  });
+
   it("when someone joined by it", async () => {
     const u = await applicantWithCase("kk");
     await join(RELATIVE, await makeLink(u, "kk"));
