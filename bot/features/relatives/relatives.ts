@@ -11,11 +11,12 @@ import { showDate } from "../../../machines/notice.js";
 import type { Ctx, Prisma, Tx } from "../../core/actor.js";
 import { lockCases } from "../../core/case-lock.js";
 import { document } from "../../core/documents.js";
-import { say, sayTo, thenHome, withCondolence, type Out } from "../../core/effects.js";
+import { say, sayTo, thenHome, withCondolence, type JobHandler, type Out, type TruthCheck } from "../../core/effects.js";
 import { applicantOf, caseParticipants, reader, recordAccess, refusedHome, withdrawnOf } from "../../core/people.js";
 import { hashToken, inviteExpiry } from "../admin/admin.js";
 import { ended, removedFromSittings, showWhen, upcomingInvitations } from "../sittings/sittings.js";
 import { openCase } from "../cases/actions.js";
+import { schedule } from "../../jobs/jobs.js";
 import {
   inviteRelative,
   keepInvite,
@@ -45,6 +46,7 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
   const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
+  await schedule(tx, { kind: LAPSED, key: lapsedKey(invite.id), dueAt: expiresAt, payload: { caseId: e.caseId, inviteId: invite.id } });
   const link = `https://t.me/${c.botUsername()}?start=c_${token}`;
   const number = mine.case.number;
   // The link's message is the one to forward: no buttons (Telegram keeps them on a forwarded message). The applicant's
@@ -53,6 +55,54 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
     say("relatives.invite", { number, link, until: showDate(localDate(expiresAt, c.timeZone)) }),
     say("relatives.inviteNote", {}, [[{ key: "relatives.revokeIt", ...act(revokeAction, { inviteId: invite.id }) }], [{ key: "cases.open", params: { number }, ...act(openCase, { caseId: e.caseId }) }]]),
   ];
+};
+
+/** A link's lapse, told to the applicant once (the job's row, by its key, is the record: done, it is never run again). */
+const LAPSED = "relative_link_lapsed";
+const lapsedKey = (inviteId: number) => `invite:${inviteId}:lapsed`;
+
+/**
+ * A relative's link that lapsed with nobody having joined by it, and the applicant who made it — or null when they
+ * are not to be told: the link used or revoked; the case closed, settled or anonymised; someone joined the case by
+ * another link made after it was made (the relative is in); its maker no longer the case's applicant, or having
+ * withdrawn consent (the bot would refuse the very button it sends: mydata.ts needsConsent).
+ */
+const lapsedUnheard = async (db: Prisma | Tx, inviteId: number, now: Date) => {
+  const i = await db.invite.findUnique({ where: { id: inviteId }, include: { case: true } });
+  const k = i?.case;
+  if (!i || !k || i.role !== "relative" || i.usedAt || i.revokedAt || i.expiresAt > now) return null;
+  if (k.anonymisedAt || k.closedAt || k.status === "closed" || k.status === "settled") return null;
+  if ((await db.invite.count({ where: { caseId: k.id, role: "relative", id: { not: i.id }, usedAt: { gte: i.createdAt } } })) > 0) return null;
+  const applicant = await db.caseParticipant.findFirst({
+    where: { caseId: k.id, userId: i.createdBy, role: "applicant", removedAt: null, user: { consentWithdrawnAt: null } },
+    include: { user: { select: { language: true } } },
+  });
+  return applicant ? { invite: i, case: k, applicant } : null;
+};
+
+/**
+ * The applicant believed their relative follows the case and will be invited to the sittings (law.md §3 step 5): told
+ * once, when the link lapses unused, with the button that makes a new one (the case's own «invite a relative», its
+ * checks and all). Checked again when sent (StillTrue): a relative joining by another link meanwhile silences it.
+ */
+export const relativeJobs: Record<string, JobHandler> = {
+  [LAPSED]: async (tx, job, now, d) => {
+    const l = await lapsedUnheard(tx, Number(job.payload.inviteId), now);
+    if (!l) return [];
+    const { invite: i, case: k, applicant: a } = l;
+    return [
+      {
+        ...sayTo(reader(a.userId, a.user.language, k.language), "relatives.linkLapsed", { number: k.number, made: showWhen(i.createdAt, d.timeZone) }, [
+          [{ key: "relatives.inviteButton", ...act(inviteRelative, { caseId: k.id }) }],
+        ]),
+        stillTrue: { check: LAPSED, params: { inviteId: i.id } },
+      },
+    ];
+  },
+};
+
+export const relativeChecks: Record<string, TruthCheck> = {
+  [LAPSED]: async (db, params, now) => (await lapsedUnheard(db, Number(params.inviteId), now)) !== null,
 };
 
 /**
