@@ -231,6 +231,16 @@ export const atRestFeature = {
   onStart: (db: Prisma, now: Date) => scheduleReseal(db, now),
 } satisfies Feature;
 
+/**
+ * The one-time steps not yet done (their markers absent): after they ran, a step that passed over a case PostgreSQL
+ * refused to write — named by its id in the log — left its texts in the clear, under no key at all.
+ */
+export const unfinishedSteps = async (prisma: Prisma): Promise<string[]> => {
+  const markers = [NAMES_SEALED, SUMMARIES_SEALED, PROPOSALS_SEALED, BIRTH_DATES_SEALED];
+  const done = new Set((await prisma.meta.findMany({ where: { key: { in: markers } }, select: { key: true } })).map((m) => m.key));
+  return markers.filter((m) => !done.has(m));
+};
+
 /** At start, after the migrations: the key first, then the one-time steps. */
 export const prepareDataAtRest = async (
   prisma: Prisma,

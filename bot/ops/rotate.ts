@@ -8,7 +8,7 @@
 // - Nothing may write with the old key meanwhile: every instance of the bot must be stopped.
 import { open, seal } from "../crypto.js";
 import type { Prisma } from "../db/database.js";
-import { CANARY_KEY, CANARY_TEXT, ROTATING_KEY, sealBirthDates, sealConclusionSummaries, sealPatientNames, sealProposalTexts } from "../at-rest.js";
+import { CANARY_KEY, CANARY_TEXT, ROTATING_KEY, sealBirthDates, sealConclusionSummaries, sealPatientNames, sealProposalTexts, unfinishedSteps } from "../at-rest.js";
 import { OpsError } from "./backup.js";
 
 const BATCH = 200;
@@ -160,6 +160,13 @@ export const rotateDataKey = async (prisma: Prisma, from: Buffer, to: Buffer): P
   await sealConclusionSummaries(prisma, from);
   await sealProposalTexts(prisma, from);
   await sealBirthDates(prisma, from);
+  // A step that passed over a case (its write refused) left that case's texts in the clear: re-sealed they cannot be,
+  // and the rotation would stop at them saying the key is wrong. Said as it is, before anything is re-sealed.
+  const unfinished = await unfinishedSteps(prisma);
+  if (unfinished.length)
+    throw new OpsError(
+      `the one-time re-seal (${unfinished.join(", ")}) passed over cases PostgreSQL refused to write, named by id in the log above: make them writable, run the rotation again`,
+    );
   // The marker of a rotation under way: the new key's canary. A run that finds another new key's marker stops.
   const marker = await prisma.meta.findUnique({ where: { key: ROTATING_KEY } });
   if (marker && !opensWith(to, marker.value)) throw new OpsError("another rotation, to another key, is unfinished: run it again with the NEW_DATA_KEY it started with");

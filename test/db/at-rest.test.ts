@@ -12,6 +12,7 @@ import { loadNoticeDocument, noticeFields } from "../../bot/features/notice/docu
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { TEST_DATA_KEY, testBot } from "../helpers/bot.js";
 import { createLogger, safeLogger } from "../../bot/logger.js";
+import { rotateDataKey } from "../../bot/ops/rotate.js";
 
 const KEY = randomBytes(32);
 const OTHER = randomBytes(32);
@@ -321,5 +322,32 @@ describe("a one-time step on a case PostgreSQL refuses to write", () => {
     expect((await t.db.prisma.meta.findMany({ orderBy: { key: "asc" } })).map((m) => m.key)).toEqual(["birthDateSealed", "conclusionSummarySealed", "dataKeyCanary", "patientNameSealed", "proposalTextsSealed"]);
     // Then done: a later start does nothing.
     expect(await prepareDataAtRest(t.db.prisma, KEY, log)).toEqual({ namesSealed: 0, summariesSealed: 0, proposalsSealed: 0, birthDatesSealed: 0 });
+  });
+});
+
+describe("a key rotation after a one-time step passed over a case", () => {
+  it("stops before re-sealing anything and says which step and why — not that DATA_KEY is the wrong key", async () => {
+    await checkDataKey(t.db.prisma, KEY);
+    const k = await oldCase(1, "Иванова Анна Сергеевна");
+    await t.db.prisma.proposal.create({ data: { caseId: k.id, round: 1, authorId: 70n, authorRole: "mediator", amountTenge: 1_000_000n, terms: "Условия 1." } });
+    // PostgreSQL refuses every change of the case's proposals (a trigger of the operator's): its terms stay in the clear.
+    await t.db.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_proposal() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refuse_proposal: frozen'; END $$ LANGUAGE plpgsql`);
+    await t.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_proposal BEFORE UPDATE ON "Proposal" FOR EACH ROW WHEN (OLD."caseId" = ${k.id}) EXECUTE FUNCTION refuse_proposal()`);
+    const quiet = safeLogger(pino({ level: "silent" }));
+    try {
+      await expect(rotateDataKey(t.db.prisma, KEY, OTHER)).rejects.toThrow(
+        "the one-time re-seal (proposalTextsSealed) passed over cases PostgreSQL refused to write, named by id in the log above: make them writable, run the rotation again",
+      );
+      // Nothing moved to the new key: the database still answers to the old one, no rotation is marked under way.
+      await expect(checkDataKey(t.db.prisma, KEY)).resolves.toBeUndefined();
+      expect((await t.db.prisma.meta.findMany({ orderBy: { key: "asc" } })).map((m) => m.key)).toEqual(["birthDateSealed", "conclusionSummarySealed", "dataKeyCanary", "patientNameSealed"]);
+    } finally {
+      await t.db.prisma.$executeRawUnsafe(`DROP TRIGGER refuse_proposal ON "Proposal"`);
+      await t.db.prisma.$executeRawUnsafe(`DROP FUNCTION refuse_proposal()`);
+    }
+    // Writable again: the rotation seals the proposal with the old key first, then moves everything to the new one.
+    await prepareDataAtRest(t.db.prisma, KEY, quiet);
+    await expect(rotateDataKey(t.db.prisma, KEY, OTHER)).resolves.toBeDefined();
+    expect(open(OTHER, (await t.db.prisma.proposal.findFirstOrThrow()).terms)).toBe("Условия 1.");
   });
 });
