@@ -211,7 +211,7 @@ describe("a proposal to mediate left unanswered (law.md §4: ten calendar days, 
       await mediator.press("Согласен(на) быть медиатором");
       await runJobsAt(w, "2026-12-04T10:00:00+05:00");
       const late = await applicant.press("Шартпен келісемін");
-      expect(texts(late)).toEqual([`${NUMBER} ісі бойынша медиация басталмады: екі тарап медиация туралы шартпен келіскенге дейін ол жабылды.`, MENU_KK]);
+      expect(texts(late)).toEqual([`${NUMBER} ісі бойынша медиация басталмады: медиация туралы ұсыныс жабылды, медиация туралы шарт жасалмады.`, MENU_KK]);
       expect(buttons(late).length, "something to press").toBeGreaterThan(0);
     });
   });
@@ -585,7 +585,7 @@ describe("a signed agreement attached after the mediation ended by its term at s
         expect.stringMatching(/^Не істейміз\?/),
       ]);
       // Attached again (the old button): refused, nothing changed.
-      expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 медиация уже завершена соглашением: подписанное соглашение записано в боте.", STAFF_HOME]);
+      expect(texts(await staff.press("Приложить подписанное соглашение"))).toEqual(["По делу KZ-2026-000001 медиация уже завершена: подписанное соглашение об урегулировании спора приложено.", STAFF_HOME]);
       expect(await w.t.db.prisma.caseEvent.count({ where: { kind: "agreement_signed" } })).toBe(1);
     });
   });

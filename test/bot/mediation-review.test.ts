@@ -319,7 +319,7 @@ describe("a counter-offer on a proposal that stopped standing while it was typed
       await proposeAmount(mediator, "2 200 000");
       await finishProposal(mediator);
       const late = await applicant.press("Жіберу");
-      expect(to(late, APPLICANT)[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңасын жасады — соған жауап беруге болады.");
+      expect(to(late, APPLICANT)[0]).toBe("Қарсы ұсынысыңыз жіберілмеді. KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңа ұсыныс жасады.");
       expect(to(late, MEDIATOR)).toEqual([]);
     });
   });
@@ -347,7 +347,7 @@ describe("«Қарсы ұсыныс» on a proposal that no longer stands", () =
       const p1 = await w.t.db.prisma.proposal.findFirstOrThrow();
       await proposeAmount(mediator, "2 200 000");
       await finishProposal(mediator);
-      expect(texts(await applicant.pressData(`g:pctr:${p1.id}`))[0]).toBe("KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңасын жасады — соған жауап беруге болады.");
+      expect(texts(await applicant.pressData(`g:pctr:${p1.id}`))[0]).toBe("KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңа ұсыныс жасады.");
       w.at("2026-12-06T09:00:00+05:00");
       expect(texts(await applicant.press("Қарсы ұсыныс"))[0]).toBe("KZ-2026-000001 ісі бойынша 2-ұсыныстың мерзімі өтті.");
     });

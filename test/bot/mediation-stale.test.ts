@@ -31,13 +31,16 @@ describe("a stale mediation button says why", () => {
     });
   });
 
-  it("a proposal replaced by a newer one: said so, and that the newer one is the one to answer", async () => {
+  it("a proposal replaced by a newer one: said so; once the mediation ended, that it ended — not the newer one to answer", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { applicant, mediator } = await mediationRunning(h, IDS);
       await proposeSettlement(mediator, "2 700 000");
       const p1 = await t.db.prisma.proposal.findFirstOrThrow();
       await proposeSettlement(mediator, "3 000 000");
-      expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңасын жасады — соған жауап беруге болады.", MENU_KK]);
+      expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңа ұсыныс жасады.", MENU_KK]);
+      await mediator.press("Завершить медиацию");
+      await mediator.press("Завершить");
+      expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша медиация келісімсіз аяқталған.", MENU_KK]);
     });
   });
 
@@ -53,9 +56,9 @@ describe("a stale mediation button says why", () => {
       await mediator.press("Приложить подписанное соглашение");
       await mediator.document("application/pdf", "signed");
       const m = await t.db.prisma.mediation.findFirstOrThrow();
-      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена соглашением: подписанное соглашение записано в боте.", STAFF_HOME]);
+      expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена: подписанное соглашение об урегулировании спора приложено.", STAFF_HOME]);
       expect(texts(await mediator.pressData(`g:pacc:${p.id}`))[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");
-      expect(texts(await applicant.pressData(`g:pctr:${p.id}`))).toEqual(["KZ-2026-000001 ісі бойынша медиация келісіммен аяқталған: қол қойылған келісім ботта тіркелді.", MENU_KK]);
+      expect(texts(await applicant.pressData(`g:pctr:${p.id}`))).toEqual(["KZ-2026-000001 ісі бойынша медиация аяқталды: дауды реттеу туралы қол қойылған келісім ботқа тіркелді.", MENU_KK]);
     });
   });
 
@@ -78,7 +81,7 @@ describe("a stale mediation button says why", () => {
       await mediator.press("Согласен(на) быть медиатором");
       expect(to(await mediator.pressData(`g:mdacc:${m.id}`), MEDIATOR)).toEqual(["По делу KZ-2026-000001 вы уже согласились быть медиатором.", MEDIATOR_HOME]);
       await t.db.prisma.mediation.update({ where: { id: m.id }, data: { state: "declined", endReason: "declined" } });
-      expect(to(await mediator.pressData(`g:mdacc:${m.id}`), MEDIATOR)).toEqual(["По делу KZ-2026-000001 медиация не началась: медиатор отказался от дела.", MEDIATOR_HOME]);
+      expect(to(await mediator.pressData(`g:mdacc:${m.id}`), MEDIATOR)).toEqual(["Вы уже отказались быть медиатором по делу KZ-2026-000001: медиация не началась.", MEDIATOR_HOME]);
     });
   });
 });

@@ -319,7 +319,7 @@ describe("mediation", () => {
     ]);
     const third = await proposeSettlement(mediator, "2 700 000");
     expect(to(third, APPLICANT)[0]).not.toContain("⚠");
-    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңасын жасады — соған жауап беруге болады.", MENU_KK]);
+    expect(texts(await applicant.pressData(`g:pacc:${p1.id}`))).toEqual(["KZ-2026-000001 ісі бойынша 1-ұсыныс енді күшінде емес: медиатор жаңа ұсыныс жасады.", MENU_KK]);
     const p3 = await t.db.prisma.proposal.findFirstOrThrow({ where: { round: 3 } });
     expect([p3.authorRole, Number(p3.amountTenge)]).toEqual(["mediator", 2_700_000]);
 

@@ -286,6 +286,8 @@ export const mediatorAnswer = async (tx: Tx, e: DomainEffect<"mediatorAnswer">, 
   const done = thenHome("mediator");
   const m = await loadMediation(tx, e.mediationId);
   if (!m || !(await isMediatorOf(tx, m, c.userId))) return [...notFound(), done];
+  // Their own «no» is theirs to read: not «the mediator declined» in the third person.
+  if (m.state === "declined") return [say("mediation.why.youDeclined", { number: m.case.number }), done];
   if (m.state !== "proposed") return [notNow(m, { key: "mediation.why.mediatorAnswered", params: { number: m.case.number } }), done];
   const all = await members(tx, m);
   const number = m.case.number;
@@ -565,10 +567,10 @@ const answerable = async (tx: Tx, proposalId: number, c: Ctx, lead?: Param) => {
   if (!p || !m || (side !== "applicant" && side !== "organization") || p.authorRole !== "mediator") return { refused: notFound() };
   const newer = await tx.proposal.count({ where: { mediationId: m.id, authorRole: "mediator", id: { gt: p.id } } });
   // Refused with the side known: its home follows (the organisation's staff get staff's, an admin among them too).
-  // Why it no longer stands, in a sentence of its own: a newer one came, or the mediation is over (how it ended).
-  if (newer > 0) return { refused: [said("mediation.proposalReplaced", { number: m.case.number, round: p.round })], side };
+  // Why it no longer stands, in a sentence of its own: the mediation is over (how it ended), or a newer one came.
   const over = mediationOver(m, m.case.number);
   if (over) return { refused: [said(over.key, over.params)], side };
+  if (newer > 0) return { refused: [said("mediation.proposalReplaced", { number: m.case.number, round: p.round })], side };
   if (m.state === "signing") return { refused: [said("mediation.alreadyAgreed", { number: m.case.number })], side };
   if (m.state !== "running") return { refused: [said("mediation.proposalClosed", { number: m.case.number, round: p.round })], side };
   if (p.validUntil && p.validUntil < c.now) return { refused: [said("mediation.proposalExpiredShort", { number: m.case.number, round: p.round })], side };
