@@ -66,34 +66,41 @@ type EachCase = (caseId: number, work: () => Promise<boolean>) => Promise<boolea
 /** The default log of the one-time steps, for a caller without one (the ops commands): warnings and errors. */
 const stepsLog = (): Logger => createLogger("warn");
 
+/** A marker's value while its step has cases still to do (passed over): the step runs again, an older version does not. */
+const PENDING = "pending:";
+const isDone = (m: { value: string } | null): boolean => m !== null && !m.value.startsWith(PENDING);
+
 /**
- * A step done once for the whole database (an upgrade's re-seal): skipped when its marker is there; else one instance
+ * A step done once for the whole database (an upgrade's re-seal): skipped when its marker says done; else one instance
  * at a time (an advisory lock of its own, `lock`) does it, and the marker, with the count, says it was done — a
  * second instance finds the marker and does nothing. Each case's part of it goes through `each`: in a savepoint of
  * its own (eachCase), so that a case whose write PostgreSQL refuses (a constraint, a trigger) is passed over, named in
- * the log by its id, and the others done — the start goes on. The marker is then not written: the next start tries
- * the step again, and finds only what is still to do (each step selects what is still in the clear). Returns how
- * many were done (`work` counts those `each` did), or 0 when it was done before.
+ * the log by its id, and the others done — the start goes on. The marker then says «pending:» with those cases' ids:
+ * the next start of this version tries the step again and finds only what is still to do (each step selects what is
+ * still in the clear, or leaves what opens with the key); an older version, which knows only whether the marker is
+ * there, does not run it a second time over texts this one sealed. Returns how many were done (`work` counts those
+ * `each` did), or 0 when it was done before.
  */
 const once = async (prisma: Prisma, log: Logger, step: string, marker: string, lock: number, work: (tx: Tx, each: EachCase) => Promise<number>): Promise<number> => {
-  if (await prisma.meta.findUnique({ where: { key: marker } })) return 0;
+  if (isDone(await prisma.meta.findUnique({ where: { key: marker } }))) return 0;
   const { count, passedOver } = await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${4242}::int, ${lock}::int)`;
-      if (await tx.meta.findUnique({ where: { key: marker } })) return { count: 0, passedOver: 0 };
-      let passedOver = 0;
+      if (isDone(await tx.meta.findUnique({ where: { key: marker } }))) return { count: 0, passedOver: [] };
+      const passedOver: number[] = [];
       const each: EachCase = async (caseId, part) => {
         const done = await eachCase(tx, log, step, caseId, part, "a case failed in a start-up step; passed over, tried again at the next start");
-        if (done === failed) passedOver++;
+        if (done === failed) passedOver.push(caseId);
         return done === true;
       };
       const count = await work(tx, each);
-      if (passedOver === 0) await tx.meta.create({ data: { key: marker, value: String(count) } });
+      const value = passedOver.length ? `${PENDING}${passedOver.join(",")}` : String(count);
+      await tx.meta.upsert({ where: { key: marker }, create: { key: marker, value }, update: { value } });
       return { count, passedOver };
     },
     { timeout: 120_000 },
   );
-  if (passedOver > 0) log.warn({ step, done: count, passedOver }, "a start-up step passed over cases; it runs again at the next start");
+  if (passedOver.length) log.warn({ step, done: count, passedOver: passedOver.length }, "a start-up step passed over cases; it runs again at the next start");
   return count;
 };
 
@@ -237,7 +244,7 @@ export const atRestFeature = {
  */
 export const unfinishedSteps = async (prisma: Prisma): Promise<string[]> => {
   const markers = [NAMES_SEALED, SUMMARIES_SEALED, PROPOSALS_SEALED, BIRTH_DATES_SEALED];
-  const done = new Set((await prisma.meta.findMany({ where: { key: { in: markers } }, select: { key: true } })).map((m) => m.key));
+  const done = new Set((await prisma.meta.findMany({ where: { key: { in: markers } } })).filter(isDone).map((m) => m.key));
   return markers.filter((m) => !done.has(m));
 };
 
