@@ -82,7 +82,11 @@ export class Jobs {
     private readonly deployment: Deployment,
     /** Turns what a job says into Bot API calls (features/ and core/render.ts). */
     private readonly render: (effects: Addressed[]) => ApiCall[],
-  ) {}
+  ) {
+    this.kinds = Object.keys(handlers);
+  }
+  /** The job kinds this version handles: the only ones it claims. */
+  private readonly kinds: string[];
 
   /** Handles every job due at `now`, a batch at a time; returns the outbox rows to send. */
   async runDue(now: Date, size = BATCH): Promise<OutboxRow[]> {
@@ -103,8 +107,10 @@ export class Jobs {
    */
   async runBatch(now: Date, size = BATCH): Promise<{ rows: OutboxRow[]; full: boolean }> {
     return this.prisma.$transaction(async (tx) => {
+      // Only kinds this version handles: a newer instance's job (a rolling upgrade, two versions on one database) is
+      // left pending for it — not claimed, failed five times and given up here as «no handler».
       const claimed = await tx.$queryRaw<{ id: bigint }[]>`
-        SELECT "id" FROM "ScheduledJob" WHERE "state" = 'pending' AND "dueAt" <= ${now}
+        SELECT "id" FROM "ScheduledJob" WHERE "state" = 'pending' AND "dueAt" <= ${now} AND "kind" = ANY(${this.kinds}::text[])
         ORDER BY "dueAt", "id" LIMIT ${size} FOR UPDATE SKIP LOCKED`;
       const jobs = await tx.scheduledJob.findMany({ where: { id: { in: claimed.map((c) => c.id) } }, orderBy: [{ dueAt: "asc" }, { id: "asc" }] });
       const rows: OutboxRow[] = [];

@@ -205,6 +205,20 @@ describe("jobs that fail", () => {
     const b = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "broken" } });
     expect([b.state, b.attempts]).toEqual(["failed", 5]);
   });
+
+  it("a job of a kind this version has no handler for (a newer instance's, in a rolling upgrade) is left pending for it, not failed", async () => {
+    await t.db.prisma.scheduledJob.create({ data: { kind: "from_a_newer_version", dueAt: at("2026-01-01T00:00:00Z"), payload: {} } });
+    const store = new Store(t.db.prisma, [], TEST_DATA_KEY);
+    const older = new Jobs(t.db.prisma, store, { flaky: () => Promise.resolve([]) }, log, deployment, renderJob);
+    for (let i = 0; i < 6; i++) await older.runDue(at(`2026-01-0${i + 2}T00:00:00Z`));
+    let job = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "from_a_newer_version" } });
+    expect([job.state, job.attempts, job.lastError]).toEqual(["pending", 0, null]);
+    // The version that knows it runs it, once.
+    const newer = new Jobs(t.db.prisma, store, { from_a_newer_version: () => Promise.resolve([sayTo({ chatId: 5, lang: "ru" }, "common.error")]) }, log, deployment, renderJob);
+    expect(await newer.runDue(at("2026-01-08T00:00:00Z"))).toHaveLength(1);
+    job = await t.db.prisma.scheduledJob.findFirstOrThrow({ where: { kind: "from_a_newer_version" } });
+    expect([job.state, job.attempts]).toEqual(["done", 1]);
+  });
 });
 
 describe("talking to Telegram", () => {
