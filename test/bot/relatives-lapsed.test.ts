@@ -55,6 +55,9 @@ const lapse = async (): Promise<string[]> => {
   const eve = to(await runJobsAt(w, "2026-11-30T20:00:00+05:00"), APPLICANT);
   // Still working the evening before: not said to have lapsed.
   expect(eve.filter((m) => m.includes("KZ-2026-000001 (создана") || m.includes("мерзімі өтті"))).toEqual([]);
+  // Lapsed at midnight, said in the morning (at 09:00, as the bot's other reminders): not in the night.
+  const night = to(await runJobsAt(w, "2026-12-01T08:59:00+05:00"), APPLICANT);
+  expect(night.filter((m) => m.includes("KZ-2026-000001 (создана") || m.includes("мерзімі өтті"))).toEqual([]);
   return to(await runJobsAt(w, AFTER), APPLICANT);
 };
 

@@ -59,8 +59,8 @@ describe("the relative-link lapse migration", () => {
     const applied = await applyMigrations(db.run, upTo);
     expect(applied).toEqual([readMigrations()[MINE]!.name]);
     const jobs = await db.query(
-      `SELECT j.kind, j."dedupeKey", j.payload, j.state, j."dueAt" = i."expiresAt" AS "dueAtExpiry" FROM "ScheduledJob" j JOIN "Invite" i ON i.id = (j.payload->>'inviteId')::int ORDER BY j.id`,
+      `SELECT j.kind, j."dedupeKey", j.payload, j.state, j."dueAt" = i."expiresAt" + interval '32400.001 seconds' AS "dueAtMorningAfter" FROM "ScheduledJob" j JOIN "Invite" i ON i.id = (j.payload->>'inviteId')::int ORDER BY j.id`,
     );
-    expect(jobs).toEqual([{ kind: "relative_link_lapsed", dedupeKey: "invite:1:lapsed", payload: { caseId: 1, inviteId: 1 }, state: "pending", dueAtExpiry: true }]);
+    expect(jobs).toEqual([{ kind: "relative_link_lapsed", dedupeKey: "invite:1:lapsed", payload: { caseId: 1, inviteId: 1 }, state: "pending", dueAtMorningAfter: true }]);
   });
 });

@@ -46,7 +46,7 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
   const token = randomBytes(24).toString("base64url");
   const expiresAt = inviteExpiry(c.now, c.timeZone);
   const invite = await tx.invite.create({ data: { tokenHash: hashToken(token), role: "relative", caseId: e.caseId, createdBy: BigInt(c.userId), createdAt: c.now, expiresAt } });
-  await schedule(tx, { kind: LAPSED, key: lapsedKey(invite.id), dueAt: expiresAt, payload: { caseId: e.caseId, inviteId: invite.id } });
+  await schedule(tx, { kind: LAPSED, key: lapsedKey(invite.id), dueAt: lapseToldAt(expiresAt), payload: { caseId: e.caseId, inviteId: invite.id } });
   const link = `https://t.me/${c.botUsername()}?start=c_${token}`;
   const number = mine.case.number;
   // The link's message is the one to forward: no buttons (Telegram keeps them on a forwarded message). The applicant's
@@ -60,6 +60,12 @@ export const createRelativeInvite = async (tx: Tx, e: DomainEffect<"createRelati
 /** A link's lapse, told to the applicant once (the job's row, by its key, is the record: done, it is never run again). */
 const LAPSED = "relative_link_lapsed";
 const lapsedKey = (inviteId: number) => `invite:${inviteId}:lapsed`;
+/**
+ * When a lapse is told: the morning after the link's last day (it lapses at midnight), at 09:00 — as the bot's other
+ * reminders, not in the night. The link's end is the last millisecond of a local day: 09:00 is 9 hours and 1 ms after
+ * it, whatever the time zone (the migration's rule too).
+ */
+const lapseToldAt = (expiresAt: Date): Date => new Date(expiresAt.getTime() + 9 * 3_600_000 + 1);
 
 /**
  * A relative's link that lapsed with nobody having joined by it, and the applicant who made it — or null when they
