@@ -191,10 +191,12 @@ export const dueFieldAt = (step: string): string | undefined => Object.values(DE
  * count started — the receipt (the formation's) or the formation (the conclusion's) — so that it names every unchecked
  * year the count went through; `expired`: the note of a deadline already passed, with no promise of a new date.
  */
-export const dueNote = (answers: unknown, field: string, expired = false): Param => {
-  const due = str(answersOf(answers)[field]);
+export const dueNote = (answers: unknown, field: string, expired = false, due = str(answersOf(answers)[field])): Param =>
+  (expired ? expiredCalendarNote : calendarNote)(due, countedFrom(answers, field, due));
+/** The day a deadline's count started: the receipt's (the formation's deadline) or the formation's (the conclusion's). */
+const countedFrom = (answers: unknown, field: string, due: string): string => {
   const start = field === DEADLINE_STEPS.formation.due ? receiptOf(answers)?.on : answersOf(answers).formedOn;
-  return (expired ? expiredCalendarNote : calendarNote)(due, typeof start === "string" && start <= due ? start : due);
+  return typeof start === "string" && /^\d{4}-\d{2}-\d{2}$/.test(start) && start <= due ? start : due;
 };
 
 /** The deadline a case's organisation must meet now: its text without the calendar note, and the note ("" if none). */
@@ -253,24 +255,18 @@ const footnotes = (): { mark: (note: Param) => string; notes: Param[] } => {
   return { mark, notes };
 };
 
-/** Where a passed deadline's count started, among a timeline's events: the receipt's day (formation), the formation's (conclusion). */
-const COUNTED_FROM: Record<string, { kind: string; field: string }> = {
-  formation_overdue: { kind: "notice_received", field: "on" },
-  conclusion_overdue: { kind: "commission_formed", field: "formedOn" },
-};
+/** The deadline a passed deadline's event is about (its due date in the case's answers). */
+const PASSED_FIELD: Record<string, string> = { formation_overdue: DEADLINE_STEPS.formation.due, conclusion_overdue: DEADLINE_STEPS.conclusion.due };
 
 /**
  * The note of a timeline's event: a deadline that passed, dated by its last day, counted on a calendar maybe not yet
- * checked — from the day its count started (the timeline's receipt or formation: `events`), so that the note names
- * every year the count went through.
+ * checked — from the day its count started (the case's receipt or formation, from its answers: a long case's view
+ * shows only its latest events), so that the note names every year the count went through.
  */
-const eventNote = (event: { kind: string; payload: unknown }, events: { event: { kind: string; payload: unknown } }[]): Param => {
+const eventNote = (event: { kind: string; payload: unknown }, answers: unknown): Param => {
   const due = ((event.payload ?? {}) as Record<string, unknown>).due;
   if (!PASSED_DEADLINES.includes(event.kind) || typeof due !== "string") return "";
-  const start = COUNTED_FROM[event.kind]!;
-  const began = events.findLast(({ event: e }) => e.kind === start.kind);
-  const from = ((began?.event.payload ?? {}) as Record<string, unknown>)[start.field];
-  return expiredCalendarNote(due, typeof from === "string" && /^\d{4}-\d{2}-\d{2}$/.test(from) && from <= due ? from : due);
+  return dueNote(answers, PASSED_FIELD[event.kind]!, true, due);
 };
 
 /**
@@ -278,9 +274,9 @@ const eventNote = (event: { kind: string; payload: unknown }, events: { event: {
  * counted then — on a calendar maybe not yet checked against the Government's decree (law.md §5), which its line
  * says by a mark and the note once, after the events (as the lists do: deadlineLines).
  */
-export const timelineFootnotes = (events: { event: { kind: string; payload: unknown } }[]): { marks: string[]; notes: Param[] } => {
+export const timelineFootnotes = (events: { event: { kind: string; payload: unknown } }[], answers: unknown): { marks: string[]; notes: Param[] } => {
   const f = footnotes();
-  const marks = events.map(({ event }) => f.mark(eventNote(event, events)));
+  const marks = events.map(({ event }) => f.mark(eventNote(event, answers)));
   return { marks, notes: f.notes };
 };
 
@@ -294,12 +290,12 @@ export const caseViewDeadlines = (
   c: { now: Date; timeZone: string },
   events: { event: { kind: string; payload: unknown } }[],
 ): { deadline: Param | null; marks: string[]; notes: Param[] } => {
-  const timelineOnly = timelineFootnotes(events);
+  const timelineOnly = timelineFootnotes(events, k.answers);
   if (timelineOnly.notes.length === 0) return { deadline: deadlineLine(k, c), ...timelineOnly };
   const f = footnotes();
   const d = deadlineOf(k, c);
   const deadline = d && { key: d.key, params: { ...d.params, calendar: f.mark(d.note) } };
-  const marks = events.map(({ event }) => f.mark(eventNote(event, events)));
+  const marks = events.map(({ event }) => f.mark(eventNote(event, k.answers)));
   return { deadline, marks, notes: f.notes };
 };
 

@@ -11,6 +11,8 @@ import { fileNotice, giveParticulars, handIn } from "../helpers/notice.js";
 import { joinStaff, recordReceipt } from "../helpers/staff.js";
 import { runJobsAt, withBot } from "../helpers/world.js";
 import { historyContent } from "../../bot/features/escalation/escalation.js";
+import { timelineFootnotes } from "../../bot/core/case.js";
+import { localParam } from "../../bot/core/render.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -321,6 +323,12 @@ describe("a deadline counted through two years whose calendars are not checked (
       expect(Object.fromEntries(content.pdf.lines)["События"]).toBe(
         "29.12.2027 — обращение сохранено\n29.12.2027 — организация получила обращение\n05.01.2028 — истёк срок формирования комиссии*\n06.01.2028 — комиссия сформирована\n\n* Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.",
       );
+      // A long case's view shows only its latest events: the receipt scrolled out of it, the note still counts from it.
+      const overdue = (await w.t.db.prisma.caseEvent.findMany({ where: { caseId: k.id, kind: "formation_overdue" } })).map((event) => ({ event }));
+      const { notes } = timelineFootnotes(overdue, k.answers);
+      expect(notes.map((n) => localParam(w.h.i18n, "ru", n))).toEqual([
+        "* Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим.",
+      ]);
     });
   });
 

@@ -318,7 +318,7 @@ export const historyContent = async (env: Pick<DocumentEnv, "prisma" | "i18n" | 
   // in the bot, in the order of those days; a deadline met, though recorded late, did not pass — as /cases reads.
   const shown = timeline(k, env.timeZone);
   // A deadline that passed, counted on a calendar not yet checked, is marked; its note comes after the events.
-  const calendar = timelineFootnotes(shown);
+  const calendar = timelineFootnotes(shown, k.answers);
   const events = [
     shown.map(({ event, day }, i) => t("cases.event", { date: showDate(day), what: t(`cases.events.${event.kind}`), mark: calendar.marks[i] })).join("\n"),
     ...calendar.notes.map(local),
