@@ -1,6 +1,6 @@
 // Staff's steps on a case that moved on say why they cannot be recorded, in a sentence of their own: a case settled
 // (its signed agreement recorded: law.md §4) records no receipt, commission or conclusion any more — before, a receipt
-// was said to be «уже записано: .» (none was, and no date), the formation «По делу … это сейчас сделать нельзя»; a
+// was said to be «уже записано: ...» (none was, and no date), the formation «По делу … это сейчас сделать нельзя»; a
 // conclusion before the commission is marked formed says that, not «the commission is not formed or there is a
 // conclusion already». Each failed before its fix.
 import { describe, expect, it } from "vitest";
