@@ -544,7 +544,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // organisation): it goes, and they are told why in their language — nothing of it was recorded. Words typed for it or
   // a button of its question answer nothing then: what is under it comes back, or their home as they stand now. A
   // command or another button goes on as it would. A flow of every side (a mediation's message, counter-offer, signed
-  // agreement) goes likewise when the role it was opened in (`as`: staff, of the case's organisation) was taken away.
+  // agreement) goes likewise when the role it was opened in (`as`: staff, of the case's organisation) was taken away, and
+  // staff's own flow on a case (a receipt, a sitting) when they are no longer staff of the organisation it was opened for.
   const revoked = stack.filter((e) => {
     const as = openedAs(e, flows);
     return as !== null && (!profile.roles.includes(as.role) || (as.org !== undefined && profile.staffOrgs !== undefined && !profile.staffOrgs.includes(as.org.id)));
@@ -740,10 +741,13 @@ const CARRIED: readonly string[] = ["notice", "explain", "help"];
 /** A feature's command is carried only for whom it allows: someone new typing /inbox is not told after it «no such command». */
 const carriedFeature = (c: CommandDef | undefined, profile: Profile): boolean => c !== undefined && commandAllowed(c, profile);
 
-/** The role a flow on the stack acts in: its FlowDef's, else the one it was opened in (OpenedAs); null for an applicant's. */
+/**
+ * The role a flow on the stack acts in: its FlowDef's, with the organisation it was opened for (staff's own flows on a
+ * case), else the one it was opened in (OpenedAs); null for an applicant's.
+ */
 const openedAs = (e: StackEntry, flows: Flows): OpenedAs | null => {
   const role = flows[e.flow]?.role;
-  if (role !== undefined) return role === "applicant" ? null : { role };
+  if (role !== undefined) return role === "applicant" ? null : { role, ...(e.as?.org ? { org: e.as.org } : {}) };
   return e.as ?? null;
 };
 

@@ -90,14 +90,18 @@ export interface StackEntry {
    * where it is still on screen.
    */
   consentShown?: true;
-  /** The role (and, for staff, the organisation) the flow was opened in, when its FlowDef has no role of its own. */
+  /**
+   * The role (and, for staff, the organisation) the flow was opened in: when its FlowDef has no role of its own, or —
+   * staff's own flows on a case — the organisation whose case it is (the role is the FlowDef's).
+   */
   as?: OpenedAs;
 }
 
 /**
  * A flow every side of something may open (a mediation's message, counter-offer, signed agreement or contract) opened by
- * someone in a role — the mediator, or staff of the case's organisation: it ends as a role's flow ends when that role
- * (staff: in that organisation) is taken away while it is open (machines/chat.ts). An applicant's has none.
+ * someone in a role — the mediator, or staff of the case's organisation — or staff's own flow on a case (receipt,
+ * formation, conclusion, sitting) with its organisation: it ends as a role's flow ends when that role (staff: in that
+ * organisation) is taken away while it is open (machines/chat.ts). An applicant's has none.
  */
 export interface OpenedAs {
   role: Exclude<Role, "applicant">;

@@ -161,6 +161,12 @@ export const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | nul
  */
 const OVER_THE_STEP: readonly string[] = ["mediation", "escalated"];
 
+/**
+ * Why staff's steps on a case (its receipt, commission, conclusion) are recorded no more, or null: settled — which a
+ * case becomes only when its signed agreement is recorded (law.md §4) — or closed. The key of the sentence saying so.
+ */
+export const caseEndedKey = (k: { status: string }): string | null => (k.status === "settled" || k.status === "closed" ? `staff.caseEnded.${k.status}` : null);
+
 /** The commission's step a case stands at: its status, or under a mediation or a drafted complaint the status underneath. */
 export const stepOf = (k: Parameters<typeof statusBefore>[0] & { status: string }): string => (OVER_THE_STEP.includes(k.status) ? statusBefore(k) : k.status);
 

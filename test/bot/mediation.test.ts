@@ -443,7 +443,7 @@ describe("mediation", () => {
     expect(texts(await admin.press("Предложить медиатора"))).toEqual(["Нет дел, по которым можно предложить медиатора."]);
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { role: "mediator" } });
     const c = await t.db.prisma.case.findFirstOrThrow();
-    expect(texts(await admin.pressData(`g:mdassign:${c.id}:${role.id}`))[0]).toBe("По делу KZ-2026-000001 медиация уже назначена или идёт.");
+    expect(texts(await admin.pressData(`g:mdassign:${c.id}:${role.id}`))[0]).toBe("По делу KZ-2026-000001 медиатор уже предложен, его ответа пока нет.");
     expect(await t.db.prisma.mediation.count()).toBe(1);
   });
 

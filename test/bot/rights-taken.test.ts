@@ -179,10 +179,11 @@ describe("a case whose procedure ended", () => {
     const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(MEDIATOR), role: "mediator" } });
     // Meanwhile the case was settled (an earlier mediation, say).
     await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "settled", closedAt: now } });
-    expect(texts(await staff.pressData(`g:mdpick:${k.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя."]);
+    const settled = "Дело KZ-2026-000001 урегулировано: подписанное соглашение об урегулировании спора записано в боте. Новая медиация по нему не начинается.";
+    expect(texts(await staff.pressData(`g:mdpick:${k.id}`))).toEqual([settled, expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
     const chosen = await staff.press(MEDIATOR_NAME);
-    expect(to(chosen, STAFF)).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
-    expect(texts(await staff.pressData(`g:mdassign:${k.id}:${role.id}`))).toEqual(["По делу KZ-2026-000001 это сейчас сделать нельзя.", expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+    expect(to(chosen, STAFF)).toEqual([settled, expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
+    expect(texts(await staff.pressData(`g:mdassign:${k.id}:${role.id}`))).toEqual([settled, expect.stringMatching(/^«Городская больница №7»: обращения\n/)]);
     expect(to(chosen, MEDIATOR)).toEqual([]);
     expect(await t.db.prisma.mediation.count()).toBe(0);
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("settled");

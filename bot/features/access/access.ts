@@ -5,7 +5,7 @@ import { defaultFlows } from "../../../machines/chat.js";
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, formedOn } from "../../core/case.js";
+import { answersOf, formedOn, ORG_NAMES, orgNames } from "../../core/case.js";
 import { say, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
@@ -67,8 +67,7 @@ const STAFF_FLOWS = flowsOf("staff");
 /** Why a flow did not open: staff on their own organisation's case as its applicant or a relative are told so. */
 const refusal = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<Out> => {
   if (STAFF_FLOWS.includes(e.flow)) {
-    const sittingId = num(e.input.sittingId);
-    const caseId = sittingId ? ((await tx.sitting.findUnique({ where: { id: sittingId }, select: { caseId: true } }))?.caseId ?? 0) : num(e.input.caseId);
+    const caseId = await staffFlowCase(tx, e);
     const k = caseId > 0 ? await tx.case.findFirst({ where: { id: caseId, organizationId: { in: await staffOrgs(tx, userId) } }, select: { number: true } }) : null;
     if (k && (await onCase(tx, caseId, userId))) return say("staff.ownCase", { number: k.number });
   }
@@ -88,9 +87,23 @@ const notAllowed = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx): Promi
   return APPLICANT_FLOWS.includes(e.flow) ? [said, await refusedHome(tx, c)] : no(said);
 };
 
+/** The case a staff flow is about: its own id, or its sitting's case (0 when neither is found). */
+const staffFlowCase = async (tx: Tx, e: DomainEffect<"openChecked">): Promise<number> => {
+  const sittingId = num(e.input.sittingId);
+  return sittingId ? ((await tx.sitting.findUnique({ where: { id: sittingId }, select: { caseId: true } }))?.caseId ?? 0) : num(e.input.caseId);
+};
+
+/** Staff of the case's organisation: the organisation a staff flow on it is opened for (OpenedAs). */
+const staffOpenedAs = async (tx: Tx, caseId: number): Promise<OpenedAs | undefined> => {
+  const k = caseId > 0 ? await tx.case.findUnique({ where: { id: caseId }, select: { organizationId: true, ...ORG_NAMES } }) : null;
+  return k?.organizationId != null && k.organization ? { role: "staff", org: { id: k.organizationId, name: orgNames(k.organization) } } : undefined;
+};
+
 /**
- * A mediation's flow that every side may open (no role of its own): the role it is opened in — the mediator's, or staff
- * of the case's organisation — goes with it, so that it ends when that role is taken away while it is open.
+ * The role a flow is opened in goes with it, so that it ends when that role is taken away while it is open
+ * (machines/chat.ts): a mediation's flow that every side may open (no role of its own) — the mediator's, or staff of the
+ * case's organisation; staff's own flows (receipt, formation, conclusion, sitting) — the case's organisation, for staff
+ * revoked there while still staff of another are no longer its staff.
  */
 const openedAs = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number): Promise<{ as?: OpenedAs }> => {
   const as =
@@ -98,7 +111,9 @@ const openedAs = async (tx: Tx, e: DomainEffect<"openChecked">, userId: number):
       ? await mediationOpenedAs(tx, num(e.input.mediationId), userId)
       : e.flow === "counter"
         ? await proposalOpenedAs(tx, num(e.input.proposalId), userId)
-        : undefined;
+        : STAFF_FLOWS.includes(e.flow)
+          ? await staffOpenedAs(tx, await staffFlowCase(tx, e))
+          : undefined;
   return as ? { as } : {};
 };
 
@@ -145,13 +160,13 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     // The sitting's review says when its day is after the conclusion's term as the case counts it (law.md §3 step 6).
     if (e.flow === "sitting") {
       const due = k ? answersOf(k.answers).conclusionDue : undefined;
-      return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number, ...(typeof due === "string" ? { conclusionDue: due } : {}) } } }];
+      return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number, ...(typeof due === "string" ? { conclusionDue: due } : {}) }, ...as } }];
     }
     // The conclusion's day cannot be before the commission was formed: the flow is told the case's own formation day,
     // whatever the button carried (none on buttons sent before the day was asked), so a wrong day is asked again at
     // once — not refused after Save, with everything typed lost.
     const notBefore = k ? formedOn(k, c.timeZone) : "";
-    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { caseId, ...number, ...(notBefore ? { notBefore } : {}) } } }];
+    return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { caseId, ...number, ...(notBefore ? { notBefore } : {}) }, ...as } }];
   }
   // A signed agreement for a mediation no longer waiting for one (settled, or ended otherwise than by its term at
   // signing): said before the file is asked for; after its term ran out at signing, the day it was signed is asked too.

@@ -7,7 +7,7 @@ import type { DomainEffect, FileRef } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import { mciTenge, minimumMci } from "../../../machines/payments.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { calendarNote, expiredCalendarNote, formedOn, isLate, notReceivedYet, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
+import { calendarNote, caseEndedKey, expiredCalendarNote, formedOn, isLate, notReceivedYet, receiptOf, sealWith, statusOnStep, stepOf } from "../../core/case.js";
 import { say, sayTo, thenHome, type Out } from "../../core/effects.js";
 import { caseParticipants, reader, staffCase, withdrawnOf } from "../../core/people.js";
 import { chooseEscalation } from "../escalation/actions.js";
@@ -17,14 +17,15 @@ import { endCaseSittings } from "../sittings/sittings.js";
 import { mediationButtons } from "../mediation/mediation.js";
 import { CONCLUSION_WORKING_DAYS, unwatch, watch } from "./deadlines.js";
 
-/**
- * Why the formation cannot be recorded now: it was (formedAt), the notice's receipt was not, or the case is
- * elsewhere — in a mediation begun before the formation, or closed by one: not "already formed", which it was not.
- */
 /** A file as stored and sent again: its kind and Telegram's id only. */
 const ref = (f: FileRef): { kind: FileRef["kind"]; fileId: string } => ({ kind: f.kind, fileId: f.fileId });
+/**
+ * Why the formation cannot be recorded now: it was (formedAt); the case was settled by a mediation before it (its
+ * signed agreement recorded) or closed — its steps are recorded no more, not "already formed", which it was not, nor
+ * "after the receipt", which will not come; or the notice's receipt was not recorded.
+ */
 const notNowFormation = (k: Parameters<typeof stepOf>[0]): string =>
-  k.formedAt ? "staff.alreadyFormed" : notReceivedYet(k) ? "staff.notReceived" : "mediation.notNow";
+  k.formedAt ? "staff.alreadyFormed" : (caseEndedKey(k) ?? (notReceivedYet(k) ? "staff.notReceived" : "mediation.notNow"));
 
 export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">, c: Ctx): Promise<Out[]> => {
   // «Подтверждаю» (today, a button): nothing more to ask — staff's home, or the question of a flow open meanwhile. The
@@ -57,7 +58,7 @@ export const recordFormation = async (tx: Tx, e: DomainEffect<"recordFormation">
 
 /** Why the conclusion cannot be recorded now, or null when it can: said when staff press the button (access.ts), and at Save. */
 export const conclusionRefusal = (k: Parameters<typeof stepOf>[0] & { number: string; concludedAt: Date | null }): Out | null =>
-  stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "conclusion.already" : "conclusion.notNow", { number: k.number });
+  stepOf(k) === "commission_formed" ? null : say(k.concludedAt ? "conclusion.already" : (caseEndedKey(k) ?? "conclusion.notFormed"), { number: k.number });
 
 /**
  * Staff record the conclusion: the case is concluded, its conclusion watch cancelled, and everyone on it

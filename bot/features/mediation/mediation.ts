@@ -195,6 +195,20 @@ const runningButtons = (side: Side, mediationId: number): Button[][] => [
  */
 const NO_MEDIATION: CaseStatus[] = ["settled", "closed"];
 
+/**
+ * Why no mediator can be proposed for the case now, in a sentence of its own, or null when one can: settled (its signed
+ * agreement recorded: law.md §4), closed, or a mediation already under way — proposed to a mediator who has not
+ * answered, waiting for the sides to agree to its contract, or running.
+ */
+const noNewMediation = async (tx: Tx, k: { id: number; number: string; status: CaseStatus }): Promise<Why | null> => {
+  const number = k.number;
+  if (k.status === "settled") return { key: "mediation.why.caseSettled", params: { number } };
+  if (k.status === "closed") return { key: "mediation.why.caseClosed", params: { number } };
+  const m = await tx.mediation.findFirst({ where: { caseId: k.id, state: { in: [...ACTIVE] } }, select: { state: true } });
+  if (!m) return null;
+  return { key: m.state === "proposed" ? "mediation.why.proposed" : m.state === "agreeing" ? "mediation.why.agreeing" : "mediation.why.running", params: { number } };
+};
+
 /** Staff of the case's organisation, or an admin. */
 const mayAssign = async (tx: Tx, k: { id: number; organizationId: number | null }, c: Ctx) =>
   c.roles.includes("admin") || (k.organizationId !== null && (await staffOrgs(tx, c.userId)).includes(k.organizationId) && !(await onCase(tx, k.id, c.userId)));
@@ -225,9 +239,9 @@ export const listMediationCases = async (tx: Tx, e: DomainEffect<"listMediationC
 export const pickMediator = async (tx: Tx, e: DomainEffect<"pickMediator">, c: Ctx): Promise<Out[]> => {
   const k = await tx.case.findUnique({ where: { id: e.caseId } });
   if (!k || !(await mayAssign(tx, k, c))) return [...notFound(), thenHome()];
-  // The button is not shown then; an old message's, or forged, is refused here.
-  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number })];
-  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number })];
+  // The button is not shown then; an old message's, or forged, is refused here: why, then the presser's home.
+  const cannot = await noNewMediation(tx, k);
+  if (cannot) return [say(cannot.key, cannot.params), thenHome()];
   // Mediation is between the applicant and the organisation: a case linked to none has no other side yet.
   if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number })];
   const where = { role: "mediator" as const, revokedAt: null };
@@ -256,7 +270,10 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
   const done = thenHome();
   const k = await tx.case.findUnique({ where: { id: e.caseId }, include: ORG_NAMES });
   if (!k || !(await mayAssign(tx, k, c))) return [...notFound(), done];
-  if (NO_MEDIATION.includes(k.status)) return [say("mediation.notNow", { number: k.number }), done];
+  if (NO_MEDIATION.includes(k.status)) {
+    const cannot = (await noNewMediation(tx, k))!;
+    return [say(cannot.key, cannot.params), done];
+  }
   const r = await tx.userRole.findFirst({ where: { id: e.roleId, role: "mediator", revokedAt: null }, include: { user: { select: { language: true } } } });
   if (!r) return [say("mediation.noMediators"), done];
   if (k.organizationId === null) return [say("mediation.unlinked", { number: k.number }), done];
@@ -266,7 +283,8 @@ export const assignMediator = async (tx: Tx, e: DomainEffect<"assignMediator">, 
   const ofOrg = await tx.userRole.count({ where: { userId: r.userId, organizationId: k.organizationId, role: "staff", revokedAt: null } });
   if (onCase + ofOrg > 0) return [say("mediation.conflict", { number: k.number })];
   if (await applicantWithdrew(tx, k.id)) return [say("mediation.applicantWithdrew", { number: k.number }), done];
-  if (await tx.mediation.count({ where: { caseId: k.id, state: { in: [...ACTIVE] } } })) return [say("mediation.already", { number: k.number }), done];
+  const underWay = await noNewMediation(tx, k);
+  if (underWay) return [say(underWay.key, underWay.params), done];
   const m = await tx.mediation.create({ data: { caseId: k.id, mediatorId: r.userId, assignedBy: BigInt(c.userId), createdAt: c.now } });
   await scheduleLapse(tx, m.id, c.now);
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "mediation_assigned", actorId: BigInt(c.userId), createdAt: c.now, payload: { mediationId: m.id } } });

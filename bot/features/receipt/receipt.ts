@@ -10,7 +10,7 @@ import { atLocalTime, endOfDay, localDate, nthWorkingDayAfter, type Deadline } f
 import type { Button, DomainEffect, FileRef, Param, Recipient } from "../../../machines/effects.js";
 import { showDate } from "../../../machines/notice.js";
 import type { Case } from "../../db/generated/client.js";
-import { answersOf, calendarNote, caseOrg, ORG_NAMES, expiredCalendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
+import { answersOf, calendarNote, caseEndedKey, caseOrg, ORG_NAMES, expiredCalendarNote, isLate, receiptOf, statusOnStep, stepOf } from "../../core/case.js";
 import type { Ctx, Tx } from "../../core/actor.js";
 import { say, sayTo, type Addressed, type JobHandler, type Out, type StillTrue, type TruthCheck } from "../../core/effects.js";
 import { caseParticipants, orgStaff, reader, staffCase, staffRecipients } from "../../core/people.js";
@@ -112,7 +112,15 @@ const receive = async (tx: Tx, k: CaseRow, r: Receipt, c: Ctx): Promise<{ due: D
 };
 
 const NOT_YET = ["saved", "delivered"];
-const already = (k: Pick<Case, "number" | "answers">): Out[] => [say("receipt.already", { number: k.number, date: showDate(receiptOf(k.answers)?.on ?? "") })];
+/**
+ * Past the receipt's step: its record, with its date — or, for a case settled (or closed) with none recorded, that its
+ * steps are recorded no more, not «already recorded» with no date.
+ */
+const already = (k: Pick<Case, "number" | "answers" | "status">): Out[] => {
+  const on = receiptOf(k.answers)?.on;
+  const ended = caseEndedKey(k);
+  return [on || !ended ? say("receipt.already", { number: k.number, date: showDate(on ?? "") }) : say(ended, { number: k.number })];
+};
 
 export const recordReceipt = async (tx: Tx, e: DomainEffect<"recordReceipt">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);
