@@ -2,7 +2,7 @@
 // representative may attend): the date and time in Kazakhstan time, in person (an address) and/or
 // online (a link), an optional note; then a review and Save. Moving a sitting asks the date and time only.
 import { assign, enqueueActions, setup } from "xstate";
-import type { Button, Params } from "./effects.js";
+import type { Button, Param, Params } from "./effects.js";
 import { askAgain, chose, effectActions, UNSAVED, type FlowDef, type FlowEvent } from "./flow.js";
 import { parseDate, WRITTEN_AS_DATE, type Check } from "./notice-rules.js";
 import { addDays, holidayOf, isWeekend, isWorkingDay, uncheckedYears, type LocalDate } from "./calendar.js";
@@ -44,6 +44,8 @@ interface Context {
    * flow opens (absent before the commission is formed, and in snapshots stored before it was carried).
    */
   conclusionDue?: LocalDate;
+  /** The calendar's note of that term (law.md §5), before its end and after it ("" when its years are checked). */
+  conclusionNotes?: { open: Param; passed: Param };
 }
 
 const ok = <T>(value: T): Check<T> => ({ ok: true, value });
@@ -125,7 +127,7 @@ const placeLines = (c: Context): { key: string; params: Params }[] => [
 ];
 
 export const sittingMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number; conclusionDue?: LocalDate } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number; conclusionDue?: LocalDate; conclusionNotes?: { open: Param; passed: Param } } },
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
@@ -134,7 +136,7 @@ export const sittingMachine = setup({
   },
 }).createMachine({
   id: "sitting",
-  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}), ...(input.conclusionDue ? { conclusionDue: input.conclusionDue } : {}) }),
+  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}), ...(input.conclusionDue ? { conclusionDue: input.conclusionDue } : {}), ...(input.conclusionNotes ? { conclusionNotes: input.conclusionNotes } : {}) }),
   initial: "date",
   states: {
     date: {
@@ -223,10 +225,9 @@ export const sittingMachine = setup({
           const asKnown = !isWeekend(date) && uncheckedYears(date, date).length > 0;
           const dayOff = isWorkingDay(date) ? null : { key: asKnown ? "sitting.dayOffAsKnown" : "sitting.dayOff", params: { holiday: named, year: date.slice(0, 4) } };
           const due = context.conclusionDue;
-          const [dueYear] = due ? uncheckedYears(due, due) : [];
           // A term already over (the formation recorded late) makes no promise of a new date, as case.ts's notes.
           const passed = due !== undefined && typeof event.today === "string" && event.today > due;
-          const calendar = dueYear === undefined ? "" : { key: passed ? "common.calendarAsKnownExpired" : "common.calendarAsKnown", params: { year: dueYear } };
+          const calendar = (passed ? context.conclusionNotes?.passed : context.conclusionNotes?.open) ?? "";
           const term = { key: passed ? "sitting.termPassed" : "sitting.termUntil", params: { due: showDate(due ?? "") } };
           const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { term, calendar } } : null;
           const what = dayOff && late ? { key: "sitting.both", params: { dayOff, late } } : (dayOff ?? late);

@@ -51,9 +51,9 @@ const DAY_OFF = (date: string) => `Обратите внимание: ${date} �
 const AFTER_DUE_RU = "заключение — до конца дня 30.11.2026 (бот считает 5 рабочих дней со следующего рабочего дня после формирования комиссии).";
 
 /** Staff open the case and set an online sitting at 15:00 on `date`, up to its review (not saved): the review's calls. */
-const onlineReview = async (staff: TestUser, date = "25.11.2026"): Promise<Call[]> => {
+const onlineReview = async (staff: TestUser, date = "25.11.2026", number = "KZ-2026-000001"): Promise<Call[]> => {
   await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
+  await staff.press(`Открыть ${number}`);
   await staff.press("Назначить заседание");
   await staff.send(date);
   await staff.send("15:00");
@@ -133,6 +133,18 @@ describe("a sitting set on a day off", () => {
     expect(texts(await onlineReview(staff, "13.01.2027"))[0]).toBe(
       "Обратите внимание: 13.01.2027 — дата после срока заключения комиссии по счёту бота: срок истёк в конце дня 06.01.2027 (бот считает 5 рабочих дней со следующего рабочего дня после формирования комиссии). Срок посчитан по календарю 2027 года, известному на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, фактический срок мог оказаться другим. Если дата верна, сохраните; если нет, нажмите «Изменить».",
     );
+  });
+
+  it("a term counted through two years whose calendars are not checked names both, as the case's deadline does", async () => {
+    // Before: the review's note was counted from the term's last day alone, so named 2028 only.
+    at("2027-12-28T10:00:00+05:00");
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    await fileNotice(h.user(APPLICANT, "kk"), "kk");
+    await recordReceipt(staff, "ru", "KZ-2027-000001");
+    await formCommission(staff, "KZ-2027-000001");
+    const [note] = texts(await onlineReview(staff, "20.01.2028", "KZ-2027-000001"));
+    expect(note).toMatch(/^Обратите внимание: 20\.01\.2028 — дата после срока заключения комиссии по счёту бота: заключение — до конца дня \d\d\.01\.2028 \(/);
+    expect(note).toContain(" Срок посчитан по календарям 2027 и 2028 годов, известным на сегодня: если Правительство утвердит переносы выходных дней или уточнятся даты праздников, он может измениться — тогда бот сообщит новый срок.");
   });
 
   it("a move to a day off is told so too, in staff's language", async () => {

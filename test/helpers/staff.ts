@@ -158,10 +158,10 @@ export const commissionFormed = async (h: Harness, adminId: number, staffId: num
   return { staff, applicant };
 };
 
-/** Staff (ru) record from the case's view that the commission of KZ-2026-000001 was formed today. */
-export const formCommission = async (staff: TestUser) => {
+/** Staff (ru) record from the case's view that the commission of KZ-2026-000001 (or `number`) was formed today. */
+export const formCommission = async (staff: TestUser, number = "KZ-2026-000001") => {
   await staff.send("/inbox");
-  await staff.press("Открыть KZ-2026-000001");
+  await staff.press(`Открыть ${number}`);
   await staff.press("Комиссия сформирована");
   return staff.press("Подтверждаю");
 };

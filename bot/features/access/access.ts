@@ -5,7 +5,7 @@ import { defaultFlows } from "../../../machines/chat.js";
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, formedOn, ORG_NAMES, orgNames } from "../../core/case.js";
+import { answersOf, dueNote, formedOn, ORG_NAMES, orgNames } from "../../core/case.js";
 import { say, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
@@ -160,7 +160,10 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     // The sitting's review says when its day is after the conclusion's term as the case counts it (law.md §3 step 6).
     if (e.flow === "sitting") {
       const due = k ? answersOf(k.answers).conclusionDue : undefined;
-      return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number, ...(typeof due === "string" ? { conclusionDue: due } : {}) }, ...as } }];
+      // With the calendar's notes of that term as the case counts it (from the formation: every unchecked year it went
+      // through), before its end and after it: the review says whichever holds on the day it is shown.
+      const conclusion = k && typeof due === "string" ? { conclusionDue: due, conclusionNotes: { open: dueNote(k.answers, "conclusionDue"), passed: dueNote(k.answers, "conclusionDue", true) } } : {};
+      return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number, ...conclusion }, ...as } }];
     }
     // The conclusion's day cannot be before the commission was formed: the flow is told the case's own formation day,
     // whatever the button carried (none on buttons sent before the day was asked), so a wrong day is asked again at
