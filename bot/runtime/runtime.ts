@@ -229,7 +229,7 @@ export class Runtime {
       hasConsent: loaded.hasConsent,
       consentText: loaded.consentText,
       roles: loaded.roles,
-      ...(loaded.staffOrgs ? { staffOrgs: loaded.staffOrgs } : {}),
+      staffOrgs: loaded.staffOrgs,
       termsAccepted: loaded.termsAccepted,
       promptBase: promptBaseOf(updateId),
       ...invites,

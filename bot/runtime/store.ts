@@ -19,7 +19,7 @@ export interface Loaded {
   consentText: ConsentText | null;
   roles: Role[];
   /** The organisations whose staff the user is (active roles). */
-  staffOrgs?: number[];
+  staffOrgs: number[];
   /** The roles whose confidentiality terms the user accepted (admin only while in ADMIN_IDS). */
   termsAccepted: Role[];
   userExists: boolean;
@@ -107,7 +107,7 @@ const NOW_UTC = PrismaNS.sql`(now() AT TIME ZONE 'UTC')`;
 const userRow = (userId: bigint): PrismaNS.Sql => PrismaNS.sql`(
   SELECT concat_ws('|', coalesce(u."language"::text, '-'), CASE WHEN u."consentAt" IS NOT NULL AND u."consentWithdrawnAt" IS NULL THEN coalesce(u."consentText", 'applicant') ELSE 'false' END, (u."id" IS NOT NULL)::text,
     (SELECT coalesce(string_agg(r."role"::text || CASE WHEN r."role" = 'staff' AND r."organizationId" IS NOT NULL THEN ':' || r."organizationId"::text ELSE '' END
-      || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ',' ORDER BY r."role"::text, r."organizationId"), '') FROM "UserRole" r
+      || CASE WHEN r."termsAcceptedAt" IS NULL THEN '' ELSE '+' END, ',' ORDER BY r."role"::text, r."organizationId", r."id"), '') FROM "UserRole" r
       WHERE r."userId" = ${userId} AND r."revokedAt" IS NULL))
   FROM (SELECT 1) AS "one" LEFT JOIN "User" u ON u."id" = ${userId})`;
 

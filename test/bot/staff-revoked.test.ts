@@ -59,7 +59,7 @@ describe("staff's own flow on a case whose organisation's role was taken away me
       await revoke(w, row.id);
       const typed = await staff.send("15:00");
       expect(to(typed, STAFF)).toEqual([
-        "«Келісім» ботында сіз енді «Городская больница №7» ұйымының қызметкері болып саналмайсыз: рөліңізді әкімші қайтарып алды. Басталған әрекет болдырылмады, ештеңе жазылған жоқ.",
+        "«Келісім» ботында сіз енді «Городская больница №7» ұйымының қызметкері болып саналмайсыз: осы ұйымдағы рөліңізді әкімші қайтарып алды. Басталған әрекет болдырылмады, ештеңе жазылған жоқ.",
         expect.stringMatching(/^«№2 емхана»: өтініштер\n/),
       ]);
       expect(to(typed, APPLICANT)).toEqual([]);
