@@ -11,13 +11,11 @@ import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../co
 import { conclusionRefusal } from "../commission/record.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
-import { counterOpening, mediationOpenedAs, mediationOver, type Why, mediationSide, proposalOpenedAs, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
+import { counterOpening, mediationOpenedAs, mediationSide, notNow, proposalOpenedAs, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
 import type { OpenedAs } from "../../../machines/flow.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 import { notApplicant } from "../escalation/escalation.js";
 
-/** A sentence given as a key with its params (mediationOver). */
-const sayWhy = (p: Why): Out => say(p.key, p.params);
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
 
 const staffOfCase = async (tx: Tx, caseId: number, userId: number) => (await staffCase(tx, caseId, userId)) !== null;
@@ -123,7 +121,7 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   // A message in a mediation no longer talking (ended, declined): said before anything is typed, not after.
   if (e.flow === "relay") {
     const m = await tx.mediation.findUnique({ where: { id: num(e.input.mediationId) }, select: { state: true, endReason: true, startedAt: true, case: { select: { number: true } } } });
-    if (m && m.state !== "running" && m.state !== "signing") return no(sayWhy(mediationOver(m, m.case.number) ?? { key: "mediation.notRunning", params: { number: m.case.number } }));
+    if (m && m.state !== "running" && m.state !== "signing") return no(notNow(m, { key: "mediation.notRunning", params: { number: m.case.number } }));
   }
   // A counter-offer to a proposal that no longer stands (a newer one, its date passed, both accepted it): likewise.
   if (e.flow === "counter") {
@@ -138,7 +136,7 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     if (purpose?.for === "mediation") {
       const m = await tx.mediation.findUnique({ where: { id: num(purpose.mediationId) }, select: { state: true, endReason: true, startedAt: true, case: { select: { number: true } } } });
       const already = m?.state === "proposed" ? null : { key: "mediation.why.contractAgreed", params: { number: m?.case.number ?? "" } };
-      if (m && m.state !== "agreeing") return no(sayWhy(mediationOver(m, m.case.number) ?? already ?? { key: "mediation.notNow", params: { number: m.case.number } }));
+      if (m && m.state !== "agreeing") return no(notNow(m, already ?? undefined));
     }
   }
   // The mediator's proposal: its review shows the amount beside the statutory minimum for the case's outcome.

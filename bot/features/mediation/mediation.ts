@@ -118,7 +118,7 @@ export const mediationOver = (m: { state: string; endReason: string | null; star
   return { key: m.endReason === "refused" ? "mediation.why.refused" : "mediation.why.notBegun", params: { number } };
 };
 /** A refusal where a mediation is not at the step a button is for: why, if it is over; else `otherwise` (or «not now»). */
-const notNow = (m: MediationRow, otherwise?: Why): Out => {
+export const notNow = (m: { state: string; endReason: string | null; startedAt: Date | null; case: { number: string } }, otherwise?: Why): Out => {
   const why = mediationOver(m, m.case.number) ?? otherwise ?? { key: "mediation.notNow", params: { number: m.case.number } };
   return say(why.key, why.params);
 };
