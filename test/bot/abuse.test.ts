@@ -2,7 +2,7 @@
 // language the user chose, and truthfully; one user's 300 messages do not hold up anyone else.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { USER_LIMIT } from "../../bot/index.js";
-import { buttons, testBot, texts, type Harness } from "../helpers/bot.js";
+import { buttons, inLanguage, testBot, texts, type Harness } from "../helpers/bot.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { bound } from "../helpers/time.js";
@@ -161,9 +161,6 @@ const STAFF_HOME = /^«.+»: обращения\n/;
 const STAFF_HOME_KK = /^«.+»: өтініштер\n/;
 const MEDIATOR_HOME = /^Медиации\n/;
 const ADMIN_HOME = /^Администратор: /;
-/** Letters only Kazakh has: a Russian text has none, a Kazakh one (with Cyrillic words) at least one. */
-const KK_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
-const inLanguage = (text: string, lang: "kk" | "ru"): boolean => (lang === "ru" ? !KK_LETTERS.test(text) : KK_LETTERS.test(text) || !/[а-яё]/i.test(text));
 /** The inline buttons of the last message the user got: what is left to press. */
 const lastButtons = (calls: Call[], chatId: number): string[] => {
   const last = calls.filter((c) => c.method === "sendMessage" && c.payload.chat_id === chatId).at(-1);

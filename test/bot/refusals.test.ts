@@ -2,7 +2,7 @@
 // flow's question, or their home — never the refusal as the chat's last word.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Call } from "../../bot/local/fake-api.js";
-import { testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
+import { inLanguage, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
 import { registry } from "../../bot/features/index.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice, joinRelative, removeRelative } from "../helpers/notice.js";
@@ -32,9 +32,6 @@ const lastButtons = (calls: Call[], chatId: number): string[] => {
   return ((last?.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? []).flat().map((b) => b.text);
 };
 
-/** Letters only Kazakh has: a Russian text has none, a Kazakh one (with Cyrillic words) at least one. */
-const KK_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
-const inLanguage = (text: string, lang: "kk" | "ru"): boolean => (lang === "ru" ? !KK_LETTERS.test(text) : KK_LETTERS.test(text) || !/[а-яё]/i.test(text));
 
 /** The admin revokes the role whose line in «Роли» begins with `name`. */
 const revokeRole = async (admin: TestUser, name: string) => {

@@ -293,3 +293,8 @@ export const holdCalls = (h: Harness, method: string): { reached: Promise<void>;
   });
   return { reached, release };
 };
+
+/** Letters only Kazakh has: a Russian text has none, a Kazakh one (with Cyrillic words) at least one. */
+const KK_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
+/** Whether a text reads as the language said (a heuristic of letters): the refusal tests' check of the reply's language. */
+export const inLanguage = (text: string, lang: "kk" | "ru"): boolean => (lang === "ru" ? !KK_LETTERS.test(text) : KK_LETTERS.test(text) || !/[а-яё]/i.test(text));
