@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
-import { commissionFormed, joinStaff, mediationRunning, proposeSettlement, recordReceipt } from "../helpers/staff.js";
+import { commissionFormed, joinStaff, mediationRunning, recordReceipt, settleByAgreement } from "../helpers/staff.js";
 import { fileNotice } from "../helpers/notice.js";
 import { encodeAction } from "../../machines/actions.js";
 import { recordReceipt as recordReceiptAction } from "../../bot/features/receipt/actions.js";
@@ -29,14 +29,7 @@ describe("a staff step on a case that moved on: why", () => {
   it("a receipt recorded for a case settled by a mediation before any receipt: said settled (ru), nothing recorded — not «already recorded»", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await mediationRunning(h, IDS);
-      await proposeSettlement(mediator, "2 700 000");
-      await applicant.press("Қабылдау");
-      await staff.press("Принять");
-      const p = await t.db.prisma.proposal.findFirstOrThrow();
-      await applicant.pressData(`g:pconf:${p.id}`);
-      await staff.pressData(`g:pconf:${p.id}`);
-      await mediator.press("Приложить подписанное соглашение");
-      await mediator.document("application/pdf", "signed");
+      await settleByAgreement({ staff, applicant, mediator });
       const k = await t.db.prisma.case.findFirstOrThrow();
       expect(k.status).toBe("settled");
       // «Отметить получение обращения» on the case's view shown before the settlement.

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
-import { mediationAssigned, mediationRunning, openAdmin, proposeSettlement } from "../helpers/staff.js";
+import { mediationAssigned, mediationRunning, openAdmin, settleByAgreement } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -22,14 +22,7 @@ describe("no new mediation on the case: why", () => {
   it("settled by the signed agreement recorded: said so (ru, kk), then staff's home; nothing proposed", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await mediationRunning(h, IDS);
-      await proposeSettlement(mediator, "2 700 000");
-      await applicant.press("Қабылдау");
-      await staff.press("Принять");
-      const p = await t.db.prisma.proposal.findFirstOrThrow();
-      await applicant.pressData(`g:pconf:${p.id}`);
-      await staff.pressData(`g:pconf:${p.id}`);
-      await mediator.press("Приложить подписанное соглашение");
-      await mediator.document("application/pdf", "signed");
+      await settleByAgreement({ staff, applicant, mediator });
       const k = await t.db.prisma.case.findFirstOrThrow();
       const role = await t.db.prisma.userRole.findFirstOrThrow({ where: { userId: BigInt(MEDIATOR), role: "mediator" } });
       const settled = "Дело KZ-2026-000001 урегулировано: подписанное соглашение об урегулировании спора записано в боте. Новая медиация по нему не начинается.";

@@ -6,7 +6,7 @@ import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import type { Call } from "../../bot/local/fake-api.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { joinRelative } from "../helpers/notice.js";
-import { mediationRunning, proposeSettlement } from "../helpers/staff.js";
+import { mediationRunning, settleByAgreement } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -19,17 +19,10 @@ const of = (calls: Call[], chatId: number) => calls.filter((c) => c.payload.chat
 
 describe("the settled news", () => {
   it("reaches the applicant (kk), staff and a relative (ru) with their case's view button last; the one who recorded it gets their home", async () => {
-    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
       const { staff, applicant, mediator } = await mediationRunning(h, IDS);
       const relative = await joinRelative(h, applicant, RELATIVE);
-      await proposeSettlement(mediator, "2 700 000");
-      await applicant.press("Қабылдау");
-      await staff.press("Принять");
-      const p = await t.db.prisma.proposal.findFirstOrThrow();
-      await applicant.pressData(`g:pconf:${p.id}`);
-      await staff.pressData(`g:pconf:${p.id}`);
-      await mediator.press("Приложить подписанное соглашение");
-      const settled = await mediator.document("application/pdf", "signed");
+      const settled = await settleByAgreement({ staff, applicant, mediator });
       // The applicant: the signed agreement, then the message saying the case is settled, with the case's button under it.
       expect(of(settled, APPLICANT).map((c) => c.method)).toEqual(["sendDocument", "sendMessage"]);
       expect(to(settled, APPLICANT)).toEqual(["KZ-2026-000001 ісі реттелді: 2\u00a0700\u00a0000 ₸ сомасына қол қойылған келісім тіркелді."]);

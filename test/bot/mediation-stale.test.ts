@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
-import { mediationAssigned, mediationRunning, proposeSettlement } from "../helpers/staff.js";
+import { mediationAssigned, mediationRunning, proposeSettlement, settleByAgreement } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -47,14 +47,8 @@ describe("a stale mediation button says why", () => {
   it("after the signed agreement is recorded, its buttons say the mediation ended with the agreement", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
       const { staff, applicant, mediator } = await mediationRunning(h, IDS);
-      await proposeSettlement(mediator, "2 700 000");
-      await applicant.press("Қабылдау");
-      await staff.press("Принять");
+      await settleByAgreement({ staff, applicant, mediator });
       const p = await t.db.prisma.proposal.findFirstOrThrow();
-      await applicant.pressData(`g:pconf:${p.id}`);
-      await staff.pressData(`g:pconf:${p.id}`);
-      await mediator.press("Приложить подписанное соглашение");
-      await mediator.document("application/pdf", "signed");
       const m = await t.db.prisma.mediation.findFirstOrThrow();
       expect(texts(await staff.pressData(`g:mdsign:${m.id}`))).toEqual(["По делу KZ-2026-000001 медиация уже завершена: подписанное соглашение об урегулировании спора приложено.", STAFF_HOME]);
       expect(texts(await mediator.pressData(`g:pacc:${p.id}`))[0]).toBe("Такое дело не найдено, или вы в нём не участвуете.");

@@ -199,6 +199,20 @@ export const mediationRunning = async (h: Harness, ids: { admin: number; staff: 
   return p;
 };
 
+/**
+ * A running mediation (mediationRunning) settled: the mediator proposes `amount`, the applicant (kk) and staff (ru)
+ * accept it and confirm the agreement's text, the mediator attaches the signed agreement. Returns what attaching did.
+ */
+export const settleByAgreement = async ({ staff, applicant, mediator }: { staff: TestUser; applicant: TestUser; mediator: TestUser }, amount = "2 700 000") => {
+  await proposeSettlement(mediator, amount);
+  await applicant.press("Қабылдау");
+  await staff.press("Принять");
+  await applicant.press("Оқыдым және келісемін");
+  await staff.press("Я прочитал(а) и согласен(на)");
+  await mediator.press("Приложить подписанное соглашение");
+  return mediator.document("application/pdf", "signed");
+};
+
 /** The mediator proposes a settlement through the whole flow (valid 10 days); returns what «Отправить» did. */
 export const proposeSettlement = async (mediator: TestUser, amount: string, terms = "Выплата в течение 15 рабочих дней после подписания.") => {
   await mediator.send("/inbox");
