@@ -32,9 +32,23 @@ describe("a staff step on a case that moved on: why", () => {
       await settleByAgreement({ staff, applicant, mediator });
       const k = await t.db.prisma.case.findFirstOrThrow();
       expect(k.status).toBe("settled");
-      // «Отметить получение обращения» on the case's view shown before the settlement.
+      // «Отметить получение обращения» on the case's view shown before the settlement: said at once, before the
+      // registration number is asked for nothing.
+      const pressed = await staff.pressData(`g:${encodeAction(recordReceiptAction, { caseId: k.id, notBefore: "2026-11-23" })}`);
+      expect(to(pressed, STAFF)).toEqual([SETTLED_RU, STAFF_HOME]);
+      expect(to(pressed, APPLICANT)).toEqual([]);
+      expect((await t.db.prisma.case.findFirstOrThrow()).receivedAt).toBeNull();
+    });
+  });
+
+  it("a receipt begun before the case was settled and saved after: said settled (ru) at Save, nothing recorded", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      await fileNotice(h.user(APPLICANT, "kk"), "kk");
+      const k = await t.db.prisma.case.findFirstOrThrow();
       await staff.pressData(`g:${encodeAction(recordReceiptAction, { caseId: k.id, notBefore: "2026-11-23" })}`);
       await staff.send("01-12/345");
+      await t.db.prisma.case.update({ where: { id: k.id }, data: { status: "settled", closedAt: new Date() } });
       const saved = await staff.press("Сегодня");
       expect(to(saved, STAFF)).toEqual([SETTLED_RU, STAFF_HOME]);
       expect(to(saved, APPLICANT)).toEqual([]);

@@ -5,7 +5,7 @@ import { defaultFlows } from "../../../machines/chat.js";
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, dueNote, formedOn, ORG_NAMES, orgNames } from "../../core/case.js";
+import { answersOf, caseEndedKey, dueNote, formedOn, ORG_NAMES, orgNames } from "../../core/case.js";
 import { say, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
@@ -141,6 +141,13 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   }
   // The mediator's proposal: its review shows the amount beside the statutory minimum for the case's outcome.
   if (e.flow === "proposal") return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: await proposalOpening(tx, num(e.input.mediationId), c) } }];
+  // A receipt for a case settled (its signed agreement recorded) or closed: said before the registration number is
+  // asked for nothing (one recorded meanwhile by a colleague is said at Save, with its date: receipt.ts).
+  if (e.flow === "receipt") {
+    const k = await tx.case.findUnique({ where: { id: num(e.input.caseId) }, select: { number: true, status: true } });
+    const ended = k && caseEndedKey(k);
+    if (ended) return no(say(ended, { number: k.number }));
+  }
   // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
   // message): said before anything is typed, not at Save after every question.
   if (e.flow === "sitting" || e.flow === "conclusion") {
