@@ -1,43 +1,14 @@
 // Issue 11's data migration: cases filed before the receipt step keep their dates and get a state that
 // follows the law (PGlite, and PostgreSQL when TEST_DATABASE_URL is set).
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
-import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { applyMigrations, readMigrations, type RunInTransaction, type SqlSession } from "../../bot/db/migrate.js";
-import { TEST_PG_URL } from "../helpers/db.js";
+import { applyMigrations, readMigrations } from "../../bot/db/migrate.js";
+import { migrationScratch } from "../helpers/db.js";
 
 const RECEIPT = readMigrations().findIndex((m) => m.name.endsWith("_receipt"));
 const before = readMigrations().slice(0, RECEIPT);
 const upTo = readMigrations().slice(0, RECEIPT + 1);
 
-/** A scratch database of its own, as the migrator sees it. */
-const scratch = async (): Promise<{ run: RunInTransaction; query: SqlSession["query"]; close(): Promise<void> }> => {
-  if (!TEST_PG_URL) {
-    const db = new PGlite();
-    const run: RunInTransaction = (fn) => db.transaction((tx) => fn({ exec: async (s) => void (await tx.exec(s)), query: async (s, p) => (await tx.query(s, p)).rows as never }));
-    return { run, query: async (s, p) => (await db.query(s, p)).rows as never, close: () => db.close() };
-  }
-  const schema = `mig_${randomBytes(4).toString("hex")}`;
-  const client = new pg.Client({ connectionString: TEST_PG_URL });
-  await client.connect();
-  await client.query(`CREATE SCHEMA "${schema}"; SET search_path = "${schema}"`);
-  const session: SqlSession = { exec: async (s) => void (await client.query(s)), query: async (s, p) => (await client.query(s, p)).rows as never };
-  const run: RunInTransaction = async (fn) => {
-    await client.query("BEGIN");
-    try {
-      const out = await fn(session);
-      await client.query("COMMIT");
-      return out;
-    } catch (e) {
-      await client.query("ROLLBACK");
-      throw e;
-    }
-  };
-  return { run, query: (s, p) => session.query(s, p), close: async () => void (await client.query(`DROP SCHEMA "${schema}" CASCADE`), await client.end()) };
-};
-
-const db = await scratch();
+const db = await migrationScratch();
 afterAll(() => db.close());
 
 describe("the receipt migration", () => {

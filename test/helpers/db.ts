@@ -4,9 +4,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { DatabasePool, DatabaseTimeouts } from "../../bot/config.js";
 import { openDatabase, type Database } from "../../bot/db/database.js";
+import type { RunInTransaction, SqlSession } from "../../bot/db/migrate.js";
 
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL || null;
 
@@ -72,3 +74,29 @@ export const testDatabase = async (opts: { persistent?: boolean; pool?: Partial<
 /** Whether a statement of this database waits for a lock now, seen through `client` (a connection of its own). */
 export const waitsForLock = async (client: pg.Client): Promise<boolean> =>
   ((await client.query(`SELECT 1 FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database()`)).rowCount ?? 0) > 0;
+
+/** A scratch database of its own, as the migrator sees it: a PGlite, or a schema of its own on TEST_DATABASE_URL (a migration's test). */
+export const migrationScratch = async (): Promise<{ run: RunInTransaction; query: SqlSession["query"]; close(): Promise<void> }> => {
+  if (!TEST_PG_URL) {
+    const db = new PGlite();
+    const run: RunInTransaction = (fn) => db.transaction((tx) => fn({ exec: async (s) => void (await tx.exec(s)), query: async (s, p) => (await tx.query(s, p)).rows as never }));
+    return { run, query: async (s, p) => (await db.query(s, p)).rows as never, close: () => db.close() };
+  }
+  const schema = `mig_${randomBytes(4).toString("hex")}`;
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  await client.query(`CREATE SCHEMA "${schema}"; SET search_path = "${schema}"`);
+  const session: SqlSession = { exec: async (s) => void (await client.query(s)), query: async (s, p) => (await client.query(s, p)).rows as never };
+  const run: RunInTransaction = async (fn) => {
+    await client.query("BEGIN");
+    try {
+      const out = await fn(session);
+      await client.query("COMMIT");
+      return out;
+    } catch (e) {
+      await client.query("ROLLBACK");
+      throw e;
+    }
+  };
+  return { run, query: (s, p) => session.query(s, p), close: async () => void (await client.query(`DROP SCHEMA "${schema}" CASCADE`), await client.end()) };
+};
