@@ -271,8 +271,8 @@ const PASSED_FIELD: Record<string, string> = { formation_overdue: DEADLINE_STEPS
  */
 const eventNote = (event: { kind: string; payload: unknown }, answers: unknown): Param => {
   const due = ((event.payload ?? {}) as Record<string, unknown>).due;
-  if (!PASSED_DEADLINES.includes(event.kind) || typeof due !== "string") return "";
-  return dueNote(answers, PASSED_FIELD[event.kind]!, true, due);
+  const field = PASSED_FIELD[event.kind];
+  return field && typeof due === "string" ? dueNote(answers, field, true, due) : "";
 };
 
 /**
