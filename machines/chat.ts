@@ -566,6 +566,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // A relative's invite link (t.me/<bot>?start=c_<token>): the join flow asks what it needs, even the language.
   const caseInvite = input.kind === "command" && input.command === "start" ? CASE_INVITE.exec(input.payload) : null;
   if (caseInvite) {
+    // This link's join begun before (its questions left half-answered): it goes when the link is spent or they are on the
+    // case — its question must not follow the answer that the link no longer works (someone else joined by it meanwhile).
+    const thisLink = (e: StackEntry) => e.flow === "join" && (e.snapshot.context as { token?: string }).token === caseInvite[1];
+    if (!profile.caseInvite || profile.caseInvite.already) stack = stack.filter((e) => !thisLink(e));
     if (!profile.caseInvite) {
       // Said at once, before any question: nobody answers three questions to learn the link is spent.
       effects.push(say("admin.inviteInvalid", { bilingual: profile.language === null }));

@@ -147,6 +147,22 @@ describe("a relative's link not yet used can be revoked", () => {
     expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(STRANGER) } })).toBe(0);
   });
 
+  it("a second account that began the link's questions, opening it again once someone joined by it: told it is spent, then the menu — not the spent link's question again", async () => {
+    // Before: «…недействительно…», then «Кем вы приходитесь пациенту?» of that very link — consent and name asked, only
+    // to be refused at the end.
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const second = h.user(STRANGER, "ru");
+    await second.send(`/start ${link}`);
+    await join(RELATIVE, link);
+    const again = await second.send(`/start ${link}`);
+    expect(to(again, STRANGER)).toEqual([INVALID_RU, MENU_RU]);
+    expect(buttons(again)).not.toContain("Супруг(а)");
+    // Their own link tapped again by the relative who joined, with its questions begun twice: told they are on it, the menu.
+    const relative = h.user(RELATIVE, "ru");
+    expect(to(await relative.send(`/start ${link}`), RELATIVE)).toEqual(["Вы уже участвуете в деле KZ-2026-000001. Сведения о деле: /cases", MENU_RU]);
+  });
+
   it("only the case's applicant may revoke; a used or expired link is said so, a used one with the button to remove who joined", async () => {
     const { applicant } = await formed();
     const first = await relativeLink(applicant);
