@@ -81,15 +81,45 @@ describe("withdrawing consent", () => {
     expect(texts(await r.press("Нет, оставить"))[0]).toBe("Хорошо, согласие остаётся в силе.");
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: BigInt(RELATIVE) } })).consentWithdrawnAt).toBeNull();
     await r.send("/privacy");
-    await r.press("Отозвать согласие");
+    // What it means for them — not the applicant's drafts, notices and organisation they never had (before: the
+    // applicant's five points, «Организация узнает…» among them, and «Черновик обращения… удалены» after).
+    expect(texts(await r.press("Отозвать согласие"))).toEqual([
+      "Что будет, если отозвать согласие:\n• я перестану обрабатывать ваши персональные данные для новых действий;\n• вы выйдете из дел, за которыми следите (1): сообщений о них и приглашений на заседания комиссии больше не будет; заявитель узнает, что вы вышли;\n• ваши фамилию и имя удалю;\n• останется запись о вашем согласии и его отзыве (когда и на какой текст) — она подтверждает, на что вы соглашались; в истории дела останется, что родственник присоединился и вышел, — без имени.\n\nОтозвать согласие?",
+    ]);
     const done = await r.press("Да, отозвать");
     expect(texts(done.filter((c) => c.payload.chat_id === RELATIVE))[0]).toBe(
-      "Согласие отозвано. Черновик обращения и сохранённые для жалоб данные удалены; вы вышли из дел, в которых участвовали как родственник (1). Дать согласие снова можно через /privacy.",
+      "Согласие отозвано; вы вышли из дел, в которых участвовали как родственник (1). Ваши фамилия и имя удалены. Дать согласие снова можно через /privacy.",
     );
     expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
     const p = await t.db.prisma.caseParticipant.findFirstOrThrow({ where: { userId: BigInt(RELATIVE) }, include: { user: true } });
     expect([p.removedAt !== null, p.user.fullName]).toEqual([true, null]);
     expect(texts(await r.send("/cases"))[0]).toBe("У вас пока нет дел. Подать обращение: /notice");
+  });
+
+  it("kk: someone who consented as a relative, then left the invite at their name («Қазір емес»), is told of no case to leave nor name to delete; an applicant gets their own explanation", async () => {
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.send("/cases");
+    await applicant.press("KZ-2026-000001 ісін ашу");
+    const link = /start=(c_\S+)/.exec(texts(await applicant.press("Туысты шақыру"))[0]!)![1]!;
+    const r = h.user(RELATIVE, "kk");
+    await r.send(`/start ${link}`);
+    await r.press("Пациенттің жұбайы");
+    await r.press("Келісемін");
+    await r.press("Қазір емес");
+    await r.send("/privacy");
+    const explained = await r.press("Келісімді кері қайтарып алу");
+    expect(texts(explained)).toEqual([
+      "Келісімді кері қайтарып алсаңыз:\n• жаңа әрекеттер үшін дербес деректеріңізді өңдеуді тоқтатамын;\n• келісіміңіз бен оны кері қайтарып алғаныңыз туралы жазба (қашан және қай мәтінге) қалады — ол немен келіскеніңізді растайды; іс тарихында туыстың қосылып, шыққаны ғана қалады, атыңызсыз.\n\nКелісімді кері қайтарып аласыз ба?",
+    ]);
+    expect(buttons(explained)).toEqual(["Иә, кері қайтарып аламын", "Жоқ, қалдырамын"]);
+    const done = await r.press("Иә, кері қайтарып аламын");
+    expect(texts(done.filter((c) => c.payload.chat_id === RELATIVE))[0]).toBe(
+      "Келісім кері қайтарып алынды. Келісімді /privacy арқылы қайта беруге болады.",
+    );
+    // The applicant is told of their notices as before.
+    await applicant.send("/privacy");
+    expect(texts(await applicant.press("Келісімді кері қайтарып алу"))[0]).toMatch(/^Келісімді кері қайтарып алсаңыз:\n• жаңа әрекеттер үшін дербес деректеріңізді өңдеуді тоқтатамын: жаңа өтінішті/);
   });
 
   it("consent given again keeps the history: the consent the notice was filed under (its time and text version) and the withdrawal stay, in /mydata too", async () => {

@@ -286,11 +286,32 @@ export const consentWithdrawn = async (tx: Tx, userId: number): Promise<boolean>
 const unreceivedOnly = (p: { case: { status: string } }): boolean => p.case.status === "saved";
 
 /**
+ * Someone who consented only as a relative following a case — no notice of theirs, no draft, no particulars, no
+ * staff or mediator role: the applicant's explanation (drafts, notices, the organisation told) says nothing about them.
+ * How many cases they follow and whether they gave a name, for their own; null for anyone else.
+ */
+const relativeOnly = async (tx: Tx, c: Ctx): Promise<{ cases: number; named: boolean } | null> => {
+  const id = BigInt(c.userId);
+  const u = await tx.user.findUnique({ where: { id }, select: { consentText: true, details: true, fullName: true } });
+  if (u?.consentText !== "relative" || u.details) return null;
+  if ((await tx.userRole.count({ where: { userId: id, revokedAt: null } })) > 0) return null;
+  if ((await tx.caseParticipant.count({ where: { userId: id, role: "applicant", removedAt: null } })) > 0) return null;
+  if ((await draftNotice(tx, c.userId, c.dataKey)) !== null) return null;
+  return { cases: await tx.caseParticipant.count({ where: { userId: id, role: "relative", removedAt: null } }), named: u.fullName !== null };
+};
+
+/**
  * Before a withdrawal (law.md §7): what it means — and, when the user has notices no organisation is recorded to
  * have received, that the bot's copy of each goes with it, though the applicant may have handed one in on paper
  * without saying so: a button for each records its hand-in first (law.md §3 step 2: then it is received, and kept).
  */
 export const explainWithdrawal = async (tx: Tx, _e: DomainEffect<"explainWithdrawal">, c: Ctx): Promise<Out[]> => {
+  const relative = await relativeOnly(tx, c);
+  if (relative) {
+    const cases: Param = relative.cases ? { key: "privacy.withdrawExplainRelativeCases", params: { count: relative.cases } } : "";
+    const name: Param = relative.named ? { key: "privacy.withdrawExplainRelativeName" } : "";
+    return [say("privacy.withdrawExplainRelative", { cases, name }, withdrawButtons(0))];
+  }
   const mine = await tx.caseParticipant.findMany({ where: { userId: BigInt(c.userId), role: "applicant", removedAt: null }, include: { case: true }, orderBy: { id: "asc" } });
   const unreceived = mine.filter(unreceivedOnly);
   const handedIn: Param = unreceived.length ? { key: "privacy.withdrawHandedIn", params: { count: unreceived.length, numbers: unreceived.map((p) => p.case.number).join(", ") } } : "";
@@ -311,6 +332,7 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
   // unwarned. The explanation comes again, naming it, and nothing is withdrawn yet.
   if (e.seen !== undefined && (await tx.caseParticipant.count({ where: { userId: id, role: "applicant", removedAt: null, caseId: { gt: e.seen }, case: { status: "saved" } } })) > 0)
     return explainWithdrawal(tx, { type: "explainWithdrawal" }, c);
+  const relative = await relativeOnly(tx, c);
   const roles = await tx.userRole.count({ where: { userId: id, revokedAt: null } });
   // Staff and mediators are named by their full name in their role: it stays while the role does.
   await tx.user.update({ where: { id }, data: { consentWithdrawnAt: c.now, details: null, ...(roles ? {} : { fullName: null }) } });
@@ -351,5 +373,7 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
   const kept: Param = filed.length ? { key: "privacy.withdrawnKept", params: { count: filed.length } } : "";
   const deleted: Param = unreceived.length ? { key: "privacy.withdrawnDeleted", params: { count: unreceived.length } } : "";
   // The flows hear it was done (the home follows); the operator's data:erase sends no reply to anyone.
-  return [say("privacy.withdrawn", { relatives, kept, deleted }), ...out, { type: "reply", event: { type: "WITHDRAWN" } }];
+  // A relative only: what went of theirs — not a draft or particulars they never had.
+  const done = relative ? say("privacy.withdrawnRelative", { relatives, name: relative.named ? { key: "privacy.withdrawnRelativeName" } : "" }) : say("privacy.withdrawn", { relatives, kept, deleted });
+  return [done, ...out, { type: "reply", event: { type: "WITHDRAWN" } }];
 };
