@@ -112,7 +112,13 @@ export const onboardingMachine = setup({
         CONSENT: [
           { guard: ({ event }) => event.given, target: "done", actions: [assign({ hasConsent: true }), { type: "say", params: { key: "privacy.thanks" } }] },
           // Declined: the notice asked for is not begun (it would ask the same consent again at once), nor /mydata's
-          // summary and files sent to someone who has just said no.
+          // summary and files sent to someone who has just said no — but what they asked is not left unanswered: /mydata
+          // needs no consent, sent again.
+          {
+            guard: ({ context }) => context.then === "mydata",
+            target: "done",
+            actions: [assign({ then: null }), { type: "say", params: { key: "privacy.declined" } }, { type: "say", params: { key: "privacy.declinedMydata" } }],
+          },
           {
             target: "done",
             actions: [assign({ then: ({ context }) => (context.then === "notice" || context.then === "mydata" ? null : (context.then ?? null)) }), { type: "say", params: { key: "privacy.declined" } }],

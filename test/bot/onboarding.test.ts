@@ -408,13 +408,29 @@ describe("a command asked before the language is known", () => {
     expect(agreed.filter((c) => c.method === "sendDocument").map((c) => c.file!.filename)).toEqual(["kelisim-my-data.json", "kelisim-my-data.pdf"]);
   });
 
-  it("/mydata, the consent declined: no summary or files sent to someone who has just said no — the home follows", async () => {
+  it("/mydata, the consent declined: no summary or files sent to someone who has just said no — told how to have them without consent, then the home", async () => {
+    // Before: only «без согласия я не могу сохранить обращение» — the /mydata they asked for left unanswered.
     const u = h.user(36, "en");
     await u.send("/mydata");
     await u.press("Русский");
     const declined = await u.press("Не согласен(на)");
-    expect(texts(declined)).toEqual([expect.stringMatching(/^Понимаю\. Без согласия/), "Что сделаем? Команды есть и в меню (/)."]);
+    expect(texts(declined)).toEqual([
+      expect.stringMatching(/^Понимаю\. Без согласия/),
+      "Что бот хранит о вас, можно узнать и без согласия: отправьте /mydata ещё раз — пришлю сводку и файлы.",
+      "Что сделаем? Команды есть и в меню (/).",
+    ]);
     expect(declined.filter((c) => c.method === "sendDocument")).toEqual([]);
+    // As said: sent again, it answers without consent.
+    const again = await u.send("/mydata");
+    expect(texts(again)[0]).toMatch(/^Что бот хранит о вас:\n• язык: русский\n• согласие на обработку персональных данных: не дано\n/);
+    expect(again.filter((c) => c.method === "sendDocument").map((c) => c.file!.filename)).toEqual(["kelisim-my-data.json", "kelisim-my-data.pdf"]);
+    // In Kazakh likewise; /notice declined is not told of /mydata.
+    const k = h.user(39, "kk");
+    await k.send("/mydata");
+    expect(texts(await k.press("Келіспеймін"))[1]).toBe("Бот сіз туралы не сақтайтынын келісімсіз де білуге болады: /mydata командасын қайта жіберіңіз — қысқаша мәлімет пен файлдарды жіберемін.");
+    const n = h.user(40, "ru");
+    await n.send("/notice");
+    expect(texts(await n.press("Не согласен(на)"))).toEqual([expect.stringMatching(/^Понимаю\. Без согласия/), "Что сделаем? Команды есть и в меню (/)."]);
   });
 
   it("/inbox or /admin by someone new: after the consent, the home — not «Такой команды нет» for a command they were never offered", async () => {
