@@ -477,7 +477,9 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
         // on — the open flow's question, or the home — as after a button: help read is no dead end.
         const primary = primaryRole(profile.roles);
         const also = (["staff", "mediator"] as const).filter((r) => r !== primary && profile.roles.includes(r));
-        effects.push(say(`help.${primary}`), ...also.map((r) => say(`help.also.${r}`)));
+        // Someone who consented only as a relative follows a case: not told they can invite a relative (the applicant does).
+        const relative = primary === "applicant" && profile.hasConsent && profile.consentText === "relative";
+        effects.push(say(`help.${relative ? "relative" : primary}`), ...also.map((r) => say(`help.also.${r}`)));
         return repeatOrMenu();
       }
       case "language":

@@ -8,10 +8,11 @@ const lookup = (o: Record<string, unknown>, key: string): string => key.split(".
 
 describe("/help and the command menu", () => {
   for (const lang of ["kk", "ru"]) {
-    for (const role of ["applicant", "staff", "mediator", "admin"] as const) {
+    // A relative (consented only as one) has the applicant's menu, and a help of their own above it.
+    for (const role of ["applicant", "relative", "staff", "mediator", "admin"] as const) {
       it(`${lang}, ${role}: the same lines, in the menu's order`, () => {
         const commands = load(lang, "commands");
-        const roles = role === "applicant" ? [] : [role];
+        const roles = role === "applicant" || role === "relative" ? [] : [role];
         const menu = commandsFor(roles).map((c) => {
           const d = lookup(commands, commandKey(c, roles));
           expect(d.length).toBeGreaterThanOrEqual(3);

@@ -445,6 +445,19 @@ describe("a relative's language", () => {
   });
 });
 
+describe("a relative's /help", () => {
+  it("says they follow the case and answer the invitations — not that they can invite a relative (the applicant does); the applicant's says so still", async () => {
+    // Before: the applicant's help, «В /cases → дело можно пригласить родственника», to the relative too.
+    const { applicant } = await formed();
+    await join(RELATIVE, await relativeLink(applicant));
+    const help = to(await h.user(RELATIVE, "ru").send("/help"), RELATIVE);
+    expect(help[0]).toMatch(/^«Келісім» — бот о возмещении вреда от медицинской помощи: обязательное страхование профессиональной ответственности медицинских работников\. Вы следите за делом как родственник: в \/cases — его статус, сроки и заседания комиссии; на приглашение на заседание отвечайте кнопками под ним\. Подать своё обращение можно через \/notice\.\n\nКоманды:\n\/start — главное меню\n/);
+    expect(help.join("\n")).not.toContain("пригласить родственника");
+    expect(help[1]).toBe("Что сделаем? Команды есть и в меню (/).");
+    expect(to(await applicant.send("/help"), APPLICANT)[0]).toContain("/cases → іс ішінде туысыңызды шақыруға болады");
+  });
+});
+
 describe("a relative's consent", () => {
   it("names all the bot then keeps of them — their name too, which the applicant sees — in either language", async () => {
     await formed();
