@@ -386,6 +386,9 @@ describe("a relative who withdraws consent, and so leaves the case", () => {
     // The sitting itself is untouched: the applicant hears only that the relative left.
     expect(filesTo(left, APPLICANT)).toEqual([]);
     expect(to(left, APPLICANT)).toEqual(["KZ-2026-000001 ісін енді бақыламайды: пациенттің жұбайы."]);
+    // With the case's button, to invite someone else from it (before: nothing to press).
+    expect(buttons(left.filter((c) => c.payload.chat_id === APPLICANT))).toEqual(["KZ-2026-000001 ісін ашу"]);
+    expect(to(await applicant.press("KZ-2026-000001 ісін ашу"), APPLICANT)[0]).toMatch(/^KZ-2026-000001 ісі — /);
     const after = await t.db.prisma.sitting.findFirstOrThrow();
     expect([after.cancelledAt, after.sequence]).toEqual([null, 0]);
   });

@@ -22,6 +22,7 @@ import { anonymiseCase } from "../retention/retention.js";
 import { stopSharingAtWithdrawal } from "../relatives/relatives.js";
 import { removedFromSittings, showWhen } from "../sittings/sittings.js";
 import { handIn } from "../receipt/actions.js";
+import { openCase } from "../cases/actions.js";
 import { savedOn } from "../receipt/receipt.js";
 
 type Db = Pick<Tx, "user" | "userRole" | "caseParticipant" | "case" | "caseEvent" | "dataAccess" | "sittingResponse" | "attachment" | "proposal" | "proposalResponse" | "consentEvent" | "chatState">;
@@ -342,7 +343,12 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
     await tx.caseParticipant.update({ where: { id: p.id }, data: { removedAt: c.now } });
     await tx.caseEvent.create({ data: { caseId: p.caseId, kind: "relative_removed", actorId: id, createdAt: c.now, payload: { relation: p.relation, withdrew: true } } });
     for (const a of await caseParticipants(tx, p.caseId, ["applicant"]))
-      out.push(sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `notice.relationForm.${p.relation}` } }));
+      // With the case's button: the applicant may want someone else to follow it (a new link is made there).
+      out.push(
+        sayTo(reader(a.userId, a.user.language, p.case.language), "privacy.relativeLeft", { number: p.case.number, relation: { key: `notice.relationForm.${p.relation}` } }, [
+          [{ key: "cases.open", params: { number: p.case.number }, ...act(openCase, { caseId: p.caseId }) }],
+        ]),
+      );
     // The sittings still to come leave their calendar, as when the applicant removes a relative (features/relatives).
     out.push(...(await removedFromSittings(tx, p.case, reader(c.userId, c.languageKnown ? c.language : null, p.case.language), c)));
   }
