@@ -413,3 +413,34 @@ describe("a deadline in a year whose calendar the Government has not yet confirm
     expect(texts(h.fake.calls).join("\n")).not.toMatch(/известному на сегодня/);
   });
 });
+
+describe("«I handed it in» pressed on an old message once the organisation has the notice", () => {
+  // Before: the date, the registration number and the stamped copy were asked, and only then «уже записано» — the copy
+  // sent for nothing, kept nowhere.
+  it("staff recorded the receipt: said at once with its date (kk), nothing asked, then the home", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "ru", "KZ-2026-000001", "77");
+    // The button under «Әрі қарай не болады…», sent when the notice was saved.
+    const pressed = await applicant.press("Өтінішті ұйымға тапсырдым");
+    expect(to(pressed, APPLICANT)).toEqual(["KZ-2026-000001 өтінішінің алынғаны жазылған: 23.11.2026.", expect.stringMatching(/^Не істейміз\?/)]);
+    expect(to(pressed, STAFF)).toEqual([]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { on: "2026-11-23", number: "77", by: "staff" } });
+  });
+
+  it("the applicant said so already, from another message: said at once (ru); inside a notice being filled, its question follows", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    const first = applicant.keyboardWith("Я передал(а) обращение");
+    await handIn(applicant, "ru");
+    // A second notice begun; then the button of the first one's saved message.
+    await applicant.send("/notice");
+    await applicant.press("Я — пациент");
+    const asked = texts(await applicant.send("Иванов Иван Иванович")).at(-1);
+    const b = first.buttons.flat().find((x) => x.text === "Я передал(а) обращение")!;
+    const pressed = await applicant.deliver(applicant.buttonUpdate(b.callback_data, first.messageId));
+    expect(to(pressed, APPLICANT)).toEqual(["Получение обращения KZ-2026-000001 уже записано: 23.11.2026.", asked]);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "notice_received" } })).toBe(1);
+  });
+});
