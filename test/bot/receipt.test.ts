@@ -211,6 +211,33 @@ describe("the stamped copy", () => {
     });
   });
 
+  it("sent at the date's question (the date is on it) is kept, every page, and the date still asked for — not «не понял» and the copy lost (kk); /cancel then asks first (ru)", async () => {
+    // Before: «Кешіріңіз, мұны түсінбедім.» and the whole date question again, for each page; the copy kept nowhere.
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.press("Өтінішті ұйымға тапсырдым");
+    const calls = [...(await applicant.photo("d-1", "9001")), ...(await applicant.photo("d-2", "9001"))];
+    expect(shown(calls, APPLICANT)).toEqual([
+      "Көшірменің жіберілген беттері: 2. Енді ұйым өтінішті қай күні алғанын көрсетіңіз: «Бүгін» батырмасын басыңыз немесе 23.11.2026 күнінен бастап бүгінге дейінгі күнді КК.АА.ЖЖЖЖ түрінде жазыңыз.",
+    ]);
+    expect(buttons(calls)).toEqual(["Бүгін", "Болдырмау"]);
+    expect(JSON.stringify(calls)).not.toMatch(/түсінбедім/);
+    await applicant.press("Бүгін");
+    // The number's question, then the hand-in recorded with both pages: the copy is not asked for again.
+    const done = await applicant.press("Өткізіп жіберу");
+    expect(to(done, APPLICANT)[0]).toMatch(/^Жазылды: KZ-2026-000001 өтінішін ұйымға 23\.11\.2026 күні тапсырдыңыз\./);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({
+      receipt: { on: "2026-11-23", copy: { kind: "photo", fileId: "d-1" }, pages: [{ kind: "photo", fileId: "d-1" }, { kind: "photo", fileId: "d-2" }] },
+    });
+
+    const other = h.user(APPLICANT + 1, "ru");
+    await fileNotice(other, "ru");
+    await other.press("Я передал(а) обращение");
+    await other.document("application/pdf", "d-pdf");
+    // A copy held: not thrown away without asking.
+    expect(to(await other.send("/cancel"), APPLICANT + 1)).toEqual(["Введённые данные будут удалены. Выйти?"]);
+  });
+
   it("sent as one photo is recorded at once, as before", async () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
