@@ -41,12 +41,18 @@ const weighted = (digits: number[], weights: number[]) => weights.reduce((sum, w
 export const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
 
 /**
+ * The word an IIN is copied with from a document or a message, before its digits: «ИИН: », «ЖСН », «IIN » (Cyrillic
+ * written as escapes: no Cyrillic literals in code).
+ */
+const IIN_LABEL = /^\s*(?:\u0438\u0438\u043d|\u0436\u0441\u043d|iin)\s*[:\uff1a\u2116#-]?\s*(?=\d)/iu;
+
+/**
  * An IIN: 12 digits, YYMMDD of birth, the century (and sex) in the 7th digit, and the official check
  * digit (weights 1..11, then 3..11,1,2 when the first gives 10; a second 10 means no valid IIN).
  */
 export const checkIin = (input: string, today?: LocalDate): Check<{ iin: string; birthDate: LocalDate }> => {
-  // Spaces, hyphens, the dashes phones put for them, dots.
-  const iin = input.replace(/[\s\-‐‑‒–—−.]/g, "");
+  // Spaces, hyphens, the dashes phones put for them, dots; and the label it is often copied with («ИИН: …», «ЖСН …»).
+  const iin = input.replace(IIN_LABEL, "").replace(/[\s\-‐‑‒–—−.]/g, "");
   if (!/^\d{12}$/.test(iin)) return no("iinFormat");
   const digits = [...iin].map(Number);
   let check = weighted(digits, WEIGHTS_1);

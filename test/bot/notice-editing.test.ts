@@ -203,6 +203,26 @@ describe("the IIN typed with other separators", () => {
     await upTo(u, "iin");
     expect(texts(await u.send("850301–300121"))[0]).toBe("3/11 · По ИИН дата рождения — 01.03.1985. Верно?");
   });
+
+  it("copied with its label («ИИН: …», «ЖСН …») is taken — not answered «ИИН — это 12 цифр» to one who typed 12 digits (ru, kk)", async () => {
+    const u = h.user(173, "ru");
+    await upTo(u, "iin");
+    expect(texts(await u.send("ИИН: 850301300121"))).toEqual(["3/11 · По ИИН дата рождения — 01.03.1985. Верно?"]);
+    const k = h.user(174, "kk");
+    await k.send("/start");
+    await k.press("Келісемін");
+    await k.send("/notice");
+    await k.press("Мен — пациентпін");
+    await k.send("Серікова Әсел Нұрланқызы");
+    expect(texts(await k.send("ЖСН 850301300121"))).toEqual(["3/11 · ЖСН бойынша туған күні — 01.03.1985. Дұрыс па?"]);
+    await k.press("Иә, дұрыс");
+    // Kept as its 12 digits alone.
+    const draft = JSON.stringify((await new Store(t.db.prisma, [], TEST_DATA_KEY).load(174, 174)).stack);
+    expect(draft).toContain('"iin":"850301300121"');
+    // Other words around the digits are still refused.
+    await u.press("◀ Назад");
+    expect(texts(await u.send("мой ИИН 850301300121 верный"))[0]).toBe("ИИН — это 12 цифр. Напишите ещё раз.");
+  });
 });
 
 describe("a date of birth", () => {
