@@ -169,6 +169,9 @@ export const handInMachine = machine.createMachine({
         ],
         // A video, a voice message, a sticker: what is taken is said, and the question comes again.
         MEDIA: { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
+        // Words typed here («копии нет»): said not to be kept, and what the step takes — not «не понял»; the question
+        // (with «Пропустить» for one who has no copy) again.
+        TEXT: { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.copyTyped" } }] },
         CHOICE: [
           { guard: chose("cancel"), target: "done" },
           { guard: chose("skip"), target: "save" },

@@ -238,6 +238,28 @@ describe("the stamped copy", () => {
     expect(to(await other.send("/cancel"), APPLICANT + 1)).toEqual(["Введённые данные будут удалены. Выйти?"]);
   });
 
+  it("words typed at its question («копии нет») are said not to be kept, and what it takes — not «не понял» — with the question and «Пропустить» again (ru, kk)", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.press("Пропустить");
+    const typed = await applicant.send("копии нет");
+    expect(to(typed, APPLICANT)).toEqual([
+      "Этот текст не сохранён: на этом шаге нужна фотография или PDF копии с отметкой о получении.",
+      "Если у вас есть копия с отметкой о получении, пришлите её фото или PDF. Если нет — нажмите «Пропустить».",
+    ]);
+    expect(buttons(typed)).toEqual(["Пропустить", "Отмена"]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    expect(to(await applicant.press("Пропустить"), APPLICANT)[0]).toMatch(/^Записано: вы передали обращение KZ-2026-000001/);
+    const k = h.user(APPLICANT + 1, "kk");
+    await fileNotice(k, "kk");
+    await k.press("Өтінішті ұйымға тапсырдым");
+    await k.press("Бүгін");
+    await k.press("Өткізіп жіберу");
+    expect(to(await k.send("көшірме жоқ"), APPLICANT + 1)[0]).toBe("Бұл мәтін сақталмады: бұл қадамда алынғаны туралы белгісі бар көшірменің фотосы немесе PDF файлы қажет.");
+  });
+
   it("sent as one photo is recorded at once, as before", async () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
