@@ -127,8 +127,11 @@ export const checkCareDates = (input: string, today: LocalDate, birthDate: Local
 export const DESCRIPTION_MAX = 3000;
 export const checkDescription = (input: string): Check<string> => {
   const text = input.trim();
-  // Ten letters or digits at least: five emoji are no description of what happened.
-  if (text.length < 10 || (text.match(/[\p{L}\p{N}]/gu) ?? []).length < 10) return no("descriptionShort");
+  // Ten letters or digits at least: five emoji are no description of what happened. Emoji or signs alone (a grieving
+  // person's 😢😢😢…) are asked for in words — not «at least 10 characters» to one who sent more than ten.
+  const letters = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  if (letters === 0 && text.length > 0) return no("descriptionWords");
+  if (text.length < 10 || letters < 10) return no("descriptionShort");
   if (text.length > DESCRIPTION_MAX) return no("descriptionLong");
   return ok(text);
 };

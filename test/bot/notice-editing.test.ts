@@ -329,7 +329,17 @@ describe("more answers the checks took wrongly", () => {
   it("five emoji do not pass «at least 10 characters»", async () => {
     const u = h.user(160, "ru");
     await upTo(u, "description");
-    expect(texts(await u.send("😡😡😡😡😡"))[0]).toBe("Напишите чуть подробнее — не меньше 10 знаков.");
+    expect(texts(await u.send("😡😡😡😡😡"))[0]).toBe("Опишите, что произошло, словами — хотя бы одним-двумя предложениями.");
+  });
+
+  it("emoji alone, more than ten, are asked for in words — not «не меньше 10 знаков» to one who sent twelve (ru, kk); a few letters still get it", async () => {
+    const u = h.user(161, "ru");
+    await upTo(u, "description");
+    expect(texts(await u.send("😢".repeat(12)))).toEqual(["Опишите, что произошло, словами — хотя бы одним-двумя предложениями.", "6/11 · Опишите своими словами, что произошло (до 3 000 знаков)."]);
+    expect(texts(await u.send("плохо 😢😢😢"))[0]).toBe("Напишите чуть подробнее — не меньше 10 знаков.");
+    await u.send("/language");
+    await u.press("Қазақша");
+    expect(texts(await u.send("😢😢😢 !!! ..."))[0]).toBe("Не болғанын сөзбен жазыңыз — бір-екі сөйлеммен болса да.");
   });
 
   it("one's own non-Kazakh number shared with the button is asked to type a Kazakhstan number, not «…or share it with the button»", async () => {
