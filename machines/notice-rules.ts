@@ -80,8 +80,19 @@ export const checkName = (input: string): Check<string> => {
   return ok(name);
 };
 
-/** A patient's full name, as the notice asks it: a name (checkName) of at least two words — surname and name. */
+/** A name written with initials («Иванов И.И.», «Иванов И. И.», «Иванов И И»): letters, a one-letter word after the first. */
+const withInitials = (input: string): boolean => {
+  const text = input.trim();
+  if (!/^[\p{L}\p{M}' ʼ’.-]+$/u.test(text)) return false;
+  return text.split(/[\s.]+/u).filter(Boolean).slice(1).some((w) => [...w].length === 1);
+};
+
+/**
+ * A patient's full name, as the notice asks it: a name (checkName) of at least two words — surname and name; not
+ * initials, which the bot would otherwise refuse for their dots («only letters…») or take without them («Иванов И И»).
+ */
 export const checkFullName = (input: string): Check<string> => {
+  if (withInitials(input)) return no("nameInitials");
   const r = checkName(input);
   return r.ok && r.value.split(" ").length < 2 ? no("nameWords") : r;
 };

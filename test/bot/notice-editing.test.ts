@@ -175,6 +175,21 @@ describe("the patient's name", () => {
     expect(texts(await u.send("Äsel Nūrlanqyzy Şerikova"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
   });
 
+  it("initials («Иванов И.И.», «Иванов И И») are asked in full — not «only letters…» for the dots, nor the name taken as «Иванов И И» (ru, kk)", async () => {
+    const u = h.user(175, "ru");
+    await upTo(u, "name");
+    const NAME = "2/11 · Напишите ФИО пациента полностью: фамилию, имя, отчество.";
+    expect(texts(await u.send("Иванов И.И."))).toEqual(["Напишите имя и отчество полностью, не инициалами: например, Иванов Иван Иванович.", NAME]);
+    expect(texts(await u.send("Иванов И И"))).toEqual(["Напишите имя и отчество полностью, не инициалами: например, Иванов Иван Иванович.", NAME]);
+    expect(texts(await u.send("Ким Ен Су"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
+    const k = h.user(176, "kk");
+    await k.send("/start");
+    await k.press("Келісемін");
+    await k.send("/notice");
+    await k.press("Мен — пациентпін");
+    expect(texts(await k.send("Серікова Ә. Н."))[0]).toBe("Аты мен әкесінің атын қысқартпай, толық жазыңыз: мысалы, Серікова Әсел Нұрланқызы.");
+  });
+
   it("one word is not taken as the full name the question asks for", async () => {
     const u = h.user(151, "ru");
     await upTo(u, "name");
