@@ -41,12 +41,18 @@ const weighted = (digits: number[], weights: number[]) => weights.reduce((sum, w
 export const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
 
 /**
+ * The word an IIN is copied with from a document or a message, before its digits: «ИИН: », «ЖСН », «IIN » (Cyrillic
+ * written as escapes: no Cyrillic literals in code).
+ */
+const IIN_LABEL = /^\s*(?:\u0438\u0438\u043d|\u0436\u0441\u043d|iin)\s*[:\uff1a\u2116#-]?\s*(?=\d)/iu;
+
+/**
  * An IIN: 12 digits, YYMMDD of birth, the century (and sex) in the 7th digit, and the official check
  * digit (weights 1..11, then 3..11,1,2 when the first gives 10; a second 10 means no valid IIN).
  */
 export const checkIin = (input: string, today?: LocalDate): Check<{ iin: string; birthDate: LocalDate }> => {
-  // Spaces, hyphens, the dashes phones put for them, dots.
-  const iin = input.replace(/[\s\-‐‑‒–—−.]/g, "");
+  // Spaces, hyphens, the dashes phones put for them, dots; and the label it is often copied with («ИИН: …», «ЖСН …»).
+  const iin = input.replace(IIN_LABEL, "").replace(/[\s\-‐‑‒–—−.]/g, "");
   if (!/^\d{12}$/.test(iin)) return no("iinFormat");
   const digits = [...iin].map(Number);
   let check = weighted(digits, WEIGHTS_1);
@@ -74,8 +80,19 @@ export const checkName = (input: string): Check<string> => {
   return ok(name);
 };
 
-/** A patient's full name, as the notice asks it: a name (checkName) of at least two words — surname and name. */
+/** A name written with initials («Иванов И.И.», «Иванов И. И.», «Иванов И И»): letters, a one-letter word after the first. */
+const withInitials = (input: string): boolean => {
+  const text = input.trim();
+  if (!/^[\p{L}\p{M}' ʼ’.-]+$/u.test(text)) return false;
+  return text.split(/[\s.]+/u).filter(Boolean).slice(1).some((w) => [...w].length === 1);
+};
+
+/**
+ * A patient's full name, as the notice asks it: a name (checkName) of at least two words — surname and name; not
+ * initials, which the bot would otherwise refuse for their dots («only letters…») or take without them («Иванов И И»).
+ */
 export const checkFullName = (input: string): Check<string> => {
+  if (withInitials(input)) return no("nameInitials");
   const r = checkName(input);
   return r.ok && r.value.split(" ").length < 2 ? no("nameWords") : r;
 };
@@ -121,8 +138,11 @@ export const checkCareDates = (input: string, today: LocalDate, birthDate: Local
 export const DESCRIPTION_MAX = 3000;
 export const checkDescription = (input: string): Check<string> => {
   const text = input.trim();
-  // Ten letters or digits at least: five emoji are no description of what happened.
-  if (text.length < 10 || (text.match(/[\p{L}\p{N}]/gu) ?? []).length < 10) return no("descriptionShort");
+  // Ten letters or digits at least: five emoji are no description of what happened. Emoji or signs alone (a grieving
+  // person's 😢😢😢…) are asked for in words — not «at least 10 characters» to one who sent more than ten.
+  const letters = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  if (letters === 0 && text.length > 0) return no("descriptionWords");
+  if (text.length < 10 || letters < 10) return no("descriptionShort");
   if (text.length > DESCRIPTION_MAX) return no("descriptionLong");
   return ok(text);
 };

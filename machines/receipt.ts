@@ -104,7 +104,24 @@ export const handInMachine = machine.createMachine({
   states: {
     date: {
       entry: [{ type: "say", params: ({ context }) => ({ key: "receipt.askHandedIn", params: { date: showDate(context.notBefore) }, buttons: [[today], [cancel]] }) }],
-      on: dateAnswers("date", "number"),
+      on: {
+        ...dateAnswers("date", "number"),
+        // The stamped copy sent first (the date is on it), every page of an album: kept — not «не понял» and the copy
+        // lost — and the date asked for still, in one message for an album; its question is not asked again.
+        FILE: {
+          guard: ({ event }) => isCopy(event),
+          actions: [
+            { type: "patch", params: ({ context, event }) => ({ file: context.file ?? fileOf(event)[0] ?? null, pages: withPage(context, event) }) },
+            {
+              type: "say",
+              params: (a) => {
+                const said = pagesSaid("receipt.copyBeforeDate", [[today], [cancel]])(a);
+                return { ...said, params: { ...said.params, date: showDate(a.context.notBefore) } };
+              },
+            },
+          ],
+        },
+      },
     },
     number: {
       tags: [UNSAVED],
@@ -152,6 +169,9 @@ export const handInMachine = machine.createMachine({
         ],
         // A video, a voice message, a sticker: what is taken is said, and the question comes again.
         MEDIA: { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.error.copyType" } }] },
+        // Words typed here («копии нет»): said not to be kept, and what the step takes — not «не понял»; the question
+        // (with «Пропустить» for one who has no copy) again.
+        TEXT: { target: "copy", reenter: true, actions: [{ type: "say", params: { key: "receipt.copyTyped" } }] },
         CHOICE: [
           { guard: chose("cancel"), target: "done" },
           { guard: chose("skip"), target: "save" },
@@ -184,4 +204,12 @@ export const handInMachine = machine.createMachine({
 });
 
 export const receiptFlow: FlowDef = { name: "receipt", version: 1, role: "staff", machine: receiptMachine, input: () => ({ caseId: 0, notBefore: "" }) };
-export const handInFlow: FlowDef = { name: "handIn", version: 1, role: "applicant", machine: handInMachine, input: () => ({ caseId: 0, notBefore: "" }) };
+export const handInFlow: FlowDef = {
+  name: "handIn",
+  version: 1,
+  role: "applicant",
+  machine: handInMachine,
+  input: () => ({ caseId: 0, notBefore: "" }),
+  // A copy sent at the date's question is held: /cancel and /start ask before throwing it away.
+  unsaved: (context) => ((context as { file?: unknown }).file ?? null) !== null,
+};

@@ -175,6 +175,21 @@ describe("the patient's name", () => {
     expect(texts(await u.send("Äsel Nūrlanqyzy Şerikova"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
   });
 
+  it("initials («Иванов И.И.», «Иванов И И») are asked in full — not «only letters…» for the dots, nor the name taken as «Иванов И И» (ru, kk)", async () => {
+    const u = h.user(175, "ru");
+    await upTo(u, "name");
+    const NAME = "2/11 · Напишите ФИО пациента полностью: фамилию, имя, отчество.";
+    expect(texts(await u.send("Иванов И.И."))).toEqual(["Напишите имя и отчество полностью, не инициалами: например, Иванов Иван Иванович.", NAME]);
+    expect(texts(await u.send("Иванов И И"))).toEqual(["Напишите имя и отчество полностью, не инициалами: например, Иванов Иван Иванович.", NAME]);
+    expect(texts(await u.send("Ким Ен Су"))).toEqual(["3/11 · Напишите ИИН пациента (12 цифр)."]);
+    const k = h.user(176, "kk");
+    await k.send("/start");
+    await k.press("Келісемін");
+    await k.send("/notice");
+    await k.press("Мен — пациентпін");
+    expect(texts(await k.send("Серікова Ә. Н."))[0]).toBe("Аты мен әкесінің атын қысқартпай, толық жазыңыз: мысалы, Серікова Әсел Нұрланқызы.");
+  });
+
   it("one word is not taken as the full name the question asks for", async () => {
     const u = h.user(151, "ru");
     await upTo(u, "name");
@@ -202,6 +217,26 @@ describe("the IIN typed with other separators", () => {
     const u = h.user(172, "ru");
     await upTo(u, "iin");
     expect(texts(await u.send("850301–300121"))[0]).toBe("3/11 · По ИИН дата рождения — 01.03.1985. Верно?");
+  });
+
+  it("copied with its label («ИИН: …», «ЖСН …») is taken — not answered «ИИН — это 12 цифр» to one who typed 12 digits (ru, kk)", async () => {
+    const u = h.user(173, "ru");
+    await upTo(u, "iin");
+    expect(texts(await u.send("ИИН: 850301300121"))).toEqual(["3/11 · По ИИН дата рождения — 01.03.1985. Верно?"]);
+    const k = h.user(174, "kk");
+    await k.send("/start");
+    await k.press("Келісемін");
+    await k.send("/notice");
+    await k.press("Мен — пациентпін");
+    await k.send("Серікова Әсел Нұрланқызы");
+    expect(texts(await k.send("ЖСН 850301300121"))).toEqual(["3/11 · ЖСН бойынша туған күні — 01.03.1985. Дұрыс па?"]);
+    await k.press("Иә, дұрыс");
+    // Kept as its 12 digits alone.
+    const draft = JSON.stringify((await new Store(t.db.prisma, [], TEST_DATA_KEY).load(174, 174)).stack);
+    expect(draft).toContain('"iin":"850301300121"');
+    // Other words around the digits are still refused.
+    await u.press("◀ Назад");
+    expect(texts(await u.send("мой ИИН 850301300121 верный"))[0]).toBe("ИИН — это 12 цифр. Напишите ещё раз.");
   });
 });
 
@@ -309,7 +344,17 @@ describe("more answers the checks took wrongly", () => {
   it("five emoji do not pass «at least 10 characters»", async () => {
     const u = h.user(160, "ru");
     await upTo(u, "description");
-    expect(texts(await u.send("😡😡😡😡😡"))[0]).toBe("Напишите чуть подробнее — не меньше 10 знаков.");
+    expect(texts(await u.send("😡😡😡😡😡"))[0]).toBe("Опишите, что произошло, словами — хотя бы одним-двумя предложениями.");
+  });
+
+  it("emoji alone, more than ten, are asked for in words — not «не меньше 10 знаков» to one who sent twelve (ru, kk); a few letters still get it", async () => {
+    const u = h.user(161, "ru");
+    await upTo(u, "description");
+    expect(texts(await u.send("😢".repeat(12)))).toEqual(["Опишите, что произошло, словами — хотя бы одним-двумя предложениями.", "6/11 · Опишите своими словами, что произошло (до 3 000 знаков)."]);
+    expect(texts(await u.send("плохо 😢😢😢"))[0]).toBe("Напишите чуть подробнее — не меньше 10 знаков.");
+    await u.send("/language");
+    await u.press("Қазақша");
+    expect(texts(await u.send("😢😢😢 !!! ..."))[0]).toBe("Не болғанын сөзбен жазыңыз — бір-екі сөйлеммен болса да.");
   });
 
   it("one's own non-Kazakh number shared with the button is asked to type a Kazakhstan number, not «…or share it with the button»", async () => {

@@ -211,6 +211,55 @@ describe("the stamped copy", () => {
     });
   });
 
+  it("sent at the date's question (the date is on it) is kept, every page, and the date still asked for — not «не понял» and the copy lost (kk); /cancel then asks first (ru)", async () => {
+    // Before: «Кешіріңіз, мұны түсінбедім.» and the whole date question again, for each page; the copy kept nowhere.
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await applicant.press("Өтінішті ұйымға тапсырдым");
+    const calls = [...(await applicant.photo("d-1", "9001")), ...(await applicant.photo("d-2", "9001"))];
+    expect(shown(calls, APPLICANT)).toEqual([
+      "Көшірменің жіберілген беттері: 2. Енді ұйым өтінішті қай күні алғанын көрсетіңіз: «Бүгін» батырмасын басыңыз немесе 23.11.2026 күнінен бастап бүгінге дейінгі күнді КК.АА.ЖЖЖЖ түрінде жазыңыз.",
+    ]);
+    expect(buttons(calls)).toEqual(["Бүгін", "Болдырмау"]);
+    expect(JSON.stringify(calls)).not.toMatch(/түсінбедім/);
+    await applicant.press("Бүгін");
+    // The number's question, then the hand-in recorded with both pages: the copy is not asked for again.
+    const done = await applicant.press("Өткізіп жіберу");
+    expect(to(done, APPLICANT)[0]).toMatch(/^Жазылды: KZ-2026-000001 өтінішін ұйымға 23\.11\.2026 күні тапсырдыңыз\./);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({
+      receipt: { on: "2026-11-23", copy: { kind: "photo", fileId: "d-1" }, pages: [{ kind: "photo", fileId: "d-1" }, { kind: "photo", fileId: "d-2" }] },
+    });
+
+    const other = h.user(APPLICANT + 1, "ru");
+    await fileNotice(other, "ru");
+    await other.press("Я передал(а) обращение");
+    await other.document("application/pdf", "d-pdf");
+    // A copy held: not thrown away without asking.
+    expect(to(await other.send("/cancel"), APPLICANT + 1)).toEqual(["Введённые данные будут удалены. Выйти?"]);
+  });
+
+  it("words typed at its question («копии нет») are said not to be kept, and what it takes — not «не понял» — with the question and «Пропустить» again (ru, kk)", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    await applicant.press("Пропустить");
+    const typed = await applicant.send("копии нет");
+    expect(to(typed, APPLICANT)).toEqual([
+      "Этот текст не сохранён: на этом шаге нужна фотография или PDF копии с отметкой о получении.",
+      "Если у вас есть копия с отметкой о получении, пришлите её фото или PDF. Если нет — нажмите «Пропустить».",
+    ]);
+    expect(buttons(typed)).toEqual(["Пропустить", "Отмена"]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("saved");
+    expect(to(await applicant.press("Пропустить"), APPLICANT)[0]).toMatch(/^Записано: вы передали обращение KZ-2026-000001/);
+    const k = h.user(APPLICANT + 1, "kk");
+    await fileNotice(k, "kk");
+    await k.press("Өтінішті ұйымға тапсырдым");
+    await k.press("Бүгін");
+    await k.press("Өткізіп жіберу");
+    expect(to(await k.send("көшірме жоқ"), APPLICANT + 1)[0]).toBe("Бұл мәтін сақталмады: бұл қадамда алынғаны туралы белгісі бар көшірменің фотосы немесе PDF файлы қажет.");
+  });
+
   it("sent as one photo is recorded at once, as before", async () => {
     const applicant = h.user(APPLICANT, "kk");
     await fileNotice(applicant, "kk");
@@ -411,5 +460,36 @@ describe("a deadline in a year whose calendar the Government has not yet confirm
     const handed = to(await handIn(applicant, "ru", "24.11.2026"), APPLICANT);
     expect(handed[0]).toContain("до конца дня 27.11.2026.");
     expect(texts(h.fake.calls).join("\n")).not.toMatch(/известному на сегодня/);
+  });
+});
+
+describe("«I handed it in» pressed on an old message once the organisation has the notice", () => {
+  // Before: the date, the registration number and the stamped copy were asked, and only then «уже записано» — the copy
+  // sent for nothing, kept nowhere.
+  it("staff recorded the receipt: said at once with its date (kk), nothing asked, then the home", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await recordReceipt(staff, "ru", "KZ-2026-000001", "77");
+    // The button under «Әрі қарай не болады…», sent when the notice was saved.
+    const pressed = await applicant.press("Өтінішті ұйымға тапсырдым");
+    expect(to(pressed, APPLICANT)).toEqual(["KZ-2026-000001 өтінішінің алынғаны жазылған: 23.11.2026.", expect.stringMatching(/^Не істейміз\?/)]);
+    expect(to(pressed, STAFF)).toEqual([]);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { on: "2026-11-23", number: "77", by: "staff" } });
+  });
+
+  it("the applicant said so already, from another message: said at once (ru); inside a notice being filled, its question follows", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    const first = applicant.keyboardWith("Я передал(а) обращение");
+    await handIn(applicant, "ru");
+    // A second notice begun; then the button of the first one's saved message.
+    await applicant.send("/notice");
+    await applicant.press("Я — пациент");
+    const asked = texts(await applicant.send("Иванов Иван Иванович")).at(-1);
+    const b = first.buttons.flat().find((x) => x.text === "Я передал(а) обращение")!;
+    const pressed = await applicant.deliver(applicant.buttonUpdate(b.callback_data, first.messageId));
+    expect(to(pressed, APPLICANT)).toEqual(["Получение обращения KZ-2026-000001 уже записано: 23.11.2026.", asked]);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "notice_received" } })).toBe(1);
   });
 });

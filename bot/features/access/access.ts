@@ -15,6 +15,7 @@ import { counterOpening, mediationOpenedAs, mediationSide, notNow, proposalOpene
 import type { OpenedAs } from "../../../machines/flow.js";
 import { moveRefusal, sittingRefusal } from "../sittings/sittings.js";
 import { notApplicant } from "../escalation/escalation.js";
+import { handInRefusal } from "../receipt/receipt.js";
 
 const num = (x: unknown): number => (typeof x === "number" && Number.isInteger(x) ? x : 0);
 
@@ -147,6 +148,12 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
     const k = await tx.case.findUnique({ where: { id: num(e.input.caseId) }, select: { number: true, status: true } });
     const ended = k && caseEndedKey(k);
     if (ended) return no(say(ended, { number: k.number }));
+  }
+  // The applicant's «I handed it in» on a case already received (or ended): said before the date is asked for nothing.
+  if (e.flow === "handIn") {
+    const k = await tx.case.findUnique({ where: { id: num(e.input.caseId) } });
+    const refused = k && handInRefusal(k);
+    if (refused) return no(refused);
   }
   // A sitting or a conclusion the case's step no longer takes (the conclusion recorded meanwhile, a button on an old
   // message): said before anything is typed, not at Save after every question.

@@ -122,6 +122,14 @@ const already = (k: Pick<Case, "number" | "answers" | "status">): Out[] => {
   return [on || !ended ? say("receipt.already", { number: k.number, date: showDate(on ?? "") }) : say(ended, { number: k.number })];
 };
 
+/**
+ * «I handed it in» pressed on a case whose receipt the bot already has (staff recorded it, or the applicant did from
+ * another message), or which ended: said at once, with its date — not after the date, the number and the stamped copy
+ * were given for nothing (the copy then kept nowhere). Null while the notice still waits for its receipt. The Save
+ * check (recordHandIn) stays, for a receipt recorded while the flow was open.
+ */
+export const handInRefusal = (k: Case): Out | null => (NOT_YET.includes(stepOf(k)) ? null : already(k)[0]!);
+
 export const recordReceipt = async (tx: Tx, e: DomainEffect<"recordReceipt">, c: Ctx): Promise<Out[]> => {
   const k = await staffCase(tx, e.caseId, c.userId);
   if (!k) return [say("cases.notFound")];
