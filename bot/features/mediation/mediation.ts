@@ -757,7 +757,12 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const done = thenHome(side === "organization" ? "staff" : undefined);
   if (!p || !m || (side !== "applicant" && side !== "organization")) return [...notFound(), done];
   const number = m.case.number;
-  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [notNow(m), done];
+  // Both sides agreed to the text already (a second press, an old message's button): nothing to confirm again — what
+  // settles the case now is the signed agreement. Running, the proposal not accepted by both (the one who accepted for
+  // the organisation lost the role since): the text is confirmed once both have accepted it.
+  if (m.state === "signing") return [say("mediation.why.textAgreed", { number }), done];
+  if (m.state !== "running" || !acceptedByBoth(all, p.responses))
+    return [notNow(m, m.state === "running" ? { key: "mediation.why.notAcceptedByBoth", params: { number, round: p.round } } : undefined), done];
   // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
   // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
   // side and whether that one confirmed already.
