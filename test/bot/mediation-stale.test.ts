@@ -114,4 +114,23 @@ describe("a stale mediation button says why", () => {
       ]);
     });
   });
+
+  it("«Оқыдым және келісемін» pressed twice before the other side confirmed: the first confirmation's time stays, logged once", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      const first = await t.db.prisma.proposalResponse.findFirstOrThrow({ where: { userId: BigInt(APPLICANT) } });
+      at("2026-11-23T11:00:00+05:00");
+      const p = await t.db.prisma.proposal.findFirstOrThrow();
+      expect(texts(await applicant.pressData(`g:pconf:${p.id}`))).toEqual([
+        "Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес.",
+        MENU_KK,
+      ]);
+      const again = await t.db.prisma.proposalResponse.findFirstOrThrow({ where: { userId: BigInt(APPLICANT) } });
+      expect({ at: again.confirmedAt, logged: await t.db.prisma.caseEvent.count({ where: { kind: "agreement_confirmed" } }) }).toEqual({ at: first.confirmedAt, logged: 1 });
+    });
+  });
 });

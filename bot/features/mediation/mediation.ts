@@ -768,6 +768,9 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   // side and whether that one confirmed already.
   const ours = await colleagueAnswer(tx, p.responses, all, side, c);
   if (ours) return [say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", { number, round: p.round, who: ours.who, ...ours.at(ours.confirmedAt ?? ours.answeredAt) }), done];
+  // Confirmed already by this user (a second press before the other side confirmed): said so again — the moment of
+  // their consent stays the one recorded first, and it is logged once.
+  if (p.responses.some((r) => r.userId === BigInt(c.userId) && r.confirmedAt !== null)) return [say("mediation.confirmedWaiting", { number }), done];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
