@@ -37,17 +37,44 @@ const SCALES: [RegExp, number][] = [
  */
 const ONE_ALONE = /^(миллиард|миллион|тысяча|мың)$/u;
 /**
+ * A number said in a word before a size, as people write a sum out («бір миллион», «екі миллион», «бір жарым миллион»,
+ * «два миллиона», «полтора миллиона»): its value in figures, as the figures before a size are read.
+ */
+const WORD_NUMBERS: [RegExp, string][] = [
+  [/^(бір жарым|полтора|полторы)$/u, "1,5"],
+  [/^(бір|один|одна)$/u, "1"],
+  [/^(екі|два|две)$/u, "2"],
+  [/^(үш|три)$/u, "3"],
+  [/^(төрт|четыре)$/u, "4"],
+  [/^(бес|пять)$/u, "5"],
+  [/^(алты|шесть)$/u, "6"],
+  [/^(жеті|семь)$/u, "7"],
+  [/^(сегіз|восемь)$/u, "8"],
+  [/^(тоғыз|девять)$/u, "9"],
+  [/^(он|десять)$/u, "10"],
+];
+const inFigures = (s: string): string => {
+  const said = /^(\p{L}+(?: жарым)?) (\p{L}+\.?)$/u.exec(s);
+  const figures = said && WORD_NUMBERS.find(([re]) => re.test(said[1]!))?.[1];
+  return figures ? `${figures} ${said[2]!}` : s;
+};
+/**
  * A sum in tenge, a whole positive number up to AMOUNT_MAX, as people type it: figures with spaces, dots or commas
- * between thousands («1 500 000», «1.500.000»), a size in words after a number («1,5 млн», «500 тыс.», «миллион»), the
- * currency after it («150000 тг.», «₸», «тенге»). Thousands parted anywhere else («1 500 00») are a typo, not 150 000.
- * Every flow that asks for one shows the sum read back before it goes (a review), «миллион» alone as 1 000 000 ₸.
+ * between thousands («1 500 000», «1.500.000»), a size in words after a number — in figures or a word («1,5 млн», «500
+ * тыс.», «миллион», «бір миллион») — the currency after it («150000 тг.», «₸», «тенге»). Thousands parted anywhere else
+ * («1 500 00») are a typo, not 150 000. Zero or less, and figures too many for any sum, are told as such, not as a
+ * format. Every flow that asks for one shows the sum read back before it goes (a review), «миллион» alone as 1 000 000 ₸.
  */
 export const checkAmount = (input: string): Check<number> => {
-  const s = input
-    .toLowerCase()
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/\s*(₸|тг|тенге|теңге|kzt)\.?$/u, "");
+  const s = inFigures(
+    input
+      .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim()
+      .replace(/\s*(₸|тг|тенге|теңге|kzt)\.?$/u, ""),
+  );
+  if (/^[-−–]\s*\d/u.test(s) || /^0+(?:[ .,]0+)*$/.test(s)) return no("amountPositive");
+  if (/^\d{14,}$/.test(s)) return no("amountLarge");
   let n: number;
   const scaled = /^(\d{1,4}(?:[.,]\d{1,9})?)?\s*(\p{L}+)\.?$/u.exec(s);
   if (scaled) {
