@@ -10,6 +10,12 @@ import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
 
 export const MESSAGE_MAX = 2000;
+/**
+ * A message in the mediation longer than MESSAGE_MAX is kept, not refused, up to this many characters: Telegram splits
+ * what is pasted over 4096 characters into several messages, and the first refused would leave only the tail to go to
+ * the others, alone. It goes when «Отправить» is pressed, its parts joined; the bot sends it in parts (render.ts).
+ */
+export const LONG_MESSAGE_MAX = 12_000;
 export const TERMS_MAX = 2000;
 export const NOTE_MAX = 1000;
 /** Sanely bounded: a settlement of more than a billion tenge is a typo. */
@@ -134,6 +140,8 @@ interface Context extends Omit<Pages, "pages"> {
   days: number;
   /** An album sent as a message: its files so far, in the order the person chose them, each with its caption. */
   pages?: RelayedFile[];
+  /** A message longer than MESSAGE_MAX, kept until «Отправить»: its parts so far (LONG_MESSAGE_MAX). */
+  long?: string;
   /** A proposal, or a counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
   outcome?: string;
   year?: number;
@@ -226,7 +234,10 @@ export const relayMachine = machine.createMachine({
             target: "done",
             actions: [{ type: "relayMessage", params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: text(event) }) }],
           },
-          { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: MESSAGE_MAX, length: text(event).length } }) }] },
+          // Longer: kept (a paste Telegram split comes as several messages), and sent at «Отправить» — not refused with
+          // the next part, its tail, going to the others alone.
+          { guard: ({ event }) => text(event).length <= LONG_MESSAGE_MAX, target: "long", actions: assign({ long: ({ event }) => text(event) }) },
+          { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: LONG_MESSAGE_MAX, length: text(event).length } }) }] },
         ],
         FILE: [
           // An album comes one update a file, in any order, maybe to different instances: its files are kept, and go
@@ -244,6 +255,26 @@ export const relayMachine = machine.createMachine({
         ],
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("text"),
+      },
+    },
+    // A long message kept: its next parts added as they come, sent at «Отправить»; what would pass the bound is not added.
+    long: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.longKept", params: { length: (context.long ?? "").length }, buttons: [[pagesDone("mediation.send")], [cancel]] }) }],
+      on: {
+        TEXT: [
+          { guard: ({ context, event }) => `${context.long ?? ""}\n${text(event)}`.length <= LONG_MESSAGE_MAX, target: "long", reenter: true, actions: assign({ long: ({ context, event }) => `${context.long ?? ""}\n${text(event)}` }) },
+          {
+            target: "long",
+            reenter: true,
+            actions: [{ type: "say", params: ({ context, event }) => ({ key: "mediation.longOver", params: { max: LONG_MESSAGE_MAX, length: `${context.long ?? ""}\n${text(event)}`.length } }) }],
+          },
+        ],
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("done"), target: "done", actions: [{ type: "relayMessage", params: ({ context }) => ({ mediationId: context.mediationId, to: context.to, text: context.long ?? "" }) }] },
+        ],
+        ...askAgain("long"),
       },
     },
     // The album's other files as they come (or more sent after it), each with its own caption; one count, edited.
