@@ -10,6 +10,12 @@ import { showDate } from "./notice.js";
 import { dayInRange, dayRefusals, typedDay } from "./typed-day.js";
 
 export const MESSAGE_MAX = 2000;
+/**
+ * A message in the mediation longer than MESSAGE_MAX is kept, not refused, up to this many characters: Telegram splits
+ * what is pasted over 4096 characters into several messages, and the first refused would leave only the tail to go to
+ * the others, alone. It goes when «Отправить» is pressed, its parts joined; the bot sends it in parts (render.ts).
+ */
+export const LONG_MESSAGE_MAX = 12_000;
 export const TERMS_MAX = 2000;
 export const NOTE_MAX = 1000;
 /** Sanely bounded: a settlement of more than a billion tenge is a typo. */
@@ -37,17 +43,44 @@ const SCALES: [RegExp, number][] = [
  */
 const ONE_ALONE = /^(миллиард|миллион|тысяча|мың)$/u;
 /**
+ * A number said in a word before a size, as people write a sum out («бір миллион», «екі миллион», «бір жарым миллион»,
+ * «два миллиона», «полтора миллиона»): its value in figures, as the figures before a size are read.
+ */
+const WORD_NUMBERS: [RegExp, string][] = [
+  [/^(бір жарым|полтора|полторы)$/u, "1,5"],
+  [/^(бір|один|одна)$/u, "1"],
+  [/^(екі|два|две)$/u, "2"],
+  [/^(үш|три)$/u, "3"],
+  [/^(төрт|четыре)$/u, "4"],
+  [/^(бес|пять)$/u, "5"],
+  [/^(алты|шесть)$/u, "6"],
+  [/^(жеті|семь)$/u, "7"],
+  [/^(сегіз|восемь)$/u, "8"],
+  [/^(тоғыз|девять)$/u, "9"],
+  [/^(он|десять)$/u, "10"],
+];
+const inFigures = (s: string): string => {
+  const said = /^(\p{L}+(?: жарым)?) (\p{L}+\.?)$/u.exec(s);
+  const figures = said && WORD_NUMBERS.find(([re]) => re.test(said[1]!))?.[1];
+  return figures ? `${figures} ${said[2]!}` : s;
+};
+/**
  * A sum in tenge, a whole positive number up to AMOUNT_MAX, as people type it: figures with spaces, dots or commas
- * between thousands («1 500 000», «1.500.000»), a size in words after a number («1,5 млн», «500 тыс.», «миллион»), the
- * currency after it («150000 тг.», «₸», «тенге»). Thousands parted anywhere else («1 500 00») are a typo, not 150 000.
- * Every flow that asks for one shows the sum read back before it goes (a review), «миллион» alone as 1 000 000 ₸.
+ * between thousands («1 500 000», «1.500.000»), a size in words after a number — in figures or a word («1,5 млн», «500
+ * тыс.», «миллион», «бір миллион») — the currency after it («150000 тг.», «₸», «тенге»). Thousands parted anywhere else
+ * («1 500 00») are a typo, not 150 000. Zero or less, and figures too many for any sum, are told as such, not as a
+ * format. Every flow that asks for one shows the sum read back before it goes (a review), «миллион» alone as 1 000 000 ₸.
  */
 export const checkAmount = (input: string): Check<number> => {
-  const s = input
-    .toLowerCase()
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/\s*(₸|тг|тенге|теңге|kzt)\.?$/u, "");
+  const s = inFigures(
+    input
+      .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim()
+      .replace(/\s*(₸|тг|тенге|теңге|kzt)\.?$/u, ""),
+  );
+  if (/^[-−–]\s*\d/u.test(s) || /^0+(?:[ .,]0+)*$/.test(s)) return no("amountPositive");
+  if (/^\d{14,}$/.test(s)) return no("amountLarge");
   let n: number;
   const scaled = /^(\d{1,4}(?:[.,]\d{1,9})?)?\s*(\p{L}+)\.?$/u.exec(s);
   if (scaled) {
@@ -107,6 +140,8 @@ interface Context extends Omit<Pages, "pages"> {
   days: number;
   /** An album sent as a message: its files so far, in the order the person chose them, each with its caption. */
   pages?: RelayedFile[];
+  /** A message longer than MESSAGE_MAX, kept until «Отправить»: its parts so far (LONG_MESSAGE_MAX). */
+  long?: string;
   /** A proposal, or a counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
   outcome?: string;
   year?: number;
@@ -199,7 +234,10 @@ export const relayMachine = machine.createMachine({
             target: "done",
             actions: [{ type: "relayMessage", params: ({ context, event }) => ({ mediationId: context.mediationId, to: context.to, text: text(event) }) }],
           },
-          { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: MESSAGE_MAX, length: text(event).length } }) }] },
+          // Longer: kept (a paste Telegram split comes as several messages), and sent at «Отправить» — not refused with
+          // the next part, its tail, going to the others alone.
+          { guard: ({ event }) => text(event).length <= LONG_MESSAGE_MAX, target: "long", actions: assign({ long: ({ event }) => text(event) }) },
+          { target: "text", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "mediation.error.textLong", params: { max: LONG_MESSAGE_MAX, length: text(event).length } }) }] },
         ],
         FILE: [
           // An album comes one update a file, in any order, maybe to different instances: its files are kept, and go
@@ -217,6 +255,26 @@ export const relayMachine = machine.createMachine({
         ],
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("text"),
+      },
+    },
+    // A long message kept: its next parts added as they come, sent at «Отправить»; what would pass the bound is not added.
+    long: {
+      tags: [UNSAVED],
+      entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.longKept", params: { length: (context.long ?? "").length }, buttons: [[pagesDone("mediation.send")], [cancel]] }) }],
+      on: {
+        TEXT: [
+          { guard: ({ context, event }) => `${context.long ?? ""}\n${text(event)}`.length <= LONG_MESSAGE_MAX, target: "long", reenter: true, actions: assign({ long: ({ context, event }) => `${context.long ?? ""}\n${text(event)}` }) },
+          {
+            target: "long",
+            reenter: true,
+            actions: [{ type: "say", params: ({ context, event }) => ({ key: "mediation.longOver", params: { max: LONG_MESSAGE_MAX, length: `${context.long ?? ""}\n${text(event)}`.length } }) }],
+          },
+        ],
+        CHOICE: [
+          { guard: chose("cancel"), target: "done" },
+          { guard: chose("done"), target: "done", actions: [{ type: "relayMessage", params: ({ context }) => ({ mediationId: context.mediationId, to: context.to, text: context.long ?? "" }) }] },
+        ],
+        ...askAgain("long"),
       },
     },
     // The album's other files as they come (or more sent after it), each with its own caption; one count, edited.

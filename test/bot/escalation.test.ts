@@ -444,9 +444,17 @@ describe("a complaint's button pressed when no draft can be made", () => {
     await giveParticulars(applicant);
     await staff.press("Согласен(на) с договором");
     const c = await t.db.prisma.case.findFirstOrThrow();
-    const said = texts(await applicant.pressData(`g:esc:${c.id}`));
-    // Then the menu: before, nothing to press.
-    expect(said).toEqual(["По делу KZ-2026-000001 идёт медиация. Если она завершится без соглашения, проект жалобы можно будет подготовить в боте.", expect.stringMatching(/^Что сделаем\?/)]);
+    const pressed = await applicant.pressData(`g:esc:${c.id}`);
+    const said = texts(pressed);
+    // Then the menu: before, nothing to press. Taking part is voluntary (law.md §4): that it can be left, with the
+    // mediation's button (its view has «Выйти из медиации») — before, only «if it ends without an agreement».
+    expect(said).toEqual([
+      "По делу KZ-2026-000001 идёт медиация. Участие в ней добровольное: пока соглашение не подписано, из неё можно выйти (кнопка ниже). Если медиация завершится без соглашения, проект жалобы можно будет подготовить в боте.",
+      expect.stringMatching(/^Что сделаем\?/),
+    ]);
+    expect(buttons(pressed.filter((x) => x.method === "sendMessage").slice(0, 1))).toEqual(["Медиация"]);
+    await applicant.press("Медиация");
+    expect(buttons(await applicant.press("Выйти из медиации"))).toContain("Завершить");
     expect(texts(await applicant.pressData(`g:escto:${c.id}:court`))).toEqual([said[0], expect.stringMatching(/^Что сделаем\?/)]);
   });
 

@@ -402,3 +402,22 @@ describe("the agreement's text to confirm, from the case", () => {
     });
   });
 });
+
+describe("a sum written out in words, zero, a minus, too many figures", () => {
+  it("«бір миллион», «полтора миллиона» are read and shown back; 0 and −5 are asked again as «больше нуля», 10^15 in figures as too large — not as a wrong format", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
+      const { applicant, mediator } = await mediationRunning(h, IDS);
+      const ask = "Сумма урегулирования в тенге (целое число):";
+      expect(texts(await proposeAmount(mediator, "0"))).toEqual(["Сумма должна быть больше нуля: напишите её цифрами, например 1 500 000.", ask]);
+      expect(texts(await mediator.send("-5"))).toEqual(["Сумма должна быть больше нуля: напишите её цифрами, например 1 500 000.", ask]);
+      expect(texts(await mediator.send("1000000000000000"))).toEqual(["Сумма больше 1\u00a0000\u00a0000\u00a0000 ₸ — проверьте, нет ли лишних цифр.", ask]);
+      expect(texts(await mediator.send("полтора миллиона"))[0]).toMatch(/^Условия/);
+      await mediator.send("Выплата в течение 15 рабочих дней после подписания.");
+      expect(texts(await mediator.press("10 дней"))[0]).toContain("Сумма: 1\u00a0500\u00a0000 ₸\n");
+      await mediator.press("Отправить");
+      await applicant.press("Қарсы ұсыныс");
+      expect(texts(await applicant.send("0 теңге"))).toEqual(["Сома нөлден үлкен болуы керек: оны цифрмен жазыңыз, мысалы, 1 500 000.", "Қарсы ұсыныс: қандай соманы ұсынасыз (теңгемен)?"]);
+      expect(texts(await applicant.send("бір миллион"))[0]).toMatch(/^Сіз ұсынған сома: 1\u00a0000\u00a0000 ₸\./);
+    });
+  });
+});

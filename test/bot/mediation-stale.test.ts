@@ -78,4 +78,59 @@ describe("a stale mediation button says why", () => {
       expect(to(await mediator.pressData(`g:mdacc:${m.id}`), MEDIATOR)).toEqual(["Вы уже отказались быть медиатором по делу KZ-2026-000001: медиация не началась.", MEDIATOR_HOME]);
     });
   });
+
+  it("«Оқыдым және келісемін» pressed again after both sides agreed to the text: nothing to confirm again, the signed agreement settles it (kk, ru)", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      const p = await t.db.prisma.proposal.findFirstOrThrow();
+      expect(texts(await applicant.pressData(`g:pconf:${p.id}`))).toEqual([
+        "KZ-2026-000001 ісі бойынша екі тарап та келісімнің мәтінімен келісіп қойған, оны қайта растаудың қажеті жоқ. Медиатор немесе ұйым қол қойылған келісімді тіркегенде іс реттеледі.",
+        MENU_KK,
+      ]);
+      expect(texts(await staff.pressData(`g:pconf:${p.id}`))).toEqual([
+        "По делу KZ-2026-000001 обе стороны уже согласились с текстом соглашения, подтверждать его снова не нужно. Дело будет урегулировано, когда медиатор или организация приложат подписанное соглашение.",
+        STAFF_HOME,
+      ]);
+      expect(await t.db.prisma.caseEvent.count({ where: { kind: "agreement_confirmed" } })).toBe(2);
+    });
+  });
+
+  it("the agreement's «Оқыдым және келісемін» after the one who accepted for the organisation lost the role: both sides must accept the proposal first", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await t.db.prisma.userRole.updateMany({ where: { userId: BigInt(STAFF), role: "staff" }, data: { revokedAt: new Date("2026-11-23T06:00:00Z") } });
+      const p = await t.db.prisma.proposal.findFirstOrThrow();
+      expect(texts(await applicant.pressData(`g:pconf:${p.id}`))).toEqual([
+        "KZ-2026-000001 ісі бойынша 1-ұсыныс бойынша келісімді әзірге растауға болмайды: оны ұсынысты екі тарап та қабылдаған соң растайды.",
+        MENU_KK,
+      ]);
+    });
+  });
+
+  it("«Оқыдым және келісемін» pressed twice before the other side confirmed: the first confirmation's time stays, logged once", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h, at }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      const first = await t.db.prisma.proposalResponse.findFirstOrThrow({ where: { userId: BigInt(APPLICANT) } });
+      at("2026-11-23T11:00:00+05:00");
+      const p = await t.db.prisma.proposal.findFirstOrThrow();
+      expect(texts(await applicant.pressData(`g:pconf:${p.id}`))).toEqual([
+        "Растауыңыз тіркелді. Екінші тарап та растаған соң, KZ-2026-000001 ісі бойынша келісімге қол қою қалады: ботта растау — қол қою емес.",
+        MENU_KK,
+      ]);
+      const again = await t.db.prisma.proposalResponse.findFirstOrThrow({ where: { userId: BigInt(APPLICANT) } });
+      expect({ at: again.confirmedAt, logged: await t.db.prisma.caseEvent.count({ where: { kind: "agreement_confirmed" } }) }).toEqual({ at: first.confirmedAt, logged: 1 });
+    });
+  });
 });

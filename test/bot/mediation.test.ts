@@ -310,8 +310,8 @@ describe("mediation", () => {
     expect(to(doc, APPLICANT)).toEqual(["Ұйымның өкілі · KZ-2026-000001 ісі: құжат төменде."]);
     expect(doc.filter((c) => c.method === "sendDocument").map((c) => [c.payload.chat_id, c.payload.document]).sort()).toEqual([[APPLICANT, "calculation"], [MEDIATOR, "calculation"]]);
     await applicant.press("Қарсы ұсыныс");
-    expect(texts(await applicant.send("екі миллион"))[0]).toBe("Соманы теңгемен бүтін санмен жазыңыз, мысалы, 1 500 000.");
-    await applicant.send("2 000 000");
+    // A sum written out in words, as people say it: read, and said back before the note.
+    expect(texts(await applicant.send("екі миллион"))[0]).toBe("Сіз ұсынған сома: 2\u00a0000\u00a0000 ₸.\nМедиаторға себебін қысқаша түсіндіріңіз (1000 таңбаға дейін).");
     await applicant.send("Емдеу шығындары осыдан көп болды.");
     const countered = await applicant.press("Жіберу");
     expect(to(countered, MEDIATOR)).toEqual([

@@ -20,6 +20,7 @@ import { refusedHome } from "../../core/people.js";
 import { localParam } from "../../core/render.js";
 import { open, seal } from "../../crypto.js";
 import type { I18n } from "../../i18n.js";
+import { viewMediation } from "../mediation/actions.js";
 import { chooseEscalation as chooseAction, draftEscalation as draftAction } from "./actions.js";
 
 type Db = Prisma | Tx;
@@ -195,6 +196,17 @@ const notNow = (k: Parameters<typeof stepOf>[0] & { number: string; status: stri
     { number: k.number },
   );
 
+/**
+ * notNow, with a mediation under way its button under it: taking part is voluntary (law.md §4) — the applicant may leave
+ * it («Выйти из медиации» in its view), and a complaint can be drafted once it ended without an agreement.
+ */
+const notNowWhy = async (tx: Tx, k: Parameters<typeof notNow>[0] & { id: number }): Promise<Out> => {
+  const said = notNow(k);
+  if (k.status !== "mediation" || said.type !== "say") return said;
+  const m = await tx.mediation.findFirst({ where: { caseId: k.id, state: { in: ["running", "signing"] } }, orderBy: { id: "desc" }, select: { id: true } });
+  return m ? { ...said, buttons: [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]] } : said;
+};
+
 const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
   tx.case.findFirst({ where: { id: caseId, participants: { some: { userId: BigInt(userId), role: "applicant", removedAt: null } } }, include: ORG_NAMES });
 
@@ -212,7 +224,7 @@ export const chooseEscalation = async (tx: Tx, e: DomainEffect<"chooseEscalation
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [await notApplicant(tx, e.caseId, c.userId), await refusedHome(tx, c)];
   // Not yet (a view's button kept from before the mediation began, say): why, then their menu — not nothing to press.
-  if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k), thenHome()];
+  if (!(await canEscalate(tx, k.id, c.now, c.timeZone))) return [await notNowWhy(tx, k), thenHome()];
   // The region is named in the draft's «Кому» and in the message saying where it goes, not on the buttons.
   return [say("escalation.choose", { number: k.number }, ESCALATION_TARGETS.map((x) => [{ key: `escalation.buttons.${x}`, ...act(draftAction, { caseId: k.id, target: x }) }]))];
 };
@@ -240,7 +252,7 @@ export const findApplicantDetails = async (tx: Tx, e: DomainEffect<"findApplican
 export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [await notApplicant(tx, e.caseId, c.userId)];
-  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k)];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [await notNowWhy(tx, k)];
   await tx.user.update({ where: { id: BigInt(c.userId) }, data: { details: seal(c.dataKey, JSON.stringify(e.details)) } });
   const paragraphs = (await complaintLines(tx, k.id, e.target, e.details, c.dataKey, c.timeZone, c.now))!;
   await tx.case.update({ where: { id: k.id }, data: { status: "escalated" } });
@@ -258,7 +270,7 @@ export const draftEscalation = async (tx: Tx, e: DomainEffect<"draftEscalation">
 export const caseHistory = async (tx: Tx, e: DomainEffect<"caseHistory">, c: Ctx): Promise<Out[]> => {
   const k = await applicantCase(tx, e.caseId, c.userId);
   if (!k) return [await notApplicant(tx, e.caseId, c.userId), await refusedHome(tx, c)];
-  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [notNow(k), thenHome()];
+  if (k.status !== "escalated" && !(await canEscalate(tx, k.id, c.now, c.timeZone))) return [await notNowWhy(tx, k), thenHome()];
   await tx.caseEvent.create({ data: { caseId: k.id, kind: "case_history_prepared", actorId: BigInt(c.userId), createdAt: c.now } });
   return withCondolence(k.outcome, null, say("escalation.court", { number: k.number }), document({ name: "historyPdf", caseId: k.id }));
 };

@@ -757,12 +757,20 @@ export const confirmAgreement = async (tx: Tx, e: DomainEffect<"confirmAgreement
   const done = thenHome(side === "organization" ? "staff" : undefined);
   if (!p || !m || (side !== "applicant" && side !== "organization")) return [...notFound(), done];
   const number = m.case.number;
-  if (m.state !== "running" || !acceptedByBoth(all, p.responses)) return [notNow(m), done];
+  // Both sides agreed to the text already (a second press, an old message's button): nothing to confirm again — what
+  // settles the case now is the signed agreement. Running, the proposal not accepted by both (the one who accepted for
+  // the organisation lost the role since): the text is confirmed once both have accepted it.
+  if (m.state === "signing") return [say("mediation.why.textAgreed", { number }), done];
+  if (m.state !== "running" || !acceptedByBoth(all, p.responses))
+    return [notNow(m, m.state === "running" ? { key: "mediation.why.notAcceptedByBoth", params: { number, round: p.round } } : undefined), done];
   // The side's answer is its first member's (answerable): the one who accepted for it confirms the text for it too. A
   // colleague's press neither confirms it nor adds a second answer beside theirs — they are told who answered for the
   // side and whether that one confirmed already.
   const ours = await colleagueAnswer(tx, p.responses, all, side, c);
   if (ours) return [say(ours.confirmedAt ? "mediation.confirmedByColleague" : "mediation.confirmByColleague", { number, round: p.round, who: ours.who, ...ours.at(ours.confirmedAt ?? ours.answeredAt) }), done];
+  // Confirmed already by this user (a second press before the other side confirmed): said so again — the moment of
+  // their consent stays the one recorded first, and it is logged once.
+  if (p.responses.some((r) => r.userId === BigInt(c.userId) && r.confirmedAt !== null)) return [say("mediation.confirmedWaiting", { number }), done];
   await tx.proposalResponse.upsert({
     where: { proposalId_userId: { proposalId: p.id, userId: BigInt(c.userId) } },
     create: { proposalId: p.id, userId: BigInt(c.userId), answer: "accept", answeredAt: c.now, confirmedAt: c.now },
