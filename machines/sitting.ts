@@ -44,6 +44,11 @@ interface Context {
    * flow opens (absent before the commission is formed, and in snapshots stored before it was carried).
    */
   conclusionDue?: LocalDate;
+  /**
+   * The conclusion's term in working days as the bot counts it (its constant, passed in by the bot: the machine keeps no
+   * law of its own). Absent in snapshots stored before it was carried: the review then says the term without the count.
+   */
+  conclusionDays?: number;
   /** The calendar's note of that term (law.md §5), before its end and after it ("" when its years are checked). */
   conclusionNotes?: { open: Param; passed: Param };
 }
@@ -127,7 +132,7 @@ const placeLines = (c: Context): { key: string; params: Params }[] => [
 ];
 
 export const sittingMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number; conclusionDue?: LocalDate; conclusionNotes?: { open: Param; passed: Param } } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number; conclusionDue?: LocalDate; conclusionDays?: number; conclusionNotes?: { open: Param; passed: Param } } },
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
@@ -136,7 +141,7 @@ export const sittingMachine = setup({
   },
 }).createMachine({
   id: "sitting",
-  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}), ...(input.conclusionDue ? { conclusionDue: input.conclusionDue } : {}), ...(input.conclusionNotes ? { conclusionNotes: input.conclusionNotes } : {}) }),
+  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}), ...(input.conclusionDue ? { conclusionDue: input.conclusionDue } : {}), ...(input.conclusionDays ? { conclusionDays: input.conclusionDays } : {}), ...(input.conclusionNotes ? { conclusionNotes: input.conclusionNotes } : {}) }),
   initial: "date",
   states: {
     date: {
@@ -229,7 +234,8 @@ export const sittingMachine = setup({
           const passed = due !== undefined && typeof event.today === "string" && event.today > due;
           const calendar = (passed ? context.conclusionNotes?.passed : context.conclusionNotes?.open) ?? "";
           const term = { key: passed ? "sitting.termPassed" : "sitting.termUntil", params: { due: showDate(due ?? "") } };
-          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { term, calendar } } : null;
+          const counted = context.conclusionDays ? { key: "sitting.countedDays", params: { days: context.conclusionDays } } : "";
+          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { term, counted, calendar } } : null;
           const what = dayOff && late ? { key: "sitting.both", params: { dayOff, late } } : (dayOff ?? late);
           if (what) enqueue({ type: "say", params: { key: "sitting.dateNote", params: { date: showDate(date), what } } });
         }
