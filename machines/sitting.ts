@@ -82,9 +82,10 @@ export const checkAddress = (input: string): Check<string> => {
   return ok(s);
 };
 
-/** An online meeting's link: http(s), no spaces. */
+/** An online meeting's link: http(s), no spaces. One copied without its scheme («meet.google.com/…», «t.me/…») is taken as https. */
 export const checkLink = (input: string): Check<string> => {
-  const s = input.trim();
+  const typed = input.trim();
+  const s = /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(\/\S*)?$/u.test(typed) && !/^\d+(\.\d+)*$/.test(typed) ? `https://${typed}` : typed;
   if (s.length > LINK_MAX || /\s/.test(s)) return no("link");
   try {
     const u = new URL(s);

@@ -434,3 +434,20 @@ describe("an answer pressed once the sitting has begun", () => {
     expect(await t.db.prisma.sittingResponse.count()).toBe(0);
   });
 });
+
+describe("an online sitting's link", () => {
+  it("copied without «https://» (as Meet and Telegram show it) is taken, and the review and the invitation show it whole — not refused, to be typed again", async () => {
+    const { staff } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    expect(texts(await staff.send("meet.google.com/abc-defg-hij"))[0]).toMatch(/^Примечание для участников/);
+    const review = texts(await staff.press("Без примечания"));
+    expect(review[0]).toContain("\nОнлайн: https://meet.google.com/abc-defg-hij\n");
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, APPLICANT)[0]).toContain("https://meet.google.com/abc-defg-hij");
+  });
+});

@@ -26,7 +26,11 @@ describe("a sitting's answers", () => {
     expect(checkAddress("1")).toEqual({ ok: false, reason: "addressShort" });
     expect(checkAddress("x".repeat(301))).toEqual({ ok: false, reason: "addressLong" });
     expect(checkLink("https://meet.example.kz/a?b=1")).toEqual({ ok: true, value: "https://meet.example.kz/a?b=1" });
-    for (const bad of ["ftp://x.kz", "https://localhost", "meet.example.kz", "https://a.kz/x y", `https://a.kz/${"x".repeat(500)}`]) expect(checkLink(bad).ok).toBe(false);
+    for (const bad of ["ftp://x.kz", "https://localhost", "meet", "15.00", "https://a.kz/x y", `https://a.kz/${"x".repeat(500)}`]) expect(checkLink(bad).ok, bad).toBe(false);
+    // Copied without its scheme, as Meet and Telegram show it: taken as https (before: refused, the link typed again).
+    expect(checkLink("meet.google.com/abc-defg-hij")).toEqual({ ok: true, value: "https://meet.google.com/abc-defg-hij" });
+    expect(checkLink("t.me/+AbCdEf")).toEqual({ ok: true, value: "https://t.me/+AbCdEf" });
+    expect(checkLink("meet.example.kz")).toEqual({ ok: true, value: "https://meet.example.kz" });
   });
 });
 
