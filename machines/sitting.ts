@@ -13,6 +13,9 @@ export type SittingFormat = (typeof SITTING_FORMATS)[number];
 export const ADDRESS_MAX = 300;
 export const LINK_MAX = 500;
 export const NOTE_MAX = 500;
+/** A start before NIGHT_ENDS or from NIGHT_BEGINS ("HH:MM") is said at the review to be at night (a typo for the afternoon). */
+export const NIGHT_ENDS = "07:00";
+export const NIGHT_BEGINS = "22:00";
 /** How far ahead a sitting may be set. */
 export const MAX_DAYS_AHEAD = 365;
 
@@ -240,6 +243,9 @@ export const sittingMachine = setup({
           const what = dayOff && late ? { key: "sitting.both", params: { dayOff, late } } : (dayOff ?? late);
           if (what) enqueue({ type: "say", params: { key: "sitting.dateNote", params: { date: showDate(date), what } } });
         }
+        // A start at night (03:00 typed for 15:00): said before Save, not refused — everyone invited would come at it.
+        const time = context.time;
+        if (time && (time < NIGHT_ENDS || time >= NIGHT_BEGINS)) enqueue({ type: "say", params: { key: "sitting.nightNote", params: { time } } });
         enqueue({
           type: "say",
           params: {
