@@ -10,24 +10,31 @@ export type LocalDate = string;
 interface YearOverrides {
   /** Compared with the Government's decree for the year. */
   checked?: boolean;
-  off?: { date: string }[];
+  /** `holiday`: the holiday an added date is (an announced Kurban Ait the library computes on another day): a sitting's review names it. */
+  off?: { date: string; holiday?: "kurbanAit" }[];
   notOff?: { date: string }[];
   workingWeekends?: { date: string }[];
 }
-const table = overrides.years as Record<string, YearOverrides | undefined>;
+/** The override table, by year ("2026"). */
+export type CalendarTable = Record<string, YearOverrides | undefined>;
+const table = overrides.years as CalendarTable;
 
 const holidays = new Holidays("KZ");
 const offByYear = new Map<number, Set<LocalDate>>();
+
+/** The public days off of a year (not weekends): the library's, corrected by a year of the override table. */
+const offIn = (year: number, y: YearOverrides | undefined): Set<LocalDate> => {
+  const set = new Set((holidays.getHolidays(year) || []).filter((h) => h.type === "public").map((h) => h.date.slice(0, 10)));
+  for (const d of y?.off ?? []) set.add(d.date);
+  for (const d of y?.notOff ?? []) set.delete(d.date);
+  return set;
+};
 
 /** The public days off of a year (not weekends), library and overrides together. */
 export const daysOff = (year: number): Set<LocalDate> => {
   let set = offByYear.get(year);
   if (!set) {
-    set = new Set(
-      (holidays.getHolidays(year) || []).filter((h) => h.type === "public").map((h) => h.date.slice(0, 10)),
-    );
-    for (const d of table[String(year)]?.off ?? []) set.add(d.date);
-    for (const d of table[String(year)]?.notOff ?? []) set.delete(d.date);
+    set = offIn(year, table[String(year)]);
     offByYear.set(year, set);
   }
   return set;
@@ -54,18 +61,24 @@ const HOLIDAY_BY_DAY: Record<string, string> = {
 
 /**
  * Which public holiday a day off is, when it is one on its own date (16 December: "independenceDay"); null for a day
- * off that is a holiday moved from a weekend, a day moved by the Government, a date the table adds (an announced
- * Kurban Ait the library does not compute), and any day that is not off. Kurban Ait on the library's date, in a year
- * whose calendar is checked: "kurbanAit".
+ * off that is a holiday moved from a weekend, a day moved by the Government, and any day that is not off. Kurban Ait
+ * (its date is announced each year, law.md §5) is named only in a year whose calendar is checked: on the date the table
+ * adds as it ("holiday": "kurbanAit"), or on the library's date when the table adds none. `years`: the override table
+ * (tests give their own).
  */
-export const holidayOf = (date: LocalDate): string | null => {
-  if (!daysOff(Number(date.slice(0, 4))).has(date)) return null;
-  const own = (holidays.getHolidays(Number(date.slice(0, 4))) || []).find(
+export const holidayOf = (date: LocalDate, years: CalendarTable = table): string | null => {
+  const year = Number(date.slice(0, 4));
+  const y = years[String(year)];
+  if (!(years === table ? daysOff(year) : offIn(year, y)).has(date)) return null;
+  const checked = y?.checked === true;
+  const added = y?.off?.find((d) => d.date === date && d.holiday);
+  if (added) return checked ? added.holiday! : null;
+  const own = (holidays.getHolidays(year) || []).find(
     (h) => h.type === "public" && h.date.slice(0, 10) === date && !(h as { substitute?: boolean }).substitute,
   );
   if (!own) return null;
-  // Kurban Ait's date is announced each year (law.md §5): the library's computed one is named only in a checked year.
-  if (own.rule.includes("Dhu al-Hijjah")) return isYearChecked(Number(date.slice(0, 4))) ? "kurbanAit" : null;
+  // The library's computed Kurban Ait: named only in a checked year, and not when the table names another day as it.
+  if (own.rule.includes("Dhu al-Hijjah")) return checked && !y?.off?.some((d) => d.holiday === "kurbanAit") ? "kurbanAit" : null;
   return own.rule.startsWith(date.slice(5, 10)) ? (HOLIDAY_BY_DAY[date.slice(5, 10)] ?? null) : null;
 };
 

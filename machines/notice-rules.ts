@@ -203,6 +203,7 @@ export const withoutNumberSign = (n: string): string => n.replace(/^(?:№|#|N[�
 
 export const checkRegistration = (input: string): Check<string> => {
   const text = withoutNumberSign(input.trim().replace(/\s+/g, " "));
-  if (text.length < 1 || text.length > REGISTRATION_MAX || /\n/.test(input.trim())) return no("registration");
+  // A number has a digit: «нет», «не знаю», an emoji or a dash is not one — it would reach the applicant as «рег. № нет».
+  if (!/\p{N}/u.test(text) || text.length > REGISTRATION_MAX || /\n/.test(input.trim())) return no("registration");
   return ok(text);
 };

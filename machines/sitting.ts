@@ -13,6 +13,9 @@ export type SittingFormat = (typeof SITTING_FORMATS)[number];
 export const ADDRESS_MAX = 300;
 export const LINK_MAX = 500;
 export const NOTE_MAX = 500;
+/** A start before NIGHT_ENDS or from NIGHT_BEGINS ("HH:MM") is said at the review to be at night (a typo for the afternoon). */
+export const NIGHT_ENDS = "07:00";
+export const NIGHT_BEGINS = "22:00";
 /** How far ahead a sitting may be set. */
 export const MAX_DAYS_AHEAD = 365;
 
@@ -44,6 +47,11 @@ interface Context {
    * flow opens (absent before the commission is formed, and in snapshots stored before it was carried).
    */
   conclusionDue?: LocalDate;
+  /**
+   * The conclusion's term in working days as the bot counts it (its constant, passed in by the bot: the machine keeps no
+   * law of its own). Absent in snapshots stored before it was carried: the review then says the term without the count.
+   */
+  conclusionDays?: number;
   /** The calendar's note of that term (law.md §5), before its end and after it ("" when its years are checked). */
   conclusionNotes?: { open: Param; passed: Param };
 }
@@ -77,9 +85,10 @@ export const checkAddress = (input: string): Check<string> => {
   return ok(s);
 };
 
-/** An online meeting's link: http(s), no spaces. */
+/** An online meeting's link: http(s), no spaces. One copied without its scheme («meet.google.com/…», «t.me/…») is taken as https. */
 export const checkLink = (input: string): Check<string> => {
-  const s = input.trim();
+  const typed = input.trim();
+  const s = /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(\/\S*)?$/u.test(typed) && !/^\d+(\.\d+)*$/.test(typed) ? `https://${typed}` : typed;
   if (s.length > LINK_MAX || /\s/.test(s)) return no("link");
   try {
     const u = new URL(s);
@@ -127,7 +136,7 @@ const placeLines = (c: Context): { key: string; params: Params }[] => [
 ];
 
 export const sittingMachine = setup({
-  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number; conclusionDue?: LocalDate; conclusionNotes?: { open: Param; passed: Param } } },
+  types: {} as { context: Context; events: FlowEvent; input: { caseId: number; sittingId: number; number?: string; sequence?: number; conclusionDue?: LocalDate; conclusionDays?: number; conclusionNotes?: { open: Param; passed: Param } } },
   actions: {
     ...effectActions,
     patch: assign((_, params: Partial<Context>) => params),
@@ -136,7 +145,7 @@ export const sittingMachine = setup({
   },
 }).createMachine({
   id: "sitting",
-  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}), ...(input.conclusionDue ? { conclusionDue: input.conclusionDue } : {}), ...(input.conclusionNotes ? { conclusionNotes: input.conclusionNotes } : {}) }),
+  context: ({ input }) => ({ caseId: input.caseId, sittingId: input.sittingId, date: null, time: null, format: null, address: null, link: null, note: null, ...(input.number ? { number: input.number } : {}), ...(input.sequence !== undefined ? { sequence: input.sequence } : {}), ...(input.conclusionDue ? { conclusionDue: input.conclusionDue } : {}), ...(input.conclusionDays ? { conclusionDays: input.conclusionDays } : {}), ...(input.conclusionNotes ? { conclusionNotes: input.conclusionNotes } : {}) }),
   initial: "date",
   states: {
     date: {
@@ -229,10 +238,14 @@ export const sittingMachine = setup({
           const passed = due !== undefined && typeof event.today === "string" && event.today > due;
           const calendar = (passed ? context.conclusionNotes?.passed : context.conclusionNotes?.open) ?? "";
           const term = { key: passed ? "sitting.termPassed" : "sitting.termUntil", params: { due: showDate(due ?? "") } };
-          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { term, calendar } } : null;
+          const counted = context.conclusionDays ? { key: "sitting.countedDays", params: { days: context.conclusionDays } } : "";
+          const late = due && date > due ? { key: dayOff ? "sitting.alsoAfterDue" : "sitting.afterDue", params: { term, counted, calendar } } : null;
           const what = dayOff && late ? { key: "sitting.both", params: { dayOff, late } } : (dayOff ?? late);
           if (what) enqueue({ type: "say", params: { key: "sitting.dateNote", params: { date: showDate(date), what } } });
         }
+        // A start at night (03:00 typed for 15:00): said before Save, not refused — everyone invited would come at it.
+        const time = context.time;
+        if (time && (time < NIGHT_ENDS || time >= NIGHT_BEGINS)) enqueue({ type: "say", params: { key: "sitting.nightNote", params: { time } } });
         enqueue({
           type: "say",
           params: {

@@ -364,7 +364,7 @@ describe("a notice to a registered organisation", () => {
     await staff.send("/inbox");
     await staff.press("Открыть KZ-2026-000001");
     await staff.press("Отметить получение обращения");
-    expect(to(await staff.send("строка\nдругая"), STAFF)[0]).toBe("Напишите номер одной строкой, не длиннее 40 знаков.");
+    expect(to(await staff.send("строка\nдругая"), STAFF)[0]).toBe("Напишите номер так, как в отметке о получении: с цифрами, одной строкой, не длиннее 40 знаков.");
     await staff.send("12");
     expect(to(await staff.send("20.11.2026"), STAFF)[0]).toBe("Обращение сохранено 23.11.2026: организация не могла получить его раньше.");
     await staff.press("Сегодня");
@@ -395,6 +395,35 @@ describe("the registration number copied from the stamp", () => {
     expect(to(recorded, STAFF)[0]).toMatch(/^Жазылды: ұйым KZ-2026-000001 өтінішін 23\.11\.2026 күні алды \(тіркеу № 01-12\/345\)\./);
     expect(to(recorded, APPLICANT)[0]).toMatch(/^Дело KZ-2026-000001: организация получила обращение 23\.11\.2026 \(рег\. № 01-12\/345\)\./);
     expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { number: "01-12/345" } });
+  });
+
+  it("without a digit («📄», «нет») is not a number: asked again, saying what a number is — not recorded and sent to the applicant as «тіркеу № 📄»", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "kk");
+    await fileNotice(h.user(APPLICANT, "ru"), "ru");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Өтініштің алынғанын белгілеу");
+    const QUESTION = "Ұйымның өтінішке берген тіркеу нөмірі (алынғаны туралы белгідегідей):";
+    const AGAIN = "Нөмірді алынғаны туралы белгідегідей жазыңыз: цифрларымен, бір жолмен, 40 таңбадан аспайтындай етіп.";
+    for (const typed of ["📄", "—", "жоқ"]) {
+      const said = await staff.send(typed);
+      expect(to(said, STAFF), typed).toEqual([AGAIN, QUESTION]);
+      expect(buttons(said)).toEqual(["Болдырмау"]);
+    }
+    expect(to(await staff.send("ЖТ-77"), STAFF)[0]).toMatch(/^Нөмірі ЖТ-77\. Ұйым өтінішті қашан алды\?/);
+  });
+
+  it("«нет» typed by the applicant at the number's question is not stored as the number: the skip button is offered again", async () => {
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await applicant.press("Я передал(а) обращение");
+    await applicant.press("Сегодня");
+    const said = await applicant.send("нет");
+    expect(to(said, APPLICANT)).toEqual([
+      "Напишите номер так, как в отметке о получении: с цифрами, одной строкой, не длиннее 40 знаков.",
+      "Если на вашей копии есть регистрационный номер, напишите его. Если нет — нажмите «Пропустить».",
+    ]);
+    expect(buttons(said)).toEqual(["Пропустить", "Отмена"]);
   });
 
   it("a day that does not exist (31.11.2026) is answered «no such date», not «write it as КК.АА.ЖЖЖЖ»", async () => {

@@ -158,6 +158,41 @@ describe("admins", () => {
     expect(await t.db.prisma.organization.count()).toBe(2);
   });
 
+  it("the same organisation spelt otherwise («N7», «7», «№7.») is said to look like the one there — with its invite button and what to do if it is another — and not made twice", async () => {
+    // Before: each spelling made a new organisation — applicants saw both, and each one's staff missed the other's notices.
+    const { admin } = await inviteStaff();
+    for (const spelt of ["Городская больница N7", "Городская больница 7", "Городская больница №7.", "городская больница No. 7"]) {
+      await admin.send("/admin");
+      await admin.press("Зарегистрировать организацию");
+      await admin.send(spelt);
+      await admin.press("Название то же");
+      const again = await admin.press("г. Шымкент");
+      expect(texts(again)[0], spelt).toBe(
+        "Похожая организация уже зарегистрирована: Городская больница №7, г. Шымкент. Если это она, пригласите её сотрудника кнопкой ниже. Если это другая организация, зарегистрируйте её снова под названием, которое их различает.",
+      );
+    }
+    expect(texts(await admin.press("Пригласить: Городская больница №7"))[0]).toMatch(/^Приглашение для сотрудника организации Городская больница №7, г\. Шымкент\./);
+    expect(await t.db.prisma.organization.count()).toBe(1);
+    // Another number is another organisation.
+    await admin.send("/admin");
+    await admin.press("Зарегистрировать организацию");
+    await admin.send("Городская больница N17");
+    await admin.press("Название то же");
+    expect(texts(await admin.press("г. Шымкент"))[0]).toBe("Организация зарегистрирована: Городская больница N17, г. Шымкент.");
+    // Kazakh, the admin's Kazakh name spelt with «N»:
+    const kk = h.user(ADMIN, "kk");
+    await kk.send("/language");
+    await kk.press("Қазақша");
+    await kk.send("/admin");
+    await kk.press("Ұйымды тіркеу");
+    await kk.send("Қалалық аурухана N 7");
+    await kk.send("Городская больница 7");
+    expect(texts(await kk.press("Шымкент қаласы"))[0]).toBe(
+      "Ұқсас ұйым бұрын тіркелген: Городская больница №7, Шымкент қаласы. Бұл сол ұйым болса, оның қызметкерін төмендегі батырмамен шақырыңыз. Басқа ұйым болса, оны екеуін ажырататын атаумен қайта тіркеңіз.",
+    );
+    expect(await t.db.prisma.organization.count()).toBe(2);
+  });
+
   it("someone who is not an admin cannot use admin buttons, even with forged data", async () => {
     await inviteStaff();
     const u = h.user(2, "ru");

@@ -434,3 +434,48 @@ describe("an answer pressed once the sitting has begun", () => {
     expect(await t.db.prisma.sittingResponse.count()).toBe(0);
   });
 });
+
+describe("an online sitting's link", () => {
+  it("copied without «https://» (as Meet and Telegram show it) is taken, and the review and the invitation show it whole — not refused, to be typed again", async () => {
+    const { staff } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    expect(texts(await staff.send("meet.google.com/abc-defg-hij"))[0]).toMatch(/^Примечание для участников/);
+    const review = texts(await staff.press("Без примечания"));
+    expect(review[0]).toContain("\nОнлайн: https://meet.google.com/abc-defg-hij\n");
+    const saved = await staff.press("Сохранить");
+    expect(to(saved, APPLICANT)[0]).toContain("https://meet.google.com/abc-defg-hij");
+  });
+});
+
+describe("a sitting's start at night", () => {
+  it("(03:00 typed for 15:00) is said at the review in staff's language — not refused; a daytime start brings no such word", async () => {
+    const { staff } = await formed();
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Отырыс тағайындау");
+    await staff.send("25.11.2026");
+    await staff.send("03:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/kz-1");
+    const shown = await staff.press("Ескертпесіз");
+    expect(texts(shown)[0]).toBe("Назар аударыңыз: басталу уақыты — 03:00, бұл түнгі немесе тым ерте таңғы уақыт. Уақыт дұрыс болса, сақтаңыз; қате болса, «Өзгерту» батырмасын басыңыз.");
+    expect(texts(shown)[1]).toMatch(/^Тексеріңіз:\n\nОтырыс: 25\.11\.2026, 03:00/);
+    expect(buttons(shown)).toEqual(["Сақтау", "Өзгерту", "Болдырмау"]);
+    // «Өзгерту» asks again; 15:00 has no note.
+    await staff.press("Өзгерту");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    await staff.send("https://meet.example.kz/kz-1");
+    const day = texts(await staff.press("Ескертпесіз"));
+    expect(day).toHaveLength(1);
+    expect(day[0]).toMatch(/^Тексеріңіз:\n\nОтырыс: 25\.11\.2026, 15:00/);
+  });
+});

@@ -158,4 +158,14 @@ describe("a day off's name (a sitting's review names it)", () => {
     expect(isYearChecked(2027)).toBe(false);
     expect(holidayOf("2027-05-16")).toBeNull(); // expected around 16 May 2027, unconfirmed; a Sunday, off anyway
   });
+  it("names a Kurban Ait date only the year's table adds (announced on another day than the library computes), once that year is checked", () => {
+    // Before: a date the table adds was never named — staff read «выходной день» with no reason on Kurban Ait itself.
+    // The library computes 5 May 2028; say the Spiritual Administration announces Thursday 4 May.
+    const announced = { off: [{ date: "2028-05-04", holiday: "kurbanAit" as const }], notOff: [{ date: "2028-05-05" }] };
+    expect(holidayOf("2028-05-04", { "2028": { checked: true, ...announced } })).toBe("kurbanAit");
+    expect(holidayOf("2028-05-05", { "2028": { checked: true, ...announced } })).toBeNull(); // the library's day: a working day now
+    expect(holidayOf("2028-05-04", { "2028": { checked: false, ...announced } })).toBeNull(); // not yet checked: unnamed, as the library's date
+    // The library's date, in a checked year whose table adds none: named as before.
+    expect(holidayOf("2028-05-05", { "2028": { checked: true } })).toBe("kurbanAit");
+  });
 });

@@ -124,6 +124,7 @@ describe("a registration number", () => {
     expect(checkRegistration("Nov-12")).toEqual({ ok: true, value: "Nov-12" });
     expect(checkRegistration("ЖТ-77")).toEqual({ ok: true, value: "ЖТ-77" });
     expect(checkRegistration("№")).toEqual({ ok: false, reason: "registration" });
+    for (const none of ["📄", "нет", "жоқ", "-"]) expect(checkRegistration(none), none).toEqual({ ok: false, reason: "registration" });
   });
 });
 

@@ -1,6 +1,8 @@
 // The sitting flow's checks: dates from today to a year ahead, times of day, places and links.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkAddress, checkLink, checkSittingDate, checkTime } from "../../machines/sitting.js";
+import { initialTransition, transition } from "xstate";
+import { checkAddress, checkLink, checkSittingDate, checkTime, sittingMachine } from "../../machines/sitting.js";
 
 describe("a sitting's answers", () => {
   it("a date from today to a year ahead", () => {
@@ -24,6 +26,41 @@ describe("a sitting's answers", () => {
     expect(checkAddress("1")).toEqual({ ok: false, reason: "addressShort" });
     expect(checkAddress("x".repeat(301))).toEqual({ ok: false, reason: "addressLong" });
     expect(checkLink("https://meet.example.kz/a?b=1")).toEqual({ ok: true, value: "https://meet.example.kz/a?b=1" });
-    for (const bad of ["ftp://x.kz", "https://localhost", "meet.example.kz", "https://a.kz/x y", `https://a.kz/${"x".repeat(500)}`]) expect(checkLink(bad).ok).toBe(false);
+    for (const bad of ["ftp://x.kz", "https://localhost", "meet", "15.00", "https://a.kz/x y", `https://a.kz/${"x".repeat(500)}`]) expect(checkLink(bad).ok, bad).toBe(false);
+    // Copied without its scheme, as Meet and Telegram show it: taken as https (before: refused, the link typed again).
+    expect(checkLink("meet.google.com/abc-defg-hij")).toEqual({ ok: true, value: "https://meet.google.com/abc-defg-hij" });
+    expect(checkLink("t.me/+AbCdEf")).toEqual({ ok: true, value: "https://t.me/+AbCdEf" });
+    expect(checkLink("meet.example.kz")).toEqual({ ok: true, value: "https://meet.example.kz" });
+  });
+});
+
+describe("a sitting's review after the conclusion's term", () => {
+  /** Through the flow to the review of an online sitting on `date`: the review's say effects. */
+  const review = (input: Record<string, unknown>, date: string) => {
+    const today = "2026-11-23";
+    let [s] = initialTransition(sittingMachine, { caseId: 1, sittingId: 0, ...input });
+    for (const e of [
+      { type: "TEXT", text: date },
+      { type: "TEXT", text: "15:00" },
+      { type: "CHOICE", value: "online" },
+      { type: "TEXT", text: "https://meet.example.kz/1" },
+    ] as const)
+      [s] = transition(sittingMachine, s, { ...e, today, time: "10:00" });
+    const [, actions] = transition(sittingMachine, s, { type: "CHOICE", value: "skip", today, time: "10:00" });
+    return actions.filter((a) => a.type === "say").map((a) => a.params as { key: string; params?: Record<string, unknown> });
+  };
+
+  it("says the term's working days the bot passes in (its constant), not a number written into the text", () => {
+    // Before: the locales wrote «5 рабочих дней» / «5 жұмыс күні» into the sentence; the count came from nowhere.
+    const [note] = review({ conclusionDue: "2026-11-30", conclusionDays: 5 }, "01.12.2026");
+    expect(note).toMatchObject({ key: "sitting.dateNote", params: { what: { key: "sitting.afterDue", params: { counted: { key: "sitting.countedDays", params: { days: 5 } } } } } });
+    const ru = JSON.parse(readFileSync("locales/ru/sitting.json", "utf8")) as Record<string, string>;
+    const kk = JSON.parse(readFileSync("locales/kk/sitting.json", "utf8")) as Record<string, string>;
+    for (const text of [ru.afterDue, ru.alsoAfterDue, kk.afterDue, kk.alsoAfterDue, ru.countedDays, kk.countedDays]) expect(text).not.toMatch(/\d/);
+  });
+
+  it("a review restored from a snapshot stored before the count was carried says the term without it", () => {
+    const [note] = review({ conclusionDue: "2026-11-30" }, "01.12.2026");
+    expect(note).toMatchObject({ key: "sitting.dateNote", params: { what: { key: "sitting.afterDue", params: { counted: "" } } } });
   });
 });

@@ -9,6 +9,7 @@ import { answersOf, caseEndedKey, dueNote, formedOn, ORG_NAMES, orgNames } from 
 import { say, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
+import { CONCLUSION_WORKING_DAYS } from "../commission/deadlines.js";
 import { checkRoleInvite, ownInviteRefusal } from "../admin/admin.js";
 import { checkCaseInvite } from "../relatives/relatives.js";
 import { counterOpening, mediationOpenedAs, mediationSide, notNow, proposalOpenedAs, proposalOpening, proposalSide, signedAgreementOpening } from "../mediation/mediation.js";
@@ -174,7 +175,7 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
       const due = k ? answersOf(k.answers).conclusionDue : undefined;
       // With the calendar's notes of that term as the case counts it (from the formation: every unchecked year it went
       // through), before its end and after it: the review says whichever holds on the day it is shown.
-      const conclusion = k && typeof due === "string" ? { conclusionDue: due, conclusionNotes: { open: dueNote(k.answers, "conclusionDue"), passed: dueNote(k.answers, "conclusionDue", true) } } : {};
+      const conclusion = k && typeof due === "string" ? { conclusionDue: due, conclusionDays: CONCLUSION_WORKING_DAYS, conclusionNotes: { open: dueNote(k.answers, "conclusionDue"), passed: dueNote(k.answers, "conclusionDue", true) } } : {};
       return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: { ...e.input, ...number, ...conclusion }, ...as } }];
     }
     // The conclusion's day cannot be before the commission was formed: the flow is told the case's own formation day,

@@ -41,13 +41,32 @@ const orgLabel = (o: { nameKk: string; nameRu: string; region: string }): Param 
 /** A case's organisation as the applicant named it, with its region. */
 const caseOrgLabel = (k: { orgName: string; region: string }): Param => lines([k.orgName, regionName(k.region)], ", ");
 
+/**
+ * A name's words of letters and digits only — the number sign («№», «N», «No», «#») before a digit left off, «ё» as «е»: the
+ * spellings of one organisation an admin may type twice («Городская больница №7», «Городская больница N 7.»).
+ */
+const spelling = (s: string): string =>
+  normalizeName(s)
+    .normalize("NFD") // «ё» as «е» (and «й» as «и»): the letter without its mark
+    .replace(/\p{M}/gu, "")
+    .replace(/(?:№|#|(?<![\p{L}\p{N}])no?\.?)\s*(?=\d)/gu, " ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
 export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganization">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);
   if (refused) return refused;
   // One organisation registered twice would leave a notice naming it matching both, and linked to neither (matchOrganization).
   const names = new Set([normalizeName(e.nameKk), normalizeName(e.nameRu)]);
-  const there = (await tx.organization.findMany({ where: { region: e.region }, orderBy: { id: "asc" } })).find((o) => names.has(normalizeName(o.nameKk)) || names.has(normalizeName(o.nameRu)));
-  if (there) return [say("admin.orgExists", { org: orgLabel(there) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(there) }, ...act(inviteStaff, { organizationId: there.id }) }]])];
+  const region = await tx.organization.findMany({ where: { region: e.region }, orderBy: { id: "asc" } });
+  const there = region.find((o) => names.has(normalizeName(o.nameKk)) || names.has(normalizeName(o.nameRu)));
+  const invite = (o: { id: number; nameKk: string; nameRu: string }) => [[{ key: "admin.inviteStaffOf", params: { org: orgNames(o) }, ...act(inviteStaff, { organizationId: o.id }) }]];
+  if (there) return [say("admin.orgExists", { org: orgLabel(there) }, invite(there))];
+  // The same name spelt otherwise («N7», «№ 7.», «7»): two rows, the applicants' list showing both and each one's staff
+  // missing the other's notices. Said as a likeness, with the way to the one there and what to do if it is another.
+  const spelt = new Set([spelling(e.nameKk), spelling(e.nameRu)]);
+  const like = region.find((o) => spelt.has(spelling(o.nameKk)) || spelt.has(spelling(o.nameRu)));
+  if (like) return [say("admin.orgSimilar", { org: orgLabel(like) }, invite(like))];
   const org = await tx.organization.create({ data: { nameKk: e.nameKk, nameRu: e.nameRu, region: e.region } });
   return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(org) }, ...act(inviteStaff, { organizationId: org.id }) }]])];
 };
