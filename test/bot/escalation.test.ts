@@ -449,7 +449,7 @@ describe("a complaint's button pressed when no draft can be made", () => {
     // Then the menu: before, nothing to press. Taking part is voluntary (law.md §4): that it can be left, with the
     // mediation's button (its view has «Выйти из медиации») — before, only «if it ends without an agreement».
     expect(said).toEqual([
-      "По делу KZ-2026-000001 идёт медиация. Участие в ней добровольное: пока соглашение не подписано, из неё можно выйти (кнопка ниже). Если медиация завершится без соглашения, проект жалобы можно будет подготовить в боте.",
+      "По делу KZ-2026-000001 идёт медиация. Участие в ней добровольное: пока соглашение не подписано, из неё можно выйти — кнопка «Медиация» ниже, затем «Выйти из медиации». Если медиация завершится без соглашения, проект жалобы можно будет подготовить в боте.",
       expect.stringMatching(/^Что сделаем\?/),
     ]);
     expect(buttons(pressed.filter((x) => x.method === "sendMessage").slice(0, 1))).toEqual(["Медиация"]);

@@ -109,7 +109,7 @@ describe("a stale mediation button says why", () => {
       await t.db.prisma.userRole.updateMany({ where: { userId: BigInt(STAFF), role: "staff" }, data: { revokedAt: new Date("2026-11-23T06:00:00Z") } });
       const p = await t.db.prisma.proposal.findFirstOrThrow();
       expect(texts(await applicant.pressData(`g:pconf:${p.id}`))).toEqual([
-        "KZ-2026-000001 ісі бойынша 1-ұсыныс бойынша келісімді әзірге растауға болмайды: оны ұсынысты екі тарап та қабылдаған соң растайды.",
+        "KZ-2026-000001 ісі, 1-ұсыныс: келісім мәтінін әзірге растауға болмайды — оны ұсынысты екі тарап та қабылдаған соң растайды.",
         MENU_KK,
       ]);
     });

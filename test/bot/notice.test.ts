@@ -540,7 +540,7 @@ describe("review and submit", () => {
     expect(buttons(calls.filter((c) => c.payload.chat_id === 51 && String(c.payload.text).startsWith("Что дальше")))).toEqual(["Я передал(а) обращение", "Обращение (PDF)"]);
     // The photo and the PDF stay in the bot: handing the paper in, one is told to bring their copies (the paper's own
     // line below).
-    expect(mine[1]).toContain("1. Распечатайте PDF выше или покажите его с телефона. Документы и фото, отправленные в бот, в PDF не входят: если они есть, возьмите их копии.\n");
+    expect(mine[1]).toContain("1. Распечатайте PDF выше или покажите его с телефона. Документы и фото, отправленные в бот, в PDF не входят: если они есть, приложите к обращению их копии.\n");
     const staff = texts(calls.filter((c) => c.payload.chat_id === STAFF_CHAT));
     expect(staff).toHaveLength(1);
     expect(staff[0]).toContain("Новое обращение KZ-2026-000001: Қалалық №5 емхана, г. Астана.");
@@ -573,7 +573,7 @@ describe("review and submit", () => {
     const paper = pdfText(noticeContent(d, "ru", h.i18n)).split("\n");
     expect(paper).toEqual(expect.arrayContaining(["ФИО пациента: Әсел Нұрланқызы Серікова", "ИИН пациента: 850301300121", "Дата рождения: 01.03.1985"]));
     // The files are not in the paper: it says where they are, not that they are attached.
-    expect(paper).toContain("Документов и фото отправлено в бот «Келісім»: 2");
+    expect(paper).toContain("Число документов и фото, отправленных в бот «Келісім»: 2");
     expect(pdfText(noticeContent(d, "kk", h.i18n)).split("\n")).toContain("«Келісім» ботына жіберілген құжаттар мен фотолар саны: 2");
   });
 });

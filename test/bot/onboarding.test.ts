@@ -427,7 +427,7 @@ describe("a command asked before the language is known", () => {
     // In Kazakh likewise; /notice declined is not told of /mydata.
     const k = h.user(39, "kk");
     await k.send("/mydata");
-    expect(texts(await k.press("Келіспеймін"))[1]).toBe("Бот сіз туралы не сақтайтынын келісімсіз де білуге болады: /mydata командасын қайта жіберіңіз — қысқаша мәлімет пен файлдарды жіберемін.");
+    expect(texts(await k.press("Келіспеймін"))[1]).toBe("Боттың сіз туралы не сақтайтынын келісімсіз де білуге болады: /mydata командасын қайта жіберіңіз — қысқаша мәлімет пен файлдарды жіберемін.");
     const n = h.user(40, "ru");
     await n.send("/notice");
     expect(texts(await n.press("Не согласен(на)"))).toEqual([expect.stringMatching(/^Понимаю\. Без согласия/), "Что сделаем? Команды есть и в меню (/)."]);
