@@ -614,6 +614,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // A staff or mediator invite link: checked before deciding, like a relative's; the join flow asks what it
   // needs (even the language), never the patient's onboarding.
   if (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload)) {
+    // This link's join begun before (its questions left half-answered): it goes with the answer that the link no longer
+    // works, or that the role is theirs already — its question must not follow that answer.
+    const token = input.payload;
+    if (!profile.roleInvite || profile.roleInvite.already) stack = stack.filter((e) => !(e.flow === "roleJoin" && (e.snapshot.context as { token?: string }).token === token));
     if (!profile.roleInvite) {
       effects.push(say("admin.inviteInvalid", { bilingual: profile.language === null }));
       if (profile.language === null) {

@@ -58,7 +58,7 @@ const roleInviteOf = (input: Input): string | null => (input.kind === "command" 
  */
 const heldInviteOf = (stack: readonly StackEntry[], input: Input): { flow: "join" | "roleJoin"; token: string } | null => {
   const top = stack[stack.length - 1];
-  if (input.kind === "command" || top?.flow !== "join") return null;
+  if (input.kind === "command" || (top?.flow !== "join" && top?.flow !== "roleJoin")) return null;
   const { token } = top.snapshot.context as { token?: string };
   return token ? { flow: top.flow, token } : null;
 };
