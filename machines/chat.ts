@@ -1,7 +1,7 @@
 // The chat: global commands and buttons, and the stack of flows a chat is in. Pure: given what is stored
 // and what arrived, it returns what to store and what to say. The bot carries the decision out.
 import { createActor, type ActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from "xstate";
-import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, withdrawConsent, type CommandDef, type Router } from "./actions.js";
+import { act, commandAllowed, confirmCancel, confirmStart, continueNotice, CORE_ACTIONS, decodeButton, discardNotice, isLanguageButton, openMenuItem, Registry, resumeInvite, giveConsent, withdrawConsent, type CommandDef, type Router } from "./actions.js";
 import { isEffectType, isLang, say, type Bilingual, type Effect, type FileRef, type Lang, type SayEffect } from "./effects.js";
 import { CONTACT_KEYBOARD, HANDLED, notTaken, TAKES_CAPTION, UNSAVED, type FlowDef, type FlowEvent, type MediaKind, type OpenedAs, type Profile, type Role, type StackEntry, type StoredSnapshot } from "./flow.js";
 import { orgCreateFlow } from "./admin.js";
@@ -565,6 +565,25 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     }
   }
 
+  // An invite's question answered (words, a button of it, the relative's consent) once its link no longer works — someone
+  // else joined by it, it was revoked or it expired since it was opened — or once they are on its case or hold its role:
+  // said at that answer, as opening the link again would say it, and the invite goes. Nothing more is asked, nothing of
+  // it recorded (a relative's consent); what was under it comes back, or the menu.
+  const held = top();
+  if (held && isInvite(held) && profile.heldInvite && (held.snapshot.context as { token?: string }).token === profile.heldInvite.token && answersInvite(input, registry, profile)) {
+    const bilingual = profile.language === null;
+    const refusal = held.flow === "join" ? caseInviteRefusal(profile.heldInvite.caseInvite, bilingual) : roleInviteRefusal(profile.heldInvite.roleInvite, bilingual);
+    if (refusal) {
+      stack = stack.filter((e) => e !== held);
+      effects.push(refusal);
+      if (bilingual) {
+        stack = [];
+        start(flows.onboarding ?? onboardingFlow);
+      } else repeatOrMenu();
+      return { stack, effects };
+    }
+  }
+
   // A relative's invite link (t.me/<bot>?start=c_<token>): the join flow asks what it needs, even the language.
   const caseInvite = input.kind === "command" && input.command === "start" ? CASE_INVITE.exec(input.payload) : null;
   if (caseInvite) {
@@ -595,6 +614,10 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
   // A staff or mediator invite link: checked before deciding, like a relative's; the join flow asks what it
   // needs (even the language), never the patient's onboarding.
   if (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload)) {
+    // This link's join begun before (its questions left half-answered): it goes with the answer that the link no longer
+    // works, or that the role is theirs already — its question must not follow that answer.
+    const token = input.payload;
+    if (!profile.roleInvite || profile.roleInvite.already) stack = stack.filter((e) => !(e.flow === "roleJoin" && (e.snapshot.context as { token?: string }).token === token));
     if (!profile.roleInvite) {
       effects.push(say("admin.inviteInvalid", { bilingual: profile.language === null }));
       if (profile.language === null) {
@@ -611,11 +634,8 @@ const decideStep = (stored: StackEntry[], profile: Profile, input: Input, flows:
     }
     // Staff of that organisation, or a mediator, already: told at once, before any question; the invite stays unused.
     if (profile.roleInvite.already) {
-      const { role, org, used } = profile.roleInvite;
       const bilingual = profile.language === null;
-      // Their own link tapped again: it is not «not needed, a colleague can use it» — it was used, by them.
-      const key = used ? (role === "mediator" ? "admin.joinedByItMediator" : "admin.joinedByItStaff") : role === "mediator" ? "admin.alreadyMediator" : "admin.alreadyStaff";
-      effects.push(say(key, { ...(role === "mediator" ? {} : { params: { org: org ?? "" } }), bilingual }));
+      effects.push(roleInviteRefusal(profile.roleInvite, bilingual)!);
       if (bilingual) {
         stack = [];
         start(flows.onboarding ?? onboardingFlow);
@@ -758,6 +778,32 @@ const openedAs = (e: StackEntry, flows: Flows): OpenedAs | null => {
 };
 
 const isInvite = (e: StackEntry): boolean => e.flow === "join" || e.flow === "roleJoin";
+
+/** Whether the input answers the question of the invite on top: words or a file, a button of its question, the relative's consent. */
+const answersInvite = (input: Input, registry: Registry, profile: Profile): boolean => {
+  if (input.kind === "text" || input.kind === "media" || input.kind === "file" || input.kind === "contact") return true;
+  if (input.kind !== "button") return false;
+  const pressed = decodeButton(input.data, registry, profile);
+  return pressed.kind === "answer" || (pressed.kind === "action" && pressed.def === giveConsent);
+};
+
+/** What opening a relative's link says when nobody can join by it, or they are on its case already; null when it can be used (or was not looked up). */
+const caseInviteRefusal = (found: Profile["caseInvite"], bilingual: boolean): Effect | null => {
+  if (found === undefined) return null;
+  if (found === null) return say("admin.inviteInvalid", { bilingual });
+  return found.already ? say("relatives.already", { params: { number: found.number } }) : null;
+};
+
+/** What opening a staff or mediator link says when nobody can join by it, or the role is theirs already; null when it can be used (or was not looked up). */
+const roleInviteRefusal = (found: Profile["roleInvite"], bilingual: boolean): Effect | null => {
+  if (found === undefined) return null;
+  if (found === null) return say("admin.inviteInvalid", { bilingual });
+  if (!found.already) return null;
+  const { role, org, used } = found;
+  // Their own link tapped again: it is not «not needed, a colleague can use it» — it was used, by them.
+  const key = used ? (role === "mediator" ? "admin.joinedByItMediator" : "admin.joinedByItStaff") : role === "mediator" ? "admin.alreadyMediator" : "admin.alreadyStaff";
+  return say(key, { ...(role === "mediator" ? {} : { params: { org: org ?? "" } }), bilingual });
+};
 
 /** An invite set aside (/start, or the step above it ended): which invite it is, «continue» or «drop» (bound to its question). */
 const inviteLeft = (entry: StackEntry): Effect => {

@@ -141,6 +141,13 @@ export interface Profile {
    */
   roleInvite?: { role: "staff" | "mediator"; org: Bilingual | null; already?: true; used?: true; own?: true } | null;
   /**
+   * An invite whose questions are on top of the chat's stack (a relative's, staff's, a mediator's link), looked up as it
+   * stands when they are answered: its token, and what /start with that link would find now (caseInvite for a relative's,
+   * roleInvite for staff's or a mediator's). Absent otherwise. Someone else may have joined by it, or it was revoked or
+   * expired, since its first question.
+   */
+  heldInvite?: { token: string; caseInvite?: Profile["caseInvite"]; roleInvite?: Profile["roleInvite"] };
+  /**
    * The number of the first question of a flow started by this update (1 when absent). The bot gives each update
    * its own, spread far apart, so that a button of an earlier copy of a flow — another case's receipt, say — never
    * carries the number of the current copy's question.

@@ -52,6 +52,16 @@ const caseInviteOf = (input: Input): string | null =>
   input.kind === "command" && input.command === "start" ? (CASE_INVITE.exec(input.payload)?.[1] ?? null) : null;
 /** The token of a staff or mediator invite link in /start, if that is what arrived. */
 const roleInviteOf = (input: Input): string | null => (input.kind === "command" && input.command === "start" && INVITE_TOKEN.test(input.payload) ? input.payload : null);
+/**
+ * The invite whose questions are on top of the chat's stack (a relative's, staff's, a mediator's link), when the update
+ * may answer them (anything but a command): its flow and token. An admin taking their own invite is named by its id, not a token.
+ */
+const heldInviteOf = (stack: readonly StackEntry[], input: Input): { flow: "join" | "roleJoin"; token: string } | null => {
+  const top = stack[stack.length - 1];
+  if (input.kind === "command" || (top?.flow !== "join" && top?.flow !== "roleJoin")) return null;
+  const { token } = top.snapshot.context as { token?: string };
+  return token ? { flow: top.flow, token } : null;
+};
 
 /**
  * Jobs' messages wait in memory only so far ahead of Telegram's pace: another batch is claimed while fewer
@@ -220,6 +230,22 @@ export class Runtime {
     const spent = inc.callback?.messageId
       ? [{ method: "editMessageReplyMarkup", payload: { chat_id: inc.chatId, message_id: inc.callback.messageId, reply_markup: { inline_keyboard: [] } } }]
       : [];
+    // An invite's question answered: its link looked up as it stands now (someone else may have joined by it meanwhile),
+    // so that a link no longer good is said at that answer, not after the last question. Looked up once, at the first read;
+    // the stack read again under the lock is given it only while the same invite is on top.
+    let held: { token: string; caseInvite?: Profile["caseInvite"]; roleInvite?: Profile["roleInvite"] } | null = null;
+    const lookUpHeld = async (stack: readonly StackEntry[]) => {
+      const open = heldInviteOf(stack, inc.input);
+      if (!open) return;
+      held =
+        open.flow === "join"
+          ? { token: open.token, caseInvite: await checkCaseInvite(this.deps.prisma, open.token, now, inc.userId) }
+          : { token: open.token, roleInvite: await checkRoleInvite(this.deps.prisma, open.token, now, inc.userId) };
+    };
+    const heldFor = (stack: readonly StackEntry[]) => {
+      const open = heldInviteOf(stack, inc.input);
+      return held && open && open.token === held.token ? { heldInvite: held } : {};
+    };
     const profileOf = (loaded: Loaded): Profile => ({
       userId: inc.userId,
       today: localDate(now, this.deps.deployment.timeZone),
@@ -233,6 +259,7 @@ export class Runtime {
       termsAccepted: loaded.termsAccepted,
       promptBase: promptBaseOf(updateId),
       ...invites,
+      ...heldFor(loaded.stack),
     });
     // The consent is recorded with the text the user was shown (law.md §7): the applicant's or a relative's, by its version.
     const consentOf = (effects: readonly Effect[]) => {
@@ -273,6 +300,7 @@ export class Runtime {
     if (!invite && !roleInvite) {
       const kept = known && known.at > Date.now() - KNOWN_MS ? known.loaded : null;
       const loaded = kept ?? (await store.load(inc.chatId, inc.userId));
+      await lookUpHeld(loaded.stack);
       const decision = decide(loaded.stack, profileOf(loaded), inc.input, this.flows, this.registry);
       const said = decision.effects.filter((e): e is Exclude<Effect, DomainEffect> => !isDomainEffect(e));
       if (said.length === decision.effects.length) {

@@ -163,6 +163,29 @@ describe("a relative's link not yet used can be revoked", () => {
     expect(to(await relative.send(`/start ${link}`), RELATIVE)).toEqual(["Вы уже участвуете в деле KZ-2026-000001. Сведения о деле: /cases", MENU_RU]);
   });
 
+  it("accounts that began the link's questions, answering the next once someone joined by it: told at that answer it no longer works, then the menu — nothing more asked, no consent recorded", async () => {
+    // Before: the relation answered led on to the consent (recorded) and the name, refused only at the end.
+    const { applicant } = await formed();
+    const link = await relativeLink(applicant);
+    const first = h.user(STRANGER, "ru");
+    await first.send(`/start ${link}`);
+    const second = h.user(STRANGER + 1, "kk");
+    await second.send(`/start ${link}`);
+    await second.press("Пациенттің жұбайы");
+    await join(RELATIVE, link);
+    // The relation's button of the question on screen.
+    const relation = await first.press("Супруг(а)");
+    expect(to(relation, STRANGER)).toEqual([INVALID_RU, MENU_RU]);
+    expect(to(relation, APPLICANT)).toEqual([]);
+    // The consent's button, in Kazakh.
+    const consent = await second.press("Келісемін");
+    expect(to(consent, STRANGER + 1)).toEqual(["Бұл шақыру жарамсыз: ол қолданылған, мерзімі өткен немесе қайтарып алынған. Жаңасын сұраңыз.", MENU_KK]);
+    expect(await t.db.prisma.consentEvent.count({ where: { userId: { in: [BigInt(STRANGER), BigInt(STRANGER + 1)] } } })).toBe(0);
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: { in: [BigInt(STRANGER), BigInt(STRANGER + 1)] } } })).toBe(0);
+    // Nothing of that link is left to answer: a name typed now is not taken as its answer.
+    expect(to(await first.send("Сейтова Асель Нурлановна"), STRANGER)).not.toContain(INVALID_RU);
+  });
+
   it("only the case's applicant may revoke; a used or expired link is said so, a used one with the button to remove who joined", async () => {
     const { applicant } = await formed();
     const first = await relativeLink(applicant);

@@ -307,6 +307,37 @@ describe("roles", () => {
     expect(await t.db.prisma.userRole.count({ where: { userId: 45n } })).toBe(0);
   });
 
+  it("an invite used by someone else, or expired, while its person answers its questions: told at the next answer, or when the link is opened again, that it no longer works — then the menu, not its next question", async () => {
+    // Before: the next question (position, the terms) followed, to be refused only at the last answer; opened again,
+    // the refusal was followed by the spent link's question again.
+    const { link } = await inviteStaff();
+    const first = h.user(44, "ru");
+    await first.send(`/start ${link}`);
+    await first.send("Ахметова Сауле Маратовна");
+    const second = h.user(46, "kk");
+    await second.send(`/start ${link}`);
+    await redeem(h.user(47, "ru"), link, "ru", "staff", "Бекова Алия Сериковна");
+    const title = await first.send("Секретарь комиссии");
+    expect(textsTo(title, 44)).toEqual(["Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.", expect.stringMatching(/^Что сделаем\?/)]);
+    expect(buttons(title)).not.toContain("Принимаю");
+    // Opened again by one who began it: the refusal, then the menu — not the spent link's name question.
+    const again = await second.send(`/start ${link}`);
+    expect(textsTo(again, 46)).toEqual(["Бұл шақыру жарамсыз: ол қолданылған, мерзімі өткен немесе қайтарып алынған. Жаңасын сұраңыз.", expect.stringMatching(/^Не істейміз\?/)]);
+    expect(textsTo(await second.send("Ахметова Сауле Маратовна"), 46)).not.toContainEqual(expect.stringMatching(/^Лауазым/));
+    expect(await t.db.prisma.userRole.count({ where: { userId: { in: [44n, 46n] } } })).toBe(0);
+    // A mediator's invite that expires at the end of 30.11.2026, its next question answered the next morning.
+    const admin = h.user(ADMIN, "ru");
+    await openAdmin(admin);
+    const mediatorLink = /start=(\S+)/.exec(texts(await admin.press("Пригласить медиатора"))[0]!)![1]!;
+    const m = h.user(45, "ru");
+    await m.send(`/start ${mediatorLink}`);
+    await m.send("Сапарова Динара Ерлановна");
+    now = new Date("2026-12-01T09:00:00+05:00");
+    const registry = await m.send("Реестр медиаторов № 123, Палата медиаторов");
+    expect(textsTo(registry, 45)).toEqual(["Это приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.", expect.stringMatching(/^Что сделаем\?/)]);
+    expect(buttons(registry)).not.toContain("Принимаю");
+  });
+
   it.skipIf(!TEST_PG_URL)(
     "an invite revoked by the admin between the join's read of it and its taking (PostgreSQL, READ COMMITTED): the person is refused, as the admin was told nobody would join",
     async () => {

@@ -279,6 +279,32 @@ describe("withdrawing consent", () => {
     );
   });
 
+  it("the applicant's relatives' links nobody joined by stop working, and the confirmation says so; whoever opens one is refused as for a spent link", async () => {
+    // Before: the link still worked after the withdrawal — someone joined the case by it, while the bot refused new links.
+    await joinStaff(h, ADMIN, STAFF, "ru");
+    const u = h.user(APPLICANT, "kk");
+    await fileNotice(u, "kk");
+    await joinRelative(h, u, RELATIVE);
+    await u.send("/cases");
+    await u.press("KZ-2026-000001 ісін ашу");
+    const link = /start=(c_[A-Za-z0-9_-]{32})/.exec(texts(await u.press("Туысты шақыру"))[0]!)![1]!;
+    await u.send("/privacy");
+    expect(texts(await u.press("Келісімді кері қайтарып алу"))[0]).toContain("• әлі ешкім қосылмаған туысқа арналған сілтемелер жарамсыз болады;\n");
+    const done = await u.press("Иә, кері қайтарып аламын");
+    expect(texts(done.filter((c) => c.payload.chat_id === APPLICANT))[0]).toBe(
+      "Келісім кері қайтарып алынды. Өтініштің жобасы және шағымдарға сақталған деректер жойылды. Берген өтініштеріңіз (1) қарау рәсімі талап еткенше істе қалады. Әлі ешкім қосылмаған туысқа арналған сілтемелер (1) қайтарып алынды: олар бойынша іске енді ешкім қосыла алмайды. Келісімді /privacy арқылы қайта беруге болады.",
+    );
+    const opened = await h.user(61, "ru").send(`/start ${link}`);
+    // Someone new to the bot: in both languages, as any spent link is said to them.
+    expect(texts(opened)[0]).toBe(
+      "Бұл шақыру жарамсыз: ол қолданылған, мерзімі өткен немесе қайтарып алынған. Жаңасын сұраңыз.\n\nЭто приглашение недействительно: им уже воспользовались, срок истёк или его отозвали. Попросите новое.",
+    );
+    expect(buttons(opened)).not.toContain("Супруг(а)");
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: 61n } })).toBe(0);
+    // The relative who joined before stays on the case (their consent is theirs); only the unused link went.
+    expect(await t.db.prisma.caseParticipant.count({ where: { userId: BigInt(RELATIVE), removedAt: null } })).toBe(1);
+  });
+
   it("the case's view offers no relatives' buttons the bot would refuse (invite, show the notice), says why, and keeps removing a relative", async () => {
     await joinStaff(h, ADMIN, STAFF, "ru");
     const u = h.user(APPLICANT, "kk");

@@ -337,6 +337,10 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
   const roles = await tx.userRole.count({ where: { userId: id, revokedAt: null } });
   // Staff and mediators are named by their full name in their role: it stays while the role does.
   await tx.user.update({ where: { id }, data: { consentWithdrawnAt: c.now, details: null, ...(roles ? {} : { fullName: null }) } });
+  // Their relatives' links nobody has joined by yet stop working (law.md §7: a relative joining would be new processing
+  // on their behalf — the bot makes no new link either); said in the confirmation. Whoever opens one is refused as for any
+  // spent link, and its lapse is not told (relative_link_lapsed: revoked).
+  const links = (await tx.invite.updateMany({ where: { createdBy: id, role: "relative", usedAt: null, revokedAt: null, expiresAt: { gt: c.now } }, data: { revokedAt: c.now } })).count;
   const relativeOf = await tx.caseParticipant.findMany({ where: { userId: id, role: "relative", removedAt: null }, include: { case: true } });
   const out: Out[] = [];
   for (const p of relativeOf) {
@@ -378,8 +382,9 @@ export const withdrawConsent = async (tx: Tx, e: DomainEffect<"withdrawConsent">
   const relatives: Param = relativeOf.length ? { key: "privacy.withdrawnRelatives", params: { count: relativeOf.length } } : "";
   const kept: Param = filed.length ? { key: "privacy.withdrawnKept", params: { count: filed.length } } : "";
   const deleted: Param = unreceived.length ? { key: "privacy.withdrawnDeleted", params: { count: unreceived.length } } : "";
+  const revoked: Param = links ? { key: "privacy.withdrawnLinks", params: { count: links } } : "";
   // The flows hear it was done (the home follows); the operator's data:erase sends no reply to anyone.
   // A relative only: what went of theirs — not a draft or particulars they never had.
-  const done = relative ? say("privacy.withdrawnRelative", { relatives, name: relative.named ? { key: "privacy.withdrawnRelativeName" } : "" }) : say("privacy.withdrawn", { relatives, kept, deleted });
+  const done = relative ? say("privacy.withdrawnRelative", { relatives, name: relative.named ? { key: "privacy.withdrawnRelativeName" } : "" }) : say("privacy.withdrawn", { relatives, kept, deleted, links: revoked });
   return [done, ...out, { type: "reply", event: { type: "WITHDRAWN" } }];
 };
