@@ -479,3 +479,30 @@ describe("a sitting's start at night", () => {
     expect(day[0]).toMatch(/^Тексеріңіз:\n\nОтырыс: 25\.11\.2026, 15:00/);
   });
 });
+
+describe("a sitting's address too long", () => {
+  // Before: «Адрес длиннее 300 символов.» alone — not what to leave out, nor where the way to the room goes.
+  it("says how long it may be and that the way there goes in the note, asked later — in staff's language", async () => {
+    const { staff } = await formed();
+    const long = `г. Шымкент, ул. Тауке хана, 1, каб. 204. ${"Вход со двора, второй этаж, налево от лифта. ".repeat(7)}`;
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Очно");
+    expect(texts(await staff.send(long))[0]).toBe("Адрес длиннее 300 символов. Оставьте здесь улицу, дом и кабинет, а как пройти, напишите в примечании — бот спросит его чуть позже.");
+    // The note is asked after the address, as said.
+    expect(texts(await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204"))[0]).toMatch(/^Примечание для участников/);
+    await staff.press("Отмена");
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Отырыс тағайындау");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Бетпе-бет және онлайн");
+    expect(texts(await staff.send(long))[0]).toBe("Мекенжай 300 таңбадан ұзын. Мұнда көшені, үйді және кабинетті ғана жазыңыз, ал қалай жетуге болатынын ескертпеге жазыңыз — бот оны сәл кейін сұрайды.");
+  });
+});
