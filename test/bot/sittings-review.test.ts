@@ -444,11 +444,27 @@ describe("an online sitting's link", () => {
     await staff.send("25.11.2026");
     await staff.send("15:00");
     await staff.press("Онлайн");
+    // Refused, it says what is taken: with https:// or without (before: «must start with https://», which it need not).
+    expect(texts(await staff.send("meet google com"))[0]).toBe("Нужна ссылка на встречу одной строкой, без пробелов — с https:// или без, например meet.google.com/abc-defg-hij.");
     expect(texts(await staff.send("meet.google.com/abc-defg-hij"))[0]).toMatch(/^Примечание для участников/);
     const review = texts(await staff.press("Без примечания"));
     expect(review[0]).toContain("\nОнлайн: https://meet.google.com/abc-defg-hij\n");
     const saved = await staff.press("Сохранить");
     expect(to(saved, APPLICANT)[0]).toContain("https://meet.google.com/abc-defg-hij");
+  });
+
+  it("refused, says the same in Kazakh", async () => {
+    const { staff } = await formed();
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Отырыс тағайындау");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    expect(texts(await staff.send("ftp://files"))[0]).toBe("Кездесу сілтемесін бір жолға, бос орынсыз жазыңыз — https:// бар немесе онсыз, мысалы, meet.google.com/abc-defg-hij.");
+    expect(texts(await staff.send("meet.google.com/abc-defg-hij"))[0]).toMatch(/^Қатысушыларға ескертпе/);
   });
 });
 
