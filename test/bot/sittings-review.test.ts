@@ -522,3 +522,36 @@ describe("a sitting's address too long", () => {
     expect(texts(await staff.send(long))[0]).toBe("Мекенжай 300 таңбадан ұзын. Мұнда көшені, үйді және кабинетті ғана жазыңыз, ал қалай жетуге болатынын ескертпеге жазыңыз — бот оны сәл кейін сұрайды.");
   });
 });
+
+describe("the conclusion's questions answered with the wrong kind of message", () => {
+  // Before: «Извините, я этого не понял.» to both.
+  it("a photo at the summary: the summary is text, the document is asked next; words at the document: a PDF or a photo, or «Без документа» (ru, then kk)", async () => {
+    const { staff } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    const photo = texts(await staff.photo("conclusion-1"));
+    expect(photo[0]).toBe("Краткое изложение пишется текстом. Сам документ заключения бот попросит следующим шагом.");
+    expect(photo[1]).toMatch(/^Кратко изложите заключение/);
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    const typed = await staff.send("заключение прилагаю позже");
+    expect(texts(typed)[0]).toBe("Здесь нужен сам документ заключения — PDF или фото. Если документа нет, нажмите «Без документа».");
+    expect(texts(typed)[1]).toMatch(/^Приложите само заключение/);
+    expect(buttons(typed)).toEqual(["Без документа", "Отмена"]);
+    // The words were not taken as the document: the review says there is none once «Без документа» is pressed.
+    await staff.press("Без документа");
+    expect(texts(await staff.press("Сегодня"))[0]).toMatch(/^Проверьте: вред не подтверждён\.\n\nОсложнение — известный риск, о котором предупреждали\.\n/);
+    await staff.press("Отмена");
+
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Қорытындыны жазу");
+    await staff.press("Жоқ, зиян расталмады");
+    expect(texts(await staff.photo("conclusion-1"))[0]).toBe("Қысқаша мазмұнды мәтінмен жазыңыз. Қорытынды құжатының өзін бот келесі қадамда сұрайды.");
+    await staff.send("Асқыну — алдын ала ескертілген белгілі қауіп.");
+    expect(texts(await staff.send("қорытындыны кейін жіберемін"))[0]).toBe("Мұнда қорытындының құжаты керек — PDF немесе фото. Құжат жоқ болса, «Құжатсыз» батырмасын басыңыз.");
+  });
+});
