@@ -84,6 +84,8 @@ export const conclusionMachine = setup({
           { guard: ({ event }) => text(event).length >= 10 && text(event).length <= SUMMARY_MAX, target: "document", actions: assign({ summary: ({ event }) => text(event) }) },
           { target: "summary", reenter: true, actions: [{ type: "say", params: ({ event }) => ({ key: "conclusion.summaryLength", params: { length: text(event).length, max: SUMMARY_MAX } }) }] },
         ],
+        // The document sent first: the summary is typed, the document is asked right after — not «not understood».
+        FILE: { target: "summary", reenter: true, actions: [{ type: "say", params: { key: "conclusion.summaryNotFile" } }] },
         CHOICE: { guard: chose("cancel"), target: "done" },
         ...askAgain("summary"),
       },
@@ -107,6 +109,8 @@ export const conclusionMachine = setup({
           },
           { target: "document", reenter: true, actions: [{ type: "say", params: { key: "conclusion.documentType" } }] },
         ],
+        // Words where the document is asked («заключение прилагаю позже»): what is taken, or the button for none.
+        TEXT: { target: "document", reenter: true, actions: [{ type: "say", params: { key: "conclusion.documentTyped", params: { none: { key: "conclusion.noDocument" } } } }] },
         CHOICE: [
           { guard: chose("none"), target: "date", actions: assign({ file: null, pages: [] }) },
           { guard: chose("cancel"), target: "done" },

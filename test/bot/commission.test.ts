@@ -241,7 +241,7 @@ describe("sittings", () => {
     await staff.send("15:00");
     await staff.press("Очно и онлайн");
     await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204");
-    expect(texts(await staff.send("ftp://files"))[0]).toBe("Нужна ссылка, которая начинается с https://, без пробелов.");
+    expect(texts(await staff.send("ftp://files"))[0]).toBe("Нужна ссылка на встречу одной строкой, без пробелов — с https:// или без, например meet.google.com/abc-defg-hij.");
     await staff.send("https://meet.example.kz/kz-1");
     const review = await staff.send("Возьмите документы о лечении.");
     expect(texts(review)[0]).toBe(

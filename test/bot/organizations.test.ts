@@ -2,8 +2,8 @@
 // region's list in the applicant's language or found by a word, or typed and matched in either language;
 // the admins hear every morning of the cases that reached no organisation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, testBot, texts, type Harness, type TestUser } from "../helpers/bot.js";
-import { openAdmin } from "../helpers/staff.js";
+import { buttons, testBot, texts, textsTo, type Harness, type TestUser } from "../helpers/bot.js";
+import { joinStaff, openAdmin } from "../helpers/staff.js";
 import { testDatabase, type TestDb } from "../helpers/db.js";
 import { fileNotice } from "../helpers/notice.js";
 import { createLogger } from "../../bot/logger.js";
@@ -104,6 +104,30 @@ describe("choosing the organisation in a notice", () => {
       ["ҚАЛАЛЫҚ № 1 АУРУХАНА", 1],
       ["Больница на Абая", null],
     ]);
+  });
+});
+
+describe("a typed name spelt otherwise than the registered one", () => {
+  // Before: only case, quotes and the spacing around «№» were ignored — «Городская больница 7» stayed unlinked, and the
+  // organisation's staff in the bot were not told of the notice.
+  it("«7», «N7», «No 7», «N 7.» for «№7» link the case and its staff are told; «№17» does not", async () => {
+    await joinStaff(h, ADMIN, 50, "ru");
+    // The fifth by a Kazakh-speaking applicant, the number sign as «N », a full stop after.
+    const typed = ["Городская больница №17", "Городская больница 7", "городская больница N7", "Городская больница No 7", "Городская больница N 7."];
+    const told: string[][] = [];
+    for (const [i, org] of typed.entries()) {
+      const lang = i === 4 ? "kk" : "ru";
+      told.push(textsTo(await fileNotice(h.user(100 + i, lang), lang, { org }), 50));
+    }
+    const cases = await t.db.prisma.case.findMany({ orderBy: { id: "asc" } });
+    expect(cases.map((c) => [c.orgName, c.organizationId])).toEqual([
+      ["Городская больница №17", null],
+      ["Городская больница 7", 1],
+      ["городская больница N7", 1],
+      ["Городская больница No 7", 1],
+      ["Городская больница N 7.", 1],
+    ]);
+    expect(told.map((x) => x.some((m) => m.includes("KZ-2026-00000")))).toEqual([false, true, true, true, true]);
   });
 });
 

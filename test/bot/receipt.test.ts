@@ -370,7 +370,8 @@ describe("a notice to a registered organisation", () => {
     await staff.press("Сегодня");
     expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("received");
     // Once received, it cannot be recorded again; the applicant's own "handed it in" is refused the same way.
-    expect(to(await recordReceipt(staff, "ru", "KZ-2026-000001", "13"), STAFF)).toContain("Получение обращения KZ-2026-000001 уже записано: 23.11.2026.");
+    // Said when the button is pressed again, before the number is asked.
+    expect(to(await staff.press("Отметить получение обращения"), STAFF)[0]).toBe("Получение обращения KZ-2026-000001 уже записано: 23.11.2026.");
     // Someone who is not staff cannot even open the flow; another organisation's staff are not told it exists.
     const applicant = h.user(APPLICANT, "kk");
     const forged = await applicant.pressData(`g:srcv:${c.id}:2026-11-23`);
@@ -520,5 +521,45 @@ describe("«I handed it in» pressed on an old message once the organisation has
     const pressed = await applicant.deliver(applicant.buttonUpdate(b.callback_data, first.messageId));
     expect(to(pressed, APPLICANT)).toEqual(["Получение обращения KZ-2026-000001 уже записано: 23.11.2026.", asked]);
     expect(await t.db.prisma.caseEvent.count({ where: { kind: "notice_received" } })).toBe(1);
+  });
+});
+
+describe("staff's «record the receipt» pressed once the applicant said they handed the notice in", () => {
+  // Before: the registration number and the date were asked, and only then «уже записано».
+  it("said at once with the date the applicant gave (ru), nothing asked, nothing stored twice, then staff's home", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+    const applicant = h.user(APPLICANT, "kk");
+    await fileNotice(applicant, "kk");
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    const old = staff.keyboardWith("Отметить получение обращения");
+    at("2026-11-24T12:00:00+05:00");
+    await handIn(applicant, "kk", "23.11.2026");
+    const b = old.buttons.flat().find((x) => x.text === "Отметить получение обращения")!;
+    const pressed = await staff.deliver(staff.buttonUpdate(b.callback_data, old.messageId));
+    const said = to(pressed, STAFF);
+    expect(said[0]).toBe("Получение обращения KZ-2026-000001 уже записано: 23.11.2026.");
+    expect(said).toHaveLength(2);
+    expect(said[1]).toMatch(/^«.+»: обращения\n• ждут отметки о получении: 0\n/);
+    expect(to(pressed, APPLICANT)).toEqual([]);
+    // Nothing is waiting for a number: what staff type next is not taken as one.
+    expect(texts(await staff.send("01-12/345")).join("\n")).not.toMatch(/уже записано/);
+    expect(await t.db.prisma.caseEvent.count({ where: { kind: "notice_received" } })).toBe(1);
+    expect((await t.db.prisma.case.findFirstOrThrow()).answers).toMatchObject({ receipt: { on: "2026-11-23", by: "applicant" } });
+  });
+
+  it("in Kazakh too", async () => {
+    const staff = await joinStaff(h, ADMIN, STAFF, "kk");
+    const applicant = h.user(APPLICANT, "ru");
+    await fileNotice(applicant, "ru");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    const old = staff.keyboardWith("Өтініштің алынғанын белгілеу");
+    await handIn(applicant, "ru");
+    const b = old.buttons.flat().find((x) => x.text === "Өтініштің алынғанын белгілеу")!;
+    const said = to(await staff.deliver(staff.buttonUpdate(b.callback_data, old.messageId)), STAFF);
+    expect(said[0]).toBe("KZ-2026-000001 өтінішінің алынғаны жазылған: 23.11.2026.");
+    expect(said).toHaveLength(2);
+    expect(said[1]).toMatch(/^«.+»/);
   });
 });

@@ -444,11 +444,27 @@ describe("an online sitting's link", () => {
     await staff.send("25.11.2026");
     await staff.send("15:00");
     await staff.press("Онлайн");
+    // Refused, it says what is taken: with https:// or without (before: «must start with https://», which it need not).
+    expect(texts(await staff.send("meet google com"))[0]).toBe("Нужна ссылка на встречу одной строкой, без пробелов — с https:// или без, например meet.google.com/abc-defg-hij.");
     expect(texts(await staff.send("meet.google.com/abc-defg-hij"))[0]).toMatch(/^Примечание для участников/);
     const review = texts(await staff.press("Без примечания"));
     expect(review[0]).toContain("\nОнлайн: https://meet.google.com/abc-defg-hij\n");
     const saved = await staff.press("Сохранить");
     expect(to(saved, APPLICANT)[0]).toContain("https://meet.google.com/abc-defg-hij");
+  });
+
+  it("refused, says the same in Kazakh", async () => {
+    const { staff } = await formed();
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Отырыс тағайындау");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Онлайн");
+    expect(texts(await staff.send("ftp://files"))[0]).toBe("Кездесу сілтемесін бір жолға, бос орынсыз жазыңыз — https:// бар немесе онсыз, мысалы, meet.google.com/abc-defg-hij.");
+    expect(texts(await staff.send("meet.google.com/abc-defg-hij"))[0]).toMatch(/^Қатысушыларға ескертпе/);
   });
 });
 
@@ -477,5 +493,65 @@ describe("a sitting's start at night", () => {
     const day = texts(await staff.press("Ескертпесіз"));
     expect(day).toHaveLength(1);
     expect(day[0]).toMatch(/^Тексеріңіз:\n\nОтырыс: 25\.11\.2026, 15:00/);
+  });
+});
+
+describe("a sitting's address too long", () => {
+  // Before: «Адрес длиннее 300 символов.» alone — not what to leave out, nor where the way to the room goes.
+  it("says how long it may be and that the way there goes in the note, asked later — in staff's language", async () => {
+    const { staff } = await formed();
+    const long = `г. Шымкент, ул. Тауке хана, 1, каб. 204. ${"Вход со двора, второй этаж, налево от лифта. ".repeat(7)}`;
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Назначить заседание");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Очно");
+    expect(texts(await staff.send(long))[0]).toBe("Адрес длиннее 300 символов. Оставьте здесь улицу, дом и кабинет, а как пройти, напишите в примечании — бот спросит его чуть позже.");
+    // The note is asked after the address, as said.
+    expect(texts(await staff.send("г. Шымкент, ул. Тауке хана, 1, каб. 204"))[0]).toMatch(/^Примечание для участников/);
+    await staff.press("Отмена");
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Отырыс тағайындау");
+    await staff.send("25.11.2026");
+    await staff.send("15:00");
+    await staff.press("Бетпе-бет және онлайн");
+    expect(texts(await staff.send(long))[0]).toBe("Мекенжай 300 таңбадан ұзын. Мұнда көшені, үйді және кабинетті ғана жазыңыз, ал қалай жетуге болатынын ескертпеге жазыңыз — бот оны сәл кейін сұрайды.");
+  });
+});
+
+describe("the conclusion's questions answered with the wrong kind of message", () => {
+  // Before: «Извините, я этого не понял.» to both.
+  it("a photo at the summary: the summary is text, the document is asked next; words at the document: a PDF or a photo, or «Без документа» (ru, then kk)", async () => {
+    const { staff } = await formed();
+    await staff.send("/inbox");
+    await staff.press("Открыть KZ-2026-000001");
+    await staff.press("Записать заключение");
+    await staff.press("Нет, вред не подтверждён");
+    const photo = texts(await staff.photo("conclusion-1"));
+    expect(photo[0]).toBe("Краткое изложение пишется текстом. Сам документ заключения бот попросит следующим шагом.");
+    expect(photo[1]).toMatch(/^Кратко изложите заключение/);
+    await staff.send("Осложнение — известный риск, о котором предупреждали.");
+    const typed = await staff.send("заключение прилагаю позже");
+    expect(texts(typed)[0]).toBe("Здесь нужен сам документ заключения — PDF или фото. Если документа нет, нажмите «Без документа».");
+    expect(texts(typed)[1]).toMatch(/^Приложите само заключение/);
+    expect(buttons(typed)).toEqual(["Без документа", "Отмена"]);
+    // The words were not taken as the document: the review says there is none once «Без документа» is pressed.
+    await staff.press("Без документа");
+    expect(texts(await staff.press("Сегодня"))[0]).toMatch(/^Проверьте: вред не подтверждён\.\n\nОсложнение — известный риск, о котором предупреждали\.\n/);
+    await staff.press("Отмена");
+
+    await staff.send("/language");
+    await staff.press("Қазақша");
+    await staff.send("/inbox");
+    await staff.press("KZ-2026-000001 ісін ашу");
+    await staff.press("Қорытындыны жазу");
+    await staff.press("Жоқ, зиян расталмады");
+    expect(texts(await staff.photo("conclusion-1"))[0]).toBe("Қысқаша мазмұнды мәтінмен жазыңыз. Қорытынды құжатының өзін бот келесі қадамда сұрайды.");
+    await staff.send("Асқыну — алдын ала ескертілген белгілі қауіп.");
+    expect(texts(await staff.send("қорытындыны кейін жіберемін"))[0]).toBe("Мұнда қорытындының құжаты керек — PDF немесе фото. Құжат жоқ болса, «Құжатсыз» батырмасын басыңыз.");
   });
 });

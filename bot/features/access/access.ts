@@ -5,7 +5,7 @@ import { defaultFlows } from "../../../machines/chat.js";
 import type { DomainEffect } from "../../../machines/effects.js";
 import type { Role } from "../../../machines/flow.js";
 import type { Ctx, Tx } from "../../core/actor.js";
-import { answersOf, caseEndedKey, dueNote, formedOn, ORG_NAMES, orgNames } from "../../core/case.js";
+import { answersOf, dueNote, formedOn, ORG_NAMES, orgNames } from "../../core/case.js";
 import { say, thenHome, type Out } from "../../core/effects.js";
 import { applicantOf, onCase, refusedHome, staffCase, staffOrgs } from "../../core/people.js";
 import { conclusionRefusal } from "../commission/record.js";
@@ -143,15 +143,10 @@ export const openChecked = async (tx: Tx, e: DomainEffect<"openChecked">, c: Ctx
   }
   // The mediator's proposal: its review shows the amount beside the statutory minimum for the case's outcome.
   if (e.flow === "proposal") return [{ type: "reply", event: { type: "OPEN", flow: e.flow, input: await proposalOpening(tx, num(e.input.mediationId), c) } }];
-  // A receipt for a case settled (its signed agreement recorded) or closed: said before the registration number is
-  // asked for nothing (one recorded meanwhile by a colleague is said at Save, with its date: receipt.ts).
-  if (e.flow === "receipt") {
-    const k = await tx.case.findUnique({ where: { id: num(e.input.caseId) }, select: { number: true, status: true } });
-    const ended = k && caseEndedKey(k);
-    if (ended) return no(say(ended, { number: k.number }));
-  }
-  // The applicant's «I handed it in» on a case already received (or ended): said before the date is asked for nothing.
-  if (e.flow === "handIn") {
+  // Staff's receipt, or the applicant's «I handed it in», on a case already received (the applicant said they handed it
+  // in, a colleague recorded it) or ended: said at once with its date, before the registration number or the date is
+  // asked for nothing (one recorded while the flow is open is said at Save: receipt.ts).
+  if (e.flow === "receipt" || e.flow === "handIn") {
     const k = await tx.case.findUnique({ where: { id: num(e.input.caseId) } });
     const refused = k && handInRefusal(k);
     if (refused) return no(refused);

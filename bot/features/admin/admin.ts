@@ -12,7 +12,7 @@ import { lines, say, sayTo, thenHome, type Out } from "../../core/effects.js";
 import { caseParticipants, reader } from "../../core/people.js";
 import { awaitReceipt } from "../receipt/receipt.js";
 import { newCaseToStaff } from "../notice/filing.js";
-import { normalizeName } from "../notice/organizations.js";
+import { normalizeName, orgSpelling as spelling } from "../notice/organizations.js";
 import { BEFORE_SIGNING, endRevokedMediators } from "../mediation/mediation.js";
 import {
   answerOwnInvite as answerOwnInviteAction,
@@ -40,18 +40,6 @@ const notAdmin = (c: Ctx): Out[] | null => (c.roles.includes("admin") ? null : [
 const orgLabel = (o: { nameKk: string; nameRu: string; region: string }): Param => lines([orgNames(o), regionName(o.region)], ", ");
 /** A case's organisation as the applicant named it, with its region. */
 const caseOrgLabel = (k: { orgName: string; region: string }): Param => lines([k.orgName, regionName(k.region)], ", ");
-
-/**
- * A name's words of letters and digits only — the number sign («№», «N», «No», «#») before a digit left off, «ё» as «е»: the
- * spellings of one organisation an admin may type twice («Городская больница №7», «Городская больница N 7.»).
- */
-const spelling = (s: string): string =>
-  normalizeName(s)
-    .normalize("NFD") // «ё» as «е» (and «й» as «и»): the letter without its mark
-    .replace(/\p{M}/gu, "")
-    .replace(/(?:№|#|(?<![\p{L}\p{N}])no?\.?)\s*(?=\d)/gu, " ")
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
 
 export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganization">, c: Ctx): Promise<Out[]> => {
   const refused = notAdmin(c);

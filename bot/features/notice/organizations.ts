@@ -1,6 +1,7 @@
 // Which registered organisation a notice names. The applicant picks it from the registered organisations
 // of the region (found by any word of its name when the list is long), or types a name; a typed name is
-// matched, in either language, ignoring case, spaces, quotes and the spacing around «№».
+// matched, in either language, ignoring case, spaces, quotes and the spacing around «№» — and, if none is named so,
+// the number sign's spelling («N7», «No 7», «7») and punctuation.
 import type { DomainEffect, OrganizationOption } from "../../../machines/effects.js";
 import type { Tx } from "../../core/actor.js";
 import { orgNames } from "../../core/case.js";
@@ -19,13 +20,32 @@ export const normalizeName = (s: string): string =>
     .trim();
 
 /**
- * The registered organisation a typed name names: the one of its region whose Kazakh or Russian name is
- * the same (see normalizeName). None, or more than one, leaves the case unlinked — nobody's staff see it by guess.
+ * A name's words of letters and digits only — the number sign («№», «N», «No», «#») before a digit left off, «ё» as «е»:
+ * the spellings of one organisation an admin may type twice (admin.ts), or an applicant may type for a registered one
+ * («Городская больница №7», «Городская больница N 7.»).
+ */
+export const orgSpelling = (s: string): string =>
+  normalizeName(s)
+    .normalize("NFD") // «ё» as «е» (and «й» as «и»): the letter without its mark
+    .replace(/\p{M}/gu, "")
+    .replace(/(?:№|#|(?<![\p{L}\p{N}])no?\.?)\s*(?=\d)/gu, " ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
+/**
+ * The registered organisation a typed name names: the one of its region whose Kazakh or Russian name is the same (see
+ * normalizeName) — or, with none such, the one spelt alike (orgSpelling: «N7», «No 7», «7» for «№7», the admin's
+ * check of a duplicate), so the case reaches its staff. «№17» is not «№7». None, or more than one, leaves the case
+ * unlinked — nobody's staff see it by guess.
  */
 export const matchOrganization = async (tx: Tx, name: string, region: string) => {
+  const all = await tx.organization.findMany({ where: { region } });
   const wanted = normalizeName(name);
-  const candidates = (await tx.organization.findMany({ where: { region } })).filter((o) => normalizeName(o.nameKk) === wanted || normalizeName(o.nameRu) === wanted);
-  return candidates.length === 1 ? candidates[0]! : null;
+  const same = all.filter((o) => normalizeName(o.nameKk) === wanted || normalizeName(o.nameRu) === wanted);
+  if (same.length > 0) return same.length === 1 ? same[0]! : null;
+  const spelt = orgSpelling(name);
+  const alike = spelt ? all.filter((o) => orgSpelling(o.nameKk) === spelt || orgSpelling(o.nameRu) === spelt) : [];
+  return alike.length === 1 ? alike[0]! : null;
 };
 
 /** The flow's lookup: the region's organisations (with every word of the query in a name), first ORGS_SHOWN of them. */

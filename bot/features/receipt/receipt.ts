@@ -123,10 +123,10 @@ const already = (k: Pick<Case, "number" | "answers" | "status">): Out[] => {
 };
 
 /**
- * «I handed it in» pressed on a case whose receipt the bot already has (staff recorded it, or the applicant did from
- * another message), or which ended: said at once, with its date — not after the date, the number and the stamped copy
- * were given for nothing (the copy then kept nowhere). Null while the notice still waits for its receipt. The Save
- * check (recordHandIn) stays, for a receipt recorded while the flow was open.
+ * «I handed it in», or staff's «record the receipt», pressed on a case whose receipt the bot already has (staff recorded
+ * it, or the applicant said they handed it in), or which ended: said at once, with its date — not after the date, the
+ * number (and the applicant's stamped copy) were given for nothing. Null while the notice still waits for its receipt.
+ * The Save checks (recordReceipt, recordHandIn) stay, for a receipt recorded while the flow was open.
  */
 export const handInRefusal = (k: Case): Out | null => (NOT_YET.includes(stepOf(k)) ? null : already(k)[0]!);
 
