@@ -463,7 +463,7 @@ describe("an online sitting's link", () => {
     await staff.send("25.11.2026");
     await staff.send("15:00");
     await staff.press("Онлайн");
-    expect(texts(await staff.send("ftp://files"))[0]).toBe("Кездесу сілтемесін бір жолға, бос орынсыз жазыңыз — https:// бар немесе онсыз, мысалы, meet.google.com/abc-defg-hij.");
+    expect(texts(await staff.send("ftp://files"))[0]).toBe("Кездесу сілтемесін бір жолмен, бос орынсыз жазыңыз — https:// бар немесе онсыз, мысалы, meet.google.com/abc-defg-hij.");
     expect(texts(await staff.send("meet.google.com/abc-defg-hij"))[0]).toMatch(/^Қатысушыларға ескертпе/);
   });
 });
@@ -481,7 +481,7 @@ describe("a sitting's start at night", () => {
     await staff.press("Онлайн");
     await staff.send("https://meet.example.kz/kz-1");
     const shown = await staff.press("Ескертпесіз");
-    expect(texts(shown)[0]).toBe("Назар аударыңыз: басталу уақыты — 03:00, бұл түнгі немесе тым ерте таңғы уақыт. Уақыт дұрыс болса, сақтаңыз; қате болса, «Өзгерту» батырмасын басыңыз.");
+    expect(texts(shown)[0]).toBe("Назар аударыңыз: басталу уақыты — 03:00, бұл кешкі кеш, түнгі немесе таңғы тым ерте уақыт. Уақыт дұрыс болса, сақтаңыз; қате болса, «Өзгерту» батырмасын басыңыз.");
     expect(texts(shown)[1]).toMatch(/^Тексеріңіз:\n\nОтырыс: 25\.11\.2026, 03:00/);
     expect(buttons(shown)).toEqual(["Сақтау", "Өзгерту", "Болдырмау"]);
     // «Өзгерту» asks again; 15:00 has no note.
@@ -532,11 +532,11 @@ describe("the conclusion's questions answered with the wrong kind of message", (
     await staff.press("Записать заключение");
     await staff.press("Нет, вред не подтверждён");
     const photo = texts(await staff.photo("conclusion-1"));
-    expect(photo[0]).toBe("Краткое изложение пишется текстом. Сам документ заключения бот попросит следующим шагом.");
+    expect(photo[0]).toBe("Файл не сохранён: сначала напишите краткое изложение текстом. Сам документ заключения бот запросит на следующем шаге — тогда пришлите его снова.");
     expect(photo[1]).toMatch(/^Кратко изложите заключение/);
     await staff.send("Осложнение — известный риск, о котором предупреждали.");
     const typed = await staff.send("заключение прилагаю позже");
-    expect(texts(typed)[0]).toBe("Здесь нужен сам документ заключения — PDF или фото. Если документа нет, нажмите «Без документа».");
+    expect(texts(typed)[0]).toBe("Этот текст не сохранён: здесь нужен сам документ заключения — PDF или фото. Если документа нет, нажмите «Без документа».");
     expect(texts(typed)[1]).toMatch(/^Приложите само заключение/);
     expect(buttons(typed)).toEqual(["Без документа", "Отмена"]);
     // The words were not taken as the document: the review says there is none once «Без документа» is pressed.
@@ -550,8 +550,8 @@ describe("the conclusion's questions answered with the wrong kind of message", (
     await staff.press("KZ-2026-000001 ісін ашу");
     await staff.press("Қорытындыны жазу");
     await staff.press("Жоқ, зиян расталмады");
-    expect(texts(await staff.photo("conclusion-1"))[0]).toBe("Қысқаша мазмұнды мәтінмен жазыңыз. Қорытынды құжатының өзін бот келесі қадамда сұрайды.");
+    expect(texts(await staff.photo("conclusion-1"))[0]).toBe("Файл сақталмады: алдымен қорытындының қысқаша мазмұнын мәтінмен жазыңыз. Қорытынды құжатының өзін бот келесі қадамда сұрайды — сонда оны қайта жіберіңіз.");
     await staff.send("Асқыну — алдын ала ескертілген белгілі қауіп.");
-    expect(texts(await staff.send("қорытындыны кейін жіберемін"))[0]).toBe("Мұнда қорытындының құжаты керек — PDF немесе фото. Құжат жоқ болса, «Құжатсыз» батырмасын басыңыз.");
+    expect(texts(await staff.send("қорытындыны кейін жіберемін"))[0]).toBe("Бұл мәтін сақталмады: мұнда қорытынды құжатының өзі керек — PDF немесе фото. Құжат жоқ болса, «Құжатсыз» батырмасын басыңыз.");
   });
 });
