@@ -85,10 +85,17 @@ export const checkAddress = (input: string): Check<string> => {
   return ok(s);
 };
 
+/**
+ * A host as a link copied without its scheme names it: labels of letters, digits and hyphens, the last a top-level domain
+ * — two Latin letters or more, or «рф», «қаз» (escapes: no Cyrillic literals in code). Words with a dot between them
+ * («см.ниже», «т.е», «10.30-11») are not one.
+ */
+const BARE_LINK = /^(?:[\p{L}\p{N}-]+\.)+(?:[a-z]{2,}|\u0440\u0444|\u049b\u0430\u0437)(?:[/?#]\S*)?$/iu;
+
 /** An online meeting's link: http(s), no spaces. One copied without its scheme («meet.google.com/…», «t.me/…») is taken as https. */
 export const checkLink = (input: string): Check<string> => {
   const typed = input.trim();
-  const s = /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(\/\S*)?$/u.test(typed) && !/^\d+(\.\d+)*$/.test(typed) ? `https://${typed}` : typed;
+  const s = BARE_LINK.test(typed) ? `https://${typed}` : typed;
   if (s.length > LINK_MAX || /\s/.test(s)) return no("link");
   try {
     const u = new URL(s);

@@ -30,6 +30,9 @@ describe("a sitting's answers", () => {
     // Copied without its scheme, as Meet and Telegram show it: taken as https (before: refused, the link typed again).
     expect(checkLink("meet.google.com/abc-defg-hij")).toEqual({ ok: true, value: "https://meet.google.com/abc-defg-hij" });
     expect(checkLink("t.me/+AbCdEf")).toEqual({ ok: true, value: "https://t.me/+AbCdEf" });
+    // Words with a dot between them are no link: saved as «https://см.ниже», every invitation would carry a dead link.
+    for (const words of ["см.ниже", "будет.позже", "т.е", "10.30-11"]) expect(checkLink(words), words).toEqual({ ok: false, reason: "link" });
+    expect(checkLink("zoom.us/j/123?pwd=x")).toEqual({ ok: true, value: "https://zoom.us/j/123?pwd=x" });
     expect(checkLink("meet.example.kz")).toEqual({ ok: true, value: "https://meet.example.kz" });
   });
 });
