@@ -41,10 +41,10 @@ const weighted = (digits: number[], weights: number[]) => weights.reduce((sum, w
 export const maskedIin = (iin: string): string => `${"•".repeat(Math.max(iin.length - 4, 0))}${iin.slice(-4)}`;
 
 /**
- * The word an IIN is copied with from a document or a message, before its digits: «ИИН: », «ЖСН », «IIN » (Cyrillic
- * written as escapes: no Cyrillic literals in code).
+ * The word an IIN is copied with from a document or a message, before its digits: «ИИН: », «ЖСН », «IIN », a bilingual
+ * form's «ЖСН/ИИН» (Cyrillic written as escapes: no Cyrillic literals in code).
  */
-const IIN_LABEL = /^\s*(?:\u0438\u0438\u043d|\u0436\u0441\u043d|iin)\s*[:\uff1a\u2116#-]?\s*(?=\d)/iu;
+const IIN_LABEL = /^\s*(?:(?:\u0438\u0438\u043d|\u0436\u0441\u043d|iin)\s*\/?\s*)+[:\uff1a\u2116#-]?\s*(?=\d)/iu;
 
 /**
  * An IIN: 12 digits, YYMMDD of birth, the century (and sex) in the 7th digit, and the official check
@@ -80,11 +80,17 @@ export const checkName = (input: string): Check<string> => {
   return ok(name);
 };
 
-/** A name written with initials («Иванов И.И.», «Иванов И. И.», «Иванов И И»): letters, a one-letter word after the first. */
+/**
+ * A name written with initials: a letter with a dot after the first word («Иванов И.И.», «Иванов И. И.»), or a name
+ * ending in two single letters («Иванов И И»). One letter alone is a name of its own: Korean-Kazakh given names («Пак О
+ * Сун», «Тен Э Ри»), a surname written last («Светлана О»).
+ */
 const withInitials = (input: string): boolean => {
   const text = input.trim();
   if (!/^[\p{L}\p{M}' ʼ’.-]+$/u.test(text)) return false;
-  return text.split(/[\s.]+/u).filter(Boolean).slice(1).some((w) => [...w].length === 1);
+  const words = text.split(/\s+/u).slice(1);
+  const single = (w: string | undefined) => w !== undefined && [...w.replace(/\.$/u, "")].length === 1;
+  return words.some((w) => /^\p{L}\./u.test(w)) || (words.length >= 2 && single(words.at(-1)) && single(words.at(-2)));
 };
 
 /**
@@ -201,8 +207,14 @@ export const REGISTRATION_MAX = 40;
 /** A registration number without the «№» (or «#», «Nº», «No.») it was copied with: the texts put their own before it. */
 export const withoutNumberSign = (n: string): string => n.replace(/^(?:№|#|N[º°]|No\.?(?=[\s\d]))\s*/, "");
 
+/** «б/н», «б.н.», «бн» (Cyrillic as escapes). */
+const NO_NUMBER = /^\u0431\s*[/.]?\s*\u043d\.?$/iu;
+
 export const checkRegistration = (input: string): Check<string> => {
   const text = withoutNumberSign(input.trim().replace(/\s+/g, " "));
+  // A stamp's «б/н» (без номера: registered without a number) is its own mark, kept as written — else staff could not record
+  // such a receipt at all, and the commission's term would never start in the bot.
+  if (NO_NUMBER.test(text)) return ok(text);
   // A number has a digit: «нет», «не знаю», an emoji or a dash is not one — it would reach the applicant as «рег. № нет».
   if (!/\p{N}/u.test(text) || text.length > REGISTRATION_MAX || /\n/.test(input.trim())) return no("registration");
   return ok(text);

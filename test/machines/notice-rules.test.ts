@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkBirthDate, checkCareDates, checkDescription, checkIin, checkName, checkOrganization, checkEventDate, checkPhone, checkRegistration, looksLikeOutcome, REGIONS } from "../../machines/notice-rules.js";
+import { checkBirthDate, checkCareDates, checkDescription, checkFullName, checkIin, checkName, checkOrganization, checkEventDate, checkPhone, checkRegistration, looksLikeOutcome, REGIONS } from "../../machines/notice-rules.js";
 
 /** Appends the official check digit to 11 digits (test data only). */
 const withCheck = (eleven: string) => {
@@ -115,6 +115,18 @@ describe("a day something happened (a receipt)", () => {
   });
 });
 
+describe("a patient's full name", () => {
+  it("is refused when written with initials, and taken when a one-letter word is a name of its own", () => {
+    for (const initials of ["Иванов И.И.", "Иванов И. И.", "Иванов И И", "Иванов И."]) expect(checkFullName(initials), initials).toEqual({ ok: false, reason: "nameInitials" });
+    // Korean-Kazakh given names, a surname written last: one letter, no dot.
+    for (const name of ["Пак О Сун", "Тен Э Ри", "Ли Е Ын", "Светлана О", "Ким Ен Су"]) expect(checkFullName(name), name).toEqual({ ok: true, value: name });
+  });
+  it("an IIN copied with a bilingual form's label", () => {
+    expect(checkIin("ЖСН/ИИН 850301300121")).toEqual({ ok: true, value: { iin: "850301300121", birthDate: "1985-03-01" } });
+    expect(checkIin("ИИН / ЖСН: 850301300121")).toEqual({ ok: true, value: { iin: "850301300121", birthDate: "1985-03-01" } });
+  });
+});
+
 describe("a registration number", () => {
   it("leaves off the number sign copied from the stamp, and nothing else", () => {
     expect(checkRegistration("№ 01-12/345")).toEqual({ ok: true, value: "01-12/345" });
@@ -125,6 +137,9 @@ describe("a registration number", () => {
     expect(checkRegistration("ЖТ-77")).toEqual({ ok: true, value: "ЖТ-77" });
     expect(checkRegistration("№")).toEqual({ ok: false, reason: "registration" });
     for (const none of ["📄", "нет", "жоқ", "-"]) expect(checkRegistration(none), none).toEqual({ ok: false, reason: "registration" });
+    // A stamp's «без номера» is its own mark: refused, the receipt could not be recorded at all.
+    expect(checkRegistration("б/н")).toEqual({ ok: true, value: "б/н" });
+    expect(checkRegistration("Б.Н.")).toEqual({ ok: true, value: "Б.Н." });
   });
 });
 
