@@ -3,7 +3,7 @@
 // one, already answered — then the way on (their home). Before, each said only «По делу … это сейчас сделать нельзя»
 // (or that the proposal «no longer stands: there is a newer one, or the mediation ended»). Each failed before its fix.
 import { describe, expect, it } from "vitest";
-import { texts, textsTo as to } from "../helpers/bot.js";
+import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
 import { mediationAssigned, mediationRunning, proposeSettlement, settleByAgreement } from "../helpers/staff.js";
 
@@ -97,6 +97,25 @@ describe("a stale mediation button says why", () => {
         STAFF_HOME,
       ]);
       expect(await t.db.prisma.caseEvent.count({ where: { kind: "agreement_confirmed" } })).toBe(2);
+    });
+  });
+
+  it("«Шағым дайындау» once both sides agreed to the agreement's text: it waits for the signed agreement — not «leave by «Медиацияны ашу», then «Медиациядан шығу»», a button its view then has not", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
+      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
+      await proposeSettlement(mediator, "2 700 000");
+      await applicant.press("Қабылдау");
+      await staff.press("Принять");
+      await applicant.press("Оқыдым және келісемін");
+      await staff.press("Я прочитал(а) и согласен(на)");
+      const c = await t.db.prisma.case.findFirstOrThrow();
+      const pressed = await applicant.pressData(`g:esc:${c.id}`);
+      expect(texts(pressed)).toEqual([
+        "KZ-2026-000001 ісі бойынша тараптар дауды реттеу туралы келісімнің мәтінімен келісті, медиация қол қойылған келісімді күтуде. Келісімге қол қойылмай, медиация онсыз аяқталса, шағымның жобасын ботта дайындауға болады.",
+        MENU_KK,
+      ]);
+      expect(buttons(pressed.filter((x) => x.method === "sendMessage").slice(0, 1))).toEqual(["Медиацияны ашу"]);
+      expect(buttons(await applicant.press("Медиацияны ашу"))).not.toContain("Медиациядан шығу");
     });
   });
 

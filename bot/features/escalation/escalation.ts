@@ -198,13 +198,16 @@ const notNow = (k: Parameters<typeof stepOf>[0] & { number: string; status: stri
 
 /**
  * notNow, with a mediation under way its button under it: taking part is voluntary (law.md §4) — the applicant may leave
- * it («Выйти из медиации» in its view), and a complaint can be drafted once it ended without an agreement.
+ * it («Выйти из медиации» in its view), and a complaint can be drafted once it ended without an agreement. Once both
+ * sides agreed to the agreement's text the view has no such button (it waits for the signed agreement): said so instead.
  */
 const notNowWhy = async (tx: Tx, k: Parameters<typeof notNow>[0] & { id: number }): Promise<Out> => {
   const said = notNow(k);
   if (k.status !== "mediation" || said.type !== "say") return said;
-  const m = await tx.mediation.findFirst({ where: { caseId: k.id, state: { in: ["running", "signing"] } }, orderBy: { id: "desc" }, select: { id: true } });
-  return m ? { ...said, buttons: [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]] } : said;
+  const m = await tx.mediation.findFirst({ where: { caseId: k.id, state: { in: ["running", "signing"] } }, orderBy: { id: "desc" }, select: { id: true, state: true } });
+  if (!m) return said;
+  const buttons = [[{ key: "mediation.open", ...act(viewMediation, { mediationId: m.id }) }]];
+  return m.state === "signing" ? say("escalation.notNowSigning", { number: k.number }, buttons) : { ...said, buttons };
 };
 
 const applicantCase = (tx: Tx | Prisma, caseId: number, userId: number) =>
