@@ -142,6 +142,8 @@ interface Context extends Omit<Pages, "pages"> {
   pages?: RelayedFile[];
   /** A message longer than MESSAGE_MAX, kept until «Отправить»: its parts so far (LONG_MESSAGE_MAX). */
   long?: string;
+  /** The mediator's terms or a counter-offer's note refused as too long: how many characters came, its parts together. */
+  tooLongCount?: number;
   /** A proposal, or a counter-offer of the applicant's: the case's recorded outcome, and the year its flow opened in (minimumBeside). */
   outcome?: string;
   year?: number;
@@ -173,6 +175,34 @@ const typed = <T>(state: string, next: string, check: (s: string) => Check<T>, f
   ],
   CHOICE: { guard: chose("cancel"), target: "done" },
   ...askAgain(state),
+});
+
+/**
+ * A TEXT answer bounded by `max` (the mediator's terms, a counter-offer's note), as typed, except that one longer goes
+ * to `${state}Long` (tooLong): Telegram splits what is pasted over 4096 characters into several messages, and with
+ * the first refused the next — its tail — would be taken alone, what was typed first lost with no word.
+ */
+const bounded = <T>(state: string, next: string, check: (s: string) => Check<T>, field: keyof Context, max: number) => {
+  const on = typed(state, next, check, field, max);
+  const over = { guard: ({ event }: { event: FlowEvent }) => text(event).trim().length > max, target: `${state}Long`, actions: { type: "patch" as const, params: ({ event }: { event: FlowEvent }) => ({ tooLongCount: text(event).trim().length }) } };
+  return { ...on, TEXT: [over, ...on.TEXT] };
+};
+
+/**
+ * A text refused as longer than `max`: nothing of it is taken, and neither are its next parts (each refused the same
+ * way, the count of what came going up) — it is written again, shorter, after «Написать заново», which asks anew.
+ */
+const tooLong = (state: string, max: number) => ({
+  tags: [UNSAVED],
+  entry: [{ type: "say" as const, params: ({ context }: { context: Context }) => ({ key: "mediation.tooLong", params: { max, length: context.tooLongCount ?? 0 }, buttons: [[{ key: "mediation.writeAgain", value: "again" }], [cancel]] }) }],
+  on: {
+    TEXT: { target: `${state}Long`, reenter: true, actions: { type: "patch" as const, params: ({ context, event }: { context: Context; event: FlowEvent }) => ({ tooLongCount: (context.tooLongCount ?? 0) + text(event).trim().length }) } },
+    CHOICE: [
+      { guard: chose("cancel"), target: "done" },
+      { guard: chose("again"), target: state, actions: { type: "patch" as const, params: { tooLongCount: 0 } } },
+    ],
+    ...askAgain(`${state}Long`),
+  },
 });
 
 const machine = setup({
@@ -325,8 +355,9 @@ export const proposalMachine = machine.createMachine({
     terms: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "mediation.askTerms", params: { max: TERMS_MAX }, buttons: [[cancel]] } }],
-      on: typed("terms", "days", checkText(TERMS_MAX, 10), "terms", TERMS_MAX),
+      on: bounded("terms", "days", checkText(TERMS_MAX, 10), "terms", TERMS_MAX),
     },
+    termsLong: tooLong("terms", TERMS_MAX),
     days: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "mediation.askDays", params: { days: DEFAULT_VALID_DAYS, max: VALID_DAYS_MAX }, buttons: [[{ key: "mediation.defaultDays", value: "default" }], [cancel]] } }],
@@ -397,8 +428,9 @@ export const counterMachine = machine.createMachine({
       tags: [UNSAVED],
       // The amount as the bot read it («2 млн» is 2 000 000 ₸), said back at once; the review shows it again.
       entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.askCounterNote", params: { amount: context.amount ?? 0, max: NOTE_MAX }, buttons: [[cancel]] }) }],
-      on: typed("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX),
+      on: bounded("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX),
     },
+    noteLong: tooLong("note", NOTE_MAX),
     // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here. The
     // applicant's amount stands beside the statutory minimum for the recorded outcome, with the warning when below it
     // (law.md §4), as the mediator's proposal was shown to them.

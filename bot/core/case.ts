@@ -150,7 +150,11 @@ export const caseOrg = (k: { orgName: string; organization?: { nameKk: string; n
   return k.organization ? { kk: cut(k.organization.nameKk), ru: cut(k.organization.nameRu) } : cut(k.orgName);
 };
 
-/** The status a case in mediation stands at underneath (where it returns when mediation ends without agreement). */
+/**
+ * The commission's step a case in mediation stands at underneath, from its dates. Where it returns when the mediation
+ * ends without agreement — unless the applicant drafted a complaint, which lies over the step too: then «escalated»
+ * (features/mediation end).
+ */
 export const statusBefore = (k: { concludedAt: Date | null; formedAt: Date | null; receivedAt: Date | null; deliveredAt: Date | null }) =>
   k.concludedAt ? "concluded" : k.formedAt ? "commission_formed" : k.receivedAt ? "received" : k.deliveredAt ? "delivered" : "saved";
 

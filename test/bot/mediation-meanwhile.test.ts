@@ -4,10 +4,10 @@
 // real bot through Telegram updates, and reads what its users were told.
 import { describe, expect, it } from "vitest";
 import { buttons, texts, type Harness, type TestUser, textsTo as to } from "../helpers/bot.js";
-import { withBot as withWorld, type World } from "../helpers/world.js";
+import { runJobsAt, withBot as withWorld, type World } from "../helpers/world.js";
 import { createLogger } from "../../bot/logger.js";
 import { fileNotice, giveParticulars } from "../helpers/notice.js";
-import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeSettlement, recordReceipt } from "../helpers/staff.js";
+import { joinMediator, joinStaff, mediationAssigned, mediationRunning, MEDIATOR_NAME, openAdmin, proposeMediator, proposeSettlement, recordReceipt } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -234,6 +234,58 @@ describe("condolence in a death case, in every copy of a proposal", () => {
       expect(counter).toBeGreaterThanOrEqual(0);
       // Condolence came once, with the mediator's proposal (proposedInDeathCase): not again before each message.
       expect(countered, "condolence said again").not.toContain("Примите наши соболезнования.");
+    });
+  });
+});
+
+describe("a complaint drafted while a mediation waits for the sides' consent", () => {
+  // escalation.ts lets the applicant draft a complaint while a mediation is proposed or waits for the contract
+  // (the case is not «mediation» yet): the case becomes «escalated». The mediation's start put «mediation» over it,
+  // and its end (mediation.ts end) put back the commission's step (statusBefore), which knows nothing of a complaint:
+  // /cases and the case's view said «организация получила обращение», as if no complaint were drafted.
+  it("after the mediation ends without agreement, /cases and the case's view still say a complaint was drafted, and the case stays «escalated»", async () => {
+    await withBot("2026-11-23T10:00:00+05:00", async (w) => {
+      const { t, h } = w;
+      const staff = await joinStaff(h, ADMIN, STAFF, "ru");
+      const applicant = h.user(APPLICANT, "kk");
+      await fileNotice(applicant, "kk");
+      await recordReceipt(staff, "ru");
+      await runJobsAt(w, "2026-11-27T00:00:01+05:00"); // the formation's deadline (26.11) passed
+      const mediator = await joinMediator(h, ADMIN, MEDIATOR);
+      await proposeMediator(staff);
+      await mediator.press("Согласен(на) быть медиатором");
+      await applicant.press("Шартпен келісемін");
+      await giveParticulars(applicant);
+      // The mediation waits for staff's consent: the applicant drafts a complaint meanwhile.
+      const k = await t.db.prisma.case.findFirstOrThrow();
+      await applicant.pressData(`g:esc:${k.id}`);
+      await applicant.press("Денсаулық сақтау басқармасы");
+      await applicant.press("Иә, пайдалану");
+      expect((await t.db.prisma.case.findFirstOrThrow()).status).toBe("escalated");
+      await staff.press("Согласен(на) с договором");
+      expect((await t.db.prisma.mediation.findFirstOrThrow()).state).toBe("running");
+      await applicant.press("Медиациядан шығу");
+      await applicant.press("Аяқтау");
+      // The commission's step underneath is still told (a draft ends nothing), under the complaint's status.
+      expect(texts(await applicant.send("/cases"))[0]!.split("\n"), "/cases").toEqual([
+        "Сіздің істеріңіз:",
+        "",
+        "KZ-2026-000001 — Городская больница №7, Шымкент қаласы",
+        "Күйі: шағымның жобасы дайындалды",
+        "Келесі қадам: медициналық ұйым тәуелсіз сараптама комиссиясын құрады.",
+        "Мерзім 26.11.2026 күні өтті.",
+      ]);
+      const view = await applicant.press(`${NUMBER} ісін ашу`);
+      expect(texts(view)[0]!.split("\n").slice(0, 5), "the case's view").toEqual([
+        "KZ-2026-000001 ісі — Городская больница №7, Шымкент қаласы",
+        "Күйі: шағымның жобасы дайындалды",
+        "Ұйым алған күні: 23.11.2026 (тіркеу № 01-12/345).",
+        "Келесі қадам: медициналық ұйым тәуелсіз сараптама комиссиясын құрады.",
+        "Мерзім 26.11.2026 күні өтті.",
+      ]);
+      expect(texts(view)[0], "the case's history").toContain("27.11.2026 — шағымның жобасы дайындалды");
+      expect(buttons(view), "the draft can be made again").toContain("Шағым дайындау");
+      expect((await t.db.prisma.case.findFirstOrThrow()).status, "what is stored").toBe("escalated");
     });
   });
 });

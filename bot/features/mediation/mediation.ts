@@ -1048,9 +1048,17 @@ const buttonsLast = (outs: Out[]): Out[] => {
   return kept.map((o, i) => (o.type === "say" && o.to && last.get(o.to.chatId) === i && moved.has(o.to.chatId) ? { ...o, buttons: moved.get(o.to.chatId)! } : o));
 };
 
+/**
+ * Where a case under a running mediation returns when it ends without agreement: «escalated» if the applicant drafted a
+ * complaint on it — before the mediation, or while it waited for the sides' consent, which its start then covered with
+ * «mediation» — since a draft ends nothing and is not undone by a mediation; otherwise the commission's step underneath.
+ */
+const statusAfter = async (tx: Tx, m: MediationRow): Promise<CaseStatus> =>
+  (await tx.caseEvent.count({ where: { caseId: m.caseId, kind: "escalation_drafted" } })) > 0 ? "escalated" : statusBefore(m.case);
+
 const end = async (tx: Tx, m: MediationRow, reason: string, now: Date) => {
   await tx.mediation.update({ where: { id: m.id }, data: { state: "ended", endedAt: now, endReason: reason } });
-  if (m.case.status === "mediation") await tx.case.update({ where: { id: m.caseId }, data: { status: statusBefore(m.case) } });
+  if (m.case.status === "mediation") await tx.case.update({ where: { id: m.caseId }, data: { status: await statusAfter(tx, m) } });
   await tx.caseEvent.create({ data: { caseId: m.caseId, kind: "mediation_ended", createdAt: now, payload: { reason } } });
   await cancel(tx, expireKey(m.id));
   await cancel(tx, `mediation:${m.id}:offer`);
