@@ -188,15 +188,32 @@ const bounded = <T>(state: string, next: string, check: (s: string) => Check<T>,
   return { ...on, TEXT: [over, ...on.TEXT] };
 };
 
+/** The mediator's terms and a counter-offer's note, as their questions and their too-long states take them. */
+const termsAnswer = () => bounded("terms", "days", checkText(TERMS_MAX, 10), "terms", TERMS_MAX);
+const noteAnswer = () => bounded("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX);
+
+/** What Telegram splits a pasted text at: a refused text this long or longer may have its tail coming next. */
+const TELEGRAM_SPLIT = 4000;
+
 /**
- * A text refused as longer than `max`: nothing of it is taken, and neither are its next parts (each refused the same
- * way, the count of what came going up) — it is written again, shorter, after «Написать заново», which asks anew.
+ * A text refused as longer than `max`: nothing of it is taken. When it was as long as Telegram splits at, neither are
+ * its next parts (each refused the same way, the count of what came going up) — it is written again, shorter, after
+ * «Написать заново», which asks anew. A shorter one refused (2,100 characters typed, say) had no tail: the next text is
+ * the answer written again, taken as at the question (`answer`: the question's own handlers).
  */
-const tooLong = (state: string, max: number) => ({
+const tooLong = (state: string, max: number, answer: ReturnType<typeof bounded>) => ({
   tags: [UNSAVED],
   entry: [{ type: "say" as const, params: ({ context }: { context: Context }) => ({ key: "mediation.tooLong", params: { max, length: context.tooLongCount ?? 0 }, buttons: [[{ key: "mediation.writeAgain", value: "again" }], [cancel]] }) }],
   on: {
-    TEXT: { target: `${state}Long`, reenter: true, actions: { type: "patch" as const, params: ({ context, event }: { context: Context; event: FlowEvent }) => ({ tooLongCount: (context.tooLongCount ?? 0) + text(event).trim().length }) } },
+    TEXT: [
+      {
+        guard: ({ context }: { context: Context }) => (context.tooLongCount ?? 0) >= TELEGRAM_SPLIT,
+        target: `${state}Long`,
+        reenter: true,
+        actions: { type: "patch" as const, params: ({ context, event }: { context: Context; event: FlowEvent }) => ({ tooLongCount: (context.tooLongCount ?? 0) + text(event).trim().length }) },
+      },
+      ...answer.TEXT,
+    ],
     CHOICE: [
       { guard: chose("cancel"), target: "done" },
       { guard: chose("again"), target: state, actions: { type: "patch" as const, params: { tooLongCount: 0 } } },
@@ -355,9 +372,9 @@ export const proposalMachine = machine.createMachine({
     terms: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "mediation.askTerms", params: { max: TERMS_MAX }, buttons: [[cancel]] } }],
-      on: bounded("terms", "days", checkText(TERMS_MAX, 10), "terms", TERMS_MAX),
+      on: termsAnswer(),
     },
-    termsLong: tooLong("terms", TERMS_MAX),
+    termsLong: tooLong("terms", TERMS_MAX, termsAnswer()),
     days: {
       tags: [UNSAVED],
       entry: [{ type: "say", params: { key: "mediation.askDays", params: { days: DEFAULT_VALID_DAYS, max: VALID_DAYS_MAX }, buttons: [[{ key: "mediation.defaultDays", value: "default" }], [cancel]] } }],
@@ -428,9 +445,9 @@ export const counterMachine = machine.createMachine({
       tags: [UNSAVED],
       // The amount as the bot read it («2 млн» is 2 000 000 ₸), said back at once; the review shows it again.
       entry: [{ type: "say", params: ({ context }) => ({ key: "mediation.askCounterNote", params: { amount: context.amount ?? 0, max: NOTE_MAX }, buttons: [[cancel]] }) }],
-      on: bounded("note", "review", checkText(NOTE_MAX), "note", NOTE_MAX),
+      on: noteAnswer(),
     },
-    noteLong: tooLong("note", NOTE_MAX),
+    noteLong: tooLong("note", NOTE_MAX, noteAnswer()),
     // What goes to the mediator, the amount as the bot read it, before it goes: a zero too many is caught here. The
     // applicant's amount stands beside the statutory minimum for the recorded outcome, with the warning when below it
     // (law.md §4), as the mediator's proposal was shown to them.
