@@ -56,7 +56,7 @@ export const createOrganization = async (tx: Tx, e: DomainEffect<"createOrganiza
   const like = region.find((o) => spelt.has(spelling(o.nameKk)) || spelt.has(spelling(o.nameRu)));
   if (like) return [say("admin.orgSimilar", { org: orgLabel(like) }, invite(like))];
   const org = await tx.organization.create({ data: { nameKk: e.nameKk, nameRu: e.nameRu, region: e.region } });
-  return [say("admin.orgCreated", { org: orgLabel(org) }, [[{ key: "admin.inviteStaffOf", params: { org: orgNames(org) }, ...act(inviteStaff, { organizationId: org.id }) }]])];
+  return [say("admin.orgCreated", { org: orgLabel(org) }, invite(org))];
 };
 
 export const listOrganizations = async (tx: Tx, e: DomainEffect<"listOrganizations">, c: Ctx): Promise<Out[]> => {
