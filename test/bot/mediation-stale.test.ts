@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
-import { mediationAssigned, mediationRunning, proposeSettlement, settleByAgreement } from "../helpers/staff.js";
+import { mediationAssigned, mediationRunning, proposeSettlement, settleByAgreement, textAgreed } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -81,12 +81,7 @@ describe("a stale mediation button says why", () => {
 
   it("«Оқыдым және келісемін» pressed again after both sides agreed to the text: nothing to confirm again, the signed agreement settles it (kk, ru)", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
-      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
-      await proposeSettlement(mediator, "2 700 000");
-      await applicant.press("Қабылдау");
-      await staff.press("Принять");
-      await applicant.press("Оқыдым және келісемін");
-      await staff.press("Я прочитал(а) и согласен(на)");
+      const { staff, applicant } = await textAgreed(await mediationRunning(h, IDS));
       const p = await t.db.prisma.proposal.findFirstOrThrow();
       expect(texts(await applicant.pressData(`g:pconf:${p.id}`))).toEqual([
         "KZ-2026-000001 ісі бойынша екі тарап та келісімнің мәтінімен келісіп қойған, оны қайта растаудың қажеті жоқ. Медиатор немесе ұйым қол қойылған келісімді тіркегенде іс реттеледі.",
@@ -102,12 +97,7 @@ describe("a stale mediation button says why", () => {
 
   it("«Шағым дайындау» once both sides agreed to the agreement's text: it waits for the signed agreement — not «leave by «Медиацияны ашу», then «Медиациядан шығу»», a button its view then has not", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ t, h }) => {
-      const { staff, applicant, mediator } = await mediationRunning(h, IDS);
-      await proposeSettlement(mediator, "2 700 000");
-      await applicant.press("Қабылдау");
-      await staff.press("Принять");
-      await applicant.press("Оқыдым және келісемін");
-      await staff.press("Я прочитал(а) и согласен(на)");
+      const { applicant } = await textAgreed(await mediationRunning(h, IDS));
       const c = await t.db.prisma.case.findFirstOrThrow();
       const pressed = await applicant.pressData(`g:esc:${c.id}`);
       expect(texts(pressed)).toEqual([

@@ -203,14 +203,20 @@ export const mediationRunning = async (h: Harness, ids: { admin: number; staff: 
  * A running mediation (mediationRunning) settled: the mediator proposes `amount`, the applicant (kk) and staff (ru)
  * accept it and confirm the agreement's text, the mediator attaches the signed agreement. Returns what attaching did.
  */
-export const settleByAgreement = async ({ staff, applicant, mediator }: { staff: TestUser; applicant: TestUser; mediator: TestUser }, amount = "2 700 000") => {
-  await proposeSettlement(mediator, amount);
-  await applicant.press("Қабылдау");
-  await staff.press("Принять");
-  await applicant.press("Оқыдым және келісемін");
-  await staff.press("Я прочитал(а) и согласен(на)");
+export const settleByAgreement = async (sides: { staff: TestUser; applicant: TestUser; mediator: TestUser }, amount = "2 700 000") => {
+  const { mediator } = await textAgreed(sides, amount);
   await mediator.press("Приложить подписанное соглашение");
   return mediator.document("application/pdf", "signed");
+};
+
+/** A proposal (the applicant kk, staff ru) accepted by both sides and its agreement's text agreed to by both: the mediation waits for the signed agreement. */
+export const textAgreed = async <T extends { staff: TestUser; applicant: TestUser; mediator: TestUser }>(sides: T, amount = "2 700 000"): Promise<T> => {
+  await proposeSettlement(sides.mediator, amount);
+  await sides.applicant.press("Қабылдау");
+  await sides.staff.press("Принять");
+  await sides.applicant.press("Оқыдым және келісемін");
+  await sides.staff.press("Я прочитал(а) и согласен(на)");
+  return sides;
 };
 
 /** The mediator proposes a settlement through the whole flow (valid 10 days); returns what «Отправить» did. */
