@@ -129,6 +129,17 @@ describe("a typed name spelt otherwise than the registered one", () => {
     ]);
     expect(told.map((x) => x.some((m) => m.includes("KZ-2026-00000")))).toEqual([false, true, true, true, true]);
   });
+
+  it("a number sign with no number after it («…№») is not matched by spelling to the region's unnumbered one", async () => {
+    const { matchOrganization } = await import("../../bot/features/notice/organizations.js");
+    const db = t.db.prisma as unknown as Parameters<typeof matchOrganization>[0];
+    await t.db.prisma.organization.create({ data: { nameKk: "Қалалық емхана", nameRu: "Городская поликлиника", region: "abai" } });
+    await t.db.prisma.organization.create({ data: { nameKk: "№1 қалалық емхана", nameRu: "Городская поликлиника №1", region: "abai" } });
+    // The number left off: which one is meant is not known, so none (an admin links it from the morning's list).
+    expect(await matchOrganization(db, "Городская поликлиника №", "abai")).toBeNull();
+    expect((await matchOrganization(db, "Городская поликлиника N1", "abai"))?.nameRu).toBe("Городская поликлиника №1");
+    expect((await matchOrganization(db, "городская поликлиника", "abai"))?.nameRu).toBe("Городская поликлиника");
+  });
 });
 
 describe("cases that reached no organisation", () => {

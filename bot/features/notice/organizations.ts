@@ -43,7 +43,9 @@ export const matchOrganization = async (tx: Tx, name: string, region: string) =>
   const wanted = normalizeName(name);
   const same = all.filter((o) => normalizeName(o.nameKk) === wanted || normalizeName(o.nameRu) === wanted);
   if (same.length > 0) return same.length === 1 ? same[0]! : null;
-  const spelt = orgSpelling(name);
+  // A number sign with no number after it («Городская поликлиника №»): the number was left off, so which one is meant is
+  // not known — the spelling (which drops the sign) would match the region's unnumbered one.
+  const spelt = /[№#](?!\s*\d)/u.test(name) ? "" : orgSpelling(name);
   const alike = spelt ? all.filter((o) => orgSpelling(o.nameKk) === spelt || orgSpelling(o.nameRu) === spelt) : [];
   return alike.length === 1 ? alike[0]! : null;
 };
