@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { buttons, texts, textsTo as to } from "../helpers/bot.js";
 import { withBot as withWorld, type World } from "../helpers/world.js";
-import { mediationRunning, proposeSettlement } from "../helpers/staff.js";
+import { mediationRunning, proposalAt, proposeSettlement } from "../helpers/staff.js";
 
 const ADMIN = 9001;
 const STAFF = 50;
@@ -42,10 +42,7 @@ describe("a long text pasted into the mediator's terms or a counter-offer's note
   it("ru: the mediator's terms of 5 000 characters are refused whole, both parts, and taken once written shorter", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
       const { mediator } = await mediationRunning(h, IDS);
-      await mediator.send("/inbox");
-      await mediator.press("Открыть KZ-2026-000001");
-      await mediator.press("Предложить урегулирование");
-      await mediator.send("1 000 000");
+      await proposalAt(mediator, "1 000 000");
       const first = await mediator.send("у".repeat(4096));
       const refused = "Текст не принят: можно не больше 2000 символов, а пришло 4096. Продолжение длинного текста тоже не будет принято. Сократите текст, нажмите «Написать заново» и пришлите его одним сообщением.";
       expect(texts(first)).toEqual([refused]);
@@ -64,10 +61,7 @@ describe("a long text pasted into the mediator's terms or a counter-offer's note
   it("ru: terms of 2 100 characters typed (no part of a split paste) are refused, and the shorter text sent next is taken at once", async () => {
     await withBot("2026-11-23T10:00:00+05:00", async ({ h }) => {
       const { mediator } = await mediationRunning(h, IDS);
-      await mediator.send("/inbox");
-      await mediator.press("Открыть KZ-2026-000001");
-      await mediator.press("Предложить урегулирование");
-      await mediator.send("1 000 000");
+      await proposalAt(mediator, "1 000 000");
       expect(texts(await mediator.send("у".repeat(2100)))[0]).toMatch(/^Текст не принят: можно не больше 2000 символов, а пришло 2100\./);
       // Not a tail: nothing follows a text shorter than Telegram's split, so this is the terms written again.
       expect(texts(await mediator.send("Выплата в течение 15 рабочих дней после подписания."))).toEqual([expect.stringMatching(/^Сколько календарных дней действует предложение\?/)]);

@@ -219,12 +219,17 @@ export const textAgreed = async <T extends { staff: TestUser; applicant: TestUse
   return sides;
 };
 
-/** The mediator proposes a settlement through the whole flow (valid 10 days); returns what «Отправить» did. */
-export const proposeSettlement = async (mediator: TestUser, amount: string, terms = "Выплата в течение 15 рабочих дней после подписания.") => {
+/** The mediator's proposal begun from /inbox, its amount given: the terms' question is next. */
+export const proposalAt = async (mediator: TestUser, amount: string) => {
   await mediator.send("/inbox");
   await mediator.press("Открыть KZ-2026-000001");
   await mediator.press("Предложить урегулирование");
-  await mediator.send(amount);
+  return mediator.send(amount);
+};
+
+/** The mediator proposes a settlement through the whole flow (valid 10 days); returns what «Отправить» did. */
+export const proposeSettlement = async (mediator: TestUser, amount: string, terms = "Выплата в течение 15 рабочих дней после подписания.") => {
+  await proposalAt(mediator, amount);
   await mediator.send(terms);
   await mediator.press("10 дней");
   return mediator.press("Отправить");
